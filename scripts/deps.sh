@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what praktika needs to build, run and test on Debian 12; idempotent and quiet when all is there.
+# Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs: Redis, SMTP server, Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_packages=(
+  cmake ninja-build ccache g++ pkg-config
+  libboost1.81-all-dev nlohmann-json3-dev libsqlite3-dev libhiredis-dev libsodium-dev
+  libcurl4-openssl-dev
+)
+test_packages=(
+  libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
+)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi
+command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ -f web/package.json ]]; then
+  if [[ ! -d web/node_modules ]] || [[ web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
+    echo "deps: npm ci in web/"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

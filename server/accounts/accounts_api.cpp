@@ -1,0 +1,170 @@
+#include "accounts/accounts_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/http.h"
+
+namespace praktika::accounts {
+namespace {
+
+using nlohmann::json;
+
+std::string session_cookie(const std::string& token, const CookiePolicy& policy, int max_age) {
+  std::string cookie = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                       std::to_string(max_age);
+  if (policy.secure) cookie += "; Secure";
+  return cookie;
+}
+
+net::Response logged_in(AccountsService& accounts, const Session& session, const CookiePolicy& policy, int status) {
+  auto roles = accounts.roles_of(session.user.id);
+  Identity identity{session.user, roles ? *roles : std::vector<RoleGrant>{}};
+  auto r = api::json_response(status, to_json(identity));
+  r.set_header("Set-Cookie", session_cookie(session.token, policy, policy.max_age_s));
+  return r;
+}
+
+net::Response login_failure(const Status& status, std::chrono::seconds retry_after) {
+  auto r = api::error_response(status);
+  if (status.http_status() == 429) r.set_header("Retry-After", std::to_string(std::max<long>(1, retry_after.count())));
+  return r;
+}
+
+// {email|user_id, role, section?} of a role grant or revocation.
+struct RoleRequest {
+  std::int64_t user_id = 0;
+  Role role = Role::participant;
+  std::optional<int> section;
+};
+
+Result<RoleRequest> read_role_request(AccountsService& accounts, const net::Request& request) {
+  auto body = api::parse_json_object(request);
+  if (!body) return body.status();
+  RoleRequest out;
+  auto role_text = api::string_field(*body, "role", "роль", 32, true);
+  if (!role_text) return role_text.status();
+  auto role = parse_role(*role_text);
+  if (!role)
+    return Status::unprocessable("invalid_role", "Роль должна быть одной из: organiser, expert, moderator, participant.");
+  out.role = *role;
+  if (auto s = body->find("section"); s != body->end() && !s->is_null()) {
+    if (!s->is_number_integer()) return Status::unprocessable("invalid_section", "Номер секции должен быть числом.");
+    out.section = s->get<int>();
+  }
+  if (auto id = body->find("user_id"); id != body->end() && id->is_number_integer()) {
+    out.user_id = id->get<std::int64_t>();
+    return out;
+  }
+  auto email = api::string_field(*body, "email", "e-mail", 320, true);
+  if (!email) return email.status();
+  auto user = accounts.find_user_by_email(*email);
+  if (!user) return user.status();
+  out.user_id = user->id;
+  return out;
+}
+
+}  // namespace
+
+Result<Identity> caller(AccountsService& accounts, const net::Request& request) {
+  auto token = request.cookie(kSessionCookie);
+  if (!token || token->empty()) return Status::unauthorized("not_authenticated", "Войдите в систему.");
+  return accounts.authenticate(*token);
+}
+
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie,
+                std::function<bool(std::string_view)> event_exists) {
+  router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
+    auto body = api::parse_json_object(req);
+    if (!body) return api::error_response(body.status());
+    auto email = api::string_field(*body, "email", "e-mail", 320, true);
+    if (!email) return api::error_response(email.status());
+    auto name = api::string_field(*body, "full_name", "ФИО", 400, true);
+    if (!name) return api::error_response(name.status());
+    auto password = body->find("password");
+    if (password == body->end() || !password->is_string())
+      return api::error_response(Status::unprocessable("weak_password", "Придумайте пароль не короче 8 символов."));
+    auto user = accounts.register_user(*email, password->get_ref<const std::string&>(), *name);
+    if (!user) return api::error_response(user.status());
+    std::chrono::seconds retry{0};
+    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.remote_address, &retry);
+    if (!session) return login_failure(session.status(), retry);
+    return logged_in(accounts, *session, cookie, 201);
+  });
+
+  router.add("POST", "/api/auth/login", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
+    auto body = api::parse_json_object(req);
+    if (!body) return api::error_response(body.status());
+    auto email = api::string_field(*body, "email", "e-mail", 320, true);
+    if (!email) return api::error_response(email.status());
+    auto password = body->find("password");
+    if (password == body->end() || !password->is_string())
+      return api::error_response(Status::unprocessable("invalid_field", "Введите пароль."));
+    std::chrono::seconds retry{0};
+    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.remote_address, &retry);
+    if (!session) return login_failure(session.status(), retry);
+    return logged_in(accounts, *session, cookie, 200);
+  });
+
+  router.add("POST", "/api/auth/logout", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
+    if (auto token = req.cookie(kSessionCookie)) {
+      if (auto s = accounts.logout(*token); !s) return api::error_response(s);
+    }
+    auto r = api::json_response(200, json::object());
+    r.set_header("Set-Cookie", session_cookie("", cookie, 0));
+    return r;
+  });
+
+  router.add("GET", "/api/me", [&accounts](const net::Request& req, const net::PathParams&) {
+    auto who = caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    return api::json_response(200, to_json(*who));
+  });
+
+  auto organiser_only = [&accounts, event_exists](const net::Request& req,
+                                                   const std::string& event) -> Result<Identity> {
+    if (!event_exists(event)) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+    auto who = caller(accounts, req);
+    if (!who) return who.status();
+    if (!is_organiser(*who, event))
+      return Status::forbidden("forbidden", "Это действие доступно только организатору мероприятия.");
+    return who;
+  };
+
+  router.add("GET", "/api/events/{id}/roles",
+             [&accounts, organiser_only](const net::Request& req, const net::PathParams& params) {
+               auto who = organiser_only(req, params.get("id"));
+               if (!who) return api::error_response(who.status());
+               auto list = accounts.list_roles(params.get("id"));
+               if (!list) return api::error_response(list.status());
+               json roles = json::array();
+               for (const auto& a : *list) roles.push_back(to_json(a));
+               return api::json_response(200, {{"roles", roles}});
+             });
+
+  router.add("POST", "/api/events/{id}/roles",
+             [&accounts, organiser_only](const net::Request& req, const net::PathParams& params) {
+               auto who = organiser_only(req, params.get("id"));
+               if (!who) return api::error_response(who.status());
+               auto r = read_role_request(accounts, req);
+               if (!r) return api::error_response(r.status());
+               if (auto s = accounts.grant_role(r->user_id, params.get("id"), r->role, r->section); !s)
+                 return api::error_response(s);
+               auto user = accounts.find_user(r->user_id);
+               if (!user) return api::error_response(user.status());
+               RoleAssignment assignment{*user, {params.get("id"), r->role, r->section}};
+               return api::json_response(201, to_json(assignment));
+             });
+
+  router.add("DELETE", "/api/events/{id}/roles",
+             [&accounts, organiser_only](const net::Request& req, const net::PathParams& params) {
+               auto who = organiser_only(req, params.get("id"));
+               if (!who) return api::error_response(who.status());
+               auto r = read_role_request(accounts, req);
+               if (!r) return api::error_response(r.status());
+               if (auto s = accounts.revoke_role(r->user_id, params.get("id"), r->role, r->section); !s)
+                 return api::error_response(s);
+               return api::json_response(200, json::object());
+             });
+}
+
+}  // namespace praktika::accounts

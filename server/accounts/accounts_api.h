@@ -1,0 +1,28 @@
+// HTTP routes of accounts: /api/auth/*, /api/me and /api/events/{id}/roles. Turns JSON into
+// AccountsService calls and back; owns the session cookie's name and attributes. Routes run on
+// the server's worker threads.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "accounts/accounts.h"
+#include "net/router.h"
+
+namespace praktika::accounts {
+
+inline constexpr std::string_view kSessionCookie = "praktika_session";
+
+struct CookiePolicy {
+  bool secure = false;  // behind TLS: add Secure
+  int max_age_s = 14 * 24 * 3600;
+};
+
+// The caller of a request: its session cookie resolved, or 401 not_authenticated.
+Result<Identity> caller(AccountsService& accounts, const net::Request& request);
+
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie,
+                std::function<bool(std::string_view event_id)> event_exists);
+
+}  // namespace praktika::accounts

@@ -1,0 +1,37 @@
+// The one place that turns Status values and JSON into HTTP responses and reads JSON bodies:
+// every module's API layer answers through these, so the wire shape of errors
+// ({"error":{"code","message"}}) and the body limits are the same everywhere. Stateless.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "net/http_types.h"
+
+namespace praktika::api {
+
+constexpr int kMaxBodyDepth = 32;
+
+net::Response json_response(int status, const nlohmann::json& body);
+net::Response error_response(const Status& status);
+nlohmann::json error_json(const Status& status);
+
+// The body as a JSON object; 400 invalid_json / 415 unsupported_media_type otherwise.
+Result<nlohmann::json> parse_json_object(const net::Request& request);
+
+// A string field of a JSON object, trimmed; `required` refuses a missing or empty one.
+// Errors are 422 with code `invalid_field` and a message naming the field (`label`, Russian).
+Result<std::string> string_field(const nlohmann::json& object, std::string_view name, std::string_view label,
+                                 std::size_t max_bytes, bool required);
+
+// A state-changing request or a WebSocket upgrade from a page of another site is refused: the
+// Origin header, when present, must name this host (or one of `extra_allowed`).
+bool origin_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed);
+
+}  // namespace praktika::api

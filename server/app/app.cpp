@@ -1,0 +1,303 @@
+#include "app/app.h"
+
+#include <set>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+#include "app/timeline_ticker.h"
+#include "common/json_guard.h"
+#include "net/static_files.h"
+
+namespace praktika::app {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'";
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t at = text.find(sep, start);
+    parts.emplace_back(text.substr(start, at - start));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return parts;
+}
+
+std::string instance_id() {
+  return std::to_string(::getpid()) + "-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+}
+
+bool is_state_changing(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+}  // namespace
+
+// The application's state of one WebSocket. Only touched on that connection's strand.
+struct App::Subscriber : net::WsContext {
+  std::optional<accounts::Identity> identity;
+  std::set<std::string> topics;
+  std::string member;  // presence member id: the connection
+};
+
+App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::Clock clock,
+         std::unique_ptr<store::Db> db, boost::asio::io_context& io, boost::asio::thread_pool& workers)
+    : config_(config),
+      clock_(clock),
+      db_(std::move(db)),
+      io_(io),
+      accounts_(*db_, [&] {
+        accounts::AccountsService::Options o;
+        o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
+        return o;
+      }()) {
+  for (auto& agenda : agendas) {
+    std::string id = agenda.id;
+    timeline::Timeline timeline(agenda);
+    events_.emplace(id, Event{std::move(agenda), std::move(timeline)});
+  }
+
+  presence::Options presence_options;
+  presence_options.report_interval_ms = config.presence_report_interval_ms;
+  presence_options.heartbeat_interval_ms = config.presence_heartbeat_interval_ms;
+  presence_options.expiry_ms = config.presence_expiry_ms;
+  presence_options.instance_id = instance_id();
+  auto sink = [this](const std::string& topic, std::int64_t count) {
+    hub_.publish(topic, "presence", {{"count", count}});
+  };
+  if (config.redis_url) {
+    // The URL's shape was checked with the configuration, so this cannot fail here.
+    auto redis = presence::make_redis_presence(io, *config.redis_url, presence_options, sink);
+    presence_ = redis ? std::move(*redis) : presence::make_memory_presence(io, presence_options, sink);
+  } else {
+    presence_ = presence::make_memory_presence(io, presence_options, sink);
+  }
+
+  for (const auto& [id, event] : events_)
+    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_));
+
+  net::ServerOptions server_options;
+  server_options.address = config.address;
+  server_options.port = config.port;
+  server_options.body_limit = config.body_bytes;
+  server_options.ws_message_limit = config.ws_message_bytes;
+  server_options.ws_queue_messages = config.ws_queue_messages;
+  server_options.ws_queue_bytes = config.ws_queue_bytes;
+  server_ = std::make_unique<net::Server>(io, workers, server_options, *this, *this);
+
+  add_routes();
+  add_topic_policies();
+}
+
+App::~App() = default;
+
+Status App::start() {
+  if (auto s = server_->start(); !s) return s;
+  presence_->start();
+  for (auto& ticker : tickers_) ticker->start();
+  return Status::ok();
+}
+
+void App::stop() {
+  server_->stop();
+  for (auto& ticker : tickers_) ticker->stop();
+  presence_->stop();
+}
+
+const Event* App::find_event(std::string_view id) const {
+  auto it = events_.find(id);
+  return it == events_.end() ? nullptr : &it->second;
+}
+
+json App::health() const {
+  bool presence_ok = presence_->healthy();
+  return {{"status", presence_ok ? "ok" : "degraded"},
+          {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
+          {"events", events_.size()},
+          {"websockets", server_->websocket_count()},
+          {"now", format_instant(clock_.now())}};
+}
+
+void App::add_routes() {
+  router_.add("GET", "/api/health",
+              [this](const net::Request&, const net::PathParams&) { return api::json_response(200, health()); });
+
+  router_.add("GET", "/api/events", [this](const net::Request&, const net::PathParams&) {
+    json list = json::array();
+    for (const auto& [id, event] : events_) {
+      const auto& a = event.agenda;
+      list.push_back({{"id", a.id},
+                      {"title", a.title},
+                      {"time_zone", a.time_zone},
+                      {"utc_offset", a.raw.value("utc_offset", "")}});
+    }
+    return api::json_response(200, {{"events", list}});
+  });
+
+  router_.add("GET", "/api/events/{id}", [this](const net::Request&, const net::PathParams& p) {
+    const Event* event = find_event(p.get("id"));
+    if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+    return api::json_response(200, timeline::public_json(event->agenda));
+  });
+
+  router_.add("GET", "/api/events/{id}/timeline", [this](const net::Request&, const net::PathParams& p) {
+    const Event* event = find_event(p.get("id"));
+    if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+    return api::json_response(200, event->timeline.to_json(clock_.now()));
+  });
+
+  accounts::CookiePolicy cookie{config_.cookie_secure, config_.session_lifetime_hours * 3600};
+  accounts::add_routes(router_, accounts_, cookie,
+                       [this](std::string_view id) { return find_event(id) != nullptr; });
+}
+
+net::Response App::handle(const net::Request& request) {
+  net::Response response;
+  if (is_state_changing(request.method) && !api::origin_allowed(request, config_.allowed_origins)) {
+    response = api::error_response(
+        Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+  } else if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
+    auto match = router_.match(request.method, request.path);
+    switch (match.outcome) {
+      case net::Router::Outcome::matched:
+        try {
+          response = (*match.handler)(request, match.params);
+        } catch (const std::exception&) {
+          // Handlers answer with Status values; an exception here is a bug, not a client error.
+          response = api::error_response(Status::internal("internal_error", "Внутренняя ошибка сервера."));
+        }
+        break;
+      case net::Router::Outcome::method_not_allowed:
+        response = api::json_response(405, api::error_json(Status::bad_request(
+                                               "method_not_allowed", "Этот метод не поддерживается для адреса.")));
+        response.set_header("Allow", match.allowed);
+        break;
+      case net::Router::Outcome::no_such_path:
+        response = api::error_response(Status::not_found("not_found", "Такого адреса API нет."));
+        break;
+    }
+  } else if (auto file = net::serve_static(request, config_.web_root)) {
+    response = std::move(*file);
+  } else {
+    // Client-side routes (no file extension) get the single page; anything else is a 404.
+    net::Request index = request;
+    index.path = "/";
+    auto last = request.path.substr(request.path.find_last_of('/') + 1);
+    auto page = last.find('.') == std::string::npos ? net::serve_static(index, config_.web_root) : std::nullopt;
+    if (page) {
+      response = std::move(*page);
+    } else {
+      response = api::error_response(Status::not_found("not_found", "Страница не найдена."));
+    }
+  }
+  response.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "same-origin");
+  return response;
+}
+
+void App::add_topic_policies() {
+  topic_policies_["timeline"] = [this](const Subscriber&, const std::vector<std::string>& parts) -> Result<json> {
+    if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+    const Event* event = find_event(parts[0]);
+    if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+    return json{{"timeline", event->timeline.to_json(clock_.now())}};
+  };
+}
+
+std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const net::Request& upgrade) {
+  if (!api::origin_allowed(upgrade, config_.allowed_origins))
+    return api::error_response(Status::forbidden("bad_origin", "Подключение со страницы другого сайта отклонено."));
+  auto context = std::make_unique<Subscriber>();
+  if (auto token = upgrade.cookie(accounts::kSessionCookie)) {
+    auto who = accounts_.authenticate(*token);
+    if (who) context->identity = std::move(*who);
+  }
+  return context;
+}
+
+void App::on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) {
+  auto& who = static_cast<Subscriber&>(context);
+  if (who.member.empty()) who.member = std::to_string(connection.id());
+  auto message = parse_json_guarded(text, 16);
+  json reply;
+  if (!message || !message->is_object()) {
+    reply = api::error_json(Status::bad_request("invalid_json", "Сообщение должно быть объектом JSON."));
+    reply["re"] = nullptr;
+  } else {
+    reply = do_op(connection, who, *message);
+  }
+  connection.send_text(reply.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+json App::do_op(net::WsConnection& connection, Subscriber& who, const json& message) {
+  json re = nullptr;
+  if (auto id = message.find("id"); id != message.end() && (id->is_number_integer() || id->is_string())) re = *id;
+  auto fail = [&](const Status& s) {
+    json out = api::error_json(s);
+    out["re"] = re;
+    return out;
+  };
+  auto ok = [&](json data) { return json{{"re", re}, {"ok", true}, {"data", std::move(data)}}; };
+
+  auto op_it = message.find("op");
+  if (op_it == message.end() || !op_it->is_string())
+    return fail(Status::bad_request("invalid_op", "Не указана операция (op)."));
+  const std::string& op = op_it->get_ref<const std::string&>();
+
+  if (op == "ping") return ok({{"now", format_instant(clock_.now())}});
+
+  if (op == "subscribe" || op == "unsubscribe") {
+    auto topic_it = message.find("topic");
+    if (topic_it == message.end() || !topic_it->is_string() || topic_it->get_ref<const std::string&>().size() > 200)
+      return fail(Status::bad_request("invalid_topic", "Не указана тема (topic)."));
+    const std::string& topic = topic_it->get_ref<const std::string&>();
+    if (op == "unsubscribe") {
+      if (who.topics.erase(topic)) {
+        hub_.unsubscribe(topic, &connection);
+        presence_->leave(topic, who.member);
+      }
+      return ok(json::object());
+    }
+    auto parts = split(topic, ':');
+    auto policy = topic_policies_.find(parts.front());
+    if (policy == topic_policies_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
+    parts.erase(parts.begin());
+    auto data = policy->second(who, parts);
+    if (!data) return fail(data.status());
+    if (!who.topics.count(topic)) {
+      if (who.topics.size() >= config_.ws_topics_per_connection)
+        return fail(Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."));
+      who.topics.insert(topic);
+      hub_.subscribe(topic, connection.shared());
+      presence_->join(topic, who.member);
+    }
+    (*data)["presence"] = presence_->count(topic);
+    return ok(std::move(*data));
+  }
+  return fail(Status::bad_request("unknown_op", "Неизвестная операция: " + op.substr(0, 40)));
+}
+
+void App::on_close(net::WsConnection& connection, net::WsContext& context) {
+  auto& who = static_cast<Subscriber&>(context);
+  for (const auto& topic : who.topics) {
+    hub_.unsubscribe(topic, &connection);
+    presence_->leave(topic, who.member);
+  }
+  who.topics.clear();
+}
+
+}  // namespace praktika::app

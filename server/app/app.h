@@ -1,0 +1,80 @@
+// Wires the modules into one server on one port: owns the store, the services, the hub,
+// presence, the router, the timeline tickers and the transport. Created, started and stopped by
+// main's thread; handle() runs on worker threads, the WebSocket callbacks on connection strands.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accounts/accounts.h"
+#include "app/config.h"
+#include "hub/hub.h"
+#include "net/router.h"
+#include "net/server.h"
+#include "presence/presence.h"
+#include "store/db.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+#include "timeline/timeline.h"
+
+namespace praktika::app {
+
+struct Event {
+  timeline::Agenda agenda;
+  timeline::Timeline timeline;
+};
+
+class TimelineTicker;
+
+class App final : public net::HttpHandler, public net::WsHandler {
+ public:
+  App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::Clock clock,
+      std::unique_ptr<store::Db> db, boost::asio::io_context& io, boost::asio::thread_pool& workers);
+  ~App() override;
+
+  Status start();
+  std::uint16_t port() const { return server_->port(); }
+  void stop();
+
+  net::Response handle(const net::Request& request) override;
+  std::variant<std::unique_ptr<net::WsContext>, net::Response> accept(const net::Request& upgrade) override;
+  void on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) override;
+  void on_close(net::WsConnection& connection, net::WsContext& context) override;
+
+  const net::Router& router() const { return router_; }
+
+ private:
+  // What a subscriber to a topic family ("timeline") may see: the data for the subscribe reply,
+  // or the Status that refuses it. `parts` are the topic split at ':' after the family.
+  struct Subscriber;
+  using TopicPolicy = std::function<Result<nlohmann::json>(const Subscriber& who, const std::vector<std::string>& parts)>;
+
+  void add_routes();
+  void add_topic_policies();
+  const Event* find_event(std::string_view id) const;
+  nlohmann::json health() const;
+  nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const nlohmann::json& message);
+
+  // Constant after construction.
+  const Config config_;
+  const timeline::Clock clock_;
+  std::map<std::string, Event, std::less<>> events_;
+  std::unique_ptr<store::Db> db_;
+  boost::asio::io_context& io_;
+  std::map<std::string, TopicPolicy, std::less<>> topic_policies_;
+  net::Router router_;  // filled before start(), read-only afterwards
+
+  // Thread-safe services.
+  accounts::AccountsService accounts_;
+  hub::Hub hub_;
+  std::unique_ptr<presence::Presence> presence_;
+  std::vector<std::unique_ptr<TimelineTicker>> tickers_;
+  std::unique_ptr<net::Server> server_;
+};
+
+}  // namespace praktika::app

@@ -1,0 +1,206 @@
+#include "app/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/json_guard.h"
+#include "timeline/clock.h"
+
+namespace praktika::app {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Reader {
+  const std::string& file;
+  const json& root;
+  std::optional<ConfigError> error;
+
+  void fail(std::string path, std::string problem) {
+    if (!error) error = ConfigError{file, std::move(path), std::move(problem)};
+  }
+
+  const json* at(const std::string& pointer) {
+    json::json_pointer p(pointer);
+    if (!root.contains(p)) return nullptr;
+    return &root.at(p);
+  }
+
+  void string(const std::string& path, std::string& out) {
+    if (auto v = at(path)) {
+      if (v->is_string()) out = v->get<std::string>();
+      else fail(path, "must be a string");
+    }
+  }
+  template <typename Int>
+  void integer(const std::string& path, Int& out, long long min, long long max) {
+    if (auto v = at(path)) {
+      if (!v->is_number_integer()) return fail(path, "must be an integer");
+      long long n = v->get<long long>();
+      if (n < min || n > max)
+        return fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+      out = static_cast<Int>(n);
+    }
+  }
+  void boolean(const std::string& path, bool& out) {
+    if (auto v = at(path)) {
+      if (v->is_boolean()) out = v->get<bool>();
+      else fail(path, "must be true or false");
+    }
+  }
+};
+
+fs::path resolve(const fs::path& base_dir, const std::string& p) {
+  fs::path path(p);
+  return path.is_absolute() ? path : (base_dir / path).lexically_normal();
+}
+
+bool valid_redis_url(const std::string& url) {
+  return url.rfind("redis://", 0) == 0 && url.find(':', 8) != std::string::npos;
+}
+
+}  // namespace
+
+std::string ConfigError::describe() const {
+  return file + ": " + (json_path.empty() ? "" : json_path + ": ") + problem;
+}
+
+std::variant<Config, ConfigError> load_config(const std::vector<std::string>& args, const fs::path& default_config) {
+  Config config;
+  config.file = default_config;
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--config") config.file = args[i + 1];
+
+  std::string file_label = config.file.string();
+  std::ifstream in(config.file, std::ios::binary);
+  if (!in) return ConfigError{file_label, "", "cannot be read"};
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string problem;
+  auto parsed = parse_json_guarded(text.str(), 16, &problem);
+  if (!parsed) return ConfigError{file_label, "", problem};
+  if (!parsed->is_object()) return ConfigError{file_label, "", "must be a JSON object"};
+
+  fs::path base = fs::absolute(config.file).parent_path();
+  Reader r{file_label, *parsed, std::nullopt};
+  r.string("/listen/address", config.address);
+  r.integer("/listen/port", config.port, 0, 65535);
+  std::string data = "data";
+  r.string("/data", data);
+  config.data_dir = resolve(base, data);
+  if (auto v = r.at("/agendas")) {
+    if (!v->is_array()) {
+      r.fail("/agendas", "must be an array of file names");
+    } else {
+      for (size_t i = 0; i < v->size(); ++i) {
+        if (!(*v)[i].is_string()) r.fail("/agendas/" + std::to_string(i), "must be a string");
+        else config.agendas.push_back(resolve(base, (*v)[i].get<std::string>()));
+      }
+    }
+  }
+  std::string web = "web/dist";
+  r.string("/web_root", web);
+  config.web_root = resolve(base, web);
+  r.integer("/threads", config.threads, 0, 256);
+  if (auto v = r.at("/redis"); v && !v->is_null()) {
+    if (!v->is_string() || !valid_redis_url(v->get<std::string>())) r.fail("/redis", "must be null or redis://HOST:PORT");
+    else config.redis_url = v->get<std::string>();
+  }
+  if (auto v = r.at("/allowed_origins")) {
+    if (!v->is_array()) r.fail("/allowed_origins", "must be an array of origins");
+    else
+      for (size_t i = 0; i < v->size(); ++i) {
+        if (!(*v)[i].is_string()) r.fail("/allowed_origins/" + std::to_string(i), "must be a string");
+        else config.allowed_origins.push_back((*v)[i].get<std::string>());
+      }
+  }
+  r.boolean("/cookie_secure", config.cookie_secure);
+  r.integer("/sessions/lifetime_hours", config.session_lifetime_hours, 1, 24 * 365);
+  r.integer("/limits/body_bytes", config.body_bytes, 1024, 1LL << 31);
+  r.integer("/limits/ws_message_bytes", config.ws_message_bytes, 256, 16 << 20);
+  r.integer("/limits/ws_queue_messages", config.ws_queue_messages, 1, 1 << 20);
+  r.integer("/limits/ws_queue_bytes", config.ws_queue_bytes, 1024, 1LL << 31);
+  r.integer("/limits/ws_topics_per_connection", config.ws_topics_per_connection, 1, 4096);
+  r.integer("/presence/report_interval_ms", config.presence_report_interval_ms, 50, 60000);
+  r.integer("/presence/heartbeat_interval_ms", config.presence_heartbeat_interval_ms, 100, 600000);
+  r.integer("/presence/expiry_ms", config.presence_expiry_ms, 200, 3600000);
+  if (r.error) return *r.error;
+
+  // The command line wins over the file. --agenda may repeat; its first use replaces the file's list.
+  bool agendas_from_cli = false;
+  fs::path cwd = fs::current_path();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    auto bad = [&](std::string problem) { return ConfigError{"command line", flag, std::move(problem)}; };
+    if (flag == "--config") {
+      ++i;
+    } else if (flag == "--port") {
+      auto v = value();
+      try {
+        size_t used = 0;
+        int port = v ? std::stoi(*v, &used) : -1;
+        if (!v || used != v->size() || port < 0 || port > 65535) return bad("must be a port number 0–65535");
+        config.port = static_cast<std::uint16_t>(port);
+      } catch (...) {
+        return bad("must be a port number 0–65535");
+      }
+    } else if (flag == "--address") {
+      auto v = value();
+      if (!v) return bad("needs an address");
+      config.address = *v;
+    } else if (flag == "--data") {
+      auto v = value();
+      if (!v) return bad("needs a folder");
+      config.data_dir = resolve(cwd, *v);
+    } else if (flag == "--web") {
+      auto v = value();
+      if (!v) return bad("needs a folder");
+      config.web_root = resolve(cwd, *v);
+    } else if (flag == "--agenda") {
+      auto v = value();
+      if (!v) return bad("needs a file");
+      if (!agendas_from_cli) config.agendas.clear();
+      agendas_from_cli = true;
+      config.agendas.push_back(resolve(cwd, *v));
+    } else if (flag == "--clock") {
+      auto v = value();
+      auto t = v ? parse_instant(*v) : std::nullopt;
+      if (!t) return bad("must be an ISO 8601 instant with an offset, e.g. 2020-07-06T10:00:00+08:00");
+      config.clock_start = *t;
+    } else if (flag == "--clock-speed") {
+      auto v = value();
+      try {
+        size_t used = 0;
+        double speed = v ? std::stod(*v, &used) : 0;
+        if (!v || used != v->size() || !timeline::Clock::valid_speed(speed))
+          return bad("must be a number greater than 0");
+        config.clock_speed = speed;
+      } catch (...) {
+        return bad("must be a number greater than 0");
+      }
+    } else if (flag == "--redis") {
+      auto v = value();
+      if (!v || !valid_redis_url(*v)) return bad("must be redis://HOST:PORT");
+      config.redis_url = *v;
+    } else if (flag == "--threads") {
+      auto v = value();
+      try {
+        config.threads = v ? std::stoi(*v) : -1;
+      } catch (...) {
+        config.threads = -1;
+      }
+      if (config.threads < 0 || config.threads > 256) return bad("must be 0–256");
+    } else {
+      return ConfigError{"command line", flag, "unknown option"};
+    }
+  }
+  if (config.agendas.empty()) return ConfigError{file_label, "/agendas", "names no agenda file"};
+  return config;
+}
+
+}  // namespace praktika::app

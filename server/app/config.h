@@ -1,0 +1,53 @@
+// The server's configuration: config/default.json (or --config FILE), then the command line on
+// top. Paths in the file are relative to the file's folder. Read once in main, before any thread
+// starts; constant afterwards.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/time.h"
+
+namespace praktika::app {
+
+struct Config {
+  std::filesystem::path file;  // where it was read from
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::filesystem::path data_dir;
+  std::vector<std::filesystem::path> agendas;
+  std::filesystem::path web_root;
+  int threads = 0;  // 0: one per core
+  std::optional<std::string> redis_url;
+  std::optional<TimePoint> clock_start;
+  double clock_speed = 1.0;
+  std::vector<std::string> allowed_origins;
+  bool cookie_secure = false;
+  int session_lifetime_hours = 336;
+  std::uint64_t body_bytes = 1 << 20;
+  std::size_t ws_message_bytes = 64 * 1024;
+  std::size_t ws_queue_messages = 1024;
+  std::size_t ws_queue_bytes = 8 << 20;
+  std::size_t ws_topics_per_connection = 64;
+  int presence_report_interval_ms = 1000;
+  int presence_heartbeat_interval_ms = 5000;
+  int presence_expiry_ms = 15000;
+};
+
+struct ConfigError {
+  std::string file;       // the config file, or "command line"
+  std::string json_path;  // "/listen/port"; the flag's name for the command line
+  std::string problem;
+  std::string describe() const;
+};
+
+// `args` are the words after "serve". The default file is <repo>/config/default.json, found
+// from `default_config`.
+std::variant<Config, ConfigError> load_config(const std::vector<std::string>& args,
+                                              const std::filesystem::path& default_config);
+
+}  // namespace praktika::app

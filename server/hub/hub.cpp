@@ -1,0 +1,73 @@
+#include "hub/hub.h"
+
+#include <nlohmann/json.hpp>
+
+namespace praktika::hub {
+
+Frame make_event_frame(std::string_view topic, std::string_view event, const nlohmann::json& data) {
+  nlohmann::json message = {{"topic", topic}, {"event", event}, {"data", data}};
+  return std::make_shared<const std::string>(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+bool Hub::subscribe(const std::string& topic, std::shared_ptr<Subscriber> subscriber) {
+  std::lock_guard lock(mutex_);
+  Topic& t = topics_[topic];
+  auto [it, inserted] = t.index.emplace(subscriber.get(), t.members.size());
+  if (!inserted) return false;
+  t.members.push_back(std::move(subscriber));
+  t.snapshot.reset();
+  return true;
+}
+
+bool Hub::unsubscribe(const std::string& topic, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto found = topics_.find(topic);
+  if (found == topics_.end()) return false;
+  Topic& t = found->second;
+  auto at = t.index.find(subscriber);
+  if (at == t.index.end()) return false;
+  std::size_t pos = at->second;
+  t.index.erase(at);
+  if (pos + 1 != t.members.size()) {
+    t.members[pos] = std::move(t.members.back());
+    t.index[t.members[pos].get()] = pos;
+  }
+  t.members.pop_back();
+  if (t.members.empty()) {
+    topics_.erase(found);
+  } else {
+    t.snapshot.reset();
+  }
+  return true;
+}
+
+std::size_t Hub::publish(const std::string& topic, std::string_view event, const nlohmann::json& data) {
+  return publish_frame(topic, make_event_frame(topic, event, data));
+}
+
+std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
+  Snapshot snapshot;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = topics_.find(topic);
+    if (found == topics_.end()) return 0;
+    Topic& t = found->second;
+    if (!t.snapshot) t.snapshot = std::make_shared<const std::vector<std::shared_ptr<Subscriber>>>(t.members);
+    snapshot = t.snapshot;
+  }
+  for (const auto& subscriber : *snapshot) subscriber->deliver(frame);
+  return snapshot->size();
+}
+
+std::size_t Hub::subscriber_count(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  auto found = topics_.find(topic);
+  return found == topics_.end() ? 0 : found->second.members.size();
+}
+
+std::size_t Hub::topic_count() const {
+  std::lock_guard lock(mutex_);
+  return topics_.size();
+}
+
+}  // namespace praktika::hub

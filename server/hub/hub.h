@@ -1,0 +1,66 @@
+// The live hub: topics and their subscribers. A service publishes an event to a topic once;
+// the hub serialises it once and hands the same immutable frame to every subscriber.
+// Thread-safe: called from any thread. Owns the topic table (guarded by mutex_); it never
+// waits on a subscriber — Subscriber::deliver must not block (connections queue and cut
+// off slow readers themselves).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace praktika::hub {
+
+// One serialised message, shared read-only by every subscriber it is sent to.
+using Frame = std::shared_ptr<const std::string>;
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // Called from any thread, possibly concurrently; must return quickly.
+  virtual void deliver(const Frame& frame) = 0;
+};
+
+// {"topic":…,"event":…,"data":…} serialised once.
+Frame make_event_frame(std::string_view topic, std::string_view event, const nlohmann::json& data);
+
+class Hub {
+ public:
+  Hub() = default;
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // Subscribing twice to one topic is a no-op. Returns whether it was added.
+  bool subscribe(const std::string& topic, std::shared_ptr<Subscriber> subscriber);
+  bool unsubscribe(const std::string& topic, const Subscriber* subscriber);
+
+  // Returns the number of subscribers the frame was handed to.
+  std::size_t publish(const std::string& topic, std::string_view event, const nlohmann::json& data);
+  std::size_t publish_frame(const std::string& topic, const Frame& frame);
+
+  std::size_t subscriber_count(const std::string& topic) const;
+  std::size_t topic_count() const;
+
+ private:
+  using Snapshot = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
+
+  struct Topic {
+    std::vector<std::shared_ptr<Subscriber>> members;
+    std::unordered_map<const Subscriber*, std::size_t> index;  // position in members
+    // Rebuilt lazily by publish after a change, so a burst of joins costs one copy, and a
+    // publish holds the lock only to take the pointer.
+    Snapshot snapshot;
+  };
+
+  // State below is guarded by mutex_.
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Topic> topics_;
+};
+
+}  // namespace praktika::hub

@@ -1,0 +1,183 @@
+// praktika — the command line: `serve` runs the server, `admin …` does one-off chores on a
+// data directory. Exit codes: 0 done, 1 runtime failure, 2 bad configuration or agenda.
+#include <unistd.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "accounts/accounts.h"
+#include "app/app.h"
+#include "app/config.h"
+#include "store/db.h"
+#include "timeline/agenda.h"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace praktika;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+fs::path default_config_path() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path candidate = exe.parent_path().parent_path() / "config" / "default.json";
+    if (fs::exists(candidate)) return candidate;
+  }
+  return fs::path("config") / "default.json";
+}
+
+int usage() {
+  std::cerr << "usage:\n"
+               "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
+               "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N]\n"
+               "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
+               "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n";
+  return kExitBadInput;
+}
+
+Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Status::internal("data_dir", "cannot create " + data_dir.string() + ": " + ec.message());
+  return store::Db::open(data_dir / "praktika.sqlite3");
+}
+
+int serve(const std::vector<std::string>& args) {
+  auto loaded = app::load_config(args, default_config_path());
+  if (auto* error = std::get_if<app::ConfigError>(&loaded)) {
+    std::cerr << "praktika: " << error->describe() << "\n";
+    return kExitBadInput;
+  }
+  auto& config = std::get<app::Config>(loaded);
+
+  std::vector<timeline::Agenda> agendas;
+  for (const auto& file : config.agendas) {
+    auto agenda = timeline::load_agenda(file);
+    if (auto* error = std::get_if<timeline::AgendaError>(&agenda)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return kExitBadInput;
+    }
+    for (const auto& other : agendas) {
+      if (other.id == std::get<timeline::Agenda>(agenda).id) {
+        std::cerr << "praktika: " << file.string() << ": /id: event id \"" << other.id
+                  << "\" is already used by " << other.source << "\n";
+        return kExitBadInput;
+      }
+    }
+    agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
+  }
+
+  auto db = open_store(config.data_dir);
+  if (!db) {
+    std::cerr << "praktika: storage: " << db.status().code() << ": " << db.status().message() << "\n";
+    return kExitFailure;
+  }
+
+  timeline::Clock clock = config.clock_start ? timeline::Clock::simulated(*config.clock_start, config.clock_speed)
+                                             : timeline::Clock::real();
+  int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(threads);
+  // Workers run request handlers that may block (SQLite, argon2id): a few more than cores.
+  asio::thread_pool workers(static_cast<std::size_t>(threads) + 2);
+
+  app::App server(config, std::move(agendas), clock, std::move(*db), io, workers);
+  if (auto s = server.start(); !s) {
+    std::cerr << "praktika: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
+
+  auto work = asio::make_work_guard(io);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer deadline(io);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    std::cout << "praktika: shutting down" << std::endl;
+    server.stop();
+    work.reset();
+    // Connections get a close frame and requests in flight finish; whatever hangs past this is cut.
+    deadline.expires_after(std::chrono::seconds(5));
+    deadline.async_wait([&](boost::system::error_code e) {
+      if (!e) io.stop();
+    });
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  workers.join();
+  std::cout << "praktika: stopped" << std::endl;
+  return 0;
+}
+
+int create_user(const std::vector<std::string>& args) {
+  std::string data, email, role_text, event, name;
+  std::optional<int> section;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string{}; };
+    if (args[i] == "--data") data = next();
+    else if (args[i] == "--email") email = next();
+    else if (args[i] == "--role") role_text = next();
+    else if (args[i] == "--event") event = next();
+    else if (args[i] == "--name") name = next();
+    else if (args[i] == "--section") {
+      try {
+        section = std::stoi(next());
+      } catch (...) {
+        return usage();
+      }
+    } else {
+      std::cerr << "praktika: unknown option " << args[i] << "\n";
+      return usage();
+    }
+  }
+  auto role = accounts::parse_role(role_text);
+  if (data.empty() || email.empty() || event.empty() || !role) return usage();
+  if (name.empty()) name = email;
+  std::string password;
+  if (isatty(STDIN_FILENO)) std::cerr << "password: ";
+  std::getline(std::cin, password);
+
+  auto db = open_store(data);
+  if (!db) {
+    std::cerr << "praktika: storage: " << db.status().message() << "\n";
+    return kExitFailure;
+  }
+  accounts::AccountsService accounts(**db, {});
+  auto user = accounts.create_user(email, password, name, {{event, *role, section}});
+  if (!user) {
+    std::cerr << "praktika: " << user.status().code() << ": " << user.status().message() << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "praktika: created user " << user->id << " <" << user->email << "> as " << role_text << " of "
+            << event << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage();
+  std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "serve") return serve(args);
+  if (command == "admin" && !args.empty() && args.front() == "create-user") {
+    args.erase(args.begin());
+    return create_user(args);
+  }
+  return usage();
+}

@@ -1,0 +1,485 @@
+// HTTP and WebSocket sessions. The only file besides asio_beast.cpp that includes Beast's
+// session headers, so the expensive templates are instantiated once.
+#include "net/server.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "net/file_range_body.h"
+
+namespace praktika::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+class Closable {
+ public:
+  virtual ~Closable() = default;
+  // Posts onto the connection's strand; ends the connection once what it is doing allows.
+  virtual void shutdown() = 0;
+};
+
+std::string transport_error(std::string_view code, std::string_view message) {
+  return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) +
+         R"("}})";
+}
+
+Request to_request(const http::request<http::string_body>& req, const tcp::endpoint& remote) {
+  Request out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  std::string_view target = req.target();
+  size_t q = target.find('?');
+  auto decoded = percent_decode(target.substr(0, q), false);
+  // A malformed escape keeps the raw text: routes then simply do not match it.
+  out.path = decoded ? *decoded : std::string(target.substr(0, q));
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = req.body();
+  out.remote_address = remote.address().to_string();
+  return out;
+}
+
+template <class Body>
+void copy_headers(http::response<Body>& res, const Response& from) {
+  for (const auto& [name, value] : from.headers) res.set(name, value);
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, asio::thread_pool& workers, ServerOptions options, HttpHandler& http, WsHandler& ws)
+      : io(io),
+        workers(workers),
+        options(std::move(options)),
+        http_handler(http),
+        ws_handler(ws),
+        acceptor(asio::make_strand(io)) {}
+
+  // Constant after construction.
+  asio::io_context& io;
+  asio::thread_pool& workers;
+  const ServerOptions options;
+  HttpHandler& http_handler;
+  WsHandler& ws_handler;
+
+  // Only on the acceptor's strand (and start(), before any handler runs).
+  tcp::acceptor acceptor;
+  std::uint16_t bound_port = 0;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> websockets{0};
+  std::atomic<std::uint64_t> next_id{1};
+
+  // Every live connection, so stop() can reach it. Guarded by live_mutex.
+  std::mutex live_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> live;
+
+  void add_live(std::uint64_t id, std::weak_ptr<Closable> c) {
+    std::lock_guard lock(live_mutex);
+    live.emplace(id, std::move(c));
+  }
+  void remove_live(std::uint64_t id) {
+    std::lock_guard lock(live_mutex);
+    live.erase(id);
+  }
+
+  asio::awaitable<void> accept_loop();
+};
+
+namespace {
+
+class WsSession final : public WsConnection, public Closable, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(beast::tcp_stream&& stream, std::shared_ptr<Server::Impl> server, std::unique_ptr<WsContext> context,
+            std::uint64_t id)
+      : ws_(std::move(stream)), server_(std::move(server)), context_(std::move(context)), id_(id) {}
+
+  void start(http::request<http::string_body> upgrade) {
+    upgrade_ = std::move(upgrade);
+    const auto& o = server_->options;
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(10);
+    timeouts.idle_timeout = std::chrono::seconds(o.ws_idle_timeout_s);
+    timeouts.keep_alive_pings = true;
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "praktika"); }));
+    ws_.read_message_max(o.ws_message_limit);
+    ws_.text(true);
+    ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  }
+
+  std::uint64_t id() const override { return id_; }
+  std::shared_ptr<WsConnection> shared() override { return shared_from_this(); }
+
+  void deliver(const hub::Frame& frame) override {
+    bool start_writer = false;
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (dead_) return;
+      const auto& o = server_->options;
+      if (queue_.size() >= o.ws_queue_messages || queued_bytes_ + frame->size() > o.ws_queue_bytes) {
+        dead_ = true;
+        queue_.clear();
+        queued_bytes_ = 0;
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
+        return;
+      }
+      queue_.push_back(frame);
+      queued_bytes_ += frame->size();
+      if (!writing_) start_writer = writing_ = true;
+    }
+    if (start_writer) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+  }
+
+  void send_text(std::string text) override { deliver(std::make_shared<const std::string>(std::move(text))); }
+
+  void close(std::string reason) override { close_with(websocket::close_code::policy_error, std::move(reason)); }
+
+  void shutdown() override { close_with(websocket::close_code::going_away, "server shutting down"); }
+
+ private:
+  void close_with(websocket::close_code code, std::string reason) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      if (self->closing_ || self->finished_) return;
+      self->closing_ = true;
+      websocket::close_reason why(code, reason);
+      self->ws_.async_close(why, [self](beast::error_code) { self->finish(); });
+    });
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) {
+      finish();
+      return;
+    }
+    accepted_ = true;
+    server_->websockets.fetch_add(1);
+    server_->add_live(id_, weak_from_this());
+    if (server_->stopping) {
+      shutdown();
+      return;
+    }
+    read_next();
+  }
+
+  void read_next() {
+    ws_.async_read(read_buffer_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      finish();
+      return;
+    }
+    std::string text = beast::buffers_to_string(read_buffer_.data());
+    read_buffer_.consume(read_buffer_.size());
+    if (!closing_) server_->ws_handler.on_message(*this, *context_, text);
+    read_next();
+  }
+
+  void write_next() {
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (queue_.empty() || dead_ || finished_) {
+        writing_ = false;
+        return;
+      }
+      current_ = std::move(queue_.front());
+      queue_.pop_front();
+      queued_bytes_ -= current_->size();
+    }
+    ws_.async_write(asio::buffer(*current_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->current_.reset();
+      if (ec) {
+        self->abort();
+        return;
+      }
+      self->write_next();
+    });
+  }
+
+  // A connection that cannot keep up, or whose socket failed: drop it without a handshake.
+  void abort() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    finish();
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    {
+      std::lock_guard lock(queue_mutex_);
+      dead_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
+    if (accepted_) {
+      server_->websockets.fetch_sub(1);
+      server_->remove_live(id_);
+      server_->ws_handler.on_close(*this, *context_);
+    }
+  }
+
+  // Only on the strand of ws_.
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer read_buffer_;
+  http::request<http::string_body> upgrade_;
+  hub::Frame current_;
+  bool accepted_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+
+  // Constant after construction.
+  const std::shared_ptr<Server::Impl> server_;
+  const std::unique_ptr<WsContext> context_;
+  const std::uint64_t id_;
+
+  // Guarded by queue_mutex_: filled from any thread by deliver(), drained on the strand.
+  std::mutex queue_mutex_;
+  std::deque<hub::Frame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool dead_ = false;
+};
+
+class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, std::shared_ptr<Server::Impl> server, std::uint64_t id)
+      : stream_(std::move(socket)), server_(std::move(server)), id_(id) {}
+
+  ~HttpSession() override { server_->remove_live(id_); }
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    const auto& o = server_->options;
+    beast::error_code ec;
+    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(o.header_limit);
+      parser.body_limit(o.body_limit);
+      idle_ = true;
+      if (server_->stopping) break;
+      stream_.expires_after(std::chrono::seconds(o.keep_alive_timeout_s));
+      auto [header_ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
+      idle_ = false;
+      if (header_ec) {
+        if (header_ec == http::error::header_limit)
+          co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
+        else if (header_ec != http::error::end_of_stream && header_ec != beast::error::timeout &&
+                 header_ec != asio::error::operation_aborted && header_ec != asio::error::connection_reset &&
+                 header_ec != asio::error::eof)
+          co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
+        break;
+      }
+      if (websocket::is_upgrade(parser.get())) {
+        co_await upgrade(parser, remote);
+        co_return;
+      }
+      if (parser.content_length() && *parser.content_length() > o.body_limit) {
+        co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
+        break;
+      }
+      stream_.expires_after(std::chrono::seconds(o.request_timeout_s));
+      auto [body_ec, body_bytes] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
+      if (body_ec) {
+        if (body_ec == http::error::body_limit)
+          co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
+        else if (body_ec != beast::error::timeout && body_ec != asio::error::operation_aborted)
+          co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
+        break;
+      }
+      auto& req = parser.get();
+      Request request = to_request(req, remote);
+      HttpHandler& handler = server_->http_handler;
+      Response response = co_await asio::co_spawn(
+          server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
+          asio::use_awaitable);
+      if (request.method == "HEAD") response.head_only = true;
+      bool keep_alive = req.keep_alive() && !server_->stopping;
+      bool ok = co_await write_response(response, req.version(), keep_alive);
+      if (!ok || !keep_alive) break;
+    }
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  void shutdown() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.cancel();
+    });
+  }
+
+ private:
+  asio::awaitable<void> upgrade(http::request_parser<http::string_body>& parser, const tcp::endpoint& remote) {
+    Request request = to_request(parser.get(), remote);
+    auto decision = server_->ws_handler.accept(request);
+    if (auto* refusal = std::get_if<Response>(&decision)) {
+      co_await write_response(*refusal, parser.get().version(), false);
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    auto context = std::move(std::get<std::unique_ptr<WsContext>>(decision));
+    auto session = std::make_shared<WsSession>(std::move(stream_), server_, std::move(context),
+                                               server_->next_id.fetch_add(1));
+    session->start(parser.release());
+  }
+
+  asio::awaitable<void> write_error(int status, std::string_view code, std::string_view message) {
+    Response r;
+    r.status = status;
+    r.body = transport_error(code, message);
+    r.set_header("Content-Type", "application/json; charset=utf-8");
+    co_await write_response(r, 11, false);
+  }
+
+  asio::awaitable<bool> write_response(const Response& from, unsigned version, bool keep_alive) {
+    stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
+    auto status = static_cast<http::status>(from.status);
+    if (from.file && !from.head_only) {
+      http::response<FileRangeBody> res{status, version};
+      copy_headers(res, from);
+      beast::error_code ec;
+      res.body().file.open(from.file->path.c_str(), beast::file_mode::scan, ec);
+      if (!ec) res.body().file.seek(from.file->offset, ec);
+      if (ec) {
+        http::response<http::string_body> err{http::status::internal_server_error, version};
+        err.set(http::field::content_type, "application/json; charset=utf-8");
+        err.body() = transport_error("file_unreadable", "Файл не удалось прочитать.");
+        err.keep_alive(false);
+        err.prepare_payload();
+        auto [wec, n] = co_await http::async_write(stream_, err, kUseTuple);
+        co_return false;
+      }
+      res.body().remaining = from.file->length;
+      res.content_length(from.file->length);
+      res.keep_alive(keep_alive);
+      auto [wec, n] = co_await http::async_write(stream_, res, kUseTuple);
+      co_return !wec;
+    }
+    http::response<http::string_body> res{status, version};
+    copy_headers(res, from);
+    res.keep_alive(keep_alive);
+    if (from.head_only) {
+      res.content_length(from.file ? from.file->length : from.body.size());
+    } else {
+      res.body() = from.body;
+      res.prepare_payload();
+    }
+    http::serializer<false, http::string_body> serializer{res};
+    if (from.head_only) {
+      auto [wec, n] = co_await http::async_write_header(stream_, serializer, kUseTuple);
+      co_return !wec;
+    }
+    auto [wec, n] = co_await http::async_write(stream_, serializer, kUseTuple);
+    co_return !wec;
+  }
+
+  // Only on the stream's strand.
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  bool idle_ = true;  // waiting for the first byte of a request: safe to close at shutdown
+
+  // Constant after construction.
+  const std::shared_ptr<Server::Impl> server_;
+  const std::uint64_t id_;
+};
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
+    if (stopping || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors and similar: keep serving the connections we have.
+      if (ec == asio::error::operation_aborted) co_return;
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto id = next_id.fetch_add(1);
+    auto strand = socket.get_executor();
+    auto session = std::make_shared<HttpSession>(std::move(socket), self, id);
+    add_live(id, session);
+    asio::co_spawn(strand, session->run(), asio::detached);
+  }
+}
+
+Server::Server(asio::io_context& io, asio::thread_pool& workers, ServerOptions options, HttpHandler& http,
+               WsHandler& ws)
+    : impl_(std::make_shared<Impl>(io, workers, std::move(options), http, ws)) {}
+
+Server::~Server() = default;
+
+Status Server::start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.address, ec);
+  if (ec) return Status::bad_request("bad_address", "Неверный адрес для прослушивания: " + impl_->options.address);
+  tcp::endpoint endpoint{address, impl_->options.port};
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::unavailable("listen_failed", "Не удалось открыть порт " + std::to_string(impl_->options.port) +
+                                                    ": " + ec.message());
+  impl_->bound_port = acceptor.local_endpoint().port();
+  asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);
+  return Status::ok();
+}
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::stop() {
+  impl_->stopping = true;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  std::vector<std::shared_ptr<Closable>> live;
+  {
+    std::lock_guard lock(impl_->live_mutex);
+    for (auto& [id, weak] : impl_->live)
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+  }
+  for (auto& c : live) c->shutdown();
+}
+
+std::size_t Server::websocket_count() const { return impl_->websockets.load(); }
+
+}  // namespace praktika::net

@@ -1,0 +1,98 @@
+// The transport: one listener on one port serving HTTP and WebSocket. It owns the acceptor and
+// the registry of live connections; it knows HTTP and WebSocket, nothing of conferences.
+// Each connection runs on its own strand of the io_context; handlers are called on that strand.
+// start() and stop() are called from the thread that owns the server (main).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "common/status.h"
+#include "hub/hub.h"
+#include "net/http_types.h"
+
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}
+
+namespace praktika::net {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;           // 0: any free port; Server::port() tells which
+  std::uint64_t body_limit = 1 << 20;  // bytes of a request body the HTTP layer will buffer
+  std::uint32_t header_limit = 16 * 1024;
+  int request_timeout_s = 30;          // to read one request (headers and body)
+  int keep_alive_timeout_s = 60;       // idle keep-alive connection
+  std::size_t ws_message_limit = 64 * 1024;
+  // A WebSocket whose unsent queue passes either bound is cut off: it is not draining, and
+  // holding more for it would only cost memory the others need.
+  std::size_t ws_queue_messages = 1024;
+  std::size_t ws_queue_bytes = 8 << 20;
+  int ws_idle_timeout_s = 30;          // pings at half of it; no pong in time closes
+};
+
+// One live WebSocket as the application sees it. deliver() (from hub::Subscriber) queues a
+// frame from any thread; send_text() is the same for one-off replies.
+class WsConnection : public hub::Subscriber {
+ public:
+  virtual std::uint64_t id() const = 0;
+  virtual void send_text(std::string text) = 0;
+  // Ends the connection with a close frame carrying `reason`.
+  virtual void close(std::string reason) = 0;
+  virtual std::shared_ptr<WsConnection> shared() = 0;
+};
+
+// Application state of one WebSocket, created at the upgrade.
+struct WsContext {
+  virtual ~WsContext() = default;
+};
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  // On a worker thread (see Server). Must not throw.
+  virtual Response handle(const Request& request) = 0;
+};
+
+class WsHandler {
+ public:
+  virtual ~WsHandler() = default;
+  // On the connection's strand, before the handshake: a context to accept, a response to refuse.
+  virtual std::variant<std::unique_ptr<WsContext>, Response> accept(const Request& upgrade) = 0;
+  // Each text message in order, on the connection's strand.
+  virtual void on_message(WsConnection& connection, WsContext& context, std::string_view text) = 0;
+  // Once, on the strand, when the connection has ended for any reason.
+  virtual void on_close(WsConnection& connection, WsContext& context) = 0;
+};
+
+class Server {
+ public:
+  // HTTP handlers run on `workers` (they may block on SQLite or argon2); the response is written
+  // back on the connection's strand. WebSocket handlers run on the connection's strand.
+  Server(boost::asio::io_context& io, boost::asio::thread_pool& workers, ServerOptions options, HttpHandler& http,
+         WsHandler& ws);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting. Fails with a Status when the address cannot be bound.
+  Status start();
+  std::uint16_t port() const;
+  // Stops accepting, closes WebSockets with a going-away close frame and idle HTTP
+  // connections; requests in flight finish. The io_context runs out of work afterwards.
+  void stop();
+
+  std::size_t websocket_count() const;
+
+  struct Impl;  // shared with the sessions, which outlive a stop()
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace praktika::net

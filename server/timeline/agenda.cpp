@@ -1,0 +1,669 @@
+#include "timeline/agenda.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace praktika::timeline {
+namespace {
+
+using nlohmann::json;
+
+// Validation unwinds with this on the first problem; it never leaves this file.
+struct Bad {
+  std::string path;
+  std::string problem;
+};
+
+[[noreturn]] void fail(std::string path, std::string problem) { throw Bad{std::move(path), std::move(problem)}; }
+
+std::string child(const std::string& path, std::string_view key) {
+  std::string out = path + '/';
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string child(const std::string& path, size_t index) { return path + '/' + std::to_string(index); }
+
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool matches_charset(std::string_view s, std::string_view extra) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+  });
+}
+
+// Deeper nesting than this is refused before parsing: nlohmann's parser recurses once per level.
+std::optional<size_t> too_deep_at(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// A JSON object under validation. Remembers which keys were read so that a misspelt key
+// ("max_byte") is reported instead of silently dropping a limit.
+class Obj {
+ public:
+  Obj(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object()) fail(path_, "must be an object, not " + std::string(j_.type_name()));
+  }
+
+  const std::string& path() const { return path_; }
+  std::string at(std::string_view key) const { return child(path_, key); }
+
+  // nullptr when absent or null.
+  const json* find(std::string_view key) {
+    used_.insert(std::string(key));
+    auto it = j_.find(std::string(key));
+    if (it == j_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  const json& need(std::string_view key) {
+    const json* v = find(key);
+    if (!v) fail(at(key), "is required");
+    return *v;
+  }
+
+  std::string str(std::string_view key) {
+    const json& v = need(key);
+    if (!v.is_string()) fail(at(key), "must be a string, not " + std::string(v.type_name()));
+    auto s = v.get<std::string>();
+    if (s.empty()) fail(at(key), "must not be empty");
+    return s;
+  }
+  std::string opt_str(std::string_view key) {
+    const json* v = find(key);
+    if (!v) return {};
+    if (!v->is_string()) fail(at(key), "must be a string, not " + std::string(v->type_name()));
+    return v->get<std::string>();
+  }
+  std::string id(std::string_view key, std::string_view extra) {
+    std::string s = str(key);
+    if (!matches_charset(s, extra))
+      fail(at(key), in_quotes(s) + " must consist of a-z, 0-9 and " + in_quotes(extra) + " only");
+    return s;
+  }
+  bool boolean(std::string_view key, bool fallback) {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) fail(at(key), "must be true or false, not " + std::string(v->type_name()));
+    return v->get<bool>();
+  }
+  std::int64_t int64(std::string_view key, std::int64_t min, std::int64_t max) {
+    return int_value(need(key), at(key), min, max);
+  }
+  std::optional<std::int64_t> opt_int64(std::string_view key, std::int64_t min, std::int64_t max) {
+    const json* v = find(key);
+    if (!v) return std::nullopt;
+    return int_value(*v, at(key), min, max);
+  }
+  std::optional<int> opt_int(std::string_view key, int min, int max) {
+    auto v = opt_int64(key, min, max);
+    if (!v) return std::nullopt;
+    return static_cast<int>(*v);
+  }
+  double number(std::string_view key, double min, double max) {
+    const json& v = need(key);
+    if (!v.is_number()) fail(at(key), "must be a number, not " + std::string(v.type_name()));
+    double d = v.get<double>();
+    if (!(d >= min && d <= max)) fail(at(key), "must be between " + fmt(min) + " and " + fmt(max));
+    return d;
+  }
+  TimePoint instant(std::string_view key) {
+    std::string s = str(key);
+    auto t = parse_instant(s);
+    if (!t) fail(at(key), in_quotes(s) + " is not an instant with an explicit offset, like 2020-06-29T00:00+08:00");
+    return *t;
+  }
+  const json& array(std::string_view key, bool non_empty) {
+    const json& v = need(key);
+    if (!v.is_array()) fail(at(key), "must be an array, not " + std::string(v.type_name()));
+    if (non_empty && v.empty()) fail(at(key), "must not be empty");
+    return v;
+  }
+  const json* opt_array(std::string_view key) {
+    const json* v = find(key);
+    if (v && !v->is_array()) fail(at(key), "must be an array, not " + std::string(v->type_name()));
+    return v;
+  }
+
+  // Every object may carry a free-text "note" for the organiser; other unread keys are mistakes.
+  void finish() {
+    if (const json* n = find("note"); n && !n->is_string()) fail(at("note"), "must be a string");
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!used_.count(it.key())) fail(at(it.key()), "is not a known field here");
+  }
+
+ private:
+  static std::string fmt(double d) {
+    std::ostringstream os;
+    os << d;
+    return os.str();
+  }
+  static std::int64_t int_value(const json& v, const std::string& path, std::int64_t min, std::int64_t max) {
+    if (!v.is_number_integer()) fail(path, "must be an integer, not " + std::string(v.type_name()));
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max))
+      fail(path, "must be at most " + std::to_string(max));
+    std::int64_t n = v.get<std::int64_t>();
+    if (n < min) fail(path, "must be at least " + std::to_string(min));
+    if (n > max) fail(path, "must be at most " + std::to_string(max));
+    return n;
+  }
+
+  const json& j_;
+  std::string path_;
+  std::set<std::string> used_;
+};
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+constexpr std::int64_t kMaxBytes = std::int64_t{1} << 50;
+
+template <typename F>
+void each(const json& array, const std::string& path, F&& f) {
+  for (size_t i = 0; i < array.size(); ++i) f(array[i], child(path, i));
+}
+
+template <typename T, typename Key>
+void unique(const std::vector<T>& items, const std::string& array_path, std::string_view field, Key key) {
+  for (size_t i = 0; i < items.size(); ++i)
+    for (size_t k = 0; k < i; ++k)
+      if (key(items[k]) == key(items[i]))
+        fail(child(child(array_path, i), field), "repeats the " + std::string(field) + " of item " + std::to_string(k));
+}
+
+Choice read_choice(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Choice c;
+  c.id = o.id("id", "_-");
+  c.title = o.str("title");
+  c.description = o.opt_str("description");
+  o.finish();
+  return c;
+}
+
+std::vector<Choice> read_choices(Obj& parent, std::string_view key, bool required) {
+  std::vector<Choice> out;
+  const json* a = required ? &parent.array(key, true) : parent.opt_array(key);
+  if (!a) return out;
+  each(*a, parent.at(key), [&](const json& j, const std::string& p) { out.push_back(read_choice(j, p)); });
+  unique(out, parent.at(key), "id", [](const Choice& c) { return c.id; });
+  return out;
+}
+
+bool known_stage(std::string_view id) {
+  return std::find(std::begin(kStageIds), std::end(kStageIds), id) != std::end(kStageIds);
+}
+
+Stage read_stage(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Stage s;
+  s.id = o.str("id");
+  if (!known_stage(s.id)) {
+    std::string known;
+    for (auto k : kStageIds) known += (known.empty() ? "" : ", ") + std::string(k);
+    fail(o.at("id"), in_quotes(s.id) + " is not a known stage id (" + known + ")");
+  }
+  s.title = o.str("title");
+  s.description = o.opt_str("description");
+  s.opens = o.instant("opens");
+  s.closes = o.instant("closes");
+  if (s.opens >= s.closes) fail(o.at("closes"), "must be later than opens");
+  o.finish();
+  return s;
+}
+
+Milestone read_milestone(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Milestone m;
+  m.id = o.id("id", "_");
+  m.title = o.str("title");
+  m.at = o.instant("at");
+  o.finish();
+  return m;
+}
+
+Contact read_contact(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Contact c;
+  c.name = o.str("name");
+  c.phone = o.opt_str("phone");
+  c.email = o.opt_str("email");
+  o.finish();
+  return c;
+}
+
+Section read_section(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Section s;
+  s.number = static_cast<int>(o.int64("number", 1, 99));
+  s.title = o.str("title");
+  s.description = o.opt_str("description");
+  if (const json* c = o.find("contact")) s.contact = read_contact(*c, o.at("contact"));
+  s.room_url = o.opt_str("room_url");
+  o.finish();
+  return s;
+}
+
+Session read_session(const json& j, const std::string& path, const std::vector<Stage>& stages) {
+  Obj o(j, path);
+  Session s;
+  s.id = o.id("id", "_-");
+  s.title = o.str("title");
+  s.starts = o.instant("starts");
+  s.ends = o.instant("ends");
+  if (s.starts >= s.ends) fail(o.at("ends"), "must be later than starts");
+  s.stage = o.opt_str("stage");
+  if (!s.stage.empty() &&
+      std::none_of(stages.begin(), stages.end(), [&](const Stage& st) { return st.id == s.stage; }))
+    fail(o.at("stage"), in_quotes(s.stage) + " is not a stage of this agenda");
+  s.room_url = o.opt_str("room_url");
+  s.moderator = o.opt_str("moderator");
+  s.access_by = o.opt_str("access_by");
+  o.finish();
+  return s;
+}
+
+Venue read_venue(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Venue v;
+  v.id = o.id("id", "_-");
+  v.title = o.str("title");
+  v.url = o.opt_str("url");
+  o.finish();
+  return v;
+}
+
+Fees read_fees(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Fees f;
+  f.currency = o.str("currency");
+  f.per_practice = o.int64("per_practice", 0, kMaxBytes);
+  f.payment_forms = read_choices(o, "payment_forms", true);
+  if (const json* c = o.find("contract")) {
+    if (!c->is_object()) fail(o.at("contract"), "must be an object of strings");
+    for (auto it = c->begin(); it != c->end(); ++it) {
+      if (!it->is_string()) fail(child(o.at("contract"), it.key()), "must be a string");
+      f.contract[it.key()] = it->get<std::string>();
+    }
+  }
+  f.payment_proof = o.opt_str("payment_proof");
+  o.finish();
+  return f;
+}
+
+DocumentFormat read_format(const json& j, const std::string& path) {
+  Obj o(j, path);
+  DocumentFormat d;
+  d.font = o.str("font");
+  d.font_size_pt = o.number("font_size_pt", 1, 200);
+  d.line_spacing = o.number("line_spacing", 0.5, 10);
+  d.alignment = o.str("alignment");
+  if (d.alignment != "justify" && d.alignment != "left" && d.alignment != "right" && d.alignment != "center")
+    fail(o.at("alignment"), "must be one of justify, left, right, center");
+  d.bold_headings = o.boolean("bold_headings", false);
+  Obj m(o.need("margins_cm"), o.at("margins_cm"));
+  d.margin_left_cm = m.number("left", 0, 20);
+  d.margin_top_cm = m.number("top", 0, 20);
+  d.margin_bottom_cm = m.number("bottom", 0, 20);
+  d.margin_right_cm = m.number("right", 0, 20);
+  m.finish();
+  d.first_line_indent_cm = o.number("first_line_indent_cm", 0, 20);
+  d.caption_font_size_pt = o.number("caption_font_size_pt", 1, 200);
+  d.caption_line_spacing = o.number("caption_line_spacing", 0.5, 10);
+  d.reference_pattern = o.opt_str("reference_pattern");
+  d.reference_example = o.opt_str("reference_example");
+  d.language = o.opt_str("language");
+  o.finish();
+  return d;
+}
+
+FileKind read_file_kind(const json& j, const std::string& path) {
+  Obj o(j, path);
+  FileKind k;
+  k.id = o.id("id", "_-");
+  k.title = o.opt_str("title");
+  each(o.array("extensions", true), o.at("extensions"), [&](const json& e, const std::string& p) {
+    if (!e.is_string()) fail(p, "must be a string");
+    auto ext = e.get<std::string>();
+    if (!matches_charset(ext, "")) fail(p, in_quotes(ext) + " must be a lower-case extension without the dot");
+    k.extensions.push_back(ext);
+  });
+  k.min_bytes = o.opt_int64("min_bytes", 0, kMaxBytes).value_or(0);
+  k.max_bytes = o.opt_int64("max_bytes", 1, kMaxBytes);
+  if (k.max_bytes && *k.max_bytes < k.min_bytes) fail(o.at("max_bytes"), "must not be less than min_bytes");
+  k.max_duration_seconds = o.opt_int("max_duration_seconds", 1, kMaxInt);
+  k.max_slides = o.opt_int("max_slides", 1, kMaxInt);
+  o.finish();
+  return k;
+}
+
+FilePurpose read_file_purpose(const json& j, const std::string& path, std::string id) {
+  Obj o(j, path);
+  FilePurpose f;
+  f.id = std::move(id);
+  if (!matches_charset(f.id, "_-")) fail(path, in_quotes(f.id) + " must consist of a-z, 0-9, '_' and '-' only");
+  f.title = o.opt_str("title");
+  each(o.array("kinds", true), o.at("kinds"),
+       [&](const json& k, const std::string& p) { f.kinds.push_back(read_file_kind(k, p)); });
+  unique(f.kinds, o.at("kinds"), "id", [](const FileKind& k) { return k.id; });
+  f.archives_allowed = o.boolean("archives_allowed", false);
+  f.max_files = o.opt_int("max_files", 1, kMaxInt);
+  if (const json* fm = o.find("formatting")) f.formatting = read_format(*fm, o.at("formatting"));
+  f.work_kinds = read_choices(o, "work_kinds", false);
+  o.finish();
+  return f;
+}
+
+const std::set<std::string, std::less<>> kScalarTypes = {"text",    "textarea", "phone",  "email",
+                                                         "url",     "year",     "integer", "choice", "consent"};
+
+FormField read_field(const json& j, const std::string& path) {
+  Obj o(j, path);
+  FormField f;
+  f.number = o.opt_int("number", 1, 999).value_or(0);
+  f.id = o.id("id", "_");
+  f.label = o.str("label");
+  f.hint = o.opt_str("hint");
+  f.type = o.str("type");
+  if (!kScalarTypes.count(f.type) && f.type != "object" && f.type != "list")
+    fail(o.at("type"), in_quotes(f.type) +
+                           " is not a field type (text, textarea, phone, email, url, year, integer, choice, "
+                           "consent, object, list)");
+  f.required = o.boolean("required", false);
+  if (const json* r = o.find("required_if")) {
+    if (f.required) fail(o.at("required_if"), "makes no sense together with \"required\": true");
+    Obj ro(*r, o.at("required_if"));
+    RequiredIf ri;
+    ri.running_years_gt = static_cast<int>(ro.int64("running_years_gt", 0, 1000));
+    ri.year_field = ro.str("year_field");
+    ro.finish();
+    f.required_if = ri;
+  }
+  if (const json* fs = o.opt_array("fields")) {
+    if (f.type != "object" && f.type != "list") fail(o.at("fields"), "belongs only to an object or a list");
+    each(*fs, o.at("fields"), [&](const json& k, const std::string& p) { f.fields.push_back(read_field(k, p)); });
+    unique(f.fields, o.at("fields"), "id", [](const FormField& x) { return x.id; });
+  }
+  f.item_type = o.opt_str("item_type");
+  if (f.type == "object" && f.fields.empty()) fail(o.at("fields"), "an object field needs a non-empty list of fields");
+  if (f.type == "list") {
+    if (f.fields.empty() == f.item_type.empty())
+      fail(path, "a list needs either \"fields\" (items are objects) or \"item_type\" (items are scalars)");
+    if (!f.item_type.empty() && !kScalarTypes.count(f.item_type))
+      fail(o.at("item_type"), in_quotes(f.item_type) + " is not a scalar field type");
+    f.min_items = o.opt_int("min_items", 0, kMaxInt);
+    f.max_items = o.opt_int("max_items", 1, kMaxInt);
+    if (f.min_items && f.max_items && *f.min_items > *f.max_items)
+      fail(o.at("max_items"), "must not be less than min_items");
+  } else if (!f.item_type.empty()) {
+    fail(o.at("item_type"), "belongs only to a list");
+  }
+  f.options = read_choices(o, "options", false);
+  f.options_from = o.opt_str("options_from");
+  bool is_choice = f.type == "choice" || f.item_type == "choice";
+  if (is_choice && f.options.empty() == f.options_from.empty())
+    fail(path, "a choice needs either \"options\" or \"options_from\"");
+  if (!is_choice && (!f.options.empty() || !f.options_from.empty()))
+    fail(o.at(f.options.empty() ? "options_from" : "options"), "belongs only to a choice");
+  f.max_length = o.opt_int("max_length", 1, kMaxInt);
+  o.finish();
+  return f;
+}
+
+std::vector<FormField> read_fields(Obj& parent) {
+  std::vector<FormField> out;
+  each(parent.array("fields", true), parent.at("fields"),
+       [&](const json& j, const std::string& p) { out.push_back(read_field(j, p)); });
+  unique(out, parent.at("fields"), "id", [](const FormField& f) { return f.id; });
+  return out;
+}
+
+const FormField* find_field_path(const std::vector<FormField>& fields, std::string_view dotted) {
+  auto dot = dotted.find('.');
+  auto head = dotted.substr(0, dot);
+  for (const auto& f : fields) {
+    if (f.id != head) continue;
+    if (dot == std::string_view::npos) return &f;
+    return f.type == "object" ? find_field_path(f.fields, dotted.substr(dot + 1)) : nullptr;
+  }
+  return nullptr;
+}
+
+// Cross-references that need the whole agenda: options_from and required_if.year_field.
+void check_references(const std::vector<FormField>& fields, const std::vector<FormField>& top,
+                      const std::string& path, const Agenda& a) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const FormField& f = fields[i];
+    std::string p = child(path, i);
+    if (!f.options_from.empty()) {
+      bool present = (f.options_from == "sections" && !a.sections.empty()) ||
+                     (f.options_from == "payment_forms" && a.fees) ||
+                     (f.options_from == "practice_types" && a.practice && !a.practice->types.empty());
+      if (!present)
+        fail(child(p, "options_from"),
+             in_quotes(f.options_from) + " must name a list this agenda has: sections, payment_forms or practice_types");
+    }
+    if (f.required_if) {
+      const FormField* y = find_field_path(top, f.required_if->year_field);
+      if (!y || y->type != "year")
+        fail(child(child(p, "required_if"), "year_field"),
+             in_quotes(f.required_if->year_field) + " must name a field of type year in this form");
+    }
+    check_references(f.fields, top, child(p, "fields"), a);
+  }
+}
+
+Agenda read_agenda(const json& doc) {
+  Obj o(doc, "");
+  Agenda a;
+  o.find("$schema");
+  o.find("private");
+  if (const json* p = o.find("private"); p && !p->is_object()) fail(o.at("private"), "must be an object");
+  o.int64("format", 1, 1);
+  a.id = o.id("id", "-");
+  a.kind = o.opt_str("kind");
+  a.title = o.str("title");
+  a.subtitle = o.opt_str("subtitle");
+  a.forum = o.opt_str("forum");
+  a.organisers = read_choices(o, "organisers", false);
+  a.time_zone = o.str("time_zone");
+  std::string offset = o.str("utc_offset");
+  auto minutes = parse_utc_offset(offset);
+  if (!minutes) fail(o.at("utc_offset"), in_quotes(offset) + " is not an offset like +08:00");
+  a.utc_offset_minutes = *minutes;
+
+  const std::string stages_path = o.at("stages");
+  each(o.array("stages", true), stages_path,
+       [&](const json& j, const std::string& p) { a.stages.push_back(read_stage(j, p)); });
+  unique(a.stages, stages_path, "id", [](const Stage& s) { return s.id; });
+
+  if (const json* m = o.opt_array("milestones")) {
+    each(*m, o.at("milestones"), [&](const json& j, const std::string& p) { a.milestones.push_back(read_milestone(j, p)); });
+    unique(a.milestones, o.at("milestones"), "id", [](const Milestone& x) { return x.id; });
+  }
+  if (const json* s = o.opt_array("sections")) {
+    each(*s, o.at("sections"), [&](const json& j, const std::string& p) { a.sections.push_back(read_section(j, p)); });
+    unique(a.sections, o.at("sections"), "number", [](const Section& x) { return x.number; });
+  }
+  if (const json* t = o.opt_array("timetable")) {
+    each(*t, o.at("timetable"),
+         [&](const json& j, const std::string& p) { a.timetable.push_back(read_session(j, p, a.stages)); });
+    unique(a.timetable, o.at("timetable"), "id", [](const Session& x) { return x.id; });
+  }
+  if (const json* v = o.opt_array("venues")) {
+    each(*v, o.at("venues"), [&](const json& j, const std::string& p) { a.venues.push_back(read_venue(j, p)); });
+    unique(a.venues, o.at("venues"), "id", [](const Venue& x) { return x.id; });
+  }
+  if (const json* f = o.find("fees")) a.fees = read_fees(*f, o.at("fees"));
+  if (const json* files = o.find("files")) {
+    if (!files->is_object()) fail(o.at("files"), "must be an object keyed by upload purpose");
+    for (auto it = files->begin(); it != files->end(); ++it)
+      a.files.emplace(it.key(), read_file_purpose(*it, child(o.at("files"), it.key()), it.key()));
+  }
+  if (const json* r = o.find("registration_form")) {
+    Obj ro(*r, o.at("registration_form"));
+    RegistrationForm form;
+    form.title = ro.opt_str("title");
+    form.per = ro.opt_str("per");
+    form.fields = read_fields(ro);
+    ro.finish();
+    a.registration = std::move(form);
+  }
+  if (const json* p = o.find("practice")) {
+    Obj po(*p, o.at("practice"));
+    PracticeForm form;
+    form.types = read_choices(po, "types", false);
+    form.fields = read_fields(po);
+    for (size_t i = 0; i < form.fields.size(); ++i)
+      for (size_t k = 0; k < i && form.fields[i].number; ++k)
+        if (form.fields[k].number == form.fields[i].number)
+          fail(child(child(po.at("fields"), i), "number"), "repeats the number of item " + std::to_string(k));
+    po.finish();
+    a.practice = std::move(form);
+  }
+  o.finish();
+
+  if (a.registration)
+    check_references(a.registration->fields, a.registration->fields, child(o.at("registration_form"), "fields"), a);
+  if (a.practice) check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
+  return a;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace
+
+const FileKind* FilePurpose::find_kind_for_extension(std::string_view extension) const {
+  std::string ext = lower(extension);
+  for (const auto& k : kinds)
+    if (std::find(k.extensions.begin(), k.extensions.end(), ext) != k.extensions.end()) return &k;
+  return nullptr;
+}
+
+const Stage* Agenda::find_stage(std::string_view id) const {
+  for (const auto& s : stages)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const Milestone* Agenda::find_milestone(std::string_view id) const {
+  for (const auto& m : milestones)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+const Section* Agenda::find_section(int number) const {
+  for (const auto& s : sections)
+    if (s.number == number) return &s;
+  return nullptr;
+}
+
+const Session* Agenda::find_session(std::string_view id) const {
+  for (const auto& s : timetable)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const FilePurpose* Agenda::find_files(std::string_view purpose) const {
+  auto it = files.find(std::string(purpose));
+  return it == files.end() ? nullptr : &it->second;
+}
+
+std::string AgendaError::describe() const {
+  return file + ": " + (json_path.empty() ? "(document)" : json_path) + ": " + problem;
+}
+
+nlohmann::json public_json(const Agenda& agenda) {
+  json out = agenda.raw;
+  if (out.is_object()) {
+    out.erase("private");
+    out.erase("$schema");
+  }
+  return out;
+}
+
+std::variant<Agenda, AgendaError> parse_agenda(std::string_view text, const std::string& file_label) {
+  auto error = [&](std::string path, std::string problem) {
+    return AgendaError{file_label, std::move(path), std::move(problem)};
+  };
+  try {
+    if (auto at = too_deep_at(text, kMaxAgendaDepth))
+      return error("", "nesting deeper than " + std::to_string(kMaxAgendaDepth) + " levels at byte " +
+                           std::to_string(*at));
+    json doc;
+    try {
+      doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+      return error("", std::string("invalid JSON: ") + e.what());
+    }
+    Agenda a = read_agenda(doc);
+    a.raw = std::move(doc);
+    a.source = file_label;
+    return a;
+  } catch (const Bad& bad) {
+    return error(bad.path, bad.problem);
+  } catch (const std::exception& e) {
+    return error("", std::string("cannot be read: ") + e.what());
+  }
+}
+
+std::variant<Agenda, AgendaError> load_agenda(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return AgendaError{file.string(), "", "cannot open the file"};
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return AgendaError{file.string(), "", "cannot read the file"};
+  return parse_agenda(buf.str(), file.string());
+}
+
+std::variant<std::vector<Agenda>, AgendaError> load_agendas(const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto& p = it->path();
+    if (p.extension() == ".json" && p.filename() != "schema.json") files.push_back(p);
+  }
+  if (ec) return AgendaError{folder.string(), "", "cannot list the folder: " + ec.message()};
+  if (files.empty()) return AgendaError{folder.string(), "", "holds no agenda (*.json)"};
+  std::sort(files.begin(), files.end());
+  std::vector<Agenda> out;
+  for (const auto& f : files) {
+    auto r = load_agenda(f);
+    if (auto* e = std::get_if<AgendaError>(&r)) return std::move(*e);
+    auto& a = std::get<Agenda>(r);
+    for (const auto& other : out)
+      if (other.id == a.id) return AgendaError{f.string(), "/id", in_quotes(a.id) + " is also the id of " + other.source};
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace praktika::timeline

@@ -1,0 +1,213 @@
+// An event's agenda: every date, limit, form field and fee of one event, loaded from agenda/<id>.json
+// and validated once at start-up. An Agenda is a plain immutable value after loading; any thread may
+// read it. The loader never throws and never crashes, whatever the bytes (it is fuzzed).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/time.h"
+
+namespace praktika::timeline {
+
+// The stage ids the server knows; an agenda lists any subset of them, in any order.
+inline constexpr std::string_view kStageIds[] = {"intake", "review", "gallery", "flashmob", "sections", "awards"};
+
+struct Stage {
+  std::string id;
+  std::string title;
+  std::string description;
+  TimePoint opens;   // open when opens <= now < closes
+  TimePoint closes;
+};
+
+// A named instant that is not a stage window: "decision_notice_by", "flashmob_feed_starts", ...
+struct Milestone {
+  std::string id;
+  std::string title;
+  TimePoint at;
+};
+
+// One entry of a closed list: payment forms, practice types, creative-work kinds, choice options.
+struct Choice {
+  std::string id;
+  std::string title;
+  std::string description;
+};
+
+struct Contact {
+  std::string name;
+  std::string phone;
+  std::string email;
+};
+
+struct Section {
+  int number = 0;  // 1..n, unique
+  std::string title;
+  std::string description;
+  Contact contact;
+  std::string room_url;  // external video room
+};
+
+struct Session {
+  std::string id;  // "welcome", "sections", "results"
+  std::string title;
+  TimePoint starts;
+  TimePoint ends;
+  std::string stage;  // the stage it belongs to, or empty
+  std::string room_url;
+  std::string moderator;
+  std::string access_by;  // who connects people and provides access
+};
+
+// An external place the server links to (video room, flashmob site, gallery platform).
+struct Venue {
+  std::string id;
+  std::string title;
+  std::string url;
+};
+
+struct Fees {
+  std::string currency;               // "RUB"
+  std::int64_t per_practice = 0;      // in whole currency units
+  std::vector<Choice> payment_forms;  // "legal_entity", "individual"
+  std::map<std::string, std::string> contract;  // requisites shown on the contract (placeholders)
+  std::string payment_proof;          // how the scan of the payment document reaches the organiser
+};
+
+// Formatting rules for a text document (clause 6.5), as data for the document checker.
+struct DocumentFormat {
+  std::string font;
+  double font_size_pt = 0;
+  double line_spacing = 0;
+  std::string alignment;  // "justify"
+  bool bold_headings = false;
+  double margin_left_cm = 0;
+  double margin_top_cm = 0;
+  double margin_bottom_cm = 0;
+  double margin_right_cm = 0;
+  double first_line_indent_cm = 0;
+  double caption_font_size_pt = 0;
+  double caption_line_spacing = 0;
+  std::string reference_pattern;  // a regular expression (ECMAScript) for an in-text reference
+  std::string reference_example;  // "[25, c. 7]"
+  std::string language;           // "ru"
+};
+
+// One kind of file accepted for a purpose; a file fits the purpose when it fits one of its kinds.
+struct FileKind {
+  std::string id;  // "video", "presentation", "document", ...
+  std::string title;
+  std::vector<std::string> extensions;  // lower case, without the dot
+  std::int64_t min_bytes = 0;
+  std::optional<std::int64_t> max_bytes;
+  std::optional<int> max_duration_seconds;
+  std::optional<int> max_slides;
+};
+
+struct FilePurpose {
+  std::string id;  // "document", "photo", "flashmob", "presentation", "payment"
+  std::string title;
+  std::vector<FileKind> kinds;
+  bool archives_allowed = false;
+  std::optional<int> max_files;  // absent: any number
+  std::optional<DocumentFormat> formatting;
+  std::vector<Choice> work_kinds;  // flashmob: the kinds of creative work shown
+
+  const FileKind* find_kind_for_extension(std::string_view extension) const;  // case-insensitive
+};
+
+// A field is required when `required`, or when `required_if` holds: the practice has run for more
+// than `running_years_gt` years, counted from the year entered in `year_field` (a dotted field path).
+struct RequiredIf {
+  std::string year_field;
+  int running_years_gt = 0;
+};
+
+// Field types: text, textarea, phone, email, url, year, integer, choice, consent, object, list.
+struct FormField {
+  int number = 0;  // the item's number in the original form, or 0
+  std::string id;
+  std::string label;
+  std::string hint;
+  std::string type;
+  bool required = false;
+  std::optional<RequiredIf> required_if;
+  std::vector<FormField> fields;  // object: its fields; list of objects: each item's fields
+  std::string item_type;          // list of scalars: the items' type
+  std::optional<int> min_items;
+  std::optional<int> max_items;
+  std::vector<Choice> options;  // choice: a closed list here...
+  std::string options_from;     // ...or one of the agenda's lists: "sections", "payment_forms", "practice_types"
+  std::optional<int> max_length;
+};
+
+struct RegistrationForm {
+  std::string title;
+  std::string per;  // "author": one form per author and per co-author
+  std::vector<FormField> fields;
+};
+
+struct PracticeForm {
+  std::vector<Choice> types;  // "innovative", "pilot", "established"
+  std::vector<FormField> fields;
+};
+
+struct Agenda {
+  std::string id;  // [a-z0-9-]+, the {id} of /api/events/{id}/...
+  std::string kind;  // "conference", "contest"
+  std::string title;
+  std::string subtitle;
+  std::string forum;
+  std::vector<Choice> organisers;
+  std::string time_zone;  // "Asia/Irkutsk", for people; instants carry their own offsets
+  int utc_offset_minutes = 0;  // the offset the server formats this event's instants in
+  std::vector<Stage> stages;
+  std::vector<Milestone> milestones;
+  std::vector<Section> sections;
+  std::vector<Session> timetable;
+  std::vector<Venue> venues;
+  std::optional<Fees> fees;
+  std::map<std::string, FilePurpose> files;  // by purpose id
+  std::optional<RegistrationForm> registration;
+  std::optional<PracticeForm> practice;
+
+  nlohmann::json raw;  // the whole document as loaded
+  std::string source;  // the file it came from
+
+  const Stage* find_stage(std::string_view id) const;
+  const Milestone* find_milestone(std::string_view id) const;
+  const Section* find_section(int number) const;
+  const Session* find_session(std::string_view id) const;
+  const FilePurpose* find_files(std::string_view purpose) const;
+};
+
+struct AgendaError {
+  std::string file;
+  std::string json_path;  // a JSON Pointer, "/stages/2/closes"; empty for the whole document
+  std::string problem;    // English
+  std::string describe() const;  // "agenda/x.json: /stages/2/closes: ..."
+};
+
+// What the browser may see: everything except the top-level "private" object.
+nlohmann::json public_json(const Agenda& agenda);
+
+// Reports the first problem found, walking the document in order. Never throws.
+std::variant<Agenda, AgendaError> parse_agenda(std::string_view text, const std::string& file_label);
+std::variant<Agenda, AgendaError> load_agenda(const std::filesystem::path& file);
+
+// Loads every *.json of a folder except schema.json, in name order; event ids must be unique.
+std::variant<std::vector<Agenda>, AgendaError> load_agendas(const std::filesystem::path& folder);
+
+// The nesting limit the loader enforces before handing text to the JSON parser.
+inline constexpr int kMaxAgendaDepth = 64;
+
+}  // namespace praktika::timeline

@@ -1,0 +1,378 @@
+// The event's page: title, stages with their dates in the event's time zone and which are open
+// now, sections with contacts, the timetable, and how many people have the page open. Stage
+// states and the count follow the server live over the WebSocket topic timeline:<id>.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { useLoad, useTopic } from '../lib/hooks';
+import { formatDate, formatDateTime, formatRange, formatTime, formatUntil, isoOrUndefined, parseInstant } from '../lib/time';
+import {
+  listOf,
+  textOf,
+  type Agenda,
+  type AgendaSection,
+  type AgendaSession,
+  type AgendaStage,
+  type Milestone,
+  type StageState,
+  type Timeline,
+  type TimelineStage,
+  type Venue,
+} from '../lib/types';
+import { Loading, Message } from '../components/Layout';
+
+const kStateLabel: Record<StageState, string> = {
+  open: 'идёт сейчас',
+  upcoming: 'скоро',
+  closed: 'завершён',
+};
+
+function asTimeline(value: unknown): Timeline | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const t = value as Timeline;
+  if (!Array.isArray(t.stages) && !Array.isArray(t.open)) return null;
+  return t;
+}
+
+// Keeps the newest of two timelines by their "now": a slow HTTP answer must not undo a push.
+function newer(current: Timeline | null, incoming: Timeline): Timeline {
+  if (!current) return incoming;
+  const a = parseInstant(current.now);
+  const b = parseInstant(incoming.now);
+  if (a !== null && b !== null && b < a) return current;
+  return incoming;
+}
+
+interface StageView {
+  id: string;
+  title: string;
+  description: string;
+  opens?: string;
+  closes?: string;
+  state?: StageState;
+}
+
+function mergeStages(agenda: Agenda, timeline: Timeline | null): StageView[] {
+  const fromTimeline = new Map<string, TimelineStage>();
+  for (const s of listOf<TimelineStage>(timeline?.stages)) if (typeof s.id === 'string') fromTimeline.set(s.id, s);
+  const open = new Set(Array.isArray(timeline?.open) ? timeline.open : []);
+
+  const stateOf = (id: string): StageState | undefined => {
+    const st = fromTimeline.get(id)?.state;
+    if (st === 'open' || st === 'upcoming' || st === 'closed') return st;
+    if (timeline && open.has(id)) return 'open';
+    return undefined;
+  };
+
+  const views: StageView[] = [];
+  const seen = new Set<string>();
+  for (const s of listOf<AgendaStage>(agenda.stages)) {
+    if (typeof s.id !== 'string' || seen.has(s.id)) continue;
+    seen.add(s.id);
+    const t = fromTimeline.get(s.id);
+    views.push({
+      id: s.id,
+      title: textOf(s.title) || textOf(t?.title) || s.id,
+      description: textOf(s.description),
+      opens: s.opens ?? t?.opens,
+      closes: s.closes ?? t?.closes,
+      state: stateOf(s.id),
+    });
+  }
+  for (const t of fromTimeline.values()) {
+    if (seen.has(t.id)) continue;
+    views.push({ id: t.id, title: textOf(t.title) || t.id, description: '', opens: t.opens, closes: t.closes, state: stateOf(t.id) });
+  }
+  return views;
+}
+
+export function EventPage({ id }: { id: string }) {
+  const agenda = useLoad(`agenda:${id}`, (signal) => api.get<Agenda>(`/api/events/${encodeURIComponent(id)}`, { signal }));
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [presence, setPresence] = useState<number | null>(null);
+
+  const acceptTimeline = useCallback((value: unknown) => {
+    const t = asTimeline(value);
+    if (t) setTimeline((current) => newer(current, t));
+  }, []);
+
+  const fetchTimeline = useCallback(
+    (signal?: AbortSignal) =>
+      api.get<Timeline>(`/api/events/${encodeURIComponent(id)}/timeline`, signal ? { signal } : {}).then(acceptTimeline, () => undefined),
+    [id, acceptTimeline],
+  );
+
+  useEffect(() => {
+    setTimeline(null);
+    setPresence(null);
+    const controller = new AbortController();
+    void fetchTimeline(controller.signal);
+    return () => controller.abort();
+  }, [fetchTimeline]);
+
+  useTopic(`timeline:${id}`, {
+    onSubscribed(data) {
+      const d = (data ?? {}) as { timeline?: unknown; presence?: unknown };
+      acceptTimeline(d.timeline);
+      if (typeof d.presence === 'number') setPresence(d.presence);
+    },
+    onEvent(event, data) {
+      const d = (data ?? {}) as { timeline?: unknown; count?: unknown };
+      if (event === 'presence') {
+        if (typeof d.count === 'number') setPresence(d.count);
+      } else if (event === 'stage_opened' || event === 'stage_closed') {
+        if (asTimeline(d.timeline)) acceptTimeline(d.timeline);
+        else void fetchTimeline();
+      }
+    },
+  });
+
+  const title = agenda.status === 'ok' ? textOf(agenda.data.title) : '';
+  useEffect(() => {
+    if (title) document.title = title;
+  }, [title]);
+
+  if (agenda.status === 'loading') return <Loading />;
+  if (agenda.status === 'error') {
+    return (
+      <Message title={agenda.httpStatus === 404 ? 'Мероприятие не найдено' : 'Не удалось загрузить мероприятие'}>
+        <p role="alert">{agenda.message}</p>
+        <p>
+          <a href="/">На главную</a>
+        </p>
+      </Message>
+    );
+  }
+
+  const a = agenda.data;
+  const offset = a.utc_offset;
+  const stages = mergeStages(a, timeline);
+
+  return (
+    <article class="event">
+      <header class="event__head">
+        {a.forum && <p class="event__forum">{textOf(a.forum)}</p>}
+        <h1 class="event__title" data-testid="event-title">
+          {title || id}
+        </h1>
+        {a.subtitle && <p class="event__subtitle">{textOf(a.subtitle)}</p>}
+        <p class="presence" aria-live="polite">
+          Сейчас на странице: <strong data-testid="presence-count">{presence === null ? '—' : String(presence)}</strong>
+        </p>
+      </header>
+
+      <NowPanel stages={stages} hasTimeline={timeline !== null} offset={offset} />
+
+      <section class="block" aria-labelledby="stages-title">
+        <h2 id="stages-title">Этапы</h2>
+        <TimeZoneNote timeZone={a.time_zone} offset={offset} />
+        <ol class="stages">
+          {stages.map((s) => (
+            <StageCard key={s.id} stage={s} offset={offset} />
+          ))}
+        </ol>
+      </section>
+
+      <Timetable sessions={listOf<AgendaSession>(a.timetable)} milestones={listOf<Milestone>(a.milestones)} offset={offset} />
+      <Sections sections={listOf<AgendaSection>(a.sections)} />
+      <Venues venues={listOf<Venue>(a.venues)} />
+    </article>
+  );
+}
+
+function NowPanel({ stages, hasTimeline, offset }: { stages: StageView[]; hasTimeline: boolean; offset?: string }) {
+  const open = stages.filter((s) => s.state === 'open');
+  const next = stages
+    .filter((s) => s.state === 'upcoming' && parseInstant(s.opens) !== null)
+    .sort((x, y) => parseInstant(x.opens)! - parseInstant(y.opens)!)[0];
+  return (
+    <section class="now" aria-live="polite" data-testid="open-stages" data-open={open.map((s) => s.id).join(' ')}>
+      {!hasTimeline ? (
+        <p>Уточняем, какой этап идёт сейчас…</p>
+      ) : open.length > 0 ? (
+        <>
+          <p class="now__label">{open.length > 1 ? 'Сейчас идут этапы:' : 'Сейчас идёт этап:'}</p>
+          <ul class="now__list">
+            {open.map((s) => (
+              <li key={s.id}>
+                <strong>{s.title}</strong>
+                {s.closes && <span class="now__until"> — {formatUntil(s.closes, offset)}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p class="now__label">Сейчас ни один этап не идёт.</p>
+      )}
+      {hasTimeline && next && (
+        <p class="now__next">
+          Следующий этап: <strong>{next.title}</strong>, начало {formatDateTime(next.opens, offset)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function TimeZoneNote({ timeZone, offset }: { timeZone?: string; offset?: string }) {
+  if (!timeZone && !offset) return null;
+  const zone = timeZone === 'Asia/Irkutsk' ? 'иркутскому времени' : `времени мероприятия${timeZone ? ` (${timeZone})` : ''}`;
+  return (
+    <p class="muted">
+      Время указано по {zone}
+      {offset ? `, UTC${offset}` : ''}.
+    </p>
+  );
+}
+
+function StageCard({ stage, offset }: { stage: StageView; offset?: string }) {
+  const state = stage.state;
+  return (
+    <li class={`stage${state ? ` stage--${state}` : ''}`} data-testid={`stage-${stage.id}`} data-state={state ?? 'unknown'}>
+      <div class="stage__head">
+        <h3 class="stage__title">{stage.title}</h3>
+        {state && <span class={`badge badge--${state}`}>{kStateLabel[state]}</span>}
+      </div>
+      {(stage.opens || stage.closes) && (
+        <p class="stage__dates">
+          <time dateTime={isoOrUndefined(stage.opens)}>{formatRange(stage.opens, stage.closes, offset)}</time>
+        </p>
+      )}
+      {stage.description && <p class="stage__description">{stage.description}</p>}
+    </li>
+  );
+}
+
+interface DayItem {
+  key: string;
+  at: string;
+  title: string;
+  range: string;
+  moderator?: string;
+  room?: string;
+}
+
+function Timetable({ sessions, milestones, offset }: { sessions: AgendaSession[]; milestones: Milestone[]; offset?: string }) {
+  const items: DayItem[] = [];
+  sessions.forEach((s, i) => {
+    if (parseInstant(s.starts) === null) return;
+    items.push({
+      key: `s-${s.id ?? i}`,
+      at: s.starts!,
+      title: textOf(s.title) || textOf(s.id),
+      range: s.ends ? `${formatTime(s.starts, offset)}–${formatTime(s.ends, offset)}` : formatTime(s.starts, offset),
+      moderator: textOf(s.moderator) || undefined,
+      room: typeof s.room_url === 'string' && /^https?:\/\//.test(s.room_url) ? s.room_url : undefined,
+    });
+  });
+  milestones.forEach((m, i) => {
+    if (parseInstant(m.at) === null) return;
+    items.push({ key: `m-${m.id ?? i}`, at: m.at!, title: textOf(m.title) || textOf(m.id), range: formatTime(m.at, offset) });
+  });
+  if (items.length === 0) return null;
+  items.sort((x, y) => parseInstant(x.at)! - parseInstant(y.at)!);
+
+  const days: Array<{ day: string; items: DayItem[] }> = [];
+  for (const item of items) {
+    const day = formatDate(item.at, offset);
+    const last = days[days.length - 1];
+    if (last && last.day === day) last.items.push(item);
+    else days.push({ day, items: [item] });
+  }
+
+  return (
+    <section class="block" aria-labelledby="timetable-title" data-testid="timetable">
+      <h2 id="timetable-title">Расписание</h2>
+      {days.map((d) => (
+        <div class="day" key={d.day}>
+          <h3 class="day__title">{d.day}</h3>
+          <ul class="day__items">
+            {d.items.map((item) => (
+              <li class="day__item" key={item.key}>
+                <span class="day__time">{item.range}</span>
+                <span class="day__what">
+                  {item.title}
+                  {item.moderator && <span class="day__note muted">Ведёт: {item.moderator}</span>}
+                  {item.room && (
+                    <>
+                      {' '}
+                      <a href={item.room} target="_blank" rel="noopener noreferrer">
+                        Ссылка на трансляцию
+                      </a>
+                    </>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function Sections({ sections }: { sections: AgendaSection[] }) {
+  if (sections.length === 0) return null;
+  return (
+    <section class="block" aria-labelledby="sections-title" data-testid="sections">
+      <h2 id="sections-title">Секции</h2>
+      <ol class="sections">
+        {sections.map((s, i) => {
+          const c = s.contact ?? {};
+          const phone = textOf(c.phone);
+          const email = textOf(c.email);
+          return (
+            <li class="section" key={s.number ?? i} data-testid={`section-${s.number ?? i + 1}`}>
+              <h3 class="section__title">
+                {typeof s.number === 'number' && <span class="section__number">Секция {s.number}. </span>}
+                {textOf(s.title)}
+              </h3>
+              {s.description && <p>{textOf(s.description)}</p>}
+              {typeof s.room_url === 'string' && /^https?:\/\//.test(s.room_url) && (
+                <p class="section__room">
+                  <a href={s.room_url} target="_blank" rel="noopener noreferrer">
+                    Видеокомната секции
+                  </a>
+                </p>
+              )}
+              {(c.name || phone || email) && (
+                <p class="section__contact">
+                  Контакт: {textOf(c.name)}
+                  {phone && (
+                    <>
+                      {', '}
+                      <a href={`tel:${phone.replace(/[^\d+]/g, '')}`}>{phone}</a>
+                    </>
+                  )}
+                  {email && (
+                    <>
+                      {', '}
+                      <a href={`mailto:${email}`}>{email}</a>
+                    </>
+                  )}
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function Venues({ venues }: { venues: Venue[] }) {
+  const shown = venues.filter((v) => typeof v.url === 'string' && /^https?:\/\//.test(v.url));
+  if (shown.length === 0) return null;
+  return (
+    <section class="block" aria-labelledby="venues-title">
+      <h2 id="venues-title">Площадки</h2>
+      <ul class="venues">
+        {shown.map((v, i) => (
+          <li key={v.id ?? i}>
+            <a href={v.url} target="_blank" rel="noopener noreferrer">
+              {textOf(v.title) || v.url}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
