@@ -30,9 +30,11 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [[ -f web/package.json ]]; then
-  if [[ ! -d web/node_modules ]] || [[ web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
-    echo "deps: npm ci in web/"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+npm_dirs=(web)
+if [[ "${1:-}" == "--test" ]]; then npm_dirs+=(tests/browser); fi
+for dir in "${npm_dirs[@]}"; do
+  if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    echo "deps: npm ci in $dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
-fi
+done

@@ -5,9 +5,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -97,27 +98,36 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "praktika: " << s.message() << "\n";
     return kExitFailure;
   }
-  std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
-
   auto work = asio::make_work_guard(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::steady_timer deadline(io);
+  // Connections get a close frame and requests in flight finish; whatever still hangs after the
+  // grace period is cut. A thread, not a timer, so a clean stop does not wait for it.
+  std::mutex stop_mutex;
+  std::condition_variable stopped;
+  bool finished = false;
+  std::thread watchdog;
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
     std::cout << "praktika: shutting down" << std::endl;
     server.stop();
     work.reset();
-    // Connections get a close frame and requests in flight finish; whatever hangs past this is cut.
-    deadline.expires_after(std::chrono::seconds(5));
-    deadline.async_wait([&](boost::system::error_code e) {
-      if (!e) io.stop();
+    watchdog = std::thread([&] {
+      std::unique_lock lock(stop_mutex);
+      if (!stopped.wait_for(lock, std::chrono::seconds(5), [&] { return finished; })) io.stop();
     });
   });
+  std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  {
+    std::lock_guard lock(stop_mutex);
+    finished = true;
+  }
+  stopped.notify_all();
+  if (watchdog.joinable()) watchdog.join();
   workers.join();
   std::cout << "praktika: stopped" << std::endl;
   return 0;

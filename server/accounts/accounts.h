@@ -83,7 +83,7 @@ class AccountsService {
  public:
   struct Options {
     // Absolute: a session ends this long after login whatever its use, matching the cookie's Max-Age.
-    std::chrono::seconds session_lifetime{std::chrono::days(30)};
+    std::chrono::seconds session_lifetime{std::chrono::days(14)};
     PasswordCost password_cost = PasswordCost::interactive();
     ThrottlePolicy throttle;
     // Wall clock for session times (stored in the database); defaults to the system clock.

@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -38,6 +39,25 @@ std::vector<std::string> split(std::string_view text, char sep) {
 std::string instance_id() {
   return std::to_string(::getpid()) + "-" +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+}
+
+// Letters, digits, '-' and '_' in '/'-separated segments: what the front end's router uses.
+bool is_client_route(const std::string& path) {
+  if (path.size() < 2 || path.size() > 200 || path[0] != '/') return false;
+  char previous = '/';
+  for (size_t i = 1; i < path.size(); ++i) {
+    char c = path[i];
+    bool word = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    if (!word && !(c == '/' && previous != '/')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+net::Request index_request(const net::Request& request) {
+  net::Request index = request;
+  index.path = "/";
+  return index;
 }
 
 bool is_state_changing(const std::string& method) {
@@ -192,16 +212,11 @@ net::Response App::handle(const net::Request& request) {
   } else if (auto file = net::serve_static(request, config_.web_root)) {
     response = std::move(*file);
   } else {
-    // Client-side routes (no file extension) get the single page; anything else is a 404.
-    net::Request index = request;
-    index.path = "/";
-    auto last = request.path.substr(request.path.find_last_of('/') + 1);
-    auto page = last.find('.') == std::string::npos ? net::serve_static(index, config_.web_root) : std::nullopt;
-    if (page) {
-      response = std::move(*page);
-    } else {
-      response = api::error_response(Status::not_found("not_found", "Страница не найдена."));
-    }
+    // Client-side routes (/events/irkutsk-2020) get the single page; anything else is a 404.
+    auto page = is_client_route(request.path) ? net::serve_static(index_request(request), config_.web_root)
+                                              : std::nullopt;
+    response = page ? std::move(*page)
+                    : api::error_response(Status::not_found("not_found", "Страница не найдена."));
   }
   response.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
   response.set_header("X-Content-Type-Options", "nosniff");

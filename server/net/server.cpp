@@ -298,6 +298,8 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (header_ec) {
         if (header_ec == http::error::header_limit)
           co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
+        else if (header_ec == http::error::body_limit)
+          co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
         else if (header_ec != http::error::end_of_stream && header_ec != beast::error::timeout &&
                  header_ec != asio::error::operation_aborted && header_ec != asio::error::connection_reset &&
                  header_ec != asio::error::eof)

@@ -43,6 +43,9 @@ class Presence {
   virtual void leave(const std::string& topic, const std::string& member) = 0;
 
   // The last known count of `topic` over all instances (the local view while Redis is away).
+  // Redis: refreshed every report_interval for topics with local members; a topic without
+  // any is counted from the round after it was first asked for (until then: 0), and kept
+  // up to date while it is asked for at least every 30 s.
   virtual std::int64_t count(const std::string& topic) const = 0;
 
   // "memory" or "redis".

@@ -251,6 +251,9 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     Impl* self = pending->impl;
     if (self->outstanding_ > 0) --self->outstanding_;
     self->last_progress_ = SteadyClock::now();
+    // A null reply means hiredis is failing every pending command because the connection is
+    // going away: connected() turns false before any caller learns of the failure.
+    if (r == nullptr) self->connected_.store(false, std::memory_order_release);
     if (!pending->done) return;
     if (r == nullptr) {
       pending->done(unavailable());
@@ -307,6 +310,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     Socket::add_read(ac->ev.data);
     self->backoff_ = std::chrono::milliseconds(0);
     self->connected_.store(true, std::memory_order_release);
+    self->up_ = true;
     if (self->options_.on_state && !self->closed_) self->options_.on_state(true);
   }
 
@@ -321,27 +325,32 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     ac_ = nullptr;
     outstanding_ = 0;
     connect_timer_.cancel();
-    bool was_connected = connected_.exchange(false, std::memory_order_acq_rel);
+    connected_.store(false, std::memory_order_release);
     asio::post(strand_, [self = shared_from_this()] {
       if (!self->ac_) self->socket_.reset();
       self->schedule_reconnect();
     });
-    if (was_connected && options_.on_state && !closed_) options_.on_state(false);
+    report_down();
+  }
+
+  void report_down() {
+    if (!up_) return;
+    up_ = false;
+    if (options_.on_state && !closed_) options_.on_state(false);
   }
 
   // Frees the context ourselves (timeout, close): pending callbacks get the unavailable Status.
   void drop_connection() {
     if (!ac_) return;
     redisAsyncContext* ac = ac_;
-    bool was_connected = connected_.load(std::memory_order_acquire);
+    connected_.store(false, std::memory_order_release);
     // Freeing a context that never connected does not call on_disconnect.
     redisAsyncFree(ac);
     if (ac_ == ac) {  // on_disconnect did not run
       ac_ = nullptr;
       outstanding_ = 0;
-      connected_.store(false, std::memory_order_release);
       socket_.reset();
-      if (was_connected && options_.on_state && !closed_) options_.on_state(false);
+      report_down();
       schedule_reconnect();
     }
   }
@@ -395,6 +404,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
   std::shared_ptr<Socket> socket_;
   std::chrono::milliseconds backoff_{0};
   std::size_t outstanding_ = 0;
+  bool up_ = false;  // on_state(true) was the last thing told
   SteadyClock::time_point last_progress_{};
   bool closed_ = false;
 };

@@ -479,8 +479,8 @@ void check_references(const std::vector<FormField>& fields, const std::vector<Fo
 Agenda read_agenda(const json& doc) {
   Obj o(doc, "");
   Agenda a;
-  o.find("$schema");
-  o.find("private");
+  // For editors ("$schema") and for the organiser's eyes only ("private", left out of public_json).
+  if (const json* s = o.find("$schema"); s && !s->is_string()) fail(o.at("$schema"), "must be a string");
   if (const json* p = o.find("private"); p && !p->is_object()) fail(o.at("private"), "must be an object");
   o.int64("format", 1, 1);
   a.id = o.id("id", "-");

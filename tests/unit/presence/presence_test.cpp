@@ -6,7 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "support/redis_server.h"
 
@@ -29,6 +31,24 @@ class IoThread {
  private:
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::thread thread_;
+};
+
+// As the server runs it: one io_context, two threads, so the client's and the presence's
+// strands really run in parallel.
+class IoThreads {
+ public:
+  IoThreads() : work_(io.get_executor()) {
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io.run(); });
+  }
+  ~IoThreads() {
+    work_.reset();
+    for (auto& t : threads_) t.join();
+  }
+  boost::asio::io_context io{2};
+
+ private:
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
 };
 
 // Everything the sink was told, with when.
@@ -306,6 +326,37 @@ TEST(RedisPresence, KeepsCountingLocallyWhileRedisIsDownAndRecoversWhenItReturns
   b->stop();
 }
 
+// The server's shape: two instances on one two-threaded io_context, one member each. While
+// Redis is away each reports its own count; once it is back, the global count again.
+TEST(RedisPresence, ReportsTheLocalCountWhileRedisIsDownAndTheGlobalOneAfterItsRestart) {
+  auto redis = start_redis();
+  ASSERT_TRUE(redis);
+  IoThreads t;
+  Reports ra, rb;
+  auto make = [&](const char* id, Reports& r) {
+    auto p = make_redis_presence(t.io, redis->url(), fast(id), r.sink());
+    EXPECT_TRUE(p.ok());
+    if (p.ok()) (*p)->start();
+    return p.ok() ? std::move(*p) : nullptr;
+  };
+  auto a = make("a", ra);
+  auto b = make("b", rb);
+  ASSERT_TRUE(a && b);
+  a->join("t", "c1");
+  b->join("t", "c1");
+  ASSERT_TRUE(eventually([&] { return ra.last("t") == 2 && rb.last("t") == 2; }));
+
+  redis->stop();
+  ASSERT_TRUE(eventually([&] { return !a->healthy() && !b->healthy(); }));
+  EXPECT_TRUE(eventually([&] { return ra.last("t") == 1 && rb.last("t") == 1; }));
+
+  ASSERT_TRUE(redis->restart().is_ok());
+  ASSERT_TRUE(eventually([&] { return a->healthy() && b->healthy(); }));
+  EXPECT_TRUE(eventually([&] { return ra.last("t") == 2 && rb.last("t") == 2; }));
+  a->stop();
+  b->stop();
+}
+
 TEST(RedisPresence, ALeaveThatMissedRedisIsRemovedAfterReconnect) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
@@ -357,6 +408,36 @@ TEST(RedisPresence, ConcurrentJoinsAndLeavesFromManyThreadsAddUp) {
   a->stop();
   b->stop();
   EXPECT_EQ(redis->query("ZCARD praktika:presence:crowd").value(), ":0");
+}
+
+TEST(RedisPresence, TenThousandMembersJoinWithoutBlockingAndStayCountedUnderChurn) {
+  auto redis = start_redis();
+  ASSERT_TRUE(redis);
+  IoThread t;
+  Reports r;
+  auto p = redis_presence(t, *redis, fast("a"), r);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(eventually([&] { return p->healthy(); }));
+
+  auto start = Clock::now();
+  for (int i = 0; i < 10'000; ++i) p->join("flashmob:e", "c" + std::to_string(i));
+  // join() only queues: no round trip on the caller's thread.
+  EXPECT_LT(Clock::now() - start, 500ms);
+  ASSERT_TRUE(eventually([&] { return r.last("flashmob:e") == 10'000; }));
+
+  // 100 leaves and 100 joins per second for 2 s (3 × expiry): heartbeats keep the rest.
+  for (int tick = 0; tick < 20; ++tick) {
+    for (int j = 0; j < 10; ++j) {
+      int i = tick * 10 + j;
+      p->leave("flashmob:e", "c" + std::to_string(i));
+      p->join("flashmob:e", "n" + std::to_string(i));
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(eventually([&] { return redis->query("ZCARD praktika:presence:flashmob:e").value() == ":10000"; }));
+  EXPECT_EQ(p->count("flashmob:e"), 10'000);
+  p->stop();
+  EXPECT_EQ(redis->query("ZCARD praktika:presence:flashmob:e").value(), ":0");
 }
 
 TEST(RedisPresence, StartsUnhealthyWithoutRedisAndCountsLocally) {

@@ -370,5 +370,13 @@ TEST(LoadAgendas, LoadsSeveralEventsAndNamesTheBadFile) {
   EXPECT_EQ(std::get<AgendaError>(r).file, (dir.path() / "z.json").string());
 }
 
+TEST(AgendaSchema, NamesTheStageIdsTheLoaderKnows) {
+  std::ifstream in(kSource + "/agenda/schema.json");
+  json schema = json::parse(in);
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  std::vector<std::string> from_schema = schema["$defs"]["stage"]["properties"]["id"]["enum"];
+  EXPECT_EQ(from_schema, std::vector<std::string>(std::begin(kStageIds), std::end(kStageIds)));
+}
+
 }  // namespace
 }  // namespace praktika::timeline

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the server (build/praktika and the tests) and the web front end (web/dist).
+# Usage: scripts/build.sh [extra cmake -D options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ ! -f build/build.ninja ]]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${PRAKTIKA_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+fi
+jobs=$(nproc)
+cmake --build build -j "$jobs"
+
+# The front end is rebuilt when any of its sources is newer than the last build.
+if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/index.html web/package.json web/vite.config.ts \
+      -newer web/dist/index.html -print -quit) ]]; then
+  echo "build: web front end"
+  (cd web && npm run --silent build >/dev/null)
+fi

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and starts praktika on http://127.0.0.1:8080 with the demo
+# agenda, demo accounts and an embedded store under data/demo (SQLite, in-memory presence).
+# DEMO_CLOCK sets the event's "now" (default: the intake is open); DEMO_SPEED speeds it up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+scripts/build.sh
+
+data=data/demo
+clock=${DEMO_CLOCK:-2020-06-20T10:00:00+08:00}
+speed=${DEMO_SPEED:-1}
+event=irkutsk-2020
+password=praktika-demo
+
+if [[ ! -f $data/praktika.sqlite3 ]]; then
+  mkdir -p "$data"
+  while IFS='|' read -r email role section name; do
+    args=(admin create-user --data "$data" --email "$email" --role "$role" --event "$event" --name "$name")
+    [[ -n $section ]] && args+=(--section "$section")
+    echo "$password" | build/praktika "${args[@]}" >/dev/null
+  done <<'ACCOUNTS'
+organiser@demo.praktika|organiser||Ольга Организатор (УМЦ)
+expert1@demo.praktika|expert|1|Эльвира Эксперт (секция 1)
+moderator1@demo.praktika|moderator|1|Михаил Модератор (министерство)
+author@demo.praktika|participant||Анна Автор (центр помощи семье)
+ACCOUNTS
+fi
+
+cat <<EOF2
+
+  praktika demo: http://127.0.0.1:8080
+  event clock:   $clock (speed ×$speed; DEMO_CLOCK / DEMO_SPEED change it)
+  logins (password: $password):
+    organiser@demo.praktika   — организатор
+    expert1@demo.praktika     — эксперт секции 1
+    moderator1@demo.praktika  — модератор секции 1
+    author@demo.praktika      — участник
+
+EOF2
+exec build/praktika serve --port 8080 --data "$data" --agenda agenda/irkutsk-2020.json --web web/dist \
+  --clock "$clock" --clock-speed "$speed"

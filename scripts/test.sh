@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: unit and integration tests (ctest, which
+# start the real server binary and their own redis-server where they kill it), then the browser
+# tests in Debian's Chromium. A shared redis-server on a free loopback port is started here for the
+# tests that only need one (PRAKTIKA_TEST_REDIS_URL) and stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh --test
+scripts/build.sh
+
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis_dir=$(mktemp -d)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
+  --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+cleanup() {
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$redis_dir"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export PRAKTIKA_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
+
+status=0
+ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300 || status=1
+node --test --test-concurrency=1 tests/browser/ || status=1
+exit $status

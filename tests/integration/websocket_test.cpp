@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/client.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+const std::string kTopic = "timeline:irkutsk-2020";
+
+TEST(WebSocket, RepliesCarryTheRequestId) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path(), .clock = "2020-07-06T12:00:00+08:00"});
+  ASSERT_TRUE(server);
+  auto ws = WsClient::connect((*server)->port());
+  ASSERT_TRUE(ws);
+  auto pong = ws->call({{"op", "ping"}});
+  EXPECT_EQ(pong["ok"], true);
+  EXPECT_EQ(pong["data"]["now"].get<std::string>().substr(0, 13), "2020-07-06T04");
+  auto sub = ws->call({{"op", "subscribe"}, {"topic", kTopic}});
+  EXPECT_EQ(sub["ok"], true);
+  EXPECT_EQ(sub["data"]["timeline"]["open"], nlohmann::json::array({"gallery"}));
+  EXPECT_EQ(ws->call({{"op", "unsubscribe"}, {"topic", kTopic}})["ok"], true);
+}
+
+TEST(WebSocket, BadMessagesGetErrorsAndTheConnectionStays) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(server);
+  auto ws = WsClient::connect((*server)->port());
+  ASSERT_TRUE(ws);
+  EXPECT_EQ(ws->call({{"op", "dance"}})["error"]["code"], "unknown_op");
+  EXPECT_EQ(ws->call({{"op", "subscribe"}})["error"]["code"], "invalid_topic");
+  EXPECT_EQ(ws->call({{"op", "subscribe"}, {"topic", "secrets:x"}})["error"]["code"], "unknown_topic");
+  EXPECT_EQ(ws->call({{"op", "subscribe"}, {"topic", "timeline:nope"}})["error"]["code"], "event_not_found");
+  ws->send_raw("not json at all");
+  ws->send_raw(std::string(5000, '['));
+  EXPECT_EQ(ws->call({{"op", "ping"}})["ok"], true);
+}
+
+TEST(WebSocket, AMessageOverTheLimitClosesTheConnection) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(server);
+  auto ws = WsClient::connect((*server)->port());
+  ASSERT_TRUE(ws);
+  ws->send_raw("{\"op\":\"ping\",\"pad\":\"" + std::string(200 * 1024, 'x') + "\"}");
+  EXPECT_TRUE(ws->closed(5s));
+  EXPECT_EQ(ws->close_code(), 1009);  // message too big
+}
+
+TEST(WebSocket, AnUpgradeFromAnotherSiteIsRefused) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(server);
+  int status = 0;
+  auto ws = WsClient::connect((*server)->port(), {.origin = "https://evil.example"}, &status);
+  EXPECT_FALSE(ws);
+  EXPECT_EQ(status, 403);
+  auto ok = WsClient::connect((*server)->port(), {.origin = "http://127.0.0.1:" + std::to_string((*server)->port())});
+  EXPECT_TRUE(ok);
+}
+
+TEST(WebSocket, ASlowConsumerIsCutOffWhileOthersKeepReceiving) {
+  TempDir data;
+  auto config = data.path() / "small-queues.json";
+  std::ofstream(config) << R"({"limits": {"ws_queue_messages": 32, "ws_queue_bytes": 65536}})";
+  auto server = ServerProcess::start({.data_dir = data.path() / "db", .extra_args = {"--config", config.string()}});
+  ASSERT_TRUE(server) << server.status().message();
+  int port = (*server)->port();
+  auto healthy = WsClient::connect(port);
+  auto slow = WsClient::connect(port, {.read = false, .receive_buffer_bytes = 4096});
+  ASSERT_TRUE(healthy && slow);
+  ASSERT_EQ(healthy->call({{"op", "subscribe"}, {"topic", kTopic}})["ok"], true);
+  // The slow client asks for far more replies than its socket and queue can hold, never reading:
+  // each subscribe reply carries the whole timeline (about 1 KB), 6000 of them 6 MB.
+  for (int i = 0; i < 6000; ++i) slow->send({{"op", "subscribe"}, {"topic", kTopic}, {"id", i}});
+  int answered = 0;
+  for (int i = 0; i < 50; ++i)
+    if (healthy->call({{"op", "ping"}})["ok"] == true) ++answered;
+  EXPECT_EQ(answered, 50);
+  slow->start_reading();
+  EXPECT_TRUE(slow->closed(10s));
+  EXPECT_LT(slow->received(), 6000u);
+  HttpClient http(port);
+  EXPECT_EQ(http.get("/api/health").json()["websockets"], 1);
+  EXPECT_EQ(healthy->call({{"op", "ping"}})["ok"], true);
+}
+
+}  // namespace
+}  // namespace praktika::test

@@ -1,0 +1,69 @@
+// The real server binary started for one test: its own data directory, a free port (the
+// server binds port 0 and prints it), stopped with SIGTERM at the end. One thread at a time.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "support/process.h"
+
+namespace praktika::test {
+
+// A fresh directory under the system temp folder, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path source_dir();   // the repository
+std::filesystem::path server_binary();  // build/praktika
+
+struct ServerOptions {
+  std::filesystem::path data_dir;  // required: keep it across restarts
+  std::string clock;               // --clock, when set
+  double clock_speed = 0;          // --clock-speed, when > 0
+  std::string redis;               // --redis, when set
+  int port = 0;                    // 0: any free port
+  std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"};  // relative to the repository
+  std::vector<std::string> extra_args;
+};
+
+class ServerProcess {
+ public:
+  // Starts the binary and waits for its "listening on" line (fails with the server's last words).
+  static Result<std::unique_ptr<ServerProcess>> start(const ServerOptions& options);
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  Process& process() { return *process_; }
+  // SIGTERM and wait; the exit status.
+  ExitStatus stop();
+  // SIGKILL: no chance to flush anything.
+  void kill();
+
+ private:
+  ServerProcess() = default;
+  std::unique_ptr<Process> process_;
+  int port_ = 0;
+};
+
+// Runs the binary to completion (for start-up failures and admin commands): exit status and
+// everything it printed on stdout and stderr.
+struct RunResult {
+  ExitStatus status;
+  std::string output;
+};
+RunResult run_binary(const std::vector<std::string>& args, const std::string& stdin_text = "");
+
+}  // namespace praktika::test
