@@ -3,6 +3,8 @@
 # Usage: scripts/build.sh [extra cmake -D options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Paths relative to the checkout in ccache's keys: another clone (CI's) reuses this one's objects.
+export CCACHE_BASEDIR="$PWD"
 
 if [[ ! -f build/build.ninja ]]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${PRAKTIKA_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null

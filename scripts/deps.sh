@@ -8,9 +8,11 @@ build_packages=(
   cmake ninja-build ccache g++ pkg-config
   libboost1.81-all-dev nlohmann-json3-dev libsqlite3-dev libhiredis-dev libsodium-dev
   libcurl4-openssl-dev
+  libavformat-dev libavcodec-dev libavutil-dev libzip-dev libpugixml-dev libpoppler-cpp-dev
 )
 test_packages=(
   libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
+  ffmpeg
 )
 
 wanted=("${build_packages[@]}")

@@ -20,7 +20,10 @@ net::Response logged_in(AccountsService& accounts, const Session& session, const
   auto roles = accounts.roles_of(session.user.id);
   Identity identity{session.user, roles ? *roles : std::vector<RoleGrant>{}};
   auto r = api::json_response(status, to_json(identity));
-  r.set_header("Set-Cookie", session_cookie(session.token, policy, policy.max_age_s));
+  // The cookie lives exactly as long as the session it names.
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(session.expires_at.time_since_epoch() -
+                                                               std::chrono::system_clock::now().time_since_epoch());
+  r.set_header("Set-Cookie", session_cookie(session.token, policy, static_cast<int>(std::max<long>(0, left.count()))));
   return r;
 }
 
@@ -71,8 +74,7 @@ Result<Identity> caller(AccountsService& accounts, const net::Request& request) 
   return accounts.authenticate(*token);
 }
 
-void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie,
-                std::function<bool(std::string_view)> event_exists) {
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events) {
   router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
     auto body = api::parse_json_object(req);
     if (!body) return api::error_response(body.status());
@@ -120,9 +122,9 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
     return api::json_response(200, to_json(*who));
   });
 
-  auto organiser_only = [&accounts, event_exists](const net::Request& req,
-                                                   const std::string& event) -> Result<Identity> {
-    if (!event_exists(event)) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  auto organiser_only = [&accounts, events](const net::Request& req,
+                                             const std::string& event) -> Result<Identity> {
+    if (!events(event, std::nullopt)) return Status::not_found("event_not_found", "Мероприятие не найдено.");
     auto who = caller(accounts, req);
     if (!who) return who.status();
     if (!is_organiser(*who, event))
@@ -142,11 +144,14 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
              });
 
   router.add("POST", "/api/events/{id}/roles",
-             [&accounts, organiser_only](const net::Request& req, const net::PathParams& params) {
+             [&accounts, organiser_only, events](const net::Request& req, const net::PathParams& params) {
                auto who = organiser_only(req, params.get("id"));
                if (!who) return api::error_response(who.status());
                auto r = read_role_request(accounts, req);
                if (!r) return api::error_response(r.status());
+               if (r->section && !events(params.get("id"), r->section))
+                 return api::error_response(
+                     Status::unprocessable("invalid_section", "В программе мероприятия нет такой секции."));
                if (auto s = accounts.grant_role(r->user_id, params.get("id"), r->role, r->section); !s)
                  return api::error_response(s);
                auto user = accounts.find_user(r->user_id);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,13 +17,14 @@ inline constexpr std::string_view kSessionCookie = "praktika_session";
 
 struct CookiePolicy {
   bool secure = false;  // behind TLS: add Secure
-  int max_age_s = 14 * 24 * 3600;
 };
 
 // The caller of a request: its session cookie resolved, or 401 not_authenticated.
 Result<Identity> caller(AccountsService& accounts, const net::Request& request);
 
-void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie,
-                std::function<bool(std::string_view event_id)> event_exists);
+// Whether the event is loaded and, when a section is given, has that section.
+using EventLookup = std::function<bool(std::string_view event_id, std::optional<int> section)>;
+
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events);
 
 }  // namespace praktika::accounts

@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <cassert>
 #include <cctype>
 #include <set>
 #include <thread>
@@ -99,9 +100,10 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
     hub_.publish(topic, "presence", {{"count", count}});
   };
   if (config.redis_url) {
-    // The URL's shape was checked with the configuration, so this cannot fail here.
+    // load_config checked the URL with the same parser, so this cannot fail here.
     auto redis = presence::make_redis_presence(io, *config.redis_url, presence_options, sink);
-    presence_ = redis ? std::move(*redis) : presence::make_memory_presence(io, presence_options, sink);
+    assert(redis.ok());
+    presence_ = std::move(*redis);
   } else {
     presence_ = presence::make_memory_presence(io, presence_options, sink);
   }
@@ -179,9 +181,11 @@ void App::add_routes() {
     return api::json_response(200, event->timeline.to_json(clock_.now()));
   });
 
-  accounts::CookiePolicy cookie{config_.cookie_secure, config_.session_lifetime_hours * 3600};
-  accounts::add_routes(router_, accounts_, cookie,
-                       [this](std::string_view id) { return find_event(id) != nullptr; });
+  accounts::CookiePolicy cookie{config_.cookie_secure};
+  accounts::add_routes(router_, accounts_, cookie, [this](std::string_view id, std::optional<int> section) {
+    const Event* event = find_event(id);
+    return event && (!section || event->agenda.find_section(*section) != nullptr);
+  });
 }
 
 net::Response App::handle(const net::Request& request) {

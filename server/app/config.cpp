@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/json_guard.h"
+#include "redis/client.h"
 #include "timeline/clock.h"
 
 namespace praktika::app {
@@ -56,9 +57,7 @@ fs::path resolve(const fs::path& base_dir, const std::string& p) {
   return path.is_absolute() ? path : (base_dir / path).lexically_normal();
 }
 
-bool valid_redis_url(const std::string& url) {
-  return url.rfind("redis://", 0) == 0 && url.find(':', 8) != std::string::npos;
-}
+bool valid_redis_url(const std::string& url) { return redis::parse_url(url).ok(); }
 
 }  // namespace
 

@@ -2,34 +2,30 @@
 
 namespace praktika {
 
-int json_nesting_depth(std::string_view text, int limit) {
-  int depth = 0, deepest = 0;
+std::optional<std::size_t> too_deep_at(std::string_view text, int limit) {
+  int depth = 0;
   bool in_string = false, escaped = false;
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
       continue;
     }
     if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
+      if (++depth > limit) return i;
     } else if (c == ']' || c == '}') {
       --depth;
     }
   }
-  return deepest;
+  return std::nullopt;
 }
 
 std::optional<nlohmann::json> parse_json_guarded(std::string_view text, int max_depth, std::string* problem) {
-  if (json_nesting_depth(text, max_depth) > max_depth) {
+  if (too_deep_at(text, max_depth)) {
     if (problem) *problem = "nested deeper than " + std::to_string(max_depth) + " levels";
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 // Pure functions, any thread.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,8 +12,8 @@
 
 namespace praktika {
 
-// The deepest nesting of [ and { outside strings; stops counting past `limit`.
-int json_nesting_depth(std::string_view text, int limit);
+// The byte offset where [ and { outside strings first nest deeper than `limit`, if they do.
+std::optional<std::size_t> too_deep_at(std::string_view text, int limit);
 
 // Parses `text` as JSON unless it nests deeper than `max_depth` or is malformed; never throws.
 // On failure `problem` (when given) says what is wrong, in English.

@@ -335,6 +335,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (!ok || !keep_alive) break;
     }
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (refused_) co_await drain_before_close();
     stream_.close();
   }
 
@@ -360,7 +361,21 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     session->start(parser.release());
   }
 
+  // A client still sending a body we refused would get a reset instead of our answer if we
+  // closed at once: read and drop what it sends for a short while (bounded in time and bytes).
+  asio::awaitable<void> drain_before_close() {
+    stream_.expires_after(std::chrono::seconds(2));
+    std::size_t dropped = 0;
+    char sink[16 * 1024];
+    while (dropped < (std::size_t{64} << 20)) {
+      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kUseTuple);
+      if (ec) break;
+      dropped += n;
+    }
+  }
+
   asio::awaitable<void> write_error(int status, std::string_view code, std::string_view message) {
+    refused_ = true;
     Response r;
     r.status = status;
     r.body = transport_error(code, message);
@@ -414,6 +429,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   bool idle_ = true;  // waiting for the first byte of a request: safe to close at shutdown
+  bool refused_ = false;  // answered an error mid-request: the client may still be sending
 
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;

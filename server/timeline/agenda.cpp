@@ -1,5 +1,7 @@
 #include "timeline/agenda.h"
 
+#include "common/json_guard.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -39,28 +41,6 @@ bool matches_charset(std::string_view s, std::string_view extra) {
   return std::all_of(s.begin(), s.end(), [&](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
   });
-}
-
-// Deeper nesting than this is refused before parsing: nlohmann's parser recurses once per level.
-std::optional<size_t> too_deep_at(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > limit) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
 }
 
 // A JSON object under validation. Remembers which keys were read so that a misspelt key
@@ -615,7 +595,7 @@ std::variant<Agenda, AgendaError> parse_agenda(std::string_view text, const std:
     return AgendaError{file_label, std::move(path), std::move(problem)};
   };
   try {
-    if (auto at = too_deep_at(text, kMaxAgendaDepth))
+    if (auto at = praktika::too_deep_at(text, kMaxAgendaDepth))
       return error("", "nesting deeper than " + std::to_string(kMaxAgendaDepth) + " levels at byte " +
                            std::to_string(*at));
     json doc;

@@ -138,6 +138,9 @@ TEST_F(Accounts, OnlyTheOrganiserGrantsRoles) {
   EXPECT_EQ(org.post("/api/events/irkutsk-2020/roles", {{"email", "anna@dom.ru"}, {"role", "boss"}}).error_code(),
             "invalid_role");
   EXPECT_EQ(org.post("/api/events/other/roles", {{"email", "anna@dom.ru"}, {"role", "expert"}}).status, 404);
+  EXPECT_EQ(org.post("/api/events/irkutsk-2020/roles", {{"email", "anna@dom.ru"}, {"role", "expert"}, {"section", 9}})
+                .error_code(),
+            "invalid_section");
   auto me = anna.get("/api/me").json();
   ASSERT_EQ(me["roles"].size(), 1u);
   EXPECT_EQ(me["roles"][0]["role"], "expert");

@@ -1,0 +1,83 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace praktika::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("praktika-config-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "config");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& text) {
+    auto file = dir_ / "config" / "default.json";
+    std::ofstream(file) << text;
+    return file;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ConfigTest, PathsInTheFileAreRelativeToIt) {
+  auto file = write(R"({"data": "../data", "agendas": ["../agenda/a.json"], "web_root": "../web/dist"})");
+  auto loaded = load_config({}, file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();
+  auto& c = std::get<Config>(loaded);
+  EXPECT_EQ(c.data_dir, (dir_ / "data").lexically_normal());
+  ASSERT_EQ(c.agendas.size(), 1u);
+  EXPECT_EQ(c.agendas[0], (dir_ / "agenda" / "a.json").lexically_normal());
+}
+
+TEST_F(ConfigTest, TheCommandLineWinsAndAgendaRepeats) {
+  auto file = write(R"({"agendas": ["a.json"], "listen": {"port": 8080}})");
+  auto loaded = load_config({"--port", "0", "--agenda", "/x.json", "--agenda", "/y.json", "--clock",
+                             "2020-07-06T10:00:00+08:00", "--clock-speed", "60", "--redis", "redis://127.0.0.1:6380"},
+                            file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded));
+  auto& c = std::get<Config>(loaded);
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.agendas, (std::vector<fs::path>{"/x.json", "/y.json"}));
+  EXPECT_TRUE(c.clock_start);
+  EXPECT_EQ(c.clock_speed, 60);
+  EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6380");
+}
+
+TEST_F(ConfigTest, ABadValueNamesTheFileAndJsonPath) {
+  auto file = write(R"({"agendas": ["a.json"], "limits": {"ws_queue_messages": -1}})");
+  auto loaded = load_config({}, file);
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
+  auto& e = std::get<ConfigError>(loaded);
+  EXPECT_EQ(e.json_path, "/limits/ws_queue_messages");
+  EXPECT_NE(e.describe().find("default.json: /limits/ws_queue_messages"), std::string::npos);
+}
+
+TEST_F(ConfigTest, BrokenJsonAndBadFlagsAreRefused) {
+  EXPECT_TRUE(std::holds_alternative<ConfigError>(load_config({}, write("{\"agendas\": ["))));
+  auto file = write(R"({"agendas": ["a.json"]})");
+  for (auto args : std::vector<std::vector<std::string>>{{"--port", "99999"},
+                                                          {"--port"},
+                                                          {"--clock-speed", "0"},
+                                                          {"--clock-speed", "fast"},
+                                                          {"--clock", "yesterday"},
+                                                          {"--redis", "http://x"},
+                                                          {"--nope"}}) {
+    auto loaded = load_config(args, file);
+    ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded)) << args[0];
+    EXPECT_EQ(std::get<ConfigError>(loaded).json_path, args[0]);
+  }
+}
+
+TEST_F(ConfigTest, TheShippedDefaultLoads) {
+  auto loaded = load_config({}, fs::path(PRAKTIKA_SOURCE_DIR) / "config" / "default.json");
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();
+  EXPECT_EQ(std::get<Config>(loaded).port, 8080);
+}
+
+}  // namespace
+}  // namespace praktika::app

@@ -1,0 +1,232 @@
+#include "media/media.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include "media_fixtures.h"
+
+namespace praktika::media {
+namespace {
+
+using testing::purpose;
+using testing::TempDir;
+
+std::vector<std::string> rules(const Verdict& v) {
+  std::vector<std::string> out;
+  for (const Finding& f : v.findings) out.push_back(f.rule);
+  return out;
+}
+
+using Rules = std::vector<std::string>;
+
+TEST(CheckFile, AcceptsAFlashmobVideoOfFourFiftyNine) {
+  TempDir dir;
+  ASSERT_TRUE(testing::make_cheap_video(dir / "dance.mp4", 4 * 60 + 59));
+  const Verdict v = check_file(dir / "dance.mp4", purpose("flashmob"));
+  EXPECT_TRUE(v.ok) << v.to_json().dump();
+  EXPECT_EQ(v.kind, "video");
+  ASSERT_TRUE(v.duration_s.has_value());
+  EXPECT_NEAR(*v.duration_s, 299, 1);
+  ASSERT_TRUE(v.video.has_value());
+  EXPECT_EQ(v.video->video_codec, "mpeg4");
+  EXPECT_FALSE(v.video->playable);  // accepted all the same: the feed converts it
+}
+
+TEST(CheckFile, RefusesAFlashmobVideoOfFiveOhOne) {
+  TempDir dir;
+  ASSERT_TRUE(testing::make_cheap_video(dir / "dance.mp4", 5 * 60 + 1));
+  const Verdict v = check_file(dir / "dance.mp4", purpose("flashmob"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.kind, "video");
+  ASSERT_EQ(rules(v), Rules{"duration"});
+  EXPECT_EQ(v.findings[0].found, "5:01");
+  EXPECT_EQ(v.findings[0].expected, "не более 5:00");
+}
+
+TEST(CheckFile, AcceptsAWmvForTheFlashmobAndSaysItNeedsConversion) {
+  TempDir dir;
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=160x120:rate=10 -f lavfi -i sine -t 3 -c:v wmv2 -c:a wmav2",
+                              dir / "song.wmv"));
+  const Verdict v = check_file(dir / "song.wmv", purpose("flashmob"));
+  EXPECT_TRUE(v.ok) << v.to_json().dump();
+  EXPECT_EQ(v.kind, "video");
+  ASSERT_TRUE(v.video.has_value());
+  EXPECT_FALSE(v.video->playable);
+  EXPECT_EQ(v.to_json()["video"]["playable"], false);
+}
+
+TEST(CheckFile, AcceptsAFlashmobPptxOfTenSlidesAndRefusesEleven) {
+  TempDir dir;
+  testing::write_pptx(dir / "ten.pptx", 10);
+  testing::write_pptx(dir / "eleven.pptx", 11);
+  const Verdict ten = check_file(dir / "ten.pptx", purpose("flashmob"));
+  const Verdict eleven = check_file(dir / "eleven.pptx", purpose("flashmob"));
+  EXPECT_TRUE(ten.ok) << ten.to_json().dump();
+  EXPECT_EQ(ten.kind, "presentation");
+  EXPECT_EQ(ten.slides, 10);
+  EXPECT_FALSE(eleven.ok);
+  EXPECT_EQ(eleven.slides, 11);
+  ASSERT_EQ(rules(eleven), Rules{"slides"});
+  EXPECT_EQ(eleven.findings[0].found, "11 слайдов");
+  EXPECT_EQ(eleven.findings[0].expected, "не более 10 слайдов");
+}
+
+TEST(CheckFile, RefusesAFlashmobPdfOfElevenPages) {
+  TempDir dir;
+  testing::write_pdf(dir / "show.pdf", 11);
+  const Verdict v = check_file(dir / "show.pdf", purpose("flashmob"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.kind, "presentation");
+  EXPECT_EQ(v.slides, 11);
+  EXPECT_EQ(rules(v), Rules{"slides"});
+}
+
+TEST(CheckFile, RefusesAJpegRenamedMp4ForTheFlashmob) {
+  TempDir dir;
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "dance.mp4"));
+  const Verdict v = check_file(dir / "dance.mp4", purpose("flashmob"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.kind, "");
+  ASSERT_EQ(rules(v), Rules{"type"});
+  EXPECT_EQ(v.findings[0].found, "изображение JPEG");
+  EXPECT_NE(v.findings[0].expected.find("mp4"), std::string::npos);
+}
+
+TEST(CheckFile, RefusesAPhotoWhoseNameContradictsItsBytes) {
+  TempDir dir;
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "upload.tmp"));
+  testing::pad_to(dir / "upload.tmp", 2u << 20);
+  const Verdict named_mp4 = check_file(dir / "upload.tmp", purpose("photo"), "Фото.MP4");
+  EXPECT_FALSE(named_mp4.ok);
+  EXPECT_EQ(named_mp4.kind, "jpeg");  // decided by the bytes
+  ASSERT_EQ(rules(named_mp4), Rules{"type"});
+  EXPECT_EQ(named_mp4.findings[0].found, "изображение JPEG, но имя файла оканчивается на .mp4");
+
+  const Verdict named_jpeg = check_file(dir / "upload.tmp", purpose("photo"), "Фото.JPEG");
+  EXPECT_TRUE(named_jpeg.ok) << named_jpeg.to_json().dump();
+}
+
+TEST(CheckFile, RefusesAPhotoOfHalfAMegabyteAndAcceptsTwo) {
+  TempDir dir;
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=2000x2000 -frames:v 1 -q:v 31", dir / "small.jpg"));
+  ASSERT_LT(std::filesystem::file_size(dir / "small.jpg"), 512u << 10);
+  std::filesystem::copy_file(dir / "small.jpg", dir / "fine.jpg");
+  testing::pad_to(dir / "small.jpg", 512u << 10);
+  testing::pad_to(dir / "fine.jpg", 2u << 20);
+
+  const Verdict small = check_file(dir / "small.jpg", purpose("photo"));
+  EXPECT_FALSE(small.ok);
+  EXPECT_EQ(small.kind, "jpeg");
+  EXPECT_EQ(small.bytes, 512u << 10);
+  ASSERT_EQ(rules(small), Rules{"size"});
+  EXPECT_EQ(small.findings[0].found, "512 КБ");
+  EXPECT_EQ(small.findings[0].expected, "от 1 МБ до 5 МБ");
+
+  const Verdict fine = check_file(dir / "fine.jpg", purpose("photo"));
+  EXPECT_TRUE(fine.ok) << fine.to_json().dump();
+}
+
+TEST(CheckFile, RefusesAPhotoOverFiveMegabytes) {
+  TempDir dir;
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "big.jpg"));
+  testing::pad_to(dir / "big.jpg", (5u << 20) + 1);
+  const Verdict v = check_file(dir / "big.jpg", purpose("photo"));
+  EXPECT_EQ(rules(v), Rules{"size"});
+  EXPECT_EQ(v.findings[0].found, "5 МБ (5242881 Б)");
+}
+
+TEST(CheckFile, CallsATruncatedVideoUnreadableWithoutCrashing) {
+  TempDir dir;
+  ASSERT_TRUE(testing::make_cheap_video(dir / "whole.mp4", 30));
+  std::filesystem::resize_file(dir / "whole.mp4", std::filesystem::file_size(dir / "whole.mp4") / 2);
+  const Verdict v = check_file(dir / "whole.mp4", purpose("flashmob"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.kind, "video");
+  EXPECT_EQ(rules(v), Rules{"unreadable"});
+  EXPECT_FALSE(v.duration_s.has_value());
+}
+
+TEST(CheckFile, RefusesAZipBombPptxWithBoundedMemory) {
+  TempDir dir;
+  testing::write_zip_bomb_pptx(dir / "bomb.pptx", 1ull << 30);
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  const Verdict v = check_file(dir / "bomb.pptx", purpose("flashmob"));
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.kind, "presentation");
+  EXPECT_EQ(rules(v), Rules{"unreadable"});
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024) << "KiB of peak memory grew";
+}
+
+TEST(CheckFile, RefusesAPlainArchiveWhereArchivesAreNotAllowed) {
+  TempDir dir;
+  testing::write_zip(dir / "practice.docx", {{"practice.docx", "not really"}});
+  const Verdict v = check_file(dir / "practice.docx", purpose("document"));
+  EXPECT_FALSE(v.ok);
+  ASSERT_EQ(rules(v), Rules{"archive"});
+  EXPECT_EQ(v.findings[0].found, "архив ZIP");
+}
+
+TEST(CheckFile, MatchesThePresentationDayKindsByBytes) {
+  TempDir dir;
+  testing::write_pdf(dir / "talk.pdf", 40);  // no slide limit on 8 July
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=64x48 -frames:v 1", dir / "chart.png"));
+  const Verdict pdf = check_file(dir / "talk.pdf", purpose("presentation"));
+  const Verdict png = check_file(dir / "chart.png", purpose("presentation"));
+  EXPECT_TRUE(pdf.ok) << pdf.to_json().dump();
+  EXPECT_EQ(pdf.kind, "document");
+  EXPECT_FALSE(pdf.slides.has_value());
+  EXPECT_TRUE(png.ok);
+  EXPECT_EQ(png.kind, "image");
+}
+
+TEST(CheckFile, AcceptsAPaymentScanAsPdfJpegOrPngOnly) {
+  TempDir dir;
+  testing::write_pdf(dir / "scan.pdf", 1);
+  testing::write_odp(dir / "scan.odp", 1);
+  EXPECT_TRUE(check_file(dir / "scan.pdf", purpose("payment")).ok);
+  const Verdict odp = check_file(dir / "scan.odp", purpose("payment"));
+  EXPECT_EQ(rules(odp), Rules{"type"});
+  EXPECT_EQ(odp.findings[0].found, "презентация OpenDocument (ODP)");
+}
+
+TEST(CheckFile, CallsAnEmptyFileAnEmptyFile) {
+  TempDir dir;
+  testing::write_bytes(dir / "empty.jpg", "");
+  const Verdict v = check_file(dir / "empty.jpg", purpose("photo"));
+  EXPECT_EQ(rules(v), Rules{"type"});
+  EXPECT_EQ(v.findings[0].found, "пустой файл");
+}
+
+TEST(CheckFile, ReportsAMissingFileAsUnreadable) {
+  TempDir dir;
+  const Verdict v = check_file(dir / "gone.mp4", purpose("flashmob"));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(rules(v), Rules{"unreadable"});
+}
+
+TEST(CheckFile, SerialisesTheVerdictInTheApiShape) {
+  TempDir dir;
+  testing::write_pptx(dir / "eleven.pptx", 11);
+  const nlohmann::json j = check_file(dir / "eleven.pptx", purpose("flashmob")).to_json();
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["kind"], "presentation");
+  EXPECT_EQ(j["bytes"], std::filesystem::file_size(dir / "eleven.pptx"));
+  EXPECT_TRUE(j["duration_s"].is_null());
+  EXPECT_EQ(j["slides"], 11);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["rule"], "slides");
+  EXPECT_EQ(j["findings"][0]["found"], "11 слайдов");
+  EXPECT_EQ(j["findings"][0]["expected"], "не более 10 слайдов");
+  EXPECT_FALSE(j.contains("video"));
+
+  testing::write_bytes(dir / "x.bin", "??");
+  const nlohmann::json unknown = check_file(dir / "x.bin", purpose("flashmob")).to_json();
+  EXPECT_TRUE(unknown["kind"].is_null());
+  EXPECT_TRUE(unknown["slides"].is_null());
+}
+
+}  // namespace
+}  // namespace praktika::media
