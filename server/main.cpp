@@ -43,7 +43,7 @@ fs::path default_config_path() {
 int usage() {
   std::cerr << "usage:\n"
                "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
-               "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N]\n"
+               "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N] [--bench]\n"
                "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
                "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n";
   return kExitBadInput;

@@ -229,12 +229,28 @@ net::Response App::handle(const net::Request& request) {
 }
 
 void App::add_topic_policies() {
+  if (config_.bench_topics)
+    topic_policies_["bench"] = [](const Subscriber&, const std::vector<std::string>&) -> Result<json> {
+      return json::object();
+    };
   topic_policies_["timeline"] = [this](const Subscriber&, const std::vector<std::string>& parts) -> Result<json> {
     if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
     const Event* event = find_event(parts[0]);
     if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
     return json{{"timeline", event->timeline.to_json(clock_.now())}};
   };
+}
+
+// Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.
+Result<json> App::publish_bench(const json& message) {
+  auto topic = message.find("topic");
+  if (topic == message.end() || !topic->is_string() || topic->get_ref<const std::string&>().rfind("bench:", 0) != 0)
+    return Status::forbidden("forbidden", "Публиковать можно только в темы bench:*.");
+  auto event = message.find("event");
+  std::string name = event != message.end() && event->is_string() ? event->get<std::string>() : "bench";
+  auto data = message.find("data");
+  auto delivered = hub_.publish(topic->get<std::string>(), name, data == message.end() ? json() : *data);
+  return json{{"delivered", delivered}};
 }
 
 std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const net::Request& upgrade) {
@@ -306,6 +322,10 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const json& mess
     }
     (*data)["presence"] = presence_->count(topic);
     return ok(std::move(*data));
+  }
+  if (op == "publish" && config_.bench_topics) {
+    auto published = publish_bench(message);
+    return published ? ok(std::move(*published)) : fail(published.status());
   }
   return fail(Status::bad_request("unknown_op", "Неизвестная операция: " + op.substr(0, 40)));
 }

@@ -59,6 +59,7 @@ class App final : public net::HttpHandler, public net::WsHandler {
   const Event* find_event(std::string_view id) const;
   nlohmann::json health() const;
   nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const nlohmann::json& message);
+  Result<nlohmann::json> publish_bench(const nlohmann::json& message);
 
   // Constant after construction.
   const Config config_;

@@ -186,6 +186,8 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       auto v = value();
       if (!v || !valid_redis_url(*v)) return bad("must be redis://HOST:PORT");
       config.redis_url = *v;
+    } else if (flag == "--bench") {
+      config.bench_topics = true;
     } else if (flag == "--threads") {
       auto v = value();
       try {

@@ -36,6 +36,8 @@ struct Config {
   int presence_report_interval_ms = 1000;
   int presence_heartbeat_interval_ms = 5000;
   int presence_expiry_ms = 15000;
+  // Benchmarks only: topics bench:* that any connection may publish to (op "publish").
+  bool bench_topics = false;
 };
 
 struct ConfigError {

@@ -89,5 +89,26 @@ TEST(WebSocket, ASlowConsumerIsCutOffWhileOthersKeepReceiving) {
   EXPECT_EQ(healthy->call({{"op", "ping"}})["ok"], true);
 }
 
+TEST(WebSocket, BenchTopicsExistOnlyWithTheBenchFlag) {
+  TempDir data;
+  auto plain = ServerProcess::start({.data_dir = data.path() / "a"});
+  ASSERT_TRUE(plain);
+  auto ws = WsClient::connect((*plain)->port());
+  EXPECT_EQ(ws->call({{"op", "subscribe"}, {"topic", "bench:x"}})["error"]["code"], "unknown_topic");
+  EXPECT_EQ(ws->call({{"op", "publish"}, {"topic", "bench:x"}})["error"]["code"], "unknown_op");
+
+  auto bench = ServerProcess::start({.data_dir = data.path() / "b", .extra_args = {"--bench"}});
+  ASSERT_TRUE(bench);
+  auto sub = WsClient::connect((*bench)->port());
+  auto pub = WsClient::connect((*bench)->port());
+  ASSERT_EQ(sub->call({{"op", "subscribe"}, {"topic", "bench:x"}})["ok"], true);
+  auto reply = pub->call({{"op", "publish"}, {"topic", "bench:x"}, {"event", "tick"}, {"data", {{"n", 1}}}});
+  EXPECT_EQ(reply["data"]["delivered"], 1);
+  auto e = sub->next_event("bench:x", "tick");
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["data"]["n"], 1);
+  EXPECT_EQ(pub->call({{"op", "publish"}, {"topic", "timeline:irkutsk-2020"}})["error"]["code"], "forbidden");
+}
+
 }  // namespace
 }  // namespace praktika::test
