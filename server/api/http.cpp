@@ -25,7 +25,9 @@ net::Response json_response(int status, const nlohmann::json& body) {
 }
 
 nlohmann::json error_json(const Status& status) {
-  return {{"error", {{"code", status.code()}, {"message", status.message()}}}};
+  nlohmann::json error = {{"code", status.code()}, {"message", status.message()}};
+  if (status.details()) error["details"] = *status.details();
+  return {{"error", std::move(error)}};
 }
 
 net::Response error_response(const Status& status) { return json_response(status.http_status(), error_json(status)); }

@@ -13,6 +13,7 @@
 #include "api/http.h"
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
+#include "intake/intake_api.h"
 #include "net/static_files.h"
 
 namespace praktika::app {
@@ -84,7 +85,12 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
         accounts::AccountsService::Options o;
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
         return o;
-      }()) {
+      }()),
+      intake_(*db_, clock_, [this](std::string_view id) -> std::optional<intake::EventView> {
+        const Event* event = find_event(id);
+        if (!event) return std::nullopt;
+        return intake::EventView{&event->agenda, &event->timeline};
+      }) {
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -186,6 +192,7 @@ void App::add_routes() {
     const Event* event = find_event(id);
     return event && (!section || event->agenda.find_section(*section) != nullptr);
   });
+  intake::add_routes(router_, intake_, accounts_);
 }
 
 net::Response App::handle(const net::Request& request) {

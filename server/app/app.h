@@ -14,6 +14,7 @@
 #include "accounts/accounts.h"
 #include "app/config.h"
 #include "hub/hub.h"
+#include "intake/intake.h"
 #include "net/router.h"
 #include "net/server.h"
 #include "presence/presence.h"
@@ -72,6 +73,7 @@ class App final : public net::HttpHandler, public net::WsHandler {
 
   // Thread-safe services.
   accounts::AccountsService accounts_;
+  intake::IntakeService intake_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;

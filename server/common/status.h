@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cassert>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace praktika {
 
@@ -33,6 +36,11 @@ class Status {
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
 
+  // Structured detail for the client, e.g. the list of form fields that failed and why.
+  // Sent as error.details on the wire.
+  Status with_details(nlohmann::json details) const;
+  const nlohmann::json* details() const { return details_.get(); }
+
  private:
   Status(int http_status, std::string code, std::string message)
       : http_status_(http_status), code_(std::move(code)), message_(std::move(message)) {}
@@ -40,6 +48,7 @@ class Status {
   int http_status_ = 0;
   std::string code_;
   std::string message_;
+  std::shared_ptr<const nlohmann::json> details_;  // immutable, shared by copies
 };
 
 // A value or the Status that explains its absence.

@@ -1,0 +1,544 @@
+#include "intake/intake.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/json_guard.h"
+#include "forms/forms.h"
+#include "store/db.h"
+
+namespace praktika::intake {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxCoauthors = 10;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status deadline_passed() {
+  return Status::conflict("deadline_passed", "Приём заявок завершён: изменения больше не принимаются.");
+}
+Status not_open_yet() { return Status::conflict("not_open_yet", "Приём заявок ещё не начался."); }
+Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена."); }
+Status not_owner() {
+  return Status::forbidden("not_owner", "Изменять практику может только автор, который её создал.");
+}
+
+json parse_stored(const std::string& text) {
+  auto parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json::object() : parsed;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+forms::Context form_context(const EventView& event, int year) {
+  forms::Context context;
+  context.current_year = year;
+  const timeline::Agenda* agenda = event.agenda;
+  context.options_from = [agenda](std::string_view source) {
+    std::vector<json> values;
+    if (source == "sections")
+      for (const auto& s : agenda->sections) values.emplace_back(s.number);
+    if (source == "payment_forms" && agenda->fees)
+      for (const auto& f : agenda->fees->payment_forms) values.emplace_back(f.id);
+    return values;
+  };
+  return context;
+}
+
+struct PracticeRow {
+  std::int64_t id = 0;
+  std::string event_id;
+  std::int64_t owner_id = 0;
+  std::string owner_name, owner_email;
+  int section = 0;
+  std::string type;
+  json answers;
+  std::string state;
+  std::int64_t revision = 0;
+  std::int64_t created_at = 0, updated_at = 0;
+  std::optional<std::int64_t> submitted_at;
+  std::vector<std::string> coauthors;
+};
+
+constexpr const char* kSelectPractice =
+    "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision, "
+    "p.created_at, p.updated_at, p.submitted_at FROM practices p JOIN users u ON u.id = p.owner_id ";
+
+PracticeRow read_practice(store::Stmt& q) {
+  PracticeRow r;
+  r.id = q.int64(0);
+  r.event_id = q.text(1);
+  r.owner_id = q.int64(2);
+  r.owner_name = q.text(3);
+  r.owner_email = q.text(4);
+  r.section = static_cast<int>(q.int64(5));
+  r.type = q.text(6);
+  r.answers = parse_stored(q.text(7));
+  r.state = q.text(8);
+  r.revision = q.int64(9);
+  r.created_at = q.int64(10);
+  r.updated_at = q.int64(11);
+  r.submitted_at = q.optional_int64(12);
+  return r;
+}
+
+Status load_coauthors(store::Tx& tx, PracticeRow& row) {
+  auto q = tx.prepare("SELECT email FROM practice_coauthors WHERE practice_id = ?1 ORDER BY email");
+  q.bind_int(1, row.id);
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    row.coauthors.push_back(q.text(0));
+  }
+}
+
+Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view event_id, std::int64_t id) {
+  auto q = tx.prepare(std::string(kSelectPractice) + "WHERE p.id = ?1 AND p.event_id = ?2");
+  q.bind_int(1, id).bind_text(2, event_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<PracticeRow>{};
+  PracticeRow row = read_practice(q);
+  if (auto s = load_coauthors(tx, row); !s) return s;
+  return std::optional<PracticeRow>(std::move(row));
+}
+
+bool registered(store::Tx& tx, std::string_view event_id, const std::string& email) {
+  auto q = tx.prepare(
+      "SELECT 1 FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 AND u.email = ?2");
+  q.bind_text(1, event_id).bind_text(2, email);
+  auto more = q.step();
+  return more && *more;
+}
+
+}  // namespace
+
+IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event)
+    : db_(db), clock_(clock), find_event_(std::move(find_event)) {}
+
+Result<EventView> IntakeService::open_event(std::string_view event_id, bool for_writing) const {
+  auto event = find_event_(event_id);
+  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event->agenda->practice || !event->agenda->registration)
+    return Status::not_found("no_intake", "У этого мероприятия нет приёма практик.");
+  if (for_writing) {
+    TimePoint now = clock_.now();
+    switch (event->timeline->state_at("intake", now)) {
+      case timeline::StageState::upcoming:
+        return not_open_yet();
+      case timeline::StageState::closed:
+        return deadline_passed();
+      case timeline::StageState::open:
+        break;
+    }
+  }
+  return *event;
+}
+
+int IntakeService::current_year(const EventView& event) const {
+  TimePoint local = clock_.now() + std::chrono::minutes(event.timeline->utc_offset_minutes());
+  return static_cast<int>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local)).year());
+}
+
+Result<json> IntakeService::registration(const accounts::User& user, std::string_view event_id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  json out = nullptr;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT answers, consents, updated_at FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+    q.bind_text(1, event_id).bind_int(2, user.id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) {
+      json consents = parse_stored(q.text(1));
+      for (auto& [id, at] : consents.items())
+        if (at.is_number_integer()) at = event->timeline->format(from_ms(at.get<std::int64_t>()));
+      out = {{"answers", parse_stored(q.text(0))},
+             {"consents", consents},
+             {"complete", true},
+             {"updated_at", event->timeline->format(from_ms(q.int64(2)))}};
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::save_registration(const accounts::User& user, std::string_view event_id,
+                                              const json& answers) {
+  auto event = open_event(event_id, true);
+  if (!event) return event.status();
+  const auto& form = *event->agenda->registration;
+  auto checked = forms::check(form.fields, answers, forms::Mode::complete, form_context(*event, current_year(*event)));
+  if (!checked.ok()) return forms::to_status(checked.errors);
+  std::int64_t now = to_ms(clock_.now());
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    json consents = json::object();
+    auto q = tx.prepare("SELECT consents FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+    q.bind_text(1, event_id).bind_int(2, user.id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) consents = parse_stored(q.text(0));
+    // A consent keeps the instant it was first given; one withdrawn is forgotten.
+    json kept = json::object();
+    for (const auto& field : form.fields) {
+      if (field.type != "consent") continue;
+      if (checked.values.value(field.id, false)) kept[field.id] = consents.value(field.id, now);
+    }
+    return tx
+        .prepare(
+            "INSERT INTO registrations(event_id, user_id, answers, consents, created_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(event_id, user_id) DO UPDATE SET "
+            "answers = excluded.answers, consents = excluded.consents, updated_at = excluded.updated_at")
+        .bind_text(1, event_id)
+        .bind_int(2, user.id)
+        .bind_text(3, checked.values.dump())
+        .bind_text(4, kept.dump())
+        .bind_int(5, now)
+        .run();
+  });
+  if (!s) return s;
+  return registration(user, event_id);
+}
+
+namespace {
+
+json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event, const forms::Context& context,
+                   bool editable) {
+  json coauthors = json::array();
+  for (const auto& email : row.coauthors)
+    coauthors.push_back({{"email", email}, {"registered", registered(tx, row.event_id, email)}});
+  auto complete = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete, context);
+  json missing = json::array();
+  for (const auto& e : complete.errors) missing.push_back({{"path", e.path}, {"code", e.code}, {"message", e.message}});
+  const auto* section = event.agenda->find_section(row.section);
+  json out = {{"id", row.id},
+              {"event", row.event_id},
+              {"section", row.section},
+              {"section_title", section ? section->title : ""},
+              {"type", row.type},
+              {"state", row.state},
+              {"revision", row.revision},
+              {"answers", row.answers},
+              {"title", row.answers.value("name", "")},
+              {"owner", {{"id", row.owner_id}, {"full_name", row.owner_name}, {"email", row.owner_email}}},
+              {"co_authors", coauthors},
+              {"missing", missing},
+              {"editable", editable},
+              {"fee", event.agenda->fees ? event.agenda->fees->per_practice : 0},
+              {"created_at", event.timeline->format(from_ms(row.created_at))},
+              {"updated_at", event.timeline->format(from_ms(row.updated_at))},
+              {"submitted_at", row.submitted_at ? json(event.timeline->format(from_ms(*row.submitted_at))) : json()}};
+  return out;
+}
+
+Result<std::vector<std::string>> read_coauthors(const json& value, const std::string& owner_email) {
+  if (!value.is_array() || value.size() > kMaxCoauthors)
+    return Status::unprocessable("invalid_co_authors",
+                                 "Соавторы указываются списком адресов электронной почты (не больше 10).");
+  std::vector<std::string> out;
+  for (const auto& item : value) {
+    if (!item.is_string()) return Status::unprocessable("invalid_co_authors", "Адрес соавтора должен быть строкой.");
+    std::string email = lower(item.get<std::string>());
+    email.erase(0, email.find_first_not_of(" \t"));
+    email.erase(email.find_last_not_of(" \t") + 1);
+    auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos || email.size() > 320)
+      return Status::unprocessable("invalid_co_authors", "Адрес соавтора указан неверно: " + item.get<std::string>());
+    if (email == owner_email) continue;
+    if (std::find(out.begin(), out.end(), email) == out.end()) out.push_back(email);
+  }
+  return out;
+}
+
+Status store_coauthors(store::Tx& tx, std::int64_t practice_id, const std::vector<std::string>& emails) {
+  if (auto s = tx.prepare("DELETE FROM practice_coauthors WHERE practice_id = ?1").bind_int(1, practice_id).run(); !s)
+    return s;
+  for (const auto& email : emails)
+    if (auto s = tx.prepare("INSERT INTO practice_coauthors(practice_id, email) VALUES (?1, ?2)")
+                     .bind_int(1, practice_id)
+                     .bind_text(2, email)
+                     .run();
+        !s)
+      return s;
+  return Status::ok();
+}
+
+bool valid_type(const timeline::Agenda& agenda, std::string_view type) {
+  const auto& types = agenda.practice->types;
+  return std::any_of(types.begin(), types.end(), [&](const auto& t) { return t.id == type; });
+}
+
+}  // namespace
+
+Result<json> IntakeService::create_practice(const accounts::User& user, std::string_view event_id, int section,
+                                            std::string_view type, const json& answers) {
+  auto event = open_event(event_id, true);
+  if (!event) return event.status();
+  if (!event->agenda->find_section(section))
+    return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
+  if (!valid_type(*event->agenda, type))
+    return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
+  auto context = form_context(*event, current_year(*event));
+  auto checked = forms::check(event->agenda->practice->fields, answers.is_null() ? json::object() : answers,
+                              forms::Mode::draft, context);
+  if (!checked.ok()) return forms::to_status(checked.errors);
+  std::int64_t now = to_ms(clock_.now());
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto ins = tx.prepare(
+                     "INSERT INTO practices(event_id, owner_id, section, type, answers, state, revision, created_at, "
+                     "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', 1, ?6, ?6)")
+                   .bind_text(1, event_id)
+                   .bind_int(2, user.id)
+                   .bind_int(3, section)
+                   .bind_text(4, type)
+                   .bind_text(5, checked.values.dump())
+                   .bind_int(6, now)
+                   .run();
+    if (!ins) return ins;
+    auto row = find_practice(tx, event_id, tx.last_insert_id());
+    if (!row) return row.status();
+    out = practice_json(tx, **row, *event, context, true);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                            const json& patch) {
+  auto event = open_event(event_id, true);
+  if (!event) return event.status();
+  if (!patch.is_object()) return Status::bad_request("invalid_json", "Изменения должны быть объектом JSON.");
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    PracticeRow row = std::move(**found);
+    if (row.owner_id != user.id) return not_owner();
+    if (auto rev = patch.find("revision"); rev != patch.end() && !rev->is_null()) {
+      if (!rev->is_number_integer() || rev->get<std::int64_t>() != row.revision)
+        return Status::conflict("stale_revision",
+                                "Практику уже изменили в другом окне. Обновите страницу, чтобы не потерять правки.")
+            .with_details({{"revision", row.revision}});
+    }
+    json merged = row.answers;
+    if (auto answers = patch.find("answers"); answers != patch.end()) {
+      if (!answers->is_object()) return Status::bad_request("invalid_json", "Поле answers должно быть объектом.");
+      for (auto it = answers->begin(); it != answers->end(); ++it) {
+        if (it->is_null()) merged.erase(it.key());
+        else merged[it.key()] = *it;
+      }
+    }
+    if (auto section = patch.find("section"); section != patch.end()) {
+      if (!section->is_number_integer() || !event->agenda->find_section(section->get<int>()))
+        return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
+      row.section = section->get<int>();
+    }
+    if (auto type = patch.find("type"); type != patch.end()) {
+      if (!type->is_string() || !valid_type(*event->agenda, type->get<std::string>()))
+        return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
+      row.type = type->get<std::string>();
+    }
+    // A submitted practice stays complete: an edit that would break it is refused, not stored.
+    auto mode = row.state == "submitted" ? forms::Mode::complete : forms::Mode::draft;
+    auto checked = forms::check(event->agenda->practice->fields, merged, mode, context);
+    if (!checked.ok()) return forms::to_status(checked.errors);
+    if (auto co = patch.find("co_authors"); co != patch.end()) {
+      auto emails = read_coauthors(*co, row.owner_email);
+      if (!emails) return emails.status();
+      if (auto st = store_coauthors(tx, row.id, *emails); !st) return st;
+    }
+    auto upd = tx.prepare(
+                     "UPDATE practices SET section = ?1, type = ?2, answers = ?3, revision = revision + 1, "
+                     "updated_at = ?4 WHERE id = ?5")
+                   .bind_int(1, row.section)
+                   .bind_text(2, row.type)
+                   .bind_text(3, checked.values.dump())
+                   .bind_int(4, to_ms(clock_.now()))
+                   .bind_int(5, row.id)
+                   .run();
+    if (!upd) return upd;
+    auto fresh = find_practice(tx, event_id, id);
+    if (!fresh) return fresh.status();
+    out = practice_json(tx, **fresh, *event, context, true);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
+  auto event = open_event(event_id, true);
+  if (!event) return event.status();
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    const PracticeRow& row = **found;
+    if (row.owner_id != user.id) return not_owner();
+    auto checked = forms::check(event->agenda->practice->fields, row.answers, forms::Mode::complete, context);
+    if (!checked.ok()) return forms::to_status(checked.errors);
+    if (!registered(tx, event_id, row.owner_email))
+      return Status::unprocessable("registration_missing",
+                                   "Перед отправкой практики заполните регистрационную заявку автора.");
+    auto upd = tx.prepare(
+                     "UPDATE practices SET state = 'submitted', submitted_at = ?1, updated_at = ?1, "
+                     "revision = revision + 1 WHERE id = ?2")
+                   .bind_int(1, to_ms(clock_.now()))
+                   .bind_int(2, row.id)
+                   .run();
+    if (!upd) return upd;
+    auto fresh = find_practice(tx, event_id, id);
+    if (!fresh) return fresh.status();
+    out = practice_json(tx, **fresh, *event, context, true);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Status IntakeService::delete_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
+  auto event = open_event(event_id, true);
+  if (!event) return event.status();
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    if ((*found)->owner_id != user.id) return not_owner();
+    return tx.prepare("DELETE FROM practices WHERE id = ?1").bind_int(1, id).run();
+  });
+}
+
+Result<json> IntakeService::practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  bool editable = event->timeline->is_open("intake", clock_.now());
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    const PracticeRow& row = **found;
+    bool is_coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), who.user.email) != row.coauthors.end();
+    // Others learn nothing, not even that the practice exists.
+    if (row.owner_id != who.user.id && !is_coauthor && !accounts::is_organiser(who, event_id))
+      return practice_not_found();
+    out = practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::my_practices(const accounts::Identity& who, std::string_view event_id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  bool editable = event->timeline->is_open("intake", clock_.now());
+  auto context = form_context(*event, current_year(*event));
+  json list = json::array();
+  std::int64_t owned = 0;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelectPractice) +
+                        "WHERE p.event_id = ?1 AND (p.owner_id = ?2 OR p.id IN "
+                        "(SELECT practice_id FROM practice_coauthors WHERE email = ?3)) ORDER BY p.id");
+    q.bind_text(1, event_id).bind_int(2, who.user.id).bind_text(3, who.user.email);
+    std::vector<PracticeRow> rows;
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      rows.push_back(read_practice(q));
+    }
+    for (auto& row : rows) {
+      if (auto st = load_coauthors(tx, row); !st) return st;
+      if (row.owner_id == who.user.id) ++owned;
+      list.push_back(practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id));
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::int64_t fee = event->agenda->fees ? event->agenda->fees->per_practice : 0;
+  return json{{"practices", list},
+              {"fee", {{"per_practice", fee},
+                       {"practices", owned},
+                       {"total", fee * owned},
+                       {"currency", event->agenda->fees ? event->agenda->fees->currency : ""}}},
+              {"editable", editable}};
+}
+
+Result<json> IntakeService::list_practices(std::string_view event_id, const PracticeFilter& filter) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  auto context = form_context(*event, current_year(*event));
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelectPractice) +
+                        "WHERE p.event_id = ?1 AND (?2 IS NULL OR p.section = ?2) AND (?3 = '' OR p.type = ?3) "
+                        "AND (?4 = '' OR p.state = ?4) ORDER BY p.section, p.id");
+    q.bind_text(1, event_id)
+        .bind_int(2, filter.section ? std::optional<std::int64_t>(*filter.section) : std::nullopt)
+        .bind_text(3, filter.type)
+        .bind_text(4, filter.state);
+    std::vector<PracticeRow> rows;
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      rows.push_back(read_practice(q));
+    }
+    for (auto& row : rows) {
+      if (auto st = load_coauthors(tx, row); !st) return st;
+      list.push_back(practice_json(tx, row, *event, context, false));
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"practices", list}};
+}
+
+Result<json> IntakeService::list_participants(std::string_view event_id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT u.id, u.full_name, u.email, r.answers, r.consents, r.updated_at, "
+        "(SELECT count(*) FROM practices p WHERE p.event_id = r.event_id AND p.owner_id = u.id), "
+        "(SELECT count(*) FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
+        " WHERE p.event_id = r.event_id AND c.email = u.email) "
+        "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.full_name");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      json consents = parse_stored(q.text(4));
+      for (auto& [key, at] : consents.items())
+        if (at.is_number_integer()) at = event->timeline->format(from_ms(at.get<std::int64_t>()));
+      list.push_back({{"user", {{"id", q.int64(0)}, {"full_name", q.text(1)}, {"email", q.text(2)}}},
+                      {"answers", parse_stored(q.text(3))},
+                      {"consents", consents},
+                      {"updated_at", event->timeline->format(from_ms(q.int64(5)))},
+                      {"practices_owned", q.int64(6)},
+                      {"practices_co_authored", q.int64(7)}});
+    }
+  });
+  if (!s) return s;
+  return json{{"participants", list}};
+}
+
+}  // namespace praktika::intake

@@ -1,0 +1,80 @@
+// Intake: the registration form of each author and co-author, and the practices with their
+// 17-field descriptions, drafts saved as one goes and frozen when the intake stage closes.
+// Owns the tables of store/migrations/002_intake.sql. Thread-safe (state lives in the store);
+// every method blocks on SQLite: call it from the worker pool. Deadlines come from the Timeline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+#include "timeline/timeline.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::intake {
+
+struct EventView {
+  const timeline::Agenda* agenda = nullptr;
+  const timeline::Timeline* timeline = nullptr;
+};
+// The loaded event with that id, if any. Constant after start-up.
+using FindEvent = std::function<std::optional<EventView>(std::string_view event_id)>;
+
+struct PracticeFilter {
+  std::optional<int> section;
+  std::string type;   // empty: any
+  std::string state;  // "draft" | "submitted" | empty
+};
+
+// Practices and registrations travel as JSON in the wire shape documented in docs/protocol.md.
+class IntakeService {
+ public:
+  IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event);
+
+  // {"answers":{…},"consents":{id: instant},"complete":bool,"updated_at"} or null when none.
+  Result<nlohmann::json> registration(const accounts::User& user, std::string_view event_id);
+  // The whole form, every required field and consent enforced. Refused after the intake closes.
+  Result<nlohmann::json> save_registration(const accounts::User& user, std::string_view event_id,
+                                           const nlohmann::json& answers);
+
+  Result<nlohmann::json> create_practice(const accounts::User& user, std::string_view event_id, int section,
+                                         std::string_view type, const nlohmann::json& answers);
+  // `patch`: {"answers": {field: value|null…}, "section"?, "type"?, "co_authors"?: [emails], "revision"?}.
+  // Fields named in answers replace the stored ones (null removes). A stale revision is a conflict.
+  Result<nlohmann::json> update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                         const nlohmann::json& patch);
+  Result<nlohmann::json> submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);
+  Status delete_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);
+
+  // The owner, a co-author and the event's organiser may read a practice; others get not_found.
+  Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+  // Practices the user owns or co-authors, with the fee due for them.
+  Result<nlohmann::json> my_practices(const accounts::Identity& who, std::string_view event_id);
+
+  // Organiser's views (the caller checks the role).
+  Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
+  Result<nlohmann::json> list_participants(std::string_view event_id);
+
+ private:
+  Result<EventView> open_event(std::string_view event_id, bool for_writing) const;
+  int current_year(const EventView& event) const;
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const FindEvent find_event_;
+};
+
+}  // namespace praktika::intake

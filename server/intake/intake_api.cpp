@@ -1,0 +1,198 @@
+#include "intake/intake_api.h"
+
+#include <charconv>
+
+#include "accounts/accounts_api.h"
+#include "api/csv.h"
+#include "api/http.h"
+
+namespace praktika::intake {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+net::Response reply(const Result<json>& result, int status = 200) {
+  return result ? api::json_response(status, *result) : api::error_response(result.status());
+}
+
+std::string flatten(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "да" : "нет";
+  if (value.is_number()) return value.dump();
+  std::string out;
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (!out.empty()) out += "; ";
+      out += flatten(item);
+    }
+  } else {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!out.empty()) out += ", ";
+      out += flatten(*it);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts) {
+  // Every route here needs a signed-in caller; the organiser's ones also the role.
+  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
+  auto signed_in = [&accounts](Handler handler) {
+    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
+      auto who = accounts::caller(accounts, req);
+      if (!who) return api::error_response(who.status());
+      return handler(*who, req, params);
+    };
+  };
+  auto organiser = [signed_in](Handler handler) {
+    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      if (!accounts::is_organiser(who, p.get("id")))
+        return api::error_response(
+            Status::forbidden("forbidden", "Этот раздел доступен только организатору мероприятия."));
+      return handler(who, req, p);
+    });
+  };
+  auto with_practice_id = [](const net::PathParams& p) -> Result<std::int64_t> {
+    auto id = parse_id(p.get("practice"));
+    if (!id) return Status::not_found("practice_not_found", "Практика не найдена.");
+    return *id;
+  };
+
+  router.add("GET", "/api/events/{id}/registration",
+             signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               auto r = intake.registration(who.user, p.get("id"));
+               if (!r) return api::error_response(r.status());
+               return api::json_response(200, {{"registration", *r}});
+             }));
+
+  router.add("PUT", "/api/events/{id}/registration",
+             signed_in([&intake](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto answers = body->find("answers");
+               if (answers == body->end())
+                 return api::error_response(Status::bad_request("invalid_json", "Нет ответов формы (answers)."));
+               auto r = intake.save_registration(who.user, p.get("id"), *answers);
+               if (!r) return api::error_response(r.status());
+               return api::json_response(200, {{"registration", *r}});
+             }));
+
+  router.add("GET", "/api/events/{id}/practices/mine",
+             signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(intake.my_practices(who, p.get("id")));
+             }));
+
+  router.add("POST", "/api/events/{id}/practices",
+             signed_in([&intake](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto section = body->find("section");
+               if (section == body->end() || !section->is_number_integer())
+                 return api::error_response(
+                     Status::unprocessable("invalid_section", "Выберите одну из секций конференции."));
+               auto type = body->find("type");
+               if (type == body->end() || !type->is_string())
+                 return api::error_response(
+                     Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся."));
+               json answers = body->value("answers", json::object());
+               return reply(intake.create_practice(who.user, p.get("id"), section->get<int>(),
+                                                   type->get<std::string>(), answers),
+                            201);
+             }));
+
+  router.add("GET", "/api/events/{id}/practices/{practice}",
+             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               return reply(intake.practice(who, p.get("id"), *id));
+             }));
+
+  router.add("PATCH", "/api/events/{id}/practices/{practice}",
+             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(intake.update_practice(who.user, p.get("id"), *id, *body));
+             }));
+
+  router.add("POST", "/api/events/{id}/practices/{practice}/submit",
+             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               return reply(intake.submit_practice(who.user, p.get("id"), *id));
+             }));
+
+  router.add("DELETE", "/api/events/{id}/practices/{practice}",
+             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               auto s = intake.delete_practice(who.user, p.get("id"), *id);
+               return s ? api::json_response(200, json::object()) : api::error_response(s);
+             }));
+
+  router.add("GET", "/api/events/{id}/intake/practices",
+             organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
+               PracticeFilter filter;
+               if (auto s = req.query_param("section"); s && !s->empty()) {
+                 auto n = parse_id(*s);
+                 if (!n) return api::error_response(Status::bad_request("invalid_filter", "Неверный номер секции."));
+                 filter.section = static_cast<int>(*n);
+               }
+               filter.type = req.query_param("type").value_or("");
+               filter.state = req.query_param("state").value_or("");
+               auto list = intake.list_practices(p.get("id"), filter);
+               if (!list) return api::error_response(list.status());
+               if (req.query_param("format") != "csv") return api::json_response(200, *list);
+               std::vector<api::CsvRow> rows;
+               for (const auto& pr : (*list)["practices"]) {
+                 std::string coauthors;
+                 for (const auto& c : pr["co_authors"]) coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
+                 rows.push_back({std::to_string(pr["id"].get<std::int64_t>()), std::to_string(pr["section"].get<int>()),
+                                 pr["type"], pr["state"], flatten(pr["answers"].value("name", json())),
+                                 pr["owner"]["full_name"], pr["owner"]["email"], coauthors,
+                                 flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"])});
+               }
+               return api::csv_response(
+                   "practices-" + p.get("id") + ".csv",
+                   api::to_csv({"№", "Секция", "Вид", "Состояние", "Название практики", "Автор", "E-mail автора",
+                                "Соавторы", "Организация", "Отправлена"},
+                               rows));
+             }));
+
+  router.add("GET", "/api/events/{id}/intake/participants",
+             organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
+               auto list = intake.list_participants(p.get("id"));
+               if (!list) return api::error_response(list.status());
+               if (req.query_param("format") != "csv") return api::json_response(200, *list);
+               std::vector<api::CsvRow> rows;
+               for (const auto& r : (*list)["participants"]) {
+                 const json& a = r["answers"];
+                 rows.push_back({r["user"]["full_name"], r["user"]["email"], flatten(a.value("institution", json())),
+                                 flatten(a.value("position", json())), flatten(a.value("work_phone", json())),
+                                 flatten(a.value("mobile_phone", json())), flatten(a.value("section", json())),
+                                 flatten(a.value("payment_form", json())),
+                                 std::to_string(r["practices_owned"].get<std::int64_t>())});
+               }
+               return api::csv_response("participants-" + p.get("id") + ".csv",
+                                        api::to_csv({"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
+                                                     "Мобильный телефон", "Секция", "Форма оплаты", "Практик"},
+                                                    rows));
+             }));
+}
+
+}  // namespace praktika::intake
