@@ -28,7 +28,7 @@ constexpr int kMaxNesting = 32;  // for every recursive walk over the XML tree
 constexpr double kTwipsPerCm = 1440 / 2.54;
 constexpr double kCmTolerance = 0.05;
 constexpr std::size_t kMaxCitationBytes = 200;
-constexpr std::size_t kSnippetBytes = 48;
+constexpr std::size_t kSnippetChars = 40;
 
 // ---- Russian wording -------------------------------------------------------------------------------
 
@@ -86,26 +86,29 @@ bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-// The start of a paragraph's text, cut on a UTF-8 boundary, so the author can find it.
+// The start of a paragraph's text, at most kSnippetChars characters, so the author can find it.
 std::string snippet(std::string_view text) {
   std::string s;
+  std::size_t chars = 0;
   bool space = false;
-  for (char c : text) {
-    const bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    if (ws) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = !s.empty();
       continue;
     }
-    if (space) s += ' ';
-    space = false;
+    const bool starts_char = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (starts_char && chars + (space ? 1 : 0) >= kSnippetChars) {
+      while (!s.empty() && s.back() == ' ') s.pop_back();
+      return s + "…";
+    }
+    if (space) {
+      s += ' ';
+      ++chars;
+      space = false;
+    }
     s += c;
-    if (s.size() >= kSnippetBytes) break;
-  }
-  if (s.size() >= kSnippetBytes) {
-    std::size_t cut = kSnippetBytes;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    s.resize(cut);
-    s += "…";
+    if (starts_char) ++chars;
   }
   return s;
 }
@@ -819,7 +822,7 @@ Result<CheckResult> check_zip(std::span<const unsigned char> bytes, const timeli
   {
     std::string buffer;
     pugi::xml_document rels;
-    if (Status s = load_part(zip, "_rels/.rels", detail::kMaxTotalInflated, buffer, rels); !s.is_ok()) return s;
+    if (Status s = load_part(zip, "_rels/.rels", kMaxSidePartBytes, buffer, rels); !s.is_ok()) return s;
     auto office = relationships(rels.document_element(), "", "/officeDocument");
     if (!office.empty()) main_part = office.begin()->second;
   }

@@ -91,8 +91,18 @@ std::string kinds_expected(const timeline::FilePurpose& purpose) {
   return join(parts, "; ");
 }
 
-const timeline::FileKind* kind_for(const timeline::FilePurpose& purpose, FileType type) {
+// The extensions the bytes stand for. An OLE2 file is a .doc, .xls or .ppt and its bytes do not say
+// which, so there (only there) the declared extension picks within the family.
+std::span<const std::string_view> extensions_for(FileType type, const std::string& declared) {
   const auto exts = type_extensions(type);
+  if (type == FileType::ole2) {
+    const auto it = std::find(exts.begin(), exts.end(), declared);
+    if (it != exts.end()) return {it, 1};
+  }
+  return exts;
+}
+
+const timeline::FileKind* kind_for(const timeline::FilePurpose& purpose, std::span<const std::string_view> exts) {
   for (const timeline::FileKind& kind : purpose.kinds)
     for (const std::string& e : kind.extensions)
       if (std::find(exts.begin(), exts.end(), lower_ascii(e)) != exts.end()) return &kind;
@@ -147,14 +157,14 @@ Verdict check_file(const std::filesystem::path& path, const timeline::FilePurpos
     add(v, "archive", std::string(type_title(*type)), "файл без архивации");
     return v;
   }
-  const timeline::FileKind* kind = kind_for(purpose, *type);
+  const std::string ext = extension_of(declared_name.empty() ? path.filename().string() : declared_name);
+  const timeline::FileKind* kind = kind_for(purpose, extensions_for(*type, ext));
   if (kind == nullptr) {
     add(v, "type", size == 0 ? std::string("пустой файл") : std::string(type_title(*type)), kinds_expected(purpose));
     return v;
   }
   v.kind = kind->id;
 
-  const std::string ext = extension_of(declared_name.empty() ? path.filename().string() : declared_name);
   const auto legit = type_extensions(*type);
   if (!ext.empty() && std::find(legit.begin(), legit.end(), ext) == legit.end())
     add(v, "type", std::string(type_title(*type)) + ", но имя файла оканчивается на ." + ext,

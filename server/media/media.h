@@ -119,7 +119,10 @@ inline constexpr double kDurationToleranceSeconds = 0.5;
 // first kind of `purpose` whose extensions meet type_extensions(sniff(path)). `declared_name` is the
 // name the person gave the file (the path's own name when empty); its extension is not trusted, but
 // an extension that contradicts the bytes is a "type" finding, so a wrongly chosen or renamed file is
-// caught. Never throws; a file that cannot be read gives an "unreadable" finding.
+// caught. The one place the name decides: OLE2 bytes are a .doc, .xls or .ppt alike, so for them the
+// declared extension picks the kind (and a .ppt passes with slides unknown: the binary format is not
+// counted). Rules, in order: unreadable → archive (when the purpose forbids archives) → type → size →
+// video probe (unreadable, duration) → slides (when the kind has max_slides). Never throws.
 Verdict check_file(const std::filesystem::path& path, const timeline::FilePurpose& purpose,
                    std::string_view declared_name = {}, const ProbeLimits& limits = {});
 

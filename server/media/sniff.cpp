@@ -109,9 +109,21 @@ bool transport_stream(std::string_view head, std::size_t packet, std::size_t off
   return seen >= 5;
 }
 
-FileType zip_type(const std::filesystem::path& path) {
+// A zip whose central directory is unreadable (a truncated upload) is still told by the names in
+// its first local headers, so that it is reported as a damaged presentation rather than an archive.
+FileType zip_type_from_local_headers(std::string_view head) {
+  if (head.find("ppt/") != std::string_view::npos) return FileType::pptx;
+  if (head.find("word/") != std::string_view::npos) return FileType::docx;
+  if (head.find("xl/") != std::string_view::npos) return FileType::xlsx;
+  if (head.find("application/vnd.oasis.opendocument.presentation") != std::string_view::npos) return FileType::odp;
+  if (head.find("application/vnd.oasis.opendocument.text") != std::string_view::npos) return FileType::odt;
+  if (head.find("application/vnd.oasis.opendocument.spreadsheet") != std::string_view::npos) return FileType::ods;
+  return FileType::zip;
+}
+
+FileType zip_type(const std::filesystem::path& path, std::string_view head) {
   auto zip = detail::ZipReader::open(path);
-  if (!zip) return FileType::zip;
+  if (!zip) return zip.status().code() == "not_a_zip" ? zip_type_from_local_headers(head) : FileType::zip;
   if (zip->has("[Content_Types].xml")) {
     if (zip->has("ppt/presentation.xml")) return FileType::pptx;
     if (zip->has("word/document.xml")) return FileType::docx;
@@ -165,7 +177,7 @@ Result<FileType> sniff(const std::filesystem::path& path) {
   // Readers accept "%PDF-" anywhere in the first KiB (leading junk from mail gateways is common).
   if (head.substr(0, 1024).find("%PDF-") != std::string_view::npos) return FileType::pdf;
   if (starts(head, "PK\x03\x04"sv) || starts(head, "PK\x05\x06"sv) || starts(head, "PK\x07\x08"sv))
-    return zip_type(path);
+    return zip_type(path, head);
   if (starts(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"sv)) return FileType::ole2;
   if (starts(head, "Rar!\x1A\x07"sv)) return FileType::rar;
   if (starts(head, "7z\xBC\xAF\x27\x1C"sv)) return FileType::seven_zip;

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -56,6 +58,31 @@ bool browser_plays(const VideoInfo& v) {
   if (v.container == FileType::webm)
     return one_of(v.video_codec, {"vp8", "vp9", "av1"}) && one_of(v.audio_codec, {"", "opus", "vorbis"});
   return false;
+}
+
+// For files whose header carries no duration (a browser's MediaRecorder writes WebM without one):
+// the last packet's end, found by reading packets without decoding them. The caller's deadline,
+// through the interrupt callback, bounds the scan; an interrupted scan leaves the duration unknown.
+std::optional<double> duration_from_packets(AVFormatContext* ctx) {
+  AVPacket* pkt = av_packet_alloc();
+  if (pkt == nullptr) return std::nullopt;
+  std::optional<double> last_end;
+  int rc = 0;
+  while ((rc = av_read_frame(ctx, pkt)) >= 0) {
+    const AVStream* st = ctx->streams[pkt->stream_index];
+    const std::int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+    if (ts != AV_NOPTS_VALUE && st->time_base.den != 0) {
+      const double end = static_cast<double>(ts + std::max<std::int64_t>(pkt->duration, 0)) * av_q2d(st->time_base);
+      if (!last_end || end > *last_end) last_end = end;
+    }
+    av_packet_unref(pkt);
+  }
+  av_packet_free(&pkt);
+  if (rc != AVERROR_EOF || !last_end) return std::nullopt;
+  const double start = ctx->start_time != AV_NOPTS_VALUE ? static_cast<double>(ctx->start_time) / AV_TIME_BASE : 0.0;
+  const double duration = *last_end - start;
+  if (!(duration > 0)) return std::nullopt;
+  return duration;
 }
 
 }  // namespace
@@ -121,6 +148,8 @@ Result<VideoInfo> probe_video(const std::filesystem::path& path, const ProbeLimi
       if (!info.duration_s || d > *info.duration_s) info.duration_s = d;
     }
   }
+
+  if (!info.duration_s) info.duration_s = duration_from_packets(ctx.get());
 
   const int v = av_find_best_stream(ctx.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (v >= 0) {

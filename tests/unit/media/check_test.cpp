@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <random>
+
 #include "media_fixtures.h"
 
 namespace praktika::media {
@@ -83,7 +88,8 @@ TEST(CheckFile, RefusesAFlashmobPdfOfElevenPages) {
 
 TEST(CheckFile, RefusesAJpegRenamedMp4ForTheFlashmob) {
   TempDir dir;
-  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "dance.mp4"));
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "dance.jpg"));
+  std::filesystem::rename(dir / "dance.jpg", dir / "dance.mp4");
   const Verdict v = check_file(dir / "dance.mp4", purpose("flashmob"));
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.kind, "");
@@ -94,7 +100,8 @@ TEST(CheckFile, RefusesAJpegRenamedMp4ForTheFlashmob) {
 
 TEST(CheckFile, RefusesAPhotoWhoseNameContradictsItsBytes) {
   TempDir dir;
-  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "upload.tmp"));
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", dir / "photo.jpg"));
+  std::filesystem::rename(dir / "photo.jpg", dir / "upload.tmp");  // uploads land under a temporary name
   testing::pad_to(dir / "upload.tmp", 2u << 20);
   const Verdict named_mp4 = check_file(dir / "upload.tmp", purpose("photo"), "Фото.MP4");
   EXPECT_FALSE(named_mp4.ok);
@@ -148,7 +155,7 @@ TEST(CheckFile, CallsATruncatedVideoUnreadableWithoutCrashing) {
 
 TEST(CheckFile, RefusesAZipBombPptxWithBoundedMemory) {
   TempDir dir;
-  testing::write_zip_bomb_pptx(dir / "bomb.pptx", 1ull << 30);
+  testing::write_zip_bomb_pptx(dir / "bomb.pptx", 256ull << 20);
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
   const Verdict v = check_file(dir / "bomb.pptx", purpose("flashmob"));
@@ -192,6 +199,35 @@ TEST(CheckFile, AcceptsAPaymentScanAsPdfJpegOrPngOnly) {
   EXPECT_EQ(odp.findings[0].found, "презентация OpenDocument (ODP)");
 }
 
+TEST(CheckFile, LetsTheNamePickWithinTheOfficeNinetySevenFamilyOnly) {
+  // DOC, XLS and PPT share one container (OLE2); only there does the declared extension choose.
+  TempDir dir;
+  std::string ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+  ole.resize(4096, '\0');
+  testing::write_bytes(dir / "upload.tmp", ole);
+  const Verdict ppt = check_file(dir / "upload.tmp", purpose("flashmob"), "show.ppt");
+  EXPECT_TRUE(ppt.ok) << ppt.to_json().dump();
+  EXPECT_EQ(ppt.kind, "presentation");
+  EXPECT_FALSE(ppt.slides.has_value());  // not countable in the binary format
+
+  const Verdict doc = check_file(dir / "upload.tmp", purpose("flashmob"), "practice.doc");
+  EXPECT_FALSE(doc.ok);
+  EXPECT_EQ(rules(doc), Rules{"type"});
+
+  const Verdict doc_as_document = check_file(dir / "upload.tmp", purpose("document"), "practice.doc");
+  EXPECT_TRUE(doc_as_document.ok);
+  EXPECT_EQ(doc_as_document.kind, "word");
+}
+
+TEST(CheckFile, CallsATruncatedPptxUnreadableNotAnArchive) {
+  TempDir dir;
+  testing::write_pptx(dir / "show.pptx", 3);
+  std::filesystem::resize_file(dir / "show.pptx", std::filesystem::file_size(dir / "show.pptx") / 2);
+  const Verdict v = check_file(dir / "show.pptx", purpose("flashmob"));
+  EXPECT_EQ(v.kind, "presentation");
+  EXPECT_EQ(rules(v), Rules{"unreadable"});
+}
+
 TEST(CheckFile, CallsAnEmptyFileAnEmptyFile) {
   TempDir dir;
   testing::write_bytes(dir / "empty.jpg", "");
@@ -226,6 +262,49 @@ TEST(CheckFile, SerialisesTheVerdictInTheApiShape) {
   const nlohmann::json unknown = check_file(dir / "x.bin", purpose("flashmob")).to_json();
   EXPECT_TRUE(unknown["kind"].is_null());
   EXPECT_TRUE(unknown["slides"].is_null());
+}
+
+}  // namespace
+}  // namespace praktika::media
+
+namespace praktika::media {
+namespace {
+
+// Damaged uploads of every kind must give a verdict, never a crash or a hang.
+TEST(CheckFile, GivesAVerdictForBitFlippedFilesOfEveryKind) {
+  TempDir dir;
+  ASSERT_TRUE(testing::make_cheap_video(dir / "v.mp4", 20));
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=64x48:rate=5 -f lavfi -i sine -t 3 -c:v wmv2 -c:a wmav2",
+                              dir / "v.wmv"));
+  ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=64x48:rate=5 -t 3 -c:v flv", dir / "v.flv"));
+  testing::write_pptx(dir / "p.pptx", 4);
+  testing::write_odp(dir / "p.odp", 4);
+  testing::write_pdf(dir / "p.pdf", 4);
+  const std::vector<std::string> allowed = {"type", "size", "duration", "slides", "archive", "unreadable"};
+  std::mt19937 rng(20200707);
+  for (const char* name : {"v.mp4", "v.wmv", "v.flv", "p.pptx", "p.odp", "p.pdf"}) {
+    std::ifstream in(dir / name, std::ios::binary);
+    const std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (int round = 0; round < 25; ++round) {
+      std::string bytes = original;
+      const int flips = 1 + static_cast<int>(rng() % 16);
+      for (int i = 0; i < flips; ++i) {
+        // Keep the first 8 bytes in half the rounds, so the damage reaches the parsers behind the magic.
+        const std::size_t from = round % 2 == 0 ? 8 : 0;
+        bytes[from + rng() % (bytes.size() - from)] = static_cast<char>(rng());
+      }
+      if (round % 5 == 4) bytes.resize(rng() % bytes.size());
+      const auto damaged = dir / ("damaged-" + std::string(name));
+      testing::write_bytes(damaged, bytes);
+      ProbeLimits limits;
+      limits.deadline = std::chrono::seconds(5);
+      const Verdict v = check_file(damaged, purpose("flashmob"), name, limits);
+      EXPECT_EQ(v.ok, v.findings.empty());
+      for (const Finding& f : v.findings)
+        EXPECT_NE(std::find(allowed.begin(), allowed.end(), f.rule), allowed.end()) << f.rule;
+      EXPECT_NO_THROW((void)v.to_json().dump());
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 
@@ -84,6 +85,21 @@ TEST(ProbeVideo, ReadsTheDurationOfAMpegProgramStream) {
   EXPECT_FALSE(info->playable);
 }
 
+TEST(ProbeVideo, MeasuresAWebmWithoutADurationInItsHeaderFromItsPackets) {
+  // -live 1 to a pipe writes WebM the way a browser's MediaRecorder does: no Duration element.
+  TempDir dir;
+  const std::string cmd =
+      "/usr/bin/ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc=size=64x48:rate=5 "
+      "-f lavfi -i sine=sample_rate=48000 -t 4 -c:v libvpx -deadline realtime -c:a libopus -f webm -live 1 pipe:1 > '" +
+      (dir / "recorded.webm").string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto info = probe_video(dir / "recorded.webm");
+  ASSERT_TRUE(info.ok()) << info.status().code();
+  ASSERT_TRUE(info->duration_s.has_value());
+  EXPECT_NEAR(*info->duration_s, 4.0, 0.25);
+  EXPECT_TRUE(info->playable);
+}
+
 TEST(ProbeVideo, FailsCleanlyOnATruncatedMp4) {
   TempDir dir;
   ASSERT_TRUE(testing::make_cheap_video(dir / "whole.mp4", 20));
@@ -98,7 +114,7 @@ TEST(ProbeVideo, FailsCleanlyOnATruncatedMp4) {
 
 TEST(ProbeVideo, FailsCleanlyOnGarbageBehindAValidMagic) {
   TempDir dir;
-  std::string bytes = "\x30\x26\xB2\x75\x8E\x66\xCF\x11\xA6\xD9\x00\xAA\x00\x62\xCE\x6C";
+  std::string bytes("\x30\x26\xB2\x75\x8E\x66\xCF\x11\xA6\xD9\x00\xAA\x00\x62\xCE\x6C", 16);  // the ASF GUID
   std::mt19937 rng(7);
   for (int i = 0; i < 200000; ++i) bytes.push_back(static_cast<char>(rng()));
   testing::write_bytes(dir / "noise.wmv", bytes);
