@@ -121,6 +121,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_options.address = config.address;
   server_options.port = config.port;
   server_options.body_limit = config.body_bytes;
+  server_options.body_dir = config.data_dir / "tmp";
   server_options.ws_message_limit = config.ws_message_bytes;
   server_options.ws_queue_messages = config.ws_queue_messages;
   server_options.ws_queue_bytes = config.ws_queue_bytes;
@@ -133,6 +134,11 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
 App::~App() = default;
 
 Status App::start() {
+  // Bodies of requests cut off by a crash are worthless: start with an empty folder.
+  std::error_code ec;
+  std::filesystem::remove_all(config_.data_dir / "tmp", ec);
+  std::filesystem::create_directories(config_.data_dir / "tmp", ec);
+  if (ec) return Status::internal("data_dir", "cannot create " + (config_.data_dir / "tmp").string());
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
@@ -192,7 +198,19 @@ void App::add_routes() {
     const Event* event = find_event(id);
     return event && (!section || event->agenda.find_section(*section) != nullptr);
   });
-  intake::add_routes(router_, intake_, accounts_);
+  std::uint64_t largest_file = 0;
+  for (const auto& [id, event] : events_)
+    for (const auto& [purpose, rules] : event.agenda.files)
+      for (const auto& kind : rules.kinds)
+        largest_file = std::max<std::uint64_t>(largest_file, kind.max_bytes.value_or(0));
+  // One byte over the largest allowed file still reaches the check, which names the limit.
+  intake::add_routes(router_, intake_, accounts_, largest_file + 1);
+}
+
+net::BodyPolicy App::body_policy(const net::Request& head) {
+  auto match = router_.match(head.method, head.path);
+  if (match.outcome != net::Router::Outcome::matched) return {};
+  return {match.body.limit, match.body.to_file};
 }
 
 net::Response App::handle(const net::Request& request) {

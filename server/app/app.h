@@ -42,6 +42,7 @@ class App final : public net::HttpHandler, public net::WsHandler {
   std::uint16_t port() const { return server_->port(); }
   void stop();
 
+  net::BodyPolicy body_policy(const net::Request& head) override;
   net::Response handle(const net::Request& request) override;
   std::variant<std::unique_ptr<net::WsContext>, net::Response> accept(const net::Request& upgrade) override;
   void on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) override;

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "common/json_guard.h"
+#include "documents/check.h"
+#include "media/media.h"
 #include "forms/forms.h"
 #include "store/db.h"
 
@@ -478,6 +480,37 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
                        {"total", fee * owned},
                        {"currency", event->agenda->fees ? event->agenda->fees->currency : ""}}},
               {"editable", editable}};
+}
+
+Result<json> IntakeService::check_media(std::string_view event_id, std::string_view purpose,
+                                        const std::filesystem::path& file, std::string_view declared_name) {
+  auto event = find_event_(event_id);
+  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
+  if (!rules)
+    return Status::bad_request("unknown_purpose",
+                               "Неизвестное назначение файла: укажите flashmob, presentation, photo, document или payment.");
+  return media::check_file(file, *rules, declared_name).to_json();
+}
+
+Result<json> IntakeService::check_document(std::string_view event_id, const std::filesystem::path& file,
+                                           std::string_view declared_name) {
+  auto event = find_event_(event_id);
+  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  const timeline::FilePurpose* rules = event->agenda->find_files("document");
+  if (!rules || !rules->formatting)
+    return Status::not_found("no_document_rules", "У этого мероприятия нет требований к оформлению документа.");
+  // The file must first be a file of the purpose (type, size); then its formatting is read.
+  json verdict = media::check_file(file, *rules, declared_name).to_json();
+  if (!verdict.value("ok", false) && verdict.value("kind", json()).is_null()) return verdict;
+  auto formatting = documents::check_document_file(file, *rules->formatting, event->agenda->find_files("photo"));
+  if (!formatting) return formatting.status();
+  json out = formatting->to_json();
+  for (const auto& f : verdict["findings"])
+    out["findings"].push_back({{"rule", f["rule"]}, {"where", "файл"}, {"found", f["found"]}, {"expected", f["expected"]}});
+  out["ok"] = out["findings"].empty();
+  out["bytes"] = verdict["bytes"];
+  return out;
 }
 
 Result<json> IntakeService::list_practices(std::string_view event_id, const PracticeFilter& filter) {

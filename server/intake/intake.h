@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +63,15 @@ class IntakeService {
   Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
   // Practices the user owns or co-authors, with the fee due for them.
   Result<nlohmann::json> my_practices(const accounts::Identity& who, std::string_view event_id);
+
+  // The checks an author may run before uploading, and the uploads run on every file: a file
+  // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.
+  // Media: {"ok","kind","bytes","duration_s","slides","findings"}; the practice document also gets
+  // the clause 6.5 formatting findings: {"ok","findings":[{"rule","where","found","expected"}],…}.
+  Result<nlohmann::json> check_media(std::string_view event_id, std::string_view purpose,
+                                     const std::filesystem::path& file, std::string_view declared_name);
+  Result<nlohmann::json> check_document(std::string_view event_id, const std::filesystem::path& file,
+                                        std::string_view declared_name);
 
   // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);

@@ -44,7 +44,8 @@ std::string flatten(const json& value) {
 
 }  // namespace
 
-void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts) {
+void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts,
+                std::uint64_t largest_file) {
   // Every route here needs a signed-in caller; the organiser's ones also the role.
   using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
   auto signed_in = [&accounts](Handler handler) {
@@ -67,6 +68,24 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
     if (!id) return Status::not_found("practice_not_found", "Практика не найдена.");
     return *id;
   };
+
+  // The file is the body; its name (for the family of an old Office file) in ?name=.
+  net::BodyRule file_body{largest_file, true};
+  router.add(
+      "POST", "/api/events/{id}/check/media",
+      [&intake](const net::Request& req, const net::PathParams& p) {
+        auto purpose = req.query_param("purpose");
+        if (!purpose)
+          return api::error_response(Status::bad_request("unknown_purpose", "Укажите назначение файла (purpose)."));
+        return reply(intake.check_media(p.get("id"), *purpose, req.body_file, req.query_param("name").value_or("")));
+      },
+      file_body);
+  router.add(
+      "POST", "/api/events/{id}/check/document",
+      [&intake](const net::Request& req, const net::PathParams& p) {
+        return reply(intake.check_document(p.get("id"), req.body_file, req.query_param("name").value_or("")));
+      },
+      file_body);
 
   router.add("GET", "/api/events/{id}/registration",
              signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {

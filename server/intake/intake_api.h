@@ -8,6 +8,8 @@
 
 namespace praktika::intake {
 
-void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts);
+// `largest_file` bounds the bodies of the check routes: the largest file any loaded agenda accepts.
+void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts,
+                std::uint64_t largest_file);
 
 }  // namespace praktika::intake

@@ -22,6 +22,9 @@ struct Request {
   std::string query;        // raw, without '?'
   Headers headers;          // names lower-case
   std::string body;
+  // Set instead of `body` for routes whose body is streamed to disk (uploads). The file is
+  // removed after the handler returns unless the handler moved it elsewhere.
+  std::filesystem::path body_file;
   std::string remote_address;
 
   // The first header of that (lower-case) name, or empty.

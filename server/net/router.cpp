@@ -32,9 +32,9 @@ const std::string& PathParams::get(std::string_view name) const {
   return kEmpty;
 }
 
-void Router::add(std::string method, std::string pattern, RouteHandler handler) {
+void Router::add(std::string method, std::string pattern, RouteHandler handler, BodyRule body) {
   auto segments = split_path(pattern);
-  entries_.push_back({{std::move(method), std::move(pattern)}, std::move(segments), std::move(handler)});
+  entries_.push_back({{std::move(method), std::move(pattern)}, std::move(segments), std::move(handler), body});
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
@@ -56,6 +56,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     if (same_method) {
       result.outcome = Outcome::matched;
       result.handler = &entry.handler;
+      result.body = entry.body;
       result.params = std::move(params);
       return result;
     }

@@ -2,6 +2,7 @@
 // start-up, then read concurrently from every connection's strand without locks.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,13 @@ class PathParams {
 
 using RouteHandler = std::function<Response(const Request&, const PathParams&)>;
 
+// How a route wants its request body read (see BodyPolicy in server.h): the default is into
+// memory within the server's general limit.
+struct BodyRule {
+  std::uint64_t limit = 0;  // 0: the server's default
+  bool to_file = false;
+};
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -32,12 +40,13 @@ struct Route {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, RouteHandler handler);
+  void add(std::string method, std::string pattern, RouteHandler handler, BodyRule body = {});
 
   enum class Outcome { matched, no_such_path, method_not_allowed };
   struct Match {
     Outcome outcome = Outcome::no_such_path;
     const RouteHandler* handler = nullptr;
+    BodyRule body;
     PathParams params;
     std::string allowed;  // "GET, POST" when method_not_allowed
   };
@@ -51,6 +60,7 @@ class Router {
     Route route;
     std::vector<std::string> segments;
     RouteHandler handler;
+    BodyRule body;
   };
   std::vector<Entry> entries_;
 };

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 
@@ -33,6 +34,32 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kConnectionLost = "connection_lost";
+
+// A request body streamed to a file of its own; removed when the request is done unless the
+// handler has moved it away (a rename makes the remove a no-op).
+class BodyFile {
+ public:
+  BodyFile() = default;
+  BodyFile(const std::filesystem::path& dir, std::uint64_t connection) {
+    static std::atomic<std::uint64_t> counter{0};
+    path_ = dir / ("body-" + std::to_string(connection) + "-" + std::to_string(counter.fetch_add(1)));
+  }
+  BodyFile(BodyFile&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  BodyFile& operator=(BodyFile&& other) noexcept {
+    std::swap(path_, other.path_);
+    return *this;
+  }
+  ~BodyFile() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 class Closable {
  public:
@@ -46,6 +73,7 @@ std::string transport_error(std::string_view code, std::string_view message) {
          R"("}})";
 }
 
+// Everything but the body, which the session fills in once it knows where the body goes.
 Request to_request(const http::request<http::string_body>& req, const tcp::endpoint& remote) {
   Request out;
   out.method = std::string(req.method_string());
@@ -61,7 +89,6 @@ Request to_request(const http::request<http::string_body>& req, const tcp::endpo
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  out.body = req.body();
   out.remote_address = remote.address().to_string();
   return out;
 }
@@ -289,7 +316,8 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(o.header_limit);
-      parser.body_limit(o.body_limit);
+      // The limit depends on the route, known only once the header is read.
+      parser.body_limit(boost::none);
       idle_ = true;
       if (server_->stopping) break;
       stream_.expires_after(std::chrono::seconds(o.keep_alive_timeout_s));
@@ -298,8 +326,6 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (header_ec) {
         if (header_ec == http::error::header_limit)
           co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
-        else if (header_ec == http::error::body_limit)
-          co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
         else if (header_ec != http::error::end_of_stream && header_ec != beast::error::timeout &&
                  header_ec != asio::error::operation_aborted && header_ec != asio::error::connection_reset &&
                  header_ec != asio::error::eof)
@@ -310,28 +336,38 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         co_await upgrade(parser, remote);
         co_return;
       }
-      if (parser.content_length() && *parser.content_length() > o.body_limit) {
+      HttpHandler& handler = server_->http_handler;
+      Request request = to_request(parser.get(), remote);
+      BodyPolicy policy = handler.body_policy(request);
+      if (policy.limit == 0) policy.limit = o.body_limit;
+      if (parser.content_length() && *parser.content_length() > policy.limit) {
         co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
         break;
       }
-      stream_.expires_after(std::chrono::seconds(o.request_timeout_s));
-      auto [body_ec, body_bytes] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
-      if (body_ec) {
-        if (body_ec == http::error::body_limit)
-          co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
-        else if (body_ec != beast::error::timeout && body_ec != asio::error::operation_aborted)
-          co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
+      bool keep_alive = parser.get().keep_alive();
+      unsigned version = parser.get().version();
+      Status read;
+      BodyFile body_file;
+      if (policy.to_file) {
+        http::request_parser<http::file_body> file_parser(std::move(parser));
+        body_file = BodyFile(o.body_dir, id_);
+        read = co_await read_body(file_parser, policy.limit, &body_file);
+        request.body_file = body_file.path();
+      } else {
+        parser.body_limit(policy.limit);
+        read = co_await read_body(parser, policy.limit, nullptr);
+        request.body = std::move(parser.get().body());
+      }
+      if (!read) {
+        if (read.code() != kConnectionLost) co_await write_error(read.http_status(), read.code(), read.message());
         break;
       }
-      auto& req = parser.get();
-      Request request = to_request(req, remote);
-      HttpHandler& handler = server_->http_handler;
       Response response = co_await asio::co_spawn(
           server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
           asio::use_awaitable);
       if (request.method == "HEAD") response.head_only = true;
-      bool keep_alive = req.keep_alive() && !server_->stopping;
-      bool ok = co_await write_response(response, req.version(), keep_alive);
+      keep_alive = keep_alive && !server_->stopping;
+      bool ok = co_await write_response(response, version, keep_alive);
       if (!ok || !keep_alive) break;
     }
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -359,6 +395,33 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     auto session = std::make_shared<WsSession>(std::move(stream_), server_, std::move(context),
                                                server_->next_id.fetch_add(1));
     session->start(parser.release());
+  }
+
+  // Reads the rest of the request, resetting the idle timeout after each chunk so a slow but
+  // steady upload of a large file is not cut off. Into memory or a file, as the parser's body says.
+  template <class Parser>
+  asio::awaitable<Status> read_body(Parser& parser, std::uint64_t limit, BodyFile* file) {
+    parser.body_limit(limit);
+    if constexpr (requires { parser.get().body().open("", beast::file_mode::write, std::declval<beast::error_code&>()); }) {
+      beast::error_code ec;
+      parser.get().body().open(file->path().c_str(), beast::file_mode::write, ec);
+      if (ec)
+        co_return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+    }
+    while (!parser.is_done()) {
+      stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
+      auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser, kUseTuple);
+      if (!ec) continue;
+      if (ec == http::error::body_limit)
+        co_return Status::too_large("payload_too_large", "Тело запроса превышает допустимый размер.");
+      if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large)
+        co_return Status(Status::unavailable("storage_full", "На сервере закончилось место. Попробуйте позже."));
+      if (ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::eof ||
+          ec == asio::error::connection_reset || ec == http::error::partial_message)
+        co_return Status::bad_request(std::string(kConnectionLost), "Соединение прервалось.");
+      co_return Status::bad_request("bad_request", "Запрос не удалось разобрать.");
+    }
+    co_return Status::ok();
   }
 
   // A client still sending a body we refused would get a reset instead of our answer if we

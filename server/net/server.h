@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;           // 0: any free port; Server::port() tells which
   std::uint64_t body_limit = 1 << 20;  // bytes of a request body the HTTP layer will buffer
+  std::filesystem::path body_dir;      // where bodies streamed to files land (same disk as uploads)
   std::uint32_t header_limit = 16 * 1024;
   int request_timeout_s = 30;          // to read one request (headers and body)
   int keep_alive_timeout_s = 60;       // idle keep-alive connection
@@ -52,9 +54,18 @@ struct WsContext {
   virtual ~WsContext() = default;
 };
 
+// How the transport reads a request's body: into memory up to `limit` bytes, or streamed to a
+// file (Request::body_file) for uploads. limit 0: ServerOptions::body_limit.
+struct BodyPolicy {
+  std::uint64_t limit = 0;
+  bool to_file = false;
+};
+
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
+  // On the connection's strand, with the request's header only (no body yet). Must be quick.
+  virtual BodyPolicy body_policy(const Request& head) { return {}; }
   // On a worker thread (see Server). Must not throw.
   virtual Response handle(const Request& request) = 0;
 };

@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
-#include <cstdio>
-#define PFIX_DBG(...) do { static FILE* f = std::fopen(("/tmp/pfix-dbg-" + std::to_string(::getpid()) + ".log").c_str(), "a"); std::fprintf(f, __VA_ARGS__); std::fflush(f); } while (0)
 
 #include "presence/guarded_sink.h"
 #include "presence/membership.h"
@@ -236,7 +234,6 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   }
 
   void on_state(bool up) {
-    PFIX_DBG("on_state %d\n", (int)up);
     if (stopped_) return;
     if (up) {
       {
@@ -301,7 +298,6 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   // a drop to 0 is seen). A round still waiting for Redis holds back the next one, so a topic
   // is reported at most once per round.
   void report() {
-    PFIX_DBG("report in_flight=%zu connected=%d\n", counts_in_flight_, (int)client_->connected());
     if (counts_in_flight_ > 0) return;
     std::vector<std::pair<std::string, std::int64_t>> topics;  // with the local count
     {
@@ -336,7 +332,6 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   }
 
   void on_count(const std::string& topic, std::int64_t n, bool from_redis) {
-    PFIX_DBG("on_count %s %lld %d\n", topic.c_str(), (long long)n, (int)from_redis);
     bool changed = false;
     {
       std::lock_guard lock(mutex_);

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docx_builder.h"
+#include "support/docx_builder.h"
 
 namespace praktika::documents {
 namespace {

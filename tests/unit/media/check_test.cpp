@@ -8,7 +8,7 @@
 #include <iterator>
 #include <random>
 
-#include "media_fixtures.h"
+#include "support/media_fixtures.h"
 
 namespace praktika::media {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "media_fixtures.h"
+#include "support/media_fixtures.h"
 
 namespace praktika::media {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <random>
 
-#include "media_fixtures.h"
+#include "support/media_fixtures.h"
 
 namespace praktika::media {
 namespace {

@@ -357,6 +357,33 @@ TEST(RedisPresence, ReportsTheLocalCountWhileRedisIsDownAndTheGlobalOneAfterItsR
   b->stop();
 }
 
+// A frozen Redis keeps the connection open: the round's ZCARDs wait until the client gives up
+// on them. That failure must end the round (local count), and rounds must go on after it.
+TEST(RedisPresence, ARoundCaughtByAFrozenRedisEndsWithTheLocalCountAndRoundsResume) {
+  auto redis = start_redis();
+  ASSERT_TRUE(redis);
+  IoThreads t;
+  Reports ra, rb;
+  auto a = make_redis_presence(t.io, redis->url(), fast("a"), ra.sink());
+  auto b = make_redis_presence(t.io, redis->url(), fast("b"), rb.sink());
+  ASSERT_TRUE(a.ok() && b.ok());
+  (*a)->start();
+  (*b)->start();
+  (*a)->join("t", "c1");
+  (*b)->join("t", "c1");
+  ASSERT_TRUE(eventually([&] { return ra.last("t") == 2; }));
+
+  redis->pause();
+  ASSERT_TRUE(eventually([&] { return !(*a)->healthy(); }));
+  EXPECT_TRUE(eventually([&] { return ra.last("t") == 1; }, 3s));
+
+  redis->resume();
+  ASSERT_TRUE(eventually([&] { return (*a)->healthy(); }));
+  EXPECT_TRUE(eventually([&] { return ra.last("t") == 2; }));
+  (*a)->stop();
+  (*b)->stop();
+}
+
 TEST(RedisPresence, ALeaveThatMissedRedisIsRemovedAfterReconnect) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);

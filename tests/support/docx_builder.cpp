@@ -1,4 +1,4 @@
-#include "docx_builder.h"
+#include "support/docx_builder.h"
 
 #include <cstring>
 #include <random>

@@ -8,23 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "support/server_process.h"
 #include "timeline/agenda.h"
 
 namespace praktika::media::testing {
 
 // A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = praktika::test::TempDir;
 
 // Runs /usr/bin/ffmpeg with `args` (everything between the global options and the output) writing `out`;
 // true when it exited 0 and wrote the file.

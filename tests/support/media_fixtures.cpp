@@ -1,6 +1,7 @@
-#include "media_fixtures.h"
+#include "support/media_fixtures.h"
 
-#include <zip.h>
+#include "support/docx_builder.h"
+
 
 #include <algorithm>
 #include <cstdio>
@@ -11,17 +12,6 @@
 #include <variant>
 
 namespace praktika::media::testing {
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("praktika-media-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 bool ffmpeg(const std::string& args, const std::filesystem::path& out) {
   const std::string cmd = "/usr/bin/ffmpeg -nostdin -hide_banner -loglevel error -y " + args + " '" + out.string() + "'";
@@ -41,60 +31,6 @@ void check(bool ok, const char* what) {
 }
 
 // A libzip source producing `remaining` spaces on demand.
-struct Spaces {
-  std::uint64_t total;
-  std::uint64_t remaining;
-};
-
-zip_int64_t spaces_source(void* userdata, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
-  auto* s = static_cast<Spaces*>(userdata);
-  switch (cmd) {
-    case ZIP_SOURCE_OPEN:
-      s->remaining = s->total;
-      return 0;
-    case ZIP_SOURCE_READ: {
-      const zip_uint64_t n = std::min<zip_uint64_t>(len, s->remaining);
-      std::fill_n(static_cast<char*>(data), n, ' ');
-      s->remaining -= n;
-      return static_cast<zip_int64_t>(n);
-    }
-    case ZIP_SOURCE_CLOSE:
-      return 0;
-    case ZIP_SOURCE_STAT: {
-      auto* st = static_cast<zip_stat_t*>(data);
-      zip_stat_init(st);
-      st->size = s->total;
-      st->valid |= ZIP_STAT_SIZE;
-      return sizeof(zip_stat_t);
-    }
-    case ZIP_SOURCE_ERROR:
-      return 2 * sizeof(int);
-    case ZIP_SOURCE_FREE:
-      delete s;
-      return 0;
-    case ZIP_SOURCE_SUPPORTS:
-      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
-                                            ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
-    default:
-      return -1;
-  }
-}
-
-zip_t* create_zip(const std::filesystem::path& out) {
-  int error = 0;
-  zip_t* z = zip_open(out.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-  check(z != nullptr, "zip_open");
-  return z;
-}
-
-void add_entry(zip_t* z, const Entry& e) {
-  zip_source_t* src = zip_source_buffer(z, e.data.data(), e.data.size(), 0);  // read at zip_close
-  check(src != nullptr, "zip_source_buffer");
-  const zip_int64_t index = zip_file_add(z, e.name.c_str(), src, ZIP_FL_ENC_UTF_8);
-  check(index >= 0, "zip_file_add");
-  if (e.store) zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
-}
-
 constexpr const char* kPresentationNs =
     "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
     "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" "
@@ -142,9 +78,10 @@ std::vector<Entry> pptx_parts(int slides, const std::string& presentation_xml) {
 }  // namespace
 
 void write_zip(const std::filesystem::path& out, const std::vector<Entry>& entries) {
-  zip_t* z = create_zip(out);
-  for (const Entry& e : entries) add_entry(z, e);
-  check(zip_close(z) == 0, "zip_close");
+  std::vector<documents::testing::ZipFile> files;
+  for (const Entry& e : entries) files.push_back({e.name, e.data, 0, e.store});
+  auto bytes = documents::testing::make_zip(files);
+  write_bytes(out, std::string(bytes.begin(), bytes.end()));
 }
 
 void write_pptx(const std::filesystem::path& out, int slides) {
@@ -202,13 +139,11 @@ void write_pdf(const std::filesystem::path& out, int pages) {
 }
 
 void write_zip_bomb_pptx(const std::filesystem::path& out, std::uint64_t inflated_bytes) {
-  zip_t* z = create_zip(out);
-  const std::vector<Entry> parts = pptx_parts(1, "");  // libzip reads the buffers at zip_close
-  for (const Entry& e : parts) add_entry(z, e);
-  zip_source_t* src = zip_source_function(z, spaces_source, new Spaces{inflated_bytes, inflated_bytes});
-  check(src != nullptr, "zip_source_function");
-  check(zip_file_add(z, "ppt/presentation.xml", src, 0) >= 0, "zip_file_add bomb");
-  check(zip_close(z) == 0, "zip_close bomb");
+  std::vector<documents::testing::ZipFile> files;
+  for (const Entry& e : pptx_parts(1, "")) files.push_back({e.name, e.data, 0, e.store});
+  files.push_back({"ppt/presentation.xml", "", inflated_bytes, false});  // zeros, produced lazily
+  auto bytes = documents::testing::make_zip(files);
+  write_bytes(out, std::string(bytes.begin(), bytes.end()));
 }
 
 void pad_to(const std::filesystem::path& file, std::uintmax_t bytes) {

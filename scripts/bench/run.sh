@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# The benchmark suite: praktika against its peers, on this machine, in one run. Installs what it
+# needs (nginx, nchan, the npm peers), builds praktika and praktika_load in Release, runs every
+# scenario against every server with the server pinned to core 0 and the load to core 1, several
+# rounds alternating the servers' order, and writes the medians to docs/performance.md.
+#
+# Usage: scripts/bench/run.sh [--quick] [--rounds N] [--only fanout,latency,churn,connections,http]
+#                             [--out FILE] [--keep]
+#   --quick   one round, shorter steps: under five minutes. The figures are indicative only.
+#   --keep    keep the work folder (logs, raw JSON per run) and print where it is.
+# Environment: BENCH_BUILD (build folder, default build-bench), BENCH_SKIP_INSTALL=1, BENCH_NO_BUILD=1
+# (use the binaries already in BENCH_BUILD).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+export CCACHE_BASEDIR="$root"
+
+quick=0
+rounds=""
+only="fanout,latency,churn,connections,http"
+out=docs/performance.md
+keep=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --rounds) rounds=$2; shift ;;
+    --only) only=$2; shift ;;
+    --out) out=$2; shift ;;
+    --keep) keep=1 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -z $rounds ]] && rounds=$(( quick ? 1 : 3 ))
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+log() { echo "bench: $*" >&2; }
+trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
+
+# --- what it needs ---------------------------------------------------------------------------
+peers=scripts/bench/peers
+if [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then
+  missing=()
+  for p in nginx libnginx-mod-nchan redis-server; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if [[ ! -d $peers/node_modules/ws || ! -d $peers/node_modules/bun ]]; then
+    log "installing the npm peers (ws, bun, @tus/server)"
+    (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi
+bun=$peers/node_modules/.bin/bun
+if ! "$bun" --version >/dev/null 2>&1; then
+  # npm may not have run bun's postinstall, which puts the platform binary in place.
+  bun=$(ls "$peers"/node_modules/@oven/bun-linux-x64*/bin/bun 2>/dev/null | head -1)
+fi
+# nginx's Debian package starts a server of its own where there is an init system; ours use
+# their own configuration and ports and never touch it.
+
+build=${BENCH_BUILD:-build-bench}
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+  if [[ ! -f $build/build.ninja ]]; then
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  log "building praktika and praktika_load (Release) in $build"
+  ninja -C "$build" praktika praktika_load >/dev/null
+fi
+[[ $build == /* ]] || build=$root/$build
+praktika=$build/praktika
+load=$build/praktika_load
+
+# --- the run's folder and its files -----------------------------------------------------------
+work=$(mktemp -d /tmp/praktika-bench.XXXXXX)
+chmod 755 "$work"  # nginx's worker runs as nobody and reads the web root from here
+results=$work/results
+mkdir -p "$results"
+server_pid=""
+redis_port=""
+cleanup() {
+  stop_server
+  [[ -n $redis_port ]] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  if ((keep)); then log "work folder kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# The gallery: the built front end plus two "photos" of 10 KB and 100 KB, served by praktika and
+# nginx from the same folder.
+mkdir -p "$work/web"
+cp -r web/dist/. "$work/web/"
+head -c 10240 /dev/urandom >"$work/web/gallery-10k.jpg"
+head -c 102400 /dev/urandom >"$work/web/gallery-100k.jpg"
+
+port=19180
+load_cpu=1
+server_cpu=0
+
+wait_port() {  # port [pid that must stay alive meanwhile]
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    [[ -n ${2:-} ]] && ! kill -0 "$2" 2>/dev/null && return 1
+    sleep 0.05
+  done
+  log "nothing listens on port $1"
+  return 1
+}
+
+# Each start_* sets server_pid (the process whose CPU and memory are measured) and stop_pid
+# (the one to stop). A fresh server per run: no run inherits another's memory or caches.
+stop_pid=""
+stop_server() {
+  if [[ -n $stop_pid ]]; then
+    kill "$stop_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$stop_pid" 2>/dev/null || break; sleep 0.05; done
+    kill -9 "$stop_pid" 2>/dev/null || true
+    wait "$stop_pid" 2>/dev/null || true
+  fi
+  stop_pid=""
+  server_pid=""
+}
+
+praktika_has_bench=""
+start_praktika() {  # extra serve flags follow
+  local data
+  data=$(mktemp -d "$work/data.XXXX")
+  taskset -c $server_cpu "$praktika" serve --port $port --data "$data" --agenda agenda/irkutsk-2020.json \
+    --web "$work/web" --threads 1 "$@" >>"$work/praktika.log" 2>&1 &
+  stop_pid=$!
+  server_pid=$stop_pid
+  wait_port $port $stop_pid
+}
+
+start_node_ws() {
+  taskset -c $server_cpu node "$peers/ws-server.mjs" $port >>"$work/node-ws.log" 2>&1 &
+  stop_pid=$!
+  server_pid=$stop_pid
+  wait_port $port
+}
+
+start_bun() {
+  taskset -c $server_cpu "$bun" "$peers/bun-server.js" $port >>"$work/bun.log" 2>&1 &
+  stop_pid=$!
+  server_pid=$stop_pid
+  wait_port $port
+}
+
+start_nginx() {  # template
+  local prefix
+  prefix=$(mktemp -d "$work/nginx.XXXX")
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" -e "s|@ROOT@|$work/web|g" "$peers/$1" >"$prefix/nginx.conf"
+  taskset -c $server_cpu nginx -p "$prefix" -c "$prefix/nginx.conf" >>"$work/nginx.log" 2>&1 &
+  stop_pid=$!
+  wait_port $port
+  server_pid=$(pgrep -P "$stop_pid" | head -1)
+}
+
+start_redis() {
+  redis_port=19179
+  taskset -c $server_cpu redis-server --port $redis_port --save '' --appendonly no --daemonize yes \
+    --logfile "$work/redis.log" >/dev/null
+  wait_port $redis_port
+}
+
+# Runs the load client pinned to its core; its JSON goes to results/<scenario>/<server>.<round>.json.
+run_load() {  # scenario server round args...
+  local scenario=$1 server=$2 round=$3
+  shift 3
+  mkdir -p "$results/$scenario"
+  local file="$results/$scenario/$server.$round.json"
+  if ! taskset -c $load_cpu "$load" "$@" --server-pid "$server_pid" >"$file" 2>>"$work/load.log"; then
+    echo '{"error":"praktika_load failed: see the load log"}' >"$file"
+  fi
+  log "  $scenario/$server round $round: $(head -c 300 "$file")"
+}
+
+order() {  # round servers...: the servers in order on odd rounds, reversed on even ones
+  local round=$1
+  shift
+  if ((round % 2)); then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+}
+
+# Whether this praktika has the benchmark publishing path (`serve --bench`).
+probe_bench_flag() {
+  if start_praktika --bench; then praktika_has_bench=1; else praktika_has_bench=0; fi
+  stop_server
+  log "praktika --bench (publishing path for fan-out): $([[ $praktika_has_bench == 1 ]] && echo yes || echo 'not yet')"
+}
+
+# --- scenarios --------------------------------------------------------------------------------
+if ((quick)); then
+  fan_subs=10000; fan_step=2; fan_factor=1.6; lat_seconds=5; conn_n=15000; http_seconds=3
+else
+  fan_subs=10000; fan_step=4; fan_factor=1.3; lat_seconds=20; conn_n=15000; http_seconds=10
+fi
+
+ws_args() {  # server topic-suffix → the URL, protocol and topic flags for that server
+  case $1 in
+    nchan) echo "--url ws://127.0.0.1:$port/sub/bench_$2 --publish-url ws://127.0.0.1:$port/pub/bench_$2 --protocol raw --topic bench:$2" ;;
+    *) echo "--url ws://127.0.0.1:$port/ws --protocol praktika --topic bench:$2" ;;
+  esac
+}
+
+start_ws_server() {
+  case $1 in
+    praktika) start_praktika --bench ;;
+    node-ws) start_node_ws ;;
+    bun) start_bun ;;
+    nchan) start_nginx nginx-nchan.conf.in ;;
+  esac
+}
+
+fanout_servers="praktika node-ws bun nchan"
+wants fanout || wants latency || wants churn && probe_bench_flag
+ws_fanout_servers() {
+  local s
+  for s in $fanout_servers; do
+    [[ $s == praktika && $praktika_has_bench != 1 ]] && continue
+    echo -n "$s "
+  done
+}
+
+for round in $(seq 1 "$rounds"); do
+  log "round $round of $rounds"
+  if wants fanout; then
+    for s in $(order "$round" $(ws_fanout_servers)); do
+      start_ws_server "$s"
+      # shellcheck disable=SC2046
+      run_load fanout "$s" "$round" ws-fanout $(ws_args "$s" fanout) --connections $fan_subs \
+        --rate-start 2 --rate-factor $fan_factor --step-seconds $fan_step --max-steps 30 --p99-limit-ms 100
+      stop_server
+    done
+  fi
+  if wants latency; then
+    for s in $(order "$round" $(ws_fanout_servers)); do
+      start_ws_server "$s"
+      # shellcheck disable=SC2046
+      run_load latency "$s" "$round" ws-fanout $(ws_args "$s" latency) --connections $fan_subs \
+        --rate-start 10 --max-steps 1 --step-seconds $lat_seconds --p99-limit-ms 50
+      stop_server
+    done
+  fi
+  if wants churn && [[ $praktika_has_bench == 1 ]]; then
+    [[ -z $redis_port ]] && start_redis
+    for variant in $(order "$round" quiet churn); do
+      redis-cli -p "$redis_port" flushall >/dev/null
+      start_praktika --bench --redis "redis://127.0.0.1:$redis_port"
+      churn=0
+      [[ $variant == churn ]] && churn=100
+      # shellcheck disable=SC2046
+      run_load churn "praktika-$variant" "$round" ws-fanout $(ws_args praktika churn) --connections $fan_subs \
+        --rate-start 10 --max-steps 1 --step-seconds $lat_seconds --p99-limit-ms 1000000 --churn $churn --settle-ms 2000
+      stop_server
+    done
+  fi
+  if wants connections; then
+    for s in $(order "$round" praktika node-ws bun nchan); do
+      case $s in
+        praktika) start_praktika; args="--url ws://127.0.0.1:$port/ws --topic timeline:irkutsk-2020" ;;
+        nchan) start_ws_server nchan; args="--url ws://127.0.0.1:$port/sub/bench_connect --protocol raw" ;;
+        *) start_ws_server "$s"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
+      esac
+      # Let the server finish starting (JIT, allocator) before its memory is the baseline.
+      sleep 1
+      # shellcheck disable=SC2086
+      run_load connections "$s" "$round" ws-connect $args --connections $conn_n --concurrency 200 --settle-ms 3000
+      stop_server
+    done
+  fi
+  if wants http; then
+    for s in $(order "$round" praktika nginx); do
+      if [[ $s == praktika ]]; then
+        start_praktika
+        json_path=/api/events/irkutsk-2020
+        curl -fsS "http://127.0.0.1:$port$json_path" >"$work/web/practice.json"
+      else
+        start_nginx nginx-static.conf.in
+        json_path=/practice.json
+      fi
+      for what in json:$json_path 10k:/gallery-10k.jpg 100k:/gallery-100k.jpg; do
+        run_load "http-${what%%:*}" "$s" "$round" http --url "http://127.0.0.1:$port${what#*:}" \
+          --connections 100 --duration $http_seconds
+      done
+      stop_server
+    done
+  fi
+done
+
+# --- the report -------------------------------------------------------------------------------
+machine_cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+versions="praktika $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes'); \
+node $(node --version); ws $(node -p "require('./$peers/node_modules/ws/package.json').version"); \
+bun $("$bun" --version); $(nginx -v 2>&1 | sed 's|nginx version: ||'); \
+nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan); redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
+command="scripts/bench/run.sh$( ((quick)) && echo ' --quick')$([[ $only != fanout,latency,churn,connections,http ]] && echo " --only $only")"
+/usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
+  --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
+  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}"
+log "wrote $out"
