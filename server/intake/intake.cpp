@@ -112,6 +112,16 @@ Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view
   return std::optional<PracticeRow>(std::move(row));
 }
 
+// The practice if `user` owns it; not found and not the owner are errors.
+Result<PracticeRow> owned_practice(store::Tx& tx, std::string_view event_id, std::int64_t id,
+                                   const accounts::User& user) {
+  auto found = find_practice(tx, event_id, id);
+  if (!found) return found.status();
+  if (!*found) return practice_not_found();
+  if ((*found)->owner_id != user.id) return not_owner();
+  return std::move(**found);
+}
+
 bool registered(store::Tx& tx, std::string_view event_id, const std::string& email) {
   auto q = tx.prepare(
       "SELECT 1 FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 AND u.email = ?2");
@@ -241,6 +251,30 @@ json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event
   return out;
 }
 
+// The practice as its owner sees it right after a change, in the same transaction.
+Status reload(store::Tx& tx, std::string_view event_id, std::int64_t id, const EventView& event,
+              const forms::Context& context, json& out) {
+  auto fresh = find_practice(tx, event_id, id);
+  if (!fresh) return fresh.status();
+  if (!*fresh) return practice_not_found();
+  out = practice_json(tx, **fresh, event, context, true);
+  return Status::ok();
+}
+
+// Every row of a practice query, with co-authors.
+Result<std::vector<PracticeRow>> read_practices(store::Tx& tx, store::Stmt& q) {
+  std::vector<PracticeRow> rows;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    rows.push_back(read_practice(q));
+  }
+  for (auto& row : rows)
+    if (auto st = load_coauthors(tx, row); !st) return st;
+  return rows;
+}
+
 Result<std::vector<std::string>> read_coauthors(const json& value, const std::string& owner_email) {
   if (!value.is_array() || value.size() > kMaxCoauthors)
     return Status::unprocessable("invalid_co_authors",
@@ -306,10 +340,7 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
                    .bind_int(6, now)
                    .run();
     if (!ins) return ins;
-    auto row = find_practice(tx, event_id, tx.last_insert_id());
-    if (!row) return row.status();
-    out = practice_json(tx, **row, *event, context, true);
-    return Status::ok();
+    return reload(tx, event_id, tx.last_insert_id(), *event, context, out);
   });
   if (!s) return s;
   return out;
@@ -323,11 +354,9 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
   auto context = form_context(*event, current_year(*event));
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_practice(tx, event_id, id);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    PracticeRow row = std::move(**found);
-    if (row.owner_id != user.id) return not_owner();
+    auto owned = owned_practice(tx, event_id, id, user);
+    if (!owned) return owned.status();
+    PracticeRow row = std::move(*owned);
     if (auto rev = patch.find("revision"); rev != patch.end() && !rev->is_null()) {
       if (!rev->is_number_integer() || rev->get<std::int64_t>() != row.revision)
         return Status::conflict("stale_revision",
@@ -371,10 +400,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
                    .bind_int(5, row.id)
                    .run();
     if (!upd) return upd;
-    auto fresh = find_practice(tx, event_id, id);
-    if (!fresh) return fresh.status();
-    out = practice_json(tx, **fresh, *event, context, true);
-    return Status::ok();
+    return reload(tx, event_id, id, *event, context, out);
   });
   if (!s) return s;
   return out;
@@ -386,11 +412,9 @@ Result<json> IntakeService::submit_practice(const accounts::User& user, std::str
   auto context = form_context(*event, current_year(*event));
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_practice(tx, event_id, id);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    const PracticeRow& row = **found;
-    if (row.owner_id != user.id) return not_owner();
+    auto owned = owned_practice(tx, event_id, id, user);
+    if (!owned) return owned.status();
+    const PracticeRow& row = *owned;
     auto checked = forms::check(event->agenda->practice->fields, row.answers, forms::Mode::complete, context);
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (!registered(tx, event_id, row.owner_email))
@@ -403,10 +427,7 @@ Result<json> IntakeService::submit_practice(const accounts::User& user, std::str
                    .bind_int(2, row.id)
                    .run();
     if (!upd) return upd;
-    auto fresh = find_practice(tx, event_id, id);
-    if (!fresh) return fresh.status();
-    out = practice_json(tx, **fresh, *event, context, true);
-    return Status::ok();
+    return reload(tx, event_id, id, *event, context, out);
   });
   if (!s) return s;
   return out;
@@ -416,10 +437,8 @@ Status IntakeService::delete_practice(const accounts::User& user, std::string_vi
   auto event = open_event(event_id, true);
   if (!event) return event.status();
   return db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_practice(tx, event_id, id);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    if ((*found)->owner_id != user.id) return not_owner();
+    auto owned = owned_practice(tx, event_id, id, user);
+    if (!owned) return owned.status();
     return tx.prepare("DELETE FROM practices WHERE id = ?1").bind_int(1, id).run();
   });
 }
@@ -458,15 +477,9 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
                         "WHERE p.event_id = ?1 AND (p.owner_id = ?2 OR p.id IN "
                         "(SELECT practice_id FROM practice_coauthors WHERE email = ?3)) ORDER BY p.id");
     q.bind_text(1, event_id).bind_int(2, who.user.id).bind_text(3, who.user.email);
-    std::vector<PracticeRow> rows;
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      rows.push_back(read_practice(q));
-    }
-    for (auto& row : rows) {
-      if (auto st = load_coauthors(tx, row); !st) return st;
+    auto rows = read_practices(tx, q);
+    if (!rows) return rows.status();
+    for (const auto& row : *rows) {
       if (row.owner_id == who.user.id) ++owned;
       list.push_back(practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id));
     }
@@ -526,15 +539,9 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
         .bind_int(2, filter.section ? std::optional<std::int64_t>(*filter.section) : std::nullopt)
         .bind_text(3, filter.type)
         .bind_text(4, filter.state);
-    std::vector<PracticeRow> rows;
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      rows.push_back(read_practice(q));
-    }
-    for (auto& row : rows) {
-      if (auto st = load_coauthors(tx, row); !st) return st;
+    auto rows = read_practices(tx, q);
+    if (!rows) return rows.status();
+    for (const auto& row : *rows) {
       list.push_back(practice_json(tx, row, *event, context, false));
     }
     return Status::ok();

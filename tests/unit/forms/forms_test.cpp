@@ -1,0 +1,112 @@
+#include "forms/forms.h"
+
+#include <gtest/gtest.h>
+
+#include "timeline/agenda.h"
+
+namespace praktika::forms {
+namespace {
+
+using nlohmann::json;
+
+const timeline::Agenda& agenda() {
+  static const timeline::Agenda loaded = [] {
+    auto a = timeline::load_agenda(std::string(PRAKTIKA_SOURCE_DIR) + "/agenda/irkutsk-2020.json");
+    return std::get<timeline::Agenda>(std::move(a));
+  }();
+  return loaded;
+}
+
+Context context() {
+  Context c;
+  c.current_year = 2020;
+  c.options_from = [](std::string_view source) {
+    std::vector<json> v;
+    if (source == "sections") v = {1, 2, 3, 4};
+    if (source == "payment_forms") v = {"legal_entity", "individual"};
+    return v;
+  };
+  return c;
+}
+
+std::vector<std::string> paths(const Checked& c) {
+  std::vector<std::string> out;
+  for (const auto& e : c.errors) out.push_back(e.path + ":" + e.code);
+  return out;
+}
+
+const auto& practice_fields() { return agenda().practice->fields; }
+
+TEST(Forms, ADraftNeedsNothingButWhatIsThereMustBeWellFormed) {
+  auto ok = check(practice_fields(), {{"name", "  Семейная гостиная  "}}, Mode::draft, context());
+  EXPECT_TRUE(ok.ok());
+  EXPECT_EQ(ok.values["name"], "Семейная гостиная");
+  auto bad = check(practice_fields(), {{"name", 42}}, Mode::draft, context());
+  EXPECT_EQ(paths(bad), std::vector<std::string>{"name:wrong_type"});
+}
+
+TEST(Forms, CompleteModeNamesEveryMissingRequiredField) {
+  auto c = check(practice_fields(), json::object(), Mode::complete, context());
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "name:required"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "cases:required"), p.end());
+  EXPECT_EQ(std::find(p.begin(), p.end(), "independent_evaluation:required"), p.end());  // optional (16)
+  EXPECT_EQ(std::find(p.begin(), p.end(), "beneficiary_reviews:required"), p.end());     // no start year yet
+}
+
+TEST(Forms, FieldFourteenFollowsTheStartYear) {
+  json young = {{"relevance", {{"problem", "x"}, {"started_year", 2019}}}};
+  json old = {{"relevance", {{"problem", "x"}, {"started_year", "2017"}}}};
+  auto needs = [](const Checked& c) {
+    auto p = paths(c);
+    return std::find(p.begin(), p.end(), "beneficiary_reviews:required") != p.end();
+  };
+  EXPECT_FALSE(needs(check(practice_fields(), young, Mode::complete, context())));
+  EXPECT_TRUE(needs(check(practice_fields(), old, Mode::complete, context())));
+}
+
+TEST(Forms, ListsKeepTheirBoundsAndNestedPathsAreNamed) {
+  json values = {{"cases", {"a", "b", "c", "d"}},
+                 {"implementers", {{{"full_name", "Анна"}, {"position", 7}}}},
+                 {"co_implementers", {{{"website", "not a site"}}}}};
+  auto c = check(practice_fields(), values, Mode::draft, context());
+  EXPECT_EQ(paths(c), (std::vector<std::string>{"co_implementers[1].website:invalid_url",
+                                                "implementers[1].position:wrong_type", "cases:too_many_items"}));
+}
+
+TEST(Forms, ChoicesComeFromTheAgendaAndTextNumbersAreAccepted) {
+  const auto& fields = agenda().registration->fields;
+  auto c = check(fields, {{"section", "3"}, {"payment_form", "individual"}}, Mode::draft, context());
+  EXPECT_TRUE(c.ok()) << paths(c).size();
+  EXPECT_EQ(c.values["section"], 3);
+  auto bad = check(fields, {{"section", 9}, {"payment_form", "barter"}}, Mode::draft, context());
+  EXPECT_EQ(paths(bad), (std::vector<std::string>{"section:not_an_option", "payment_form:not_an_option"}));
+}
+
+TEST(Forms, ConsentsMustBeGivenToComplete) {
+  const auto& fields = agenda().registration->fields;
+  json values = {{"position", "Психолог"}, {"work_phone", "(3952) 20-20-20"}, {"mobile_phone", "+79140000000"},
+                 {"email", "a@b.ru"}, {"section", 1}, {"consent_regulations", true}, {"consent_personal_data", false}};
+  auto c = check(fields, values, Mode::complete, context());
+  EXPECT_EQ(paths(c), std::vector<std::string>{"consent_personal_data:consent_required"});
+  values["consent_personal_data"] = true;
+  EXPECT_TRUE(check(fields, values, Mode::complete, context()).ok());
+}
+
+TEST(Forms, UnknownFieldsAndBadShapesAreRefusedNotDropped) {
+  auto c = check(practice_fields(), {{"nonsense", "x"}}, Mode::draft, context());
+  EXPECT_EQ(paths(c), std::vector<std::string>{"nonsense:unknown_field"});
+  EXPECT_FALSE(check(practice_fields(), json::array(), Mode::draft, context()).ok());
+  EXPECT_EQ(to_status(c.errors).code(), "invalid_fields");
+  ASSERT_NE(to_status(c.errors).details(), nullptr);
+}
+
+TEST(Forms, TextLengthIsCountedInCharactersNotBytes) {
+  std::string cyrillic;
+  for (int i = 0; i < 1000; ++i) cyrillic += "я";  // 2000 bytes, 1000 characters
+  auto c = check(practice_fields(), {{"name", cyrillic}}, Mode::draft, context());
+  EXPECT_TRUE(c.ok()) << (c.errors.empty() ? "" : c.errors[0].message);
+}
+
+}  // namespace
+}  // namespace praktika::forms
