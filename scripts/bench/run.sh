@@ -230,7 +230,8 @@ for round in $(seq 1 "$rounds"); do
       start_ws_server "$s"
       # shellcheck disable=SC2046
       run_load fanout "$s" "$round" ws-fanout $(ws_args "$s" fanout) --connections $fan_subs \
-        --rate-start 2 --rate-factor $fan_factor --step-seconds $fan_step --max-steps 30 --p99-limit-ms 100
+        --rate-start 1 --rate-factor $fan_factor --step-seconds $fan_step --max-steps 30 --p99-limit-ms 100 \
+        --sustain-limit-ms 1000
       stop_server
     done
   fi
@@ -245,6 +246,7 @@ for round in $(seq 1 "$rounds"); do
   fi
   if wants churn && [[ $praktika_has_bench == 1 ]]; then
     [[ -z $redis_port ]] && start_redis
+    # 2 events/s: below every server's saturation here, so the figure is churn's cost, not a backlog's.
     for variant in $(order "$round" quiet churn); do
       redis-cli -p "$redis_port" flushall >/dev/null
       start_praktika --bench --redis "redis://127.0.0.1:$redis_port"
@@ -252,7 +254,7 @@ for round in $(seq 1 "$rounds"); do
       [[ $variant == churn ]] && churn=100
       # shellcheck disable=SC2046
       run_load churn "praktika-$variant" "$round" ws-fanout $(ws_args praktika churn) --connections $fan_subs \
-        --rate-start 10 --max-steps 1 --step-seconds $lat_seconds --p99-limit-ms 1000000 --churn $churn --settle-ms 2000
+        --rate-start 2 --max-steps 1 --step-seconds $lat_seconds --p99-limit-ms 1000000 --churn $churn --settle-ms 2000
       stop_server
     done
   fi
@@ -295,7 +297,9 @@ versions="praktika $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git di
 node $(node --version); ws $(node -p "require('./$peers/node_modules/ws/package.json').version"); \
 bun $("$bun" --version); $(nginx -v 2>&1 | sed 's|nginx version: ||'); \
 nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan); redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
-command="scripts/bench/run.sh$( ((quick)) && echo ' --quick')$([[ $only != fanout,latency,churn,connections,http ]] && echo " --only $only")"
+command=scripts/bench/run.sh
+((quick)) && command+=" --quick"
+[[ $only != fanout,latency,churn,connections,http ]] && command+=" --only $only"
 /usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
   --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
   --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}"
