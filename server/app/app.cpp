@@ -14,6 +14,7 @@
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
 #include "intake/intake_api.h"
+#include "uploads/uploads_api.h"
 #include "net/static_files.h"
 
 namespace praktika::app {
@@ -62,6 +63,14 @@ net::Request index_request(const net::Request& request) {
   return index;
 }
 
+std::uint64_t largest_file(const std::vector<timeline::Agenda>& agendas) {
+  std::uint64_t largest = 0;
+  for (const auto& agenda : agendas)
+    for (const auto& [purpose, rules] : agenda.files)
+      for (const auto& kind : rules.kinds) largest = std::max<std::uint64_t>(largest, kind.max_bytes.value_or(0));
+  return largest;
+}
+
 bool is_state_changing(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -90,7 +99,14 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
         const Event* event = find_event(id);
         if (!event) return std::nullopt;
         return intake::EventView{&event->agenda, &event->timeline};
-      }) {
+      }),
+      uploads_(*db_, clock_,
+               [this](std::string_view id) -> std::optional<intake::EventView> {
+                 const Event* event = find_event(id);
+                 if (!event) return std::nullopt;
+                 return intake::EventView{&event->agenda, &event->timeline};
+               },
+               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}) {
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -198,19 +214,19 @@ void App::add_routes() {
     const Event* event = find_event(id);
     return event && (!section || event->agenda.find_section(*section) != nullptr);
   });
-  std::uint64_t largest_file = 0;
-  for (const auto& [id, event] : events_)
-    for (const auto& [purpose, rules] : event.agenda.files)
-      for (const auto& kind : rules.kinds)
-        largest_file = std::max<std::uint64_t>(largest_file, kind.max_bytes.value_or(0));
   // One byte over the largest allowed file still reaches the check, which names the limit.
-  intake::add_routes(router_, intake_, accounts_, largest_file + 1);
+  intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
+  uploads::add_routes(router_, uploads_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
   auto match = router_.match(head.method, head.path);
   if (match.outcome != net::Router::Outcome::matched) return {};
-  return {match.body.limit, match.body.to_file};
+  if (match.body.prepare) return match.body.prepare(head, match.params);
+  net::BodyPolicy policy;
+  policy.limit = match.body.limit;
+  policy.to_file = match.body.to_file;
+  return policy;
 }
 
 net::Response App::handle(const net::Request& request) {

@@ -15,6 +15,7 @@
 #include "app/config.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
+#include "uploads/uploads.h"
 #include "net/router.h"
 #include "net/server.h"
 #include "presence/presence.h"
@@ -75,6 +76,7 @@ class App final : public net::HttpHandler, public net::WsHandler {
   // Thread-safe services.
   accounts::AccountsService accounts_;
   intake::IntakeService intake_;
+  uploads::UploadService uploads_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;

@@ -33,6 +33,7 @@ struct Config {
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
   std::size_t ws_topics_per_connection = 64;
+  std::uint64_t upload_quota_bytes = 3ULL << 30;  // per participant and event
   int presence_report_interval_ms = 1000;
   int presence_heartbeat_interval_ms = 5000;
   int presence_expiry_ms = 15000;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,20 @@ struct Response {
   bool head_only = false;        // HEAD: headers with the body's length, no body
 
   void set_header(std::string name, std::string value);
+};
+
+// How the transport reads a request's body, decided from its header (HttpHandler::body_policy):
+// into memory up to `limit` bytes (0: the server's default), or streamed to a file.
+struct BodyPolicy {
+  std::uint64_t limit = 0;
+  bool to_file = false;
+  // With to_file: append to this existing file (resumable uploads) instead of a fresh temporary
+  // one; the file is the handler's, never removed by the transport.
+  std::filesystem::path append_to;
+  // Answer at once without reading the body (wrong offset, no access, too late).
+  std::optional<Response> refuse;
+  // Kept alive until the request is answered or the connection drops: a lock on the upload.
+  std::shared_ptr<void> hold;
 };
 
 // Percent-decoding of a path; nullopt on a malformed escape or an encoded NUL.

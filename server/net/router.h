@@ -31,6 +31,8 @@ using RouteHandler = std::function<Response(const Request&, const PathParams&)>;
 struct BodyRule {
   std::uint64_t limit = 0;  // 0: the server's default
   bool to_file = false;
+  // When set, decides per request from its header (and may refuse it before the body is read).
+  std::function<BodyPolicy(const Request& head, const PathParams& params)> prepare;
 };
 
 struct Route {

@@ -340,6 +340,11 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       Request request = to_request(parser.get(), remote);
       BodyPolicy policy = handler.body_policy(request);
       if (policy.limit == 0) policy.limit = o.body_limit;
+      if (policy.refuse) {
+        refused_ = true;
+        co_await write_response(*policy.refuse, parser.get().version(), false);
+        break;
+      }
       if (parser.content_length() && *parser.content_length() > policy.limit) {
         co_await write_error(413, "payload_too_large", "Тело запроса превышает допустимый размер.");
         break;
@@ -350,12 +355,13 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       BodyFile body_file;
       if (policy.to_file) {
         http::request_parser<http::file_body> file_parser(std::move(parser));
-        body_file = BodyFile(o.body_dir, id_);
-        read = co_await read_body(file_parser, policy.limit, &body_file);
-        request.body_file = body_file.path();
+        bool append = !policy.append_to.empty();
+        if (!append) body_file = BodyFile(o.body_dir, id_);
+        request.body_file = append ? policy.append_to : body_file.path();
+        read = co_await read_body(file_parser, policy.limit, request.body_file, append);
       } else {
         parser.body_limit(policy.limit);
-        read = co_await read_body(parser, policy.limit, nullptr);
+        read = co_await read_body(parser, policy.limit, {}, false);
         request.body = std::move(parser.get().body());
       }
       if (!read) {
@@ -400,11 +406,13 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // Reads the rest of the request, resetting the idle timeout after each chunk so a slow but
   // steady upload of a large file is not cut off. Into memory or a file, as the parser's body says.
   template <class Parser>
-  asio::awaitable<Status> read_body(Parser& parser, std::uint64_t limit, BodyFile* file) {
+  asio::awaitable<Status> read_body(Parser& parser, std::uint64_t limit, const std::filesystem::path& file,
+                                    bool append) {
     parser.body_limit(limit);
     if constexpr (requires { parser.get().body().open("", beast::file_mode::write, std::declval<beast::error_code&>()); }) {
       beast::error_code ec;
-      parser.get().body().open(file->path().c_str(), beast::file_mode::write, ec);
+      parser.get().body().open(file.c_str(), append ? beast::file_mode::append_existing : beast::file_mode::write,
+                               ec);
       if (ec)
         co_return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
     }

@@ -54,13 +54,6 @@ struct WsContext {
   virtual ~WsContext() = default;
 };
 
-// How the transport reads a request's body: into memory up to `limit` bytes, or streamed to a
-// file (Request::body_file) for uploads. limit 0: ServerOptions::body_limit.
-struct BodyPolicy {
-  std::uint64_t limit = 0;
-  bool to_file = false;
-};
-
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;

@@ -350,6 +350,11 @@ FilePurpose read_file_purpose(const json& j, const std::string& path, std::strin
        [&](const json& k, const std::string& p) { f.kinds.push_back(read_file_kind(k, p)); });
   unique(f.kinds, o.at("kinds"), "id", [](const FileKind& k) { return k.id; });
   f.archives_allowed = o.boolean("archives_allowed", false);
+  if (o.find("accepted_during"))
+    each(o.array("accepted_during", true), o.at("accepted_during"), [&](const json& e, const std::string& p) {
+      if (!e.is_string() || !known_stage(e.get<std::string>())) fail(p, "must be a known stage id");
+      f.accepted_during.push_back(e.get<std::string>());
+    });
   f.max_files = o.opt_int("max_files", 1, kMaxInt);
   if (const json* fm = o.find("formatting")) f.formatting = read_format(*fm, o.at("formatting"));
   f.work_kinds = read_choices(o, "work_kinds", false);

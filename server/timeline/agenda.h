@@ -118,6 +118,9 @@ struct FilePurpose {
   std::string title;
   std::vector<FileKind> kinds;
   bool archives_allowed = false;
+  // Uploads for this purpose may begin while one of these stages is open (an upload begun in
+  // time may finish later). Empty: whenever the event's intake is open.
+  std::vector<std::string> accepted_during;
   std::optional<int> max_files;  // absent: any number
   std::optional<DocumentFormat> formatting;
   std::vector<Choice> work_kinds;  // flashmob: the kinds of creative work shown

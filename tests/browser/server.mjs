@@ -22,7 +22,9 @@ export async function loadAgenda(path = agendaPath) {
 }
 
 /**
- * @param {{clock?: string, clockSpeed?: number, redis?: string, agenda?: string, web?: string, args?: string[]}} options
+ * `dataDir` runs the server on an existing data directory and leaves it in place on stop (a test
+ * that restarts the server at another clock on the same data); otherwise a fresh one is removed.
+ * @param {{clock?: string, clockSpeed?: number, redis?: string, agenda?: string, web?: string, args?: string[], dataDir?: string}} options
  * @returns {Promise<{url: string, port: number, dataDir: string, output: () => string, stop: () => Promise<number|null>}>}
  */
 export async function startServer(options = {}) {
@@ -34,7 +36,8 @@ export async function startServer(options = {}) {
     throw new Error(`no built front end at ${web}: run "npm ci && npm run build" in web/`);
   }
 
-  const dataDir = await mkdtemp(join(tmpdir(), 'praktika-browser-'));
+  const ownDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'praktika-browser-')));
   const args = ['serve', '--port', '0', '--data', dataDir, '--agenda', options.agenda ?? agendaPath, '--web', web];
   if (options.clock) args.push('--clock', options.clock);
   if (options.clockSpeed !== undefined) args.push('--clock-speed', String(options.clockSpeed));
@@ -85,7 +88,7 @@ export async function startServer(options = {}) {
   } catch (e) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     throw new Error(`${e.message}\n$ ${binaryPath} ${args.join(' ')}\n--- server output ---\n${output}`);
   }
 
@@ -98,7 +101,7 @@ export async function startServer(options = {}) {
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
       return child.exitCode;
     })();
     return stopped;

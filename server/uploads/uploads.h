@@ -1,0 +1,97 @@
+// Resumable uploads (tus 1.0: core, creation, termination) for every file an author sends: the
+// practice document, photos, payment scans, flashmob media. Owns <data>/uploads (bytes under way),
+// <data>/files (complete, checked files) and the uploads table. Thread-safe: the set of uploads
+// receiving a PATCH right now is guarded by mutex_; the rest lives in the store. Blocking calls
+// run on the worker pool; begin_patch is quick (one indexed read) and runs on a connection strand.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "intake/intake.h"
+#include "timeline/clock.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::uploads {
+
+struct Options {
+  std::filesystem::path data_dir;
+  std::uint64_t quota_bytes = 3ULL << 30;  // per participant and event, over all uploads kept
+  std::uint64_t max_length = 0;            // the largest file any loaded purpose accepts
+};
+
+struct Upload {
+  std::string id;
+  std::string event_id;
+  std::int64_t owner_id = 0;
+  std::string purpose;
+  std::uint64_t length = 0;
+  std::uint64_t offset = 0;  // bytes on disk
+  std::string file_name;
+  nlohmann::json metadata;
+  std::string state;  // receiving | complete | rejected
+  nlohmann::json verdict;
+  nlohmann::json to_json() const;
+};
+
+// A PATCH admitted to append to an upload; while it lives no other PATCH may append.
+struct PatchTicket {
+  std::filesystem::path file;
+  std::uint64_t offset = 0;
+  std::uint64_t remaining = 0;
+  std::shared_ptr<void> hold;
+};
+
+class UploadService {
+ public:
+  UploadService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event, Options options);
+
+  // Creation: refuses an unknown purpose, a length over the purpose's largest kind, a full quota,
+  // and uploads for the intake after its closing instant (deadline_passed).
+  Result<Upload> create(const accounts::User& owner, std::string_view event_id, std::string_view purpose,
+                        std::uint64_t length, const nlohmann::json& metadata);
+  Result<Upload> find(const accounts::User& who, std::string_view id);
+  // The header of a PATCH: the owner, Upload-Offset equal to the bytes on disk, not complete, and no
+  // other PATCH appending. An upload begun before the intake closed may finish after.
+  Result<PatchTicket> begin_patch(const accounts::User& who, std::string_view id, std::uint64_t offset);
+  // After the body: the new offset from the disk; when the last byte is in, the file is checked
+  // against the agenda's rules for its purpose and kept (complete) or removed (rejected).
+  Result<Upload> finish_patch(const accounts::User& who, std::string_view id);
+  Status remove(const accounts::User& who, std::string_view id);
+
+  // The largest file any loaded purpose accepts (bounds a PATCH body).
+  std::uint64_t max_length() const { return options_.max_length; }
+  const std::filesystem::path& files_dir() const { return files_dir_; }
+
+ private:
+  Result<Upload> load(std::string_view id);
+  std::filesystem::path part_path(std::string_view id) const;
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const intake::FindEvent find_event_;
+  const Options options_;
+  const std::filesystem::path uploads_dir_;
+  const std::filesystem::path files_dir_;
+
+  // Guarded by mutex_: uploads with a PATCH in progress.
+  std::mutex mutex_;
+  std::set<std::string> busy_;
+};
+
+}  // namespace praktika::uploads

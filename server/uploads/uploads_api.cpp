@@ -1,0 +1,168 @@
+#include "uploads/uploads_api.h"
+
+#include <sodium.h>
+
+#include <charconv>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+
+namespace praktika::uploads {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kTusVersion = "1.0.0";
+
+net::Response tus(net::Response r) {
+  r.set_header("Tus-Resumable", kTusVersion);
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+net::Response tus_error(const Status& s) { return tus(api::error_response(s)); }
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// "key base64value,key2 base64value2" → {"key": "value", …}; nullopt when malformed.
+std::optional<json> parse_metadata(std::string_view header) {
+  json out = json::object();
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view pair = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.empty()) continue;
+    size_t space = pair.find(' ');
+    std::string key(pair.substr(0, space));
+    std::string value;
+    if (space != std::string_view::npos) {
+      std::string_view encoded = pair.substr(space + 1);
+      if (encoded.size() > 4096) return std::nullopt;
+      value.resize(encoded.size());
+      size_t length = 0;
+      if (sodium_base642bin(reinterpret_cast<unsigned char*>(value.data()), value.size(), encoded.data(),
+                            encoded.size(), nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+        return std::nullopt;
+      value.resize(length);
+    }
+    if (key.empty() || key.size() > 100) return std::nullopt;
+    out[key] = value;
+  }
+  return out;
+}
+
+Status check_tus_version(const net::Request& req) {
+  auto version = req.header("tus-resumable");
+  if (!version.empty() && version != kTusVersion)
+    return Status::bad_request("tus_version", "Поддерживается только протокол tus 1.0.0.");
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsService& accounts) {
+  router.add("OPTIONS", "/api/uploads", [&uploads](const net::Request&, const net::PathParams&) {
+    net::Response r;
+    r.status = 204;
+    r.set_header("Tus-Version", kTusVersion);
+    r.set_header("Tus-Extension", "creation,termination");
+    r.set_header("Tus-Max-Size", std::to_string(uploads.max_length()));
+    return tus(r);
+  });
+
+  // Creation: the purpose in ?purpose= or the metadata; the file's name in the metadata.
+  router.add("POST", "/api/events/{id}/uploads", [&uploads, &accounts](const net::Request& req,
+                                                                        const net::PathParams& p) {
+    if (auto s = check_tus_version(req); !s) return tus_error(s);
+    auto who = accounts::caller(accounts, req);
+    if (!who) return tus_error(who.status());
+    auto length = parse_u64(req.header("upload-length"));
+    if (!length)
+      return tus_error(Status::bad_request("upload_length", "Не указан размер файла (Upload-Length)."));
+    auto metadata = parse_metadata(req.header("upload-metadata"));
+    if (!metadata) return tus_error(Status::bad_request("upload_metadata", "Неверный заголовок Upload-Metadata."));
+    std::string purpose = req.query_param("purpose").value_or(metadata->value("purpose", std::string()));
+    auto upload = uploads.create(who->user, p.get("id"), purpose, *length, *metadata);
+    if (!upload) return tus_error(upload.status());
+    net::Response r = api::json_response(201, upload->to_json());
+    r.set_header("Location", "/api/uploads/" + upload->id);
+    r.set_header("Upload-Offset", "0");
+    return tus(r);
+  });
+
+  // HEAD (tus) and GET (the verdict as JSON) share one route.
+  router.add("GET", "/api/uploads/{upload}", [&uploads, &accounts](const net::Request& req,
+                                                                    const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return tus_error(who.status());
+    auto upload = uploads.find(who->user, p.get("upload"));
+    if (!upload) return tus_error(upload.status());
+    net::Response r = api::json_response(200, upload->to_json());
+    r.set_header("Upload-Offset", std::to_string(upload->offset));
+    r.set_header("Upload-Length", std::to_string(upload->length));
+    return tus(r);
+  });
+
+  net::BodyRule append;
+  append.prepare = [&uploads, &accounts](const net::Request& head, const net::PathParams& p) {
+    net::BodyPolicy policy;
+    auto refuse = [&](const Status& s) {
+      policy.refuse = tus_error(s);
+      return policy;
+    };
+    if (auto s = check_tus_version(head); !s) return refuse(s);
+    if (head.header("content-type") != "application/offset+octet-stream")
+      return refuse(Status::unsupported("unsupported_media_type",
+                                        "Части файла отправляются с типом application/offset+octet-stream."));
+    auto who = accounts::caller(accounts, head);
+    if (!who) return refuse(who.status());
+    auto offset = parse_u64(head.header("upload-offset"));
+    if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано смещение (Upload-Offset)."));
+    auto ticket = uploads.begin_patch(who->user, p.get("upload"), *offset);
+    if (!ticket) return refuse(ticket.status());
+    policy.to_file = true;
+    policy.append_to = ticket->file;
+    // One byte more than what is missing would be refused by the parser: 0 would mean "default".
+    policy.limit = std::max<std::uint64_t>(ticket->remaining, 1);
+    policy.hold = ticket->hold;
+    return policy;
+  };
+  router.add(
+      "PATCH", "/api/uploads/{upload}",
+      [&uploads, &accounts](const net::Request& req, const net::PathParams& p) {
+        auto who = accounts::caller(accounts, req);
+        if (!who) return tus_error(who.status());
+        auto upload = uploads.finish_patch(who->user, p.get("upload"));
+        if (!upload) return tus_error(upload.status());
+        if (upload->state == "rejected") {
+          std::string message = "Файл не принят.";
+          if (!upload->verdict["findings"].empty())
+            message += " " + upload->verdict["findings"][0].value("found", std::string()) + "; требуется: " +
+                       upload->verdict["findings"][0].value("expected", std::string()) + ".";
+          return tus_error(Status::unprocessable("file_rejected", message).with_details(upload->verdict));
+        }
+        net::Response r;
+        r.status = 204;
+        r.set_header("Upload-Offset", std::to_string(upload->offset));
+        return tus(r);
+      },
+      append);
+
+  router.add("DELETE", "/api/uploads/{upload}", [&uploads, &accounts](const net::Request& req,
+                                                                       const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return tus_error(who.status());
+    if (auto s = uploads.remove(who->user, p.get("upload")); !s) return tus_error(s);
+    net::Response r;
+    r.status = 204;
+    return tus(r);
+  });
+}
+
+}  // namespace praktika::uploads

@@ -1,0 +1,236 @@
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "support/client.h"
+#include "support/media_fixtures.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+namespace files = praktika::media::testing;
+
+const std::string kOpen = "2020-06-20T10:00:00+08:00";
+const std::string kCreate = "/api/events/irkutsk-2020/uploads";
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16;
+    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+// Sends a PATCH whose header announces all of `bytes` but closes after `sent` of them: a
+// connection that broke mid-upload.
+void patch_cut_off(int port, const std::string& cookie, const std::string& location, std::uint64_t offset,
+                   const std::string& bytes, std::size_t sent) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie +
+                     "\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: " +
+                     std::to_string(offset) + "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head));
+  boost::asio::write(socket, boost::asio::buffer(bytes.data(), sent));
+  socket.close();
+}
+
+class Uploads : public ::testing::Test {
+ protected:
+  void start(const std::string& clock = kOpen) {
+    server_.reset();
+    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = clock});
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+  }
+  void SetUp() override { start(); }
+  std::unique_ptr<HttpClient> user(const std::string& email) {
+    auto http = std::make_unique<HttpClient>(server_->port());
+    http->post("/api/auth/register", {{"email", email}, {"password", "пароль участника"}, {"full_name", email}});
+    return http;
+  }
+  HttpResult create(HttpClient& http, const std::string& purpose, std::size_t length, const std::string& name) {
+    return http.request("POST", kCreate + "?purpose=" + purpose, "",
+                        {{"Tus-Resumable", "1.0.0"},
+                         {"Upload-Length", std::to_string(length)},
+                         {"Upload-Metadata", "filename " + base64(name) + ",filetype " + base64("video/mp4")}});
+  }
+  HttpResult patch(HttpClient& http, const std::string& location, std::uint64_t offset, const std::string& bytes) {
+    return http.request("PATCH", location, bytes,
+                        {{"Tus-Resumable", "1.0.0"},
+                         {"Content-Type", "application/offset+octet-stream"},
+                         {"Upload-Offset", std::to_string(offset)}});
+  }
+  std::uint64_t offset_of(HttpClient& http, const std::string& location) {
+    auto head = http.request("HEAD", location, "", {{"Tus-Resumable", "1.0.0"}});
+    return std::stoull(head.headers["upload-offset"]);
+  }
+
+  TempDir data_;
+  files::TempDir work_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(Uploads, AVideoArrivesInPiecesAndIsKeptByteForByte) {
+  ASSERT_TRUE(files::make_cheap_video(work_ / "dance.mp4", 20));
+  std::string video = read(work_ / "dance.mp4");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", video.size(), "Танец.mp4");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["tus-resumable"], "1.0.0");
+  std::string location = created.headers["location"];
+  ASSERT_EQ(location.rfind("/api/uploads/", 0), 0u);
+
+  size_t half = video.size() / 2;
+  auto first = patch(*anna, location, 0, video.substr(0, half));
+  ASSERT_EQ(first.status, 204) << first.body;
+  EXPECT_EQ(first.headers["upload-offset"], std::to_string(half));
+  EXPECT_EQ(offset_of(*anna, location), half);
+  auto last = patch(*anna, location, half, video.substr(half));
+  ASSERT_EQ(last.status, 204) << last.body;
+  auto info = anna->get(location).json();
+  EXPECT_EQ(info["state"], "complete");
+  EXPECT_EQ(info["verdict"]["kind"], "video");
+  EXPECT_EQ(info["file_name"], "Танец.mp4");
+  EXPECT_EQ(read(data_.path() / "files" / info["id"].get<std::string>()), video);
+}
+
+TEST_F(Uploads, AnUploadCutAtSixtyPercentResumesAfterAServerRestart) {
+  ASSERT_TRUE(files::make_cheap_video(work_ / "song.mp4", 40));
+  std::string video = read(work_ / "song.mp4");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", video.size(), "song.mp4");
+  ASSERT_EQ(created.status, 201);
+  std::string location = created.headers["location"];
+  std::size_t cut = video.size() * 6 / 10;
+  patch_cut_off(server_->port(), anna->cookie_header(), location, 0, video, cut);
+  // The server keeps what arrived; give it a moment to write the last chunk.
+  for (int i = 0; i < 50 && offset_of(*anna, location) < cut; ++i) std::this_thread::sleep_for(50ms);
+
+  server_->kill();
+  start();
+  HttpClient resumed(server_->port());
+  std::string cookie = anna->cookie_header();
+  auto head = resumed.request("HEAD", location, "", {{"Cookie", cookie}, {"Tus-Resumable", "1.0.0"}});
+  ASSERT_EQ(head.status, 200);
+  std::uint64_t offset = std::stoull(head.headers["upload-offset"]);
+  EXPECT_EQ(offset, cut);
+  auto rest = resumed.request("PATCH", location, video.substr(offset),
+                              {{"Cookie", cookie},
+                               {"Tus-Resumable", "1.0.0"},
+                               {"Content-Type", "application/offset+octet-stream"},
+                               {"Upload-Offset", std::to_string(offset)}});
+  ASSERT_EQ(rest.status, 204) << rest.body;
+  auto info = resumed.request("GET", location, "", {{"Cookie", cookie}}).json();
+  EXPECT_EQ(info["state"], "complete");
+  EXPECT_EQ(read(data_.path() / "files" / info["id"].get<std::string>()), video);
+}
+
+TEST_F(Uploads, WrongOffsetsTypesAndStrangersAreRefusedWithoutTouchingTheFile) {
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", 1000, "a.mp4");
+  std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, std::string(100, 'a')).status, 204);
+  auto wrong = patch(*anna, location, 50, std::string(10, 'b'));
+  EXPECT_EQ(wrong.status, 409);
+  EXPECT_EQ(wrong.error_code(), "offset_mismatch");
+  auto type = anna->request("PATCH", location, "x",
+                            {{"Content-Type", "text/plain"}, {"Upload-Offset", "100"}, {"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(type.status, 415);
+  auto eve = user("eve@dom.ru");
+  EXPECT_EQ(patch(*eve, location, 100, "zzz").status, 404);
+  EXPECT_EQ(eve->get(location).status, 404);
+  HttpClient anonymous(server_->port());
+  EXPECT_EQ(patch(anonymous, location, 100, "zzz").status, 401);
+  EXPECT_EQ(offset_of(*anna, location), 100u);
+  auto too_much = patch(*anna, location, 100, std::string(901, 'c'));
+  EXPECT_EQ(too_much.status, 413);
+  EXPECT_EQ(offset_of(*anna, location), 100u);
+}
+
+TEST_F(Uploads, CreationChecksPurposeSizeAndQuota) {
+  auto anna = user("anna@dom.ru");
+  EXPECT_EQ(create(*anna, "poetry", 10, "x").error_code(), "unknown_purpose");
+  EXPECT_EQ(create(*anna, "photo", 6 << 20, "x.jpg").error_code(), "file_too_large");
+  auto no_length = anna->request("POST", kCreate + "?purpose=photo", "", {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(no_length.error_code(), "upload_length");
+  auto bad_meta = anna->request("POST", kCreate + "?purpose=photo", "",
+                                {{"Upload-Length", "10"}, {"Upload-Metadata", "filename %%%not-base64"}});
+  EXPECT_EQ(bad_meta.error_code(), "upload_metadata");
+  // Three flashmob videos of 1000 MB each fill the 3 GB quota; the fourth is refused.
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(create(*anna, "flashmob", 1000ULL << 20, "v.mp4").status, 201);
+  EXPECT_EQ(create(*anna, "flashmob", 200ULL << 20, "v.mp4").error_code(), "quota_exceeded");
+}
+
+TEST_F(Uploads, AFileThatBreaksItsRuleIsRejectedNamingTheRuleAndIsNotKept) {
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1", work_ / "small.jpg"));
+  std::string photo = read(work_ / "small.jpg");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "photo", photo.size(), "фото.jpg");
+  ASSERT_EQ(created.status, 201);
+  auto last = patch(*anna, created.headers["location"], 0, photo);
+  EXPECT_EQ(last.status, 422);
+  EXPECT_EQ(last.error_code(), "file_rejected");
+  EXPECT_EQ(last.json()["error"]["details"]["findings"][0]["rule"], "size") << last.body;
+  EXPECT_EQ(anna->get(created.headers["location"]).json()["state"], "rejected");
+  EXPECT_TRUE(std::filesystem::is_empty(data_.path() / "files"));
+}
+
+TEST_F(Uploads, NewUploadsStopAtTheClosingInstantButOneUnderWayMayFinish) {
+  auto anna = user("anna@dom.ru");
+  ASSERT_TRUE(files::make_cheap_video(work_ / "late.mp4", 10));
+  std::string video = read(work_ / "late.mp4");
+  auto created = create(*anna, "flashmob", video.size(), "late.mp4");
+  ASSERT_EQ(created.status, 201);
+  std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, video.substr(0, 100)).status, 204);
+  std::string cookie = anna->cookie_header();
+
+  start("2020-06-29T00:00:01+08:00");
+  HttpClient late(server_->port());
+  auto refused = late.request("POST", kCreate + "?purpose=flashmob", "",
+                              {{"Cookie", cookie}, {"Upload-Length", "10"}, {"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(refused.error_code(), "deadline_passed");
+  auto finished = late.request("PATCH", location, video.substr(100),
+                               {{"Cookie", cookie},
+                                {"Tus-Resumable", "1.0.0"},
+                                {"Content-Type", "application/offset+octet-stream"},
+                                {"Upload-Offset", "100"}});
+  EXPECT_EQ(finished.status, 204) << finished.body;
+}
+
+TEST_F(Uploads, OptionsAdvertiseTheProtocol) {
+  HttpClient http(server_->port());
+  auto r = http.request("OPTIONS", "/api/uploads");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.headers["tus-version"], "1.0.0");
+  EXPECT_EQ(r.headers["tus-extension"], "creation,termination");
+}
+
+}  // namespace
+}  // namespace praktika::test
