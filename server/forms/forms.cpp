@@ -54,6 +54,14 @@ bool valid_url(const std::string& s) {
   return host.find('.') != std::string::npos && host.front() != '.' && host.back() != '.';
 }
 
+// A string of 1..max_digits ASCII digits.
+bool digits_only(const json& v, std::size_t max_digits) {
+  if (!v.is_string()) return false;
+  const auto& s = v.get_ref<const std::string&>();
+  return !s.empty() && s.size() <= max_digits &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool is_empty(const json& v) {
   return v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) || (v.is_array() && v.empty()) ||
          (v.is_object() && v.empty());
@@ -114,8 +122,7 @@ class Checker {
     int started = 0;
     if (at->is_number_integer()) {
       started = at->get<int>();
-    } else if (at->is_string() && !at->get<std::string>().empty() && at->get<std::string>().size() <= 4 &&
-               std::all_of(at->get<std::string>().begin(), at->get<std::string>().end(), ::isdigit)) {
+    } else if (digits_only(*at, 4)) {
       started = std::stoi(at->get<std::string>());
     } else {
       return false;
@@ -163,9 +170,7 @@ class Checker {
       int year = 0;
       if (value.is_number_integer()) {
         year = value.get<int>();
-      } else if (value.is_string() && !value.get<std::string>().empty() &&
-                 std::all_of(value.get<std::string>().begin(), value.get<std::string>().end(), ::isdigit) &&
-                 value.get<std::string>().size() <= 4) {
+      } else if (digits_only(value, 4)) {
         year = std::stoi(value.get<std::string>());
       } else {
         fail(path, "invalid_year", "В поле «" + field.label + "» укажите год числом, например 2018.");
@@ -195,11 +200,8 @@ class Checker {
       if (!field.options_from.empty() && context_.options_from) allowed = context_.options_from(field.options_from);
       json candidate = value;
       // Numbers come as text from some forms: "2" chooses section 2.
-      if (value.is_string() && !value.get<std::string>().empty() &&
-          std::all_of(value.get<std::string>().begin(), value.get<std::string>().end(), ::isdigit) &&
-          value.get<std::string>().size() < 6)
-        if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-          candidate = std::stoi(value.get<std::string>());
+      if (digits_only(value, 5) && std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+        candidate = std::stoi(value.get<std::string>());
       if (std::find(allowed.begin(), allowed.end(), candidate) == allowed.end()) {
         fail(path, "not_an_option", "В поле «" + field.label + "» выберите один из предложенных вариантов.");
         return nullptr;
