@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
-scripts/build.sh
+scripts/build.sh praktika
 
 data=data/demo
 clock=${DEMO_CLOCK:-2020-06-20T10:00:00+08:00}
@@ -14,7 +14,9 @@ speed=${DEMO_SPEED:-1}
 event=irkutsk-2020
 password=praktika-demo
 
+fresh=false
 if [[ ! -f $data/praktika.sqlite3 ]]; then
+  fresh=true
   mkdir -p "$data"
   while IFS='|' read -r email role section name; do
     args=(admin create-user --data "$data" --email "$email" --role "$role" --event "$event" --name "$name")
@@ -39,5 +41,13 @@ cat <<EOF2
     author@demo.praktika      — участник
 
 EOF2
-exec build/praktika serve --port 8080 --data "$data" --agenda agenda/irkutsk-2020.json --web web/dist \
-  --clock "$clock" --clock-speed "$speed"
+build/praktika serve --port 8080 --data "$data" --agenda agenda/irkutsk-2020.json --web web/dist \
+  --clock "$clock" --clock-speed "$speed" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+if $fresh; then
+  # Sample data through the public API, as the author would enter it (only while the intake is open).
+  python3 scripts/demo/seed.py http://127.0.0.1:8080 author@demo.praktika "$password" scripts/demo/sample.json ||
+    echo "demo: sample data not added (is the intake open at $clock?)"
+fi
+wait $server
