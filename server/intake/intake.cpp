@@ -112,13 +112,18 @@ Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view
   return std::optional<PracticeRow>(std::move(row));
 }
 
-// The practice if `user` owns it; not found and not the owner are errors.
+// The practice if `user` owns it.
 Result<PracticeRow> owned_practice(store::Tx& tx, std::string_view event_id, std::int64_t id,
                                    const accounts::User& user) {
   auto found = find_practice(tx, event_id, id);
   if (!found) return found.status();
   if (!*found) return practice_not_found();
-  if ((*found)->owner_id != user.id) return not_owner();
+  const PracticeRow& row = **found;
+  if (row.owner_id != user.id) {
+    // A co-author sees the practice and learns why not; anyone else learns nothing.
+    bool coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), user.email) != row.coauthors.end();
+    return coauthor ? not_owner() : practice_not_found();
+  }
   return std::move(**found);
 }
 
@@ -222,6 +227,23 @@ Result<json> IntakeService::save_registration(const accounts::User& user, std::s
 
 namespace {
 
+json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event) {
+  json out = {{"state", "awaiting_proof"},
+              {"amount", event.agenda->fees ? event.agenda->fees->per_practice : 0},
+              {"currency", event.agenda->fees ? event.agenda->fees->currency : ""}};
+  auto q = tx.prepare("SELECT state, reason, upload_id, sent_at, decided_at FROM payments WHERE practice_id = ?1");
+  q.bind_int(1, row.id);
+  auto more = q.step();
+  if (more && *more) {
+    out["state"] = q.text(0);
+    out["reason"] = q.is_null(1) ? json() : json(q.text(1));
+    out["upload"] = q.text(2);
+    out["sent_at"] = event.timeline->format(from_ms(q.int64(3)));
+    out["decided_at"] = q.is_null(4) ? json() : json(event.timeline->format(from_ms(q.int64(4))));
+  }
+  return out;
+}
+
 json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event, const forms::Context& context,
                    bool editable) {
   json coauthors = json::array();
@@ -245,6 +267,7 @@ json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event
               {"missing", missing},
               {"editable", editable},
               {"fee", event.agenda->fees ? event.agenda->fees->per_practice : 0},
+              {"payment", payment_json(tx, row, event)},
               {"created_at", event.timeline->format(from_ms(row.created_at))},
               {"updated_at", event.timeline->format(from_ms(row.updated_at))},
               {"submitted_at", row.submitted_at ? json(event.timeline->format(from_ms(*row.submitted_at))) : json()}};
@@ -495,6 +518,79 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
               {"editable", editable}};
 }
 
+Result<json> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                           std::string_view upload_id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto owned = owned_practice(tx, event_id, id, user);
+    if (!owned) return owned.status();
+    auto upload = tx.prepare("SELECT owner_id, event_id, purpose, state FROM uploads WHERE id = ?1");
+    upload.bind_text(1, upload_id);
+    auto found = upload.step();
+    if (!found) return found.status();
+    if (!*found || upload.int64(0) != user.id || upload.text(1) != event_id)
+      return Status::not_found("upload_not_found", "Загрузка не найдена.");
+    if (upload.text(2) != "payment")
+      return Status::unprocessable("wrong_purpose", "Прикрепите скан платёжного документа (загрузка для оплаты).");
+    if (upload.text(3) != "complete")
+      return Status::unprocessable("upload_incomplete", "Файл ещё не загружен полностью или не прошёл проверку.");
+    auto current = tx.prepare("SELECT state FROM payments WHERE practice_id = ?1");
+    current.bind_int(1, id);
+    auto has = current.step();
+    if (!has) return has.status();
+    if (*has && current.text(0) == "confirmed")
+      return Status::conflict("payment_confirmed", "Оплата уже подтверждена организатором.");
+    auto put = tx.prepare(
+                     "INSERT INTO payments(practice_id, upload_id, state, sent_at) VALUES (?1, ?2, 'proof_sent', ?3) "
+                     "ON CONFLICT(practice_id) DO UPDATE SET upload_id = excluded.upload_id, state = 'proof_sent', "
+                     "reason = NULL, decided_by = NULL, decided_at = NULL, sent_at = excluded.sent_at")
+                   .bind_int(1, id)
+                   .bind_text(2, upload_id)
+                   .bind_int(3, to_ms(clock_.now()))
+                   .run();
+    if (!put) return put;
+    return reload(tx, event_id, id, *event, context, out);
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::decide_payment(const accounts::User& organiser, std::string_view event_id,
+                                           std::int64_t id, bool confirm, std::string_view reason) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  if (!confirm && reason.empty())
+    return Status::unprocessable("reason_required", "Укажите причину, по которой платёжный документ возвращён.");
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    auto upd = tx.prepare(
+                     "UPDATE payments SET state = ?1, reason = ?2, decided_by = ?3, decided_at = ?4 "
+                     "WHERE practice_id = ?5 AND state = 'proof_sent'")
+                   .bind_text(1, confirm ? "confirmed" : "returned")
+                   .bind_text(2, reason)
+                   .bind_int(3, organiser.id)
+                   .bind_int(4, to_ms(clock_.now()))
+                   .bind_int(5, id)
+                   .run();
+    if (!upd) return upd;
+    if (tx.changes() == 0)
+      return Status::conflict("no_payment_to_decide", "Платёжный документ по этой практике не ожидает решения.");
+    auto fresh = find_practice(tx, event_id, id);
+    if (!fresh) return fresh.status();
+    out = practice_json(tx, **fresh, *event, context, false);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
 Result<json> IntakeService::check_media(std::string_view event_id, std::string_view purpose,
                                         const std::filesystem::path& file, std::string_view declared_name) {
   auto event = find_event_(event_id);
@@ -542,7 +638,9 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
     auto rows = read_practices(tx, q);
     if (!rows) return rows.status();
     for (const auto& row : *rows) {
-      list.push_back(practice_json(tx, row, *event, context, false));
+      json practice = practice_json(tx, row, *event, context, false);
+      if (!filter.payment.empty() && practice["payment"]["state"] != filter.payment) continue;
+      list.push_back(std::move(practice));
     }
     return Status::ok();
   });

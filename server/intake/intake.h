@@ -36,7 +36,8 @@ using FindEvent = std::function<std::optional<EventView>(std::string_view event_
 struct PracticeFilter {
   std::optional<int> section;
   std::string type;   // empty: any
-  std::string state;  // "draft" | "submitted" | empty
+  std::string state;    // "draft" | "submitted" | empty
+  std::string payment;  // "awaiting_proof" | "proof_sent" | "confirmed" | "returned" | empty
 };
 
 // Practices and registrations travel as JSON in the wire shape documented in docs/protocol.md.
@@ -63,6 +64,13 @@ class IntakeService {
   Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
   // Practices the user owns or co-authors, with the fee due for them.
   Result<nlohmann::json> my_practices(const accounts::Identity& who, std::string_view event_id);
+
+  // Fees: the owner attaches the scan of the payment document (a complete upload of purpose
+  // "payment"); the organiser confirms it or returns it with a required reason.
+  Result<nlohmann::json> attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                        std::string_view upload_id);
+  Result<nlohmann::json> decide_payment(const accounts::User& organiser, std::string_view event_id, std::int64_t id,
+                                        bool confirm, std::string_view reason);
 
   // The checks an author may run before uploading, and the uploads run on every file: a file
   // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.

@@ -164,6 +164,35 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                return s ? api::json_response(200, json::object()) : api::error_response(s);
              }));
 
+  router.add("POST", "/api/events/{id}/practices/{practice}/payment",
+             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto upload = api::string_field(*body, "upload", "загрузка", 64, true);
+               if (!upload) return api::error_response(upload.status());
+               return reply(intake.attach_payment(who.user, p.get("id"), *id, *upload));
+             }));
+
+  router.add("POST", "/api/events/{id}/intake/practices/{practice}/payment",
+             organiser([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
+                                                   const net::PathParams& p) {
+               auto id = with_practice_id(p);
+               if (!id) return api::error_response(id.status());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto decision = api::string_field(*body, "decision", "решение", 16, true);
+               if (!decision) return api::error_response(decision.status());
+               if (*decision != "confirm" && *decision != "return")
+                 return api::error_response(
+                     Status::unprocessable("invalid_decision", "Решение — confirm (подтвердить) или return (вернуть)."));
+               auto reason = api::string_field(*body, "reason", "причина", 2000, false);
+               if (!reason) return api::error_response(reason.status());
+               return reply(intake.decide_payment(who.user, p.get("id"), *id, *decision == "confirm", *reason));
+             }));
+
   router.add("GET", "/api/events/{id}/intake/practices",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
                PracticeFilter filter;
@@ -174,6 +203,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                }
                filter.type = req.query_param("type").value_or("");
                filter.state = req.query_param("state").value_or("");
+               filter.payment = req.query_param("payment").value_or("");
                auto list = intake.list_practices(p.get("id"), filter);
                if (!list) return api::error_response(list.status());
                if (req.query_param("format") != "csv") return api::json_response(200, *list);
@@ -182,13 +212,13 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                  std::string coauthors;
                  for (const auto& c : pr["co_authors"]) coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
                  rows.push_back({std::to_string(pr["id"].get<std::int64_t>()), std::to_string(pr["section"].get<int>()),
-                                 pr["type"], pr["state"], flatten(pr["answers"].value("name", json())),
+                                 pr["type"], pr["state"], pr["payment"]["state"], flatten(pr["answers"].value("name", json())),
                                  pr["owner"]["full_name"], pr["owner"]["email"], coauthors,
                                  flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"])});
                }
                return api::csv_response(
                    "practices-" + p.get("id") + ".csv",
-                   api::to_csv({"№", "Секция", "Вид", "Состояние", "Название практики", "Автор", "E-mail автора",
+                   api::to_csv({"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор", "E-mail автора",
                                 "Соавторы", "Организация", "Отправлена"},
                                rows));
              }));
