@@ -63,10 +63,21 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
       return handler(who, req, p);
     });
   };
-  auto with_practice_id = [](const net::PathParams& p) -> Result<std::int64_t> {
-    auto id = parse_id(p.get("practice"));
-    if (!id) return Status::not_found("practice_not_found", "Практика не найдена.");
-    return *id;
+  // Routes on one practice: the {practice} segment parsed, and the body when there is one.
+  using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::Request&,
+                                                      const net::PathParams&, std::int64_t id, const json& body)>;
+  auto on_practice = [](bool reads_body, PracticeHandler handler) {
+    return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      auto id = parse_id(p.get("practice"));
+      if (!id) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+      json body = json::object();
+      if (reads_body) {
+        auto parsed = api::parse_json_object(req);
+        if (!parsed) return api::error_response(parsed.status());
+        body = std::move(*parsed);
+      }
+      return handler(who, req, p, *id, body);
+    };
   };
 
   // The file is the body; its name (for the family of an old Office file) in ?name=.
@@ -130,68 +141,50 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
              }));
 
   router.add("GET", "/api/events/{id}/practices/{practice}",
-             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               return reply(intake.practice(who, p.get("id"), *id));
-             }));
+             signed_in(on_practice(false, [&intake](const accounts::Identity& who, const net::Request&,
+                                                    const net::PathParams& p, std::int64_t id, const json&) {
+               return reply(intake.practice(who, p.get("id"), id));
+             })));
 
   router.add("PATCH", "/api/events/{id}/practices/{practice}",
-             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               return reply(intake.update_practice(who.user, p.get("id"), *id, *body));
-             }));
+             signed_in(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p, std::int64_t id, const json& body) {
+               return reply(intake.update_practice(who.user, p.get("id"), id, body));
+             })));
 
   router.add("POST", "/api/events/{id}/practices/{practice}/submit",
-             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               return reply(intake.submit_practice(who.user, p.get("id"), *id));
-             }));
+             signed_in(on_practice(false, [&intake](const accounts::Identity& who, const net::Request&,
+                                                    const net::PathParams& p, std::int64_t id, const json&) {
+               return reply(intake.submit_practice(who.user, p.get("id"), id));
+             })));
 
   router.add("DELETE", "/api/events/{id}/practices/{practice}",
-             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request&,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               auto s = intake.delete_practice(who.user, p.get("id"), *id);
+             signed_in(on_practice(false, [&intake](const accounts::Identity& who, const net::Request&,
+                                                    const net::PathParams& p, std::int64_t id, const json&) {
+               auto s = intake.delete_practice(who.user, p.get("id"), id);
                return s ? api::json_response(200, json::object()) : api::error_response(s);
-             }));
+             })));
 
   router.add("POST", "/api/events/{id}/practices/{practice}/payment",
-             signed_in([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               auto upload = api::string_field(*body, "upload", "загрузка", 64, true);
+             signed_in(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p, std::int64_t id, const json& body) {
+               auto upload = api::string_field(body, "upload", "загрузка", 64, true);
                if (!upload) return api::error_response(upload.status());
-               return reply(intake.attach_payment(who.user, p.get("id"), *id, *upload));
-             }));
+               return reply(intake.attach_payment(who.user, p.get("id"), id, *upload));
+             })));
 
   router.add("POST", "/api/events/{id}/intake/practices/{practice}/payment",
-             organiser([&intake, with_practice_id](const accounts::Identity& who, const net::Request& req,
-                                                   const net::PathParams& p) {
-               auto id = with_practice_id(p);
-               if (!id) return api::error_response(id.status());
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               auto decision = api::string_field(*body, "decision", "решение", 16, true);
+             organiser(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
+                                                   const net::PathParams& p, std::int64_t id, const json& body) {
+               auto decision = api::string_field(body, "decision", "решение", 16, true);
                if (!decision) return api::error_response(decision.status());
                if (*decision != "confirm" && *decision != "return")
                  return api::error_response(
                      Status::unprocessable("invalid_decision", "Решение — confirm (подтвердить) или return (вернуть)."));
-               auto reason = api::string_field(*body, "reason", "причина", 2000, false);
+               auto reason = api::string_field(body, "reason", "причина", 2000, false);
                if (!reason) return api::error_response(reason.status());
-               return reply(intake.decide_payment(who.user, p.get("id"), *id, *decision == "confirm", *reason));
-             }));
+               return reply(intake.decide_payment(who.user, p.get("id"), id, *decision == "confirm", *reason));
+             })));
 
   router.add("GET", "/api/events/{id}/intake/practices",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
