@@ -244,6 +244,27 @@ json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event)
   return out;
 }
 
+// The owner's uploads sent for this practice (tus metadata "practice"), newest first.
+json files_json(store::Tx& tx, const PracticeRow& row) {
+  json out = json::array();
+  auto q = tx.prepare(
+      "SELECT id, purpose, file_name, length, state, verdict FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
+      "AND json_extract(metadata, '$.practice') = ?3 ORDER BY created_at DESC");
+  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
+  for (;;) {
+    auto more = q.step();
+    if (!more || !*more) break;
+    out.push_back({{"id", q.text(0)},
+                   {"purpose", q.text(1)},
+                   {"file_name", q.text(2)},
+                   {"length", q.int64(3)},
+                   {"state", q.text(4)},
+                   {"verdict", q.is_null(5) ? json() : json::parse(q.text(5), nullptr, false)},
+                   {"url", "/api/uploads/" + q.text(0) + "/file"}});
+  }
+  return out;
+}
+
 json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event, const forms::Context& context,
                    bool editable) {
   json coauthors = json::array();
@@ -268,6 +289,7 @@ json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event
               {"editable", editable},
               {"fee", event.agenda->fees ? event.agenda->fees->per_practice : 0},
               {"payment", payment_json(tx, row, event)},
+              {"files", files_json(tx, row)},
               {"created_at", event.timeline->format(from_ms(row.created_at))},
               {"updated_at", event.timeline->format(from_ms(row.updated_at))},
               {"submitted_at", row.submitted_at ? json(event.timeline->format(from_ms(*row.submitted_at))) : json()}};

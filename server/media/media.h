@@ -44,6 +44,8 @@ enum class FileType {
 };
 
 std::string_view type_id(FileType type);     // "jpeg", "pptx", "mpeg-ps", "ole2", "unknown" ...
+// The Content-Type to serve a file of this type with (application/octet-stream when unsure).
+std::string_view mime_type(FileType type);
 std::string_view type_title(FileType type);  // Russian, for people: «видео MP4»
 // Every file-name extension (lower case, no dot) under which these bytes are legitimately stored;
 // a FileKind matches a file when the kind lists one of them. Empty for unknown.

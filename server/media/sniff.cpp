@@ -147,6 +147,26 @@ FileType zip_type(const std::filesystem::path& path, std::string_view head) {
 }  // namespace
 
 std::string_view type_id(FileType type) { return info(type).id; }
+std::string_view mime_type(FileType type) {
+  switch (type) {
+    case FileType::jpeg: return "image/jpeg";
+    case FileType::png: return "image/png";
+    case FileType::gif: return "image/gif";
+    case FileType::pdf: return "application/pdf";
+    case FileType::docx: return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    case FileType::xlsx: return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    case FileType::pptx: return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+    case FileType::odt: return "application/vnd.oasis.opendocument.text";
+    case FileType::ods: return "application/vnd.oasis.opendocument.spreadsheet";
+    case FileType::odp: return "application/vnd.oasis.opendocument.presentation";
+    case FileType::mp4: return "video/mp4";
+    case FileType::mov: return "video/quicktime";
+    case FileType::webm: return "video/webm";
+    case FileType::mkv: return "video/x-matroska";
+    default: return "application/octet-stream";
+  }
+}
+
 std::string_view type_title(FileType type) { return info(type).title; }
 std::span<const std::string_view> type_extensions(FileType type) { return info(type).extensions; }
 

@@ -232,6 +232,14 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   return u;
 }
 
+Result<fs::path> UploadService::stored_file(const accounts::Identity& who, std::string_view id) {
+  auto u = load(id);
+  if (!u) return u.status();
+  if (u->owner_id != who.user.id && !accounts::is_organiser(who, u->event_id)) return upload_not_found();
+  if (u->state != "complete") return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью.");
+  return files_dir_ / u->id;
+}
+
 Status UploadService::remove(const accounts::User& who, std::string_view id) {
   auto u = find(who, id);
   if (!u) return u.status();

@@ -72,6 +72,8 @@ class UploadService {
   // against the agenda's rules for its purpose and kept (complete) or removed (rejected).
   Result<Upload> finish_patch(const accounts::User& who, std::string_view id);
   Status remove(const accounts::User& who, std::string_view id);
+  // A complete file for its owner or the event's organiser: where it is on disk.
+  Result<std::filesystem::path> stored_file(const accounts::Identity& who, std::string_view id);
 
   // The largest file any loaded purpose accepts (bounds a PATCH body).
   std::uint64_t max_length() const { return options_.max_length; }

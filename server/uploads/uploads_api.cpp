@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include <cctype>
 #include <charconv>
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "media/media.h"
+#include "net/static_files.h"
 
 namespace praktika::uploads {
 namespace {
@@ -53,6 +56,16 @@ std::optional<json> parse_metadata(std::string_view header) {
     }
     if (key.empty() || key.size() > 100) return std::nullopt;
     out[key] = value;
+  }
+  return out;
+}
+
+std::string percent_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
+    else out += {'%', hex[c >> 4], hex[c & 15]};
   }
   return out;
 }
@@ -153,6 +166,22 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
         return tus(r);
       },
       append);
+
+  // The stored file itself, with Range for video players; its original name for downloads.
+  router.add("GET", "/api/uploads/{upload}/file", [&uploads, &accounts](const net::Request& req,
+                                                                         const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    auto file = uploads.stored_file(*who, p.get("upload"));
+    if (!file) return api::error_response(file.status());
+    auto upload = uploads.find(who->user, p.get("upload"));
+    auto sniffed = media::sniff(*file);
+    std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
+    net::Response r = net::file_response(req, *file, type, "private, no-cache");
+    std::string name = upload ? upload->file_name : "file";
+    r.set_header("Content-Disposition", "inline; filename*=UTF-8''" + percent_encode(name));
+    return r;
+  });
 
   router.add("DELETE", "/api/uploads/{upload}", [&uploads, &accounts](const net::Request& req,
                                                                        const net::PathParams& p) {

@@ -118,6 +118,31 @@ TEST_F(Uploads, AVideoArrivesInPiecesAndIsKeptByteForByte) {
   EXPECT_EQ(info["verdict"]["kind"], "video");
   EXPECT_EQ(info["file_name"], "Танец.mp4");
   EXPECT_EQ(read(data_.path() / "files" / info["id"].get<std::string>()), video);
+
+  auto slice = anna->request("GET", location + "/file", "", {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(slice.status, 206);
+  EXPECT_EQ(slice.headers["content-type"], "video/mp4");
+  EXPECT_EQ(slice.body, video.substr(100, 100));
+  auto eve = user("eve@dom.ru");
+  EXPECT_EQ(eve->get(location + "/file").status, 404);
+}
+
+TEST_F(Uploads, FilesSentForAPracticeAreListedWithIt) {
+  auto anna = user("anna@dom.ru");
+  auto practice = anna->post("/api/events/irkutsk-2020/practices", {{"section", 2}, {"type", "pilot"}}).json();
+  std::string id = std::to_string(practice["id"].get<int>());
+  files::write_pptx(work_ / "show.pptx", 5);
+  std::string show = read(work_ / "show.pptx");
+  auto created = anna->request("POST", kCreate + "?purpose=flashmob", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(show.size())},
+                                {"Upload-Metadata", "filename " + base64("show.pptx") + ",practice " + base64(id)}});
+  ASSERT_EQ(created.status, 201);
+  ASSERT_EQ(patch(*anna, created.headers["location"], 0, show).status, 204);
+  auto files_of = anna->get("/api/events/irkutsk-2020/practices/" + id).json()["files"];
+  ASSERT_EQ(files_of.size(), 1u);
+  EXPECT_EQ(files_of[0]["file_name"], "show.pptx");
+  EXPECT_EQ(files_of[0]["verdict"]["slides"], 5);
 }
 
 TEST_F(Uploads, AnUploadCutAtSixtyPercentResumesAfterAServerRestart) {
