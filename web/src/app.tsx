@@ -7,12 +7,22 @@ import { resolve, usePath, type Params, type Route } from './lib/router';
 import { Layout, Message } from './components/Layout';
 import { EventPage } from './pages/EventPage';
 import { HomePage } from './pages/HomePage';
+import { CabinetPage } from './pages/CabinetPage';
+import { CheckPage } from './pages/CheckPage';
+import { IntakeAdminPage } from './pages/IntakeAdminPage';
+import { PracticePage } from './pages/PracticePage';
+import { RegistrationPage } from './pages/RegistrationPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
 const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/', component: () => <HomePage /> },
   { pattern: '/events/:id', component: ({ params }) => <EventPage id={params.id!} /> },
+  { pattern: '/events/:id/cabinet', component: ({ params }) => <CabinetPage id={params.id!} /> },
+  { pattern: '/events/:id/registration', component: ({ params }) => <RegistrationPage id={params.id!} /> },
+  { pattern: '/events/:id/practices/:n', component: ({ params }) => <PracticePage id={params.id!} n={params.n!} /> },
+  { pattern: '/events/:id/check', component: ({ params }) => <CheckPage id={params.id!} /> },
+  { pattern: '/events/:id/intake', component: ({ params }) => <IntakeAdminPage id={params.id!} /> },
 ];
 
 function NotFound() {

@@ -5,12 +5,16 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  // error.details as the server sent it: a list of field errors for 422 invalid_fields, an object
+  // for some others (409 stale_revision carries {"revision"}); read it through fieldErrorsOf().
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -67,7 +71,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
   if (!response.ok) {
     const error = errorOf(parsed);
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message || fallbackMessage(response.status));
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message || fallbackMessage(response.status), error?.details);
   }
   if (parsed === undefined && text !== '') {
     throw new ApiError(response.status, 'bad_response', 'Сервер прислал непонятный ответ.');
@@ -75,15 +79,83 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return (parsed ?? {}) as T;
 }
 
-function errorOf(body: unknown): { code?: string; message?: string } | null {
+function errorOf(body: unknown): { code?: string; message?: string; details?: unknown } | null {
   if (typeof body !== 'object' || body === null) return null;
   const error = (body as { error?: unknown }).error;
   if (typeof error !== 'object' || error === null) return null;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  const out: { code?: string; message?: string } = {};
+  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
+  const out: { code?: string; message?: string; details?: unknown } = {};
   if (typeof code === 'string') out.code = code;
   if (typeof message === 'string') out.message = message;
+  if (details !== undefined) out.details = details;
   return out;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FieldError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+// The field errors of a 422 (error.details) or of a practice's `missing`; anything else → [].
+export function fieldErrorsOf(value: unknown): FieldError[] {
+  const list = value instanceof ApiError ? value.details : value;
+  if (!Array.isArray(list)) return [];
+  const out: FieldError[] = [];
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { path, code, message } = item as { path?: unknown; code?: unknown; message?: unknown };
+    if (typeof path !== 'string') continue;
+    out.push({ path, code: typeof code === 'string' ? code : '', message: typeof message === 'string' ? message : '' });
+  }
+  return out;
+}
+
+export interface UploadOptions {
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+// POSTs a file as the raw request body (application/octet-stream). XMLHttpRequest rather than
+// fetch because only it reports upload progress. Errors are ApiError as for request().
+export function upload<T>(path: string, file: Blob, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolvePromise, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => {
+      if (options.onProgress) options.onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    };
+    xhr.upload.onload = () => options.onProgress?.(file.size, file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Нет связи с сервером. Проверьте подключение к интернету.'));
+    xhr.onabort = () => reject(new DOMException('Загрузка отменена', 'AbortError'));
+    xhr.onload = () => {
+      const parsed = parseJson(xhr.responseText);
+      if (xhr.status < 200 || xhr.status >= 300) {
+        const error = errorOf(parsed);
+        reject(new ApiError(xhr.status, error?.code ?? `http_${xhr.status}`, error?.message || fallbackMessage(xhr.status), error?.details));
+        return;
+      }
+      if (parsed === undefined) {
+        reject(new ApiError(xhr.status, 'bad_response', 'Сервер прислал непонятный ответ.'));
+        return;
+      }
+      resolvePromise(parsed as T);
+    };
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }
 
 export const api = {

@@ -70,6 +70,107 @@ export interface Agenda {
   sections?: AgendaSection[];
   timetable?: AgendaSession[];
   venues?: Venue[];
+  fees?: Fees;
+  files?: Record<string, FilePurpose>;
+  registration_form?: FormSpec;
+  practice?: PracticeSpec;
+}
+
+// One field of an agenda form. The renderer in components/FormFields.tsx knows every `type`.
+export interface FormField {
+  number?: number;
+  id: string;
+  label?: string;
+  hint?: string;
+  type?: string; // text | textarea | phone | email | url | year | choice | consent | object | list
+  required?: boolean;
+  required_if?: { year_field?: string; running_years_gt?: number };
+  fields?: FormField[]; // object, and list of objects
+  item_type?: string; // list of scalars
+  min_items?: number;
+  max_items?: number;
+  max_length?: number;
+  options?: Array<{ id: string | number; title?: string }>;
+  options_from?: string; // "sections" | "payment_forms"
+}
+
+export interface FormSpec {
+  title?: string;
+  fields?: FormField[];
+}
+
+export interface PracticeType {
+  id: string;
+  title?: string;
+  description?: string;
+}
+
+export interface PracticeSpec {
+  types?: PracticeType[];
+  fields?: FormField[];
+}
+
+export interface Fees {
+  currency?: string;
+  per_practice?: number;
+  payment_forms?: Array<{ id: string; title?: string }>;
+}
+
+export interface FileKind {
+  id: string;
+  title?: string;
+  extensions?: string[];
+  max_bytes?: number;
+  min_bytes?: number;
+  max_duration_seconds?: number;
+  max_slides?: number;
+}
+
+export interface FilePurpose {
+  title?: string;
+  kinds?: FileKind[];
+  max_files?: number;
+}
+
+export type Answers = Record<string, unknown>;
+
+export interface FieldErrorJson {
+  path: string;
+  code?: string;
+  message?: string;
+}
+
+export interface Practice {
+  id: number;
+  event?: string;
+  section?: number;
+  section_title?: string;
+  type?: string;
+  state?: 'draft' | 'submitted' | string;
+  revision?: number;
+  answers?: Answers;
+  title?: string;
+  owner?: { id?: number; email?: string; full_name?: string };
+  co_authors?: Array<{ email: string; registered?: boolean }>;
+  missing?: FieldErrorJson[];
+  editable?: boolean;
+  fee?: number;
+  created_at?: string;
+  updated_at?: string;
+  submitted_at?: string;
+}
+
+export interface MyPractices {
+  practices?: Practice[];
+  fee?: { per_practice?: number; practices?: number; total?: number; currency?: string };
+  editable?: boolean;
+}
+
+export interface Registration {
+  answers?: Answers;
+  consents?: Record<string, string>;
+  complete?: boolean;
+  updated_at?: string;
 }
 
 export type StageState = 'upcoming' | 'open' | 'closed';

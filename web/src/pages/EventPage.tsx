@@ -3,6 +3,7 @@
 // states and the count follow the server live over the WebSocket topic timeline:<id>.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import { useAuth } from '../lib/auth';
 import { useLoad, useTopic } from '../lib/hooks';
 import { formatDate, formatDateTime, formatRange, formatTime, formatUntil, isoOrUndefined, parseInstant } from '../lib/time';
 import {
@@ -155,6 +156,7 @@ export function EventPage({ id }: { id: string }) {
           {title || id}
         </h1>
         {a.subtitle && <p class="event__subtitle">{textOf(a.subtitle)}</p>}
+        <EventLinks id={id} />
         <p class="presence" aria-live="polite">
           Сейчас на странице: <strong data-testid="presence-count">{presence === null ? '—' : String(presence)}</strong>
         </p>
@@ -374,5 +376,28 @@ function Venues({ venues }: { venues: Venue[] }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+// The way into the intake pages: the cabinet for anyone logged in, the intake tables for organisers.
+function EventLinks({ id }: { id: string }) {
+  const { me } = useAuth();
+  const base = `/events/${encodeURIComponent(id)}`;
+  return (
+    <nav class="event__links" aria-label="Участнику">
+      {me ? (
+        <a class="button button--secondary" href={`${base}/cabinet`} data-testid="cabinet-link">
+          Мои практики
+        </a>
+      ) : null}
+      <a class="button button--secondary" href={`${base}/check`} data-testid="event-check-link">
+        Проверить файл
+      </a>
+      {me && (me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id) && (
+        <a class="button button--secondary" href={`${base}/intake`} data-testid="intake-admin-link">
+          Приём заявок (организатору)
+        </a>
+      )}
+    </nav>
   );
 }

@@ -1,0 +1,221 @@
+// «Мои практики»: the participant's cabinet for the intake — the registration form's state, the
+// practices they own or co-author with state, section, what is still missing and the fee, and
+// a small form that starts a new practice (section and type).
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
+import { navigate } from '../lib/router';
+import { formatDateTime } from '../lib/time';
+import { textOf, type MyPractices, type Practice, type Registration } from '../lib/types';
+import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
+import { Loading } from '../components/Layout';
+
+export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
+
+export function typeTitle(ctx: EventContext, type: string | undefined): string {
+  const t = (ctx.agenda.practice?.types ?? []).find((x) => x.id === type);
+  return textOf(t?.title) || type || '';
+}
+
+export function CabinetPage({ id }: { id: string }) {
+  const auth = useAuth();
+  const ctx = useEventContext(id);
+  useEffect(() => {
+    document.title = 'Мои практики';
+  }, []);
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
+  if (auth.me === null) return <LoginNeeded what="подать практику" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  return <Cabinet ctx={ctx.data} />;
+}
+
+function Cabinet({ ctx }: { ctx: EventContext }) {
+  const [mine, setMine] = useState<MyPractices | null>(null);
+  const [registration, setRegistration] = useState<Registration | null | undefined>(undefined);
+  const [error, setError] = useState('');
+  const base = `/events/${encodeURIComponent(ctx.id)}`;
+
+  useEffect(() => {
+    Promise.all([
+      api.get<MyPractices>(eventPath(ctx.id, '/practices/mine')),
+      api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')),
+    ]).then(
+      ([m, r]) => {
+        setMine(m);
+        setRegistration(r.registration ?? null);
+      },
+      (e) => setError(messageOf(e)),
+    );
+  }, [ctx.id]);
+
+  if (error) return <LoadError title="Не удалось загрузить ваши практики" message={error} />;
+  if (!mine || registration === undefined) return <Loading />;
+
+  const practices = mine.practices ?? [];
+  const editable = mine.editable !== false;
+  const fee = mine.fee ?? {};
+  return (
+    <article class="intake" data-testid="cabinet">
+      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: 'Мои практики' }]} />
+      <h1>Мои практики</h1>
+      <IntakeNotice ctx={ctx} editable={editable} />
+
+      <section class="card" aria-labelledby="reg-title">
+        <h2 id="reg-title">Регистрационная заявка</h2>
+        <p data-testid="cabinet-registration" data-complete={registration?.complete ? 'yes' : 'no'}>
+          {registration === null
+            ? 'Не заполнена. Без неё практику нельзя отправить на экспертизу.'
+            : registration.complete
+              ? `Заполнена${registration.updated_at ? ` (${formatDateTime(registration.updated_at, ctx.offset)})` : ''}.`
+              : 'Заполнена не полностью.'}
+        </p>
+        <a class="button button--secondary" href={`${base}/registration`} data-testid="registration-link">
+          {!editable ? 'Посмотреть заявку' : registration === null ? 'Заполнить заявку' : 'Изменить заявку'}
+        </a>
+      </section>
+
+      <section class="card" aria-labelledby="practices-title">
+        <h2 id="practices-title">Практики</h2>
+        {practices.length === 0 ? (
+          <p class="muted" data-testid="no-practices">
+            Пока нет ни одной практики.
+          </p>
+        ) : (
+          <ul class="practice-list" data-testid="practice-list">
+            {practices.map((p) => (
+              <PracticeRow key={p.id} ctx={ctx} practice={p} />
+            ))}
+          </ul>
+        )}
+        {(fee.practices ?? 0) > 0 && (
+          <p class="fee" data-testid="fee-summary">
+            Организационный взнос: {fee.practices} × {rub(fee.per_practice)} = <strong>{rub(fee.total)}</strong>
+          </p>
+        )}
+        {editable && <NewPractice ctx={ctx} />}
+      </section>
+
+      <section class="card" aria-labelledby="check-title">
+        <h2 id="check-title">Проверка файлов</h2>
+        <p>
+          Проверьте оформление описания практики и материалы для флешмоба до отправки:{' '}
+          <a href={`${base}/check`} data-testid="check-link">
+            проверить файл
+          </a>
+          .
+        </p>
+      </section>
+    </article>
+  );
+}
+
+function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Practice }) {
+  const missing = p.missing?.length ?? 0;
+  const state = p.state ?? 'draft';
+  return (
+    <li class="practice-item" data-testid={`practice-${p.id}`} data-state={state}>
+      <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`} class="practice-item__title">
+        {textOf(p.title) || textOf(p.answers?.name) || `Практика № ${p.id}`}
+      </a>
+      <span class={`badge badge--${state === 'submitted' ? 'open' : 'upcoming'}`} data-testid="practice-state">
+        {kStateTitle[state] ?? state}
+      </span>
+      <p class="practice-item__meta">
+        Секция {p.section}
+        {p.section_title ? ` «${p.section_title}»` : ''} · {typeTitle(ctx, p.type)}
+        {p.owner?.full_name ? ` · автор: ${p.owner.full_name}` : ''}
+      </p>
+      <p class="practice-item__meta" data-testid="practice-missing" data-count={missing}>
+        {state === 'submitted' ? 'Отправлена на экспертизу.' : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
+      </p>
+    </li>
+  );
+}
+
+function NewPractice({ ctx }: { ctx: EventContext }) {
+  const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
+  const types = ctx.agenda.practice?.types ?? [];
+  const [section, setSection] = useState('');
+  const [type, setType] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [open, setOpen] = useState(false);
+
+  if (!open) {
+    return (
+      <button type="button" class="button button--primary" data-testid="new-practice" onClick={() => setOpen(true)}>
+        Новая практика
+      </button>
+    );
+  }
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (!section || !type) {
+      setError('Выберите секцию и вид практики.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      const p = await api.post<Practice>(eventPath(ctx.id, '/practices'), { section: Number(section), type });
+      navigate(`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`);
+    } catch (err) {
+      setError(messageOf(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form new-practice" onSubmit={onSubmit} noValidate data-testid="new-practice-form">
+      <h3>Новая практика</h3>
+      <div class="field">
+        <label class="field__label" for="new-section">
+          Секция
+        </label>
+        <select id="new-section" data-testid="new-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
+          <option value="">— выберите —</option>
+          {sections.map((s) => (
+            <option key={s.number} value={String(s.number)}>
+              {s.number}. {textOf(s.title)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset class="group">
+        <legend class="group__legend">Вид практики</legend>
+        {types.map((t) => (
+          <div class="choice" key={t.id}>
+            <input
+              type="radio"
+              name="new-type"
+              id={`new-type-${t.id}`}
+              value={t.id}
+              data-testid={`new-type-${t.id}`}
+              checked={type === t.id}
+              onChange={() => setType(t.id)}
+            />
+            <label for={`new-type-${t.id}`}>
+              <strong>{textOf(t.title) || t.id}</strong>
+              {t.description && <span class="choice__hint">{t.description}</span>}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      {error && (
+        <p class="form__error" role="alert" data-testid="new-practice-error">
+          {error}
+        </p>
+      )}
+      <div class="form__row">
+        <button type="submit" class="button button--primary" data-testid="create-practice" disabled={busy}>
+          {busy ? 'Создаём…' : 'Создать и заполнить'}
+        </button>
+        <button type="button" class="button button--secondary" onClick={() => setOpen(false)}>
+          Отмена
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,217 @@
+// The organiser's view of the intake: participants (registration forms) and practices with
+// filters by section, type and state, and the CSV files of both for a spreadsheet.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { formatDateTime } from '../lib/time';
+import { textOf, type Answers, type Practice, type User } from '../lib/types';
+import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
+import { Loading, Message } from '../components/Layout';
+import { kStateTitle, typeTitle } from './CabinetPage';
+
+interface Participant {
+  user: User;
+  answers?: Answers;
+  consents?: Record<string, string>;
+  practices_owned?: number;
+  practices_co_authored?: number;
+}
+
+export function IntakeAdminPage({ id }: { id: string }) {
+  const auth = useAuth();
+  const ctx = useEventContext(id);
+  useEffect(() => {
+    document.title = 'Приём заявок — организатору';
+  }, []);
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
+  if (auth.me === null) return <LoginNeeded what="открыть приём заявок" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  const organiser = (auth.me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
+  if (!organiser) {
+    return (
+      <Message title="Нет доступа">
+        <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>
+      </Message>
+    );
+  }
+  return <IntakeAdmin ctx={ctx.data} />;
+}
+
+function IntakeAdmin({ ctx }: { ctx: EventContext }) {
+  const [section, setSection] = useState('');
+  const [type, setType] = useState('');
+  const [state, setState] = useState('');
+  const [practices, setPractices] = useState<Practice[] | null>(null);
+  const [participants, setParticipants] = useState<Participant[] | null>(null);
+  const [error, setError] = useState('');
+  const base = `/events/${encodeURIComponent(ctx.id)}`;
+
+  const query = new URLSearchParams();
+  if (section) query.set('section', section);
+  if (type) query.set('type', type);
+  if (state) query.set('state', state);
+  const qs = query.toString();
+
+  useEffect(() => {
+    setPractices(null);
+    api.get<{ practices?: Practice[] }>(eventPath(ctx.id, `/intake/practices${qs ? `?${qs}` : ''}`)).then(
+      (r) => setPractices(r.practices ?? []),
+      (e) => setError(messageOf(e)),
+    );
+  }, [ctx.id, qs]);
+  useEffect(() => {
+    api.get<{ participants?: Participant[] }>(eventPath(ctx.id, '/intake/participants')).then(
+      (r) => setParticipants(r.participants ?? []),
+      (e) => setError(messageOf(e)),
+    );
+  }, [ctx.id]);
+
+  const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
+  const types = ctx.agenda.practice?.types ?? [];
+  const csvPractices = eventPath(ctx.id, `/intake/practices?${qs ? `${qs}&` : ''}format=csv`);
+  const csvParticipants = eventPath(ctx.id, '/intake/participants?format=csv');
+
+  return (
+    <article class="intake intake--wide" data-testid="intake-admin">
+      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: 'Приём заявок' }]} />
+      <h1>Приём заявок</h1>
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+
+      <section class="card" aria-labelledby="admin-practices">
+        <h2 id="admin-practices">Практики</h2>
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <label class="field">
+            <span class="field__label">Секция</span>
+            <select data-testid="filter-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
+              <option value="">все</option>
+              {sections.map((s) => (
+                <option key={s.number} value={String(s.number)}>
+                  {s.number}. {textOf(s.title)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span class="field__label">Вид</span>
+            <select data-testid="filter-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
+              <option value="">все</option>
+              {types.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {textOf(t.title) || t.id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span class="field__label">Состояние</span>
+            <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value)}>
+              <option value="">все</option>
+              <option value="draft">черновики</option>
+              <option value="submitted">отправленные</option>
+            </select>
+          </label>
+        </form>
+        <p>
+          <a href={csvPractices} download data-testid="csv-practices">
+            Скачать CSV
+          </a>
+        </p>
+        {practices === null ? (
+          <Loading />
+        ) : practices.length === 0 ? (
+          <p class="muted">Практик нет.</p>
+        ) : (
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Таблица практик">
+            <table class="table" data-testid="admin-practices-table">
+              <thead>
+                <tr>
+                  <th scope="col">№</th>
+                  <th scope="col">Название</th>
+                  <th scope="col">Секция</th>
+                  <th scope="col">Вид</th>
+                  <th scope="col">Состояние</th>
+                  <th scope="col">Автор</th>
+                  <th scope="col">Соавторы</th>
+                  <th scope="col">Отправлена</th>
+                </tr>
+              </thead>
+              <tbody>
+                {practices.map((p) => (
+                  <tr key={p.id} data-testid={`admin-practice-${p.id}`}>
+                    <td>{p.id}</td>
+                    <td>
+                      <a href={`${base}/practices/${p.id}`}>{textOf(p.title) || textOf(p.answers?.name) || 'Без названия'}</a>
+                    </td>
+                    <td>{p.section}</td>
+                    <td>{typeTitle(ctx, p.type)}</td>
+                    <td>{kStateTitle[p.state ?? ''] ?? p.state}</td>
+                    <td>
+                      {p.owner?.full_name}
+                      {p.owner?.email && <span class="muted"> {p.owner.email}</span>}
+                    </td>
+                    <td>{(p.co_authors ?? []).map((c) => c.email).join(', ')}</td>
+                    <td>{p.submitted_at ? formatDateTime(p.submitted_at, ctx.offset) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="admin-participants">
+        <h2 id="admin-participants">Участники</h2>
+        <p>
+          <a href={csvParticipants} download data-testid="csv-participants">
+            Скачать CSV
+          </a>
+        </p>
+        {participants === null ? (
+          <Loading />
+        ) : participants.length === 0 ? (
+          <p class="muted">Заявок нет.</p>
+        ) : (
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Таблица участников">
+            <table class="table" data-testid="admin-participants-table">
+              <thead>
+                <tr>
+                  <th scope="col">ФИО</th>
+                  <th scope="col">E-mail</th>
+                  {(ctx.agenda.registration_form?.fields ?? [])
+                    .filter((f) => f.type !== 'consent')
+                    .map((f) => (
+                      <th scope="col" key={f.id}>
+                        {textOf(f.label) || f.id}
+                      </th>
+                    ))}
+                  <th scope="col">Практик (автор / соавтор)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {participants.map((r) => (
+                  <tr key={String(r.user.id)}>
+                    <td>{r.user.full_name}</td>
+                    <td>{r.user.email}</td>
+                    {(ctx.agenda.registration_form?.fields ?? [])
+                      .filter((f) => f.type !== 'consent')
+                      .map((f) => (
+                        <td key={f.id}>{textOf(r.answers?.[f.id])}</td>
+                      ))}
+                    <td>
+                      {r.practices_owned ?? 0} / {r.practices_co_authored ?? 0}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,488 @@
+// The practice editor: the 17 fields of the practice description rendered from the agenda, saved
+// as you type (a PATCH of the changed top-level fields with the revision they were based on),
+// co-authors by e-mail, submission for review with the server's list of what is missing, and the
+// document check. After the intake closes, or for a co-author, everything is read-only.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { errorMap, isEmptyValue } from '../lib/forms';
+import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
+import { navigate } from '../lib/router';
+import { formatDateTime, formatTime } from '../lib/time';
+import { textOf, type Answers, type Practice } from '../lib/types';
+import { FormFields } from '../components/FormFields';
+import { Breadcrumbs, ErrorSummary, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
+import { DocumentCheck } from '../components/FileCheck';
+import { Loading } from '../components/Layout';
+import { kStateTitle, typeTitle } from './CabinetPage';
+
+const kAutosaveDelayMs = 1500;
+const kRetryDelayMs = 5000;
+
+export function PracticePage({ id, n }: { id: string; n: string }) {
+  const auth = useAuth();
+  const ctx = useEventContext(id);
+  const [practice, setPractice] = useState<Practice | null>(null);
+  const [error, setError] = useState<{ message: string; status: number } | null>(null);
+
+  useEffect(() => {
+    document.title = 'Описание практики';
+  }, []);
+  useEffect(() => {
+    if (!auth.me) return;
+    api.get<Practice>(eventPath(id, `/practices/${encodeURIComponent(n)}`)).then(setPractice, (e) =>
+      setError({ message: messageOf(e), status: e instanceof ApiError ? e.status : 0 }),
+    );
+  }, [id, n, auth.me]);
+
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
+  if (auth.me === null) return <LoginNeeded what="открыть практику" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  if (error) return <LoadError title={error.status === 404 ? 'Практика не найдена' : 'Не удалось загрузить практику'} message={error.message} />;
+  if (!practice) return <Loading />;
+  return <PracticeEditor ctx={ctx.data} initial={practice} />;
+}
+
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'pending' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: string }
+  | { kind: 'error'; message: string }
+  | { kind: 'stale'; message: string };
+
+interface Pending {
+  answers: Set<string>;
+  section: boolean;
+  type: boolean;
+  coAuthors: boolean;
+}
+
+const nothingPending = (): Pending => ({ answers: new Set(), section: false, type: false, coAuthors: false });
+const hasPending = (p: Pending) => p.answers.size > 0 || p.section || p.type || p.coAuthors;
+
+function PracticeEditor({ ctx, initial }: { ctx: EventContext; initial: Practice }) {
+  const fields = ctx.agenda.practice?.fields ?? [];
+  const base = `/events/${encodeURIComponent(ctx.id)}`;
+  const apiPath = eventPath(ctx.id, `/practices/${initial.id}`);
+
+  const [practice, setPractice] = useState<Practice>(initial);
+  const [answers, setAnswers] = useState<Answers>(initial.answers ?? {});
+  const [section, setSection] = useState<number | undefined>(initial.section);
+  const [type, setType] = useState<string | undefined>(initial.type);
+  const [coAuthors, setCoAuthors] = useState<string[]>((initial.co_authors ?? []).map((c) => c.email));
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  const [submitErrors, setSubmitErrors] = useState<FieldError[]>([]);
+  const [submitMessage, setSubmitMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  // The latest values and what is not yet on the server, read by the save loop (not by render).
+  const latest = useRef({ answers, section, type, coAuthors });
+  const pending = useRef<Pending>(nothingPending());
+  const revision = useRef(initial.revision);
+  const running = useRef<Promise<boolean> | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const stale = useRef(false);
+  const lastSaveErrors = useRef<FieldError[]>([]);
+
+  const readOnly = !practice.editable;
+
+  // One PATCH at a time; whatever changed meanwhile goes in the next one.
+  const flush = (): Promise<boolean> => {
+    clearTimeout(timer.current);
+    if (running.current) return running.current.then(() => flush());
+    if (stale.current) return Promise.resolve(false);
+    if (!hasPending(pending.current)) return Promise.resolve(true);
+    const run = (async () => {
+      const sending = pending.current;
+      pending.current = nothingPending();
+      const body: Record<string, unknown> = {};
+      if (typeof revision.current === 'number') body.revision = revision.current;
+      if (sending.answers.size > 0) {
+        const a: Answers = {};
+        for (const k of sending.answers) {
+          const v = latest.current.answers[k];
+          a[k] = isEmptyValue(v) ? null : v;
+        }
+        body.answers = a;
+      }
+      if (sending.section) body.section = latest.current.section;
+      if (sending.type) body.type = latest.current.type;
+      if (sending.coAuthors) body.co_authors = latest.current.coAuthors;
+      setSave({ kind: 'saving' });
+      try {
+        const p = await api.patch<Practice>(apiPath, body);
+        revision.current = p.revision;
+        setPractice(p);
+        setSaveErrors([]);
+        if (sending.coAuthors && !pending.current.coAuthors) {
+          const list = (p.co_authors ?? []).map((c) => c.email);
+          latest.current = { ...latest.current, coAuthors: list };
+          setCoAuthors(list);
+        }
+        setSave(hasPending(pending.current) ? { kind: 'pending' } : { kind: 'saved', at: p.updated_at ?? '' });
+        return true;
+      } catch (e) {
+        // Nothing of this PATCH was stored: keep it for the next attempt.
+        for (const k of sending.answers) pending.current.answers.add(k);
+        pending.current.section ||= sending.section;
+        pending.current.type ||= sending.type;
+        pending.current.coAuthors ||= sending.coAuthors;
+        if (e instanceof ApiError && e.code === 'stale_revision') {
+          stale.current = true;
+          setSave({ kind: 'stale', message: e.message });
+        } else {
+          lastSaveErrors.current = fieldErrorsOf(e);
+          setSaveErrors(lastSaveErrors.current);
+          setSave({ kind: 'error', message: messageOf(e) });
+          // A dropped connection or a busy server is retried on its own; a refused field waits for an edit.
+          if (e instanceof ApiError && (e.status === 0 || e.status >= 500)) schedule(kRetryDelayMs, true);
+        }
+        return false;
+      }
+    })();
+    running.current = run;
+    return run.finally(() => {
+      running.current = null;
+    });
+  };
+
+  // `keepStatus` leaves «Не сохранено: …» on screen while a retry waits.
+  const schedule = (delay = kAutosaveDelayMs, keepStatus = false) => {
+    if (!keepStatus) setSave((s) => (s.kind === 'stale' ? s : { kind: 'pending' }));
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void flush().then((ok) => ok && hasPending(pending.current) && schedule()), delay);
+  };
+
+  // Leaving the page within the autosave delay still saves.
+  useEffect(
+    () => () => {
+      if (hasPending(pending.current)) void flush();
+    },
+    [],
+  );
+
+  const onAnswer = (fid: string, v: unknown) => {
+    latest.current = { ...latest.current, answers: { ...latest.current.answers, [fid]: v } };
+    setAnswers(latest.current.answers);
+    pending.current.answers.add(fid);
+    schedule();
+  };
+
+  const setCo = (list: string[]) => {
+    latest.current = { ...latest.current, coAuthors: list };
+    setCoAuthors(list);
+    pending.current.coAuthors = true;
+    schedule(0);
+  };
+
+  const onSubmit = async () => {
+    setBusy(true);
+    setSubmitMessage('');
+    setSubmitErrors([]);
+    try {
+      if (!(await flush())) {
+        setSubmitErrors(stale.current ? [] : lastSaveErrors.current);
+        setSubmitMessage(
+          stale.current ? 'Практику изменили в другом окне: загрузите текущую версию.' : 'Изменения не сохранены — исправьте ошибки в полях.',
+        );
+        return;
+      }
+      const p = await api.post<Practice>(`${apiPath}/submit`, {});
+      revision.current = p.revision;
+      setPractice(p);
+      setSubmitMessage('Практика отправлена на экспертизу.');
+    } catch (e) {
+      setSubmitErrors(fieldErrorsOf(e));
+      setSubmitMessage(messageOf(e));
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="submit-errors"]')?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onDelete = async () => {
+    if (!window.confirm('Удалить эту практику? Это нельзя отменить.')) return;
+    try {
+      await api.delete(apiPath);
+      navigate(`${base}/cabinet`);
+    } catch (e) {
+      setSubmitMessage(messageOf(e));
+    }
+  };
+
+  const state = practice.state ?? 'draft';
+  const missing = fieldErrorsOf(practice.missing);
+  const shownErrors = errorMap([...submitErrors, ...saveErrors]);
+  const title = textOf(answers.name) || textOf(practice.title) || `Практика № ${practice.id}`;
+  const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
+  const types = ctx.agenda.practice?.types ?? [];
+  // Not editable while the intake is open: the caller is a co-author (only the owner may edit).
+  const coAuthorView = !practice.editable && ctx.intake?.state === 'open';
+
+  return (
+    <article class="intake practice" data-testid="practice-editor" data-readonly={readOnly ? 'yes' : 'no'}>
+      <Breadcrumbs
+        items={[
+          { href: base, title: textOf(ctx.agenda.title) || ctx.id },
+          { href: `${base}/cabinet`, title: 'Мои практики' },
+          { title: `Практика № ${practice.id}` },
+        ]}
+      />
+      <h1 data-testid="practice-title">{title}</h1>
+      <p class="practice__state">
+        Состояние:{' '}
+        <span class={`badge badge--${state === 'submitted' ? 'open' : 'upcoming'}`} data-testid="practice-state" data-state={state}>
+          {kStateTitle[state] ?? state}
+        </span>
+        {practice.submitted_at && state === 'submitted' && <span class="muted"> ({formatDateTime(practice.submitted_at, ctx.offset)})</span>}
+        {typeof practice.fee === 'number' && <span class="muted"> · взнос {rub(practice.fee)}</span>}
+      </p>
+      <IntakeNotice ctx={ctx} />
+      {coAuthorView && (
+        <p class="callout" data-testid="coauthor-note">
+          Вы соавтор этой практики. Изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
+        </p>
+      )}
+
+      {!readOnly && <SaveIndicator save={save} offset={ctx.offset} onReload={() => location.reload()} />}
+
+      <ErrorSummary title="Практика не отправлена. Заполните или исправьте:" errors={submitErrors} fields={fields} testId="submit-errors" />
+
+      <form class="form form--wide" noValidate onSubmit={(e) => e.preventDefault()}>
+        <div class="form__row form__row--split">
+          <div class="field">
+            <label class="field__label" for="practice-section">
+              Секция
+            </label>
+            <select
+              id="practice-section"
+              data-testid="practice-section"
+              disabled={readOnly}
+              value={section === undefined ? '' : String(section)}
+              onChange={(e) => {
+                const v = Number(e.currentTarget.value);
+                latest.current = { ...latest.current, section: v };
+                setSection(v);
+                pending.current.section = true;
+                schedule(0);
+              }}
+            >
+              {sections.map((s) => (
+                <option key={s.number} value={String(s.number)}>
+                  {s.number}. {textOf(s.title)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label class="field__label" for="practice-type">
+              Вид практики
+            </label>
+            <select
+              id="practice-type"
+              data-testid="practice-type"
+              disabled={readOnly}
+              value={type ?? ''}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                latest.current = { ...latest.current, type: v };
+                setType(v);
+                pending.current.type = true;
+                schedule(0);
+              }}
+            >
+              {types.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {textOf(t.title) || t.id}
+                </option>
+              ))}
+            </select>
+            <p class="field__hint">{textOf(types.find((t) => t.id === type)?.description) || typeTitle(ctx, type)}</p>
+          </div>
+        </div>
+
+        <FormFields
+          fields={fields}
+          values={answers}
+          onChange={onAnswer}
+          ctx={{ agenda: ctx.agenda, root: answers, currentYear: ctx.currentYear, errors: shownErrors, readOnly }}
+        />
+      </form>
+
+      <CoAuthors
+        list={coAuthors}
+        known={practice.co_authors ?? []}
+        readOnly={readOnly}
+        ownerEmail={practice.owner?.email}
+        onChange={setCo}
+      />
+
+      <section class="card submit" aria-labelledby="submit-title">
+        <h2 id="submit-title">Отправка на экспертизу</h2>
+        {state === 'submitted' ? (
+          <p data-testid="submitted-note">
+            Практика отправлена на экспертизу. До окончания приёма заявок её можно исправлять — она должна оставаться заполненной
+            полностью.
+          </p>
+        ) : missing.length > 0 ? (
+          <details class="missing" data-testid="missing" data-count={missing.length}>
+            <summary>Не заполнено обязательных полей: {missing.length}</summary>
+            <ErrorSummary title="Что ещё нужно заполнить" errors={missing} fields={fields} testId="missing-list" tone="info" />
+          </details>
+        ) : (
+          <p data-testid="missing" data-count="0">
+            Все обязательные поля заполнены.
+          </p>
+        )}
+        {submitMessage && (
+          <p class={state === 'submitted' && submitErrors.length === 0 ? 'callout callout--ok' : 'form__error'} role="status" data-testid="submit-message">
+            {submitMessage}
+          </p>
+        )}
+        {!readOnly && state !== 'submitted' && (
+          <button type="button" class="button button--primary" data-testid="submit-practice" disabled={busy} onClick={onSubmit}>
+            {busy ? 'Отправляем…' : 'Отправить на экспертизу'}
+          </button>
+        )}
+        {!readOnly && (
+          <button type="button" class="button button--danger" data-testid="delete-practice" onClick={onDelete}>
+            Удалить практику
+          </button>
+        )}
+      </section>
+
+      <DocumentCheck ctx={ctx} />
+      <p>
+        <a href={`${base}/cabinet`}>← К моим практикам</a>
+      </p>
+    </article>
+  );
+}
+
+function SaveIndicator({ save, offset, onReload }: { save: SaveState; offset?: string; onReload: () => void }) {
+  let text = '';
+  switch (save.kind) {
+    case 'idle':
+      text = 'Изменения сохраняются автоматически.';
+      break;
+    case 'pending':
+      text = 'Есть несохранённые изменения…';
+      break;
+    case 'saving':
+      text = 'Сохраняется…';
+      break;
+    case 'saved':
+      text = save.at ? `Сохранено в ${formatTime(save.at, offset)}` : 'Сохранено';
+      break;
+    case 'error':
+      text = `Не сохранено: ${save.message}`;
+      break;
+    case 'stale':
+      text = '';
+  }
+  return (
+    <div class={`save-status save-status--${save.kind}`} role="status" aria-live="polite" data-testid="save-status" data-state={save.kind}>
+      {save.kind === 'stale' ? (
+        <>
+          <strong>Практику изменили в другом окне или на другом устройстве.</strong> Ваши последние правки не сохранены. {save.message}{' '}
+          <button type="button" class="button button--secondary" data-testid="reload-practice" onClick={onReload}>
+            Загрузить текущую версию
+          </button>
+        </>
+      ) : (
+        text
+      )}
+    </div>
+  );
+}
+
+function CoAuthors(props: {
+  list: string[];
+  known: Array<{ email: string; registered?: boolean }>;
+  readOnly: boolean;
+  ownerEmail?: string;
+  onChange: (list: string[]) => void;
+}) {
+  const { list, known, readOnly, onChange } = props;
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState('');
+  const registered = new Map(known.map((c) => [c.email.toLowerCase(), c.registered]));
+
+  const add = (e: Event) => {
+    e.preventDefault();
+    const v = email.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) {
+      setError('Введите адрес электронной почты соавтора, например ivanova@example.org.');
+      return;
+    }
+    if (list.some((x) => x.toLowerCase() === v.toLowerCase()) || v.toLowerCase() === props.ownerEmail?.toLowerCase()) {
+      setError('Этот адрес уже есть в списке.');
+      return;
+    }
+    setError('');
+    setEmail('');
+    onChange([...list, v]);
+  };
+
+  return (
+    <section class="card" aria-labelledby="coauthors-title" data-testid="co-authors">
+      <h2 id="coauthors-title">Соавторы</h2>
+      <p class="muted">Соавторы видят практику в своём кабинете. Каждый соавтор заполняет свою регистрационную заявку.</p>
+      {list.length === 0 ? (
+        <p class="muted">Соавторов нет.</p>
+      ) : (
+        <ul class="coauthors">
+          {list.map((c) => {
+            const r = registered.get(c.toLowerCase());
+            return (
+              <li key={c} data-testid="co-author" data-email={c}>
+                <span class="coauthors__email">{c}</span>{' '}
+                <span class="muted" data-testid="co-author-registered">
+                  {r === undefined ? 'сохраняется…' : r ? 'зарегистрирован(а)' : 'ещё не зарегистрирован(а) на сайте'}
+                </span>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    class="button button--secondary button--small"
+                    aria-label={`Убрать соавтора ${c}`}
+                    onClick={() => onChange(list.filter((x) => x !== c))}
+                  >
+                    Убрать
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {!readOnly && (
+        <form class="form form__row" onSubmit={add} noValidate>
+          <div class="field">
+            <label class="field__label" for="co-author-email">
+              Электронная почта соавтора
+            </label>
+            <input
+              type="email"
+              id="co-author-email"
+              inputMode="email"
+              autocomplete="off"
+              data-testid="co-author-email"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" class="button button--secondary" data-testid="co-author-add">
+            Добавить соавтора
+          </button>
+          {error && (
+            <p class="form__error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </section>
+  );
+}
