@@ -24,4 +24,20 @@ export PRAKTIKA_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 status=0
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300 || status=1
 node --test --test-concurrency=1 tests/browser/ || status=1
+
+# The same unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and the threaded modules (hub, Redis client, presence) under ThreadSanitizer.
+# PRAKTIKA_SKIP_SANITIZERS=1 skips both (a quick local run).
+if [[ "${PRAKTIKA_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  export CCACHE_BASEDIR="$PWD"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=address,undefined >/dev/null
+  cmake --build build-asan -j "$(nproc)"
+  ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 600 || status=1
+
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=thread >/dev/null
+  cmake --build build-tsan -j "$(nproc)" --target hub_test redis_test presence_test
+  ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 -R "^(Hub|Client|ParseUrl|Presence|MemoryPresence|RedisPresence)" || status=1
+fi
 exit $status
