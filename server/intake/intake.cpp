@@ -10,6 +10,24 @@
 #include "store/db.h"
 
 namespace praktika::intake {
+
+namespace detail {
+struct PracticeRow {
+  std::int64_t id = 0;
+  std::string event_id;
+  std::int64_t owner_id = 0;
+  std::string owner_name, owner_email;
+  int section = 0;
+  std::string type;
+  nlohmann::json answers;
+  std::string state;
+  std::int64_t revision = 0;
+  std::int64_t created_at = 0, updated_at = 0;
+  std::optional<std::int64_t> submitted_at;
+  std::vector<std::string> coauthors;
+};
+}  // namespace detail
+
 namespace {
 
 using nlohmann::json;
@@ -53,20 +71,7 @@ forms::Context form_context(const EventView& event, int year) {
   return context;
 }
 
-struct PracticeRow {
-  std::int64_t id = 0;
-  std::string event_id;
-  std::int64_t owner_id = 0;
-  std::string owner_name, owner_email;
-  int section = 0;
-  std::string type;
-  json answers;
-  std::string state;
-  std::int64_t revision = 0;
-  std::int64_t created_at = 0, updated_at = 0;
-  std::optional<std::int64_t> submitted_at;
-  std::vector<std::string> coauthors;
-};
+using detail::PracticeRow;
 
 constexpr const char* kSelectPractice =
     "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision, "
@@ -393,15 +398,9 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
 
 Result<json> IntakeService::update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                             const json& patch) {
-  auto event = open_event(event_id, true);
-  if (!event) return event.status();
   if (!patch.is_object()) return Status::bad_request("invalid_json", "Изменения должны быть объектом JSON.");
-  auto context = form_context(*event, current_year(*event));
-  json out;
-  auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto owned = owned_practice(tx, event_id, id, user);
-    if (!owned) return owned.status();
-    PracticeRow row = std::move(*owned);
+  return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
+                                                            const forms::Context& context) -> Status {
     if (auto rev = patch.find("revision"); rev != patch.end() && !rev->is_null()) {
       if (!rev->is_number_integer() || rev->get<std::int64_t>() != row.revision)
         return Status::conflict("stale_revision",
@@ -417,61 +416,67 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
       }
     }
     if (auto section = patch.find("section"); section != patch.end()) {
-      if (!section->is_number_integer() || !event->agenda->find_section(section->get<int>()))
+      if (!section->is_number_integer() || !event.agenda->find_section(section->get<int>()))
         return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
       row.section = section->get<int>();
     }
     if (auto type = patch.find("type"); type != patch.end()) {
-      if (!type->is_string() || !valid_type(*event->agenda, type->get<std::string>()))
+      if (!type->is_string() || !valid_type(*event.agenda, type->get<std::string>()))
         return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
       row.type = type->get<std::string>();
     }
     // A submitted practice stays complete: an edit that would break it is refused, not stored.
     auto mode = row.state == "submitted" ? forms::Mode::complete : forms::Mode::draft;
-    auto checked = forms::check(event->agenda->practice->fields, merged, mode, context);
+    auto checked = forms::check(event.agenda->practice->fields, merged, mode, context);
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (auto co = patch.find("co_authors"); co != patch.end()) {
       auto emails = read_coauthors(*co, row.owner_email);
       if (!emails) return emails.status();
       if (auto st = store_coauthors(tx, row.id, *emails); !st) return st;
     }
-    auto upd = tx.prepare(
-                     "UPDATE practices SET section = ?1, type = ?2, answers = ?3, revision = revision + 1, "
-                     "updated_at = ?4 WHERE id = ?5")
-                   .bind_int(1, row.section)
-                   .bind_text(2, row.type)
-                   .bind_text(3, checked.values.dump())
-                   .bind_int(4, to_ms(clock_.now()))
-                   .bind_int(5, row.id)
-                   .run();
-    if (!upd) return upd;
-    return reload(tx, event_id, id, *event, context, out);
+    return tx
+        .prepare(
+            "UPDATE practices SET section = ?1, type = ?2, answers = ?3, revision = revision + 1, "
+            "updated_at = ?4 WHERE id = ?5")
+        .bind_int(1, row.section)
+        .bind_text(2, row.type)
+        .bind_text(3, checked.values.dump())
+        .bind_int(4, to_ms(clock_.now()))
+        .bind_int(5, row.id)
+        .run();
   });
-  if (!s) return s;
-  return out;
 }
 
 Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
-  auto event = open_event(event_id, true);
+  return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
+                                                            const forms::Context& context) -> Status {
+    auto checked = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete, context);
+    if (!checked.ok()) return forms::to_status(checked.errors);
+    if (!registered(tx, event_id, row.owner_email))
+      return Status::unprocessable("registration_missing",
+                                   "Перед отправкой практики заполните регистрационную заявку автора.");
+    return tx
+        .prepare(
+            "UPDATE practices SET state = 'submitted', submitted_at = ?1, updated_at = ?1, "
+            "revision = revision + 1 WHERE id = ?2")
+        .bind_int(1, to_ms(clock_.now()))
+        .bind_int(2, row.id)
+        .run();
+  });
+}
+
+// Runs `change` on the caller's own practice in one transaction and answers the practice as it is
+// afterwards; `needs_open_intake` refuses it outside the intake.
+Result<json> IntakeService::change_own_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                                bool needs_open_intake, const PracticeChange& change) {
+  auto event = open_event(event_id, needs_open_intake);
   if (!event) return event.status();
   auto context = form_context(*event, current_year(*event));
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto owned = owned_practice(tx, event_id, id, user);
     if (!owned) return owned.status();
-    const PracticeRow& row = *owned;
-    auto checked = forms::check(event->agenda->practice->fields, row.answers, forms::Mode::complete, context);
-    if (!checked.ok()) return forms::to_status(checked.errors);
-    if (!registered(tx, event_id, row.owner_email))
-      return Status::unprocessable("registration_missing",
-                                   "Перед отправкой практики заполните регистрационную заявку автора.");
-    auto upd = tx.prepare(
-                     "UPDATE practices SET state = 'submitted', submitted_at = ?1, updated_at = ?1, "
-                     "revision = revision + 1 WHERE id = ?2")
-                   .bind_int(1, to_ms(clock_.now()))
-                   .bind_int(2, row.id)
-                   .run();
-    if (!upd) return upd;
+    if (auto st = change(tx, *owned, *event, context); !st) return st;
     return reload(tx, event_id, id, *event, context, out);
   });
   if (!s) return s;
@@ -542,13 +547,8 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
 
 Result<json> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                            std::string_view upload_id) {
-  auto event = open_event(event_id, false);
-  if (!event) return event.status();
-  auto context = form_context(*event, current_year(*event));
-  json out;
-  auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto owned = owned_practice(tx, event_id, id, user);
-    if (!owned) return owned.status();
+  return change_own_practice(user, event_id, id, false, [&](store::Tx& tx, PracticeRow& row, const EventView&,
+                                                             const forms::Context&) -> Status {
     auto upload = tx.prepare("SELECT owner_id, event_id, purpose, state FROM uploads WHERE id = ?1");
     upload.bind_text(1, upload_id);
     auto found = upload.step();
@@ -560,24 +560,21 @@ Result<json> IntakeService::attach_payment(const accounts::User& user, std::stri
     if (upload.text(3) != "complete")
       return Status::unprocessable("upload_incomplete", "Файл ещё не загружен полностью или не прошёл проверку.");
     auto current = tx.prepare("SELECT state FROM payments WHERE practice_id = ?1");
-    current.bind_int(1, id);
+    current.bind_int(1, row.id);
     auto has = current.step();
     if (!has) return has.status();
     if (*has && current.text(0) == "confirmed")
       return Status::conflict("payment_confirmed", "Оплата уже подтверждена организатором.");
-    auto put = tx.prepare(
-                     "INSERT INTO payments(practice_id, upload_id, state, sent_at) VALUES (?1, ?2, 'proof_sent', ?3) "
-                     "ON CONFLICT(practice_id) DO UPDATE SET upload_id = excluded.upload_id, state = 'proof_sent', "
-                     "reason = NULL, decided_by = NULL, decided_at = NULL, sent_at = excluded.sent_at")
-                   .bind_int(1, id)
-                   .bind_text(2, upload_id)
-                   .bind_int(3, to_ms(clock_.now()))
-                   .run();
-    if (!put) return put;
-    return reload(tx, event_id, id, *event, context, out);
+    return tx
+        .prepare(
+            "INSERT INTO payments(practice_id, upload_id, state, sent_at) VALUES (?1, ?2, 'proof_sent', ?3) "
+            "ON CONFLICT(practice_id) DO UPDATE SET upload_id = excluded.upload_id, state = 'proof_sent', "
+            "reason = NULL, decided_by = NULL, decided_at = NULL, sent_at = excluded.sent_at")
+        .bind_int(1, row.id)
+        .bind_text(2, upload_id)
+        .bind_int(3, to_ms(clock_.now()))
+        .run();
   });
-  if (!s) return s;
-  return out;
 }
 
 Result<json> IntakeService::decide_payment(const accounts::User& organiser, std::string_view event_id,

@@ -22,9 +22,18 @@
 
 namespace praktika::store {
 class Db;
+class Tx;
+}  // namespace praktika::store
+
+namespace praktika::forms {
+struct Context;
 }
 
 namespace praktika::intake {
+
+namespace detail {
+struct PracticeRow;  // one stored practice, as intake.cpp reads it
+}
 
 struct EventView {
   const timeline::Agenda* agenda = nullptr;
@@ -86,6 +95,10 @@ class IntakeService {
   Result<nlohmann::json> list_participants(std::string_view event_id);
 
  private:
+  using PracticeChange = std::function<Status(store::Tx& tx, detail::PracticeRow& row, const EventView& event,
+                                              const forms::Context& context)>;
+  Result<nlohmann::json> change_own_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                             bool needs_open_intake, const PracticeChange& change);
   Result<EventView> open_event(std::string_view event_id, bool for_writing) const;
   int current_year(const EventView& event) const;
 
