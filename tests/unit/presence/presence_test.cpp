@@ -462,7 +462,8 @@ TEST(RedisPresence, TenThousandMembersJoinWithoutBlockingAndStayCountedUnderChur
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(eventually([&] { return redis->query("ZCARD praktika:presence:flashmob:e").value() == ":10000"; }));
-  EXPECT_EQ(p->count("flashmob:e"), 10'000);
+  // count() is the last report round's figure: it may trail Redis by one round.
+  EXPECT_TRUE(eventually([&] { return p->count("flashmob:e") == 10'000; })) << p->count("flashmob:e");
   p->stop();
   EXPECT_EQ(redis->query("ZCARD praktika:presence:flashmob:e").value(), ":0");
 }
