@@ -159,7 +159,8 @@ class WsSession final : public WsConnection, public Closable, public std::enable
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "praktika"); }));
-    ws_.read_message_max(o.ws_message_limit);
+    // The message limit is enforced in read_next(), not by Beast: see there.
+    ws_.read_message_max(0);
     ws_.text(true);
     ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
@@ -196,11 +197,16 @@ class WsSession final : public WsConnection, public Closable, public std::enable
  private:
   void close_with(websocket::close_code code, std::string reason) {
     asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-      if (self->closing_ || self->finished_) return;
-      self->closing_ = true;
-      websocket::close_reason why(code, reason);
-      self->ws_.async_close(why, [self](beast::error_code) { self->finish(); });
+      self->close_now(code, reason);
     });
+  }
+
+  // Only on the strand of ws_.
+  void close_now(websocket::close_code code, const std::string& reason) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    ws_.async_close(websocket::close_reason(code, reason),
+                    [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   void on_accept(beast::error_code ec) {
@@ -218,14 +224,28 @@ class WsSession final : public WsConnection, public Closable, public std::enable
     read_next();
   }
 
+  // Reads a message piece by piece so that one over the limit is refused with a close handshake
+  // (1009) that reads and drops the rest of it. Beast's own limit tears the socket down with the
+  // peer's data still unread, which resets the connection before the peer learns why.
   void read_next() {
-    ws_.async_read(read_buffer_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+    const std::size_t limit = server_->options.ws_message_limit;
+    const std::size_t room = limit + 1 - std::min(read_buffer_.size(), limit);
+    ws_.async_read_some(read_buffer_, std::min<std::size_t>(room, 16 * 1024),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
       finish();
+      return;
+    }
+    if (read_buffer_.size() > server_->options.ws_message_limit) {
+      read_buffer_.clear();
+      close_now(websocket::close_code::too_big, "message too big");
+      return;
+    }
+    if (!ws_.is_message_done()) {
+      read_next();
       return;
     }
     std::string text = beast::buffers_to_string(read_buffer_.data());
@@ -469,7 +489,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         err.body() = transport_error("file_unreadable", "Файл не удалось прочитать.");
         err.keep_alive(false);
         err.prepare_payload();
-        auto [wec, n] = co_await http::async_write(stream_, err, kUseTuple);
+        co_await http::async_write(stream_, err, kUseTuple);
         co_return false;
       }
       res.body().remaining = from.file->length;
