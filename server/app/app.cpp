@@ -144,7 +144,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_ = std::make_unique<net::Server>(io, workers, server_options, *this, *this);
 
   add_routes();
-  add_topic_policies();
+  add_topics();
 }
 
 App::~App() = default;
@@ -269,17 +269,29 @@ net::Response App::handle(const net::Request& request) {
   return response;
 }
 
-void App::add_topic_policies() {
+void App::add_topic(std::string family, live::TopicFamily topic) {
+  assert(!topics_.count(family) && "a topic family is registered once");
+  topics_.emplace(std::move(family), std::move(topic));
+}
+
+void App::add_op(std::string name, live::Op op) {
+  assert(!ops_.count(name) && name != "ping" && name != "subscribe" && name != "unsubscribe" && name != "publish");
+  ops_.emplace(std::move(name), std::move(op));
+}
+
+void App::add_topics() {
   if (config_.bench_topics)
-    topic_policies_["bench"] = [](const Subscriber&, const std::vector<std::string>&) -> Result<json> {
-      return json::object();
-    };
-  topic_policies_["timeline"] = [this](const Subscriber&, const std::vector<std::string>& parts) -> Result<json> {
-    if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
-    const Event* event = find_event(parts[0]);
-    if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
-    return json{{"timeline", event->timeline.to_json(clock_.now())}};
-  };
+    add_topic("bench", {[](const live::Caller&, const std::vector<std::string>&) -> Result<json> {
+                          return json::object();
+                        },
+                        {}});
+  add_topic("timeline", {[this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
+                           if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                           const Event* event = find_event(parts[0]);
+                           if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+                           return json{{"timeline", event->timeline.to_json(clock_.now())}};
+                         },
+                         {}});
 }
 
 // Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.
@@ -333,6 +345,7 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const json& mess
   if (op_it == message.end() || !op_it->is_string())
     return fail(Status::bad_request("invalid_op", "Не указана операция (op)."));
   const std::string& op = op_it->get_ref<const std::string&>();
+  const live::Caller caller{who.identity, connection.id(), who.member};
 
   if (op == "ping") return ok({{"now", format_instant(clock_.now())}});
 
@@ -342,17 +355,14 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const json& mess
       return fail(Status::bad_request("invalid_topic", "Не указана тема (topic)."));
     const std::string& topic = topic_it->get_ref<const std::string&>();
     if (op == "unsubscribe") {
-      if (who.topics.erase(topic)) {
-        hub_.unsubscribe(topic, &connection);
-        presence_->leave(topic, who.member);
-      }
+      if (who.topics.count(topic)) leave_topic(connection, who, topic);
       return ok(json::object());
     }
     auto parts = split(topic, ':');
-    auto policy = topic_policies_.find(parts.front());
-    if (policy == topic_policies_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
+    auto family = topics_.find(parts.front());
+    if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
     parts.erase(parts.begin());
-    auto data = policy->second(who, parts);
+    auto data = family->second.subscribe(caller, parts);
     if (!data) return fail(data.status());
     if (!who.topics.count(topic)) {
       if (who.topics.size() >= config_.ws_topics_per_connection)
@@ -368,16 +378,28 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const json& mess
     auto published = publish_bench(message);
     return published ? ok(std::move(*published)) : fail(published.status());
   }
+  if (auto registered = ops_.find(op); registered != ops_.end()) {
+    auto done = registered->second(caller, message);
+    return done ? ok(std::move(*done)) : fail(done.status());
+  }
   return fail(Status::bad_request("unknown_op", "Неизвестная операция: " + op.substr(0, 40)));
+}
+
+void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic) {
+  who.topics.erase(topic);
+  hub_.unsubscribe(topic, &connection);
+  presence_->leave(topic, who.member);
+  auto parts = split(topic, ':');
+  auto family = topics_.find(parts.front());
+  if (family != topics_.end() && family->second.left) {
+    parts.erase(parts.begin());
+    family->second.left(live::Caller{who.identity, connection.id(), who.member}, parts);
+  }
 }
 
 void App::on_close(net::WsConnection& connection, net::WsContext& context) {
   auto& who = static_cast<Subscriber&>(context);
-  for (const auto& topic : who.topics) {
-    hub_.unsubscribe(topic, &connection);
-    presence_->leave(topic, who.member);
-  }
-  who.topics.clear();
+  while (!who.topics.empty()) leave_topic(connection, who, *who.topics.begin());
 }
 
 }  // namespace praktika::app

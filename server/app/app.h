@@ -15,6 +15,7 @@
 #include "app/config.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
+#include "live/live.h"
 #include "uploads/uploads.h"
 #include "net/router.h"
 #include "net/server.h"
@@ -33,7 +34,7 @@ struct Event {
 
 class TimelineTicker;
 
-class App final : public net::HttpHandler, public net::WsHandler {
+class App final : public net::HttpHandler, public net::WsHandler, private live::Registry {
  public:
   App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::Clock clock,
       std::unique_ptr<store::Db> db, boost::asio::io_context& io, boost::asio::thread_pool& workers);
@@ -52,13 +53,15 @@ class App final : public net::HttpHandler, public net::WsHandler {
   const net::Router& router() const { return router_; }
 
  private:
-  // What a subscriber to a topic family ("timeline") may see: the data for the subscribe reply,
-  // or the Status that refuses it. `parts` are the topic split at ':' after the family.
   struct Subscriber;
-  using TopicPolicy = std::function<Result<nlohmann::json>(const Subscriber& who, const std::vector<std::string>& parts)>;
+
+  // live::Registry: only during construction.
+  void add_topic(std::string family, live::TopicFamily topic) override;
+  void add_op(std::string name, live::Op op) override;
 
   void add_routes();
-  void add_topic_policies();
+  void add_topics();
+  void leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic);  // a copy: it erases the original
   const Event* find_event(std::string_view id) const;
   nlohmann::json health() const;
   nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const nlohmann::json& message);
@@ -70,7 +73,8 @@ class App final : public net::HttpHandler, public net::WsHandler {
   std::map<std::string, Event, std::less<>> events_;
   std::unique_ptr<store::Db> db_;
   boost::asio::io_context& io_;
-  std::map<std::string, TopicPolicy, std::less<>> topic_policies_;
+  std::map<std::string, live::TopicFamily, std::less<>> topics_;  // by family: "timeline", ...
+  std::map<std::string, live::Op, std::less<>> ops_;              // by name: "section.next", ...
   net::Router router_;  // filled before start(), read-only afterwards
 
   // Thread-safe services.

@@ -29,6 +29,11 @@ struct Stage {
   TimePoint closes;
 };
 
+// Top-level parts of an agenda that belong to one stage module each. The loader checks only that
+// each is an object; the owning module reads it strictly with reader::read_part() at start-up.
+inline constexpr std::string_view kModuleParts[] = {"review",       "gallery",     "flashmob", "section_day",
+                                                    "certificates", "proceedings", "contest",  "mail"};
+
 // A named instant that is not a stage window: "decision_notice_by", "flashmob_feed_starts", ...
 struct Milestone {
   std::string id;
@@ -182,6 +187,7 @@ struct Agenda {
   std::map<std::string, FilePurpose> files;  // by purpose id
   std::optional<RegistrationForm> registration;
   std::optional<PracticeForm> practice;
+  std::map<std::string, nlohmann::json> modules;  // by kModuleParts key; only those present
 
   nlohmann::json raw;  // the whole document as loaded
   std::string source;  // the file it came from
