@@ -1,0 +1,146 @@
+#include "support/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/media_fixtures.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+
+using nlohmann::json;
+
+json registration_answers(const std::string& full_name, const std::string& email, const std::string& institution,
+                          int section) {
+  return {{"institution", institution},
+          {"author", full_name},
+          {"position", "Специалист по социальной работе"},
+          {"work_phone", "(3952) 24-00-00"},
+          {"mobile_phone", "+7 914 000-00-00"},
+          {"email", email},
+          {"section", section},
+          {"payment_form", "legal_entity"},
+          {"consent_regulations", true},
+          {"consent_personal_data", true}};
+}
+
+json practice_answers(const std::string& name, const std::string& institution, int started_year) {
+  return {{"name", name},
+          {"organisation",
+           {{"name", institution}, {"website", "center.ru"}, {"phone", "(3952) 24-00-00"},
+            {"email", "center@dom.ru"}, {"contact_person", "Анна Петрова"}}},
+          {"implementers", json::array({{{"full_name", "Анна Петрова"}, {"position", "Специалист"}}})},
+          {"relevance", {{"problem", "Семьи в трудной жизненной ситуации"}, {"started_year", started_year}}},
+          {"values", "Уважение к семье"},
+          {"target_groups", "Семьи с детьми"},
+          {"goal_and_tasks", "Цель и задачи"},
+          {"content", "Встречи раз в неделю"},
+          {"mechanism", {{"steps", "Шаги"}, {"regulations", "Положение"}}},
+          {"management", "Рабочая группа"},
+          {"resources",
+           {{"methodical", "Пособия"}, {"material", "Помещение"}, {"staff", "3 специалиста"}, {"partners", "Школа"}}},
+          {"results",
+           {{"quantitative", "40 семей"}, {"qualitative", "Улучшение"}, {"methodical", "Статья"},
+            {"socio_economic", "Экономия"}}},
+          {"cases", json::array({"Случай семьи К."})},
+          {"recommendations", "Начинать с малого"}};
+}
+
+bool create_organiser(const std::filesystem::path& data_dir, std::string* output) {
+  auto created = run_binary({"admin", "create-user", "--data", data_dir.string(), "--email", kOrganiserEmail, "--role",
+                             "organiser", "--event", kEventId, "--name", "Организатор"},
+                            kOrganiserPassword + "\n");
+  if (output) *output = created.output;
+  return created.status.code == 0;
+}
+
+HttpClient& People::organiser() {
+  auto& slot = clients_[kOrganiserEmail];
+  if (!slot) {
+    slot = std::make_unique<HttpClient>(port_);
+    slot->post("/api/auth/login", {{"email", kOrganiserEmail}, {"password", kOrganiserPassword}});
+  }
+  return *slot;
+}
+
+HttpClient& People::person(const std::string& email, const std::string& full_name) {
+  auto& slot = clients_[email];
+  if (!slot) {
+    slot = std::make_unique<HttpClient>(port_);
+    names_[email] = full_name.empty() ? email : full_name;
+    auto r = slot->post("/api/auth/register", {{"email", email}, {"password", kPassword}, {"full_name", names_[email]}});
+    if (r.status != 201) slot->post("/api/auth/login", {{"email", email}, {"password", kPassword}});
+  }
+  return *slot;
+}
+
+bool People::grant(const std::string& email, const std::string& role, std::optional<int> section) {
+  person(email);
+  json body = {{"email", email}, {"role", role}};
+  if (section) body["section"] = *section;
+  auto r = organiser().post(kEventApi + "/roles", body);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201;
+}
+
+void People::reconnect(int port) {
+  port_ = port;
+  std::map<std::string, std::unique_ptr<HttpClient>> old;
+  old.swap(clients_);
+  for (const auto& [email, client] : old) {
+    if (email == kOrganiserEmail) organiser();
+    else person(email, names_[email]);
+  }
+}
+
+namespace {
+
+std::string upload_scan(HttpClient& http) {
+  media::testing::TempDir work;
+  media::testing::write_pdf(work.path() / "scan.pdf", 1);
+  std::ifstream in(work.path() / "scan.pdf", std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::string scan = bytes.str();
+  auto created = http.request("POST", kEventApi + "/uploads?purpose=payment", "",
+                              {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", std::to_string(scan.size())}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto done = http.request("PATCH", created.headers["location"], scan,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Content-Type", "application/offset+octet-stream"},
+                            {"Upload-Offset", "0"}});
+  EXPECT_EQ(done.status, 204) << done.body;
+  return created.json()["id"];
+}
+
+}  // namespace
+
+int submit_practice(People& people, const PracticeSpec& spec) {
+  auto& author = people.person(spec.author_email);
+  auto reg = author.request(
+      "PUT", kEventApi + "/registration",
+      json{{"answers", registration_answers(spec.author_email, spec.author_email, spec.institution, spec.section)}}
+          .dump());
+  EXPECT_EQ(reg.status, 200) << reg.body;
+  auto created = author.post(kEventApi + "/practices", {{"section", spec.section},
+                                                        {"type", spec.type},
+                                                        {"answers", practice_answers(spec.name, spec.institution)}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  if (created.status != 201) return 0;
+  int id = created.json()["id"].get<int>();
+  std::string url = kEventApi + "/practices/" + std::to_string(id);
+  auto submitted = author.post(url + "/submit", json::object());
+  EXPECT_EQ(submitted.status, 200) << submitted.body;
+  if (spec.paid) {
+    auto sent = author.post(url + "/payment", {{"upload", upload_scan(author)}});
+    EXPECT_EQ(sent.status, 200) << sent.body;
+    auto confirmed = people.organiser().post(kEventApi + "/intake/practices/" + std::to_string(id) + "/payment",
+                                             {{"decision", "confirm"}});
+    EXPECT_EQ(confirmed.status, 200) << confirmed.body;
+  }
+  return id;
+}
+
+}  // namespace praktika::test
