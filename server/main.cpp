@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "admin/backup.h"
 #include "app/app.h"
 #include "app/config.h"
 #include "store/db.h"
@@ -45,7 +46,9 @@ int usage() {
                "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
                "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N] [--bench]\n"
                "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
-               "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n";
+               "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n"
+               "  praktika admin backup --data DIR --to NEW_DIR      (safe while the server runs)\n"
+               "  praktika admin restore --from BACKUP_DIR --data DIR   (the server must be stopped)\n";
   return kExitBadInput;
 }
 
@@ -81,6 +84,11 @@ int serve(const std::vector<std::string>& args) {
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }
 
+  auto lock = admin::DataDirLock::acquire(config.data_dir);
+  if (!lock) {
+    std::cerr << "praktika: " << lock.status().code() << ": " << lock.status().message() << "\n";
+    return kExitFailure;
+  }
   auto db = open_store(config.data_dir);
   if (!db) {
     std::cerr << "praktika: storage: " << db.status().code() << ": " << db.status().message() << "\n";
@@ -131,6 +139,30 @@ int serve(const std::vector<std::string>& args) {
   if (watchdog.joinable()) watchdog.join();
   workers.join();
   std::cout << "praktika: stopped" << std::endl;
+  return 0;
+}
+
+// `admin backup` and `admin restore`: both take two directories.
+int backup_or_restore(bool is_backup, const std::vector<std::string>& args) {
+  std::string data, other;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string{}; };
+    if (args[i] == "--data") data = next();
+    else if (args[i] == (is_backup ? "--to" : "--from")) other = next();
+    else {
+      std::cerr << "praktika: unknown option " << args[i] << "\n";
+      return usage();
+    }
+  }
+  if (data.empty() || other.empty()) return usage();
+  auto done = is_backup ? admin::backup(data, other) : admin::restore(other, data);
+  if (!done) {
+    std::cerr << "praktika: " << done.status().code() << ": " << done.status().message() << "\n";
+    return done.status().http_status() >= 500 ? kExitFailure : kExitBadInput;
+  }
+  std::cout << "praktika: " << (is_backup ? "backed up " : "restored ") << data << (is_backup ? " to " : " from ")
+            << other << ": database schema " << done->schema_version << ", " << done->files << " files, "
+            << done->bytes << " bytes\n";
   return 0;
 }
 
@@ -188,9 +220,11 @@ int main(int argc, char** argv) {
   std::string command = args.front();
   args.erase(args.begin());
   if (command == "serve") return serve(args);
-  if (command == "admin" && !args.empty() && args.front() == "create-user") {
+  if (command == "admin" && !args.empty()) {
+    std::string chore = args.front();
     args.erase(args.begin());
-    return create_user(args);
+    if (chore == "create-user") return create_user(args);
+    if (chore == "backup" || chore == "restore") return backup_or_restore(chore == "backup", args);
   }
   return usage();
 }

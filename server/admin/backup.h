@@ -1,0 +1,45 @@
+// Backup and restore of a data directory: the SQLite database (copied with SQLite's online
+// backup API, so the server may keep running during a backup) and the stored files beside it.
+// Also the data directory's lock, which a running server holds so that a restore cannot replace
+// its files under it. Called from main's thread by the `admin` commands and by `serve`.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace praktika::admin {
+
+// An exclusive advisory lock (flock) on <data>/praktika.lock, held for the object's lifetime.
+class DataDirLock {
+ public:
+  // kDataDirBusy when another process holds it.
+  static Result<std::unique_ptr<DataDirLock>> acquire(const std::filesystem::path& data_dir);
+  ~DataDirLock();
+  DataDirLock(const DataDirLock&) = delete;
+  DataDirLock& operator=(const DataDirLock&) = delete;
+
+ private:
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+struct BackupReport {
+  std::uint64_t files = 0;          // stored files copied
+  std::uint64_t bytes = 0;          // their total size
+  int schema_version = 0;           // of the copied database
+};
+
+// Writes a consistent copy of `data_dir` into `backup_dir` (created; must be empty or absent):
+// the database first, then every file under <data>/files and <data>/uploads. Works while a
+// server runs on `data_dir`.
+Result<BackupReport> backup(const std::filesystem::path& data_dir, const std::filesystem::path& backup_dir);
+
+// Replaces the content of `data_dir` with `backup_dir`'s, after checking the backup's database
+// (integrity, a schema this build knows). Refused while a server holds the data directory. The
+// previous database and files are kept in <data>/before-restore-<N>/ rather than deleted.
+Result<BackupReport> restore(const std::filesystem::path& backup_dir, const std::filesystem::path& data_dir);
+
+}  // namespace praktika::admin
