@@ -17,6 +17,8 @@ class Status {
  public:
   Status() = default;  // ok
 
+  // The factory. On a value ask is_ok() or test it as a bool: `s.ok()` would compile (a static
+  // member called through an instance) and always be true.
   static Status ok() { return {}; }
   static Status bad_request(std::string code, std::string message) { return {400, std::move(code), std::move(message)}; }
   static Status unauthorized(std::string code, std::string message) { return {401, std::move(code), std::move(message)}; }

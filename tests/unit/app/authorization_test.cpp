@@ -152,7 +152,7 @@ bool Authorization::grant_directly(const std::string& email, const std::string& 
   accounts::AccountsService accounts(**db, {});
   auto user = accounts.find_user_by_email(email);
   auto parsed = accounts::parse_role(role);
-  return user.ok() && parsed && accounts.grant_role(user->id, kEvent, *parsed, section).ok();
+  return user.ok() && parsed && accounts.grant_role(user->id, kEvent, *parsed, section).is_ok();
 }
 
 bool refused(int status) { return status == 401 || status == 403 || status == 404; }
