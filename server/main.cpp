@@ -19,6 +19,8 @@
 #include "admin/backup.h"
 #include "app/app.h"
 #include "app/config.h"
+#include "mail/template.h"
+#include "review/review.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 
@@ -45,6 +47,7 @@ int usage() {
   std::cerr << "usage:\n"
                "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
                "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N] [--bench]\n"
+               "                 [--smtp smtp://HOST:PORT]\n"
                "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
                "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n"
                "  praktika admin backup --data DIR --to NEW_DIR      (safe while the server runs)\n"
@@ -80,6 +83,17 @@ int serve(const std::vector<std::string>& args) {
                   << "\" is already used by " << other.source << "\n";
         return kExitBadInput;
       }
+    }
+    // Module parts are read strictly now, so a mistake stops the start rather than a later request.
+    const auto& loaded = std::get<timeline::Agenda>(agenda);
+    std::optional<timeline::AgendaError> part_error;
+    if (auto review = review::read_review_part(loaded); std::holds_alternative<timeline::AgendaError>(review))
+      part_error = std::get<timeline::AgendaError>(review);
+    else if (auto mail = mail::read_mail_part(loaded); std::holds_alternative<timeline::AgendaError>(mail))
+      part_error = std::get<timeline::AgendaError>(mail);
+    if (part_error) {
+      std::cerr << "praktika: " << part_error->describe() << "\n";
+      return kExitBadInput;
     }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }

@@ -14,6 +14,7 @@
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
 #include "intake/intake_api.h"
+#include "review/review_api.h"
 #include "uploads/uploads_api.h"
 #include "net/static_files.h"
 
@@ -106,7 +107,19 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
                  if (!event) return std::nullopt;
                  return intake::EventView{&event->agenda, &event->timeline};
                },
-               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}) {
+               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}),
+      outbox_(*db_, mail::RetryPolicy{}),
+      sender_(outbox_, clock_,
+              config.smtp_url ? mail::make_smtp_transport({*config.smtp_url, config.smtp_from, config.smtp_from_name})
+                              : nullptr,
+              {config.smtp_url.value_or(""), config.smtp_from, config.smtp_from_name}),
+      review_(*db_, clock_,
+              [this](std::string_view id) -> std::optional<intake::EventView> {
+                const Event* event = find_event(id);
+                if (!event) return std::nullopt;
+                return intake::EventView{&event->agenda, &event->timeline};
+              },
+              intake_, [this] { sender_.wake(); }) {
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -158,6 +171,7 @@ Status App::start() {
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
+  sender_.start();
   return Status::ok();
 }
 
@@ -165,6 +179,7 @@ void App::stop() {
   server_->stop();
   for (auto& ticker : tickers_) ticker->stop();
   presence_->stop();
+  sender_.stop();
 }
 
 const Event* App::find_event(std::string_view id) const {
@@ -174,8 +189,12 @@ const Event* App::find_event(std::string_view id) const {
 
 json App::health() const {
   bool presence_ok = presence_->healthy();
+  json mail = {{"configured", sender_.configured()}};
+  if (auto counts = outbox_.counts())
+    mail.update({{"pending", counts->pending}, {"sent", counts->sent}, {"failed", counts->failed}});
   return {{"status", presence_ok ? "ok" : "degraded"},
           {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
+          {"mail", mail},
           {"events", events_.size()},
           {"websockets", server_->websocket_count()},
           {"now", format_instant(clock_.now())}};
@@ -217,6 +236,7 @@ void App::add_routes() {
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
+  review::add_routes(router_, review_, accounts_, outbox_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -16,6 +16,9 @@
 #include "hub/hub.h"
 #include "intake/intake.h"
 #include "live/live.h"
+#include "mail/outbox.h"
+#include "mail/sender.h"
+#include "review/review.h"
 #include "uploads/uploads.h"
 #include "net/router.h"
 #include "net/server.h"
@@ -81,6 +84,9 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   accounts::AccountsService accounts_;
   intake::IntakeService intake_;
   uploads::UploadService uploads_;
+  mail::Outbox outbox_;
+  mail::Sender sender_;  // its own thread, started and stopped with the server
+  review::ReviewService review_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/json_guard.h"
+#include "mail/sender.h"
 #include "redis/client.h"
 #include "timeline/clock.h"
 
@@ -106,6 +107,14 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
     if (!v->is_string() || !valid_redis_url(v->get<std::string>())) r.fail("/redis", "must be null or redis://HOST:PORT");
     else config.redis_url = v->get<std::string>();
   }
+  if (auto v = r.at("/smtp/url"); v && !v->is_null()) {
+    if (!v->is_string() || !mail::valid_smtp_url(v->get<std::string>())) r.fail("/smtp/url", "must be null or smtp://HOST:PORT");
+    else config.smtp_url = v->get<std::string>();
+  }
+  r.string("/smtp/from", config.smtp_from);
+  r.string("/smtp/from_name", config.smtp_from_name);
+  if (config.smtp_from.find('@') == std::string::npos || config.smtp_from.find_first_of(" <>\r\n") != std::string::npos)
+    r.fail("/smtp/from", "must be an e-mail address");
   if (auto v = r.at("/allowed_origins")) {
     if (!v->is_array()) r.fail("/allowed_origins", "must be an array of origins");
     else
@@ -187,6 +196,10 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       auto v = value();
       if (!v || !valid_redis_url(*v)) return bad("must be redis://HOST:PORT");
       config.redis_url = *v;
+    } else if (flag == "--smtp") {
+      auto v = value();
+      if (!v || !mail::valid_smtp_url(*v)) return bad("must be smtp://HOST:PORT");
+      config.smtp_url = *v;
     } else if (flag == "--bench") {
       config.bench_topics = true;
     } else if (flag == "--threads") {

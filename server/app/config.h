@@ -23,6 +23,10 @@ struct Config {
   std::filesystem::path web_root;
   int threads = 0;  // 0: one per core
   std::optional<std::string> redis_url;
+  // Outgoing mail: smtp://host:port; absent: mail is queued in the outbox but not sent.
+  std::optional<std::string> smtp_url;
+  std::string smtp_from = "noreply@praktika.local";
+  std::string smtp_from_name;  // display name in From (UTF-8)
   std::optional<TimePoint> clock_start;
   double clock_speed = 1.0;
   std::vector<std::string> allowed_origins;

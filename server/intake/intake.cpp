@@ -270,6 +270,16 @@ json files_json(store::Tx& tx, const PracticeRow& row) {
   return out;
 }
 
+// The organiser's final decision (written by the review module), once the institution was told.
+json outcome_json(store::Tx& tx, const PracticeRow& row, const EventView& event) {
+  auto q = tx.prepare(
+      "SELECT outcome, reason, notified_at FROM practice_outcomes WHERE practice_id = ?1 AND notified_at IS NOT NULL");
+  q.bind_int(1, row.id);
+  auto more = q.step();
+  if (!more || !*more) return nullptr;
+  return {{"outcome", q.text(0)}, {"reason", q.text(1)}, {"notified_at", event.timeline->format(from_ms(q.int64(2)))}};
+}
+
 json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event, const forms::Context& context,
                    bool editable) {
   json coauthors = json::array();
@@ -298,6 +308,7 @@ json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event
               {"created_at", event.timeline->format(from_ms(row.created_at))},
               {"updated_at", event.timeline->format(from_ms(row.updated_at))},
               {"submitted_at", row.submitted_at ? json(event.timeline->format(from_ms(*row.submitted_at))) : json()}};
+  out["outcome"] = outcome_json(tx, row, event);
   return out;
 }
 
@@ -509,6 +520,22 @@ Result<json> IntakeService::practice(const accounts::Identity& who, std::string_
     if (row.owner_id != who.user.id && !is_coauthor && !accounts::is_organiser(who, event_id))
       return practice_not_found();
     out = practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> IntakeService::practice_for_review(std::string_view event_id, std::int64_t id) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  auto context = form_context(*event, current_year(*event));
+  json out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_practice(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    out = practice_json(tx, **found, *event, context, false);
     return Status::ok();
   });
   if (!s) return s;

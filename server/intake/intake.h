@@ -73,6 +73,9 @@ class IntakeService {
   Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
   // Practices the user owns or co-authors, with the fee due for them.
   Result<nlohmann::json> my_practices(const accounts::Identity& who, std::string_view event_id);
+  // The practice as the organiser sees it, for a module that has checked its own access rule
+  // (the review: an expert assigned to it). Read-only.
+  Result<nlohmann::json> practice_for_review(std::string_view event_id, std::int64_t id);
 
   // Fees: the owner attaches the scan of the payment document (a complete upload of purpose
   // "payment"); the organiser confirms it or returns it with a required reason.

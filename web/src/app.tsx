@@ -12,6 +12,8 @@ import { CheckPage } from './pages/CheckPage';
 import { IntakeAdminPage } from './pages/IntakeAdminPage';
 import { PracticePage } from './pages/PracticePage';
 import { RegistrationPage } from './pages/RegistrationPage';
+import { ReviewBoardPage } from './pages/ReviewBoardPage';
+import { ReviewPracticePage, ReviewQueuePage } from './pages/ReviewPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -23,6 +25,9 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/practices/:n', component: ({ params }) => <PracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/check', component: ({ params }) => <CheckPage id={params.id!} /> },
   { pattern: '/events/:id/intake', component: ({ params }) => <IntakeAdminPage id={params.id!} /> },
+  { pattern: '/events/:id/review', component: ({ params }) => <ReviewQueuePage id={params.id!} /> },
+  { pattern: '/events/:id/review/:n', component: ({ params }) => <ReviewPracticePage id={params.id!} n={params.n!} /> },
+  { pattern: '/events/:id/review-board', component: ({ params }) => <ReviewBoardPage id={params.id!} /> },
 ];
 
 function NotFound() {

@@ -1,0 +1,282 @@
+#include "mail/outbox.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "store/db.h"
+
+namespace praktika::mail {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+constexpr std::string_view kSelect =
+    "SELECT id, idempotency_key, event_id, recipients, subject, body, state, attempts, next_attempt_at, "
+    "last_error, created_at, sent_at FROM mail_outbox ";
+
+StoredMessage read_row(store::Stmt& q) {
+  StoredMessage m;
+  m.id = q.int64(0);
+  m.message.idempotency_key = q.text(1);
+  m.message.event_id = q.text(2);
+  auto recipients = json::parse(q.text(3), nullptr, false);
+  if (recipients.is_array())
+    for (const auto& r : recipients)
+      if (r.is_string()) m.message.recipients.push_back(r.get<std::string>());
+  m.message.subject = q.text(4);
+  m.message.body = q.text(5);
+  m.state = q.text(6);
+  m.attempts = static_cast<int>(q.int64(7));
+  m.next_attempt_at = from_ms(q.int64(8));
+  m.last_error = q.is_null(9) ? "" : q.text(9);
+  m.created_at = from_ms(q.int64(10));
+  if (!q.is_null(11)) m.sent_at = from_ms(q.int64(11));
+  return m;
+}
+
+Result<std::vector<StoredMessage>> read_all(store::Stmt& q) {
+  std::vector<StoredMessage> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return out;
+    out.push_back(read_row(q));
+  }
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+bool is_plain_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f && c != '=' && c != '?';
+  });
+}
+
+// "Mon, 29 Jun 2020 02:00:00 +0000"
+std::string rfc5322_date(TimePoint t) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto days = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(days);
+  std::chrono::weekday wd(days);
+  std::chrono::hh_mm_ss hms(std::chrono::floor<std::chrono::seconds>(t - days));
+  char out[64];
+  std::snprintf(out, sizeof out, "%s, %u %s %d %02d:%02d:%02d +0000", kDays[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return out;
+}
+
+// Header values must not smuggle in another header.
+std::string one_line(std::string_view s) {
+  std::string out(s);
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  return out;
+}
+
+}  // namespace
+
+std::chrono::seconds RetryPolicy::delay_after(int failed_attempts) const {
+  if (failed_attempts < 1) return std::chrono::seconds(0);
+  auto delay = first_delay;
+  for (int i = 1; i < failed_attempts && delay < max_delay; ++i) delay *= 2;
+  return std::min(delay, max_delay);
+}
+
+Result<bool> Outbox::enqueue(store::Tx& tx, const Message& message, TimePoint now) {
+  auto q = tx.prepare(
+      "INSERT INTO mail_outbox (idempotency_key, event_id, recipients, subject, body, state, next_attempt_at, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6) ON CONFLICT (idempotency_key) DO NOTHING");
+  q.bind_text(1, message.idempotency_key)
+      .bind_text(2, message.event_id)
+      .bind_text(3, json(message.recipients).dump())
+      .bind_text(4, message.subject)
+      .bind_text(5, message.body)
+      .bind_int(6, to_ms(now));
+  if (auto s = q.run(); !s) return s;
+  return tx.changes() == 1;
+}
+
+Result<std::vector<StoredMessage>> Outbox::due(TimePoint now, int limit) {
+  std::vector<StoredMessage> out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelect) +
+                        "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2");
+    q.bind_int(1, to_ms(now)).bind_int(2, limit);
+    auto rows = read_all(q);
+    if (!rows) return rows.status();
+    out = std::move(*rows);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<std::optional<TimePoint>> Outbox::next_due() {
+  std::optional<TimePoint> out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT min(next_attempt_at) FROM mail_outbox WHERE state = 'pending'");
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more && !q.is_null(0)) out = from_ms(q.int64(0));
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Status Outbox::mark_sent(std::int64_t id, TimePoint now) {
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?2, last_error = NULL "
+        "WHERE id = ?1 AND state = 'pending'");
+    if (auto s = q.bind_int(1, id).bind_int(2, to_ms(now)).run(); !s) return s;
+    return tx.prepare("INSERT INTO mail_attempts (message_id, at, ok) VALUES (?1, ?2, 1)")
+        .bind_int(1, id)
+        .bind_int(2, to_ms(now))
+        .run();
+  });
+}
+
+Status Outbox::mark_failed(std::int64_t id, TimePoint now, std::string_view error) {
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT attempts FROM mail_outbox WHERE id = ?1 AND state = 'pending'");
+    q.bind_int(1, id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();  // sent or given up meanwhile
+    int attempts = static_cast<int>(q.int64(0)) + 1;
+    bool give_up = attempts >= policy_.max_attempts;
+    auto next = now + std::chrono::duration_cast<Millis>(policy_.delay_after(attempts));
+    auto u = tx.prepare(
+        "UPDATE mail_outbox SET attempts = ?2, last_error = ?3, next_attempt_at = ?4, state = ?5 WHERE id = ?1");
+    u.bind_int(1, id)
+        .bind_int(2, attempts)
+        .bind_text(3, error)
+        .bind_int(4, to_ms(next))
+        .bind_text(5, give_up ? "failed" : "pending");
+    if (auto s = u.run(); !s) return s;
+    return tx.prepare("INSERT INTO mail_attempts (message_id, at, ok, error) VALUES (?1, ?2, 0, ?3)")
+        .bind_int(1, id)
+        .bind_int(2, to_ms(now))
+        .bind_text(3, error)
+        .run();
+  });
+}
+
+Result<std::optional<StoredMessage>> Outbox::find(std::int64_t id) {
+  std::optional<StoredMessage> out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelect) + "WHERE id = ?1");
+    q.bind_int(1, id);
+    auto rows = read_all(q);
+    if (!rows) return rows.status();
+    if (!rows->empty()) out = std::move(rows->front());
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<std::vector<StoredMessage>> Outbox::list(std::string_view event_id) {
+  std::vector<StoredMessage> out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelect) + "WHERE event_id = ?1 ORDER BY id");
+    q.bind_text(1, event_id);
+    auto rows = read_all(q);
+    if (!rows) return rows.status();
+    out = std::move(*rows);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<Counts> Outbox::counts() const {
+  Counts c;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT state, count(*) FROM mail_outbox GROUP BY state");
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      std::string state = q.text(0);
+      if (state == "pending") c.pending = q.int64(1);
+      else if (state == "sent") c.sent = q.int64(1);
+      else c.failed = q.int64(1);
+    }
+  });
+  if (!s) return s;
+  return c;
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    out += kBase64[(v >> 18) & 63];
+    out += kBase64[(v >> 12) & 63];
+    out += kBase64[(v >> 6) & 63];
+    out += kBase64[v & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kBase64[(v >> 18) & 63];
+    out += kBase64[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kBase64[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string encode_header_word(std::string_view utf8) {
+  std::string text = one_line(utf8);
+  if (is_plain_ascii(text)) return text;
+  // An encoded word is at most 75 characters: 45 bytes of text each, cut between characters.
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.size(), start + 45);
+    while (end < text.size() && end > start && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64(std::string_view(text).substr(start, end - start)) + "?=";
+    start = end;
+  }
+  return out;
+}
+
+std::string render_rfc5322(const Message& message, std::string_view from, std::string_view from_name,
+                           std::string_view message_id, TimePoint date) {
+  std::string to;
+  for (const auto& r : message.recipients) to += (to.empty() ? "" : ",\r\n ") + one_line(r);
+  std::string out;
+  out += "From: " + (from_name.empty() ? "" : encode_header_word(from_name) + " ") + "<" + one_line(from) + ">\r\n";
+  out += "To: " + to + "\r\n";
+  out += "Subject: " + encode_header_word(message.subject) + "\r\n";
+  out += "Date: " + rfc5322_date(date) + "\r\n";
+  out += "Message-ID: <" + one_line(message_id) + ">\r\n";
+  out += "MIME-Version: 1.0\r\n";
+  out += "Content-Type: text/plain; charset=utf-8\r\n";
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
+  std::string body;
+  for (char c : message.body) {  // CRLF line ends, as the wire wants
+    if (c == '\n' && (body.empty() || body.back() != '\r')) body += '\r';
+    body += c;
+  }
+  std::string encoded = base64(body);
+  for (size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+  return out;
+}
+
+}  // namespace praktika::mail

@@ -1,0 +1,96 @@
+// Mail: the outbox of messages (store/migrations/006_mail.sql), their RFC 5322 form, and the
+// retry policy. Modules enqueue inside their own transaction; the Sender (sender.h) delivers.
+// Thread-safe (state lives in the store); every call blocks on SQLite: worker threads or the
+// sender's thread, never a connection strand.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+
+namespace praktika::store {
+class Db;
+class Tx;
+}  // namespace praktika::store
+
+namespace praktika::mail {
+
+struct Message {
+  std::string idempotency_key;  // unique per message: enqueuing the same key twice stores it once
+  std::string event_id;
+  std::vector<std::string> recipients;
+  std::string subject;  // UTF-8
+  std::string body;     // UTF-8 plain text
+};
+
+struct StoredMessage {
+  std::int64_t id = 0;
+  Message message;
+  std::string state;  // "pending" | "sent" | "failed"
+  int attempts = 0;
+  TimePoint next_attempt_at{};
+  std::string last_error;
+  TimePoint created_at{};
+  std::optional<TimePoint> sent_at;
+};
+
+// After the n-th failed attempt the next one waits first_delay * 2^(n-1), at most max_delay;
+// after max_attempts failures the message is "failed" and left for a person to look at.
+struct RetryPolicy {
+  int max_attempts = 8;
+  std::chrono::seconds first_delay{30};
+  std::chrono::seconds max_delay{3600};
+  std::chrono::seconds delay_after(int failed_attempts) const;
+};
+
+struct Counts {
+  std::int64_t pending = 0;
+  std::int64_t sent = 0;
+  std::int64_t failed = 0;
+};
+
+class Outbox {
+ public:
+  Outbox(store::Db& db, RetryPolicy policy) : db_(db), policy_(policy) {}
+
+  // Inside the caller's transaction. True when stored, false when the key was already there
+  // (whatever that message's state): nothing is ever queued twice.
+  static Result<bool> enqueue(store::Tx& tx, const Message& message, TimePoint now);
+
+  // Pending messages whose next attempt is due at `now`, oldest first.
+  Result<std::vector<StoredMessage>> due(TimePoint now, int limit = 50);
+  // The earliest next attempt of a pending message, if any.
+  Result<std::optional<TimePoint>> next_due();
+  Status mark_sent(std::int64_t id, TimePoint now);
+  // Records the failure; schedules the retry by the policy or gives up ("failed").
+  Status mark_failed(std::int64_t id, TimePoint now, std::string_view error);
+
+  Result<std::optional<StoredMessage>> find(std::int64_t id);
+  Result<std::vector<StoredMessage>> list(std::string_view event_id);
+  Result<Counts> counts() const;
+
+  const RetryPolicy& policy() const { return policy_; }
+
+ private:
+  // Constant after construction.
+  store::Db& db_;
+  const RetryPolicy policy_;
+};
+
+// The whole RFC 5322 message as sent: headers in ASCII (UTF-8 words as =?UTF-8?B?…?=), the body
+// text/plain; charset=utf-8 in base64 (no line-length or 8BITMIME worries on any server).
+// `message_id` should be stable for one outbox row, so a resend after a crash is recognisable.
+std::string render_rfc5322(const Message& message, std::string_view from, std::string_view from_name,
+                           std::string_view message_id, TimePoint date);
+
+// RFC 2047 encoded-word(s) for a header value; plain ASCII values are returned as they are.
+std::string encode_header_word(std::string_view utf8);
+std::string base64(std::string_view bytes);
+
+}  // namespace praktika::mail

@@ -1,0 +1,151 @@
+#include "mail/sender.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace praktika::mail {
+namespace {
+
+class CurlSmtp final : public Transport {
+ public:
+  explicit CurlSmtp(SmtpOptions options) : options_(std::move(options)) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+
+  Status send(const Message& message, const std::string& rfc5322, const std::function<bool()>& cancelled) override {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) return Status::internal("smtp_error", "curl_easy_init failed");
+    curl_slist* rcpt = nullptr;
+    for (const auto& r : message.recipients) rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt_guard(rcpt, curl_slist_free_all);
+
+    Upload upload{rfc5322, 0};
+    const std::string from = "<" + options_.from + ">";
+    char error[CURL_ERROR_SIZE] = {0};
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, &CurlSmtp::read);
+    curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(rfc5322.size()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, options_.timeout_s);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    // The progress hook is how a shutdown interrupts a slow server.
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &CurlSmtp::progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc == CURLE_OK) return Status::ok();
+    std::string why = error[0] ? error : curl_easy_strerror(rc);
+    return Status::unavailable("smtp_error", why);
+  }
+
+ private:
+  struct Upload {
+    const std::string& data;
+    size_t offset;
+  };
+  static size_t read(char* buffer, size_t size, size_t count, void* user) {
+    auto* up = static_cast<Upload*>(user);
+    size_t n = std::min(size * count, up->data.size() - up->offset);
+    std::memcpy(buffer, up->data.data() + up->offset, n);
+    up->offset += n;
+    return n;
+  }
+  static int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancelled = static_cast<const std::function<bool()>*>(user);
+    return (*cancelled)() ? 1 : 0;
+  }
+
+  const SmtpOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_smtp_transport(SmtpOptions options) {
+  return std::make_unique<CurlSmtp>(std::move(options));
+}
+
+bool valid_smtp_url(const std::string& url) {
+  for (std::string_view scheme : {"smtp://", "smtps://"})
+    if (url.rfind(scheme, 0) == 0 && url.size() > scheme.size() && url[scheme.size()] != '/' &&
+        url.find_first_of(" \r\n") == std::string::npos)
+      return true;
+  return false;
+}
+
+Sender::Sender(Outbox& outbox, const timeline::Clock& clock, std::unique_ptr<Transport> transport,
+               SmtpOptions options)
+    : outbox_(outbox), clock_(clock), transport_(std::move(transport)), options_(std::move(options)) {}
+
+Sender::~Sender() { stop(); }
+
+void Sender::start() {
+  if (!transport_ || thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Sender::stop() {
+  stopping_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Sender::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  changed_.notify_all();
+}
+
+int Sender::run_once() {
+  if (!transport_) return 0;
+  auto due = outbox_.due(clock_.now());
+  if (!due) return 0;
+  int sent = 0;
+  std::function<bool()> cancelled = [this] { return stopping_.load(); };
+  for (const auto& m : *due) {
+    if (stopping_) break;
+    std::string id = "outbox-" + std::to_string(m.id) + "." + m.message.event_id + "@praktika";
+    std::string text = render_rfc5322(m.message, options_.from, options_.from_name, id, m.created_at);
+    // The SMTP exchange runs outside any transaction: the database is not held during network I/O.
+    auto delivered = transport_->send(m.message, text, cancelled);
+    if (delivered) {
+      // Marked right after the server accepted it. A crash exactly between the two would send
+      // it again on restart, with the same Message-ID: at-least-once is the best SMTP allows.
+      if (outbox_.mark_sent(m.id, clock_.now())) ++sent;
+    } else if (!stopping_) {
+      (void)outbox_.mark_failed(m.id, clock_.now(), delivered.message());
+    }
+  }
+  return sent;
+}
+
+void Sender::run() {
+  while (!stopping_) {
+    run_once();
+    // Sleep until the next scheduled attempt (in the event clock's pace), a wake(), or stop().
+    auto next = outbox_.next_due();
+    std::chrono::steady_clock::duration wait = std::chrono::seconds(60);
+    if (next && *next) wait = std::min(wait, clock_.real_time_until(**next));
+    wait = std::max<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(50));
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+}  // namespace praktika::mail

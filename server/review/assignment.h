@@ -1,0 +1,38 @@
+// The pure rules of the review: who may not see a practice (conflict of interest, by institution
+// names compared after normalisation) and the balanced automatic assignment of experts.
+// No state; any thread.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace praktika::review {
+
+// Lower case (Latin and Cyrillic, ё as е), quotes and punctuation dropped, spaces collapsed:
+// «ОГБУСО "Центр помощи детям"» and огбусо центр помощи детям are one institution.
+std::string normalise_institution(std::string_view name);
+
+struct PracticeSlot {
+  std::int64_t practice = 0;
+  int section = 0;
+  std::set<std::int64_t> assigned;    // experts already on it (kept)
+  std::set<std::int64_t> conflicted;  // experts who may never see it
+};
+
+struct ExpertLoad {
+  std::int64_t expert = 0;
+  std::set<int> sections;  // empty: every section of the event
+  int load = 0;            // practices already assigned to them
+};
+
+// Gives each practice up to `per_practice` experts of its section, always choosing the least
+// loaded eligible expert (ties: the lower user id), never a conflicted one. Keeps existing
+// assignments. Returns the new (practice, expert) pairs in the order chosen.
+std::vector<std::pair<std::int64_t, std::int64_t>> balance(const std::vector<PracticeSlot>& practices,
+                                                           std::vector<ExpertLoad> experts, int per_practice);
+
+}  // namespace praktika::review

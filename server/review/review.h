@@ -1,0 +1,80 @@
+// Review (stage 2): experts assigned to the practices of their sections (balanced, editable by
+// hand, never across a conflict of interest), their decisions during the review stage, the
+// organiser's final decision (practice_outcomes) and the e-mail to each institution. Owns the
+// tables of store/migrations/007_review.sql and writes practice_outcomes. Thread-safe (state is
+// in the store); every method blocks on SQLite: call it from the worker pool.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "intake/intake.h"
+#include "timeline/clock.h"
+
+namespace praktika::review {
+
+struct Criterion {
+  std::string id;
+  std::string title;
+  int max = 5;  // scores are integers 0..max
+};
+
+// The agenda's "review" part.
+struct ReviewPart {
+  int experts_per_practice = 2;
+  std::vector<Criterion> criteria;
+  std::map<std::string, std::string> outcome_titles;  // "present" | "gallery" | "rejected" -> Russian wording
+};
+std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline::Agenda& agenda);
+
+// Decisions of experts and of the organiser share these three values.
+bool valid_decision(std::string_view decision);
+
+class ReviewService {
+ public:
+  // `mail_queued` is called (on the caller's thread) after messages were committed to the outbox.
+  ReviewService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+                intake::IntakeService& intake, std::function<void()> mail_queued);
+
+  // Organiser. The caller has checked the organiser role.
+  Result<nlohmann::json> set_outcome(const accounts::User& organiser, std::string_view event_id,
+                                     std::int64_t practice, std::string_view outcome, std::string_view reason);
+  Result<nlohmann::json> outcomes(std::string_view event_id);
+  Result<nlohmann::json> assign(const accounts::User& organiser, std::string_view event_id);
+  Result<nlohmann::json> add_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
+                                    std::int64_t expert);
+  Status remove_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
+                       std::int64_t expert);
+  Result<nlohmann::json> board(std::string_view event_id);
+  Result<nlohmann::json> log(std::string_view event_id);
+  Result<nlohmann::json> send_notifications(const accounts::User& organiser, std::string_view event_id);
+
+  // Expert: their queue, one practice (also for the organiser), their decision.
+  Result<nlohmann::json> queue(const accounts::Identity& who, std::string_view event_id);
+  Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
+  Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                     std::string_view decision, std::string_view reason, const nlohmann::json& scores);
+
+ private:
+  Result<intake::EventView> event(std::string_view event_id) const;
+  Status review_has_opened(const intake::EventView& event) const;
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const intake::FindEvent find_event_;
+  intake::IntakeService& intake_;
+  const std::function<void()> mail_queued_;
+};
+
+}  // namespace praktika::review

@@ -1,0 +1,163 @@
+#include "review/review_api.h"
+
+#include <charconv>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+
+namespace praktika::review {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+net::Response reply(const Result<json>& result, int status = 200) {
+  return result ? api::json_response(status, *result) : api::error_response(result.status());
+}
+
+Status forbidden() { return Status::forbidden("forbidden", "Этот раздел доступен только организатору мероприятия."); }
+
+}  // namespace
+
+void add_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts, mail::Outbox& outbox) {
+  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
+  auto signed_in = [&accounts](Handler handler) {
+    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
+      auto who = accounts::caller(accounts, req);
+      if (!who) return api::error_response(who.status());
+      return handler(*who, req, params);
+    };
+  };
+  auto organiser = [signed_in](Handler handler) {
+    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      if (!accounts::is_organiser(who, p.get("id"))) return api::error_response(forbidden());
+      return handler(who, req, p);
+    });
+  };
+  using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::PathParams&,
+                                                      std::int64_t practice, const json& body)>;
+  auto on_practice = [](bool reads_body, PracticeHandler handler) {
+    return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      auto id = parse_id(p.get("practice"));
+      if (!id) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+      json body = json::object();
+      if (reads_body) {
+        auto parsed = api::parse_json_object(req);
+        if (!parsed) return api::error_response(parsed.status());
+        body = std::move(*parsed);
+      }
+      return handler(who, p, *id, body);
+    };
+  };
+  auto decision_of = [](const json& body, const char* key) -> Result<std::string> {
+    auto d = api::string_field(body, key, "решение", 16, true);
+    if (!d) return d.status();
+    if (!valid_decision(*d))
+      return Status::unprocessable("invalid_decision",
+                                   "Решение — present (допущена к представлению), gallery (только галерея) или "
+                                   "rejected (отклонена).");
+    return d;
+  };
+
+  router.add("PUT", "/api/events/{id}/review/practices/{practice}/outcome",
+             organiser(on_practice(true, [&review, decision_of](const accounts::Identity& who, const net::PathParams& p,
+                                                                std::int64_t id, const json& body) {
+               auto outcome = decision_of(body, "outcome");
+               if (!outcome) return api::error_response(outcome.status());
+               auto reason = api::string_field(body, "reason", "причина", 4000, false);
+               if (!reason) return api::error_response(reason.status());
+               return reply(review.set_outcome(who.user, p.get("id"), id, *outcome, *reason));
+             })));
+
+  router.add("GET", "/api/events/{id}/review/outcomes",
+             organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(review.outcomes(p.get("id")));
+             }));
+
+  router.add("GET", "/api/events/{id}/review/board",
+             organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(review.board(p.get("id")));
+             }));
+
+  router.add("GET", "/api/events/{id}/review/log",
+             organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(review.log(p.get("id")));
+             }));
+
+  router.add("POST", "/api/events/{id}/review/assign",
+             organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(review.assign(who.user, p.get("id")));
+             }));
+
+  router.add("POST", "/api/events/{id}/review/practices/{practice}/experts",
+             organiser(on_practice(true, [&review](const accounts::Identity& who, const net::PathParams& p,
+                                                   std::int64_t id, const json& body) {
+               auto expert = body.find("expert");
+               if (expert == body.end() || !expert->is_number_integer())
+                 return api::error_response(
+                     Status::unprocessable("invalid_field", "Укажите эксперта (expert — номер пользователя)."));
+               return reply(review.add_expert(who.user, p.get("id"), id, expert->get<std::int64_t>()), 201);
+             })));
+
+  router.add("DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}",
+             organiser(on_practice(false, [&review](const accounts::Identity& who, const net::PathParams& p,
+                                                    std::int64_t id, const json&) {
+               auto expert = parse_id(p.get("expert"));
+               if (!expert)
+                 return api::error_response(Status::not_found("assignment_not_found", "Эксперт не назначен."));
+               auto s = review.remove_expert(who.user, p.get("id"), id, *expert);
+               return s ? api::json_response(200, json::object()) : api::error_response(s);
+             })));
+
+  router.add("POST", "/api/events/{id}/review/notifications",
+             organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(review.send_notifications(who.user, p.get("id")));
+             }));
+
+  router.add("GET", "/api/events/{id}/review/mail",
+             organiser([&outbox](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               auto list = outbox.list(p.get("id"));
+               if (!list) return api::error_response(list.status());
+               json out = json::array();
+               for (const auto& m : *list)
+                 out.push_back({{"id", m.id},
+                                {"recipients", m.message.recipients},
+                                {"subject", m.message.subject},
+                                {"state", m.state},
+                                {"attempts", m.attempts},
+                                {"last_error", m.last_error.empty() ? json() : json(m.last_error)},
+                                {"created_at", format_instant(m.created_at)},
+                                {"sent_at", m.sent_at ? json(format_instant(*m.sent_at)) : json()}});
+               return api::json_response(200, {{"messages", out}});
+             }));
+
+  router.add("GET", "/api/events/{id}/review/queue",
+             signed_in([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(review.queue(who, p.get("id")));
+             }));
+
+  router.add("GET", "/api/events/{id}/review/practices/{practice}",
+             signed_in(on_practice(false, [&review](const accounts::Identity& who, const net::PathParams& p,
+                                                    std::int64_t id, const json&) {
+               return reply(review.practice(who, p.get("id"), id));
+             })));
+
+  router.add("PUT", "/api/events/{id}/review/practices/{practice}/review",
+             signed_in(on_practice(true, [&review, decision_of](const accounts::Identity& who,
+                                                                const net::PathParams& p, std::int64_t id,
+                                                                const json& body) {
+               auto decision = decision_of(body, "decision");
+               if (!decision) return api::error_response(decision.status());
+               auto reason = api::string_field(body, "reason", "причина", 4000, false);
+               if (!reason) return api::error_response(reason.status());
+               return reply(review.save_review(who, p.get("id"), id, *decision, *reason, body.value("scores", json())));
+             })));
+}
+
+}  // namespace praktika::review

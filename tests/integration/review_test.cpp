@@ -1,0 +1,258 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "support/scenario.h"
+#include "support/server_process.h"
+#include "support/smtp_server.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kReview = kEventApi + "/review";
+const std::string kCentre = "ОГБУСО «Центр помощи детям»";
+const std::string kFamily = "МБУ «Семья»";
+const std::string kAfterReview = "2020-07-05T10:00:00+08:00";
+
+std::string practice_url(int id) { return kReview + "/practices/" + std::to_string(id); }
+
+HttpResult put(HttpClient& http, const std::string& url, const json& body) {
+  return http.request("PUT", url, body.dump());
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::set<std::string> sorted(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+// An expert of section 1 who filled the registration form with their institution.
+void make_expert(People& people, const std::string& email, const std::string& institution) {
+  auto& http = people.person(email);
+  auto reg = put(http, kEventApi + "/registration", {{"answers", registration_answers(email, email, institution, 1)}});
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  ASSERT_TRUE(people.grant(email, "expert", 1));
+}
+
+std::set<std::string> assigned_emails(const json& board, int practice) {
+  std::set<std::string> out;
+  for (const auto& p : board["practices"])
+    if (p["id"] == practice)
+      for (const auto& e : p["experts"]) out.insert(e["user"]["email"].get<std::string>());
+  return out;
+}
+
+class Review : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string output;
+    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
+    auto smtp = SmtpServer::start(mail_dir_.path());
+    ASSERT_TRUE(smtp) << smtp.status().message();
+    smtp_ = std::move(*smtp);
+  }
+
+  void start(const std::string& clock, bool with_smtp = true) {
+    if (server_) server_->stop();
+    server_.reset();
+    ServerOptions options{.data_dir = data_.path(), .clock = clock};
+    if (with_smtp) options.extra_args = {"--smtp", smtp_->url()};
+    auto started = ServerProcess::start(options);
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+    if (people_) people_->reconnect(server_->port());
+    else people_ = std::make_unique<People>(server_->port());
+  }
+
+  TempDir data_;
+  TempDir mail_dir_;
+  std::unique_ptr<SmtpServer> smtp_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+};
+
+// The whole stage through the API: assignment around a conflict of interest, expert decisions,
+// the organiser's outcomes, one e-mail per institution, nothing sent twice across a restart.
+TEST_F(Review, ExpertsDecideTheOrganiserFixesOutcomesAndEachInstitutionGetsOneLetter) {
+  start(kDuringIntake);
+  People& people = *people_;
+  int a = submit_practice(people, {.author_email = "anna@dom.ru", .institution = kCentre, .name = "Семейная гостиная"});
+  int b = submit_practice(people, {.author_email = "boris@dom.ru", .institution = kCentre, .name = "Школа приёмных родителей"});
+  int c = submit_practice(people, {.author_email = "vera@dom.ru", .institution = kFamily, .name = "Клуб выходного дня"});
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  ASSERT_GT(c, 0);
+  // The same institution written differently: still a conflict with practices a and b.
+  make_expert(people, "e1@umc.ru", "огбусо \"Центр  помощи детям\"");
+  make_expert(people, "e2@umc.ru", "ГАУ ДПО «УМЦ»");
+  make_expert(people, "e3@umc.ru", "Министерство социального развития");
+
+  // Before the review stage: neither outcomes nor decisions.
+  auto early = put(people.organiser(), practice_url(a) + "/outcome", {{"outcome", "present"}});
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.error_code(), "review_not_open");
+  auto early_review = put(people.person("e2@umc.ru"), practice_url(a) + "/review", {{"decision", "present"}});
+  EXPECT_EQ(early_review.error_code(), "review_not_open");
+
+  start(kDuringReview);
+  auto assigned = people.organiser().post(kReview + "/assign", json::object());
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  auto board = people.organiser().get(kReview + "/board").json();
+  EXPECT_EQ(assigned_emails(board, a), (std::set<std::string>{"e2@umc.ru", "e3@umc.ru"}));
+  EXPECT_EQ(assigned_emails(board, b), (std::set<std::string>{"e2@umc.ru", "e3@umc.ru"}));
+  // Balanced: the least loaded expert first, ties to the lower id.
+  EXPECT_EQ(assigned_emails(board, c), (std::set<std::string>{"e1@umc.ru", "e2@umc.ru"}));
+  for (const auto& p : board["practices"]) {
+    if (p["id"] == c) continue;
+    ASSERT_EQ(p["conflicts"].size(), 1u) << p.dump();
+    EXPECT_EQ(p["conflicts"][0]["email"], "e1@umc.ru");
+  }
+
+  // The conflicted expert never sees practice a, and cannot be put on it by hand.
+  auto& e1 = people.person("e1@umc.ru");
+  auto queue = e1.get(kReview + "/queue").json()["practices"];
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0]["id"], c);
+  EXPECT_EQ(e1.get(practice_url(a)).status, 404);
+  EXPECT_EQ(put(e1, practice_url(a) + "/review", {{"decision", "present"}}).status, 404);
+  std::int64_t e1_id = people.person("e1@umc.ru").get("/api/me").json()["user"]["id"];
+  auto by_hand = people.organiser().post(practice_url(a) + "/experts", {{"expert", e1_id}});
+  EXPECT_EQ(by_hand.status, 409);
+  EXPECT_EQ(by_hand.error_code(), "conflict_of_interest");
+
+  // An assigned expert reads the whole practice.
+  auto& e2 = people.person("e2@umc.ru");
+  auto view = e2.get(practice_url(a));
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_EQ(view.json()["practice"]["answers"]["name"], "Семейная гостиная");
+  EXPECT_EQ(view.json()["criteria"].size(), 4u);
+
+  auto& e3 = people.person("e3@umc.ru");
+  EXPECT_EQ(put(e2, practice_url(a) + "/review", {{"decision", "present"}, {"scores", {{"relevance", 5}}}}).status, 200);
+  EXPECT_EQ(put(e3, practice_url(a) + "/review", {{"decision", "gallery"}}).status, 200);
+  auto no_reason = put(e2, practice_url(b) + "/review", {{"decision", "rejected"}});
+  EXPECT_EQ(no_reason.status, 422);
+  EXPECT_EQ(no_reason.error_code(), "reason_required");
+  EXPECT_EQ(put(e2, practice_url(b) + "/review", {{"decision", "rejected"}, {"reason", "Не по теме секции"}}).status, 200);
+  EXPECT_EQ(put(e2, practice_url(b) + "/review", {{"decision", "gallery"}}).status, 200);  // changed
+  auto bad_score = put(e3, practice_url(b) + "/review", {{"decision", "present"}, {"scores", {{"relevance", 9}}}});
+  EXPECT_EQ(bad_score.error_code(), "invalid_scores");
+
+  // Side by side on the organiser's board.
+  board = people.organiser().get(kReview + "/board").json();
+  for (const auto& p : board["practices"])
+    if (p["id"] == a) {
+      std::set<std::string> decisions;
+      for (const auto& e : p["experts"]) decisions.insert(e["review"]["decision"].get<std::string>());
+      EXPECT_EQ(decisions, (std::set<std::string>{"present", "gallery"}));
+    }
+
+  auto outcome_a = put(people.organiser(), practice_url(a) + "/outcome", {{"outcome", "present"}});
+  ASSERT_EQ(outcome_a.status, 200) << outcome_a.body;
+  EXPECT_EQ(outcome_a.json()["outcome"], "present");
+  EXPECT_EQ(outcome_a.json()["practice"], a);
+  auto reject_without = put(people.organiser(), practice_url(b) + "/outcome", {{"outcome", "rejected"}});
+  EXPECT_EQ(reject_without.status, 422);
+  EXPECT_EQ(reject_without.error_code(), "reason_required");
+  const std::string reason = "Практика не соответствует теме секции";
+  EXPECT_EQ(put(people.organiser(), practice_url(b) + "/outcome", {{"outcome", "rejected"}, {"reason", reason}}).status, 200);
+  EXPECT_EQ(put(people.organiser(), practice_url(c) + "/outcome", {{"outcome", "gallery"}}).status, 200);
+  EXPECT_EQ(put(e2, practice_url(a) + "/outcome", {{"outcome", "rejected"}, {"reason", "x"}}).status, 403);
+  EXPECT_EQ(people.organiser().get(kReview + "/outcomes").json()["outcomes"].size(), 3u);
+
+  // Not told yet: the author does not see it.
+  auto& anna = people.person("anna@dom.ru");
+  EXPECT_TRUE(anna.get(kEventApi + "/practices/" + std::to_string(a)).json()["outcome"].is_null());
+
+  auto sent = people.organiser().post(kReview + "/notifications", json::object());
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["queued"], 2);
+  auto mails = smtp_->wait_for(2);
+  ASSERT_EQ(mails.size(), 2u);
+  std::sort(mails.begin(), mails.end(), [](const auto& x, const auto& y) { return x.subject < y.subject; });
+  const ReceivedMail& family = mails[0];   // «МБУ «Семья»» sorts before «ОГБУСО …»
+  const ReceivedMail& centre = mails[1];
+  EXPECT_EQ(centre.subject, "Решение экспертной группы: " + kCentre);
+  EXPECT_TRUE(contains(centre.body, "«Семейная гостиная»")) << centre.body;
+  EXPECT_TRUE(contains(centre.body, "допущена к трансляции на тематической секции 8 июля")) << centre.body;
+  EXPECT_TRUE(contains(centre.body, "«Школа приёмных родителей»")) << centre.body;
+  EXPECT_TRUE(contains(centre.body, "Причина: " + reason)) << centre.body;
+  EXPECT_EQ(sorted(centre.rcpt_to), (std::set<std::string>{"anna@dom.ru", "boris@dom.ru", "center@dom.ru"}));
+  EXPECT_TRUE(contains(centre.content_type, "text/plain")) << centre.content_type;
+  EXPECT_TRUE(contains(centre.content_type, "utf-8")) << centre.content_type;
+  EXPECT_EQ(centre.mail_from, "noreply@praktika.local");
+  EXPECT_EQ(family.subject, "Решение экспертной группы: " + kFamily);
+  EXPECT_TRUE(contains(family.body, "«Клуб выходного дня»")) << family.body;
+  EXPECT_TRUE(contains(family.body, "галерее")) << family.body;
+  EXPECT_FALSE(contains(family.body, "Причина")) << family.body;
+  EXPECT_EQ(sorted(family.rcpt_to), (std::set<std::string>{"center@dom.ru", "vera@dom.ru"}));
+
+  // Told: the author sees the decision in the practice.
+  auto mine = people.person("boris@dom.ru").get(kEventApi + "/practices/" + std::to_string(b)).json();
+  EXPECT_EQ(mine["outcome"]["outcome"], "rejected");
+  EXPECT_EQ(mine["outcome"]["reason"], reason);
+
+  // Asking again queues nothing.
+  EXPECT_EQ(people.organiser().post(kReview + "/notifications", json::object()).json()["queued"], 0);
+
+  // Every decision and change is in the log, with who made it.
+  auto log = people.organiser().get(kReview + "/log").json()["entries"];
+  int reviews = 0, outcomes = 0, changes = 0;
+  for (const auto& entry : log) {
+    if (entry["action"] == "review") ++reviews;
+    if (entry["action"] == "outcome") ++outcomes;
+    if (entry["detail"].contains("previous")) ++changes;
+  }
+  EXPECT_EQ(reviews, 4);
+  EXPECT_EQ(outcomes, 3);
+  EXPECT_EQ(changes, 1);  // e2 changed the decision on b
+  EXPECT_EQ(people.person("e2@umc.ru").get(kReview + "/log").status, 403);
+
+  // After a restart nothing is sent again: a changed decision makes the only new letter.
+  start(kDuringReview);
+  EXPECT_EQ(put(people.organiser(), practice_url(c) + "/outcome", {{"outcome", "present"}}).status, 200);
+  EXPECT_EQ(people.organiser().post(kReview + "/notifications", json::object()).json()["queued"], 1);
+  mails = smtp_->wait_for(3);
+  ASSERT_EQ(mails.size(), 3u);
+  int to_family = 0;
+  for (const auto& m : mails) to_family += m.subject == "Решение экспертной группы: " + kFamily;
+  EXPECT_EQ(to_family, 2);
+  // Marked sent right after the server accepted it: poll until the outbox agrees.
+  json health;
+  for (int i = 0; i < 200; ++i) {
+    health = HttpClient(server_->port()).get("/api/health").json();
+    if (health["mail"]["sent"] == 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(health["mail"]["configured"], true);
+  EXPECT_EQ(health["mail"]["sent"], 3);
+  EXPECT_EQ(health["mail"]["pending"], 0);
+
+  // After the stage: experts can no longer change their decisions.
+  start(kAfterReview);
+  auto late = put(people.person("e2@umc.ru"), practice_url(a) + "/review", {{"decision", "gallery"}});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.error_code(), "review_closed");
+  EXPECT_EQ(smtp_->messages().size(), 3u);
+}
+
+// Without an SMTP server in the configuration, letters wait in the outbox and health says so.
+TEST_F(Review, WithoutSmtpLettersStayQueuedAndHealthSaysSo) {
+  start(kDuringIntake, false);
+  int a = submit_practice(*people_, {.author_email = "anna@dom.ru", .institution = kCentre});
+  ASSERT_GT(a, 0);
+  start(kDuringReview, false);
+  EXPECT_EQ(put(people_->organiser(), practice_url(a) + "/outcome", {{"outcome", "gallery"}}).status, 200);
+  EXPECT_EQ(people_->organiser().post(kReview + "/notifications", json::object()).json()["queued"], 1);
+  auto health = HttpClient(server_->port()).get("/api/health").json();
+  EXPECT_EQ(health["mail"]["configured"], false);
+  EXPECT_EQ(health["mail"]["pending"], 1);
+  auto outbox = people_->organiser().get(kReview + "/mail").json()["messages"];
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0]["state"], "pending");
+}
+
+}  // namespace
+}  // namespace praktika::test

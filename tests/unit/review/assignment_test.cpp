@@ -1,0 +1,61 @@
+#include "review/assignment.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace praktika::review {
+namespace {
+
+std::map<std::int64_t, int> loads(const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs) {
+  std::map<std::int64_t, int> out;
+  for (const auto& [practice, expert] : pairs) ++out[expert];
+  return out;
+}
+
+TEST(NormaliseInstitution, CaseQuotesPunctuationAndSpacesDoNotMatter) {
+  EXPECT_EQ(normalise_institution("ОГБУСО «Центр помощи детям»"), "огбусо центр помощи детям");
+  EXPECT_EQ(normalise_institution("  огбусо \"Центр   помощи  детям\". "), "огбусо центр помощи детям");
+  EXPECT_EQ(normalise_institution("Ёлочка, МБУ"), "елочка мбу");
+  EXPECT_EQ(normalise_institution("School No. 5"), "school no 5");
+  EXPECT_EQ(normalise_institution("«»"), "");
+  EXPECT_NE(normalise_institution("Центр помощи детям"), normalise_institution("Центр помощи семьям"));
+}
+
+TEST(Balance, SpreadsPracticesEvenlyOverTheExpertsOfTheirSection) {
+  std::vector<PracticeSlot> practices;
+  for (int i = 1; i <= 6; ++i) practices.push_back({i, 1, {}, {}});
+  std::vector<ExpertLoad> experts = {{10, {1}, 0}, {11, {1}, 0}, {12, {1}, 0}, {13, {2}, 0}};
+  auto chosen = balance(practices, experts, 2);
+  ASSERT_EQ(chosen.size(), 12u);
+  auto count = loads(chosen);
+  EXPECT_EQ(count[10], 4);
+  EXPECT_EQ(count[11], 4);
+  EXPECT_EQ(count[12], 4);
+  EXPECT_EQ(count.count(13), 0u);  // another section's expert
+}
+
+TEST(Balance, KeepsExistingAssignmentsAndCountsThemAsLoad) {
+  std::vector<PracticeSlot> practices = {{1, 1, {10}, {}}, {2, 1, {}, {}}};
+  std::vector<ExpertLoad> experts = {{10, {1}, 3}, {11, {1}, 0}};
+  auto chosen = balance(practices, experts, 1);
+  ASSERT_EQ(chosen.size(), 1u);
+  EXPECT_EQ(chosen[0], (std::pair<std::int64_t, std::int64_t>{2, 11}));
+}
+
+TEST(Balance, NeverGivesAPracticeToAConflictedExpertEvenWhenShort) {
+  std::vector<PracticeSlot> practices = {{1, 1, {}, {10}}};
+  std::vector<ExpertLoad> experts = {{10, {1}, 0}, {11, {1}, 5}};
+  auto chosen = balance(practices, experts, 2);
+  ASSERT_EQ(chosen.size(), 1u);
+  EXPECT_EQ(chosen[0].second, 11);
+}
+
+TEST(Balance, AWholeEventExpertCoversEverySection) {
+  std::vector<PracticeSlot> practices = {{1, 3, {}, {}}, {2, 4, {}, {}}};
+  std::vector<ExpertLoad> experts = {{20, {}, 0}};
+  EXPECT_EQ(balance(practices, experts, 1).size(), 2u);
+}
+
+}  // namespace
+}  // namespace praktika::review
