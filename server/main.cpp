@@ -18,6 +18,7 @@
 #include "accounts/accounts.h"
 #include "app/app.h"
 #include "app/config.h"
+#include "gallery/gallery.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 
@@ -68,6 +69,11 @@ int serve(const std::vector<std::string>& args) {
   for (const auto& file : config.agendas) {
     auto agenda = timeline::load_agenda(file);
     if (auto* error = std::get_if<timeline::AgendaError>(&agenda)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return kExitBadInput;
+    }
+    // Each module reads its own part of the agenda strictly.
+    if (auto error = gallery::check_agenda(std::get<timeline::Agenda>(agenda))) {
       std::cerr << "praktika: " << error->describe() << "\n";
       return kExitBadInput;
     }

@@ -13,6 +13,8 @@
 #include "api/http.h"
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
+#include "gallery/gallery_api.h"
+#include "gallery/outcome_stub_for_tests.h"
 #include "intake/intake_api.h"
 #include "uploads/uploads_api.h"
 #include "net/static_files.h"
@@ -106,7 +108,14 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
                  if (!event) return std::nullopt;
                  return intake::EventView{&event->agenda, &event->timeline};
                },
-               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}) {
+               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}),
+      gallery_(*db_, clock_,
+               [this](std::string_view id) -> std::optional<intake::EventView> {
+                 const Event* event = find_event(id);
+                 if (!event) return std::nullopt;
+                 return intake::EventView{&event->agenda, &event->timeline};
+               },
+               intake_, uploads_.files_dir()) {
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -217,6 +226,12 @@ void App::add_routes() {
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
+  // Gallery readers fetch the materials of admitted practices through the uploads' file route.
+  uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
+    return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
+  });
+  gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
+  gallery::add_outcome_stub_route(router_, *db_, accounts_, clock_);  // TEMPORARY: dropped when review lands
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -285,6 +300,7 @@ void App::add_topics() {
                           return json::object();
                         },
                         {}});
+  gallery::add_live(*this, gallery_);
   add_topic("timeline", {[this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
                            if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
                            const Event* event = find_event(parts[0]);

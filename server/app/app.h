@@ -13,6 +13,7 @@
 
 #include "accounts/accounts.h"
 #include "app/config.h"
+#include "gallery/gallery.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
 #include "live/live.h"
@@ -81,6 +82,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   accounts::AccountsService accounts_;
   intake::IntakeService intake_;
   uploads::UploadService uploads_;
+  gallery::GalleryService gallery_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;

@@ -9,6 +9,8 @@ import { EventPage } from './pages/EventPage';
 import { HomePage } from './pages/HomePage';
 import { CabinetPage } from './pages/CabinetPage';
 import { CheckPage } from './pages/CheckPage';
+import { GalleryPage } from './pages/GalleryPage';
+import { GalleryPracticePage } from './pages/GalleryPracticePage';
 import { IntakeAdminPage } from './pages/IntakeAdminPage';
 import { PracticePage } from './pages/PracticePage';
 import { RegistrationPage } from './pages/RegistrationPage';
@@ -23,6 +25,8 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/practices/:n', component: ({ params }) => <PracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/check', component: ({ params }) => <CheckPage id={params.id!} /> },
   { pattern: '/events/:id/intake', component: ({ params }) => <IntakeAdminPage id={params.id!} /> },
+  { pattern: '/events/:id/gallery', component: ({ params }) => <GalleryPage id={params.id!} /> },
+  { pattern: '/events/:id/gallery/:n', component: ({ params }) => <GalleryPracticePage id={params.id!} n={params.n!} /> },
 ];
 
 function NotFound() {
