@@ -21,6 +21,7 @@
 #include "app/config.h"
 #include "mail/template.h"
 #include "review/review.h"
+#include "gallery/gallery.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 
@@ -74,6 +75,11 @@ int serve(const std::vector<std::string>& args) {
   for (const auto& file : config.agendas) {
     auto agenda = timeline::load_agenda(file);
     if (auto* error = std::get_if<timeline::AgendaError>(&agenda)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return kExitBadInput;
+    }
+    // Each module reads its own part of the agenda strictly.
+    if (auto error = gallery::check_agenda(std::get<timeline::Agenda>(agenda))) {
       std::cerr << "praktika: " << error->describe() << "\n";
       return kExitBadInput;
     }

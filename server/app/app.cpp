@@ -13,6 +13,7 @@
 #include "api/http.h"
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
+#include "gallery/gallery_api.h"
 #include "intake/intake_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
@@ -119,7 +120,14 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
                 if (!event) return std::nullopt;
                 return intake::EventView{&event->agenda, &event->timeline};
               },
-              intake_, [this] { sender_.wake(); }) {
+              intake_, [this] { sender_.wake(); }),
+      gallery_(*db_, clock_,
+               [this](std::string_view id) -> std::optional<intake::EventView> {
+                 const Event* event = find_event(id);
+                 if (!event) return std::nullopt;
+                 return intake::EventView{&event->agenda, &event->timeline};
+               },
+               intake_, uploads_.files_dir()) {
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -237,6 +245,11 @@ void App::add_routes() {
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
   review::add_routes(router_, review_, accounts_, outbox_);
+  // Gallery readers fetch the materials of admitted practices through the uploads' file route.
+  uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
+    return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
+  });
+  gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -305,6 +318,7 @@ void App::add_topics() {
                           return json::object();
                         },
                         {}});
+  gallery::add_live(*this, gallery_);
   add_topic("timeline", {[this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
                            if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
                            const Event* event = find_event(parts[0]);

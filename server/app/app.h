@@ -13,6 +13,7 @@
 
 #include "accounts/accounts.h"
 #include "app/config.h"
+#include "gallery/gallery.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
 #include "live/live.h"
@@ -87,6 +88,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   mail::Outbox outbox_;
   mail::Sender sender_;  // its own thread, started and stopped with the server
   review::ReviewService review_;
+  gallery::GalleryService gallery_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;

@@ -232,11 +232,15 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   return u;
 }
 
-Result<fs::path> UploadService::stored_file(const accounts::Identity& who, std::string_view id) {
+Result<fs::path> UploadService::stored_file(const accounts::Identity* who, std::string_view id, Upload* found) {
   auto u = load(id);
   if (!u) return u.status();
-  if (u->owner_id != who.user.id && !accounts::is_organiser(who, u->event_id)) return upload_not_found();
+  bool allowed = who && (u->owner_id == who->user.id || accounts::is_organiser(*who, u->event_id));
+  if (!allowed && u->state == "complete")
+    allowed = std::any_of(read_grants_.begin(), read_grants_.end(), [&](const ReadGrant& g) { return g(who, *u); });
+  if (!allowed) return who ? upload_not_found() : Status::unauthorized("not_authenticated", "Войдите в систему.");
   if (u->state != "complete") return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью.");
+  if (found) *found = *u;
   return files_dir_ / u->id;
 }
 

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -72,8 +73,15 @@ class UploadService {
   // against the agenda's rules for its purpose and kept (complete) or removed (rejected).
   Result<Upload> finish_patch(const accounts::User& who, std::string_view id);
   Status remove(const accounts::User& who, std::string_view id);
-  // A complete file for its owner or the event's organiser: where it is on disk.
-  Result<std::filesystem::path> stored_file(const accounts::Identity& who, std::string_view id);
+  // A complete file for its owner, the event's organiser, or someone a read grant admits (`who`
+  // is null for an anonymous visitor): where it is on disk, and the upload in `found` if given.
+  Result<std::filesystem::path> stored_file(const accounts::Identity* who, std::string_view id,
+                                            Upload* found = nullptr);
+
+  // Lets more people fetch a complete file than its owner and the organiser (the gallery's
+  // readers see the materials of admitted practices). Called only while the server is built.
+  using ReadGrant = std::function<bool(const accounts::Identity* who, const Upload& upload)>;
+  void add_read_grant(ReadGrant grant) { read_grants_.push_back(std::move(grant)); }
 
   // The largest file any loaded purpose accepts (bounds a PATCH body).
   std::uint64_t max_length() const { return options_.max_length; }
@@ -90,6 +98,7 @@ class UploadService {
   const Options options_;
   const std::filesystem::path uploads_dir_;
   const std::filesystem::path files_dir_;
+  std::vector<ReadGrant> read_grants_;  // filled before the server starts
 
   // Guarded by mutex_: uploads with a PATCH in progress.
   std::mutex mutex_;

@@ -170,15 +170,15 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
   // The stored file itself, with Range for video players; its original name for downloads.
   router.add("GET", "/api/uploads/{upload}/file", [&uploads, &accounts](const net::Request& req,
                                                                          const net::PathParams& p) {
+    // Anonymous visitors too: a read grant (the public gallery) may admit them.
     auto who = accounts::caller(accounts, req);
-    if (!who) return api::error_response(who.status());
-    auto file = uploads.stored_file(*who, p.get("upload"));
+    Upload upload;
+    auto file = uploads.stored_file(who ? &*who : nullptr, p.get("upload"), &upload);
     if (!file) return api::error_response(file.status());
-    auto upload = uploads.find(who->user, p.get("upload"));
     auto sniffed = media::sniff(*file);
     std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
     net::Response r = net::file_response(req, *file, type, "private, no-cache");
-    std::string name = upload ? upload->file_name : "file";
+    std::string name = upload.file_name.empty() ? "file" : upload.file_name;
     r.set_header("Content-Disposition", "inline; filename*=UTF-8''" + percent_encode(name));
     return r;
   });

@@ -9,6 +9,8 @@ import { EventPage } from './pages/EventPage';
 import { HomePage } from './pages/HomePage';
 import { CabinetPage } from './pages/CabinetPage';
 import { CheckPage } from './pages/CheckPage';
+import { GalleryPage } from './pages/GalleryPage';
+import { GalleryPracticePage } from './pages/GalleryPracticePage';
 import { IntakeAdminPage } from './pages/IntakeAdminPage';
 import { PracticePage } from './pages/PracticePage';
 import { RegistrationPage } from './pages/RegistrationPage';
@@ -28,6 +30,8 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/review', component: ({ params }) => <ReviewQueuePage id={params.id!} /> },
   { pattern: '/events/:id/review/:n', component: ({ params }) => <ReviewPracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/review-board', component: ({ params }) => <ReviewBoardPage id={params.id!} /> },
+  { pattern: '/events/:id/gallery', component: ({ params }) => <GalleryPage id={params.id!} /> },
+  { pattern: '/events/:id/gallery/:n', component: ({ params }) => <GalleryPracticePage id={params.id!} n={params.n!} /> },
 ];
 
 function NotFound() {

@@ -1,6 +1,6 @@
-// «Мои практики»: the participant's cabinet for the intake — the registration form's state, the
-// practices they own or co-author with state, section, what is still missing and the fee, and
-// a small form that starts a new practice (section and type).
+// «Мои практики»: the participant's cabinet — the registration form's state, the practices they
+// own or co-author with state, section, what is still missing, payment, the experts' decision
+// and their files, the fee, a small form that starts a new practice, and the way to the gallery.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -8,6 +8,7 @@ import { eventPath, rub, useEventContext, type EventContext } from '../lib/intak
 import { navigate } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { textOf, type MyPractices, type Practice, type Registration } from '../lib/types';
+import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
 
@@ -17,6 +18,25 @@ export function typeTitle(ctx: EventContext, type: string | undefined): string {
   const t = (ctx.agenda.practice?.types ?? []).find((x) => x.id === type);
   return textOf(t?.title) || type || '';
 }
+
+// GET /api/events/{id}/cabinet: the intake's list, each practice with the decision on it.
+interface CabinetPractice extends Practice {
+  outcome?: { outcome?: string; reason?: string; decided_at?: string } | null;
+  in_gallery?: boolean;
+  payment?: { state?: string; reason?: string | null };
+  files?: Array<{ id: string; purpose?: string; file_name?: string; url?: string; state?: string }>;
+}
+interface CabinetData extends MyPractices {
+  practices?: CabinetPractice[];
+  gallery?: { readable?: boolean; open?: boolean; opens?: string | null };
+}
+
+const kPaymentTitle: Record<string, string> = {
+  awaiting_proof: 'ожидается документ об оплате',
+  proof_sent: 'документ об оплате на проверке',
+  confirmed: 'оплата подтверждена',
+  returned: 'документ об оплате возвращён',
+};
 
 export function CabinetPage({ id }: { id: string }) {
   const auth = useAuth();
@@ -31,14 +51,14 @@ export function CabinetPage({ id }: { id: string }) {
 }
 
 function Cabinet({ ctx }: { ctx: EventContext }) {
-  const [mine, setMine] = useState<MyPractices | null>(null);
+  const [mine, setMine] = useState<CabinetData | null>(null);
   const [registration, setRegistration] = useState<Registration | null | undefined>(undefined);
   const [error, setError] = useState('');
   const base = `/events/${encodeURIComponent(ctx.id)}`;
 
   useEffect(() => {
     Promise.all([
-      api.get<MyPractices>(eventPath(ctx.id, '/practices/mine')),
+      api.get<CabinetData>(eventPath(ctx.id, '/cabinet')),
       api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')),
     ]).then(
       ([m, r]) => {
@@ -96,6 +116,19 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         {editable && <NewPractice ctx={ctx} />}
       </section>
 
+      {mine.gallery?.readable && (
+        <section class="card" aria-labelledby="gallery-title">
+          <h2 id="gallery-title">Галерея практик</h2>
+          <p>
+            Практики, допущенные экспертами, можно смотреть и обсуждать:{' '}
+            <a href={`${base}/gallery`} data-testid="cabinet-gallery-link">
+              открыть галерею
+            </a>
+            .
+          </p>
+        </section>
+      )}
+
       <section class="card" aria-labelledby="check-title">
         <h2 id="check-title">Проверка файлов</h2>
         <p>
@@ -110,7 +143,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
   );
 }
 
-function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Practice }) {
+function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: CabinetPractice }) {
   const missing = p.missing?.length ?? 0;
   const state = p.state ?? 'draft';
   return (
@@ -129,6 +162,35 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Practi
       <p class="practice-item__meta" data-testid="practice-missing" data-count={missing}>
         {state === 'submitted' ? 'Отправлена на экспертизу.' : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
       </p>
+      {state === 'submitted' && p.payment?.state && (
+        <p class="practice-item__meta" data-testid="practice-payment">
+          Оплата: {kPaymentTitle[p.payment.state] ?? p.payment.state}
+          {p.payment.reason ? ` (${p.payment.reason})` : ''}.
+        </p>
+      )}
+      {p.outcome?.outcome && (
+        <p class="practice-item__meta" data-testid="practice-outcome" data-outcome={p.outcome.outcome}>
+          Решение экспертов: <strong>{kOutcomeTitle[p.outcome.outcome] ?? p.outcome.outcome}</strong>
+          {p.outcome.reason ? `. ${p.outcome.reason}` : ''}
+          {p.in_gallery ? (
+            <>
+              {' · '}
+              <a href={`/events/${encodeURIComponent(ctx.id)}/gallery/${p.id}`}>в галерее</a>
+            </>
+          ) : null}
+        </p>
+      )}
+      {(p.files ?? []).length > 0 && (
+        <p class="practice-item__meta" data-testid="practice-files">
+          Файлы:{' '}
+          {(p.files ?? []).map((f, i) => (
+            <span key={f.id}>
+              {i > 0 ? ', ' : ''}
+              {f.url && f.state === 'complete' ? <a href={f.url}>{f.file_name}</a> : f.file_name}
+            </span>
+          ))}
+        </p>
+      )}
     </li>
   );
 }

@@ -390,6 +390,11 @@ function EventLinks({ id }: { id: string }) {
           Мои практики
         </a>
       ) : null}
+      {me ? (
+        <a class="button button--secondary" href={`${base}/gallery`} data-testid="gallery-link">
+          Галерея практик
+        </a>
+      ) : null}
       <a class="button button--secondary" href={`${base}/check`} data-testid="event-check-link">
         Проверить файл
       </a>

@@ -1,0 +1,777 @@
+#include "gallery/gallery.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "gallery/stem.h"
+#include "store/db.h"
+#include "timeline/agenda_reader.h"
+#include "timeline/timeline.h"
+
+namespace praktika::gallery {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
+Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена в галерее."); }
+Status comment_not_found() { return Status::not_found("comment_not_found", "Комментарий не найден."); }
+
+std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, Rules& out) {
+  return timeline::reader::read_part(agenda, "gallery", [&](timeline::reader::Obj& o) {
+    Rules rules;
+    if (o.find("public_from")) rules.public_from = o.instant("public_from");
+    if (auto n = o.opt_int64("comment_max_chars", 1, 100000)) rules.comment_max_chars = static_cast<std::size_t>(*n);
+    if (auto n = o.opt_int("page_size", 1, 200)) rules.page_size = *n;
+    o.finish();
+    out = rules;
+  });
+}
+
+json parse_stored(const std::string& text) {
+  auto parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json::object() : parsed;
+}
+
+// Every value of a form answer as text, for the index.
+void flatten(const json& value, std::string& out) {
+  if (value.is_string()) {
+    out += value.get_ref<const std::string&>();
+    out += '\n';
+  } else if (value.is_number()) {
+    out += value.dump();
+    out += '\n';
+  } else if (value.is_structured()) {
+    for (const auto& item : value) flatten(item, out);
+  }
+}
+
+std::size_t code_points(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// At most `limit` code points of `s`.
+std::string excerpt(const std::string& s, std::size_t limit) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((s[i] & 0xC0) != 0x80 && seen++ == limit) return s.substr(0, i) + "…";
+  }
+  return s;
+}
+
+std::string trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::optional<int> started_year(const json& answers) {
+  auto relevance = answers.find("relevance");
+  if (relevance == answers.end() || !relevance->is_object()) return std::nullopt;
+  auto year = relevance->find("started_year");
+  if (year == relevance->end() || !year->is_number_integer()) return std::nullopt;
+  return year->get<int>();
+}
+
+std::string institution(const json& answers) {
+  auto org = answers.find("organisation");
+  if (org == answers.end() || !org->is_object()) return "";
+  return org->value("name", "");
+}
+
+std::string type_title(const timeline::Agenda& agenda, const std::string& type) {
+  if (!agenda.practice) return type;
+  for (const auto& t : agenda.practice->types)
+    if (t.id == type) return t.title;
+  return type;
+}
+
+std::string section_title(const timeline::Agenda& agenda, int section) {
+  const auto* s = agenda.find_section(section);
+  return s ? s->title : "";
+}
+
+// An admitted practice as stored, read in one statement.
+struct Admitted {
+  std::int64_t id = 0;
+  std::int64_t owner_id = 0;
+  std::string owner_name;
+  int section = 0;
+  std::string type;
+  json answers;
+  std::string outcome;
+  std::int64_t revision = 0;
+  std::int64_t decided_at = 0;
+};
+
+constexpr const char* kSelectAdmitted =
+    "SELECT p.id, p.owner_id, u.full_name, p.section, p.type, p.answers, o.outcome, p.revision, o.decided_at "
+    "FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id JOIN users u ON u.id = p.owner_id "
+    "WHERE p.state = 'submitted' AND o.outcome IN ('present', 'gallery') ";
+
+Admitted read_admitted(store::Stmt& q) {
+  Admitted a;
+  a.id = q.int64(0);
+  a.owner_id = q.int64(1);
+  a.owner_name = q.text(2);
+  a.section = static_cast<int>(q.int64(3));
+  a.type = q.text(4);
+  a.answers = parse_stored(q.text(5));
+  a.outcome = q.text(6);
+  a.revision = q.int64(7);
+  a.decided_at = q.int64(8);
+  return a;
+}
+
+Result<std::optional<Admitted>> find_admitted(store::Tx& tx, std::string_view event_id, std::int64_t id) {
+  auto q = tx.prepare(std::string(kSelectAdmitted) + "AND p.id = ?1 AND p.event_id = ?2");
+  q.bind_int(1, id).bind_text(2, event_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<Admitted>{};
+  return std::optional<Admitted>(read_admitted(q));
+}
+
+json summary_json(const Admitted& a, const timeline::Agenda& agenda) {
+  json year = started_year(a.answers) ? json(*started_year(a.answers)) : json();
+  return {{"id", a.id},
+          {"title", a.answers.value("name", "")},
+          {"section", a.section},
+          {"section_title", section_title(agenda, a.section)},
+          {"type", a.type},
+          {"type_title", type_title(agenda, a.type)},
+          {"institution", institution(a.answers)},
+          {"year", year},
+          {"outcome", a.outcome},
+          {"target_groups", excerpt(a.answers.value("target_groups", ""), 300)},
+          {"excerpt", excerpt(a.answers.value("content", ""), 300)}};
+}
+
+struct CommentRow {
+  std::int64_t id = 0, practice_id = 0;
+  std::optional<std::int64_t> parent_id;
+  std::int64_t author_id = 0;
+  std::string author_name, text;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> edited_at, deleted_at, hidden_at;
+};
+
+constexpr const char* kSelectComment =
+    "SELECT c.id, c.practice_id, c.parent_id, c.author_id, u.full_name, c.text, c.created_at, c.edited_at, "
+    "c.deleted_at, c.hidden_at FROM gallery_comments c JOIN users u ON u.id = c.author_id ";
+
+CommentRow read_comment(store::Stmt& q) {
+  CommentRow c;
+  c.id = q.int64(0);
+  c.practice_id = q.int64(1);
+  c.parent_id = q.optional_int64(2);
+  c.author_id = q.int64(3);
+  c.author_name = q.text(4);
+  c.text = q.text(5);
+  c.created_at = q.int64(6);
+  c.edited_at = q.optional_int64(7);
+  c.deleted_at = q.optional_int64(8);
+  c.hidden_at = q.optional_int64(9);
+  return c;
+}
+
+Result<std::optional<CommentRow>> find_comment(store::Tx& tx, std::int64_t practice, std::int64_t id) {
+  auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.id = ?1 AND c.practice_id = ?2");
+  q.bind_int(1, id).bind_int(2, practice);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<CommentRow>{};
+  return std::optional<CommentRow>(read_comment(q));
+}
+
+// `reveal`: the text of a hidden comment is shown (to its author, moderators and organisers).
+json comment_json(const CommentRow& c, const timeline::Timeline& timeline, bool reveal) {
+  auto instant = [&](std::optional<std::int64_t> ms) { return ms ? json(timeline.format(from_ms(*ms))) : json(); };
+  bool hidden = c.hidden_at.has_value();
+  bool deleted = c.deleted_at.has_value();
+  return {{"id", c.id},
+          {"practice", c.practice_id},
+          {"parent", c.parent_id ? json(*c.parent_id) : json()},
+          {"author", {{"id", c.author_id}, {"full_name", c.author_name}}},
+          {"text", deleted || (hidden && !reveal) ? json() : json(c.text)},
+          {"created_at", timeline.format(from_ms(c.created_at))},
+          {"edited_at", instant(c.edited_at)},
+          {"hidden", hidden},
+          {"deleted", deleted}};
+}
+
+enum CommentChange { kEdit, kDelete, kHide, kShow };
+
+}  // namespace
+
+std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda) {
+  Rules rules;
+  return read_rules(agenda, rules);
+}
+
+Rules rules_of(const timeline::Agenda& agenda) {
+  Rules rules;
+  if (read_rules(agenda, rules)) return Rules{};  // main refused such an agenda at start-up
+  return rules;
+}
+
+std::string practice_topic(std::string_view event_id, std::int64_t practice_id) {
+  return "practice:" + std::string(event_id) + ":" + std::to_string(practice_id);
+}
+
+std::string section_topic(std::string_view event_id, int section) {
+  return "gallery:" + std::string(event_id) + ":" + std::to_string(section);
+}
+
+struct GalleryService::Access {
+  intake::EventView event;
+  Rules rules;
+  bool organiser = false;
+  bool participant = false;  // may write while the stage is open
+};
+
+GalleryService::GalleryService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+                               intake::IntakeService& intake, std::filesystem::path files_dir)
+    : db_(db), clock_(clock), find_event_(std::move(find_event)), intake_(intake), files_dir_(std::move(files_dir)) {}
+
+Result<GalleryService::Access> GalleryService::access(Who who, std::string_view event_id) {
+  auto event = find_event_(event_id);
+  if (!event) return event_not_found();
+  Access a{*event, rules_of(*event->agenda)};
+  TimePoint now = clock_.now();
+  a.organiser = who && accounts::is_organiser(*who, event_id);
+  if (who && !a.organiser) {
+    a.participant = std::any_of(who->roles.begin(), who->roles.end(),
+                                [&](const accounts::RoleGrant& g) { return g.event_id == event_id; });
+    if (!a.participant) {
+      auto s = db_.read([&](store::Tx& tx) -> Status {
+        auto q = tx.prepare(
+            "SELECT EXISTS(SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2) OR "
+            "EXISTS(SELECT 1 FROM practices WHERE event_id = ?1 AND owner_id = ?2)");
+        q.bind_text(1, event_id).bind_int(2, who->user.id);
+        auto more = q.step();
+        if (!more) return more.status();
+        a.participant = *more && q.int64(0) != 0;
+        return Status::ok();
+      });
+      if (!s) return s;
+    }
+  }
+  if (a.organiser) return a;
+  if (a.rules.public_from && now >= *a.rules.public_from) return a;
+  if (!who) return Status::unauthorized("not_authenticated", "Войдите, чтобы открыть галерею практик.");
+  if (!a.participant)
+    return Status::forbidden("not_a_participant", "Галерея практик открыта участникам конференции.");
+  if (event->timeline->state_at("gallery", now) == timeline::StageState::upcoming)
+    return Status::conflict("gallery_not_open", "Галерея практик ещё не открыта.");
+  return a;
+}
+
+Status GalleryService::may_read(Who who, std::string_view event_id) {
+  auto a = access(who, event_id);
+  return a ? Status::ok() : a.status();
+}
+
+Status GalleryService::refresh_index(std::string_view event_id, const timeline::Agenda& agenda) {
+  // Stale: admitted practices changed (or newly admitted) since indexed, and indexed ones no
+  // longer admitted. Found with a read so that a search in a quiet gallery never takes the write lock.
+  std::vector<std::int64_t> stale;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT p.id FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
+        "LEFT JOIN gallery_index g ON g.practice_id = p.id "
+        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN ('present', 'gallery') "
+        "AND (g.practice_id IS NULL OR g.revision != p.revision OR g.outcome != o.outcome "
+        "     OR g.decided_at != o.decided_at) "
+        "UNION SELECT g.practice_id FROM gallery_index g JOIN practices p ON p.id = g.practice_id "
+        "LEFT JOIN practice_outcomes o ON o.practice_id = g.practice_id "
+        "WHERE g.event_id = ?1 AND (o.outcome IS NULL OR o.outcome NOT IN ('present', 'gallery') "
+        "     OR p.state != 'submitted')");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      stale.push_back(q.int64(0));
+    }
+  });
+  if (!s || stale.empty()) return s;
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    for (std::int64_t id : stale) {
+      auto found = find_admitted(tx, event_id, id);
+      if (!found) return found.status();
+      if (auto st = tx.prepare("DELETE FROM gallery_fts WHERE rowid = ?1").bind_int(1, id).run(); !st) return st;
+      if (!*found) {
+        if (auto st = tx.prepare("DELETE FROM gallery_index WHERE practice_id = ?1").bind_int(1, id).run(); !st)
+          return st;
+        continue;
+      }
+      const Admitted& a = **found;
+      // Not the section's title: the section is a filter, and its title's words would match
+      // every practice of the section («семей» in section 2's title).
+      std::string text = type_title(agenda, a.type) + "\n";
+      flatten(a.answers, text);
+      std::string targets;
+      flatten(a.answers.value("target_groups", json()), targets);
+      auto insert = tx.prepare("INSERT INTO gallery_fts(rowid, everything, target_groups) VALUES (?1, ?2, ?3)");
+      if (auto st = insert.bind_int(1, id).bind_text(2, stemmed_text(text)).bind_text(3, stemmed_text(targets)).run();
+          !st)
+        return st;
+      auto year = started_year(a.answers);
+      auto upsert = tx.prepare(
+          "INSERT INTO gallery_index(practice_id, event_id, section, type, year, revision, outcome, decided_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(practice_id) DO UPDATE SET section = excluded.section, "
+          "type = excluded.type, year = excluded.year, revision = excluded.revision, outcome = excluded.outcome, "
+          "decided_at = excluded.decided_at");
+      upsert.bind_int(1, id)
+          .bind_text(2, event_id)
+          .bind_int(3, a.section)
+          .bind_text(4, a.type)
+          .bind_int(5, year ? std::optional<std::int64_t>(*year) : std::nullopt)
+          .bind_int(6, a.revision)
+          .bind_text(7, a.outcome)
+          .bind_int(8, a.decided_at);
+      if (auto st = upsert.run(); !st) return st;
+    }
+    return Status::ok();
+  });
+}
+
+namespace {
+
+// An FTS5 query of stems: every word must occur (in `column` when given). Stems hold only
+// letters and digits, so quoting them is enough to keep FTS5 syntax out.
+std::string match_terms(std::string_view words, std::string_view column) {
+  std::string out;
+  for (const auto& stem : stems(words)) {
+    if (!out.empty()) out += " AND ";
+    if (!column.empty()) out += std::string(column) + " : ";
+    out += '"' + stem + '"';
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
+  auto a = access(who, event_id);
+  if (!a) return a.status();
+  const timeline::Agenda& agenda = *a->event.agenda;
+  if (auto s = refresh_index(event_id, agenda); !s) return s;
+
+  std::string match = match_terms(filter.q, "");
+  std::string target = match_terms(filter.target, "target_groups");
+  if (!target.empty()) match = match.empty() ? target : match + " AND " + target;
+  std::string where =
+      " WHERE g.event_id = ?1 AND (?2 IS NULL OR g.section = ?2) AND (?3 = '' OR g.type = ?3) "
+      "AND (?4 IS NULL OR g.year = ?4)";
+  std::string from = match.empty() ? " FROM gallery_index g" + where
+                                   : " FROM gallery_index g JOIN gallery_fts f ON f.rowid = g.practice_id" + where +
+                                         " AND gallery_fts MATCH ?5";
+  std::string order = match.empty() ? " ORDER BY g.section, g.practice_id" : " ORDER BY f.rank, g.practice_id";
+  const int page_size = a->rules.page_size;
+  const int page = std::max(1, filter.page);
+
+  std::int64_t total = 0;
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto bind = [&](store::Stmt& q) {
+      q.bind_text(1, event_id)
+          .bind_int(2, filter.section ? std::optional<std::int64_t>(*filter.section) : std::nullopt)
+          .bind_text(3, filter.type)
+          .bind_int(4, filter.year ? std::optional<std::int64_t>(*filter.year) : std::nullopt);
+      if (!match.empty()) q.bind_text(5, match);
+    };
+    auto count = tx.prepare("SELECT count(*)" + from);
+    bind(count);
+    auto more = count.step();
+    if (!more) return more.status();
+    total = *more ? count.int64(0) : 0;
+
+    auto q = tx.prepare("SELECT g.practice_id" + from + order + " LIMIT ?6 OFFSET ?7");
+    bind(q);
+    q.bind_int(6, page_size).bind_int(7, static_cast<std::int64_t>(page - 1) * page_size);
+    std::vector<std::int64_t> ids;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return row.status();
+      if (!*row) break;
+      ids.push_back(q.int64(0));
+    }
+    for (std::int64_t id : ids) {
+      auto found = find_admitted(tx, event_id, id);
+      if (!found) return found.status();
+      if (*found) list.push_back(summary_json(**found, agenda));
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"practices", list},
+              {"total", total},
+              {"page", page},
+              {"page_size", page_size},
+              {"pages", (total + page_size - 1) / page_size}};
+}
+
+Result<json> GalleryService::sections(Who who, std::string_view event_id) {
+  auto a = access(who, event_id);
+  if (!a) return a.status();
+  const timeline::Agenda& agenda = *a->event.agenda;
+  std::map<int, std::int64_t> counts;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT p.section, count(*) FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
+                        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN ('present', 'gallery') "
+                        "GROUP BY p.section");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      counts[static_cast<int>(q.int64(0))] = q.int64(1);
+    }
+  });
+  if (!s) return s;
+  json list = json::array();
+  for (const auto& section : agenda.sections)
+    list.push_back({{"number", section.number}, {"title", section.title}, {"practices", counts[section.number]}});
+  return json{{"sections", list}};
+}
+
+Result<json> GalleryService::admitted(std::string_view event_id) {
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelectAdmitted) + "AND p.event_id = ?1 ORDER BY p.id");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      Admitted a = read_admitted(q);
+      list.push_back({{"id", a.id}, {"title", a.answers.value("name", "")}, {"section", a.section}});
+    }
+  });
+  if (!s) return s;
+  return list;
+}
+
+Status GalleryService::may_read_practice(Who who, std::string_view event_id, std::int64_t id) {
+  auto a = access(who, event_id);
+  if (!a) return a.status();
+  return db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, id);
+    if (!found) return found.status();
+    return *found ? Status::ok() : practice_not_found();
+  });
+}
+
+json GalleryService::document_check(const std::string& upload_id, const std::string& event_id,
+                                    const std::string& file_name) {
+  json cached;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT result FROM gallery_document_checks WHERE upload_id = ?1");
+    q.bind_text(1, upload_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) cached = parse_stored(q.text(0));
+    return Status::ok();
+  });
+  if (s && !cached.is_null()) return cached;
+  // The check reads the whole file: done once, outside any transaction, then kept.
+  auto checked = intake_.check_document(event_id, files_dir_ / upload_id, file_name);
+  if (!checked) return json{{"ok", false}, {"findings", json::array()}, {"error", checked.status().code()}};
+  db_.transaction([&](store::Tx& tx) {
+    return tx
+        .prepare("INSERT OR REPLACE INTO gallery_document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
+        .bind_text(1, upload_id)
+        .bind_text(2, checked->dump())
+        .bind_int(3, to_ms(clock_.now()))
+        .run();
+  });
+  return *checked;
+}
+
+Result<json> GalleryService::practice(Who who, std::string_view event_id, std::int64_t id) {
+  auto a = access(who, event_id);
+  if (!a) return a.status();
+  const timeline::Agenda& agenda = *a->event.agenda;
+  json out;
+  struct File {
+    std::string id, purpose, name;
+    std::int64_t length;
+    json verdict;
+  };
+  std::vector<File> files;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, id);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    const Admitted& p = **found;
+    out = summary_json(p, agenda);
+    out["event"] = event_id;
+    out["answers"] = p.answers;
+    out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
+    auto q = tx.prepare(
+        "SELECT id, purpose, file_name, length, verdict FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
+        "AND state = 'complete' AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?3 "
+        "ORDER BY purpose, created_at");
+    q.bind_text(1, event_id).bind_int(2, p.owner_id).bind_text(3, std::to_string(p.id));
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      files.push_back({q.text(0), q.text(1), q.text(2), q.int64(3),
+                       q.is_null(4) ? json::object() : parse_stored(q.text(4))});
+    }
+  });
+  if (!s) return s;
+  json list = json::array();
+  for (const auto& f : files) {
+    json entry = {{"id", f.id},
+                  {"purpose", f.purpose},
+                  {"kind", f.verdict.value("kind", json())},
+                  {"file_name", f.name},
+                  {"length", f.length},
+                  {"url", "/api/uploads/" + f.id + "/file"}};
+    if (f.purpose == "document") entry["format"] = document_check(f.id, std::string(event_id), f.name);
+    list.push_back(std::move(entry));
+  }
+  out["files"] = list;
+  out["comments_open"] = a->event.timeline->is_open("gallery", clock_.now());
+  out["topic"] = practice_topic(event_id, id);
+  return out;
+}
+
+Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_view event_id) {
+  auto mine = intake_.my_practices(who, event_id);
+  if (!mine) return mine.status();
+  auto event = find_event_(event_id);
+  if (!event) return event_not_found();
+  TimePoint now = clock_.now();
+  // Authors learn the decision when the agenda says they are notified (clause 5.7), not while
+  // the organiser may still change it.
+  bool decided_visible = !event->timeline->milestone_at("decision_notice_by") ||
+                         event->timeline->reached("decision_notice_by", now);
+  bool gallery_readable = may_read(&who, event_id).is_ok();
+  json out = std::move(*mine);
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    for (auto& p : out["practices"]) {
+      p["outcome"] = nullptr;
+      p["in_gallery"] = false;
+      if (!decided_visible) continue;
+      auto q = tx.prepare("SELECT outcome, reason, decided_at FROM practice_outcomes WHERE practice_id = ?1");
+      q.bind_int(1, p["id"].get<std::int64_t>());
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) continue;
+      std::string outcome = q.text(0);
+      p["outcome"] = {{"outcome", outcome},
+                      {"reason", q.text(1)},
+                      {"decided_at", event->timeline->format(from_ms(q.int64(2)))}};
+      p["in_gallery"] = p["state"] == "submitted" && (outcome == "present" || outcome == "gallery");
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  out["gallery"] = {{"readable", gallery_readable},
+                    {"open", event->timeline->is_open("gallery", now)},
+                    {"opens", event->timeline->opens_at("gallery")
+                                  ? json(event->timeline->format(*event->timeline->opens_at("gallery")))
+                                  : json()}};
+  return out;
+}
+
+Result<json> GalleryService::comments(Who who, std::string_view event_id, std::int64_t practice) {
+  auto a = access(who, event_id);
+  if (!a) return a.status();
+  json list = json::array();
+  bool moderator = false;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, practice);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    moderator = a->organiser ||
+                (who && accounts::has_role(*who, event_id, accounts::Role::moderator, (*found)->section));
+    auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.practice_id = ?1 ORDER BY c.id");
+    q.bind_int(1, practice);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      CommentRow c = read_comment(q);
+      bool reveal = moderator || (who && who->user.id == c.author_id);
+      list.push_back(comment_json(c, *a->event.timeline, reveal));
+    }
+  });
+  if (!s) return s;
+  bool open = a->event.timeline->is_open("gallery", clock_.now());
+  return json{{"comments", list},
+              {"writable", open && (a->organiser || a->participant)},
+              {"moderator", moderator},
+              {"max_chars", a->rules.comment_max_chars}};
+}
+
+Status GalleryService::check_text(const Rules& rules, std::string_view text) const {
+  if (text.empty()) return Status::unprocessable("empty_comment", "Напишите текст комментария.");
+  if (code_points(text) > rules.comment_max_chars)
+    return Status::unprocessable("comment_too_long", "Комментарий длиннее " + std::to_string(rules.comment_max_chars) +
+                                                         " знаков: сократите его.");
+  return Status::ok();
+}
+
+namespace {
+
+// Writing is open while the gallery stage is.
+Status stage_open_for_writing(const timeline::Timeline& timeline, TimePoint now) {
+  switch (timeline.state_at("gallery", now)) {
+    case timeline::StageState::upcoming:
+      return Status::conflict("not_open_yet", "Обсуждение практик ещё не открыто.");
+    case timeline::StageState::closed:
+      return Status::conflict("gallery_closed", "Обсуждение практик завершено: комментарии можно только читать.");
+    case timeline::StageState::open:
+      break;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<json> GalleryService::add_comment(const accounts::Identity& who, std::string_view event_id,
+                                         std::int64_t practice, std::string_view raw_text,
+                                         std::optional<std::int64_t> parent) {
+  auto a = access(&who, event_id);
+  if (!a) return a.status();
+  if (!a->organiser && !a->participant)
+    return Status::forbidden("not_a_participant", "Обсуждать практики могут участники конференции.");
+  TimePoint now = clock_.now();
+  if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
+  std::string text = trim(raw_text);
+  if (auto s = check_text(a->rules, text); !s) return s;
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, practice);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    if (parent) {
+      auto p = find_comment(tx, practice, *parent);
+      if (!p) return p.status();
+      if (!*p || (*p)->deleted_at) return comment_not_found();
+      if ((*p)->parent_id)
+        return Status::unprocessable("reply_too_deep", "Ответить можно только на комментарий, а не на ответ.");
+    }
+    auto insert = tx.prepare(
+        "INSERT INTO gallery_comments(practice_id, parent_id, author_id, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.bind_int(1, practice).bind_int(2, parent).bind_int(3, who.user.id).bind_text(4, text).bind_int(5, to_ms(now));
+    if (auto st = insert.run(); !st) return st;
+    auto fresh = find_comment(tx, practice, tx.last_insert_id());
+    if (!fresh) return fresh.status();
+    out = comment_json(**fresh, *a->event.timeline, false);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> GalleryService::change_comment(const accounts::Identity& who, std::string_view event_id,
+                                            std::int64_t practice, std::int64_t comment, int what,
+                                            std::string_view raw_text) {
+  auto a = access(&who, event_id);
+  if (!a) return a.status();
+  TimePoint now = clock_.now();
+  bool moderating = what == kHide || what == kShow;
+  if (!moderating)
+    if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
+  std::string text = trim(raw_text);
+  if (what == kEdit)
+    if (auto s = check_text(a->rules, text); !s) return s;
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, practice);
+    if (!found) return found.status();
+    if (!*found) return practice_not_found();
+    auto c = find_comment(tx, practice, comment);
+    if (!c) return c.status();
+    if (!*c || (*c)->deleted_at) return comment_not_found();
+    if (moderating) {
+      if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, (*found)->section))
+        return Status::forbidden("forbidden", "Скрывать комментарии может модератор или организатор.");
+    } else if ((*c)->author_id != who.user.id) {
+      return Status::forbidden("not_author", "Изменять комментарий может только его автор.");
+    }
+    Status st;
+    switch (what) {
+      case kEdit:
+        st = tx.prepare("UPDATE gallery_comments SET text = ?1, edited_at = ?2 WHERE id = ?3")
+                 .bind_text(1, text)
+                 .bind_int(2, to_ms(now))
+                 .bind_int(3, comment)
+                 .run();
+        break;
+      case kDelete:
+        st = tx.prepare("UPDATE gallery_comments SET deleted_at = ?1 WHERE id = ?2")
+                 .bind_int(1, to_ms(now))
+                 .bind_int(2, comment)
+                 .run();
+        break;
+      case kHide:
+        st = tx.prepare("UPDATE gallery_comments SET hidden_by = ?1, hidden_at = ?2 WHERE id = ?3")
+                 .bind_int(1, who.user.id)
+                 .bind_int(2, to_ms(now))
+                 .bind_int(3, comment)
+                 .run();
+        break;
+      default:
+        st = tx.prepare("UPDATE gallery_comments SET hidden_by = NULL, hidden_at = NULL WHERE id = ?1")
+                 .bind_int(1, comment)
+                 .run();
+        break;
+    }
+    if (!st) return st;
+    auto fresh = find_comment(tx, practice, comment);
+    if (!fresh) return fresh.status();
+    out = comment_json(**fresh, *a->event.timeline, false);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> GalleryService::edit_comment(const accounts::Identity& who, std::string_view event_id,
+                                          std::int64_t practice, std::int64_t comment, std::string_view text) {
+  return change_comment(who, event_id, practice, comment, kEdit, text);
+}
+
+Result<json> GalleryService::delete_comment(const accounts::Identity& who, std::string_view event_id,
+                                            std::int64_t practice, std::int64_t comment) {
+  return change_comment(who, event_id, practice, comment, kDelete, {});
+}
+
+Result<json> GalleryService::hide_comment(const accounts::Identity& who, std::string_view event_id,
+                                          std::int64_t practice, std::int64_t comment, bool hidden) {
+  return change_comment(who, event_id, practice, comment, hidden ? kHide : kShow, {});
+}
+
+bool GalleryService::may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id,
+                                     std::string_view purpose, const json& metadata) {
+  if (purpose == "payment" || !metadata.is_object()) return false;
+  auto practice = metadata.find("practice");
+  if (practice == metadata.end() || !practice->is_string()) return false;
+  const std::string& text = practice->get_ref<const std::string&>();
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size()) return false;
+  if (!access(who, event_id)) return false;
+  bool shown = false;
+  db_.read([&](store::Tx& tx) -> Status {
+    auto found = find_admitted(tx, event_id, id);
+    shown = found && *found && (*found)->owner_id == owner_id;
+    return Status::ok();
+  });
+  return shown;
+}
+
+}  // namespace praktika::gallery

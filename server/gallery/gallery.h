@@ -1,0 +1,126 @@
+// The gallery (stage 3): the admitted practices (practice_outcomes 'present' or 'gallery') by
+// section with Russian full-text search, a practice page with its materials, a discussion thread
+// per practice, and the participant's cabinet. Owns the tables of store/migrations/009_gallery.sql
+// and reads the agenda's "gallery" part. Thread-safe (state lives in the store); every method
+// blocks on SQLite briefly: call from the worker pool, or from a strand for one short read.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "intake/intake.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::gallery {
+
+// The agenda's "gallery" part.
+struct Rules {
+  // From this instant anyone, signed in or not, reads the gallery; absent: never.
+  std::optional<TimePoint> public_from;
+  std::size_t comment_max_chars = 2000;  // code points
+  int page_size = 20;                    // practices per page of the list
+};
+// Reads the part strictly (unknown keys, bad instants): main calls it at start-up.
+std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
+// The part as checked at start-up (defaults where absent).
+Rules rules_of(const timeline::Agenda& agenda);
+
+// GET /api/events/{id}/practices?q=&section=&type=&target=&year=&page=
+struct Filter {
+  std::string q;       // words of any field, in any inflection
+  std::optional<int> section;
+  std::string type;    // a practice type id; empty: any
+  std::string target;  // words of field 7 (target groups)
+  std::optional<int> year;  // the year the practice started
+  int page = 1;
+};
+
+// The topic of a practice's page: its comments and its viewers.
+std::string practice_topic(std::string_view event_id, std::int64_t practice_id);
+// The topic of a section's list: its viewers.
+std::string section_topic(std::string_view event_id, int section);
+
+// Who reads or writes: a signed-in identity, or nobody (an anonymous visitor).
+using Who = const accounts::Identity*;
+
+class GalleryService {
+ public:
+  GalleryService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+                 intake::IntakeService& intake, std::filesystem::path files_dir);
+
+  // Reading: the event's organiser always; its participants (any role in the event, a
+  // registration or a practice) from the gallery's opening on, also after it closes; anyone from
+  // the agenda's gallery.public_from on. Refusals: 401 not_authenticated, 403 not_a_participant,
+  // 409 gallery_not_open.
+  Status may_read(Who who, std::string_view event_id);
+
+  // {"practices":[summary…],"total","page","page_size","pages"}. Rebuilds the index entries of
+  // practices changed since they were indexed before it searches.
+  Result<nlohmann::json> search(Who who, std::string_view event_id, const Filter& filter);
+  // {"sections":[{"number","title","practices"}]}: how many admitted practices each section has.
+  Result<nlohmann::json> sections(Who who, std::string_view event_id);
+  // One admitted practice: all its fields, type, institution, materials, "comments_open".
+  Result<nlohmann::json> practice(Who who, std::string_view event_id, std::int64_t id);
+  // [{"id","title","section"}] of the event's admitted practices, without access checks (for
+  // presence listings the caller has checked).
+  Result<nlohmann::json> admitted(std::string_view event_id);
+  // may_read, and the practice is admitted: the subscribe policy of its topic.
+  Status may_read_practice(Who who, std::string_view event_id, std::int64_t id);
+
+  // The caller's practices as the intake shows them, each with its "outcome" (or null).
+  Result<nlohmann::json> cabinet(const accounts::Identity& who, std::string_view event_id);
+
+  // Discussion. Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
+  // "created_at","edited_at","hidden","deleted"}; a hidden or deleted one has "text": null except
+  // for its author, moderators and organisers (in `comments` only: a pushed event never reveals).
+  Result<nlohmann::json> comments(Who who, std::string_view event_id, std::int64_t practice);
+  // Writing is open to participants while the gallery stage is open: 409 not_open_yet /
+  // gallery_closed outside it; 422 empty_comment, comment_too_long, reply_too_deep.
+  // Each answers the comment as pushed to everyone on the practice's topic.
+  Result<nlohmann::json> add_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                     std::string_view text, std::optional<std::int64_t> parent);
+  Result<nlohmann::json> edit_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                      std::int64_t comment, std::string_view text);
+  Result<nlohmann::json> delete_comment(const accounts::Identity& who, std::string_view event_id,
+                                        std::int64_t practice, std::int64_t comment);
+  // A moderator or the organiser hides (or shows again) a comment, at any time.
+  Result<nlohmann::json> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                      std::int64_t comment, bool hidden);
+
+  // Whether `who` may fetch an upload through /api/uploads/{id}/file because it belongs to an
+  // admitted practice shown in the gallery (never a payment scan).
+  bool may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id, std::string_view purpose,
+                       const nlohmann::json& metadata);
+
+ private:
+  struct Access;
+  Result<Access> access(Who who, std::string_view event_id);
+  Status refresh_index(std::string_view event_id, const timeline::Agenda& agenda);
+  Result<nlohmann::json> change_comment(const accounts::Identity& who, std::string_view event_id,
+                                        std::int64_t practice, std::int64_t comment, int what, std::string_view text);
+  Status check_text(const Rules& rules, std::string_view text) const;
+  nlohmann::json document_check(const std::string& upload_id, const std::string& event_id,
+                                const std::string& file_name);
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const intake::FindEvent find_event_;
+  intake::IntakeService& intake_;
+  const std::filesystem::path files_dir_;
+};
+
+}  // namespace praktika::gallery

@@ -1,0 +1,242 @@
+#include "gallery/gallery_api.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+
+namespace praktika::gallery {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxQueryBytes = 400;
+constexpr std::size_t kBusiestShown = 20;
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+net::Response reply(const Result<json>& result, int status = 200) {
+  return result ? api::json_response(status, *result) : api::error_response(result.status());
+}
+
+// The caller when signed in; nothing for an anonymous visitor (the public gallery).
+std::optional<accounts::Identity> optional_caller(accounts::AccountsService& accounts, const net::Request& req) {
+  auto who = accounts::caller(accounts, req);
+  if (!who) return std::nullopt;
+  return std::move(*who);
+}
+
+Status bad_filter(std::string message) { return Status::bad_request("invalid_filter", std::move(message)); }
+
+Result<Filter> read_filter(const net::Request& req) {
+  Filter f;
+  f.q = req.query_param("q").value_or("");
+  f.target = req.query_param("target").value_or("");
+  f.type = req.query_param("type").value_or("");
+  if (f.q.size() > kMaxQueryBytes || f.target.size() > kMaxQueryBytes) return bad_filter("Слишком длинный запрос.");
+  auto number = [&](const char* name, const char* what) -> Result<std::optional<int>> {
+    auto text = req.query_param(name);
+    if (!text || text->empty()) return std::optional<int>{};
+    auto n = parse_id(*text);
+    if (!n || *n > 100000) return bad_filter(std::string("Неверное значение: ") + what + ".");
+    return std::optional<int>(static_cast<int>(*n));
+  };
+  auto section = number("section", "секция");
+  if (!section) return section.status();
+  auto year = number("year", "год");
+  if (!year) return year.status();
+  auto page = number("page", "страница");
+  if (!page) return page.status();
+  f.section = *section;
+  f.year = *year;
+  f.page = page->value_or(1);
+  return f;
+}
+
+// A comment's text from the body: any string (the service trims and measures it).
+Result<std::string> comment_text(const json& body) {
+  auto text = body.find("text");
+  if (text == body.end() || text->is_null()) return std::string();
+  if (!text->is_string()) return Status::unprocessable("empty_comment", "Текст комментария должен быть строкой.");
+  return text->get<std::string>();
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, hub::Hub& hub,
+                const presence::Presence& presence) {
+  auto viewers = [&presence](const std::string& topic) { return presence.count(topic); };
+
+  router.add("GET", "/api/events/{id}/practices", [&, viewers](const net::Request& req, const net::PathParams& p) {
+    auto who = optional_caller(accounts, req);
+    auto filter = read_filter(req);
+    if (!filter) return api::error_response(filter.status());
+    auto found = gallery.search(who ? &*who : nullptr, p.get("id"), *filter);
+    if (!found) return api::error_response(found.status());
+    for (auto& practice : (*found)["practices"])
+      practice["viewers"] = viewers(practice_topic(p.get("id"), practice["id"].get<std::int64_t>()));
+    return api::json_response(200, *found);
+  });
+
+  router.add("GET", "/api/events/{id}/gallery/sections", [&, viewers](const net::Request& req,
+                                                                      const net::PathParams& p) {
+    auto who = optional_caller(accounts, req);
+    auto found = gallery.sections(who ? &*who : nullptr, p.get("id"));
+    if (!found) return api::error_response(found.status());
+    for (auto& section : (*found)["sections"])
+      section["viewers"] = viewers(section_topic(p.get("id"), section["number"].get<int>()));
+    return api::json_response(200, *found);
+  });
+
+  router.add("GET", "/api/events/{id}/gallery/practices/{practice}",
+             [&, viewers](const net::Request& req, const net::PathParams& p) {
+               auto id = parse_id(p.get("practice"));
+               if (!id) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+               auto who = optional_caller(accounts, req);
+               auto found = gallery.practice(who ? &*who : nullptr, p.get("id"), *id);
+               if (!found) return api::error_response(found.status());
+               (*found)["viewers"] = viewers(practice_topic(p.get("id"), *id));
+               return api::json_response(200, *found);
+             });
+
+  // The organiser's view of where people are: every admitted practice by its viewers now. With
+  // Redis, a practice nobody on this instance watches is counted from the next report round on
+  // (presence counts a topic once it is asked for), so the first call may show it at 0.
+  router.add("GET", "/api/events/{id}/gallery/busiest", [&, viewers](const net::Request& req,
+                                                                     const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    if (!accounts::is_organiser(*who, p.get("id")))
+      return api::error_response(Status::forbidden("forbidden", "Этот раздел доступен только организатору."));
+    auto list = gallery.admitted(p.get("id"));
+    if (!list) return api::error_response(list.status());
+    std::vector<json> rows(list->begin(), list->end());
+    for (auto& row : rows) {
+      row["topic"] = practice_topic(p.get("id"), row["id"].get<std::int64_t>());
+      row["viewers"] = viewers(row["topic"].get<std::string>());
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+      return a["viewers"].get<std::int64_t>() > b["viewers"].get<std::int64_t>();
+    });
+    std::int64_t total = 0;
+    for (const auto& row : rows) total += row["viewers"].get<std::int64_t>();
+    if (rows.size() > kBusiestShown) rows.resize(kBusiestShown);
+    return api::json_response(200, {{"practices", rows}, {"viewers", total}});
+  });
+
+  router.add("GET", "/api/events/{id}/cabinet", [&](const net::Request& req, const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    return reply(gallery.cabinet(*who, p.get("id")));
+  });
+
+  // The discussion. Every change is pushed to the practice's topic as a "comment" event carrying
+  // the comment as anyone may see it; clients put it in place by its id.
+  using CommentHandler = std::function<Result<json>(const accounts::Identity&, const std::string& event,
+                                                    std::int64_t practice, std::int64_t comment, const json& body)>;
+  auto on_comment = [&](bool has_comment, bool reads_body, int status, CommentHandler handler) {
+    return [&, has_comment, reads_body, status, handler](const net::Request& req, const net::PathParams& p) {
+      auto who = accounts::caller(accounts, req);
+      if (!who) return api::error_response(who.status());
+      auto practice = parse_id(p.get("practice"));
+      if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+      std::int64_t comment = 0;
+      if (has_comment) {
+        auto c = parse_id(p.get("comment"));
+        if (!c) return api::error_response(Status::not_found("comment_not_found", "Комментарий не найден."));
+        comment = *c;
+      }
+      json body = json::object();
+      if (reads_body) {
+        auto parsed = api::parse_json_object(req);
+        if (!parsed) return api::error_response(parsed.status());
+        body = std::move(*parsed);
+      }
+      auto done = handler(*who, p.get("id"), *practice, comment, body);
+      if (!done) return api::error_response(done.status());
+      hub.publish(practice_topic(p.get("id"), *practice), "comment", *done);
+      return api::json_response(status, *done);
+    };
+  };
+
+  router.add("GET", "/api/events/{id}/practices/{practice}/comments",
+             [&](const net::Request& req, const net::PathParams& p) {
+               auto practice = parse_id(p.get("practice"));
+               if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+               auto who = optional_caller(accounts, req);
+               return reply(gallery.comments(who ? &*who : nullptr, p.get("id"), *practice));
+             });
+
+  router.add("POST", "/api/events/{id}/practices/{practice}/comments",
+             on_comment(false, true, 201,
+                        [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
+                                   std::int64_t, const json& body) -> Result<json> {
+                          auto text = comment_text(body);
+                          if (!text) return text.status();
+                          std::optional<std::int64_t> parent;
+                          if (auto it = body.find("parent"); it != body.end() && !it->is_null()) {
+                            if (!it->is_number_integer())
+                              return Status::not_found("comment_not_found", "Комментарий не найден.");
+                            parent = it->get<std::int64_t>();
+                          }
+                          return gallery.add_comment(who, event, practice, *text, parent);
+                        }));
+
+  router.add("PATCH", "/api/events/{id}/practices/{practice}/comments/{comment}",
+             on_comment(true, true, 200,
+                        [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
+                                   std::int64_t comment, const json& body) -> Result<json> {
+                          auto text = comment_text(body);
+                          if (!text) return text.status();
+                          return gallery.edit_comment(who, event, practice, comment, *text);
+                        }));
+
+  router.add("DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}",
+             on_comment(true, false, 200,
+                        [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
+                                   std::int64_t comment, const json&) -> Result<json> {
+                          return gallery.delete_comment(who, event, practice, comment);
+                        }));
+
+  router.add("POST", "/api/events/{id}/practices/{practice}/comments/{comment}/hide",
+             on_comment(true, true, 200,
+                        [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
+                                   std::int64_t comment, const json& body) -> Result<json> {
+                          auto hidden = body.find("hidden");
+                          if (hidden != body.end() && !hidden->is_boolean())
+                            return Status::unprocessable("invalid_field", "Поле hidden — true или false.");
+                          return gallery.hide_comment(who, event, practice, comment,
+                                                      hidden == body.end() || hidden->get<bool>());
+                        }));
+}
+
+void add_live(live::Registry& registry, GalleryService& gallery) {
+  registry.add_topic(
+      "practice", {[&gallery](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
+                     if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                     auto id = parse_id(parts[1]);
+                     if (!id) return Status::not_found("practice_not_found", "Практика не найдена.");
+                     const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;
+                     if (auto s = gallery.may_read_practice(who, parts[0], *id); !s) return s;
+                     return json{{"practice", *id}};
+                   },
+                   {}});
+  registry.add_topic(
+      "gallery", {[&gallery](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
+                    if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                    auto section = parse_id(parts[1]);
+                    if (!section) return Status::not_found("section_not_found", "Секция не найдена.");
+                    const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;
+                    if (auto s = gallery.may_read(who, parts[0]); !s) return s;
+                    return json{{"section", *section}};
+                  },
+                  {}});
+}
+
+}  // namespace praktika::gallery

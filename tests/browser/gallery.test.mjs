@@ -1,0 +1,160 @@
+// Stage 3 through the browser against the real server: two participants open one practice of
+// the gallery in two browsers; both see that two people are on the page, and a comment typed in
+// one appears in the other without a reload. The practice is submitted during the intake and
+// admitted during the review through the API, as the earlier stages leave it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { binaryPath, startServer } from './server.mjs';
+
+const kEvent = 'irkutsk-2020';
+const kApi = `/api/events/${kEvent}`;
+const kIntake = '2020-06-20T10:00:00+08:00';
+const kReview = '2020-06-30T10:00:00+08:00';
+const kGallery = '2020-07-06T12:00:00+08:00';
+const kPassword = 'Praktika-2020-ochen-nadezhno';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// A signed-in API client with its own cookie.
+async function signIn(base, email, name, register) {
+  const res = await fetch(`${base}/api/auth/${register ? 'register' : 'login'}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(register ? { email, password: kPassword, full_name: name } : { email, password: kPassword }),
+  });
+  assert.ok(res.ok, `${email}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const call = async (method, path, body) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : {};
+  };
+  return { call, cookie };
+}
+
+function registration(name, email) {
+  return {
+    institution: 'ОГБУСО «Центр помощи детям»',
+    author: name,
+    position: 'Специалист по социальной работе',
+    work_phone: '(3952) 24-00-00',
+    mobile_phone: '+7 914 000-00-00',
+    email,
+    section: 1,
+    payment_form: 'legal_entity',
+    consent_regulations: true,
+    consent_personal_data: true,
+  };
+}
+
+const kAnswers = {
+  name: 'Школа наставников',
+  organisation: { name: 'ОГБУСО «Центр помощи детям»', website: 'center.ru', phone: '(3952) 24-00-00', email: 'center@dom.ru', contact_person: 'Анна Петрова' },
+  implementers: [{ full_name: 'Анна Петрова', position: 'Специалист' }],
+  relevance: { problem: 'Одиночество подростков', started_year: 2020 },
+  values: 'Уважение к человеку',
+  target_groups: 'Дети-сироты',
+  goal_and_tasks: 'Цель и задачи',
+  content: 'Каждая семья получает наставника',
+  mechanism: { steps: 'Шаги', regulations: 'Положение' },
+  management: 'Рабочая группа',
+  resources: { methodical: 'Пособия', material: 'Помещение', staff: '3 специалиста', partners: 'Школа' },
+  results: { quantitative: '40 человек', qualitative: 'Улучшение', methodical: 'Статья', socio_economic: 'Экономия' },
+  cases: ['Случай К.'],
+  recommendations: 'Начинать с малого',
+};
+
+test('a comment typed on a practice page appears on another without a reload, and both count two viewers', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'praktika-gallery-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const organiser = { email: `org.${Date.now()}@umc.ru`, name: 'Организатор' };
+  const made = spawnSync(
+    binaryPath,
+    ['admin', 'create-user', '--data', dataDir, '--email', organiser.email, '--role', 'organiser', '--event', kEvent, '--name', organiser.name],
+    { input: `${kPassword}\n`, encoding: 'utf8' },
+  );
+  assert.equal(made.status, 0, made.stdout + made.stderr);
+
+  const anna = { email: 'anna@dom.ru', name: 'Анна Петрова' };
+  const boris = { email: 'boris@dom.ru', name: 'Борис Иванов' };
+  let practice;
+  {
+    const server = await startServer({ clock: kIntake, dataDir });
+    try {
+      for (const who of [anna, boris]) {
+        const api = await signIn(server.url, who.email, who.name, true);
+        await api.call('PUT', `${kApi}/registration`, { answers: registration(who.name, who.email) });
+        if (who === anna) {
+          practice = (await api.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: kAnswers })).id;
+          await api.call('POST', `${kApi}/practices/${practice}/submit`, {});
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  {
+    const server = await startServer({ clock: kReview, dataDir });
+    try {
+      const org = await signIn(server.url, organiser.email, organiser.name, false);
+      await org.call('PUT', `${kApi}/review/practices/${practice}/outcome`, { outcome: 'present', reason: '' });
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const server = await startServer({ clock: kGallery, dataDir });
+  t.after(() => server.stop());
+  const pages = [];
+  for (const who of [anna, boris]) {
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: who.email, password: kPassword } });
+    assert.ok(login.ok(), `login ${who.email}: ${login.status()}`);
+    pages.push(await openPage(context, `${server.url}/events/${kEvent}/gallery/${practice}`));
+  }
+  const [annaPage, borisPage] = pages;
+
+  for (const page of pages) {
+    await waitUntil('the practice title', () => textOf(page, 'gallery-practice-title'), (x) => x === 'Школа наставников');
+    await waitUntil('two viewers', () => textOf(page, 'viewer-count'), (x) => x === '2', 10_000);
+  }
+  assert.equal(await textOf(annaPage, 'answer-content'), 'Каждая семья получает наставника');
+
+  const comment = 'Как вы подбираете наставников?';
+  await testId(borisPage, 'comment-text').fill(comment);
+  await testId(borisPage, 'comment-submit').click();
+  await waitUntil('the comment on the other page', () => textOf(annaPage, 'comments'), (x) => (x ?? '').includes(comment));
+  assert.ok((await textOf(annaPage, 'comments')).includes(boris.name));
+  // The page was not reloaded: it still counts both viewers on the same connection.
+  assert.equal(await textOf(annaPage, 'viewer-count'), '2');
+
+  // The author answers; the answer shows up on the asker's page.
+  await annaPage.getByRole('button', { name: 'Ответить' }).click();
+  await testId(annaPage, 'reply-text').fill('Через школу приёмных родителей');
+  await testId(annaPage, 'reply-submit').click();
+  await waitUntil('the reply on the other page', () => textOf(borisPage, 'comments'), (x) => (x ?? '').includes('Через школу приёмных родителей'));
+
+  // Search by another form of a word of the text.
+  await borisPage.goto(`${server.url}/events/${kEvent}/gallery?q=${encodeURIComponent('семьям')}`);
+  await waitUntil('the search result', () => textOf(borisPage, 'gallery-total'), (x) => x === 'Найдено практик: 1');
+  assert.equal(await testId(borisPage, `gallery-practice-${practice}`).count(), 1);
+
+  for (const page of pages) assert.deepEqual(page.problems, []);
+});

@@ -1,0 +1,400 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/client.h"
+#include "support/media_fixtures.h"
+#include "support/redis_server.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kDuringGallery = "2020-07-06T12:00:00+08:00";
+const std::string kAfterGallery = "2020-07-08T12:00:00+08:00";
+
+// The 17 fields without any form of «семья», so that only the words a test puts in are found.
+json neutral_answers(const std::string& name, const std::string& content, const std::string& targets, int year) {
+  json a = practice_answers(name, "ОГБУСО «Центр помощи детям»", year);
+  a["relevance"]["problem"] = "Одиночество подростков";
+  a["values"] = "Уважение к человеку";
+  a["target_groups"] = targets;
+  a["content"] = content;
+  a["results"]["quantitative"] = "40 человек";
+  a["cases"] = json::array({"Случай К."});
+  if (year < 2019) a["beneficiary_reviews"] = "Отзывы участников";
+  return a;
+}
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -6;
+  for (unsigned char c : in) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(k[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::vector<int> ids_of(const HttpResult& r) {
+  std::vector<int> ids;
+  json body = r.json();
+  for (const auto& p : body["practices"]) ids.push_back(p["id"].get<int>());
+  return ids;
+}
+
+// Practices submitted during the intake, decided during the review:
+// family (section 1, present), club (section 2, gallery), rejected (section 1), undecided.
+class Gallery : public ::testing::Test {
+ protected:
+  void start(const std::string& clock) {
+    server_.reset();
+    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = clock, .redis = redis_url_});
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+    if (people_) people_->reconnect(server_->port());
+    else people_ = std::make_unique<People>(server_->port());
+  }
+
+  int practice(const std::string& email, int section, const std::string& type, const json& answers) {
+    int id = submit_practice(*people_, {.author_email = email, .section = section, .name = answers["name"].get<std::string>(), .type = type});
+    auto r = people_->person(email).request("PATCH", kEventApi + "/practices/" + std::to_string(id),
+                                            json{{"answers", answers}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return id;
+  }
+
+  void decide(int id, const std::string& outcome) {
+    auto r = people_->organiser().request("PUT", kEventApi + "/review/practices/" + std::to_string(id) + "/outcome",
+                                          json{{"outcome", outcome}, {"reason", "Решение экспертов"}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  void SetUp() override {
+    std::string output;
+    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
+    start(kDuringIntake);
+    family_ = practice("anna@dom.ru", 1, "pilot",
+                       neutral_answers("Школа наставников", "Каждая семья получает наставника", "Дети-сироты", 2020));
+    club_ = practice("boris@dom.ru", 2, "established",
+                     neutral_answers("Клуб выходного дня", "Встречи по субботам", "Подростки группы риска", 2017));
+    rejected_ = practice("vera@dom.ru", 1, "pilot",
+                         neutral_answers("Семейный лагерь", "Летом семья отдыхает вместе", "Дети", 2020));
+    undecided_ = practice("gleb@dom.ru", 1, "pilot",
+                          neutral_answers("Семейная мастерская", "Семья мастерит", "Дети", 2020));
+    // A video sent with the family practice (flashmob material, accepted during the intake).
+    media::testing::TempDir work;
+    ASSERT_TRUE(media::testing::make_cheap_video(work.path() / "show.mp4", 5));
+    video_ = read_file(work.path() / "show.mp4");
+    auto& anna = people_->person("anna@dom.ru");
+    auto created = anna.request("POST", kEventApi + "/uploads?purpose=flashmob", "",
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(video_.size())},
+                                 {"Upload-Metadata", "filename " + base64("show.mp4") + ",practice " +
+                                                         base64(std::to_string(family_))}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    video_url_ = created.headers["location"] + "/file";
+    auto sent = anna.request("PATCH", created.headers["location"], video_,
+                             {{"Tus-Resumable", "1.0.0"},
+                              {"Content-Type", "application/offset+octet-stream"},
+                              {"Upload-Offset", "0"}});
+    ASSERT_EQ(sent.status, 204) << sent.body;
+
+    start(kDuringReview);
+    decide(family_, "present");
+    decide(club_, "gallery");
+    decide(rejected_, "rejected");
+    people_->grant("moderator@minsoc.ru", "moderator", 1);
+    people_->person("stranger@dom.ru");
+  }
+
+  std::string practice_url(int id) { return kEventApi + "/practices/" + std::to_string(id); }
+
+  std::unique_ptr<WsClient> connect(const std::string& email) {
+    WsClient::Options options;
+    options.cookie = people_->person(email).cookie_header();
+    return WsClient::connect(server_->port(), options);
+  }
+
+  std::string redis_url_;
+  TempDir data_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+  int family_ = 0, club_ = 0, rejected_ = 0, undecided_ = 0;
+  std::string video_, video_url_;
+};
+
+TEST_F(Gallery, SearchFindsAPracticeByAnotherFormOfARussianWord) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  // The text says «семья»; the query «семьям». The rejected and the undecided practice say it too.
+  auto found = boris.get(kEventApi + "/practices?q=" + "%D1%81%D0%B5%D0%BC%D1%8C%D1%8F%D0%BC");  // семьям
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(ids_of(found), std::vector<int>{family_});
+  EXPECT_EQ(found.json()["total"], 1);
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?q=%D0%BD%D0%B0%D1%81%D1%82%D0%B0%D0%B2%D0%BD%D0%B8%D0%BA%D0%BE%D0%BC")),
+            std::vector<int>{family_});  // наставником
+  EXPECT_TRUE(ids_of(boris.get(kEventApi + "/practices?q=%D0%BB%D0%B0%D0%B3%D0%B5%D1%80%D1%8C")).empty());  // лагерь
+  // Without a query: the admitted ones, by section.
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices")), (std::vector<int>{family_, club_}));
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?section=2")), std::vector<int>{club_});
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?type=established")), std::vector<int>{club_});
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?year=2017")), std::vector<int>{club_});
+  // Target groups: «подростков» finds «Подростки» in field 7 only.
+  EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?target=%D0%BF%D0%BE%D0%B4%D1%80%D0%BE%D1%81%D1%82%D0%BA%D0%BE%D0%B2")),
+            std::vector<int>{club_});
+  EXPECT_EQ(boris.get(kEventApi + "/practices?section=x").error_code(), "invalid_filter");
+  auto page = boris.get(kEventApi + "/practices?page=2").json();
+  EXPECT_TRUE(page["practices"].empty());
+  EXPECT_EQ(page["total"], 2);
+}
+
+TEST_F(Gallery, TheIndexFollowsAChangedOutcome) {
+  auto& organiser = people_->organiser();  // the organiser reads the gallery before it opens
+  EXPECT_EQ(ids_of(organiser.get(kEventApi + "/practices?q=%D1%81%D0%B5%D0%BC%D1%8C%D1%8F%D0%BC")),
+            std::vector<int>{family_});
+  decide(family_, "rejected");
+  decide(undecided_, "gallery");
+  EXPECT_EQ(ids_of(organiser.get(kEventApi + "/practices?q=%D1%81%D0%B5%D0%BC%D1%8C%D1%8F%D0%BC")),
+            std::vector<int>{undecided_});
+}
+
+TEST_F(Gallery, ThePracticePageShowsEveryFieldAndStreamsItsVideo) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  auto page = boris.get(kEventApi + "/gallery/practices/" + std::to_string(family_));
+  ASSERT_EQ(page.status, 200) << page.body;
+  json p = page.json();
+  EXPECT_EQ(p["title"], "Школа наставников");
+  EXPECT_EQ(p["type_title"], "Пилотная практика");
+  EXPECT_EQ(p["institution"], "ОГБУСО «Центр помощи детям»");
+  EXPECT_EQ(p["answers"]["recommendations"], "Начинать с малого");
+  EXPECT_EQ(p["outcome"], "present");
+  ASSERT_EQ(p["files"].size(), 1u);  // the video; never the payment scan
+  EXPECT_EQ(p["files"][0]["kind"], "video");
+  auto slice = boris.request("GET", p["files"][0]["url"], "", {{"Range", "bytes=10-29"}});
+  EXPECT_EQ(slice.status, 206);
+  EXPECT_EQ(slice.body, video_.substr(10, 20));
+  // Payment scans stay private; rejected practices are not in the gallery.
+  auto mine = people_->person("anna@dom.ru").get(practice_url(family_)).json();
+  std::string scan = "/api/uploads/" + mine["payment"]["upload"].get<std::string>() + "/file";
+  EXPECT_EQ(boris.get(scan).status, 404);
+  EXPECT_EQ(boris.get(kEventApi + "/gallery/practices/" + std::to_string(rejected_)).error_code(),
+            "practice_not_found");
+}
+
+TEST_F(Gallery, OnlyParticipantsReadItAndOnlyOnceItOpens) {
+  auto& boris = people_->person("boris@dom.ru");
+  EXPECT_EQ(boris.get(kEventApi + "/practices").error_code(), "gallery_not_open");
+  start(kDuringGallery);
+  EXPECT_EQ(people_->person("boris@dom.ru").get(kEventApi + "/practices").status, 200);
+  EXPECT_EQ(people_->person("moderator@minsoc.ru").get(kEventApi + "/practices").status, 200);
+  EXPECT_EQ(people_->person("stranger@dom.ru").get(kEventApi + "/practices").error_code(), "not_a_participant");
+  HttpClient anonymous(server_->port());
+  EXPECT_EQ(anonymous.get(kEventApi + "/practices").status, 401);
+  EXPECT_EQ(anonymous.get(video_url_).status, 401);
+  auto stranger = connect("stranger@dom.ru");
+  ASSERT_TRUE(stranger);
+  auto refused = stranger->call({{"op", "subscribe"}, {"topic", "practice:irkutsk-2020:" + std::to_string(family_)}});
+  EXPECT_EQ(refused["error"]["code"], "not_a_participant");
+}
+
+TEST_F(Gallery, TheCabinetShowsEachPracticeWithItsOutcome) {
+  auto& anna = people_->person("anna@dom.ru");
+  auto before = anna.get(kEventApi + "/cabinet").json();  // before the notice milestone
+  ASSERT_EQ(before["practices"].size(), 1u);
+  EXPECT_TRUE(before["practices"][0]["outcome"].is_null());
+  start(kDuringGallery);
+  auto& vera = people_->person("vera@dom.ru");
+  auto cabinet = people_->person("anna@dom.ru").get(kEventApi + "/cabinet").json();
+  ASSERT_EQ(cabinet["practices"].size(), 1u);
+  EXPECT_EQ(cabinet["practices"][0]["outcome"]["outcome"], "present");
+  EXPECT_EQ(cabinet["practices"][0]["in_gallery"], true);
+  EXPECT_EQ(cabinet["practices"][0]["payment"]["state"], "confirmed");
+  EXPECT_EQ(cabinet["practices"][0]["files"].size(), 1u);  // her video
+  EXPECT_EQ(cabinet["gallery"]["readable"], true);
+  auto theirs = vera.get(kEventApi + "/cabinet").json();
+  EXPECT_EQ(theirs["practices"][0]["outcome"]["outcome"], "rejected");
+  EXPECT_EQ(theirs["practices"][0]["outcome"]["reason"], "Решение экспертов");
+  EXPECT_EQ(theirs["practices"][0]["in_gallery"], false);
+}
+
+// The next "comment" event about comment `id` (a client also receives its own comments).
+std::optional<json> next_comment(WsClient& ws, const std::string& topic, int id) {
+  for (int i = 0; i < 10; ++i) {
+    auto event = ws.next_event(topic, "comment");
+    if (!event) return std::nullopt;
+    if ((*event)["data"]["id"] == id) return event;
+  }
+  return std::nullopt;
+}
+
+TEST_F(Gallery, CommentsArePushedLiveToEveryoneOnThePage) {
+  start(kDuringGallery);
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  auto anna_ws = connect("anna@dom.ru");
+  auto boris_ws = connect("boris@dom.ru");
+  ASSERT_TRUE(anna_ws && boris_ws);
+  ASSERT_EQ(anna_ws->call({{"op", "subscribe"}, {"topic", topic}})["ok"], true);
+  auto subscribed = boris_ws->call({{"op", "subscribe"}, {"topic", topic}});
+  ASSERT_EQ(subscribed["ok"], true) << subscribed;
+  EXPECT_TRUE(anna_ws->wait_presence(topic, 2));
+
+  auto& boris = people_->person("boris@dom.ru");
+  auto posted = boris.post(practice_url(family_) + "/comments", {{"text", "  Спасибо за опыт!  "}});
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  int comment = posted.json()["id"];
+  auto pushed = next_comment(*anna_ws, topic, comment);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ((*pushed)["data"]["text"], "Спасибо за опыт!");
+  EXPECT_EQ((*pushed)["data"]["author"]["full_name"], "boris@dom.ru");
+
+  auto& anna = people_->person("anna@dom.ru");
+  auto answer = anna.post(practice_url(family_) + "/comments", {{"text", "Рады помочь"}, {"parent", comment}});
+  ASSERT_EQ(answer.status, 201) << answer.body;
+  auto reply = next_comment(*boris_ws, topic, answer.json()["id"]);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["data"]["parent"], comment);
+  // One level of replies.
+  EXPECT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", "И вам"}, {"parent", answer.json()["id"]}})
+                .error_code(),
+            "reply_too_deep");
+
+  // The author edits; someone else may not.
+  std::string one = practice_url(family_) + "/comments/" + std::to_string(comment);
+  EXPECT_EQ(anna.request("PATCH", one, json{{"text", "Чужой текст"}}.dump()).error_code(), "not_author");
+  ASSERT_EQ(boris.request("PATCH", one, json{{"text", "Спасибо за ценный опыт!"}}.dump()).status, 200);
+  auto edited = next_comment(*anna_ws, topic, comment);
+  ASSERT_TRUE(edited);
+  EXPECT_EQ((*edited)["data"]["text"], "Спасибо за ценный опыт!");
+  EXPECT_FALSE((*edited)["data"]["edited_at"].is_null());
+
+  // A participant may not hide; the section's moderator may, and the text leaves every page.
+  EXPECT_EQ(anna.post(one + "/hide", json::object()).status, 403);
+  ASSERT_EQ(people_->person("moderator@minsoc.ru").post(one + "/hide", json::object()).status, 200);
+  auto hidden = next_comment(*anna_ws, topic, comment);
+  ASSERT_TRUE(hidden);
+  EXPECT_EQ((*hidden)["data"]["hidden"], true);
+  EXPECT_TRUE((*hidden)["data"]["text"].is_null());
+  auto listed = anna.get(practice_url(family_) + "/comments").json();
+  ASSERT_EQ(listed["comments"].size(), 2u);
+  EXPECT_TRUE(listed["comments"][0]["text"].is_null());
+  EXPECT_EQ(listed["comments"][1]["text"], "Рады помочь");
+  // Its author still sees what was hidden.
+  EXPECT_EQ(boris.get(practice_url(family_) + "/comments").json()["comments"][0]["text"], "Спасибо за ценный опыт!");
+
+  ASSERT_EQ(anna.request("DELETE", practice_url(family_) + "/comments/" + std::to_string(answer.json()["id"].get<int>()))
+                .status,
+            200);
+  auto deleted = next_comment(*boris_ws, topic, answer.json()["id"]);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ((*deleted)["data"]["deleted"], true);
+}
+
+TEST_F(Gallery, CommentsMustHaveTextWithinTheLimit) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  EXPECT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", "   "}}).error_code(), "empty_comment");
+  EXPECT_EQ(boris.post(practice_url(family_) + "/comments", json::object()).error_code(), "empty_comment");
+  std::string longest;
+  for (int i = 0; i < 2000; ++i) longest += "ж";
+  EXPECT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", longest}}).status, 201);
+  EXPECT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", longest + "ж"}}).error_code(),
+            "comment_too_long");
+  EXPECT_EQ(boris.post(practice_url(rejected_) + "/comments", {{"text", "Текст"}}).error_code(),
+            "practice_not_found");
+}
+
+TEST_F(Gallery, WritingIsRefusedOutsideTheStageAndReadingGoesOn) {
+  start(kDuringGallery);
+  ASSERT_EQ(people_->person("boris@dom.ru").post(practice_url(family_) + "/comments", {{"text", "Отлично"}}).status,
+            201);
+  start(kAfterGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  auto refused = boris.post(practice_url(family_) + "/comments", {{"text", "Ещё одно"}});
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.error_code(), "gallery_closed");
+  auto listed = boris.get(practice_url(family_) + "/comments");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.json()["comments"].size(), 1u);
+  EXPECT_EQ(listed.json()["writable"], false);
+  EXPECT_EQ(boris.get(kEventApi + "/practices").status, 200);
+}
+
+// The Redis that scripts/test.sh started for the whole run, or one of this test's own.
+class SharedRedis {
+ public:
+  SharedRedis() {
+    if (const char* url = std::getenv("PRAKTIKA_TEST_REDIS_URL"); url && *url) {
+      url_ = url;
+    } else if (auto own = RedisServer::start()) {
+      own_ = std::move(*own);
+      url_ = own_->url();
+    }
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::unique_ptr<RedisServer> own_;
+  std::string url_;
+};
+
+TEST_F(Gallery, ViewersAreCountedAcrossTwoServersSharingRedis) {
+  SharedRedis redis;
+  ASSERT_FALSE(redis.url().empty());
+  redis_url_ = redis.url();
+  start(kDuringGallery);
+  // A second process on the same database, as behind a load balancer.
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(second) << second.status().message();
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(club_);
+  auto a = connect("anna@dom.ru");
+  WsClient::Options options;
+  options.cookie = people_->person("boris@dom.ru").cookie_header();
+  auto b = WsClient::connect((*second)->port(), options);
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->call({{"op", "subscribe"}, {"topic", topic}})["ok"], true);
+  ASSERT_EQ(b->call({{"op", "subscribe"}, {"topic", topic}})["ok"], true);
+  EXPECT_TRUE(a->wait_presence(topic, 2));
+  EXPECT_TRUE(b->wait_presence(topic, 2));
+
+  // The organiser's list of the busiest practices, from the first server.
+  json busiest;
+  for (int i = 0; i < 100; ++i) {
+    busiest = people_->organiser().get(kEventApi + "/gallery/busiest").json();
+    if (!busiest["practices"].empty() && busiest["practices"][0]["viewers"] == 2) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_FALSE(busiest["practices"].empty()) << busiest;
+  EXPECT_EQ(busiest["practices"][0]["id"], club_);
+  EXPECT_EQ(busiest["practices"][0]["viewers"], 2);
+  EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/gallery/busiest").status, 403);
+  // The practice page carries the same count.
+  EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/gallery/practices/" + std::to_string(club_)).json()["viewers"],
+            2);
+  b.reset();
+  EXPECT_TRUE(a->wait_presence(topic, 1));
+}
+
+}  // namespace
+}  // namespace praktika::test
