@@ -19,6 +19,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "store/db.h"
+#include "flashmob/flashmob.h"
 #include "timeline/agenda.h"
 
 namespace {
@@ -77,6 +78,12 @@ int serve(const std::vector<std::string>& args) {
                   << "\" is already used by " << other.source << "\n";
         return kExitBadInput;
       }
+    }
+    // Module-owned parts of the agenda are read strictly here, so a bad one stops start-up too.
+    auto flashmob_settings = flashmob::read_settings(std::get<timeline::Agenda>(agenda));
+    if (auto* error = std::get_if<timeline::AgendaError>(&flashmob_settings)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return kExitBadInput;
     }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }
