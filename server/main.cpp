@@ -23,6 +23,7 @@
 #include "review/review.h"
 #include "gallery/gallery.h"
 #include "store/db.h"
+#include "flashmob/flashmob.h"
 #include "timeline/agenda.h"
 
 namespace {
@@ -56,6 +57,19 @@ int usage() {
   return kExitBadInput;
 }
 
+// Each stage module reads its own part of the agenda strictly at start-up, so a mistake there
+// stops the start (exit code 2, naming the JSON path) rather than failing a later request.
+std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& agenda) {
+  auto first_error = [](auto read) -> std::optional<timeline::AgendaError> {
+    if (auto* error = std::get_if<timeline::AgendaError>(&read)) return *error;
+    return std::nullopt;
+  };
+  if (auto e = first_error(review::read_review_part(agenda))) return e;
+  if (auto e = first_error(mail::read_mail_part(agenda))) return e;
+  if (auto e = first_error(flashmob::read_settings(agenda))) return e;
+  return gallery::check_agenda(agenda);
+}
+
 Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
@@ -78,11 +92,6 @@ int serve(const std::vector<std::string>& args) {
       std::cerr << "praktika: " << error->describe() << "\n";
       return kExitBadInput;
     }
-    // Each module reads its own part of the agenda strictly.
-    if (auto error = gallery::check_agenda(std::get<timeline::Agenda>(agenda))) {
-      std::cerr << "praktika: " << error->describe() << "\n";
-      return kExitBadInput;
-    }
     for (const auto& other : agendas) {
       if (other.id == std::get<timeline::Agenda>(agenda).id) {
         std::cerr << "praktika: " << file.string() << ": /id: event id \"" << other.id
@@ -90,15 +99,9 @@ int serve(const std::vector<std::string>& args) {
         return kExitBadInput;
       }
     }
-    // Module parts are read strictly now, so a mistake stops the start rather than a later request.
-    const auto& loaded = std::get<timeline::Agenda>(agenda);
-    std::optional<timeline::AgendaError> part_error;
-    if (auto review = review::read_review_part(loaded); std::holds_alternative<timeline::AgendaError>(review))
-      part_error = std::get<timeline::AgendaError>(review);
-    else if (auto mail = mail::read_mail_part(loaded); std::holds_alternative<timeline::AgendaError>(mail))
-      part_error = std::get<timeline::AgendaError>(mail);
-    if (part_error) {
-      std::cerr << "praktika: " << part_error->describe() << "\n";
+    if (auto error = check_module_parts(std::get<timeline::Agenda>(agenda))) {
+      std::cerr << "praktika: " << error->describe() << "
+";
       return kExitBadInput;
     }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));

@@ -14,6 +14,9 @@
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
 #include "gallery/gallery_api.h"
+#include "flashmob/flashmob.h"
+#include "flashmob/flashmob_api.h"
+#include "flashmob/flashmob_live.h"
 #include "intake/intake_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
@@ -28,6 +31,23 @@ constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; "
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'";
+
+// The same policy for a page that partner sites may show in an <iframe> (the flashmob widget).
+std::string policy_framed_by(const std::string& ancestors) {
+  std::string policy(kContentSecurityPolicy);
+  constexpr std::string_view kNone = "frame-ancestors 'none'";
+  policy.replace(policy.find(kNone), kNone.size(), "frame-ancestors " + ancestors);
+  return policy;
+}
+
+int flashmob_workers(const std::vector<timeline::Agenda>& agendas) {
+  int workers = 1;
+  for (const auto& agenda : agendas) {
+    auto settings = flashmob::read_settings(agenda);
+    if (auto* s = std::get_if<flashmob::Settings>(&settings)) workers = std::max(workers, s->conversions_at_once);
+  }
+  return workers;
+}
 
 std::vector<std::string> split(std::string_view text, char sep) {
   std::vector<std::string> parts;
@@ -128,6 +148,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
                  return intake::EventView{&event->agenda, &event->timeline};
                },
                intake_, uploads_.files_dir()) {
+  const int conversion_workers = flashmob_workers(agendas);
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
@@ -153,6 +174,21 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
 
   for (const auto& [id, event] : events_)
     tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_));
+
+  std::vector<intake::EventView> views;
+  for (const auto& [id, event] : events_) views.push_back({&event.agenda, &event.timeline});
+  flashmob::Options flashmob_options;
+  flashmob_options.data_dir = config.data_dir;
+  flashmob_options.upload_files_dir = uploads_.files_dir();
+  flashmob_options.workers = conversion_workers;
+  flashmob_ = std::make_unique<flashmob::FlashmobService>(*db_, clock_, views, hub_, uploads_, flashmob_options);
+  for (const auto& id : flashmob_->event_ids())
+    feed_tickers_.push_back(std::make_unique<flashmob::FeedTicker>(io, *flashmob_, clock_, id));
+  flashmob_->set_feed_listener([this](const std::string& event_id) {
+    for (auto& ticker : feed_tickers_)
+      if (ticker->event_id() == event_id) ticker->poke();
+  });
+  flashmob::add_live(*this, *flashmob_);
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -180,12 +216,16 @@ Status App::start() {
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
   sender_.start();
+  flashmob_->start();
+  for (auto& ticker : feed_tickers_) ticker->start();
   return Status::ok();
 }
 
 void App::stop() {
   server_->stop();
   for (auto& ticker : tickers_) ticker->stop();
+  for (auto& ticker : feed_tickers_) ticker->stop();
+  flashmob_->stop();
   presence_->stop();
   sender_.stop();
 }
@@ -250,6 +290,7 @@ void App::add_routes() {
     return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
   });
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
+  flashmob::add_routes(router_, *flashmob_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -296,7 +337,9 @@ net::Response App::handle(const net::Request& request) {
     response = page ? std::move(*page)
                     : api::error_response(Status::not_found("not_found", "Страница не найдена."));
   }
-  response.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  auto framed_by = flashmob_->frame_ancestors(request.path);
+  response.set_header("Content-Security-Policy",
+                      framed_by ? policy_framed_by(*framed_by) : std::string(kContentSecurityPolicy));
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Referrer-Policy", "same-origin");
   return response;

@@ -29,6 +29,11 @@
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
 
+namespace praktika::flashmob {
+class FlashmobService;
+class FeedTicker;
+}  // namespace praktika::flashmob
+
 namespace praktika::app {
 
 struct Event {
@@ -92,6 +97,8 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;
+  std::unique_ptr<flashmob::FlashmobService> flashmob_;
+  std::vector<std::unique_ptr<flashmob::FeedTicker>> feed_tickers_;  // one per event; after flashmob_: they use it
   std::unique_ptr<net::Server> server_;
 };
 

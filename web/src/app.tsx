@@ -16,6 +16,9 @@ import { PracticePage } from './pages/PracticePage';
 import { RegistrationPage } from './pages/RegistrationPage';
 import { ReviewBoardPage } from './pages/ReviewBoardPage';
 import { ReviewPracticePage, ReviewQueuePage } from './pages/ReviewPage';
+import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
+import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
+import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -32,7 +35,16 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/review-board', component: ({ params }) => <ReviewBoardPage id={params.id!} /> },
   { pattern: '/events/:id/gallery', component: ({ params }) => <GalleryPage id={params.id!} /> },
   { pattern: '/events/:id/gallery/:n', component: ({ params }) => <GalleryPracticePage id={params.id!} n={params.n!} /> },
+  { pattern: '/events/:id/flashmob', component: ({ params }) => <FlashmobPage id={params.id!} /> },
+  { pattern: '/events/:id/flashmob/widget', component: ({ params }) => <FlashmobWidgetPage id={params.id!} /> },
+  { pattern: '/events/:id/flashmob/queue', component: ({ params }) => <FlashmobQueuePage id={params.id!} /> },
+  { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
 ];
+
+// Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.
+function isBare(path: string): boolean {
+  return /^\/events\/[^/]+\/flashmob\/widget$/.test(path);
+}
 
 function NotFound() {
   useEffect(() => {
@@ -51,6 +63,7 @@ export function App() {
   const path = usePath();
   const match = resolve(kRoutes, path);
   const Component = match?.component;
+  if (Component && isBare(path)) return <Component key={path} params={match.params} />;
   return (
     <AuthProvider>
       <Layout>{Component ? <Component key={path} params={match.params} /> : <NotFound />}</Layout>

@@ -1,0 +1,1016 @@
+#include "flashmob/flashmob.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "flashmob/child_process.h"
+#include "flashmob/schedule.h"
+#include "flashmob/slides_render.h"
+#include "media/media.h"
+#include "store/db.h"
+#include "timeline/agenda_reader.h"
+#include "timeline/timeline.h"
+#include "uploads/uploads.h"
+
+namespace praktika::flashmob {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kUpNext = 3;
+constexpr size_t kMaxTitle = 300;
+constexpr size_t kMaxInstitution = 500;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status item_not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
+
+// An origin for CSP: scheme://host[:port], nothing a policy could be broken with.
+bool valid_origin(const std::string& s) {
+  std::string_view rest;
+  if (s.rfind("https://", 0) == 0) rest = std::string_view(s).substr(8);
+  else if (s.rfind("http://", 0) == 0) rest = std::string_view(s).substr(7);
+  else return false;
+  if (rest.empty() || rest.size() > 253) return false;
+  return std::all_of(rest.begin(), rest.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
+  });
+}
+
+std::string trimmed(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) return {};
+  std::string s = it->get<std::string>();
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return {};
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
+struct ItemRow {
+  std::int64_t id = 0;
+  std::string event_id;
+  std::int64_t owner_id = 0;
+  std::string upload_id;
+  std::string work_kind;
+  std::string title;
+  std::string institution;
+  std::string media_kind;
+  json measured;
+  std::string play_state;
+  std::string job;
+  std::int64_t attempts = 0;
+  std::optional<double> progress;
+  std::string failure;
+  std::string media_file;
+  std::optional<std::int64_t> duration_ms;
+  std::optional<std::int64_t> slides;
+  std::string review;
+  std::string reason;
+  std::optional<std::int64_t> position;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::string owner_name;
+  std::string owner_email;
+};
+
+constexpr const char* kColumns =
+    "i.id, i.event_id, i.owner_id, i.upload_id, i.work_kind, i.title, i.institution, i.media_kind, i.measured, "
+    "i.play_state, coalesce(i.job, ''), i.attempts, i.progress, coalesce(i.failure, ''), coalesce(i.media_file, ''), "
+    "i.duration_ms, i.slides, i.review, i.reason, i.position, i.created_at, i.updated_at, u.full_name, u.email "
+    "FROM flashmob_items i JOIN users u ON u.id = i.owner_id ";
+
+ItemRow read_row(store::Stmt& q) {
+  ItemRow r;
+  r.id = q.int64(0);
+  r.event_id = q.text(1);
+  r.owner_id = q.int64(2);
+  r.upload_id = q.text(3);
+  r.work_kind = q.text(4);
+  r.title = q.text(5);
+  r.institution = q.text(6);
+  r.media_kind = q.text(7);
+  r.measured = json::parse(q.text(8), nullptr, false);
+  r.play_state = q.text(9);
+  r.job = q.text(10);
+  r.attempts = q.int64(11);
+  if (!q.is_null(12)) r.progress = q.real(12);
+  r.failure = q.text(13);
+  r.media_file = q.text(14);
+  r.duration_ms = q.optional_int64(15);
+  r.slides = q.optional_int64(16);
+  r.review = q.text(17);
+  r.reason = q.text(18);
+  r.position = q.optional_int64(19);
+  r.created_at = q.int64(20);
+  r.updated_at = q.int64(21);
+  r.owner_name = q.text(22);
+  r.owner_email = q.text(23);
+  return r;
+}
+
+Result<std::vector<ItemRow>> select_items(store::Tx& tx, const std::string& where,
+                                          const std::function<void(store::Stmt&)>& bind) {
+  auto q = tx.prepare(std::string("SELECT ") + kColumns + where);
+  bind(q);
+  std::vector<ItemRow> rows;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    rows.push_back(read_row(q));
+  }
+  return rows;
+}
+
+Result<std::optional<ItemRow>> select_item(store::Tx& tx, std::string_view event_id, std::int64_t id) {
+  auto rows = select_items(tx, "WHERE i.event_id = ?1 AND i.id = ?2", [&](store::Stmt& q) {
+    q.bind_text(1, event_id).bind_int(2, id);
+  });
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<ItemRow>();
+  return std::optional<ItemRow>(std::move(rows->front()));
+}
+
+// Approved and ready items in the feed's order: what the schedule plays.
+Result<std::vector<ItemRow>> playlist(store::Tx& tx, std::string_view event_id) {
+  return select_items(tx,
+                      "WHERE i.event_id = ?1 AND i.review = 'approved' AND i.play_state = 'ready' "
+                      "AND i.duration_ms > 0 ORDER BY i.position, i.id",
+                      [&](store::Stmt& q) { q.bind_text(1, event_id); });
+}
+
+std::vector<Entry> entries(const std::vector<ItemRow>& rows) {
+  std::vector<Entry> out;
+  for (const auto& r : rows) out.push_back({r.id, Millis(r.duration_ms.value_or(0))});
+  return out;
+}
+
+Result<Cursor> load_cursor(store::Tx& tx, std::string_view event_id) {
+  Cursor c;
+  auto q = tx.prepare(
+      "SELECT anchor_at, anchor_item, anchor_offset_ms, paused, played FROM flashmob_feeds WHERE event_id = ?1");
+  q.bind_text(1, event_id);
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return c;
+  if (!q.is_null(0)) c.anchor_at = from_ms(q.int64(0));
+  c.anchor_item = q.int64(1);
+  c.anchor_offset = Millis(q.int64(2));
+  c.paused = q.int64(3) != 0;
+  json played = json::parse(q.text(4), nullptr, false);
+  if (played.is_array())
+    for (const auto& p : played)
+      if (p.is_number_integer()) c.played.insert(p.get<std::int64_t>());
+  return c;
+}
+
+Status save_cursor(store::Tx& tx, std::string_view event_id, const Cursor& c, TimePoint now) {
+  json played = json::array();
+  for (auto id : c.played) played.push_back(id);
+  auto q = tx.prepare(
+      "INSERT INTO flashmob_feeds(event_id, anchor_at, anchor_item, anchor_offset_ms, paused, played, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(event_id) DO UPDATE SET anchor_at = ?2, anchor_item = ?3, "
+      "anchor_offset_ms = ?4, paused = ?5, played = ?6, updated_at = ?7");
+  q.bind_text(1, event_id);
+  if (c.anchor_at) q.bind_int(2, to_ms(*c.anchor_at));
+  else q.bind_null(2);
+  return q.bind_int(3, c.anchor_item)
+      .bind_int(4, c.anchor_offset.count())
+      .bind_int(5, c.paused ? 1 : 0)
+      .bind_text(6, played.dump())
+      .bind_int(7, to_ms(now))
+      .run();
+}
+
+std::string_view state_name(FeedState s) {
+  switch (s) {
+    case FeedState::waiting: return "waiting";
+    case FeedState::playing: return "playing";
+    case FeedState::paused: return "paused";
+    case FeedState::idle: return "idle";
+  }
+  return "idle";
+}
+
+std::string media_url(const ItemRow& r) {
+  return "/api/events/" + r.event_id + "/flashmob/items/" + std::to_string(r.id) + "/media";
+}
+
+json slide_urls(const ItemRow& r) {
+  json urls = json::array();
+  if (r.media_kind != "presentation" || r.play_state != "ready") return urls;
+  for (std::int64_t n = 1; n <= r.slides.value_or(0); ++n) urls.push_back(media_url(r) + "?slide=" + std::to_string(n));
+  return urls;
+}
+
+}  // namespace
+
+struct FlashmobService::EventInfo {
+  const timeline::Agenda* agenda = nullptr;
+  const timeline::Timeline* timeline = nullptr;
+  Settings settings;
+  const timeline::FilePurpose* purpose = nullptr;  // files.flashmob
+  std::optional<TimePoint> feed_start;
+  std::string frame_ancestors;  // CSP value for the widget page
+  int offset_minutes = 0;
+
+  std::string format(TimePoint t) const { return format_instant(t, offset_minutes); }
+  std::string work_kind_title(const std::string& id) const {
+    if (purpose)
+      for (const auto& k : purpose->work_kinds)
+        if (k.id == id) return k.title;
+    return id;
+  }
+};
+
+struct FlashmobService::Job {
+  std::int64_t item = 0;
+  std::string event_id;
+  std::string kind;  // video | slides | office
+  std::string upload_id;
+  json measured;
+  std::int64_t attempt = 0;
+};
+
+std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
+  Settings s;
+  bool present = agenda.modules.count("flashmob") > 0;
+  auto error = timeline::reader::read_part(agenda, "flashmob", [&](timeline::reader::Obj& o) {
+    std::string milestone = o.opt_str("feed_starts");
+    if (!milestone.empty()) s.feed_starts = milestone;
+    if (present && !agenda.find_milestone(s.feed_starts))
+      timeline::reader::fail(o.at("feed_starts"), "names no milestone of this agenda: " + s.feed_starts);
+    s.seconds_per_slide = o.opt_int("seconds_per_slide", 1, 600).value_or(s.seconds_per_slide);
+    s.conversions_at_once = o.opt_int("conversions_at_once", 1, 16).value_or(s.conversions_at_once);
+    s.conversion_timeout_seconds =
+        o.opt_int("conversion_timeout_seconds", 10, 86400).value_or(s.conversion_timeout_seconds);
+    s.slide_width_px = o.opt_int("slide_width_px", 320, 3840).value_or(s.slide_width_px);
+    if (const auto* origins = o.opt_array("partner_origins")) {
+      timeline::reader::each(*origins, o.at("partner_origins"), [&](const json& j, const std::string& path) {
+        if (!j.is_string() || !valid_origin(j.get<std::string>()))
+          timeline::reader::fail(path, "must be an origin like https://partner.example.org (lower case, no path)");
+        s.partner_origins.push_back(j.get<std::string>());
+      });
+    }
+    o.finish();
+  });
+  if (error) return *error;
+  return s;
+}
+
+FlashmobService::FlashmobService(store::Db& db, const timeline::Clock& clock,
+                                 const std::vector<intake::EventView>& events, hub::Hub& hub,
+                                 uploads::UploadService& uploads, Options options)
+    : db_(db),
+      clock_(clock),
+      hub_(hub),
+      uploads_(uploads),
+      options_(std::move(options)),
+      media_dir_(options_.data_dir / "flashmob") {
+  std::error_code ec;
+  fs::create_directories(media_dir_, ec);
+  for (const auto& view : events) add_event(view);
+}
+
+FlashmobService::~FlashmobService() { stop(); }
+
+void FlashmobService::add_event(const intake::EventView& v) {
+  const intake::EventView* view = &v;
+  EventInfo e;
+  e.agenda = view->agenda;
+  e.timeline = view->timeline;
+  auto settings = read_settings(*view->agenda);
+  // main refuses an agenda whose part is bad; defaults keep a test-built App going regardless.
+  if (auto* s = std::get_if<Settings>(&settings)) e.settings = *s;
+  e.purpose = view->agenda->find_files("flashmob");
+  e.feed_start = view->timeline->milestone_at(e.settings.feed_starts);
+  if (!e.feed_start) e.feed_start = view->timeline->opens_at("flashmob");
+  e.offset_minutes = view->timeline->utc_offset_minutes();
+  e.frame_ancestors = "'self'";
+  for (const auto& o : e.settings.partner_origins) e.frame_ancestors += " " + o;
+  events_.emplace(view->agenda->id, std::move(e));
+}
+
+std::vector<std::string> FlashmobService::event_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, e] : events_) ids.push_back(id);
+  return ids;
+}
+
+Result<const FlashmobService::EventInfo*> FlashmobService::event(std::string_view event_id) const {
+  auto it = events_.find(event_id);
+  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!it->second.purpose || !it->second.feed_start)
+    return Status::not_found("no_flashmob", "У этого мероприятия нет флешмоба.");
+  return &it->second;
+}
+
+std::optional<std::string> FlashmobService::frame_ancestors(std::string_view path) const {
+  // /events/{id}/flashmob/widget
+  constexpr std::string_view kPrefix = "/events/";
+  constexpr std::string_view kSuffix = "/flashmob/widget";
+  if (path.rfind(kPrefix, 0) != 0 || path.size() <= kPrefix.size() + kSuffix.size() ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix)
+    return std::nullopt;
+  auto id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  auto it = events_.find(id);
+  if (it == events_.end()) return std::nullopt;
+  return it->second.frame_ancestors;
+}
+
+// ---- Items ------------------------------------------------------------------------------------
+
+namespace {
+
+json full_item(const ItemRow& r, const std::string& kind_title, int offset_minutes) {
+  json play = {{"state", r.play_state}, {"attempts", r.attempts}};
+  play["progress"] = r.progress ? json(*r.progress) : json(nullptr);
+  play["failure"] = r.failure.empty() ? json(nullptr) : json(r.failure);
+  json j = {{"id", r.id},
+            {"event", r.event_id},
+            {"upload", r.upload_id},
+            {"file_name", r.measured.value("file_name", std::string())},
+            {"work_kind", r.work_kind},
+            {"work_kind_title", kind_title},
+            {"title", r.title},
+            {"institution", r.institution},
+            {"media_kind", r.media_kind},
+            {"measured", r.measured},
+            {"play", play},
+            {"review", r.review},
+            {"reason", r.reason},
+            {"owner", {{"id", r.owner_id}, {"full_name", r.owner_name}, {"email", r.owner_email}}},
+            {"created_at", format_instant(from_ms(r.created_at), offset_minutes)},
+            {"updated_at", format_instant(from_ms(r.updated_at), offset_minutes)}};
+  j["position"] = r.position ? json(*r.position) : json(nullptr);
+  j["duration_s"] = r.duration_ms ? json(static_cast<double>(*r.duration_ms) / 1000.0) : json(nullptr);
+  j["slides"] = r.slides ? json(*r.slides) : json(nullptr);
+  j["media_url"] = r.play_state == "ready" ? json(media_url(r)) : json(nullptr);
+  j["slide_urls"] = slide_urls(r);
+  return j;
+}
+
+// What the public sees of an item: no owner, no file names.
+json public_item(const ItemRow& r, const std::string& kind_title, int seconds_per_slide) {
+  json j = {{"id", r.id},
+            {"title", r.title},
+            {"work_kind", r.work_kind},
+            {"work_kind_title", kind_title},
+            {"institution", r.institution},
+            {"media_kind", r.media_kind},
+            {"duration_s", static_cast<double>(r.duration_ms.value_or(0)) / 1000.0},
+            {"media_url", r.media_kind == "video" ? json(media_url(r)) : json(nullptr)},
+            {"slide_urls", slide_urls(r)}};
+  if (r.media_kind == "presentation") j["seconds_per_slide"] = seconds_per_slide;
+  return j;
+}
+
+}  // namespace
+
+Result<json> FlashmobService::submit(const accounts::User& author, std::string_view event_id, const json& body) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  const EventInfo& info = **e;
+  TimePoint now = clock_.now();
+  std::vector<std::string> stages = info.purpose->accepted_during;
+  if (stages.empty()) stages.push_back("intake");
+  if (std::none_of(stages.begin(), stages.end(), [&](const std::string& s) { return info.timeline->is_open(s, now); }))
+    return Status::conflict("deadline_passed", "Сейчас материалы для флешмоба не принимаются.");
+
+  json problems = json::array();
+  auto problem = [&](const char* path, const char* code, std::string message) {
+    problems.push_back({{"path", path}, {"code", code}, {"message", std::move(message)}});
+  };
+  std::string work_kind = trimmed(body, "work_kind");
+  std::string title = trimmed(body, "title");
+  std::string institution = trimmed(body, "institution");
+  std::string upload_id = trimmed(body, "upload");
+  if (upload_id.empty()) problem("upload", "required", "Загрузите видеоролик или презентацию.");
+  if (work_kind.empty()) {
+    problem("work_kind", "required", "Выберите вид творческой работы.");
+  } else if (std::none_of(info.purpose->work_kinds.begin(), info.purpose->work_kinds.end(),
+                          [&](const timeline::Choice& c) { return c.id == work_kind; })) {
+    problem("work_kind", "not_an_option", "Такого вида творческой работы нет в списке.");
+  }
+  if (title.empty()) problem("title", "required", "Укажите название творческой работы.");
+  else if (title.size() > kMaxTitle) problem("title", "too_long", "Название слишком длинное.");
+  if (institution.empty()) problem("institution", "required", "Укажите учреждение.");
+  else if (institution.size() > kMaxInstitution) problem("institution", "too_long", "Название учреждения слишком длинное.");
+  if (!problems.empty())
+    return Status::unprocessable("invalid_fields", "Заполните обязательные поля.").with_details(problems);
+
+  auto upload = uploads_.find(author, upload_id);
+  if (!upload) return upload.status();
+  if (upload->event_id != event_id) return Status::not_found("upload_not_found", "Загрузка не найдена.");
+  if (upload->purpose != "flashmob")
+    return Status::unprocessable("wrong_purpose", "Этот файл загружен не как материал для флешмоба.");
+  if (upload->state != "complete")
+    return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью.");
+  // The upload's own check (media::check_file at its last byte) decided kind and limits.
+  const json& verdict = upload->verdict;
+  if (!verdict.is_object() || !verdict.value("ok", false))
+    return Status::unprocessable("file_rejected", "Файл не прошёл проверку.").with_details(verdict);
+  std::string kind = verdict.value("kind", std::string());
+  if (kind != "video" && kind != "presentation")
+    return Status::unprocessable("file_rejected", "Нужен видеоролик или презентация.").with_details(verdict);
+
+  json measured = verdict;
+  measured["file_name"] = upload->file_name;
+  fs::path file = options_.upload_files_dir / upload->id;
+  std::string play_state = "queued";
+  std::string job;
+  std::string failure;
+  std::string media_file;
+  std::optional<std::int64_t> duration_ms;
+  if (kind == "video") {
+    bool playable = verdict.contains("video") && verdict["video"].value("playable", false);
+    auto seconds = verdict.find("duration_s");
+    if (playable && seconds != verdict.end() && seconds->is_number() && seconds->get<double>() > 0) {
+      play_state = "ready";
+      media_file = "upload";
+      duration_ms = static_cast<std::int64_t>(seconds->get<double>() * 1000.0);
+    } else {
+      job = "video";
+    }
+  } else {
+    auto type = media::sniff(file);
+    if (type && *type == media::FileType::pdf) {
+      job = "slides";
+    } else if (on_path(options_.soffice)) {
+      job = "office";
+    } else {
+      play_state = "needs_pdf";
+      failure = "Сервер не может показать презентацию в этом формате. Сохраните её как PDF (в PowerPoint: "
+                "«Файл» → «Сохранить как» → PDF) и отправьте PDF-файл.";
+    }
+  }
+
+  std::int64_t id = 0;
+  std::int64_t now_ms = to_ms(now);
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "INSERT INTO flashmob_items(event_id, owner_id, upload_id, work_kind, title, institution, media_kind, "
+        "measured, play_state, job, failure, media_file, duration_ms, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+    q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, work_kind);
+    q.bind_text(5, title).bind_text(6, institution).bind_text(7, kind).bind_text(8, measured.dump());
+    q.bind_text(9, play_state);
+    if (job.empty()) q.bind_null(10);
+    else q.bind_text(10, job);
+    if (failure.empty()) q.bind_null(11);
+    else q.bind_text(11, failure);
+    if (media_file.empty()) q.bind_null(12);
+    else q.bind_text(12, media_file);
+    q.bind_int(13, duration_ms).bind_int(14, now_ms);
+    if (auto r = q.run(); !r) return r;
+    id = tx.last_insert_id();
+    return Status::ok();
+  });
+  if (!s) {
+    if (store::is_conflict(s))
+      return Status::conflict("upload_used", "Этот файл уже отправлен как материал флешмоба.");
+    return s;
+  }
+  if (!job.empty()) {
+    std::lock_guard lock(mutex_);
+    wake_.notify_one();
+  }
+  return item_json(event_id, id);
+}
+
+json FlashmobService::item_json(std::string_view event_id, std::int64_t id) {
+  json out;
+  auto e = event(event_id);
+  if (!e) return out;
+  db_.read([&](store::Tx& tx) -> Status {
+    auto row = select_item(tx, event_id, id);
+    if (!row) return row.status();
+    if (*row) out = full_item(**row, (*e)->work_kind_title((*row)->work_kind), (*e)->offset_minutes);
+    return Status::ok();
+  });
+  return out;
+}
+
+Result<json> FlashmobService::mine(const accounts::User& author, std::string_view event_id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto rows = select_items(tx, "WHERE i.event_id = ?1 AND i.owner_id = ?2 ORDER BY i.id", [&](store::Stmt& q) {
+      q.bind_text(1, event_id).bind_int(2, author.id);
+    });
+    if (!rows) return rows.status();
+    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes));
+    return Status::ok();
+  });
+  if (!s) return s;
+  json kinds = json::array();
+  for (const auto& k : (*e)->purpose->work_kinds) kinds.push_back({{"id", k.id}, {"title", k.title}});
+  return json{{"items", list}, {"work_kinds", kinds}};
+}
+
+Result<json> FlashmobService::item(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  json out = item_json(event_id, id);
+  if (out.is_null()) return item_not_found();
+  if (out["owner"]["id"] != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
+  return out;
+}
+
+// ---- The organiser's queue ----------------------------------------------------------------------
+
+Result<json> FlashmobService::queue(std::string_view event_id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto rows = select_items(
+        tx,
+        "WHERE i.event_id = ?1 ORDER BY CASE i.review WHEN 'approved' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, "
+        "i.position, i.id",
+        [&](store::Stmt& q) { q.bind_text(1, event_id); });
+    if (!rows) return rows.status();
+    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes));
+    return Status::ok();
+  });
+  if (!s) return s;
+  auto feed = now(event_id);
+  if (!feed) return feed.status();
+  return json{{"items", list}, {"feed", *feed}};
+}
+
+Result<json> FlashmobService::change_feed(
+    std::string_view event_id, const std::function<Status(store::Tx&, const EventInfo&, TimePoint)>& change) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  TimePoint now = clock_.now();
+  json state;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    if (auto r = change(tx, **e, now); !r) return r;
+    auto feed = now_in(tx, **e, now, nullptr);
+    if (!feed) return feed.status();
+    state = std::move(*feed);
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::string id(event_id);
+  publish_feed(id, state);
+  if (feed_listener_) feed_listener_(id);
+  return state;
+}
+
+namespace {
+
+// The cursor settled at `now` before the queue or the controls change, so the past stays as it was.
+Status settle_feed(store::Tx& tx, std::string_view event_id, TimePoint feed_start, TimePoint now) {
+  auto cursor = load_cursor(tx, event_id);
+  if (!cursor) return cursor.status();
+  auto rows = playlist(tx, event_id);
+  if (!rows) return rows.status();
+  return save_cursor(tx, event_id, settle(*cursor, entries(*rows), feed_start, now), now);
+}
+
+}  // namespace
+
+Result<json> FlashmobService::decide(std::string_view event_id, std::int64_t id, bool approve,
+                                     std::string_view reason) {
+  if (!approve && reason.empty())
+    return Status::unprocessable("reason_required", "Укажите причину, по которой материал не допущен.");
+  auto changed = change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
+    auto row = select_item(tx, event_id, id);
+    if (!row) return row.status();
+    if (!*row) return item_not_found();
+    if (auto s = settle_feed(tx, event_id, *e.feed_start, now); !s) return s;
+    if (approve && (*row)->review == "approved") return Status::ok();
+    auto q = tx.prepare(
+        "UPDATE flashmob_items SET review = ?1, reason = ?2, updated_at = ?3, position = CASE WHEN ?1 = 'approved' "
+        "THEN (SELECT coalesce(max(position), 0) + 1 FROM flashmob_items WHERE event_id = ?4 AND review = "
+        "'approved') ELSE NULL END WHERE id = ?5 AND event_id = ?4");
+    return q.bind_text(1, approve ? "approved" : "rejected")
+        .bind_text(2, approve ? std::string_view("") : reason)
+        .bind_int(3, to_ms(now))
+        .bind_text(4, event_id)
+        .bind_int(5, id)
+        .run();
+  });
+  if (!changed) return changed.status();
+  json item = item_json(event_id, id);
+  publish_item(std::string(event_id), id, item, "item");
+  return item;
+}
+
+Result<json> FlashmobService::reorder(std::string_view event_id, const std::vector<std::int64_t>& order) {
+  return change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
+    auto approved = select_items(tx, "WHERE i.event_id = ?1 AND i.review = 'approved'",
+                                 [&](store::Stmt& q) { q.bind_text(1, event_id); });
+    if (!approved) return approved.status();
+    std::set<std::int64_t> have, given(order.begin(), order.end());
+    for (const auto& r : *approved) have.insert(r.id);
+    if (given.size() != order.size() || given != have)
+      return Status::unprocessable("order_mismatch",
+                                   "Порядок должен перечислять каждый допущенный материал ровно один раз.")
+          .with_details({{"approved", std::vector<std::int64_t>(have.begin(), have.end())}});
+    if (auto s = settle_feed(tx, event_id, *e.feed_start, now); !s) return s;
+    for (size_t i = 0; i < order.size(); ++i) {
+      auto s = tx.prepare("UPDATE flashmob_items SET position = ?1, updated_at = ?2 WHERE id = ?3 AND event_id = ?4")
+                   .bind_int(1, static_cast<std::int64_t>(i + 1))
+                   .bind_int(2, to_ms(now))
+                   .bind_int(3, order[i])
+                   .bind_text(4, event_id)
+                   .run();
+      if (!s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+Result<json> FlashmobService::control(std::string_view event_id, std::string_view action) {
+  if (action != "pause" && action != "resume" && action != "skip")
+    return Status::unprocessable("invalid_action", "Действие должно быть одним из: pause, resume, skip.");
+  return change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
+    auto cursor = load_cursor(tx, event_id);
+    if (!cursor) return cursor.status();
+    auto rows = playlist(tx, event_id);
+    if (!rows) return rows.status();
+    auto queue = entries(*rows);
+    Cursor next = action == "pause"    ? pause(*cursor, queue, *e.feed_start, now)
+                  : action == "resume" ? resume(*cursor, queue, *e.feed_start, now)
+                                       : skip(*cursor, queue, *e.feed_start, now);
+    return save_cursor(tx, event_id, next, now);
+  });
+}
+
+// ---- The feed -----------------------------------------------------------------------------------
+
+Result<json> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next) {
+  const std::string& event_id = e.agenda->id;
+  auto cursor = load_cursor(tx, event_id);
+  if (!cursor) return cursor.status();
+  auto rows = playlist(tx, event_id);
+  if (!rows) return rows.status();
+  NowPlaying n = compute(*cursor, entries(*rows), *e.feed_start, now);
+  if (next) *next = n.next_change;
+  auto find = [&](std::int64_t id) -> const ItemRow* {
+    for (const auto& r : *rows)
+      if (r.id == id) return &r;
+    return nullptr;
+  };
+  json out = {{"event", event_id},
+              {"state", state_name(n.state)},
+              {"now", e.format(now)},
+              {"feed_starts", e.format(*e.feed_start)},
+              {"seconds_per_slide", e.settings.seconds_per_slide}};
+  const ItemRow* current = n.item ? find(*n.item) : nullptr;
+  if (current) {
+    out["item"] = public_item(*current, e.work_kind_title(current->work_kind), e.settings.seconds_per_slide);
+    out["started_at"] = e.format(n.started_at);
+    out["position"] = static_cast<double>(n.position.count()) / 1000.0;
+  } else {
+    out["item"] = nullptr;
+    out["started_at"] = nullptr;
+    out["position"] = nullptr;
+  }
+  json up_next = json::array();
+  for (size_t i = 0; i < n.up_next.size() && i < kUpNext; ++i)
+    if (const ItemRow* r = find(n.up_next[i]))
+      up_next.push_back(public_item(*r, e.work_kind_title(r->work_kind), e.settings.seconds_per_slide));
+  out["up_next"] = up_next;
+  out["remaining"] = n.up_next.size();
+  out["next_change"] = n.next_change ? json(e.format(*n.next_change)) : json(nullptr);
+  return out;
+}
+
+Result<json> FlashmobService::now(std::string_view event_id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  json out;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = now_in(tx, **e, clock_.now(), nullptr);
+    if (!r) return r.status();
+    out = std::move(*r);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+std::optional<TimePoint> FlashmobService::next_change(std::string_view event_id) {
+  auto e = event(event_id);
+  if (!e) return std::nullopt;
+  std::optional<TimePoint> next;
+  db_.read([&](store::Tx& tx) -> Status {
+    auto r = now_in(tx, **e, clock_.now(), &next);
+    return r ? Status::ok() : r.status();
+  });
+  return next;
+}
+
+Result<json> FlashmobService::gallery(std::string_view event_id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  TimePoint now = clock_.now();
+  json list = json::array();
+  bool open = now >= *(*e)->feed_start;
+  if (open) {
+    auto s = db_.read([&](store::Tx& tx) -> Status {
+      auto rows = playlist(tx, event_id);
+      if (!rows) return rows.status();
+      for (const auto& r : *rows)
+        list.push_back(public_item(r, (*e)->work_kind_title(r.work_kind), (*e)->settings.seconds_per_slide));
+      return Status::ok();
+    });
+    if (!s) return s;
+  }
+  json kinds = json::array();
+  for (const auto& k : (*e)->purpose->work_kinds) kinds.push_back({{"id", k.id}, {"title", k.title}});
+  return json{{"open", open}, {"opens", (*e)->format(*(*e)->feed_start)}, {"items", list}, {"work_kinds", kinds}};
+}
+
+Result<MediaFile> FlashmobService::media(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                                         std::int64_t id, int slide) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  std::optional<ItemRow> row;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = select_item(tx, event_id, id);
+    if (!r) return r.status();
+    row = std::move(*r);
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!row) return item_not_found();
+  MediaFile out;
+  out.is_public = row->review == "approved" && clock_.now() >= *(*e)->feed_start;
+  bool allowed = out.is_public ||
+                 (who && (who->user.id == row->owner_id || accounts::is_organiser(*who, event_id)));
+  if (!allowed) return item_not_found();
+  if (row->play_state != "ready")
+    return Status::conflict("not_playable_yet", "Материал ещё не готов к показу.");
+  if (row->media_kind == "video") {
+    if (slide != 0) return item_not_found();
+    out.path = row->media_file == "upload" ? options_.upload_files_dir / row->upload_id : media_dir_ / row->media_file;
+    out.content_type = "video/mp4";
+    if (row->media_file == "upload") {
+      auto type = media::sniff(out.path);
+      if (type) out.content_type = std::string(media::mime_type(*type));
+    }
+  } else {
+    if (slide < 1 || slide > row->slides.value_or(0)) return Status::not_found("slide_not_found", "Слайда нет.");
+    out.path = media_dir_ / row->media_file / (std::to_string(slide) + ".png");
+    out.content_type = "image/png";
+  }
+  return out;
+}
+
+void FlashmobService::publish_feed(const std::string& event_id, const json& now) {
+  hub_.publish("flashmob:" + event_id, "now_playing", now);
+}
+
+void FlashmobService::publish_item(const std::string& event_id, std::int64_t item, const json& data,
+                                   const std::string& name) {
+  hub_.publish("flashmob-item:" + event_id + ":" + std::to_string(item), name, data);
+}
+
+// ---- Conversion jobs ----------------------------------------------------------------------------
+
+bool FlashmobService::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void FlashmobService::start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+    stopping_ = false;
+  }
+  // A job that was running when the process died (or was stopped) runs again from the start.
+  db_.transaction([](store::Tx& tx) {
+    return tx.exec("UPDATE flashmob_items SET play_state = 'queued', progress = NULL WHERE play_state = 'converting'");
+  });
+  // Partial outputs of conversions cut off by a crash are worthless (their ffmpeg, if it still
+  // runs, writes on to the unlinked file and exits).
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(media_dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename().string().find(".converting.") != std::string::npos) fs::remove(it->path(), ec);
+  int n = std::max(1, options_.workers);
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+}
+
+void FlashmobService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_) return;
+    stopping_ = true;
+    started_ = false;
+  }
+  wake_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void FlashmobService::work() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (stopping_) return;
+    }
+    auto job = claim();
+    if (job) {
+      run(*job);
+      continue;
+    }
+    std::unique_lock lock(mutex_);
+    // Woken by a new job; the timeout also picks up work another process put in the store.
+    wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; });
+    if (stopping_) return;
+  }
+}
+
+std::optional<FlashmobService::Job> FlashmobService::claim() {
+  std::optional<Job> job;
+  db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT id, event_id, job, upload_id, measured, attempts FROM flashmob_items WHERE play_state = 'queued' "
+        "ORDER BY id LIMIT 1");
+    auto row = q.step();
+    if (!row) return row.status();
+    if (!*row) return Status::ok();
+    Job j;
+    j.item = q.int64(0);
+    j.event_id = q.text(1);
+    j.kind = q.text(2);
+    j.upload_id = q.text(3);
+    j.measured = json::parse(q.text(4), nullptr, false);
+    j.attempt = q.int64(5) + 1;
+    auto s = tx.prepare(
+                   "UPDATE flashmob_items SET play_state = 'converting', attempts = attempts + 1, progress = 0, "
+                   "failure = NULL WHERE id = ?1")
+                 .bind_int(1, j.item)
+                 .run();
+    if (!s) return s;
+    job = std::move(j);
+    return Status::ok();
+  });
+  if (job) publish_item(job->event_id, job->item, item_json(job->event_id, job->item), "item");
+  return job;
+}
+
+void FlashmobService::finish_job(const Job& job, const Status& outcome, const std::string& media_file,
+                                 std::optional<std::int64_t> duration_ms, std::optional<int> slides) {
+  if (stopping()) return;  // cut off by a stop: it stays 'converting' and runs again at the next start
+  std::int64_t now_ms = to_ms(clock_.now());
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    if (outcome) {
+      return tx
+          .prepare(
+              "UPDATE flashmob_items SET play_state = 'ready', progress = 1, failure = NULL, media_file = ?1, "
+              "duration_ms = ?2, slides = ?3, updated_at = ?4 WHERE id = ?5")
+          .bind_text(1, media_file)
+          .bind_int(2, duration_ms)
+          .bind_int(3, slides ? std::optional<std::int64_t>(*slides) : std::nullopt)
+          .bind_int(4, now_ms)
+          .bind_int(5, job.item)
+          .run();
+    }
+    return tx
+        .prepare(
+            "UPDATE flashmob_items SET play_state = ?1, progress = NULL, failure = ?2, updated_at = ?3 WHERE id = ?4")
+        .bind_text(1, outcome.code() == "needs_pdf" ? "needs_pdf" : "failed")
+        .bind_text(2, outcome.message())
+        .bind_int(3, now_ms)
+        .bind_int(4, job.item)
+        .run();
+  });
+  (void)s;
+  publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+  // A newly ready item that is approved joins the feed: viewers get the new up_next.
+  if (outcome) {
+    auto e = event(job.event_id);
+    if (e) {
+      auto feed = now(job.event_id);
+      if (feed) publish_feed(job.event_id, *feed);
+      if (feed_listener_) feed_listener_(job.event_id);
+    }
+  }
+}
+
+void FlashmobService::run(const Job& job) {
+  auto e = event(job.event_id);
+  const Settings settings = e ? (*e)->settings : Settings{};
+  fs::path source = options_.upload_files_dir / job.upload_id;
+  std::string stem = std::to_string(job.item);
+  fs::path err = media_dir_ / (stem + ".log");
+  auto cancelled = [this] { return stopping(); };
+  auto timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
+
+  // Progress to the author at most once a second of conversion and each whole percent.
+  auto last_sent = std::chrono::steady_clock::time_point{};
+  int last_percent = -1;
+  auto progress = [&](double fraction) {
+    int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
+    auto t = std::chrono::steady_clock::now();
+    if (percent == last_percent || t - last_sent < std::chrono::milliseconds(500)) return;
+    last_percent = percent;
+    last_sent = t;
+    db_.transaction([&](store::Tx& tx) {
+      return tx.prepare("UPDATE flashmob_items SET progress = ?1 WHERE id = ?2")
+          .bind_real(1, percent / 100.0)
+          .bind_int(2, job.item)
+          .run();
+    });
+    publish_item(job.event_id, job.item, {{"item", job.item}, {"progress", percent / 100.0}, {"percent", percent}},
+                 "progress");
+  };
+
+  auto render = [&](const fs::path& pdf) {
+    fs::path dir = media_dir_ / (stem + "-slides");
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    auto pages = render_pdf_slides(pdf, dir, settings.slide_width_px, 10'000,
+                                   [&](int done, int total) { progress(static_cast<double>(done) / total); });
+    if (!pages) return finish_job(job, pages.status(), {}, {}, {});
+    if (*pages == 0)
+      return finish_job(job, Status::unprocessable("empty", "В презентации нет ни одного слайда."), {}, {}, {});
+    finish_job(job, Status::ok(), stem + "-slides", std::int64_t{*pages} * settings.seconds_per_slide * 1000, *pages);
+  };
+
+  if (job.kind == "slides") return render(source);
+
+  if (job.kind == "office") {
+    fs::path dir = media_dir_ / (stem + "-office");
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    // soffice names its output after the input: give it a name with the right extension.
+    auto type = media::sniff(source);
+    std::string ext = type && *type == media::FileType::odp ? "odp" : type && *type == media::FileType::pptx ? "pptx" : "ppt";
+    fs::path input = dir / ("presentation." + ext);
+    fs::copy_file(source, input, fs::copy_options::overwrite_existing, ec);
+    ChildOptions o;
+    o.argv = {options_.soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir.string(),
+              input.string()};
+    o.stderr_file = err;
+    o.timeout = timeout;
+    o.cancelled = cancelled;
+    auto ran = run_child(o);
+    if (stopping()) return;
+    fs::path pdf = dir / "presentation.pdf";
+    if (!ran || ran->exit_code != 0 || !fs::exists(pdf))
+      return finish_job(job,
+                        Status::unprocessable("needs_pdf",
+                                              "Презентацию не удалось преобразовать. Сохраните её как PDF и "
+                                              "отправьте PDF-файл."),
+                        {}, {}, {});
+    return render(pdf);
+  }
+
+  // Video: H.264/AAC in MP4, the moov atom first so playback starts before the whole file arrives.
+  double total = 0;
+  if (auto d = job.measured.find("duration_s"); d != job.measured.end() && d->is_number()) total = d->get<double>();
+  fs::path out = media_dir_ / (stem + ".mp4");
+  // Per attempt: an ffmpeg orphaned by a crash of this process may still be writing the last one.
+  fs::path partial = media_dir_ / (stem + "." + std::to_string(job.attempt) + ".converting.mp4");
+  ChildOptions o;
+  o.argv = {options_.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", source.string(),
+            "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+            "-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:a", "aac", "-b:a", "128k",
+            "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4", partial.string()};
+  o.stderr_file = err;
+  o.timeout = timeout;
+  o.cancelled = cancelled;
+  o.on_line = [&](std::string_view line) {
+    if (auto seconds = progress_seconds(line); seconds && total > 0) progress(*seconds / total);
+  };
+  auto ran = run_child(o);
+  if (stopping()) return;
+  std::error_code ec;
+  if (!ran) return finish_job(job, ran.status(), {}, {}, {});
+  if (ran->timed_out || ran->exit_code != 0) {
+    fs::remove(partial, ec);
+    std::string why = ran->timed_out ? "Преобразование видео не уложилось в отведённое время."
+                                     : "Видео не удалось преобразовать для показа в браузере.";
+    if (!ran->stderr_tail.empty()) why += " Сообщение ffmpeg: " + ran->stderr_tail;
+    return finish_job(job, Status::unprocessable("conversion_failed", why), {}, {}, {});
+  }
+  auto probed = media::probe_video(partial);
+  if (!probed || !probed->playable || !probed->duration_s || *probed->duration_s <= 0) {
+    fs::remove(partial, ec);
+    return finish_job(job,
+                      Status::unprocessable("conversion_failed", "После преобразования видео не воспроизводится."),
+                      {}, {}, {});
+  }
+  fs::rename(partial, out, ec);
+  if (ec) return finish_job(job, Status::unavailable("storage_unavailable", "Нет места для видео."), {}, {}, {});
+  fs::remove(err, ec);
+  finish_job(job, Status::ok(), out.filename().string(),
+             static_cast<std::int64_t>(*probed->duration_s * 1000.0), std::nullopt);
+}
+
+}  // namespace praktika::flashmob

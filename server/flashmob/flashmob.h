@@ -1,0 +1,154 @@
+// Stage 4, the flashmob: authors' items (an uploaded flashmob file + kind of creative work + title
+// + institution), their conversion to what a browser plays (ffmpeg child processes for video,
+// poppler for PDF slides) in a bounded background job queue that survives restarts, the organiser's
+// approval, order and controls, and the public feed whose schedule the server computes
+// (schedule.h). Owns store/migrations/008_flashmob.sql and <data>/flashmob. Thread-safe: state
+// lives in the store; the job queue's wake-ups and the running children are guarded by mutex_.
+// Methods block on SQLite: call them from worker threads (live callbacks: one short read each).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "hub/hub.h"
+#include "intake/intake.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+
+namespace praktika::store {
+class Db;
+class Tx;
+}  // namespace praktika::store
+
+namespace praktika::uploads {
+class UploadService;
+}
+
+namespace praktika::flashmob {
+
+// The agenda's "flashmob" part (agenda/schema.json documents it).
+struct Settings {
+  std::string feed_starts = "flashmob_feed_starts";  // a milestone id
+  int seconds_per_slide = 10;
+  int conversions_at_once = 1;
+  int conversion_timeout_seconds = 1800;
+  int slide_width_px = 1280;
+  // Sites that may show the widget page in an <iframe> ("https://partner.example.org").
+  std::vector<std::string> partner_origins;
+};
+std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
+
+struct Options {
+  std::filesystem::path data_dir;          // <data>: converted media go to <data>/flashmob
+  std::filesystem::path upload_files_dir;  // where complete uploads are kept
+  int workers = 1;                         // conversions at once, over all events
+  std::string ffmpeg = "ffmpeg";
+  std::string soffice = "soffice";
+};
+
+// A file to send: where it is and its type.
+struct MediaFile {
+  std::filesystem::path path;
+  std::string content_type;
+  bool is_public = false;  // anyone may see it (an approved item once the feed has started)
+};
+
+class FlashmobService {
+ public:
+  // `events`: every loaded event; they outlive the service.
+  FlashmobService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
+                  hub::Hub& hub, uploads::UploadService& uploads, Options options);
+  ~FlashmobService();
+  FlashmobService(const FlashmobService&) = delete;
+  FlashmobService& operator=(const FlashmobService&) = delete;
+
+  // Puts jobs cut off by a crash or a stop back in the queue and starts the workers; stop() kills
+  // running conversions (they run again after the next start) and joins the workers.
+  void start();
+  void stop();
+
+  // Authors. body: {"upload","work_kind","title","institution"}; while the flashmob purpose's
+  // uploads are accepted.
+  Result<nlohmann::json> submit(const accounts::User& author, std::string_view event_id, const nlohmann::json& body);
+  Result<nlohmann::json> mine(const accounts::User& author, std::string_view event_id);
+  // The owner and the organiser; others get item_not_found.
+  Result<nlohmann::json> item(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+
+  // The organiser's (the caller checks the role).
+  Result<nlohmann::json> queue(std::string_view event_id);
+  Result<nlohmann::json> decide(std::string_view event_id, std::int64_t id, bool approve, std::string_view reason);
+  // `order`: every approved item exactly once, in the new order.
+  Result<nlohmann::json> reorder(std::string_view event_id, const std::vector<std::int64_t>& order);
+  // "pause" | "resume" | "skip"
+  Result<nlohmann::json> control(std::string_view event_id, std::string_view action);
+
+  // Anyone: the feed now (the same data as the pushed now_playing), and the works after it.
+  Result<nlohmann::json> now(std::string_view event_id);
+  Result<nlohmann::json> gallery(std::string_view event_id);
+  // The playable media of an item (slide: 1-based image of a presentation, 0 for the video).
+  Result<MediaFile> media(const std::optional<accounts::Identity>& who, std::string_view event_id, std::int64_t id,
+                          int slide);
+
+  // The CSP frame-ancestors for a front-end path, when it is an event's widget page.
+  std::optional<std::string> frame_ancestors(std::string_view path) const;
+  // Told (event id) whenever the feed's schedule changed by someone's action, so the ticker re-arms.
+  void set_feed_listener(std::function<void(const std::string&)> listener) { feed_listener_ = std::move(listener); }
+  // When the item playing changes by itself next (an item's end, the feed's start), if ever.
+  std::optional<TimePoint> next_change(std::string_view event_id);
+  std::vector<std::string> event_ids() const;
+  // Pushes now_playing (the data of now()) to every viewer of the event's feed.
+  void publish_now(const std::string& event_id, const nlohmann::json& now) { publish_feed(event_id, now); }
+
+ private:
+  struct EventInfo;
+  struct Job;
+  void add_event(const intake::EventView& view);
+  Result<const EventInfo*> event(std::string_view event_id) const;
+  Result<nlohmann::json> now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next);
+  Result<nlohmann::json> change_feed(std::string_view event_id,
+                                     const std::function<Status(store::Tx&, const EventInfo&, TimePoint)>& change);
+  void publish_feed(const std::string& event_id, const nlohmann::json& now);
+  void publish_item(const std::string& event_id, std::int64_t item, const nlohmann::json& data,
+                    const std::string& name);
+  nlohmann::json item_json(std::string_view event_id, std::int64_t id);
+
+  void work();
+  std::optional<Job> claim();
+  void run(const Job& job);
+  void finish_job(const Job& job, const Status& outcome, const std::string& media_file,
+                  std::optional<std::int64_t> duration_ms, std::optional<int> slides);
+  bool stopping() const;
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  hub::Hub& hub_;
+  uploads::UploadService& uploads_;
+  const Options options_;
+  const std::filesystem::path media_dir_;
+  std::map<std::string, EventInfo, std::less<>> events_;
+  std::function<void(const std::string&)> feed_listener_;  // set before start()
+
+  // Guarded by mutex_: the workers' wake-up and stop flag.
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool started_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace praktika::flashmob

@@ -1,0 +1,148 @@
+#include "flashmob/flashmob_api.h"
+
+#include <charconv>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+#include "net/static_files.h"
+
+namespace praktika::flashmob {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+net::Response reply(const Result<json>& result, int status = 200) {
+  return result ? api::json_response(status, *result) : api::error_response(result.status());
+}
+
+std::string text(const json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Status not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
+
+}  // namespace
+
+void add_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
+  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
+  auto signed_in = [&accounts](Handler handler) {
+    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
+      auto who = accounts::caller(accounts, req);
+      if (!who) return api::error_response(who.status());
+      return handler(*who, req, params);
+    };
+  };
+  auto organiser = [signed_in](Handler handler) {
+    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      if (!accounts::is_organiser(who, p.get("id")))
+        return api::error_response(
+            Status::forbidden("forbidden", "Очередь флешмоба доступна только организатору мероприятия."));
+      return handler(who, req, p);
+    });
+  };
+  auto with_body = [](const net::Request& req, const std::function<net::Response(const json&)>& f) {
+    auto body = api::parse_json_object(req);
+    if (!body) return api::error_response(body.status());
+    return f(*body);
+  };
+
+  router.add("POST", "/api/events/{id}/flashmob/items",
+             signed_in([&flashmob, with_body](const accounts::Identity& who, const net::Request& req,
+                                              const net::PathParams& p) {
+               return with_body(req, [&](const json& body) { return reply(flashmob.submit(who.user, p.get("id"), body), 201); });
+             }));
+  router.add("GET", "/api/events/{id}/flashmob/items/mine",
+             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(flashmob.mine(who.user, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/flashmob/items/{item}",
+             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               return reply(flashmob.item(who, p.get("id"), *id));
+             }));
+
+  // The playable file: public for an approved item once the feed has started, else for its owner
+  // and the organiser. Range requests let a late viewer start mid-video.
+  router.add("GET", "/api/events/{id}/flashmob/items/{item}/media",
+             [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               int slide = 0;
+               if (auto s = req.query_param("slide")) {
+                 auto n = parse_id(*s);
+                 if (!n || *n > 10'000) return api::error_response(Status::not_found("slide_not_found", "Слайда нет."));
+                 slide = static_cast<int>(*n);
+               }
+               std::optional<accounts::Identity> who;
+               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto file = flashmob.media(who, p.get("id"), *id, slide);
+               if (!file) return api::error_response(file.status());
+               return net::file_response(req, file->path, file->content_type,
+                                         file->is_public ? "public, max-age=300" : "private, no-cache");
+             });
+
+  router.add("GET", "/api/events/{id}/flashmob/queue",
+             organiser([&flashmob](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(flashmob.queue(p.get("id")));
+             }));
+  router.add("POST", "/api/events/{id}/flashmob/items/{item}/decision",
+             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
+                                              const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               return with_body(req, [&](const json& body) {
+                 std::string decision = text(body, "decision");
+                 if (decision != "approve" && decision != "reject")
+                   return api::error_response(
+                       Status::unprocessable("invalid_decision", "Решение должно быть approve или reject."));
+                 auto reason = api::string_field(body, "reason", "причина", 2000, false);
+                 if (!reason) return api::error_response(reason.status());
+                 return reply(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
+               });
+             }));
+  router.add("PUT", "/api/events/{id}/flashmob/order",
+             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
+                                              const net::PathParams& p) {
+               return with_body(req, [&](const json& body) {
+                 auto items = body.find("items");
+                 std::vector<std::int64_t> order;
+                 bool ok = items != body.end() && items->is_array() && items->size() <= 10'000;
+                 if (ok)
+                   for (const auto& i : *items) {
+                     if (!i.is_number_integer()) ok = false;
+                     else order.push_back(i.get<std::int64_t>());
+                   }
+                 if (!ok)
+                   return api::error_response(Status::unprocessable(
+                       "invalid_field", "Поле items — список номеров допущенных материалов в новом порядке."));
+                 return reply(flashmob.reorder(p.get("id"), order));
+               });
+             }));
+  router.add("POST", "/api/events/{id}/flashmob/control",
+             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
+                                              const net::PathParams& p) {
+               return with_body(req, [&](const json& body) {
+                 return reply(flashmob.control(p.get("id"), text(body, "action")));
+               });
+             }));
+
+  router.add("GET", "/api/events/{id}/flashmob/now", [&flashmob](const net::Request&, const net::PathParams& p) {
+    auto r = reply(flashmob.now(p.get("id")));
+    r.set_header("Cache-Control", "no-store");
+    return r;
+  });
+  router.add("GET", "/api/events/{id}/flashmob/gallery", [&flashmob](const net::Request&, const net::PathParams& p) {
+    return reply(flashmob.gallery(p.get("id")));
+  });
+}
+
+}  // namespace praktika::flashmob

@@ -1,0 +1,416 @@
+// Stage 4, the flashmob, against the real binary: intake checks on real ffmpeg-made media, the
+// conversion of a .wmv by ffmpeg, PDF slides, and the feed that every viewer sees in step.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/time.h"
+#include "support/client.h"
+#include "support/media_fixtures.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+namespace files = praktika::media::testing;
+
+const std::string kApi = kEventApi + "/flashmob";
+const std::string kTopic = "flashmob:" + kEventId;
+const std::string kFeedStart = "2020-07-07T00:00:00+08:00";
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A browser-playable H.264/AAC MP4 of `seconds` (1 frame a second: quick to make).
+bool make_h264(const std::filesystem::path& out, int seconds) {
+  return files::ffmpeg("-f lavfi -i testsrc=duration=" + std::to_string(seconds) +
+                           ":size=160x120:rate=1 -f lavfi -i sine=frequency=440:sample_rate=8000:duration=" +
+                           std::to_string(seconds) + " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest",
+                       out);
+}
+
+double instant_seconds(const json& text) {
+  auto t = parse_instant(text.get<std::string>());
+  EXPECT_TRUE(t) << text;
+  return t ? static_cast<double>(t->time_since_epoch().count()) / 1000.0 : 0;
+}
+
+class Flashmob : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(create_organiser(data_.path())); }
+
+  void start(const std::string& clock, double speed = 0) {
+    server_.reset();
+    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = clock, .clock_speed = speed});
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+    if (people_) people_->reconnect(server_->port());
+    else people_ = std::make_unique<People>(server_->port());
+  }
+
+  // A tus upload of purpose "flashmob" in one PATCH: the PATCH's answer and the upload's id.
+  std::pair<HttpResult, std::string> upload(HttpClient& http, const std::filesystem::path& file,
+                                            const std::string& name) {
+    std::string bytes = read(file);
+    std::string encoded;
+    {
+      static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      size_t i = 0;
+      for (; i + 2 < name.size(); i += 3) {
+        unsigned v = (unsigned char)name[i] << 16 | (unsigned char)name[i + 1] << 8 | (unsigned char)name[i + 2];
+        encoded += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
+      }
+      if (i + 1 == name.size()) {
+        unsigned v = (unsigned char)name[i] << 16;
+        encoded += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
+      } else if (i + 2 == name.size()) {
+        unsigned v = (unsigned char)name[i] << 16 | (unsigned char)name[i + 1] << 8;
+        encoded += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+      }
+    }
+    auto created = http.request("POST", kEventApi + "/uploads?purpose=flashmob", "",
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(bytes.size())},
+                                 {"Upload-Metadata", "filename " + encoded}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    auto done = http.request("PATCH", created.headers["location"], bytes,
+                             {{"Tus-Resumable", "1.0.0"},
+                              {"Content-Type", "application/offset+octet-stream"},
+                              {"Upload-Offset", "0"}});
+    return {done, created.json().value("id", std::string())};
+  }
+
+  json submit(HttpClient& http, const std::string& upload_id, const std::string& title = "Весенний вальс") {
+    auto r = http.post(kApi + "/items", {{"upload", upload_id},
+                                         {"work_kind", "dance"},
+                                         {"title", title},
+                                         {"institution", "ОГБУСО «Центр помощи детям»"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json();
+  }
+
+  // Conversions run in the background: wait (bounded) until the item leaves the job queue.
+  json wait_converted(HttpClient& http, std::int64_t id) {
+    json item;
+    for (int i = 0; i < 600; ++i) {
+      item = http.get(kApi + "/items/" + std::to_string(id)).json();
+      std::string state = item["play"].value("state", "");
+      if (state != "queued" && state != "converting") return item;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "conversion did not finish: " << item.dump();
+    return item;
+  }
+
+  // An approved, ready item made from an H.264 video of `seconds`.
+  std::int64_t approved_video(HttpClient& author, int seconds, const std::string& title) {
+    auto file = work_ / (title + ".mp4");
+    EXPECT_TRUE(make_h264(file, seconds));
+    auto [done, id] = upload(author, file, title + ".mp4");
+    EXPECT_EQ(done.status, 204) << done.body;
+    auto item = submit(author, id, title);
+    std::int64_t item_id = item["id"];
+    EXPECT_EQ(wait_converted(author, item_id)["play"]["state"], "ready");
+    auto decided = people_->organiser().post(kApi + "/items/" + std::to_string(item_id) + "/decision",
+                                             {{"decision", "approve"}});
+    EXPECT_EQ(decided.status, 200) << decided.body;
+    return item_id;
+  }
+
+  TempDir data_;
+  files::TempDir work_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+};
+
+TEST_F(Flashmob, AVideoOfFiveMinutesAndOneSecondIsRefusedAndOneOfFourFiftyNineIsAccepted) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  ASSERT_TRUE(files::make_cheap_video(work_ / "long.mp4", 301));
+  ASSERT_TRUE(files::make_cheap_video(work_ / "fits.mp4", 299));
+
+  auto [refused, refused_id] = upload(anna, work_ / "long.mp4", "long.mp4");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "file_rejected");
+  EXPECT_EQ(refused.json()["error"]["details"]["findings"][0]["rule"], "duration");
+  auto on_refused = anna.post(kApi + "/items", {{"upload", refused_id}, {"work_kind", "dance"}, {"title", "Т"},
+                                                {"institution", "Ц"}});
+  EXPECT_NE(on_refused.status, 201) << on_refused.body;
+
+  auto [accepted, id] = upload(anna, work_ / "fits.mp4", "fits.mp4");
+  ASSERT_EQ(accepted.status, 204) << accepted.body;
+
+  // The kind of creative work and the title are required; the kind is one of the agenda's.
+  auto missing = anna.post(kApi + "/items", {{"upload", id}, {"institution", "Центр"}});
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_EQ(missing.error_code(), "invalid_fields");
+  std::set<std::string> paths;
+  auto problems = missing.json();
+  for (const auto& d : problems["error"]["details"]) paths.insert(d["path"]);
+  EXPECT_EQ(paths, (std::set<std::string>{"work_kind", "title"}));
+  auto unknown = anna.post(kApi + "/items", {{"upload", id}, {"work_kind", "opera"}, {"title", "Т"},
+                                             {"institution", "Центр"}});
+  EXPECT_EQ(unknown.json()["error"]["details"][0]["code"], "not_an_option");
+
+  auto item = submit(anna, id);
+  EXPECT_EQ(item["media_kind"], "video");
+  EXPECT_EQ(item["work_kind_title"], "Танцевальные номера");
+  EXPECT_NEAR(item["measured"]["duration_s"].get<double>(), 299, 1);
+  EXPECT_EQ(item["measured"]["video"]["video_codec"], "mpeg4");
+  EXPECT_EQ(item["review"], "pending");
+  // The same file twice is one item.
+  EXPECT_EQ(anna.post(kApi + "/items", {{"upload", id}, {"work_kind", "dance"}, {"title", "Т"},
+                                        {"institution", "Центр"}}).error_code(),
+            "upload_used");
+  auto mine = anna.get(kApi + "/items/mine").json();
+  ASSERT_EQ(mine["items"].size(), 1u);
+  // Someone else's item does not exist for them.
+  auto& boris = people_->person("boris@dom.ru");
+  EXPECT_EQ(boris.get(kApi + "/items/" + std::to_string(item["id"].get<int>())).status, 404);
+}
+
+TEST_F(Flashmob, AnElevenSlidePresentationIsRefusedAndAPdfBecomesSlideImages) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  files::write_pdf(work_ / "eleven.pdf", 11);
+  files::write_pdf(work_ / "three.pdf", 3);
+  auto [refused, _] = upload(anna, work_ / "eleven.pdf", "eleven.pdf");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"]["findings"][0]["rule"], "slides");
+
+  auto [accepted, id] = upload(anna, work_ / "three.pdf", "three.pdf");
+  ASSERT_EQ(accepted.status, 204) << accepted.body;
+  auto item = submit(anna, id, "Рисунки");
+  EXPECT_EQ(item["media_kind"], "presentation");
+  EXPECT_EQ(item["measured"]["slides"], 3);
+  auto ready = wait_converted(anna, item["id"]);
+  ASSERT_EQ(ready["play"]["state"], "ready") << ready.dump();
+  EXPECT_EQ(ready["slides"], 3);
+  EXPECT_EQ(ready["duration_s"], 3 * 8);  // seconds_per_slide in the agenda
+  ASSERT_EQ(ready["slide_urls"].size(), 3u);
+  auto png = anna.get(ready["slide_urls"][2]);
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.headers["content-type"], "image/png");
+  EXPECT_EQ(png.body.substr(0, 4), "\x89PNG");
+  // Not public before the feed: an anonymous viewer does not see it.
+  HttpClient anonymous(server_->port());
+  EXPECT_EQ(anonymous.get(ready["slide_urls"][0]).status, 404);
+}
+
+TEST_F(Flashmob, AWmvIsConvertedByFfmpegWithProgressToItsOwnerAndServedWithRange) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=duration=20:size=320x240:rate=25 -f lavfi -i "
+                            "sine=frequency=440:duration=20 -c:v wmv2 -c:a wmav2 -shortest",
+                            work_ / "dance.wmv"));
+  auto [done, upload_id] = upload(anna, work_ / "dance.wmv", "Танец.wmv");
+  ASSERT_EQ(done.status, 204) << done.body;
+
+  auto ws = WsClient::connect(server_->port(), {.cookie = anna.cookie_header()});
+  ASSERT_TRUE(ws);
+  auto item = submit(anna, upload_id);
+  std::int64_t id = item["id"];
+  EXPECT_EQ(item["measured"]["video"]["playable"], false);
+  std::string topic = "flashmob-item:" + kEventId + ":" + std::to_string(id);
+  auto sub = ws->call({{"op", "subscribe"}, {"topic", topic}});
+  ASSERT_EQ(sub["ok"], true) << sub.dump();
+
+  // Nobody else may follow it.
+  auto& boris = people_->person("boris@dom.ru");
+  auto other = WsClient::connect(server_->port(), {.cookie = boris.cookie_header()});
+  EXPECT_EQ(other->call({{"op", "subscribe"}, {"topic", topic}})["error"]["code"], "item_not_found");
+
+  // Unless the conversion was already over when we subscribed, its end is pushed.
+  if (sub["data"]["item"]["play"]["state"] != "ready") {
+    bool ready = false;
+    while (auto e = ws->next_event(topic, "item", 60s)) {
+      if ((*e)["data"]["play"]["state"] == "ready") {
+        ready = true;
+        break;
+      }
+      EXPECT_NE((*e)["data"]["play"]["state"], "failed") << e->dump();
+    }
+    EXPECT_TRUE(ready);
+  }
+  auto converted = wait_converted(anna, id);
+  ASSERT_EQ(converted["play"]["state"], "ready") << converted.dump();
+  EXPECT_NEAR(converted["duration_s"].get<double>(), 20, 0.5);
+  EXPECT_EQ(converted["play"]["attempts"], 1);
+
+  std::string url = converted["media_url"];
+  auto whole = anna.get(url);
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.headers["content-type"], "video/mp4");
+  EXPECT_EQ(whole.body.substr(4, 4), "ftyp");
+  auto part = anna.request("GET", url, "", {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, whole.body.substr(100, 100));
+  EXPECT_EQ(part.headers["content-range"], "bytes 100-199/" + std::to_string(whole.body.size()));
+  // The converted file is H.264 with AAC: a browser plays it.
+  std::ofstream(work_ / "out.mp4", std::ios::binary) << whole.body;
+  ASSERT_TRUE(files::ffmpeg("-i " + (work_ / "out.mp4").string() + " -c copy", work_ / "copy.mp4"));
+}
+
+TEST_F(Flashmob, AConversionCutOffByACrashRunsAgainAfterTheRestart) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  // Long enough that the conversion is still running when the server is killed.
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=duration=240:size=480x360:rate=25 -c:v wmv2 -q:v 20",
+                            work_ / "long.wmv"));
+  auto [done, upload_id] = upload(anna, work_ / "long.wmv", "long.wmv");
+  ASSERT_EQ(done.status, 204) << done.body;
+  auto ws = WsClient::connect(server_->port(), {.cookie = anna.cookie_header()});
+  auto item = submit(anna, upload_id);
+  std::int64_t id = item["id"];
+  std::string topic = "flashmob-item:" + kEventId + ":" + std::to_string(id);
+  ASSERT_EQ(ws->call({{"op", "subscribe"}, {"topic", topic}})["ok"], true);
+  // ffmpeg's progress reaches the owner.
+  auto progress = ws->next_event(topic, "progress", 60s);
+  ASSERT_TRUE(progress);
+  EXPECT_GE((*progress)["data"]["progress"].get<double>(), 0);
+  EXPECT_LT((*progress)["data"]["progress"].get<double>(), 1);
+  ws.reset();
+  server_->kill();
+
+  start(kDuringIntake);
+  auto& again = people_->person("anna@dom.ru");
+  auto converted = wait_converted(again, id);
+  ASSERT_EQ(converted["play"]["state"], "ready") << converted.dump();
+  EXPECT_EQ(converted["play"]["attempts"], 2);
+  EXPECT_NEAR(converted["duration_s"].get<double>(), 240, 1);
+}
+
+TEST_F(Flashmob, TwoViewersJoiningThirtySecondsApartPlayTheSameItemAtTheirJoinTime) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t id = approved_video(anna, 120, "Хоровод");
+  HttpClient early(server_->port());
+  EXPECT_EQ(early.get(kApi + "/items/" + std::to_string(id) + "/media").status, 404);
+  EXPECT_EQ(early.get(kApi + "/now").json()["state"], "waiting");
+
+  start("2020-07-07T00:00:10+08:00");
+  HttpClient first(server_->port());
+  auto a = first.get(kApi + "/now").json();
+  start("2020-07-07T00:00:40+08:00");
+  HttpClient second(server_->port());
+  auto b = second.get(kApi + "/now").json();
+
+  ASSERT_EQ(a["state"], "playing") << a.dump();
+  ASSERT_EQ(b["state"], "playing") << b.dump();
+  EXPECT_EQ(a["item"]["id"], id);
+  EXPECT_EQ(b["item"]["id"], id);
+  EXPECT_EQ(a["started_at"], kFeedStart);
+  EXPECT_EQ(b["started_at"], kFeedStart);
+  // Position is the server's now minus the start, for each viewer.
+  double join_gap = instant_seconds(b["now"]) - instant_seconds(a["now"]);
+  // Each server's clock began at its --clock instant and only moves on.
+  EXPECT_GE(a["position"].get<double>(), 10);
+  EXPECT_GE(b["position"].get<double>(), 40);
+  EXPECT_NEAR(a["position"].get<double>(), instant_seconds(a["now"]) - instant_seconds(a["started_at"]), 0.001);
+  EXPECT_NEAR(b["position"].get<double>() - a["position"].get<double>(), join_gap, 0.001);
+
+  // Once the feed has begun the work is public, with Range, and listed in the gallery.
+  auto range = second.request("GET", b["item"]["media_url"], "", {{"Range", "bytes=0-9"}});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body.size(), 10u);
+  auto gallery = second.get(kApi + "/gallery").json();
+  EXPECT_EQ(gallery["open"], true);
+  ASSERT_EQ(gallery["items"].size(), 1u);
+  EXPECT_EQ(gallery["items"][0]["title"], "Хоровод");
+}
+
+TEST_F(Flashmob, PauseReorderAndSkipReachEverySubscriberAtOnce) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t one = approved_video(anna, 60, "Первый");
+  std::int64_t two = approved_video(anna, 60, "Второй");
+  std::int64_t three = approved_video(anna, 60, "Третий");
+
+  start("2020-07-07T00:00:10+08:00");
+  auto x = WsClient::connect(server_->port());
+  auto y = WsClient::connect(server_->port());
+  auto sx = x->call({{"op", "subscribe"}, {"topic", kTopic}});
+  auto sy = y->call({{"op", "subscribe"}, {"topic", kTopic}});
+  ASSERT_EQ(sx["data"]["item"]["id"], one) << sx.dump();
+  EXPECT_EQ(sy["data"]["started_at"], sx["data"]["started_at"]);
+  EXPECT_EQ(sx["data"]["up_next"][0]["id"], two);
+  EXPECT_TRUE(x->wait_presence(kTopic, 2));
+
+  auto& org = people_->organiser();
+  auto paused = org.post(kApi + "/control", {{"action", "pause"}});
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  for (auto* ws : {x.get(), y.get()}) {
+    auto e = ws->next_event(kTopic, "now_playing");
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["data"]["state"], "paused");
+    EXPECT_EQ((*e)["data"]["item"]["id"], one);
+  }
+
+  auto mismatch = org.request("PUT", kApi + "/order", json{{"items", {three, one}}}.dump());
+  EXPECT_EQ(mismatch.error_code(), "order_mismatch");
+  auto reordered = org.request("PUT", kApi + "/order", json{{"items", {one, three, two}}}.dump());
+  ASSERT_EQ(reordered.status, 200) << reordered.body;
+  for (auto* ws : {x.get(), y.get()}) {
+    auto e = ws->next_event(kTopic, "now_playing");
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["data"]["item"]["id"], one);
+    EXPECT_EQ((*e)["data"]["up_next"][0]["id"], three);
+  }
+
+  ASSERT_EQ(org.post(kApi + "/control", {{"action", "resume"}}).status, 200);
+  ASSERT_EQ(org.post(kApi + "/control", {{"action", "skip"}}).status, 200);
+  for (auto* ws : {x.get(), y.get()}) {
+    auto resumed = ws->next_event(kTopic, "now_playing");
+    ASSERT_TRUE(resumed);
+    EXPECT_EQ((*resumed)["data"]["state"], "playing");
+    auto skipped = ws->next_event(kTopic, "now_playing");
+    ASSERT_TRUE(skipped);
+    EXPECT_EQ((*skipped)["data"]["item"]["id"], three);
+    EXPECT_EQ((*skipped)["data"]["position"], 0);
+  }
+  // What the GET answers is what was pushed.
+  EXPECT_EQ(HttpClient(server_->port()).get(kApi + "/now").json()["item"]["id"], three);
+  // Only the organiser controls the feed.
+  EXPECT_EQ(people_->person("anna@dom.ru").post(kApi + "/control", {{"action", "pause"}}).status, 403);
+}
+
+TEST_F(Flashmob, TheFeedMovesToTheNextItemByItselfUnderASpedUpClock) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t one = approved_video(anna, 30, "Короткий");
+  std::int64_t two = approved_video(anna, 30, "Следующий");
+  // 20× faster: the first item's 30 s end 1.5 s after the start.
+  start("2020-07-07T00:00:00+08:00", 20);
+  auto ws = WsClient::connect(server_->port());
+  auto sub = ws->call({{"op", "subscribe"}, {"topic", kTopic}});
+  ASSERT_EQ(sub["ok"], true);
+  std::int64_t now_id = sub["data"]["item"].is_null() ? 0 : sub["data"]["item"]["id"].get<std::int64_t>();
+  if (now_id != two) {
+    EXPECT_EQ(now_id, one);
+    auto e = ws->next_event(kTopic, "now_playing", 30s);
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["data"]["item"]["id"], two);
+  }
+}
+
+TEST_F(Flashmob, OnlyTheWidgetPageMayBeFramedAndOnlyByThePartnerSite) {
+  start(kDuringIntake);
+  HttpClient http(server_->port());
+  auto widget = http.get("/events/irkutsk-2020/flashmob/widget");
+  EXPECT_NE(widget.headers["content-security-policy"].find("frame-ancestors 'self' https://flashmob.example.org"),
+            std::string::npos)
+      << widget.headers["content-security-policy"];
+  auto feed = http.get("/events/irkutsk-2020/flashmob");
+  EXPECT_NE(feed.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace praktika::test

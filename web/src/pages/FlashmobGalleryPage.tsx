@@ -1,0 +1,86 @@
+// After (and during) the feed: every approved work, to watch at one's own pace, by kind of work.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { useLoad } from '../lib/hooks';
+import { flashmobPath, formatDuration, type FeedItem } from '../lib/flashmob';
+import { formatDateTime } from '../lib/time';
+import { Loading } from '../components/Layout';
+
+interface Gallery {
+  open: boolean;
+  opens: string;
+  items: FeedItem[];
+  work_kinds: { id: string; title: string }[];
+}
+
+export function FlashmobGalleryPage({ id }: { id: string }) {
+  useEffect(() => {
+    document.title = 'Галерея творческих работ';
+  }, []);
+  const gallery = useLoad(`flashmob-gallery:${id}`, (signal) => api.get<Gallery>(flashmobPath(id, '/gallery'), { signal }));
+  const [kind, setKind] = useState('');
+  if (gallery.status === 'loading') return <Loading />;
+  if (gallery.status === 'error') return <p class="form__error">{gallery.message}</p>;
+  const g = gallery.data;
+  const shown = g.items.filter((i) => !kind || i.work_kind === kind);
+  return (
+    <section class="flashmob-gallery">
+      <h1>Галерея творческих работ</h1>
+      {!g.open && <p>Работы появятся здесь с началом флешмоба: {formatDateTime(g.opens, g.opens.slice(-6))}.</p>}
+      {g.open && (
+        <>
+          <label class="field">
+            <span class="field__label">Вид творческой работы</span>
+            <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+              <option value="">Все</option>
+              {g.work_kinds.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <ul class="gallery" data-testid="gallery">
+            {shown.map((item) => (
+              <li key={item.id} class="gallery__item">
+                {item.media_kind === 'video' ? (
+                  <video class="gallery__media" src={item.media_url ?? undefined} controls preload="metadata" />
+                ) : (
+                  <Slides item={item} />
+                )}
+                <p>
+                  <strong>{item.title}</strong> — {item.institution}
+                  <br />
+                  <span class="muted">
+                    {item.work_kind_title}, {formatDuration(item.duration_s)}
+                  </span>
+                </p>
+              </li>
+            ))}
+          </ul>
+          {shown.length === 0 && <p class="muted">Работ пока нет.</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Slides({ item }: { item: FeedItem }) {
+  const [n, setN] = useState(0);
+  return (
+    <div>
+      <img class="gallery__media" src={item.slide_urls[n]} alt={`${item.title}, слайд ${n + 1}`} />
+      <div class="queue__buttons">
+        <button type="button" class="button button--quiet" disabled={n === 0} onClick={() => setN(n - 1)}>
+          ←
+        </button>
+        <span>
+          {n + 1} / {item.slide_urls.length}
+        </span>
+        <button type="button" class="button button--quiet" disabled={n + 1 >= item.slide_urls.length} onClick={() => setN(n + 1)}>
+          →
+        </button>
+      </div>
+    </div>
+  );
+}

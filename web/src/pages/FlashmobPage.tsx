@@ -1,0 +1,171 @@
+// The public flashmob feed (no login) and its embeddable widget: every viewer plays the same item
+// at the same position, because the server announces what plays and since when; a late or
+// reconnected viewer seeks to where the feed is now. The widget is the same player without the
+// site's frame, for an <iframe> on the partner site.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useTopic } from '../lib/hooks';
+import { announced, formatDuration, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
+import { formatDateTime } from '../lib/time';
+import { Loading } from '../components/Layout';
+
+// A player further than this from the feed's position seeks (seconds).
+const kDriftLimit = 0.25;
+
+export function FlashmobPage({ id }: { id: string }) {
+  useEffect(() => {
+    document.title = 'Флешмоб творческих работ';
+  }, []);
+  return (
+    <section class="flashmob">
+      <h1>Флешмоб творческих работ</h1>
+      <p class="muted">
+        Видеоролики и презентации учреждений: изобразительное и декоративно-прикладное искусство, художественное
+        слово, танцевальные и музыкальные номера. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
+      </p>
+      <FeedPlayer id={id} />
+    </section>
+  );
+}
+
+export function FlashmobWidgetPage({ id }: { id: string }) {
+  useEffect(() => {
+    document.title = 'Флешмоб';
+    document.body.classList.add('widget-body');
+    return () => document.body.classList.remove('widget-body');
+  }, []);
+  return (
+    <div class="flashmob flashmob--widget">
+      <FeedPlayer id={id} compact />
+    </div>
+  );
+}
+
+function FeedPlayer({ id, compact = false }: { id: string; compact?: boolean }) {
+  const [feed, setFeed] = useState<Announced | null>(null);
+  const [viewers, setViewers] = useState<number | null>(null);
+  const [error, setError] = useState('');
+  useTopic(`flashmob:${id}`, {
+    onSubscribed: (data) => {
+      setFeed(announced(data));
+      const count = (data as { presence?: number }).presence;
+      if (typeof count === 'number') setViewers(count);
+      setError('');
+    },
+    onEvent: (event, data) => {
+      if (event === 'now_playing') setFeed(announced(data));
+      if (event === 'presence') setViewers((data as { count: number }).count);
+    },
+    onError: (e) => setError(e.message),
+  });
+
+  if (error) return <p class="form__error">{error}</p>;
+  if (!feed) return <Loading />;
+  const f = feed.feed;
+  return (
+    <div class="feed" data-testid="feed" data-state={f.state}>
+      {viewers !== null && (
+        <p class="presence" data-testid="viewers">
+          Смотрят сейчас: {viewers}
+        </p>
+      )}
+      {f.state === 'waiting' && (
+        <p class="feed__status" data-testid="feed-waiting">
+          Трансляция начнётся {formatDateTime(f.feed_starts, f.feed_starts.slice(-6))}.
+        </p>
+      )}
+      {f.state === 'idle' && (
+        <p class="feed__status" data-testid="feed-idle">
+          Сейчас ничего не показывается. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Галерея работ</a>
+        </p>
+      )}
+      {f.item && <NowShowing feed={feed} item={f.item} />}
+      {f.state === 'paused' && <p class="feed__status">Трансляция приостановлена организатором.</p>}
+      {!compact && f.up_next.length > 0 && (
+        <div class="feed__next">
+          <h2>Далее</h2>
+          <ol data-testid="up-next">
+            {f.up_next.map((i) => (
+              <li key={i.id}>
+                {i.title} — {i.institution} <span class="muted">({i.work_kind_title}, {formatDuration(i.duration_s)})</span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function NowShowing({ feed, item }: { feed: Announced; item: FeedItem }) {
+  return (
+    <div class="feed__now">
+      {item.media_kind === 'video' ? <VideoInStep feed={feed} item={item} /> : <SlidesInStep feed={feed} item={item} />}
+      <p class="feed__title" data-testid="now-title">
+        <strong>{item.title}</strong> — {item.institution} <span class="muted">({item.work_kind_title})</span>
+      </p>
+    </div>
+  );
+}
+
+function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [muted, setMuted] = useState(true);
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    const sync = () => {
+      const target = positionNow(feed);
+      if (Math.abs(v.currentTime - target) > kDriftLimit) v.currentTime = target;
+      if (feed.feed.state === 'playing') {
+        if (v.paused) v.play().catch(() => undefined);
+      } else if (!v.paused) {
+        v.pause();
+      }
+    };
+    v.addEventListener('loadedmetadata', sync);
+    if (v.readyState >= 1) sync();
+    const timer = setInterval(sync, 1000);
+    return () => {
+      clearInterval(timer);
+      v.removeEventListener('loadedmetadata', sync);
+    };
+  }, [feed, item.id]);
+  return (
+    <div class="feed__media">
+      {/* Muted so that browsers let it start by itself; the viewer may turn the sound on. */}
+      <video
+        ref={video}
+        class="feed__video"
+        data-testid="feed-video"
+        src={item.media_url ?? undefined}
+        muted={muted}
+        autoplay
+        playsInline
+        preload="auto"
+      />
+      {muted && (
+        <button type="button" class="button" onClick={() => setMuted(false)}>
+          Включить звук
+        </button>
+      )}
+    </div>
+  );
+}
+
+function SlidesInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 250);
+    return () => clearInterval(timer);
+  }, []);
+  if (item.slide_urls.length === 0) return null;
+  const n = slideAt(item, positionNow(feed));
+  return (
+    <div class="feed__media">
+      <img class="feed__slide" data-testid="feed-slide" src={item.slide_urls[n]} alt={`${item.title}, слайд ${n + 1}`} />
+      <p class="muted">
+        Слайд {n + 1} из {item.slide_urls.length}
+      </p>
+    </div>
+  );
+}

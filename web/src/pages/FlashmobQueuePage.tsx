@@ -1,0 +1,217 @@
+// The organiser's flashmob queue: approve or reject submitted items (with a reason), put the
+// approved ones in order by dragging them (or with the arrow buttons), and pause, resume or skip
+// the feed. Every change reaches the viewers at once; the page follows the feed live.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { useTopic } from '../lib/hooks';
+import { flashmobPath, formatDuration, type FeedState } from '../lib/flashmob';
+import { LoginNeeded } from '../components/Intake';
+import { Loading, Message } from '../components/Layout';
+
+interface QueueItem {
+  id: number;
+  title: string;
+  institution: string;
+  work_kind_title: string;
+  media_kind: 'video' | 'presentation';
+  file_name: string;
+  duration_s: number | null;
+  slides: number | null;
+  measured: { duration_s?: number | null; slides?: number | null; video?: { video_codec?: string; audio_codec?: string; width?: number; height?: number } };
+  play: { state: string; progress: number | null; failure: string | null };
+  review: 'pending' | 'approved' | 'rejected';
+  reason: string;
+  owner: { full_name: string; email: string };
+  media_url: string | null;
+}
+
+const kPlayTitle: Record<string, string> = {
+  ready: 'готов к показу',
+  queued: 'ждёт преобразования',
+  converting: 'преобразуется',
+  failed: 'не удалось преобразовать',
+  needs_pdf: 'нужен PDF',
+};
+
+export function FlashmobQueuePage({ id }: { id: string }) {
+  const auth = useAuth();
+  useEffect(() => {
+    document.title = 'Очередь флешмоба — организатору';
+  }, []);
+  if (auth.me === undefined) return <Loading />;
+  if (auth.me === null) return <LoginNeeded what="открыть очередь флешмоба" />;
+  const organiser = (auth.me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
+  if (!organiser)
+    return (
+      <Message title="Нет доступа">
+        <p>Эта страница — для организаторов мероприятия.</p>
+      </Message>
+    );
+  return <Queue id={id} />;
+}
+
+function Queue({ id }: { id: string }) {
+  const [items, setItems] = useState<QueueItem[] | null>(null);
+  const [feed, setFeed] = useState<FeedState | null>(null);
+  const [error, setError] = useState('');
+  const [dragged, setDragged] = useState<number | null>(null);
+
+  const load = () =>
+    api.get<{ items: QueueItem[]; feed: FeedState }>(flashmobPath(id, '/queue')).then(
+      (r) => {
+        setItems(r.items);
+        setFeed(r.feed);
+      },
+      (e) => setError(messageOf(e)),
+    );
+  useEffect(() => {
+    load();
+  }, [id]);
+  useTopic(`flashmob:${id}`, {
+    onSubscribed: (data) => setFeed(data as FeedState),
+    onEvent: (event, data) => {
+      if (event === 'now_playing') setFeed(data as FeedState);
+    },
+  });
+
+  const act = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        setError('');
+        return load();
+      },
+      (e) => setError(messageOf(e)),
+    );
+  const approved = (items ?? []).filter((i) => i.review === 'approved');
+  const others = (items ?? []).filter((i) => i.review !== 'approved');
+  const saveOrder = (order: number[]) => act(api.put(flashmobPath(id, '/order'), { items: order }));
+  const move = (from: number, to: number) => {
+    if (to < 0 || to >= approved.length || from === to) return;
+    const order = approved.map((i) => i.id);
+    const [moved] = order.splice(from, 1);
+    order.splice(to, 0, moved!);
+    saveOrder(order);
+  };
+  const decide = (item: QueueItem, decision: 'approve' | 'reject') => {
+    let reason = '';
+    if (decision === 'reject') {
+      reason = window.prompt('Причина, по которой материал не допущен:') ?? '';
+      if (!reason.trim()) return;
+    }
+    act(api.post(flashmobPath(id, `/items/${item.id}/decision`), { decision, reason }));
+  };
+
+  if (!items) return error ? <p class="form__error">{error}</p> : <Loading />;
+  return (
+    <section class="flashmob-queue">
+      <h1>Очередь флешмоба</h1>
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="block">
+        <h2>Трансляция</h2>
+        <p data-testid="feed-state">
+          {feed?.state === 'playing' && `Идёт: «${feed.item?.title}»`}
+          {feed?.state === 'paused' && `Пауза: «${feed.item?.title}»`}
+          {feed?.state === 'waiting' && 'Ещё не началась'}
+          {feed?.state === 'idle' && 'Показывать нечего'}
+        </p>
+        <div class="queue__controls">
+          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'pause' }))}>
+            Пауза
+          </button>
+          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'resume' }))}>
+            Продолжить
+          </button>
+          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'skip' }))}>
+            Пропустить текущий
+          </button>
+          <a class="button button--quiet" href={`/events/${encodeURIComponent(id)}/flashmob`}>
+            Открыть трансляцию
+          </a>
+        </div>
+      </div>
+      <div class="block">
+        <h2>Допущены, в порядке показа</h2>
+        <p class="muted">Перетащите строку, чтобы изменить порядок.</p>
+        <ol class="queue" data-testid="approved">
+          {approved.map((item, index) => (
+            <li
+              key={item.id}
+              class={`queue__item${dragged === index ? ' queue__item--dragged' : ''}`}
+              draggable
+              onDragStart={(e) => {
+                setDragged(index);
+                e.dataTransfer?.setData('text/plain', String(index));
+              }}
+              onDragOver={(e) => e.preventDefault()}
+              onDrop={(e) => {
+                e.preventDefault();
+                if (dragged !== null) move(dragged, index);
+                setDragged(null);
+              }}
+              onDragEnd={() => setDragged(null)}
+            >
+              <ItemLine item={item} playing={feed?.item?.id === item.id} />
+              <span class="queue__buttons">
+                <button type="button" class="button button--quiet" aria-label="Выше" onClick={() => move(index, index - 1)}>
+                  ↑
+                </button>
+                <button type="button" class="button button--quiet" aria-label="Ниже" onClick={() => move(index, index + 1)}>
+                  ↓
+                </button>
+                <button type="button" class="button button--quiet" onClick={() => decide(item, 'reject')}>
+                  Снять
+                </button>
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      <div class="block">
+        <h2>На рассмотрении и отклонённые</h2>
+        <ul class="queue" data-testid="others">
+          {others.map((item) => (
+            <li key={item.id} class="queue__item">
+              <ItemLine item={item} playing={false} />
+              <span class="queue__buttons">
+                <button type="button" class="button button--primary" onClick={() => decide(item, 'approve')}>
+                  Допустить
+                </button>
+                {item.review === 'pending' && (
+                  <button type="button" class="button" onClick={() => decide(item, 'reject')}>
+                    Отклонить
+                  </button>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}
+
+function ItemLine({ item, playing }: { item: QueueItem; playing: boolean }) {
+  const m = item.measured;
+  const measured =
+    item.media_kind === 'video'
+      ? `${formatDuration(m.duration_s ?? 0)}${m.video ? `, ${m.video.width}×${m.video.height}, ${m.video.video_codec}${m.video.audio_codec ? ` + ${m.video.audio_codec}` : ''}` : ''}`
+      : `слайдов: ${m.slides ?? '?'}`;
+  return (
+    <span class="queue__text">
+      {playing && <strong>▶ </strong>}
+      <strong>{item.title}</strong> — {item.institution} <span class="muted">({item.work_kind_title})</span>
+      <br />
+      <span class="muted">
+        {item.owner.full_name}, {item.file_name}: {measured}; {kPlayTitle[item.play.state] ?? item.play.state}
+        {item.play.state === 'converting' && item.play.progress !== null && ` ${Math.round(item.play.progress * 100)}%`}
+        {item.play.failure && ` — ${item.play.failure}`}
+        {item.review === 'rejected' && ` — отклонён: ${item.reason}`}
+      </span>
+    </span>
+  );
+}
