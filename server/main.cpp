@@ -19,6 +19,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "store/db.h"
+#include "sections/sections.h"
 #include "timeline/agenda.h"
 
 namespace {
@@ -77,6 +78,12 @@ int serve(const std::vector<std::string>& args) {
                   << "\" is already used by " << other.source << "\n";
         return kExitBadInput;
       }
+    }
+    // Module-owned parts of the agenda are read strictly now, so a mistake stops start-up.
+    if (auto settings = sections::read_settings(std::get<timeline::Agenda>(agenda));
+        auto* error = std::get_if<timeline::AgendaError>(&settings)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return kExitBadInput;
     }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }

@@ -133,6 +133,19 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   for (const auto& [id, event] : events_)
     tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_));
 
+  std::map<std::string, sections::EventRef, std::less<>> section_events;
+  for (const auto& [id, event] : events_) {
+    // main checked every agenda's part before building the App, so this reads without error.
+    auto settings = sections::read_settings(event.agenda);
+    auto* read = std::get_if<sections::Settings>(&settings);
+    section_events.emplace(id, sections::EventRef{&event.agenda, &event.timeline, read ? *read : sections::Settings{}});
+  }
+  sections_ = std::make_unique<sections::SectionService>(
+      *db_, clock_, std::move(section_events),
+      [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
+  section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
+  sections_->set_arm(section_ticker_->arm(*sections_));
+
   net::ServerOptions server_options;
   server_options.address = config.address;
   server_options.port = config.port;
@@ -158,12 +171,14 @@ Status App::start() {
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
+  if (auto s = sections_->start(); !s) return s;
   return Status::ok();
 }
 
 void App::stop() {
   server_->stop();
   for (auto& ticker : tickers_) ticker->stop();
+  section_ticker_->stop();
   presence_->stop();
 }
 
@@ -217,6 +232,8 @@ void App::add_routes() {
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
+  sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
+  sections::add_outcome_stub_for_tests(router_, *db_, accounts_, clock_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -292,6 +309,7 @@ void App::add_topics() {
                            return json{{"timeline", event->timeline.to_json(clock_.now())}};
                          },
                          {}});
+  sections::add_live(*this, *sections_);
 }
 
 // Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.

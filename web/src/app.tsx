@@ -12,6 +12,7 @@ import { CheckPage } from './pages/CheckPage';
 import { IntakeAdminPage } from './pages/IntakeAdminPage';
 import { PracticePage } from './pages/PracticePage';
 import { RegistrationPage } from './pages/RegistrationPage';
+import { SectionConsolePage, SectionPage } from './pages/SectionPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -23,6 +24,11 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/practices/:n', component: ({ params }) => <PracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/check', component: ({ params }) => <CheckPage id={params.id!} /> },
   { pattern: '/events/:id/intake', component: ({ params }) => <IntakeAdminPage id={params.id!} /> },
+  { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
+  {
+    pattern: '/events/:id/sections/:n/console',
+    component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
+  },
 ];
 
 function NotFound() {
