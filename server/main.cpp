@@ -24,6 +24,7 @@
 #include "gallery/gallery.h"
 #include "store/db.h"
 #include "flashmob/flashmob.h"
+#include "sections/sections.h"
 #include "timeline/agenda.h"
 
 namespace {
@@ -67,6 +68,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   if (auto e = first_error(review::read_review_part(agenda))) return e;
   if (auto e = first_error(mail::read_mail_part(agenda))) return e;
   if (auto e = first_error(flashmob::read_settings(agenda))) return e;
+  if (auto e = first_error(sections::read_settings(agenda))) return e;
   return gallery::check_agenda(agenda);
 }
 
@@ -100,8 +102,7 @@ int serve(const std::vector<std::string>& args) {
       }
     }
     if (auto error = check_module_parts(std::get<timeline::Agenda>(agenda))) {
-      std::cerr << "praktika: " << error->describe() << "
-";
+      std::cerr << "praktika: " << error->describe() << "\n";
       return kExitBadInput;
     }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));

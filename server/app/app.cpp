@@ -189,6 +189,18 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       if (ticker->event_id() == event_id) ticker->poke();
   });
   flashmob::add_live(*this, *flashmob_);
+  std::map<std::string, sections::EventRef, std::less<>> section_events;
+  for (const auto& [id, event] : events_) {
+    // main checked every agenda's part before building the App, so this reads without error.
+    auto settings = sections::read_settings(event.agenda);
+    auto* read = std::get_if<sections::Settings>(&settings);
+    section_events.emplace(id, sections::EventRef{&event.agenda, &event.timeline, read ? *read : sections::Settings{}});
+  }
+  sections_ = std::make_unique<sections::SectionService>(
+      *db_, clock_, std::move(section_events),
+      [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
+  section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
+  sections_->set_arm(section_ticker_->arm(*sections_));
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -218,6 +230,7 @@ Status App::start() {
   sender_.start();
   flashmob_->start();
   for (auto& ticker : feed_tickers_) ticker->start();
+  if (auto s = sections_->start(); !s) return s;
   return Status::ok();
 }
 
@@ -226,6 +239,7 @@ void App::stop() {
   for (auto& ticker : tickers_) ticker->stop();
   for (auto& ticker : feed_tickers_) ticker->stop();
   flashmob_->stop();
+  section_ticker_->stop();
   presence_->stop();
   sender_.stop();
 }
@@ -291,6 +305,7 @@ void App::add_routes() {
   });
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
+  sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -369,6 +384,7 @@ void App::add_topics() {
                            return json{{"timeline", event->timeline.to_json(clock_.now())}};
                          },
                          {}});
+  sections::add_live(*this, *sections_);
 }
 
 // Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.

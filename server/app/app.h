@@ -24,6 +24,8 @@
 #include "net/router.h"
 #include "net/server.h"
 #include "presence/presence.h"
+#include "sections/sections.h"
+#include "sections/sections_api.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
@@ -99,6 +101,8 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;
   std::unique_ptr<flashmob::FlashmobService> flashmob_;
   std::vector<std::unique_ptr<flashmob::FeedTicker>> feed_tickers_;  // one per event; after flashmob_: they use it
+  std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
+  std::unique_ptr<sections::SectionTicker> section_ticker_;
   std::unique_ptr<net::Server> server_;
 };
 

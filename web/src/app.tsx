@@ -19,6 +19,7 @@ import { ReviewPracticePage, ReviewQueuePage } from './pages/ReviewPage';
 import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
+import { SectionConsolePage, SectionPage } from './pages/SectionPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -39,6 +40,11 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/flashmob/widget', component: ({ params }) => <FlashmobWidgetPage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/queue', component: ({ params }) => <FlashmobQueuePage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
+  { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
+  {
+    pattern: '/events/:id/sections/:n/console',
+    component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
+  },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

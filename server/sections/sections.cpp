@@ -1,0 +1,1394 @@
+#include "sections/sections.h"
+
+#include <algorithm>
+#include <set>
+
+#include "store/db.h"
+#include "timeline/agenda_reader.h"
+
+namespace praktika::sections {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status not_organiser() {
+  return Status::forbidden("forbidden", "Это действие доступно только организатору мероприятия.");
+}
+Status not_moderator() {
+  return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
+}
+Status not_signed_in() {
+  return Status::unauthorized("not_authenticated", "Войдите, чтобы участвовать в обсуждении.");
+}
+
+// Practice facts the schedules and the live state show.
+struct PracticeInfo {
+  std::int64_t id = 0;
+  int section = 0;
+  std::string title;
+  std::string institution;
+  std::vector<std::string> authors;
+  std::vector<std::int64_t> author_ids;  // owner first, then registered co-authors
+};
+
+Result<std::optional<PracticeInfo>> load_practice(store::Tx& tx, std::string_view event, std::int64_t id) {
+  auto q = tx.prepare(
+      "SELECT p.id, p.section, p.answers, u.id, u.full_name FROM practices p JOIN users u ON u.id = p.owner_id "
+      "WHERE p.event_id = ?1 AND p.id = ?2");
+  q.bind_text(1, event).bind_int(2, id);
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<PracticeInfo>();
+  PracticeInfo info;
+  info.id = q.int64(0);
+  info.section = static_cast<int>(q.int64(1));
+  json answers = json::parse(q.text(2), nullptr, false);
+  if (answers.is_object()) {
+    info.title = answers.value("name", "");
+    if (auto org = answers.find("organisation"); org != answers.end() && org->is_object())
+      info.institution = org->value("name", "");
+  }
+  info.author_ids.push_back(q.int64(3));
+  info.authors.push_back(q.text(4));
+  auto co = tx.prepare(
+      "SELECT u.id, u.full_name FROM practice_coauthors c JOIN users u ON u.email = c.email "
+      "WHERE c.practice_id = ?1 ORDER BY u.full_name");
+  co.bind_int(1, id);
+  for (;;) {
+    auto more = co.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    info.author_ids.push_back(co.int64(0));
+    info.authors.push_back(co.text(1));
+  }
+  return std::optional<PracticeInfo>(std::move(info));
+}
+
+// The practices of a section admitted to present, by id.
+Result<std::vector<std::int64_t>> presenters(store::Tx& tx, std::string_view event, int section) {
+  auto q = tx.prepare(
+      "SELECT p.id FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
+      "WHERE p.event_id = ?1 AND p.section = ?2 AND o.outcome = 'present' ORDER BY p.id");
+  q.bind_text(1, event).bind_int(2, section);
+  std::vector<std::int64_t> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    out.push_back(q.int64(0));
+  }
+  return out;
+}
+
+json slots_to_json(const std::vector<Slot>& slots) {
+  json out = json::array();
+  for (const auto& s : slots) out.push_back({{"practice", s.practice}, {"seconds", s.seconds}});
+  return out;
+}
+
+std::vector<Slot> slots_from_json(const json& j) {
+  std::vector<Slot> out;
+  if (!j.is_array()) return out;
+  for (const auto& s : j)
+    if (s.is_object()) out.push_back({s.value("practice", std::int64_t{0}), s.value("seconds", 0)});
+  return out;
+}
+
+struct ScheduleRow {
+  std::vector<Slot> draft;
+  std::optional<std::vector<Slot>> published;
+  std::optional<TimePoint> published_at;
+};
+
+Result<std::optional<ScheduleRow>> load_schedule(store::Tx& tx, std::string_view event, int section) {
+  auto q = tx.prepare(
+      "SELECT draft, published, published_at FROM section_schedules WHERE event_id = ?1 AND section = ?2");
+  q.bind_text(1, event).bind_int(2, section);
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<ScheduleRow>();
+  ScheduleRow out;
+  out.draft = slots_from_json(json::parse(q.text(0), nullptr, false));
+  if (!q.is_null(1)) out.published = slots_from_json(json::parse(q.text(1), nullptr, false));
+  if (!q.is_null(2)) out.published_at = from_ms(q.int64(2));
+  return std::optional<ScheduleRow>(std::move(out));
+}
+
+Status save_draft(store::Tx& tx, std::string_view event, int section, const std::vector<Slot>& draft, TimePoint now) {
+  return tx
+      .prepare(
+          "INSERT INTO section_schedules (event_id, section, draft, updated_at) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (event_id, section) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at")
+      .bind_text(1, event)
+      .bind_int(2, section)
+      .bind_text(3, slots_to_json(draft).dump())
+      .bind_int(4, to_ms(now))
+      .run();
+}
+
+const timeline::Session* window_of(const EventRef& ref) {
+  if (ref.settings.sections_session.empty()) return nullptr;
+  return ref.agenda->find_session(ref.settings.sections_session);
+}
+
+json practice_json(const PracticeInfo& p) {
+  return {{"id", p.id}, {"title", p.title}, {"institution", p.institution}, {"authors", p.authors}};
+}
+
+// Planned times of each slot from the window's start, with the gap between slots.
+json timed_slots(store::Tx& tx, const EventRef& ref, std::string_view event, const std::vector<Slot>& slots) {
+  json out = json::array();
+  const auto* window = window_of(ref);
+  TimePoint at = window ? window->starts : TimePoint{};
+  int position = 1;
+  for (const auto& slot : slots) {
+    auto info = load_practice(tx, event, slot.practice);
+    json item = {{"position", position++}, {"practice", slot.practice}, {"seconds", slot.seconds},
+                 {"minutes", slot.seconds / 60.0}};
+    if (info && *info) item["info"] = practice_json(**info);
+    if (window) {
+      item["starts_at"] = ref.timeline->format(at);
+      item["ends_at"] = ref.timeline->format(at + std::chrono::seconds(slot.seconds));
+    }
+    at += std::chrono::seconds(slot.seconds) + std::chrono::minutes(ref.settings.gap_minutes);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// Whether the slots with their gaps fit the window.
+bool fits(const EventRef& ref, const std::vector<Slot>& slots) {
+  const auto* window = window_of(ref);
+  if (!window) return false;
+  std::int64_t total = 0;
+  for (const auto& s : slots) total += s.seconds;
+  if (!slots.empty()) total += static_cast<std::int64_t>(slots.size() - 1) * ref.settings.gap_minutes * 60;
+  return std::chrono::seconds(total) <= window->ends - window->starts;
+}
+
+json session_json(const EventRef& ref, const std::string& id) {
+  if (id.empty()) return nullptr;
+  const auto* s = ref.agenda->find_session(id);
+  if (!s) return nullptr;
+  return {{"id", s->id},
+          {"title", s->title},
+          {"starts", ref.timeline->format(s->starts)},
+          {"ends", ref.timeline->format(s->ends)},
+          {"room_url", s->room_url},
+          {"moderator", s->moderator}};
+}
+
+Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, int section, std::int64_t practice) {
+  auto q = tx.prepare(
+      "SELECT id, purpose, file_name, length FROM uploads WHERE event_id = ?1 AND state = 'complete' "
+      "AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?2 ORDER BY created_at");
+  q.bind_text(1, event).bind_text(2, std::to_string(practice));
+  std::vector<json> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    out.push_back({{"id", q.text(0)},
+                   {"purpose", q.text(1)},
+                   {"file_name", q.text(2)},
+                   {"length", q.int64(3)},
+                   {"url", "/api/events/" + std::string(event) + "/sections/" + std::to_string(section) +
+                               "/materials/" + q.text(0)}});
+  }
+  return out;
+}
+
+Result<std::string> user_name(store::Tx& tx, std::int64_t id) {
+  auto q = tx.prepare("SELECT full_name FROM users WHERE id = ?1");
+  q.bind_int(1, id);
+  auto row = q.step();
+  if (!row) return row.status();
+  return *row ? q.text(0) : std::string();
+}
+
+std::optional<std::int64_t> int_arg(const json& args, std::string_view key) {
+  auto it = args.find(std::string(key));
+  if (it == args.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+}  // namespace
+
+// ---- Settings, drafts and timers (pure) ---------------------------------------------------------
+
+std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
+  namespace reader = timeline::reader;
+  Settings s;
+  s.sections_session.clear();
+  auto error = reader::read_part(agenda, "section_day", [&](reader::Obj& o) {
+    auto session = [&](reader::Obj& so, std::string_view key, std::string fallback, std::string& out) {
+      std::string id = so.opt_str(key);
+      if (!id.empty()) {
+        if (!agenda.find_session(id)) reader::fail(so.at(key), reader::in_quotes(id) + " names no session of /timetable");
+        out = id;
+      } else if (agenda.find_session(fallback)) {
+        out = fallback;
+      }
+    };
+    if (const auto* sessions = o.find("sessions")) {
+      reader::Obj so(*sessions, o.at("sessions"));
+      session(so, "sections", "sections", s.sections_session);
+      session(so, "welcome", "welcome", s.welcome_session);
+      session(so, "results", "results", s.results_session);
+      so.finish();
+    } else {
+      if (agenda.find_session("sections")) s.sections_session = "sections";
+      if (agenda.find_session("welcome")) s.welcome_session = "welcome";
+      if (agenda.find_session("results")) s.results_session = "results";
+    }
+    if (const auto* slot = o.find("slot_minutes")) {
+      reader::Obj so(*slot, o.at("slot_minutes"));
+      s.min_slot_minutes = so.opt_int("min", 1, 600).value_or(s.min_slot_minutes);
+      s.max_slot_minutes = so.opt_int("max", 1, 600).value_or(s.max_slot_minutes);
+      if (s.min_slot_minutes > s.max_slot_minutes) reader::fail(so.at("min"), "must not be above max");
+      so.finish();
+    }
+    s.gap_minutes = o.opt_int("gap_minutes", 0, 120).value_or(s.gap_minutes);
+    if (const auto* warn = o.opt_array("warn_before_minutes")) {
+      s.warn_before_minutes.clear();
+      reader::each(*warn, o.at("warn_before_minutes"), [&](const json& j, const std::string& path) {
+        if (!j.is_number_integer() || j.get<std::int64_t>() < 1 || j.get<std::int64_t>() > 600)
+          reader::fail(path, "must be an integer between 1 and 600");
+        int m = j.get<int>();
+        if (std::count(s.warn_before_minutes.begin(), s.warn_before_minutes.end(), m)) reader::fail(path, "repeats");
+        s.warn_before_minutes.push_back(m);
+      });
+      std::sort(s.warn_before_minutes.rbegin(), s.warn_before_minutes.rend());
+    }
+    s.question_max_chars = o.opt_int("question_max_chars", 10, 100000).value_or(s.question_max_chars);
+    o.finish();
+  });
+  if (error) return *error;
+  if (!s.sections_session.empty()) {
+    const auto* window = agenda.find_session(s.sections_session);
+    if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
+      return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
+                                   "is longer than the session " + reader::in_quotes(s.sections_session)};
+  }
+  return s;
+}
+
+std::vector<Slot> draft_slots(const std::vector<std::int64_t>& practices, Millis window, const Settings& settings) {
+  std::vector<Slot> out;
+  if (practices.empty()) return out;
+  auto n = static_cast<std::int64_t>(practices.size());
+  std::int64_t usable = std::chrono::duration_cast<std::chrono::minutes>(window).count() - (n - 1) * settings.gap_minutes;
+  std::int64_t minutes = std::clamp<std::int64_t>(usable / n, settings.min_slot_minutes, settings.max_slot_minutes);
+  for (auto id : practices) out.push_back({id, static_cast<int>(minutes * 60)});
+  return out;
+}
+
+std::vector<TimerEvent> timer_events(TimePoint started_at, TimePoint ends_at, const Settings& settings) {
+  std::vector<TimerEvent> out;
+  for (int m : settings.warn_before_minutes) {
+    TimePoint at = ends_at - std::chrono::minutes(m);
+    // A warning that would come before the slot began says nothing the presenter can use.
+    if (at > started_at) out.push_back({"warning:" + std::to_string(m), m, at});
+  }
+  out.push_back({"time_up", 0, ends_at});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  return out;
+}
+
+std::string section_topic(std::string_view event, int section) {
+  return "section:" + std::string(event) + ":" + std::to_string(section);
+}
+std::string moderation_topic(std::string_view event, int section) {
+  return "section-moderation:" + std::string(event) + ":" + std::to_string(section);
+}
+std::string author_topic(std::string_view event, std::int64_t user) {
+  return "author:" + std::string(event) + ":" + std::to_string(user);
+}
+std::string results_topic(std::string_view event) { return "results:" + std::string(event); }
+
+// ---- The live run of one section, stored as JSON in section_runs --------------------------------
+
+struct Run {
+  struct Current {
+    std::int64_t practice = 0;
+    int seconds = 0;
+    std::int64_t started_at = 0;
+    std::int64_t ends_at = 0;  // meaningless while paused: remaining_ms counts then
+  };
+  struct Done {
+    std::int64_t practice = 0;
+    std::string outcome;  // "presented" | "absent"
+    std::int64_t started_at = 0;  // 0 when absent before being called
+    std::int64_t ended_at = 0;
+  };
+  std::string status = "waiting";  // waiting | running | paused | closed
+  std::optional<Current> current;
+  std::int64_t remaining_ms = 0;  // while paused
+  std::vector<Slot> queue;
+  std::vector<Done> done;
+  std::vector<std::string> fired;  // timer events already pushed for the current slot
+  std::int64_t started_at = 0;
+  std::int64_t closed_at = 0;
+  std::int64_t version = 0;
+  bool stored = false;
+
+  json to_storage() const {
+    json j = {{"status", status}, {"remaining_ms", remaining_ms}, {"queue", slots_to_json(queue)},
+              {"fired", fired},   {"started_at", started_at},     {"closed_at", closed_at}};
+    j["current"] = current ? json{{"practice", current->practice},
+                                  {"seconds", current->seconds},
+                                  {"started_at", current->started_at},
+                                  {"ends_at", current->ends_at}}
+                           : json();
+    j["done"] = json::array();
+    for (const auto& d : done)
+      j["done"].push_back(
+          {{"practice", d.practice}, {"outcome", d.outcome}, {"started_at", d.started_at}, {"ended_at", d.ended_at}});
+    return j;
+  }
+
+  static Run from_storage(const json& j, std::int64_t version) {
+    Run r;
+    r.stored = true;
+    r.version = version;
+    if (!j.is_object()) return r;
+    r.status = j.value("status", "waiting");
+    r.remaining_ms = j.value("remaining_ms", std::int64_t{0});
+    r.queue = slots_from_json(j.value("queue", json::array()));
+    r.fired = j.value("fired", std::vector<std::string>{});
+    r.started_at = j.value("started_at", std::int64_t{0});
+    r.closed_at = j.value("closed_at", std::int64_t{0});
+    if (auto c = j.find("current"); c != j.end() && c->is_object())
+      r.current = Current{c->value("practice", std::int64_t{0}), c->value("seconds", 0),
+                          c->value("started_at", std::int64_t{0}), c->value("ends_at", std::int64_t{0})};
+    for (const auto& d : j.value("done", json::array()))
+      r.done.push_back({d.value("practice", std::int64_t{0}), d.value("outcome", ""),
+                        d.value("started_at", std::int64_t{0}), d.value("ended_at", std::int64_t{0})});
+    return r;
+  }
+};
+
+SectionService::SectionService(store::Db& db, const timeline::Clock& clock,
+                               std::map<std::string, EventRef, std::less<>> events, Publish publish)
+    : db_(db), clock_(clock), events_(std::move(events)), publish_(std::move(publish)) {}
+
+Result<const EventRef*> SectionService::find(std::string_view event, std::optional<int> section) const {
+  auto it = events_.find(event);
+  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (section && !it->second.agenda->find_section(*section))
+    return Status::not_found("section_not_found", "Такой секции нет.");
+  return &it->second;
+}
+
+bool SectionService::is_moderator(const accounts::Identity* who, std::string_view event, int section) const {
+  return who && (accounts::is_organiser(*who, event) ||
+                 accounts::has_role(*who, event, accounts::Role::moderator, section));
+}
+
+namespace {
+
+Result<Run> load_run_row(store::Tx& tx, std::string_view event, int section) {
+  auto q = tx.prepare("SELECT state, version FROM section_runs WHERE event_id = ?1 AND section = ?2");
+  q.bind_text(1, event).bind_int(2, section);
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return Run{};
+  return Run::from_storage(json::parse(q.text(0), nullptr, false), q.int64(1));
+}
+
+Status save_run(store::Tx& tx, std::string_view event, int section, Run& run, TimePoint now) {
+  run.version += 1;
+  run.stored = true;
+  return tx
+      .prepare(
+          "INSERT INTO section_runs (event_id, section, state, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+          "ON CONFLICT (event_id, section) DO UPDATE SET state = excluded.state, version = excluded.version, "
+          "updated_at = excluded.updated_at")
+      .bind_text(1, event)
+      .bind_int(2, section)
+      .bind_text(3, run.to_storage().dump())
+      .bind_int(4, run.version)
+      .bind_int(5, to_ms(now))
+      .run();
+}
+
+Result<json> slot_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, std::int64_t practice,
+                       bool with_materials) {
+  auto info = load_practice(tx, event, practice);
+  if (!info) return info.status();
+  json out = {{"practice", practice}};
+  if (*info) out["info"] = practice_json(**info);
+  if (with_materials) {
+    auto files = materials_of(tx, event, section, practice);
+    if (!files) return files.status();
+    out["materials"] = *files;
+  }
+  (void)ref;
+  return out;
+}
+
+// Hands raised or speaking, in raise order, and approved questions by votes then time.
+Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                        std::string_view statuses_sql) {
+  json hands = json::array();
+  json speaking = nullptr;
+  auto h = tx.prepare(
+      "SELECT h.id, h.user_id, u.full_name, h.status, h.raised_at FROM section_hands h JOIN users u ON u.id = h.user_id "
+      "WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
+  h.bind_text(1, event).bind_int(2, section);
+  for (;;) {
+    auto more = h.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    json hand = {{"id", h.int64(0)},
+                 {"user", h.int64(1)},
+                 {"name", h.text(2)},
+                 {"status", h.text(3)},
+                 {"raised_at", ref.timeline->format(from_ms(h.int64(4)))}};
+    if (h.text(3) == "speaking") speaking = hand;
+    else hands.push_back(std::move(hand));
+  }
+  json questions = json::array();
+  auto q = tx.prepare(
+      std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at FROM section_questions q "
+                  "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND q.status IN (") +
+      std::string(statuses_sql) + ") ORDER BY q.votes DESC, q.asked_at, q.id");
+  q.bind_text(1, event).bind_int(2, section);
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    questions.push_back({{"id", q.int64(0)},
+                         {"user", q.int64(1)},
+                         {"name", q.text(2)},
+                         {"text", q.text(3)},
+                         {"status", q.text(4)},
+                         {"votes", q.int64(5)},
+                         {"asked_at", ref.timeline->format(from_ms(q.int64(6)))}});
+  }
+  return json{{"hands", hands}, {"speaking", speaking}, {"questions", questions}};
+}
+
+Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                          const Run& run, TimePoint now) {
+  const auto* info = ref.agenda->find_section(section);
+  auto fmt = [&](std::int64_t ms) { return ref.timeline->format(from_ms(ms)); };
+  json out = {{"event", event},
+              {"section", section},
+              {"title", info ? info->title : ""},
+              {"room_url", info ? info->room_url : ""},
+              {"status", run.status},
+              {"version", run.version},
+              {"now", ref.timeline->format(now)},
+              {"current", nullptr},
+              {"next", nullptr}};
+  if (run.current) {
+    auto slot = slot_json(tx, ref, event, section, run.current->practice, true);
+    if (!slot) return slot.status();
+    (*slot)["seconds"] = run.current->seconds;
+    (*slot)["started_at"] = fmt(run.current->started_at);
+    if (run.status == "paused") {
+      (*slot)["ends_at"] = nullptr;
+      (*slot)["remaining_seconds"] = run.remaining_ms / 1000;
+    } else {
+      (*slot)["ends_at"] = fmt(run.current->ends_at);
+      (*slot)["remaining_seconds"] = (run.current->ends_at - to_ms(now)) / 1000;
+    }
+    out["current"] = std::move(*slot);
+  }
+  json queue = json::array();
+  for (const auto& s : run.queue) {
+    auto slot = slot_json(tx, ref, event, section, s.practice, false);
+    if (!slot) return slot.status();
+    (*slot)["seconds"] = s.seconds;
+    queue.push_back(std::move(*slot));
+  }
+  if (!queue.empty() && run.status != "closed") out["next"] = queue.front();
+  out["queue"] = std::move(queue);
+  json done = json::array();
+  for (const auto& d : run.done) {
+    auto slot = slot_json(tx, ref, event, section, d.practice, false);
+    if (!slot) return slot.status();
+    (*slot)["outcome"] = d.outcome;
+    (*slot)["started_at"] = d.started_at ? json(fmt(d.started_at)) : json();
+    (*slot)["ended_at"] = fmt(d.ended_at);
+    done.push_back(std::move(*slot));
+  }
+  out["done"] = std::move(done);
+  out["started_at"] = run.started_at ? json(fmt(run.started_at)) : json();
+  out["closed_at"] = run.closed_at ? json(fmt(run.closed_at)) : json();
+  auto floor = floor_json(tx, ref, event, section, "'approved'");
+  if (!floor) return floor.status();
+  out["hands"] = (*floor)["hands"];
+  out["speaking"] = (*floor)["speaking"];
+  out["questions"] = (*floor)["questions"];
+  return out;
+}
+
+void finish_current(Run& run, std::string outcome, std::int64_t now) {
+  if (!run.current) return;
+  run.done.push_back({run.current->practice, std::move(outcome), run.current->started_at, now});
+  run.current.reset();
+  run.fired.clear();
+}
+
+void call_next(Run& run, std::int64_t now) {
+  if (run.queue.empty()) return;
+  Slot slot = run.queue.front();
+  run.queue.erase(run.queue.begin());
+  run.current = Run::Current{slot.practice, slot.seconds, now, now + std::int64_t{slot.seconds} * 1000};
+  run.fired.clear();
+}
+
+}  // namespace
+
+// ---- Schedules ----------------------------------------------------------------------------------
+
+Result<json> SectionService::overview(std::string_view event) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  json sections = json::array();
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    for (const auto& section : (*ref)->agenda->sections) {
+      json item = {{"number", section.number},
+                   {"title", section.title},
+                   {"room_url", section.room_url},
+                   {"contact", {{"name", section.contact.name}, {"phone", section.contact.phone}}},
+                   {"schedule", nullptr}};
+      auto row = load_schedule(tx, event, section.number);
+      if (!row) return row.status();
+      if (*row && (*row)->published) {
+        item["schedule"] = {{"published_at", (*ref)->timeline->format(*(*row)->published_at)},
+                            {"slots", timed_slots(tx, **ref, event, *(*row)->published)}};
+      }
+      sections.push_back(std::move(item));
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  const EventRef& r = **ref;
+  return json{{"sections", sections},
+              {"sessions",
+               {{"sections", session_json(r, r.settings.sections_session)},
+                {"welcome", session_json(r, r.settings.welcome_session)},
+                {"results", session_json(r, r.settings.results_session)}}},
+              {"warn_before_minutes", r.settings.warn_before_minutes},
+              {"slot_minutes", {{"min", r.settings.min_slot_minutes}, {"max", r.settings.max_slot_minutes}}},
+              {"gap_minutes", r.settings.gap_minutes}};
+}
+
+Result<json> SectionService::schedule(const accounts::Identity* who, std::string_view event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  bool organiser = who && accounts::is_organiser(*who, event);
+  json out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto row = load_schedule(tx, event, section);
+    if (!row) return row.status();
+    out = {{"event", event}, {"section", section}, {"published", nullptr}, {"published_at", nullptr}};
+    if (*row && (*row)->published) {
+      out["published"] = timed_slots(tx, **ref, event, *(*row)->published);
+      out["published_at"] = (*ref)->timeline->format(*(*row)->published_at);
+    }
+    if (organiser) {
+      std::vector<Slot> draft = *row ? (*row)->draft : std::vector<Slot>{};
+      out["draft"] = timed_slots(tx, **ref, event, draft);
+      out["fits"] = fits(**ref, draft);
+      auto admitted = presenters(tx, event, section);
+      if (!admitted) return admitted.status();
+      json unscheduled = json::array();
+      for (auto id : *admitted)
+        if (std::none_of(draft.begin(), draft.end(), [&](const Slot& slot) { return slot.practice == id; })) {
+          auto info = load_practice(tx, event, id);
+          if (!info) return info.status();
+          if (*info) unscheduled.push_back(practice_json(**info));
+        }
+      out["unscheduled"] = unscheduled;
+      out["draft_differs"] = !*row || !(*row)->published || *(*row)->published != draft;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> SectionService::make_draft(const accounts::Identity& who, std::string_view event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  if (!accounts::is_organiser(who, event)) return not_organiser();
+  const auto* window = window_of(**ref);
+  if (!window)
+    return Status::conflict("no_section_window", "В расписании мероприятия нет времени работы секций.");
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto admitted = presenters(tx, event, section);
+    if (!admitted) return admitted.status();
+    auto draft = draft_slots(*admitted, window->ends - window->starts, (*ref)->settings);
+    return save_draft(tx, event, section, draft, clock_.now());
+  });
+  if (!s) return s;
+  return schedule(&who, event, section);
+}
+
+Result<json> SectionService::edit_draft(const accounts::Identity& who, std::string_view event, int section,
+                                        const json& slots) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  if (!accounts::is_organiser(who, event)) return not_organiser();
+  if (!window_of(**ref))
+    return Status::conflict("no_section_window", "В расписании мероприятия нет времени работы секций.");
+  if (!slots.is_array())
+    return Status::unprocessable("invalid_slots", "Порядок выступлений — список слотов (slots).");
+  const Settings& settings = (*ref)->settings;
+  std::vector<Slot> draft;
+  for (const auto& item : slots) {
+    auto practice = item.is_object() ? int_arg(item, "practice") : std::nullopt;
+    if (!practice) return Status::unprocessable("invalid_slots", "В каждом слоте укажите практику (practice).");
+    std::optional<std::int64_t> seconds = int_arg(item, "seconds");
+    if (auto minutes = int_arg(item, "minutes")) seconds = *minutes * 60;
+    if (!seconds) return Status::unprocessable("invalid_slots", "В каждом слоте укажите длительность (minutes).");
+    if (*seconds < settings.min_slot_minutes * 60 || *seconds > settings.max_slot_minutes * 60)
+      return Status::unprocessable("invalid_slot_length",
+                                   "Длительность выступления — от " + std::to_string(settings.min_slot_minutes) +
+                                       " до " + std::to_string(settings.max_slot_minutes) + " минут.");
+    for (const auto& s : draft)
+      if (s.practice == *practice)
+        return Status::unprocessable("invalid_slots", "Практика стоит в порядке выступлений дважды.");
+    draft.push_back({*practice, static_cast<int>(*seconds)});
+  }
+  if (!fits(**ref, draft))
+    return Status::unprocessable("schedule_overflow", "Выступления с перерывами не помещаются во время работы секции.");
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto admitted = presenters(tx, event, section);
+    if (!admitted) return admitted.status();
+    for (const auto& slot : draft)
+      if (std::find(admitted->begin(), admitted->end(), slot.practice) == admitted->end())
+        return Status::unprocessable("not_admitted", "Практика " + std::to_string(slot.practice) +
+                                                         " не допущена к выступлению в этой секции.");
+    return save_draft(tx, event, section, draft, clock_.now());
+  });
+  if (!s) return s;
+  return schedule(&who, event, section);
+}
+
+Result<json> SectionService::publish_schedule(const accounts::Identity& who, std::string_view event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  if (!accounts::is_organiser(who, event)) return not_organiser();
+  struct Push {
+    std::string topic;
+    json data;
+  };
+  std::vector<Push> pushes;
+  TimePoint now = clock_.now();
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto row = load_schedule(tx, event, section);
+    if (!row) return row.status();
+    if (!*row || (*row)->draft.empty())
+      return Status::conflict("empty_schedule", "Порядок выступлений пуст: сначала составьте черновик.");
+    const auto& draft = (*row)->draft;
+    auto before = (*row)->published ? timed_slots(tx, **ref, event, *(*row)->published) : json::array();
+    auto after = timed_slots(tx, **ref, event, draft);
+    if (auto st = tx.prepare(
+                      "UPDATE section_schedules SET published = draft, published_at = ?3, updated_at = ?3 "
+                      "WHERE event_id = ?1 AND section = ?2")
+                      .bind_text(1, event)
+                      .bind_int(2, section)
+                      .bind_int(3, to_ms(now))
+                      .run();
+        !st)
+      return st;
+    const auto* info = (*ref)->agenda->find_section(section);
+    auto find_in = [](const json& slots, std::int64_t practice) -> const json* {
+      for (const auto& s : slots)
+        if (s["practice"] == practice) return &s;
+      return nullptr;
+    };
+    auto notify = [&](std::int64_t practice, const json& slot, const std::string& text) -> Status {
+      auto p = load_practice(tx, event, practice);
+      if (!p) return p.status();
+      if (!*p) return Status::ok();
+      for (auto user : (*p)->author_ids) {
+        auto ins = tx.prepare(
+            "INSERT INTO section_notices (event_id, user_id, section, practice_id, text, slot, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        ins.bind_text(1, event).bind_int(2, user).bind_int(3, section).bind_int(4, practice).bind_text(5, text);
+        ins.bind_text(6, slot.dump()).bind_int(7, to_ms(now));
+        if (auto st = ins.run(); !st) return st;
+        pushes.push_back({author_topic(event, user),
+                          {{"id", tx.last_insert_id()},
+                           {"section", section},
+                           {"practice", practice},
+                           {"text", text},
+                           {"slot", slot},
+                           {"created_at", (*ref)->timeline->format(now)}}});
+      }
+      return Status::ok();
+    };
+    std::string where = "Секция " + std::to_string(section) + (info ? " «" + info->title + "»" : "");
+    for (const auto& slot : after) {
+      const json* old = find_in(before, slot["practice"].get<std::int64_t>());
+      if (old && (*old)["starts_at"] == slot["starts_at"] && (*old)["ends_at"] == slot["ends_at"] &&
+          (*old)["position"] == slot["position"])
+        continue;
+      std::string when = slot.value("starts_at", "").substr(11, 5) + "–" + slot.value("ends_at", "").substr(11, 5);
+      std::string text = (old ? "Время вашего выступления изменилось. " : "Опубликован порядок выступлений. ") + where +
+                         ": вы выступаете " + std::to_string(slot["position"].get<int>()) + "-м, " + when + ".";
+      if (auto st = notify(slot["practice"].get<std::int64_t>(), slot, text); !st) return st;
+    }
+    for (const auto& old : before)
+      if (!find_in(after, old["practice"].get<std::int64_t>()))
+        if (auto st = notify(old["practice"].get<std::int64_t>(), json{{"removed", true}},
+                             "Ваше выступление снято из порядка выступлений. " + where + ".");
+            !st)
+          return st;
+    return Status::ok();
+  });
+  if (!s) return s;
+  for (const auto& p : pushes) publish_(p.topic, "notice", p.data);
+  return schedule(&who, event, section);
+}
+
+Result<json> SectionService::my_slots(const accounts::Identity& who, std::string_view event) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  json slots = json::array();
+  json notices = json::array();
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto mine = tx.prepare(
+        "SELECT DISTINCT p.id, p.section FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
+        "LEFT JOIN practice_coauthors c ON c.practice_id = p.id "
+        "WHERE p.event_id = ?1 AND o.outcome = 'present' AND (p.owner_id = ?2 OR c.email = ?3) ORDER BY p.id");
+    mine.bind_text(1, event).bind_int(2, who.user.id).bind_text(3, who.user.email);
+    std::vector<std::pair<std::int64_t, int>> practices;
+    for (;;) {
+      auto more = mine.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      practices.emplace_back(mine.int64(0), static_cast<int>(mine.int64(1)));
+    }
+    for (auto [practice, section] : practices) {
+      auto row = load_schedule(tx, event, section);
+      if (!row) return row.status();
+      const auto* info = (*ref)->agenda->find_section(section);
+      json item = {{"practice", practice},
+                   {"section", section},
+                   {"section_title", info ? info->title : ""},
+                   {"room_url", info ? info->room_url : ""},
+                   {"slot", nullptr}};
+      if (*row && (*row)->published)
+        for (auto& slot : timed_slots(tx, **ref, event, *(*row)->published))
+          if (slot["practice"] == practice) item["slot"] = slot;
+      slots.push_back(std::move(item));
+    }
+    auto q = tx.prepare(
+        "SELECT id, section, practice_id, text, slot, created_at FROM section_notices WHERE user_id = ?1 AND "
+        "event_id = ?2 ORDER BY id DESC");
+    q.bind_int(1, who.user.id).bind_text(2, event);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      notices.push_back({{"id", q.int64(0)},
+                         {"section", q.int64(1)},
+                         {"practice", q.int64(2)},
+                         {"text", q.text(3)},
+                         {"slot", json::parse(q.text(4), nullptr, false)},
+                         {"created_at", (*ref)->timeline->format(from_ms(q.int64(5)))}});
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"slots", slots}, {"notices", notices}};
+}
+
+// ---- Live ---------------------------------------------------------------------------------------
+
+Result<json> SectionService::state(std::string_view event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  json out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto run = load_run_row(tx, event, section);
+    if (!run) return run.status();
+    auto state = public_state(tx, **ref, event, section, *run, clock_.now());
+    if (!state) return state.status();
+    out = std::move(*state);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> SectionService::moderation(const accounts::Identity* who, std::string_view event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  if (!is_moderator(who, event, section)) return not_moderator();
+  json out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto floor = floor_json(tx, **ref, event, section, "'pending', 'approved'");
+    if (!floor) return floor.status();
+    out = {{"event", event}, {"section", section}, {"questions", (*floor)["questions"]}, {"hands", (*floor)["hands"]}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> SectionService::act(const accounts::Identity* who, std::string_view event, int section,
+                                 std::string_view action, const json& args) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  static const std::set<std::string, std::less<>> kRun = {"start",   "next",  "extend", "absent",
+                                                           "reorder", "pause", "resume", "close"};
+  static const std::set<std::string, std::less<>> kFloor = {"hand",    "lower",  "ask",     "vote",      "floor",
+                                                            "approve", "answer", "dismiss", "floor_done"};
+  if (kRun.count(action)) {
+    if (!is_moderator(who, event, section)) return not_moderator();
+    return change_run(who, **ref, event, section, action, args);
+  }
+  if (kFloor.count(action)) return change_floor(who, **ref, event, section, action, args);
+  return Status::bad_request("unknown_op", "Неизвестное действие секции: " + std::string(action.substr(0, 40)));
+}
+
+Result<json> SectionService::change_run(const accounts::Identity*, const EventRef& ref, std::string_view event,
+                                        int section, std::string_view action, const json& args) {
+  std::lock_guard lock(live_mutex_);
+  TimePoint now_tp = clock_.now();
+  std::int64_t now = to_ms(now_tp);
+  json state;
+  Run run;
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto loaded = load_run_row(tx, event, section);
+    if (!loaded) return loaded.status();
+    run = std::move(*loaded);
+    auto refuse_unless_running = [&]() -> Status {
+      if (run.status == "waiting") return Status::conflict("not_started", "Секция ещё не начата.");
+      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
+      if (run.status == "paused") return Status::conflict("section_paused", "Секция на паузе: сначала продолжите.");
+      return Status::ok();
+    };
+    if (action == "start") {
+      if (run.status != "waiting") return Status::conflict("already_started", "Секция уже начата.");
+      auto schedule = load_schedule(tx, event, section);
+      if (!schedule) return schedule.status();
+      if (!*schedule || !(*schedule)->published)
+        return Status::conflict("schedule_not_published", "Порядок выступлений секции ещё не опубликован.");
+      run.queue = *(*schedule)->published;
+      run.status = "running";
+      run.started_at = now;
+    } else if (action == "next") {
+      if (auto st = refuse_unless_running(); !st) return st;
+      if (!run.current && run.queue.empty())
+        return Status::conflict("queue_empty", "Все выступающие уже вызваны.");
+      finish_current(run, "presented", now);
+      call_next(run, now);
+    } else if (action == "absent") {
+      if (auto st = refuse_unless_running(); !st) return st;
+      if (auto practice = int_arg(args, "practice"); practice && !(run.current && run.current->practice == *practice)) {
+        auto it = std::find_if(run.queue.begin(), run.queue.end(), [&](const Slot& s) { return s.practice == *practice; });
+        if (it == run.queue.end())
+          return Status::unprocessable("not_in_queue", "Этого выступающего нет среди ожидающих.");
+        run.done.push_back({it->practice, "absent", 0, now});
+        run.queue.erase(it);
+      } else {
+        if (!run.current) return Status::conflict("no_presenter", "Сейчас никто не выступает.");
+        finish_current(run, "absent", now);
+        call_next(run, now);
+      }
+    } else if (action == "extend") {
+      if (auto st = refuse_unless_running(); !st && run.status != "paused") return st;
+      if (!run.current) return Status::conflict("no_presenter", "Сейчас никто не выступает.");
+      auto seconds = int_arg(args, "seconds");
+      if (!seconds || *seconds == 0 || *seconds < -3600 || *seconds > 3600)
+        return Status::unprocessable("invalid_seconds", "Укажите, на сколько секунд продлить или сократить (seconds).");
+      if (run.status == "paused") {
+        run.remaining_ms = std::max<std::int64_t>(0, run.remaining_ms + *seconds * 1000);
+      } else {
+        // A cut never ends the slot before now; an overrun slot that is cut stays where it ended.
+        std::int64_t ends = run.current->ends_at + *seconds * 1000;
+        if (*seconds < 0) ends = std::max(ends, std::min(run.current->ends_at, now));
+        run.current->ends_at = ends;
+        // Timer events whose instant moved into the future are due again.
+        auto events = timer_events(from_ms(run.current->started_at), from_ms(run.current->ends_at), ref.settings);
+        std::erase_if(run.fired, [&](const std::string& key) {
+          return std::any_of(events.begin(), events.end(), [&](const TimerEvent& e) { return e.key == key && e.at > now_tp; });
+        });
+      }
+      run.current->seconds = static_cast<int>(std::max<std::int64_t>(0, run.current->seconds + *seconds));
+    } else if (action == "reorder") {
+      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
+      auto order = args.find("order");
+      std::vector<std::int64_t> ids;
+      if (order != args.end() && order->is_array())
+        for (const auto& id : *order)
+          if (id.is_number_integer()) ids.push_back(id.get<std::int64_t>());
+      std::vector<std::int64_t> have;
+      for (const auto& s : run.queue) have.push_back(s.practice);
+      auto sorted_ids = ids, sorted_have = have;
+      std::sort(sorted_ids.begin(), sorted_ids.end());
+      std::sort(sorted_have.begin(), sorted_have.end());
+      if (order == args.end() || !order->is_array() || ids.size() != order->size() || sorted_ids != sorted_have)
+        return Status::unprocessable("invalid_order",
+                                     "Новый порядок должен содержать ровно тех, кто ещё не выступил (order).");
+      std::vector<Slot> queue;
+      for (auto id : ids)
+        queue.push_back(*std::find_if(run.queue.begin(), run.queue.end(), [&](const Slot& s) { return s.practice == id; }));
+      run.queue = std::move(queue);
+    } else if (action == "pause") {
+      if (auto st = refuse_unless_running(); !st) return st;
+      run.status = "paused";
+      if (run.current) run.remaining_ms = run.current->ends_at - now;
+    } else if (action == "resume") {
+      if (run.status != "paused") return Status::conflict("not_paused", "Секция не на паузе.");
+      run.status = "running";
+      if (run.current) run.current->ends_at = now + run.remaining_ms;
+      run.remaining_ms = 0;
+    } else if (action == "close") {
+      if (run.status == "waiting") return Status::conflict("not_started", "Секция ещё не начата.");
+      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
+      finish_current(run, "presented", now);
+      run.status = "closed";
+      run.closed_at = now;
+    }
+    if (auto st = save_run(tx, event, section, run, now_tp); !st) return st;
+    auto out = public_state(tx, ref, event, section, run, now_tp);
+    if (!out) return out.status();
+    state = std::move(*out);
+    return Status::ok();
+  });
+  if (!s) return s;
+  publish_(section_topic(event, section), "state", state);
+  arm_for(ref, std::string(event), section, run);
+  return state;
+}
+
+Result<json> SectionService::change_floor(const accounts::Identity* who, const EventRef& ref, std::string_view event,
+                                          int section, std::string_view action, const json& args) {
+  if (!who) return not_signed_in();
+  bool moderating = action == "floor" || action == "floor_done" || action == "approve" || action == "answer" ||
+                    action == "dismiss";
+  if (moderating && !is_moderator(who, event, section)) return not_moderator();
+  std::lock_guard lock(live_mutex_);
+  TimePoint now_tp = clock_.now();
+  std::int64_t now = to_ms(now_tp);
+  json state, queue, reply;
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto end_speaking = [&]() -> Status {
+      return tx
+          .prepare(
+              "UPDATE section_hands SET status = 'spoken', ended_at = ?3 WHERE event_id = ?1 AND section = ?2 AND "
+              "status = 'speaking'")
+          .bind_text(1, event)
+          .bind_int(2, section)
+          .bind_int(3, now)
+          .run();
+    };
+    auto question_arg = [&]() -> Result<std::pair<std::int64_t, std::string>> {
+      auto id = int_arg(args, "question");
+      if (!id) return Status::unprocessable("invalid_question", "Укажите вопрос (question).");
+      auto q = tx.prepare("SELECT status FROM section_questions WHERE id = ?1 AND event_id = ?2 AND section = ?3");
+      q.bind_int(1, *id).bind_text(2, event).bind_int(3, section);
+      auto row = q.step();
+      if (!row) return row.status();
+      if (!*row) return Status::not_found("question_not_found", "Вопрос не найден.");
+      return std::pair{*id, q.text(0)};
+    };
+    if (action == "hand") {
+      auto open = tx.prepare(
+          "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND user_id = ?3 AND "
+          "status IN ('raised', 'speaking')");
+      open.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id);
+      auto row = open.step();
+      if (!row) return row.status();
+      if (*row) return Status::conflict("hand_already_raised", "Вы уже подняли руку.");
+      auto ins = tx.prepare(
+          "INSERT INTO section_hands (event_id, section, user_id, status, raised_at) VALUES (?1, ?2, ?3, 'raised', ?4)");
+      if (auto st = ins.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id).bind_int(4, now).run(); !st)
+        return st;
+      reply = {{"hand", tx.last_insert_id()}};
+    } else if (action == "lower") {
+      auto st = tx.prepare(
+                      "UPDATE section_hands SET status = 'lowered', ended_at = ?4 WHERE event_id = ?1 AND section = ?2 "
+                      "AND user_id = ?3 AND status = 'raised'")
+                    .bind_text(1, event)
+                    .bind_int(2, section)
+                    .bind_int(3, who->user.id)
+                    .bind_int(4, now)
+                    .run();
+      if (!st) return st;
+      if (tx.changes() == 0) return Status::conflict("no_hand", "Ваша рука не поднята.");
+    } else if (action == "ask") {
+      auto text_it = args.find("text");
+      std::string text = text_it != args.end() && text_it->is_string() ? text_it->get<std::string>() : "";
+      auto first = text.find_first_not_of(" \t\r\n");
+      text = first == std::string::npos ? "" : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+      std::size_t chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
+      if (text.empty()) return Status::unprocessable("invalid_question", "Напишите вопрос (text).");
+      if (chars > static_cast<std::size_t>(ref.settings.question_max_chars))
+        return Status::unprocessable("question_too_long", "Вопрос длиннее " +
+                                                              std::to_string(ref.settings.question_max_chars) +
+                                                              " символов.");
+      auto ins = tx.prepare(
+          "INSERT INTO section_questions (event_id, section, user_id, text, status, asked_at) "
+          "VALUES (?1, ?2, ?3, ?4, 'pending', ?5)");
+      ins.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id).bind_text(4, text).bind_int(5, now);
+      if (auto st = ins.run(); !st) return st;
+      reply = {{"question", tx.last_insert_id()}, {"status", "pending"}};
+    } else if (action == "vote") {
+      auto q = question_arg();
+      if (!q) return q.status();
+      if (q->second != "pending" && q->second != "approved")
+        return Status::conflict("question_closed", "За этот вопрос уже нельзя голосовать.");
+      auto ins = tx.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
+      auto st = ins.bind_int(1, q->first).bind_int(2, who->user.id).bind_int(3, now).run();
+      if (store::is_conflict(st)) return Status::conflict("already_voted", "Вы уже голосовали за этот вопрос.");
+      if (!st) return st;
+      if (auto up = tx.prepare("UPDATE section_questions SET votes = votes + 1 WHERE id = ?1").bind_int(1, q->first).run();
+          !up)
+        return up;
+    } else if (action == "approve" || action == "answer" || action == "dismiss") {
+      auto q = question_arg();
+      if (!q) return q.status();
+      std::string to = action == "approve" ? "approved" : action == "answer" ? "answered" : "dismissed";
+      bool allowed = action == "approve" ? q->second == "pending" : (q->second == "pending" || q->second == "approved");
+      if (!allowed) return Status::conflict("question_closed", "Вопрос уже " + std::string(
+                                                                   q->second == "answered" ? "отвечен." : q->second == "dismissed" ? "отклонён." : "одобрен."));
+      auto st = tx.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
+                    .bind_int(1, q->first)
+                    .bind_text(2, to)
+                    .bind_int(3, now)
+                    .run();
+      if (!st) return st;
+    } else if (action == "floor") {
+      std::optional<std::int64_t> hand = int_arg(args, "hand");
+      auto pick = tx.prepare(
+          hand ? "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND status = 'raised' AND id = ?3"
+               : "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND status = 'raised' "
+                 "ORDER BY id LIMIT 1");
+      pick.bind_text(1, event).bind_int(2, section);
+      if (hand) pick.bind_int(3, *hand);
+      auto row = pick.step();
+      if (!row) return row.status();
+      if (!*row) return Status::conflict("no_hand", hand ? "Эта рука не поднята." : "Никто не поднял руку.");
+      std::int64_t chosen = pick.int64(0);
+      if (auto st = end_speaking(); !st) return st;
+      if (auto st = tx.prepare("UPDATE section_hands SET status = 'speaking' WHERE id = ?1").bind_int(1, chosen).run(); !st)
+        return st;
+      reply = {{"hand", chosen}};
+    } else if (action == "floor_done") {
+      if (auto st = end_speaking(); !st) return st;
+      if (tx.changes() == 0) return Status::conflict("no_speaker", "Сейчас никто не говорит.");
+    }
+    auto run = load_run_row(tx, event, section);
+    if (!run) return run.status();
+    auto out = public_state(tx, ref, event, section, *run, now_tp);
+    if (!out) return out.status();
+    state = std::move(*out);
+    auto mod = floor_json(tx, ref, event, section, "'pending', 'approved'");
+    if (!mod) return mod.status();
+    queue = {{"event", event}, {"section", section}, {"questions", (*mod)["questions"]}, {"hands", (*mod)["hands"]}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  publish_(section_topic(event, section), "state", state);
+  publish_(moderation_topic(event, section), "moderation", queue);
+  if (reply.is_null()) return state;
+  reply["state"] = state;
+  return reply;
+}
+
+void SectionService::arm_for(const EventRef& ref, const std::string& event, int section, const Run& run) {
+  if (!arm_) return;
+  std::optional<TimePoint> next;
+  if (run.status == "running" && run.current) {
+    for (const auto& e : timer_events(from_ms(run.current->started_at), from_ms(run.current->ends_at), ref.settings))
+      if (std::find(run.fired.begin(), run.fired.end(), e.key) == run.fired.end()) {
+        next = e.at;
+        break;
+      }
+  }
+  arm_(event, section, next);
+}
+
+void SectionService::on_timer(const std::string& event, int section) {
+  auto ref = find(event, section);
+  if (!ref) return;
+  std::lock_guard lock(live_mutex_);
+  TimePoint now = clock_.now();
+  std::vector<std::pair<std::string, json>> due;
+  Run run;
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto loaded = load_run_row(tx, event, section);
+    if (!loaded) return loaded.status();
+    run = std::move(*loaded);
+    if (run.status != "running" || !run.current) return Status::ok();
+    const auto& c = *run.current;
+    for (const auto& e : timer_events(from_ms(c.started_at), from_ms(c.ends_at), (*ref)->settings)) {
+      // A timer that woke a hair early publishes nothing and is armed again for the same instant.
+      if (e.at > now || std::find(run.fired.begin(), run.fired.end(), e.key) != run.fired.end()) continue;
+      run.fired.push_back(e.key);
+      json data = {{"practice", c.practice},
+                   {"at", (*ref)->timeline->format(e.at)},
+                   {"ends_at", (*ref)->timeline->format(from_ms(c.ends_at))}};
+      if (e.key == "time_up") {
+        due.emplace_back("time_up", std::move(data));
+      } else {
+        data["minutes_left"] = e.minutes_left;
+        due.emplace_back("warning", std::move(data));
+      }
+    }
+    if (due.empty()) return Status::ok();
+    // Fired events are bookkeeping, not a change others must re-render: the version stays.
+    return tx
+        .prepare("UPDATE section_runs SET state = ?3 WHERE event_id = ?1 AND section = ?2")
+        .bind_text(1, event)
+        .bind_int(2, section)
+        .bind_text(3, run.to_storage().dump())
+        .run();
+  });
+  if (!s) {
+    // Storage trouble: try again shortly rather than lose the warning.
+    if (arm_) arm_(event, section, now + std::chrono::seconds(1));
+    return;
+  }
+  for (const auto& [name, data] : due) publish_(section_topic(event, section), name, data);
+  arm_for(**ref, event, section, run);
+}
+
+Status SectionService::start() {
+  TimePoint now = clock_.now();
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    return tx.prepare("UPDATE section_attendance SET left_at = MAX(joined_at, ?1) WHERE left_at IS NULL")
+        .bind_int(1, to_ms(now))
+        .run();
+  });
+  if (!s) return s;
+  std::vector<std::pair<std::string, int>> running;
+  s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT event_id, section FROM section_runs");
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      running.emplace_back(q.text(0), static_cast<int>(q.int64(1)));
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  for (const auto& [event, section] : running) on_timer(event, section);
+  return Status::ok();
+}
+
+Result<SectionService::Material> SectionService::material(std::string_view event, int section,
+                                                          std::string_view upload) {
+  auto ref = find(event, section);
+  if (!ref) return ref.status();
+  std::optional<Material> found;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT u.id, u.file_name, json_extract(u.metadata, '$.practice') FROM uploads u WHERE u.id = ?1 AND "
+        "u.event_id = ?2 AND u.state = 'complete' AND u.purpose != 'payment'");
+    q.bind_text(1, upload).bind_text(2, event);
+    auto row = q.step();
+    if (!row) return row.status();
+    if (!*row || q.is_null(2)) return Status::ok();
+    std::string practice = q.text(2);
+    Material m{q.text(0), q.text(1)};
+    auto schedule = load_schedule(tx, event, section);
+    if (!schedule) return schedule.status();
+    if (!*schedule || !(*schedule)->published) return Status::ok();
+    for (const auto& slot : *(*schedule)->published)
+      if (std::to_string(slot.practice) == practice) found = m;
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!found) return Status::not_found("material_not_found", "Материал не найден.");
+  return *found;
+}
+
+// ---- Attendance ---------------------------------------------------------------------------------
+
+void SectionService::joined(const accounts::Identity& who, std::string_view event, int section,
+                            std::string_view connection) {
+  std::int64_t now = to_ms(clock_.now());
+  // Attendance is a record for certificates, not a gate: a storage failure must not refuse viewing.
+  (void)db_.transaction([&](store::Tx& tx) -> Status {
+    auto open = tx.prepare(
+        "SELECT 1 FROM section_attendance WHERE event_id = ?1 AND section = ?2 AND connection = ?3 AND left_at IS NULL");
+    open.bind_text(1, event).bind_int(2, section).bind_text(3, connection);
+    auto row = open.step();
+    if (!row) return row.status();
+    if (*row) return Status::ok();
+    return tx
+        .prepare(
+            "INSERT INTO section_attendance (event_id, section, user_id, connection, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_text(1, event)
+        .bind_int(2, section)
+        .bind_int(3, who.user.id)
+        .bind_text(4, connection)
+        .bind_int(5, now)
+        .run();
+  });
+}
+
+void SectionService::left(std::string_view event, int section, std::string_view connection) {
+  std::int64_t now = to_ms(clock_.now());
+  (void)db_.transaction([&](store::Tx& tx) -> Status {
+    return tx
+        .prepare(
+            "UPDATE section_attendance SET left_at = MAX(joined_at, ?4) WHERE event_id = ?1 AND section = ?2 AND "
+            "connection = ?3 AND left_at IS NULL")
+        .bind_text(1, event)
+        .bind_int(2, section)
+        .bind_text(3, connection)
+        .bind_int(4, now)
+        .run();
+  });
+}
+
+Result<json> SectionService::attendance(const accounts::Identity& who, std::string_view event) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  if (!accounts::is_organiser(who, event)) return not_organiser();
+  std::int64_t now = to_ms(clock_.now());
+  json out = json::array();
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT a.section, a.user_id, u.full_name, u.email, a.joined_at, COALESCE(a.left_at, ?2) FROM "
+        "section_attendance a JOIN users u ON u.id = a.user_id WHERE a.event_id = ?1 "
+        "ORDER BY a.section, u.full_name, a.user_id, a.joined_at");
+    q.bind_text(1, event).bind_int(2, now);
+    // Intervals of one person's several connections overlap: merge them before summing.
+    json* entry = nullptr;
+    std::int64_t run_start = 0, run_end = -1, total = 0;
+    auto flush = [&] {
+      if (!entry) return;
+      if (run_end > run_start) total += run_end - run_start;
+      (*entry)["seconds"] = total / 1000;
+      (*entry)["minutes"] = total / 60000;
+    };
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      int section = static_cast<int>(q.int64(0));
+      std::int64_t user = q.int64(1), joined = q.int64(4), left = q.int64(5);
+      if (!entry || (*entry)["section"] != section || (*entry)["user"]["id"] != user) {
+        flush();
+        out.push_back({{"section", section},
+                       {"user", {{"id", user}, {"full_name", q.text(2)}, {"email", q.text(3)}}},
+                       {"first_joined", (*ref)->timeline->format(from_ms(joined))}});
+        entry = &out.back();
+        total = 0;
+        run_start = joined;
+        run_end = left;
+        continue;
+      }
+      if (joined > run_end) {
+        total += run_end - run_start;
+        run_start = joined;
+        run_end = left;
+      } else {
+        run_end = std::max(run_end, left);
+      }
+    }
+    flush();
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"attendance", out}};
+}
+
+// ---- Results ------------------------------------------------------------------------------------
+
+Result<json> SectionService::results(std::string_view event) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  json out = nullptr;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT body, published_at FROM section_results WHERE event_id = ?1");
+    q.bind_text(1, event);
+    auto row = q.step();
+    if (!row) return row.status();
+    if (!*row) return Status::ok();
+    json body = json::parse(q.text(0), nullptr, false);
+    json sections = json::array();
+    for (const auto& item : body.value("sections", json::array())) {
+      int n = item.value("section", 0);
+      const auto* info = (*ref)->agenda->find_section(n);
+      json best = json::array();
+      for (const auto& id : item.value("best", json::array())) {
+        auto p = load_practice(tx, event, id.get<std::int64_t>());
+        if (!p) return p.status();
+        if (*p) best.push_back(practice_json(**p));
+      }
+      sections.push_back({{"section", n}, {"title", info ? info->title : ""}, {"best", best}, {"note", item.value("note", "")}});
+    }
+    out = {{"text", body.value("text", "")},
+           {"sections", sections},
+           {"published_at", (*ref)->timeline->format(from_ms(q.int64(1)))},
+           {"session", session_json(**ref, (*ref)->settings.results_session)}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"results", out}};
+}
+
+Result<json> SectionService::publish_results(const accounts::Identity& who, std::string_view event, const json& body) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  if (!accounts::is_organiser(who, event)) return not_organiser();
+  TimePoint now = clock_.now();
+  if (const auto* session = (*ref)->agenda->find_session((*ref)->settings.results_session);
+      session && now < session->starts)
+    return Status::conflict("not_open_yet", "Итоги публикуются на сессии подведения итогов, с " +
+                                                (*ref)->timeline->format(session->starts).substr(11, 5) + ".");
+  auto text_it = body.find("text");
+  std::string text = text_it != body.end() && text_it->is_string() ? text_it->get<std::string>() : "";
+  if (text.size() > 20000) return Status::unprocessable("invalid_field", "Текст итогов слишком длинный.");
+  auto list = body.find("sections");
+  if (list == body.end() || !list->is_array())
+    return Status::unprocessable("invalid_field", "Укажите итоги по секциям (sections).");
+  json stored = {{"text", text}, {"sections", json::array()}};
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    std::set<int> seen;
+    for (const auto& item : *list) {
+      auto n = item.is_object() ? int_arg(item, "section") : std::nullopt;
+      if (!n || !(*ref)->agenda->find_section(static_cast<int>(*n)) || !seen.insert(static_cast<int>(*n)).second)
+        return Status::unprocessable("invalid_section", "Неверный номер секции в итогах.");
+      auto admitted = presenters(tx, event, static_cast<int>(*n));
+      if (!admitted) return admitted.status();
+      json best = json::array();
+      for (const auto& id : item.value("best", json::array())) {
+        if (!id.is_number_integer() ||
+            std::find(admitted->begin(), admitted->end(), id.get<std::int64_t>()) == admitted->end())
+          return Status::unprocessable("not_admitted", "Лучшей можно назвать только практику, представленную в секции.");
+        best.push_back(id);
+      }
+      auto note = item.find("note");
+      stored["sections"].push_back({{"section", *n},
+                                    {"best", best},
+                                    {"note", note != item.end() && note->is_string() ? note->get<std::string>() : ""}});
+    }
+    return tx
+        .prepare(
+            "INSERT INTO section_results (event_id, body, published_by, published_at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (event_id) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, "
+            "published_at = excluded.published_at")
+        .bind_text(1, event)
+        .bind_text(2, stored.dump())
+        .bind_int(3, who.user.id)
+        .bind_int(4, to_ms(now))
+        .run();
+  });
+  if (!s) return s;
+  auto out = results(event);
+  if (!out) return out.status();
+  publish_(results_topic(event), "results_published", *out);
+  return out;
+}
+
+}  // namespace praktika::sections

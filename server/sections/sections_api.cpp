@@ -1,0 +1,278 @@
+#include "sections/sections_api.h"
+
+#include <charconv>
+#include <cctype>
+#include <map>
+#include <mutex>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+#include "media/media.h"
+#include "net/static_files.h"
+
+namespace praktika::sections {
+namespace {
+
+using nlohmann::json;
+namespace asio = boost::asio;
+
+// The actions a WebSocket op "section.<action>" or POST …/actions/<action> may name.
+constexpr std::string_view kActions[] = {"start", "next",  "extend", "absent", "reorder", "pause",   "resume",
+                                         "close", "hand",  "lower",  "ask",    "vote",    "approve", "answer",
+                                         "dismiss", "floor", "floor_done"};
+
+std::optional<std::int64_t> parse_number(std::string_view text) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || p != text.data() + text.size() || n <= 0 || n > 1'000'000) return std::nullopt;
+  return n;
+}
+
+net::Response reply(const Result<json>& result, int status = 200) {
+  return result ? api::json_response(status, *result) : api::error_response(result.status());
+}
+
+std::string percent_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
+    else out += {'%', hex[c >> 4], hex[c & 15]};
+  }
+  return out;
+}
+
+Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
+
+}  // namespace
+
+void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
+                std::filesystem::path files_dir) {
+  using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
+  // `required`: a signed-in caller, else 401. Otherwise anonymous callers pass with no identity.
+  auto with_caller = [&accounts](bool required, Handler handler) {
+    return [&accounts, required, handler](const net::Request& req, const net::PathParams& p) {
+      auto who = accounts::caller(accounts, req);
+      if (!who && required) return api::error_response(who.status());
+      return handler(who ? &*who : nullptr, req, p);
+    };
+  };
+  using SectionHandler = std::function<net::Response(const accounts::Identity*, const net::Request&,
+                                                     const net::PathParams&, int section)>;
+  auto on_section = [](SectionHandler handler) {
+    return [handler](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
+      auto n = parse_number(p.get("n"));
+      if (!n) return api::error_response(bad_section());
+      return handler(who, req, p, static_cast<int>(*n));
+    };
+  };
+
+  router.add("GET", "/api/events/{id}/sections",
+             with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
+               return reply(sections.overview(p.get("id")));
+             }));
+  // Literal segments before {n}: the router takes the first pattern that fits.
+  router.add("GET", "/api/events/{id}/sections/mine",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return reply(sections.my_slots(*who, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/sections/attendance",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return reply(sections.attendance(*who, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.schedule(who, p.get("id"), n));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.make_draft(*who, p.get("id"), n));
+             })));
+  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
+                                                      const net::PathParams& p, int n) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.publish_schedule(*who, p.get("id"), n));
+             })));
+  router.add("GET", "/api/events/{id}/sections/{n}/state",
+             with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.state(p.get("id"), n));
+             })));
+  router.add("GET", "/api/events/{id}/sections/{n}/moderation",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.moderation(who, p.get("id"), n));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/actions/{action}",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
+                                                      const net::PathParams& p, int n) {
+               json args = json::object();
+               if (!req.body.empty()) {
+                 auto body = api::parse_json_object(req);
+                 if (!body) return api::error_response(body.status());
+                 args = std::move(*body);
+               }
+               return reply(sections.act(who, p.get("id"), n, p.get("action"), args));
+             })));
+  router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
+             with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
+                                                                  const net::PathParams& p, int n) {
+               auto material = sections.material(p.get("id"), n, p.get("upload"));
+               if (!material) return api::error_response(material.status());
+               auto file = files_dir / material->id;
+               auto sniffed = media::sniff(file);
+               std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
+               net::Response r = net::file_response(req, file, type, "private, no-cache");
+               r.set_header("Content-Disposition", "inline; filename*=UTF-8''" + percent_encode(material->file_name));
+               return r;
+             })));
+  router.add("GET", "/api/events/{id}/results",
+             with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
+               return reply(sections.results(p.get("id")));
+             }));
+  router.add("PUT", "/api/events/{id}/results",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(sections.publish_results(*who, p.get("id"), *body));
+             }));
+}
+
+void add_live(live::Registry& registry, SectionService& sections) {
+  // "<family>:{event}:{n}" → the section number, when the parts are exactly that.
+  auto section_of = [](const std::vector<std::string>& parts) -> std::optional<int> {
+    if (parts.size() != 2) return std::nullopt;
+    auto n = parse_number(parts[1]);
+    if (!n) return std::nullopt;
+    return static_cast<int>(*n);
+  };
+  auto identity = [](const live::Caller& c) { return c.identity ? &*c.identity : nullptr; };
+
+  registry.add_topic(
+      "section",
+      {[&sections, section_of](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
+         auto n = section_of(parts);
+         if (!n) return Status::bad_request("invalid_topic", "Тема секции: section:{мероприятие}:{номер}.");
+         auto state = sections.state(parts[0], *n);
+         if (!state) return state.status();
+         // Attendance counts people, so only signed-in viewers are recorded.
+         if (caller.identity) sections.joined(*caller.identity, parts[0], *n, caller.member);
+         return json{{"state", *state}};
+       },
+       [&sections, section_of](const live::Caller& caller, const std::vector<std::string>& parts) {
+         if (auto n = section_of(parts); n && caller.identity) sections.left(parts[0], *n, caller.member);
+       }});
+
+  registry.add_topic(
+      "section-moderation",
+      {[&sections, section_of, identity](const live::Caller& caller,
+                                         const std::vector<std::string>& parts) -> Result<json> {
+         auto n = section_of(parts);
+         if (!n) return Status::bad_request("invalid_topic", "Тема: section-moderation:{мероприятие}:{номер}.");
+         auto data = sections.moderation(identity(caller), parts[0], *n);
+         if (!data) return data.status();
+         return json{{"moderation", *data}};
+       },
+       {}});
+
+  registry.add_topic("author", {[&sections](const live::Caller& caller,
+                                            const std::vector<std::string>& parts) -> Result<json> {
+                                  if (parts.size() != 2) return Status::bad_request("invalid_topic", "Тема: author:{мероприятие}:{пользователь}.");
+                                  if (!caller.identity)
+                                    return Status::unauthorized("not_authenticated", "Войдите, чтобы видеть свои уведомления.");
+                                  if (parts[1] != std::to_string(caller.identity->user.id))
+                                    return Status::forbidden("forbidden", "Это чужие уведомления.");
+                                  return sections.my_slots(*caller.identity, parts[0]);
+                                },
+                                {}});
+
+  registry.add_topic("results", {[&sections](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
+                                   if (parts.size() != 1) return Status::bad_request("invalid_topic", "Тема: results:{мероприятие}.");
+                                   return sections.results(parts[0]);
+                                 },
+                                 {}});
+
+  for (auto action : kActions) {
+    registry.add_op("section." + std::string(action),
+                    [&sections, action, identity](const live::Caller& caller, const json& message) -> Result<json> {
+                      auto event = message.find("event");
+                      auto section = message.find("section");
+                      if (event == message.end() || !event->is_string() || section == message.end() ||
+                          !section->is_number_integer())
+                        return Status::bad_request("invalid_op", "Укажите мероприятие (event) и секцию (section).");
+                      return sections.act(identity(caller), event->get<std::string>(), section->get<int>(), action,
+                                          message);
+                    });
+  }
+}
+
+// ---- Ticker -------------------------------------------------------------------------------------
+
+struct SectionTicker::State : std::enable_shared_from_this<SectionTicker::State> {
+  State(asio::io_context& io, const timeline::Clock& clock) : clock(clock), strand(asio::make_strand(io)) {}
+
+  struct Entry {
+    std::unique_ptr<asio::steady_timer> timer;
+    std::uint64_t generation = 0;  // a wait whose generation is stale was replaced, not fired
+  };
+
+  // Constant after construction.
+  const timeline::Clock& clock;
+  asio::strand<asio::io_context::executor_type> strand;
+
+  // Only on strand.
+  std::map<std::pair<std::string, int>, Entry> timers;
+  bool stopped = false;
+
+  void arm(SectionService* service, const std::string& event, int section, std::optional<TimePoint> at) {
+    if (stopped) return;
+    auto& entry = timers[{event, section}];
+    if (!entry.timer) entry.timer = std::make_unique<asio::steady_timer>(strand);
+    std::uint64_t generation = ++entry.generation;
+    entry.timer->cancel();
+    if (!at) return;
+    entry.timer->expires_after(clock.real_time_until(*at));
+    entry.timer->async_wait([self = shared_from_this(), service, event, section, generation](boost::system::error_code) {
+      if (self->stopped) return;
+      auto it = self->timers.find({event, section});
+      if (it == self->timers.end() || it->second.generation != generation) return;
+      // Runs on the strand; on_timer re-arms through arm(), which posts back here.
+      service->on_timer(event, section);
+    });
+  }
+};
+
+SectionTicker::SectionTicker(asio::io_context& io, const timeline::Clock& clock)
+    : state_(std::make_shared<State>(io, clock)) {}
+
+SectionTicker::~SectionTicker() { stop(); }
+
+Arm SectionTicker::arm(SectionService& service) {
+  return [s = state_, service = &service](const std::string& event, int section, std::optional<TimePoint> at) {
+    asio::post(s->strand, [s, service, event, section, at] { s->arm(service, event, section, at); });
+  };
+}
+
+void SectionTicker::stop() {
+  asio::post(state_->strand, [s = state_] {
+    s->stopped = true;
+    for (auto& [key, entry] : s->timers)
+      if (entry.timer) entry.timer->cancel();
+  });
+}
+
+}  // namespace praktika::sections

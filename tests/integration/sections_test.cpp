@@ -1,0 +1,409 @@
+// The section day (8 July) against the real binary: running orders built from the practices
+// admitted to present, a whole section run over the WebSocket by a moderator in front of an
+// audience, the speaker timer under a sped-up clock, questions and hands, attendance and results.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kSection1 = "section:irkutsk-2020:1";
+const std::string kModeratorEmail = "moderator@minsoc.ru";
+// Two minutes before the sections open; at 300x a ten-minute slot lasts two real seconds.
+const std::string kSectionDay = "2020-07-08T09:58:00+08:00";
+constexpr double kSpeed = 300;
+
+std::string outcome_path(int practice) {
+  return kEventApi + "/review/practices/" + std::to_string(practice) + "/outcome";
+}
+
+HttpResult put(HttpClient& http, const std::string& target, const json& body) {
+  return http.request("PUT", target, body.dump());
+}
+
+// A data directory as it stands on the morning of 8 July: three practices of section 1 admitted to
+// present (anna, boris, vera), one of section 1 for the gallery only (gleb), a moderator of
+// section 1, and — when `publish` — section 1's running order of 10-minute slots published.
+struct Day {
+  TempDir data;
+  std::vector<int> presenters;  // in submission order
+  int gallery_only = 0;
+};
+
+void prepare(Day& day, bool publish) {
+  std::string output;
+  ASSERT_TRUE(create_organiser(day.data.path(), &output)) << output;
+  {
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kDuringIntake});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    for (std::string who : {"anna", "boris", "vera"}) {
+      int id = submit_practice(people, {.author_email = who + "@dom.ru", .section = 1, .name = "Практика " + who});
+      ASSERT_GT(id, 0);
+      day.presenters.push_back(id);
+    }
+    day.gallery_only = submit_practice(people, {.author_email = "gleb@dom.ru", .section = 1});
+    ASSERT_GT(day.gallery_only, 0);
+  }
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kDuringReview});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  for (int id : day.presenters)
+    ASSERT_EQ(put(people.organiser(), outcome_path(id), {{"outcome", "present"}, {"reason", ""}}).status, 200);
+  ASSERT_EQ(put(people.organiser(), outcome_path(day.gallery_only), {{"outcome", "gallery"}, {"reason", "Галерея"}}).status,
+            200);
+  ASSERT_TRUE(people.grant(kModeratorEmail, "moderator", 1));
+  if (!publish) return;
+  json slots = json::array();
+  for (int id : day.presenters) slots.push_back({{"practice", id}, {"minutes", 10}});
+  auto edited = put(people.organiser(), kEventApi + "/sections/1/schedule", {{"slots", slots}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  ASSERT_EQ(people.organiser().post(kEventApi + "/sections/1/schedule/publish", json::object()).status, 200);
+}
+
+std::unique_ptr<WsClient> connect_as(int port, HttpClient* http) {
+  WsClient::Options options;
+  if (http) options.cookie = http->cookie_header();
+  return WsClient::connect(port, options);
+}
+
+json op(WsClient& ws, const std::string& name, json fields = json::object()) {
+  fields["op"] = name;
+  fields["event"] = kEventId;
+  if (!fields.contains("section")) fields["section"] = 1;
+  return ws.call(fields);
+}
+
+// The next "state" push with a version at least `version`.
+std::optional<json> state_after(WsClient& ws, std::int64_t version) {
+  for (;;) {
+    auto e = ws.next_event(kSection1, "state");
+    if (!e) return std::nullopt;
+    if ((*e)["data"]["version"].get<std::int64_t>() >= version) return (*e)["data"];
+  }
+}
+
+TimePoint instant(const json& j) { return *parse_instant(j.get<std::string>()); }
+
+TEST(Sections, TheDraftFillsTheWindowWithAdmittedPresentersAndPublishingNotifiesTheirAuthors) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, false));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kDuringReview});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto& org = people.organiser();
+
+  // Three presenters in 120 minutes with 2-minute gaps: 38 minutes each, held to the 20-minute maximum.
+  auto draft = org.post(kEventApi + "/sections/1/schedule/draft", json::object());
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  auto slots = draft.json()["draft"];
+  ASSERT_EQ(slots.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(slots[i]["practice"], day.presenters[i]);
+    EXPECT_EQ(slots[i]["seconds"], 20 * 60);
+  }
+  EXPECT_EQ(slots[0]["starts_at"], "2020-07-08T10:00:00+08:00");
+  EXPECT_EQ(slots[1]["starts_at"], "2020-07-08T10:22:00+08:00");
+  EXPECT_TRUE(draft.json()["fits"]);
+  EXPECT_EQ(draft.json()["published"], nullptr);
+
+  // Edited by hand: refused outside the bounds, for a practice not admitted, and when it overflows.
+  int a = day.presenters[0], b = day.presenters[1], c = day.presenters[2];
+  auto path = kEventApi + "/sections/1/schedule";
+  EXPECT_EQ(put(org, path, {{"slots", {{{"practice", a}, {"minutes", 5}}}}}).error_code(), "invalid_slot_length");
+  EXPECT_EQ(put(org, path, {{"slots", {{{"practice", day.gallery_only}, {"minutes", 10}}}}}).error_code(), "not_admitted");
+  EXPECT_EQ(put(people.person("anna@dom.ru"), path, {{"slots", json::array()}}).error_code(), "forbidden");
+  auto edited = put(org, path, {{"slots", {{{"practice", c}, {"minutes", 15}}, {{"practice", a}, {"minutes", 10}}, {{"practice", b}, {"minutes", 10}}}}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.json()["draft"][1]["starts_at"], "2020-07-08T10:17:00+08:00");
+
+  // Nothing is public before publication.
+  EXPECT_EQ(people.person("anna@dom.ru").get(kEventApi + "/sections/mine").json()["slots"][0]["slot"], nullptr);
+  auto published = org.post(kEventApi + "/sections/1/schedule/publish", json::object());
+  ASSERT_EQ(published.status, 200) << published.body;
+  auto mine = people.person("anna@dom.ru").get(kEventApi + "/sections/mine").json();
+  ASSERT_EQ(mine["slots"].size(), 1u);
+  EXPECT_EQ(mine["slots"][0]["slot"]["position"], 2);
+  EXPECT_EQ(mine["slots"][0]["slot"]["starts_at"], "2020-07-08T10:17:00+08:00");
+  EXPECT_EQ(mine["slots"][0]["room_url"], "https://video-room.example.org/irkutsk-2020/section-1");
+  ASSERT_EQ(mine["notices"].size(), 1u);
+
+  // A change after publication reaches only the authors whose slot moved, live on their topic.
+  auto boris = connect_as(people.port(), &people.person("boris@dom.ru"));
+  auto vera = connect_as(people.port(), &people.person("vera@dom.ru"));
+  auto boris_id = people.person("boris@dom.ru").get("/api/me").json()["user"]["id"].get<int>();
+  auto vera_id = people.person("vera@dom.ru").get("/api/me").json()["user"]["id"].get<int>();
+  ASSERT_EQ(boris->call({{"op", "subscribe"}, {"topic", "author:irkutsk-2020:" + std::to_string(boris_id)}})["ok"], true);
+  ASSERT_EQ(vera->call({{"op", "subscribe"}, {"topic", "author:irkutsk-2020:" + std::to_string(vera_id)}})["ok"], true);
+  EXPECT_EQ(vera->call({{"op", "subscribe"}, {"topic", "author:irkutsk-2020:" + std::to_string(boris_id)}})["error"]["code"],
+            "forbidden");
+  // Boris's slot grows at the end: Vera (first) and Anna (second) keep theirs.
+  ASSERT_EQ(put(org, path, {{"slots", {{{"practice", c}, {"minutes", 15}}, {{"practice", a}, {"minutes", 10}}, {{"practice", b}, {"minutes", 20}}}}}).status, 200);
+  ASSERT_EQ(org.post(kEventApi + "/sections/1/schedule/publish", json::object()).status, 200);
+  auto notice = boris->next_event("", "notice");
+  ASSERT_TRUE(notice);
+  EXPECT_EQ((*notice)["data"]["slot"]["ends_at"], "2020-07-08T10:49:00+08:00");
+  EXPECT_NE((*notice)["data"]["text"].get<std::string>().find("изменилось"), std::string::npos);
+  EXPECT_EQ(people.person("anna@dom.ru").get(kEventApi + "/sections/mine").json()["notices"].size(), 1u);
+  EXPECT_EQ(people.person("boris@dom.ru").get(kEventApi + "/sections/mine").json()["notices"].size(), 2u);
+  EXPECT_FALSE(vera->next_event("", "notice", 300ms));
+
+  // Everyone sees the published order and the rooms of the sections, the welcome and the results.
+  HttpClient anonymous(people.port());
+  auto overview = anonymous.get(kEventApi + "/sections").json();
+  EXPECT_EQ(overview["sections"][0]["schedule"]["slots"].size(), 3u);
+  EXPECT_EQ(overview["sections"][1]["schedule"], nullptr);
+  EXPECT_EQ(overview["sessions"]["welcome"]["room_url"], "https://video-room.example.org/irkutsk-2020/welcome");
+  EXPECT_EQ(overview["sessions"]["results"]["starts"], "2020-07-08T12:30:00+08:00");
+  EXPECT_EQ(anonymous.get(kEventApi + "/sections/1/schedule").json().contains("draft"), false);
+}
+
+TEST(Sections, AModeratorRunsAWholeSectionBeforeTheAudienceOverTheWebSocket) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay, .clock_speed = kSpeed});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  int a = day.presenters[0], b = day.presenters[1], c = day.presenters[2];
+
+  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto viewer = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto presenter = connect_as(people.port(), &people.person("anna@dom.ru"));
+  auto anonymous = connect_as(people.port(), nullptr);
+  for (auto* ws : {moderator.get(), viewer.get(), presenter.get(), anonymous.get()}) {
+    ASSERT_TRUE(ws);
+    auto sub = ws->call({{"op", "subscribe"}, {"topic", kSection1}});
+    ASSERT_EQ(sub["ok"], true) << sub;
+    EXPECT_EQ(sub["data"]["state"]["status"], "waiting");
+  }
+
+  // A participant may not run the section.
+  for (std::string name : {"section.start", "section.next", "section.close", "section.reorder"})
+    EXPECT_EQ(op(*viewer, name)["error"]["code"], "not_moderator") << name;
+  EXPECT_EQ(op(*anonymous, "section.start")["error"]["code"], "not_moderator");
+
+  auto started = op(*moderator, "section.start");
+  ASSERT_EQ(started["ok"], true) << started;
+  auto seen = state_after(*viewer, started["data"]["version"]);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ((*seen)["status"], "running");
+  EXPECT_EQ((*seen)["next"]["practice"], a);
+
+  auto called = op(*moderator, "section.next");
+  ASSERT_EQ(called["ok"], true) << called;
+  auto now_presenting = state_after(*anonymous, called["data"]["version"]);
+  ASSERT_TRUE(now_presenting);
+  EXPECT_EQ((*now_presenting)["current"]["practice"], a);
+  EXPECT_EQ((*now_presenting)["current"]["info"]["title"], "Практика anna");
+  EXPECT_EQ((*now_presenting)["next"]["practice"], b);
+  TimePoint ends = instant((*now_presenting)["current"]["ends_at"]);
+  EXPECT_EQ(ends - instant((*now_presenting)["current"]["started_at"]), std::chrono::minutes(10));
+
+  // The timer: warnings 5 and 1 minutes before the end, then time_up, each at its clock instant,
+  // seen by the presenter and the audience.
+  for (auto* ws : {presenter.get(), viewer.get()}) {
+    auto five = ws->next_event(kSection1, "warning", 10s);
+    ASSERT_TRUE(five);
+    EXPECT_EQ((*five)["data"]["minutes_left"], 5);
+    EXPECT_EQ(instant((*five)["data"]["at"]), ends - std::chrono::minutes(5));
+    auto one = ws->next_event(kSection1, "warning", 10s);
+    ASSERT_TRUE(one);
+    EXPECT_EQ((*one)["data"]["minutes_left"], 1);
+    auto up = ws->next_event(kSection1, "time_up", 10s);
+    ASSERT_TRUE(up);
+    EXPECT_EQ(instant((*up)["data"]["at"]), ends);
+    EXPECT_EQ((*up)["data"]["practice"], a);
+  }
+  // Pushed no earlier than due: the server's clock has passed the slot's end.
+  EXPECT_GE(*parse_instant(viewer->call({{"op", "ping"}})["data"]["now"].get<std::string>()), ends);
+
+  // Reorder the remaining: Vera before Boris. A wrong set is refused.
+  EXPECT_EQ(op(*moderator, "section.reorder", {{"order", {b}}})["error"]["code"], "invalid_order");
+  auto reordered = op(*moderator, "section.reorder", {{"order", {c, b}}});
+  ASSERT_EQ(reordered["ok"], true) << reordered;
+  EXPECT_EQ(reordered["data"]["next"]["practice"], c);
+
+  // A moderator who reconnects mid-section finds it exactly as it was.
+  auto before = op(*moderator, "section.extend", {{"seconds", 60}})["data"];
+  EXPECT_EQ(instant(before["current"]["ends_at"]), ends + std::chrono::minutes(1));
+  moderator->close();
+  moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto again = moderator->call({{"op", "subscribe"}, {"topic", kSection1}});
+  ASSERT_EQ(again["ok"], true);
+  auto after = again["data"]["state"];
+  for (std::string key : {"status", "version", "queue", "done", "started_at"}) EXPECT_EQ(after[key], before[key]) << key;
+  EXPECT_EQ(after["current"]["ends_at"], before["current"]["ends_at"]);
+  EXPECT_EQ(after["current"]["practice"], a);
+
+  // Next (Vera), then she is absent and the floor moves on to Boris.
+  EXPECT_EQ(op(*moderator, "section.next")["data"]["current"]["practice"], c);
+  auto absent = op(*moderator, "section.absent");
+  ASSERT_EQ(absent["ok"], true) << absent;
+  EXPECT_EQ(absent["data"]["current"]["practice"], b);
+  EXPECT_EQ(absent["data"]["done"][1]["outcome"], "absent");
+  EXPECT_EQ(absent["data"]["next"], nullptr);
+
+  // Pause keeps the time left; resume starts counting again.
+  auto paused = op(*moderator, "section.pause")["data"];
+  EXPECT_EQ(paused["status"], "paused");
+  EXPECT_EQ(paused["current"]["ends_at"], nullptr);
+  EXPECT_EQ(op(*moderator, "section.next")["error"]["code"], "section_paused");
+  auto resumed = op(*moderator, "section.resume")["data"];
+  EXPECT_EQ(resumed["status"], "running");
+  EXPECT_NE(resumed["current"]["ends_at"], nullptr);
+
+  auto closed = op(*moderator, "section.close");
+  ASSERT_EQ(closed["ok"], true);
+  auto last = state_after(*viewer, closed["data"]["version"]);
+  ASSERT_TRUE(last);
+  EXPECT_EQ((*last)["status"], "closed");
+  ASSERT_EQ((*last)["done"].size(), 3u);
+  EXPECT_EQ((*last)["done"][0]["outcome"], "presented");
+  EXPECT_EQ((*last)["done"][2]["practice"], b);
+  EXPECT_EQ(op(*moderator, "section.next")["error"]["code"], "section_closed");
+
+  // The GET answers what was pushed.
+  auto got = people.person("zoya@dom.ru").get(kEventApi + "/sections/1/state").json();
+  EXPECT_EQ(got["version"], (*last)["version"]);
+  EXPECT_EQ(got["done"], (*last)["done"]);
+
+  // Attendance: the signed-in viewers of section 1, for the organiser only.
+  viewer->close();
+  EXPECT_EQ(people.person("zoya@dom.ru").get(kEventApi + "/sections/attendance").error_code(), "forbidden");
+  auto attendance = people.organiser().get(kEventApi + "/sections/attendance").json()["attendance"];
+  std::set<std::string> who;
+  for (const auto& row : attendance) {
+    EXPECT_EQ(row["section"], 1);
+    EXPECT_GE(row["seconds"].get<int>(), 0);
+    who.insert(row["user"]["email"].get<std::string>());
+  }
+  EXPECT_EQ(who, (std::set<std::string>{kModeratorEmail, "zoya@dom.ru", "anna@dom.ru"}));
+}
+
+TEST(Sections, TheLiveStateSurvivesARestart) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  json before;
+  {
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    auto& mod = people.person(kModeratorEmail);
+    ASSERT_EQ(mod.post(kEventApi + "/sections/1/actions/start", json::object()).status, 200);
+    ASSERT_EQ(mod.post(kEventApi + "/sections/1/actions/next", json::object()).status, 200);
+    before = mod.post(kEventApi + "/sections/1/actions/reorder", {{"order", {day.presenters[2], day.presenters[1]}}}).json();
+    ASSERT_EQ(before["status"], "running") << before;
+  }
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  HttpClient anyone((*server)->port());
+  auto after = anyone.get(kEventApi + "/sections/1/state").json();
+  for (std::string key : {"status", "version", "queue", "done", "started_at"}) EXPECT_EQ(after[key], before[key]) << key;
+  EXPECT_EQ(after["current"]["practice"], day.presenters[0]);
+  EXPECT_EQ(after["current"]["ends_at"], before["current"]["ends_at"]);
+  EXPECT_EQ(after["next"]["practice"], day.presenters[2]);
+}
+
+TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+  auto anonymous = connect_as(people.port(), nullptr);
+  ASSERT_EQ(moderator->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["ok"], true);
+  EXPECT_EQ(zoya->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["error"]["code"],
+            "not_moderator");
+
+  EXPECT_EQ(op(*anonymous, "section.ask", {{"text", "Вопрос"}})["error"]["code"], "not_authenticated");
+  EXPECT_EQ(op(*zoya, "section.ask", {{"text", "   "}})["error"]["code"], "invalid_question");
+  std::vector<std::int64_t> q;
+  for (std::string text : {"Первый вопрос", "Второй вопрос", "Третий вопрос"}) {
+    auto asked = op(*zoya, "section.ask", {{"text", text}});
+    ASSERT_EQ(asked["ok"], true) << asked;
+    q.push_back(asked["data"]["question"]);
+  }
+  // Pending questions reach the moderators only.
+  auto pending = moderator->next_event("section-moderation:irkutsk-2020:1", "moderation");
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(op(*zoya, "section.approve", {{"question", q[0]}})["error"]["code"], "not_moderator");
+  for (auto id : q) ASSERT_EQ(op(*moderator, "section.approve", {{"question", id}})["ok"], true);
+
+  ASSERT_EQ(op(*zoya, "section.vote", {{"question", q[1]}})["ok"], true);
+  EXPECT_EQ(op(*zoya, "section.vote", {{"question", q[1]}})["error"]["code"], "already_voted");
+  ASSERT_EQ(op(*petr, "section.vote", {{"question", q[1]}})["ok"], true);
+  auto voted = op(*petr, "section.vote", {{"question", q[2]}});
+  ASSERT_EQ(voted["ok"], true);
+  auto order = voted["data"]["questions"];
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0]["id"], q[1]);
+  EXPECT_EQ(order[0]["votes"], 2);
+  EXPECT_EQ(order[1]["id"], q[2]);
+  EXPECT_EQ(order[2]["id"], q[0]);
+
+  // Answered in that order; an answered question leaves the list and takes no more votes.
+  auto answered = op(*moderator, "section.answer", {{"question", order[0]["id"]}});
+  EXPECT_EQ(answered["data"]["questions"][0]["id"], q[2]);
+  EXPECT_EQ(op(*petr, "section.vote", {{"question", q[1]}})["error"]["code"], "question_closed");
+  auto dismissed = op(*moderator, "section.dismiss", {{"question", q[2]}});
+  EXPECT_EQ(dismissed["data"]["questions"].size(), 1u);
+
+  // Hands: raised once each, the floor in raise order, a hand drops once its owner has spoken.
+  ASSERT_EQ(op(*petr, "section.hand")["ok"], true);
+  EXPECT_EQ(op(*petr, "section.hand")["error"]["code"], "hand_already_raised");
+  ASSERT_EQ(op(*zoya, "section.hand")["ok"], true);
+  EXPECT_EQ(op(*zoya, "section.floor")["error"]["code"], "not_moderator");
+  auto first = op(*moderator, "section.floor")["data"]["state"];
+  EXPECT_EQ(first["speaking"]["name"], "petr@dom.ru");
+  ASSERT_EQ(first["hands"].size(), 1u);
+  auto second = op(*moderator, "section.floor")["data"]["state"];
+  EXPECT_EQ(second["speaking"]["name"], "zoya@dom.ru");
+  EXPECT_TRUE(second["hands"].empty());
+  auto done = op(*moderator, "section.floor_done");
+  EXPECT_EQ(done["data"]["speaking"], nullptr);
+  EXPECT_EQ(op(*moderator, "section.floor")["error"]["code"], "no_hand");
+  // Petr has spoken and may raise his hand again.
+  EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
+}
+
+TEST(Sections, ResultsArePublishedAtTheResultsSessionToEveryone) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  json results = {{"text", "Итоги конференции"},
+                  {"sections", {{{"section", 1}, {"best", {day.presenters[1]}}, {"note", "Лучшая практика"}}}}};
+  {
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    EXPECT_EQ(put(people.organiser(), kEventApi + "/results", results).error_code(), "not_open_yet");
+  }
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = "2020-07-08T12:30:00+08:00"});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto viewer = connect_as(people.port(), nullptr);
+  auto sub = viewer->call({{"op", "subscribe"}, {"topic", "results:irkutsk-2020"}});
+  ASSERT_EQ(sub["ok"], true);
+  EXPECT_EQ(sub["data"]["results"], nullptr);
+  EXPECT_EQ(put(people.person("anna@dom.ru"), kEventApi + "/results", results).error_code(), "forbidden");
+  json wrong = results;
+  wrong["sections"][0]["best"] = {day.gallery_only};
+  EXPECT_EQ(put(people.organiser(), kEventApi + "/results", wrong).error_code(), "not_admitted");
+  ASSERT_EQ(put(people.organiser(), kEventApi + "/results", results).status, 200);
+  auto pushed = viewer->next_event("results:irkutsk-2020", "results_published");
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ((*pushed)["data"]["results"]["sections"][0]["best"][0]["title"], "Практика boris");
+  HttpClient anyone(people.port());
+  EXPECT_EQ(anyone.get(kEventApi + "/results").json(), (*pushed)["data"]);
+}
+
+}  // namespace
+}  // namespace praktika::test
