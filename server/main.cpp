@@ -108,7 +108,7 @@ int serve(const std::vector<std::string>& args) {
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }
 
-  auto lock = admin::DataDirLock::acquire(config.data_dir);
+  auto lock = admin::DataDirLock::acquire(config.data_dir, admin::DataDirLock::Mode::shared);
   if (!lock) {
     std::cerr << "praktika: " << lock.status().code() << ": " << lock.status().message() << "\n";
     return kExitFailure;

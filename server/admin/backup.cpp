@@ -65,14 +65,14 @@ Result<int> check_database(const fs::path& file) {
 
 }  // namespace
 
-Result<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const fs::path& data_dir) {
+Result<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const fs::path& data_dir, Mode mode) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) return io_error("cannot create " + data_dir.string(), ec);
   fs::path file = data_dir / "praktika.lock";
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::internal("backup_io", "Ошибка ввода-вывода: cannot open " + file.string() + " (" + std::strerror(errno) + ").");
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(fd, (mode == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     ::close(fd);
     return Status::unavailable("data_dir_busy",
                             "Каталог данных " + data_dir.string() + " занят работающим сервером; остановите его.");
@@ -109,7 +109,7 @@ Result<BackupReport> restore(const fs::path& backup_dir, const fs::path& data_di
   std::error_code ec;
   if (!fs::exists(backup_dir / kDatabaseFile, ec))
     return Status::not_found("no_backup", "В каталоге " + backup_dir.string() + " нет резервной копии базы.");
-  auto lock = DataDirLock::acquire(data_dir);
+  auto lock = DataDirLock::acquire(data_dir, DataDirLock::Mode::exclusive);
   if (!lock) return lock.status();
 
   // Check a scratch copy, so neither the backup nor the data directory is touched by a bad one

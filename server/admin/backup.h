@@ -1,7 +1,7 @@
 // Backup and restore of a data directory: the SQLite database (copied with SQLite's online
 // backup API, so the server may keep running during a backup) and the stored files beside it.
-// Also the data directory's lock, which a running server holds so that a restore cannot replace
-// its files under it. Called from main's thread by the `admin` commands and by `serve`.
+// Also the data directory's lock, which running servers hold so that a restore cannot replace
+// their files under them. Called from main's thread by the `admin` commands and by `serve`.
 #pragma once
 
 #include <filesystem>
@@ -12,11 +12,14 @@
 
 namespace praktika::admin {
 
-// An exclusive advisory lock (flock) on <data>/praktika.lock, held for the object's lifetime.
+// An advisory lock (flock) on <data>/praktika.lock, held for the object's lifetime. Servers take
+// it shared (several instances may share one database, each with Redis for presence); a restore
+// takes it exclusive, so it waits for no one and replaces nothing under a running server.
 class DataDirLock {
  public:
-  // kDataDirBusy when another process holds it.
-  static Result<std::unique_ptr<DataDirLock>> acquire(const std::filesystem::path& data_dir);
+  enum class Mode { shared, exclusive };
+  // data_dir_busy when a process holds it in a mode that excludes `mode`.
+  static Result<std::unique_ptr<DataDirLock>> acquire(const std::filesystem::path& data_dir, Mode mode);
   ~DataDirLock();
   DataDirLock(const DataDirLock&) = delete;
   DataDirLock& operator=(const DataDirLock&) = delete;

@@ -679,10 +679,14 @@ Result<json> GalleryService::add_comment(const accounts::Identity& who, std::str
 Result<json> GalleryService::change_comment(const accounts::Identity& who, std::string_view event_id,
                                             std::int64_t practice, std::int64_t comment, int what,
                                             std::string_view raw_text) {
+  bool moderating = what == kHide || what == kShow;
+  // Who may moderate at all is answered first, whatever the state of the gallery; the section is
+  // checked below, once the practice is known.
+  if (moderating && !accounts::is_organiser(who, event_id) && !accounts::has_role(who, event_id, accounts::Role::moderator))
+    return Status::forbidden("forbidden", "Скрывать комментарии может модератор или организатор.");
   auto a = access(&who, event_id);
   if (!a) return a.status();
   TimePoint now = clock_.now();
-  bool moderating = what == kHide || what == kShow;
   if (!moderating)
     if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
   std::string text = trim(raw_text);

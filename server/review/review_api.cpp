@@ -8,6 +8,13 @@
 namespace praktika::review {
 namespace {
 
+// Checked before a body is read, so a stranger learns nothing from validation errors.
+Status expert_or_organiser(const accounts::Identity& who, std::string_view event_id) {
+  if (accounts::has_role(who, event_id, accounts::Role::expert) || accounts::is_organiser(who, event_id))
+    return Status::ok();
+  return Status::forbidden("forbidden", "Этот раздел доступен только экспертам мероприятия.");
+}
+
 using nlohmann::json;
 
 std::optional<std::int64_t> parse_id(const std::string& text) {
@@ -145,6 +152,7 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
   router.add("GET", "/api/events/{id}/review/practices/{practice}",
              signed_in(on_practice(false, [&review](const accounts::Identity& who, const net::PathParams& p,
                                                     std::int64_t id, const json&) {
+               if (auto s = expert_or_organiser(who, p.get("id")); !s) return api::error_response(s);
                return reply(review.practice(who, p.get("id"), id));
              })));
 
@@ -152,6 +160,7 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              signed_in(on_practice(true, [&review, decision_of](const accounts::Identity& who,
                                                                 const net::PathParams& p, std::int64_t id,
                                                                 const json& body) {
+               if (auto s = expert_or_organiser(who, p.get("id")); !s) return api::error_response(s);
                auto decision = decision_of(body, "decision");
                if (!decision) return api::error_response(decision.status());
                auto reason = api::string_field(body, "reason", "причина", 4000, false);

@@ -74,13 +74,20 @@ TEST(Backup, ADamagedBackupIsRefusedAndTheDataStaysAsItWas) {
   EXPECT_EQ(people.organiser().get(kEventApi + "/roles").status, 200);
 }
 
-TEST(Backup, ASecondServerOnTheSameDataDirectoryIsRefused) {
-  TempDir data;
+// Several servers may share one data directory (with Redis between them); a restore waits for all.
+TEST(Backup, ARestoreIsRefusedWhileAnyServerOnTheDirectoryRuns) {
+  TempDir data, copies;
+  admin({"admin", "backup", "--data", data.path().string(), "--to", (copies / "b").string()}, 2);  // no database yet
   auto first = ServerProcess::start({.data_dir = data.path()});
   ASSERT_TRUE(first);
-  auto second = run_binary({"serve", "--data", data.path().string(), "--port", "0"});
-  EXPECT_EQ(second.status.code, 1);
-  EXPECT_NE(second.output.find("data_dir_busy"), std::string::npos) << second.output;
+  admin({"admin", "backup", "--data", data.path().string(), "--to", (copies / "b").string()}, 0);
+  auto second = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(second);
+  (*first)->stop();
+  auto out = admin({"admin", "restore", "--from", (copies / "b").string(), "--data", data.path().string()}, 1);
+  EXPECT_NE(out.find("data_dir_busy"), std::string::npos) << out;
+  (*second)->stop();
+  admin({"admin", "restore", "--from", (copies / "b").string(), "--data", data.path().string()}, 0);
 }
 
 }  // namespace

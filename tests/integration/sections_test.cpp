@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/time.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 

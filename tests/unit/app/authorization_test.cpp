@@ -25,6 +25,7 @@ enum class Audience {
   anyone,     // public: no session needed
   signed_in,  // any account; what it sees is its own (others' resources answer 403 or 404)
   expert,     // an expert of the event (any section), or the organiser
+  expert_only,  // an expert's own work (their review queue): the organiser works from the board
   moderator,  // a moderator of the event (any section), or the organiser
   organiser,  // the event's organiser only
 };
@@ -55,13 +56,63 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/uploads/{upload}"}, Audience::signed_in},
     {{"PATCH", "/api/uploads/{upload}"}, Audience::signed_in},
     {{"DELETE", "/api/uploads/{upload}"}, Audience::signed_in},
-    {{"GET", "/api/uploads/{upload}/file"}, Audience::signed_in},
+    // Admitted practices' materials are public once the gallery is; other files their owner's.
+    {{"GET", "/api/uploads/{upload}/file"}, Audience::anyone},
     {{"GET", "/api/events/{id}/roles"}, Audience::organiser},
     {{"POST", "/api/events/{id}/roles"}, Audience::organiser},
     {{"DELETE", "/api/events/{id}/roles"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/practices"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/participants"}, Audience::organiser},
     {{"POST", "/api/events/{id}/intake/practices/{practice}/payment"}, Audience::organiser},
+    // Review (stage 2).
+    {{"PUT", "/api/events/{id}/review/practices/{practice}/outcome"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/outcomes"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/board"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/log"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/review/assign"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/review/practices/{practice}/experts"}, Audience::organiser},
+    {{"DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/review/notifications"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/mail"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
+    {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
+    {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
+    // Gallery (stage 3): participants while it is open, everyone from the agenda's public_from.
+    {{"GET", "/api/events/{id}/practices"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/gallery/sections"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/gallery/practices/{practice}"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/gallery/busiest"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/cabinet"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/practices/{practice}/comments"}, Audience::signed_in},
+    {{"POST", "/api/events/{id}/practices/{practice}/comments"}, Audience::signed_in},
+    {{"PATCH", "/api/events/{id}/practices/{practice}/comments/{comment}"}, Audience::signed_in},
+    {{"DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}"}, Audience::signed_in},
+    {{"POST", "/api/events/{id}/practices/{practice}/comments/{comment}/hide"}, Audience::moderator},
+    // Flashmob (stage 4): the feed is public; items are their authors'; the queue the organiser's.
+    {{"POST", "/api/events/{id}/flashmob/items"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/flashmob/items/mine"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/flashmob/items/{item}"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/flashmob/items/{item}/media"}, Audience::anyone},  // once the feed plays it
+    {{"GET", "/api/events/{id}/flashmob/queue"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/flashmob/items/{item}/decision"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/flashmob/order"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/flashmob/control"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/flashmob/now"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/flashmob/gallery"}, Audience::anyone},
+    // Section day (stage 5): rooms, orders, live state and results are public.
+    {{"GET", "/api/events/{id}/sections"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/sections/mine"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/sections/attendance"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/sections/{n}/schedule"}, Audience::anyone},
+    {{"POST", "/api/events/{id}/sections/{n}/schedule/draft"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/sections/{n}/schedule"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/sections/{n}/schedule/publish"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/sections/{n}/state"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/sections/{n}/moderation"}, Audience::moderator},
+    {{"POST", "/api/events/{id}/sections/{n}/actions/{action}"}, Audience::signed_in},  // hands and questions too
+    {{"GET", "/api/events/{id}/sections/{n}/materials/{upload}"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/results"}, Audience::anyone},
+    {{"PUT", "/api/events/{id}/results"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";
@@ -188,7 +239,7 @@ TEST_F(Authorization, EachRoleReachesOnlyItsRoutes) {
   };
   const std::vector<Person> people = {
       {"other@dom.ru", {Audience::anyone, Audience::signed_in}},
-      {"expert@dom.ru", {Audience::anyone, Audience::signed_in, Audience::expert}},
+      {"expert@dom.ru", {Audience::anyone, Audience::signed_in, Audience::expert, Audience::expert_only}},
       {"moderator@dom.ru", {Audience::anyone, Audience::signed_in, Audience::moderator}},
       {"org@dom.ru",
        {Audience::anyone, Audience::signed_in, Audience::expert, Audience::moderator, Audience::organiser}},
