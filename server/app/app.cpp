@@ -117,17 +117,9 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
         return o;
       }()),
-      intake_(*db_, clock_, [this](std::string_view id) -> std::optional<intake::EventView> {
-        const Event* event = find_event(id);
-        if (!event) return std::nullopt;
-        return intake::EventView{&event->agenda, &event->timeline};
-      }),
+      intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }),
       uploads_(*db_, clock_,
-               [this](std::string_view id) -> std::optional<intake::EventView> {
-                 const Event* event = find_event(id);
-                 if (!event) return std::nullopt;
-                 return intake::EventView{&event->agenda, &event->timeline};
-               },
+               [this](std::string_view id) { return event_view(id); },
                uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}),
       outbox_(*db_, mail::RetryPolicy{}),
       sender_(outbox_, clock_,
@@ -135,18 +127,10 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
                               : nullptr,
               {config.smtp_url.value_or(""), config.smtp_from, config.smtp_from_name}),
       review_(*db_, clock_,
-              [this](std::string_view id) -> std::optional<intake::EventView> {
-                const Event* event = find_event(id);
-                if (!event) return std::nullopt;
-                return intake::EventView{&event->agenda, &event->timeline};
-              },
+              [this](std::string_view id) { return event_view(id); },
               intake_, [this] { sender_.wake(); }),
       gallery_(*db_, clock_,
-               [this](std::string_view id) -> std::optional<intake::EventView> {
-                 const Event* event = find_event(id);
-                 if (!event) return std::nullopt;
-                 return intake::EventView{&event->agenda, &event->timeline};
-               },
+               [this](std::string_view id) { return event_view(id); },
                intake_, uploads_.files_dir()) {
   const int conversion_workers = flashmob_workers(agendas);
   for (auto& agenda : agendas) {
@@ -242,6 +226,12 @@ void App::stop() {
   section_ticker_->stop();
   presence_->stop();
   sender_.stop();
+}
+
+std::optional<intake::EventView> App::event_view(std::string_view id) const {
+  const Event* event = find_event(id);
+  if (!event) return std::nullopt;
+  return intake::EventView{&event->agenda, &event->timeline};
 }
 
 const Event* App::find_event(std::string_view id) const {

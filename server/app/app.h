@@ -74,6 +74,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   void add_topics();
   void leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic);  // a copy: it erases the original
   const Event* find_event(std::string_view id) const;
+  std::optional<intake::EventView> event_view(std::string_view id) const;  // what services see of an event
   nlohmann::json health() const;
   nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const nlohmann::json& message);
   Result<nlohmann::json> publish_bench(const nlohmann::json& message);
