@@ -2,6 +2,8 @@
 
 #include "common/json_guard.h"
 
+#include <charconv>
+
 namespace praktika::api {
 namespace {
 
@@ -68,6 +70,17 @@ bool origin_allowed(const net::Request& request, const std::vector<std::string>&
   for (const auto& allowed : extra_allowed)
     if (origin == allowed) return true;
   return false;
+}
+
+net::Response reply(const Result<nlohmann::json>& result, int status) {
+  return result ? json_response(status, *result) : error_response(result.status());
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace praktika::api

@@ -21,6 +21,11 @@ constexpr int kMaxBodyDepth = 32;
 net::Response json_response(int status, const nlohmann::json& body);
 net::Response error_response(const Status& status);
 nlohmann::json error_json(const Status& status);
+// A service's answer as a response: `status` with the JSON, or the error.
+net::Response reply(const Result<nlohmann::json>& result, int status = 200);
+
+// A positive decimal id from a path segment ("42"); nullopt for anything else ("0", "4x", "-1").
+std::optional<std::int64_t> parse_id(std::string_view text);
 
 // The body as a JSON object; 400 invalid_json / 415 unsupported_media_type otherwise.
 Result<nlohmann::json> parse_json_object(const net::Request& request);

@@ -10,17 +10,8 @@ namespace praktika::flashmob {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (text.empty() || ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-net::Response reply(const Result<json>& result, int status = 200) {
-  return result ? api::json_response(status, *result) : api::error_response(result.status());
-}
+using api::parse_id;
+using api::reply;
 
 std::string text(const json& body, const char* key) {
   auto it = body.find(key);

@@ -10,20 +10,11 @@ namespace praktika::gallery {
 namespace {
 
 using nlohmann::json;
+using api::parse_id;
+using api::reply;
 
 constexpr std::size_t kMaxQueryBytes = 400;
 constexpr std::size_t kBusiestShown = 20;
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-net::Response reply(const Result<json>& result, int status = 200) {
-  return result ? api::json_response(status, *result) : api::error_response(result.status());
-}
 
 // The caller when signed in; nothing for an anonymous visitor (the public gallery).
 std::optional<accounts::Identity> optional_caller(accounts::AccountsService& accounts, const net::Request& req) {

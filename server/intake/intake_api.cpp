@@ -10,17 +10,8 @@ namespace praktika::intake {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::int64_t> parse_id(const std::string& text) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-net::Response reply(const Result<json>& result, int status = 200) {
-  return result ? api::json_response(status, *result) : api::error_response(result.status());
-}
+using api::parse_id;
+using api::reply;
 
 std::string flatten(const json& value) {
   if (value.is_null()) return "";

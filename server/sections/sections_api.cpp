@@ -19,6 +19,8 @@ namespace praktika::sections {
 namespace {
 
 using nlohmann::json;
+using api::parse_id;
+using api::reply;
 namespace asio = boost::asio;
 
 // The actions a WebSocket op "section.<action>" or POST …/actions/<action> may name.
@@ -31,10 +33,6 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || p != text.data() + text.size() || n <= 0 || n > 1'000'000) return std::nullopt;
   return n;
-}
-
-net::Response reply(const Result<json>& result, int status = 200) {
-  return result ? api::json_response(status, *result) : api::error_response(result.status());
 }
 
 std::string percent_encode(const std::string& text) {
