@@ -31,6 +31,7 @@ node --test --test-concurrency=1 tests/browser/ || status=1
 if [[ "${PRAKTIKA_SKIP_SANITIZERS:-0}" != 1 ]]; then
   export CCACHE_BASEDIR="$PWD"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=address,undefined >/dev/null
   cmake --build build-asan -j "$(nproc)"
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 600 || status=1
