@@ -74,6 +74,24 @@ Result<Identity> caller(AccountsService& accounts, const net::Request& request) 
   return accounts.authenticate(*token);
 }
 
+net::RouteHandler signed_in(AccountsService& accounts, CallerHandler handler) {
+  return [&accounts, handler = std::move(handler)](const net::Request& req, const net::PathParams& params) {
+    auto who = caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    return handler(*who, req, params);
+  };
+}
+
+net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handler) {
+  return signed_in(accounts, [handler = std::move(handler)](const Identity& who, const net::Request& req,
+                                                            const net::PathParams& p) {
+    if (!is_organiser(who, p.get("id")))
+      return api::error_response(
+          Status::forbidden("forbidden", "Этот раздел доступен только организатору мероприятия."));
+    return handler(who, req, p);
+  });
+}
+
 void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events) {
   router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
     auto body = api::parse_json_object(req);

@@ -22,6 +22,12 @@ struct CookiePolicy {
 // The caller of a request: its session cookie resolved, or 401 not_authenticated.
 Result<Identity> caller(AccountsService& accounts, const net::Request& request);
 
+// Route wrappers for the modules' API layers: the handler runs with the resolved caller, or the
+// request is answered 401 (no session) or 403 (not the organiser of the event in {id}).
+using CallerHandler = std::function<net::Response(const Identity&, const net::Request&, const net::PathParams&)>;
+net::RouteHandler signed_in(AccountsService& accounts, CallerHandler handler);
+net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handler);
+
 // Whether the event is loaded and, when a section is given, has that section.
 using EventLookup = std::function<bool(std::string_view event_id, std::optional<int> section)>;
 

@@ -23,22 +23,9 @@ Status not_found() { return Status::not_found("item_not_found", "Материа�
 }  // namespace
 
 void add_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
-  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
-  auto signed_in = [&accounts](Handler handler) {
-    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
-      auto who = accounts::caller(accounts, req);
-      if (!who) return api::error_response(who.status());
-      return handler(*who, req, params);
-    };
-  };
-  auto organiser = [signed_in](Handler handler) {
-    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
-      if (!accounts::is_organiser(who, p.get("id")))
-        return api::error_response(
-            Status::forbidden("forbidden", "Очередь флешмоба доступна только организатору мероприятия."));
-      return handler(who, req, p);
-    });
-  };
+  using Handler = accounts::CallerHandler;
+  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
+  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
   auto with_body = [](const net::Request& req, const std::function<net::Response(const json&)>& f) {
     auto body = api::parse_json_object(req);
     if (!body) return api::error_response(body.status());

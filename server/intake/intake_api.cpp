@@ -38,22 +38,9 @@ std::string flatten(const json& value) {
 void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts,
                 std::uint64_t largest_file) {
   // Every route here needs a signed-in caller; the organiser's ones also the role.
-  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
-  auto signed_in = [&accounts](Handler handler) {
-    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
-      auto who = accounts::caller(accounts, req);
-      if (!who) return api::error_response(who.status());
-      return handler(*who, req, params);
-    };
-  };
-  auto organiser = [signed_in](Handler handler) {
-    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
-      if (!accounts::is_organiser(who, p.get("id")))
-        return api::error_response(
-            Status::forbidden("forbidden", "Этот раздел доступен только организатору мероприятия."));
-      return handler(who, req, p);
-    });
-  };
+  using Handler = accounts::CallerHandler;
+  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
+  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
   // Routes on one practice: the {practice} segment parsed, and the body when there is one.
   using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::Request&,
                                                       const net::PathParams&, std::int64_t id, const json& body)>;

@@ -19,25 +19,12 @@ using nlohmann::json;
 using api::parse_id;
 using api::reply;
 
-Status forbidden() { return Status::forbidden("forbidden", "Этот раздел доступен только организатору мероприятия."); }
-
 }  // namespace
 
 void add_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts, mail::Outbox& outbox) {
-  using Handler = std::function<net::Response(const accounts::Identity&, const net::Request&, const net::PathParams&)>;
-  auto signed_in = [&accounts](Handler handler) {
-    return [&accounts, handler](const net::Request& req, const net::PathParams& params) {
-      auto who = accounts::caller(accounts, req);
-      if (!who) return api::error_response(who.status());
-      return handler(*who, req, params);
-    };
-  };
-  auto organiser = [signed_in](Handler handler) {
-    return signed_in([handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
-      if (!accounts::is_organiser(who, p.get("id"))) return api::error_response(forbidden());
-      return handler(who, req, p);
-    });
-  };
+  using Handler = accounts::CallerHandler;
+  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
+  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
   using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::PathParams&,
                                                       std::int64_t practice, const json& body)>;
   auto on_practice = [](bool reads_body, PracticeHandler handler) {
