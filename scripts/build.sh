@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Paths relative to the checkout in ccache's keys: another clone (CI's) reuses this one's objects.
 export CCACHE_BASEDIR="$PWD"
+# -g puts the working directory into ccache's key unless told otherwise; without this a clone in
+# another directory (CI's, a worktree) misses every object.
+export CCACHE_NOHASHDIR=1
 
 if [[ ! -f build/build.ninja ]]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${PRAKTIKA_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
