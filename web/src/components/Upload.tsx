@@ -12,6 +12,7 @@ import {
   deleteUpload,
   fingerprintFor,
   forgetInterrupted,
+  forgetUpload,
   getUpload,
   interruptedUploads,
   loadTus,
@@ -213,8 +214,10 @@ export function FileUpload(props: FileUploadProps) {
       // Our server answers 409 upload_busy while another tab appends, and offset_mismatch with the
       // right offset: both are worth a retry; any other 4xx (rejected, quota, deadline) is final.
       onShouldRetry: (err) => {
-        const status = err.originalResponse?.getStatus() ?? 0;
-        return (status === 0 || status >= 500 || status === 409 || status === 423) && navigator.onLine !== false;
+        const server = serverError(err);
+        const status = server?.status ?? 0;
+        const again = status === 0 || status >= 500 || status === 423 || (status === 409 && server?.code !== 'upload_finished' && server?.code !== 'deadline_passed');
+        return again && navigator.onLine !== false;
       },
       onProgress: (bytes, size) => {
         setSent(bytes);
@@ -228,6 +231,17 @@ export function FileUpload(props: FileUploadProps) {
       onSuccess: () => void finish(u),
       onError: (e) => {
         const server = serverError(e);
+        if (server?.code === 'file_rejected' || server?.code === 'upload_finished') {
+          // The server removed the file: choosing it again must start a new upload.
+          const id = uploadIdOf(u.url);
+          if (id) void forgetUpload(id);
+        }
+        if (server?.code === 'upload_finished') {
+          setError('Эта загрузка уже завершена. Выберите файл ещё раз.');
+          go('error');
+          upload.current = null;
+          return;
+        }
         if (server?.code === 'file_rejected') {
           setResult({ id: uploadIdOf(u.url) ?? '', state: 'rejected', verdict: server.details as Verdict });
           setFindings(findingsOf(server.details as Verdict));

@@ -174,6 +174,14 @@ export async function forgetInterrupted(storageKey: string): Promise<void> {
   await tus.defaultOptions.urlStorage?.removeUpload(storageKey);
 }
 
+// Forgets every stored resume point of an upload the server will not take more bytes for.
+export async function forgetUpload(uploadId: string): Promise<void> {
+  const tus = await loadTus();
+  const storage = tus.defaultOptions.urlStorage;
+  if (!storage) return;
+  for (const u of await storage.findAllUploads()) if (uploadIdOf(u.uploadUrl) === uploadId) await storage.removeUpload(u.urlStorageKey);
+}
+
 export async function deleteUpload(id: string): Promise<void> {
   const r = await fetch(uploadPath(id), { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' }, credentials: 'same-origin' });
   if (!r.ok && r.status !== 404) throw new Error('Не удалось удалить файл. Попробуйте ещё раз.');
