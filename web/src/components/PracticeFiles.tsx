@@ -158,6 +158,66 @@ export function PracticePhotos(props: { ctx: EventContext; practice: Practice; r
   );
 }
 
+// Materials for the talk on the section day (Appendix 2), accepted in the later stages: any
+// number of files, shown to the section's audience from the running order.
+export function PracticeMaterials(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, owner, reload } = props;
+  const spec = ctx.agenda.files?.presentation;
+  const [error, setError] = useState('');
+  if (!spec) return null;
+  const materials = filesOf(practice, 'presentation');
+  const accepting = (spec.accepted_during ?? []).some((s) => (ctx.open ?? []).includes(s));
+  if (materials.length === 0 && !(owner && accepting)) return null;
+  const remove = async (f: PracticeFile) => {
+    if (!window.confirm(`Удалить файл «${f.file_name}»?`)) return;
+    setError('');
+    try {
+      await deleteUpload(f.id);
+      await reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="materials-title" data-testid="practice-materials">
+      <h2 id="materials-title">{textOf(spec.title) || 'Материалы для выступления'}</h2>
+      {materials.length === 0 ? (
+        <p class="muted">Материалов нет.</p>
+      ) : (
+        <ul class="file-list">
+          {materials.map((f) => (
+            <li key={f.id} data-testid="material">
+              <a href={f.url}>{f.file_name}</a> <span class="muted">({formatBytes(f.length)})</span>{' '}
+              {owner && accepting && (
+                <button type="button" class="button button--secondary button--small" aria-label={`Удалить ${f.file_name}`} onClick={() => void remove(f)}>
+                  Удалить
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {owner && accepting && (
+        <FileUpload
+          event={ctx.id}
+          purpose="presentation"
+          spec={spec}
+          scope={scopeOf(ctx, practice, 'presentation')}
+          metadata={{ practice: String(practice.id) }}
+          label="Добавить файл"
+          testId="materials-upload"
+          onComplete={() => void reload()}
+        />
+      )}
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export const kPaymentStateTitle: Record<string, string> = {
   awaiting_proof: 'ожидается документ об оплате',
   proof_sent: 'документ отправлен, организатор проверяет',

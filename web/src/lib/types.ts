@@ -131,6 +131,7 @@ export interface FilePurpose {
   title?: string;
   kinds?: FileKind[];
   max_files?: number;
+  accepted_during?: string[];
   work_kinds?: Array<{ id: string; title?: string }>;
 }
 

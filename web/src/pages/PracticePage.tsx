@@ -12,7 +12,7 @@ import { formatDateTime, formatTime } from '../lib/time';
 import { textOf, type Answers, type Practice } from '../lib/types';
 import { FormFields } from '../components/FormFields';
 import { Breadcrumbs, ErrorSummary, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
-import { PracticeDocument, PracticePayment, PracticePhotos } from '../components/PracticeFiles';
+import { PracticeDocument, PracticeMaterials, PracticePayment, PracticePhotos } from '../components/PracticeFiles';
 import { Loading } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
 
@@ -366,6 +366,7 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
       <PracticeDocument ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
       <PracticePhotos ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
       <PracticePayment ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
+      <PracticeMaterials ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
       <p>
         <a href={`${base}/cabinet`}>← К моим практикам</a>
       </p>
