@@ -6,7 +6,7 @@
 // server's verdict in Russian (rule, where, what was found, what is required).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as tus from 'tus-js-client';
-import { messageOf } from '../lib/api';
+import { ApiError, messageOf } from '../lib/api';
 import {
   acceptOf,
   deleteUpload,
@@ -122,8 +122,9 @@ export function FileUpload(props: FileUploadProps) {
               completed.current?.(info);
             }
           }
-        } catch {
-          await forgetInterrupted(u.storageKey);
+        } catch (e) {
+          // Gone from the server (or someone else's on a shared phone); offline keeps it for later.
+          if (e instanceof ApiError && e.status === 404) await forgetInterrupted(u.storageKey);
         }
       }
       if (live) setInterrupted(found);
