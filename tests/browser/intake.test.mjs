@@ -314,6 +314,9 @@ test('an organiser sees the participants and practices, filters them and gets th
     const csv = await page.request.get(`${server.url}${href}`);
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /Школа приёмных родителей/);
+    // The same table as a spreadsheet, from the same filters.
+    assert.equal(await testId(page, 'xlsx-practices').getAttribute('href'), `/api/events/${kEvent}/intake/practices?section=3&state=draft&format=xlsx`);
+    assert.equal(await testId(page, 'xlsx-participants').getAttribute('href'), `/api/events/${kEvent}/intake/participants?format=xlsx`);
     const people = await page.request.get(`${server.url}${await testId(page, 'csv-participants').getAttribute('href')}`);
     assert.equal(people.status(), 200);
 

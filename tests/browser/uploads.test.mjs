@@ -256,6 +256,20 @@ test('an author sends a flashmob video from the page and sees it measured, conve
     await testId(page, 'flashmob-send').click();
     assert.equal(await textOf(page, 'flashmob-message'), 'Сначала загрузите файл работы.');
 
+    // A video of 5:01 passes the pre-check (its length is known only from its bytes) and is
+    // refused by the server, which names the rule, what it measured and what is required.
+    const long = join(work, 'dlinny.mp4');
+    const ffLong = spawnSync('/usr/bin/ffmpeg', [
+      '-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=301:size=64x48:rate=1', '-c:v', 'mpeg4', long,
+    ]);
+    assert.equal(ffLong.status, 0, String(ffLong.stderr));
+    await testId(page, 'flashmob-upload-file').setInputFiles({ name: 'dlinny.mp4', mimeType: 'video/mp4', buffer: await readFile(long) });
+    await waitUntil('the long video refused', () => attributeOf(page, 'flashmob-upload', 'data-phase'), (p) => p === 'rejected', 20000);
+    assert.equal(await attributeOf(page, 'flashmob-upload-verdict', 'data-ok'), 'no');
+    assert.equal(await textOf(page, 'flashmob-upload-duration'), '5:01');
+    const duration = await testId(page, 'flashmob-upload-findings').locator('[data-testid="finding-duration"]').textContent();
+    assert.match(duration, /Длительность.*Где:\s*файл.*Найдено:.*5.*Требуется:\s*не более 5/s);
+
     await testId(page, 'flashmob-upload-file').setInputFiles({ name: 'tanec.wmv', mimeType: 'video/x-ms-wmv', buffer: bytes });
     await waitUntil('the video uploaded', () => attributeOf(page, 'flashmob-upload', 'data-phase'), (p) => p === 'done', 20000);
     assert.equal(await textOf(page, 'flashmob-upload-duration'), '0:04');
