@@ -113,10 +113,12 @@ test('a photo paused and then cut off by a reload resumes where it stopped and a
     assert.match(await testId(page, 'photo-upload-interrupted').textContent(), /прервана.*Выберите этот же файл/s);
 
     // The same file chosen again continues from there, into the same upload.
-    cdp = await throttleUploads(page, 1024 * 1024);
+    cdp = await throttleUploads(page, 512 * 1024);
     await testId(page, 'photo-upload-file').setInputFiles(file);
-    await waitUntil('the upload done', () => attributeOf(page, 'photo-upload', 'data-phase'), (p) => p === 'done', 20000);
+    await waitUntil('sending again', () => attributeOf(page, 'photo-upload', 'data-phase'), (p) => p === 'sending', 10000);
     assert.equal(Number(await attributeOf(page, 'photo-upload-progress', 'data-resumed-from')), cut);
+    assert.match(await textOf(page, 'photo-upload-status'), /Продолжено с [\d,]+ (КБ|МБ)\.$/);
+    await waitUntil('the upload done', () => attributeOf(page, 'photo-upload', 'data-phase'), (p) => p === 'done', 20000);
     assert.equal(await attributeOf(page, 'photo-upload', 'data-upload'), uploadId);
     assert.equal(await attributeOf(page, 'photo-upload-verdict', 'data-ok'), 'yes');
     assert.equal(await storedUploadId(page), null, 'a finished upload is forgotten by the browser');

@@ -90,7 +90,9 @@ export function FileUpload(props: FileUploadProps) {
   const [error, setError] = useState('');
   const [interrupted, setInterrupted] = useState<Array<Interrupted & { offset: number }>>([]);
   const upload = useRef<tus.Upload | null>(null);
+  const finishing = useRef<tus.Upload | null>(null); // sent in full, the verdict not yet read
   const phaseRef = useRef<Phase>('idle');
+  const finishRef = useRef<(u: tus.Upload) => Promise<void>>(async () => undefined);
   const completed = useRef(onComplete);
   completed.current = onComplete;
   const inputId = `upload-${testId}`;
@@ -137,7 +139,10 @@ export function FileUpload(props: FileUploadProps) {
   // Back online: an upload that gave up waiting starts again (tus asks the server for the offset).
   useEffect(() => {
     const nudge = () => {
-      if (phaseRef.current === 'waiting' && upload.current) {
+      if (phaseRef.current === 'waiting' && finishing.current) {
+        go('checking');
+        void finishRef.current(finishing.current);
+      } else if (phaseRef.current === 'waiting' && upload.current) {
         go('sending');
         upload.current.start();
       }
@@ -165,6 +170,7 @@ export function FileUpload(props: FileUploadProps) {
       go('error');
       return;
     }
+    finishing.current = null;
     try {
       const info = await getUpload(id);
       setResult(info);
@@ -177,12 +183,21 @@ export function FileUpload(props: FileUploadProps) {
         go('rejected');
       }
     } catch (e) {
+      if (e instanceof ApiError && (e.status === 0 || e.status >= 500)) {
+        // Every byte is in; only the verdict is missing: ask again when the network is back.
+        finishing.current = u;
+        go('waiting');
+        return;
+      }
       setError(messageOf(e));
       go('error');
     }
   };
 
+  finishRef.current = finish;
+
   const start = async (file: File) => {
+    finishing.current = null;
     await upload.current?.abort();
     upload.current = null;
     setFileName(file.name);
