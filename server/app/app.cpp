@@ -293,6 +293,15 @@ void App::add_routes() {
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
     return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
   });
+  // The practice document's formatting (clause 6.5) is read as soon as its last byte is in, so the
+  // author sees the findings beside the upload without sending the file twice.
+  uploads_.add_inspector("document", "formatting", [this](const uploads::Upload& u, const std::filesystem::path& file) {
+    auto checked = intake_.check_document(u.event_id, file, u.file_name);
+    if (checked) return *checked;
+    return nlohmann::json{{"ok", false},
+                          {"findings", nlohmann::json::array()},
+                          {"error", {{"code", checked.status().code()}, {"message", checked.status().message()}}}};
+  });
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");

@@ -215,6 +215,8 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   if (verdict.ok) {
     fs::rename(part, files_dir_ / u->id, ec);
     if (ec) return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+    for (const auto& i : inspectors_)
+      if (i.purpose == u->purpose) verdict_json[i.key] = i.inspect(*u, files_dir_ / u->id);
   }
   auto s = db_.transaction([&](store::Tx& tx) {
     return tx.prepare("UPDATE uploads SET state = ?1, verdict = ?2, updated_at = ?3 WHERE id = ?4")

@@ -83,6 +83,15 @@ class UploadService {
   using ReadGrant = std::function<bool(const accounts::Identity* who, const Upload& upload)>;
   void add_read_grant(ReadGrant grant) { read_grants_.push_back(std::move(grant)); }
 
+  // Reads more of a file of `purpose` than its size and type once it is complete (the practice
+  // document's clause 6.5 formatting) and keeps the answer in the verdict under `key`, so the author
+  // sees it with the upload. It never rejects the file: the organiser decides what blocks. Runs on
+  // the thread of the last PATCH; called only while the server is built.
+  using Inspector = std::function<nlohmann::json(const Upload& upload, const std::filesystem::path& file)>;
+  void add_inspector(std::string purpose, std::string key, Inspector inspect) {
+    inspectors_.push_back({std::move(purpose), std::move(key), std::move(inspect)});
+  }
+
   // The largest file any loaded purpose accepts (bounds a PATCH body).
   std::uint64_t max_length() const { return options_.max_length; }
   const std::filesystem::path& files_dir() const { return files_dir_; }
@@ -99,6 +108,12 @@ class UploadService {
   const std::filesystem::path uploads_dir_;
   const std::filesystem::path files_dir_;
   std::vector<ReadGrant> read_grants_;  // filled before the server starts
+  struct Inspection {
+    std::string purpose;
+    std::string key;
+    Inspector inspect;
+  };
+  std::vector<Inspection> inspectors_;  // filled before the server starts
 
   // Guarded by mutex_: uploads with a PATCH in progress.
   std::mutex mutex_;

@@ -1,6 +1,7 @@
 // Stage 1 through the browser against the real server: register, fill the registration form,
 // create a practice and fill every field of it (the fields are read from the agenda, as the page
-// builds them), watch autosave, submit, and check a real .docx with a progress bar. Then the same
+// builds them) on a 360 px phone, watch autosave, submit, and attach a real .docx through the
+// resumable upload, seeing its clause 6.5 findings, then replace it with a compliant one. Then the same
 // practice after the intake's closing instant: read-only, with the notice.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, testId, textOf, attributeOf, waitUntil } from './browser.mjs';
 import { practiceDocx } from './docx.mjs';
+import { assertNoSidewaysScroll, fillFields, fillOne, loginThroughDialog, person, registerThroughDialog } from './people.mjs';
 import { binaryPath, loadAgenda, startServer } from './server.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -27,92 +29,13 @@ after(async () => {
   await browser?.close();
 });
 
-function person(tag) {
-  return {
-    name: 'Петрова Анна Сергеевна',
-    email: `${tag}.${Date.now()}@example.org`,
-    password: 'Praktika-2020-ochen-nadezhno',
-  };
-}
-
-async function registerThroughDialog(page, who) {
-  await testId(page, 'login-button').click();
-  await testId(page, 'auth-dialog').waitFor({ state: 'visible' });
-  await testId(page, 'register-tab').click();
-  await testId(page, 'auth-name').fill(who.name);
-  await testId(page, 'auth-email').fill(who.email);
-  await testId(page, 'auth-password').fill(who.password);
-  await testId(page, 'auth-submit').click();
-  await waitUntil('the name in the header', () => textOf(page, 'user-name'), (t) => t === who.name);
-}
-
-async function loginThroughDialog(page, who) {
-  await testId(page, 'login-button').click();
-  await testId(page, 'auth-dialog').waitFor({ state: 'visible' });
-  await testId(page, 'auth-email').fill(who.email);
-  await testId(page, 'auth-password').fill(who.password);
-  await testId(page, 'auth-submit').click();
-  await waitUntil('the name in the header', () => textOf(page, 'user-name'), (t) => t === who.name);
-}
-
-// A value a field of `type` accepts; `n` tells list items apart.
-function sample(type, path) {
-  switch (type) {
-    case 'phone':
-      return '+7 (3952) 20-30-40';
-    case 'email':
-      return 'centre@example.org';
-    case 'url':
-      return 'https://centre.example.org';
-    case 'year':
-      return '2015';
-    case 'textarea':
-      return `Текст поля ${path}: работа с семьями ведётся по индивидуальному плану.`;
-    default:
-      return `Значение ${path}`;
-  }
-}
-
-// Fills `fields` at `prefix` the way a person would; every list gets one «Добавить» click, so a
-// list with min_items 0 gets one item and a list with min_items 1 gets two. Returns what was typed.
-async function fillFields(page, fields, prefix, typed) {
-  for (const f of fields) {
-    const path = prefix ? `${prefix}.${f.id}` : f.id;
-    if (f.type === 'object') {
-      await fillFields(page, f.fields ?? [], path, typed);
-    } else if (f.type === 'list') {
-      const shown = Math.max(f.min_items ?? 0, 0);
-      await testId(page, `add-${path}`).click();
-      for (let i = 1; i <= shown + 1; i++) {
-        const item = `${path}[${i}]`;
-        if (f.fields?.length) await fillFields(page, f.fields, item, typed);
-        else await fillOne(page, f.item_type ?? 'textarea', item, typed);
-      }
-    } else if (f.type === 'consent') {
-      await testId(page, `field-${path}`).check();
-      typed.set(path, true);
-    } else if (f.type === 'choice') {
-      await testId(page, `field-${path}`).selectOption({ index: 1 });
-      typed.set(path, await testId(page, `field-${path}`).inputValue());
-    } else {
-      await fillOne(page, f.type, path, typed);
-    }
-  }
-}
-
-async function fillOne(page, type, path, typed) {
-  const value = sample(type, path);
-  await testId(page, `field-${path}`).fill(value);
-  typed.set(path, value);
-}
-
 function saveStatus(page) {
   return attributeOf(page, 'save-status', 'data-state');
 }
 
-test('fills the registration form and every field of a practice, autosaves, submits, and checks a .docx', async () => {
+test('fills the registration form and every field of a practice on a phone, submits, and attaches a .docx with its findings', async () => {
   const server = await startServer({ clock: kOpenClock });
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }); // a phone
   try {
     const page = await openPage(context, `${server.url}/events/${kEvent}`);
     const who = person('intake');
@@ -217,32 +140,51 @@ test('fills the registration form and every field of a practice, autosaves, subm
     assert.equal(await attributeOf(page, 'practice-state', 'data-state'), 'submitted');
     assert.equal(await testId(page, 'submit-errors').count(), 0);
 
-    // The document check on the practice page: a .docx in Arial, then a compliant one.
-    await testId(page, 'document-file').setInputFiles({
+    // The Word document of the description, attached through the resumable upload: one in Arial
+    // first. The server checks clause 6.5 when the last byte is in and the page lists the findings.
+    await assertNoSidewaysScroll(page);
+    assert.equal(await testId(page, 'document-none').count(), 1);
+    await testId(page, 'document-upload-file').setInputFiles({
       name: 'opisanie-praktiki.docx',
       mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       buffer: practiceDocx({ font: 'Arial' }),
     });
-    await waitUntil('the upload done', () => attributeOf(page, 'document-progress', 'data-phase'), (p) => p === 'done', 10000);
-    assert.equal(await attributeOf(page, 'document-progress', 'data-percent'), '100');
-    assert.equal(await testId(page, 'document-progress').locator('progress').getAttribute('value'), '100');
-    assert.equal(await attributeOf(page, 'document-result', 'data-ok'), 'no');
-    const font = testId(page, 'finding-font');
+    await waitUntil('the upload done', () => attributeOf(page, 'document-upload', 'data-phase'), (p) => p === 'done', 15000);
+    assert.equal(await attributeOf(page, 'document-upload-progress', 'data-percent'), '100');
+    assert.equal(await testId(page, 'document-upload-progress').locator('progress').getAttribute('value'), '100');
+    assert.match(await textOf(page, 'document-upload-status'), /^Файл загружен: \d/);
+    assert.equal(await attributeOf(page, 'document-upload-verdict', 'data-ok'), 'yes');
+    await testId(page, 'document-current').waitFor();
+    const firstUpload = await attributeOf(page, 'document-current', 'data-upload');
+    assert.equal(await attributeOf(page, 'document-upload', 'data-upload'), firstUpload);
+    assert.equal(await attributeOf(page, 'document-current', 'data-ok'), 'no');
+    assert.equal(await textOf(page, 'document-link'), 'opisanie-praktiki.docx');
+    const font = testId(page, 'document-findings').locator('[data-testid="finding-font"]');
     assert.equal(await font.getAttribute('data-count'), '3');
     const fontText = await font.textContent();
     assert.match(fontText, /Шрифт/);
     assert.match(fontText, /Найдено:\s*Arial/);
     assert.match(fontText, /Требуется:\s*Times New Roman/);
     assert.match(fontText, /Где:\s*абзац 2/);
+    assert.match(await textOf(page, 'document-format-summary'), /Найдены отступления от требований к оформлению: 3\./);
+    await assertNoSidewaysScroll(page);
 
-    await testId(page, 'document-file').setInputFiles({
-      name: 'opisanie-praktiki.docx',
+    // Replaced by a compliant one: the findings go, and the practice keeps one document.
+    await testId(page, 'document-upload-file').setInputFiles({
+      name: 'opisanie-praktiki-2.docx',
       mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       buffer: practiceDocx(),
     });
-    await testId(page, 'document-ok').waitFor();
-    assert.equal(await textOf(page, 'document-ok'), 'Оформление соответствует требованиям.');
-    assert.equal(await testId(page, 'finding-font').count(), 0);
+    await testId(page, 'document-format-ok').waitFor({ timeout: 15000 });
+    assert.equal(await textOf(page, 'document-format-ok'), 'Оформление соответствует требованиям.');
+    assert.equal(await textOf(page, 'document-link'), 'opisanie-praktiki-2.docx');
+    assert.notEqual(await attributeOf(page, 'document-current', 'data-upload'), firstUpload);
+    assert.equal(await testId(page, 'document-findings').count(), 0);
+    const stored = await page.request.get(`${server.url}${new URL(page.url()).pathname.replace(/^\/events/, '/api/events')}`);
+    const documents = (await stored.json()).files.filter((f) => f.purpose === 'document');
+    assert.deepEqual(documents.map((f) => f.file_name), ['opisanie-praktiki-2.docx']);
+    const old = await page.request.get(`${server.url}/api/uploads/${firstUpload}`);
+    assert.equal(old.status(), 404, 'the replaced document is gone from the server');
 
     // Back in the cabinet: the state and the fee.
     await page.getByText('← К моим практикам').click();
@@ -372,6 +314,9 @@ test('an organiser sees the participants and practices, filters them and gets th
     const csv = await page.request.get(`${server.url}${href}`);
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /Школа приёмных родителей/);
+    // The same table as a spreadsheet, from the same filters.
+    assert.equal(await testId(page, 'xlsx-practices').getAttribute('href'), `/api/events/${kEvent}/intake/practices?section=3&state=draft&format=xlsx`);
+    assert.equal(await testId(page, 'xlsx-participants').getAttribute('href'), `/api/events/${kEvent}/intake/participants?format=xlsx`);
     const people = await page.request.get(`${server.url}${await testId(page, 'csv-participants').getAttribute('href')}`);
     assert.equal(people.status(), 200);
 

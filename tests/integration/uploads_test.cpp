@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/client.h"
+#include "support/docx_builder.h"
 #include "support/media_fixtures.h"
 #include "support/server_process.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 using nlohmann::json;
 namespace files = praktika::media::testing;
+namespace docx = praktika::documents::testing;
 
 const std::string kOpen = "2020-06-20T10:00:00+08:00";
 const std::string kCreate = "/api/events/irkutsk-2020/uploads";
@@ -143,6 +145,41 @@ TEST_F(Uploads, FilesSentForAPracticeAreListedWithIt) {
   ASSERT_EQ(files_of.size(), 1u);
   EXPECT_EQ(files_of[0]["file_name"], "show.pptx");
   EXPECT_EQ(files_of[0]["verdict"]["slides"], 5);
+}
+
+TEST_F(Uploads, APracticeDocumentCarriesItsFormattingFindingsWhenComplete) {
+  auto anna = user("anna@dom.ru");
+  auto arial = docx::Docx::compliant();
+  arial.body[docx::kBody] = docx::para("Основной текст набран другим шрифтом.", "",
+                                       "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
+  auto bytes = arial.bytes();
+  std::string file(bytes.begin(), bytes.end());
+  auto created = create(*anna, "document", file.size(), "Описание.docx");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto done = patch(*anna, created.headers["location"], 0, file);
+  ASSERT_EQ(done.status, 204) << done.body;
+  auto verdict = anna->get(created.headers["location"]).json()["verdict"];
+  // The file itself is fine (a Word file within its size) and kept; its formatting is reported.
+  EXPECT_EQ(verdict["ok"], true) << verdict.dump();
+  ASSERT_TRUE(verdict["formatting"].is_object()) << verdict.dump();
+  EXPECT_EQ(verdict["formatting"]["ok"], false);
+  ASSERT_FALSE(verdict["formatting"]["findings"].empty());
+  auto finding = verdict["formatting"]["findings"][0];
+  EXPECT_EQ(finding["rule"], "font");
+  EXPECT_FALSE(finding["where"].get<std::string>().empty());
+
+  auto good = docx::Docx::compliant().bytes();
+  std::string compliant(good.begin(), good.end());
+  auto second = create(*anna, "document", compliant.size(), "Описание.docx");
+  ASSERT_EQ(patch(*anna, second.headers["location"], 0, compliant).status, 204);
+  EXPECT_EQ(anna->get(second.headers["location"]).json()["verdict"]["formatting"]["ok"], true);
+
+  // Other purposes are not read as documents.
+  files::write_pdf(work_ / "scan.pdf", 1);
+  std::string pdf = read(work_ / "scan.pdf");
+  auto scan = create(*anna, "payment", pdf.size(), "чек.pdf");
+  ASSERT_EQ(patch(*anna, scan.headers["location"], 0, pdf).status, 204);
+  EXPECT_FALSE(anna->get(scan.headers["location"]).json()["verdict"].contains("formatting"));
 }
 
 TEST_F(Uploads, AnUploadCutAtSixtyPercentResumesAfterAServerRestart) {

@@ -19,6 +19,7 @@ import { ReviewPracticePage, ReviewQueuePage } from './pages/ReviewPage';
 import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
+import { FlashmobMinePage } from './pages/FlashmobMinePage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
 
 type Page = FunctionComponent<{ params: Params }>;
@@ -40,6 +41,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/flashmob/widget', component: ({ params }) => <FlashmobWidgetPage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/queue', component: ({ params }) => <FlashmobQueuePage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
+  { pattern: '/events/:id/flashmob/mine', component: ({ params }) => <FlashmobMinePage id={params.id!} /> },
   { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
   {
     pattern: '/events/:id/sections/:n/console',

@@ -32,7 +32,7 @@ interface MediaResult {
   findings?: Finding[];
 }
 
-const kRuleTitle: Record<string, string> = {
+export const kRuleTitle: Record<string, string> = {
   format: 'Формат файла',
   archive: 'Архив вместо документа',
   font: 'Шрифт',
@@ -136,7 +136,7 @@ function Progress({ phase, percent, fileName, testId }: { phase: Phase; percent:
   );
 }
 
-function Findings({ findings, testId }: { findings: Finding[]; testId: string }) {
+export function Findings({ findings, testId }: { findings: Finding[]; testId: string }) {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const rule = f.rule ?? 'other';

@@ -11,6 +11,7 @@ export interface EventContext {
   intake: TimelineStage | null;
   currentYear: number;
   offset?: string;
+  open?: string[]; // the stages open when the page loaded (timeline.open)
 }
 
 export function eventPath(id: string, rest = ''): string {
@@ -24,7 +25,7 @@ export function useEventContext(id: string): Loadable<EventContext> {
       api.get<Timeline>(eventPath(id, '/timeline'), { signal }).catch(() => ({}) as Timeline),
     ]);
     const intake = (timeline.stages ?? []).find((s) => s.id === kIntakeStage) ?? null;
-    return { id, agenda, intake, currentYear: yearAt(timeline.now, agenda.utc_offset), offset: agenda.utc_offset };
+    return { id, agenda, intake, currentYear: yearAt(timeline.now, agenda.utc_offset), offset: agenda.utc_offset, open: timeline.open ?? [] };
   });
 }
 

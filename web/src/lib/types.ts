@@ -114,6 +114,7 @@ export interface Fees {
   currency?: string;
   per_practice?: number;
   payment_forms?: Array<{ id: string; title?: string }>;
+  payment_proof?: string;
 }
 
 export interface FileKind {
@@ -130,6 +131,8 @@ export interface FilePurpose {
   title?: string;
   kinds?: FileKind[];
   max_files?: number;
+  accepted_during?: string[];
+  work_kinds?: Array<{ id: string; title?: string }>;
 }
 
 export type Answers = Record<string, unknown>;
@@ -155,9 +158,21 @@ export interface Practice {
   missing?: FieldErrorJson[];
   editable?: boolean;
   fee?: number;
+  payment?: Payment;
+  files?: Array<{ id: string; purpose?: string; file_name?: string; length?: number; state?: string; url?: string; verdict?: unknown }>;
   created_at?: string;
   updated_at?: string;
   submitted_at?: string;
+}
+
+export interface Payment {
+  state?: 'awaiting_proof' | 'proof_sent' | 'confirmed' | 'returned' | string;
+  amount?: number;
+  currency?: string;
+  reason?: string | null;
+  upload?: string;
+  sent_at?: string;
+  decided_at?: string | null;
 }
 
 export interface MyPractices {

@@ -129,6 +129,19 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         </section>
       )}
 
+      {ctx.agenda.files?.flashmob && (
+        <section class="card" aria-labelledby="flashmob-title">
+          <h2 id="flashmob-title">Флешмоб</h2>
+          <p>
+            Творческие работы детей и семей для трансляции флешмоба:{' '}
+            <a href={`${base}/flashmob/mine`} data-testid="cabinet-flashmob-link">
+              отправить работу и следить за ней
+            </a>
+            .
+          </p>
+        </section>
+      )}
+
       <section class="card" aria-labelledby="check-title">
         <h2 id="check-title">Проверка файлов</h2>
         <p>
@@ -166,6 +179,13 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Cabine
         <p class="practice-item__meta" data-testid="practice-payment">
           Оплата: {kPaymentTitle[p.payment.state] ?? p.payment.state}
           {p.payment.reason ? ` (${p.payment.reason})` : ''}.
+        </p>
+      )}
+      {state === 'submitted' && p.owner?.id !== undefined && (p.payment?.state === 'awaiting_proof' || p.payment?.state === 'returned') && (
+        <p class="practice-item__meta">
+          <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}#payment`} data-testid="practice-pay-link">
+            Договор и документ об оплате
+          </a>
         </p>
       )}
       {p.outcome?.outcome && (

@@ -120,6 +120,10 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
           <a href={csvPractices} download data-testid="csv-practices">
             Скачать CSV
           </a>
+          {' · '}
+          <a href={csvPractices.replace(/format=csv$/, 'format=xlsx')} download data-testid="xlsx-practices">
+            Скачать XLSX (Excel)
+          </a>
         </p>
         {practices === null ? (
           <Loading />
@@ -169,6 +173,10 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
         <p>
           <a href={csvParticipants} download data-testid="csv-participants">
             Скачать CSV
+          </a>
+          {' · '}
+          <a href={csvParticipants.replace(/format=csv$/, 'format=xlsx')} download data-testid="xlsx-participants">
+            Скачать XLSX (Excel)
           </a>
         </p>
         {participants === null ? (

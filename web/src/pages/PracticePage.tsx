@@ -12,7 +12,7 @@ import { formatDateTime, formatTime } from '../lib/time';
 import { textOf, type Answers, type Practice } from '../lib/types';
 import { FormFields } from '../components/FormFields';
 import { Breadcrumbs, ErrorSummary, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
-import { DocumentCheck } from '../components/FileCheck';
+import { PracticeDocument, PracticeMaterials, PracticePayment, PracticePhotos } from '../components/PracticeFiles';
 import { Loading } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
 
@@ -40,7 +40,7 @@ export function PracticePage({ id, n }: { id: string; n: string }) {
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   if (error) return <LoadError title={error.status === 404 ? 'Практика не найдена' : 'Не удалось загрузить практику'} message={error.message} />;
   if (!practice) return <Loading />;
-  return <PracticeEditor ctx={ctx.data} initial={practice} />;
+  return <PracticeEditor ctx={ctx.data} initial={practice} userId={auth.me.user.id} />;
 }
 
 type SaveState =
@@ -61,7 +61,7 @@ interface Pending {
 const nothingPending = (): Pending => ({ answers: new Set(), section: false, type: false, coAuthors: false });
 const hasPending = (p: Pending) => p.answers.size > 0 || p.section || p.type || p.coAuthors;
 
-function PracticeEditor({ ctx, initial }: { ctx: EventContext; initial: Practice }) {
+function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: Practice; userId: number | string }) {
   const fields = ctx.agenda.practice?.fields ?? [];
   const base = `/events/${encodeURIComponent(ctx.id)}`;
   const apiPath = eventPath(ctx.id, `/practices/${initial.id}`);
@@ -87,6 +87,16 @@ function PracticeEditor({ ctx, initial }: { ctx: EventContext; initial: Practice
   const lastSaveErrors = useRef<FieldError[]>([]);
 
   const readOnly = !practice.editable;
+
+  // Files and payment change outside the form (uploads, the organiser): only they are refreshed.
+  const reloadFiles = async () => {
+    try {
+      const p = await api.get<Practice>(apiPath);
+      setPractice((prev) => ({ ...prev, files: p.files, payment: p.payment }));
+    } catch {
+      // The next load shows them.
+    }
+  };
 
   // One PATCH at a time; whatever changed meanwhile goes in the next one.
   const flush = (): Promise<boolean> => {
@@ -353,7 +363,10 @@ function PracticeEditor({ ctx, initial }: { ctx: EventContext; initial: Practice
         )}
       </section>
 
-      <DocumentCheck ctx={ctx} />
+      <PracticeDocument ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
+      <PracticePhotos ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
+      <PracticePayment ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
+      <PracticeMaterials ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
       <p>
         <a href={`${base}/cabinet`}>← К моим практикам</a>
       </p>

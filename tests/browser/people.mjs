@@ -1,0 +1,149 @@
+// People and their forms for the intake's browser tests: a fresh person, signing up and in
+// through the site's dialog, filling an agenda form the way a person would, answers that satisfy an
+// agenda form (for seeding through the API), and a small API client holding one session cookie.
+import assert from 'node:assert/strict';
+import { testId, textOf, waitUntil } from './browser.mjs';
+
+export function person(tag) {
+  return {
+    name: 'Петрова Анна Сергеевна',
+    email: `${tag}.${Date.now()}@example.org`,
+    password: 'Praktika-2020-ochen-nadezhno',
+  };
+}
+
+export async function registerThroughDialog(page, who) {
+  await testId(page, 'login-button').click();
+  await testId(page, 'auth-dialog').waitFor({ state: 'visible' });
+  await testId(page, 'register-tab').click();
+  await testId(page, 'auth-name').fill(who.name);
+  await testId(page, 'auth-email').fill(who.email);
+  await testId(page, 'auth-password').fill(who.password);
+  await testId(page, 'auth-submit').click();
+  await waitUntil('the name in the header', () => textOf(page, 'user-name'), (t) => t === who.name);
+}
+
+export async function loginThroughDialog(page, who) {
+  await testId(page, 'login-button').click();
+  await testId(page, 'auth-dialog').waitFor({ state: 'visible' });
+  await testId(page, 'auth-email').fill(who.email);
+  await testId(page, 'auth-password').fill(who.password);
+  await testId(page, 'auth-submit').click();
+  await waitUntil('the name in the header', () => textOf(page, 'user-name'), (t) => t === who.name);
+}
+
+// A value a field of `type` accepts; `path` tells list items apart.
+export function sample(type, path) {
+  switch (type) {
+    case 'phone':
+      return '+7 (3952) 20-30-40';
+    case 'email':
+      return 'centre@example.org';
+    case 'url':
+      return 'https://centre.example.org';
+    case 'year':
+      return '2015';
+    case 'textarea':
+      return `Текст поля ${path}: работа с семьями ведётся по индивидуальному плану.`;
+    default:
+      return `Значение ${path}`;
+  }
+}
+
+// Fills `fields` at `prefix` the way a person would; every list gets one «Добавить» click, so a
+// list with min_items 0 gets one item and a list with min_items 1 gets two. Records what was typed.
+export async function fillFields(page, fields, prefix, typed) {
+  for (const f of fields) {
+    const path = prefix ? `${prefix}.${f.id}` : f.id;
+    if (f.type === 'object') {
+      await fillFields(page, f.fields ?? [], path, typed);
+    } else if (f.type === 'list') {
+      const shown = Math.max(f.min_items ?? 0, 0);
+      await testId(page, `add-${path}`).click();
+      for (let i = 1; i <= shown + 1; i++) {
+        const item = `${path}[${i}]`;
+        if (f.fields?.length) await fillFields(page, f.fields, item, typed);
+        else await fillOne(page, f.item_type ?? 'textarea', item, typed);
+      }
+    } else if (f.type === 'consent') {
+      await testId(page, `field-${path}`).check();
+      typed.set(path, true);
+    } else if (f.type === 'choice') {
+      await testId(page, `field-${path}`).selectOption({ index: 1 });
+      typed.set(path, await testId(page, `field-${path}`).inputValue());
+    } else {
+      await fillOne(page, f.type, path, typed);
+    }
+  }
+}
+
+export async function fillOne(page, type, path, typed) {
+  const value = sample(type, path);
+  await testId(page, `field-${path}`).fill(value);
+  typed.set(path, value);
+}
+
+// Answers to every field of an agenda form, as the server stores them.
+export function answersFor(fields, prefix = '') {
+  const out = {};
+  for (const f of fields) {
+    const path = prefix ? `${prefix}.${f.id}` : f.id;
+    if (f.type === 'object') out[f.id] = answersFor(f.fields ?? [], path);
+    else if (f.type === 'list') {
+      const n = Math.max(f.min_items ?? 0, 1);
+      out[f.id] = Array.from({ length: n }, (_, i) =>
+        f.fields?.length ? answersFor(f.fields, `${path}[${i + 1}]`) : sample(f.item_type ?? 'textarea', `${path}[${i + 1}]`),
+      );
+    } else if (f.type === 'consent') out[f.id] = true;
+    else if (f.type === 'choice') {
+      if (f.options_from === 'sections') out[f.id] = 1;
+      else if (f.options_from === 'payment_forms') out[f.id] = 'individual';
+      else out[f.id] = f.options?.[0]?.id;
+    } else if (f.type === 'year') out[f.id] = 2015;
+    else out[f.id] = sample(f.type, path);
+  }
+  return out;
+}
+
+// fetch() with one session cookie; JSON in and out unless the body is bytes.
+export function apiClient(base) {
+  let cookie = '';
+  return async (method, path, body, headers = {}) => {
+    const isJson = body !== undefined && !(body instanceof Uint8Array);
+    const r = await fetch(base + path, {
+      method,
+      headers: { Accept: 'application/json', ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      body: isJson ? JSON.stringify(body) : body,
+    });
+    const set = r.headers.getSetCookie?.() ?? [];
+    if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
+    const text = await r.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: r.status, json, text, headers: r.headers };
+  };
+}
+
+// A person with a complete registration and a submitted practice, made through the API.
+export async function seedSubmittedPractice(base, event, agenda, who) {
+  const call = apiClient(base);
+  const reg = await call('POST', '/api/auth/register', { email: who.email, password: who.password, full_name: who.name });
+  assert.equal(reg.status, 201, reg.text);
+  const form = await call('PUT', `/api/events/${event}/registration`, { answers: answersFor(agenda.registration_form.fields) });
+  assert.equal(form.status, 200, form.text);
+  const created = await call('POST', `/api/events/${event}/practices`, { section: 1, type: 'pilot', answers: answersFor(agenda.practice.fields) });
+  assert.equal(created.status, 201, created.text);
+  const submitted = await call('POST', `/api/events/${event}/practices/${created.json.id}/submit`, {});
+  assert.equal(submitted.status, 200, submitted.text);
+  return { id: created.json.id, call };
+}
+
+// The page is as wide as the phone: nothing sticks out sideways.
+export async function assertNoSidewaysScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `the page scrolls sideways: ${scroll} px wide in a ${width} px window`);
+}

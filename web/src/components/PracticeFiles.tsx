@@ -1,0 +1,355 @@
+// The files of one practice on its editor page: the Word document of the description with the
+// server's clause 6.5 findings (replaced by sending a new one), photos when the agenda has a
+// purpose for them, and the payment: the fee, its state, the contract for the chosen payment form,
+// the scan of the payment document and sending it to the organiser.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { eventPath, rub, type EventContext } from '../lib/intake';
+import { formatDateTime } from '../lib/time';
+import { textOf, type Practice, type Registration } from '../lib/types';
+import { deleteUpload, type PracticeFile, type UploadInfo } from '../lib/uploads';
+import { Findings, formatBytes } from './FileCheck';
+import { FileUpload } from './Upload';
+
+function filesOf(practice: Practice, purpose: string): PracticeFile[] {
+  return ((practice.files ?? []) as PracticeFile[]).filter((f) => f.purpose === purpose && f.state === 'complete');
+}
+
+function scopeOf(ctx: EventContext, practice: Practice, purpose: string): string {
+  return `${ctx.id}/practice-${practice.id}/${purpose}`;
+}
+
+export function PracticeDocument(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, readOnly, reload } = props;
+  const spec = ctx.agenda.files?.document;
+  const [error, setError] = useState('');
+  if (!spec) return null;
+  const docs = filesOf(practice, 'document'); // newest first
+  const current = docs[0];
+  const formatting = current?.verdict?.formatting;
+  const findings = formatting?.findings ?? [];
+
+  // The newest document replaces the others: a practice has one description.
+  const onComplete = async (u: UploadInfo) => {
+    setError('');
+    try {
+      for (const old of docs) if (old.id !== u.id) await deleteUpload(old.id);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+    await reload();
+  };
+
+  return (
+    <section class="card" aria-labelledby="document-title" data-testid="practice-document">
+      <h2 id="document-title">Описание практики (файл Word)</h2>
+      <p class="muted">
+        Оформление проверяется по пункту 6.5 положения: шрифт Times New Roman 14 пт, интервал 1,5, выравнивание по ширине, абзацный
+        отступ 1,25 см, поля: левое 3 см, верхнее и нижнее 2 см, правое 1,5 см; таблицы и подписи 12 пт, ссылки вида [25, с. 7].
+      </p>
+      {current ? (
+        <div data-testid="document-current" data-upload={current.id} data-ok={formatting?.ok ? 'yes' : 'no'}>
+          <p>
+            Прикреплён файл:{' '}
+            <a href={current.url} data-testid="document-link">
+              {current.file_name}
+            </a>{' '}
+            <span class="muted">({formatBytes(current.length)})</span>
+          </p>
+          {!formatting ? (
+            <p class="muted">Оформление этого файла не проверялось.</p>
+          ) : formatting.error ? (
+            <p class="callout callout--error" data-testid="document-format-error">
+              Оформление проверить не удалось: {formatting.error.message}
+            </p>
+          ) : formatting.ok ? (
+            <p class="callout callout--ok" data-testid="document-format-ok">
+              Оформление соответствует требованиям.
+            </p>
+          ) : (
+            <>
+              <p class="callout callout--error" data-testid="document-format-summary">
+                Найдены отступления от требований к оформлению: {findings.length}. Исправьте их в файле и загрузите его снова — организатор
+                увидит этот список.
+              </p>
+              <Findings findings={findings} testId="document-findings" />
+            </>
+          )}
+        </div>
+      ) : (
+        <p class="muted" data-testid="document-none">
+          Файл описания ещё не прикреплён.
+        </p>
+      )}
+      {!readOnly && (
+        <FileUpload
+          event={ctx.id}
+          purpose="document"
+          spec={spec}
+          scope={scopeOf(ctx, practice, 'document')}
+          metadata={{ practice: String(practice.id) }}
+          label={current ? 'Заменить файл описания' : 'Прикрепить файл описания'}
+          testId="document-upload"
+          onComplete={(u) => void onComplete(u)}
+        />
+      )}
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function PracticePhotos(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, readOnly, reload } = props;
+  const spec = ctx.agenda.files?.photo;
+  const [error, setError] = useState('');
+  if (!spec) return null;
+  const photos = filesOf(practice, 'photo');
+  const remove = async (f: PracticeFile) => {
+    if (!window.confirm(`Удалить фотографию «${f.file_name}»?`)) return;
+    setError('');
+    try {
+      await deleteUpload(f.id);
+      await reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="photos-title" data-testid="practice-photos">
+      <h2 id="photos-title">{textOf(spec.title) || 'Фотографии'}</h2>
+      {photos.length === 0 ? (
+        <p class="muted">Фотографий нет.</p>
+      ) : (
+        <ul class="file-list">
+          {photos.map((f) => (
+            <li key={f.id} data-testid="photo">
+              <a href={f.url}>{f.file_name}</a> <span class="muted">({formatBytes(f.length)})</span>{' '}
+              {!readOnly && (
+                <button type="button" class="button button--secondary button--small" aria-label={`Удалить ${f.file_name}`} onClick={() => void remove(f)}>
+                  Удалить
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!readOnly && (spec.max_files === undefined || photos.length < spec.max_files) && (
+        <FileUpload
+          event={ctx.id}
+          purpose="photo"
+          spec={spec}
+          scope={scopeOf(ctx, practice, 'photo')}
+          metadata={{ practice: String(practice.id) }}
+          label="Добавить фотографию"
+          testId="photo-upload"
+          onComplete={() => void reload()}
+        />
+      )}
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+// Materials for the talk on the section day (Appendix 2), accepted in the later stages: any
+// number of files, shown to the section's audience from the running order.
+export function PracticeMaterials(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, owner, reload } = props;
+  const spec = ctx.agenda.files?.presentation;
+  const [error, setError] = useState('');
+  if (!spec) return null;
+  const materials = filesOf(practice, 'presentation');
+  const accepting = (spec.accepted_during ?? []).some((s) => (ctx.open ?? []).includes(s));
+  if (materials.length === 0 && !(owner && accepting)) return null;
+  const remove = async (f: PracticeFile) => {
+    if (!window.confirm(`Удалить файл «${f.file_name}»?`)) return;
+    setError('');
+    try {
+      await deleteUpload(f.id);
+      await reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="materials-title" data-testid="practice-materials">
+      <h2 id="materials-title">{textOf(spec.title) || 'Материалы для выступления'}</h2>
+      {materials.length === 0 ? (
+        <p class="muted">Материалов нет.</p>
+      ) : (
+        <ul class="file-list">
+          {materials.map((f) => (
+            <li key={f.id} data-testid="material">
+              <a href={f.url}>{f.file_name}</a> <span class="muted">({formatBytes(f.length)})</span>{' '}
+              {owner && accepting && (
+                <button type="button" class="button button--secondary button--small" aria-label={`Удалить ${f.file_name}`} onClick={() => void remove(f)}>
+                  Удалить
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {owner && accepting && (
+        <FileUpload
+          event={ctx.id}
+          purpose="presentation"
+          spec={spec}
+          scope={scopeOf(ctx, practice, 'presentation')}
+          metadata={{ practice: String(practice.id) }}
+          label="Добавить файл"
+          testId="materials-upload"
+          onComplete={() => void reload()}
+        />
+      )}
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export const kPaymentStateTitle: Record<string, string> = {
+  awaiting_proof: 'ожидается документ об оплате',
+  proof_sent: 'документ отправлен, организатор проверяет',
+  confirmed: 'оплата подтверждена',
+  returned: 'документ возвращён организатором',
+};
+
+export function PracticePayment(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, owner, reload } = props;
+  const forms = ctx.agenda.fees?.payment_forms ?? [];
+  const spec = ctx.agenda.files?.payment;
+  const payment = practice.payment ?? {};
+  const state = payment.state ?? 'awaiting_proof';
+  const [form, setForm] = useState(forms[0]?.id ?? '');
+  const [scan, setScan] = useState<UploadInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
+
+  // The form chosen in the registration form, when there is one.
+  useEffect(() => {
+    api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')).then(
+      (r) => {
+        const chosen = r.registration?.answers?.payment_form;
+        if (typeof chosen === 'string' && forms.some((f) => f.id === chosen)) setForm(chosen);
+      },
+      () => undefined,
+    );
+  }, [ctx.id]);
+
+  if (practice.state !== 'submitted') {
+    return (
+      <section class="card" aria-labelledby="payment-title" id="payment" data-testid="practice-payment" data-state="not_submitted">
+        <h2 id="payment-title">Оплата</h2>
+        <p class="muted">
+          Организационный взнос — {rub(payment.amount ?? ctx.agenda.fees?.per_practice)} за практику. Договор и оплата станут доступны после
+          отправки практики на экспертизу.
+        </p>
+      </section>
+    );
+  }
+
+  const send = async () => {
+    if (!scan) return;
+    setBusy(true);
+    setError('');
+    setMessage('');
+    try {
+      await api.post<Practice>(eventPath(ctx.id, `/practices/${practice.id}/payment`), { upload: scan.id });
+      setScan(null);
+      setMessage('Документ об оплате отправлен организатору.');
+      await reload();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const contract = eventPath(ctx.id, `/contract?payment_form=${encodeURIComponent(form)}`);
+  const canSend = owner && state !== 'confirmed';
+  return (
+    <section class="card" aria-labelledby="payment-title" id="payment" data-testid="practice-payment" data-state={state}>
+      <h2 id="payment-title">Оплата</h2>
+      <p class="fee">
+        Организационный взнос за эту практику: <strong data-testid="payment-amount">{rub(payment.amount)}</strong>
+      </p>
+      <p>
+        Состояние:{' '}
+        <span class={`badge badge--${state === 'confirmed' ? 'open' : state === 'returned' ? 'closed' : 'upcoming'}`} data-testid="payment-state">
+          {kPaymentStateTitle[state] ?? state}
+        </span>
+        {payment.sent_at && state !== 'awaiting_proof' && <span class="muted"> · отправлен {formatDateTime(payment.sent_at, ctx.offset)}</span>}
+      </p>
+      {state === 'returned' && (
+        <p class="callout callout--error" data-testid="payment-reason">
+          Причина: {payment.reason || 'не указана'}. Загрузите исправленный документ и отправьте его снова.
+        </p>
+      )}
+      {state === 'proof_sent' && <p class="muted">Организатор проверит документ и подтвердит оплату. Можно отправить другой документ вместо этого.</p>}
+
+      {forms.length > 0 && state !== 'confirmed' && (
+        <div class="form__row">
+          <div class="field">
+            <label class="field__label" for={`payment-form-${practice.id}`}>
+              Форма оплаты
+            </label>
+            <select id={`payment-form-${practice.id}`} data-testid="payment-form" value={form} onChange={(e) => setForm(e.currentTarget.value)}>
+              {forms.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {textOf(f.title) || f.id}
+                </option>
+              ))}
+            </select>
+          </div>
+          <a class="button button--secondary" href={contract} download data-testid="contract-link">
+            Скачать договор (PDF)
+          </a>
+        </div>
+      )}
+      {ctx.agenda.fees?.payment_proof && state !== 'confirmed' && <p class="muted">{ctx.agenda.fees.payment_proof}</p>}
+
+      {canSend && (
+        <>
+          <FileUpload
+            event={ctx.id}
+            purpose="payment"
+            spec={spec}
+            scope={`${ctx.id}/practice-${practice.id}/payment`}
+            metadata={{ practice: String(practice.id) }}
+            label="Скан документа об оплате (PDF, JPEG или PNG)"
+            testId="payment-upload"
+            onComplete={(u) => {
+              setScan(u);
+              setMessage('');
+            }}
+          />
+          <button type="button" class="button button--primary" data-testid="payment-send" disabled={!scan || busy} onClick={() => void send()}>
+            {busy ? 'Отправляем…' : 'Отправить документ организатору'}
+          </button>
+        </>
+      )}
+      {message && (
+        <p class="callout callout--ok" role="status" data-testid="payment-message">
+          {message}
+        </p>
+      )}
+      {error && (
+        <p class="form__error" role="alert" data-testid="payment-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
