@@ -20,6 +20,7 @@ import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
+import { VerifyPage } from './pages/VerifyPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -45,6 +46,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
   },
+  { pattern: '/verify/:number', component: ({ params }) => <VerifyPage number={params.number!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.
