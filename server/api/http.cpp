@@ -1,7 +1,5 @@
 #include "api/http.h"
 
-#include <algorithm>
-
 #include "common/json_guard.h"
 
 #include <charconv>
@@ -83,26 +81,6 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
   return id;
-}
-
-std::string content_disposition(std::string_view kind, std::string_view file_name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string ascii, encoded;
-  for (char c : file_name) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' ||
-                 c == '-' || c == '_';
-    ascii += plain ? c : (u < 0x80 || (u & 0xC0) == 0xC0 ? '_' : '\0');
-    if (plain) {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += kHex[u >> 4];
-      encoded += kHex[u & 15];
-    }
-  }
-  ascii.erase(std::remove(ascii.begin(), ascii.end(), '\0'), ascii.end());
-  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace praktika::api

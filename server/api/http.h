@@ -35,10 +35,6 @@ Result<nlohmann::json> parse_json_object(const net::Request& request);
 Result<std::string> string_field(const nlohmann::json& object, std::string_view name, std::string_view label,
                                  std::size_t max_bytes, bool required);
 
-// A Content-Disposition value ("attachment" or "inline") whose file name may be any UTF-8 text:
-// an ASCII fallback and the RFC 6266 / RFC 5987 filename*=UTF-8''… form.
-std::string content_disposition(std::string_view kind, std::string_view file_name);
-
 // A state-changing request or a WebSocket upgrade from a page of another site is refused: the
 // Origin header, when present, must name this host (or one of `extra_allowed`).
 bool origin_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed);

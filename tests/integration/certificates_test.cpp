@@ -75,11 +75,12 @@ class Certificates : public ::testing::Test {
     smtp_ = std::move(*smtp);
   }
 
-  void start(const std::string& clock, std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"}) {
+  void start(const std::string& clock, std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"},
+             bool with_smtp = true) {
     if (server_) server_->stop();
     server_.reset();
     ServerOptions options{.data_dir = data_.path(), .clock = clock, .agendas = agendas};
-    options.extra_args = {"--smtp", smtp_->url()};
+    if (with_smtp) options.extra_args = {"--smtp", smtp_->url()};
     auto started = ServerProcess::start(options);
     ASSERT_TRUE(started) << started.status().message();
     server_ = std::move(*started);
@@ -350,7 +351,10 @@ void add_participants(const std::filesystem::path& data_dir, int count) {
 TEST_F(Certificates, FiveHundredParticipantsGetOneLetterEachWithProgressPushedAcrossARestart) {
   const int kCount = 500;
   add_participants(data_.path(), kCount);
-  start(kAfterEvent);
+  // The first run has no SMTP server configured: its letters wait in the outbox, so the stop
+  // below cannot cut a delivery in half (mail is at-least-once at that instant, see the
+  // architecture's known limits); what is tested is that the job's restart queues none twice.
+  start(kAfterEvent, {"agenda/irkutsk-2020.json"}, false);
   auto ws = organiser_socket();
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->call({{"op", "subscribe"}, {"topic", kTopic}}).value("ok", false));
