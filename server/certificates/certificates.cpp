@@ -368,7 +368,8 @@ std::map<std::string, std::string> fill_values(const timeline::Agenda& agenda, c
                                                const json& data, const std::string& number,
                                                const std::string& issued_on) {
   std::map<std::string, std::string> v;
-  for (const auto& [name, value] : data.value("values", json::object()).items())
+  const json named = data.value("values", json::object());  // items() must not outlive it
+  for (const auto& [name, value] : named.items())
     if (value.is_string()) v[name] = value.get<std::string>();
   std::string took;
   for (const auto& line : data.value("took_part", json::array()))
