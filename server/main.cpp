@@ -21,6 +21,7 @@
 #include "app/config.h"
 #include "mail/template.h"
 #include "review/review.h"
+#include "certificates/certificates.h"
 #include "gallery/gallery.h"
 #include "store/db.h"
 #include "flashmob/flashmob.h"
@@ -69,6 +70,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   if (auto e = first_error(mail::read_mail_part(agenda))) return e;
   if (auto e = first_error(flashmob::read_settings(agenda))) return e;
   if (auto e = first_error(sections::read_settings(agenda))) return e;
+  if (auto e = certificates::check_agenda(agenda)) return e;
   return gallery::check_agenda(agenda);
 }
 

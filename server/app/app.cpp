@@ -19,6 +19,8 @@
 #include "flashmob/flashmob_live.h"
 #include "intake/intake_api.h"
 #include "review/review_api.h"
+#include "certificates/certificates.h"
+#include "certificates/certificates_api.h"
 #include "uploads/uploads_api.h"
 #include "net/static_files.h"
 
@@ -185,6 +187,13 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
   section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
   sections_->set_arm(section_ticker_->arm(*sections_));
+  std::map<std::string, certificates::EventRef, std::less<>> certificate_events;
+  for (const auto& [id, event] : events_) certificate_events.emplace(id, certificates::EventRef{&event.agenda, &event.timeline});
+  certificates_ = std::make_unique<certificates::CertificateService>(
+      *db_, clock_, std::move(certificate_events), config.data_dir,
+      [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); },
+      [this](const accounts::Identity& who, std::string_view event) { return sections_->attendance(who, event); },
+      [this] { sender_.wake(); });
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -215,6 +224,7 @@ Status App::start() {
   flashmob_->start();
   for (auto& ticker : feed_tickers_) ticker->start();
   if (auto s = sections_->start(); !s) return s;
+  certificates_->start();
   return Status::ok();
 }
 
@@ -223,6 +233,7 @@ void App::stop() {
   for (auto& ticker : tickers_) ticker->stop();
   for (auto& ticker : feed_tickers_) ticker->stop();
   flashmob_->stop();
+  certificates_->stop();
   section_ticker_->stop();
   presence_->stop();
   sender_.stop();
@@ -305,6 +316,7 @@ void App::add_routes() {
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
+  certificates::add_routes(router_, *certificates_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
@@ -384,6 +396,7 @@ void App::add_topics() {
                          },
                          {}});
   sections::add_live(*this, *sections_);
+  certificates::add_live(*this, *certificates_);
 }
 
 // Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.

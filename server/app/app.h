@@ -36,6 +36,10 @@ class FlashmobService;
 class FeedTicker;
 }  // namespace praktika::flashmob
 
+namespace praktika::certificates {
+class CertificateService;
+}
+
 namespace praktika::app {
 
 struct Event {
@@ -104,6 +108,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::vector<std::unique_ptr<flashmob::FeedTicker>> feed_tickers_;  // one per event; after flashmob_: they use it
   std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
   std::unique_ptr<sections::SectionTicker> section_ticker_;
+  std::unique_ptr<certificates::CertificateService> certificates_;  // after sections_: it reads attendance there
   std::unique_ptr<net::Server> server_;
 };
 

@@ -1,6 +1,8 @@
 #include "mail/outbox.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +18,7 @@ TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
 constexpr std::string_view kSelect =
     "SELECT id, idempotency_key, event_id, recipients, subject, body, state, attempts, next_attempt_at, "
-    "last_error, created_at, sent_at FROM mail_outbox ";
+    "last_error, created_at, sent_at, attachments FROM mail_outbox ";
 
 StoredMessage read_row(store::Stmt& q) {
   StoredMessage m;
@@ -35,6 +37,12 @@ StoredMessage read_row(store::Stmt& q) {
   m.last_error = q.is_null(9) ? "" : q.text(9);
   m.created_at = from_ms(q.int64(10));
   if (!q.is_null(11)) m.sent_at = from_ms(q.int64(11));
+  auto files = json::parse(q.text(12), nullptr, false);
+  if (files.is_array())
+    for (const auto& f : files)
+      if (f.is_object())
+        m.message.attachments.push_back(
+            {f.value("path", ""), f.value("name", ""), f.value("content_type", "application/octet-stream"), {}});
   return m;
 }
 
@@ -74,6 +82,25 @@ std::string rfc5322_date(TimePoint t) {
   return out;
 }
 
+// RFC 2231 extended parameter value: attribute-chars stay, every other byte is %XX.
+std::string percent_encode_2231(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+                 c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '&' || c == '+';
+    if (plain) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
 // Header values must not smuggle in another header.
 std::string one_line(std::string_view s) {
   std::string out(s);
@@ -93,13 +120,18 @@ std::chrono::seconds RetryPolicy::delay_after(int failed_attempts) const {
 Result<bool> Outbox::enqueue(store::Tx& tx, const Message& message, TimePoint now) {
   auto q = tx.prepare(
       "INSERT INTO mail_outbox (idempotency_key, event_id, recipients, subject, body, state, next_attempt_at, "
-      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6) ON CONFLICT (idempotency_key) DO NOTHING");
+      "created_at, attachments) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?7) "
+      "ON CONFLICT (idempotency_key) DO NOTHING");
+  json files = json::array();
+  for (const auto& a : message.attachments)
+    files.push_back({{"path", a.path}, {"name", a.name}, {"content_type", a.content_type}});
   q.bind_text(1, message.idempotency_key)
       .bind_text(2, message.event_id)
       .bind_text(3, json(message.recipients).dump())
       .bind_text(4, message.subject)
       .bind_text(5, message.body)
-      .bind_int(6, to_ms(now));
+      .bind_int(6, to_ms(now))
+      .bind_text(7, files.dump());
   if (auto s = q.run(); !s) return s;
   return tx.changes() == 1;
 }
@@ -256,6 +288,16 @@ std::string encode_header_word(std::string_view utf8) {
   return out;
 }
 
+Status load_attachments(Message& message) {
+  for (auto& a : message.attachments) {
+    std::ifstream in(a.path, std::ios::binary);
+    if (!in) return Status::internal("attachment_missing", "Вложение не найдено: " + a.name);
+    a.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) return Status::internal("attachment_unreadable", "Вложение не читается: " + a.name);
+  }
+  return Status::ok();
+}
+
 std::string render_rfc5322(const Message& message, std::string_view from, std::string_view from_name,
                            std::string_view message_id, TimePoint date) {
   std::string to;
@@ -267,15 +309,33 @@ std::string render_rfc5322(const Message& message, std::string_view from, std::s
   out += "Date: " + rfc5322_date(date) + "\r\n";
   out += "Message-ID: <" + one_line(message_id) + ">\r\n";
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=utf-8\r\n";
-  out += "Content-Transfer-Encoding: base64\r\n\r\n";
   std::string body;
   for (char c : message.body) {  // CRLF line ends, as the wire wants
     if (c == '\n' && (body.empty() || body.back() != '\r')) body += '\r';
     body += c;
   }
-  std::string encoded = base64(body);
-  for (size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+  auto base64_lines = [](std::string_view bytes) {
+    std::string encoded = base64(bytes), lines;
+    for (size_t i = 0; i < encoded.size(); i += 76) lines += encoded.substr(i, 76) + "\r\n";
+    return lines;
+  };
+  const std::string text_headers = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  if (message.attachments.empty()) return out + text_headers + base64_lines(body);
+  // Base64 lines never contain '=' followed by '_', so this boundary cannot occur in any part.
+  std::string boundary = "=_praktika_" + base64(message_id).substr(0, 24);
+  std::replace(boundary.begin(), boundary.end(), '/', '.');
+  std::replace(boundary.begin(), boundary.end(), '+', '-');
+  out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  out += "This is a multipart message in MIME format.\r\n";
+  out += "--" + boundary + "\r\n" + text_headers + base64_lines(body);
+  for (const auto& a : message.attachments) {
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: " + one_line(a.content_type) + "\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n";
+    out += "Content-Disposition: attachment; filename*=UTF-8''" + percent_encode_2231(a.name) + "\r\n\r\n";
+    out += base64_lines(a.content);
+  }
+  out += "--" + boundary + "--\r\n";
   return out;
 }
 

@@ -21,12 +21,22 @@ class Tx;
 
 namespace praktika::mail {
 
+// A file sent with a message. Stored by path and read when the message is rendered, so the
+// outbox row stays small; `content` is filled by load_attachments() just before sending.
+struct Attachment {
+  std::string path;          // absolute
+  std::string name;          // the file name the recipient sees (UTF-8)
+  std::string content_type;  // "application/pdf"
+  std::string content;       // the bytes, once loaded
+};
+
 struct Message {
   std::string idempotency_key;  // unique per message: enqueuing the same key twice stores it once
   std::string event_id;
   std::vector<std::string> recipients;
   std::string subject;  // UTF-8
   std::string body;     // UTF-8 plain text
+  std::vector<Attachment> attachments;  // none: a single text/plain part
 };
 
 struct StoredMessage {
@@ -83,8 +93,14 @@ class Outbox {
   const RetryPolicy policy_;
 };
 
+// Reads every attachment's file into its `content`; an unreadable file is an error (the send
+// attempt fails and is retried by the policy, so a file restored meanwhile still goes out).
+Status load_attachments(Message& message);
+
 // The whole RFC 5322 message as sent: headers in ASCII (UTF-8 words as =?UTF-8?B?…?=), the body
-// text/plain; charset=utf-8 in base64 (no line-length or 8BITMIME worries on any server).
+// text/plain; charset=utf-8 in base64 (no line-length or 8BITMIME worries on any server). With
+// attachments (loaded), a multipart/mixed message (RFC 2046): the text part first, then each
+// file in base64 with its name as an RFC 2231 parameter (filename*=UTF-8''…).
 // `message_id` should be stable for one outbox row, so a resend after a crash is recognisable.
 std::string render_rfc5322(const Message& message, std::string_view from, std::string_view from_name,
                            std::string_view message_id, TimePoint date);

@@ -120,7 +120,12 @@ int Sender::run_once() {
   for (const auto& m : *due) {
     if (stopping_) break;
     std::string id = "outbox-" + std::to_string(m.id) + "." + m.message.event_id + "@praktika";
-    std::string text = render_rfc5322(m.message, options_.from, options_.from_name, id, m.created_at);
+    Message message = m.message;
+    if (auto loaded = load_attachments(message); !loaded) {
+      (void)outbox_.mark_failed(m.id, clock_.now(), loaded.message());
+      continue;
+    }
+    std::string text = render_rfc5322(message, options_.from, options_.from_name, id, m.created_at);
     // The SMTP exchange runs outside any transaction: the database is not held during network I/O.
     auto delivered = transport_->send(m.message, text, cancelled);
     if (delivered) {

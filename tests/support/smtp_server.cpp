@@ -35,7 +35,10 @@ for key in sorted(box.keys()):
         "rcpt_to": [r.strip() for r in str(m.get("X-RcptTo", "")).split(",") if r.strip()],
         "from": str(m.get("From", "")), "to": str(m.get("To", "")), "subject": str(m.get("Subject", "")),
         "content_type": str(m.get("Content-Type", "")), "message_id": str(m.get("Message-ID", "")),
-        "body": body.get_content() if body is not None else ""})
+        "body": body.get_content() if body is not None else "",
+        "attachments": [{"name": a.get_filename() or "", "content_type": a.get_content_type(),
+                         "size": len(a.get_content()), "head": a.get_content()[:5].decode("latin-1")}
+                        for a in m.iter_attachments()]})
 print(json.dumps(out))
 )PY";
 
@@ -112,6 +115,9 @@ std::vector<ReceivedMail> SmtpServer::messages() const {
     r.content_type = m.value("content_type", "");
     r.message_id = m.value("message_id", "");
     r.body = m.value("body", "");
+    for (const auto& a : m.value("attachments", nlohmann::json::array()))
+      r.attachments.push_back({a.value("name", ""), a.value("content_type", ""), a.value("size", std::size_t{0}),
+                               a.value("head", "")});
     out.push_back(std::move(r));
   }
   return out;

@@ -15,13 +15,21 @@
 
 namespace praktika::test {
 
+struct ReceivedAttachment {
+  std::string name;          // decoded file name
+  std::string content_type;  // "application/pdf"
+  std::size_t size = 0;      // decoded bytes
+  std::string head;          // the first 5 bytes ("%PDF-")
+};
+
 struct ReceivedMail {
   std::string mail_from;                // the envelope sender (MAIL FROM)
   std::vector<std::string> rcpt_to;     // the envelope recipients (RCPT TO)
   std::string from, to, subject;        // headers, decoded to UTF-8
   std::string content_type;             // "text/plain; charset=utf-8"
   std::string message_id;
-  std::string body;                     // decoded to UTF-8
+  std::string body;                     // decoded to UTF-8 (the text/plain part of a multipart message)
+  std::vector<ReceivedAttachment> attachments;  // the files of a multipart/mixed message
 };
 
 class SmtpServer {

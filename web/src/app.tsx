@@ -21,6 +21,7 @@ import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { FlashmobMinePage } from './pages/FlashmobMinePage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
+import { VerifyPage } from './pages/VerifyPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -47,6 +48,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
   },
+  { pattern: '/verify/:number', component: ({ params }) => <VerifyPage number={params.number!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -113,6 +113,18 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/sections/{n}/materials/{upload}"}, Audience::anyone},
     {{"GET", "/api/events/{id}/results"}, Audience::anyone},
     {{"PUT", "/api/events/{id}/results"}, Audience::organiser},
+    // After the event: a certificate's number verifies in public (its QR code); documents are
+    // their recipients' (others' numbers answer 404); the bulk job, the ZIP and exports the organiser's.
+    {{"GET", "/api/certificates/{number}"}, Audience::anyone},
+    {{"GET", "/api/certificates/{number}/file"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/certificates/mine"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/certificates"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/certificates/jobs"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/certificates/jobs/current"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/certificates/archive"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/proceedings"}, Audience::signed_in},  // participants of the event (403 otherwise)
+    {{"POST", "/api/events/{id}/proceedings/mail"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/exports/{which}"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";

@@ -168,6 +168,39 @@ TEST(Rfc5322, ALongSubjectIsFoldedIntoWordsCutBetweenCharacters) {
   EXPECT_EQ(encode_header_word("a\r\nBcc: x@y"), "a  Bcc: x@y");
 }
 
+TEST(Rfc5322, AttachmentsMakeAMultipartMixedMessageWithTheFileInBase64AndItsUtf8Name) {
+  auto m = letter("k");
+  m.attachments.push_back({"/unused", "Сертификат 1.pdf", "application/pdf", std::string("%PDF-1.5\0\xff", 10)});
+  auto text = render_rfc5322(m, "noreply@umc.ru", "Оргкомитет", "id-1@praktika", kStart);
+  auto type_at = text.find("Content-Type: multipart/mixed; boundary=\"");
+  ASSERT_NE(type_at, std::string::npos) << text;
+  auto start = type_at + std::string("Content-Type: multipart/mixed; boundary=\"").size();
+  std::string boundary = text.substr(start, text.find('"', start) - start);
+  EXPECT_LE(boundary.size(), 70u);  // RFC 2046
+  // The text part first, then the file; the closing delimiter last.
+  auto first = text.find("\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\n");
+  auto second = text.find("\r\n--" + boundary + "\r\nContent-Type: application/pdf\r\n");
+  ASSERT_NE(first, std::string::npos) << text;
+  ASSERT_NE(second, std::string::npos) << text;
+  EXPECT_LT(first, second);
+  EXPECT_NE(text.find("Content-Disposition: attachment; filename*=UTF-8''%D0%A1%D0%B5%D1%80%D1%82%D0%B8%D1%84%D0%B8%D0%BA%D0%B0%D1%82%201.pdf\r\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find(base64(std::string("%PDF-1.5\0\xff", 10)) + "\r\n--" + boundary + "--\r\n"), std::string::npos);
+  // The boundary occurs only as a delimiter: three times, plus its declaration.
+  size_t count = 0;
+  for (size_t at = 0; (at = text.find(boundary, at)) != std::string::npos; at += boundary.size()) ++count;
+  EXPECT_EQ(count, 4u);
+  for (unsigned char c : text) EXPECT_LT(c, 0x80);
+}
+
+TEST(Rfc5322, AnAttachmentWhoseFileIsGoneFailsTheLoadNotTheProcess) {
+  auto m = letter("k");
+  m.attachments.push_back({"/nonexistent/praktika/file.pdf", "file.pdf", "application/pdf", {}});
+  auto s = load_attachments(m);
+  EXPECT_FALSE(s);
+  EXPECT_EQ(s.code(), "attachment_missing");
+}
+
 TEST(Template, PlaceholdersAreFilledAndUnknownOnesStayVisible) {
   EXPECT_EQ(fill("«{title}»: {outcome} {nope}", {{"title", "Клуб"}, {"outcome", "допущена"}}), "«Клуб»: допущена {nope}");
 }

@@ -11,6 +11,7 @@ import { textOf, type MyPractices, type Practice, type Registration } from '../l
 import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
+import { CertificatesBlock } from '../components/Certificates';
 
 export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
 
@@ -141,6 +142,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
           </p>
         </section>
       )}
+      <CertificatesBlock eventId={ctx.id} />
 
       <section class="card" aria-labelledby="check-title">
         <h2 id="check-title">Проверка файлов</h2>

@@ -1,0 +1,1095 @@
+#include "certificates/certificates.h"
+
+#include <sodium.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "certificates/typeset.h"
+#include "mail/outbox.h"
+#include "mail/template.h"
+#include "store/db.h"
+
+namespace praktika::certificates {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status not_organiser() { return Status::forbidden("forbidden", "Доступно только организатору мероприятия."); }
+Status not_found() { return Status::not_found("certificate_not_found", "Сертификат с таким номером не найден."); }
+
+// Crockford's base32: no I, L, O, U, so a number read aloud or typed is not mistaken.
+constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+// 80 random bits as XXXX-XXXX-XXXX-XXXX: unguessable, short enough to type from paper.
+std::string new_number() {
+  unsigned char bytes[10];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char b : bytes) {
+    buffer = (buffer << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      if (out.size() % 5 == 4) out += '-';
+      out += kAlphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+// What a person typed or a QR code carried, in the stored form; empty when it cannot be a number.
+std::string normalise_number(std::string_view text) {
+  std::string plain;
+  for (char c : text) {
+    if (c == '-' || c == ' ') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    if (!std::strchr(kAlphabet, c) || c == '\0') return {};
+    plain += c;
+  }
+  if (plain.size() != 16) return {};
+  std::string out;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    if (i && i % 4 == 0) out += '-';
+    out += plain[i];
+  }
+  return out;
+}
+
+std::string hex_digest(std::string_view text) {
+  unsigned char hash[16];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr, 0);
+  char out[33];
+  sodium_bin2hex(out, sizeof out, hash, sizeof hash);
+  return out;
+}
+
+// "organisation.name" in a form's answers; "" when absent or not a scalar.
+std::string at_path(const json& answers, std::string_view path) {
+  const json* at = &answers;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    std::string key(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (!at->is_object()) return {};
+    auto it = at->find(key);
+    if (it == at->end()) return {};
+    at = &*it;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (at->is_string()) return at->get<std::string>();
+  if (at->is_number_integer()) return std::to_string(at->get<std::int64_t>());
+  return {};
+}
+
+std::string practice_title(std::int64_t id, const json& answers) {
+  std::string name = at_path(answers, "name");
+  return name.empty() ? "Практика № " + std::to_string(id) : name;
+}
+
+const mail::Template* mail_template(const timeline::Agenda& agenda, const std::string& id, mail::MailPart& holder) {
+  auto part = mail::read_mail_part(agenda);
+  if (!std::holds_alternative<mail::MailPart>(part)) return nullptr;
+  holder = std::get<mail::MailPart>(part);
+  auto it = holder.templates.find(id);
+  return it == holder.templates.end() ? nullptr : &it->second;
+}
+
+// "8 августа 2020 г." from an instant formatted in the event's offset ("2020-08-08T…").
+std::string russian_date(const Settings& s, const std::string& iso) {
+  if (iso.size() < 10 || s.months.size() != 12) return iso;
+  int month = std::atoi(iso.substr(5, 2).c_str());
+  if (month < 1 || month > 12) return iso;
+  return mail::fill(s.date_format, {{"day", std::to_string(std::atoi(iso.substr(8, 2).c_str()))},
+                                    {"month", s.months[month - 1]},
+                                    {"year", iso.substr(0, 4)}});
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> read_pairs(store::Stmt& q) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return out;
+    out.emplace_back(q.text(0), q.text(1));
+  }
+}
+
+}  // namespace
+
+std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda) {
+  auto settings = read_settings(agenda);
+  if (auto* e = std::get_if<timeline::AgendaError>(&settings)) return *e;
+  auto proceedings = read_proceedings(agenda);
+  if (auto* e = std::get_if<timeline::AgendaError>(&proceedings)) return *e;
+  mail::MailPart part;
+  const auto& s = std::get<Settings>(settings);
+  if (s.enabled && !mail_template(agenda, s.mail_template, part))
+    return timeline::AgendaError{agenda.source, "/certificates/mail_template",
+                                 "'" + s.mail_template + "' is no template of the mail part"};
+  const auto& p = std::get<ProceedingsSettings>(proceedings);
+  if (p.enabled && !mail_template(agenda, p.mail_template, part))
+    return timeline::AgendaError{agenda.source, "/proceedings/mail_template",
+                                 "'" + p.mail_template + "' is no template of the mail part"};
+  if (p.enabled && !s.enabled)
+    return timeline::AgendaError{agenda.source, "/proceedings", "needs the certificates part (its site_url and participants)"};
+  return std::nullopt;
+}
+
+struct CertificateService::Person {
+  struct Practice {
+    std::int64_t id = 0;
+    int section = 0;
+    std::string outcome;  // "present", "gallery", "rejected", a contest's value, or "none"
+    json answers;
+  };
+  std::int64_t user_id = 0;
+  std::string full_name;
+  std::string account_email;
+  json registration;  // the answers of the person's registration, or null
+  std::set<std::string> roles;
+  std::vector<Practice> practices;
+  std::map<int, std::int64_t> attended;  // section -> minutes
+
+  // Where letters go: the e-mail given in the application, else the account's.
+  std::string email() const {
+    std::string e = at_path(registration, "email");
+    return e.empty() ? account_email : e;
+  }
+};
+
+CertificateService::CertificateService(store::Db& db, const timeline::Clock& clock,
+                                       std::map<std::string, EventRef, std::less<>> events, fs::path data_dir,
+                                       Publish publish, Attendance attendance, std::function<void()> mail_queued)
+    : db_(db),
+      clock_(clock),
+      events_(std::move(events)),
+      dir_(std::move(data_dir) / "certificates"),
+      publish_(std::move(publish)),
+      attendance_(std::move(attendance)),
+      mail_queued_(std::move(mail_queued)) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  for (const auto& [id, ref] : events_) {
+    // main checked every agenda's parts before building the App, so these read without error.
+    auto s = read_settings(*ref.agenda);
+    settings_.emplace(id, std::holds_alternative<Settings>(s) ? std::get<Settings>(s) : Settings{});
+    auto p = read_proceedings(*ref.agenda);
+    proceedings_.emplace(id, std::holds_alternative<ProceedingsSettings>(p) ? std::get<ProceedingsSettings>(p)
+                                                                            : ProceedingsSettings{});
+    workers_ = std::max(workers_, settings_[id].workers);
+  }
+}
+
+CertificateService::~CertificateService() { stop(); }
+
+Result<const EventRef*> CertificateService::find(std::string_view event) const {
+  auto it = events_.find(event);
+  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!settings_.find(event)->second.enabled)
+    return Status::not_found("certificates_not_configured", "Для этого мероприятия сертификаты не предусмотрены.");
+  return &it->second;
+}
+
+fs::path CertificateService::event_dir(std::string_view event) const { return dir_ / std::string(event); }
+
+// ---------------------------------------------------------------- participants
+
+Result<std::vector<CertificateService::Person>> CertificateService::authors(const EventRef& event) {
+  std::map<std::int64_t, Person> people;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    // Owners and registered co-authors of submitted practices, with each practice's outcome.
+    auto q = tx.prepare(
+        "SELECT p.id, p.owner_id, p.section, p.answers, COALESCE(o.outcome, 'none') FROM practices p "
+        "LEFT JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
+        "UNION ALL "
+        "SELECT p.id, u.id, p.section, p.answers, COALESCE(o.outcome, 'none') FROM practices p "
+        "JOIN practice_coauthors c ON c.practice_id = p.id JOIN users u ON u.email = c.email "
+        "LEFT JOIN practice_outcomes o ON o.practice_id = p.id "
+        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND u.id <> p.owner_id ORDER BY 1, 2");
+    q.bind_text(1, event.agenda->id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      auto& person = people[q.int64(1)];
+      person.user_id = q.int64(1);
+      person.roles.insert("author");
+      auto answers = json::parse(q.text(3), nullptr, false);
+      person.practices.push_back({q.int64(0), static_cast<int>(q.int64(2)), q.text(4),
+                                  answers.is_discarded() ? json::object() : answers});
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::vector<Person> out;
+  for (auto& [id, p] : people) out.push_back(std::move(p));
+  return out;
+}
+
+Result<std::vector<CertificateService::Person>> CertificateService::participants(const accounts::Identity& organiser,
+                                                                               const EventRef& event) {
+  auto found = authors(event);
+  if (!found) return found.status();
+  std::map<std::int64_t, Person> people;
+  for (auto& p : *found) people[p.user_id] = std::move(p);
+  const auto& settings = settings_.find(event.agenda->id)->second;
+  if (attendance_) {
+    auto attended = attendance_(organiser, event.agenda->id);
+    if (!attended) return attended.status();
+    for (const auto& row : attended->value("attendance", json::array())) {
+      std::int64_t minutes = row.value("minutes", std::int64_t{0});
+      if (minutes < settings.attendance_min_minutes) continue;
+      std::int64_t user = row["user"].value("id", std::int64_t{0});
+      auto& person = people[user];
+      person.user_id = user;
+      person.roles.insert("attendee");
+      person.attended[row.value("section", 0)] += minutes;
+    }
+  }
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    for (auto& [id, person] : people) {
+      auto u = tx.prepare("SELECT full_name, email FROM users WHERE id = ?1");
+      u.bind_int(1, id);
+      auto more = u.step();
+      if (!more) return more.status();
+      if (*more) {
+        person.full_name = u.text(0);
+        person.account_email = u.text(1);
+      }
+      auto r = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+      r.bind_text(1, event.agenda->id).bind_int(2, id);
+      more = r.step();
+      if (!more) return more.status();
+      person.registration = *more ? json::parse(r.text(0), nullptr, false) : json::object();
+      if (person.registration.is_discarded()) person.registration = json::object();
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::vector<Person> out;
+  for (auto& [id, p] : people) out.push_back(std::move(p));
+  return out;
+}
+
+namespace {
+
+// What one person's document says: the template chosen by the first fitting rule and the
+// values it is filled with. Empty when no rule fits (no document for that person).
+struct Content {
+  const Template* tmpl = nullptr;
+  json data;  // {"template","template_title","values":{…},"took_part":[…],"practices":[ids],"sections":[n]}
+};
+
+}  // namespace
+
+static Content content_for(const Settings& settings, const timeline::Agenda& agenda,
+                           const std::string& full_name, const std::string& account_email, const json& registration,
+                           const std::set<std::string>& roles,
+                           const std::vector<std::tuple<std::int64_t, int, std::string, const json*>>& practices,
+                           const std::map<int, std::int64_t>& attended) {
+  Content c;
+  const json* chosen_practice = nullptr;
+  for (const auto& rule : settings.rules) {
+    bool role_fits = rule.roles.empty();
+    for (const auto& r : rule.roles) role_fits = role_fits || roles.count(r);
+    if (!role_fits) continue;
+    const json* matched = nullptr;
+    bool outcome_fits = rule.outcomes.empty();
+    for (const auto& [id, section, outcome, answers] : practices) {
+      if (rule.outcomes.empty() ||
+          std::find(rule.outcomes.begin(), rule.outcomes.end(), outcome) != rule.outcomes.end()) {
+        outcome_fits = true;
+        matched = answers;
+        break;
+      }
+    }
+    if (!outcome_fits) continue;
+    c.tmpl = settings.find_template(rule.template_id);
+    chosen_practice = matched ? matched : (practices.empty() ? nullptr : std::get<3>(practices.front()));
+    break;
+  }
+  if (!c.tmpl) return c;
+  json values = json::object();
+  static const json kEmpty = json::object();
+  const json& practice = chosen_practice ? *chosen_practice : kEmpty;
+  for (const auto& [name, sources] : settings.values) {
+    std::string v;
+    for (const auto& src : sources) {
+      if (src == "user.full_name") v = full_name;
+      else if (src == "user.email") v = account_email;
+      else if (src.rfind("registration.", 0) == 0) v = at_path(registration, src.substr(13));
+      else if (src.rfind("practice.", 0) == 0) v = at_path(practice, src.substr(9));
+      if (!v.empty()) break;
+    }
+    values[name] = v;
+  }
+  json took = json::array(), ids = json::array(), sections = json::array();
+  std::set<int> practice_sections;
+  auto section_title = [&](int n) {
+    const auto* s = agenda.find_section(n);
+    return s ? s->title : std::string();
+  };
+  for (const auto& [id, section, outcome, answers] : practices) {
+    auto it = settings.took_part.find(outcome);
+    const std::string& line = it != settings.took_part.end() ? it->second : settings.took_part.at("practice");
+    took.push_back(mail::fill(line, {{"title", practice_title(id, *answers)},
+                                     {"section", std::to_string(section)},
+                                     {"section_title", section_title(section)}}));
+    ids.push_back(id);
+    practice_sections.insert(section);
+  }
+  for (const auto& [section, minutes] : attended) {
+    sections.push_back(section);
+    if (practice_sections.count(section)) continue;
+    took.push_back(mail::fill(settings.took_part.at("attendee"), {{"section", std::to_string(section)},
+                                                                  {"section_title", section_title(section)},
+                                                                  {"minutes", std::to_string(minutes)}}));
+  }
+  c.data = {{"template", c.tmpl->id}, {"template_title", c.tmpl->title}, {"values", values},
+            {"took_part", took},      {"practices", ids},                {"sections", sections}};
+  return c;
+}
+
+namespace {
+
+// The placeholders a document or letter may use.
+std::map<std::string, std::string> fill_values(const timeline::Agenda& agenda, const Settings& settings,
+                                               const json& data, const std::string& number,
+                                               const std::string& issued_on) {
+  std::map<std::string, std::string> v;
+  const json named = data.value("values", json::object());  // items() must not outlive it
+  for (const auto& [name, value] : named.items())
+    if (value.is_string()) v[name] = value.get<std::string>();
+  std::string took;
+  for (const auto& line : data.value("took_part", json::array()))
+    if (line.is_string()) took += (took.empty() ? "" : "\n") + line.get<std::string>();
+  v["took_part"] = took;
+  v["template_title"] = data.value("template_title", "");
+  v["number"] = number;
+  v["verify_url"] = settings.site_url + "/verify/" + number;
+  v["cabinet_url"] = settings.site_url + "/events/" + agenda.id + "/cabinet";
+  v["date"] = issued_on;
+  v["event_title"] = agenda.title;
+  v["event_subtitle"] = agenda.subtitle;
+  v["forum"] = agenda.forum;
+  return v;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the bulk job
+
+void CertificateService::start() {
+  std::vector<Work> resumed;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.job_id, c.id FROM certificates c JOIN certificate_jobs j ON j.id = c.job_id "
+        "WHERE j.state = 'running' AND c.state = 'pending' ORDER BY c.job_id, c.id");
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      resumed.push_back({q.int64(0), q.int64(1)});
+    }
+  });
+  (void)s;  // a failed read leaves the jobs running: the organiser sees them stuck and may start again
+  // A job whose last document was made just before a stop has nothing left but its closing.
+  (void)db_.transaction([&](store::Tx& tx) {
+    return tx.prepare("UPDATE certificate_jobs SET state = 'done', finished_at = ?1 WHERE state = 'running' AND "
+                      "done + failed >= total")
+        .bind_int(1, to_ms(clock_.now()))
+        .run();
+  });
+  std::lock_guard lock(mutex_);
+  stopping_ = false;
+  for (const auto& w : resumed) queue_.push_back(w);
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { run_worker(); });
+}
+
+void CertificateService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    queue_.clear();  // what is left stays 'pending' in the store and is resumed by start()
+  }
+  changed_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void CertificateService::run_worker() {
+  for (;;) {
+    Work work;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      work = queue_.front();
+      queue_.pop_front();
+    }
+    make_one(work);
+  }
+}
+
+void CertificateService::make_one(const Work& work) {
+  std::string number, event_id, tmpl_id, email, created;
+  std::int64_t user = 0;
+  json data;
+  bool send = false;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.number, c.event_id, c.user_id, c.template, c.data, c.email, c.created_at, j.send_mail "
+        "FROM certificates c JOIN certificate_jobs j ON j.id = c.job_id "
+        "WHERE c.id = ?1 AND c.job_id = ?2 AND c.state = 'pending'");
+    q.bind_int(1, work.certificate).bind_int(2, work.job);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::not_found("gone", "");
+    number = q.text(0);
+    event_id = q.text(1);
+    user = q.int64(2);
+    tmpl_id = q.text(3);
+    data = json::parse(q.text(4), nullptr, false);
+    email = q.text(5);
+    created = std::to_string(q.int64(6));
+    send = q.int64(7) == 1;
+    return Status::ok();
+  });
+  if (!s) return;  // made meanwhile, or re-queued by a newer job
+  auto ev = events_.find(event_id);
+  if (ev == events_.end()) return;
+  const auto& agenda = *ev->second.agenda;
+  const auto& settings = settings_.find(event_id)->second;
+  const Template* t = settings.find_template(tmpl_id);
+  std::string issued = russian_date(settings, ev->second.timeline->format(from_ms(std::stoll(created))));
+  auto values = fill_values(agenda, settings, data, number, issued);
+  fs::path file = event_dir(event_id) / (number + ".pdf");
+  Status made = t ? Status::ok() : Status::internal("template_gone", "Шаблон документа больше не описан в программе.");
+  if (made) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    made = typeset_certificate(*t, values, values["verify_url"], file);
+  }
+
+  bool queued_mail = false;
+  auto now = clock_.now();
+  (void)db_.transaction([&](store::Tx& tx) -> Status {
+    auto u = tx.prepare(
+        "UPDATE certificates SET state = ?3, made_at = ?4, error = ?5 WHERE id = ?1 AND job_id = ?2 AND state = 'pending'");
+    u.bind_int(1, work.certificate).bind_int(2, work.job).bind_text(3, made ? "made" : "failed").bind_int(4, to_ms(now));
+    if (made) u.bind_null(5);
+    else u.bind_text(5, made.message());
+    if (auto st = u.run(); !st) return st;
+    if (tx.changes() != 1) return Status::ok();
+    auto j = tx.prepare(made ? "UPDATE certificate_jobs SET done = done + 1 WHERE id = ?1"
+                             : "UPDATE certificate_jobs SET failed = failed + 1 WHERE id = ?1");
+    if (auto st = j.bind_int(1, work.job).run(); !st) return st;
+    if (auto st = tx.prepare("UPDATE certificate_jobs SET state = 'done', finished_at = ?2 WHERE id = ?1 AND "
+                             "done + failed >= total")
+                      .bind_int(1, work.job)
+                      .bind_int(2, to_ms(now))
+                      .run();
+        !st)
+      return st;
+    if (!made || !send) return Status::ok();
+    mail::MailPart part;
+    const mail::Template* letter = mail_template(agenda, settings.mail_template, part);
+    if (!letter) return Status::ok();
+    mail::Message m;
+    m.idempotency_key = "certificate:" + event_id + ":" + std::to_string(user);
+    m.event_id = event_id;
+    m.recipients = {email};
+    m.subject = mail::fill(letter->subject, values);
+    m.body = mail::fill(letter->body, values);
+    m.attachments.push_back({fs::absolute(file).string(), mail::fill(t->file_name, values), "application/pdf", {}});
+    auto stored = mail::Outbox::enqueue(tx, m, now);
+    if (!stored) return stored.status();
+    queued_mail = *stored;
+    return Status::ok();
+  });
+  if (queued_mail && mail_queued_) mail_queued_();
+  publish_job(work.job);
+}
+
+Result<json> CertificateService::job_json(std::int64_t job) {
+  json out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT id, event_id, state, total, done, failed, send_mail, created_at, finished_at FROM certificate_jobs "
+        "WHERE id = ?1");
+    q.bind_int(1, job);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::not_found("job_not_found", "Задание не найдено.");
+    auto ev = events_.find(q.text(1));
+    auto fmt = [&](std::int64_t ms) { return ev == events_.end() ? format_instant(from_ms(ms)) : ev->second.timeline->format(from_ms(ms)); };
+    std::int64_t total = q.int64(3), done = q.int64(4), failed = q.int64(5);
+    out = {{"id", q.int64(0)},
+           {"event", q.text(1)},
+           {"state", q.text(2)},
+           {"total", total},
+           {"done", done},
+           {"failed", failed},
+           {"percent", total ? (done + failed) * 100 / total : 100},
+           {"send_mail", q.int64(6) == 1},
+           {"created_at", fmt(q.int64(7))},
+           {"finished_at", q.is_null(8) ? json(nullptr) : json(fmt(q.int64(8)))}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+void CertificateService::publish_job(std::int64_t job) {
+  auto j = job_json(job);
+  if (!j || !publish_) return;
+  publish_("certificates:" + (*j)["event"].get<std::string>(), "progress", *j);
+}
+
+Result<json> CertificateService::start_job(const accounts::Identity& organiser, std::string_view event_id,
+                                           bool send_mail) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
+  const auto& agenda = *(*ev)->agenda;
+  const auto& settings = settings_.find(event_id)->second;
+  auto people = participants(organiser, **ev);
+  if (!people) return people.status();
+
+  std::int64_t job = 0;
+  std::vector<Work> work;
+  bool queued_mail = false;
+  auto now = clock_.now();
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    work.clear();
+    queued_mail = false;
+    auto running = tx.prepare("SELECT 1 FROM certificate_jobs WHERE event_id = ?1 AND state = 'running'");
+    running.bind_text(1, event_id);
+    auto busy = running.step();
+    if (!busy) return busy.status();
+    if (*busy) return Status::conflict("job_running", "Выпуск сертификатов уже идёт; дождитесь его окончания.");
+    auto ins = tx.prepare(
+        "INSERT INTO certificate_jobs (event_id, state, total, send_mail, started_by, created_at) "
+        "VALUES (?1, 'running', 0, ?2, ?3, ?4)");
+    ins.bind_text(1, event_id).bind_int(2, send_mail ? 1 : 0).bind_int(3, organiser.user.id).bind_int(4, to_ms(now));
+    if (auto st = ins.run(); !st) return st;
+    job = tx.last_insert_id();
+
+    mail::MailPart part;
+    const mail::Template* letter = mail_template(agenda, settings.mail_template, part);
+    for (const auto& person : *people) {
+      std::vector<std::tuple<std::int64_t, int, std::string, const json*>> practices;
+      for (const auto& p : person.practices) practices.emplace_back(p.id, p.section, p.outcome, &p.answers);
+      Content content = content_for(settings, agenda, person.full_name, person.account_email, person.registration,
+                                    person.roles, practices, person.attended);
+      if (!content.tmpl) continue;
+      std::string data = content.data.dump();
+      std::string email = person.email();
+      auto q = tx.prepare(
+          "SELECT id, template, data, email, state, number, created_at FROM certificates WHERE event_id = ?1 AND "
+          "user_id = ?2");
+      q.bind_text(1, event_id).bind_int(2, person.user_id);
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) {
+        auto add = tx.prepare(
+            "INSERT INTO certificates (number, event_id, user_id, template, data, email, state, job_id, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
+        add.bind_text(1, new_number())
+            .bind_text(2, event_id)
+            .bind_int(3, person.user_id)
+            .bind_text(4, content.tmpl->id)
+            .bind_text(5, data)
+            .bind_text(6, email)
+            .bind_int(7, job)
+            .bind_int(8, to_ms(now));
+        if (auto st = add.run(); !st) return st;
+        work.push_back({job, tx.last_insert_id()});
+        continue;
+      }
+      std::int64_t id = q.int64(0);
+      if (q.text(1) != content.tmpl->id || q.text(2) != data || q.text(3) != email || q.text(4) != "made") {
+        auto upd = tx.prepare(
+            "UPDATE certificates SET template = ?2, data = ?3, email = ?4, state = 'pending', job_id = ?5, "
+            "error = NULL WHERE id = ?1");
+        upd.bind_int(1, id).bind_text(2, content.tmpl->id).bind_text(3, data).bind_text(4, email).bind_int(5, job);
+        if (auto st = upd.run(); !st) return st;
+        work.push_back({job, id});
+        continue;
+      }
+      // Unchanged and made before, perhaps by a job that did not mail: the letter is queued
+      // now, and never twice (the outbox refuses a known key).
+      if (!send_mail || !letter) continue;
+      std::string number = q.text(5);
+      auto values = fill_values(agenda, settings, content.data, number,
+                                russian_date(settings, (*ev)->timeline->format(from_ms(q.int64(6)))));
+      mail::Message m;
+      m.idempotency_key = "certificate:" + std::string(event_id) + ":" + std::to_string(person.user_id);
+      m.event_id = std::string(event_id);
+      m.recipients = {email};
+      m.subject = mail::fill(letter->subject, values);
+      m.body = mail::fill(letter->body, values);
+      m.attachments.push_back({fs::absolute(event_dir(event_id) / (number + ".pdf")).string(),
+                               mail::fill(content.tmpl->file_name, values), "application/pdf", {}});
+      auto stored = mail::Outbox::enqueue(tx, m, now);
+      if (!stored) return stored.status();
+      queued_mail = queued_mail || *stored;
+    }
+    auto total = tx.prepare(
+        "UPDATE certificate_jobs SET total = ?2, state = CASE WHEN ?2 = 0 THEN 'done' ELSE 'running' END, "
+        "finished_at = CASE WHEN ?2 = 0 THEN ?3 END WHERE id = ?1");
+    return total.bind_int(1, job).bind_int(2, static_cast<std::int64_t>(work.size())).bind_int(3, to_ms(now)).run();
+  });
+  if (!s) return s;
+  if (queued_mail && mail_queued_) mail_queued_();
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& w : work) queue_.push_back(w);
+  }
+  changed_.notify_all();
+  auto j = job_json(job);
+  if (!j) return j.status();
+  if (publish_) publish_("certificates:" + std::string(event_id), "progress", *j);
+  return json{{"job", *j}};
+}
+
+Result<json> CertificateService::current_job(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  std::optional<std::int64_t> job;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT max(id) FROM certificate_jobs WHERE event_id = ?1");
+    q.bind_text(1, event_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more && !q.is_null(0)) job = q.int64(0);
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!job) return json{{"job", nullptr}};
+  auto j = job_json(*job);
+  if (!j) return j.status();
+  return json{{"job", *j}};
+}
+
+Result<json> CertificateService::subscribe(const std::optional<accounts::Identity>& who, std::string_view event) {
+  if (!who) return Status::unauthorized("not_authenticated", "Войдите в систему.");
+  if (!accounts::is_organiser(*who, event)) return not_organiser();
+  return current_job(event);
+}
+
+// ---------------------------------------------------------------- reading
+
+Result<json> CertificateService::list(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  json out = json::array();
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.number, c.user_id, u.full_name, c.email, c.template, c.data, c.state, c.error, c.made_at, m.state "
+        "FROM certificates c JOIN users u ON u.id = c.user_id "
+        "LEFT JOIN mail_outbox m ON m.idempotency_key = 'certificate:' || c.event_id || ':' || c.user_id "
+        "WHERE c.event_id = ?1 ORDER BY u.full_name, c.id");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      auto data = json::parse(q.text(5), nullptr, false);
+      out.push_back({{"number", q.text(0)},
+                     {"user", {{"id", q.int64(1)}, {"full_name", q.text(2)}}},
+                     {"email", q.text(3)},
+                     {"template", q.text(4)},
+                     {"title", data.is_object() ? data.value("template_title", "") : ""},
+                     {"state", q.text(6)},
+                     {"error", q.is_null(7) ? json(nullptr) : json(q.text(7))},
+                     {"made_at", q.is_null(8) ? json(nullptr) : json((*ev)->timeline->format(from_ms(q.int64(8))))},
+                     {"mail", q.is_null(9) ? json(nullptr) : json(q.text(9))},
+                     {"url", "/api/certificates/" + q.text(0) + "/file"}});
+    }
+  });
+  if (!s) return s;
+  auto job = current_job(event_id);
+  if (!job) return job.status();
+  return json{{"certificates", out}, {"job", (*job)["job"]}};
+}
+
+Result<json> CertificateService::verify(std::string_view text) {
+  std::string number = normalise_number(text);
+  if (number.empty()) return not_found();
+  json out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT event_id, data, created_at FROM certificates WHERE number = ?1 AND state = 'made'");
+    q.bind_text(1, number);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return not_found();
+    auto ev = events_.find(q.text(0));
+    if (ev == events_.end()) return not_found();
+    auto data = json::parse(q.text(1), nullptr, false);
+    if (!data.is_object()) return not_found();
+    const auto& settings = settings_.find(ev->first)->second;
+    auto values = data.value("values", json::object());
+    out = {{"number", number},
+           {"valid", true},
+           {"event", {{"id", ev->first}, {"title", ev->second.agenda->title}}},
+           {"document", data.value("template_title", "")},
+           {"template", data.value("template", "")},
+           {"full_name", values.value("full_name", "")},
+           {"institution", values.value("institution", "")},
+           {"values", values},
+           {"took_part", data.value("took_part", json::array())},
+           {"issued_on", russian_date(settings, ev->second.timeline->format(from_ms(q.int64(2))))},
+           {"issued_at", ev->second.timeline->format(from_ms(q.int64(2)))}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> CertificateService::mine(const accounts::Identity& who, std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  json out = json::array();
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT number, data, created_at FROM certificates WHERE event_id = ?1 AND user_id = ?2 AND state = 'made' "
+        "ORDER BY id");
+    q.bind_text(1, event_id).bind_int(2, who.user.id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      auto data = json::parse(q.text(1), nullptr, false);
+      out.push_back({{"number", q.text(0)},
+                     {"title", data.is_object() ? data.value("template_title", "") : ""},
+                     {"took_part", data.is_object() ? data.value("took_part", json::array()) : json::array()},
+                     {"issued_at", (*ev)->timeline->format(from_ms(q.int64(2)))},
+                     {"url", "/api/certificates/" + q.text(0) + "/file"},
+                     {"verify_url", "/verify/" + q.text(0)}});
+    }
+  });
+  if (!s) return s;
+  auto readable = may_read_proceedings(who, event_id);
+  if (!readable) return readable.status();
+  json proceedings = nullptr;
+  if (proceedings_.find(event_id)->second.enabled && *readable)
+    proceedings = {{"url", "/api/events/" + std::string(event_id) + "/proceedings"}};
+  return json{{"certificates", out}, {"proceedings", proceedings}};
+}
+
+Result<File> CertificateService::file(const accounts::Identity& who, std::string_view text) {
+  std::string number = normalise_number(text);
+  if (number.empty()) return not_found();
+  File out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT event_id, user_id, template, data, created_at FROM certificates WHERE number = ?1 AND state = 'made'");
+    q.bind_text(1, number);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return not_found();
+    std::string event_id = q.text(0);
+    if (q.int64(1) != who.user.id && !accounts::is_organiser(who, event_id)) return not_found();
+    auto ev = events_.find(event_id);
+    if (ev == events_.end()) return not_found();
+    const auto& settings = settings_.find(event_id)->second;
+    const Template* t = settings.find_template(q.text(2));
+    auto data = json::parse(q.text(3), nullptr, false);
+    auto values = fill_values(*ev->second.agenda, settings, data.is_object() ? data : json::object(), number, "");
+    out.path = event_dir(event_id) / (number + ".pdf");
+    out.name = t ? mail::fill(t->file_name, values) : number + ".pdf";
+    out.content_type = "application/pdf";
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!fs::exists(out.path)) return not_found();
+  return out;
+}
+
+Result<File> CertificateService::archive(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  std::vector<std::pair<std::string, std::string>> made;  // number, full name
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.number, u.full_name FROM certificates c JOIN users u ON u.id = c.user_id "
+        "WHERE c.event_id = ?1 AND c.state = 'made' ORDER BY u.full_name, c.id");
+    q.bind_text(1, event_id);
+    auto rows = read_pairs(q);
+    if (!rows) return rows.status();
+    made = std::move(*rows);
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (made.empty()) return Status::not_found("no_certificates", "Сертификаты ещё не выпущены.");
+  // Named by what it holds, so an unchanged set is served from the file built before.
+  std::string list;
+  for (const auto& [number, name] : made) {
+    std::error_code ec;
+    auto when = fs::last_write_time(event_dir(event_id) / (number + ".pdf"), ec);
+    list += number + ":" + std::to_string(when.time_since_epoch().count()) + ";";
+  }
+  std::string key = hex_digest(list).substr(0, 16);
+  fs::path zip_path = event_dir(event_id) / ("certificates-" + key + ".zip");
+  File out{zip_path, "Сертификаты " + std::string(event_id) + ".zip", "application/zip"};
+  std::lock_guard lock(build_mutex_);
+  if (fs::exists(zip_path)) return out;
+  fs::path partial = zip_path;
+  partial += ".part";
+  std::error_code ec;
+  fs::remove(partial, ec);
+  int error = 0;
+  zip_t* zip = zip_open(partial.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+  if (!zip) return Status::internal("archive_failed", "Не удалось создать архив.");
+  std::set<std::string> names;
+  for (const auto& [number, name] : made) {
+    fs::path pdf = event_dir(event_id) / (number + ".pdf");
+    zip_source_t* src = zip_source_file(zip, pdf.c_str(), 0, -1);
+    std::string entry = name + " " + number + ".pdf";
+    for (char& c : entry)
+      if (c == '/' || c == '\\') c = '_';
+    if (!src || zip_file_add(zip, entry.c_str(), src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
+      if (src) zip_source_free(src);
+      zip_discard(zip);
+      return Status::internal("archive_failed", "Не удалось добавить в архив сертификат " + number + ".");
+    }
+  }
+  if (zip_close(zip) != 0) {
+    zip_discard(zip);
+    fs::remove(partial, ec);
+    return Status::internal("archive_failed", "Не удалось записать архив.");
+  }
+  // Older archives of this event are outdated now.
+  for (const auto& entry : fs::directory_iterator(event_dir(event_id), ec)) {
+    auto n = entry.path().filename().string();
+    if (n.rfind("certificates-", 0) == 0 && n.size() > 4 && n.substr(n.size() - 4) == ".zip") fs::remove(entry.path(), ec);
+  }
+  fs::rename(partial, zip_path, ec);
+  if (ec) return Status::internal("archive_failed", "Не удалось сохранить архив: " + ec.message());
+  return out;
+}
+
+// ---------------------------------------------------------------- the proceedings
+
+Result<bool> CertificateService::may_read_proceedings(const accounts::Identity& who, std::string_view event_id) {
+  for (const auto& g : who.roles)
+    if (g.event_id == event_id) return true;
+  bool yes = false;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2 "
+        "UNION ALL SELECT 1 FROM certificates WHERE event_id = ?1 AND user_id = ?2 "
+        "UNION ALL SELECT 1 FROM practices WHERE event_id = ?1 AND owner_id = ?2 "
+        "UNION ALL SELECT 1 FROM practices p JOIN practice_coauthors c ON c.practice_id = p.id "
+        "WHERE p.event_id = ?1 AND c.email = ?3 LIMIT 1");
+    q.bind_text(1, event_id).bind_int(2, who.user.id).bind_text(3, who.user.email);
+    auto more = q.step();
+    if (!more) return more.status();
+    yes = *more;
+    return Status::ok();
+  });
+  if (!s) return s;
+  return yes;
+}
+
+Result<File> CertificateService::proceedings(const accounts::Identity& who, std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  const auto& settings = proceedings_.find(event_id)->second;
+  if (!settings.enabled) return Status::not_found("proceedings_not_configured", "Сборник для этого мероприятия не предусмотрен.");
+  auto readable = may_read_proceedings(who, event_id);
+  if (!readable) return readable.status();
+  if (!*readable) return Status::forbidden("not_a_participant", "Сборник доступен участникам мероприятия.");
+  const auto& agenda = *(*ev)->agenda;
+
+  std::lock_guard lock(build_mutex_);
+  std::vector<ProceedingsPractice> practices;
+  std::string basis, stored_fp, stored_file;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    // The admitted outcomes come from the agenda: bound as a JSON array, never spliced into SQL.
+    auto q = tx.prepare(
+        "SELECT p.id, p.section, p.type, p.answers, p.revision, o.outcome, o.decided_at FROM practices p "
+        "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
+        "AND o.outcome IN (SELECT value FROM json_each(?2)) ORDER BY p.section, p.id");
+    q.bind_text(1, event_id).bind_text(2, json(settings.outcomes).dump());
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      ProceedingsPractice p;
+      p.id = q.int64(0);
+      p.section = static_cast<int>(q.int64(1));
+      std::string type = q.text(2);
+      p.answers = json::parse(q.text(3), nullptr, false);
+      if (!p.answers.is_object()) p.answers = json::object();
+      p.title = practice_title(p.id, p.answers);
+      p.institution = at_path(p.answers, "organisation.name");
+      if (agenda.practice)
+        for (const auto& t : agenda.practice->types)
+          if (t.id == type) p.type_title = t.title;
+      basis += std::to_string(p.id) + ":" + std::to_string(q.int64(4)) + ":" + q.text(5) + ":" +
+               std::to_string(q.int64(6)) + ";";
+      practices.push_back(std::move(p));
+    }
+    auto f = tx.prepare("SELECT fingerprint, file FROM proceedings WHERE event_id = ?1");
+    f.bind_text(1, event_id);
+    auto more = f.step();
+    if (!more) return more.status();
+    if (*more) {
+      stored_fp = f.text(0);
+      stored_file = f.text(1);
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  // The agenda's texts are part of what the file was built from: an edited title rebuilds it.
+  std::string fingerprint = hex_digest(basis + json(agenda.modules.count("proceedings") ? agenda.modules.at("proceedings")
+                                                                                        : json()).dump());
+  File out{event_dir(event_id) / ("proceedings-" + fingerprint.substr(0, 16) + ".pdf"), settings.file_name,
+           "application/pdf"};
+  if (stored_fp == fingerprint && fs::exists(out.path)) return out;
+  std::error_code ec;
+  fs::create_directories(out.path.parent_path(), ec);
+  std::sort(practices.begin(), practices.end(), [](const auto& a, const auto& b) {
+    return a.section != b.section ? a.section < b.section : a.title < b.title;
+  });
+  std::map<std::string, std::string> values{{"event_title", agenda.title},
+                                            {"event_subtitle", agenda.subtitle},
+                                            {"forum", agenda.forum},
+                                            {"practices", std::to_string(practices.size())}};
+  auto made = typeset_proceedings(agenda, settings, values, practices, out.path);
+  if (!made) return made.status();
+  s = db_.transaction([&](store::Tx& tx) {
+    return tx.prepare(
+                 "INSERT INTO proceedings (event_id, fingerprint, file, practices, pages, built_at) VALUES (?1, ?2, ?3, "
+                 "?4, ?5, ?6) ON CONFLICT (event_id) DO UPDATE SET fingerprint = ?2, file = ?3, practices = ?4, "
+                 "pages = ?5, built_at = ?6")
+        .bind_text(1, event_id)
+        .bind_text(2, fingerprint)
+        .bind_text(3, out.path.filename().string())
+        .bind_int(4, static_cast<std::int64_t>(practices.size()))
+        .bind_int(5, made->pages)
+        .bind_int(6, to_ms(clock_.now()))
+        .run();
+  });
+  if (!s) return s;
+  if (!stored_file.empty() && stored_file != out.path.filename().string()) fs::remove(event_dir(event_id) / stored_file, ec);
+  return out;
+}
+
+Result<json> CertificateService::send_proceedings(const accounts::Identity& organiser, std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
+  const auto& settings = settings_.find(event_id)->second;
+  const auto& p = proceedings_.find(event_id)->second;
+  if (!p.enabled) return Status::not_found("proceedings_not_configured", "Сборник для этого мероприятия не предусмотрен.");
+  // Built first, so a letter never points at a collection that cannot be made.
+  if (auto built = proceedings(organiser, event_id); !built) return built.status();
+  auto people = participants(organiser, **ev);
+  if (!people) return people.status();
+  const auto& agenda = *(*ev)->agenda;
+  mail::MailPart part;
+  const mail::Template* letter = mail_template(agenda, p.mail_template, part);
+  if (!letter) return Status::internal("mail_template_missing", "В программе нет шаблона письма о сборнике.");
+  int queued = 0;
+  auto now = clock_.now();
+  Status s = db_.transaction([&](store::Tx& tx) -> Status {
+    queued = 0;
+    for (const auto& person : *people) {
+      std::map<std::string, std::string> values{{"full_name", person.full_name},
+                                                {"event_title", agenda.title},
+                                                {"proceedings_url", settings.site_url + "/api/events/" + agenda.id + "/proceedings"},
+                                                {"cabinet_url", settings.site_url + "/events/" + agenda.id + "/cabinet"}};
+      mail::Message m;
+      m.idempotency_key = "proceedings:" + agenda.id + ":" + std::to_string(person.user_id);
+      m.event_id = agenda.id;
+      m.recipients = {person.email()};
+      m.subject = mail::fill(letter->subject, values);
+      m.body = mail::fill(letter->body, values);
+      auto stored = mail::Outbox::enqueue(tx, m, now);
+      if (!stored) return stored.status();
+      queued += *stored ? 1 : 0;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (queued && mail_queued_) mail_queued_();
+  return json{{"participants", people->size()}, {"queued", queued}};
+}
+
+// ---------------------------------------------------------------- exports
+
+Result<Table> CertificateService::export_table(const accounts::Identity& organiser, std::string_view event_id,
+                                               std::string_view which) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
+  const auto& timeline = *(*ev)->timeline;
+  const auto& agenda = *(*ev)->agenda;
+  Table t;
+  t.name = std::string(which) + "-" + std::string(event_id);
+  if (which == "attendance") {
+    t.header = {"Секция", "Название секции", "ФИО", "E-mail", "Первый вход", "Минут"};
+    if (!attendance_) return t;
+    auto rows = attendance_(organiser, event_id);
+    if (!rows) return rows.status();
+    for (const auto& r : rows->value("attendance", json::array())) {
+      int section = r.value("section", 0);
+      const auto* sec = agenda.find_section(section);
+      t.rows.push_back({std::to_string(section), sec ? sec->title : "", r["user"].value("full_name", ""),
+                        r["user"].value("email", ""), r.value("first_joined", ""),
+                        std::to_string(r.value("minutes", std::int64_t{0}))});
+    }
+    return t;
+  }
+  Status s = Status::ok();
+  if (which == "decisions") {
+    t.header = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
+    s = db_.read([&](store::Tx& tx) -> Status {
+      auto q = tx.prepare(
+          "SELECT p.id, p.section, p.answers, o.outcome, o.reason, u.full_name, o.decided_at FROM practice_outcomes o "
+          "JOIN practices p ON p.id = o.practice_id JOIN users u ON u.id = o.decided_by WHERE p.event_id = ?1 "
+          "ORDER BY p.section, p.id");
+      q.bind_text(1, event_id);
+      for (;;) {
+        auto more = q.step();
+        if (!more) return more.status();
+        if (!*more) return Status::ok();
+        auto answers = json::parse(q.text(2), nullptr, false);
+        t.rows.push_back({std::to_string(q.int64(0)), std::to_string(q.int64(1)), practice_title(q.int64(0), answers),
+                          at_path(answers, "organisation.name"), q.text(3), q.text(4), q.text(5),
+                          timeline.format(from_ms(q.int64(6)))});
+      }
+    });
+  } else if (which == "certificates") {
+    t.header = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};
+    auto listed = list(event_id);
+    if (!listed) return listed.status();
+    for (const auto& c : (*listed)["certificates"])
+      t.rows.push_back({c["number"].get<std::string>(), c["user"]["full_name"].get<std::string>(),
+                        c["email"].get<std::string>(), c["title"].get<std::string>(), c["state"].get<std::string>(),
+                        c["made_at"].is_string() ? c["made_at"].get<std::string>() : "",
+                        c["mail"].is_string() ? c["mail"].get<std::string>() : ""});
+  } else {
+    return Status::not_found("unknown_export", "Такой выгрузки нет: decisions, attendance или certificates.");
+  }
+  if (!s) return s;
+  return t;
+}
+
+}  // namespace praktika::certificates

@@ -1,0 +1,153 @@
+// After the event: certificates and diplomas (one per participant, template chosen by the
+// agenda's rules from role and outcome), their public verification, the organiser's bulk job
+// that makes them and mails each once, the proceedings PDF of the admitted practices, and the
+// organiser's exports. Owns store/migrations/012_certificates.sql and <data>/certificates.
+//
+// Who is a participant (docs/architecture.md says the same): the owner and every registered
+// co-author of a submitted practice ("author"), and whoever followed a section of the section
+// day for at least certificates.attendance_min_minutes ("attendee"). Organisers, experts and
+// moderators are not participants by their role alone.
+//
+// Thread-safe: state lives in the store; the job queue is guarded by mutex_, the proceedings
+// build by build_mutex_. Methods block on SQLite and disk: worker threads only; the topic policy
+// (subscribe) is one short read. The bulk job runs on the service's own threads (start/stop).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "certificates/settings.h"
+#include "common/status.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+#include "timeline/timeline.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::certificates {
+
+// Checks the agenda's certificates and proceedings parts, and that the mail templates they name
+// exist in the mail part. For main's start-up check.
+std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
+
+struct EventRef {
+  const timeline::Agenda* agenda = nullptr;
+  const timeline::Timeline* timeline = nullptr;
+};
+
+// A file to send and its name for the recipient.
+struct File {
+  std::filesystem::path path;
+  std::string name;
+  std::string content_type;
+};
+
+// A table for the organiser's exports (CSV now; XLSX through server/export once merged).
+struct Table {
+  std::string name;  // file name without extension
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+class CertificateService {
+ public:
+  using Publish = std::function<void(const std::string& topic, std::string_view event, const nlohmann::json& data)>;
+  // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
+  using Attendance = std::function<Result<nlohmann::json>(const accounts::Identity&, std::string_view event)>;
+
+  CertificateService(store::Db& db, const timeline::Clock& clock, std::map<std::string, EventRef, std::less<>> events,
+                     std::filesystem::path data_dir, Publish publish, Attendance attendance,
+                     std::function<void()> mail_queued);
+  ~CertificateService();
+  CertificateService(const CertificateService&) = delete;
+  CertificateService& operator=(const CertificateService&) = delete;
+
+  // Starts the job threads and resumes jobs a stop or a crash left running; stop() lets the
+  // documents in progress finish and joins the threads.
+  void start();
+  void stop();
+
+  // The organiser's. Works out the participants, (re)issues the certificates whose content
+  // changed, and queues them; with send_mail each recipient gets one letter with the PDF,
+  // ever (idempotency key per recipient). 409 job_running while one runs for the event.
+  Result<nlohmann::json> start_job(const accounts::Identity& organiser, std::string_view event, bool send_mail);
+  Result<nlohmann::json> current_job(std::string_view event);
+  Result<nlohmann::json> list(std::string_view event);
+  Result<File> archive(std::string_view event);  // a ZIP of every made certificate
+
+  // Anyone: what a verification number certifies; 404 certificate_not_found.
+  Result<nlohmann::json> verify(std::string_view number);
+  // The signed-in person's own certificates in the event.
+  Result<nlohmann::json> mine(const accounts::Identity& who, std::string_view event);
+  // The PDF: its recipient and the event's organiser.
+  Result<File> file(const accounts::Identity& who, std::string_view number);
+
+  // Participants, anyone with a role in the event, and the organiser: the proceedings PDF,
+  // built again first when an admitted practice or an outcome changed since.
+  Result<File> proceedings(const accounts::Identity& who, std::string_view event);
+  // The organiser's: a letter with the proceedings' link to every participant, once each.
+  Result<nlohmann::json> send_proceedings(const accounts::Identity& organiser, std::string_view event);
+
+  // The organiser's exports: "decisions", "attendance", "certificates".
+  Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
+
+  // Topic certificates:{event}, the organiser only: the job now; `progress` pushed as it goes.
+  Result<nlohmann::json> subscribe(const std::optional<accounts::Identity>& who, std::string_view event);
+
+ private:
+  struct Person;
+  struct Work {
+    std::int64_t job = 0;
+    std::int64_t certificate = 0;
+  };
+
+  Result<const EventRef*> find(std::string_view event) const;
+  Result<std::vector<Person>> participants(const accounts::Identity& organiser, const EventRef& event);
+  Result<std::vector<Person>> authors(const EventRef& event);
+  std::filesystem::path event_dir(std::string_view event) const;
+  void run_worker();
+  void make_one(const Work& work);
+  void publish_job(std::int64_t job);
+  Result<nlohmann::json> job_json(std::int64_t job);
+  Result<bool> may_read_proceedings(const accounts::Identity& who, std::string_view event);
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const std::map<std::string, EventRef, std::less<>> events_;
+  std::map<std::string, Settings, std::less<>> settings_;
+  std::map<std::string, ProceedingsSettings, std::less<>> proceedings_;
+  const std::filesystem::path dir_;  // <data>/certificates
+  const Publish publish_;
+  const Attendance attendance_;
+  const std::function<void()> mail_queued_;
+  int workers_ = 1;
+
+  // Guarded by mutex_.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Work> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+
+  // Held while the proceedings or an archive is built: one build at a time, never a half file.
+  std::mutex build_mutex_;
+};
+
+}  // namespace praktika::certificates

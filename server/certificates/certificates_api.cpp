@@ -1,0 +1,127 @@
+#include "certificates/certificates_api.h"
+
+#include "accounts/accounts_api.h"
+#include "api/csv.h"
+#include "api/http.h"
+#include "net/static_files.h"
+
+namespace praktika::certificates {
+namespace {
+
+using nlohmann::json;
+using api::reply;
+
+// A Content-Disposition whose file name may be any UTF-8 text: an ASCII fallback and the RFC 6266
+// filename*=UTF-8''… form. (The sections and uploads routes have their own percent-encoders; one
+// shared helper in api/ is due when the branches are merged.)
+std::string content_disposition(std::string_view kind, std::string_view file_name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string ascii, encoded;
+  for (char c : file_name) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' ||
+                 c == '-' || c == '_';
+    if (plain) {
+      ascii += c;
+      encoded += c;
+      continue;
+    }
+    if (u < 0x80 || (u & 0xC0) == 0xC0) ascii += '_';  // one '_' per character, not per byte
+    encoded += '%';
+    encoded += kHex[u >> 4];
+    encoded += kHex[u & 15];
+  }
+  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+net::Response send_file(const net::Request& req, const Result<File>& file, std::string_view disposition) {
+  if (!file) return api::error_response(file.status());
+  net::Response r = net::file_response(req, file->path, file->content_type, "private, no-cache");
+  r.set_header("Content-Disposition", content_disposition(disposition, file->name));
+  return r;
+}
+
+// One table as the organiser asked for it. XLSX comes with server/export (intake-server's
+// module): when that is merged, this is the one place that switches to it.
+net::Response table_response(const net::Request& req, const Result<Table>& table) {
+  if (!table) return api::error_response(table.status());
+  auto format = req.query_param("format").value_or("csv");
+  if (format == "json") {
+    json rows = json::array();
+    for (const auto& row : table->rows) rows.push_back(row);
+    return api::json_response(200, {{"header", table->header}, {"rows", rows}});
+  }
+  if (format != "csv")
+    return api::error_response(Status::unprocessable("unknown_format", "Формат выгрузки: csv или json."));
+  return api::csv_response(table->name + ".csv", api::to_csv(table->header, table->rows));
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, CertificateService& certificates, accounts::AccountsService& accounts) {
+  using Handler = accounts::CallerHandler;
+  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
+  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
+
+  // Public: what a verification number certifies (the QR code's page asks this).
+  router.add("GET", "/api/certificates/{number}", [&certificates](const net::Request&, const net::PathParams& p) {
+    return reply(certificates.verify(p.get("number")));
+  });
+  router.add("GET", "/api/certificates/{number}/file",
+             signed_in([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               return send_file(req, certificates.file(who, p.get("number")), "attachment");
+             }));
+  router.add("GET", "/api/events/{id}/certificates/mine",
+             signed_in([&certificates](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(certificates.mine(who, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/certificates",
+             organiser([&certificates](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(certificates.list(p.get("id")));
+             }));
+  router.add("POST", "/api/events/{id}/certificates/jobs",
+             organiser([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               json body = json::object();
+               if (!req.body.empty()) {
+                 auto parsed = api::parse_json_object(req);
+                 if (!parsed) return api::error_response(parsed.status());
+                 body = std::move(*parsed);
+               }
+               auto send = body.find("send_mail");
+               if (send != body.end() && !send->is_boolean())
+                 return api::error_response(
+                     Status::unprocessable("invalid_field", "Поле send_mail должно быть true или false."));
+               return reply(certificates.start_job(who, p.get("id"), send == body.end() || send->get<bool>()), 202);
+             }));
+  router.add("GET", "/api/events/{id}/certificates/jobs/current",
+             organiser([&certificates](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(certificates.current_job(p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/certificates/archive",
+             organiser([&certificates](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
+               return send_file(req, certificates.archive(p.get("id")), "attachment");
+             }));
+  router.add("GET", "/api/events/{id}/proceedings",
+             signed_in([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               return send_file(req, certificates.proceedings(who, p.get("id")), "inline");
+             }));
+  router.add("POST", "/api/events/{id}/proceedings/mail",
+             organiser([&certificates](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               return reply(certificates.send_proceedings(who, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/exports/{which}",
+             organiser([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               return table_response(req, certificates.export_table(who, p.get("id"), p.get("which")));
+             }));
+}
+
+void add_live(live::Registry& registry, CertificateService& certificates) {
+  registry.add_topic("certificates",
+                     {[&certificates](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
+                        if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                        return certificates.subscribe(caller.identity, parts[0]);
+                      },
+                      {}});
+}
+
+}  // namespace praktika::certificates

@@ -1,0 +1,160 @@
+#include "certificates/settings.h"
+
+#include "timeline/agenda_reader.h"
+
+namespace praktika::certificates {
+
+const Template* Settings::find_template(const std::string& id) const {
+  for (const auto& t : templates)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+namespace {
+
+using namespace timeline::reader;
+
+std::vector<std::string> strings(Obj& o, std::string_view key, bool non_empty) {
+  std::vector<std::string> out;
+  const json* a = non_empty ? &o.array(key, true) : o.opt_array(key);
+  if (!a) return out;
+  each(*a, o.at(key), [&](const json& j, const std::string& path) {
+    if (!j.is_string() || j.get<std::string>().empty()) fail(path, "must be a non-empty string");
+    out.push_back(j.get<std::string>());
+  });
+  return out;
+}
+
+pdf::Align align(Obj& o) {
+  std::string a = o.opt_str("align");
+  if (a.empty() || a == "centre") return pdf::Align::centre;
+  if (a == "left") return pdf::Align::left;
+  if (a == "right") return pdf::Align::right;
+  if (a == "justify") return pdf::Align::justify;
+  fail(o.at("align"), "must be one of 'left', 'centre', 'right', 'justify'");
+}
+
+double opt_number(Obj& o, std::string_view key, double min, double max, double fallback) {
+  return o.find(key) ? o.number(key, min, max) : fallback;
+}
+
+Block read_block(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Block b;
+  b.qr = o.boolean("qr", false);
+  if (b.qr) {
+    b.qr_size_mm = opt_number(o, "size_mm", 10, 100, b.qr_size_mm);
+  } else {
+    b.text = o.str("text");
+    b.size_pt = opt_number(o, "size_pt", 5, 96, b.size_pt);
+    b.bold = o.boolean("bold", false);
+    b.italic = o.boolean("italic", false);
+  }
+  b.align = align(o);
+  b.space_before_mm = opt_number(o, "space_before_mm", 0, 200, 0);
+  b.space_after_mm = opt_number(o, "space_after_mm", 0, 200, b.space_after_mm);
+  o.finish();
+  return b;
+}
+
+Template read_template(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Template t;
+  t.id = o.id("id", "_-");
+  t.title = o.str("title");
+  t.file_name = o.str("file_name");
+  std::string orientation = o.opt_str("orientation");
+  if (!orientation.empty() && orientation != "portrait" && orientation != "landscape")
+    fail(o.at("orientation"), "must be 'portrait' or 'landscape'");
+  t.landscape = orientation == "landscape";
+  if (auto f = o.opt_str("font"); !f.empty()) t.font = f;
+  t.margin_mm = opt_number(o, "margin_mm", 5, 60, t.margin_mm);
+  each(o.array("blocks", true), o.at("blocks"),
+       [&](const json& b, const std::string& p) { t.blocks.push_back(read_block(b, p)); });
+  o.finish();
+  return t;
+}
+
+}  // namespace
+
+std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
+  Settings s;
+  s.enabled = agenda.modules.count("certificates") > 0;
+  auto error = read_part(agenda, "certificates", [&](Obj& o) {
+    if (!s.enabled) return o.finish();
+    s.site_url = o.str("site_url");
+    while (!s.site_url.empty() && s.site_url.back() == '/') s.site_url.pop_back();
+    s.attendance_min_minutes =
+        static_cast<int>(o.opt_int64("attendance_min_minutes", 0, 24 * 60).value_or(s.attendance_min_minutes));
+    s.workers = static_cast<int>(o.opt_int64("workers", 1, 8).value_or(s.workers));
+    if (auto m = o.opt_str("mail_template"); !m.empty()) s.mail_template = m;
+    {
+      Obj values(o.need("values"), o.at("values"));
+      for (const auto& [name, sources] : o.need("values").items()) {
+        (void)values.find(name);
+        if (!matches_charset(name, "_")) fail(values.at(name), "a value's name must consist of a-z, 0-9 and '_'");
+        s.values[name] = strings(values, name, true);
+        for (size_t i = 0; i < s.values[name].size(); ++i) {
+          const auto& src = s.values[name][i];
+          if (src != "user.full_name" && src != "user.email" && src.rfind("registration.", 0) != 0 &&
+              src.rfind("practice.", 0) != 0)
+            fail(child(values.at(name), i), "must be user.full_name, user.email, registration.<field> or practice.<field>");
+        }
+      }
+      values.finish();
+    }
+    {
+      Obj took(o.need("took_part"), o.at("took_part"));
+      for (const auto& [key, line] : o.need("took_part").items()) {
+        (void)took.find(key);
+        s.took_part[key] = took.str(key);
+      }
+      took.finish();
+      if (!s.took_part.count("practice")) fail(o.at("took_part"), "needs a 'practice' line");
+      if (!s.took_part.count("attendee")) fail(o.at("took_part"), "needs an 'attendee' line");
+    }
+    s.months = strings(o, "months", true);
+    if (s.months.size() != 12) fail(o.at("months"), "must name the 12 months");
+    if (auto f = o.opt_str("date_format"); !f.empty()) s.date_format = f;
+    each(o.array("templates", true), o.at("templates"),
+         [&](const json& j, const std::string& p) { s.templates.push_back(read_template(j, p)); });
+    unique(s.templates, o.at("templates"), "id", [](const Template& t) { return t.id; });
+    each(o.array("rules", true), o.at("rules"), [&](const json& j, const std::string& p) {
+      Obj r(j, p);
+      Rule rule;
+      rule.template_id = r.str("template");
+      if (!s.find_template(rule.template_id)) fail(r.at("template"), in_quotes(rule.template_id) + " is no template here");
+      rule.roles = strings(r, "roles", false);
+      for (size_t i = 0; i < rule.roles.size(); ++i)
+        if (rule.roles[i] != "author" && rule.roles[i] != "attendee")
+          fail(child(r.at("roles"), i), "must be 'author' or 'attendee'");
+      rule.outcomes = strings(r, "outcomes", false);
+      r.finish();
+      s.rules.push_back(std::move(rule));
+    });
+    o.finish();
+  });
+  if (error) return *error;
+  return s;
+}
+
+std::variant<ProceedingsSettings, timeline::AgendaError> read_proceedings(const timeline::Agenda& agenda) {
+  ProceedingsSettings p;
+  p.enabled = agenda.modules.count("proceedings") > 0;
+  auto error = read_part(agenda, "proceedings", [&](Obj& o) {
+    if (!p.enabled) return o.finish();
+    p.title = o.str("title");
+    p.title_lines = strings(o, "title_lines", false);
+    if (auto v = o.opt_str("contents_title"); !v.empty()) p.contents_title = v;
+    if (auto v = o.opt_str("section_heading"); !v.empty()) p.section_heading = v;
+    if (auto v = o.opt_str("file_name"); !v.empty()) p.file_name = v;
+    if (o.find("outcomes")) p.outcomes = strings(o, "outcomes", true);
+    if (auto v = o.opt_str("mail_template"); !v.empty()) p.mail_template = v;
+    if (auto v = o.opt_str("font"); !v.empty()) p.font = v;
+    o.finish();
+  });
+  if (error) return *error;
+  return p;
+}
+
+}  // namespace praktika::certificates
