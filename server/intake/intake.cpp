@@ -5,6 +5,7 @@
 
 #include "common/json_guard.h"
 #include "documents/check.h"
+#include "intake/contract.h"
 #include "media/media.h"
 #include "forms/forms.h"
 #include "store/db.h"
@@ -570,6 +571,53 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
                        {"total", fee * owned},
                        {"currency", event->agenda->fees ? event->agenda->fees->currency : ""}}},
               {"editable", editable}};
+}
+
+Result<std::string> IntakeService::contract(const accounts::User& user, std::string_view event_id,
+                                            std::string_view payment_form) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  const auto& fees = event->agenda->fees;
+  if (!fees || !fees->contract_document)
+    return Status::not_found("no_contract", "Для этого мероприятия договор не предусмотрен.");
+  ContractInput input;
+  input.event_title = event->agenda->title;
+  bool has_registration = false;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+    r.bind_text(1, event_id).bind_int(2, user.id);
+    auto more = r.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    has_registration = true;
+    input.registration = parse_stored(r.text(0));
+    auto q = tx.prepare(std::string(kSelectPractice) +
+                        "WHERE p.event_id = ?1 AND p.owner_id = ?2 AND p.state = 'submitted' ORDER BY p.id");
+    q.bind_text(1, event_id).bind_int(2, user.id);
+    auto rows = read_practices(tx, q);
+    if (!rows) return rows.status();
+    for (const auto& row : *rows) input.practices.push_back({row.id, row.answers.value("name", ""), row.section});
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!has_registration)
+    return Status::conflict("not_registered", "Сначала заполните регистрационную форму: из неё берутся данные плательщика.");
+  input.payment_form = payment_form.empty() ? input.registration.value("payment_form", "") : std::string(payment_form);
+  if (std::none_of(fees->payment_forms.begin(), fees->payment_forms.end(),
+                   [&](const timeline::Choice& c) { return c.id == input.payment_form; })) {
+    std::string known;
+    for (const auto& c : fees->payment_forms) known += (known.empty() ? "" : ", ") + c.id + " (" + c.title + ")";
+    return Status::unprocessable("unknown_payment_form", "Укажите форму оплаты (payment_form): " + known + ".");
+  }
+  if (input.practices.empty())
+    return Status::conflict("no_practices",
+                            "Нет отправленных практик: договор составляется на практики, отправленные на конкурс.");
+  // The event's local date; the number names the payer and the day, so a contract downloaded
+  // again the same day carries the same number.
+  std::string local = event->timeline->format(clock_.now());
+  input.date = local.substr(8, 2) + "." + local.substr(5, 2) + "." + local.substr(0, 4);
+  input.number = std::to_string(user.id) + "-" + local.substr(0, 4) + local.substr(5, 2) + local.substr(8, 2);
+  return render_contract(*fees, *fees->contract_document, input);
 }
 
 Result<json> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,

@@ -84,6 +84,13 @@ class IntakeService {
   Result<nlohmann::json> decide_payment(const accounts::User& organiser, std::string_view event_id, std::int64_t id,
                                         bool confirm, std::string_view reason);
 
+  // The payment contract (PDF bytes) for the practices the user owns and has submitted — what they
+  // pay for; drafts are left out (they may never be sent) and co-authored practices too (their
+  // owner pays). `payment_form` is an id of the agenda's fees.payment_forms; empty takes the one
+  // chosen in the registration. Errors: "no_contract" (the agenda has no contract text),
+  // "not_registered", "unknown_payment_form", "no_practices", "payer_missing".
+  Result<std::string> contract(const accounts::User& user, std::string_view event_id, std::string_view payment_form);
+
   // The checks an author may run before uploading, and the uploads run on every file: a file
   // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.
   // Media: {"ok","kind","bytes","duration_s","slides","findings"}; the practice document also gets

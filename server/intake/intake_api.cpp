@@ -163,6 +163,18 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                return reply(intake.attach_payment(who.user, p.get("id"), id, *upload));
              })));
 
+  router.add("GET", "/api/events/{id}/contract",
+             signed_in([&intake](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               auto pdf = intake.contract(who.user, p.get("id"), req.query_param("payment_form").value_or(""));
+               if (!pdf) return api::error_response(pdf.status());
+               net::Response r;
+               r.body = std::move(*pdf);
+               r.set_header("Content-Type", "application/pdf");
+               r.set_header("Content-Disposition", "inline; filename=\"contract-" + p.get("id") + ".pdf\"");
+               r.set_header("Cache-Control", "no-store");
+               return r;
+             }));
+
   router.add("POST", "/api/events/{id}/intake/practices/{practice}/payment",
              organiser(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
                                                    const net::PathParams& p, std::int64_t id, const json& body) {

@@ -52,6 +52,8 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/practices/{practice}"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/practices/{practice}/submit"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/practices/{practice}/payment"}, Audience::signed_in},
+    // The payment contract for the caller's own submitted practices.
+    {{"GET", "/api/events/{id}/contract"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/uploads"}, Audience::signed_in},
     {{"GET", "/api/uploads/{upload}"}, Audience::signed_in},
     {{"PATCH", "/api/uploads/{upload}"}, Audience::signed_in},
