@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include <stdlib.h>
+
 #include "common/json_guard.h"
+#include "convert/office.h"
 #include "documents/check.h"
 #include "intake/contract.h"
 #include "media/media.h"
@@ -73,6 +76,43 @@ forms::Context form_context(const EventView& event, int year) {
 }
 
 using detail::PracticeRow;
+
+// The clause 6.5 check of a .doc converted to .docx by LibreOffice, in a scratch folder beside
+// the file (removed after). nullopt when there is no LibreOffice; a failed conversion keeps the
+// "format" finding, with LibreOffice's reason in what was found.
+std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules,
+                                        const timeline::FilePurpose* photo_rules) {
+  namespace fs = std::filesystem;
+  if (!convert::office_available()) return std::nullopt;
+  std::string pattern = (file.parent_path() / "doc-convert-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) return std::nullopt;
+  const fs::path work = pattern;
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code e;
+      fs::remove_all(path, e);
+    }
+  } remove_work{work};
+  std::error_code ec;
+  fs::copy_file(file, work / "document.doc", ec);
+  if (ec) return std::nullopt;
+  auto docx = convert::convert_office(work / "document.doc", "docx", work / "out");
+  if (!docx) {
+    auto failed = documents::check_document_file(file, rules, photo_rules);
+    if (!failed) return std::nullopt;
+    json out = failed->to_json();
+    for (auto& f : out["findings"])
+      if (f["rule"] == "format") f["found"] = "файл Word 97–2003 (.doc), который сервер не смог преобразовать: " +
+                                             docx.status().message();
+    return out;
+  }
+  auto checked = documents::check_document_file(*docx, rules, photo_rules);
+  if (!checked) return std::nullopt;
+  json out = checked->to_json();
+  out["converted_from"] = "doc";
+  return out;
+}
 
 constexpr const char* kSelectPractice =
     "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision, "
@@ -709,6 +749,13 @@ Result<json> IntakeService::check_document(std::string_view event_id, const std:
   auto formatting = documents::check_document_file(file, *rules->formatting, event->agenda->find_files("photo"));
   if (!formatting) return formatting.status();
   json out = formatting->to_json();
+  if (formatting->kind == "doc") {
+    // A Word 97–2003 file: converted to .docx when LibreOffice is here, then checked like any other;
+    // otherwise the finding "format" asks the author to re-save it as .docx.
+    if (auto converted = check_converted_doc(file, *rules->formatting, event->agenda->find_files("photo"))) {
+      out = std::move(*converted);
+    }
+  }
   for (const auto& f : verdict["findings"])
     out["findings"].push_back({{"rule", f["rule"]}, {"where", "файл"}, {"found", f["found"]}, {"expected", f["expected"]}});
   out["ok"] = out["findings"].empty();

@@ -83,6 +83,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/practices"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/sections"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/practices/{practice}"}, Audience::signed_in},
+    // A document's preview pages: the readers of the document itself.
+    {{"GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages/{page}"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/busiest"}, Audience::organiser},
     {{"GET", "/api/events/{id}/cabinet"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/practices/{practice}/comments"}, Audience::signed_in},
