@@ -477,27 +477,8 @@ Status GalleryService::may_read_practice(Who who, std::string_view event_id, std
 
 json GalleryService::document_check(const std::string& upload_id, const std::string& event_id,
                                     const std::string& file_name) {
-  json cached;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT result FROM gallery_document_checks WHERE upload_id = ?1");
-    q.bind_text(1, upload_id);
-    auto more = q.step();
-    if (!more) return more.status();
-    if (*more) cached = parse_stored(q.text(0));
-    return Status::ok();
-  });
-  if (s && !cached.is_null()) return cached;
-  // The check reads the whole file: done once, outside any transaction, then kept.
-  auto checked = intake_.check_document(event_id, files_dir_ / upload_id, file_name);
+  auto checked = intake_.stored_document_check(event_id, upload_id, file_name);
   if (!checked) return json{{"ok", false}, {"findings", json::array()}, {"error", checked.status().code()}};
-  db_.transaction([&](store::Tx& tx) {
-    return tx
-        .prepare("INSERT OR REPLACE INTO gallery_document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
-        .bind_text(1, upload_id)
-        .bind_text(2, checked->dump())
-        .bind_int(3, to_ms(clock_.now()))
-        .run();
-  });
   return *checked;
 }
 

@@ -183,8 +183,9 @@ bool registered(store::Tx& tx, std::string_view event_id, const std::string& ema
 
 }  // namespace
 
-IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event)
-    : db_(db), clock_(clock), find_event_(std::move(find_event)) {}
+IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event,
+                             std::filesystem::path files_dir)
+    : db_(db), clock_(clock), find_event_(std::move(find_event)), files_dir_(std::move(files_dir)) {}
 
 Result<EventView> IntakeService::open_event(std::string_view event_id, bool for_writing) const {
   auto event = find_event_(event_id);
@@ -786,7 +787,37 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"practices", list}};
+  // The latest complete document of each practice with its clause 6.5 findings; checked outside
+  // the read above (a check reads the whole file) and kept, so only new documents cost anything.
+  json shown = json::array();
+  for (auto& practice : list) {
+    json document = nullptr;
+    for (const auto& f : practice["files"]) {
+      if (f["purpose"] != "document" || f["state"] != "complete") continue;
+      auto checked = stored_document_check(event_id, f["id"].get<std::string>(), f["file_name"].get<std::string>());
+      json rules = json::array();
+      std::size_t findings = 0;
+      if (checked)
+        for (const auto& x : (*checked)["findings"]) {
+          ++findings;
+          if (std::find(rules.begin(), rules.end(), x["rule"]) == rules.end()) rules.push_back(x["rule"]);
+        }
+      document = {{"upload", f["id"]},
+                  {"file_name", f["file_name"]},
+                  {"ok", checked && checked->value("ok", false)},
+                  {"findings", findings},
+                  {"rules", rules}};
+      if (!checked) document["error"] = checked.status().code();
+      break;  // files are listed newest first
+    }
+    practice["document"] = document;
+    const std::string& want = filter.document;
+    if (want == "missing" && !document.is_null()) continue;
+    if (want == "ok" && (document.is_null() || !document["ok"].get<bool>())) continue;
+    if (want == "findings" && (document.is_null() || document["ok"].get<bool>())) continue;
+    shown.push_back(std::move(practice));
+  }
+  return json{{"practices", shown}};
 }
 
 Result<json> IntakeService::list_participants(std::string_view event_id) {
@@ -818,6 +849,74 @@ Result<json> IntakeService::list_participants(std::string_view event_id) {
   });
   if (!s) return s;
   return json{{"participants", list}};
+}
+
+Result<json> IntakeService::stored_document_check(std::string_view event_id, std::string_view upload_id,
+                                                  std::string_view file_name) {
+  json cached;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT result FROM document_checks WHERE upload_id = ?1");
+    q.bind_text(1, upload_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) cached = parse_stored(q.text(0));
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!cached.is_null()) return cached;
+  auto checked = check_document(event_id, files_dir_ / std::string(upload_id), file_name);
+  if (!checked) return checked;
+  auto kept = db_.transaction([&](store::Tx& tx) {
+    return tx.prepare("INSERT OR REPLACE INTO document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
+        .bind_text(1, upload_id)
+        .bind_text(2, checked->dump())
+        .bind_int(3, to_ms(clock_.now()))
+        .run();
+  });
+  if (!kept) return kept;
+  return checked;
+}
+
+Result<json> IntakeService::list_files(std::string_view event_id, const FileFilter& filter) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT f.id, f.purpose, f.file_name, f.length, f.state, f.verdict, f.created_at, f.updated_at, "
+        "u.id, u.full_name, u.email, p.id, p.answers FROM uploads f JOIN users u ON u.id = f.owner_id "
+        "LEFT JOIN practices p ON p.event_id = f.event_id AND p.owner_id = f.owner_id "
+        "AND CAST(p.id AS TEXT) = json_extract(f.metadata, '$.practice') "
+        "WHERE f.event_id = ?1 AND (?2 = '' OR f.purpose = ?2) AND (?3 = '' OR f.state = ?3) "
+        "AND (?4 IS NULL OR p.id = ?4) ORDER BY f.created_at, f.id");
+    q.bind_text(1, event_id).bind_text(2, filter.purpose).bind_text(3, filter.state).bind_int(4, filter.practice);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      json verdict = q.is_null(5) ? json() : parse_stored(q.text(5));
+      json rules = json::array();
+      if (verdict.is_object())
+        for (const auto& f : verdict.value("findings", json::array())) rules.push_back(f.value("rule", ""));
+      json file = {{"id", q.text(0)},
+                   {"purpose", q.text(1)},
+                   {"file_name", q.text(2)},
+                   {"length", q.int64(3)},
+                   {"state", q.text(4)},
+                   {"kind", verdict.is_object() ? verdict.value("kind", json()) : json()},
+                   {"ok", verdict.is_object() ? verdict.value("ok", json()) : json()},
+                   {"findings", rules},
+                   {"owner", {{"id", q.int64(8)}, {"full_name", q.text(9)}, {"email", q.text(10)}}},
+                   {"practice", q.is_null(11) ? json() : json(q.int64(11))},
+                   {"practice_title", q.is_null(11) ? json() : parse_stored(q.text(12)).value("name", json())},
+                   {"created_at", event->timeline->format(from_ms(q.int64(6)))},
+                   {"updated_at", event->timeline->format(from_ms(q.int64(7)))},
+                   {"url", "/api/uploads/" + q.text(0) + "/file"}};
+      list.push_back(std::move(file));
+    }
+  });
+  if (!s) return s;
+  return json{{"files", list}};
 }
 
 }  // namespace praktika::intake

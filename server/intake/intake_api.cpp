@@ -199,10 +199,16 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                filter.type = req.query_param("type").value_or("");
                filter.state = req.query_param("state").value_or("");
                filter.payment = req.query_param("payment").value_or("");
+               filter.document = req.query_param("document").value_or("");
+               if (!filter.document.empty() && filter.document != "ok" && filter.document != "findings" &&
+                   filter.document != "missing")
+                 return api::error_response(Status::bad_request(
+                     "invalid_filter", "Фильтр документа — ok (без замечаний), findings (с замечаниями) или missing (нет)."));
                return list_reply(req, intake.list_practices(p.get("id"), filter), [](const json& list) {
                  exporting::Table t{"Практики",
                                     {"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор",
-                                     "E-mail автора", "Соавторы", "Организация", "Отправлена"},
+                                     "E-mail автора", "Соавторы", "Организация", "Отправлена", "Документ",
+                                     "Замечаний к оформлению"},
                                     {}};
                  for (const auto& pr : list["practices"]) {
                    std::string coauthors;
@@ -212,10 +218,42 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                                      flatten(pr["state"]), flatten(pr["payment"]["state"]),
                                      flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
                                      flatten(pr["owner"]["email"]), coauthors,
-                                     flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"])});
+                                     flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"]),
+                                     pr["document"].is_null() ? std::string("нет") : flatten(pr["document"]["file_name"]),
+                                     pr["document"].is_null() ? exporting::Cell()
+                                                              : exporting::Cell(pr["document"]["findings"].get<std::int64_t>())});
                  }
                  return t;
                }, "practices-" + p.get("id"));
+             }));
+
+  router.add("GET", "/api/events/{id}/intake/files",
+             organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
+               FileFilter filter;
+               filter.purpose = req.query_param("purpose").value_or("");
+               filter.state = req.query_param("state").value_or("");
+               if (auto s = req.query_param("practice"); s && !s->empty()) {
+                 auto n = parse_id(*s);
+                 if (!n) return api::error_response(Status::bad_request("invalid_filter", "Неверный номер практики."));
+                 filter.practice = *n;
+               }
+               return list_reply(req, intake.list_files(p.get("id"), filter), [](const json& list) {
+                 exporting::Table t{"Файлы",
+                                    {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
+                                     "E-mail", "Практика", "Название практики", "Загружен"},
+                                    {}};
+                 for (const auto& f : list["files"]) {
+                   std::string rules;
+                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + flatten(r);
+                   t.rows.push_back({flatten(f["file_name"]), flatten(f["purpose"]), flatten(f["state"]),
+                                     f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
+                                     flatten(f["owner"]["full_name"]), flatten(f["owner"]["email"]),
+                                     f["practice"].is_null() ? exporting::Cell()
+                                                             : exporting::Cell(f["practice"].get<std::int64_t>()),
+                                     flatten(f["practice_title"]), flatten(f["created_at"])});
+                 }
+                 return t;
+               }, "files-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/participants",

@@ -65,6 +65,7 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/roles"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/practices"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/participants"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/intake/files"}, Audience::organiser},
     {{"POST", "/api/events/{id}/intake/practices/{practice}/payment"}, Audience::organiser},
     // Review (stage 2).
     {{"PUT", "/api/events/{id}/review/practices/{practice}/outcome"}, Audience::organiser},
