@@ -3,6 +3,7 @@
 // the .docx are made here: the .docx by the test's builder, the .doc from it by soffice.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -171,7 +172,7 @@ TEST_F(Office, AnAdmittedPracticesDocumentIsPreviewedAsPageImages) {
     ASSERT_GT(png.body.size(), 24u);
     EXPECT_EQ(png.body.substr(0, 8), "\x89PNG\r\n\x1a\n");
     // IHDR: the width the agenda's gallery part asks for (default 1000 px).
-    auto width = (static_cast<unsigned char>(png.body[16]) << 24) | (static_cast<unsigned char>(png.body[17]) << 16) |
+    unsigned width = (static_cast<unsigned char>(png.body[16]) << 24) | (static_cast<unsigned char>(png.body[17]) << 16) |
                  (static_cast<unsigned char>(png.body[18]) << 8) | static_cast<unsigned char>(png.body[19]);
     EXPECT_EQ(width, pages["width"].get<unsigned>());
   }
