@@ -12,8 +12,12 @@ build_packages=(
   libstemmer-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation
   ffmpeg poppler-utils
 )
+# LibreOffice converts a .doc to .docx for the format check and Word documents to PDF for the
+# gallery's preview (and presentations for the flashmob); without it the server asks for .docx/PDF.
+# About 350 MB installed, so only the tests take it; install it for a demo that should show previews.
 test_packages=(
   libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
+  libreoffice-writer-nogui libreoffice-impress-nogui
 )
 
 wanted=("${build_packages[@]}")

@@ -119,7 +119,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
         return o;
       }()),
-      intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }),
+      intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, config.data_dir / "files"),
       uploads_(*db_, clock_,
                [this](std::string_view id) { return event_view(id); },
                uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}),

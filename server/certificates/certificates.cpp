@@ -1042,9 +1042,9 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
   const auto& timeline = *(*ev)->timeline;
   const auto& agenda = *(*ev)->agenda;
   Table t;
-  t.name = std::string(which) + "-" + std::string(event_id);
+  t.title = std::string(which) + "-" + std::string(event_id);
   if (which == "attendance") {
-    t.header = {"Секция", "Название секции", "ФИО", "E-mail", "Первый вход", "Минут"};
+    t.columns = {"Секция", "Название секции", "ФИО", "E-mail", "Первый вход", "Минут"};
     if (!attendance_) return t;
     auto rows = attendance_(organiser, event_id);
     if (!rows) return rows.status();
@@ -1053,13 +1053,13 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
       const auto* sec = agenda.find_section(section);
       t.rows.push_back({std::to_string(section), sec ? sec->title : "", r["user"].value("full_name", ""),
                         r["user"].value("email", ""), r.value("first_joined", ""),
-                        std::to_string(r.value("minutes", std::int64_t{0}))});
+                        r.value("minutes", std::int64_t{0})});
     }
     return t;
   }
   Status s = Status::ok();
   if (which == "decisions") {
-    t.header = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
+    t.columns = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
     s = db_.read([&](store::Tx& tx) -> Status {
       auto q = tx.prepare(
           "SELECT p.id, p.section, p.answers, o.outcome, o.reason, u.full_name, o.decided_at FROM practice_outcomes o "
@@ -1077,7 +1077,7 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
       }
     });
   } else if (which == "certificates") {
-    t.header = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};
+    t.columns = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};
     auto listed = list(event_id);
     if (!listed) return listed.status();
     for (const auto& c : (*listed)["certificates"])

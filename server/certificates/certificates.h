@@ -32,6 +32,7 @@
 #include "accounts/accounts.h"
 #include "certificates/settings.h"
 #include "common/status.h"
+#include "export/export.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
@@ -59,11 +60,8 @@ struct File {
 };
 
 // A table for the organiser's exports (CSV now; XLSX through server/export once merged).
-struct Table {
-  std::string name;  // file name without extension
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
+// An export's title is also its download's file name (without extension).
+using Table = exporting::Table;
 
 class CertificateService {
  public:

@@ -1,7 +1,6 @@
 #include "certificates/certificates_api.h"
 
 #include "accounts/accounts_api.h"
-#include "api/csv.h"
 #include "api/http.h"
 #include "net/static_files.h"
 
@@ -41,19 +40,23 @@ net::Response send_file(const net::Request& req, const Result<File>& file, std::
   return r;
 }
 
-// One table as the organiser asked for it. XLSX comes with server/export (intake-server's
-// module): when that is merged, this is the one place that switches to it.
+// One table as the organiser asked for it: JSON rows, or a CSV (the default) or XLSX download.
 net::Response table_response(const net::Request& req, const Result<Table>& table) {
   if (!table) return api::error_response(table.status());
-  auto format = req.query_param("format").value_or("csv");
-  if (format == "json") {
+  auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
+  if (!format) return api::error_response(format.status());
+  if (*format == exporting::Format::json) {
     json rows = json::array();
-    for (const auto& row : table->rows) rows.push_back(row);
-    return api::json_response(200, {{"header", table->header}, {"rows", rows}});
+    for (const auto& row : table->rows) {
+      json cells = json::array();
+      for (const auto& cell : row) cells.push_back(cell.text());
+      rows.push_back(std::move(cells));
+    }
+    return api::json_response(200, {{"header", table->columns}, {"rows", rows}});
   }
-  if (format != "csv")
-    return api::error_response(Status::unprocessable("unknown_format", "Формат выгрузки: csv или json."));
-  return api::csv_response(table->name + ".csv", api::to_csv(table->header, table->rows));
+  auto file = exporting::download(*table, *format, table->title);
+  if (!file) return api::error_response(file.status());
+  return std::move(*file);
 }
 
 }  // namespace

@@ -4,9 +4,10 @@
 #include <fstream>
 #include <set>
 
-#include "flashmob/child_process.h"
+#include "convert/child_process.h"
+#include "convert/office.h"
 #include "flashmob/schedule.h"
-#include "flashmob/slides_render.h"
+#include "convert/pdf_pages.h"
 #include "media/media.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
@@ -440,7 +441,7 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
     auto type = media::sniff(file);
     if (type && *type == media::FileType::pdf) {
       job = "slides";
-    } else if (on_path(options_.soffice)) {
+    } else if (convert::on_path(options_.soffice)) {
       job = "office";
     } else {
       play_state = "needs_pdf";
@@ -933,7 +934,7 @@ void FlashmobService::run(const Job& job) {
     fs::path dir = media_dir_ / (stem + "-slides");
     std::error_code ec;
     fs::remove_all(dir, ec);
-    auto pages = render_pdf_slides(pdf, dir, settings.slide_width_px, 10'000,
+    auto pages = convert::render_pdf_pages(pdf, dir, settings.slide_width_px, 10'000,
                                    [&](int done, int total) { progress(static_cast<double>(done) / total); });
     if (!pages) return finish_job(job, pages.status(), {}, {}, {});
     if (*pages == 0)
@@ -953,22 +954,19 @@ void FlashmobService::run(const Job& job) {
     std::string ext = type && *type == media::FileType::odp ? "odp" : type && *type == media::FileType::pptx ? "pptx" : "ppt";
     fs::path input = dir / ("presentation." + ext);
     fs::copy_file(source, input, fs::copy_options::overwrite_existing, ec);
-    ChildOptions o;
-    o.argv = {options_.soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir.string(),
-              input.string()};
-    o.stderr_file = err;
-    o.timeout = timeout;
-    o.cancelled = cancelled;
-    auto ran = run_child(o);
+    convert::OfficeOptions office;
+    office.soffice = options_.soffice;
+    office.timeout = timeout;
+    office.cancelled = cancelled;
+    auto pdf = convert::convert_office(input, "pdf", dir, office);
     if (stopping()) return;
-    fs::path pdf = dir / "presentation.pdf";
-    if (!ran || ran->exit_code != 0 || !fs::exists(pdf))
+    if (!pdf)
       return finish_job(job,
                         Status::unprocessable("needs_pdf",
                                               "Презентацию не удалось преобразовать. Сохраните её как PDF и "
                                               "отправьте PDF-файл."),
                         {}, {}, {});
-    return render(pdf);
+    return render(*pdf);
   }
 
   // Video: H.264/AAC in MP4, the moov atom first so playback starts before the whole file arrives.
@@ -977,7 +975,7 @@ void FlashmobService::run(const Job& job) {
   fs::path out = media_dir_ / (stem + ".mp4");
   // Per attempt: an ffmpeg orphaned by a crash of this process may still be writing the last one.
   fs::path partial = media_dir_ / (stem + "." + std::to_string(job.attempt) + ".converting.mp4");
-  ChildOptions o;
+  convert::ChildOptions o;
   o.argv = {options_.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", source.string(),
             "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
             "-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:a", "aac", "-b:a", "128k",
@@ -986,9 +984,9 @@ void FlashmobService::run(const Job& job) {
   o.timeout = timeout;
   o.cancelled = cancelled;
   o.on_line = [&](std::string_view line) {
-    if (auto seconds = progress_seconds(line); seconds && total > 0) progress(*seconds / total);
+    if (auto seconds = convert::progress_seconds(line); seconds && total > 0) progress(*seconds / total);
   };
-  auto ran = run_child(o);
+  auto ran = convert::run_child(o);
   if (stopping()) return;
   std::error_code ec;
   if (!ran) return finish_job(job, ran.status(), {}, {}, {});

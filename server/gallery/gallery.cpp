@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <map>
 
+#include "convert/office.h"
+#include "convert/pdf_pages.h"
 #include "gallery/stem.h"
+#include "media/media.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
@@ -27,6 +32,8 @@ std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, 
     if (o.find("public_from")) rules.public_from = o.instant("public_from");
     if (auto n = o.opt_int64("comment_max_chars", 1, 100000)) rules.comment_max_chars = static_cast<std::size_t>(*n);
     if (auto n = o.opt_int("page_size", 1, 200)) rules.page_size = *n;
+    if (auto n = o.opt_int("preview_width_px", 200, 3000)) rules.preview_width_px = *n;
+    if (auto n = o.opt_int("preview_max_pages", 1, 1000)) rules.preview_max_pages = *n;
     o.finish();
     out = rules;
   });
@@ -471,27 +478,8 @@ Status GalleryService::may_read_practice(Who who, std::string_view event_id, std
 
 json GalleryService::document_check(const std::string& upload_id, const std::string& event_id,
                                     const std::string& file_name) {
-  json cached;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT result FROM gallery_document_checks WHERE upload_id = ?1");
-    q.bind_text(1, upload_id);
-    auto more = q.step();
-    if (!more) return more.status();
-    if (*more) cached = parse_stored(q.text(0));
-    return Status::ok();
-  });
-  if (s && !cached.is_null()) return cached;
-  // The check reads the whole file: done once, outside any transaction, then kept.
-  auto checked = intake_.check_document(event_id, files_dir_ / upload_id, file_name);
+  auto checked = intake_.stored_document_check(event_id, upload_id, file_name);
   if (!checked) return json{{"ok", false}, {"findings", json::array()}, {"error", checked.status().code()}};
-  db_.transaction([&](store::Tx& tx) {
-    return tx
-        .prepare("INSERT OR REPLACE INTO gallery_document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
-        .bind_text(1, upload_id)
-        .bind_text(2, checked->dump())
-        .bind_int(3, to_ms(clock_.now()))
-        .run();
-  });
   return *checked;
 }
 
@@ -537,7 +525,11 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
                   {"file_name", f.name},
                   {"length", f.length},
                   {"url", "/api/uploads/" + f.id + "/file"}};
-    if (f.purpose == "document") entry["format"] = document_check(f.id, std::string(event_id), f.name);
+    if (f.purpose == "document") {
+      entry["format"] = document_check(f.id, std::string(event_id), f.name);
+      entry["preview"] = "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(id) +
+                         "/files/" + f.id + "/pages";
+    }
     list.push_back(std::move(entry));
   }
   out["files"] = list;
@@ -776,6 +768,145 @@ bool GalleryService::may_read_upload(Who who, std::string_view event_id, std::in
     return Status::ok();
   });
   return shown;
+}
+
+struct GalleryService::PreviewSource {
+  std::string upload;
+  std::filesystem::path file;
+  std::string base_url;  // …/files/{upload}/pages
+  Rules rules;
+};
+
+// The document must be one the caller may fetch as a file: a complete document upload of this
+// admitted practice's owner, attached to it (the same read grant as /api/uploads/{id}/file).
+Result<GalleryService::PreviewSource> GalleryService::preview_source(Who who, std::string_view event_id,
+                                                                     std::int64_t practice, std::string_view upload) {
+  if (auto s = may_read_practice(who, event_id, practice); !s) return s;
+  std::int64_t owner = 0;
+  std::string purpose;
+  json metadata;
+  bool found = false;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT owner_id, purpose, metadata FROM uploads WHERE id = ?1 AND event_id = ?2 AND state = 'complete'");
+    q.bind_text(1, upload).bind_text(2, event_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    found = true;
+    owner = q.int64(0);
+    purpose = q.text(1);
+    metadata = parse_stored(q.text(2));
+    return Status::ok();
+  });
+  if (!s) return s;
+  const auto* practice_id = metadata.is_object() && metadata.contains("practice") ? &metadata["practice"] : nullptr;
+  if (!found || purpose != "document" || !practice_id || *practice_id != std::to_string(practice) ||
+      !may_read_upload(who, event_id, owner, purpose, metadata))
+    return Status::not_found("file_not_found", "Документ не найден среди материалов практики.");
+  auto event = find_event_(event_id);
+  if (!event) return event_not_found();
+  return PreviewSource{std::string(upload), files_dir_ / std::string(upload),
+                       "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(practice) +
+                           "/files/" + std::string(upload) + "/pages",
+                       rules_of(*event->agenda)};
+}
+
+// <files>/<upload>.preview/ holds 1.png … N.png and "pages" (N, written last: the cache is complete
+// when it exists) or "failed" (the reason: a document LibreOffice cannot open is not tried again).
+Result<int> GalleryService::build_preview(const PreviewSource& source) {
+  namespace fs = std::filesystem;
+  std::shared_ptr<std::mutex> lock;
+  {
+    std::lock_guard guard(preview_mutex_);
+    auto& slot = preview_locks_[source.upload];
+    lock = slot.lock();
+    if (!lock) slot = lock = std::make_shared<std::mutex>();
+    for (auto it = preview_locks_.begin(); it != preview_locks_.end();)
+      it = it->second.expired() ? preview_locks_.erase(it) : std::next(it);
+  }
+  std::lock_guard building(*lock);
+  const fs::path dir = files_dir_ / (source.upload + ".preview");
+  auto read_file = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text;
+  };
+  if (fs::exists(dir / "pages")) {
+    int n = 0;
+    std::string text = read_file(dir / "pages");
+    std::from_chars(text.data(), text.data() + text.size(), n);
+    if (n > 0) return n;
+  }
+  if (fs::exists(dir / "failed")) return Status::unprocessable("preview_failed", read_file(dir / "failed"));
+
+  convert::OfficeOptions office;
+  if (!convert::office_available(office))
+    return Status::unavailable("preview_unavailable",
+                               "Предпросмотр документа недоступен: на сервере не установлен LibreOffice. Скачайте файл.");
+  // LibreOffice reads by the extension: name the copy after what the bytes are.
+  auto type = media::sniff(source.file);
+  std::string ext = type && *type == media::FileType::ole2 ? "doc" : "docx";
+  std::error_code ec;
+  const fs::path work = files_dir_ / (source.upload + ".preview-building");
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code e;
+      fs::remove_all(path, e);
+    }
+  } remove_work{work};
+  const fs::path input = work / ("document." + ext);
+  fs::copy_file(source.file, input, ec);
+  if (ec) return Status::unavailable("storage_unavailable", "Сервер не может подготовить предпросмотр.");
+  auto pdf = convert::convert_office(input, "pdf", work, office);
+  Result<int> pages = pdf ? convert::render_pdf_pages(*pdf, work / "pages", source.rules.preview_width_px,
+                                                      source.rules.preview_max_pages, nullptr)
+                          : Result<int>(pdf.status());
+  if (pages && *pages == 0) pages = Status::unprocessable("preview_failed", "В документе нет ни одной страницы.");
+  if (!pages) {
+    const auto& code = pages.status().code();
+    // Only the document's own fault is remembered; a missing converter or a full disk may pass.
+    if (code == "conversion_failed" || code == "conversion_timeout" || code == "pdf_unreadable" ||
+        code == "render_failed" || code == "preview_failed") {
+      fs::create_directories(dir, ec);
+      std::ofstream(dir / "failed") << "Предпросмотр документа не получился: " << pages.status().message();
+      return Status::unprocessable("preview_failed", "Предпросмотр документа не получился: " + pages.status().message());
+    }
+    return pages.status();
+  }
+  fs::remove_all(dir, ec);
+  fs::rename(work / "pages", dir, ec);
+  if (ec) return Status::unavailable("storage_unavailable", "Сервер не может сохранить предпросмотр.");
+  {
+    std::ofstream out(dir / "pages.tmp");
+    out << *pages;
+  }
+  fs::rename(dir / "pages.tmp", dir / "pages", ec);
+  return *pages;
+}
+
+Result<json> GalleryService::preview(Who who, std::string_view event_id, std::int64_t practice,
+                                     std::string_view upload) {
+  auto source = preview_source(who, event_id, practice, upload);
+  if (!source) return source.status();
+  auto pages = build_preview(*source);
+  if (!pages) return pages.status();
+  json urls = json::array();
+  for (int i = 1; i <= *pages; ++i) urls.push_back(source->base_url + "/" + std::to_string(i));
+  return json{{"pages", *pages}, {"width", source->rules.preview_width_px}, {"urls", urls}};
+}
+
+Result<std::filesystem::path> GalleryService::preview_page(Who who, std::string_view event_id, std::int64_t practice,
+                                                           std::string_view upload, int page) {
+  auto source = preview_source(who, event_id, practice, upload);
+  if (!source) return source.status();
+  auto pages = build_preview(*source);
+  if (!pages) return pages.status();
+  if (page < 1 || page > *pages) return Status::not_found("page_not_found", "Такой страницы в документе нет.");
+  return files_dir_ / (source->upload + ".preview") / (std::to_string(page) + ".png");
 }
 
 }  // namespace praktika::gallery

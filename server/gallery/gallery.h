@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +35,8 @@ struct Rules {
   std::optional<TimePoint> public_from;
   std::size_t comment_max_chars = 2000;  // code points
   int page_size = 20;                    // practices per page of the list
+  int preview_width_px = 1000;           // a document's pages as images this wide
+  int preview_max_pages = 60;            // pages of a document shown at most
 };
 // Reads the part strictly (unknown keys, bad instants): main calls it at start-up.
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
@@ -100,6 +105,17 @@ class GalleryService {
   Result<nlohmann::json> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                       std::int64_t comment, bool hidden);
 
+  // A Word document of an admitted practice previewed as page images: converted to PDF by
+  // LibreOffice and rendered by poppler once, then kept beside the stored file
+  // (<files>/<upload>.preview/). Readable by whoever may fetch the file itself. Converting takes
+  // seconds; requests for the same document wait for one conversion.
+  // {"pages": N, "width": px, "urls": [...]}. Errors: 404 file_not_found (not a document of this
+  // practice), 503 preview_unavailable (no LibreOffice), 422 preview_failed (the conversion failed).
+  Result<nlohmann::json> preview(Who who, std::string_view event_id, std::int64_t practice, std::string_view upload);
+  // One page's PNG (1-based), after preview() made them. 404 page_not_found beyond the last.
+  Result<std::filesystem::path> preview_page(Who who, std::string_view event_id, std::int64_t practice,
+                                             std::string_view upload, int page);
+
   // Whether `who` may fetch an upload through /api/uploads/{id}/file because it belongs to an
   // admitted practice shown in the gallery (never a payment scan).
   bool may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id, std::string_view purpose,
@@ -114,6 +130,10 @@ class GalleryService {
   Status check_text(const Rules& rules, std::string_view text) const;
   nlohmann::json document_check(const std::string& upload_id, const std::string& event_id,
                                 const std::string& file_name);
+  struct PreviewSource;
+  Result<PreviewSource> preview_source(Who who, std::string_view event_id, std::int64_t practice,
+                                       std::string_view upload);
+  Result<int> build_preview(const PreviewSource& source);
 
   // Constant after construction.
   store::Db& db_;
@@ -121,6 +141,10 @@ class GalleryService {
   const intake::FindEvent find_event_;
   intake::IntakeService& intake_;
   const std::filesystem::path files_dir_;
+
+  // Guarded by preview_mutex_: one lock per document whose preview is being built or read.
+  std::mutex preview_mutex_;
+  std::map<std::string, std::weak_ptr<std::mutex>> preview_locks_;
 };
 
 }  // namespace praktika::gallery

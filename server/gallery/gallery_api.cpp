@@ -5,6 +5,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "net/static_files.h"
 
 namespace praktika::gallery {
 namespace {
@@ -99,6 +100,32 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   // The organiser's view of where people are: every admitted practice by its viewers now. With
   // Redis, a practice nobody on this instance watches is counted from the next report round on
   // (presence counts a topic once it is asked for), so the first call may show it at 0.
+  // A practice document's pages as images (the same readers as the file itself).
+  auto on_file = [&](const net::Request& req, const net::PathParams& p, auto&& then) -> net::Response {
+    auto practice = parse_id(p.get("practice"));
+    if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+    auto who = optional_caller(accounts, req);
+    return then(who ? &*who : nullptr, *practice);
+  };
+  router.add("GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages",
+             [&, on_file](const net::Request& req, const net::PathParams& p) {
+               return on_file(req, p, [&](Who who, std::int64_t practice) {
+                 return reply(gallery.preview(who, p.get("id"), practice, p.get("upload")));
+               });
+             });
+  router.add("GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages/{page}",
+             [&, on_file](const net::Request& req, const net::PathParams& p) {
+               return on_file(req, p, [&](Who who, std::int64_t practice) {
+                 auto page = parse_id(p.get("page"));
+                 if (!page || *page > 100000)
+                   return api::error_response(Status::not_found("page_not_found", "Такой страницы в документе нет."));
+                 auto file = gallery.preview_page(who, p.get("id"), practice, p.get("upload"), static_cast<int>(*page));
+                 if (!file) return api::error_response(file.status());
+                 // A page never changes once made; the browser may keep it while the session lasts.
+                 return net::file_response(req, *file, "image/png", "private, max-age=86400");
+               });
+             });
+
   router.add("GET", "/api/events/{id}/gallery/busiest", [&, viewers](const net::Request& req,
                                                                      const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);

@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include <stdlib.h>
+
 #include "common/json_guard.h"
+#include "convert/office.h"
 #include "documents/check.h"
+#include "intake/contract.h"
 #include "media/media.h"
 #include "forms/forms.h"
 #include "store/db.h"
@@ -72,6 +76,43 @@ forms::Context form_context(const EventView& event, int year) {
 }
 
 using detail::PracticeRow;
+
+// The clause 6.5 check of a .doc converted to .docx by LibreOffice, in a scratch folder beside
+// the file (removed after). nullopt when there is no LibreOffice; a failed conversion keeps the
+// "format" finding, with LibreOffice's reason in what was found.
+std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules,
+                                        const timeline::FilePurpose* photo_rules) {
+  namespace fs = std::filesystem;
+  if (!convert::office_available()) return std::nullopt;
+  std::string pattern = (file.parent_path() / "doc-convert-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) return std::nullopt;
+  const fs::path work = pattern;
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code e;
+      fs::remove_all(path, e);
+    }
+  } remove_work{work};
+  std::error_code ec;
+  fs::copy_file(file, work / "document.doc", ec);
+  if (ec) return std::nullopt;
+  auto docx = convert::convert_office(work / "document.doc", "docx", work / "out");
+  if (!docx) {
+    auto failed = documents::check_document_file(file, rules, photo_rules);
+    if (!failed) return std::nullopt;
+    json out = failed->to_json();
+    for (auto& f : out["findings"])
+      if (f["rule"] == "format") f["found"] = "файл Word 97–2003 (.doc), который сервер не смог преобразовать: " +
+                                             docx.status().message();
+    return out;
+  }
+  auto checked = documents::check_document_file(*docx, rules, photo_rules);
+  if (!checked) return std::nullopt;
+  json out = checked->to_json();
+  out["converted_from"] = "doc";
+  return out;
+}
 
 constexpr const char* kSelectPractice =
     "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision, "
@@ -142,8 +183,9 @@ bool registered(store::Tx& tx, std::string_view event_id, const std::string& ema
 
 }  // namespace
 
-IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event)
-    : db_(db), clock_(clock), find_event_(std::move(find_event)) {}
+IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event,
+                             std::filesystem::path files_dir)
+    : db_(db), clock_(clock), find_event_(std::move(find_event)), files_dir_(std::move(files_dir)) {}
 
 Result<EventView> IntakeService::open_event(std::string_view event_id, bool for_writing) const {
   auto event = find_event_(event_id);
@@ -572,6 +614,53 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
               {"editable", editable}};
 }
 
+Result<std::string> IntakeService::contract(const accounts::User& user, std::string_view event_id,
+                                            std::string_view payment_form) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  const auto& fees = event->agenda->fees;
+  if (!fees || !fees->contract_document)
+    return Status::not_found("no_contract", "Для этого мероприятия договор не предусмотрен.");
+  ContractInput input;
+  input.event_title = event->agenda->title;
+  bool has_registration = false;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+    r.bind_text(1, event_id).bind_int(2, user.id);
+    auto more = r.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    has_registration = true;
+    input.registration = parse_stored(r.text(0));
+    auto q = tx.prepare(std::string(kSelectPractice) +
+                        "WHERE p.event_id = ?1 AND p.owner_id = ?2 AND p.state = 'submitted' ORDER BY p.id");
+    q.bind_text(1, event_id).bind_int(2, user.id);
+    auto rows = read_practices(tx, q);
+    if (!rows) return rows.status();
+    for (const auto& row : *rows) input.practices.push_back({row.id, row.answers.value("name", ""), row.section});
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!has_registration)
+    return Status::conflict("not_registered", "Сначала заполните регистрационную форму: из неё берутся данные плательщика.");
+  input.payment_form = payment_form.empty() ? input.registration.value("payment_form", "") : std::string(payment_form);
+  if (std::none_of(fees->payment_forms.begin(), fees->payment_forms.end(),
+                   [&](const timeline::Choice& c) { return c.id == input.payment_form; })) {
+    std::string known;
+    for (const auto& c : fees->payment_forms) known += (known.empty() ? "" : ", ") + c.id + " (" + c.title + ")";
+    return Status::unprocessable("unknown_payment_form", "Укажите форму оплаты (payment_form): " + known + ".");
+  }
+  if (input.practices.empty())
+    return Status::conflict("no_practices",
+                            "Нет отправленных практик: договор составляется на практики, отправленные на конкурс.");
+  // The event's local date; the number names the payer and the day, so a contract downloaded
+  // again the same day carries the same number.
+  std::string local = event->timeline->format(clock_.now());
+  input.date = local.substr(8, 2) + "." + local.substr(5, 2) + "." + local.substr(0, 4);
+  input.number = std::to_string(user.id) + "-" + local.substr(0, 4) + local.substr(5, 2) + local.substr(8, 2);
+  return render_contract(*fees, *fees->contract_document, input);
+}
+
 Result<json> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                            std::string_view upload_id) {
   return change_own_practice(user, event_id, id, false, [&](store::Tx& tx, PracticeRow& row, const EventView&,
@@ -661,6 +750,13 @@ Result<json> IntakeService::check_document(std::string_view event_id, const std:
   auto formatting = documents::check_document_file(file, *rules->formatting, event->agenda->find_files("photo"));
   if (!formatting) return formatting.status();
   json out = formatting->to_json();
+  if (formatting->kind == "doc") {
+    // A Word 97–2003 file: converted to .docx when LibreOffice is here, then checked like any other;
+    // otherwise the finding "format" asks the author to re-save it as .docx.
+    if (auto converted = check_converted_doc(file, *rules->formatting, event->agenda->find_files("photo"))) {
+      out = std::move(*converted);
+    }
+  }
   for (const auto& f : verdict["findings"])
     out["findings"].push_back({{"rule", f["rule"]}, {"where", "файл"}, {"found", f["found"]}, {"expected", f["expected"]}});
   out["ok"] = out["findings"].empty();
@@ -691,7 +787,37 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"practices", list}};
+  // The latest complete document of each practice with its clause 6.5 findings; checked outside
+  // the read above (a check reads the whole file) and kept, so only new documents cost anything.
+  json shown = json::array();
+  for (auto& practice : list) {
+    json document = nullptr;
+    for (const auto& f : practice["files"]) {
+      if (f["purpose"] != "document" || f["state"] != "complete") continue;
+      auto checked = stored_document_check(event_id, f["id"].get<std::string>(), f["file_name"].get<std::string>());
+      json rules = json::array();
+      std::size_t findings = 0;
+      if (checked)
+        for (const auto& x : (*checked)["findings"]) {
+          ++findings;
+          if (std::find(rules.begin(), rules.end(), x["rule"]) == rules.end()) rules.push_back(x["rule"]);
+        }
+      document = {{"upload", f["id"]},
+                  {"file_name", f["file_name"]},
+                  {"ok", checked && checked->value("ok", false)},
+                  {"findings", findings},
+                  {"rules", rules}};
+      if (!checked) document["error"] = checked.status().code();
+      break;  // files are listed newest first
+    }
+    practice["document"] = document;
+    const std::string& want = filter.document;
+    if (want == "missing" && !document.is_null()) continue;
+    if (want == "ok" && (document.is_null() || !document["ok"].get<bool>())) continue;
+    if (want == "findings" && (document.is_null() || document["ok"].get<bool>())) continue;
+    shown.push_back(std::move(practice));
+  }
+  return json{{"practices", shown}};
 }
 
 Result<json> IntakeService::list_participants(std::string_view event_id) {
@@ -723,6 +849,74 @@ Result<json> IntakeService::list_participants(std::string_view event_id) {
   });
   if (!s) return s;
   return json{{"participants", list}};
+}
+
+Result<json> IntakeService::stored_document_check(std::string_view event_id, std::string_view upload_id,
+                                                  std::string_view file_name) {
+  json cached;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT result FROM document_checks WHERE upload_id = ?1");
+    q.bind_text(1, upload_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) cached = parse_stored(q.text(0));
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!cached.is_null()) return cached;
+  auto checked = check_document(event_id, files_dir_ / std::string(upload_id), file_name);
+  if (!checked) return checked;
+  auto kept = db_.transaction([&](store::Tx& tx) {
+    return tx.prepare("INSERT OR REPLACE INTO document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
+        .bind_text(1, upload_id)
+        .bind_text(2, checked->dump())
+        .bind_int(3, to_ms(clock_.now()))
+        .run();
+  });
+  if (!kept) return kept;
+  return checked;
+}
+
+Result<json> IntakeService::list_files(std::string_view event_id, const FileFilter& filter) {
+  auto event = open_event(event_id, false);
+  if (!event) return event.status();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT f.id, f.purpose, f.file_name, f.length, f.state, f.verdict, f.created_at, f.updated_at, "
+        "u.id, u.full_name, u.email, p.id, p.answers FROM uploads f JOIN users u ON u.id = f.owner_id "
+        "LEFT JOIN practices p ON p.event_id = f.event_id AND p.owner_id = f.owner_id "
+        "AND CAST(p.id AS TEXT) = json_extract(f.metadata, '$.practice') "
+        "WHERE f.event_id = ?1 AND (?2 = '' OR f.purpose = ?2) AND (?3 = '' OR f.state = ?3) "
+        "AND (?4 IS NULL OR p.id = ?4) ORDER BY f.created_at, f.id");
+    q.bind_text(1, event_id).bind_text(2, filter.purpose).bind_text(3, filter.state).bind_int(4, filter.practice);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      json verdict = q.is_null(5) ? json() : parse_stored(q.text(5));
+      json rules = json::array();
+      if (verdict.is_object())
+        for (const auto& f : verdict.value("findings", json::array())) rules.push_back(f.value("rule", ""));
+      json file = {{"id", q.text(0)},
+                   {"purpose", q.text(1)},
+                   {"file_name", q.text(2)},
+                   {"length", q.int64(3)},
+                   {"state", q.text(4)},
+                   {"kind", verdict.is_object() ? verdict.value("kind", json()) : json()},
+                   {"ok", verdict.is_object() ? verdict.value("ok", json()) : json()},
+                   {"findings", rules},
+                   {"owner", {{"id", q.int64(8)}, {"full_name", q.text(9)}, {"email", q.text(10)}}},
+                   {"practice", q.is_null(11) ? json() : json(q.int64(11))},
+                   {"practice_title", q.is_null(11) ? json() : parse_stored(q.text(12)).value("name", json())},
+                   {"created_at", event->timeline->format(from_ms(q.int64(6)))},
+                   {"updated_at", event->timeline->format(from_ms(q.int64(7)))},
+                   {"url", "/api/uploads/" + q.text(0) + "/file"}};
+      list.push_back(std::move(file));
+    }
+  });
+  if (!s) return s;
+  return json{{"files", list}};
 }
 
 }  // namespace praktika::intake

@@ -47,12 +47,20 @@ struct PracticeFilter {
   std::string type;   // empty: any
   std::string state;    // "draft" | "submitted" | empty
   std::string payment;  // "awaiting_proof" | "proof_sent" | "confirmed" | "returned" | empty
+  std::string document;  // "missing" (no document) | "ok" | "findings" (clause 6.5 findings) | empty
+};
+
+struct FileFilter {
+  std::string purpose;  // an agenda files purpose; empty: any
+  std::string state;    // "receiving" | "complete" | "rejected" | empty
+  std::optional<std::int64_t> practice;
 };
 
 // Practices and registrations travel as JSON in the wire shape documented in docs/protocol.md.
 class IntakeService {
  public:
-  IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event);
+  // `files_dir`: where the uploads keep complete files (<data>/files), for the document checks.
+  IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event, std::filesystem::path files_dir);
 
   // {"answers":{…},"consents":{id: instant},"complete":bool,"updated_at"} or null when none.
   Result<nlohmann::json> registration(const accounts::User& user, std::string_view event_id);
@@ -84,6 +92,13 @@ class IntakeService {
   Result<nlohmann::json> decide_payment(const accounts::User& organiser, std::string_view event_id, std::int64_t id,
                                         bool confirm, std::string_view reason);
 
+  // The payment contract (PDF bytes) for the practices the user owns and has submitted — what they
+  // pay for; drafts are left out (they may never be sent) and co-authored practices too (their
+  // owner pays). `payment_form` is an id of the agenda's fees.payment_forms; empty takes the one
+  // chosen in the registration. Errors: "no_contract" (the agenda has no contract text),
+  // "not_registered", "unknown_payment_form", "no_practices", "payer_missing".
+  Result<std::string> contract(const accounts::User& user, std::string_view event_id, std::string_view payment_form);
+
   // The checks an author may run before uploading, and the uploads run on every file: a file
   // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.
   // Media: {"ok","kind","bytes","duration_s","slides","findings"}; the practice document also gets
@@ -93,9 +108,18 @@ class IntakeService {
   Result<nlohmann::json> check_document(std::string_view event_id, const std::filesystem::path& file,
                                         std::string_view declared_name);
 
-  // Organiser's views (the caller checks the role).
+  // The check_document answer for a complete, stored document upload: made once (a .doc may take
+  // LibreOffice seconds), then read from document_checks. The caller checks who may see it.
+  Result<nlohmann::json> stored_document_check(std::string_view event_id, std::string_view upload_id,
+                                               std::string_view file_name);
+
+  // Organiser's views (the caller checks the role). Each practice of the list carries
+  // "document": {"upload","file_name","ok","findings","rules"} of its latest document, or null.
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
   Result<nlohmann::json> list_participants(std::string_view event_id);
+  // Every upload of the event: {"files":[{"id","purpose","file_name","length","offset"?,"state","kind",
+  // "ok","findings":[rules],"owner":{…},"practice","practice_title","created_at","updated_at","url"}]}.
+  Result<nlohmann::json> list_files(std::string_view event_id, const FileFilter& filter);
 
  private:
   using PracticeChange = std::function<Status(store::Tx& tx, detail::PracticeRow& row, const EventView& event,
@@ -109,6 +133,7 @@ class IntakeService {
   store::Db& db_;
   const timeline::Clock& clock_;
   const FindEvent find_event_;
+  const std::filesystem::path files_dir_;
 };
 
 }  // namespace praktika::intake

@@ -100,6 +100,61 @@ Venue read_venue(const json& j, const std::string& path) {
   return v;
 }
 
+std::vector<ContractLabel> read_labels(Obj& parent, std::string_view key, std::string_view key_field) {
+  std::vector<ContractLabel> out;
+  each(parent.array(key, true), parent.at(key), [&](const json& j, const std::string& p) {
+    Obj o(j, p);
+    out.push_back({o.str(key_field), o.str("label")});
+    o.finish();
+  });
+  return out;
+}
+
+std::vector<std::string> read_strings(Obj& parent, std::string_view key) {
+  std::vector<std::string> out;
+  each(parent.array(key, true), parent.at(key), [&](const json& j, const std::string& p) {
+    if (!j.is_string() || j.get<std::string>().empty()) fail(p, "must be a non-empty string");
+    out.push_back(j.get<std::string>());
+  });
+  return out;
+}
+
+// A text for every payment form, and nothing else.
+std::map<std::string, std::string> read_by_form(Obj& parent, std::string_view key, const Fees& fees) {
+  Obj o(parent.need(key), parent.at(key));
+  std::map<std::string, std::string> out;
+  for (const auto& form : fees.payment_forms) out[form.id] = o.str(form.id);
+  o.finish();
+  return out;
+}
+
+ContractDocument read_contract_document(const json& j, const std::string& path, const Fees& fees) {
+  Obj o(j, path);
+  ContractDocument d;
+  d.title = o.str("title");
+  d.place = o.opt_str("place");
+  d.preamble = read_by_form(o, "preamble", fees);
+  d.payer_field = read_by_form(o, "payer_field", fees);
+  d.clauses = read_strings(o, "clauses");
+  d.practices_heading = o.str("practices_heading");
+  d.practice_line = o.str("practice_line");
+  d.total = o.str("total");
+  d.purpose = o.str("purpose");
+  d.requisites_heading = o.str("requisites_heading");
+  d.requisites = read_labels(o, "requisites", "key");
+  for (size_t i = 0; i < d.requisites.size(); ++i)
+    if (!fees.contract.count(d.requisites[i].key))
+      fail(child(child(o.at("requisites"), i), "key"), in_quotes(d.requisites[i].key) + " is not a key of fees.contract");
+  d.payer_heading = o.str("payer_heading");
+  d.payer_rows = read_labels(o, "payer_rows", "field");
+  d.signatures = read_strings(o, "signatures");
+  d.currency_short = o.str("currency_short");
+  d.currency_words = read_strings(o, "currency_words");
+  if (d.currency_words.size() != 3) fail(o.at("currency_words"), "must name the currency for 1, 2 and 5 (three words)");
+  o.finish();
+  return d;
+}
+
 Fees read_fees(const json& j, const std::string& path) {
   Obj o(j, path);
   Fees f;
@@ -113,6 +168,8 @@ Fees read_fees(const json& j, const std::string& path) {
       f.contract[it.key()] = it->get<std::string>();
     }
   }
+  if (const json* d = o.find("contract_document"))
+    f.contract_document = read_contract_document(*d, o.at("contract_document"), f);
   f.payment_proof = o.opt_str("payment_proof");
   o.finish();
   return f;
@@ -364,6 +421,22 @@ Agenda read_agenda(const json& doc) {
   if (a.registration)
     check_references(a.registration->fields, a.registration->fields, child(o.at("registration_form"), "fields"), a);
   if (a.practice) check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
+  if (a.fees && a.fees->contract_document) {
+    // The payer is read from the registration form: every field the contract names must be one of it.
+    const ContractDocument& d = *a.fees->contract_document;
+    const std::string at = child(child(o.at("fees"), "contract_document"), "payer_rows");
+    auto known = [&](const std::string& id) {
+      return a.registration && std::any_of(a.registration->fields.begin(), a.registration->fields.end(),
+                                           [&](const FormField& f) { return f.id == id; });
+    };
+    for (const auto& [form, field] : d.payer_field)
+      if (!known(field))
+        fail(child(child(child(o.at("fees"), "contract_document"), "payer_field"), form),
+             in_quotes(field) + " is not a field of registration_form");
+    for (size_t i = 0; i < d.payer_rows.size(); ++i)
+      if (!known(d.payer_rows[i].key))
+        fail(child(child(at, i), "field"), in_quotes(d.payer_rows[i].key) + " is not a field of registration_form");
+  }
   return a;
 }
 

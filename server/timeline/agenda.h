@@ -80,11 +80,40 @@ struct Venue {
   std::string url;
 };
 
+// The payment contract's text (fees.contract_document): every sentence is data with {placeholders}
+// the intake fills ({number}, {date}, {event}, {organiser}, {payer}, {count}, {per_practice},
+// {amount}, {amount_words}, {currency}, {payment_purpose}, {numbers}; {n}, {title}, {section} in
+// practice_line). Labels name the organiser's requisites (keys of fees.contract) and the payer's
+// rows (fields of the registration form), in the order printed.
+struct ContractLabel {
+  std::string key;
+  std::string label;
+};
+struct ContractDocument {
+  std::string title;
+  std::string place;
+  std::map<std::string, std::string> preamble;     // by payment form id
+  std::map<std::string, std::string> payer_field;  // by payment form id: the registration field naming the payer
+  std::vector<std::string> clauses;
+  std::string practices_heading;
+  std::string practice_line;
+  std::string total;
+  std::string purpose;
+  std::string requisites_heading;
+  std::vector<ContractLabel> requisites;
+  std::string payer_heading;
+  std::vector<ContractLabel> payer_rows;
+  std::vector<std::string> signatures;
+  std::string currency_short;               // "руб."
+  std::vector<std::string> currency_words;  // "рубль", "рубля", "рублей": for 1, 2–4, 5+
+};
+
 struct Fees {
   std::string currency;               // "RUB"
   std::int64_t per_practice = 0;      // in whole currency units
   std::vector<Choice> payment_forms;  // "legal_entity", "individual"
   std::map<std::string, std::string> contract;  // requisites shown on the contract (placeholders)
+  std::optional<ContractDocument> contract_document;  // without it the contract route answers not_found
   std::string payment_proof;          // how the scan of the payment document reaches the organiser
 };
 

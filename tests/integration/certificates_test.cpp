@@ -299,6 +299,10 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   auto issued = people.organiser().get(kEventApi + "/exports/certificates?format=json").json();
   EXPECT_EQ(issued["rows"].size(), 3u);
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/attendance").status, 200);
+  auto spreadsheet = people.organiser().get(kEventApi + "/exports/decisions?format=xlsx");
+  ASSERT_EQ(spreadsheet.status, 200);
+  EXPECT_EQ(spreadsheet.body.substr(0, 2), "PK");  // a zip of XML, as every .xlsx
+  EXPECT_EQ(people.organiser().get(kEventApi + "/exports/decisions?format=pdf").status, 400);
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/nothing").status, 404);
 }
 

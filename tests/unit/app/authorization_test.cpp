@@ -52,6 +52,8 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/practices/{practice}"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/practices/{practice}/submit"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/practices/{practice}/payment"}, Audience::signed_in},
+    // The payment contract for the caller's own submitted practices.
+    {{"GET", "/api/events/{id}/contract"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/uploads"}, Audience::signed_in},
     {{"GET", "/api/uploads/{upload}"}, Audience::signed_in},
     {{"PATCH", "/api/uploads/{upload}"}, Audience::signed_in},
@@ -63,6 +65,7 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/roles"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/practices"}, Audience::organiser},
     {{"GET", "/api/events/{id}/intake/participants"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/intake/files"}, Audience::organiser},
     {{"POST", "/api/events/{id}/intake/practices/{practice}/payment"}, Audience::organiser},
     // Review (stage 2).
     {{"PUT", "/api/events/{id}/review/practices/{practice}/outcome"}, Audience::organiser},
@@ -81,6 +84,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/practices"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/sections"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/practices/{practice}"}, Audience::signed_in},
+    // A document's preview pages: the readers of the document itself.
+    {{"GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages/{page}"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/gallery/busiest"}, Audience::organiser},
     {{"GET", "/api/events/{id}/cabinet"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/practices/{practice}/comments"}, Audience::signed_in},

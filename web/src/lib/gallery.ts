@@ -34,6 +34,13 @@ export interface GalleryFile {
   length?: number;
   url: string;
   format?: { ok?: boolean; findings?: Array<{ rule?: string; where?: string; found?: string; expected?: string }> };
+  preview?: string; // a document's pages as images: GET → DocumentPages
+}
+
+export interface DocumentPages {
+  pages: number;
+  width?: number;
+  urls: string[];
 }
 
 export interface GalleryPractice extends GallerySummary {

@@ -1,10 +1,11 @@
 // One practice of the gallery: all 17 fields, its type and institution, its materials (photos,
-// videos streamed from the uploads' file route, the .docx with its formatting findings), how many
+// videos streamed from the uploads' file route, the Word document as page images with its
+// formatting findings), how many
 // people are on the page now, and its discussion, updated live for everyone on the page.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { kOutcomeTitle, usePresence, type CommentList, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
+import { kOutcomeTitle, usePresence, type CommentList, type DocumentPages, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
 import { eventPath, useEventContext, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
@@ -207,7 +208,46 @@ function Material({ file: f }: { file: GalleryFile }) {
           ))}
         </ul>
       )}
+      {f.preview && <DocumentPreview url={f.preview} name={name} />}
     </div>
+  );
+}
+
+// The document's pages as images the server made once (LibreOffice, then poppler): readable on
+// a phone without a Word viewer. Pages load as they scroll into view.
+function DocumentPreview({ url, name }: { url: string; name: string }) {
+  const [state, setState] = useState<{ pages?: DocumentPages; error?: string }>({});
+  useEffect(() => {
+    const abort = new AbortController();
+    api.get<DocumentPages>(url, { signal: abort.signal }).then(
+      (pages) => setState({ pages }),
+      (e) => {
+        if (!abort.signal.aborted) setState({ error: messageOf(e) });
+      },
+    );
+    return () => abort.abort();
+  }, [url]);
+  if (state.error) return <p class="muted" data-testid="preview-error">{state.error}</p>;
+  if (!state.pages) return <p class="muted">Готовим просмотр документа…</p>;
+  const { pages, urls, width } = state.pages;
+  return (
+    <details class="doc-preview" open data-testid="document-preview">
+      <summary>
+        Просмотр документа ({pages} стр.)
+      </summary>
+      {urls.map((src, i) => (
+        <img
+          key={src}
+          src={src}
+          alt={`${name}, страница ${i + 1} из ${pages}`}
+          loading="lazy"
+          decoding="async"
+          width={width}
+          height={width ? Math.round(width * 1.414) : undefined}
+          data-testid="preview-page"
+        />
+      ))}
+    </details>
   );
 }
 

@@ -1,4 +1,4 @@
-#include "flashmob/child_process.h"
+#include "convert/child_process.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "support/server_process.h"
 
-namespace praktika::flashmob {
+namespace praktika::convert {
 namespace {
 
 TEST(ProgressSeconds, ReadsMicrosecondsOfEitherKey) {
@@ -56,4 +56,4 @@ TEST(RunChild, AProgramMissingFromPathIsReported) {
 }
 
 }  // namespace
-}  // namespace praktika::flashmob
+}  // namespace praktika::convert

@@ -1,7 +1,7 @@
 // Runs a converter (ffmpeg, soffice) as a child process: no shell, stdin from /dev/null, stdout
 // read line by line (ffmpeg's -progress pipe), stderr kept in a file for the failure reason, a
-// deadline and a cancel check. Blocks the calling thread until the child is gone: call it from
-// the flashmob conversion workers only. Any thread; no shared state.
+// deadline and a cancel check. Blocks the calling thread until the child is gone: call it from a
+// worker or conversion thread, never a strand. Any thread; no shared state.
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,7 @@
 
 #include "common/status.h"
 
-namespace praktika::flashmob {
+namespace praktika::convert {
 
 struct ChildOptions {
   std::vector<std::string> argv;    // argv[0] is looked up on PATH
@@ -41,4 +41,4 @@ bool on_path(std::string_view program);
 // "out_time_us=" (or the misnamed "out_time_ms=", also microseconds). nullopt for other lines.
 std::optional<double> progress_seconds(std::string_view line);
 
-}  // namespace praktika::flashmob
+}  // namespace praktika::convert

@@ -1,4 +1,4 @@
-#include "flashmob/child_process.h"
+#include "convert/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace praktika::flashmob {
+namespace praktika::convert {
 
 namespace fs = std::filesystem;
 
@@ -141,4 +141,4 @@ Result<ChildOutcome> run_child(const ChildOptions& options) {
   return outcome;
 }
 
-}  // namespace praktika::flashmob
+}  // namespace praktika::convert

@@ -1,4 +1,4 @@
-#include "flashmob/slides_render.h"
+#include "convert/pdf_pages.h"
 
 #include <poppler-document.h>
 #include <poppler-global.h>
@@ -10,9 +10,9 @@
 #include <memory>
 #include <mutex>
 
-namespace praktika::flashmob {
+namespace praktika::convert {
 
-Result<int> render_pdf_slides(const std::filesystem::path& pdf, const std::filesystem::path& dir, int width,
+Result<int> render_pdf_pages(const std::filesystem::path& pdf, const std::filesystem::path& dir, int width,
                               int max_pages, const std::function<void(int, int)>& on_page) {
   static std::once_flag quiet;
   std::call_once(quiet, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
@@ -29,7 +29,7 @@ Result<int> render_pdf_slides(const std::filesystem::path& pdf, const std::files
   renderer.set_image_format(poppler::image::format_rgb24);
   for (int i = 0; i < total; ++i) {
     std::unique_ptr<poppler::page> page(doc->create_page(i));
-    std::string where = "Слайд " + std::to_string(i + 1) + " не удалось отрисовать.";
+    std::string where = "Страницу " + std::to_string(i + 1) + " не удалось отрисовать.";
     if (!page) return Status::unprocessable("render_failed", where);
     double points = page->page_rect(poppler::media_box).width();
     if (!(points > 0)) return Status::unprocessable("render_failed", where);
@@ -43,4 +43,4 @@ Result<int> render_pdf_slides(const std::filesystem::path& pdf, const std::files
   return total;
 }
 
-}  // namespace praktika::flashmob
+}  // namespace praktika::convert

@@ -1,0 +1,35 @@
+// Office documents converted by LibreOffice (`soffice --headless --convert-to`): a Word 97–2003
+// .doc to .docx for the clause 6.5 check, a .docx to PDF for the gallery's preview, a presentation
+// to PDF for the flashmob. Each conversion runs its own soffice with its own profile directory
+// (two soffice processes sharing a profile wait for each other or fail), bounded in time and
+// killed with its process group at the deadline. Blocks the calling thread for seconds: call it
+// from a worker thread. Any thread; no shared state.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace praktika::convert {
+
+struct OfficeOptions {
+  std::string soffice = "soffice";  // looked up on PATH
+  std::chrono::milliseconds timeout{std::chrono::seconds(120)};
+  std::function<bool()> cancelled;  // polled about once a second; may be empty
+};
+
+// True when the converter can be run (soffice on PATH).
+bool office_available(const OfficeOptions& options = {});
+
+// Converts `input` into `out_dir/<stem>.<format>` ("docx", "pdf"), `out_dir` created if needed.
+// `input`'s extension tells LibreOffice what to read: name it .doc, .docx, .pptx… accordingly.
+// Errors: "converter_missing" (no soffice), "conversion_timeout", "conversion_cancelled",
+// "conversion_failed" (with soffice's last words in the message).
+Result<std::filesystem::path> convert_office(const std::filesystem::path& input, std::string_view format,
+                                             const std::filesystem::path& out_dir, const OfficeOptions& options = {});
+
+}  // namespace praktika::convert

@@ -1,0 +1,137 @@
+// The payment contract: a PDF read back with poppler, for the caller's submitted practices.
+#include <gtest/gtest.h>
+#include <poppler-document.h>
+#include <poppler-page.h>
+
+#include "support/client.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+
+// Every page's text, with line breaks and spaces removed (the typesetter breaks lines where the
+// width asks, so a phrase may be split anywhere).
+std::string pdf_text(const std::string& bytes) {
+  std::vector<char> data(bytes.begin(), bytes.end());
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
+  if (!doc) return {};
+  std::string out;
+  for (int i = 0; i < doc->pages(); ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    auto utf8 = page->text().to_utf8();
+    out.append(utf8.begin(), utf8.end());
+  }
+  std::erase_if(out, [](char c) { return c == ' ' || c == '\n' || c == '\r'; });
+  return out;
+}
+
+std::string squeezed(std::string s) {
+  std::erase_if(s, [](char c) { return c == ' '; });
+  return s;
+}
+
+class Contract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(create_organiser(data_.path()));
+    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringIntake});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+    people_ = std::make_unique<People>(server_->port());
+  }
+
+  TempDir data_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+};
+
+TEST_F(Contract, ListsTheSubmittedPracticesWithTheTotalInFiguresAndWords) {
+  ASSERT_NE(submit_practice(*people_, {.author_email = "anna@dom.ru", .institution = "ОГБУСО «Центр помощи детям»",
+                                       .name = "Семейная гостиная", .paid = false}),
+            0);
+  ASSERT_NE(submit_practice(*people_, {.author_email = "anna@dom.ru", .institution = "ОГБУСО «Центр помощи детям»",
+                                       .section = 2, .name = "Школа приёмных родителей", .paid = true}),
+            0);
+  auto& anna = people_->person("anna@dom.ru");
+  // A draft is not paid for.
+  ASSERT_EQ(anna.post(kEventApi + "/practices", {{"section", 3}, {"type", "pilot"},
+                                                 {"answers", {{"name", "Черновик без отправки"}}}})
+                .status,
+            201);
+
+  auto r = anna.get(kEventApi + "/contract?payment_form=legal_entity");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "application/pdf");
+  ASSERT_EQ(r.body.rfind("%PDF-", 0), 0u);
+  std::string text = pdf_text(r.body);
+  ASSERT_FALSE(text.empty());
+  EXPECT_NE(text.find(squeezed("«Семейная гостиная»")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("«Школа приёмных родителей»")), std::string::npos) << text;
+  EXPECT_EQ(text.find(squeezed("Черновик без отправки")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("2 × 2000 = 4000 руб.")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("(четыре тысячи рублей)")), std::string::npos) << text;
+  // The payer of a legal entity is the institution; the requisites and purpose come from the agenda.
+  EXPECT_NE(text.find(squeezed("и ОГБУСО «Центр помощи детям», именуемое")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("Организационный взнос за участие в интернет-конференции")), std::string::npos);
+  EXPECT_NE(text.find(squeezed("БИК000000000")), std::string::npos) << text;
+
+  // Without payment_form the registration's choice (legal_entity) is used; individual names the author.
+  EXPECT_EQ(anna.get(kEventApi + "/contract").status, 200);
+  auto individual = anna.get(kEventApi + "/contract?payment_form=individual");
+  ASSERT_EQ(individual.status, 200) << individual.body;
+  EXPECT_NE(pdf_text(individual.body).find(squeezed("и anna@dom.ru, именуемый")), std::string::npos);
+}
+
+TEST_F(Contract, ExplainsWhyThereIsNoContract) {
+  HttpClient anonymous(server_->port());
+  EXPECT_EQ(anonymous.get(kEventApi + "/contract?payment_form=individual").status, 401);
+
+  auto& boris = people_->person("boris@dom.ru", "Борис");
+  auto none = boris.get(kEventApi + "/contract?payment_form=individual");
+  EXPECT_EQ(none.status, 409);
+  EXPECT_EQ(none.error_code(), "not_registered");
+
+  auto reg = boris.request("PUT", kEventApi + "/registration",
+                           json{{"answers", registration_answers("Борис", "boris@dom.ru", "Центр", 1)}}.dump());
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_EQ(boris.get(kEventApi + "/contract?payment_form=individual").error_code(), "no_practices");
+  auto unknown = boris.get(kEventApi + "/contract?payment_form=cash");
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(unknown.error_code(), "unknown_payment_form");
+  EXPECT_NE(unknown.json()["error"]["message"].get<std::string>().find("Юридическое лицо"), std::string::npos);
+
+  // A practice of someone else with Boris as co-author is not his to pay.
+  int shared = submit_practice(*people_, {.author_email = "anna@dom.ru", .paid = false});
+  ASSERT_NE(shared, 0);
+  auto& anna = people_->person("anna@dom.ru");
+  ASSERT_EQ(anna.request("PATCH", kEventApi + "/practices/" + std::to_string(shared),
+                         json{{"co_authors", {"boris@dom.ru"}}}.dump())
+                .status,
+            200);
+  ASSERT_EQ(boris.get(kEventApi + "/practices/mine").json()["practices"].size(), 1u);
+  EXPECT_EQ(boris.get(kEventApi + "/contract?payment_form=individual").error_code(), "no_practices");
+}
+
+TEST_F(Contract, ALegalEntityNeedsTheInstitutionInTheRegistration) {
+  auto& vera = people_->person("vera@dom.ru", "Вера");
+  auto answers = registration_answers("Вера", "vera@dom.ru", "Центр", 1);
+  answers.erase("institution");
+  ASSERT_EQ(vera.request("PUT", kEventApi + "/registration", json{{"answers", answers}}.dump()).status, 200);
+  auto created = vera.post(kEventApi + "/practices",
+                           {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
+                      json::object())
+                .status,
+            200);
+  auto r = vera.get(kEventApi + "/contract?payment_form=legal_entity");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.error_code(), "payer_missing");
+  EXPECT_EQ(vera.get(kEventApi + "/contract?payment_form=individual").status, 200);
+}
+
+}  // namespace
+}  // namespace praktika::test

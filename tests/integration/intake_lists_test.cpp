@@ -1,0 +1,133 @@
+// The organiser's lists of issue 3 item 7: practices filtered by their document's clause 6.5
+// findings, and every file of the event, as JSON and as CSV/XLSX.
+#include <gtest/gtest.h>
+
+#include "support/client.h"
+#include "support/docx_builder.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+namespace docx = praktika::documents::testing;
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -6;
+  for (unsigned char c : in) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(k[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+std::vector<int> ids(const HttpResult& r) {
+  std::vector<int> out;
+  for (const auto& p : r.json()["practices"]) out.push_back(p["id"].get<int>());
+  return out;
+}
+
+class IntakeLists : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(create_organiser(data_.path()));
+    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringIntake});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+    people_ = std::make_unique<People>(server_->port());
+  }
+
+  std::string send_document(const std::string& email, int practice, const docx::Docx& d) {
+    docx::Bytes bytes = d.bytes();
+    std::string body(bytes.begin(), bytes.end());
+    auto& author = people_->person(email);
+    auto created = author.request("POST", kEventApi + "/uploads?purpose=document", "",
+                                  {{"Tus-Resumable", "1.0.0"},
+                                   {"Upload-Length", std::to_string(body.size())},
+                                   {"Upload-Metadata", "filename " + base64("описание.docx") + ",practice " +
+                                                           base64(std::to_string(practice))}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    auto sent = author.request("PATCH", created.headers["location"], body,
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Content-Type", "application/offset+octet-stream"},
+                                {"Upload-Offset", "0"}});
+    EXPECT_EQ(sent.status, 204) << sent.body;
+    return created.json()["id"];
+  }
+
+  TempDir data_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+};
+
+TEST_F(IntakeLists, PracticesAreFilteredByTheirDocumentsFindings) {
+  int clean = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Чистый документ", .paid = false});
+  int arial = submit_practice(*people_, {.author_email = "boris@dom.ru", .name = "Документ с Arial", .paid = false});
+  int none = submit_practice(*people_, {.author_email = "vera@dom.ru", .name = "Без документа", .paid = false});
+  ASSERT_TRUE(clean && arial && none);
+  send_document("anna@dom.ru", clean, docx::Docx::compliant());
+  auto bad = docx::Docx::compliant();
+  bad.body[docx::kBody] = docx::para("Основной текст другим шрифтом.", "",
+                                     "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
+  std::string bad_upload = send_document("boris@dom.ru", arial, bad);
+
+  auto& org = people_->organiser();
+  auto all = org.get(kEventApi + "/intake/practices");
+  ASSERT_EQ(all.status, 200) << all.body;
+  for (const auto& p : all.json()["practices"]) {
+    if (p["id"] == arial) {
+      EXPECT_EQ(p["document"]["upload"], bad_upload);
+      EXPECT_EQ(p["document"]["ok"], false);
+      EXPECT_EQ(p["document"]["rules"], json::array({"font"})) << p["document"];
+    }
+    if (p["id"] == none) EXPECT_TRUE(p["document"].is_null());
+  }
+  EXPECT_EQ(ids(org.get(kEventApi + "/intake/practices?document=ok")), std::vector<int>{clean});
+  EXPECT_EQ(ids(org.get(kEventApi + "/intake/practices?document=findings")), std::vector<int>{arial});
+  EXPECT_EQ(ids(org.get(kEventApi + "/intake/practices?document=missing")), std::vector<int>{none});
+  EXPECT_EQ(org.get(kEventApi + "/intake/practices?document=maybe").error_code(), "invalid_filter");
+  auto csv = org.get(kEventApi + "/intake/practices?document=findings&format=csv");
+  EXPECT_NE(csv.body.find("\"Документ с Arial\""), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find("\"Чистый документ\""), std::string::npos);
+}
+
+TEST_F(IntakeLists, EveryFileOfTheEventIsListedWithItsOwnerAndPractice) {
+  int practice = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Семейная гостиная"});
+  ASSERT_NE(practice, 0);
+  std::string document = send_document("anna@dom.ru", practice, docx::Docx::compliant());
+
+  auto& org = people_->organiser();
+  auto all = org.get(kEventApi + "/intake/files");
+  ASSERT_EQ(all.status, 200) << all.body;
+  // The document and the payment scan submit_practice sent.
+  ASSERT_EQ(all.json()["files"].size(), 2u) << all.body;
+  auto documents = org.get(kEventApi + "/intake/files?purpose=document").json()["files"];
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0]["id"], document);
+  EXPECT_EQ(documents[0]["file_name"], "описание.docx");
+  EXPECT_EQ(documents[0]["state"], "complete");
+  EXPECT_EQ(documents[0]["owner"]["email"], "anna@dom.ru");
+  EXPECT_EQ(documents[0]["practice"], practice);
+  EXPECT_EQ(documents[0]["practice_title"], "Семейная гостиная");
+  EXPECT_TRUE(org.get(kEventApi + "/intake/files?state=rejected").json()["files"].empty());
+  EXPECT_EQ(org.get(kEventApi + "/intake/files?practice=" + std::to_string(practice)).json()["files"].size(), 1u);
+
+  auto xlsx = org.get(kEventApi + "/intake/files?format=xlsx");
+  EXPECT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  auto csv = org.get(kEventApi + "/intake/files?purpose=document&format=csv");
+  EXPECT_NE(csv.body.find("\"описание.docx\";\"document\";\"complete\""), std::string::npos) << csv.body;
+  EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/intake/files").status, 403);
+}
+
+}  // namespace
+}  // namespace praktika::test
