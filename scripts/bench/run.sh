@@ -4,7 +4,7 @@
 # scenario against every server with the server pinned to core 0 and the load to core 1, several
 # rounds alternating the servers' order, and writes the medians to docs/performance.md.
 #
-# Usage: scripts/bench/run.sh [--quick] [--rounds N] [--only fanout,latency,churn,connections,http]
+# Usage: scripts/bench/run.sh [--quick] [--rounds N] [--only fanout,latency,churn,connections,http,upload]
 #                             [--out FILE] [--keep]
 #   --quick   one round, shorter steps: under five minutes. The figures are indicative only.
 #   --keep    keep the work folder (logs, raw JSON per run) and print where it is.
@@ -17,7 +17,7 @@ export CCACHE_BASEDIR="$root"
 
 quick=0
 rounds=""
-only="fanout,latency,churn,connections,http"
+only="fanout,latency,churn,connections,http,upload"
 out=docs/performance.md
 keep=0
 while [[ $# -gt 0 ]]; do
@@ -49,8 +49,8 @@ if [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if [[ ! -d $peers/node_modules/ws || ! -d $peers/node_modules/bun ]]; then
-    log "installing the npm peers (ws, bun, @tus/server)"
+  if [[ ! -d $peers/node_modules/ws || ! -d $peers/node_modules/bun || ! -d $peers/node_modules/@tus/file-store ]]; then
+    log "installing the npm peers (ws, bun, @tus/server, @tus/file-store)"
     (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 fi
@@ -158,6 +158,15 @@ start_nginx() {  # template
   server_pid=$(pgrep -P "$stop_pid" | head -1)
 }
 
+start_tus() {
+  local dir
+  dir=$(mktemp -d "$work/tus.XXXX")
+  taskset -c $server_cpu node "$peers/tus-server.mjs" $port "$dir" >>"$work/tus.log" 2>&1 &
+  stop_pid=$!
+  server_pid=$stop_pid
+  wait_port $port
+}
+
 start_redis() {
   redis_port=19179
   taskset -c $server_cpu redis-server --port $redis_port --save '' --appendonly no --daemonize yes \
@@ -192,9 +201,9 @@ probe_bench_flag() {
 
 # --- scenarios --------------------------------------------------------------------------------
 if ((quick)); then
-  fan_subs=10000; fan_step=2; fan_factor=1.6; lat_seconds=5; conn_n=15000; http_seconds=3
+  fan_subs=10000; fan_step=2; fan_factor=1.6; lat_seconds=5; conn_n=15000; http_seconds=3; upload_mb=300
 else
-  fan_subs=10000; fan_step=4; fan_factor=1.3; lat_seconds=20; conn_n=15000; http_seconds=10
+  fan_subs=10000; fan_step=4; fan_factor=1.3; lat_seconds=20; conn_n=15000; http_seconds=10; upload_mb=1000
 fi
 
 ws_args() {  # server topic-suffix → the URL, protocol and topic flags for that server
@@ -289,6 +298,42 @@ for round in $(seq 1 "$rounds"); do
       stop_server
     done
   fi
+  if wants upload; then
+    # The file, then the disk's own speed in this run (written and flushed, as an upload's end is).
+    [[ -f $work/upload.bin ]] || head -c $((upload_mb << 20)) /dev/urandom >"$work/upload.bin"
+    mkdir -p "$results/upload" "$results/upload-ws"
+    dd if=/dev/zero of="$work/dd.bin" bs=1M count=$upload_mb conv=fdatasync 2>&1 |
+      sed -n 's/.* s, \([0-9.]*\) \([MG]B\)\/s$/\1 \2/p' |
+      awk '{v=$1; if ($2=="GB") v*=1000; printf "{\"mb_per_s\": %s}\n", v}' >"$results/upload/disk.$round.json"
+    rm -f "$work/dd.bin"
+    log "  upload/disk round $round: $(cat "$results/upload/disk.$round.json")"
+    for s in $(order "$round" praktika tus); do
+      if [[ $s == praktika ]]; then
+        # Inside the intake stage (the flashmob purpose is accepted then), with the bench topics
+        # for the WebSocket probe below.
+        start_praktika --bench --clock 2020-06-10T12:00:00+08:00
+        # WebSocket p99 idle, then while the upload runs: 1000 subscribers, 10 events/s.
+        # shellcheck disable=SC2046
+        run_load upload-ws praktika-idle "$round" ws-fanout $(ws_args praktika upload) --connections 1000 \
+          --rate-start 10 --max-steps 1 --step-seconds 5 --p99-limit-ms 1000000
+        taskset -c $load_cpu "$load" ws-fanout $(ws_args praktika upload) --connections 1000 --rate-start 10 \
+          --max-steps 1 --step-seconds $((upload_mb / 100 + 3)) --p99-limit-ms 1000000 --server-pid "$server_pid" \
+          >"$results/upload-ws/praktika-upload.$round.json" 2>>"$work/load.log" &
+        probe=$!
+        sleep 2
+      else
+        start_tus
+        probe=""
+      fi
+      file="$results/upload/$s.$round.json"
+      taskset -c $load_cpu /usr/bin/python3 scripts/bench/upload.py --server "$s" --port $port \
+        --file "$work/upload.bin" --server-pid "$server_pid" >"$file" 2>>"$work/load.log" ||
+        echo '{"error":"upload.py failed: see the load log"}' >"$file"
+      log "  upload/$s round $round: $(head -c 300 "$file")"
+      [[ -n $probe ]] && { wait "$probe" || true; log "  upload-ws/praktika-upload round $round: $(head -c 200 "$results/upload-ws/praktika-upload.$round.json")"; }
+      stop_server
+    done
+  fi
 done
 
 # --- the report -------------------------------------------------------------------------------
@@ -299,8 +344,8 @@ bun $("$bun" --version); $(nginx -v 2>&1 | sed 's|nginx version: ||'); \
 nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan); redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
 command=scripts/bench/run.sh
 ((quick)) && command+=" --quick"
-[[ $only != fanout,latency,churn,connections,http ]] && command+=" --only $only"
+[[ $only != fanout,latency,churn,connections,http,upload ]] && command+=" --only $only"
 /usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
   --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
-  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}"
+  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb"
 log "wrote $out"

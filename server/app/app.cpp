@@ -138,13 +138,18 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   for (auto& agenda : agendas) {
     std::string id = agenda.id;
     timeline::Timeline timeline(agenda);
-    events_.emplace(id, Event{std::move(agenda), std::move(timeline)});
+    std::string body = timeline::public_json(agenda).dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string etag = "\"" + std::to_string(std::hash<std::string>{}(body)) + "\"";
+    events_.emplace(id, Event{std::move(agenda), std::move(timeline), std::move(body), std::move(etag)});
   }
 
   presence::Options presence_options;
   presence_options.report_interval_ms = config.presence_report_interval_ms;
   presence_options.heartbeat_interval_ms = config.presence_heartbeat_interval_ms;
   presence_options.expiry_ms = config.presence_expiry_ms;
+  presence_options.large_topic_members = config.presence_large_topic_members;
+  presence_options.large_topic_interval_ms = config.presence_large_topic_interval_ms;
+  presence_options.large_topic_step_percent = config.presence_large_topic_step_percent;
   presence_options.instance_id = instance_id();
   auto sink = [this](const std::string& topic, std::int64_t count) {
     hub_.publish(topic, "presence", {{"count", count}});
@@ -279,11 +284,22 @@ void App::add_routes() {
     return api::json_response(200, {{"events", list}});
   });
 
-  router_.add("GET", "/api/events/{id}", [this](const net::Request&, const net::PathParams& p) {
-    const Event* event = find_event(p.get("id"));
-    if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
-    return api::json_response(200, timeline::public_json(event->agenda));
-  });
+  router_.add(
+      "GET", "/api/events/{id}",
+      [this](const net::Request& request, const net::PathParams& p) {
+        const Event* event = find_event(p.get("id"));
+        if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+        net::Response r;
+        if (request.header("if-none-match") == event->public_etag)
+          r.status = 304;
+        else
+          r.body = event->public_body;
+        r.set_header("Content-Type", "application/json; charset=utf-8");
+        r.set_header("Cache-Control", "no-cache");
+        r.set_header("ETag", event->public_etag);
+        return r;
+      },
+      net::BodyRule{.from_memory = true});
 
   router_.add("GET", "/api/events/{id}/timeline", [this](const net::Request&, const net::PathParams& p) {
     const Event* event = find_event(p.get("id"));
@@ -326,6 +342,7 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
   net::BodyPolicy policy;
   policy.limit = match.body.limit;
   policy.to_file = match.body.to_file;
+  policy.from_memory = match.body.from_memory;
   return policy;
 }
 

@@ -45,6 +45,10 @@ namespace praktika::app {
 struct Event {
   timeline::Agenda agenda;
   timeline::Timeline timeline;
+  // GET /api/events/{id}: the agenda is constant after start-up, so its public JSON is
+  // serialised once and answered from memory, with an ETag for conditional requests.
+  std::string public_body;
+  std::string public_etag;
 };
 
 class TimelineTicker;

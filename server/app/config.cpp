@@ -134,6 +134,9 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   r.integer("/presence/report_interval_ms", config.presence_report_interval_ms, 50, 60000);
   r.integer("/presence/heartbeat_interval_ms", config.presence_heartbeat_interval_ms, 100, 600000);
   r.integer("/presence/expiry_ms", config.presence_expiry_ms, 200, 3600000);
+  r.integer("/presence/large_topic_members", config.presence_large_topic_members, 1, 1LL << 31);
+  r.integer("/presence/large_topic_interval_ms", config.presence_large_topic_interval_ms, 50, 600000);
+  r.integer("/presence/large_topic_step_percent", config.presence_large_topic_step_percent, 1, 100);
   if (r.error) return *r.error;
 
   // The command line wins over the file. --agenda may repeat; its first use replaces the file's list.

@@ -41,6 +41,10 @@ struct Config {
   int presence_report_interval_ms = 1000;
   int presence_heartbeat_interval_ms = 5000;
   int presence_expiry_ms = 15000;
+  // Topics this large get their count pushed when it moved by the step, or else every interval.
+  std::int64_t presence_large_topic_members = 1000;
+  int presence_large_topic_interval_ms = 5000;
+  int presence_large_topic_step_percent = 1;
   // Benchmarks only: topics bench:* that any connection may publish to (op "publish").
   bool bench_topics = false;
 };

@@ -6,7 +6,7 @@ namespace praktika::hub {
 
 Frame make_event_frame(std::string_view topic, std::string_view event, const nlohmann::json& data) {
   nlohmann::json message = {{"topic", topic}, {"event", event}, {"data", data}};
-  return std::make_shared<const std::string>(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return encode_text_frame(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 bool Hub::subscribe(const std::string& topic, std::shared_ptr<Subscriber> subscriber) {

@@ -1,5 +1,6 @@
 // The live hub: topics and their subscribers. A service publishes an event to a topic once;
-// the hub serialises it once and hands the same immutable frame to every subscriber.
+// the hub serialises it once, encodes it as a WebSocket frame once (hub/frame.h), and hands
+// the same immutable bytes to every subscriber.
 // Thread-safe: called from any thread. Owns the topic table (guarded by mutex_); it never
 // waits on a subscriber — Subscriber::deliver must not block (connections queue and cut
 // off slow readers themselves).
@@ -15,10 +16,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace praktika::hub {
+#include "hub/frame.h"
 
-// One serialised message, shared read-only by every subscriber it is sent to.
-using Frame = std::shared_ptr<const std::string>;
+namespace praktika::hub {
 
 class Subscriber {
  public:
@@ -27,7 +27,7 @@ class Subscriber {
   virtual void deliver(const Frame& frame) = 0;
 };
 
-// {"topic":…,"event":…,"data":…} serialised once.
+// {"topic":…,"event":…,"data":…} serialised and framed once.
 Frame make_event_frame(std::string_view topic, std::string_view event, const nlohmann::json& data);
 
 class Hub {

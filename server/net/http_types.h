@@ -63,6 +63,8 @@ struct BodyPolicy {
   std::optional<Response> refuse;
   // Kept alive until the request is answered or the connection drops: a lock on the upload.
   std::shared_ptr<void> hold;
+  // HttpHandler::handle may run on the connection's strand: it answers from memory at once.
+  bool from_memory = false;
 };
 
 // Percent-decoding of a path; nullopt on a malformed escape or an encoded NUL.

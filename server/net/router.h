@@ -33,6 +33,9 @@ struct BodyRule {
   bool to_file = false;
   // When set, decides per request from its header (and may refuse it before the body is read).
   std::function<BodyPolicy(const Request& head, const PathParams& params)> prepare;
+  // The handler answers from memory and never blocks: it runs on the connection's strand
+  // instead of a worker (no thread hop). Decided with the body rule, from the header alone.
+  bool from_memory = false;
 };
 
 struct Route {

@@ -59,7 +59,8 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   // On the connection's strand, with the request's header only (no body yet). Must be quick.
   virtual BodyPolicy body_policy(const Request& head) { return {}; }
-  // On a worker thread (see Server). Must not throw.
+  // On a worker thread (see Server), or on the connection's strand when body_policy said
+  // from_memory. Must not throw.
   virtual Response handle(const Request& request) = 0;
 };
 

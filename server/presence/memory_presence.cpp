@@ -10,6 +10,7 @@
 #include "presence/guarded_sink.h"
 #include "presence/membership.h"
 #include "presence/presence.h"
+#include "presence/throttle.h"
 
 namespace praktika::presence {
 
@@ -21,7 +22,11 @@ namespace {
 class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
  public:
   MemoryCore(asio::io_context& io, Options options, CountsSink sink)
-      : options_(std::move(options)), sink_(std::move(sink)), strand_(asio::make_strand(io)), timer_(strand_) {}
+      : options_(std::move(options)),
+        sink_(std::move(sink)),
+        strand_(asio::make_strand(io)),
+        timer_(strand_),
+        throttle_(options_) {}
 
   void join(const std::string& topic, const std::string& member) {
     std::lock_guard lock(mutex_);
@@ -62,23 +67,29 @@ class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
   }
 
   // Reports each topic whose count differs from what was last reported; a topic is looked at
-  // only when a join or leave touched it since the last round.
+  // only when a join or leave touched it since the last round. A large topic the throttle
+  // holds back stays dirty for the next round.
   void report() {
     std::vector<std::pair<std::string, std::int64_t>> changed;
     {
       std::lock_guard lock(mutex_);
+      std::unordered_set<std::string> held;
       for (const auto& topic : dirty_) {
         std::int64_t now = members_.count(topic);
         auto it = last_reported_.find(topic);
         std::int64_t before = it == last_reported_.end() ? 0 : it->second;
         if (now == before) continue;
+        if (!throttle_.due(topic, before, now)) {
+          held.insert(topic);
+          continue;
+        }
         changed.emplace_back(topic, now);
         if (now == 0)
           last_reported_.erase(it);
         else
           last_reported_[topic] = now;
       }
-      dirty_.clear();
+      dirty_.swap(held);
     }
     for (const auto& [topic, n] : changed) sink_(topic, n);
   }
@@ -91,6 +102,7 @@ class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
   // Only on strand_.
   asio::steady_timer timer_;
   bool stopped_ = false;
+  Throttle throttle_;
 
   // Guarded by mutex_.
   mutable std::mutex mutex_;

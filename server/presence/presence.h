@@ -2,7 +2,7 @@
 // Owns the membership of this instance's connections and, for the Redis backend, their
 // heartbeats in Redis. Called from any thread (connections' strands); every method is
 // thread-safe. Count changes are reported through the CountsSink at most once per
-// report_interval per topic, from an io_context thread, one call at a time (never under the
+// report_interval per topic (large topics less often, see Options), from an io_context thread, one call at a time (never under the
 // membership lock, so the sink may call join/leave/count). No call runs or starts after stop()
 // or the destructor returned.
 #pragma once
@@ -26,6 +26,11 @@ using CountsSink = std::function<void(const std::string& topic, std::int64_t cou
 struct Options {
   // How often counts are recomputed and reported when they changed.
   int report_interval_ms = 1000;
+  // A topic with at least this many members is reported less often: when its count moved by
+  // large_topic_step_percent since the last report, or else every large_topic_interval_ms.
+  std::int64_t large_topic_members = 1000;
+  int large_topic_interval_ms = 5000;
+  int large_topic_step_percent = 1;
   // How often this instance refreshes its members' heartbeats (Redis backend).
   int heartbeat_interval_ms = 5000;
   // A member whose heartbeat is older than this is no longer counted (a crashed instance).

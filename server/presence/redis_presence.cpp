@@ -17,6 +17,7 @@
 #include "presence/guarded_sink.h"
 #include "presence/membership.h"
 #include "presence/presence.h"
+#include "presence/throttle.h"
 #include "redis/client.h"
 
 namespace praktika::presence {
@@ -57,7 +58,8 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
         sink_(std::move(sink)),
         strand_(asio::make_strand(io)),
         heartbeat_timer_(strand_),
-        report_timer_(strand_) {}
+        report_timer_(strand_),
+        throttle_(options_) {}
 
   // Separate from the constructor: the client's state callback needs a weak_ptr to us.
   Status connect(const std::string& url) {
@@ -343,7 +345,8 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
       }
       auto it = last_reported_.find(topic);
       std::int64_t before = it == last_reported_.end() ? 0 : it->second;
-      if (n != before) {
+      // Every round counts every topic again, so a change held back is seen next round.
+      if (n != before && throttle_.due(topic, before, n)) {
         changed = true;
         if (n == 0)
           last_reported_.erase(it);
@@ -365,6 +368,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   asio::steady_timer heartbeat_timer_;
   asio::steady_timer report_timer_;
   bool stopped_ = false;
+  Throttle throttle_;
   std::size_t counts_in_flight_ = 0;
   std::unordered_map<std::string, std::unordered_set<std::string>> orphans_;  // key -> redis members
   std::size_t orphan_count_ = 0;

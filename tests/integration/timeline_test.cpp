@@ -37,6 +37,28 @@ TEST(Timeline, ListsTheLoadedEvent) {
   EXPECT_EQ(http.get("/api/events/nope/timeline").error_code(), "event_not_found");
 }
 
+TEST(Timeline, ThePublicEventCarriesAnETagAndAMatchingRequestGetsNotModified) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(server);
+  HttpClient http((*server)->port());
+  auto first = http.get("/api/events/irkutsk-2020");
+  ASSERT_EQ(first.status, 200);
+  auto etag = first.headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(first.headers["cache-control"], "no-cache");
+  auto again = http.get("/api/events/irkutsk-2020");
+  EXPECT_EQ(again.headers["etag"], etag);
+  EXPECT_EQ(again.body, first.body);
+  auto unchanged = http.request("GET", "/api/events/irkutsk-2020", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_TRUE(unchanged.body.empty());
+  auto other = http.request("GET", "/api/events/irkutsk-2020", "", {{"If-None-Match", "\"stale\""}});
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.body, first.body);
+  EXPECT_EQ(http.get("/api/events/nope").error_code(), "event_not_found");
+}
+
 TEST(Timeline, DuringIntakeOnlyIntakeIsOpen) {
   auto t = timeline_at("2020-06-15T12:00:00+08:00");
   EXPECT_EQ(t["open"], nlohmann::json::array({"intake"}));

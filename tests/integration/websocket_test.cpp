@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "support/client.h"
 #include "support/server_process.h"
@@ -87,6 +88,75 @@ TEST(WebSocket, ASlowConsumerIsCutOffWhileOthersKeepReceiving) {
   HttpClient http(port);
   EXPECT_EQ(http.get("/api/health").json()["websockets"], 1);
   EXPECT_EQ(healthy->call({{"op", "ping"}})["ok"], true);
+}
+
+// Publishes until the hub hands the event to `subscribers` connections (a subscribe sent by a
+// client that does not read cannot be waited for through its reply).
+bool wait_subscribers(WsClient& publisher, const std::string& topic, int subscribers) {
+  for (int i = 0; i < 200; ++i) {
+    auto reply = publisher.call({{"op", "publish"}, {"topic", topic}, {"event", "probe"}});
+    if (reply["data"]["delivered"] == subscribers) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+TEST(WebSocket, ASlowReaderGetsEveryBroadcastInOrder) {
+  // Events pile up in the server's queue for a reader that is not reading; they then leave in
+  // gathered writes of many frames each, and must arrive whole, each once, in order.
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path() / "db", .extra_args = {"--bench"}});
+  ASSERT_TRUE(server) << server.status().message();
+  int port = (*server)->port();
+  auto slow = WsClient::connect(port, {.read = false, .receive_buffer_bytes = 4096});
+  auto publisher = WsClient::connect(port);
+  ASSERT_TRUE(slow && publisher);
+  slow->send({{"op", "subscribe"}, {"topic", "bench:slow"}, {"id", 1}});
+  ASSERT_TRUE(wait_subscribers(*publisher, "bench:slow", 1));
+  const int kEvents = 600;  // ~600 KB: far more than the reader's socket takes, under the queue's bounds
+  std::string padding(1000, 'x');
+  for (int i = 0; i < kEvents; ++i) {
+    auto reply = publisher->call(
+        {{"op", "publish"}, {"topic", "bench:slow"}, {"event", "tick"}, {"data", {{"n", i}, {"pad", padding}}}});
+    ASSERT_EQ(reply["data"]["delivered"], 1) << i;
+  }
+  slow->start_reading();
+  for (int i = 0; i < kEvents; ++i) {
+    auto e = slow->next_event("bench:slow", "tick");
+    ASSERT_TRUE(e) << "event " << i << " missing";
+    ASSERT_EQ((*e)["data"]["n"], i);
+  }
+  EXPECT_FALSE(slow->closed());
+}
+
+TEST(WebSocket, AStuckSubscriberIsCutOffAndBroadcastsGoOnForTheOthers) {
+  TempDir data;
+  auto config = data.path() / "small-queues.json";
+  std::ofstream(config) << R"({"limits": {"ws_queue_messages": 32, "ws_queue_bytes": 65536}})";
+  auto server = ServerProcess::start(
+      {.data_dir = data.path() / "db", .extra_args = {"--bench", "--config", config.string()}});
+  ASSERT_TRUE(server) << server.status().message();
+  int port = (*server)->port();
+  auto stuck = WsClient::connect(port, {.read = false, .receive_buffer_bytes = 4096});
+  auto healthy = WsClient::connect(port);
+  auto publisher = WsClient::connect(port);
+  ASSERT_TRUE(stuck && healthy && publisher);
+  stuck->send({{"op", "subscribe"}, {"topic", "bench:stuck"}, {"id", 1}});
+  ASSERT_EQ(healthy->call({{"op", "subscribe"}, {"topic", "bench:stuck"}})["ok"], true);
+  ASSERT_TRUE(wait_subscribers(*publisher, "bench:stuck", 2));
+  std::string padding(1000, 'x');
+  int delivered = 2, sent = 0;
+  for (; sent < 8000 && delivered == 2; ++sent)
+    delivered = publisher->call({{"op", "publish"}, {"topic", "bench:stuck"}, {"event", "tick"},
+                                 {"data", {{"n", sent}, {"pad", padding}}}})["data"]["delivered"];
+  EXPECT_EQ(delivered, 1) << "the stuck subscriber was never cut off";
+  stuck->start_reading();
+  EXPECT_TRUE(stuck->closed(10s));
+  for (int i = 0; i < sent; ++i) {
+    auto e = healthy->next_event("bench:stuck", "tick");
+    ASSERT_TRUE(e) << i;
+    ASSERT_EQ((*e)["data"]["n"], i);
+  }
 }
 
 TEST(WebSocket, BenchTopicsExistOnlyWithTheBenchFlag) {

@@ -24,7 +24,7 @@ TEST(Hub, SerialisesOnceAndSharesTheFrameWithEverySubscriber) {
   ASSERT_EQ(a->frames.size(), 1u);
   ASSERT_EQ(b->frames.size(), 1u);
   EXPECT_EQ(a->frames[0].get(), b->frames[0].get());
-  auto parsed = nlohmann::json::parse(*a->frames[0]);
+  auto parsed = nlohmann::json::parse(a->frames[0]->payload());
   EXPECT_EQ(parsed["topic"], "timeline:x");
   EXPECT_EQ(parsed["event"], "stage_opened");
   EXPECT_EQ(parsed["data"]["stage"], "gallery");

@@ -1,4 +1,5 @@
 #include "presence/presence.h"
+#include "presence/throttle.h"
 
 #include <gtest/gtest.h>
 
@@ -181,6 +182,53 @@ TEST(MemoryPresence, ReportsTheDropToZeroButNotAJoinUndoneWithinOneInterval) {
   std::this_thread::sleep_for(400ms);
   EXPECT_TRUE(reports.of("blink").empty());
   EXPECT_EQ(reports.of("stay").size(), 2u);
+  p->stop();
+}
+
+// ---- large topics ----
+
+Options large_topics(std::string instance_id) {
+  Options o = fast(std::move(instance_id));
+  o.large_topic_members = 100;
+  o.large_topic_interval_ms = 1000;
+  o.large_topic_step_percent = 10;
+  return o;
+}
+
+TEST(PresenceThrottle, SmallTopicsOnEveryChangeLargeOnesOnAStepOrAfterTheInterval) {
+  Throttle throttle(large_topics("a"));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(throttle.due("small", 3, 4, t0));
+  EXPECT_TRUE(throttle.due("small", 4, 5, t0 + 1ms));
+  // Crossing into "large" is a move of more than the step: reported.
+  EXPECT_TRUE(throttle.due("big", 50, 200, t0));
+  EXPECT_FALSE(throttle.due("big", 200, 205, t0 + 200ms));   // 2.5 %: held
+  EXPECT_FALSE(throttle.due("big", 200, 190, t0 + 900ms));   // 5 %: held
+  EXPECT_TRUE(throttle.due("big", 200, 222, t0 + 950ms));    // 11 %: at once
+  EXPECT_FALSE(throttle.due("big", 222, 223, t0 + 1500ms));  // the interval restarted at 950 ms
+  EXPECT_TRUE(throttle.due("big", 222, 223, t0 + 1950ms));   // a second since the last report
+  EXPECT_TRUE(throttle.due("big", 223, 0, t0 + 1960ms));     // everybody left: always told
+}
+
+TEST(MemoryPresence, ALargeTopicsSmallChangesWaitForTheIntervalAndBigOnesDoNot) {
+  IoThread t;
+  Reports reports;
+  auto p = make_memory_presence(t.io, large_topics("a"), reports.sink());
+  p->start();
+  for (int i = 0; i < 200; ++i) p->join("big", "m" + std::to_string(i));
+  ASSERT_TRUE(eventually([&] { return reports.last("big") == 200; }));
+  auto first = reports.of("big").back().at;
+  // A few more (2.5 %): not in the next rounds, but once the interval has passed.
+  for (int i = 200; i < 205; ++i) p->join("big", "m" + std::to_string(i));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(reports.last("big"), 200);
+  ASSERT_TRUE(eventually([&] { return reports.last("big") == 205; }));
+  EXPECT_GE(reports.of("big").back().at - first, 900ms);
+  // Many more (20 %): reported in the next round.
+  auto before = std::chrono::steady_clock::now();
+  for (int i = 205; i < 250; ++i) p->join("big", "m" + std::to_string(i));
+  ASSERT_TRUE(eventually([&] { return reports.last("big") == 250; }));
+  EXPECT_LT(reports.of("big").back().at - before, 700ms);
   p->stop();
 }
 
