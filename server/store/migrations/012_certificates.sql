@@ -1,0 +1,2 @@
+-- Reserved for certificates (placeholder so that 013 has no gap; the real file replaces it at merge).
+SELECT 1;
