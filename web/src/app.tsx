@@ -20,6 +20,7 @@ import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
+import { LaureatesPage } from './pages/LaureatesPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -41,6 +42,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/flashmob/queue', component: ({ params }) => <FlashmobQueuePage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
   { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
+  { pattern: '/events/:id/laureates', component: ({ params }) => <LaureatesPage id={params.id!} /> },
   {
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,

@@ -113,6 +113,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/sections/{n}/materials/{upload}"}, Audience::anyone},
     {{"GET", "/api/events/{id}/results"}, Audience::anyone},
     {{"PUT", "/api/events/{id}/results"}, Audience::organiser},
+    // Contest: the laureate list is public from the agenda's instant; its export the organiser's.
+    {{"GET", "/api/events/{id}/laureates"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/laureates/export"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";
