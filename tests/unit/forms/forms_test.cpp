@@ -128,7 +128,9 @@ TEST(Forms, ARequiredFieldWithAttachmentsHoldsByAFileOfItsPurpose) {
   EXPECT_TRUE(has(without, "innovative_technologies:required"));
   EXPECT_FALSE(has(without, "author_technologies:required"));  // item 7: "if any"
   for (const auto& e : without.errors)
-    if (e.path == "innovative_technologies") EXPECT_NE(e.message.find("приложите файл"), std::string::npos) << e.message;
+    if (e.path == "innovative_technologies") {
+      EXPECT_NE(e.message.find("приложите файл"), std::string::npos) << e.message;
+    }
 
   Context with_file = context();
   with_file.attached = [](std::string_view purpose, std::string_view path) {
