@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "accounts/accounts_api.h"
-#include "api/csv.h"
 #include "api/http.h"
+#include "export/export.h"
 
 namespace praktika::intake {
 namespace {
@@ -31,6 +31,18 @@ std::string flatten(const json& value) {
     }
   }
   return out;
+}
+
+// A list route's answer: JSON as it is, or the table built from it as CSV or XLSX (?format=).
+net::Response list_reply(const net::Request& req, const Result<json>& list,
+                         const std::function<exporting::Table(const json&)>& table, const std::string& base_name) {
+  auto format = exporting::format_from_query(req.query_param("format"));
+  if (!format) return api::error_response(format.status());
+  if (!list) return api::error_response(list.status());
+  if (*format == exporting::Format::json) return api::json_response(200, *list);
+  auto file = exporting::download(table(*list), *format, base_name);
+  if (!file) return api::error_response(file.status());
+  return std::move(*file);
 }
 
 }  // namespace
@@ -178,43 +190,42 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                filter.type = req.query_param("type").value_or("");
                filter.state = req.query_param("state").value_or("");
                filter.payment = req.query_param("payment").value_or("");
-               auto list = intake.list_practices(p.get("id"), filter);
-               if (!list) return api::error_response(list.status());
-               if (req.query_param("format") != "csv") return api::json_response(200, *list);
-               std::vector<api::CsvRow> rows;
-               for (const auto& pr : (*list)["practices"]) {
-                 std::string coauthors;
-                 for (const auto& c : pr["co_authors"]) coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
-                 rows.push_back({std::to_string(pr["id"].get<std::int64_t>()), std::to_string(pr["section"].get<int>()),
-                                 pr["type"], pr["state"], pr["payment"]["state"], flatten(pr["answers"].value("name", json())),
-                                 pr["owner"]["full_name"], pr["owner"]["email"], coauthors,
-                                 flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"])});
-               }
-               return api::csv_response(
-                   "practices-" + p.get("id") + ".csv",
-                   api::to_csv({"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор", "E-mail автора",
-                                "Соавторы", "Организация", "Отправлена"},
-                               rows));
+               return list_reply(req, intake.list_practices(p.get("id"), filter), [](const json& list) {
+                 exporting::Table t{"Практики",
+                                    {"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор",
+                                     "E-mail автора", "Соавторы", "Организация", "Отправлена"},
+                                    {}};
+                 for (const auto& pr : list["practices"]) {
+                   std::string coauthors;
+                   for (const auto& c : pr["co_authors"])
+                     coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
+                   t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(), flatten(pr["type"]),
+                                     flatten(pr["state"]), flatten(pr["payment"]["state"]),
+                                     flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
+                                     flatten(pr["owner"]["email"]), coauthors,
+                                     flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"])});
+                 }
+                 return t;
+               }, "practices-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/participants",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
-               auto list = intake.list_participants(p.get("id"));
-               if (!list) return api::error_response(list.status());
-               if (req.query_param("format") != "csv") return api::json_response(200, *list);
-               std::vector<api::CsvRow> rows;
-               for (const auto& r : (*list)["participants"]) {
-                 const json& a = r["answers"];
-                 rows.push_back({r["user"]["full_name"], r["user"]["email"], flatten(a.value("institution", json())),
-                                 flatten(a.value("position", json())), flatten(a.value("work_phone", json())),
-                                 flatten(a.value("mobile_phone", json())), flatten(a.value("section", json())),
-                                 flatten(a.value("payment_form", json())),
-                                 std::to_string(r["practices_owned"].get<std::int64_t>())});
-               }
-               return api::csv_response("participants-" + p.get("id") + ".csv",
-                                        api::to_csv({"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
-                                                     "Мобильный телефон", "Секция", "Форма оплаты", "Практик"},
-                                                    rows));
+               return list_reply(req, intake.list_participants(p.get("id")), [](const json& list) {
+                 exporting::Table t{"Участники",
+                                    {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
+                                     "Мобильный телефон", "Секция", "Форма оплаты", "Практик"},
+                                    {}};
+                 for (const auto& r : list["participants"]) {
+                   const json& a = r["answers"];
+                   t.rows.push_back({flatten(r["user"]["full_name"]), flatten(r["user"]["email"]),
+                                     flatten(a.value("institution", json())), flatten(a.value("position", json())),
+                                     flatten(a.value("work_phone", json())), flatten(a.value("mobile_phone", json())),
+                                     flatten(a.value("section", json())), flatten(a.value("payment_form", json())),
+                                     r["practices_owned"].get<std::int64_t>()});
+                 }
+                 return t;
+               }, "participants-" + p.get("id"));
              }));
 }
 

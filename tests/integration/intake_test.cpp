@@ -196,6 +196,12 @@ TEST_F(Intake, OthersCannotSeeAPracticeButCoAuthorsAndTheOrganiserCan) {
   EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
   EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
   EXPECT_NE(csv.body.find("boris@dom.ru"), std::string::npos);
+  auto xlsx = org->get(kBase + "/intake/practices?section=3&format=xlsx");
+  EXPECT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(org->get(kBase + "/intake/participants?format=xlsx").status, 200);
+  EXPECT_EQ(org->get(kBase + "/intake/practices?format=ods").error_code(), "invalid_format");
 }
 
 TEST_F(Intake, AfterTheClosingInstantEverythingIsFrozenAndNothingIsLost) {

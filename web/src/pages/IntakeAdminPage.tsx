@@ -71,6 +71,8 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
   const types = ctx.agenda.practice?.types ?? [];
   const csvPractices = eventPath(ctx.id, `/intake/practices?${qs ? `${qs}&` : ''}format=csv`);
   const csvParticipants = eventPath(ctx.id, '/intake/participants?format=csv');
+  const xlsxPractices = eventPath(ctx.id, `/intake/practices?${qs ? `${qs}&` : ''}format=xlsx`);
+  const xlsxParticipants = eventPath(ctx.id, '/intake/participants?format=xlsx');
 
   return (
     <article class="intake intake--wide" data-testid="intake-admin">
@@ -119,6 +121,9 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
         <p>
           <a href={csvPractices} download data-testid="csv-practices">
             Скачать CSV
+          </a>{' '}
+          <a href={xlsxPractices} download data-testid="xlsx-practices">
+            Скачать XLSX
           </a>
         </p>
         {practices === null ? (
@@ -169,6 +174,9 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
         <p>
           <a href={csvParticipants} download data-testid="csv-participants">
             Скачать CSV
+          </a>{' '}
+          <a href={xlsxParticipants} download data-testid="xlsx-participants">
+            Скачать XLSX
           </a>
         </p>
         {participants === null ? (
