@@ -298,7 +298,7 @@ Result<json> ContestService::laureates(const accounts::Identity* who, std::strin
   return out;
 }
 
-Result<Table> ContestService::laureates_by_region(std::string_view event_id) {
+Result<exporting::Table> ContestService::laureates_by_region(std::string_view event_id) {
   auto rules = laureate_event(event_id);
   if (!rules) return rules.status();
   const timeline::Agenda& agenda = *(*rules)->view.agenda;
@@ -307,14 +307,14 @@ Result<Table> ContestService::laureates_by_region(std::string_view event_id) {
   if (!loaded) return loaded.status();
   auto review_part = review::read_review_part(agenda);
   const auto* part = std::get_if<review::ReviewPart>(&review_part);
-  Table table;
+  exporting::Table table;
   table.title = "Лауреаты по регионам";
   table.columns.push_back(label_of(agenda, list.region_field));
   table.columns.push_back("Итог");
   for (const auto& f : list.export_fields) table.columns.push_back(label_of(agenda, f));
   const auto* region_field = timeline::find_field(agenda.practice->fields, list.region_field);
   for (const auto& l : *loaded) {
-    std::vector<std::string> row;
+    exporting::Row row;
     row.push_back(display(region_field, value_at(l.answers, list.region_field)));
     auto title = part ? part->outcome_titles.find(l.outcome) : std::map<std::string, std::string>::const_iterator{};
     row.push_back(part && title != part->outcome_titles.end() ? title->second : l.outcome);
@@ -323,8 +323,8 @@ Result<Table> ContestService::laureates_by_region(std::string_view event_id) {
     table.rows.push_back(std::move(row));
   }
   // Grouped for the regional authorities: one region's institutions together.
-  std::stable_sort(table.rows.begin(), table.rows.end(), [](const auto& a, const auto& b) {
-    return std::tie(a[0], a[2]) < std::tie(b[0], b[2]);
+  std::stable_sort(table.rows.begin(), table.rows.end(), [](const exporting::Row& a, const exporting::Row& b) {
+    return std::tie(a[0].text(), a[2].text()) < std::tie(b[0].text(), b[2].text());
   });
   return table;
 }

@@ -20,6 +20,7 @@
 
 #include "accounts/accounts.h"
 #include "common/status.h"
+#include "export/export.h"
 #include "intake/intake.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
@@ -74,13 +75,6 @@ struct Settings {
 // to the agenda file). Errors name the file and the JSON path, like the agenda loader's.
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
 
-// A table for the organiser's download: column titles and rows of text.
-struct Table {
-  std::string title;
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
-};
-
 class ContestService {
  public:
   // Reads every event's settings (main checked them at start-up) and adds the eligibility rule
@@ -97,7 +91,7 @@ class ContestService {
   //  outcome_title, values:{field: text}, region}]}; before publication others get an empty list.
   Result<nlohmann::json> laureates(const accounts::Identity* who, std::string_view event_id);
   // For the regional authorities: laureates grouped (sorted) by region. The caller checks the role.
-  Result<Table> laureates_by_region(std::string_view event_id);
+  Result<exporting::Table> laureates_by_region(std::string_view event_id);
 
  private:
   struct EventRules {

@@ -1,8 +1,8 @@
 #include "contest/contest_api.h"
 
 #include "accounts/accounts_api.h"
-#include "api/csv.h"
 #include "api/http.h"
+#include "export/export.h"
 
 namespace praktika::contest {
 
@@ -13,16 +13,18 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
     return api::reply(contest.laureates(who ? &*who : nullptr, p.get("id")));
   });
 
+  // For the regional authorities: CSV (default) or XLSX, grouped by region.
   router.add("GET", "/api/events/{id}/laureates/export",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
                                                            const net::PathParams& p) {
-               auto format = req.query_param("format").value_or("csv");
-               if (format != "csv")
-                 return api::error_response(
-                     Status::bad_request("invalid_format", "Формат выгрузки — csv."));
+               auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
+               if (!format) return api::error_response(format.status());
+               if (*format == exporting::Format::json)
+                 return api::error_response(Status::bad_request("invalid_format", "Формат выгрузки — csv или xlsx."));
                auto table = contest.laureates_by_region(p.get("id"));
                if (!table) return api::error_response(table.status());
-               return api::csv_response("laureates-" + p.get("id") + ".csv", api::to_csv(table->columns, table->rows));
+               auto file = exporting::download(*table, *format, "laureates-" + p.get("id"));
+               return file ? std::move(*file) : api::error_response(file.status());
              }));
 }
 

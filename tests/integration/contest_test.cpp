@@ -290,6 +290,9 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   EXPECT_LT(irkutsk, moscow);
   EXPECT_TRUE(contains(csv.body, "Субъект Российской Федерации")) << csv.body;
   EXPECT_FALSE(contains(csv.body, kFiles));
+  auto xlsx = chair_->get(kApi + "/laureates/export?format=xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip package: the workbook
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ export function LaureatesPage({ id }: { id: string }) {
   const data = list.data;
   const when = formatDateTime(data.public_from, offsetOf(data.public_from));
   const organiser = (auth.me?.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
-  const exportHref = `/api/events/${encodeURIComponent(id)}/laureates/export?format=csv`;
+  const exportHref = (format: string) => `/api/events/${encodeURIComponent(id)}/laureates/export?format=${format}`;
   return (
     <article class="intake intake--wide" data-testid="laureates">
       <p>
@@ -68,8 +68,11 @@ export function LaureatesPage({ id }: { id: string }) {
       )}
       {organiser && (
         <p>
-          <a class="button button--secondary" href={exportHref} data-testid="laureates-export">
-            Выгрузка по регионам (CSV)
+          <a class="button button--secondary" href={exportHref('xlsx')} data-testid="laureates-export">
+            Выгрузка по регионам (XLSX)
+          </a>{' '}
+          <a class="button button--secondary" href={exportHref('csv')}>
+            CSV
           </a>
         </p>
       )}
