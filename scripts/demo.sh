@@ -18,8 +18,8 @@ fresh=false
 if [[ ! -f $data/praktika.sqlite3 ]]; then
   fresh=true
   mkdir -p "$data"
-  while IFS='|' read -r email role section name; do
-    args=(admin create-user --data "$data" --email "$email" --role "$role" --event "$event" --name "$name")
+  while IFS='|' read -r email role section name other_event; do
+    args=(admin create-user --data "$data" --email "$email" --role "$role" --event "${other_event:-$event}" --name "$name")
     [[ -n $section ]] && args+=(--section "$section")
     echo "$password" | build/praktika "${args[@]}" >/dev/null
   done <<'ACCOUNTS'
@@ -27,6 +27,7 @@ organiser@demo.praktika|organiser||Ольга Организатор (УМЦ)
 expert1@demo.praktika|expert|1|Эльвира Эксперт (секция 1)
 moderator1@demo.praktika|moderator|1|Михаил Модератор (министерство)
 author@demo.praktika|participant||Анна Автор (центр помощи семье)
+contest@demo.praktika|organiser||Константин Конкурсов (жюри конкурса)|contest-2025
 ACCOUNTS
 fi
 
@@ -39,9 +40,12 @@ cat <<EOF2
     expert1@demo.praktika     — эксперт секции 1
     moderator1@demo.praktika  — модератор секции 1
     author@demo.praktika      — участник
+    contest@demo.praktika     — организатор конкурса «Учреждение устойчивого инновационного развития»
+                                (приём заявок 1.11.2024–31.01.2025: DEMO_CLOCK=2024-12-10T10:00:00+03:00)
 
 EOF2
-build/praktika serve --port 8080 --data "$data" --agenda agenda/irkutsk-2020.json --web web/dist \
+build/praktika serve --port 8080 --data "$data" --agenda agenda/irkutsk-2020.json \
+  --agenda agenda/contest-2025.json --web web/dist \
   --clock "$clock" --clock-speed "$speed" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM

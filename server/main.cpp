@@ -19,6 +19,7 @@
 #include "admin/backup.h"
 #include "app/app.h"
 #include "app/config.h"
+#include "contest/contest.h"
 #include "mail/template.h"
 #include "review/review.h"
 #include "certificates/certificates.h"
@@ -71,6 +72,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   if (auto e = first_error(flashmob::read_settings(agenda))) return e;
   if (auto e = first_error(sections::read_settings(agenda))) return e;
   if (auto e = certificates::check_agenda(agenda)) return e;
+  if (auto e = first_error(contest::read_settings(agenda))) return e;
   return gallery::check_agenda(agenda);
 }
 

@@ -13,6 +13,8 @@
 #include "api/http.h"
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
+#include "contest/contest.h"
+#include "contest/contest_api.h"
 #include "gallery/gallery_api.h"
 #include "flashmob/flashmob.h"
 #include "flashmob/flashmob_api.h"
@@ -168,6 +170,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
 
   std::vector<intake::EventView> views;
   for (const auto& [id, event] : events_) views.push_back({&event.agenda, &event.timeline});
+  contest_ = std::make_unique<contest::ContestService>(*db_, clock_, views, intake_);
   flashmob::Options flashmob_options;
   flashmob_options.data_dir = config.data_dir;
   flashmob_options.upload_files_dir = uploads_.files_dir();
@@ -333,6 +336,7 @@ void App::add_routes() {
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
   certificates::add_routes(router_, *certificates_, accounts_);
+  contest::add_routes(router_, *contest_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -31,6 +31,10 @@
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
 
+namespace praktika::contest {
+class ContestService;
+}
+
 namespace praktika::flashmob {
 class FlashmobService;
 class FeedTicker;
@@ -110,6 +114,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::vector<std::unique_ptr<TimelineTicker>> tickers_;
   std::unique_ptr<flashmob::FlashmobService> flashmob_;
   std::vector<std::unique_ptr<flashmob::FeedTicker>> feed_tickers_;  // one per event; after flashmob_: they use it
+  std::unique_ptr<contest::ContestService> contest_;    // built once events_ is filled
   std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
   std::unique_ptr<sections::SectionTicker> section_ticker_;
   std::unique_ptr<certificates::CertificateService> certificates_;  // after sections_: it reads attendance there

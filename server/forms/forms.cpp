@@ -84,7 +84,8 @@ class Checker {
       std::string path = join(prefix, field.id);
       auto found = values.find(field.id);
       if (found == values.end() || is_empty(*found)) {
-        if (mode_ == Mode::complete && is_required(field, root))
+        bool by_files = !field.attachments.empty() && context_.attached && context_.attached(field.attachments, path);
+        if (mode_ == Mode::complete && is_required(field, root) && !by_files)
           fail(path, field.type == "consent" ? "consent_required" : "required", required_message(field));
         continue;
       }
@@ -101,6 +102,7 @@ class Checker {
 
   std::string required_message(const FormField& field) const {
     if (field.type == "consent") return "Необходимо согласие: «" + field.label + "».";
+    if (!field.attachments.empty()) return "Заполните поле «" + field.label + "» или приложите файл.";
     return "Заполните поле «" + field.label + "».";
   }
 

@@ -31,6 +31,9 @@ struct Context {
   // Allowed values of a choice whose options come from elsewhere ("sections", "payment_forms").
   std::function<std::vector<nlohmann::json>(std::string_view source)> options_from;
   int current_year = 2020;  // for year fields and "running longer than N years" conditions
+  // Whether files of `purpose` are attached for the field at `path` (a field with "attachments"):
+  // such a required field left empty holds in complete mode. Unset: nothing is attached.
+  std::function<bool(std::string_view purpose, std::string_view path)> attached;
 };
 
 struct Checked {

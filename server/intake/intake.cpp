@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
+#include <set>
 
 #include <stdlib.h>
 
@@ -183,6 +185,8 @@ bool registered(store::Tx& tx, std::string_view event_id, const std::string& ema
 
 }  // namespace
 
+bool charges_fees(const timeline::Agenda& agenda) { return agenda.fees && agenda.fees->per_practice > 0; }
+
 IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event,
                              std::filesystem::path files_dir)
     : db_(db), clock_(clock), find_event_(std::move(find_event)), files_dir_(std::move(files_dir)) {}
@@ -275,6 +279,7 @@ Result<json> IntakeService::save_registration(const accounts::User& user, std::s
 namespace {
 
 json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event) {
+  if (!charges_fees(*event.agenda)) return {{"state", "not_required"}, {"amount", 0}};
   json out = {{"state", "awaiting_proof"},
               {"amount", event.agenda->fees ? event.agenda->fees->per_practice : 0},
               {"currency", event.agenda->fees ? event.agenda->fees->currency : ""}};
@@ -295,7 +300,8 @@ json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event)
 json files_json(store::Tx& tx, const PracticeRow& row) {
   json out = json::array();
   auto q = tx.prepare(
-      "SELECT id, purpose, file_name, length, state, verdict FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
+      "SELECT id, purpose, file_name, length, state, verdict, json_extract(metadata, '$.field') FROM uploads "
+      "WHERE event_id = ?1 AND owner_id = ?2 "
       "AND json_extract(metadata, '$.practice') = ?3 ORDER BY created_at DESC");
   q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
   for (;;) {
@@ -307,9 +313,37 @@ json files_json(store::Tx& tx, const PracticeRow& row) {
                    {"length", q.int64(3)},
                    {"state", q.text(4)},
                    {"verdict", q.is_null(5) ? json() : json::parse(q.text(5), nullptr, false)},
+                   {"field", q.is_null(6) ? json() : json(q.text(6))},
                    {"url", "/api/uploads/" + q.text(0) + "/file"}});
   }
   return out;
+}
+
+// The complete files attached to the practice, as "purpose" and "purpose:field" (the field a
+// file answers, upload metadata "field").
+std::set<std::string> attached_files(store::Tx& tx, const PracticeRow& row) {
+  std::set<std::string> out;
+  auto q = tx.prepare(
+      "SELECT purpose, json_extract(metadata, '$.field') FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
+      "AND json_extract(metadata, '$.practice') = ?3 AND state = 'complete'");
+  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
+  for (;;) {
+    auto more = q.step();
+    if (!more || !*more) break;
+    out.insert(q.text(0));
+    if (!q.is_null(1)) out.insert(q.text(0) + ":" + q.text(1));
+  }
+  return out;
+}
+
+// The form context of one practice: its attached files answer fields that allow attachments.
+forms::Context with_files(const forms::Context& base, store::Tx& tx, const PracticeRow& row) {
+  forms::Context context = base;
+  auto files = std::make_shared<const std::set<std::string>>(attached_files(tx, row));
+  context.attached = [files](std::string_view purpose, std::string_view path) {
+    return files->count(std::string(purpose) + ":" + std::string(path)) > 0;
+  };
+  return context;
 }
 
 // The organiser's final decision (written by the review module), once the institution was told.
@@ -327,7 +361,8 @@ json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event
   json coauthors = json::array();
   for (const auto& email : row.coauthors)
     coauthors.push_back({{"email", email}, {"registered", registered(tx, row.event_id, email)}});
-  auto complete = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete, context);
+  auto complete = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete,
+                               with_files(context, tx, row));
   json missing = json::array();
   for (const auto& e : complete.errors) missing.push_back({{"path", e.path}, {"code", e.code}, {"message", e.message}});
   const auto* section = event.agenda->find_section(row.section);
@@ -410,9 +445,28 @@ Status store_coauthors(store::Tx& tx, std::int64_t practice_id, const std::vecto
   return Status::ok();
 }
 
+// An agenda without types or sections (the contest) takes practices without them.
 bool valid_type(const timeline::Agenda& agenda, std::string_view type) {
   const auto& types = agenda.practice->types;
+  if (types.empty()) return type.empty();
   return std::any_of(types.begin(), types.end(), [&](const auto& t) { return t.id == type; });
+}
+
+bool valid_section(const timeline::Agenda& agenda, int section) {
+  return agenda.sections.empty() ? section == 0 : agenda.find_section(section) != nullptr;
+}
+
+// Purposes whose files must be attached before submission, and are not.
+json missing_required_files(store::Tx& tx, const PracticeRow& row, const timeline::Agenda& agenda) {
+  json missing = json::array();
+  std::set<std::string> files;
+  bool loaded = false;
+  for (const auto& [id, purpose] : agenda.files) {
+    if (!purpose.required_at_submission) continue;
+    if (!loaded) files = attached_files(tx, row), loaded = true;
+    if (!files.count(id)) missing.push_back({{"purpose", id}, {"title", purpose.title}});
+  }
+  return missing;
 }
 
 }  // namespace
@@ -421,7 +475,7 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
                                             std::string_view type, const json& answers) {
   auto event = open_event(event_id, true);
   if (!event) return event.status();
-  if (!event->agenda->find_section(section))
+  if (!valid_section(*event->agenda, section))
     return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
   if (!valid_type(*event->agenda, type))
     return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
@@ -469,7 +523,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
       }
     }
     if (auto section = patch.find("section"); section != patch.end()) {
-      if (!section->is_number_integer() || !event.agenda->find_section(section->get<int>()))
+      if (!section->is_number_integer() || !valid_section(*event.agenda, section->get<int>()))
         return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
       row.section = section->get<int>();
     }
@@ -480,7 +534,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     }
     // A submitted practice stays complete: an edit that would break it is refused, not stored.
     auto mode = row.state == "submitted" ? forms::Mode::complete : forms::Mode::draft;
-    auto checked = forms::check(event.agenda->practice->fields, merged, mode, context);
+    auto checked = forms::check(event.agenda->practice->fields, merged, mode, with_files(context, tx, row));
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (auto co = patch.find("co_authors"); co != patch.end()) {
       auto emails = read_coauthors(*co, row.owner_email);
@@ -503,11 +557,22 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
 Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
   return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
                                                             const forms::Context& context) -> Status {
-    auto checked = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete, context);
+    auto checked = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete,
+                                with_files(context, tx, row));
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (!registered(tx, event_id, row.owner_email))
       return Status::unprocessable("registration_missing",
                                    "Перед отправкой практики заполните регистрационную заявку автора.");
+    if (json missing = missing_required_files(tx, row, *event.agenda); !missing.empty()) {
+      std::string titles;
+      for (const auto& m : missing) titles += (titles.empty() ? "«" : ", «") + m["title"].get<std::string>() + "»";
+      return Status::unprocessable("required_file_missing", "Заявка не отправлена: не загружен обязательный файл — " +
+                                                                titles + ".")
+          .with_details(std::move(missing));
+    }
+    TimePoint now = clock_.now();
+    for (const auto& check : submission_checks_)
+      if (auto st = check(tx, event, Submission{row.id, row.owner_id, checked.values, now}); !st) return st;
     return tx
         .prepare(
             "UPDATE practices SET state = 'submitted', submitted_at = ?1, updated_at = ?1, "

@@ -42,6 +42,19 @@ struct EventView {
 // The loaded event with that id, if any. Constant after start-up.
 using FindEvent = std::function<std::optional<EventView>(std::string_view event_id)>;
 
+// Whether practices of this event carry a fee (and so wait for a confirmed payment before review).
+bool charges_fees(const timeline::Agenda& agenda);
+
+// What a submission check sees of the practice being submitted, inside the submitting transaction.
+struct Submission {
+  std::int64_t practice_id = 0;
+  std::int64_t owner_id = 0;
+  const nlohmann::json& answers;  // complete, as checked by the form
+  TimePoint at;                   // the instant of the submission (the event's clock)
+};
+// A rule a module adds to submission (the contest's eligibility): a non-ok Status refuses it.
+using SubmissionCheck = std::function<Status(store::Tx& tx, const EventView& event, const Submission& practice)>;
+
 struct PracticeFilter {
   std::optional<int> section;
   std::string type;   // empty: any
@@ -115,6 +128,11 @@ class IntakeService {
 
   // Organiser's views (the caller checks the role). Each practice of the list carries
   // "document": {"upload","file_name","ok","findings","rules"} of its latest document, or null.
+  // Adds a rule checked at every submission, after the form, the registration and the required
+  // files. Only while the server is built (before requests run).
+  void add_submission_check(SubmissionCheck check) { submission_checks_.push_back(std::move(check)); }
+
+  // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
   Result<nlohmann::json> list_participants(std::string_view event_id);
   // Every upload of the event: {"files":[{"id","purpose","file_name","length","offset"?,"state","kind",
@@ -134,6 +152,7 @@ class IntakeService {
   const timeline::Clock& clock_;
   const FindEvent find_event_;
   const std::filesystem::path files_dir_;
+  std::vector<SubmissionCheck> submission_checks_;  // filled before the server starts
 };
 
 }  // namespace praktika::intake

@@ -116,17 +116,20 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
              signed_in([&intake](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
+               // Absent for an event without sections or practice types (the service checks which).
                auto section = body->find("section");
-               if (section == body->end() || !section->is_number_integer())
+               if (section != body->end() && !section->is_number_integer())
                  return api::error_response(
                      Status::unprocessable("invalid_section", "Выберите одну из секций конференции."));
                auto type = body->find("type");
-               if (type == body->end() || !type->is_string())
+               if (type != body->end() && !type->is_string())
                  return api::error_response(
                      Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся."));
                json answers = body->value("answers", json::object());
-               return reply(intake.create_practice(who.user, p.get("id"), section->get<int>(),
-                                                   type->get<std::string>(), answers),
+               return reply(intake.create_practice(who.user, p.get("id"),
+                                                   section == body->end() ? 0 : section->get<int>(),
+                                                   type == body->end() ? std::string() : type->get<std::string>(),
+                                                   answers),
                             201);
              }));
 

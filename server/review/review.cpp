@@ -25,11 +25,15 @@ Status review_closed() {
   return Status::conflict("review_closed",
                           "Работа экспертной группы завершена: решения экспертов больше не принимаются и не меняются.");
 }
-Status reason_required() { return Status::unprocessable("reason_required", "Укажите причину отклонения практики."); }
-Status invalid_decision() {
-  return Status::unprocessable("invalid_decision",
-                               "Решение — present (допущена к представлению 8 июля), gallery (только галерея) или "
-                               "rejected (отклонена).");
+Status reason_required(const ReviewPart& part, std::string_view decision) {
+  return Status::unprocessable("reason_required",
+                               "Укажите причину решения «" + part.outcome_titles.at(std::string(decision)) + "».");
+}
+// Names the event's decisions, from its agenda.
+Status invalid_decision(const ReviewPart& part) {
+  std::string choices;
+  for (const auto& [id, title] : part.outcome_titles) choices += (choices.empty() ? "" : "; ") + id + " — " + title;
+  return Status::unprocessable("invalid_decision", "Решение — одно из: " + choices + ".");
 }
 Status conflict_of_interest() {
   return Status::conflict("conflict_of_interest",
@@ -83,8 +87,11 @@ std::string registered_institution(store::Tx& tx, std::string_view event_id, std
 
 // Submitted practices of the event; `paid_only`: only those whose payment is confirmed (the
 // ones experts review). `only`: one practice.
-Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, std::string_view event_id, bool paid_only,
+Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, const intake::EventView& event, bool paid_only,
                                                  std::optional<std::int64_t> only = {}) {
+  const std::string& event_id = event.agenda->id;
+  // An event without a fee (the contest) reviews every submitted practice.
+  paid_only = paid_only && intake::charges_fees(*event.agenda);
   std::string sql =
       "SELECT p.id, p.section, p.owner_id, u.email, p.answers FROM practices p JOIN users u ON u.id = p.owner_id "
       "WHERE p.event_id = ?1 AND p.state = 'submitted' AND (?2 IS NULL OR p.id = ?2)";
@@ -255,6 +262,7 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
   part.outcome_titles = {{"present", "допущена к представлению на тематической секции"},
                          {"gallery", "допущена к демонстрации в галерее практик"},
                          {"rejected", "отклонена"}};
+  part.reason_required = {"rejected"};
   auto error = read_part(agenda, "review", [&](Obj& o) {
     part.experts_per_practice =
         static_cast<int>(o.opt_int64("experts_per_practice", 1, 20).value_or(part.experts_per_practice));
@@ -268,9 +276,28 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
       unique(part.criteria, o.at("criteria"), "id", [](const Criterion& c) { return c.id; });
     }
     if (const json* t = o.find("outcomes")) {
+      // Any decisions the event has (the conference: present, gallery, rejected; the contest:
+      // laureate, participant): the values experts and the organiser choose from.
+      if (!t->is_object() || t->empty()) fail(o.at("outcomes"), "must be an object of decision id -> wording");
+      part.outcome_titles.clear();
       Obj titles(*t, o.at("outcomes"));
-      for (const char* id : {"present", "gallery", "rejected"}) part.outcome_titles[id] = titles.str(id);
+      for (auto it = t->begin(); it != t->end(); ++it) {
+        if (it.key() == "note") continue;
+        if (!matches_charset(it.key(), "_")) fail(titles.at(it.key()), "a decision id is a-z, 0-9 and '_'");
+        part.outcome_titles[it.key()] = titles.str(it.key());
+      }
       titles.finish();
+      if (part.outcome_titles.empty()) fail(o.at("outcomes"), "must name at least one decision");
+    }
+    part.reason_required.clear();
+    if (const json* r = o.opt_array("reason_required_for")) {
+      each(*r, o.at("reason_required_for"), [&](const json& j, const std::string& path) {
+        if (!j.is_string() || !part.outcome_titles.count(j.get<std::string>()))
+          fail(path, "must name one of the decisions in outcomes");
+        part.reason_required.insert(j.get<std::string>());
+      });
+    } else if (part.outcome_titles.count("rejected")) {
+      part.reason_required.insert("rejected");
     }
     o.finish();
   });
@@ -278,7 +305,8 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
   return part;
 }
 
-bool valid_decision(std::string_view d) { return d == "present" || d == "gallery" || d == "rejected"; }
+bool ReviewPart::valid(std::string_view decision) const { return outcome_titles.count(std::string(decision)) > 0; }
+bool ReviewPart::needs_reason(std::string_view decision) const { return reason_required.count(std::string(decision)) > 0; }
 
 ReviewService::ReviewService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
                              intake::IntakeService& intake, std::function<void()> mail_queued)
@@ -300,8 +328,9 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
                                         std::int64_t practice, std::string_view outcome, std::string_view reason) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  if (!valid_decision(outcome)) return invalid_decision();
-  if (outcome == "rejected" && reason.empty()) return reason_required();
+  ReviewPart part = review_part(*ev);
+  if (!part.valid(outcome)) return invalid_decision(part);
+  if (part.needs_reason(outcome) && reason.empty()) return reason_required(part, outcome);
   if (auto s = review_has_opened(*ev); !s) return s;
   auto now = clock_.now();
   json out;
@@ -368,7 +397,7 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
   auto now = clock_.now();
   json added = json::array();
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, true);
+    auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
@@ -411,7 +440,7 @@ Result<json> ReviewService::add_expert(const accounts::User& organiser, std::str
   if (!ev) return ev.status();
   auto now = clock_.now();
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, false, practice);
+    auto practices = load_practices(tx, *ev, false, practice);
     if (!practices) return practices.status();
     if (practices->empty()) return practice_not_found();
     auto experts = load_experts(tx, event_id);
@@ -454,7 +483,7 @@ Result<json> ReviewService::board(std::string_view event_id) {
   json practices_out = json::array();
   json experts_out = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, true);
+    auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
@@ -569,7 +598,7 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
   int queued = 0;
   std::int64_t undecided = 0;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, false);
+    auto practices = load_practices(tx, *ev, false);
     if (!practices) return practices.status();
     struct Decided {
       const PracticeInfo* practice;
@@ -604,7 +633,7 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
             {"outcome", part.outcome_titles[d.outcome]},
             {"reason", d.reason}};
         items += mail::fill(snippet("decision_item", "— «{title}» (секция {section}): {outcome}."), values);
-        if (d.outcome == "rejected" || !d.reason.empty())
+        if (part.needs_reason(d.outcome) || !d.reason.empty())
           items += mail::fill(snippet("decision_reason", "\n  Причина: {reason}"), values);
         items += "\n";
         ids.push_back(d.practice->id);
@@ -653,7 +682,7 @@ Result<json> ReviewService::queue(const accounts::Identity& who, std::string_vie
     return Status::forbidden("forbidden", "Этот раздел доступен только экспертам мероприятия.");
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, true);
+    auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
@@ -688,7 +717,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   json reviews = json::array();
   json mine;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, !organiser, id);
+    auto practices = load_practices(tx, *ev, !organiser, id);
     if (!practices) return practices.status();
     if (practices->empty()) return practice_not_found();
     auto assigned = assigned_experts(tx, id);
@@ -727,15 +756,15 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
                                         std::string_view decision, std::string_view reason, const json& scores) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  if (!valid_decision(decision)) return invalid_decision();
-  if (decision == "rejected" && reason.empty()) return reason_required();
+  ReviewPart part = review_part(*ev);
+  if (!part.valid(decision)) return invalid_decision(part);
+  if (part.needs_reason(decision) && reason.empty()) return reason_required(part, decision);
   auto now = clock_.now();
   switch (ev->timeline->state_at("review", now)) {
     case timeline::StageState::upcoming: return review_not_open();
     case timeline::StageState::closed: return review_closed();
     case timeline::StageState::open: break;
   }
-  ReviewPart part = review_part(*ev);
   json checked_scores = json::object();
   if (!scores.is_null()) {
     if (!scores.is_object()) return Status::unprocessable("invalid_scores", "Оценки — объект {критерий: балл}.");
@@ -752,7 +781,7 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
   }
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto practices = load_practices(tx, event_id, true, id);
+    auto practices = load_practices(tx, *ev, true, id);
     if (!practices) return practices.status();
     if (practices->empty()) return practice_not_found();
     auto experts = load_experts(tx, event_id);

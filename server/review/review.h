@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,12 +34,15 @@ struct Criterion {
 struct ReviewPart {
   int experts_per_practice = 2;
   std::vector<Criterion> criteria;
-  std::map<std::string, std::string> outcome_titles;  // "present" | "gallery" | "rejected" -> Russian wording
+  // The event's decisions (conference: present, gallery, rejected; contest: laureate, participant)
+  // -> Russian wording. Experts and the organiser choose from these; they land in practice_outcomes.
+  std::map<std::string, std::string> outcome_titles;
+  std::set<std::string> reason_required;  // decisions that need a reason (default: "rejected")
+  bool valid(std::string_view decision) const;
+  bool needs_reason(std::string_view decision) const;
 };
 std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline::Agenda& agenda);
 
-// Decisions of experts and of the organiser share these three values.
-bool valid_decision(std::string_view decision);
 
 class ReviewService {
  public:

@@ -41,12 +41,9 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
     };
   };
   auto decision_of = [](const json& body, const char* key) -> Result<std::string> {
-    auto d = api::string_field(body, key, "решение", 16, true);
+    // Which decisions exist is the agenda's: the service checks the value.
+    auto d = api::string_field(body, key, "решение", 64, true);
     if (!d) return d.status();
-    if (!valid_decision(*d))
-      return Status::unprocessable("invalid_decision",
-                                   "Решение — present (допущена к представлению), gallery (только галерея) или "
-                                   "rejected (отклонена).");
     return d;
   };
 

@@ -284,10 +284,13 @@ Status Db::migrate() {
     int version = 0;
     bool done = false;
     Status s = transaction([&](Tx& tx) -> Status {
-      auto q = tx.prepare("PRAGMA user_version");
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      version = static_cast<int>(q.int64(0));
+      {
+        // Reset before the migration runs: an active statement makes DROP TABLE fail (SQLITE_LOCKED).
+        auto q = tx.prepare("PRAGMA user_version");
+        auto row = q.step();
+        if (!row.ok()) return row.status();
+        version = static_cast<int>(q.int64(0));
+      }
       if (version > latest) {
         return Status::internal(std::string(kSchemaTooNew),
                                 "База данных создана более новой версией программы (версия схемы " +

@@ -239,6 +239,7 @@ FilePurpose read_file_purpose(const json& j, const std::string& path, std::strin
   f.max_files = o.opt_int("max_files", 1, kMaxInt);
   if (const json* fm = o.find("formatting")) f.formatting = read_format(*fm, o.at("formatting"));
   f.work_kinds = read_choices(o, "work_kinds", false);
+  f.required_at_submission = o.boolean("required_at_submission", false);
   o.finish();
   return f;
 }
@@ -295,6 +296,9 @@ FormField read_field(const json& j, const std::string& path) {
   if (!is_choice && (!f.options.empty() || !f.options_from.empty()))
     fail(o.at(f.options.empty() ? "options_from" : "options"), "belongs only to a choice");
   f.max_length = o.opt_int("max_length", 1, kMaxInt);
+  f.attachments = o.opt_str("attachments");
+  if (!f.attachments.empty() && (f.type == "object" || f.type == "list" || f.type == "consent"))
+    fail(o.at("attachments"), "belongs only to a text field");
   o.finish();
   return f;
 }
@@ -307,16 +311,6 @@ std::vector<FormField> read_fields(Obj& parent) {
   return out;
 }
 
-const FormField* find_field_path(const std::vector<FormField>& fields, std::string_view dotted) {
-  auto dot = dotted.find('.');
-  auto head = dotted.substr(0, dot);
-  for (const auto& f : fields) {
-    if (f.id != head) continue;
-    if (dot == std::string_view::npos) return &f;
-    return f.type == "object" ? find_field_path(f.fields, dotted.substr(dot + 1)) : nullptr;
-  }
-  return nullptr;
-}
 
 // Cross-references that need the whole agenda: options_from and required_if.year_field.
 void check_references(const std::vector<FormField>& fields, const std::vector<FormField>& top,
@@ -332,8 +326,10 @@ void check_references(const std::vector<FormField>& fields, const std::vector<Fo
         fail(child(p, "options_from"),
              in_quotes(f.options_from) + " must name a list this agenda has: sections, payment_forms or practice_types");
     }
+    if (!f.attachments.empty() && !a.find_files(f.attachments))
+      fail(child(p, "attachments"), in_quotes(f.attachments) + " must name an upload purpose of /files");
     if (f.required_if) {
-      const FormField* y = find_field_path(top, f.required_if->year_field);
+      const FormField* y = find_field(top, f.required_if->year_field);
       if (!y || y->type != "year")
         fail(child(child(p, "required_if"), "year_field"),
              in_quotes(f.required_if->year_field) + " must name a field of type year in this form");
@@ -448,6 +444,17 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
+
+const FormField* find_field(const std::vector<FormField>& fields, std::string_view dotted) {
+  auto dot = dotted.find('.');
+  auto head = dotted.substr(0, dot);
+  for (const auto& f : fields) {
+    if (f.id != head) continue;
+    if (dot == std::string_view::npos) return &f;
+    return f.type == "object" ? find_field(f.fields, dotted.substr(dot + 1)) : nullptr;
+  }
+  return nullptr;
+}
 
 const FileKind* FilePurpose::find_kind_for_extension(std::string_view extension) const {
   std::string ext = lower(extension);

@@ -158,6 +158,9 @@ struct FilePurpose {
   std::optional<int> max_files;  // absent: any number
   std::optional<DocumentFormat> formatting;
   std::vector<Choice> work_kinds;  // flashmob: the kinds of creative work shown
+  // A practice is submitted only with at least one complete file of this purpose attached to it
+  // (upload metadata "practice"): a rule any event may set, e.g. the contest's subscription proof.
+  bool required_at_submission = false;
 
   const FileKind* find_kind_for_extension(std::string_view extension) const;  // case-insensitive
 };
@@ -185,6 +188,9 @@ struct FormField {
   std::vector<Choice> options;  // choice: a closed list here...
   std::string options_from;     // ...or one of the agenda's lists: "sections", "payment_forms", "practice_types"
   std::optional<int> max_length;
+  // A files purpose: the field may be answered by text, by files of that purpose attached to the
+  // practice naming the field (upload metadata "field"), or both; a required field holds with either.
+  std::string attachments;
 };
 
 struct RegistrationForm {
@@ -227,6 +233,9 @@ struct Agenda {
   const Session* find_session(std::string_view id) const;
   const FilePurpose* find_files(std::string_view purpose) const;
 };
+
+// The field at a dotted path ("postal_address.region") through object fields, or nullptr.
+const FormField* find_field(const std::vector<FormField>& fields, std::string_view dotted_path);
 
 struct AgendaError {
   std::string file;

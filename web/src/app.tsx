@@ -22,6 +22,7 @@ import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { FlashmobMinePage } from './pages/FlashmobMinePage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
 import { VerifyPage } from './pages/VerifyPage';
+import { LaureatesPage } from './pages/LaureatesPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -44,6 +45,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/mine', component: ({ params }) => <FlashmobMinePage id={params.id!} /> },
   { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
+  { pattern: '/events/:id/laureates', component: ({ params }) => <LaureatesPage id={params.id!} /> },
   {
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,

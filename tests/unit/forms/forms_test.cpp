@@ -110,3 +110,41 @@ TEST(Forms, TextLengthIsCountedInCharactersNotBytes) {
 
 }  // namespace
 }  // namespace praktika::forms
+
+namespace praktika::forms {
+namespace {
+
+// The contest's application (agenda/contest-2025.json): items 6-13 may be answered by files.
+TEST(Forms, ARequiredFieldWithAttachmentsHoldsByAFileOfItsPurpose) {
+  auto loaded = timeline::load_agenda(std::string(PRAKTIKA_SOURCE_DIR) + "/agenda/contest-2025.json");
+  ASSERT_TRUE(std::holds_alternative<timeline::Agenda>(loaded)) << std::get<timeline::AgendaError>(loaded).describe();
+  const auto& fields = std::get<timeline::Agenda>(loaded).practice->fields;
+  auto has = [](const Checked& c, const std::string& entry) {
+    auto p = paths(c);
+    return std::find(p.begin(), p.end(), entry) != p.end();
+  };
+  Context none = context();
+  auto without = check(fields, json::object(), Mode::complete, none);
+  EXPECT_TRUE(has(without, "innovative_technologies:required"));
+  EXPECT_FALSE(has(without, "author_technologies:required"));  // item 7: "if any"
+  for (const auto& e : without.errors)
+    if (e.path == "innovative_technologies") {
+      EXPECT_NE(e.message.find("приложите файл"), std::string::npos) << e.message;
+    }
+
+  Context with_file = context();
+  with_file.attached = [](std::string_view purpose, std::string_view path) {
+    return purpose == "attachment" && path == "innovative_technologies";
+  };
+  auto attached = check(fields, json::object(), Mode::complete, with_file);
+  EXPECT_FALSE(has(attached, "innovative_technologies:required"));
+  EXPECT_TRUE(has(attached, "programmes_and_projects:required"));  // a file answers only its own item
+  // The subscription to both named journals is a required confirmation (item 14).
+  EXPECT_TRUE(has(attached, "subscription:required"));
+  auto one_journal =
+      check(fields, {{"subscription", {{"social_service", true}, {"social_worker", false}}}}, Mode::complete, with_file);
+  EXPECT_TRUE(has(one_journal, "subscription.social_worker:consent_required"));
+}
+
+}  // namespace
+}  // namespace praktika::forms

@@ -269,6 +269,38 @@ TEST(BadAgenda, ReportsTheFirstProblemAtItsExactPath) {
   EXPECT_EQ(path_without("/fees/currency"), "/fees/currency");
 }
 
+TEST(BadAgenda, AttachmentsNameAnUploadPurposeOfATextField) {
+  EXPECT_EQ(path_after("/practice/fields/5/attachments", "document"), "OK");
+  EXPECT_EQ(path_after("/practice/fields/5/attachments", "scans"), "/practice/fields/5/attachments");
+  EXPECT_EQ(path_after("/practice/fields/1/attachments", "document"), "/practice/fields/1/attachments");  // an object
+  EXPECT_EQ(path_after("/files/payment/required_at_submission", "yes"), "/files/payment/required_at_submission");
+}
+
+// The national contest on the same engine: applications by institutions, no sections, no fee.
+TEST(ShippedAgenda, TheContestIsASecondAgendaOfTheSameFormat) {
+  Agenda a = load_ok(kSource + "/agenda/contest-2025.json");
+  EXPECT_EQ(a.id, "contest-2025");
+  EXPECT_EQ(a.utc_offset_minutes, 180);
+  EXPECT_TRUE(a.sections.empty());
+  EXPECT_FALSE(a.fees);
+  ASSERT_TRUE(a.find_stage("intake"));
+  EXPECT_EQ(a.find_stage("intake")->opens, *parse_instant("2024-11-01T00:00+03:00"));
+  EXPECT_EQ(a.find_stage("intake")->closes, *parse_instant("2025-02-01T00:00+03:00"));  // 31 January inclusive
+  ASSERT_TRUE(a.find_files("subscription"));
+  EXPECT_TRUE(a.find_files("subscription")->required_at_submission);
+  EXPECT_FALSE(a.find_files("attachment")->required_at_submission);
+  int numbered = 0;
+  for (const auto& f : a.practice->fields) {
+    if (f.number) ++numbered;
+    if (f.number >= 6 && f.number <= 13) EXPECT_EQ(f.attachments, "attachment") << f.id;
+  }
+  EXPECT_EQ(numbered, 14);  // the 14 items of the regulations
+  const FormField* region = find_field(a.practice->fields, "postal_address.region");
+  ASSERT_TRUE(region);
+  EXPECT_EQ(region->options.size(), 89u);
+  EXPECT_TRUE(a.modules.count("contest"));
+}
+
 TEST(BadAgenda, EscapesKeysInJsonPaths) {
   EXPECT_EQ(path_after("/files/a~1b", {{"kinds", json::array()}}), "/files/a~1b");
 }

@@ -125,10 +125,6 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
           <a href={xlsxPractices} download data-testid="xlsx-practices">
             Скачать XLSX
           </a>
-          {' · '}
-          <a href={csvPractices.replace(/format=csv$/, 'format=xlsx')} download data-testid="xlsx-practices">
-            Скачать XLSX (Excel)
-          </a>
         </p>
         {practices === null ? (
           <Loading />
@@ -181,10 +177,6 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
           </a>{' '}
           <a href={xlsxParticipants} download data-testid="xlsx-participants">
             Скачать XLSX
-          </a>
-          {' · '}
-          <a href={csvParticipants.replace(/format=csv$/, 'format=xlsx')} download data-testid="xlsx-participants">
-            Скачать XLSX (Excel)
           </a>
         </p>
         {participants === null ? (

@@ -1,0 +1,109 @@
+// The contest's rules that the shared engine does not have, as data in the agenda's "contest"
+// part: who may apply (past results loaded from a file, and per edition and outcome the year from
+// which those institutions may apply again), and the published laureate list (which decisions of
+// practice_outcomes count, from which instant the list is public, which form fields it shows, and
+// the export by region). Any event whose agenda has the part gets them; nothing here knows an
+// event id. Thread-safe (settings constant after construction, state in the store); every method
+// blocks on SQLite: call it from the worker pool.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "export/export.h"
+#include "intake/intake.h"
+#include "timeline/agenda.h"
+#include "timeline/clock.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::contest {
+
+// One institution's result in an earlier edition (the past results file).
+struct PastResult {
+  int edition = 0;      // the year of that edition: 2022, 2023
+  std::string outcome;  // "laureate", "participant"
+  std::string institution;
+  std::string institution_key;  // normalised like review's conflict-of-interest check
+  std::string inn;              // digits only, or empty
+};
+
+// Institutions with `outcome` in edition `edition` may apply again from `may_apply_from` on
+// (the year of the submission in the event's zone); absent: without limits.
+struct EligibilityRule {
+  int edition = 0;
+  std::string outcome;
+  std::optional<int> may_apply_from;
+  std::string message;  // Russian; {institution}, {edition}, {outcome}, {may_apply_from}
+};
+
+struct Eligibility {
+  std::filesystem::path past_results_file;
+  std::string institution_field = "name";  // dotted paths into the practice answers
+  std::string inn_field;
+  std::vector<EligibilityRule> rules;
+  std::vector<PastResult> past;
+};
+
+struct LaureateList {
+  std::vector<std::string> outcomes;  // decision ids of review.outcomes that make a laureate
+  std::string public_from_milestone;
+  TimePoint public_from;
+  std::vector<std::string> fields;         // shown on the public page
+  std::string region_field;                // the export groups by it
+  std::vector<std::string> export_fields;  // after the region and the decision
+};
+
+struct Settings {
+  std::optional<Eligibility> eligibility;
+  std::optional<LaureateList> laureates;
+};
+
+// The agenda's "contest" part (absent: no rules), with the past results file it names (relative
+// to the agenda file). Errors name the file and the JSON path, like the agenda loader's.
+std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
+
+class ContestService {
+ public:
+  // Reads every event's settings (main checked them at start-up) and adds the eligibility rule
+  // to the intake's submission. Call while the server is built.
+  ContestService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
+                 intake::IntakeService& intake);
+
+  // Eligibility of the institution named by `answers` at `at` (a submission check, also usable on
+  // its own). Refusal: 422 "not_eligible" naming the past edition and the year from which it may apply.
+  Status check_eligibility(const intake::EventView& event, const nlohmann::json& answers, TimePoint at) const;
+
+  // The laureate list: everyone from its public instant on; the organiser also before (a preview).
+  // {"published", "public_from", "columns":[{field,label}], "laureates":[{practice, outcome,
+  //  outcome_title, values:{field: text}, region}]}; before publication others get an empty list.
+  Result<nlohmann::json> laureates(const accounts::Identity* who, std::string_view event_id);
+  // For the regional authorities: laureates grouped (sorted) by region. The caller checks the role.
+  Result<exporting::Table> laureates_by_region(std::string_view event_id);
+
+ private:
+  struct EventRules {
+    intake::EventView view;
+    Settings settings;
+  };
+  Result<const EventRules*> laureate_event(std::string_view event_id) const;
+
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  std::map<std::string, EventRules, std::less<>> events_;
+};
+
+}  // namespace praktika::contest

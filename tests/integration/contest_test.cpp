@@ -1,0 +1,299 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/media_fixtures.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+
+// The national contest on the same server as the conference (agenda/contest-2025.json): the
+// application of 14 items, the subscription proof required at submission, the eligibility of past
+// laureates (agenda/contest-2025/past-results.json), the jury, the laureates named by the
+// organiser and their public list, published from its instant on.
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kContest = "contest-2025";
+const std::string kApi = "/api/events/contest-2025";
+const std::string kDuringApplications = "2024-12-10T10:00:00+03:00";
+const std::string kAfterPublication = "2025-02-02T10:00:00+03:00";
+const std::string kJuryChair = "chair@association.ru";
+const std::string kJuryChairPassword = "пароль председателя";
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -6;
+  for (unsigned char c : in) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(k[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+HttpResult put(HttpClient& http, const std::string& url, const json& body) {
+  return http.request("PUT", url, body.dump());
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+json applicant_registration(const std::string& institution) {
+  return {{"institution", institution},
+          {"full_name", "Ирина Соколова"},
+          {"position", "Заместитель директора"},
+          {"phone", "(495) 000-00-00"},
+          {"consent_regulations", true},
+          {"consent_personal_data", true}};
+}
+
+// Items 1-14 of the application, complete as text (item 14's scan is a separate upload).
+json application(const std::string& institution, const std::string& region, const std::string& inn = "") {
+  json a = {{"name", institution},
+            {"head_name", "Петров Пётр Петрович"},
+            {"postal_address", {{"region", region}, {"address", "123456, г. Примерный, ул. Мира, 1"}}},
+            {"email", "centre@example.ru"},
+            {"website", "centre.example.ru"},
+            {"innovative_technologies", "Технология «Семейная мастерская», внедрена в 2022 году"},
+            {"programmes_and_projects", "Проект «Серебряный возраст»"},
+            {"staff_training", "Методическое объединение; разбор статей журнала «Социальное обслуживание»"},
+            {"conferences", "Всероссийская конференция 2023 года, доклад о наставничестве"},
+            {"external_training", "Курсы повышения квалификации, 72 часа"},
+            {"publications", "Статья в журнале «Работник социальной службы», 2024"},
+            {"subscription", {{"social_service", true}, {"social_worker", true}, {"agency", "Почта России"}}}};
+  if (!inn.empty()) a["inn"] = inn;
+  return a;
+}
+
+class Contest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Both events on one server: the conference's organiser and the contest's jury chair.
+    std::string output;
+    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
+    auto chair = run_binary({"admin", "create-user", "--data", data_.path().string(), "--email", kJuryChair, "--role",
+                             "organiser", "--event", kContest, "--name", "Председатель жюри"},
+                            kJuryChairPassword + "\n");
+    ASSERT_EQ(chair.status.code, 0) << chair.output;
+  }
+
+  void start(const std::string& clock) {
+    if (server_) server_->stop();
+    server_.reset();
+    ServerOptions options{.data_dir = data_.path(), .clock = clock};
+    options.agendas = {"agenda/irkutsk-2020.json", "agenda/contest-2025.json"};
+    auto started = ServerProcess::start(options);
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+    if (people_) people_->reconnect(server_->port());
+    else people_ = std::make_unique<People>(server_->port());
+    chair_ = std::make_unique<HttpClient>(server_->port());
+    auto login = chair_->post("/api/auth/login", {{"email", kJuryChair}, {"password", kJuryChairPassword}});
+    ASSERT_EQ(login.status, 200) << login.body;
+  }
+
+  // An applicant registered for the contest with a draft application; its id.
+  int draft(const std::string& email, const json& answers) {
+    auto& http = people_->person(email);
+    auto reg = put(http, kApi + "/registration", {{"answers", applicant_registration(answers["name"])}});
+    EXPECT_EQ(reg.status, 200) << reg.body;
+    // No section and no type: the contest's agenda has neither.
+    auto created = http.post(kApi + "/practices", {{"answers", answers}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.status == 201 ? created.json()["id"].get<int>() : 0;
+  }
+
+  // A PDF uploaded for the application with tus, as `purpose` (and answering `field` if given).
+  void attach(const std::string& email, int practice, const std::string& purpose, const std::string& field = "") {
+    media::testing::TempDir work;
+    media::testing::write_pdf(work.path() / "scan.pdf", 3);
+    std::ifstream in(work.path() / "scan.pdf", std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    std::string pdf = bytes.str();
+    std::string metadata = "filename " + base64(purpose + ".pdf") + ",practice " + base64(std::to_string(practice));
+    if (!field.empty()) metadata += ",field " + base64(field);
+    auto& http = people_->person(email);
+    auto created = http.request("POST", kApi + "/uploads?purpose=" + purpose, "",
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(pdf.size())},
+                                 {"Upload-Metadata", metadata}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto done = http.request("PATCH", created.headers["location"], pdf,
+                             {{"Tus-Resumable", "1.0.0"},
+                              {"Content-Type", "application/offset+octet-stream"},
+                              {"Upload-Offset", "0"}});
+    ASSERT_EQ(done.status, 204) << done.body;
+  }
+
+  HttpResult submit(const std::string& email, int practice) {
+    return people_->person(email).post(kApi + "/practices/" + std::to_string(practice) + "/submit", json::object());
+  }
+
+  TempDir data_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+  std::unique_ptr<HttpClient> chair_;
+};
+
+TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirInstant) {
+  start(kDuringApplications);
+  // The conference is still there, unchanged, beside the contest.
+  auto events = people_->person("guest@example.ru").get("/api/events").json()["events"];
+  ASSERT_EQ(events.size(), 2u) << events.dump();
+  EXPECT_EQ(people_->person("guest@example.ru").get(kEventApi + "/timeline").status, 200);
+  EXPECT_EQ(people_->person("guest@example.ru").get(kApi).json()["kind"], "contest");
+
+  // A first-time applicant: without the subscription scan the application is refused.
+  const std::string kNew = "ГБУ СО «Центр социального обслуживания «Новый»";
+  int fresh = draft("new@centre.ru", application(kNew, "irk"));
+  ASSERT_GT(fresh, 0);
+  auto no_scan = submit("new@centre.ru", fresh);
+  EXPECT_EQ(no_scan.status, 422) << no_scan.body;
+  EXPECT_EQ(no_scan.error_code(), "required_file_missing");
+  EXPECT_TRUE(contains(no_scan.json()["error"]["message"], "договора о подписке")) << no_scan.body;
+  EXPECT_EQ(no_scan.json()["error"]["details"][0]["purpose"], "subscription") << no_scan.body;
+  attach("new@centre.ru", fresh, "subscription");
+  auto accepted = submit("new@centre.ru", fresh);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.json()["state"], "submitted");
+  EXPECT_EQ(accepted.json()["payment"]["state"], "not_required");  // the contest has no fee
+
+  // Items 6-13 may be attachments: item 6 left empty holds once a file answers it.
+  const std::string kFiles = "МБУ «Комплексный центр «Гармония»";
+  json by_files = application(kFiles, "sve");
+  by_files.erase("innovative_technologies");
+  int with_files = draft("files@garmonia.ru", by_files);
+  ASSERT_GT(with_files, 0);
+  attach("files@garmonia.ru", with_files, "subscription");
+  auto item6_missing = submit("files@garmonia.ru", with_files);
+  EXPECT_EQ(item6_missing.error_code(), "invalid_fields") << item6_missing.body;
+  EXPECT_EQ(item6_missing.json()["error"]["details"][0]["path"], "innovative_technologies") << item6_missing.body;
+  attach("files@garmonia.ru", with_files, "attachment", "innovative_technologies");
+  auto files_accepted = submit("files@garmonia.ru", with_files);
+  ASSERT_EQ(files_accepted.status, 200) << files_accepted.body;
+
+  // A laureate of the second contest (2023), its name written differently: not before 2026.
+  int second = draft("semya@krai.ru", application("КГБУ СО \"Краевой центр социальной помощи Семья\"", "kya"));
+  ASSERT_GT(second, 0);
+  attach("semya@krai.ru", second, "subscription");
+  auto refused = submit("semya@krai.ru", second);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "not_eligible");
+  EXPECT_TRUE(contains(refused.json()["error"]["message"], "не ранее 2026 года")) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"]["edition"], 2023);
+  EXPECT_EQ(refused.json()["error"]["details"]["matched_by"], "name");
+  EXPECT_EQ(people_->person("semya@krai.ru").get(kApi + "/practices/" + std::to_string(second)).json()["state"], "draft");
+
+  // Another 2023 laureate under a new name, found by its INN.
+  int renamed = draft("zabota@mo.ru", application("ГАУ СО «Центр «Забота и участие»", "mos", "5000000004"));
+  attach("zabota@mo.ru", renamed, "subscription");
+  auto by_inn = submit("zabota@mo.ru", renamed);
+  EXPECT_EQ(by_inn.error_code(), "not_eligible") << by_inn.body;
+  EXPECT_EQ(by_inn.json()["error"]["details"]["matched_by"], "inn");
+
+  // A laureate of the first contest (2022) may take part again; so may a 2023 participant.
+  int first = draft("nadezhda@mos.ru",
+                    application("ГБУ СО «Комплексный центр социального обслуживания населения «Надежда»", "mow"));
+  attach("nadezhda@mos.ru", first, "subscription");
+  auto first_ok = submit("nadezhda@mos.ru", first);
+  ASSERT_EQ(first_ok.status, 200) << first_ok.body;
+  int again = draft("doverie@ural.ru", application("МБУ «Центр социального обслуживания «Доверие»", "sve", "6600000005"));
+  attach("doverie@ural.ru", again, "subscription");
+  ASSERT_EQ(submit("doverie@ural.ru", again).status, 200);
+
+  // The jury: members of the whole event, assigned to every submitted application.
+  for (const char* member : {"jury1@association.ru", "jury2@association.ru"}) {
+    people_->person(member);
+    auto granted = chair_->post(kApi + "/roles", {{"email", member}, {"role", "expert"}});
+    ASSERT_EQ(granted.status, 201) << granted.body;
+  }
+  auto assigned = chair_->post(kApi + "/review/assign", json::object());
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(assigned.json()["assigned"].size(), 8u) << assigned.body;  // 4 applications x 2 members
+  auto& jury1 = people_->person("jury1@association.ru");
+  auto queue = jury1.get(kApi + "/review/queue").json();
+  EXPECT_EQ(queue["practices"].size(), 4u) << queue.dump();
+  EXPECT_EQ(queue["criteria"].size(), 4u);
+  const std::string review_url = kApi + "/review/practices/";
+  // The contest's decisions are the agenda's: the conference's are not among them.
+  auto wrong = put(jury1, review_url + std::to_string(fresh) + "/review", {{"decision", "present"}});
+  EXPECT_EQ(wrong.error_code(), "invalid_decision");
+  EXPECT_TRUE(contains(wrong.json()["error"]["message"], "laureate")) << wrong.body;
+  auto scored = put(jury1, review_url + std::to_string(fresh) + "/review",
+                    {{"decision", "laureate"}, {"scores", {{"innovation", 9}, {"own_developments", 8}}}});
+  ASSERT_EQ(scored.status, 200) << scored.body;
+  EXPECT_EQ(scored.json()["scores"]["innovation"], 9);
+  EXPECT_EQ(put(jury1, review_url + std::to_string(with_files) + "/review", {{"decision", "participant"}}).status, 200);
+  EXPECT_EQ(put(jury1, review_url + std::to_string(fresh) + "/review",
+                {{"decision", "laureate"}, {"scores", {{"innovation", 11}}}})
+                .error_code(),
+            "invalid_scores");
+
+  // The organiser names the laureates: outcomes in practice_outcomes with the agenda's values.
+  const std::string outcome_url = kApi + "/review/practices/";
+  for (auto [id, outcome] : std::vector<std::pair<int, std::string>>{
+           {fresh, "laureate"}, {first, "laureate"}, {with_files, "participant"}, {again, "participant"}}) {
+    auto named = put(*chair_, outcome_url + std::to_string(id) + "/outcome", {{"outcome", outcome}});
+    ASSERT_EQ(named.status, 200) << named.body;
+    EXPECT_EQ(named.json()["outcome"], outcome);
+  }
+  EXPECT_EQ(put(jury1, outcome_url + std::to_string(again) + "/outcome", {{"outcome", "laureate"}}).status, 403);
+  EXPECT_EQ(chair_->get(kApi + "/review/outcomes").json()["outcomes"].size(), 4u);
+
+  // Before the publication instant the public sees no names; the organiser sees the preview.
+  HttpClient anonymous(server_->port());
+  auto early = anonymous.get(kApi + "/laureates");
+  ASSERT_EQ(early.status, 200) << early.body;
+  EXPECT_EQ(early.json()["published"], false);
+  EXPECT_TRUE(early.json()["laureates"].empty()) << early.body;
+  EXPECT_EQ(early.json()["public_from"], "2025-02-01T18:00:00+03:00");
+  auto preview = chair_->get(kApi + "/laureates").json();
+  EXPECT_EQ(preview["laureates"].size(), 2u) << preview.dump();
+  EXPECT_EQ(anonymous.get(kApi + "/laureates/export").status, 401);
+  EXPECT_EQ(jury1.get(kApi + "/laureates/export").status, 403);
+  // The conference has no laureate list.
+  EXPECT_EQ(anonymous.get(kEventApi + "/laureates").error_code(), "no_laureates");
+
+  // After it: everyone sees the laureates, by region, and not the participants.
+  start(kAfterPublication);
+  HttpClient visitor(server_->port());
+  auto list = visitor.get(kApi + "/laureates");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.json()["published"], true);
+  auto laureates = list.json()["laureates"];
+  ASSERT_EQ(laureates.size(), 2u) << list.body;
+  EXPECT_EQ(laureates[0]["region"], "Иркутская область");  // sorted by region
+  EXPECT_EQ(laureates[0]["values"]["name"], kNew);
+  EXPECT_EQ(laureates[0]["values"]["head_name"], "Петров Пётр Петрович");
+  EXPECT_EQ(laureates[1]["region"], "Москва");
+  EXPECT_TRUE(contains(laureates[1]["outcome_title"], "Лауреат")) << list.body;
+  EXPECT_FALSE(contains(list.body, kFiles));
+  EXPECT_EQ(list.json()["columns"][0]["label"], "Полное наименование учреждения");
+
+  // The export for the regional authorities, grouped by region.
+  auto csv = chair_->get(kApi + "/laureates/export?format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_TRUE(contains(csv.headers["content-type"], "text/csv")) << csv.headers["content-type"];
+  auto irkutsk = csv.body.find("Иркутская область");
+  auto moscow = csv.body.find("Москва");
+  ASSERT_NE(irkutsk, std::string::npos) << csv.body;
+  ASSERT_NE(moscow, std::string::npos) << csv.body;
+  EXPECT_LT(irkutsk, moscow);
+  EXPECT_TRUE(contains(csv.body, "Субъект Российской Федерации")) << csv.body;
+  EXPECT_FALSE(contains(csv.body, kFiles));
+  auto xlsx = chair_->get(kApi + "/laureates/export?format=xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip package: the workbook
+}
+
+}  // namespace
+}  // namespace praktika::test

@@ -1,0 +1,62 @@
+#include "contest/contest.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace praktika::contest {
+namespace {
+
+using nlohmann::json;
+
+const std::string kAgenda = std::string(PRAKTIKA_SOURCE_DIR) + "/agenda/contest-2025.json";
+
+json shipped() {
+  std::ifstream in(kAgenda);
+  return json::parse(in);
+}
+
+// The settings of the agenda with `value` at `pointer` (the agenda's own file name, so the past
+// results file is found beside it); the JSON path of the problem, or "OK".
+std::string path_after(const std::string& pointer, const json& value) {
+  json doc = shipped();
+  doc[json::json_pointer(pointer)] = value;
+  auto parsed = timeline::parse_agenda(doc.dump(), kAgenda);
+  if (auto* e = std::get_if<timeline::AgendaError>(&parsed)) return "agenda: " + e->json_path;
+  auto settings = read_settings(std::get<timeline::Agenda>(parsed));
+  if (auto* e = std::get_if<timeline::AgendaError>(&settings)) return e->json_path.empty() ? e->file : e->json_path;
+  return "OK";
+}
+
+TEST(ContestSettings, TheShippedAgendaReadsWithItsPastResults) {
+  auto parsed = timeline::load_agenda(kAgenda);
+  ASSERT_TRUE(std::holds_alternative<timeline::Agenda>(parsed));
+  auto read = read_settings(std::get<timeline::Agenda>(parsed));
+  ASSERT_TRUE(std::holds_alternative<Settings>(read)) << std::get<timeline::AgendaError>(read).describe();
+  const Settings& s = std::get<Settings>(read);
+  ASSERT_TRUE(s.eligibility && s.laureates);
+  EXPECT_EQ(s.eligibility->past.size(), 5u);
+  EXPECT_EQ(s.eligibility->past[2].institution_key, "кгбу со краевой центр социальной помощи семья");
+  ASSERT_EQ(s.eligibility->rules.size(), 2u);
+  EXPECT_FALSE(s.eligibility->rules[0].may_apply_from);  // 2022: without limits
+  EXPECT_EQ(s.eligibility->rules[1].may_apply_from, 2026);
+  EXPECT_EQ(s.laureates->outcomes, std::vector<std::string>{"laureate"});
+  EXPECT_EQ(s.laureates->public_from, *parse_instant("2025-02-01T18:00+03:00"));
+}
+
+TEST(ContestSettings, MistakesNameTheirPath) {
+  EXPECT_EQ(path_after("/contest/laureates/outcomes/0", "present"), "/contest/laureates/outcomes/0");
+  EXPECT_EQ(path_after("/contest/laureates/public_from", "someday"), "/contest/laureates/public_from");
+  EXPECT_EQ(path_after("/contest/laureates/fields/1", "head"), "/contest/laureates/fields/1");
+  EXPECT_EQ(path_after("/contest/eligibility/institution_field", "title"), "/contest/eligibility/institution_field");
+  EXPECT_EQ(path_after("/contest/eligibility/rules/1/may_apply_from", "2026"),
+            "/contest/eligibility/rules/1/may_apply_from");
+  EXPECT_EQ(path_after("/contest/eligibility/surprise", 1), "/contest/eligibility/surprise");
+  // A past results file that is not there is named.
+  std::string missing = path_after("/contest/eligibility/past_results", "contest-2025/none.json");
+  EXPECT_NE(missing.find("none.json"), std::string::npos) << missing;
+  EXPECT_EQ(path_after("/contest/laureates/export_fields/0", "email"), "OK");
+}
+
+}  // namespace
+}  // namespace praktika::contest
