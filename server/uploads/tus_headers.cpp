@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+#include "common/utf8.h"
+
 namespace praktika::uploads {
 
 std::optional<std::uint64_t> parse_tus_number(std::string_view text) {
@@ -34,6 +36,7 @@ std::optional<nlohmann::json> parse_tus_metadata(std::string_view header) {
                             encoded.size(), nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
         return std::nullopt;
       value.resize(length);
+      if (!is_valid_utf8(value)) return std::nullopt;  // a name shown to people and stored as JSON text
     }
     if (key.empty() || key.size() > 100) return std::nullopt;
     out[key] = value;

@@ -25,6 +25,7 @@ TEST(TusHeaders, MalformedMetadataIsRefusedWhole) {
   EXPECT_FALSE(parse_tus_metadata("filename ***"));
   EXPECT_FALSE(parse_tus_metadata(std::string(101, 'k') + " YQ=="));
   EXPECT_FALSE(parse_tus_metadata("filename " + std::string(4100, 'Q')));
+  EXPECT_FALSE(parse_tus_metadata("filename //7Arw==")) << "bytes that are not UTF-8";
 }
 
 TEST(TusHeaders, DecodedNamesKeepEveryByteForTheCallerToShowSafely) {
