@@ -1,7 +1,7 @@
 // Writes the binary seeds of tests/fuzz/corpus/ with the tests' own builders: .docx packages
 // (compliant, broken, a zip bomb, entity tricks), presentations (pptx, odp, pdf) and tiny videos
 // made by ffmpeg. Run by hand when the builders change (`scripts/build.sh fuzz_seeds &&
-// build/tests/fuzz/fuzz_seeds tests/fuzz/corpus`); the text seeds are kept as written.
+// build/tests/fuzz_seeds tests/fuzz/corpus`); the text seeds are kept as written.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
