@@ -168,6 +168,10 @@ def main():
 
     binary = os.path.join(args.build, "praktika")
     load = os.path.join(args.build, "praktika_load")
+    for needed in (binary, load):
+        if not os.access(needed, os.X_OK):
+            print(f"soak: {needed} is missing (scripts/build.sh builds it)", file=sys.stderr)
+            return 1
     data = tempfile.mkdtemp(prefix="praktika-soak-")
     log = open(os.path.join(data, "load.log"), "w")
     server = subprocess.Popen([binary, "serve", "--port", "0", "--data", os.path.join(data, "data"),
@@ -192,14 +196,14 @@ def main():
                "health_max_ms": 0.0, "churn_rounds": 0, "churn_connections": 0, "churn_failed": 0}
     samples = []
     started = time.monotonic()
-    health = threading.Thread(target=health_worker, args=(port, pid, stop, figures, samples))
+    health = threading.Thread(target=health_worker, args=(port, pid, stop, figures, samples), daemon=True)
     health.start()
 
     # The held clients: connect, subscribe, then stay idle (open) until the end of the soak.
     hold_ms = args.seconds * 1000
     held = run_load([load, "ws-connect", "--url", f"ws://127.0.0.1:{port}/ws", "--connections", str(args.clients),
                      "--topic", "timeline:irkutsk-2020", "--concurrency", "100", "--settle-ms", str(hold_ms)], log)
-    uploads = threading.Thread(target=upload_worker, args=(port, stop, figures))
+    uploads = threading.Thread(target=upload_worker, args=(port, stop, figures), daemon=True)
     uploads.start()
 
     def churn():
@@ -215,7 +219,7 @@ def main():
                 figures["churn_failed"] += int(r["failed"]) + int(r["connections"] - r["subscribed"])
             except Exception:
                 figures["churn_failed"] += args.churn
-    churner = threading.Thread(target=churn)
+    churner = threading.Thread(target=churn, daemon=True)
     churner.start()
 
     http_seconds = max(10, args.seconds - 10)
