@@ -14,6 +14,7 @@ every probe. The figures replace the part of docs/reliability.md between the soa
 Usage: scripts/soak.py [--seconds S] [--clients N] [--build DIR] [--no-write]
 """
 import argparse
+import atexit
 import base64
 import http.client
 import json
@@ -178,6 +179,7 @@ def main():
                                "--web", os.path.join(ROOT, "web", "dist"),
                                "--agenda", os.path.join(ROOT, "agenda", "irkutsk-2020.json"), "--clock", CLOCK],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    atexit.register(lambda: server.poll() is None and server.kill())  # whatever ends this script
     port = None
     for line in server.stdout:
         m = re.search(r"listening on http://[^ ]*:(\d+)", line)
