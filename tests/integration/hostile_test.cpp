@@ -207,7 +207,7 @@ TEST_F(Hostile, OversizedAndDeeplyNestedJsonIsRefusedAndTheServerGoesOn) {
   // Over the WebSocket: deep nesting is an error reply, not a crash; the connection stays.
   auto ws = WsClient::connect(port());
   ASSERT_TRUE(ws);
-  ws->send_raw(std::string(100000, '[') + std::string(100000, ']'));
+  ws->send_raw(std::string(10000, '[') + std::string(10000, ']'));  // under the message limit
   auto after = ws->call({{"op", "ping"}});
   EXPECT_EQ(after["ok"], true) << after.dump();
   EXPECT_TRUE(alive());
