@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: unit and integration tests (ctest, which
 # start the real server binary and their own redis-server where they kill it), then the browser
-# tests in Debian's Chromium. A shared redis-server on a free loopback port is started here for the
-# tests that only need one (PRAKTIKA_TEST_REDIS_URL) and stopped on exit.
+# tests in Debian's Chromium, the load soak and the fuzz targets. A shared redis-server on a free
+# loopback port is started here for the tests that only need one (PRAKTIKA_TEST_REDIS_URL) and
+# stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,17 @@ export PRAKTIKA_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 status=0
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300 || status=1
 node --test --test-concurrency=1 tests/browser/ || status=1
+
+# A bounded load soak of the real binary on loopback (75 s: thousands of WebSocket clients, HTTP
+# load, uploads, health probes; memory must stay flat). It prints its figures; run by hand,
+# scripts/soak.py also writes them into docs/reliability.md.
+scripts/soak.py --no-write || status=1
+
+# The libFuzzer harnesses of tests/fuzz, built with clang in build-fuzz/, 25 s each, two at a time.
+# PRAKTIKA_SKIP_FUZZ=1 skips them (a quick local run).
+if [[ "${PRAKTIKA_SKIP_FUZZ:-0}" != 1 ]]; then
+  scripts/fuzz.sh "${PRAKTIKA_FUZZ_SECONDS:-25}" || status=1
+fi
 
 # The same unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and the threaded modules (hub, Redis client, presence) under ThreadSanitizer.

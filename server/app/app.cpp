@@ -11,6 +11,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "api/ws_request.h"
 #include "app/timeline_ticker.h"
 #include "common/json_guard.h"
 #include "contest/contest.h"
@@ -53,18 +54,6 @@ int flashmob_workers(const std::vector<timeline::Agenda>& agendas) {
   return workers;
 }
 
-std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t at = text.find(sep, start);
-    parts.emplace_back(text.substr(start, at - start));
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return parts;
-}
-
 std::string instance_id() {
   return std::to_string(::getpid()) + "-" +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
@@ -99,6 +88,11 @@ std::uint64_t largest_file(const std::vector<timeline::Agenda>& agendas) {
 
 bool is_state_changing(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+net::Response bad_origin() {
+  return api::error_response(
+      Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
 }
 
 }  // namespace
@@ -340,9 +334,20 @@ void App::add_routes() {
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {
+  // Refused before the body is read: a route that streams its body to disk (a tus PATCH appends
+  // to the upload) would otherwise have written another site's bytes before handle() said no.
+  if (is_state_changing(head.method) && !api::origin_allowed(head, config_.allowed_origins)) {
+    net::BodyPolicy refused;
+    refused.refuse = with_security_headers(head, bad_origin());
+    return refused;
+  }
   auto match = router_.match(head.method, head.path);
   if (match.outcome != net::Router::Outcome::matched) return {};
-  if (match.body.prepare) return match.body.prepare(head, match.params);
+  if (match.body.prepare) {
+    auto policy = match.body.prepare(head, match.params);
+    if (policy.refuse) policy.refuse = with_security_headers(head, std::move(*policy.refuse));
+    return policy;
+  }
   net::BodyPolicy policy;
   policy.limit = match.body.limit;
   policy.to_file = match.body.to_file;
@@ -353,8 +358,7 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
 net::Response App::handle(const net::Request& request) {
   net::Response response;
   if (is_state_changing(request.method) && !api::origin_allowed(request, config_.allowed_origins)) {
-    response = api::error_response(
-        Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+    response = bad_origin();
   } else if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
     auto match = router_.match(request.method, request.path);
     switch (match.outcome) {
@@ -384,6 +388,10 @@ net::Response App::handle(const net::Request& request) {
     response = page ? std::move(*page)
                     : api::error_response(Status::not_found("not_found", "Страница не найдена."));
   }
+  return with_security_headers(request, std::move(response));
+}
+
+net::Response App::with_security_headers(const net::Request& request, net::Response response) const {
   auto framed_by = flashmob_->frame_ancestors(request.path);
   response.set_header("Content-Security-Policy",
                       framed_by ? policy_framed_by(*framed_by) : std::string(kContentSecurityPolicy));
@@ -446,45 +454,30 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
 void App::on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) {
   auto& who = static_cast<Subscriber&>(context);
   if (who.member.empty()) who.member = std::to_string(connection.id());
-  auto message = parse_json_guarded(text, 16);
-  json reply;
-  if (!message || !message->is_object()) {
-    reply = api::error_json(Status::bad_request("invalid_json", "Сообщение должно быть объектом JSON."));
-    reply["re"] = nullptr;
-  } else {
-    reply = do_op(connection, who, *message);
-  }
+  auto request = api::parse_ws_request(text);
+  json reply = request.problem.is_ok() ? do_op(connection, who, request) : api::ws_error(request.problem, request.re);
   connection.send_text(reply.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-json App::do_op(net::WsConnection& connection, Subscriber& who, const json& message) {
-  json re = nullptr;
-  if (auto id = message.find("id"); id != message.end() && (id->is_number_integer() || id->is_string())) re = *id;
-  auto fail = [&](const Status& s) {
-    json out = api::error_json(s);
-    out["re"] = re;
-    return out;
-  };
+json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
+  const json& re = request.re;
+  const json& message = request.message;
+  auto fail = [&](const Status& s) { return api::ws_error(s, re); };
   auto ok = [&](json data) { return json{{"re", re}, {"ok", true}, {"data", std::move(data)}}; };
-
-  auto op_it = message.find("op");
-  if (op_it == message.end() || !op_it->is_string())
-    return fail(Status::bad_request("invalid_op", "Не указана операция (op)."));
-  const std::string& op = op_it->get_ref<const std::string&>();
+  const std::string& op = request.op;
   const live::Caller caller{who.identity, connection.id(), who.member};
 
   if (op == "ping") return ok({{"now", format_instant(clock_.now())}});
 
   if (op == "subscribe" || op == "unsubscribe") {
-    auto topic_it = message.find("topic");
-    if (topic_it == message.end() || !topic_it->is_string() || topic_it->get_ref<const std::string&>().size() > 200)
-      return fail(Status::bad_request("invalid_topic", "Не указана тема (topic)."));
-    const std::string& topic = topic_it->get_ref<const std::string&>();
+    auto named = api::topic_of(message);
+    if (!named) return fail(named.status());
+    const std::string& topic = *named;
     if (op == "unsubscribe") {
       if (who.topics.count(topic)) leave_topic(connection, who, topic);
       return ok(json::object());
     }
-    auto parts = split(topic, ':');
+    auto parts = api::split_topic(topic);
     auto family = topics_.find(parts.front());
     if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
     parts.erase(parts.begin());
@@ -515,7 +508,7 @@ void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::strin
   who.topics.erase(topic);
   hub_.unsubscribe(topic, &connection);
   presence_->leave(topic, who.member);
-  auto parts = split(topic, ':');
+  auto parts = api::split_topic(topic);
   auto family = topics_.find(parts.front());
   if (family != topics_.end() && family->second.left) {
     parts.erase(parts.begin());

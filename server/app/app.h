@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "api/ws_request.h"
 #include "app/config.h"
 #include "gallery/gallery.h"
 #include "hub/hub.h"
@@ -88,7 +89,9 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   const Event* find_event(std::string_view id) const;
   std::optional<intake::EventView> event_view(std::string_view id) const;  // what services see of an event
   nlohmann::json health() const;
-  nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const nlohmann::json& message);
+  // The Content-Security-Policy and its companions, on every response App gives.
+  net::Response with_security_headers(const net::Request& request, net::Response response) const;
+  nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
   Result<nlohmann::json> publish_bench(const nlohmann::json& message);
 
   // Constant after construction.

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cassert>
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <system_error>
@@ -26,6 +27,14 @@ Status error_from(sqlite3* db, int rc, std::string_view what) {
                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
   if (primary == SQLITE_CONSTRAINT) {
     return Status::conflict(std::string(kConstraintFailed), "Запись противоречит связанным данным");
+  }
+  // A full disk (ENOSPC) is SQLITE_FULL; a file-size limit (EFBIG) or a quota surfaces as an I/O
+  // error whose errno says so. Either way the transaction was rolled back and nothing stored is
+  // lost: say so plainly, as the transport does for an upload body (storage_full).
+  const int os_error = db ? sqlite3_system_errno(db) : 0;
+  if (primary == SQLITE_FULL ||
+      (primary == SQLITE_IOERR && (os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT))) {
+    return Status::unavailable(std::string(kStorageFull), "На сервере закончилось место. Попробуйте позже.");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return Status::unavailable(std::string(kStorageBusy), "Хранилище занято, повторите попытку позже");

@@ -30,6 +30,7 @@ namespace praktika::store {
 // Stable codes of the Status values this module returns.
 inline constexpr std::string_view kStorageError = "storage_error";    // 500: I/O, corruption, a bug in SQL
 inline constexpr std::string_view kStorageBusy = "storage_busy";      // 503: another process held the lock too long
+inline constexpr std::string_view kStorageFull = "storage_full";      // 503: no space left (ENOSPC, EFBIG, quota)
 inline constexpr std::string_view kConflict = "conflict";             // 409: a UNIQUE or PRIMARY KEY violation
 inline constexpr std::string_view kConstraintFailed = "constraint_failed";  // 409: FOREIGN KEY, CHECK, NOT NULL
 inline constexpr std::string_view kSchemaTooNew = "schema_too_new";   // 500: the file was written by a newer build

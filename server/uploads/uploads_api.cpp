@@ -1,14 +1,12 @@
 #include "uploads/uploads_api.h"
 
-#include <sodium.h>
-
 #include <cctype>
-#include <charconv>
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
 #include "media/media.h"
 #include "net/static_files.h"
+#include "uploads/tus_headers.h"
 
 namespace praktika::uploads {
 namespace {
@@ -24,41 +22,6 @@ net::Response tus(net::Response r) {
 }
 
 net::Response tus_error(const Status& s) { return tus(api::error_response(s)); }
-
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-// "key base64value,key2 base64value2" → {"key": "value", …}; nullopt when malformed.
-std::optional<json> parse_metadata(std::string_view header) {
-  json out = json::object();
-  while (!header.empty()) {
-    size_t comma = header.find(',');
-    std::string_view pair = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.empty()) continue;
-    size_t space = pair.find(' ');
-    std::string key(pair.substr(0, space));
-    std::string value;
-    if (space != std::string_view::npos) {
-      std::string_view encoded = pair.substr(space + 1);
-      if (encoded.size() > 4096) return std::nullopt;
-      value.resize(encoded.size());
-      size_t length = 0;
-      if (sodium_base642bin(reinterpret_cast<unsigned char*>(value.data()), value.size(), encoded.data(),
-                            encoded.size(), nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-        return std::nullopt;
-      value.resize(length);
-    }
-    if (key.empty() || key.size() > 100) return std::nullopt;
-    out[key] = value;
-  }
-  return out;
-}
 
 std::string percent_encode(const std::string& text) {
   static const char* hex = "0123456789ABCDEF";
@@ -95,10 +58,10 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     if (auto s = check_tus_version(req); !s) return tus_error(s);
     auto who = accounts::caller(accounts, req);
     if (!who) return tus_error(who.status());
-    auto length = parse_u64(req.header("upload-length"));
+    auto length = parse_tus_number(req.header("upload-length"));
     if (!length)
       return tus_error(Status::bad_request("upload_length", "Не указан размер файла (Upload-Length)."));
-    auto metadata = parse_metadata(req.header("upload-metadata"));
+    auto metadata = parse_tus_metadata(req.header("upload-metadata"));
     if (!metadata) return tus_error(Status::bad_request("upload_metadata", "Неверный заголовок Upload-Metadata."));
     std::string purpose = req.query_param("purpose").value_or(metadata->value("purpose", std::string()));
     auto upload = uploads.create(who->user, p.get("id"), purpose, *length, *metadata);
@@ -135,7 +98,7 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
                                         "Части файла отправляются с типом application/offset+octet-stream."));
     auto who = accounts::caller(accounts, head);
     if (!who) return refuse(who.status());
-    auto offset = parse_u64(head.header("upload-offset"));
+    auto offset = parse_tus_number(head.header("upload-offset"));
     if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано смещение (Upload-Offset)."));
     auto ticket = uploads.begin_patch(who->user, p.get("upload"), *offset);
     if (!ticket) return refuse(ticket.status());

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,14 @@ Result<std::unique_ptr<Process>> Process::spawn(const ProcessOptions& options) {
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     ::sigaction(SIGPIPE, &dfl, nullptr);
+    if (options.max_file_bytes > 0) {
+      struct sigaction ignore {};
+      ignore.sa_handler = SIG_IGN;
+      ::sigaction(SIGXFSZ, &ignore, nullptr);  // an ignored disposition survives execve
+      struct rlimit limit {};
+      limit.rlim_cur = limit.rlim_max = options.max_file_bytes;
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
 
     int child_out = options.stdout_to.kind == Output::Kind::pipe ? out_pipe[1] : out_fd;
     ::dup2(stdin_fd, 0);

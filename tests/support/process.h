@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,9 @@ struct ProcessOptions {
   // The child gets SIGKILL when the spawning *thread* exits (PR_SET_PDEATHSIG), so a crashed
   // test leaves no server behind. Spawn from a thread that outlives the child.
   bool kill_with_parent = true;
+  // When > 0: RLIMIT_FSIZE of the child, with SIGXFSZ ignored, so a write that would make a file
+  // larger fails with EFBIG. A full disk for fault tests, without root or a mount.
+  std::uint64_t max_file_bytes = 0;
 };
 
 struct ExitStatus {

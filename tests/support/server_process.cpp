@@ -60,6 +60,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServerOptions&
   for (const auto& a : options.extra_args) p.argv.push_back(a);
   p.stdout_to = Output::pipe();
   p.stderr_to = Output::to_stdout();
+  p.max_file_bytes = options.max_file_bytes;
   auto spawned = Process::spawn(p);
   if (!spawned) return spawned.status();
   std::unique_ptr<ServerProcess> server(new ServerProcess());

@@ -2,6 +2,7 @@
 // server binds port 0 and prints it), stopped with SIGTERM at the end. One thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -37,6 +38,7 @@ struct ServerOptions {
   int port = 0;                    // 0: any free port
   std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"};  // relative to the repository
   std::vector<std::string> extra_args;
+  std::uint64_t max_file_bytes = 0;  // > 0: no file of the server may grow past it (EFBIG), see Process
 };
 
 class ServerProcess {

@@ -67,19 +67,29 @@ bool greets(int port) {
 Result<std::unique_ptr<SmtpServer>> SmtpServer::start(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   std::unique_ptr<SmtpServer> server(new SmtpServer(free_port(), dir / "maildir"));
+  if (auto s = server->launch(); !s) return s;
+  return server;
+}
+
+Status SmtpServer::restart() {
+  stop();
+  return launch();
+}
+
+Status SmtpServer::launch() {
   ProcessOptions options;
-  options.argv = {kPython, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(server->port_),
-                  "-c", "aiosmtpd.handlers.Mailbox", server->maildir_.string()};
+  options.argv = {kPython, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_),
+                  "-c", "aiosmtpd.handlers.Mailbox", maildir_.string()};
   options.stdout_to = Output::null();
   options.stderr_to = Output::to_stdout();
   auto process = Process::spawn(options);
   if (!process) return process.status();
-  server->process_ = std::move(*process);
+  process_ = std::move(*process);
   const auto deadline = Clock::now() + std::chrono::seconds(15);
   while (Clock::now() < deadline) {
-    if (!server->process_->running())
+    if (!process_->running())
       return Status::internal("smtp_server", "aiosmtpd exited at start (port taken, or python3-aiosmtpd missing?)");
-    if (greets(server->port_)) return server;
+    if (greets(port_)) return Status::ok();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return Status::internal("smtp_server", "aiosmtpd did not greet within 15 s");

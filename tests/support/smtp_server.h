@@ -46,9 +46,13 @@ class SmtpServer {
   // Waits until at least `count` messages arrived; the messages then (fewer on timeout).
   std::vector<ReceivedMail> wait_for(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
 
+  // Stops it: the port refuses connections (an SMTP server down) until restart().
   void stop();
+  // Starts it again on the same port with the same Maildir (messages received so far stay).
+  Status restart();
 
  private:
+  Status launch();
   SmtpServer(int port, std::filesystem::path maildir) : port_(port), maildir_(std::move(maildir)) {}
 
   int port_;

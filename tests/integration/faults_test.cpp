@@ -1,0 +1,335 @@
+// Faults survived by the real binary: SIGKILL in the middle of a stream of acknowledged writes, an
+// SMTP server that is down for a while, a disk that fills up. Each test checks that nothing
+// acknowledged is lost and the database passes PRAGMA integrity_check. (An upload cut by SIGKILL
+// resuming is in uploads_test, Redis going away and coming back in presence_test.)
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "support/docx_builder.h"
+#include "support/scenario.h"
+#include "support/server_process.h"
+#include "support/smtp_server.h"
+
+namespace praktika::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kPractices = kEventApi + "/practices";
+
+std::unique_ptr<ServerProcess> start_server(const ServerOptions& options) {
+  auto started = ServerProcess::start(options);
+  EXPECT_TRUE(started) << started.status().message();
+  return started ? std::move(*started) : nullptr;
+}
+
+// Opens the server's database file read-only beside the server (WAL allows it) and runs one query
+// whose rows are single text or integer columns.
+std::vector<std::string> query(const fs::path& data_dir, const std::string& sql) {
+  std::vector<std::string> rows;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2((data_dir / "praktika.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    ADD_FAILURE() << "cannot open the database";
+    return rows;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      rows.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+  } else {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+std::string integrity(const fs::path& data_dir) {
+  auto rows = query(data_dir, "PRAGMA integrity_check");
+  return rows.empty() ? "no answer" : rows.front();
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16;
+    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+std::map<std::string, std::string> tus_patch_headers(std::uint64_t offset) {
+  return {{"Tus-Resumable", "1.0.0"},
+          {"Content-Type", "application/offset+octet-stream"},
+          {"Upload-Offset", std::to_string(offset)}};
+}
+
+HttpClient& sign_up(std::map<std::string, std::unique_ptr<HttpClient>>& clients, int port, const std::string& email) {
+  auto& http = clients[email];
+  http = std::make_unique<HttpClient>(port);
+  auto r = http->post("/api/auth/register", {{"email", email}, {"password", kPassword}, {"full_name", email}});
+  EXPECT_EQ(r.status, 201) << r.body;
+  return *http;
+}
+
+// Two writers (one creating practices, one saving a draft over and over) run against the server
+// until it is killed with SIGKILL in the middle of their stream. After a restart every write the
+// server had acknowledged is there, and the database file is intact.
+TEST(Faults, EveryAcknowledgedWriteSurvivesASigkillInTheMiddleOfAStream) {
+  TempDir data;
+  auto server = start_server({.data_dir = data.path(), .clock = kDuringIntake});
+  ASSERT_TRUE(server);
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  HttpClient& anna = sign_up(clients, server->port(), "anna@dom.ru");
+  HttpClient& boris = sign_up(clients, server->port(), "boris@dom.ru");
+  auto draft = boris.post(kPractices, {{"section", 1}, {"type", "pilot"}, {"answers", {{"name", "Версия 0"}}}});
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const std::string draft_url = kPractices + "/" + std::to_string(draft.json()["id"].get<int>());
+
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::set<int> created;  // acknowledged (201) practice ids
+  int saved = 0;          // the last acknowledged (200) version of the draft
+  int refused = 0;        // answers other than success or "no answer" (there must be none)
+  std::thread creator([&] {
+    for (int k = 1; !stop; ++k) {
+      auto r = anna.post(kPractices, {{"section", 1 + k % 3}, {"type", "pilot"},
+                                      {"answers", {{"name", "Практика " + std::to_string(k)}}}});
+      std::lock_guard lock(mutex);
+      if (r.status == 201) created.insert(r.json()["id"].get<int>());
+      else if (r.status != 0) ++refused;
+    }
+  });
+  std::thread saver([&] {
+    for (int k = 1; !stop; ++k) {
+      auto r = boris.request("PATCH", draft_url,
+                             json{{"answers", {{"name", "Версия " + std::to_string(k)},
+                                               {"content", std::string(2000, 'a' + k % 26)}}}}.dump());
+      std::lock_guard lock(mutex);
+      if (r.status == 200) saved = k;
+      else if (r.status != 0) ++refused;
+    }
+  });
+  // Let both streams run, then kill the server while they are still writing.
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (created.size() >= 30 && saved >= 30) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  server->kill();
+  stop = true;
+  creator.join();
+  saver.join();
+  ASSERT_GE(created.size(), 5u);
+  ASSERT_GE(saved, 5);
+  EXPECT_EQ(refused, 0);
+
+  server = start_server({.data_dir = data.path(), .clock = kDuringIntake});
+  ASSERT_TRUE(server);
+  HttpClient anna_again(server->port());
+  ASSERT_EQ(anna_again.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kPassword}}).status, 200);
+  std::set<int> listed;
+  for (const auto& p : anna_again.get(kPractices + "/mine").json()["practices"]) listed.insert(p["id"].get<int>());
+  for (int id : created) EXPECT_TRUE(listed.count(id)) << "acknowledged practice " << id << " is lost";
+  // The draft holds the last acknowledged version, or the one in flight when the server died.
+  HttpClient boris_again(server->port());
+  ASSERT_EQ(boris_again.post("/api/auth/login", {{"email", "boris@dom.ru"}, {"password", kPassword}}).status, 200);
+  auto name = boris_again.get(draft_url).json()["answers"]["name"];
+  ASSERT_TRUE(name.is_string()) << boris_again.get(draft_url).body;
+  int version = std::stoi(name.get<std::string>().substr(std::string("Версия ").size()));
+  EXPECT_GE(version, saved);
+  EXPECT_LE(version, saved + 1);
+  EXPECT_EQ(integrity(data.path()), "ok");
+  RecordProperty("acknowledged_writes", static_cast<int>(created.size()) + saved);
+  std::printf("faults: %zu practices and %d saves acknowledged before SIGKILL; none lost\n", created.size(), saved);
+}
+
+// Three letters are queued while the SMTP server is down; the outbox retries on its backoff (the
+// event clock runs 60 times faster, so 30 s of backoff pass in half a second), and once the SMTP
+// server is back each letter arrives exactly once, also after a restart of our server.
+TEST(Faults, LettersQueuedWhileSmtpIsDownArriveOnceWhenItIsBack) {
+  TempDir data, mail_dir;
+  std::string output;
+  ASSERT_TRUE(create_organiser(data.path(), &output)) << output;
+  auto smtp = SmtpServer::start(mail_dir.path());
+  ASSERT_TRUE(smtp) << smtp.status().message();
+  auto server = start_server({.data_dir = data.path(), .clock = kDuringIntake});
+  ASSERT_TRUE(server);
+  People people(server->port());
+  std::vector<int> practices;
+  const std::vector<std::string> institutions = {"ОГБУСО «Центр помощи детям»", "МБУ «Семья»", "ГАУ «Забота»"};
+  for (std::size_t i = 0; i < institutions.size(); ++i)
+    practices.push_back(submit_practice(people, {.author_email = "author" + std::to_string(i) + "@dom.ru",
+                                                 .institution = institutions[i]}));
+  for (int id : practices) ASSERT_GT(id, 0);
+
+  (*smtp)->stop();  // down from here on
+  server->stop();
+  server = start_server({.data_dir = data.path(), .clock = kDuringReview, .clock_speed = 60,
+                         .extra_args = {"--smtp", (*smtp)->url()}});
+  ASSERT_TRUE(server);
+  people.reconnect(server->port());
+  for (int id : practices)
+    ASSERT_EQ(people.organiser()
+                  .request("PUT", kEventApi + "/review/practices/" + std::to_string(id) + "/outcome",
+                           json{{"outcome", "gallery"}}.dump())
+                  .status,
+              200);
+  auto queued = people.organiser().post(kEventApi + "/review/notifications", json::object());
+  ASSERT_EQ(queued.status, 200) << queued.body;
+  ASSERT_EQ(queued.json()["queued"], 3);
+
+  // Failed attempts are recorded while the server is down; nothing is given up on.
+  int attempts = 0;
+  for (int i = 0; i < 100 && attempts < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    attempts = 0;
+    for (const auto& m : people.organiser().get(kEventApi + "/review/mail").json()["messages"])
+      attempts += m.value("attempts", 0);
+  }
+  EXPECT_GE(attempts, 6) << "each letter tried at least twice while SMTP was down";
+  auto health = HttpClient(server->port()).get("/api/health").json();
+  EXPECT_EQ(health["mail"]["pending"], 3);
+  EXPECT_EQ(health["mail"]["failed"], 0);
+
+  ASSERT_TRUE((*smtp)->restart());
+  auto arrived = (*smtp)->wait_for(3, std::chrono::seconds(30));
+  ASSERT_EQ(arrived.size(), 3u);
+  // A restart of our server sends nothing again; give a retry round the time to (wrongly) happen.
+  server->stop();
+  server = start_server({.data_dir = data.path(), .clock = kDuringReview, .clock_speed = 60,
+                         .extra_args = {"--smtp", (*smtp)->url()}});
+  ASSERT_TRUE(server);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto all = (*smtp)->messages();
+  EXPECT_EQ(all.size(), 3u);
+  std::set<std::string> ids, recipients;
+  for (const auto& m : all) {
+    ids.insert(m.message_id);
+    for (const auto& r : m.rcpt_to) recipients.insert(r);
+  }
+  EXPECT_EQ(ids.size(), 3u) << "a letter arrived twice";
+  EXPECT_EQ(recipients.size(), 3u);
+  health = HttpClient(server->port()).get("/api/health").json();
+  EXPECT_EQ(health["mail"]["sent"], 3);
+  EXPECT_EQ(health["mail"]["pending"], 0);
+  std::printf("faults: SMTP down for %d failed attempts; 3 letters delivered once each afterwards\n", attempts);
+}
+
+// A full disk without root: the server runs with RLIMIT_FSIZE (SIGXFSZ ignored), so any file it
+// would grow past the limit fails with EFBIG, as on a full disk. Draft saves then answer 503
+// storage_full and an upload stops at what fitted; reads go on, nothing acknowledged is lost, the
+// database stays intact, and after "space is freed" (a restart without the limit) the upload
+// resumes from the bytes on disk and the saves succeed.
+TEST(Faults, AFullDiskIsAnsweredWithStorageFullAndLosesNothing) {
+  TempDir data;
+  auto server = start_server({.data_dir = data.path(), .clock = kDuringIntake});
+  ASSERT_TRUE(server);
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  sign_up(clients, server->port(), "anna@dom.ru");
+  server->stop();  // a clean stop folds the WAL into the database file
+  const auto db_bytes = fs::file_size(data.path() / "praktika.sqlite3");
+  const std::uint64_t limit = db_bytes + (512u << 10);
+
+  server = start_server({.data_dir = data.path(), .clock = kDuringIntake, .max_file_bytes = limit});
+  ASSERT_TRUE(server);
+  HttpClient anna(server->port());
+  ASSERT_EQ(anna.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kPassword}}).status, 200);
+  auto draft = anna.post(kPractices, {{"section", 1}, {"type", "pilot"}, {"answers", {{"name", "Версия 0"}}}});
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const std::string draft_url = kPractices + "/" + std::to_string(draft.json()["id"].get<int>());
+
+  // An upload larger than the limit, created while there is room for its row.
+  const std::string scan = documents::testing::jpeg(limit + (300u << 10));
+  auto created = anna.request("POST", kEventApi + "/uploads?purpose=payment", "",
+                              {{"Tus-Resumable", "1.0.0"},
+                               {"Upload-Length", std::to_string(scan.size())},
+                               {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+
+  // Saves of ~20 KB each fill the write-ahead log up to the limit.
+  int saved = 0;
+  HttpResult full;
+  for (int k = 1; k <= 200; ++k) {
+    auto r = anna.request("PATCH", draft_url,
+                          json{{"answers", {{"name", "Версия " + std::to_string(k)},
+                                            {"content", std::string(20000, 'a' + k % 26)}}}}.dump());
+    if (r.status == 200) {
+      saved = k;
+      continue;
+    }
+    full = r;
+    break;
+  }
+  ASSERT_GT(saved, 0);
+  ASSERT_NE(full.status, 0) << "the server must answer, not die";
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_EQ(full.error_code(), "storage_full") << full.body;
+  EXPECT_NE(full.json()["error"]["message"].get<std::string>().find("место"), std::string::npos);
+  // Reads go on, and what was saved is what is read.
+  EXPECT_EQ(HttpClient(server->port()).get("/api/health").status, 200);
+  EXPECT_EQ(anna.get(draft_url).json()["answers"]["name"], "Версия " + std::to_string(saved));
+
+  // The upload's body stops at what fitted, with the same clear answer.
+  auto patch = anna.request("PATCH", location, scan, tus_patch_headers(0));
+  EXPECT_EQ(patch.status, 503) << patch.body;
+  EXPECT_EQ(patch.error_code(), "storage_full") << patch.body;
+  auto head = anna.request("HEAD", location, "", {{"Tus-Resumable", "1.0.0"}});
+  ASSERT_EQ(head.status, 200);
+  const std::uint64_t offset = std::stoull(head.headers["upload-offset"]);
+  EXPECT_LE(offset, limit);
+  EXPECT_LT(offset, scan.size());
+  server->stop();
+  EXPECT_EQ(integrity(data.path()), "ok");
+
+  // Space is back: the upload resumes from the bytes on disk and the saves go on.
+  server = start_server({.data_dir = data.path(), .clock = kDuringIntake});
+  ASSERT_TRUE(server);
+  HttpClient again(server->port());
+  ASSERT_EQ(again.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kPassword}}).status, 200);
+  EXPECT_EQ(again.get(draft_url).json()["answers"]["name"], "Версия " + std::to_string(saved));
+  auto rest = again.request("PATCH", location, scan.substr(offset), tus_patch_headers(offset));
+  ASSERT_EQ(rest.status, 204) << rest.body;
+  auto info = again.get(location).json();
+  EXPECT_EQ(info["state"], "complete");
+  EXPECT_EQ(read_file(data.path() / "files" / info["id"].get<std::string>()), scan) << "the stored file is corrupt";
+  EXPECT_EQ(again.request("PATCH", draft_url, json{{"answers", {{"name", "После"}}}}.dump()).status, 200);
+  server->stop();
+  EXPECT_EQ(integrity(data.path()), "ok");
+  std::printf("faults: full disk after %d saves (limit %llu bytes); upload stopped at %llu of %zu bytes and resumed\n",
+              saved, static_cast<unsigned long long>(limit), static_cast<unsigned long long>(offset), scan.size());
+}
+
+}  // namespace
+}  // namespace praktika::test
