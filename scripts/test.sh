@@ -6,6 +6,8 @@
 # stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys without the checkout's path, so the sanitizer and fuzz builds of a fresh clone reuse objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 scripts/deps.sh --test
 scripts/build.sh
