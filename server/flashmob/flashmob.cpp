@@ -1,6 +1,7 @@
 #include "flashmob/flashmob.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 
@@ -17,6 +18,18 @@ namespace praktika::flashmob {
 namespace {
 
 namespace fs = std::filesystem;
+
+// file:///… for a local path, every byte outside the unreserved set and '/' percent-encoded.
+std::string file_url(const fs::path& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out = "file://";
+  for (unsigned char c : fs::absolute(path).string()) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+    else out += {'%', hex[c >> 4], hex[c & 15]};
+  }
+  return out;
+}
+
 using nlohmann::json;
 
 constexpr int kUpNext = 3;
@@ -953,15 +966,20 @@ void FlashmobService::run(const Job& job) {
     std::string ext = type && *type == media::FileType::odp ? "odp" : type && *type == media::FileType::pptx ? "pptx" : "ppt";
     fs::path input = dir / ("presentation." + ext);
     fs::copy_file(source, input, fs::copy_options::overwrite_existing, ec);
+    // A profile of its own: with the shared one in $HOME, a second soffice (another job, another
+    // program of the same user) hands its document to the first instance and exits without
+    // converting anything, and a profile left locked by a killed soffice stops every later one.
+    fs::path profile = dir / "profile";
     ChildOptions o;
-    o.argv = {options_.soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir.string(),
-              input.string()};
+    o.argv = {options_.soffice, "-env:UserInstallation=" + file_url(profile), "--headless", "--norestore",
+              "--nolockcheck", "--convert-to", "pdf", "--outdir", dir.string(), input.string()};
     o.stderr_file = err;
     o.timeout = timeout;
     o.cancelled = cancelled;
     auto ran = run_child(o);
     if (stopping()) return;
     fs::path pdf = dir / "presentation.pdf";
+    fs::remove_all(profile, ec);
     if (!ran || ran->exit_code != 0 || !fs::exists(pdf))
       return finish_job(job,
                         Status::unprocessable("needs_pdf",
@@ -1002,8 +1020,12 @@ void FlashmobService::run(const Job& job) {
   auto probed = media::probe_video(partial);
   if (!probed || !probed->playable || !probed->duration_s || *probed->duration_s <= 0) {
     fs::remove(partial, ec);
+    // ffmpeg reads past damaged packets and may exit 0 with nothing decoded: the output tells.
     return finish_job(job,
-                      Status::unprocessable("conversion_failed", "После преобразования видео не воспроизводится."),
+                      Status::unprocessable("conversion_failed",
+                                            "Видео не удалось преобразовать: в файле не нашлось ни одного кадра, "
+                                            "который можно показать, — вероятно, файл повреждён. Сохраните ролик "
+                                            "заново (лучше в MP4) и отправьте его ещё раз."),
                       {}, {}, {});
   }
   fs::rename(partial, out, ec);

@@ -20,6 +20,8 @@ import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
+import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage } from './pages/SectionDayAdminPage';
+import { ResultsPage } from './pages/ResultsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -45,6 +47,13 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
   },
+  { pattern: '/events/:id/section-day', component: ({ params }) => <SectionDayAdminPage id={params.id!} /> },
+  { pattern: '/events/:id/section-day/results', component: ({ params }) => <SectionResultsAdminPage id={params.id!} /> },
+  {
+    pattern: '/events/:id/section-day/:n',
+    component: ({ params }) => <SectionScheduleAdminPage id={params.id!} n={params.n!} />,
+  },
+  { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -11,6 +11,7 @@ import { textOf, type MyPractices, type Practice, type Registration } from '../l
 import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
+import { MySectionSlots } from '../components/MySectionSlots';
 
 export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
 
@@ -115,6 +116,8 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         )}
         {editable && <NewPractice ctx={ctx} />}
       </section>
+
+      <MySectionSlots id={ctx.id} offset={ctx.offset} />
 
       {mine.gallery?.readable && (
         <section class="card" aria-labelledby="gallery-title">
