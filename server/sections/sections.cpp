@@ -210,14 +210,6 @@ Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, in
   return out;
 }
 
-Result<std::string> user_name(store::Tx& tx, std::int64_t id) {
-  auto q = tx.prepare("SELECT full_name FROM users WHERE id = ?1");
-  q.bind_int(1, id);
-  auto row = q.step();
-  if (!row) return row.status();
-  return *row ? q.text(0) : std::string();
-}
-
 std::optional<std::int64_t> int_arg(const json& args, std::string_view key) {
   auto it = args.find(std::string(key));
   if (it == args.end() || !it->is_number_integer()) return std::nullopt;
