@@ -1,6 +1,7 @@
 #include "flashmob/flashmob.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 
@@ -18,6 +19,7 @@ namespace praktika::flashmob {
 namespace {
 
 namespace fs = std::filesystem;
+
 using nlohmann::json;
 
 constexpr int kUpNext = 3;
@@ -1000,8 +1002,12 @@ void FlashmobService::run(const Job& job) {
   auto probed = media::probe_video(partial);
   if (!probed || !probed->playable || !probed->duration_s || *probed->duration_s <= 0) {
     fs::remove(partial, ec);
+    // ffmpeg reads past damaged packets and may exit 0 with nothing decoded: the output tells.
     return finish_job(job,
-                      Status::unprocessable("conversion_failed", "После преобразования видео не воспроизводится."),
+                      Status::unprocessable("conversion_failed",
+                                            "Видео не удалось преобразовать: в файле не нашлось ни одного кадра, "
+                                            "который можно показать, — вероятно, файл повреждён. Сохраните ролик "
+                                            "заново (лучше в MP4) и отправьте его ещё раз."),
                       {}, {}, {});
   }
   fs::rename(partial, out, ec);

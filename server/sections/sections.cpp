@@ -134,6 +134,15 @@ const timeline::Session* window_of(const EventRef& ref) {
   return ref.agenda->find_session(ref.settings.sections_session);
 }
 
+// When the section may run, for clients to say so before they are refused.
+json window_json(const EventRef& ref) {
+  if (!ref.settings.window) return nullptr;
+  const auto& w = *ref.settings.window;
+  return {{"opens", ref.timeline->format(w.opens)},
+          {"closes", ref.timeline->format(w.closes)},
+          {"rehearsal_from", w.rehearsal_from ? json(ref.timeline->format(*w.rehearsal_from)) : json()}};
+}
+
 json practice_json(const PracticeInfo& p) {
   return {{"id", p.id}, {"title", p.title}, {"institution", p.institution}, {"authors", p.authors}};
 }
@@ -201,14 +210,6 @@ Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, in
   return out;
 }
 
-Result<std::string> user_name(store::Tx& tx, std::int64_t id) {
-  auto q = tx.prepare("SELECT full_name FROM users WHERE id = ?1");
-  q.bind_int(1, id);
-  auto row = q.step();
-  if (!row) return row.status();
-  return *row ? q.text(0) : std::string();
-}
-
 std::optional<std::int64_t> int_arg(const json& args, std::string_view key) {
   auto it = args.find(std::string(key));
   if (it == args.end() || !it->is_number_integer()) return std::nullopt;
@@ -223,6 +224,8 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
   namespace reader = timeline::reader;
   Settings s;
   s.sections_session.clear();
+  int opens_before = 30;
+  std::optional<TimePoint> until, rehearsal_from;
   auto error = reader::read_part(agenda, "section_day", [&](reader::Obj& o) {
     auto session = [&](reader::Obj& so, std::string_view key, std::string fallback, std::string& out) {
       std::string id = so.opt_str(key);
@@ -264,6 +267,13 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       std::sort(s.warn_before_minutes.rbegin(), s.warn_before_minutes.rend());
     }
     s.question_max_chars = o.opt_int("question_max_chars", 10, 100000).value_or(s.question_max_chars);
+    if (const auto* w = o.find("window")) {
+      reader::Obj wo(*w, o.at("window"));
+      opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(opens_before);
+      if (wo.find("until")) until = wo.instant("until");
+      if (wo.find("rehearsal_from")) rehearsal_from = wo.instant("rehearsal_from");
+      wo.finish();
+    }
     o.finish();
   });
   if (error) return *error;
@@ -272,8 +282,38 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
       return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
                                    "is longer than the session " + reader::in_quotes(s.sections_session)};
+    LiveWindow live;
+    live.opens = window->starts - std::chrono::minutes(opens_before);
+    // The default end: midnight after the session's end, in the event's own offset.
+    const auto offset = std::chrono::minutes(agenda.utc_offset_minutes);
+    live.closes = until ? *until
+                        : TimePoint(std::chrono::floor<std::chrono::days>(window->ends + offset) + std::chrono::days(1)) -
+                              offset;
+    if (live.closes < window->ends)
+      return timeline::AgendaError{agenda.source, "/section_day/window/until",
+                                   "is before the end of the session " + reader::in_quotes(s.sections_session)};
+    if (rehearsal_from && *rehearsal_from >= live.opens)
+      return timeline::AgendaError{agenda.source, "/section_day/window/rehearsal_from",
+                                   "must be before the window opens (the session's start less opens_before_minutes)"};
+    live.rehearsal_from = rehearsal_from;
+    s.window = live;
   }
   return s;
+}
+
+Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
+                     int utc_offset_minutes) {
+  if (action == "close" || action == "reset") return Status::ok();
+  // "08.07.2020 в 09:30" in the event's time.
+  auto when = [&](TimePoint t) {
+    std::string iso = format_instant(t, utc_offset_minutes);
+    return iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4) + " в " + iso.substr(11, 5);
+  };
+  if (now >= window.closes)
+    return Status::conflict("section_day_over", "Работа секций завершилась " + when(window.closes) + ".");
+  if (now >= window.opens) return Status::ok();
+  if (organiser && window.rehearsal_from && now >= *window.rehearsal_from) return Status::ok();
+  return Status::conflict("section_not_open_yet", "Секции открываются " + when(window.opens) + ".");
 }
 
 std::vector<Slot> draft_slots(const std::vector<std::int64_t>& practices, Millis window, const Settings& settings) {
@@ -333,11 +373,13 @@ struct Run {
   std::int64_t started_at = 0;
   std::int64_t closed_at = 0;
   std::int64_t version = 0;
+  bool rehearsal = false;  // started before the window opened: an organiser may reset it
   bool stored = false;
 
   json to_storage() const {
     json j = {{"status", status}, {"remaining_ms", remaining_ms}, {"queue", slots_to_json(queue)},
-              {"fired", fired},   {"started_at", started_at},     {"closed_at", closed_at}};
+              {"fired", fired},   {"started_at", started_at},     {"closed_at", closed_at},
+              {"rehearsal", rehearsal}};
     j["current"] = current ? json{{"practice", current->practice},
                                   {"seconds", current->seconds},
                                   {"started_at", current->started_at},
@@ -361,6 +403,7 @@ struct Run {
     r.fired = j.value("fired", std::vector<std::string>{});
     r.started_at = j.value("started_at", std::int64_t{0});
     r.closed_at = j.value("closed_at", std::int64_t{0});
+    r.rehearsal = j.value("rehearsal", false);
     if (auto c = j.find("current"); c != j.end() && c->is_object())
       r.current = Current{c->value("practice", std::int64_t{0}), c->value("seconds", 0),
                           c->value("started_at", std::int64_t{0}), c->value("ends_at", std::int64_t{0})};
@@ -381,6 +424,13 @@ Result<const EventRef*> SectionService::find(std::string_view event, std::option
   if (section && !it->second.agenda->find_section(*section))
     return Status::not_found("section_not_found", "Такой секции нет.");
   return &it->second;
+}
+
+Status SectionService::open_now(const accounts::Identity* who, const EventRef& ref, std::string_view event,
+                                std::string_view action) const {
+  if (!ref.settings.window) return Status::ok();
+  bool organiser = who && accounts::is_organiser(*who, event);
+  return window_allows(*ref.settings.window, clock_.now(), organiser, action, ref.timeline->utc_offset_minutes());
 }
 
 bool SectionService::is_moderator(const accounts::Identity* who, std::string_view event, int section) const {
@@ -481,6 +531,8 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
               {"title", info ? info->title : ""},
               {"room_url", info ? info->room_url : ""},
               {"status", run.status},
+              {"rehearsal", run.rehearsal},
+              {"window", window_json(ref)},
               {"version", run.version},
               {"now", ref.timeline->format(now)},
               {"current", nullptr},
@@ -842,11 +894,14 @@ Result<json> SectionService::act(const accounts::Identity* who, std::string_view
   auto ref = find(event, section);
   if (!ref) return ref.status();
   static const std::set<std::string, std::less<>> kRun = {"start",   "next",  "extend", "absent",
-                                                           "reorder", "pause", "resume", "close"};
+                                                           "reorder", "pause", "resume", "close", "reset"};
   static const std::set<std::string, std::less<>> kFloor = {"hand",    "lower",  "ask",     "vote",      "floor",
                                                             "approve", "answer", "dismiss", "floor_done"};
   if (kRun.count(action)) {
     if (!is_moderator(who, event, section)) return not_moderator();
+    if (action == "reset" && !accounts::is_organiser(*who, event))
+      return Status::forbidden("forbidden", "Сбросить репетицию может только организатор.");
+    if (auto open = open_now(who, **ref, event, action); !open) return open;
     return change_run(who, **ref, event, section, action, args);
   }
   if (kFloor.count(action)) return change_floor(who, **ref, event, section, action, args);
@@ -858,7 +913,7 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
   std::lock_guard lock(live_mutex_);
   TimePoint now_tp = clock_.now();
   std::int64_t now = to_ms(now_tp);
-  json state;
+  json state, moderation;
   Run run;
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
     auto loaded = load_run_row(tx, event, section);
@@ -879,6 +934,7 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
       run.queue = *(*schedule)->published;
       run.status = "running";
       run.started_at = now;
+      run.rehearsal = ref.settings.window && now_tp < ref.settings.window->opens;
     } else if (action == "next") {
       if (auto st = refuse_unless_running(); !st) return st;
       if (!run.current && run.queue.empty())
@@ -946,6 +1002,20 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
       run.status = "running";
       if (run.current) run.current->ends_at = now + run.remaining_ms;
       run.remaining_ms = 0;
+    } else if (action == "reset") {
+      if (!run.rehearsal)
+        return Status::conflict("not_rehearsal", "Сбросить можно только репетицию, а не настоящую работу секции.");
+      Run fresh;
+      fresh.version = run.version;  // keeps growing: clients keep the highest version they saw
+      run = std::move(fresh);
+      // The rehearsal's hands and questions go with it; the audience's, once the window is open, stay.
+      std::int64_t opens = ref.settings.window ? to_ms(ref.settings.window->opens) : 0;
+      for (const char* sql :
+           {"DELETE FROM section_question_votes WHERE question_id IN (SELECT id FROM section_questions WHERE "
+            "event_id = ?1 AND section = ?2 AND asked_at < ?3)",
+            "DELETE FROM section_questions WHERE event_id = ?1 AND section = ?2 AND asked_at < ?3",
+            "DELETE FROM section_hands WHERE event_id = ?1 AND section = ?2 AND raised_at < ?3"})
+        if (auto st = tx.prepare(sql).bind_text(1, event).bind_int(2, section).bind_int(3, opens).run(); !st) return st;
     } else if (action == "close") {
       if (run.status == "waiting") return Status::conflict("not_started", "Секция ещё не начата.");
       if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
@@ -957,10 +1027,16 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
     auto out = public_state(tx, ref, event, section, run, now_tp);
     if (!out) return out.status();
     state = std::move(*out);
+    if (action == "reset") {
+      auto floor = floor_json(tx, ref, event, section, "'pending', 'approved'");
+      if (!floor) return floor.status();
+      moderation = {{"event", event}, {"section", section}, {"questions", (*floor)["questions"]}, {"hands", (*floor)["hands"]}};
+    }
     return Status::ok();
   });
   if (!s) return s;
   publish_(section_topic(event, section), "state", state);
+  if (!moderation.is_null()) publish_(moderation_topic(event, section), "moderation", moderation);
   arm_for(ref, std::string(event), section, run);
   return state;
 }
@@ -971,6 +1047,7 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
   bool moderating = action == "floor" || action == "floor_done" || action == "approve" || action == "answer" ||
                     action == "dismiss";
   if (moderating && !is_moderator(who, event, section)) return not_moderator();
+  if (auto open = open_now(who, ref, event, action); !open) return open;
   std::lock_guard lock(live_mutex_);
   TimePoint now_tp = clock_.now();
   std::int64_t now = to_ms(now_tp);
@@ -1249,18 +1326,27 @@ void SectionService::left(std::string_view event, int section, std::string_view 
   });
 }
 
-Result<json> SectionService::attendance(const accounts::Identity& who, std::string_view event) {
-  auto ref = find(event, std::nullopt);
+Result<json> SectionService::attendance(const accounts::Identity& who, std::string_view event,
+                                        std::optional<int> section) {
+  auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
   std::int64_t now = to_ms(clock_.now());
+  // Only time inside the sections' window counts: a rehearsal or a page left open overnight is
+  // not attendance.
+  std::int64_t from = 0, until = now;
+  if (const auto& w = (*ref)->settings.window) {
+    from = to_ms(w->opens);
+    until = std::min(now, to_ms(w->closes));
+  }
   json out = json::array();
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT a.section, a.user_id, u.full_name, u.email, a.joined_at, COALESCE(a.left_at, ?2) FROM "
-        "section_attendance a JOIN users u ON u.id = a.user_id WHERE a.event_id = ?1 "
-        "ORDER BY a.section, u.full_name, a.user_id, a.joined_at");
-    q.bind_text(1, event).bind_int(2, now);
+        "SELECT a.section, a.user_id, u.full_name, u.email, MAX(a.joined_at, ?2), MIN(COALESCE(a.left_at, ?3), ?3) "
+        "FROM section_attendance a JOIN users u ON u.id = a.user_id WHERE a.event_id = ?1 AND (?4 = 0 OR a.section = ?4) "
+        "AND COALESCE(a.left_at, ?3) > ?2 AND a.joined_at < ?3 "
+        "ORDER BY a.section, u.full_name, a.user_id, MAX(a.joined_at, ?2)");
+    q.bind_text(1, event).bind_int(2, from).bind_int(3, until).bind_int(4, section.value_or(0));
     // Intervals of one person's several connections overlap: merge them before summing.
     json* entry = nullptr;
     std::int64_t run_start = 0, run_end = -1, total = 0;
@@ -1274,11 +1360,11 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
       auto more = q.step();
       if (!more) return more.status();
       if (!*more) break;
-      int section = static_cast<int>(q.int64(0));
+      int n = static_cast<int>(q.int64(0));
       std::int64_t user = q.int64(1), joined = q.int64(4), left = q.int64(5);
-      if (!entry || (*entry)["section"] != section || (*entry)["user"]["id"] != user) {
+      if (!entry || (*entry)["section"] != n || (*entry)["user"]["id"] != user) {
         flush();
-        out.push_back({{"section", section},
+        out.push_back({{"section", n},
                        {"user", {{"id", user}, {"full_name", q.text(2)}, {"email", q.text(3)}}},
                        {"first_joined", (*ref)->timeline->format(from_ms(joined))}});
         entry = &out.back();

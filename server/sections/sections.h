@@ -33,6 +33,16 @@ namespace praktika::sections {
 
 struct Run;  // the live state of one section, as sections.cpp stores it
 
+// When sections may run: from `opens` (the sections session's start less the agenda's
+// window.opens_before_minutes) until `closes` (window.until, by default the end of that session's
+// day in the event's offset). With window.rehearsal_from, organisers may also run them earlier: a
+// rehearsal, which an organiser resets before the real start.
+struct LiveWindow {
+  TimePoint opens;
+  TimePoint closes;
+  std::optional<TimePoint> rehearsal_from;
+};
+
 // The agenda's "section_day" part; defaults apply to absent keys.
 struct Settings {
   std::string sections_session = "sections";  // timetable session: the window the running orders fill
@@ -43,10 +53,17 @@ struct Settings {
   int gap_minutes = 2;
   std::vector<int> warn_before_minutes{5, 1};  // descending
   int question_max_chars = 1000;
+  std::optional<LiveWindow> window;  // absent only when the timetable has no sections session
 };
 
 // Reads and checks the part strictly (JSON paths in errors, like the agenda loader).
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
+
+// Whether `action` (an act() name) may happen at `now`: 409 section_not_open_yet before the window
+// (unless an organiser rehearses), 409 section_day_over after it. Closing a section and resetting a
+// rehearsal are always allowed, so nothing stays stuck outside the window.
+Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
+                     int utc_offset_minutes);
 
 struct Slot {
   std::int64_t practice = 0;
@@ -118,7 +135,7 @@ class SectionService {
   Result<nlohmann::json> moderation(const accounts::Identity* who, std::string_view event, int section);
   // One action, from a WebSocket op ("section.next" → "next") or an HTTP POST. Moderator actions:
   // start, next, extend {seconds}, absent {practice?}, reorder {order}, pause, resume, close,
-  // floor {hand?}, floor_done, approve/answer/dismiss {question}. Anyone signed in: hand, lower,
+  // floor {hand?}, floor_done, approve/answer/dismiss {question}; reset (organisers, a rehearsal only). Anyone signed in: hand, lower,
   // ask {text}, vote {question}. Replies with the new public state (or the question/hand made).
   Result<nlohmann::json> act(const accounts::Identity* who, std::string_view event, int section,
                              std::string_view action, const nlohmann::json& args);
@@ -137,8 +154,10 @@ class SectionService {
   // --- Attendance ------------------------------------------------------------------------------
   void joined(const accounts::Identity& who, std::string_view event, int section, std::string_view connection);
   void left(std::string_view event, int section, std::string_view connection);
-  // Organiser: per section and user, the merged time subscribed.
-  Result<nlohmann::json> attendance(const accounts::Identity& who, std::string_view event);
+  // Organiser: per section (all, or the one given) and user, the merged time subscribed inside the
+  // sections' window.
+  Result<nlohmann::json> attendance(const accounts::Identity& who, std::string_view event,
+                                    std::optional<int> section = std::nullopt);
 
   // --- Results ---------------------------------------------------------------------------------
   Result<nlohmann::json> results(std::string_view event);  // {"results": {…} or null}
@@ -153,6 +172,9 @@ class SectionService {
   Result<nlohmann::json> change_floor(const accounts::Identity* who, const EventRef& ref, std::string_view event,
                                       int section, std::string_view action, const nlohmann::json& args);
   void arm_for(const EventRef& ref, const std::string& event, int section, const Run& run);
+  // window_allows() for the caller at the clock's now.
+  Status open_now(const accounts::Identity* who, const EventRef& ref, std::string_view event,
+                  std::string_view action) const;
 
   // Constant after construction.
   store::Db& db_;

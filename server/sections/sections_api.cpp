@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "accounts/accounts_api.h"
+#include "api/csv.h"
 #include "api/http.h"
 #include "media/media.h"
 #include "net/static_files.h"
@@ -26,7 +27,7 @@ namespace asio = boost::asio;
 // The actions a WebSocket op "section.<action>" or POST …/actions/<action> may name.
 constexpr std::string_view kActions[] = {"start", "next",  "extend", "absent", "reorder", "pause",   "resume",
                                          "close", "hand",  "lower",  "ask",    "vote",    "approve", "answer",
-                                         "dismiss", "floor", "floor_done"};
+                                         "dismiss", "floor", "floor_done", "reset"};
 
 std::optional<std::int64_t> parse_number(std::string_view text) {
   std::int64_t n = 0;
@@ -80,8 +81,24 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                return reply(sections.my_slots(*who, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/sections/attendance",
-             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply(sections.attendance(*who, p.get("id")));
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
+                                           const net::PathParams& p) {
+               std::optional<int> section;
+               if (auto text = req.query_param("section"); text && !text->empty()) {
+                 auto n = parse_number(*text);
+                 if (!n) return api::error_response(bad_section());
+                 section = static_cast<int>(*n);
+               }
+               auto list = sections.attendance(*who, p.get("id"), section);
+               if (!list || req.query_param("format") != "csv") return reply(std::move(list));
+               std::vector<api::CsvRow> rows;
+               for (const auto& row : (*list)["attendance"])
+                 rows.push_back({std::to_string(row["section"].get<int>()), row["user"]["full_name"].get<std::string>(),
+                                 row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
+                                 std::to_string(row["minutes"].get<int>())});
+               std::string name = "attendance-" + p.get("id") +
+                                  (section ? "-section-" + std::to_string(*section) : std::string()) + ".csv";
+               return api::csv_response(name, api::to_csv({"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, rows));
              }));
   router.add("GET", "/api/events/{id}/sections/{n}/schedule",
              with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,

@@ -2,7 +2,12 @@
 // conversion of a .wmv by ffmpeg, PDF slides, and the feed that every viewer sees in step.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -257,6 +262,130 @@ TEST_F(Flashmob, AWmvIsConvertedByFfmpegWithProgressToItsOwnerAndServedWithRange
   // The converted file is H.264 with AAC: a browser plays it.
   std::ofstream(work_ / "out.mp4", std::ios::binary) << whole.body;
   ASSERT_TRUE(files::ffmpeg("-i " + (work_ / "out.mp4").string() + " -c copy", work_ / "copy.mp4"));
+}
+
+// The ASF data object's GUID: what follows it is the packets, which a damaged file has lost.
+constexpr unsigned char kAsfData[] = {0x36, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11,
+                                      0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C};
+
+// A .wmv whose header (streams, codecs, duration) is intact and whose packets are zeros: it passes
+// the checks, which read the header, and ffmpeg decodes nothing from it.
+bool make_damaged_wmv(const std::filesystem::path& out) {
+  auto whole = out.parent_path() / "whole.wmv";
+  if (!files::ffmpeg("-f lavfi -i testsrc=duration=20:size=320x240:rate=25 -f lavfi -i sine=frequency=440:duration=20 "
+                     "-c:v wmv2 -c:a wmav2 -shortest",
+                     whole))
+    return false;
+  std::string bytes = read(whole);
+  auto at = bytes.find(std::string(reinterpret_cast<const char*>(kAsfData), sizeof kAsfData));
+  constexpr size_t kDataHeader = 50;  // GUID, size, file id, packet count, reserved
+  if (at == std::string::npos || at + kDataHeader >= bytes.size()) return false;
+  std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(at + kDataHeader), bytes.end(), '\0');
+  files::write_bytes(out, bytes);
+  return true;
+}
+
+TEST_F(Flashmob, AVideoThatPassesTheChecksButCannotBeConvertedFailsWithItsReasonAndNothingElseIsAffected) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  auto& boris = people_->person("boris@dom.ru");
+  std::int64_t playing = approved_video(anna, 30, "Хоровод");
+  ASSERT_TRUE(make_damaged_wmv(work_ / "damaged.wmv"));
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=duration=5:size=320x240:rate=25 -c:v wmv2", work_ / "fine.wmv"));
+
+  auto [damaged_upload, damaged_id] = upload(anna, work_ / "damaged.wmv", "Танец.wmv");
+  ASSERT_EQ(damaged_upload.status, 204) << damaged_upload.body;  // its header says a 20-second WMV
+  auto ws = WsClient::connect(server_->port(), {.cookie = anna.cookie_header()});
+  ASSERT_TRUE(ws);
+  auto damaged = submit(anna, damaged_id, "Танец");
+  std::int64_t id = damaged["id"];
+  EXPECT_NEAR(damaged["measured"]["duration_s"].get<double>(), 20, 0.5);
+  auto [fine_upload, fine_id] = upload(boris, work_ / "fine.wmv", "Песня.wmv");
+  ASSERT_EQ(fine_upload.status, 204) << fine_upload.body;
+  std::int64_t fine = submit(boris, fine_id, "Песня")["id"];
+
+  // The author learns the outcome over the WebSocket, with the reason.
+  std::string topic = "flashmob-item:" + kEventId + ":" + std::to_string(id);
+  auto sub = ws->call({{"op", "subscribe"}, {"topic", topic}});
+  ASSERT_EQ(sub["ok"], true) << sub.dump();
+  json pushed = sub["data"]["item"];
+  while (pushed["play"]["state"] != "failed") {
+    ASSERT_NE(pushed["play"]["state"], "ready") << pushed.dump();
+    auto e = ws->next_event(topic, "item", 60s);
+    ASSERT_TRUE(e) << "no end of the conversion was pushed";
+    pushed = (*e)["data"];
+  }
+  std::string reason = pushed["play"]["failure"];
+  EXPECT_NE(reason.find("повреждён"), std::string::npos) << reason;
+  EXPECT_EQ(pushed["media_url"], nullptr);
+
+  // And by GET, the same; the file itself is not playable and the upload stays as it was.
+  auto got = anna.get(kApi + "/items/" + std::to_string(id)).json();
+  EXPECT_EQ(got["play"]["state"], "failed");
+  EXPECT_EQ(got["play"]["failure"], reason);
+  EXPECT_EQ(got["play"]["attempts"], 1);
+  EXPECT_EQ(anna.get(kApi + "/items/" + std::to_string(id) + "/media").error_code(), "not_playable_yet");
+  EXPECT_EQ(anna.get("/api/uploads/" + damaged_id).json()["state"], "complete");
+
+  // Nothing else is affected: the next job converts, the approved item stays ready and first.
+  auto converted = wait_converted(boris, fine);
+  EXPECT_EQ(converted["play"]["state"], "ready") << converted.dump();
+  EXPECT_NEAR(converted["duration_s"].get<double>(), 5, 0.5);
+  auto queue = people_->organiser().get(kApi + "/queue").json();
+  ASSERT_GE(queue["items"].size(), 3u);
+  EXPECT_EQ(queue["items"][0]["id"], playing);
+  EXPECT_EQ(queue["items"][0]["play"]["state"], "ready");
+  bool listed = false;
+  for (const auto& item : queue["items"])
+    if (item["id"] == id) {
+      listed = true;
+      EXPECT_EQ(item["play"]["failure"], reason);  // the organiser sees why, too
+    }
+  EXPECT_TRUE(listed);
+}
+
+// True when `program` is an executable in a folder of PATH.
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream folders(path ? path : "");
+  for (std::string dir; std::getline(folders, dir, ':');)
+    if (!dir.empty() && ::access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+// The PNG's width from its IHDR chunk.
+std::uint32_t png_width(const std::string& png) {
+  if (png.size() < 24 || png.compare(0, 4, "\x89PNG") != 0) return 0;
+  auto b = [&](size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(png[i])); };
+  return b(16) << 24 | b(17) << 16 | b(18) << 8 | b(19);
+}
+
+TEST_F(Flashmob, APptxBecomesSlideImagesThroughLibreOffice) {
+  if (!on_path("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed";
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  files::write_real_pptx(work_ / "show.pptx", {"Мастерская «Умелые руки»", "Роспись по дереву", "Спасибо!"});
+  auto [pptx_done, pptx_upload] = upload(anna, work_ / "show.pptx", "Поделки.pptx");
+  ASSERT_EQ(pptx_done.status, 204) << pptx_done.body;
+  auto pptx = submit(anna, pptx_upload, "Поделки");
+  EXPECT_EQ(pptx["media_kind"], "presentation");
+  EXPECT_EQ(pptx["measured"]["slides"], 3);
+  EXPECT_NE(pptx["play"]["state"], "needs_pdf") << pptx.dump();
+
+  auto ready = wait_converted(anna, pptx["id"]);
+  ASSERT_EQ(ready["play"]["state"], "ready") << ready.dump();
+  EXPECT_EQ(ready["slides"], 3);
+  EXPECT_EQ(ready["duration_s"], 3 * 8);  // seconds_per_slide in the agenda
+  ASSERT_EQ(ready["slide_urls"].size(), 3u);
+  std::set<std::string> images;
+  for (const auto& url : ready["slide_urls"]) {
+    auto png = anna.get(url.get<std::string>());
+    ASSERT_EQ(png.status, 200);
+    EXPECT_EQ(png.headers["content-type"], "image/png");
+    EXPECT_EQ(png_width(png.body), 1280u);  // slide_width_px in the agenda
+    images.insert(png.body);
+  }
+  EXPECT_EQ(images.size(), 3u) << "each slide's own text makes its own image";
 }
 
 TEST_F(Flashmob, AConversionCutOffByACrashRunsAgainAfterTheRestart) {

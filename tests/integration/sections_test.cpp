@@ -2,6 +2,7 @@
 // admitted to present, a whole section run over the WebSocket by a moderator in front of an
 // audience, the speaker timer under a sped-up clock, questions and hands, attendance and results.
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -374,6 +375,88 @@ TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) 
   EXPECT_EQ(op(*moderator, "section.floor")["error"]["code"], "no_hand");
   // Petr has spoken and may raise his hand again.
   EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
+}
+
+TEST(Sections, ASectionRunsOnlyInsideItsWindowAndOrganisersMayRehearseTheDayBefore) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  {
+    // The afternoon before (agenda: rehearsal_from 7 July 14:00): organisers rehearse, nobody else acts.
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = "2020-07-07T15:00:00+08:00"});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    auto& mod = people.person(kModeratorEmail);
+    auto early = mod.post(kEventApi + "/sections/1/actions/start", json::object());
+    EXPECT_EQ(early.status, 409);
+    EXPECT_EQ(early.error_code(), "section_not_open_yet");
+    EXPECT_EQ(early.json()["error"]["message"], "Секции открываются 08.07.2020 в 09:30.");
+    EXPECT_EQ(people.person("zoya@dom.ru").post(kEventApi + "/sections/1/actions/ask", {{"text", "Вопрос"}}).error_code(),
+              "section_not_open_yet");
+    // Roles are checked before the clock: a participant hears "not a moderator", not "too early".
+    EXPECT_EQ(people.person("zoya@dom.ru").post(kEventApi + "/sections/1/actions/start", json::object()).error_code(),
+              "not_moderator");
+
+    auto& org = people.organiser();
+    auto viewer = connect_as(people.port(), &people.person("zoya@dom.ru"));
+    ASSERT_EQ(viewer->call({{"op", "subscribe"}, {"topic", kSection1}})["ok"], true);
+    auto rehearsal = org.post(kEventApi + "/sections/1/actions/start", json::object());
+    ASSERT_EQ(rehearsal.status, 200) << rehearsal.body;
+    EXPECT_EQ(rehearsal.json()["status"], "running");
+    EXPECT_EQ(rehearsal.json()["rehearsal"], true);
+    EXPECT_EQ(rehearsal.json()["window"]["opens"], "2020-07-08T09:30:00+08:00");
+    ASSERT_EQ(org.post(kEventApi + "/sections/1/actions/next", json::object()).status, 200);
+    auto asked = org.post(kEventApi + "/sections/1/actions/ask", {{"text", "Проверка связи"}});
+    ASSERT_EQ(asked.status, 200) << asked.body;
+    ASSERT_EQ(org.post(kEventApi + "/sections/1/actions/approve", {{"question", asked.json()["question"]}}).status, 200);
+    // Only organisers reset, and the audience sees the section waiting again, its questions gone.
+    EXPECT_EQ(mod.post(kEventApi + "/sections/1/actions/reset", json::object()).error_code(), "forbidden");
+    auto reset = org.post(kEventApi + "/sections/1/actions/reset", json::object());
+    ASSERT_EQ(reset.status, 200) << reset.body;
+    auto seen = state_after(*viewer, reset.json()["version"]);
+    ASSERT_TRUE(seen);
+    EXPECT_EQ((*seen)["status"], "waiting");
+    EXPECT_EQ((*seen)["rehearsal"], false);
+    EXPECT_EQ((*seen)["done"], json::array());
+    EXPECT_EQ((*seen)["questions"], json::array());
+    EXPECT_GT((*seen)["version"].get<int>(), rehearsal.json()["version"].get<int>());
+    viewer->close();
+    // The rehearsal's viewers attended nothing.
+    EXPECT_EQ(org.get(kEventApi + "/sections/attendance").json()["attendance"], json::array());
+  }
+  {
+    // Two minutes before the window at 6x (20 real seconds, room for a slow sign-in on a busy
+    // machine): refused, then allowed once the clock has crossed 09:30.
+    auto server = ServerProcess::start(
+        {.data_dir = day.data.path(), .clock = "2020-07-08T09:28:00+08:00", .clock_speed = 6});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    auto& mod = people.person(kModeratorEmail);
+    auto started = mod.post(kEventApi + "/sections/1/actions/start", json::object());
+    EXPECT_EQ(started.error_code(), "section_not_open_yet");
+    for (int i = 0; i < 800 && started.error_code() == "section_not_open_yet"; ++i) {
+      std::this_thread::sleep_for(50ms);
+      started = mod.post(kEventApi + "/sections/1/actions/start", json::object());
+    }
+    ASSERT_EQ(started.status, 200) << started.body;
+    EXPECT_GE(instant(started.json()["started_at"]), *parse_instant("2020-07-08T09:30:00+08:00"));
+    EXPECT_EQ(started.json()["rehearsal"], false);
+    // The real run is not the organiser's to reset.
+    EXPECT_EQ(people.organiser().post(kEventApi + "/sections/1/actions/reset", json::object()).error_code(),
+              "not_rehearsal");
+  }
+  // After the day: nothing moves on, but the section left running can still be closed.
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = "2020-07-09T00:00:01+08:00"});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto& mod = people.person(kModeratorEmail);
+  auto late = mod.post(kEventApi + "/sections/1/actions/next", json::object());
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.error_code(), "section_day_over");
+  EXPECT_EQ(people.person("zoya@dom.ru").post(kEventApi + "/sections/1/actions/hand", json::object()).error_code(),
+            "section_day_over");
+  auto closed = mod.post(kEventApi + "/sections/1/actions/close", json::object());
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json()["status"], "closed");
 }
 
 TEST(Sections, ResultsArePublishedAtTheResultsSessionToEveryone) {

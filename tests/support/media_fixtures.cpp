@@ -94,6 +94,113 @@ void write_pptx(const std::filesystem::path& out, int slides) {
   write_zip(out, pptx_parts(slides, xml));
 }
 
+void write_real_pptx(const std::filesystem::path& out, const std::vector<std::string>& titles) {
+  const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>";
+  const std::string rels_ns = "http://schemas.openxmlformats.org/package/2006/relationships";
+  const std::string rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+  const std::string ct = "application/vnd.openxmlformats-officedocument.presentationml.";
+  auto rels = [&](const std::vector<std::pair<std::string, std::string>>& targets) {  // {type, target}
+    std::string x = head + "<Relationships xmlns=\"" + rels_ns + "\">";
+    for (size_t i = 0; i < targets.size(); ++i)
+      x += "<Relationship Id=\"rId" + std::to_string(i + 1) + "\" Type=\"" + rel_type + targets[i].first +
+           "\" Target=\"" + targets[i].second + "\"/>";
+    return x + "</Relationships>";
+  };
+  auto escape = [](const std::string& text) {
+    std::string x;
+    for (char c : text) {
+      if (c == '<') x += "&lt;";
+      else if (c == '>') x += "&gt;";
+      else if (c == '&') x += "&amp;";
+      else x += c;
+    }
+    return x;
+  };
+  const std::string empty_tree =
+      "<p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>";
+  const int n = static_cast<int>(titles.size());
+
+  std::string types = head +
+                      "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                      "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+                      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+                      "<Override PartName=\"/ppt/presentation.xml\" ContentType=\"" + ct + "presentation.main+xml\"/>"
+                      "<Override PartName=\"/ppt/slideMasters/slideMaster1.xml\" ContentType=\"" + ct + "slideMaster+xml\"/>"
+                      "<Override PartName=\"/ppt/slideLayouts/slideLayout1.xml\" ContentType=\"" + ct + "slideLayout+xml\"/>"
+                      "<Override PartName=\"/ppt/theme/theme1.xml\" "
+                      "ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>";
+  std::vector<Entry> parts;
+  std::vector<std::pair<std::string, std::string>> presentation_rels = {{"slideMaster", "slideMasters/slideMaster1.xml"}};
+  std::string slide_ids;
+  for (int i = 1; i <= n; ++i) {
+    const std::string k = std::to_string(i);
+    types += "<Override PartName=\"/ppt/slides/slide" + k + ".xml\" ContentType=\"" + ct + "slide+xml\"/>";
+    presentation_rels.push_back({"slide", "slides/slide" + k + ".xml"});
+    slide_ids += "<p:sldId id=\"" + std::to_string(255 + i) + "\" r:id=\"rId" + std::to_string(i + 1) + "\"/>";
+    parts.push_back({"ppt/slides/slide" + k + ".xml",
+                     head + "<p:sld " + kPresentationNs + "><p:cSld><p:spTree>" + empty_tree +
+                         "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title " + k +
+                         "\"/><p:cNvSpPr txBox=\"1\"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x=\"457200\" "
+                         "y=\"2286000\"/><a:ext cx=\"8229600\" cy=\"2286000\"/></a:xfrm><a:prstGeom prst=\"rect\">"
+                         "<a:avLst/></a:prstGeom></p:spPr><p:txBody><a:bodyPr wrap=\"square\"/><a:lstStyle/><a:p>"
+                         "<a:r><a:rPr lang=\"ru-RU\" sz=\"4400\" b=\"1\"/><a:t>" +
+                         escape(titles[i - 1]) +
+                         "</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/>"
+                         "</p:clrMapOvr></p:sld>"});
+    parts.push_back({"ppt/slides/_rels/slide" + k + ".xml.rels", rels({{"slideLayout", "../slideLayouts/slideLayout1.xml"}})});
+  }
+  types += "</Types>";
+  presentation_rels.push_back({"theme", "theme/theme1.xml"});
+
+  std::string colours;
+  const std::pair<const char*, const char*> scheme[] = {
+      {"dk2", "1F497D"},     {"lt2", "EEECE1"},     {"accent1", "4F81BD"}, {"accent2", "C0504D"},
+      {"accent3", "9BBB59"}, {"accent4", "8064A2"}, {"accent5", "4BACC6"}, {"accent6", "F79646"},
+      {"hlink", "0000FF"},   {"folHlink", "800080"}};
+  for (const auto& [name, rgb] : scheme)
+    colours += std::string("<a:") + name + "><a:srgbClr val=\"" + rgb + "\"/></a:" + name + ">";
+  auto three = [](const std::string& one) { return one + one + one; };
+  const std::string fill = "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>";
+  const std::string font = "<a:latin typeface=\"Liberation Sans\"/><a:ea typeface=\"\"/><a:cs typeface=\"\"/>";
+  std::string theme = head +
+                      "<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"Praktika\">"
+                      "<a:themeElements><a:clrScheme name=\"Praktika\"><a:dk1><a:srgbClr val=\"000000\"/></a:dk1>"
+                      "<a:lt1><a:srgbClr val=\"FFFFFF\"/></a:lt1>" +
+                      colours + "</a:clrScheme><a:fontScheme name=\"Praktika\"><a:majorFont>" + font +
+                      "</a:majorFont><a:minorFont>" + font + "</a:minorFont></a:fontScheme><a:fmtScheme name=\"Praktika\">"
+                      "<a:fillStyleLst>" + three(fill) + "</a:fillStyleLst><a:lnStyleLst>" +
+                      three("<a:ln w=\"9525\">" + fill + "</a:ln>") + "</a:lnStyleLst><a:effectStyleLst>" +
+                      three("<a:effectStyle><a:effectLst/></a:effectStyle>") + "</a:effectStyleLst><a:bgFillStyleLst>" +
+                      three(fill) + "</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>";
+
+  parts.insert(parts.begin(), {"[Content_Types].xml", types});
+  parts.push_back({"_rels/.rels", rels({{"officeDocument", "ppt/presentation.xml"}})});
+  parts.push_back({"ppt/presentation.xml",
+                   head + "<p:presentation " + kPresentationNs +
+                       "><p:sldMasterIdLst><p:sldMasterId id=\"2147483648\" r:id=\"rId1\"/></p:sldMasterIdLst>"
+                       "<p:sldIdLst>" + slide_ids +
+                       "</p:sldIdLst><p:sldSz cx=\"9144000\" cy=\"6858000\" type=\"screen4x3\"/>"
+                       "<p:notesSz cx=\"6858000\" cy=\"9144000\"/></p:presentation>"});
+  parts.push_back({"ppt/_rels/presentation.xml.rels", rels(presentation_rels)});
+  parts.push_back({"ppt/slideMasters/slideMaster1.xml",
+                   head + "<p:sldMaster " + kPresentationNs +
+                       "><p:cSld><p:bg><p:bgRef idx=\"1001\"><a:schemeClr val=\"bg1\"/></p:bgRef></p:bg><p:spTree>" +
+                       empty_tree +
+                       "</p:spTree></p:cSld><p:clrMap bg1=\"lt1\" tx1=\"dk1\" bg2=\"lt2\" tx2=\"dk2\" accent1=\"accent1\" "
+                       "accent2=\"accent2\" accent3=\"accent3\" accent4=\"accent4\" accent5=\"accent5\" "
+                       "accent6=\"accent6\" hlink=\"hlink\" folHlink=\"folHlink\"/><p:sldLayoutIdLst>"
+                       "<p:sldLayoutId id=\"2147483649\" r:id=\"rId1\"/></p:sldLayoutIdLst></p:sldMaster>"});
+  parts.push_back({"ppt/slideMasters/_rels/slideMaster1.xml.rels",
+                   rels({{"slideLayout", "../slideLayouts/slideLayout1.xml"}, {"theme", "../theme/theme1.xml"}})});
+  parts.push_back({"ppt/slideLayouts/slideLayout1.xml",
+                   head + "<p:sldLayout " + kPresentationNs +
+                       " type=\"blank\" preserve=\"1\"><p:cSld name=\"Blank\"><p:spTree>" + empty_tree +
+                       "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>"});
+  parts.push_back({"ppt/slideLayouts/_rels/slideLayout1.xml.rels", rels({{"slideMaster", "../slideMasters/slideMaster1.xml"}})});
+  parts.push_back({"ppt/theme/theme1.xml", theme});
+  write_zip(out, parts);
+}
+
 void write_odp(const std::filesystem::path& out, int slides) {
   std::string content =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"

@@ -33,6 +33,9 @@ void write_zip(const std::filesystem::path& out, const std::vector<Entry>& entri
 // A .pptx whose presentation lists `slides` slides (PowerPoint would want layouts and a master too;
 // the counter reads only the slide list).
 void write_pptx(const std::filesystem::path& out, int slides);
+// A .pptx as PowerPoint writes it at the least: a slide master, a layout and a theme, and one
+// slide per title with that title as text, so office programs open and render it.
+void write_real_pptx(const std::filesystem::path& out, const std::vector<std::string>& titles);
 void write_odp(const std::filesystem::path& out, int slides);
 void write_pdf(const std::filesystem::path& out, int pages);
 // A .pptx whose ppt/presentation.xml inflates to `inflated_bytes` of spaces, generated lazily so the

@@ -23,6 +23,8 @@ import { FlashmobMinePage } from './pages/FlashmobMinePage';
 import { SectionConsolePage, SectionPage } from './pages/SectionPage';
 import { VerifyPage } from './pages/VerifyPage';
 import { LaureatesPage } from './pages/LaureatesPage';
+import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage } from './pages/SectionDayAdminPage';
+import { ResultsPage } from './pages/ResultsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -51,6 +53,13 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
   },
   { pattern: '/verify/:number', component: ({ params }) => <VerifyPage number={params.number!} /> },
+  { pattern: '/events/:id/section-day', component: ({ params }) => <SectionDayAdminPage id={params.id!} /> },
+  { pattern: '/events/:id/section-day/results', component: ({ params }) => <SectionResultsAdminPage id={params.id!} /> },
+  {
+    pattern: '/events/:id/section-day/:n',
+    component: ({ params }) => <SectionScheduleAdminPage id={params.id!} n={params.n!} />,
+  },
+  { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

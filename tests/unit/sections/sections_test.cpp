@@ -41,6 +41,61 @@ TEST(SectionSettings, MistakesNameTheirPath) {
   EXPECT_EQ(problem_with(nlohmann::json::object()), "");
 }
 
+TEST(SectionWindow, OpensBeforeTheSessionAndClosesAtTheEndOfItsDay) {
+  auto read = read_settings(irkutsk());
+  ASSERT_TRUE(std::holds_alternative<Settings>(read));
+  const auto& w = std::get<Settings>(read).window;
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->opens, *parse_instant("2020-07-08T09:30+08:00"));
+  EXPECT_EQ(w->closes, *parse_instant("2020-07-09T00:00+08:00"));
+  EXPECT_EQ(w->rehearsal_from, parse_instant("2020-07-07T14:00+08:00"));
+
+  // Without "until" the window closes at midnight after the session, in the event's own offset.
+  auto agenda = irkutsk();
+  agenda.modules["section_day"] = {{"window", {{"opens_before_minutes", 10}}}};
+  auto defaults = read_settings(agenda);
+  ASSERT_TRUE(std::holds_alternative<Settings>(defaults));
+  const auto& d = *std::get<Settings>(defaults).window;
+  EXPECT_EQ(d.opens, *parse_instant("2020-07-08T09:50+08:00"));
+  EXPECT_EQ(d.closes, *parse_instant("2020-07-09T00:00+08:00"));
+  EXPECT_FALSE(d.rehearsal_from);
+}
+
+TEST(SectionWindow, MistakesNameTheirPath) {
+  EXPECT_EQ(problem_with({{"window", {{"until", "2020-07-08T11:00+08:00"}}}}),
+            "/section_day/window/until: is before the end of the session 'sections'");
+  EXPECT_EQ(problem_with({{"window", {{"rehearsal_from", "2020-07-08T09:45+08:00"}}}}),
+            "/section_day/window/rehearsal_from: must be before the window opens (the session's start less "
+            "opens_before_minutes)");
+  EXPECT_EQ(problem_with({{"window", {{"opens", 30}}}}), "/section_day/window/opens: is not a known field here");
+}
+
+TEST(SectionWindow, RefusesBeforeAndAfterButLetsOrganisersRehearseAndAnyoneClose) {
+  LiveWindow w{*parse_instant("2020-07-08T09:30+08:00"), *parse_instant("2020-07-09T00:00+08:00"),
+               *parse_instant("2020-07-07T14:00+08:00")};
+  auto at = [](const char* text) { return *parse_instant(text); };
+  auto code = [&](const char* when, bool organiser, std::string_view action) {
+    return window_allows(w, at(when), organiser, action, 8 * 60).code();
+  };
+  auto before = window_allows(w, at("2020-07-08T09:29:59+08:00"), false, "start", 8 * 60);
+  EXPECT_EQ(before.code(), "section_not_open_yet");
+  EXPECT_EQ(before.http_status(), 409);
+  EXPECT_EQ(before.message(), "Секции открываются 08.07.2020 в 09:30.");
+  EXPECT_EQ(code("2020-07-08T09:30+08:00", false, "start"), "");
+  EXPECT_EQ(code("2020-07-08T23:59:59+08:00", false, "ask"), "");
+  EXPECT_EQ(code("2020-07-09T00:00+08:00", false, "next"), "section_day_over");
+  EXPECT_EQ(code("2020-07-09T00:00+08:00", true, "start"), "section_day_over");
+  // The rehearsal: organisers only, and only from its instant.
+  EXPECT_EQ(code("2020-07-07T15:00+08:00", true, "start"), "");
+  EXPECT_EQ(code("2020-07-07T15:00+08:00", false, "start"), "section_not_open_yet");
+  EXPECT_EQ(code("2020-07-07T13:59+08:00", true, "start"), "section_not_open_yet");
+  w.rehearsal_from.reset();
+  EXPECT_EQ(code("2020-07-07T15:00+08:00", true, "start"), "section_not_open_yet");
+  // Nothing stays stuck outside the window.
+  EXPECT_EQ(code("2020-07-09T01:00+08:00", false, "close"), "");
+  EXPECT_EQ(code("2020-07-07T01:00+08:00", false, "reset"), "");
+}
+
 TEST(SectionDraft, SlotsShareTheWindowWithinTheBounds) {
   Settings s;  // 10..20 minutes, 2-minute gaps
   auto slots = draft_slots({1, 2, 3, 4, 5, 6, 7, 8}, 120min, s);

@@ -12,6 +12,7 @@ import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
 import { CertificatesBlock } from '../components/Certificates';
+import { MySectionSlots } from '../components/MySectionSlots';
 
 export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
 
@@ -116,6 +117,8 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         )}
         {editable && <NewPractice ctx={ctx} />}
       </section>
+
+      <MySectionSlots id={ctx.id} offset={ctx.offset} />
 
       {mine.gallery?.readable && (
         <section class="card" aria-labelledby="gallery-title">

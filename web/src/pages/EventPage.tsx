@@ -403,6 +403,11 @@ function EventLinks({ id }: { id: string }) {
           Приём заявок (организатору)
         </a>
       )}
+      {me && (me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id) && (
+        <a class="button button--secondary" href={`${base}/section-day`} data-testid="section-day-admin-link">
+          День секций (организатору)
+        </a>
+      )}
     </nav>
   );
 }

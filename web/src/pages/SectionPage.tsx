@@ -6,6 +6,7 @@ import { messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useTopic } from '../lib/hooks';
 import { ws } from '../lib/ws';
+import { formatDateTime } from '../lib/time';
 
 interface PracticeInfo {
   id: number;
@@ -45,6 +46,10 @@ interface SectionState {
   title: string;
   room_url: string;
   status: 'waiting' | 'running' | 'paused' | 'closed';
+  rehearsal?: boolean;
+  // When the section may run (the agenda's section_day.window); null without a sections session.
+  window?: { opens: string; closes: string; rehearsal_from: string | null } | null;
+  now?: string;
   version: number;
   current: SlotView | null;
   next: SlotView | null;
@@ -131,6 +136,11 @@ function Presenter({ state, alert }: { state: SectionState; alert: string }) {
   const current = state.current;
   return (
     <section class="section-now">
+      {state.rehearsal && (
+        <p class="callout" role="status" data-testid="rehearsal">
+          Репетиция: организатор проверяет секцию, настоящая работа начнётся позже.
+        </p>
+      )}
       <p>
         Секция <span data-testid="section-status">{kStatus[state.status]}</span>.{' '}
         {state.room_url && (
@@ -246,8 +256,34 @@ interface Moderation {
   questions: Question[];
 }
 
+// Before the window opens (or after it) the console says when the section may run, instead of
+// letting the moderator find out from a refusal.
+function WindowNote({ state }: { state: SectionState }) {
+  const w = state.window;
+  const now = state.now ? Date.parse(state.now) : NaN;
+  if (!w || Number.isNaN(now)) return null;
+  if (now < Date.parse(w.opens)) {
+    return (
+      <p class="callout" data-testid="window-note">
+        Секцию можно начать с {formatDateTime(w.opens, null)}.
+        {w.rehearsal_from && ` Организатор может провести репетицию с ${formatDateTime(w.rehearsal_from, null)}.`}
+      </p>
+    );
+  }
+  if (now >= Date.parse(w.closes)) {
+    return (
+      <p class="callout callout--closed" data-testid="window-note">
+        Работа секций завершилась {formatDateTime(w.closes, null)}.
+      </p>
+    );
+  }
+  return null;
+}
+
 export function SectionConsolePage({ id, n }: { id: string; n: string }) {
   const { state, alert, error, act } = useSection(id, n);
+  const { me } = useAuth();
+  const organiser = (me?.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
   const [pending, setPending] = useState<Question[]>([]);
   const take = (data: unknown) => setPending(((data as Moderation)?.questions ?? []).filter((q) => q.status === 'pending'));
   useTopic(`section-moderation:${id}:${n}`, {
@@ -275,7 +311,13 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
           {error}
         </p>
       )}
+      <WindowNote state={state} />
       <p class="actions">
+        {state.rehearsal && organiser && (
+          <button type="button" onClick={() => act('reset')} data-testid="reset-rehearsal">
+            Сбросить репетицию
+          </button>
+        )}
         {state.status === 'waiting' && (
           <button type="button" onClick={() => act('start')} data-testid="start-section">
             Начать секцию

@@ -1,0 +1,110 @@
+// The cabinet's block for a presenter on the section day: for each of the caller's practices admitted
+// to present, its section, time and place in the running order, the section's page and video room,
+// and the latest notices. It follows author:{event}:{user}, so a schedule published or changed
+// while the cabinet is open shows at once. Renders nothing for someone who does not present.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { useTopic } from '../lib/hooks';
+import { formatDateTime, formatTime } from '../lib/time';
+import { formatMinutes, sectionsPath, webLink, type MySlots } from '../lib/sections';
+
+const kNoticesShown = 3;
+
+export function MySectionSlots({ id, offset }: { id: string; offset?: string }) {
+  const { me } = useAuth();
+  const [data, setData] = useState<MySlots | null>(null);
+  const [error, setError] = useState('');
+  const load = () =>
+    api.get<MySlots>(sectionsPath(id, '/mine')).then(
+      (d) => {
+        setData(d);
+        setError('');
+      },
+      (e) => setError(messageOf(e)),
+    );
+  useEffect(() => {
+    void load();
+  }, [id]);
+  // The subscribe reply is the same as GET …/sections/mine; a notice means the slots changed.
+  useTopic(me ? `author:${id}:${me.user.id}` : null, {
+    onSubscribed: (d) => {
+      const v = d as Partial<MySlots>;
+      if (Array.isArray(v.slots) && Array.isArray(v.notices)) setData(v as MySlots);
+    },
+    onEvent: (event) => {
+      if (event === 'notice') void load();
+    },
+  });
+
+  if (error) {
+    return (
+      <section class="card" aria-labelledby="my-slots-title">
+        <h2 id="my-slots-title">Выступление на секции</h2>
+        <p class="form__error">{error}</p>
+      </section>
+    );
+  }
+  if (!data || data.slots.length === 0) return null;
+  const base = `/events/${encodeURIComponent(id)}`;
+  return (
+    <section class="card" aria-labelledby="my-slots-title" data-testid="my-slots">
+      <h2 id="my-slots-title">Выступление на секции</h2>
+      <ul class="practice-list">
+        {data.slots.map((s) => {
+          const room = webLink(s.room_url);
+          return (
+            <li class="practice-item" key={s.practice} data-testid={`my-slot-${s.practice}`} data-position={s.slot?.position ?? ''}>
+              <p class="practice-item__title">
+                {s.slot?.info?.title || `Практика № ${s.practice}`}
+              </p>
+              <p class="practice-item__meta">
+                Секция {s.section} «{s.section_title}»
+              </p>
+              {s.slot ? (
+                <p class="practice-item__meta" data-testid="my-slot-time">
+                  Вы выступаете <strong>{s.slot.position}-м</strong>
+                  {s.slot.starts_at && (
+                    <>
+                      , <strong>{formatDateTime(s.slot.starts_at, offset)}–{formatTime(s.slot.ends_at, offset)}</strong>
+                    </>
+                  )}{' '}
+                  ({formatMinutes(s.slot.seconds)}).
+                </p>
+              ) : (
+                <p class="practice-item__meta muted" data-testid="my-slot-time">
+                  Порядок выступлений секции ещё не опубликован: время появится здесь.
+                </p>
+              )}
+              <p class="practice-item__meta">
+                <a href={`${base}/sections/${s.section}`} data-testid="my-slot-section">
+                  Страница секции
+                </a>
+                {room && (
+                  <>
+                    {' · '}
+                    <a href={room} target="_blank" rel="noopener noreferrer" data-testid="my-slot-room">
+                      Видеокомната
+                    </a>
+                  </>
+                )}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+      {data.notices.length > 0 && (
+        <>
+          <h3>Уведомления</h3>
+          <ul data-testid="my-slot-notices">
+            {data.notices.slice(0, kNoticesShown).map((n) => (
+              <li key={n.id}>
+                <span class="muted">{formatDateTime(n.created_at, offset)}:</span> {n.text}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
