@@ -11,8 +11,8 @@
 #include <boost/asio/strand.hpp>
 
 #include "accounts/accounts_api.h"
-#include "api/csv.h"
 #include "api/http.h"
+#include "export/export.h"
 #include "media/media.h"
 #include "net/static_files.h"
 
@@ -89,16 +89,20 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                  if (!n) return api::error_response(bad_section());
                  section = static_cast<int>(*n);
                }
+               auto format = exporting::format_from_query(req.query_param("format"));
+               if (!format) return api::error_response(format.status());
                auto list = sections.attendance(*who, p.get("id"), section);
-               if (!list || req.query_param("format") != "csv") return reply(std::move(list));
-               std::vector<api::CsvRow> rows;
+               if (!list || *format == exporting::Format::json) return reply(std::move(list));
+               exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
                for (const auto& row : (*list)["attendance"])
-                 rows.push_back({std::to_string(row["section"].get<int>()), row["user"]["full_name"].get<std::string>(),
-                                 row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
-                                 std::to_string(row["minutes"].get<int>())});
+                 table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
+                                       row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
+                                       row["minutes"].get<int>()});
                std::string name = "attendance-" + p.get("id") +
-                                  (section ? "-section-" + std::to_string(*section) : std::string()) + ".csv";
-               return api::csv_response(name, api::to_csv({"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, rows));
+                                  (section ? "-section-" + std::to_string(*section) : std::string());
+               auto file = exporting::download(table, *format, name);
+               if (!file) return api::error_response(file.status());
+               return std::move(*file);
              }));
   router.add("GET", "/api/events/{id}/sections/{n}/schedule",
              with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
