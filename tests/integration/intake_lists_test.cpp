@@ -32,7 +32,8 @@ std::string base64(const std::string& in) {
 
 std::vector<int> ids(const HttpResult& r) {
   std::vector<int> out;
-  for (const auto& p : r.json()["practices"]) out.push_back(p["id"].get<int>());
+  json body = r.json();  // a named value: a range-for over a temporary's member dangles
+  for (const auto& p : body["practices"]) out.push_back(p["id"].get<int>());
   return out;
 }
 
@@ -83,7 +84,8 @@ TEST_F(IntakeLists, PracticesAreFilteredByTheirDocumentsFindings) {
   auto& org = people_->organiser();
   auto all = org.get(kEventApi + "/intake/practices");
   ASSERT_EQ(all.status, 200) << all.body;
-  for (const auto& p : all.json()["practices"]) {
+  json listed = all.json();
+  for (const auto& p : listed["practices"]) {
     if (p["id"] == arial) {
       EXPECT_EQ(p["document"]["upload"], bad_upload);
       EXPECT_EQ(p["document"]["ok"], false);

@@ -155,7 +155,8 @@ TEST_F(Office, AnAdmittedPracticesDocumentIsPreviewedAsPageImages) {
   auto page = boris.get(kEventApi + "/gallery/practices/" + std::to_string(id));
   ASSERT_EQ(page.status, 200) << page.body;
   std::string preview_url;
-  for (const auto& f : page.json()["files"])
+  json shown = page.json();
+  for (const auto& f : shown["files"])
     if (f["purpose"] == "document") preview_url = f.value("preview", "");
   ASSERT_EQ(preview_url, kEventApi + "/gallery/practices/" + std::to_string(id) + "/files/" + upload + "/pages");
 
