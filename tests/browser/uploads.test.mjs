@@ -116,7 +116,8 @@ test('a photo paused and then cut off by a reload resumes where it stopped and a
     cdp = await throttleUploads(page, 512 * 1024);
     await testId(page, 'photo-upload-file').setInputFiles(file);
     await waitUntil('sending again', () => attributeOf(page, 'photo-upload', 'data-phase'), (p) => p === 'sending', 10000);
-    assert.equal(Number(await attributeOf(page, 'photo-upload-progress', 'data-resumed-from')), cut);
+    // The phase turns to "sending" before the stored resume point is looked up: wait for it.
+    await waitUntil('resumed from the cut', () => attributeOf(page, 'photo-upload-progress', 'data-resumed-from'), (v) => Number(v) === cut, 10000);
     assert.match(await textOf(page, 'photo-upload-status'), /Продолжено с [\d,]+ (КБ|МБ)\.$/);
     await waitUntil('the upload done', () => attributeOf(page, 'photo-upload', 'data-phase'), (p) => p === 'done', 20000);
     assert.equal(await attributeOf(page, 'photo-upload', 'data-upload'), uploadId);
