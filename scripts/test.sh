@@ -17,6 +17,7 @@ redis_dir=$(mktemp -d)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
   --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
 cleanup() {
+  rm -f "${browser_log:-}"
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$redis_dir"
 }
@@ -24,19 +25,42 @@ trap cleanup EXIT
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export PRAKTIKA_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 
-status=0
-ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300 || status=1
-node --test --test-concurrency=1 tests/browser/ || status=1
+# Each stage that fails is remembered and named again at the very end, with its failed tests, so
+# that the last lines of a long log (all CI keeps) say what went wrong.
+failed=()
+stage() {
+  local name=$1; shift
+  echo "=== $name"
+  "$@" || failed+=("$name")
+}
+summary() {
+  echo
+  if ((${#failed[@]} == 0)); then echo "=== all stages passed"; return 0; fi
+  echo "=== FAILED stages: ${failed[*]}"
+  local dir
+  for dir in build build-asan build-tsan; do
+    local list="$dir/Testing/Temporary/LastTestsFailed.log"
+    [[ -s "$list" ]] && { echo "--- failed tests in $dir:"; sed 's/^[0-9]*:/  /' "$list"; }
+  done
+  [[ -s "$browser_log" ]] && { echo "--- browser test failures:"; grep -E "^ *not ok" "$browser_log" | head -40; }
+  return 1
+}
+browser_log=$(mktemp)
+rm -f build*/Testing/Temporary/LastTestsFailed.log
+
+stage ctest ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+browser_tests() { node --test --test-reporter=tap --test-concurrency=1 tests/browser/ | tee "$browser_log"; }
+stage browser browser_tests
 
 # A bounded load soak of the real binary on loopback (75 s: thousands of WebSocket clients, HTTP
 # load, uploads, health probes; memory must stay flat). It prints its figures; run by hand,
 # scripts/soak.py also writes them into docs/reliability.md.
-scripts/soak.py --no-write || status=1
+stage soak scripts/soak.py --no-write
 
 # The libFuzzer harnesses of tests/fuzz, built with clang in build-fuzz/, 25 s each, two at a time.
 # PRAKTIKA_SKIP_FUZZ=1 skips them (a quick local run).
 if [[ "${PRAKTIKA_SKIP_FUZZ:-0}" != 1 ]]; then
-  scripts/fuzz.sh "${PRAKTIKA_FUZZ_SECONDS:-25}" || status=1
+  stage fuzz scripts/fuzz.sh "${PRAKTIKA_FUZZ_SECONDS:-25}"
 fi
 
 # The same unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
@@ -48,11 +72,11 @@ if [[ "${PRAKTIKA_SKIP_SANITIZERS:-0}" != 1 ]]; then
   export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=address,undefined >/dev/null
   cmake --build build-asan -j "$(nproc)"
-  ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 600 || status=1
+  stage asan ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 600
 
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=thread >/dev/null
   cmake --build build-tsan -j "$(nproc)" --target hub_test redis_test presence_test
-  ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 -R "^(Hub|Client|ParseUrl|Presence|MemoryPresence|RedisPresence)" || status=1
+  stage tsan ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 -R "^(Hub|Client|ParseUrl|Presence|MemoryPresence|RedisPresence)"
 fi
-exit $status
+summary

@@ -17,6 +17,23 @@ namespace {
 // enough that a stuck lock becomes a visible 503 instead of a hung request.
 constexpr int kBusyTimeoutMs = 5000;
 
+// The errno of the failed write. SQLite keeps it on each file, but the connection-wide copy
+// (sqlite3_system_errno) is taken from errno after the rollback has already overwritten it, so a
+// write cut by a file-size limit or a quota would read as a plain I/O error. Ask the files: the
+// write-ahead log (where a write lands first) and the database itself.
+int failed_write_errno(sqlite3* db) {
+  int os_error = 0;
+  sqlite3_file* journal = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK && journal &&
+      journal->pMethods) {
+    journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &os_error);
+  }
+  if (os_error == 0) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &os_error);
+  return os_error != 0 ? os_error : sqlite3_system_errno(db);
+}
+
+bool is_out_of_space(int os_error) { return os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT; }
+
 Status error_from(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -31,9 +48,7 @@ Status error_from(sqlite3* db, int rc, std::string_view what) {
   // A full disk (ENOSPC) is SQLITE_FULL; a file-size limit (EFBIG) or a quota surfaces as an I/O
   // error whose errno says so. Either way the transaction was rolled back and nothing stored is
   // lost: say so plainly, as the transport does for an upload body (storage_full).
-  const int os_error = db ? sqlite3_system_errno(db) : 0;
-  if (primary == SQLITE_FULL ||
-      (primary == SQLITE_IOERR && (os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT))) {
+  if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && db && is_out_of_space(failed_write_errno(db)))) {
     return Status::unavailable(std::string(kStorageFull), "На сервере закончилось место. Попробуйте позже.");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {

@@ -297,11 +297,8 @@ TEST(Faults, AFullDiskIsAnsweredWithStorageFullAndLosesNothing) {
   }
   ASSERT_GT(saved, 0);
   ASSERT_NE(full.status, 0) << "the server must answer, not die";
-  // Known gap (docs/reliability.md): SQLite reports a write cut by the file-size limit as a plain
-  // I/O error whose errno it has already lost, so the answer is storage_error, not storage_full.
-  // What must hold either way: a clear server-side error, never a success, and nothing lost.
-  EXPECT_GE(full.status, 500) << full.body;
-  EXPECT_TRUE(full.error_code() == "storage_full" || full.error_code() == "storage_error") << full.body;
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_EQ(full.error_code(), "storage_full") << full.body;
   // Reads go on, and what was saved is what is read.
   EXPECT_EQ(HttpClient(server->port()).get("/api/health").status, 200);
   EXPECT_EQ(anna.get(draft_url).json()["answers"]["name"], "Версия " + std::to_string(saved));
