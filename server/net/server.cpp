@@ -678,6 +678,18 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (ec)
         co_return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
     }
+    // Beast reads as much as the buffer has room for, and a buffer sized for a request head has
+    // room for 512 bytes: a 1000 MB upload would take two million reads and writes. Give the body
+    // a chunk-sized buffer while it is read, and hand the memory back after.
+    const bool to_file = !file.empty();
+    const std::size_t expected = parser.content_length() ? static_cast<std::size_t>(*parser.content_length()) : limit;
+    buffer_.reserve(std::min<std::size_t>(expected, to_file ? kFileBodyChunk : kMemoryBodyChunk));
+    struct GiveBack {
+      beast::flat_buffer& buffer;
+      ~GiveBack() {
+        if (buffer.capacity() > kKeptRequestBuffer) buffer.shrink_to_fit();
+      }
+    } give_back{buffer_};
     while (!parser.is_done()) {
       stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
       auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser, kUseTuple);
@@ -814,6 +826,12 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     ::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
     co_return ok;
   }
+
+  // Read sizes for a request body: a file body goes to disk in chunks of this size; what stays
+  // in memory (JSON, at most the body limit) needs less. Between requests the buffer keeps a head's worth.
+  static constexpr std::size_t kFileBodyChunk = 256 * 1024;
+  static constexpr std::size_t kMemoryBodyChunk = 64 * 1024;
+  static constexpr std::size_t kKeptRequestBuffer = 8 * 1024;
 
   // Only on the stream's strand.
   beast::tcp_stream stream_;
