@@ -10,33 +10,10 @@ namespace {
 using nlohmann::json;
 using api::reply;
 
-// A Content-Disposition whose file name may be any UTF-8 text: an ASCII fallback and the RFC 6266
-// filename*=UTF-8''… form. (The sections and uploads routes have their own percent-encoders; one
-// shared helper in api/ is due when the branches are merged.)
-std::string content_disposition(std::string_view kind, std::string_view file_name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string ascii, encoded;
-  for (char c : file_name) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' ||
-                 c == '-' || c == '_';
-    if (plain) {
-      ascii += c;
-      encoded += c;
-      continue;
-    }
-    if (u < 0x80 || (u & 0xC0) == 0xC0) ascii += '_';  // one '_' per character, not per byte
-    encoded += '%';
-    encoded += kHex[u >> 4];
-    encoded += kHex[u & 15];
-  }
-  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
-}
-
 net::Response send_file(const net::Request& req, const Result<File>& file, std::string_view disposition) {
   if (!file) return api::error_response(file.status());
   net::Response r = net::file_response(req, file->path, file->content_type, "private, no-cache");
-  r.set_header("Content-Disposition", content_disposition(disposition, file->name));
+  r.set_header("Content-Disposition", net::content_disposition(disposition, file->name));
   return r;
 }
 

@@ -190,11 +190,11 @@ Result<net::Response> download(const Table& table, Format format, std::string_vi
     if (!bytes) return bytes.status();
     r.body = std::move(*bytes);
     r.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    r.set_header("Content-Disposition", "attachment; filename=\"" + std::string(base_name) + ".xlsx\"");
+    r.set_header("Content-Disposition", net::content_disposition("attachment", std::string(base_name) + ".xlsx"));
   } else {
     r.body = to_csv(table);
     r.set_header("Content-Type", "text/csv; charset=utf-8");
-    r.set_header("Content-Disposition", "attachment; filename=\"" + std::string(base_name) + ".csv\"");
+    r.set_header("Content-Disposition", net::content_disposition("attachment", std::string(base_name) + ".csv"));
   }
   r.set_header("Cache-Control", "no-store");
   return r;

@@ -173,7 +173,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                net::Response r;
                r.body = std::move(*pdf);
                r.set_header("Content-Type", "application/pdf");
-               r.set_header("Content-Disposition", "inline; filename=\"contract-" + p.get("id") + ".pdf\"");
+               r.set_header("Content-Disposition", net::content_disposition("inline", "contract-" + p.get("id") + ".pdf"));
                r.set_header("Cache-Control", "no-store");
                return r;
              }));

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
 #include "store/db.h"
 
 namespace praktika::mail {
@@ -79,25 +80,6 @@ std::string rfc5322_date(TimePoint t) {
                 static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
                 static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-  return out;
-}
-
-// RFC 2231 extended parameter value: attribute-chars stay, every other byte is %XX.
-std::string percent_encode_2231(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '&' || c == '+';
-    if (plain) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
   return out;
 }
 
@@ -332,7 +314,7 @@ std::string render_rfc5322(const Message& message, std::string_view from, std::s
     out += "--" + boundary + "\r\n";
     out += "Content-Type: " + one_line(a.content_type) + "\r\n";
     out += "Content-Transfer-Encoding: base64\r\n";
-    out += "Content-Disposition: attachment; filename*=UTF-8''" + percent_encode_2231(a.name) + "\r\n\r\n";
+    out += "Content-Disposition: attachment; filename*=UTF-8''" + percent_encode_ext_value(a.name) + "\r\n\r\n";
     out += base64_lines(a.content);
   }
   out += "--" + boundary + "--\r\n";

@@ -1,5 +1,7 @@
 #include "net/http_types.h"
 
+#include "common/utf8.h"
+
 namespace praktika::net {
 namespace {
 
@@ -85,6 +87,18 @@ void Response::set_header(std::string name, std::string value) {
     }
   }
   headers.emplace_back(std::move(name), std::move(value));
+}
+
+std::string content_disposition(std::string_view kind, std::string_view file_name) {
+  std::string ascii;
+  for (char c : file_name) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' ||
+                 c == '-' || c == '_';
+    if (plain) ascii += c;
+    else if (u < 0x80 || (u & 0xC0) == 0xC0) ascii += '_';  // one '_' per character, not per byte
+  }
+  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + percent_encode_ext_value(file_name);
 }
 
 }  // namespace praktika::net

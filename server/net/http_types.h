@@ -70,4 +70,8 @@ struct BodyPolicy {
 // Percent-decoding of a path; nullopt on a malformed escape or an encoded NUL.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space);
 
+// A Content-Disposition ("inline" or "attachment") for a file name that may be any UTF-8 text:
+// an ASCII fallback for old clients and the exact name as filename*=UTF-8''….
+std::string content_disposition(std::string_view kind, std::string_view file_name);
+
 }  // namespace praktika::net

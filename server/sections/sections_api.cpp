@@ -36,16 +36,6 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   return n;
 }
 
-std::string percent_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
-    else out += {'%', hex[c >> 4], hex[c & 15]};
-  }
-  return out;
-}
-
 Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
 
 }  // namespace
@@ -156,7 +146,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                auto sniffed = media::sniff(file);
                std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
                net::Response r = net::file_response(req, file, type, "private, no-cache");
-               r.set_header("Content-Disposition", "inline; filename*=UTF-8''" + percent_encode(material->file_name));
+               r.set_header("Content-Disposition", net::content_disposition("inline", material->file_name));
                return r;
              })));
   router.add("GET", "/api/events/{id}/results",

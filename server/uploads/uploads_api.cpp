@@ -23,16 +23,6 @@ net::Response tus(net::Response r) {
 
 net::Response tus_error(const Status& s) { return tus(api::error_response(s)); }
 
-std::string percent_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
-    else out += {'%', hex[c >> 4], hex[c & 15]};
-  }
-  return out;
-}
-
 Status check_tus_version(const net::Request& req) {
   auto version = req.header("tus-resumable");
   if (!version.empty() && version != kTusVersion)
@@ -142,7 +132,7 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
     net::Response r = net::file_response(req, *file, type, "private, no-cache");
     std::string name = upload.file_name.empty() ? "file" : upload.file_name;
-    r.set_header("Content-Disposition", "inline; filename*=UTF-8''" + percent_encode(name));
+    r.set_header("Content-Disposition", net::content_disposition("inline", name));
     return r;
   });
 

@@ -133,7 +133,7 @@ TEST(Download, NamesTheFileAndItsType) {
   ASSERT_TRUE(r.ok());
   bool named = false;
   for (auto& [k, v] : r->headers)
-    if (k == "Content-Disposition") named = v == "attachment; filename=\"practices-irkutsk-2020.xlsx\"";
+    if (k == "Content-Disposition") named = v == "attachment; filename=\"practices-irkutsk-2020.xlsx\"; filename*=UTF-8''practices-irkutsk-2020.xlsx";
   EXPECT_TRUE(named);
 }
 

@@ -43,4 +43,21 @@ TEST(Response, SetHeaderReplacesTheSameName) {
 }
 
 }  // namespace
+TEST(ContentDisposition, KeepsAnAsciiNameAsItIs) {
+  EXPECT_EQ(content_disposition("attachment", "practices-2020.csv"),
+            "attachment; filename=\"practices-2020.csv\"; filename*=UTF-8''practices-2020.csv");
+}
+
+TEST(ContentDisposition, GivesACyrillicNameAnUnderscoreFallbackAndTheExactNameEncoded) {
+  // «Мой файл.pdf»: three Cyrillic letters, a space, four more, then the extension.
+  EXPECT_EQ(content_disposition("inline", "\xD0\x9C\xD0\xBE\xD0\xB9 \xD1\x84\xD0\xB0\xD0\xB9\xD0\xBB.pdf"),
+            "inline; filename=\"________.pdf\"; "
+            "filename*=UTF-8''%D0%9C%D0%BE%D0%B9%20%D1%84%D0%B0%D0%B9%D0%BB.pdf");
+}
+
+TEST(ContentDisposition, NeverLetsAQuoteOrASemicolonOfTheNameIntoTheHeader) {
+  std::string header = content_disposition("attachment", "a\";b\r\nX: y.txt");
+  EXPECT_EQ(header, "attachment; filename=\"a__b__X__y.txt\"; filename*=UTF-8''a%22%3Bb%0D%0AX%3A%20y.txt");
+}
+
 }  // namespace praktika::net
