@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/bytes.h"
 #include "support/media_fixtures.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
@@ -22,23 +23,6 @@ const std::string kDuringApplications = "2024-12-10T10:00:00+03:00";
 const std::string kAfterPublication = "2025-02-02T10:00:00+03:00";
 const std::string kJuryChair = "chair@association.ru";
 const std::string kJuryChairPassword = "пароль председателя";
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(k[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
 
 HttpResult put(HttpClient& http, const std::string& url, const json& body) {
   return http.request("PUT", url, body.dump());

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/bytes.h"
 #include "support/docx_builder.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
@@ -59,31 +60,6 @@ std::vector<std::string> query(const fs::path& data_dir, const std::string& sql)
 std::string integrity(const fs::path& data_dir) {
   auto rows = query(data_dir, "PRAGMA integrity_check");
   return rows.empty() ? "no answer" : rows.front();
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16;
-    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
-  }
-  return out;
 }
 
 std::map<std::string, std::string> tus_patch_headers(std::uint64_t offset) {

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/bytes.h"
 #include "support/client.h"
 #include "support/media_fixtures.h"
 #include "support/redis_server.h"
@@ -30,30 +31,6 @@ json neutral_answers(const std::string& name, const std::string& content, const 
   a["cases"] = json::array({"Случай К."});
   if (year < 2019) a["beneficiary_reviews"] = "Отзывы участников";
   return a;
-}
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(k[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
-
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
 }
 
 std::vector<int> ids_of(const HttpResult& r) {

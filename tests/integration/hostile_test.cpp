@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "support/bytes.h"
 #include "support/docx_builder.h"
 #include "support/media_fixtures.h"
 #include "support/scenario.h"
@@ -24,24 +25,6 @@ namespace docx = praktika::documents::testing;
 namespace files = praktika::media::testing;
 
 std::string text(const docx::Bytes& bytes) { return {bytes.begin(), bytes.end()}; }
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16;
-    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 bool has_control(const std::string& s) {
   for (unsigned char c : s)

@@ -2,6 +2,7 @@
 // findings, and every file of the event, as JSON and as CSV/XLSX.
 #include <gtest/gtest.h>
 
+#include "support/bytes.h"
 #include "support/client.h"
 #include "support/docx_builder.h"
 #include "support/scenario.h"
@@ -12,23 +13,6 @@ namespace {
 
 using nlohmann::json;
 namespace docx = praktika::documents::testing;
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(k[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
 
 std::vector<int> ids(const HttpResult& r) {
   std::vector<int> out;

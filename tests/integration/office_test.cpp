@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/bytes.h"
 #include "support/client.h"
 #include "support/docx_builder.h"
 #include "support/process.h"
@@ -51,23 +52,6 @@ std::string make_doc(const fs::path& dir, const docx::Docx& source) {
 std::vector<std::string> rules(const json& verdict) {
   std::vector<std::string> out;
   for (const auto& f : verdict["findings"]) out.push_back(f["rule"]);
-  return out;
-}
-
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(k[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(k[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
   return out;
 }
 

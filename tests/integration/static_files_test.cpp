@@ -3,18 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/bytes.h"
 #include "support/client.h"
 #include "support/server_process.h"
 
 namespace praktika::test {
 namespace {
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class StaticFiles : public ::testing::Test {
  protected:
