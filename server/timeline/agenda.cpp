@@ -236,6 +236,7 @@ FilePurpose read_file_purpose(const json& j, const std::string& path, std::strin
       if (!e.is_string() || !known_stage(e.get<std::string>())) fail(p, "must be a known stage id");
       f.accepted_during.push_back(e.get<std::string>());
     });
+  f.finish_within_hours = o.opt_int("finish_within_hours", 0, 24 * 365);
   f.max_files = o.opt_int("max_files", 1, kMaxInt);
   if (const json* fm = o.find("formatting")) f.formatting = read_format(*fm, o.at("formatting"));
   f.work_kinds = read_choices(o, "work_kinds", false);

@@ -155,6 +155,9 @@ struct FilePurpose {
   // Uploads for this purpose may begin while one of these stages is open (an upload begun in
   // time may finish later). Empty: whenever the event's intake is open.
   std::vector<std::string> accepted_during;
+  // How long after the last of those stages closes an upload begun in time may still be finished
+  // (a slow connection, a laptop closed overnight). Absent: until it is finished.
+  std::optional<int> finish_within_hours;
   std::optional<int> max_files;  // absent: any number
   std::optional<DocumentFormat> formatting;
   std::vector<Choice> work_kinds;  // flashmob: the kinds of creative work shown

@@ -62,6 +62,29 @@ std::string clean_name(const std::string& name) {
   return out.empty() ? "файл" : out;
 }
 
+std::vector<std::string> accepting_stages(const timeline::FilePurpose& rules) {
+  return rules.accepted_during.empty() ? std::vector<std::string>{"intake"} : rules.accepted_during;
+}
+
+// Files of a purpose may be started while one of its stages is open; one started in time may be
+// finished until the purpose's grace after the last of them closes (without a grace: any time).
+Status may_finish(const intake::EventView& event, const timeline::FilePurpose& rules, TimePoint now) {
+  if (!rules.finish_within_hours) return Status::ok();
+  std::optional<TimePoint> last_close;
+  for (const auto& stage : accepting_stages(rules)) {
+    if (event.timeline->is_open(stage, now)) return Status::ok();
+    auto closes = event.timeline->closes_at(stage);
+    if (closes && (!last_close || *closes > *last_close)) last_close = closes;
+  }
+  if (!last_close) return Status::ok();
+  const TimePoint until = *last_close + std::chrono::hours(*rules.finish_within_hours);
+  if (now <= until) return Status::ok();
+  return Status::conflict("deadline_passed", "Срок досылки файла «" + rules.title + "» истёк " +
+                                                 event.timeline->format(until) +
+                                                 ". Если файл нужен, обратитесь к организатору.")
+      .with_details({{"until", event.timeline->format(until)}});
+}
+
 }  // namespace
 
 json Upload::to_json() const {
@@ -92,8 +115,7 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
   if (!rules) return Status::bad_request("unknown_purpose", "Неизвестное назначение файла.");
   TimePoint now = clock_.now();
-  std::vector<std::string> stages = rules->accepted_during;
-  if (stages.empty()) stages.push_back("intake");
+  const std::vector<std::string> stages = accepting_stages(*rules);
   bool open = std::any_of(stages.begin(), stages.end(),
                           [&](const std::string& s) { return event->timeline->is_open(s, now); });
   if (!open) return Status::conflict("deadline_passed", "Сейчас файлы «" + rules->title + "» не принимаются.");
@@ -184,6 +206,10 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
   if (!u) return u.status();
   if (u->state != "receiving")
     return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+  if (auto event = find_event_(u->event_id)) {
+    if (const timeline::FilePurpose* rules = event->agenda->find_files(u->purpose))
+      if (auto late = may_finish(*event, *rules, clock_.now()); !late) return late;
+  }
   if (offset != u->offset)
     return Status::conflict("offset_mismatch", "Сервер получил другое количество байт: продолжите с " +
                                                    std::to_string(u->offset) + ".")

@@ -67,7 +67,8 @@ class UploadService {
                         std::uint64_t length, const nlohmann::json& metadata);
   Result<Upload> find(const accounts::User& who, std::string_view id);
   // The header of a PATCH: the owner, Upload-Offset equal to the bytes on disk, not complete, and no
-  // other PATCH appending. An upload begun before the intake closed may finish after.
+  // other PATCH appending. An upload begun before the intake closed may finish after, within the
+  // purpose's finish_within_hours (deadline_passed beyond).
   Result<PatchTicket> begin_patch(const accounts::User& who, std::string_view id, std::uint64_t offset);
   // After the body: the new offset from the disk; when the last byte is in, the file is checked
   // against the agenda's rules for its purpose and kept (complete) or removed (rejected).

@@ -269,6 +269,30 @@ TEST_F(Uploads, NewUploadsStopAtTheClosingInstantButOneUnderWayMayFinish) {
   EXPECT_EQ(finished.status, 204) << finished.body;
 }
 
+TEST_F(Uploads, OneUnderWayIsRefusedOnceTheAgendasGraceAfterTheCloseHasPassed) {
+  // The intake closes on 29 June at 00:00 (+08:00); files.photo.finish_within_hours is 24.
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "photo", 4000, "scan.jpg");
+  ASSERT_EQ(created.status, 201);
+  const std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, std::string(1000, 'x')).status, 204);
+  const std::string cookie = anna->cookie_header();
+  const std::map<std::string, std::string> headers = {{"Cookie", cookie},
+                                                      {"Tus-Resumable", "1.0.0"},
+                                                      {"Content-Type", "application/offset+octet-stream"},
+                                                      {"Upload-Offset", "1000"}};
+
+  start("2020-06-30T00:00:01+08:00");
+  HttpClient late(server_->port());
+  auto refused = late.request("PATCH", location, std::string(1000, 'y'), headers);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.error_code(), "deadline_passed");
+  EXPECT_EQ(refused.json()["error"]["details"]["until"], "2020-06-30T00:00:00+08:00") << refused.body;
+  // What had arrived is kept: the organiser may still ask for it.
+  auto head = late.request("HEAD", location, "", {{"Cookie", cookie}, {"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(head.headers["upload-offset"], "1000");
+}
+
 TEST_F(Uploads, OptionsAdvertiseTheProtocol) {
   HttpClient http(server_->port());
   auto r = http.request("OPTIONS", "/api/uploads");
