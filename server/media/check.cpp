@@ -60,6 +60,10 @@ std::string format_size(std::uint64_t bytes) {
 }
 
 std::string format_minutes(double seconds, bool tenths) {
+  // A duration comes from the file's own header and may be anything a stranger wrote there;
+  // beyond ten days the exact figure says nothing to a person (and would overflow an int).
+  constexpr double kTenDays = 10 * 24 * 3600;
+  if (!(seconds >= 0) || seconds >= kTenDays) return "более 10 суток";
   char buf[32];
   const int whole = static_cast<int>(seconds);
   if (tenths) {

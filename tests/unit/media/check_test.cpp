@@ -48,6 +48,17 @@ TEST(CheckFile, RefusesAFlashmobVideoOfFiveOhOne) {
   EXPECT_EQ(v.findings[0].expected, "не более 5:00");
 }
 
+TEST(CheckFile, AVideoWhoseHeaderClaimsYearsIsRefusedInWordsNotAnOverflow) {
+  // Found by the media fuzz target: a header claiming some 3.7e9 seconds overflowed the minutes.
+  const std::filesystem::path file =
+      std::filesystem::path(PRAKTIKA_SOURCE_DIR) / "tests/fuzz/corpus/media_fuzz/regression-huge-duration";
+  const Verdict v = check_file(file, purpose("flashmob"), "clip.mp4");
+  EXPECT_FALSE(v.ok);
+  auto duration = std::find_if(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.rule == "duration"; });
+  ASSERT_NE(duration, v.findings.end()) << v.to_json().dump();
+  EXPECT_EQ(duration->found, "более 10 суток");
+}
+
 TEST(CheckFile, AcceptsAWmvForTheFlashmobAndSaysItNeedsConversion) {
   TempDir dir;
   ASSERT_TRUE(testing::ffmpeg("-f lavfi -i testsrc=size=160x120:rate=10 -f lavfi -i sine -t 3 -c:v wmv2 -c:a wmav2",
