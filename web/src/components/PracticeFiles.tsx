@@ -102,14 +102,27 @@ export function PracticeDocument(props: { ctx: EventContext; practice: Practice;
   );
 }
 
-export function PracticePhotos(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
-  const { ctx, practice, readOnly, reload } = props;
-  const spec = ctx.agenda.files?.photo;
+// A practice's complete files of one purpose: each with its size, removable and added to while
+// `editable` (up to the purpose's max_files).
+type FileListProps = {
+  ctx: EventContext;
+  practice: Practice;
+  purpose: string;
+  editable: boolean;
+  reload: () => Promise<void>;
+  text: { title: string; empty: string; confirm: (name: string) => string; add: string };
+  testIds: { section: string; item: string; upload: string };
+};
+
+function PracticeFileList({ ctx, practice, purpose, editable, reload, text, testIds }: FileListProps) {
+  const spec = ctx.agenda.files?.[purpose];
   const [error, setError] = useState('');
   if (!spec) return null;
-  const photos = filesOf(practice, 'photo');
+  const files = filesOf(practice, purpose);
+  const room = spec.max_files === undefined || files.length < spec.max_files;
+  const titleId = `${testIds.section}-title`;
   const remove = async (f: PracticeFile) => {
-    if (!window.confirm(`Удалить фотографию «${f.file_name}»?`)) return;
+    if (!window.confirm(text.confirm(f.file_name ?? ''))) return;
     setError('');
     try {
       await deleteUpload(f.id);
@@ -119,16 +132,16 @@ export function PracticePhotos(props: { ctx: EventContext; practice: Practice; r
     }
   };
   return (
-    <section class="card" aria-labelledby="photos-title" data-testid="practice-photos">
-      <h2 id="photos-title">{textOf(spec.title) || 'Фотографии'}</h2>
-      {photos.length === 0 ? (
-        <p class="muted">Фотографий нет.</p>
+    <section class="card" aria-labelledby={titleId} data-testid={testIds.section}>
+      <h2 id={titleId}>{textOf(spec.title) || text.title}</h2>
+      {files.length === 0 ? (
+        <p class="muted">{text.empty}</p>
       ) : (
         <ul class="file-list">
-          {photos.map((f) => (
-            <li key={f.id} data-testid="photo">
+          {files.map((f) => (
+            <li key={f.id} data-testid={testIds.item}>
               <a href={f.url}>{f.file_name}</a> <span class="muted">({formatBytes(f.length)})</span>{' '}
-              {!readOnly && (
+              {editable && (
                 <button type="button" class="button button--secondary button--small" aria-label={`Удалить ${f.file_name}`} onClick={() => void remove(f)}>
                   Удалить
                 </button>
@@ -137,15 +150,15 @@ export function PracticePhotos(props: { ctx: EventContext; practice: Practice; r
           ))}
         </ul>
       )}
-      {!readOnly && (spec.max_files === undefined || photos.length < spec.max_files) && (
+      {editable && room && (
         <FileUpload
           event={ctx.id}
-          purpose="photo"
+          purpose={purpose}
           spec={spec}
-          scope={scopeOf(ctx, practice, 'photo')}
+          scope={scopeOf(ctx, practice, purpose)}
           metadata={{ practice: String(practice.id) }}
-          label="Добавить фотографию"
-          testId="photo-upload"
+          label={text.add}
+          testId={testIds.upload}
           onComplete={() => void reload()}
         />
       )}
@@ -158,63 +171,38 @@ export function PracticePhotos(props: { ctx: EventContext; practice: Practice; r
   );
 }
 
+export function PracticePhotos(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
+  return (
+    <PracticeFileList
+      ctx={props.ctx}
+      practice={props.practice}
+      purpose="photo"
+      editable={!props.readOnly}
+      reload={props.reload}
+      text={{ title: 'Фотографии', empty: 'Фотографий нет.', confirm: (name) => `Удалить фотографию «${name}»?`, add: 'Добавить фотографию' }}
+      testIds={{ section: 'practice-photos', item: 'photo', upload: 'photo-upload' }}
+    />
+  );
+}
+
 // Materials for the talk on the section day (Appendix 2), accepted in the later stages: any
 // number of files, shown to the section's audience from the running order.
 export function PracticeMaterials(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
-  const { ctx, practice, owner, reload } = props;
+  const { ctx, practice, owner } = props;
   const spec = ctx.agenda.files?.presentation;
-  const [error, setError] = useState('');
   if (!spec) return null;
-  const materials = filesOf(practice, 'presentation');
   const accepting = (spec.accepted_during ?? []).some((s) => (ctx.open ?? []).includes(s));
-  if (materials.length === 0 && !(owner && accepting)) return null;
-  const remove = async (f: PracticeFile) => {
-    if (!window.confirm(`Удалить файл «${f.file_name}»?`)) return;
-    setError('');
-    try {
-      await deleteUpload(f.id);
-      await reload();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
+  if (filesOf(practice, 'presentation').length === 0 && !(owner && accepting)) return null;
   return (
-    <section class="card" aria-labelledby="materials-title" data-testid="practice-materials">
-      <h2 id="materials-title">{textOf(spec.title) || 'Материалы для выступления'}</h2>
-      {materials.length === 0 ? (
-        <p class="muted">Материалов нет.</p>
-      ) : (
-        <ul class="file-list">
-          {materials.map((f) => (
-            <li key={f.id} data-testid="material">
-              <a href={f.url}>{f.file_name}</a> <span class="muted">({formatBytes(f.length)})</span>{' '}
-              {owner && accepting && (
-                <button type="button" class="button button--secondary button--small" aria-label={`Удалить ${f.file_name}`} onClick={() => void remove(f)}>
-                  Удалить
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {owner && accepting && (
-        <FileUpload
-          event={ctx.id}
-          purpose="presentation"
-          spec={spec}
-          scope={scopeOf(ctx, practice, 'presentation')}
-          metadata={{ practice: String(practice.id) }}
-          label="Добавить файл"
-          testId="materials-upload"
-          onComplete={() => void reload()}
-        />
-      )}
-      {error && (
-        <p class="form__error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
+    <PracticeFileList
+      ctx={ctx}
+      practice={practice}
+      purpose="presentation"
+      editable={owner && accepting}
+      reload={props.reload}
+      text={{ title: 'Материалы для выступления', empty: 'Материалов нет.', confirm: (name) => `Удалить файл «${name}»?`, add: 'Добавить файл' }}
+      testIds={{ section: 'practice-materials', item: 'material', upload: 'materials-upload' }}
+    />
   );
 }
 
