@@ -79,6 +79,14 @@ class Closable {
   virtual void shutdown() = 0;
 };
 
+// A WebSocket session with broadcast frames queued, waiting for the next flush tick.
+class Flushable {
+ public:
+  virtual ~Flushable() = default;
+  // Any thread: starts the session's writer on its strand.
+  virtual void flush() = 0;
+};
+
 std::string transport_error(std::string_view code, std::string_view message) {
   return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) +
          R"("}})";
@@ -134,6 +142,43 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> websockets{0};
   std::atomic<std::uint64_t> next_id{1};
+
+  // Broadcast frames wait up to one flush tick before their sessions write them. A burst of
+  // events to a large topic then leaves several frames in each connection's queue, and they go
+  // out in one gathered sendmsg() instead of one per event: without the tick, the writes of one
+  // event were all posted before the next event was even read, so nothing ever piled up and the
+  // per-send cost capped the fan-out. One tick is imperceptible to a viewer.
+  static constexpr auto kFlushTick = std::chrono::milliseconds(1);
+  std::mutex flush_mutex;
+  std::vector<std::shared_ptr<Flushable>> flush_due;  // guarded by flush_mutex
+  bool flush_armed = false;                           // guarded by flush_mutex
+  asio::strand<asio::io_context::executor_type> flush_strand{asio::make_strand(io)};
+  asio::steady_timer flush_timer{flush_strand};  // only on flush_strand
+
+  void schedule_flush(std::shared_ptr<Flushable> session) {
+    bool arm = false;
+    {
+      std::lock_guard lock(flush_mutex);
+      flush_due.push_back(std::move(session));
+      arm = !flush_armed;
+      flush_armed = true;
+    }
+    if (!arm) return;
+    asio::post(flush_strand, [self = shared_from_this()] {
+      self->flush_timer.expires_after(kFlushTick);
+      self->flush_timer.async_wait([self](beast::error_code) { self->run_flush(); });
+    });
+  }
+
+  void run_flush() {
+    std::vector<std::shared_ptr<Flushable>> due;
+    {
+      std::lock_guard lock(flush_mutex);
+      due.swap(flush_due);
+      flush_armed = false;
+    }
+    for (auto& session : due) session->flush();
+  }
 
   // Every live connection, so stop() can reach it. Guarded by live_mutex.
   std::mutex live_mutex;
@@ -240,7 +285,10 @@ void async_teardown(beast::role_type role, WireSocket& socket, Handler&& handler
   websocket::async_teardown(role, socket.next_layer(), std::forward<Handler>(handler));
 }
 
-class WsSession final : public WsConnection, public Closable, public std::enable_shared_from_this<WsSession> {
+class WsSession final : public WsConnection,
+                        public Closable,
+                        public Flushable,
+                        public std::enable_shared_from_this<WsSession> {
  public:
   // A batch is what one sendmsg() carries: bounded so one connection's backlog cannot hold the
   // thread for long, and so the iovec array lives on the stack.
@@ -273,9 +321,28 @@ class WsSession final : public WsConnection, public Closable, public std::enable
   std::uint64_t id() const override { return id_; }
   std::shared_ptr<WsConnection> shared() override { return shared_from_this(); }
 
-  // The hot path of a broadcast: one shared_ptr copy appended under the lock, and a post onto
-  // the strand only when the writer is not already running (then it picks this frame up).
-  void deliver(const hub::Frame& frame) override {
+  // The hot path of a broadcast: one shared_ptr copy appended under the lock; when the writer is
+  // not already running or due, the session joins the next flush tick (Server::Impl::kFlushTick).
+  void deliver(const hub::Frame& frame) override { enqueue(frame, /*at_once=*/false); }
+
+  // A reply to this connection's own request goes out at once.
+  void send_text(std::string text) override { enqueue(hub::encode_text_frame(text), /*at_once=*/true); }
+
+  void flush() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+  }
+
+  void close(std::string reason) override { close_with(websocket::close_code::policy_error, std::move(reason)); }
+
+  void shutdown() override { close_with(websocket::close_code::going_away, "server shutting down"); }
+
+  // Called by the WireSocket once Beast's write the writer waited for is done.
+  void wake() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+  }
+
+ private:
+  void enqueue(const hub::Frame& frame, bool at_once) {
     bool start_writer = false;
     {
       std::lock_guard lock(queue_mutex_);
@@ -292,21 +359,13 @@ class WsSession final : public WsConnection, public Closable, public std::enable
       queued_bytes_ += frame->size();
       if (!writing_) start_writer = writing_ = true;
     }
-    if (start_writer) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+    if (!start_writer) return;
+    if (at_once)
+      flush();
+    else
+      server_->schedule_flush(shared_from_this());
   }
 
-  void send_text(std::string text) override { deliver(hub::encode_text_frame(text)); }
-
-  void close(std::string reason) override { close_with(websocket::close_code::policy_error, std::move(reason)); }
-
-  void shutdown() override { close_with(websocket::close_code::going_away, "server shutting down"); }
-
-  // Called by the WireSocket once Beast's write the writer waited for is done.
-  void wake() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
-  }
-
- private:
   void close_with(websocket::close_code code, std::string reason) {
     asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
       self->close_now(code, reason);
@@ -539,7 +598,7 @@ class WsSession final : public WsConnection, public Closable, public std::enable
   std::mutex queue_mutex_;
   std::vector<hub::Frame> queue_;
   std::size_t queued_bytes_ = 0;
-  bool writing_ = false;  // the writer runs or is posted: deliver() need not post it
+  bool writing_ = false;  // the writer runs, is posted or is due at the next flush tick
   bool sealed_ = false;   // closing: nothing new is queued
   bool dead_ = false;     // cut off: nothing is queued or written
 };
