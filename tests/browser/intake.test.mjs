@@ -298,16 +298,15 @@ test('an organiser sees the participants and practices, filters them and gets th
     await testId(page, 'intake-admin-link').click();
     await testId(page, 'intake-admin').waitFor();
     const table = testId(page, 'admin-practices-table');
-    await table.waitFor();
-    assert.equal(await table.locator('tbody tr').count(), 1);
+    await waitUntil('the practice in the list', () => table.locator('tbody tr').count(), (n) => n === 1);
     assert.match(await table.locator('tbody tr').textContent(), /Школа приёмных родителей/);
 
     await testId(page, 'filter-state').selectOption('submitted');
     await waitUntil('no submitted practices', () => table.count(), (n) => n === 0);
     await testId(page, 'filter-state').selectOption('draft');
     await testId(page, 'filter-section').selectOption('3');
-    await table.waitFor();
-    assert.equal(await table.locator('tbody tr').count(), 1);
+    // Each filter change reloads the list: wait for the row rather than read the table once.
+    await waitUntil('the draft in section 3', () => table.locator('tbody tr').count(), (n) => n === 1);
 
     const href = await testId(page, 'csv-practices').getAttribute('href');
     assert.equal(href, `/api/events/${kEvent}/intake/practices?section=3&state=draft&format=csv`);
