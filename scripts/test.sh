@@ -64,7 +64,7 @@ if [[ "${PRAKTIKA_SKIP_FUZZ:-0}" != 1 ]]; then
 fi
 
 # The same unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
-# and the threaded modules (hub, Redis client, presence) under ThreadSanitizer.
+# and the threaded modules (hub, Redis client, presence) and the server under ThreadSanitizer.
 # PRAKTIKA_SKIP_SANITIZERS=1 skips both (a quick local run).
 if [[ "${PRAKTIKA_SKIP_SANITIZERS:-0}" != 1 ]]; then
   export CCACHE_BASEDIR="$PWD"
@@ -76,7 +76,13 @@ if [[ "${PRAKTIKA_SKIP_SANITIZERS:-0}" != 1 ]]; then
 
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRAKTIKA_SANITIZE=thread >/dev/null
-  cmake --build build-tsan -j "$(nproc)" --target hub_test redis_test presence_test
+  cmake --build build-tsan -j "$(nproc)" --target hub_test redis_test presence_test praktika
   stage tsan ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" --timeout 600 -R "^(Hub|Client|ParseUrl|Presence|MemoryPresence|RedisPresence)"
+  # The server itself under ThreadSanitizer, driven by the plain build's integration tests of the
+  # paths where threads meet: uploads (PATCH admission on a strand, the body on a worker), the
+  # WebSocket fan-out (hub, flush tick, slow consumers) and the flashmob's conversion jobs. A race
+  # stops the server (halt_on_error), which fails the test; the report is in the log above it.
+  stage tsan-server env PRAKTIKA_BINARY="$PWD/build-tsan/praktika" build/tests/integration/integration_test \
+    --gtest_filter='Uploads.*:WebSocket.*:Flashmob.*'
 fi
 summary
