@@ -740,9 +740,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     // Beast reads as much as the buffer has room for, and a buffer sized for a request head has
     // room for 512 bytes: a 1000 MB upload would take two million reads and writes. Give the body
     // a chunk-sized buffer while it is read, and hand the memory back after.
+    // A request without a body (every GET) is done already and keeps the small buffer.
     const bool to_file = !file.empty();
     const std::size_t expected = parser.content_length() ? static_cast<std::size_t>(*parser.content_length()) : limit;
-    buffer_.reserve(std::min<std::size_t>(expected, to_file ? kFileBodyChunk : kMemoryBodyChunk));
+    if (!parser.is_done()) buffer_.reserve(std::min<std::size_t>(expected, to_file ? kFileBodyChunk : kMemoryBodyChunk));
     struct GiveBack {
       beast::flat_buffer& buffer;
       ~GiveBack() {
