@@ -341,6 +341,15 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
     refused.refuse = with_security_headers(head, bad_origin());
     return refused;
   }
+  // The web app's files are a stat and a read from the page cache (or a sendfile() by the
+  // transport): answered on the connection's strand, as nginx does on its event loop, without
+  // the hop to a worker thread and back that cost more than the file itself.
+  const bool api = head.path.rfind("/api/", 0) == 0 || head.path == "/api";
+  if (!api) {
+    net::BodyPolicy policy;
+    policy.from_memory = true;
+    return policy;
+  }
   auto match = router_.match(head.method, head.path);
   if (match.outcome != net::Router::Outcome::matched) return {};
   if (match.body.prepare) {

@@ -63,7 +63,8 @@ struct BodyPolicy {
   std::optional<Response> refuse;
   // Kept alive until the request is answered or the connection drops: a lock on the upload.
   std::shared_ptr<void> hold;
-  // HttpHandler::handle may run on the connection's strand: it answers from memory at once.
+  // HttpHandler::handle may run on the connection's strand: it answers at once, from memory or
+  // the page cache (constant JSON, the web app's files), without blocking on anything else.
   bool from_memory = false;
 };
 
