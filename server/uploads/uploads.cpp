@@ -79,10 +79,10 @@ Status may_finish(const intake::EventView& event, const timeline::FilePurpose& r
   if (!last_close) return Status::ok();
   const TimePoint until = *last_close + std::chrono::hours(*rules.finish_within_hours);
   if (now <= until) return Status::ok();
-  return Status::conflict("deadline_passed", "Срок досылки файла «" + rules.title + "» истёк " +
-                                                 event.timeline->format(until) +
+  const std::string until_text = event.timeline->format(until);
+  return Status::conflict("deadline_passed", "Срок досылки файла «" + rules.title + "» истёк " + until_text +
                                                  ". Если файл нужен, обратитесь к организатору.")
-      .with_details({{"until", event.timeline->format(until)}});
+      .with_details({{"until", until_text}});
 }
 
 }  // namespace
