@@ -110,6 +110,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       clock_(clock),
       db_(std::move(db)),
       io_(io),
+      web_root_(config.web_root),
       accounts_(*db_, [&] {
         accounts::AccountsService::Options o;
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
@@ -136,7 +137,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
     timeline::Timeline timeline(agenda);
     std::string body = timeline::public_json(agenda).dump(-1, ' ', false, json::error_handler_t::replace);
     std::string etag = "\"" + std::to_string(std::hash<std::string>{}(body)) + "\"";
-    events_.emplace(id, Event{std::move(agenda), std::move(timeline), std::move(body), std::move(etag)});
+    events_.emplace(id, Event{std::move(agenda), std::move(timeline),
+                              std::make_shared<const std::string>(std::move(body)), std::move(etag)});
   }
 
   presence::Options presence_options;
@@ -290,7 +292,7 @@ void App::add_routes() {
         if (request.header("if-none-match") == event->public_etag)
           r.status = 304;
         else
-          r.body = event->public_body;
+          r.shared_body = event->public_body;
         r.set_header("Content-Type", "application/json; charset=utf-8");
         r.set_header("Cache-Control", "no-cache");
         r.set_header("ETag", event->public_etag);
@@ -388,11 +390,11 @@ net::Response App::handle(const net::Request& request) {
         response = api::error_response(Status::not_found("not_found", "Такого адреса API нет."));
         break;
     }
-  } else if (auto file = net::serve_static(request, config_.web_root)) {
+  } else if (auto file = web_root_.serve(request)) {
     response = std::move(*file);
   } else {
     // Client-side routes (/events/irkutsk-2020) get the single page; anything else is a 404.
-    auto page = is_client_route(request.path) ? net::serve_static(index_request(request), config_.web_root)
+    auto page = is_client_route(request.path) ? web_root_.serve(index_request(request))
                                               : std::nullopt;
     response = page ? std::move(*page)
                     : api::error_response(Status::not_found("not_found", "Страница не найдена."));

@@ -24,6 +24,7 @@
 #include "uploads/uploads.h"
 #include "net/router.h"
 #include "net/server.h"
+#include "net/static_files.h"
 #include "presence/presence.h"
 #include "sections/sections.h"
 #include "sections/sections_api.h"
@@ -51,8 +52,9 @@ struct Event {
   timeline::Agenda agenda;
   timeline::Timeline timeline;
   // GET /api/events/{id}: the agenda is constant after start-up, so its public JSON is
-  // serialised once and answered from memory, with an ETag for conditional requests.
-  std::string public_body;
+  // serialised once and answered from memory (shared, not copied), with an ETag for conditional
+  // requests.
+  std::shared_ptr<const std::string> public_body;
   std::string public_etag;
 };
 
@@ -105,6 +107,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   net::Router router_;  // filled before start(), read-only afterwards
 
   // Thread-safe services.
+  net::WebRoot web_root_;  // the front end's files, with a cache of its own
   accounts::AccountsService accounts_;
   intake::IntakeService intake_;
   uploads::UploadService uploads_;

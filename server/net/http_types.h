@@ -46,6 +46,8 @@ struct Response {
   Headers headers;
   std::string body;
   std::optional<FileBody> file;  // when set, replaces body
+  // When set, replaces body: bytes shared with a cache (small static files), sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
   bool head_only = false;        // HEAD: headers with the body's length, no body
 
   void set_header(std::string name, std::string value);

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <cerrno>
@@ -90,6 +91,33 @@ class Flushable {
 std::string transport_error(std::string_view code, std::string_view message) {
   return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) +
          R"("}})";
+}
+
+// An HTTP/1.x response head as Beast would write it for these fields: the status line, the
+// fields, Content-Length (none for 1xx, 204 and 304), and the Connection field keep-alive needs
+// for this version.
+void render_head(int status, const Headers& fields, unsigned version, bool keep_alive, std::uint64_t length,
+                 std::string& out) {
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += http::obsolete_reason(static_cast<http::status>(status));
+  out += "\r\n";
+  for (const auto& [name, value] : fields) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (status >= 200 && status != 204 && status != 304) {
+    out += "Content-Length: ";
+    out += std::to_string(length);
+    out += "\r\n";
+  }
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+  out += "\r\n";
 }
 
 // Everything but the body, which the session fills in once it knows where the body goes.
@@ -849,21 +877,17 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       auto [wec, n] = co_await http::async_write(stream_, res, kUseTuple);
       co_return !wec;
     }
-    http::response<http::string_body> res{status, version};
-    copy_headers(res, from);
-    res.keep_alive(keep_alive);
-    if (from.head_only) {
-      res.content_length(from.file ? from.file->length : from.body.size());
-    } else {
-      res.body() = from.body;
-      res.prepare_payload();
-    }
-    http::serializer<false, http::string_body> serializer{res};
-    if (from.head_only) {
-      auto [wec, n] = co_await http::async_write_header(stream_, serializer, kUseTuple);
-      co_return !wec;
-    }
-    auto [wec, n] = co_await http::async_write(stream_, serializer, kUseTuple);
+    // A body from memory: the head is rendered by hand into a buffer the session keeps, and head
+    // and body leave in one gathered write. Beast's message would allocate a node per header
+    // field and copy the body, which on a small keep-alive response cost more than the write.
+    const std::string_view body =
+        from.shared_body ? std::string_view(*from.shared_body) : std::string_view(from.body);
+    const std::uint64_t length = from.head_only && from.file ? from.file->length : body.size();
+    render_head(from.status, from.headers, version, keep_alive, length, head_);
+    std::array<asio::const_buffer, 2> wire{asio::buffer(head_),
+                                           asio::buffer(body.data(), from.head_only ? 0 : body.size())};
+    auto [wec, n] = co_await asio::async_write(stream_, wire, kUseTuple);
+    if (head_.capacity() > kKeptRequestBuffer) head_ = std::string();
     co_return !wec;
   }
 
@@ -925,6 +949,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // Only on the stream's strand.
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::string head_;  // the response head being written
   bool idle_ = true;  // waiting for the first byte of a request: safe to close at shutdown
   bool refused_ = false;  // answered an error mid-request: the client may still be sending
 

@@ -1,9 +1,13 @@
 #include "net/static_files.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <chrono>
+#include <fstream>
+#include <mutex>
 #include <system_error>
 
 namespace praktika::net {
@@ -11,15 +15,52 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string http_date(fs::file_time_type t) {
-  auto sys = std::chrono::file_clock::to_sys(t);
-  std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+std::string http_date(std::time_t tt) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64];
   std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
 }
+
+// With the nanoseconds: a file rewritten at the same size within one second is another file.
+std::string etag_for(std::uint64_t size, std::int64_t modified_ns) {
+  return "\"" + std::to_string(size) + "-" + std::to_string(modified_ns) + "\"";
+}
+
+// The headers every answer about a file carries, 304 included.
+void set_validators(Response& r, const std::string& etag, const std::string& last_modified,
+                    const std::string& cache_control) {
+  r.set_header("ETag", etag);
+  r.set_header("Last-Modified", last_modified);
+  r.set_header("Cache-Control", cache_control);
+  r.set_header("Accept-Ranges", "bytes");
+}
+
+// The file a request path names inside `root` ("/" → index.html), or nullopt when the path
+// leaves the root, names no regular file, or is malformed.
+std::optional<fs::path> resolve(const std::string& path, const fs::path& root) {
+  if (path.empty() || path.front() != '/' || path.find('\\') != std::string::npos) return std::nullopt;
+  fs::path relative = path == "/" ? fs::path("index.html") : fs::path(path.substr(1));
+  for (const auto& part : relative)
+    if (part == ".." || part == ".") return std::nullopt;
+  std::error_code ec;
+  fs::path base = fs::canonical(root, ec);
+  if (ec) return std::nullopt;
+  fs::path full = fs::weakly_canonical(base / relative, ec);
+  if (ec) return std::nullopt;
+  auto [root_end, unused] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
+  if (root_end != base.end()) return std::nullopt;
+  if (!fs::is_regular_file(full, ec)) return std::nullopt;
+  return full;
+}
+
+std::string cache_control_for(const std::string& path) {
+  // Vite names the bundles under /assets/ by their content's hash: they never change.
+  return path.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
+bool is_get_or_head(const Request& request) { return request.method == "GET" || request.method == "HEAD"; }
 
 bool parse_u64(std::string_view s, std::uint64_t& out) {
   if (s.empty()) return false;
@@ -84,13 +125,10 @@ Response file_response(const Request& request, const fs::path& file, const std::
     r.status = 404;
     return r;
   }
-  auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::file_clock::to_sys(mtime).time_since_epoch()).count();
-  std::string etag = "\"" + std::to_string(size) + "-" + std::to_string(stamp) + "\"";
-  r.set_header("ETag", etag);
-  r.set_header("Last-Modified", http_date(mtime));
-  r.set_header("Cache-Control", cache_control);
-  r.set_header("Accept-Ranges", "bytes");
+  const auto since_epoch = std::chrono::file_clock::to_sys(mtime).time_since_epoch();
+  const auto modified = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  std::string etag = etag_for(size, std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
+  set_validators(r, etag, http_date(static_cast<std::time_t>(modified.count())), cache_control);
   if (request.header("if-none-match") == etag) {
     r.status = 304;
     return r;
@@ -120,23 +158,98 @@ Response file_response(const Request& request, const fs::path& file, const std::
 }
 
 std::optional<Response> serve_static(const Request& request, const fs::path& root) {
-  if (request.method != "GET" && request.method != "HEAD") return std::nullopt;
-  const std::string& path = request.path;
-  if (path.empty() || path.front() != '/' || path.find('\\') != std::string::npos) return std::nullopt;
-  fs::path relative = path == "/" ? fs::path("index.html") : fs::path(path.substr(1));
-  for (const auto& part : relative)
-    if (part == ".." || part == ".") return std::nullopt;
-  std::error_code ec;
-  fs::path base = fs::canonical(root, ec);
-  if (ec) return std::nullopt;
-  fs::path full = fs::weakly_canonical(base / relative, ec);
-  if (ec) return std::nullopt;
-  auto [root_end, unused] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
-  if (root_end != base.end()) return std::nullopt;
-  if (!fs::is_regular_file(full, ec)) return std::nullopt;
-  bool hashed = path.rfind("/assets/", 0) == 0;
-  return file_response(request, full, content_type_for(full),
-                       hashed ? "public, max-age=31536000, immutable" : "no-cache");
+  if (!is_get_or_head(request)) return std::nullopt;
+  auto full = resolve(request.path, root);
+  if (!full) return std::nullopt;
+  return file_response(request, *full, content_type_for(*full), cache_control_for(request.path));
+}
+
+struct WebRoot::Entry {
+  fs::path file;
+  ino_t inode = 0;
+  off_t size = 0;
+  timespec modified{};
+  std::string etag;
+  std::string last_modified;
+  std::string content_type;
+  std::string cache_control;
+  std::shared_ptr<const std::string> bytes;  // the whole file when it is small, else null
+
+  bool still_current() const {
+    struct stat now {};
+    return ::stat(file.c_str(), &now) == 0 && S_ISREG(now.st_mode) && now.st_ino == inode && now.st_size == size &&
+           now.st_mtim.tv_sec == modified.tv_sec && now.st_mtim.tv_nsec == modified.tv_nsec;
+  }
+};
+
+WebRoot::WebRoot(fs::path root) : root_(std::move(root)) {}
+
+std::shared_ptr<const WebRoot::Entry> WebRoot::load(const std::string& request_path) {
+  auto full = resolve(request_path, root_);
+  if (!full) return nullptr;
+  struct stat st {};
+  if (::stat(full->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  auto entry = std::make_shared<Entry>();
+  entry->file = *full;
+  entry->inode = st.st_ino;
+  entry->size = st.st_size;
+  entry->modified = st.st_mtim;
+  entry->etag = etag_for(static_cast<std::uint64_t>(st.st_size),
+                         std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec);
+  entry->last_modified = http_date(st.st_mtim.tv_sec);
+  entry->content_type = content_type_for(*full);
+  entry->cache_control = cache_control_for(request_path);
+  if (static_cast<std::uint64_t>(st.st_size) <= kKeptFileBytes) {
+    std::ifstream in(*full, std::ios::binary);
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    // A file written while we read it is not kept: the next request reads it again.
+    if (!in.read(bytes.data(), st.st_size) || in.peek() != std::char_traits<char>::eof() || !entry->still_current())
+      return entry;
+    entry->bytes = std::make_shared<const std::string>(std::move(bytes));
+  }
+  return entry;
+}
+
+std::optional<Response> WebRoot::serve(const Request& request) {
+  if (!is_get_or_head(request)) return std::nullopt;
+  std::shared_ptr<const Entry> entry;
+  {
+    std::shared_lock lock(mutex_);
+    auto found = entries_.find(request.path);
+    if (found != entries_.end()) entry = found->second;
+  }
+  if (entry && !entry->still_current()) {
+    std::unique_lock lock(mutex_);
+    auto found = entries_.find(request.path);
+    if (found != entries_.end() && found->second == entry) {
+      if (entry->bytes) kept_bytes_ -= entry->bytes->size();
+      entries_.erase(found);
+    }
+    entry.reset();
+  }
+  if (!entry) {
+    entry = load(request.path);
+    if (!entry) return std::nullopt;
+    std::unique_lock lock(mutex_);
+    const std::size_t kept = entry->bytes ? entry->bytes->size() : 0;
+    if (entries_.size() < kMaxEntries && kept_bytes_ + kept <= kMaxKeptBytes &&
+        entries_.emplace(request.path, entry).second)
+      kept_bytes_ += kept;
+  }
+  if (!request.header("range").empty())
+    return file_response(request, entry->file, entry->content_type, entry->cache_control);
+  Response r;
+  set_validators(r, entry->etag, entry->last_modified, entry->cache_control);
+  if (request.header("if-none-match") == entry->etag) {
+    r.status = 304;
+    return r;
+  }
+  r.set_header("Content-Type", entry->content_type);
+  if (entry->bytes)
+    r.shared_body = entry->bytes;
+  else
+    r.file = FileBody{entry->file, 0, static_cast<std::uint64_t>(entry->size)};
+  return r;
 }
 
 }  // namespace praktika::net

@@ -1,10 +1,15 @@
-// Files over HTTP: content types, validators (ETag, Last-Modified), Range and HEAD. Stateless,
-// callable from any strand. Used for the built web front end and, later, for media.
+// Files over HTTP: content types, validators (ETag, Last-Modified), Range and HEAD. The free
+// functions are stateless and callable from any strand; WebRoot owns a cache of the web front
+// end's files and is callable from any thread.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "net/http_types.h"
 
@@ -20,5 +25,34 @@ Response file_response(const Request& request, const std::filesystem::path& file
 std::optional<Response> serve_static(const Request& request, const std::filesystem::path& root);
 
 std::string content_type_for(const std::filesystem::path& file);
+
+// The built web front end, answered as serve_static answers it, with what each file needs
+// remembered: where the request path leads (resolving it costs a readlink or stat per path
+// component), its validators, and for small files the bytes themselves. A hit costs one stat()
+// to confirm the file is the one remembered (same inode, size and modification time), so a
+// rebuilt front end is picked up at once. Range requests are answered from disk.
+// Thread-safe; owns its cache (guarded by mutex_).
+class WebRoot {
+ public:
+  explicit WebRoot(std::filesystem::path root);
+
+  std::optional<Response> serve(const Request& request);
+
+  // Files up to this size are kept in memory; larger ones are sent from the page cache.
+  static constexpr std::uint64_t kKeptFileBytes = 128 * 1024;
+
+ private:
+  struct Entry;
+  std::shared_ptr<const Entry> load(const std::string& request_path);
+
+  const std::filesystem::path root_;
+  std::shared_mutex mutex_;
+  // Keyed by the decoded request path. Only files that exist get an entry, so the number is
+  // bounded by the web root's content; the limits below guard against a root full of files.
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+  std::size_t kept_bytes_ = 0;
+  static constexpr std::size_t kMaxEntries = 4096;
+  static constexpr std::size_t kMaxKeptBytes = 32u << 20;
+};
 
 }  // namespace praktika::net

@@ -1,3 +1,8 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -91,6 +96,110 @@ TEST_F(StaticFiles, AnOversizedBodyIsRefusedWith413) {
   auto r = http.request("POST", "/api/auth/login", std::string(2 << 20, 'x'));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.error_code(), "payload_too_large");
+}
+
+// Sends `requests` as they are on one connection and returns everything the server wrote until
+// it closed the connection (or 5 s passed).
+std::string exchange_raw(int port, const std::string& requests) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string received;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(requests.size())) {
+    char chunk[16384];
+    for (ssize_t n; (n = ::recv(fd, chunk, sizeof chunk, 0)) > 0;)
+      received.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return received;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The web root's files are kept in memory after the first read: a file replaced on disk must
+// still be served new at once, and the response heads written without Beast must keep HTTP/1.0
+// and HTTP/1.1 keep-alive as clients expect.
+class WebRootFromMemory : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(web_.path());
+    write("index.html", "<!doctype html><title>one</title>");
+    photo_ = std::string(10 * 1024, 'a');
+    write("photo.jpg", photo_);
+    auto started = ServerProcess::start({.data_dir = data_.path(), .extra_args = {"--web", web_.path().string()}});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+  }
+  void write(const std::string& name, const std::string& content) {
+    auto next = web_.path() / (name + ".next");
+    std::ofstream(next, std::ios::binary) << content;
+    std::filesystem::rename(next, web_.path() / name);  // a new inode, as a rebuild leaves it
+  }
+  TempDir data_;
+  TempDir web_;
+  std::string photo_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewAtOnce) {
+  HttpClient http(server_->port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = http.get("/photo.jpg");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, photo_);
+    EXPECT_EQ(r.headers["content-type"], "image/jpeg");
+    EXPECT_EQ(r.headers["x-content-type-options"], "nosniff");
+  }
+  std::string etag = http.get("/photo.jpg").headers["etag"];
+  EXPECT_EQ(http.request("GET", "/photo.jpg", "", {{"If-None-Match", etag}}).status, 304);
+  write("photo.jpg", std::string(10 * 1024, 'b'));
+  auto after = http.get("/photo.jpg");
+  EXPECT_EQ(after.body, std::string(10 * 1024, 'b'));
+  EXPECT_NE(after.headers["etag"], etag);
+  auto head = http.request("HEAD", "/photo.jpg");
+  EXPECT_EQ(head.headers["content-length"], std::to_string(10 * 1024));
+  EXPECT_TRUE(head.body.empty());
+  std::filesystem::remove(web_.path() / "photo.jpg");
+  EXPECT_EQ(http.get("/photo.jpg").status, 404);
+  EXPECT_EQ(http.get("/").body, "<!doctype html><title>one</title>");
+}
+
+TEST_F(WebRootFromMemory, KeepAliveFollowsTheHttpVersionAndTheConnectionHeader) {
+  // HTTP/1.0 keeps the connection only when asked, and says so; the second request did not ask.
+  std::string one_zero = exchange_raw(server_->port(),
+                                      "GET /photo.jpg HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                                      "GET /photo.jpg HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(count_of(one_zero, "HTTP/1.0 200 OK\r\n"), 2u) << one_zero.substr(0, 400);
+  EXPECT_EQ(count_of(one_zero, "\r\nConnection: keep-alive\r\n"), 1u);
+  EXPECT_EQ(count_of(one_zero, "\r\nContent-Length: 10240\r\n"), 2u);
+  EXPECT_EQ(count_of(one_zero, photo_), 2u);
+  // HTTP/1.1 keeps it unless told otherwise; "Connection: close" is answered in kind.
+  std::string one_one = exchange_raw(server_->port(),
+                                     "GET /photo.jpg HTTP/1.1\r\nHost: x\r\n\r\n"
+                                     "GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                     "GET /photo.jpg HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(count_of(one_one, "HTTP/1.1 200 OK\r\n"), 2u) << one_one.substr(0, 400);
+  EXPECT_EQ(count_of(one_one, "\r\nConnection: close\r\n"), 1u);
+  EXPECT_EQ(count_of(one_one, photo_), 1u);
+  EXPECT_TRUE(one_one.ends_with("<!doctype html><title>one</title>"));
+  // A 304 has no body and no Content-Length. The last response was the page's.
+  std::string etag_line = one_one.substr(one_one.rfind("ETag: "));
+  std::string etag = etag_line.substr(6, etag_line.find("\r\n") - 6);
+  std::string not_modified =
+      exchange_raw(server_->port(), "GET /index.html HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag +
+                                        "\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(not_modified.starts_with("HTTP/1.1 304 Not Modified\r\n")) << not_modified;
+  EXPECT_EQ(not_modified.find("Content-Length"), std::string::npos);
+  EXPECT_TRUE(not_modified.ends_with("\r\n\r\n"));
 }
 
 }  // namespace
