@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -68,6 +69,29 @@ int user_version(Db& db) {
                   return Status::ok();
                 }).is_ok());
   return v;
+}
+
+std::vector<std::string> table_names(Db& db) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(db.transaction([&](Tx& tx) -> Status {
+                  auto q = tx.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+                  for (;;) {
+                    auto row = q.step();
+                    if (!row.ok()) return row.status();
+                    if (!*row) return Status::ok();
+                    names.push_back(q.text(0));
+                  }
+                }).is_ok());
+  return names;
+}
+
+TEST(Db, TheGallerysOldDocumentCacheIsGoneAndIntakesServesBoth) {
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db);
+  auto names = table_names(*db);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "gallery_document_checks"), 0);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "document_checks"), 1);
 }
 
 TEST(Db, OpenCreatesFileInWalModeWithAllMigrationsApplied) {
