@@ -21,12 +21,15 @@ class StaticFiles : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  std::optional<Response> get(const std::string& path, Headers headers = {}) {
+  static Request get_request(const std::string& path, Headers headers) {
     Request r;
     r.method = "GET";
     r.path = path;
     r.headers = std::move(headers);
-    return serve_static(r, root_ / "web");
+    return r;
+  }
+  std::optional<Response> get(const std::string& path, Headers headers = {}) {
+    return serve_static(get_request(path, std::move(headers)), root_ / "web");
   }
 
   fs::path root_;
@@ -80,11 +83,7 @@ std::string header_of(const Response& r, std::string_view name) {
 class WebRootCache : public StaticFiles {
  protected:
   std::optional<Response> get_cached(const std::string& path, Headers headers = {}) {
-    Request r;
-    r.method = "GET";
-    r.path = path;
-    r.headers = std::move(headers);
-    return web_.serve(r);
+    return web_.serve(get_request(path, std::move(headers)));
   }
   // A new file under the same name: another inode, as an editor or a rebuild leaves it.
   void replace(const fs::path& file, const std::string& content) {
