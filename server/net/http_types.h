@@ -46,7 +46,8 @@ struct Response {
   Headers headers;
   std::string body;
   std::optional<FileBody> file;  // when set, replaces body
-  // When set, replaces body: bytes shared with a cache (small static files), sent without a copy.
+  // When set, replaces body: bytes kept elsewhere (the web root's small files, the event JSON),
+  // sent without a copy.
   std::shared_ptr<const std::string> shared_body;
   bool head_only = false;        // HEAD: headers with the body's length, no body
 

@@ -60,8 +60,6 @@ std::string cache_control_for(const std::string& path) {
   return path.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache";
 }
 
-bool is_get_or_head(const Request& request) { return request.method == "GET" || request.method == "HEAD"; }
-
 bool parse_u64(std::string_view s, std::uint64_t& out) {
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -157,13 +155,6 @@ Response file_response(const Request& request, const fs::path& file, const std::
   return r;
 }
 
-std::optional<Response> serve_static(const Request& request, const fs::path& root) {
-  if (!is_get_or_head(request)) return std::nullopt;
-  auto full = resolve(request.path, root);
-  if (!full) return std::nullopt;
-  return file_response(request, *full, content_type_for(*full), cache_control_for(request.path));
-}
-
 struct WebRoot::Entry {
   fs::path file;
   ino_t inode = 0;
@@ -211,7 +202,7 @@ std::shared_ptr<const WebRoot::Entry> WebRoot::load(const std::string& request_p
 }
 
 std::optional<Response> WebRoot::serve(const Request& request) {
-  if (!is_get_or_head(request)) return std::nullopt;
+  if (request.method != "GET" && request.method != "HEAD") return std::nullopt;
   std::shared_ptr<const Entry> entry;
   {
     std::shared_lock lock(mutex_);

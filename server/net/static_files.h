@@ -20,14 +20,11 @@ namespace praktika::net {
 Response file_response(const Request& request, const std::filesystem::path& file, const std::string& content_type,
                        const std::string& cache_control);
 
-// Maps the request path into `root` ("/" → index.html). nullopt when the path leaves the root,
-// names no regular file, or is not GET/HEAD — the caller then answers 404 its own way.
-std::optional<Response> serve_static(const Request& request, const std::filesystem::path& root);
-
 std::string content_type_for(const std::filesystem::path& file);
 
-// The built web front end, answered as serve_static answers it, with what each file needs
-// remembered: where the request path leads (resolving it costs a readlink or stat per path
+// The built web front end: GET/HEAD for a file under the root ("/" → index.html); nullopt when
+// the path leaves the root, names no regular file, or the method is another. What each file needs
+// is remembered: where the request path leads (resolving it costs a readlink or stat per path
 // component), its validators, and for small files the bytes themselves. A hit costs one stat()
 // to confirm the file is the one remembered (same inode, size and modification time), so a
 // rebuilt front end is picked up at once. Range requests are answered from disk.
