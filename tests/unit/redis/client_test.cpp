@@ -205,14 +205,13 @@ TEST(Client, ReconnectsAfterRedisRestartsOnTheSamePort) {
 
   redis->stop();
   // Idle: the drop is noticed without a command being sent.
-  ASSERT_TRUE(eventually([&] { return !(*client)->connected(); }));
-  EXPECT_EQ(downs.load(), 1);
+  // connected() turns false just before on_state(false) runs on the I/O thread: wait for both.
+  ASSERT_TRUE(eventually([&] { return !(*client)->connected() && downs.load() == 1; }));
   auto during = run(**client, {"PING"});
   EXPECT_FALSE(during.ok());
 
   ASSERT_TRUE(redis->restart().is_ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
-  EXPECT_EQ(ups.load(), 2);
+  ASSERT_TRUE(eventually([&] { return (*client)->connected() && ups.load() == 2; }));
   auto after = run(**client, {"PING"});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->str, "PONG");
