@@ -1139,7 +1139,10 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
     } else if (action == "vote") {
       auto q = question_arg();
       if (!q) return q.status();
-      if (q->second != "pending" && q->second != "approved")
+      // Only the questions the audience sees take votes. A pending one is refused as if it did not
+      // exist: ids are sequential, and a different answer would confirm what is waiting for approval.
+      if (q->second == "pending") return question_not_found();
+      if (q->second != "approved")
         return Status::conflict("question_closed", "За этот вопрос уже нельзя голосовать.");
       auto ins = tx.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
       auto st = ins.bind_int(1, q->first).bind_int(2, who->user.id).bind_int(3, now).run();

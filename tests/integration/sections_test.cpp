@@ -541,6 +541,42 @@ TEST(Sections, EveryPushedChangeCarriesAHigherVersionThanTheLastAcrossARestart) 
   watch.change(*mod, "section.close");
 }
 
+TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+  auto asked = op(*zoya, "section.ask", {{"text", "Вопрос, которого ещё никто не видел"}});
+  ASSERT_EQ(asked["ok"], true) << asked;
+  auto id = asked["data"]["question"].get<std::int64_t>();
+  auto votes = [&] {
+    auto moderation = people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
+    for (const auto& q : moderation["questions"])
+      if (q["id"] == id) return q["votes"].get<int>();
+    return -1;
+  };
+
+  // Refused just as a question that does not exist, so the refusal tells nothing of what waits.
+  auto refused = op(*petr, "section.vote", {{"question", id}});
+  EXPECT_EQ(refused["error"]["code"], "question_not_found");
+  EXPECT_EQ(refused["error"], op(*petr, "section.vote", {{"question", id + 1000}})["error"]);
+  auto over_http = people.person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
+  EXPECT_EQ(over_http.status, 404);
+  EXPECT_EQ(over_http.json()["error"]["message"], "Вопрос не найден.");
+  EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");
+  EXPECT_EQ(votes(), 0);
+
+  ASSERT_EQ(op(*moderator, "section.approve", {{"question", id}})["ok"], true);
+  auto voted = op(*petr, "section.vote", {{"question", id}});
+  ASSERT_EQ(voted["ok"], true) << voted;
+  EXPECT_EQ(voted["data"]["questions"][0]["votes"], 1);
+  EXPECT_EQ(votes(), 1);
+}
+
 TEST(Sections, ASectionRunsOnlyInsideItsWindowAndOrganisersMayRehearseTheDayBefore) {
   Day day;
   ASSERT_NO_FATAL_FAILURE(prepare(day, true));
