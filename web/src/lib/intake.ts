@@ -90,3 +90,20 @@ export function creationFields(agenda: Agenda): FormField[] {
 export function chargesFees(agenda: Agenda): boolean {
   return typeof agenda.fees?.per_practice === 'number' && agenda.fees.per_practice > 0;
 }
+
+// What the pages call the registration form: each author's «заявка», or the applicant's
+// «сведения» where the practice itself is the institution's «заявка» (registration_form.per).
+export interface RegistrationNoun {
+  it: string;
+  acc: string;
+  prep: string;
+  saved: string;
+  filled: string;
+  without: string;
+}
+
+export function registrationNoun(agenda: Agenda): RegistrationNoun {
+  return agenda.registration_form?.per === 'applicant'
+    ? { it: 'Сведения о заявителе', acc: 'сведения', prep: 'сведениях', saved: 'сохранены', filled: 'заполнены', without: 'Без этих сведений' }
+    : { it: 'Заявка', acc: 'заявку', prep: 'заявке', saved: 'сохранена', filled: 'заполнена', without: 'Без неё' };
+}

@@ -5,7 +5,18 @@
 // decisions come from the agenda.
 import { useEffect, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
-import { chargesFees, creationFields, eventPath, outcomeTitle, rub, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import {
+  capitalise,
+  chargesFees,
+  creationFields,
+  eventPath,
+  outcomeTitle,
+  registrationNoun,
+  rub,
+  useEventContext,
+  wordsOf,
+  type EventContext,
+} from '../lib/intake';
 import { navigate } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Answers, type MyPractices, type Practice, type Registration } from '../lib/types';
@@ -64,6 +75,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
   const base = `/events/${encodeURIComponent(ctx.id)}`;
   const words = wordsOf(ctx.agenda);
   const regTitle = textOf(ctx.agenda.registration_form?.title) || 'Регистрационная заявка';
+  const noun = registrationNoun(ctx.agenda);
 
   useEffect(() => {
     Promise.all([
@@ -94,13 +106,13 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         <h2 id="reg-title">{regTitle}</h2>
         <p data-testid="cabinet-registration" data-complete={registration?.complete ? 'yes' : 'no'}>
           {registration === null
-            ? `Не заполнено. Без этих сведений ${words.accusative} нельзя отправить ${words.toReview}.`
+            ? `Не ${noun.filled}. ${noun.without} ${words.accusative} нельзя отправить ${words.toReview}.`
             : registration.complete
-              ? `Заполнено${registration.updated_at ? ` (${formatDateTime(registration.updated_at, ctx.offset)})` : ''}.`
-              : 'Заполнено не полностью.'}
+              ? `${capitalise(noun.filled)}${registration.updated_at ? ` (${formatDateTime(registration.updated_at, ctx.offset)})` : ''}.`
+              : `${capitalise(noun.filled)} не полностью.`}
         </p>
         <a class="button button--secondary" href={`${base}/registration`} data-testid="registration-link">
-          {!editable ? 'Посмотреть' : registration === null ? 'Заполнить' : 'Изменить'}
+          {!editable ? 'Посмотреть' : registration === null ? 'Заполнить' : 'Изменить'} {noun.acc}
         </a>
       </section>
 

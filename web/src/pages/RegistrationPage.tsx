@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { errorMap } from '../lib/forms';
-import { eventPath, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { eventPath, registrationNoun, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Answers, type Registration } from '../lib/types';
 import { FormFields } from '../components/FormFields';
@@ -24,11 +24,6 @@ export function RegistrationPage({ id }: { id: string }) {
   return <RegistrationForm ctx={ctx.data} />;
 }
 
-// What the page calls the form: a registration «заявка» of each author, or the applicant's
-// «сведения» where the practice itself is the institution's «заявка» (the contest).
-const kAuthorForm = { it: 'Заявка', acc: 'заявку', prep: 'заявке', saved: 'сохранена', filled: 'заполнена' };
-const kApplicantForm = { it: 'Сведения о заявителе', acc: 'сведения', prep: 'сведениях', saved: 'сохранены', filled: 'заполнены' };
-
 function RegistrationForm({ ctx }: { ctx: EventContext }) {
   const form = ctx.agenda.registration_form ?? {};
   const fields = form.fields ?? [];
@@ -41,7 +36,7 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
   const summary = useRef<HTMLDivElement>(null);
   const readOnly = ctx.intake?.state !== 'open';
   const words = wordsOf(ctx.agenda);
-  const noun = form.per === 'applicant' ? kApplicantForm : kAuthorForm;
+  const noun = registrationNoun(ctx.agenda);
 
   useEffect(() => {
     api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')).then(
