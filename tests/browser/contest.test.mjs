@@ -158,6 +158,7 @@ test('an institution applies with the letter and the scan, a past laureate is re
     await page.getByText('← К моим заявкам').click();
     await testId(page, 'cabinet').waitFor();
     assert.equal(await testId(page, 'practice-payment').count(), 0);
+    assert.equal(await testId(page, 'fee-summary').count(), 0, 'no fee, no sum');
     assert.equal(await testId(page, 'practice-outcome').count(), 0);
     await assertNoRawWords(page);
     assert.deepEqual(page.problems, []);

@@ -129,7 +129,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
             ))}
           </ul>
         )}
-        {(fee.practices ?? 0) > 0 && (
+        {chargesFees(ctx.agenda) && (fee.practices ?? 0) > 0 && (
           <p class="fee" data-testid="fee-summary">
             Организационный взнос: {fee.practices} × {rub(fee.per_practice)} = <strong>{rub(fee.total)}</strong>
           </p>
@@ -139,7 +139,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
 
       <MySectionSlots id={ctx.id} offset={ctx.offset} />
 
-      {mine.gallery?.readable && (
+      {mine.gallery?.readable && (ctx.agenda.stages ?? []).some((s) => s.id === 'gallery') && (
         <section class="card" aria-labelledby="gallery-title">
           <h2 id="gallery-title">Галерея практик</h2>
           <p>

@@ -212,6 +212,7 @@ function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions
         <select
           id={`${rowId}-outcome`}
           data-testid={`${rowId}-outcome`}
+          style={{ maxWidth: '22rem' }}
           value={outcome}
           onChange={(e) => {
             setOutcome(e.currentTarget.value);
