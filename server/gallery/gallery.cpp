@@ -10,6 +10,7 @@
 #include "convert/pdf_pages.h"
 #include "gallery/stem.h"
 #include "media/media.h"
+#include "review/review.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
@@ -544,10 +545,9 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
   auto event = find_event_(event_id);
   if (!event) return event_not_found();
   TimePoint now = clock_.now();
-  // Authors learn the decision when the agenda says they are notified (clause 5.7), not while
-  // the organiser may still change it.
-  bool decided_visible = !event->timeline->milestone_at("decision_notice_by") ||
-                         event->timeline->reached("decision_notice_by", now);
+  // Authors learn the decision when the agenda says they are notified (clause 5.7; the contest's
+  // publication instant), not while the organiser may still change it.
+  bool decided_visible = review::outcomes_public(*event, now);
   bool gallery_readable = may_read(&who, event_id).is_ok();
   json out = std::move(*mine);
   auto s = db_.read([&](store::Tx& tx) -> Status {
