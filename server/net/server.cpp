@@ -813,8 +813,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (!ec) continue;
       if (ec == http::error::body_limit)
         co_return Status::too_large("payload_too_large", "Тело запроса превышает допустимый размер.");
-      if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large)
+      if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large) {
+        if (server_->options.on_disk_full) server_->options.on_disk_full();
         co_return Status(Status::unavailable("storage_full", "На сервере закончилось место. Попробуйте позже."));
+      }
       if (ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::eof ||
           ec == asio::error::connection_reset || ec == http::error::partial_message)
         co_return Status::bad_request(std::string(kConnectionLost), "Соединение прервалось.");
