@@ -302,6 +302,51 @@ TEST_F(Uploads, OptionsAdvertiseTheProtocol) {
   EXPECT_EQ(r.headers["tus-extension"], "creation,termination");
 }
 
+// A deletion removes an upload's bytes before its row, so on a full disk the row may outlive them.
+// Such an upload stands for nothing: it is absent to every upload route, and a repeated DELETE
+// removes the row.
+TEST_F(Uploads, AnUploadWhoseBytesAreGoneIsAbsentUntilADeletionRemovesItsRow) {
+  auto anna = user("anna@dom.ru");
+  const std::string scan = docx::jpeg(100 << 10);
+  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(scan.size())},
+                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
+  const std::string id = anna->get(location).json()["id"];
+
+  std::filesystem::remove(data_.path() / "files" / id);
+  EXPECT_EQ(anna->get(location).status, 404);
+  EXPECT_EQ(anna->get(location + "/file").status, 404);
+  EXPECT_EQ(patch(*anna, location, scan.size(), "x").status, 404);
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 404) << "the row is gone";
+}
+
+// Files others make from an upload (the gallery's page previews) are kept beside it as
+// "<id>.<suffix>" and go with it.
+TEST_F(Uploads, DeletingAnUploadRemovesTheFilesMadeFromIt) {
+  auto anna = user("anna@dom.ru");
+  const std::string scan = docx::jpeg(100 << 10);
+  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(scan.size())},
+                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
+  const std::string id = anna->get(location).json()["id"];
+  const auto files = data_.path() / "files";
+  std::filesystem::create_directories(files / (id + ".preview"));
+  std::ofstream(files / (id + ".preview") / "1.png") << "page";
+
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_FALSE(std::filesystem::exists(files / id));
+  EXPECT_FALSE(std::filesystem::exists(files / (id + ".preview")));
+}
+
 // Several instances may share one data directory. The lock on an upload is the part file's flock,
 // not a set in one process's memory: a PATCH sent to the second instance while the first is
 // appending is refused and appends nothing, so the file holds the body once.
@@ -341,7 +386,9 @@ TEST_F(Uploads, APatchToAnotherInstanceWhileOneIsAppendingIsRefusedAndAppendsNot
   EXPECT_EQ(done.status, 204) << done.body;
   auto info = anna->get(location).json();
   EXPECT_EQ(info["state"], "complete");
-  EXPECT_EQ(read(data_.path() / "files" / info["id"].get<std::string>()), scan) << "the file holds more than the body";
+  const std::string stored = read(data_.path() / "files" / info["id"].get<std::string>());
+  EXPECT_EQ(stored.size(), scan.size()) << "the file must hold the body once";
+  EXPECT_TRUE(stored == scan) << "the file must hold the body once";
 }
 
 }  // namespace
