@@ -749,6 +749,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         response = co_await asio::co_spawn(
             server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
             asio::use_awaitable);
+      // The handler is done with what the hold guards (the upload's file): release it before the
+      // answer leaves, so the client's next request never finds it still held.
+      policy.hold.reset();
       if (request.method == "HEAD") response.head_only = true;
       keep_alive = keep_alive && !server_->stopping;
       bool ok = co_await write_response(response, version, keep_alive);
