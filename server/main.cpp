@@ -122,6 +122,8 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "praktika: storage: " << db.status().code() << ": " << db.status().message() << "\n";
     return kExitFailure;
   }
+  (*db)->keep_reserve(
+      std::make_unique<store::Reserve>(config.data_dir / "praktika.reserve", config.storage_reserve_bytes));
 
   timeline::Clock clock = config.clock_start ? timeline::Clock::simulated(*config.clock_start, config.clock_speed)
                                              : timeline::Clock::real();

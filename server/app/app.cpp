@@ -131,7 +131,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, config.data_dir / "files"),
       uploads_(*db_, clock_,
                [this](std::string_view id) { return event_view(id); },
-               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas)}),
+               uploads::Options{config.data_dir, config.upload_quota_bytes, largest_file(agendas),
+                                config.upload_free_space_margin_bytes}),
       outbox_(*db_, mail::RetryPolicy{}),
       sender_(outbox_, clock_,
               config.smtp_url ? mail::make_smtp_transport({*config.smtp_url, config.smtp_from, config.smtp_from_name})
@@ -216,6 +217,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_options.port = config.port;
   server_options.body_limit = config.body_bytes;
   server_options.body_dir = config.data_dir / "tmp";
+  server_options.on_disk_full = [this] { db_->disk_full(); };
   server_options.ws_message_limit = config.ws_message_bytes;
   server_options.ws_queue_messages = config.ws_queue_messages;
   server_options.ws_queue_bytes = config.ws_queue_bytes;

@@ -131,6 +131,8 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   r.integer("/limits/ws_queue_bytes", config.ws_queue_bytes, 1024, 1LL << 31);
   r.integer("/limits/ws_topics_per_connection", config.ws_topics_per_connection, 1, 4096);
   r.integer("/limits/upload_quota_bytes", config.upload_quota_bytes, 0, 1LL << 42);
+  r.integer("/storage/reserve_bytes", config.storage_reserve_bytes, 0, 1LL << 34);
+  r.integer("/storage/upload_free_space_margin_bytes", config.upload_free_space_margin_bytes, 0, 1LL << 40);
   r.integer("/presence/report_interval_ms", config.presence_report_interval_ms, 50, 60000);
   r.integer("/presence/heartbeat_interval_ms", config.presence_heartbeat_interval_ms, 100, 600000);
   r.integer("/presence/expiry_ms", config.presence_expiry_ms, 200, 3600000);

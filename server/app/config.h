@@ -38,6 +38,11 @@ struct Config {
   std::size_t ws_queue_bytes = 8 << 20;
   std::size_t ws_topics_per_connection = 64;
   std::uint64_t upload_quota_bytes = 3ULL << 30;  // per participant and event
+  // Set aside on the data directory's disk and given back when it fills, so people can still
+  // sign in and delete (store/reserve.h); 0: none.
+  std::uint64_t storage_reserve_bytes = 8ULL << 20;
+  // An upload is refused up front when the disk has less free than its missing bytes plus this.
+  std::uint64_t upload_free_space_margin_bytes = 64ULL << 20;
   int presence_report_interval_ms = 1000;
   int presence_heartbeat_interval_ms = 5000;
   int presence_expiry_ms = 15000;

@@ -64,7 +64,8 @@ struct BodyPolicy {
   std::filesystem::path append_to;
   // Answer at once without reading the body (wrong offset, no access, too late).
   std::optional<Response> refuse;
-  // Kept alive until the request is answered or the connection drops: a lock on the upload.
+  // Kept alive until the handler has answered (released before the answer is written) or the
+  // connection drops: a lock on the upload.
   std::shared_ptr<void> hold;
   // HttpHandler::handle may run on the connection's strand: it answers at once, from memory or
   // the page cache (constant JSON, the web app's files), without blocking on anything else.

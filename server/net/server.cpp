@@ -751,6 +751,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         response = co_await asio::co_spawn(
             server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
             asio::use_awaitable);
+      // The handler is done with what the hold guards (the upload's file): release it before the
+      // answer leaves, so the client's next request never finds it still held.
+      policy.hold.reset();
       if (request.method == "HEAD") response.head_only = true;
       keep_alive = keep_alive && !server_->stopping;
       bool ok = co_await write_response(response, version, keep_alive);
@@ -815,8 +818,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (!ec) continue;
       if (ec == http::error::body_limit)
         co_return Status::too_large("payload_too_large", "Тело запроса превышает допустимый размер.");
-      if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large)
+      if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large) {
+        if (server_->options.on_disk_full) server_->options.on_disk_full();
         co_return Status(Status::unavailable("storage_full", "На сервере закончилось место. Попробуйте позже."));
+      }
       if (ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::eof ||
           ec == asio::error::connection_reset || ec == http::error::partial_message)
         co_return Status::bad_request(std::string(kConnectionLost), "Соединение прервалось.");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct ServerOptions {
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
   int ws_idle_timeout_s = 30;          // pings at half of it; no pong in time closes
+  // Called on a connection's strand when a request body could not be written for lack of space
+  // (ENOSPC, EFBIG); must be quick. The application gives back the space it set aside.
+  std::function<void()> on_disk_full;
 };
 
 // One live WebSocket as the application sees it. deliver() (from hub::Subscriber) queues a

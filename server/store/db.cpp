@@ -374,10 +374,24 @@ Status Db::run_in_transaction(const char* begin, bool read_only, const std::func
 Status Db::transaction(const std::function<Status(Tx&)>& work) {
   // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
   // can fail with SQLITE_BUSY at the write, past the busy handler's help.
-  return run_in_transaction("BEGIN IMMEDIATE", false, work);
+  Status result = run_in_transaction("BEGIN IMMEDIATE", false, work);
+  after_write(result);
+  return result;
 }
 
 Status Db::read(const std::function<Status(Tx&)>& work) { return run_in_transaction("BEGIN DEFERRED", true, work); }
+
+// The write that finds the disk full is answered storage_full; giving the reserve back then lets
+// the writes after it (signing in to delete what filled the disk) succeed.
+void Db::after_write(const Status& result) {
+  if (!reserve_) return;
+  if (result.code() == kStorageFull) reserve_->release();
+  else if (result.is_ok()) reserve_->refill();
+}
+
+void Db::disk_full() {
+  if (reserve_) reserve_->release();
+}
 
 Status Db::backup_to(const std::filesystem::path& file) {
   std::filesystem::path tmp = file;

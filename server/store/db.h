@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/reserve.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -128,6 +129,14 @@ class Db {
   // Blocks other users of this Db for the copy's duration.
   Status backup_to(const std::filesystem::path& file);
 
+  // Keeps `reserve` (space set aside on the database's disk): given back when a transaction
+  // finds the disk full, so the next writes (a sign-in, a deletion) find room; taken again after
+  // a write once there is room. Called once, before the Db is shared between threads.
+  void keep_reserve(std::unique_ptr<Reserve> reserve) { reserve_ = std::move(reserve); }
+  // For writers outside the database that found its disk full (an upload's body): gives the
+  // reserve back. Any thread.
+  void disk_full();
+
   int schema_version() const { return schema_version_; }
   static int latest_schema_version();
   const std::filesystem::path& file() const { return file_; }
@@ -147,11 +156,14 @@ class Db {
   Status configure();
   Status migrate();
   Status run_in_transaction(const char* begin, bool read_only, const std::function<Status(Tx&)>& work);
+  void after_write(const Status& result);
+
 
   // Constant after open.
   sqlite3* const handle_;
   const std::filesystem::path file_;
   int schema_version_ = 0;
+  std::unique_ptr<Reserve> reserve_;  // set before the Db is shared; thread-safe itself
 
   // Guarded by mutex_: the connection itself (handle_ is used only under it) and the cache.
   std::mutex mutex_;

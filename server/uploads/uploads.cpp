@@ -1,13 +1,20 @@
 #include "uploads/uploads.h"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
+#include <variant>
 
 #include "common/utf8.h"
 #include "media/media.h"
 #include "store/db.h"
+#include "store/reserve.h"
 
 namespace praktika::uploads {
 namespace {
@@ -18,6 +25,40 @@ using nlohmann::json;
 std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
 
 Status upload_not_found() { return Status::not_found("upload_not_found", "Загрузка не найдена."); }
+
+Status storage_unavailable() {
+  return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+}
+
+Status upload_busy() { return Status::conflict("upload_busy", "Этот файл уже загружается в другом окне."); }
+
+// The part file of an upload under an exclusive flock, held until `hold` is released. flock
+// conflicts between any two opens of the file, in one process or several, so this one lock keeps
+// a second PATCH (here or in another instance on the data directory) and a deletion away.
+struct LockedPart {
+  std::shared_ptr<void> hold;  // closes the file, which releases the lock
+  std::uint64_t size = 0;      // read under the lock
+};
+
+struct PartGone {};  // no part file: the upload was finished or deleted meanwhile
+
+std::variant<LockedPart, PartGone, Status> lock_part(const fs::path& part) {
+  int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return PartGone{};
+    return storage_unavailable();
+  }
+  const int locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
+  std::shared_ptr<void> hold(nullptr, [fd](void*) { ::close(fd); });
+  if (locked != 0) return locked == EWOULDBLOCK ? upload_busy() : storage_unavailable();
+  // The lock's holder before us may have renamed (finished) or removed (deleted) the file we
+  // opened: only the file still at the path counts.
+  struct stat opened {}, at_path {};
+  if (::fstat(fd, &opened) != 0) return storage_unavailable();
+  if (::stat(part.c_str(), &at_path) != 0 || opened.st_ino != at_path.st_ino || opened.st_dev != at_path.st_dev)
+    return PartGone{};
+  return LockedPart{std::move(hold), static_cast<std::uint64_t>(opened.st_size)};
+}
 
 std::string random_id() {
   unsigned char bytes[16];
@@ -124,6 +165,7 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   if (largest > 0 && length > largest)
     return Status::too_large("file_too_large", "Файл больше допустимого: не более " +
                                                    std::to_string(largest / (1024 * 1024)) + " МБ.");
+  if (auto room = check_room(length); !room) return room;
   Upload upload;
   upload.id = random_id();
   upload.event_id = std::string(event_id);
@@ -133,6 +175,12 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   upload.metadata = metadata.is_object() ? metadata : json::object();
   upload.file_name = clean_name(upload.metadata.value("filename", std::string()));
   upload.state = "receiving";
+  // The part file exists from the start (PATCH appends to it, HEAD reads its size), and before the
+  // row: a row without its bytes counts as deleted.
+  {
+    std::ofstream part(part_path(upload.id), std::ios::binary | std::ios::trunc);
+    if (!part) return storage_unavailable();
+  }
   std::int64_t now_ms = to_ms(now);
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto used = tx.prepare(
@@ -157,14 +205,36 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
         .bind_int(8, now_ms)
         .run();
   });
-  if (!s) return s;
-  // The part file exists from the start: PATCH appends to it, HEAD reads its size.
-  std::ofstream part(part_path(upload.id), std::ios::binary | std::ios::trunc);
-  if (!part) return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+  if (!s) {
+    std::error_code ec;
+    fs::remove(part_path(upload.id), ec);
+    return s;
+  }
   return upload;
 }
 
+Status UploadService::check_room(std::uint64_t bytes) const {
+  auto free = store::free_bytes(uploads_dir_);
+  if (!free || *free >= bytes + options_.free_space_margin) return Status::ok();
+  return Status::unavailable(std::string(store::kStorageFull),
+                             "На сервере не хватает места для этого файла. Попробуйте позже или сообщите организатору.");
+}
+
+bool UploadService::bytes_gone(const Upload& u) const {
+  std::error_code ec;
+  if (u.state == "complete") return !fs::exists(files_dir_ / u.id, ec);
+  // Between the rename of a finished part file and the row's update, the bytes are in files/.
+  if (u.state == "receiving") return !fs::exists(part_path(u.id), ec) && !fs::exists(files_dir_ / u.id, ec);
+  return false;
+}
+
 Result<Upload> UploadService::load(std::string_view id) {
+  auto u = load_row(id);
+  if (u && bytes_gone(*u)) return upload_not_found();
+  return u;
+}
+
+Result<Upload> UploadService::load_row(std::string_view id) {
   if (!valid_id(id)) return upload_not_found();
   Upload u;
   bool found = false;
@@ -210,24 +280,26 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
     if (const timeline::FilePurpose* rules = event->agenda->find_files(u->purpose))
       if (auto late = may_finish(*event, *rules, clock_.now()); !late) return late;
   }
-  if (offset != u->offset)
-    return Status::conflict("offset_mismatch", "Сервер получил другое количество байт: продолжите с " +
-                                                   std::to_string(u->offset) + ".")
-        .with_details({{"offset", u->offset}});
-  {
-    std::lock_guard lock(mutex_);
-    if (!busy_.insert(u->id).second)
-      return Status::conflict("upload_busy", "Этот файл уже загружается в другом окне.");
+  auto locked = lock_part(part_path(u->id));
+  if (auto* error = std::get_if<Status>(&locked)) return *error;
+  if (std::holds_alternative<PartGone>(locked)) {
+    auto now = find(who, id);
+    if (now && now->state != "receiving") return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+    return upload_not_found();
   }
+  auto& part = std::get<LockedPart>(locked);
+  // The size under the lock: another request may have appended since the row was read.
+  if (offset != part.size)
+    return Status::conflict("offset_mismatch", "Сервер получил другое количество байт: продолжите с " +
+                                                   std::to_string(part.size) + ".")
+        .with_details({{"offset", part.size}});
+  if (part.size > u->length) return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+  if (auto room = check_room(u->length - part.size); !room) return room;
   PatchTicket ticket;
   ticket.file = part_path(u->id);
-  ticket.offset = u->offset;
-  ticket.remaining = u->length - u->offset;
-  std::string key = u->id;
-  ticket.hold = std::shared_ptr<void>(nullptr, [this, key](void*) {
-    std::lock_guard lock(mutex_);
-    busy_.erase(key);
-  });
+  ticket.offset = part.size;
+  ticket.remaining = u->length - part.size;
+  ticket.hold = std::move(part.hold);
   return ticket;
 }
 
@@ -255,7 +327,7 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   std::error_code ec;
   if (verdict.ok) {
     fs::rename(part, files_dir_ / u->id, ec);
-    if (ec) return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+    if (ec) return storage_unavailable();
     for (const auto& i : inspectors_)
       if (i.purpose == u->purpose) verdict_json[i.key] = i.inspect(*u, files_dir_ / u->id);
   }
@@ -288,20 +360,37 @@ Result<fs::path> UploadService::stored_file(const accounts::Identity* who, std::
 }
 
 Status UploadService::remove(const accounts::User& who, std::string_view id) {
-  auto u = find(who, id);
+  // The row even when its bytes are gone: a deletion that removed them but not the row is repeated.
+  auto u = load_row(id);
   if (!u) return u.status();
-  {
-    std::lock_guard lock(mutex_);
-    if (busy_.count(u->id)) return Status::conflict("upload_busy", "Этот файл сейчас загружается.");
+  if (u->owner_id != who.id) return upload_not_found();
+  auto locked = lock_part(part_path(u->id));
+  if (auto* error = std::get_if<Status>(&locked)) {
+    if (error->code() == "upload_busy") return Status::conflict("upload_busy", "Этот файл сейчас загружается.");
+    return *error;
   }
-  auto s = db_.transaction([&](store::Tx& tx) {
+  remove_bytes(u->id);
+  return db_.transaction([&](store::Tx& tx) {
     return tx.prepare("DELETE FROM uploads WHERE id = ?1").bind_text(1, u->id).run();
   });
-  if (!s) return s;
+}
+
+// Truncated before unlinked: a download still reading the file would keep its blocks until it
+// closes, and the point on a full disk is to free them now.
+void UploadService::remove_bytes(const std::string& id) const {
+  auto discard = [](const fs::path& file) {
+    std::error_code ec;
+    if (fs::is_regular_file(file, ec)) fs::resize_file(file, 0, ec);
+    fs::remove_all(file, ec);
+  };
+  discard(part_path(id));
+  discard(files_dir_ / id);
+  const std::string derived = id + ".";
   std::error_code ec;
-  fs::remove(part_path(u->id), ec);
-  fs::remove(files_dir_ / u->id, ec);
-  return Status::ok();
+  std::vector<fs::path> found;
+  for (fs::directory_iterator it(files_dir_, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename().string().starts_with(derived)) found.push_back(it->path());
+  for (const auto& file : found) discard(file);
 }
 
 }  // namespace praktika::uploads

@@ -1,17 +1,18 @@
 // Resumable uploads (tus 1.0: core, creation, termination) for every file an author sends: the
 // practice document, photos, payment scans, flashmob media. Owns <data>/uploads (bytes under way),
-// <data>/files (complete, checked files) and the uploads table. Thread-safe: the set of uploads
-// receiving a PATCH right now is guarded by mutex_; the rest lives in the store. Blocking calls
-// run on the worker pool; begin_patch is quick (one indexed read) and runs on a connection strand.
+// <data>/files (complete, checked files, and beside each the files others derive from it, named
+// "<id>.<suffix>", e.g. the gallery's "<id>.preview/") and the uploads table. Thread-safe: the
+// one PATCH appending to an upload holds an exclusive flock on its part file, which excludes
+// every other request in this and any other server process on the data directory; the rest
+// lives in the store. Blocking calls run on the worker pool; begin_patch is quick (one indexed
+// read, an open and a flock) and runs on a connection strand.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct Options {
   std::filesystem::path data_dir;
   std::uint64_t quota_bytes = 3ULL << 30;  // per participant and event, over all uploads kept
   std::uint64_t max_length = 0;            // the largest file any loaded purpose accepts
+  // An upload is refused up front (storage_full) when the disk has less free than its missing
+  // bytes and this much more, kept for everything else the server writes.
+  std::uint64_t free_space_margin = 64ULL << 20;
 };
 
 struct Upload {
@@ -49,7 +53,8 @@ struct Upload {
   nlohmann::json to_json() const;
 };
 
-// A PATCH admitted to append to an upload; while it lives no other PATCH may append.
+// A PATCH admitted to append to an upload; while `hold` lives no other PATCH may append, nor a
+// deletion remove the file, in any process on the data directory.
 struct PatchTicket {
   std::filesystem::path file;
   std::uint64_t offset = 0;
@@ -61,18 +66,23 @@ class UploadService {
  public:
   UploadService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event, Options options);
 
-  // Creation: refuses an unknown purpose, a length over the purpose's largest kind, a full quota,
-  // and uploads for the intake after its closing instant (deadline_passed).
+  // Creation: refuses an unknown purpose, a length over the purpose's largest kind, a length the
+  // disk has no room for (storage_full), a full quota, and uploads for the intake after its
+  // closing instant (deadline_passed).
   Result<Upload> create(const accounts::User& owner, std::string_view event_id, std::string_view purpose,
                         std::uint64_t length, const nlohmann::json& metadata);
   Result<Upload> find(const accounts::User& who, std::string_view id);
-  // The header of a PATCH: the owner, Upload-Offset equal to the bytes on disk, not complete, and no
-  // other PATCH appending. An upload begun before the intake closed may finish after, within the
-  // purpose's finish_within_hours (deadline_passed beyond).
+  // The header of a PATCH: the owner, Upload-Offset equal to the bytes on disk (read again under
+  // the lock), not complete, no other PATCH appending (upload_busy), and room on the disk for the
+  // missing bytes (storage_full). An upload begun before the intake closed may finish after,
+  // within the purpose's finish_within_hours (deadline_passed beyond).
   Result<PatchTicket> begin_patch(const accounts::User& who, std::string_view id, std::uint64_t offset);
   // After the body: the new offset from the disk; when the last byte is in, the file is checked
   // against the agenda's rules for its purpose and kept (complete) or removed (rejected).
   Result<Upload> finish_patch(const accounts::User& who, std::string_view id);
+  // Removes the bytes first (the part file, the checked file and what was derived from it), then
+  // the row: on a full disk only the bytes can make room for the row's deletion. Should that still
+  // fail, the upload counts as absent (its bytes are gone) and a repeated call removes the row.
   Status remove(const accounts::User& who, std::string_view id);
   // A complete file for its owner, the event's organiser, or someone a read grant admits (`who`
   // is null for an anonymous visitor): where it is on disk, and the upload in `found` if given.
@@ -98,7 +108,13 @@ class UploadService {
   const std::filesystem::path& files_dir() const { return files_dir_; }
 
  private:
+  // The row as stored, even when its bytes are gone.
+  Result<Upload> load_row(std::string_view id);
+  // The row, unless a deletion removed its bytes and could not remove it (then not found).
   Result<Upload> load(std::string_view id);
+  bool bytes_gone(const Upload& upload) const;
+  Status check_room(std::uint64_t bytes) const;
+  void remove_bytes(const std::string& id) const;
   std::filesystem::path part_path(std::string_view id) const;
 
   // Constant after construction.
@@ -115,10 +131,6 @@ class UploadService {
     Inspector inspect;
   };
   std::vector<Inspection> inspectors_;  // filled before the server starts
-
-  // Guarded by mutex_: uploads with a PATCH in progress.
-  std::mutex mutex_;
-  std::set<std::string> busy_;
 };
 
 }  // namespace praktika::uploads

@@ -1,12 +1,18 @@
 // Faults survived by the real binary: SIGKILL in the middle of a stream of acknowledged writes, an
-// SMTP server that is down for a while, a disk that fills up. Each test checks that nothing
+// SMTP server that is down for a while, a disk that fills up (imitated by a file-size limit, and
+// for real on a small tmpfs). Each test checks that nothing
 // acknowledged is lost and the database passes PRAGMA integrity_check. (An upload cut by SIGKILL
 // resuming is in uploads_test, Redis going away and coming back in presence_test.)
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -307,6 +313,203 @@ TEST(Faults, AFullDiskIsAnsweredWithStorageFullAndLosesNothing) {
   EXPECT_EQ(integrity(data.path()), "ok");
   std::printf("faults: full disk after %d saves (limit %llu bytes); upload stopped at %llu of %zu bytes and resumed\n",
               saved, static_cast<unsigned long long>(limit), static_cast<unsigned long long>(offset), scan.size());
+}
+
+// A tmpfs of a few megabytes mounted for one test: a disk that really fills up, whose free space
+// statvfs reports truly. Mounting needs root (the CI runs the tests as root); `unavailable` says
+// why when it cannot be had, for GTEST_SKIP.
+class SmallDisk {
+ public:
+  explicit SmallDisk(std::uint64_t bytes) : path_(dir_.path() / "disk") {
+    fs::create_directories(path_);
+    if (::geteuid() != 0) {
+      unavailable_ = "mounting a tmpfs needs root";
+      return;
+    }
+    const std::string size = "size=" + std::to_string(bytes);
+    if (::mount("tmpfs", path_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, size.c_str()) != 0) {
+      unavailable_ = std::string("mount -t tmpfs failed: ") + std::strerror(errno);
+      return;
+    }
+    mounted_ = true;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  }
+  const std::string& unavailable() const { return unavailable_; }
+  fs::path data() const { return path_ / "data"; }
+  std::uint64_t free_bytes() const {
+    struct statvfs s {};
+    return ::statvfs(path_.c_str(), &s) == 0 ? static_cast<std::uint64_t>(s.f_bavail) * s.f_frsize : 0;
+  }
+  // Takes all but `keep` of the free space with a file that is not the server's.
+  void leave_free(std::uint64_t keep) {
+    std::uint64_t take = free_bytes() > keep ? free_bytes() - keep : 0;
+    std::ofstream(path_ / "filler", std::ios::binary) << std::string(take, 'f');
+  }
+  void remove_filler() { fs::remove(path_ / "filler"); }
+
+ private:
+  TempDir dir_;  // outlives the mount
+  fs::path path_;
+  bool mounted_ = false;
+  std::string unavailable_;
+};
+
+// The server's storage settings, in a config file beside (not on) the small disk.
+fs::path storage_config(const TempDir& dir, std::uint64_t reserve, std::uint64_t margin) {
+  fs::path file = dir.path() / "storage.json";
+  std::ofstream(file) << json{{"storage", {{"reserve_bytes", reserve}, {"upload_free_space_margin_bytes", margin}}}};
+  return file;
+}
+
+HttpResult create_scan_upload(HttpClient& who, std::uint64_t length, const std::string& name) {
+  return who.request("POST", kEventApi + "/uploads?purpose=payment", "",
+                     {{"Tus-Resumable", "1.0.0"},
+                      {"Upload-Length", std::to_string(length)},
+                      {"Upload-Metadata", "filename " + base64(name)}});
+}
+
+std::uint64_t upload_offset(HttpClient& who, const std::string& location) {
+  auto head = who.request("HEAD", location, "", {{"Tus-Resumable", "1.0.0"}});
+  return head.status == 200 ? std::stoull(head.headers["upload-offset"]) : 0;
+}
+
+// How one participant fills the disk although every upload must fit when it starts: a large scan
+// is admitted and sent up to 1 MB short of its end; a small one, admitted since it still fits, is
+// sent whole; then the large one's last megabyte runs out of room. `cut` is the large upload (left
+// receiving, its offset where the disk filled), `whole` the small one (complete). Needs a margin
+// under 512 KB.
+struct FilledDisk {
+  std::string cut;
+  std::uint64_t cut_offset = 0;
+  std::string whole;
+  std::string whole_bytes;
+};
+
+FilledDisk fill_disk_with_uploads(int port, HttpClient& anna, SmallDisk& disk, std::uint64_t margin) {
+  FilledDisk filled;
+  const std::uint64_t large = disk.free_bytes() - margin - (256u << 10), small = 768u << 10;
+  const std::uint64_t first_part = large - (1u << 20);
+  const std::string large_bytes = documents::testing::jpeg(large);
+  filled.whole_bytes = documents::testing::jpeg(small);
+  auto a = create_scan_upload(anna, large, "a.jpg");
+  auto b = create_scan_upload(anna, small, "b.jpg");
+  EXPECT_EQ(a.status, 201) << a.body;
+  EXPECT_EQ(b.status, 201) << b.body;
+  filled.cut = a.headers["location"];
+  filled.whole = b.headers["location"];
+
+  auto headers = tus_patch_headers(0);
+  headers["Cookie"] = anna.cookie_header();
+  HeldRequest held(port, "PATCH", filled.cut, large, headers);
+  EXPECT_TRUE(held.send(large_bytes.substr(0, first_part)));
+  for (int i = 0; i < 1000 && upload_offset(anna, filled.cut) < first_part; ++i) std::this_thread::sleep_for(10ms);
+  auto whole = anna.request("PATCH", filled.whole, filled.whole_bytes, tus_patch_headers(0));
+  EXPECT_EQ(whole.status, 204) << whole.body;
+  held.send(large_bytes.substr(first_part));
+  auto cut = held.answer();
+  EXPECT_EQ(cut.status, 503) << cut.body;
+  EXPECT_EQ(cut.error_code(), "storage_full") << cut.body;
+  filled.cut_offset = upload_offset(anna, filled.cut);
+  EXPECT_LT(filled.cut_offset, large);
+  return filled;
+}
+
+// A disk filled by one participant's uploads is freed through the API: the space set aside at
+// start-up is given back when the disk fills, so people can still sign in and register; deleting
+// the upload frees its bytes (and the reserve is taken again); an upload that does not fit is
+// refused before a byte is sent, at creation and at PATCH; nothing stored before is lost.
+TEST(Faults, ADiskFilledByUploadsIsFreedThroughTheApiWhileSignInKeepsWorking) {
+  TempDir config_dir;
+  SmallDisk disk(6u << 20);
+  if (!disk.unavailable().empty()) GTEST_SKIP() << disk.unavailable();
+  const std::uint64_t reserve = 512u << 10, margin = 256u << 10;
+  const fs::path config = storage_config(config_dir, reserve, margin);
+  auto server = start_server({.data_dir = disk.data(), .clock = kDuringIntake, .extra_args = {"--config", config.string()}});
+  ASSERT_TRUE(server);
+  const fs::path reserve_file = disk.data() / "praktika.reserve";
+  ASSERT_EQ(fs::exists(reserve_file) ? fs::file_size(reserve_file) : 0, reserve) << "no reserve set aside";
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  HttpClient& anna = sign_up(clients, server->port(), "anna@dom.ru");
+  auto draft = anna.post(kPractices, {{"section", 1}, {"type", "pilot"}, {"answers", {{"name", "Черновик"}}}});
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const std::string receipt = documents::testing::jpeg(100u << 10);
+  auto stored = create_scan_upload(anna, receipt.size(), "receipt.jpg");
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  ASSERT_EQ(anna.request("PATCH", stored.headers["location"], receipt, tus_patch_headers(0)).status, 204);
+
+  FilledDisk filled = fill_disk_with_uploads(server->port(), anna, disk, margin);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_FALSE(fs::exists(reserve_file)) << "the reserve must be given back when the disk fills";
+
+  // Signing in and registering are database writes: the reserve makes room for them.
+  HttpClient anna_elsewhere(server->port());
+  auto login = anna_elsewhere.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kPassword}});
+  EXPECT_EQ(login.status, 200) << login.body;
+  HttpClient bob(server->port());
+  auto registered = bob.post("/api/auth/register", {{"email", "bob@dom.ru"}, {"password", kPassword}, {"full_name", "Боб"}});
+  EXPECT_EQ(registered.status, 201) << registered.body;
+
+  // Deleting the upload frees its bytes, and the reserve is set aside again.
+  const std::uint64_t free_before = disk.free_bytes();
+  auto deleted = anna_elsewhere.request("DELETE", filled.cut, "", {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(anna_elsewhere.get(filled.cut).status, 404);
+  EXPECT_GE(disk.free_bytes() + reserve + (64u << 10), free_before + filled.cut_offset) << "the bytes must be freed";
+  EXPECT_EQ(fs::exists(reserve_file) ? fs::file_size(reserve_file) : 0, reserve);
+
+  // An upload that does not fit is refused at creation, with a clear answer...
+  auto too_big = create_scan_upload(bob, disk.free_bytes(), "big.jpg");
+  EXPECT_EQ(too_big.status, 503) << too_big.body;
+  EXPECT_EQ(too_big.error_code(), "storage_full") << too_big.body;
+  EXPECT_NE(too_big.body.find("не хватает места"), std::string::npos) << too_big.body;
+  // ...and one that fitted when created is refused at PATCH once the space is gone, before a byte.
+  const std::uint64_t later = 1u << 20;
+  auto fits = create_scan_upload(bob, later, "later.jpg");
+  ASSERT_EQ(fits.status, 201) << fits.body;
+  disk.leave_free(later / 2);
+  auto refused = bob.request("PATCH", fits.headers["location"], documents::testing::jpeg(later), tus_patch_headers(0));
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.error_code(), "storage_full") << refused.body;
+  EXPECT_EQ(upload_offset(bob, fits.headers["location"]), 0u);
+  disk.remove_filler();
+
+  // Nothing stored before is lost.
+  EXPECT_TRUE(anna_elsewhere.get(stored.headers["location"] + "/file").body == receipt) << "the receipt changed";
+  EXPECT_TRUE(anna_elsewhere.get(filled.whole + "/file").body == filled.whole_bytes) << "the whole upload changed";
+  EXPECT_EQ(anna_elsewhere.get(kPractices + "/" + std::to_string(draft.json()["id"].get<int>())).json()["answers"]["name"],
+            "Черновик");
+  server->stop();
+  EXPECT_EQ(integrity(disk.data()), "ok");
+  std::printf("faults: 6 MB disk filled by two uploads (one cut at %llu bytes); reserve %llu bytes given back and taken again\n",
+              static_cast<unsigned long long>(filled.cut_offset), static_cast<unsigned long long>(reserve));
+}
+
+// Without a reserve, a full disk has no room for the row's deletion: the upload's bytes go first
+// and make that room.
+TEST(Faults, DeletingAnUploadOnAFullDiskFreesItsBytesBeforeItsRow) {
+  TempDir config_dir;
+  SmallDisk disk(6u << 20);
+  if (!disk.unavailable().empty()) GTEST_SKIP() << disk.unavailable();
+  const fs::path config = storage_config(config_dir, 0, 0);
+  auto server = start_server({.data_dir = disk.data(), .clock = kDuringIntake, .extra_args = {"--config", config.string()}});
+  ASSERT_TRUE(server);
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  HttpClient& anna = sign_up(clients, server->port(), "anna@dom.ru");
+  FilledDisk filled = fill_disk_with_uploads(server->port(), anna, disk, 0);
+  ASSERT_FALSE(HasFailure());
+
+  const std::uint64_t free_before = disk.free_bytes();
+  auto deleted = anna.request("DELETE", filled.cut, "", {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(anna.get(filled.cut).status, 404);
+  EXPECT_GE(disk.free_bytes() + (64u << 10), free_before + filled.cut_offset) << "the bytes must be freed";
+  auto registered = HttpClient(server->port()).post("/api/auth/register",
+                                                     {{"email", "bob@dom.ru"}, {"password", kPassword}, {"full_name", "Боб"}});
+  EXPECT_EQ(registered.status, 201) << registered.body;
+  server->stop();
+  EXPECT_EQ(integrity(disk.data()), "ok");
 }
 
 }  // namespace

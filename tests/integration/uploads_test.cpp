@@ -6,6 +6,7 @@
 #include <boost/asio/write.hpp>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "support/bytes.h"
 #include "support/client.h"
@@ -299,6 +300,95 @@ TEST_F(Uploads, OptionsAdvertiseTheProtocol) {
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.headers["tus-version"], "1.0.0");
   EXPECT_EQ(r.headers["tus-extension"], "creation,termination");
+}
+
+// A deletion removes an upload's bytes before its row, so on a full disk the row may outlive them.
+// Such an upload stands for nothing: it is absent to every upload route, and a repeated DELETE
+// removes the row.
+TEST_F(Uploads, AnUploadWhoseBytesAreGoneIsAbsentUntilADeletionRemovesItsRow) {
+  auto anna = user("anna@dom.ru");
+  const std::string scan = docx::jpeg(100 << 10);
+  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(scan.size())},
+                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
+  const std::string id = anna->get(location).json()["id"];
+
+  std::filesystem::remove(data_.path() / "files" / id);
+  EXPECT_EQ(anna->get(location).status, 404);
+  EXPECT_EQ(anna->get(location + "/file").status, 404);
+  EXPECT_EQ(patch(*anna, location, scan.size(), "x").status, 404);
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 404) << "the row is gone";
+}
+
+// Files others make from an upload (the gallery's page previews) are kept beside it as
+// "<id>.<suffix>" and go with it.
+TEST_F(Uploads, DeletingAnUploadRemovesTheFilesMadeFromIt) {
+  auto anna = user("anna@dom.ru");
+  const std::string scan = docx::jpeg(100 << 10);
+  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(scan.size())},
+                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+  ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
+  const std::string id = anna->get(location).json()["id"];
+  const auto files = data_.path() / "files";
+  std::filesystem::create_directories(files / (id + ".preview"));
+  std::ofstream(files / (id + ".preview") / "1.png") << "page";
+
+  EXPECT_EQ(anna->request("DELETE", location, "", {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_FALSE(std::filesystem::exists(files / id));
+  EXPECT_FALSE(std::filesystem::exists(files / (id + ".preview")));
+}
+
+// Several instances may share one data directory. The lock on an upload is the part file's flock,
+// not a set in one process's memory: a PATCH sent to the second instance while the first is
+// appending is refused and appends nothing, so the file holds the body once.
+TEST_F(Uploads, APatchToAnotherInstanceWhileOneIsAppendingIsRefusedAndAppendsNothing) {
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kOpen});
+  ASSERT_TRUE(second) << second.status().message();
+  auto anna = user("anna@dom.ru");
+  const std::string scan = docx::jpeg(600 << 10);
+  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Length", std::to_string(scan.size())},
+                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.headers["location"];
+  auto headers = [&](std::uint64_t offset) {
+    return std::map<std::string, std::string>{{"Cookie", anna->cookie_header()},
+                                              {"Tus-Resumable", "1.0.0"},
+                                              {"Content-Type", "application/offset+octet-stream"},
+                                              {"Upload-Offset", std::to_string(offset)}};
+  };
+
+  // The first instance receives the start of the body and waits for the rest.
+  const std::size_t first = 100 << 10;
+  HeldRequest slow(server_->port(), "PATCH", location, scan.size(), headers(0));
+  ASSERT_TRUE(slow.send(scan.substr(0, first)));
+  for (int i = 0; i < 1000 && offset_of(*anna, location) < first; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(offset_of(*anna, location), first);
+
+  // The second sees the same offset on disk and is asked for the rest.
+  HttpClient there((*second)->port());
+  auto refused = there.request("PATCH", location, scan.substr(first), headers(first));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.error_code(), "upload_busy") << refused.body;
+
+  ASSERT_TRUE(slow.send(scan.substr(first)));
+  auto done = slow.answer();
+  EXPECT_EQ(done.status, 204) << done.body;
+  auto info = anna->get(location).json();
+  EXPECT_EQ(info["state"], "complete");
+  const std::string stored = read(data_.path() / "files" / info["id"].get<std::string>());
+  EXPECT_EQ(stored.size(), scan.size()) << "the file must hold the body once";
+  EXPECT_TRUE(stored == scan) << "the file must hold the body once";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -92,6 +93,53 @@ std::string HttpClient::cookie_header() const {
     out += k + "=" + v;
   }
   return out;
+}
+
+struct HeldRequest::Impl {
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  bool connected = false;
+};
+
+HeldRequest::HeldRequest(int port, const std::string& method, const std::string& target, std::uint64_t body_length,
+                         const std::map<std::string, std::string>& headers)
+    : impl_(std::make_unique<Impl>()) {
+  std::string head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  head += "Content-Length: " + std::to_string(body_length) + "\r\n\r\n";
+  beast::error_code ec;
+  impl_->stream.expires_after(30s);
+  impl_->stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+  if (!ec) asio::write(impl_->stream, asio::buffer(head), ec);
+  impl_->connected = !ec;
+}
+
+HeldRequest::~HeldRequest() = default;
+
+bool HeldRequest::send(const std::string& bytes) {
+  if (!impl_->connected) return false;
+  beast::error_code ec;
+  impl_->stream.expires_after(30s);
+  asio::write(impl_->stream, asio::buffer(bytes), ec);
+  return !ec;
+}
+
+HttpResult HeldRequest::answer() {
+  HttpResult result;
+  beast::error_code ec;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  impl_->stream.expires_after(30s);
+  http::read(impl_->stream, buffer, parser, ec);
+  if (ec) return result;
+  result.status = static_cast<int>(parser.get().result_int());
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string(field.value());
+  }
+  result.body = parser.get().body();
+  return result;
 }
 
 struct WsClient::Impl {

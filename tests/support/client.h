@@ -41,6 +41,27 @@ class HttpClient {
   std::map<std::string, std::string> cookies_;
 };
 
+// One request whose body is sent in pieces on a connection held open in between: an upload under
+// way while the test does something else. One thread.
+class HeldRequest {
+ public:
+  // Connects and sends the header, which announces `body_length` bytes. `headers` as given
+  // (with the Cookie header for a signed-in person: HttpClient::cookie_header()).
+  HeldRequest(int port, const std::string& method, const std::string& target, std::uint64_t body_length,
+              const std::map<std::string, std::string>& headers);
+  ~HeldRequest();
+  HeldRequest(const HeldRequest&) = delete;
+  HeldRequest& operator=(const HeldRequest&) = delete;
+  // Sends more of the body; false when the connection is gone (the server answered early).
+  bool send(const std::string& bytes);
+  // The server's answer: after the whole body, or the one it gave early.
+  HttpResult answer();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class WsClient {
  public:
   struct Options {
