@@ -90,9 +90,18 @@ bool is_state_changing(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-net::Response bad_origin() {
-  return api::error_response(
-      Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+// A state-changing request from another site's page is refused. One that carries the session
+// cookie must also name the page it was sent from (Origin or Referer): without that check a
+// request with the cookie and neither header was taken for one from our own client.
+std::optional<net::Response> cross_site_refusal(const net::Request& request, const std::vector<std::string>& allowed) {
+  if (!is_state_changing(request.method)) return std::nullopt;
+  if (!api::origin_allowed(request, allowed))
+    return api::error_response(
+        Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+  if (request.cookie(accounts::kSessionCookie) && !api::sender_page_allowed(request, allowed))
+    return api::error_response(Status::forbidden(
+        "bad_origin", "Запрос не называет страницу, с которой отправлен (нет заголовков Origin и Referer), и отклонён."));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -338,9 +347,9 @@ void App::add_routes() {
 net::BodyPolicy App::body_policy(const net::Request& head) {
   // Refused before the body is read: a route that streams its body to disk (a tus PATCH appends
   // to the upload) would otherwise have written another site's bytes before handle() said no.
-  if (is_state_changing(head.method) && !api::origin_allowed(head, config_.allowed_origins)) {
+  if (auto refusal = cross_site_refusal(head, config_.allowed_origins)) {
     net::BodyPolicy refused;
-    refused.refuse = with_security_headers(head, bad_origin());
+    refused.refuse = with_security_headers(head, std::move(*refusal));
     return refused;
   }
   // The web app's files are a stat and a read from the page cache (or a sendfile() by the
@@ -368,8 +377,8 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
 
 net::Response App::handle(const net::Request& request) {
   net::Response response;
-  if (is_state_changing(request.method) && !api::origin_allowed(request, config_.allowed_origins)) {
-    response = bad_origin();
+  if (auto refusal = cross_site_refusal(request, config_.allowed_origins)) {
+    response = std::move(*refusal);
   } else if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
     auto match = router_.match(request.method, request.path);
     switch (match.outcome) {
