@@ -212,6 +212,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_options.address = config.address;
   server_options.port = config.port;
   server_options.body_limit = config.body_bytes;
+  server_options.header_timeout_s = config.header_timeout_s;
+  server_options.max_connections_per_address = config.connections_per_address;
   server_options.body_dir = config.data_dir / "tmp";
   server_options.ws_message_limit = config.ws_message_bytes;
   server_options.ws_queue_messages = config.ws_queue_messages;
@@ -268,8 +270,17 @@ json App::health() const {
   json mail = {{"configured", sender_.configured()}};
   if (auto counts = outbox_.counts())
     mail.update({{"pending", counts->pending}, {"sent", counts->sent}, {"failed", counts->failed}});
-  return {{"status", presence_ok ? "ok" : "degraded"},
+  const auto c = server_->connection_stats();
+  json connections = {{"open", c.open},
+                       {"per_address_limit", c.per_address_limit},
+                       {"descriptor_limit", c.descriptor_limit},
+                       {"refused", {{"descriptors", c.refused_descriptors}, {"per_address", c.refused_per_address}}},
+                       {"refusing", c.refusing}};
+  // Turning everyone away for want of descriptors is the server's trouble; one client over its
+  // share is not.
+  return {{"status", presence_ok && !c.out_of_descriptors ? "ok" : "degraded"},
           {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
+          {"connections", connections},
           {"mail", mail},
           {"events", events_.size()},
           {"websockets", server_->websocket_count()},
