@@ -62,7 +62,9 @@ class Api:
                     self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 h = {"Host": f"127.0.0.1:{self.port}"}
                 if self.cookie:
+                    # A state change with the session cookie must name its page, as a browser's does.
                     h["Cookie"] = self.cookie
+                    h["Origin"] = f"http://127.0.0.1:{self.port}"
                 h.update(headers or {})
                 self.conn.request(method, target, body=body, headers=h)
                 r = self.conn.getresponse()
@@ -177,7 +179,8 @@ def main():
     log = open(os.path.join(data, "load.log"), "w")
     server = subprocess.Popen([binary, "serve", "--port", "0", "--data", os.path.join(data, "data"),
                                "--web", os.path.join(ROOT, "web", "dist"),
-                               "--agenda", os.path.join(ROOT, "agenda", "irkutsk-2020.json"), "--clock", CLOCK],
+                               "--agenda", os.path.join(ROOT, "agenda", "irkutsk-2020.json"), "--clock", CLOCK,
+                               "--connections-per-address", "0"],  # every client of the soak is 127.0.0.1
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     atexit.register(lambda: server.poll() is None and server.kill())  # whatever ends this script
     port = None

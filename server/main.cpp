@@ -1,5 +1,6 @@
 // praktika — the command line: `serve` runs the server, `admin …` does one-off chores on a
 // data directory. Exit codes: 0 done, 1 runtime failure, 2 bad configuration or agenda.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -38,6 +39,16 @@ using namespace praktika;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
+// Every connection is a descriptor. The soft limit is often 1024, a default for programs that
+// expect few; the hard limit is what the administrator allows, so take all of it.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+    std::cerr << "praktika: cannot raise the open-file limit to " << limit.rlim_max << "\n";
+}
+
 fs::path default_config_path() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
@@ -52,6 +63,7 @@ int usage() {
   std::cerr << "usage:\n"
                "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
                "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N] [--bench]\n"
+               "                 [--connections-per-address N]\n"
                "                 [--smtp smtp://HOST:PORT]\n"
                "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
                "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n"
@@ -127,6 +139,7 @@ int serve(const std::vector<std::string>& args) {
 
   timeline::Clock clock = config.clock_start ? timeline::Clock::simulated(*config.clock_start, config.clock_speed)
                                              : timeline::Clock::real();
+  raise_open_file_limit();
   int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(threads);
   // Workers run request handlers that may block (SQLite, argon2id): a few more than cores.

@@ -128,7 +128,7 @@ start_praktika() {  # extra serve flags follow
   local data
   data=$(mktemp -d "$work/data.XXXX")
   taskset -c $server_cpu "$praktika" serve --port $port --data "$data" --agenda agenda/irkutsk-2020.json \
-    --web "$work/web" --threads 1 "$@" >>"$work/praktika.log" 2>&1 &
+    --web "$work/web" --threads 1 --connections-per-address 0 "$@" >>"$work/praktika.log" 2>&1 &
   stop_pid=$!
   server_pid=$stop_pid
   wait_port $port $stop_pid

@@ -53,6 +53,7 @@ def main():
             print(json.dumps({"error": f"register: {status} {data[:200]!r}"}))
             return
         headers["Cookie"] = h["set-cookie"].split(";", 1)[0]
+        headers["Origin"] = f"http://127.0.0.1:{a.port}"  # a state change with the cookie names its page
         create = "/api/events/irkutsk-2020/uploads?purpose=flashmob"
     else:
         create = "/files"

@@ -15,6 +15,28 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool names_this_site(std::string_view origin, const net::Request& request,
+                     const std::vector<std::string>& extra_allowed) {
+  auto host = request.header("host");
+  if (!host.empty() && (origin == "http://" + std::string(host) || origin == "https://" + std::string(host)))
+    return true;
+  for (const auto& allowed : extra_allowed)
+    if (origin == allowed) return true;
+  return false;
+}
+
+// "scheme://host[:port]" of an absolute http(s) URL; empty for anything else (a relative URL,
+// another scheme, user info, which would let "http://ours@evil" pass for ours).
+std::string_view origin_of_url(std::string_view url) {
+  std::size_t authority = 0;
+  if (url.starts_with("http://")) authority = 7;
+  else if (url.starts_with("https://")) authority = 8;
+  else return {};
+  std::string_view origin = url.substr(0, url.find_first_of("/?#", authority));
+  if (origin.size() == authority || origin.find('@') != std::string_view::npos) return {};
+  return origin;
+}
+
 }  // namespace
 
 net::Response json_response(int status, const nlohmann::json& body) {
@@ -63,13 +85,15 @@ Result<std::string> string_field(const nlohmann::json& object, std::string_view 
 
 bool origin_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed) {
   auto origin = request.header("origin");
-  if (origin.empty()) return true;  // not a browser page: cookies then come only from our own client
-  auto host = request.header("host");
-  if (!host.empty() && (origin == "http://" + std::string(host) || origin == "https://" + std::string(host)))
-    return true;
-  for (const auto& allowed : extra_allowed)
-    if (origin == allowed) return true;
-  return false;
+  if (origin.empty()) return true;  // no page named: sender_page_allowed decides where it matters
+  return names_this_site(origin, request, extra_allowed);
+}
+
+bool sender_page_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed) {
+  auto origin = request.header("origin");
+  if (!origin.empty()) return names_this_site(origin, request, extra_allowed);
+  auto referer = origin_of_url(request.header("referer"));
+  return !referer.empty() && names_this_site(referer, request, extra_allowed);
 }
 
 net::Response reply(const Result<nlohmann::json>& result, int status) {

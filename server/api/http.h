@@ -39,4 +39,10 @@ Result<std::string> string_field(const nlohmann::json& object, std::string_view 
 // Origin header, when present, must name this host (or one of `extra_allowed`).
 bool origin_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed);
 
+// Stricter, for a state-changing request that carries credentials: the page that sent it must be
+// named and allowed, by Origin or, when that is absent, by the origin of Referer. Browsers send
+// Origin on every request but GET and HEAD, and Referer to their own site under our
+// Referrer-Policy (same-origin); a request naming no page is not from one of our pages.
+bool sender_page_allowed(const net::Request& request, const std::vector<std::string>& extra_allowed);
+
 }  // namespace praktika::api

@@ -90,9 +90,18 @@ bool is_state_changing(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-net::Response bad_origin() {
-  return api::error_response(
-      Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+// A state-changing request from another site's page is refused. One that carries the session
+// cookie must also name the page it was sent from (Origin or Referer): without that check a
+// request with the cookie and neither header was taken for one from our own client.
+std::optional<net::Response> cross_site_refusal(const net::Request& request, const std::vector<std::string>& allowed) {
+  if (!is_state_changing(request.method)) return std::nullopt;
+  if (!api::origin_allowed(request, allowed))
+    return api::error_response(
+        Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
+  if (request.cookie(accounts::kSessionCookie) && !api::sender_page_allowed(request, allowed))
+    return api::error_response(Status::forbidden(
+        "bad_origin", "Запрос не называет страницу, с которой отправлен (нет заголовков Origin и Referer), и отклонён."));
+  return std::nullopt;
 }
 
 // WebSocket close code (the application's range, RFC 6455 7.4.2) for a socket whose session ended
@@ -216,6 +225,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_options.address = config.address;
   server_options.port = config.port;
   server_options.body_limit = config.body_bytes;
+  server_options.header_timeout_s = config.header_timeout_s;
+  server_options.max_connections_per_address = config.connections_per_address;
   server_options.body_dir = config.data_dir / "tmp";
   server_options.on_disk_full = [this] { db_->disk_full(); };
   server_options.ws_message_limit = config.ws_message_bytes;
@@ -273,8 +284,17 @@ json App::health() const {
   json mail = {{"configured", sender_.configured()}};
   if (auto counts = outbox_.counts())
     mail.update({{"pending", counts->pending}, {"sent", counts->sent}, {"failed", counts->failed}});
-  return {{"status", presence_ok ? "ok" : "degraded"},
+  const auto c = server_->connection_stats();
+  json connections = {{"open", c.open},
+                       {"per_address_limit", c.per_address_limit},
+                       {"descriptor_limit", c.descriptor_limit},
+                       {"refused", {{"descriptors", c.refused_descriptors}, {"per_address", c.refused_per_address}}},
+                       {"refusing", c.refusing}};
+  // Turning everyone away for want of descriptors is the server's trouble; one client over its
+  // share is not.
+  return {{"status", presence_ok && !c.out_of_descriptors ? "ok" : "degraded"},
           {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
+          {"connections", connections},
           {"mail", mail},
           {"events", events_.size()},
           {"websockets", server_->websocket_count()},
@@ -352,9 +372,9 @@ void App::add_routes() {
 net::BodyPolicy App::body_policy(const net::Request& head) {
   // Refused before the body is read: a route that streams its body to disk (a tus PATCH appends
   // to the upload) would otherwise have written another site's bytes before handle() said no.
-  if (is_state_changing(head.method) && !api::origin_allowed(head, config_.allowed_origins)) {
+  if (auto refusal = cross_site_refusal(head, config_.allowed_origins)) {
     net::BodyPolicy refused;
-    refused.refuse = with_security_headers(head, bad_origin());
+    refused.refuse = with_security_headers(head, std::move(*refusal));
     return refused;
   }
   // The web app's files are a stat and a read from the page cache (or a sendfile() by the
@@ -382,8 +402,8 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
 
 net::Response App::handle(const net::Request& request) {
   net::Response response;
-  if (is_state_changing(request.method) && !api::origin_allowed(request, config_.allowed_origins)) {
-    response = bad_origin();
+  if (auto refusal = cross_site_refusal(request, config_.allowed_origins)) {
+    response = std::move(*refusal);
   } else if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
     auto match = router_.match(request.method, request.path);
     switch (match.outcome) {

@@ -126,6 +126,8 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   r.boolean("/cookie_secure", config.cookie_secure);
   r.integer("/sessions/lifetime_hours", config.session_lifetime_hours, 1, 24 * 365);
   r.integer("/limits/body_bytes", config.body_bytes, 1024, 1LL << 31);
+  r.integer("/limits/header_timeout_s", config.header_timeout_s, 1, 600);
+  r.integer("/limits/connections_per_address", config.connections_per_address, 0, 1 << 24);
   r.integer("/limits/ws_message_bytes", config.ws_message_bytes, 256, 16 << 20);
   r.integer("/limits/ws_queue_messages", config.ws_queue_messages, 1, 1 << 20);
   r.integer("/limits/ws_queue_bytes", config.ws_queue_bytes, 1024, 1LL << 31);
@@ -143,6 +145,7 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
 
   // The command line wins over the file. --agenda may repeat; its first use replaces the file's list.
   bool agendas_from_cli = false;
+  bool cap_from_cli = false;
   fs::path cwd = fs::current_path();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
@@ -205,6 +208,17 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       auto v = value();
       if (!v || !mail::valid_smtp_url(*v)) return bad("must be smtp://HOST:PORT");
       config.smtp_url = *v;
+    } else if (flag == "--connections-per-address") {
+      auto v = value();
+      try {
+        size_t used = 0;
+        long long n = v ? std::stoll(*v, &used) : -1;
+        if (!v || used != v->size() || n < 0 || n > (1 << 24)) return bad("must be a number 0–16777216 (0: no cap)");
+        config.connections_per_address = static_cast<std::size_t>(n);
+        cap_from_cli = true;
+      } catch (...) {
+        return bad("must be a number 0–16777216 (0: no cap)");
+      }
     } else if (flag == "--bench") {
       config.bench_topics = true;
     } else if (flag == "--threads") {
@@ -219,6 +233,8 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       return ConfigError{"command line", flag, "unknown option"};
     }
   }
+  // A benchmark's thousands of clients all come from one address.
+  if (config.bench_topics && !cap_from_cli) config.connections_per_address = 0;
   if (config.agendas.empty()) return ConfigError{file_label, "/agendas", "names no agenda file"};
   return config;
 }

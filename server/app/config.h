@@ -33,6 +33,10 @@ struct Config {
   bool cookie_secure = false;
   int session_lifetime_hours = 336;
   std::uint64_t body_bytes = 1 << 20;
+  int header_timeout_s = 10;  // a new connection's first request head
+  // Connections held at once from one client address (0: no cap). Many people behind one NAT
+  // (a school, the venue's Wi-Fi) share an address: generous, yet far under the descriptor limit.
+  std::size_t connections_per_address = 1000;
   std::size_t ws_message_bytes = 64 * 1024;
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
@@ -50,7 +54,8 @@ struct Config {
   std::int64_t presence_large_topic_members = 1000;
   int presence_large_topic_interval_ms = 5000;
   int presence_large_topic_step_percent = 1;
-  // Benchmarks only: topics bench:* that any connection may publish to (op "publish").
+  // Benchmarks only: topics bench:* that any connection may publish to (op "publish"); no cap on
+  // connections per address unless --connections-per-address says otherwise.
   bool bench_topics = false;
 };
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -120,6 +121,29 @@ void render_head(int status, const Headers& fields, unsigned version, bool keep_
   out += "\r\n";
 }
 
+// A whole response for a connection refused as soon as it is accepted, before its request is read.
+std::string refusal_response(int status, std::string_view code, std::string_view message) {
+  std::string body = transport_error(code, message);
+  std::string out;
+  render_head(status,
+              {{"Content-Type", "application/json; charset=utf-8"}, {"Retry-After", "5"}, {"Server", "praktika"}}, 11,
+              false, body.size(), out);
+  return out + body;
+}
+
+// Answers a connection just accepted with `response` and closes it, without waiting for
+// anything: the answer fits an empty send buffer. What the client already sent is read and
+// dropped first, because closing with unread bytes resets the connection and its client would
+// lose the answer.
+void answer_and_close(int fd, std::string_view response) {
+  [[maybe_unused]] auto sent = ::send(fd, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 16 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+  }
+  ::close(fd);
+}
+
 // Everything but the body, which the session fills in once it knows where the body goes.
 Request to_request(const http::request<http::string_body>& req, const tcp::endpoint& remote) {
   Request out;
@@ -155,6 +179,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         http_handler(http),
         ws_handler(ws),
         acceptor(asio::make_strand(io)) {}
+  ~Impl() {
+    if (spare_fd >= 0) ::close(spare_fd);
+  }
 
   // Constant after construction.
   asio::io_context& io;
@@ -170,6 +197,75 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> websockets{0};
   std::atomic<std::uint64_t> next_id{1};
+
+  // Out of descriptors, accept() fails at once for as long as a connection waits in the backlog:
+  // retried at once, the loop spins a core and the client hangs. The loop then waits this long
+  // between attempts, and first uses the spare descriptor to take the waiting connections and
+  // close them with a 503, so their clients learn now instead of timing out.
+  static constexpr auto kDescriptorBackoff = std::chrono::milliseconds(100);
+  static constexpr int kShedPerRound = 64;
+  // How long after a refusal the health report still says the server is refusing.
+  static constexpr auto kRefusingWindow = std::chrono::seconds(10);
+  // Only on the acceptor's strand.
+  int spare_fd = -1;  // /dev/null, given back for a moment to accept a connection we must refuse
+  asio::steady_timer backoff{acceptor.get_executor()};
+
+  // Connections held now, in all and per client address. Guarded by slots_mutex.
+  std::mutex slots_mutex;
+  std::unordered_map<asio::ip::address, std::size_t> per_address;
+  std::size_t open_connections = 0;
+  // Refusals since start; the steady-clock instants (ns) of the latest ones, 0 for none.
+  std::atomic<std::uint64_t> refused_descriptors{0};
+  std::atomic<std::uint64_t> refused_per_address{0};
+  std::atomic<std::int64_t> last_refusal_ns{0};
+  std::atomic<std::int64_t> last_descriptor_refusal_ns{0};
+
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Counts a new connection against its address: false (and nothing counted) when the address
+  // holds its share already.
+  bool admit(const asio::ip::address& address) {
+    {
+      std::lock_guard lock(slots_mutex);
+      auto& held = per_address[address];
+      if (options.max_connections_per_address == 0 || held < options.max_connections_per_address) {
+        ++held;
+        ++open_connections;
+        return true;
+      }
+    }
+    refused_per_address.fetch_add(1);
+    last_refusal_ns = now_ns();
+    return false;
+  }
+  void release(const asio::ip::address& address) {
+    std::lock_guard lock(slots_mutex);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+    --open_connections;
+  }
+
+  // Only on the acceptor's strand, after accept() found no descriptor for a waiting connection.
+  void shed_waiting_connections() {
+    static const std::string busy = refusal_response(
+        503, "server_busy", "Сервер перегружен: слишком много соединений. Попробуйте через несколько секунд.");
+    beast::error_code ignored;
+    acceptor.non_blocking(true, ignored);
+    for (int i = 0; i < kShedPerRound; ++i) {
+      if (spare_fd < 0) spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (spare_fd < 0) return;  // another thread took the descriptor meanwhile: the next round
+      ::close(spare_fd);
+      int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return;  // nothing waits any more (EAGAIN), or no descriptor even so
+      answer_and_close(fd, busy);
+      refused_descriptors.fetch_add(1);
+      last_descriptor_refusal_ns = last_refusal_ns = now_ns();
+    }
+  }
 
   // Broadcast frames wait up to one flush tick before their sessions write them. A burst of
   // events to a large topic then leaves several frames in each connection's queue, and they go
@@ -254,6 +350,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 };
 
 namespace {
+
+// One accepted connection counted against its client's address (Server::Impl::admit), released
+// when the connection ends: held by the HTTP session, then by the WebSocket that takes its socket.
+class ConnectionSlot {
+ public:
+  ConnectionSlot(std::shared_ptr<Server::Impl> server, asio::ip::address address)
+      : server_(std::move(server)), address_(std::move(address)) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept = default;
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (server_) server_->release(address_);
+  }
+
+ private:
+  std::shared_ptr<Server::Impl> server_;  // null once moved from
+  asio::ip::address address_;
+};
 
 class WsSession;
 
@@ -354,9 +467,13 @@ class WsSession final : public WsConnection,
   // Batches written per turn on the strand before the others on this thread get theirs.
   static constexpr int kBatchesPerTurn = 8;
 
-  WsSession(tcp::socket&& socket, std::shared_ptr<Server::Impl> server, std::unique_ptr<WsContext> context,
-            std::uint64_t id)
-      : ws_(std::move(socket), *this), server_(std::move(server)), context_(std::move(context)), id_(id) {}
+  WsSession(tcp::socket&& socket, ConnectionSlot slot, std::shared_ptr<Server::Impl> server,
+            std::unique_ptr<WsContext> context, std::uint64_t id)
+      : ws_(std::move(socket), *this),
+        server_(std::move(server)),
+        context_(std::move(context)),
+        id_(id),
+        slot_(std::move(slot)) {}
 
   // The request is read by async_accept before it returns (Beast builds the response from it
   // at once), so it is not kept: a session holds no HTTP state once upgraded.
@@ -652,6 +769,7 @@ class WsSession final : public WsConnection,
   const std::shared_ptr<Server::Impl> server_;
   const std::unique_ptr<WsContext> context_;
   const std::uint64_t id_;
+  const ConnectionSlot slot_;
 
   // Guarded by queue_mutex_: filled from any thread by deliver(), drained on the strand.
   std::mutex queue_mutex_;
@@ -679,8 +797,8 @@ bool WireSocket::start_parked() {
 
 class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, std::shared_ptr<Server::Impl> server, std::uint64_t id)
-      : stream_(std::move(socket)), server_(std::move(server)), id_(id) {}
+  HttpSession(tcp::socket&& socket, ConnectionSlot slot, std::shared_ptr<Server::Impl> server, std::uint64_t id)
+      : stream_(std::move(socket)), slot_(std::move(slot)), server_(std::move(server)), id_(id) {}
 
   ~HttpSession() override { server_->remove_live(id_); }
 
@@ -689,6 +807,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     const auto& o = server_->options;
     beast::error_code ec;
     tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    bool first = true;
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(o.header_limit);
@@ -696,9 +815,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       parser.body_limit(boost::none);
       idle_ = true;
       if (server_->stopping) break;
-      stream_.expires_after(std::chrono::seconds(o.keep_alive_timeout_s));
+      stream_.expires_after(std::chrono::seconds(first ? o.header_timeout_s : o.keep_alive_timeout_s));
       auto [header_ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
       idle_ = false;
+      first = false;
       if (header_ec) {
         if (header_ec == http::error::header_limit)
           co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
@@ -781,8 +901,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       co_return;
     }
     auto context = std::move(std::get<std::unique_ptr<WsContext>>(decision));
-    auto session = std::make_shared<WsSession>(stream_.release_socket(), server_, std::move(context),
-                                               server_->next_id.fetch_add(1));
+    auto session = std::make_shared<WsSession>(stream_.release_socket(), std::move(*slot_), server_,
+                                               std::move(context), server_->next_id.fetch_add(1));
+    slot_.reset();
     session->start(parser.get());
   }
 
@@ -955,6 +1076,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
 
   // Only on the stream's strand.
   beast::tcp_stream stream_;
+  std::optional<ConnectionSlot> slot_;  // handed to the WebSocket at an upgrade
   beast::flat_buffer buffer_;
   std::string head_;  // the response head being written
   bool idle_ = true;  // waiting for the first byte of a request: safe to close at shutdown
@@ -972,15 +1094,30 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
     if (stopping || !acceptor.is_open()) co_return;
-    if (ec) {
-      // Out of descriptors and similar: keep serving the connections we have.
-      if (ec == asio::error::operation_aborted) co_return;
+    if (ec == asio::error::operation_aborted) co_return;
+    if (ec == asio::error::no_descriptors || ec == beast::errc::too_many_files_open_in_system ||
+        ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+      // Keep serving the connections we have; new ones get a prompt 503 until some end.
+      shed_waiting_connections();
+      backoff.expires_after(kDescriptorBackoff);
+      co_await backoff.async_wait(kUseTuple);
       continue;
     }
+    if (ec) continue;  // this one connection failed (reset before it was accepted): on to the next
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) continue;  // gone already
+    if (!admit(remote.address())) {
+      static const std::string too_many = refusal_response(
+          429, "too_many_connections",
+          "С вашего адреса открыто слишком много соединений. Закройте лишние вкладки или попробуйте позже.");
+      answer_and_close(socket.release(ec), too_many);
+      continue;
+    }
+    ConnectionSlot slot(self, remote.address());
     socket.set_option(tcp::no_delay(true), ec);
     auto id = next_id.fetch_add(1);
     auto strand = socket.get_executor();
-    auto session = std::make_shared<HttpSession>(std::move(socket), self, id);
+    auto session = std::make_shared<HttpSession>(std::move(socket), std::move(slot), self, id);
     add_live(id, session);
     asio::co_spawn(strand, session->run(), asio::detached);
   }
@@ -1006,6 +1143,7 @@ Status Server::start() {
     return Status::unavailable("listen_failed", "Не удалось открыть порт " + std::to_string(impl_->options.port) +
                                                     ": " + ec.message());
   impl_->bound_port = acceptor.local_endpoint().port();
+  impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);
   return Status::ok();
 }
@@ -1028,5 +1166,24 @@ void Server::stop() {
 }
 
 std::size_t Server::websocket_count() const { return impl_->websockets.load(); }
+
+ConnectionStats Server::connection_stats() const {
+  ConnectionStats stats;
+  {
+    std::lock_guard lock(impl_->slots_mutex);
+    stats.open = impl_->open_connections;
+  }
+  stats.refused_descriptors = impl_->refused_descriptors.load();
+  stats.refused_per_address = impl_->refused_per_address.load();
+  const auto recent = [now = Impl::now_ns()](std::int64_t at) {
+    return at != 0 && now - at < std::chrono::nanoseconds(Impl::kRefusingWindow).count();
+  };
+  stats.refusing = recent(impl_->last_refusal_ns.load());
+  stats.out_of_descriptors = recent(impl_->last_descriptor_refusal_ns.load());
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) stats.descriptor_limit = limit.rlim_cur;
+  stats.per_address_limit = impl_->options.max_connections_per_address;
+  return stats;
+}
 
 }  // namespace praktika::net

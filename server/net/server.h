@@ -30,7 +30,13 @@ struct ServerOptions {
   std::filesystem::path body_dir;      // where bodies streamed to files land (same disk as uploads)
   std::uint32_t header_limit = 16 * 1024;
   int request_timeout_s = 30;          // to read one request (headers and body)
-  int keep_alive_timeout_s = 60;       // idle keep-alive connection
+  // To read the first request head of a new connection. Shorter than the keep-alive wait: a
+  // connection that never says anything holds a descriptor for nothing.
+  int header_timeout_s = 10;
+  int keep_alive_timeout_s = 60;       // idle keep-alive connection, between requests
+  // Connections (HTTP and WebSocket) held at once for one client address; one more is answered
+  // 429 and closed at once. 0: no cap.
+  std::size_t max_connections_per_address = 1000;
   std::size_t ws_message_limit = 64 * 1024;
   // A WebSocket whose unsent queue passes either bound is cut off: it is not draining, and
   // holding more for it would only cost memory the others need.
@@ -80,6 +86,17 @@ class WsHandler {
   virtual void on_close(WsConnection& connection, WsContext& context) = 0;
 };
 
+// What the transport holds and has turned away, for /api/health.
+struct ConnectionStats {
+  std::size_t open = 0;                    // TCP connections held now, HTTP and WebSocket
+  std::uint64_t refused_descriptors = 0;   // since start: closed at once, the process out of descriptors
+  std::uint64_t refused_per_address = 0;   // since start: over max_connections_per_address
+  bool refusing = false;                   // one was refused, for either reason, in the last 10 s
+  bool out_of_descriptors = false;         // one was refused for want of descriptors in the last 10 s
+  std::uint64_t descriptor_limit = 0;      // the process's open-file limit (soft RLIMIT_NOFILE)
+  std::size_t per_address_limit = 0;       // max_connections_per_address
+};
+
 class Server {
  public:
   // HTTP handlers run on `workers` (they may block on SQLite or argon2); the response is written
@@ -98,6 +115,8 @@ class Server {
   void stop();
 
   std::size_t websocket_count() const;
+  // Any thread.
+  ConnectionStats connection_stats() const;
 
   struct Impl;  // shared with the sessions, which outlive a stop()
 

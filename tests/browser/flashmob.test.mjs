@@ -37,7 +37,7 @@ function client(base) {
     const isJson = body !== undefined && !(body instanceof Uint8Array);
     const r = await fetch(base + path, {
       method,
-      headers: { ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      headers: { Origin: new URL(base).origin, ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
       body: isJson ? JSON.stringify(body) : body,
     });
     const set = r.headers.get('set-cookie');

@@ -38,7 +38,7 @@ async function signIn(base, email, name, register) {
   const call = async (method, path, body) => {
     const r = await fetch(`${base}${path}`, {
       method,
-      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: new URL(base).origin },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();

@@ -236,7 +236,7 @@ async function seedPractice(url, who, extra = {}) {
   const cookie = reg.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const created = await fetch(`${url}/api/events/${kEvent}/practices`, {
     method: 'POST',
-    headers: { ...headers, Cookie: cookie },
+    headers: { ...headers, Cookie: cookie, Origin: new URL(url).origin },
     body: JSON.stringify({ section: 1, type: 'pilot', answers: { name: 'Школа приёмных родителей', cases: ['Первый кейс'] }, ...extra }),
   });
   assert.equal(created.status, 201);

@@ -112,7 +112,7 @@ export function apiClient(base) {
     const isJson = body !== undefined && !(body instanceof Uint8Array);
     const r = await fetch(base + path, {
       method,
-      headers: { Accept: 'application/json', ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      headers: { Accept: 'application/json', Origin: new URL(base).origin, ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
       body: isJson ? JSON.stringify(body) : body,
     });
     const set = r.headers.getSetCookie?.() ?? [];
@@ -167,7 +167,7 @@ export function session(url) {
   const call = async (method, path, body) => {
     const response = await fetch(url + path, {
       method,
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      headers: { 'content-type': 'application/json', origin: new URL(url).origin, ...(cookie ? { cookie } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const set = response.headers.get('set-cookie');

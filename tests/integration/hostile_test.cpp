@@ -353,5 +353,55 @@ TEST_F(Hostile, ASessionCookieSentFromAnotherSitesPageChangesNothing) {
   EXPECT_TRUE(own);
 }
 
+TEST_F(Hostile, ASessionCookieOnAStateChangeThatNamesNoPageChangesNothing) {
+  auto anna = person("anna@dom.ru");
+  auto created = anna->post(kEventApi + "/practices", {{"section", 1}, {"type", "pilot"}, {"answers", {{"name", "Моя"}}}});
+  ASSERT_EQ(created.status, 201);
+  const std::string practice = kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>());
+  const std::string site = "http://127.0.0.1:" + std::to_string(port());
+  const std::string change = json{{"answers", {{"name", "Чужая"}}}}.dump();
+  // Neither Origin nor Referer, and no Content-Type either: nothing says which page sent it.
+  const std::map<std::string, std::string> unnamed = {{"Origin", ""}, {"Content-Type", ""}};
+  auto patched = anna->request("PATCH", practice, change, unnamed);
+  EXPECT_EQ(patched.status, 403) << patched.body;
+  EXPECT_EQ(patched.error_code(), "bad_origin");
+  EXPECT_EQ(anna->request("DELETE", practice, "", unnamed).status, 403);
+  EXPECT_EQ(anna->request("POST", "/api/auth/logout", "", unnamed).status, 403);
+  // A Referer of another site, or one that only looks like ours, names no page of ours either.
+  for (const std::string& referer :
+       std::vector<std::string>{"https://evil.example/page", site + ".evil.example/", "http://127.0.0.1@evil.example/"}) {
+    auto r = anna->request("PATCH", practice, change, {{"Origin", ""}, {"Referer", referer}});
+    EXPECT_EQ(r.status, 403) << referer;
+  }
+  EXPECT_EQ(anna->get(practice).json()["answers"]["name"], "Моя");
+  EXPECT_EQ(anna->get("/api/me").status, 200);
+
+  // A browser that leaves Origin out still sends Referer to its own site (Referrer-Policy: same-origin).
+  auto by_referer = anna->request("PATCH", practice, change,
+                                  {{"Origin", ""}, {"Content-Type", ""}, {"Referer", site + "/events/irkutsk-2020"}});
+  EXPECT_EQ(by_referer.status, 200) << by_referer.body;
+  EXPECT_EQ(anna->get(practice).json()["answers"]["name"], "Чужая");
+  // Without the session cookie nothing is at stake: signing up needs no page named.
+  HttpClient stranger(port());
+  auto signed_up = stranger.request(
+      "POST", "/api/auth/register",
+      json{{"email", "boris@dom.ru"}, {"password", kPassword}, {"full_name", "Борис"}}.dump(), {{"Origin", ""}});
+  EXPECT_EQ(signed_up.status, 201) << signed_up.body;
+}
+
+TEST_F(Hostile, AJsonBodyIsReadToItsEndNotToItsFirstNulByte) {
+  auto anna = person("anna@dom.ru");
+  const std::string url = kEventApi + "/registration";
+  const std::string valid = json{{"answers", registration_answers("Анна", "anna@dom.ru", "Школа", 1)}}.dump();
+  const std::string before = anna->get(url).body;
+  for (const std::string& tail : {std::string("\0garbage", 8), std::string(1, '\0'), std::string("\0{}", 3)}) {
+    auto r = anna->request("PUT", url, valid + tail);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.error_code(), "invalid_json");
+  }
+  EXPECT_EQ(anna->get(url).body, before) << "nothing was stored";
+  EXPECT_EQ(anna->request("PUT", url, valid).status, 200) << "the part before the NUL is a valid body";
+}
+
 }  // namespace
 }  // namespace praktika::test

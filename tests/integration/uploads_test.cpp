@@ -38,7 +38,9 @@ void patch_cut_off(int port, const std::string& cookie, const std::string& locat
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket socket(io);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie +
+  const std::string site = "127.0.0.1:" + std::to_string(port);
+  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: " + site + "\r\nOrigin: http://" + site +
+                     "\r\nCookie: " + cookie +
                      "\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: " +
                      std::to_string(offset) + "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n";
   boost::asio::write(socket, boost::asio::buffer(head));

@@ -26,7 +26,9 @@ struct HttpResult {
 class HttpClient {
  public:
   explicit HttpClient(int port) : port_(port) {}
-  // Sends one request on a fresh connection; remembers cookies the server sets.
+  // Sends one request on a fresh connection; remembers cookies the server sets. A state change
+  // carries Origin of the server's own site, as a browser's would; a header in `headers` with an
+  // empty value is not sent at all (so {"Origin", ""} sends a request that names no page).
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
   HttpResult get(const std::string& target) { return request("GET", target); }

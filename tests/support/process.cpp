@@ -140,6 +140,11 @@ Result<std::unique_ptr<Process>> Process::spawn(const ProcessOptions& options) {
       limit.rlim_cur = limit.rlim_max = options.max_file_bytes;
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
+    if (options.max_open_files > 0) {
+      struct rlimit limit {};
+      limit.rlim_cur = limit.rlim_max = options.max_open_files;
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
 
     int child_out = options.stdout_to.kind == Output::Kind::pipe ? out_pipe[1] : out_fd;
     ::dup2(stdin_fd, 0);

@@ -48,6 +48,8 @@ struct ProcessOptions {
   // When > 0: RLIMIT_FSIZE of the child, with SIGXFSZ ignored, so a write that would make a file
   // larger fails with EFBIG. A full disk for fault tests, without root or a mount.
   std::uint64_t max_file_bytes = 0;
+  // When > 0: RLIMIT_NOFILE of the child, soft and hard, so it cannot raise it either.
+  std::uint64_t max_open_files = 0;
 };
 
 struct ExitStatus {

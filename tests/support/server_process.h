@@ -39,6 +39,7 @@ struct ServerOptions {
   std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"};  // relative to the repository
   std::vector<std::string> extra_args;
   std::uint64_t max_file_bytes = 0;  // > 0: no file of the server may grow past it (EFBIG), see Process
+  std::uint64_t max_open_files = 0;  // > 0: the server's descriptor limit, which it cannot raise
 };
 
 class ServerProcess {

@@ -23,6 +23,9 @@ TEST(WsRequest, WhatIsNoObjectOrHasNoOpIsRefusedWithTheIdWhenKnown) {
     EXPECT_EQ(r.problem.code(), "invalid_json") << text;
     EXPECT_TRUE(r.re.is_null());
   }
+  // Read to its end: a NUL byte does not end the message early.
+  auto cut = parse_ws_request(std::string(R"({"op":"ping","id":1})") + std::string(1, '\0') + "garbage");
+  EXPECT_EQ(cut.problem.code(), "invalid_json");
   auto no_op = parse_ws_request(R"({"id":3,"op":5})");
   EXPECT_EQ(no_op.problem.code(), "invalid_op");
   EXPECT_EQ(no_op.re, 3);

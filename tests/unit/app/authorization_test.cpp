@@ -186,6 +186,9 @@ class Authorization : public ::testing::Test {
     request.target = request.path = path;
     request.body = body;
     request.headers.emplace_back("content-type", "application/json");
+    // As from a page of the site itself: a state change with the session cookie must name one.
+    request.headers.emplace_back("host", "praktika.test");
+    request.headers.emplace_back("origin", "http://praktika.test");
     if (!who.empty() && cookies_.count(who)) request.headers.emplace_back("cookie", cookies_[who]);
     return app_->handle(request);
   }

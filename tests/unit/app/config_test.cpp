@@ -73,6 +73,27 @@ TEST_F(ConfigTest, BrokenJsonAndBadFlagsAreRefused) {
   }
 }
 
+TEST_F(ConfigTest, ConnectionLimitsComeFromTheFileTheFlagOrBenchmarkMode) {
+  auto file = write(R"({"agendas": ["a.json"], "limits": {"header_timeout_s": 3, "connections_per_address": 50}})");
+  auto from_file = std::get<Config>(load_config({}, file));
+  EXPECT_EQ(from_file.header_timeout_s, 3);
+  EXPECT_EQ(from_file.connections_per_address, 50u);
+  EXPECT_EQ(std::get<Config>(load_config({"--connections-per-address", "0"}, file)).connections_per_address, 0u);
+  // A benchmark's clients all come from one address; an explicit flag still wins.
+  EXPECT_EQ(std::get<Config>(load_config({"--bench"}, file)).connections_per_address, 0u);
+  EXPECT_EQ(std::get<Config>(load_config({"--bench", "--connections-per-address", "7"}, file)).connections_per_address,
+            7u);
+  for (auto args : std::vector<std::vector<std::string>>{{"--connections-per-address", "-1"},
+                                                          {"--connections-per-address", "many"},
+                                                          {"--connections-per-address"}}) {
+    auto loaded = load_config(args, file);
+    ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded)) << args.size();
+  }
+  auto zero_timeout = load_config({}, write(R"({"agendas": ["a.json"], "limits": {"header_timeout_s": 0}})"));
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(zero_timeout));
+  EXPECT_EQ(std::get<ConfigError>(zero_timeout).json_path, "/limits/header_timeout_s");
+}
+
 TEST_F(ConfigTest, TheShippedDefaultLoads) {
   auto loaded = load_config({}, fs::path(PRAKTIKA_SOURCE_DIR) / "config" / "default.json");
   ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();
