@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/utf8.h"
 #include "store/db.h"
 
 namespace praktika::accounts {
@@ -23,15 +24,8 @@ constexpr auto kLastSeenResolution = std::chrono::minutes(1);
 
 using TokenHash = std::array<unsigned char, crypto_generichash_BYTES>;
 
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string normalise_email(std::string_view email) {
-  std::string out(trim(email));
+  std::string out = clean_text(email, TextLines::one);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -302,7 +296,7 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
     return Status::unprocessable("invalid_email", "Неверный адрес электронной почты");
   }
   if (Status s = check_password(password); !s.is_ok()) return s;
-  const std::string_view full_name = trim(full_name_in);
+  const std::string full_name = clean_text(full_name_in, TextLines::one);
   const auto name_chars = printable_utf8_length(full_name);
   if (full_name.empty() || !name_chars || *name_chars > kNameMaxChars) {
     return Status::unprocessable("invalid_name", "Укажите ФИО (до 200 символов)");
@@ -315,7 +309,7 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
   auto hash = hash_password(password, options_.password_cost);
   if (!hash.ok()) return hash.status();
 
-  User user{0, email, std::string(full_name), options_.now()};
+  User user{0, email, full_name, options_.now()};
   Status s = db_.transaction([&](Tx& tx) -> Status {
     Status ins = tx.prepare(
                        "INSERT INTO users (email, password_hash, full_name, created_at) VALUES (?1, ?2, ?3, ?4)")

@@ -95,8 +95,8 @@ class AccountsService {
   // `db` must outlive the service. Throws std::runtime_error only if libsodium cannot start.
   AccountsService(store::Db& db, Options options);
 
-  // Trims the e-mail and name, lower-cases the e-mail (ASCII only: a Cyrillic local part is kept
-  // as typed), checks the shapes and stores the user.
+  // Cleans the e-mail and name (clean_text, one line), lower-cases the e-mail (ASCII only: a
+  // Cyrillic local part is kept as typed), checks the shapes and stores the user.
   Result<User> register_user(std::string_view email, std::string_view password, std::string_view full_name);
   // The admin CLI's call: register_user plus `grants`, all in one transaction (nothing is
   // created if a grant is invalid). Bootstraps the first organiser.
