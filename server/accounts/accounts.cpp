@@ -333,9 +333,9 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
 }
 
 Result<Session> AccountsService::login(std::string_view email_in, std::string_view password,
-                                       std::string_view client_key, std::chrono::seconds* retry_after) {
+                                       std::string_view client_address, std::chrono::seconds* retry_after) {
   const std::string email = normalise_email(email_in);
-  if (auto wait = throttle_.retry_after(email, client_key); wait.count() > 0) {
+  if (auto wait = throttle_.retry_after(email, client_address); wait.count() > 0) {
     if (retry_after) *retry_after = wait;
     return Status::too_many("too_many_attempts", "Слишком много неудачных попыток входа. Повторите через " +
                                                      std::to_string(wait.count()) + " с");
@@ -360,10 +360,10 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
   // Verify even for an unknown e-mail, so its answer takes as long as a wrong password's.
   const bool ok = verify_password(user ? stored_hash : dummy_hash_, password) && user.has_value();
   if (!ok) {
-    throttle_.record_failure(email, client_key);
+    throttle_.record_failure(email, client_address);
     return invalid_credentials();
   }
-  throttle_.record_success(email, client_key);
+  throttle_.record_success(email, client_address);
 
   // Parameters raised since this password was set: store a hash at today's cost.
   std::optional<std::string> rehashed;

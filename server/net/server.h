@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <variant>
 
@@ -36,6 +37,9 @@ struct ServerOptions {
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
   int ws_idle_timeout_s = 30;          // pings at half of it; no pong in time closes
+  // Reverse proxies whose X-Forwarded-For is believed (canonical addresses, see
+  // net::canonical_address); Request::client_address is resolved through them.
+  std::vector<std::string> trusted_proxies;
 };
 
 // One live WebSocket as the application sees it. deliver() (from hub::Subscriber) queues a
