@@ -8,6 +8,7 @@
 //     every account, a right password included, until the lock ends.
 // A key that reaches its limit is locked for a doubling delay. A right password clears the pair
 // and the e-mail but never the address, so logging in to one's own account cannot reset a flood.
+// An IPv6 address counts as its /64 (what one subscriber or one LAN holds).
 // State is in memory, per process (a restart forgives everyone; several instances would each
 // count alone: move it to Redis then). Thread-safe: any thread, guarded by mutex_.
 #pragma once

@@ -88,6 +88,14 @@ TEST(LoginThrottle, PastTheAddressCeilingEveryAccountWaitsAtThatAddressOnly) {
   EXPECT_EQ(t.retry_after("fresh@b.ru", kAddress), 0s);
 }
 
+TEST(LoginThrottle, AnIpv6AddressCountsAsItsSlash64) {
+  FakeClock clock;
+  LoginThrottle t(policy(), clock.fn());
+  for (int i = 0; i < 40; ++i) t.record_failure(user(i), "2001:db8:1:2::" + std::to_string(i + 1));
+  EXPECT_EQ(t.retry_after("fresh@b.ru", "2001:db8:1:2:ffff::1"), 30s);
+  EXPECT_EQ(t.retry_after("fresh@b.ru", "2001:db8:1:3::1"), 0s);
+}
+
 TEST(LoginThrottle, ASuccessDoesNotResetTheAddressCount) {
   FakeClock clock;
   LoginThrottle t(policy(), clock.fn());
