@@ -87,7 +87,7 @@ TEST_F(ConfigTest, TrustedProxiesAreCanonicalAddressesAndTheCommandLineReplacesT
     ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded)) << bad;
     EXPECT_EQ(std::get<ConfigError>(loaded).json_path.rfind("/trusted_proxies", 0), 0u) << bad;
   }
-  loaded = load_config({"--trusted-proxy", "localhost"}, file);
+  loaded = load_config({"--trusted-proxy", "localhost"}, write(R"({"agendas": ["a.json"]})"));
   ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
   EXPECT_EQ(std::get<ConfigError>(loaded).json_path, "--trusted-proxy");
 }
