@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/utf8.h"
 #include "store/db.h"
 
 namespace praktika::accounts {
@@ -23,15 +24,8 @@ constexpr auto kLastSeenResolution = std::chrono::minutes(1);
 
 using TokenHash = std::array<unsigned char, crypto_generichash_BYTES>;
 
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string normalise_email(std::string_view email) {
-  std::string out(trim(email));
+  std::string out = clean_text(email, TextLines::one);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -302,7 +296,7 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
     return Status::unprocessable("invalid_email", "Неверный адрес электронной почты");
   }
   if (Status s = check_password(password); !s.is_ok()) return s;
-  const std::string_view full_name = trim(full_name_in);
+  const std::string full_name = clean_text(full_name_in, TextLines::one);
   const auto name_chars = printable_utf8_length(full_name);
   if (full_name.empty() || !name_chars || *name_chars > kNameMaxChars) {
     return Status::unprocessable("invalid_name", "Укажите ФИО (до 200 символов)");
@@ -315,7 +309,7 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
   auto hash = hash_password(password, options_.password_cost);
   if (!hash.ok()) return hash.status();
 
-  User user{0, email, std::string(full_name), options_.now()};
+  User user{0, email, full_name, options_.now()};
   Status s = db_.transaction([&](Tx& tx) -> Status {
     Status ins = tx.prepare(
                        "INSERT INTO users (email, password_hash, full_name, created_at) VALUES (?1, ?2, ?3, ?4)")
@@ -339,9 +333,9 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
 }
 
 Result<Session> AccountsService::login(std::string_view email_in, std::string_view password,
-                                       std::string_view client_key, std::chrono::seconds* retry_after) {
+                                       std::string_view client_address, std::chrono::seconds* retry_after) {
   const std::string email = normalise_email(email_in);
-  if (auto wait = throttle_.retry_after(email, client_key); wait.count() > 0) {
+  if (auto wait = throttle_.retry_after(email, client_address); wait.count() > 0) {
     if (retry_after) *retry_after = wait;
     return Status::too_many("too_many_attempts", "Слишком много неудачных попыток входа. Повторите через " +
                                                      std::to_string(wait.count()) + " с");
@@ -366,10 +360,10 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
   // Verify even for an unknown e-mail, so its answer takes as long as a wrong password's.
   const bool ok = verify_password(user ? stored_hash : dummy_hash_, password) && user.has_value();
   if (!ok) {
-    throttle_.record_failure(email, client_key);
+    throttle_.record_failure(email, client_address);
     return invalid_credentials();
   }
-  throttle_.record_success(email, client_key);
+  throttle_.record_success(email, client_address);
 
   // Parameters raised since this password was set: store a hash at today's cost.
   std::optional<std::string> rehashed;

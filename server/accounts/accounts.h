@@ -99,8 +99,8 @@ class AccountsService {
   // `db` must outlive the service. Throws std::runtime_error only if libsodium cannot start.
   AccountsService(store::Db& db, Options options);
 
-  // Trims the e-mail and name, lower-cases the e-mail (ASCII only: a Cyrillic local part is kept
-  // as typed), checks the shapes and stores the user.
+  // Cleans the e-mail and name (clean_text, one line), lower-cases the e-mail (ASCII only: a
+  // Cyrillic local part is kept as typed), checks the shapes and stores the user.
   Result<User> register_user(std::string_view email, std::string_view password, std::string_view full_name);
   // The admin CLI's call: register_user plus `grants`, all in one transaction (nothing is
   // created if a grant is invalid). Bootstraps the first organiser.
@@ -108,9 +108,11 @@ class AccountsService {
                            const std::vector<RoleGrant>& grants = {});
 
   // Unknown e-mail and wrong password give the same invalid_credentials, in about the same time.
-  // When `client_key` (the client's address) or the e-mail is locked by the throttle the answer
-  // is too_many_attempts, and `retry_after`, when given, receives the wait for a Retry-After header.
-  Result<Session> login(std::string_view email, std::string_view password, std::string_view client_key,
+  // `client_address` is the person's address (net::Request::client_address, empty for the command
+  // line). When the throttle locks the e-mail, the e-mail at that address, or the address itself
+  // (past its flood ceiling, see throttle.h) the answer is too_many_attempts, and `retry_after`,
+  // when given, receives the wait for a Retry-After header.
+  Result<Session> login(std::string_view email, std::string_view password, std::string_view client_address,
                         std::chrono::seconds* retry_after = nullptr);
   // Ends the session; unknown or malformed tokens are fine (logging out twice is not an error).
   Status logout(std::string_view token);

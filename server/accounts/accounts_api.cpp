@@ -106,7 +106,7 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
     auto user = accounts.register_user(*email, password->get_ref<const std::string&>(), *name);
     if (!user) return api::error_response(user.status());
     std::chrono::seconds retry{0};
-    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.remote_address, &retry);
+    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.client_address, &retry);
     if (!session) return login_failure(session.status(), retry);
     return logged_in(accounts, *session, cookie, 201);
   });
@@ -120,7 +120,7 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
     if (password == body->end() || !password->is_string())
       return api::error_response(Status::unprocessable("invalid_field", "Введите пароль."));
     std::chrono::seconds retry{0};
-    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.remote_address, &retry);
+    auto session = accounts.login(*email, password->get_ref<const std::string&>(), req.client_address, &retry);
     if (!session) return login_failure(session.status(), retry);
     return logged_in(accounts, *session, cookie, 200);
   });

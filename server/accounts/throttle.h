@@ -1,5 +1,14 @@
-// Slows down password guessing: counts failed logins per e-mail and per client key (the
-// address the lead's HTTP layer passes) and locks a key for a doubling delay after too many.
+// Slows down password guessing without letting one person lock out the others behind the same
+// address. Failures are counted under three keys, as large identity providers do:
+//   - the pair (address, e-mail): one guesser at one account;
+//   - the e-mail alone: many addresses at one account (a botnet);
+//   - the address alone, with a far higher ceiling: one address at many accounts (credential
+//     stuffing). A whole institution may sit behind one NAT or reverse proxy, so below this
+//     ceiling the address's failures never stop anyone else; past it, the address is locked for
+//     every account, a right password included, until the lock ends.
+// A key that reaches its limit is locked for a doubling delay. A right password clears the pair
+// and the e-mail but never the address, so logging in to one's own account cannot reset a flood.
+// An IPv6 address counts as its /64 (what one subscriber or one LAN holds).
 // State is in memory, per process (a restart forgives everyone; several instances would each
 // count alone: move it to Redis then). Thread-safe: any thread, guarded by mutex_.
 #pragma once
@@ -14,10 +23,9 @@
 namespace praktika::accounts {
 
 struct ThrottlePolicy {
-  int max_failures_per_email = 5;
-  // Higher than per e-mail: a whole institution often sits behind one NAT address, and
-  // colleagues' typos must not lock each other out. Guessing one account is bounded by the e-mail key.
-  int max_failures_per_client = 20;
+  int max_failures_per_pair = 5;
+  int max_failures_per_account = 20;
+  int max_failures_per_address = 100;
   // Failures accumulate while they come less than `forgive_after` apart (counted from the end of
   // the last lock); a quiet period this long starts the key over.
   std::chrono::seconds forgive_after{std::chrono::minutes(15)};
@@ -31,14 +39,16 @@ class LoginThrottle {
 
   LoginThrottle(ThrottlePolicy policy, SteadyNow now);
 
-  // Zero when both keys may try now; else how long until they may, in whole seconds, rounded up.
-  // An empty key is not counted.
-  std::chrono::seconds retry_after(std::string_view email, std::string_view client_key);
-  // After a wrong password. When a key reaches its limit it is locked for first_delay, and every
-  // further failure after a lock locks it again for twice as long, up to max_delay.
-  void record_failure(std::string_view email, std::string_view client_key);
-  // After a right password: both keys start over.
-  void record_success(std::string_view email, std::string_view client_key);
+  // Zero when `email` may try from `address` now; else how long until it may, in whole seconds,
+  // rounded up: the longest lock of the pair, the e-mail and the address. An empty address
+  // (the admin command line) counts under the e-mail only.
+  std::chrono::seconds retry_after(std::string_view email, std::string_view address);
+  // After a wrong password: one failure under each of the three keys. When a key reaches its
+  // limit it is locked for first_delay, and every further failure after a lock locks it again
+  // for twice as long, up to max_delay.
+  void record_failure(std::string_view email, std::string_view address);
+  // After a right password: the pair and the e-mail start over; the address keeps its count.
+  void record_success(std::string_view email, std::string_view address);
 
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -50,7 +60,7 @@ class LoginThrottle {
   };
   using Map = std::unordered_map<std::string, Entry>;
 
-  void fail(Map& map, std::string_view key, int limit, TimePoint now);
+  void fail(Map& map, const std::string& key, int limit, TimePoint now);
   bool forgiven(const Entry& e, TimePoint now) const;
   void sweep(Map& map, TimePoint now);
 
@@ -60,8 +70,9 @@ class LoginThrottle {
 
   // Guarded by mutex_.
   std::mutex mutex_;
-  Map by_email_;
-  Map by_client_;
+  Map by_pair_;
+  Map by_account_;
+  Map by_address_;
 };
 
 }  // namespace praktika::accounts

@@ -1,19 +1,12 @@
 #include "api/http.h"
 
 #include "common/json_guard.h"
+#include "common/utf8.h"
 
 #include <charconv>
 
 namespace praktika::api {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool names_this_site(std::string_view origin, const net::Request& request,
                      const std::vector<std::string>& extra_allowed) {
@@ -75,7 +68,7 @@ Result<std::string> string_field(const nlohmann::json& object, std::string_view 
   }
   if (!it->is_string())
     return Status::unprocessable("invalid_field", "Поле «" + std::string(label) + "» должно быть строкой.");
-  std::string value(trim(it->get_ref<const std::string&>()));
+  std::string value = clean_text(it->get_ref<const std::string&>(), TextLines::many);
   if (required && value.empty())
     return Status::unprocessable("invalid_field", "Заполните поле «" + std::string(label) + "».");
   if (value.size() > max_bytes)

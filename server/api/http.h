@@ -30,7 +30,9 @@ std::optional<std::int64_t> parse_id(std::string_view text);
 // The body as a JSON object; 400 invalid_json / 415 unsupported_media_type otherwise.
 Result<nlohmann::json> parse_json_object(const net::Request& request);
 
-// A string field of a JSON object, trimmed; `required` refuses a missing or empty one.
+// A string field of a JSON object, cleaned by clean_text keeping line breaks (a reason may have
+// several lines; a service whose field is one line cleans it again as one); `required` refuses a
+// missing or empty one.
 // Errors are 422 with code `invalid_field` and a message naming the field (`label`, Russian).
 Result<std::string> string_field(const nlohmann::json& object, std::string_view name, std::string_view label,
                                  std::size_t max_bytes, bool required);

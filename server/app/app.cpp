@@ -232,6 +232,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   server_options.ws_message_limit = config.ws_message_bytes;
   server_options.ws_queue_messages = config.ws_queue_messages;
   server_options.ws_queue_bytes = config.ws_queue_bytes;
+  server_options.trusted_proxies = config.trusted_proxies;
   server_ = std::make_unique<net::Server>(io, workers, server_options, *this, *this);
 
   add_routes();

@@ -5,6 +5,7 @@
 
 #include "common/json_guard.h"
 #include "mail/sender.h"
+#include "net/http_types.h"
 #include "redis/client.h"
 #include "timeline/clock.h"
 
@@ -123,6 +124,15 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
         else config.allowed_origins.push_back((*v)[i].get<std::string>());
       }
   }
+  if (auto v = r.at("/trusted_proxies")) {
+    if (!v->is_array()) r.fail("/trusted_proxies", "must be an array of IP addresses");
+    else
+      for (size_t i = 0; i < v->size(); ++i) {
+        auto address = (*v)[i].is_string() ? net::canonical_address((*v)[i].get<std::string>()) : std::nullopt;
+        if (!address) r.fail("/trusted_proxies/" + std::to_string(i), "must be an IP address");
+        else config.trusted_proxies.push_back(*address);
+      }
+  }
   r.boolean("/cookie_secure", config.cookie_secure);
   r.integer("/sessions/lifetime_hours", config.session_lifetime_hours, 1, 24 * 365);
   r.integer("/limits/body_bytes", config.body_bytes, 1024, 1LL << 31);
@@ -143,9 +153,11 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   r.integer("/presence/large_topic_step_percent", config.presence_large_topic_step_percent, 1, 100);
   if (r.error) return *r.error;
 
-  // The command line wins over the file. --agenda may repeat; its first use replaces the file's list.
+  // The command line wins over the file. --agenda and --trusted-proxy may repeat; the first use
+  // of each replaces the file's list.
   bool agendas_from_cli = false;
   bool cap_from_cli = false;
+  bool proxies_from_cli = false;
   fs::path cwd = fs::current_path();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
@@ -184,6 +196,13 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       if (!agendas_from_cli) config.agendas.clear();
       agendas_from_cli = true;
       config.agendas.push_back(resolve(cwd, *v));
+    } else if (flag == "--trusted-proxy") {
+      auto v = value();
+      auto address = v ? net::canonical_address(*v) : std::nullopt;
+      if (!address) return bad("must be an IP address");
+      if (!proxies_from_cli) config.trusted_proxies.clear();
+      proxies_from_cli = true;
+      config.trusted_proxies.push_back(*address);
     } else if (flag == "--clock") {
       auto v = value();
       auto t = v ? parse_instant(*v) : std::nullopt;

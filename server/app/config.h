@@ -30,6 +30,9 @@ struct Config {
   std::optional<TimePoint> clock_start;
   double clock_speed = 1.0;
   std::vector<std::string> allowed_origins;
+  // Reverse proxies in front of the server whose X-Forwarded-For names the client (canonical IP
+  // addresses). Empty: the header is ignored and the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
   bool cookie_secure = false;
   int session_lifetime_hours = 336;
   std::uint64_t body_bytes = 1 << 20;

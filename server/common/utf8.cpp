@@ -1,6 +1,37 @@
 #include "common/utf8.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace praktika {
+namespace {
+
+// The code point at `i` of well-formed UTF-8 and its length in bytes; length 1 and the byte
+// itself for anything else, so broken input passes through byte by byte.
+std::pair<char32_t, std::size_t> decode_at(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t length = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+  if (length <= 1 || s.size() - i < length || !is_valid_utf8(s.substr(i, length))) return {c, 1};
+  char32_t code = length == 2 ? c & 0x1f : length == 3 ? c & 0x0f : c & 0x07;
+  for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  return {code, length};
+}
+
+bool is_bidi_control(char32_t c) {
+  return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+// C0 and C1 controls, DEL and the bidi controls. A lone byte 0x80–0x9F of broken input is no C1
+// control: it passes through like every other byte that is not UTF-8.
+bool is_removed(char32_t c, std::size_t length) {
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0 && length == 2) || is_bidi_control(c);
+}
+
+bool is_line_break(char32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+}  // namespace
 
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
@@ -38,6 +69,30 @@ std::size_t utf8_prefix_length(std::string_view text, std::size_t max_bytes) {
   // Step back over continuation bytes to the start of the character that would be cut.
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
   return end;
+}
+
+std::string clean_text(std::string_view text, TextLines lines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto [code, length] = decode_at(text, i);
+    const std::string_view bytes = text.substr(i, length);
+    i += length;
+    if (lines == TextLines::one && (code == '\t' || is_line_break(code))) {
+      if (out.empty() || out.back() != ' ') out += ' ';
+    } else if (lines == TextLines::many && (code == '\t' || code == '\n')) {
+      out += bytes;
+    } else if (lines == TextLines::many && (code == 0x2028 || code == 0x2029)) {
+      out += '\n';
+    } else if (is_removed(code, length)) {
+      continue;
+    } else {
+      out += bytes;
+    }
+  }
+  const auto first = std::find_if_not(out.begin(), out.end(), is_space);
+  const auto last = std::find_if_not(out.rbegin(), out.rend(), is_space).base();
+  return first < last ? std::string(first, last) : std::string();
 }
 
 std::string percent_encode_ext_value(std::string_view text) {

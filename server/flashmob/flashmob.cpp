@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/utf8.h"
 #include "convert/child_process.h"
 #include "convert/office.h"
 #include "flashmob/schedule.h"
@@ -43,14 +44,10 @@ bool valid_origin(const std::string& s) {
   });
 }
 
-std::string trimmed(const json& body, const char* key) {
+std::string cleaned(const json& body, const char* key) {
   auto it = body.find(key);
   if (it == body.end() || !it->is_string()) return {};
-  std::string s = it->get<std::string>();
-  size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return {};
-  size_t b = s.find_last_not_of(" \t\r\n");
-  return s.substr(a, b - a + 1);
+  return clean_text(it->get_ref<const std::string&>(), TextLines::one);
 }
 
 struct ItemRow {
@@ -388,10 +385,10 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
   auto problem = [&](const char* path, const char* code, std::string message) {
     problems.push_back({{"path", path}, {"code", code}, {"message", std::move(message)}});
   };
-  std::string work_kind = trimmed(body, "work_kind");
-  std::string title = trimmed(body, "title");
-  std::string institution = trimmed(body, "institution");
-  std::string upload_id = trimmed(body, "upload");
+  std::string work_kind = cleaned(body, "work_kind");
+  std::string title = cleaned(body, "title");
+  std::string institution = cleaned(body, "institution");
+  std::string upload_id = cleaned(body, "upload");
   if (upload_id.empty()) problem("upload", "required", "Загрузите видеоролик или презентацию.");
   if (work_kind.empty()) {
     problem("work_kind", "required", "Выберите вид творческой работы.");

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace praktika::forms {
 namespace {
 
@@ -14,12 +16,8 @@ constexpr std::size_t kDefaultTextLimit = 1000;
 constexpr std::size_t kDefaultTextareaLimit = 30000;
 constexpr std::size_t kDefaultListLimit = 100;
 
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return s.substr(a, b - a);
-}
+// Only a textarea keeps its line breaks; every other text field is one line.
+TextLines lines_of(const FormField& field) { return field.type == "textarea" ? TextLines::many : TextLines::one; }
 
 std::size_t utf8_length(const std::string& s) {
   return static_cast<std::size_t>(
@@ -63,7 +61,7 @@ bool digits_only(const json& v, std::size_t max_digits) {
 }
 
 bool is_empty(const json& v) {
-  return v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) || (v.is_array() && v.empty()) ||
+  return v.is_null() || (v.is_string() && clean_text(v.get_ref<const std::string&>(), TextLines::one).empty()) || (v.is_array() && v.empty()) ||
          (v.is_object() && v.empty());
 }
 
@@ -141,7 +139,7 @@ class Checker {
       fail(path, "wrong_type", "Поле «" + field.label + "» должно быть текстом.");
       return nullptr;
     }
-    std::string s = trim(value.get<std::string>());
+    std::string s = clean_text(value.get_ref<const std::string&>(), lines_of(field));
     std::size_t limit = field.max_length ? static_cast<std::size_t>(*field.max_length)
                                          : (field.type == "textarea" ? kDefaultTextareaLimit : kDefaultTextLimit);
     if (utf8_length(s) > limit) {

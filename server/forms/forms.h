@@ -37,7 +37,7 @@ struct Context {
 };
 
 struct Checked {
-  nlohmann::json values;  // only the defined fields, strings trimmed, empty ones dropped
+  nlohmann::json values;  // only the defined fields, strings cleaned (clean_text), empty ones dropped
   std::vector<FieldError> errors;
   bool ok() const { return errors.empty(); }
 };

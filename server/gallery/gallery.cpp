@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 
+#include "common/utf8.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
 #include "gallery/stem.h"
@@ -69,13 +70,6 @@ std::string excerpt(const std::string& s, std::size_t limit) {
     if ((s[i] & 0xC0) != 0x80 && seen++ == limit) return s.substr(0, i) + "…";
   }
   return s;
-}
-
-std::string trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
 }
 
 std::optional<int> started_year(const json& answers) {
@@ -645,7 +639,7 @@ Result<json> GalleryService::add_comment(const accounts::Identity& who, std::str
     return Status::forbidden("not_a_participant", "Обсуждать практики могут участники конференции.");
   TimePoint now = clock_.now();
   if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
-  std::string text = trim(raw_text);
+  std::string text = clean_text(raw_text, TextLines::many);
   if (auto s = check_text(a->rules, text); !s) return s;
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
@@ -685,7 +679,7 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
   TimePoint now = clock_.now();
   if (!moderating)
     if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
-  std::string text = trim(raw_text);
+  std::string text = clean_text(raw_text, TextLines::many);
   if (what == kEdit)
     if (auto s = check_text(a->rules, text); !s) return s;
   json out;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "common/json_guard.h"
+#include "common/utf8.h"
 #include "convert/office.h"
 #include "documents/check.h"
 #include "intake/contract.h"
@@ -420,9 +421,7 @@ Result<std::vector<std::string>> read_coauthors(const json& value, const std::st
   std::vector<std::string> out;
   for (const auto& item : value) {
     if (!item.is_string()) return Status::unprocessable("invalid_co_authors", "Адрес соавтора должен быть строкой.");
-    std::string email = lower(item.get<std::string>());
-    email.erase(0, email.find_first_not_of(" \t"));
-    email.erase(email.find_last_not_of(" \t") + 1);
+    std::string email = lower(clean_text(item.get_ref<const std::string&>(), TextLines::one));
     auto at = email.find('@');
     if (at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos || email.size() > 320)
       return Status::unprocessable("invalid_co_authors", "Адрес соавтора указан неверно: " + item.get<std::string>());

@@ -1,5 +1,10 @@
 #include "net/http_types.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+
 #include "common/utf8.h"
 
 namespace praktika::net {
@@ -18,7 +23,54 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The comma-separated entries of every X-Forwarded-For header, left to right.
+std::vector<std::string_view> forwarded_for(const Request& request) {
+  std::vector<std::string_view> out;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      out.push_back(trim(rest.substr(0, comma)));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::string> canonical_address(std::string_view text) {
+  if (text.empty() || text.size() > INET6_ADDRSTRLEN) return std::nullopt;
+  const std::string input(text);
+  char out[INET6_ADDRSTRLEN];
+  in_addr v4{};
+  if (inet_pton(AF_INET, input.c_str(), &v4) == 1 && inet_ntop(AF_INET, &v4, out, sizeof out)) return out;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, input.c_str(), &v6) != 1) return std::nullopt;
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    std::memcpy(&v4, v6.s6_addr + 12, 4);
+    if (inet_ntop(AF_INET, &v4, out, sizeof out)) return out;
+  }
+  if (!inet_ntop(AF_INET6, &v6, out, sizeof out)) return std::nullopt;
+  return out;
+}
+
+std::string resolve_client_address(const Request& request, const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& address) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end();
+  };
+  std::string address = canonical_address(request.remote_address).value_or(request.remote_address);
+  if (!trusted(address)) return address;
+  const auto entries = forwarded_for(request);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    auto hop = canonical_address(*it);
+    if (!hop) break;
+    address = std::move(*hop);
+    if (!trusted(address)) break;
+  }
+  return address;
+}
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;

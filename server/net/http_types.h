@@ -26,7 +26,9 @@ struct Request {
   // Set instead of `body` for routes whose body is streamed to disk (uploads). The file is
   // removed after the handler returns unless the handler moved it elsewhere.
   std::filesystem::path body_file;
-  std::string remote_address;
+  std::string remote_address;  // the TCP peer: the person, or a proxy in front of the server
+  // The person's address (resolve_client_address): what throttles and logs must use.
+  std::string client_address;
 
   // The first header of that (lower-case) name, or empty.
   std::string_view header(std::string_view name) const;
@@ -71,6 +73,18 @@ struct BodyPolicy {
   // the page cache (constant JSON, the web app's files), without blocking on anything else.
   bool from_memory = false;
 };
+
+// An IP address in canonical text: IPv4 dotted, IPv6 as inet_ntop writes it (RFC 5952), an
+// IPv4-mapped IPv6 address as its IPv4; nullopt for anything else (a port, brackets, a name).
+std::optional<std::string> canonical_address(std::string_view text);
+
+// The address of the person behind `request`: its remote_address, unless that peer is one of
+// `trusted_proxies` (canonical addresses); then X-Forwarded-For (every such header, in order) is
+// read from the right, where each proxy appended the address it was connected from, and the
+// first entry that is not itself a trusted proxy is the person. Entries left of it are whatever
+// the client sent and are never believed. An entry that is no address stops the walk at the last
+// trusted hop's address. Without trusted proxies the header is ignored: anyone can send it.
+std::string resolve_client_address(const Request& request, const std::vector<std::string>& trusted_proxies);
 
 // Percent-decoding of a path; nullopt on a malformed escape or an encoded NUL.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space);

@@ -145,7 +145,8 @@ void answer_and_close(int fd, std::string_view response) {
 }
 
 // Everything but the body, which the session fills in once it knows where the body goes.
-Request to_request(const http::request<http::string_body>& req, const tcp::endpoint& remote) {
+Request to_request(const http::request<http::string_body>& req, const tcp::endpoint& remote,
+                   const std::vector<std::string>& trusted_proxies) {
   Request out;
   out.method = std::string(req.method_string());
   out.target = std::string(req.target());
@@ -161,6 +162,7 @@ Request to_request(const http::request<http::string_body>& req, const tcp::endpo
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   out.remote_address = remote.address().to_string();
+  out.client_address = resolve_client_address(out, trusted_proxies);
   return out;
 }
 
@@ -833,7 +835,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         co_return;
       }
       HttpHandler& handler = server_->http_handler;
-      Request request = to_request(parser.get(), remote);
+      Request request = to_request(parser.get(), remote, o.trusted_proxies);
       BodyPolicy policy = handler.body_policy(request);
       if (policy.limit == 0) policy.limit = o.body_limit;
       if (policy.refuse) {
@@ -892,7 +894,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
 
  private:
   asio::awaitable<void> upgrade(http::request_parser<http::string_body>& parser, const tcp::endpoint& remote) {
-    Request request = to_request(parser.get(), remote);
+    Request request = to_request(parser.get(), remote, server_->options.trusted_proxies);
     auto decision = server_->ws_handler.accept(request);
     if (auto* refusal = std::get_if<Response>(&decision)) {
       co_await write_response(*refusal, parser.get().version(), false);

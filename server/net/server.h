@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <variant>
 
@@ -46,6 +47,9 @@ struct ServerOptions {
   // Called on a connection's strand when a request body could not be written for lack of space
   // (ENOSPC, EFBIG); must be quick. The application gives back the space it set aside.
   std::function<void()> on_disk_full;
+  // Reverse proxies whose X-Forwarded-For is believed (canonical addresses, see
+  // net::canonical_address); Request::client_address is resolved through them.
+  std::vector<std::string> trusted_proxies;
 };
 
 // One live WebSocket as the application sees it. deliver() (from hub::Subscriber) queues a

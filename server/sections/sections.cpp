@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/utf8.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 
@@ -1121,9 +1122,9 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
       if (tx.changes() == 0) return Status::conflict("no_hand", "Ваша рука не поднята.");
     } else if (action == "ask") {
       auto text_it = args.find("text");
-      std::string text = text_it != args.end() && text_it->is_string() ? text_it->get<std::string>() : "";
-      auto first = text.find_first_not_of(" \t\r\n");
-      text = first == std::string::npos ? "" : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+      std::string text = text_it != args.end() && text_it->is_string()
+                             ? clean_text(text_it->get_ref<const std::string&>(), TextLines::many)
+                             : "";
       std::size_t chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
       if (text.empty()) return Status::unprocessable("invalid_question", "Напишите вопрос (text).");
       if (chars > static_cast<std::size_t>(ref.settings.question_max_chars))
@@ -1459,7 +1460,9 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
     return Status::conflict("not_open_yet", "Итоги публикуются на сессии подведения итогов, с " +
                                                 (*ref)->timeline->format(session->starts).substr(11, 5) + ".");
   auto text_it = body.find("text");
-  std::string text = text_it != body.end() && text_it->is_string() ? text_it->get<std::string>() : "";
+  std::string text = text_it != body.end() && text_it->is_string()
+                         ? clean_text(text_it->get_ref<const std::string&>(), TextLines::many)
+                         : "";
   if (text.size() > 20000) return Status::unprocessable("invalid_field", "Текст итогов слишком длинный.");
   auto list = body.find("sections");
   if (list == body.end() || !list->is_array())
@@ -1483,7 +1486,9 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
       auto note = item.find("note");
       stored["sections"].push_back({{"section", *n},
                                     {"best", best},
-                                    {"note", note != item.end() && note->is_string() ? note->get<std::string>() : ""}});
+                                    {"note", note != item.end() && note->is_string()
+                                                 ? clean_text(note->get_ref<const std::string&>(), TextLines::many)
+                                                 : ""}});
     }
     return tx
         .prepare(

@@ -80,25 +80,11 @@ std::uint64_t size_on_disk(const fs::path& file) {
   return ec ? 0 : size;
 }
 
-// Bidirectional controls (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): in a file name they only
-// serve to make "gpj.exe" look like "exe.jpg".
-bool bidi_control_at(const std::string& s, std::size_t i) {
-  if (i + 2 >= s.size() || static_cast<unsigned char>(s[i]) != 0xe2) return false;
-  auto b = static_cast<unsigned char>(s[i + 1]), c = static_cast<unsigned char>(s[i + 2]);
-  return (b == 0x80 && (c == 0x8e || c == 0x8f || (c >= 0xaa && c <= 0xae))) || (b == 0x81 && c >= 0xa6 && c <= 0xa9);
-}
-
-// A name for showing and for the family of old Office files; never used as a path.
+// A name for showing and for the family of old Office files; never used as a path. Cleaned like
+// all typed text (a bidi override would make "gpj.exe" look like "exe.jpg"), and without slashes.
 std::string clean_name(const std::string& name) {
-  std::string out;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (bidi_control_at(name, i)) {
-      i += 2;
-      continue;
-    }
-    auto c = static_cast<unsigned char>(name[i]);
-    if (c >= 0x20 && c != 0x7f && c != '/' && c != '\\') out += static_cast<char>(c);
-  }
+  std::string out = clean_text(name, TextLines::one);
+  std::erase_if(out, [](char c) { return c == '/' || c == '\\'; });
   out.resize(utf8_prefix_length(out, 255));  // never half a character: the name is JSON text
   return out.empty() ? "файл" : out;
 }

@@ -20,6 +20,7 @@ class Accounts : public ::testing::Test {
 };
 
 const nlohmann::json kAnna = {{"email", "anna@dom.ru"}, {"password", "длинный пароль"}, {"full_name", "Анна Петрова"}};
+const nlohmann::json kBoris = {{"email", "boris@dom.ru"}, {"password", "другой пароль"}, {"full_name", "Борис Ёлкин"}};
 
 TEST_F(Accounts, RegisterLogsInAndMeAnswersWithTheCookie) {
   HttpClient http(port());
@@ -99,6 +100,71 @@ TEST_F(Accounts, RepeatedFailedLoginsAreSlowedDown) {
   // Even the right password waits until the lock passes.
   auto right = attacker.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "длинный пароль"}});
   EXPECT_EQ(right.status, 429);
+}
+
+// One person guessing at one account from a shared address (a NAT, a proxy) locks that account
+// at that address, not the colleagues behind it: their typos and the guesser's failures together
+// pass the old per-address limit of 20 and still lock nobody else.
+TEST_F(Accounts, FailuresForOthersFromOneAddressDoNotLockOutARightPassword) {
+  HttpClient http(port());
+  ASSERT_EQ(http.post("/api/auth/register", kAnna).status, 201);
+  ASSERT_EQ(http.post("/api/auth/register", kBoris).status, 201);
+  HttpClient guesser(port());
+  int throttled = 0;
+  for (int i = 0; i < 25; ++i) {
+    auto r = guesser.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "guess" + std::to_string(i)}});
+    if (r.status == 429) ++throttled;
+  }
+  EXPECT_GE(throttled, 15);
+  for (int i = 0; i < 16; ++i) {
+    auto r = guesser.post("/api/auth/login",
+                          {{"email", "colleague" + std::to_string(i % 4) + "@dom.ru"}, {"password", "typo"}});
+    EXPECT_EQ(r.status, 401) << i;
+  }
+  HttpClient boris(port());
+  auto right = boris.post("/api/auth/login", {{"email", "boris@dom.ru"}, {"password", kBoris["password"]}});
+  EXPECT_EQ(right.status, 200) << right.body;
+  auto anna = boris.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kAnna["password"]}});
+  EXPECT_EQ(anna.status, 429);
+  EXPECT_EQ(anna.error_code(), "too_many_attempts");
+}
+
+TEST_F(Accounts, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  HttpClient http(port());
+  ASSERT_EQ(http.post("/api/auth/register", kAnna).status, 201);
+  for (int i = 0; i < 5; ++i)
+    http.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "guess"}}, {{"X-Forwarded-For", "198.51.100.1"}});
+  // Another made-up address does not escape the lock: the peer (127.0.0.1) is the client.
+  auto r = http.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kAnna["password"]}},
+                     {{"X-Forwarded-For", "198.51.100.2"}});
+  EXPECT_EQ(r.status, 429);
+}
+
+TEST_F(Accounts, ForwardedForFromATrustedProxyNamesTheClient) {
+  server_->stop();
+  auto started = ServerProcess::start({.data_dir = data_.path(), .extra_args = {"--trusted-proxy", "127.0.0.1"}});
+  ASSERT_TRUE(started) << started.status().message();
+  server_ = std::move(*started);
+  HttpClient http(port());
+  ASSERT_EQ(http.post("/api/auth/register", kAnna).status, 201);
+  const std::map<std::string, std::string> guesser = {{"X-Forwarded-For", "198.51.100.1"}};
+  for (int i = 0; i < 5; ++i) http.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "guess"}}, guesser);
+  auto locked = http.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kAnna["password"]}}, guesser);
+  EXPECT_EQ(locked.status, 429);
+  // Anna herself, at her own address behind the same proxy, is not locked out by the guesser.
+  auto own = http.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", kAnna["password"]}},
+                       {{"X-Forwarded-For", "6.6.6.6, 198.51.100.2"}});
+  EXPECT_EQ(own.status, 200) << own.body;
+}
+
+TEST_F(Accounts, ANameIsStoredWithoutControlAndBidiCharacters) {
+  HttpClient http(port());
+  nlohmann::json body = kAnna;
+  body["full_name"] = "\xE2\x80\xAE" "Анна" + std::string(1, '\0') + " \xE2\x80\xAEПетрова\xE2\x80\xAC\r\n";
+  auto reg = http.post("/api/auth/register", body);
+  ASSERT_EQ(reg.status, 201) << reg.body;
+  EXPECT_EQ(reg.json()["user"]["full_name"], "Анна Петрова");
+  EXPECT_EQ(http.get("/api/me").json()["user"]["full_name"], "Анна Петрова");
 }
 
 TEST_F(Accounts, AStateChangingRequestFromAnotherOriginIsRefused) {

@@ -306,6 +306,44 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/nothing").status, 404);
 }
 
+// A name typed with a right-to-left override (and, in the application, a NUL) is cleaned where
+// it enters, so the certificate and the organiser's CSV show it as typed, not reversed.
+TEST_F(Certificates, ANameTypedWithABidiOverrideAppearsAsTypedInTheCertificateAndTheCsv) {
+  const std::string rlo = "\xE2\x80\xAE";
+  const std::string typed = "Анна " + rlo + "Иванова";
+  const std::string clean = "Анна Иванова";
+  start(kDuringIntake);
+  People& people = *people_;
+  people.person("anna@dom.ru", typed);
+  ASSERT_GT(submit_practice(people, {.author_email = "anna@dom.ru"}), 0);
+  auto reg = people.person("anna@dom.ru")
+                 .request("PUT", kEventApi + "/registration",
+                          json{{"answers", registration_answers(typed + std::string(1, '\0'), "anna@dom.ru",
+                                                                "МБУ «Семья»", 1)}}
+                              .dump());
+  ASSERT_EQ(reg.status, 200) << reg.body;
+
+  auto csv = people.organiser().get(kEventApi + "/intake/participants?format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_NE(csv.body.find(clean), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find(rlo), std::string::npos) << "a bidi override in the CSV";
+
+  start(kAfterEvent);
+  ASSERT_EQ(people.organiser().post(kEventApi + "/certificates/jobs", json::object()).status, 202);
+  ASSERT_EQ(wait_job_done()["state"], "done");
+  auto& anna = people.person("anna@dom.ru");
+  auto list = anna.get(kEventApi + "/certificates/mine").json()["certificates"];
+  ASSERT_EQ(list.size(), 1u) << list.dump();
+  auto verified = HttpClient(server_->port()).get("/api/certificates/" + list[0]["number"].get<std::string>());
+  EXPECT_EQ(verified.json()["full_name"], clean);
+  auto pdf = anna.get(list[0]["url"].get<std::string>());
+  ASSERT_EQ(pdf.status, 200);
+  std::string text = pdf_text(pdf.body);
+  EXPECT_TRUE(has(text, clean)) << text;
+  EXPECT_FALSE(has(text, "авонавИ")) << text;
+  EXPECT_EQ(text.find(rlo), std::string::npos) << text;
+}
+
 // 500 participants made straight in the database (registering 500 accounts through the API
 // would spend minutes on argon2id alone; the job reads the same tables either way).
 void add_participants(const std::filesystem::path& data_dir, int count) {

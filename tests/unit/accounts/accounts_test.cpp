@@ -162,14 +162,24 @@ TEST_F(Accounts, RegisterRejectsMalformedInput) {
   EXPECT_EQ(service_->register_user("a@b.ru", "пароль", "Имя").status().code(), "weak_password");
   EXPECT_EQ(service_->register_user("a@b.ru", std::string(257, 'x'), "Имя").status().code(), "password_too_long");
 
-  for (std::string name : {std::string(""), std::string("   "), std::string("Имя\x01"), std::string(201, 'a'),
-                           std::string("\xff\xfe")}) {
+  for (std::string name : {std::string(""), std::string("   "), std::string("\x01\xE2\x80\xAE\r\n"),
+                           std::string(201, 'a'), std::string("\xff\xfe")}) {
     EXPECT_EQ(service_->register_user("a@b.ru", "password123", name).status().code(), "invalid_name") << name;
   }
   std::string cyrillic_200;
   for (int i = 0; i < 200; ++i) cyrillic_200 += "Я";
   EXPECT_TRUE(service_->register_user("long@b.ru", std::string(256, 'x'), cyrillic_200).ok());
   EXPECT_TRUE(service_->register_user("a@b.ru", "восемь!!", "Имя").ok());
+}
+
+TEST_F(Accounts, NameAndEmailAreStoredWithoutControlAndBidiCharacters) {
+  auto r = service_->register_user(" Maria@Example.org\xE2\x80\x8F", "password123",
+                                   "\xE2\x80\xAEМария" + std::string(1, '\0') + "\tИванова\x1b");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->email, "maria@example.org");
+  EXPECT_EQ(r->full_name, "Мария Иванова");
+  EXPECT_EQ(text_column("SELECT full_name FROM users"), "Мария Иванова");
+  EXPECT_TRUE(service_->login("maria@example.org", "password123", "10.0.0.1").ok());
 }
 
 TEST_F(Accounts, StoresOnlyHashesOfPasswordAndToken) {
@@ -204,9 +214,9 @@ TEST_F(Accounts, FiveFailuresThrottleAndASuccessResets) {
     auto r = service_->login("maria@example.org", "wrong-password", "10.0.0.1");
     EXPECT_EQ(r.status().code(), "invalid_credentials") << i;
   }
-  // Locked: even the right password is not checked.
+  // Locked at that address: even the right password is not checked.
   std::chrono::seconds retry{0};
-  auto locked = service_->login("Maria@example.org", "password123", "10.0.0.2", &retry);
+  auto locked = service_->login("Maria@example.org", "password123", "10.0.0.1", &retry);
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.status().code(), "too_many_attempts");
   EXPECT_EQ(locked.status().http_status(), 429);
@@ -224,8 +234,8 @@ TEST_F(Accounts, FiveFailuresThrottleAndASuccessResets) {
 }
 
 TEST_F(Accounts, UnknownEmailIsThrottledLikeAKnownOne) {
-  for (int i = 0; i < 5; ++i) service_->login("nobody@example.org", "password123", "");
-  EXPECT_EQ(service_->login("nobody@example.org", "password123", "").status().code(), "too_many_attempts");
+  for (int i = 0; i < 5; ++i) service_->login("nobody@example.org", "password123", "10.0.0.1");
+  EXPECT_EQ(service_->login("nobody@example.org", "password123", "10.0.0.1").status().code(), "too_many_attempts");
 }
 
 TEST_F(Accounts, ExpiredSessionIsRefused) {

@@ -94,6 +94,25 @@ TEST_F(ConfigTest, ConnectionLimitsComeFromTheFileTheFlagOrBenchmarkMode) {
   EXPECT_EQ(std::get<ConfigError>(zero_timeout).json_path, "/limits/header_timeout_s");
 }
 
+TEST_F(ConfigTest, TrustedProxiesAreCanonicalAddressesAndTheCommandLineReplacesThem) {
+  auto file = write(R"({"agendas": ["a.json"], "trusted_proxies": ["10.0.0.1", "::ffff:10.0.0.2", "2001:DB8::0:1"]})");
+  auto loaded = load_config({}, file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();
+  EXPECT_EQ(std::get<Config>(loaded).trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2", "2001:db8::1"}));
+  loaded = load_config({"--trusted-proxy", "127.0.0.1"}, file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded));
+  EXPECT_EQ(std::get<Config>(loaded).trusted_proxies, (std::vector<std::string>{"127.0.0.1"}));
+
+  for (const char* bad : {R"(["proxy.local"])", R"(["10.0.0.0/8"])", R"("10.0.0.1")", R"([1])"}) {
+    loaded = load_config({}, write(std::string(R"({"agendas": ["a.json"], "trusted_proxies": )") + bad + "}"));
+    ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded)) << bad;
+    EXPECT_EQ(std::get<ConfigError>(loaded).json_path.rfind("/trusted_proxies", 0), 0u) << bad;
+  }
+  loaded = load_config({"--trusted-proxy", "localhost"}, write(R"({"agendas": ["a.json"]})"));
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
+  EXPECT_EQ(std::get<ConfigError>(loaded).json_path, "--trusted-proxy");
+}
+
 TEST_F(ConfigTest, TheShippedDefaultLoads) {
   auto loaded = load_config({}, fs::path(PRAKTIKA_SOURCE_DIR) / "config" / "default.json");
   ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();

@@ -101,6 +101,24 @@ TEST(Forms, UnknownFieldsAndBadShapesAreRefusedNotDropped) {
   ASSERT_NE(to_status(c.errors).details(), nullptr);
 }
 
+TEST(Forms, TextIsCleanedOfControlAndBidiCharactersAndOnlyATextareaKeepsLines) {
+  const std::string rlo = "\xE2\x80\xAE", nul(1, '\0');
+  json values = {{"name", "Семейная " + rlo + "гостиная" + nul + "\r\n"},
+                 {"values", " Уважение" + nul + "\r\nк семье\x1b" + rlo + " "},
+                 {"cases", json::array({"Случай " + rlo + "семьи К." + nul})}};
+  auto c = check(practice_fields(), values, Mode::draft, context());
+  ASSERT_TRUE(c.ok()) << c.errors[0].path << ": " << c.errors[0].message;
+  EXPECT_EQ(c.values["name"], "Семейная гостиная");
+  EXPECT_EQ(c.values["values"], "Уважение\nк семье");
+  EXPECT_EQ(c.values["cases"], json::array({"Случай семьи К."}));
+}
+
+TEST(Forms, ARequiredTextOfOnlyControlCharactersIsEmpty) {
+  auto c = check(practice_fields(), {{"name", std::string(1, '\0') + "\xE2\x80\xAE"}}, Mode::complete, context());
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "name:required"), p.end());
+}
+
 TEST(Forms, TextLengthIsCountedInCharactersNotBytes) {
   std::string cyrillic;
   for (int i = 0; i < 1000; ++i) cyrillic += "я";  // 2000 bytes, 1000 characters

@@ -42,6 +42,50 @@ TEST(Response, SetHeaderReplacesTheSameName) {
   EXPECT_EQ(r.headers[0].second, "application/json");
 }
 
+Request from(std::string peer, std::vector<std::string> forwarded = {}) {
+  Request r;
+  r.remote_address = std::move(peer);
+  for (auto& f : forwarded) r.headers.emplace_back("x-forwarded-for", std::move(f));
+  return r;
+}
+
+TEST(CanonicalAddress, WritesEachAddressOneWayAndRefusesEverythingElse) {
+  EXPECT_EQ(canonical_address("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(canonical_address("::ffff:10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(canonical_address("2001:DB8:0::1"), "2001:db8::1");
+  for (const char* bad : {"", "localhost", "10.0.0.1:8080", "[::1]", "10.0.0.0/8", " 10.0.0.1", "10.0.0.256"})
+    EXPECT_FALSE(canonical_address(bad)) << bad;
+}
+
+TEST(ResolveClientAddress, WithoutTrustedProxiesTheForwardedHeaderIsIgnored) {
+  EXPECT_EQ(resolve_client_address(from("203.0.113.7", {"198.51.100.1"}), {}), "203.0.113.7");
+  EXPECT_EQ(resolve_client_address(from("203.0.113.7", {"198.51.100.1"}), {"10.0.0.1"}), "203.0.113.7");
+}
+
+TEST(ResolveClientAddress, ATrustedPeerIsBelievedForTheAddressItAppended) {
+  const std::vector<std::string> trusted = {"10.0.0.1"};
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"198.51.100.1"}), trusted), "198.51.100.1");
+  // What the client itself put in the header (left of the proxy's entry) is never believed.
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"1.2.3.4, 198.51.100.1"}), trusted), "198.51.100.1");
+  // Several headers are one list, in order.
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"1.2.3.4", "198.51.100.1"}), trusted), "198.51.100.1");
+  // Without the header, the proxy itself is all we know.
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1"), trusted), "10.0.0.1");
+  // The peer as an IPv4-mapped IPv6 address (a dual-stack listener) is the same proxy.
+  EXPECT_EQ(resolve_client_address(from("::ffff:10.0.0.1", {"198.51.100.1"}), trusted), "198.51.100.1");
+}
+
+TEST(ResolveClientAddress, AChainOfTrustedProxiesIsWalkedFromTheRight) {
+  const std::vector<std::string> trusted = {"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"6.6.6.6, 198.51.100.1, 10.0.0.2"}), trusted), "198.51.100.1");
+}
+
+TEST(ResolveClientAddress, AnEntryThatIsNoAddressStopsAtTheLastTrustedHop) {
+  const std::vector<std::string> trusted = {"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"1.2.3.4, unknown, 10.0.0.2"}), trusted), "10.0.0.2");
+  EXPECT_EQ(resolve_client_address(from("10.0.0.1", {"198.51.100.1:5555"}), trusted), "10.0.0.1");
+}
+
 }  // namespace
 TEST(ContentDisposition, KeepsAnAsciiNameAsItIs) {
   EXPECT_EQ(content_disposition("attachment", "practices-2020.csv"),
