@@ -74,6 +74,19 @@ export interface Agenda {
   files?: Record<string, FilePurpose>;
   registration_form?: FormSpec;
   practice?: PracticeSpec;
+  review?: ReviewSpec;
+  // Parts the pages only test for: which kinds of work the event has.
+  gallery?: unknown;
+  flashmob?: unknown;
+  section_day?: unknown;
+  contest?: unknown;
+}
+
+// The review part: the criteria experts score and the decisions (id -> wording) they choose from.
+export interface ReviewSpec {
+  criteria?: Array<{ id: string; title?: string; max?: number }>;
+  outcomes?: Record<string, string>;
+  reason_required_for?: string[];
 }
 
 // One field of an agenda form. The renderer in components/FormFields.tsx knows every `type`.
