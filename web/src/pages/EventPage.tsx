@@ -452,6 +452,24 @@ function stageNote(stage: StageView | undefined, offset?: string): string {
   return `${name} завершён.`;
 }
 
+// The organiser's pages of the stages open now, beside the desk that holds them all.
+function organiserNow(id: string, agenda: Agenda, stages: StageView[]): StaffLink[] {
+  const base = eventBase(id);
+  const open = (stage: string) => stageById(stages, stage)?.state === 'open';
+  const links: StaffLink[] = [];
+  if (open(kStageOf.intake)) {
+    links.push({ href: `${base}/intake`, title: 'Заявки и практики', testId: 'intake-admin-link' });
+    if (agenda.fees) links.push({ href: `${base}/payments`, title: 'Оплата', testId: 'payments-admin-link' });
+  }
+  if (open(kStageOf.review) && agenda.review !== undefined) {
+    links.push({ href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'review-board-link' });
+  }
+  if (open(kStageOf.sections) && agenda.section_day !== undefined) {
+    links.push({ href: `${base}/section-day`, title: 'День секций', testId: 'section-day-admin-link' });
+  }
+  return links;
+}
+
 // The staff's work in this event: the organiser's desk, the expert's queue and the moderator's
 // consoles, each with the window of its stage.
 function StaffWork({ id, agenda, stages }: { id: string; agenda: Agenda; stages: StageView[] }) {
@@ -461,8 +479,8 @@ function StaffWork({ id, agenda, stages }: { id: string; agenda: Agenda; stages:
   if (roles.organiser) {
     items.push({
       role: 'organiser',
-      links: [{ href: `${eventBase(id)}/desk`, title: 'Кабинет организатора', testId: 'desk-link' }],
-      note: 'Заявки, оплата, экспертиза, день секций и итоги — все страницы организатора.',
+      links: [{ href: `${eventBase(id)}/desk`, title: 'Кабинет организатора', testId: 'desk-link' }, ...organiserNow(id, agenda, stages)],
+      note: 'В кабинете — все страницы организатора: заявки, оплата, экспертиза, день секций и итоги.',
     });
   }
   if (roles.expert && agenda.review !== undefined) {
@@ -486,9 +504,9 @@ function StaffWork({ id, agenda, stages }: { id: string; agenda: Agenda; stages:
       {items.map((item) => (
         <div key={item.role} class="card" data-testid={`staff-${item.role}`}>
           <ul class="staff-links">
-            {item.links.map((l) => (
+            {item.links.map((l, i) => (
               <li key={l.href}>
-                <a class="button button--primary" href={l.href} data-testid={l.testId}>
+                <a class={`button ${i === 0 ? 'button--primary' : 'button--secondary'}`} href={l.href} data-testid={l.testId}>
                   {l.title}
                 </a>
               </li>
