@@ -21,6 +21,8 @@ export const kPaymentStateForOrganiser: Record<string, string> = {
   not_required: 'оплата не требуется',
 };
 
+const kBadge: Record<string, string> = { confirmed: 'open', not_required: 'open', returned: 'closed' };
+
 const kFilterOrder = ['proof_sent', 'awaiting_proof', 'returned', 'confirmed'];
 
 export function PaymentsPage({ id }: { id: string }) {
@@ -161,7 +163,10 @@ function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice:
         {practice.section_title && `; секция ${practice.section}. ${practice.section_title}`}
       </p>
       <p>
-        Оплата: <span class="badge" data-testid="payment-state">{kPaymentStateForOrganiser[state] ?? 'неизвестно'}</span>
+        Оплата:{' '}
+        <span class={`badge badge--${kBadge[state] ?? 'upcoming'}`} data-testid="payment-state">
+          {kPaymentStateForOrganiser[state] ?? 'неизвестно'}
+        </span>
         {payment.amount !== undefined && state !== 'not_required' && <> · {rub(payment.amount)}</>}
         {payment.sent_at && <span class="muted"> · документ прислан {formatDateTime(payment.sent_at, ctx.offset)}</span>}
       </p>
