@@ -27,6 +27,7 @@ import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage 
 import { ResultsPage } from './pages/ResultsPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
+import { DocumentsPage } from './pages/DocumentsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -64,6 +65,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
+  { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -80,6 +80,8 @@ export interface Agenda {
   flashmob?: unknown;
   section_day?: unknown;
   contest?: unknown;
+  certificates?: unknown;
+  proceedings?: unknown;
 }
 
 // The review part: the criteria experts score and the decisions (id -> wording) they choose from.

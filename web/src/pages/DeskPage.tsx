@@ -1,6 +1,6 @@
 // The organiser's desk (/events/:id/desk): every organiser page of the event, grouped by the stage
 // whose work it serves, with that stage's dates and whether it is open now. The groups follow the
-// parts the agenda has (fees, review, flashmob, gallery, section day, contest).
+// parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
 import { useEffect } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
@@ -96,6 +96,18 @@ function groupsOf(ctx: EventContext): Group[] {
       links: [{ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' }],
     });
   }
+  groups.push({
+    key: 'documents',
+    stage: '',
+    fallback: 'После мероприятия',
+    links: [
+      {
+        href: `${base}/documents`,
+        title: a.certificates !== undefined ? 'Сертификаты, сборник и выгрузки' : 'Выгрузки',
+        testId: 'desk-documents',
+      },
+    ],
+  });
   groups.push({
     key: 'tools',
     stage: '',
