@@ -215,6 +215,8 @@ test('the expert reaches the queue from the event page, reads the practice by th
 
   // The decisions are the agenda's; a rejection needs its reason.
   const decisions = Object.entries(agenda.review.outcomes).filter(([k]) => k !== 'note');
+  const shown = await page.locator('input[name="decision"]').evaluateAll((inputs) => inputs.map((i) => i.value));
+  assert.deepEqual(shown, decisions.map(([id]) => id), 'in the order of the agenda');
   for (const [id, title] of decisions) assert.equal((await testId(page, `decision-${id}`).locator('xpath=..').textContent()).trim(), title);
   await testId(page, 'decision-rejected').check();
   await testId(page, 'review-submit').click();
