@@ -128,6 +128,9 @@ test('an anonymous visitor on a phone sees the event and a call to apply while t
   const visitor = await openPage(context, `${server.url}/`);
   await waitUntil('the call to apply', () => textOf(visitor, 'apply-call'), (t) => /Идёт приём заявок/.test(t ?? ''));
   assert.equal(await textOf(visitor, 'event-title'), agenda.title);
+  const zone = await textOf(visitor, 'time-zone-note');
+  assert.match(zone, /^Время указано по часовому поясу мероприятия \(.*UTC\+08:00\)\.$/);
+  assert.doesNotMatch(zone.replace('UTC', ''), /[A-Za-z]/, 'no zone identifier is shown');
   await assertNoSidewaysScroll(visitor);
   await testId(visitor, 'apply-link').click();
   await waitUntil('the cabinet asks to sign in', () => textOf(visitor, 'login-needed'), (t) => t !== null);

@@ -216,15 +216,22 @@ function NowPanel({ stages, hasTimeline, offset }: { stages: StageView[]; hasTim
   );
 }
 
+// The zone's Russian name from the browser («Иркутск»), never its identifier (Asia/Irkutsk).
+function zoneName(timeZone?: string): string {
+  if (!timeZone) return '';
+  try {
+    const parts = new Intl.DateTimeFormat('ru-RU', { timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date());
+    const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+    return /[А-Яа-яЁё]/.test(name) ? name : '';
+  } catch {
+    return '';
+  }
+}
+
 function TimeZoneNote({ timeZone, offset }: { timeZone?: string; offset?: string }) {
-  if (!timeZone && !offset) return null;
-  const zone = timeZone === 'Asia/Irkutsk' ? 'иркутскому времени' : `времени мероприятия${timeZone ? ` (${timeZone})` : ''}`;
-  return (
-    <p class="muted">
-      Время указано по {zone}
-      {offset ? `, UTC${offset}` : ''}.
-    </p>
-  );
+  const details = [zoneName(timeZone), offset ? `UTC${offset}` : ''].filter(Boolean).join(', ');
+  if (!details) return null;
+  return <p class="muted" data-testid="time-zone-note">Время указано по часовому поясу мероприятия ({details}).</p>;
 }
 
 function StageCard({ stage, offset }: { stage: StageView; offset?: string }) {
