@@ -9,7 +9,7 @@ build_packages=(
   libboost1.81-all-dev nlohmann-json3-dev libsqlite3-dev libhiredis-dev libsodium-dev
   libcurl4-openssl-dev
   libavformat-dev libavcodec-dev libavutil-dev libzip-dev libpugixml-dev libpoppler-cpp-dev
-  libstemmer-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation
+  libstemmer-dev libhunspell-dev hunspell-ru libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation
   ffmpeg poppler-utils
 )
 # LibreOffice converts a .doc to .docx for the format check and Word documents to PDF for the

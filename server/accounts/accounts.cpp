@@ -411,11 +411,28 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
 Status AccountsService::logout(std::string_view token) {
   const auto token_hash = hash_token(token);
   if (!token_hash) return Status::ok();
-  return db_.transaction(
-      [&](Tx& tx) { return tx.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind_blob(1, *token_hash).run(); });
+  std::optional<std::int64_t> user_id;
+  Status s = db_.transaction([&](Tx& tx) -> Status {
+    auto q = tx.prepare("DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id");
+    q.bind_blob(1, *token_hash);
+    auto row = q.step();
+    if (!row.ok()) return row.status();
+    if (*row) user_id = q.int64(0);
+    return Status::ok();
+  });
+  if (s.is_ok() && user_id) identity_changed(*user_id);
+  return s;
 }
 
 Result<Identity> AccountsService::authenticate(std::string_view token) {
+  return read_identity(token, RecordActivity::yes);
+}
+
+Result<Identity> AccountsService::recheck(std::string_view token) {
+  return read_identity(token, RecordActivity::no);
+}
+
+Result<Identity> AccountsService::read_identity(std::string_view token, RecordActivity record) {
   const auto token_hash = hash_token(token);
   if (!token_hash) return not_authenticated();
   const TimePoint now = options_.now();
@@ -436,7 +453,7 @@ Result<Identity> AccountsService::authenticate(std::string_view token) {
   if (!s.is_ok()) return s;
   if (!identity) return not_authenticated();
 
-  if (now - last_seen >= kLastSeenResolution) {
+  if (record == RecordActivity::yes && now - last_seen >= kLastSeenResolution) {
     // Best effort: a failure to record activity must not refuse a valid session.
     (void)db_.transaction([&](Tx& tx) {
       return tx.prepare("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2")
@@ -452,7 +469,7 @@ Status AccountsService::grant_role(std::int64_t user_id, std::string_view event_
                                    std::optional<int> section) {
   const RoleGrant grant{std::string(event_id), role, section};
   if (Status s = check_grant(grant); !s.is_ok()) return s;
-  return db_.transaction([&](Tx& tx) -> Status {
+  Status s = db_.transaction([&](Tx& tx) -> Status {
     auto q = tx.prepare("SELECT 1 FROM users WHERE id = ?1");
     q.bind_int(1, user_id);
     auto row = q.step();
@@ -460,11 +477,13 @@ Status AccountsService::grant_role(std::int64_t user_id, std::string_view event_
     if (!*row) return user_not_found();
     return insert_grant(tx, user_id, grant, options_.now());
   });
+  if (s.is_ok()) identity_changed(user_id);
+  return s;
 }
 
 Status AccountsService::revoke_role(std::int64_t user_id, std::string_view event_id, Role role,
                                     std::optional<int> section) {
-  return db_.transaction([&](Tx& tx) -> Status {
+  Status s = db_.transaction([&](Tx& tx) -> Status {
     Status del = tx.prepare(
                        "DELETE FROM event_roles WHERE user_id = ?1 AND event_id = ?2 AND role = ?3 AND section IS ?4")
                      .bind_int(1, user_id)
@@ -476,6 +495,12 @@ Status AccountsService::revoke_role(std::int64_t user_id, std::string_view event
     if (tx.changes() == 0) return Status::not_found("role_not_found", "У пользователя нет такой роли");
     return Status::ok();
   });
+  if (s.is_ok()) identity_changed(user_id);
+  return s;
+}
+
+void AccountsService::identity_changed(std::int64_t user_id) const {
+  if (options_.on_identity_changed) options_.on_identity_changed(user_id);
 }
 
 Result<std::vector<RoleGrant>> AccountsService::roles_of(std::int64_t user_id) {

@@ -90,6 +90,10 @@ class AccountsService {
     std::function<TimePoint()> now;
     // Monotonic clock for throttling; defaults to steady_clock. Tests step both.
     LoginThrottle::SteadyNow steady_now;
+    // Told, after the commit, the user whose sessions or roles just changed (a logout, a grant, a
+    // revocation), so that whoever holds that user's identity in memory (an open WebSocket) can
+    // drop it. On the thread that made the change; must not block.
+    std::function<void(std::int64_t user_id)> on_identity_changed;
   };
 
   // `db` must outlive the service. Throws std::runtime_error only if libsodium cannot start.
@@ -110,6 +114,9 @@ class AccountsService {
                         std::chrono::seconds* retry_after = nullptr);
   // Ends the session; unknown or malformed tokens are fine (logging out twice is not an error).
   Status logout(std::string_view token);
+  // authenticate() without recording activity: a pure read, for re-checking an identity already
+  // held (a WebSocket before each operation).
+  Result<Identity> recheck(std::string_view token);
   // The user and roles of a live session; not_authenticated for an unknown, malformed or expired
   // token. Records last_seen at most once a minute per session, so reads stay reads.
   Result<Identity> authenticate(std::string_view token);
@@ -126,6 +133,9 @@ class AccountsService {
   Result<User> find_user_by_email(std::string_view email);
 
  private:
+  enum class RecordActivity { no, yes };
+  Result<Identity> read_identity(std::string_view token, RecordActivity record);
+  void identity_changed(std::int64_t user_id) const;
   Result<User> insert_user(std::string_view email, std::string_view password, std::string_view full_name,
                            const std::vector<RoleGrant>& grants);
 

@@ -95,11 +95,22 @@ net::Response bad_origin() {
       Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
 }
 
+// WebSocket close code (the application's range, RFC 6455 7.4.2) for a socket whose session ended
+// or whose roles changed: the client reconnects at once and is whoever its cookie now says.
+constexpr std::uint16_t kSessionChangedClose = 4001;
+
+Status session_changed() {
+  return Status::unauthorized("session_changed",
+                              "Вы вышли из учётной записи или ваши права изменились. Соединение восстанавливается.");
+}
+
 }  // namespace
 
 // The application's state of one WebSocket. Only touched on that connection's strand.
 struct App::Subscriber : net::WsContext {
   std::optional<accounts::Identity> identity;
+  std::string session_token;  // the cookie the identity came from; empty when anonymous
+  bool tracked = false;       // in sockets_by_user_ (from the first message on)
   std::set<std::string> topics;
   std::string member;  // presence member id: the connection
 };
@@ -114,6 +125,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       accounts_(*db_, [&] {
         accounts::AccountsService::Options o;
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
+        o.on_identity_changed = [this](std::int64_t user_id) { end_sockets_of(user_id); };
         return o;
       }()),
       intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, config.data_dir / "files"),
@@ -461,7 +473,10 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
   auto context = std::make_unique<Subscriber>();
   if (auto token = upgrade.cookie(accounts::kSessionCookie)) {
     auto who = accounts_.authenticate(*token);
-    if (who) context->identity = std::move(*who);
+    if (who) {
+      context->identity = std::move(*who);
+      context->session_token = std::string(*token);
+    }
   }
   return context;
 }
@@ -469,9 +484,32 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
 void App::on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) {
   auto& who = static_cast<Subscriber&>(context);
   if (who.member.empty()) who.member = std::to_string(connection.id());
+  if (who.identity && !who.tracked) {
+    sockets_by_user_.add(who.identity->user.id, connection.shared());
+    who.tracked = true;
+  }
   auto request = api::parse_ws_request(text);
+  if (request.problem.is_ok() && request.op != "ping" && !identity_still_holds(who)) {
+    // The reply says why before the close frame does, for a client that reads replies only.
+    connection.send_text(api::ws_error(session_changed(), request.re).dump(-1, ' ', false, json::error_handler_t::replace));
+    connection.close(kSessionChangedClose, "session_changed");
+    return;
+  }
   json reply = request.problem.is_ok() ? do_op(connection, who, request) : api::ws_error(request.problem, request.re);
   connection.send_text(reply.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+bool App::identity_still_holds(Subscriber& who) {
+  if (who.session_token.empty()) return true;
+  auto now = accounts_.recheck(who.session_token);
+  // A store that cannot answer says nothing about the session; the operation will meet the same
+  // store and fail on its own.
+  if (!now) return now.status().code() != "not_authenticated";
+  return now->roles == who.identity->roles;
+}
+
+void App::end_sockets_of(std::int64_t user_id) {
+  for (auto& socket : sockets_by_user_.take(user_id)) socket->close(kSessionChangedClose, "session_changed");
 }
 
 json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
@@ -533,6 +571,7 @@ void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::strin
 
 void App::on_close(net::WsConnection& connection, net::WsContext& context) {
   auto& who = static_cast<Subscriber&>(context);
+  if (who.tracked) sockets_by_user_.remove(who.identity->user.id, connection.id());
   while (!who.topics.empty()) leave_topic(connection, who, *who.topics.begin());
 }
 

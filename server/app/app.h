@@ -14,6 +14,7 @@
 #include "accounts/accounts.h"
 #include "api/ws_request.h"
 #include "app/config.h"
+#include "app/sockets_by_user.h"
 #include "gallery/gallery.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
@@ -94,6 +95,11 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   // The Content-Security-Policy and its companions, on every response App gives.
   net::Response with_security_headers(const net::Request& request, net::Response response) const;
   nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
+  // False when the session behind `who` has ended or its roles are no longer the ones it was
+  // given at the upgrade (another instance on the same store may have changed them).
+  bool identity_still_holds(Subscriber& who);
+  // Closes every open WebSocket of `user_id` with kSessionChanged (from AccountsService, any thread).
+  void end_sockets_of(std::int64_t user_id);
   Result<nlohmann::json> publish_bench(const nlohmann::json& message);
 
   // Constant after construction.
@@ -107,6 +113,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   net::Router router_;  // filled before start(), read-only afterwards
 
   // Thread-safe services.
+  SocketsByUser sockets_by_user_;  // before accounts_, which reports changes to it
   net::WebRoot web_root_;  // the front end's files, with a cache of its own
   accounts::AccountsService accounts_;
   intake::IntakeService intake_;

@@ -118,6 +118,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       need_practice_field(agenda, eo, "institution_field", el.institution_field);
       el.inn_field = eo.opt_str("inn_field");
       if (!el.inn_field.empty()) need_practice_field(agenda, eo, "inn_field", el.inn_field);
+      el.one_per_institution = eo.boolean("one_application_per_institution", false);
       each(eo.array("rules", false), eo.at("rules"), [&](const json& j, const std::string& path) {
         Obj r(j, path);
         EligibilityRule rule;
@@ -175,9 +176,52 @@ ContestService::ContestService(store::Db& db, const timeline::Clock& clock,
     if (auto* settings = std::get_if<Settings>(&read); settings && (settings->eligibility || settings->laureates))
       events_.emplace(view.agenda->id, EventRules{view, std::move(*settings)});
   }
-  intake.add_submission_check([this](store::Tx&, const intake::EventView& event, const intake::Submission& practice) {
-    return check_eligibility(event, practice.answers, practice.at);
+  // Checked when the application is created (the applicant learns it before filling in 14 items)
+  // and again at submission (the name or the INN may have changed since).
+  intake.add_creation_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
+    if (auto s = check_eligibility(event, practice.answers, practice.at); !s) return s;
+    return check_one_per_institution(tx, event, practice, true);
   });
+  intake.add_submission_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
+    if (auto s = check_eligibility(event, practice.answers, practice.at); !s) return s;
+    return check_one_per_institution(tx, event, practice, false);
+  });
+}
+
+Status ContestService::check_one_per_institution(store::Tx& tx, const intake::EventView& event,
+                                                 const intake::Submission& practice, bool creating) const {
+  auto found = events_.find(event.agenda->id);
+  if (found == events_.end() || !found->second.settings.eligibility) return Status::ok();
+  const Eligibility& rules = *found->second.settings.eligibility;
+  if (!rules.one_per_institution) return Status::ok();
+  const std::string name = text_at(practice.answers, rules.institution_field);
+  const std::string key = review::normalise_institution(name);
+  const std::string inn = rules.inn_field.empty() ? std::string() : digits_of(text_at(practice.answers, rules.inn_field));
+  if (key.empty() && inn.empty()) return Status::ok();
+  auto q = tx.prepare(
+      "SELECT id, state, answers FROM practices WHERE event_id = ?1 AND id != ?2 AND (?3 OR state = 'submitted') "
+      "ORDER BY id");
+  q.bind_text(1, event.agenda->id).bind_int(2, practice.practice_id).bind_int(3, creating ? 1 : 0);
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    auto answers = json::parse(q.text(2), nullptr, false);
+    if (!answers.is_object()) continue;
+    const std::string other_inn = rules.inn_field.empty() ? std::string() : digits_of(text_at(answers, rules.inn_field));
+    // Two INNs decide; without both, the names do (an INN is optional).
+    bool same = !inn.empty() && !other_inn.empty()
+                    ? inn == other_inn
+                    : !key.empty() && key == review::normalise_institution(text_at(answers, rules.institution_field));
+    if (!same) continue;
+    const std::int64_t other = q.int64(0);
+    const bool submitted = q.text(1) == "submitted";
+    return Status::conflict("already_applied", "От учреждения «" + (name.empty() ? text_at(answers, rules.institution_field) : name) +
+                                                   "» уже " + (submitted ? "подана" : "создана") + " заявка № " +
+                                                   std::to_string(other) +
+                                                   ": от одного учреждения принимается одна заявка.")
+        .with_details({{"practice", other}, {"state", q.text(1)}, {"matched_by", !inn.empty() && !other_inn.empty() ? "inn" : "name"}});
+  }
 }
 
 Status ContestService::check_eligibility(const intake::EventView& event, const json& answers, TimePoint at) const {

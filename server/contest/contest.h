@@ -27,7 +27,8 @@
 
 namespace praktika::store {
 class Db;
-}
+class Tx;
+}  // namespace praktika::store
 
 namespace praktika::contest {
 
@@ -53,6 +54,8 @@ struct Eligibility {
   std::filesystem::path past_results_file;
   std::string institution_field = "name";  // dotted paths into the practice answers
   std::string inn_field;
+  // One application per institution: the same INN when both give it, else the same normalised name.
+  bool one_per_institution = false;
   std::vector<EligibilityRule> rules;
   std::vector<PastResult> past;
 };
@@ -77,14 +80,19 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
 
 class ContestService {
  public:
-  // Reads every event's settings (main checked them at start-up) and adds the eligibility rule
-  // to the intake's submission. Call while the server is built.
+  // Reads every event's settings (main checked them at start-up) and adds the eligibility rules
+  // to the intake's creation and submission. Call while the server is built.
   ContestService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
                  intake::IntakeService& intake);
 
   // Eligibility of the institution named by `answers` at `at` (a submission check, also usable on
   // its own). Refusal: 422 "not_eligible" naming the past edition and the year from which it may apply.
   Status check_eligibility(const intake::EventView& event, const nlohmann::json& answers, TimePoint at) const;
+  // One application per institution: refused (409 "already_applied", naming the other one) when
+  // another practice of the event is the same institution's — any at creation, a submitted one at
+  // submission. Run inside the intake's transaction.
+  Status check_one_per_institution(store::Tx& tx, const intake::EventView& event,
+                                   const intake::Submission& practice, bool creating) const;
 
   // The laureate list: everyone from its public instant on; the organiser also before (a preview).
   // {"published", "public_from", "columns":[{field,label}], "laureates":[{practice, outcome,

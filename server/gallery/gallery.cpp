@@ -10,6 +10,7 @@
 #include "convert/pdf_pages.h"
 #include "gallery/stem.h"
 #include "media/media.h"
+#include "review/review.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
@@ -294,12 +295,12 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
         "LEFT JOIN gallery_index g ON g.practice_id = p.id "
         "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN ('present', 'gallery') "
         "AND (g.practice_id IS NULL OR g.revision != p.revision OR g.outcome != o.outcome "
-        "     OR g.decided_at != o.decided_at) "
+        "     OR g.decided_at != o.decided_at OR g.term_scheme != ?2) "
         "UNION SELECT g.practice_id FROM gallery_index g JOIN practices p ON p.id = g.practice_id "
         "LEFT JOIN practice_outcomes o ON o.practice_id = g.practice_id "
         "WHERE g.event_id = ?1 AND (o.outcome IS NULL OR o.outcome NOT IN ('present', 'gallery') "
         "     OR p.state != 'submitted')");
-    q.bind_text(1, event_id);
+    q.bind_text(1, event_id).bind_text(2, term_scheme());
     for (;;) {
       auto more = q.step();
       if (!more) return more.status();
@@ -331,10 +332,10 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
         return st;
       auto year = started_year(a.answers);
       auto upsert = tx.prepare(
-          "INSERT INTO gallery_index(practice_id, event_id, section, type, year, revision, outcome, decided_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(practice_id) DO UPDATE SET section = excluded.section, "
-          "type = excluded.type, year = excluded.year, revision = excluded.revision, outcome = excluded.outcome, "
-          "decided_at = excluded.decided_at");
+          "INSERT INTO gallery_index(practice_id, event_id, section, type, year, revision, outcome, decided_at, "
+          "term_scheme) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(practice_id) DO UPDATE SET "
+          "section = excluded.section, type = excluded.type, year = excluded.year, revision = excluded.revision, "
+          "outcome = excluded.outcome, decided_at = excluded.decided_at, term_scheme = excluded.term_scheme");
       upsert.bind_int(1, id)
           .bind_text(2, event_id)
           .bind_int(3, a.section)
@@ -342,7 +343,8 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
           .bind_int(5, year ? std::optional<std::int64_t>(*year) : std::nullopt)
           .bind_int(6, a.revision)
           .bind_text(7, a.outcome)
-          .bind_int(8, a.decided_at);
+          .bind_int(8, a.decided_at)
+          .bind_text(9, term_scheme());
       if (auto st = upsert.run(); !st) return st;
     }
     return Status::ok();
@@ -351,14 +353,17 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
 
 namespace {
 
-// An FTS5 query of stems: every word must occur (in `column` when given). Stems hold only
-// letters and digits, so quoting them is enough to keep FTS5 syntax out.
+// An FTS5 query: every word must occur (in `column` when given), as any of its terms (a word
+// with two lemmas matches either). Terms hold only letters and digits, so quoting them is enough
+// to keep FTS5 syntax out.
 std::string match_terms(std::string_view words, std::string_view column) {
   std::string out;
-  for (const auto& stem : stems(words)) {
+  for (const auto& terms : word_terms(words)) {
     if (!out.empty()) out += " AND ";
     if (!column.empty()) out += std::string(column) + " : ";
-    out += '"' + stem + '"';
+    out += '(';
+    for (std::size_t i = 0; i < terms.size(); ++i) out += (i ? " OR \"" : "\"") + terms[i] + '"';
+    out += ')';
   }
   return out;
 }
@@ -544,10 +549,9 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
   auto event = find_event_(event_id);
   if (!event) return event_not_found();
   TimePoint now = clock_.now();
-  // Authors learn the decision when the agenda says they are notified (clause 5.7), not while
-  // the organiser may still change it.
-  bool decided_visible = !event->timeline->milestone_at("decision_notice_by") ||
-                         event->timeline->reached("decision_notice_by", now);
+  // Authors learn the decision when the agenda says they are notified (clause 5.7; the contest's
+  // publication instant), not while the organiser may still change it.
+  bool decided_visible = review::outcomes_public(*event, now);
   bool gallery_readable = may_read(&who, event_id).is_ok();
   json out = std::move(*mine);
   auto s = db_.read([&](store::Tx& tx) -> Status {

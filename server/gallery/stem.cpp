@@ -1,8 +1,12 @@
 #include "gallery/stem.h"
 
+#include <hunspell/hunspell.hxx>
 #include <libstemmer.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <mutex>
 
 namespace praktika::gallery {
 namespace {
@@ -15,6 +19,35 @@ sb_stemmer* thread_stemmer() {
   thread_local std::unique_ptr<sb_stemmer, Free> stemmer(sb_stemmer_new("russian", "UTF_8"));
   return stemmer.get();
 }
+
+// The dictionary, loaded once; nullptr when it is not installed. Hunspell keeps work buffers
+// inside, so calls are serialised: a lookup costs microseconds, and only the gallery's search and
+// its index rebuild call it.
+class Lemmas {
+ public:
+  static Lemmas& instance() {
+    static Lemmas lemmas(kRussianDictionary);
+    return lemmas;
+  }
+  bool loaded() const { return hunspell_ != nullptr; }
+  std::vector<std::string> of(const std::string& word) {
+    if (!hunspell_) return {};
+    std::lock_guard lock(mutex_);
+    return hunspell_->stem(word);
+  }
+
+ private:
+  explicit Lemmas(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path + ".aff", ec) && std::filesystem::exists(path + ".dic", ec))
+      hunspell_ = std::make_unique<Hunspell>((path + ".aff").c_str(), (path + ".dic").c_str());
+  }
+
+  // Constant after construction.
+  std::unique_ptr<Hunspell> hunspell_;
+  // Guards every call into hunspell_.
+  std::mutex mutex_;
+};
 
 // The next code point of `s` from `i` (advanced past it), or -1 for a malformed sequence
 // (`i` advanced by one byte).
@@ -71,28 +104,66 @@ long fold(long cp) {
   return -1;
 }
 
-void add_stem(std::vector<std::string>& out, const std::string& word) {
-  if (word.empty()) return;
+std::string snowball(const std::string& word) {
   const sb_symbol* stem = nullptr;
   if (sb_stemmer* stemmer = thread_stemmer())
     stem = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
-  if (!stem) {  // out of memory in the stemmer: the word itself still finds itself
-    out.push_back(word);
-    return;
-  }
-  out.emplace_back(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(thread_stemmer())));
+  if (!stem) return word;  // out of memory in the stemmer: the word itself still finds itself
+  return std::string(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(thread_stemmer())));
+}
+
+// `text` lower-cased and with ё read as е, as fold() does for a word's letters.
+std::string folded(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size())
+    if (long cp = fold(next_code_point(text, i)); cp >= 0) append_utf8(out, cp);
+  return out;
+}
+
+// The dictionary lists the genitive plural of many nouns in -ец as a word of its own («отцов»,
+// «пальцев», «образцов»: also possessive adjectives), so its only answer is the word itself. Read
+// as a plural, through the nominative plural («отцы», «пальцы»), it meets the rest of its forms.
+std::vector<std::string> genitive_plural_lemmas(const std::string& word) {
+  constexpr std::string_view kOv = "ов", kEv = "ев";
+  if (word.size() <= kOv.size() + 2) return {};
+  std::string_view end(word.data() + word.size() - kOv.size(), kOv.size());
+  if (end != kOv && end != kEv) return {};
+  const std::string base = word.substr(0, word.size() - kOv.size());
+  std::vector<std::string> out;
+  for (const char* plural : {"ы", "и"})
+    for (auto& lemma : Lemmas::instance().of(base + plural))
+      if (lemma != base + plural) out.push_back(std::move(lemma));
+  return out;
+}
+
+// A word (already folded) to its terms: the Snowball stems of its lemmas and of the word itself.
+// The word's own stem stays because the dictionary lists some oblique forms as words of their own
+// («отцом», «сна», «огня»): Snowball still joins those with the forms that share their stem.
+void add_word(std::vector<std::vector<std::string>>& out, const std::string& word) {
+  if (word.empty()) return;
+  std::vector<std::string> terms;
+  auto add = [&](std::string term) {
+    if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
+  };
+  auto lemmas = Lemmas::instance().of(word);
+  for (const auto& lemma : lemmas) add(snowball(folded(lemma)));
+  if (lemmas.size() <= 1 && (lemmas.empty() || lemmas[0] == word))
+    for (const auto& lemma : genitive_plural_lemmas(word)) add(snowball(folded(lemma)));
+  add(snowball(word));
+  out.push_back(std::move(terms));
 }
 
 }  // namespace
 
-std::vector<std::string> stems(std::string_view text) {
-  std::vector<std::string> out;
+std::vector<std::vector<std::string>> word_terms(std::string_view text) {
+  std::vector<std::vector<std::string>> out;
   std::string word;
   std::size_t i = 0;
   while (i < text.size()) {
     long cp = fold(next_code_point(text, i));
     if (cp < 0) {
-      add_stem(out, word);
+      add_word(out, word);
       word.clear();
       continue;
     }
@@ -100,7 +171,14 @@ std::vector<std::string> stems(std::string_view text) {
     append_utf8(piece, cp);
     if (word.size() + piece.size() <= kMaxWordBytes) word += piece;
   }
-  add_stem(out, word);
+  add_word(out, word);
+  return out;
+}
+
+std::vector<std::string> stems(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& terms : word_terms(text))
+    for (auto& term : terms) out.push_back(std::move(term));
   return out;
 }
 
@@ -112,5 +190,7 @@ std::string stemmed_text(std::string_view text) {
   }
   return out;
 }
+
+std::string_view term_scheme() { return Lemmas::instance().loaded() ? "lemma+snowball" : "snowball"; }
 
 }  // namespace praktika::gallery

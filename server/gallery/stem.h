@@ -1,7 +1,14 @@
-// Russian search words: text split into words, lower-cased (ё read as е) and reduced to their
-// Snowball stems, so that every inflected form of a word gives one search term. The gallery stems
-// both the text it indexes and the query with this one function. Pure; any thread (each thread
-// keeps its own stemmer, because a Snowball stemmer is not thread-safe).
+// Russian search words: text split into words, lower-cased (ё read as е), reduced to their
+// dictionary forms (lemmas) by the Russian Hunspell dictionary and then to Snowball stems, so
+// that every inflected form of a word gives one search term. Snowball alone keeps the fleeting
+// vowel («подросток» → «подросток» but «подростка» → «подростк»); the lemma brings both forms to
+// «подросток» first. A word's terms are the stems of its lemmas and its own stem, so search finds
+// at least what Snowball alone found: a word the dictionary does not know, every word when the
+// dictionary is not installed, and the oblique forms the dictionary lists as words of their own
+// («сна», «огня») keep their Snowball stem. A word with several lemmas («стали»: «сталь»,
+// «стать») has several terms. The gallery stems both the text it indexes and the query with these
+// functions. Any thread: each thread keeps its own Snowball stemmer (it is not thread-safe); the
+// one dictionary, loaded on first use, is used under a mutex.
 #pragma once
 
 #include <string>
@@ -13,11 +20,21 @@ namespace praktika::gallery {
 // Words longer than this (in bytes) are cut: no real word is, and it bounds the stemmer's work.
 inline constexpr std::size_t kMaxWordBytes = 64;
 
-// The stems of the words of `text`, in order. A word is a run of letters (Latin, Cyrillic) and
-// digits; anything else separates words. Invalid UTF-8 separates words too.
+// The Hunspell dictionary read (`<path>.aff` and `<path>.dic`); Debian's hunspell-ru installs it.
+inline constexpr const char* kRussianDictionary = "/usr/share/hunspell/ru_RU";
+
+// The search terms of each word of `text`, in order: one or more per word. A word is a run of
+// letters (Latin, Cyrillic) and digits; anything else separates words, invalid UTF-8 too.
+std::vector<std::vector<std::string>> word_terms(std::string_view text);
+
+// word_terms() flattened, in order (a word's terms side by side).
 std::vector<std::string> stems(std::string_view text);
 
 // stems() joined by spaces: what the index stores.
 std::string stemmed_text(std::string_view text);
+
+// Names how terms are made now ("lemma+snowball" with the dictionary, "snowball" without), so an
+// index built another way is rebuilt.
+std::string_view term_scheme();
 
 }  // namespace praktika::gallery

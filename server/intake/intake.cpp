@@ -486,6 +486,8 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
   std::int64_t now = to_ms(clock_.now());
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    for (const auto& check : creation_checks_)
+      if (auto st = check(tx, *event, Submission{0, user.id, checked.values, from_ms(now)}); !st) return st;
     auto ins = tx.prepare(
                      "INSERT INTO practices(event_id, owner_id, section, type, answers, state, revision, created_at, "
                      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', 1, ?6, ?6)")

@@ -45,9 +45,9 @@ using FindEvent = std::function<std::optional<EventView>(std::string_view event_
 // Whether practices of this event carry a fee (and so wait for a confirmed payment before review).
 bool charges_fees(const timeline::Agenda& agenda);
 
-// What a submission check sees of the practice being submitted, inside the submitting transaction.
+// What a submission check sees of the practice being submitted (or created), inside that transaction.
 struct Submission {
-  std::int64_t practice_id = 0;
+  std::int64_t practice_id = 0;  // 0 while it is being created
   std::int64_t owner_id = 0;
   const nlohmann::json& answers;  // complete, as checked by the form
   TimePoint at;                   // the instant of the submission (the event's clock)
@@ -131,6 +131,9 @@ class IntakeService {
   // Adds a rule checked at every submission, after the form, the registration and the required
   // files. Only while the server is built (before requests run).
   void add_submission_check(SubmissionCheck check) { submission_checks_.push_back(std::move(check)); }
+  // The same for the creation of a practice, with the draft answers it is created with: a rule the
+  // applicant should learn before filling in the whole form (the contest's eligibility).
+  void add_creation_check(SubmissionCheck check) { creation_checks_.push_back(std::move(check)); }
 
   // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
@@ -153,6 +156,7 @@ class IntakeService {
   const FindEvent find_event_;
   const std::filesystem::path files_dir_;
   std::vector<SubmissionCheck> submission_checks_;  // filled before the server starts
+  std::vector<SubmissionCheck> creation_checks_;    // likewise
 };
 
 }  // namespace praktika::intake

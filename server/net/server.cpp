@@ -389,7 +389,9 @@ class WsSession final : public WsConnection,
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
   }
 
-  void close(std::string reason) override { close_with(websocket::close_code::policy_error, std::move(reason)); }
+  void close(std::uint16_t code, std::string reason) override {
+    close_with(static_cast<websocket::close_code>(code), std::move(reason));
+  }
 
   void shutdown() override { close_with(websocket::close_code::going_away, "server shutting down"); }
 

@@ -44,8 +44,9 @@ class WsConnection : public hub::Subscriber {
  public:
   virtual std::uint64_t id() const = 0;
   virtual void send_text(std::string text) = 0;
-  // Ends the connection with a close frame carrying `reason`.
-  virtual void close(std::string reason) = 0;
+  // Ends the connection with a close frame carrying `code` (RFC 6455: 1008 for a policy, 4000–4999
+  // for the application's own) and `reason`; frames queued before it still go out first.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
   virtual std::shared_ptr<WsConnection> shared() = 0;
 };
 

@@ -311,10 +311,20 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
     } else if (part.outcome_titles.count("rejected")) {
       part.reason_required.insert("rejected");
     }
+    part.outcomes_public_from = o.opt_str("outcomes_public_from");
+    if (!part.outcomes_public_from.empty() && !agenda.find_milestone(part.outcomes_public_from))
+      fail(o.at("outcomes_public_from"), in_quotes(part.outcomes_public_from) + " names no milestone of /milestones");
     o.finish();
   });
   if (error) return *error;
   return part;
+}
+
+bool outcomes_public(const intake::EventView& event, TimePoint now) {
+  auto part = read_review_part(*event.agenda);
+  const auto* read = std::get_if<ReviewPart>(&part);
+  std::string milestone = read && !read->outcomes_public_from.empty() ? read->outcomes_public_from : "decision_notice_by";
+  return !event.timeline->milestone_at(milestone) || event.timeline->reached(milestone, now);
 }
 
 bool ReviewPart::valid(std::string_view decision) const { return outcome_titles.count(std::string(decision)) > 0; }
@@ -606,6 +616,13 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
   };
   ReviewPart part = review_part(*ev);
   auto now = clock_.now();
+  // The letters would tell what the cabinet still holds back (the contest's publication instant).
+  if (!part.outcomes_public_from.empty() && !ev->timeline->reached(part.outcomes_public_from, now))
+    return Status::conflict("outcomes_not_public",
+                            "Решения ещё не объявлены: письма учреждениям отправляются с наступлением этапа «" +
+                                ev->agenda->find_milestone(part.outcomes_public_from)->title + "».")
+        .with_details({{"milestone", part.outcomes_public_from},
+                       {"at", ev->timeline->format(*ev->timeline->milestone_at(part.outcomes_public_from))}});
   json institutions = json::array();
   int queued = 0;
   std::int64_t undecided = 0;

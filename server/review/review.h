@@ -38,10 +38,17 @@ struct ReviewPart {
   // -> Russian wording. Experts and the organiser choose from these; they land in practice_outcomes.
   std::map<std::string, std::string> outcome_titles;
   std::set<std::string> reason_required;  // decisions that need a reason (default: "rejected")
+  // The milestone from which applicants see the decision (review.outcomes_public_from); empty:
+  // "decision_notice_by" when the agenda has it, else at once. An explicit one also holds back
+  // the decision letters until it.
+  std::string outcomes_public_from;
   bool valid(std::string_view decision) const;
   bool needs_reason(std::string_view decision) const;
 };
 std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline::Agenda& agenda);
+
+// Whether the applicants of `event` may see the organiser's decisions at `now` (their cabinet).
+bool outcomes_public(const intake::EventView& event, TimePoint now);
 
 
 class ReviewService {

@@ -20,6 +20,7 @@ Status not_organiser() {
 Status not_moderator() {
   return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
 }
+Status question_not_found() { return Status::not_found("question_not_found", "Вопрос не найден."); }
 Status not_signed_in() {
   return Status::unauthorized("not_authenticated", "Войдите, чтобы участвовать в обсуждении.");
 }
@@ -372,9 +373,13 @@ struct Run {
   std::vector<std::string> fired;  // timer events already pushed for the current slot
   std::int64_t started_at = 0;
   std::int64_t closed_at = 0;
+  // One counter per section for every change pushed on its topics (run, floor, timer events), so a
+  // client that keeps the highest version it has seen drops nothing. Kept across resets.
   std::int64_t version = 0;
   bool rehearsal = false;  // started before the window opened: an organiser may reset it
   bool stored = false;
+
+  std::int64_t next_version() { return ++version; }
 
   json to_storage() const {
     json j = {{"status", status}, {"remaining_ms", remaining_ms}, {"queue", slots_to_json(queue)},
@@ -449,8 +454,9 @@ Result<Run> load_run_row(store::Tx& tx, std::string_view event, int section) {
   return Run::from_storage(json::parse(q.text(0), nullptr, false), q.int64(1));
 }
 
+// Stores the run as it is: callers take a new version for each change they push (next_version)
+// before saving, so the stored counter is the highest version any client has been sent.
 Status save_run(store::Tx& tx, std::string_view event, int section, Run& run, TimePoint now) {
-  run.version += 1;
   run.stored = true;
   return tx
       .prepare(
@@ -578,6 +584,19 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
   out["speaking"] = (*floor)["speaking"];
   out["questions"] = (*floor)["questions"];
   return out;
+}
+
+// What the moderators' topic carries: pending and approved questions, the hands, and the version
+// of the change that made it (the same counter as the public state's).
+Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                             std::int64_t version) {
+  auto floor = floor_json(tx, ref, event, section, "'pending', 'approved'");
+  if (!floor) return floor.status();
+  return json{{"event", event},
+              {"section", section},
+              {"version", version},
+              {"questions", (*floor)["questions"]},
+              {"hands", (*floor)["hands"]}};
 }
 
 void finish_current(Run& run, std::string outcome, std::int64_t now) {
@@ -880,9 +899,11 @@ Result<json> SectionService::moderation(const accounts::Identity* who, std::stri
   if (!is_moderator(who, event, section)) return not_moderator();
   json out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto floor = floor_json(tx, **ref, event, section, "'pending', 'approved'");
-    if (!floor) return floor.status();
-    out = {{"event", event}, {"section", section}, {"questions", (*floor)["questions"]}, {"hands", (*floor)["hands"]}};
+    auto run = load_run_row(tx, event, section);
+    if (!run) return run.status();
+    auto mod = moderation_json(tx, **ref, event, section, run->version);
+    if (!mod) return mod.status();
+    out = std::move(*mod);
     return Status::ok();
   });
   if (!s) return s;
@@ -1023,14 +1044,15 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
       run.status = "closed";
       run.closed_at = now;
     }
+    run.next_version();
     if (auto st = save_run(tx, event, section, run, now_tp); !st) return st;
     auto out = public_state(tx, ref, event, section, run, now_tp);
     if (!out) return out.status();
     state = std::move(*out);
     if (action == "reset") {
-      auto floor = floor_json(tx, ref, event, section, "'pending', 'approved'");
-      if (!floor) return floor.status();
-      moderation = {{"event", event}, {"section", section}, {"questions", (*floor)["questions"]}, {"hands", (*floor)["hands"]}};
+      auto mod = moderation_json(tx, ref, event, section, run.version);
+      if (!mod) return mod.status();
+      moderation = std::move(*mod);
     }
     return Status::ok();
   });
@@ -1070,7 +1092,7 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
       q.bind_int(1, *id).bind_text(2, event).bind_int(3, section);
       auto row = q.step();
       if (!row) return row.status();
-      if (!*row) return Status::not_found("question_not_found", "Вопрос не найден.");
+      if (!*row) return question_not_found();
       return std::pair{*id, q.text(0)};
     };
     if (action == "hand") {
@@ -1117,7 +1139,10 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
     } else if (action == "vote") {
       auto q = question_arg();
       if (!q) return q.status();
-      if (q->second != "pending" && q->second != "approved")
+      // Only the questions the audience sees take votes. A pending one is refused as if it did not
+      // exist: ids are sequential, and a different answer would confirm what is waiting for approval.
+      if (q->second == "pending") return question_not_found();
+      if (q->second != "approved")
         return Status::conflict("question_closed", "За этот вопрос уже нельзя голосовать.");
       auto ins = tx.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
       auto st = ins.bind_int(1, q->first).bind_int(2, who->user.id).bind_int(3, now).run();
@@ -1159,14 +1184,18 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
       if (auto st = end_speaking(); !st) return st;
       if (tx.changes() == 0) return Status::conflict("no_speaker", "Сейчас никто не говорит.");
     }
+    // The floor lives in its own tables, but its changes are pushed like the run's: each takes the
+    // section's next version (a section not started yet gets its waiting run stored for it).
     auto run = load_run_row(tx, event, section);
     if (!run) return run.status();
+    run->next_version();
+    if (auto st = save_run(tx, event, section, *run, now_tp); !st) return st;
     auto out = public_state(tx, ref, event, section, *run, now_tp);
     if (!out) return out.status();
     state = std::move(*out);
-    auto mod = floor_json(tx, ref, event, section, "'pending', 'approved'");
+    auto mod = moderation_json(tx, ref, event, section, run->version);
     if (!mod) return mod.status();
-    queue = {{"event", event}, {"section", section}, {"questions", (*mod)["questions"]}, {"hands", (*mod)["hands"]}};
+    queue = std::move(*mod);
     return Status::ok();
   });
   if (!s) return s;
@@ -1209,7 +1238,8 @@ void SectionService::on_timer(const std::string& event, int section) {
       run.fired.push_back(e.key);
       json data = {{"practice", c.practice},
                    {"at", (*ref)->timeline->format(e.at)},
-                   {"ends_at", (*ref)->timeline->format(from_ms(c.ends_at))}};
+                   {"ends_at", (*ref)->timeline->format(from_ms(c.ends_at))},
+                   {"version", run.next_version()}};
       if (e.key == "time_up") {
         due.emplace_back("time_up", std::move(data));
       } else {
@@ -1218,13 +1248,9 @@ void SectionService::on_timer(const std::string& event, int section) {
       }
     }
     if (due.empty()) return Status::ok();
-    // Fired events are bookkeeping, not a change others must re-render: the version stays.
-    return tx
-        .prepare("UPDATE section_runs SET state = ?3 WHERE event_id = ?1 AND section = ?2")
-        .bind_text(1, event)
-        .bind_int(2, section)
-        .bind_text(3, run.to_storage().dump())
-        .run();
+    // Each pushed event took a version of its own: a client ordering the topic's pushes by version
+    // must not take a warning for something older than the state it has.
+    return save_run(tx, event, section, run, now);
   });
   if (!s) {
     // Storage trouble: try again shortly rather than lose the warning.

@@ -136,7 +136,8 @@ class SectionService {
   // One action, from a WebSocket op ("section.next" → "next") or an HTTP POST. Moderator actions:
   // start, next, extend {seconds}, absent {practice?}, reorder {order}, pause, resume, close,
   // floor {hand?}, floor_done, approve/answer/dismiss {question}; reset (organisers, a rehearsal only). Anyone signed in: hand, lower,
-  // ask {text}, vote {question}. Replies with the new public state (or the question/hand made).
+  // ask {text}, vote {question} (approved ones only). Every change takes the section's next version.
+  // Replies with the new public state (or the question/hand made).
   Result<nlohmann::json> act(const accounts::Identity* who, std::string_view event, int section,
                              std::string_view action, const nlohmann::json& args);
   bool is_moderator(const accounts::Identity* who, std::string_view event, int section) const;

@@ -399,6 +399,12 @@ Agenda read_agenda(const json& doc) {
     Obj po(*p, o.at("practice"));
     PracticeForm form;
     form.types = read_choices(po, "types", false);
+    // How the site names a practice of this event (the contest: «заявка»); read by the front end only.
+    if (const json* w = po.find("words")) {
+      Obj wo(*w, po.at("words"));
+      for (std::string_view key : {"one", "accusative", "genitive", "many", "dative_plural", "to_review", "decision"}) wo.opt_str(key);
+      wo.finish();
+    }
     form.fields = read_fields(po);
     for (size_t i = 0; i < form.fields.size(); ++i)
       for (size_t k = 0; k < i && form.fields[i].number; ++k)

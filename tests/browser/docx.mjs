@@ -2,7 +2,7 @@
 // headers, a central directory and CRC-32, holding the few parts Word needs. The styles give
 // Times New Roman 14 pt, 1.5 spacing, justified text, a 1.25 cm indent and bold headings, and the
 // margins are those of clause 6.5, so the document is compliant unless `font` changes the font
-// of its body paragraphs (e.g. 'Arial' to trip the "font" rule).
+// of its body paragraphs (e.g. 'Arial' to trip the "font" rule). Also a one-page PDF for scans.
 
 const kCrcTable = (() => {
   const t = new Uint32Array(256);
@@ -132,4 +132,24 @@ export function practiceDocx(options = {}) {
     { name: 'word/_rels/document.xml.rels', data: documentRels },
     { name: 'word/styles.xml', data: kStyles },
   ]);
+}
+
+// A one-page PDF, enough for the byte check of a scan (a payment document, a signed letter).
+export function scanPdf() {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
 }

@@ -1,6 +1,6 @@
 // The section day in two browsers: the moderator's console in one page, the audience's section
 // page in another. The moderator presses start and next; the audience page shows the presenter
-// change without a reload. The state before it (two admitted practices, a published running
+// change without a reload, and ignores a pushed state no newer than the one it shows. The state before it (two admitted practices, a published running
 // order) is made through the HTTP API on the same data directory at earlier clocks.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +19,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('the audience page follows the moderator console live: start, then the next presenter', async () => {
+test('the audience page follows the moderator console live and ignores a state that is not newer', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-sections-'));
   try {
     createUser(dataDir, 'org@umc.ru', 'organiser', 'Организатор');
@@ -49,6 +49,21 @@ test('the audience page follows the moderator console live: start, then the next
       const moderatorContext = await browser.newContext();
       await signInBrowser(moderatorContext, server.url, 'mod@minsoc.ru');
       const audienceContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      // The audience's socket passes through here: the last state pushed is noted, and the test
+      // can push frames of its own to the page.
+      const topic = `section:${kEvent}:1`;
+      let toAudience = null;
+      let lastState = null;
+      await audienceContext.routeWebSocket(/\/ws$/, (page) => {
+        const server = page.connectToServer();
+        page.onMessage((m) => server.send(m));
+        server.onMessage((m) => {
+          const message = JSON.parse(m);
+          if (message.topic === topic && message.event === 'state') lastState = message.data;
+          page.send(m);
+        });
+        toAudience = page;
+      });
 
       const console_ = await openPage(moderatorContext, `${server.url}/events/${kEvent}/sections/1/console`);
       const audience = await openPage(audienceContext, `${server.url}/events/${kEvent}/sections/1`);
@@ -69,6 +84,18 @@ test('the audience page follows the moderator console live: start, then the next
       await testId(console_, 'next-presenter-button').click();
       await waitUntil('the second presenter', () => textOf(audience, 'current-presenter'), (t) => /Школа приёмных родителей/.test(t ?? ''));
       assert.equal(await textOf(audience, 'next-presenter'), '—');
+
+      // A push at the version the page shows, or an older one, is old news: the section stays as it
+      // is. The warning pushed after them shows they have been handled.
+      assert.ok(lastState && lastState.current, 'the state of the second presenter was pushed');
+      for (const version of [lastState.version, lastState.version - 1]) {
+        toAudience.send(JSON.stringify({ topic, event: 'state', data: { ...lastState, status: 'closed', version } }));
+      }
+      toAudience.send(JSON.stringify({
+        topic, event: 'warning', data: { practice: lastState.current.practice, minutes_left: 7, version: lastState.version + 1 },
+      }));
+      await waitUntil('the pushed warning', () => textOf(audience, 'timer-alert'), (t) => t === 'Осталось 7 мин.');
+      assert.equal(await textOf(audience, 'section-status'), 'идёт');
 
       // A participant's page offers no console: the server refuses the op and the page says so.
       const intruder = await openPage(audienceContext, `${server.url}/events/${kEvent}/sections/1/console`);

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { apiClient, assertNoSidewaysScroll, loginThroughDialog, person, seedSubmittedPractice } from './people.mjs';
 import { binaryPath, loadAgenda, startServer } from './server.mjs';
+import { scanPdf } from './docx.mjs';
 
 const kEvent = 'irkutsk-2020';
 const kOpenClock = '2020-06-20T10:00:00+08:00';
@@ -137,26 +138,6 @@ test('a photo paused and then cut off by a reload resumes where it stopped and a
     await server.stop();
   }
 });
-
-// A one-page PDF, enough for the byte check of a payment scan.
-function scanPdf() {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 test('a payment scan is uploaded and sent, and the organiser’s return with a reason is shown', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-browser-payment-'));

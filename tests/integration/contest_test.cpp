@@ -84,15 +84,26 @@ class Contest : public ::testing::Test {
     ASSERT_EQ(login.status, 200) << login.body;
   }
 
-  // An applicant registered for the contest with a draft application; its id.
-  int draft(const std::string& email, const json& answers) {
+  // An applicant registered for the contest creates an application with `answers`.
+  HttpResult create(const std::string& email, const json& answers) {
     auto& http = people_->person(email);
     auto reg = put(http, kApi + "/registration", {{"answers", applicant_registration(answers["name"])}});
     EXPECT_EQ(reg.status, 200) << reg.body;
     // No section and no type: the contest's agenda has neither.
-    auto created = http.post(kApi + "/practices", {{"answers", answers}});
+    return http.post(kApi + "/practices", {{"answers", answers}});
+  }
+
+  // The same, expected to succeed: the draft's id.
+  int draft(const std::string& email, const json& answers) {
+    auto created = create(email, answers);
     EXPECT_EQ(created.status, 201) << created.body;
     return created.status == 201 ? created.json()["id"].get<int>() : 0;
+  }
+
+  // The files every application needs: the signed letter and the subscription scan.
+  void attach_required(const std::string& email, int practice) {
+    attach(email, practice, "letter");
+    attach(email, practice, "subscription");
   }
 
   // A PDF uploaded for the application with tus, as `purpose` (and answering `field` if given).
@@ -136,7 +147,7 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   EXPECT_EQ(people_->person("guest@example.ru").get(kEventApi + "/timeline").status, 200);
   EXPECT_EQ(people_->person("guest@example.ru").get(kApi).json()["kind"], "contest");
 
-  // A first-time applicant: without the subscription scan the application is refused.
+  // A first-time applicant: without the signed letter and the subscription scan the application is refused.
   const std::string kNew = "ГБУ СО «Центр социального обслуживания «Новый»";
   int fresh = draft("new@centre.ru", application(kNew, "irk"));
   ASSERT_GT(fresh, 0);
@@ -144,8 +155,13 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   EXPECT_EQ(no_scan.status, 422) << no_scan.body;
   EXPECT_EQ(no_scan.error_code(), "required_file_missing");
   EXPECT_TRUE(contains(no_scan.json()["error"]["message"], "договора о подписке")) << no_scan.body;
-  EXPECT_EQ(no_scan.json()["error"]["details"][0]["purpose"], "subscription") << no_scan.body;
+  EXPECT_TRUE(contains(no_scan.json()["error"]["message"], "за подписью руководителя")) << no_scan.body;
+  EXPECT_EQ(no_scan.json()["error"]["details"].size(), 2u) << no_scan.body;
   attach("new@centre.ru", fresh, "subscription");
+  auto no_letter = submit("new@centre.ru", fresh);
+  EXPECT_EQ(no_letter.error_code(), "required_file_missing") << no_letter.body;
+  EXPECT_EQ(no_letter.json()["error"]["details"][0]["purpose"], "letter") << no_letter.body;
+  attach("new@centre.ru", fresh, "letter");
   auto accepted = submit("new@centre.ru", fresh);
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(accepted.json()["state"], "submitted");
@@ -157,7 +173,7 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   by_files.erase("innovative_technologies");
   int with_files = draft("files@garmonia.ru", by_files);
   ASSERT_GT(with_files, 0);
-  attach("files@garmonia.ru", with_files, "subscription");
+  attach_required("files@garmonia.ru", with_files);
   auto item6_missing = submit("files@garmonia.ru", with_files);
   EXPECT_EQ(item6_missing.error_code(), "invalid_fields") << item6_missing.body;
   EXPECT_EQ(item6_missing.json()["error"]["details"][0]["path"], "innovative_technologies") << item6_missing.body;
@@ -165,33 +181,14 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   auto files_accepted = submit("files@garmonia.ru", with_files);
   ASSERT_EQ(files_accepted.status, 200) << files_accepted.body;
 
-  // A laureate of the second contest (2023), its name written differently: not before 2026.
-  int second = draft("semya@krai.ru", application("КГБУ СО \"Краевой центр социальной помощи Семья\"", "kya"));
-  ASSERT_GT(second, 0);
-  attach("semya@krai.ru", second, "subscription");
-  auto refused = submit("semya@krai.ru", second);
-  EXPECT_EQ(refused.status, 422) << refused.body;
-  EXPECT_EQ(refused.error_code(), "not_eligible");
-  EXPECT_TRUE(contains(refused.json()["error"]["message"], "не ранее 2026 года")) << refused.body;
-  EXPECT_EQ(refused.json()["error"]["details"]["edition"], 2023);
-  EXPECT_EQ(refused.json()["error"]["details"]["matched_by"], "name");
-  EXPECT_EQ(people_->person("semya@krai.ru").get(kApi + "/practices/" + std::to_string(second)).json()["state"], "draft");
-
-  // Another 2023 laureate under a new name, found by its INN.
-  int renamed = draft("zabota@mo.ru", application("ГАУ СО «Центр «Забота и участие»", "mos", "5000000004"));
-  attach("zabota@mo.ru", renamed, "subscription");
-  auto by_inn = submit("zabota@mo.ru", renamed);
-  EXPECT_EQ(by_inn.error_code(), "not_eligible") << by_inn.body;
-  EXPECT_EQ(by_inn.json()["error"]["details"]["matched_by"], "inn");
-
   // A laureate of the first contest (2022) may take part again; so may a 2023 participant.
   int first = draft("nadezhda@mos.ru",
                     application("ГБУ СО «Комплексный центр социального обслуживания населения «Надежда»", "mow"));
-  attach("nadezhda@mos.ru", first, "subscription");
+  attach_required("nadezhda@mos.ru", first);
   auto first_ok = submit("nadezhda@mos.ru", first);
   ASSERT_EQ(first_ok.status, 200) << first_ok.body;
   int again = draft("doverie@ural.ru", application("МБУ «Центр социального обслуживания «Доверие»", "sve", "6600000005"));
-  attach("doverie@ural.ru", again, "subscription");
+  attach_required("doverie@ural.ru", again);
   ASSERT_EQ(submit("doverie@ural.ru", again).status, 200);
 
   // The jury: members of the whole event, assigned to every submitted application.
@@ -277,6 +274,79 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   auto xlsx = chair_->get(kApi + "/laureates/export?format=xlsx");
   ASSERT_EQ(xlsx.status, 200) << xlsx.body;
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip package: the workbook
+}
+
+TEST_F(Contest, PastLaureateIsRefusedWhenTheApplicationIsCreatedAndAgainAtSubmission) {
+  start(kDuringApplications);
+  // A laureate of the second contest (2023), its name written differently: not before 2026.
+  auto refused = create("semya@krai.ru", application("КГБУ СО \"Краевой центр социальной помощи Семья\"", "kya"));
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "not_eligible");
+  EXPECT_TRUE(contains(refused.json()["error"]["message"], "не ранее 2026 года")) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"]["edition"], 2023);
+  EXPECT_EQ(refused.json()["error"]["details"]["matched_by"], "name");
+  EXPECT_TRUE(people_->person("semya@krai.ru").get(kApi + "/cabinet").json()["practices"].empty());
+
+  // Another 2023 laureate under a new name, found by its INN.
+  auto by_inn = create("zabota@mo.ru", application("ГАУ СО «Центр «Забота и участие»", "mos", "5000000004"));
+  EXPECT_EQ(by_inn.error_code(), "not_eligible") << by_inn.body;
+  EXPECT_EQ(by_inn.json()["error"]["details"]["matched_by"], "inn");
+
+  // An INN changed to a past laureate's after creation: refused at submission, still a draft.
+  int changed = draft("later@mo.ru", application("ГАУ СО «Центр «Забота и участие»", "mos"));
+  ASSERT_GT(changed, 0);
+  attach_required("later@mo.ru", changed);
+  const std::string url = kApi + "/practices/" + std::to_string(changed);
+  auto& later = people_->person("later@mo.ru");
+  ASSERT_EQ(later.request("PATCH", url, json{{"answers", {{"inn", "5000000004"}}}}.dump()).status, 200);
+  auto at_submission = submit("later@mo.ru", changed);
+  EXPECT_EQ(at_submission.status, 422) << at_submission.body;
+  EXPECT_EQ(at_submission.error_code(), "not_eligible");
+  EXPECT_EQ(later.get(url).json()["state"], "draft");
+}
+
+TEST_F(Contest, SecondApplicationOfTheSameInstitutionIsRefused) {
+  start(kDuringApplications);
+  int first = draft("one@centre.ru", application("МБУ «Центр «Радуга»", "irk", "3800000111"));
+  ASSERT_GT(first, 0);
+  // The same INN under another name, then the same name (normalised) without an INN.
+  auto same_inn = create("two@centre.ru", application("Муниципальное бюджетное учреждение «Радуга»", "irk", "38 0000 0111"));
+  EXPECT_EQ(same_inn.status, 409) << same_inn.body;
+  EXPECT_EQ(same_inn.error_code(), "already_applied");
+  EXPECT_TRUE(contains(same_inn.json()["error"]["message"], "№ " + std::to_string(first))) << same_inn.body;
+  EXPECT_EQ(same_inn.json()["error"]["details"]["matched_by"], "inn");
+  auto same_name = create("three@centre.ru", application("МБУ \"Центр \"Радуга\"", "irk"));
+  EXPECT_EQ(same_name.error_code(), "already_applied") << same_name.body;
+  // Another institution of a similar name but its own INN is welcome.
+  EXPECT_GT(draft("four@centre.ru", application("МБУ «Центр «Радуга»", "irk", "3800000222")), 0);
+}
+
+TEST_F(Contest, ApplicantSeesTheDecisionOnlyFromThePublicationInstant) {
+  start(kDuringApplications);
+  int id = draft("wait@centre.ru", application("ГБУ СО «Центр «Ожидание»", "irk"));
+  ASSERT_GT(id, 0);
+  attach_required("wait@centre.ru", id);
+  ASSERT_EQ(submit("wait@centre.ru", id).status, 200);
+  auto named = put(*chair_, kApi + "/review/practices/" + std::to_string(id) + "/outcome", {{"outcome", "laureate"}});
+  ASSERT_EQ(named.status, 200) << named.body;
+
+  auto& applicant = people_->person("wait@centre.ru");
+  const std::string url = kApi + "/practices/" + std::to_string(id);
+  auto cabinet = applicant.get(kApi + "/cabinet").json();
+  ASSERT_EQ(cabinet["practices"].size(), 1u) << cabinet.dump();
+  EXPECT_TRUE(cabinet["practices"][0]["outcome"].is_null()) << cabinet.dump();
+  EXPECT_FALSE(contains(applicant.get(kApi + "/cabinet").body, "laureate"));
+  EXPECT_FALSE(contains(applicant.get(url).body, "laureate"));
+  // Nor do the letters tell it early.
+  auto letters = chair_->post(kApi + "/review/notifications", json::object());
+  EXPECT_EQ(letters.status, 409) << letters.body;
+  EXPECT_EQ(letters.error_code(), "outcomes_not_public");
+
+  start(kAfterPublication);
+  auto& after = people_->person("wait@centre.ru");
+  EXPECT_EQ(after.get(kApi + "/cabinet").json()["practices"][0]["outcome"]["outcome"], "laureate");
+  EXPECT_EQ(chair_->post(kApi + "/review/notifications", json::object()).status, 200);
+  EXPECT_EQ(after.get(url).json()["outcome"]["outcome"], "laureate");
 }
 
 }  // namespace

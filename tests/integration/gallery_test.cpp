@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -144,6 +145,35 @@ TEST_F(Gallery, SearchFindsAPracticeByAnotherFormOfARussianWord) {
   auto page = boris.get(kEventApi + "/practices?page=2").json();
   EXPECT_TRUE(page["practices"].empty());
   EXPECT_EQ(page["total"], 2);
+}
+
+// The percent-encoded form of a UTF-8 query value.
+std::string encoded(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    out += '%';
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+TEST_F(Gallery, EveryFormOfAWordWithAFleetingVowelFindsThePractice) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  // The club's field 7 says «Подростки группы риска»; field 2 of every practice «Одиночество
+  // подростков», and only the family and the club are admitted.
+  for (std::string form : {"подросток", "подростка", "подростку", "подростком", "подростке", "подростков",
+                           "подросткам", "подростками", "подростках"}) {
+    EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?target=" + encoded(form))), std::vector<int>{club_}) << form;
+    auto both = ids_of(boris.get(kEventApi + "/practices?q=" + encoded(form)));  // by relevance: sort
+    std::sort(both.begin(), both.end());
+    EXPECT_EQ(both, (std::vector<int>{family_, club_})) << form;
+  }
+  // The family's text: «Школа наставников», «Каждая семья получает наставника».
+  for (std::string form : {"наставник", "наставнику", "наставниками", "семьёй", "семей", "семьях"})
+    EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?q=" + encoded(form))), std::vector<int>{family_}) << form;
 }
 
 TEST_F(Gallery, TheIndexFollowsAChangedOutcome) {

@@ -93,6 +93,102 @@ std::optional<json> state_after(WsClient& ws, std::int64_t version) {
 
 TimePoint instant(const json& j) { return *parse_instant(j.get<std::string>()); }
 
+const std::string kModeration1 = "section-moderation:irkutsk-2020:1";
+
+// The next push on `topic` from the section itself (presence is the hub's and has no version).
+std::optional<json> next_push(WsClient& ws, const std::string& topic, std::chrono::milliseconds timeout = 5s) {
+  for (;;) {
+    auto e = ws.next_event(topic, "", timeout);
+    if (!e || (*e)["event"] != "presence") return e;
+  }
+}
+
+// Follows section 1 the way a client does that keeps the highest version it has seen: the audience
+// on the public topic, a moderator on the moderators' topic, and two late-comers who subscribe
+// afresh after every change. Each change must reach them all at a version above the last one.
+class VersionWatch {
+ public:
+  VersionWatch(int port, HttpClient& viewer, HttpClient& moderator, std::int64_t last) : last_(last) {
+    audience_ = connect_as(port, &viewer);
+    moderators_ = connect_as(port, &moderator);
+    late_viewer_ = connect_as(port, nullptr);
+    late_moderator_ = connect_as(port, &moderator);
+    EXPECT_EQ(subscribe(*audience_, kSection1)["state"]["version"], last);
+    EXPECT_EQ(subscribe(*moderators_, kModeration1)["moderation"]["version"], last);
+  }
+
+  std::int64_t last() const { return last_; }
+
+  // A section op done by `ws`: its reply and its pushes carry one new version. Run actions push the
+  // public state; floor actions and a reset push the moderators' list too. Returns the reply's data.
+  json change(WsClient& ws, const std::string& name, json fields = json::object()) {
+    SCOPED_TRACE(name + " " + fields.dump());
+    auto reply = op(ws, name, fields);
+    if (reply["ok"] != true) {
+      ADD_FAILURE() << reply;
+      return nullptr;
+    }
+    const json& data = reply["data"];
+    auto version = (data.contains("state") ? data["state"] : data)["version"].get<std::int64_t>();
+    EXPECT_GT(version, last_);
+    auto state = next_push(*audience_, kSection1);
+    EXPECT_TRUE(state);
+    if (state) {
+      EXPECT_EQ((*state)["event"], "state");
+      EXPECT_EQ((*state)["data"]["version"], version);
+    }
+    if (!kRunActions.contains(name) || name == "section.reset") {
+      auto moderation = next_push(*moderators_, kModeration1);
+      EXPECT_TRUE(moderation);
+      if (moderation) {
+        EXPECT_EQ((*moderation)["event"], "moderation");
+        EXPECT_EQ((*moderation)["data"]["version"], version);
+      }
+    }
+    expect_fresh_subscriptions_at_least(version);
+    last_ = version;
+    return data;
+  }
+
+  // A timer event the section pushes by itself, at a version of its own.
+  json timer(const std::string& event) {
+    SCOPED_TRACE(event);
+    auto pushed = next_push(*audience_, kSection1, 10s);
+    if (!pushed) {
+      ADD_FAILURE() << "no " << event;
+      return nullptr;
+    }
+    EXPECT_EQ((*pushed)["event"], event);
+    auto version = (*pushed)["data"]["version"].get<std::int64_t>();
+    EXPECT_GT(version, last_);
+    expect_fresh_subscriptions_at_least(version);
+    last_ = version;
+    return (*pushed)["data"];
+  }
+
+ private:
+  static inline const std::set<std::string> kRunActions = {"section.start",  "section.next",   "section.extend",
+                                                           "section.absent", "section.reorder", "section.pause",
+                                                           "section.resume", "section.close",  "section.reset"};
+
+  static json subscribe(WsClient& ws, const std::string& topic) {
+    auto reply = ws.call({{"op", "subscribe"}, {"topic", topic}});
+    EXPECT_EQ(reply["ok"], true) << reply;
+    return reply["data"];
+  }
+
+  // A timer may already have taken a later version by the time the late-comers ask.
+  void expect_fresh_subscriptions_at_least(std::int64_t version) {
+    EXPECT_GE(subscribe(*late_viewer_, kSection1)["state"]["version"].get<std::int64_t>(), version);
+    EXPECT_GE(subscribe(*late_moderator_, kModeration1)["moderation"]["version"].get<std::int64_t>(), version);
+    for (auto& [ws, topic] : {std::pair{late_viewer_.get(), kSection1}, std::pair{late_moderator_.get(), kModeration1}})
+      EXPECT_EQ(ws->call({{"op", "unsubscribe"}, {"topic", topic}})["ok"], true);
+  }
+
+  std::unique_ptr<WsClient> audience_, moderators_, late_viewer_, late_moderator_;
+  std::int64_t last_;
+};
+
 TEST(Sections, TheDraftFillsTheWindowWithAdmittedPresentersAndPublishingNotifiesTheirAuthors) {
   Day day;
   ASSERT_NO_FATAL_FAILURE(prepare(day, false));
@@ -239,7 +335,9 @@ TEST(Sections, AModeratorRunsAWholeSectionBeforeTheAudienceOverTheWebSocket) {
   auto again = moderator->call({{"op", "subscribe"}, {"topic", kSection1}});
   ASSERT_EQ(again["ok"], true);
   auto after = again["data"]["state"];
-  for (std::string key : {"status", "version", "queue", "done", "started_at"}) EXPECT_EQ(after[key], before[key]) << key;
+  for (std::string key : {"status", "queue", "done", "started_at"}) EXPECT_EQ(after[key], before[key]) << key;
+  // The moved time_up may have fired meanwhile, at a version of its own.
+  EXPECT_GE(after["version"], before["version"]);
   EXPECT_EQ(after["current"]["ends_at"], before["current"]["ends_at"]);
   EXPECT_EQ(after["current"]["practice"], a);
 
@@ -375,6 +473,108 @@ TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) 
   EXPECT_EQ(op(*moderator, "section.floor")["error"]["code"], "no_hand");
   // Petr has spoken and may raise his hand again.
   EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
+}
+
+// Every op of the section day (sections_api.cpp's kActions) and the timer's events, in a rehearsal
+// from a section nobody has touched yet and on the day after a restart.
+TEST(Sections, EveryPushedChangeCarriesAHigherVersionThanTheLastAcrossARestart) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  int a = day.presenters[0], b = day.presenters[1], c = day.presenters[2];
+  std::int64_t last = 0;
+  {
+    // The afternoon before: the organiser rehearses; a hand comes before anything else.
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = "2020-07-07T15:00:00+08:00"});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    VersionWatch watch(people.port(), people.person("zoya@dom.ru"), people.person(kModeratorEmail), 0);
+    auto org = connect_as(people.port(), &people.organiser());
+    watch.change(*org, "section.hand");
+    auto asked = watch.change(*org, "section.ask", {{"text", "Проверка связи"}});
+    ASSERT_TRUE(asked.is_object());
+    watch.change(*org, "section.approve", {{"question", asked["question"]}});
+    watch.change(*org, "section.vote", {{"question", asked["question"]}});
+    watch.change(*org, "section.start");
+    watch.change(*org, "section.next");
+    watch.change(*org, "section.reset");
+    last = watch.last();
+  }
+  // The real day, after a restart: the counter goes on from where it stood.
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  VersionWatch watch(people.port(), people.person("zoya@dom.ru"), people.person(kModeratorEmail), last);
+  auto mod = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+
+  watch.change(*mod, "section.start");
+  watch.change(*mod, "section.next");
+  // Anna's ten minutes cut to 61 seconds: the one-minute warning is due a second after she began;
+  // cut to now, her time is up.
+  watch.change(*mod, "section.extend", {{"seconds", -539}});
+  EXPECT_EQ(watch.timer("warning")["minutes_left"], 1);
+  watch.change(*mod, "section.extend", {{"seconds", -600}});
+  EXPECT_EQ(watch.timer("time_up")["practice"], a);
+  watch.change(*mod, "section.reorder", {{"order", {c, b}}});
+  watch.change(*mod, "section.absent", {{"practice", b}});
+  watch.change(*mod, "section.pause");
+  watch.change(*mod, "section.resume");
+
+  watch.change(*zoya, "section.hand");
+  watch.change(*zoya, "section.lower");
+  watch.change(*petr, "section.hand");
+  watch.change(*mod, "section.floor");
+  watch.change(*mod, "section.floor_done");
+  std::vector<json> q;
+  for (std::string text : {"Первый вопрос", "Второй вопрос", "Третий вопрос"})
+    q.push_back(watch.change(*zoya, "section.ask", {{"text", text}})["question"]);
+  watch.change(*mod, "section.approve", {{"question", q[0]}});
+  watch.change(*petr, "section.vote", {{"question", q[0]}});
+  watch.change(*mod, "section.answer", {{"question", q[0]}});
+  watch.change(*mod, "section.approve", {{"question", q[1]}});
+  watch.change(*mod, "section.dismiss", {{"question", q[1]}});
+  watch.change(*mod, "section.dismiss", {{"question", q[2]}});
+
+  watch.change(*mod, "section.absent");
+  watch.change(*mod, "section.next");
+  watch.change(*mod, "section.close");
+}
+
+TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+  auto asked = op(*zoya, "section.ask", {{"text", "Вопрос, которого ещё никто не видел"}});
+  ASSERT_EQ(asked["ok"], true) << asked;
+  auto id = asked["data"]["question"].get<std::int64_t>();
+  auto votes = [&] {
+    auto moderation = people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
+    for (const auto& q : moderation["questions"])
+      if (q["id"] == id) return q["votes"].get<int>();
+    return -1;
+  };
+
+  // Refused just as a question that does not exist, so the refusal tells nothing of what waits.
+  auto refused = op(*petr, "section.vote", {{"question", id}});
+  EXPECT_EQ(refused["error"]["code"], "question_not_found");
+  EXPECT_EQ(refused["error"], op(*petr, "section.vote", {{"question", id + 1000}})["error"]);
+  auto over_http = people.person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
+  EXPECT_EQ(over_http.status, 404);
+  EXPECT_EQ(over_http.json()["error"]["message"], "Вопрос не найден.");
+  EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");
+  EXPECT_EQ(votes(), 0);
+
+  ASSERT_EQ(op(*moderator, "section.approve", {{"question", id}})["ok"], true);
+  auto voted = op(*petr, "section.vote", {{"question", id}});
+  ASSERT_EQ(voted["ok"], true) << voted;
+  EXPECT_EQ(voted["data"]["questions"][0]["votes"], 1);
+  EXPECT_EQ(votes(), 1);
 }
 
 TEST(Sections, ASectionRunsOnlyInsideItsWindowAndOrganisersMayRehearseTheDayBefore) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -29,9 +30,9 @@ TEST(Stems, CaseAndYoAreFolded) {
 }
 
 TEST(Stems, PunctuationAndQuotesSeparateWords) {
-  auto words = stems("ОГБУСО «Центр помощи детям», г. Иркутск — 2019");
+  auto words = word_terms("ОГБУСО «Центр помощи детям», г. Иркутск — 2019");
   ASSERT_EQ(words.size(), 7u);
-  EXPECT_EQ(words.back(), "2019");
+  EXPECT_EQ(words.back(), std::vector<std::string>{"2019"});
   EXPECT_EQ(stemmed_text("«семья»,  школа"), stems("семья")[0] + " " + stems("школа")[0]);
 }
 
@@ -48,6 +49,55 @@ TEST(Stems, VeryLongWordsAreCut) {
   auto words = stems(word);
   ASSERT_EQ(words.size(), 1u);
   EXPECT_LE(words[0].size(), kMaxWordBytes);
+}
+
+// True when every word of `query` shares a term with some word of `text`: what the gallery's
+// full-text match asks of the index.
+bool finds(std::string_view query, std::string_view text) {
+  const auto indexed = stems(text);
+  for (const auto& terms : word_terms(query)) {
+    bool any = false;
+    for (const auto& term : terms) any = any || std::find(indexed.begin(), indexed.end(), term) != indexed.end();
+    if (!any) return false;
+  }
+  return true;
+}
+
+TEST(Stems, TheRussianDictionaryIsInstalledAndUsed) { EXPECT_EQ(term_scheme(), "lemma+snowball"); }
+
+// Snowball keeps the fleeting vowel («подросток» → «подросток», «подростка» → «подростк»), so
+// these forms found nothing before the lemma joined them.
+TEST(Stems, EveryFormOfAWordWithAFleetingVowelFindsTheOthers) {
+  const std::vector<std::vector<std::string>> words = {
+      {"подросток", "подростка", "подростку", "подростком", "подростке", "подростки", "подростков", "подросткам",
+       "подростками", "подростках"},
+      {"ребёнок", "ребёнка", "ребенка", "ребенку", "ребёнком", "ребенке"},
+      {"отец", "отца", "отцу", "отце", "отцы", "отцов", "отцам"},
+      {"палец", "пальца", "пальцы", "пальцами", "пальцев"},
+      {"кусок", "куска", "куском", "кусков"},
+      {"песок", "песка", "песком"},
+      {"потолок", "потолка", "потолки"},
+      {"звонок", "звонка", "звонки", "звонков"},
+      {"младенец", "младенца", "младенцы", "младенцев"},
+      {"образец", "образца", "образцы", "образцов"},
+      {"конец", "конца", "концу"},
+      {"продавец", "продавца", "продавцы"},
+      {"владелец", "владельца", "владельцы", "владельцев"},
+  };
+  for (const auto& forms : words)
+    for (const auto& text : forms)
+      for (const auto& query : forms) EXPECT_TRUE(finds(query, text)) << "«" << query << "» in «" << text << "»";
+}
+
+TEST(Stems, AWordOfTwoLemmasHasBothAndKeepsItsOwnStem) {
+  auto terms = word_terms("стали");
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_GE(terms[0].size(), 2u);
+  EXPECT_TRUE(finds("сталь", "стали"));
+  EXPECT_TRUE(finds("стать", "стали"));
+  // A form the dictionary lists on its own («огня») still meets the forms that share its stem.
+  EXPECT_TRUE(finds("огню", "огня"));
+  EXPECT_FALSE(finds("школа", "подростки"));
 }
 
 TEST(Stems, EachThreadHasItsOwnStemmer) {

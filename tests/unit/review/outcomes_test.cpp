@@ -50,5 +50,15 @@ TEST(ReviewPart, AReasonRuleMustNameADecision) {
   EXPECT_TRUE(std::holds_alternative<timeline::AgendaError>(empty));
 }
 
+TEST(ReviewPart, OutcomesPublicFromMustNameAMilestone) {
+  auto contest = read_review_part(agenda_with("contest-2025.json", nullptr));
+  ASSERT_TRUE(std::holds_alternative<ReviewPart>(contest));
+  EXPECT_EQ(std::get<ReviewPart>(contest).outcomes_public_from, "laureates_published");
+  json review = {{"outcomes", {{"laureate", "Лауреат"}}}, {"outcomes_public_from", "no_such_milestone"}};
+  auto part = read_review_part(agenda_with("contest-2025.json", review));
+  ASSERT_TRUE(std::holds_alternative<timeline::AgendaError>(part));
+  EXPECT_EQ(std::get<timeline::AgendaError>(part).json_path, "/review/outcomes_public_from");
+}
+
 }  // namespace
 }  // namespace praktika::review

@@ -22,6 +22,8 @@ export interface FormContext {
   currentYear: number;
   errors: Map<string, string>; // path → server message
   readOnly: boolean;
+  // The files that answer a field (agenda `attachments`: items 6–13 of the contest), shown under it.
+  attachments?: (field: FormField, path: string) => ComponentChildren;
 }
 
 const kDefaultMaxItems = 50;
@@ -206,6 +208,7 @@ function ScalarField({ field, path, value, onChange, ctx, label }: FieldProps) {
       <ConditionalNote field={field} ctx={ctx} path={path} />
       {control}
       <FieldError id={id} message={error} />
+      {field.attachments && ctx.attachments?.(field, path)}
     </div>
   );
 }

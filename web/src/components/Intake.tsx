@@ -2,7 +2,7 @@
 // with links that put the cursor into the field, and the frame for "log in first" / load errors.
 import type { ComponentChildren } from 'preact';
 import { focusField, pathLabel } from '../lib/forms';
-import type { EventContext } from '../lib/intake';
+import { wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import type { FormField } from '../lib/types';
 import { Message } from './Layout';
@@ -19,8 +19,9 @@ export function IntakeNotice({ ctx, editable }: { ctx: EventContext; editable?: 
   if (s?.state === 'closed' || editable === false) {
     return (
       <div class="callout callout--closed" role="status" data-testid="intake-closed">
-        <strong>Приём заявок завершён{s?.closes ? ` ${formatDateTime(s.closes, ctx.offset)}` : ''}.</strong> Заявки и практики
-        доступны только для просмотра.
+        <strong>Приём заявок завершён{s?.closes ? ` ${formatDateTime(s.closes, ctx.offset)}` : ''}.</strong>{' '}
+        {ctx.agenda.registration_form?.per === 'applicant' ? 'Сведения о заявителе' : 'Заявки'} и {wordsOf(ctx.agenda).many} доступны
+        только для просмотра.
       </div>
     );
   }

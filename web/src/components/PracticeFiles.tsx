@@ -1,12 +1,14 @@
 // The files of one practice on its editor page: the Word document of the description with the
 // server's clause 6.5 findings (replaced by sending a new one), photos when the agenda has a
-// purpose for them, and the payment: the fee, its state, the contract for the chosen payment form,
-// the scan of the payment document and sending it to the organiser.
+// purpose for them, every other purpose of the agenda (the contest's signed letter and
+// subscription scan, marked when required at submission), the files answering one item of the
+// form (agenda `attachments`), and — where the agenda charges a fee — the payment: its state, the
+// contract for the chosen payment form, the scan of the payment document and sending it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { eventPath, rub, type EventContext } from '../lib/intake';
+import { chargesFees, eventPath, rub, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { textOf, type Practice, type Registration } from '../lib/types';
+import { textOf, type FormField, type Practice, type Registration } from '../lib/types';
 import { deleteUpload, type PracticeFile, type UploadInfo } from '../lib/uploads';
 import { Findings, formatBytes } from './FileCheck';
 import { FileUpload } from './Upload';
@@ -110,15 +112,17 @@ type FileListProps = {
   purpose: string;
   editable: boolean;
   reload: () => Promise<void>;
-  text: { title: string; empty: string; confirm: (name: string) => string; add: string };
+  text: { title: string; empty: string; confirm: (name: string) => string; add: string; note?: string };
   testIds: { section: string; item: string; upload: string };
+  field?: string; // only the files answering this item of the form (upload metadata "field")
+  compact?: boolean; // inside a form field: no card, no heading
 };
 
-function PracticeFileList({ ctx, practice, purpose, editable, reload, text, testIds }: FileListProps) {
+function PracticeFileList({ ctx, practice, purpose, editable, reload, text, testIds, field, compact }: FileListProps) {
   const spec = ctx.agenda.files?.[purpose];
   const [error, setError] = useState('');
   if (!spec) return null;
-  const files = filesOf(practice, purpose);
+  const files = filesOf(practice, purpose).filter((f) => field === undefined || f.field === field);
   const room = spec.max_files === undefined || files.length < spec.max_files;
   const titleId = `${testIds.section}-title`;
   const remove = async (f: PracticeFile) => {
@@ -131,9 +135,16 @@ function PracticeFileList({ ctx, practice, purpose, editable, reload, text, test
       setError(messageOf(e));
     }
   };
+  const Frame = compact ? 'div' : 'section';
   return (
-    <section class="card" aria-labelledby={titleId} data-testid={testIds.section}>
-      <h2 id={titleId}>{textOf(spec.title) || text.title}</h2>
+    <Frame
+      class={compact ? 'field__files' : 'card'}
+      aria-labelledby={compact ? undefined : titleId}
+      data-testid={testIds.section}
+      data-count={files.length}
+    >
+      {!compact && <h2 id={titleId}>{textOf(spec.title) || text.title}</h2>}
+      {text.note && <p class={spec.required_at_submission ? 'callout' : 'muted'}>{text.note}</p>}
       {files.length === 0 ? (
         <p class="muted">{text.empty}</p>
       ) : (
@@ -156,7 +167,7 @@ function PracticeFileList({ ctx, practice, purpose, editable, reload, text, test
           purpose={purpose}
           spec={spec}
           scope={scopeOf(ctx, practice, purpose)}
-          metadata={{ practice: String(practice.id) }}
+          metadata={field === undefined ? { practice: String(practice.id) } : { practice: String(practice.id), field }}
           label={text.add}
           testId={testIds.upload}
           onComplete={() => void reload()}
@@ -167,7 +178,74 @@ function PracticeFileList({ ctx, practice, purpose, editable, reload, text, test
           {error}
         </p>
       )}
-    </section>
+    </Frame>
+  );
+}
+
+// Purposes with their own block on the page (or none: flashmob works have their own pages).
+const kOwnBlocks = new Set(['document', 'photo', 'presentation', 'payment', 'flashmob']);
+
+// Every other purpose the agenda has for a practice, e.g. the contest's signed letter and the
+// subscription scan: listed with the purpose's title, marked when a submission needs it.
+export function PracticeOtherFiles(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, readOnly, reload } = props;
+  const words = wordsOf(ctx.agenda);
+  const attachments = new Set((ctx.agenda.practice?.fields ?? []).map((f) => f.attachments).filter(Boolean));
+  const purposes = Object.entries(ctx.agenda.files ?? {}).filter(([id]) => !kOwnBlocks.has(id) && !attachments.has(id));
+  return (
+    <>
+      {purposes.map(([id, spec]) => (
+        <PracticeFileList
+          key={id}
+          ctx={ctx}
+          practice={practice}
+          purpose={id}
+          editable={!readOnly}
+          reload={reload}
+          text={{
+            title: textOf(spec.title) || 'Файлы',
+            empty: 'Файл ещё не загружен.',
+            confirm: (name) => `Удалить файл «${name}»?`,
+            add: 'Загрузить файл',
+            note: spec.required_at_submission ? `Обязательно: без этого файла ${words.one} не отправляется.` : undefined,
+          }}
+          testIds={{ section: `files-${id}`, item: `file-${id}`, upload: `upload-${id}` }}
+        />
+      ))}
+    </>
+  );
+}
+
+// The files answering one item of the form (its `attachments` purpose), under the item.
+export function FieldAttachments(props: {
+  ctx: EventContext;
+  practice: Practice;
+  field: FormField;
+  path: string;
+  readOnly: boolean;
+  reload: () => Promise<void>;
+}) {
+  const { ctx, practice, field, path, readOnly, reload } = props;
+  const purpose = field.attachments;
+  if (!purpose || !ctx.agenda.files?.[purpose]) return null;
+  const item = field.number ? `пункту ${field.number}` : 'этому пункту';
+  return (
+    <PracticeFileList
+      ctx={ctx}
+      practice={practice}
+      purpose={purpose}
+      field={path}
+      compact
+      editable={!readOnly}
+      reload={reload}
+      text={{
+        title: 'Файлы',
+        empty: `Файлов к ${item} нет.`,
+        confirm: (name) => `Удалить файл «${name}»?`,
+        add: `Приложить файл к ${item}`,
+      }}
+      testIds={{ section: `attachments-${path}`, item: `attachment-${path}`, upload: `attach-${path}` }}
+    />
   );
 }
 
@@ -214,6 +292,12 @@ export const kPaymentStateTitle: Record<string, string> = {
 };
 
 export function PracticePayment(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, owner, reload } = props;
+  if (!chargesFees(ctx.agenda)) return null;
+  return <Payment ctx={ctx} practice={practice} owner={owner} reload={reload} />;
+}
+
+function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
   const { ctx, practice, owner, reload } = props;
   const forms = ctx.agenda.fees?.payment_forms ?? [];
   const spec = ctx.agenda.files?.payment;

@@ -34,6 +34,9 @@ export function AuthProvider({ children }: { children: ComponentChildren }) {
     void refresh();
   }, [refresh]);
 
+  // A logout in another tab, or roles granted or withdrawn, ends this page's socket too.
+  useEffect(() => ws.onIdentityChanged(() => void refresh()), [refresh]);
+
   // The WebSocket learns who we are at the upgrade, so it reconnects when that changes.
   const signedIn = (next: Me) => {
     setMe(next);

@@ -3,7 +3,7 @@
 import { api } from './api';
 import { kIntakeStage, yearAt } from './forms';
 import { useLoad, type Loadable } from './hooks';
-import type { Agenda, Timeline, TimelineStage } from './types';
+import type { Agenda, FormField, Timeline, TimelineStage } from './types';
 
 export interface EventContext {
   id: string;
@@ -31,4 +31,79 @@ export function useEventContext(id: string): Loadable<EventContext> {
 
 export function rub(amount: number | undefined): string {
   return `${(amount ?? 0).toLocaleString('ru-RU')} ₽`;
+}
+
+// The words for one practice of the event, from the agenda (the contest: «заявка»); the
+// conference's by default.
+export interface Words {
+  one: string; // «практика»
+  One: string; // «Практика»
+  accusative: string; // «практику»
+  genitive: string; // «практики»
+  many: string; // «практики»
+  Many: string;
+  dativePlural: string; // «практикам»
+  toReview: string; // «на экспертизу»
+  decision: string; // «Решение экспертов»
+}
+
+export function capitalise(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+export function wordsOf(agenda: Agenda): Words {
+  const w = agenda.practice?.words ?? {};
+  const one = w.one || 'практика';
+  const many = w.many || 'практики';
+  return {
+    one,
+    One: capitalise(one),
+    accusative: w.accusative || 'практику',
+    genitive: w.genitive || 'практики',
+    many,
+    Many: capitalise(many),
+    dativePlural: w.dative_plural || 'практикам',
+    toReview: w.to_review || 'на экспертизу',
+    decision: w.decision || 'Решение экспертов',
+  };
+}
+
+// The agenda's wording of a decision (review.outcomes), or `fallback`.
+export function outcomeTitle(agenda: Agenda, outcome: string, fallback?: string): string {
+  return agenda.review?.outcomes?.[outcome] ?? fallback ?? outcome;
+}
+
+// The practice fields the contest checks when an application is created (the institution's name
+// and INN of contest.eligibility), asked before the rest of the form.
+export function creationFields(agenda: Agenda): FormField[] {
+  const e = agenda.contest?.eligibility;
+  const fields = agenda.practice?.fields ?? [];
+  const out: FormField[] = [];
+  for (const path of [e?.institution_field, e?.inn_field]) {
+    const f = path ? fields.find((x) => x.id === path) : undefined;
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+// Whether the agenda charges a fee for a practice.
+export function chargesFees(agenda: Agenda): boolean {
+  return typeof agenda.fees?.per_practice === 'number' && agenda.fees.per_practice > 0;
+}
+
+// What the pages call the registration form: each author's «заявка», or the applicant's
+// «сведения» where the practice itself is the institution's «заявка» (registration_form.per).
+export interface RegistrationNoun {
+  it: string;
+  acc: string;
+  prep: string;
+  saved: string;
+  filled: string;
+  without: string;
+}
+
+export function registrationNoun(agenda: Agenda): RegistrationNoun {
+  return agenda.registration_form?.per === 'applicant'
+    ? { it: 'Сведения о заявителе', acc: 'сведения', prep: 'сведениях', saved: 'сохранены', filled: 'заполнены', without: 'Без этих сведений' }
+    : { it: 'Заявка', acc: 'заявку', prep: 'заявке', saved: 'сохранена', filled: 'заполнена', without: 'Без неё' };
 }

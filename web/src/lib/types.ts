@@ -79,16 +79,23 @@ export interface Agenda {
   gallery?: unknown;
   flashmob?: unknown;
   section_day?: unknown;
-  contest?: unknown;
+  contest?: ContestSpec;
   certificates?: unknown;
   proceedings?: unknown;
 }
 
-// The review part: the criteria experts score and the decisions (id -> wording) they choose from.
+// The agenda's review part as the pages read it: the criteria experts score, the decisions
+// (id → Russian wording) and which of them need a reason.
 export interface ReviewSpec {
   criteria?: Array<{ id: string; title?: string; max?: number }>;
   outcomes?: Record<string, string>;
   reason_required_for?: string[];
+  outcomes_public_from?: string;
+}
+
+export interface ContestSpec {
+  eligibility?: { institution_field?: string; inn_field?: string; one_application_per_institution?: boolean };
+  laureates?: { public_from?: string };
 }
 
 // One field of an agenda form. The renderer in components/FormFields.tsx knows every `type`.
@@ -107,10 +114,12 @@ export interface FormField {
   max_length?: number;
   options?: Array<{ id: string | number; title?: string }>;
   options_from?: string; // "sections" | "payment_forms"
+  attachments?: string; // a files purpose: the item may be answered (also) by files of it
 }
 
 export interface FormSpec {
   title?: string;
+  per?: string; // "author" (each author and co-author) | "applicant" (one for the institution)
   fields?: FormField[];
 }
 
@@ -120,8 +129,20 @@ export interface PracticeType {
   description?: string;
 }
 
+// How the site names one practice of the event (practice.words; the contest: «заявка»).
+export interface PracticeWords {
+  one?: string;
+  accusative?: string;
+  genitive?: string;
+  many?: string;
+  dative_plural?: string;
+  to_review?: string;
+  decision?: string;
+}
+
 export interface PracticeSpec {
   types?: PracticeType[];
+  words?: PracticeWords;
   fields?: FormField[];
 }
 
@@ -147,6 +168,7 @@ export interface FilePurpose {
   kinds?: FileKind[];
   max_files?: number;
   accepted_during?: string[];
+  required_at_submission?: boolean;
   work_kinds?: Array<{ id: string; title?: string }>;
 }
 
@@ -174,7 +196,8 @@ export interface Practice {
   editable?: boolean;
   fee?: number;
   payment?: Payment;
-  files?: Array<{ id: string; purpose?: string; file_name?: string; length?: number; state?: string; url?: string; verdict?: unknown }>;
+  files?: Array<{ id: string; purpose?: string; field?: string | null; file_name?: string; length?: number; state?: string; url?: string; verdict?: unknown }>;
+  outcome?: { outcome?: string; reason?: string; notified_at?: string } | null;
   created_at?: string;
   updated_at?: string;
   submitted_at?: string;

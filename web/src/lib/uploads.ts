@@ -56,6 +56,7 @@ export interface UploadInfo {
 export interface PracticeFile {
   id: string;
   purpose?: string;
+  field?: string | null; // the item of the form the file answers (upload metadata "field")
   file_name?: string;
   length?: number;
   state?: string;

@@ -5,6 +5,10 @@
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+// The close code the server uses when the session behind a socket ended (a logout in another tab)
+// or its roles changed: reconnect at once, and let the page read who it is now.
+export const kSessionChangedClose = 4001;
+
 export class WsError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -65,6 +69,7 @@ export class WsClient {
   private readonly topics = new Map<string, Topic>();
   private readonly waitingForOpen: Array<() => void> = [];
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly identityListeners = new Set<() => void>();
   private started = false;
 
   constructor(options: WsClientOptions = {}) {
@@ -82,6 +87,12 @@ export class WsClient {
   onStateChange(listener: (state: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  // Told when the server closed the socket because the session or its roles changed.
+  onIdentityChanged(listener: () => void): () => void {
+    this.identityListeners.add(listener);
+    return () => this.identityListeners.delete(listener);
   }
 
   // Connects lazily: the first subscribe or request starts the socket.
@@ -171,9 +182,15 @@ export class WsClient {
       if (this.socket !== socket) return;
       this.onMessage(e.data);
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (e) => {
       if (this.socket !== socket) return;
       this.detach(new WsError('disconnected', 'Соединение с сервером прервано.'));
+      if (e.code === kSessionChangedClose) {
+        this.attempt = 0;
+        this.connect();
+        for (const listener of this.identityListeners) listener();
+        return;
+      }
       this.scheduleReconnect();
     });
     // An 'error' is always followed by 'close', which does the work.

@@ -1,13 +1,28 @@
-// «Мои практики»: the participant's cabinet — the registration form's state, the practices they
-// own or co-author with state, section, what is still missing, payment, the experts' decision
-// and their files, the fee, a small form that starts a new practice, and the way to the gallery.
+// «Мои практики» («Мои заявки» for the contest): the participant's cabinet — the registration
+// form's state, the practices they own or co-author with state, section, what is still missing,
+// payment, the decision (from the instant the server shows it) and their files, the fee, a small
+// form that starts a new practice, and the way to the gallery. Words, sections, types, fees and
+// decisions come from the agenda.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
+import {
+  capitalise,
+  chargesFees,
+  creationFields,
+  eventPath,
+  outcomeTitle,
+  registrationNoun,
+  rub,
+  useEventContext,
+  wordsOf,
+  type EventContext,
+} from '../lib/intake';
 import { navigate } from '../lib/router';
 import { formatDateTime } from '../lib/time';
-import { textOf, type MyPractices, type Practice, type Registration } from '../lib/types';
+import { textOf, type Answers, type MyPractices, type Practice, type Registration } from '../lib/types';
+import { errorMap } from '../lib/forms';
+import { api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
+import { FormFields } from '../components/FormFields';
 import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
@@ -43,11 +58,12 @@ const kPaymentTitle: Record<string, string> = {
 export function CabinetPage({ id }: { id: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);
+  const words = ctx.status === 'ok' ? wordsOf(ctx.data.agenda) : null;
   useEffect(() => {
-    document.title = 'Мои практики';
-  }, []);
+    if (words) document.title = `Мои ${words.many}`;
+  }, [words?.many]);
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="подать практику" />;
+  if (auth.me === null) return <LoginNeeded what={`подать ${words?.accusative ?? 'практику'}`} />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   return <Cabinet ctx={ctx.data} />;
 }
@@ -57,6 +73,9 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
   const [registration, setRegistration] = useState<Registration | null | undefined>(undefined);
   const [error, setError] = useState('');
   const base = `/events/${encodeURIComponent(ctx.id)}`;
+  const words = wordsOf(ctx.agenda);
+  const regTitle = textOf(ctx.agenda.registration_form?.title) || 'Регистрационная заявка';
+  const noun = registrationNoun(ctx.agenda);
 
   useEffect(() => {
     Promise.all([
@@ -71,7 +90,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
     );
   }, [ctx.id]);
 
-  if (error) return <LoadError title="Не удалось загрузить ваши практики" message={error} />;
+  if (error) return <LoadError title={`Не удалось загрузить ваши ${words.many}`} message={error} />;
   if (!mine || registration === undefined) return <Loading />;
 
   const practices = mine.practices ?? [];
@@ -79,29 +98,29 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
   const fee = mine.fee ?? {};
   return (
     <article class="intake" data-testid="cabinet">
-      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: 'Мои практики' }]} />
-      <h1>Мои практики</h1>
+      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: `Мои ${words.many}` }]} />
+      <h1>Мои {words.many}</h1>
       <IntakeNotice ctx={ctx} editable={editable} />
 
       <section class="card" aria-labelledby="reg-title">
-        <h2 id="reg-title">Регистрационная заявка</h2>
+        <h2 id="reg-title">{regTitle}</h2>
         <p data-testid="cabinet-registration" data-complete={registration?.complete ? 'yes' : 'no'}>
           {registration === null
-            ? 'Не заполнена. Без неё практику нельзя отправить на экспертизу.'
+            ? `Не ${noun.filled}. ${noun.without} ${words.accusative} нельзя отправить ${words.toReview}.`
             : registration.complete
-              ? `Заполнена${registration.updated_at ? ` (${formatDateTime(registration.updated_at, ctx.offset)})` : ''}.`
-              : 'Заполнена не полностью.'}
+              ? `${capitalise(noun.filled)}${registration.updated_at ? ` (${formatDateTime(registration.updated_at, ctx.offset)})` : ''}.`
+              : `${capitalise(noun.filled)} не полностью.`}
         </p>
         <a class="button button--secondary" href={`${base}/registration`} data-testid="registration-link">
-          {!editable ? 'Посмотреть заявку' : registration === null ? 'Заполнить заявку' : 'Изменить заявку'}
+          {!editable ? 'Посмотреть' : registration === null ? 'Заполнить' : 'Изменить'} {noun.acc}
         </a>
       </section>
 
       <section class="card" aria-labelledby="practices-title">
-        <h2 id="practices-title">Практики</h2>
+        <h2 id="practices-title">{words.Many}</h2>
         {practices.length === 0 ? (
           <p class="muted" data-testid="no-practices">
-            Пока нет ни одной практики.
+            Пока нет ни одной {words.genitive}.
           </p>
         ) : (
           <ul class="practice-list" data-testid="practice-list">
@@ -110,7 +129,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
             ))}
           </ul>
         )}
-        {(fee.practices ?? 0) > 0 && (
+        {chargesFees(ctx.agenda) && (fee.practices ?? 0) > 0 && (
           <p class="fee" data-testid="fee-summary">
             Организационный взнос: {fee.practices} × {rub(fee.per_practice)} = <strong>{rub(fee.total)}</strong>
           </p>
@@ -120,7 +139,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
 
       <MySectionSlots id={ctx.id} offset={ctx.offset} />
 
-      {mine.gallery?.readable && (
+      {mine.gallery?.readable && (ctx.agenda.stages ?? []).some((s) => s.id === 'gallery') && (
         <section class="card" aria-labelledby="gallery-title">
           <h2 id="gallery-title">Галерея практик</h2>
           <p>
@@ -147,6 +166,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
       )}
       <CertificatesBlock eventId={ctx.id} />
 
+      {(ctx.agenda.files?.document || ctx.agenda.files?.flashmob) && (
       <section class="card" aria-labelledby="check-title">
         <h2 id="check-title">Проверка файлов</h2>
         <p>
@@ -157,6 +177,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
           .
         </p>
       </section>
+      )}
     </article>
   );
 }
@@ -164,29 +185,33 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
 function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: CabinetPractice }) {
   const missing = p.missing?.length ?? 0;
   const state = p.state ?? 'draft';
+  const words = wordsOf(ctx.agenda);
+  const hasSections = (ctx.agenda.sections ?? []).length > 0;
+  const hasTypes = (ctx.agenda.practice?.types ?? []).length > 0;
+  const meta = [
+    hasSections && p.section ? `Секция ${p.section}${p.section_title ? ` «${p.section_title}»` : ''}` : '',
+    hasTypes ? typeTitle(ctx, p.type) : '',
+    p.owner?.full_name ? `${ctx.agenda.registration_form?.per === 'applicant' ? 'заявитель' : 'автор'}: ${p.owner.full_name}` : '',
+  ].filter(Boolean);
   return (
     <li class="practice-item" data-testid={`practice-${p.id}`} data-state={state}>
       <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`} class="practice-item__title">
-        {textOf(p.title) || textOf(p.answers?.name) || `Практика № ${p.id}`}
+        {textOf(p.title) || textOf(p.answers?.name) || `${words.One} № ${p.id}`}
       </a>
       <span class={`badge badge--${state === 'submitted' ? 'open' : 'upcoming'}`} data-testid="practice-state">
         {kStateTitle[state] ?? state}
       </span>
-      <p class="practice-item__meta">
-        Секция {p.section}
-        {p.section_title ? ` «${p.section_title}»` : ''} · {typeTitle(ctx, p.type)}
-        {p.owner?.full_name ? ` · автор: ${p.owner.full_name}` : ''}
-      </p>
+      {meta.length > 0 && <p class="practice-item__meta">{meta.join(' · ')}</p>}
       <p class="practice-item__meta" data-testid="practice-missing" data-count={missing}>
-        {state === 'submitted' ? 'Отправлена на экспертизу.' : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
+        {state === 'submitted' ? `Отправлена ${words.toReview}.` : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
       </p>
-      {state === 'submitted' && p.payment?.state && (
+      {state === 'submitted' && chargesFees(ctx.agenda) && p.payment?.state && (
         <p class="practice-item__meta" data-testid="practice-payment">
           Оплата: {kPaymentTitle[p.payment.state] ?? p.payment.state}
           {p.payment.reason ? ` (${p.payment.reason})` : ''}.
         </p>
       )}
-      {state === 'submitted' && p.owner?.id !== undefined && (p.payment?.state === 'awaiting_proof' || p.payment?.state === 'returned') && (
+      {state === 'submitted' && chargesFees(ctx.agenda) && p.owner?.id !== undefined && (p.payment?.state === 'awaiting_proof' || p.payment?.state === 'returned') && (
         <p class="practice-item__meta">
           <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}#payment`} data-testid="practice-pay-link">
             Договор и документ об оплате
@@ -195,7 +220,7 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Cabine
       )}
       {p.outcome?.outcome && (
         <p class="practice-item__meta" data-testid="practice-outcome" data-outcome={p.outcome.outcome}>
-          Решение экспертов: <strong>{kOutcomeTitle[p.outcome.outcome] ?? p.outcome.outcome}</strong>
+          {words.decision}: <strong data-testid="practice-outcome-title">{outcomeTitle(ctx.agenda, p.outcome.outcome, kOutcomeTitle[p.outcome.outcome])}</strong>
           {p.outcome.reason ? `. ${p.outcome.reason}` : ''}
           {p.in_gallery ? (
             <>
@@ -220,11 +245,17 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Cabine
   );
 }
 
+// A new practice: its section and type where the agenda has them, and the fields the contest
+// checks at creation (the institution's name and INN), so a refusal comes before the whole form.
 function NewPractice({ ctx }: { ctx: EventContext }) {
   const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
   const types = ctx.agenda.practice?.types ?? [];
+  const fields = creationFields(ctx.agenda);
+  const words = wordsOf(ctx.agenda);
   const [section, setSection] = useState('');
   const [type, setType] = useState('');
+  const [answers, setAnswers] = useState<Answers>({});
+  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [open, setOpen] = useState(false);
@@ -232,23 +263,31 @@ function NewPractice({ ctx }: { ctx: EventContext }) {
   if (!open) {
     return (
       <button type="button" class="button button--primary" data-testid="new-practice" onClick={() => setOpen(true)}>
-        Новая практика
+        Новая {words.one}
       </button>
     );
   }
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
-    if (!section || !type) {
-      setError('Выберите секцию и вид практики.');
+    const wanted = [sections.length > 0 && !section ? 'секцию' : '', types.length > 0 && !type ? `вид ${words.genitive}` : ''].filter(Boolean);
+    if (wanted.length > 0) {
+      setError(`Выберите ${wanted.join(' и ')}.`);
       return;
     }
     setBusy(true);
     setError('');
+    setFieldErrors([]);
     try {
-      const p = await api.post<Practice>(eventPath(ctx.id, '/practices'), { section: Number(section), type });
+      const body: Record<string, unknown> = {};
+      if (sections.length > 0) body.section = Number(section);
+      if (types.length > 0) body.type = type;
+      const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+      if (Object.keys(given).length > 0) body.answers = given;
+      const p = await api.post<Practice>(eventPath(ctx.id, '/practices'), body);
       navigate(`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`);
     } catch (err) {
+      setFieldErrors(fieldErrorsOf(err));
       setError(messageOf(err));
       setBusy(false);
     }
@@ -256,40 +295,58 @@ function NewPractice({ ctx }: { ctx: EventContext }) {
 
   return (
     <form class="form new-practice" onSubmit={onSubmit} noValidate data-testid="new-practice-form">
-      <h3>Новая практика</h3>
-      <div class="field">
-        <label class="field__label" for="new-section">
-          Секция
-        </label>
-        <select id="new-section" data-testid="new-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
-          <option value="">— выберите —</option>
-          {sections.map((s) => (
-            <option key={s.number} value={String(s.number)}>
-              {s.number}. {textOf(s.title)}
-            </option>
+      <h3>Новая {words.one}</h3>
+      {sections.length > 0 && (
+        <div class="field">
+          <label class="field__label" for="new-section">
+            Секция
+          </label>
+          <select id="new-section" data-testid="new-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
+            <option value="">— выберите —</option>
+            {sections.map((s) => (
+              <option key={s.number} value={String(s.number)}>
+                {s.number}. {textOf(s.title)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {types.length > 0 && (
+        <fieldset class="group">
+          <legend class="group__legend">Вид {words.genitive}</legend>
+          {types.map((t) => (
+            <div class="choice" key={t.id}>
+              <input
+                type="radio"
+                name="new-type"
+                id={`new-type-${t.id}`}
+                value={t.id}
+                data-testid={`new-type-${t.id}`}
+                checked={type === t.id}
+                onChange={() => setType(t.id)}
+              />
+              <label for={`new-type-${t.id}`}>
+                <strong>{textOf(t.title) || t.id}</strong>
+                {t.description && <span class="choice__hint">{t.description}</span>}
+              </label>
+            </div>
           ))}
-        </select>
-      </div>
-      <fieldset class="group">
-        <legend class="group__legend">Вид практики</legend>
-        {types.map((t) => (
-          <div class="choice" key={t.id}>
-            <input
-              type="radio"
-              name="new-type"
-              id={`new-type-${t.id}`}
-              value={t.id}
-              data-testid={`new-type-${t.id}`}
-              checked={type === t.id}
-              onChange={() => setType(t.id)}
-            />
-            <label for={`new-type-${t.id}`}>
-              <strong>{textOf(t.title) || t.id}</strong>
-              {t.description && <span class="choice__hint">{t.description}</span>}
-            </label>
-          </div>
-        ))}
-      </fieldset>
+        </fieldset>
+      )}
+      {fields.length > 0 && (
+        <>
+          <p class="muted">
+            Сначала укажите учреждение: по этим сведениям проверяются условия участия. Остальное заполняется на странице{' '}
+            {words.genitive}.
+          </p>
+          <FormFields
+            fields={fields}
+            values={answers}
+            onChange={(id, v) => setAnswers((a) => ({ ...a, [id]: v }))}
+            ctx={{ agenda: ctx.agenda, root: answers, currentYear: ctx.currentYear, errors: errorMap(fieldErrors), readOnly: false }}
+          />
+        </>
+      )}
       {error && (
         <p class="form__error" role="alert" data-testid="new-practice-error">
           {error}

@@ -1,18 +1,28 @@
-// The practice editor: the 17 fields of the practice description rendered from the agenda, saved
-// as you type (a PATCH of the changed top-level fields with the revision they were based on),
-// co-authors by e-mail, submission for review with the server's list of what is missing, and the
-// document check. After the intake closes, or for a co-author, everything is read-only.
+// The practice editor (the contest's application): the fields of the agenda's practice form, saved
+// as you type (a PATCH of the changed top-level fields with the revision they were based on), the
+// section and type where the agenda has them, co-authors by e-mail where each author registers,
+// the files the agenda's purposes ask for (under their item when they answer one), submission for
+// review with the server's list of what is missing, and the document check. Words (practice or
+// application), fees and decisions come from the agenda. After the intake closes, or for a
+// co-author, everything is read-only.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { errorMap, isEmptyValue } from '../lib/forms';
-import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
+import { chargesFees, eventPath, outcomeTitle, rub, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { navigate } from '../lib/router';
 import { formatDateTime, formatTime } from '../lib/time';
 import { textOf, type Answers, type Practice } from '../lib/types';
 import { FormFields } from '../components/FormFields';
 import { Breadcrumbs, ErrorSummary, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
-import { PracticeDocument, PracticeMaterials, PracticePayment, PracticePhotos } from '../components/PracticeFiles';
+import {
+  FieldAttachments,
+  PracticeDocument,
+  PracticeMaterials,
+  PracticeOtherFiles,
+  PracticePayment,
+  PracticePhotos,
+} from '../components/PracticeFiles';
 import { Loading } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
 
@@ -25,9 +35,10 @@ export function PracticePage({ id, n }: { id: string; n: string }) {
   const [practice, setPractice] = useState<Practice | null>(null);
   const [error, setError] = useState<{ message: string; status: number } | null>(null);
 
+  const one = ctx.status === 'ok' ? wordsOf(ctx.data.agenda).One : '';
   useEffect(() => {
-    document.title = 'Описание практики';
-  }, []);
+    if (one) document.title = one;
+  }, [one]);
   useEffect(() => {
     if (!auth.me) return;
     api.get<Practice>(eventPath(id, `/practices/${encodeURIComponent(n)}`)).then(setPractice, (e) =>
@@ -36,9 +47,13 @@ export function PracticePage({ id, n }: { id: string; n: string }) {
   }, [id, n, auth.me]);
 
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть практику" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (error) return <LoadError title={error.status === 404 ? 'Практика не найдена' : 'Не удалось загрузить практику'} message={error.message} />;
+  const words = wordsOf(ctx.data.agenda);
+  if (auth.me === null) return <LoginNeeded what={`открыть ${words.accusative}`} />;
+  if (error)
+    return (
+      <LoadError title={error.status === 404 ? `${words.One} не найдена` : `Не удалось загрузить ${words.accusative}`} message={error.message} />
+    );
   if (!practice) return <Loading />;
   return <PracticeEditor ctx={ctx.data} initial={practice} userId={auth.me.user.id} />;
 }
@@ -63,6 +78,7 @@ const hasPending = (p: Pending) => p.answers.size > 0 || p.section || p.type || 
 
 function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: Practice; userId: number | string }) {
   const fields = ctx.agenda.practice?.fields ?? [];
+  const words = wordsOf(ctx.agenda);
   const base = `/events/${encodeURIComponent(ctx.id)}`;
   const apiPath = eventPath(ctx.id, `/practices/${initial.id}`);
 
@@ -92,7 +108,7 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
   const reloadFiles = async () => {
     try {
       const p = await api.get<Practice>(apiPath);
-      setPractice((prev) => ({ ...prev, files: p.files, payment: p.payment }));
+      setPractice((prev) => ({ ...prev, files: p.files, payment: p.payment, missing: p.missing }));
     } catch {
       // The next load shows them.
     }
@@ -195,14 +211,14 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
       if (!(await flush())) {
         setSubmitErrors(stale.current ? [] : lastSaveErrors.current);
         setSubmitMessage(
-          stale.current ? 'Практику изменили в другом окне: загрузите текущую версию.' : 'Изменения не сохранены — исправьте ошибки в полях.',
+          stale.current ? `${words.One} изменили в другом окне: загрузите текущую версию.` : 'Изменения не сохранены — исправьте ошибки в полях.',
         );
         return;
       }
       const p = await api.post<Practice>(`${apiPath}/submit`, {});
       revision.current = p.revision;
       setPractice(p);
-      setSubmitMessage('Практика отправлена на экспертизу.');
+      setSubmitMessage(`${words.One} отправлена ${words.toReview}.`);
     } catch (e) {
       setSubmitErrors(fieldErrorsOf(e));
       setSubmitMessage(messageOf(e));
@@ -213,7 +229,7 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
   };
 
   const onDelete = async () => {
-    if (!window.confirm('Удалить эту практику? Это нельзя отменить.')) return;
+    if (!window.confirm(`Удалить эту ${words.accusative}? Это нельзя отменить.`)) return;
     try {
       await api.delete(apiPath);
       navigate(`${base}/cabinet`);
@@ -224,8 +240,13 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
 
   const state = practice.state ?? 'draft';
   const missing = fieldErrorsOf(practice.missing);
+  // Files a submission needs and the practice does not have yet (the server refuses without them).
+  const missingFiles = Object.entries(ctx.agenda.files ?? {})
+    .filter(([id, spec]) => spec.required_at_submission && !(practice.files ?? []).some((f) => f.purpose === id && f.state === 'complete'))
+    .map(([id, spec]) => ({ id, title: textOf(spec.title) || id }));
+  const perAuthor = ctx.agenda.registration_form?.per !== 'applicant';
   const shownErrors = errorMap([...submitErrors, ...saveErrors]);
-  const title = textOf(answers.name) || textOf(practice.title) || `Практика № ${practice.id}`;
+  const title = textOf(answers.name) || textOf(practice.title) || `${words.One} № ${practice.id}`;
   const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
   const types = ctx.agenda.practice?.types ?? [];
   // Not editable while the intake is open: the caller is a co-author (only the owner may edit).
@@ -236,8 +257,8 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
       <Breadcrumbs
         items={[
           { href: base, title: textOf(ctx.agenda.title) || ctx.id },
-          { href: `${base}/cabinet`, title: 'Мои практики' },
-          { title: `Практика № ${practice.id}` },
+          { href: `${base}/cabinet`, title: `Мои ${words.many}` },
+          { title: `${words.One} № ${practice.id}` },
         ]}
       />
       <h1 data-testid="practice-title">{title}</h1>
@@ -247,20 +268,27 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
           {kStateTitle[state] ?? state}
         </span>
         {practice.submitted_at && state === 'submitted' && <span class="muted"> ({formatDateTime(practice.submitted_at, ctx.offset)})</span>}
-        {typeof practice.fee === 'number' && <span class="muted"> · взнос {rub(practice.fee)}</span>}
+        {chargesFees(ctx.agenda) && typeof practice.fee === 'number' && <span class="muted"> · взнос {rub(practice.fee)}</span>}
       </p>
+      {practice.outcome?.outcome && (
+        <p class="callout callout--ok" data-testid="practice-outcome" data-outcome={practice.outcome.outcome}>
+          {words.decision}: <strong>{outcomeTitle(ctx.agenda, practice.outcome.outcome)}</strong>
+          {practice.outcome.reason ? `. ${practice.outcome.reason}` : ''}
+        </p>
+      )}
       <IntakeNotice ctx={ctx} />
       {coAuthorView && (
         <p class="callout" data-testid="coauthor-note">
-          Вы соавтор этой практики. Изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
+          Вы соавтор этой {words.genitive}. Изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
         </p>
       )}
 
       {!readOnly && <SaveIndicator save={save} offset={ctx.offset} onReload={() => location.reload()} />}
 
-      <ErrorSummary title="Практика не отправлена. Заполните или исправьте:" errors={submitErrors} fields={fields} testId="submit-errors" />
+      <ErrorSummary title={`${words.One} не отправлена. Заполните или исправьте:`} errors={submitErrors} fields={fields} testId="submit-errors" />
 
       <form class="form form--wide" noValidate onSubmit={(e) => e.preventDefault()}>
+        {(sections.length > 0 || types.length > 0) && (
         <div class="form__row form__row--split">
           <div class="field">
             <label class="field__label" for="practice-section">
@@ -312,29 +340,43 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
             <p class="field__hint">{textOf(types.find((t) => t.id === type)?.description) || typeTitle(ctx, type)}</p>
           </div>
         </div>
+        )}
 
         <FormFields
           fields={fields}
           values={answers}
           onChange={onAnswer}
-          ctx={{ agenda: ctx.agenda, root: answers, currentYear: ctx.currentYear, errors: shownErrors, readOnly }}
+          ctx={{
+            agenda: ctx.agenda,
+            root: answers,
+            currentYear: ctx.currentYear,
+            errors: shownErrors,
+            readOnly,
+            attachments: (field, path) => (
+              <FieldAttachments ctx={ctx} practice={practice} field={field} path={path} readOnly={readOnly} reload={reloadFiles} />
+            ),
+          }}
         />
       </form>
 
-      <CoAuthors
-        list={coAuthors}
-        known={practice.co_authors ?? []}
-        readOnly={readOnly}
-        ownerEmail={practice.owner?.email}
-        onChange={setCo}
-      />
+      <PracticeOtherFiles ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
+
+      {perAuthor && (
+        <CoAuthors
+          list={coAuthors}
+          known={practice.co_authors ?? []}
+          readOnly={readOnly}
+          ownerEmail={practice.owner?.email}
+          onChange={setCo}
+        />
+      )}
 
       <section class="card submit" aria-labelledby="submit-title">
-        <h2 id="submit-title">Отправка на экспертизу</h2>
+        <h2 id="submit-title">Отправка {words.toReview}</h2>
         {state === 'submitted' ? (
           <p data-testid="submitted-note">
-            Практика отправлена на экспертизу. До окончания приёма заявок её можно исправлять — она должна оставаться заполненной
-            полностью.
+            {words.One} отправлена {words.toReview}. До окончания приёма заявок её можно исправлять — она должна оставаться
+            заполненной полностью.
           </p>
         ) : missing.length > 0 ? (
           <details class="missing" data-testid="missing" data-count={missing.length}>
@@ -346,6 +388,11 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
             Все обязательные поля заполнены.
           </p>
         )}
+        {state !== 'submitted' && missingFiles.length > 0 && (
+          <p class="callout" data-testid="missing-files" data-count={missingFiles.length}>
+            Не загружены обязательные файлы: {missingFiles.map((f) => `«${f.title}»`).join(', ')}.
+          </p>
+        )}
         {submitMessage && (
           <p class={state === 'submitted' && submitErrors.length === 0 ? 'callout callout--ok' : 'form__error'} role="status" data-testid="submit-message">
             {submitMessage}
@@ -353,12 +400,12 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
         )}
         {!readOnly && state !== 'submitted' && (
           <button type="button" class="button button--primary" data-testid="submit-practice" disabled={busy} onClick={onSubmit}>
-            {busy ? 'Отправляем…' : 'Отправить на экспертизу'}
+            {busy ? 'Отправляем…' : `Отправить ${words.toReview}`}
           </button>
         )}
         {!readOnly && (
           <button type="button" class="button button--danger" data-testid="delete-practice" onClick={onDelete}>
-            Удалить практику
+            Удалить {words.accusative}
           </button>
         )}
       </section>
@@ -368,7 +415,7 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
       <PracticePayment ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
       <PracticeMaterials ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
       <p>
-        <a href={`${base}/cabinet`}>← К моим практикам</a>
+        <a href={`${base}/cabinet`}>← К моим {words.dativePlural}</a>
       </p>
     </article>
   );

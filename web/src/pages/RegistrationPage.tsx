@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { errorMap } from '../lib/forms';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, registrationNoun, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Answers, type Registration } from '../lib/types';
 import { FormFields } from '../components/FormFields';
@@ -35,6 +35,8 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
   const [dirty, setDirty] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
   const readOnly = ctx.intake?.state !== 'open';
+  const words = wordsOf(ctx.agenda);
+  const noun = registrationNoun(ctx.agenda);
 
   useEffect(() => {
     api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')).then(
@@ -46,7 +48,7 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
     );
   }, [ctx.id]);
 
-  if (loadError) return <LoadError title="Не удалось загрузить заявку" message={loadError} />;
+  if (loadError) return <LoadError title={`Не удалось загрузить ${noun.acc}`} message={loadError} />;
   if (loaded === undefined) return <Loading />;
 
   const onSubmit = async (e: Event) => {
@@ -58,7 +60,7 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
       setAnswers(r.registration.answers ?? answers);
       setErrors([]);
       setDirty(false);
-      setStatus({ kind: 'saved', text: `Заявка сохранена ${formatDateTime(r.registration.updated_at, ctx.offset)}.` });
+      setStatus({ kind: 'saved', text: `${noun.it} ${noun.saved} ${formatDateTime(r.registration.updated_at, ctx.offset)}.` });
     } catch (err) {
       setErrors(fieldErrorsOf(err));
       setStatus({ kind: 'error', text: `Не сохранено: ${messageOf(err)}` });
@@ -72,24 +74,27 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
       <Breadcrumbs
         items={[
           { href: `/events/${encodeURIComponent(ctx.id)}`, title: textOf(ctx.agenda.title) || ctx.id },
-          { href: `/events/${encodeURIComponent(ctx.id)}/cabinet`, title: 'Мои практики' },
+          { href: `/events/${encodeURIComponent(ctx.id)}/cabinet`, title: `Мои ${words.many}` },
           { title },
         ]}
       />
       <h1>{title}</h1>
       <IntakeNotice ctx={ctx} />
       <p class="muted">
-        Заполняет каждый автор и соавтор. Поля со знаком * обязательны.
+        {form.per === 'applicant'
+          ? `Заполняет заявитель — тот, кто подаёт ${words.accusative} от имени учреждения.`
+          : 'Заполняет каждый автор и соавтор.'}{' '}
+        Поля со знаком * обязательны.
       </p>
       <p data-testid="registration-state" data-complete={loaded?.complete ? 'yes' : 'no'}>
         {loaded === null
-          ? 'Заявка ещё не заполнена.'
+          ? `${noun.it} ещё не ${noun.filled}.`
           : loaded.complete
-            ? `Заявка заполнена${loaded.updated_at ? `, последнее изменение ${formatDateTime(loaded.updated_at, ctx.offset)}` : ''}.`
-            : 'Заявка заполнена не полностью.'}
+            ? `${noun.it} ${noun.filled}${loaded.updated_at ? `, последнее изменение ${formatDateTime(loaded.updated_at, ctx.offset)}` : ''}.`
+            : `${noun.it} ${noun.filled} не полностью.`}
       </p>
       <div ref={summary}>
-        <ErrorSummary title="Исправьте ошибки в заявке" errors={errors} fields={fields} testId="registration-errors" />
+        <ErrorSummary title={`Исправьте ошибки в ${noun.prep}`} errors={errors} fields={fields} testId="registration-errors" />
       </div>
       <form class="form form--wide" onSubmit={onSubmit} noValidate>
         <FormFields
@@ -105,7 +110,7 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
         {!readOnly && (
           <div class="form__actions">
             <button type="submit" class="button button--primary" data-testid="registration-save" disabled={status.kind === 'saving'}>
-              Сохранить заявку
+              Сохранить {noun.acc}
             </button>
             <p class={`save-status save-status--${status.kind}`} role="status" aria-live="polite" data-testid="registration-status">
               {status.text || (dirty ? 'Есть несохранённые изменения.' : '')}
@@ -114,7 +119,7 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
         )}
       </form>
       <p>
-        <a href={`/events/${encodeURIComponent(ctx.id)}/cabinet`}>← К моим практикам</a>
+        <a href={`/events/${encodeURIComponent(ctx.id)}/cabinet`}>← К моим {words.dativePlural}</a>
       </p>
     </article>
   );

@@ -1,14 +1,17 @@
-// Stage 2 for the organiser: experts' decisions side by side, conflicts of interest, the final
-// decision per practice, and the letters to institutions.
-import { useEffect, useState } from 'preact/hooks';
+// Stage 2 for the organiser (the contest's jury chair): the reviewers' decisions side by side,
+// conflicts of interest, the final decision per practice chosen from the agenda's outcomes in
+// their own wording (the conference's admissions, the contest's laureate and participant), a
+// reason asked for before a decision that needs one is sent, the server's refusal shown beside its
+// row, and the letters to institutions.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath } from '../lib/intake';
-import type { User } from '../lib/types';
+import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { textOf, type User } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
-import { kDecisionTitle, type ExpertReview } from './ReviewPage';
+import type { ExpertReview } from './ReviewPage';
 
 interface Outcome {
   outcome: string;
@@ -26,23 +29,49 @@ interface BoardPractice {
 }
 interface Board {
   practices: BoardPractice[];
+  outcome_titles?: Record<string, string>;
   review_opened: boolean;
+}
+
+// The decisions of the event in the agenda's order, and those that need a reason (the server's
+// rule: reason_required_for, else "rejected" when there is such a decision).
+interface Decisions {
+  options: Array<{ id: string; title: string }>;
+  needsReason: (id: string) => boolean;
+}
+
+function decisionsOf(ctx: EventContext, board: Board): Decisions {
+  const fromAgenda = Object.entries(ctx.agenda.review?.outcomes ?? {}).filter(([id]) => id !== 'note');
+  const entries = fromAgenda.length > 0 ? fromAgenda : Object.entries(board.outcome_titles ?? {});
+  const options = entries.map(([id, title]) => ({ id, title: textOf(title) || id }));
+  const listed = ctx.agenda.review?.reason_required_for;
+  const required = new Set(listed ?? (options.some((o) => o.id === 'rejected') ? ['rejected'] : []));
+  return { options, needsReason: (id) => required.has(id) };
 }
 
 export function ReviewBoardPage({ id }: { id: string }) {
   const auth = useAuth();
+  const ctx = useEventContext(id);
   const [reload, setReload] = useState(0);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
-  const board = useLoad(`board:${id}:${reload}`, (signal) => api.get<Board>(eventPath(id, '/review/board'), { signal }));
+  // Loaded again when the person signs in on this page.
+  const board = useLoad(`board:${id}:${auth.me?.user.id ?? ''}:${reload}`, (signal) =>
+    api.get<Board>(eventPath(id, '/review/board'), { signal }),
+  );
+  const reviewTitle = ctx.status === 'ok' ? textOf(ctx.data.agenda.stages?.find((s) => s.id === 'review')?.title) : '';
   useEffect(() => {
-    document.title = 'Экспертиза — организатору';
-  }, []);
+    document.title = reviewTitle || 'Итоговые решения';
+  }, [reviewTitle]);
   if (auth.me === undefined) return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть итоги экспертизы" />;
-  if (board.status === 'loading') return <Loading />;
-  if (board.status === 'error') return <LoadError title="Не удалось загрузить экспертизу" message={board.message} />;
+  if (auth.me === null) return <LoginNeeded what="принять итоговые решения" />;
+  if (board.status === 'loading' || ctx.status === 'loading') return <Loading />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  if (board.status === 'error') return <LoadError title="Не удалось загрузить решения" message={board.message} />;
 
+  const words = wordsOf(ctx.data.agenda);
+  const decisions = decisionsOf(ctx.data, board.data);
+  const hasSections = (ctx.data.agenda.sections ?? []).length > 0;
   const act = async (what: () => Promise<unknown>, done: string) => {
     setError('');
     setNotice('');
@@ -54,7 +83,7 @@ export function ReviewBoardPage({ id }: { id: string }) {
       setError(messageOf(e));
     }
   };
-  const assign = () => act(() => api.post(eventPath(id, '/review/assign')), 'Эксперты распределены.');
+  const assign = () => act(() => api.post(eventPath(id, '/review/assign')), 'Распределение выполнено.');
   const notify = () =>
     act(async () => {
       const r = await api.post<{ queued: number }>(eventPath(id, '/review/notifications'));
@@ -63,60 +92,98 @@ export function ReviewBoardPage({ id }: { id: string }) {
 
   return (
     <article class="intake intake--wide" data-testid="review-board">
-      <Breadcrumbs items={[{ href: `/events/${encodeURIComponent(id)}`, title: 'Мероприятие' }, { title: 'Экспертиза' }]} />
-      <h1>Экспертиза практик</h1>
+      <Breadcrumbs
+        items={[
+          { href: `/events/${encodeURIComponent(id)}`, title: textOf(ctx.data.agenda.title) || 'Мероприятие' },
+          { title: reviewTitle || 'Итоговые решения' },
+        ]}
+      />
+      <h1>{reviewTitle || 'Итоговые решения'}</h1>
       <p>
-        <button type="button" onClick={assign}>
-          Распределить практики между экспертами
+        <button type="button" class="button button--secondary" onClick={assign} data-testid="board-assign">
+          Распределить {words.many} для оценки
         </button>{' '}
-        <button type="button" onClick={notify} disabled={!board.data.review_opened}>
+        <button type="button" class="button button--secondary" onClick={notify} disabled={!board.data.review_opened} data-testid="board-notify">
           Отправить уведомления учреждениям
         </button>
       </p>
       {error && (
-        <p class="form__error" role="alert">
+        <p class="form__error" role="alert" data-testid="board-error">
           {error}
         </p>
       )}
-      {notice && <p role="status">{notice}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>№</th>
-            <th>Практика</th>
-            <th>Учреждение</th>
-            <th>Решения экспертов</th>
-            <th>Итоговое решение</th>
-          </tr>
-        </thead>
-        <tbody>
-          {board.data.practices.map((p) => (
-            <BoardRow key={p.id} id={id} practice={p} onSaved={() => setReload((x) => x + 1)} />
-          ))}
-        </tbody>
-      </table>
+      {notice && (
+        <p role="status" data-testid="board-notice">
+          {notice}
+        </p>
+      )}
+      {board.data.practices.length === 0 ? (
+        <p class="muted" data-testid="board-empty">
+          Пока ничего не отправлено {words.toReview}.
+        </p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>№</th>
+              <th>{words.One}</th>
+              <th>Учреждение</th>
+              <th>Оценки</th>
+              <th>Итоговое решение</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.data.practices.map((p) => (
+              <BoardRow
+                key={p.id}
+                ctx={ctx.data}
+                practice={p}
+                decisions={decisions}
+                hasSections={hasSections}
+                onSaved={() => setReload((x) => x + 1)}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
     </article>
   );
 }
 
-function BoardRow({ id, practice, onSaved }: { id: string; practice: BoardPractice; onSaved: () => void }) {
+function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions: Decisions; hasSections: boolean; onSaved: () => void }) {
+  const { ctx, practice, decisions, hasSections, onSaved } = props;
   const [outcome, setOutcome] = useState(practice.outcome?.outcome ?? '');
   const [reason, setReason] = useState(practice.outcome?.reason ?? '');
   const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const reasonInput = useRef<HTMLInputElement>(null);
+  const needsReason = outcome !== '' && decisions.needsReason(outcome);
+  const rowId = `board-${practice.id}`;
+
   const save = async () => {
     setError('');
+    if (needsReason && reason.trim() === '') {
+      setError('Укажите причину: без неё это решение не сохраняется.');
+      reasonInput.current?.focus();
+      return;
+    }
+    setBusy(true);
     try {
-      await api.put(eventPath(id, `/review/practices/${practice.id}/outcome`), { outcome, reason });
+      await api.put(eventPath(ctx.id, `/review/practices/${practice.id}/outcome`), { outcome, reason: reason.trim() });
       onSaved();
     } catch (e) {
+      // The choice stays as it was made: the refusal is read beside it.
       setError(messageOf(e));
+    } finally {
+      setBusy(false);
     }
   };
   return (
-    <tr>
+    <tr data-testid={rowId} data-outcome={practice.outcome?.outcome ?? ''}>
       <td>{practice.id}</td>
       <td>
-        {practice.title} (секция {practice.section})
+        {practice.title}
+        {hasSections && practice.section ? ` (секция ${practice.section})` : ''}
       </td>
       <td>
         {practice.institution}
@@ -125,31 +192,64 @@ function BoardRow({ id, practice, onSaved }: { id: string; practice: BoardPracti
         )}
       </td>
       <td>
-        <ul>
-          {practice.experts.map((e) => (
-            <li key={e.user.id}>
-              {e.user.full_name}: {e.review ? kDecisionTitle[e.review.decision] : 'ещё не решил(а)'}
-              {e.review?.reason ? ` — ${e.review.reason}` : ''}
-            </li>
-          ))}
-        </ul>
+        {practice.experts.length === 0 ? (
+          <span class="muted">никому не поручена</span>
+        ) : (
+          <ul>
+            {practice.experts.map((e) => (
+              <li key={e.user.id}>
+                {e.user.full_name}: {e.review ? outcomeTitle(ctx.agenda, e.review.decision) : 'ещё не оценил(а)'}
+                {e.review?.reason ? ` — ${e.review.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
       </td>
       <td>
-        <select value={outcome} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}>
-          <option value="">—</option>
-          {Object.entries(kDecisionTitle).map(([value, title]) => (
-            <option key={value} value={value}>
-              {title}
+        <label class="visually-hidden" for={`${rowId}-outcome`}>
+          Итоговое решение
+        </label>
+        <select
+          id={`${rowId}-outcome`}
+          data-testid={`${rowId}-outcome`}
+          style={{ maxWidth: '22rem' }}
+          value={outcome}
+          onChange={(e) => {
+            setOutcome(e.currentTarget.value);
+            setError('');
+          }}
+        >
+          <option value="">— не принято —</option>
+          {decisions.options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.title}
             </option>
           ))}
         </select>
-        <input placeholder="Причина" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        <button type="button" onClick={save} disabled={!outcome}>
-          Сохранить
+        <label class="visually-hidden" for={`${rowId}-reason`}>
+          Причина
+        </label>
+        <input
+          id={`${rowId}-reason`}
+          ref={reasonInput}
+          data-testid={`${rowId}-reason`}
+          placeholder={needsReason ? 'Причина (обязательно)' : 'Причина или комментарий'}
+          aria-required={needsReason ? 'true' : undefined}
+          aria-invalid={error && needsReason && reason.trim() === '' ? 'true' : undefined}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+        <button type="button" class="button button--primary button--small" onClick={() => void save()} disabled={!outcome || busy} data-testid={`${rowId}-save`}>
+          {busy ? 'Сохраняем…' : 'Сохранить'}
         </button>
-        {practice.outcome?.notified_at && <p>Учреждение уведомлено.</p>}
+        {practice.outcome && (
+          <p class="muted" data-testid={`${rowId}-saved`}>
+            Сохранено: {outcomeTitle(ctx.agenda, practice.outcome.outcome)}
+            {practice.outcome.notified_at ? '. Учреждение уведомлено.' : '.'}
+          </p>
+        )}
         {error && (
-          <p class="form__error" role="alert">
+          <p class="form__error" role="alert" data-testid={`${rowId}-error`}>
             {error}
           </p>
         )}

@@ -36,13 +36,6 @@ interface QueueItem {
   review: ExpertReview | null;
 }
 
-// Still read by ReviewBoardPage; the pages here take the decisions from the agenda (lib/review.ts).
-export const kDecisionTitle: Record<string, string> = {
-  present: 'Допустить к выступлению на секции 8 июля',
-  gallery: 'Только в галерею практик',
-  rejected: 'Отклонить',
-};
-
 export function ReviewQueuePage({ id }: { id: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);

@@ -1,6 +1,10 @@
 // The section day, live: the audience's page of one section (/events/:id/sections/:n) and the
 // moderator's console (/events/:id/sections/:n/console). Both follow the topic section:{id}:{n};
 // the state arrives whole with a version, the time left is counted here from the slot's ends_at.
+// The server gives every change of a section (run, floor, timer) the next version, so a pushed state
+// or moderation list whose version is not above the one shown is old news (the push of the change
+// whose op reply came first). A subscribe reply is a snapshot: taken unless older (it may have raced
+// a push), and at an equal version it is the same state with a later `now`.
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -78,6 +82,13 @@ function asState(value: unknown): SectionState | null {
   return typeof v.version === 'number' && typeof v.status === 'string' ? v : null;
 }
 
+// The one the page should show: `incoming` when its version is above the current one's, or, for a
+// `snapshot`, not below it.
+function newer<T extends { version: number }>(current: T | null, incoming: T, snapshot = false): T {
+  if (!current) return incoming;
+  return incoming.version > current.version || (snapshot && incoming.version === current.version) ? incoming : current;
+}
+
 function clock(seconds: number): string {
   const sign = seconds < 0 ? '−' : '';
   const s = Math.abs(Math.trunc(seconds));
@@ -107,10 +118,10 @@ function useSection(id: string, n: string) {
   const [state, setState] = useState<SectionState | null>(null);
   const [alert, setAlert] = useState<string>('');
   const [error, setError] = useState<string>('');
-  const keep = (incoming: SectionState | null) =>
-    incoming && setState((current) => (current && current.version > incoming.version ? current : incoming));
+  const keep = (incoming: SectionState | null, snapshot = false) =>
+    incoming && setState((current) => newer(current, incoming, snapshot));
   useTopic(`section:${id}:${n}`, {
-    onSubscribed: (data) => keep(asState((data as { state?: unknown }).state)),
+    onSubscribed: (data) => keep(asState((data as { state?: unknown }).state), true),
     onEvent: (event, data) => {
       if (event === 'state') keep(asState(data));
       else if (event === 'warning') setAlert(`Осталось ${(data as { minutes_left: number }).minutes_left} мин.`);
@@ -253,7 +264,14 @@ export function SectionPage({ id, n }: { id: string; n: string }) {
 }
 
 interface Moderation {
+  version: number;
   questions: Question[];
+}
+
+function asModeration(value: unknown): Moderation | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Moderation;
+  return typeof v.version === 'number' && Array.isArray(v.questions) ? v : null;
 }
 
 // Before the window opens (or after it) the console says when the section may run, instead of
@@ -284,10 +302,14 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
   const { state, alert, error, act } = useSection(id, n);
   const { me } = useAuth();
   const organiser = (me?.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
-  const [pending, setPending] = useState<Question[]>([]);
-  const take = (data: unknown) => setPending(((data as Moderation)?.questions ?? []).filter((q) => q.status === 'pending'));
+  const [moderation, setModeration] = useState<Moderation | null>(null);
+  const take = (data: unknown, snapshot = false) => {
+    const incoming = asModeration(data);
+    if (incoming) setModeration((current) => newer(current, incoming, snapshot));
+  };
+  const pending = (moderation?.questions ?? []).filter((q) => q.status === 'pending');
   useTopic(`section-moderation:${id}:${n}`, {
-    onSubscribed: (data) => take((data as { moderation?: unknown }).moderation),
+    onSubscribed: (data) => take((data as { moderation?: unknown }).moderation, true),
     onEvent: (event, data) => event === 'moderation' && take(data),
   });
   useEffect(() => {
