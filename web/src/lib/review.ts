@@ -20,7 +20,3 @@ export function decisionsOf(agenda: Agenda): Decision[] {
       needsReason: Array.isArray(listed) ? listed.includes(id) : id === 'rejected',
     }));
 }
-
-export function decisionTitle(agenda: Agenda, id: string | undefined): string {
-  return decisionsOf(agenda).find((d) => d.id === id)?.title ?? '';
-}

@@ -7,8 +7,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
-import { decisionTitle, decisionsOf } from '../lib/review';
+import { eventPath, outcomeTitle, useEventContext, type EventContext } from '../lib/intake';
+import { decisionsOf } from '../lib/review';
 import { eventBase, rolesIn } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Practice } from '../lib/types';
@@ -77,7 +77,7 @@ export function ReviewQueuePage({ id }: { id: string }) {
                 № {p.id}; секция {p.section}. {p.section_title}
               </p>
               <p class="practice-item__meta" data-testid={`queue-decision-${p.id}`}>
-                Ваше решение: {p.review ? decisionTitle(agenda, p.review.decision) || 'принято' : 'ещё не принято'}
+                Ваше решение: {p.review ? outcomeTitle(agenda, p.review.decision, 'принято') : 'ещё не принято'}
               </p>
             </li>
           ))}
@@ -202,7 +202,7 @@ function ExpertDecisions({ ctx, reviews }: { ctx: EventContext; reviews: NonNull
               {r.user.full_name || r.user.email}:{' '}
               {r.review ? (
                 <>
-                  {decisionTitle(ctx.agenda, r.review.decision) || 'решение принято'}
+                  {outcomeTitle(ctx.agenda, r.review.decision, 'решение принято')}
                   {r.review.reason && <span class="muted"> — {r.review.reason}</span>}
                 </>
               ) : (
