@@ -19,6 +19,7 @@ import {
   type TimelineStage,
   type Venue,
 } from '../lib/types';
+import { wordsOf } from '../lib/intake';
 import { consoleLinks, eventBase, kStageOf, rolesIn, type StaffLink } from '../lib/roles';
 import { Loading, Message } from '../components/Layout';
 
@@ -404,6 +405,7 @@ function stageById(stages: StageView[], id: string): StageView | undefined {
 function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; agenda: Agenda; stages: StageView[]; hasTimeline: boolean }) {
   const { me } = useAuth();
   const base = eventBase(id);
+  const words = wordsOf(agenda);
   const intake = stageById(stages, kStageOf.intake);
   const intakeOpen = intake?.state === 'open';
   const after = (stage: string) => {
@@ -412,7 +414,7 @@ function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; agenda: A
   };
   const links: StaffLink[] = [];
   if (agenda.practice && me) {
-    links.push({ href: `${base}/cabinet`, title: intakeOpen ? 'Подать практику' : 'Мои практики', testId: 'cabinet-link' });
+    links.push({ href: `${base}/cabinet`, title: intakeOpen ? `Подать ${words.accusative}` : `Мои ${words.many}`, testId: 'cabinet-link' });
   }
   if (agenda.flashmob !== undefined) {
     links.push({ href: `${base}/flashmob`, title: 'Флешмоб', testId: 'flashmob-link' });
@@ -431,11 +433,11 @@ function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; agenda: A
         <div class="callout" data-testid="apply-call">
           <p>
             <strong>Идёт приём заявок</strong>
-            {intake?.closes ? ` — ${formatUntil(intake.closes, agenda.utc_offset)}` : ''}. Чтобы подать практику, войдите на сайт или
+            {intake?.closes ? ` — ${formatUntil(intake.closes, agenda.utc_offset)}` : ''}. Чтобы подать {words.accusative}, войдите на сайт или
             зарегистрируйтесь.
           </p>
           <a class="button button--primary" href={`${base}/cabinet`} data-testid="apply-link">
-            Подать практику
+            Подать {words.accusative}
           </a>
         </div>
       )}

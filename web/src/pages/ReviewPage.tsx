@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath, outcomeTitle, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { decisionsOf } from '../lib/review';
 import { eventBase, rolesIn } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
@@ -52,18 +52,21 @@ export function ReviewQueuePage({ id }: { id: string }) {
   if (queue.status === 'error') return <LoadError title="Не удалось загрузить очередь" message={queue.message} />;
   const { practices, review_open } = queue.data;
   const agenda = ctx.data.agenda;
+  const words = wordsOf(agenda);
   const base = eventBase(id);
   return (
     <article class="intake" data-testid="review-queue">
       <Breadcrumbs items={[{ href: base, title: textOf(agenda.title) || id }, { title: 'Экспертиза' }]} />
-      <h1>Практики на экспертизу</h1>
+      <h1>
+        {words.Many} {words.toReview}
+      </h1>
       {!review_open && (
         <p class="callout" role="status" data-testid="review-closed">
           Этап экспертизы сейчас не идёт: решения можно только просмотреть.
         </p>
       )}
       {practices.length === 0 ? (
-        <p data-testid="review-queue-empty">Вам пока не назначено ни одной практики.</p>
+        <p data-testid="review-queue-empty">Вам пока ничего не назначено.</p>
       ) : (
         <ul class="practice-list">
           {practices.map((p) => (
@@ -123,7 +126,8 @@ export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
   const agenda = ctx.data.agenda;
   const roles = rolesIn(auth.me, id);
   const base = eventBase(id);
-  const title = textOf(practice.title) || `Практика № ${practice.id}`;
+  const words = wordsOf(agenda);
+  const title = textOf(practice.title) || `${words.One} № ${practice.id}`;
   const type = (agenda.practice?.types ?? []).find((t) => t.id === practice.type);
   const crumbs = roles.expert
     ? [{ href: base, title: textOf(agenda.title) || id }, { href: `${base}/review`, title: 'Экспертиза' }, { title }]
@@ -137,11 +141,11 @@ export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
         {type && `; ${textOf(type.title) || type.id}`}
       </p>
       <section class="card" aria-labelledby="review-files-title" data-testid="review-files">
-        <h2 id="review-files-title">Файлы практики</h2>
+        <h2 id="review-files-title">Файлы {words.genitive}</h2>
         <PracticeFileList ctx={ctx.data} files={practice.files ?? []} />
       </section>
       <section class="card" aria-labelledby="review-fields-title">
-        <h2 id="review-fields-title">Описание практики</h2>
+        <h2 id="review-fields-title">Содержание {words.genitive}</h2>
         <PracticeAnswers agenda={agenda} fields={agenda.practice?.fields ?? []} answers={practice.answers ?? {}} showEmpty />
       </section>
       {reviews && <ExpertDecisions ctx={ctx.data} reviews={reviews} />}
@@ -248,7 +252,7 @@ function ReviewForm(props: { ctx: EventContext; n: string; review: ExpertReview 
         </p>
       )}
       <fieldset class="group" disabled={!props.open}>
-        <legend class="group__legend">Решение по практике</legend>
+        <legend class="group__legend">Решение</legend>
         {decisions.map((d) => (
           <label key={d.id} class="choice">
             <input type="radio" name="decision" value={d.id} checked={decision === d.id} data-testid={`decision-${d.id}`} onChange={() => setDecision(d.id)} />{' '}
