@@ -363,6 +363,10 @@ void App::add_routes() {
                           {"findings", nlohmann::json::array()},
                           {"error", {{"code", checked.status().code()}, {"message", checked.status().message()}}}};
   });
+  // Experts read the materials of the practices assigned to them.
+  uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
+    return review_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
+  });
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");

@@ -1,6 +1,7 @@
 #include "review/review.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "mail/outbox.h"
@@ -57,6 +58,17 @@ json user_json(store::Tx& tx, std::int64_t id) {
   auto more = q.step();
   if (!more || !*more) return {{"id", id}};
   return {{"id", q.int64(0)}, {"email", q.text(1)}, {"full_name", q.text(2)}};
+}
+
+// What an expert is shown of a practice: its materials, not the author's payment scan.
+void without_payment(json& practice) {
+  practice.erase("payment");
+  auto files = practice.find("files");
+  if (files == practice.end() || !files->is_array()) return;
+  json kept = json::array();
+  for (auto& f : *files)
+    if (f.value("purpose", "") != "payment") kept.push_back(std::move(f));
+  *files = std::move(kept);
 }
 
 std::string json_text(const json& object, std::string_view key) {
@@ -727,6 +739,31 @@ Result<json> ReviewService::queue(const accounts::Identity& who, std::string_vie
               {"criteria", criteria_json(review_part(*ev))}};
 }
 
+bool ReviewService::may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
+                                    std::string_view purpose, const json& metadata) {
+  if (!who || purpose == "payment" || !accounts::has_role(*who, event_id, accounts::Role::expert)) return false;
+  auto practice = metadata.is_object() ? metadata.find("practice") : metadata.end();
+  if (!metadata.is_object() || practice == metadata.end() || !practice->is_string()) return false;
+  std::int64_t id = 0;
+  const std::string& text = practice->get_ref<const std::string&>();
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size()) return false;
+  auto ev = event(event_id);
+  if (!ev) return false;
+  bool allowed = false;
+  db_.read([&](store::Tx& tx) -> Status {
+    auto practices = load_practices(tx, *ev, true, id);
+    if (!practices || practices->empty() || practices->front().owner_id != owner_id) return Status::ok();
+    auto assigned = assigned_experts(tx, id);
+    auto experts = load_experts(tx, event_id);
+    if (!assigned || !experts || !assigned->count(who->user.id)) return Status::ok();
+    auto me = experts->find(who->user.id);
+    allowed = me != experts->end() && !conflicted(me->second, practices->front());
+    return Status::ok();
+  });
+  return allowed;
+}
+
 Result<json> ReviewService::practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
@@ -761,6 +798,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   if (!s) return s;
   auto view = intake_.practice_for_review(event_id, id);
   if (!view) return view.status();
+  if (!organiser) without_payment(*view);
   json out = {{"practice", std::move(*view)},
               {"review", mine},
               {"criteria", criteria_json(review_part(*ev))},

@@ -75,6 +75,10 @@ class ReviewService {
   Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
   Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                      std::string_view decision, std::string_view reason, const nlohmann::json& scores);
+  // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent
+  // for (upload metadata "practice") reads its materials, never its payment scan.
+  bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
+                       std::string_view purpose, const nlohmann::json& metadata);
 
  private:
   Result<intake::EventView> event(std::string_view event_id) const;

@@ -503,8 +503,10 @@ std::string AgendaError::describe() const {
   return file + ": " + (json_path.empty() ? "(document)" : json_path) + ": " + problem;
 }
 
-nlohmann::json public_json(const Agenda& agenda) {
-  json out = agenda.raw;
+nlohmann::ordered_json public_json(const Agenda& agenda) {
+  // An agenda built in code has no file: its keys come sorted.
+  nlohmann::ordered_json out =
+      agenda.ordered.is_null() ? nlohmann::ordered_json::parse(agenda.raw.dump()) : agenda.ordered;
   if (out.is_object()) {
     out.erase("private");
     out.erase("$schema");
@@ -527,6 +529,7 @@ std::variant<Agenda, AgendaError> parse_agenda(std::string_view text, const std:
       return error("", std::string("invalid JSON: ") + e.what());
     }
     Agenda a = read_agenda(doc);
+    a.ordered = nlohmann::ordered_json::parse(text.begin(), text.end());
     a.raw = std::move(doc);
     a.source = file_label;
     return a;

@@ -228,6 +228,7 @@ struct Agenda {
   std::map<std::string, nlohmann::json> modules;  // by kModuleParts key; only those present
 
   nlohmann::json raw;  // the whole document as loaded
+  nlohmann::ordered_json ordered;  // the same with its keys in the file's order, for public_json
   std::string source;  // the file it came from
 
   const Stage* find_stage(std::string_view id) const;
@@ -248,7 +249,9 @@ struct AgendaError {
 };
 
 // What the browser may see: everything except the top-level "private" object.
-nlohmann::json public_json(const Agenda& agenda);
+// The agenda as GET /api/events/{id} serves it, keys in the file's order: the pages list an
+// object's entries (the review's decisions, the file purposes) as the organiser wrote them.
+nlohmann::ordered_json public_json(const Agenda& agenda);
 
 // Reports the first problem found, walking the document in order. Never throws.
 std::variant<Agenda, AgendaError> parse_agenda(std::string_view text, const std::string& file_label);

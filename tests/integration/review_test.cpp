@@ -4,6 +4,8 @@
 #include <set>
 #include <thread>
 
+#include "support/bytes.h"
+#include "support/media_fixtures.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 #include "support/smtp_server.h"
@@ -252,6 +254,62 @@ TEST_F(Review, WithoutSmtpLettersStayQueuedAndHealthSaysSo) {
   auto outbox = people_->organiser().get(kReview + "/mail").json()["messages"];
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0]["state"], "pending");
+}
+
+// A PDF sent by `http` for practice `id` with `purpose`; returns the upload's file URL.
+std::string upload_pdf(HttpClient& http, const std::string& purpose, int id) {
+  media::testing::TempDir work;
+  media::testing::write_pdf(work.path() / "file.pdf", 1);
+  std::string bytes = read_file(work.path() / "file.pdf");
+  auto created = http.request("POST", kEventApi + "/uploads?purpose=" + purpose, "",
+                              {{"Tus-Resumable", "1.0.0"},
+                               {"Upload-Length", std::to_string(bytes.size())},
+                               {"Upload-Metadata", "filename " + base64(purpose + ".pdf") + ",practice " +
+                                                       base64(std::to_string(id))}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto done = http.request("PATCH", created.headers["location"], bytes,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Content-Type", "application/offset+octet-stream"},
+                            {"Upload-Offset", "0"}});
+  EXPECT_EQ(done.status, 204) << done.body;
+  return created.headers["location"];
+}
+
+// The expert's page links the practice's materials: the assigned expert may open them, another
+// expert may not, and nobody but the organiser sees or opens the author's payment scan.
+TEST_F(Review, AnAssignedExpertOpensThePracticeMaterialsButNotThePaymentScan) {
+  start(kDuringIntake);
+  People& people = *people_;
+  int a = submit_practice(people, {.author_email = "anna@dom.ru", .name = "Семейная гостиная", .paid = false});
+  ASSERT_GT(a, 0);
+  auto& anna = people.person("anna@dom.ru");
+  std::string material = upload_pdf(anna, "flashmob", a);
+  std::string scan = upload_pdf(anna, "payment", a);
+  std::string practice = kEventApi + "/practices/" + std::to_string(a);
+  ASSERT_EQ(anna.post(practice + "/payment", {{"upload", scan.substr(scan.rfind('/') + 1)}}).status, 200);
+  ASSERT_EQ(people.organiser()
+                .post(kEventApi + "/intake/practices/" + std::to_string(a) + "/payment", {{"decision", "confirm"}})
+                .status,
+            200);
+  make_expert(people, "e1@umc.ru", "ГАУ ДПО «УМЦ»");
+  people.person("e2@umc.ru");
+  ASSERT_TRUE(people.grant("e2@umc.ru", "expert", 2));
+
+  start(kDuringReview);
+  ASSERT_EQ(people.organiser().post(kReview + "/assign", json::object()).status, 200);
+  auto& expert = people.person("e1@umc.ru");
+  auto view = expert.get(practice_url(a));
+  ASSERT_EQ(view.status, 200) << view.body;
+  json shown = view.json()["practice"];
+  std::vector<std::string> purposes;
+  for (const auto& f : shown["files"]) purposes.push_back(f["purpose"]);
+  EXPECT_EQ(purposes, std::vector<std::string>{"flashmob"});
+  EXPECT_FALSE(shown.contains("payment"));
+
+  EXPECT_EQ(expert.get(material + "/file").status, 200);
+  EXPECT_EQ(expert.get(scan + "/file").status, 404);
+  EXPECT_EQ(people.person("e2@umc.ru").get(material + "/file").status, 404);
+  EXPECT_EQ(people.organiser().get(scan + "/file").status, 200);
 }
 
 }  // namespace

@@ -25,6 +25,9 @@ import { VerifyPage } from './pages/VerifyPage';
 import { LaureatesPage } from './pages/LaureatesPage';
 import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage } from './pages/SectionDayAdminPage';
 import { ResultsPage } from './pages/ResultsPage';
+import { DeskPage } from './pages/DeskPage';
+import { PaymentsPage } from './pages/PaymentsPage';
+import { DocumentsPage } from './pages/DocumentsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -60,6 +63,9 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     component: ({ params }) => <SectionScheduleAdminPage id={params.id!} n={params.n!} />,
   },
   { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
+  { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
+  { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
+  { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -184,11 +184,22 @@ TEST(PublicJson, LeavesOutThePrivatePart) {
   doc["private"] = {{"bank_login", "secret"}};
   auto r = parse_agenda(doc.dump(), "x.json");
   ASSERT_TRUE(std::holds_alternative<Agenda>(r)) << std::get<AgendaError>(r).describe();
-  json pub = public_json(std::get<Agenda>(r));
+  auto pub = public_json(std::get<Agenda>(r));
   EXPECT_FALSE(pub.contains("private"));
   EXPECT_FALSE(pub.contains("$schema"));
   EXPECT_EQ(pub["stages"].size(), 5u);
   EXPECT_EQ(pub["id"], "irkutsk-2020");
+}
+
+TEST(PublicJson, KeepsTheKeysInTheOrderOfTheFile) {
+  auto r = load_agenda(kShipped);
+  ASSERT_TRUE(std::holds_alternative<Agenda>(r)) << std::get<AgendaError>(r).describe();
+  auto pub = public_json(std::get<Agenda>(r));
+  std::vector<std::string> decisions;
+  const auto& outcomes = pub["review"]["outcomes"];
+  for (auto it = outcomes.begin(); it != outcomes.end(); ++it) decisions.push_back(it.key());
+  EXPECT_EQ(decisions, (std::vector<std::string>{"present", "gallery", "rejected"}));
+  EXPECT_EQ(pub.begin().key(), "format");
 }
 
 TEST(AgendaError, DescribesFilePathAndProblem) {

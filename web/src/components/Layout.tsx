@@ -1,8 +1,11 @@
-// The frame every page shares: a top bar with the site's name and the login control, a notice
-// when the live connection is down, the page's content, and a footer.
+// The frame every page shares: a top bar with the site's name, the login control and the pages the
+// signed-in person's roles open, a notice when the live connection is down, the page's content, and
+// a footer.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useAuth } from '../lib/auth';
 import { useConnectionState } from '../lib/hooks';
+import { roleLinks, rolesIn, staffEvents } from '../lib/roles';
 import { AuthControl } from './AuthControl';
 
 export function Layout({ children }: { children: ComponentChildren }) {
@@ -18,6 +21,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </a>
           <AuthControl />
         </div>
+        <RoleNav />
       </header>
       <ConnectionNotice />
       <main id="main" class="page">
@@ -27,6 +31,27 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <div class="footer__inner">Онлайн-конференция специалистов социального обслуживания</div>
       </footer>
     </>
+  );
+}
+
+// The staff's ways to their work, on every page: the organiser's desk, the expert's queue, the
+// moderator's consoles.
+function RoleNav() {
+  const { me } = useAuth();
+  const links = staffEvents(me).flatMap((event) => roleLinks(event, rolesIn(me, event)));
+  if (links.length === 0) return null;
+  return (
+    <nav class="rolebar" aria-label="Ваша работа" data-testid="role-nav">
+      <ul class="rolebar__list">
+        {links.map((l) => (
+          <li key={l.href}>
+            <a href={l.href} data-testid={`header-${l.testId}`}>
+              {l.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

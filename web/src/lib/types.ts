@@ -75,12 +75,19 @@ export interface Agenda {
   registration_form?: FormSpec;
   practice?: PracticeSpec;
   review?: ReviewSpec;
+  // Parts the pages only test for: which kinds of work the event has.
+  gallery?: unknown;
+  flashmob?: unknown;
+  section_day?: unknown;
   contest?: ContestSpec;
+  certificates?: unknown;
+  proceedings?: unknown;
 }
 
-// The agenda's review part as the pages read it: the decisions (id → Russian wording) and which
-// of them need a reason.
+// The agenda's review part as the pages read it: the criteria experts score, the decisions
+// (id → Russian wording) and which of them need a reason.
 export interface ReviewSpec {
+  criteria?: Array<{ id: string; title?: string; max?: number }>;
   outcomes?: Record<string, string>;
   reason_required_for?: string[];
   outcomes_public_from?: string;

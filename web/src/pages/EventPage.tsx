@@ -19,6 +19,8 @@ import {
   type TimelineStage,
   type Venue,
 } from '../lib/types';
+import { wordsOf } from '../lib/intake';
+import { consoleLinks, eventBase, kStageOf, rolesIn, type StaffLink } from '../lib/roles';
 import { Loading, Message } from '../components/Layout';
 
 const kStateLabel: Record<StageState, string> = {
@@ -156,13 +158,14 @@ export function EventPage({ id }: { id: string }) {
           {title || id}
         </h1>
         {a.subtitle && <p class="event__subtitle">{textOf(a.subtitle)}</p>}
-        <EventLinks id={id} />
+        <EventLinks id={id} agenda={a} stages={stages} hasTimeline={timeline !== null} />
         <p class="presence" aria-live="polite">
           Сейчас на странице: <strong data-testid="presence-count">{presence === null ? '—' : String(presence)}</strong>
         </p>
       </header>
 
       <NowPanel stages={stages} hasTimeline={timeline !== null} offset={offset} />
+      <StaffWork id={id} agenda={a} stages={stages} />
 
       <section class="block" aria-labelledby="stages-title">
         <h2 id="stages-title">Этапы</h2>
@@ -175,7 +178,7 @@ export function EventPage({ id }: { id: string }) {
       </section>
 
       <Timetable sessions={listOf<AgendaSession>(a.timetable)} milestones={listOf<Milestone>(a.milestones)} offset={offset} />
-      <Sections sections={listOf<AgendaSection>(a.sections)} />
+      <Sections id={id} sections={listOf<AgendaSection>(a.sections)} />
       <Venues venues={listOf<Venue>(a.venues)} />
     </article>
   );
@@ -214,15 +217,22 @@ function NowPanel({ stages, hasTimeline, offset }: { stages: StageView[]; hasTim
   );
 }
 
+// The zone's Russian name from the browser («Иркутск»), never its identifier (Asia/Irkutsk).
+function zoneName(timeZone?: string): string {
+  if (!timeZone) return '';
+  try {
+    const parts = new Intl.DateTimeFormat('ru-RU', { timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date());
+    const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+    return /[А-Яа-яЁё]/.test(name) ? name : '';
+  } catch {
+    return '';
+  }
+}
+
 function TimeZoneNote({ timeZone, offset }: { timeZone?: string; offset?: string }) {
-  if (!timeZone && !offset) return null;
-  const zone = timeZone === 'Asia/Irkutsk' ? 'иркутскому времени' : `времени мероприятия${timeZone ? ` (${timeZone})` : ''}`;
-  return (
-    <p class="muted">
-      Время указано по {zone}
-      {offset ? `, UTC${offset}` : ''}.
-    </p>
-  );
+  const details = [zoneName(timeZone), offset ? `UTC${offset}` : ''].filter(Boolean).join(', ');
+  if (!details) return null;
+  return <p class="muted" data-testid="time-zone-note">Время указано по часовому поясу мероприятия ({details}).</p>;
 }
 
 function StageCard({ stage, offset }: { stage: StageView; offset?: string }) {
@@ -311,7 +321,7 @@ function Timetable({ sessions, milestones, offset }: { sessions: AgendaSession[]
   );
 }
 
-function Sections({ sections }: { sections: AgendaSection[] }) {
+function Sections({ id, sections }: { id: string; sections: AgendaSection[] }) {
   if (sections.length === 0) return null;
   return (
     <section class="block" aria-labelledby="sections-title" data-testid="sections">
@@ -328,6 +338,13 @@ function Sections({ sections }: { sections: AgendaSection[] }) {
                 {textOf(s.title)}
               </h3>
               {s.description && <p>{textOf(s.description)}</p>}
+              {typeof s.number === 'number' && (
+                <p>
+                  <a href={`${eventBase(id)}/sections/${s.number}`} data-testid={`section-page-link-${s.number}`}>
+                    Страница секции
+                  </a>
+                </p>
+              )}
               {typeof s.room_url === 'string' && /^https?:\/\//.test(s.room_url) && (
                 <p class="section__room">
                   <a href={s.room_url} target="_blank" rel="noopener noreferrer">
@@ -379,35 +396,134 @@ function Venues({ venues }: { venues: Venue[] }) {
   );
 }
 
-// The way into the intake pages: the cabinet for anyone logged in, the intake tables for organisers.
-function EventLinks({ id }: { id: string }) {
+function stageById(stages: StageView[], id: string): StageView | undefined {
+  return stages.find((s) => s.id === id);
+}
+
+// The participant's pages for the stage open now; an anonymous visitor during the intake is asked
+// to apply.
+function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; agenda: Agenda; stages: StageView[]; hasTimeline: boolean }) {
   const { me } = useAuth();
-  const base = `/events/${encodeURIComponent(id)}`;
+  const base = eventBase(id);
+  const words = wordsOf(agenda);
+  const intake = stageById(stages, kStageOf.intake);
+  const intakeOpen = intake?.state === 'open';
+  const after = (stage: string) => {
+    const st = stageById(stages, stage)?.state;
+    return st === 'open' || st === 'closed';
+  };
+  const links: StaffLink[] = [];
+  if (agenda.practice && me) {
+    links.push({ href: `${base}/cabinet`, title: intakeOpen ? `Подать ${words.accusative}` : `Мои ${words.many}`, testId: 'cabinet-link' });
+  }
+  if (agenda.flashmob !== undefined) {
+    links.push({ href: `${base}/flashmob`, title: 'Флешмоб', testId: 'flashmob-link' });
+    if (me) links.push({ href: `${base}/flashmob/mine`, title: 'Мои работы для флешмоба', testId: 'flashmob-mine-link' });
+  }
+  if (agenda.gallery !== undefined && me) links.push({ href: `${base}/gallery`, title: 'Галерея практик', testId: 'gallery-link' });
+  if (agenda.section_day !== undefined && after(kStageOf.sections)) {
+    links.push({ href: `${base}/results`, title: 'Итоги конференции', testId: 'results-link' });
+  }
+  if (agenda.contest !== undefined) links.push({ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'laureates-link' });
+  links.push({ href: `${base}/check`, title: 'Проверить файл', testId: 'event-check-link' });
+
   return (
-    <nav class="event__links" aria-label="Участнику">
-      {me ? (
-        <a class="button button--secondary" href={`${base}/cabinet`} data-testid="cabinet-link">
-          Мои практики
-        </a>
-      ) : null}
-      {me ? (
-        <a class="button button--secondary" href={`${base}/gallery`} data-testid="gallery-link">
-          Галерея практик
-        </a>
-      ) : null}
-      <a class="button button--secondary" href={`${base}/check`} data-testid="event-check-link">
-        Проверить файл
-      </a>
-      {me && (me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id) && (
-        <a class="button button--secondary" href={`${base}/intake`} data-testid="intake-admin-link">
-          Приём заявок (организатору)
-        </a>
+    <>
+      {!me && me !== undefined && hasTimeline && intakeOpen && agenda.practice && (
+        <div class="callout" data-testid="apply-call">
+          <p>
+            <strong>Идёт приём заявок</strong>
+            {intake?.closes ? ` — ${formatUntil(intake.closes, agenda.utc_offset)}` : ''}. Чтобы подать {words.accusative}, войдите на сайт или
+            зарегистрируйтесь.
+          </p>
+          <a class="button button--primary" href={`${base}/cabinet`} data-testid="apply-link">
+            Подать {words.accusative}
+          </a>
+        </div>
       )}
-      {me && (me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id) && (
-        <a class="button button--secondary" href={`${base}/section-day`} data-testid="section-day-admin-link">
-          День секций (организатору)
-        </a>
-      )}
-    </nav>
+      <nav class="event__links" aria-label="Участнику">
+        {links.map((l) => (
+          <a key={l.href} class="button button--secondary" href={l.href} data-testid={l.testId}>
+            {l.title}
+          </a>
+        ))}
+      </nav>
+    </>
+  );
+}
+
+// What the stage of a piece of work is doing now, in words: «Этап «…» идёт сейчас, по 4 июля включительно».
+function stageNote(stage: StageView | undefined, offset?: string): string {
+  if (!stage?.state) return '';
+  const name = `Этап «${stage.title}»`;
+  if (stage.state === 'open') return `${name} идёт сейчас${stage.closes ? `, ${formatUntil(stage.closes, offset)}` : ''}.`;
+  if (stage.state === 'upcoming') return `${name} начнётся ${formatDateTime(stage.opens, offset)}.`;
+  return `${name} завершён.`;
+}
+
+// The organiser's pages of the stages open now, beside the desk that holds them all.
+function organiserNow(id: string, agenda: Agenda, stages: StageView[]): StaffLink[] {
+  const base = eventBase(id);
+  const open = (stage: string) => stageById(stages, stage)?.state === 'open';
+  const links: StaffLink[] = [];
+  if (open(kStageOf.intake)) {
+    links.push({ href: `${base}/intake`, title: 'Заявки и практики', testId: 'intake-admin-link' });
+    if (agenda.fees) links.push({ href: `${base}/payments`, title: 'Оплата', testId: 'payments-admin-link' });
+  }
+  if (open(kStageOf.review) && agenda.review !== undefined) {
+    links.push({ href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'review-board-link' });
+  }
+  if (open(kStageOf.sections) && agenda.section_day !== undefined) {
+    links.push({ href: `${base}/section-day`, title: 'День секций', testId: 'section-day-admin-link' });
+  }
+  return links;
+}
+
+// The staff's work in this event: the organiser's desk, the expert's queue and the moderator's
+// consoles, each with the window of its stage.
+function StaffWork({ id, agenda, stages }: { id: string; agenda: Agenda; stages: StageView[] }) {
+  const { me } = useAuth();
+  const roles = rolesIn(me, id);
+  const items: Array<{ links: StaffLink[]; note: string; role: string }> = [];
+  if (roles.organiser) {
+    items.push({
+      role: 'organiser',
+      links: [{ href: `${eventBase(id)}/desk`, title: 'Кабинет организатора', testId: 'desk-link' }, ...organiserNow(id, agenda, stages)],
+      note: 'В кабинете — все страницы организатора: заявки, оплата, экспертиза, день секций и итоги.',
+    });
+  }
+  if (roles.expert && agenda.review !== undefined) {
+    items.push({
+      role: 'expert',
+      links: [{ href: `${eventBase(id)}/review`, title: 'Экспертиза практик', testId: 'review-link' }],
+      note: stageNote(stageById(stages, kStageOf.review), agenda.utc_offset),
+    });
+  }
+  if (roles.moderator) {
+    items.push({
+      role: 'moderator',
+      links: consoleLinks(id, roles, agenda),
+      note: stageNote(stageById(stages, kStageOf.sections), agenda.utc_offset),
+    });
+  }
+  if (items.length === 0) return null;
+  return (
+    <section class="block" aria-labelledby="staff-title" data-testid="staff-work">
+      <h2 id="staff-title">Ваша работа</h2>
+      {items.map((item) => (
+        <div key={item.role} class="card" data-testid={`staff-${item.role}`}>
+          <ul class="staff-links">
+            {item.links.map((l, i) => (
+              <li key={l.href}>
+                <a class={`button ${i === 0 ? 'button--primary' : 'button--secondary'}`} href={l.href} data-testid={l.testId}>
+                  {l.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+          {item.note && <p class="muted">{item.note}</p>}
+        </div>
+      ))}
+    </section>
   );
 }

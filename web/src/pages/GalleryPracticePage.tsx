@@ -9,8 +9,9 @@ import { kOutcomeTitle, usePresence, type CommentList, type DocumentPages, type 
 import { useLoad } from '../lib/hooks';
 import { eventPath, useEventContext, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { textOf, type FormField } from '../lib/types';
+import { textOf } from '../lib/types';
 import { Breadcrumbs, LoadError } from '../components/Intake';
+import { PracticeAnswers } from '../components/PracticeAnswers';
 import { Loading } from '../components/Layout';
 
 export function GalleryPracticePage({ id, n }: { id: string; n: string }) {
@@ -82,11 +83,7 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
 
       <section class="card" aria-labelledby="fields-title">
         <h2 id="fields-title">Описание практики</h2>
-        <dl class="answers">
-          {(ctx.agenda.practice?.fields ?? []).map((f) => (
-            <Answer key={f.id} field={f} value={p.answers?.[f.id]} />
-          ))}
-        </dl>
+        <PracticeAnswers agenda={ctx.agenda} fields={ctx.agenda.practice?.fields ?? []} answers={p.answers ?? {}} />
       </section>
 
       {(p.files ?? []).length > 0 && (
@@ -111,61 +108,6 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
         )}
       </section>
     </article>
-  );
-}
-
-function Answer({ field, value }: { field: FormField; value: unknown }) {
-  if (value === undefined || value === null || value === '') return null;
-  return (
-    <>
-      <dt>
-        {field.number ? `${field.number}. ` : ''}
-        {field.label}
-      </dt>
-      <dd data-testid={`answer-${field.id}`}>
-        <Value field={field} value={value} />
-      </dd>
-    </>
-  );
-}
-
-function Value({ field, value }: { field: FormField; value: unknown }) {
-  if (Array.isArray(value)) {
-    return (
-      <ol>
-        {value.map((item, i) => (
-          <li key={i}>
-            <Value field={{ ...field, type: field.fields ? 'object' : field.item_type }} value={item} />
-          </li>
-        ))}
-      </ol>
-    );
-  }
-  if (typeof value === 'object' && value !== null) {
-    const o = value as Record<string, unknown>;
-    return (
-      <dl class="answers answers--nested">
-        {(field.fields ?? []).map((f) => (
-          <Answer key={f.id} field={f} value={o[f.id]} />
-        ))}
-      </dl>
-    );
-  }
-  const text = String(value);
-  if (field.type === 'url') {
-    const href = /^https?:\/\//.test(text) ? text : `https://${text}`;
-    return (
-      <a href={href} rel="noopener noreferrer" target="_blank">
-        {text}
-      </a>
-    );
-  }
-  return (
-    <>
-      {text.split('\n').map((line, i) => (
-        <p key={i}>{line}</p>
-      ))}
-    </>
   );
 }
 

@@ -9,6 +9,7 @@ import { textOf, type Answers, type Practice, type User } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading, Message } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
+import { kPaymentStateForOrganiser } from './PaymentsPage';
 
 interface Participant {
   user: User;
@@ -76,7 +77,13 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
 
   return (
     <article class="intake intake--wide" data-testid="intake-admin">
-      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: 'Приём заявок' }]} />
+      <Breadcrumbs
+        items={[
+          { href: base, title: textOf(ctx.agenda.title) || ctx.id },
+          { href: `${base}/desk`, title: 'Кабинет организатора' },
+          { title: 'Приём заявок' },
+        ]}
+      />
       <h1>Приём заявок</h1>
       {error && (
         <p class="form__error" role="alert">
@@ -119,6 +126,13 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
           </label>
         </form>
         <p>
+          {ctx.agenda.fees && (
+            <>
+              <a href={`${base}/payments`} data-testid="payments-link">
+                Проверка оплаты
+              </a>{' '}
+            </>
+          )}
           <a href={csvPractices} download data-testid="csv-practices">
             Скачать CSV
           </a>{' '}
@@ -140,6 +154,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
                   <th scope="col">Секция</th>
                   <th scope="col">Вид</th>
                   <th scope="col">Состояние</th>
+                  <th scope="col">Оплата</th>
                   <th scope="col">Автор</th>
                   <th scope="col">Соавторы</th>
                   <th scope="col">Отправлена</th>
@@ -150,11 +165,17 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
                   <tr key={p.id} data-testid={`admin-practice-${p.id}`}>
                     <td>{p.id}</td>
                     <td>
-                      <a href={`${base}/practices/${p.id}`}>{textOf(p.title) || textOf(p.answers?.name) || 'Без названия'}</a>
+                      {/* A submitted practice opens in the organiser's reading view; a draft is its author's still. */}
+                      {p.state === 'submitted' ? (
+                        <a href={`${base}/review/${p.id}`}>{textOf(p.title) || textOf(p.answers?.name) || 'Без названия'}</a>
+                      ) : (
+                        textOf(p.title) || textOf(p.answers?.name) || 'Без названия'
+                      )}
                     </td>
                     <td>{p.section}</td>
                     <td>{typeTitle(ctx, p.type)}</td>
                     <td>{kStateTitle[p.state ?? ''] ?? p.state}</td>
+                    <td>{kPaymentStateForOrganiser[p.payment?.state ?? ''] ?? '—'}</td>
                     <td>
                       {p.owner?.full_name}
                       {p.owner?.email && <span class="muted"> {p.owner.email}</span>}

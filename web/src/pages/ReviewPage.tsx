@@ -1,12 +1,21 @@
-// Stage 2 for experts: the queue of assigned practices and the review form of one practice
-// (decision, reason when rejecting, scores by the agenda's criteria).
+// Stage 2 for experts: the queue of assigned practices and one practice as the agenda's form
+// defines it (numbered, labelled fields), its Word document and materials to open or download,
+// and the review form: the event's own decisions, a reason where the agenda asks for one, scores
+// by the agenda's criteria. The organiser opens the same page to read a practice and the experts'
+// decisions on it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath } from '../lib/intake';
+import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { decisionsOf } from '../lib/review';
+import { eventBase, rolesIn } from '../lib/roles';
+import { formatDateTime } from '../lib/time';
+import { textOf, type Practice } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
+import { PracticeAnswers } from '../components/PracticeAnswers';
+import { formatBytes, kRuleTitle } from '../components/FileCheck';
 
 export interface Criterion {
   id: string;
@@ -14,7 +23,7 @@ export interface Criterion {
   max: number;
 }
 export interface ExpertReview {
-  decision: 'present' | 'gallery' | 'rejected';
+  decision: string;
   reason: string;
   scores?: Record<string, number>;
   updated_at?: string;
@@ -27,169 +36,247 @@ interface QueueItem {
   review: ExpertReview | null;
 }
 
-export const kDecisionTitle: Record<string, string> = {
-  present: 'Допустить к выступлению на секции 8 июля',
-  gallery: 'Только в галерею практик',
-  rejected: 'Отклонить',
-};
-
 export function ReviewQueuePage({ id }: { id: string }) {
   const auth = useAuth();
+  const ctx = useEventContext(id);
   useEffect(() => {
     document.title = 'Экспертиза практик';
   }, []);
   const queue = useLoad(`queue:${id}`, (signal) =>
     api.get<{ practices: QueueItem[]; review_open: boolean }>(eventPath(id, '/review/queue'), { signal }),
   );
-  if (auth.me === undefined) return <Loading />;
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть экспертизу" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   if (queue.status === 'loading') return <Loading />;
   if (queue.status === 'error') return <LoadError title="Не удалось загрузить очередь" message={queue.message} />;
   const { practices, review_open } = queue.data;
+  const agenda = ctx.data.agenda;
+  const words = wordsOf(agenda);
+  const base = eventBase(id);
   return (
     <article class="intake" data-testid="review-queue">
-      <Breadcrumbs items={[{ href: `/events/${encodeURIComponent(id)}`, title: 'Мероприятие' }, { title: 'Экспертиза' }]} />
-      <h1>Практики на экспертизу</h1>
-      {!review_open && <p role="status">Работа экспертной группы сейчас не идёт: решения можно только просмотреть.</p>}
+      <Breadcrumbs items={[{ href: base, title: textOf(agenda.title) || id }, { title: 'Экспертиза' }]} />
+      <h1>
+        {words.Many} {words.toReview}
+      </h1>
+      {!review_open && (
+        <p class="callout" role="status" data-testid="review-closed">
+          Этап экспертизы сейчас не идёт: решения можно только просмотреть.
+        </p>
+      )}
       {practices.length === 0 ? (
-        <p>Вам пока не назначено ни одной практики.</p>
+        <p data-testid="review-queue-empty">Вам пока ничего не назначено.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>№</th>
-              <th>Практика</th>
-              <th>Секция</th>
-              <th>Ваше решение</th>
-            </tr>
-          </thead>
-          <tbody>
-            {practices.map((p) => (
-              <tr key={p.id}>
-                <td>{p.id}</td>
-                <td>
-                  <a href={`/events/${encodeURIComponent(id)}/review/${p.id}`}>{p.title || 'Без названия'}</a>
-                </td>
-                <td>
-                  {p.section}. {p.section_title}
-                </td>
-                <td>{p.review ? kDecisionTitle[p.review.decision] : 'нет'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul class="practice-list">
+          {practices.map((p) => (
+            <li key={p.id} class="card practice-item" data-testid={`queue-item-${p.id}`}>
+              <h2 class="practice-item__title">
+                <a href={`${base}/review/${p.id}`} data-testid={`queue-open-${p.id}`}>
+                  {p.title || 'Без названия'}
+                </a>
+              </h2>
+              <p class="practice-item__meta">
+                № {p.id}; секция {p.section}. {p.section_title}
+              </p>
+              <p class="practice-item__meta" data-testid={`queue-decision-${p.id}`}>
+                Ваше решение: {p.review ? outcomeTitle(agenda, p.review.decision, 'принято') : 'ещё не принято'}
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
     </article>
   );
 }
 
+interface ReviewFile {
+  id: string;
+  purpose?: string;
+  file_name?: string;
+  length?: number;
+  state?: string;
+  url?: string;
+  verdict?: { formatting?: { findings?: Array<{ rule: string }> } } | null;
+}
+
 interface PracticeView {
-  practice: { id: number; title: string; section_title: string; type: string; answers: Record<string, unknown>; files?: Array<{ file_name: string; purpose: string; verdict?: { findings?: Array<{ rule: string; found?: unknown; expected?: unknown }> } }> };
+  practice: Practice & { files?: ReviewFile[] };
   review: ExpertReview | null;
   criteria: Criterion[];
   review_open: boolean;
-}
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map(show).join('; ');
-  return Object.values(value as Record<string, unknown>).map(show).filter(Boolean).join(', ');
+  reviews?: Array<{ user: { id: number; email?: string; full_name?: string }; review: ExpertReview | null }>;
 }
 
 export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
   const auth = useAuth();
-  const [reload, setReload] = useState(0);
-  const view = useLoad(`review:${id}:${n}:${reload}`, (signal) =>
+  const ctx = useEventContext(id);
+  const view = useLoad(`review:${id}:${n}`, (signal) =>
     api.get<PracticeView>(eventPath(id, `/review/practices/${encodeURIComponent(n)}`), { signal }),
   );
   useEffect(() => {
     document.title = 'Экспертиза практики';
   }, []);
-  if (auth.me === undefined) return <Loading />;
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть практику" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   if (view.status === 'loading') return <Loading />;
   if (view.status === 'error') return <LoadError title="Практика недоступна" message={view.message} />;
-  const { practice, review, criteria, review_open } = view.data;
+  const { practice, review, criteria, review_open, reviews } = view.data;
+  const agenda = ctx.data.agenda;
+  const roles = rolesIn(auth.me, id);
+  const base = eventBase(id);
+  const words = wordsOf(agenda);
+  const title = textOf(practice.title) || `${words.One} № ${practice.id}`;
+  const type = (agenda.practice?.types ?? []).find((t) => t.id === practice.type);
+  const crumbs = roles.expert
+    ? [{ href: base, title: textOf(agenda.title) || id }, { href: `${base}/review`, title: 'Экспертиза' }, { title }]
+    : [{ href: base, title: textOf(agenda.title) || id }, { href: `${base}/desk`, title: 'Кабинет организатора' }, { title }];
   return (
     <article class="intake" data-testid="review-practice">
-      <Breadcrumbs
-        items={[
-          { href: `/events/${encodeURIComponent(id)}/review`, title: 'Экспертиза' },
-          { title: practice.title || `Практика ${practice.id}` },
-        ]}
-      />
-      <h1>{practice.title || `Практика ${practice.id}`}</h1>
-      <p>Секция: {practice.section_title}</p>
-      <dl>
-        {Object.entries(practice.answers).flatMap(([key, value]) => [
-          <dt key={`${key}-t`}>{key}</dt>,
-          <dd key={`${key}-d`}>{show(value)}</dd>,
-        ])}
-      </dl>
-      {(practice.files ?? []).length > 0 && (
-        <section>
-          <h2>Файлы и замечания проверки</h2>
-          <ul>
-            {(practice.files ?? []).map((f) => (
-              <li key={f.file_name}>
-                {f.file_name} ({f.purpose}): {(f.verdict?.findings ?? []).length === 0 ? 'замечаний нет' : (f.verdict?.findings ?? []).map((x) => x.rule).join(', ')}
-              </li>
-            ))}
-          </ul>
-        </section>
+      <Breadcrumbs items={crumbs} />
+      <h1>{title}</h1>
+      <p class="practice-item__meta">
+        № {practice.id}; секция {practice.section}. {practice.section_title}
+        {type && `; ${textOf(type.title) || type.id}`}
+      </p>
+      <section class="card" aria-labelledby="review-files-title" data-testid="review-files">
+        <h2 id="review-files-title">Файлы {words.genitive}</h2>
+        <PracticeFileList ctx={ctx.data} files={practice.files ?? []} />
+      </section>
+      <section class="card" aria-labelledby="review-fields-title">
+        <h2 id="review-fields-title">Содержание {words.genitive}</h2>
+        <PracticeAnswers agenda={agenda} fields={agenda.practice?.fields ?? []} answers={practice.answers ?? {}} showEmpty />
+      </section>
+      {reviews && <ExpertDecisions ctx={ctx.data} reviews={reviews} />}
+      {!reviews && (
+        <ReviewForm ctx={ctx.data} n={n} review={review} criteria={criteria} open={review_open} />
       )}
-      <ReviewForm id={id} n={n} review={review} criteria={criteria} open={review_open} onSaved={() => setReload((x) => x + 1)} />
     </article>
   );
 }
 
-function ReviewForm(props: { id: string; n: string; review: ExpertReview | null; criteria: Criterion[]; open: boolean; onSaved: () => void }) {
+// The practice's Word document and materials, to open in a new tab or download; never the
+// payment scan (the server leaves it out for experts, and it is the organiser's business).
+function PracticeFileList({ ctx, files }: { ctx: EventContext; files: ReviewFile[] }) {
+  const shown = files.filter((f) => f.state === 'complete' && f.purpose !== 'payment' && f.url);
+  if (shown.length === 0) return <p class="muted">Автор не прикрепил файлов.</p>;
+  const order = (f: ReviewFile) => (f.purpose === 'document' ? 0 : 1);
+  return (
+    <ul class="review-files">
+      {[...shown]
+        .sort((x, y) => order(x) - order(y))
+        .map((f) => {
+          const name = f.file_name || 'файл';
+          const findings = f.verdict?.formatting?.findings;
+          return (
+            <li key={f.id} data-testid={`review-file-${f.purpose}`}>
+              <span class="muted">{textOf(ctx.agenda.files?.[f.purpose ?? '']?.title) || 'Материал'}: </span>
+              <a href={f.url} target="_blank" rel="noopener" data-testid={`review-file-open-${f.id}`}>
+                {name}
+              </a>
+              {f.length ? <span class="muted"> ({formatBytes(f.length)})</span> : null}{' '}
+              <a class="button button--small button--secondary" href={f.url} download={name} data-testid={`review-file-download-${f.purpose}`}>
+                Скачать
+              </a>
+              {findings && (
+                <p class="practice-item__meta">
+                  {findings.length === 0
+                    ? 'Оформление соответствует требованиям.'
+                    : `Замечания к оформлению: ${[...new Set(findings.map((x) => kRuleTitle[x.rule] ?? 'другое'))].join(', ')}.`}
+                </p>
+              )}
+            </li>
+          );
+        })}
+    </ul>
+  );
+}
+
+function ExpertDecisions({ ctx, reviews }: { ctx: EventContext; reviews: NonNullable<PracticeView['reviews']> }) {
+  return (
+    <section class="card" aria-labelledby="expert-decisions-title" data-testid="expert-decisions">
+      <h2 id="expert-decisions-title">Решения экспертов</h2>
+      {reviews.length === 0 ? (
+        <p class="muted">Эксперты ещё не назначены.</p>
+      ) : (
+        <ul>
+          {reviews.map((r) => (
+            <li key={r.user.id}>
+              {r.user.full_name || r.user.email}:{' '}
+              {r.review ? (
+                <>
+                  {outcomeTitle(ctx.agenda, r.review.decision, 'решение принято')}
+                  {r.review.reason && <span class="muted"> — {r.review.reason}</span>}
+                </>
+              ) : (
+                'решение ещё не принято'
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ReviewForm(props: { ctx: EventContext; n: string; review: ExpertReview | null; criteria: Criterion[]; open: boolean }) {
+  const decisions = decisionsOf(props.ctx.agenda);
   const [decision, setDecision] = useState(props.review?.decision ?? '');
   const [reason, setReason] = useState(props.review?.reason ?? '');
   const [scores, setScores] = useState<Record<string, number>>(props.review?.scores ?? {});
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
+  const needsReason = decisions.find((d) => d.id === decision)?.needsReason ?? false;
   const submit = async (e: Event) => {
     e.preventDefault();
     setError('');
     setSaved(false);
-    if (decision === 'rejected' && !reason.trim()) {
-      setError('Укажите причину отклонения.');
+    if (needsReason && !reason.trim()) {
+      setError('Укажите причину этого решения.');
       return;
     }
     try {
-      await api.put(eventPath(props.id, `/review/practices/${encodeURIComponent(props.n)}/review`), { decision, reason, scores });
+      await api.put(eventPath(props.ctx.id, `/review/practices/${encodeURIComponent(props.n)}/review`), { decision, reason: reason.trim(), scores });
       setSaved(true);
-      props.onSaved();
     } catch (err) {
       setError(messageOf(err));
     }
   };
   return (
-    <form onSubmit={submit} data-testid="review-form">
-      <h2>Решение эксперта</h2>
-      <fieldset disabled={!props.open}>
-        {Object.entries(kDecisionTitle).map(([value, title]) => (
-          <label key={value}>
-            <input type="radio" name="decision" value={value} checked={decision === value} onChange={() => setDecision(value)} /> {title}
+    <form class="card form" onSubmit={submit} data-testid="review-form">
+      <h2>Ваше решение</h2>
+      {props.review?.updated_at && (
+        <p class="muted" data-testid="review-saved-at">
+          Сохранено {formatDateTime(props.review.updated_at, props.ctx.offset)}.
+        </p>
+      )}
+      <fieldset class="group" disabled={!props.open}>
+        <legend class="group__legend">Решение</legend>
+        {decisions.map((d) => (
+          <label key={d.id} class="choice">
+            <input type="radio" name="decision" value={d.id} checked={decision === d.id} data-testid={`decision-${d.id}`} onChange={() => setDecision(d.id)} />{' '}
+            {d.title}
           </label>
         ))}
-        <label>
-          Причина{decision === 'rejected' ? ' (обязательно)' : ''}
-          <textarea value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+        <label class="field">
+          <span class="field__label">Причина{needsReason ? ' (обязательно)' : ' (по желанию)'}</span>
+          <textarea data-testid="review-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         </label>
         {props.criteria.map((c) => (
-          <label key={c.id}>
-            {c.title} (0–{c.max})
+          <label key={c.id} class="field">
+            <span class="field__label">
+              {c.title} (от 0 до {c.max})
+            </span>
             <input
               type="number"
+              class="input--short"
               min={0}
               max={c.max}
+              data-testid={`score-${c.id}`}
               value={scores[c.id] ?? ''}
               onInput={(e) => {
-                const v = (e.target as HTMLInputElement).value;
+                const v = e.currentTarget.value;
                 const next = { ...scores };
                 if (v === '') delete next[c.id];
                 else next[c.id] = Number(v);
@@ -198,16 +285,20 @@ function ReviewForm(props: { id: string; n: string; review: ExpertReview | null;
             />
           </label>
         ))}
-        <button type="submit" disabled={!decision}>
+        <button type="submit" class="button button--primary" disabled={!decision} data-testid="review-submit">
           Сохранить решение
         </button>
       </fieldset>
       {error && (
-        <p class="form__error" role="alert">
+        <p class="form__error" role="alert" data-testid="review-error">
           {error}
         </p>
       )}
-      {saved && <p role="status">Решение сохранено.</p>}
+      {saved && (
+        <p class="callout callout--ok" role="status" data-testid="review-saved">
+          Решение сохранено.
+        </p>
+      )}
     </form>
   );
 }

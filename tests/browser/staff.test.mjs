@@ -1,0 +1,272 @@
+// The staff's journeys on the site, pages only after the start page: the organiser signs in on the
+// event page, reaches the desk and the payments, confirms one payment seeing its scan and returns
+// another with a reason; the expert reaches the queue from the event page, reads a practice as the
+// agenda's form numbers and labels it, downloads its Word document and decides; the moderator
+// reaches the console of the section from the event page; the organiser issues the certificates and
+// downloads a table from the desk's documents page. An anonymous visitor on a phone is asked to
+// apply while the intake is open. The authors' practices and files, and the experts'
+// assignment, are made through the HTTP API beforehand (they are other people's work).
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { crc32, practiceDocx } from './docx.mjs';
+import { assertNoSidewaysScroll, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { loadAgenda, startServer } from './server.mjs';
+
+const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
+const kExpert = { email: 'expert@umc.ru', name: 'Эксперт Евгений', password: kPassword };
+const kModerator = { email: 'moderator@umc.ru', name: 'Модератор Мария', password: kPassword };
+const kPhone = { viewport: { width: 390, height: 844 } };
+
+
+// A 2×2 grey PNG: a scan the media check and an <img> both accept.
+function tinyPng() {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(2, 0);
+  header.writeUInt32BE(2, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // greyscale
+  const rows = Buffer.from([0, 128, 128, 0, 128, 128]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+// The author's tus upload of `bytes` for practice `practice`; returns the upload id.
+async function upload(url, author, purpose, practice, name, bytes) {
+  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
+  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0' };
+  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
+    method: 'POST',
+    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
+  });
+  assert.equal(created.status, 201, await created.text());
+  const location = created.headers.get('location');
+  const sent = await fetch(url + location, {
+    method: 'PATCH',
+    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
+    body: bytes,
+  });
+  assert.equal(sent.status, 204, await sent.text());
+  return location.split('/').pop();
+}
+
+async function signIn(url, email) {
+  const who = session(url);
+  await who.call('POST', '/api/auth/login', { email, password: kPassword });
+  return who;
+}
+
+let browser;
+let dataDir;
+let server; // the intake's server until a test needs the review's (reviewServer)
+let phase = 'intake';
+let anna;
+let boris;
+const agenda = await loadAgenda();
+
+before(async () => {
+  browser = await launchBrowser();
+  dataDir = await mkdtemp(join(tmpdir(), 'praktika-staff-'));
+  createUser(dataDir, kOrganiser.email, 'organiser', kOrganiser.name);
+  createUser(dataDir, kExpert.email, 'expert', kExpert.name, 1);
+  createUser(dataDir, kModerator.email, 'moderator', kModerator.name, 1);
+  server = await startServer({ dataDir, clock: kDuringIntake });
+  [anna, boris] = await submitPractices(server.url, [
+    ['anna', 'Семейная гостиная'],
+    ['boris', 'Школа приёмных родителей'],
+  ]);
+  const annaSession = await signIn(server.url, anna.email);
+  await upload(server.url, annaSession, 'document', anna.id, 'Описание практики.docx', practiceDocx());
+  const annaScan = await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.png', tinyPng());
+  await annaSession.call('POST', `${kApi}/practices/${anna.id}/payment`, { upload: annaScan });
+  const borisSession = await signIn(server.url, boris.email);
+  const borisScan = await upload(server.url, borisSession, 'payment', boris.id, 'Платёжка.pdf', kPdf);
+  await borisSession.call('POST', `${kApi}/practices/${boris.id}/payment`, { upload: borisScan });
+});
+
+after(async () => {
+  await server?.stop();
+  await browser?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+// The same data during the review, with Anna's practice paid and assigned to the expert.
+async function reviewServer() {
+  if (phase === 'review') return server;
+  await server.stop();
+  server = await startServer({ dataDir, clock: kDuringReview });
+  phase = 'review';
+  const organiser = await signIn(server.url, kOrganiser.email);
+  const practice = await organiser.call('GET', `${kApi}/review/practices/${anna.id}`);
+  if (practice.practice.payment.state !== 'confirmed') {
+    await organiser.call('POST', `${kApi}/intake/practices/${anna.id}/payment`, { decision: 'confirm' });
+  }
+  await organiser.call('POST', `${kApi}/review/assign`, {});
+  return server;
+}
+
+test('an anonymous visitor on a phone sees the event and a call to apply while the intake is open', async () => {
+  const context = await browser.newContext(kPhone);
+  const visitor = await openPage(context, `${server.url}/`);
+  await waitUntil('the call to apply', () => textOf(visitor, 'apply-call'), (t) => /Идёт приём заявок/.test(t ?? ''));
+  assert.equal(await textOf(visitor, 'event-title'), agenda.title);
+  const zone = await textOf(visitor, 'time-zone-note');
+  assert.match(zone, /^Время указано по часовому поясу мероприятия \(.*UTC\+08:00\)\.$/);
+  assert.doesNotMatch(zone.replace('UTC', ''), /[A-Za-z]/, 'no zone identifier is shown');
+  await assertNoSidewaysScroll(visitor);
+  await testId(visitor, 'apply-link').click();
+  await waitUntil('the cabinet asks to sign in', () => textOf(visitor, 'login-needed'), (t) => t !== null);
+  assert.deepEqual(visitor.problems, []);
+  await context.close();
+});
+
+test('the organiser reaches the payments from the event page, confirms one seeing its scan and returns another with a reason', async () => {
+  assert.equal(phase, 'intake');
+  const context = await browser.newContext();
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kOrganiser);
+  assert.equal(await textOf(page, 'header-desk-link'), 'Кабинет организатора');
+  await testId(page, 'desk-link').click();
+  await waitUntil('the desk', () => textOf(page, 'desk-group-intake'), (t) => t !== null);
+  for (const link of ['desk-intake', 'desk-review-board', 'desk-flashmob-queue', 'desk-section-day', 'desk-results', 'desk-console-1', 'desk-documents']) {
+    assert.equal(await testId(page, link).count(), 1, `the desk links ${link}`);
+  }
+  await testId(page, 'desk-payments').click();
+  const annaItem = testId(page, `payment-${anna.id}`);
+  const borisItem = testId(page, `payment-${boris.id}`);
+  await waitUntil('both payments waiting', async () => (await annaItem.count()) + (await borisItem.count()), (n) => n === 2);
+  assert.equal((await annaItem.locator('[data-testid="payment-state"]').textContent()).trim(), 'ждёт проверки');
+
+  // Anna's scan is shown on the page, fetched with the organiser's rights.
+  const scan = annaItem.locator('[data-testid="payment-scan"]');
+  await waitUntil('the scan drawn', () => scan.evaluate((img) => img.complete && img.naturalWidth), (w) => w === 2);
+  await annaItem.locator('[data-testid="payment-confirm"]').click();
+  await waitUntil('the confirmation', () => annaItem.locator('[data-testid="payment-done"]').textContent(), (t) => t === 'Оплата подтверждена.');
+  assert.equal((await annaItem.locator('[data-testid="payment-state"]').textContent()).trim(), 'оплата подтверждена');
+
+  // Boris's PDF opens from its link; returning it asks for the reason first.
+  const pdfLink = borisItem.locator('[data-testid="payment-scan-link"]');
+  const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), server.url).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await borisItem.locator('[data-testid="payment-return"]').click();
+  await borisItem.locator('[data-testid="payment-return-send"]').click();
+  await waitUntil('the reason asked for', () => borisItem.locator('[data-testid="payment-reason-error"]').count(), (n) => n === 1);
+  assert.equal((await borisItem.locator('[data-testid="payment-state"]').textContent()).trim(), 'ждёт проверки');
+  await borisItem.locator('[data-testid="payment-reason"]').fill('Сумма в документе — 200 рублей вместо 2000.');
+  await borisItem.locator('[data-testid="payment-return-send"]').click();
+  await waitUntil('the return', () => borisItem.locator('[data-testid="payment-state"]').textContent(), (t) => t.trim() === 'документ возвращён');
+  assert.match(await borisItem.locator('[data-testid="payment-done"]').textContent(), /возвращён автору/);
+  assert.match(await borisItem.textContent(), /Причина возврата: Сумма в документе — 200 рублей вместо 2000\./);
+
+  // The filter shows each state in Russian; the confirmed list holds Anna's practice only.
+  await testId(page, 'payment-filter').selectOption('confirmed');
+  await waitUntil('the confirmed list', () => page.locator('[data-testid^="payment-"][data-state]').count(), (n) => n === 1);
+  assert.equal(await annaItem.getAttribute('data-state'), 'confirmed');
+  assert.ok(!/proof_sent|confirmed|returned/.test(await page.locator('main').textContent()), 'no state id is shown');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the expert reaches the queue from the event page, reads the practice by the form, downloads its Word document and decides', async () => {
+  await reviewServer();
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kExpert);
+  await waitUntil('the review stage note', () => textOf(page, 'staff-expert'), (t) => /идёт сейчас/.test(t ?? ''));
+  await testId(page, 'review-link').click();
+  await waitUntil('the queue', () => testId(page, `queue-open-${anna.id}`).count(), (n) => n === 1);
+  assert.equal(await testId(page, `queue-open-${boris.id}`).count(), 0, 'an unpaid practice is not reviewed');
+  await testId(page, `queue-open-${anna.id}`).click();
+  await waitUntil('the practice', () => textOf(page, 'answer-label-name'), (t) => t === '1. Наименование практики');
+
+  // The fields as the agenda numbers and labels them; nested answers as sub-fields, lists as lists.
+  const labels = await page.locator('[data-testid="practice-answers"] > dt').allTextContents();
+  assert.deepEqual(
+    labels,
+    agenda.practice.fields.map((f) => `${f.number}. ${f.label}`),
+  );
+  assert.equal(await textOf(page, 'answer-name'), 'Семейная гостиная');
+  assert.equal(await textOf(page, 'answer-label-organisation.name'), agenda.practice.fields[1].fields[0].label);
+  assert.equal(await textOf(page, 'answer-organisation.name'), 'ОГБУСО «Центр»');
+  assert.equal(await testId(page, 'answer-cases').locator('ol > li').count(), 1);
+  assert.equal(await testId(page, 'answer-implementers').locator('ol > li dt').first().textContent(), 'ФИО');
+
+  // The Word document downloads as the .docx the author sent; the payment scan is not there.
+  assert.equal(await testId(page, 'review-file-payment').count(), 0);
+  const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'review-file-download-document').click()]);
+  assert.equal(download.suggestedFilename(), 'Описание практики.docx');
+  assert.deepEqual(await readFile(await download.path()), practiceDocx());
+
+  // The decisions are the agenda's; a rejection needs its reason.
+  const decisions = Object.entries(agenda.review.outcomes).filter(([k]) => k !== 'note');
+  const shown = await page.locator('input[name="decision"]').evaluateAll((inputs) => inputs.map((i) => i.value));
+  assert.deepEqual(shown, decisions.map(([id]) => id), 'in the order of the agenda');
+  for (const [id, title] of decisions) assert.equal((await testId(page, `decision-${id}`).locator('xpath=..').textContent()).trim(), title);
+  await testId(page, 'decision-rejected').check();
+  await testId(page, 'review-submit').click();
+  await waitUntil('the reason asked for', () => textOf(page, 'review-error'), (t) => /причину/.test(t ?? ''));
+  await testId(page, 'decision-present').check();
+  await testId(page, 'score-relevance').fill('5');
+  await testId(page, 'review-submit').click();
+  await waitUntil('the decision saved', () => textOf(page, 'review-saved'), (t) => t === 'Решение сохранено.');
+  await page.locator('.crumbs a', { hasText: 'Экспертиза' }).click();
+  await waitUntil('the queue shows the decision', () => textOf(page, `queue-decision-${anna.id}`), (t) => t === `Ваше решение: ${agenda.review.outcomes.present}`);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the moderator on a phone reaches the console of the section from the event page', async () => {
+  await reviewServer();
+  const context = await browser.newContext(kPhone);
+  const phone = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(phone, kModerator);
+  await assertNoSidewaysScroll(phone);
+  await testId(phone, 'console-link-1').click();
+  await waitUntil('the console', () => textOf(phone, 'section-console'), (t) => /Пульт модератора: секция 1/.test(t ?? ''));
+  assert.deepEqual(phone.problems, []);
+  await context.close();
+});
+
+test('the organiser reaches the certificates, the proceedings and the exports from the desk', async () => {
+  await reviewServer();
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kOrganiser);
+  await testId(page, 'desk-link').click();
+  await testId(page, 'desk-documents').click();
+  await waitUntil('no certificates yet', () => textOf(page, 'certificates-none'), (t) => t === 'Сертификаты ещё не выпущены.');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'export-decisions').click()]);
+  assert.match(download.suggestedFilename(), /\.csv$/);
+  assert.ok((await readFile(await download.path())).length > 0);
+
+  // The authors of the submitted practices get their certificates; no letters from this run.
+  await testId(page, 'certificates-send-mail').uncheck();
+  await testId(page, 'certificates-start').click();
+  await waitUntil('the job done', () => textOf(page, 'certificates-job'), (t) => /^Выпуск завершён/.test(t ?? ''), 30000);
+  await waitUntil('the list', () => page.locator('[data-testid^="certificate-"]').count(), (n) => n > 0);
+  const rows = await page.locator('[data-testid="certificates-table"] tbody tr').allTextContents();
+  assert.ok(rows.every((r) => /готов/.test(r) && /не отправлялось/.test(r)), rows.join('\n'));
+  assert.equal(await testId(page, 'certificates-archive').count(), 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

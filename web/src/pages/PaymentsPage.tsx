@@ -1,0 +1,241 @@
+// The organiser's payments (/events/:id/payments): the submitted practices filtered by the state of
+// their payment, each with the author's scan shown inline (an image) or opened in a new tab (a
+// PDF), and the two decisions of POST /api/events/{id}/intake/practices/{n}/payment: confirm, or
+// return with a reason asked for before anything is sent.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
+import { eventBase, rolesIn } from '../lib/roles';
+import { formatDateTime } from '../lib/time';
+import { textOf, type Practice } from '../lib/types';
+import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
+import { Loading, Message } from '../components/Layout';
+
+// The organiser's words for each state of a payment (the server's ids stay out of sight).
+export const kPaymentStateForOrganiser: Record<string, string> = {
+  proof_sent: 'ждёт проверки',
+  awaiting_proof: 'документ не прислан',
+  confirmed: 'оплата подтверждена',
+  returned: 'документ возвращён',
+  not_required: 'оплата не требуется',
+};
+
+const kBadge: Record<string, string> = { confirmed: 'open', not_required: 'open', returned: 'closed' };
+
+const kFilterOrder = ['proof_sent', 'awaiting_proof', 'returned', 'confirmed'];
+
+export function PaymentsPage({ id }: { id: string }) {
+  const auth = useAuth();
+  const ctx = useEventContext(id);
+  useEffect(() => {
+    document.title = 'Оплата — организатору';
+  }, []);
+  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
+  if (auth.me === null) return <LoginNeeded what="проверить оплату" />;
+  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  if (!rolesIn(auth.me, id).organiser) {
+    return (
+      <Message title="Нет доступа">
+        <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>
+      </Message>
+    );
+  }
+  return <Payments ctx={ctx.data} />;
+}
+
+function Payments({ ctx }: { ctx: EventContext }) {
+  const [filter, setFilter] = useState('proof_sent');
+  const [practices, setPractices] = useState<Practice[] | null>(null);
+  const [error, setError] = useState('');
+  const base = eventBase(ctx.id);
+
+  useEffect(() => {
+    setPractices(null);
+    setError('');
+    const query = new URLSearchParams({ state: 'submitted' });
+    if (filter) query.set('payment', filter);
+    api.get<{ practices?: Practice[] }>(eventPath(ctx.id, `/intake/practices?${query.toString()}`)).then(
+      (r) => setPractices(r.practices ?? []),
+      (e) => setError(messageOf(e)),
+    );
+  }, [ctx.id, filter]);
+
+  const replace = (next: Practice) => setPractices((list) => (list ?? []).map((p) => (p.id === next.id ? next : p)));
+
+  return (
+    <article class="intake" data-testid="payments">
+      <Breadcrumbs
+        items={[
+          { href: base, title: textOf(ctx.agenda.title) || ctx.id },
+          { href: `${base}/desk`, title: 'Кабинет организатора' },
+          { title: 'Оплата' },
+        ]}
+      />
+      <h1>Оплата</h1>
+      {ctx.agenda.fees?.per_practice !== undefined && (
+        <p class="muted">Организационный взнос — {rub(ctx.agenda.fees.per_practice)} за практику.</p>
+      )}
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label class="field">
+          <span class="field__label">Состояние оплаты</span>
+          <select data-testid="payment-filter" value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
+            {kFilterOrder.map((s) => (
+              <option key={s} value={s}>
+                {kPaymentStateForOrganiser[s]}
+              </option>
+            ))}
+            <option value="">все отправленные практики</option>
+          </select>
+        </label>
+      </form>
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      {practices === null ? (
+        !error && <Loading />
+      ) : practices.length === 0 ? (
+        <p class="muted" data-testid="payments-empty">
+          Таких практик нет.
+        </p>
+      ) : (
+        <ul class="practice-list" data-testid="payment-list">
+          {practices.map((p) => (
+            <PaymentItem key={p.id} ctx={ctx} practice={p} onChange={replace} />
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function isImage(name: string): boolean {
+  return /\.(png|jpe?g|gif)$/i.test(name);
+}
+
+function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice: Practice; onChange: (p: Practice) => void }) {
+  const payment = practice.payment ?? {};
+  const state = payment.state ?? 'awaiting_proof';
+  const [returning, setReturning] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const [error, setError] = useState('');
+  const [reasonError, setReasonError] = useState('');
+  const scan = payment.upload ? (practice.files ?? []).find((f) => f.id === payment.upload) : undefined;
+  const scanName = scan?.file_name ?? '';
+  const scanUrl = payment.upload ? `/api/uploads/${encodeURIComponent(payment.upload)}/file` : '';
+  const title = textOf(practice.title) || textOf(practice.answers?.name) || 'Без названия';
+
+  const decide = async (decision: 'confirm' | 'return') => {
+    if (decision === 'return' && !reason.trim()) {
+      setReasonError('Напишите причину: автор увидит её и пришлёт исправленный документ.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    setReasonError('');
+    try {
+      const next = await api.post<Practice>(eventPath(ctx.id, `/intake/practices/${practice.id}/payment`), {
+        decision,
+        reason: decision === 'return' ? reason.trim() : '',
+      });
+      setDone(decision === 'confirm' ? 'Оплата подтверждена.' : 'Документ возвращён автору с указанной причиной.');
+      setReturning(false);
+      onChange(next);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class="card payment-item" data-testid={`payment-${practice.id}`} data-state={state}>
+      <h2 class="practice-item__title">
+        № {practice.id}. <a href={`${eventBase(ctx.id)}/review/${practice.id}`}>{title}</a>
+      </h2>
+      <p class="practice-item__meta">
+        {practice.owner?.full_name}
+        {practice.owner?.email && ` (${practice.owner.email})`}
+        {practice.section_title && `; секция ${practice.section}. ${practice.section_title}`}
+      </p>
+      <p>
+        Оплата:{' '}
+        <span class={`badge badge--${kBadge[state] ?? 'upcoming'}`} data-testid="payment-state">
+          {kPaymentStateForOrganiser[state] ?? 'неизвестно'}
+        </span>
+        {payment.amount !== undefined && state !== 'not_required' && <> · {rub(payment.amount)}</>}
+        {payment.sent_at && <span class="muted"> · документ прислан {formatDateTime(payment.sent_at, ctx.offset)}</span>}
+      </p>
+      {state === 'returned' && payment.reason && <p class="muted">Причина возврата: {payment.reason}</p>}
+      {scanUrl && (
+        <div class="payment-item__scan">
+          {isImage(scanName) ? (
+            <a href={scanUrl} target="_blank" rel="noopener" data-testid="payment-scan-link">
+              <img src={scanUrl} alt={`Документ об оплате практики № ${practice.id}`} data-testid="payment-scan" />
+            </a>
+          ) : (
+            <a class="button button--secondary" href={scanUrl} target="_blank" rel="noopener" data-testid="payment-scan-link">
+              Открыть документ об оплате{scanName ? ` (${scanName})` : ''}
+            </a>
+          )}
+        </div>
+      )}
+      {state === 'proof_sent' && !returning && (
+        <div class="payment-item__actions">
+          <button type="button" class="button button--primary" disabled={busy} data-testid="payment-confirm" onClick={() => void decide('confirm')}>
+            Подтвердить оплату
+          </button>
+          <button type="button" class="button button--secondary" disabled={busy} data-testid="payment-return" onClick={() => setReturning(true)}>
+            Вернуть документ
+          </button>
+        </div>
+      )}
+      {state === 'proof_sent' && returning && (
+        <form
+          class="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void decide('return');
+          }}
+        >
+          <label class={`field${reasonError ? ' field--invalid' : ''}`}>
+            <span class="field__label">Причина возврата (её увидит автор)</span>
+            <textarea
+              data-testid="payment-reason"
+              value={reason}
+              aria-invalid={reasonError ? true : undefined}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+            {reasonError && (
+              <span class="field__error" role="alert" data-testid="payment-reason-error">
+                {reasonError}
+              </span>
+            )}
+          </label>
+          <div class="payment-item__actions">
+            <button type="submit" class="button button--primary" disabled={busy} data-testid="payment-return-send">
+              Вернуть документ автору
+            </button>
+            <button type="button" class="button button--quiet" disabled={busy} onClick={() => setReturning(false)}>
+              Отмена
+            </button>
+          </div>
+        </form>
+      )}
+      {done && (
+        <p class="callout callout--ok" role="status" data-testid="payment-done">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p class="form__error" role="alert" data-testid="payment-error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
