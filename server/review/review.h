@@ -76,8 +76,11 @@ class ReviewService {
   Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                      std::string_view decision, std::string_view reason, const nlohmann::json& scores);
 
- private:
+  // The event as the review sees it (its timeline writes instants with the event's offset);
+  // event_not_found for an unknown id.
   Result<intake::EventView> event(std::string_view event_id) const;
+
+ private:
   Status review_has_opened(const intake::EventView& event) const;
 
   // Constant after construction.
