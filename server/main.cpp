@@ -91,7 +91,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
 Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
-  if (ec) return Status::internal("data_dir", "cannot create " + data_dir.string() + ": " + ec.message());
+  if (ec) return Status::internal("data_dir", "Не удалось создать каталог данных " + data_dir.string() + ": " + ec.message());
   return store::Db::open(data_dir / "praktika.sqlite3");
 }
 

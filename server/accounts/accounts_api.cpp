@@ -48,7 +48,7 @@ Result<RoleRequest> read_role_request(AccountsService& accounts, const net::Requ
   if (!role_text) return role_text.status();
   auto role = parse_role(*role_text);
   if (!role)
-    return Status::unprocessable("invalid_role", "Роль должна быть одной из: organiser, expert, moderator, participant.");
+    return Status::unprocessable("invalid_role", "Роль должна быть одной из: организатор, эксперт, модератор, участник.");
   out.role = *role;
   if (auto s = body->find("section"); s != body->end() && !s->is_null()) {
     if (!s->is_number_integer()) return Status::unprocessable("invalid_section", "Номер секции должен быть числом.");

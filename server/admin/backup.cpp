@@ -71,7 +71,7 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const fs::path& data_d
   if (ec) return io_error("cannot create " + data_dir.string(), ec);
   fs::path file = data_dir / "praktika.lock";
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::internal("backup_io", "Ошибка ввода-вывода: cannot open " + file.string() + " (" + std::strerror(errno) + ").");
+  if (fd < 0) return Status::internal("backup_io", "Ошибка ввода-вывода: не удалось открыть " + file.string() + " (" + std::strerror(errno) + ").");
   if (::flock(fd, (mode == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     ::close(fd);
     return Status::unavailable("data_dir_busy",

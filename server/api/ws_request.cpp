@@ -16,7 +16,7 @@ WsRequest parse_ws_request(std::string_view text) {
     request.re = *id;
   auto op = message->find("op");
   if (op == message->end() || !op->is_string()) {
-    request.problem = Status::bad_request("invalid_op", "Не указана операция (op).");
+    request.problem = Status::bad_request("invalid_op", "Не указана операция.");
     return request;
   }
   request.op = op->get<std::string>();
@@ -27,7 +27,7 @@ WsRequest parse_ws_request(std::string_view text) {
 Result<std::string> topic_of(const nlohmann::json& message) {
   auto topic = message.find("topic");
   if (topic == message.end() || !topic->is_string() || topic->get_ref<const std::string&>().size() > kMaxTopicBytes)
-    return Status::bad_request("invalid_topic", "Не указана тема (topic).");
+    return Status::bad_request("invalid_topic", "Не указана тема подписки.");
   return topic->get<std::string>();
 }
 

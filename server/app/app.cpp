@@ -246,7 +246,7 @@ Status App::start() {
   std::error_code ec;
   std::filesystem::remove_all(config_.data_dir / "tmp", ec);
   std::filesystem::create_directories(config_.data_dir / "tmp", ec);
-  if (ec) return Status::internal("data_dir", "cannot create " + (config_.data_dir / "tmp").string());
+  if (ec) return Status::internal("data_dir", "Не удалось создать каталог " + (config_.data_dir / "tmp").string());
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
@@ -482,7 +482,7 @@ void App::add_topics() {
 Result<json> App::publish_bench(const json& message) {
   auto topic = message.find("topic");
   if (topic == message.end() || !topic->is_string() || topic->get_ref<const std::string&>().rfind("bench:", 0) != 0)
-    return Status::forbidden("forbidden", "Публиковать можно только в темы bench:*.");
+    return Status::forbidden("forbidden", "Публиковать можно только в темы нагрузочных испытаний.");
   auto event = message.find("event");
   std::string name = event != message.end() && event->is_string() ? event->get<std::string>() : "bench";
   auto data = message.find("data");

@@ -381,8 +381,11 @@ std::map<std::string, std::string> fill_values(const timeline::Agenda& agenda, c
   v["cabinet_url"] = settings.site_url + "/events/" + agenda.id + "/cabinet";
   v["date"] = issued_on;
   v["event_title"] = agenda.title;
+  v["event_title_genitive"] = agenda.title_genitive;
+  v["event_title_prepositional"] = agenda.title_prepositional;
   v["event_subtitle"] = agenda.subtitle;
   v["forum"] = agenda.forum;
+  v["forum_genitive"] = agenda.forum_genitive;
   return v;
 }
 
@@ -968,8 +971,11 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
     return a.section != b.section ? a.section < b.section : a.title < b.title;
   });
   std::map<std::string, std::string> values{{"event_title", agenda.title},
+                                            {"event_title_genitive", agenda.title_genitive},
+                                            {"event_title_prepositional", agenda.title_prepositional},
                                             {"event_subtitle", agenda.subtitle},
                                             {"forum", agenda.forum},
+                                            {"forum_genitive", agenda.forum_genitive},
                                             {"practices", std::to_string(practices.size())}};
   auto made = typeset_proceedings(agenda, settings, values, practices, out.path);
   if (!made) return made.status();
@@ -1013,6 +1019,8 @@ Result<json> CertificateService::send_proceedings(const accounts::Identity& orga
     for (const auto& person : *people) {
       std::map<std::string, std::string> values{{"full_name", person.full_name},
                                                 {"event_title", agenda.title},
+                                                {"event_title_genitive", agenda.title_genitive},
+                                                {"event_title_prepositional", agenda.title_prepositional},
                                                 {"proceedings_url", settings.site_url + "/api/events/" + agenda.id + "/proceedings"},
                                                 {"cabinet_url", settings.site_url + "/events/" + agenda.id + "/cabinet"}};
       mail::Message m;
@@ -1086,7 +1094,7 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
                         c["made_at"].is_string() ? c["made_at"].get<std::string>() : "",
                         c["mail"].is_string() ? c["mail"].get<std::string>() : ""});
   } else {
-    return Status::not_found("unknown_export", "Такой выгрузки нет: decisions, attendance или certificates.");
+    return Status::not_found("unknown_export", "Такой выгрузки нет: есть выгрузки решений, посещаемости и сертификатов.");
   }
   if (!s) return s;
   return t;

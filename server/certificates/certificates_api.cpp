@@ -70,7 +70,7 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
                auto send = body.find("send_mail");
                if (send != body.end() && !send->is_boolean())
                  return api::error_response(
-                     Status::unprocessable("invalid_field", "Поле send_mail должно быть true или false."));
+                     Status::unprocessable("invalid_field", "Укажите, отправлять ли письма: да или нет."));
                return reply(certificates.start_job(who, p.get("id"), send == body.end() || send->get<bool>()), 202);
              }));
   router.add("GET", "/api/events/{id}/certificates/jobs/current",

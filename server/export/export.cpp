@@ -179,7 +179,7 @@ Result<Format> format_from_query(const std::optional<std::string>& value) {
   if (!value || value->empty() || *value == "json") return Format::json;
   if (*value == "csv") return Format::csv;
   if (*value == "xlsx") return Format::xlsx;
-  return Status::bad_request("invalid_format", "Формат выгрузки — csv или xlsx.");
+  return Status::bad_request("invalid_format", "Выгрузка бывает в форматах CSV и XLSX.");
 }
 
 Result<net::Response> download(const Table& table, Format format, std::string_view base_name,

@@ -631,7 +631,7 @@ Result<json> FlashmobService::reorder(std::string_view event_id, const std::vect
 
 Result<json> FlashmobService::control(std::string_view event_id, std::string_view action) {
   if (action != "pause" && action != "resume" && action != "skip")
-    return Status::unprocessable("invalid_action", "Действие должно быть одним из: pause, resume, skip.");
+    return Status::unprocessable("invalid_action", "Ленту можно приостановить, продолжить или перейти к следующему материалу.");
   return change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
     auto cursor = load_cursor(tx, event_id);
     if (!cursor) return cursor.status();

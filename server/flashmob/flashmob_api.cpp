@@ -81,7 +81,7 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                  std::string decision = text(body, "decision");
                  if (decision != "approve" && decision != "reject")
                    return api::error_response(
-                       Status::unprocessable("invalid_decision", "Решение должно быть approve или reject."));
+                       Status::unprocessable("invalid_decision", "Решение: допустить к показу или отклонить."));
                  auto reason = api::string_field(body, "reason", "причина", 2000, false);
                  if (!reason) return api::error_response(reason.status());
                  return reply(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
@@ -101,7 +101,7 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                    }
                  if (!ok)
                    return api::error_response(Status::unprocessable(
-                       "invalid_field", "Поле items — список номеров допущенных материалов в новом порядке."));
+                       "invalid_field", "Укажите номера допущенных материалов в новом порядке."));
                  return reply(flashmob.reorder(p.get("id"), order));
                });
              }));

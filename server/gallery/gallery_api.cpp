@@ -228,7 +228,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                                    std::int64_t comment, const json& body) -> Result<json> {
                           auto hidden = body.find("hidden");
                           if (hidden != body.end() && !hidden->is_boolean())
-                            return Status::unprocessable("invalid_field", "Поле hidden — true или false.");
+                            return Status::unprocessable("invalid_field", "Укажите, скрыть комментарий или показать.");
                           return gallery.hide_comment(who, event, practice, comment,
                                                       hidden == body.end() || hidden->get<bool>());
                         }));

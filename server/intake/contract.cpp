@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "common/plural.h"
 #include "mail/template.h"
 #include "pdf/pdf.h"
 
@@ -10,15 +11,6 @@ namespace praktika::intake {
 namespace {
 
 using nlohmann::json;
-
-// 0 for 1 (21, 101…), 1 for 2–4, 2 for 0 and 5–20 — the three Russian counting forms.
-int plural_form(std::int64_t n) {
-  std::int64_t tens = n % 100, ones = n % 10;
-  if (tens >= 11 && tens <= 14) return 2;
-  if (ones == 1) return 0;
-  if (ones >= 2 && ones <= 4) return 1;
-  return 2;
-}
 
 // One triad (0–999) in words; `feminine` for thousands (одна тысяча, две тысячи).
 std::string triad(int n, bool feminine) {
@@ -62,7 +54,7 @@ std::string text_of(const json& answers, const std::string& field) {
 
 std::string amount_in_words(std::int64_t amount, const std::vector<std::string>& currency_words) {
   auto word = [&](std::int64_t n) {
-    int form = plural_form(n);
+    int form = count_form(n);
     return form < static_cast<int>(currency_words.size()) ? currency_words[form] : std::string();
   };
   if (amount <= 0 || amount > 999'999'999'999) return "ноль " + word(0);
@@ -81,7 +73,7 @@ std::string amount_in_words(std::int64_t amount, const std::vector<std::string>&
     rest %= scale.unit;
     if (count == 0) continue;
     if (!out.empty()) out += ' ';
-    out += triad(count, scale.feminine) + ' ' + scale.words[plural_form(count)];
+    out += triad(count, scale.feminine) + ' ' + scale.words[count_form(count)];
   }
   if (rest > 0) {
     if (!out.empty()) out += ' ';
@@ -115,6 +107,7 @@ Result<std::string> render_contract(const timeline::Fees& fees, const timeline::
       {"organiser", requisite("recipient")},
       {"payer", payer},
       {"count", std::to_string(count)},
+      {"count_practices", with_count(count, {text.counted[0], text.counted[1], text.counted[2]})},
       {"per_practice", std::to_string(fees.per_practice)},
       {"amount", std::to_string(amount)},
       {"amount_words", amount_in_words(amount, text.currency_words)},

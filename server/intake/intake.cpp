@@ -517,7 +517,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     }
     json merged = row.answers;
     if (auto answers = patch.find("answers"); answers != patch.end()) {
-      if (!answers->is_object()) return Status::bad_request("invalid_json", "Поле answers должно быть объектом.");
+      if (!answers->is_object()) return Status::bad_request("invalid_json", "Ответы формы переданы в неверном виде.");
       for (auto it = answers->begin(); it != answers->end(); ++it) {
         if (it->is_null()) merged.erase(it.key());
         else merged[it.key()] = *it;
@@ -713,12 +713,12 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
   if (std::none_of(fees->payment_forms.begin(), fees->payment_forms.end(),
                    [&](const timeline::Choice& c) { return c.id == input.payment_form; })) {
     std::string known;
-    for (const auto& c : fees->payment_forms) known += (known.empty() ? "" : ", ") + c.id + " (" + c.title + ")";
-    return Status::unprocessable("unknown_payment_form", "Укажите форму оплаты (payment_form): " + known + ".");
+    for (const auto& c : fees->payment_forms) known += (known.empty() ? "«" : "», «") + c.title;
+    return Status::unprocessable("unknown_payment_form", "Выберите форму оплаты: " + known + "».");
   }
   if (input.practices.empty())
     return Status::conflict("no_practices",
-                            "Нет отправленных практик: договор составляется на практики, отправленные на конкурс.");
+                            "Договор составляется на отправленные практики, а отправленных практик пока нет.");
   // The event's local date; the number names the payer and the day, so a contract downloaded
   // again the same day carries the same number.
   std::string local = event->timeline->format(clock_.now());
@@ -799,7 +799,7 @@ Result<json> IntakeService::check_media(std::string_view event_id, std::string_v
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
   if (!rules)
     return Status::bad_request("unknown_purpose",
-                               "Неизвестное назначение файла: укажите flashmob, presentation, photo, document или payment.");
+                               "Неизвестное назначение файла.");
   return media::check_file(file, *rules, declared_name).to_json();
 }
 

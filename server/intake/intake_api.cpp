@@ -77,7 +77,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
       [&intake](const net::Request& req, const net::PathParams& p) {
         auto purpose = req.query_param("purpose");
         if (!purpose)
-          return api::error_response(Status::bad_request("unknown_purpose", "Укажите назначение файла (purpose)."));
+          return api::error_response(Status::bad_request("unknown_purpose", "Укажите, для чего этот файл."));
         return reply(intake.check_media(p.get("id"), *purpose, req.body_file, req.query_param("name").value_or("")));
       },
       file_body);
@@ -101,7 +101,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                if (!body) return api::error_response(body.status());
                auto answers = body->find("answers");
                if (answers == body->end())
-                 return api::error_response(Status::bad_request("invalid_json", "Нет ответов формы (answers)."));
+                 return api::error_response(Status::bad_request("invalid_json", "Нет ответов на вопросы формы."));
                auto r = intake.save_registration(who.user, p.get("id"), *answers);
                if (!r) return api::error_response(r.status());
                return api::json_response(200, {{"registration", *r}});
@@ -185,7 +185,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                if (!decision) return api::error_response(decision.status());
                if (*decision != "confirm" && *decision != "return")
                  return api::error_response(
-                     Status::unprocessable("invalid_decision", "Решение — confirm (подтвердить) или return (вернуть)."));
+                     Status::unprocessable("invalid_decision", "Оплату можно подтвердить или вернуть участнику."));
                auto reason = api::string_field(body, "reason", "причина", 2000, false);
                if (!reason) return api::error_response(reason.status());
                return reply(intake.decide_payment(who.user, p.get("id"), id, *decision == "confirm", *reason));
@@ -206,7 +206,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                if (!filter.document.empty() && filter.document != "ok" && filter.document != "findings" &&
                    filter.document != "missing")
                  return api::error_response(Status::bad_request(
-                     "invalid_filter", "Фильтр документа — ok (без замечаний), findings (с замечаниями) или missing (нет)."));
+                     "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
                return list_reply(req, intake.list_practices(p.get("id"), filter), [](const json& list) {
                  exporting::Table t{"Практики",
                                     {"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор",

@@ -17,7 +17,7 @@ class CurlSmtp final : public Transport {
 
   Status send(const Message& message, const std::string& rfc5322, const std::function<bool()>& cancelled) override {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-    if (!curl) return Status::internal("smtp_error", "curl_easy_init failed");
+    if (!curl) return Status::internal("smtp_error", "Не удалось подготовить отправку письма.");
     curl_slist* rcpt = nullptr;
     for (const auto& r : message.recipients) rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt_guard(rcpt, curl_slist_free_all);

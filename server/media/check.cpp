@@ -6,6 +6,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/plural.h"
 #include "media/media.h"
 
 namespace praktika::media {
@@ -75,15 +76,7 @@ std::string format_minutes(double seconds, bool tenths) {
   return buf;
 }
 
-// 1 слайд, 2 слайда, 5 слайдов, 11 слайдов, 21 слайд.
-std::string slides_ru(int n) {
-  const int mod100 = n % 100, mod10 = n % 10;
-  const char* word = (mod100 >= 11 && mod100 <= 14) ? "слайдов"
-                     : mod10 == 1                   ? "слайд"
-                     : (mod10 >= 2 && mod10 <= 4)   ? "слайда"
-                                                    : "слайдов";
-  return std::to_string(n) + " " + word;
-}
+std::string slides_ru(int n) { return with_count(n, {"слайд", "слайда", "слайдов"}); }
 
 std::string kinds_expected(const timeline::FilePurpose& purpose) {
   std::vector<std::string> parts;

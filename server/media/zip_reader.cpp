@@ -69,7 +69,7 @@ Result<std::string> ZipReader::read(std::string_view name, std::size_t max_bytes
     return Status::unprocessable("broken_zip", "Файл повреждён");
   if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) && st.size > (1u << 20) &&
       static_cast<double>(st.size) > kMaxCompressionRatio * static_cast<double>(std::max<zip_uint64_t>(st.comp_size, 1)))
-    return Status::unprocessable("zip_bomb", "Файл распаковывается в слишком большой объём (zip-бомба)");
+    return Status::unprocessable("zip_bomb", "Файл распаковывается в подозрительно большой объём");
   if ((st.valid & ZIP_STAT_SIZE) && st.size > max_bytes) return too_large();
 
   zip_file_t* file = zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0);

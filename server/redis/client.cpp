@@ -29,7 +29,7 @@ Status unavailable() {
 
 Status bad_url(std::string_view url) {
   return Status::bad_request("bad_redis_url",
-                             "Неверный адрес Redis (ожидается redis://HOST:PORT): " + std::string(url));
+                             "Неверный адрес Redis (ожидается redis://хост:порт): " + std::string(url));
 }
 
 Reply copy_reply(const redisReply* r) {

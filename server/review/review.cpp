@@ -609,7 +609,7 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
   const auto& templates = std::get<mail::MailPart>(mail_part);
   auto tmpl = templates.templates.find("decision_notice");
   if (tmpl == templates.templates.end())
-    return Status::internal("mail_templates", "В программе мероприятия нет шаблона письма decision_notice.");
+    return Status::internal("mail_templates", "В программе мероприятия нет шаблона письма о решении экспертов.");
   auto snippet = [&](const std::string& id, const std::string& fallback) {
     auto it = templates.snippets.find(id);
     return it == templates.snippets.end() ? fallback : it->second;
@@ -673,7 +673,9 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
       const std::string institution = decided.front().practice->institution;
       std::map<std::string, std::string> values = {{"institution", institution},
                                                    {"items", items},
-                                                   {"event_title", ev->agenda->title}};
+                                                   {"event_title", ev->agenda->title},
+                                                   {"event_title_genitive", ev->agenda->title_genitive},
+                                                   {"event_title_prepositional", ev->agenda->title_prepositional}};
       mail::Message m;
       m.event_id = std::string(event_id);
       m.recipients.assign(recipients.begin(), recipients.end());

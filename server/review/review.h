@@ -80,8 +80,11 @@ class ReviewService {
   bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
                        std::string_view purpose, const nlohmann::json& metadata);
 
- private:
+  // The event as the review sees it (its timeline writes instants with the event's offset);
+  // event_not_found for an unknown id.
   Result<intake::EventView> event(std::string_view event_id) const;
+
+ private:
   Status review_has_opened(const intake::EventView& event) const;
 
   // Constant after construction.

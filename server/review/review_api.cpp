@@ -83,7 +83,7 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                auto expert = body.find("expert");
                if (expert == body.end() || !expert->is_number_integer())
                  return api::error_response(
-                     Status::unprocessable("invalid_field", "Укажите эксперта (expert — номер пользователя)."));
+                     Status::unprocessable("invalid_field", "Укажите эксперта."));
                return reply(review.add_expert(who.user, p.get("id"), id, expert->get<std::int64_t>()), 201);
              })));
 
@@ -103,7 +103,10 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              }));
 
   router.add("GET", "/api/events/{id}/review/mail",
-             organiser([&outbox](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+             organiser([&review, &outbox](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               auto event = review.event(p.get("id"));
+               if (!event) return api::error_response(event.status());
+               const auto& timeline = *event->timeline;
                auto list = outbox.list(p.get("id"));
                if (!list) return api::error_response(list.status());
                json out = json::array();
@@ -114,8 +117,8 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                                 {"state", m.state},
                                 {"attempts", m.attempts},
                                 {"last_error", m.last_error.empty() ? json() : json(m.last_error)},
-                                {"created_at", format_instant(m.created_at)},
-                                {"sent_at", m.sent_at ? json(format_instant(*m.sent_at)) : json()}});
+                                {"created_at", timeline.format(m.created_at)},
+                                {"sent_at", m.sent_at ? json(timeline.format(*m.sent_at)) : json()}});
                return api::json_response(200, {{"messages", out}});
              }));
 

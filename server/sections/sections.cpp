@@ -712,15 +712,15 @@ Result<json> SectionService::edit_draft(const accounts::Identity& who, std::stri
   if (!window_of(**ref))
     return Status::conflict("no_section_window", "В расписании мероприятия нет времени работы секций.");
   if (!slots.is_array())
-    return Status::unprocessable("invalid_slots", "Порядок выступлений — список слотов (slots).");
+    return Status::unprocessable("invalid_slots", "Порядок выступлений должен быть списком выступлений.");
   const Settings& settings = (*ref)->settings;
   std::vector<Slot> draft;
   for (const auto& item : slots) {
     auto practice = item.is_object() ? int_arg(item, "practice") : std::nullopt;
-    if (!practice) return Status::unprocessable("invalid_slots", "В каждом слоте укажите практику (practice).");
+    if (!practice) return Status::unprocessable("invalid_slots", "Для каждого выступления укажите практику.");
     std::optional<std::int64_t> seconds = int_arg(item, "seconds");
     if (auto minutes = int_arg(item, "minutes")) seconds = *minutes * 60;
-    if (!seconds) return Status::unprocessable("invalid_slots", "В каждом слоте укажите длительность (minutes).");
+    if (!seconds) return Status::unprocessable("invalid_slots", "Для каждого выступления укажите длительность в минутах.");
     if (*seconds < settings.min_slot_minutes * 60 || *seconds > settings.max_slot_minutes * 60)
       return Status::unprocessable("invalid_slot_length",
                                    "Длительность выступления — от " + std::to_string(settings.min_slot_minutes) +
@@ -813,7 +813,7 @@ Result<json> SectionService::publish_schedule(const accounts::Identity& who, std
     for (const auto& old : before)
       if (!find_in(after, old["practice"].get<std::int64_t>()))
         if (auto st = notify(old["practice"].get<std::int64_t>(), json{{"removed", true}},
-                             "Ваше выступление снято из порядка выступлений. " + where + ".");
+                             "Ваше выступление исключено из порядка выступлений. " + where + ".");
             !st)
           return st;
     return Status::ok();
@@ -981,7 +981,7 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
       if (!run.current) return Status::conflict("no_presenter", "Сейчас никто не выступает.");
       auto seconds = int_arg(args, "seconds");
       if (!seconds || *seconds == 0 || *seconds < -3600 || *seconds > 3600)
-        return Status::unprocessable("invalid_seconds", "Укажите, на сколько секунд продлить или сократить (seconds).");
+        return Status::unprocessable("invalid_seconds", "Укажите, на сколько секунд продлить или сократить выступление.");
       if (run.status == "paused") {
         run.remaining_ms = std::max<std::int64_t>(0, run.remaining_ms + *seconds * 1000);
       } else {
@@ -1010,7 +1010,7 @@ Result<json> SectionService::change_run(const accounts::Identity*, const EventRe
       std::sort(sorted_have.begin(), sorted_have.end());
       if (order == args.end() || !order->is_array() || ids.size() != order->size() || sorted_ids != sorted_have)
         return Status::unprocessable("invalid_order",
-                                     "Новый порядок должен содержать ровно тех, кто ещё не выступил (order).");
+                                     "Новый порядок должен содержать ровно тех, кто ещё не выступил.");
       std::vector<Slot> queue;
       for (auto id : ids)
         queue.push_back(*std::find_if(run.queue.begin(), run.queue.end(), [&](const Slot& s) { return s.practice == id; }));
@@ -1088,7 +1088,7 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
     };
     auto question_arg = [&]() -> Result<std::pair<std::int64_t, std::string>> {
       auto id = int_arg(args, "question");
-      if (!id) return Status::unprocessable("invalid_question", "Укажите вопрос (question).");
+      if (!id) return Status::unprocessable("invalid_question", "Укажите, о каком вопросе речь.");
       auto q = tx.prepare("SELECT status FROM section_questions WHERE id = ?1 AND event_id = ?2 AND section = ?3");
       q.bind_int(1, *id).bind_text(2, event).bind_int(3, section);
       auto row = q.step();
@@ -1126,7 +1126,7 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
                              ? clean_text(text_it->get_ref<const std::string&>(), TextLines::many)
                              : "";
       std::size_t chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-      if (text.empty()) return Status::unprocessable("invalid_question", "Напишите вопрос (text).");
+      if (text.empty()) return Status::unprocessable("invalid_question", "Напишите текст вопроса.");
       if (chars > static_cast<std::size_t>(ref.settings.question_max_chars))
         return Status::unprocessable("question_too_long", "Вопрос длиннее " +
                                                               std::to_string(ref.settings.question_max_chars) +
@@ -1157,8 +1157,10 @@ Result<json> SectionService::change_floor(const accounts::Identity* who, const E
       if (!q) return q.status();
       std::string to = action == "approve" ? "approved" : action == "answer" ? "answered" : "dismissed";
       bool allowed = action == "approve" ? q->second == "pending" : (q->second == "pending" || q->second == "approved");
-      if (!allowed) return Status::conflict("question_closed", "Вопрос уже " + std::string(
-                                                                   q->second == "answered" ? "отвечен." : q->second == "dismissed" ? "отклонён." : "одобрен."));
+      if (!allowed)
+        return Status::conflict("question_closed", q->second == "answered"    ? "На вопрос уже ответили."
+                                                   : q->second == "dismissed" ? "Вопрос уже отклонён."
+                                                                              : "Вопрос уже одобрен.");
       auto st = tx.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
                     .bind_int(1, q->first)
                     .bind_text(2, to)
@@ -1466,7 +1468,7 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
   if (text.size() > 20000) return Status::unprocessable("invalid_field", "Текст итогов слишком длинный.");
   auto list = body.find("sections");
   if (list == body.end() || !list->is_array())
-    return Status::unprocessable("invalid_field", "Укажите итоги по секциям (sections).");
+    return Status::unprocessable("invalid_field", "Укажите итоги по каждой секции.");
   json stored = {{"text", text}, {"sections", json::array()}};
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
     std::set<int> seen;

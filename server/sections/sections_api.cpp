@@ -175,7 +175,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
       "section",
       {[&sections, section_of](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
          auto n = section_of(parts);
-         if (!n) return Status::bad_request("invalid_topic", "Тема секции: section:{мероприятие}:{номер}.");
+         if (!n) return Status::bad_request("invalid_topic", "Неверное имя темы секции: нужны мероприятие и номер секции.");
          auto state = sections.state(parts[0], *n);
          if (!state) return state.status();
          // Attendance counts people, so only signed-in viewers are recorded.
@@ -191,7 +191,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
       {[&sections, section_of, identity](const live::Caller& caller,
                                          const std::vector<std::string>& parts) -> Result<json> {
          auto n = section_of(parts);
-         if (!n) return Status::bad_request("invalid_topic", "Тема: section-moderation:{мероприятие}:{номер}.");
+         if (!n) return Status::bad_request("invalid_topic", "Неверное имя темы модератора: нужны мероприятие и номер секции.");
          auto data = sections.moderation(identity(caller), parts[0], *n);
          if (!data) return data.status();
          return json{{"moderation", *data}};
@@ -200,7 +200,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
 
   registry.add_topic("author", {[&sections](const live::Caller& caller,
                                             const std::vector<std::string>& parts) -> Result<json> {
-                                  if (parts.size() != 2) return Status::bad_request("invalid_topic", "Тема: author:{мероприятие}:{пользователь}.");
+                                  if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы уведомлений: нужны мероприятие и номер пользователя.");
                                   if (!caller.identity)
                                     return Status::unauthorized("not_authenticated", "Войдите, чтобы видеть свои уведомления.");
                                   if (parts[1] != std::to_string(caller.identity->user.id))
@@ -210,7 +210,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
                                 {}});
 
   registry.add_topic("results", {[&sections](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
-                                   if (parts.size() != 1) return Status::bad_request("invalid_topic", "Тема: results:{мероприятие}.");
+                                   if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы итогов: нужно мероприятие.");
                                    return sections.results(parts[0]);
                                  },
                                  {}});
@@ -222,7 +222,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
                       auto section = message.find("section");
                       if (event == message.end() || !event->is_string() || section == message.end() ||
                           !section->is_number_integer())
-                        return Status::bad_request("invalid_op", "Укажите мероприятие (event) и секцию (section).");
+                        return Status::bad_request("invalid_op", "Укажите мероприятие и номер секции.");
                       return sections.act(identity(caller), event->get<std::string>(), section->get<int>(), action,
                                           message);
                     });

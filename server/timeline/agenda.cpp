@@ -151,6 +151,8 @@ ContractDocument read_contract_document(const json& j, const std::string& path, 
   d.currency_short = o.str("currency_short");
   d.currency_words = read_strings(o, "currency_words");
   if (d.currency_words.size() != 3) fail(o.at("currency_words"), "must name the currency for 1, 2 and 5 (three words)");
+  d.counted = read_strings(o, "counted");
+  if (d.counted.size() != 3) fail(o.at("counted"), "must name what is counted for 1, 2 and 5 (three words)");
   o.finish();
   return d;
 }
@@ -349,8 +351,13 @@ Agenda read_agenda(const json& doc) {
   a.id = o.id("id", "-");
   a.kind = o.opt_str("kind");
   a.title = o.str("title");
+  a.title_genitive = o.opt_str("title_genitive");
+  if (a.title_genitive.empty()) a.title_genitive = a.title;
+  a.title_prepositional = o.opt_str("title_prepositional");
+  if (a.title_prepositional.empty()) a.title_prepositional = a.title;
   a.subtitle = o.opt_str("subtitle");
   a.forum = o.opt_str("forum");
+  a.forum_genitive = o.opt_str("forum_genitive");
   a.organisers = read_choices(o, "organisers", false);
   a.time_zone = o.str("time_zone");
   std::string offset = o.str("utc_offset");

@@ -81,7 +81,7 @@ struct Venue {
 };
 
 // The payment contract's text (fees.contract_document): every sentence is data with {placeholders}
-// the intake fills ({number}, {date}, {event}, {organiser}, {payer}, {count}, {per_practice},
+// the intake fills ({number}, {date}, {event}, {organiser}, {payer}, {count}, {count_practices}, {per_practice},
 // {amount}, {amount_words}, {currency}, {payment_purpose}, {numbers}; {n}, {title}, {section} in
 // practice_line). Labels name the organiser's requisites (keys of fees.contract) and the payer's
 // rows (fields of the registration form), in the order printed.
@@ -106,6 +106,9 @@ struct ContractDocument {
   std::vector<std::string> signatures;
   std::string currency_short;               // "руб."
   std::vector<std::string> currency_words;  // "рубль", "рубля", "рублей": for 1, 2–4, 5+
+  // The submitted thing after a count in the clauses ({count_practices}: "1 практику",
+  // "2 практики", "5 практик"): for 1, 2–4, 5+.
+  std::vector<std::string> counted;
 };
 
 struct Fees {
@@ -211,8 +214,14 @@ struct Agenda {
   std::string id;  // [a-z0-9-]+, the {id} of /api/events/{id}/...
   std::string kind;  // "conference", "contest"
   std::string title;
+  // The title as texts need it after «лауреат», «участник» (genitive) and «в», «о» (prepositional),
+  // for an event whose title is a whole phrase («Третий Всероссийский отраслевой конкурс …»);
+  // the title itself where the agenda gives none.
+  std::string title_genitive;
+  std::string title_prepositional;
   std::string subtitle;
   std::string forum;
+  std::string forum_genitive;  // «в рамках {forum_genitive}»: the forum's name after a preposition asking the genitive
   std::vector<Choice> organisers;
   std::string time_zone;  // "Asia/Irkutsk", for people; instants carry their own offsets
   int utc_offset_minutes = 0;  // the offset the server formats this event's instants in

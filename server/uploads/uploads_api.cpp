@@ -50,9 +50,9 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     if (!who) return tus_error(who.status());
     auto length = parse_tus_number(req.header("upload-length"));
     if (!length)
-      return tus_error(Status::bad_request("upload_length", "Не указан размер файла (Upload-Length)."));
+      return tus_error(Status::bad_request("upload_length", "Не указан размер файла."));
     auto metadata = parse_tus_metadata(req.header("upload-metadata"));
-    if (!metadata) return tus_error(Status::bad_request("upload_metadata", "Неверный заголовок Upload-Metadata."));
+    if (!metadata) return tus_error(Status::bad_request("upload_metadata", "Неверно указаны сведения о файле (имя, назначение)."));
     std::string purpose = req.query_param("purpose").value_or(metadata->value("purpose", std::string()));
     auto upload = uploads.create(who->user, p.get("id"), purpose, *length, *metadata);
     if (!upload) return tus_error(upload.status());
@@ -85,11 +85,11 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     if (auto s = check_tus_version(head); !s) return refuse(s);
     if (head.header("content-type") != "application/offset+octet-stream")
       return refuse(Status::unsupported("unsupported_media_type",
-                                        "Части файла отправляются с типом application/offset+octet-stream."));
+                                        "Части файла отправляются как двоичные данные по протоколу tus."));
     auto who = accounts::caller(accounts, head);
     if (!who) return refuse(who.status());
     auto offset = parse_tus_number(head.header("upload-offset"));
-    if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано смещение (Upload-Offset)."));
+    if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано, с какого байта продолжается файл."));
     auto ticket = uploads.begin_patch(who->user, p.get("upload"), *offset);
     if (!ticket) return refuse(ticket.status());
     policy.to_file = true;

@@ -206,6 +206,9 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
       EXPECT_TRUE(has(text, "ДИПЛОМ ЛАУРЕАТА")) << text;
       EXPECT_TRUE(has(text, authors[i].institution)) << text;
       EXPECT_TRUE(has(text, "руководитель — Анна Петрова")) << text;
+      // The title in the genitive, as the regulations word the diploma, not the nominative title quoted.
+      EXPECT_TRUE(has(text, "лауреат Третьего Всероссийского отраслевого конкурса «Учреждение устойчивого инновационного развития»"))
+          << text;
     } else {
       EXPECT_EQ(v["template"], "participant");
       EXPECT_TRUE(has(text, "СЕРТИФИКАТ")) << text;
@@ -271,6 +274,8 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   EXPECT_TRUE(has(contents, "Семейная гостиная")) << contents;
   EXPECT_TRUE(has(contents, "Школа приёмных родителей")) << contents;
   EXPECT_FALSE(has(pdf_text(proceedings.body), "Клуб выходного дня"));
+  // The title page: «в рамках» asks the genitive.
+  EXPECT_TRUE(has(pdf_text(proceedings.body, 0, 0), "в рамках Областной выставки-форума")) << pdf_text(proceedings.body, 0, 0);
   EXPECT_TRUE(has(pdf_text(proceedings.body), "Рекомендации для организаций, желающих реализовать данную практику"));
   EXPECT_EQ(people.person("nobody@dom.ru").get(kEventApi + "/proceedings").status, 403);
   int pages_before = pdf_pages(proceedings.body);

@@ -73,6 +73,10 @@ TEST_F(Contract, ListsTheSubmittedPracticesWithTheTotalInFiguresAndWords) {
   EXPECT_EQ(text.find(squeezed("Черновик без отправки")), std::string::npos) << text;
   EXPECT_NE(text.find(squeezed("2 × 2000 = 4000 руб.")), std::string::npos) << text;
   EXPECT_NE(text.find(squeezed("(четыре тысячи рублей)")), std::string::npos) << text;
+  // The count agrees with its noun, and no clause the regulations lack (payment follows the contract, 7.3).
+  EXPECT_NE(text.find(squeezed("Плательщик представил 2 практики (перечень ниже)")), std::string::npos) << text;
+  EXPECT_EQ(text.find(squeezed("практ.")), std::string::npos) << text;
+  EXPECT_EQ(text.find(squeezed("с момента оплаты")), std::string::npos) << text;
   // The payer of a legal entity is the institution; the requisites and purpose come from the agenda.
   EXPECT_NE(text.find(squeezed("и ОГБУСО «Центр помощи детям», именуемое")), std::string::npos) << text;
   EXPECT_NE(text.find(squeezed("Организационный взнос за участие в интернет-конференции")), std::string::npos);
