@@ -100,7 +100,7 @@ std::optional<net::Response> cross_site_refusal(const net::Request& request, con
         Status::forbidden("bad_origin", "Запрос отправлен со страницы другого сайта и отклонён."));
   if (request.cookie(accounts::kSessionCookie) && !api::sender_page_allowed(request, allowed))
     return api::error_response(Status::forbidden(
-        "bad_origin", "Запрос не называет страницу, с которой отправлен (нет заголовков Origin и Referer), и отклонён."));
+        "bad_origin", "Запрос отклонён: в нём не указано, с какой страницы сайта он отправлен."));
   return std::nullopt;
 }
 
