@@ -52,7 +52,8 @@ const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n
 // The author's tus upload of `bytes` for practice `practice`; returns the upload id.
 async function upload(url, author, purpose, practice, name, bytes) {
   const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
-  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0' };
+  // A browser names its page on every state change (Origin); the server refuses a cookie without it.
+  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
   const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
     method: 'POST',
     headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
