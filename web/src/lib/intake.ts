@@ -107,3 +107,12 @@ export function registrationNoun(agenda: Agenda): RegistrationNoun {
     ? { it: 'Сведения о заявителе', acc: 'сведения', prep: 'сведениях', saved: 'сохранены', filled: 'заполнены', without: 'Без этих сведений' }
     : { it: 'Заявка', acc: 'заявку', prep: 'заявке', saved: 'сохранена', filled: 'заполнена', without: 'Без неё' };
 }
+
+// The organiser's words for each state of a payment (the server's ids stay out of sight).
+export const kPaymentStateForOrganiser: Record<string, string> = {
+  proof_sent: 'ждёт проверки',
+  awaiting_proof: 'документ не прислан',
+  confirmed: 'оплата подтверждена',
+  returned: 'документ возвращён',
+  not_required: 'оплата не требуется',
+};

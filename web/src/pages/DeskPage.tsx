@@ -1,34 +1,21 @@
 // The organiser's desk (/events/:id/desk): every organiser page of the event, grouped by the stage
 // whose work it serves, with that stage's dates and whether it is open now. The groups follow the
 // parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
-import { useEffect } from 'preact/hooks';
-import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
 import { api } from '../lib/api';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
-import { eventBase, kStageOf, kStateWord, rolesIn, type StaffLink } from '../lib/roles';
+import { eventPath, type EventContext } from '../lib/intake';
+import { eventBase, kStageOf, kStateWord, type StaffLink } from '../lib/roles';
 import { formatRange } from '../lib/time';
 import { listOf, textOf, type Timeline, type TimelineStage } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading, Message } from '../components/Layout';
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
 
 export function DeskPage({ id }: { id: string }) {
-  const auth = useAuth();
-  const ctx = useEventContext(id);
-  useEffect(() => {
-    document.title = 'Кабинет организатора';
-  }, []);
-  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть кабинет организатора" />;
-  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (!rolesIn(auth.me, id).organiser) {
-    return (
-      <Message title="Нет доступа">
-        <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>
-      </Message>
-    );
-  }
-  return <Desk ctx={ctx.data} />;
+  return (
+    <OrganiserOnly id={id} title="Кабинет организатора" loginWhat="открыть кабинет организатора">
+      {(ctx) => <Desk ctx={ctx} />}
+    </OrganiserOnly>
+  );
 }
 
 interface Group {

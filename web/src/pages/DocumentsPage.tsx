@@ -3,13 +3,13 @@
 // letter with their link, and the tables to download (decisions, attendance, certificates).
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { useAuth } from '../lib/auth';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
-import { eventBase, rolesIn } from '../lib/roles';
+import { eventPath, type EventContext } from '../lib/intake';
+import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading, Message } from '../components/Layout';
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
+import { Loading } from '../components/Layout';
 
 interface Job {
   id: number;
@@ -36,22 +36,11 @@ const kCertificateState: Record<string, string> = { pending: 'готовится
 const kMailState: Record<string, string> = { pending: 'в очереди', sent: 'отправлено', failed: 'не отправлено' };
 
 export function DocumentsPage({ id }: { id: string }) {
-  const auth = useAuth();
-  const ctx = useEventContext(id);
-  useEffect(() => {
-    document.title = 'Сертификаты, сборник и выгрузки';
-  }, []);
-  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть документы мероприятия" />;
-  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (!rolesIn(auth.me, id).organiser) {
-    return (
-      <Message title="Нет доступа">
-        <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>
-      </Message>
-    );
-  }
-  return <Documents ctx={ctx.data} />;
+  return (
+    <OrganiserOnly id={id} title="Сертификаты, сборник и выгрузки" loginWhat="открыть документы мероприятия">
+      {(ctx) => <Documents ctx={ctx} />}
+    </OrganiserOnly>
+  );
 }
 
 function Documents({ ctx }: { ctx: EventContext }) {

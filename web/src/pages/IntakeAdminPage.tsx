@@ -3,13 +3,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, kPaymentStateForOrganiser, useEventContext, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Answers, type Practice, type User } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading, Message } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
-import { kPaymentStateForOrganiser } from './PaymentsPage';
 
 interface Participant {
   user: User;

@@ -4,44 +4,24 @@
 // return with a reason asked for before anything is sent.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { useAuth } from '../lib/auth';
-import { eventPath, rub, useEventContext, type EventContext } from '../lib/intake';
-import { eventBase, rolesIn } from '../lib/roles';
+import { eventPath, kPaymentStateForOrganiser, rub, type EventContext } from '../lib/intake';
+import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Practice } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading, Message } from '../components/Layout';
-
-// The organiser's words for each state of a payment (the server's ids stay out of sight).
-export const kPaymentStateForOrganiser: Record<string, string> = {
-  proof_sent: 'ждёт проверки',
-  awaiting_proof: 'документ не прислан',
-  confirmed: 'оплата подтверждена',
-  returned: 'документ возвращён',
-  not_required: 'оплата не требуется',
-};
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
+import { Loading } from '../components/Layout';
 
 const kBadge: Record<string, string> = { confirmed: 'open', not_required: 'open', returned: 'closed' };
 
 const kFilterOrder = ['proof_sent', 'awaiting_proof', 'returned', 'confirmed'];
 
 export function PaymentsPage({ id }: { id: string }) {
-  const auth = useAuth();
-  const ctx = useEventContext(id);
-  useEffect(() => {
-    document.title = 'Оплата — организатору';
-  }, []);
-  if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="проверить оплату" />;
-  if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (!rolesIn(auth.me, id).organiser) {
-    return (
-      <Message title="Нет доступа">
-        <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>
-      </Message>
-    );
-  }
-  return <Payments ctx={ctx.data} />;
+  return (
+    <OrganiserOnly id={id} title="Оплата — организатору" loginWhat="проверить оплату">
+      {(ctx) => <Payments ctx={ctx} />}
+    </OrganiserOnly>
+  );
 }
 
 function Payments({ ctx }: { ctx: EventContext }) {
