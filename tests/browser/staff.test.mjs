@@ -271,3 +271,40 @@ test('the organiser reaches the certificates, the proceedings and the exports fr
   assert.deepEqual(page.problems, []);
   await context.close();
 });
+
+test('the organiser grants and withdraws a role on the people page and sees the outbox warn that no mail server is set', async () => {
+  await reviewServer();
+  const context = await browser.newContext();
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kOrganiser);
+  await testId(page, 'desk-link').click();
+  await testId(page, 'desk-people').click();
+  await waitUntil('the roles', () => page.locator('[data-testid="role-row"]').count(), (n) => n >= 3);
+
+  // Someone without an account yet is named as such, not «Пользователь не найден».
+  await testId(page, 'grant-email').fill('nobody@dom.ru');
+  await testId(page, 'grant-submit').click();
+  await waitUntil('the refusal', () => textOf(page, 'grant-error'), (t) => /nobody@dom\.ru ещё не зарегистрирован/.test(t ?? ''));
+
+  await testId(page, 'grant-email').fill(anna.email);
+  await testId(page, 'grant-role').selectOption('expert');
+  await testId(page, 'grant-section').selectOption('2');
+  await testId(page, 'grant-submit').click();
+  await waitUntil('the grant confirmed', () => textOf(page, 'grant-done'), (t) => (t ?? '').startsWith(`Роль назначена: ${anna.email} — эксперт, секция 2`));
+  const annaRow = page.locator('[data-testid="role-row"]', { hasText: anna.email });
+  await waitUntil('her row', () => annaRow.count(), (n) => n === 1);
+  assert.match(await annaRow.textContent(), /эксперт.*секция 2/);
+  const organiser = await signIn(server.url, kOrganiser.email);
+  const held = (await organiser.call('GET', `${kApi}/roles`)).roles.filter((r) => r.user.email === anna.email && r.role === 'expert');
+  assert.deepEqual(held.map((r) => r.section), [2]);
+
+  await annaRow.locator('[data-testid="withdraw"]').click();
+  await waitUntil('the withdrawal confirmed', () => textOf(page, 'grant-done'), (t) => (t ?? '').startsWith('Роль снята'));
+  await waitUntil('her row gone', () => annaRow.count(), (n) => n === 0);
+
+  await testId(page, 'header-desk-link').click();
+  await testId(page, 'desk-mail').click();
+  await waitUntil('the warning', () => textOf(page, 'mail-not-configured'), (t) => /Почтовый сервер не настроен/.test(t ?? ''));
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

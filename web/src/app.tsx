@@ -25,6 +25,8 @@ import { VerifyPage } from './pages/VerifyPage';
 import { LaureatesPage } from './pages/LaureatesPage';
 import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage } from './pages/SectionDayAdminPage';
 import { ResultsPage } from './pages/ResultsPage';
+import { PeoplePage } from './pages/PeoplePage';
+import { MailPage } from './pages/MailPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
@@ -63,6 +65,8 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     component: ({ params }) => <SectionScheduleAdminPage id={params.id!} n={params.n!} />,
   },
   { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
+  { pattern: '/events/:id/people', component: ({ params }) => <PeoplePage id={params.id!} /> },
+  { pattern: '/events/:id/mail', component: ({ params }) => <MailPage id={params.id!} /> },
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },

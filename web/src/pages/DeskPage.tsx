@@ -101,6 +101,8 @@ function groupsOf(ctx: EventContext): Group[] {
     fallback: 'Для всех этапов',
     links: [
       { href: base, title: 'Страница мероприятия', testId: 'desk-event' },
+      { href: `${base}/people`, title: 'Люди и роли: эксперты, модераторы, организаторы', testId: 'desk-people' },
+      { href: `${base}/mail`, title: 'Письма участникам', testId: 'desk-mail' },
       { href: `${base}/check`, title: 'Проверка файла', testId: 'desk-check' },
     ],
   });

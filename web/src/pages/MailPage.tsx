@@ -1,0 +1,110 @@
+// The organiser's outbox: every letter of the event (decisions, certificates, the proceedings),
+// its state, attempts and last error, and a warning while the server has no mail server to send
+// through, so «письма отправляются» is never said of letters that only wait.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { eventPath, type EventContext } from '../lib/intake';
+import { eventBase } from '../lib/roles';
+import { formatDateTime } from '../lib/time';
+import { textOf } from '../lib/types';
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
+import { Loading } from '../components/Layout';
+
+interface Letter {
+  id: number;
+  recipients: string[];
+  subject: string;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+const kLetterState: Record<string, string> = { pending: 'ждёт отправки', sent: 'отправлено', failed: 'не отправлено' };
+
+export function MailPage({ id }: { id: string }) {
+  return (
+    <OrganiserOnly id={id} title="Письма участникам" loginWhat="видеть письма участникам">
+      {(ctx) => <Mail ctx={ctx} />}
+    </OrganiserOnly>
+  );
+}
+
+function Mail({ ctx }: { ctx: EventContext }) {
+  const [letters, setLetters] = useState<Letter[] | null>(null);
+  const [configured, setConfigured] = useState<boolean | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    Promise.all([
+      api.get<{ messages: Letter[] }>(eventPath(ctx.id, '/review/mail'), { signal }),
+      api.get<{ mail?: { configured?: boolean } }>('/api/health', { signal }),
+    ]).then(
+      ([mail, health]) => {
+        setLetters(mail.messages);
+        setConfigured(health.mail?.configured ?? false);
+      },
+      (e: unknown) => {
+        if (!signal.aborted) setError(messageOf(e));
+      },
+    );
+    return () => controller.abort();
+  }, [ctx.id]);
+
+  const title = textOf(ctx.agenda.title) || ctx.id;
+  return (
+    <article class="intake" data-testid="mail">
+      <Breadcrumbs
+        items={[{ href: eventBase(ctx.id), title }, { href: `${eventBase(ctx.id)}/desk`, title: 'Кабинет организатора' }, { title: 'Письма участникам' }]}
+      />
+      <h1>Письма участникам</h1>
+      {configured === false && (
+        <p class="callout callout--error" role="alert" data-testid="mail-not-configured">
+          Почтовый сервер не настроен: письма не уходят, а ждут в очереди. Они будут отправлены, как только
+          администратор сервера укажет почтовый сервер.
+        </p>
+      )}
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      {!letters && !error && <Loading />}
+      {letters && letters.length === 0 && <p class="muted">Писем пока не было.</p>}
+      {letters && letters.length > 0 && (
+        <div class="table-wrap">
+          <table class="table" data-testid="mail-table">
+            <thead>
+              <tr>
+                <th>Кому</th>
+                <th>Тема</th>
+                <th>Состояние</th>
+                <th>Попыток</th>
+                <th>Создано</th>
+                <th>Отправлено</th>
+              </tr>
+            </thead>
+            <tbody>
+              {letters.map((l) => (
+                <tr key={l.id} data-testid="mail-row">
+                  <td>{l.recipients.join(', ')}</td>
+                  <td>{l.subject}</td>
+                  <td>
+                    {kLetterState[l.state] ?? 'неизвестно'}
+                    {l.last_error && <div class="muted">Последняя ошибка: {l.last_error}</div>}
+                  </td>
+                  <td>{l.attempts}</td>
+                  <td>{formatDateTime(l.created_at, ctx.offset)}</td>
+                  <td>{l.sent_at ? formatDateTime(l.sent_at, ctx.offset) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </article>
+  );
+}

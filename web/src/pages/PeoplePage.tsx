@@ -1,0 +1,201 @@
+// The organiser's «Люди и роли»: who holds which role in the event (experts and moderators per
+// section, organisers), granting a role by e-mail and withdrawing it. A change reaches the
+// person's open pages at once (the server closes their sockets and they reconnect with the new rights).
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, messageOf, request } from '../lib/api';
+import { eventPath, type EventContext } from '../lib/intake';
+import { eventBase } from '../lib/roles';
+import { listOf, textOf, type AgendaSection } from '../lib/types';
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
+import { Loading } from '../components/Layout';
+
+interface Assignment {
+  user: { id: number; email: string; full_name: string };
+  role: string;
+  section?: number | null;
+}
+
+// The roles an organiser hands out here, in the order the page offers them; a participant's role
+// comes with the registration, not from this page.
+const kRoles: ReadonlyArray<{ id: string; title: string; perSection: boolean }> = [
+  { id: 'expert', title: 'Эксперт', perSection: true },
+  { id: 'moderator', title: 'Модератор секции', perSection: true },
+  { id: 'organiser', title: 'Организатор', perSection: false },
+];
+const kRoleTitle: Record<string, string> = { expert: 'эксперт', moderator: 'модератор', organiser: 'организатор' };
+
+export function PeoplePage({ id }: { id: string }) {
+  return (
+    <OrganiserOnly id={id} title="Люди и роли" loginWhat="назначать экспертов и модераторов">
+      {(ctx) => <People ctx={ctx} />}
+    </OrganiserOnly>
+  );
+}
+
+function sectionWords(sections: AgendaSection[], n: number | null | undefined): string {
+  if (n === null || n === undefined) return 'все секции';
+  const title = textOf(sections.find((s) => s.number === n)?.title);
+  return title ? `секция ${n} «${title}»` : `секция ${n}`;
+}
+
+function People({ ctx }: { ctx: EventContext }) {
+  const sections = listOf<AgendaSection>(ctx.agenda.sections).filter((s) => typeof s.number === 'number');
+  const [list, setList] = useState<Assignment[] | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('expert');
+  const [section, setSection] = useState('');
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const path = eventPath(ctx.id, '/roles');
+
+  const load = async () => {
+    try {
+      const r = await request<{ roles: Assignment[] }>('GET', path);
+      setList(r.roles.filter((a) => a.role !== 'participant'));
+      setLoadError('');
+    } catch (e) {
+      setLoadError(messageOf(e));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [path]);
+
+  const perSection = kRoles.find((r) => r.id === role)?.perSection ?? false;
+
+  const grant = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    setDone('');
+    const address = email.trim();
+    if (!address) {
+      setError('Укажите адрес электронной почты.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { email: address, role };
+      if (perSection && section) body.section = Number(section);
+      await request('POST', path, body);
+      setDone(`Роль назначена: ${address} — ${kRoleTitle[role]}${perSection ? `, ${sectionWords(sections, section ? Number(section) : null)}` : ''}.`);
+      setEmail('');
+      await load();
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.code === 'user_not_found'
+          ? `Человек с адресом ${address} ещё не зарегистрирован на сайте. Попросите его зарегистрироваться, затем назначьте роль.`
+          : messageOf(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withdraw = async (a: Assignment) => {
+    setError('');
+    setDone('');
+    try {
+      await request('DELETE', path, { user_id: a.user.id, role: a.role, section: a.section ?? null });
+      setDone(`Роль снята: ${a.user.email} — ${kRoleTitle[a.role] ?? a.role}.`);
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  const title = textOf(ctx.agenda.title) || ctx.id;
+  return (
+    <article class="intake" data-testid="people">
+      <Breadcrumbs
+        items={[{ href: eventBase(ctx.id), title }, { href: `${eventBase(ctx.id)}/desk`, title: 'Кабинет организатора' }, { title: 'Люди и роли' }]}
+      />
+      <h1>Люди и роли</h1>
+      <form class="card form" onSubmit={grant} data-testid="grant-form">
+        <h2>Назначить роль</h2>
+        <label class="field">
+          <span class="field__label">Электронная почта</span>
+          <input type="email" autocomplete="off" value={email} data-testid="grant-email" onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="field__label">Роль</span>
+          <select value={role} data-testid="grant-role" onChange={(e) => setRole(e.currentTarget.value)}>
+            {kRoles.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        {perSection && sections.length > 0 && (
+          <label class="field">
+            <span class="field__label">Секция</span>
+            <select value={section} data-testid="grant-section" onChange={(e) => setSection(e.currentTarget.value)}>
+              <option value="">все секции</option>
+              {sections.map((s) => (
+                <option key={s.number} value={String(s.number)}>
+                  {sectionWords(sections, s.number)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {error && (
+          <p class="form__error" role="alert" data-testid="grant-error">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="callout callout--ok" role="status" data-testid="grant-done">
+            {done}
+          </p>
+        )}
+        <button class="button" type="submit" disabled={busy} data-testid="grant-submit">
+          Назначить
+        </button>
+      </form>
+      <section class="card">
+        <h2>Кто за что отвечает</h2>
+        {loadError && (
+          <p class="form__error" role="alert">
+            {loadError}
+          </p>
+        )}
+        {!list && !loadError && <Loading />}
+        {list && list.length === 0 && <p class="muted">Пока никому не назначены роли.</p>}
+        {list && list.length > 0 && (
+          <table class="table" data-testid="roles-table">
+            <thead>
+              <tr>
+                <th>Человек</th>
+                <th>Роль</th>
+                <th>Секция</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((a) => (
+                <tr key={`${a.user.id}-${a.role}-${a.section ?? ''}`} data-testid="role-row">
+                  <td>
+                    {a.user.full_name || a.user.email}
+                    <br />
+                    <span class="muted">{a.user.email}</span>
+                  </td>
+                  <td>{kRoleTitle[a.role] ?? a.role}</td>
+                  <td>{a.role === 'organiser' ? '—' : sectionWords(sections, a.section)}</td>
+                  <td>
+                    <button class="button button--secondary" type="button" onClick={() => void withdraw(a)} data-testid="withdraw">
+                      Снять роль
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </article>
+  );
+}
