@@ -139,6 +139,24 @@ test('an anonymous visitor on a phone sees the event and a call to apply while t
   await context.close();
 });
 
+test('a co-author opens the practice from the cabinet and is told only its author may change it', async () => {
+  assert.equal(phase, 'intake');
+  // Boris names Anna his co-author (his own work, through the API).
+  const borisSession = await signIn(server.url, boris.email);
+  const drafted = await borisSession.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: { name: 'Совместная практика' } });
+  await borisSession.call('PATCH', `${kApi}/practices/${drafted.id}`, { co_authors: [anna.email] });
+
+  const context = await browser.newContext(kPhone);
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, { email: anna.email, password: kPassword, name: 'Автор anna' });
+  await testId(page, 'cabinet-link').click();
+  await testId(page, `practice-${drafted.id}`).locator('a.practice-item__title').click();
+  await waitUntil('the co-author note', () => textOf(page, 'coauthor-note'), (t) => /^Вы соавтор этой практики\. Изменять её может только автор — Автор boris\.$/.test(t ?? ''));
+  assert.equal(await testId(page, 'others-note').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test('the organiser reaches the payments from the event page, confirms one seeing its scan and returns another with a reason', async () => {
   assert.equal(phase, 'intake');
   const context = await browser.newContext();

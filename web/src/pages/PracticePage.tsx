@@ -55,7 +55,7 @@ export function PracticePage({ id, n }: { id: string; n: string }) {
       <LoadError title={error.status === 404 ? `${words.One} не найдена` : `Не удалось загрузить ${words.accusative}`} message={error.message} />
     );
   if (!practice) return <Loading />;
-  return <PracticeEditor ctx={ctx.data} initial={practice} userId={auth.me.user.id} />;
+  return <PracticeEditor ctx={ctx.data} initial={practice} userId={auth.me.user.id} email={auth.me.user.email} />;
 }
 
 type SaveState =
@@ -76,7 +76,7 @@ interface Pending {
 const nothingPending = (): Pending => ({ answers: new Set(), section: false, type: false, coAuthors: false });
 const hasPending = (p: Pending) => p.answers.size > 0 || p.section || p.type || p.coAuthors;
 
-function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: Practice; userId: number | string }) {
+function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; initial: Practice; userId: number | string; email: string }) {
   const fields = ctx.agenda.practice?.fields ?? [];
   const words = wordsOf(ctx.agenda);
   const base = `/events/${encodeURIComponent(ctx.id)}`;
@@ -249,8 +249,12 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
   const title = textOf(answers.name) || textOf(practice.title) || `${words.One} № ${practice.id}`;
   const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
   const types = ctx.agenda.practice?.types ?? [];
-  // Not editable while the intake is open: the caller is a co-author (only the owner may edit).
-  const coAuthorView = !practice.editable && ctx.intake?.state === 'open';
+  // Not editable while the intake is open: a co-author reads it (only the owner may edit); anyone
+  // else who may open it (the organiser) is told plainly that it is someone else's.
+  const readOnlyWhileOpen = !practice.editable && ctx.intake?.state === 'open';
+  const isCoAuthor = (practice.co_authors ?? []).some((c) => c.email.toLowerCase() === email.toLowerCase());
+  const coAuthorView = readOnlyWhileOpen && isCoAuthor;
+  const othersView = readOnlyWhileOpen && !isCoAuthor && String(practice.owner?.id) !== String(userId);
 
   return (
     <article class="intake practice" data-testid="practice-editor" data-readonly={readOnly ? 'yes' : 'no'}>
@@ -280,6 +284,11 @@ function PracticeEditor({ ctx, initial, userId }: { ctx: EventContext; initial: 
       {coAuthorView && (
         <p class="callout" data-testid="coauthor-note">
           Вы соавтор этой {words.genitive}. Изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
+        </p>
+      )}
+      {othersView && (
+        <p class="callout" data-testid="others-note">
+          Вы читаете чужую {words.accusative}: изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
         </p>
       )}
 
