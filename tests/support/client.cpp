@@ -109,7 +109,10 @@ struct HeldRequest::Impl {
 HeldRequest::HeldRequest(int port, const std::string& method, const std::string& target, std::uint64_t body_length,
                          const std::map<std::string, std::string>& headers)
     : impl_(std::make_unique<Impl>()) {
-  std::string head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  const std::string site = "127.0.0.1:" + std::to_string(port);
+  std::string head = method + " " + target + " HTTP/1.1\r\nHost: " + site + "\r\n";
+  // Named as HttpClient names its state changes (the server refuses a cookie that names no page).
+  if (!headers.count("Origin")) head += "Origin: http://" + site + "\r\n";
   for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
   head += "Content-Length: " + std::to_string(body_length) + "\r\n\r\n";
   beast::error_code ec;

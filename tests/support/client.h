@@ -48,7 +48,8 @@ class HttpClient {
 class HeldRequest {
  public:
   // Connects and sends the header, which announces `body_length` bytes. `headers` as given
-  // (with the Cookie header for a signed-in person: HttpClient::cookie_header()).
+  // (with the Cookie header for a signed-in person: HttpClient::cookie_header()), and the Origin
+  // of the server's own site unless `headers` names one.
   HeldRequest(int port, const std::string& method, const std::string& target, std::uint64_t body_length,
               const std::map<std::string, std::string>& headers);
   ~HeldRequest();
