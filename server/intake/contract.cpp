@@ -12,6 +12,11 @@ namespace {
 
 using nlohmann::json;
 
+std::string payer_label(const ContractInput& input) {
+  auto label = input.payer_labels.find(input.payment_form);
+  return label == input.payer_labels.end() ? std::string("плательщик") : label->second;
+}
+
 // One triad (0–999) in words; `feminine` for thousands (одна тысяча, две тысячи).
 std::string triad(int n, bool feminine) {
   static const std::array<const char*, 10> kHundreds = {"",       "сто",     "двести",   "триста",    "четыреста",
@@ -89,8 +94,7 @@ Result<std::string> render_contract(const timeline::Fees& fees, const timeline::
   if (payer.empty())
     return Status::unprocessable("payer_missing",
                                  "В регистрационной форме не указан плательщик для этой формы оплаты: заполните поле «" +
-                                     (payer_field == text.payer_field.end() ? input.payment_form : payer_field->second) +
-                                     "» и повторите.");
+                                     payer_label(input) + "» и повторите.");
 
   const auto count = static_cast<std::int64_t>(input.practices.size());
   const std::int64_t amount = count * fees.per_practice;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ContractInput {
   std::string number;            // printed as the contract's number
   std::string date;              // "15.06.2020"
   std::vector<ContractPractice> practices;
+  // The payer field's label in the registration form, by payment form id («Учреждение»), for the
+  // message that asks for it; the field's id where the form has no label for it.
+  std::map<std::string, std::string> payer_labels;
 };
 
 // The PDF's bytes. Errors: "payer_missing" (the registration lacks the field naming the payer for

@@ -724,6 +724,10 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
   std::string local = event->timeline->format(clock_.now());
   input.date = local.substr(8, 2) + "." + local.substr(5, 2) + "." + local.substr(0, 4);
   input.number = std::to_string(user.id) + "-" + local.substr(0, 4) + local.substr(5, 2) + local.substr(8, 2);
+  if (event->agenda->registration)
+    for (const auto& [form, field] : fees->contract_document->payer_field)
+      if (const auto* f = timeline::find_field(event->agenda->registration->fields, field); f && !f->label.empty())
+        input.payer_labels[form] = f->label;
   return render_contract(*fees, *fees->contract_document, input);
 }
 

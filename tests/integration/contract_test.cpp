@@ -134,6 +134,10 @@ TEST_F(Contract, ALegalEntityNeedsTheInstitutionInTheRegistration) {
   auto r = vera.get(kEventApi + "/contract?payment_form=legal_entity");
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.error_code(), "payer_missing");
+  // The field is named by its label in the registration form, never by its id.
+  const std::string message = r.json()["error"]["message"];
+  EXPECT_NE(message.find("заполните поле «Учреждение»"), std::string::npos) << message;
+  EXPECT_EQ(message.find("institution"), std::string::npos) << message;
   EXPECT_EQ(vera.get(kEventApi + "/contract?payment_form=individual").status, 200);
 }
 
