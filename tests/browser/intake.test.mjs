@@ -208,6 +208,13 @@ test('the media check shows the kind, the size and the findings of a photo', asy
   try {
     const page = await openPage(context, `${server.url}/events/${kEvent}/check`);
     await testId(page, 'media-check').waitFor();
+    // The document's rules are the agenda's, said in words.
+    assert.equal(
+      await textOf(page, 'formatting-rules'),
+      'Файл Word (.docx): шрифт Times New Roman 14 пт; интервал 1,5; выравнивание по ширине; абзацный отступ 1,25 см; ' +
+        'поля: левое 3 см, верхнее 2 см, нижнее 2 см, правое 1,5 см; таблицы и подписи 12 пт; ссылки вида [25, с. 7]. ' +
+        'Файл только проверяется и никуда не отправляется.',
+    );
     await testId(page, 'media-purpose').selectOption('photo');
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(3000, 7)]);
     await testId(page, 'media-file').setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: jpeg });

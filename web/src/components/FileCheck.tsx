@@ -3,6 +3,7 @@
 // uploaded as the request body with a progress bar; the server's findings are shown by rule.
 import { useRef, useState } from 'preact/hooks';
 import { upload, messageOf } from '../lib/api';
+import { formattingInWords } from '../lib/forms';
 import { eventPath, type EventContext } from '../lib/intake';
 import { textOf, type FileKind, type FilePurpose } from '../lib/types';
 
@@ -184,9 +185,9 @@ export function DocumentCheck({ ctx }: { ctx: EventContext }) {
   return (
     <section class="card filecheck" aria-labelledby="doc-check-title" data-testid="document-check">
       <h2 id="doc-check-title">Проверка оформления описания практики</h2>
-      <p class="muted">
-        Файл Word (.docx): шрифт Times New Roman 14 пт, интервал 1,5, выравнивание по ширине, отступ 1,25 см, поля: левое 3 см,
-        верхнее и нижнее 2 см, правое 1,5 см. Файл только проверяется и никуда не отправляется.
+      <p class="muted" data-testid="formatting-rules">
+        {formattingInWords(purpose?.formatting) ? `Файл Word (.docx): ${formattingInWords(purpose?.formatting)}. ` : ''}Файл только
+        проверяется и никуда не отправляется.
       </p>
       <div class="field">
         <label class="field__label" for={inputId}>

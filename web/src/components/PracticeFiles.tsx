@@ -6,6 +6,7 @@
 // contract for the chosen payment form, the scan of the payment document and sending it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
+import { formattingInWords } from '../lib/forms';
 import { chargesFees, eventPath, rub, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type FormField, type Practice, type Registration } from '../lib/types';
@@ -45,10 +46,11 @@ export function PracticeDocument(props: { ctx: EventContext; practice: Practice;
   return (
     <section class="card" aria-labelledby="document-title" data-testid="practice-document">
       <h2 id="document-title">Описание практики (файл Word)</h2>
-      <p class="muted">
-        Оформление проверяется по пункту 6.5 положения: шрифт Times New Roman 14 пт, интервал 1,5, выравнивание по ширине, абзацный
-        отступ 1,25 см, поля: левое 3 см, верхнее и нижнее 2 см, правое 1,5 см; таблицы и подписи 12 пт, ссылки вида [25, с. 7].
-      </p>
+      {formattingInWords(spec?.formatting) && (
+        <p class="muted" data-testid="formatting-rules">
+          Оформление проверяется по требованиям положения: {formattingInWords(spec?.formatting)}.
+        </p>
+      )}
       {current ? (
         <div data-testid="document-current" data-upload={current.id} data-ok={formatting?.ok ? 'yes' : 'no'}>
           <p>

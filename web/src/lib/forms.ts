@@ -1,7 +1,7 @@
 // Helpers for forms built from the agenda's field definitions: paths as the server writes them
 // (`organisation.phone`, `cases[2]`, `implementers[1].full_name`, list indices from 1), the DOM id
 // of each path, the "required only when…" rule, choice options, and focusing a field by its path.
-import type { Agenda, Answers, FormField } from './types';
+import type { Agenda, Answers, FormField, Formatting } from './types';
 import { parseInstant, parseOffset } from './time';
 import { textOf } from './types';
 
@@ -157,4 +157,30 @@ export function errorMap(errors: ReadonlyArray<{ path: string; message: string }
     map.set(e.path, prev ? `${prev} ${e.message}` : e.message);
   }
   return map;
+}
+
+// The formatting rules of a document in words, from the agenda: «шрифт Times New Roman 14 пт,
+// интервал 1,5, …». Empty when the agenda sets none.
+export function formattingInWords(f: Formatting | undefined): string {
+  if (!f) return '';
+  const n = (x: number) => String(x).replace('.', ',');
+  const kAlignment: Record<string, string> = { justify: 'по ширине', left: 'по левому краю', center: 'по центру', right: 'по правому краю' };
+  const parts: string[] = [];
+  if (f.font) parts.push(`шрифт ${f.font}${f.font_size_pt ? ` ${n(f.font_size_pt)} пт` : ''}`);
+  if (f.line_spacing) parts.push(`интервал ${n(f.line_spacing)}`);
+  if (f.alignment && kAlignment[f.alignment]) parts.push(`выравнивание ${kAlignment[f.alignment]}`);
+  if (f.first_line_indent_cm) parts.push(`абзацный отступ ${n(f.first_line_indent_cm)} см`);
+  const m = f.margins_cm;
+  if (m) {
+    const sides = [
+      m.left !== undefined ? `левое ${n(m.left)} см` : '',
+      m.top !== undefined ? `верхнее ${n(m.top)} см` : '',
+      m.bottom !== undefined ? `нижнее ${n(m.bottom)} см` : '',
+      m.right !== undefined ? `правое ${n(m.right)} см` : '',
+    ].filter(Boolean);
+    if (sides.length) parts.push(`поля: ${sides.join(', ')}`);
+  }
+  if (f.caption_font_size_pt) parts.push(`таблицы и подписи ${n(f.caption_font_size_pt)} пт`);
+  if (f.reference_example) parts.push(`ссылки вида ${f.reference_example}`);
+  return parts.join('; ');
 }

@@ -74,12 +74,6 @@ export interface GallerySections {
   sections?: Array<{ number: number; title?: string; practices?: number; viewers?: number }>;
 }
 
-export const kOutcomeTitle: Record<string, string> = {
-  present: 'допущена к выступлению 8 июля',
-  gallery: 'в галерее практик',
-  rejected: 'не допущена',
-};
-
 // How many people are on `topic` now: the subscribe reply's count, then its "presence" events.
 // `onEvent` receives the topic's other events.
 export function usePresence(topic: string | null, onEvent?: (event: string, data: unknown) => void, onSubscribed?: () => void): number | null {

@@ -170,6 +170,19 @@ export interface FilePurpose {
   accepted_during?: string[];
   required_at_submission?: boolean;
   work_kinds?: Array<{ id: string; title?: string }>;
+  formatting?: Formatting;
+}
+
+// The agenda's formatting rules of a document (clause 6.5 in the conference), as the server checks them.
+export interface Formatting {
+  font?: string;
+  font_size_pt?: number;
+  line_spacing?: number;
+  alignment?: string;
+  first_line_indent_cm?: number;
+  margins_cm?: { left?: number; top?: number; bottom?: number; right?: number };
+  caption_font_size_pt?: number;
+  reference_example?: string;
 }
 
 export type Answers = Record<string, unknown>;

@@ -23,7 +23,6 @@ import { textOf, type Answers, type MyPractices, type Practice, type Registratio
 import { errorMap } from '../lib/forms';
 import { api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { FormFields } from '../components/FormFields';
-import { kOutcomeTitle } from '../lib/gallery';
 import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
 import { CertificatesBlock } from '../components/Certificates';
@@ -220,7 +219,7 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Cabine
       )}
       {p.outcome?.outcome && (
         <p class="practice-item__meta" data-testid="practice-outcome" data-outcome={p.outcome.outcome}>
-          {words.decision}: <strong data-testid="practice-outcome-title">{outcomeTitle(ctx.agenda, p.outcome.outcome, kOutcomeTitle[p.outcome.outcome])}</strong>
+          {words.decision}: <strong data-testid="practice-outcome-title">{outcomeTitle(ctx.agenda, p.outcome.outcome)}</strong>
           {p.outcome.reason ? `. ${p.outcome.reason}` : ''}
           {p.in_gallery ? (
             <>

@@ -5,9 +5,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { kOutcomeTitle, usePresence, type CommentList, type DocumentPages, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
+import { usePresence, type CommentList, type DocumentPages, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, outcomeTitle, useEventContext, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { Breadcrumbs, LoadError } from '../components/Intake';
@@ -75,7 +75,7 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
       <h1 data-testid="gallery-practice-title">{p.title}</h1>
       <p class="practice-item__meta">
         {p.type_title} · {p.institution} · секция {p.section} «{p.section_title}»
-        {p.outcome ? ` · ${kOutcomeTitle[p.outcome] ?? p.outcome}` : ''}
+        {p.outcome ? ` · ${outcomeTitle(ctx.agenda, p.outcome)}` : ''}
       </p>
       <p class="presence" aria-live="polite">
         Сейчас на странице: <strong data-testid="viewer-count">{viewers === null ? '—' : String(viewers)}</strong>
