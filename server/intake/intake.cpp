@@ -504,10 +504,23 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
   return out;
 }
 
+namespace {
+
+// The answer of the top-level field that `path` ("co_implementers[0].phone", "relevance.started_year")
+// is in, put back as `stored` holds it (or removed when `stored` has none).
+void restore_top_level(json& answers, const json& stored, const std::string& path) {
+  const std::string key = path.substr(0, path.find_first_of(".["));
+  if (auto was = stored.find(key); stored.is_object() && was != stored.end()) answers[key] = *was;
+  else answers.erase(key);
+}
+
+}  // namespace
+
 Result<json> IntakeService::update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                             const json& patch) {
   if (!patch.is_object()) return Status::bad_request("invalid_json", "Изменения должны быть объектом JSON.");
-  return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
+  std::vector<forms::FieldError> unsaved;
+  auto changed = change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
                                                             const forms::Context& context) -> Status {
     if (auto rev = patch.find("revision"); rev != patch.end() && !rev->is_null()) {
       if (!rev->is_number_integer() || rev->get<std::int64_t>() != row.revision)
@@ -533,9 +546,18 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
         return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
       row.type = type->get<std::string>();
     }
-    // A submitted practice stays complete: an edit that would break it is refused, not stored.
+    // A submitted practice stays complete: an edit that would break it is refused, not stored. A
+    // draft keeps every valid answer of the edit; the fields that hold an error keep what was
+    // stored before and are named in `unsaved`, so one wrong phone never costs the description.
     auto mode = row.state == "submitted" ? forms::Mode::complete : forms::Mode::draft;
-    auto checked = forms::check(event.agenda->practice->fields, merged, mode, with_files(context, tx, row));
+    const auto& fields = event.agenda->practice->fields;
+    auto checked = forms::check(fields, merged, mode, with_files(context, tx, row));
+    if (!checked.ok() && mode == forms::Mode::draft) {
+      unsaved = checked.errors;
+      for (const auto& error : unsaved) restore_top_level(merged, row.answers, error.path);
+      checked = forms::check(fields, merged, mode, with_files(context, tx, row));
+      if (!checked.ok()) unsaved.clear();
+    }
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (auto co = patch.find("co_authors"); co != patch.end()) {
       auto emails = read_coauthors(*co, row.owner_email);
@@ -553,6 +575,8 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
         .bind_int(5, row.id)
         .run();
   });
+  if (changed && !unsaved.empty()) (*changed)["unsaved"] = *forms::to_status(unsaved).details();
+  return changed;
 }
 
 Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {

@@ -85,6 +85,9 @@ class IntakeService {
                                          std::string_view type, const nlohmann::json& answers);
   // `patch`: {"answers": {field: value|null…}, "section"?, "type"?, "co_authors"?: [emails], "revision"?}.
   // Fields named in answers replace the stored ones (null removes). A stale revision is a conflict.
+  // A draft keeps every valid answer: a field with an error keeps its stored value, and the
+  // answer's "unsaved" lists those errors ({"path","code","message"}); a submitted practice takes
+  // the whole edit or nothing.
   Result<nlohmann::json> update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                          const nlohmann::json& patch);
   Result<nlohmann::json> submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, testId, textOf, attributeOf, waitUntil } from './browser.mjs';
 import { practiceDocx } from './docx.mjs';
-import { assertNoSidewaysScroll, fillFields, fillOne, loginThroughDialog, person, registerThroughDialog } from './people.mjs';
+import { assertNoSidewaysScroll, fillFields, fillOne, loginThroughDialog, person, registerThroughDialog, session } from './people.mjs';
 import { binaryPath, loadAgenda, startServer } from './server.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -249,6 +249,45 @@ async function seedPractice(url, who, extra = {}) {
   assert.equal(created.status, 201);
   return (await created.json()).id;
 }
+
+test('a wrong year keeps only itself unsaved: the rest is stored, and the wrong value survives a reload until fixed', async () => {
+  const server = await startServer({ clock: kOpenClock });
+  const who = person('autosave');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const id = await seedPractice(server.url, who);
+    const page = await openPage(context, `${server.url}/events/${kEvent}`);
+    await loginThroughDialog(page, who);
+    await page.goto(`${server.url}/events/${kEvent}/practices/${id}`);
+    await testId(page, 'practice-editor').waitFor();
+
+    await testId(page, 'field-values').fill('Уважение к семье');
+    await testId(page, 'field-relevance.started_year').fill('20');
+    await waitUntil('the partial save', () => saveStatus(page), (s) => s === 'partial', 8000);
+    assert.match(await textOf(page, 'save-status'), /^Сохранено в \d\d:\d\d, кроме поля с ошибкой\. Не сохранено: .*Год начала реализации практики/);
+    const reader = session(server.url);
+    await reader.call('POST', '/api/auth/login', { email: who.email, password: who.password });
+    const stored = await reader.call('GET', `/api/events/${kEvent}/practices/${id}`);
+    assert.equal(stored.answers.values, 'Уважение к семье');
+    assert.equal(stored.answers.relevance?.started_year, undefined);
+
+    // A reload brings the wrong year back from this browser and says again why it is not saved.
+    await page.reload();
+    await testId(page, 'practice-editor').waitFor();
+    assert.equal(await testId(page, 'field-relevance.started_year').inputValue(), '20');
+    await waitUntil('the partial save again', () => saveStatus(page), (s) => s === 'partial', 8000);
+
+    await testId(page, 'field-relevance.started_year').fill('2019');
+    await waitUntil('all saved', () => saveStatus(page), (s) => s === 'saved', 8000);
+    const fixed = await reader.call('GET', `/api/events/${kEvent}/practices/${id}`);
+    assert.equal(fixed.answers.relevance.started_year, 2019);
+    assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing is kept once everything is saved');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
 
 test('an edit made in another window meanwhile is reported, and the page offers to reload', async () => {
   const server = await startServer({ clock: kOpenClock });

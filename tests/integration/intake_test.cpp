@@ -99,6 +99,35 @@ TEST_F(Intake, TheRegistrationFormEnforcesRequiredFieldsOneByOne) {
             "Специалист по социальной работе");
 }
 
+TEST_F(Intake, ADraftKeepsEveryValidAnswerWhenAnotherFieldHoldsAnError) {
+  auto anna = user("anna@dom.ru");
+  auto created = anna->post(kBase + "/practices", {{"section", 2}, {"type", "pilot"}, {"answers", {{"name", "Черновик"}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string url = kBase + "/practices/" + std::to_string(created.json()["id"].get<int>());
+  ASSERT_EQ(anna->request("PATCH", url, json{{"answers", {{"co_implementers", json::array({{{"name", "Центр"}}})}}}}.dump())
+                .status,
+            200);
+
+  // A long description and a co-implementer's phone «нет» in one edit: the description is kept.
+  const std::string description = std::string(3000, 'x');
+  json edit = {{"content", description},
+               {"values", "Уважение"},
+               {"co_implementers", json::array({{{"name", "Центр"}, {"phone", "нет"}}})}};
+  auto saved = anna->request("PATCH", url, json{{"answers", edit}}.dump());
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto unsaved = saved.json()["unsaved"];
+  ASSERT_EQ(unsaved.size(), 1u) << saved.body;
+  EXPECT_EQ(unsaved[0]["path"].get<std::string>().rfind("co_implementers", 0), 0u) << saved.body;
+  EXPECT_NE(unsaved[0]["message"].get<std::string>().find("Телефон учреждения"), std::string::npos) << saved.body;
+
+  auto stored = anna->get(url).json();
+  EXPECT_EQ(stored["answers"]["content"], description);
+  EXPECT_EQ(stored["answers"]["values"], "Уважение");
+  // The field with the error keeps what was stored before the edit.
+  EXPECT_EQ(stored["answers"]["co_implementers"], json::array({{{"name", "Центр"}}}));
+  EXPECT_FALSE(stored.contains("unsaved"));
+}
+
 TEST_F(Intake, APracticeIsDraftedSavedAsOneGoesAndSubmittedWhenComplete) {
   auto anna = user("anna@dom.ru");
   auto created = anna->post(kBase + "/practices", {{"section", 2}, {"type", "pilot"}, {"answers", {{"name", "Черновик"}}}});

@@ -206,6 +206,7 @@ export interface Practice {
   owner?: { id?: number; email?: string; full_name?: string };
   co_authors?: Array<{ email: string; registered?: boolean }>;
   missing?: FieldErrorJson[];
+  unsaved?: FieldErrorJson[]; // after a PATCH of a draft: the fields whose errors kept them from being saved
   editable?: boolean;
   fee?: number;
   payment?: Payment;

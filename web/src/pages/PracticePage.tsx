@@ -63,6 +63,7 @@ type SaveState =
   | { kind: 'pending' }
   | { kind: 'saving' }
   | { kind: 'saved'; at: string }
+  | { kind: 'partial'; at: string; message: string }
   | { kind: 'error'; message: string }
   | { kind: 'stale'; message: string };
 
@@ -75,6 +76,38 @@ interface Pending {
 
 const nothingPending = (): Pending => ({ answers: new Set(), section: false, type: false, coAuthors: false });
 const hasPending = (p: Pending) => p.answers.size > 0 || p.section || p.type || p.coAuthors;
+
+// "co_implementers[0].phone" → "co_implementers": the form's field an error is in.
+function topField(path: string): string {
+  const end = path.search(/[.[]/);
+  return end < 0 ? path : path.slice(0, end);
+}
+
+// This browser's copy of the answers the server could not save yet, by field.
+function readLocally(key: string): Answers {
+  try {
+    const raw = localStorage.getItem(key);
+    const value: unknown = raw ? JSON.parse(raw) : null;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Answers) : {};
+  } catch {
+    return {};
+  }
+}
+
+// After a save: the fields just sent that the server refused are kept, the others forgotten.
+function keepLocally(key: string, answers: Answers, sent: Set<string>, refused: Set<string>): void {
+  const kept = readLocally(key);
+  for (const k of sent) {
+    if (refused.has(k)) kept[k] = answers[k];
+    else delete kept[k];
+  }
+  try {
+    if (Object.keys(kept).length === 0) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(kept));
+  } catch {
+    // Storage full or switched off: the field stays marked on the page, which is what matters most.
+  }
+}
 
 function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; initial: Practice; userId: number | string; email: string }) {
   const fields = ctx.agenda.practice?.fields ?? [];
@@ -101,6 +134,7 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const stale = useRef(false);
   const lastSaveErrors = useRef<FieldError[]>([]);
+  const localKey = `praktika:unsaved:${ctx.id}:${initial.id}`;
 
   const readOnly = !practice.editable;
 
@@ -141,13 +175,24 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
         const p = await api.patch<Practice>(apiPath, body);
         revision.current = p.revision;
         setPractice(p);
-        setSaveErrors([]);
+        // A draft keeps the valid answers; the fields with an error wait for an edit, here and in
+        // this browser's storage, so a reload does not lose them either.
+        const unsaved = fieldErrorsOf(p.unsaved);
+        const unsavedKeys = new Set(unsaved.map((e) => topField(e.path)));
+        keepLocally(localKey, latest.current.answers, sending.answers, unsavedKeys);
+        lastSaveErrors.current = unsaved;
+        setSaveErrors(unsaved);
         if (sending.coAuthors && !pending.current.coAuthors) {
           const list = (p.co_authors ?? []).map((c) => c.email);
           latest.current = { ...latest.current, coAuthors: list };
           setCoAuthors(list);
         }
-        setSave(hasPending(pending.current) ? { kind: 'pending' } : { kind: 'saved', at: p.updated_at ?? '' });
+        if (unsaved.length > 0) {
+          const more = unsaved.length > 1 ? ` (и ещё ${unsaved.length - 1})` : '';
+          setSave({ kind: 'partial', at: p.updated_at ?? '', message: `${unsaved[0]?.message ?? ''}${more}` });
+        } else {
+          setSave(hasPending(pending.current) ? { kind: 'pending' } : { kind: 'saved', at: p.updated_at ?? '' });
+        }
         return true;
       } catch (e) {
         // Nothing of this PATCH was stored: keep it for the next attempt.
@@ -180,6 +225,18 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush().then((ok) => ok && hasPending(pending.current) && schedule()), delay);
   };
+
+  // Values a previous visit could not save (a field with an error) come back and are tried again.
+  useEffect(() => {
+    if (readOnly) return;
+    const kept = readLocally(localKey);
+    const keys = Object.keys(kept);
+    if (keys.length === 0) return;
+    latest.current = { ...latest.current, answers: { ...latest.current.answers, ...kept } };
+    setAnswers(latest.current.answers);
+    for (const k of keys) pending.current.answers.add(k);
+    schedule(0);
+  }, []);
 
   // Leaving the page within the autosave delay still saves.
   useEffect(
@@ -444,6 +501,9 @@ function SaveIndicator({ save, offset, onReload }: { save: SaveState; offset?: s
       break;
     case 'saved':
       text = save.at ? `Сохранено в ${formatTime(save.at, offset)}` : 'Сохранено';
+      break;
+    case 'partial':
+      text = `${save.at ? `Сохранено в ${formatTime(save.at, offset)}` : 'Сохранено'}, кроме поля с ошибкой. Не сохранено: ${save.message}`;
       break;
     case 'error':
       text = `Не сохранено: ${save.message}`;
