@@ -376,9 +376,7 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
   if (!e) return e.status();
   const EventInfo& info = **e;
   TimePoint now = clock_.now();
-  std::vector<std::string> stages = info.purpose->accepted_during;
-  if (stages.empty()) stages.push_back("intake");
-  if (std::none_of(stages.begin(), stages.end(), [&](const std::string& s) { return info.timeline->is_open(s, now); }))
+  if (!info.timeline->accepts_files(*info.purpose, now))
     return Status::conflict("deadline_passed", "Сейчас материалы для флешмоба не принимаются.");
 
   json problems = json::array();

@@ -239,6 +239,7 @@ FilePurpose read_file_purpose(const json& j, const std::string& path, std::strin
       f.accepted_during.push_back(e.get<std::string>());
     });
   f.finish_within_hours = o.opt_int("finish_within_hours", 0, 24 * 365);
+  if (o.find("accepted_until")) f.accepted_until = o.instant("accepted_until");
   f.max_files = o.opt_int("max_files", 1, kMaxInt);
   if (const json* fm = o.find("formatting")) f.formatting = read_format(*fm, o.at("formatting"));
   f.work_kinds = read_choices(o, "work_kinds", false);

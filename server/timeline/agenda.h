@@ -161,6 +161,10 @@ struct FilePurpose {
   // How long after the last of those stages closes an upload begun in time may still be finished
   // (a slow connection, a laptop closed overnight). Absent: until it is finished.
   std::optional<int> finish_within_hours;
+  // New files of this purpose are taken until this instant even after those stages close, when
+  // the regulations give materials a later deadline than applications (clause 5.5: files until
+  // 29 June, applications until 28 June). Absent: only while a stage is open.
+  std::optional<TimePoint> accepted_until;
   std::optional<int> max_files;  // absent: any number
   std::optional<DocumentFormat> formatting;
   std::vector<Choice> work_kinds;  // flashmob: the kinds of creative work shown

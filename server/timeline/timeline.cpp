@@ -104,4 +104,31 @@ nlohmann::json Timeline::to_json(TimePoint now) const {
   return {{"now", format(now)}, {"open", std::move(open)}, {"stages", std::move(stages)}};
 }
 
+namespace {
+
+std::vector<std::string> accepting_stages(const FilePurpose& purpose) {
+  return purpose.accepted_during.empty() ? std::vector<std::string>{"intake"} : purpose.accepted_during;
+}
+
+}  // namespace
+
+bool Timeline::accepts_files(const FilePurpose& purpose, TimePoint t) const {
+  std::optional<TimePoint> first_open;
+  for (const auto& stage : accepting_stages(purpose)) {
+    if (is_open(stage, t)) return true;
+    auto opens = opens_at(stage);
+    if (opens && (!first_open || *opens < *first_open)) first_open = opens;
+  }
+  return purpose.accepted_until && first_open && *first_open <= t && t < *purpose.accepted_until;
+}
+
+std::optional<TimePoint> Timeline::files_close_at(const FilePurpose& purpose) const {
+  std::optional<TimePoint> last = purpose.accepted_until;
+  for (const auto& stage : accepting_stages(purpose)) {
+    auto closes = closes_at(stage);
+    if (closes && (!last || *closes > *last)) last = closes;
+  }
+  return last;
+}
+
 }  // namespace praktika::timeline

@@ -34,6 +34,13 @@ class Timeline {
   std::optional<TimePoint> opens_at(std::string_view stage) const;
   std::optional<TimePoint> closes_at(std::string_view stage) const;
 
+  // Whether a new file of `purpose` is taken at t: one of its accepting stages (the intake when it
+  // names none) is open, or t is past the first of them opening and before its accepted_until.
+  bool accepts_files(const FilePurpose& purpose, TimePoint t) const;
+  // The last instant new files of `purpose` are taken: the latest close of its stages, or its
+  // accepted_until when later. Empty when none of its stages exists.
+  std::optional<TimePoint> files_close_at(const FilePurpose& purpose) const;
+
   // Milestones ("decision_notice_by", "flashmob_feed_starts"): reached when t >= at.
   std::optional<TimePoint> milestone_at(std::string_view milestone) const;
   bool reached(std::string_view milestone, TimePoint t) const;  // false for an unknown milestone

@@ -89,20 +89,12 @@ std::string clean_name(const std::string& name) {
   return out.empty() ? "файл" : out;
 }
 
-std::vector<std::string> accepting_stages(const timeline::FilePurpose& rules) {
-  return rules.accepted_during.empty() ? std::vector<std::string>{"intake"} : rules.accepted_during;
-}
-
-// Files of a purpose may be started while one of its stages is open; one started in time may be
-// finished until the purpose's grace after the last of them closes (without a grace: any time).
+// Files of a purpose may be started while the timeline takes them; one started in time may be
+// finished until the purpose's grace after they stop being taken (without a grace: any time).
 Status may_finish(const intake::EventView& event, const timeline::FilePurpose& rules, TimePoint now) {
   if (!rules.finish_within_hours) return Status::ok();
-  std::optional<TimePoint> last_close;
-  for (const auto& stage : accepting_stages(rules)) {
-    if (event.timeline->is_open(stage, now)) return Status::ok();
-    auto closes = event.timeline->closes_at(stage);
-    if (closes && (!last_close || *closes > *last_close)) last_close = closes;
-  }
+  if (event.timeline->accepts_files(rules, now)) return Status::ok();
+  auto last_close = event.timeline->files_close_at(rules);
   if (!last_close) return Status::ok();
   const TimePoint until = *last_close + std::chrono::hours(*rules.finish_within_hours);
   if (now <= until) return Status::ok();
@@ -141,11 +133,9 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
   if (!rules) return Status::bad_request("unknown_purpose", "Неизвестное назначение файла.");
-  TimePoint now = clock_.now();
-  const std::vector<std::string> stages = accepting_stages(*rules);
-  bool open = std::any_of(stages.begin(), stages.end(),
-                          [&](const std::string& s) { return event->timeline->is_open(s, now); });
-  if (!open) return Status::conflict("deadline_passed", "Сейчас файлы «" + rules->title + "» не принимаются.");
+  const TimePoint now = clock_.now();
+  if (!event->timeline->accepts_files(*rules, now))
+    return Status::conflict("deadline_passed", "Сейчас файлы «" + rules->title + "» не принимаются.");
   std::uint64_t largest = 0;
   for (const auto& kind : rules->kinds) largest = std::max<std::uint64_t>(largest, kind.max_bytes.value_or(0));
   if (largest > 0 && length > largest)

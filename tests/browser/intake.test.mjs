@@ -412,6 +412,10 @@ test('after the closing instant the cabinet says so and the practice editor is r
         ).length,
     );
     assert.equal(editable, 0, 'no field of the practice can be edited');
+    // Clause 5.5: the materials may come a day after the form closes, so the Word document and the
+    // photos are still taken on 29 June.
+    assert.equal(await testId(page, 'document-upload').count(), 1, 'the Word document is still taken on 29 June');
+    assert.equal(await testId(page, 'photo-upload').count(), 1, 'photos are still taken on 29 June');
 
     assert.deepEqual(page.problems, []);
   } finally {

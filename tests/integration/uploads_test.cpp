@@ -249,6 +249,8 @@ TEST_F(Uploads, AFileThatBreaksItsRuleIsRejectedNamingTheRuleAndIsNotKept) {
   EXPECT_TRUE(std::filesystem::is_empty(data_.path() / "files"));
 }
 
+// The form closes at the end of 28 June; clause 5.5 takes materials until the end of 29 June
+// (files.flashmob.accepted_until), and one under way may be finished within the grace after that.
 TEST_F(Uploads, NewUploadsStopAtTheClosingInstantButOneUnderWayMayFinish) {
   auto anna = user("anna@dom.ru");
   ASSERT_TRUE(files::make_cheap_video(work_ / "late.mp4", 10));
@@ -259,7 +261,16 @@ TEST_F(Uploads, NewUploadsStopAtTheClosingInstantButOneUnderWayMayFinish) {
   ASSERT_EQ(patch(*anna, location, 0, video.substr(0, 100)).status, 204);
   std::string cookie = anna->cookie_header();
 
-  start("2020-06-29T00:00:01+08:00");
+  start("2020-06-29T12:00:00+08:00");
+  HttpClient next_day(server_->port());
+  auto taken = next_day.request("POST", kCreate + "?purpose=flashmob", "",
+                                {{"Cookie", cookie}, {"Upload-Length", "10"}, {"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(taken.status, 201) << "materials are taken on 29 June: " << taken.body;
+  auto document = next_day.request("POST", kCreate + "?purpose=document", "",
+                                  {{"Cookie", cookie}, {"Upload-Length", "10"}, {"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(document.status, 201) << "so is the Word document: " << document.body;
+
+  start("2020-06-30T00:00:01+08:00");
   HttpClient late(server_->port());
   auto refused = late.request("POST", kCreate + "?purpose=flashmob", "",
                               {{"Cookie", cookie}, {"Upload-Length", "10"}, {"Tus-Resumable", "1.0.0"}});
@@ -273,7 +284,8 @@ TEST_F(Uploads, NewUploadsStopAtTheClosingInstantButOneUnderWayMayFinish) {
 }
 
 TEST_F(Uploads, OneUnderWayIsRefusedOnceTheAgendasGraceAfterTheCloseHasPassed) {
-  // The intake closes on 29 June at 00:00 (+08:00); files.photo.finish_within_hours is 24.
+  // Photos are taken until 30 June at 00:00 (+08:00: accepted_until, clause 5.5);
+  // files.photo.finish_within_hours is 24.
   auto anna = user("anna@dom.ru");
   auto created = create(*anna, "photo", 4000, "scan.jpg");
   ASSERT_EQ(created.status, 201);
@@ -285,12 +297,12 @@ TEST_F(Uploads, OneUnderWayIsRefusedOnceTheAgendasGraceAfterTheCloseHasPassed) {
                                                       {"Content-Type", "application/offset+octet-stream"},
                                                       {"Upload-Offset", "1000"}};
 
-  start("2020-06-30T00:00:01+08:00");
+  start("2020-07-01T00:00:01+08:00");
   HttpClient late(server_->port());
   auto refused = late.request("PATCH", location, std::string(1000, 'y'), headers);
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_EQ(refused.error_code(), "deadline_passed");
-  EXPECT_EQ(refused.json()["error"]["details"]["until"], "2020-06-30T00:00:00+08:00") << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"]["until"], "2020-07-01T00:00:00+08:00") << refused.body;
   // What had arrived is kept: the organiser may still ask for it.
   auto head = late.request("HEAD", location, "", {{"Cookie", cookie}, {"Tus-Resumable", "1.0.0"}});
   EXPECT_EQ(head.headers["upload-offset"], "1000");

@@ -38,6 +38,26 @@ TEST(Timeline, IntakeIsOpenUntilItsClosingMinute) {
   EXPECT_EQ(t.opens_at("intake"), at("2020-06-01T00:00+08:00"));
 }
 
+// Clauses 5.1 and 5.3.1 close applications on 28 June; clause 5.5 takes materials until 29 June.
+TEST(Timeline, MaterialsAreTakenADayAfterTheApplicationsWhereThePurposeSaysSo) {
+  auto r = load_agenda(std::string(PRAKTIKA_SOURCE_DIR) + "/agenda/irkutsk-2020.json");
+  ASSERT_TRUE(std::holds_alternative<Agenda>(r));
+  const Agenda& agenda = std::get<Agenda>(r);
+  Timeline t(agenda);
+  const FilePurpose* document = agenda.find_files("document");
+  ASSERT_TRUE(document);
+  FilePurpose form_only;  // a purpose without accepted_until: taken while the intake is open
+  form_only.accepted_during = {"intake"};
+  EXPECT_FALSE(t.accepts_files(*document, at("2020-05-31T23:59+08:00")));  // before the intake opens
+  EXPECT_TRUE(t.accepts_files(*document, at("2020-06-15T12:00+08:00")));
+  EXPECT_TRUE(t.accepts_files(*document, at("2020-06-29T23:59:59+08:00")));
+  EXPECT_FALSE(t.accepts_files(*document, at("2020-06-30T00:00+08:00")));
+  EXPECT_EQ(t.files_close_at(*document), at("2020-06-30T00:00+08:00"));
+  EXPECT_TRUE(t.accepts_files(form_only, at("2020-06-28T23:59+08:00")));
+  EXPECT_FALSE(t.accepts_files(form_only, at("2020-06-29T12:00+08:00")));
+  EXPECT_EQ(t.files_close_at(form_only), at("2020-06-29T00:00+08:00"));
+}
+
 TEST(Timeline, NothingIsOpenOnFifthJuly) {
   Timeline t = shipped();
   EXPECT_EQ(t.open_at(at("2020-07-05T12:00+08:00")), Ids{});

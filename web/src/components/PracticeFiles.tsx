@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { formattingInWords } from '../lib/forms';
-import { chargesFees, eventPath, rub, wordsOf, type EventContext } from '../lib/intake';
+import { acceptsFiles, chargesFees, eventPath, rub, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type FormField, type Practice, type Registration } from '../lib/types';
 import { deleteUpload, type PracticeFile, type UploadInfo } from '../lib/uploads';
@@ -22,8 +22,9 @@ function scopeOf(ctx: EventContext, practice: Practice, purpose: string): string
   return `${ctx.id}/practice-${practice.id}/${purpose}`;
 }
 
-export function PracticeDocument(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
-  const { ctx, practice, readOnly, reload } = props;
+export function PracticeDocument(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, reload } = props;
+  const readOnly = !(props.owner && acceptsFiles(ctx, 'document'));
   const spec = ctx.agenda.files?.document;
   const [error, setError] = useState('');
   if (!spec) return null;
@@ -189,8 +190,8 @@ const kOwnBlocks = new Set(['document', 'photo', 'presentation', 'payment', 'fla
 
 // Every other purpose the agenda has for a practice, e.g. the contest's signed letter and the
 // subscription scan: listed with the purpose's title, marked when a submission needs it.
-export function PracticeOtherFiles(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
-  const { ctx, practice, readOnly, reload } = props;
+export function PracticeOtherFiles(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
+  const { ctx, practice, owner, reload } = props;
   const words = wordsOf(ctx.agenda);
   const attachments = new Set((ctx.agenda.practice?.fields ?? []).map((f) => f.attachments).filter(Boolean));
   const purposes = Object.entries(ctx.agenda.files ?? {}).filter(([id]) => !kOwnBlocks.has(id) && !attachments.has(id));
@@ -202,7 +203,7 @@ export function PracticeOtherFiles(props: { ctx: EventContext; practice: Practic
           ctx={ctx}
           practice={practice}
           purpose={id}
-          editable={!readOnly}
+          editable={owner && acceptsFiles(ctx, id)}
           reload={reload}
           text={{
             title: textOf(spec.title) || 'Файлы',
@@ -224,10 +225,10 @@ export function FieldAttachments(props: {
   practice: Practice;
   field: FormField;
   path: string;
-  readOnly: boolean;
+  owner: boolean;
   reload: () => Promise<void>;
 }) {
-  const { ctx, practice, field, path, readOnly, reload } = props;
+  const { ctx, practice, field, path, owner, reload } = props;
   const purpose = field.attachments;
   if (!purpose || !ctx.agenda.files?.[purpose]) return null;
   const item = field.number ? `пункту ${field.number}` : 'этому пункту';
@@ -238,7 +239,7 @@ export function FieldAttachments(props: {
       purpose={purpose}
       field={path}
       compact
-      editable={!readOnly}
+      editable={owner && acceptsFiles(ctx, purpose)}
       reload={reload}
       text={{
         title: 'Файлы',
@@ -251,13 +252,13 @@ export function FieldAttachments(props: {
   );
 }
 
-export function PracticePhotos(props: { ctx: EventContext; practice: Practice; readOnly: boolean; reload: () => Promise<void> }) {
+export function PracticePhotos(props: { ctx: EventContext; practice: Practice; owner: boolean; reload: () => Promise<void> }) {
   return (
     <PracticeFileList
       ctx={props.ctx}
       practice={props.practice}
       purpose="photo"
-      editable={!props.readOnly}
+      editable={props.owner && acceptsFiles(props.ctx, 'photo')}
       reload={props.reload}
       text={{ title: 'Фотографии', empty: 'Фотографий нет.', confirm: (name) => `Удалить фотографию «${name}»?`, add: 'Добавить фотографию' }}
       testIds={{ section: 'practice-photos', item: 'photo', upload: 'photo-upload' }}
@@ -271,7 +272,7 @@ export function PracticeMaterials(props: { ctx: EventContext; practice: Practice
   const { ctx, practice, owner } = props;
   const spec = ctx.agenda.files?.presentation;
   if (!spec) return null;
-  const accepting = (spec.accepted_during ?? []).some((s) => (ctx.open ?? []).includes(s));
+  const accepting = acceptsFiles(ctx, 'presentation');
   if (filesOf(practice, 'presentation').length === 0 && !(owner && accepting)) return null;
   return (
     <PracticeFileList

@@ -1,6 +1,7 @@
 // What every intake page loads first: the agenda (the forms, sections, fees, file rules) and the
 // timeline (is the intake open, and the server's "now" for the current year), in one Loadable.
 import { api } from './api';
+import { parseInstant } from './time';
 import { kIntakeStage, yearAt } from './forms';
 import { useLoad, type Loadable } from './hooks';
 import type { Agenda, FormField, Timeline, TimelineStage } from './types';
@@ -12,6 +13,8 @@ export interface EventContext {
   currentYear: number;
   offset?: string;
   open?: string[]; // the stages open when the page loaded (timeline.open)
+  now?: string; // the event's clock when the page loaded
+  stages?: TimelineStage[];
 }
 
 export function eventPath(id: string, rest = ''): string {
@@ -25,7 +28,16 @@ export function useEventContext(id: string): Loadable<EventContext> {
       api.get<Timeline>(eventPath(id, '/timeline'), { signal }).catch(() => ({}) as Timeline),
     ]);
     const intake = (timeline.stages ?? []).find((s) => s.id === kIntakeStage) ?? null;
-    return { id, agenda, intake, currentYear: yearAt(timeline.now, agenda.utc_offset), offset: agenda.utc_offset, open: timeline.open ?? [] };
+    return {
+      id,
+      agenda,
+      intake,
+      currentYear: yearAt(timeline.now, agenda.utc_offset),
+      offset: agenda.utc_offset,
+      open: timeline.open ?? [],
+      now: timeline.now,
+      stages: timeline.stages ?? [],
+    };
   });
 }
 
@@ -116,3 +128,18 @@ export const kPaymentStateForOrganiser: Record<string, string> = {
   returned: 'документ возвращён',
   not_required: 'оплата не требуется',
 };
+
+// Whether new files of `purpose` are taken now, as the server decides it (timeline accepts_files):
+// one of its stages is open, or its own accepted_until (clause 5.5: materials a day after the
+// applications) has not passed since the first of them opened.
+export function acceptsFiles(ctx: EventContext, purpose: string): boolean {
+  const spec = ctx.agenda.files?.[purpose];
+  if (!spec) return false;
+  const stages = spec.accepted_during?.length ? spec.accepted_during : [kIntakeStage];
+  if (stages.some((s) => (ctx.open ?? []).includes(s))) return true;
+  const now = parseInstant(ctx.now);
+  const until = parseInstant(spec.accepted_until);
+  if (now === null || until === null) return false;
+  const opened = (ctx.stages ?? []).some((s) => stages.includes(s.id) && s.state !== 'upcoming');
+  return opened && now < until;
+}

@@ -171,6 +171,7 @@ export interface FilePurpose {
   required_at_submission?: boolean;
   work_kinds?: Array<{ id: string; title?: string }>;
   formatting?: Formatting;
+  accepted_until?: string; // new files taken until this instant even after the stages close
 }
 
 // The agenda's formatting rules of a document (clause 6.5 in the conference), as the server checks them.

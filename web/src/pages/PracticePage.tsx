@@ -137,6 +137,9 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
   const localKey = `praktika:unsaved:${ctx.id}:${initial.id}`;
 
   const readOnly = !practice.editable;
+  // The owner's files follow their purposes' own windows (clause 5.5 takes materials a day after
+  // the form closes), not the form's.
+  const isOwner = String(practice.owner?.id) === String(userId);
 
   // Files and payment change outside the form (uploads, the organiser): only they are refreshed.
   const reloadFiles = async () => {
@@ -419,13 +422,13 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
             errors: shownErrors,
             readOnly,
             attachments: (field, path) => (
-              <FieldAttachments ctx={ctx} practice={practice} field={field} path={path} readOnly={readOnly} reload={reloadFiles} />
+              <FieldAttachments ctx={ctx} practice={practice} field={field} path={path} owner={isOwner} reload={reloadFiles} />
             ),
           }}
         />
       </form>
 
-      <PracticeOtherFiles ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
+      <PracticeOtherFiles ctx={ctx} practice={practice} owner={isOwner} reload={reloadFiles} />
 
       {perAuthor && (
         <CoAuthors
@@ -476,10 +479,10 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
         )}
       </section>
 
-      <PracticeDocument ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
-      <PracticePhotos ctx={ctx} practice={practice} readOnly={readOnly} reload={reloadFiles} />
-      <PracticePayment ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
-      <PracticeMaterials ctx={ctx} practice={practice} owner={String(practice.owner?.id) === String(userId)} reload={reloadFiles} />
+      <PracticeDocument ctx={ctx} practice={practice} owner={isOwner} reload={reloadFiles} />
+      <PracticePhotos ctx={ctx} practice={practice} owner={isOwner} reload={reloadFiles} />
+      <PracticePayment ctx={ctx} practice={practice} owner={isOwner} reload={reloadFiles} />
+      <PracticeMaterials ctx={ctx} practice={practice} owner={isOwner} reload={reloadFiles} />
       <p>
         <a href={`${base}/cabinet`}>← К моим {words.dativePlural}</a>
       </p>
