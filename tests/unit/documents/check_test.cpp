@@ -555,6 +555,19 @@ TEST(DocumentCheck, TablesOfOneFindingAreJoinedBySemicolons) {
   EXPECT_EQ(r.findings[0].where, "таблица 1, строки 1, 2; таблица 2, строка 1");
 }
 
+TEST(DocumentCheck, OnlyAFewTablesAreNamedThenCounted) {
+  Docx d = Docx::compliant();
+  d.body.clear();
+  for (int i = 1; i <= 5; ++i) {
+    d.body.push_back(styled("a3", "Таблица " + std::to_string(i) + " – Охват семей"));
+    d.body.push_back(table({{"2019", "42"}}, R"(<w:sz w:val="28"/>)"));
+  }
+  d.media.clear();
+  auto r = check_ok(d.bytes());
+  ASSERT_EQ(rules_of(r), std::vector<std::string>{"font_size"}) << dump(r);
+  EXPECT_EQ(r.findings[0].where, "таблица 1, строка 1; таблица 2, строка 1; таблица 3, строка 1 и ещё 2 места");
+}
+
 // Every other paragraph in Arial: `count` ranges of one paragraph each.
 std::string where_for_scattered(int count) {
   Docx d = Docx::compliant();
