@@ -7,9 +7,11 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include <pugixml.hpp>
 
+#include "common/plural.h"
 #include "documents/styles.h"
 #include "documents/zip_reader.h"
 
@@ -29,6 +31,7 @@ constexpr double kTwipsPerCm = 1440 / 2.54;
 constexpr double kCmTolerance = 0.05;
 constexpr std::size_t kMaxCitationBytes = 200;
 constexpr std::size_t kSnippetChars = 40;
+constexpr std::size_t kMaxHeadingChars = 150;
 
 // ---- Russian wording -------------------------------------------------------------------------------
 
@@ -146,35 +149,116 @@ std::string normalised_font(std::string_view font) {
 
 // ---- findings --------------------------------------------------------------------------------------
 
+// Where a finding is: a paragraph outside tables, numbered so that neighbours read as a range
+// («абзацы 1–34»), or any other place (a table's rows, the margins, a figure), named in full.
+struct Place {
+  std::size_t paragraph = 0;  // 0: not a paragraph
+  std::string where;          // how the place reads alone: «абзац 12 («Первые слова…»)», «таблица 2, строки 1, 3»
+  std::string_view plural = "абзацы ";  // before the paragraph ranges when there are several
+};
+
+constexpr CountForms kPlaces = {"место", "места", "мест"};
+// Bounds per finding, whatever the document: paragraph ranges, then other places; the rest is counted.
+constexpr std::size_t kMaxRangesPerFinding = 20;
+constexpr std::size_t kMaxOtherPlacesPerFinding = 3;
+
+// One finding per rule and per distinct (found, expected), naming all its places: an author with 34
+// paragraphs in Arial reads one line, not 34. At most kMaxFindingsPerRule of them per rule; the places
+// of any further ones are counted into a last finding «ещё N мест в документе».
 class Collector {
  public:
-  void add(std::string rule, std::string where, std::string found, std::string expected) {
-    auto& count = counts_[rule];
-    if (count == 0) order_.push_back(rule);
-    ++count;
-    if (count <= kMaxFindingsPerRule) {
-      findings_.push_back({std::move(rule), std::move(where), std::move(found), std::move(expected)});
-    } else {
-      last_expected_[rule] = std::move(expected);
+  void add(const std::string& rule, const Place& place, std::string found, std::string expected) {
+    auto key = std::make_tuple(rule, found, expected);
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      auto& per_rule = rules_[rule];
+      if (per_rule.groups == 0 && per_rule.overflow == 0) order_.push_back(rule);
+      if (per_rule.groups >= kMaxFindingsPerRule) {
+        ++per_rule.overflow;
+        per_rule.overflow_expected = std::move(expected);
+        return;
+      }
+      ++per_rule.groups;
+      it = index_.emplace(std::move(key), groups_.size()).first;
+      groups_.push_back({rule, std::move(found), std::move(expected)});
     }
+    groups_[it->second].add(place);
   }
 
   std::vector<Finding> finish() && {
+    std::vector<Finding> out;
     for (const auto& rule : order_) {
-      const std::size_t count = counts_[rule];
-      if (count <= kMaxFindingsPerRule) continue;
-      const std::size_t more = count - kMaxFindingsPerRule;
-      findings_.push_back({rule, "ещё " + std::to_string(more) + " мест(а) в документе",
-                           "то же нарушение ещё в " + std::to_string(more) + " местах", last_expected_[rule]});
+      for (const auto& g : groups_) {
+        if (g.rule == rule) out.push_back({g.rule, g.where(), g.found, g.expected});
+      }
+      const auto& per_rule = rules_[rule];
+      if (per_rule.overflow > 0) {
+        out.push_back({rule, "ещё " + with_count(std::int64_t(per_rule.overflow), kPlaces) + " в документе",
+                       "другие отклонения по этому правилу", per_rule.overflow_expected});
+      }
     }
-    return std::move(findings_);
+    return out;
   }
 
  private:
-  std::vector<Finding> findings_;
+  struct Group {
+    std::string rule, found, expected;
+    std::string first_paragraph;  // its where, for a group of one paragraph
+    std::string_view plural;
+    std::size_t paragraphs = 0;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;  // first and last paragraph number
+    std::vector<std::string> others;
+    std::size_t hidden = 0;  // places beyond the stored ones
+
+    void add(const Place& place) {
+      if (place.paragraph == 0) {
+        if (others.size() < kMaxOtherPlacesPerFinding) others.push_back(place.where);
+        else ++hidden;
+        return;
+      }
+      if (++paragraphs == 1) {
+        first_paragraph = place.where;
+        plural = place.plural;
+      }
+      if (!ranges.empty() && place.paragraph >= ranges.back().first && place.paragraph <= ranges.back().second + 1) {
+        ranges.back().second = std::max(ranges.back().second, place.paragraph);
+      } else if (ranges.size() < kMaxRangesPerFinding) {
+        ranges.emplace_back(place.paragraph, place.paragraph);
+      } else {
+        ++hidden;
+      }
+    }
+
+    std::string where() const {
+      std::vector<std::string> parts;
+      if (paragraphs == 1) {
+        parts.push_back(first_paragraph);
+      } else if (!ranges.empty()) {
+        std::string list;
+        for (const auto& [first, last] : ranges) {
+          if (!list.empty()) list += ", ";
+          list += std::to_string(first);
+          if (last > first) list += "–" + std::to_string(last);
+        }
+        parts.push_back(std::string(plural) + list);
+      }
+      parts.insert(parts.end(), others.begin(), others.end());
+      std::string out = join(parts, "; ");
+      if (hidden > 0) out += (out.empty() ? "ещё " : " и ещё ") + with_count(std::int64_t(hidden), kPlaces);
+      return out;
+    }
+  };
+
+  struct PerRule {
+    std::size_t groups = 0;
+    std::size_t overflow = 0;  // places of the findings beyond kMaxFindingsPerRule
+    std::string overflow_expected;
+  };
+
+  std::vector<Group> groups_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index_;
   std::vector<std::string> order_;
-  std::map<std::string, std::size_t> counts_;
-  std::map<std::string, std::string> last_expected_;
+  std::map<std::string, PerRule> rules_;
 };
 
 // ---- the document model ----------------------------------------------------------------------------
@@ -188,14 +272,31 @@ struct Paragraph {
   std::string text;
   std::vector<Run> runs;  // runs with visible text
   ParaProps props;        // effective
-  bool heading = false;
+  bool heading = false;       // by its style or outline level
+  bool hand_heading = false;  // by its look: see looks_like_heading()
   bool caption = false;
   bool numbered = false;
   std::size_t drawings = 0;
-  std::vector<std::string> image_ids;  // relationship ids of the pictures it shows
 
   bool empty() const { return drawings == 0 && blank(text); }
 };
+
+std::size_t utf8_chars(std::string_view s) {
+  return std::size_t(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Authors make headings by hand as often as with Word's styles: a short line without a full stop,
+// in bold or centred (the practice's title, «Список литературы»). Such a line is not body text.
+bool looks_like_heading(const Paragraph& p) {
+  if (p.runs.empty()) return false;
+  std::string_view text = p.text;
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  if (text.empty() || text.back() == '.' || utf8_chars(text) > kMaxHeadingChars) return false;
+  const bool bold = std::all_of(p.runs.begin(), p.runs.end(), [](const Run& r) { return r.props.bold.value_or(false); });
+  return bold || p.props.alignment.value_or("left") == "center";
+}
 
 // A block of the body, kept to find captions next to tables and figures.
 struct Block {
@@ -207,20 +308,6 @@ struct Block {
   std::size_t number = 0;    // paragraph or table number
   std::string where;
 };
-
-void find_images(pugi::xml_node node, std::vector<std::string>& ids, int depth) {
-  if (depth > kMaxNesting) return;
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
-    const auto name = local_name(c.name());
-    if (name == "blip") {
-      if (auto a = attr(c, "embed")) ids.emplace_back(a.value());
-    } else if (name == "imagedata") {
-      if (auto a = attr(c, "id")) ids.emplace_back(a.value());
-    }
-    find_images(c, ids, depth + 1);
-  }
-}
 
 class Checker {
  public:
@@ -254,11 +341,9 @@ class Checker {
     }
   }
 
-  void finish(const std::map<std::string, std::string>& image_targets, ZipReader& zip, const std::string& doc_dir,
-              const timeline::FilePurpose* photo_rules) {
+  void finish() {
     check_captions();
     check_margins();
-    if (photo_rules != nullptr) check_photos(image_targets, zip, doc_dir, *photo_rules);
   }
 
   std::size_t paragraphs() const { return paragraphs_; }
@@ -307,7 +392,6 @@ class Checker {
         text += '-';
       } else if (name == "drawing" || name == "pict" || name == "object") {
         ++p.drawings;
-        find_images(c, p.image_ids, 0);
       } else if (name == "AlternateContent") {
         auto choice = child(c, "Choice");
         auto content = choice ? choice : child(c, "Fallback");
@@ -315,7 +399,6 @@ class Checker {
           const auto dn = local_name(d.name());
           if (dn == "drawing" || dn == "pict" || dn == "object") {
             ++p.drawings;
-            find_images(d, p.image_ids, 0);
           }
         }
       }
@@ -359,11 +442,13 @@ class Checker {
     block.where = paragraph_where(block.number, p.text);
     if (p.drawings > 0) {
       block.figure = figures_ + 1;
-      for (const auto& id : p.image_ids) image_figure_.emplace(id, figures_ + 1);
       figures_ += p.drawings;
       block.own_caption = caption_words(p.text);
     }
-    const std::string& where = block.where;
+    const Place where{block.number, block.where};
+    // A heading made by hand is held to the font alone: it is bold already, or a centred line that
+    // need not be (a title page's lines often are not).
+    p.hand_heading = !p.heading && !p.caption && looks_like_heading(p);
 
     if (!p.runs.empty()) {
       check_fonts(p, where);
@@ -371,7 +456,7 @@ class Checker {
         check_bold(p, where);
       } else if (p.caption) {
         check_caption_format(p, where);
-      } else {
+      } else if (!p.hand_heading) {
         check_size(p, "font_size", std::lround(rules_.font_size_pt * 2), where, "");
         check_spacing(p, "line_spacing", rules_.line_spacing, where, "");
         if (p.drawings == 0) {
@@ -407,7 +492,7 @@ class Checker {
     return wrong;
   }
 
-  void check_fonts(const Paragraph& p, const std::string& where) {
+  void check_fonts(const Paragraph& p, const Place& where) {
     if (auto wrong = wrong_fonts(p); !wrong.empty()) findings_.add("font", where, join(wrong), rules_.font);
   }
 
@@ -430,20 +515,20 @@ class Checker {
     return spacing_text(line, rule);
   }
 
-  void check_size(const Paragraph& p, const std::string& rule, long wanted, const std::string& where,
+  void check_size(const Paragraph& p, const std::string& rule, long wanted, const Place& where,
                   const std::string& note) {
     if (wanted <= 0) return;
     auto wrong = wrong_sizes(p, wanted);
     if (!wrong.empty()) findings_.add(rule, where, join(wrong), pt_text(int(wanted)) + note);
   }
 
-  void check_spacing(const Paragraph& p, const std::string& rule, double wanted, const std::string& where,
+  void check_spacing(const Paragraph& p, const std::string& rule, double wanted, const Place& where,
                      const std::string& note) {
     if (wanted <= 0) return;
     if (auto wrong = wrong_spacing(p, wanted)) findings_.add(rule, where, *wrong, expected_spacing_text(wanted) + note);
   }
 
-  void check_alignment(const Paragraph& p, const std::string& where) {
+  void check_alignment(const Paragraph& p, const Place& where) {
     if (rules_.alignment.empty()) return;
     const std::string jc = p.props.alignment.value_or("left");
     if (!alignment_matches(jc, rules_.alignment)) {
@@ -451,7 +536,7 @@ class Checker {
     }
   }
 
-  void check_indent(const Paragraph& p, const std::string& where) {
+  void check_indent(const Paragraph& p, const Place& where) {
     const int hanging = p.props.hanging.value_or(0);
     const int first = hanging > 0 ? -hanging : p.props.first_line.value_or(0);
     const double cm = first / kTwipsPerCm;
@@ -460,13 +545,13 @@ class Checker {
     findings_.add("first_line_indent", where, found, cm_text(rules_.first_line_indent_cm));
   }
 
-  void check_bold(const Paragraph& p, const std::string& where) {
+  void check_bold(const Paragraph& p, const Place& where) {
     if (!rules_.bold_headings) return;
     const bool all_bold = std::all_of(p.runs.begin(), p.runs.end(), [](const Run& r) { return r.props.bold.value_or(false); });
     if (!all_bold) findings_.add("bold_headings", where, "заголовок не полужирный", "полужирный заголовок");
   }
 
-  void check_caption_format(const Paragraph& p, const std::string& where) {
+  void check_caption_format(const Paragraph& p, const Place& where) {
     std::vector<std::string> wrong;
     const long wanted_size = std::lround(rules_.caption_font_size_pt * 2);
     if (wanted_size > 0) {
@@ -475,7 +560,8 @@ class Checker {
     if (rules_.caption_line_spacing > 0) {
       if (auto spacing = wrong_spacing(p, rules_.caption_line_spacing)) wrong.push_back("интервал " + *spacing);
     }
-    if (!wrong.empty()) findings_.add("caption", "подпись, " + where, join(wrong, "; "), caption_format_text());
+    if (!wrong.empty()) findings_.add("caption", {where.paragraph, "подпись, " + where.where, "подписи, абзацы "}, join(wrong, "; "),
+                                    caption_format_text());
   }
 
   std::string caption_format_text() const {
@@ -484,7 +570,7 @@ class Checker {
 
   // A bracket that holds a digit is taken for a citation; each must match the agenda's pattern. Word
   // likes non-breaking spaces inside citations («с.\u00A07»): they count as spaces.
-  void check_references(const Paragraph& p, const std::string& where) {
+  void check_references(const Paragraph& p, const Place& where) {
     if (!have_citation_) return;
     std::vector<std::string> wrong;
     const std::string& t = p.text;
@@ -550,7 +636,7 @@ class Checker {
       if (std::string_view(rule) == "line_spacing") {
         expected = expected_spacing_text(rules_.caption_line_spacing) + " (текст таблицы)";
       }
-      findings_.add(rule, where, join(it->second.found), expected);
+      findings_.add(rule, {0, where}, join(it->second.found), expected);
     }
     blocks_.push_back(std::move(block));
   }
@@ -589,7 +675,6 @@ class Checker {
   void table_paragraph(pugi::xml_node node, std::map<std::string, TableIssue>& issues, std::size_t row) {
     Paragraph p = read_paragraph(node);
     figures_ += p.drawings;
-    for (const auto& id : p.image_ids) image_figure_.emplace(id, figures_);
     if (p.runs.empty()) return;
     if (auto wrong = wrong_fonts(p); !wrong.empty()) note(issues, "font", row, wrong);
     const long size = std::lround(rules_.caption_font_size_pt * 2);
@@ -599,11 +684,10 @@ class Checker {
     if (rules_.caption_line_spacing > 0) {
       if (auto wrong = wrong_spacing(p, rules_.caption_line_spacing)) note(issues, "line_spacing", row, {*wrong});
     }
-    const std::string where = "таблица " + std::to_string(tables_) + ", строка " + std::to_string(row);
-    check_references(p, where);
+    check_references(p, {0, "таблица " + std::to_string(tables_) + ", строка " + std::to_string(row)});
   }
 
-  // ---- captions, margins, photos ----
+  // ---- captions, margins ----
 
   // Clause 6.5 calls a table's caption its «заголовок» (a heading, above it by the Russian convention)
   // and a figure's a «подрисуночная подпись» (under it). A table's caption is accepted directly above or
@@ -622,11 +706,11 @@ class Checker {
       const Block& b = blocks_[i];
       if (b.table) {
         if (!is_caption(neighbour(i, -1)) && !is_caption(neighbour(i, +1))) {
-          findings_.add("caption", b.where, "у таблицы нет подписи",
+          findings_.add("caption", {0, b.where}, "у таблицы нет подписи",
                         "подпись «Таблица N – название» над таблицей (" + format + ")");
         }
       } else if (b.figure > 0 && !b.own_caption && !is_caption(neighbour(i, +1))) {
-        findings_.add("caption", "рисунок " + std::to_string(b.figure) + ", " + b.where, "под рисунком нет подписи",
+        findings_.add("caption", {0, "рисунок " + std::to_string(b.figure) + ", " + b.where}, "под рисунком нет подписи",
                       "подпись «Рисунок N – название» под рисунком (" + format + ")");
       }
     }
@@ -640,14 +724,14 @@ class Checker {
                                  cm_text(rules_.margin_top_cm) + ", нижнее " + cm_text(rules_.margin_bottom_cm) +
                                  ", правое " + cm_text(rules_.margin_right_cm);
     if (sections_.empty()) {
-      findings_.add("margins", "поля страницы", "поля в документе не заданы", expected);
+      findings_.add("margins", {0, "поля страницы"}, "поля в документе не заданы", expected);
       return;
     }
     for (std::size_t i = 0; i < sections_.size(); ++i) {
       const std::string where = sections_.size() == 1 ? "поля страницы" : "поля страницы, раздел " + std::to_string(i + 1);
       auto margins = child(sections_[i], "pgMar");
       if (!margins) {
-        findings_.add("margins", where, "поля не заданы", expected);
+        findings_.add("margins", {0, where}, "поля не заданы", expected);
         continue;
       }
       auto value = [&](const char* name) { return std::abs(detail::twips(attr(margins, name).value()).value_or(0)); };
@@ -663,71 +747,8 @@ class Checker {
       compare("верхнее", value("top"), rules_.margin_top_cm);
       compare("нижнее", value("bottom"), rules_.margin_bottom_cm);
       compare("правое", value("right"), rules_.margin_right_cm);
-      if (!found.empty()) findings_.add("margins", where, join(found), join(wanted));
+      if (!found.empty()) findings_.add("margins", {0, where}, join(found), join(wanted));
     }
-  }
-
-  void check_photos(const std::map<std::string, std::string>& image_targets, ZipReader& zip, const std::string& doc_dir,
-                    const timeline::FilePurpose& photo_rules) {
-    const timeline::FileKind* kind = nullptr;
-    for (const auto& k : photo_rules.kinds) {
-      for (const auto& ext : k.extensions) {
-        if (!kind && (ext == "jpg" || ext == "jpeg")) kind = &k;
-      }
-    }
-    if (kind == nullptr && !photo_rules.kinds.empty()) kind = &photo_rules.kinds.front();
-    const std::string media = doc_dir + "media/";
-    for (const auto& entry : zip.entries()) {
-      if (entry.name.size() <= media.size() || !std::equal(media.begin(), media.end(), entry.name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
-        continue;
-      }
-      const std::string file = entry.name.substr(entry.name.rfind('/') + 1);
-      std::string where = "файл " + file;
-      for (const auto& [id, target] : image_targets) {
-        if (target != entry.name) continue;
-        if (auto it = image_figure_.find(id); it != image_figure_.end()) {
-          where = "рисунок " + std::to_string(it->second) + " (" + where + ")";
-          break;
-        }
-      }
-      auto prefix = zip.read_prefix(entry, 64);
-      if (!prefix.ok()) {
-        findings_.add("photo_format", where, "файл изображения не читается", "JPEG");
-        continue;
-      }
-      const std::string format = image_format(*prefix);
-      if (format == "vector") continue;  // схемы и диаграммы (EMF, WMF, SVG) are drawings, not photographs
-      if (format != "JPEG") {
-        findings_.add("photo_format", where, format, "JPEG");
-        continue;
-      }
-      if (kind == nullptr) continue;
-      const auto size = entry.size;
-      const bool too_small = kind->min_bytes > 0 && size < std::uint64_t(kind->min_bytes);
-      const bool too_big = kind->max_bytes && size > std::uint64_t(*kind->max_bytes);
-      if (too_small || too_big) {
-        std::string expected = "от " + number(kind->min_bytes / 1048576.0) + " МБ";
-        if (kind->max_bytes) expected += " до " + number(*kind->max_bytes / 1048576.0) + " МБ";
-        findings_.add("photo_size", where, number(size / 1048576.0) + " МБ", expected);
-      }
-    }
-  }
-
-  static std::string image_format(std::string_view b) {
-    auto at = [&](std::size_t i) { return i < b.size() ? static_cast<unsigned char>(b[i]) : 0u; };
-    if (at(0) == 0xFF && at(1) == 0xD8 && at(2) == 0xFF) return "JPEG";
-    if (b.starts_with("\x89PNG")) return "PNG";
-    if (b.starts_with("GIF8")) return "GIF";
-    if (b.starts_with("BM")) return "BMP";
-    if (b.starts_with("II*") || b.starts_with("MM\0*")) return "TIFF";
-    if (b.starts_with("RIFF") && b.substr(8, 4) == "WEBP") return "WebP";
-    if (b.size() >= 44 && b.substr(40, 4) == " EMF") return "vector";
-    if (at(0) == 0xD7 && at(1) == 0xCD && at(2) == 0xC6 && at(3) == 0x9A) return "vector";  // placeable WMF
-    if ((at(0) == 1 || at(0) == 2) && at(1) == 0 && at(2) == 9 && at(3) == 0) return "vector";
-    if (b.find("<svg") != std::string_view::npos) return "vector";
-    return "неизвестный формат (не JPEG)";
   }
 
   const timeline::DocumentFormat& rules_;
@@ -737,7 +758,6 @@ class Checker {
   Collector findings_;
   std::vector<Block> blocks_;
   std::vector<pugi::xml_node> sections_;
-  std::map<std::string, std::size_t> image_figure_;  // relationship id → figure number
   std::size_t paragraphs_ = 0;
   std::size_t tables_ = 0;
   std::size_t figures_ = 0;
@@ -812,8 +832,7 @@ CheckResult single(std::string kind, Finding finding) {
   return r;
 }
 
-Result<CheckResult> check_zip(std::span<const unsigned char> bytes, const timeline::DocumentFormat& rules,
-                              const timeline::FilePurpose* photo_rules) {
+Result<CheckResult> check_zip(std::span<const unsigned char> bytes, const timeline::DocumentFormat& rules) {
   auto opened = ZipReader::open(bytes);
   if (!opened.ok()) return opened.status();
   ZipReader& zip = *opened;
@@ -855,7 +874,7 @@ Result<CheckResult> check_zip(std::span<const unsigned char> bytes, const timeli
   sheet.load(styles.document_element(), theme.document_element());
   Checker checker(rules, sheet);
   checker.walk_body(body, 0);
-  checker.finish(relationships(rels.document_element(), doc_dir, "/image"), zip, doc_dir, photo_rules);
+  checker.finish();
 
   CheckResult result;
   result.kind = "docx";
@@ -878,8 +897,7 @@ nlohmann::json CheckResult::to_json() const {
           {"paragraphs", paragraphs}, {"tables", tables}, {"images", images}};
 }
 
-Result<CheckResult> check_document(std::span<const unsigned char> bytes, const timeline::DocumentFormat& rules,
-                                   const timeline::FilePurpose* photo_rules) {
+Result<CheckResult> check_document(std::span<const unsigned char> bytes, const timeline::DocumentFormat& rules) {
   try {
     if (bytes.size() > kMaxDocumentBytes) return detail::too_large_status();
     auto starts = [&](std::string_view magic) {
@@ -887,7 +905,7 @@ Result<CheckResult> check_document(std::span<const unsigned char> bytes, const t
                return static_cast<unsigned char>(m) == b;
              });
     };
-    if (starts("PK\x03\x04") || starts("PK\x05\x06")) return check_zip(bytes, rules, photo_rules);
+    if (starts("PK\x03\x04") || starts("PK\x05\x06")) return check_zip(bytes, rules);
     if (starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return single("doc", format_finding("документ Word 97–2003 (.doc)"));
     if (starts("{\\rtf")) return single("other", format_finding("документ RTF"));
     return Status::unsupported("unsupported_document",
@@ -900,8 +918,7 @@ Result<CheckResult> check_document(std::span<const unsigned char> bytes, const t
   }
 }
 
-Result<CheckResult> check_document_file(const std::filesystem::path& file, const timeline::DocumentFormat& rules,
-                                        const timeline::FilePurpose* photo_rules) {
+Result<CheckResult> check_document_file(const std::filesystem::path& file, const timeline::DocumentFormat& rules) {
   auto not_found = [] { return Status::not_found("document_not_found", "Файл документа не найден или не читается."); };
   try {
     std::error_code ec;
@@ -913,7 +930,7 @@ Result<CheckResult> check_document_file(const std::filesystem::path& file, const
     std::vector<unsigned char> bytes(size);
     in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(size));
     if (std::size_t(in.gcount()) != size) return not_found();
-    return check_document(bytes, rules, photo_rules);
+    return check_document(bytes, rules);
   } catch (const std::bad_alloc&) {
     return detail::too_large_status();
   } catch (...) {

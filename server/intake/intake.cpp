@@ -83,8 +83,7 @@ using detail::PracticeRow;
 // The clause 6.5 check of a .doc converted to .docx by LibreOffice, in a scratch folder beside
 // the file (removed after). nullopt when there is no LibreOffice; a failed conversion keeps the
 // "format" finding, with LibreOffice's reason in what was found.
-std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules,
-                                        const timeline::FilePurpose* photo_rules) {
+std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules) {
   namespace fs = std::filesystem;
   if (!convert::office_available()) return std::nullopt;
   std::string pattern = (file.parent_path() / "doc-convert-XXXXXX").string();
@@ -102,7 +101,7 @@ std::optional<json> check_converted_doc(const std::filesystem::path& file, const
   if (ec) return std::nullopt;
   auto docx = convert::convert_office(work / "document.doc", "docx", work / "out");
   if (!docx) {
-    auto failed = documents::check_document_file(file, rules, photo_rules);
+    auto failed = documents::check_document_file(file, rules);
     if (!failed) return std::nullopt;
     json out = failed->to_json();
     for (auto& f : out["findings"])
@@ -110,7 +109,7 @@ std::optional<json> check_converted_doc(const std::filesystem::path& file, const
                                              docx.status().message();
     return out;
   }
-  auto checked = documents::check_document_file(*docx, rules, photo_rules);
+  auto checked = documents::check_document_file(*docx, rules);
   if (!checked) return std::nullopt;
   json out = checked->to_json();
   out["converted_from"] = "doc";
@@ -841,13 +840,13 @@ Result<json> IntakeService::check_document(std::string_view event_id, const std:
   // The file must first be a file of the purpose (type, size); then its formatting is read.
   json verdict = media::check_file(file, *rules, declared_name).to_json();
   if (!verdict.value("ok", false) && verdict.value("kind", json()).is_null()) return verdict;
-  auto formatting = documents::check_document_file(file, *rules->formatting, event->agenda->find_files("photo"));
+  auto formatting = documents::check_document_file(file, *rules->formatting);
   if (!formatting) return formatting.status();
   json out = formatting->to_json();
   if (formatting->kind == "doc") {
     // A Word 97–2003 file: converted to .docx when LibreOffice is here, then checked like any other;
     // otherwise the finding "format" asks the author to re-save it as .docx.
-    if (auto converted = check_converted_doc(file, *rules->formatting, event->agenda->find_files("photo"))) {
+    if (auto converted = check_converted_doc(file, *rules->formatting)) {
       out = std::move(*converted);
     }
   }

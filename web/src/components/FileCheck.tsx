@@ -45,8 +45,6 @@ export const kRuleTitle: Record<string, string> = {
   caption: 'Подписи к рисункам и таблицам',
   references: 'Ссылки на литературу',
   margins: 'Поля страницы',
-  photo_format: 'Формат фотографий',
-  photo_size: 'Размер фотографий',
   type: 'Тип файла',
   size: 'Размер файла',
   duration: 'Длительность',
