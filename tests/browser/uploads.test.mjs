@@ -226,6 +226,10 @@ test('an author sends a flashmob video from the page and sees it measured, conve
     await page.goto(`${server.url}/events/${kEvent}/cabinet`);
     await testId(page, 'cabinet-flashmob-link').click();
     await testId(page, 'flashmob-mine').waitFor();
+    // The kinds of file and their limits are the agenda's words, not the page's.
+    const flashmobFiles = agenda.files.flashmob;
+    const kindsText = flashmobFiles.kinds.map((k) => k.title.charAt(0).toLocaleLowerCase('ru-RU') + k.title.slice(1)).join(' или ');
+    assert.equal(await textOf(page, 'flashmob-kinds'), `${flashmobFiles.title}: ${kindsText}.`);
     await testId(page, 'no-items').waitFor();
 
     // The five kinds of the agenda, and the institution taken from the registration.

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useTopic } from '../lib/hooks';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { flashmobPath } from '../lib/flashmob';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Registration } from '../lib/types';
@@ -80,21 +80,30 @@ function Mine({ ctx }: { ctx: EventContext }) {
   if (!mine) return <Loading />;
   const items = mine.items ?? [];
   const kinds = mine.work_kinds?.length ? mine.work_kinds : (ctx.agenda.files?.flashmob?.work_kinds ?? []);
+  const purpose = ctx.agenda.files?.flashmob;
+  // «видеоролик (не более 5 минут, до 1000 МБ) или презентация (…)»: the agenda's own words for
+  // the kinds of file, limits included.
+  const fileKinds = (purpose?.kinds ?? [])
+    .map((k) => textOf(k.title))
+    .filter(Boolean)
+    .map((t) => t.charAt(0).toLocaleLowerCase('ru-RU') + t.slice(1))
+    .join(' или ');
 
   return (
     <article class="intake" data-testid="flashmob-mine">
       <Breadcrumbs
         items={[
           { href: base, title: textOf(ctx.agenda.title) || ctx.id },
-          { href: `${base}/cabinet`, title: 'Мои практики' },
+          { href: `${base}/cabinet`, title: `Мои ${wordsOf(ctx.agenda).many}` },
           { title: 'Флешмоб' },
         ]}
       />
       <h1>Мои работы для флешмоба</h1>
-      <p class="muted">
-        Творческие работы детей и семей показываются в трансляции флешмоба. Видео — не длиннее 5 минут и не больше 1000 МБ, или презентация — не
-        больше 10 слайдов.
-      </p>
+      {fileKinds && (
+        <p class="muted" data-testid="flashmob-kinds">
+          {textOf(purpose?.title) || 'Материалы'}: {fileKinds}.
+        </p>
+      )}
       <NewItem ctx={ctx} kinds={kinds} onSent={(item) => setMine((m) => ({ ...m, items: [item, ...(m?.items ?? [])] }))} />
       <section class="card" aria-labelledby="items-title">
         <h2 id="items-title">Отправленные работы</h2>
