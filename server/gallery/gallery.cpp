@@ -493,11 +493,13 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     json verdict;
   };
   std::vector<File> files;
+  std::int64_t owner_id = 0;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_admitted(tx, event_id, id);
     if (!found) return found.status();
     if (!*found) return practice_not_found();
     const Admitted& p = **found;
+    owner_id = p.owner_id;
     out = summary_json(p, agenda);
     out["event"] = event_id;
     out["answers"] = p.answers;
@@ -516,6 +518,8 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     }
   });
   if (!s) return s;
+  // The clause 6.5 findings are the author's and the organiser's, not every reader's.
+  const bool sees_findings = a->organiser || (who && who->user.id == owner_id);
   json list = json::array();
   for (const auto& f : files) {
     json entry = {{"id", f.id},
@@ -525,7 +529,7 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
                   {"length", f.length},
                   {"url", "/api/uploads/" + f.id + "/file"}};
     if (f.purpose == "document") {
-      entry["format"] = document_check(f.id, std::string(event_id), f.name);
+      if (sees_findings) entry["format"] = document_check(f.id, std::string(event_id), f.name);
       entry["preview"] = "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(id) +
                          "/files/" + f.id + "/pages";
     }

@@ -8,6 +8,7 @@
 
 #include "support/bytes.h"
 #include "support/client.h"
+#include "support/docx_builder.h"
 #include "support/media_fixtures.h"
 #include "support/redis_server.h"
 #include "support/scenario.h"
@@ -17,6 +18,7 @@ namespace praktika::test {
 namespace {
 
 using nlohmann::json;
+namespace docx = praktika::documents::testing;
 
 const std::string kDuringGallery = "2020-07-06T12:00:00+08:00";
 const std::string kAfterGallery = "2020-07-08T12:00:00+08:00";
@@ -98,6 +100,25 @@ class Gallery : public ::testing::Test {
                               {"Upload-Offset", "0"}});
     ASSERT_EQ(sent.status, 204) << sent.body;
 
+    // Its Word description, one paragraph set in Arial: a clause 6.5 finding for its author.
+    auto arial = docx::Docx::compliant();
+    arial.body[docx::kBody] = docx::para("Основной текст набран другим шрифтом.", "",
+                                         "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
+    const auto bytes = arial.bytes();
+    const std::string document(bytes.begin(), bytes.end());
+    auto described = anna.request("POST", kEventApi + "/uploads?purpose=document", "",
+                                  {{"Tus-Resumable", "1.0.0"},
+                                   {"Upload-Length", std::to_string(document.size())},
+                                   {"Upload-Metadata", "filename " + base64("practice.docx") + ",practice " +
+                                                           base64(std::to_string(family_))}});
+    ASSERT_EQ(described.status, 201) << described.body;
+    ASSERT_EQ(anna.request("PATCH", described.headers["location"], document,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Content-Type", "application/offset+octet-stream"},
+                            {"Upload-Offset", "0"}})
+                  .status,
+              204);
+
     start(kDuringReview);
     decide(family_, "present");
     decide(club_, "gallery");
@@ -176,6 +197,27 @@ TEST_F(Gallery, EveryFormOfAWordWithAFleetingVowelFindsThePractice) {
     EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?q=" + encoded(form))), std::vector<int>{family_}) << form;
 }
 
+// The document's clause 6.5 findings on the gallery page: its author's and the organiser's, not every reader's.
+TEST_F(Gallery, OnlyTheAuthorAndTheOrganiserSeeTheDocumentsFindings) {
+  start(kDuringGallery);
+  auto document_of = [&](HttpClient& who) {
+    auto page = who.get(kEventApi + "/gallery/practices/" + std::to_string(family_));
+    EXPECT_EQ(page.status, 200) << page.body;
+    const json body = page.json();  // kept: a loop over a member of a temporary would dangle
+    for (const auto& f : body["files"])
+      if (f["purpose"] == "document") return f;
+    ADD_FAILURE() << "no document: " << page.body;
+    return json();
+  };
+  auto own = document_of(people_->person("anna@dom.ru"));
+  ASSERT_TRUE(own.contains("format")) << own;
+  EXPECT_FALSE(own["format"]["findings"].empty()) << own;
+  EXPECT_TRUE(document_of(people_->organiser()).contains("format"));
+  auto other = document_of(people_->person("boris@dom.ru"));
+  EXPECT_FALSE(other.contains("format")) << other;
+  EXPECT_TRUE(other.contains("url"));  // the document itself stays readable
+}
+
 TEST_F(Gallery, TheIndexFollowsAChangedOutcome) {
   auto& organiser = people_->organiser();  // the organiser reads the gallery before it opens
   EXPECT_EQ(ids_of(organiser.get(kEventApi + "/practices?q=%D1%81%D0%B5%D0%BC%D1%8C%D1%8F%D0%BC")),
@@ -197,9 +239,12 @@ TEST_F(Gallery, ThePracticePageShowsEveryFieldAndStreamsItsVideo) {
   EXPECT_EQ(p["institution"], "ОГБУСО «Центр помощи детям»");
   EXPECT_EQ(p["answers"]["recommendations"], "Начинать с малого");
   EXPECT_EQ(p["outcome"], "present");
-  ASSERT_EQ(p["files"].size(), 1u);  // the video; never the payment scan
-  EXPECT_EQ(p["files"][0]["kind"], "video");
-  auto slice = boris.request("GET", p["files"][0]["url"], "", {{"Range", "bytes=10-29"}});
+  // The Word description and the video, by purpose; never the payment scan.
+  ASSERT_EQ(p["files"].size(), 2u) << page.body;
+  EXPECT_EQ(p["files"][0]["purpose"], "document");
+  EXPECT_EQ(p["files"][1]["purpose"], "flashmob");
+  EXPECT_EQ(p["files"][1]["kind"], "video");
+  auto slice = boris.request("GET", p["files"][1]["url"], "", {{"Range", "bytes=10-29"}});
   EXPECT_EQ(slice.status, 206);
   EXPECT_EQ(slice.body, video_.substr(10, 20));
   // Payment scans stay private; rejected practices are not in the gallery.
@@ -238,7 +283,7 @@ TEST_F(Gallery, TheCabinetShowsEachPracticeWithItsOutcome) {
   EXPECT_EQ(cabinet["practices"][0]["outcome"]["outcome"], "present");
   EXPECT_EQ(cabinet["practices"][0]["in_gallery"], true);
   EXPECT_EQ(cabinet["practices"][0]["payment"]["state"], "confirmed");
-  EXPECT_EQ(cabinet["practices"][0]["files"].size(), 1u);  // her video
+  EXPECT_EQ(cabinet["practices"][0]["files"].size(), 2u);  // her Word description and her video
   EXPECT_EQ(cabinet["gallery"]["readable"], true);
   auto theirs = vera.get(kEventApi + "/cabinet").json();
   EXPECT_EQ(theirs["practices"][0]["outcome"]["outcome"], "rejected");
