@@ -411,6 +411,12 @@ Agenda read_agenda(const json& doc) {
     if (const json* w = po.find("words")) {
       Obj wo(*w, po.at("words"));
       for (std::string_view key : {"one", "accusative", "genitive", "many", "dative_plural", "to_review", "decision"}) wo.opt_str(key);
+      // The noun's gender, for the words that agree with it («Новая заявка», «Новый доклад»).
+      if (wo.find("gender")) {
+        const std::string gender = wo.str("gender");
+        if (gender != "feminine" && gender != "masculine" && gender != "neuter")
+          fail(wo.at("gender"), "must be feminine, masculine or neuter");
+      }
       wo.finish();
     }
     form.fields = read_fields(po);

@@ -179,6 +179,16 @@ TEST(ShippedAgenda, CarriesPracticeTypesAndTheSeventeenFields) {
   EXPECT_EQ(a.practice->fields[1].fields.size(), 5u);
 }
 
+// The third event of the browser tests: its own words, sections, decisions and document rules.
+TEST(ThirdAgenda, TheSeminarLoadsWithItsOwnWordsAndAMasculineNoun) {
+  Agenda a = load_ok(kFixtures + "seminar-2021.json");
+  EXPECT_EQ(a.id, "seminar-2021");
+  EXPECT_EQ(a.sections.size(), 3u);
+  EXPECT_EQ(a.raw["practice"]["words"]["gender"], "masculine");
+  EXPECT_EQ(path_after("/practice/words", {{"one", "практика"}, {"gender", "plural"}}), "/practice/words/gender");
+  EXPECT_EQ(path_after("/practice/words", {{"one", "практика"}, {"gender", "feminine"}}), "OK");
+}
+
 TEST(PublicJson, LeavesOutThePrivatePart) {
   json doc = shipped_json();
   doc["private"] = {{"bank_login", "secret"}};

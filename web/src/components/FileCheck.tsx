@@ -182,7 +182,7 @@ export function DocumentCheck({ ctx }: { ctx: EventContext }) {
   const r = u.result;
   return (
     <section class="card filecheck" aria-labelledby="doc-check-title" data-testid="document-check">
-      <h2 id="doc-check-title">Проверка оформления описания практики</h2>
+      <h2 id="doc-check-title">Проверка оформления: {textOf(purpose?.title).toLowerCase() || 'документ'}</h2>
       <p class="muted" data-testid="formatting-rules">
         {formattingInWords(purpose?.formatting) ? `Файл Word (.docx): ${formattingInWords(purpose?.formatting)}. ` : ''}Файл только
         проверяется и никуда не отправляется.

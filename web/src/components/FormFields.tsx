@@ -98,15 +98,26 @@ function Field(props: FieldProps) {
   }
 }
 
+// The label of the field at a dotted path («relevance.started_year»), or "".
+function labelAt(fields: FormField[], path: string): string {
+  const [head, ...rest] = path.split('.');
+  const field = fields.find((f) => f.id === head);
+  if (!field) return '';
+  return rest.length === 0 ? textOf(field.label) : labelAt(field.fields ?? [], rest.join('.'));
+}
+
 function ConditionalNote({ field, ctx, path }: { field: FormField; ctx: FormContext; path: string }) {
   const c = conditional(field, ctx.root, ctx.currentYear);
   if (!c.applies) return null;
   const span = c.years === 1 ? 'одного года' : `${c.years} лет`;
+  // The year field it depends on, named by its own label («Год начала реализации практики»).
+  const yearPath = field.required_if?.year_field ?? '';
+  const yearLabel = labelAt(ctx.agenda.practice?.fields ?? [], yearPath) || 'год начала';
   return (
     <p class="field__note" data-testid={`required-note-${path}`} data-required={c.required ? 'yes' : 'no'} aria-live="polite">
-      Обязательно, только если практика реализуется более {span}.{' '}
+      Обязательно, только если с года в поле «{yearLabel}» прошло более {span}.{' '}
       {c.started === null
-        ? 'Укажите год начала реализации практики — от него зависит, нужно ли заполнять это поле.'
+        ? `Заполните поле «${yearLabel}» — от него зависит, нужно ли заполнять это.`
         : c.required
           ? `Год начала — ${c.started}: поле нужно заполнить.`
           : `Год начала — ${c.started}: поле можно не заполнять.`}

@@ -4,7 +4,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
-import { useConnectionState } from '../lib/hooks';
+import { api } from '../lib/api';
+import { useConnectionState, useLoad } from '../lib/hooks';
+import { listOf, textOf, type EventList, type EventSummary } from '../lib/types';
 import { roleLinks, rolesIn, staffEvents } from '../lib/roles';
 import { AuthControl } from './AuthControl';
 
@@ -16,8 +18,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
       </a>
       <header class="topbar">
         <div class="topbar__inner">
-          <a class="topbar__brand" href="/">
-            Лучшие практики
+          <a class="topbar__brand" href="/" data-testid="brand">
+            <Brand />
           </a>
           <AuthControl />
         </div>
@@ -28,10 +30,19 @@ export function Layout({ children }: { children: ComponentChildren }) {
         {children}
       </main>
       <footer class="footer">
-        <div class="footer__inner">Онлайн-конференция специалистов социального обслуживания</div>
+        <div class="footer__inner">Мероприятия для специалистов социального обслуживания</div>
       </footer>
     </>
   );
+}
+
+// The site's name is its events': the one event's title on a server that hosts one, «Мероприятия»
+// where it hosts several (no event's words on another's pages).
+function Brand() {
+  const events = useLoad('events', (signal) => api.get<EventList>('/api/events', { signal }));
+  if (events.status !== 'ok') return <>Мероприятия</>;
+  const list = listOf<EventSummary>(events.data.events);
+  return <>{list.length === 1 ? textOf(list[0]?.title) || 'Мероприятия' : 'Мероприятия'}</>;
 }
 
 // The staff's ways to their work, on every page: the organiser's desk, the expert's queue, the

@@ -46,7 +46,7 @@ export function PracticeDocument(props: { ctx: EventContext; practice: Practice;
 
   return (
     <section class="card" aria-labelledby="document-title" data-testid="practice-document">
-      <h2 id="document-title">Описание практики (файл Word)</h2>
+      <h2 id="document-title">{textOf(spec?.title) || 'Документ'} (файл Word)</h2>
       {formattingInWords(spec?.formatting) && (
         <p class="muted" data-testid="formatting-rules">
           Оформление проверяется по требованиям положения: {formattingInWords(spec?.formatting)}.

@@ -55,6 +55,8 @@ export interface Words {
   many: string; // «практики»
   Many: string;
   dativePlural: string; // «практикам»
+  // The form of a word that agrees with the noun: agree({ f: 'Новая', m: 'Новый', n: 'Новое' }).
+  agree: (forms: { f: string; m: string; n: string }) => string;
   toReview: string; // «на экспертизу»
   decision: string; // «Решение экспертов»
 }
@@ -77,6 +79,7 @@ export function wordsOf(agenda: Agenda): Words {
     dativePlural: w.dative_plural || 'практикам',
     toReview: w.to_review || 'на экспертизу',
     decision: w.decision || 'Решение экспертов',
+    agree: (forms) => forms[w.gender === 'masculine' ? 'm' : w.gender === 'neuter' ? 'n' : 'f'],
   };
 }
 

@@ -136,6 +136,7 @@ export interface PracticeWords {
   genitive?: string;
   many?: string;
   dative_plural?: string;
+  gender?: 'feminine' | 'masculine' | 'neuter';
   to_review?: string;
   decision?: string;
 }

@@ -119,7 +119,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         <h2 id="practices-title">{words.Many}</h2>
         {practices.length === 0 ? (
           <p class="muted" data-testid="no-practices">
-            Пока нет ни одной {words.genitive}.
+            Пока нет ни {words.agree({ f: 'одной', m: 'одного', n: 'одного' })} {words.genitive}.
           </p>
         ) : (
           <ul class="practice-list" data-testid="practice-list">
@@ -169,7 +169,13 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
       <section class="card" aria-labelledby="check-title">
         <h2 id="check-title">Проверка файлов</h2>
         <p>
-          Проверьте оформление описания практики и материалы для флешмоба до отправки:{' '}
+          Проверьте до отправки{' '}
+          {[ctx.agenda.files?.document?.title, ctx.agenda.files?.flashmob?.title]
+            .map((t) => textOf(t).toLowerCase())
+            .filter(Boolean)
+            .map((t) => `«${t}»`)
+            .join(' и ')}
+          :{' '}
           <a href={`${base}/check`} data-testid="check-link">
             проверить файл
           </a>
@@ -202,7 +208,7 @@ function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: Cabine
       </span>
       {meta.length > 0 && <p class="practice-item__meta">{meta.join(' · ')}</p>}
       <p class="practice-item__meta" data-testid="practice-missing" data-count={missing}>
-        {state === 'submitted' ? `Отправлена ${words.toReview}.` : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
+        {state === 'submitted' ? `${words.agree({ f: 'Отправлена', m: 'Отправлен', n: 'Отправлено' })} ${words.toReview}.` : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
       </p>
       {state === 'submitted' && chargesFees(ctx.agenda) && p.payment?.state && (
         <p class="practice-item__meta" data-testid="practice-payment">
@@ -262,7 +268,7 @@ function NewPractice({ ctx }: { ctx: EventContext }) {
   if (!open) {
     return (
       <button type="button" class="button button--primary" data-testid="new-practice" onClick={() => setOpen(true)}>
-        Новая {words.one}
+        {words.agree({ f: 'Новая', m: 'Новый', n: 'Новое' })} {words.one}
       </button>
     );
   }
@@ -294,7 +300,9 @@ function NewPractice({ ctx }: { ctx: EventContext }) {
 
   return (
     <form class="form new-practice" onSubmit={onSubmit} noValidate data-testid="new-practice-form">
-      <h3>Новая {words.one}</h3>
+      <h3>
+        {words.agree({ f: 'Новая', m: 'Новый', n: 'Новое' })} {words.one}
+      </h3>
       {sections.length > 0 && (
         <div class="field">
           <label class="field__label" for="new-section">

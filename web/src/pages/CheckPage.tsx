@@ -1,7 +1,7 @@
 // The standalone file check: the clause 6.5 check of a practice description and the media check
 // (flashmob, presentation files, photos, payment scans). Open to anyone, at any stage.
 import { useEffect } from 'preact/hooks';
-import { useEventContext } from '../lib/intake';
+import { useEventContext, wordsOf } from '../lib/intake';
 import { textOf } from '../lib/types';
 import { Breadcrumbs, LoadError } from '../components/Intake';
 import { DocumentCheck, MediaCheck } from '../components/FileCheck';
@@ -20,7 +20,7 @@ export function CheckPage({ id }: { id: string }) {
       <Breadcrumbs
         items={[
           { href: base, title: textOf(ctx.data.agenda.title) || id },
-          { href: `${base}/cabinet`, title: 'Мои практики' },
+          { href: `${base}/cabinet`, title: `Мои ${wordsOf(ctx.data.agenda).many}` },
           { title: 'Проверка файлов' },
         ]}
       />

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { errorMap, isEmptyValue } from '../lib/forms';
-import { chargesFees, eventPath, outcomeTitle, rub, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { chargesFees, eventPath, outcomeTitle, rub, useEventContext, wordsOf, type EventContext, type Words } from '../lib/intake';
 import { navigate } from '../lib/router';
 import { formatDateTime, formatTime } from '../lib/time';
 import { textOf, type Answers, type Practice } from '../lib/types';
@@ -52,7 +52,7 @@ export function PracticePage({ id, n }: { id: string; n: string }) {
   if (auth.me === null) return <LoginNeeded what={`открыть ${words.accusative}`} />;
   if (error)
     return (
-      <LoadError title={error.status === 404 ? `${words.One} не найдена` : `Не удалось загрузить ${words.accusative}`} message={error.message} />
+      <LoadError title={error.status === 404 ? `${words.One} не ${words.agree({ f: 'найдена', m: 'найден', n: 'найдено' })}` : `Не удалось загрузить ${words.accusative}`} message={error.message} />
     );
   if (!practice) return <Loading />;
   return <PracticeEditor ctx={ctx.data} initial={practice} userId={auth.me.user.id} email={auth.me.user.email} />;
@@ -278,7 +278,7 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
       const p = await api.post<Practice>(`${apiPath}/submit`, {});
       revision.current = p.revision;
       setPractice(p);
-      setSubmitMessage(`${words.One} отправлена ${words.toReview}.`);
+      setSubmitMessage(`${words.One} ${words.agree({ f: 'отправлена', m: 'отправлен', n: 'отправлено' })} ${words.toReview}.`);
     } catch (e) {
       setSubmitErrors(fieldErrorsOf(e));
       setSubmitMessage(messageOf(e));
@@ -343,18 +343,18 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
       <IntakeNotice ctx={ctx} />
       {coAuthorView && (
         <p class="callout" data-testid="coauthor-note">
-          Вы соавтор этой {words.genitive}. Изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
+          Вы соавтор {words.agree({ f: 'этой', m: 'этого', n: 'этого' })} {words.genitive}. Изменять {words.agree({ f: 'её', m: 'его', n: 'его' })} может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
         </p>
       )}
       {othersView && (
         <p class="callout" data-testid="others-note">
-          Вы читаете чужую {words.accusative}: изменять её может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
+          Вы читаете {words.agree({ f: 'чужую', m: 'чужой', n: 'чужое' })} {words.accusative}: изменять {words.agree({ f: 'её', m: 'его', n: 'его' })} может только автор{practice.owner?.full_name ? ` — ${practice.owner.full_name}` : ''}.
         </p>
       )}
 
       {!readOnly && <SaveIndicator save={save} offset={ctx.offset} onReload={() => location.reload()} />}
 
-      <ErrorSummary title={`${words.One} не отправлена. Заполните или исправьте:`} errors={submitErrors} fields={fields} testId="submit-errors" />
+      <ErrorSummary title={`${words.One} не ${words.agree({ f: 'отправлена', m: 'отправлен', n: 'отправлено' })}. Заполните или исправьте:`} errors={submitErrors} fields={fields} testId="submit-errors" />
 
       <form class="form form--wide" noValidate onSubmit={(e) => e.preventDefault()}>
         {(sections.length > 0 || types.length > 0) && (
@@ -385,7 +385,7 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
           </div>
           <div class="field">
             <label class="field__label" for="practice-type">
-              Вид практики
+              Вид {words.genitive}
             </label>
             <select
               id="practice-type"
@@ -436,6 +436,7 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
           known={practice.co_authors ?? []}
           readOnly={readOnly}
           ownerEmail={practice.owner?.email}
+          words={words}
           onChange={setCo}
         />
       )}
@@ -444,8 +445,10 @@ function PracticeEditor({ ctx, initial, userId, email }: { ctx: EventContext; in
         <h2 id="submit-title">Отправка {words.toReview}</h2>
         {state === 'submitted' ? (
           <p data-testid="submitted-note">
-            {words.One} отправлена {words.toReview}. До окончания приёма заявок её можно исправлять — она должна оставаться
-            заполненной полностью.
+            {words.One} {words.agree({ f: 'отправлена', m: 'отправлен', n: 'отправлено' })} {words.toReview}. До окончания приёма{' '}
+            {words.agree({ f: 'её', m: 'его', n: 'его' })} можно исправлять —{' '}
+            {words.agree({ f: 'она должна оставаться заполненной', m: 'он должен оставаться заполненным', n: 'оно должно оставаться заполненным' })}{' '}
+            полностью.
           </p>
         ) : missing.length > 0 ? (
           <details class="missing" data-testid="missing" data-count={missing.length}>
@@ -535,9 +538,10 @@ function CoAuthors(props: {
   known: Array<{ email: string; registered?: boolean }>;
   readOnly: boolean;
   ownerEmail?: string;
+  words: Words;
   onChange: (list: string[]) => void;
 }) {
-  const { list, known, readOnly, onChange } = props;
+  const { list, known, readOnly, onChange, words } = props;
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   const registered = new Map(known.map((c) => [c.email.toLowerCase(), c.registered]));
@@ -561,7 +565,7 @@ function CoAuthors(props: {
   return (
     <section class="card" aria-labelledby="coauthors-title" data-testid="co-authors">
       <h2 id="coauthors-title">Соавторы</h2>
-      <p class="muted">Соавторы видят практику в своём кабинете. Каждый соавтор заполняет свою регистрационную заявку.</p>
+      <p class="muted">Соавторы видят {words.accusative} в своём кабинете. Каждый соавтор заполняет свою регистрационную анкету.</p>
       {list.length === 0 ? (
         <p class="muted">Соавторов нет.</p>
       ) : (
