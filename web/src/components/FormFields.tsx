@@ -117,7 +117,7 @@ function ConditionalNote({ field, ctx, path }: { field: FormField; ctx: FormCont
     <p class="field__note" data-testid={`required-note-${path}`} data-required={c.required ? 'yes' : 'no'} aria-live="polite">
       Обязательно, только если с года в поле «{yearLabel}» прошло более {span}.{' '}
       {c.started === null
-        ? `Заполните поле «${yearLabel}» — от него зависит, нужно ли заполнять это.`
+        ? `Заполните поле «${yearLabel}» — от него зависит, нужно ли заполнять это поле.`
         : c.required
           ? `Год начала — ${c.started}: поле нужно заполнить.`
           : `Год начала — ${c.started}: поле можно не заполнять.`}
