@@ -91,10 +91,15 @@ test('the audience page follows the moderator console live and ignores a state t
       for (const version of [lastState.version, lastState.version - 1]) {
         toAudience.send(JSON.stringify({ topic, event: 'state', data: { ...lastState, status: 'closed', version } }));
       }
-      toAudience.send(JSON.stringify({
+      // The warning is sent again while it is not shown (a warning carries no state, so repeating it
+      // is harmless), so a page busy with the pushes before it still gets one.
+      const warning = JSON.stringify({
         topic, event: 'warning', data: { practice: lastState.current.practice, minutes_left: 7, version: lastState.version + 1 },
-      }));
-      await waitUntil('the pushed warning', () => textOf(audience, 'timer-alert'), (t) => t === 'Осталось 7 мин.');
+      });
+      await waitUntil('the pushed warning', () => {
+        toAudience.send(warning);
+        return textOf(audience, 'timer-alert');
+      }, (t) => t === 'Осталось 7 мин.', 15000);
       assert.equal(await textOf(audience, 'section-status'), 'идёт');
 
       // A participant's page offers no console: the server refuses the op and the page says so.
