@@ -87,12 +87,12 @@ function RunControls({ id, live }: { id: string; live: SectionLive }) {
       <h2 id="run-title">Ход секции</h2>
       <div class="toolbar" role="group" aria-label="Управление секцией">
         {state.status === 'waiting' && (
-          <button type="button" class="button button--primary button--auto" onClick={() => act('start')} data-testid="start-section">
+          <button type="button" class="button button--primary" onClick={() => act('start')} data-testid="start-section">
             Начать секцию
           </button>
         )}
         {running && (
-          <button type="button" class="button button--primary button--auto" onClick={() => act('next')} data-testid="next-presenter-button">
+          <button type="button" class="button button--primary" onClick={() => act('next')} data-testid="next-presenter-button">
             {state.current ? 'Вызвать следующего' : 'Вызвать первого выступающего'}
           </button>
         )}
@@ -117,7 +117,7 @@ function RunControls({ id, live }: { id: string; live: SectionLive }) {
           </button>
         )}
         {state.status === 'paused' && (
-          <button type="button" class="button button--primary button--auto" onClick={() => act('resume')} data-testid="resume-section">
+          <button type="button" class="button button--primary" onClick={() => act('resume')} data-testid="resume-section">
             Продолжить
           </button>
         )}
