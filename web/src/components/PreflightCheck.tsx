@@ -80,7 +80,7 @@ function DeviceCheck() {
             {device.phase === 'asking' ? 'Ждём разрешения браузера…' : 'Проверить камеру и микрофон'}
           </button>
         ) : (
-          <button type="button" class="button button--quiet" onClick={stop} data-testid="device-stop">
+          <button type="button" class="button button--secondary" onClick={stop} data-testid="device-stop">
             Выключить камеру и микрофон
           </button>
         )}
