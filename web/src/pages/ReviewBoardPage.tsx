@@ -133,7 +133,7 @@ export function ReviewBoardPage({ id }: { id: string }) {
           Пока ничего не отправлено {words.toReview}.
         </p>
       ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Итоговые решения">
+        <div class="card table-wrap" tabIndex={0} role="region" aria-label="Итоговые решения">
         <table class="table board">
           <thead>
             <tr>
