@@ -47,7 +47,7 @@ function Timer({ live }: { live: SectionLive }) {
     state === 'ok' && live.warn.length > 0 ? `Предупреждение — за ${[...live.warn].sort((a, b) => b - a).join(' и ')} мин до конца` : kTimerHint[state];
   return (
     <div class={`timer timer--${state}`} data-testid="timer" data-state={state} role="timer">
-      <span class="timer__label">Осталось</span>
+      <span class="timer__label">{left < 0 ? 'Сверх времени' : 'Осталось'}</span>
       <strong class="timer__value" data-testid="time-left">
         {clock(left)}
       </strong>
