@@ -181,7 +181,7 @@ function ToFill({ ctx }: { ctx: EventContext }) {
       <ul>
         {items.map((p) => (
           <li key={p.path} data-testid="desk-placeholder">
-            <strong>{textOf(p.title) || p.path}</strong>: {listOf<string>(p.fields).join(', ')} <span class="muted">({p.path})</span>
+            <strong>{textOf(p.title) || p.path}</strong>: {(Array.isArray(p.fields) ? p.fields.filter((f) => typeof f === 'string') : []).join(', ')} <span class="muted">({p.path})</span>
           </li>
         ))}
       </ul>
