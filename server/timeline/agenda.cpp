@@ -607,9 +607,11 @@ void strip_placeholders(nlohmann::ordered_json& j) {
       j = nlohmann::ordered_json{{"placeholder", true}};
       return;
     }
-    if (mark->is_array())
-      for (const auto& key : *mark)
+    if (mark->is_array()) {
+      const nlohmann::ordered_json keys = *mark;  // erasing moves the object's members
+      for (const auto& key : keys)
         if (key.is_string()) j.erase(key.get<std::string>());
+    }
   }
   for (auto& [key, value] : j.items()) strip_placeholders(value);
 }

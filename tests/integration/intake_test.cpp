@@ -238,6 +238,7 @@ TEST_F(Intake, AnEstablishedPracticeHasRunAtLeastTwoYears) {
   // A draft's later start year is not saved, and said why; the rest of the edit is.
   json edit = complete_practice(2019);
   edit["values"] = "Уважение и доверие";
+  edit["beneficiary_reviews"] = "Отзывы семей за два года";  // item 14: the practice runs longer than a year
   auto later = anna->request("PATCH", url, json{{"answers", edit}}.dump());
   ASSERT_EQ(later.status, 200) << later.body;
   ASSERT_EQ(later.json()["unsaved"].size(), 1u) << later.body;

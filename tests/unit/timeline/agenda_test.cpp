@@ -142,7 +142,10 @@ TEST(ShippedAgenda, CarriesTheRegistrationFormOfAppendix1) {
   Agenda a = load_ok(kShipped);
   ASSERT_TRUE(a.registration);
   std::map<std::string, bool> required;
-  for (const auto& f : a.registration->fields) required[f.id] = f.required;
+  // The payer's requisites (clause 5.10: the contract follows the payment form) are asked only
+  // for the form that needs them.
+  for (const auto& f : a.registration->fields)
+    if (!f.shown_if) required[f.id] = f.required;
   EXPECT_EQ(required, (std::map<std::string, bool>{{"institution", false},
                                                    {"author", false},
                                                    {"position", true},
@@ -155,7 +158,13 @@ TEST(ShippedAgenda, CarriesTheRegistrationFormOfAppendix1) {
                                                    {"consent_regulations", true},
                                                    {"consent_personal_data", true}}));
   EXPECT_EQ(a.registration->fields[6].options_from, "sections");
-  EXPECT_EQ(a.registration->fields[9].type, "consent");
+  EXPECT_EQ(a.registration->fields.back().type, "consent");
+  const FormField* inn = find_field(a.registration->fields, "payer_inn");
+  ASSERT_NE(inn, nullptr);
+  EXPECT_EQ(inn->type, "inn");
+  ASSERT_TRUE(inn->shown_if);
+  EXPECT_EQ(inn->shown_if->field, "payment_form");
+  EXPECT_EQ(inn->shown_if->values, std::vector<json>{"legal_entity"});
 }
 
 TEST(ShippedAgenda, CarriesPracticeTypesAndTheSeventeenFields) {
