@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts_api.h"
+#include "announcements/announcements_api.h"
 #include "api/http.h"
 #include "api/ws_request.h"
 #include "app/timeline_ticker.h"
@@ -151,6 +152,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       review_(*db_, clock_,
               [this](std::string_view id) { return event_view(id); },
               intake_, [this] { sender_.wake(); }),
+      announcements_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, [this] { sender_.wake(); }),
       gallery_(*db_, clock_,
                [this](std::string_view id) { return event_view(id); },
                intake_, uploads_.files_dir()) {
@@ -355,6 +357,18 @@ void App::add_routes() {
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
   review::add_routes(router_, review_, accounts_, outbox_);
+  announcements::add_routes(router_, announcements_, accounts_);
+  // What the agenda still holds as placeholders, for the organiser's desk (start-up warns too).
+  router_.add("GET", "/api/events/{id}/placeholders",
+              accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
+                                                         const net::PathParams& p) {
+                const Event* event = find_event(p.get("id"));
+                if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+                json list = json::array();
+                for (const auto& ph : timeline::placeholders(event->agenda))
+                  list.push_back({{"path", ph.path}, {"title", ph.title}, {"fields", ph.fields}});
+                return api::json_response(200, {{"placeholders", list}, {"file", std::filesystem::path(event->agenda.source).filename().string()}});
+              }));
   // Gallery readers fetch the materials of admitted practices through the uploads' file route.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
     return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);

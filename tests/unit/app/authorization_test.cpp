@@ -77,6 +77,11 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}"}, Audience::organiser},
     {{"POST", "/api/events/{id}/review/notifications"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/mail"}, Audience::organiser},
+    // Announcements of changed conditions (clause 3.2.1): read by anyone, written by the organiser.
+    {{"GET", "/api/events/{id}/announcements"}, Audience::anyone},
+    {{"POST", "/api/events/{id}/announcements"}, Audience::organiser},
+    // What the agenda still holds as placeholders, for the organiser's desk.
+    {{"GET", "/api/events/{id}/placeholders"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
