@@ -10,22 +10,9 @@
 
 #include "common/status.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace praktika::test {
-
-// A fresh directory under the system temp folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::filesystem::path source_dir();   // the repository
 std::filesystem::path server_binary();  // build/praktika

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/db.h"
+#include "support/temp_dir.h"
 
 namespace praktika::accounts {
 namespace {
@@ -14,21 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "praktika-accounts-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 class Accounts : public ::testing::Test {
  protected:

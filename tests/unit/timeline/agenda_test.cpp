@@ -5,6 +5,7 @@
 #include <regex>
 
 #include <gtest/gtest.h>
+#include "support/temp_dir.h"
 
 namespace praktika::timeline {
 namespace {
@@ -436,17 +437,7 @@ TEST(LoadAgendas, LoadsEveryAgendaOfTheShippedFolder) {
   EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const Agenda& a) { return a.id == "irkutsk-2020"; }));
 }
 
-class TempDir {
- public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("timeline-test-" + std::to_string(std::random_device{}()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using test::TempDir;
 
 TEST(LoadAgendas, RefusesTwoFilesWithOneEventId) {
   TempDir dir;
