@@ -128,9 +128,15 @@ function Reminders({ ctx }: { ctx: EventContext }) {
   const found = useLoad(`desk-reminders:${ctx.id}`, (signal) =>
     api.get<{ warnings: Reminder[] }>(eventPath(ctx.id, '/reminders'), { signal }),
   );
-  if (found.status !== 'ok' || found.data.warnings.length === 0) return null;
+  if (found.status !== 'ok') return null;
+  if (found.data.warnings.length === 0) return <div data-testid="desk-reminders" data-count="0" />;
   return (
-    <section class="card notice--warning" aria-label="Приближающиеся сроки" data-testid="desk-reminders">
+    <section
+      class="card notice--warning"
+      aria-label="Приближающиеся сроки"
+      data-testid="desk-reminders"
+      data-count={found.data.warnings.length}
+    >
       {found.data.warnings.map((w) => (
         <div key={w.milestone} data-testid={`desk-reminder-${w.milestone}`} data-passed={w.passed ? 'yes' : 'no'}>
           <h2>
