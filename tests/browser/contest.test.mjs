@@ -99,7 +99,7 @@ async function upload(page, testIdBase, name) {
   await waitUntil(`the upload ${name}`, () => attributeOf(page, testIdBase, 'data-phase'), (p) => p === 'done', 15000);
 }
 
-test('an institution applies with the letter and the scan, a past laureate is refused at creation, the jury names the laureate and the applicant sees it from publication on', async () => {
+test('an institution applies with the letter and the scan, a past laureate is refused at creation, the jury names the laureate, the applicant and a visitor see it from publication on, and the chair marks the diploma sent by post', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-browser-contest-'));
   const chair = { name: 'Председатель жюри', email: `chair.${Date.now()}@example.org`, password: 'пароль председателя жюри' };
   createUser(dataDir, kContest, chair);
