@@ -544,7 +544,7 @@ Result<PostItem> ContestService::mark_sent(const accounts::User& organiser, std:
         "INSERT INTO contest_post (practice_id, sent_on, marked_by, marked_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (practice_id) DO UPDATE SET sent_on = excluded.sent_on, marked_by = excluded.marked_by, "
         "marked_at = excluded.marked_at");
-    q.bind_int(1, practice).bind_text(2, iso_day(*day)).bind_int(3, organiser.id).bind_int(4, now.time_since_epoch().count());
+    q.bind_int(1, practice).bind_text(2, iso_day(*day)).bind_int(3, organiser.id).bind_int(4, to_ms(now));
     return q.run();
   });
   if (!s) return s;

@@ -73,7 +73,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
                if (!format) return api::error_response(format.status());
                if (*format == exporting::Format::json)
-                 return api::error_response(Status::bad_request("invalid_format", "Выгрузка бывает в форматах CSV и XLSX."));
+                 return api::error_response(errors::invalid_export_format());
                auto table = contest.post_table(p.get("id"));
                if (!table) return api::error_response(table.status());
                auto file = exporting::download(*table, *format, "post-" + p.get("id"));
@@ -85,7 +85,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
              accounts::organiser_only(accounts, [&contest](const accounts::Identity& who, const net::Request& req,
                                                            const net::PathParams& p) {
                auto practice = api::parse_id(p.get("practice"));
-               if (!practice) return api::error_response(Status::not_found("practice_not_found", "Заявка не найдена."));
+               if (!practice) return api::error_response(errors::practice_not_found());
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
                auto day = api::string_field(*body, "sent_on", "день отправки", 32, true);
@@ -99,7 +99,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
                                                            const net::PathParams& p) {
                auto practice = api::parse_id(p.get("practice"));
-               if (!practice) return api::error_response(Status::not_found("practice_not_found", "Заявка не найдена."));
+               if (!practice) return api::error_response(errors::practice_not_found());
                auto item = contest.unmark_sent(p.get("id"), *practice);
                if (!item) return api::error_response(item.status());
                return api::json_response(200, item_json(*item));

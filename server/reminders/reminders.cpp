@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/errors.h"
 #include "mail/outbox.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
@@ -39,7 +40,7 @@ std::vector<TimePoint> ReminderService::warn_instants(std::string_view event_id)
 
 Result<std::vector<Warning>> ReminderService::warnings(std::string_view event_id) {
   const auto* event = find(event_id);
-  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event) return errors::event_not_found();
   const TimePoint now = clock_.now();
   std::vector<Warning> out;
   for (const auto& m : event->agenda->milestones) {
