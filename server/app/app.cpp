@@ -2,10 +2,12 @@
 
 #include <cassert>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,8 @@
 #include "gallery/gallery_api.h"
 #include "intake/intake_api.h"
 #include "net/static_files.h"
+#include "reminders/reminders.h"
+#include "reminders/reminders_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
 
@@ -132,6 +136,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       clock_(clock),
       db_(std::move(db)),
       io_(io),
+      workers_(workers),
       web_root_(config.web_root),
       accounts_(*db_, [&] {
         accounts::AccountsService::Options o;
@@ -186,9 +191,6 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
     presence_ = presence::make_memory_presence(io, presence_options, sink);
   }
 
-  for (const auto& [id, event] : events_)
-    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_));
-
   std::vector<intake::EventView> views;
   for (const auto& [id, event] : events_) views.push_back({&event.agenda, &event.timeline});
   contest_ = std::make_unique<contest::ContestService>(*db_, clock_, views, intake_);
@@ -227,6 +229,21 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); },
       [this](const accounts::Identity& who, std::string_view event) { return sections_->attendance(who, event); },
       [this] { sender_.wake(); });
+  reminders_ = std::make_unique<reminders::ReminderService>(
+      *db_, clock_, views,
+      [this](std::string_view event) -> Result<std::vector<std::string>> {
+        auto roles = accounts_.list_roles(event);
+        if (!roles) return roles.status();
+        std::vector<std::string> emails;
+        for (const auto& r : *roles)
+          if (r.grant.role == accounts::Role::organiser) emails.push_back(r.user.email);
+        return emails;
+      },
+      [this] { sender_.wake(); });
+  add_reminder_checks();
+  for (const auto& [id, event] : events_)
+    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_, reminders_->warn_instants(id),
+                                                        [this, id = id] { send_reminders(id); }));
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -254,6 +271,11 @@ Status App::start() {
   std::filesystem::remove_all(config_.data_dir / "tmp", ec);
   std::filesystem::create_directories(config_.data_dir / "tmp", ec);
   if (ec) return Status::internal("data_dir", "Не удалось создать каталог " + (config_.data_dir / "tmp").string());
+  // A warning window that opened while the server was down is caught up before the first request
+  // (the outbox key keeps each letter once).
+  for (const auto& [id, event] : events_)
+    if (auto sent = reminders_->send_due(id); !sent)
+      std::fprintf(stderr, "reminders for %s: %s\n", id.c_str(), sent.status().message().c_str());
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
@@ -263,6 +285,34 @@ Status App::start() {
   if (auto s = sections_->start(); !s) return s;
   certificates_->start();
   return Status::ok();
+}
+
+void App::add_reminder_checks() {
+  // A module that has nothing to do for an event (no review, no certificates) answers 404: nothing left.
+  auto counted = [](Result<std::int64_t> n, const char* what) -> Result<reminders::Left> {
+    if (!n) return n.status().http_status() == 404 ? Result<reminders::Left>(reminders::Left{}) : Result<reminders::Left>(n.status());
+    return reminders::Left{*n, *n > 0 ? std::string(what) + std::to_string(*n) : std::string()};
+  };
+  reminders_->add_check("decision_notice_by", [this, counted](std::string_view event) {
+    return counted(review_.undecided(event), "практики без решения: ");
+  });
+  reminders_->add_check("certificates_by", [this, counted](std::string_view event) {
+    return counted(certificates_->not_issued(event), "участники без выпущенного сертификата: ");
+  });
+  std::set<std::string> post_deadlines;
+  for (const auto& [id, event] : events_)
+    if (auto m = contest_->post_deadline(id)) post_deadlines.insert(*m);
+  for (const auto& m : post_deadlines)
+    reminders_->add_check(m, [this, counted](std::string_view event) {
+      return counted(contest_->post_left(event), "документы, не отправленные по почте: ");
+    });
+}
+
+void App::send_reminders(const std::string& event_id) {
+  boost::asio::post(workers_, [this, event_id] {
+    if (auto sent = reminders_->send_due(event_id); !sent)
+      std::fprintf(stderr, "reminders for %s: %s\n", event_id.c_str(), sent.status().message().c_str());
+  });
 }
 
 void App::stop() {
@@ -391,7 +441,11 @@ void App::add_routes() {
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
   sections::add_speedtest_routes(router_, config_.data_dir / "tmp");
   certificates::add_routes(router_, *certificates_, accounts_);
-  contest::add_routes(router_, *contest_, accounts_);
+  contest::add_routes(router_, *contest_, accounts_, [this](std::string_view id) -> const timeline::Timeline* {
+    const Event* event = find_event(id);
+    return event ? &event->timeline : nullptr;
+  });
+  reminders::add_routes(router_, *reminders_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

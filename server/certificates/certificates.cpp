@@ -727,6 +727,28 @@ Result<json> CertificateService::list(std::string_view event_id) {
   return json{{"certificates", out}, {"job", (*job)["job"]}};
 }
 
+Result<std::int64_t> CertificateService::not_issued(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  accounts::Identity organiser;
+  organiser.roles.push_back({std::string(event_id), accounts::Role::organiser, std::nullopt});
+  auto people = participants(organiser, **ev);
+  if (!people) return people.status();
+  std::int64_t left = 0;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    for (const auto& person : *people) {
+      auto q = tx.prepare("SELECT 1 FROM certificates WHERE event_id = ?1 AND user_id = ?2 AND state = 'made'");
+      q.bind_text(1, event_id).bind_int(2, person.user_id);
+      auto more = q.step();
+      if (!more) return more.status();
+      left += *more ? 0 : 1;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return left;
+}
+
 Result<json> CertificateService::verify(std::string_view text) {
   std::string number = normalise_number(text);
   if (number.empty()) return not_found();

@@ -103,6 +103,10 @@ class CertificateService {
   // The organiser's: a letter with the proceedings' link to every participant, once each.
   Result<nlohmann::json> send_proceedings(const accounts::Identity& organiser, std::string_view event);
 
+  // Participants without a made certificate: what is left before certificates_by (for the
+  // reminders, which read as the event's organiser would).
+  Result<std::int64_t> not_issued(std::string_view event);
+
   // The organiser's exports: "decisions", "attendance", "certificates".
   Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
 

@@ -495,6 +495,26 @@ Status ReviewService::remove_expert(const accounts::User& organiser, std::string
   });
 }
 
+Result<std::int64_t> ReviewService::undecided(std::string_view event_id) {
+  auto ev = event(event_id);
+  if (!ev) return ev.status();
+  std::int64_t count = 0;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto practices = load_practices(tx, *ev, true);
+    if (!practices) return practices.status();
+    for (const auto& p : *practices) {
+      auto q = tx.prepare("SELECT 1 FROM practice_outcomes WHERE practice_id = ?1");
+      q.bind_int(1, p.id);
+      auto more = q.step();
+      if (!more) return more.status();
+      count += *more ? 0 : 1;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return count;
+}
+
 Result<json> ReviewService::board(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();

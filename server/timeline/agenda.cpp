@@ -45,6 +45,7 @@ Milestone read_milestone(const json& j, const std::string& path) {
   m.id = o.id("id", "_");
   m.title = o.str("title");
   m.at = o.instant("at");
+  m.warn_days_before = o.opt_int("warn_days_before", 1, 365);
   o.finish();
   return m;
 }

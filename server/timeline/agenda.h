@@ -39,6 +39,8 @@ struct Milestone {
   std::string id;
   std::string title;
   TimePoint at;
+  // The organiser is warned this many days before `at` while work for it is left (server/reminders).
+  std::optional<int> warn_days_before;
 };
 
 // One entry of a closed list: payment forms, practice types, creative-work kinds, choice options.

@@ -34,6 +34,7 @@ import { MailPage } from './pages/MailPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { PostPage } from './pages/PostPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -75,6 +76,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
+  { pattern: '/events/:id/post', component: ({ params }) => <PostPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -142,6 +142,13 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     // Contest: the laureate list is public from the agenda's instant; its export the organiser's.
     {{"GET", "/api/events/{id}/laureates"}, Audience::anyone},
     {{"GET", "/api/events/{id}/laureates/export"}, Audience::organiser},
+    // Contest: the post of diplomas and certificates, the organiser's address list and marks.
+    {{"GET", "/api/events/{id}/post"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/post/export"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/post/{practice}"}, Audience::organiser},
+    {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
+    // The desk's milestone reminders.
+    {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";

@@ -66,6 +66,8 @@ TEST(ShippedAgenda, LoadsWithEventFactsAndStages) {
   EXPECT_EQ(a.find_milestone("decision_notice_by")->at, at("2020-07-06T00:00+08:00"));
   // Clause 5.8 and the timetable: the feed starts in the day of 7 July, not at its midnight.
   EXPECT_EQ(a.find_milestone("flashmob_feed_starts")->at, at("2020-07-07T10:00+08:00"));
+  EXPECT_EQ(a.find_milestone("decision_notice_by")->warn_days_before, 3);
+  EXPECT_FALSE(a.find_milestone("flashmob_feed_starts")->warn_days_before);
   EXPECT_TRUE(a.raw.is_object());
 }
 
@@ -311,6 +313,8 @@ TEST(BadAgenda, ReportsTheFirstProblemAtItsExactPath) {
   EXPECT_EQ(path_after("/stages/3/title", ""), "/stages/3/title");
   EXPECT_EQ(path_after("/stages", json::array()), "/stages");
   EXPECT_EQ(path_after("/milestones/0/at", "2020-07-06"), "/milestones/0/at");
+  EXPECT_EQ(path_after("/milestones/0/warn_days_before", 0), "/milestones/0/warn_days_before");
+  EXPECT_EQ(path_after("/milestones/0/warn_days_before", "3"), "/milestones/0/warn_days_before");
   EXPECT_EQ(path_after("/timetable/0/ends", "2020-07-06T09:00+08:00"), "/timetable/0/ends");
   EXPECT_EQ(path_after("/timetable/1/stage", "lunch"), "/timetable/1/stage");
   EXPECT_EQ(path_after("/sections/2/contact/name", 5), "/sections/2/contact/name");

@@ -107,6 +107,7 @@ export interface ReviewSpec {
 export interface ContestSpec {
   eligibility?: { institution_field?: string; inn_field?: string; one_application_per_institution?: boolean };
   laureates?: { public_from?: string };
+  post?: { deadline?: string };
 }
 
 // One field of an agenda form. The renderer in components/FormFields.tsx knows every `type`.

@@ -1,8 +1,10 @@
 // The organiser's desk (/events/:id/desk): every organiser page of the event, grouped by the stage
 // whose work it serves, with that stage's dates and whether it is open now. The groups follow the
 // parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
-// Above them: what the agenda still holds as placeholders (the organiser fills it in), and the
-// announcement of changed conditions (clause 3.2.1), shown on the event page and mailed to everyone registered.
+// Above them: the milestones whose warning window has opened with work still left (what is left
+// and the deadline as the regulations say it), what the agenda still holds as placeholders (the
+// organiser fills it in), and the announcement of changed conditions (clause 3.2.1), shown on the
+// event page and mailed to everyone registered.
 import { useState } from 'preact/hooks';
 import { useLoad } from '../lib/hooks';
 import { api, messageOf } from '../lib/api';
@@ -83,7 +85,12 @@ function groupsOf(ctx: EventContext): Group[] {
       key: 'contest',
       stage: kStageOf.awards,
       fallback: 'Итоги конкурса',
-      links: [{ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' }],
+      links: [
+        { href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' },
+        ...(a.contest?.post !== undefined
+          ? [{ href: `${base}/post`, title: 'Рассылка дипломов и сертификатов по почте', testId: 'desk-post' }]
+          : []),
+      ],
     });
   }
   groups.push({
@@ -112,6 +119,45 @@ function groupsOf(ctx: EventContext): Group[] {
   return groups;
 }
 
+interface Reminder {
+  milestone: string;
+  title: string;
+  deadline_text: string;
+  passed: boolean;
+  left: { count: number; text: string }[];
+}
+
+function Reminders({ ctx }: { ctx: EventContext }) {
+  const found = useLoad(`desk-reminders:${ctx.id}`, (signal) =>
+    api.get<{ warnings: Reminder[] }>(eventPath(ctx.id, '/reminders'), { signal }),
+  );
+  if (found.status !== 'ok') return null;
+  if (found.data.warnings.length === 0) return <div data-testid="desk-reminders" data-count="0" />;
+  return (
+    <section
+      class="card notice--warning"
+      aria-label="Приближающиеся сроки"
+      data-testid="desk-reminders"
+      data-count={found.data.warnings.length}
+    >
+      {found.data.warnings.map((w) => (
+        <div key={w.milestone} data-testid={`desk-reminder-${w.milestone}`} data-passed={w.passed ? 'yes' : 'no'}>
+          <h2>
+            {w.title} — {w.deadline_text}
+            {w.passed && ' (срок прошёл)'}
+          </h2>
+          <p>Осталось сделать:</p>
+          <ul>
+            {w.left.map((l) => (
+              <li key={l.text}>{l.text}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 function Desk({ ctx }: { ctx: EventContext }) {
   const timeline = useLoad(`desk-timeline:${ctx.id}`, (signal) => api.get<Timeline>(eventPath(ctx.id, '/timeline'), { signal }));
   const stages = timeline.status === 'ok' ? listOf<TimelineStage>(timeline.data.stages) : [];
@@ -121,6 +167,7 @@ function Desk({ ctx }: { ctx: EventContext }) {
     <article class="intake" data-testid="desk">
       <Breadcrumbs items={[{ href: eventBase(ctx.id), title }, { title: 'Кабинет организатора' }]} />
       <h1>Кабинет организатора</h1>
+      <Reminders ctx={ctx} />
       <ToFill ctx={ctx} />
       <Announce ctx={ctx} />
       <div class="desk__groups">
