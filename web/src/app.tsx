@@ -30,6 +30,8 @@ import { MailPage } from './pages/MailPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { FilesPage } from './pages/FilesPage';
+import { ReviewLogPage } from './pages/ReviewLogPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -70,6 +72,8 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
+  { pattern: '/events/:id/files', component: ({ params }) => <FilesPage id={params.id!} /> },
+  { pattern: '/events/:id/review-log', component: ({ params }) => <ReviewLogPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -77,6 +77,7 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}"}, Audience::organiser},
     {{"POST", "/api/events/{id}/review/notifications"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/mail"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/mail/{letter}/resend"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
