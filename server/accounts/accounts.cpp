@@ -584,7 +584,7 @@ Result<Invitation> AccountsService::invite(std::string_view email_in, const Role
                      .bind_text(2, grant.event_id)
                      .bind_text(3, to_string(grant.role))
                      .bind_int(4, grant.section ? std::optional<std::int64_t>(*grant.section) : std::nullopt)
-                     .bind_int(5, invited_by)
+                     .bind_int(5, invited_by > 0 ? std::optional<std::int64_t>(invited_by) : std::nullopt)
                      .bind_int(6, to_ms(invitation.created_at))
                      .run();
     if (!ins.is_ok()) return ins;

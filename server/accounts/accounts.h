@@ -147,7 +147,8 @@ class AccountsService {
   // is stored. The role is applied when the address registers (register_user, create_user) or
   // signs in. invalid_email, invalid_event, invalid_section as above; email_taken (409) when the
   // address has an account meanwhile (grant the role to the user then); invalid_role for a
-  // participant's role, which comes with the registration.
+  // participant's role, which comes with the registration. `invited_by` is the organiser's user
+  // id, 0 for nobody in particular.
   Result<Invitation> invite(std::string_view email, const RoleGrant& grant, std::int64_t invited_by,
                 const std::function<Status(store::Tx&, const Invitation&)>& also);
   // invitation_not_found when that exact grant is not waiting for that e-mail.

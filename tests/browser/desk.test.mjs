@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { admitToPresent, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { loadAgenda } from './server.mjs';
 import { startServer } from './server.mjs';
 
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
@@ -69,8 +70,28 @@ function freePort() {
   });
 }
 
+const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+// The author's tus upload of `bytes` for practice `practice` (their own work, through the API).
+async function upload(url, author, purpose, practice, name, bytes) {
+  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
+  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
+  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
+    method: 'POST',
+    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
+  });
+  assert.equal(created.status, 201, await created.text());
+  const sent = await fetch(url + created.headers.get('location'), {
+    method: 'PATCH',
+    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
+    body: bytes,
+  });
+  assert.equal(sent.status, 204, await sent.text());
+}
+
 let browser;
 let dataDir;
+let anna;
 let server;
 let smtp;
 const smtpPort = await freePort();
@@ -80,10 +101,13 @@ before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'praktika-desk-'));
   createUser(dataDir, kOrganiser.email, 'organiser', kOrganiser.name);
   server = await startServer({ dataDir, clock: kDuringIntake });
-  await submitPractices(server.url, [
+  [anna] = await submitPractices(server.url, [
     ['anna', 'Семейная гостиная'],
     ['boris', 'Школа приёмных родителей'],
   ]);
+  const annaSession = session(server.url);
+  await annaSession.call('POST', '/api/auth/login', { email: anna.email, password: kPassword });
+  await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.pdf', kPdf);
   await server.stop();
   // The mail server is down; an hour of the outbox's back-off passes in a second.
   server = await startServer({ dataDir, clock: kDuringReview, clockSpeed: 3600, args: ['--smtp', `smtp://127.0.0.1:${smtpPort}`] });
@@ -102,6 +126,33 @@ async function organiserPage(context) {
   await testId(page, 'desk-link').click();
   return page;
 }
+
+test('the organiser reads who decided what in the review log and finds every file sent, by purpose, from the desk', async () => {
+  const agenda = await loadAgenda();
+  await admitToPresent(server.url, kOrganiser.email, [anna]);
+  const context = await browser.newContext();
+  const page = await organiserPage(context);
+  await testId(page, 'desk-review-log').click();
+  const row = page.locator('[data-testid="review-log-row"]', { hasText: 'Решение организатора' });
+  await waitUntil('the decision in the log', () => row.count(), (n) => n === 1);
+  const text = await row.textContent();
+  assert.ok(text.includes(`«${anna.title}»`) && text.includes(agenda.review.outcomes.present) && text.includes(kOrganiser.name), text);
+  assert.match(text, /\d\d? [а-я]+ 2020/);
+
+  await page.goBack();
+  await testId(page, 'desk-files').click();
+  const file = page.locator('[data-testid="file-row"]', { hasText: 'Платёжка.pdf' });
+  await waitUntil('the scan listed', () => file.count(), (n) => n === 1);
+  assert.equal(await file.locator('[data-testid="file-purpose"]').textContent(), agenda.files.payment.title);
+  assert.match(await file.textContent(), /Семейная гостиная.*Автор anna/);
+  assert.equal(await file.locator('[data-testid="file-open"]').getAttribute('href').then((h) => h?.startsWith('/api/uploads/')), true);
+  await testId(page, 'files-purpose').selectOption('document');
+  await waitUntil('no documents', () => page.locator('[data-testid="file-row"]').count(), (n) => n === 0);
+  await testId(page, 'files-purpose').selectOption('payment');
+  await waitUntil('the scan again', () => file.count(), (n) => n === 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
 
 test('the organiser sees a letter that failed in the outbox and sends it again once the mail server is back', async () => {
   const organiser = session(server.url);
