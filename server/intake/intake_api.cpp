@@ -55,6 +55,16 @@ const std::map<std::string, std::string> kPaymentState = {{"awaiting_proof", "о
                                                           {"confirmed", "оплата подтверждена"},
                                                           {"returned", "документ возвращён"},
                                                           {"not_required", "оплата не нужна"}};
+// The checks' rule ids as the pages name them (web/src/components/FileCheck.tsx, kRuleTitle).
+const std::map<std::string, std::string> kRuleWords = {
+    {"format", "формат файла"},           {"archive", "архив вместо документа"},
+    {"font", "шрифт"},                    {"font_size", "размер шрифта"},
+    {"line_spacing", "межстрочный интервал"}, {"alignment", "выравнивание текста"},
+    {"first_line_indent", "абзацный отступ"}, {"bold_headings", "заголовки"},
+    {"caption", "подписи к рисункам и таблицам"}, {"references", "ссылки на литературу"},
+    {"margins", "поля страницы"},         {"type", "тип файла"},
+    {"size", "размер файла"},             {"duration", "длительность"},
+    {"slides", "число слайдов"},          {"unreadable", "файл не читается"}};
 const std::map<std::string, std::string> kFileState = {{"receiving", "загружается"}, {"complete", "получен"},
                                                        {"rejected", "не принят"}};
 
@@ -289,7 +299,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                                     {}};
                  for (const auto& f : list["files"]) {
                    std::string rules;
-                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + flatten(r);
+                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
                    t.rows.push_back({flatten(f["file_name"]), title_of(file_purposes(agenda), f["purpose"]),
                                      word_for(kFileState, f["state"]),
                                      f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
