@@ -385,7 +385,7 @@ void App::add_routes() {
   accounts::CookiePolicy cookie{config_.cookie_secure};
   auto invite = [this](store::Tx& tx, const accounts::Invitation& invitation, std::string_view site) -> Status {
     const Event* event = find_event(invitation.grant.event_id);
-    if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+    if (!event) return errors::event_not_found();
     auto letter = invitation_letter(event->agenda, invitation, site);
     if (!letter) return letter.status();
     auto queued = mail::Outbox::enqueue(tx, *letter, clock_.now());
