@@ -20,6 +20,7 @@
 #include "certificates/certificates_api.h"
 #include "common/errors.h"
 #include "common/json_guard.h"
+#include "mail/template.h"
 #include "contest/contest.h"
 #include "contest/contest_api.h"
 #include "flashmob/flashmob.h"
@@ -117,6 +118,45 @@ constexpr std::uint16_t kSessionChangedClose = 4001;
 Status session_changed() {
   return Status::unauthorized("session_changed",
                               "Вы вышли из учётной записи или ваши права изменились. Соединение восстанавливается.");
+}
+
+// The letter inviting a person to the site for a role (the agenda's mail template "invitation":
+// {event_title}, {role}, {email}, {site_url}, {event_url}); the role in words is the snippet
+// "invitation_role_<role>", followed for one section by "invitation_section" ({section},
+// {section_title}). Every word of it is the agenda's.
+Result<mail::Message> invitation_letter(const timeline::Agenda& agenda, const accounts::Invitation& invitation,
+                                        std::string_view site) {
+  auto part = mail::read_mail_part(agenda);
+  auto* templates = std::get_if<mail::MailPart>(&part);
+  auto missing = Status::unprocessable("invitation_template_missing",
+                                       "В программе мероприятия нет текста письма-приглашения: пригласить нельзя.");
+  if (!templates) return missing;
+  auto letter = templates->templates.find("invitation");
+  auto role = templates->snippets.find(std::string("invitation_role_") + accounts::to_string(invitation.grant.role));
+  if (letter == templates->templates.end() || role == templates->snippets.end()) return missing;
+  std::string role_words = role->second;
+  if (const auto& section = invitation.grant.section) {
+    auto words = templates->snippets.find("invitation_section");
+    const timeline::Section* found = agenda.find_section(*section);
+    if (words != templates->snippets.end())
+      role_words += mail::fill(words->second, {{"section", std::to_string(*section)},
+                                              {"section_title", found ? found->title : std::string()}});
+  }
+  const std::string site_url(site);
+  const std::map<std::string, std::string> values = {{"event_title", agenda.title},
+                                                     {"role", role_words},
+                                                     {"email", invitation.email},
+                                                     {"site_url", site_url},
+                                                     {"event_url", site_url + "/events/" + agenda.id}};
+  const auto& g = invitation.grant;
+  mail::Message message;
+  message.idempotency_key = "invitation:" + g.event_id + ":" + accounts::to_string(g.role) + ":" +
+                            (g.section ? std::to_string(*g.section) : std::string("all")) + ":" + invitation.email;
+  message.event_id = g.event_id;
+  message.recipients = {invitation.email};
+  message.subject = mail::fill(letter->second.subject, values);
+  message.body = mail::fill(letter->second.body, values);
+  return message;
 }
 
 }  // namespace
@@ -399,10 +439,25 @@ void App::add_routes() {
   });
 
   accounts::CookiePolicy cookie{config_.cookie_secure};
-  accounts::add_routes(router_, accounts_, cookie, [this](std::string_view id, std::optional<int> section) {
-    const Event* event = find_event(id);
-    return event && (!section || event->agenda.find_section(*section) != nullptr);
-  });
+  auto invite = [this](store::Tx& tx, const accounts::Invitation& invitation, std::string_view site) -> Status {
+    const Event* event = find_event(invitation.grant.event_id);
+    if (!event) return errors::event_not_found();
+    auto letter = invitation_letter(event->agenda, invitation, site);
+    if (!letter) return letter.status();
+    auto queued = mail::Outbox::enqueue(tx, *letter, clock_.now());
+    if (!queued) return queued.status();
+    // Woken before the commit is fine: the sender's read of the outbox waits for this
+    // transaction (one connection, held for a whole transaction).
+    sender_.wake();
+    return Status::ok();
+  };
+  accounts::add_routes(
+      router_, accounts_, cookie,
+      [this](std::string_view id, std::optional<int> section) {
+        const Event* event = find_event(id);
+        return event && (!section || event->agenda.find_section(*section) != nullptr);
+      },
+      invite);
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
@@ -413,11 +468,21 @@ void App::add_routes() {
               accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
                                                          const net::PathParams& p) {
                 const Event* event = find_event(p.get("id"));
-                if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+                if (!event) return api::error_response(errors::event_not_found());
                 json list = json::array();
                 for (const auto& ph : timeline::placeholders(event->agenda))
                   list.push_back({{"path", ph.path}, {"title", ph.title}, {"fields", ph.fields}});
                 return api::json_response(200, {{"placeholders", list}, {"file", std::filesystem::path(event->agenda.source).filename().string()}});
+              }));
+  // The outbox's «Отправить ещё раз» (the list is review's GET …/review/mail).
+  router_.add("POST", "/api/events/{id}/mail/{letter}/resend",
+              accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
+                                                         const net::PathParams& p) {
+                auto letter = api::parse_id(p.get("letter"));
+                if (!letter) return api::error_response(Status::not_found("letter_not_found", "Письмо не найдено."));
+                if (auto s = outbox_.resend(p.get("id"), *letter, clock_.now()); !s) return api::error_response(s);
+                sender_.wake();
+                return api::json_response(200, json::object());
               }));
   // Gallery readers fetch the materials of admitted practices through the uploads' file route.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {

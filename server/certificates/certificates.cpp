@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
+#include "review/review.h"
 #include "store/db.h"
 
 namespace praktika::certificates {
@@ -1080,13 +1081,22 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
       int section = r.value("section", 0);
       const auto* sec = agenda.find_section(section);
       t.rows.push_back({std::to_string(section), sec ? sec->title : "", r["user"].value("full_name", ""),
-                        r["user"].value("email", ""), r.value("first_joined", ""),
+                        r["user"].value("email", ""), exporting::date_time_text(r.value("first_joined", "")),
                         r.value("minutes", std::int64_t{0})});
     }
     return t;
   }
   Status s = Status::ok();
   if (which == "decisions") {
+    // The agenda's words for each decision, as the letters and pages say them.
+    auto part = review::read_review_part(agenda);
+    const auto titles = std::holds_alternative<review::ReviewPart>(part)
+                            ? std::get<review::ReviewPart>(part).outcome_titles
+                            : std::map<std::string, std::string>{};
+    auto decision_words = [&](const std::string& id) {
+      auto it = titles.find(id);
+      return it == titles.end() ? std::string("решение без названия в программе") : it->second;
+    };
     t.columns = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
     s = db_.read([&](store::Tx& tx) -> Status {
       auto q = tx.prepare(
@@ -1100,19 +1110,25 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
         if (!*more) return Status::ok();
         auto answers = json::parse(q.text(2), nullptr, false);
         t.rows.push_back({std::to_string(q.int64(0)), std::to_string(q.int64(1)), practice_title(q.int64(0), answers),
-                          at_path(answers, "organisation.name"), q.text(3), q.text(4), q.text(5),
-                          timeline.format(from_ms(q.int64(6)))});
+                          at_path(answers, "organisation.name"), decision_words(q.text(3)), q.text(4), q.text(5),
+                          exporting::date_time_text(timeline.format(from_ms(q.int64(6))))});
       }
     });
   } else if (which == "certificates") {
     t.columns = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};
     auto listed = list(event_id);
     if (!listed) return listed.status();
+    const std::map<std::string, std::string> made = {{"pending", "готовится"}, {"made", "готов"}, {"failed", "не удалось сделать"}};
+    const std::map<std::string, std::string> mailed = {{"pending", "в очереди"}, {"sent", "отправлено"}, {"failed", "не отправлено"}};
+    auto words = [](const std::map<std::string, std::string>& of, const json& v, const char* none) {
+      auto it = v.is_string() ? of.find(v.get<std::string>()) : of.end();
+      return it == of.end() ? std::string(none) : it->second;
+    };
     for (const auto& c : (*listed)["certificates"])
       t.rows.push_back({c["number"].get<std::string>(), c["user"]["full_name"].get<std::string>(),
-                        c["email"].get<std::string>(), c["title"].get<std::string>(), c["state"].get<std::string>(),
-                        c["made_at"].is_string() ? c["made_at"].get<std::string>() : "",
-                        c["mail"].is_string() ? c["mail"].get<std::string>() : ""});
+                        c["email"].get<std::string>(), c["title"].get<std::string>(), words(made, c["state"], ""),
+                        c["made_at"].is_string() ? exporting::date_time_text(c["made_at"].get<std::string>()) : "",
+                        words(mailed, c["mail"], "не отправлялось")});
   } else {
     return Status::not_found("unknown_export", "Такой выгрузки нет: есть выгрузки решений, посещаемости и сертификатов.");
   }

@@ -75,6 +75,12 @@ class IntakeService {
   // `files_dir`: where the uploads keep complete files (<data>/files), for the document checks.
   IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event, std::filesystem::path files_dir);
 
+  // The event's agenda, for the words of its lists (exported tables); nullptr for an unknown id.
+  const timeline::Agenda* agenda_of(std::string_view event_id) const {
+    auto event = find_event_(event_id);
+    return event ? event->agenda : nullptr;
+  }
+
   // {"answers":{…},"consents":{id: instant},"complete":bool,"updated_at"} or null when none.
   Result<nlohmann::json> registration(const accounts::User& user, std::string_view event_id);
   // The whole form, every required field and consent enforced. Refused after the intake closes.

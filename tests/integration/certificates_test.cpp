@@ -301,6 +301,10 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   auto decisions = people.organiser().get(kEventApi + "/exports/decisions?format=csv");
   ASSERT_EQ(decisions.status, 200);
   EXPECT_NE(decisions.body.find("Семейная гостиная"), std::string::npos);
+  // Russian words and dates, not the stored ids and ISO instants.
+  EXPECT_NE(decisions.body.find("\"допущена"), std::string::npos) << decisions.body;
+  EXPECT_EQ(decisions.body.find("\"present\""), std::string::npos) << decisions.body;
+  EXPECT_EQ(decisions.body.find("+08:00"), std::string::npos) << decisions.body;
   auto issued = people.organiser().get(kEventApi + "/exports/certificates?format=json").json();
   EXPECT_EQ(issued["rows"].size(), 3u);
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/attendance").status, 200);

@@ -82,6 +82,7 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"POST", "/api/events/{id}/announcements"}, Audience::organiser},
     // What the agenda still holds as placeholders, for the organiser's desk.
     {{"GET", "/api/events/{id}/placeholders"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/mail/{letter}/resend"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},

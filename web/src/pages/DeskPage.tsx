@@ -34,7 +34,10 @@ function groupsOf(ctx: EventContext): Group[] {
   const a = ctx.agenda;
   const base = eventBase(ctx.id);
   const groups: Group[] = [];
-  const intake: StaffLink[] = [{ href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' }];
+  const intake: StaffLink[] = [
+    { href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' },
+    { href: `${base}/files`, title: 'Все файлы участников', testId: 'desk-files' },
+  ];
   if (a.fees) intake.push({ href: `${base}/payments`, title: 'Оплата', testId: 'desk-payments' });
   groups.push({ key: 'intake', stage: kStageOf.intake, fallback: 'Приём заявок', links: intake });
   if (a.review !== undefined) {
@@ -42,7 +45,10 @@ function groupsOf(ctx: EventContext): Group[] {
       key: 'review',
       stage: kStageOf.review,
       fallback: 'Экспертиза',
-      links: [{ href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'desk-review-board' }],
+      links: [
+        { href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'desk-review-board' },
+        { href: `${base}/review-log`, title: 'Журнал экспертизы: кто и что решил', testId: 'desk-review-log' },
+      ],
     });
   }
   if (a.flashmob !== undefined) {
