@@ -30,6 +30,7 @@ import { MailPage } from './pages/MailPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { PastResultsPage } from './pages/PastResultsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -70,6 +71,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
+  { pattern: '/events/:id/past-results', component: ({ params }) => <PastResultsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -82,6 +82,7 @@ export interface Agenda {
   contest?: ContestSpec;
   certificates?: unknown;
   proceedings?: unknown;
+  order?: unknown;
 }
 
 // The agenda's review part as the pages read it: the criteria experts score, the decisions
@@ -136,6 +137,7 @@ export interface PracticeWords {
   genitive?: string;
   many?: string;
   dative_plural?: string;
+  genitive_plural?: string;
   gender?: 'feminine' | 'masculine' | 'neuter';
   to_review?: string;
   decision?: string;

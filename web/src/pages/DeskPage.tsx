@@ -3,7 +3,7 @@
 // parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
 import { useLoad } from '../lib/hooks';
 import { api } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { eventPath, wordsOf, type EventContext } from '../lib/intake';
 import { eventBase, kStageOf, kStateWord, type StaffLink } from '../lib/roles';
 import { formatRange } from '../lib/time';
 import { listOf, textOf, type Timeline, type TimelineStage } from '../lib/types';
@@ -29,7 +29,10 @@ function groupsOf(ctx: EventContext): Group[] {
   const a = ctx.agenda;
   const base = eventBase(ctx.id);
   const groups: Group[] = [];
-  const intake: StaffLink[] = [{ href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' }];
+  const words = wordsOf(a);
+  // Where the practice itself is the application (the contest's «заявка»), one word says both.
+  const intakeTitle = words.Many === 'Заявки' ? 'Заявки' : `Заявки и ${words.many}`;
+  const intake: StaffLink[] = [{ href: `${base}/intake`, title: intakeTitle, testId: 'desk-intake' }];
   if (a.fees) intake.push({ href: `${base}/payments`, title: 'Оплата', testId: 'desk-payments' });
   groups.push({ key: 'intake', stage: kStageOf.intake, fallback: 'Приём заявок', links: intake });
   if (a.review !== undefined) {
@@ -55,8 +58,8 @@ function groupsOf(ctx: EventContext): Group[] {
     groups.push({
       key: 'gallery',
       stage: kStageOf.gallery,
-      fallback: 'Галерея практик',
-      links: [{ href: `${base}/gallery`, title: 'Галерея практик', testId: 'desk-gallery' }],
+      fallback: `Галерея ${words.genitivePlural}`,
+      links: [{ href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'desk-gallery' }],
     });
   }
   if (a.section_day !== undefined) {
@@ -80,7 +83,12 @@ function groupsOf(ctx: EventContext): Group[] {
       key: 'contest',
       stage: kStageOf.awards,
       fallback: 'Итоги конкурса',
-      links: [{ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' }],
+      links: [
+        { href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' },
+        ...(a.contest.eligibility
+          ? [{ href: `${base}/past-results`, title: 'Итоги прошлых конкурсов и совпадения', testId: 'desk-past-results' }]
+          : []),
+      ],
     });
   }
   groups.push({

@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { useEventContext, type EventContext } from '../lib/intake';
+import { useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime, formatTime, parseInstant } from '../lib/time';
 import { textOf } from '../lib/types';
 import {
@@ -296,7 +296,7 @@ function ScheduleEditor({ ctx, n }: { ctx: EventContext; n: number }) {
         )}
         {draft.length === 0 ? (
           <p class="muted" data-testid="draft-empty">
-            Черновик пуст. Составьте его автоматически из практик, допущенных к выступлению.
+            Черновик пуст. Составьте его автоматически из {wordsOf(ctx.agenda).genitivePlural}, допущенных к выступлению.
           </p>
         ) : (
           <ol class="queue" data-testid="draft">
@@ -602,7 +602,7 @@ function ResultsEditor({ ctx }: { ctx: EventContext }) {
               Секция {c.number}. {c.title}
             </legend>
             {c.presenters.length === 0 ? (
-              <p class="muted">В секции нет допущенных к выступлению практик.</p>
+              <p class="muted">В секции нет допущенных к выступлению {wordsOf(ctx.agenda).genitivePlural}.</p>
             ) : (
               c.presenters.map((p) => (
                 <div class="choice" key={p.id}>
