@@ -25,7 +25,7 @@ std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
 Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
-Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена в галерее."); }
+Status practice_not_found() { return Status::not_found("practice_not_found", "В галерее этого нет: ничего не допущено под таким номером."); }
 Status comment_not_found() { return Status::not_found("comment_not_found", "Комментарий не найден."); }
 
 std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, Rules& out) {

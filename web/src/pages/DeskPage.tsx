@@ -73,7 +73,7 @@ function groupsOf(ctx: EventContext): Group[] {
       links: [
         { href: `${base}/section-day`, title: 'Порядок выступлений на секциях', testId: 'desk-section-day' },
         { href: `${base}/section-day/results`, title: 'Итоги секций', testId: 'desk-section-results' },
-        { href: `${base}/results`, title: 'Итоги конференции для всех', testId: 'desk-results' },
+        { href: `${base}/results`, title: 'Итоги мероприятия для всех', testId: 'desk-results' },
         ...consoles,
       ],
     });

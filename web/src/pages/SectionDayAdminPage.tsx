@@ -102,7 +102,7 @@ function DayOverview({ ctx }: { ctx: EventContext }) {
         </p>
         <p>
           <a class="button button--secondary" href={`${base}/section-day/results`} data-testid="results-admin-link">
-            Итоги конференции
+            Итоги мероприятия
           </a>
         </p>
       </section>
@@ -486,7 +486,7 @@ function Attendance({ ctx, n }: { ctx: EventContext; n: number }) {
 
 export function SectionResultsAdminPage({ id }: { id: string }) {
   useEffect(() => {
-    document.title = 'Итоги конференции — организатору';
+    document.title = 'Итоги мероприятия — организатору';
   }, []);
   return <OrganiserOnly id={id} what="публиковать итоги">{(ctx) => <ResultsEditor ctx={ctx} />}</OrganiserOnly>;
 }
@@ -575,7 +575,7 @@ function ResultsEditor({ ctx }: { ctx: EventContext }) {
           { title: 'Итоги' },
         ]}
       />
-      <h1>Итоги конференции</h1>
+      <h1>Итоги мероприятия</h1>
       {session && (
         <p>
           {session.title}: {formatDateTime(session.starts, ctx.offset)}–{formatTime(session.ends, ctx.offset)}.{' '}
