@@ -132,6 +132,16 @@ std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda
   if (auto* e = std::get_if<timeline::AgendaError>(&settings)) return *e;
   auto proceedings = read_proceedings(agenda);
   if (auto* e = std::get_if<timeline::AgendaError>(&proceedings)) return *e;
+  auto order = read_order(agenda);
+  if (auto* e = std::get_if<timeline::AgendaError>(&order)) return *e;
+  if (const auto& o = std::get<OrderSettings>(order); o.enabled) {
+    auto review_part = review::read_review_part(agenda);
+    const auto* decisions = std::get_if<review::ReviewPart>(&review_part);
+    for (size_t i = 0; i < o.outcomes.size(); ++i)
+      if (!decisions || !decisions->valid(o.outcomes[i]))
+        return timeline::AgendaError{agenda.source, "/order/outcomes/" + std::to_string(i),
+                                     "'" + o.outcomes[i] + "' is no decision of /review/outcomes"};
+  }
   mail::MailPart part;
   const auto& s = std::get<Settings>(settings);
   if (s.enabled && !mail_template(agenda, s.mail_template, part))
@@ -186,6 +196,8 @@ CertificateService::CertificateService(store::Db& db, const timeline::Clock& clo
     auto p = read_proceedings(*ref.agenda);
     proceedings_.emplace(id, std::holds_alternative<ProceedingsSettings>(p) ? std::get<ProceedingsSettings>(p)
                                                                             : ProceedingsSettings{});
+    auto o = read_order(*ref.agenda);
+    orders_.emplace(id, std::holds_alternative<OrderSettings>(o) ? std::get<OrderSettings>(o) : OrderSettings{});
     workers_ = std::max(workers_, settings_[id].workers);
   }
 }
@@ -1016,6 +1028,86 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
   if (!s) return s;
   if (!stored_file.empty() && stored_file != out.path.filename().string()) fs::remove(event_dir(event_id) / stored_file, ec);
   return out;
+}
+
+// ---------------------------------------------------------------- the order
+
+Result<Document> CertificateService::order(std::string_view event_id) {
+  auto ev = events_.find(event_id);
+  if (ev == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  const auto& settings = orders_.find(event_id)->second;
+  if (!settings.enabled)
+    return Status::not_found("order_not_configured", "Распорядительный документ для этого мероприятия не предусмотрен.");
+  const auto& agenda = *ev->second.agenda;
+  auto review_part = review::read_review_part(agenda);
+  const auto* decisions = std::get_if<review::ReviewPart>(&review_part);
+  // The name and institution the author gave in their registration, else the account's name and
+  // the practice's organisation.
+  auto author_of = [&](const std::string& account_name, const json& registration, const std::string& organisation) {
+    std::string name = settings.author_name_field.empty() ? "" : at_path(registration, settings.author_name_field);
+    std::string own = at_path(registration, settings.author_institution_field);
+    return OrderAuthor{name.empty() ? account_name : name, own.empty() ? organisation : own};
+  };
+  std::vector<OrderPractice> practices;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    // The admitted decisions come from the agenda: bound as a JSON array, never spliced into SQL.
+    auto q = tx.prepare(
+        "SELECT p.id, p.section, p.answers, o.outcome, u.full_name, r.answers FROM practices p "
+        "JOIN practice_outcomes o ON o.practice_id = p.id JOIN users u ON u.id = p.owner_id "
+        "LEFT JOIN registrations r ON r.user_id = p.owner_id AND r.event_id = p.event_id "
+        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN (SELECT value FROM json_each(?2)) "
+        "ORDER BY p.section, p.id");
+    q.bind_text(1, event_id).bind_text(2, json(settings.outcomes).dump());
+    std::vector<std::int64_t> ids;
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      auto answers = json::parse(q.text(2), nullptr, false);
+      if (!answers.is_object()) answers = json::object();
+      auto registration = json::parse(q.is_null(5) ? "{}" : q.text(5), nullptr, false);
+      OrderPractice p;
+      p.section = static_cast<int>(q.int64(1));
+      p.title = practice_title(q.int64(0), answers);
+      p.institution = at_path(answers, settings.institution_field);
+      if (p.institution.empty()) p.institution = at_path(registration, settings.author_institution_field);
+      auto title = decisions ? decisions->outcome_titles.find(q.text(3)) : std::map<std::string, std::string>::const_iterator{};
+      p.outcome = decisions && title != decisions->outcome_titles.end() ? title->second : q.text(3);
+      p.authors.push_back(author_of(q.text(4), registration, p.institution));
+      ids.push_back(q.int64(0));
+      practices.push_back(std::move(p));
+    }
+    // Registered co-authors after the owner, with the institution of their own registration.
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto co = tx.prepare(
+          "SELECT u.full_name, r.answers FROM practice_coauthors c JOIN users u ON u.email = c.email "
+          "LEFT JOIN registrations r ON r.user_id = u.id AND r.event_id = ?2 "
+          "WHERE c.practice_id = ?1 AND u.id <> (SELECT owner_id FROM practices WHERE id = ?1) ORDER BY u.full_name");
+      co.bind_int(1, ids[i]).bind_text(2, event_id);
+      for (;;) {
+        auto more = co.step();
+        if (!more) return more.status();
+        if (!*more) break;
+        auto registration = json::parse(co.is_null(1) ? "{}" : co.text(1), nullptr, false);
+        practices[i].authors.push_back(author_of(co.text(0), registration, practices[i].institution));
+      }
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::stable_sort(practices.begin(), practices.end(), [](const auto& a, const auto& b) {
+    return a.section != b.section ? a.section < b.section : a.title < b.title;
+  });
+  std::map<std::string, std::string> values{{"event_title", agenda.title},
+                                            {"event_title_genitive", agenda.title_genitive},
+                                            {"event_title_prepositional", agenda.title_prepositional},
+                                            {"event_subtitle", agenda.subtitle},
+                                            {"forum", agenda.forum},
+                                            {"forum_genitive", agenda.forum_genitive},
+                                            {"practices", std::to_string(practices.size())}};
+  auto made = typeset_order(agenda, settings, values, practices);
+  if (!made) return made.status();
+  return Document{std::move(*made), settings.file_name};
 }
 
 Result<json> CertificateService::send_proceedings(const accounts::Identity& organiser, std::string_view event_id) {

@@ -60,6 +60,12 @@ struct File {
   std::string content_type;
 };
 
+// A document made in memory and its name for the recipient.
+struct Document {
+  std::string bytes;
+  std::string name;
+};
+
 // A table for the organiser's exports (CSV now; XLSX through server/export once merged).
 // An export's title is also its download's file name (without extension).
 using Table = exporting::Table;
@@ -106,6 +112,10 @@ class CertificateService {
   // Participants without a made certificate: what is left before certificates_by (for the
   // reminders, which read as the event's organiser would).
   Result<std::int64_t> not_issued(std::string_view event);
+  // The organiser's order on the results (the agenda's "order" part): the practices admitted by
+  // its outcomes, by section, with their authors, typeset afresh each time (a few pages).
+  // 404 order_not_configured without the part. The caller checks the role.
+  Result<Document> order(std::string_view event);
 
   // The organiser's exports: "decisions", "attendance", "certificates".
   Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
@@ -136,6 +146,7 @@ class CertificateService {
   const std::map<std::string, EventRef, std::less<>> events_;
   std::map<std::string, Settings, std::less<>> settings_;
   std::map<std::string, ProceedingsSettings, std::less<>> proceedings_;
+  std::map<std::string, OrderSettings, std::less<>> orders_;
   const std::filesystem::path dir_;  // <data>/certificates
   const Publish publish_;
   const Attendance attendance_;

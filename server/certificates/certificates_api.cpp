@@ -86,6 +86,17 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
              signed_in([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
                return send_file(req, certificates.proceedings(who, p.get("id")), "inline");
              }));
+  router.add("GET", "/api/events/{id}/order",
+             organiser([&certificates](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               auto made = certificates.order(p.get("id"));
+               if (!made) return api::error_response(made.status());
+               net::Response r;
+               r.body = std::move(made->bytes);
+               r.set_header("Content-Type", "application/pdf");
+               r.set_header("Content-Disposition", net::content_disposition("inline", made->name));
+               r.set_header("Cache-Control", "no-store");
+               return r;
+             }));
   router.add("POST", "/api/events/{id}/proceedings/mail",
              organiser([&certificates](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
                return reply(certificates.send_proceedings(who, p.get("id")));

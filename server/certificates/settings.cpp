@@ -157,4 +157,30 @@ std::variant<ProceedingsSettings, timeline::AgendaError> read_proceedings(const 
   return p;
 }
 
+std::variant<OrderSettings, timeline::AgendaError> read_order(const timeline::Agenda& agenda) {
+  OrderSettings out;
+  out.enabled = agenda.modules.count("order") > 0;
+  auto error = read_part(agenda, "order", [&](Obj& o) {
+    if (!out.enabled) return o.finish();
+    out.header_lines = strings(o, "header_lines", false);
+    out.title = o.str("title");
+    out.subject = o.opt_str("subject");
+    out.preamble = strings(o, "preamble", false);
+    if (auto v = o.opt_str("section_heading"); !v.empty()) out.section_heading = v;
+    if (auto v = o.opt_str("item"); !v.empty()) out.item = v;
+    if (auto v = o.opt_str("author"); !v.empty()) out.author = v;
+    out.empty_section = o.opt_str("empty_section");
+    out.closing_lines = strings(o, "closing_lines", false);
+    if (auto v = o.opt_str("file_name"); !v.empty()) out.file_name = v;
+    if (o.find("outcomes")) out.outcomes = strings(o, "outcomes", true);
+    if (auto v = o.opt_str("font"); !v.empty()) out.font = v;
+    out.author_name_field = o.opt_str("author_name_field");
+    if (auto v = o.opt_str("author_institution_field"); !v.empty()) out.author_institution_field = v;
+    if (auto v = o.opt_str("institution_field"); !v.empty()) out.institution_field = v;
+    o.finish();
+  });
+  if (error) return *error;
+  return out;
+}
+
 }  // namespace praktika::certificates

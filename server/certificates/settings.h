@@ -77,7 +77,33 @@ struct ProceedingsSettings {
   std::string font = "DejaVu Serif";
 };
 
+// The organiser's order on the results (conference clause 3.1: «распорядительный документ по
+// результатам … на основе заключения экспертной группы»): the admitted practices by section with
+// their authors. Every text is the agenda's; {placeholders} as in the proceedings.
+struct OrderSettings {
+  bool enabled = false;
+  std::vector<std::string> header_lines;  // above the title: the organiser's name, the place
+  std::string title;                      // "ПРИКАЗ"
+  std::string subject;                    // "Об итогах интернет-конференции «{event_title}»"
+  std::vector<std::string> preamble;      // paragraphs before the list
+  std::string section_heading = "Секция {section}. {section_title}";
+  // One line per practice: {n}, {title}, {authors}, {institution}, {outcome} (the decision's title).
+  std::string item = "{n}. «{title}» — {authors} ({institution})";
+  std::string author = "{full_name}";  // one author in {authors}: {full_name}, {institution}
+  std::string empty_section;           // shown under a section without admitted practices; empty: skipped
+  std::vector<std::string> closing_lines;  // after the list: the signature
+  std::string file_name = "Приказ об итогах.pdf";
+  std::vector<std::string> outcomes = {"present", "gallery"};  // the decisions that admit a practice
+  std::string font = "DejaVu Serif";
+  // Where the names come from: the author's name and institution in their registration (the
+  // account's name when the field is empty), the implementing organisation in the practice.
+  std::string author_name_field;
+  std::string author_institution_field = "institution";
+  std::string institution_field = "organisation.name";
+};
+
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
 std::variant<ProceedingsSettings, timeline::AgendaError> read_proceedings(const timeline::Agenda& agenda);
+std::variant<OrderSettings, timeline::AgendaError> read_order(const timeline::Agenda& agenda);
 
 }  // namespace praktika::certificates

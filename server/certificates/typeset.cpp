@@ -1,5 +1,7 @@
 #include "certificates/typeset.h"
 
+#include <algorithm>
+
 #include "mail/template.h"
 #include "pdf/pdf.h"
 
@@ -171,6 +173,69 @@ Status typeset_certificate(const Template& t, const std::map<std::string, std::s
     if (b.space_after_mm > 0) doc.vertical_space(b.space_after_mm);
   }
   return doc.finish();
+}
+
+Result<std::string> typeset_order(const timeline::Agenda& agenda, const OrderSettings& settings,
+                                  const std::map<std::string, std::string>& values,
+                                  const std::vector<OrderPractice>& practices) {
+  pdf::PageSetup setup;
+  setup.margin_left_mm = 30;  // a bound document's margins
+  setup.margin_right_mm = 15;
+  std::string out;
+  auto made = pdf::Typesetter::to_memory(&out, setup);
+  if (!made) return made.status();
+  auto& doc = **made;
+  const std::string& font = settings.font;
+  for (const auto& line : settings.header_lines)
+    doc.paragraph(mail::fill(line, values), style_of(font, 12, false, pdf::Align::centre, 2));
+  doc.vertical_space(8);
+  doc.paragraph(mail::fill(settings.title, values), style_of(font, 16, true, pdf::Align::centre, 8));
+  if (!settings.subject.empty())
+    doc.paragraph(mail::fill(settings.subject, values), style_of(font, 13, true, pdf::Align::centre, 10));
+  auto body = style_of(font, 13, false, pdf::Align::justify, 4);
+  body.first_line_indent_mm = 12.5;
+  for (const auto& line : settings.preamble) doc.paragraph(mail::fill(line, values), body);
+
+  // The agenda's sections in their order; practices of a section the agenda lacks (or of an event
+  // without sections) in one list without a heading.
+  std::vector<int> order;
+  for (const auto& s : agenda.sections) order.push_back(s.number);
+  for (const auto& p : practices)
+    if (std::find(order.begin(), order.end(), p.section) == order.end()) order.push_back(p.section);
+  int n = 0;
+  for (int number : order) {
+    const auto* section = agenda.find_section(number);
+    bool any = std::any_of(practices.begin(), practices.end(), [&](const OrderPractice& p) { return p.section == number; });
+    if (!any && settings.empty_section.empty()) continue;
+    if (section) {
+      std::map<std::string, std::string> v = values;
+      v["section"] = std::to_string(number);
+      v["section_title"] = section->title;
+      auto heading = style_of(font, 13, true, pdf::Align::left, 4);
+      heading.space_before_pt = 10;
+      doc.paragraph(mail::fill(settings.section_heading, v), heading);
+    }
+    if (!any) doc.paragraph(mail::fill(settings.empty_section, values), style_of(font, 13, false, pdf::Align::left, 3));
+    for (const auto& p : practices) {
+      if (p.section != number) continue;
+      std::string authors;
+      for (const auto& a : p.authors)
+        authors += (authors.empty() ? "" : ", ") +
+                   mail::fill(settings.author, {{"full_name", a.full_name}, {"institution", a.institution}});
+      std::map<std::string, std::string> v = values;
+      v["n"] = std::to_string(++n);
+      v["title"] = p.title;
+      v["authors"] = authors;
+      v["institution"] = p.institution;
+      v["outcome"] = p.outcome;
+      doc.paragraph(mail::fill(settings.item, v), style_of(font, 13, false, pdf::Align::justify, 4));
+    }
+  }
+  doc.vertical_space(10);
+  for (const auto& line : settings.closing_lines)
+    doc.paragraph(mail::fill(line, values), style_of(font, 13, false, pdf::Align::left, 4));
+  if (auto s = doc.finish(); !s) return s;
+  return out;
 }
 
 Result<ProceedingsResult> typeset_proceedings(const timeline::Agenda& agenda, const ProceedingsSettings& settings,

@@ -43,4 +43,24 @@ Result<ProceedingsResult> typeset_proceedings(const timeline::Agenda& agenda, co
                                               const std::vector<ProceedingsPractice>& practices,
                                               const std::filesystem::path& file);
 
+struct OrderAuthor {
+  std::string full_name;
+  std::string institution;
+};
+
+struct OrderPractice {
+  int section = 0;
+  std::string title;
+  std::string institution;  // the implementing organisation named in the practice
+  std::string outcome;      // the decision's title from review.outcomes
+  std::vector<OrderAuthor> authors;
+};
+
+// The organiser's order on the results: its header, title and preamble, then the practices by the
+// agenda's sections (an event without sections: one list), numbered through, then the closing
+// lines. `practices` in the order they are listed within a section. Into memory.
+Result<std::string> typeset_order(const timeline::Agenda& agenda, const OrderSettings& settings,
+                                  const std::map<std::string, std::string>& values,
+                                  const std::vector<OrderPractice>& practices);
+
 }  // namespace praktika::certificates

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "common/json_guard.h"
+#include "contest/matching.h"
 #include "mail/template.h"
 #include "review/assignment.h"
 #include "review/review.h"
@@ -22,6 +23,8 @@ namespace {
 
 using nlohmann::json;
 namespace reader = timeline::reader;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
 
 std::string digits_of(std::string_view text) {
   std::string out;
@@ -95,7 +98,7 @@ std::optional<timeline::AgendaError> read_past_results(const std::filesystem::pa
       p.institution = r.str("institution");
       p.institution_key = review::normalise_institution(p.institution);
       p.inn = digits_of(r.opt_str("inn"));
-      r.opt_str("region");
+      p.region = r.opt_str("region");
       r.finish();
       out.push_back(std::move(p));
     });
@@ -117,7 +120,8 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       Obj eo(*e, o.at("eligibility"));
       Eligibility el;
       // Relative to the agenda file, so the agenda folder moves as one piece.
-      el.past_results_file = std::filesystem::path(agenda.source).parent_path() / eo.str("past_results");
+      if (auto file = eo.opt_str("past_results"); !file.empty())
+        el.past_results_file = std::filesystem::path(agenda.source).parent_path() / file;
       el.institution_field = eo.str("institution_field");
       need_practice_field(agenda, eo, "institution_field", el.institution_field);
       el.inn_field = eo.opt_str("inn_field");
@@ -195,8 +199,21 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     o.finish();
   });
   if (error) return *error;
-  if (settings.eligibility)
-    if (auto e = read_past_results(settings.eligibility->past_results_file, settings.eligibility->past)) return *e;
+  if (settings.eligibility) {
+    auto& el = *settings.eligibility;
+    if (!el.past_results_file.empty())
+      if (auto e = read_past_results(el.past_results_file, el.past)) return *e;
+    // A list names an outcome by its id or by the first word of the review's wording («Лауреат …»).
+    const auto* part = std::get_if<review::ReviewPart>(&review_part);
+    for (const auto& rule : el.rules) el.outcome_words[rule.outcome];
+    if (part)
+      for (const auto& [id, title] : part->outcome_titles) {
+        auto& words = el.outcome_words[id];
+        std::string first = review::normalise_institution(title);
+        first = first.substr(0, first.find(' '));
+        if (!first.empty()) words.push_back(first);
+      }
+  }
   return settings;
 }
 
@@ -212,11 +229,11 @@ ContestService::ContestService(store::Db& db, const timeline::Clock& clock,
   // Checked when the application is created (the applicant learns it before filling in 14 items)
   // and again at submission (the name or the INN may have changed since).
   intake.add_creation_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
-    if (auto s = check_eligibility(event, practice.answers, practice.at); !s) return s;
+    if (auto s = check_eligibility(tx, event, practice.answers, practice.at, 0); !s) return s;
     return check_one_per_institution(tx, event, practice, true);
   });
   intake.add_submission_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
-    if (auto s = check_eligibility(event, practice.answers, practice.at); !s) return s;
+    if (auto s = check_eligibility(tx, event, practice.answers, practice.at, practice.practice_id); !s) return s;
     return check_one_per_institution(tx, event, practice, false);
   });
 }
@@ -257,23 +274,74 @@ Status ContestService::check_one_per_institution(store::Tx& tx, const intake::Ev
   }
 }
 
-Status ContestService::check_eligibility(const intake::EventView& event, const json& answers, TimePoint at) const {
+const EligibilityRule* ContestService::barring_rule(const Eligibility& rules, const PastResult& past, int year) const {
+  auto rule = std::find_if(rules.rules.begin(), rules.rules.end(), [&](const EligibilityRule& r) {
+    return r.edition == past.edition && r.outcome == past.outcome;
+  });
+  // No rule, or no limit: those institutions may apply again (with revised materials).
+  if (rule == rules.rules.end() || !rule->may_apply_from || year >= *rule->may_apply_from) return nullptr;
+  return &*rule;
+}
+
+Result<std::vector<PastResult>> ContestService::past_for(store::Tx& tx, const EventRules& rules, std::string* source) const {
+  std::vector<PastResult> out;
+  auto q = tx.prepare(
+      "SELECT edition, outcome, institution, inn, region FROM contest_past_results WHERE event_id = ?1 ORDER BY id");
+  q.bind_text(1, rules.view.agenda->id);
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) break;
+    PastResult p;
+    p.edition = static_cast<int>(q.int64(0));
+    p.outcome = q.text(1);
+    p.institution = q.text(2);
+    p.institution_key = review::normalise_institution(p.institution);
+    p.inn = q.text(3);
+    p.region = q.text(4);
+    out.push_back(std::move(p));
+  }
+  if (source) *source = out.empty() ? (rules.settings.eligibility->past.empty() ? "none" : "file") : "loaded";
+  if (out.empty()) return rules.settings.eligibility->past;
+  return out;
+}
+
+namespace {
+
+Result<std::optional<std::string>> decision_on(store::Tx& tx, std::int64_t practice, const std::string& past_key) {
+  auto q = tx.prepare("SELECT decision FROM contest_match_decisions WHERE practice_id = ?1 AND past_key = ?2");
+  q.bind_int(1, practice).bind_text(2, past_key);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<std::string>();
+  return std::optional<std::string>(q.text(0));
+}
+
+}  // namespace
+
+Status ContestService::check_eligibility(store::Tx& tx, const intake::EventView& event, const json& answers,
+                                         TimePoint at, std::int64_t practice) const {
   auto found = events_.find(event.agenda->id);
   if (found == events_.end() || !found->second.settings.eligibility) return Status::ok();
   const Eligibility& rules = *found->second.settings.eligibility;
   const std::string name = text_at(answers, rules.institution_field);
-  const std::string key = review::normalise_institution(name);
-  const std::string inn = rules.inn_field.empty() ? std::string() : digits_of(text_at(answers, rules.inn_field));
+  const InstitutionId applicant{review::normalise_institution(name),
+                                rules.inn_field.empty() ? std::string() : digits_of(text_at(answers, rules.inn_field))};
   const int year = year_at(at, event.timeline->utc_offset_minutes());
-  for (const auto& past : rules.past) {
-    bool by_inn = !inn.empty() && inn == past.inn;
-    bool by_name = !key.empty() && key == past.institution_key;
-    if (!by_inn && !by_name) continue;
-    auto rule = std::find_if(rules.rules.begin(), rules.rules.end(), [&](const EligibilityRule& r) {
-      return r.edition == past.edition && r.outcome == past.outcome;
-    });
-    // No rule, or no limit: those institutions may apply again (with revised materials).
-    if (rule == rules.rules.end() || !rule->may_apply_from || year >= *rule->may_apply_from) continue;
+  auto past_results = past_for(tx, found->second);
+  if (!past_results) return past_results.status();
+  for (const auto& past : *past_results) {
+    MatchKind kind = match(applicant, {past.institution_key, past.inn});
+    if (kind == MatchKind::none) continue;
+    const EligibilityRule* rule = barring_rule(rules, past, year);
+    if (!rule) continue;
+    if (unsure(kind)) {
+      // Not the applicant's to suffer: it waits on the organiser's list unless they confirmed it.
+      if (practice == 0) continue;
+      auto decided = decision_on(tx, practice, past.key());
+      if (!decided) return decided.status();
+      if (!*decided || **decided != "confirmed") continue;
+    }
     std::map<std::string, std::string> values = {{"institution", name.empty() ? past.institution : name},
                                                  {"edition", std::to_string(past.edition)},
                                                  {"outcome", past.outcome},
@@ -287,10 +355,192 @@ Status ContestService::check_eligibility(const intake::EventView& event, const j
         .with_details({{"edition", past.edition},
                        {"outcome", past.outcome},
                        {"may_apply_from", *rule->may_apply_from},
-                       {"matched_by", by_inn ? "inn" : "name"},
+                       {"matched_by", kind == MatchKind::same_inn ? "inn" : kind == MatchKind::same_name ? "name" : "confirmed"},
                        {"past_institution", past.institution}});
   }
   return Status::ok();
+}
+
+Result<const ContestService::EventRules*> ContestService::eligibility_event(std::string_view event_id) const {
+  auto found = events_.find(event_id);
+  if (found == events_.end() || !found->second.settings.eligibility)
+    return Status::not_found("no_eligibility", "У этого мероприятия нет правил участия по итогам прошлых конкурсов.");
+  return &found->second;
+}
+
+namespace {
+
+std::string outcome_title(const timeline::Agenda& agenda, const std::string& outcome) {
+  auto part = review::read_review_part(agenda);
+  if (const auto* p = std::get_if<review::ReviewPart>(&part))
+    if (auto it = p->outcome_titles.find(outcome); it != p->outcome_titles.end()) return it->second;
+  return outcome;
+}
+
+json past_json(const timeline::Agenda& agenda, const PastResult& p) {
+  return {{"institution", p.institution}, {"inn", p.inn},         {"region", p.region},
+          {"edition", p.edition},         {"outcome", p.outcome}, {"outcome_title", outcome_title(agenda, p.outcome)}};
+}
+
+}  // namespace
+
+Result<json> ContestService::preview_past_results(std::string_view event_id, std::string_view bytes,
+                                                  exporting::TableFormat format) {
+  auto rules = eligibility_event(event_id);
+  if (!rules) return rules.status();
+  auto rows = exporting::read_table(bytes, format);
+  if (!rows) return rows.status();
+  auto read = read_past_results(*rows, (*rules)->settings.eligibility->outcome_words);
+  json out = {{"rows", json::array()}, {"errors", json::array()}, {"editions", read.editions}};
+  for (const auto& p : read.results) out["rows"].push_back(past_json(*(*rules)->view.agenda, p));
+  for (const auto& e : read.errors) out["errors"].push_back({{"row", e.row}, {"message", e.message}});
+  return out;
+}
+
+Result<json> ContestService::save_past_results(const accounts::Identity& organiser, std::string_view event_id,
+                                               std::string_view bytes, exporting::TableFormat format) {
+  auto rules = eligibility_event(event_id);
+  if (!rules) return rules.status();
+  auto rows = exporting::read_table(bytes, format);
+  if (!rows) return rows.status();
+  auto read = read_past_results(*rows, (*rules)->settings.eligibility->outcome_words);
+  if (read.results.empty())
+    return Status::unprocessable("no_valid_rows", "В таблице нет ни одной верной строки: сохранять нечего.")
+        .with_details({{"errors", read.errors.size()}});
+  const std::int64_t now = to_ms(clock_.now());
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    for (int edition : read.editions)
+      if (auto st = tx.prepare("DELETE FROM contest_past_results WHERE event_id = ?1 AND edition = ?2")
+                        .bind_text(1, event_id)
+                        .bind_int(2, edition)
+                        .run();
+          !st)
+        return st;
+    for (const auto& p : read.results)
+      if (auto st = tx.prepare(
+                          "INSERT INTO contest_past_results (event_id, edition, outcome, institution, inn, region, "
+                          "loaded_by, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                        .bind_text(1, event_id)
+                        .bind_int(2, p.edition)
+                        .bind_text(3, p.outcome)
+                        .bind_text(4, p.institution)
+                        .bind_text(5, p.inn)
+                        .bind_text(6, p.region)
+                        .bind_int(7, organiser.user.id)
+                        .bind_int(8, now)
+                        .run();
+          !st)
+        return st;
+    return Status::ok();
+  });
+  if (!s) return s;
+  auto stored = past_results(event_id);
+  if (!stored) return stored.status();
+  json out = std::move(*stored);
+  out["saved"] = read.results.size();
+  out["skipped"] = read.errors.size();
+  out["replaced_editions"] = read.editions;
+  return out;
+}
+
+Result<json> ContestService::past_results(std::string_view event_id) {
+  auto rules = eligibility_event(event_id);
+  if (!rules) return rules.status();
+  std::string source;
+  std::vector<PastResult> past;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto loaded = past_for(tx, **rules, &source);
+    if (!loaded) return loaded.status();
+    past = std::move(*loaded);
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::map<int, int> counts;
+  json results = json::array();
+  for (const auto& p : past) {
+    ++counts[p.edition];
+    results.push_back(past_json(*(*rules)->view.agenda, p));
+  }
+  json editions = json::array();
+  for (const auto& [edition, count] : counts) editions.push_back({{"edition", edition}, {"count", count}});
+  return json{{"source", source}, {"editions", editions}, {"results", results}};
+}
+
+Result<json> ContestService::unsure_matches(std::string_view event_id) {
+  auto rules = eligibility_event(event_id);
+  if (!rules) return rules.status();
+  const Eligibility& el = *(*rules)->settings.eligibility;
+  const auto& view = (*rules)->view;
+  const int year = year_at(clock_.now(), view.timeline->utc_offset_minutes());
+  json matches = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto past = past_for(tx, **rules);
+    if (!past) return past.status();
+    auto q = tx.prepare("SELECT id, state, answers FROM practices WHERE event_id = ?1 ORDER BY id");
+    q.bind_text(1, event_id);
+    std::vector<std::tuple<std::int64_t, std::string, json>> practices;
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) break;
+      auto answers = json::parse(q.text(2), nullptr, false);
+      practices.emplace_back(q.int64(0), q.text(1), answers.is_object() ? answers : json::object());
+    }
+    for (const auto& [id, state, answers] : practices) {
+      const std::string name = text_at(answers, el.institution_field);
+      const InstitutionId applicant{review::normalise_institution(name),
+                                    el.inn_field.empty() ? std::string() : digits_of(text_at(answers, el.inn_field))};
+      for (const auto& p : *past) {
+        MatchKind kind = match(applicant, {p.institution_key, p.inn});
+        const EligibilityRule* rule = unsure(kind) ? barring_rule(el, p, year) : nullptr;
+        if (!rule) continue;
+        auto decided = decision_on(tx, id, p.key());
+        if (!decided) return decided.status();
+        matches.push_back({{"practice", id},
+                           {"state", state},
+                           {"institution", name},
+                           {"inn", applicant.inn},
+                           {"kind", std::string(to_string(kind))},
+                           {"past", past_json(*view.agenda, p)},
+                           {"past_key", p.key()},
+                           {"may_apply_from", *rule->may_apply_from},
+                           {"decision", *decided ? json(**decided) : json()}});
+      }
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"matches", matches}};
+}
+
+Result<json> ContestService::decide_match(const accounts::Identity& organiser, std::string_view event_id,
+                                          std::int64_t practice, std::string_view past_key, std::string_view decision) {
+  if (decision != "confirmed" && decision != "dismissed")
+    return Status::unprocessable("invalid_decision", "Совпадение можно подтвердить или отклонить.");
+  auto listed = unsure_matches(event_id);
+  if (!listed) return listed.status();
+  json found;
+  for (const auto& m : (*listed)["matches"])
+    if (m["practice"] == practice && m["past_key"] == past_key) found = m;
+  if (found.is_null())
+    return Status::not_found("match_not_found", "Такого неточного совпадения с прошлыми итогами нет.");
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    return tx
+        .prepare(
+            "INSERT INTO contest_match_decisions (event_id, practice_id, past_key, decision, decided_by, decided_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (practice_id, past_key) DO UPDATE SET decision = ?4, "
+            "decided_by = ?5, decided_at = ?6")
+        .bind_text(1, event_id)
+        .bind_int(2, practice)
+        .bind_text(3, past_key)
+        .bind_text(4, decision)
+        .bind_int(5, organiser.user.id)
+        .bind_int(6, to_ms(clock_.now()))
+        .run();
+  });
+  if (!s) return s;
+  found["decision"] = std::string(decision);
+  return found;
 }
 
 Result<const ContestService::EventRules*> ContestService::laureate_event(std::string_view event_id) const {

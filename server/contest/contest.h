@@ -21,6 +21,7 @@
 
 #include "accounts/accounts.h"
 #include "common/status.h"
+#include "contest/past_results.h"
 #include "export/export.h"
 #include "intake/intake.h"
 #include "timeline/agenda.h"
@@ -33,14 +34,6 @@ class Tx;
 
 namespace praktika::contest {
 
-// One institution's result in an earlier edition (the past results file).
-struct PastResult {
-  int edition = 0;      // the year of that edition: 2022, 2023
-  std::string outcome;  // "laureate", "participant"
-  std::string institution;
-  std::string institution_key;  // normalised like review's conflict-of-interest check
-  std::string inn;              // digits only, or empty
-};
 
 // Institutions with `outcome` in edition `edition` may apply again from `may_apply_from` on
 // (the year of the submission in the event's zone); absent: without limits.
@@ -52,13 +45,15 @@ struct EligibilityRule {
 };
 
 struct Eligibility {
+  // The example results named by the agenda (optional): used until the organiser loads the lists.
   std::filesystem::path past_results_file;
   std::string institution_field = "name";  // dotted paths into the practice answers
   std::string inn_field;
   // One application per institution: the same INN when both give it, else the same normalised name.
   bool one_per_institution = false;
   std::vector<EligibilityRule> rules;
-  std::vector<PastResult> past;
+  std::vector<PastResult> past;  // from past_results_file
+  OutcomeWords outcome_words;    // how a loaded list names the outcomes of the rules and the review
 };
 
 struct LaureateList {
@@ -119,9 +114,35 @@ class ContestService {
   ContestService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
                  intake::IntakeService& intake);
 
-  // Eligibility of the institution named by `answers` at `at` (a submission check, also usable on
-  // its own). Refusal: 422 "not_eligible" naming the past edition and the year from which it may apply.
-  Status check_eligibility(const intake::EventView& event, const nlohmann::json& answers, TimePoint at) const;
+  // Eligibility of the institution named by `answers` at `at` (a creation and submission check,
+  // inside the intake's transaction; `practice` 0 while it is being created). A sure match with a
+  // past result whose rule bars it, or an unsure one the organiser confirmed, is refused: 422
+  // "not_eligible" naming the past edition and the year from which it may apply. An unsure match
+  // not yet decided lets it through and waits on the organiser's list (unsure_matches).
+  Status check_eligibility(store::Tx& tx, const intake::EventView& event, const nlohmann::json& answers, TimePoint at,
+                           std::int64_t practice) const;
+
+  // The organiser's lists of earlier editions (the caller checks the role). `bytes` a CSV or XLSX
+  // table. Preview: {"rows":[{row, institution, inn, region, edition, outcome, outcome_title}],
+  // "errors":[{row, message}], "editions":[year]}; nothing stored. Errors: the table reader's.
+  Result<nlohmann::json> preview_past_results(std::string_view event_id, std::string_view bytes,
+                                              exporting::TableFormat format);
+  // Stores the valid rows, replacing what was loaded before for the editions the table names
+  // (the other editions stay). From then on these lists, not the agenda's example file, decide.
+  // 422 "no_valid_rows" when no row reads. {"saved", "skipped", "editions", ...the stored summary}.
+  Result<nlohmann::json> save_past_results(const accounts::Identity& organiser, std::string_view event_id,
+                                           std::string_view bytes, exporting::TableFormat format);
+  // {"source": "loaded" | "file" | "none", "editions":[{edition, count}], "results":[…]}.
+  Result<nlohmann::json> past_results(std::string_view event_id);
+  // Practices of the event (drafts and submitted) whose institution matches a past result barred
+  // by a rule now only unsurely: {"matches":[{practice, state, institution, inn, kind, past:{…},
+  // past_key, decision: null | "confirmed" | "dismissed", may_apply_from}]}.
+  Result<nlohmann::json> unsure_matches(std::string_view event_id);
+  // The organiser's word on one unsure match: "confirmed" (the practice is that institution: the
+  // rule applies) or "dismissed" (another institution). 404 "match_not_found" when the pair is no
+  // unsure match now.
+  Result<nlohmann::json> decide_match(const accounts::Identity& organiser, std::string_view event_id,
+                                      std::int64_t practice, std::string_view past_key, std::string_view decision);
   // One application per institution: refused (409 "already_applied", naming the other one) when
   // another practice of the event is the same institution's — any at creation, a submitted one at
   // submission. Run inside the intake's transaction.
@@ -158,6 +179,11 @@ class ContestService {
   Result<const EventRules*> laureate_event(std::string_view event_id) const;
   Result<const EventRules*> post_event(std::string_view event_id) const;
   Result<std::vector<PostItem>> load_post(const EventRules& rules, std::optional<std::int64_t> only = {});
+  Result<const EventRules*> eligibility_event(std::string_view event_id) const;
+  // The loaded lists of the event, or the agenda's example file when none are loaded.
+  Result<std::vector<PastResult>> past_for(store::Tx& tx, const EventRules& rules, std::string* source = nullptr) const;
+  // The rule that bars `past` in `year`, or nullptr.
+  const EligibilityRule* barring_rule(const Eligibility& rules, const PastResult& past, int year) const;
 
   // Constant after construction.
   store::Db& db_;

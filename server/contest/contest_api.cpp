@@ -10,6 +10,22 @@ namespace {
 
 using nlohmann::json;
 
+// A list of some hundred institutions is tens of kilobytes; this leaves room for a spreadsheet
+// with formatting and refuses anything that is plainly not such a list before it is read.
+constexpr std::uint64_t kMaxTableUpload = 4u << 20;
+
+Result<exporting::TableFormat> table_format(const net::Request& req) {
+  auto format = req.query_param("format").value_or("");
+  if (format.empty()) return exporting::TableFormat::detect;
+  if (format == "csv") return exporting::TableFormat::csv;
+  if (format == "xlsx") return exporting::TableFormat::xlsx;
+  return Status::bad_request("invalid_format", "Списки загружаются в форматах CSV и XLSX.");
+}
+
+}  // namespace
+
+using nlohmann::json;
+
 json item_json(const PostItem& item) {
   return {{"practice", item.practice},
           {"institution", item.institution},
@@ -103,6 +119,46 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                auto item = contest.unmark_sent(p.get("id"), *practice);
                if (!item) return api::error_response(item.status());
                return api::json_response(200, item_json(*item));
+  // The lists of earlier editions: the organiser uploads a table (the body is the file's bytes),
+  // sees what was read, then sends the same bytes again to save them.
+  router.add("GET", "/api/events/{id}/contest/past-results",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
+                                                           const net::PathParams& p) {
+               return api::reply(contest.past_results(p.get("id")));
+             }));
+  router.add("POST", "/api/events/{id}/contest/past-results/preview",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
+                                                           const net::PathParams& p) {
+               auto format = table_format(req);
+               if (!format) return api::error_response(format.status());
+               return api::reply(contest.preview_past_results(p.get("id"), req.body, *format));
+             }),
+             net::BodyRule{.limit = kMaxTableUpload});
+  router.add("POST", "/api/events/{id}/contest/past-results",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity& who, const net::Request& req,
+                                                           const net::PathParams& p) {
+               auto format = table_format(req);
+               if (!format) return api::error_response(format.status());
+               return api::reply(contest.save_past_results(who, p.get("id"), req.body, *format));
+             }),
+             net::BodyRule{.limit = kMaxTableUpload});
+  router.add("GET", "/api/events/{id}/contest/matches",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
+                                                           const net::PathParams& p) {
+               return api::reply(contest.unsure_matches(p.get("id")));
+             }));
+  router.add("PUT", "/api/events/{id}/contest/matches/{practice}",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity& who, const net::Request& req,
+                                                           const net::PathParams& p) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto practice = api::parse_id(p.get("practice"));
+               if (!practice) return api::error_response(Status::not_found("practice_not_found", "Такой заявки нет."));
+               auto key = api::string_field(*body, "past_key", "прошлый итог", 2000, true);
+               if (!key) return api::error_response(key.status());
+               auto decision = api::string_field(*body, "decision", "решение", 16, true);
+               if (!decision) return api::error_response(decision.status());
+               return api::reply(contest.decide_match(who, p.get("id"), *practice, *key, *decision));
              }));
 }
 

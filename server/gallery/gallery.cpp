@@ -22,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена в галерее."); }
+Status practice_not_found() { return Status::not_found("practice_not_found", "В галерее этого нет: ничего не допущено под таким номером."); }
 Status comment_not_found() { return Status::not_found("comment_not_found", "Комментарий не найден."); }
 
 std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, Rules& out) {

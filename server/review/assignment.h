@@ -12,8 +12,11 @@
 
 namespace praktika::review {
 
-// Lower case (Latin and Cyrillic, ё as е), quotes and punctuation dropped, spaces collapsed:
-// «ОГБУСО "Центр помощи детям"» and огбусо центр помощи детям are one institution.
+// The key two spellings of one institution share: lower case (Latin and Cyrillic, ё as е, a Latin
+// look-alike letter in a Cyrillic word read as Cyrillic), quotes of every kind and punctuation
+// dropped, spaces collapsed, and the legal form left out, abbreviated (ГБУ, ОГБУСО, МБУ, КГБУ, «ГБУ
+// СО», «ОГБУ ДПО», АНО …) or written out («областное государственное бюджетное учреждение
+// социального обслуживания»): «ОГБУСО "Центр помощи детям"» and центр помощи детям are one.
 std::string normalise_institution(std::string_view name);
 
 struct PracticeSlot {

@@ -478,7 +478,8 @@ Agenda read_agenda(const json& doc) {
     // How the site names a practice of this event (the contest: «заявка»); read by the front end only.
     if (const json* w = po.find("words")) {
       Obj wo(*w, po.at("words"));
-      for (std::string_view key : {"one", "accusative", "genitive", "many", "dative_plural", "to_review", "decision"}) wo.opt_str(key);
+      for (std::string_view key : {"one", "accusative", "genitive", "many", "dative_plural", "genitive_plural", "to_review",
+                                     "decision"}) wo.opt_str(key);
       // The noun's gender, for the words that agree with it («Новая заявка», «Новый доклад»).
       if (wo.find("gender")) {
         const std::string gender = wo.str("gender");

@@ -32,7 +32,8 @@ struct Stage {
 // Top-level parts of an agenda that belong to one stage module each. The loader checks only that
 // each is an object; the owning module reads it strictly with reader::read_part() at start-up.
 inline constexpr std::string_view kModuleParts[] = {"review",       "gallery",     "flashmob", "section_day",
-                                                    "certificates", "proceedings", "contest",  "mail"};
+                                                    "certificates", "proceedings", "contest",  "mail",
+                                                    "order"};
 
 // A named instant that is not a stage window: "decision_notice_by", "flashmob_feed_starts", ...
 struct Milestone {

@@ -323,3 +323,39 @@ test('on the conference board a rejection asks for its reason, and a refusal of 
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+// The organiser loads the lists of earlier editions on the desk's page: the table is read and shown
+// with its bad row named in Russian before anything is saved; once saved, the loaded lists decide.
+test('the organiser loads past results from the desk: a preview with row errors, then saved', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'praktika-past-'));
+  const chair = person('past-chair');
+  createUser(dataDir, kContest, chair);
+  const server = await startServer({ agenda: kContestAgenda, clock: kDuringApplications, dataDir });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await openPage(context, `${server.url}/events/${kContest}/desk`);
+    await loginThroughDialog(page, chair);
+    await testId(page, 'desk-past-results').click();
+    await testId(page, 'past-results').waitFor();
+    await waitUntil('what decides now', () => textOf(page, 'past-source'), (t) => /пример/.test(t ?? ''));
+    const csv =
+      'Учреждение;ИНН;Регион;Год конкурса;Итог\n' +
+      'ГБУ «Центр «Новый путь»;7700000100;Москва;2023;Лауреат\n' +
+      'Центр «Ошибка»;12;;2023;призёр\n';
+    await testId(page, 'past-file').setInputFiles({ name: 'itogi-2023.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await testId(page, 'past-preview').waitFor();
+    const preview = await textOf(page, 'past-preview');
+    assert.match(preview, /Центр «Новый путь»/);
+    assert.match(await textOf(page, 'past-row-errors'), /Строка 3: ИНН «12» — нужно 10 или 12 цифр; итог «призёр» не распознан/);
+    await testId(page, 'past-save').click();
+    await waitUntil('the saved notice', () => textOf(page, 'past-saved'), (t) => /Сохранено строк: 1, пропущено с ошибками: 1/.test(t ?? ''));
+    await waitUntil('the loaded lists', () => textOf(page, 'past-source'), (t) => t === 'Действуют загруженные списки.');
+    assert.match(await textOf(page, 'past-editions'), /2023 г\.: учреждений — 1/);
+    await assertNoRawWords(page);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -3,31 +3,45 @@
 // dates. Walked through pages only, on a phone, it must speak in its own words: nothing of the
 // conference or the contest (their dates, their city, «практика», «конференция») on any page.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { person, registerThroughDialog } from './people.mjs';
-import { startServer } from './server.mjs';
+import { answersFor, apiClient, kPassword, person, registerThroughDialog, signInBrowser } from './people.mjs';
+import { binaryPath, startServer } from './server.mjs';
 
 const kAgendaPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'fixtures', 'agenda', 'seminar-2021.json');
 const kDuringIntake = '2021-02-10T12:00:00+04:00';
 // Words of the other two events that must not leak into this one's pages.
 const kForeign = /практик|конференц|конкурс|Иркутск|июл|флешмоб|Asia\//i;
 
+const kOrganiser = 'organiser@seminar.example.org';
+
 let browser;
 let server;
 let agenda;
+let dataDir;
 
 before(async () => {
   agenda = JSON.parse(await readFile(kAgendaPath, 'utf8'));
   browser = await launchBrowser();
-  server = await startServer({ agenda: kAgendaPath, clock: kDuringIntake });
+  // The seminar's own organiser, made before the server starts on the same data directory.
+  dataDir = await mkdtemp(join(tmpdir(), 'praktika-seminar-'));
+  const made = spawnSync(
+    binaryPath,
+    ['admin', 'create-user', '--data', dataDir, '--email', kOrganiser, '--role', 'organiser', '--event', agenda.id, '--name', 'Организатор семинара'],
+    { input: `${kPassword}\n`, encoding: 'utf8' },
+  );
+  assert.equal(made.status, 0, made.stdout + made.stderr);
+  server = await startServer({ agenda: kAgendaPath, clock: kDuringIntake, dataDir });
 });
 after(async () => {
   await server?.stop();
   await browser?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 async function assertOwnWords(page, where) {
@@ -68,6 +82,62 @@ test('the seminar speaks its own words from the event page to a new «докла
     const rules = await textOf(page, 'formatting-rules');
     assert.match(rules, /шрифт Arial 12 пт/, 'the document rules are this event\'s');
     await assertOwnWords(page, 'the editor of a «доклад»');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// A «доклад» submitted through the API, so the staff pages have one to show.
+async function submitReport() {
+  const call = apiClient(server.url);
+  const who = person('seminar-author');
+  const reg = await call('POST', '/api/auth/register', { email: who.email, password: who.password, full_name: who.name });
+  assert.equal(reg.status, 201, reg.text);
+  const form = await call('PUT', `/api/events/${agenda.id}/registration`, { answers: answersFor(agenda.registration_form.fields) });
+  assert.equal(form.status, 200, form.text);
+  const created = await call('POST', `/api/events/${agenda.id}/practices`, {
+    section: agenda.sections[0].number,
+    type: agenda.practice.types[0].id,
+    answers: answersFor(agenda.practice.fields),
+  });
+  assert.equal(created.status, 201, created.text);
+  const submitted = await call('POST', `/api/events/${agenda.id}/practices/${created.json.id}/submit`, {});
+  assert.equal(submitted.status, 200, submitted.text);
+  return created.json.id;
+}
+
+// The organiser's pages, the gallery's and the section day's: headings, empty states and
+// fallbacks name the event's «доклады», never the conference's «практики».
+test('the seminar\'s staff, gallery and section day pages speak its own words', async () => {
+  const report = await submitReport();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await signInBrowser(context, server.url, kOrganiser);
+    const base = `${server.url}/events/${agenda.id}`;
+    const pages = [
+      ['/desk', 'desk'],
+      ['/documents', 'documents'],
+      ['/review-board', null],
+      [`/review/${report}`, null],
+      ['/payments', null],
+      ['/gallery', 'gallery'],
+      [`/gallery/${report}`, null],
+      ['/section-day', null],
+      ['/section-day/results', null],
+      [`/section-day/${agenda.sections[0].number}`, null],
+      [`/sections/${agenda.sections[0].number}`, null],
+    ];
+    const page = await openPage(context, `${base}/desk`);
+    for (const [path, id] of pages) {
+      await page.goto(`${base}${path}`, { waitUntil: 'load' });
+      if (id) await testId(page, id).waitFor();
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await assertOwnWords(page, `the page ${path}`);
+    }
+    await page.goto(`${base}/desk`, { waitUntil: 'load' });
+    await waitUntil('the desk\'s intake link', () => textOf(page, 'desk-intake'), (t) => t === 'Заявки и доклады');
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();

@@ -315,6 +315,63 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/nothing").status, 404);
 }
 
+// The organiser's order on the results (clause 3.1): the admitted practices under their sections
+// with their authors and institutions, from the final decisions; a rejected practice is not in it.
+TEST_F(Certificates, TheOrderListsTheAdmittedPracticesBySectionWithTheirAuthors) {
+  start(kDuringIntake);
+  People& people = *people_;
+  struct Author {
+    std::string email, name, institution, practice;
+    int section;
+  };
+  const std::vector<Author> authors = {
+      {"anna@dom.ru", "Анна Сергеевна Иванова", "ОГБУСО «Центр помощи детям»", "Семейная гостиная", 1},
+      {"boris@dom.ru", "Борис Петрович Ёлкин", "МБУ «Семья»", "Школа приёмных родителей", 3},
+      {"vera@dom.ru", "Вера Ильинична Щукина", "ОГКУ «Социальный приют»", "Клуб выходного дня", 1}};
+  std::vector<int> ids;
+  for (const auto& a : authors) {
+    int id = submit_practice(people, {.author_email = a.email, .institution = a.institution, .section = a.section,
+                                      .name = a.practice});
+    ASSERT_GT(id, 0);
+    ids.push_back(id);
+    auto reg = people.person(a.email).request(
+        "PUT", kEventApi + "/registration",
+        json{{"answers", registration_answers(a.name, a.email, a.institution, a.section)}}.dump());
+    ASSERT_EQ(reg.status, 200) << reg.body;
+  }
+  people.person("nobody@dom.ru", "Посторонний Человек");
+
+  start(kDuringReview);
+  const std::vector<std::string> outcomes = {"present", "gallery", "rejected"};
+  for (size_t i = 0; i < ids.size(); ++i) {
+    json body = {{"outcome", outcomes[i]}};
+    if (outcomes[i] == "rejected") body["reason"] = "Не по теме секции";
+    auto r = people.organiser().request("PUT", kEventApi + "/review/practices/" + std::to_string(ids[i]) + "/outcome",
+                                        body.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  start(kAfterEvent);
+  EXPECT_EQ(HttpClient(server_->port()).get(kEventApi + "/order").status, 401);
+  EXPECT_EQ(people.person("anna@dom.ru").get(kEventApi + "/order").status, 403);
+  auto order = people.organiser().get(kEventApi + "/order");
+  ASSERT_EQ(order.status, 200) << order.body;
+  EXPECT_EQ(order.headers["content-type"], "application/pdf");
+  ASSERT_EQ(order.body.substr(0, 5), "%PDF-");
+  std::string text = pdf_text(order.body);
+  EXPECT_TRUE(has(text, "ПРИКАЗ")) << text;
+  EXPECT_TRUE(has(text, "Секция 1. «Эффективные практики семейного жизнеустройства»")) << text;
+  EXPECT_TRUE(has(text, "Секция 3. «Проблемы воспитания и социализации детей-сирот")) << text;
+  EXPECT_TRUE(has(text, "«Семейная гостиная»")) << text;
+  EXPECT_TRUE(has(text, "Анна Сергеевна Иванова (ОГБУСО «Центр помощи детям»)")) << text;
+  EXPECT_TRUE(has(text, "«Школа приёмных родителей» — Борис Петрович Ёлкин (МБУ «Семья»)")) << text;
+  EXPECT_FALSE(has(text, "Клуб выходного дня")) << text;
+  EXPECT_FALSE(has(text, "Вера Ильинична Щукина")) << text;
+  // Section 1 lists before section 3, and the rejected one does not take a number.
+  EXPECT_LT(squeeze(text).find(squeeze("Семейная гостиная")), squeeze(text).find(squeeze("Школа приёмных родителей")));
+  EXPECT_TRUE(has(text, "2. «Школа приёмных родителей»")) << text;
+}
+
 // A name typed with a right-to-left override (and, in the application, a NUL) is cleaned where
 // it enters, so the certificate and the organiser's CSV show it as typed, not reversed.
 TEST_F(Certificates, ANameTypedWithABidiOverrideAppearsAsTypedInTheCertificateAndTheCsv) {

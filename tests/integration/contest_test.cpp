@@ -325,6 +325,131 @@ TEST_F(Contest, PastLaureateIsRefusedWhenTheApplicationIsCreatedAndAgainAtSubmis
   EXPECT_EQ(later.get(url).json()["state"], "draft");
 }
 
+// The organiser loads the real lists of earlier editions (CSV here; XLSX reads the same, see
+// tests/unit/export/table_reader_test.cpp): a preview with each bad row named, then saved; from
+// then on they, not the agenda's example file, decide. Names are compared after the normalisation
+// of legal forms and quotes; an unsure match waits on the organiser's word instead of refusing.
+TEST_F(Contest, PastResultsLoadedByTheOrganiserDecideEligibilityAndUnsureMatchesWaitForThem) {
+  start(kDuringApplications);
+  const std::string kCsv =
+      "Учреждение;ИНН;Регион;Год конкурса;Итог\r\n"
+      "ГБУ «Центр «Новый путь»;7700000100;Москва;2023;Лауреат\r\n"
+      "Областное государственное бюджетное учреждение социального обслуживания «Центр помощи детям «Маяк»;;"
+      "Иркутская область;2023;лауреат\r\n"
+      "ОГБУСО «Комплексный центр «Рассвет»;3800000300;Иркутская область;2023;лауреат\r\n"
+      "Центр «Ошибка»;12;;2023;призёр\r\n";
+  const std::map<std::string, std::string> kBinary = {{"Content-Type", "application/octet-stream"}};
+  const std::string preview_url = kApi + "/contest/past-results/preview?format=csv";
+  const std::string save_url = kApi + "/contest/past-results?format=csv";
+
+  // Only the organiser.
+  EXPECT_EQ(HttpClient(server_->port()).request("POST", preview_url, kCsv, kBinary).status, 401);
+  EXPECT_EQ(people_->person("stranger@mo.ru").request("POST", save_url, kCsv, kBinary).status, 403);
+  EXPECT_EQ(people_->person("stranger@mo.ru").get(kApi + "/contest/matches").status, 403);
+  EXPECT_EQ(chair_->get(kApi + "/contest/past-results").json()["source"], "file");
+
+  auto preview = chair_->request("POST", preview_url, kCsv, kBinary);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto read = preview.json();
+  EXPECT_EQ(read["rows"].size(), 3u) << preview.body;
+  ASSERT_EQ(read["errors"].size(), 1u) << preview.body;
+  EXPECT_EQ(read["errors"][0]["row"], 5);
+  EXPECT_TRUE(contains(read["errors"][0]["message"], "Строка 5: ИНН «12» — нужно 10 или 12 цифр")) << preview.body;
+  EXPECT_TRUE(contains(read["errors"][0]["message"], "итог «призёр» не распознан")) << preview.body;
+  EXPECT_EQ(read["rows"][0]["outcome"], "laureate");
+  EXPECT_EQ(chair_->get(kApi + "/contest/past-results").json()["source"], "file") << "a preview stores nothing";
+
+  auto saved = chair_->request("POST", save_url, kCsv, kBinary);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(saved.json()["saved"], 3);
+  EXPECT_EQ(saved.json()["skipped"], 1);
+  EXPECT_EQ(saved.json()["source"], "loaded");
+  EXPECT_EQ(saved.json()["editions"], json::parse(R"([{"edition": 2023, "count": 3}])"));
+
+  // Sure matches are refused: by the name written another way, by the INN under another name.
+  auto by_name = create("mayak@irk.ru", application("ОГБУСО \"Центр помощи детям \"Маяк\"", "irk"));
+  EXPECT_EQ(by_name.error_code(), "not_eligible") << by_name.body;
+  EXPECT_EQ(by_name.json()["error"]["details"]["matched_by"], "name");
+  auto by_inn = create("put@msk.ru", application("Центр социального обслуживания «Новый путь»", "mow", "7700000100"));
+  EXPECT_EQ(by_inn.error_code(), "not_eligible") << by_inn.body;
+  EXPECT_EQ(by_inn.json()["error"]["details"]["matched_by"], "inn");
+  // The example file no longer counts: its 2023 laureate may apply.
+  EXPECT_GT(draft("semya@krai.ru", application("КГБУ СО «Краевой центр социальной помощи «Семья»", "kya")), 0);
+
+  // Unsure: the same name under another INN, and a name close to a past one. Both may go on.
+  int other_inn = draft("rassvet@irk.ru", application("ОГБУСО «Комплексный центр «Рассвет»", "irk", "3800000399"));
+  int similar = draft("mayachok@irk.ru", application("Центр помощи детям «Маячок»", "irk"));
+  ASSERT_GT(other_inn, 0);
+  ASSERT_GT(similar, 0);
+  auto listed = chair_->get(kApi + "/contest/matches");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto matches = listed.json()["matches"];
+  ASSERT_EQ(matches.size(), 2u) << listed.body;
+  std::map<int, json> by_practice;
+  for (const auto& m : matches) by_practice[m["practice"].get<int>()] = m;
+  EXPECT_EQ(by_practice[other_inn]["kind"], "name_other_inn");
+  EXPECT_EQ(by_practice[similar]["kind"], "similar_name");
+  EXPECT_TRUE(by_practice[similar]["decision"].is_null());
+  EXPECT_EQ(by_practice[similar]["past"]["edition"], 2023);
+
+  const std::string decide = kApi + "/contest/matches/";
+  auto put_decision = [&](int practice, const std::string& key, const std::string& decision) {
+    return chair_->request("PUT", decide + std::to_string(practice), json{{"past_key", key}, {"decision", decision}}.dump());
+  };
+  EXPECT_EQ(put_decision(other_inn, "2023|laureate||нет", "confirmed").status, 404);
+  EXPECT_EQ(put_decision(other_inn, by_practice[other_inn]["past_key"], "maybe").status, 422);
+  EXPECT_EQ(people_->person("rassvet@irk.ru")
+                .request("PUT", decide + std::to_string(other_inn),
+                         json{{"past_key", by_practice[other_inn]["past_key"]}, {"decision", "dismissed"}}.dump())
+                .status,
+            403);
+  auto confirmed = put_decision(other_inn, by_practice[other_inn]["past_key"], "confirmed");
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(confirmed.json()["decision"], "confirmed");
+  ASSERT_EQ(put_decision(similar, by_practice[similar]["past_key"], "dismissed").status, 200);
+
+  // Confirmed: the rule applies at submission. Dismissed: another institution, submitted.
+  attach_required("rassvet@irk.ru", other_inn);
+  auto refused = submit("rassvet@irk.ru", other_inn);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "not_eligible");
+  EXPECT_EQ(refused.json()["error"]["details"]["matched_by"], "confirmed");
+  attach_required("mayachok@irk.ru", similar);
+  auto accepted = submit("mayachok@irk.ru", similar);
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  auto after = chair_->get(kApi + "/contest/matches").json()["matches"];
+  for (const auto& m : after) EXPECT_FALSE(m["decision"].is_null()) << m.dump();
+}
+
+TEST_F(Contest, BadPastResultUploadsAreRefusedWithAReason) {
+  start(kDuringApplications);
+  const std::map<std::string, std::string> kBinary = {{"Content-Type", "application/octet-stream"}};
+  const std::string preview = kApi + "/contest/past-results/preview";
+  // A quote left open.
+  auto malformed = chair_->request("POST", preview + "?format=csv", "Учреждение;Год\n\"Центр;2023\n", kBinary);
+  EXPECT_EQ(malformed.status, 422) << malformed.body;
+  EXPECT_EQ(malformed.error_code(), "invalid_csv");
+  // Called .xlsx but not a ZIP.
+  auto not_zip = chair_->request("POST", preview + "?format=xlsx", "Учреждение;Год\nЦентр;2023\n", kBinary);
+  EXPECT_EQ(not_zip.status, 422) << not_zip.body;
+  EXPECT_EQ(not_zip.error_code(), "not_xlsx");
+  // A ZIP's signature and nothing of a ZIP after it.
+  auto broken = chair_->request("POST", preview, std::string("PK\x03\x04", 4) + std::string(200, 'x'), kBinary);
+  EXPECT_EQ(broken.status, 422) << broken.body;
+  EXPECT_EQ(broken.error_code(), "damaged_xlsx");
+  // Far more than any list: refused before it is read.
+  auto huge = chair_->request("POST", preview + "?format=csv", std::string(5u << 20, 'a'), kBinary);
+  EXPECT_EQ(huge.status, 413) << huge.body.substr(0, 300);
+  EXPECT_EQ(chair_->request("POST", preview + "?format=pdf", "a;b\n", kBinary).status, 400);
+  // Nothing valid: nothing saved, the example file still decides.
+  auto nothing = chair_->request("POST", kApi + "/contest/past-results?format=csv", "Центр;;;;\n", kBinary);
+  EXPECT_EQ(nothing.status, 422) << nothing.body;
+  EXPECT_EQ(nothing.error_code(), "no_valid_rows");
+  EXPECT_EQ(chair_->get(kApi + "/contest/past-results").json()["source"], "file");
+  // The conference has no such rules.
+  EXPECT_EQ(people_->organiser().get(kEventApi + "/contest/past-results").status, 404);
+}
+
 TEST_F(Contest, SecondApplicationOfTheSameInstitutionIsRefused) {
   start(kDuringApplications);
   int first = draft("one@centre.ru", application("МБУ «Центр «Радуга»", "irk", "3800000111"));

@@ -37,6 +37,7 @@ import { DocumentsPage } from './pages/DocumentsPage';
 import { PostPage } from './pages/PostPage';
 import { FilesPage } from './pages/FilesPage';
 import { ReviewLogPage } from './pages/ReviewLogPage';
+import { PastResultsPage } from './pages/PastResultsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -81,6 +82,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/post', component: ({ params }) => <PostPage id={params.id!} /> },
   { pattern: '/events/:id/files', component: ({ params }) => <FilesPage id={params.id!} /> },
   { pattern: '/events/:id/review-log', component: ({ params }) => <ReviewLogPage id={params.id!} /> },
+  { pattern: '/events/:id/past-results', component: ({ params }) => <PastResultsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

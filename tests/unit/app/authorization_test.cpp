@@ -139,6 +139,7 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/certificates/archive"}, Audience::organiser},
     {{"GET", "/api/events/{id}/proceedings"}, Audience::signed_in},  // participants of the event (403 otherwise)
     {{"POST", "/api/events/{id}/proceedings/mail"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/order"}, Audience::organiser},
     {{"GET", "/api/events/{id}/exports/{which}"}, Audience::organiser},
     // Contest: the laureate list is public from the agenda's instant; its export the organiser's.
     {{"GET", "/api/events/{id}/laureates"}, Audience::anyone},
@@ -150,6 +151,12 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
     // The desk's milestone reminders.
     {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
+    // The lists of earlier editions and the unsure matches with them.
+    {{"GET", "/api/events/{id}/contest/past-results"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/contest/past-results/preview"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/contest/past-results"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/contest/matches"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/contest/matches/{practice}"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";

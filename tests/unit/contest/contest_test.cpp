@@ -38,7 +38,7 @@ TEST(ContestSettings, TheShippedAgendaReadsWithItsPastResults) {
   const Settings& s = std::get<Settings>(read);
   ASSERT_TRUE(s.eligibility && s.laureates);
   EXPECT_EQ(s.eligibility->past.size(), 5u);
-  EXPECT_EQ(s.eligibility->past[2].institution_key, "кгбу со краевой центр социальной помощи семья");
+  EXPECT_EQ(s.eligibility->past[2].institution_key, "краевой центр социальной помощи семья");
   ASSERT_EQ(s.eligibility->rules.size(), 2u);
   EXPECT_FALSE(s.eligibility->rules[0].may_apply_from);  // 2022: without limits
   EXPECT_EQ(s.eligibility->rules[1].may_apply_from, 2026);

@@ -14,12 +14,50 @@ std::map<std::int64_t, int> loads(const std::vector<std::pair<std::int64_t, std:
 }
 
 TEST(NormaliseInstitution, CaseQuotesPunctuationAndSpacesDoNotMatter) {
-  EXPECT_EQ(normalise_institution("ОГБУСО «Центр помощи детям»"), "огбусо центр помощи детям");
-  EXPECT_EQ(normalise_institution("  огбусо \"Центр   помощи  детям\". "), "огбусо центр помощи детям");
-  EXPECT_EQ(normalise_institution("Ёлочка, МБУ"), "елочка мбу");
+  EXPECT_EQ(normalise_institution("Центр «Помощь детям»"), "центр помощь детям");
+  EXPECT_EQ(normalise_institution("  центр \"Помощь   детям\". "), "центр помощь детям");
+  EXPECT_EQ(normalise_institution("Центр „Помощь детям“"), "центр помощь детям");
+  EXPECT_EQ(normalise_institution("Центр ‹Помощь› 'детям'"), "центр помощь детям");
   EXPECT_EQ(normalise_institution("School No. 5"), "school no 5");
   EXPECT_EQ(normalise_institution("«»"), "");
   EXPECT_NE(normalise_institution("Центр помощи детям"), normalise_institution("Центр помощи семьям"));
+}
+
+TEST(NormaliseInstitution, YoIsYe) {
+  EXPECT_EQ(normalise_institution("Ёлочка"), normalise_institution("елочка"));
+  EXPECT_EQ(normalise_institution("Центр «Надёжда»"), "центр надежда");
+}
+
+TEST(NormaliseInstitution, AbbreviatedLegalFormsAreLeftOut) {
+  for (const char* form : {"ГБУ", "ГКУ", "ГАУ", "ОГБУ", "ОГКУ", "МБУ", "МКУ", "КГБУ", "КГКУ", "ГБУСО", "ОГБУСО", "ГБСУСО",
+                           "ОГБУ ДПО", "ГБУ СО", "МБОУ", "ФГБУ", "АНО"})
+    EXPECT_EQ(normalise_institution(std::string(form) + " «Центр помощи детям»"), "центр помощи детям") << form;
+  EXPECT_EQ(normalise_institution("Ёлочка, МБУ"), "елочка");
+}
+
+TEST(NormaliseInstitution, SpelledOutLegalFormsAreLeftOut) {
+  EXPECT_EQ(normalise_institution("Областное государственное бюджетное учреждение социального обслуживания «Центр помощи детям»"),
+            normalise_institution("ОГБУСО «Центр помощи детям»"));
+  EXPECT_EQ(normalise_institution("государственное бюджетное учреждение «Центр помощи детям»"), "центр помощи детям");
+  EXPECT_EQ(normalise_institution("Муниципальное бюджетное учреждение «Семья»"), "семья");
+  EXPECT_EQ(normalise_institution("Краевое государственное казённое учреждение «Приют»"), "приют");
+  EXPECT_EQ(normalise_institution("областное государственное бюджетное учреждение дополнительного профессионального "
+                                  "образования «Учебно-методический центр»"),
+            normalise_institution("ОГБУ ДПО «Учебно-методический центр»"));
+  EXPECT_EQ(normalise_institution("Автономная некоммерческая организация «Добро»"), "добро");
+}
+
+TEST(NormaliseInstitution, TheWordsOfTheNameStay) {
+  // «Учреждение» without a legal form before it is part of the name; «СО» only after a form.
+  EXPECT_EQ(normalise_institution("Учреждение устойчивого развития"), "учреждение устойчивого развития");
+  EXPECT_EQ(normalise_institution("Центр СО «Надежда»"), "центр со надежда");
+  EXPECT_EQ(normalise_institution("Школа № 5"), "школа 5");
+}
+
+TEST(NormaliseInstitution, LatinLookAlikesInACyrillicWordAreCyrillic) {
+  // "OГБУ" and "Цeнтр" typed with a Latin O and e.
+  EXPECT_EQ(normalise_institution("OГБУ «Цeнтр»"), "центр");
+  EXPECT_EQ(normalise_institution("Centre"), "centre");
 }
 
 TEST(Balance, SpreadsPracticesEvenlyOverTheExpertsOfTheirSection) {

@@ -60,7 +60,7 @@ export function MySectionSlots({ id, offset, agenda }: { id: string; offset?: st
           return (
             <li class="practice-item" key={s.practice} data-testid={`my-slot-${s.practice}`} data-position={s.slot?.position ?? ''}>
               <p class="practice-item__title">
-                {s.slot?.info?.title || `Практика № ${s.practice}`}
+                {s.slot?.info?.title || `№ ${s.practice}`}
               </p>
               <p class="practice-item__meta">
                 Секция {s.section} «{s.section_title}»

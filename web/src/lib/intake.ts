@@ -55,6 +55,7 @@ export interface Words {
   many: string; // «практики»
   Many: string;
   dativePlural: string; // «практикам»
+  genitivePlural: string; // «практик»
   // The form of a word that agrees with the noun: agree({ f: 'Новая', m: 'Новый', n: 'Новое' }).
   agree: (forms: { f: string; m: string; n: string }) => string;
   toReview: string; // «на экспертизу»
@@ -77,6 +78,7 @@ export function wordsOf(agenda: Agenda): Words {
     many,
     Many: capitalise(many),
     dativePlural: w.dative_plural || 'практикам',
+    genitivePlural: w.genitive_plural || 'практик',
     toReview: w.to_review || 'на экспертизу',
     decision: w.decision || 'Решение экспертов',
     agree: (forms) => forms[w.gender === 'masculine' ? 'm' : w.gender === 'neuter' ? 'n' : 'f'],

@@ -73,7 +73,7 @@ export const kStatus: Record<SectionState['status'], string> = {
 
 export function titleOf(slot: SlotView | null | undefined): string {
   if (!slot) return '—';
-  return slot.info ? `${slot.info.title} (${slot.info.authors.join(', ')})` : `Практика ${slot.practice}`;
+  return slot.info ? `${slot.info.title} (${slot.info.authors.join(', ')})` : `№ ${slot.practice}`;
 }
 
 export function asState(value: unknown): SectionState | null {

@@ -110,5 +110,5 @@ export function formatMinutes(seconds: number): string {
 }
 
 export function practiceTitle(info: PracticeInfo | undefined, id: number): string {
-  return info?.title || `Практика № ${id}`;
+  return info?.title || `№ ${id}`;
 }

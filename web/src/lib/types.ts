@@ -93,6 +93,7 @@ export interface Agenda {
   contest?: ContestSpec;
   certificates?: unknown;
   proceedings?: unknown;
+  order?: unknown;
 }
 
 // The agenda's review part as the pages read it: the criteria experts score, the decisions
@@ -149,6 +150,7 @@ export interface PracticeWords {
   genitive?: string;
   many?: string;
   dative_plural?: string;
+  genitive_plural?: string;
   gender?: 'feminine' | 'masculine' | 'neuter';
   to_review?: string;
   decision?: string;

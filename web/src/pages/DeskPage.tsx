@@ -8,7 +8,7 @@
 import { useState } from 'preact/hooks';
 import { useLoad } from '../lib/hooks';
 import { api, messageOf } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { eventPath, wordsOf, type EventContext } from '../lib/intake';
 import { eventBase, kStageOf, kStateWord, type StaffLink } from '../lib/roles';
 import { formatRange } from '../lib/time';
 import { listOf, textOf, type Timeline, type TimelineStage } from '../lib/types';
@@ -34,8 +34,11 @@ function groupsOf(ctx: EventContext): Group[] {
   const a = ctx.agenda;
   const base = eventBase(ctx.id);
   const groups: Group[] = [];
+  const words = wordsOf(a);
+  // Where the practice itself is the application (the contest's «заявка»), one word says both.
+  const intakeTitle = words.Many === 'Заявки' ? 'Заявки' : `Заявки и ${words.many}`;
   const intake: StaffLink[] = [
-    { href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' },
+    { href: `${base}/intake`, title: intakeTitle, testId: 'desk-intake' },
     { href: `${base}/files`, title: 'Все файлы участников', testId: 'desk-files' },
   ];
   if (a.fees) intake.push({ href: `${base}/payments`, title: 'Оплата', testId: 'desk-payments' });
@@ -66,8 +69,8 @@ function groupsOf(ctx: EventContext): Group[] {
     groups.push({
       key: 'gallery',
       stage: kStageOf.gallery,
-      fallback: 'Галерея практик',
-      links: [{ href: `${base}/gallery`, title: 'Галерея практик', testId: 'desk-gallery' }],
+      fallback: `Галерея ${words.genitivePlural}`,
+      links: [{ href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'desk-gallery' }],
     });
   }
   if (a.section_day !== undefined) {
@@ -81,7 +84,7 @@ function groupsOf(ctx: EventContext): Group[] {
       links: [
         { href: `${base}/section-day`, title: 'Порядок выступлений на секциях', testId: 'desk-section-day' },
         { href: `${base}/section-day/results`, title: 'Итоги секций', testId: 'desk-section-results' },
-        { href: `${base}/results`, title: 'Итоги конференции для всех', testId: 'desk-results' },
+        { href: `${base}/results`, title: 'Итоги мероприятия для всех', testId: 'desk-results' },
         ...consoles,
       ],
     });
@@ -95,6 +98,9 @@ function groupsOf(ctx: EventContext): Group[] {
         { href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' },
         ...(a.contest?.post !== undefined
           ? [{ href: `${base}/post`, title: 'Рассылка дипломов и сертификатов по почте', testId: 'desk-post' }]
+          : []),
+        ...(a.contest.eligibility
+          ? [{ href: `${base}/past-results`, title: 'Итоги прошлых конкурсов и совпадения', testId: 'desk-past-results' }]
           : []),
       ],
     });

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useTopic } from '../lib/hooks';
-import { eventPath, type EventContext } from '../lib/intake';
+import { eventPath, wordsOf, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
@@ -48,7 +48,7 @@ export function DocumentsPage({ id }: { id: string }) {
 
 function exportsOf(ctx: EventContext): Array<{ which: string; title: string }> {
   const list = [
-    { which: 'decisions', title: 'Решения по практикам' },
+    { which: 'decisions', title: `Решения по ${wordsOf(ctx.agenda).dativePlural}` },
     { which: 'attendance', title: 'Посещаемость секций' },
   ];
   if (ctx.agenda.certificates !== undefined) list.push({ which: 'certificates', title: 'Сертификаты' });
@@ -69,6 +69,18 @@ function Documents({ ctx }: { ctx: EventContext }) {
       <h1>Сертификаты, сборник и выгрузки</h1>
       {ctx.agenda.certificates !== undefined && <Certificates ctx={ctx} />}
       {ctx.agenda.proceedings !== undefined && <Proceedings ctx={ctx} />}
+      {ctx.agenda.order !== undefined && (
+        <section class="card" aria-labelledby="order-title">
+          <h2 id="order-title">Распорядительный документ об итогах</h2>
+          <p class="muted">
+            Распорядительный документ по результатам на основе заключения экспертов: допущенные {wordsOf(ctx.agenda).many} по секциям с
+            авторами и учреждениями, по окончательным решениям на сегодня.
+          </p>
+          <a class="button button--secondary" href={eventPath(ctx.id, '/order')} target="_blank" rel="noopener" data-testid="order-link">
+            Открыть документ (PDF)
+          </a>
+        </section>
+      )}
       <section class="card" aria-labelledby="exports-title">
         <h2 id="exports-title">Таблицы для выгрузки</h2>
         <p class="muted">Каждую таблицу можно скачать для Excel (XLSX) или как CSV.</p>
@@ -258,7 +270,9 @@ function Proceedings({ ctx }: { ctx: EventContext }) {
   return (
     <section class="card" aria-labelledby="proceedings-title" data-testid="proceedings-admin">
       <h2 id="proceedings-title">Сборник материалов</h2>
-      <p class="muted">Сборник составляется из допущенных практик и собирается заново, когда они меняются.</p>
+      <p class="muted">
+        Сборник составляется из допущенных {wordsOf(ctx.agenda).genitivePlural} и собирается заново, когда они меняются.
+      </p>
       <ul class="desk__links">
         <li>
           <a class="button button--secondary" href={eventPath(ctx.id, '/proceedings')} target="_blank" rel="noopener" data-testid="proceedings-open">

@@ -495,7 +495,7 @@ function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; agenda: A
   }
   if (agenda.gallery !== undefined && me) links.push({ href: `${base}/gallery`, title: 'Галерея практик', testId: 'gallery-link' });
   if (agenda.section_day !== undefined && after(kStageOf.sections)) {
-    links.push({ href: `${base}/results`, title: 'Итоги конференции', testId: 'results-link' });
+    links.push({ href: `${base}/results`, title: 'Итоги мероприятия', testId: 'results-link' });
   }
   if (agenda.contest !== undefined) links.push({ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'laureates-link' });
   links.push({ href: `${base}/check`, title: 'Проверить файл', testId: 'event-check-link' });

@@ -6,7 +6,7 @@ import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { usePresence, type GalleryList, type GallerySections } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
-import { eventPath, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, useEventContext, wordsOf, type EventContext, type Words } from '../lib/intake';
 import { navigate } from '../lib/router';
 import { textOf } from '../lib/types';
 import { Breadcrumbs, LoadError } from '../components/Intake';
@@ -47,9 +47,10 @@ function queryString(q: Query): string {
 
 export function GalleryPage({ id }: { id: string }) {
   const ctx = useEventContext(id);
+  const gallery = ctx.status === 'ok' ? `Галерея ${wordsOf(ctx.data.agenda).genitivePlural}` : '';
   useEffect(() => {
-    document.title = 'Галерея практик';
-  }, []);
+    if (gallery) document.title = gallery;
+  }, [gallery]);
   if (ctx.status === 'loading') return <Loading />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   return <Gallery ctx={ctx.data} />;
@@ -76,12 +77,13 @@ function Gallery({ ctx }: { ctx: EventContext }) {
     apply({ ...draft, page: 1 });
   };
   const types = ctx.agenda.practice?.types ?? [];
+  const words = wordsOf(ctx.agenda);
   const sectionList = ctx.agenda.sections ?? [];
 
   return (
     <article class="gallery" data-testid="gallery">
-      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: 'Галерея практик' }]} />
-      <h1>Галерея практик</h1>
+      <Breadcrumbs items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { title: `Галерея ${words.genitivePlural}` }]} />
+      <h1>Галерея {words.genitivePlural}</h1>
       {list.status === 'error' ? (
         <p class="form__error" role="alert" data-testid="gallery-error">
           {list.message}
@@ -123,7 +125,7 @@ function Gallery({ ctx }: { ctx: EventContext }) {
         <div class="form__row">
           <div class="field">
             <label class="field__label" for="gallery-type">
-              Вид практики
+              Вид {words.genitive}
             </label>
             <select id="gallery-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value })}>
               <option value="">любой</option>
@@ -169,13 +171,13 @@ function Gallery({ ctx }: { ctx: EventContext }) {
       {list.status === 'ok' && (
         <section aria-live="polite">
           <p class="muted" data-testid="gallery-total">
-            Найдено практик: {list.data.total ?? 0}
+            Найдено {words.genitivePlural}: {list.data.total ?? 0}
           </p>
           <ul class="practice-list" data-testid="gallery-list">
             {(list.data.practices ?? []).map((p) => (
               <li class="practice-item" key={p.id} data-testid={`gallery-practice-${p.id}`}>
                 <a class="practice-item__title" href={`${base}/gallery/${p.id}`}>
-                  {p.title || `Практика № ${p.id}`}
+                  {p.title || `${words.One} № ${p.id}`}
                 </a>
                 <p class="practice-item__meta">
                   Секция {p.section} · {p.type_title} · {p.institution}
@@ -201,7 +203,7 @@ function Gallery({ ctx }: { ctx: EventContext }) {
           )}
         </section>
       )}
-      {organiser && <Busiest id={ctx.id} />}
+      {organiser && <Busiest id={ctx.id} words={words} />}
     </article>
   );
 }
@@ -212,7 +214,7 @@ interface BusiestList {
 }
 
 // The organiser's view of where people are now, refreshed every few seconds.
-function Busiest({ id }: { id: string }) {
+function Busiest({ id, words }: { id: string; words: Words }) {
   const [data, setData] = useState<BusiestList | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -244,12 +246,12 @@ function Busiest({ id }: { id: string }) {
             .filter((p) => (p.viewers ?? 0) > 0)
             .map((p) => (
               <li key={p.id}>
-                <a href={`/events/${encodeURIComponent(id)}/gallery/${p.id}`}>{p.title || `Практика № ${p.id}`}</a> — {p.viewers}
+                <a href={`/events/${encodeURIComponent(id)}/gallery/${p.id}`}>{p.title || `${words.One} № ${p.id}`}</a> — {p.viewers}
               </li>
             ))}
         </ol>
       )}
-      {data && (data.viewers ?? 0) === 0 && <p class="muted">Сейчас практики никто не смотрит.</p>}
+      {data && (data.viewers ?? 0) === 0 && <p class="muted">Сейчас {words.many} никто не смотрит.</p>}
     </section>
   );
 }

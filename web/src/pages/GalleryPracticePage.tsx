@@ -7,7 +7,7 @@ import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { usePresence, type CommentList, type DocumentPages, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
-import { eventPath, outcomeTitle, useEventContext, type EventContext } from '../lib/intake';
+import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { Breadcrumbs, LoadError } from '../components/Intake';
@@ -20,17 +20,19 @@ export function GalleryPracticePage({ id, n }: { id: string; n: string }) {
     api.get<GalleryPractice>(eventPath(id, `/gallery/practices/${encodeURIComponent(n)}`), { signal }),
   );
   const title = practice.status === 'ok' ? practice.data.title ?? '' : '';
+  const words = ctx.status === 'ok' ? wordsOf(ctx.data.agenda) : null;
   useEffect(() => {
-    document.title = title || 'Практика';
-  }, [title]);
+    document.title = title || words?.One || '';
+  }, [title, words?.One]);
   if (ctx.status === 'loading' || practice.status === 'loading') return <Loading />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (practice.status === 'error') return <LoadError title="Практика недоступна" message={practice.message} />;
+  if (practice.status === 'error') return <LoadError title={`${words!.One} ${words!.agree({ f: 'недоступна', m: 'недоступен', n: 'недоступно' })}`} message={practice.message} />;
   return <PracticeView ctx={ctx.data} practice={practice.data} />;
 }
 
 function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: GalleryPractice }) {
   const base = `/events/${encodeURIComponent(ctx.id)}`;
+  const words = wordsOf(ctx.agenda);
   const [comments, setComments] = useState<GalleryComment[]>([]);
   const [meta, setMeta] = useState<CommentList>({});
   const [error, setError] = useState('');
@@ -68,8 +70,8 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
       <Breadcrumbs
         items={[
           { href: base, title: textOf(ctx.agenda.title) || ctx.id },
-          { href: `${base}/gallery`, title: 'Галерея практик' },
-          { title: p.title || `Практика № ${p.id}` },
+          { href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}` },
+          { title: p.title || `${words.One} № ${p.id}` },
         ]}
       />
       <h1 data-testid="gallery-practice-title">{p.title}</h1>
@@ -82,7 +84,7 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
       </p>
 
       <section class="card" aria-labelledby="fields-title">
-        <h2 id="fields-title">Описание практики</h2>
+        <h2 id="fields-title">Описание {words.genitive}</h2>
         <PracticeAnswers agenda={ctx.agenda} fields={ctx.agenda.practice?.fields ?? []} answers={p.answers ?? {}} />
       </section>
 
@@ -103,7 +105,7 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
           <CommentForm ctx={ctx} practice={p.id} max={meta.max_chars} testId="comment" />
         ) : (
           <p class="muted" data-testid="comments-closed">
-            Писать комментарии можно, пока открыта галерея практик.
+            Писать комментарии можно, пока открыта галерея {words.genitivePlural}.
           </p>
         )}
       </section>

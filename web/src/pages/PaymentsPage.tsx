@@ -4,7 +4,7 @@
 // return with a reason asked for before anything is sent.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { eventPath, kPaymentStateForOrganiser, rub, type EventContext } from '../lib/intake';
+import { eventPath, kPaymentStateForOrganiser, rub, wordsOf, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Practice } from '../lib/types';
@@ -54,7 +54,9 @@ function Payments({ ctx }: { ctx: EventContext }) {
       />
       <h1>Оплата</h1>
       {ctx.agenda.fees?.per_practice !== undefined && (
-        <p class="muted">Организационный взнос — {rub(ctx.agenda.fees.per_practice)} за практику.</p>
+        <p class="muted">
+          Организационный взнос — {rub(ctx.agenda.fees.per_practice)} за {wordsOf(ctx.agenda).accusative}.
+        </p>
       )}
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label class="field">
@@ -65,7 +67,7 @@ function Payments({ ctx }: { ctx: EventContext }) {
                 {kPaymentStateForOrganiser[s]}
               </option>
             ))}
-            <option value="">все отправленные практики</option>
+            <option value="">все отправленные {wordsOf(ctx.agenda).many}</option>
           </select>
         </label>
       </form>
@@ -78,7 +80,7 @@ function Payments({ ctx }: { ctx: EventContext }) {
         !error && <Loading />
       ) : practices.length === 0 ? (
         <p class="muted" data-testid="payments-empty">
-          Таких практик нет.
+          Таких {wordsOf(ctx.agenda).genitivePlural} нет.
         </p>
       ) : (
         <ul class="practice-list" data-testid="payment-list">
@@ -155,7 +157,7 @@ function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice:
         <div class="payment-item__scan">
           {isImage(scanName) ? (
             <a href={scanUrl} target="_blank" rel="noopener" data-testid="payment-scan-link">
-              <img src={scanUrl} alt={`Документ об оплате практики № ${practice.id}`} data-testid="payment-scan" />
+              <img src={scanUrl} alt={`Документ об оплате ${wordsOf(ctx.agenda).genitive} № ${practice.id}`} data-testid="payment-scan" />
             </a>
           ) : (
             <a class="button button--secondary" href={scanUrl} target="_blank" rel="noopener" data-testid="payment-scan-link">

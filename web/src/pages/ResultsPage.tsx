@@ -20,7 +20,7 @@ export function ResultsPage({ id }: { id: string }) {
   const [results, setResults] = useState<Results | null | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
-    document.title = 'Итоги конференции';
+    document.title = 'Итоги мероприятия';
   }, []);
   useTopic(`results:${id}`, {
     onSubscribed: (data) => {
@@ -41,7 +41,7 @@ export function ResultsPage({ id }: { id: string }) {
   return (
     <article class="intake" data-testid="results-page">
       <Breadcrumbs items={[{ href: base, title: textOf(ctx.data.agenda.title) || id }, { title: 'Итоги' }]} />
-      <h1>Итоги конференции</h1>
+      <h1>Итоги мероприятия</h1>
       {error && <p class="form__error">{error}</p>}
       {results === undefined ? (
         <Loading />

@@ -27,9 +27,10 @@ interface QueueItem {
 export function ReviewQueuePage({ id }: { id: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);
+  const genitivePlural = ctx.status === 'ok' ? wordsOf(ctx.data.agenda).genitivePlural : '';
   useEffect(() => {
-    document.title = 'Экспертиза практик';
-  }, []);
+    document.title = genitivePlural ? `Экспертиза ${genitivePlural}` : 'Экспертиза';
+  }, [genitivePlural]);
   const queue = useLoad(`queue:${id}`, (signal) =>
     api.get<{ practices: QueueItem[]; review_open: boolean }>(eventPath(id, '/review/queue'), { signal }),
   );
@@ -102,14 +103,16 @@ export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
   const view = useLoad(`review:${id}:${n}`, (signal) =>
     api.get<PracticeView>(eventPath(id, `/review/practices/${encodeURIComponent(n)}`), { signal }),
   );
+  const thing = ctx.status === 'ok' ? wordsOf(ctx.data.agenda) : null;
   useEffect(() => {
-    document.title = 'Экспертиза практики';
-  }, []);
+    document.title = thing ? `Экспертиза ${thing.genitive}` : 'Экспертиза';
+  }, [thing?.genitive]);
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть практику" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
+  if (auth.me === null) return <LoginNeeded what={`открыть ${thing!.accusative}`} />;
   if (view.status === 'loading') return <Loading />;
-  if (view.status === 'error') return <LoadError title="Практика недоступна" message={view.message} />;
+  if (view.status === 'error')
+    return <LoadError title={`${thing!.One} ${thing!.agree({ f: 'недоступна', m: 'недоступен', n: 'недоступно' })}`} message={view.message} />;
   const { practice, review, criteria, review_open, reviews } = view.data;
   const agenda = ctx.data.agenda;
   const roles = rolesIn(auth.me, id);

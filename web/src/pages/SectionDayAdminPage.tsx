@@ -47,7 +47,7 @@ function DayOverview({ ctx }: { ctx: EventContext }) {
         </p>
         <p>
           <a class="button button--secondary" href={`${base}/section-day/results`} data-testid="results-admin-link">
-            Итоги конференции
+            Итоги мероприятия
           </a>
         </p>
       </section>

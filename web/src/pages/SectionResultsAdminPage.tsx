@@ -2,7 +2,7 @@
 // the best practices of each section and a note per section, published in one PUT.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { type EventContext } from '../lib/intake';
+import { wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime, formatTime, parseInstant } from '../lib/time';
 import { textOf } from '../lib/types';
 import { practiceTitle, sectionsPath, type Overview, type PracticeInfo, type Results, type Schedule, type SessionInfo } from '../lib/sections';
@@ -13,7 +13,7 @@ import { RoomLink } from '../components/RoomLink';
 
 export function SectionResultsAdminPage({ id }: { id: string }) {
   return (
-    <OrganiserOnly id={id} title="Итоги конференции — организатору" loginWhat="публиковать итоги">
+    <OrganiserOnly id={id} title="Итоги мероприятия — организатору" loginWhat="публиковать итоги">
       {(ctx) => <ResultsEditor ctx={ctx} />}
     </OrganiserOnly>
   );
@@ -103,7 +103,7 @@ function ResultsEditor({ ctx }: { ctx: EventContext }) {
           { title: 'Итоги' },
         ]}
       />
-      <h1>Итоги конференции</h1>
+      <h1>Итоги мероприятия</h1>
       {session && (
         <p>
           {session.title}: {formatDateTime(session.starts, ctx.offset)}–{formatTime(session.ends, ctx.offset)}.{' '}
@@ -130,7 +130,7 @@ function ResultsEditor({ ctx }: { ctx: EventContext }) {
               Секция {c.number}. {c.title}
             </legend>
             {c.presenters.length === 0 ? (
-              <p class="muted">В секции нет допущенных к выступлению практик.</p>
+              <p class="muted">В секции нет допущенных к выступлению {wordsOf(ctx.agenda).genitivePlural}.</p>
             ) : (
               c.presenters.map((p) => (
                 <div class="choice" key={p.id}>

@@ -3,7 +3,7 @@
 // server answers), its publication, and the section's attendance.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
-import { type EventContext } from '../lib/intake';
+import { wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime, formatTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { formatMinutes, practiceTitle, sectionsPath, type Overview, type PracticeInfo, type Schedule, type TimedSlot } from '../lib/sections';
@@ -161,7 +161,7 @@ function ScheduleEditor({ ctx, n }: { ctx: EventContext; n: number }) {
         )}
         {draft.length === 0 ? (
           <p class="muted" data-testid="draft-empty">
-            Черновик пуст. Составьте его автоматически из практик, допущенных к выступлению.
+            Черновик пуст. Составьте его автоматически из {wordsOf(ctx.agenda).genitivePlural}, допущенных к выступлению.
           </p>
         ) : (
           <ol class="queue" data-testid="draft">
