@@ -506,9 +506,9 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
     auto q = tx.prepare(
         "SELECT id, purpose, file_name, length, verdict FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
-        "AND state = 'complete' AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?3 "
+        "AND state = 'complete' AND purpose != 'payment' AND practice_id = ?3 "
         "ORDER BY purpose, created_at");
-    q.bind_text(1, event_id).bind_int(2, p.owner_id).bind_text(3, std::to_string(p.id));
+    q.bind_text(1, event_id).bind_int(2, p.owner_id).bind_int(3, p.id);
     for (;;) {
       auto more = q.step();
       if (!more) return more.status();

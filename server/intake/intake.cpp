@@ -300,10 +300,9 @@ json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event)
 json files_json(store::Tx& tx, const PracticeRow& row) {
   json out = json::array();
   auto q = tx.prepare(
-      "SELECT id, purpose, file_name, length, state, verdict, json_extract(metadata, '$.field') FROM uploads "
-      "WHERE event_id = ?1 AND owner_id = ?2 "
-      "AND json_extract(metadata, '$.practice') = ?3 ORDER BY created_at DESC");
-  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
+      "SELECT id, purpose, file_name, length, state, verdict, field FROM uploads "
+      "WHERE event_id = ?1 AND owner_id = ?2 AND practice_id = ?3 ORDER BY created_at DESC");
+  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_int(3, row.id);
   for (;;) {
     auto more = q.step();
     if (!more || !*more) break;
@@ -324,9 +323,9 @@ json files_json(store::Tx& tx, const PracticeRow& row) {
 std::set<std::string> attached_files(store::Tx& tx, const PracticeRow& row) {
   std::set<std::string> out;
   auto q = tx.prepare(
-      "SELECT purpose, json_extract(metadata, '$.field') FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
-      "AND json_extract(metadata, '$.practice') = ?3 AND state = 'complete'");
-  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
+      "SELECT purpose, field FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
+      "AND practice_id = ?3 AND state = 'complete'");
+  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_int(3, row.id);
   for (;;) {
     auto more = q.step();
     if (!more || !*more) break;
@@ -979,7 +978,7 @@ Result<json> IntakeService::list_files(std::string_view event_id, const FileFilt
         "SELECT f.id, f.purpose, f.file_name, f.length, f.state, f.verdict, f.created_at, f.updated_at, "
         "u.id, u.full_name, u.email, p.id, p.answers FROM uploads f JOIN users u ON u.id = f.owner_id "
         "LEFT JOIN practices p ON p.event_id = f.event_id AND p.owner_id = f.owner_id "
-        "AND CAST(p.id AS TEXT) = json_extract(f.metadata, '$.practice') "
+        "AND p.id = f.practice_id "
         "WHERE f.event_id = ?1 AND (?2 = '' OR f.purpose = ?2) AND (?3 = '' OR f.state = ?3) "
         "AND (?4 IS NULL OR p.id = ?4) ORDER BY f.created_at, f.id");
     q.bind_text(1, event_id).bind_text(2, filter.purpose).bind_text(3, filter.state).bind_int(4, filter.practice);

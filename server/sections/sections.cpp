@@ -195,8 +195,8 @@ json session_json(const EventRef& ref, const std::string& id) {
 Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, int section, std::int64_t practice) {
   auto q = tx.prepare(
       "SELECT id, purpose, file_name, length FROM uploads WHERE event_id = ?1 AND state = 'complete' "
-      "AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?2 ORDER BY created_at");
-  q.bind_text(1, event).bind_text(2, std::to_string(practice));
+      "AND purpose != 'payment' AND practice_id = ?2 ORDER BY created_at");
+  q.bind_text(1, event).bind_int(2, practice);
   std::vector<json> out;
   for (;;) {
     auto more = q.step();
@@ -1295,19 +1295,19 @@ Result<SectionService::Material> SectionService::material(std::string_view event
   std::optional<Material> found;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT u.id, u.file_name, json_extract(u.metadata, '$.practice') FROM uploads u WHERE u.id = ?1 AND "
+        "SELECT u.id, u.file_name, u.practice_id FROM uploads u WHERE u.id = ?1 AND "
         "u.event_id = ?2 AND u.state = 'complete' AND u.purpose != 'payment'");
     q.bind_text(1, upload).bind_text(2, event);
     auto row = q.step();
     if (!row) return row.status();
     if (!*row || q.is_null(2)) return Status::ok();
-    std::string practice = q.text(2);
+    std::int64_t practice = q.int64(2);
     Material m{q.text(0), q.text(1)};
     auto schedule = load_schedule(tx, event, section);
     if (!schedule) return schedule.status();
     if (!*schedule || !(*schedule)->published) return Status::ok();
     for (const auto& slot : *(*schedule)->published)
-      if (std::to_string(slot.practice) == practice) found = m;
+      if (slot.practice == practice) found = m;
     return Status::ok();
   });
   if (!s) return s;
