@@ -76,9 +76,9 @@ class ReviewService {
   Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                      std::string_view decision, std::string_view reason, const nlohmann::json& scores);
   // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent
-  // for (upload metadata "practice") reads its materials, never its payment scan.
+  // for (the upload's practice) reads its materials, never its payment scan.
   bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
-                       std::string_view purpose, const nlohmann::json& metadata);
+                       std::string_view purpose, std::optional<std::int64_t> practice);
 
   // The event as the review sees it (its timeline writes instants with the event's offset);
   // event_not_found for an unknown id.
