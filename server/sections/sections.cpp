@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "intake/catalogue.h"
 #include "store/db.h"
@@ -13,11 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
 Status not_organiser() {
-  return Status::forbidden("forbidden", "Это действие доступно только организатору мероприятия.");
+  return errors::organiser_only();
 }
 Status not_moderator() {
   return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
@@ -403,7 +401,7 @@ SectionService::SectionService(store::Db& db, const timeline::Clock& clock,
 
 Result<const EventRef*> SectionService::find(std::string_view event, std::optional<int> section) const {
   auto it = events_.find(event);
-  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (it == events_.end()) return errors::event_not_found();
   if (section && !it->second.agenda->find_section(*section))
     return Status::not_found("section_not_found", "Такой секции нет.");
   return &it->second;
