@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts_api.h"
+#include "announcements/announcements_api.h"
 #include "api/http.h"
 #include "api/ws_request.h"
 #include "app/timeline_ticker.h"
@@ -151,6 +152,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       review_(*db_, clock_,
               [this](std::string_view id) { return event_view(id); },
               intake_, [this] { sender_.wake(); }),
+      announcements_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, [this] { sender_.wake(); }),
       gallery_(*db_, clock_,
                [this](std::string_view id) { return event_view(id); },
                intake_, uploads_.files_dir()) {
@@ -212,6 +214,10 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   sections_ = std::make_unique<sections::SectionService>(
       *db_, clock_, std::move(section_events),
       [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
+  // An admission letter to present lists what the presenter needs at home (Appendix 2).
+  review_.add_letter_block("presenter_requirements", [this](std::string_view event, const std::vector<std::string>& outcomes) {
+    return sections_->letter_requirements(event, outcomes);
+  });
   section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
   sections_->set_arm(section_ticker_->arm(*sections_));
   std::map<std::string, certificates::EventRef, std::less<>> certificate_events;
@@ -351,6 +357,18 @@ void App::add_routes() {
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
   review::add_routes(router_, review_, accounts_, outbox_);
+  announcements::add_routes(router_, announcements_, accounts_);
+  // What the agenda still holds as placeholders, for the organiser's desk (start-up warns too).
+  router_.add("GET", "/api/events/{id}/placeholders",
+              accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
+                                                         const net::PathParams& p) {
+                const Event* event = find_event(p.get("id"));
+                if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+                json list = json::array();
+                for (const auto& ph : timeline::placeholders(event->agenda))
+                  list.push_back({{"path", ph.path}, {"title", ph.title}, {"fields", ph.fields}});
+                return api::json_response(200, {{"placeholders", list}, {"file", std::filesystem::path(event->agenda.source).filename().string()}});
+              }));
   // Gallery readers fetch the materials of admitted practices through the uploads' file route.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
     return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.practice_id);
@@ -371,6 +389,7 @@ void App::add_routes() {
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
+  sections::add_speedtest_routes(router_, config_.data_dir / "tmp");
   certificates::add_routes(router_, *certificates_, accounts_);
   contest::add_routes(router_, *contest_, accounts_);
 }

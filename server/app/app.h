@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "announcements/announcements.h"
 #include "api/ws_request.h"
 #include "app/config.h"
 #include "app/sockets_by_user.h"
@@ -29,6 +30,7 @@
 #include "presence/presence.h"
 #include "sections/sections.h"
 #include "sections/sections_api.h"
+#include "sections/speedtest.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
@@ -121,6 +123,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   mail::Outbox outbox_;
   mail::Sender sender_;  // its own thread, started and stopped with the server
   review::ReviewService review_;
+  announcements::AnnouncementService announcements_;
   gallery::GalleryService gallery_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;

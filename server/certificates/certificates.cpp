@@ -402,7 +402,7 @@ void CertificateService::start() {
         .bind_int(1, to_ms(clock_.now()))
         .run();
   });
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   stopping_ = false;
   for (const auto& w : resumed) queue_.push_back(w);
   for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { run_worker(); });
@@ -410,7 +410,7 @@ void CertificateService::start() {
 
 void CertificateService::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     queue_.clear();  // what is left stays 'pending' in the store and is resumed by start()
   }
@@ -424,8 +424,8 @@ void CertificateService::run_worker() {
   for (;;) {
     Work work;
     {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mutex_);
+      while (!stopping_ && queue_.empty()) changed_.wait(mutex_);
       if (stopping_) return;
       work = queue_.front();
       queue_.pop_front();
@@ -646,7 +646,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   if (!s) return s;
   if (queued_mail && mail_queued_) mail_queued_();
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& w : work) queue_.push_back(w);
   }
   changed_.notify_all();
@@ -837,7 +837,7 @@ Result<File> CertificateService::archive(std::string_view event_id) {
   std::string key = hex_digest(list).substr(0, 16);
   fs::path zip_path = event_dir(event_id) / ("certificates-" + key + ".zip");
   File out{zip_path, "Сертификаты " + std::string(event_id) + ".zip", "application/zip"};
-  std::lock_guard lock(build_mutex_);
+  MutexLock lock(build_mutex_);
   if (fs::exists(zip_path)) return out;
   fs::path partial = zip_path;
   partial += ".part";
@@ -908,7 +908,7 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
   if (!*readable) return Status::forbidden("not_a_participant", "Сборник доступен участникам мероприятия.");
   const auto& agenda = *(*ev)->agenda;
 
-  std::lock_guard lock(build_mutex_);
+  MutexLock lock(build_mutex_);
   std::vector<ProceedingsPractice> practices;
   std::string basis, stored_fp, stored_file;
   Status s = db_.read([&](store::Tx& tx) -> Status {

@@ -36,6 +36,7 @@
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
+#include "common/mutex.h"
 
 namespace praktika::store {
 class Db;
@@ -138,14 +139,16 @@ class CertificateService {
   int workers_ = 1;
 
   // Guarded by mutex_.
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Work> queue_;
-  bool stopping_ = false;
+  Mutex mutex_;
+  CondVar changed_;
+  std::deque<Work> queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+
+  // Only on the thread that calls start() and stop().
   std::vector<std::thread> threads_;
 
   // Held while the proceedings or an archive is built: one build at a time, never a half file.
-  std::mutex build_mutex_;
+  Mutex build_mutex_;
 };
 
 }  // namespace praktika::certificates

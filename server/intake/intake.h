@@ -112,6 +112,7 @@ class IntakeService {
   // pay for; drafts are left out (they may never be sent) and co-authored practices too (their
   // owner pays). `payment_form` is an id of the agenda's fees.payment_forms; empty takes the one
   // chosen in the registration. Errors: "no_contract" (the agenda has no contract text),
+  // "contract_not_ready" (409: the organiser's requisites are still placeholders),
   // "not_registered", "unknown_payment_form", "no_practices", "payer_missing".
   Result<std::string> contract(const accounts::User& user, std::string_view event_id, std::string_view payment_form);
 
@@ -137,6 +138,10 @@ class IntakeService {
   // The same for the creation of a practice, with the draft answers it is created with: a rule the
   // applicant should learn before filling in the whole form (the contest's eligibility).
   void add_creation_check(SubmissionCheck check) { creation_checks_.push_back(std::move(check)); }
+
+  // The account e-mail of everyone registered for the event, inside the caller's transaction
+  // (a module writing to all participants enqueues its letters there).
+  static Result<std::vector<std::string>> registered_emails(store::Tx& tx, std::string_view event_id);
 
   // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);

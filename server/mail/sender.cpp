@@ -96,7 +96,7 @@ void Sender::start() {
 void Sender::stop() {
   stopping_ = true;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken_ = true;
   }
   changed_.notify_all();
@@ -105,7 +105,7 @@ void Sender::stop() {
 
 void Sender::wake() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken_ = true;
   }
   changed_.notify_all();
@@ -147,8 +147,9 @@ void Sender::run() {
     std::chrono::steady_clock::duration wait = std::chrono::seconds(60);
     if (next && *next) wait = std::min(wait, clock_.real_time_until(**next));
     wait = std::max<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(50));
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
+    MutexLock lock(mutex_);
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!woken_ && !stopping_.load() && std::chrono::steady_clock::now() < until) changed_.wait_until(mutex_, until);
     woken_ = false;
   }
 }

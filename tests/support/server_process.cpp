@@ -74,6 +74,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServerOptions&
     auto at = line->find("listening on http://");
     if (at != std::string::npos) {
       server->port_ = std::stoi(line->substr(line->rfind(':') + 1));
+      server->startup_output_ = std::move(said);
       return server;
     }
   }

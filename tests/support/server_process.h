@@ -51,6 +51,8 @@ class ServerProcess {
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   Process& process() { return *process_; }
+  // Everything the server printed up to its "listening on" line (start-up warnings).
+  const std::string& startup_output() const { return startup_output_; }
   // SIGTERM and wait; the exit status.
   ExitStatus stop();
   // SIGKILL: no chance to flush anything.
@@ -60,6 +62,7 @@ class ServerProcess {
   ServerProcess() = default;
   std::unique_ptr<Process> process_;
   int port_ = 0;
+  std::string startup_output_;
 };
 
 // Runs the binary to completion (for start-up failures and admin commands): exit status and

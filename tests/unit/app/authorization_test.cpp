@@ -77,6 +77,11 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}"}, Audience::organiser},
     {{"POST", "/api/events/{id}/review/notifications"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/mail"}, Audience::organiser},
+    // Announcements of changed conditions (clause 3.2.1): read by anyone, written by the organiser.
+    {{"GET", "/api/events/{id}/announcements"}, Audience::anyone},
+    {{"POST", "/api/events/{id}/announcements"}, Audience::organiser},
+    // What the agenda still holds as placeholders, for the organiser's desk.
+    {{"GET", "/api/events/{id}/placeholders"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
@@ -117,6 +122,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/sections/{n}/moderation"}, Audience::moderator},
     {{"POST", "/api/events/{id}/sections/{n}/actions/{action}"}, Audience::signed_in},  // hands and questions too
     {{"GET", "/api/events/{id}/sections/{n}/materials/{upload}"}, Audience::anyone},
+    // The presenters' pre-flight bandwidth check: public, limited per address instead.
+    {{"GET", "/api/speedtest"}, Audience::anyone},
+    {{"POST", "/api/speedtest"}, Audience::anyone},
     {{"GET", "/api/events/{id}/results"}, Audience::anyone},
     {{"PUT", "/api/events/{id}/results"}, Audience::organiser},
     // After the event: a certificate's number verifies in public (its QR code); documents are

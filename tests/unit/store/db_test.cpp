@@ -94,8 +94,8 @@ TEST(Db, TheGallerysOldDocumentCacheIsGoneAndIntakesServesBoth) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "document_checks"), 1);
 }
 
-// Migration 016 takes an upload's practice and field out of the client's tus metadata into
-// columns. The database is taken back to before it (columns dropped, version 15) and reopened.
+// Migration 017 takes an upload's practice and field out of the client's tus metadata into
+// columns. The database is taken back to before it (columns dropped, version 16) and reopened.
 TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
   TempDir dir;
   const fs::path file = dir.path() / "praktika.db";
@@ -105,7 +105,7 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
     ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
     ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
                     if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
-                                         "ALTER TABLE uploads DROP COLUMN field; PRAGMA user_version = 15");
+                                         "ALTER TABLE uploads DROP COLUMN field; PRAGMA user_version = 16");
                         !s)
                       return s;
                     return tx.exec(

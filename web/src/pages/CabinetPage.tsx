@@ -8,8 +8,10 @@ import { useAuth } from '../lib/auth';
 import {
   capitalise,
   chargesFees,
+  contractReady,
   creationFields,
   eventPath,
+  kContractNotReady,
   outcomeTitle,
   registrationNoun,
   rub,
@@ -133,10 +135,15 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
             Организационный взнос: {fee.practices} × {rub(fee.per_practice)} = <strong>{rub(fee.total)}</strong>
           </p>
         )}
+        {chargesFees(ctx.agenda) && (fee.practices ?? 0) > 0 && !contractReady(ctx.agenda) && (
+          <p class="callout" data-testid="contract-not-ready">
+            {kContractNotReady}
+          </p>
+        )}
         {editable && <NewPractice ctx={ctx} />}
       </section>
 
-      <MySectionSlots id={ctx.id} offset={ctx.offset} />
+      <MySectionSlots id={ctx.id} offset={ctx.offset} agenda={ctx.agenda} />
 
       {mine.gallery?.readable && (ctx.agenda.stages ?? []).some((s) => s.id === 'gallery') && (
         <section class="card" aria-labelledby="gallery-title">
