@@ -530,6 +530,43 @@ Result<std::vector<RoleGrant>> AccountsService::roles_of(std::int64_t user_id) {
   return grants;
 }
 
+namespace {
+
+Result<std::optional<User>> one_user(Stmt& q) {
+  auto row = q.step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<User>();
+  return std::optional<User>(read_user(q));
+}
+
+}  // namespace
+
+Result<std::optional<User>> user_by_id(Tx& tx, std::int64_t id) {
+  auto q = tx.prepare(std::string(kSelectUser) + " WHERE id = ?1");
+  q.bind_int(1, id);
+  return one_user(q);
+}
+
+Result<std::optional<User>> user_by_email(Tx& tx, std::string_view email) {
+  auto q = tx.prepare(std::string(kSelectUser) + " WHERE email = ?1");
+  q.bind_text(1, email);
+  return one_user(q);
+}
+
+Result<std::vector<std::pair<std::int64_t, std::optional<int>>>> role_holders(Tx& tx, std::string_view event_id,
+                                                                              Role role) {
+  auto q = tx.prepare("SELECT user_id, section FROM event_roles WHERE event_id = ?1 AND role = ?2 ORDER BY user_id");
+  q.bind_text(1, event_id).bind_text(2, to_string(role));
+  std::vector<std::pair<std::int64_t, std::optional<int>>> out;
+  for (;;) {
+    auto row = q.step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    auto section = q.optional_int64(1);
+    out.emplace_back(q.int64(0), section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt);
+  }
+}
+
 Result<std::vector<RoleAssignment>> AccountsService::list_roles(std::string_view event_id) {
   std::vector<RoleAssignment> out;
   Status s = db_.read([&](Tx& tx) -> Status {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -77,6 +78,14 @@ struct Invitation {
 // for the whole event counts. Without one: any grant of that role in the event counts.
 bool has_role(const Identity& identity, std::string_view event_id, Role role, std::optional<int> section = {});
 bool is_organiser(const Identity& identity, std::string_view event_id);
+
+// Readers for other modules, inside their own transaction (they write no SQL against the
+// accounts' tables). A user that does not exist is an empty optional.
+Result<std::optional<User>> user_by_id(store::Tx& tx, std::int64_t id);
+Result<std::optional<User>> user_by_email(store::Tx& tx, std::string_view email);  // as stored: trimmed, lower-case
+// Who holds `role` in the event, each grant once: the user and the section (empty: the whole event).
+Result<std::vector<std::pair<std::int64_t, std::optional<int>>>> role_holders(store::Tx& tx, std::string_view event_id,
+                                                                              Role role);
 
 // Wire shapes. A password hash is never part of them.
 nlohmann::json to_json(const User& user);              // {"id","email","full_name"}

@@ -486,7 +486,7 @@ void App::add_routes() {
               }));
   // Gallery readers fetch the materials of admitted practices through the uploads' file route.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
-    return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
+    return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.practice_id);
   });
   // The practice document's formatting (clause 6.5) is read as soon as its last byte is in, so the
   // author sees the findings beside the upload without sending the file twice.
@@ -499,7 +499,7 @@ void App::add_routes() {
   });
   // Experts read the materials of the practices assigned to them.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
-    return review_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
+    return review_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.practice_id);
   });
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);

@@ -9,6 +9,7 @@
 
 #include "certificates/typeset.h"
 #include "common/errors.h"
+#include "intake/catalogue.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/review.h"
@@ -220,25 +221,19 @@ Result<std::vector<CertificateService::Person>> CertificateService::authors(cons
   std::map<std::int64_t, Person> people;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     // Owners and registered co-authors of submitted practices, with each practice's outcome.
-    auto q = tx.prepare(
-        "SELECT p.id, p.owner_id, p.section, p.answers, COALESCE(o.outcome, 'none') FROM practices p "
-        "LEFT JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
-        "UNION ALL "
-        "SELECT p.id, u.id, p.section, p.answers, COALESCE(o.outcome, 'none') FROM practices p "
-        "JOIN practice_coauthors c ON c.practice_id = p.id JOIN users u ON u.email = c.email "
-        "LEFT JOIN practice_outcomes o ON o.practice_id = p.id "
-        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND u.id <> p.owner_id ORDER BY 1, 2");
-    q.bind_text(1, event.agenda->id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      auto& person = people[q.int64(1)];
-      person.user_id = q.int64(1);
-      person.roles.insert("author");
-      auto answers = json::parse(q.text(3), nullptr, false);
-      person.practices.push_back({q.int64(0), static_cast<int>(q.int64(2)), q.text(4),
-                                  answers.is_discarded() ? json::object() : answers});
+    auto submitted = intake::practices(tx, event.agenda->id);
+    if (!submitted) return submitted.status();
+    for (const auto& p : *submitted) {
+      auto outcome = intake::outcome_of(tx, p.id);
+      if (!outcome) return outcome.status();
+      auto authors = intake::authors_of(tx, p.id);
+      if (!authors) return authors.status();
+      for (const auto& a : *authors) {
+        auto& person = people[a.user_id];
+        person.user_id = a.user_id;
+        person.roles.insert("author");
+        person.practices.push_back({p.id, p.section, *outcome ? (*outcome)->outcome : "none", p.answers});
+      }
     }
     return Status::ok();
   });
@@ -270,20 +265,15 @@ Result<std::vector<CertificateService::Person>> CertificateService::participants
   }
   Status s = db_.read([&](store::Tx& tx) -> Status {
     for (auto& [id, person] : people) {
-      auto u = tx.prepare("SELECT full_name, email FROM users WHERE id = ?1");
-      u.bind_int(1, id);
-      auto more = u.step();
-      if (!more) return more.status();
-      if (*more) {
-        person.full_name = u.text(0);
-        person.account_email = u.text(1);
+      auto user = accounts::user_by_id(tx, id);
+      if (!user) return user.status();
+      if (*user) {
+        person.full_name = (*user)->full_name;
+        person.account_email = (*user)->email;
       }
-      auto r = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
-      r.bind_text(1, event.agenda->id).bind_int(2, id);
-      more = r.step();
-      if (!more) return more.status();
-      person.registration = *more ? json::parse(r.text(0), nullptr, false) : json::object();
-      if (person.registration.is_discarded()) person.registration = json::object();
+      auto registration = intake::registration_of(tx, event.agenda->id, id);
+      if (!registration) return registration.status();
+      person.registration = *registration ? (*registration)->answers : json::object();
     }
     return Status::ok();
   });
@@ -926,16 +916,17 @@ Result<bool> CertificateService::may_read_proceedings(const accounts::Identity& 
     if (g.event_id == event_id) return true;
   bool yes = false;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2 "
-        "UNION ALL SELECT 1 FROM certificates WHERE event_id = ?1 AND user_id = ?2 "
-        "UNION ALL SELECT 1 FROM practices WHERE event_id = ?1 AND owner_id = ?2 "
-        "UNION ALL SELECT 1 FROM practices p JOIN practice_coauthors c ON c.practice_id = p.id "
-        "WHERE p.event_id = ?1 AND c.email = ?3 LIMIT 1");
-    q.bind_text(1, event_id).bind_int(2, who.user.id).bind_text(3, who.user.email);
+    auto known = intake::registered_or_owner(tx, event_id, who.user.id);
+    if (!known) return known.status();
+    if (*known) return yes = true, Status::ok();
+    auto q = tx.prepare("SELECT 1 FROM certificates WHERE event_id = ?1 AND user_id = ?2 LIMIT 1");
+    q.bind_text(1, event_id).bind_int(2, who.user.id);
     auto more = q.step();
     if (!more) return more.status();
-    yes = *more;
+    if (*more) return yes = true, Status::ok();
+    auto named = intake::named_coauthor(tx, event_id, who.user.email);
+    if (!named) return named.status();
+    yes = *named;
     return Status::ok();
   });
   if (!s) return s;
@@ -956,29 +947,21 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
   std::vector<ProceedingsPractice> practices;
   std::string basis, stored_fp, stored_file;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    // The admitted outcomes come from the agenda: bound as a JSON array, never spliced into SQL.
-    auto q = tx.prepare(
-        "SELECT p.id, p.section, p.type, p.answers, p.revision, o.outcome, o.decided_at FROM practices p "
-        "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
-        "AND o.outcome IN (SELECT value FROM json_each(?2)) ORDER BY p.section, p.id");
-    q.bind_text(1, event_id).bind_text(2, json(settings.outcomes).dump());
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
+    // The admitted outcomes come from the agenda (the proceedings part).
+    auto admitted = intake::admitted(tx, event_id, settings.outcomes);
+    if (!admitted) return admitted.status();
+    for (const auto& d : *admitted) {
       ProceedingsPractice p;
-      p.id = q.int64(0);
-      p.section = static_cast<int>(q.int64(1));
-      std::string type = q.text(2);
-      p.answers = json::parse(q.text(3), nullptr, false);
-      if (!p.answers.is_object()) p.answers = json::object();
+      p.id = d.practice.id;
+      p.section = d.practice.section;
+      p.answers = d.practice.answers;
       p.title = practice_title(p.id, p.answers);
       p.institution = at_path(p.answers, "organisation.name");
       if (agenda.practice)
         for (const auto& t : agenda.practice->types)
-          if (t.id == type) p.type_title = t.title;
-      basis += std::to_string(p.id) + ":" + std::to_string(q.int64(4)) + ":" + q.text(5) + ":" +
-               std::to_string(q.int64(6)) + ";";
+          if (t.id == d.practice.type) p.type_title = t.title;
+      basis += std::to_string(p.id) + ":" + std::to_string(d.practice.revision) + ":" + d.outcome.outcome + ":" +
+               std::to_string(d.outcome.decided_at) + ";";
       practices.push_back(std::move(p));
     }
     auto f = tx.prepare("SELECT fingerprint, file FROM proceedings WHERE event_id = ?1");
@@ -1191,20 +1174,18 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
     };
     t.columns = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
     s = db_.read([&](store::Tx& tx) -> Status {
-      auto q = tx.prepare(
-          "SELECT p.id, p.section, p.answers, o.outcome, o.reason, u.full_name, o.decided_at FROM practice_outcomes o "
-          "JOIN practices p ON p.id = o.practice_id JOIN users u ON u.id = o.decided_by WHERE p.event_id = ?1 "
-          "ORDER BY p.section, p.id");
-      q.bind_text(1, event_id);
-      for (;;) {
-        auto more = q.step();
-        if (!more) return more.status();
-        if (!*more) return Status::ok();
-        auto answers = json::parse(q.text(2), nullptr, false);
-        t.rows.push_back({std::to_string(q.int64(0)), std::to_string(q.int64(1)), practice_title(q.int64(0), answers),
-                          at_path(answers, "organisation.name"), decision_words(q.text(3)), q.text(4), q.text(5),
-                          exporting::date_time_text(timeline.format(from_ms(q.int64(6))))});
+      auto decided = intake::decided(tx, event_id);
+      if (!decided) return decided.status();
+      for (const auto& d : *decided) {
+        auto by = accounts::user_by_id(tx, d.outcome.decided_by);
+        if (!by) return by.status();
+        if (!*by) continue;
+        const auto& p = d.practice;
+        t.rows.push_back({std::to_string(p.id), std::to_string(p.section), practice_title(p.id, p.answers),
+                          at_path(p.answers, "organisation.name"), decision_words(d.outcome.outcome), d.outcome.reason, (*by)->full_name,
+                          exporting::date_time_text(timeline.format(from_ms(d.outcome.decided_at)))});
       }
+      return Status::ok();
     });
   } else if (which == "certificates") {
     t.columns = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};

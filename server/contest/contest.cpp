@@ -11,6 +11,7 @@
 
 #include "common/json_guard.h"
 #include "contest/matching.h"
+#include "intake/catalogue.h"
 #include "mail/template.h"
 #include "review/assignment.h"
 #include "review/review.h"
@@ -248,30 +249,25 @@ Status ContestService::check_one_per_institution(store::Tx& tx, const intake::Ev
   const std::string key = review::normalise_institution(name);
   const std::string inn = rules.inn_field.empty() ? std::string() : digits_of(text_at(practice.answers, rules.inn_field));
   if (key.empty() && inn.empty()) return Status::ok();
-  auto q = tx.prepare(
-      "SELECT id, state, answers FROM practices WHERE event_id = ?1 AND id != ?2 AND (?3 OR state = 'submitted') "
-      "ORDER BY id");
-  q.bind_text(1, event.agenda->id).bind_int(2, practice.practice_id).bind_int(3, creating ? 1 : 0);
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
-    auto answers = json::parse(q.text(2), nullptr, false);
-    if (!answers.is_object()) continue;
+  auto others = intake::practices(tx, event.agenda->id, {.include_drafts = creating, .except = practice.practice_id});
+  if (!others) return others.status();
+  for (const auto& p : *others) {
+    const json& answers = p.answers;
     const std::string other_inn = rules.inn_field.empty() ? std::string() : digits_of(text_at(answers, rules.inn_field));
     // Two INNs decide; without both, the names do (an INN is optional).
     bool same = !inn.empty() && !other_inn.empty()
                     ? inn == other_inn
                     : !key.empty() && key == review::normalise_institution(text_at(answers, rules.institution_field));
     if (!same) continue;
-    const std::int64_t other = q.int64(0);
-    const bool submitted = q.text(1) == "submitted";
+    const std::int64_t other = p.id;
+    const bool submitted = p.submitted();
     return Status::conflict("already_applied", "От учреждения «" + (name.empty() ? text_at(answers, rules.institution_field) : name) +
                                                    "» уже " + (submitted ? "подана" : "создана") + " заявка № " +
                                                    std::to_string(other) +
                                                    ": от одного учреждения принимается одна заявка.")
-        .with_details({{"practice", other}, {"state", q.text(1)}, {"matched_by", !inn.empty() && !other_inn.empty() ? "inn" : "name"}});
+        .with_details({{"practice", other}, {"state", p.state}, {"matched_by", !inn.empty() && !other_inn.empty() ? "inn" : "name"}});
   }
+  return Status::ok();
 }
 
 const EligibilityRule* ContestService::barring_rule(const Eligibility& rules, const PastResult& past, int year) const {
@@ -561,18 +557,11 @@ struct Laureate {
 Result<std::vector<Laureate>> load_laureates(store::Db& db, std::string_view event_id, const LaureateList& list) {
   std::vector<Laureate> out;
   auto s = db.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT p.id, o.outcome, p.answers FROM practice_outcomes o JOIN practices p ON p.id = o.practice_id "
-        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN (SELECT value FROM json_each(?2)) "
-        "ORDER BY p.id");
-    q.bind_text(1, event_id).bind_text(2, json(list.outcomes).dump());
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      auto answers = json::parse(q.text(2), nullptr, false);
-      out.push_back({q.int64(0), q.text(1), answers.is_object() ? answers : json::object()});
-    }
+    auto admitted = intake::admitted(tx, event_id, list.outcomes);
+    if (!admitted) return admitted.status();
+    for (auto& d : *admitted) out.push_back({d.practice.id, d.outcome.outcome, std::move(d.practice.answers)});
+    std::sort(out.begin(), out.end(), [](const Laureate& a, const Laureate& b) { return a.practice < b.practice; });
+    return Status::ok();
   });
   if (!s) return s;
   return out;

@@ -10,12 +10,14 @@
 #include "common/utf8.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
+#include "intake/catalogue.h"
 #include "gallery/stem.h"
 #include "media/media.h"
 #include "review/review.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
+#include "uploads/stored.h"
 
 namespace praktika::gallery {
 namespace {
@@ -36,11 +38,6 @@ std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, 
     o.finish();
     out = rules;
   });
-}
-
-json parse_stored(const std::string& text) {
-  auto parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json::object() : parsed;
 }
 
 // Every value of a form answer as text, for the index.
@@ -104,32 +101,36 @@ struct Admitted {
   std::int64_t decided_at = 0;
 };
 
-constexpr const char* kSelectAdmitted =
-    "SELECT p.id, p.owner_id, u.full_name, p.section, p.type, p.answers, o.outcome, p.revision, o.decided_at "
-    "FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id JOIN users u ON u.id = p.owner_id "
-    "WHERE p.state = 'submitted' AND o.outcome IN ('present', 'gallery') ";
-
-Admitted read_admitted(store::Stmt& q) {
+Admitted from_catalogue(intake::Decided d) {
   Admitted a;
-  a.id = q.int64(0);
-  a.owner_id = q.int64(1);
-  a.owner_name = q.text(2);
-  a.section = static_cast<int>(q.int64(3));
-  a.type = q.text(4);
-  a.answers = parse_stored(q.text(5));
-  a.outcome = q.text(6);
-  a.revision = q.int64(7);
-  a.decided_at = q.int64(8);
+  a.id = d.practice.id;
+  a.owner_id = d.practice.owner_id;
+  a.owner_name = std::move(d.practice.owner_name);
+  a.section = d.practice.section;
+  a.type = std::move(d.practice.type);
+  a.answers = std::move(d.practice.answers);
+  a.outcome = std::move(d.outcome.outcome);
+  a.revision = d.practice.revision;
+  a.decided_at = d.outcome.decided_at;
   return a;
 }
 
+// The gallery shows the practices admitted to present or to the gallery, by id.
+Result<std::vector<Admitted>> all_admitted(store::Tx& tx, std::string_view event_id,
+                                           std::optional<std::int64_t> only = {}) {
+  auto found = intake::admitted(tx, event_id, intake::kShownOutcomes, {}, only);
+  if (!found) return found.status();
+  std::vector<Admitted> out;
+  for (auto& d : *found) out.push_back(from_catalogue(std::move(d)));
+  std::sort(out.begin(), out.end(), [](const Admitted& a, const Admitted& b) { return a.id < b.id; });
+  return out;
+}
+
 Result<std::optional<Admitted>> find_admitted(store::Tx& tx, std::string_view event_id, std::int64_t id) {
-  auto q = tx.prepare(std::string(kSelectAdmitted) + "AND p.id = ?1 AND p.event_id = ?2");
-  q.bind_int(1, id).bind_text(2, event_id);
-  auto more = q.step();
-  if (!more) return more.status();
-  if (!*more) return std::optional<Admitted>{};
-  return std::optional<Admitted>(read_admitted(q));
+  auto found = all_admitted(tx, event_id, id);
+  if (!found) return found.status();
+  if (found->empty()) return std::optional<Admitted>{};
+  return std::optional<Admitted>(std::move(found->front()));
 }
 
 json summary_json(const Admitted& a, const timeline::Agenda& agenda) {
@@ -245,13 +246,9 @@ Result<GalleryService::Access> GalleryService::access(Who who, std::string_view 
                                 [&](const accounts::RoleGrant& g) { return g.event_id == event_id; });
     if (!a.participant) {
       auto s = db_.read([&](store::Tx& tx) -> Status {
-        auto q = tx.prepare(
-            "SELECT EXISTS(SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2) OR "
-            "EXISTS(SELECT 1 FROM practices WHERE event_id = ?1 AND owner_id = ?2)");
-        q.bind_text(1, event_id).bind_int(2, who->user.id);
-        auto more = q.step();
-        if (!more) return more.status();
-        a.participant = *more && q.int64(0) != 0;
+        auto known = intake::registered_or_owner(tx, event_id, who->user.id);
+        if (!known) return known.status();
+        a.participant = *known;
         return Status::ok();
       });
       if (!s) return s;
@@ -277,23 +274,31 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
   // longer admitted. Found with a read so that a search in a quiet gallery never takes the write lock.
   std::vector<std::int64_t> stale;
   auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto admitted = all_admitted(tx, event_id);
+    if (!admitted) return admitted.status();
+    struct Indexed {
+      std::int64_t revision, decided_at;
+      std::string outcome, term_scheme;
+    };
+    std::map<std::int64_t, Indexed> indexed;
     auto q = tx.prepare(
-        "SELECT p.id FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
-        "LEFT JOIN gallery_index g ON g.practice_id = p.id "
-        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN ('present', 'gallery') "
-        "AND (g.practice_id IS NULL OR g.revision != p.revision OR g.outcome != o.outcome "
-        "     OR g.decided_at != o.decided_at OR g.term_scheme != ?2) "
-        "UNION SELECT g.practice_id FROM gallery_index g JOIN practices p ON p.id = g.practice_id "
-        "LEFT JOIN practice_outcomes o ON o.practice_id = g.practice_id "
-        "WHERE g.event_id = ?1 AND (o.outcome IS NULL OR o.outcome NOT IN ('present', 'gallery') "
-        "     OR p.state != 'submitted')");
-    q.bind_text(1, event_id).bind_text(2, term_scheme());
+        "SELECT practice_id, revision, outcome, decided_at, term_scheme FROM gallery_index WHERE event_id = ?1");
+    q.bind_text(1, event_id);
     for (;;) {
       auto more = q.step();
       if (!more) return more.status();
-      if (!*more) return Status::ok();
-      stale.push_back(q.int64(0));
+      if (!*more) break;
+      indexed[q.int64(0)] = {q.int64(1), q.int64(3), q.text(2), q.text(4)};
     }
+    for (const auto& a : *admitted) {
+      auto g = indexed.find(a.id);
+      if (g == indexed.end() || g->second.revision != a.revision || g->second.outcome != a.outcome ||
+          g->second.decided_at != a.decided_at || g->second.term_scheme != term_scheme())
+        stale.push_back(a.id);
+      if (g != indexed.end()) indexed.erase(g);
+    }
+    for (const auto& [id, row] : indexed) stale.push_back(id);  // no longer admitted
+    return Status::ok();
   });
   if (!s || stale.empty()) return s;
   return db_.transaction([&](store::Tx& tx) -> Status {
@@ -423,16 +428,10 @@ Result<json> GalleryService::sections(Who who, std::string_view event_id) {
   const timeline::Agenda& agenda = *a->event.agenda;
   std::map<int, std::int64_t> counts;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT p.section, count(*) FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
-                        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN ('present', 'gallery') "
-                        "GROUP BY p.section");
-    q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      counts[static_cast<int>(q.int64(0))] = q.int64(1);
-    }
+    auto admitted = all_admitted(tx, event_id);
+    if (!admitted) return admitted.status();
+    for (const auto& a : *admitted) ++counts[a.section];
+    return Status::ok();
   });
   if (!s) return s;
   json list = json::array();
@@ -444,15 +443,11 @@ Result<json> GalleryService::sections(Who who, std::string_view event_id) {
 Result<json> GalleryService::admitted(std::string_view event_id) {
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelectAdmitted) + "AND p.event_id = ?1 ORDER BY p.id");
-    q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      Admitted a = read_admitted(q);
+    auto admitted = all_admitted(tx, event_id);
+    if (!admitted) return admitted.status();
+    for (const auto& a : *admitted)
       list.push_back({{"id", a.id}, {"title", a.answers.value("name", "")}, {"section", a.section}});
-    }
+    return Status::ok();
   });
   if (!s) return s;
   return list;
@@ -497,18 +492,18 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     out["event"] = event_id;
     out["answers"] = p.answers;
     out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
-    auto q = tx.prepare(
-        "SELECT id, purpose, file_name, length, verdict FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
-        "AND state = 'complete' AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?3 "
-        "ORDER BY purpose, created_at");
-    q.bind_text(1, event_id).bind_int(2, p.owner_id).bind_text(3, std::to_string(p.id));
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      files.push_back({q.text(0), q.text(1), q.text(2), q.int64(3),
-                       q.is_null(4) ? json::object() : parse_stored(q.text(4))});
-    }
+    intake::Practice practice;
+    practice.id = p.id;
+    practice.event_id = std::string(event_id);
+    practice.owner_id = p.owner_id;
+    auto shown = intake::files_of(tx, practice, intake::Audience::readers);
+    if (!shown) return shown.status();
+    std::stable_sort(shown->begin(), shown->end(),
+                     [](const uploads::StoredFile& x, const uploads::StoredFile& y) { return x.purpose < y.purpose; });
+    for (auto& f : *shown)
+      files.push_back({std::move(f.id), std::move(f.purpose), std::move(f.file_name), f.length,
+                       f.verdict.is_discarded() || f.verdict.is_null() ? json::object() : std::move(f.verdict)});
+    return Status::ok();
   });
   if (!s) return s;
   // The clause 6.5 findings are the author's and the organiser's, not every reader's.
@@ -550,15 +545,13 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
       p["outcome"] = nullptr;
       p["in_gallery"] = false;
       if (!decided_visible) continue;
-      auto q = tx.prepare("SELECT outcome, reason, decided_at FROM practice_outcomes WHERE practice_id = ?1");
-      q.bind_int(1, p["id"].get<std::int64_t>());
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) continue;
-      std::string outcome = q.text(0);
+      auto decided = intake::outcome_of(tx, p["id"].get<std::int64_t>());
+      if (!decided) return decided.status();
+      if (!*decided) continue;
+      const std::string& outcome = (*decided)->outcome;
       p["outcome"] = {{"outcome", outcome},
-                      {"reason", q.text(1)},
-                      {"decided_at", event->timeline->format(from_ms(q.int64(2)))}};
+                      {"reason", (*decided)->reason},
+                      {"decided_at", event->timeline->format(from_ms((*decided)->decided_at))}};
       p["in_gallery"] = p["state"] == "submitted" && (outcome == "present" || outcome == "gallery");
     }
     return Status::ok();
@@ -747,14 +740,9 @@ Result<json> GalleryService::hide_comment(const accounts::Identity& who, std::st
 }
 
 bool GalleryService::may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id,
-                                     std::string_view purpose, const json& metadata) {
-  if (purpose == "payment" || !metadata.is_object()) return false;
-  auto practice = metadata.find("practice");
-  if (practice == metadata.end() || !practice->is_string()) return false;
-  const std::string& text = practice->get_ref<const std::string&>();
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size()) return false;
+                                     std::string_view purpose, std::optional<std::int64_t> practice) {
+  if (!intake::shown_to_readers(purpose) || !practice) return false;
+  const std::int64_t id = *practice;
   if (!access(who, event_id)) return false;
   bool shown = false;
   db_.read([&](store::Tx& tx) -> Status {
@@ -777,31 +765,20 @@ struct GalleryService::PreviewSource {
 Result<GalleryService::PreviewSource> GalleryService::preview_source(Who who, std::string_view event_id,
                                                                      std::int64_t practice, std::string_view upload) {
   if (auto s = may_read_practice(who, event_id, practice); !s) return s;
-  std::int64_t owner = 0;
-  std::string purpose;
-  json metadata;
-  bool found = false;
+  std::optional<uploads::StoredFile> file;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT owner_id, purpose, metadata FROM uploads WHERE id = ?1 AND event_id = ?2 AND state = 'complete'");
-    q.bind_text(1, upload).bind_text(2, event_id);
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
-    found = true;
-    owner = q.int64(0);
-    purpose = q.text(1);
-    metadata = parse_stored(q.text(2));
+    auto found = uploads::find_file(tx, event_id, upload);
+    if (!found) return found.status();
+    file = std::move(*found);
     return Status::ok();
   });
   if (!s) return s;
-  const auto* practice_id = metadata.is_object() && metadata.contains("practice") ? &metadata["practice"] : nullptr;
-  if (!found || purpose != "document" || !practice_id || *practice_id != std::to_string(practice) ||
-      !may_read_upload(who, event_id, owner, purpose, metadata))
+  if (!file || file->state != "complete" || file->purpose != "document" || file->practice_id != practice ||
+      !may_read_upload(who, event_id, file->owner_id, file->purpose, file->practice_id))
     return Status::not_found("file_not_found", "Документ не найден среди материалов практики.");
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
-  return PreviewSource{std::string(upload), files_dir_ / std::string(upload),
+  return PreviewSource{std::string(upload), uploads::complete_file(files_dir_, upload),
                        "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(practice) +
                            "/files/" + std::string(upload) + "/pages",
                        rules_of(*event->agenda)};
@@ -821,7 +798,7 @@ Result<int> GalleryService::build_preview(const PreviewSource& source) {
       it = it->second.expired() ? preview_locks_.erase(it) : std::next(it);
   }
   MutexLock building(*lock);
-  const fs::path dir = files_dir_ / (source.upload + ".preview");
+  const fs::path dir = source.file.string() + ".preview";
   auto read_file = [](const fs::path& p) {
     std::ifstream in(p);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -843,7 +820,7 @@ Result<int> GalleryService::build_preview(const PreviewSource& source) {
   auto type = media::sniff(source.file);
   std::string ext = type && *type == media::FileType::ole2 ? "doc" : "docx";
   std::error_code ec;
-  const fs::path work = files_dir_ / (source.upload + ".preview-building");
+  const fs::path work = source.file.string() + ".preview-building";
   fs::remove_all(work, ec);
   fs::create_directories(work, ec);
   struct Remove {
@@ -901,7 +878,7 @@ Result<std::filesystem::path> GalleryService::preview_page(Who who, std::string_
   auto pages = build_preview(*source);
   if (!pages) return pages.status();
   if (page < 1 || page > *pages) return Status::not_found("page_not_found", "Такой страницы в документе нет.");
-  return files_dir_ / (source->upload + ".preview") / (std::to_string(page) + ".png");
+  return std::filesystem::path(source->file.string() + ".preview") / (std::to_string(page) + ".png");
 }
 
 }  // namespace praktika::gallery

@@ -120,7 +120,7 @@ class GalleryService {
   // Whether `who` may fetch an upload through /api/uploads/{id}/file because it belongs to an
   // admitted practice shown in the gallery (never a payment scan).
   bool may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id, std::string_view purpose,
-                       const nlohmann::json& metadata);
+                       std::optional<std::int64_t> practice);
 
  private:
   struct Access;

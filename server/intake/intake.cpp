@@ -14,9 +14,11 @@
 #include "convert/office.h"
 #include "documents/check.h"
 #include "forms/forms.h"
+#include "intake/catalogue.h"
 #include "intake/contract.h"
 #include "media/media.h"
 #include "store/db.h"
+#include "uploads/stored.h"
 
 namespace praktika::intake {
 
@@ -297,23 +299,17 @@ json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event)
 // The owner's uploads sent for this practice (tus metadata "practice"), newest first.
 json files_json(store::Tx& tx, const PracticeRow& row) {
   json out = json::array();
-  auto q = tx.prepare(
-      "SELECT id, purpose, file_name, length, state, verdict, json_extract(metadata, '$.field') FROM uploads "
-      "WHERE event_id = ?1 AND owner_id = ?2 "
-      "AND json_extract(metadata, '$.practice') = ?3 ORDER BY created_at DESC");
-  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
-  for (;;) {
-    auto more = q.step();
-    if (!more || !*more) break;
-    out.push_back({{"id", q.text(0)},
-                   {"purpose", q.text(1)},
-                   {"file_name", q.text(2)},
-                   {"length", q.int64(3)},
-                   {"state", q.text(4)},
-                   {"verdict", q.is_null(5) ? json() : json::parse(q.text(5), nullptr, false)},
-                   {"field", q.is_null(6) ? json() : json(q.text(6))},
-                   {"url", "/api/uploads/" + q.text(0) + "/file"}});
-  }
+  auto files = uploads::files_of_practice(tx, row.event_id, row.owner_id, row.id);
+  if (!files) return out;
+  for (auto f = files->rbegin(); f != files->rend(); ++f)
+    out.push_back({{"id", f->id},
+                   {"purpose", f->purpose},
+                   {"file_name", f->file_name},
+                   {"length", f->length},
+                   {"state", f->state},
+                   {"verdict", f->verdict},
+                   {"field", f->field ? json(*f->field) : json()},
+                   {"url", "/api/uploads/" + f->id + "/file"}});
   return out;
 }
 
@@ -321,15 +317,12 @@ json files_json(store::Tx& tx, const PracticeRow& row) {
 // file answers, upload metadata "field").
 std::set<std::string> attached_files(store::Tx& tx, const PracticeRow& row) {
   std::set<std::string> out;
-  auto q = tx.prepare(
-      "SELECT purpose, json_extract(metadata, '$.field') FROM uploads WHERE event_id = ?1 AND owner_id = ?2 "
-      "AND json_extract(metadata, '$.practice') = ?3 AND state = 'complete'");
-  q.bind_text(1, row.event_id).bind_int(2, row.owner_id).bind_text(3, std::to_string(row.id));
-  for (;;) {
-    auto more = q.step();
-    if (!more || !*more) break;
-    out.insert(q.text(0));
-    if (!q.is_null(1)) out.insert(q.text(0) + ":" + q.text(1));
+  auto files = uploads::files_of_practice(tx, row.event_id, row.owner_id, row.id);
+  if (!files) return out;
+  for (const auto& f : *files) {
+    if (f.state != "complete") continue;
+    out.insert(f.purpose);
+    if (f.field) out.insert(f.purpose + ":" + *f.field);
   }
   return out;
 }
@@ -797,15 +790,12 @@ Result<json> IntakeService::attach_payment(const accounts::User& user, std::stri
                                            std::string_view upload_id) {
   return change_own_practice(user, event_id, id, false, [&](store::Tx& tx, PracticeRow& row, const EventView&,
                                                              const forms::Context&) -> Status {
-    auto upload = tx.prepare("SELECT owner_id, event_id, purpose, state FROM uploads WHERE id = ?1");
-    upload.bind_text(1, upload_id);
-    auto found = upload.step();
+    auto found = uploads::find_file(tx, event_id, upload_id);
     if (!found) return found.status();
-    if (!*found || upload.int64(0) != user.id || upload.text(1) != event_id)
-      return errors::upload_not_found();
-    if (upload.text(2) != "payment")
+    if (!*found || (*found)->owner_id != user.id) return errors::upload_not_found();
+    if ((*found)->purpose != "payment")
       return Status::unprocessable("wrong_purpose", "Прикрепите скан платёжного документа (загрузка для оплаты).");
-    if (upload.text(3) != "complete")
+    if ((*found)->state != "complete")
       return Status::unprocessable("upload_incomplete", "Файл ещё не загружен полностью или не прошёл проверку.");
     auto current = tx.prepare("SELECT state FROM payments WHERE practice_id = ?1");
     current.bind_int(1, row.id);
@@ -1027,38 +1017,41 @@ Result<json> IntakeService::list_files(std::string_view event_id, const FileFilt
   if (!event) return event.status();
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT f.id, f.purpose, f.file_name, f.length, f.state, f.verdict, f.created_at, f.updated_at, "
-        "u.id, u.full_name, u.email, p.id, p.answers FROM uploads f JOIN users u ON u.id = f.owner_id "
-        "LEFT JOIN practices p ON p.event_id = f.event_id AND p.owner_id = f.owner_id "
-        "AND CAST(p.id AS TEXT) = json_extract(f.metadata, '$.practice') "
-        "WHERE f.event_id = ?1 AND (?2 = '' OR f.purpose = ?2) AND (?3 = '' OR f.state = ?3) "
-        "AND (?4 IS NULL OR p.id = ?4) ORDER BY f.created_at, f.id");
-    q.bind_text(1, event_id).bind_text(2, filter.purpose).bind_text(3, filter.state).bind_int(4, filter.practice);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      json verdict = q.is_null(5) ? json() : parse_stored(q.text(5));
+    auto files = uploads::files_of_event(tx, event_id, filter.purpose, filter.state);
+    if (!files) return files.status();
+    for (const auto& f : *files) {
+      auto owner = accounts::user_by_id(tx, f.owner_id);
+      if (!owner) return owner.status();
+      if (!*owner) continue;
+      // A file counts for a practice only when the practice's owner sent it.
+      std::optional<Practice> practice;
+      if (f.practice_id) {
+        auto found = practice_by_id(tx, event_id, *f.practice_id);
+        if (!found) return found.status();
+        if (*found && (*found)->owner_id == f.owner_id) practice = std::move(**found);
+      }
+      if (filter.practice && (!practice || practice->id != *filter.practice)) continue;
+      const json& verdict = f.verdict;
       json rules = json::array();
       if (verdict.is_object())
-        for (const auto& f : verdict.value("findings", json::array())) rules.push_back(f.value("rule", ""));
-      json file = {{"id", q.text(0)},
-                   {"purpose", q.text(1)},
-                   {"file_name", q.text(2)},
-                   {"length", q.int64(3)},
-                   {"state", q.text(4)},
+        for (const auto& finding : verdict.value("findings", json::array())) rules.push_back(finding.value("rule", ""));
+      json file = {{"id", f.id},
+                   {"purpose", f.purpose},
+                   {"file_name", f.file_name},
+                   {"length", f.length},
+                   {"state", f.state},
                    {"kind", verdict.is_object() ? verdict.value("kind", json()) : json()},
                    {"ok", verdict.is_object() ? verdict.value("ok", json()) : json()},
                    {"findings", rules},
-                   {"owner", {{"id", q.int64(8)}, {"full_name", q.text(9)}, {"email", q.text(10)}}},
-                   {"practice", q.is_null(11) ? json() : json(q.int64(11))},
-                   {"practice_title", q.is_null(11) ? json() : parse_stored(q.text(12)).value("name", json())},
-                   {"created_at", event->timeline->format(from_ms(q.int64(6)))},
-                   {"updated_at", event->timeline->format(from_ms(q.int64(7)))},
-                   {"url", "/api/uploads/" + q.text(0) + "/file"}};
+                   {"owner", {{"id", (*owner)->id}, {"full_name", (*owner)->full_name}, {"email", (*owner)->email}}},
+                   {"practice", practice ? json(practice->id) : json()},
+                   {"practice_title", practice ? practice->answers.value("name", json()) : json()},
+                   {"created_at", event->timeline->format(from_ms(f.created_at))},
+                   {"updated_at", event->timeline->format(from_ms(f.updated_at))},
+                   {"url", "/api/uploads/" + f.id + "/file"}};
       list.push_back(std::move(file));
     }
+    return Status::ok();
   });
   if (!s) return s;
   return json{{"files", list}};

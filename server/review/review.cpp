@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "intake/catalogue.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/assignment.h"
@@ -50,11 +51,9 @@ Status each_row(store::Stmt& q, F&& f) {
 }
 
 json user_json(store::Tx& tx, std::int64_t id) {
-  auto q = tx.prepare("SELECT id, email, full_name FROM users WHERE id = ?1");
-  q.bind_int(1, id);
-  auto more = q.step();
-  if (!more || !*more) return {{"id", id}};
-  return {{"id", q.int64(0)}, {"email", q.text(1)}, {"full_name", q.text(2)}};
+  auto user = accounts::user_by_id(tx, id);
+  if (!user || !*user) return {{"id", id}};
+  return {{"id", (*user)->id}, {"email", (*user)->email}, {"full_name", (*user)->full_name}};
 }
 
 // What an expert is shown of a practice: its materials, not the author's payment scan.
@@ -64,7 +63,7 @@ void without_payment(json& practice) {
   if (files == practice.end() || !files->is_array()) return;
   json kept = json::array();
   for (auto& f : *files)
-    if (f.value("purpose", "") != "payment") kept.push_back(std::move(f));
+    if (intake::shown_to_readers(f.value("purpose", ""))) kept.push_back(std::move(f));
   *files = std::move(kept);
 }
 
@@ -87,11 +86,8 @@ struct PracticeInfo {
 };
 
 std::string registered_institution(store::Tx& tx, std::string_view event_id, std::int64_t user_id) {
-  auto q = tx.prepare("SELECT json_extract(answers, '$.institution') FROM registrations WHERE event_id = ?1 AND user_id = ?2");
-  q.bind_text(1, event_id).bind_int(2, user_id);
-  auto more = q.step();
-  if (!more || !*more || q.is_null(0)) return {};
-  return q.text(0);
+  auto found = intake::registered_institution(tx, event_id, user_id);
+  return found ? *found : std::string();
 }
 
 // Submitted practices of the event; `paid_only`: only those whose payment is confirmed (the
@@ -101,23 +97,16 @@ Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, const intake::Ev
   const std::string& event_id = event.agenda->id;
   // An event without a fee (the contest) reviews every submitted practice.
   paid_only = paid_only && intake::charges_fees(*event.agenda);
-  std::string sql =
-      "SELECT p.id, p.section, p.owner_id, u.email, p.answers FROM practices p JOIN users u ON u.id = p.owner_id "
-      "WHERE p.event_id = ?1 AND p.state = 'submitted' AND (?2 IS NULL OR p.id = ?2)";
-  if (paid_only)
-    sql += " AND EXISTS (SELECT 1 FROM payments pay WHERE pay.practice_id = p.id AND pay.state = 'confirmed')";
-  sql += " ORDER BY p.id";
-  auto q = tx.prepare(sql);
-  q.bind_text(1, event_id).bind_int(2, only);
+  auto found = intake::practices(tx, event_id, {.paid_only = paid_only, .only = only});
+  if (!found) return found.status();
   std::vector<PracticeInfo> out;
-  auto s = each_row(q, [&](store::Stmt& r) {
+  for (const auto& practice : *found) {
     PracticeInfo p;
-    p.id = r.int64(0);
-    p.section = static_cast<int>(r.int64(1));
-    p.owner_id = r.int64(2);
-    p.owner_email = r.text(3);
-    auto answers = json::parse(r.text(4), nullptr, false);
-    if (!answers.is_object()) answers = json::object();
+    p.id = practice.id;
+    p.section = practice.section;
+    p.owner_id = practice.owner_id;
+    p.owner_email = practice.owner_email;
+    const json& answers = practice.answers;
     p.title = json_text(answers, "name");
     if (auto org = answers.find("organisation"); org != answers.end() && org->is_object()) {
       p.institution = json_text(*org, "name");
@@ -128,21 +117,15 @@ Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, const intake::Ev
       for (const auto& c : *co)
         if (c.is_object()) p.institutions.insert(normalise_institution(json_text(c, "name")));
     out.push_back(std::move(p));
-  });
-  if (!s) return s;
+  }
   for (auto& p : out) {
     std::string own = registered_institution(tx, event_id, p.owner_id);
     if (p.institution.empty()) p.institution = own;
     p.institutions.insert(normalise_institution(own));
-    auto c = tx.prepare(
-        "SELECT json_extract(r.answers, '$.institution') FROM practice_coauthors c JOIN users u ON u.email = c.email "
-        "JOIN registrations r ON r.user_id = u.id AND r.event_id = ?2 WHERE c.practice_id = ?1");
-    c.bind_int(1, p.id).bind_text(2, event_id);
-    if (auto st = each_row(c, [&](store::Stmt& r) {
-          if (!r.is_null(0)) p.institutions.insert(normalise_institution(r.text(0)));
-        });
-        !st)
-      return st;
+    auto authors = intake::authors_of(tx, p.id);
+    if (!authors) return authors.status();
+    for (const auto& a : *authors)
+      if (!a.owner) p.institutions.insert(normalise_institution(registered_institution(tx, event_id, a.user_id)));
     p.institutions.erase("");
     p.institution_key = normalise_institution(p.institution);
   }
@@ -160,15 +143,14 @@ struct Expert {
 Result<std::map<std::int64_t, Expert>> load_experts(store::Tx& tx, std::string_view event_id) {
   std::map<std::int64_t, Expert> out;
   std::set<std::int64_t> whole_event;
-  auto q = tx.prepare("SELECT user_id, section FROM event_roles WHERE event_id = ?1 AND role = 'expert'");
-  q.bind_text(1, event_id);
-  auto s = each_row(q, [&](store::Stmt& r) {
-    auto& e = out[r.int64(0)];
-    e.id = r.int64(0);
-    if (r.is_null(1)) whole_event.insert(e.id);
-    else e.sections.insert(static_cast<int>(r.int64(1)));
-  });
-  if (!s) return s;
+  auto holders = accounts::role_holders(tx, event_id, accounts::Role::expert);
+  if (!holders) return holders.status();
+  for (const auto& [user, section] : *holders) {
+    auto& e = out[user];
+    e.id = user;
+    if (!section) whole_event.insert(e.id);
+    else e.sections.insert(*section);
+  }
   for (auto& [id, e] : out) {
     if (whole_event.count(id)) e.sections.clear();
     e.institution = registered_institution(tx, event_id, id);
@@ -194,19 +176,16 @@ Status write_log(store::Tx& tx, std::string_view event_id, std::optional<std::in
 }
 
 Result<json> outcome_json(store::Tx& tx, std::int64_t practice, const intake::EventView& event) {
-  auto q = tx.prepare(
-      "SELECT outcome, reason, decided_by, decided_at, notified_at FROM practice_outcomes WHERE practice_id = ?1");
-  q.bind_int(1, practice);
-  auto more = q.step();
-  if (!more) return more.status();
-  if (!*more) return json();
+  auto found = intake::outcome_of(tx, practice);
+  if (!found) return found.status();
+  if (!*found) return json();
+  const intake::Outcome& o = **found;
   json out = {{"practice", practice},
-              {"outcome", q.text(0)},
-              {"reason", q.text(1)},
-              {"decided_at", event.timeline->format(from_ms(q.int64(3)))},
-              {"notified_at", q.is_null(4) ? json() : json(event.timeline->format(from_ms(q.int64(4))))}};
-  std::int64_t by = q.int64(2);
-  out["decided_by"] = user_json(tx, by);
+              {"outcome", o.outcome},
+              {"reason", o.reason},
+              {"decided_at", event.timeline->format(from_ms(o.decided_at))},
+              {"notified_at", o.notified_at ? json(event.timeline->format(from_ms(*o.notified_at))) : json()}};
+  out["decided_by"] = user_json(tx, o.decided_by);
   return out;
 }
 
@@ -354,25 +333,17 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
   auto now = clock_.now();
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto p = tx.prepare("SELECT state FROM practices WHERE id = ?1 AND event_id = ?2");
-    p.bind_int(1, practice).bind_text(2, event_id);
-    auto found = p.step();
+    auto found = intake::practice_by_id(tx, event_id, practice);
     if (!found) return found.status();
     if (!*found) return errors::practice_not_found();
-    if (p.text(0) != "submitted")
+    if (!(*found)->submitted())
       return Status::conflict("practice_not_submitted", "Практика не отправлена на рассмотрение.");
     auto previous = outcome_json(tx, practice, *ev);
     if (!previous) return previous.status();
     bool same = !previous->is_null() && (*previous)["outcome"] == outcome && (*previous)["reason"] == reason;
     if (!same) {
       // A changed decision must be told again: notified_at goes back to NULL.
-      auto q = tx.prepare(
-          "INSERT INTO practice_outcomes (practice_id, outcome, reason, decided_by, decided_at, notified_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, NULL) ON CONFLICT (practice_id) DO UPDATE SET outcome = excluded.outcome, "
-          "reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at, "
-          "notified_at = NULL");
-      q.bind_int(1, practice).bind_text(2, outcome).bind_text(3, reason).bind_int(4, organiser.id).bind_int(5, to_ms(now));
-      if (auto st = q.run(); !st) return st;
+      if (auto st = intake::record_outcome(tx, practice, outcome, reason, organiser.id, to_ms(now)); !st) return st;
       json detail = {{"outcome", outcome}, {"reason", reason}};
       if (!previous->is_null())
         detail["previous"] = {{"outcome", (*previous)["outcome"]}, {"reason", (*previous)["reason"]}};
@@ -392,12 +363,11 @@ Result<json> ReviewService::outcomes(std::string_view event_id) {
   if (!ev) return ev.status();
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT o.practice_id FROM practice_outcomes o JOIN practices p ON p.id = o.practice_id "
-        "WHERE p.event_id = ?1 ORDER BY o.practice_id");
-    q.bind_text(1, event_id);
+    auto decided = intake::decided(tx, event_id);
+    if (!decided) return decided.status();
     std::vector<std::int64_t> ids;
-    if (auto st = each_row(q, [&](store::Stmt& r) { ids.push_back(r.int64(0)); }); !st) return st;
+    for (const auto& d : *decided) ids.push_back(d.practice.id);
+    std::sort(ids.begin(), ids.end());
     for (auto id : ids) {
       auto o = outcome_json(tx, id, *ev);
       if (!o) return o.status();
@@ -422,10 +392,14 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
     if (!experts) return experts.status();
     std::vector<PracticeSlot> slots;
     std::map<std::int64_t, int> load;
+    auto all = intake::practices(tx, event_id, {.include_drafts = true});
+    if (!all) return all.status();
+    json ids = json::array();
+    for (const auto& p : *all) ids.push_back(p.id);
     auto l = tx.prepare(
-        "SELECT a.expert_id, count(*) FROM review_assignments a JOIN practices p ON p.id = a.practice_id "
-        "WHERE p.event_id = ?1 GROUP BY a.expert_id");
-    l.bind_text(1, event_id);
+        "SELECT expert_id, count(*) FROM review_assignments WHERE practice_id IN (SELECT value FROM json_each(?1)) "
+        "GROUP BY expert_id");
+    l.bind_text(1, ids.dump());
     if (auto st = each_row(l, [&](store::Stmt& r) { load[r.int64(0)] = static_cast<int>(r.int64(1)); }); !st) return st;
     for (const auto& p : *practices) {
       PracticeSlot slot{p.id, p.section, {}, {}};
@@ -486,11 +460,12 @@ Status ReviewService::remove_expert(const accounts::User& organiser, std::string
   if (!ev) return ev.status();
   auto now = clock_.now();
   return db_.transaction([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "DELETE FROM review_assignments WHERE practice_id = ?1 AND expert_id = ?2 AND practice_id IN "
-        "(SELECT id FROM practices WHERE event_id = ?3)");
-    if (auto st = q.bind_int(1, practice).bind_int(2, expert).bind_text(3, event_id).run(); !st) return st;
-    if (tx.changes() == 0) return Status::not_found("assignment_not_found", "Эксперт не назначен на эту практику.");
+    auto found = intake::practice_by_id(tx, event_id, practice);
+    if (!found) return found.status();
+    auto q = tx.prepare("DELETE FROM review_assignments WHERE practice_id = ?1 AND expert_id = ?2");
+    if (*found)
+      if (auto st = q.bind_int(1, practice).bind_int(2, expert).run(); !st) return st;
+    if (!*found || tx.changes() == 0) return Status::not_found("assignment_not_found", "Эксперт не назначен на эту практику.");
     return write_log(tx, event_id, practice, organiser.id, "unassign", {{"expert", expert}}, now);
   });
 }
@@ -681,16 +656,14 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
     };
     std::map<std::string, std::vector<Decided>> by_institution;
     for (const auto& p : *practices) {
-      auto q = tx.prepare("SELECT outcome, reason, notified_at FROM practice_outcomes WHERE practice_id = ?1");
-      q.bind_int(1, p.id);
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) {
+      auto o = intake::outcome_of(tx, p.id);
+      if (!o) return o.status();
+      if (!*o) {
         ++undecided;
         continue;
       }
       std::string key = p.institution_key.empty() ? "author:" + std::to_string(p.owner_id) : p.institution_key;
-      by_institution[key].push_back({&p, q.text(0), q.text(1), !q.is_null(2)});
+      by_institution[key].push_back({&p, (*o)->outcome, (*o)->reason, (*o)->notified_at.has_value()});
     }
     for (const auto& [key, decided] : by_institution) {
       // Only institutions with a decision not yet told; the letter lists all their decisions.
@@ -738,8 +711,7 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
       if (!stored) return stored.status();
       if (*stored) ++queued;
       for (const auto& d : decided) {
-        auto u = tx.prepare("UPDATE practice_outcomes SET notified_at = ?2 WHERE practice_id = ?1 AND notified_at IS NULL");
-        if (auto st = u.bind_int(1, d.practice->id).bind_int(2, to_ms(now)).run(); !st) return st;
+        if (auto st = intake::mark_notified(tx, d.practice->id, to_ms(now)); !st) return st;
       }
       institutions.push_back({{"institution", institution},
                               {"recipients", m.recipients},
@@ -790,14 +762,11 @@ Result<json> ReviewService::queue(const accounts::Identity& who, std::string_vie
 }
 
 bool ReviewService::may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
-                                    std::string_view purpose, const json& metadata) {
-  if (!who || purpose == "payment" || !accounts::has_role(*who, event_id, accounts::Role::expert)) return false;
-  auto practice = metadata.is_object() ? metadata.find("practice") : metadata.end();
-  if (!metadata.is_object() || practice == metadata.end() || !practice->is_string()) return false;
-  std::int64_t id = 0;
-  const std::string& text = practice->get_ref<const std::string&>();
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size()) return false;
+                                    std::string_view purpose, std::optional<std::int64_t> practice) {
+  if (!who || !intake::shown_to_readers(purpose) || !practice ||
+      !accounts::has_role(*who, event_id, accounts::Role::expert))
+    return false;
+  const std::int64_t id = *practice;
   auto ev = event(event_id);
   if (!ev) return false;
   bool allowed = false;

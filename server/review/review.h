@@ -79,9 +79,9 @@ class ReviewService {
   Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                      std::string_view decision, std::string_view reason, const nlohmann::json& scores);
   // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent
-  // for (upload metadata "practice") reads its materials, never its payment scan.
+  // for (the upload's practice) reads its materials, never its payment scan.
   bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
-                       std::string_view purpose, const nlohmann::json& metadata);
+                       std::string_view purpose, std::optional<std::int64_t> practice);
 
   // Text the letter to an institution names as {placeholder}: given the event and the outcomes the
   // letter tells, what to put there ("" for nothing), e.g. the section day's presenter

@@ -5,6 +5,7 @@
 
 #include "common/errors.h"
 #include "common/utf8.h"
+#include "intake/catalogue.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 
@@ -43,51 +44,30 @@ struct PracticeInfo {
 };
 
 Result<std::optional<PracticeInfo>> load_practice(store::Tx& tx, std::string_view event, std::int64_t id) {
-  auto q = tx.prepare(
-      "SELECT p.id, p.section, p.answers, u.id, u.full_name FROM practices p JOIN users u ON u.id = p.owner_id "
-      "WHERE p.event_id = ?1 AND p.id = ?2");
-  q.bind_text(1, event).bind_int(2, id);
-  auto row = q.step();
-  if (!row) return row.status();
-  if (!*row) return std::optional<PracticeInfo>();
+  auto found = intake::practice_by_id(tx, event, id);
+  if (!found) return found.status();
+  if (!*found) return std::optional<PracticeInfo>();
+  const intake::Practice& p = **found;
   PracticeInfo info;
-  info.id = q.int64(0);
-  info.section = static_cast<int>(q.int64(1));
-  json answers = json::parse(q.text(2), nullptr, false);
-  if (answers.is_object()) {
-    info.title = answers.value("name", "");
-    if (auto org = answers.find("organisation"); org != answers.end() && org->is_object())
-      info.institution = org->value("name", "");
-  }
-  info.author_ids.push_back(q.int64(3));
-  info.authors.push_back(q.text(4));
-  auto co = tx.prepare(
-      "SELECT u.id, u.full_name FROM practice_coauthors c JOIN users u ON u.email = c.email "
-      "WHERE c.practice_id = ?1 ORDER BY u.full_name");
-  co.bind_int(1, id);
-  for (;;) {
-    auto more = co.step();
-    if (!more) return more.status();
-    if (!*more) break;
-    info.author_ids.push_back(co.int64(0));
-    info.authors.push_back(co.text(1));
+  info.id = p.id;
+  info.section = p.section;
+  info.title = p.answers.value("name", "");
+  info.institution = intake::institution_of(p);
+  auto authors = intake::authors_of(tx, id);
+  if (!authors) return authors.status();
+  for (const auto& a : *authors) {
+    info.author_ids.push_back(a.user_id);
+    info.authors.push_back(a.full_name);
   }
   return std::optional<PracticeInfo>(std::move(info));
 }
 
 // The practices of a section admitted to present, by id.
 Result<std::vector<std::int64_t>> presenters(store::Tx& tx, std::string_view event, int section) {
-  auto q = tx.prepare(
-      "SELECT p.id FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
-      "WHERE p.event_id = ?1 AND p.section = ?2 AND o.outcome = 'present' ORDER BY p.id");
-  q.bind_text(1, event).bind_int(2, section);
+  auto admitted = intake::admitted(tx, event, intake::kPresentingOutcomes, section);
+  if (!admitted) return admitted.status();
   std::vector<std::int64_t> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
-    out.push_back(q.int64(0));
-  }
+  for (const auto& d : *admitted) out.push_back(d.practice.id);
   return out;
 }
 
@@ -199,22 +179,19 @@ json session_json(const EventRef& ref, const std::string& id) {
 }
 
 Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, int section, std::int64_t practice) {
-  auto q = tx.prepare(
-      "SELECT id, purpose, file_name, length FROM uploads WHERE event_id = ?1 AND state = 'complete' "
-      "AND purpose != 'payment' AND json_extract(metadata, '$.practice') = ?2 ORDER BY created_at");
-  q.bind_text(1, event).bind_text(2, std::to_string(practice));
   std::vector<json> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
-    out.push_back({{"id", q.text(0)},
-                   {"purpose", q.text(1)},
-                   {"file_name", q.text(2)},
-                   {"length", q.int64(3)},
+  auto found = intake::practice_by_id(tx, event, practice);
+  if (!found) return found.status();
+  if (!*found) return out;
+  auto files = intake::files_of(tx, **found, intake::Audience::readers);
+  if (!files) return files.status();
+  for (const auto& f : *files)
+    out.push_back({{"id", f.id},
+                   {"purpose", f.purpose},
+                   {"file_name", f.file_name},
+                   {"length", f.length},
                    {"url", "/api/events/" + std::string(event) + "/sections/" + std::to_string(section) +
-                               "/materials/" + q.text(0)}});
-  }
+                               "/materials/" + f.id}});
   return out;
 }
 
@@ -865,18 +842,14 @@ Result<json> SectionService::my_slots(const accounts::Identity& who, std::string
   json slots = json::array();
   json notices = json::array();
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto mine = tx.prepare(
-        "SELECT DISTINCT p.id, p.section FROM practices p JOIN practice_outcomes o ON o.practice_id = p.id "
-        "LEFT JOIN practice_coauthors c ON c.practice_id = p.id "
-        "WHERE p.event_id = ?1 AND o.outcome = 'present' AND (p.owner_id = ?2 OR c.email = ?3) ORDER BY p.id");
-    mine.bind_text(1, event).bind_int(2, who.user.id).bind_text(3, who.user.email);
+    auto mine = intake::practices_of_person(tx, event, who.user.id, who.user.email);
+    if (!mine) return mine.status();
+    auto presenting = intake::admitted(tx, event, intake::kPresentingOutcomes);
+    if (!presenting) return presenting.status();
     std::vector<std::pair<std::int64_t, int>> practices;
-    for (;;) {
-      auto more = mine.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      practices.emplace_back(mine.int64(0), static_cast<int>(mine.int64(1)));
-    }
+    for (const auto& d : *presenting)
+      if (mine->count(d.practice.id)) practices.emplace_back(d.practice.id, d.practice.section);
+    std::sort(practices.begin(), practices.end());
     for (auto [practice, section] : practices) {
       auto row = load_schedule(tx, event, section);
       if (!row) return row.status();
@@ -1330,20 +1303,16 @@ Result<SectionService::Material> SectionService::material(std::string_view event
   if (!ref) return ref.status();
   std::optional<Material> found;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT u.id, u.file_name, json_extract(u.metadata, '$.practice') FROM uploads u WHERE u.id = ?1 AND "
-        "u.event_id = ?2 AND u.state = 'complete' AND u.purpose != 'payment'");
-    q.bind_text(1, upload).bind_text(2, event);
-    auto row = q.step();
-    if (!row) return row.status();
-    if (!*row || q.is_null(2)) return Status::ok();
-    std::string practice = q.text(2);
-    Material m{q.text(0), q.text(1)};
+    auto file = intake::reader_file(tx, event, upload);
+    if (!file) return file.status();
+    if (!*file) return Status::ok();
+    std::int64_t practice = *(*file)->practice_id;
+    Material m{(*file)->id, (*file)->file_name};
     auto schedule = load_schedule(tx, event, section);
     if (!schedule) return schedule.status();
     if (!*schedule || !(*schedule)->published) return Status::ok();
     for (const auto& slot : *(*schedule)->published)
-      if (std::to_string(slot.practice) == practice) found = m;
+      if (slot.practice == practice) found = m;
     return Status::ok();
   });
   if (!s) return s;

@@ -15,6 +15,7 @@
 #include "export/export.h"
 #include "media/media.h"
 #include "net/static_files.h"
+#include "uploads/stored.h"
 
 namespace praktika::sections {
 namespace {
@@ -143,7 +144,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                                                                   const net::PathParams& p, int n) {
                auto material = sections.material(p.get("id"), n, p.get("upload"));
                if (!material) return api::error_response(material.status());
-               auto file = files_dir / material->id;
+               auto file = uploads::complete_file(files_dir, material->id);
                auto sniffed = media::sniff(file);
                std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
                net::Response r = net::file_response(req, file, type, "private, no-cache");

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <fstream>
 #include <variant>
 
@@ -99,6 +100,24 @@ Status may_finish(const intake::EventView& event, const timeline::FilePurpose& r
       .with_details({{"until", until_text}});
 }
 
+// Metadata values are strings; a practice id that is not written canonically ("012", "+1") names
+// no practice, as before the column existed.
+std::optional<std::int64_t> practice_in(const json& metadata) {
+  auto it = metadata.find("practice");
+  if (it == metadata.end() || !it->is_string()) return std::nullopt;
+  const std::string& text = it->get_ref<const std::string&>();
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || std::to_string(id) != text) return std::nullopt;
+  return id;
+}
+
+std::optional<std::string> field_in(const json& metadata) {
+  auto it = metadata.find("field");
+  if (it == metadata.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 }  // namespace
 
 json Upload::to_json() const {
@@ -145,6 +164,8 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   upload.length = length;
   upload.metadata = metadata.is_object() ? metadata : json::object();
   upload.file_name = clean_name(upload.metadata.value("filename", std::string()));
+  upload.practice_id = practice_in(upload.metadata);
+  upload.field = field_in(upload.metadata);
   upload.state = "receiving";
   // The part file exists from the start (PATCH appends to it, HEAD reads its size), and before the
   // row: a row without its bytes counts as deleted.
@@ -162,11 +183,11 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
     if (static_cast<std::uint64_t>(used.int64(0)) + length > options_.quota_bytes)
       return Status::too_large("quota_exceeded",
                                "Превышен объём файлов одного участника. Удалите ненужные загрузки и повторите.");
-    return tx
-        .prepare(
-            "INSERT INTO uploads(id, event_id, owner_id, purpose, length, file_name, metadata, state, created_at, "
-            "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'receiving', ?8, ?8)")
-        .bind_text(1, upload.id)
+    auto insert = tx.prepare(
+        "INSERT INTO uploads(id, event_id, owner_id, purpose, length, file_name, metadata, practice_id, field, "
+        "state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?10, 'receiving', ?8, ?8)");
+    if (upload.field) insert.bind_text(10, *upload.field);
+    return insert.bind_text(1, upload.id)
         .bind_text(2, event_id)
         .bind_int(3, owner.id)
         .bind_text(4, purpose)
@@ -174,6 +195,7 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
         .bind_text(6, upload.file_name)
         .bind_text(7, upload.metadata.dump())
         .bind_int(8, now_ms)
+        .bind_int(9, upload.practice_id)
         .run();
   });
   if (!s) {
@@ -211,7 +233,8 @@ Result<Upload> UploadService::load_row(std::string_view id) {
   bool found = false;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT id, event_id, owner_id, purpose, length, file_name, metadata, state, verdict FROM uploads WHERE id = ?1");
+        "SELECT id, event_id, owner_id, purpose, length, file_name, metadata, state, verdict, practice_id, field "
+        "FROM uploads WHERE id = ?1");
     q.bind_text(1, id);
     auto row = q.step();
     if (!row) return row.status();
@@ -226,6 +249,8 @@ Result<Upload> UploadService::load_row(std::string_view id) {
     u.metadata = json::parse(q.text(6), nullptr, false);
     u.state = q.text(7);
     u.verdict = q.is_null(8) ? json() : json::parse(q.text(8), nullptr, false);
+    u.practice_id = q.optional_int64(9);
+    if (!q.is_null(10)) u.field = q.text(10);
     return Status::ok();
   });
   if (!s) return s;

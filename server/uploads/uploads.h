@@ -48,6 +48,10 @@ struct Upload {
   std::uint64_t offset = 0;  // bytes on disk
   std::string file_name;
   nlohmann::json metadata;
+  // Read from the metadata at creation and kept as columns: the practice the file belongs to
+  // ("practice", a canonical decimal id) and the form field it answers ("field").
+  std::optional<std::int64_t> practice_id;
+  std::optional<std::string> field;
   std::string state;  // receiving | complete | rejected
   nlohmann::json verdict;
   nlohmann::json to_json() const;

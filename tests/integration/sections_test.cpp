@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "common/time.h"
+#include "support/bytes.h"
+#include "support/media_fixtures.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 
@@ -690,6 +692,51 @@ TEST(Sections, ResultsArePublishedAtTheResultsSessionToEveryone) {
   EXPECT_EQ((*pushed)["data"]["results"]["sections"][0]["best"][0]["title"], "Практика boris");
   HttpClient anyone(people.port());
   EXPECT_EQ(anyone.get(kEventApi + "/results").json(), (*pushed)["data"]);
+}
+
+// A PDF sent by `http` for practice `id` with `purpose`; returns the upload's id.
+std::string upload_pdf(HttpClient& http, const std::string& purpose, int id) {
+  media::testing::TempDir work;
+  media::testing::write_pdf(work.path() / "file.pdf", 1);
+  std::string bytes = read_file(work.path() / "file.pdf");
+  auto created = http.request("POST", kEventApi + "/uploads?purpose=" + purpose, "",
+                              {{"Tus-Resumable", "1.0.0"},
+                               {"Upload-Length", std::to_string(bytes.size())},
+                               {"Upload-Metadata", "filename " + base64(purpose + ".pdf") + ",practice " +
+                                                       base64(std::to_string(id))}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto done = http.request("PATCH", created.headers["location"], bytes,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Content-Type", "application/offset+octet-stream"},
+                            {"Upload-Offset", "0"}});
+  EXPECT_EQ(done.status, 204) << done.body;
+  const std::string& location = created.headers["location"];
+  return location.substr(location.rfind('/') + 1);
+}
+
+// A presenter's materials are the files the practice's author sent for it: a file another
+// participant names the practice in is none of them, and the payment scan is shown to nobody.
+TEST(Sections, APresentersMaterialsAreTheFilesItsAuthorSentForIt) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  const int a = day.presenters[0];
+  std::string own, foreign, scan;
+  {
+    auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kDuringIntake});
+    ASSERT_TRUE(server);
+    People people((*server)->port());
+    own = upload_pdf(people.person("anna@dom.ru"), "flashmob", a);
+    scan = upload_pdf(people.person("anna@dom.ru"), "payment", a);
+    foreign = upload_pdf(people.person("gleb@dom.ru"), "flashmob", a);
+  }
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto& viewer = people.person("zoya@dom.ru");
+  const std::string materials = kEventApi + "/sections/1/materials/";
+  EXPECT_EQ(viewer.get(materials + own).status, 200);
+  EXPECT_EQ(viewer.get(materials + foreign).status, 404);
+  EXPECT_EQ(viewer.get(materials + scan).status, 404);
 }
 
 }  // namespace

@@ -81,6 +81,46 @@ TEST(Db, TheGallerysOldDocumentCacheIsGoneAndIntakesServesBoth) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "document_checks"), 1);
 }
 
+// Migration 017 takes an upload's practice and field out of the client's tus metadata into
+// columns. The database is taken back to before it (columns dropped, version 16) and reopened.
+TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
+  TempDir dir;
+  const fs::path file = dir.path() / "praktika.db";
+  {
+    auto db = open_ok(file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
+    ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
+                    if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
+                                         "ALTER TABLE uploads DROP COLUMN field; PRAGMA user_version = 19");
+                        !s)
+                      return s;
+                    return tx.exec(
+                        "INSERT INTO uploads (id, event_id, owner_id, purpose, length, file_name, metadata, state, "
+                        "created_at, updated_at) VALUES "
+                        "('a', 'e', 1, 'document', 1, 'a', '{\"practice\":\"12\",\"field\":\"plan\"}', 'complete', 0, 0),"
+                        "('b', 'e', 1, 'photo', 1, 'b', '{\"practice\":\"012\"}', 'complete', 0, 0),"
+                        "('c', 'e', 1, 'photo', 1, 'c', '{\"practice\":12}', 'complete', 0, 0),"
+                        "('d', 'e', 1, 'photo', 1, 'd', '{}', 'complete', 0, 0)");
+                  }).is_ok());
+  }
+  auto db = open_ok(file);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(user_version(*db), Db::latest_schema_version());
+  std::vector<std::string> rows;
+  ASSERT_TRUE(db->read([&](Tx& tx) -> Status {
+                  auto q = tx.prepare("SELECT id, practice_id, field FROM uploads ORDER BY id");
+                  for (;;) {
+                    auto row = q.step();
+                    if (!row.ok()) return row.status();
+                    if (!*row) return Status::ok();
+                    rows.push_back(q.text(0) + ":" + (q.is_null(1) ? "-" : std::to_string(q.int64(1))) + ":" +
+                                   (q.is_null(2) ? "-" : q.text(2)));
+                  }
+                }).is_ok());
+  EXPECT_EQ(rows, (std::vector<std::string>{"a:12:plan", "b:-:-", "c:-:-", "d:-:-"}));
+}
+
 TEST(Db, OpenCreatesFileInWalModeWithAllMigrationsApplied) {
   TempDir dir;
   auto db = open_ok(dir.path() / "data" / "praktika.db");

@@ -1,0 +1,221 @@
+#include "intake/catalogue.h"
+
+#include "store/db.h"
+
+namespace praktika::intake {
+namespace {
+
+using nlohmann::json;
+
+json object_of(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_object() ? j : json::object();
+}
+
+// Columns 0–9 of a practice; outcome columns follow from 10 where a query joins them.
+constexpr std::string_view kPracticeColumns =
+    "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision";
+constexpr std::string_view kOutcomeColumns = ", o.outcome, o.reason, o.decided_by, o.decided_at, o.notified_at";
+constexpr std::string_view kFrom = " FROM practices p JOIN users u ON u.id = p.owner_id ";
+
+Practice read_practice(const store::Stmt& q) {
+  Practice p;
+  p.id = q.int64(0);
+  p.event_id = q.text(1);
+  p.owner_id = q.int64(2);
+  p.owner_name = q.text(3);
+  p.owner_email = q.text(4);
+  p.section = static_cast<int>(q.int64(5));
+  p.type = q.text(6);
+  p.answers = object_of(q.text(7));
+  p.state = q.text(8);
+  p.revision = q.int64(9);
+  return p;
+}
+
+Outcome read_outcome(const store::Stmt& q, int first) {
+  return Outcome{q.text(first), q.text(first + 1), q.int64(first + 2), q.int64(first + 3),
+                 q.optional_int64(first + 4)};
+}
+
+template <typename Row, typename Read>
+Result<std::vector<Row>> read_rows(store::Stmt& q, Read read) {
+  std::vector<Row> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return out;
+    out.push_back(read(q));
+  }
+}
+
+Result<std::vector<Decided>> read_decided(store::Stmt& q) {
+  return read_rows<Decided>(q, [](const store::Stmt& r) { return Decided{read_practice(r), read_outcome(r, 10)}; });
+}
+
+Result<bool> exists(store::Stmt& q) {
+  auto more = q.step();
+  if (!more) return more.status();
+  return *more;
+}
+
+}  // namespace
+
+Result<std::vector<Practice>> practices(store::Tx& tx, std::string_view event_id, const PracticeQuery& query) {
+  std::string sql = std::string(kPracticeColumns) + std::string(kFrom) +
+                    "WHERE p.event_id = ?1 AND (?2 OR p.state = 'submitted') AND (?3 IS NULL OR p.id = ?3) "
+                    "AND (?4 IS NULL OR p.id != ?4)";
+  if (query.paid_only)
+    sql += " AND EXISTS (SELECT 1 FROM payments pay WHERE pay.practice_id = p.id AND pay.state = 'confirmed')";
+  sql += " ORDER BY p.id";
+  auto q = tx.prepare(sql);
+  q.bind_text(1, event_id).bind_int(2, query.include_drafts ? 1 : 0).bind_int(3, query.only).bind_int(4, query.except);
+  return read_rows<Practice>(q, read_practice);
+}
+
+Result<std::optional<Practice>> practice_by_id(store::Tx& tx, std::string_view event_id, std::int64_t id) {
+  auto found = practices(tx, event_id, {.include_drafts = true, .only = id});
+  if (!found) return found.status();
+  if (found->empty()) return std::optional<Practice>();
+  return std::optional<Practice>(std::move(found->front()));
+}
+
+Result<std::set<std::int64_t>> practices_of_person(store::Tx& tx, std::string_view event_id, std::int64_t user_id,
+                                                   std::string_view email) {
+  auto q = tx.prepare(
+      "SELECT id FROM practices WHERE event_id = ?1 AND owner_id = ?2 UNION SELECT p.id FROM practices p "
+      "JOIN practice_coauthors c ON c.practice_id = p.id WHERE p.event_id = ?1 AND c.email = ?3");
+  q.bind_text(1, event_id).bind_int(2, user_id).bind_text(3, email);
+  auto ids = read_rows<std::int64_t>(q, [](const store::Stmt& r) { return r.int64(0); });
+  if (!ids) return ids.status();
+  return std::set<std::int64_t>(ids->begin(), ids->end());
+}
+
+Result<std::vector<Decided>> admitted(store::Tx& tx, std::string_view event_id, const std::vector<std::string>& outcomes,
+                                      std::optional<int> section, std::optional<std::int64_t> only) {
+  // The outcomes come from the agenda or the constants above: bound as a JSON array, never spliced into SQL.
+  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kFrom) +
+                      "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
+                      "AND o.outcome IN (SELECT value FROM json_each(?2)) AND (?3 IS NULL OR p.section = ?3) "
+                      "AND (?4 IS NULL OR p.id = ?4) ORDER BY p.section, p.id");
+  std::optional<std::int64_t> section_bound;
+  if (section) section_bound = *section;
+  q.bind_text(1, event_id).bind_text(2, json(outcomes).dump()).bind_int(3, section_bound).bind_int(4, only);
+  return read_decided(q);
+}
+
+Result<std::vector<Decided>> decided(store::Tx& tx, std::string_view event_id) {
+  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kFrom) +
+                      "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 ORDER BY p.section, p.id");
+  q.bind_text(1, event_id);
+  return read_decided(q);
+}
+
+Result<std::vector<Author>> authors_of(store::Tx& tx, std::int64_t practice_id) {
+  auto q = tx.prepare(
+      "SELECT u.id, u.full_name, u.email, 1 FROM practices p JOIN users u ON u.id = p.owner_id WHERE p.id = ?1 "
+      "UNION ALL SELECT u.id, u.full_name, u.email, 0 FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
+      "JOIN users u ON u.email = c.email WHERE c.practice_id = ?1 AND u.id <> p.owner_id ORDER BY 4 DESC, 2");
+  q.bind_int(1, practice_id);
+  return read_rows<Author>(
+      q, [](const store::Stmt& r) { return Author{r.int64(0), r.text(1), r.text(2), r.int64(3) != 0}; });
+}
+
+std::string institution_of(const Practice& practice) {
+  auto org = practice.answers.find("organisation");
+  if (org == practice.answers.end() || !org->is_object()) return {};
+  auto name = org->find("name");
+  return name != org->end() && name->is_string() ? name->get<std::string>() : std::string();
+}
+
+Result<std::optional<Registration>> registration_of(store::Tx& tx, std::string_view event_id, std::int64_t user_id) {
+  auto q = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+  q.bind_text(1, event_id).bind_int(2, user_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<Registration>();
+  return std::optional<Registration>(Registration{user_id, object_of(q.text(0))});
+}
+
+Result<std::string> registered_institution(store::Tx& tx, std::string_view event_id, std::int64_t user_id) {
+  auto r = registration_of(tx, event_id, user_id);
+  if (!r) return r.status();
+  if (!*r) return std::string();
+  auto it = (*r)->answers.find("institution");
+  if (it == (*r)->answers.end() || it->is_null()) return std::string();
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+Result<bool> registered_or_owner(store::Tx& tx, std::string_view event_id, std::int64_t user_id) {
+  auto q = tx.prepare(
+      "SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2 "
+      "UNION ALL SELECT 1 FROM practices WHERE event_id = ?1 AND owner_id = ?2 LIMIT 1");
+  q.bind_text(1, event_id).bind_int(2, user_id);
+  return exists(q);
+}
+
+Result<bool> named_coauthor(store::Tx& tx, std::string_view event_id, std::string_view email) {
+  auto q = tx.prepare(
+      "SELECT 1 FROM practices p JOIN practice_coauthors c ON c.practice_id = p.id "
+      "WHERE p.event_id = ?1 AND c.email = ?2 LIMIT 1");
+  q.bind_text(1, event_id).bind_text(2, email);
+  return exists(q);
+}
+
+Result<std::optional<Outcome>> outcome_of(store::Tx& tx, std::int64_t practice_id) {
+  auto q = tx.prepare(
+      "SELECT outcome, reason, decided_by, decided_at, notified_at FROM practice_outcomes WHERE practice_id = ?1");
+  q.bind_int(1, practice_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<Outcome>();
+  return std::optional<Outcome>(read_outcome(q, 0));
+}
+
+Status record_outcome(store::Tx& tx, std::int64_t practice_id, std::string_view outcome, std::string_view reason,
+                      std::int64_t decided_by, std::int64_t at_ms) {
+  return tx
+      .prepare(
+          "INSERT INTO practice_outcomes (practice_id, outcome, reason, decided_by, decided_at, notified_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, NULL) ON CONFLICT (practice_id) DO UPDATE SET outcome = excluded.outcome, "
+          "reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at, "
+          "notified_at = NULL")
+      .bind_int(1, practice_id)
+      .bind_text(2, outcome)
+      .bind_text(3, reason)
+      .bind_int(4, decided_by)
+      .bind_int(5, at_ms)
+      .run();
+}
+
+Status mark_notified(store::Tx& tx, std::int64_t practice_id, std::int64_t at_ms) {
+  return tx.prepare("UPDATE practice_outcomes SET notified_at = ?2 WHERE practice_id = ?1 AND notified_at IS NULL")
+      .bind_int(1, practice_id)
+      .bind_int(2, at_ms)
+      .run();
+}
+
+bool shown_to_readers(std::string_view purpose) { return purpose != "payment"; }
+
+Result<std::vector<uploads::StoredFile>> files_of(store::Tx& tx, const Practice& practice, Audience audience) {
+  auto files = uploads::files_of_practice(tx, practice.event_id, practice.owner_id, practice.id);
+  if (!files || audience == Audience::author) return files;
+  std::vector<uploads::StoredFile> shown;
+  for (auto& f : *files)
+    if (f.state == "complete" && shown_to_readers(f.purpose)) shown.push_back(std::move(f));
+  return shown;
+}
+
+Result<std::optional<uploads::StoredFile>> reader_file(store::Tx& tx, std::string_view event_id,
+                                                       std::string_view upload_id) {
+  auto file = uploads::find_file(tx, event_id, upload_id);
+  if (!file || !*file) return file;
+  const uploads::StoredFile& f = **file;
+  if (f.state != "complete" || !shown_to_readers(f.purpose) || !f.practice_id) return std::optional<uploads::StoredFile>();
+  auto practice = practice_by_id(tx, event_id, *f.practice_id);
+  if (!practice) return practice.status();
+  if (!*practice || (*practice)->owner_id != f.owner_id) return std::optional<uploads::StoredFile>();
+  return file;
+}
+
+}  // namespace praktika::intake
