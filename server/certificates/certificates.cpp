@@ -1033,47 +1033,27 @@ Result<Document> CertificateService::order(std::string_view event_id) {
   };
   std::vector<OrderPractice> practices;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    // The admitted decisions come from the agenda: bound as a JSON array, never spliced into SQL.
-    auto q = tx.prepare(
-        "SELECT p.id, p.section, p.answers, o.outcome, u.full_name, r.answers FROM practices p "
-        "JOIN practice_outcomes o ON o.practice_id = p.id JOIN users u ON u.id = p.owner_id "
-        "LEFT JOIN registrations r ON r.user_id = p.owner_id AND r.event_id = p.event_id "
-        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN (SELECT value FROM json_each(?2)) "
-        "ORDER BY p.section, p.id");
-    q.bind_text(1, event_id).bind_text(2, json(settings.outcomes).dump());
-    std::vector<std::int64_t> ids;
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      auto answers = json::parse(q.text(2), nullptr, false);
-      if (!answers.is_object()) answers = json::object();
-      auto registration = json::parse(q.is_null(5) ? "{}" : q.text(5), nullptr, false);
+    auto admitted = intake::admitted(tx, event_id, settings.outcomes);
+    if (!admitted) return admitted.status();
+    for (const auto& [practice, outcome] : *admitted) {
       OrderPractice p;
-      p.section = static_cast<int>(q.int64(1));
-      p.title = practice_title(q.int64(0), answers);
-      p.institution = at_path(answers, settings.institution_field);
-      if (p.institution.empty()) p.institution = at_path(registration, settings.author_institution_field);
-      auto title = decisions ? decisions->outcome_titles.find(q.text(3)) : std::map<std::string, std::string>::const_iterator{};
-      p.outcome = decisions && title != decisions->outcome_titles.end() ? title->second : q.text(3);
-      p.authors.push_back(author_of(q.text(4), registration, p.institution));
-      ids.push_back(q.int64(0));
-      practices.push_back(std::move(p));
-    }
-    // Registered co-authors after the owner, with the institution of their own registration.
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto co = tx.prepare(
-          "SELECT u.full_name, r.answers FROM practice_coauthors c JOIN users u ON u.email = c.email "
-          "LEFT JOIN registrations r ON r.user_id = u.id AND r.event_id = ?2 "
-          "WHERE c.practice_id = ?1 AND u.id <> (SELECT owner_id FROM practices WHERE id = ?1) ORDER BY u.full_name");
-      co.bind_int(1, ids[i]).bind_text(2, event_id);
-      for (;;) {
-        auto more = co.step();
-        if (!more) return more.status();
-        if (!*more) break;
-        auto registration = json::parse(co.is_null(1) ? "{}" : co.text(1), nullptr, false);
-        practices[i].authors.push_back(author_of(co.text(0), registration, practices[i].institution));
+      p.section = practice.section;
+      p.title = practice_title(practice.id, practice.answers);
+      p.institution = at_path(practice.answers, settings.institution_field);
+      auto title = decisions ? decisions->outcome_titles.find(outcome.outcome)
+                             : std::map<std::string, std::string>::const_iterator{};
+      p.outcome = decisions && title != decisions->outcome_titles.end() ? title->second : outcome.outcome;
+      // The owner first, then the registered co-authors, each with their own registration.
+      auto authors = intake::authors_of(tx, practice.id);
+      if (!authors) return authors.status();
+      for (const auto& a : *authors) {
+        auto registration = intake::registration_of(tx, event_id, a.user_id);
+        if (!registration) return registration.status();
+        const json answers = *registration ? (*registration)->answers : json::object();
+        if (a.owner && p.institution.empty()) p.institution = at_path(answers, settings.author_institution_field);
+        p.authors.push_back(author_of(a.full_name, answers, p.institution));
       }
+      practices.push_back(std::move(p));
     }
     return Status::ok();
   });

@@ -472,17 +472,12 @@ Result<json> ContestService::unsure_matches(std::string_view event_id) {
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto past = past_for(tx, **rules);
     if (!past) return past.status();
-    auto q = tx.prepare("SELECT id, state, answers FROM practices WHERE event_id = ?1 ORDER BY id");
-    q.bind_text(1, event_id);
-    std::vector<std::tuple<std::int64_t, std::string, json>> practices;
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      auto answers = json::parse(q.text(2), nullptr, false);
-      practices.emplace_back(q.int64(0), q.text(1), answers.is_object() ? answers : json::object());
-    }
-    for (const auto& [id, state, answers] : practices) {
+    auto practices = intake::practices(tx, event_id, {.include_drafts = true});
+    if (!practices) return practices.status();
+    for (const auto& practice : *practices) {
+      const std::int64_t id = practice.id;
+      const std::string& state = practice.state;
+      const json& answers = practice.answers;
       const std::string name = text_at(answers, el.institution_field);
       const InstitutionId applicant{review::normalise_institution(name),
                                     el.inn_field.empty() ? std::string() : digits_of(text_at(answers, el.inn_field))};
@@ -698,31 +693,27 @@ Result<std::vector<PostItem>> ContestService::load_post(const EventRules& rules,
   const Post& post = *rules.settings.post;
   const timeline::Agenda& agenda = *rules.view.agenda;
   std::vector<PostItem> out;
-  json decisions = json::array();
+  std::vector<std::string> decisions;
   for (const auto& [decision, title] : post.documents) decisions.push_back(decision);
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT p.id, o.outcome, p.answers, s.sent_on FROM practice_outcomes o JOIN practices p ON p.id = o.practice_id "
-        "LEFT JOIN contest_post s ON s.practice_id = p.id "
-        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN (SELECT value FROM json_each(?2)) "
-        "AND (?3 IS NULL OR p.id = ?3) ORDER BY p.id");
-    q.bind_text(1, agenda.id).bind_text(2, decisions.dump()).bind_int(3, only);
-    for (;;) {
+    auto admitted = intake::admitted(tx, agenda.id, decisions, std::nullopt, only);
+    if (!admitted) return admitted.status();
+    for (const auto& [practice, outcome] : *admitted) {
+      PostItem item;
+      item.practice = practice.id;
+      item.outcome = outcome.outcome;
+      item.document = post.documents.at(item.outcome);
+      item.institution = text_at(practice.answers, post.institution_field);
+      if (!post.head_field.empty()) item.head = text_at(practice.answers, post.head_field);
+      item.address = joined_address(practice.answers, post.address_fields, agenda);
+      auto q = tx.prepare("SELECT sent_on FROM contest_post WHERE practice_id = ?1");
+      q.bind_int(1, practice.id);
       auto more = q.step();
       if (!more) return more.status();
-      if (!*more) return Status::ok();
-      auto answers = json::parse(q.text(2), nullptr, false);
-      if (!answers.is_object()) answers = json::object();
-      PostItem item;
-      item.practice = q.int64(0);
-      item.outcome = q.text(1);
-      item.document = post.documents.at(item.outcome);
-      item.institution = text_at(answers, post.institution_field);
-      if (!post.head_field.empty()) item.head = text_at(answers, post.head_field);
-      item.address = joined_address(answers, post.address_fields, agenda);
-      if (!q.is_null(3)) item.sent_on = q.text(3);
+      if (*more) item.sent_on = q.text(0);
       out.push_back(std::move(item));
     }
+    return Status::ok();
   });
   if (!s) return s;
   // The order a person works down a list of envelopes in: by institution.

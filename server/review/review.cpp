@@ -478,11 +478,9 @@ Result<std::int64_t> ReviewService::undecided(std::string_view event_id) {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
     for (const auto& p : *practices) {
-      auto q = tx.prepare("SELECT 1 FROM practice_outcomes WHERE practice_id = ?1");
-      q.bind_int(1, p.id);
-      auto more = q.step();
-      if (!more) return more.status();
-      count += *more ? 0 : 1;
+      auto outcome = intake::outcome_of(tx, p.id);
+      if (!outcome) return outcome.status();
+      count += *outcome ? 0 : 1;
     }
     return Status::ok();
   });
@@ -571,8 +569,8 @@ Result<json> ReviewService::log(std::string_view event_id) {
   json entries = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT l.id, l.practice_id, l.actor_id, l.action, l.detail, l.at, json_extract(p.answers, '$.name') "
-        "FROM review_log l LEFT JOIN practices p ON p.id = l.practice_id WHERE l.event_id = ?1 ORDER BY l.id");
+        "SELECT l.id, l.practice_id, l.actor_id, l.action, l.detail, l.at FROM review_log l WHERE l.event_id = ?1 "
+        "ORDER BY l.id");
     q.bind_text(1, event_id);
     struct Row {
       std::int64_t id;
@@ -584,11 +582,24 @@ Result<json> ReviewService::log(std::string_view event_id) {
     };
     std::vector<Row> rows;
     if (auto st = each_row(q, [&](store::Stmt& r) {
-          rows.push_back({r.int64(0), r.optional_int64(1), r.int64(2), r.text(3), r.text(4), r.int64(5),
-                          r.is_null(6) ? std::nullopt : std::optional<std::string>(r.text(6))});
+          rows.push_back({r.int64(0), r.optional_int64(1), r.int64(2), r.text(3), r.text(4), r.int64(5), {}});
         });
         !st)
       return st;
+    std::map<std::int64_t, std::optional<std::string>> titles;  // a practice appears on many rows
+    for (auto& r : rows) {
+      if (!r.practice) continue;
+      auto [it, fresh] = titles.try_emplace(*r.practice);
+      if (fresh) {
+        auto practice = intake::practice_by_id(tx, event_id, *r.practice);
+        if (!practice) return practice.status();
+        if (*practice) {
+          auto name = (*practice)->answers.find("name");
+          if (name != (*practice)->answers.end() && name->is_string()) it->second = name->get<std::string>();
+        }
+      }
+      r.title = it->second;
+    }
     for (const auto& r : rows) {
       json detail = json::parse(r.detail, nullptr, false);
       if (detail.is_object()) {

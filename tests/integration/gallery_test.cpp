@@ -57,7 +57,11 @@ class Gallery : public ::testing::Test {
   }
 
   int practice(const std::string& email, int section, const std::string& type, const json& answers) {
-    int id = submit_practice(*people_, {.author_email = email, .section = section, .name = answers["name"].get<std::string>(), .type = type});
+    int id = submit_practice(*people_, {.author_email = email,
+                                        .section = section,
+                                        .name = answers["name"].get<std::string>(),
+                                        .type = type,
+                                        .started_year = answers["relevance"]["started_year"].get<int>()});
     auto r = people_->person(email).request("PATCH", kEventApi + "/practices/" + std::to_string(id),
                                             json{{"answers", answers}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;

@@ -147,7 +147,7 @@ int submit_practice(People& people, const PracticeSpec& spec) {
   EXPECT_EQ(reg.status, 200) << reg.body;
   auto created = author.post(kEventApi + "/practices", {{"section", spec.section},
                                                         {"type", spec.type},
-                                                        {"answers", practice_answers(spec.name, spec.institution)}});
+                                                        {"answers", practice_answers(spec.name, spec.institution, spec.started_year)}});
   EXPECT_EQ(created.status, 201) << created.body;
   if (created.status != 201) return 0;
   int id = created.json()["id"].get<int>();

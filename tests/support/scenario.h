@@ -71,6 +71,7 @@ struct PracticeSpec {
   int section = 1;
   std::string name = "Семейная гостиная";
   std::string type = "pilot";
+  int started_year = 2020;  // «устоявшаяся» needs two years behind it
   bool paid = true;  // proof uploaded by the author and confirmed by the organiser
 };
 
