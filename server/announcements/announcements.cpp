@@ -1,8 +1,10 @@
 #include "announcements/announcements.h"
 
 #include <map>
+#include <optional>
 #include <variant>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
@@ -17,26 +19,13 @@ using nlohmann::json;
 constexpr std::size_t kMaxTitleChars = 200;
 constexpr std::size_t kMaxTextChars = 10000;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
-Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
-
-std::size_t chars(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// The letter's words are the agenda's (mail.templates.announcement); an agenda without them still
-// tells its participants, in these.
-mail::Template letter_template(const timeline::Agenda& agenda) {
+// The letter's words are the agenda's (mail.templates.announcement).
+std::optional<mail::Template> letter_template(const timeline::Agenda& agenda) {
   auto part = mail::read_mail_part(agenda);
   if (auto* read = std::get_if<mail::MailPart>(&part))
     if (auto it = read->templates.find("announcement"); it != read->templates.end()) return it->second;
-  return {"Изменения в условиях: {title}",
-          "Здравствуйте!\n\nОрганизатор мероприятия «{event_title}» сообщает об изменениях в условиях его "
-          "проведения.\n\n{title}\n\n{text}\n\nС уважением,\nоргкомитет"};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -47,7 +36,7 @@ AnnouncementService::AnnouncementService(store::Db& db, const timeline::Clock& c
 
 Result<json> AnnouncementService::list(std::string_view event_id) {
   auto event = find_event_(event_id);
-  if (!event) return event_not_found();
+  if (!event) return errors::event_not_found();
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
@@ -71,22 +60,28 @@ Result<json> AnnouncementService::list(std::string_view event_id) {
 Result<json> AnnouncementService::publish(const accounts::User& organiser, std::string_view event_id,
                                           std::string_view title_in, std::string_view text_in) {
   auto event = find_event_(event_id);
-  if (!event) return event_not_found();
+  if (!event) return errors::event_not_found();
   const std::string title = clean_text(title_in, TextLines::one);
   const std::string text = clean_text(text_in, TextLines::many);
   if (title.empty()) return Status::unprocessable("invalid_field", "Заполните заголовок объявления.");
   if (text.empty()) return Status::unprocessable("invalid_field", "Напишите текст объявления.");
-  if (chars(title) > kMaxTitleChars)
+  if (utf8_length(title) > kMaxTitleChars)
     return Status::unprocessable("invalid_field",
                                  "Заголовок объявления длиннее " + std::to_string(kMaxTitleChars) + " знаков.");
-  if (chars(text) > kMaxTextChars)
+  if (utf8_length(text) > kMaxTextChars)
     return Status::unprocessable("invalid_field",
                                  "Текст объявления длиннее " + std::to_string(kMaxTextChars) + " знаков.");
 
   const TimePoint now = clock_.now();
-  const mail::Template tmpl = letter_template(*event->agenda);
-  const std::map<std::string, std::string> values = {
-      {"event_title", event->agenda->title}, {"title", title}, {"text", text}};
+  const auto found = letter_template(*event->agenda);
+  if (!found)
+    return Status::internal("mail_template_missing",
+                            "В программе мероприятия нет шаблона письма об изменении условий: объявление не опубликовано.");
+  const mail::Template& tmpl = *found;
+  const std::map<std::string, std::string> values = {{"event_title", event->agenda->title},
+                                                     {"event_title_genitive", event->agenda->title_genitive},
+                                                     {"title", title},
+                                                     {"text", text}};
   std::int64_t id = 0;
   std::int64_t letters = 0;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {

@@ -2,15 +2,31 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
+#include <variant>
 
 #include "common/errors.h"
 #include "mail/outbox.h"
+#include "mail/template.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 #include "timeline/russian_date.h"
 #include "timeline/timeline.h"
 
 namespace praktika::reminders {
+namespace {
+
+// The letter's words are the agenda's (mail.templates.milestone_reminder); without them the
+// organiser is warned on the desk only.
+std::optional<mail::Template> letter_template(const timeline::Agenda& agenda) {
+  auto part = mail::read_mail_part(agenda);
+  if (auto* read = std::get_if<mail::MailPart>(&part))
+    if (auto it = read->templates.find("milestone_reminder"); it != read->templates.end()) return it->second;
+  return std::nullopt;
+}
+
+}  // namespace
 
 ReminderService::ReminderService(store::Db& db, const timeline::Clock& clock, std::vector<intake::EventView> events,
                                  Organisers organisers, std::function<void()> mail_queued)
@@ -77,16 +93,18 @@ Result<int> ReminderService::send_due(std::string_view event_id) {
     auto to = organisers_(event_id);
     if (!to) return to.status();
     if (to->empty()) continue;
+    const auto tmpl = letter_template(*event->agenda);
+    if (!tmpl) continue;  // the desk shows the warning all the same
+    std::string left;
+    for (const auto& l : w.left) left += "— " + l.text + "\n";
+    const std::map<std::string, std::string> values = {
+        {"milestone", w.title}, {"deadline", w.deadline_text}, {"event_title", event->agenda->title}, {"left", left}};
     mail::Message letter;
     letter.idempotency_key = "reminder:" + std::string(event_id) + ":" + w.milestone;
     letter.event_id = std::string(event_id);
     letter.recipients = *to;
-    letter.subject = "Приближается срок: " + w.title + " — " + w.deadline_text;
-    std::string body = "Здравствуйте!\n\nСрок «" + w.title + "» — " + w.deadline_text + " (" + event->agenda->title +
-                       ").\n\nОсталось сделать:\n";
-    for (const auto& l : w.left) body += "— " + l.text + "\n";
-    body += "\nПодробности — в кабинете организатора.\n";
-    letter.body = std::move(body);
+    letter.subject = mail::fill(tmpl->subject, values);
+    letter.body = mail::fill(tmpl->body, values);
     bool stored = false;
     auto s = db_.transaction([&](store::Tx& tx) -> Status {
       auto r = mail::Outbox::enqueue(tx, letter, clock_.now());
