@@ -16,6 +16,12 @@ bool is_valid_utf8(std::string_view text);
 // символов» counts.
 std::size_t utf8_length(std::string_view text);
 
+// The code point at s[i] of UTF-8 text, with i moved past it; a broken sequence reads as one
+// U+FFFD and i moves on by one byte, so any bytes can be walked.
+char32_t next_code_point(std::string_view s, std::size_t& i);
+// Appends `cp` encoded as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 // The longest prefix of well-formed `text` that is at most `max_bytes` long and does not cut a
 // character in two: where to truncate.
 std::size_t utf8_prefix_length(std::string_view text, std::size_t max_bytes);

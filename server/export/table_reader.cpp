@@ -27,19 +27,6 @@ Status damaged_xlsx() {
                                "«Книга Excel (.xlsx)» или как CSV.");
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Windows-1251 to UTF-8: what a Russian Excel writes when told to save «CSV (разделители — запятые)».
 std::string from_cp1251(std::string_view bytes) {
   static constexpr std::array<char16_t, 64> kHigh = {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace praktika {
 namespace {
 
@@ -25,6 +27,31 @@ TEST(Utf8, APrefixNeverCutsACharacterInTwo) {
 
 const std::string kRlo = "\xE2\x80\xAE";  // U+202E RIGHT-TO-LEFT OVERRIDE
 const std::string kNul(1, '\0');
+
+TEST(Utf8, WalksCodePointsAndWritesThemBack) {
+  const std::string text = "Ёж a€\xF0\x9F\x98\x80";
+  std::string again;
+  std::size_t i = 0;
+  std::vector<char32_t> seen;
+  while (i < text.size()) {
+    seen.push_back(next_code_point(text, i));
+    append_utf8(again, seen.back());
+  }
+  EXPECT_EQ(seen, (std::vector<char32_t>{0x401, 0x436, ' ', 'a', 0x20AC, 0x1F600}));
+  EXPECT_EQ(again, text);
+}
+
+TEST(Utf8, ABrokenSequenceReadsAsOneReplacementCharacterPerByte) {
+  const std::string text = "\xD0\x20\xFF";
+  std::size_t i = 0;
+  EXPECT_EQ(next_code_point(text, i), char32_t{0xFFFD});
+  EXPECT_EQ(i, 1u);
+  EXPECT_EQ(next_code_point(text, i), char32_t{' '});
+  EXPECT_EQ(next_code_point(text, i), char32_t{0xFFFD});
+  EXPECT_EQ(i, text.size());
+}
+
+TEST(Utf8, CountsCharactersNotBytes) { EXPECT_EQ(utf8_length("Ёж и €"), 6u); }
 
 TEST(CleanText, RemovesNulAndTheOtherControlCharacters) {
   EXPECT_EQ(clean_text("Ан" + kNul + "на\x1b[31m\x7f\x01", TextLines::one), "Анна[31m");
