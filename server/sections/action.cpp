@@ -68,6 +68,12 @@ std::optional<std::int64_t> int_arg(const json& args, std::string_view key) {
   return it->get<std::int64_t>();
 }
 
+std::vector<std::string_view> action_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [name, parse] : parsers()) out.push_back(name);
+  return out;
+}
+
 Result<Action> parse_action(std::string_view name, const json& args) {
   auto it = parsers().find(name);
   if (it == parsers().end())

@@ -15,6 +15,7 @@
 #include "export/export.h"
 #include "media/media.h"
 #include "net/static_files.h"
+#include "sections/action.h"
 
 namespace praktika::sections {
 namespace {
@@ -23,11 +24,6 @@ using nlohmann::json;
 using api::parse_id;
 using api::reply;
 namespace asio = boost::asio;
-
-// The actions a WebSocket op "section.<action>" or POST …/actions/<action> may name.
-constexpr std::string_view kActions[] = {"start", "next",  "extend", "absent", "reorder", "pause",   "resume",
-                                         "close", "hand",  "lower",  "ask",    "vote",    "approve", "answer",
-                                         "dismiss", "floor", "floor_done", "reset"};
 
 std::optional<std::int64_t> parse_number(std::string_view text) {
   std::int64_t n = 0;
@@ -38,29 +34,71 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
 
 Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
 
+using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
+
+// `required`: a signed-in caller, else 401. Otherwise anonymous callers pass with no identity.
+net::RouteHandler caller_route(accounts::AccountsService& accounts, bool required, Handler handler) {
+  return [&accounts, required, handler](const net::Request& req, const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who && required) return api::error_response(who.status());
+    return handler(who ? &*who : nullptr, req, p);
+  };
+}
+
+using SectionHandler =
+    std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&, int section)>;
+
+// The section number {n} read for the handler, else 404.
+Handler on_section(SectionHandler handler) {
+  return [handler](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
+    auto n = parse_number(p.get("n"));
+    if (!n) return api::error_response(bad_section());
+    return handler(who, req, p, static_cast<int>(*n));
+  };
+}
+
+// GET …/sections/attendance[?section=n][&format=csv|xlsx]
+net::Response attendance(SectionService& sections, const accounts::Identity& who, const net::Request& req,
+                         const net::PathParams& p) {
+  std::optional<int> section;
+  if (auto text = req.query_param("section"); text && !text->empty()) {
+    auto n = parse_number(*text);
+    if (!n) return api::error_response(bad_section());
+    section = static_cast<int>(*n);
+  }
+  auto format = exporting::format_from_query(req.query_param("format"));
+  if (!format) return api::error_response(format.status());
+  auto list = sections.attendance(who, p.get("id"), section);
+  if (!list || *format == exporting::Format::json) return reply(std::move(list));
+  exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
+  for (const auto& row : (*list)["attendance"])
+    table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
+                          row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
+                          row["minutes"].get<int>()});
+  std::string name = "attendance-" + p.get("id") + (section ? "-section-" + std::to_string(*section) : std::string());
+  auto file = exporting::download(table, *format, name);
+  if (!file) return api::error_response(file.status());
+  return std::move(*file);
+}
+
+// GET …/sections/{n}/materials/{upload}: a presenter's file, shown inline.
+net::Response material(SectionService& sections, const std::filesystem::path& files_dir, const net::Request& req,
+                       const net::PathParams& p, int n) {
+  auto material = sections.material(p.get("id"), n, p.get("upload"));
+  if (!material) return api::error_response(material.status());
+  auto file = files_dir / material->id;
+  auto sniffed = media::sniff(file);
+  std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
+  net::Response r = net::file_response(req, file, type, "private, no-cache");
+  r.set_header("Content-Disposition", net::content_disposition("inline", material->file_name));
+  return r;
+}
+
 }  // namespace
 
 void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
                 std::filesystem::path files_dir) {
-  using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
-  // `required`: a signed-in caller, else 401. Otherwise anonymous callers pass with no identity.
-  auto with_caller = [&accounts](bool required, Handler handler) {
-    return [&accounts, required, handler](const net::Request& req, const net::PathParams& p) {
-      auto who = accounts::caller(accounts, req);
-      if (!who && required) return api::error_response(who.status());
-      return handler(who ? &*who : nullptr, req, p);
-    };
-  };
-  using SectionHandler = std::function<net::Response(const accounts::Identity*, const net::Request&,
-                                                     const net::PathParams&, int section)>;
-  auto on_section = [](SectionHandler handler) {
-    return [handler](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
-      auto n = parse_number(p.get("n"));
-      if (!n) return api::error_response(bad_section());
-      return handler(who, req, p, static_cast<int>(*n));
-    };
-  };
-
+  auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
   router.add("GET", "/api/events/{id}/sections",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
                return reply(sections.overview(p.get("id")));
@@ -72,28 +110,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
              }));
   router.add("GET", "/api/events/{id}/sections/attendance",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
-                                           const net::PathParams& p) {
-               std::optional<int> section;
-               if (auto text = req.query_param("section"); text && !text->empty()) {
-                 auto n = parse_number(*text);
-                 if (!n) return api::error_response(bad_section());
-                 section = static_cast<int>(*n);
-               }
-               auto format = exporting::format_from_query(req.query_param("format"));
-               if (!format) return api::error_response(format.status());
-               auto list = sections.attendance(*who, p.get("id"), section);
-               if (!list || *format == exporting::Format::json) return reply(std::move(list));
-               exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
-               for (const auto& row : (*list)["attendance"])
-                 table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
-                                       row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
-                                       row["minutes"].get<int>()});
-               std::string name = "attendance-" + p.get("id") +
-                                  (section ? "-section-" + std::to_string(*section) : std::string());
-               auto file = exporting::download(table, *format, name);
-               if (!file) return api::error_response(file.status());
-               return std::move(*file);
-             }));
+                                           const net::PathParams& p) { return attendance(sections, *who, req, p); }));
   router.add("GET", "/api/events/{id}/sections/{n}/schedule",
              with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                        const net::PathParams& p, int n) {
@@ -140,14 +157,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
   router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
              with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
                                                                   const net::PathParams& p, int n) {
-               auto material = sections.material(p.get("id"), n, p.get("upload"));
-               if (!material) return api::error_response(material.status());
-               auto file = files_dir / material->id;
-               auto sniffed = media::sniff(file);
-               std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
-               net::Response r = net::file_response(req, file, type, "private, no-cache");
-               r.set_header("Content-Disposition", net::content_disposition("inline", material->file_name));
-               return r;
+               return material(sections, files_dir, req, p, n);
              })));
   router.add("GET", "/api/events/{id}/results",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
@@ -215,7 +225,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
                                  },
                                  {}});
 
-  for (auto action : kActions) {
+  for (auto action : action_names()) {
     registry.add_op("section." + std::string(action),
                     [&sections, action, identity](const live::Caller& caller, const json& message) -> Result<json> {
                       auto event = message.find("event");
