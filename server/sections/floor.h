@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "sections/settings.h"
+#include "sections/sections.h"
 
 namespace praktika::sections {
 
@@ -45,8 +45,11 @@ struct Give {  // "floor": the named raised hand, or the first raised, speaks
 struct Done {};  // "floor_done": the speaker has finished
 }  // namespace floor_action
 
-using FloorAction = std::variant<floor_action::Hand, floor_action::Lower, floor_action::Ask, floor_action::Vote,
-                                 floor_action::Decide, floor_action::Give, floor_action::Done>;
+// A struct rather than an alias so that sections.h can name it without this header.
+struct FloorAction : std::variant<floor_action::Hand, floor_action::Lower, floor_action::Ask, floor_action::Vote,
+                                  floor_action::Decide, floor_action::Give, floor_action::Done> {
+  using variant::variant;
+};
 
 // Whether only moderators may take the action.
 bool moderating(const FloorAction& action);

@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
-#include "sections/settings.h"
+#include "sections/sections.h"
 
 namespace praktika::sections {
 
@@ -74,9 +74,12 @@ struct Close {};
 struct Reset {};
 }  // namespace run_action
 
-using RunAction = std::variant<run_action::Start, run_action::Next, run_action::Absent, run_action::Extend,
-                               run_action::Reorder, run_action::Pause, run_action::Resume, run_action::Close,
-                               run_action::Reset>;
+// A struct rather than an alias so that sections.h can name it without this header.
+struct RunAction : std::variant<run_action::Start, run_action::Next, run_action::Absent, run_action::Extend,
+                                run_action::Reorder, run_action::Pause, run_action::Resume, run_action::Close,
+                                run_action::Reset> {
+  using variant::variant;
+};
 
 struct Transition {
   Run run;  // the run after the action, with the section's next version

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
-#include "sections/settings.h"
+#include "sections/sections.h"
 
 namespace praktika::sections {
 
