@@ -57,30 +57,6 @@ Handler on_section(SectionHandler handler) {
   };
 }
 
-// GET …/sections/attendance[?section=n][&format=csv|xlsx]
-net::Response attendance(SectionService& sections, const accounts::Identity& who, const net::Request& req,
-                         const net::PathParams& p) {
-  std::optional<int> section;
-  if (auto text = req.query_param("section"); text && !text->empty()) {
-    auto n = parse_number(*text);
-    if (!n) return api::error_response(bad_section());
-    section = static_cast<int>(*n);
-  }
-  auto format = exporting::format_from_query(req.query_param("format"));
-  if (!format) return api::error_response(format.status());
-  auto list = sections.attendance(who, p.get("id"), section);
-  if (!list || *format == exporting::Format::json) return reply(std::move(list));
-  exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
-  for (const auto& row : (*list)["attendance"])
-    table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
-                          row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
-                          row["minutes"].get<int>()});
-  std::string name = "attendance-" + p.get("id") + (section ? "-section-" + std::to_string(*section) : std::string());
-  auto file = exporting::download(table, *format, name);
-  if (!file) return api::error_response(file.status());
-  return std::move(*file);
-}
-
 // GET …/sections/{n}/materials/{upload}: a presenter's file, shown inline.
 net::Response material(SectionService& sections, const std::filesystem::path& files_dir, const net::Request& req,
                        const net::PathParams& p, int n) {
@@ -94,45 +70,10 @@ net::Response material(SectionService& sections, const std::filesystem::path& fi
   return r;
 }
 
-}  // namespace
-
-void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
-                std::filesystem::path files_dir) {
+// The live section: its state, the moderators' view, the actions and the presenters' files.
+void add_live_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
+                     const std::filesystem::path& files_dir) {
   auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
-  router.add("GET", "/api/events/{id}/sections",
-             with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
-               return reply(sections.overview(p.get("id")));
-             }));
-  // Literal segments before {n}: the router takes the first pattern that fits.
-  router.add("GET", "/api/events/{id}/sections/mine",
-             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply(sections.my_slots(*who, p.get("id")));
-             }));
-  router.add("GET", "/api/events/{id}/sections/attendance",
-             with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
-                                           const net::PathParams& p) { return attendance(sections, *who, req, p); }));
-  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
-             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                       const net::PathParams& p, int n) {
-               return reply(sections.schedule(who, p.get("id"), n));
-             })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.make_draft(*who, p.get("id"), n));
-             })));
-  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
-                                                      const net::PathParams& p, int n) {
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
-             })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.publish_schedule(*who, p.get("id"), n));
-             })));
   router.add("GET", "/api/events/{id}/sections/{n}/state",
              with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
                                                        const net::PathParams& p, int n) {
@@ -159,6 +100,69 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                                                                   const net::PathParams& p, int n) {
                return material(sections, files_dir, req, p, n);
              })));
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
+                std::filesystem::path files_dir) {
+  auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
+  router.add("GET", "/api/events/{id}/sections",
+             with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
+               return reply(sections.overview(p.get("id")));
+             }));
+  // Literal segments before {n}: the router takes the first pattern that fits.
+  router.add("GET", "/api/events/{id}/sections/mine",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return reply(sections.my_slots(*who, p.get("id")));
+             }));
+  router.add("GET", "/api/events/{id}/sections/attendance",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
+                                           const net::PathParams& p) {
+               std::optional<int> section;
+               if (auto text = req.query_param("section"); text && !text->empty()) {
+                 auto n = parse_number(*text);
+                 if (!n) return api::error_response(bad_section());
+                 section = static_cast<int>(*n);
+               }
+               auto format = exporting::format_from_query(req.query_param("format"));
+               if (!format) return api::error_response(format.status());
+               auto list = sections.attendance(*who, p.get("id"), section);
+               if (!list || *format == exporting::Format::json) return reply(std::move(list));
+               exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
+               for (const auto& row : (*list)["attendance"])
+                 table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
+                                       row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
+                                       row["minutes"].get<int>()});
+               std::string name = "attendance-" + p.get("id") +
+                                  (section ? "-section-" + std::to_string(*section) : std::string());
+               auto file = exporting::download(table, *format, name);
+               if (!file) return api::error_response(file.status());
+               return std::move(*file);
+             }));
+  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.schedule(who, p.get("id"), n));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.make_draft(*who, p.get("id"), n));
+             })));
+  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
+                                                      const net::PathParams& p, int n) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.publish_schedule(*who, p.get("id"), n));
+             })));
+  add_live_routes(router, sections, accounts, files_dir);
   router.add("GET", "/api/events/{id}/results",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
                return reply(sections.results(p.get("id")));
