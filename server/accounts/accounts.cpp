@@ -120,9 +120,6 @@ Status check_grant(const RoleGrant& g) {
   return Status::ok();
 }
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
 Status not_authenticated() { return Status::unauthorized("not_authenticated", "Требуется вход в систему"); }
 Status invalid_credentials() {
   return Status::unauthorized("invalid_credentials", "Неверный адрес электронной почты или пароль");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http.h"
+#include "common/errors.h"
 
 namespace praktika::accounts {
 namespace {
@@ -70,7 +71,7 @@ Result<RoleRequest> read_role_request(AccountsService& accounts, const net::Requ
 
 Result<Identity> caller(AccountsService& accounts, const net::Request& request) {
   auto token = request.cookie(kSessionCookie);
-  if (!token || token->empty()) return Status::unauthorized("not_authenticated", "Войдите в систему.");
+  if (!token || token->empty()) return errors::not_authenticated();
   return accounts.authenticate(*token);
 }
 
@@ -142,11 +143,11 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
 
   auto organiser_only = [&accounts, events](const net::Request& req,
                                              const std::string& event) -> Result<Identity> {
-    if (!events(event, std::nullopt)) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+    if (!events(event, std::nullopt)) return errors::event_not_found();
     auto who = caller(accounts, req);
     if (!who) return who.status();
     if (!is_organiser(*who, event))
-      return Status::forbidden("forbidden", "Это действие доступно только организатору мероприятия.");
+      return errors::organiser_only();
     return who;
   };
 

@@ -13,19 +13,20 @@
 #include "api/http.h"
 #include "api/ws_request.h"
 #include "app/timeline_ticker.h"
+#include "certificates/certificates.h"
+#include "certificates/certificates_api.h"
+#include "common/errors.h"
 #include "common/json_guard.h"
 #include "contest/contest.h"
 #include "contest/contest_api.h"
-#include "gallery/gallery_api.h"
 #include "flashmob/flashmob.h"
 #include "flashmob/flashmob_api.h"
 #include "flashmob/flashmob_live.h"
+#include "gallery/gallery_api.h"
 #include "intake/intake_api.h"
-#include "review/review_api.h"
-#include "certificates/certificates.h"
-#include "certificates/certificates_api.h"
-#include "uploads/uploads_api.h"
 #include "net/static_files.h"
+#include "review/review_api.h"
+#include "uploads/uploads_api.h"
 
 namespace praktika::app {
 namespace {
@@ -322,7 +323,7 @@ void App::add_routes() {
       "GET", "/api/events/{id}",
       [this](const net::Request& request, const net::PathParams& p) {
         const Event* event = find_event(p.get("id"));
-        if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+        if (!event) return api::error_response(errors::event_not_found());
         net::Response r;
         if (request.header("if-none-match") == event->public_etag)
           r.status = 304;
@@ -337,7 +338,7 @@ void App::add_routes() {
 
   router_.add("GET", "/api/events/{id}/timeline", [this](const net::Request&, const net::PathParams& p) {
     const Event* event = find_event(p.get("id"));
-    if (!event) return api::error_response(Status::not_found("event_not_found", "Мероприятие не найдено."));
+    if (!event) return api::error_response(errors::event_not_found());
     return api::json_response(200, event->timeline.to_json(clock_.now()));
   });
 
@@ -468,9 +469,9 @@ void App::add_topics() {
                         {}});
   gallery::add_live(*this, gallery_);
   add_topic("timeline", {[this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
-                           if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                           if (parts.size() != 1) return errors::invalid_topic();
                            const Event* event = find_event(parts[0]);
-                           if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+                           if (!event) return errors::event_not_found();
                            return json{{"timeline", event->timeline.to_json(clock_.now())}};
                          },
                          {}});

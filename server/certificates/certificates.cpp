@@ -8,6 +8,7 @@
 #include <set>
 
 #include "certificates/typeset.h"
+#include "common/errors.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "store/db.h"
@@ -17,9 +18,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
 Status not_organiser() { return Status::forbidden("forbidden", "Доступно только организатору мероприятия."); }
 Status not_found() { return Status::not_found("certificate_not_found", "Сертификат с таким номером не найден."); }
@@ -195,7 +193,7 @@ CertificateService::~CertificateService() { stop(); }
 
 Result<const EventRef*> CertificateService::find(std::string_view event) const {
   auto it = events_.find(event);
-  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (it == events_.end()) return errors::event_not_found();
   if (!settings_.find(event)->second.enabled)
     return Status::not_found("certificates_not_configured", "Для этого мероприятия сертификаты не предусмотрены.");
   return &it->second;
@@ -688,7 +686,7 @@ Result<json> CertificateService::current_job(std::string_view event_id) {
 }
 
 Result<json> CertificateService::subscribe(const std::optional<accounts::Identity>& who, std::string_view event) {
-  if (!who) return Status::unauthorized("not_authenticated", "Войдите в систему.");
+  if (!who) return errors::not_authenticated();
   if (!accounts::is_organiser(*who, event)) return not_organiser();
   return current_job(event);
 }

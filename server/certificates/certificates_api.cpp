@@ -2,6 +2,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/errors.h"
 #include "net/static_files.h"
 
 namespace praktika::certificates {
@@ -98,7 +99,7 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
 void add_live(live::Registry& registry, CertificateService& certificates) {
   registry.add_topic("certificates",
                      {[&certificates](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
-                        if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                        if (parts.size() != 1) return errors::invalid_topic();
                         return certificates.subscribe(caller.identity, parts[0]);
                       },
                       {}});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@ namespace praktika {
 
 using Millis = std::chrono::milliseconds;
 using TimePoint = std::chrono::sys_time<Millis>;
+
+// The store keeps instants as integer milliseconds since the Unix epoch.
+inline std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+inline TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
 // Parses "YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)". An instant without an offset is refused:
 // an agenda that leaves the zone implicit would be read differently on another server.

@@ -115,4 +115,9 @@ std::string percent_encode_ext_value(std::string_view text) {
   return out;
 }
 
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 }  // namespace praktika

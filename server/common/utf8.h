@@ -12,6 +12,10 @@ namespace praktika {
 // Well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// The number of characters (code points) in well-formed `text`: what a limit like «не длиннее 500
+// символов» counts.
+std::size_t utf8_length(std::string_view text);
+
 // The longest prefix of well-formed `text` that is at most `max_bytes` long and does not cut a
 // character in two: where to truncate.
 std::size_t utf8_prefix_length(std::string_view text, std::size_t max_bytes);

@@ -2,6 +2,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/errors.h"
 #include "export/export.h"
 
 namespace praktika::contest {
@@ -20,7 +21,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
                if (!format) return api::error_response(format.status());
                if (*format == exporting::Format::json)
-                 return api::error_response(Status::bad_request("invalid_format", "Выгрузка бывает в форматах CSV и XLSX."));
+                 return api::error_response(errors::invalid_export_format());
                auto table = contest.laureates_by_region(p.get("id"));
                if (!table) return api::error_response(table.status());
                auto file = exporting::download(*table, *format, "laureates-" + p.get("id"));

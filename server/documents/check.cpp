@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "common/plural.h"
+#include "common/utf8.h"
 #include "documents/styles.h"
 #include "documents/zip_reader.h"
 
@@ -281,10 +282,6 @@ struct Paragraph {
   bool empty() const { return drawings == 0 && blank(text); }
 };
 
-std::size_t utf8_chars(std::string_view s) {
-  return std::size_t(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 // Authors make headings by hand as often as with Word's styles: a short line without a full stop,
 // in bold or centred (the practice's title, «Список литературы»). Such a line is not body text.
 bool looks_like_heading(const Paragraph& p) {
@@ -293,7 +290,7 @@ bool looks_like_heading(const Paragraph& p) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
     text.remove_suffix(1);
   }
-  if (text.empty() || text.back() == '.' || utf8_chars(text) > kMaxHeadingChars) return false;
+  if (text.empty() || text.back() == '.' || utf8_length(text) > kMaxHeadingChars) return false;
   const bool bold = std::all_of(p.runs.begin(), p.runs.end(), [](const Run& r) { return r.props.bold.value_or(false); });
   return bold || p.props.alignment.value_or("left") == "center";
 }

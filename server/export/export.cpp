@@ -1,4 +1,5 @@
 #include "export/export.h"
+#include "common/errors.h"
 
 #include <unistd.h>
 
@@ -179,7 +180,7 @@ Result<Format> format_from_query(const std::optional<std::string>& value) {
   if (!value || value->empty() || *value == "json") return Format::json;
   if (*value == "csv") return Format::csv;
   if (*value == "xlsx") return Format::xlsx;
-  return Status::bad_request("invalid_format", "Выгрузка бывает в форматах CSV и XLSX.");
+  return errors::invalid_export_format();
 }
 
 Result<net::Response> download(const Table& table, Format format, std::string_view base_name,

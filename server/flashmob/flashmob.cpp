@@ -5,11 +5,12 @@
 #include <fstream>
 #include <set>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "convert/child_process.h"
 #include "convert/office.h"
-#include "flashmob/schedule.h"
 #include "convert/pdf_pages.h"
+#include "flashmob/schedule.h"
 #include "media/media.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
@@ -26,9 +27,6 @@ using nlohmann::json;
 constexpr int kUpNext = 3;
 constexpr size_t kMaxTitle = 300;
 constexpr size_t kMaxInstitution = 500;
-
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
 
 Status item_not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
 
@@ -303,7 +301,7 @@ std::vector<std::string> FlashmobService::event_ids() const {
 
 Result<const FlashmobService::EventInfo*> FlashmobService::event(std::string_view event_id) const {
   auto it = events_.find(event_id);
-  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (it == events_.end()) return errors::event_not_found();
   if (!it->second.purpose || !it->second.feed_start)
     return Status::not_found("no_flashmob", "У этого мероприятия нет флешмоба.");
   return &it->second;
@@ -403,11 +401,11 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
 
   auto upload = uploads_.find(author, upload_id);
   if (!upload) return upload.status();
-  if (upload->event_id != event_id) return Status::not_found("upload_not_found", "Загрузка не найдена.");
+  if (upload->event_id != event_id) return errors::upload_not_found();
   if (upload->purpose != "flashmob")
     return Status::unprocessable("wrong_purpose", "Этот файл загружен не как материал для флешмоба.");
   if (upload->state != "complete")
-    return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью.");
+    return errors::upload_incomplete();
   // The upload's own check (media::check_file at its last byte) decided kind and limits.
   const json& verdict = upload->verdict;
   if (!verdict.is_object() || !verdict.value("ok", false))

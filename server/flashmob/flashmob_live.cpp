@@ -1,4 +1,5 @@
 #include "flashmob/flashmob_live.h"
+#include "common/errors.h"
 
 #include <charconv>
 
@@ -15,14 +16,14 @@ using nlohmann::json;
 
 void add_live(live::Registry& registry, FlashmobService& flashmob) {
   registry.add_topic("flashmob", {[&flashmob](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
-                                    if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                                    if (parts.size() != 1) return errors::invalid_topic();
                                     return flashmob.now(parts[0]);
                                   },
                                   {}});
   registry.add_topic(
       "flashmob-item", {[&flashmob](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
-                          if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы.");
-                          if (!caller.identity) return Status::unauthorized("not_authenticated", "Войдите в систему.");
+                          if (parts.size() != 2) return errors::invalid_topic();
+                          if (!caller.identity) return errors::not_authenticated();
                           std::int64_t id = 0;
                           auto [p, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), id);
                           if (ec != std::errc{} || p != parts[1].data() + parts[1].size())

@@ -19,11 +19,6 @@ constexpr std::size_t kDefaultListLimit = 100;
 // Only a textarea keeps its line breaks; every other text field is one line.
 TextLines lines_of(const FormField& field) { return field.type == "textarea" ? TextLines::many : TextLines::one; }
 
-std::size_t utf8_length(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 bool valid_phone(const std::string& s) {
   int digits = 0;
   for (char c : s) {

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
@@ -21,10 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
-Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
 Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена в галерее."); }
 Status comment_not_found() { return Status::not_found("comment_not_found", "Комментарий не найден."); }
 
@@ -57,10 +54,6 @@ void flatten(const json& value, std::string& out) {
   } else if (value.is_structured()) {
     for (const auto& item : value) flatten(item, out);
   }
-}
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 // At most `limit` code points of `s`.
@@ -243,7 +236,7 @@ GalleryService::GalleryService(store::Db& db, const timeline::Clock& clock, inta
 
 Result<GalleryService::Access> GalleryService::access(Who who, std::string_view event_id) {
   auto event = find_event_(event_id);
-  if (!event) return event_not_found();
+  if (!event) return errors::event_not_found();
   Access a{*event, rules_of(*event->agenda)};
   TimePoint now = clock_.now();
   a.organiser = who && accounts::is_organiser(*who, event_id);
@@ -545,7 +538,7 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
   auto mine = intake_.my_practices(who, event_id);
   if (!mine) return mine.status();
   auto event = find_event_(event_id);
-  if (!event) return event_not_found();
+  if (!event) return errors::event_not_found();
   TimePoint now = clock_.now();
   // Authors learn the decision when the agenda says they are notified (clause 5.7; the contest's
   // publication instant), not while the organiser may still change it.
@@ -611,7 +604,7 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
 
 Status GalleryService::check_text(const Rules& rules, std::string_view text) const {
   if (text.empty()) return Status::unprocessable("empty_comment", "Напишите текст комментария.");
-  if (code_points(text) > rules.comment_max_chars)
+  if (utf8_length(text) > rules.comment_max_chars)
     return Status::unprocessable("comment_too_long", "Комментарий длиннее " + std::to_string(rules.comment_max_chars) +
                                                          " знаков: сократите его.");
   return Status::ok();
@@ -807,7 +800,7 @@ Result<GalleryService::PreviewSource> GalleryService::preview_source(Who who, st
       !may_read_upload(who, event_id, owner, purpose, metadata))
     return Status::not_found("file_not_found", "Документ не найден среди материалов практики.");
   auto event = find_event_(event_id);
-  if (!event) return event_not_found();
+  if (!event) return errors::event_not_found();
   return PreviewSource{std::string(upload), files_dir_ / std::string(upload),
                        "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(practice) +
                            "/files/" + std::string(upload) + "/pages",

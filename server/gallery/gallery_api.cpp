@@ -5,6 +5,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/errors.h"
 #include "net/static_files.h"
 
 namespace praktika::gallery {
@@ -89,7 +90,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   router.add("GET", "/api/events/{id}/gallery/practices/{practice}",
              [&, viewers](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("practice"));
-               if (!id) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+               if (!id) return api::error_response(errors::practice_not_found());
                auto who = optional_caller(accounts, req);
                auto found = gallery.practice(who ? &*who : nullptr, p.get("id"), *id);
                if (!found) return api::error_response(found.status());
@@ -103,7 +104,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   // A practice document's pages as images (the same readers as the file itself).
   auto on_file = [&](const net::Request& req, const net::PathParams& p, auto&& then) -> net::Response {
     auto practice = parse_id(p.get("practice"));
-    if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+    if (!practice) return api::error_response(errors::practice_not_found());
     auto who = optional_caller(accounts, req);
     return then(who ? &*who : nullptr, *practice);
   };
@@ -163,7 +164,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
       auto who = accounts::caller(accounts, req);
       if (!who) return api::error_response(who.status());
       auto practice = parse_id(p.get("practice"));
-      if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+      if (!practice) return api::error_response(errors::practice_not_found());
       std::int64_t comment = 0;
       if (has_comment) {
         auto c = parse_id(p.get("comment"));
@@ -186,7 +187,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   router.add("GET", "/api/events/{id}/practices/{practice}/comments",
              [&](const net::Request& req, const net::PathParams& p) {
                auto practice = parse_id(p.get("practice"));
-               if (!practice) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+               if (!practice) return api::error_response(errors::practice_not_found());
                auto who = optional_caller(accounts, req);
                return reply(gallery.comments(who ? &*who : nullptr, p.get("id"), *practice));
              });
@@ -237,9 +238,9 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
 void add_live(live::Registry& registry, GalleryService& gallery) {
   registry.add_topic(
       "practice", {[&gallery](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
-                     if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                     if (parts.size() != 2) return errors::invalid_topic();
                      auto id = parse_id(parts[1]);
-                     if (!id) return Status::not_found("practice_not_found", "Практика не найдена.");
+                     if (!id) return errors::practice_not_found();
                      const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;
                      if (auto s = gallery.may_read_practice(who, parts[0], *id); !s) return s;
                      return json{{"practice", *id}};
@@ -247,7 +248,7 @@ void add_live(live::Registry& registry, GalleryService& gallery) {
                    {}});
   registry.add_topic(
       "gallery", {[&gallery](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
-                    if (parts.size() != 2) return Status::bad_request("invalid_topic", "Неверное имя темы.");
+                    if (parts.size() != 2) return errors::invalid_topic();
                     auto section = parse_id(parts[1]);
                     if (!section) return Status::not_found("section_not_found", "Секция не найдена.");
                     const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;

@@ -7,13 +7,14 @@
 
 #include <stdlib.h>
 
+#include "common/errors.h"
 #include "common/json_guard.h"
 #include "common/utf8.h"
 #include "convert/office.h"
 #include "documents/check.h"
+#include "forms/forms.h"
 #include "intake/contract.h"
 #include "media/media.h"
-#include "forms/forms.h"
 #include "store/db.h"
 
 namespace praktika::intake {
@@ -41,14 +42,10 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxCoauthors = 10;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
 Status deadline_passed() {
   return Status::conflict("deadline_passed", "Приём заявок завершён: изменения больше не принимаются.");
 }
 Status not_open_yet() { return Status::conflict("not_open_yet", "Приём заявок ещё не начался."); }
-Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена."); }
 Status not_owner() {
   return Status::forbidden("not_owner", "Изменять практику может только автор, который её создал.");
 }
@@ -165,12 +162,12 @@ Result<PracticeRow> owned_practice(store::Tx& tx, std::string_view event_id, std
                                    const accounts::User& user) {
   auto found = find_practice(tx, event_id, id);
   if (!found) return found.status();
-  if (!*found) return practice_not_found();
+  if (!*found) return errors::practice_not_found();
   const PracticeRow& row = **found;
   if (row.owner_id != user.id) {
     // A co-author sees the practice and learns why not; anyone else learns nothing.
     bool coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), user.email) != row.coauthors.end();
-    return coauthor ? not_owner() : practice_not_found();
+    return coauthor ? not_owner() : errors::practice_not_found();
   }
   return std::move(**found);
 }
@@ -193,7 +190,7 @@ IntakeService::IntakeService(store::Db& db, const timeline::Clock& clock, FindEv
 
 Result<EventView> IntakeService::open_event(std::string_view event_id, bool for_writing) const {
   auto event = find_event_(event_id);
-  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event) return errors::event_not_found();
   if (!event->agenda->practice || !event->agenda->registration)
     return Status::not_found("no_intake", "У этого мероприятия нет приёма практик.");
   if (for_writing) {
@@ -394,7 +391,7 @@ Status reload(store::Tx& tx, std::string_view event_id, std::int64_t id, const E
               const forms::Context& context, json& out) {
   auto fresh = find_practice(tx, event_id, id);
   if (!fresh) return fresh.status();
-  if (!*fresh) return practice_not_found();
+  if (!*fresh) return errors::practice_not_found();
   out = practice_json(tx, **fresh, event, context, true);
   return Status::ok();
 }
@@ -644,12 +641,12 @@ Result<json> IntakeService::practice(const accounts::Identity& who, std::string_
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return practice_not_found();
+    if (!*found) return errors::practice_not_found();
     const PracticeRow& row = **found;
     bool is_coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), who.user.email) != row.coauthors.end();
     // Others learn nothing, not even that the practice exists.
     if (row.owner_id != who.user.id && !is_coauthor && !accounts::is_organiser(who, event_id))
-      return practice_not_found();
+      return errors::practice_not_found();
     out = practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id);
     return Status::ok();
   });
@@ -665,7 +662,7 @@ Result<json> IntakeService::practice_for_review(std::string_view event_id, std::
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return practice_not_found();
+    if (!*found) return errors::practice_not_found();
     out = practice_json(tx, **found, *event, context, false);
     return Status::ok();
   });
@@ -763,7 +760,7 @@ Result<json> IntakeService::attach_payment(const accounts::User& user, std::stri
     auto found = upload.step();
     if (!found) return found.status();
     if (!*found || upload.int64(0) != user.id || upload.text(1) != event_id)
-      return Status::not_found("upload_not_found", "Загрузка не найдена.");
+      return errors::upload_not_found();
     if (upload.text(2) != "payment")
       return Status::unprocessable("wrong_purpose", "Прикрепите скан платёжного документа (загрузка для оплаты).");
     if (upload.text(3) != "complete")
@@ -797,7 +794,7 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return practice_not_found();
+    if (!*found) return errors::practice_not_found();
     auto upd = tx.prepare(
                      "UPDATE payments SET state = ?1, reason = ?2, decided_by = ?3, decided_at = ?4 "
                      "WHERE practice_id = ?5 AND state = 'proof_sent'")
@@ -822,7 +819,7 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
 Result<json> IntakeService::check_media(std::string_view event_id, std::string_view purpose,
                                         const std::filesystem::path& file, std::string_view declared_name) {
   auto event = find_event_(event_id);
-  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event) return errors::event_not_found();
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
   if (!rules)
     return Status::bad_request("unknown_purpose",
@@ -833,7 +830,7 @@ Result<json> IntakeService::check_media(std::string_view event_id, std::string_v
 Result<json> IntakeService::check_document(std::string_view event_id, const std::filesystem::path& file,
                                            std::string_view declared_name) {
   auto event = find_event_(event_id);
-  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event) return errors::event_not_found();
   const timeline::FilePurpose* rules = event->agenda->find_files("document");
   if (!rules || !rules->formatting)
     return Status::not_found("no_document_rules", "У этого мероприятия нет требований к оформлению документа.");

@@ -4,6 +4,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/errors.h"
 #include "export/export.h"
 
 namespace praktika::intake {
@@ -59,7 +60,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
   auto on_practice = [](bool reads_body, PracticeHandler handler) {
     return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
       auto id = parse_id(p.get("practice"));
-      if (!id) return api::error_response(Status::not_found("practice_not_found", "Практика не найдена."));
+      if (!id) return api::error_response(errors::practice_not_found());
       json body = json::object();
       if (reads_body) {
         auto parsed = api::parse_json_object(req);

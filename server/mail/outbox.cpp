@@ -14,9 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
 constexpr std::string_view kSelect =
     "SELECT id, idempotency_key, event_id, recipients, subject, body, state, attempts, next_attempt_at, "
     "last_error, created_at, sent_at, attachments FROM mail_outbox ";

@@ -34,6 +34,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "common/errors.h"
 #include "net/file_range_body.h"
 
 namespace praktika::net {
@@ -920,7 +921,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       parser.get().body().open(file.c_str(), append ? beast::file_mode::append_existing : beast::file_mode::write,
                                ec);
       if (ec)
-        co_return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
+        co_return errors::storage_unavailable();
     }
     // Beast reads as much as the buffer has room for, and a buffer sized for a request head has
     // room for 512 bytes: a 1000 MB upload would take two million reads and writes. Give the body

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/errors.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/assignment.h"
@@ -15,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
-
-Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена."); }
 Status review_not_open() {
   return Status::conflict("review_not_open", "Работа экспертной группы ещё не началась.");
 }
@@ -336,7 +333,7 @@ ReviewService::ReviewService(store::Db& db, const timeline::Clock& clock, intake
 
 Result<intake::EventView> ReviewService::event(std::string_view event_id) const {
   auto e = find_event_(event_id);
-  if (!e) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!e) return errors::event_not_found();
   return *e;
 }
 
@@ -361,7 +358,7 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
     p.bind_int(1, practice).bind_text(2, event_id);
     auto found = p.step();
     if (!found) return found.status();
-    if (!*found) return practice_not_found();
+    if (!*found) return errors::practice_not_found();
     if (p.text(0) != "submitted")
       return Status::conflict("practice_not_submitted", "Практика не отправлена на рассмотрение.");
     auto previous = outcome_json(tx, practice, *ev);
@@ -464,7 +461,7 @@ Result<json> ReviewService::add_expert(const accounts::User& organiser, std::str
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, false, practice);
     if (!practices) return practices.status();
-    if (practices->empty()) return practice_not_found();
+    if (practices->empty()) return errors::practice_not_found();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
     auto e = experts->find(expert);
@@ -775,7 +772,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, !organiser, id);
     if (!practices) return practices.status();
-    if (practices->empty()) return practice_not_found();
+    if (practices->empty()) return errors::practice_not_found();
     auto assigned = assigned_experts(tx, id);
     if (!assigned) return assigned.status();
     if (!organiser) {
@@ -784,7 +781,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
       auto me = experts->find(who.user.id);
       // Others learn nothing, not even that the practice exists.
       if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
-        return practice_not_found();
+        return errors::practice_not_found();
       auto r = review_json(tx, id, who.user.id, *ev);
       if (!r) return r.status();
       mine = std::move(*r);
@@ -840,14 +837,14 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true, id);
     if (!practices) return practices.status();
-    if (practices->empty()) return practice_not_found();
+    if (practices->empty()) return errors::practice_not_found();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
     auto me = experts->find(who.user.id);
     auto assigned = assigned_experts(tx, id);
     if (!assigned) return assigned.status();
     if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
-      return practice_not_found();
+      return errors::practice_not_found();
     auto previous = review_json(tx, id, who.user.id, *ev);
     if (!previous) return previous.status();
     auto q = tx.prepare(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "sections/action.h"
 #include "sections/floor_store.h"
@@ -17,7 +18,7 @@ namespace {
 using nlohmann::json;
 
 Status not_organiser() {
-  return Status::forbidden("forbidden", "Это действие доступно только организатору мероприятия.");
+  return errors::organiser_only();
 }
 Status not_moderator() {
   return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
@@ -333,7 +334,7 @@ SectionService::SectionService(store::Db& db, const timeline::Clock& clock,
 
 Result<const EventRef*> SectionService::find(std::string_view event, std::optional<int> section) const {
   auto it = events_.find(event);
-  if (it == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (it == events_.end()) return errors::event_not_found();
   if (section && !it->second.agenda->find_section(*section))
     return Status::not_found("section_not_found", "Такой секции нет.");
   return &it->second;

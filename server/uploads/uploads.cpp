@@ -11,6 +11,7 @@
 #include <fstream>
 #include <variant>
 
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "media/media.h"
 #include "store/db.h"
@@ -21,14 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-
-Status upload_not_found() { return Status::not_found("upload_not_found", "Загрузка не найдена."); }
-
-Status storage_unavailable() {
-  return Status::unavailable("storage_unavailable", "Сервер не может сохранить файл: нет места или доступа.");
-}
 
 Status upload_busy() { return Status::conflict("upload_busy", "Этот файл уже загружается в другом окне."); }
 
@@ -46,15 +39,15 @@ std::variant<LockedPart, PartGone, Status> lock_part(const fs::path& part) {
   int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return PartGone{};
-    return storage_unavailable();
+    return errors::storage_unavailable();
   }
   const int locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
   std::shared_ptr<void> hold(nullptr, [fd](void*) { ::close(fd); });
-  if (locked != 0) return locked == EWOULDBLOCK ? upload_busy() : storage_unavailable();
+  if (locked != 0) return locked == EWOULDBLOCK ? upload_busy() : errors::storage_unavailable();
   // The lock's holder before us may have renamed (finished) or removed (deleted) the file we
   // opened: only the file still at the path counts.
   struct stat opened {}, at_path {};
-  if (::fstat(fd, &opened) != 0) return storage_unavailable();
+  if (::fstat(fd, &opened) != 0) return errors::storage_unavailable();
   if (::stat(part.c_str(), &at_path) != 0 || opened.st_ino != at_path.st_ino || opened.st_dev != at_path.st_dev)
     return PartGone{};
   return LockedPart{std::move(hold), static_cast<std::uint64_t>(opened.st_size)};
@@ -130,9 +123,9 @@ fs::path UploadService::part_path(std::string_view id) const { return uploads_di
 Result<Upload> UploadService::create(const accounts::User& owner, std::string_view event_id, std::string_view purpose,
                                      std::uint64_t length, const json& metadata) {
   auto event = find_event_(event_id);
-  if (!event) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (!event) return errors::event_not_found();
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
-  if (!rules) return Status::bad_request("unknown_purpose", "Неизвестное назначение файла.");
+  if (!rules) return errors::unknown_purpose();
   const TimePoint now = clock_.now();
   if (!event->timeline->accepts_files(*rules, now))
     return Status::conflict("deadline_passed", "Сейчас файлы «" + rules->title + "» не принимаются.");
@@ -155,7 +148,7 @@ Result<Upload> UploadService::create(const accounts::User& owner, std::string_vi
   // row: a row without its bytes counts as deleted.
   {
     std::ofstream part(part_path(upload.id), std::ios::binary | std::ios::trunc);
-    if (!part) return storage_unavailable();
+    if (!part) return errors::storage_unavailable();
   }
   std::int64_t now_ms = to_ms(now);
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
@@ -206,12 +199,12 @@ bool UploadService::bytes_gone(const Upload& u) const {
 
 Result<Upload> UploadService::load(std::string_view id) {
   auto u = load_row(id);
-  if (u && bytes_gone(*u)) return upload_not_found();
+  if (u && bytes_gone(*u)) return errors::upload_not_found();
   return u;
 }
 
 Result<Upload> UploadService::load_row(std::string_view id) {
-  if (!valid_id(id)) return upload_not_found();
+  if (!valid_id(id)) return errors::upload_not_found();
   Upload u;
   bool found = false;
   auto s = db_.read([&](store::Tx& tx) -> Status {
@@ -234,7 +227,7 @@ Result<Upload> UploadService::load_row(std::string_view id) {
     return Status::ok();
   });
   if (!s) return s;
-  if (!found) return upload_not_found();
+  if (!found) return errors::upload_not_found();
   u.offset = u.state == "receiving" ? size_on_disk(part_path(u.id)) : (u.state == "complete" ? u.length : 0);
   return u;
 }
@@ -243,7 +236,7 @@ Result<Upload> UploadService::find(const accounts::User& who, std::string_view i
   auto u = load(id);
   if (!u) return u;
   // Someone else's upload does not exist for the caller.
-  if (u->owner_id != who.id) return upload_not_found();
+  if (u->owner_id != who.id) return errors::upload_not_found();
   return u;
 }
 
@@ -261,7 +254,7 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
   if (std::holds_alternative<PartGone>(locked)) {
     auto now = find(who, id);
     if (now && now->state != "receiving") return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
-    return upload_not_found();
+    return errors::upload_not_found();
   }
   auto& part = std::get<LockedPart>(locked);
   // The size under the lock: another request may have appended since the row was read.
@@ -303,7 +296,7 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   std::error_code ec;
   if (verdict.ok) {
     fs::rename(part, files_dir_ / u->id, ec);
-    if (ec) return storage_unavailable();
+    if (ec) return errors::storage_unavailable();
     for (const auto& i : inspectors_)
       if (i.purpose == u->purpose) verdict_json[i.key] = i.inspect(*u, files_dir_ / u->id);
   }
@@ -329,8 +322,8 @@ Result<fs::path> UploadService::stored_file(const accounts::Identity* who, std::
   bool allowed = who && (u->owner_id == who->user.id || accounts::is_organiser(*who, u->event_id));
   if (!allowed && u->state == "complete")
     allowed = std::any_of(read_grants_.begin(), read_grants_.end(), [&](const ReadGrant& g) { return g(who, *u); });
-  if (!allowed) return who ? upload_not_found() : Status::unauthorized("not_authenticated", "Войдите в систему.");
-  if (u->state != "complete") return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью.");
+  if (!allowed) return who ? errors::upload_not_found() : errors::not_authenticated();
+  if (u->state != "complete") return errors::upload_incomplete();
   if (found) *found = *u;
   return files_dir_ / u->id;
 }
@@ -339,7 +332,7 @@ Status UploadService::remove(const accounts::User& who, std::string_view id) {
   // The row even when its bytes are gone: a deletion that removed them but not the row is repeated.
   auto u = load_row(id);
   if (!u) return u.status();
-  if (u->owner_id != who.id) return upload_not_found();
+  if (u->owner_id != who.id) return errors::upload_not_found();
   auto locked = lock_part(part_path(u->id));
   if (auto* error = std::get_if<Status>(&locked)) {
     if (error->code() == "upload_busy") return Status::conflict("upload_busy", "Этот файл сейчас загружается.");
