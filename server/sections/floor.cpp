@@ -1,7 +1,5 @@
 #include "sections/floor.h"
 
-#include <algorithm>
-
 #include "common/utf8.h"
 
 namespace praktika::sections {
@@ -10,11 +8,6 @@ namespace {
 using namespace floor_change;
 
 Status question_not_found() { return Status::not_found("question_not_found", "Вопрос не найден."); }
-
-// Characters as people count them (code points, not bytes) in well-formed UTF-8.
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
 
 Status decided_already(QuestionStatus status) {
   switch (status) {
@@ -43,7 +36,7 @@ struct Step {
   Out operator()(const floor_action::Ask& a) const {
     std::string text = clean_text(a.text, TextLines::many);
     if (text.empty()) return Status::unprocessable("invalid_question", "Напишите текст вопроса.");
-    if (characters(text) > static_cast<std::size_t>(settings.question_max_chars))
+    if (utf8_length(text) > static_cast<std::size_t>(settings.question_max_chars))
       return Status::unprocessable("question_too_long",
                                    "Вопрос длиннее " + std::to_string(settings.question_max_chars) + " символов.");
     return std::vector<FloorChange>{AddQuestion{user, std::move(text)}};
