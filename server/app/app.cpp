@@ -212,6 +212,10 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   sections_ = std::make_unique<sections::SectionService>(
       *db_, clock_, std::move(section_events),
       [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
+  // An admission letter to present lists what the presenter needs at home (Appendix 2).
+  review_.add_letter_block("presenter_requirements", [this](std::string_view event, const std::vector<std::string>& outcomes) {
+    return sections_->letter_requirements(event, outcomes);
+  });
   section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
   sections_->set_arm(section_ticker_->arm(*sections_));
   std::map<std::string, certificates::EventRef, std::less<>> certificate_events;
@@ -371,6 +375,7 @@ void App::add_routes() {
   gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
+  sections::add_speedtest_routes(router_, config_.data_dir / "tmp");
   certificates::add_routes(router_, *certificates_, accounts_);
   contest::add_routes(router_, *contest_, accounts_);
 }

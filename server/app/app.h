@@ -29,6 +29,7 @@
 #include "presence/presence.h"
 #include "sections/sections.h"
 #include "sections/sections_api.h"
+#include "sections/speedtest.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"

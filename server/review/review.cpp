@@ -596,6 +596,10 @@ Result<json> ReviewService::log(std::string_view event_id) {
   return json{{"entries", entries}};
 }
 
+void ReviewService::add_letter_block(std::string placeholder, LetterBlock block) {
+  letter_blocks_.emplace_back(std::move(placeholder), std::move(block));
+}
+
 Result<json> ReviewService::send_notifications(const accounts::User& organiser, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
@@ -673,6 +677,9 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
                                                    {"event_title", ev->agenda->title},
                                                    {"event_title_genitive", ev->agenda->title_genitive},
                                                    {"event_title_prepositional", ev->agenda->title_prepositional}};
+      std::vector<std::string> outcomes;
+      for (const auto& d : decided) outcomes.push_back(d.outcome);
+      for (const auto& [placeholder, block] : letter_blocks_) values[placeholder] = block(event_id, outcomes);
       mail::Message m;
       m.event_id = std::string(event_id);
       m.recipients.assign(recipients.begin(), recipients.end());

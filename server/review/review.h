@@ -80,6 +80,12 @@ class ReviewService {
   bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
                        std::string_view purpose, const nlohmann::json& metadata);
 
+  // Text the letter to an institution names as {placeholder}: given the event and the outcomes the
+  // letter tells, what to put there ("" for nothing), e.g. the section day's presenter
+  // requirements. Added while App is built, before any request; constant after.
+  using LetterBlock = std::function<std::string(std::string_view event_id, const std::vector<std::string>& outcomes)>;
+  void add_letter_block(std::string placeholder, LetterBlock block);
+
   // The event as the review sees it (its timeline writes instants with the event's offset);
   // event_not_found for an unknown id.
   Result<intake::EventView> event(std::string_view event_id) const;
@@ -93,6 +99,8 @@ class ReviewService {
   const intake::FindEvent find_event_;
   intake::IntakeService& intake_;
   const std::function<void()> mail_queued_;
+  // Constant once App is built.
+  std::vector<std::pair<std::string, LetterBlock>> letter_blocks_;
 };
 
 }  // namespace praktika::review

@@ -17,6 +17,14 @@ namespace {
 
 using nlohmann::json;
 
+// The agenda's texts may name the bandwidth figure as {min_mbps}, so the figure is written once.
+std::string with_mbps(std::string text, int mbps) {
+  static constexpr std::string_view kPlaceholder = "{min_mbps}";
+  for (auto at = text.find(kPlaceholder); at != std::string::npos; at = text.find(kPlaceholder, at))
+    text.replace(at, kPlaceholder.size(), std::to_string(mbps));
+  return text;
+}
+
 Status not_organiser() {
   return errors::organiser_only();
 }
@@ -246,6 +254,18 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       std::sort(s.warn_before_minutes.rbegin(), s.warn_before_minutes.rend());
     }
     s.question_max_chars = o.opt_int("question_max_chars", 10, 100000).value_or(s.question_max_chars);
+    if (const auto* r = o.find("presenter_requirements")) {
+      reader::Obj ro(*r, o.at("presenter_requirements"));
+      PresenterRequirements req;
+      req.title = ro.str("title");
+      reader::each(ro.array("items", true), ro.at("items"), [&](const json& j, const std::string& path) {
+        if (!j.is_string() || j.get<std::string>().empty()) reader::fail(path, "must be a non-empty string");
+        req.items.push_back(j.get<std::string>());
+      });
+      req.min_mbps = static_cast<int>(ro.int64("min_mbps", 1, 10000));
+      ro.finish();
+      s.presenter_requirements = std::move(req);
+    }
     if (const auto* w = o.find("window")) {
       reader::Obj wo(*w, o.at("window"));
       opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(opens_before);
@@ -278,6 +298,13 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     s.window = live;
   }
   return s;
+}
+
+std::string requirements_text(const PresenterRequirements& requirements) {
+  std::string text = requirements.title + ":\n";
+  for (const auto& item : requirements.items)
+    text += "— " + with_mbps(item, requirements.min_mbps) + "\n";
+  return text;
 }
 
 Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
@@ -338,6 +365,14 @@ Result<const EventRef*> SectionService::find(std::string_view event, std::option
   if (section && !it->second.agenda->find_section(*section))
     return Status::not_found("section_not_found", "Такой секции нет.");
   return &it->second;
+}
+
+std::string SectionService::letter_requirements(std::string_view event, const std::vector<std::string>& outcomes) const {
+  auto it = events_.find(event);
+  if (it == events_.end() || !it->second.settings.presenter_requirements) return {};
+  // 'present' is the outcome that puts a practice in a running order (see presenters()).
+  if (std::find(outcomes.begin(), outcomes.end(), "present") == outcomes.end()) return {};
+  return "\n" + requirements_text(*it->second.settings.presenter_requirements);
 }
 
 Status SectionService::open_now(const accounts::Identity* who, const EventRef& ref, std::string_view event,

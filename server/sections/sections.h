@@ -45,6 +45,18 @@ struct LiveWindow {
   std::optional<TimePoint> rehearsal_from;
 };
 
+// What a presenter needs at home (Appendix 2 of the conference's rules): shown on the presenter's
+// slot page beside the pre-flight check, and in the admission letter. `items` may name
+// {min_mbps}, the bandwidth the check measures against.
+struct PresenterRequirements {
+  std::string title;
+  std::vector<std::string> items;
+  int min_mbps = 0;
+};
+
+// The requirements as plain text for a letter: the title, then one "— item" line each.
+std::string requirements_text(const PresenterRequirements& requirements);
+
 // The agenda's "section_day" part; defaults apply to absent keys.
 struct Settings {
   std::string sections_session = "sections";  // timetable session: the window the running orders fill
@@ -56,6 +68,7 @@ struct Settings {
   std::vector<int> warn_before_minutes{5, 1};  // descending
   int question_max_chars = 1000;
   std::optional<LiveWindow> window;  // absent only when the timetable has no sections session
+  std::optional<PresenterRequirements> presenter_requirements;  // absent: nothing is shown
 };
 
 // Reads and checks the part strictly (JSON paths in errors, like the agenda loader).
@@ -109,6 +122,10 @@ class SectionService {
  public:
   SectionService(store::Db& db, const timeline::Clock& clock, std::map<std::string, EventRef, std::less<>> events,
                  Publish publish);
+
+  // For the admission letter: the presenter requirements as text when one of `outcomes` (the
+  // letter's decisions) admits a practice to present and the agenda lists requirements, else "".
+  std::string letter_requirements(std::string_view event, const std::vector<std::string>& outcomes) const;
 
   // Before start(): where timer requests go.
   void set_arm(Arm arm) { arm_ = std::move(arm); }

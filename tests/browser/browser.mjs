@@ -13,6 +13,10 @@ const kArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // The presenter's pre-flight check: camera and microphone granted without asking, and fed by
+  // Chromium's own test pattern and tone instead of real devices.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
 ];
 
 // launch() gives each browser a fresh temporary --user-data-dir.

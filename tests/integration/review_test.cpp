@@ -189,6 +189,10 @@ TEST_F(Review, ExpertsDecideTheOrganiserFixesOutcomesAndEachInstitutionGetsOneLe
   EXPECT_TRUE(contains(family.body, "«Клуб выходного дня»")) << family.body;
   EXPECT_TRUE(contains(family.body, "галерее")) << family.body;
   EXPECT_FALSE(contains(family.body, "Причина")) << family.body;
+  // Admitted to present: the letter lists what a presenter needs at home, the agenda's figure filled in.
+  EXPECT_TRUE(contains(centre.body, "Технические требования к трансляции")) << centre.body;
+  EXPECT_TRUE(contains(centre.body, "не менее 30 Мбит/с")) << centre.body;
+  EXPECT_FALSE(contains(family.body, "Технические требования")) << family.body;
   EXPECT_EQ(sorted(family.rcpt_to), (std::set<std::string>{"center@dom.ru", "vera@dom.ru"}));
 
   // Told: the author sees the decision in the practice.

@@ -20,10 +20,14 @@ import { FlashmobPage, FlashmobWidgetPage } from './pages/FlashmobPage';
 import { FlashmobQueuePage } from './pages/FlashmobQueuePage';
 import { FlashmobGalleryPage } from './pages/FlashmobGalleryPage';
 import { FlashmobMinePage } from './pages/FlashmobMinePage';
-import { SectionConsolePage, SectionPage } from './pages/SectionPage';
+import { SectionConsolePage } from './pages/SectionConsolePage';
+import { SectionPage } from './pages/SectionPage';
+import { PreflightPage } from './pages/PreflightPage';
 import { VerifyPage } from './pages/VerifyPage';
 import { LaureatesPage } from './pages/LaureatesPage';
-import { SectionDayAdminPage, SectionResultsAdminPage, SectionScheduleAdminPage } from './pages/SectionDayAdminPage';
+import { SectionDayAdminPage } from './pages/SectionDayAdminPage';
+import { SectionResultsAdminPage } from './pages/SectionResultsAdminPage';
+import { SectionScheduleAdminPage } from './pages/SectionScheduleAdminPage';
 import { ResultsPage } from './pages/ResultsPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { MailPage } from './pages/MailPage';
@@ -51,6 +55,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/flashmob/queue', component: ({ params }) => <FlashmobQueuePage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/gallery', component: ({ params }) => <FlashmobGalleryPage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/mine', component: ({ params }) => <FlashmobMinePage id={params.id!} /> },
+  { pattern: '/events/:id/preflight', component: ({ params }) => <PreflightPage id={params.id!} /> },
   { pattern: '/events/:id/sections/:n', component: ({ params }) => <SectionPage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/laureates', component: ({ params }) => <LaureatesPage id={params.id!} /> },
   {

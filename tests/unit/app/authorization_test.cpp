@@ -117,6 +117,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/sections/{n}/moderation"}, Audience::moderator},
     {{"POST", "/api/events/{id}/sections/{n}/actions/{action}"}, Audience::signed_in},  // hands and questions too
     {{"GET", "/api/events/{id}/sections/{n}/materials/{upload}"}, Audience::anyone},
+    // The presenters' pre-flight bandwidth check: public, limited per address instead.
+    {{"GET", "/api/speedtest"}, Audience::anyone},
+    {{"POST", "/api/speedtest"}, Audience::anyone},
     {{"GET", "/api/events/{id}/results"}, Audience::anyone},
     {{"PUT", "/api/events/{id}/results"}, Audience::organiser},
     // After the event: a certificate's number verifies in public (its QR code); documents are

@@ -41,6 +41,40 @@ TEST(SectionSettings, MistakesNameTheirPath) {
   EXPECT_EQ(problem_with(nlohmann::json::object()), "");
 }
 
+TEST(SectionSettings, PresenterRequirementsReadAsTextWithTheirFigure) {
+  auto read = read_settings(irkutsk());
+  ASSERT_TRUE(std::holds_alternative<Settings>(read));
+  const auto& r = std::get<Settings>(read).presenter_requirements;
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->min_mbps, 30);
+  auto text = requirements_text(*r);
+  EXPECT_EQ(text.rfind(r->title + ":\n", 0), 0u) << text;
+  EXPECT_NE(text.find("— интернет со скоростью соединения не менее 30 Мбит/с;\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("{min_mbps}"), std::string::npos) << text;
+
+  auto agenda = irkutsk();
+  agenda.modules["section_day"] = nlohmann::json::object();
+  auto none = read_settings(agenda);
+  ASSERT_TRUE(std::holds_alternative<Settings>(none));
+  EXPECT_FALSE(std::get<Settings>(none).presenter_requirements);
+}
+
+TEST(SectionSettings, PresenterRequirementMistakesNameTheirPath) {
+  nlohmann::json good = {{"title", "Требования"}, {"items", {"камера"}}, {"min_mbps", 30}};
+  auto with = [&](const char* key, nlohmann::json value) {
+    auto part = good;
+    if (value.is_null()) part.erase(key);
+    else part[key] = value;
+    return problem_with({{"presenter_requirements", part}});
+  };
+  EXPECT_EQ(with("min_mbps", nullptr), "/section_day/presenter_requirements/min_mbps: is required");
+  EXPECT_EQ(with("min_mbps", 0), "/section_day/presenter_requirements/min_mbps: must be at least 1");
+  EXPECT_EQ(with("items", nlohmann::json::array()), "/section_day/presenter_requirements/items: must not be empty");
+  EXPECT_EQ(with("items", {""}), "/section_day/presenter_requirements/items/0: must be a non-empty string");
+  EXPECT_EQ(with("speed", 30), "/section_day/presenter_requirements/speed: is not a known field here");
+  EXPECT_EQ(problem_with({{"presenter_requirements", good}}), "");
+}
+
 TEST(SectionWindow, OpensBeforeTheSessionAndClosesAtTheEndOfItsDay) {
   auto read = read_settings(irkutsk());
   ASSERT_TRUE(std::holds_alternative<Settings>(read));

@@ -1,17 +1,21 @@
 // The cabinet's block for a presenter on the section day: for each of the caller's practices admitted
 // to present, its section, time and place in the running order, the section's page and video room,
-// and the latest notices. It follows author:{event}:{user}, so a schedule published or changed
+// the latest notices, and what a presenter needs at home (the agenda's presenter requirements)
+// with the way to the pre-flight check. It follows author:{event}:{user}, so a schedule published or changed
 // while the cabinet is open shows at once. Renders nothing for someone who does not present.
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useTopic } from '../lib/hooks';
 import { formatDateTime, formatTime } from '../lib/time';
+import { presenterRequirements } from '../lib/preflight';
 import { formatMinutes, sectionsPath, webLink, type MySlots } from '../lib/sections';
+import type { Agenda } from '../lib/types';
+import { RequirementsList } from './PreflightCheck';
 
 const kNoticesShown = 3;
 
-export function MySectionSlots({ id, offset }: { id: string; offset?: string }) {
+export function MySectionSlots({ id, offset, agenda }: { id: string; offset?: string; agenda?: Agenda }) {
   const { me } = useAuth();
   const [data, setData] = useState<MySlots | null>(null);
   const [error, setError] = useState('');
@@ -93,6 +97,7 @@ export function MySectionSlots({ id, offset }: { id: string; offset?: string }) 
           );
         })}
       </ul>
+      <Requirements id={id} agenda={agenda} />
       {data.notices.length > 0 && (
         <>
           <h3>Уведомления</h3>
@@ -106,5 +111,21 @@ export function MySectionSlots({ id, offset }: { id: string; offset?: string }) 
         </>
       )}
     </section>
+  );
+}
+
+// Nothing when the agenda lists no requirements.
+function Requirements({ id, agenda }: { id: string; agenda?: Agenda }) {
+  const requirements = presenterRequirements(agenda);
+  if (!requirements) return null;
+  return (
+    <div class="callout" data-testid="my-slot-requirements">
+      <RequirementsList requirements={requirements} />
+      <p>
+        <a class="button button--secondary" href={`/events/${encodeURIComponent(id)}/preflight`} data-testid="preflight-link">
+          Проверить камеру, микрофон и скорость интернета
+        </a>
+      </p>
+    </div>
   );
 }

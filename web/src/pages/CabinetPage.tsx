@@ -136,7 +136,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         {editable && <NewPractice ctx={ctx} />}
       </section>
 
-      <MySectionSlots id={ctx.id} offset={ctx.offset} />
+      <MySectionSlots id={ctx.id} offset={ctx.offset} agenda={ctx.agenda} />
 
       {mine.gallery?.readable && (ctx.agenda.stages ?? []).some((s) => s.id === 'gallery') && (
         <section class="card" aria-labelledby="gallery-title">

@@ -55,6 +55,10 @@ export function ReviewBoardPage({ id }: { id: string }) {
   const [reload, setReload] = useState(0);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
+  // The row whose decision was saved last, to confirm it beside that row.
+  const [savedRow, setSavedRow] = useState<number | null>(null);
+  // The board as last loaded: kept on screen while it loads again after a change.
+  const shown = useRef<Board | null>(null);
   // Loaded again when the person signs in on this page.
   const board = useLoad(`board:${id}:${auth.me?.user.id ?? ''}:${reload}`, (signal) =>
     api.get<Board>(eventPath(id, '/review/board'), { signal }),
@@ -65,16 +69,20 @@ export function ReviewBoardPage({ id }: { id: string }) {
   }, [reviewTitle]);
   if (auth.me === undefined) return <Loading />;
   if (auth.me === null) return <LoginNeeded what="принять итоговые решения" />;
-  if (board.status === 'loading' || ctx.status === 'loading') return <Loading />;
+  if (board.status === 'ok') shown.current = board.data;
+  const data = shown.current;
+  if (ctx.status === 'loading' || (board.status === 'loading' && !data)) return <Loading />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   if (board.status === 'error') return <LoadError title="Не удалось загрузить решения" message={board.message} />;
+  if (!data) return <Loading />;
 
   const words = wordsOf(ctx.data.agenda);
-  const decisions = decisionsOf(ctx.data, board.data);
+  const decisions = decisionsOf(ctx.data, data);
   const hasSections = (ctx.data.agenda.sections ?? []).length > 0;
   const act = async (what: () => Promise<unknown>, done: string) => {
     setError('');
     setNotice('');
+    setSavedRow(null);
     try {
       await what();
       setNotice(done);
@@ -99,30 +107,34 @@ export function ReviewBoardPage({ id }: { id: string }) {
         ]}
       />
       <h1>{reviewTitle || 'Итоговые решения'}</h1>
-      <p>
-        <button type="button" class="button button--secondary" onClick={assign} data-testid="board-assign">
-          Распределить {words.many} для оценки
-        </button>{' '}
-        <button type="button" class="button button--secondary" onClick={notify} disabled={!board.data.review_opened} data-testid="board-notify">
-          Отправить уведомления учреждениям
-        </button>
-      </p>
-      {error && (
-        <p class="form__error" role="alert" data-testid="board-error">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p role="status" data-testid="board-notice">
-          {notice}
-        </p>
-      )}
-      {board.data.practices.length === 0 ? (
+      <section class="card" aria-label="Распределение и письма">
+        <div class="toolbar">
+          <button type="button" class="button button--secondary" onClick={assign} data-testid="board-assign">
+            Распределить {words.many} для оценки
+          </button>
+          <button type="button" class="button button--secondary" onClick={notify} disabled={!data.review_opened} data-testid="board-notify">
+            Отправить уведомления учреждениям
+          </button>
+        </div>
+        {!data.review_opened && <p class="muted">Уведомления можно отправить, когда начнётся этап экспертизы.</p>}
+        {error && (
+          <p class="form__error" role="alert" data-testid="board-error">
+            {error}
+          </p>
+        )}
+        {notice && (
+          <p class="callout callout--ok" role="status" data-testid="board-notice">
+            {notice}
+          </p>
+        )}
+      </section>
+      {data.practices.length === 0 ? (
         <p class="muted" data-testid="board-empty">
           Пока ничего не отправлено {words.toReview}.
         </p>
       ) : (
-        <table>
+        <div class="card table-wrap" tabIndex={0} role="region" aria-label="Итоговые решения">
+        <table class="table board">
           <thead>
             <tr>
               <th>№</th>
@@ -133,25 +145,39 @@ export function ReviewBoardPage({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {board.data.practices.map((p) => (
+            {data.practices.map((p) => (
               <BoardRow
                 key={p.id}
                 ctx={ctx.data}
                 practice={p}
                 decisions={decisions}
                 hasSections={hasSections}
-                onSaved={() => setReload((x) => x + 1)}
+                saved={savedRow === p.id}
+                onSaved={() => {
+                  setError('');
+                  setNotice('');
+                  setSavedRow(p.id);
+                  setReload((x) => x + 1);
+                }}
               />
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </article>
   );
 }
 
-function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions: Decisions; hasSections: boolean; onSaved: () => void }) {
-  const { ctx, practice, decisions, hasSections, onSaved } = props;
+function BoardRow(props: {
+  ctx: EventContext;
+  practice: BoardPractice;
+  decisions: Decisions;
+  hasSections: boolean;
+  saved: boolean;
+  onSaved: () => void;
+}) {
+  const { ctx, practice, decisions, hasSections, saved, onSaved } = props;
   const [outcome, setOutcome] = useState(practice.outcome?.outcome ?? '');
   const [reason, setReason] = useState(practice.outcome?.reason ?? '');
   const [error, setError] = useState('');
@@ -188,14 +214,14 @@ function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions
       <td>
         {practice.institution}
         {practice.conflicts.length > 0 && (
-          <p data-testid="conflicts">Конфликт интересов: {practice.conflicts.map((c) => c.full_name).join(', ')}</p>
+          <p class="field__note" data-testid="conflicts">Конфликт интересов: {practice.conflicts.map((c) => c.full_name).join(', ')}</p>
         )}
       </td>
       <td>
         {practice.experts.length === 0 ? (
           <span class="muted">никому не поручена</span>
         ) : (
-          <ul>
+          <ul class="board__experts">
             {practice.experts.map((e) => (
               <li key={e.user.id}>
                 {e.user.full_name}: {e.review ? outcomeTitle(ctx.agenda, e.review.decision) : 'ещё не оценил(а)'}
@@ -205,14 +231,14 @@ function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions
           </ul>
         )}
       </td>
-      <td>
+      <td class="board__decision">
+        <div class="field">
         <label class="visually-hidden" for={`${rowId}-outcome`}>
           Итоговое решение
         </label>
         <select
           id={`${rowId}-outcome`}
           data-testid={`${rowId}-outcome`}
-          style={{ maxWidth: '22rem' }}
           value={outcome}
           onChange={(e) => {
             setOutcome(e.currentTarget.value);
@@ -226,6 +252,8 @@ function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions
             </option>
           ))}
         </select>
+        </div>
+        <div class={`field${error && needsReason && reason.trim() === '' ? ' field--invalid' : ''}`}>
         <label class="visually-hidden" for={`${rowId}-reason`}>
           Причина
         </label>
@@ -239,9 +267,15 @@ function BoardRow(props: { ctx: EventContext; practice: BoardPractice; decisions
           value={reason}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
+        </div>
         <button type="button" class="button button--primary button--small" onClick={() => void save()} disabled={!outcome || busy} data-testid={`${rowId}-save`}>
           {busy ? 'Сохраняем…' : 'Сохранить'}
         </button>
+        {saved && (
+          <p class="callout callout--ok" role="status" data-testid={`${rowId}-done`}>
+            Решение сохранено.
+          </p>
+        )}
         {practice.outcome && (
           <p class="muted" data-testid={`${rowId}-saved`}>
             Сохранено: {outcomeTitle(ctx.agenda, practice.outcome.outcome)}

@@ -1,33 +1,21 @@
 // Stage 2 for experts: the queue of assigned practices and one practice as the agenda's form
 // defines it (numbered, labelled fields), its Word document and materials to open or download,
-// and the review form: the event's own decisions, a reason where the agenda asks for one, scores
-// by the agenda's criteria. The organiser opens the same page to read a practice and the experts'
+// and the review form (components/ReviewForm.tsx). The organiser opens the same page to read a practice and the experts'
 // decisions on it.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { useEffect } from 'preact/hooks';
+import { api } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
 import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
-import { decisionsOf } from '../lib/review';
 import { eventBase, rolesIn } from '../lib/roles';
-import { formatDateTime } from '../lib/time';
 import { textOf, type Practice } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
+import { ReviewForm, type Criterion, type ExpertReview } from '../components/ReviewForm';
 import { PracticeAnswers } from '../components/PracticeAnswers';
 import { formatBytes, kRuleTitle } from '../components/FileCheck';
 
-export interface Criterion {
-  id: string;
-  title: string;
-  max: number;
-}
-export interface ExpertReview {
-  decision: string;
-  reason: string;
-  scores?: Record<string, number>;
-  updated_at?: string;
-}
+export type { Criterion, ExpertReview } from '../components/ReviewForm';
 interface QueueItem {
   id: number;
   title: string;
@@ -217,88 +205,5 @@ function ExpertDecisions({ ctx, reviews }: { ctx: EventContext; reviews: NonNull
         </ul>
       )}
     </section>
-  );
-}
-
-function ReviewForm(props: { ctx: EventContext; n: string; review: ExpertReview | null; criteria: Criterion[]; open: boolean }) {
-  const decisions = decisionsOf(props.ctx.agenda);
-  const [decision, setDecision] = useState(props.review?.decision ?? '');
-  const [reason, setReason] = useState(props.review?.reason ?? '');
-  const [scores, setScores] = useState<Record<string, number>>(props.review?.scores ?? {});
-  const [error, setError] = useState('');
-  const [saved, setSaved] = useState(false);
-  const needsReason = decisions.find((d) => d.id === decision)?.needsReason ?? false;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError('');
-    setSaved(false);
-    if (needsReason && !reason.trim()) {
-      setError('Укажите причину этого решения.');
-      return;
-    }
-    try {
-      await api.put(eventPath(props.ctx.id, `/review/practices/${encodeURIComponent(props.n)}/review`), { decision, reason: reason.trim(), scores });
-      setSaved(true);
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
-  return (
-    <form class="card form" onSubmit={submit} data-testid="review-form">
-      <h2>Ваше решение</h2>
-      {props.review?.updated_at && (
-        <p class="muted" data-testid="review-saved-at">
-          Сохранено {formatDateTime(props.review.updated_at, props.ctx.offset)}.
-        </p>
-      )}
-      <fieldset class="group" disabled={!props.open}>
-        <legend class="group__legend">Решение</legend>
-        {decisions.map((d) => (
-          <label key={d.id} class="choice">
-            <input type="radio" name="decision" value={d.id} checked={decision === d.id} data-testid={`decision-${d.id}`} onChange={() => setDecision(d.id)} />{' '}
-            {d.title}
-          </label>
-        ))}
-        <label class="field">
-          <span class="field__label">Причина{needsReason ? ' (обязательно)' : ' (по желанию)'}</span>
-          <textarea data-testid="review-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        </label>
-        {props.criteria.map((c) => (
-          <label key={c.id} class="field">
-            <span class="field__label">
-              {c.title} (от 0 до {c.max})
-            </span>
-            <input
-              type="number"
-              class="input--short"
-              min={0}
-              max={c.max}
-              data-testid={`score-${c.id}`}
-              value={scores[c.id] ?? ''}
-              onInput={(e) => {
-                const v = e.currentTarget.value;
-                const next = { ...scores };
-                if (v === '') delete next[c.id];
-                else next[c.id] = Number(v);
-                setScores(next);
-              }}
-            />
-          </label>
-        ))}
-        <button type="submit" class="button button--primary" disabled={!decision} data-testid="review-submit">
-          Сохранить решение
-        </button>
-      </fieldset>
-      {error && (
-        <p class="form__error" role="alert" data-testid="review-error">
-          {error}
-        </p>
-      )}
-      {saved && (
-        <p class="callout callout--ok" role="status" data-testid="review-saved">
-          Решение сохранено.
-        </p>
-      )}
-    </form>
   );
 }
