@@ -203,6 +203,38 @@ Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, in
   return out;
 }
 
+// The part's "window" as written.
+struct WindowValues {
+  int opens_before = 30;
+  std::optional<TimePoint> until, rehearsal_from;
+};
+
+// The live window around the settings' sections session, or what is wrong with the part.
+std::variant<LiveWindow, timeline::AgendaError> live_window(const timeline::Agenda& agenda, const Settings& s,
+                                                            const WindowValues& values) {
+  namespace reader = timeline::reader;
+  const auto* window = agenda.find_session(s.sections_session);
+  if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
+    return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
+                                 "is longer than the session " + reader::in_quotes(s.sections_session)};
+  LiveWindow live;
+  live.opens = window->starts - std::chrono::minutes(values.opens_before);
+  // The default end: midnight after the session's end, in the event's own offset.
+  const auto offset = std::chrono::minutes(agenda.utc_offset_minutes);
+  live.closes = values.until ? *values.until
+                             : TimePoint(std::chrono::floor<std::chrono::days>(window->ends + offset) +
+                                         std::chrono::days(1)) -
+                                   offset;
+  if (live.closes < window->ends)
+    return timeline::AgendaError{agenda.source, "/section_day/window/until",
+                                 "is before the end of the session " + reader::in_quotes(s.sections_session)};
+  if (values.rehearsal_from && *values.rehearsal_from >= live.opens)
+    return timeline::AgendaError{agenda.source, "/section_day/window/rehearsal_from",
+                                 "must be before the window opens (the session's start less opens_before_minutes)"};
+  live.rehearsal_from = values.rehearsal_from;
+  return live;
+}
+
 }  // namespace
 
 // ---- Settings, drafts and timers (pure) ---------------------------------------------------------
@@ -211,8 +243,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
   namespace reader = timeline::reader;
   Settings s;
   s.sections_session.clear();
-  int opens_before = 30;
-  std::optional<TimePoint> until, rehearsal_from;
+  WindowValues values;
   auto error = reader::read_part(agenda, "section_day", [&](reader::Obj& o) {
     auto session = [&](reader::Obj& so, std::string_view key, std::string fallback, std::string& out) {
       std::string id = so.opt_str(key);
@@ -268,35 +299,18 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     }
     if (const auto* w = o.find("window")) {
       reader::Obj wo(*w, o.at("window"));
-      opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(opens_before);
-      if (wo.find("until")) until = wo.instant("until");
-      if (wo.find("rehearsal_from")) rehearsal_from = wo.instant("rehearsal_from");
+      values.opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(values.opens_before);
+      if (wo.find("until")) values.until = wo.instant("until");
+      if (wo.find("rehearsal_from")) values.rehearsal_from = wo.instant("rehearsal_from");
       wo.finish();
     }
     o.finish();
   });
   if (error) return *error;
-  if (!s.sections_session.empty()) {
-    const auto* window = agenda.find_session(s.sections_session);
-    if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
-      return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
-                                   "is longer than the session " + reader::in_quotes(s.sections_session)};
-    LiveWindow live;
-    live.opens = window->starts - std::chrono::minutes(opens_before);
-    // The default end: midnight after the session's end, in the event's own offset.
-    const auto offset = std::chrono::minutes(agenda.utc_offset_minutes);
-    live.closes = until ? *until
-                        : TimePoint(std::chrono::floor<std::chrono::days>(window->ends + offset) + std::chrono::days(1)) -
-                              offset;
-    if (live.closes < window->ends)
-      return timeline::AgendaError{agenda.source, "/section_day/window/until",
-                                   "is before the end of the session " + reader::in_quotes(s.sections_session)};
-    if (rehearsal_from && *rehearsal_from >= live.opens)
-      return timeline::AgendaError{agenda.source, "/section_day/window/rehearsal_from",
-                                   "must be before the window opens (the session's start less opens_before_minutes)"};
-    live.rehearsal_from = rehearsal_from;
-    s.window = live;
-  }
+  if (s.sections_session.empty()) return s;
+  auto live = live_window(agenda, s, values);
+  if (auto* wrong = std::get_if<timeline::AgendaError>(&live)) return *wrong;
+  s.window = std::get<LiveWindow>(live);
   return s;
 }
 
