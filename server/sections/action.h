@@ -18,9 +18,6 @@ namespace praktika::sections {
 
 using Action = std::variant<RunAction, FloorAction>;
 
-// Every action's name, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
-std::vector<std::string_view> action_names();
-
 // 400 unknown_op for a name that is no action. Arguments are read, never refused, here.
 Result<Action> parse_action(std::string_view name, const nlohmann::json& args);
 

@@ -105,6 +105,9 @@ struct EventRef {
   Settings settings;
 };
 
+// Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
+std::vector<std::string_view> action_names();
+
 // Pushes an event to a hub topic (the service never sees the hub itself).
 using Publish = std::function<void(const std::string& topic, std::string_view event, const nlohmann::json& data)>;
 // Asks the ticker to call on_timer(event, section) at `at` (replacing any earlier request for

@@ -15,7 +15,6 @@
 #include "export/export.h"
 #include "media/media.h"
 #include "net/static_files.h"
-#include "sections/action.h"
 
 namespace praktika::sections {
 namespace {
@@ -57,23 +56,31 @@ Handler on_section(SectionHandler handler) {
   };
 }
 
-// GET …/sections/{n}/materials/{upload}: a presenter's file, shown inline.
-net::Response material(SectionService& sections, const std::filesystem::path& files_dir, const net::Request& req,
-                       const net::PathParams& p, int n) {
-  auto material = sections.material(p.get("id"), n, p.get("upload"));
-  if (!material) return api::error_response(material.status());
-  auto file = files_dir / material->id;
-  auto sniffed = media::sniff(file);
-  std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
-  net::Response r = net::file_response(req, file, type, "private, no-cache");
-  r.set_header("Content-Disposition", net::content_disposition("inline", material->file_name));
-  return r;
-}
-
-// The live section: its state, the moderators' view, the actions and the presenters' files.
-void add_live_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
-                     const std::filesystem::path& files_dir) {
+// A section's running order (read, drafted, edited, published), its live state and the moderators' view.
+void add_schedule_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts) {
   auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
+  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.schedule(who, p.get("id"), n));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.make_draft(*who, p.get("id"), n));
+             })));
+  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
+                                                      const net::PathParams& p, int n) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.publish_schedule(*who, p.get("id"), n));
+             })));
   router.add("GET", "/api/events/{id}/sections/{n}/state",
              with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
                                                        const net::PathParams& p, int n) {
@@ -84,22 +91,6 @@ void add_live_routes(net::Router& router, SectionService& sections, accounts::Ac
                                                       const net::PathParams& p, int n) {
                return reply(sections.moderation(who, p.get("id"), n));
              })));
-  router.add("POST", "/api/events/{id}/sections/{n}/actions/{action}",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
-                                                      const net::PathParams& p, int n) {
-               json args = json::object();
-               if (!req.body.empty()) {
-                 auto body = api::parse_json_object(req);
-                 if (!body) return api::error_response(body.status());
-                 args = std::move(*body);
-               }
-               return reply(sections.act(who, p.get("id"), n, p.get("action"), args));
-             })));
-  router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
-             with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
-                                                                  const net::PathParams& p, int n) {
-               return material(sections, files_dir, req, p, n);
-             })));
 }
 
 }  // namespace
@@ -107,6 +98,7 @@ void add_live_routes(net::Router& router, SectionService& sections, accounts::Ac
 void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
                 std::filesystem::path files_dir) {
   auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
+
   router.add("GET", "/api/events/{id}/sections",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
                return reply(sections.overview(p.get("id")));
@@ -140,29 +132,30 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                if (!file) return api::error_response(file.status());
                return std::move(*file);
              }));
-  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
-             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                       const net::PathParams& p, int n) {
-               return reply(sections.schedule(who, p.get("id"), n));
-             })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.make_draft(*who, p.get("id"), n));
-             })));
-  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
+  add_schedule_routes(router, sections, accounts);
+  router.add("POST", "/api/events/{id}/sections/{n}/actions/{action}",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
                                                       const net::PathParams& p, int n) {
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+               json args = json::object();
+               if (!req.body.empty()) {
+                 auto body = api::parse_json_object(req);
+                 if (!body) return api::error_response(body.status());
+                 args = std::move(*body);
+               }
+               return reply(sections.act(who, p.get("id"), n, p.get("action"), args));
              })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.publish_schedule(*who, p.get("id"), n));
+  router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
+             with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
+                                                                  const net::PathParams& p, int n) {
+               auto material = sections.material(p.get("id"), n, p.get("upload"));
+               if (!material) return api::error_response(material.status());
+               auto file = files_dir / material->id;
+               auto sniffed = media::sniff(file);
+               std::string type(sniffed ? media::mime_type(*sniffed) : "application/octet-stream");
+               net::Response r = net::file_response(req, file, type, "private, no-cache");
+               r.set_header("Content-Disposition", net::content_disposition("inline", material->file_name));
+               return r;
              })));
-  add_live_routes(router, sections, accounts, files_dir);
   router.add("GET", "/api/events/{id}/results",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
                return reply(sections.results(p.get("id")));
