@@ -34,6 +34,12 @@ TEST(SectionAction, EachNameReadsAsItsAction) {
   EXPECT_EQ(floor_as<floor_action::Decide>(parsed("dismiss", {{"question", 4}}))->question, 4);
 }
 
+TEST(SectionAction, TheOpsRegisteredAreExactlyTheNamesThatParse) {
+  auto names = action_names();
+  EXPECT_EQ(names.size(), 18u);
+  for (auto name : names) EXPECT_TRUE(parse_action(name, json::object())) << name;
+}
+
 TEST(SectionAction, AnUnknownNameIsRefusedAndQuotedShort) {
   auto a = parse_action(std::string(100, 'x'), json::object());
   ASSERT_FALSE(a);
