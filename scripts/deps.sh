@@ -18,7 +18,7 @@ build_packages=(
 test_packages=(
   libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
   libreoffice-writer-nogui libreoffice-impress-nogui
-  clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
+  clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh), the thread-safety analysis
 )
 
 wanted=("${build_packages[@]}")

@@ -49,6 +49,8 @@ browser_log=$(mktemp)
 rm -f build*/Testing/Temporary/LastTestsFailed.log
 
 stage ctest ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+# Clang's thread-safety analysis of the annotated locks (GUARDED_BY, REQUIRES: common/mutex.h).
+stage thread-safety scripts/check_thread_safety.sh
 browser_tests() { node --test --test-reporter=tap --test-concurrency=1 tests/browser/ | tee "$browser_log"; }
 stage browser browser_tests
 

@@ -121,6 +121,14 @@ int serve(const std::vector<std::string>& args) {
       std::cerr << "praktika: " << error->describe() << "\n";
       return kExitBadInput;
     }
+    // Values still to be filled in start the server (the organiser fills them while it runs) but
+    // are named: nothing built from them reaches the public.
+    for (const auto& p : timeline::placeholders(std::get<timeline::Agenda>(agenda))) {
+      std::string fields;
+      for (const auto& f : p.fields) fields += (fields.empty() ? "" : ", ") + f;
+      std::cerr << "praktika: warning: " << file.string() << ": " << p.path << ": placeholder values to fill in ("
+                << p.title << ": " << fields << ")\n";
+    }
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
   }
 

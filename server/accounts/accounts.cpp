@@ -183,6 +183,25 @@ Status insert_grant(Tx& tx, std::int64_t user_id, const RoleGrant& g, TimePoint 
       .run();
 }
 
+// Turns the roles waiting for `email` into the user's roles, in the caller's transaction.
+Status apply_invitations(Tx& tx, std::int64_t user_id, const std::string& email, TimePoint now) {
+  Status moved = tx.prepare(
+                       "INSERT INTO event_roles (user_id, event_id, role, section, created_at) "
+                       "SELECT ?1, event_id, role, section, ?3 FROM role_invitations WHERE email = ?2 "
+                       "ON CONFLICT DO NOTHING")
+                     .bind_int(1, user_id)
+                     .bind_text(2, email)
+                     .bind_int(3, to_ms(now))
+                     .run();
+  if (!moved.is_ok()) return moved;
+  return tx.prepare("DELETE FROM role_invitations WHERE email = ?1").bind_text(1, email).run();
+}
+
+std::optional<int> section_of(const Stmt& q, int column) {
+  auto section = q.optional_int64(column);
+  return section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt;
+}
+
 Result<User> select_user(store::Db& db, std::string_view where, const std::function<void(Stmt&)>& bind) {
   std::optional<User> user;
   const std::string sql = std::string(kSelectUser) + " WHERE " + std::string(where);
@@ -248,6 +267,12 @@ nlohmann::json to_json(const Identity& identity) {
   auto roles = nlohmann::json::array();
   for (const auto& g : identity.roles) roles.push_back(to_json(g));
   return {{"user", to_json(identity.user)}, {"roles", std::move(roles)}};
+}
+
+nlohmann::json to_json(const Invitation& invitation) {
+  nlohmann::json j = to_json(invitation.grant);
+  j["email"] = invitation.email;
+  return j;
 }
 
 nlohmann::json to_json(const RoleAssignment& assignment) {
@@ -323,7 +348,7 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
     for (const auto& g : grants) {
       if (Status e = insert_grant(tx, user.id, g, user.created_at); !e.is_ok()) return e;
     }
-    return Status::ok();
+    return apply_invitations(tx, user.id, user.email, user.created_at);
   });
   if (!s.is_ok()) return s;
   return user;
@@ -387,6 +412,10 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
                      .bind_int(4, to_ms(session.expires_at))
                      .run();
     if (!ins.is_ok()) return ins;
+    // Roles waiting for this address: registering applies them already; here too, so that no way
+    // an account comes to exist (a restored backup, say) leaves one waiting.
+    if (Status applied = apply_invitations(tx, session.user.id, session.user.email, now); !applied.is_ok())
+      return applied;
     if (rehashed) {
       return tx.prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2")
           .bind_text(1, *rehashed)
@@ -521,6 +550,77 @@ Result<std::vector<RoleAssignment>> AccountsService::list_roles(std::string_view
           read_user(q),
           RoleGrant{std::string(event_id), *role,
                     section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt}});
+    }
+  });
+  if (!s.is_ok()) return s;
+  return out;
+}
+
+Result<Invitation> AccountsService::invite(std::string_view email_in, const RoleGrant& grant, std::int64_t invited_by,
+                               const std::function<Status(Tx&, const Invitation&)>& also) {
+  const Invitation invitation{normalise_email(email_in), grant, options_.now()};
+  if (!valid_email(invitation.email)) {
+    return Status::unprocessable("invalid_email", "Неверный адрес электронной почты");
+  }
+  if (grant.role == Role::participant) {
+    return Status::unprocessable("invalid_role", "Роль участника появляется с регистрацией, её не назначают");
+  }
+  if (Status s = check_grant(grant); !s.is_ok()) return s;
+  Status s = db_.transaction([&](Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT 1 FROM users WHERE email = ?1");
+    q.bind_text(1, invitation.email);
+    auto row = q.step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      return Status::conflict("email_taken", "Человек с этим адресом уже зарегистрирован: назначьте роль ещё раз");
+    }
+    Status ins = tx.prepare(
+                       "INSERT INTO role_invitations (email, event_id, role, section, invited_by, created_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING")
+                     .bind_text(1, invitation.email)
+                     .bind_text(2, grant.event_id)
+                     .bind_text(3, to_string(grant.role))
+                     .bind_int(4, grant.section ? std::optional<std::int64_t>(*grant.section) : std::nullopt)
+                     .bind_int(5, invited_by > 0 ? std::optional<std::int64_t>(invited_by) : std::nullopt)
+                     .bind_int(6, to_ms(invitation.created_at))
+                     .run();
+    if (!ins.is_ok()) return ins;
+    // Invited again: the letter's idempotency key (the caller's) decides whether it goes again.
+    return also ? also(tx, invitation) : Status::ok();
+  });
+  if (!s.is_ok()) return s;
+  return invitation;
+}
+
+Status AccountsService::withdraw_invitation(std::string_view email, const RoleGrant& grant) {
+  return db_.transaction([&](Tx& tx) -> Status {
+    Status del = tx.prepare(
+                       "DELETE FROM role_invitations WHERE email = ?1 AND event_id = ?2 AND role = ?3 AND section IS ?4")
+                     .bind_text(1, normalise_email(email))
+                     .bind_text(2, grant.event_id)
+                     .bind_text(3, to_string(grant.role))
+                     .bind_int(4, grant.section ? std::optional<std::int64_t>(*grant.section) : std::nullopt)
+                     .run();
+    if (!del.is_ok()) return del;
+    if (tx.changes() == 0) return Status::not_found("invitation_not_found", "Такого приглашения нет");
+    return Status::ok();
+  });
+}
+
+Result<std::vector<Invitation>> AccountsService::list_invitations(std::string_view event_id) {
+  std::vector<Invitation> out;
+  Status s = db_.read([&](Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT email, role, section, created_at FROM role_invitations WHERE event_id = ?1 "
+        "ORDER BY email, role, ifnull(section, 0)");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto row = q.step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::ok();
+      auto role = parse_role(q.text(1));
+      if (!role) continue;
+      out.push_back(Invitation{q.text(0), RoleGrant{std::string(event_id), *role, section_of(q, 2)}, from_ms(q.int64(3))});
     }
   });
   if (!s.is_ok()) return s;

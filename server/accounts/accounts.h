@@ -22,7 +22,8 @@
 
 namespace praktika::store {
 class Db;
-}
+class Tx;
+}  // namespace praktika::store
 
 namespace praktika::accounts {
 
@@ -64,6 +65,14 @@ struct RoleAssignment {
   RoleGrant grant;
 };
 
+// A role granted to an e-mail without an account: it waits until that address registers or
+// signs in, and becomes a RoleGrant then.
+struct Invitation {
+  std::string email;  // normalised like User::email
+  RoleGrant grant;
+  TimePoint created_at{};
+};
+
 // True when `identity` holds `role` in `event_id`. With a section: a grant for that section or
 // for the whole event counts. Without one: any grant of that role in the event counts.
 bool has_role(const Identity& identity, std::string_view event_id, Role role, std::optional<int> section = {});
@@ -74,11 +83,13 @@ nlohmann::json to_json(const User& user);              // {"id","email","full_na
 nlohmann::json to_json(const RoleGrant& grant);        // {"event","role","section"?}
 nlohmann::json to_json(const Identity& identity);      // {"user":{…},"roles":[{…}]}
 nlohmann::json to_json(const RoleAssignment& assignment);  // {"user":{…},"event","role","section"?}
+nlohmann::json to_json(const Invitation& invitation);      // {"email","event","role","section"?}
 
 // Stable codes (HTTP status) of the Status values the service returns, besides store's
 // storage_error/storage_busy: invalid_email, weak_password, password_too_long, invalid_name,
 // invalid_event, invalid_section (422); email_taken (409); invalid_credentials,
-// not_authenticated (401); user_not_found, role_not_found (404); too_many_attempts (429).
+// not_authenticated (401); user_not_found, role_not_found (404); too_many_attempts (429); for
+// invitations also invalid_role (422) and invitation_not_found (404).
 class AccountsService {
  public:
   struct Options {
@@ -130,6 +141,19 @@ class AccountsService {
   Status revoke_role(std::int64_t user_id, std::string_view event_id, Role role, std::optional<int> section = {});
   Result<std::vector<RoleGrant>> roles_of(std::int64_t user_id);
   Result<std::vector<RoleAssignment>> list_roles(std::string_view event_id);  // by role, section, e-mail
+
+  // Stores `grant` for an e-mail that has no account yet (idempotent, like grant_role) and runs
+  // `also` inside the same transaction, so the invitation letter is queued exactly when the role
+  // is stored. The role is applied when the address registers (register_user, create_user) or
+  // signs in. invalid_email, invalid_event, invalid_section as above; email_taken (409) when the
+  // address has an account meanwhile (grant the role to the user then); invalid_role for a
+  // participant's role, which comes with the registration. `invited_by` is the organiser's user
+  // id, 0 for nobody in particular.
+  Result<Invitation> invite(std::string_view email, const RoleGrant& grant, std::int64_t invited_by,
+                const std::function<Status(store::Tx&, const Invitation&)>& also);
+  // invitation_not_found when that exact grant is not waiting for that e-mail.
+  Status withdraw_invitation(std::string_view email, const RoleGrant& grant);
+  Result<std::vector<Invitation>> list_invitations(std::string_view event_id);  // by e-mail, role, section
 
   Result<User> find_user(std::int64_t id);
   Result<User> find_user_by_email(std::string_view email);

@@ -34,9 +34,11 @@ net::Response login_failure(const Status& status, std::chrono::seconds retry_aft
   return r;
 }
 
-// {email|user_id, role, section?} of a role grant or revocation.
+// {email|user_id, role, section?} of a role grant or revocation. `user_id` is 0 when an e-mail
+// was given that has no account: `email` then names the person to invite.
 struct RoleRequest {
   std::int64_t user_id = 0;
+  std::string email;
   Role role = Role::participant;
   std::optional<int> section;
 };
@@ -61,10 +63,21 @@ Result<RoleRequest> read_role_request(AccountsService& accounts, const net::Requ
   }
   auto email = api::string_field(*body, "email", "e-mail", 320, true);
   if (!email) return email.status();
+  out.email = *email;
   auto user = accounts.find_user_by_email(*email);
-  if (!user) return user.status();
-  out.user_id = user->id;
+  if (user) {
+    out.user_id = user->id;
+  } else if (user.status().code() != "user_not_found") {
+    return user.status();
+  }
   return out;
+}
+
+// The site as the organiser's page names it: the Origin of the request (checked against the
+// allowed origins before any handler runs), else the Host it was sent to.
+std::string site_of(const net::Request& request) {
+  if (auto origin = request.header("origin"); !origin.empty() && origin != "null") return std::string(origin);
+  return "http://" + std::string(request.header("host"));
 }
 
 }  // namespace
@@ -93,7 +106,8 @@ net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handle
   });
 }
 
-void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events) {
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
+                InvitationLetter letter) {
   router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
     auto body = api::parse_json_object(req);
     if (!body) return api::error_response(body.status());
@@ -159,11 +173,15 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                if (!list) return api::error_response(list.status());
                json roles = json::array();
                for (const auto& a : *list) roles.push_back(to_json(a));
-               return api::json_response(200, {{"roles", roles}});
+               auto waiting = accounts.list_invitations(params.get("id"));
+               if (!waiting) return api::error_response(waiting.status());
+               json invitations = json::array();
+               for (const auto& i : *waiting) invitations.push_back(to_json(i));
+               return api::json_response(200, {{"roles", roles}, {"invitations", invitations}});
              });
 
   router.add("POST", "/api/events/{id}/roles",
-             [&accounts, organiser_only, events](const net::Request& req, const net::PathParams& params) {
+             [&accounts, organiser_only, events, letter](const net::Request& req, const net::PathParams& params) {
                auto who = organiser_only(req, params.get("id"));
                if (!who) return api::error_response(who.status());
                auto r = read_role_request(accounts, req);
@@ -171,6 +189,18 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                if (r->section && !events(params.get("id"), r->section))
                  return api::error_response(
                      Status::unprocessable("invalid_section", "В программе мероприятия нет такой секции."));
+               if (r->user_id == 0 && r->email.empty())
+                 return api::error_response(Status::not_found("user_not_found", "Пользователь не найден."));
+               if (r->user_id == 0) {
+                 const RoleGrant grant{params.get("id"), r->role, r->section};
+                 const std::string site = site_of(req);
+                 auto queue_letter = [&](store::Tx& tx, const Invitation& invitation) {
+                   return letter ? letter(tx, invitation, site) : Status::ok();
+                 };
+                 auto invited = accounts.invite(r->email, grant, who->user.id, queue_letter);
+                 if (!invited) return api::error_response(invited.status());
+                 return api::json_response(202, {{"invitation", to_json(*invited)}});
+               }
                if (auto s = accounts.grant_role(r->user_id, params.get("id"), r->role, r->section); !s)
                  return api::error_response(s);
                auto user = accounts.find_user(r->user_id);
@@ -185,6 +215,13 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                if (!who) return api::error_response(who.status());
                auto r = read_role_request(accounts, req);
                if (!r) return api::error_response(r.status());
+               if (r->user_id == 0 && !r->email.empty()) {
+                 if (auto s = accounts.withdraw_invitation(r->email, {params.get("id"), r->role, r->section}); !s)
+                   return api::error_response(s);
+                 return api::json_response(200, json::object());
+               }
+               if (r->user_id == 0)
+                 return api::error_response(Status::not_found("user_not_found", "Пользователь не найден."));
                if (auto s = accounts.revoke_role(r->user_id, params.get("id"), r->role, r->section); !s)
                  return api::error_response(s);
                return api::json_response(200, json::object());

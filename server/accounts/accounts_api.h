@@ -31,6 +31,16 @@ net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handle
 // Whether the event is loaded and, when a section is given, has that section.
 using EventLookup = std::function<bool(std::string_view event_id, std::optional<int> section)>;
 
-void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events);
+// Queues the letter inviting `invitation.email` to the site, inside the transaction that stores
+// the invitation. `site` is the site's address as the organiser's page names it (scheme://host),
+// for the link to sign up or sign in.
+using InvitationLetter = std::function<Status(store::Tx&, const Invitation&, std::string_view site)>;
+
+// POST /api/events/{id}/roles grants a role by user_id or e-mail; an e-mail without an account
+// is invited (the role waits, `letter` is queued) and answered 202 {"invitation":{…}}.
+// GET lists the roles and {"invitations":[…]}; DELETE withdraws a role or, by e-mail without an
+// account, an invitation.
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
+                InvitationLetter letter);
 
 }  // namespace praktika::accounts

@@ -43,7 +43,7 @@ bool LoginThrottle::forgiven(const Entry& e, TimePoint now) const {
 std::chrono::seconds LoginThrottle::retry_after(std::string_view email, std::string_view address_in) {
   const std::string address = address_key(address_in);
   const TimePoint now = now_();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   TimePoint until = now;
   auto consider = [&](const Map& map, const std::string& key) {
     if (auto it = map.find(key); it != map.end()) until = std::max(until, it->second.locked_until);
@@ -79,7 +79,7 @@ void LoginThrottle::sweep(Map& map, TimePoint now) {
 void LoginThrottle::record_failure(std::string_view email, std::string_view address_in) {
   const std::string address = address_key(address_in);
   const TimePoint now = now_();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!email.empty()) fail(by_account_, std::string(email), policy_.max_failures_per_account, now);
   if (address.empty()) return;
   fail(by_address_, address, policy_.max_failures_per_address, now);
@@ -88,7 +88,7 @@ void LoginThrottle::record_failure(std::string_view email, std::string_view addr
 
 void LoginThrottle::record_success(std::string_view email, std::string_view address) {
   if (email.empty()) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   by_account_.erase(std::string(email));
   if (!address.empty()) by_pair_.erase(pair_key(email, address_key(address)));
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include "common/mutex.h"
 
 namespace praktika::accounts {
 
@@ -69,10 +70,10 @@ class LoginThrottle {
   const SteadyNow now_;
 
   // Guarded by mutex_.
-  std::mutex mutex_;
-  Map by_pair_;
-  Map by_account_;
-  Map by_address_;
+  Mutex mutex_;
+  Map by_pair_ GUARDED_BY(mutex_);
+  Map by_account_ GUARDED_BY(mutex_);
+  Map by_address_ GUARDED_BY(mutex_);
 };
 
 }  // namespace praktika::accounts

@@ -2,14 +2,17 @@
 
 #include <cassert>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts_api.h"
+#include "announcements/announcements_api.h"
 #include "api/http.h"
 #include "api/ws_request.h"
 #include "app/timeline_ticker.h"
@@ -17,6 +20,7 @@
 #include "certificates/certificates_api.h"
 #include "common/errors.h"
 #include "common/json_guard.h"
+#include "mail/template.h"
 #include "contest/contest.h"
 #include "contest/contest_api.h"
 #include "flashmob/flashmob.h"
@@ -25,6 +29,8 @@
 #include "gallery/gallery_api.h"
 #include "intake/intake_api.h"
 #include "net/static_files.h"
+#include "reminders/reminders.h"
+#include "reminders/reminders_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
 
@@ -114,6 +120,45 @@ Status session_changed() {
                               "Вы вышли из учётной записи или ваши права изменились. Соединение восстанавливается.");
 }
 
+// The letter inviting a person to the site for a role (the agenda's mail template "invitation":
+// {event_title}, {role}, {email}, {site_url}, {event_url}); the role in words is the snippet
+// "invitation_role_<role>", followed for one section by "invitation_section" ({section},
+// {section_title}). Every word of it is the agenda's.
+Result<mail::Message> invitation_letter(const timeline::Agenda& agenda, const accounts::Invitation& invitation,
+                                        std::string_view site) {
+  auto part = mail::read_mail_part(agenda);
+  auto* templates = std::get_if<mail::MailPart>(&part);
+  auto missing = Status::unprocessable("invitation_template_missing",
+                                       "В программе мероприятия нет текста письма-приглашения: пригласить нельзя.");
+  if (!templates) return missing;
+  auto letter = templates->templates.find("invitation");
+  auto role = templates->snippets.find(std::string("invitation_role_") + accounts::to_string(invitation.grant.role));
+  if (letter == templates->templates.end() || role == templates->snippets.end()) return missing;
+  std::string role_words = role->second;
+  if (const auto& section = invitation.grant.section) {
+    auto words = templates->snippets.find("invitation_section");
+    const timeline::Section* found = agenda.find_section(*section);
+    if (words != templates->snippets.end())
+      role_words += mail::fill(words->second, {{"section", std::to_string(*section)},
+                                              {"section_title", found ? found->title : std::string()}});
+  }
+  const std::string site_url(site);
+  const std::map<std::string, std::string> values = {{"event_title", agenda.title},
+                                                     {"role", role_words},
+                                                     {"email", invitation.email},
+                                                     {"site_url", site_url},
+                                                     {"event_url", site_url + "/events/" + agenda.id}};
+  const auto& g = invitation.grant;
+  mail::Message message;
+  message.idempotency_key = "invitation:" + g.event_id + ":" + accounts::to_string(g.role) + ":" +
+                            (g.section ? std::to_string(*g.section) : std::string("all")) + ":" + invitation.email;
+  message.event_id = g.event_id;
+  message.recipients = {invitation.email};
+  message.subject = mail::fill(letter->second.subject, values);
+  message.body = mail::fill(letter->second.body, values);
+  return message;
+}
+
 }  // namespace
 
 // The application's state of one WebSocket. Only touched on that connection's strand.
@@ -131,6 +176,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       clock_(clock),
       db_(std::move(db)),
       io_(io),
+      workers_(workers),
       web_root_(config.web_root),
       accounts_(*db_, [&] {
         accounts::AccountsService::Options o;
@@ -151,6 +197,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       review_(*db_, clock_,
               [this](std::string_view id) { return event_view(id); },
               intake_, [this] { sender_.wake(); }),
+      announcements_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, [this] { sender_.wake(); }),
       gallery_(*db_, clock_,
                [this](std::string_view id) { return event_view(id); },
                intake_, uploads_.files_dir()) {
@@ -183,9 +230,6 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   } else {
     presence_ = presence::make_memory_presence(io, presence_options, sink);
   }
-
-  for (const auto& [id, event] : events_)
-    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_));
 
   std::vector<intake::EventView> views;
   for (const auto& [id, event] : events_) views.push_back({&event.agenda, &event.timeline});
@@ -225,6 +269,21 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); },
       [this](const accounts::Identity& who, std::string_view event) { return sections_->attendance(who, event); },
       [this] { sender_.wake(); });
+  reminders_ = std::make_unique<reminders::ReminderService>(
+      *db_, clock_, views,
+      [this](std::string_view event) -> Result<std::vector<std::string>> {
+        auto roles = accounts_.list_roles(event);
+        if (!roles) return roles.status();
+        std::vector<std::string> emails;
+        for (const auto& r : *roles)
+          if (r.grant.role == accounts::Role::organiser) emails.push_back(r.user.email);
+        return emails;
+      },
+      [this] { sender_.wake(); });
+  add_reminder_checks();
+  for (const auto& [id, event] : events_)
+    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_, reminders_->warn_instants(id),
+                                                        [this, id = id] { send_reminders(id); }));
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -252,6 +311,11 @@ Status App::start() {
   std::filesystem::remove_all(config_.data_dir / "tmp", ec);
   std::filesystem::create_directories(config_.data_dir / "tmp", ec);
   if (ec) return Status::internal("data_dir", "Не удалось создать каталог " + (config_.data_dir / "tmp").string());
+  // A warning window that opened while the server was down is caught up before the first request
+  // (the outbox key keeps each letter once).
+  for (const auto& [id, event] : events_)
+    if (auto sent = reminders_->send_due(id); !sent)
+      std::fprintf(stderr, "reminders for %s: %s\n", id.c_str(), sent.status().message().c_str());
   if (auto s = server_->start(); !s) return s;
   presence_->start();
   for (auto& ticker : tickers_) ticker->start();
@@ -261,6 +325,34 @@ Status App::start() {
   if (auto s = sections_->start(); !s) return s;
   certificates_->start();
   return Status::ok();
+}
+
+void App::add_reminder_checks() {
+  // A module that has nothing to do for an event (no review, no certificates) answers 404: nothing left.
+  auto counted = [](Result<std::int64_t> n, const char* what) -> Result<reminders::Left> {
+    if (!n) return n.status().http_status() == 404 ? Result<reminders::Left>(reminders::Left{}) : Result<reminders::Left>(n.status());
+    return reminders::Left{*n, *n > 0 ? std::string(what) + std::to_string(*n) : std::string()};
+  };
+  reminders_->add_check("decision_notice_by", [this, counted](std::string_view event) {
+    return counted(review_.undecided(event), "практики без решения: ");
+  });
+  reminders_->add_check("certificates_by", [this, counted](std::string_view event) {
+    return counted(certificates_->not_issued(event), "участники без выпущенного сертификата: ");
+  });
+  std::set<std::string> post_deadlines;
+  for (const auto& [id, event] : events_)
+    if (auto m = contest_->post_deadline(id)) post_deadlines.insert(*m);
+  for (const auto& m : post_deadlines)
+    reminders_->add_check(m, [this, counted](std::string_view event) {
+      return counted(contest_->post_left(event), "документы, не отправленные по почте: ");
+    });
+}
+
+void App::send_reminders(const std::string& event_id) {
+  boost::asio::post(workers_, [this, event_id] {
+    if (auto sent = reminders_->send_due(event_id); !sent)
+      std::fprintf(stderr, "reminders for %s: %s\n", event_id.c_str(), sent.status().message().c_str());
+  });
 }
 
 void App::stop() {
@@ -347,14 +439,51 @@ void App::add_routes() {
   });
 
   accounts::CookiePolicy cookie{config_.cookie_secure};
-  accounts::add_routes(router_, accounts_, cookie, [this](std::string_view id, std::optional<int> section) {
-    const Event* event = find_event(id);
-    return event && (!section || event->agenda.find_section(*section) != nullptr);
-  });
+  auto invite = [this](store::Tx& tx, const accounts::Invitation& invitation, std::string_view site) -> Status {
+    const Event* event = find_event(invitation.grant.event_id);
+    if (!event) return errors::event_not_found();
+    auto letter = invitation_letter(event->agenda, invitation, site);
+    if (!letter) return letter.status();
+    auto queued = mail::Outbox::enqueue(tx, *letter, clock_.now());
+    if (!queued) return queued.status();
+    // Woken before the commit is fine: the sender's read of the outbox waits for this
+    // transaction (one connection, held for a whole transaction).
+    sender_.wake();
+    return Status::ok();
+  };
+  accounts::add_routes(
+      router_, accounts_, cookie,
+      [this](std::string_view id, std::optional<int> section) {
+        const Event* event = find_event(id);
+        return event && (!section || event->agenda.find_section(*section) != nullptr);
+      },
+      invite);
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
   review::add_routes(router_, review_, accounts_, outbox_);
+  announcements::add_routes(router_, announcements_, accounts_);
+  // What the agenda still holds as placeholders, for the organiser's desk (start-up warns too).
+  router_.add("GET", "/api/events/{id}/placeholders",
+              accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
+                                                         const net::PathParams& p) {
+                const Event* event = find_event(p.get("id"));
+                if (!event) return api::error_response(errors::event_not_found());
+                json list = json::array();
+                for (const auto& ph : timeline::placeholders(event->agenda))
+                  list.push_back({{"path", ph.path}, {"title", ph.title}, {"fields", ph.fields}});
+                return api::json_response(200, {{"placeholders", list}, {"file", std::filesystem::path(event->agenda.source).filename().string()}});
+              }));
+  // The outbox's «Отправить ещё раз» (the list is review's GET …/review/mail).
+  router_.add("POST", "/api/events/{id}/mail/{letter}/resend",
+              accounts::organiser_only(accounts_, [this](const accounts::Identity&, const net::Request&,
+                                                         const net::PathParams& p) {
+                auto letter = api::parse_id(p.get("letter"));
+                if (!letter) return api::error_response(Status::not_found("letter_not_found", "Письмо не найдено."));
+                if (auto s = outbox_.resend(p.get("id"), *letter, clock_.now()); !s) return api::error_response(s);
+                sender_.wake();
+                return api::json_response(200, json::object());
+              }));
   // Gallery readers fetch the materials of admitted practices through the uploads' file route.
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
     return gallery_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.metadata);
@@ -377,7 +506,11 @@ void App::add_routes() {
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
   sections::add_speedtest_routes(router_, config_.data_dir / "tmp");
   certificates::add_routes(router_, *certificates_, accounts_);
-  contest::add_routes(router_, *contest_, accounts_);
+  contest::add_routes(router_, *contest_, accounts_, [this](std::string_view id) -> const timeline::Timeline* {
+    const Event* event = find_event(id);
+    return event ? &event->timeline : nullptr;
+  });
+  reminders::add_routes(router_, *reminders_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "announcements/announcements.h"
 #include "api/ws_request.h"
 #include "app/config.h"
 #include "app/sockets_by_user.h"
@@ -46,6 +47,10 @@ class FeedTicker;
 
 namespace praktika::certificates {
 class CertificateService;
+}
+
+namespace praktika::reminders {
+class ReminderService;
 }
 
 namespace praktika::app {
@@ -93,6 +98,8 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   const Event* find_event(std::string_view id) const;
   std::optional<intake::EventView> event_view(std::string_view id) const;  // what services see of an event
   nlohmann::json health() const;
+  void add_reminder_checks();
+  void send_reminders(const std::string& event_id);  // posts the work to the worker pool
   // The Content-Security-Policy and its companions, on every response App gives.
   net::Response with_security_headers(const net::Request& request, net::Response response) const;
   nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
@@ -109,6 +116,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::map<std::string, Event, std::less<>> events_;
   std::unique_ptr<store::Db> db_;
   boost::asio::io_context& io_;
+  boost::asio::thread_pool& workers_;  // the reminders' letters are written there, off the tickers' strands
   std::map<std::string, live::TopicFamily, std::less<>> topics_;  // by family: "timeline", ...
   std::map<std::string, live::Op, std::less<>> ops_;              // by name: "section.next", ...
   net::Router router_;  // filled before start(), read-only afterwards
@@ -122,6 +130,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   mail::Outbox outbox_;
   mail::Sender sender_;  // its own thread, started and stopped with the server
   review::ReviewService review_;
+  announcements::AnnouncementService announcements_;
   gallery::GalleryService gallery_;
   hub::Hub hub_;
   std::unique_ptr<presence::Presence> presence_;
@@ -132,6 +141,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
   std::unique_ptr<sections::SectionTicker> section_ticker_;
   std::unique_ptr<certificates::CertificateService> certificates_;  // after sections_: it reads attendance there
+  std::unique_ptr<reminders::ReminderService> reminders_;  // asks review_, certificates_ and contest_
   std::unique_ptr<net::Server> server_;
 };
 

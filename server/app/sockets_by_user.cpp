@@ -5,12 +5,12 @@
 namespace praktika::app {
 
 void SocketsByUser::add(std::int64_t user, const std::shared_ptr<net::WsConnection>& socket) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   by_user_[user].emplace_back(socket->id(), socket);
 }
 
 void SocketsByUser::remove(std::int64_t user, std::uint64_t connection_id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = by_user_.find(user);
   if (found == by_user_.end()) return;
   auto& entries = found->second;
@@ -21,7 +21,7 @@ void SocketsByUser::remove(std::int64_t user, std::uint64_t connection_id) {
 std::vector<std::shared_ptr<net::WsConnection>> SocketsByUser::take(std::int64_t user) {
   std::vector<Entry> entries;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto found = by_user_.find(user);
     if (found == by_user_.end()) return {};
     entries = std::move(found->second);

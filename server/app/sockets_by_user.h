@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "net/server.h"
+#include "common/mutex.h"
 
 namespace praktika::app {
 
@@ -25,8 +26,8 @@ class SocketsByUser {
   using Entry = std::pair<std::uint64_t, std::weak_ptr<net::WsConnection>>;
 
   // Guarded by mutex_.
-  std::mutex mutex_;
-  std::unordered_map<std::int64_t, std::vector<Entry>> by_user_;
+  Mutex mutex_;
+  std::unordered_map<std::int64_t, std::vector<Entry>> by_user_ GUARDED_BY(mutex_);
 };
 
 }  // namespace praktika::app

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
+#include "review/review.h"
 #include "store/db.h"
 
 namespace praktika::certificates {
@@ -412,7 +413,7 @@ void CertificateService::start() {
         .bind_int(1, to_ms(clock_.now()))
         .run();
   });
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   stopping_ = false;
   for (const auto& w : resumed) queue_.push_back(w);
   for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { run_worker(); });
@@ -420,7 +421,7 @@ void CertificateService::start() {
 
 void CertificateService::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     queue_.clear();  // what is left stays 'pending' in the store and is resumed by start()
   }
@@ -434,8 +435,8 @@ void CertificateService::run_worker() {
   for (;;) {
     Work work;
     {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mutex_);
+      while (!stopping_ && queue_.empty()) changed_.wait(mutex_);
       if (stopping_) return;
       work = queue_.front();
       queue_.pop_front();
@@ -656,7 +657,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   if (!s) return s;
   if (queued_mail && mail_queued_) mail_queued_();
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& w : work) queue_.push_back(w);
   }
   changed_.notify_all();
@@ -725,6 +726,28 @@ Result<json> CertificateService::list(std::string_view event_id) {
   auto job = current_job(event_id);
   if (!job) return job.status();
   return json{{"certificates", out}, {"job", (*job)["job"]}};
+}
+
+Result<std::int64_t> CertificateService::not_issued(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  accounts::Identity organiser;
+  organiser.roles.push_back({std::string(event_id), accounts::Role::organiser, std::nullopt});
+  auto people = participants(organiser, **ev);
+  if (!people) return people.status();
+  std::int64_t left = 0;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    for (const auto& person : *people) {
+      auto q = tx.prepare("SELECT 1 FROM certificates WHERE event_id = ?1 AND user_id = ?2 AND state = 'made'");
+      q.bind_text(1, event_id).bind_int(2, person.user_id);
+      auto more = q.step();
+      if (!more) return more.status();
+      left += *more ? 0 : 1;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return left;
 }
 
 Result<json> CertificateService::verify(std::string_view text) {
@@ -847,7 +870,7 @@ Result<File> CertificateService::archive(std::string_view event_id) {
   std::string key = hex_digest(list).substr(0, 16);
   fs::path zip_path = event_dir(event_id) / ("certificates-" + key + ".zip");
   File out{zip_path, "Сертификаты " + std::string(event_id) + ".zip", "application/zip"};
-  std::lock_guard lock(build_mutex_);
+  MutexLock lock(build_mutex_);
   if (fs::exists(zip_path)) return out;
   fs::path partial = zip_path;
   partial += ".part";
@@ -917,7 +940,7 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
   if (!*readable) return Status::forbidden("not_a_participant", "Сборник доступен участникам мероприятия.");
   const auto& agenda = *(*ev)->agenda;
 
-  std::lock_guard lock(build_mutex_);
+  MutexLock lock(build_mutex_);
   std::vector<ProceedingsPractice> practices;
   std::string basis, stored_fp, stored_file;
   Status s = db_.read([&](store::Tx& tx) -> Status {
@@ -1058,13 +1081,22 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
       int section = r.value("section", 0);
       const auto* sec = agenda.find_section(section);
       t.rows.push_back({std::to_string(section), sec ? sec->title : "", r["user"].value("full_name", ""),
-                        r["user"].value("email", ""), r.value("first_joined", ""),
+                        r["user"].value("email", ""), exporting::date_time_text(r.value("first_joined", "")),
                         r.value("minutes", std::int64_t{0})});
     }
     return t;
   }
   Status s = Status::ok();
   if (which == "decisions") {
+    // The agenda's words for each decision, as the letters and pages say them.
+    auto part = review::read_review_part(agenda);
+    const auto titles = std::holds_alternative<review::ReviewPart>(part)
+                            ? std::get<review::ReviewPart>(part).outcome_titles
+                            : std::map<std::string, std::string>{};
+    auto decision_words = [&](const std::string& id) {
+      auto it = titles.find(id);
+      return it == titles.end() ? std::string("решение без названия в программе") : it->second;
+    };
     t.columns = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
     s = db_.read([&](store::Tx& tx) -> Status {
       auto q = tx.prepare(
@@ -1078,19 +1110,25 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
         if (!*more) return Status::ok();
         auto answers = json::parse(q.text(2), nullptr, false);
         t.rows.push_back({std::to_string(q.int64(0)), std::to_string(q.int64(1)), practice_title(q.int64(0), answers),
-                          at_path(answers, "organisation.name"), q.text(3), q.text(4), q.text(5),
-                          timeline.format(from_ms(q.int64(6)))});
+                          at_path(answers, "organisation.name"), decision_words(q.text(3)), q.text(4), q.text(5),
+                          exporting::date_time_text(timeline.format(from_ms(q.int64(6))))});
       }
     });
   } else if (which == "certificates") {
     t.columns = {"Номер", "ФИО", "E-mail", "Документ", "Состояние", "Выпущен", "Письмо"};
     auto listed = list(event_id);
     if (!listed) return listed.status();
+    const std::map<std::string, std::string> made = {{"pending", "готовится"}, {"made", "готов"}, {"failed", "не удалось сделать"}};
+    const std::map<std::string, std::string> mailed = {{"pending", "в очереди"}, {"sent", "отправлено"}, {"failed", "не отправлено"}};
+    auto words = [](const std::map<std::string, std::string>& of, const json& v, const char* none) {
+      auto it = v.is_string() ? of.find(v.get<std::string>()) : of.end();
+      return it == of.end() ? std::string(none) : it->second;
+    };
     for (const auto& c : (*listed)["certificates"])
       t.rows.push_back({c["number"].get<std::string>(), c["user"]["full_name"].get<std::string>(),
-                        c["email"].get<std::string>(), c["title"].get<std::string>(), c["state"].get<std::string>(),
-                        c["made_at"].is_string() ? c["made_at"].get<std::string>() : "",
-                        c["mail"].is_string() ? c["mail"].get<std::string>() : ""});
+                        c["email"].get<std::string>(), c["title"].get<std::string>(), words(made, c["state"], ""),
+                        c["made_at"].is_string() ? exporting::date_time_text(c["made_at"].get<std::string>()) : "",
+                        words(mailed, c["mail"], "не отправлялось")});
   } else {
     return Status::not_found("unknown_export", "Такой выгрузки нет: есть выгрузки решений, посещаемости и сертификатов.");
   }

@@ -36,6 +36,7 @@
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
+#include "common/mutex.h"
 
 namespace praktika::store {
 class Db;
@@ -102,6 +103,10 @@ class CertificateService {
   // The organiser's: a letter with the proceedings' link to every participant, once each.
   Result<nlohmann::json> send_proceedings(const accounts::Identity& organiser, std::string_view event);
 
+  // Participants without a made certificate: what is left before certificates_by (for the
+  // reminders, which read as the event's organiser would).
+  Result<std::int64_t> not_issued(std::string_view event);
+
   // The organiser's exports: "decisions", "attendance", "certificates".
   Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
 
@@ -138,14 +143,16 @@ class CertificateService {
   int workers_ = 1;
 
   // Guarded by mutex_.
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Work> queue_;
-  bool stopping_ = false;
+  Mutex mutex_;
+  CondVar changed_;
+  std::deque<Work> queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+
+  // Only on the thread that calls start() and stop().
   std::vector<std::thread> threads_;
 
   // Held while the proceedings or an archive is built: one build at a time, never a half file.
-  std::mutex build_mutex_;
+  Mutex build_mutex_;
 };
 
 }  // namespace praktika::certificates

@@ -1,6 +1,9 @@
 #include "contest/contest.h"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -12,6 +15,7 @@
 #include "review/review.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
+#include "timeline/russian_date.h"
 
 namespace praktika::contest {
 namespace {
@@ -159,6 +163,35 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       lo.finish();
       settings.laureates = std::move(list);
     }
+    if (const json* pj = o.find("post")) {
+      Obj po(*pj, o.at("post"));
+      Post post;
+      post.deadline_milestone = po.str("deadline");
+      const timeline::Milestone* m = agenda.find_milestone(post.deadline_milestone);
+      if (!m) fail(po.at("deadline"), in_quotes(post.deadline_milestone) + " names no milestone of /milestones");
+      post.deadline = m->at;
+      post.warn_days_before = m->warn_days_before;
+      const json& documents = po.need("documents");
+      if (!documents.is_object() || documents.empty()) fail(po.at("documents"), "must be an object naming at least one decision");
+      for (const auto& [decision, title] : documents.items()) {
+        const auto* part = std::get_if<review::ReviewPart>(&review_part);
+        std::string path = po.at("documents") + "/" + decision;
+        if (part && !part->valid(decision)) fail(path, "must name a decision of /review/outcomes");
+        if (!title.is_string() || title.get<std::string>().empty()) fail(path, "must be the document's name");
+        post.documents.emplace(decision, title.get<std::string>());
+      }
+      post.institution_field = po.str("institution_field");
+      need_practice_field(agenda, po, "institution_field", post.institution_field);
+      post.head_field = po.opt_str("head_field");
+      if (!post.head_field.empty()) need_practice_field(agenda, po, "head_field", post.head_field);
+      each(po.array("address_fields", true), po.at("address_fields"), [&](const json& j, const std::string& path) {
+        if (!j.is_string() || !agenda.practice || !timeline::find_field(agenda.practice->fields, j.get<std::string>()))
+          fail(path, "must name a field of /practice/fields");
+        post.address_fields.push_back(j.get<std::string>());
+      });
+      po.finish();
+      settings.post = std::move(post);
+    }
     o.finish();
   });
   if (error) return *error;
@@ -173,7 +206,7 @@ ContestService::ContestService(store::Db& db, const timeline::Clock& clock,
   for (const auto& view : events) {
     auto read = read_settings(*view.agenda);
     // main refused an agenda whose part does not read, so this holds.
-    if (auto* settings = std::get_if<Settings>(&read); settings && (settings->eligibility || settings->laureates))
+    if (auto* settings = std::get_if<Settings>(&read); settings && (settings->eligibility || settings->laureates || settings->post))
       events_.emplace(view.agenda->id, EventRules{view, std::move(*settings)});
   }
   // Checked when the application is created (the applicant learns it before filling in 14 items)
@@ -370,6 +403,189 @@ Result<exporting::Table> ContestService::laureates_by_region(std::string_view ev
   std::stable_sort(table.rows.begin(), table.rows.end(), [](const exporting::Row& a, const exporting::Row& b) {
     return std::tie(a[0].text(), a[2].text()) < std::tie(b[0].text(), b[2].text());
   });
+  return table;
+}
+
+namespace {
+
+std::chrono::year_month_day local_day(TimePoint t, int utc_offset_minutes) {
+  return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t + std::chrono::minutes(utc_offset_minutes)));
+}
+
+std::string iso_day(std::chrono::year_month_day d) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return text;
+}
+
+// "YYYY-MM-DD" naming a real calendar day, or nothing.
+std::optional<std::chrono::year_month_day> parse_day(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  auto number = [&](std::size_t from, std::size_t n) { return std::stoi(std::string(text.substr(from, n))); };
+  std::chrono::year_month_day d{std::chrono::year(number(0, 4)), std::chrono::month(static_cast<unsigned>(number(5, 2))),
+                                std::chrono::day(static_cast<unsigned>(number(8, 2)))};
+  if (!d.ok()) return std::nullopt;
+  return d;
+}
+
+std::string joined_address(const json& answers, const std::vector<std::string>& fields, const timeline::Agenda& agenda) {
+  std::string out;
+  for (const auto& f : fields) {
+    std::string part = display(timeline::find_field(agenda.practice->fields, f), value_at(answers, f));
+    if (!part.empty()) out += (out.empty() ? "" : ", ") + part;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<const ContestService::EventRules*> ContestService::post_event(std::string_view event_id) const {
+  auto found = events_.find(event_id);
+  if (found == events_.end() || !found->second.settings.post)
+    return Status::not_found("no_post", "У этого мероприятия нет рассылки документов по почте.");
+  return &found->second;
+}
+
+std::optional<std::string> ContestService::post_deadline(std::string_view event_id) const {
+  auto rules = post_event(event_id);
+  if (!rules) return std::nullopt;
+  return (*rules)->settings.post->deadline_milestone;
+}
+
+Result<std::vector<PostItem>> ContestService::load_post(const EventRules& rules, std::optional<std::int64_t> only) {
+  const Post& post = *rules.settings.post;
+  const timeline::Agenda& agenda = *rules.view.agenda;
+  std::vector<PostItem> out;
+  json decisions = json::array();
+  for (const auto& [decision, title] : post.documents) decisions.push_back(decision);
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT p.id, o.outcome, p.answers, s.sent_on FROM practice_outcomes o JOIN practices p ON p.id = o.practice_id "
+        "LEFT JOIN contest_post s ON s.practice_id = p.id "
+        "WHERE p.event_id = ?1 AND p.state = 'submitted' AND o.outcome IN (SELECT value FROM json_each(?2)) "
+        "AND (?3 IS NULL OR p.id = ?3) ORDER BY p.id");
+    q.bind_text(1, agenda.id).bind_text(2, decisions.dump()).bind_int(3, only);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      auto answers = json::parse(q.text(2), nullptr, false);
+      if (!answers.is_object()) answers = json::object();
+      PostItem item;
+      item.practice = q.int64(0);
+      item.outcome = q.text(1);
+      item.document = post.documents.at(item.outcome);
+      item.institution = text_at(answers, post.institution_field);
+      if (!post.head_field.empty()) item.head = text_at(answers, post.head_field);
+      item.address = joined_address(answers, post.address_fields, agenda);
+      if (!q.is_null(3)) item.sent_on = q.text(3);
+      out.push_back(std::move(item));
+    }
+  });
+  if (!s) return s;
+  // The order a person works down a list of envelopes in: by institution.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PostItem& a, const PostItem& b) { return a.institution < b.institution; });
+  return out;
+}
+
+Result<PostList> ContestService::post_list(std::string_view event_id) {
+  auto rules = post_event(event_id);
+  if (!rules) return rules.status();
+  const Post& post = *(*rules)->settings.post;
+  const auto& view = (*rules)->view;
+  auto items = load_post(**rules, std::nullopt);
+  if (!items) return items.status();
+  PostList list;
+  const timeline::Milestone* m = view.agenda->find_milestone(post.deadline_milestone);
+  list.deadline_title = m ? m->title : post.deadline_milestone;
+  list.deadline = post.deadline;
+  list.deadline_text = timeline::deadline_text(post.deadline, view.timeline->utc_offset_minutes());
+  if (post.warn_days_before) list.warn_from = post.deadline - std::chrono::days(*post.warn_days_before);
+  list.items = std::move(*items);
+  for (const auto& item : list.items) list.to_send += item.sent_on ? 0 : 1;
+  return list;
+}
+
+Result<std::int64_t> ContestService::post_left(std::string_view event_id) {
+  if (!post_deadline(event_id)) return std::int64_t{0};
+  auto list = post_list(event_id);
+  if (!list) return list.status();
+  return list->to_send;
+}
+
+namespace {
+
+Status not_a_recipient(std::int64_t practice) {
+  return Status::not_found("not_a_recipient", "Заявка № " + std::to_string(practice) +
+                                                  " не среди получателей документов по почте: по ней нет решения жюри.");
+}
+
+}  // namespace
+
+Result<PostItem> ContestService::mark_sent(const accounts::User& organiser, std::string_view event_id,
+                                           std::int64_t practice, std::string_view sent_on) {
+  auto rules = post_event(event_id);
+  if (!rules) return rules.status();
+  auto day = parse_day(sent_on);
+  if (!day)
+    return Status::unprocessable("invalid_date", "Укажите день отправки в виде ГГГГ-ММ-ДД, например 2025-02-20.");
+  const TimePoint now = clock_.now();
+  if (*day > local_day(now, (*rules)->view.timeline->utc_offset_minutes()))
+    return Status::unprocessable("date_in_future", "День отправки " + std::string(sent_on) + " ещё не наступил.");
+  auto found = load_post(**rules, practice);
+  if (!found) return found.status();
+  if (found->empty()) return not_a_recipient(practice);
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "INSERT INTO contest_post (practice_id, sent_on, marked_by, marked_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (practice_id) DO UPDATE SET sent_on = excluded.sent_on, marked_by = excluded.marked_by, "
+        "marked_at = excluded.marked_at");
+    q.bind_int(1, practice).bind_text(2, iso_day(*day)).bind_int(3, organiser.id).bind_int(4, to_ms(now));
+    return q.run();
+  });
+  if (!s) return s;
+  PostItem item = std::move(found->front());
+  item.sent_on = iso_day(*day);
+  return item;
+}
+
+Result<PostItem> ContestService::unmark_sent(std::string_view event_id, std::int64_t practice) {
+  auto rules = post_event(event_id);
+  if (!rules) return rules.status();
+  auto found = load_post(**rules, practice);
+  if (!found) return found.status();
+  if (found->empty()) return not_a_recipient(practice);
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("DELETE FROM contest_post WHERE practice_id = ?1");
+    q.bind_int(1, practice);
+    return q.run();
+  });
+  if (!s) return s;
+  PostItem item = std::move(found->front());
+  item.sent_on.reset();
+  return item;
+}
+
+Result<exporting::Table> ContestService::post_table(std::string_view event_id) {
+  auto list = post_list(event_id);
+  if (!list) return list.status();
+  exporting::Table table;
+  table.title = "Рассылка дипломов и сертификатов";
+  table.columns = {"№ заявки", "Учреждение", "Руководитель", "Почтовый адрес", "Документ", "Отправлен"};
+  for (const auto& item : list->items) {
+    exporting::Row row;
+    row.push_back(item.practice);
+    row.push_back(item.institution);
+    row.push_back(item.head);
+    row.push_back(item.address);
+    row.push_back(item.document);
+    row.push_back(item.sent_on.value_or(""));
+    table.rows.push_back(std::move(row));
+  }
   return table;
 }
 

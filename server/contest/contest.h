@@ -1,8 +1,9 @@
 // The contest's rules that the shared engine does not have, as data in the agenda's "contest"
 // part: who may apply (past results loaded from a file, and per edition and outcome the year from
-// which those institutions may apply again), and the published laureate list (which decisions of
+// which those institutions may apply again), the published laureate list (which decisions of
 // practice_outcomes count, from which instant the list is public, which form fields it shows, and
-// the export by region). Any event whose agenda has the part gets them; nothing here knows an
+// the export by region), and the printed documents sent by post (store/migrations/016: which
+// recipient's diploma or certificate has left, and on which day). Any event whose agenda has the part gets them; nothing here knows an
 // event id. Thread-safe (settings constant after construction, state in the store); every method
 // blocks on SQLite: call it from the worker pool.
 #pragma once
@@ -69,10 +70,43 @@ struct LaureateList {
   std::vector<std::string> export_fields;  // after the region and the decision
 };
 
+// The documents sent by post: every submitted application with a decision named in `documents`.
+struct Post {
+  std::string deadline_milestone;
+  TimePoint deadline{};
+  std::optional<int> warn_days_before;  // the deadline milestone's
+  std::map<std::string, std::string> documents;  // decision id -> the document sent for it (Russian)
+  std::string institution_field;
+  std::string head_field;                   // may be empty
+  std::vector<std::string> address_fields;  // joined with ", "
+};
+
 struct Settings {
   std::optional<Eligibility> eligibility;
   std::optional<LaureateList> laureates;
+  std::optional<Post> post;
 };
+
+// One recipient of the post: the application, where it goes and what is sent.
+struct PostItem {
+  std::int64_t practice = 0;
+  std::string institution;
+  std::string head;
+  std::string address;
+  std::string outcome;   // the decision id
+  std::string document;  // the agenda's wording for it
+  std::optional<std::string> sent_on;  // "YYYY-MM-DD" in the event's calendar; empty: not sent yet
+};
+
+struct PostList {
+  std::string deadline_title;  // the milestone's title
+  TimePoint deadline{};
+  std::string deadline_text;   // as the regulations say it: «до 1 марта 2025 г.» (timeline/russian_date.h)
+  std::optional<TimePoint> warn_from;  // from here on the deadline is near
+  std::vector<PostItem> items;  // by institution
+  std::int64_t to_send = 0;
+};
+
 
 // The agenda's "contest" part (absent: no rules), with the past results file it names (relative
 // to the agenda file). Errors name the file and the JSON path, like the agenda loader's.
@@ -101,12 +135,29 @@ class ContestService {
   // For the regional authorities: laureates grouped (sorted) by region. The caller checks the role.
   Result<exporting::Table> laureates_by_region(std::string_view event_id);
 
+  // The post, the organiser's (the caller checks the role). 404 "no_post" for an event without
+  // the part. A mark names a recipient (404 "not_a_recipient" otherwise) and a day of the event's
+  // calendar no later than today (422 "invalid_date", "date_in_future"); marking again moves the
+  // day, undoing an unmarked one is no error.
+  Result<PostList> post_list(std::string_view event_id);
+  Result<PostItem> mark_sent(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
+                             std::string_view sent_on);
+  Result<PostItem> unmark_sent(std::string_view event_id, std::int64_t practice);
+  // The address list as a table with Russian column titles (CSV or XLSX through server/export).
+  Result<exporting::Table> post_table(std::string_view event_id);
+  // How many documents are still to send (0 for an event without the part): for the reminders.
+  Result<std::int64_t> post_left(std::string_view event_id);
+  // The post's deadline milestone of the event, if it has the part.
+  std::optional<std::string> post_deadline(std::string_view event_id) const;
+
  private:
   struct EventRules {
     intake::EventView view;
     Settings settings;
   };
   Result<const EventRules*> laureate_event(std::string_view event_id) const;
+  Result<const EventRules*> post_event(std::string_view event_id) const;
+  Result<std::vector<PostItem>> load_post(const EventRules& rules, std::optional<std::int64_t> only = {});
 
   // Constant after construction.
   store::Db& db_;

@@ -6,8 +6,38 @@
 #include "export/export.h"
 
 namespace praktika::contest {
+namespace {
 
-void add_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts) {
+using nlohmann::json;
+
+json item_json(const PostItem& item) {
+  return {{"practice", item.practice},
+          {"institution", item.institution},
+          {"head", item.head},
+          {"address", item.address},
+          {"outcome", item.outcome},
+          {"document", item.document},
+          {"sent_on", item.sent_on ? json(*item.sent_on) : json(nullptr)}};
+}
+
+// {"deadline": {"title", "at", "text", "warn_from"}, "to_send", "recipients": [...]}; instants in
+// the event's offset.
+json list_json(const PostList& list, const timeline::Timeline& timeline) {
+  json items = json::array();
+  for (const auto& item : list.items) items.push_back(item_json(item));
+  return {{"deadline",
+           {{"title", list.deadline_title},
+            {"at", timeline.format(list.deadline)},
+            {"text", list.deadline_text},
+            {"warn_from", list.warn_from ? json(timeline.format(*list.warn_from)) : json(nullptr)}}},
+          {"to_send", list.to_send},
+          {"recipients", std::move(items)}};
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts,
+                TimelineOf timeline_of) {
   // Public: anyone, signed in or not; the organiser also sees the list before it is published.
   router.add("GET", "/api/events/{id}/laureates", [&contest, &accounts](const net::Request& req, const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
@@ -26,6 +56,53 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                if (!table) return api::error_response(table.status());
                auto file = exporting::download(*table, *format, "laureates-" + p.get("id"));
                return file ? std::move(*file) : api::error_response(file.status());
+             }));
+
+  // The printed documents sent by post: the organiser's address list and marks.
+  router.add("GET", "/api/events/{id}/post",
+             accounts::organiser_only(accounts, [&contest, timeline_of](const accounts::Identity&, const net::Request&,
+                                                                        const net::PathParams& p) {
+               auto list = contest.post_list(p.get("id"));
+               if (!list) return api::error_response(list.status());
+               return api::json_response(200, list_json(*list, *timeline_of(p.get("id"))));
+             }));
+
+  router.add("GET", "/api/events/{id}/post/export",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
+                                                           const net::PathParams& p) {
+               auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
+               if (!format) return api::error_response(format.status());
+               if (*format == exporting::Format::json)
+                 return api::error_response(errors::invalid_export_format());
+               auto table = contest.post_table(p.get("id"));
+               if (!table) return api::error_response(table.status());
+               auto file = exporting::download(*table, *format, "post-" + p.get("id"));
+               return file ? std::move(*file) : api::error_response(file.status());
+             }));
+
+  // {"sent_on": "2025-02-20"}: the day the envelope left; again with another day moves it.
+  router.add("PUT", "/api/events/{id}/post/{practice}",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity& who, const net::Request& req,
+                                                           const net::PathParams& p) {
+               auto practice = api::parse_id(p.get("practice"));
+               if (!practice) return api::error_response(errors::practice_not_found());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto day = api::string_field(*body, "sent_on", "день отправки", 32, true);
+               if (!day) return api::error_response(day.status());
+               auto item = contest.mark_sent(who.user, p.get("id"), *practice, *day);
+               if (!item) return api::error_response(item.status());
+               return api::json_response(200, item_json(*item));
+             }));
+
+  router.add("DELETE", "/api/events/{id}/post/{practice}",
+             accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
+                                                           const net::PathParams& p) {
+               auto practice = api::parse_id(p.get("practice"));
+               if (!practice) return api::error_response(errors::practice_not_found());
+               auto item = contest.unmark_sent(p.get("id"), *practice);
+               if (!item) return api::error_response(item.status());
+               return api::json_response(200, item_json(*item));
              }));
 }
 

@@ -25,7 +25,7 @@ std::string number_text(double v) {
 
 std::string csv_cell(const Cell& c) {
   std::string v = c.text();
-  if (!c.is_number() && !v.empty() &&
+  if (!c.is_number() && !v.empty() && !looks_like_phone(v) &&
       (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
     v.insert(v.begin(), '\'');
   std::string out = "\"";
@@ -95,6 +95,30 @@ Status failed(const std::string& why) {
 }
 
 }  // namespace
+
+bool looks_like_phone(std::string_view text) {
+  if (text.empty() || !(text[0] == '+' || text[0] == '(' || (text[0] >= '0' && text[0] <= '9'))) return false;
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch >= '0' && ch <= '9') ++digits;
+    else if (ch == '+' && i == 0) continue;
+    else if (ch != ' ' && ch != '(' && ch != ')' && ch != '-') return false;
+  }
+  return digits >= 5;
+}
+
+std::string date_time_text(std::string_view instant) {
+  // YYYY-MM-DDTHH:MM…, the offset after it being the event's own.
+  auto digit = [&](std::size_t i) { return i < instant.size() && instant[i] >= '0' && instant[i] <= '9'; };
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15})
+    if (!digit(i)) return std::string(instant);
+  if (instant[4] != '-' || instant[7] != '-' || instant[10] != 'T' || instant[13] != ':') return std::string(instant);
+  std::string out;
+  out.append(instant.substr(8, 2)).append(".").append(instant.substr(5, 2)).append(".").append(instant.substr(0, 4));
+  out.append(" ").append(instant.substr(11, 5));
+  return out;
+}
 
 Cell::Cell(double number) : text_(number_text(number)), number_(number) {}
 

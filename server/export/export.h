@@ -47,8 +47,20 @@ struct Table {
 
 // UTF-8 with a byte-order mark (so spreadsheet programs read Cyrillic), ';'-separated as a
 // Russian-locale Excel expects, every cell quoted, and text that would start a formula
-// (= + - @ tab CR) defused with a leading apostrophe. Numbers are never defused.
+// (= + - @ tab CR) defused with a leading apostrophe: a spreadsheet runs such a cell as a formula
+// (CSV injection: =HYPERLINK(…), DDE), and quoting does not stop it. Numbers are never defused, and
+// neither is a phone number («+7 (3952) 20-30-40»: digits, spaces, ( ) - only), which has no name
+// or reference for a formula to call, so the apostrophe would only spoil it in every row.
 std::string to_csv(const Table& table);
+
+// Whether `text` is a phone number as people write one: an optional leading +, then digits,
+// spaces, parentheses and hyphens only, with at least 5 digits.
+bool looks_like_phone(std::string_view text);
+
+// An instant as the event's timeline writes it ("2026-12-04T10:04:00+08:00", already in the
+// event's offset) as a person reads it in a table: «04.12.2026 10:04». Other text is returned
+// as it is ("" stays "").
+std::string date_time_text(std::string_view instant);
 
 // One worksheet: the titles bold in a frozen first row with an autofilter, numbers as numbers,
 // column widths from the content. The file is made in `temp_dir` and removed before returning.

@@ -472,7 +472,7 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
     return s;
   }
   if (!job.empty()) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     wake_.notify_one();
   }
   return item_json(event_id, id);
@@ -775,13 +775,13 @@ void FlashmobService::publish_item(const std::string& event_id, std::int64_t ite
 // ---- Conversion jobs ----------------------------------------------------------------------------
 
 bool FlashmobService::stopping() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return stopping_;
 }
 
 void FlashmobService::start() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (started_) return;
     started_ = true;
     stopping_ = false;
@@ -801,7 +801,7 @@ void FlashmobService::start() {
 
 void FlashmobService::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!started_) return;
     stopping_ = true;
     started_ = false;
@@ -814,7 +814,7 @@ void FlashmobService::stop() {
 void FlashmobService::work() {
   for (;;) {
     {
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       if (stopping_) return;
     }
     auto job = claim();
@@ -822,10 +822,11 @@ void FlashmobService::work() {
       run(*job);
       continue;
     }
-    std::unique_lock lock(mutex_);
-    // Woken by a new job; the timeout also picks up work another process put in the store.
-    wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; });
+    MutexLock lock(mutex_);
+    // Woken by a new job or stop(); the timeout also picks up work another process put in the
+    // store. A wake-up of any kind just means claiming again.
     if (stopping_) return;
+    wake_.wait_for(mutex_, std::chrono::seconds(5));
   }
 }
 

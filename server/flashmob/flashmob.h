@@ -28,6 +28,7 @@
 #include "intake/intake.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "common/mutex.h"
 
 namespace praktika::store {
 class Db;
@@ -144,10 +145,11 @@ class FlashmobService {
   std::function<void(const std::string&)> feed_listener_;  // set before start()
 
   // Guarded by mutex_: the workers' wake-up and stop flag.
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool started_ = false;
+  mutable Mutex mutex_;
+  CondVar wake_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool started_ GUARDED_BY(mutex_) = false;
+  // Only on the thread that calls start() and stop().
   std::vector<std::thread> workers_;
 };
 

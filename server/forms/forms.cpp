@@ -47,6 +47,32 @@ bool valid_url(const std::string& s) {
   return host.find('.') != std::string::npos && host.front() != '.' && host.back() != '.';
 }
 
+// ИНН: 10 digits (an organisation) or 12 (a person), the last one or two being check digits
+// computed with the tax service's weights.
+bool valid_inn(const std::string& s) {
+  if ((s.size() != 10 && s.size() != 12) || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  auto check = [&](std::initializer_list<int> weights) {
+    int sum = 0, i = 0;
+    for (int w : weights) sum += w * (s[i++] - '0');
+    return sum % 11 % 10;
+  };
+  if (s.size() == 10) return check({2, 4, 10, 3, 5, 9, 4, 6, 8}) == s[9] - '0';
+  return check({7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == s[10] - '0' &&
+         check({3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == s[11] - '0';
+}
+
+// КПП: nine characters, the fifth and sixth may be capital Latin letters.
+bool valid_kpp(const std::string& s) {
+  if (s.size() != 9) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool digit = s[i] >= '0' && s[i] <= '9';
+    bool letter = (i == 4 || i == 5) && s[i] >= 'A' && s[i] <= 'Z';
+    if (!digit && !letter) return false;
+  }
+  return true;
+}
+
 // A string of 1..max_digits ASCII digits.
 bool digits_only(const json& v, std::size_t max_digits) {
   if (!v.is_string()) return false;
@@ -74,6 +100,7 @@ class Checker {
       if (!known) fail(join(prefix, it.key()), "unknown_field", "Поле «" + it.key() + "» не предусмотрено формой.");
     }
     for (const auto& field : fields) {
+      if (!applies(field, root)) continue;
       std::string path = join(prefix, field.id);
       auto found = values.find(field.id);
       if (found == values.end() || is_empty(*found)) {
@@ -97,6 +124,19 @@ class Checker {
     if (field.type == "consent") return "Необходимо согласие: «" + field.label + "».";
     if (!field.attachments.empty()) return "Заполните поле «" + field.label + "» или приложите файл.";
     return "Заполните поле «" + field.label + "».";
+  }
+
+  // A field asked only for some answer of another (the payer's INN for a legal entity): otherwise
+  // it is dropped, whatever was sent for it.
+  static bool applies(const FormField& field, const json& root) {
+    if (!field.shown_if) return true;
+    auto found = root.find(field.shown_if->field);
+    if (found == root.end()) return false;
+    json answer = *found;
+    if (digits_only(answer, 5)) answer = std::stoi(answer.get<std::string>());
+    const auto& values = field.shown_if->values;
+    return std::find(values.begin(), values.end(), *found) != values.end() ||
+           std::find(values.begin(), values.end(), answer) != values.end();
   }
 
   bool is_required(const FormField& field, const json& root) const {
@@ -150,6 +190,15 @@ class Checker {
       fail(path, "invalid_email", "Адрес электронной почты в поле «" + field.label + "» указан неверно.");
       return nullptr;
     }
+    if (field.type == "inn" && !valid_inn(s)) {
+      fail(path, "invalid_inn",
+           "ИНН в поле «" + field.label + "» указан неверно: нужны 10 цифр (организация) или 12 (физическое лицо) с верными контрольными цифрами.");
+      return nullptr;
+    }
+    if (field.type == "kpp" && !valid_kpp(s)) {
+      fail(path, "invalid_kpp", "КПП в поле «" + field.label + "» указан неверно: нужны 9 цифр.");
+      return nullptr;
+    }
     if (field.type == "url" && !valid_url(s)) {
       fail(path, "invalid_url", "Адрес сайта в поле «" + field.label + "» указан неверно.");
       return nullptr;
@@ -159,7 +208,8 @@ class Checker {
 
   json one(const FormField& field, const json& value, const std::string& path, const json& root) {
     const std::string& type = field.type;
-    if (type == "text" || type == "textarea" || type == "phone" || type == "email" || type == "url")
+    if (type == "text" || type == "textarea" || type == "phone" || type == "email" || type == "url" || type == "inn" ||
+        type == "kpp")
       return text(field, value, path);
     if (type == "year") {
       int year = 0;

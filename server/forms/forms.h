@@ -23,7 +23,7 @@ struct FieldError {
   std::string path;     // "relevance.started_year", "cases[2]"
   std::string code;     // required, wrong_type, too_long, invalid_phone, invalid_email, invalid_url,
                         // invalid_year, not_an_option, too_few_items, too_many_items, unknown_field,
-                        // consent_required
+                        // consent_required, invalid_inn, invalid_kpp
   std::string message;  // Russian, names the field by its label
 };
 

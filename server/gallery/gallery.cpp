@@ -811,16 +811,16 @@ Result<GalleryService::PreviewSource> GalleryService::preview_source(Who who, st
 // when it exists) or "failed" (the reason: a document LibreOffice cannot open is not tried again).
 Result<int> GalleryService::build_preview(const PreviewSource& source) {
   namespace fs = std::filesystem;
-  std::shared_ptr<std::mutex> lock;
+  std::shared_ptr<Mutex> lock;
   {
-    std::lock_guard guard(preview_mutex_);
+    MutexLock guard(preview_mutex_);
     auto& slot = preview_locks_[source.upload];
     lock = slot.lock();
-    if (!lock) slot = lock = std::make_shared<std::mutex>();
+    if (!lock) slot = lock = std::make_shared<Mutex>();
     for (auto it = preview_locks_.begin(); it != preview_locks_.end();)
       it = it->second.expired() ? preview_locks_.erase(it) : std::next(it);
   }
-  std::lock_guard building(*lock);
+  MutexLock building(*lock);
   const fs::path dir = files_dir_ / (source.upload + ".preview");
   auto read_file = [](const fs::path& p) {
     std::ifstream in(p);

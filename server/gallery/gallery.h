@@ -22,6 +22,7 @@
 #include "intake/intake.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "common/mutex.h"
 
 namespace praktika::store {
 class Db;
@@ -143,8 +144,8 @@ class GalleryService {
   const std::filesystem::path files_dir_;
 
   // Guarded by preview_mutex_: one lock per document whose preview is being built or read.
-  std::mutex preview_mutex_;
-  std::map<std::string, std::weak_ptr<std::mutex>> preview_locks_;
+  Mutex preview_mutex_;
+  std::map<std::string, std::weak_ptr<Mutex>> preview_locks_ GUARDED_BY(preview_mutex_);
 };
 
 }  // namespace praktika::gallery

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "common/mutex.h"
+
 namespace praktika::gallery {
 namespace {
 
@@ -32,7 +34,7 @@ class Lemmas {
   bool loaded() const { return hunspell_ != nullptr; }
   std::vector<std::string> of(const std::string& word) {
     if (!hunspell_) return {};
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return hunspell_->stem(word);
   }
 
@@ -46,7 +48,7 @@ class Lemmas {
   // Constant after construction.
   std::unique_ptr<Hunspell> hunspell_;
   // Guards every call into hunspell_.
-  std::mutex mutex_;
+  Mutex mutex_;
 };
 
 // The next code point of `s` from `i` (advanced past it), or -1 for a malformed sequence

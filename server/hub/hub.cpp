@@ -10,7 +10,7 @@ Frame make_event_frame(std::string_view topic, std::string_view event, const nlo
 }
 
 bool Hub::subscribe(const std::string& topic, std::shared_ptr<Subscriber> subscriber) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Topic& t = topics_[topic];
   auto [it, inserted] = t.index.emplace(subscriber.get(), t.members.size());
   if (!inserted) return false;
@@ -20,7 +20,7 @@ bool Hub::subscribe(const std::string& topic, std::shared_ptr<Subscriber> subscr
 }
 
 bool Hub::unsubscribe(const std::string& topic, const Subscriber* subscriber) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = topics_.find(topic);
   if (found == topics_.end()) return false;
   Topic& t = found->second;
@@ -48,7 +48,7 @@ std::size_t Hub::publish(const std::string& topic, std::string_view event, const
 std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
   Snapshot snapshot;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto found = topics_.find(topic);
     if (found == topics_.end()) return 0;
     Topic& t = found->second;
@@ -60,13 +60,13 @@ std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
 }
 
 std::size_t Hub::subscriber_count(const std::string& topic) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = topics_.find(topic);
   return found == topics_.end() ? 0 : found->second.members.size();
 }
 
 std::size_t Hub::topic_count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return topics_.size();
 }
 

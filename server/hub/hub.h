@@ -17,6 +17,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "hub/frame.h"
+#include "common/mutex.h"
 
 namespace praktika::hub {
 
@@ -59,8 +60,8 @@ class Hub {
   };
 
   // State below is guarded by mutex_.
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Topic> topics_;
+  mutable Mutex mutex_;
+  std::unordered_map<std::string, Topic> topics_ GUARDED_BY(mutex_);
 };
 
 }  // namespace praktika::hub

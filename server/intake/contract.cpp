@@ -170,7 +170,9 @@ Result<std::string> render_contract(const timeline::Fees& fees, const timeline::
   t.rows(rows, plain, 50);
   t.paragraph(mail::fill(text.payer_heading, values), heading);
   rows.clear();
-  for (const auto& r : text.payer_rows) rows.emplace_back(r.label, text_of(input.registration, r.key));
+  // Rows of the other payment form (a person has no КПП) are not in the answers: left out.
+  for (const auto& r : text.payer_rows)
+    if (auto value = text_of(input.registration, r.key); !value.empty()) rows.emplace_back(r.label, value);
   t.rows(rows, plain, 50);
   t.vertical_space(10);
   for (const auto& s : text.signatures) t.paragraph(mail::fill(s, values), right);

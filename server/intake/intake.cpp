@@ -9,6 +9,7 @@
 
 #include "common/errors.h"
 #include "common/json_guard.h"
+#include "common/plural.h"
 #include "common/utf8.h"
 #include "convert/office.h"
 #include "documents/check.h"
@@ -447,6 +448,44 @@ bool valid_type(const timeline::Agenda& agenda, std::string_view type) {
   return std::any_of(types.begin(), types.end(), [&](const auto& t) { return t.id == type; });
 }
 
+// The agenda's rules tying a practice type to how long it has run (Appendix 3: an established
+// practice has run at least two years), as a form error on the start year's field.
+std::optional<forms::FieldError> type_rule_error(const timeline::Agenda& agenda, std::string_view type,
+                                                 const json& answers, int current_year) {
+  for (const auto& rule : agenda.practice->type_rules) {
+    if (rule.type != type) continue;
+    const json* at = &answers;
+    std::string_view path = rule.year_field;
+    while (at && !path.empty()) {
+      auto dot = path.find('.');
+      auto found = at->is_object() ? at->find(std::string(path.substr(0, dot))) : at->end();
+      at = at->is_object() && found != at->end() ? &*found : nullptr;
+      path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    }
+    if (!at || !at->is_number_integer()) continue;  // not answered yet: the form asks for it
+    const int latest = current_year - rule.min_running_years;
+    if (at->get<int>() <= latest) continue;
+    const auto* field = timeline::find_field(agenda.practice->fields, rule.year_field);
+    std::string type_title(type);
+    for (const auto& t : agenda.practice->types)
+      if (t.id == type) type_title = t.title;
+    return forms::FieldError{rule.year_field, "too_recent_for_type",
+                             "«" + type_title + "» реализуется не менее " +
+                                 with_count(rule.min_running_years, {"года", "лет", "лет"}) + ": в поле «" +
+                                 (field ? field->label : rule.year_field) + "» укажите год не позднее " +
+                                 std::to_string(latest) + " или выберите другой вид практики."};
+  }
+  return std::nullopt;
+}
+
+// The form's check and the type rules together.
+forms::Checked check_practice(const timeline::Agenda& agenda, std::string_view type, const json& answers,
+                              forms::Mode mode, const forms::Context& context) {
+  auto checked = forms::check(agenda.practice->fields, answers, mode, context);
+  if (auto e = type_rule_error(agenda, type, checked.values, context.current_year)) checked.errors.push_back(*e);
+  return checked;
+}
+
 bool valid_section(const timeline::Agenda& agenda, int section) {
   return agenda.sections.empty() ? section == 0 : agenda.find_section(section) != nullptr;
 }
@@ -475,8 +514,8 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
   if (!valid_type(*event->agenda, type))
     return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
   auto context = form_context(*event, current_year(*event));
-  auto checked = forms::check(event->agenda->practice->fields, answers.is_null() ? json::object() : answers,
-                              forms::Mode::draft, context);
+  auto checked = check_practice(*event->agenda, type, answers.is_null() ? json::object() : answers,
+                                forms::Mode::draft, context);
   if (!checked.ok()) return forms::to_status(checked.errors);
   std::int64_t now = to_ms(clock_.now());
   json out;
@@ -546,12 +585,12 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     // draft keeps every valid answer of the edit; the fields that hold an error keep what was
     // stored before and are named in `unsaved`, so one wrong phone never costs the description.
     auto mode = row.state == "submitted" ? forms::Mode::complete : forms::Mode::draft;
-    const auto& fields = event.agenda->practice->fields;
-    auto checked = forms::check(fields, merged, mode, with_files(context, tx, row));
+    const auto& agenda = *event.agenda;
+    auto checked = check_practice(agenda, row.type, merged, mode, with_files(context, tx, row));
     if (!checked.ok() && mode == forms::Mode::draft) {
       unsaved = checked.errors;
       for (const auto& error : unsaved) restore_top_level(merged, row.answers, error.path);
-      checked = forms::check(fields, merged, mode, with_files(context, tx, row));
+      checked = check_practice(agenda, row.type, merged, mode, with_files(context, tx, row));
       if (!checked.ok()) unsaved.clear();
     }
     if (!checked.ok()) return forms::to_status(checked.errors);
@@ -578,8 +617,8 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
 Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
   return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
                                                             const forms::Context& context) -> Status {
-    auto checked = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete,
-                                with_files(context, tx, row));
+    auto checked = check_practice(*event.agenda, row.type, row.answers, forms::Mode::complete,
+                                  with_files(context, tx, row));
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (!registered(tx, event_id, row.owner_email))
       return Status::unprocessable("registration_missing",
@@ -707,6 +746,9 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
   const auto& fees = event->agenda->fees;
   if (!fees || !fees->contract_document)
     return Status::not_found("no_contract", "Для этого мероприятия договор не предусмотрен.");
+  // A contract with the template's requisites («(заполнить)», ИНН 0000000000) would be paid to nobody.
+  if (fees->contract_placeholder)
+    return Status::conflict("contract_not_ready", "Договор будет доступен, когда организатор укажет реквизиты.");
   ContractInput input;
   input.event_title = event->agenda->title;
   bool has_registration = false;
@@ -908,6 +950,19 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
     shown.push_back(std::move(practice));
   }
   return json{{"practices", shown}};
+}
+
+Result<std::vector<std::string>> IntakeService::registered_emails(store::Tx& tx, std::string_view event_id) {
+  auto q = tx.prepare(
+      "SELECT u.email FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.id");
+  q.bind_text(1, event_id);
+  std::vector<std::string> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return out;
+    out.push_back(q.text(0));
+  }
 }
 
 Result<json> IntakeService::list_participants(std::string_view event_id) {

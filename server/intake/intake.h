@@ -75,6 +75,12 @@ class IntakeService {
   // `files_dir`: where the uploads keep complete files (<data>/files), for the document checks.
   IntakeService(store::Db& db, const timeline::Clock& clock, FindEvent find_event, std::filesystem::path files_dir);
 
+  // The event's agenda, for the words of its lists (exported tables); nullptr for an unknown id.
+  const timeline::Agenda* agenda_of(std::string_view event_id) const {
+    auto event = find_event_(event_id);
+    return event ? event->agenda : nullptr;
+  }
+
   // {"answers":{…},"consents":{id: instant},"complete":bool,"updated_at"} or null when none.
   Result<nlohmann::json> registration(const accounts::User& user, std::string_view event_id);
   // The whole form, every required field and consent enforced. Refused after the intake closes.
@@ -112,6 +118,7 @@ class IntakeService {
   // pay for; drafts are left out (they may never be sent) and co-authored practices too (their
   // owner pays). `payment_form` is an id of the agenda's fees.payment_forms; empty takes the one
   // chosen in the registration. Errors: "no_contract" (the agenda has no contract text),
+  // "contract_not_ready" (409: the organiser's requisites are still placeholders),
   // "not_registered", "unknown_payment_form", "no_practices", "payer_missing".
   Result<std::string> contract(const accounts::User& user, std::string_view event_id, std::string_view payment_form);
 
@@ -137,6 +144,10 @@ class IntakeService {
   // The same for the creation of a practice, with the draft answers it is created with: a rule the
   // applicant should learn before filling in the whole form (the contest's eligibility).
   void add_creation_check(SubmissionCheck check) { creation_checks_.push_back(std::move(check)); }
+
+  // The account e-mail of everyone registered for the event, inside the caller's transaction
+  // (a module writing to all participants enqueues its letters there).
+  static Result<std::vector<std::string>> registered_emails(store::Tx& tx, std::string_view event_id);
 
   // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);

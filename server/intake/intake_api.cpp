@@ -34,6 +34,54 @@ std::string flatten(const json& value) {
   return out;
 }
 
+// The words a person reads in an exported table instead of the ids the lists carry: the agenda's
+// titles for its own choices (practice types, payment forms, file purposes), Russian for the
+// intake's fixed states, and instants as «04.12.2026 10:04» in the event's offset.
+std::string title_of(const std::vector<timeline::Choice>& choices, const json& id) {
+  if (!id.is_string()) return flatten(id);
+  for (const auto& c : choices)
+    if (c.id == id.get<std::string>()) return c.title;
+  return flatten(id);
+}
+
+std::string word_for(const std::map<std::string, std::string>& words, const json& id) {
+  if (!id.is_string()) return flatten(id);
+  auto it = words.find(id.get<std::string>());
+  return it == words.end() ? flatten(id) : it->second;
+}
+
+const std::map<std::string, std::string> kPracticeState = {{"draft", "черновик"}, {"submitted", "отправлена"}};
+const std::map<std::string, std::string> kPaymentState = {{"awaiting_proof", "ожидается документ об оплате"},
+                                                          {"proof_sent", "документ отправлен, на проверке"},
+                                                          {"confirmed", "оплата подтверждена"},
+                                                          {"returned", "документ возвращён"},
+                                                          {"not_required", "оплата не нужна"}};
+// The checks' rule ids as the pages name them (web/src/components/FileCheck.tsx, kRuleTitle).
+const std::map<std::string, std::string> kRuleWords = {
+    {"format", "формат файла"},           {"archive", "архив вместо документа"},
+    {"font", "шрифт"},                    {"font_size", "размер шрифта"},
+    {"line_spacing", "межстрочный интервал"}, {"alignment", "выравнивание текста"},
+    {"first_line_indent", "абзацный отступ"}, {"bold_headings", "заголовки"},
+    {"caption", "подписи к рисункам и таблицам"}, {"references", "ссылки на литературу"},
+    {"margins", "поля страницы"},         {"type", "тип файла"},
+    {"size", "размер файла"},             {"duration", "длительность"},
+    {"slides", "число слайдов"},          {"unreadable", "файл не читается"}};
+const std::map<std::string, std::string> kFileState = {{"receiving", "загружается"}, {"complete", "получен"},
+                                                       {"rejected", "не принят"}};
+
+std::vector<timeline::Choice> practice_types(const timeline::Agenda* agenda) {
+  return agenda && agenda->practice ? agenda->practice->types : std::vector<timeline::Choice>{};
+}
+std::vector<timeline::Choice> payment_forms(const timeline::Agenda* agenda) {
+  return agenda && agenda->fees ? agenda->fees->payment_forms : std::vector<timeline::Choice>{};
+}
+std::vector<timeline::Choice> file_purposes(const timeline::Agenda* agenda) {
+  std::vector<timeline::Choice> out;
+  if (agenda)
+    for (const auto& [id, purpose] : agenda->files) out.push_back({id, purpose.title, ""});
+  return out;
+}
+
 // A list route's answer: JSON as it is, or the table built from it as CSV or XLSX (?format=).
 net::Response list_reply(const net::Request& req, const Result<json>& list,
                          const std::function<exporting::Table(const json&)>& table, const std::string& base_name) {
@@ -208,7 +256,8 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                    filter.document != "missing")
                  return api::error_response(Status::bad_request(
                      "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
-               return list_reply(req, intake.list_practices(p.get("id"), filter), [](const json& list) {
+               const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
+               return list_reply(req, intake.list_practices(p.get("id"), filter), [agenda](const json& list) {
                  exporting::Table t{"Практики",
                                     {"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор",
                                      "E-mail автора", "Соавторы", "Организация", "Отправлена", "Документ",
@@ -218,11 +267,13 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                    std::string coauthors;
                    for (const auto& c : pr["co_authors"])
                      coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
-                   t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(), flatten(pr["type"]),
-                                     flatten(pr["state"]), flatten(pr["payment"]["state"]),
+                   t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(),
+                                     title_of(practice_types(agenda), pr["type"]), word_for(kPracticeState, pr["state"]),
+                                     word_for(kPaymentState, pr["payment"]["state"]),
                                      flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
                                      flatten(pr["owner"]["email"]), coauthors,
-                                     flatten(pr["answers"].value("organisation", json())), flatten(pr["submitted_at"]),
+                                     flatten(pr["answers"].value("organisation", json())),
+                                     exporting::date_time_text(flatten(pr["submitted_at"])),
                                      pr["document"].is_null() ? std::string("нет") : flatten(pr["document"]["file_name"]),
                                      pr["document"].is_null() ? exporting::Cell()
                                                               : exporting::Cell(pr["document"]["findings"].get<std::int64_t>())});
@@ -241,20 +292,22 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                  if (!n) return api::error_response(Status::bad_request("invalid_filter", "Неверный номер практики."));
                  filter.practice = *n;
                }
-               return list_reply(req, intake.list_files(p.get("id"), filter), [](const json& list) {
+               const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
+               return list_reply(req, intake.list_files(p.get("id"), filter), [agenda](const json& list) {
                  exporting::Table t{"Файлы",
                                     {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
                                      "E-mail", "Практика", "Название практики", "Загружен"},
                                     {}};
                  for (const auto& f : list["files"]) {
                    std::string rules;
-                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + flatten(r);
-                   t.rows.push_back({flatten(f["file_name"]), flatten(f["purpose"]), flatten(f["state"]),
+                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
+                   t.rows.push_back({flatten(f["file_name"]), title_of(file_purposes(agenda), f["purpose"]),
+                                     word_for(kFileState, f["state"]),
                                      f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
                                      flatten(f["owner"]["full_name"]), flatten(f["owner"]["email"]),
                                      f["practice"].is_null() ? exporting::Cell()
                                                              : exporting::Cell(f["practice"].get<std::int64_t>()),
-                                     flatten(f["practice_title"]), flatten(f["created_at"])});
+                                     flatten(f["practice_title"]), exporting::date_time_text(flatten(f["created_at"]))});
                  }
                  return t;
                }, "files-" + p.get("id"));
@@ -262,7 +315,8 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
 
   router.add("GET", "/api/events/{id}/intake/participants",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
-               return list_reply(req, intake.list_participants(p.get("id")), [](const json& list) {
+               const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
+               return list_reply(req, intake.list_participants(p.get("id")), [agenda](const json& list) {
                  exporting::Table t{"Участники",
                                     {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
                                      "Мобильный телефон", "Секция", "Форма оплаты", "Практик"},
@@ -272,7 +326,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                    t.rows.push_back({flatten(r["user"]["full_name"]), flatten(r["user"]["email"]),
                                      flatten(a.value("institution", json())), flatten(a.value("position", json())),
                                      flatten(a.value("work_phone", json())), flatten(a.value("mobile_phone", json())),
-                                     flatten(a.value("section", json())), flatten(a.value("payment_form", json())),
+                                     flatten(a.value("section", json())), title_of(payment_forms(agenda), a.value("payment_form", json())),
                                      r["practices_owned"].get<std::int64_t>()});
                  }
                  return t;

@@ -164,6 +164,7 @@ Status Outbox::mark_failed(std::int64_t id, TimePoint now, std::string_view erro
     if (!more) return more.status();
     if (!*more) return Status::ok();  // sent or given up meanwhile
     int attempts = static_cast<int>(q.int64(0)) + 1;
+    // >=: a message resent by hand after giving up has its one more attempt and no more.
     bool give_up = attempts >= policy_.max_attempts;
     auto next = now + std::chrono::duration_cast<Millis>(policy_.delay_after(attempts));
     auto u = tx.prepare(
@@ -194,6 +195,21 @@ Result<std::optional<StoredMessage>> Outbox::find(std::int64_t id) {
   });
   if (!s) return s;
   return out;
+}
+
+Status Outbox::resend(std::string_view event_id, std::int64_t id, TimePoint now) {
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare("SELECT state FROM mail_outbox WHERE id = ?1 AND event_id = ?2");
+    q.bind_int(1, id).bind_text(2, event_id);
+    auto row = q.step();
+    if (!row) return row.status();
+    if (!*row) return Status::not_found("letter_not_found", "Письмо не найдено.");
+    if (q.text(0) == "sent") return Status::conflict("letter_already_sent", "Это письмо уже отправлено.");
+    return tx.prepare("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ?2 WHERE id = ?1")
+        .bind_int(1, id)
+        .bind_int(2, to_ms(now))
+        .run();
+  });
 }
 
 Result<std::vector<StoredMessage>> Outbox::list(std::string_view event_id) {

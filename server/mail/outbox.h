@@ -81,6 +81,12 @@ class Outbox {
   // Records the failure; schedules the retry by the policy or gives up ("failed").
   Status mark_failed(std::int64_t id, TimePoint now, std::string_view error);
 
+  // The organiser's «Отправить ещё раз»: a failed or pending message of `event_id` is due at
+  // `now` again. A failed one (its attempts spent) gets one more attempt: failing again leaves it
+  // failed at once rather than retrying for hours unseen. letter_not_found (404) for a message of
+  // another event or none; letter_already_sent (409) for a sent one.
+  Status resend(std::string_view event_id, std::int64_t id, TimePoint now);
+
   Result<std::optional<StoredMessage>> find(std::int64_t id);
   Result<std::vector<StoredMessage>> list(std::string_view event_id);
   Result<Counts> counts() const;

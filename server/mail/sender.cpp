@@ -8,6 +8,29 @@
 namespace praktika::mail {
 namespace {
 
+// What went wrong, in Russian for the organiser's outbox, with curl's or the server's own words
+// after it (those are the mail administrator's to read, and stay as they came).
+std::string failure_words(CURLcode rc, const char* detail) {
+  const char* ours = "Почтовый сервер не принял письмо";
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST: ours = "Не найден адрес почтового сервера"; break;
+    case CURLE_COULDNT_CONNECT: ours = "Не удалось соединиться с почтовым сервером"; break;
+    case CURLE_OPERATION_TIMEDOUT: ours = "Почтовый сервер не ответил вовремя"; break;
+    case CURLE_LOGIN_DENIED: ours = "Почтовый сервер не принял имя пользователя или пароль"; break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION: ours = "Не удалось установить защищённое соединение с почтовым сервером"; break;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING: ours = "Соединение с почтовым сервером прервалось"; break;
+    case CURLE_ABORTED_BY_CALLBACK: ours = "Отправка прервана остановкой сервера"; break;
+    default: break;
+  }
+  std::string words = ours;
+  const std::string said = detail && detail[0] ? detail : curl_easy_strerror(rc);
+  if (!said.empty()) words += " (" + said + ")";
+  return words + ".";
+}
+
 class CurlSmtp final : public Transport {
  public:
   explicit CurlSmtp(SmtpOptions options) : options_(std::move(options)) {
@@ -43,8 +66,7 @@ class CurlSmtp final : public Transport {
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled);
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_OK) return Status::ok();
-    std::string why = error[0] ? error : curl_easy_strerror(rc);
-    return Status::unavailable("smtp_error", why);
+    return Status::unavailable("smtp_error", failure_words(rc, error));
   }
 
  private:
@@ -96,7 +118,7 @@ void Sender::start() {
 void Sender::stop() {
   stopping_ = true;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken_ = true;
   }
   changed_.notify_all();
@@ -105,7 +127,7 @@ void Sender::stop() {
 
 void Sender::wake() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken_ = true;
   }
   changed_.notify_all();
@@ -147,8 +169,9 @@ void Sender::run() {
     std::chrono::steady_clock::duration wait = std::chrono::seconds(60);
     if (next && *next) wait = std::min(wait, clock_.real_time_until(**next));
     wait = std::max<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(50));
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
+    MutexLock lock(mutex_);
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!woken_ && !stopping_.load() && std::chrono::steady_clock::now() < until) changed_.wait_until(mutex_, until);
     woken_ = false;
   }
 }

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "mail/outbox.h"
 #include "timeline/clock.h"
+#include "common/mutex.h"
 
 namespace praktika::mail {
 
@@ -67,9 +68,9 @@ class Sender {
   const SmtpOptions options_;
 
   // Guarded by mutex_.
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool woken_ = false;
+  Mutex mutex_;
+  CondVar changed_;
+  bool woken_ GUARDED_BY(mutex_) = false;
 
   std::atomic<bool> stopping_{false};
   std::thread thread_;  // started and joined on main's thread

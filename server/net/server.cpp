@@ -36,6 +36,7 @@
 
 #include "common/errors.h"
 #include "net/file_range_body.h"
+#include "common/mutex.h"
 
 namespace praktika::net {
 
@@ -214,9 +215,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::steady_timer backoff{acceptor.get_executor()};
 
   // Connections held now, in all and per client address. Guarded by slots_mutex.
-  std::mutex slots_mutex;
-  std::unordered_map<asio::ip::address, std::size_t> per_address;
-  std::size_t open_connections = 0;
+  Mutex slots_mutex;
+  std::unordered_map<asio::ip::address, std::size_t> per_address GUARDED_BY(slots_mutex);
+  std::size_t open_connections GUARDED_BY(slots_mutex) = 0;
   // Refusals since start; the steady-clock instants (ns) of the latest ones, 0 for none.
   std::atomic<std::uint64_t> refused_descriptors{0};
   std::atomic<std::uint64_t> refused_per_address{0};
@@ -232,7 +233,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // holds its share already.
   bool admit(const asio::ip::address& address) {
     {
-      std::lock_guard lock(slots_mutex);
+      MutexLock lock(slots_mutex);
       auto& held = per_address[address];
       if (options.max_connections_per_address == 0 || held < options.max_connections_per_address) {
         ++held;
@@ -245,7 +246,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     return false;
   }
   void release(const asio::ip::address& address) {
-    std::lock_guard lock(slots_mutex);
+    MutexLock lock(slots_mutex);
     auto it = per_address.find(address);
     if (it != per_address.end() && --it->second == 0) per_address.erase(it);
     --open_connections;
@@ -282,9 +283,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // one event however many were waiting. In slices, the next events are read during the sweep and
   // join the queues of the sessions not yet started, which then write them together.
   static constexpr std::size_t kFlushSlice = 64;
-  std::mutex flush_mutex;
-  std::vector<std::shared_ptr<Flushable>> flush_due;  // guarded by flush_mutex
-  bool flush_armed = false;  // a tick is pending or a sweep runs; guarded by flush_mutex
+  Mutex flush_mutex;
+  std::vector<std::shared_ptr<Flushable>> flush_due GUARDED_BY(flush_mutex);
+  bool flush_armed GUARDED_BY(flush_mutex) = false;  // a tick is pending or a sweep runs
   asio::strand<asio::io_context::executor_type> flush_strand{asio::make_strand(io)};
   asio::steady_timer flush_timer{flush_strand};                // only on flush_strand
   std::vector<std::shared_ptr<Flushable>> sweeping;            // only on flush_strand
@@ -293,7 +294,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void schedule_flush(std::shared_ptr<Flushable> session) {
     bool arm = false;
     {
-      std::lock_guard lock(flush_mutex);
+      MutexLock lock(flush_mutex);
       flush_due.push_back(std::move(session));
       arm = !flush_armed;
       flush_armed = true;
@@ -312,7 +313,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // became due meanwhile waits for the next tick.
   void sweep_slice() {
     if (sweeping.empty()) {
-      std::lock_guard lock(flush_mutex);
+      MutexLock lock(flush_mutex);
       sweeping.swap(flush_due);
       swept = 0;
       if (sweeping.empty()) {
@@ -329,7 +330,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     sweeping.clear();
     bool more;
     {
-      std::lock_guard lock(flush_mutex);
+      MutexLock lock(flush_mutex);
       more = !flush_due.empty();
       flush_armed = more;
     }
@@ -337,15 +338,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   // Every live connection, so stop() can reach it. Guarded by live_mutex.
-  std::mutex live_mutex;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> live;
+  Mutex live_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> live GUARDED_BY(live_mutex);
 
   void add_live(std::uint64_t id, std::weak_ptr<Closable> c) {
-    std::lock_guard lock(live_mutex);
+    MutexLock lock(live_mutex);
     live.emplace(id, std::move(c));
   }
   void remove_live(std::uint64_t id) {
-    std::lock_guard lock(live_mutex);
+    MutexLock lock(live_mutex);
     live.erase(id);
   }
 
@@ -524,7 +525,7 @@ class WsSession final : public WsConnection,
   void enqueue(const hub::Frame& frame, bool at_once) {
     bool start_writer = false;
     {
-      std::lock_guard lock(queue_mutex_);
+      MutexLock lock(queue_mutex_);
       if (dead_ || sealed_) return;
       const auto& o = server_->options;
       if (queue_.size() >= o.ws_queue_messages || queued_bytes_ + frame->size() > o.ws_queue_bytes) {
@@ -558,7 +559,7 @@ class WsSession final : public WsConnection,
     closing_ = true;
     bool idle;
     {
-      std::lock_guard lock(queue_mutex_);
+      MutexLock lock(queue_mutex_);
       sealed_ = true;
       idle = !writing_;
     }
@@ -653,7 +654,7 @@ class WsSession final : public WsConnection,
 
   // Moves up to one batch from queue_ to in_flight_. False (and the writer stops) when empty.
   bool take_batch() {
-    std::lock_guard lock(queue_mutex_);
+    MutexLock lock(queue_mutex_);
     if (queue_.empty() || dead_ || !ws_.is_open()) {
       writing_ = false;
       return false;
@@ -744,7 +745,7 @@ class WsSession final : public WsConnection,
     pending_close_.reset();
     ws_.next_layer().fail_parked();
     {
-      std::lock_guard lock(queue_mutex_);
+      MutexLock lock(queue_mutex_);
       dead_ = true;
       queue_.clear();
       queued_bytes_ = 0;
@@ -775,12 +776,12 @@ class WsSession final : public WsConnection,
   const ConnectionSlot slot_;
 
   // Guarded by queue_mutex_: filled from any thread by deliver(), drained on the strand.
-  std::mutex queue_mutex_;
-  std::vector<hub::Frame> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;  // the writer runs, is posted or is due at the next flush tick
-  bool sealed_ = false;   // closing: nothing new is queued
-  bool dead_ = false;     // cut off: nothing is queued or written
+  Mutex queue_mutex_;
+  std::vector<hub::Frame> queue_ GUARDED_BY(queue_mutex_);
+  std::size_t queued_bytes_ GUARDED_BY(queue_mutex_) = 0;
+  bool writing_ GUARDED_BY(queue_mutex_) = false;  // the writer runs, is posted or is due at the next flush tick
+  bool sealed_ GUARDED_BY(queue_mutex_) = false;   // closing: nothing new is queued
+  bool dead_ GUARDED_BY(queue_mutex_) = false;     // cut off: nothing is queued or written
 };
 
 bool WireSocket::start_parked() {
@@ -1161,7 +1162,7 @@ void Server::stop() {
   });
   std::vector<std::shared_ptr<Closable>> live;
   {
-    std::lock_guard lock(impl_->live_mutex);
+    MutexLock lock(impl_->live_mutex);
     for (auto& [id, weak] : impl_->live)
       if (auto c = weak.lock()) live.push_back(std::move(c));
   }
@@ -1173,7 +1174,7 @@ std::size_t Server::websocket_count() const { return impl_->websockets.load(); }
 ConnectionStats Server::connection_stats() const {
   ConnectionStats stats;
   {
-    std::lock_guard lock(impl_->slots_mutex);
+    MutexLock lock(impl_->slots_mutex);
     stats.open = impl_->open_connections;
   }
   stats.refused_descriptors = impl_->refused_descriptors.load();

@@ -205,12 +205,12 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   if (request.method != "GET" && request.method != "HEAD") return std::nullopt;
   std::shared_ptr<const Entry> entry;
   {
-    std::shared_lock lock(mutex_);
+    ReaderLock lock(mutex_);
     auto found = entries_.find(request.path);
     if (found != entries_.end()) entry = found->second;
   }
   if (entry && !entry->still_current()) {
-    std::unique_lock lock(mutex_);
+    WriterLock lock(mutex_);
     auto found = entries_.find(request.path);
     if (found != entries_.end() && found->second == entry) {
       if (entry->bytes) kept_bytes_ -= entry->bytes->size();
@@ -221,7 +221,7 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   if (!entry) {
     entry = load(request.path);
     if (!entry) return std::nullopt;
-    std::unique_lock lock(mutex_);
+    WriterLock lock(mutex_);
     const std::size_t kept = entry->bytes ? entry->bytes->size() : 0;
     if (entries_.size() < kMaxEntries && kept_bytes_ + kept <= kMaxKeptBytes &&
         entries_.emplace(request.path, entry).second)

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "net/http_types.h"
+#include "common/mutex.h"
 
 namespace praktika::net {
 
@@ -43,11 +44,11 @@ class WebRoot {
   std::shared_ptr<const Entry> load(const std::string& request_path);
 
   const std::filesystem::path root_;
-  std::shared_mutex mutex_;
+  SharedMutex mutex_;
   // Keyed by the decoded request path. Only files that exist get an entry, so the number is
   // bounded by the web root's content; the limits below guard against a root full of files.
-  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
-  std::size_t kept_bytes_ = 0;
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_ GUARDED_BY(mutex_);
+  std::size_t kept_bytes_ GUARDED_BY(mutex_) = 0;
   static constexpr std::size_t kMaxEntries = 4096;
   static constexpr std::size_t kMaxKeptBytes = 32u << 20;
 };

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "presence/presence.h"
+#include "common/mutex.h"
 
 namespace praktika::presence {
 
@@ -15,20 +16,20 @@ class GuardedSink {
 
   // Calls come from one strand, so the mutex is contended only by silence().
   void operator()(const std::string& topic, std::int64_t count) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!silenced_ && sink_) sink_(topic, count);
   }
 
   // Must not be called from inside the sink.
   void silence() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     silenced_ = true;
   }
 
  private:
   const CountsSink sink_;
-  std::mutex mutex_;
-  bool silenced_ = false;  // guarded by mutex_
+  Mutex mutex_;
+  bool silenced_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace praktika::presence

@@ -11,6 +11,7 @@
 #include "presence/membership.h"
 #include "presence/presence.h"
 #include "presence/throttle.h"
+#include "common/mutex.h"
 
 namespace praktika::presence {
 
@@ -29,17 +30,17 @@ class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
         throttle_(options_) {}
 
   void join(const std::string& topic, const std::string& member) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (members_.add(topic, member)) dirty_.insert(topic);
   }
 
   void leave(const std::string& topic, const std::string& member) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (members_.remove(topic, member)) dirty_.insert(topic);
   }
 
   std::int64_t count(const std::string& topic) const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return members_.count(topic);
   }
 
@@ -72,7 +73,7 @@ class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
   void report() {
     std::vector<std::pair<std::string, std::int64_t>> changed;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       std::unordered_set<std::string> held;
       for (const auto& topic : dirty_) {
         std::int64_t now = members_.count(topic);
@@ -105,10 +106,10 @@ class MemoryCore : public std::enable_shared_from_this<MemoryCore> {
   Throttle throttle_;
 
   // Guarded by mutex_.
-  mutable std::mutex mutex_;
-  Membership members_;
-  std::unordered_set<std::string> dirty_;
-  std::unordered_map<std::string, std::int64_t> last_reported_;
+  mutable Mutex mutex_;
+  Membership members_ GUARDED_BY(mutex_);
+  std::unordered_set<std::string> dirty_ GUARDED_BY(mutex_);
+  std::unordered_map<std::string, std::int64_t> last_reported_ GUARDED_BY(mutex_);
 };
 
 class MemoryPresence final : public Presence {

@@ -19,6 +19,7 @@
 #include "presence/presence.h"
 #include "presence/throttle.h"
 #include "redis/client.h"
+#include "common/mutex.h"
 
 namespace praktika::presence {
 
@@ -75,13 +76,13 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   }
 
   void join(const std::string& topic, const std::string& member) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!members_.add(topic, member)) return;
     queue_locked(Op{true, topic, member});
   }
 
   void leave(const std::string& topic, const std::string& member) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!members_.remove(topic, member)) return;
     queue_locked(Op{false, topic, member});
   }
@@ -89,7 +90,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   // A topic with no local members is counted in Redis from the next round on, for as long
   // as somebody keeps asking (kAskedFor); until then the answer is the local count.
   std::int64_t count(const std::string& topic) const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (client_ && client_->connected()) {
       asked_[topic] = std::chrono::steady_clock::now();
       if (auto it = global_counts_.find(topic); it != global_counts_.end()) return it->second;
@@ -120,7 +121,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
       self->report_timer_.cancel();
       std::vector<Op> all;
       {
-        std::lock_guard lock(self->mutex_);
+        MutexLock lock(self->mutex_);
         self->stopped_flag_ = true;
         for (const auto& [topic, members] : self->members_.topics())
           for (const auto& m : members) all.push_back(Op{false, topic, m});
@@ -150,7 +151,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
       self->heartbeat_timer_.cancel();
       self->report_timer_.cancel();
       self->client_->close();
-      std::lock_guard lock(self->mutex_);
+      MutexLock lock(self->mutex_);
       self->stopped_flag_ = true;
     });
   }
@@ -164,7 +165,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
     std::string member;
   };
 
-  void queue_locked(Op op) {
+  void queue_locked(Op op) REQUIRES(mutex_) {
     if (stopped_flag_) return;
     pending_.push_back(std::move(op));
     if (flush_scheduled_) return;
@@ -178,7 +179,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   void flush() {
     std::vector<Op> ops;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       ops.swap(pending_);
       flush_scheduled_ = false;
     }
@@ -239,7 +240,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
     if (stopped_) return;
     if (up) {
       {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         global_counts_.clear();
       }
       resync();
@@ -253,7 +254,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
     send_orphans();
     std::vector<Op> all;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       for (const auto& [topic, members] : members_.topics())
         for (const auto& m : members) all.push_back(Op{true, topic, m});
     }
@@ -303,7 +304,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
     if (counts_in_flight_ > 0) return;
     std::vector<std::pair<std::string, std::int64_t>> topics;  // with the local count
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       for (const auto& [topic, members] : members_.topics())
         topics.emplace_back(topic, static_cast<std::int64_t>(members.size()));
       for (const auto& [topic, n] : last_reported_)
@@ -322,7 +323,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
       ++counts_in_flight_;
       client_->command({"ZREMRANGEBYSCORE", key_of(topic), "-inf", now});
       client_->command({"ZCARD", key_of(topic)},
-                       [self = shared_from_this(), topic, local](Result<redis::Reply> r) {
+                       [self = shared_from_this(), topic = topic, local = local](Result<redis::Reply> r) {
                          bool from_redis = r.ok() && r->kind == redis::Reply::Kind::integer;
                          std::int64_t n = from_redis ? r->integer : local;
                          asio::post(self->strand_, [self, topic, n, from_redis] {
@@ -336,7 +337,7 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   void on_count(const std::string& topic, std::int64_t n, bool from_redis) {
     bool changed = false;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (from_redis) {
         if (n == 0)
           global_counts_.erase(topic);
@@ -374,14 +375,14 @@ class RedisCore : public std::enable_shared_from_this<RedisCore> {
   std::size_t orphan_count_ = 0;
 
   // Guarded by mutex_.
-  mutable std::mutex mutex_;
-  Membership members_;
-  std::vector<Op> pending_;
-  bool flush_scheduled_ = false;
-  bool stopped_flag_ = false;  // stopped_, as seen by join and leave
-  std::unordered_map<std::string, std::int64_t> global_counts_;  // from the last round's ZCARDs
-  std::unordered_map<std::string, std::int64_t> last_reported_;
-  mutable std::unordered_map<std::string, std::chrono::steady_clock::time_point> asked_;
+  mutable Mutex mutex_;
+  Membership members_ GUARDED_BY(mutex_);
+  std::vector<Op> pending_ GUARDED_BY(mutex_);
+  bool flush_scheduled_ GUARDED_BY(mutex_) = false;
+  bool stopped_flag_ GUARDED_BY(mutex_) = false;  // stopped_, as seen by join and leave
+  std::unordered_map<std::string, std::int64_t> global_counts_ GUARDED_BY(mutex_);  // from the last round's ZCARDs
+  std::unordered_map<std::string, std::int64_t> last_reported_ GUARDED_BY(mutex_);
+  mutable std::unordered_map<std::string, std::chrono::steady_clock::time_point> asked_ GUARDED_BY(mutex_);
 };
 
 class RedisPresence final : public Presence {

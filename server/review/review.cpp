@@ -495,6 +495,26 @@ Status ReviewService::remove_expert(const accounts::User& organiser, std::string
   });
 }
 
+Result<std::int64_t> ReviewService::undecided(std::string_view event_id) {
+  auto ev = event(event_id);
+  if (!ev) return ev.status();
+  std::int64_t count = 0;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto practices = load_practices(tx, *ev, true);
+    if (!practices) return practices.status();
+    for (const auto& p : *practices) {
+      auto q = tx.prepare("SELECT 1 FROM practice_outcomes WHERE practice_id = ?1");
+      q.bind_int(1, p.id);
+      auto more = q.step();
+      if (!more) return more.status();
+      count += *more ? 0 : 1;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return count;
+}
+
 Result<json> ReviewService::board(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
@@ -565,10 +585,19 @@ Result<json> ReviewService::board(std::string_view event_id) {
 Result<json> ReviewService::log(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
+  const ReviewPart part = review_part(*ev);
+  // The agenda's words for a decision, so the log page shows no decision id.
+  auto titled = [&](json& detail, const char* key) {
+    auto it = detail.find(key);
+    if (it == detail.end() || !it->is_string()) return;
+    auto title = part.outcome_titles.find(it->get<std::string>());
+    if (title != part.outcome_titles.end()) detail[std::string(key) + "_title"] = title->second;
+  };
   json entries = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT id, practice_id, actor_id, action, detail, at FROM review_log WHERE event_id = ?1 ORDER BY id");
+        "SELECT l.id, l.practice_id, l.actor_id, l.action, l.detail, l.at, json_extract(p.answers, '$.name') "
+        "FROM review_log l LEFT JOIN practices p ON p.id = l.practice_id WHERE l.event_id = ?1 ORDER BY l.id");
     q.bind_text(1, event_id);
     struct Row {
       std::int64_t id;
@@ -576,20 +605,35 @@ Result<json> ReviewService::log(std::string_view event_id) {
       std::int64_t actor;
       std::string action, detail;
       std::int64_t at;
+      std::optional<std::string> title;
     };
     std::vector<Row> rows;
     if (auto st = each_row(q, [&](store::Stmt& r) {
-          rows.push_back({r.int64(0), r.optional_int64(1), r.int64(2), r.text(3), r.text(4), r.int64(5)});
+          rows.push_back({r.int64(0), r.optional_int64(1), r.int64(2), r.text(3), r.text(4), r.int64(5),
+                          r.is_null(6) ? std::nullopt : std::optional<std::string>(r.text(6))});
         });
         !st)
       return st;
-    for (const auto& r : rows)
+    for (const auto& r : rows) {
+      json detail = json::parse(r.detail, nullptr, false);
+      if (detail.is_object()) {
+        titled(detail, "decision");
+        titled(detail, "outcome");
+        if (auto previous = detail.find("previous"); previous != detail.end() && previous->is_object()) {
+          titled(*previous, "decision");
+          titled(*previous, "outcome");
+        }
+        if (auto expert = detail.find("expert"); expert != detail.end() && expert->is_number_integer())
+          detail["expert_user"] = user_json(tx, expert->get<std::int64_t>());
+      }
       entries.push_back({{"id", r.id},
                          {"practice", r.practice ? json(*r.practice) : json()},
+                         {"practice_title", r.title ? json(*r.title) : json()},
                          {"actor", user_json(tx, r.actor)},
                          {"action", r.action},
-                         {"detail", json::parse(r.detail, nullptr, false)},
+                         {"detail", detail},
                          {"at", ev->timeline->format(from_ms(r.at))}});
+    }
     return Status::ok();
   });
   if (!s) return s;

@@ -69,6 +69,9 @@ class ReviewService {
   Result<nlohmann::json> board(std::string_view event_id);
   Result<nlohmann::json> log(std::string_view event_id);
   Result<nlohmann::json> send_notifications(const accounts::User& organiser, std::string_view event_id);
+  // Practices the review decides (submitted; paid where the event charges a fee) that have no
+  // decision yet: what is left before the decision notices (for the reminders).
+  Result<std::int64_t> undecided(std::string_view event_id);
 
   // Expert: their queue, one practice (also for the organiser), their decision.
   Result<nlohmann::json> queue(const accounts::Identity& who, std::string_view event_id);

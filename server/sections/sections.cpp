@@ -595,7 +595,10 @@ Result<json> SectionService::overview(std::string_view event) {
       json item = {{"number", section.number},
                    {"title", section.title},
                    {"room_url", section.room_url},
-                   {"contact", {{"name", section.contact.name}, {"phone", section.contact.phone}}},
+                   // A value still marked as a placeholder in the agenda is never shown.
+                   {"contact",
+                    {{"name", section.contact.is_placeholder("name") ? "" : section.contact.name},
+                     {"phone", section.contact.is_placeholder("phone") ? "" : section.contact.phone}}},
                    {"schedule", nullptr}};
       auto row = load_schedule(tx, event, section.number);
       if (!row) return row.status();

@@ -124,7 +124,8 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
                for (const auto& row : (*list)["attendance"])
                  table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
-                                       row["user"]["email"].get<std::string>(), row["first_joined"].get<std::string>(),
+                                       row["user"]["email"].get<std::string>(),
+                                       exporting::date_time_text(row["first_joined"].get<std::string>()),
                                        row["minutes"].get<int>()});
                std::string name = "attendance-" + p.get("id") +
                                   (section ? "-section-" + std::to_string(*section) : std::string());

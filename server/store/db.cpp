@@ -171,6 +171,7 @@ std::optional<std::int64_t> Stmt::optional_int64(int column) const {
 // Tx
 
 Stmt Tx::prepare(std::string_view sql) {
+  db_.mutex_.assert_held();  // a Tx is made only under the lock, by Db::transaction and Db::read
   sqlite3* const h = db_.handle_;
   auto it = db_.cache_.find(sql);
   sqlite3_stmt* stmt = nullptr;
@@ -266,7 +267,7 @@ Status Db::configure() {
 
   // WAL: readers never block the writer, and a commit is one append instead of a journal dance.
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(handle_, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
     std::string mode;
@@ -285,7 +286,7 @@ Status Db::configure() {
   // to a person (an application submitted, a payment confirmed, a verdict given), and the write
   // rate is tens a second at most, so one fsync per commit is a price worth paying.
   // foreign_keys: off by default in SQLite, and our schema relies on ON DELETE CASCADE.
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const int rc = sqlite3_exec(handle_, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return error_from(handle_, rc, "PRAGMA synchronous/foreign_keys");
   return Status::ok();
@@ -342,7 +343,7 @@ Status Db::migrate() {
 }
 
 Status Db::run_in_transaction(const char* begin, bool read_only, const std::function<Status(Tx&)>& work) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   int rc = sqlite3_exec(handle_, begin, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return error_from(handle_, rc, begin);
 
@@ -400,7 +401,7 @@ Status Db::backup_to(const std::filesystem::path& file) {
   std::filesystem::remove(tmp, ec);
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
 
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   sqlite3* dest = nullptr;
   int rc = sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {

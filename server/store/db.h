@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "store/reserve.h"
+#include "common/mutex.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -166,8 +167,8 @@ class Db {
   std::unique_ptr<Reserve> reserve_;  // set before the Db is shared; thread-safe itself
 
   // Guarded by mutex_: the connection itself (handle_ is used only under it) and the cache.
-  std::mutex mutex_;
-  std::unordered_map<std::string, CachedStmt, StringHash, std::equal_to<>> cache_;
+  Mutex mutex_;
+  std::unordered_map<std::string, CachedStmt, StringHash, std::equal_to<>> cache_ GUARDED_BY(mutex_);
 };
 
 }  // namespace praktika::store

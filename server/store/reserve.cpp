@@ -23,7 +23,7 @@ std::optional<std::uint64_t> free_bytes(const std::filesystem::path& path) {
 
 Reserve::Reserve(std::filesystem::path file, std::uint64_t bytes) : file_(std::move(file)), bytes_(bytes) {
   if (bytes_ == 0) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!allocate()) next_attempt_ = std::chrono::steady_clock::now() + kRetryAfter;
 }
 
@@ -45,7 +45,7 @@ bool Reserve::allocate() {
 
 bool Reserve::release() {
   if (bytes_ == 0) return false;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   held_.store(false, std::memory_order_release);
   // Another instance on the same data directory may have given it back already.
   if (::unlink(file_.c_str()) != 0) return false;
@@ -56,7 +56,7 @@ bool Reserve::release() {
 
 void Reserve::refill() {
   if (bytes_ == 0 || held()) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (held() || std::chrono::steady_clock::now() < next_attempt_) return;
   auto free = free_bytes(file_.parent_path());
   if (!free || *free < 2 * bytes_) return;

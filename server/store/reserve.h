@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include "common/mutex.h"
 
 namespace praktika::store {
 
@@ -43,8 +44,8 @@ class Reserve {
 
   std::atomic<bool> held_{false};  // written under mutex_, read without it for the quick path
   // Guarded by mutex_.
-  std::mutex mutex_;
-  std::chrono::steady_clock::time_point next_attempt_{};
+  Mutex mutex_;
+  std::chrono::steady_clock::time_point next_attempt_ GUARDED_BY(mutex_){};
 };
 
 }  // namespace praktika::store

@@ -45,18 +45,49 @@ Milestone read_milestone(const json& j, const std::string& path) {
   m.id = o.id("id", "_");
   m.title = o.str("title");
   m.at = o.instant("at");
+  m.warn_days_before = o.opt_int("warn_days_before", 1, 365);
   o.finish();
   return m;
 }
 
-Contact read_contact(const json& j, const std::string& path) {
+// "placeholder": true (every value of the object) or a list of its keys.
+std::vector<std::string> read_placeholder(Obj& o, const std::vector<std::string>& keys) {
+  const json* p = o.find("placeholder");
+  if (!p) return {};
+  if (p->is_boolean()) return p->get<bool>() ? keys : std::vector<std::string>{};
+  if (!p->is_array()) fail(o.at("placeholder"), "must be true, false or a list of keys");
+  std::vector<std::string> out;
+  each(*p, o.at("placeholder"), [&](const json& k, const std::string& kp) {
+    if (!k.is_string() || std::find(keys.begin(), keys.end(), k.get<std::string>()) == keys.end())
+      fail(kp, "must be a key of this object with a value");
+    out.push_back(k.get<std::string>());
+  });
+  return out;
+}
+
+Contact read_contact(const json& j, const std::string& path, bool name_required) {
   Obj o(j, path);
   Contact c;
-  c.name = o.str("name");
+  c.name = name_required ? o.str("name") : o.opt_str("name");
   c.phone = o.opt_str("phone");
   c.email = o.opt_str("email");
+  std::vector<std::string> present;
+  for (const auto& [key, value] : {std::pair{"name", &c.name}, {"phone", &c.phone}, {"email", &c.email}})
+    if (!value->empty()) present.emplace_back(key);
+  c.placeholder = read_placeholder(o, present);
   o.finish();
   return c;
+}
+
+Organiser read_organiser(const json& j, const std::string& path) {
+  Obj o(j, path);
+  Organiser g;
+  g.id = o.id("id", "_-");
+  g.title = o.str("title");
+  g.description = o.opt_str("description");
+  if (const json* c = o.find("contact")) g.contact = read_contact(*c, o.at("contact"), false);
+  o.finish();
+  return g;
 }
 
 Section read_section(const json& j, const std::string& path) {
@@ -65,7 +96,7 @@ Section read_section(const json& j, const std::string& path) {
   s.number = static_cast<int>(o.int64("number", 1, 99));
   s.title = o.str("title");
   s.description = o.opt_str("description");
-  if (const json* c = o.find("contact")) s.contact = read_contact(*c, o.at("contact"));
+  if (const json* c = o.find("contact")) s.contact = read_contact(*c, o.at("contact"), true);
   s.room_url = o.opt_str("room_url");
   o.finish();
   return s;
@@ -166,6 +197,11 @@ Fees read_fees(const json& j, const std::string& path) {
   if (const json* c = o.find("contract")) {
     if (!c->is_object()) fail(o.at("contract"), "must be an object of strings");
     for (auto it = c->begin(); it != c->end(); ++it) {
+      if (it.key() == "placeholder" || it.key() == "note") {
+        if (it.key() == "placeholder" && !it->is_boolean()) fail(child(o.at("contract"), it.key()), "must be true or false");
+        if (it.key() == "placeholder") f.contract_placeholder = it->get<bool>();
+        continue;
+      }
       if (!it->is_string()) fail(child(o.at("contract"), it.key()), "must be a string");
       f.contract[it.key()] = it->get<std::string>();
     }
@@ -248,8 +284,8 @@ FilePurpose read_file_purpose(const json& j, const std::string& path, std::strin
   return f;
 }
 
-const std::set<std::string, std::less<>> kScalarTypes = {"text",    "textarea", "phone",  "email",
-                                                         "url",     "year",     "integer", "choice", "consent"};
+const std::set<std::string, std::less<>> kScalarTypes = {"text",   "textarea", "phone",   "email", "url", "year",
+                                                         "integer", "choice",  "consent", "inn",   "kpp"};
 
 FormField read_field(const json& j, const std::string& path) {
   Obj o(j, path);
@@ -262,7 +298,7 @@ FormField read_field(const json& j, const std::string& path) {
   if (!kScalarTypes.count(f.type) && f.type != "object" && f.type != "list")
     fail(o.at("type"), in_quotes(f.type) +
                            " is not a field type (text, textarea, phone, email, url, year, integer, choice, "
-                           "consent, object, list)");
+                           "consent, inn, kpp, object, list)");
   f.required = o.boolean("required", false);
   if (const json* r = o.find("required_if")) {
     if (f.required) fail(o.at("required_if"), "makes no sense together with \"required\": true");
@@ -272,6 +308,17 @@ FormField read_field(const json& j, const std::string& path) {
     ri.year_field = ro.str("year_field");
     ro.finish();
     f.required_if = ri;
+  }
+  if (const json* w = o.find("shown_if")) {
+    Obj wo(*w, o.at("shown_if"));
+    ShownIf si;
+    si.field = wo.str("field");
+    each(wo.array("values", true), wo.at("values"), [&](const json& v, const std::string& vp) {
+      if (!v.is_string() && !v.is_number_integer()) fail(vp, "must be a string or a whole number");
+      si.values.push_back(v);
+    });
+    wo.finish();
+    f.shown_if = std::move(si);
   }
   if (const json* fs = o.opt_array("fields")) {
     if (f.type != "object" && f.type != "list") fail(o.at("fields"), "belongs only to an object or a list");
@@ -332,6 +379,12 @@ void check_references(const std::vector<FormField>& fields, const std::vector<Fo
     }
     if (!f.attachments.empty() && !a.find_files(f.attachments))
       fail(child(p, "attachments"), in_quotes(f.attachments) + " must name an upload purpose of /files");
+    if (f.shown_if) {
+      const FormField* w = find_field(top, f.shown_if->field);
+      if (!w || w->shown_if || w->id == f.id)
+        fail(child(child(p, "shown_if"), "field"),
+             in_quotes(f.shown_if->field) + " must name another field of this form that is always asked");
+    }
     if (f.required_if) {
       const FormField* y = find_field(top, f.required_if->year_field);
       if (!y || y->type != "year")
@@ -359,7 +412,10 @@ Agenda read_agenda(const json& doc) {
   a.subtitle = o.opt_str("subtitle");
   a.forum = o.opt_str("forum");
   a.forum_genitive = o.opt_str("forum_genitive");
-  a.organisers = read_choices(o, "organisers", false);
+  if (const json* g = o.opt_array("organisers")) {
+    each(*g, o.at("organisers"), [&](const json& j, const std::string& p) { a.organisers.push_back(read_organiser(j, p)); });
+    unique(a.organisers, o.at("organisers"), "id", [](const Organiser& x) { return x.id; });
+  }
   a.time_zone = o.str("time_zone");
   std::string offset = o.str("utc_offset");
   auto minutes = parse_utc_offset(offset);
@@ -407,6 +463,18 @@ Agenda read_agenda(const json& doc) {
     Obj po(*p, o.at("practice"));
     PracticeForm form;
     form.types = read_choices(po, "types", false);
+    if (const json* rules = po.opt_array("type_rules"))
+      each(*rules, po.at("type_rules"), [&](const json& j, const std::string& rp) {
+        Obj ro(j, rp);
+        TypeRule r;
+        r.type = ro.str("type");
+        if (std::none_of(form.types.begin(), form.types.end(), [&](const Choice& c) { return c.id == r.type; }))
+          fail(ro.at("type"), in_quotes(r.type) + " is not one of practice.types");
+        r.min_running_years = static_cast<int>(ro.int64("min_running_years", 1, 1000));
+        r.year_field = ro.str("year_field");
+        ro.finish();
+        form.type_rules.push_back(std::move(r));
+      });
     // How the site names a practice of this event (the contest: «заявка»); read by the front end only.
     if (const json* w = po.find("words")) {
       Obj wo(*w, po.at("words"));
@@ -437,7 +505,15 @@ Agenda read_agenda(const json& doc) {
 
   if (a.registration)
     check_references(a.registration->fields, a.registration->fields, child(o.at("registration_form"), "fields"), a);
-  if (a.practice) check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
+  if (a.practice) {
+    check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
+    for (size_t i = 0; i < a.practice->type_rules.size(); ++i) {
+      const FormField* y = find_field(a.practice->fields, a.practice->type_rules[i].year_field);
+      if (!y || y->type != "year")
+        fail(child(child(child(o.at("practice"), "type_rules"), i), "year_field"),
+             in_quotes(a.practice->type_rules[i].year_field) + " must name a field of type year in the practice form");
+    }
+  }
   if (a.fees && a.fees->contract_document) {
     // The payer is read from the registration form: every field the contract names must be one of it.
     const ContractDocument& d = *a.fees->contract_document;
@@ -517,6 +593,79 @@ std::string AgendaError::describe() const {
   return file + ": " + (json_path.empty() ? "(document)" : json_path) + ": " + problem;
 }
 
+namespace {
+
+// Values marked as placeholders leave the public document: an object marked whole keeps only its
+// mark ({"placeholder": true}, so a page can say what is missing), one marked by keys loses those.
+void strip_placeholders(nlohmann::ordered_json& j) {
+  if (j.is_array()) {
+    for (auto& item : j) strip_placeholders(item);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (auto mark = j.find("placeholder"); mark != j.end()) {
+    if (mark->is_boolean() && mark->get<bool>()) {
+      j = nlohmann::ordered_json{{"placeholder", true}};
+      return;
+    }
+    if (mark->is_array()) {
+      const nlohmann::ordered_json keys = *mark;  // erasing moves the object's members
+      for (const auto& key : keys)
+        if (key.is_string()) j.erase(key.get<std::string>());
+    }
+  }
+  for (auto& [key, value] : j.items()) strip_placeholders(value);
+}
+
+std::vector<std::string> contact_labels(const Contact& c) {
+  static const std::map<std::string, std::string, std::less<>> kLabels = {
+      {"name", "ФИО"}, {"phone", "Телефон"}, {"email", "Электронная почта"}};
+  std::vector<std::string> out;
+  for (const auto& key : c.placeholder) out.push_back(kLabels.at(key));
+  return out;
+}
+
+}  // namespace
+
+bool Contact::is_placeholder(std::string_view key) const {
+  return std::find(placeholder.begin(), placeholder.end(), key) != placeholder.end();
+}
+
+std::string Contact::reach() const {
+  std::string out;
+  if (!email.empty() && !is_placeholder("email")) out = email;
+  if (!phone.empty() && !is_placeholder("phone")) out += (out.empty() ? "тел. " : ", тел. ") + phone;
+  return out;
+}
+
+std::string organiser_contact(const Agenda& agenda) {
+  for (const auto& g : agenda.organisers)
+    if (auto reach = g.contact.reach(); !reach.empty()) return reach;
+  return {};
+}
+
+std::vector<Placeholder> placeholders(const Agenda& agenda) {
+  std::vector<Placeholder> out;
+  for (size_t i = 0; i < agenda.organisers.size(); ++i)
+    if (!agenda.organisers[i].contact.placeholder.empty())
+      out.push_back({"/organisers/" + std::to_string(i) + "/contact", "Контакты организатора «" + agenda.organisers[i].title + "»",
+                     contact_labels(agenda.organisers[i].contact)});
+  for (size_t i = 0; i < agenda.sections.size(); ++i)
+    if (!agenda.sections[i].contact.placeholder.empty())
+      out.push_back({"/sections/" + std::to_string(i) + "/contact",
+                     "Контактное лицо секции " + std::to_string(agenda.sections[i].number),
+                     contact_labels(agenda.sections[i].contact)});
+  if (agenda.fees && agenda.fees->contract_placeholder) {
+    Placeholder p{"/fees/contract", "Реквизиты организатора для договора об оплате", {}};
+    if (agenda.fees->contract_document)
+      for (const auto& r : agenda.fees->contract_document->requisites) p.fields.push_back(r.label);
+    else
+      for (const auto& [key, value] : agenda.fees->contract) p.fields.push_back(key);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 nlohmann::ordered_json public_json(const Agenda& agenda) {
   // An agenda built in code has no file: its keys come sorted.
   nlohmann::ordered_json out =
@@ -525,6 +674,7 @@ nlohmann::ordered_json public_json(const Agenda& agenda) {
     out.erase("private");
     out.erase("$schema");
   }
+  strip_placeholders(out);
   return out;
 }
 

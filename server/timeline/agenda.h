@@ -39,6 +39,8 @@ struct Milestone {
   std::string id;
   std::string title;
   TimePoint at;
+  // The organiser is warned this many days before `at` while work for it is left (server/reminders).
+  std::optional<int> warn_days_before;
 };
 
 // One entry of a closed list: payment forms, practice types, creative-work kinds, choice options.
@@ -48,10 +50,26 @@ struct Choice {
   std::string description;
 };
 
+// A value the organiser must still fill in is marked in the data: "placeholder": true marks every
+// value of its object, a list of keys only those. Such a value is never shown to the public
+// (public_json leaves it out), start-up warns about it, and the organiser's desk lists it.
 struct Contact {
   std::string name;
   std::string phone;
   std::string email;
+  std::vector<std::string> placeholder;  // keys of this contact still to be filled in
+
+  bool is_placeholder(std::string_view key) const;
+  // «attestovan38@mail.ru, тел. 8 (3952) 00-00-00»: the real values only; empty when none.
+  std::string reach() const;
+};
+
+// An organiser of the event and, when the agenda gives one, how participants reach them.
+struct Organiser {
+  std::string id;
+  std::string title;
+  std::string description;
+  Contact contact;
 };
 
 struct Section {
@@ -115,7 +133,9 @@ struct Fees {
   std::string currency;               // "RUB"
   std::int64_t per_practice = 0;      // in whole currency units
   std::vector<Choice> payment_forms;  // "legal_entity", "individual"
-  std::map<std::string, std::string> contract;  // requisites shown on the contract (placeholders)
+  std::map<std::string, std::string> contract;  // requisites shown on the contract
+  // fees.contract still holds the template's values ("placeholder": true): no contract is issued.
+  bool contract_placeholder = false;
   std::optional<ContractDocument> contract_document;  // without it the contract route answers not_found
   std::string payment_proof;          // how the scan of the payment document reaches the organiser
 };
@@ -182,7 +202,15 @@ struct RequiredIf {
   int running_years_gt = 0;
 };
 
-// Field types: text, textarea, phone, email, url, year, integer, choice, consent, object, list.
+// A field that applies only when another top-level field holds one of `values` ("the payer's INN
+// when the payment form is legal_entity"); otherwise it is neither asked, required nor kept.
+struct ShownIf {
+  std::string field;
+  std::vector<nlohmann::json> values;
+};
+
+// Field types: text, textarea, phone, email, url, year, integer, choice, consent, inn (10 or 12
+// digits with their check digits), kpp (9 characters), object, list.
 struct FormField {
   int number = 0;  // the item's number in the original form, or 0
   std::string id;
@@ -191,6 +219,7 @@ struct FormField {
   std::string type;
   bool required = false;
   std::optional<RequiredIf> required_if;
+  std::optional<ShownIf> shown_if;
   std::vector<FormField> fields;  // object: its fields; list of objects: each item's fields
   std::string item_type;          // list of scalars: the items' type
   std::optional<int> min_items;
@@ -209,8 +238,17 @@ struct RegistrationForm {
   std::vector<FormField> fields;
 };
 
+// A practice of `type` must have run at least `min_running_years` by the current year, counted from
+// the year in `year_field` (Appendix 3: «устоявшаяся» — не менее двух лет).
+struct TypeRule {
+  std::string type;
+  int min_running_years = 0;
+  std::string year_field;  // a dotted path to a year field of the practice form
+};
+
 struct PracticeForm {
   std::vector<Choice> types;  // "innovative", "pilot", "established"
+  std::vector<TypeRule> type_rules;
   std::vector<FormField> fields;
 };
 
@@ -226,7 +264,7 @@ struct Agenda {
   std::string subtitle;
   std::string forum;
   std::string forum_genitive;  // «в рамках {forum_genitive}»: the forum's name after a preposition asking the genitive
-  std::vector<Choice> organisers;
+  std::vector<Organiser> organisers;
   std::string time_zone;  // "Asia/Irkutsk", for people; instants carry their own offsets
   int utc_offset_minutes = 0;  // the offset the server formats this event's instants in
   std::vector<Stage> stages;
@@ -250,6 +288,18 @@ struct Agenda {
   const Session* find_session(std::string_view id) const;
   const FilePurpose* find_files(std::string_view purpose) const;
 };
+
+// How a participant reaches the organiser, for messages that send them there: the first
+// organiser's real contact (email, phone), or empty when the agenda gives none.
+std::string organiser_contact(const Agenda& agenda);
+
+// A value of the agenda still to be filled in: where it is, what it is, which values.
+struct Placeholder {
+  std::string path;                 // JSON Pointer: "/fees/contract"
+  std::string title;                // «Реквизиты организатора для договора»
+  std::vector<std::string> fields;  // labels of the values to fill in: «ИНН», «Телефон»
+};
+std::vector<Placeholder> placeholders(const Agenda& agenda);
 
 // The field at a dotted path ("postal_address.region") through object fields, or nullptr.
 const FormField* find_field(const std::vector<FormField>& fields, std::string_view dotted_path);

@@ -92,8 +92,10 @@ Status may_finish(const intake::EventView& event, const timeline::FilePurpose& r
   const TimePoint until = *last_close + std::chrono::hours(*rules.finish_within_hours);
   if (now <= until) return Status::ok();
   const std::string until_text = event.timeline->format(until);
+  const std::string reach = timeline::organiser_contact(*event.agenda);
   return Status::conflict("deadline_passed", "Срок досылки файла «" + rules.title + "» истёк " + until_text +
-                                                 ". Если файл нужен, обратитесь к организатору.")
+                                                 ". Если файл нужен, обратитесь к организатору" +
+                                                 (reach.empty() ? "" : ": " + reach) + ".")
       .with_details({{"until", until_text}});
 }
 

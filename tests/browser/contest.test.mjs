@@ -3,8 +3,10 @@
 // application with the signed letter, the subscription scan and a file for item 6; a past laureate
 // is refused when the application is created; the jury chair names the laureate on the board with
 // the agenda's decisions; the applicant does not see it before the publication instant and does
-// after it (the server restarted on the same data at a later clock). Every person starts on one
-// page by its address and goes on by links and buttons only. Then the conference's board: a
+// after it (the server restarted on the same data at a later clock), and so does a visitor, who
+// finds the laureate list from the event page; in the week before 1 March the chair is warned on
+// the desk and marks the diploma sent by post. Every person starts on one page by its address and
+// goes on by links and buttons only. Then the conference's board: a
 // rejection asks for its reason, and a refusal of the server stays beside its row.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +23,8 @@ const kContest = 'contest-2025';
 const kContestAgenda = join(repoRoot, 'agenda', 'contest-2025.json');
 const kDuringApplications = '2024-12-10T10:00:00+03:00';
 const kAfterPublication = '2025-02-02T10:00:00+03:00';
+// Inside the 7 days before diplomas_by (1 March 2025), when the desk warns.
+const kPostWarning = '2025-02-24T10:00:00+03:00';
 const kInstitution = 'ГБУ СО «Комплексный центр социального обслуживания населения «Рассвет»';
 // A laureate of the second contest (2023) in agenda/contest-2025/past-results.json.
 const kPastLaureate = 'КГБУ СО «Краевой центр социальной помощи «Семья»';
@@ -83,12 +87,19 @@ async function seedPaidPractice(base, agenda, organiser) {
   return id;
 }
 
+// From an organiser's page back to the desk by its breadcrumb.
+async function backToDesk(page) {
+  await page.getByRole('link', { name: 'Кабинет организатора', exact: true }).first().click();
+  await testId(page, 'desk').waitFor();
+  await testId(page, 'desk-group-contest').waitFor();
+}
+
 async function upload(page, testIdBase, name) {
   await testId(page, `${testIdBase}-file`).setInputFiles({ name, mimeType: 'application/pdf', buffer: scanPdf() });
   await waitUntil(`the upload ${name}`, () => attributeOf(page, testIdBase, 'data-phase'), (p) => p === 'done', 15000);
 }
 
-test('an institution applies with the letter and the scan, a past laureate is refused at creation, the jury names the laureate and the applicant sees it from publication on', async () => {
+test('an institution applies with the letter and the scan, a past laureate is refused at creation, the jury names the laureate, the applicant and a visitor see it from publication on, and the chair marks the diploma sent by post', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-browser-contest-'));
   const chair = { name: 'Председатель жюри', email: `chair.${Date.now()}@example.org`, password: 'пароль председателя жюри' };
   createUser(dataDir, kContest, chair);
@@ -215,6 +226,58 @@ test('an institution applies with the letter and the scan, a past laureate is re
     await assertNoRawWords(again);
     assert.deepEqual(again.problems, []);
     await later.close();
+
+    // A visitor without an account finds the published list from the event page.
+    const visitor = await browser.newContext();
+    const event = await openPage(visitor, `${server.url}/events/${kContest}`);
+    await testId(event, 'laureates-link').click();
+    await testId(event, 'laureates-table').waitFor();
+    assert.equal(await testId(event, 'laureates-not-published').count(), 0);
+    const rows = event.locator('[data-testid="laureates-table"] tbody tr');
+    assert.equal(await rows.count(), 1);
+    assert.ok((await rows.first().innerText()).includes(kInstitution));
+    await assertNoRawWords(event);
+    assert.deepEqual(event.problems, []);
+    await visitor.close();
+
+    // A week before 1 March the desk warns the chair; the diploma is marked sent on the post page.
+    await server.stop();
+    server = await startServer({ clock: kPostWarning, agenda: kContestAgenda, dataDir });
+    const office = await browser.newContext();
+    const desk = await openPage(office, `${server.url}/events/${kContest}/desk`);
+    await loginThroughDialog(desk, chair);
+    await testId(desk, 'desk-reminder-diplomas_by').waitFor();
+    const warning = await textOf(desk, 'desk-reminder-diplomas_by');
+    assert.match(warning, /до 1 марта 2025 г\./);
+    assert.match(warning, /не отправленные по почте: 1/);
+    await testId(desk, 'desk-post').click();
+    await testId(desk, 'post-table').waitFor();
+    assert.equal(await attributeOf(desk, 'post-deadline', 'data-state'), 'near');
+    assert.match(await textOf(desk, 'post-deadline'), /до 1 марта 2025 г\./);
+    assert.equal(await attributeOf(desk, 'post-to-send', 'data-count'), '1');
+    const envelope = desk.locator('[data-testid^="post-"][data-sent]');
+    assert.equal(await envelope.count(), 1);
+    const envelopeId = await envelope.getAttribute('data-testid');
+    assert.equal(await textOf(desk, `${envelopeId}-document`), contest.contest.post.documents.laureate);
+    assert.equal(await testId(desk, `${envelopeId}-day`).inputValue(), '2025-02-24');
+    await testId(desk, `${envelopeId}-day`).fill('2025-02-21');
+    await testId(desk, `${envelopeId}-mark`).click();
+    await waitUntil('the count to fall', () => attributeOf(desk, 'post-to-send', 'data-count'), (c) => c === '0');
+    assert.equal(await textOf(desk, `${envelopeId}-sent`), 'Отправлен 21.02.2025');
+    // Undone by mistake, then marked again: the count follows.
+    await testId(desk, `${envelopeId}-undo`).click();
+    await waitUntil('the count back', () => attributeOf(desk, 'post-to-send', 'data-count'), (c) => c === '1');
+    await testId(desk, `${envelopeId}-mark`).click();
+    await waitUntil('the count to fall again', () => attributeOf(desk, 'post-to-send', 'data-count'), (c) => c === '0');
+    // After a reload the mark is the server's, and the desk has nothing left to warn of.
+    await desk.reload();
+    await testId(desk, 'post-table').waitFor();
+    assert.equal(await attributeOf(desk, 'post-to-send', 'data-count'), '0');
+    await backToDesk(desk);
+    await waitUntil('the desk warnings read', () => attributeOf(desk, 'desk-reminders', 'data-count'), (c) => c === '0');
+    await assertNoRawWords(desk);
+    assert.deepEqual(desk.problems, []);
+    await office.close();
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });

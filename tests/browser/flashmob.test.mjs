@@ -13,7 +13,7 @@ import { binaryPath, startServer } from './server.mjs';
 const kEvent = 'irkutsk-2020';
 const kApi = `/api/events/${kEvent}`;
 const kIntakeClock = '2020-06-20T10:00:00+08:00';
-const kFeedClock = '2020-07-07T00:00:20+08:00';
+const kFeedClock = '2020-07-07T10:00:20+08:00';
 
 let browser;
 let dataDir;

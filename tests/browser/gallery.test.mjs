@@ -58,6 +58,10 @@ function registration(name, email) {
     email,
     section: 1,
     payment_form: 'legal_entity',
+    payer_organisation: 'ОГБУСО «Центр помощи детям»',
+    payer_inn: '7707083893',
+    payer_kpp: '773601001',
+    payer_address: '664003, г. Иркутск, ул. Ленина, д. 1',
     consent_regulations: true,
     consent_personal_data: true,
   };

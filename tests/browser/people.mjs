@@ -43,6 +43,10 @@ export function sample(type, path) {
       return 'https://centre.example.org';
     case 'year':
       return '2015';
+    case 'inn':
+      return '7707083893';
+    case 'kpp':
+      return '773601001';
     case 'textarea':
       return `Текст поля ${path}: работа с семьями ведётся по индивидуальному плану.`;
     default:
@@ -55,6 +59,8 @@ export function sample(type, path) {
 export async function fillFields(page, fields, prefix, typed) {
   for (const f of fields) {
     const path = prefix ? `${prefix}.${f.id}` : f.id;
+    // A field asked only for some answer of another appears once that answer is chosen.
+    if (f.shown_if && (await testId(page, `field-${path}`).count()) === 0) continue;
     if (f.type === 'object') {
       await fillFields(page, f.fields ?? [], path, typed);
     } else if (f.type === 'list') {
@@ -88,6 +94,7 @@ export function answersFor(fields, prefix = '') {
   const out = {};
   for (const f of fields) {
     const path = prefix ? `${prefix}.${f.id}` : f.id;
+    if (f.shown_if && !(f.shown_if.values ?? []).includes(out[f.shown_if.field])) continue;
     if (f.type === 'object') out[f.id] = answersFor(f.fields ?? [], path);
     else if (f.type === 'list') {
       const n = Math.max(f.min_items ?? 0, 1);
@@ -206,6 +213,10 @@ export function registrationAnswers(name, email) {
     email,
     section: 1,
     payment_form: 'legal_entity',
+    payer_organisation: 'ОГБУСО «Центр помощи детям»',
+    payer_inn: '7707083893',
+    payer_kpp: '773601001',
+    payer_address: '664003, г. Иркутск, ул. Ленина, д. 1',
     consent_regulations: true,
     consent_personal_data: true,
   };

@@ -3,7 +3,7 @@
 // "listening" line; stop() sends SIGTERM, waits for the exit and removes the data directory.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,25 @@ const kStopTimeoutMs = 10_000;
 
 export async function loadAgenda(path = agendaPath) {
   return JSON.parse(await readFile(path, 'utf8'));
+}
+
+// The shipped agenda with the organiser's requisites filled in (its contract is issued), written
+// into `dir`; returns the file's path for startServer's `agenda`.
+export async function agendaWithRequisites(dir) {
+  const agenda = await loadAgenda();
+  agenda.fees.contract = {
+    recipient: 'ОГБУ ДПО «Учебно-методический центр развития социального обслуживания»',
+    inn: '3811000007',
+    kpp: '381101001',
+    bank: 'Отделение Иркутск Банка России',
+    bik: '042520001',
+    account: '40601810000003000001',
+    correspondent_account: '30101810000000000607',
+    payment_purpose: 'Организационный взнос за участие в интернет-конференции',
+  };
+  const path = join(dir, 'irkutsk-2020-requisites.json');
+  await writeFile(path, JSON.stringify(agenda));
+  return path;
 }
 
 /**

@@ -299,10 +299,14 @@ test('the organiser grants and withdraws a role on the people page and sees the 
   await testId(page, 'desk-people').click();
   await waitUntil('the roles', () => page.locator('[data-testid="role-row"]').count(), (n) => n >= 3);
 
-  // Someone without an account yet is named as such, not «Пользователь не найден».
+  // Someone without an account yet is invited: the role waits for them, a letter is queued.
   await testId(page, 'grant-email').fill('nobody@dom.ru');
+  await testId(page, 'grant-role').selectOption('expert');
   await testId(page, 'grant-submit').click();
-  await waitUntil('the refusal', () => textOf(page, 'grant-error'), (t) => /nobody@dom\.ru ещё не зарегистрирован/.test(t ?? ''));
+  await waitUntil('the invitation', () => textOf(page, 'grant-done'), (t) => /nobody@dom\.ru ещё не зарегистрирован.*приглашение отправлено/.test(t ?? ''));
+  const invitedRow = page.locator('[data-testid="invitation-row"]', { hasText: 'nobody@dom.ru' });
+  await waitUntil('the invited row', () => invitedRow.count(), (n) => n === 1);
+  assert.match(await invitedRow.textContent(), /приглашён, ещё не вошёл.*эксперт/);
 
   await testId(page, 'grant-email').fill(anna.email);
   await testId(page, 'grant-role').selectOption('expert');
@@ -323,6 +327,9 @@ test('the organiser grants and withdraws a role on the people page and sees the 
   await testId(page, 'header-desk-link').click();
   await testId(page, 'desk-mail').click();
   await waitUntil('the warning', () => textOf(page, 'mail-not-configured'), (t) => /Почтовый сервер не настроен/.test(t ?? ''));
+  const letter = page.locator('[data-testid="mail-row"]', { hasText: 'nobody@dom.ru' });
+  await waitUntil('the invitation letter waiting', () => letter.count(), (n) => n === 1);
+  assert.match(await letter.textContent(), /Приглашение.*ждёт отправки/);
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { apiClient, assertNoSidewaysScroll, loginThroughDialog, person, seedSubmittedPractice } from './people.mjs';
-import { binaryPath, loadAgenda, startServer } from './server.mjs';
+import { agendaWithRequisites, binaryPath, loadAgenda, startServer } from './server.mjs';
 import { scanPdf } from './docx.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -147,7 +147,9 @@ test('a payment scan is uploaded and sent, and the organiser’s return with a r
     encoding: 'utf8',
   });
   assert.equal(made.status, 0, made.stderr);
-  const server = await startServer({ clock: kOpenClock, dataDir });
+  // The contract is offered only with the organiser's real requisites in the agenda.
+  const agendaFile = await agendaWithRequisites(dataDir);
+  const server = await startServer({ clock: kOpenClock, dataDir, agenda: agendaFile });
   const context = await browser.newContext(kPhone);
   try {
     const who = person('payment');

@@ -301,6 +301,10 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   auto decisions = people.organiser().get(kEventApi + "/exports/decisions?format=csv");
   ASSERT_EQ(decisions.status, 200);
   EXPECT_NE(decisions.body.find("Семейная гостиная"), std::string::npos);
+  // Russian words and dates, not the stored ids and ISO instants.
+  EXPECT_NE(decisions.body.find("\"допущена"), std::string::npos) << decisions.body;
+  EXPECT_EQ(decisions.body.find("\"present\""), std::string::npos) << decisions.body;
+  EXPECT_EQ(decisions.body.find("+08:00"), std::string::npos) << decisions.body;
   auto issued = people.organiser().get(kEventApi + "/exports/certificates?format=json").json();
   EXPECT_EQ(issued["rows"].size(), 3u);
   EXPECT_EQ(people.organiser().get(kEventApi + "/exports/attendance").status, 200);
@@ -450,6 +454,35 @@ TEST_F(Certificates, FiveHundredParticipantsGetOneLetterEachWithProgressPushedAc
   for (const auto& [recipient, n] : per_recipient) EXPECT_EQ(n, 1) << recipient;
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(smtp_->messages().size(), static_cast<size_t>(kCount));
+}
+
+// Issue 16, clause 5.12: from 7 days before certificates_by the organiser is told by letter and on
+// the desk how many participants have no certificate yet; once the job made them the notice goes.
+TEST_F(Certificates, OrganiserIsWarnedOfParticipantsWithoutCertificateBeforeCertificatesBy) {
+  start(kDuringIntake);
+  int id = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Семейная гостиная"});
+  ASSERT_GT(id, 0);
+  start(kDuringReview);
+  ASSERT_EQ(people_->organiser()
+                .request("PUT", kEventApi + "/review/practices/" + std::to_string(id) + "/outcome",
+                         json{{"outcome", "gallery"}}.dump())
+                .status,
+            200);
+
+  start("2020-08-02T10:00:00+08:00");
+  auto mails = smtp_->wait_for(1);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_to, std::vector<std::string>{kOrganiserEmail});
+  EXPECT_NE(mails[0].subject.find("до 8 августа 2020 г. 13:00"), std::string::npos) << mails[0].subject;
+  EXPECT_NE(mails[0].body.find("участники без выпущенного сертификата: 1"), std::string::npos) << mails[0].body;
+  auto warnings = people_->organiser().get(kEventApi + "/reminders").json()["warnings"];
+  ASSERT_EQ(warnings.size(), 1u) << warnings.dump();
+  EXPECT_EQ(warnings[0]["milestone"], "certificates_by");
+
+  ASSERT_EQ(people_->organiser().post(kEventApi + "/certificates/jobs", {{"send_mail", false}}).status, 202);
+  EXPECT_EQ(wait_job_done()["state"], "done");
+  EXPECT_TRUE(people_->organiser().get(kEventApi + "/reminders").json()["warnings"].empty());
+  EXPECT_EQ(smtp_->messages().size(), 1u);
 }
 
 }  // namespace

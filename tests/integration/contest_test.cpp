@@ -7,6 +7,7 @@
 #include "support/media_fixtures.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/smtp_server.h"
 
 // The national contest on the same server as the conference (agenda/contest-2025.json): the
 // application of 14 items, the subscription proof required at submission, the eligibility of past
@@ -21,6 +22,9 @@ const std::string kContest = "contest-2025";
 const std::string kApi = "/api/events/contest-2025";
 const std::string kDuringApplications = "2024-12-10T10:00:00+03:00";
 const std::string kAfterPublication = "2025-02-02T10:00:00+03:00";
+// The post's deadline is 1 March 2025 (milestone diplomas_by), warned of 7 days before.
+const std::string kBeforePostWarning = "2025-02-20T10:00:00+03:00";
+const std::string kPostWarning = "2025-02-24T10:00:00+03:00";
 const std::string kJuryChair = "chair@association.ru";
 const std::string kJuryChairPassword = "пароль председателя";
 
@@ -69,11 +73,12 @@ class Contest : public ::testing::Test {
     ASSERT_EQ(chair.status.code, 0) << chair.output;
   }
 
-  void start(const std::string& clock) {
+  void start(const std::string& clock, const std::string& smtp_url = "") {
     if (server_) server_->stop();
     server_.reset();
     ServerOptions options{.data_dir = data_.path(), .clock = clock};
     options.agendas = {"agenda/irkutsk-2020.json", "agenda/contest-2025.json"};
+    if (!smtp_url.empty()) options.extra_args = {"--smtp", smtp_url};
     auto started = ServerProcess::start(options);
     ASSERT_TRUE(started) << started.status().message();
     server_ = std::move(*started);
@@ -132,6 +137,21 @@ class Contest : public ::testing::Test {
   HttpResult submit(const std::string& email, int practice) {
     return people_->person(email).post(kApi + "/practices/" + std::to_string(practice) + "/submit", json::object());
   }
+
+  // A submitted application; with an outcome, the jury chair's decision on it.
+  int decided(const std::string& email, const std::string& institution, const std::string& outcome) {
+    int id = draft(email, application(institution, "irk"));
+    EXPECT_GT(id, 0);
+    attach_required(email, id);
+    EXPECT_EQ(submit(email, id).status, 200);
+    if (!outcome.empty()) {
+      auto named = put(*chair_, kApi + "/review/practices/" + std::to_string(id) + "/outcome", {{"outcome", outcome}});
+      EXPECT_EQ(named.status, 200) << named.body;
+    }
+    return id;
+  }
+
+  std::string post_url(int practice) { return kApi + "/post/" + std::to_string(practice); }
 
   TempDir data_;
   std::unique_ptr<ServerProcess> server_;
@@ -347,6 +367,150 @@ TEST_F(Contest, ApplicantSeesTheDecisionOnlyFromThePublicationInstant) {
   EXPECT_EQ(after.get(kApi + "/cabinet").json()["practices"][0]["outcome"]["outcome"], "laureate");
   EXPECT_EQ(chair_->post(kApi + "/review/notifications", json::object()).status, 200);
   EXPECT_EQ(after.get(url).json()["outcome"]["outcome"], "laureate");
+}
+
+// Clause 5: diplomas to laureates and certificates to the others by post by 1 March. The address
+// list names every decided application with its document, the organiser marks each sent with its
+// day (and undoes it), and the list downloads as CSV with Russian column titles.
+TEST_F(Contest, PostListsEveryRecipientWithItsDocumentAndTheOrganiserMarksEachSent) {
+  start(kDuringApplications);
+  const std::string kLaureate = "ГБУ СО «Центр «Почта-Лауреат»";
+  const std::string kParticipant = "ГБУ СО «Центр «Почта-Участник»";
+  int laureate = decided("laureate@post.ru", kLaureate, "laureate");
+  int participant = decided("participant@post.ru", kParticipant, "participant");
+  int undecided = decided("undecided@post.ru", "ГБУ СО «Центр «Без решения»", "");
+
+  start(kPostWarning);
+  auto list = chair_->get(kApi + "/post");
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto body = list.json();
+  EXPECT_EQ(body["deadline"]["text"], "до 1 марта 2025 г.");
+  EXPECT_EQ(body["deadline"]["at"], "2025-03-01T00:00:00+03:00");
+  EXPECT_EQ(body["deadline"]["warn_from"], "2025-02-22T00:00:00+03:00");
+  EXPECT_EQ(body["to_send"], 2);
+  ASSERT_EQ(body["recipients"].size(), 2u) << list.body;
+  std::map<int, json> by_id;
+  for (const auto& r : body["recipients"]) by_id[r["practice"].get<int>()] = r;
+  EXPECT_EQ(by_id[laureate]["document"], "Именной диплом лауреата");
+  EXPECT_EQ(by_id[laureate]["institution"], kLaureate);
+  EXPECT_EQ(by_id[laureate]["head"], "Петров Пётр Петрович");
+  EXPECT_EQ(by_id[laureate]["address"], "123456, г. Примерный, ул. Мира, 1, Иркутская область");
+  EXPECT_EQ(by_id[participant]["document"], "Сертификат участника");
+  EXPECT_FALSE(by_id.contains(undecided));
+
+  auto marked = put(*chair_, post_url(laureate), {{"sent_on", "2025-02-23"}});
+  ASSERT_EQ(marked.status, 200) << marked.body;
+  EXPECT_EQ(marked.json()["sent_on"], "2025-02-23");
+  EXPECT_EQ(chair_->get(kApi + "/post").json()["to_send"], 1);
+  // Marking again moves the day; undoing puts it back on the list to send.
+  EXPECT_EQ(put(*chair_, post_url(laureate), {{"sent_on", "2025-02-24"}}).json()["sent_on"], "2025-02-24");
+  auto undone = chair_->request("DELETE", post_url(participant), "");
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_TRUE(undone.json()["sent_on"].is_null());
+
+  // The mark outlives a restart; the CSV is the address list with the day sent.
+  start(kPostWarning);
+  EXPECT_EQ(chair_->get(kApi + "/post").json()["to_send"], 1);
+  auto csv = chair_->get(kApi + "/post/export?format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_TRUE(contains(csv.headers["content-type"], "text/csv")) << csv.headers["content-type"];
+  for (const char* title : {"№ заявки", "Учреждение", "Руководитель", "Почтовый адрес", "Документ", "Отправлен"})
+    EXPECT_TRUE(contains(csv.body, title)) << title << "\n" << csv.body;
+  EXPECT_TRUE(contains(csv.body, "2025-02-24")) << csv.body;
+  EXPECT_TRUE(contains(csv.body, "Сертификат участника")) << csv.body;
+  EXPECT_EQ(chair_->get(kApi + "/post/export?format=xlsx").body.substr(0, 2), "PK");
+
+  auto undone_again = chair_->request("DELETE", post_url(laureate), "");
+  ASSERT_EQ(undone_again.status, 200) << undone_again.body;
+  EXPECT_EQ(chair_->get(kApi + "/post").json()["to_send"], 2);
+}
+
+TEST_F(Contest, PostRefusesBadDaysStrangersAndApplicationsWithoutDecision) {
+  start(kDuringApplications);
+  int laureate = decided("laureate@bad.ru", "ГБУ СО «Центр «Проверка»", "laureate");
+  int undecided = decided("undecided@bad.ru", "ГБУ СО «Центр «Без решения»", "");
+  start(kPostWarning);
+
+  auto invalid = [&](const json& body, int status, const std::string& code) {
+    auto r = chair_->request("PUT", post_url(laureate), body.dump());
+    EXPECT_EQ(r.status, status) << body.dump() << " " << r.body;
+    EXPECT_EQ(r.error_code(), code) << body.dump() << " " << r.body;
+    return r;
+  };
+  auto day = invalid({{"sent_on", "2025-02-30"}}, 422, "invalid_date");
+  EXPECT_TRUE(contains(day.json()["error"]["message"], "ГГГГ-ММ-ДД")) << day.body;
+  invalid({{"sent_on", "24.02.2025"}}, 422, "invalid_date");
+  auto future = invalid({{"sent_on", "2025-02-25"}}, 422, "date_in_future");
+  EXPECT_TRUE(contains(future.json()["error"]["message"], "ещё не наступил")) << future.body;
+  invalid(json::object(), 422, "invalid_field");
+  invalid({{"sent_on", 20250224}}, 422, "invalid_field");
+  auto not_json = chair_->request("PUT", post_url(laureate), "{");
+  EXPECT_EQ(not_json.status, 400) << not_json.body;
+
+  auto no_decision = chair_->request("PUT", post_url(undecided), json{{"sent_on", "2025-02-24"}}.dump());
+  EXPECT_EQ(no_decision.status, 404) << no_decision.body;
+  EXPECT_EQ(no_decision.error_code(), "not_a_recipient");
+  EXPECT_EQ(chair_->request("DELETE", post_url(undecided), "").error_code(), "not_a_recipient");
+  EXPECT_EQ(chair_->request("PUT", kApi + "/post/abc", json{{"sent_on", "2025-02-24"}}.dump()).error_code(),
+            "practice_not_found");
+  EXPECT_EQ(chair_->get(kApi + "/post").json()["to_send"], 1);
+
+  // Only the contest's organiser: strangers 401, the applicant 403, the conference has no post.
+  HttpClient anonymous(server_->port());
+  EXPECT_EQ(anonymous.get(kApi + "/post").status, 401);
+  EXPECT_EQ(anonymous.request("PUT", post_url(laureate), json{{"sent_on", "2025-02-24"}}.dump()).status, 401);
+  auto& applicant = people_->person("laureate@bad.ru");
+  EXPECT_EQ(applicant.get(kApi + "/post").status, 403);
+  EXPECT_EQ(applicant.get(kApi + "/post/export").status, 403);
+  EXPECT_EQ(applicant.request("PUT", post_url(laureate), json{{"sent_on", "2025-02-24"}}.dump()).status, 403);
+  EXPECT_EQ(applicant.request("DELETE", post_url(laureate), "").status, 403);
+  EXPECT_EQ(applicant.get(kApi + "/reminders").status, 403);
+  HttpClient conference(server_->port());
+  ASSERT_EQ(conference.post("/api/auth/login", {{"email", kOrganiserEmail}, {"password", kOrganiserPassword}}).status, 200);
+  EXPECT_EQ(conference.get(kEventApi + "/post").error_code(), "no_post");
+  EXPECT_EQ(conference.get(kApi + "/post").status, 403);
+  EXPECT_EQ(chair_->get(kApi + "/post/export?format=json").error_code(), "invalid_format");
+  EXPECT_EQ(chair_->get(kApi + "/post").json()["to_send"], 1);
+}
+
+// Issue 16: from warn_days_before (7) days before diplomas_by the desk says what is left and the
+// organiser gets one letter through the outbox, whether the window opens while the server runs
+// (the timeline ticker's alarm) or while it was down (caught up at start), never twice.
+TEST_F(Contest, OrganiserIsWarnedOnceBeforeThePostDeadline) {
+  TempDir mail_dir;
+  auto smtp = SmtpServer::start(mail_dir.path());
+  ASSERT_TRUE(smtp) << smtp.status().message();
+  start(kDuringApplications, (*smtp)->url());
+  int laureate = decided("laureate@warn.ru", "ГБУ СО «Центр «Напоминание»", "laureate");
+  decided("participant@warn.ru", "ГБУ СО «Центр «Участие»", "participant");
+
+  // Before the window: no notice on the desk.
+  start(kBeforePostWarning, (*smtp)->url());
+  auto quiet = chair_->get(kApi + "/reminders");
+  ASSERT_EQ(quiet.status, 200) << quiet.body;
+  EXPECT_TRUE(quiet.json()["warnings"].empty()) << quiet.body;
+
+  // The window opens two seconds after the start: the ticker wakes there and the letter goes.
+  start("2025-02-21T23:59:58+03:00", (*smtp)->url());
+  auto mails = (*smtp)->wait_for(1);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_to, std::vector<std::string>{kJuryChair});
+  EXPECT_TRUE(contains(mails[0].subject, "до 1 марта 2025 г.")) << mails[0].subject;
+  EXPECT_TRUE(contains(mails[0].body, "документы, не отправленные по почте: 2")) << mails[0].body;
+  auto desk = chair_->get(kApi + "/reminders").json()["warnings"];
+  ASSERT_EQ(desk.size(), 1u) << desk.dump();
+  EXPECT_EQ(desk[0]["milestone"], "diplomas_by");
+  EXPECT_EQ(desk[0]["deadline_text"], "до 1 марта 2025 г.");
+  EXPECT_EQ(desk[0]["passed"], false);
+  EXPECT_EQ(desk[0]["left"][0]["count"], 2);
+
+  // Restarted inside the window: the catch-up at start finds the letter already queued.
+  start(kPostWarning, (*smtp)->url());
+  auto health = chair_->get("/api/health").json();
+  EXPECT_EQ(health["mail"]["pending"].get<int>() + health["mail"]["sent"].get<int>(), 1) << health.dump();
+  ASSERT_EQ(put(*chair_, post_url(laureate), {{"sent_on", "2025-02-24"}}).status, 200);
+  EXPECT_EQ(chair_->get(kApi + "/reminders").json()["warnings"][0]["left"][0]["count"], 1);
+  EXPECT_EQ((*smtp)->messages().size(), 1u);
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-// The payment contract: a PDF read back with poppler, for the caller's submitted practices.
+// The payment contract: a PDF read back with poppler, for the caller's submitted practices, with
+// the organiser's requisites from the agenda (refused while they are placeholders) and the payer's
+// from the registration form.
 #include <gtest/gtest.h>
 #include <poppler-document.h>
 #include <poppler-page.h>
@@ -33,7 +35,26 @@ std::string squeezed(std::string s) {
   return s;
 }
 
+// The agenda with the organiser's real requisites: the contract is issued.
 class Contract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(create_organiser(data_.path()));
+    auto started = ServerProcess::start(
+        {.data_dir = data_.path(), .clock = kDuringIntake, .agendas = {agenda_with_requisites(fixture_.path()).string()}});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+    people_ = std::make_unique<People>(server_->port());
+  }
+
+  TempDir fixture_;
+  TempDir data_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<People> people_;
+};
+
+// The shipped agenda, whose requisites are still the template's placeholders.
+class ContractWithPlaceholders : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(create_organiser(data_.path()));
@@ -47,6 +68,45 @@ class Contract : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<People> people_;
 };
+
+TEST_F(ContractWithPlaceholders, IsRefusedUntilTheOrganiserGivesTheRequisites) {
+  ASSERT_NE(submit_practice(*people_, {.author_email = "anna@dom.ru", .paid = false}), 0);
+  auto& anna = people_->person("anna@dom.ru");
+  for (const char* form : {"legal_entity", "individual"}) {
+    auto r = anna.get(kEventApi + "/contract?payment_form=" + form);
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.error_code(), "contract_not_ready");
+    EXPECT_EQ(r.json()["error"]["message"], "Договор будет доступен, когда организатор укажет реквизиты.");
+    EXPECT_EQ(r.body.rfind("%PDF-", 0), std::string::npos);
+  }
+}
+
+TEST_F(ContractWithPlaceholders, StartUpNamesWhatIsToFillAndThePublicSeesNoPlaceholder) {
+  const std::string& said = server_->startup_output();
+  EXPECT_NE(said.find("warning"), std::string::npos) << said;
+  EXPECT_NE(said.find("/fees/contract"), std::string::npos) << said;
+  EXPECT_NE(said.find("Реквизиты организатора для договора об оплате"), std::string::npos) << said;
+  EXPECT_NE(said.find("/sections/0/contact"), std::string::npos) << said;
+
+  // The organiser's desk reads the same list.
+  auto desk = people_->organiser().get(kEventApi + "/placeholders");
+  ASSERT_EQ(desk.status, 200) << desk.body;
+  json list = desk.json()["placeholders"];
+  ASSERT_EQ(list.size(), 5u) << list;  // four section contacts and the requisites
+  EXPECT_EQ(list.back()["path"], "/fees/contract");
+  EXPECT_EQ(list.back()["fields"][1], "ИНН");
+  EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/placeholders").status, 403);
+
+  // The public agenda carries neither the fake requisites nor the fake phones; the real contact stays.
+  HttpClient anonymous(server_->port());
+  auto event = anonymous.get(kEventApi);
+  ASSERT_EQ(event.status, 200);
+  EXPECT_EQ(event.body.find("0000000000"), std::string::npos);
+  EXPECT_EQ(event.body.find("(заполнить)"), std::string::npos);
+  EXPECT_EQ(event.body.find("8 (000) 000-00-01"), std::string::npos);
+  EXPECT_EQ(event.json()["fees"]["contract"], json({{"placeholder", true}}));
+  EXPECT_EQ(event.json()["organisers"][1]["contact"]["email"], "attestovan38@mail.ru");
+}
 
 TEST_F(Contract, ListsTheSubmittedPracticesWithTheTotalInFiguresAndWords) {
   ASSERT_NE(submit_practice(*people_, {.author_email = "anna@dom.ru", .institution = "ОГБУСО «Центр помощи детям»",
@@ -80,13 +140,44 @@ TEST_F(Contract, ListsTheSubmittedPracticesWithTheTotalInFiguresAndWords) {
   // The payer of a legal entity is the institution; the requisites and purpose come from the agenda.
   EXPECT_NE(text.find(squeezed("и ОГБУСО «Центр помощи детям», именуемое")), std::string::npos) << text;
   EXPECT_NE(text.find(squeezed("Организационный взнос за участие в интернет-конференции")), std::string::npos);
-  EXPECT_NE(text.find(squeezed("БИК000000000")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("БИК042520001")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("ИНН" + kOrganiserInn)), std::string::npos) << text;
+  EXPECT_EQ(text.find(squeezed("(заполнить)")), std::string::npos) << text;
+  // The payer's requisites from the registration, which asked for them as a legal entity.
+  EXPECT_NE(text.find(squeezed("ИНН" + kPayerInn)), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("КПП380801001")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("Адрес664003, г. Иркутск, ул. Ленина, д. 1")), std::string::npos) << text;
 
-  // Without payment_form the registration's choice (legal_entity) is used; individual names the author.
+  // Without payment_form the registration's choice (legal_entity) is used.
   EXPECT_EQ(anna.get(kEventApi + "/contract").status, 200);
-  auto individual = anna.get(kEventApi + "/contract?payment_form=individual");
-  ASSERT_EQ(individual.status, 200) << individual.body;
-  EXPECT_NE(pdf_text(individual.body).find(squeezed("и anna@dom.ru, именуемый")), std::string::npos);
+}
+
+TEST_F(Contract, APersonPaysWithTheirNameAndAddressAndNoCompanyRequisites) {
+  auto& vera = people_->person("vera@dom.ru", "Вера");
+  auto answers = registration_answers("Вера", "vera@dom.ru", "Центр", 1);
+  answers["payment_form"] = "individual";
+  answers["payer_person"] = "Смирнова Вера Павловна";
+  answers["payer_address"] = "664007, г. Иркутск, ул. Карла Маркса, д. 5, кв. 3";
+  // Left from a first choice of a legal entity: not asked of a person, so not kept.
+  answers["payer_inn"] = "123";
+  auto saved = vera.request("PUT", kEventApi + "/registration", json{{"answers", answers}}.dump());
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_FALSE(saved.json()["registration"]["answers"].contains("payer_inn")) << saved.body;
+  auto created = vera.post(kEventApi + "/practices",
+                           {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
+                      json::object())
+                .status,
+            200);
+
+  auto r = vera.get(kEventApi + "/contract?payment_form=individual");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string text = pdf_text(r.body);
+  EXPECT_NE(text.find(squeezed("и Смирнова Вера Павловна, именуемый")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("ФИОСмирнова Вера Павловна")), std::string::npos) << text;
+  EXPECT_NE(text.find(squeezed("Адрес664007, г. Иркутск, ул. Карла Маркса, д. 5, кв. 3")), std::string::npos) << text;
+  EXPECT_EQ(text.find(squeezed("КПП380801001")), std::string::npos) << text;
 }
 
 TEST_F(Contract, ExplainsWhyThereIsNoContract) {
@@ -119,10 +210,12 @@ TEST_F(Contract, ExplainsWhyThereIsNoContract) {
   EXPECT_EQ(boris.get(kEventApi + "/contract?payment_form=individual").error_code(), "no_practices");
 }
 
-TEST_F(Contract, ALegalEntityNeedsTheInstitutionInTheRegistration) {
+TEST_F(Contract, ALegalEntityContractNeedsTheOrganisationsNameInTheRegistration) {
   auto& vera = people_->person("vera@dom.ru", "Вера");
   auto answers = registration_answers("Вера", "vera@dom.ru", "Центр", 1);
-  answers.erase("institution");
+  answers["payment_form"] = "individual";
+  answers["payer_person"] = "Смирнова Вера Павловна";
+  answers["payer_address"] = "664007, г. Иркутск, ул. Карла Маркса, д. 5, кв. 3";
   ASSERT_EQ(vera.request("PUT", kEventApi + "/registration", json{{"answers", answers}}.dump()).status, 200);
   auto created = vera.post(kEventApi + "/practices",
                            {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
@@ -136,8 +229,9 @@ TEST_F(Contract, ALegalEntityNeedsTheInstitutionInTheRegistration) {
   EXPECT_EQ(r.error_code(), "payer_missing");
   // The field is named by its label in the registration form, never by its id.
   const std::string message = r.json()["error"]["message"];
-  EXPECT_NE(message.find("заполните поле «Учреждение»"), std::string::npos) << message;
-  EXPECT_EQ(message.find("institution"), std::string::npos) << message;
+  EXPECT_NE(message.find("заполните поле «Полное наименование юридического лица (плательщика)»"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("payer_organisation"), std::string::npos) << message;
   EXPECT_EQ(vera.get(kEventApi + "/contract?payment_form=individual").status, 200);
 }
 

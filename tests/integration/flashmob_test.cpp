@@ -25,7 +25,7 @@ namespace files = praktika::media::testing;
 
 const std::string kApi = kEventApi + "/flashmob";
 const std::string kTopic = "flashmob:" + kEventId;
-const std::string kFeedStart = "2020-07-07T00:00:00+08:00";
+const std::string kFeedStart = "2020-07-07T10:00:00+08:00";
 
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -425,10 +425,10 @@ TEST_F(Flashmob, TwoViewersJoiningThirtySecondsApartPlayTheSameItemAtTheirJoinTi
   EXPECT_EQ(early.get(kApi + "/items/" + std::to_string(id) + "/media").status, 404);
   EXPECT_EQ(early.get(kApi + "/now").json()["state"], "waiting");
 
-  start("2020-07-07T00:00:10+08:00");
+  start("2020-07-07T10:00:10+08:00");
   HttpClient first(server_->port());
   auto a = first.get(kApi + "/now").json();
-  start("2020-07-07T00:00:40+08:00");
+  start("2020-07-07T10:00:40+08:00");
   HttpClient second(server_->port());
   auto b = second.get(kApi + "/now").json();
 
@@ -456,6 +456,31 @@ TEST_F(Flashmob, TwoViewersJoiningThirtySecondsApartPlayTheSameItemAtTheirJoinTi
   EXPECT_EQ(gallery["items"][0]["title"], "Хоровод");
 }
 
+TEST_F(Flashmob, TheFeedStartsAtTheAgendasDaytimeInstantNotAtMidnight) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t id = approved_video(anna, 60, "Утренний танец");
+
+  // 7 July, after midnight: the flashmob stage is open, but the feed starts at 10:00 local.
+  start("2020-07-07T09:59:50+08:00");
+  HttpClient before(server_->port());
+  auto waiting = before.get(kApi + "/now").json();
+  EXPECT_EQ(waiting["state"], "waiting") << waiting.dump();
+  EXPECT_EQ(waiting["feed_starts"], kFeedStart);
+  EXPECT_TRUE(waiting["item"].is_null());
+  EXPECT_EQ(before.get(kApi + "/gallery").json()["open"], false);
+  EXPECT_EQ(before.get(kApi + "/items/" + std::to_string(id) + "/media").status, 404);
+
+  start("2020-07-07T10:00:05+08:00");
+  HttpClient after(server_->port());
+  auto playing = after.get(kApi + "/now").json();
+  ASSERT_EQ(playing["state"], "playing") << playing.dump();
+  EXPECT_EQ(playing["item"]["id"], id);
+  EXPECT_EQ(playing["started_at"], kFeedStart);
+  EXPECT_GE(playing["position"].get<double>(), 5);
+  EXPECT_LT(playing["position"].get<double>(), 60);
+}
+
 TEST_F(Flashmob, PauseReorderAndSkipReachEverySubscriberAtOnce) {
   start(kDuringIntake);
   auto& anna = people_->person("anna@dom.ru");
@@ -463,7 +488,7 @@ TEST_F(Flashmob, PauseReorderAndSkipReachEverySubscriberAtOnce) {
   std::int64_t two = approved_video(anna, 60, "Второй");
   std::int64_t three = approved_video(anna, 60, "Третий");
 
-  start("2020-07-07T00:00:10+08:00");
+  start("2020-07-07T10:00:10+08:00");
   auto x = WsClient::connect(server_->port());
   auto y = WsClient::connect(server_->port());
   auto sx = x->call({{"op", "subscribe"}, {"topic", kTopic}});
@@ -517,7 +542,7 @@ TEST_F(Flashmob, TheFeedMovesToTheNextItemByItselfUnderASpedUpClock) {
   std::int64_t one = approved_video(anna, 30, "Короткий");
   std::int64_t two = approved_video(anna, 30, "Следующий");
   // 20× faster: the first item's 30 s end 1.5 s after the start.
-  start("2020-07-07T00:00:00+08:00", 20);
+  start("2020-07-07T10:00:00+08:00", 20);
   auto ws = WsClient::connect(server_->port());
   auto sub = ws->call({{"op", "subscribe"}, {"topic", kTopic}});
   ASSERT_EQ(sub["ok"], true);

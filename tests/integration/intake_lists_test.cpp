@@ -111,7 +111,9 @@ TEST_F(IntakeLists, EveryFileOfTheEventIsListedWithItsOwnerAndPractice) {
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
   auto csv = org.get(kEventApi + "/intake/files?purpose=document&format=csv");
-  EXPECT_NE(csv.body.find("\"описание.docx\";\"document\";\"complete\""), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("\"описание.docx\";\"Описание практики\";\"получен\""), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find("\"document\""), std::string::npos) << "a purpose id in the table";
+  EXPECT_NE(csv.body.find(".2020 "), std::string::npos) << "no date as «дд.мм.гггг чч:мм»: " << csv.body;
   EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/intake/files").status, 403);
 }
 

@@ -21,6 +21,10 @@ json full_registration() {
           {"email", "anna@dom.ru"},
           {"section", 2},
           {"payment_form", "legal_entity"},
+          {"payer_organisation", "ОГБУСО «Центр помощи детям»"},
+          {"payer_inn", "7707083893"},
+          {"payer_kpp", "773601001"},
+          {"payer_address", "664003, г. Иркутск, ул. Ленина, д. 1"},
           {"consent_regulations", true},
           {"consent_personal_data", true}};
 }
@@ -176,6 +180,80 @@ TEST_F(Intake, BeneficiaryReviewsAreRequiredOnlyForAPracticeOlderThanAYear) {
   auto refused = anna->post(kBase + "/practices/" + std::to_string(old.json()["id"].get<int>()) + "/submit", json::object());
   EXPECT_EQ(refused.status, 422);
   EXPECT_EQ(error_paths(refused), std::vector<std::string>{"beneficiary_reviews"});
+}
+
+TEST_F(Intake, TheRegistrationAsksThePayersRequisitesOfTheChosenPaymentForm) {
+  auto anna = user("anna@dom.ru");
+  json legal = full_registration();
+  for (const char* key : {"payer_organisation", "payer_inn", "payer_kpp", "payer_address"}) legal.erase(key);
+  auto missing = anna->request("PUT", kBase + "/registration", json{{"answers", legal}}.dump());
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_EQ(error_paths(missing),
+            (std::vector<std::string>{"payer_organisation", "payer_inn", "payer_kpp", "payer_address"}))
+      << missing.body;
+
+  json wrong = full_registration();
+  wrong["payer_inn"] = "7707083894";  // the check digit of 7707083893 changed
+  wrong["payer_kpp"] = "77360100";
+  auto refused = anna->request("PUT", kBase + "/registration", json{{"answers", wrong}}.dump());
+  EXPECT_EQ(refused.status, 422);
+  const json details = refused.json()["error"]["details"];
+  ASSERT_EQ(details.size(), 2u) << refused.body;
+  EXPECT_EQ(details[0]["code"], "invalid_inn");
+  EXPECT_NE(details[0]["message"].get<std::string>().find("«ИНН плательщика»"), std::string::npos) << refused.body;
+  EXPECT_EQ(details[1]["code"], "invalid_kpp");
+
+  // A person: name and address, no company requisites.
+  json person = full_registration();
+  person["payment_form"] = "individual";
+  auto person_missing = anna->request("PUT", kBase + "/registration", json{{"answers", person}}.dump());
+  EXPECT_EQ(error_paths(person_missing), std::vector<std::string>{"payer_person"}) << person_missing.body;
+  person["payer_person"] = "Петрова Анна Сергеевна";
+  person["payer_inn"] = "500100732259";  // a person's twelve digits: valid, yet not asked of a person
+  auto saved = anna->request("PUT", kBase + "/registration", json{{"answers", person}}.dump());
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const json answers = saved.json()["registration"]["answers"];
+  EXPECT_EQ(answers["payer_person"], "Петрова Анна Сергеевна");
+  EXPECT_EQ(answers["payer_address"], "664003, г. Иркутск, ул. Ленина, д. 1");
+  EXPECT_FALSE(answers.contains("payer_inn"));
+  EXPECT_FALSE(answers.contains("payer_kpp"));
+}
+
+TEST_F(Intake, AnEstablishedPracticeHasRunAtLeastTwoYears) {
+  auto anna = user("anna@dom.ru");
+  ASSERT_EQ(anna->request("PUT", kBase + "/registration", json{{"answers", full_registration()}}.dump()).status, 200);
+  // The clock says 2020: a practice begun in 2019 has not run two years.
+  auto young = anna->post(kBase + "/practices", {{"section", 1}, {"type", "established"}, {"answers", complete_practice(2019)}});
+  EXPECT_EQ(young.status, 422);
+  EXPECT_EQ(error_paths(young), std::vector<std::string>{"relevance.started_year"}) << young.body;
+  const json detail = young.json()["error"]["details"][0];
+  EXPECT_EQ(detail["code"], "too_recent_for_type");
+  EXPECT_EQ(detail["message"],
+            "«Устоявшаяся практика» реализуется не менее 2 лет: в поле «Год начала реализации практики» укажите год "
+            "не позднее 2018 или выберите другой вид практики.");
+
+  auto created = anna->post(kBase + "/practices", {{"section", 1}, {"type", "established"}, {"answers", complete_practice(2018)}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string url = kBase + "/practices/" + std::to_string(created.json()["id"].get<int>());
+  // A draft's later start year is not saved, and said why; the rest of the edit is.
+  json edit = complete_practice(2019);
+  edit["values"] = "Уважение и доверие";
+  edit["beneficiary_reviews"] = "Отзывы семей за два года";  // item 14: the practice runs longer than a year
+  auto later = anna->request("PATCH", url, json{{"answers", edit}}.dump());
+  ASSERT_EQ(later.status, 200) << later.body;
+  ASSERT_EQ(later.json()["unsaved"].size(), 1u) << later.body;
+  EXPECT_EQ(later.json()["unsaved"][0]["path"], "relevance.started_year");
+  EXPECT_EQ(later.json()["answers"]["relevance"]["started_year"], 2018);
+  EXPECT_EQ(later.json()["answers"]["values"], "Уважение и доверие");
+  EXPECT_EQ(anna->post(url + "/submit", json::object()).status, 200);
+
+  // Other types have no such rule; turning a young pilot practice into an established one is refused.
+  auto pilot = anna->post(kBase + "/practices", {{"section", 1}, {"type", "pilot"}, {"answers", complete_practice(2020)}});
+  ASSERT_EQ(pilot.status, 201) << pilot.body;
+  auto retyped = anna->request("PATCH", kBase + "/practices/" + std::to_string(pilot.json()["id"].get<int>()),
+                               json{{"type", "established"}}.dump());
+  EXPECT_EQ(retyped.status, 422);
+  EXPECT_EQ(error_paths(retyped), std::vector<std::string>{"relevance.started_year"}) << retyped.body;
 }
 
 TEST_F(Intake, CasesAreOneToThreeAndBadValuesAreNamed) {

@@ -316,5 +316,27 @@ TEST_F(Review, AnAssignedExpertOpensThePracticeMaterialsButNotThePaymentScan) {
   EXPECT_EQ(people.organiser().get(scan + "/file").status, 200);
 }
 
+// Issue 16, clause 5.7: from 3 days before decision_notice_by the organiser is told by letter and
+// on the desk how many practices still have no decision; once each is decided the notice goes.
+TEST_F(Review, OrganiserIsWarnedOfPracticesWithoutDecisionBeforeTheNotices) {
+  start(kDuringIntake);
+  int a = submit_practice(*people_, {.author_email = "late@dom.ru", .institution = kCentre, .name = "Семейная гостиная"});
+  ASSERT_GT(a, 0);
+  start("2020-07-04T10:00:00+08:00");
+  auto mails = smtp_->wait_for(1);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_to, std::vector<std::string>{kOrganiserEmail});
+  EXPECT_TRUE(contains(mails[0].subject, "до 6 июля 2020 г.")) << mails[0].subject;
+  EXPECT_TRUE(contains(mails[0].body, "практики без решения: 1")) << mails[0].body;
+  auto warnings = people_->organiser().get(kEventApi + "/reminders").json()["warnings"];
+  ASSERT_EQ(warnings.size(), 1u) << warnings.dump();
+  EXPECT_EQ(warnings[0]["milestone"], "decision_notice_by");
+  EXPECT_EQ(warnings[0]["at"], "2020-07-06T00:00:00+08:00");
+
+  ASSERT_EQ(put(people_->organiser(), practice_url(a) + "/outcome", {{"outcome", "gallery"}}).status, 200);
+  EXPECT_TRUE(people_->organiser().get(kEventApi + "/reminders").json()["warnings"].empty());
+  EXPECT_EQ(smtp_->messages().size(), 1u);
+}
+
 }  // namespace
 }  // namespace praktika::test

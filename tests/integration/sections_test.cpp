@@ -259,6 +259,9 @@ TEST(Sections, TheDraftFillsTheWindowWithAdmittedPresentersAndPublishingNotifies
   EXPECT_EQ(overview["sections"][1]["schedule"], nullptr);
   EXPECT_EQ(overview["sessions"]["welcome"]["room_url"], "https://video-room.example.org/irkutsk-2020/welcome");
   EXPECT_EQ(overview["sessions"]["results"]["starts"], "2020-07-08T12:30:00+08:00");
+  // The agenda's section contacts are still placeholders: not shown as if they were real.
+  EXPECT_EQ(overview["sections"][0]["contact"]["phone"], "");
+  EXPECT_EQ(overview["sections"][0]["contact"]["name"], "");
   EXPECT_EQ(anonymous.get(kEventApi + "/sections/1/schedule").json().contains("draft"), false);
 }
 

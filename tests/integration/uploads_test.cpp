@@ -303,6 +303,10 @@ TEST_F(Uploads, OneUnderWayIsRefusedOnceTheAgendasGraceAfterTheCloseHasPassed) {
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_EQ(refused.error_code(), "deadline_passed");
   EXPECT_EQ(refused.json()["error"]["details"]["until"], "2020-07-01T00:00:00+08:00") << refused.body;
+  // «Обратитесь к организатору» says how: the organiser's address from the agenda.
+  EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("обратитесь к организатору: attestovan38@mail.ru."),
+            std::string::npos)
+      << refused.body;
   // What had arrived is kept: the organiser may still ask for it.
   auto head = late.request("HEAD", location, "", {{"Cookie", cookie}, {"Tus-Resumable", "1.0.0"}});
   EXPECT_EQ(head.headers["upload-offset"], "1000");

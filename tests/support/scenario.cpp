@@ -22,6 +22,11 @@ json registration_answers(const std::string& full_name, const std::string& email
           {"email", email},
           {"section", section},
           {"payment_form", "legal_entity"},
+          // What a legal entity's contract needs (asked only for that payment form).
+          {"payer_organisation", institution},
+          {"payer_inn", kPayerInn},
+          {"payer_kpp", "380801001"},
+          {"payer_address", "664003, г. Иркутск, ул. Ленина, д. 1"},
           {"consent_regulations", true},
           {"consent_personal_data", true}};
 }
@@ -46,6 +51,22 @@ json practice_answers(const std::string& name, const std::string& institution, i
             {"socio_economic", "Экономия"}}},
           {"cases", json::array({"Случай семьи К."})},
           {"recommendations", "Начинать с малого"}};
+}
+
+std::filesystem::path agenda_with_requisites(const std::filesystem::path& dir) {
+  std::ifstream in(source_dir() / "agenda" / "irkutsk-2020.json");
+  json agenda = json::parse(in);
+  agenda["fees"]["contract"] = {{"recipient", kOrganiserRecipient},
+                                {"inn", kOrganiserInn},
+                                {"kpp", "381101001"},
+                                {"bank", "Отделение Иркутск Банка России"},
+                                {"bik", "042520001"},
+                                {"account", "40601810000003000001"},
+                                {"correspondent_account", "30101810000000000607"},
+                                {"payment_purpose", "Организационный взнос за участие в интернет-конференции"}};
+  auto path = dir / "irkutsk-2020-requisites.json";
+  std::ofstream(path) << agenda.dump(2);
+  return path;
 }
 
 bool create_organiser(const std::filesystem::path& data_dir, std::string* output) {

@@ -24,11 +24,22 @@ inline const std::string kPassword = "пароль участника";
 inline const std::string kOrganiserEmail = "org@umc.ru";
 inline const std::string kOrganiserPassword = "пароль организатора";
 
-// Appendix 1 answers that pass the agenda's registration form.
+// A payer's ИНН with valid check digits, for registrations that pay as a legal entity.
+inline const std::string kPayerInn = "3808000007";
+
+// Appendix 1 answers that pass the agenda's registration form (paying as a legal entity).
 nlohmann::json registration_answers(const std::string& full_name, const std::string& email,
                                     const std::string& institution, int section);
 // The 17 fields, complete. `started_year` decides whether field 14 is required.
 nlohmann::json practice_answers(const std::string& name, const std::string& institution, int started_year = 2020);
+
+// The organiser's requisites of agenda_with_requisites(), as the contract prints them.
+inline const std::string kOrganiserInn = "3811000007";
+inline const std::string kOrganiserRecipient = "ОГБУ ДПО «Учебно-методический центр развития социального обслуживания»";
+
+// The shipped agenda with the organiser's requisites filled in (real-looking values, the
+// placeholder mark removed), written into `dir`: for the tests that download a contract.
+std::filesystem::path agenda_with_requisites(const std::filesystem::path& dir);
 
 // Before the server starts on `data_dir`: the organiser account, made with `admin create-user`.
 // Returns false (with the binary's output in `output`) when the command fails.

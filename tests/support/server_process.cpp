@@ -16,19 +16,6 @@ namespace praktika::test {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("praktika-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 fs::path source_dir() { return PRAKTIKA_SOURCE_DIR; }
 fs::path server_binary() {
   if (const char* env = std::getenv("PRAKTIKA_BINARY")) return env;
@@ -74,6 +61,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServerOptions&
     auto at = line->find("listening on http://");
     if (at != std::string::npos) {
       server->port_ = std::stoi(line->substr(line->rfind(':') + 1));
+      server->startup_output_ = std::move(said);
       return server;
     }
   }

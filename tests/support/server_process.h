@@ -10,22 +10,9 @@
 
 #include "common/status.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace praktika::test {
-
-// A fresh directory under the system temp folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::filesystem::path source_dir();   // the repository
 std::filesystem::path server_binary();  // build/praktika
@@ -51,6 +38,8 @@ class ServerProcess {
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   Process& process() { return *process_; }
+  // Everything the server printed up to its "listening on" line (start-up warnings).
+  const std::string& startup_output() const { return startup_output_; }
   // SIGTERM and wait; the exit status.
   ExitStatus stop();
   // SIGKILL: no chance to flush anything.
@@ -60,6 +49,7 @@ class ServerProcess {
   ServerProcess() = default;
   std::unique_ptr<Process> process_;
   int port_ = 0;
+  std::string startup_output_;
 };
 
 // Runs the binary to completion (for start-up failures and admin commands): exit status and

@@ -34,6 +34,9 @@ import { MailPage } from './pages/MailPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { PostPage } from './pages/PostPage';
+import { FilesPage } from './pages/FilesPage';
+import { ReviewLogPage } from './pages/ReviewLogPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -75,6 +78,9 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },
+  { pattern: '/events/:id/post', component: ({ params }) => <PostPage id={params.id!} /> },
+  { pattern: '/events/:id/files', component: ({ params }) => <FilesPage id={params.id!} /> },
+  { pattern: '/events/:id/review-log', component: ({ params }) => <ReviewLogPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/db.h"
+#include "support/temp_dir.h"
 
 namespace praktika::accounts {
 namespace {
@@ -14,21 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "praktika-accounts-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 class Accounts : public ::testing::Test {
  protected:
@@ -83,6 +70,39 @@ class Accounts : public ::testing::Test {
   std::unique_ptr<store::Db> db_;
   std::unique_ptr<AccountsService> service_;
 };
+
+TEST_F(Accounts, AnInvitationBecomesTheRoleWhenThatAddressRegisters) {
+  const RoleGrant grant{"irkutsk-2020", Role::expert, 2};
+  int letters = 0;
+  auto invited = service_->invite(" New@Dom.RU ", grant, 0, [&](store::Tx&, const Invitation& i) {
+    EXPECT_EQ(i.email, "new@dom.ru");
+    ++letters;
+    return Status::ok();
+  });
+  ASSERT_TRUE(invited.ok()) << invited.status().code();
+  EXPECT_EQ(letters, 1);
+  ASSERT_EQ(service_->list_invitations("irkutsk-2020")->size(), 1u);
+
+  auto user = register_ok("new@dom.ru");
+  auto roles = service_->roles_of(user.id);
+  ASSERT_TRUE(roles.ok());
+  EXPECT_EQ(*roles, std::vector<RoleGrant>{grant});
+  EXPECT_TRUE(service_->list_invitations("irkutsk-2020")->empty());
+}
+
+TEST_F(Accounts, AnInvitationIsNotStoredWhenItsLetterCannotBeQueued) {
+  auto invited = service_->invite("new@dom.ru", {"irkutsk-2020", Role::organiser, {}}, 0, [](store::Tx&, const Invitation&) {
+    return Status::unprocessable("invitation_template_missing", "Нет текста письма.");
+  });
+  EXPECT_EQ(invited.status().code(), "invitation_template_missing");
+  EXPECT_TRUE(service_->list_invitations("irkutsk-2020")->empty());
+}
+
+TEST_F(Accounts, AnAddressWithAnAccountIsNotInvited) {
+  register_ok("known@dom.ru");
+  auto invited = service_->invite("known@dom.ru", {"irkutsk-2020", Role::expert, {}}, 0, {});
+  EXPECT_EQ(invited.status().code(), "email_taken");
+}
 
 TEST_F(Accounts, RegisterLoginAuthenticateLogoutRoundTrip) {
   const User user = register_ok("maria@example.org");

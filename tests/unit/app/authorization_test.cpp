@@ -77,6 +77,12 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}"}, Audience::organiser},
     {{"POST", "/api/events/{id}/review/notifications"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/mail"}, Audience::organiser},
+    // Announcements of changed conditions (clause 3.2.1): read by anyone, written by the organiser.
+    {{"GET", "/api/events/{id}/announcements"}, Audience::anyone},
+    {{"POST", "/api/events/{id}/announcements"}, Audience::organiser},
+    // What the agenda still holds as placeholders, for the organiser's desk.
+    {{"GET", "/api/events/{id}/placeholders"}, Audience::organiser},
+    {{"POST", "/api/events/{id}/mail/{letter}/resend"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
@@ -137,6 +143,13 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     // Contest: the laureate list is public from the agenda's instant; its export the organiser's.
     {{"GET", "/api/events/{id}/laureates"}, Audience::anyone},
     {{"GET", "/api/events/{id}/laureates/export"}, Audience::organiser},
+    // Contest: the post of diplomas and certificates, the organiser's address list and marks.
+    {{"GET", "/api/events/{id}/post"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/post/export"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/post/{practice}"}, Audience::organiser},
+    {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
+    // The desk's milestone reminders.
+    {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
 };
 
 const std::string kEvent = "irkutsk-2020";

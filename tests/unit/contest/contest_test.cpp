@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "timeline/russian_date.h"
+
 namespace praktika::contest {
 namespace {
 
@@ -42,6 +44,19 @@ TEST(ContestSettings, TheShippedAgendaReadsWithItsPastResults) {
   EXPECT_EQ(s.eligibility->rules[1].may_apply_from, 2026);
   EXPECT_EQ(s.laureates->outcomes, std::vector<std::string>{"laureate"});
   EXPECT_EQ(s.laureates->public_from, *parse_instant("2025-02-01T18:00+03:00"));
+  ASSERT_TRUE(s.post);
+  EXPECT_EQ(s.post->deadline, *parse_instant("2025-03-01T00:00+03:00"));
+  EXPECT_EQ(s.post->warn_days_before, 7);
+  EXPECT_EQ(s.post->documents.at("laureate"), "Именной диплом лауреата");
+  EXPECT_EQ(s.post->documents.at("participant"), "Сертификат участника");
+  EXPECT_EQ(s.post->address_fields, (std::vector<std::string>{"postal_address.address", "postal_address.region"}));
+}
+
+TEST(ContestSettings, PostDeadlineIsWrittenAsTheRegulationsSayIt) {
+  EXPECT_EQ(timeline::deadline_text(*parse_instant("2025-03-01T00:00+03:00"), 180), "до 1 марта 2025 г.");
+  // The same instant read in another zone is another day and hour.
+  EXPECT_EQ(timeline::deadline_text(*parse_instant("2025-03-01T00:00+03:00"), 0), "до 28 февраля 2025 г. 21:00");
+  EXPECT_EQ(timeline::russian_date(*parse_instant("2020-08-08T13:00+08:00"), 480), "8 августа 2020 г. 13:00");
 }
 
 TEST(ContestSettings, MistakesNameTheirPath) {
@@ -56,6 +71,12 @@ TEST(ContestSettings, MistakesNameTheirPath) {
   std::string missing = path_after("/contest/eligibility/past_results", "contest-2025/none.json");
   EXPECT_NE(missing.find("none.json"), std::string::npos) << missing;
   EXPECT_EQ(path_after("/contest/laureates/export_fields/0", "email"), "OK");
+  EXPECT_EQ(path_after("/contest/post/deadline", "diplomas_someday"), "/contest/post/deadline");
+  EXPECT_EQ(path_after("/contest/post/documents/winner", "Диплом"), "/contest/post/documents/winner");
+  EXPECT_EQ(path_after("/contest/post/documents/laureate", ""), "/contest/post/documents/laureate");
+  EXPECT_EQ(path_after("/contest/post/documents", json::object()), "/contest/post/documents");
+  EXPECT_EQ(path_after("/contest/post/address_fields/0", "postal_address.street"), "/contest/post/address_fields/0");
+  EXPECT_EQ(path_after("/contest/post/head_field", "head"), "/contest/post/head_field");
 }
 
 }  // namespace

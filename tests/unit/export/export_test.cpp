@@ -85,6 +85,34 @@ TEST(Csv, DefusesFormulasButNotNegativeNumbers) {
   EXPECT_NE(to_csv(sample()).find("\"'=HYPERLINK(\"\"x\"\")\""), std::string::npos);
 }
 
+TEST(Csv, LeavesPhoneNumbersWithoutTheApostrophe) {
+  Table t{"t", {"a", "b", "c"}, {{"+7 (3952) 20-30-40", "+7(3952)=1+2", "-1-2-3-4-5"}}};
+  std::string csv = to_csv(t);
+  EXPECT_NE(csv.find("\"+7 (3952) 20-30-40\";\"'+7(3952)=1+2\";\"'-1-2-3-4-5\""), std::string::npos) << csv;
+}
+
+TEST(Csv, DefusesAPlusWithTooFewDigitsForAPhone) {
+  EXPECT_FALSE(looks_like_phone("+1+2"));
+  EXPECT_FALSE(looks_like_phone("+7 (3952) 20-30-40 доб."));
+  EXPECT_TRUE(looks_like_phone("8 (3952) 20-30-40"));
+}
+
+TEST(Export, WritesAnInstantAsDayMonthYearAndTime) {
+  EXPECT_EQ(date_time_text("2026-12-04T10:04:00+08:00"), "04.12.2026 10:04");
+  EXPECT_EQ(date_time_text("2026-12-04T10:04:59.123Z"), "04.12.2026 10:04");
+  EXPECT_EQ(date_time_text(""), "");
+  EXPECT_EQ(date_time_text("вчера"), "вчера");
+}
+
+TEST(Xlsx, WritesAPhoneNumberAsTextWithoutAnApostrophe) {
+  Table t{"t", {"Телефон"}, {{"+7 (3952) 20-30-40"}}};
+  auto xlsx = to_xlsx(t, std::filesystem::temp_directory_path());
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status().message();
+  auto c = cells(*xlsx);
+  EXPECT_EQ(c["A2"].value, "+7 (3952) 20-30-40");
+  EXPECT_NE(c["A2"].type, "n");
+}
+
 TEST(Xlsx, ReadsBackWithCyrillicTextAndTypedNumbers) {
   auto xlsx = to_xlsx(sample(), std::filesystem::temp_directory_path());
   ASSERT_TRUE(xlsx.ok()) << xlsx.status().message();

@@ -54,6 +54,50 @@ TEST(Forms, CompleteModeNamesEveryMissingRequiredField) {
   EXPECT_EQ(std::find(p.begin(), p.end(), "beneficiary_reviews:required"), p.end());     // no start year yet
 }
 
+timeline::FormField field(const std::string& id, const std::string& type) {
+  timeline::FormField f;
+  f.id = id;
+  f.label = id;
+  f.type = type;
+  f.required = true;
+  return f;
+}
+
+TEST(Forms, AnInnHasTenOrTwelveDigitsWithTheirCheckDigits) {
+  const std::vector<timeline::FormField> fields = {field("inn", "inn")};
+  for (const char* good : {"7707083893", "3808000007", "500100732259"})
+    EXPECT_TRUE(check(fields, {{"inn", good}}, Mode::complete, context()).ok()) << good;
+  for (const char* bad : {"7707083894", "500100732258", "500100732269", "770708389", "77070838931", "77O7083893"})
+    EXPECT_EQ(paths(check(fields, {{"inn", bad}}, Mode::complete, context())),
+              std::vector<std::string>{"inn:invalid_inn"})
+        << bad;
+}
+
+TEST(Forms, AKppHasNineCharacters) {
+  const std::vector<timeline::FormField> fields = {field("kpp", "kpp")};
+  for (const char* good : {"773601001", "7736AB001"})
+    EXPECT_TRUE(check(fields, {{"kpp", good}}, Mode::complete, context()).ok()) << good;
+  for (const char* bad : {"77360100", "7736010011", "77360100x", "AB3601001"})
+    EXPECT_EQ(paths(check(fields, {{"kpp", bad}}, Mode::complete, context())),
+              std::vector<std::string>{"kpp:invalid_kpp"})
+        << bad;
+}
+
+TEST(Forms, AFieldShownForSomeAnswersIsAskedAndKeptOnlyForThem) {
+  const auto& fields = agenda().registration->fields;
+  json legal = {{"payment_form", "legal_entity"}};
+  auto asked = paths(check(fields, legal, Mode::complete, context()));
+  for (const char* p : {"payer_organisation:required", "payer_inn:required", "payer_kpp:required", "payer_address:required"})
+    EXPECT_NE(std::find(asked.begin(), asked.end(), p), asked.end()) << p;
+  EXPECT_EQ(std::find(asked.begin(), asked.end(), "payer_person:required"), asked.end());
+
+  // No payment form chosen: none of the payer's fields, and what was sent for them is dropped.
+  json none = {{"payer_inn", "1"}};
+  auto c = check(fields, none, Mode::draft, context());
+  EXPECT_TRUE(c.ok()) << c.errors.size();
+  EXPECT_FALSE(c.values.contains("payer_inn"));
+}
+
 TEST(Forms, FieldFourteenFollowsTheStartYear) {
   json young = {{"relevance", {{"problem", "x"}, {"started_year", 2019}}}};
   json old = {{"relevance", {{"problem", "x"}, {"started_year", "2017"}}}};

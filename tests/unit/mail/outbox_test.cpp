@@ -9,6 +9,7 @@
 #include "mail/sender.h"
 #include "mail/template.h"
 #include "store/db.h"
+#include "support/temp_dir.h"
 
 namespace praktika::mail {
 namespace {
@@ -16,21 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "praktika-mail-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 const TimePoint kStart = TimePoint(Millis(1593396000000));  // 2020-06-29T02:00:00Z
 

@@ -8,27 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include "support/temp_dir.h"
 
 namespace praktika::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "praktika-reserve-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // Blocks the file really holds on disk (a sparse file of the same size would hold none).
 std::uint64_t allocated_bytes(const fs::path& file) {

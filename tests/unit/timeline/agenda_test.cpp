@@ -5,6 +5,7 @@
 #include <regex>
 
 #include <gtest/gtest.h>
+#include "support/temp_dir.h"
 
 namespace praktika::timeline {
 namespace {
@@ -63,7 +64,10 @@ TEST(ShippedAgenda, LoadsWithEventFactsAndStages) {
   EXPECT_EQ(a.find_stage("sections")->opens, at("2020-07-08T10:00+08:00"));
   EXPECT_EQ(a.find_stage("sections")->closes, at("2020-07-08T13:00+08:00"));
   EXPECT_EQ(a.find_milestone("decision_notice_by")->at, at("2020-07-06T00:00+08:00"));
-  EXPECT_EQ(a.find_milestone("flashmob_feed_starts")->at, at("2020-07-07T00:00+08:00"));
+  // Clause 5.8 and the timetable: the feed starts in the day of 7 July, not at its midnight.
+  EXPECT_EQ(a.find_milestone("flashmob_feed_starts")->at, at("2020-07-07T10:00+08:00"));
+  EXPECT_EQ(a.find_milestone("decision_notice_by")->warn_days_before, 3);
+  EXPECT_FALSE(a.find_milestone("flashmob_feed_starts")->warn_days_before);
   EXPECT_TRUE(a.raw.is_object());
 }
 
@@ -141,7 +145,10 @@ TEST(ShippedAgenda, CarriesTheRegistrationFormOfAppendix1) {
   Agenda a = load_ok(kShipped);
   ASSERT_TRUE(a.registration);
   std::map<std::string, bool> required;
-  for (const auto& f : a.registration->fields) required[f.id] = f.required;
+  // The payer's requisites (clause 5.10: the contract follows the payment form) are asked only
+  // for the form that needs them.
+  for (const auto& f : a.registration->fields)
+    if (!f.shown_if) required[f.id] = f.required;
   EXPECT_EQ(required, (std::map<std::string, bool>{{"institution", false},
                                                    {"author", false},
                                                    {"position", true},
@@ -154,7 +161,13 @@ TEST(ShippedAgenda, CarriesTheRegistrationFormOfAppendix1) {
                                                    {"consent_regulations", true},
                                                    {"consent_personal_data", true}}));
   EXPECT_EQ(a.registration->fields[6].options_from, "sections");
-  EXPECT_EQ(a.registration->fields[9].type, "consent");
+  EXPECT_EQ(a.registration->fields.back().type, "consent");
+  const FormField* inn = find_field(a.registration->fields, "payer_inn");
+  ASSERT_NE(inn, nullptr);
+  EXPECT_EQ(inn->type, "inn");
+  ASSERT_TRUE(inn->shown_if);
+  EXPECT_EQ(inn->shown_if->field, "payment_form");
+  EXPECT_EQ(inn->shown_if->values, std::vector<json>{"legal_entity"});
 }
 
 TEST(ShippedAgenda, CarriesPracticeTypesAndTheSeventeenFields) {
@@ -199,6 +212,47 @@ TEST(PublicJson, LeavesOutThePrivatePart) {
   EXPECT_FALSE(pub.contains("$schema"));
   EXPECT_EQ(pub["stages"].size(), 5u);
   EXPECT_EQ(pub["id"], "irkutsk-2020");
+}
+
+TEST(Placeholders, TheShippedAgendaNamesWhatTheOrganiserMustFillIn) {
+  Agenda a = load_ok(kShipped);
+  EXPECT_TRUE(a.fees->contract_placeholder);
+  auto list = placeholders(a);
+  ASSERT_EQ(list.size(), 5u);
+  EXPECT_EQ(list[0].path, "/sections/0/contact");
+  EXPECT_EQ(list[0].title, "Контактное лицо секции 1");
+  EXPECT_EQ(list[0].fields, (std::vector<std::string>{"ФИО", "Телефон"}));
+  EXPECT_EQ(list[4].path, "/fees/contract");
+  EXPECT_EQ(list[4].fields.front(), "Получатель");
+  // The organiser's real address is no placeholder: messages that send people to the organiser name it.
+  EXPECT_EQ(organiser_contact(a), "attestovan38@mail.ru");
+}
+
+TEST(Placeholders, AreLeftOutOfThePublicJsonWholeOrByKey) {
+  json doc = shipped_json();
+  doc["sections"][1]["contact"]["placeholder"] = json::array({"phone"});
+  auto r = parse_agenda(doc.dump(), "x.json");
+  ASSERT_TRUE(std::holds_alternative<Agenda>(r)) << std::get<AgendaError>(r).describe();
+  const Agenda& a = std::get<Agenda>(r);
+  EXPECT_EQ(a.sections[1].contact.reach(), "");
+  auto pub = public_json(a);
+  EXPECT_EQ(pub["fees"]["contract"], nlohmann::ordered_json({{"placeholder", true}}));
+  EXPECT_EQ(pub["sections"][0]["contact"], nlohmann::ordered_json({{"placeholder", true}}));
+  EXPECT_EQ(pub["sections"][1]["contact"]["name"], "Контактное лицо секции 2");
+  EXPECT_FALSE(pub["sections"][1]["contact"].contains("phone"));
+  EXPECT_EQ(path_after("/sections/0/contact/placeholder", json::array({"email"})), "/sections/0/contact/placeholder/0");
+  EXPECT_EQ(path_after("/fees/contract/placeholder", "yes"), "/fees/contract/placeholder");
+}
+
+TEST(BadAgenda, ConditionsAndTypeRulesNameWhatTheyReferTo) {
+  EXPECT_EQ(path_after("/registration_form/fields/9/shown_if/field", "no_such_field"),
+            "/registration_form/fields/9/shown_if/field");
+  EXPECT_EQ(path_after("/practice/type_rules/0/type", "ancient"), "/practice/type_rules/0/type");
+  EXPECT_EQ(path_after("/practice/type_rules/0/year_field", "name"), "/practice/type_rules/0/year_field");
+  Agenda a = load_ok(kShipped);
+  ASSERT_EQ(a.practice->type_rules.size(), 1u);
+  EXPECT_EQ(a.practice->type_rules[0].type, "established");
+  EXPECT_EQ(a.practice->type_rules[0].min_running_years, 2);
 }
 
 TEST(PublicJson, KeepsTheKeysInTheOrderOfTheFile) {
@@ -259,6 +313,8 @@ TEST(BadAgenda, ReportsTheFirstProblemAtItsExactPath) {
   EXPECT_EQ(path_after("/stages/3/title", ""), "/stages/3/title");
   EXPECT_EQ(path_after("/stages", json::array()), "/stages");
   EXPECT_EQ(path_after("/milestones/0/at", "2020-07-06"), "/milestones/0/at");
+  EXPECT_EQ(path_after("/milestones/0/warn_days_before", 0), "/milestones/0/warn_days_before");
+  EXPECT_EQ(path_after("/milestones/0/warn_days_before", "3"), "/milestones/0/warn_days_before");
   EXPECT_EQ(path_after("/timetable/0/ends", "2020-07-06T09:00+08:00"), "/timetable/0/ends");
   EXPECT_EQ(path_after("/timetable/1/stage", "lunch"), "/timetable/1/stage");
   EXPECT_EQ(path_after("/sections/2/contact/name", 5), "/sections/2/contact/name");
@@ -385,17 +441,7 @@ TEST(LoadAgendas, LoadsEveryAgendaOfTheShippedFolder) {
   EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const Agenda& a) { return a.id == "irkutsk-2020"; }));
 }
 
-class TempDir {
- public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("timeline-test-" + std::to_string(std::random_device{}()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using test::TempDir;
 
 TEST(LoadAgendas, RefusesTwoFilesWithOneEventId) {
   TempDir dir;

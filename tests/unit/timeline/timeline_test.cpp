@@ -90,7 +90,8 @@ TEST(Timeline, MilestonesAreReachedAtTheirInstant) {
   Timeline t = shipped();
   EXPECT_FALSE(t.reached("decision_notice_by", at("2020-07-05T23:59:59+08:00")));
   EXPECT_TRUE(t.reached("decision_notice_by", at("2020-07-06T00:00+08:00")));
-  EXPECT_TRUE(t.reached("flashmob_feed_starts", at("2020-07-07T00:00+08:00")));
+  EXPECT_FALSE(t.reached("flashmob_feed_starts", at("2020-07-07T09:59:59+08:00")));
+  EXPECT_TRUE(t.reached("flashmob_feed_starts", at("2020-07-07T10:00+08:00")));
   EXPECT_FALSE(t.reached("no_such_milestone", at("2030-01-01T00:00Z")));
   EXPECT_FALSE(t.milestone_at("no_such_milestone"));
 }

@@ -28,6 +28,15 @@ export interface FormContext {
 
 const kDefaultMaxItems = 50;
 
+// A field asked only for some answers of another (the payer's ИНН for a legal entity): the
+// server drops it otherwise, so it is not shown either.
+export function shown(field: FormField, root: Answers): boolean {
+  const rule = field.shown_if;
+  if (!rule || typeof rule.field !== 'string') return true;
+  const answer = root[rule.field];
+  return (rule.values ?? []).some((v) => v === answer || String(v) === String(answer ?? ''));
+}
+
 export function FormFields(props: {
   fields: FormField[];
   values: Answers;
@@ -38,7 +47,7 @@ export function FormFields(props: {
   const { fields, values, onChange, ctx, prefix = '' } = props;
   return (
     <>
-      {fields.map((f) => (
+      {fields.filter((f) => shown(f, ctx.root)).map((f) => (
         <Field
           key={f.id}
           field={f}
@@ -195,7 +204,10 @@ function ScalarField({ field, path, value, onChange, ctx, label }: FieldProps) {
         <input
           {...common}
           type={kind}
-          inputMode={kind === 'tel' ? 'tel' : kind === 'email' ? 'email' : kind === 'url' ? 'url' : undefined}
+          inputMode={
+            kind === 'tel' ? 'tel' : kind === 'email' ? 'email' : kind === 'url' ? 'url' : field.type === 'inn' || field.type === 'kpp' ? 'numeric' : undefined
+          }
+          maxLength={field.type === 'inn' ? 12 : field.type === 'kpp' ? 9 : undefined}
           autocomplete="off"
           readOnly={ctx.readOnly}
           value={text}

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
 import { formattingInWords } from '../lib/forms';
-import { acceptsFiles, chargesFees, eventPath, rub, wordsOf, type EventContext } from '../lib/intake';
+import { acceptsFiles, chargesFees, contractReady, eventPath, kContractNotReady, rub, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf, type FormField, type Practice, type Registration } from '../lib/types';
 import { deleteUpload, type PracticeFile, type UploadInfo } from '../lib/uploads';
@@ -388,9 +388,15 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
               ))}
             </select>
           </div>
-          <a class="button button--secondary" href={contract} download data-testid="contract-link">
-            Скачать договор (PDF)
-          </a>
+          {contractReady(ctx.agenda) ? (
+            <a class="button button--secondary" href={contract} download data-testid="contract-link">
+              Скачать договор (PDF)
+            </a>
+          ) : (
+            <p class="callout" data-testid="contract-not-ready">
+              {kContractNotReady}
+            </p>
+          )}
         </div>
       )}
       {ctx.agenda.fees?.payment_proof && state !== 'confirmed' && <p class="muted">{ctx.agenda.fees.payment_proof}</p>}

@@ -106,6 +106,13 @@ export function chargesFees(agenda: Agenda): boolean {
   return typeof agenda.fees?.per_practice === 'number' && agenda.fees.per_practice > 0;
 }
 
+// Whether the payment contract can be issued: not while the organiser's requisites are the
+// agenda's placeholders (the server answers contract_not_ready then).
+export function contractReady(agenda: Agenda): boolean {
+  return agenda.fees?.contract?.placeholder !== true;
+}
+export const kContractNotReady = 'Договор будет доступен, когда организатор укажет реквизиты.';
+
 // What the pages call the registration form: each author's «заявка», or the applicant's
 // «сведения» where the practice itself is the institution's «заявка» (registration_form.per).
 export interface RegistrationNoun {

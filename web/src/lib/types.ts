@@ -20,10 +20,20 @@ export interface AgendaStage {
   closes?: string;
 }
 
+// A value the organiser has still to fill in is marked "placeholder" (every value, or a list of
+// keys); the server leaves such values out of the public agenda, and the pages never show one.
 export interface Contact {
   name?: string;
   phone?: string;
   email?: string;
+  placeholder?: boolean | string[];
+}
+
+export interface Organiser {
+  id?: string;
+  title?: string;
+  description?: string;
+  contact?: Contact;
 }
 
 export interface AgendaSection {
@@ -63,6 +73,7 @@ export interface Agenda {
   title?: string;
   subtitle?: string;
   forum?: string;
+  organisers?: Organiser[];
   time_zone?: string;
   utc_offset?: string;
   stages?: AgendaStage[];
@@ -96,6 +107,7 @@ export interface ReviewSpec {
 export interface ContestSpec {
   eligibility?: { institution_field?: string; inn_field?: string; one_application_per_institution?: boolean };
   laureates?: { public_from?: string };
+  post?: { deadline?: string };
 }
 
 // One field of an agenda form. The renderer in components/FormFields.tsx knows every `type`.
@@ -104,9 +116,10 @@ export interface FormField {
   id: string;
   label?: string;
   hint?: string;
-  type?: string; // text | textarea | phone | email | url | year | choice | consent | object | list
+  type?: string; // text | textarea | phone | email | url | year | choice | consent | inn | kpp | object | list
   required?: boolean;
   required_if?: { year_field?: string; running_years_gt?: number };
+  shown_if?: { field?: string; values?: Array<string | number> }; // asked only for these answers of a top-level field
   fields?: FormField[]; // object, and list of objects
   item_type?: string; // list of scalars
   min_items?: number;
@@ -152,6 +165,8 @@ export interface Fees {
   per_practice?: number;
   payment_forms?: Array<{ id: string; title?: string }>;
   payment_proof?: string;
+  // The organiser's requisites; {placeholder: true} while they are still the template's.
+  contract?: { placeholder?: boolean };
 }
 
 export interface FileKind {

@@ -8,8 +8,10 @@ import { useAuth } from '../lib/auth';
 import {
   capitalise,
   chargesFees,
+  contractReady,
   creationFields,
   eventPath,
+  kContractNotReady,
   outcomeTitle,
   registrationNoun,
   rub,
@@ -131,6 +133,11 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         {chargesFees(ctx.agenda) && (fee.practices ?? 0) > 0 && (
           <p class="fee" data-testid="fee-summary">
             Организационный взнос: {fee.practices} × {rub(fee.per_practice)} = <strong>{rub(fee.total)}</strong>
+          </p>
+        )}
+        {chargesFees(ctx.agenda) && (fee.practices ?? 0) > 0 && !contractReady(ctx.agenda) && (
+          <p class="callout" data-testid="contract-not-ready">
+            {kContractNotReady}
           </p>
         )}
         {editable && <NewPractice ctx={ctx} />}

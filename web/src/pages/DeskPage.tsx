@@ -1,8 +1,13 @@
 // The organiser's desk (/events/:id/desk): every organiser page of the event, grouped by the stage
 // whose work it serves, with that stage's dates and whether it is open now. The groups follow the
 // parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
+// Above them: the milestones whose warning window has opened with work still left (what is left
+// and the deadline as the regulations say it), what the agenda still holds as placeholders (the
+// organiser fills it in), and the announcement of changed conditions (clause 3.2.1), shown on the
+// event page and mailed to everyone registered.
+import { useState } from 'preact/hooks';
 import { useLoad } from '../lib/hooks';
-import { api } from '../lib/api';
+import { api, messageOf } from '../lib/api';
 import { eventPath, type EventContext } from '../lib/intake';
 import { eventBase, kStageOf, kStateWord, type StaffLink } from '../lib/roles';
 import { formatRange } from '../lib/time';
@@ -29,7 +34,10 @@ function groupsOf(ctx: EventContext): Group[] {
   const a = ctx.agenda;
   const base = eventBase(ctx.id);
   const groups: Group[] = [];
-  const intake: StaffLink[] = [{ href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' }];
+  const intake: StaffLink[] = [
+    { href: `${base}/intake`, title: 'Заявки и практики', testId: 'desk-intake' },
+    { href: `${base}/files`, title: 'Все файлы участников', testId: 'desk-files' },
+  ];
   if (a.fees) intake.push({ href: `${base}/payments`, title: 'Оплата', testId: 'desk-payments' });
   groups.push({ key: 'intake', stage: kStageOf.intake, fallback: 'Приём заявок', links: intake });
   if (a.review !== undefined) {
@@ -37,7 +45,10 @@ function groupsOf(ctx: EventContext): Group[] {
       key: 'review',
       stage: kStageOf.review,
       fallback: 'Экспертиза',
-      links: [{ href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'desk-review-board' }],
+      links: [
+        { href: `${base}/review-board`, title: 'Эксперты и решения', testId: 'desk-review-board' },
+        { href: `${base}/review-log`, title: 'Журнал экспертизы: кто и что решил', testId: 'desk-review-log' },
+      ],
     });
   }
   if (a.flashmob !== undefined) {
@@ -80,7 +91,12 @@ function groupsOf(ctx: EventContext): Group[] {
       key: 'contest',
       stage: kStageOf.awards,
       fallback: 'Итоги конкурса',
-      links: [{ href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' }],
+      links: [
+        { href: `${base}/laureates`, title: 'Лауреаты конкурса', testId: 'desk-laureates' },
+        ...(a.contest?.post !== undefined
+          ? [{ href: `${base}/post`, title: 'Рассылка дипломов и сертификатов по почте', testId: 'desk-post' }]
+          : []),
+      ],
     });
   }
   groups.push({
@@ -109,6 +125,45 @@ function groupsOf(ctx: EventContext): Group[] {
   return groups;
 }
 
+interface Reminder {
+  milestone: string;
+  title: string;
+  deadline_text: string;
+  passed: boolean;
+  left: { count: number; text: string }[];
+}
+
+function Reminders({ ctx }: { ctx: EventContext }) {
+  const found = useLoad(`desk-reminders:${ctx.id}`, (signal) =>
+    api.get<{ warnings: Reminder[] }>(eventPath(ctx.id, '/reminders'), { signal }),
+  );
+  if (found.status !== 'ok') return null;
+  if (found.data.warnings.length === 0) return <div data-testid="desk-reminders" data-count="0" />;
+  return (
+    <section
+      class="card notice--warning"
+      aria-label="Приближающиеся сроки"
+      data-testid="desk-reminders"
+      data-count={found.data.warnings.length}
+    >
+      {found.data.warnings.map((w) => (
+        <div key={w.milestone} data-testid={`desk-reminder-${w.milestone}`} data-passed={w.passed ? 'yes' : 'no'}>
+          <h2>
+            {w.title} — {w.deadline_text}
+            {w.passed && ' (срок прошёл)'}
+          </h2>
+          <p>Осталось сделать:</p>
+          <ul>
+            {w.left.map((l) => (
+              <li key={l.text}>{l.text}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 function Desk({ ctx }: { ctx: EventContext }) {
   const timeline = useLoad(`desk-timeline:${ctx.id}`, (signal) => api.get<Timeline>(eventPath(ctx.id, '/timeline'), { signal }));
   const stages = timeline.status === 'ok' ? listOf<TimelineStage>(timeline.data.stages) : [];
@@ -118,6 +173,9 @@ function Desk({ ctx }: { ctx: EventContext }) {
     <article class="intake" data-testid="desk">
       <Breadcrumbs items={[{ href: eventBase(ctx.id), title }, { title: 'Кабинет организатора' }]} />
       <h1>Кабинет организатора</h1>
+      <Reminders ctx={ctx} />
+      <ToFill ctx={ctx} />
+      <Announce ctx={ctx} />
       <div class="desk__groups">
         {groupsOf(ctx).map((g) => {
           const stage = agendaStage(g.stage);
@@ -148,5 +206,99 @@ function Desk({ ctx }: { ctx: EventContext }) {
         })}
       </div>
     </article>
+  );
+}
+
+interface Placeholder {
+  path: string;
+  title?: string;
+  fields?: string[];
+}
+
+// The agenda's values still marked as placeholders: the public never sees them, and the contract
+// waits for the requisites. The server warns about the same list at start-up.
+function ToFill({ ctx }: { ctx: EventContext }) {
+  const list = useLoad(`desk-placeholders:${ctx.id}`, (signal) =>
+    api.get<{ placeholders?: Placeholder[]; file?: string }>(eventPath(ctx.id, '/placeholders'), { signal }),
+  );
+  if (list.status !== 'ok') return null;
+  const items = listOf<Placeholder>(list.data.placeholders);
+  if (items.length === 0) return null;
+  return (
+    <section class="card callout callout--error" aria-labelledby="desk-to-fill" data-testid="desk-placeholders">
+      <h2 id="desk-to-fill">Заполните в программе мероприятия</h2>
+      <p>
+        Эти данные ещё не указаны{list.data.file ? ` (файл ${list.data.file})` : ''}: участники их не видят, а договор об оплате не выдаётся, пока
+        нет реквизитов.
+      </p>
+      <ul>
+        {items.map((p) => (
+          <li key={p.path} data-testid="desk-placeholder">
+            <strong>{textOf(p.title) || p.path}</strong>: {(Array.isArray(p.fields) ? p.fields.filter((f) => typeof f === 'string') : []).join(', ')} <span class="muted">({p.path})</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// An announcement of changed conditions: on the event page at once, and a letter to everyone registered.
+function Announce({ ctx }: { ctx: EventContext }) {
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const [error, setError] = useState('');
+  const send = async () => {
+    setBusy(true);
+    setError('');
+    setDone('');
+    try {
+      const r = await api.post<{ letters?: number }>(eventPath(ctx.id, '/announcements'), { title, text });
+      setTitle('');
+      setText('');
+      setDone(`Объявление опубликовано на странице мероприятия; писем участникам в очереди: ${r.letters ?? 0}.`);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="desk-announce" data-testid="desk-announce">
+      <h2 id="desk-announce">Объявление об изменении условий</h2>
+      <p class="muted">Появится на странице мероприятия и уйдёт письмом всем, кто заполнил регистрационную заявку (пункт 3.2.1 положения).</p>
+      <div class="field">
+        <label class="field__label" for="announce-title">
+          Заголовок
+        </label>
+        <input id="announce-title" data-testid="announce-title" value={title} maxLength={200} onInput={(e) => setTitle(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label class="field__label" for="announce-text">
+          Текст
+        </label>
+        <textarea id="announce-text" data-testid="announce-text" rows={5} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </div>
+      <button
+        type="button"
+        class="button button--primary"
+        data-testid="announce-send"
+        disabled={busy || !title.trim() || !text.trim()}
+        onClick={() => void send()}
+      >
+        {busy ? 'Публикуем…' : 'Опубликовать и разослать'}
+      </button>
+      {done && (
+        <p class="callout callout--ok" role="status" data-testid="announce-done">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p class="callout callout--error" role="alert" data-testid="announce-error">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

@@ -1,8 +1,11 @@
 // The organiser's documents after the event (/events/:id/documents): issuing the certificates (a
-// background job, followed here until it ends) and their list and archive, the proceedings and the
+// background job, followed live through the organiser-only topic certificates:{event}: its
+// subscribe reply is the job as it is, so a reconnect reads it again, and each "progress" event
+// moves the bar) and their list and archive, the proceedings and the
 // letter with their link, and the tables to download (decisions, attendance, certificates).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../lib/api';
+import { useTopic } from '../lib/hooks';
 import { eventPath, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
@@ -43,6 +46,15 @@ export function DocumentsPage({ id }: { id: string }) {
   );
 }
 
+function exportsOf(ctx: EventContext): Array<{ which: string; title: string }> {
+  const list = [
+    { which: 'decisions', title: 'Решения по практикам' },
+    { which: 'attendance', title: 'Посещаемость секций' },
+  ];
+  if (ctx.agenda.certificates !== undefined) list.push({ which: 'certificates', title: 'Сертификаты' });
+  return list;
+}
+
 function Documents({ ctx }: { ctx: EventContext }) {
   const base = eventBase(ctx.id);
   return (
@@ -59,24 +71,20 @@ function Documents({ ctx }: { ctx: EventContext }) {
       {ctx.agenda.proceedings !== undefined && <Proceedings ctx={ctx} />}
       <section class="card" aria-labelledby="exports-title">
         <h2 id="exports-title">Таблицы для выгрузки</h2>
+        <p class="muted">Каждую таблицу можно скачать для Excel (XLSX) или как CSV.</p>
         <ul class="desk__links">
-          <li>
-            <a class="button button--secondary" href={eventPath(ctx.id, '/exports/decisions?format=csv')} download data-testid="export-decisions">
-              Решения по практикам (CSV)
-            </a>
-          </li>
-          <li>
-            <a class="button button--secondary" href={eventPath(ctx.id, '/exports/attendance?format=csv')} download data-testid="export-attendance">
-              Посещаемость секций (CSV)
-            </a>
-          </li>
-          {ctx.agenda.certificates !== undefined && (
-            <li>
-              <a class="button button--secondary" href={eventPath(ctx.id, '/exports/certificates?format=csv')} download data-testid="export-certificates">
-                Сертификаты (CSV)
+          {exportsOf(ctx).map((e) => (
+            <li key={e.which}>
+              {e.title}:{' '}
+              <a href={eventPath(ctx.id, `/exports/${e.which}?format=xlsx`)} download data-testid={`export-${e.which}-xlsx`}>
+                XLSX
+              </a>{' '}
+              ·{' '}
+              <a href={eventPath(ctx.id, `/exports/${e.which}?format=csv`)} download data-testid={`export-${e.which}`}>
+                CSV
               </a>
             </li>
-          )}
+          ))}
         </ul>
       </section>
     </article>
@@ -90,39 +98,45 @@ function Certificates({ ctx }: { ctx: EventContext }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [round, setRound] = useState(0);
+  const seen = useRef<Job | null>(null); // the job as last told, for telling its end
 
   useEffect(() => {
     api.get<{ certificates?: IssuedCertificate[]; job?: Job | null }>(eventPath(ctx.id, '/certificates')).then(
       (r) => {
         setList(r.certificates ?? []);
+        seen.current = r.job ?? null;
         setJob(r.job ?? null);
       },
       (e) => setError(messageOf(e)),
     );
   }, [ctx.id, round]);
 
-  // While a job runs, its progress is read again every two seconds; the list once it ends.
   const running = job?.state === 'running';
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => {
-      api.get<{ job: Job | null }>(eventPath(ctx.id, '/certificates/jobs/current')).then(
-        (r) => {
-          setJob(r.job);
-          if (r.job?.state !== 'running') setRound((x) => x + 1);
-        },
-        (e) => setError(messageOf(e)),
-      );
-    }, 2000);
-    return () => clearInterval(timer);
-  }, [ctx.id, running]);
+  // The topic's subscribe reply (first and after every reconnect) and each pushed "progress" carry
+  // the job; the list is read again when a job is seen to have ended.
+  const follow = (next: Job | null) => {
+    const before = seen.current;
+    seen.current = next;
+    setJob(next);
+    if (before?.state === 'running' && next?.state !== 'running') setRound((x) => x + 1);
+  };
+  useTopic(`certificates:${ctx.id}`, {
+    onSubscribed: (data) => follow((data as { job?: Job | null } | null)?.job ?? null),
+    onEvent: (event, data) => {
+      if (event === 'progress') follow(data as Job);
+    },
+  });
 
   const start = async () => {
     setBusy(true);
     setError('');
     try {
       const r = await api.post<{ job: Job }>(eventPath(ctx.id, '/certificates/jobs'), { send_mail: sendMail });
-      setJob(r.job);
+      // The pushes may have told the end already; the reply does not take the page back.
+      if (seen.current?.id !== r.job.id || seen.current?.state === 'running') {
+        seen.current = r.job;
+        setJob(r.job);
+      }
       if (r.job.state !== 'running') setRound((x) => x + 1);
     } catch (e) {
       setError(messageOf(e));
@@ -148,6 +162,17 @@ function Certificates({ ctx }: { ctx: EventContext }) {
           Выпустить сертификаты
         </button>
       </p>
+      {job && (
+        <progress
+          class="progress"
+          max={100}
+          value={job.percent}
+          aria-label="Выпуск сертификатов"
+          data-testid="certificates-progress"
+          data-percent={job.percent}
+          data-state={job.state}
+        />
+      )}
       {job && (
         <p role="status" data-testid="certificates-job">
           {running

@@ -1,6 +1,8 @@
-// The event's page: title, stages with their dates in the event's time zone and which are open
+// The event's page: title, the organisers and how to reach them, announcements of changed
+// conditions (newest first), stages with their dates in the event's time zone and which are open
 // now, sections with contacts, the timetable, and how many people have the page open. Stage
 // states and the count follow the server live over the WebSocket topic timeline:<id>.
+import { Fragment } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -22,6 +24,8 @@ import {
 import { wordsOf } from '../lib/intake';
 import { consoleLinks, eventBase, kStageOf, rolesIn, type StaffLink } from '../lib/roles';
 import { Loading, Message } from '../components/Layout';
+import { contactValue, isEmail, telHref } from '../lib/contacts';
+import type { Contact, Organiser } from '../lib/types';
 
 const kStateLabel: Record<StageState, string> = {
   open: 'идёт сейчас',
@@ -166,6 +170,7 @@ export function EventPage({ id }: { id: string }) {
 
       <NowPanel stages={stages} hasTimeline={timeline !== null} offset={offset} />
       <StaffWork id={id} agenda={a} stages={stages} />
+      <Announcements id={id} offset={offset} />
 
       <section class="block" aria-labelledby="stages-title">
         <h2 id="stages-title">Этапы</h2>
@@ -179,6 +184,7 @@ export function EventPage({ id }: { id: string }) {
 
       <Timetable sessions={listOf<AgendaSession>(a.timetable)} milestones={listOf<Milestone>(a.milestones)} offset={offset} />
       <Sections id={id} sections={listOf<AgendaSection>(a.sections)} />
+      <Organisers organisers={listOf<Organiser>(a.organisers)} />
       <Venues venues={listOf<Venue>(a.venues)} />
     </article>
   );
@@ -328,9 +334,7 @@ function Sections({ id, sections }: { id: string; sections: AgendaSection[] }) {
       <h2 id="sections-title">Секции</h2>
       <ol class="sections">
         {sections.map((s, i) => {
-          const c = s.contact ?? {};
-          const phone = textOf(c.phone);
-          const email = textOf(c.email);
+          const c = s.contact;
           return (
             <li class="section" key={s.number ?? i} data-testid={`section-${s.number ?? i + 1}`}>
               <h3 class="section__title">
@@ -352,27 +356,96 @@ function Sections({ id, sections }: { id: string; sections: AgendaSection[] }) {
                   </a>
                 </p>
               )}
-              {(c.name || phone || email) && (
-                <p class="section__contact">
-                  Контакт: {textOf(c.name)}
-                  {phone && (
-                    <>
-                      {', '}
-                      <a href={`tel:${phone.replace(/[^\d+]/g, '')}`}>{phone}</a>
-                    </>
-                  )}
-                  {email && (
-                    <>
-                      {', '}
-                      <a href={`mailto:${email}`}>{email}</a>
-                    </>
-                  )}
-                </p>
-              )}
+              <ContactLine contact={c} label="Контакт" testId={`section-contact-${s.number ?? i + 1}`} />
             </li>
           );
         })}
       </ol>
+    </section>
+  );
+}
+
+// Name, phone (a tel: link) and e-mail, each only when real: a placeholder is never shown.
+function ContactLine({ contact, label, testId }: { contact?: Contact; label: string; testId: string }) {
+  const name = contactValue(contact, 'name');
+  const phone = contactValue(contact, 'phone');
+  const email = contactValue(contact, 'email');
+  if (!name && !phone && !email) return null;
+  const parts = [
+    name && <span key="name">{name}</span>,
+    phone && (
+      <a key="phone" href={telHref(phone)}>
+        {phone}
+      </a>
+    ),
+    email && (isEmail(email) ? <a key="email" href={`mailto:${email}`}>{email}</a> : <span key="email">{email}</span>),
+  ].filter(Boolean);
+  return (
+    <p class="section__contact" data-testid={testId}>
+      {label}:{' '}
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {i > 0 && ', '}
+          {p}
+        </Fragment>
+      ))}
+    </p>
+  );
+}
+
+function Organisers({ organisers }: { organisers: Organiser[] }) {
+  if (organisers.length === 0) return null;
+  return (
+    <section class="block" aria-labelledby="organisers-title" data-testid="organisers">
+      <h2 id="organisers-title">Организаторы</h2>
+      <ul class="sections">
+        {organisers.map((o, i) => (
+          <li class="section" key={o.id ?? i} data-testid={`organiser-${o.id ?? i}`}>
+            <h3 class="section__title">{textOf(o.title)}</h3>
+            {o.description && <p>{textOf(o.description)}</p>}
+            <ContactLine contact={o.contact} label="Связаться" testId={`organiser-contact-${o.id ?? i}`} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface Announcement {
+  id: number;
+  title?: string;
+  text?: string;
+  published_at?: string;
+}
+
+// Announcements of changed conditions (clause 3.2.1), newest first as the server lists them.
+function Announcements({ id, offset }: { id: string; offset?: string }) {
+  const list = useLoad(`announcements:${id}`, (signal) =>
+    api.get<{ announcements?: Announcement[] }>(`/api/events/${encodeURIComponent(id)}/announcements`, { signal }),
+  );
+  if (list.status !== 'ok') return null;
+  const items = listOf<Announcement>(list.data.announcements);
+  if (items.length === 0) return null;
+  return (
+    <section class="block" aria-labelledby="announcements-title" data-testid="announcements">
+      <h2 id="announcements-title">Объявления</h2>
+      <ul class="announcements">
+        {items.map((n) => (
+          <li class="announcement" key={n.id} data-testid="announcement">
+            <h3 class="announcement__title" data-testid="announcement-title">
+              {textOf(n.title)}
+            </h3>
+            {n.published_at && (
+              <p class="muted" data-testid="announcement-date">
+                {formatDateTime(n.published_at, offset)}
+              </p>
+            )}
+            <p class="announcement__text" data-testid="announcement-text">
+              {textOf(n.text)}
+            </p>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

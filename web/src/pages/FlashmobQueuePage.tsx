@@ -8,6 +8,7 @@ import { useTopic } from '../lib/hooks';
 import { flashmobPath, formatDuration, type FeedState } from '../lib/flashmob';
 import { LoginNeeded } from '../components/Intake';
 import { Loading, Message } from '../components/Layout';
+import { rolesIn } from '../lib/roles';
 
 interface QueueItem {
   id: number;
@@ -41,7 +42,7 @@ export function FlashmobQueuePage({ id }: { id: string }) {
   }, []);
   if (auth.me === undefined) return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть очередь флешмоба" />;
-  const organiser = (auth.me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
+  const organiser = rolesIn(auth.me, id).organiser;
   if (!organiser)
     return (
       <Message title="Нет доступа">

@@ -9,6 +9,7 @@ import { textOf, type Answers, type Practice, type User } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading, Message } from '../components/Layout';
 import { kStateTitle, typeTitle } from './CabinetPage';
+import { rolesIn } from '../lib/roles';
 
 interface Participant {
   user: User;
@@ -27,7 +28,7 @@ export function IntakeAdminPage({ id }: { id: string }) {
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть приём заявок" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  const organiser = (auth.me.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
+  const organiser = rolesIn(auth.me, id).organiser;
   if (!organiser) {
     return (
       <Message title="Нет доступа">

@@ -7,6 +7,7 @@ import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
 import { formatDateTime } from '../lib/time';
 import { Loading, Message } from '../components/Layout';
+import { rolesIn } from '../lib/roles';
 
 interface Column {
   field: string;
@@ -52,7 +53,7 @@ export function LaureatesPage({ id }: { id: string }) {
   }
   const data = list.data;
   const when = formatDateTime(data.public_from, offsetOf(data.public_from));
-  const organiser = (auth.me?.roles ?? []).some((r) => r.role === 'organiser' && r.event === id);
+  const organiser = rolesIn(auth.me, id).organiser;
   const exportHref = (format: string) => `/api/events/${encodeURIComponent(id)}/laureates/export?format=${format}`;
   return (
     <article class="intake intake--wide" data-testid="laureates">

@@ -1,8 +1,10 @@
 // The organiser's outbox: every letter of the event (decisions, certificates, the proceedings),
 // its state, attempts and last error, and a warning while the server has no mail server to send
-// through, so «письма отправляются» is never said of letters that only wait.
+// through, so «письма отправляются» is never said of letters that only wait. A failed or waiting
+// letter can be sent again at once («Отправить ещё раз»); while any letter waits, the list is read
+// again every few seconds so its state follows the sender.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { api, messageOf, request } from '../lib/api';
 import { eventPath, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
@@ -32,10 +34,33 @@ export function MailPage({ id }: { id: string }) {
   );
 }
 
+const kRefreshMs = 3000;
+
 function Mail({ ctx }: { ctx: EventContext }) {
   const [letters, setLetters] = useState<Letter[] | null>(null);
   const [configured, setConfigured] = useState<boolean | null>(null);
   const [error, setError] = useState('');
+  const [round, setRound] = useState(0);
+  const [resent, setResent] = useState('');
+  const waiting = (letters ?? []).some((l) => l.state === 'pending');
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setRound((x) => x + 1), kRefreshMs);
+    return () => clearTimeout(timer);
+  }, [waiting, letters]);
+
+  const resend = async (l: Letter) => {
+    setError('');
+    setResent('');
+    try {
+      await request('POST', eventPath(ctx.id, `/mail/${l.id}/resend`));
+      setResent(`Письмо «${l.subject}» поставлено в очередь на отправку.`);
+      setRound((x) => x + 1);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
@@ -52,7 +77,7 @@ function Mail({ ctx }: { ctx: EventContext }) {
       },
     );
     return () => controller.abort();
-  }, [ctx.id]);
+  }, [ctx.id, round]);
 
   const title = textOf(ctx.agenda.title) || ctx.id;
   return (
@@ -72,6 +97,11 @@ function Mail({ ctx }: { ctx: EventContext }) {
           {error}
         </p>
       )}
+      {resent && (
+        <p class="callout callout--ok" role="status" data-testid="mail-resent">
+          {resent}
+        </p>
+      )}
       {!letters && !error && <Loading />}
       {letters && letters.length === 0 && <p class="muted">Писем пока не было.</p>}
       {letters && letters.length > 0 && (
@@ -85,6 +115,7 @@ function Mail({ ctx }: { ctx: EventContext }) {
                 <th>Попыток</th>
                 <th>Создано</th>
                 <th>Отправлено</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -93,12 +124,23 @@ function Mail({ ctx }: { ctx: EventContext }) {
                   <td>{l.recipients.join(', ')}</td>
                   <td>{l.subject}</td>
                   <td>
-                    {kLetterState[l.state] ?? 'неизвестно'}
-                    {l.last_error && <div class="muted">Последняя ошибка: {l.last_error}</div>}
+                    <span data-testid="mail-state">{kLetterState[l.state] ?? 'неизвестно'}</span>
+                    {l.last_error && (
+                      <div class="muted" data-testid="mail-error">
+                        Последняя ошибка: {l.last_error}
+                      </div>
+                    )}
                   </td>
-                  <td>{l.attempts}</td>
+                  <td data-testid="mail-attempts">{l.attempts}</td>
                   <td>{formatDateTime(l.created_at, ctx.offset)}</td>
                   <td>{l.sent_at ? formatDateTime(l.sent_at, ctx.offset) : '—'}</td>
+                  <td>
+                    {l.state !== 'sent' && (
+                      <button class="button button--secondary" type="button" onClick={() => void resend(l)} data-testid="mail-resend">
+                        Отправить ещё раз
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

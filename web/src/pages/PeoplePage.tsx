@@ -1,8 +1,10 @@
 // The organiser's «Люди и роли»: who holds which role in the event (experts and moderators per
 // section, organisers), granting a role by e-mail and withdrawing it. A change reaches the
 // person's open pages at once (the server closes their sockets and they reconnect with the new rights).
+// A role given to an e-mail without an account waits for the person: the server sends an
+// invitation letter, and the page lists them as «приглашён, ещё не вошёл» until they sign up.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, messageOf, request } from '../lib/api';
+import { messageOf, request } from '../lib/api';
 import { eventPath, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { listOf, textOf, type AgendaSection } from '../lib/types';
@@ -18,6 +20,12 @@ interface Assignment {
 
 // The roles an organiser hands out here, in the order the page offers them; a participant's role
 // comes with the registration, not from this page.
+interface Invitation {
+  email: string;
+  role: string;
+  section?: number | null;
+}
+
 const kRoles: ReadonlyArray<{ id: string; title: string; perSection: boolean }> = [
   { id: 'expert', title: 'Эксперт', perSection: true },
   { id: 'moderator', title: 'Модератор секции', perSection: true },
@@ -42,6 +50,7 @@ function sectionWords(sections: AgendaSection[], n: number | null | undefined): 
 function People({ ctx }: { ctx: EventContext }) {
   const sections = listOf<AgendaSection>(ctx.agenda.sections).filter((s) => typeof s.number === 'number');
   const [list, setList] = useState<Assignment[] | null>(null);
+  const [invited, setInvited] = useState<Invitation[]>([]);
   const [loadError, setLoadError] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('expert');
@@ -53,8 +62,9 @@ function People({ ctx }: { ctx: EventContext }) {
 
   const load = async () => {
     try {
-      const r = await request<{ roles: Assignment[] }>('GET', path);
+      const r = await request<{ roles: Assignment[]; invitations?: Invitation[] }>('GET', path);
       setList(r.roles.filter((a) => a.role !== 'participant'));
+      setInvited(r.invitations ?? []);
       setLoadError('');
     } catch (e) {
       setLoadError(messageOf(e));
@@ -79,16 +89,17 @@ function People({ ctx }: { ctx: EventContext }) {
     try {
       const body: Record<string, unknown> = { email: address, role };
       if (perSection && section) body.section = Number(section);
-      await request('POST', path, body);
-      setDone(`Роль назначена: ${address} — ${kRoleTitle[role]}${perSection ? `, ${sectionWords(sections, section ? Number(section) : null)}` : ''}.`);
+      const r = await request<{ invitation?: Invitation }>('POST', path, body);
+      const what = `${kRoleTitle[role]}${perSection ? `, ${sectionWords(sections, section ? Number(section) : null)}` : ''}`;
+      setDone(
+        r.invitation
+          ? `${address} ещё не зарегистрирован на сайте: роль (${what}) будет ждать его, приглашение отправлено письмом. Роль появится, как только он зарегистрируется или войдёт с этим адресом.`
+          : `Роль назначена: ${address} — ${what}.`,
+      );
       setEmail('');
       await load();
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.code === 'user_not_found'
-          ? `Человек с адресом ${address} ещё не зарегистрирован на сайте. Попросите его зарегистрироваться, затем назначьте роль.`
-          : messageOf(err),
-      );
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -106,7 +117,20 @@ function People({ ctx }: { ctx: EventContext }) {
     }
   };
 
+  const withdrawInvitation = async (i: Invitation) => {
+    setError('');
+    setDone('');
+    try {
+      await request('DELETE', path, { email: i.email, role: i.role, section: i.section ?? null });
+      setDone(`Приглашение отозвано: ${i.email} — ${kRoleTitle[i.role] ?? i.role}.`);
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
   const title = textOf(ctx.agenda.title) || ctx.id;
+  const empty = list !== null && list.length === 0 && invited.length === 0;
   return (
     <article class="intake" data-testid="people">
       <Breadcrumbs
@@ -164,8 +188,8 @@ function People({ ctx }: { ctx: EventContext }) {
           </p>
         )}
         {!list && !loadError && <Loading />}
-        {list && list.length === 0 && <p class="muted">Пока никому не назначены роли.</p>}
-        {list && list.length > 0 && (
+        {empty && <p class="muted">Пока никому не назначены роли.</p>}
+        {list && !empty && (
           <table class="table" data-testid="roles-table">
             <thead>
               <tr>
@@ -188,6 +212,24 @@ function People({ ctx }: { ctx: EventContext }) {
                   <td>
                     <button class="button button--secondary" type="button" onClick={() => void withdraw(a)} data-testid="withdraw">
                       Снять роль
+                    </button>
+                  </td>
+                </tr>
+              ))}
+              {invited.map((i) => (
+                <tr key={`invited-${i.email}-${i.role}-${i.section ?? ''}`} data-testid="invitation-row">
+                  <td>
+                    {i.email}
+                    <br />
+                    <span class="muted" data-testid="invitation-state">
+                      приглашён, ещё не вошёл
+                    </span>
+                  </td>
+                  <td>{kRoleTitle[i.role] ?? 'роль'}</td>
+                  <td>{i.role === 'organiser' ? '—' : sectionWords(sections, i.section)}</td>
+                  <td>
+                    <button class="button button--secondary" type="button" onClick={() => void withdrawInvitation(i)} data-testid="withdraw-invitation">
+                      Отозвать приглашение
                     </button>
                   </td>
                 </tr>

@@ -1,0 +1,127 @@
+#include "announcements/announcements.h"
+
+#include <map>
+#include <variant>
+
+#include "common/utf8.h"
+#include "mail/outbox.h"
+#include "mail/template.h"
+#include "store/db.h"
+#include "timeline/agenda.h"
+
+namespace praktika::announcements {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxTitleChars = 200;
+constexpr std::size_t kMaxTextChars = 10000;
+
+std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+
+Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
+
+std::size_t chars(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The letter's words are the agenda's (mail.templates.announcement); an agenda without them still
+// tells its participants, in these.
+mail::Template letter_template(const timeline::Agenda& agenda) {
+  auto part = mail::read_mail_part(agenda);
+  if (auto* read = std::get_if<mail::MailPart>(&part))
+    if (auto it = read->templates.find("announcement"); it != read->templates.end()) return it->second;
+  return {"Изменения в условиях: {title}",
+          "Здравствуйте!\n\nОрганизатор мероприятия «{event_title}» сообщает об изменениях в условиях его "
+          "проведения.\n\n{title}\n\n{text}\n\nС уважением,\nоргкомитет"};
+}
+
+}  // namespace
+
+AnnouncementService::AnnouncementService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+                                         std::function<void()> wake_sender)
+    : db_(db), clock_(clock), find_event_(std::move(find_event)), wake_sender_(std::move(wake_sender)) {}
+
+Result<json> AnnouncementService::list(std::string_view event_id) {
+  auto event = find_event_(event_id);
+  if (!event) return event_not_found();
+  json list = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT id, title, body, published_at FROM announcements WHERE event_id = ?1 "
+        "ORDER BY published_at DESC, id DESC");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      list.push_back({{"id", q.int64(0)},
+                      {"title", q.text(1)},
+                      {"text", q.text(2)},
+                      {"published_at", event->timeline->format(from_ms(q.int64(3)))}});
+    }
+  });
+  if (!s) return s;
+  return json{{"announcements", list}};
+}
+
+Result<json> AnnouncementService::publish(const accounts::User& organiser, std::string_view event_id,
+                                          std::string_view title_in, std::string_view text_in) {
+  auto event = find_event_(event_id);
+  if (!event) return event_not_found();
+  const std::string title = clean_text(title_in, TextLines::one);
+  const std::string text = clean_text(text_in, TextLines::many);
+  if (title.empty()) return Status::unprocessable("invalid_field", "Заполните заголовок объявления.");
+  if (text.empty()) return Status::unprocessable("invalid_field", "Напишите текст объявления.");
+  if (chars(title) > kMaxTitleChars)
+    return Status::unprocessable("invalid_field",
+                                 "Заголовок объявления длиннее " + std::to_string(kMaxTitleChars) + " знаков.");
+  if (chars(text) > kMaxTextChars)
+    return Status::unprocessable("invalid_field",
+                                 "Текст объявления длиннее " + std::to_string(kMaxTextChars) + " знаков.");
+
+  const TimePoint now = clock_.now();
+  const mail::Template tmpl = letter_template(*event->agenda);
+  const std::map<std::string, std::string> values = {
+      {"event_title", event->agenda->title}, {"title", title}, {"text", text}};
+  std::int64_t id = 0;
+  std::int64_t letters = 0;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto ins = tx.prepare(
+                     "INSERT INTO announcements(event_id, title, body, author_id, published_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)")
+                   .bind_text(1, event_id)
+                   .bind_text(2, title)
+                   .bind_text(3, text)
+                   .bind_int(4, organiser.id)
+                   .bind_int(5, to_ms(now))
+                   .run();
+    if (!ins) return ins;
+    id = tx.last_insert_id();
+    auto recipients = intake::IntakeService::registered_emails(tx, event_id);
+    if (!recipients) return recipients.status();
+    // One letter per person: participants do not learn each other's addresses.
+    for (const auto& email : *recipients) {
+      mail::Message m;
+      m.idempotency_key = "announcement:" + std::string(event_id) + ":" + std::to_string(id) + ":" + email;
+      m.event_id = std::string(event_id);
+      m.recipients = {email};
+      m.subject = mail::fill(tmpl.subject, values);
+      m.body = mail::fill(tmpl.body, values);
+      auto stored = mail::Outbox::enqueue(tx, m, now);
+      if (!stored) return stored.status();
+      letters += *stored ? 1 : 0;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (letters > 0 && wake_sender_) wake_sender_();
+  return json{{"announcement",
+               {{"id", id}, {"title", title}, {"text", text}, {"published_at", event->timeline->format(now)}}},
+              {"letters", letters}};
+}
+
+}  // namespace praktika::announcements

@@ -1,0 +1,47 @@
+// Announcements of changed conditions (clause 3.2.1 of the regulations: the organiser changes the
+// conditions and tells the participants in time). The organiser writes one; it is listed on the
+// event page, newest first, and a letter goes through the outbox to everyone registered for the
+// event, enqueued in the transaction that stores it. Owns store/migrations/016_announcements.sql.
+// Thread-safe (state lives in the store); every call blocks on SQLite: call it from the worker pool.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/status.h"
+#include "intake/intake.h"
+#include "timeline/clock.h"
+
+namespace praktika::store {
+class Db;
+}
+
+namespace praktika::announcements {
+
+class AnnouncementService {
+ public:
+  // `wake_sender` is called after letters were enqueued, so they leave without waiting for a poll.
+  AnnouncementService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+                      std::function<void()> wake_sender);
+
+  // {"announcements":[{"id","title","text","published_at"}]}, newest first. Public.
+  Result<nlohmann::json> list(std::string_view event_id);
+  // Stores the announcement and enqueues one letter per registered person (the agenda's mail
+  // template "announcement"). The caller checks that `organiser` is the event's organiser.
+  // {"announcement":{…},"letters":n}. Errors: event_not_found, invalid_field (empty or too long).
+  Result<nlohmann::json> publish(const accounts::User& organiser, std::string_view event_id, std::string_view title,
+                                 std::string_view text);
+
+ private:
+  // Constant after construction.
+  store::Db& db_;
+  const timeline::Clock& clock_;
+  const intake::FindEvent find_event_;
+  const std::function<void()> wake_sender_;
+};
+
+}  // namespace praktika::announcements

@@ -1,0 +1,205 @@
+// The organiser's desk, pages only: a letter that failed while the mail server was down is seen in
+// the outbox with its error in Russian and sent again with «Отправить ещё раз» once the server is
+// back; a table is downloaded as XLSX from the documents page and read back (a Russian value in
+// it); the certificates job's progress bar follows the job over the WebSocket to the end, with no
+// polling. The practices and the invitation that makes the letter are made through the HTTP API.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { admitToPresent, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { loadAgenda } from './server.mjs';
+import { startServer } from './server.mjs';
+
+const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
+
+// A minimal SMTP server on `port` that accepts every message (RFC 5321's happy path only).
+function startSmtp(port) {
+  const received = [];
+  const server = createServer((socket) => {
+    let buffer = '';
+    let inData = false;
+    socket.setEncoding('utf8');
+    socket.write('220 test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          received.push(buffer.slice(0, end));
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          socket.write('250 OK\r\n');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol).toUpperCase();
+        buffer = buffer.slice(eol + 2);
+        if (line.startsWith('EHLO')) socket.write('250-test\r\n250 8BITMIME\r\n');
+        else if (line.startsWith('DATA')) {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (line.startsWith('QUIT')) {
+          socket.end('221 bye\r\n');
+          return;
+        } else socket.write('250 OK\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve({ received, close: () => new Promise((r) => server.close(r)) }));
+  });
+}
+
+// A loopback port nothing listens on (taken and given back).
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+// The author's tus upload of `bytes` for practice `practice` (their own work, through the API).
+async function upload(url, author, purpose, practice, name, bytes) {
+  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
+  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
+  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
+    method: 'POST',
+    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
+  });
+  assert.equal(created.status, 201, await created.text());
+  const sent = await fetch(url + created.headers.get('location'), {
+    method: 'PATCH',
+    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
+    body: bytes,
+  });
+  assert.equal(sent.status, 204, await sent.text());
+}
+
+let browser;
+let dataDir;
+let anna;
+let server;
+let smtp;
+const smtpPort = await freePort();
+
+before(async () => {
+  browser = await launchBrowser();
+  dataDir = await mkdtemp(join(tmpdir(), 'praktika-desk-'));
+  createUser(dataDir, kOrganiser.email, 'organiser', kOrganiser.name);
+  server = await startServer({ dataDir, clock: kDuringIntake });
+  [anna] = await submitPractices(server.url, [
+    ['anna', 'Семейная гостиная'],
+    ['boris', 'Школа приёмных родителей'],
+  ]);
+  const annaSession = session(server.url);
+  await annaSession.call('POST', '/api/auth/login', { email: anna.email, password: kPassword });
+  await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.pdf', kPdf);
+  await server.stop();
+  // The mail server is down; an hour of the outbox's back-off passes in a second.
+  server = await startServer({ dataDir, clock: kDuringReview, clockSpeed: 3600, args: ['--smtp', `smtp://127.0.0.1:${smtpPort}`] });
+});
+
+after(async () => {
+  await server?.stop();
+  await smtp?.close();
+  await browser?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function organiserPage(context) {
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kOrganiser);
+  await testId(page, 'desk-link').click();
+  return page;
+}
+
+test('the organiser reads who decided what in the review log and finds every file sent, by purpose, from the desk', async () => {
+  const agenda = await loadAgenda();
+  await admitToPresent(server.url, kOrganiser.email, [anna]);
+  const context = await browser.newContext();
+  const page = await organiserPage(context);
+  await testId(page, 'desk-review-log').click();
+  const row = page.locator('[data-testid="review-log-row"]', { hasText: 'Решение организатора' });
+  await waitUntil('the decision in the log', () => row.count(), (n) => n === 1);
+  const text = await row.textContent();
+  assert.ok(text.includes(`«${anna.title}»`) && text.includes(agenda.review.outcomes.present) && text.includes(kOrganiser.name), text);
+  assert.match(text, /\d\d? [а-я]+ 2020/);
+
+  await page.goBack();
+  await testId(page, 'desk-files').click();
+  const file = page.locator('[data-testid="file-row"]', { hasText: 'Платёжка.pdf' });
+  await waitUntil('the scan listed', () => file.count(), (n) => n === 1);
+  assert.equal(await file.locator('[data-testid="file-purpose"]').textContent(), agenda.files.payment.title);
+  assert.match(await file.textContent(), /Семейная гостиная.*Автор anna/);
+  assert.equal(await file.locator('[data-testid="file-open"]').getAttribute('href').then((h) => h?.startsWith('/api/uploads/')), true);
+  await testId(page, 'files-purpose').selectOption('document');
+  await waitUntil('no documents', () => page.locator('[data-testid="file-row"]').count(), (n) => n === 0);
+  await testId(page, 'files-purpose').selectOption('payment');
+  await waitUntil('the scan again', () => file.count(), (n) => n === 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the organiser sees a letter that failed in the outbox and sends it again once the mail server is back', async () => {
+  const organiser = session(server.url);
+  await organiser.call('POST', '/api/auth/login', { email: kOrganiser.email, password: kPassword });
+  await organiser.call('POST', `${kApi}/roles`, { email: 'new.expert@dom.ru', role: 'expert', section: 1 });
+  const context = await browser.newContext();
+  const page = await organiserPage(context);
+  await testId(page, 'desk-mail').click();
+  const letter = page.locator('[data-testid="mail-row"]', { hasText: 'new.expert@dom.ru' });
+  await waitUntil('the letter failed', () => letter.locator('[data-testid="mail-state"]').textContent(), (t) => t === 'не отправлено', 20000);
+  assert.match(await letter.locator('[data-testid="mail-error"]').textContent(), /^Последняя ошибка: Не удалось соединиться с почтовым сервером/);
+
+  smtp = await startSmtp(smtpPort);
+  await letter.locator('[data-testid="mail-resend"]').click();
+  await waitUntil('the letter queued again', () => textOf(page, 'mail-resent'), (t) => /поставлено в очередь/.test(t ?? ''));
+  await waitUntil('the letter sent', () => letter.locator('[data-testid="mail-state"]').textContent(), (t) => t === 'отправлено', 20000);
+  assert.equal(await letter.locator('[data-testid="mail-resend"]').count(), 0);
+  assert.equal(smtp.received.length, 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the certificates job moves the progress bar to the end over the WebSocket and the table downloads as XLSX', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await organiserPage(context);
+  const polls = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/certificates/jobs/current')) polls.push(r.url());
+  });
+  await testId(page, 'desk-documents').click();
+  await waitUntil('no certificates yet', () => textOf(page, 'certificates-none'), (t) => t === 'Сертификаты ещё не выпущены.');
+  await testId(page, 'certificates-send-mail').uncheck();
+  await testId(page, 'certificates-start').click();
+  await waitUntil('the bar at the end', () => attributeOf(page, 'certificates-progress', 'data-state'), (s) => s === 'done', 30000);
+  assert.equal(await attributeOf(page, 'certificates-progress', 'data-percent'), '100');
+  assert.match(await textOf(page, 'certificates-job'), /^Выпуск завершён.*готово 2 из 2/);
+  await waitUntil('the list', () => page.locator('[data-testid^="certificate-"]').count(), (n) => n === 2);
+  assert.deepEqual(polls, [], 'the page follows the job without polling');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'export-certificates-xlsx').click()]);
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+  const strings = execFileSync('unzip', ['-p', await download.path(), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  assert.match(strings, /<t[^>]*>Состояние<\/t>/);
+  assert.match(strings, /<t[^>]*>готов<\/t>/, 'the state in Russian');
+  assert.match(strings, /<t[^>]*>не отправлялось<\/t>/);
+  assert.doesNotMatch(strings, /<t[^>]*>made<\/t>|\+08:00/);
+  assert.match(strings, /<t[^>]*>\d\d\.\d\d\.2020 \d\d:\d\d<\/t>/, 'the date as «дд.мм.гггг чч:мм»');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

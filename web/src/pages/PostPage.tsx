@@ -1,0 +1,216 @@
+// The contest's printed documents sent by post (/events/:id/post): the address list of every
+// laureate and participant (GET /api/events/{id}/post), each with the document the agenda names
+// for its decision, a mark «отправлено» with its day (PUT, and DELETE to undo), the count still to
+// send and the deadline as the regulations say it («до 1 марта 2025 г.»), highlighted from the
+// milestone's warning window on. The list downloads as CSV for the post office's labels.
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../lib/api';
+import { eventPath, type EventContext } from '../lib/intake';
+import { eventBase } from '../lib/roles';
+import { parseInstant } from '../lib/time';
+import { textOf } from '../lib/types';
+import { Breadcrumbs } from '../components/Intake';
+import { OrganiserOnly } from '../components/OrganiserOnly';
+import { Loading } from '../components/Layout';
+
+export interface PostDeadline {
+  title: string;
+  at: string;
+  text: string;
+  warn_from: string | null;
+}
+
+interface Recipient {
+  practice: number;
+  institution: string;
+  head: string;
+  address: string;
+  outcome: string;
+  document: string;
+  sent_on: string | null;
+}
+
+interface PostList {
+  deadline: PostDeadline;
+  to_send: number;
+  recipients: Recipient[];
+}
+
+export function PostPage({ id }: { id: string }) {
+  return (
+    <OrganiserOnly id={id} title="Рассылка дипломов и сертификатов" loginWhat="отметить отправленные документы">
+      {(ctx) => <Post ctx={ctx} />}
+    </OrganiserOnly>
+  );
+}
+
+// 'near' from the warning window on, 'passed' from the deadline on, by the event's clock.
+export function deadlineState(deadline: PostDeadline, now: string | undefined): 'far' | 'near' | 'passed' {
+  const at = parseInstant(deadline.at);
+  const current = parseInstant(now);
+  const warn = parseInstant(deadline.warn_from);
+  if (at === null || current === null) return 'far';
+  if (current >= at) return 'passed';
+  if (warn !== null && current >= warn) return 'near';
+  return 'far';
+}
+
+// The event's calendar day of its clock: «сегодня» for the mark.
+function todayOf(now: string | undefined): string {
+  return typeof now === 'string' && /^\d{4}-\d{2}-\d{2}/.test(now) ? now.slice(0, 10) : '';
+}
+
+function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : day;
+}
+
+function Post({ ctx }: { ctx: EventContext }) {
+  const [list, setList] = useState<PostList | null>(null);
+  const [error, setError] = useState('');
+  const base = eventBase(ctx.id);
+
+  useEffect(() => {
+    api.get<PostList>(eventPath(ctx.id, '/post')).then(setList, (e) => setError(messageOf(e)));
+  }, [ctx.id]);
+
+  const replace = (next: Recipient) =>
+    setList((l) => {
+      if (!l) return l;
+      const recipients = l.recipients.map((r) => (r.practice === next.practice ? next : r));
+      return { ...l, recipients, to_send: recipients.filter((r) => !r.sent_on).length };
+    });
+
+  const state = list ? deadlineState(list.deadline, ctx.now) : 'far';
+  return (
+    <article class="intake intake--wide" data-testid="post">
+      <Breadcrumbs
+        items={[
+          { href: base, title: textOf(ctx.agenda.title) || ctx.id },
+          { href: `${base}/desk`, title: 'Кабинет организатора' },
+          { title: 'Рассылка дипломов и сертификатов' },
+        ]}
+      />
+      <h1>Рассылка дипломов и сертификатов</h1>
+      {error && (
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      {list === null ? (
+        !error && <Loading />
+      ) : (
+        <>
+          <p class={state === 'far' ? 'muted' : 'notice notice--warning'} data-testid="post-deadline" data-state={state}>
+            {list.deadline.title} — {list.deadline.text}
+            {state === 'passed' && list.to_send > 0 && '. Срок прошёл.'}
+          </p>
+          <p data-testid="post-to-send" data-count={list.to_send}>
+            {list.to_send === 0 ? 'Все документы отправлены.' : `Осталось отправить: ${list.to_send} из ${list.recipients.length}.`}
+          </p>
+          <p>
+            <a class="button button--secondary" href={eventPath(ctx.id, '/post/export?format=csv')} data-testid="post-export">
+              Список адресов (CSV)
+            </a>{' '}
+            <a class="button button--secondary" href={eventPath(ctx.id, '/post/export?format=xlsx')}>
+              XLSX
+            </a>
+          </p>
+          {list.recipients.length === 0 ? (
+            <p class="muted" data-testid="post-empty">
+              Получателей пока нет: жюри ещё не приняло решений.
+            </p>
+          ) : (
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Адреса получателей">
+              <table class="table" data-testid="post-table">
+                <thead>
+                  <tr>
+                    <th scope="col">№ заявки</th>
+                    <th scope="col">Учреждение и руководитель</th>
+                    <th scope="col">Почтовый адрес</th>
+                    <th scope="col">Документ</th>
+                    <th scope="col">Отправка</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.recipients.map((r) => (
+                    <PostRow key={r.practice} ctx={ctx} recipient={r} onChange={replace} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
+
+function PostRow({ ctx, recipient, onChange }: { ctx: EventContext; recipient: Recipient; onChange: (r: Recipient) => void }) {
+  const [day, setDay] = useState(todayOf(ctx.now));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const testId = `post-${recipient.practice}`;
+  const path = eventPath(ctx.id, `/post/${recipient.practice}`);
+
+  const act = async (send: () => Promise<Recipient>) => {
+    setBusy(true);
+    setError('');
+    try {
+      onChange(await send());
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <tr data-testid={testId} data-sent={recipient.sent_on ?? ''}>
+      <td>{recipient.practice}</td>
+      <td>
+        {recipient.institution}
+        {recipient.head && <div class="muted">{recipient.head}</div>}
+      </td>
+      <td>{recipient.address}</td>
+      <td data-testid={`${testId}-document`}>{recipient.document}</td>
+      <td>
+        {recipient.sent_on ? (
+          <>
+            <span data-testid={`${testId}-sent`}>Отправлен {formatDay(recipient.sent_on)}</span>{' '}
+            <button
+              type="button"
+              class="button button--secondary"
+              disabled={busy}
+              data-testid={`${testId}-undo`}
+              onClick={() => act(() => api.delete<Recipient>(path))}
+            >
+              Отменить отметку
+            </button>
+          </>
+        ) : (
+          <>
+            <label class="field">
+              <span class="field__label">День отправки</span>
+              <input type="date" value={day} max={todayOf(ctx.now)} data-testid={`${testId}-day`} onInput={(e) => setDay(e.currentTarget.value)} />
+            </label>
+            <button
+              type="button"
+              class="button"
+              disabled={busy}
+              data-testid={`${testId}-mark`}
+              onClick={() => act(() => api.put<Recipient>(path, { sent_on: day }))}
+            >
+              Отправлен
+            </button>
+          </>
+        )}
+        {error && (
+          <p class="form__error" role="alert" data-testid={`${testId}-error`}>
+            {error}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}
