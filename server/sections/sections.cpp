@@ -6,6 +6,10 @@
 #include "common/errors.h"
 #include "common/utf8.h"
 #include "intake/catalogue.h"
+#include "sections/action.h"
+#include "sections/floor_store.h"
+#include "sections/run_store.h"
+#include "sections/stored.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 
@@ -28,11 +32,6 @@ Status not_organiser() {
 Status not_moderator() {
   return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
 }
-Status question_not_found() { return Status::not_found("question_not_found", "Вопрос не найден."); }
-Status not_signed_in() {
-  return Status::unauthorized("not_authenticated", "Войдите, чтобы участвовать в обсуждении.");
-}
-
 // Practice facts the schedules and the live state show.
 struct PracticeInfo {
   std::int64_t id = 0;
@@ -68,20 +67,6 @@ Result<std::vector<std::int64_t>> presenters(store::Tx& tx, std::string_view eve
   if (!admitted) return admitted.status();
   std::vector<std::int64_t> out;
   for (const auto& d : *admitted) out.push_back(d.practice.id);
-  return out;
-}
-
-json slots_to_json(const std::vector<Slot>& slots) {
-  json out = json::array();
-  for (const auto& s : slots) out.push_back({{"practice", s.practice}, {"seconds", s.seconds}});
-  return out;
-}
-
-std::vector<Slot> slots_from_json(const json& j) {
-  std::vector<Slot> out;
-  if (!j.is_array()) return out;
-  for (const auto& s : j)
-    if (s.is_object()) out.push_back({s.value("practice", std::int64_t{0}), s.value("seconds", 0)});
   return out;
 }
 
@@ -195,10 +180,36 @@ Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, in
   return out;
 }
 
-std::optional<std::int64_t> int_arg(const json& args, std::string_view key) {
-  auto it = args.find(std::string(key));
-  if (it == args.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
+// The part's "window" as written.
+struct WindowValues {
+  int opens_before = 30;
+  std::optional<TimePoint> until, rehearsal_from;
+};
+
+// The live window around the settings' sections session, or what is wrong with the part.
+std::variant<LiveWindow, timeline::AgendaError> live_window(const timeline::Agenda& agenda, const Settings& s,
+                                                            const WindowValues& values) {
+  namespace reader = timeline::reader;
+  const auto* window = agenda.find_session(s.sections_session);
+  if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
+    return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
+                                 "is longer than the session " + reader::in_quotes(s.sections_session)};
+  LiveWindow live;
+  live.opens = window->starts - std::chrono::minutes(values.opens_before);
+  // The default end: midnight after the session's end, in the event's own offset.
+  const auto offset = std::chrono::minutes(agenda.utc_offset_minutes);
+  live.closes = values.until ? *values.until
+                             : TimePoint(std::chrono::floor<std::chrono::days>(window->ends + offset) +
+                                         std::chrono::days(1)) -
+                                   offset;
+  if (live.closes < window->ends)
+    return timeline::AgendaError{agenda.source, "/section_day/window/until",
+                                 "is before the end of the session " + reader::in_quotes(s.sections_session)};
+  if (values.rehearsal_from && *values.rehearsal_from >= live.opens)
+    return timeline::AgendaError{agenda.source, "/section_day/window/rehearsal_from",
+                                 "must be before the window opens (the session's start less opens_before_minutes)"};
+  live.rehearsal_from = values.rehearsal_from;
+  return live;
 }
 
 }  // namespace
@@ -209,8 +220,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
   namespace reader = timeline::reader;
   Settings s;
   s.sections_session.clear();
-  int opens_before = 30;
-  std::optional<TimePoint> until, rehearsal_from;
+  WindowValues values;
   auto error = reader::read_part(agenda, "section_day", [&](reader::Obj& o) {
     auto session = [&](reader::Obj& so, std::string_view key, std::string fallback, std::string& out) {
       std::string id = so.opt_str(key);
@@ -266,35 +276,18 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     }
     if (const auto* w = o.find("window")) {
       reader::Obj wo(*w, o.at("window"));
-      opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(opens_before);
-      if (wo.find("until")) until = wo.instant("until");
-      if (wo.find("rehearsal_from")) rehearsal_from = wo.instant("rehearsal_from");
+      values.opens_before = wo.opt_int("opens_before_minutes", 0, 24 * 60).value_or(values.opens_before);
+      if (wo.find("until")) values.until = wo.instant("until");
+      if (wo.find("rehearsal_from")) values.rehearsal_from = wo.instant("rehearsal_from");
       wo.finish();
     }
     o.finish();
   });
   if (error) return *error;
-  if (!s.sections_session.empty()) {
-    const auto* window = agenda.find_session(s.sections_session);
-    if (window->ends - window->starts < std::chrono::minutes(s.min_slot_minutes))
-      return timeline::AgendaError{agenda.source, "/section_day/slot_minutes/min",
-                                   "is longer than the session " + reader::in_quotes(s.sections_session)};
-    LiveWindow live;
-    live.opens = window->starts - std::chrono::minutes(opens_before);
-    // The default end: midnight after the session's end, in the event's own offset.
-    const auto offset = std::chrono::minutes(agenda.utc_offset_minutes);
-    live.closes = until ? *until
-                        : TimePoint(std::chrono::floor<std::chrono::days>(window->ends + offset) + std::chrono::days(1)) -
-                              offset;
-    if (live.closes < window->ends)
-      return timeline::AgendaError{agenda.source, "/section_day/window/until",
-                                   "is before the end of the session " + reader::in_quotes(s.sections_session)};
-    if (rehearsal_from && *rehearsal_from >= live.opens)
-      return timeline::AgendaError{agenda.source, "/section_day/window/rehearsal_from",
-                                   "must be before the window opens (the session's start less opens_before_minutes)"};
-    live.rehearsal_from = rehearsal_from;
-    s.window = live;
-  }
+  if (s.sections_session.empty()) return s;
+  auto live = live_window(agenda, s, values);
+  if (auto* wrong = std::get_if<timeline::AgendaError>(&live)) return *wrong;
+  s.window = std::get<LiveWindow>(live);
   return s;
 }
 
@@ -353,75 +346,6 @@ std::string author_topic(std::string_view event, std::int64_t user) {
 }
 std::string results_topic(std::string_view event) { return "results:" + std::string(event); }
 
-// ---- The live run of one section, stored as JSON in section_runs --------------------------------
-
-struct Run {
-  struct Current {
-    std::int64_t practice = 0;
-    int seconds = 0;
-    std::int64_t started_at = 0;
-    std::int64_t ends_at = 0;  // meaningless while paused: remaining_ms counts then
-  };
-  struct Done {
-    std::int64_t practice = 0;
-    std::string outcome;  // "presented" | "absent"
-    std::int64_t started_at = 0;  // 0 when absent before being called
-    std::int64_t ended_at = 0;
-  };
-  std::string status = "waiting";  // waiting | running | paused | closed
-  std::optional<Current> current;
-  std::int64_t remaining_ms = 0;  // while paused
-  std::vector<Slot> queue;
-  std::vector<Done> done;
-  std::vector<std::string> fired;  // timer events already pushed for the current slot
-  std::int64_t started_at = 0;
-  std::int64_t closed_at = 0;
-  // One counter per section for every change pushed on its topics (run, floor, timer events), so a
-  // client that keeps the highest version it has seen drops nothing. Kept across resets.
-  std::int64_t version = 0;
-  bool rehearsal = false;  // started before the window opened: an organiser may reset it
-  bool stored = false;
-
-  std::int64_t next_version() { return ++version; }
-
-  json to_storage() const {
-    json j = {{"status", status}, {"remaining_ms", remaining_ms}, {"queue", slots_to_json(queue)},
-              {"fired", fired},   {"started_at", started_at},     {"closed_at", closed_at},
-              {"rehearsal", rehearsal}};
-    j["current"] = current ? json{{"practice", current->practice},
-                                  {"seconds", current->seconds},
-                                  {"started_at", current->started_at},
-                                  {"ends_at", current->ends_at}}
-                           : json();
-    j["done"] = json::array();
-    for (const auto& d : done)
-      j["done"].push_back(
-          {{"practice", d.practice}, {"outcome", d.outcome}, {"started_at", d.started_at}, {"ended_at", d.ended_at}});
-    return j;
-  }
-
-  static Run from_storage(const json& j, std::int64_t version) {
-    Run r;
-    r.stored = true;
-    r.version = version;
-    if (!j.is_object()) return r;
-    r.status = j.value("status", "waiting");
-    r.remaining_ms = j.value("remaining_ms", std::int64_t{0});
-    r.queue = slots_from_json(j.value("queue", json::array()));
-    r.fired = j.value("fired", std::vector<std::string>{});
-    r.started_at = j.value("started_at", std::int64_t{0});
-    r.closed_at = j.value("closed_at", std::int64_t{0});
-    r.rehearsal = j.value("rehearsal", false);
-    if (auto c = j.find("current"); c != j.end() && c->is_object())
-      r.current = Current{c->value("practice", std::int64_t{0}), c->value("seconds", 0),
-                          c->value("started_at", std::int64_t{0}), c->value("ends_at", std::int64_t{0})};
-    for (const auto& d : j.value("done", json::array()))
-      r.done.push_back({d.value("practice", std::int64_t{0}), d.value("outcome", ""),
-                        d.value("started_at", std::int64_t{0}), d.value("ended_at", std::int64_t{0})});
-    return r;
-  }
-};
-
 SectionService::SectionService(store::Db& db, const timeline::Clock& clock,
                                std::map<std::string, EventRef, std::less<>> events, Publish publish)
     : db_(db), clock_(clock), events_(std::move(events)), publish_(std::move(publish)) {}
@@ -456,32 +380,6 @@ bool SectionService::is_moderator(const accounts::Identity* who, std::string_vie
 
 namespace {
 
-Result<Run> load_run_row(store::Tx& tx, std::string_view event, int section) {
-  auto q = tx.prepare("SELECT state, version FROM section_runs WHERE event_id = ?1 AND section = ?2");
-  q.bind_text(1, event).bind_int(2, section);
-  auto row = q.step();
-  if (!row) return row.status();
-  if (!*row) return Run{};
-  return Run::from_storage(json::parse(q.text(0), nullptr, false), q.int64(1));
-}
-
-// Stores the run as it is: callers take a new version for each change they push (next_version)
-// before saving, so the stored counter is the highest version any client has been sent.
-Status save_run(store::Tx& tx, std::string_view event, int section, Run& run, TimePoint now) {
-  run.stored = true;
-  return tx
-      .prepare(
-          "INSERT INTO section_runs (event_id, section, state, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-          "ON CONFLICT (event_id, section) DO UPDATE SET state = excluded.state, version = excluded.version, "
-          "updated_at = excluded.updated_at")
-      .bind_text(1, event)
-      .bind_int(2, section)
-      .bind_text(3, run.to_storage().dump())
-      .bind_int(4, run.version)
-      .bind_int(5, to_ms(now))
-      .run();
-}
-
 Result<json> slot_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, std::int64_t practice,
                        bool with_materials) {
   auto info = load_practice(tx, event, practice);
@@ -497,57 +395,62 @@ Result<json> slot_json(store::Tx& tx, const EventRef& ref, std::string_view even
   return out;
 }
 
-// Hands raised or speaking, in raise order, and approved questions by votes then time.
-Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
-                        std::string_view statuses_sql) {
+// Hands raised or speaking, in raise order, and the questions shown (pending ones too for the
+// moderators) by votes then time.
+Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, bool with_pending) {
+  auto rows = FloorStore(tx, event, section).read(with_pending);
+  if (!rows) return rows.status();
   json hands = json::array();
   json speaking = nullptr;
-  auto h = tx.prepare(
-      "SELECT h.id, h.user_id, u.full_name, h.status, h.raised_at FROM section_hands h JOIN users u ON u.id = h.user_id "
-      "WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
-  h.bind_text(1, event).bind_int(2, section);
-  for (;;) {
-    auto more = h.step();
-    if (!more) return more.status();
-    if (!*more) break;
-    json hand = {{"id", h.int64(0)},
-                 {"user", h.int64(1)},
-                 {"name", h.text(2)},
-                 {"status", h.text(3)},
-                 {"raised_at", ref.timeline->format(from_ms(h.int64(4)))}};
-    if (h.text(3) == "speaking") speaking = hand;
+  for (const auto& h : rows->hands) {
+    json hand = {{"id", h.id},
+                 {"user", h.user},
+                 {"name", h.name},
+                 {"status", to_string(h.status)},
+                 {"raised_at", ref.timeline->format(h.raised_at)}};
+    if (h.status == HandStatus::speaking) speaking = hand;
     else hands.push_back(std::move(hand));
   }
   json questions = json::array();
-  auto q = tx.prepare(
-      std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at FROM section_questions q "
-                  "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND q.status IN (") +
-      std::string(statuses_sql) + ") ORDER BY q.votes DESC, q.asked_at, q.id");
-  q.bind_text(1, event).bind_int(2, section);
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
-    questions.push_back({{"id", q.int64(0)},
-                         {"user", q.int64(1)},
-                         {"name", q.text(2)},
-                         {"text", q.text(3)},
-                         {"status", q.text(4)},
-                         {"votes", q.int64(5)},
-                         {"asked_at", ref.timeline->format(from_ms(q.int64(6)))}});
-  }
+  for (const auto& q : rows->questions)
+    questions.push_back({{"id", q.id},
+                         {"user", q.user},
+                         {"name", q.name},
+                         {"text", q.text},
+                         {"status", to_string(q.status)},
+                         {"votes", q.votes},
+                         {"asked_at", ref.timeline->format(q.asked_at)}});
   return json{{"hands", hands}, {"speaking", speaking}, {"questions", questions}};
+}
+
+// The presenter speaking now, with the materials, the times and the seconds left.
+Result<json> current_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, const Run& run,
+                          TimePoint now) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  auto slot = slot_json(tx, ref, event, section, run.current->practice, true);
+  if (!slot) return slot.status();
+  (*slot)["seconds"] = run.current->seconds;
+  (*slot)["started_at"] = ref.timeline->format(run.current->started_at);
+  if (run.status == RunStatus::paused) {
+    (*slot)["ends_at"] = nullptr;
+    (*slot)["remaining_seconds"] = duration_cast<seconds>(run.remaining).count();
+  } else {
+    (*slot)["ends_at"] = ref.timeline->format(run.current->ends_at);
+    (*slot)["remaining_seconds"] = duration_cast<seconds>(run.current->ends_at - now).count();
+  }
+  return slot;
 }
 
 Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
                           const Run& run, TimePoint now) {
   const auto* info = ref.agenda->find_section(section);
-  auto fmt = [&](std::int64_t ms) { return ref.timeline->format(from_ms(ms)); };
+  auto fmt = [&](const std::optional<TimePoint>& t) { return t ? json(ref.timeline->format(*t)) : json(); };
   json out = {{"event", event},
               {"section", section},
               {"title", info ? info->title : ""},
               {"room_url", info ? info->room_url : ""},
-              {"status", run.status},
+              {"status", to_string(run.status)},
               {"rehearsal", run.rehearsal},
               {"window", window_json(ref)},
               {"version", run.version},
@@ -555,18 +458,9 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
               {"current", nullptr},
               {"next", nullptr}};
   if (run.current) {
-    auto slot = slot_json(tx, ref, event, section, run.current->practice, true);
-    if (!slot) return slot.status();
-    (*slot)["seconds"] = run.current->seconds;
-    (*slot)["started_at"] = fmt(run.current->started_at);
-    if (run.status == "paused") {
-      (*slot)["ends_at"] = nullptr;
-      (*slot)["remaining_seconds"] = run.remaining_ms / 1000;
-    } else {
-      (*slot)["ends_at"] = fmt(run.current->ends_at);
-      (*slot)["remaining_seconds"] = (run.current->ends_at - to_ms(now)) / 1000;
-    }
-    out["current"] = std::move(*slot);
+    auto current = current_json(tx, ref, event, section, run, now);
+    if (!current) return current.status();
+    out["current"] = std::move(*current);
   }
   json queue = json::array();
   for (const auto& s : run.queue) {
@@ -575,21 +469,21 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
     (*slot)["seconds"] = s.seconds;
     queue.push_back(std::move(*slot));
   }
-  if (!queue.empty() && run.status != "closed") out["next"] = queue.front();
+  if (!queue.empty() && run.status != RunStatus::closed) out["next"] = queue.front();
   out["queue"] = std::move(queue);
   json done = json::array();
   for (const auto& d : run.done) {
     auto slot = slot_json(tx, ref, event, section, d.practice, false);
     if (!slot) return slot.status();
-    (*slot)["outcome"] = d.outcome;
-    (*slot)["started_at"] = d.started_at ? json(fmt(d.started_at)) : json();
+    (*slot)["outcome"] = to_string(d.outcome);
+    (*slot)["started_at"] = fmt(d.started_at);
     (*slot)["ended_at"] = fmt(d.ended_at);
     done.push_back(std::move(*slot));
   }
   out["done"] = std::move(done);
-  out["started_at"] = run.started_at ? json(fmt(run.started_at)) : json();
-  out["closed_at"] = run.closed_at ? json(fmt(run.closed_at)) : json();
-  auto floor = floor_json(tx, ref, event, section, "'approved'");
+  out["started_at"] = fmt(run.started_at);
+  out["closed_at"] = fmt(run.closed_at);
+  auto floor = floor_json(tx, ref, event, section, false);
   if (!floor) return floor.status();
   out["hands"] = (*floor)["hands"];
   out["speaking"] = (*floor)["speaking"];
@@ -601,7 +495,7 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
 // of the change that made it (the same counter as the public state's).
 Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
                              std::int64_t version) {
-  auto floor = floor_json(tx, ref, event, section, "'pending', 'approved'");
+  auto floor = floor_json(tx, ref, event, section, true);
   if (!floor) return floor.status();
   return json{{"event", event},
               {"section", section},
@@ -610,19 +504,59 @@ Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_vie
               {"hands", (*floor)["hands"]}};
 }
 
-void finish_current(Run& run, std::string outcome, std::int64_t now) {
-  if (!run.current) return;
-  run.done.push_back({run.current->practice, std::move(outcome), run.current->started_at, now});
-  run.current.reset();
-  run.fired.clear();
+// What a live change pushes: the public state, and the moderators' when it changed.
+struct Pushes {
+  json state;
+  json moderation;  // null: not pushed
+};
+
+Result<Pushes> save_and_show(store::Tx& tx, const EventRef& ref, std::string_view event, int section, const Run& run,
+                             TimePoint now, bool with_moderation) {
+  if (auto st = save_run(tx, event, section, run, now); !st) return st;
+  Pushes out;
+  auto state = public_state(tx, ref, event, section, run, now);
+  if (!state) return state.status();
+  out.state = std::move(*state);
+  if (!with_moderation) return out;
+  auto mod = moderation_json(tx, ref, event, section, run.version);
+  if (!mod) return mod.status();
+  out.moderation = std::move(*mod);
+  return out;
 }
 
-void call_next(Run& run, std::int64_t now) {
-  if (run.queue.empty()) return;
-  Slot slot = run.queue.front();
-  run.queue.erase(run.queue.begin());
-  run.current = Run::Current{slot.practice, slot.seconds, now, now + std::int64_t{slot.seconds} * 1000};
-  run.fired.clear();
+// The run after `action`: a start takes the published order, which only the store knows.
+Result<Transition> transit(store::Tx& tx, const EventRef& ref, std::string_view event, int section, RunAction action,
+                           TimePoint now) {
+  auto run = load_run(tx, event, section);
+  if (!run) return run.status();
+  if (auto* start = std::get_if<run_action::Start>(&action)) {
+    auto schedule = load_schedule(tx, event, section);
+    if (!schedule) return schedule.status();
+    if (*schedule) start->published = (*schedule)->published;
+  }
+  return apply(*run, action, now, ref.settings);
+}
+
+json timer_json(const EventRef& ref, const Run& run, const DueEvent& due) {
+  json data = {{"practice", run.current->practice},
+               {"at", ref.timeline->format(due.event.at)},
+               {"ends_at", ref.timeline->format(run.current->ends_at)},
+               {"version", due.version}};
+  if (due.event.key != "time_up") data["minutes_left"] = due.event.minutes_left;
+  return data;
+}
+
+// The reply to a floor action: the new state, with the hand or question it made.
+json floor_reply(const FloorAction& action, std::int64_t made, json state) {
+  json reply;
+  if (std::holds_alternative<floor_action::Hand>(action) || std::holds_alternative<floor_action::Give>(action))
+    reply = {{"hand", made}};
+  else if (std::holds_alternative<floor_action::Ask>(action))
+    reply = {{"question", made}, {"status", to_string(QuestionStatus::pending)}};
+  else
+    return state;
+  reply["state"] = std::move(state);
+  return reply;
 }
 
 }  // namespace
@@ -892,7 +826,7 @@ Result<json> SectionService::state(std::string_view event, int section) {
   if (!ref) return ref.status();
   json out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto run = load_run_row(tx, event, section);
+    auto run = load_run(tx, event, section);
     if (!run) return run.status();
     auto state = public_state(tx, **ref, event, section, *run, clock_.now());
     if (!state) return state.status();
@@ -909,7 +843,7 @@ Result<json> SectionService::moderation(const accounts::Identity* who, std::stri
   if (!is_moderator(who, event, section)) return not_moderator();
   json out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto run = load_run_row(tx, event, section);
+    auto run = load_run(tx, event, section);
     if (!run) return run.status();
     auto mod = moderation_json(tx, **ref, event, section, run->version);
     if (!mod) return mod.status();
@@ -921,314 +855,80 @@ Result<json> SectionService::moderation(const accounts::Identity* who, std::stri
 }
 
 Result<json> SectionService::act(const accounts::Identity* who, std::string_view event, int section,
-                                 std::string_view action, const json& args) {
+                                 std::string_view name, const json& args) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
-  static const std::set<std::string, std::less<>> kRun = {"start",   "next",  "extend", "absent",
-                                                           "reorder", "pause", "resume", "close", "reset"};
-  static const std::set<std::string, std::less<>> kFloor = {"hand",    "lower",  "ask",     "vote",      "floor",
-                                                            "approve", "answer", "dismiss", "floor_done"};
-  if (kRun.count(action)) {
-    if (!is_moderator(who, event, section)) return not_moderator();
-    if (action == "reset" && !accounts::is_organiser(*who, event))
-      return Status::forbidden("forbidden", "Сбросить репетицию может только организатор.");
-    if (auto open = open_now(who, **ref, event, action); !open) return open;
-    return change_run(who, **ref, event, section, action, args);
-  }
-  if (kFloor.count(action)) return change_floor(who, **ref, event, section, action, args);
-  return Status::bad_request("unknown_op", "Неизвестное действие секции: " + std::string(action.substr(0, 40)));
+  auto action = parse_action(name, args);
+  if (!action) return action.status();
+  Actor actor{who ? who->user.id : 0, is_moderator(who, event, section), who && accounts::is_organiser(*who, event)};
+  if (auto st = admit(actor, *action); !st) return st;
+  if (auto open = open_now(who, **ref, event, name); !open) return open;
+  if (auto* run = std::get_if<RunAction>(&*action)) return change_run(**ref, event, section, *run);
+  return change_floor(*who, **ref, event, section, std::get<FloorAction>(*action));
 }
 
-Result<json> SectionService::change_run(const accounts::Identity*, const EventRef& ref, std::string_view event,
-                                        int section, std::string_view action, const json& args) {
+Result<json> SectionService::change_run(const EventRef& ref, std::string_view event, int section,
+                                        const RunAction& action) {
   std::lock_guard lock(live_mutex_);
-  TimePoint now_tp = clock_.now();
-  std::int64_t now = to_ms(now_tp);
-  json state, moderation;
+  TimePoint now = clock_.now();
+  Pushes pushes;
   Run run;
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto loaded = load_run_row(tx, event, section);
-    if (!loaded) return loaded.status();
-    run = std::move(*loaded);
-    auto refuse_unless_running = [&]() -> Status {
-      if (run.status == "waiting") return Status::conflict("not_started", "Секция ещё не начата.");
-      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
-      if (run.status == "paused") return Status::conflict("section_paused", "Секция на паузе: сначала продолжите.");
-      return Status::ok();
-    };
-    if (action == "start") {
-      if (run.status != "waiting") return Status::conflict("already_started", "Секция уже начата.");
-      auto schedule = load_schedule(tx, event, section);
-      if (!schedule) return schedule.status();
-      if (!*schedule || !(*schedule)->published)
-        return Status::conflict("schedule_not_published", "Порядок выступлений секции ещё не опубликован.");
-      run.queue = *(*schedule)->published;
-      run.status = "running";
-      run.started_at = now;
-      run.rehearsal = ref.settings.window && now_tp < ref.settings.window->opens;
-    } else if (action == "next") {
-      if (auto st = refuse_unless_running(); !st) return st;
-      if (!run.current && run.queue.empty())
-        return Status::conflict("queue_empty", "Все выступающие уже вызваны.");
-      finish_current(run, "presented", now);
-      call_next(run, now);
-    } else if (action == "absent") {
-      if (auto st = refuse_unless_running(); !st) return st;
-      if (auto practice = int_arg(args, "practice"); practice && !(run.current && run.current->practice == *practice)) {
-        auto it = std::find_if(run.queue.begin(), run.queue.end(), [&](const Slot& s) { return s.practice == *practice; });
-        if (it == run.queue.end())
-          return Status::unprocessable("not_in_queue", "Этого выступающего нет среди ожидающих.");
-        run.done.push_back({it->practice, "absent", 0, now});
-        run.queue.erase(it);
-      } else {
-        if (!run.current) return Status::conflict("no_presenter", "Сейчас никто не выступает.");
-        finish_current(run, "absent", now);
-        call_next(run, now);
-      }
-    } else if (action == "extend") {
-      if (auto st = refuse_unless_running(); !st && run.status != "paused") return st;
-      if (!run.current) return Status::conflict("no_presenter", "Сейчас никто не выступает.");
-      auto seconds = int_arg(args, "seconds");
-      if (!seconds || *seconds == 0 || *seconds < -3600 || *seconds > 3600)
-        return Status::unprocessable("invalid_seconds", "Укажите, на сколько секунд продлить или сократить выступление.");
-      if (run.status == "paused") {
-        run.remaining_ms = std::max<std::int64_t>(0, run.remaining_ms + *seconds * 1000);
-      } else {
-        // A cut never ends the slot before now; an overrun slot that is cut stays where it ended.
-        std::int64_t ends = run.current->ends_at + *seconds * 1000;
-        if (*seconds < 0) ends = std::max(ends, std::min(run.current->ends_at, now));
-        run.current->ends_at = ends;
-        // Timer events whose instant moved into the future are due again.
-        auto events = timer_events(from_ms(run.current->started_at), from_ms(run.current->ends_at), ref.settings);
-        std::erase_if(run.fired, [&](const std::string& key) {
-          return std::any_of(events.begin(), events.end(), [&](const TimerEvent& e) { return e.key == key && e.at > now_tp; });
-        });
-      }
-      run.current->seconds = static_cast<int>(std::max<std::int64_t>(0, run.current->seconds + *seconds));
-    } else if (action == "reorder") {
-      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
-      auto order = args.find("order");
-      std::vector<std::int64_t> ids;
-      if (order != args.end() && order->is_array())
-        for (const auto& id : *order)
-          if (id.is_number_integer()) ids.push_back(id.get<std::int64_t>());
-      std::vector<std::int64_t> have;
-      for (const auto& s : run.queue) have.push_back(s.practice);
-      auto sorted_ids = ids, sorted_have = have;
-      std::sort(sorted_ids.begin(), sorted_ids.end());
-      std::sort(sorted_have.begin(), sorted_have.end());
-      if (order == args.end() || !order->is_array() || ids.size() != order->size() || sorted_ids != sorted_have)
-        return Status::unprocessable("invalid_order",
-                                     "Новый порядок должен содержать ровно тех, кто ещё не выступил.");
-      std::vector<Slot> queue;
-      for (auto id : ids)
-        queue.push_back(*std::find_if(run.queue.begin(), run.queue.end(), [&](const Slot& s) { return s.practice == id; }));
-      run.queue = std::move(queue);
-    } else if (action == "pause") {
-      if (auto st = refuse_unless_running(); !st) return st;
-      run.status = "paused";
-      if (run.current) run.remaining_ms = run.current->ends_at - now;
-    } else if (action == "resume") {
-      if (run.status != "paused") return Status::conflict("not_paused", "Секция не на паузе.");
-      run.status = "running";
-      if (run.current) run.current->ends_at = now + run.remaining_ms;
-      run.remaining_ms = 0;
-    } else if (action == "reset") {
-      if (!run.rehearsal)
-        return Status::conflict("not_rehearsal", "Сбросить можно только репетицию, а не настоящую работу секции.");
-      Run fresh;
-      fresh.version = run.version;  // keeps growing: clients keep the highest version they saw
-      run = std::move(fresh);
-      // The rehearsal's hands and questions go with it; the audience's, once the window is open, stay.
-      std::int64_t opens = ref.settings.window ? to_ms(ref.settings.window->opens) : 0;
-      for (const char* sql :
-           {"DELETE FROM section_question_votes WHERE question_id IN (SELECT id FROM section_questions WHERE "
-            "event_id = ?1 AND section = ?2 AND asked_at < ?3)",
-            "DELETE FROM section_questions WHERE event_id = ?1 AND section = ?2 AND asked_at < ?3",
-            "DELETE FROM section_hands WHERE event_id = ?1 AND section = ?2 AND raised_at < ?3"})
-        if (auto st = tx.prepare(sql).bind_text(1, event).bind_int(2, section).bind_int(3, opens).run(); !st) return st;
-    } else if (action == "close") {
-      if (run.status == "waiting") return Status::conflict("not_started", "Секция ещё не начата.");
-      if (run.status == "closed") return Status::conflict("section_closed", "Секция уже закрыта.");
-      finish_current(run, "presented", now);
-      run.status = "closed";
-      run.closed_at = now;
-    }
-    run.next_version();
-    if (auto st = save_run(tx, event, section, run, now_tp); !st) return st;
-    auto out = public_state(tx, ref, event, section, run, now_tp);
+    auto t = transit(tx, ref, event, section, action, now);
+    if (!t) return t.status();
+    run = std::move(t->run);
+    // The rehearsal's hands and questions go with it; the audience's, once the window is open, stay.
+    if (t->drop_rehearsal_floor)
+      if (auto st = FloorStore(tx, event, section).drop_before(ref.settings.window ? ref.settings.window->opens : TimePoint{});
+          !st)
+        return st;
+    auto out = save_and_show(tx, ref, event, section, run, now, t->drop_rehearsal_floor);
     if (!out) return out.status();
-    state = std::move(*out);
-    if (action == "reset") {
-      auto mod = moderation_json(tx, ref, event, section, run.version);
-      if (!mod) return mod.status();
-      moderation = std::move(*mod);
-    }
+    pushes = std::move(*out);
     return Status::ok();
   });
   if (!s) return s;
-  publish_(section_topic(event, section), "state", state);
-  if (!moderation.is_null()) publish_(moderation_topic(event, section), "moderation", moderation);
+  publish_(section_topic(event, section), "state", pushes.state);
+  if (!pushes.moderation.is_null()) publish_(moderation_topic(event, section), "moderation", pushes.moderation);
   arm_for(ref, std::string(event), section, run);
-  return state;
+  return pushes.state;
 }
 
-Result<json> SectionService::change_floor(const accounts::Identity* who, const EventRef& ref, std::string_view event,
-                                          int section, std::string_view action, const json& args) {
-  if (!who) return not_signed_in();
-  bool moderating = action == "floor" || action == "floor_done" || action == "approve" || action == "answer" ||
-                    action == "dismiss";
-  if (moderating && !is_moderator(who, event, section)) return not_moderator();
-  if (auto open = open_now(who, ref, event, action); !open) return open;
+Result<json> SectionService::change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
+                                          int section, const FloorAction& action) {
   std::lock_guard lock(live_mutex_);
-  TimePoint now_tp = clock_.now();
-  std::int64_t now = to_ms(now_tp);
-  json state, queue, reply;
+  TimePoint now = clock_.now();
+  Pushes pushes;
+  std::int64_t made = 0;
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto end_speaking = [&]() -> Status {
-      return tx
-          .prepare(
-              "UPDATE section_hands SET status = 'spoken', ended_at = ?3 WHERE event_id = ?1 AND section = ?2 AND "
-              "status = 'speaking'")
-          .bind_text(1, event)
-          .bind_int(2, section)
-          .bind_int(3, now)
-          .run();
-    };
-    auto question_arg = [&]() -> Result<std::pair<std::int64_t, std::string>> {
-      auto id = int_arg(args, "question");
-      if (!id) return Status::unprocessable("invalid_question", "Укажите, о каком вопросе речь.");
-      auto q = tx.prepare("SELECT status FROM section_questions WHERE id = ?1 AND event_id = ?2 AND section = ?3");
-      q.bind_int(1, *id).bind_text(2, event).bind_int(3, section);
-      auto row = q.step();
-      if (!row) return row.status();
-      if (!*row) return question_not_found();
-      return std::pair{*id, q.text(0)};
-    };
-    if (action == "hand") {
-      auto open = tx.prepare(
-          "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND user_id = ?3 AND "
-          "status IN ('raised', 'speaking')");
-      open.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id);
-      auto row = open.step();
-      if (!row) return row.status();
-      if (*row) return Status::conflict("hand_already_raised", "Вы уже подняли руку.");
-      auto ins = tx.prepare(
-          "INSERT INTO section_hands (event_id, section, user_id, status, raised_at) VALUES (?1, ?2, ?3, 'raised', ?4)");
-      if (auto st = ins.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id).bind_int(4, now).run(); !st)
-        return st;
-      reply = {{"hand", tx.last_insert_id()}};
-    } else if (action == "lower") {
-      auto st = tx.prepare(
-                      "UPDATE section_hands SET status = 'lowered', ended_at = ?4 WHERE event_id = ?1 AND section = ?2 "
-                      "AND user_id = ?3 AND status = 'raised'")
-                    .bind_text(1, event)
-                    .bind_int(2, section)
-                    .bind_int(3, who->user.id)
-                    .bind_int(4, now)
-                    .run();
-      if (!st) return st;
-      if (tx.changes() == 0) return Status::conflict("no_hand", "Ваша рука не поднята.");
-    } else if (action == "ask") {
-      auto text_it = args.find("text");
-      std::string text = text_it != args.end() && text_it->is_string()
-                             ? clean_text(text_it->get_ref<const std::string&>(), TextLines::many)
-                             : "";
-      std::size_t chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-      if (text.empty()) return Status::unprocessable("invalid_question", "Напишите текст вопроса.");
-      if (chars > static_cast<std::size_t>(ref.settings.question_max_chars))
-        return Status::unprocessable("question_too_long", "Вопрос длиннее " +
-                                                              std::to_string(ref.settings.question_max_chars) +
-                                                              " символов.");
-      auto ins = tx.prepare(
-          "INSERT INTO section_questions (event_id, section, user_id, text, status, asked_at) "
-          "VALUES (?1, ?2, ?3, ?4, 'pending', ?5)");
-      ins.bind_text(1, event).bind_int(2, section).bind_int(3, who->user.id).bind_text(4, text).bind_int(5, now);
-      if (auto st = ins.run(); !st) return st;
-      reply = {{"question", tx.last_insert_id()}, {"status", "pending"}};
-    } else if (action == "vote") {
-      auto q = question_arg();
-      if (!q) return q.status();
-      // Only the questions the audience sees take votes. A pending one is refused as if it did not
-      // exist: ids are sequential, and a different answer would confirm what is waiting for approval.
-      if (q->second == "pending") return question_not_found();
-      if (q->second != "approved")
-        return Status::conflict("question_closed", "За этот вопрос уже нельзя голосовать.");
-      auto ins = tx.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
-      auto st = ins.bind_int(1, q->first).bind_int(2, who->user.id).bind_int(3, now).run();
-      if (store::is_conflict(st)) return Status::conflict("already_voted", "Вы уже голосовали за этот вопрос.");
-      if (!st) return st;
-      if (auto up = tx.prepare("UPDATE section_questions SET votes = votes + 1 WHERE id = ?1").bind_int(1, q->first).run();
-          !up)
-        return up;
-    } else if (action == "approve" || action == "answer" || action == "dismiss") {
-      auto q = question_arg();
-      if (!q) return q.status();
-      std::string to = action == "approve" ? "approved" : action == "answer" ? "answered" : "dismissed";
-      bool allowed = action == "approve" ? q->second == "pending" : (q->second == "pending" || q->second == "approved");
-      if (!allowed)
-        return Status::conflict("question_closed", q->second == "answered"    ? "На вопрос уже ответили."
-                                                   : q->second == "dismissed" ? "Вопрос уже отклонён."
-                                                                              : "Вопрос уже одобрен.");
-      auto st = tx.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
-                    .bind_int(1, q->first)
-                    .bind_text(2, to)
-                    .bind_int(3, now)
-                    .run();
-      if (!st) return st;
-    } else if (action == "floor") {
-      std::optional<std::int64_t> hand = int_arg(args, "hand");
-      auto pick = tx.prepare(
-          hand ? "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND status = 'raised' AND id = ?3"
-               : "SELECT id FROM section_hands WHERE event_id = ?1 AND section = ?2 AND status = 'raised' "
-                 "ORDER BY id LIMIT 1");
-      pick.bind_text(1, event).bind_int(2, section);
-      if (hand) pick.bind_int(3, *hand);
-      auto row = pick.step();
-      if (!row) return row.status();
-      if (!*row) return Status::conflict("no_hand", hand ? "Эта рука не поднята." : "Никто не поднял руку.");
-      std::int64_t chosen = pick.int64(0);
-      if (auto st = end_speaking(); !st) return st;
-      if (auto st = tx.prepare("UPDATE section_hands SET status = 'speaking' WHERE id = ?1").bind_int(1, chosen).run(); !st)
-        return st;
-      reply = {{"hand", chosen}};
-    } else if (action == "floor_done") {
-      if (auto st = end_speaking(); !st) return st;
-      if (tx.changes() == 0) return Status::conflict("no_speaker", "Сейчас никто не говорит.");
+    FloorStore floor(tx, event, section);
+    auto facts = floor.facts(action, who.user.id);
+    if (!facts) return facts.status();
+    auto changes = apply(*facts, action, who.user.id, ref.settings);
+    if (!changes) return changes.status();
+    for (const auto& change : *changes) {
+      auto id = floor.write(change, now);
+      if (!id) return id.status();
+      if (*id) made = *id;
     }
     // The floor lives in its own tables, but its changes are pushed like the run's: each takes the
     // section's next version (a section not started yet gets its waiting run stored for it).
-    auto run = load_run_row(tx, event, section);
+    auto run = load_run(tx, event, section);
     if (!run) return run.status();
-    run->next_version();
-    if (auto st = save_run(tx, event, section, *run, now_tp); !st) return st;
-    auto out = public_state(tx, ref, event, section, *run, now_tp);
+    ++run->version;
+    auto out = save_and_show(tx, ref, event, section, *run, now, true);
     if (!out) return out.status();
-    state = std::move(*out);
-    auto mod = moderation_json(tx, ref, event, section, run->version);
-    if (!mod) return mod.status();
-    queue = std::move(*mod);
+    pushes = std::move(*out);
     return Status::ok();
   });
   if (!s) return s;
-  publish_(section_topic(event, section), "state", state);
-  publish_(moderation_topic(event, section), "moderation", queue);
-  if (reply.is_null()) return state;
-  reply["state"] = state;
-  return reply;
+  publish_(section_topic(event, section), "state", pushes.state);
+  publish_(moderation_topic(event, section), "moderation", pushes.moderation);
+  return floor_reply(action, made, pushes.state);
 }
 
 void SectionService::arm_for(const EventRef& ref, const std::string& event, int section, const Run& run) {
-  if (!arm_) return;
-  std::optional<TimePoint> next;
-  if (run.status == "running" && run.current) {
-    for (const auto& e : timer_events(from_ms(run.current->started_at), from_ms(run.current->ends_at), ref.settings))
-      if (std::find(run.fired.begin(), run.fired.end(), e.key) == run.fired.end()) {
-        next = e.at;
-        break;
-      }
-  }
-  arm_(event, section, next);
+  if (arm_) arm_(event, section, next_timer(run, ref.settings));
 }
 
 void SectionService::on_timer(const std::string& event, int section) {
@@ -1236,41 +936,24 @@ void SectionService::on_timer(const std::string& event, int section) {
   if (!ref) return;
   std::lock_guard lock(live_mutex_);
   TimePoint now = clock_.now();
-  std::vector<std::pair<std::string, json>> due;
-  Run run;
+  Fired fired;
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto loaded = load_run_row(tx, event, section);
-    if (!loaded) return loaded.status();
-    run = std::move(*loaded);
-    if (run.status != "running" || !run.current) return Status::ok();
-    const auto& c = *run.current;
-    for (const auto& e : timer_events(from_ms(c.started_at), from_ms(c.ends_at), (*ref)->settings)) {
-      // A timer that woke a hair early publishes nothing and is armed again for the same instant.
-      if (e.at > now || std::find(run.fired.begin(), run.fired.end(), e.key) != run.fired.end()) continue;
-      run.fired.push_back(e.key);
-      json data = {{"practice", c.practice},
-                   {"at", (*ref)->timeline->format(e.at)},
-                   {"ends_at", (*ref)->timeline->format(from_ms(c.ends_at))},
-                   {"version", run.next_version()}};
-      if (e.key == "time_up") {
-        due.emplace_back("time_up", std::move(data));
-      } else {
-        data["minutes_left"] = e.minutes_left;
-        due.emplace_back("warning", std::move(data));
-      }
-    }
-    if (due.empty()) return Status::ok();
+    auto run = load_run(tx, event, section);
+    if (!run) return run.status();
+    fired = fire_due(*run, now, (*ref)->settings);
     // Each pushed event took a version of its own: a client ordering the topic's pushes by version
     // must not take a warning for something older than the state it has.
-    return save_run(tx, event, section, run, now);
+    return fired.due.empty() ? Status::ok() : save_run(tx, event, section, fired.run, now);
   });
   if (!s) {
     // Storage trouble: try again shortly rather than lose the warning.
     if (arm_) arm_(event, section, now + std::chrono::seconds(1));
     return;
   }
-  for (const auto& [name, data] : due) publish_(section_topic(event, section), name, data);
-  arm_for(**ref, event, section, run);
+  for (const auto& due : fired.due)
+    publish_(section_topic(event, section), due.event.key == "time_up" ? "time_up" : "warning",
+             timer_json(**ref, fired.run, due));
+  arm_for(**ref, event, section, fired.run);
 }
 
 Status SectionService::start() {
@@ -1283,13 +966,9 @@ Status SectionService::start() {
   if (!s) return s;
   std::vector<std::pair<std::string, int>> running;
   s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT event_id, section FROM section_runs");
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
-      running.emplace_back(q.text(0), static_cast<int>(q.int64(1)));
-    }
+    auto stored = stored_runs(tx);
+    if (!stored) return stored.status();
+    running = std::move(*stored);
     return Status::ok();
   });
   if (!s) return s;

@@ -31,7 +31,9 @@ class Tx;
 
 namespace praktika::sections {
 
-struct Run;  // the live state of one section, as sections.cpp stores it
+struct Run;  // the live state of one section (run.h)
+struct RunAction;
+struct FloorAction;
 
 // When sections may run: from `opens` (the sections session's start less the agenda's
 // window.opens_before_minutes) until `closes` (window.until, by default the end of that session's
@@ -102,6 +104,9 @@ struct EventRef {
   const timeline::Timeline* timeline = nullptr;
   Settings settings;
 };
+
+// Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
+std::vector<std::string_view> action_names();
 
 // Pushes an event to a hub topic (the service never sees the hub itself).
 using Publish = std::function<void(const std::string& topic, std::string_view event, const nlohmann::json& data)>;
@@ -185,10 +190,10 @@ class SectionService {
 
  private:
   Result<const EventRef*> find(std::string_view event, std::optional<int> section) const;
-  Result<nlohmann::json> change_run(const accounts::Identity* who, const EventRef& ref, std::string_view event,
-                                    int section, std::string_view action, const nlohmann::json& args);
-  Result<nlohmann::json> change_floor(const accounts::Identity* who, const EventRef& ref, std::string_view event,
-                                      int section, std::string_view action, const nlohmann::json& args);
+  // Load, apply (run.h, floor.h), save, publish; the caller has admitted the action.
+  Result<nlohmann::json> change_run(const EventRef& ref, std::string_view event, int section, const RunAction& action);
+  Result<nlohmann::json> change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
+                                      int section, const FloorAction& action);
   void arm_for(const EventRef& ref, const std::string& event, int section, const Run& run);
   // window_allows() for the caller at the clock's now.
   Status open_now(const accounts::Identity* who, const EventRef& ref, std::string_view event,

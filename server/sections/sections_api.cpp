@@ -25,11 +25,6 @@ using api::parse_id;
 using api::reply;
 namespace asio = boost::asio;
 
-// The actions a WebSocket op "section.<action>" or POST …/actions/<action> may name.
-constexpr std::string_view kActions[] = {"start", "next",  "extend", "absent", "reorder", "pause",   "resume",
-                                         "close", "hand",  "lower",  "ask",    "vote",    "approve", "answer",
-                                         "dismiss", "floor", "floor_done", "reset"};
-
 std::optional<std::int64_t> parse_number(std::string_view text) {
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -39,28 +34,71 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
 
 Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
 
+using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
+
+// `required`: a signed-in caller, else 401. Otherwise anonymous callers pass with no identity.
+net::RouteHandler caller_route(accounts::AccountsService& accounts, bool required, Handler handler) {
+  return [&accounts, required, handler](const net::Request& req, const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who && required) return api::error_response(who.status());
+    return handler(who ? &*who : nullptr, req, p);
+  };
+}
+
+using SectionHandler =
+    std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&, int section)>;
+
+// The section number {n} read for the handler, else 404.
+Handler on_section(SectionHandler handler) {
+  return [handler](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
+    auto n = parse_number(p.get("n"));
+    if (!n) return api::error_response(bad_section());
+    return handler(who, req, p, static_cast<int>(*n));
+  };
+}
+
+// A section's running order (read, drafted, edited, published), its live state and the moderators' view.
+void add_schedule_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts) {
+  auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
+  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.schedule(who, p.get("id"), n));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.make_draft(*who, p.get("id"), n));
+             })));
+  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
+                                                      const net::PathParams& p, int n) {
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+             })));
+  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.publish_schedule(*who, p.get("id"), n));
+             })));
+  router.add("GET", "/api/events/{id}/sections/{n}/state",
+             with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return reply(sections.state(p.get("id"), n));
+             })));
+  router.add("GET", "/api/events/{id}/sections/{n}/moderation",
+             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
+                                                      const net::PathParams& p, int n) {
+               return reply(sections.moderation(who, p.get("id"), n));
+             })));
+}
+
 }  // namespace
 
 void add_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts,
                 std::filesystem::path files_dir) {
-  using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
-  // `required`: a signed-in caller, else 401. Otherwise anonymous callers pass with no identity.
-  auto with_caller = [&accounts](bool required, Handler handler) {
-    return [&accounts, required, handler](const net::Request& req, const net::PathParams& p) {
-      auto who = accounts::caller(accounts, req);
-      if (!who && required) return api::error_response(who.status());
-      return handler(who ? &*who : nullptr, req, p);
-    };
-  };
-  using SectionHandler = std::function<net::Response(const accounts::Identity*, const net::Request&,
-                                                     const net::PathParams&, int section)>;
-  auto on_section = [](SectionHandler handler) {
-    return [handler](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
-      auto n = parse_number(p.get("n"));
-      if (!n) return api::error_response(bad_section());
-      return handler(who, req, p, static_cast<int>(*n));
-    };
-  };
+  auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
 
   router.add("GET", "/api/events/{id}/sections",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
@@ -96,38 +134,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                if (!file) return api::error_response(file.status());
                return std::move(*file);
              }));
-  router.add("GET", "/api/events/{id}/sections/{n}/schedule",
-             with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                       const net::PathParams& p, int n) {
-               return reply(sections.schedule(who, p.get("id"), n));
-             })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.make_draft(*who, p.get("id"), n));
-             })));
-  router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
-                                                      const net::PathParams& p, int n) {
-               auto body = api::parse_json_object(req);
-               if (!body) return api::error_response(body.status());
-               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
-             })));
-  router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.publish_schedule(*who, p.get("id"), n));
-             })));
-  router.add("GET", "/api/events/{id}/sections/{n}/state",
-             with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
-                                                       const net::PathParams& p, int n) {
-               return reply(sections.state(p.get("id"), n));
-             })));
-  router.add("GET", "/api/events/{id}/sections/{n}/moderation",
-             with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
-                                                      const net::PathParams& p, int n) {
-               return reply(sections.moderation(who, p.get("id"), n));
-             })));
+  add_schedule_routes(router, sections, accounts);
   router.add("POST", "/api/events/{id}/sections/{n}/actions/{action}",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
                                                       const net::PathParams& p, int n) {
@@ -217,7 +224,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
                                  },
                                  {}});
 
-  for (auto action : kActions) {
+  for (auto action : action_names()) {
     registry.add_op("section." + std::string(action),
                     [&sections, action, identity](const live::Caller& caller, const json& message) -> Result<json> {
                       auto event = message.find("event");
