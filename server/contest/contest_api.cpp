@@ -22,10 +22,6 @@ Result<exporting::TableFormat> table_format(const net::Request& req) {
   return Status::bad_request("invalid_format", "Списки загружаются в форматах CSV и XLSX.");
 }
 
-}  // namespace
-
-using nlohmann::json;
-
 json item_json(const PostItem& item) {
   return {{"practice", item.practice},
           {"institution", item.institution},
