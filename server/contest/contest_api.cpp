@@ -115,6 +115,8 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                auto item = contest.unmark_sent(p.get("id"), *practice);
                if (!item) return api::error_response(item.status());
                return api::json_response(200, item_json(*item));
+             }));
+
   // The lists of earlier editions: the organiser uploads a table (the body is the file's bytes),
   // sees what was read, then sends the same bytes again to save them.
   router.add("GET", "/api/events/{id}/contest/past-results",
