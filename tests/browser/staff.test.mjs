@@ -20,6 +20,7 @@ import { loadAgenda, startServer } from './server.mjs';
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
 const kExpert = { email: 'expert@umc.ru', name: 'Эксперт Евгений', password: kPassword };
 const kModerator = { email: 'moderator@umc.ru', name: 'Модератор Мария', password: kPassword };
+const kSecondExpert = { email: 'vera@umc.ru', name: 'Эксперт Вера', password: kPassword };
 const kPhone = { viewport: { width: 390, height: 844 } };
 
 
@@ -89,6 +90,7 @@ before(async () => {
   createUser(dataDir, kOrganiser.email, 'organiser', kOrganiser.name);
   createUser(dataDir, kExpert.email, 'expert', kExpert.name, 1);
   createUser(dataDir, kModerator.email, 'moderator', kModerator.name, 1);
+  createUser(dataDir, kSecondExpert.email, 'participant', kSecondExpert.name);
   server = await startServer({ dataDir, clock: kDuringIntake });
   [anna, boris] = await submitPractices(server.url, [
     ['anna', 'Семейная гостиная'],
@@ -330,6 +332,39 @@ test('the organiser grants and withdraws a role on the people page and sees the 
   const letter = page.locator('[data-testid="mail-row"]', { hasText: 'nobody@dom.ru' });
   await waitUntil('the invitation letter waiting', () => letter.count(), (n) => n === 1);
   assert.match(await letter.textContent(), /Приглашение.*ждёт отправки/);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the organiser makes a second expert on the people page and gives the practice to her by hand on the board, then takes her off', async () => {
+  await reviewServer();
+  const context = await browser.newContext();
+  const page = await openPage(context, `${server.url}/`);
+  await loginThroughDialog(page, kOrganiser);
+  await testId(page, 'desk-link').click();
+  await testId(page, 'desk-people').click();
+  await testId(page, 'grant-email').fill(kSecondExpert.email);
+  await testId(page, 'grant-role').selectOption('expert');
+  await testId(page, 'grant-section').selectOption('1');
+  await testId(page, 'grant-submit').click();
+  await waitUntil('the grant confirmed', () => textOf(page, 'grant-done'), (t) => (t ?? '').startsWith(`Роль назначена: ${kSecondExpert.email}`));
+
+  await testId(page, 'header-desk-link').click();
+  await testId(page, 'desk-review-board').click();
+  const row = `board-${anna.id}`;
+  const picker = testId(page, `${row}-expert`);
+  await waitUntil('Vera offered for the practice', () => picker.locator('option', { hasText: kSecondExpert.name }).count(), (n) => n === 1);
+  const value = await picker.locator('option', { hasText: kSecondExpert.name }).getAttribute('value');
+  await picker.selectOption(value);
+  await testId(page, `${row}-expert-add`).click();
+  const experts = testId(page, `${row}-experts`);
+  await waitUntil('Vera among the practice\'s experts', () => experts.locator('li', { hasText: kSecondExpert.name }).count(), (n) => n === 1);
+  assert.match(await textOf(page, 'board-notice'), new RegExp(`${kSecondExpert.name} назначен\\(а\\) экспертом`));
+  assert.match(await experts.locator('li', { hasText: kSecondExpert.name }).textContent(), /ещё не оценил\(а\)/);
+
+  await testId(page, `${row}-remove-${value}`).click();
+  await waitUntil('Vera off the practice', () => experts.locator('li', { hasText: kSecondExpert.name }).count(), (n) => n === 0);
+  await waitUntil('and offered again', () => picker.locator('option', { hasText: kSecondExpert.name }).count(), (n) => n === 1);
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -11,7 +11,7 @@ import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } 
 import { textOf, type User } from '../lib/types';
 import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
 import { Loading } from '../components/Layout';
-import type { ExpertReview } from './ReviewPage';
+import { BoardExperts, type AssignedExpert, type BoardExpert } from '../components/BoardExperts';
 
 interface Outcome {
   outcome: string;
@@ -23,12 +23,13 @@ interface BoardPractice {
   title: string;
   section: number;
   institution: string;
-  experts: Array<{ user: User; conflict: boolean; review: ExpertReview | null }>;
+  experts: AssignedExpert[];
   conflicts: Array<User & { institution: string }>;
   outcome: Outcome | null;
 }
 interface Board {
   practices: BoardPractice[];
+  experts: BoardExpert[];
   outcome_titles?: Record<string, string>;
   review_opened: boolean;
 }
@@ -153,6 +154,12 @@ export function ReviewBoardPage({ id }: { id: string }) {
                 decisions={decisions}
                 hasSections={hasSections}
                 saved={savedRow === p.id}
+                experts={data.experts ?? []}
+                onExpertsChanged={(text) => {
+                  setError('');
+                  setNotice(text);
+                  setReload((x) => x + 1);
+                }}
                 onSaved={() => {
                   setError('');
                   setNotice('');
@@ -176,8 +183,10 @@ function BoardRow(props: {
   hasSections: boolean;
   saved: boolean;
   onSaved: () => void;
+  experts: BoardExpert[];
+  onExpertsChanged: (notice: string) => void;
 }) {
-  const { ctx, practice, decisions, hasSections, saved, onSaved } = props;
+  const { ctx, practice, decisions, hasSections, saved, onSaved, experts, onExpertsChanged } = props;
   const [outcome, setOutcome] = useState(practice.outcome?.outcome ?? '');
   const [reason, setReason] = useState(practice.outcome?.reason ?? '');
   const [error, setError] = useState('');
@@ -218,18 +227,7 @@ function BoardRow(props: {
         )}
       </td>
       <td>
-        {practice.experts.length === 0 ? (
-          <span class="muted">никому не поручена</span>
-        ) : (
-          <ul class="board__experts">
-            {practice.experts.map((e) => (
-              <li key={e.user.id}>
-                {e.user.full_name}: {e.review ? outcomeTitle(ctx.agenda, e.review.decision) : 'ещё не оценил(а)'}
-                {e.review?.reason ? ` — ${e.review.reason}` : ''}
-              </li>
-            ))}
-          </ul>
-        )}
+        <BoardExperts ctx={ctx} practice={practice} experts={experts} onChanged={onExpertsChanged} />
       </td>
       <td class="board__decision">
         <div class="field">
