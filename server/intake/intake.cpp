@@ -50,7 +50,7 @@ Status deadline_passed() {
 }
 Status not_open_yet() { return Status::conflict("not_open_yet", "Приём заявок ещё не начался."); }
 Status not_owner() {
-  return Status::forbidden("not_owner", "Изменять практику может только автор, который её создал.");
+  return Status::forbidden("not_owner", "Изменения может вносить только автор.");
 }
 
 json parse_stored(const std::string& text) {
@@ -195,7 +195,7 @@ Result<EventView> IntakeService::open_event(std::string_view event_id, bool for_
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
   if (!event->agenda->practice || !event->agenda->registration)
-    return Status::not_found("no_intake", "У этого мероприятия нет приёма практик.");
+    return Status::not_found("no_intake", "У этого мероприятия нет приёма заявок.");
   if (for_writing) {
     TimePoint now = clock_.now();
     switch (event->timeline->state_at("intake", now)) {
@@ -435,6 +435,15 @@ Status store_coauthors(store::Tx& tx, std::int64_t practice_id, const std::vecto
 }
 
 // An agenda without types or sections (the contest) takes practices without them.
+// The refusal of a type the agenda does not have, naming the ones it has.
+Status invalid_type(const timeline::Agenda& agenda) {
+  const auto& types = agenda.practice->types;
+  std::string list;
+  for (std::size_t i = 0; i < types.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == types.size() ? " или " : ", ") + ("«" + types[i].title + "»");
+  return Status::unprocessable("invalid_type", list.empty() ? "У этого мероприятия виды не выбирают." : "Выберите вид: " + list + ".");
+}
+
 bool valid_type(const timeline::Agenda& agenda, std::string_view type) {
   const auto& types = agenda.practice->types;
   if (types.empty()) return type.empty();
@@ -503,9 +512,9 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
   auto event = open_event(event_id, true);
   if (!event) return event.status();
   if (!valid_section(*event->agenda, section))
-    return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
+    return Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия.");
   if (!valid_type(*event->agenda, type))
-    return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
+    return invalid_type(*event->agenda);
   auto context = form_context(*event, current_year(*event));
   auto checked = check_practice(*event->agenda, type, answers.is_null() ? json::object() : answers,
                                 forms::Mode::draft, context);
@@ -553,7 +562,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     if (auto rev = patch.find("revision"); rev != patch.end() && !rev->is_null()) {
       if (!rev->is_number_integer() || rev->get<std::int64_t>() != row.revision)
         return Status::conflict("stale_revision",
-                                "Практику уже изменили в другом окне. Обновите страницу, чтобы не потерять правки.")
+                                "Эти данные уже изменили в другом окне. Обновите страницу, чтобы не потерять правки.")
             .with_details({{"revision", row.revision}});
     }
     json merged = row.answers;
@@ -566,12 +575,12 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     }
     if (auto section = patch.find("section"); section != patch.end()) {
       if (!section->is_number_integer() || !valid_section(*event.agenda, section->get<int>()))
-        return Status::unprocessable("invalid_section", "Выберите одну из секций конференции.");
+        return Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия.");
       row.section = section->get<int>();
     }
     if (auto type = patch.find("type"); type != patch.end()) {
       if (!type->is_string() || !valid_type(*event.agenda, type->get<std::string>()))
-        return Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся.");
+        return invalid_type(*event.agenda);
       row.type = type->get<std::string>();
     }
     // A submitted practice stays complete: an edit that would break it is refused, not stored. A
@@ -615,7 +624,7 @@ Result<json> IntakeService::submit_practice(const accounts::User& user, std::str
     if (!checked.ok()) return forms::to_status(checked.errors);
     if (!registered(tx, event_id, row.owner_email))
       return Status::unprocessable("registration_missing",
-                                   "Перед отправкой практики заполните регистрационную заявку автора.");
+                                   "Перед отправкой заполните регистрационную заявку автора.");
     if (json missing = missing_required_files(tx, row, *event.agenda); !missing.empty()) {
       std::string titles;
       for (const auto& m : missing) titles += (titles.empty() ? "«" : ", «") + m["title"].get<std::string>() + "»";

@@ -169,11 +169,11 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                auto section = body->find("section");
                if (section != body->end() && !section->is_number_integer())
                  return api::error_response(
-                     Status::unprocessable("invalid_section", "Выберите одну из секций конференции."));
+                     Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия."));
                auto type = body->find("type");
                if (type != body->end() && !type->is_string())
                  return api::error_response(
-                     Status::unprocessable("invalid_type", "Выберите вид практики: инновационная, пилотная или устоявшаяся."));
+                     Status::unprocessable("invalid_type", "Выберите вид из списка."));
                json answers = body->value("answers", json::object());
                return reply(intake.create_practice(who.user, p.get("id"),
                                                    section == body->end() ? 0 : section->get<int>(),
