@@ -32,7 +32,7 @@ json registration_answers(const std::string& full_name, const std::string& email
 }
 
 json practice_answers(const std::string& name, const std::string& institution, int started_year) {
-  return {{"name", name},
+  json answers = {{"name", name},
           {"organisation",
            {{"name", institution}, {"website", "center.ru"}, {"phone", "(3952) 24-00-00"},
             {"email", "center@dom.ru"}, {"contact_person", "Анна Петрова"}}},
@@ -51,6 +51,9 @@ json practice_answers(const std::string& name, const std::string& institution, i
             {"socio_economic", "Экономия"}}},
           {"cases", json::array({"Случай семьи К."})},
           {"recommendations", "Начинать с малого"}};
+  // Item 14 is asked of a practice that has run more than a year by the conference (2020).
+  if (started_year < 2019) answers["beneficiary_reviews"] = "Отзывы семей и специалистов";
+  return answers;
 }
 
 std::filesystem::path agenda_with_requisites(const std::filesystem::path& dir) {
