@@ -136,7 +136,9 @@ TEST(WebSocket, ASlowReaderGetsEveryBroadcastInOrder) {
 TEST(WebSocket, AStuckSubscriberIsCutOffAndBroadcastsGoOnForTheOthers) {
   TempDir data;
   auto config = data.path() / "small-queues.json";
-  std::ofstream(config) << R"({"limits": {"ws_queue_messages": 32, "ws_queue_bytes": 65536}})";
+  // Small enough that the stuck one is cut off within the sends below, large enough that the
+  // healthy one, whose reader may lag a moment on a busy machine, is not.
+  std::ofstream(config) << R"({"limits": {"ws_queue_messages": 512, "ws_queue_bytes": 1048576}})";
   auto server = ServerProcess::start(
       {.data_dir = data.path() / "db", .extra_args = {"--bench", "--config", config.string()}});
   ASSERT_TRUE(server) << server.status().message();
