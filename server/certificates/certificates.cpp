@@ -557,6 +557,7 @@ Result<json> CertificateService::job_json(std::int64_t job) {
 }
 
 void CertificateService::publish_job(std::int64_t job) {
+  MutexLock lock(progress_mutex_);
   auto j = job_json(job);
   if (!j || !publish_) return;
   publish_("certificates:" + (*j)["event"].get<std::string>(), "progress", *j);
@@ -658,14 +659,19 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   });
   if (!s) return s;
   if (queued_mail && mail_queued_) mail_queued_();
+  // The job's first push goes out before any worker can push a later count.
+  auto j = [&] {
+    MutexLock lock(progress_mutex_);
+    auto read = job_json(job);
+    if (read && publish_) publish_("certificates:" + std::string(event_id), "progress", *read);
+    return read;
+  }();
   {
     MutexLock lock(mutex_);
     for (const auto& w : work) queue_.push_back(w);
   }
   changed_.notify_all();
-  auto j = job_json(job);
   if (!j) return j.status();
-  if (publish_) publish_("certificates:" + std::string(event_id), "progress", *j);
   return json{{"job", *j}};
 }
 

@@ -164,6 +164,10 @@ class CertificateService {
 
   // Held while the proceedings or an archive is built: one build at a time, never a half file.
   Mutex build_mutex_;
+
+  // Held across reading a job's counts and pushing them: workers finish in any order, and
+  // without it an older count read by one could be pushed after a newer one read by another.
+  Mutex progress_mutex_;
 };
 
 }  // namespace praktika::certificates
