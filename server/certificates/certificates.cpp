@@ -179,6 +179,21 @@ struct CertificateService::Person {
   }
 };
 
+namespace {
+
+// The event's names in the forms the proceedings and the order print, and how many practices they list.
+std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices) {
+  return {{"event_title", agenda.title},
+          {"event_title_genitive", agenda.title_genitive},
+          {"event_title_prepositional", agenda.title_prepositional},
+          {"event_subtitle", agenda.subtitle},
+          {"forum", agenda.forum},
+          {"forum_genitive", agenda.forum_genitive},
+          {"practices", std::to_string(practices)}};
+}
+
+}  // namespace
+
 CertificateService::CertificateService(store::Db& db, const timeline::Clock& clock,
                                        std::map<std::string, EventRef, std::less<>> events, fs::path data_dir,
                                        Publish publish, Attendance attendance, std::function<void()> mail_queued)
@@ -992,13 +1007,7 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
   std::sort(practices.begin(), practices.end(), [](const auto& a, const auto& b) {
     return a.section != b.section ? a.section < b.section : a.title < b.title;
   });
-  std::map<std::string, std::string> values{{"event_title", agenda.title},
-                                            {"event_title_genitive", agenda.title_genitive},
-                                            {"event_title_prepositional", agenda.title_prepositional},
-                                            {"event_subtitle", agenda.subtitle},
-                                            {"forum", agenda.forum},
-                                            {"forum_genitive", agenda.forum_genitive},
-                                            {"practices", std::to_string(practices.size())}};
+  const auto values = title_values(agenda, practices.size());
   auto made = typeset_proceedings(agenda, settings, values, practices, out.path);
   if (!made) return made.status();
   s = db_.transaction([&](store::Tx& tx) {
@@ -1067,13 +1076,7 @@ Result<Document> CertificateService::order(std::string_view event_id) {
   std::stable_sort(practices.begin(), practices.end(), [](const auto& a, const auto& b) {
     return a.section != b.section ? a.section < b.section : a.title < b.title;
   });
-  std::map<std::string, std::string> values{{"event_title", agenda.title},
-                                            {"event_title_genitive", agenda.title_genitive},
-                                            {"event_title_prepositional", agenda.title_prepositional},
-                                            {"event_subtitle", agenda.subtitle},
-                                            {"forum", agenda.forum},
-                                            {"forum_genitive", agenda.forum_genitive},
-                                            {"practices", std::to_string(practices.size())}};
+  const auto values = title_values(agenda, practices.size());
   auto made = typeset_order(agenda, settings, values, practices);
   if (!made) return made.status();
   return Document{std::move(*made), settings.file_name};

@@ -22,6 +22,16 @@ Result<exporting::TableFormat> table_format(const net::Request& req) {
   return Status::bad_request("invalid_format", "Списки загружаются в форматах CSV и XLSX.");
 }
 
+// A table as the file the request asks for: CSV (the default) or XLSX.
+net::Response table_download(const net::Request& req, Result<exporting::Table> table, const std::string& name) {
+  auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
+  if (!format) return api::error_response(format.status());
+  if (*format == exporting::Format::json) return api::error_response(errors::invalid_export_format());
+  if (!table) return api::error_response(table.status());
+  auto file = exporting::download(*table, *format, name);
+  return file ? std::move(*file) : api::error_response(file.status());
+}
+
 json item_json(const PostItem& item) {
   return {{"practice", item.practice},
           {"institution", item.institution},
@@ -60,14 +70,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
   router.add("GET", "/api/events/{id}/laureates/export",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
                                                            const net::PathParams& p) {
-               auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
-               if (!format) return api::error_response(format.status());
-               if (*format == exporting::Format::json)
-                 return api::error_response(errors::invalid_export_format());
-               auto table = contest.laureates_by_region(p.get("id"));
-               if (!table) return api::error_response(table.status());
-               auto file = exporting::download(*table, *format, "laureates-" + p.get("id"));
-               return file ? std::move(*file) : api::error_response(file.status());
+               return table_download(req, contest.laureates_by_region(p.get("id")), "laureates-" + p.get("id"));
              }));
 
   // The printed documents sent by post: the organiser's address list and marks.
@@ -82,14 +85,7 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
   router.add("GET", "/api/events/{id}/post/export",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
                                                            const net::PathParams& p) {
-               auto format = exporting::format_from_query(req.query_param("format").value_or("csv"));
-               if (!format) return api::error_response(format.status());
-               if (*format == exporting::Format::json)
-                 return api::error_response(errors::invalid_export_format());
-               auto table = contest.post_table(p.get("id"));
-               if (!table) return api::error_response(table.status());
-               auto file = exporting::download(*table, *format, "post-" + p.get("id"));
-               return file ? std::move(*file) : api::error_response(file.status());
+               return table_download(req, contest.post_table(p.get("id")), "post-" + p.get("id"));
              }));
 
   // {"sent_on": "2025-02-20"}: the day the envelope left; again with another day moves it.
