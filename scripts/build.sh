@@ -18,7 +18,7 @@ for target in "$@"; do targets+=(--target "$target"); done
 cmake --build build -j "$jobs" "${targets[@]}"
 
 # The front end is rebuilt when any of its sources is newer than the last build.
-if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/index.html web/package.json web/vite.config.ts \
+if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/index.html web/package.json web/vite.config.ts web/precompress.mjs \
       -newer web/dist/index.html -print -quit) ]]; then
   echo "build: web front end"
   (cd web && npm run --silent build >/dev/null)

@@ -18,7 +18,10 @@ seen = []
 for entry in json.load(open(sys.argv[1])):
     if '/server/' not in entry['file']:
         continue
-    for arg in shlex.split(entry['command']):
+    args = shlex.split(entry['command'])
+    for i, arg in enumerate(args):
+        if arg == '-isystem' and i + 1 < len(args):  # the directory is the next word (libpq's, from pkg-config)
+            arg = '-isystem' + args[i + 1]
         if (arg.startswith('-I') or arg.startswith('-isystem') or arg.startswith('-D')) and arg not in seen:
             seen.append(arg)
 print('\n'.join(seen))

@@ -6,17 +6,18 @@ cd "$(dirname "$0")/.."
 
 build_packages=(
   cmake ninja-build ccache g++ pkg-config
-  libboost1.81-all-dev nlohmann-json3-dev libsqlite3-dev libhiredis-dev libsodium-dev
+  libboost1.81-all-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
   libcurl4-openssl-dev
   libavformat-dev libavcodec-dev libavutil-dev libzip-dev libpugixml-dev libpoppler-cpp-dev
   libstemmer-dev libhunspell-dev hunspell-ru libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation
-  ffmpeg poppler-utils
+  ffmpeg poppler-utils python3  # python3: the demo's seeder (scripts/demo/seed.py)
 )
 # LibreOffice converts a .doc to .docx for the format check and Word documents to PDF for the
 # gallery's preview (and presentations for the flashmob); without it the server asks for .docx/PDF.
 # About 350 MB installed, so only the tests take it; install it for a demo that should show previews.
 test_packages=(
   libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
+  postgresql-15  # the store's tests again on PostgreSQL (scripts/test_postgresql.sh), and scripts/postgres.sh
   libreoffice-writer-nogui libreoffice-impress-nogui
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh), the thread-safety analysis
 )

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: unit and integration tests (ctest, which
-# start the real server binary and their own redis-server where they kill it), then the browser
+# start the real server binary and their own redis-server where they kill it), the tests that open
+# a store again on PostgreSQL (a cluster of their own, scripts/test_postgresql.sh), the demo's data set with its
+# checks, then the browser
 # tests in Debian's Chromium, the load soak and the fuzz targets. A shared redis-server on a free
 # loopback port is started here for the tests that only need one (PRAKTIKA_TEST_REDIS_URL) and
 # stopped on exit.
@@ -18,6 +20,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --d
   --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
 cleanup() {
   rm -f "${browser_log:-}"
+  rm -rf "${demo_dir:-}"
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$redis_dir"
 }
@@ -42,15 +45,31 @@ summary() {
     local list="$dir/Testing/Temporary/LastTestsFailed.log"
     [[ -s "$list" ]] && { echo "--- failed tests in $dir:"; sed 's/^[0-9]*:/  /' "$list"; }
   done
+  local pg_list=build/Testing/Temporary/LastTestsFailed-postgresql.log
+  [[ -s "$pg_list" ]] && { echo "--- failed tests on PostgreSQL:"; sed 's/^[0-9]*:/  /' "$pg_list"; }
   [[ -s "$browser_log" ]] && { echo "--- browser test failures:"; grep -E "^ *not ok" "$browser_log" | head -40; }
   return 1
 }
 browser_log=$(mktemp)
-rm -f build*/Testing/Temporary/LastTestsFailed.log
+rm -f build*/Testing/Temporary/LastTestsFailed.log build/Testing/Temporary/LastTestsFailed-postgresql.log
 
 stage ctest ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+# The tests that open a store again, on PostgreSQL: a cluster of its own in a temporary directory
+# (scripts/postgres.sh), started and stopped by the script. PRAKTIKA_SKIP_POSTGRESQL=1 skips it.
+if [[ "${PRAKTIKA_SKIP_POSTGRESQL:-0}" != 1 ]]; then
+  stage postgresql scripts/test_postgresql.sh
+fi
 # Clang's thread-safety analysis of the annotated locks (GUARDED_BY, REQUIRES: common/mutex.h).
 stage thread-safety scripts/check_thread_safety.sh
+# The demo's data set (scripts/demo/seed.py, which prints how long each phase took), made once:
+# its API test of each stage's data at its clock here, its browser test in the browser stage.
+demo_dir=$(mktemp -d)
+demo_tests() {
+  python3 scripts/demo/seed.py --data "$demo_dir/data" &&
+    PRAKTIKA_DEMO_DATA="$demo_dir/data" python3 tests/demo/demo_test.py
+}
+stage demo demo_tests
+export PRAKTIKA_DEMO_DATA="$demo_dir/data"
 browser_tests() { node --test --test-reporter=tap --test-concurrency=1 tests/browser/ | tee "$browser_log"; }
 stage browser browser_tests
 

@@ -25,6 +25,7 @@
 #include "review/review.h"
 #include "certificates/certificates.h"
 #include "gallery/gallery.h"
+#include "log/log.h"
 #include "store/db.h"
 #include "flashmob/flashmob.h"
 #include "sections/sections.h"
@@ -64,11 +65,16 @@ int usage() {
                "  praktika serve [--config FILE] [--port N] [--data DIR] [--agenda FILE]... [--web DIR]\n"
                "                 [--clock ISO8601] [--clock-speed X] [--redis redis://HOST:PORT] [--threads N] [--bench]\n"
                "                 [--connections-per-address N]\n"
-               "                 [--smtp smtp://HOST:PORT]\n"
-               "  praktika admin create-user --data DIR --email E --role organiser|expert|moderator|participant\n"
+               "                 [--smtp smtp://HOST:PORT] [--store postgresql://USER@HOST:PORT/DATABASE]\n"
+               "                 [--log-format text|json|logfmt] [--log-level debug|info|warn|error]\n"
+               "                 [--metrics-allow ADDRESS|CIDR]...\n"
+               "  praktika admin create-user --data DIR [--store URL] --email E\n"
+               "                 --role organiser|expert|moderator|participant\n"
                "                 --event ID [--name \"Full Name\"] [--section N]   (password on stdin)\n"
+               "  praktika admin migrate --store postgresql://…   (applies the schema; servers do it too)\n"
                "  praktika admin backup --data DIR --to NEW_DIR      (safe while the server runs)\n"
-               "  praktika admin restore --from BACKUP_DIR --data DIR   (the server must be stopped)\n";
+               "  praktika admin restore --from BACKUP_DIR --data DIR   (the server must be stopped)\n"
+               "  (with --store postgresql://… both say what to use instead: pg_dump, pg_restore)\n";
   return kExitBadInput;
 }
 
@@ -88,7 +94,10 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   return gallery::check_agenda(agenda);
 }
 
-Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir) {
+// SQLite in the data directory, unless a PostgreSQL database is named.
+Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir, const std::optional<std::string>& url,
+                                              int connections = 8) {
+  if (url) return store::Db::connect(*url, connections);
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) return Status::internal("data_dir", "Не удалось создать каталог данных " + data_dir.string() + ": " + ec.message());
@@ -102,6 +111,10 @@ int serve(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   auto& config = std::get<app::Config>(loaded);
+  // Text for a person at a terminal; JSON for whatever collects the output of a service.
+  log::configure(config.log_format.empty() ? (::isatty(STDERR_FILENO) ? log::Format::text : log::Format::json)
+                                           : *log::parse_format(config.log_format),
+                 *log::parse_level(config.log_level));
 
   std::vector<timeline::Agenda> agendas;
   for (const auto& file : config.agendas) {
@@ -137,7 +150,7 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "praktika: " << lock.status().code() << ": " << lock.status().message() << "\n";
     return kExitFailure;
   }
-  auto db = open_store(config.data_dir);
+  auto db = open_store(config.data_dir, config.store_url, config.store_connections);
   if (!db) {
     std::cerr << "praktika: storage: " << db.status().code() << ": " << db.status().message() << "\n";
     return kExitFailure;
@@ -169,6 +182,7 @@ int serve(const std::vector<std::string>& args) {
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
     std::cout << "praktika: shutting down" << std::endl;
+    log::info("server.stopping");
     server.stop();
     work.reset();
     watchdog = std::thread([&] {
@@ -177,6 +191,7 @@ int serve(const std::vector<std::string>& args) {
     });
   });
   std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
+  log::info("server.listening").str("address", config.address).num("port", server.port()).num("threads", threads);
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
@@ -190,22 +205,30 @@ int serve(const std::vector<std::string>& args) {
   if (watchdog.joinable()) watchdog.join();
   workers.join();
   std::cout << "praktika: stopped" << std::endl;
+  log::info("server.stopped");
   return 0;
 }
 
 // `admin backup` and `admin restore`: both take two directories.
 int backup_or_restore(bool is_backup, const std::vector<std::string>& args) {
-  std::string data, other;
+  std::string data, other, store;
   for (size_t i = 0; i < args.size(); ++i) {
     auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string{}; };
     if (args[i] == "--data") data = next();
     else if (args[i] == (is_backup ? "--to" : "--from")) other = next();
+    else if (args[i] == "--store") store = next();
     else {
       std::cerr << "praktika: unknown option " << args[i] << "\n";
       return usage();
     }
   }
   if (data.empty() || other.empty()) return usage();
+  if (!store.empty()) {
+    // PostgreSQL has its own consistent, online tools; a copy made here could only be worse.
+    auto refused = admin::postgresql_backup_advice(is_backup, data, other, store);
+    std::cerr << "praktika: " << refused.code() << ": " << refused.message() << "\n";
+    return kExitBadInput;
+  }
   auto done = is_backup ? admin::backup(data, other) : admin::restore(other, data);
   if (!done) {
     std::cerr << "praktika: " << done.status().code() << ": " << done.status().message() << "\n";
@@ -217,12 +240,36 @@ int backup_or_restore(bool is_backup, const std::vector<std::string>& args) {
   return 0;
 }
 
+// `admin migrate`: applies the schema to a PostgreSQL database before any server starts (the
+// servers would too, one at a time), or checks a data directory's SQLite file.
+int migrate(const std::vector<std::string>& args) {
+  std::string data, store;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string{}; };
+    if (args[i] == "--data") data = next();
+    else if (args[i] == "--store") store = next();
+    else {
+      std::cerr << "praktika: unknown option " << args[i] << "\n";
+      return usage();
+    }
+  }
+  if (data.empty() == store.empty() || (!store.empty() && !store::Db::is_postgresql_url(store))) return usage();
+  auto db = open_store(data, store.empty() ? std::nullopt : std::optional<std::string>(store));
+  if (!db) {
+    std::cerr << "praktika: storage: " << db.status().code() << ": " << db.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "praktika: database schema " << (*db)->schema_version() << "\n";
+  return 0;
+}
+
 int create_user(const std::vector<std::string>& args) {
-  std::string data, email, role_text, event, name;
+  std::string data, email, role_text, event, name, store;
   std::optional<int> section;
   for (size_t i = 0; i < args.size(); ++i) {
     auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string{}; };
     if (args[i] == "--data") data = next();
+    else if (args[i] == "--store") store = next();
     else if (args[i] == "--email") email = next();
     else if (args[i] == "--role") role_text = next();
     else if (args[i] == "--event") event = next();
@@ -245,7 +292,8 @@ int create_user(const std::vector<std::string>& args) {
   if (isatty(STDIN_FILENO)) std::cerr << "password: ";
   std::getline(std::cin, password);
 
-  auto db = open_store(data);
+  if (!store.empty() && !store::Db::is_postgresql_url(store)) return usage();
+  auto db = open_store(data, store.empty() ? std::nullopt : std::optional<std::string>(store));
   if (!db) {
     std::cerr << "praktika: storage: " << db.status().message() << "\n";
     return kExitFailure;
@@ -275,6 +323,7 @@ int main(int argc, char** argv) {
     std::string chore = args.front();
     args.erase(args.begin());
     if (chore == "create-user") return create_user(args);
+    if (chore == "migrate") return migrate(args);
     if (chore == "backup" || chore == "restore") return backup_or_restore(chore == "backup", args);
   }
   return usage();

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/utf8.h"
+#include "log/log.h"
 #include "store/db.h"
 
 namespace praktika::accounts {
@@ -157,7 +158,7 @@ User read_user(const Stmt& q, int first = 0) {
 
 Status read_grants(Tx& tx, std::int64_t user_id, std::vector<RoleGrant>& out) {
   auto q = tx.prepare(
-      "SELECT event_id, role, section FROM event_roles WHERE user_id = ?1 ORDER BY event_id, role, ifnull(section, 0)");
+      "SELECT event_id, role, section FROM event_roles WHERE user_id = ?1 ORDER BY event_id, role, coalesce(section, 0)");
   q.bind_int(1, user_id);
   for (;;) {
     auto row = q.step();
@@ -357,7 +358,10 @@ Result<User> AccountsService::insert_user(std::string_view email_in, std::string
 Result<Session> AccountsService::login(std::string_view email_in, std::string_view password,
                                        std::string_view client_address, std::chrono::seconds* retry_after) {
   const std::string email = normalise_email(email_in);
-  if (auto wait = throttle_.retry_after(email, client_address); wait.count() > 0) {
+  auto wait = throttle_.retry_after(email, client_address);
+  if (const auto& shared = options_.shared_throttle)
+    if (auto counted = shared->retry_after(email, client_address)) wait = std::max(wait, *counted);
+  if (wait.count() > 0) {
     if (retry_after) *retry_after = wait;
     return Status::too_many("too_many_attempts", "Слишком много неудачных попыток входа. Повторите через " +
                                                      std::to_string(wait.count()) + " с");
@@ -383,9 +387,11 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
   const bool ok = verify_password(user ? stored_hash : dummy_hash_, password) && user.has_value();
   if (!ok) {
     throttle_.record_failure(email, client_address);
+    if (options_.shared_throttle) options_.shared_throttle->record_failure(email, client_address);
     return invalid_credentials();
   }
   throttle_.record_success(email, client_address);
+  if (options_.shared_throttle) options_.shared_throttle->record_success(email, client_address);
 
   // Parameters raised since this password was set: store a hash at today's cost.
   std::optional<std::string> rehashed;
@@ -445,7 +451,10 @@ Status AccountsService::logout(std::string_view token) {
 }
 
 Result<Identity> AccountsService::authenticate(std::string_view token) {
-  return read_identity(token, RecordActivity::yes);
+  auto who = read_identity(token, RecordActivity::yes);
+  // The request's access line names the person by id.
+  if (who) log::note_user(who->user.id);
+  return who;
 }
 
 Result<Identity> AccountsService::recheck(std::string_view token) {
@@ -505,7 +514,7 @@ Status AccountsService::revoke_role(std::int64_t user_id, std::string_view event
                                     std::optional<int> section) {
   Status s = db_.transaction([&](Tx& tx) -> Status {
     Status del = tx.prepare(
-                       "DELETE FROM event_roles WHERE user_id = ?1 AND event_id = ?2 AND role = ?3 AND section IS ?4")
+                       "DELETE FROM event_roles WHERE user_id = ?1 AND event_id = ?2 AND role = ?3 AND section IS NOT DISTINCT FROM ?4")
                      .bind_int(1, user_id)
                      .bind_text(2, event_id)
                      .bind_text(3, to_string(role))
@@ -574,7 +583,7 @@ Result<std::vector<RoleAssignment>> AccountsService::list_roles(std::string_view
         "SELECT u.id, u.email, u.full_name, u.created_at, r.role, r.section FROM event_roles r "
         "JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 "
         "ORDER BY CASE r.role WHEN 'organiser' THEN 0 WHEN 'expert' THEN 1 WHEN 'moderator' THEN 2 ELSE 3 END, "
-        "ifnull(r.section, 0), u.email");
+        "coalesce(r.section, 0), u.email");
     q.bind_text(1, event_id);
     for (;;) {
       auto row = q.step();
@@ -632,7 +641,7 @@ Result<Invitation> AccountsService::invite(std::string_view email_in, const Role
 Status AccountsService::withdraw_invitation(std::string_view email, const RoleGrant& grant) {
   return db_.transaction([&](Tx& tx) -> Status {
     Status del = tx.prepare(
-                       "DELETE FROM role_invitations WHERE email = ?1 AND event_id = ?2 AND role = ?3 AND section IS ?4")
+                       "DELETE FROM role_invitations WHERE email = ?1 AND event_id = ?2 AND role = ?3 AND section IS NOT DISTINCT FROM ?4")
                      .bind_text(1, normalise_email(email))
                      .bind_text(2, grant.event_id)
                      .bind_text(3, to_string(grant.role))
@@ -649,7 +658,7 @@ Result<std::vector<Invitation>> AccountsService::list_invitations(std::string_vi
   Status s = db_.read([&](Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT email, role, section, created_at FROM role_invitations WHERE event_id = ?1 "
-        "ORDER BY email, role, ifnull(section, 0)");
+        "ORDER BY email, role, coalesce(section, 0)");
     q.bind_text(1, event_id);
     for (;;) {
       auto row = q.step();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,6 +111,8 @@ class AccountsService {
     std::function<TimePoint()> now;
     // Monotonic clock for throttling; defaults to steady_clock. Tests step both.
     LoginThrottle::SteadyNow steady_now;
+    // With several instances: failures counted for all of them (in Redis), beside this process's own.
+    std::shared_ptr<SharedThrottle> shared_throttle;
     // Told, after the commit, the user whose sessions or roles just changed (a logout, a grant, a
     // revocation), so that whoever holds that user's identity in memory (an open WebSocket) can
     // drop it. On the thread that made the change; must not block.

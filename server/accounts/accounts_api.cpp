@@ -107,7 +107,7 @@ net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handle
 }
 
 void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
-                InvitationLetter letter) {
+                InvitationLetter letter, std::function<void()> letter_queued) {
   router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
     auto body = api::parse_json_object(req);
     if (!body) return api::error_response(body.status());
@@ -181,7 +181,7 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
              });
 
   router.add("POST", "/api/events/{id}/roles",
-             [&accounts, organiser_only, events, letter](const net::Request& req, const net::PathParams& params) {
+             [&accounts, organiser_only, events, letter, letter_queued](const net::Request& req, const net::PathParams& params) {
                auto who = organiser_only(req, params.get("id"));
                if (!who) return api::error_response(who.status());
                auto r = read_role_request(accounts, req);
@@ -199,6 +199,7 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                  };
                  auto invited = accounts.invite(r->email, grant, who->user.id, queue_letter);
                  if (!invited) return api::error_response(invited.status());
+                 if (letter_queued) letter_queued();
                  return api::json_response(202, {{"invitation", to_json(*invited)}});
                }
                if (auto s = accounts.grant_role(r->user_id, params.get("id"), r->role, r->section); !s)

@@ -40,7 +40,9 @@ using InvitationLetter = std::function<Status(store::Tx&, const Invitation&, std
 // is invited (the role waits, `letter` is queued) and answered 202 {"invitation":{…}}.
 // GET lists the roles and {"invitations":[…]}; DELETE withdraws a role or, by e-mail without an
 // account, an invitation.
+// `letter_queued` is told after the invitation's transaction commits (the sender is woken then: with
+// PostgreSQL's pool its read would not wait for an uncommitted letter).
 void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
-                InvitationLetter letter);
+                InvitationLetter letter, std::function<void()> letter_queued);
 
 }  // namespace praktika::accounts

@@ -33,6 +33,8 @@ std::string pair_key(std::string_view email, std::string_view address) {
 
 }  // namespace
 
+std::string throttle_address_key(std::string_view address) { return address_key(address); }
+
 LoginThrottle::LoginThrottle(ThrottlePolicy policy, SteadyNow now)
     : policy_(policy), now_(now ? std::move(now) : SteadyNow([] { return std::chrono::steady_clock::now(); })) {}
 

@@ -9,13 +9,15 @@
 // A key that reaches its limit is locked for a doubling delay. A right password clears the pair
 // and the e-mail but never the address, so logging in to one's own account cannot reset a flood.
 // An IPv6 address counts as its /64 (what one subscriber or one LAN holds).
-// State is in memory, per process (a restart forgives everyone; several instances would each
-// count alone: move it to Redis then). Thread-safe: any thread, guarded by mutex_.
+// State is in memory, per process (a restart forgives everyone); with several instances a
+// SharedThrottle (redis_throttle.h) counts for all of them beside it. Thread-safe: any thread,
+// guarded by mutex_.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +34,20 @@ struct ThrottlePolicy {
   std::chrono::seconds forgive_after{std::chrono::minutes(15)};
   std::chrono::seconds first_delay{30};
   std::chrono::seconds max_delay{std::chrono::minutes(15)};
+};
+
+// The key an address counts under: itself, or an IPv6 address's /64.
+std::string throttle_address_key(std::string_view address);
+
+// The same counts kept where every instance sees them (Redis), by the same policy. Blocks the
+// calling worker thread for one round trip at most; an answer it cannot get is nullopt / false,
+// and the service then relies on its own LoginThrottle, which it always feeds too.
+class SharedThrottle {
+ public:
+  virtual ~SharedThrottle() = default;
+  virtual std::optional<std::chrono::seconds> retry_after(std::string_view email, std::string_view address) = 0;
+  virtual bool record_failure(std::string_view email, std::string_view address) = 0;
+  virtual bool record_success(std::string_view email, std::string_view address) = 0;
 };
 
 class LoginThrottle {

@@ -148,4 +148,24 @@ Result<BackupReport> restore(const fs::path& backup_dir, const fs::path& data_di
   return report;
 }
 
+Status postgresql_backup_advice(bool is_backup, const fs::path& data_dir, const fs::path& backup_dir,
+                                const std::string& store) {
+  const std::string dump = (backup_dir / "praktika.pgdump").string();
+  const std::string files = "files uploads media";
+  if (is_backup)
+    return Status::unprocessable("backup_postgresql",
+                                 "База данных хранится в PostgreSQL: сохраните её программой pg_dump, затем "
+                                 "скопируйте сохранённые файлы (после базы: тогда в копии есть всё, на что она "
+                                 "ссылается). Команды: " +
+                                     ("pg_dump --format=custom --file=" + dump + " '" + store + "'; cd " +
+                                      data_dir.string() + " && rsync -a --relative " + files + " " +
+                                      backup_dir.string() + "/"));
+  return Status::unprocessable("restore_postgresql",
+                               "База данных хранится в PostgreSQL: остановите серверы, восстановите её программой "
+                               "pg_restore и верните сохранённые файлы. Команды: " +
+                                   ("pg_restore --clean --if-exists --no-owner --dbname='" + store + "' " + dump +
+                                    "; cd " + backup_dir.string() + " && rsync -a --relative " + files + " " +
+                                    data_dir.string() + "/"));
+}
+
 }  // namespace praktika::admin

@@ -45,4 +45,9 @@ Result<BackupReport> backup(const std::filesystem::path& data_dir, const std::fi
 // previous database and files are kept in <data>/before-restore-<N>/ rather than deleted.
 Result<BackupReport> restore(const std::filesystem::path& backup_dir, const std::filesystem::path& data_dir);
 
+// What to use instead when the database is in PostgreSQL (`store`): pg_dump/pg_restore for the
+// database and a copy of the stored files, named with this data directory and backup directory.
+Status postgresql_backup_advice(bool is_backup, const std::filesystem::path& data_dir,
+                                const std::filesystem::path& backup_dir, const std::string& store);
+
 }  // namespace praktika::admin

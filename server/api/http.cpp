@@ -47,7 +47,12 @@ nlohmann::json error_json(const Status& status) {
   return {{"error", std::move(error)}};
 }
 
-net::Response error_response(const Status& status) { return json_response(status.http_status(), error_json(status)); }
+net::Response error_response(const Status& status) {
+  net::Response r = json_response(status.http_status(), error_json(status));
+  r.log.error = status.code();
+  if (status.http_status() >= 500) r.log.detail = status.message();
+  return r;
+}
 
 Result<nlohmann::json> parse_json_object(const net::Request& request) {
   auto type = request.header("content-type");

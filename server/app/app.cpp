@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts_api.h"
+#include "accounts/redis_throttle.h"
 #include "announcements/announcements_api.h"
 #include "api/http.h"
 #include "api/ws_request.h"
-#include "app/timeline_ticker.h"
 #include "certificates/certificates.h"
 #include "certificates/certificates_api.h"
 #include "common/errors.h"
@@ -26,8 +26,11 @@
 #include "flashmob/flashmob.h"
 #include "flashmob/flashmob_api.h"
 #include "flashmob/flashmob_live.h"
+#include "live/stage_pushes.h"
 #include "gallery/gallery_api.h"
 #include "intake/intake_api.h"
+#include "log/log.h"
+#include "net/encoding.h"
 #include "net/static_files.h"
 #include "reminders/reminders.h"
 #include "reminders/reminders_api.h"
@@ -60,6 +63,11 @@ int flashmob_workers(const std::vector<timeline::Agenda>& agendas) {
   }
   return workers;
 }
+
+// With --redis the alarm's lease lives this long unrenewed: a dead holder's wake-ups move to
+// another instance within about this much. The owner asks its sources again every second.
+constexpr std::chrono::milliseconds kAlarmLease{3000};
+constexpr std::chrono::milliseconds kAlarmRefresh{1000};
 
 std::string instance_id() {
   return std::to_string(::getpid()) + "-" +
@@ -109,6 +117,13 @@ std::optional<net::Response> cross_site_refusal(const net::Request& request, con
     return api::error_response(Status::forbidden(
         "bad_origin", "Запрос отклонён: в нём не указано, с какой страницы сайта он отправлен."));
   return std::nullopt;
+}
+
+// The last sequence number a resubscribing client saw on the topic ("since"), if it sent one.
+std::optional<std::uint64_t> resubscribed_since(const json& message) {
+  auto since = message.find("since");
+  if (since == message.end() || !since->is_number_unsigned()) return std::nullopt;
+  return since->get<std::uint64_t>();
 }
 
 // WebSocket close code (the application's range, RFC 6455 7.4.2) for a socket whose session ended
@@ -182,6 +197,9 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
         accounts::AccountsService::Options o;
         o.session_lifetime = std::chrono::hours(config.session_lifetime_hours);
         o.on_identity_changed = [this](std::int64_t user_id) { end_sockets_of(user_id); };
+        // With several instances, failed logins count for all of them.
+        if (config.redis_url)
+          if (auto shared = accounts::make_redis_throttle(io, *config.redis_url, o.throttle)) o.shared_throttle = *shared;
         return o;
       }()),
       intake_(*db_, clock_, [this](std::string_view id) { return event_view(id); }, config.data_dir / "files"),
@@ -219,16 +237,25 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   presence_options.large_topic_interval_ms = config.presence_large_topic_interval_ms;
   presence_options.large_topic_step_percent = config.presence_large_topic_step_percent;
   presence_options.instance_id = instance_id();
+  alarm_ = std::make_unique<live::Alarm>(io, clock_);
   auto sink = [this](const std::string& topic, std::int64_t count) {
-    hub_.publish(topic, "presence", {{"count", count}});
+    publisher_->notify(topic, "presence", {{"count", count}});
   };
   if (config.redis_url) {
     // load_config checked the URL with the same parser, so this cannot fail here.
     auto redis = presence::make_redis_presence(io, *config.redis_url, presence_options, sink);
     assert(redis.ok());
     presence_ = std::move(*redis);
+    auto fanout = live::make_redis_fanout(io, *config.redis_url, hub_, config.live_replay_events);
+    assert(fanout.ok());
+    publisher_ = std::move(*fanout);
+    auto lease = live::Lease::create(io, *config.redis_url, presence_options.instance_id, kAlarmLease);
+    assert(lease.ok());
+    lease_ = std::move(*lease);
+    alarm_->set_owner([this] { return lease_->held(); }, kAlarmRefresh);
   } else {
     presence_ = presence::make_memory_presence(io, presence_options, sink);
+    publisher_ = live::make_memory_fanout(hub_, config.live_replay_events);
   }
 
   std::vector<intake::EventView> views;
@@ -238,13 +265,13 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   flashmob_options.data_dir = config.data_dir;
   flashmob_options.upload_files_dir = uploads_.files_dir();
   flashmob_options.workers = conversion_workers;
-  flashmob_ = std::make_unique<flashmob::FlashmobService>(*db_, clock_, views, hub_, uploads_, flashmob_options);
-  for (const auto& id : flashmob_->event_ids())
-    feed_tickers_.push_back(std::make_unique<flashmob::FeedTicker>(io, *flashmob_, clock_, id));
-  flashmob_->set_feed_listener([this](const std::string& event_id) {
-    for (auto& ticker : feed_tickers_)
-      if (ticker->event_id() == event_id) ticker->poke();
+  flashmob_ = std::make_unique<flashmob::FlashmobService>(*db_, clock_, views, *publisher_, uploads_, flashmob_options);
+  for (const auto& id : flashmob_->event_ids()) flashmob::push_feed_changes(*alarm_, *flashmob_, id);
+  alarm_->add_source([this](bool) {
+    for (const auto& id : flashmob_->event_ids()) flashmob::push_feed_changes(*alarm_, *flashmob_, id);
   });
+  flashmob_->set_feed_listener(
+      [this](const std::string& event_id) { flashmob::push_feed_changes(*alarm_, *flashmob_, event_id); });
   flashmob::add_live(*this, *flashmob_);
   std::map<std::string, sections::EventRef, std::less<>> section_events;
   for (const auto& [id, event] : events_) {
@@ -254,19 +281,19 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
     section_events.emplace(id, sections::EventRef{&event.agenda, &event.timeline, read ? *read : sections::Settings{}});
   }
   sections_ = std::make_unique<sections::SectionService>(
-      *db_, clock_, std::move(section_events),
-      [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); });
+      *db_, clock_, std::move(section_events), *publisher_);
   // An admission letter to present lists what the presenter needs at home (Appendix 2).
   review_.add_letter_block("presenter_requirements", [this](std::string_view event, const std::vector<std::string>& outcomes) {
     return sections_->letter_requirements(event, outcomes);
   });
-  section_ticker_ = std::make_unique<sections::SectionTicker>(io, clock_);
-  sections_->set_arm(section_ticker_->arm(*sections_));
+  sections_->set_arm(sections::alarm_arm(*alarm_, *sections_));
+  alarm_->add_source([this](bool) {
+    if (auto s = sections_->rearm(); !s) std::fprintf(stderr, "section timers: %s\n", s.message().c_str());
+  });
   std::map<std::string, certificates::EventRef, std::less<>> certificate_events;
   for (const auto& [id, event] : events_) certificate_events.emplace(id, certificates::EventRef{&event.agenda, &event.timeline});
   certificates_ = std::make_unique<certificates::CertificateService>(
-      *db_, clock_, std::move(certificate_events), config.data_dir,
-      [this](const std::string& topic, std::string_view name, const json& data) { hub_.publish(topic, name, data); },
+      *db_, clock_, std::move(certificate_events), config.data_dir, *publisher_,
       [this](const accounts::Identity& who, std::string_view event) { return sections_->attendance(who, event); },
       [this] { sender_.wake(); });
   reminders_ = std::make_unique<reminders::ReminderService>(
@@ -282,8 +309,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       [this] { sender_.wake(); });
   add_reminder_checks();
   for (const auto& [id, event] : events_)
-    tickers_.push_back(std::make_unique<TimelineTicker>(io, event.timeline, clock_, hub_, reminders_->warn_instants(id),
-                                                        [this, id = id] { send_reminders(id); }));
+    alarm_->add_source(live::push_stage_changes(*alarm_, *publisher_, event.timeline, clock_,
+                                                reminders_->warn_instants(id), [this, id = id] { send_reminders(id); }));
 
   net::ServerOptions server_options;
   server_options.address = config.address;
@@ -301,6 +328,21 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
 
   add_routes();
   add_topics();
+
+  std::vector<std::string> event_ids;
+  for (const auto& [id, event] : events_) event_ids.push_back(id);
+  Operations::Sources sources{
+      event_ids,
+      [this](std::string_view id) -> const timeline::Agenda* {
+        const Event* event = find_event(id);
+        return event ? &event->agenda : nullptr;
+      },
+      &clock_, &hub_, publisher_.get(), presence_.get(), server_.get(), &outbox_, &sender_, flashmob_.get(), certificates_.get()};
+  // load_config checked the list.
+  auto allowed = metrics::AddressList::parse(config.metrics_allow);
+  operations_ = std::make_unique<Operations>(std::move(sources), std::get<metrics::AddressList>(allowed), io, workers);
+  operations_->add_routes(router_, accounts_);
+  operations_->add_live(*this);
 }
 
 App::~App() = default;
@@ -318,23 +360,26 @@ Status App::start() {
       std::fprintf(stderr, "reminders for %s: %s\n", id.c_str(), sent.status().message().c_str());
   if (auto s = server_->start(); !s) return s;
   presence_->start();
-  for (auto& ticker : tickers_) ticker->start();
+  if (lease_) lease_->start();
+  alarm_->start();
   sender_.start();
   flashmob_->start();
-  for (auto& ticker : feed_tickers_) ticker->start();
   if (auto s = sections_->start(); !s) return s;
   certificates_->start();
+  operations_->start();
   return Status::ok();
 }
 
 void App::add_reminder_checks() {
   // A module that has nothing to do for an event (no review, no certificates) answers 404: nothing left.
-  auto counted = [](Result<std::int64_t> n, const char* what) -> Result<reminders::Left> {
+  auto counted = [](Result<std::int64_t> n, const std::string& what) -> Result<reminders::Left> {
     if (!n) return n.status().http_status() == 404 ? Result<reminders::Left>(reminders::Left{}) : Result<reminders::Left>(n.status());
     return reminders::Left{*n, *n > 0 ? std::string(what) + std::to_string(*n) : std::string()};
   };
   reminders_->add_check("decision_notice_by", [this, counted](std::string_view event) {
-    return counted(review_.undecided(event), "практики без решения: ");
+    // The event's own word: «заявки без решения» for the contest.
+    const Event* found = find_event(event);
+    return counted(review_.undecided(event), (found ? found->agenda.words.many : std::string("работы")) + " без решения: ");
   });
   reminders_->add_check("certificates_by", [this, counted](std::string_view event) {
     return counted(certificates_->not_issued(event), "участники без выпущенного сертификата: ");
@@ -357,12 +402,13 @@ void App::send_reminders(const std::string& event_id) {
 
 void App::stop() {
   server_->stop();
-  for (auto& ticker : tickers_) ticker->stop();
-  for (auto& ticker : feed_tickers_) ticker->stop();
+  operations_->stop();
+  alarm_->stop();
+  if (lease_) lease_->stop();
   flashmob_->stop();
   certificates_->stop();
-  section_ticker_->stop();
   presence_->stop();
+  publisher_->stop();
   sender_.stop();
 }
 
@@ -392,11 +438,17 @@ json App::health() const {
   // share is not.
   return {{"status", presence_ok && !c.out_of_descriptors ? "ok" : "degraded"},
           {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
+          {"live",
+           {{"backend", publisher_->backend()},
+            {"healthy", publisher_->healthy()},
+            {"alarm", !lease_ ? "alone" : lease_->held() ? "owner" : "standby"}}},
           {"connections", connections},
           {"mail", mail},
           {"events", events_.size()},
           {"websockets", server_->websocket_count()},
-          {"now", format_instant(clock_.now())}};
+          {"now", format_instant(clock_.now())},
+          // A set clock (--clock) is a demo's or a test's: the site says so, lest 2020 pass for today.
+          {"clock", {{"set", clock_.is_simulated()}, {"speed", clock_.speed()}}}};
 }
 
 void App::add_routes() {
@@ -446,9 +498,6 @@ void App::add_routes() {
     if (!letter) return letter.status();
     auto queued = mail::Outbox::enqueue(tx, *letter, clock_.now());
     if (!queued) return queued.status();
-    // Woken before the commit is fine: the sender's read of the outbox waits for this
-    // transaction (one connection, held for a whole transaction).
-    sender_.wake();
     return Status::ok();
   };
   accounts::add_routes(
@@ -457,7 +506,7 @@ void App::add_routes() {
         const Event* event = find_event(id);
         return event && (!section || event->agenda.find_section(*section) != nullptr);
       },
-      invite);
+      invite, [this] { sender_.wake(); });
   // One byte over the largest allowed file still reaches the check, which names the limit.
   intake::add_routes(router_, intake_, accounts_, uploads_.max_length() + 1);
   uploads::add_routes(router_, uploads_, accounts_);
@@ -501,7 +550,7 @@ void App::add_routes() {
   uploads_.add_read_grant([this](const accounts::Identity* who, const uploads::Upload& upload) {
     return review_.may_read_upload(who, upload.event_id, upload.owner_id, upload.purpose, upload.practice_id);
   });
-  gallery::add_routes(router_, gallery_, accounts_, hub_, *presence_);
+  gallery::add_routes(router_, gallery_, accounts_, *publisher_, *presence_);
   flashmob::add_routes(router_, *flashmob_, accounts_);
   sections::add_routes(router_, *sections_, accounts_, config_.data_dir / "files");
   sections::add_speedtest_routes(router_, config_.data_dir / "tmp");
@@ -519,12 +568,14 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
   if (auto refusal = cross_site_refusal(head, config_.allowed_origins)) {
     net::BodyPolicy refused;
     refused.refuse = with_security_headers(head, std::move(*refusal));
+    refused.refuse->log.route = router_.match(head.method, head.path).pattern;
     return refused;
   }
   // The web app's files are a stat and a read from the page cache (or a sendfile() by the
   // transport): answered on the connection's strand, as nginx does on its event loop, without
   // the hop to a worker thread and back that cost more than the file itself.
   const bool api = head.path.rfind("/api/", 0) == 0 || head.path == "/api";
+  if (head.path == "/metrics") return {};  // counts from the store: on a worker
   if (!api) {
     net::BodyPolicy policy;
     policy.from_memory = true;
@@ -533,8 +584,13 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
   auto match = router_.match(head.method, head.path);
   if (match.outcome != net::Router::Outcome::matched) return {};
   if (match.body.prepare) {
+    log::RequestScope scope;  // prepare may sign the caller in
     auto policy = match.body.prepare(head, match.params);
-    if (policy.refuse) policy.refuse = with_security_headers(head, std::move(*policy.refuse));
+    if (policy.refuse) {
+      policy.refuse = with_security_headers(head, std::move(*policy.refuse));
+      policy.refuse->log.route = match.pattern;
+      policy.refuse->log.user_id = scope.user_id();
+    }
     return policy;
   }
   net::BodyPolicy policy;
@@ -545,18 +601,25 @@ net::BodyPolicy App::body_policy(const net::Request& head) {
 }
 
 net::Response App::handle(const net::Request& request) {
+  log::RequestScope scope;  // the accounts module notes the signed-in user here
   net::Response response;
+  std::string_view route = "unmatched";
   if (auto refusal = cross_site_refusal(request, config_.allowed_origins)) {
     response = std::move(*refusal);
+  } else if (request.path == "/metrics") {
+    route = "/metrics";
+    response = operations_->metrics_response(request);
   } else if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
     auto match = router_.match(request.method, request.path);
     switch (match.outcome) {
       case net::Router::Outcome::matched:
+        route = match.pattern;
         try {
           response = (*match.handler)(request, match.params);
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
           // Handlers answer with Status values; an exception here is a bug, not a client error.
           response = api::error_response(Status::internal("internal_error", "Внутренняя ошибка сервера."));
+          response.log.detail = e.what();
         }
         break;
       case net::Router::Outcome::method_not_allowed:
@@ -569,14 +632,19 @@ net::Response App::handle(const net::Request& request) {
         break;
     }
   } else if (auto file = web_root_.serve(request)) {
+    route = "static";
     response = std::move(*file);
   } else {
     // Client-side routes (/events/irkutsk-2020) get the single page; anything else is a 404.
     auto page = is_client_route(request.path) ? web_root_.serve(index_request(request))
                                               : std::nullopt;
+    if (page) route = "page";
     response = page ? std::move(*page)
                     : api::error_response(Status::not_found("not_found", "Страница не найдена."));
   }
+  net::compress_answer(request, response);
+  response.log.route = route;
+  response.log.user_id = scope.user_id();
   return with_security_headers(request, std::move(response));
 }
 
@@ -636,6 +704,7 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
   if (auto token = upgrade.cookie(accounts::kSessionCookie)) {
     auto who = accounts_.authenticate(*token);
     if (who) {
+      context->log_user_id = who->user.id;
       context->identity = std::move(*who);
       context->session_token = std::string(*token);
     }
@@ -698,15 +767,21 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsReq
     parts.erase(parts.begin());
     auto data = family->second.subscribe(caller, parts);
     if (!data) return fail(data.status());
-    if (!who.topics.count(topic)) {
-      if (who.topics.size() >= config_.ws_topics_per_connection)
-        return fail(Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."));
-      who.topics.insert(topic);
-      hub_.subscribe(topic, connection.shared());
-      presence_->join(topic, who.member);
+    if (who.topics.count(topic)) {
+      (*data)["presence"] = presence_->count(topic);
+      return ok(std::move(*data));
     }
-    (*data)["presence"] = presence_->count(topic);
-    return ok(std::move(*data));
+    if (who.topics.size() >= config_.ws_topics_per_connection)
+      return fail(Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."));
+    who.topics.insert(topic);
+    auto since = resubscribed_since(message);
+    auto seq = publisher_->subscribe(topic, connection.shared(), since, *data);
+    presence_->join(topic, who.member);
+    // A resubscribe gets what it missed (or a resync event with this state) as events instead.
+    json reply = since ? json{{"resumed", true}} : std::move(*data);
+    reply["presence"] = presence_->count(topic);
+    if (seq) reply["seq"] = *seq;
+    return ok(std::move(reply));
   }
   if (op == "publish" && config_.bench_topics) {
     auto published = publish_bench(message);
@@ -716,12 +791,12 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsReq
     auto done = registered->second(caller, message);
     return done ? ok(std::move(*done)) : fail(done.status());
   }
-  return fail(Status::bad_request("unknown_op", "Неизвестная операция: " + op.substr(0, 40)));
+  return fail(Status::bad_request("unknown_op", "Неизвестная операция."));
 }
 
 void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic) {
   who.topics.erase(topic);
-  hub_.unsubscribe(topic, &connection);
+  publisher_->unsubscribe(topic, &connection);
   presence_->leave(topic, who.member);
   auto parts = api::split_topic(topic);
   auto family = topics_.find(parts.front());

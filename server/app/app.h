@@ -1,5 +1,5 @@
 // Wires the modules into one server on one port: owns the store, the services, the hub,
-// presence, the router, the timeline tickers and the transport. Created, started and stopped by
+// presence, the router, the publisher, the alarm and the transport. Created, started and stopped by
 // main's thread; handle() runs on worker threads, the WebSocket callbacks on connection strands.
 #pragma once
 
@@ -15,11 +15,16 @@
 #include "announcements/announcements.h"
 #include "api/ws_request.h"
 #include "app/config.h"
+#include "app/operations.h"
 #include "app/sockets_by_user.h"
 #include "gallery/gallery.h"
 #include "hub/hub.h"
 #include "intake/intake.h"
+#include "live/alarm.h"
 #include "live/live.h"
+#include "live/fanout.h"
+#include "live/lease.h"
+#include "live/publisher.h"
 #include "mail/outbox.h"
 #include "mail/sender.h"
 #include "review/review.h"
@@ -42,8 +47,7 @@ class ContestService;
 
 namespace praktika::flashmob {
 class FlashmobService;
-class FeedTicker;
-}  // namespace praktika::flashmob
+}
 
 namespace praktika::certificates {
 class CertificateService;
@@ -64,8 +68,6 @@ struct Event {
   std::shared_ptr<const std::string> public_body;
   std::string public_etag;
 };
-
-class TimelineTicker;
 
 class App final : public net::HttpHandler, public net::WsHandler, private live::Registry {
  public:
@@ -116,7 +118,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::map<std::string, Event, std::less<>> events_;
   std::unique_ptr<store::Db> db_;
   boost::asio::io_context& io_;
-  boost::asio::thread_pool& workers_;  // the reminders' letters are written there, off the tickers' strands
+  boost::asio::thread_pool& workers_;  // the reminders' letters are written there, off the alarm's strand
   std::map<std::string, live::TopicFamily, std::less<>> topics_;  // by family: "timeline", ...
   std::map<std::string, live::Op, std::less<>> ops_;              // by name: "section.next", ...
   net::Router router_;  // filled before start(), read-only afterwards
@@ -133,16 +135,18 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   announcements::AnnouncementService announcements_;
   gallery::GalleryService gallery_;
   hub::Hub hub_;
+  std::unique_ptr<live::Fanout> publisher_;  // every module's pushes, onto hub_ here and elsewhere
   std::unique_ptr<presence::Presence> presence_;
-  std::vector<std::unique_ptr<TimelineTicker>> tickers_;
+  // Every wake-up on the event clock; stopped before the services its wake-ups call go away.
+  std::unique_ptr<live::Alarm> alarm_;
+  std::unique_ptr<live::Lease> lease_;  // with --redis: which instance's alarm fires
   std::unique_ptr<flashmob::FlashmobService> flashmob_;
-  std::vector<std::unique_ptr<flashmob::FeedTicker>> feed_tickers_;  // one per event; after flashmob_: they use it
   std::unique_ptr<contest::ContestService> contest_;    // built once events_ is filled
   std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
-  std::unique_ptr<sections::SectionTicker> section_ticker_;
   std::unique_ptr<certificates::CertificateService> certificates_;  // after sections_: it reads attendance there
   std::unique_ptr<reminders::ReminderService> reminders_;  // asks review_, certificates_ and contest_
   std::unique_ptr<net::Server> server_;
+  std::unique_ptr<Operations> operations_;  // /metrics and the organiser's live view; uses server_
 };
 
 }  // namespace praktika::app

@@ -4,9 +4,12 @@
 #include <sstream>
 
 #include "common/json_guard.h"
+#include "log/log.h"
 #include "mail/sender.h"
+#include "metrics/metrics.h"
 #include "net/http_types.h"
 #include "redis/client.h"
+#include "store/db.h"
 #include "timeline/clock.h"
 
 namespace praktika::app {
@@ -108,6 +111,12 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
     if (!v->is_string() || !valid_redis_url(v->get<std::string>())) r.fail("/redis", "must be null or redis://HOST:PORT");
     else config.redis_url = v->get<std::string>();
   }
+  if (auto v = r.at("/store/url"); v && !v->is_null()) {
+    if (!v->is_string() || !store::Db::is_postgresql_url(v->get<std::string>()))
+      r.fail("/store/url", "must be null (SQLite in the data folder) or postgresql://USER@HOST:PORT/DATABASE");
+    else config.store_url = v->get<std::string>();
+  }
+  r.integer("/store/connections", config.store_connections, 1, 256);
   if (auto v = r.at("/smtp/url"); v && !v->is_null()) {
     if (!v->is_string() || !mail::valid_smtp_url(v->get<std::string>())) r.fail("/smtp/url", "must be null or smtp://HOST:PORT");
     else config.smtp_url = v->get<std::string>();
@@ -151,6 +160,25 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   r.integer("/presence/large_topic_members", config.presence_large_topic_members, 1, 1LL << 31);
   r.integer("/presence/large_topic_interval_ms", config.presence_large_topic_interval_ms, 50, 600000);
   r.integer("/presence/large_topic_step_percent", config.presence_large_topic_step_percent, 1, 100);
+  r.string("/log/format", config.log_format);
+  if (!config.log_format.empty() && !log::parse_format(config.log_format))
+    r.fail("/log/format", "must be \"text\", \"json\" or \"logfmt\"");
+  r.string("/log/level", config.log_level);
+  if (!log::parse_level(config.log_level)) r.fail("/log/level", "must be \"debug\", \"info\", \"warn\" or \"error\"");
+  if (auto v = r.at("/metrics/allow")) {
+    std::vector<std::string> entries;
+    if (!v->is_array()) r.fail("/metrics/allow", "must be an array of IP addresses or CIDR prefixes");
+    else
+      for (size_t i = 0; i < v->size(); ++i) {
+        if (!(*v)[i].is_string()) r.fail("/metrics/allow/" + std::to_string(i), "must be a string");
+        else entries.push_back((*v)[i].get<std::string>());
+      }
+    auto parsed = metrics::AddressList::parse(entries);
+    if (auto* bad = std::get_if<std::string>(&parsed))
+      r.fail("/metrics/allow", "\"" + *bad + "\" is neither an IP address nor a CIDR prefix");
+    config.metrics_allow = entries;
+  }
+  r.integer("/live/replay_events", config.live_replay_events, 1, 100000);
   if (r.error) return *r.error;
 
   // The command line wins over the file. --agenda and --trusted-proxy may repeat; the first use
@@ -158,6 +186,7 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
   bool agendas_from_cli = false;
   bool cap_from_cli = false;
   bool proxies_from_cli = false;
+  bool metrics_allow_from_cli = false;
   fs::path cwd = fs::current_path();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
@@ -223,6 +252,10 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       auto v = value();
       if (!v || !valid_redis_url(*v)) return bad("must be redis://HOST:PORT");
       config.redis_url = *v;
+    } else if (flag == "--store") {
+      auto v = value();
+      if (!v || !store::Db::is_postgresql_url(*v)) return bad("must be postgresql://USER@HOST:PORT/DATABASE");
+      config.store_url = *v;
     } else if (flag == "--smtp") {
       auto v = value();
       if (!v || !mail::valid_smtp_url(*v)) return bad("must be smtp://HOST:PORT");
@@ -238,6 +271,21 @@ std::variant<Config, ConfigError> load_config(const std::vector<std::string>& ar
       } catch (...) {
         return bad("must be a number 0–16777216 (0: no cap)");
       }
+    } else if (flag == "--log-format") {
+      auto v = value();
+      if (!v || !log::parse_format(*v)) return bad("must be text, json or logfmt");
+      config.log_format = *v;
+    } else if (flag == "--log-level") {
+      auto v = value();
+      if (!v || !log::parse_level(*v)) return bad("must be debug, info, warn or error");
+      config.log_level = *v;
+    } else if (flag == "--metrics-allow") {
+      auto v = value();
+      if (!v || std::holds_alternative<std::string>(metrics::AddressList::parse({*v})))
+        return bad("must be an IP address or a CIDR prefix");
+      if (!metrics_allow_from_cli) config.metrics_allow.clear();
+      metrics_allow_from_cli = true;
+      config.metrics_allow.push_back(*v);
     } else if (flag == "--bench") {
       config.bench_topics = true;
     } else if (flag == "--threads") {

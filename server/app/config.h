@@ -23,6 +23,10 @@ struct Config {
   std::filesystem::path web_root;
   int threads = 0;  // 0: one per core
   std::optional<std::string> redis_url;
+  // The database: absent, SQLite in <data>/praktika.sqlite3; postgresql://… puts every table in
+  // that PostgreSQL database, through at most `store_connections` connections per instance.
+  std::optional<std::string> store_url;
+  int store_connections = 8;
   // Outgoing mail: smtp://host:port; absent: mail is queued in the outbox but not sent.
   std::optional<std::string> smtp_url;
   std::string smtp_from = "noreply@praktika.local";
@@ -57,6 +61,15 @@ struct Config {
   std::int64_t presence_large_topic_members = 1000;
   int presence_large_topic_interval_ms = 5000;
   int presence_large_topic_step_percent = 1;
+  // Logs on stderr (server/log): "text", "json" or "logfmt"; empty: text on a terminal, JSON
+  // otherwise. The level: "debug", "info", "warn" or "error".
+  std::string log_format;
+  std::string log_level = "info";
+  // Client addresses (IP addresses or CIDR prefixes) that may read /metrics; others get 403.
+  std::vector<std::string> metrics_allow = {"127.0.0.1", "::1"};
+  // Events kept per topic for a client that resubscribes with its last sequence number (in this
+  // process, and with --redis in each topic's Stream).
+  std::size_t live_replay_events = 200;
   // Benchmarks only: topics bench:* that any connection may publish to (op "publish"); no cap on
   // connections per address unless --connections-per-address says otherwise.
   bool bench_topics = false;

@@ -10,6 +10,7 @@
 #include "certificates/typeset.h"
 #include "common/errors.h"
 #include "intake/catalogue.h"
+#include "log/log.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/review.h"
@@ -93,9 +94,9 @@ std::string at_path(const json& answers, std::string_view path) {
   return {};
 }
 
-std::string practice_title(std::int64_t id, const json& answers) {
+std::string practice_title(const Noun& words, std::int64_t id, const json& answers) {
   std::string name = at_path(answers, "name");
-  return name.empty() ? "Практика № " + std::to_string(id) : name;
+  return name.empty() ? capitalised(words.one) + " № " + std::to_string(id) : name;
 }
 
 const mail::Template* mail_template(const timeline::Agenda& agenda, const std::string& id, mail::MailPart& holder) {
@@ -179,8 +180,6 @@ struct CertificateService::Person {
   }
 };
 
-namespace {
-
 // The event's names in the forms the proceedings and the order print, and how many practices they list.
 std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices) {
   return {{"event_title", agenda.title},
@@ -192,16 +191,14 @@ std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, 
           {"practices", std::to_string(practices)}};
 }
 
-}  // namespace
-
 CertificateService::CertificateService(store::Db& db, const timeline::Clock& clock,
                                        std::map<std::string, EventRef, std::less<>> events, fs::path data_dir,
-                                       Publish publish, Attendance attendance, std::function<void()> mail_queued)
+                                       live::Publisher& publisher, Attendance attendance, std::function<void()> mail_queued)
     : db_(db),
       clock_(clock),
       events_(std::move(events)),
       dir_(std::move(data_dir) / "certificates"),
-      publish_(std::move(publish)),
+      publish_(publisher),
       attendance_(std::move(attendance)),
       mail_queued_(std::move(mail_queued)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
@@ -304,7 +301,8 @@ namespace {
 // values it is filled with. Empty when no rule fits (no document for that person).
 struct Content {
   const Template* tmpl = nullptr;
-  json data;  // {"template","template_title","values":{…},"took_part":[…],"practices":[ids],"sections":[n]}
+  json data;  // {"template","template_title","values":{…},"took_part":[…],"practices":[ids],"sections":[n],
+              //  "roles":[…],"practice_titles":[{"title","section","outcome"}]}
 };
 
 }  // namespace
@@ -350,7 +348,7 @@ static Content content_for(const Settings& settings, const timeline::Agenda& age
     }
     values[name] = v;
   }
-  json took = json::array(), ids = json::array(), sections = json::array();
+  json took = json::array(), ids = json::array(), sections = json::array(), titles = json::array();
   std::set<int> practice_sections;
   auto section_title = [&](int n) {
     const auto* s = agenda.find_section(n);
@@ -359,10 +357,11 @@ static Content content_for(const Settings& settings, const timeline::Agenda& age
   for (const auto& [id, section, outcome, answers] : practices) {
     auto it = settings.took_part.find(outcome);
     const std::string& line = it != settings.took_part.end() ? it->second : settings.took_part.at("practice");
-    took.push_back(mail::fill(line, {{"title", practice_title(id, *answers)},
+    took.push_back(mail::fill(line, {{"title", practice_title(agenda.words, id, *answers)},
                                      {"section", std::to_string(section)},
                                      {"section_title", section_title(section)}}));
     ids.push_back(id);
+    titles.push_back({{"title", practice_title(agenda.words, id, *answers)}, {"section", section}, {"outcome", outcome}});
     practice_sections.insert(section);
   }
   for (const auto& [section, minutes] : attended) {
@@ -372,15 +371,18 @@ static Content content_for(const Settings& settings, const timeline::Agenda& age
                                                                   {"section_title", section_title(section)},
                                                                   {"minutes", std::to_string(minutes)}}));
   }
+  // The roles and practices' titles as issued: the verify page shows them, so a PDF edited
+  // afterwards disagrees with what the number certifies.
+  json held = json::array();
+  for (const auto& r : roles) held.push_back(r);
   c.data = {{"template", c.tmpl->id}, {"template_title", c.tmpl->title}, {"values", values},
-            {"took_part", took},      {"practices", ids},                {"sections", sections}};
+            {"took_part", took},      {"practices", ids},                {"sections", sections},
+            {"roles", held},          {"practice_titles", titles}};
   return c;
 }
 
-namespace {
-
 // The placeholders a document or letter may use.
-std::map<std::string, std::string> fill_values(const timeline::Agenda& agenda, const Settings& settings,
+std::map<std::string, std::string> document_values(const timeline::Agenda& agenda, const Settings& settings,
                                                const json& data, const std::string& number,
                                                const std::string& issued_on) {
   std::map<std::string, std::string> v;
@@ -404,8 +406,6 @@ std::map<std::string, std::string> fill_values(const timeline::Agenda& agenda, c
   v["forum_genitive"] = agenda.forum_genitive;
   return v;
 }
-
-}  // namespace
 
 // ---------------------------------------------------------------- the bulk job
 
@@ -493,7 +493,7 @@ void CertificateService::make_one(const Work& work) {
   const auto& settings = settings_.find(event_id)->second;
   const Template* t = settings.find_template(tmpl_id);
   std::string issued = russian_date(settings, ev->second.timeline->format(from_ms(std::stoll(created))));
-  auto values = fill_values(agenda, settings, data, number, issued);
+  auto values = document_values(agenda, settings, data, number, issued);
   fs::path file = event_dir(event_id) / (number + ".pdf");
   Status made = t ? Status::ok() : Status::internal("template_gone", "Шаблон документа больше не описан в программе.");
   if (made) {
@@ -510,6 +510,10 @@ void CertificateService::make_one(const Work& work) {
     u.bind_int(1, work.certificate).bind_int(2, work.job).bind_text(3, made ? "made" : "failed").bind_int(4, to_ms(now));
     if (made) u.bind_null(5);
     else u.bind_text(5, made.message());
+    if (!made) {
+      log::note_problem("certificate_failed", event_id);
+      log::warn("certificate.failed").num("certificate", work.certificate).str("event", event_id).str("error", made.code());
+    }
     if (auto st = u.run(); !st) return st;
     if (tx.changes() != 1) return Status::ok();
     auto j = tx.prepare(made ? "UPDATE certificate_jobs SET done = done + 1 WHERE id = ?1"
@@ -574,8 +578,8 @@ Result<json> CertificateService::job_json(std::int64_t job) {
 void CertificateService::publish_job(std::int64_t job) {
   MutexLock lock(progress_mutex_);
   auto j = job_json(job);
-  if (!j || !publish_) return;
-  publish_("certificates:" + (*j)["event"].get<std::string>(), "progress", *j);
+  if (!j) return;
+  publish_.publish(live::topic::certificates((*j)["event"].get<std::string>()), "progress", *j);
 }
 
 Result<json> CertificateService::start_job(const accounts::Identity& organiser, std::string_view event_id,
@@ -653,7 +657,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
       // now, and never twice (the outbox refuses a known key).
       if (!send_mail || !letter) continue;
       std::string number = q.text(5);
-      auto values = fill_values(agenda, settings, content.data, number,
+      auto values = document_values(agenda, settings, content.data, number,
                                 russian_date(settings, (*ev)->timeline->format(from_ms(q.int64(6)))));
       mail::Message m;
       m.idempotency_key = "certificate:" + std::string(event_id) + ":" + std::to_string(person.user_id);
@@ -678,7 +682,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   auto j = [&] {
     MutexLock lock(progress_mutex_);
     auto read = job_json(job);
-    if (read && publish_) publish_("certificates:" + std::string(event_id), "progress", *read);
+    if (read) publish_.publish(live::topic::certificates(event_id), "progress", *read);
     return read;
   }();
   {
@@ -751,6 +755,27 @@ Result<json> CertificateService::list(std::string_view event_id) {
   return json{{"certificates", out}, {"job", (*job)["job"]}};
 }
 
+Result<CertificateService::JobCounts> CertificateService::job_counts(std::string_view event_id) {
+  JobCounts c;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT (SELECT count(*) FROM certificates WHERE state = 'pending' AND (coalesce(?1, '') = '' OR event_id = ?1)), "
+        "(SELECT count(*) FROM certificates WHERE state = 'failed' AND (coalesce(?1, '') = '' OR event_id = ?1)), "
+        "(SELECT count(*) FROM certificate_jobs WHERE state = 'running' AND (coalesce(?1, '') = '' OR event_id = ?1))");
+    q.bind_text(1, event_id);
+    auto more = q.step();
+    if (!more) return more.status();
+    if (*more) {
+      c.queued = q.int64(0);
+      c.failed = q.int64(1);
+      c.running = q.int64(2);
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return c;
+}
+
 Result<std::int64_t> CertificateService::not_issued(std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
@@ -772,6 +797,40 @@ Result<std::int64_t> CertificateService::not_issued(std::string_view event_id) {
   if (!s) return s;
   return left;
 }
+
+namespace {
+
+// The person's part in the event as the verify page names it; data issued before roles were
+// kept says it through its practices and sections.
+std::string role_label(const json& data) {
+  std::set<std::string> roles;
+  for (const auto& r : data.value("roles", json::array()))
+    if (r.is_string()) roles.insert(r.get<std::string>());
+  if (!data.contains("roles")) {
+    if (!data.value("practices", json::array()).empty()) roles.insert("author");
+    if (data.value("sections", json::array()).size() > data.value("practices", json::array()).size())
+      roles.insert("attendee");
+  }
+  std::string out;
+  if (roles.count("author")) out = "автор практики";
+  if (roles.count("attendee")) out += out.empty() ? "слушатель секции" : ", слушатель секции";
+  return out;
+}
+
+json certified_practices(const timeline::Agenda& agenda, const json& data) {
+  json out = json::array();
+  for (const auto& p : data.value("practice_titles", json::array())) {
+    if (!p.is_object()) continue;
+    int section = p.value("section", 0);
+    const auto* s = agenda.find_section(section);
+    out.push_back({{"title", p.value("title", "")},
+                   {"section", section},
+                   {"section_title", s ? s->title : std::string()}});
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<json> CertificateService::verify(std::string_view text) {
   std::string number = normalise_number(text);
@@ -799,6 +858,8 @@ Result<json> CertificateService::verify(std::string_view text) {
            {"institution", values.value("institution", "")},
            {"values", values},
            {"took_part", data.value("took_part", json::array())},
+           {"role", role_label(data)},
+           {"practices", certified_practices(*ev->second.agenda, data)},
            {"issued_on", russian_date(settings, ev->second.timeline->format(from_ms(q.int64(2))))},
            {"issued_at", ev->second.timeline->format(from_ms(q.int64(2)))}};
     return Status::ok();
@@ -856,7 +917,7 @@ Result<File> CertificateService::file(const accounts::Identity& who, std::string
     const auto& settings = settings_.find(event_id)->second;
     const Template* t = settings.find_template(q.text(2));
     auto data = json::parse(q.text(3), nullptr, false);
-    auto values = fill_values(*ev->second.agenda, settings, data.is_object() ? data : json::object(), number, "");
+    auto values = document_values(*ev->second.agenda, settings, data.is_object() ? data : json::object(), number, "");
     out.path = event_dir(event_id) / (number + ".pdf");
     out.name = t ? mail::fill(t->file_name, values) : number + ".pdf";
     out.content_type = "application/pdf";
@@ -976,7 +1037,7 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
       p.id = d.practice.id;
       p.section = d.practice.section;
       p.answers = d.practice.answers;
-      p.title = practice_title(p.id, p.answers);
+      p.title = practice_title(agenda.words, p.id, p.answers);
       p.institution = at_path(p.answers, "organisation.name");
       if (agenda.practice)
         for (const auto& t : agenda.practice->types)
@@ -1053,7 +1114,7 @@ Result<Document> CertificateService::order(std::string_view event_id) {
     for (const auto& [practice, outcome] : *admitted) {
       OrderPractice p;
       p.section = practice.section;
-      p.title = practice_title(practice.id, practice.answers);
+      p.title = practice_title(agenda.words, practice.id, practice.answers);
       p.institution = at_path(practice.answers, settings.institution_field);
       auto title = decisions ? decisions->outcome_titles.find(outcome.outcome)
                              : std::map<std::string, std::string>::const_iterator{};
@@ -1161,7 +1222,8 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
       auto it = titles.find(id);
       return it == titles.end() ? std::string("решение без названия в программе") : it->second;
     };
-    t.columns = {"Практика", "Секция", "Название практики", "Учреждение", "Решение", "Причина", "Решил", "Когда"};
+    t.columns = {capitalised(agenda.words.one), "Секция", "Название " + agenda.words.genitive, "Учреждение", "Решение",
+                 "Причина", "Решил", "Когда"};
     s = db_.read([&](store::Tx& tx) -> Status {
       auto decided = intake::decided(tx, event_id);
       if (!decided) return decided.status();
@@ -1170,7 +1232,7 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
         if (!by) return by.status();
         if (!*by) continue;
         const auto& p = d.practice;
-        t.rows.push_back({std::to_string(p.id), std::to_string(p.section), practice_title(p.id, p.answers),
+        t.rows.push_back({std::to_string(p.id), std::to_string(p.section), practice_title(agenda.words, p.id, p.answers),
                           at_path(p.answers, "organisation.name"), decision_words(d.outcome.outcome), d.outcome.reason, (*by)->full_name,
                           exporting::date_time_text(timeline.format(from_ms(d.outcome.decided_at)))});
       }

@@ -33,6 +33,7 @@
 #include "certificates/settings.h"
 #include "common/status.h"
 #include "export/export.h"
+#include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
@@ -47,6 +48,16 @@ namespace praktika::certificates {
 // Checks the agenda's certificates and proceedings parts, and that the mail templates they name
 // exist in the mail part. For main's start-up check.
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
+
+// The placeholders a document and its letter may use: `data`'s "values" (the settings' named
+// values), "took_part" (lines) and "template_title", the number and its verification and cabinet
+// links, the issue date as written, and the event's names in their forms.
+std::map<std::string, std::string> document_values(const timeline::Agenda& agenda, const Settings& settings,
+                                                   const nlohmann::json& data, const std::string& number,
+                                                   const std::string& issued_on);
+
+// The event's names in the forms the proceedings and the order print, and how many practices they list.
+std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices);
 
 struct EventRef {
   const timeline::Agenda* agenda = nullptr;
@@ -72,12 +83,11 @@ using Table = exporting::Table;
 
 class CertificateService {
  public:
-  using Publish = std::function<void(const std::string& topic, std::string_view event, const nlohmann::json& data)>;
   // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
   using Attendance = std::function<Result<nlohmann::json>(const accounts::Identity&, std::string_view event)>;
 
   CertificateService(store::Db& db, const timeline::Clock& clock, std::map<std::string, EventRef, std::less<>> events,
-                     std::filesystem::path data_dir, Publish publish, Attendance attendance,
+                     std::filesystem::path data_dir, live::Publisher& publisher, Attendance attendance,
                      std::function<void()> mail_queued);
   ~CertificateService();
   CertificateService(const CertificateService&) = delete;
@@ -112,6 +122,14 @@ class CertificateService {
   // Participants without a made certificate: what is left before certificates_by (for the
   // reminders, which read as the event's organiser would).
   Result<std::int64_t> not_issued(std::string_view event);
+  // Documents waiting to be made and failed, and jobs running, of every event or of one (for
+  // metrics and the live view).
+  struct JobCounts {
+    std::int64_t queued = 0;
+    std::int64_t running = 0;
+    std::int64_t failed = 0;
+  };
+  Result<JobCounts> job_counts(std::string_view event = {});
   // The organiser's order on the results (the agenda's "order" part): the practices admitted by
   // its outcomes, by section, with their authors, typeset afresh each time (a few pages).
   // 404 order_not_configured without the part. The caller checks the role.
@@ -148,7 +166,7 @@ class CertificateService {
   std::map<std::string, ProceedingsSettings, std::less<>> proceedings_;
   std::map<std::string, OrderSettings, std::less<>> orders_;
   const std::filesystem::path dir_;  // <data>/certificates
-  const Publish publish_;
+  live::Publisher& publish_;
   const Attendance attendance_;
   const std::function<void()> mail_queued_;
   int workers_ = 1;

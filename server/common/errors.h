@@ -4,11 +4,18 @@
 #pragma once
 
 #include "common/status.h"
+#include "common/words.h"
 
 namespace praktika::errors {
 
 inline Status event_not_found() { return Status::not_found("event_not_found", "Мероприятие не найдено."); }
-inline Status practice_not_found() { return Status::not_found("practice_not_found", "Практика не найдена."); }
+// In the event's word: «Практика не найдена», «Заявка не найдена», «Доклад не найден».
+inline Status practice_not_found(const Noun& words) {
+  return Status::not_found("practice_not_found",
+                           capitalised(words.one) + " не " + std::string(words.agree("найдена", "найден", "найдено")) + ".");
+}
+// Where no event is at hand (a number that is not one): words that fit any event.
+inline Status practice_not_found() { return Status::not_found("practice_not_found", "Под таким номером ничего не найдено."); }
 inline Status not_authenticated() { return Status::unauthorized("not_authenticated", "Войдите в систему."); }
 inline Status invalid_topic() { return Status::bad_request("invalid_topic", "Неверное имя темы."); }
 inline Status upload_not_found() { return Status::not_found("upload_not_found", "Загрузка не найдена."); }

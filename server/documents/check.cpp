@@ -906,8 +906,8 @@ Result<CheckResult> check_document(std::span<const unsigned char> bytes, const t
     if (starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return single("doc", format_finding("документ Word 97–2003 (.doc)"));
     if (starts("{\\rtf")) return single("other", format_finding("документ RTF"));
     return Status::unsupported("unsupported_document",
-                               "Файл не является документом Word (.docx). Сохраните описание практики в Word как "
-                               "«Документ Word (*.docx)» и загрузите его снова.");
+                               "Файл не является документом Word (.docx). Сохраните файл в Word как "
+                               "«Документ Word (*.docx)» и загрузите снова.");
   } catch (const std::bad_alloc&) {
     return detail::too_large_status();
   } catch (...) {

@@ -11,6 +11,7 @@
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
 #include "flashmob/schedule.h"
+#include "log/log.h"
 #include "media/media.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
@@ -261,11 +262,11 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
 }
 
 FlashmobService::FlashmobService(store::Db& db, const timeline::Clock& clock,
-                                 const std::vector<intake::EventView>& events, hub::Hub& hub,
+                                 const std::vector<intake::EventView>& events, live::Publisher& publisher,
                                  uploads::UploadService& uploads, Options options)
     : db_(db),
       clock_(clock),
-      hub_(hub),
+      publisher_(publisher),
       uploads_(uploads),
       options_(std::move(options)),
       media_dir_(options_.data_dir / "flashmob") {
@@ -764,12 +765,12 @@ Result<MediaFile> FlashmobService::media(const std::optional<accounts::Identity>
 }
 
 void FlashmobService::publish_feed(const std::string& event_id, const json& now) {
-  hub_.publish("flashmob:" + event_id, "now_playing", now);
+  publisher_.publish(live::topic::flashmob(event_id), "now_playing", now);
 }
 
 void FlashmobService::publish_item(const std::string& event_id, std::int64_t item, const json& data,
                                    const std::string& name) {
-  hub_.publish("flashmob-item:" + event_id + ":" + std::to_string(item), name, data);
+  publisher_.publish(live::topic::flashmob_item(event_id, item), name, data);
 }
 
 // ---- Conversion jobs ----------------------------------------------------------------------------
@@ -859,6 +860,25 @@ std::optional<FlashmobService::Job> FlashmobService::claim() {
   return job;
 }
 
+Result<FlashmobService::Conversions> FlashmobService::conversions(std::string_view event_id) const {
+  Conversions c;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT play_state, count(*) FROM flashmob_items WHERE (coalesce(?1, '') = '' OR event_id = ?1) "
+        "AND play_state IN ('queued', 'converting', 'failed') GROUP BY play_state");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      std::string state = q.text(0);
+      (state == "queued" ? c.queued : state == "converting" ? c.running : c.failed) = q.int64(1);
+    }
+  });
+  if (!s) return s;
+  return c;
+}
+
 void FlashmobService::finish_job(const Job& job, const Status& outcome, const std::string& media_file,
                                  std::optional<std::int64_t> duration_ms, std::optional<int> slides) {
   if (stopping()) return;  // cut off by a stop: it stays 'converting' and runs again at the next start
@@ -886,6 +906,10 @@ void FlashmobService::finish_job(const Job& job, const Status& outcome, const st
         .run();
   });
   (void)s;
+  if (!outcome && outcome.code() != "needs_pdf") {
+    log::note_problem("conversion_failed", job.event_id);
+    log::warn("conversion.failed").num("item", job.item).str("event", job.event_id).str("error", outcome.code());
+  }
   publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
   // A newly ready item that is approved joins the feed: viewers get the new up_next.
   if (outcome) {

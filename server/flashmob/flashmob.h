@@ -24,8 +24,8 @@
 
 #include "accounts/accounts.h"
 #include "common/status.h"
-#include "hub/hub.h"
 #include "intake/intake.h"
+#include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "common/mutex.h"
@@ -72,7 +72,7 @@ class FlashmobService {
  public:
   // `events`: every loaded event; they outlive the service.
   FlashmobService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
-                  hub::Hub& hub, uploads::UploadService& uploads, Options options);
+                  live::Publisher& publisher, uploads::UploadService& uploads, Options options);
   ~FlashmobService();
   FlashmobService(const FlashmobService&) = delete;
   FlashmobService& operator=(const FlashmobService&) = delete;
@@ -106,10 +106,18 @@ class FlashmobService {
 
   // The CSP frame-ancestors for a front-end path, when it is an event's widget page.
   std::optional<std::string> frame_ancestors(std::string_view path) const;
-  // Told (event id) whenever the feed's schedule changed by someone's action, so the ticker re-arms.
+  // Told (event id) whenever the feed's schedule changed by someone's action, so its wake-up on the alarm is set again.
   void set_feed_listener(std::function<void(const std::string&)> listener) { feed_listener_ = std::move(listener); }
   // When the item playing changes by itself next (an item's end, the feed's start), if ever.
   std::optional<TimePoint> next_change(std::string_view event_id);
+
+  // Conversion jobs by state, of every event or of one (for metrics and the live view).
+  struct Conversions {
+    std::int64_t queued = 0;
+    std::int64_t running = 0;
+    std::int64_t failed = 0;
+  };
+  Result<Conversions> conversions(std::string_view event_id = {}) const;
   std::vector<std::string> event_ids() const;
   // Pushes now_playing (the data of now()) to every viewer of the event's feed.
   void publish_now(const std::string& event_id, const nlohmann::json& now) { publish_feed(event_id, now); }
@@ -137,7 +145,7 @@ class FlashmobService {
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  hub::Hub& hub_;
+  live::Publisher& publisher_;
   uploads::UploadService& uploads_;
   const Options options_;
   const std::filesystem::path media_dir_;

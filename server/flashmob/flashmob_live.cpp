@@ -3,15 +3,10 @@
 
 #include <charconv>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
 namespace praktika::flashmob {
 
-namespace asio = boost::asio;
 using nlohmann::json;
 
 void add_live(live::Registry& registry, FlashmobService& flashmob) {
@@ -35,62 +30,15 @@ void add_live(live::Registry& registry, FlashmobService& flashmob) {
                         {}});
 }
 
-struct FeedTicker::State : std::enable_shared_from_this<FeedTicker::State> {
-  State(asio::io_context& io, FlashmobService& flashmob, const timeline::Clock& clock, std::string event_id)
-      : flashmob(flashmob), clock(clock), event_id(std::move(event_id)), timer(asio::make_strand(io)) {}
-
-  // Constant after construction.
-  FlashmobService& flashmob;
-  const timeline::Clock& clock;
-  const std::string event_id;
-
-  // Only on the timer's strand.
-  asio::steady_timer timer;
-  bool stopped = false;
-  std::uint64_t generation = 0;  // a poke outdates the wait in flight
-
-  void arm() {
-    if (stopped) return;
-    auto next = flashmob.next_change(event_id);
-    if (!next) return;
-    std::uint64_t mine = ++generation;
-    timer.expires_after(clock.real_time_until(*next));
-    timer.async_wait([self = shared_from_this(), mine](boost::system::error_code ec) {
-      if (ec || self->stopped || mine != self->generation) return;
-      self->fire();
+void push_feed_changes(live::Alarm& alarm, FlashmobService& flashmob, const std::string& event_id) {
+  // Due at once: the next boundary is read on the alarm's strand, so two schedule changes told
+  // from two threads cannot leave the older answer in place.
+  const std::string key = "flashmob:" + event_id;
+  alarm.set(key, TimePoint{}, [&alarm, &flashmob, event_id, key] {
+    alarm.set(key, flashmob.next_change(event_id), [&alarm, &flashmob, event_id] {
+      if (auto now = flashmob.now(event_id)) flashmob.publish_now(event_id, *now);
+      push_feed_changes(alarm, flashmob, event_id);
     });
-  }
-
-  void fire() {
-    auto now = flashmob.now(event_id);
-    if (now) flashmob.publish_now(event_id, *now);
-    arm();
-  }
-};
-
-FeedTicker::FeedTicker(asio::io_context& io, FlashmobService& flashmob, const timeline::Clock& clock,
-                       std::string event_id)
-    : state_(std::make_shared<State>(io, flashmob, clock, std::move(event_id))) {}
-
-FeedTicker::~FeedTicker() { stop(); }
-
-const std::string& FeedTicker::event_id() const { return state_->event_id; }
-
-void FeedTicker::start() {
-  asio::post(state_->timer.get_executor(), [s = state_] { s->arm(); });
-}
-
-void FeedTicker::poke() {
-  asio::post(state_->timer.get_executor(), [s = state_] {
-    s->timer.cancel();
-    s->arm();
-  });
-}
-
-void FeedTicker::stop() {
-  asio::post(state_->timer.get_executor(), [s = state_] {
-    s->stopped = true;
-    s->timer.cancel();
   });
 }
 

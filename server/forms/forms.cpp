@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/plural.h"
 #include "common/utf8.h"
 
 namespace praktika::forms {
@@ -97,7 +98,8 @@ class Checker {
     if (!values.is_object()) return out;
     for (auto it = values.begin(); it != values.end(); ++it) {
       bool known = std::any_of(fields.begin(), fields.end(), [&](const FormField& f) { return f.id == it.key(); });
-      if (!known) fail(join(prefix, it.key()), "unknown_field", "Поле «" + it.key() + "» не предусмотрено формой.");
+      // The id is the client's, not the agenda's: a person is told without it.
+      if (!known) fail(join(prefix, it.key()), "unknown_field", "Форма получила поле, которого в ней нет: обновите страницу.");
     }
     for (const auto& field : fields) {
       if (!applies(field, root)) continue;
@@ -179,7 +181,7 @@ class Checker {
                                          : (field.type == "textarea" ? kDefaultTextareaLimit : kDefaultTextLimit);
     if (utf8_length(s) > limit) {
       fail(path, "too_long",
-           "Поле «" + field.label + "» длиннее " + std::to_string(limit) + " знаков.");
+           "Поле «" + field.label + "» длиннее " + with_count(static_cast<std::int64_t>(limit), {"знака", "знаков", "знаков"}) + ".");
       return nullptr;
     }
     if (field.type == "phone" && !valid_phone(s)) {
@@ -268,7 +270,8 @@ class Checker {
       }
       std::size_t max = field.max_items ? static_cast<std::size_t>(*field.max_items) : kDefaultListLimit;
       if (value.size() > max) {
-        fail(path, "too_many_items", "В поле «" + field.label + "» не больше " + std::to_string(max) + " пунктов.");
+        fail(path, "too_many_items", "В поле «" + field.label + "» не больше " +
+                                         with_count(static_cast<std::int64_t>(max), {"пункта", "пунктов", "пунктов"}) + ".");
         return nullptr;
       }
       json out = json::array();
@@ -293,7 +296,7 @@ class Checker {
       if (mode_ == Mode::complete && field.min_items && out.size() < static_cast<std::size_t>(*field.min_items) &&
           (field.required || !out.empty()))
         fail(path, "too_few_items",
-             "В поле «" + field.label + "» нужно не меньше " + std::to_string(*field.min_items) + " пунктов.");
+             "В поле «" + field.label + "» нужно не меньше " + with_count(*field.min_items, {"пункта", "пунктов", "пунктов"}) + ".");
       return out.empty() ? json() : out;
     }
     fail(path, "wrong_type", "Поле «" + field.label + "» имеет неизвестный тип.");

@@ -10,6 +10,7 @@
 #include "common/utf8.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
+#include "live/publisher.h"
 #include "intake/catalogue.h"
 #include "gallery/stem.h"
 #include "media/media.h"
@@ -217,7 +218,7 @@ Rules rules_of(const timeline::Agenda& agenda) {
 }
 
 std::string practice_topic(std::string_view event_id, std::int64_t practice_id) {
-  return "practice:" + std::string(event_id) + ":" + std::to_string(practice_id);
+  return live::topic::practice(event_id, practice_id);
 }
 
 std::string section_topic(std::string_view event_id, int section) {
@@ -256,11 +257,11 @@ Result<GalleryService::Access> GalleryService::access(Who who, std::string_view 
   }
   if (a.organiser) return a;
   if (a.rules.public_from && now >= *a.rules.public_from) return a;
-  if (!who) return Status::unauthorized("not_authenticated", "Войдите, чтобы открыть галерею практик.");
-  if (!a.participant)
-    return Status::forbidden("not_a_participant", "Галерея практик открыта участникам конференции.");
+  const std::string& of = event->agenda->words.genitive_plural;  // «Галерея практик», «Галерея докладов»
+  if (!who) return Status::unauthorized("not_authenticated", "Войдите, чтобы открыть галерею " + of + ".");
+  if (!a.participant) return Status::forbidden("not_a_participant", "Галерея " + of + " открыта только участникам мероприятия.");
   if (event->timeline->state_at("gallery", now) == timeline::StageState::upcoming)
-    return Status::conflict("gallery_not_open", "Галерея практик ещё не открыта.");
+    return Status::conflict("gallery_not_open", "Галерея " + of + " ещё не открыта.");
   return a;
 }
 
@@ -318,10 +319,14 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
       flatten(a.answers, text);
       std::string targets;
       flatten(a.answers.value("target_groups", json()), targets);
+      // FTS5 is given our stems; PostgreSQL the words and their dictionary forms, which its
+      // `russian` configuration stems (store/migrations/postgresql/009_gallery.sql).
+      const bool pg = tx.dialect() == store::Dialect::postgresql;
       auto insert = tx.prepare("INSERT INTO gallery_fts(rowid, everything, target_groups) VALUES (?1, ?2, ?3)");
-      if (auto st = insert.bind_int(1, id).bind_text(2, stemmed_text(text)).bind_text(3, stemmed_text(targets)).run();
-          !st)
-        return st;
+      insert.bind_int(1, id)
+          .bind_text(2, pg ? forms_text(text) : stemmed_text(text))
+          .bind_text(3, pg ? forms_text(targets) : stemmed_text(targets));
+      if (auto st = insert.run(); !st) return st;
       auto year = started_year(a.answers);
       auto upsert = tx.prepare(
           "INSERT INTO gallery_index(practice_id, event_id, section, type, year, revision, outcome, decided_at, "
@@ -360,6 +365,20 @@ std::string match_terms(std::string_view words, std::string_view column) {
   return out;
 }
 
+// The same as a tsquery for PostgreSQL's `russian` configuration: any dictionary form of each
+// word (PostgreSQL stems them as it stemmed the index); `target_groups` alone is weight B.
+// Forms hold only letters and digits, so no tsquery syntax gets in.
+std::string tsquery_terms(std::string_view words, bool target_groups) {
+  std::string out;
+  for (const auto& forms : word_forms(words)) {
+    if (!out.empty()) out += " & ";
+    out += '(';
+    for (std::size_t i = 0; i < forms.size(); ++i) out += (i ? " | " : "") + forms[i] + (target_groups ? ":B" : "");
+    out += ')';
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<json> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
@@ -368,16 +387,19 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
   const timeline::Agenda& agenda = *a->event.agenda;
   if (auto s = refresh_index(event_id, agenda); !s) return s;
 
-  std::string match = match_terms(filter.q, "");
-  std::string target = match_terms(filter.target, "target_groups");
-  if (!target.empty()) match = match.empty() ? target : match + " AND " + target;
+  const bool pg = db_.dialect() == store::Dialect::postgresql;
+  std::string match = pg ? tsquery_terms(filter.q, false) : match_terms(filter.q, "");
+  std::string target = pg ? tsquery_terms(filter.target, true) : match_terms(filter.target, "target_groups");
+  if (!target.empty()) match = match.empty() ? target : match + (pg ? " & " : " AND ") + target;
   std::string where =
-      " WHERE g.event_id = ?1 AND (?2 IS NULL OR g.section = ?2) AND (?3 = '' OR g.type = ?3) "
-      "AND (?4 IS NULL OR g.year = ?4)";
+      " WHERE g.event_id = ?1 AND (g.section = ?2 OR ?2 IS NULL) AND (?3 = '' OR g.type = ?3) "
+      "AND (g.year = ?4 OR ?4 IS NULL)";
   std::string from = match.empty() ? " FROM gallery_index g" + where
                                    : " FROM gallery_index g JOIN gallery_fts f ON f.rowid = g.practice_id" + where +
-                                         " AND gallery_fts MATCH ?5";
-  std::string order = match.empty() ? " ORDER BY g.section, g.practice_id" : " ORDER BY f.rank, g.practice_id";
+                                         (pg ? " AND f.terms @@ to_tsquery('russian', ?5)" : " AND gallery_fts MATCH ?5");
+  std::string order = match.empty() ? " ORDER BY g.section, g.practice_id"
+                      : pg ? " ORDER BY ts_rank(f.terms, to_tsquery('russian', ?5)) DESC, g.practice_id"
+                           : " ORDER BY f.rank, g.practice_id";
   const int page_size = a->rules.page_size;
   const int page = std::max(1, filter.page);
 
@@ -606,12 +628,13 @@ Status GalleryService::check_text(const Rules& rules, std::string_view text) con
 namespace {
 
 // Writing is open while the gallery stage is.
-Status stage_open_for_writing(const timeline::Timeline& timeline, TimePoint now) {
-  switch (timeline.state_at("gallery", now)) {
+Status stage_open_for_writing(const intake::EventView& event, TimePoint now) {
+  const std::string& many = event.agenda->words.genitive_plural;
+  switch (event.timeline->state_at("gallery", now)) {
     case timeline::StageState::upcoming:
-      return Status::conflict("not_open_yet", "Обсуждение практик ещё не открыто.");
+      return Status::conflict("not_open_yet", "Обсуждение " + many + " ещё не открыто.");
     case timeline::StageState::closed:
-      return Status::conflict("gallery_closed", "Обсуждение практик завершено: комментарии можно только читать.");
+      return Status::conflict("gallery_closed", "Обсуждение " + many + " завершено: комментарии можно только читать.");
     case timeline::StageState::open:
       break;
   }
@@ -626,9 +649,9 @@ Result<json> GalleryService::add_comment(const accounts::Identity& who, std::str
   auto a = access(&who, event_id);
   if (!a) return a.status();
   if (!a->organiser && !a->participant)
-    return Status::forbidden("not_a_participant", "Обсуждать практики могут участники конференции.");
+    return Status::forbidden("not_a_participant", "Обсуждать " + a->event.agenda->words.many + " могут только участники мероприятия.");
   TimePoint now = clock_.now();
-  if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
+  if (auto s = stage_open_for_writing(a->event, now); !s) return s;
   std::string text = clean_text(raw_text, TextLines::many);
   if (auto s = check_text(a->rules, text); !s) return s;
   json out;
@@ -668,7 +691,7 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
   if (!a) return a.status();
   TimePoint now = clock_.now();
   if (!moderating)
-    if (auto s = stage_open_for_writing(*a->event.timeline, now); !s) return s;
+    if (auto s = stage_open_for_writing(a->event, now); !s) return s;
   std::string text = clean_text(raw_text, TextLines::many);
   if (what == kEdit)
     if (auto s = check_text(a->rules, text); !s) return s;
@@ -775,7 +798,7 @@ Result<GalleryService::PreviewSource> GalleryService::preview_source(Who who, st
   if (!s) return s;
   if (!file || file->state != "complete" || file->purpose != "document" || file->practice_id != practice ||
       !may_read_upload(who, event_id, file->owner_id, file->purpose, file->practice_id))
-    return Status::not_found("file_not_found", "Документ не найден среди материалов практики.");
+    return Status::not_found("file_not_found", "Документ не найден среди материалов.");
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
   return PreviewSource{std::string(upload), uploads::complete_file(files_dir_, upload),

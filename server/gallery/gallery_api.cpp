@@ -62,7 +62,7 @@ Result<std::string> comment_text(const json& body) {
 
 }  // namespace
 
-void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, hub::Hub& hub,
+void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
                 const presence::Presence& presence) {
   auto viewers = [&presence](const std::string& topic) { return presence.count(topic); };
 
@@ -179,7 +179,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
       }
       auto done = handler(*who, p.get("id"), *practice, comment, body);
       if (!done) return api::error_response(done.status());
-      hub.publish(practice_topic(p.get("id"), *practice), "comment", *done);
+      publisher.publish(live::topic::practice(p.get("id"), *practice), "comment", *done);
       return api::json_response(status, *done);
     };
   };

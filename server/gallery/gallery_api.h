@@ -6,14 +6,14 @@
 
 #include "accounts/accounts.h"
 #include "gallery/gallery.h"
-#include "hub/hub.h"
 #include "live/live.h"
+#include "live/publisher.h"
 #include "net/router.h"
 #include "presence/presence.h"
 
 namespace praktika::gallery {
 
-void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, hub::Hub& hub,
+void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
                 const presence::Presence& presence);
 
 // Topic families "practice" (practice:{event}:{n}: comments and viewers) and "gallery"

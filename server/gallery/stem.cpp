@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <span>
 
 #include "common/mutex.h"
 #include "common/utf8.h"
@@ -100,33 +102,83 @@ std::vector<std::string> genitive_plural_lemmas(const std::string& word) {
   return out;
 }
 
+// Nouns whose stem changes inside the paradigm, where the dictionary lists the oblique forms as
+// words of their own (hunspell-ru gives «сна», «огня», «матери», «любви», «времени» back as
+// their own lemmas): each row is the nominative, the changed stem (folded: ё read as е) and which
+// endings follow it. Only these exact forms join the nominative, so no other word is drawn in.
+struct Paradigm {
+  std::string_view lemma;
+  std::string_view stem;
+  enum Endings { hard, soft, feminine, neuter_en } endings;
+};
+constexpr Paradigm kParadigms[] = {
+    {"сон", "сн", Paradigm::hard},         {"лёд", "льд", Paradigm::hard},       {"лев", "льв", Paradigm::hard},
+    {"пёс", "пс", Paradigm::hard},         {"рот", "рт", Paradigm::hard},        {"лоб", "лб", Paradigm::hard},
+    {"ров", "рв", Paradigm::hard},         {"мох", "мх", Paradigm::hard},        {"шов", "шв", Paradigm::hard},
+    {"ветер", "ветр", Paradigm::hard},     {"угол", "угл", Paradigm::hard},      {"узел", "узл", Paradigm::hard},
+    {"орёл", "орл", Paradigm::hard},       {"котёл", "котл", Paradigm::hard},    {"огонь", "огн", Paradigm::soft},
+    {"уголь", "угл", Paradigm::soft},      {"ноготь", "ногт", Paradigm::soft},   {"локоть", "локт", Paradigm::soft},
+    {"любовь", "любв", Paradigm::feminine}, {"церковь", "церкв", Paradigm::feminine}, {"ложь", "лж", Paradigm::feminine},
+    {"рожь", "рж", Paradigm::feminine},    {"мать", "матер", Paradigm::feminine}, {"дочь", "дочер", Paradigm::feminine},
+    {"время", "врем", Paradigm::neuter_en}, {"имя", "им", Paradigm::neuter_en},   {"знамя", "знам", Paradigm::neuter_en},
+    {"пламя", "плам", Paradigm::neuter_en}, {"племя", "плем", Paradigm::neuter_en}, {"семя", "сем", Paradigm::neuter_en},
+    {"бремя", "брем", Paradigm::neuter_en}, {"темя", "тем", Paradigm::neuter_en}, {"вымя", "вым", Paradigm::neuter_en},
+    {"стремя", "стрем", Paradigm::neuter_en},
+};
+// Forms outside the rows' endings.
+constexpr std::pair<std::string_view, std::string_view> kOddForms[] = {
+    {"дочерьми", "дочь"}, {"семян", "семя"}, {"стремян", "стремя"}};
+
+// Every form the rows above give, to its nominative (folded words to the lemma as written).
+const std::multimap<std::string, std::string>& paradigm_forms() {
+  static const std::multimap<std::string, std::string> forms = [] {
+    std::multimap<std::string, std::string> out;
+    static constexpr std::string_view kHard[] = {"а", "у", "ом", "е", "ы", "и", "ов", "ам", "ами", "ах"};
+    static constexpr std::string_view kSoft[] = {"я", "ю", "ем", "е", "и", "ей", "ям", "ями", "ях"};
+    static constexpr std::string_view kFeminine[] = {"и", "ью", "ей", "ям", "ями", "ях"};
+    static constexpr std::string_view kNeuterEn[] = {"ени", "енем", "ена", "ен", "енам", "енами", "енах"};
+    for (const auto& p : kParadigms) {
+      using Endings = std::span<const std::string_view>;
+      const Endings endings = p.endings == Paradigm::hard       ? Endings(kHard)
+                              : p.endings == Paradigm::soft     ? Endings(kSoft)
+                              : p.endings == Paradigm::feminine ? Endings(kFeminine)
+                                                                : Endings(kNeuterEn);
+      for (auto ending : endings) out.emplace(std::string(p.stem) + std::string(ending), std::string(p.lemma));
+    }
+    for (const auto& [form, lemma] : kOddForms) out.emplace(std::string(form), std::string(lemma));
+    return out;
+  }();
+  return forms;
+}
+
 // A word (already folded) to its terms: the Snowball stems of its lemmas and of the word itself.
 // The word's own stem stays because the dictionary lists some oblique forms as words of their own
 // («отцом», «сна», «огня»): Snowball still joins those with the forms that share their stem.
-void add_word(std::vector<std::vector<std::string>>& out, const std::string& word) {
+// Without `stem`, the lemmas and the word as they are (PostgreSQL's russian configuration stems them).
+void add_word(std::vector<std::vector<std::string>>& out, const std::string& word, bool stem = true) {
   if (word.empty()) return;
   std::vector<std::string> terms;
   auto add = [&](std::string term) {
     if (!term.empty() && std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
   };
+  auto finish = [stem](const std::string& form) { return stem ? snowball(form) : form; };
   auto lemmas = Lemmas::instance().of(word);
-  for (const auto& lemma : lemmas) add(snowball(folded(lemma)));
+  for (const auto& lemma : lemmas) add(finish(folded(lemma)));
   if (lemmas.size() <= 1 && (lemmas.empty() || lemmas[0] == word))
-    for (const auto& lemma : genitive_plural_lemmas(word)) add(snowball(folded(lemma)));
-  add(snowball(word));
+    for (const auto& lemma : genitive_plural_lemmas(word)) add(finish(folded(lemma)));
+  for (auto [it, end] = paradigm_forms().equal_range(word); it != end; ++it) add(finish(folded(it->second)));
+  add(finish(word));
   out.push_back(std::move(terms));
 }
 
-}  // namespace
-
-std::vector<std::vector<std::string>> word_terms(std::string_view text) {
+std::vector<std::vector<std::string>> words_of(std::string_view text, bool stem) {
   std::vector<std::vector<std::string>> out;
   std::string word;
   std::size_t i = 0;
   while (i < text.size()) {
     long cp = fold(next_code_point(text, i));
     if (cp < 0) {
-      add_word(out, word);
+      add_word(out, word, stem);
       word.clear();
       continue;
     }
@@ -134,9 +186,27 @@ std::vector<std::vector<std::string>> word_terms(std::string_view text) {
     append_utf8(piece, cp);
     if (word.size() + piece.size() <= kMaxWordBytes) word += piece;
   }
-  add_word(out, word);
+  add_word(out, word, stem);
   return out;
 }
+
+std::string joined(const std::vector<std::vector<std::string>>& words) {
+  std::string out;
+  for (const auto& terms : words)
+    for (const auto& term : terms) {
+      if (!out.empty()) out += ' ';
+      out += term;
+    }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> word_terms(std::string_view text) { return words_of(text, true); }
+
+std::vector<std::vector<std::string>> word_forms(std::string_view text) { return words_of(text, false); }
+
+std::string forms_text(std::string_view text) { return joined(word_forms(text)); }
 
 std::vector<std::string> stems(std::string_view text) {
   std::vector<std::string> out;
@@ -154,6 +224,8 @@ std::string stemmed_text(std::string_view text) {
   return out;
 }
 
-std::string_view term_scheme() { return Lemmas::instance().loaded() ? "lemma+snowball" : "snowball"; }
+std::string_view term_scheme() {
+  return Lemmas::instance().loaded() ? "lemma+paradigms+snowball" : "paradigms+snowball";
+}
 
 }  // namespace praktika::gallery

@@ -5,7 +5,8 @@
 // «подросток» first. A word's terms are the stems of its lemmas and its own stem, so search finds
 // at least what Snowball alone found: a word the dictionary does not know, every word when the
 // dictionary is not installed, and the oblique forms the dictionary lists as words of their own
-// («сна», «огня») keep their Snowball stem. A word with several lemmas («стали»: «сталь»,
+// («сна», «огня») keep their Snowball stem; for the nouns whose stem changes (сон/сна, мать/матери,
+// время/времени) a small table of their forms adds the nominative's stem. A word with several lemmas («стали»: «сталь»,
 // «стать») has several terms. The gallery stems both the text it indexes and the query with these
 // functions. Any thread: each thread keeps its own Snowball stemmer (it is not thread-safe); the
 // one dictionary, loaded on first use, is used under a mutex.
@@ -33,7 +34,15 @@ std::vector<std::string> stems(std::string_view text);
 // stems() joined by spaces: what the index stores.
 std::string stemmed_text(std::string_view text);
 
-// Names how terms are made now ("lemma+snowball" with the dictionary, "snowball" without), so an
+// For PostgreSQL's `russian` text-search configuration, which stems words itself: each word of
+// `text` lower-cased (ё as е) followed by its dictionary forms, unstemmed. PostgreSQL's Snowball is
+// the same algorithm, so the stems it makes of these are the terms word_terms() makes.
+std::vector<std::vector<std::string>> word_forms(std::string_view text);
+// word_forms() joined by spaces: what the PostgreSQL index stores.
+std::string forms_text(std::string_view text);
+
+// Names how terms are made now ("lemma+paradigms+snowball" with the dictionary,
+// "paradigms+snowball" without), so an
 // index built another way is rebuilt.
 std::string_view term_scheme();
 

@@ -2,7 +2,7 @@
 
 namespace praktika::hub {
 
-EncodedFrame::EncodedFrame(std::string_view payload) {
+EncodedFrame::EncodedFrame(std::string_view payload, std::uint64_t seq) : seq_(seq) {
   // RFC 6455 §5.2: 7-bit length up to 125, then 126 + 16-bit, then 127 + 64-bit, in network order.
   char header[10];
   std::size_t n = payload.size();
@@ -27,6 +27,8 @@ EncodedFrame::EncodedFrame(std::string_view payload) {
   header_size_ = static_cast<std::uint8_t>(h);
 }
 
-Frame encode_text_frame(std::string_view payload) { return std::make_shared<const EncodedFrame>(payload); }
+Frame encode_text_frame(std::string_view payload, std::uint64_t seq) {
+  return std::make_shared<const EncodedFrame>(payload, seq);
+}
 
 }  // namespace praktika::hub

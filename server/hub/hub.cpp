@@ -1,8 +1,16 @@
 #include "hub/hub.h"
 
+#include <atomic>
+
 #include <nlohmann/json.hpp>
 
 namespace praktika::hub {
+namespace {
+
+std::atomic<std::uint64_t> g_publishes{0};
+std::atomic<std::uint64_t> g_deliveries{0};
+
+}  // namespace
 
 Frame make_event_frame(std::string_view topic, std::string_view event, const nlohmann::json& data) {
   nlohmann::json message = {{"topic", topic}, {"event", event}, {"data", data}};
@@ -56,8 +64,21 @@ std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
     snapshot = t.snapshot;
   }
   for (const auto& subscriber : *snapshot) subscriber->deliver(frame);
+  g_publishes.fetch_add(1, std::memory_order_relaxed);
+  g_deliveries.fetch_add(snapshot->size(), std::memory_order_relaxed);
   return snapshot->size();
 }
+
+std::vector<std::pair<std::string, std::size_t>> Hub::topics() const {
+  MutexLock lock(mutex_);
+  std::vector<std::pair<std::string, std::size_t>> out;
+  out.reserve(topics_.size());
+  for (const auto& [name, topic] : topics_) out.emplace_back(name, topic.members.size());
+  return out;
+}
+
+std::uint64_t Hub::publishes() { return g_publishes.load(std::memory_order_relaxed); }
+std::uint64_t Hub::deliveries() { return g_deliveries.load(std::memory_order_relaxed); }
 
 std::size_t Hub::subscriber_count(const std::string& topic) const {
   MutexLock lock(mutex_);

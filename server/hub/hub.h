@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -47,6 +48,13 @@ class Hub {
 
   std::size_t subscriber_count(const std::string& topic) const;
   std::size_t topic_count() const;
+  // Every topic with its subscribers on this instance (a copy, taken under the lock).
+  std::vector<std::pair<std::string, std::size_t>> topics() const;
+
+  // Process-wide, since start: publishes, and frames handed to subscribers (one per subscriber
+  // per publish; counted once per publish, not per delivery).
+  static std::uint64_t publishes();
+  static std::uint64_t deliveries();
 
  private:
   using Snapshot = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;

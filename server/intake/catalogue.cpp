@@ -63,8 +63,8 @@ Result<bool> exists(store::Stmt& q) {
 
 Result<std::vector<Practice>> practices(store::Tx& tx, std::string_view event_id, const PracticeQuery& query) {
   std::string sql = std::string(kPracticeColumns) + std::string(kFrom) +
-                    "WHERE p.event_id = ?1 AND (?2 OR p.state = 'submitted') AND (?3 IS NULL OR p.id = ?3) "
-                    "AND (?4 IS NULL OR p.id != ?4)";
+                    "WHERE p.event_id = ?1 AND (?2 = 1 OR p.state = 'submitted') AND (p.id = ?3 OR ?3 IS NULL) "
+                    "AND (p.id != ?4 OR ?4 IS NULL)";
   if (query.paid_only)
     sql += " AND EXISTS (SELECT 1 FROM payments pay WHERE pay.practice_id = p.id AND pay.state = 'confirmed')";
   sql += " ORDER BY p.id";
@@ -96,8 +96,9 @@ Result<std::vector<Decided>> admitted(store::Tx& tx, std::string_view event_id, 
   // The outcomes come from the agenda or the constants above: bound as a JSON array, never spliced into SQL.
   auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kFrom) +
                       "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
-                      "AND o.outcome IN (SELECT value FROM json_each(?2)) AND (?3 IS NULL OR p.section = ?3) "
-                      "AND (?4 IS NULL OR p.id = ?4) ORDER BY p.section, p.id");
+                      "AND o.outcome IN (" + store::json_array_values(tx.dialect(), 2, false) +
+                      ") AND (p.section = ?3 OR ?3 IS NULL) "
+                      "AND (p.id = ?4 OR ?4 IS NULL) ORDER BY p.section, p.id");
   std::optional<std::int64_t> section_bound;
   if (section) section_bound = *section;
   q.bind_text(1, event_id).bind_text(2, json(outcomes).dump()).bind_int(3, section_bound).bind_int(4, only);

@@ -161,16 +161,16 @@ Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view
 }
 
 // The practice if `user` owns it.
-Result<PracticeRow> owned_practice(store::Tx& tx, std::string_view event_id, std::int64_t id,
+Result<PracticeRow> owned_practice(store::Tx& tx, const timeline::Agenda& agenda, std::int64_t id,
                                    const accounts::User& user) {
-  auto found = find_practice(tx, event_id, id);
+  auto found = find_practice(tx, agenda.id, id);
   if (!found) return found.status();
-  if (!*found) return errors::practice_not_found();
+  if (!*found) return errors::practice_not_found(agenda.words);
   const PracticeRow& row = **found;
   if (row.owner_id != user.id) {
     // A co-author sees the practice and learns why not; anyone else learns nothing.
     bool coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), user.email) != row.coauthors.end();
-    return coauthor ? not_owner() : errors::practice_not_found();
+    return coauthor ? not_owner() : errors::practice_not_found(agenda.words);
   }
   return std::move(**found);
 }
@@ -385,7 +385,7 @@ Status reload(store::Tx& tx, std::string_view event_id, std::int64_t id, const E
               const forms::Context& context, json& out) {
   auto fresh = find_practice(tx, event_id, id);
   if (!fresh) return fresh.status();
-  if (!*fresh) return errors::practice_not_found();
+  if (!*fresh) return errors::practice_not_found(event.agenda->words);
   out = practice_json(tx, **fresh, event, context, true);
   return Status::ok();
 }
@@ -475,7 +475,7 @@ std::optional<forms::FieldError> type_rule_error(const timeline::Agenda& agenda,
                              "«" + type_title + "» реализуется не менее " +
                                  with_count(rule.min_running_years, {"года", "лет", "лет"}) + ": в поле «" +
                                  (field ? field->label : rule.year_field) + "» укажите год не позднее " +
-                                 std::to_string(latest) + " или выберите другой вид практики."};
+                                 std::to_string(latest) + " или выберите другой вид " + agenda.words.genitive + "."};
   }
   return std::nullopt;
 }
@@ -654,7 +654,7 @@ Result<json> IntakeService::change_own_practice(const accounts::User& user, std:
   auto context = form_context(*event, current_year(*event));
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto owned = owned_practice(tx, event_id, id, user);
+    auto owned = owned_practice(tx, *event->agenda, id, user);
     if (!owned) return owned.status();
     if (auto st = change(tx, *owned, *event, context); !st) return st;
     return reload(tx, event_id, id, *event, context, out);
@@ -667,7 +667,7 @@ Status IntakeService::delete_practice(const accounts::User& user, std::string_vi
   auto event = open_event(event_id, true);
   if (!event) return event.status();
   return db_.transaction([&](store::Tx& tx) -> Status {
-    auto owned = owned_practice(tx, event_id, id, user);
+    auto owned = owned_practice(tx, *event->agenda, id, user);
     if (!owned) return owned.status();
     return tx.prepare("DELETE FROM practices WHERE id = ?1").bind_int(1, id).run();
   });
@@ -682,12 +682,12 @@ Result<json> IntakeService::practice(const accounts::Identity& who, std::string_
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return errors::practice_not_found();
+    if (!*found) return errors::practice_not_found(event->agenda->words);
     const PracticeRow& row = **found;
     bool is_coauthor = std::find(row.coauthors.begin(), row.coauthors.end(), who.user.email) != row.coauthors.end();
     // Others learn nothing, not even that the practice exists.
     if (row.owner_id != who.user.id && !is_coauthor && !accounts::is_organiser(who, event_id))
-      return errors::practice_not_found();
+      return errors::practice_not_found(event->agenda->words);
     out = practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id);
     return Status::ok();
   });
@@ -703,7 +703,7 @@ Result<json> IntakeService::practice_for_review(std::string_view event_id, std::
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return errors::practice_not_found();
+    if (!*found) return errors::practice_not_found(event->agenda->words);
     out = practice_json(tx, **found, *event, context, false);
     return Status::ok();
   });
@@ -781,8 +781,8 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
     return Status::unprocessable("unknown_payment_form", "Выберите форму оплаты: " + known + "».");
   }
   if (input.practices.empty())
-    return Status::conflict("no_practices",
-                            "Договор составляется на отправленные практики, а отправленных практик пока нет.");
+    return Status::conflict("no_practices", "Договор составляется на отправленные " + event->agenda->words.many +
+                                                ", а отправленных " + event->agenda->words.genitive_plural + " пока нет.");
   // The event's local date; the number names the payer and the day, so a contract downloaded
   // again the same day carries the same number.
   std::string local = event->timeline->format(clock_.now());
@@ -835,7 +835,7 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
-    if (!*found) return errors::practice_not_found();
+    if (!*found) return errors::practice_not_found(event->agenda->words);
     auto upd = tx.prepare(
                      "UPDATE payments SET state = ?1, reason = ?2, decided_by = ?3, decided_at = ?4 "
                      "WHERE practice_id = ?5 AND state = 'proof_sent'")
@@ -847,7 +847,9 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
                    .run();
     if (!upd) return upd;
     if (tx.changes() == 0)
-      return Status::conflict("no_payment_to_decide", "Платёжный документ по этой практике не ожидает решения.");
+      return Status::conflict("no_payment_to_decide", "Платёжный документ по " +
+                                                          std::string(event->agenda->words.agree("этой ", "этому ", "этому ")) +
+                                                          event->agenda->words.dative + " не ожидает решения.");
     auto fresh = find_practice(tx, event_id, id);
     if (!fresh) return fresh.status();
     out = practice_json(tx, **fresh, *event, context, false);
@@ -902,7 +904,7 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(std::string(kSelectPractice) +
-                        "WHERE p.event_id = ?1 AND (?2 IS NULL OR p.section = ?2) AND (?3 = '' OR p.type = ?3) "
+                        "WHERE p.event_id = ?1 AND (p.section = ?2 OR ?2 IS NULL) AND (?3 = '' OR p.type = ?3) "
                         "AND (?4 = '' OR p.state = ?4) ORDER BY p.section, p.id");
     q.bind_text(1, event_id)
         .bind_int(2, filter.section ? std::optional<std::int64_t>(*filter.section) : std::nullopt)
@@ -1011,7 +1013,8 @@ Result<json> IntakeService::stored_document_check(std::string_view event_id, std
   auto checked = check_document(event_id, files_dir_ / std::string(upload_id), file_name);
   if (!checked) return checked;
   auto kept = db_.transaction([&](store::Tx& tx) {
-    return tx.prepare("INSERT OR REPLACE INTO document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3)")
+    return tx.prepare("INSERT INTO document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (upload_id) DO UPDATE SET result = excluded.result, checked_at = excluded.checked_at")
         .bind_text(1, upload_id)
         .bind_text(2, checked->dump())
         .bind_int(3, to_ms(clock_.now()))

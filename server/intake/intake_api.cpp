@@ -258,9 +258,11 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                      "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
                return list_reply(req, intake.list_practices(p.get("id"), filter), [agenda](const json& list) {
-                 exporting::Table t{"Практики",
-                                    {"№", "Секция", "Вид", "Состояние", "Оплата", "Название практики", "Автор",
-                                     "E-mail автора", "Соавторы", "Организация", "Отправлена", "Документ",
+                 const Noun words = agenda ? agenda->words : Noun{};
+                 exporting::Table t{capitalised(words.many),
+                                    {"№", "Секция", "Вид", "Состояние", "Оплата", "Название " + words.genitive, "Автор",
+                                     "E-mail автора", "Соавторы", "Организация",
+                                     capitalised(words.agree("отправлена", "отправлен", "отправлено")), "Документ",
                                      "Замечаний к оформлению"},
                                     {}};
                  for (const auto& pr : list["practices"]) {
@@ -289,14 +291,15 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                filter.state = req.query_param("state").value_or("");
                if (auto s = req.query_param("practice"); s && !s->empty()) {
                  auto n = parse_id(*s);
-                 if (!n) return api::error_response(Status::bad_request("invalid_filter", "Неверный номер практики."));
+                 if (!n) return api::error_response(Status::bad_request("invalid_filter", "Неверный номер в отборе."));
                  filter.practice = *n;
                }
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
                return list_reply(req, intake.list_files(p.get("id"), filter), [agenda](const json& list) {
+                 const Noun words = agenda ? agenda->words : Noun{};
                  exporting::Table t{"Файлы",
                                     {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
-                                     "E-mail", "Практика", "Название практики", "Загружен"},
+                                     "E-mail", capitalised(words.one), "Название " + words.genitive, "Загружен"},
                                     {}};
                  for (const auto& f : list["files"]) {
                    std::string rules;
@@ -319,7 +322,8 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                return list_reply(req, intake.list_participants(p.get("id")), [agenda](const json& list) {
                  exporting::Table t{"Участники",
                                     {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
-                                     "Мобильный телефон", "Секция", "Форма оплаты", "Практик"},
+                                     "Мобильный телефон", "Секция", "Форма оплаты",
+                                     "Число " + (agenda ? agenda->words : Noun{}).genitive_plural},
                                     {}};
                  for (const auto& r : list["participants"]) {
                    const json& a = r["answers"];

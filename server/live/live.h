@@ -3,7 +3,8 @@
 // ("section.next"). Stage modules register theirs with a Registry while App is being built; the
 // registry is read-only once the server starts. Callbacks run on the calling connection's strand:
 // they may read or write SQLite briefly (one short transaction) but never wait on the network.
-// To push, a module publishes on the hub::Hub it was given; counts come from presence::Presence.
+// To push, a module names the topic with live/publisher.h's builders and hands the event to the
+// live::Publisher it was given; counts come from presence::Presence.
 #pragma once
 
 #include <cstdint>

@@ -226,18 +226,25 @@ Result<std::vector<StoredMessage>> Outbox::list(std::string_view event_id) {
   return out;
 }
 
-Result<Counts> Outbox::counts() const {
+Result<Counts> Outbox::counts(std::string_view event_id) const {
   Counts c;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT state, count(*) FROM mail_outbox GROUP BY state");
+    auto q = tx.prepare(
+        "SELECT state, count(*), min(created_at) FROM mail_outbox WHERE coalesce(?1, '') = '' OR event_id = ?1 GROUP BY state");
+    q.bind_text(1, event_id);
     for (;;) {
       auto more = q.step();
       if (!more) return more.status();
       if (!*more) return Status::ok();
       std::string state = q.text(0);
-      if (state == "pending") c.pending = q.int64(1);
-      else if (state == "sent") c.sent = q.int64(1);
-      else c.failed = q.int64(1);
+      if (state == "pending") {
+        c.pending = q.int64(1);
+        c.oldest_pending = from_ms(q.int64(2));
+      } else if (state == "sent") {
+        c.sent = q.int64(1);
+      } else {
+        c.failed = q.int64(1);
+      }
     }
   });
   if (!s) return s;

@@ -63,6 +63,7 @@ struct Counts {
   std::int64_t pending = 0;
   std::int64_t sent = 0;
   std::int64_t failed = 0;
+  std::optional<TimePoint> oldest_pending;  // when the oldest message still waiting was queued
 };
 
 class Outbox {
@@ -89,7 +90,8 @@ class Outbox {
 
   Result<std::optional<StoredMessage>> find(std::int64_t id);
   Result<std::vector<StoredMessage>> list(std::string_view event_id);
-  Result<Counts> counts() const;
+  // Of every event, or of one.
+  Result<Counts> counts(std::string_view event_id = {}) const;
 
   const RetryPolicy& policy() const { return policy_; }
 

@@ -3,10 +3,25 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+
+#include "log/log.h"
 
 namespace praktika::mail {
 namespace {
+
+std::atomic<std::uint64_t> g_sent{0};
+std::atomic<std::uint64_t> g_failed_attempts{0};
+
+// The SMTP server's words may name the recipient: the log gets the letter's id and the code only
+// (the words stay in the outbox, for the organiser).
+void failed_attempt(const StoredMessage& m, const Status& why) {
+  g_failed_attempts.fetch_add(1, std::memory_order_relaxed);
+  log::note_problem(why.code(), m.message.event_id);
+  log::warn("mail.failed").num("letter", m.id).str("event", m.message.event_id).str("error", why.code()).num(
+      "attempt", m.attempts + 1);
+}
 
 // What went wrong, in Russian for the organiser's outbox, with curl's or the server's own words
 // after it (those are the mail administrator's to read, and stay as they came).
@@ -144,6 +159,7 @@ int Sender::run_once() {
     std::string id = "outbox-" + std::to_string(m.id) + "." + m.message.event_id + "@praktika";
     Message message = m.message;
     if (auto loaded = load_attachments(message); !loaded) {
+      failed_attempt(m, loaded);
       (void)outbox_.mark_failed(m.id, clock_.now(), loaded.message());
       continue;
     }
@@ -154,7 +170,9 @@ int Sender::run_once() {
       // Marked right after the server accepted it. A crash exactly between the two would send
       // it again on restart, with the same Message-ID: at-least-once is the best SMTP allows.
       if (outbox_.mark_sent(m.id, clock_.now())) ++sent;
+      g_sent.fetch_add(1, std::memory_order_relaxed);
     } else if (!stopping_) {
+      failed_attempt(m, delivered);
       (void)outbox_.mark_failed(m.id, clock_.now(), delivered.message());
     }
   }
@@ -175,5 +193,8 @@ void Sender::run() {
     woken_ = false;
   }
 }
+
+std::uint64_t Sender::sent_total() { return g_sent.load(std::memory_order_relaxed); }
+std::uint64_t Sender::failed_attempts_total() { return g_failed_attempts.load(std::memory_order_relaxed); }
 
 }  // namespace praktika::mail

@@ -58,6 +58,10 @@ class Sender {
   // One pass over the due messages (the thread's body; tests call it directly). How many were sent.
   int run_once();
 
+  // Process-wide, since start: messages the SMTP server accepted, and attempts that failed.
+  static std::uint64_t sent_total();
+  static std::uint64_t failed_attempts_total();
+
  private:
   void run();
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <system_error>
 
 #include "common/plural.h"
@@ -210,6 +211,110 @@ Verdict check_file(const std::filesystem::path& path, const timeline::FilePurpos
 
   v.ok = v.findings.empty();
   return v;
+}
+
+namespace {
+
+std::uint64_t big_endian(const unsigned char* p, int n) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+// Reads `n` bytes at `at` of the first `have`; false when they have not all arrived.
+bool read_at(std::ifstream& in, std::uint64_t have, std::uint64_t at, unsigned char* out, std::size_t n) {
+  if (at + n > have) return false;
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(at));
+  return static_cast<bool>(in.read(reinterpret_cast<char*>(out), static_cast<std::streamsize>(n)));
+}
+
+struct Box {
+  std::uint64_t start = 0, header = 0, size = 0;  // size 0: to the end of the file
+  char type[5] = {};
+};
+
+// The box at `at`: nullopt while its header has not arrived.
+std::optional<Box> box_at(std::ifstream& in, std::uint64_t have, std::uint64_t at) {
+  unsigned char h[16];
+  if (!read_at(in, have, at, h, 8)) return std::nullopt;
+  Box box{at, 8, big_endian(h, 4), {}};
+  std::memcpy(box.type, h + 4, 4);
+  if (box.size == 1) {
+    if (!read_at(in, have, at + 8, h + 8, 8)) return std::nullopt;
+    box.size = big_endian(h + 8, 8);
+    box.header = 16;
+  }
+  return box;
+}
+
+// The duration an ISO BMFF / QuickTime file's movie header declares, if its moov has arrived
+// before any media data. {undecided} until then.
+std::pair<EarlyOutcome, double> declared_duration(const std::filesystem::path& path, std::uint64_t have) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {EarlyOutcome::undecided, 0};
+  std::uint64_t at = 0;
+  while (at < kEarlyHeaderBytes) {
+    auto box = box_at(in, have, at);
+    if (!box) return {EarlyOutcome::undecided, 0};
+    const std::string_view type(box->type, 4);
+    if (type == "mdat" || box->size == 0 || (box->size < box->header)) return {EarlyOutcome::never, 0};
+    if (type == "moov") {
+      for (std::uint64_t child = at + box->header; child + 8 <= at + box->size;) {
+        auto inner = box_at(in, have, child);
+        if (!inner) return {EarlyOutcome::undecided, 0};
+        if (inner->size < inner->header) return {EarlyOutcome::never, 0};
+        if (std::string_view(inner->type, 4) == "mvhd") {
+          unsigned char h[32];
+          const std::uint64_t body = child + inner->header;
+          if (!read_at(in, have, body, h, 1)) return {EarlyOutcome::undecided, 0};
+          const bool wide = h[0] == 1;  // version 1: 64-bit times and duration
+          if (!read_at(in, have, body, h, wide ? 32 : 20)) return {EarlyOutcome::undecided, 0};
+          const std::uint64_t scale = big_endian(h + (wide ? 20 : 12), 4);
+          const std::uint64_t duration = wide ? big_endian(h + 24, 8) : big_endian(h + 16, 4);
+          const bool unknown = wide ? duration == UINT64_MAX : duration == UINT32_MAX;
+          if (scale == 0 || unknown) return {EarlyOutcome::never, 0};
+          return {EarlyOutcome::fits, static_cast<double>(duration) / static_cast<double>(scale)};
+        }
+        child += inner->size;
+      }
+      return {EarlyOutcome::never, 0};  // a moov without a movie header: the full check will say
+    }
+    at += box->size;
+  }
+  return {EarlyOutcome::never, 0};
+}
+
+}  // namespace
+
+EarlyVerdict early_check(const std::filesystem::path& path, std::uint64_t have, std::uint64_t length,
+                         const timeline::FilePurpose& purpose, std::string_view declared_name) {
+  EarlyVerdict early;
+  if (have < 64) return early;
+  auto type = sniff(path);
+  if (!type) return early;
+  if (*type != FileType::mp4 && *type != FileType::mov) {
+    early.outcome = EarlyOutcome::never;
+    return early;
+  }
+  const std::string ext = extension_of(declared_name.empty() ? path.filename().string() : declared_name);
+  const timeline::FileKind* kind = kind_for(purpose, extensions_for(*type, ext));
+  if (kind == nullptr || !kind->max_duration_seconds) {
+    early.outcome = EarlyOutcome::never;
+    return early;
+  }
+  auto [outcome, seconds] = declared_duration(path, have);
+  early.outcome = outcome;
+  if (outcome != EarlyOutcome::fits) return early;
+  const double limit = *kind->max_duration_seconds;
+  if (seconds <= limit + kDurationToleranceSeconds) return early;
+  early.outcome = EarlyOutcome::too_long;
+  early.verdict.kind = kind->id;
+  early.verdict.bytes = length;
+  early.verdict.duration_s = seconds;
+  add(early.verdict, "duration", format_minutes(seconds, std::floor(seconds) <= limit),
+      "не более " + format_minutes(limit, false));
+  return early;
 }
 
 }  // namespace praktika::media

@@ -128,4 +128,21 @@ inline constexpr double kDurationToleranceSeconds = 0.5;
 Verdict check_file(const std::filesystem::path& path, const timeline::FilePurpose& purpose,
                    std::string_view declared_name = {}, const ProbeLimits& limits = {});
 
+// What the first bytes of a video still arriving tell about its length: an MP4 or QuickTime file
+// whose moov box comes before its media data declares its duration (mvhd) in its first kilobytes.
+// `undecided`: the header has not arrived yet; `never`: these bytes cannot tell before the end
+// (another container, media data first, no limit on the length); `fits`: the declared length is
+// within the limit; `too_long`: `verdict` holds the finding check_file would give. The check of
+// the whole file stays the one that decides: a `fits` here proves nothing.
+enum class EarlyOutcome { undecided, never, fits, too_long };
+struct EarlyVerdict {
+  EarlyOutcome outcome = EarlyOutcome::undecided;
+  Verdict verdict;  // with too_long: not ok, one "duration" finding
+};
+// `have` is how many bytes of `path` have arrived; `length` what the whole file will be. Reads a
+// few box headers from the start of the file (no more than kEarlyHeaderBytes are ever walked).
+EarlyVerdict early_check(const std::filesystem::path& path, std::uint64_t have, std::uint64_t length,
+                         const timeline::FilePurpose& purpose, std::string_view declared_name = {});
+inline constexpr std::uint64_t kEarlyHeaderBytes = 16u << 20;
+
 }  // namespace praktika::media

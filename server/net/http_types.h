@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,15 @@ struct FileBody {
   std::uint64_t length = 0;
 };
 
+// What the access log says of a response beyond what the transport sees: filled by the
+// application, never sent.
+struct LogNote {
+  std::string route;          // the route pattern ("/api/events/{id}"), never the raw path
+  std::int64_t user_id = 0;   // the signed-in person, 0 for nobody
+  std::string error;          // the stable code of a refusal
+  std::string detail;         // for a 5xx: what helps find the cause (no personal data)
+};
+
 struct Response {
   int status = 200;
   Headers headers;
@@ -52,6 +62,7 @@ struct Response {
   // sent without a copy.
   std::shared_ptr<const std::string> shared_body;
   bool head_only = false;        // HEAD: headers with the body's length, no body
+  LogNote log;
 
   void set_header(std::string name, std::string value);
 };
@@ -69,6 +80,10 @@ struct BodyPolicy {
   // Kept alive until the handler has answered (released before the answer is written) or the
   // connection drops: a lock on the upload.
   std::shared_ptr<void> hold;
+  // With to_file: called on the connection's strand after each read of the body; true ends the
+  // body there (the handler gets what arrived, the connection closes after the answer). For a
+  // verdict the first bytes already give (a video's header), without waiting for the rest.
+  std::function<bool()> stop_early;
   // HttpHandler::handle may run on the connection's strand: it answers at once, from memory or
   // the page cache (constant JSON, the web app's files), without blocking on anything else.
   bool from_memory = false;

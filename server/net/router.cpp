@@ -58,6 +58,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
       result.handler = &entry.handler;
       result.body = entry.body;
       result.params = std::move(params);
+      result.pattern = entry.route.pattern;
       return result;
     }
     result.outcome = Outcome::method_not_allowed;

@@ -54,6 +54,7 @@ class Router {
     BodyRule body;
     PathParams params;
     std::string allowed;  // "GET, POST" when method_not_allowed
+    std::string_view pattern;  // the matched route's pattern, for logs and metrics (the router outlives it)
   };
   Match match(std::string_view method, std::string_view path) const;
 

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <mutex>
+#include <random>
 #include <unordered_map>
 
 #include <boost/asio/co_spawn.hpp>
@@ -37,6 +38,8 @@
 #include "common/errors.h"
 #include "net/file_range_body.h"
 #include "common/mutex.h"
+#include "log/log.h"
+#include "metrics/metrics.h"
 
 namespace praktika::net {
 
@@ -50,6 +53,52 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kConnectionLost = "connection_lost";
+
+// What the transport counts. Process-wide (Prometheus scrapes a process), so function-local
+// statics rather than members of a Server.
+struct NetMetrics {
+  metrics::Family<metrics::Counter> requests{{"method", "route", "status"}};
+  metrics::Family<metrics::Histogram> durations{{"route"}, metrics::latency_bounds()};
+  metrics::Counter response_bytes;
+  metrics::Counter ws_accepted;
+  metrics::Counter ws_frames_sent;
+  metrics::Histogram ws_frames_per_write{{1, 2, 4, 8, 16, 32, 64}};
+  metrics::Counter ws_slow_consumers;
+  metrics::Family<metrics::Counter> ws_closes{{"reason"}};
+  metrics::Gauge uploads_receiving;
+  metrics::Counter upload_bytes;
+};
+
+NetMetrics& net_metrics() {
+  static NetMetrics m;
+  return m;
+}
+
+// A method as a metric's label: a client may send any token, and each would be a new series.
+std::string_view method_label(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return known;
+  return "other";
+}
+
+// A proxy in front may have named the request already (nginx's $request_id): kept when it is a
+// short token, so one id follows the request through both logs.
+bool usable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+// 16 hex digits: a random prefix per process (so two instances' ids differ) and a counter.
+std::string new_request_id() {
+  static const std::uint32_t prefix = std::random_device{}();
+  static std::atomic<std::uint64_t> counter{0};
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%08x%08llx", prefix,
+                        static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1) & 0xffffffffULL);
+  return std::string(buf, static_cast<std::size_t>(n));
+}
 
 // A request body streamed to a file of its own; removed when the request is done unless the
 // handler has moved it away (a rename makes the remove a no-op).
@@ -472,12 +521,13 @@ class WsSession final : public WsConnection,
   static constexpr int kBatchesPerTurn = 8;
 
   WsSession(tcp::socket&& socket, ConnectionSlot slot, std::shared_ptr<Server::Impl> server,
-            std::unique_ptr<WsContext> context, std::uint64_t id)
+            std::unique_ptr<WsContext> context, std::uint64_t id, std::string request_id)
       : ws_(std::move(socket), *this),
         server_(std::move(server)),
         context_(std::move(context)),
         id_(id),
-        slot_(std::move(slot)) {}
+        slot_(std::move(slot)),
+        request_id_(std::move(request_id)) {}
 
   // The request is read by async_accept before it returns (Beast builds the response from it
   // at once), so it is not kept: a session holds no HTTP state once upgraded.
@@ -532,7 +582,11 @@ class WsSession final : public WsConnection,
         dead_ = true;
         queue_.clear();
         queued_bytes_ = 0;
-        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
+        net_metrics().ws_slow_consumers.inc();
+        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+          self->ended_as("slow_consumer", 0, "send queue full");
+          self->abort();
+        });
         return;
       }
       queue_.push_back(frame);
@@ -557,6 +611,7 @@ class WsSession final : public WsConnection,
   void close_now(websocket::close_code code, const std::string& reason) {
     if (closing_ || finished_) return;
     closing_ = true;
+    ended_as("server_closed", static_cast<int>(code), reason);
     bool idle;
     {
       MutexLock lock(queue_mutex_);
@@ -583,6 +638,13 @@ class WsSession final : public WsConnection,
       return;
     }
     accepted_ = true;
+    opened_ = std::chrono::steady_clock::now();
+    net_metrics().ws_accepted.inc();
+    {
+      log::Record line(log::Level::info, "ws.open");
+      line.num("connection", id_).str("request_id", request_id_);
+      if (context_->log_user_id) line.num("user", context_->log_user_id);
+    }
     server_->websockets.fetch_add(1);
     server_->add_live(id_, weak_from_this());
     if (server_->stopping) {
@@ -604,9 +666,18 @@ class WsSession final : public WsConnection,
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
+      if (ec == websocket::error::closed)
+        ended_as("client_closed", ws_.reason().code, std::string(ws_.reason().reason.c_str()));
+      else if (ec == beast::error::timeout)
+        ended_as("idle_timeout", 0, "no pong in time");
+      else
+        ended_as("connection_lost", 0, ec.message());
       finish();
       return;
     }
+    // Cut off meanwhile (a slow consumer): on_close has run, and a message Beast still had
+    // buffered must not subscribe the dead connection again (the hub would keep it for good).
+    if (finished_) return;
     if (read_buffer_.size() > server_->options.ws_message_limit) {
       read_buffer_.clear();
       read_buffer_.shrink_to_fit();
@@ -662,6 +733,10 @@ class WsSession final : public WsConnection,
     std::size_t n = 0, bytes = 0;
     while (n < queue_.size() && n < kBatchFrames && (n == 0 || bytes + queue_[n]->size() <= kBatchBytes))
       bytes += queue_[n++]->size();
+    // Per write, not per frame: how many frames one sendmsg() carried.
+    net_metrics().ws_frames_sent.inc(n);
+    net_metrics().ws_frames_per_write.observe(static_cast<double>(n));
+    frames_sent_ += n;
     if (n == queue_.size()) {
       in_flight_.swap(queue_);  // in_flight_ was empty: the two vectors trade their capacity
     } else {
@@ -753,8 +828,28 @@ class WsSession final : public WsConnection,
     if (accepted_) {
       server_->websockets.fetch_sub(1);
       server_->remove_live(id_);
+      log_close();
       server_->ws_handler.on_close(*this, *context_);
     }
+  }
+
+  // Only on the strand: the first cause wins (a slow consumer's abort ends its reads too).
+  void ended_as(std::string_view why, int code, std::string detail) {
+    if (!end_why_.empty()) return;
+    end_why_ = why;
+    end_code_ = code;
+    end_detail_ = std::move(detail);
+  }
+
+  void log_close() {
+    std::string_view why = end_why_.empty() ? std::string_view("connection_lost") : std::string_view(end_why_);
+    net_metrics().ws_closes.at({why}).inc();
+    if (why == "slow_consumer") log::note_problem("slow_consumer");
+    log::Record line(log::Level::info, "ws.close");
+    line.num("connection", id_).str("why", why).num("code", end_code_);
+    if (!end_detail_.empty()) line.str("reason", end_detail_);
+    line.seconds("duration", std::chrono::steady_clock::now() - opened_).num("frames", frames_sent_);
+    if (context_->log_user_id) line.num("user", context_->log_user_id);
   }
 
   static constexpr std::size_t kKeptReadBuffer = 4096;
@@ -768,12 +863,19 @@ class WsSession final : public WsConnection,
   bool accepted_ = false;
   bool closing_ = false;
   bool finished_ = false;
+  // For the close's log line.
+  std::chrono::steady_clock::time_point opened_;
+  std::uint64_t frames_sent_ = 0;
+  std::string end_why_;
+  int end_code_ = 0;
+  std::string end_detail_;
 
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;
   const std::unique_ptr<WsContext> context_;
   const std::uint64_t id_;
   const ConnectionSlot slot_;
+  const std::string request_id_;  // of the upgrade request
 
   // Guarded by queue_mutex_: filled from any thread by deliver(), drained on the strand.
   Mutex queue_mutex_;
@@ -823,6 +925,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       auto [header_ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
       idle_ = false;
       first = false;
+      started_ = std::chrono::steady_clock::now();
+      method_ = "-";
+      request_id_.clear();
       if (header_ec) {
         if (header_ec == http::error::header_limit)
           co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
@@ -832,17 +937,21 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
           co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
         break;
       }
+      method_ = method_label(parser.get().method_string());
       if (websocket::is_upgrade(parser.get())) {
         co_await upgrade(parser, remote);
         co_return;
       }
       HttpHandler& handler = server_->http_handler;
       Request request = to_request(parser.get(), remote, o.trusted_proxies);
+      name_request(request);
       BodyPolicy policy = handler.body_policy(request);
       if (policy.limit == 0) policy.limit = o.body_limit;
       if (policy.refuse) {
         refused_ = true;
+        policy.refuse->set_header("X-Request-Id", request_id_);
         co_await write_response(*policy.refuse, parser.get().version(), false);
+        record(*policy.refuse);
         break;
       }
       if (parser.content_length() && *parser.content_length() > policy.limit) {
@@ -858,7 +967,16 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         bool append = !policy.append_to.empty();
         if (!append) body_file = BodyFile(o.body_dir, id_);
         request.body_file = append ? policy.append_to : body_file.path();
-        read = co_await read_body(file_parser, policy.limit, request.body_file, append);
+        auto& m = net_metrics();
+        m.uploads_receiving.add(1);
+        struct Received {
+          metrics::Gauge& gauge;
+          ~Received() { gauge.add(-1); }
+        } receiving{m.uploads_receiving};
+        read = co_await read_body(file_parser, policy.limit, request.body_file, append, policy.stop_early);
+        if (read && file_parser.content_length()) m.upload_bytes.inc(*file_parser.content_length());
+        // Cut short: what the client still sends is drained and dropped after the answer.
+        if (read && !file_parser.is_done()) refused_ = true, keep_alive = false;
       } else {
         parser.body_limit(policy.limit);
         read = co_await read_body(parser, policy.limit, {}, false);
@@ -880,7 +998,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       policy.hold.reset();
       if (request.method == "HEAD") response.head_only = true;
       keep_alive = keep_alive && !server_->stopping;
+      response.set_header("X-Request-Id", request_id_);
       bool ok = co_await write_response(response, version, keep_alive);
+      record(response);
       if (!ok || !keep_alive) break;
     }
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -897,16 +1017,20 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
  private:
   asio::awaitable<void> upgrade(http::request_parser<http::string_body>& parser, const tcp::endpoint& remote) {
     Request request = to_request(parser.get(), remote, server_->options.trusted_proxies);
+    name_request(request);
     auto decision = server_->ws_handler.accept(request);
     if (auto* refusal = std::get_if<Response>(&decision)) {
+      if (refusal->log.route.empty()) refusal->log.route = "websocket";
+      refusal->set_header("X-Request-Id", request_id_);
       co_await write_response(*refusal, parser.get().version(), false);
+      record(*refusal);
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
       co_return;
     }
     auto context = std::move(std::get<std::unique_ptr<WsContext>>(decision));
     auto session = std::make_shared<WsSession>(stream_.release_socket(), std::move(*slot_), server_,
-                                               std::move(context), server_->next_id.fetch_add(1));
+                                               std::move(context), server_->next_id.fetch_add(1), request_id_);
     slot_.reset();
     session->start(parser.get());
   }
@@ -915,7 +1039,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // steady upload of a large file is not cut off. Into memory or a file, as the parser's body says.
   template <class Parser>
   asio::awaitable<Status> read_body(Parser& parser, std::uint64_t limit, const std::filesystem::path& file,
-                                    bool append) {
+                                    bool append, const std::function<bool()>& stop_early = nullptr) {
     parser.body_limit(limit);
     if constexpr (requires { parser.get().body().open("", beast::file_mode::write, std::declval<beast::error_code&>()); }) {
       beast::error_code ec;
@@ -940,7 +1064,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     while (!parser.is_done()) {
       stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
       auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser, kUseTuple);
-      if (!ec) continue;
+      if (!ec) {
+        if (stop_early && !parser.is_done() && stop_early()) break;
+        continue;
+      }
       if (ec == http::error::body_limit)
         co_return Status::too_large("payload_too_large", "Тело запроса превышает допустимый размер.");
       if (ec == beast::errc::no_space_on_device || ec == beast::errc::file_too_large) {
@@ -974,7 +1101,41 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     r.status = status;
     r.body = transport_error(code, message);
     r.set_header("Content-Type", "application/json; charset=utf-8");
+    if (request_id_.empty()) request_id_ = new_request_id();
+    r.set_header("X-Request-Id", request_id_);
+    r.log.error = code;
+    if (status >= 500) r.log.detail = message;
     co_await write_response(r, 11, false);
+    record(r);
+  }
+
+  void name_request(const Request& request) {
+    const auto& proxies = server_->options.trusted_proxies;
+    auto given = request.header("x-request-id");
+    const bool from_proxy = std::find(proxies.begin(), proxies.end(), request.remote_address) != proxies.end();
+    request_id_ = from_proxy && usable_request_id(given) ? std::string(given) : new_request_id();
+  }
+
+  // The access line and the request's metrics, once its answer is written (or failed to be).
+  void record(const Response& r) {
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    const std::string_view route = r.log.route.empty() ? std::string_view("-") : std::string_view(r.log.route);
+    const std::uint64_t bytes = r.head_only ? 0
+                                : r.file          ? r.file->length
+                                : r.shared_body   ? r.shared_body->size()
+                                                  : r.body.size();
+    auto& m = net_metrics();
+    m.requests.at({method_, route, std::to_string(r.status)}).inc();
+    m.durations.at({route}).observe(elapsed);
+    m.response_bytes.inc(bytes);
+    const bool failed = r.status >= 500;
+    if (failed) log::note_problem(r.log.error.empty() ? std::string_view("internal_error") : std::string_view(r.log.error));
+    log::Record line(failed ? log::Level::error : log::Level::info, "http.request");
+    line.str("method", method_).str("route", route).num("status", r.status).seconds("duration", elapsed);
+    line.num("bytes", bytes).str("request_id", request_id_);
+    if (r.log.user_id) line.num("user", r.log.user_id);
+    if (!r.log.error.empty()) line.str("error", r.log.error);
+    if (failed && !r.log.detail.empty()) line.str("detail", r.log.detail);
   }
 
   asio::awaitable<bool> write_response(const Response& from, unsigned version, bool keep_alive) {
@@ -1085,6 +1246,10 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   std::string head_;  // the response head being written
   bool idle_ = true;  // waiting for the first byte of a request: safe to close at shutdown
   bool refused_ = false;  // answered an error mid-request: the client may still be sending
+  // The request being answered, for its access line.
+  std::chrono::steady_clock::time_point started_;
+  std::string_view method_ = "-";  // method_label(): a constant
+  std::string request_id_;
 
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;
@@ -1188,6 +1353,36 @@ ConnectionStats Server::connection_stats() const {
   if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) stats.descriptor_limit = limit.rlim_cur;
   stats.per_address_limit = impl_->options.max_connections_per_address;
   return stats;
+}
+
+void Server::write_metrics(metrics::Writer& out) const {
+  auto& m = net_metrics();
+  const auto stats = connection_stats();
+  out.header("praktika_http_requests_total", "counter", "HTTP requests answered, by method, route pattern and status.");
+  m.requests.write(out, "praktika_http_requests_total");
+  out.header("praktika_http_request_duration_seconds", "histogram",
+             "From a request's head read to its answer written, by route pattern.");
+  m.durations.write(out, "praktika_http_request_duration_seconds");
+  out.counter("praktika_http_response_bytes_total", "Bytes of response bodies sent.", m.response_bytes.value());
+  out.gauge("praktika_connections_open", "TCP connections held now, HTTP and WebSocket.", static_cast<double>(stats.open));
+  out.header("praktika_connections_refused_total", "counter", "Connections refused at once, by why.");
+  out.sample("praktika_connections_refused_total", {{"reason", "descriptors"}}, stats.refused_descriptors);
+  out.sample("praktika_connections_refused_total", {{"reason", "per_address"}}, stats.refused_per_address);
+  out.gauge("praktika_websocket_connections", "WebSocket connections open now.",
+            static_cast<double>(impl_->websockets.load()));
+  out.counter("praktika_websocket_connections_total", "WebSocket connections accepted.", m.ws_accepted.value());
+  out.header("praktika_websocket_closes_total", "counter", "WebSocket connections ended, by why.");
+  m.ws_closes.write(out, "praktika_websocket_closes_total");
+  out.counter("praktika_websocket_frames_sent_total", "Frames written to WebSocket connections (events and replies).",
+              m.ws_frames_sent.value());
+  out.header("praktika_websocket_frames_per_write", "histogram", "Frames carried by one sendmsg() (coalescing).");
+  out.histogram("praktika_websocket_frames_per_write", {}, m.ws_frames_per_write);
+  out.counter("praktika_websocket_slow_consumers_total", "WebSocket connections cut off because their send queue was full.",
+              m.ws_slow_consumers.value());
+  out.gauge("praktika_uploads_receiving", "Request bodies being streamed to disk now (uploads in progress).",
+            static_cast<double>(m.uploads_receiving.value()));
+  out.counter("praktika_upload_received_bytes_total", "Bytes of request bodies streamed to disk (uploads).",
+              m.upload_bytes.value());
 }
 
 }  // namespace praktika::net

@@ -22,6 +22,10 @@ class io_context;
 class thread_pool;
 }
 
+namespace praktika::metrics {
+class Writer;
+}
+
 namespace praktika::net {
 
 struct ServerOptions {
@@ -67,6 +71,7 @@ class WsConnection : public hub::Subscriber {
 // Application state of one WebSocket, created at the upgrade.
 struct WsContext {
   virtual ~WsContext() = default;
+  std::int64_t log_user_id = 0;  // the signed-in person, for the connection's log lines; 0: nobody
 };
 
 class HttpHandler {
@@ -121,6 +126,9 @@ class Server {
   std::size_t websocket_count() const;
   // Any thread.
   ConnectionStats connection_stats() const;
+  // Any thread: the transport's metrics (HTTP requests by route and status with their latency,
+  // connections, WebSocket frames, slow consumers, request bodies streamed to disk).
+  void write_metrics(metrics::Writer& out) const;
 
   struct Impl;  // shared with the sessions, which outlive a stop()
 

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <system_error>
 
+#include "net/encoding.h"
+
 namespace praktika::net {
 namespace {
 
@@ -155,15 +157,16 @@ Response file_response(const Request& request, const fs::path& file, const std::
   return r;
 }
 
-struct WebRoot::Entry {
+namespace {
+
+// One file as it was when read: what tells a later stat() that it is still the same file, its
+// ETag, and its bytes when it is small.
+struct Stored {
   fs::path file;
   ino_t inode = 0;
   off_t size = 0;
   timespec modified{};
   std::string etag;
-  std::string last_modified;
-  std::string content_type;
-  std::string cache_control;
   std::shared_ptr<const std::string> bytes;  // the whole file when it is small, else null
 
   bool still_current() const {
@@ -173,31 +176,77 @@ struct WebRoot::Entry {
   }
 };
 
+bool later_or_same(const timespec& a, const timespec& b) {
+  return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec >= b.tv_nsec);
+}
+
+// Reads `file`'s identity and, when it is small, its bytes; nullopt when it is no regular file.
+std::optional<Stored> store(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  Stored stored;
+  stored.file = file;
+  stored.inode = st.st_ino;
+  stored.size = st.st_size;
+  stored.modified = st.st_mtim;
+  stored.etag = etag_for(static_cast<std::uint64_t>(st.st_size),
+                         std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec);
+  if (static_cast<std::uint64_t>(st.st_size) <= WebRoot::kKeptFileBytes) {
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    // A file written while we read it is not kept: the next request reads it again.
+    if (in.read(bytes.data(), st.st_size) && in.peek() == std::char_traits<char>::eof() && stored.still_current())
+      stored.bytes = std::make_shared<const std::string>(std::move(bytes));
+  }
+  return stored;
+}
+
+// The build's precompressed copy of `source` (name.gz, name.br), when there is one at least as
+// new as the source: a copy older than its source was left by an earlier build and is ignored.
+std::optional<Stored> precompressed(const Stored& source, const char* suffix, Coding coding) {
+  auto copy = store(fs::path(source.file.string() + suffix));
+  if (!copy || !later_or_same(copy->modified, source.modified)) return std::nullopt;
+  copy->etag = coded_etag(copy->etag, coding);
+  return copy;
+}
+
+}  // namespace
+
+struct WebRoot::Entry {
+  Stored identity;
+  std::optional<Stored> gzip;
+  std::optional<Stored> br;
+  std::string last_modified;
+  std::string content_type;
+  std::string cache_control;
+
+  const Stored& coded(Coding coding) const {
+    if (coding == Coding::br && br) return *br;
+    if (coding == Coding::gzip && gzip) return *gzip;
+    return identity;
+  }
+  std::size_t kept_bytes() const {
+    std::size_t n = 0;
+    for (const Stored* s : {&identity, gzip ? &*gzip : nullptr, br ? &*br : nullptr})
+      if (s && s->bytes) n += s->bytes->size();
+    return n;
+  }
+};
+
 WebRoot::WebRoot(fs::path root) : root_(std::move(root)) {}
 
 std::shared_ptr<const WebRoot::Entry> WebRoot::load(const std::string& request_path) {
   auto full = resolve(request_path, root_);
   if (!full) return nullptr;
-  struct stat st {};
-  if (::stat(full->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  auto identity = store(*full);
+  if (!identity) return nullptr;
   auto entry = std::make_shared<Entry>();
-  entry->file = *full;
-  entry->inode = st.st_ino;
-  entry->size = st.st_size;
-  entry->modified = st.st_mtim;
-  entry->etag = etag_for(static_cast<std::uint64_t>(st.st_size),
-                         std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec);
-  entry->last_modified = http_date(st.st_mtim.tv_sec);
+  entry->identity = std::move(*identity);
+  entry->gzip = precompressed(entry->identity, ".gz", Coding::gzip);
+  entry->br = precompressed(entry->identity, ".br", Coding::br);
+  entry->last_modified = http_date(entry->identity.modified.tv_sec);
   entry->content_type = content_type_for(*full);
   entry->cache_control = cache_control_for(request_path);
-  if (static_cast<std::uint64_t>(st.st_size) <= kKeptFileBytes) {
-    std::ifstream in(*full, std::ios::binary);
-    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-    // A file written while we read it is not kept: the next request reads it again.
-    if (!in.read(bytes.data(), st.st_size) || in.peek() != std::char_traits<char>::eof() || !entry->still_current())
-      return entry;
-    entry->bytes = std::make_shared<const std::string>(std::move(bytes));
-  }
   return entry;
 }
 
@@ -209,11 +258,16 @@ std::optional<Response> WebRoot::serve(const Request& request) {
     auto found = entries_.find(request.path);
     if (found != entries_.end()) entry = found->second;
   }
-  if (entry && !entry->still_current()) {
+  const auto coding_for = [&request](const Entry& e) {
+    return preferred_coding(request.header("accept-encoding"), e.gzip.has_value(), e.br.has_value());
+  };
+  // A rebuilt front end replaces the source and its compressed copies: the one about to be sent
+  // is checked along with the source.
+  if (entry && (!entry->identity.still_current() || !entry->coded(coding_for(*entry)).still_current())) {
     WriterLock lock(mutex_);
     auto found = entries_.find(request.path);
     if (found != entries_.end() && found->second == entry) {
-      if (entry->bytes) kept_bytes_ -= entry->bytes->size();
+      kept_bytes_ -= entry->kept_bytes();
       entries_.erase(found);
     }
     entry.reset();
@@ -222,24 +276,33 @@ std::optional<Response> WebRoot::serve(const Request& request) {
     entry = load(request.path);
     if (!entry) return std::nullopt;
     WriterLock lock(mutex_);
-    const std::size_t kept = entry->bytes ? entry->bytes->size() : 0;
+    const std::size_t kept = entry->kept_bytes();
     if (entries_.size() < kMaxEntries && kept_bytes_ + kept <= kMaxKeptBytes &&
         entries_.emplace(request.path, entry).second)
       kept_bytes_ += kept;
   }
-  if (!request.header("range").empty())
-    return file_response(request, entry->file, entry->content_type, entry->cache_control);
+  const bool negotiated = entry->gzip || entry->br;
+  // A range is of the identity bytes: resuming a download of a coded copy is not worth it here.
+  if (!request.header("range").empty()) {
+    Response r = file_response(request, entry->identity.file, entry->content_type, entry->cache_control);
+    if (negotiated) r.set_header("Vary", "Accept-Encoding");
+    return r;
+  }
+  const Coding coding = coding_for(*entry);
+  const Stored& sent = entry->coded(coding);
   Response r;
-  set_validators(r, entry->etag, entry->last_modified, entry->cache_control);
-  if (request.header("if-none-match") == entry->etag) {
+  set_validators(r, sent.etag, entry->last_modified, entry->cache_control);
+  if (negotiated) r.set_header("Vary", "Accept-Encoding");
+  if (request.header("if-none-match") == sent.etag) {
     r.status = 304;
     return r;
   }
   r.set_header("Content-Type", entry->content_type);
-  if (entry->bytes)
-    r.shared_body = entry->bytes;
+  if (coding != Coding::identity) r.set_header("Content-Encoding", std::string(coding_name(coding)));
+  if (sent.bytes)
+    r.shared_body = sent.bytes;
   else
-    r.file = FileBody{entry->file, 0, static_cast<std::uint64_t>(entry->size)};
+    r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size)};
   return r;
 }
 

@@ -26,7 +26,9 @@ std::string content_type_for(const std::filesystem::path& file);
 // The built web front end: GET/HEAD for a file under the root ("/" → index.html); nullopt when
 // the path leaves the root, names no regular file, or the method is another. What each file needs
 // is remembered: where the request path leads (resolving it costs a readlink or stat per path
-// component), its validators, and for small files the bytes themselves. A hit costs one stat()
+// component), its validators, and for small files the bytes themselves. A file the build also
+// left compressed beside it (name.gz, name.br) is sent in the coding the client prefers
+// (Accept-Encoding, with Vary and an ETag per coding). A hit costs one stat()
 // to confirm the file is the one remembered (same inode, size and modification time), so a
 // rebuilt front end is picked up at once. Range requests are answered from disk.
 // Thread-safe; owns its cache (guarded by mutex_).

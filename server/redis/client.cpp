@@ -311,7 +311,27 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     self->backoff_ = std::chrono::milliseconds(0);
     self->connected_.store(true, std::memory_order_release);
     self->up_ = true;
+    if (!self->options_.channel.empty()) self->subscribe();
     if (self->options_.on_state && !self->closed_) self->options_.on_state(true);
+  }
+
+  // The callback stays registered for the connection's life: hiredis calls it for the
+  // confirmation, for every message, and with a null reply when the connection goes.
+  void subscribe() {
+    const std::string& channel = options_.channel;
+    redisAsyncCommand(ac_, &Impl::on_pubsub, this, "SUBSCRIBE %b", channel.data(), channel.size());
+  }
+
+  static void on_pubsub(redisAsyncContext*, void* r, void* privdata) {
+    if (r == nullptr) return;
+    auto* self = static_cast<Impl*>(privdata);
+    auto* reply = static_cast<redisReply*>(r);
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 || self->closed_) return;
+    const redisReply* kind = reply->element[0];
+    const redisReply* payload = reply->element[2];
+    if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message") return;
+    if (payload->type != REDIS_REPLY_STRING || !self->options_.on_message) return;
+    self->options_.on_message(std::string_view(payload->str, payload->len));
   }
 
   // Called by hiredis while it frees the context (after failing every pending command).

@@ -54,6 +54,10 @@ struct ClientOptions {
   std::chrono::milliseconds command_timeout{3000};
   // Told true when a connection is established, false when it is lost. On the strand.
   std::function<void(bool connected)> on_state;
+  // Subscriber mode: on every connection the client subscribes to `channel` and hands each
+  // message's payload to `on_message`, on the strand. Such a client is given no commands.
+  std::string channel;
+  std::function<void(std::string_view payload)> on_message;
 };
 
 // Disconnect semantics: when the connection drops, every command still waiting for its reply

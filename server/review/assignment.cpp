@@ -152,7 +152,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> balance(const std::vector<Pra
         bool taken = p->assigned.count(e.expert) ||
                      std::any_of(chosen.begin(), chosen.end(),
                                  [&](const auto& pair) { return pair.first == p->practice && pair.second == e.expert; });
-        if (!covers || taken || p->conflicted.count(e.expert)) continue;
+        if (!covers || taken || p->conflicted.count(e.expert) || e.full()) continue;
         if (!best || e.load < best->load || (e.load == best->load && e.expert < best->expert)) best = &e;
       }
       if (!best) break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,11 +31,13 @@ struct ExpertLoad {
   std::int64_t expert = 0;
   std::set<int> sections;  // empty: every section of the event
   int load = 0;            // practices already assigned to them
+  std::optional<int> cap;  // the most they may have (the organiser's or the agenda's); none: no limit
+  bool full() const { return cap && load >= *cap; }
 };
 
 // Gives each practice up to `per_practice` experts of its section, always choosing the least
-// loaded eligible expert (ties: the lower user id), never a conflicted one. Keeps existing
-// assignments. Returns the new (practice, expert) pairs in the order chosen.
+// loaded eligible expert (ties: the lower user id), never a conflicted one nor one at their cap.
+// Keeps existing assignments. Returns the new (practice, expert) pairs in the order chosen.
 std::vector<std::pair<std::int64_t, std::int64_t>> balance(const std::vector<PracticeSlot>& practices,
                                                            std::vector<ExpertLoad> experts, int per_practice);
 

@@ -31,12 +31,20 @@ Status reason_required(const ReviewPart& part, std::string_view decision) {
 // Names the event's decisions, from its agenda.
 Status invalid_decision(const ReviewPart& part) {
   std::string choices;
-  for (const auto& [id, title] : part.outcome_titles) choices += (choices.empty() ? "" : "; ") + id + " — " + title;
-  return Status::unprocessable("invalid_decision", "Решение — одно из: " + choices + ".");
+  // By their titles, one after another: a title may hold quotes of its own (the contest's name).
+  for (const auto& [id, title] : part.outcome_titles) choices += (choices.empty() ? "" : "; ") + title;
+  return Status::unprocessable("invalid_decision", "Выберите одно из решений: " + choices + ".");
 }
-Status conflict_of_interest() {
-  return Status::conflict("conflict_of_interest",
-                          "Эксперт работает в учреждении автора практики и не может её оценивать.");
+Status over_cap(const std::string& name, int cap) {
+  return Status::conflict("expert_load_cap", "Нагрузка эксперта " + (name.empty() ? std::string() : name + " ") +
+                                                 "достигла предела (" + std::to_string(cap) +
+                                                 "): снимите с эксперта одну из назначенных работ или увеличьте "
+                                                 "предел на доске.");
+}
+Status conflict_of_interest(const Noun& words) {
+  return Status::conflict("conflict_of_interest", "Эксперт работает в учреждении автора " + words.genitive +
+                                                      " и не может " + std::string(words.agree("её", "его", "его")) +
+                                                      " оценивать.");
 }
 
 // Iterates the rows of a statement.
@@ -212,6 +220,36 @@ Result<std::set<std::int64_t>> assigned_experts(store::Tx& tx, std::int64_t prac
   return out;
 }
 
+// How many practices of the event (drafts included: an assignment outlives a withdrawal) each
+// expert has.
+Result<std::map<std::int64_t, int>> expert_loads(store::Tx& tx, std::string_view event_id) {
+  std::map<std::int64_t, int> load;
+  auto all = intake::practices(tx, event_id, {.include_drafts = true});
+  if (!all) return all.status();
+  json ids = json::array();
+  for (const auto& p : *all) ids.push_back(p.id);
+  auto q = tx.prepare("SELECT expert_id, count(*) FROM review_assignments WHERE practice_id IN (" +
+                      store::json_array_values(tx.dialect(), 1, true) + ") GROUP BY expert_id");
+  q.bind_text(1, ids.dump());
+  if (auto s = each_row(q, [&](store::Stmt& r) { load[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
+  return load;
+}
+
+// The caps the organiser set in the event, by expert.
+Result<std::map<std::int64_t, int>> set_caps(store::Tx& tx, std::string_view event_id) {
+  std::map<std::int64_t, int> out;
+  auto q = tx.prepare("SELECT expert_id, max_practices FROM review_expert_caps WHERE event_id = ?1");
+  q.bind_text(1, event_id);
+  if (auto s = each_row(q, [&](store::Stmt& r) { out[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
+  return out;
+}
+
+std::optional<int> cap_of(const std::map<std::int64_t, int>& set, const ReviewPart& part, std::int64_t expert) {
+  auto it = set.find(expert);
+  if (it != set.end()) return it->second;
+  return part.max_practices_per_expert;
+}
+
 json criteria_json(const ReviewPart& part) {
   json out = json::array();
   for (const auto& c : part.criteria) out.push_back({{"id", c.id}, {"title", c.title}, {"max", c.max}});
@@ -287,6 +325,7 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
     } else if (part.outcome_titles.count("rejected")) {
       part.reason_required.insert("rejected");
     }
+    if (auto cap = o.opt_int64("max_practices_per_expert", 1, 1000)) part.max_practices_per_expert = static_cast<int>(*cap);
     part.outcomes_public_from = o.opt_str("outcomes_public_from");
     if (!part.outcomes_public_from.empty() && !agenda.find_milestone(part.outcomes_public_from))
       fail(o.at("outcomes_public_from"), in_quotes(part.outcomes_public_from) + " names no milestone of /milestones");
@@ -335,9 +374,11 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = intake::practice_by_id(tx, event_id, practice);
     if (!found) return found.status();
-    if (!*found) return errors::practice_not_found();
+    if (!*found) return errors::practice_not_found(ev->agenda->words);
     if (!(*found)->submitted())
-      return Status::conflict("practice_not_submitted", "Практика не отправлена на рассмотрение.");
+      return Status::conflict("practice_not_submitted", capitalised(ev->agenda->words.one) + " не " +
+                                                            std::string(ev->agenda->words.agree("отправлена", "отправлен", "отправлено")) +
+                                                            " на рассмотрение.");
     auto previous = outcome_json(tx, practice, *ev);
     if (!previous) return previous.status();
     bool same = !previous->is_null() && (*previous)["outcome"] == outcome && (*previous)["reason"] == reason;
@@ -379,28 +420,52 @@ Result<json> ReviewService::outcomes(std::string_view event_id) {
   return json{{"outcomes", list}};
 }
 
+namespace {
+
+// The practices still short of experts after `chosen` where an eligible expert was passed over
+// only because they reached their cap: what the automatic assignment refused, for the organiser.
+json short_of_experts_by_caps(const std::vector<PracticeSlot>& slots, const std::vector<ExpertLoad>& before,
+                              const std::vector<std::pair<std::int64_t, std::int64_t>>& chosen, int per_practice) {
+  std::map<std::int64_t, int> load;
+  for (const auto& e : before) load[e.expert] = e.load;
+  for (const auto& [practice, expert] : chosen) ++load[expert];
+  json out = json::array();
+  for (const auto& slot : slots) {
+    std::set<std::int64_t> on = slot.assigned;
+    for (const auto& [practice, expert] : chosen)
+      if (practice == slot.practice) on.insert(expert);
+    int missing = per_practice - static_cast<int>(on.size());
+    if (missing <= 0) continue;
+    bool capped = std::any_of(before.begin(), before.end(), [&](const ExpertLoad& e) {
+      bool covers = e.sections.empty() || e.sections.count(slot.section);
+      return covers && !on.count(e.expert) && !slot.conflicted.count(e.expert) && e.cap && load[e.expert] >= *e.cap;
+    });
+    if (capped) out.push_back({{"practice", slot.practice}, {"missing", missing}, {"code", "expert_load_cap"}});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<json> ReviewService::assign(const accounts::User& organiser, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  int per_practice = review_part(*ev).experts_per_practice;
+  ReviewPart part = review_part(*ev);
+  int per_practice = part.experts_per_practice;
   auto now = clock_.now();
   json added = json::array();
+  json refused = json::array();
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
     std::vector<PracticeSlot> slots;
-    std::map<std::int64_t, int> load;
-    auto all = intake::practices(tx, event_id, {.include_drafts = true});
-    if (!all) return all.status();
-    json ids = json::array();
-    for (const auto& p : *all) ids.push_back(p.id);
-    auto l = tx.prepare(
-        "SELECT expert_id, count(*) FROM review_assignments WHERE practice_id IN (SELECT value FROM json_each(?1)) "
-        "GROUP BY expert_id");
-    l.bind_text(1, ids.dump());
-    if (auto st = each_row(l, [&](store::Stmt& r) { load[r.int64(0)] = static_cast<int>(r.int64(1)); }); !st) return st;
+    auto found_load = expert_loads(tx, event_id);
+    if (!found_load) return found_load.status();
+    auto& load = *found_load;
+    auto caps = set_caps(tx, event_id);
+    if (!caps) return caps.status();
     for (const auto& p : *practices) {
       PracticeSlot slot{p.id, p.section, {}, {}};
       auto assigned = assigned_experts(tx, p.id);
@@ -411,8 +476,10 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
       slots.push_back(std::move(slot));
     }
     std::vector<ExpertLoad> loads;
-    for (const auto& [id, e] : *experts) loads.push_back({id, e.sections, load[id]});
-    for (const auto& [practice, expert] : balance(slots, loads, per_practice)) {
+    for (const auto& [id, e] : *experts) loads.push_back({id, e.sections, load[id], cap_of(*caps, part, id)});
+    auto chosen = balance(slots, loads, per_practice);
+    refused = short_of_experts_by_caps(slots, loads, chosen, per_practice);
+    for (const auto& [practice, expert] : chosen) {
       auto q = tx.prepare(
           "INSERT INTO review_assignments (practice_id, expert_id, assigned_by, assigned_at) VALUES (?1, ?2, NULL, ?3)");
       if (auto st = q.bind_int(1, practice).bind_int(2, expert).bind_int(3, to_ms(now)).run(); !st) return st;
@@ -424,7 +491,12 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"assigned", added}};
+  json out = {{"assigned", added}, {"refused", refused}};
+  if (!refused.empty())
+    out["warning"] = {{"code", "expert_load_cap"},
+                      {"message", "Не всем работам хватило экспертов: у подходящих экспертов достигнут предел нагрузки (работ без экспертов: " +
+                                      std::to_string(refused.size()) + "). Увеличьте предел на доске или назначьте вручную."}};
+  return out;
 }
 
 Result<json> ReviewService::add_expert(const accounts::User& organiser, std::string_view event_id,
@@ -435,13 +507,27 @@ Result<json> ReviewService::add_expert(const accounts::User& organiser, std::str
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, false, practice);
     if (!practices) return practices.status();
-    if (practices->empty()) return errors::practice_not_found();
+    if (practices->empty()) return errors::practice_not_found(ev->agenda->words);
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
     auto e = experts->find(expert);
     if (e == experts->end() || !e->second.covers(practices->front().section))
-      return Status::unprocessable("not_an_expert", "Этот человек не эксперт секции этой практики.");
-    if (conflicted(e->second, practices->front())) return conflict_of_interest();
+      return Status::unprocessable("not_an_expert", "Этот человек не эксперт секции " +
+                                                        std::string(ev->agenda->words.agree("этой ", "этого ", "этого ")) +
+                                                        ev->agenda->words.genitive + ".");
+    if (conflicted(e->second, practices->front())) return conflict_of_interest(ev->agenda->words);
+    auto already = assigned_experts(tx, practice);
+    if (!already) return already.status();
+    if (already->count(expert)) return Status::ok();
+    auto loads = expert_loads(tx, event_id);
+    if (!loads) return loads.status();
+    auto caps = set_caps(tx, event_id);
+    if (!caps) return caps.status();
+    int load = (*loads)[expert];
+    if (auto cap = cap_of(*caps, review_part(*ev), expert); cap && load >= *cap) {
+      auto user = accounts::user_by_id(tx, expert);
+      return over_cap(user && *user ? (*user)->full_name : std::string(), *cap);
+    }
     auto q = tx.prepare(
         "INSERT INTO review_assignments (practice_id, expert_id, assigned_by, assigned_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT DO NOTHING");
@@ -465,7 +551,10 @@ Status ReviewService::remove_expert(const accounts::User& organiser, std::string
     auto q = tx.prepare("DELETE FROM review_assignments WHERE practice_id = ?1 AND expert_id = ?2");
     if (*found)
       if (auto st = q.bind_int(1, practice).bind_int(2, expert).run(); !st) return st;
-    if (!*found || tx.changes() == 0) return Status::not_found("assignment_not_found", "Эксперт не назначен на эту практику.");
+    if (!*found || tx.changes() == 0)
+      return Status::not_found("assignment_not_found", "Эксперт не назначен на " +
+                                                           std::string(ev->agenda->words.agree("эту ", "этот ", "это ")) +
+                                                           ev->agenda->words.accusative + ".");
     return write_log(tx, event_id, practice, organiser.id, "unassign", {{"expert", expert}}, now);
   });
 }
@@ -488,6 +577,70 @@ Result<std::int64_t> ReviewService::undecided(std::string_view event_id) {
   return count;
 }
 
+Result<json> ReviewService::set_cap(const accounts::User& organiser, std::string_view event_id, std::int64_t expert,
+                                    std::optional<int> max_practices) {
+  auto ev = event(event_id);
+  if (!ev) return ev.status();
+  if (max_practices && (*max_practices < 0 || *max_practices > 1000))
+    return Status::unprocessable("invalid_field", "Предел нагрузки — целое число от 0 до 1000.");
+  auto now = clock_.now();
+  ReviewPart part = review_part(*ev);
+  json out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto experts = load_experts(tx, event_id);
+    if (!experts) return experts.status();
+    if (!experts->count(expert)) return Status::not_found("not_an_expert", "Этот человек не эксперт мероприятия.");
+    Status st = max_practices
+                    ? tx.prepare("INSERT INTO review_expert_caps (event_id, expert_id, max_practices, set_by, set_at) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_id, expert_id) DO UPDATE SET "
+                                 "max_practices = excluded.max_practices, set_by = excluded.set_by, set_at = excluded.set_at")
+                          .bind_text(1, event_id)
+                          .bind_int(2, expert)
+                          .bind_int(3, *max_practices)
+                          .bind_int(4, organiser.id)
+                          .bind_int(5, to_ms(now))
+                          .run()
+                    : tx.prepare("DELETE FROM review_expert_caps WHERE event_id = ?1 AND expert_id = ?2")
+                          .bind_text(1, event_id)
+                          .bind_int(2, expert)
+                          .run();
+    if (!st) return st;
+    auto cap = max_practices ? max_practices : part.max_practices_per_expert;
+    out = {{"expert", expert}, {"cap", cap ? json(*cap) : json()},
+           {"cap_set", max_practices ? json(*max_practices) : json()}};
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<json> ReviewService::conflicts(std::string_view event_id) {
+  auto ev = event(event_id);
+  if (!ev) return ev.status();
+  json out = json::array();
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto practices = load_practices(tx, *ev, true);
+    if (!practices) return practices.status();
+    auto experts = load_experts(tx, event_id);
+    if (!experts) return experts.status();
+    for (const auto& p : *practices) {
+      auto assigned = assigned_experts(tx, p.id);
+      if (!assigned) return assigned.status();
+      for (const auto& [id, e] : *experts) {
+        if (!e.covers(p.section) || !conflicted(e, p)) continue;
+        json expert = user_json(tx, id);
+        expert["institution"] = e.institution;
+        out.push_back({{"practice", {{"id", p.id}, {"title", p.title}, {"section", p.section}, {"institution", p.institution}}},
+                       {"expert", std::move(expert)},
+                       {"assigned", assigned->count(id) > 0}});
+      }
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return json{{"conflicts", out}};
+}
+
 Result<json> ReviewService::board(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
@@ -499,6 +652,8 @@ Result<json> ReviewService::board(std::string_view event_id) {
     if (!practices) return practices.status();
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
+    auto caps = set_caps(tx, event_id);
+    if (!caps) return caps.status();
     std::map<std::int64_t, int> load;
     for (const auto& p : *practices) {
       const auto* section = ev->agenda->find_section(p.section);
@@ -540,8 +695,14 @@ Result<json> ReviewService::board(std::string_view event_id) {
     for (const auto& [id, e] : *experts) {
       json sections = json::array();
       for (int n : e.sections) sections.push_back(n);
-      experts_out.push_back(
-          {{"user", user_json(tx, id)}, {"sections", sections}, {"institution", e.institution}, {"load", load[id]}});
+      auto cap = cap_of(*caps, part, id);
+      auto own = caps->find(id);
+      experts_out.push_back({{"user", user_json(tx, id)},
+                             {"sections", sections},
+                             {"institution", e.institution},
+                             {"load", load[id]},
+                             {"cap", cap ? json(*cap) : json()},
+                             {"cap_set", own != caps->end() ? json(own->second) : json()}});
     }
     return Status::ok();
   });
@@ -551,6 +712,7 @@ Result<json> ReviewService::board(std::string_view event_id) {
               {"experts", experts_out},
               {"criteria", criteria_json(part)},
               {"outcome_titles", part.outcome_titles},
+              {"default_cap", part.max_practices_per_expert ? json(*part.max_practices_per_expert) : json()},
               {"review_open", ev->timeline->is_open("review", now)},
               {"review_opened", review_has_opened(*ev).is_ok()}};
 }
@@ -803,7 +965,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, !organiser, id);
     if (!practices) return practices.status();
-    if (practices->empty()) return errors::practice_not_found();
+    if (practices->empty()) return errors::practice_not_found(ev->agenda->words);
     auto assigned = assigned_experts(tx, id);
     if (!assigned) return assigned.status();
     if (!organiser) {
@@ -812,7 +974,7 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
       auto me = experts->find(who.user.id);
       // Others learn nothing, not even that the practice exists.
       if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
-        return errors::practice_not_found();
+        return errors::practice_not_found(ev->agenda->words);
       auto r = review_json(tx, id, who.user.id, *ev);
       if (!r) return r.status();
       mine = std::move(*r);
@@ -856,7 +1018,7 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
     for (auto it = scores.begin(); it != scores.end(); ++it) {
       auto c = std::find_if(part.criteria.begin(), part.criteria.end(), [&](const Criterion& k) { return k.id == it.key(); });
       if (c == part.criteria.end())
-        return Status::unprocessable("invalid_scores", "Нет такого критерия оценки: " + it.key().substr(0, 40));
+        return Status::unprocessable("invalid_scores", "Среди оценок есть критерий, которого нет в программе мероприятия.");
       if (it->is_null()) continue;
       if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > c->max)
         return Status::unprocessable("invalid_scores", "Балл по критерию «" + c->title + "» — целое число от 0 до " +
@@ -868,14 +1030,14 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true, id);
     if (!practices) return practices.status();
-    if (practices->empty()) return errors::practice_not_found();
+    if (practices->empty()) return errors::practice_not_found(ev->agenda->words);
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
     auto me = experts->find(who.user.id);
     auto assigned = assigned_experts(tx, id);
     if (!assigned) return assigned.status();
     if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
-      return errors::practice_not_found();
+      return errors::practice_not_found(ev->agenda->words);
     auto previous = review_json(tx, id, who.user.id, *ev);
     if (!previous) return previous.status();
     auto q = tx.prepare(

@@ -42,6 +42,9 @@ struct ReviewPart {
   // "decision_notice_by" when the agenda has it, else at once. An explicit one also holds back
   // the decision letters until it.
   std::string outcomes_public_from;
+  // The most practices one expert reviews unless the organiser sets their own (review board);
+  // none: no limit.
+  std::optional<int> max_practices_per_expert;
   bool valid(std::string_view decision) const;
   bool needs_reason(std::string_view decision) const;
 };
@@ -66,6 +69,13 @@ class ReviewService {
                                     std::int64_t expert);
   Status remove_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
                        std::int64_t expert);
+  // The most practices `expert` may review in the event (their load cap); nullopt: back to the
+  // agenda's default.
+  Result<nlohmann::json> set_cap(const accounts::User& organiser, std::string_view event_id, std::int64_t expert,
+                                 std::optional<int> max_practices);
+  // Every conflict of interest between the event's practices and the experts of their sections,
+  // assigned or not; assigns nothing.
+  Result<nlohmann::json> conflicts(std::string_view event_id);
   Result<nlohmann::json> board(std::string_view event_id);
   Result<nlohmann::json> log(std::string_view event_id);
   Result<nlohmann::json> send_notifications(const accounts::User& organiser, std::string_view event_id);

@@ -98,6 +98,32 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                return s ? api::json_response(200, json::object()) : api::error_response(s);
              })));
 
+  router.add("PUT", "/api/events/{id}/review/experts/{expert}/cap",
+             organiser([&review](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+               auto expert = parse_id(p.get("expert"));
+               if (!expert) return api::error_response(Status::not_found("not_an_expert", "Этот человек не эксперт мероприятия."));
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto max = body->find("max_practices");
+               if (max == body->end() || !(max->is_null() || max->is_number_integer()))
+                 return api::error_response(Status::unprocessable(
+                     "invalid_field", "Укажите предел нагрузки: целое число работ или пусто (как в положении)."));
+               std::optional<int> cap;
+               if (max->is_number_integer()) {
+                 auto n = max->get<std::int64_t>();
+                 if (n < 0 || n > 1000)
+                   return api::error_response(
+                       Status::unprocessable("invalid_field", "Предел нагрузки — целое число от 0 до 1000."));
+                 cap = static_cast<int>(n);
+               }
+               return reply(review.set_cap(who.user, p.get("id"), *expert, cap));
+             }));
+
+  router.add("GET", "/api/events/{id}/review/conflicts",
+             organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+               return reply(review.conflicts(p.get("id")));
+             }));
+
   router.add("POST", "/api/events/{id}/review/notifications",
              organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
                return reply(review.send_notifications(who.user, p.get("id")));

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/plural.h"
 #include "common/utf8.h"
 #include "intake/catalogue.h"
 #include "sections/action.h"
@@ -12,6 +13,7 @@
 #include "sections/stored.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
+#include "timeline/russian_date.h"
 
 namespace praktika::sections {
 namespace {
@@ -19,12 +21,14 @@ namespace {
 using nlohmann::json;
 
 // The agenda's texts may name the bandwidth figure as {min_mbps}, so the figure is written once.
-std::string with_mbps(std::string text, int mbps) {
-  static constexpr std::string_view kPlaceholder = "{min_mbps}";
-  for (auto at = text.find(kPlaceholder); at != std::string::npos; at = text.find(kPlaceholder, at))
-    text.replace(at, kPlaceholder.size(), std::to_string(mbps));
+// `text` with every `placeholder` replaced by `value`.
+std::string with_value(std::string text, std::string_view placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+    text.replace(at, placeholder.size(), value);
   return text;
 }
+
+std::string with_mbps(std::string text, int mbps) { return with_value(std::move(text), "{min_mbps}", std::to_string(mbps)); }
 
 Status not_organiser() {
   return errors::organiser_only();
@@ -265,6 +269,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     if (const auto* r = o.find("presenter_requirements")) {
       reader::Obj ro(*r, o.at("presenter_requirements"));
       PresenterRequirements req;
+      req.when = ro.opt_str("when");
       req.title = ro.str("title");
       reader::each(ro.array("items", true), ro.at("items"), [&](const json& j, const std::string& path) {
         if (!j.is_string() || j.get<std::string>().empty()) reader::fail(path, "must be a non-empty string");
@@ -296,6 +301,20 @@ std::string requirements_text(const PresenterRequirements& requirements) {
   for (const auto& item : requirements.items)
     text += "— " + with_mbps(item, requirements.min_mbps) + "\n";
   return text;
+}
+
+std::string presenter_letter_block(const timeline::Agenda& agenda, const Settings& settings) {
+  if (!settings.presenter_requirements) return {};
+  const auto& requirements = *settings.presenter_requirements;
+  std::string when;
+  if (const auto* session = agenda.find_session(settings.sections_session); session && !requirements.when.empty()) {
+    const int offset = agenda.utc_offset_minutes;
+    const std::string date = timeline::russian_date(session->starts, offset);
+    when = with_value(requirements.when, "{date}", date.substr(0, date.find(" г.") + 4));
+    when = with_value(when, "{starts}", format_instant(session->starts, offset).substr(11, 5));
+    when = "\n" + with_value(when, "{ends}", format_instant(session->ends, offset).substr(11, 5)) + "\n";
+  }
+  return when + "\n" + requirements_text(requirements);
 }
 
 Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
@@ -335,20 +354,16 @@ std::vector<TimerEvent> timer_events(TimePoint started_at, TimePoint ends_at, co
   return out;
 }
 
-std::string section_topic(std::string_view event, int section) {
-  return "section:" + std::string(event) + ":" + std::to_string(section);
-}
+std::string section_topic(std::string_view event, int section) { return live::topic::section(event, section); }
 std::string moderation_topic(std::string_view event, int section) {
-  return "section-moderation:" + std::string(event) + ":" + std::to_string(section);
+  return live::topic::section_moderation(event, section);
 }
-std::string author_topic(std::string_view event, std::int64_t user) {
-  return "author:" + std::string(event) + ":" + std::to_string(user);
-}
-std::string results_topic(std::string_view event) { return "results:" + std::string(event); }
+std::string author_topic(std::string_view event, std::int64_t user) { return live::topic::author(event, user); }
+std::string results_topic(std::string_view event) { return live::topic::results(event); }
 
 SectionService::SectionService(store::Db& db, const timeline::Clock& clock,
-                               std::map<std::string, EventRef, std::less<>> events, Publish publish)
-    : db_(db), clock_(clock), events_(std::move(events)), publish_(std::move(publish)) {}
+                               std::map<std::string, EventRef, std::less<>> events, live::Publisher& publisher)
+    : db_(db), clock_(clock), events_(std::move(events)), publish_(publisher) {}
 
 Result<const EventRef*> SectionService::find(std::string_view event, std::optional<int> section) const {
   auto it = events_.find(event);
@@ -360,10 +375,10 @@ Result<const EventRef*> SectionService::find(std::string_view event, std::option
 
 std::string SectionService::letter_requirements(std::string_view event, const std::vector<std::string>& outcomes) const {
   auto it = events_.find(event);
-  if (it == events_.end() || !it->second.settings.presenter_requirements) return {};
+  if (it == events_.end()) return {};
   // 'present' is the outcome that puts a practice in a running order (see presenters()).
   if (std::find(outcomes.begin(), outcomes.end(), "present") == outcomes.end()) return {};
-  return "\n" + requirements_text(*it->second.settings.presenter_requirements);
+  return presenter_letter_block(*it->second.agenda, it->second.settings);
 }
 
 Status SectionService::open_now(const accounts::Identity* who, const EventRef& ref, std::string_view event,
@@ -661,20 +676,22 @@ Result<json> SectionService::edit_draft(const accounts::Identity& who, std::stri
   if (!slots.is_array())
     return Status::unprocessable("invalid_slots", "Порядок выступлений должен быть списком выступлений.");
   const Settings& settings = (*ref)->settings;
+  const Noun& words = (*ref)->agenda->words;
   std::vector<Slot> draft;
   for (const auto& item : slots) {
     auto practice = item.is_object() ? int_arg(item, "practice") : std::nullopt;
-    if (!practice) return Status::unprocessable("invalid_slots", "Для каждого выступления укажите практику.");
+    if (!practice) return Status::unprocessable("invalid_slots", "Для каждого выступления укажите " + words.accusative + ".");
     std::optional<std::int64_t> seconds = int_arg(item, "seconds");
     if (auto minutes = int_arg(item, "minutes")) seconds = *minutes * 60;
     if (!seconds) return Status::unprocessable("invalid_slots", "Для каждого выступления укажите длительность в минутах.");
     if (*seconds < settings.min_slot_minutes * 60 || *seconds > settings.max_slot_minutes * 60)
       return Status::unprocessable("invalid_slot_length",
                                    "Длительность выступления — от " + std::to_string(settings.min_slot_minutes) +
-                                       " до " + std::to_string(settings.max_slot_minutes) + " минут.");
+                                       " до " + with_count(settings.max_slot_minutes, {"минуты", "минут", "минут"}) + ".");
     for (const auto& s : draft)
       if (s.practice == *practice)
-        return Status::unprocessable("invalid_slots", "Практика стоит в порядке выступлений дважды.");
+        return Status::unprocessable("invalid_slots", capitalised(words.one) + " № " + std::to_string(*practice) +
+                                                          " стоит в порядке выступлений дважды.");
     draft.push_back({*practice, static_cast<int>(*seconds)});
   }
   if (!fits(**ref, draft))
@@ -684,8 +701,9 @@ Result<json> SectionService::edit_draft(const accounts::Identity& who, std::stri
     if (!admitted) return admitted.status();
     for (const auto& slot : draft)
       if (std::find(admitted->begin(), admitted->end(), slot.practice) == admitted->end())
-        return Status::unprocessable("not_admitted", "Практика " + std::to_string(slot.practice) +
-                                                         " не допущена к выступлению в этой секции.");
+        return Status::unprocessable("not_admitted", capitalised(words.one) + " № " + std::to_string(slot.practice) + " не " +
+                                                         std::string(words.agree("допущена", "допущен", "допущено")) +
+                                                         " к выступлению в этой секции.");
     return save_draft(tx, event, section, draft, clock_.now());
   });
   if (!s) return s;
@@ -766,7 +784,7 @@ Result<json> SectionService::publish_schedule(const accounts::Identity& who, std
     return Status::ok();
   });
   if (!s) return s;
-  for (const auto& p : pushes) publish_(p.topic, "notice", p.data);
+  for (const auto& p : pushes) publish_.publish(p.topic, "notice", p.data);
   return schedule(&who, event, section);
 }
 
@@ -888,8 +906,8 @@ Result<json> SectionService::change_run(const EventRef& ref, std::string_view ev
     return Status::ok();
   });
   if (!s) return s;
-  publish_(section_topic(event, section), "state", pushes.state);
-  if (!pushes.moderation.is_null()) publish_(moderation_topic(event, section), "moderation", pushes.moderation);
+  publish_.publish(section_topic(event, section), "state", pushes.state);
+  if (!pushes.moderation.is_null()) publish_.publish(moderation_topic(event, section), "moderation", pushes.moderation);
   arm_for(ref, std::string(event), section, run);
   return pushes.state;
 }
@@ -922,8 +940,8 @@ Result<json> SectionService::change_floor(const accounts::Identity& who, const E
     return Status::ok();
   });
   if (!s) return s;
-  publish_(section_topic(event, section), "state", pushes.state);
-  publish_(moderation_topic(event, section), "moderation", pushes.moderation);
+  publish_.publish(section_topic(event, section), "state", pushes.state);
+  publish_.publish(moderation_topic(event, section), "moderation", pushes.moderation);
   return floor_reply(action, made, pushes.state);
 }
 
@@ -951,7 +969,7 @@ void SectionService::on_timer(const std::string& event, int section) {
     return;
   }
   for (const auto& due : fired.due)
-    publish_(section_topic(event, section), due.event.key == "time_up" ? "time_up" : "warning",
+    publish_.publish(section_topic(event, section), due.event.key == "time_up" ? "time_up" : "warning",
              timer_json(**ref, fired.run, due));
   arm_for(**ref, event, section, fired.run);
 }
@@ -959,13 +977,18 @@ void SectionService::on_timer(const std::string& event, int section) {
 Status SectionService::start() {
   TimePoint now = clock_.now();
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
-    return tx.prepare("UPDATE section_attendance SET left_at = MAX(joined_at, ?1) WHERE left_at IS NULL")
+    return tx.prepare("UPDATE section_attendance SET left_at = CASE WHEN joined_at > ?1 THEN joined_at ELSE ?1 END "
+                      "WHERE left_at IS NULL")
         .bind_int(1, to_ms(now))
         .run();
   });
   if (!s) return s;
+  return rearm();
+}
+
+Status SectionService::rearm() {
   std::vector<std::pair<std::string, int>> running;
-  s = db_.read([&](store::Tx& tx) -> Status {
+  Status s = db_.read([&](store::Tx& tx) -> Status {
     auto stored = stored_runs(tx);
     if (!stored) return stored.status();
     running = std::move(*stored);
@@ -1029,7 +1052,8 @@ void SectionService::left(std::string_view event, int section, std::string_view 
   (void)db_.transaction([&](store::Tx& tx) -> Status {
     return tx
         .prepare(
-            "UPDATE section_attendance SET left_at = MAX(joined_at, ?4) WHERE event_id = ?1 AND section = ?2 AND "
+            "UPDATE section_attendance SET left_at = CASE WHEN joined_at > ?4 THEN joined_at ELSE ?4 END WHERE "
+            "event_id = ?1 AND section = ?2 AND "
             "connection = ?3 AND left_at IS NULL")
         .bind_text(1, event)
         .bind_int(2, section)
@@ -1055,10 +1079,13 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
   json out = json::array();
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT a.section, a.user_id, u.full_name, u.email, MAX(a.joined_at, ?2), MIN(COALESCE(a.left_at, ?3), ?3) "
+        // CASE, not the two-argument MAX and MIN SQLite has and PostgreSQL lacks (its GREATEST
+        // and LEAST, SQLite's lacks).
+        "SELECT a.section, a.user_id, u.full_name, u.email, CASE WHEN a.joined_at > ?2 THEN a.joined_at ELSE ?2 END, "
+        "CASE WHEN a.left_at < ?3 THEN a.left_at ELSE ?3 END "
         "FROM section_attendance a JOIN users u ON u.id = a.user_id WHERE a.event_id = ?1 AND (?4 = 0 OR a.section = ?4) "
         "AND COALESCE(a.left_at, ?3) > ?2 AND a.joined_at < ?3 "
-        "ORDER BY a.section, u.full_name, a.user_id, MAX(a.joined_at, ?2)");
+        "ORDER BY a.section, u.full_name, a.user_id, 5");
     q.bind_text(1, event).bind_int(2, from).bind_int(3, until).bind_int(4, section.value_or(0));
     // Intervals of one person's several connections overlap: merge them before summing.
     json* entry = nullptr;
@@ -1166,7 +1193,10 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
       for (const auto& id : item.value("best", json::array())) {
         if (!id.is_number_integer() ||
             std::find(admitted->begin(), admitted->end(), id.get<std::int64_t>()) == admitted->end())
-          return Status::unprocessable("not_admitted", "Лучшей можно назвать только практику, представленную в секции.");
+          return Status::unprocessable("not_admitted", std::string((*ref)->agenda->words.agree("Лучшей", "Лучшим", "Лучшим")) +
+                                                           " можно назвать только " + (*ref)->agenda->words.accusative + ", " +
+                                                           std::string((*ref)->agenda->words.agree("представленную", "представленный", "представленное")) +
+                                                           " в секции.");
         best.push_back(id);
       }
       auto note = item.find("note");
@@ -1190,7 +1220,7 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
   if (!s) return s;
   auto out = results(event);
   if (!out) return out.status();
-  publish_(results_topic(event), "results_published", *out);
+  publish_.publish(results_topic(event), "results_published", *out);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // attendance from the section topics, and the published results. Owns the tables of
 // store/migrations/010_sections.sql. Thread-safe: state lives in SQLite; live changes are
 // serialised by live_mutex_ so their pushes leave in commit order. Every method blocks briefly on
-// SQLite (one short transaction): worker threads, connection strands and the ticker may call it.
+// SQLite (one short transaction): worker threads, connection strands and the alarm may call it.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@
 
 #include "accounts/accounts.h"
 #include "common/status.h"
+#include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/timeline.h"
@@ -49,6 +50,9 @@ struct LiveWindow {
 // slot page beside the pre-flight check, and in the admission letter. `items` may name
 // {min_mbps}, the bandwidth the check measures against.
 struct PresenterRequirements {
+  // The sentence that tells a presenter when the sections run, {date}, {starts} and {ends} filled
+  // from the sections session of the timetable («8 июля 2020 г.», «10:00», «12:00»); empty: none.
+  std::string when;
   std::string title;
   std::vector<std::string> items;
   int min_mbps = 0;
@@ -73,6 +77,10 @@ struct Settings {
 
 // Reads and checks the part strictly (JSON paths in errors, like the agenda loader).
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda);
+
+// What the admission letter of a practice admitted to present adds: when the sections run (the
+// requirements' `when`, from the sections session) and the requirements; empty without them.
+std::string presenter_letter_block(const timeline::Agenda& agenda, const Settings& settings);
 
 // Whether `action` (an act() name) may happen at `now`: 409 section_not_open_yet before the window
 // (unless an organiser rehearses), 409 section_day_over after it. Closing a section and resetting a
@@ -108,9 +116,7 @@ struct EventRef {
 // Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
 std::vector<std::string_view> action_names();
 
-// Pushes an event to a hub topic (the service never sees the hub itself).
-using Publish = std::function<void(const std::string& topic, std::string_view event, const nlohmann::json& data)>;
-// Asks the ticker to call on_timer(event, section) at `at` (replacing any earlier request for
+// Asks the alarm to call on_timer(event, section) at `at` (replacing any earlier request for
 // that section), or cancels when `at` is empty. Must not block.
 using Arm = std::function<void(const std::string& event, int section, std::optional<TimePoint> at)>;
 
@@ -124,7 +130,7 @@ std::string results_topic(std::string_view event);
 class SectionService {
  public:
   SectionService(store::Db& db, const timeline::Clock& clock, std::map<std::string, EventRef, std::less<>> events,
-                 Publish publish);
+                 live::Publisher& publisher);
 
   // For the admission letter: the presenter requirements as text when one of `outcomes` (the
   // letter's decisions) admits a practice to present and the agenda lists requirements, else "".
@@ -134,6 +140,10 @@ class SectionService {
   void set_arm(Arm arm) { arm_ = std::move(arm); }
   // Closes attendance left open by a stopped process and re-arms the timers of running sections.
   Status start();
+  // Asks for the timers of every running section again, as the store has them: the alarm's
+  // owner does so when it takes over and while it holds the alarm (another instance may have
+  // started a section).
+  Status rearm();
 
   // --- Schedules -------------------------------------------------------------------------------
   // Anyone: the sections with their rooms and published running orders, the welcome and results rooms.
@@ -149,6 +159,21 @@ class SectionService {
   Result<nlohmann::json> publish_schedule(const accounts::Identity& who, std::string_view event, int section);
   // Signed in: the caller's slots (owner or co-author) and notices.
   Result<nlohmann::json> my_slots(const accounts::Identity& who, std::string_view event);
+
+  // --- Calendars (.ics, calendars.cpp) ------------------------------------------------------------
+  // Anyone: the event's timetable (stages, sessions with their rooms, milestones).
+  Result<std::string> event_calendar(std::string_view event);
+  // Anyone: one section's sitting and its published running order.
+  Result<std::string> section_calendar(std::string_view event, int section);
+  // The person's own items: their slots with the room link, the welcome and the results, the deadlines.
+  Result<std::string> my_calendar(const accounts::User& who, std::string_view event);
+  // The person's subscription address {"url" or null}; renewing makes a new secret (the old one
+  // stops working), revoking removes it.
+  Result<nlohmann::json> calendar_feed(const accounts::User& who, std::string_view event);
+  Result<nlohmann::json> renew_calendar_feed(const accounts::User& who, std::string_view event);
+  Status revoke_calendar_feed(const accounts::User& who, std::string_view event);
+  // Anyone holding the secret: that person's calendar as it is now; 404 once revoked.
+  Result<std::string> feed_calendar(std::string_view token);
 
   // --- Live ------------------------------------------------------------------------------------
   // The public state of a section, the same JSON as pushed on its topic as "state".
@@ -190,6 +215,7 @@ class SectionService {
 
  private:
   Result<const EventRef*> find(std::string_view event, std::optional<int> section) const;
+  std::string calendar_stamp() const;  // DTSTAMP: now, in UTC
   // Load, apply (run.h, floor.h), save, publish; the caller has admitted the action.
   Result<nlohmann::json> change_run(const EventRef& ref, std::string_view event, int section, const RunAction& action);
   Result<nlohmann::json> change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
@@ -203,7 +229,7 @@ class SectionService {
   store::Db& db_;
   const timeline::Clock& clock_;
   const std::map<std::string, EventRef, std::less<>> events_;
-  const Publish publish_;
+  live::Publisher& publish_;
   Arm arm_;  // set once before start()
 
   // Held across a live change's transaction and its pushes, so subscribers see changes in commit order.

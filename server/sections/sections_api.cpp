@@ -5,10 +5,6 @@
 #include <map>
 #include <mutex>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
@@ -23,7 +19,6 @@ namespace {
 using nlohmann::json;
 using api::parse_id;
 using api::reply;
-namespace asio = boost::asio;
 
 std::optional<std::int64_t> parse_number(std::string_view text) {
   std::int64_t n = 0;
@@ -55,6 +50,58 @@ Handler on_section(SectionHandler handler) {
     if (!n) return api::error_response(bad_section());
     return handler(who, req, p, static_cast<int>(*n));
   };
+}
+
+// An iCalendar file; `no-cache` so a subscribed calendar sees a moved schedule on its next poll.
+net::Response calendar_response(const Result<std::string>& ics, const std::string& name) {
+  if (!ics) return api::error_response(ics.status());
+  net::Response r;
+  r.body = *ics;
+  r.set_header("Content-Type", "text/calendar; charset=utf-8");
+  r.set_header("Content-Disposition", net::content_disposition("inline", name));
+  r.set_header("Cache-Control", "private, no-cache");
+  return r;
+}
+
+// The calendars: the event's, a section's, the caller's own, and the caller's subscription address.
+void add_calendar_routes(net::Router& router, SectionService& sections, accounts::AccountsService& accounts) {
+  auto with_caller = [&accounts](bool required, Handler handler) { return caller_route(accounts, required, handler); };
+  router.add("GET", "/api/events/{id}/calendar.ics",
+             with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
+               return calendar_response(sections.event_calendar(p.get("id")), std::string(p.get("id")) + ".ics");
+             }));
+  router.add("GET", "/api/events/{id}/sections/{n}/calendar.ics",
+             with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
+                                                       const net::PathParams& p, int n) {
+               return calendar_response(sections.section_calendar(p.get("id"), n),
+                                        std::string(p.get("id")) + "-section-" + std::to_string(n) + ".ics");
+             })));
+  router.add("GET", "/api/events/{id}/calendar/mine.ics",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return calendar_response(sections.my_calendar(who->user, p.get("id")), std::string(p.get("id")) + "-mine.ics");
+             }));
+  router.add("GET", "/api/events/{id}/calendar/feed",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return reply(sections.calendar_feed(who->user, p.get("id")));
+             }));
+  router.add("POST", "/api/events/{id}/calendar/feed",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               return reply(sections.renew_calendar_feed(who->user, p.get("id")));
+             }));
+  router.add("DELETE", "/api/events/{id}/calendar/feed",
+             with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
+               auto s = sections.revoke_calendar_feed(who->user, p.get("id"));
+               return s ? api::json_response(200, {{"url", nullptr}}) : api::error_response(s);
+             }));
+  // The subscription: no cookie (a calendar application polls it), the secret is the address.
+  router.add("GET", "/api/calendar/{file}", [&sections](const net::Request&, const net::PathParams& p) {
+    std::string file(p.get("file"));
+    constexpr std::string_view kSuffix = ".ics";
+    if (file.size() <= kSuffix.size() || file.compare(file.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+      return api::error_response(
+          Status::not_found("calendar_not_found", "Календарь по этой ссылке не найден: ссылку отозвали или она неверна."));
+    return calendar_response(sections.feed_calendar(file.substr(0, file.size() - kSuffix.size())), "praktika.ics");
+  });
 }
 
 // A section's running order (read, drafted, edited, published), its live state and the moderators' view.
@@ -135,6 +182,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                return std::move(*file);
              }));
   add_schedule_routes(router, sections, accounts);
+  add_calendar_routes(router, sections, accounts);
   router.add("POST", "/api/events/{id}/sections/{n}/actions/{action}",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
                                                       const net::PathParams& p, int n) {
@@ -238,59 +286,10 @@ void add_live(live::Registry& registry, SectionService& sections) {
   }
 }
 
-// ---- Ticker -------------------------------------------------------------------------------------
-
-struct SectionTicker::State : std::enable_shared_from_this<SectionTicker::State> {
-  State(asio::io_context& io, const timeline::Clock& clock) : clock(clock), strand(asio::make_strand(io)) {}
-
-  struct Entry {
-    std::unique_ptr<asio::steady_timer> timer;
-    std::uint64_t generation = 0;  // a wait whose generation is stale was replaced, not fired
+Arm alarm_arm(live::Alarm& alarm, SectionService& service) {
+  return [&alarm, &service](const std::string& event, int section, std::optional<TimePoint> at) {
+    alarm.set(live::topic::section(event, section), at, [&service, event, section] { service.on_timer(event, section); });
   };
-
-  // Constant after construction.
-  const timeline::Clock& clock;
-  asio::strand<asio::io_context::executor_type> strand;
-
-  // Only on strand.
-  std::map<std::pair<std::string, int>, Entry> timers;
-  bool stopped = false;
-
-  void arm(SectionService* service, const std::string& event, int section, std::optional<TimePoint> at) {
-    if (stopped) return;
-    auto& entry = timers[{event, section}];
-    if (!entry.timer) entry.timer = std::make_unique<asio::steady_timer>(strand);
-    std::uint64_t generation = ++entry.generation;
-    entry.timer->cancel();
-    if (!at) return;
-    entry.timer->expires_after(clock.real_time_until(*at));
-    entry.timer->async_wait([self = shared_from_this(), service, event, section, generation](boost::system::error_code) {
-      if (self->stopped) return;
-      auto it = self->timers.find({event, section});
-      if (it == self->timers.end() || it->second.generation != generation) return;
-      // Runs on the strand; on_timer re-arms through arm(), which posts back here.
-      service->on_timer(event, section);
-    });
-  }
-};
-
-SectionTicker::SectionTicker(asio::io_context& io, const timeline::Clock& clock)
-    : state_(std::make_shared<State>(io, clock)) {}
-
-SectionTicker::~SectionTicker() { stop(); }
-
-Arm SectionTicker::arm(SectionService& service) {
-  return [s = state_, service = &service](const std::string& event, int section, std::optional<TimePoint> at) {
-    asio::post(s->strand, [s, service, event, section, at] { s->arm(service, event, section, at); });
-  };
-}
-
-void SectionTicker::stop() {
-  asio::post(state_->strand, [s = state_] {
-    s->stopped = true;
-    for (auto& [key, entry] : s->timers)
-      if (entry.timer) entry.timer->cancel();
-  });
 }
 
 }  // namespace praktika::sections

@@ -2,16 +2,33 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <string>
 #include <system_error>
 
+#include "log/log.h"
+#include "metrics/metrics.h"
 #include "store/migrations.h"
+#include "store/postgres.h"
 
 namespace praktika::store {
 namespace {
+
+struct StoreMetrics {
+  metrics::Histogram write_seconds{metrics::latency_bounds()};
+  metrics::Histogram read_seconds{metrics::latency_bounds()};
+  metrics::Counter busy_retries;
+  metrics::Family<metrics::Counter> errors{{"code"}};
+};
+
+StoreMetrics& store_metrics() {
+  static StoreMetrics m;
+  return m;
+}
 
 // Long enough to ride out a checkpoint or the admin CLI writing beside the server; short
 // enough that a stuck lock becomes a visible 503 instead of a hung request.
@@ -34,14 +51,16 @@ int failed_write_errno(sqlite3* db) {
 
 bool is_out_of_space(int os_error) { return os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT; }
 
-Status error_from(sqlite3* db, int rc, std::string_view what) {
+Status classify(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
     return Status::conflict(std::string(kConflict), "Такая запись уже существует");
   }
   // Everything below is unexpected; the detail goes to the log, the client gets a plain message.
-  std::fprintf(stderr, "store: %.*s: %s (sqlite code %d)\n", static_cast<int>(what.size()), what.data(),
-               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
+  log::error("store.error")
+      .str("sql", what.substr(0, 120))
+      .str("sqlite", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))
+      .num("sqlite_code", rc);
   if (primary == SQLITE_CONSTRAINT) {
     return Status::conflict(std::string(kConstraintFailed), "Запись противоречит связанным данным");
   }
@@ -57,6 +76,55 @@ Status error_from(sqlite3* db, int rc, std::string_view what) {
   return Status::internal(std::string(kStorageError), "Ошибка хранилища данных");
 }
 
+Status error_from(sqlite3* db, int rc, std::string_view what) {
+  Status s = classify(db, rc, what);
+  if (s.code() != kConflict) {
+    store_metrics().errors.at({s.code()}).inc();
+    log::note_problem(s.code());
+  }
+  return s;
+}
+
+// sqlite3_busy_timeout's waits, counted: each call is one more wait for a lock another
+// connection (the admin CLI, a checkpoint) holds.
+int busy_wait(void*, int count) {
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  constexpr int kSteps = sizeof kDelaysMs / sizeof kDelaysMs[0];
+  int waited = 0;
+  for (int i = 0; i < count && i < kSteps; ++i) waited += kDelaysMs[i];
+  if (count > kSteps) waited += (count - kSteps) * kDelaysMs[kSteps - 1];
+  if (waited >= kBusyTimeoutMs) return 0;
+  int delay = std::min(count < kSteps ? kDelaysMs[count] : kDelaysMs[kSteps - 1], kBusyTimeoutMs - waited);
+  store_metrics().busy_retries.inc();
+  sqlite3_sleep(delay);
+  return 1;
+}
+
+// The schema's version: SQLite's user_version in the file's header; on PostgreSQL a one-row table.
+Result<int> read_schema_version(Tx& tx) {
+  if (tx.dialect() == Dialect::postgresql) {
+    if (Status s = tx.exec("CREATE TABLE IF NOT EXISTS praktika_schema (version BIGINT NOT NULL)"); !s.is_ok()) return s;
+  }
+  // Reset before the migration runs: an active statement makes DROP TABLE fail (SQLITE_LOCKED).
+  auto q = tx.prepare(tx.dialect() == Dialect::postgresql ? "SELECT coalesce(max(version), 0) FROM praktika_schema"
+                                                          : "PRAGMA user_version");
+  auto row = q.step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(q.int64(0));
+}
+
+Status write_schema_version(Tx& tx, int version) {
+  if (tx.dialect() == Dialect::postgresql)
+    return tx.exec("DELETE FROM praktika_schema; INSERT INTO praktika_schema (version) VALUES (" +
+                   std::to_string(version) + ")");
+  return tx.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
+// Every writer takes this one lock first, as SQLite's BEGIN IMMEDIATE takes the file's.
+constexpr const char* kPgBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7021575522)";
+// One snapshot for the whole read, as SQLite's read transaction in WAL mode.
+constexpr const char* kPgBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 bool only_whitespace(const char* tail) {
   // A trailing ";" with spaces or a newline leaves such a tail; anything else is a second statement.
   for (; *tail; ++tail) {
@@ -67,14 +135,24 @@ bool only_whitespace(const char* tail) {
 
 }  // namespace
 
+std::string json_array_values(Dialect dialect, int index, bool integers) {
+  const std::string param = "?" + std::to_string(index);
+  if (dialect == Dialect::sqlite) return "SELECT value FROM json_each(" + param + ")";
+  return std::string("SELECT ") + (integers ? "CAST(value AS BIGINT)" : "value") +
+         " FROM json_array_elements_text(CAST(" + param + " AS json)) AS value";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stmt
 
 Stmt::Stmt(sqlite3* db, sqlite3_stmt* stmt, bool* in_use, Status error)
     : db_(db), stmt_(stmt), in_use_(in_use), error_(std::move(error)) {}
 
+Stmt::Stmt(std::unique_ptr<pg::Query> query) : db_(nullptr), stmt_(nullptr), in_use_(nullptr), pg_(std::move(query)) {}
+
 Stmt::Stmt(Stmt&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_), error_(std::move(other.error_)) {
+    : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_), error_(std::move(other.error_)),
+      pg_(std::move(other.pg_)) {
   other.stmt_ = nullptr;
   other.in_use_ = nullptr;
 }
@@ -96,21 +174,37 @@ Stmt& Stmt::check_bind(int rc) {
 }
 
 Stmt& Stmt::bind_int(int index, std::int64_t value) {
+  if (pg_) {
+    pg_->bind_int(index, value);
+    return *this;
+  }
   if (!stmt_) return *this;
   return check_bind(sqlite3_bind_int64(stmt_, index, value));
 }
 
 Stmt& Stmt::bind_real(int index, double value) {
+  if (pg_) {
+    pg_->bind_real(index, value);
+    return *this;
+  }
   if (!stmt_) return *this;
   return check_bind(sqlite3_bind_double(stmt_, index, value));
 }
 
 Stmt& Stmt::bind_text(int index, std::string_view value) {
+  if (pg_) {
+    pg_->bind_text(index, value);
+    return *this;
+  }
   if (!stmt_) return *this;
   return check_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 Stmt& Stmt::bind_blob(int index, std::span<const unsigned char> value) {
+  if (pg_) {
+    pg_->bind_blob(index, value.data(), value.size());
+    return *this;
+  }
   if (!stmt_) return *this;
   // A null pointer would bind NULL; an empty blob must stay an empty blob.
   static const unsigned char kEmpty = 0;
@@ -119,6 +213,10 @@ Stmt& Stmt::bind_blob(int index, std::span<const unsigned char> value) {
 }
 
 Stmt& Stmt::bind_null(int index) {
+  if (pg_) {
+    pg_->bind_null(index);
+    return *this;
+  }
   if (!stmt_) return *this;
   return check_bind(sqlite3_bind_null(stmt_, index));
 }
@@ -128,6 +226,7 @@ Stmt& Stmt::bind_int(int index, std::optional<std::int64_t> value) {
 }
 
 Result<bool> Stmt::step() {
+  if (pg_) return pg_->step();
   if (!error_.is_ok()) return error_;
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -144,19 +243,23 @@ Status Stmt::run() {
   }
 }
 
-bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Stmt::is_null(int column) const {
+  if (pg_) return pg_->is_null(column);
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::int64_t Stmt::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Stmt::int64(int column) const { return pg_ ? pg_->int64(column) : sqlite3_column_int64(stmt_, column); }
 
-double Stmt::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Stmt::real(int column) const { return pg_ ? pg_->real(column) : sqlite3_column_double(stmt_, column); }
 
 std::string Stmt::text(int column) const {
+  if (pg_) return pg_->text(column);
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   const int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
 }
 
 std::vector<unsigned char> Stmt::blob(int column) const {
+  if (pg_) return pg_->blob(column);
   const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, column));
   const int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::vector<unsigned char>(p, p + n) : std::vector<unsigned char>();
@@ -171,6 +274,7 @@ std::optional<std::int64_t> Stmt::optional_int64(int column) const {
 // Tx
 
 Stmt Tx::prepare(std::string_view sql) {
+  if (pg_) return Stmt(std::make_unique<pg::Query>(*pg_, sql, read_only_));
   db_.mutex_.assert_held();  // a Tx is made only under the lock, by Db::transaction and Db::read
   sqlite3* const h = db_.handle_;
   auto it = db_.cache_.find(sql);
@@ -215,15 +319,18 @@ Stmt Tx::prepare(std::string_view sql) {
 
 Status Tx::exec(std::string_view sql) {
   if (read_only_) return Status::internal(std::string(kStorageError), "Ошибка хранилища данных");
+  if (pg_) return pg::exec(*pg_, sql);
   const std::string text(sql);
   const int rc = sqlite3_exec(db_.handle_, text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return error_from(db_.handle_, rc, sql.substr(0, 200));
   return Status::ok();
 }
 
-std::int64_t Tx::last_insert_id() const { return sqlite3_last_insert_rowid(db_.handle_); }
+std::int64_t Tx::last_insert_id() const { return pg_ ? pg_->last_insert_id : sqlite3_last_insert_rowid(db_.handle_); }
 
-int Tx::changes() const { return sqlite3_changes(db_.handle_); }
+int Tx::changes() const { return pg_ ? pg_->changes : sqlite3_changes(db_.handle_); }
+
+Dialect Tx::dialect() const { return db_.dialect(); }
 
 // ---------------------------------------------------------------------------------------------
 // Db
@@ -253,6 +360,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::filesystem::path& file) {
 }
 
 Db::~Db() {
+  if (pg_) return;
   for (auto& [sql, cached] : cache_) {
     assert(!cached.in_use);  // a Stmt outlived its Tx
     sqlite3_finalize(cached.stmt);
@@ -263,7 +371,7 @@ Db::~Db() {
 
 Status Db::configure() {
   sqlite3_extended_result_codes(handle_, 1);
-  sqlite3_busy_timeout(handle_, kBusyTimeoutMs);
+  sqlite3_busy_handler(handle_, busy_wait, nullptr);
 
   // WAL: readers never block the writer, and a commit is one append instead of a journal dance.
   {
@@ -309,13 +417,9 @@ Status Db::migrate() {
     int version = 0;
     bool done = false;
     Status s = transaction([&](Tx& tx) -> Status {
-      {
-        // Reset before the migration runs: an active statement makes DROP TABLE fail (SQLITE_LOCKED).
-        auto q = tx.prepare("PRAGMA user_version");
-        auto row = q.step();
-        if (!row.ok()) return row.status();
-        version = static_cast<int>(q.int64(0));
-      }
+      auto read = read_schema_version(tx);
+      if (!read.ok()) return read.status();
+      version = *read;
       if (version > latest) {
         return Status::internal(std::string(kSchemaTooNew),
                                 "База данных создана более новой версией программы (версия схемы " +
@@ -327,12 +431,15 @@ Status Db::migrate() {
         return Status::ok();
       }
       const Migration& m = all[static_cast<std::size_t>(version)];
-      if (Status e = tx.exec(m.sql); !e.is_ok()) {
+      const std::string sql = dialect() == Dialect::sqlite   ? std::string(m.sql)
+                              : m.postgresql.empty() ? pg::migration_sql(m.sql)
+                                                     : std::string(m.postgresql);
+      if (Status e = tx.exec(sql); !e.is_ok()) {
         std::fprintf(stderr, "store: migration %03d_%.*s failed\n", m.version, static_cast<int>(m.name.size()),
                      m.name.data());
         return e;
       }
-      return tx.exec("PRAGMA user_version = " + std::to_string(m.version));
+      return write_schema_version(tx, m.version);
     });
     if (!s.is_ok()) return s;
     if (done) {
@@ -372,7 +479,94 @@ Status Db::run_in_transaction(const char* begin, bool read_only, const std::func
   return Status::ok();
 }
 
+Db::Db(sqlite3* handle, std::filesystem::path file) : handle_(handle), file_(std::move(file)) {}
+
+Db::Db(std::unique_ptr<pg::Pool> pool) : handle_(nullptr), pg_(std::move(pool)) {}
+
+Result<std::unique_ptr<Db>> Db::connect(const std::string& url, int connections) {
+  std::unique_ptr<Db> db(new Db(std::make_unique<pg::Pool>(url, connections)));
+  if (Status s = db->migrate(); !s.is_ok()) return s;
+  auto schema = std::make_unique<pg::Schema>();
+  Status s = db->read([&](Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND is_identity = 'YES'");
+    for (;;) {
+      auto row = q.step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::ok();
+      schema->identity_column[q.text(0)] = q.text(1);
+    }
+  });
+  if (!s.is_ok()) return s;
+  db->pg_schema_ = std::move(schema);
+  db->pg_->set_schema(db->pg_schema_.get());
+  return db;
+}
+
+Status Db::run_in_pg_transaction(bool read_only, const std::function<Status(Tx&)>& work) {
+  // A pooled connection may have been cut while idle (the server restarted): found at BEGIN,
+  // before anything was done, so one more connection is tried at once.
+  for (int attempt = 0;; ++attempt) {
+    auto acquired = pg_->acquire();
+    if (!acquired.ok()) return acquired.status();
+    pg::Connection& c = **acquired;
+    struct Release {
+      pg::Pool& pool;
+      pg::Connection& c;
+      ~Release() { pool.release(&c); }
+    } release{*pg_, c};
+    auto rollback = [&c] {
+      c.failed = Status::ok();
+      if (!c.broken()) (void)pg::exec(c, "ROLLBACK");
+    };
+    if (Status begun = pg::exec(c, read_only ? kPgBeginRead : kPgBeginWrite); !begun.is_ok()) {
+      const bool cut = c.broken();
+      rollback();
+      if (cut && attempt == 0) continue;
+      return begun;
+    }
+    Tx tx(*this, read_only, &c);
+    Status result;
+    try {
+      result = work(tx);
+    } catch (...) {
+      rollback();
+      throw;
+    }
+    if (result.is_ok() && !c.failed.is_ok()) {
+      // PostgreSQL would answer COMMIT with a silent ROLLBACK: the caller must not think it stored.
+      std::fprintf(stderr, "store: a statement failed and the transaction went on; rolled back\n");
+      result = c.failed;
+    }
+    if (!result.is_ok()) {
+      rollback();
+      return result;
+    }
+    if (Status committed = pg::exec(c, "COMMIT"); !committed.is_ok()) {
+      rollback();
+      return committed;
+    }
+    return Status::ok();
+  }
+}
+
+namespace {
+// A transaction's time, in either dialect. The wait for the connection counts: it is what a request feels.
+struct TransactionTimer {
+  metrics::Histogram& histogram;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  ~TransactionTimer() { histogram.observe(std::chrono::steady_clock::now() - started); }
+};
+}  // namespace
+
 Status Db::transaction(const std::function<Status(Tx&)>& work) {
+  TransactionTimer timed{store_metrics().write_seconds};
+  if (pg_) {
+    Status result = run_in_pg_transaction(false, work);
+    after_write(result);
+    return result;
+  }
   // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
   // can fail with SQLITE_BUSY at the write, past the busy handler's help.
   Status result = run_in_transaction("BEGIN IMMEDIATE", false, work);
@@ -380,7 +574,11 @@ Status Db::transaction(const std::function<Status(Tx&)>& work) {
   return result;
 }
 
-Status Db::read(const std::function<Status(Tx&)>& work) { return run_in_transaction("BEGIN DEFERRED", true, work); }
+Status Db::read(const std::function<Status(Tx&)>& work) {
+  TransactionTimer timed{store_metrics().read_seconds};
+  if (pg_) return run_in_pg_transaction(true, work);
+  return run_in_transaction("BEGIN DEFERRED", true, work);
+}
 
 // The write that finds the disk full is answered storage_full; giving the reserve back then lets
 // the writes after it (signing in to delete what filled the disk) succeed.
@@ -395,6 +593,9 @@ void Db::disk_full() {
 }
 
 Status Db::backup_to(const std::filesystem::path& file) {
+  if (pg_)
+    return Status::unprocessable("backup_postgresql",
+                                 "База данных хранится в PostgreSQL: сохраните её программой pg_dump.");
   std::filesystem::path tmp = file;
   tmp += ".tmp";
   std::error_code ec;
@@ -434,6 +635,18 @@ Status Db::backup_to(const std::filesystem::path& file) {
     return Status::internal(std::string(kStorageError), "Не удалось сохранить резервную копию");
   }
   return Status::ok();
+}
+
+void write_metrics(metrics::Writer& out) {
+  auto& m = store_metrics();
+  out.header("praktika_store_transaction_seconds", "histogram",
+             "A transaction from asking for the connection to its commit, by kind (read or write).");
+  out.histogram("praktika_store_transaction_seconds", {{"kind", "write"}}, m.write_seconds);
+  out.histogram("praktika_store_transaction_seconds", {{"kind", "read"}}, m.read_seconds);
+  out.counter("praktika_store_busy_retries_total", "Waits for a database lock held by another connection.",
+              m.busy_retries.value());
+  out.header("praktika_store_errors_total", "counter", "Unexpected store errors, by the code answered.");
+  m.errors.write(out, "praktika_store_errors_total");
 }
 
 }  // namespace praktika::store

@@ -475,16 +475,21 @@ Agenda read_agenda(const json& doc) {
         ro.finish();
         form.type_rules.push_back(std::move(r));
       });
-    // How the site names a practice of this event (the contest: «заявка»); read by the front end only.
+    // How the site and the server's messages name a practice of this event (the contest: «заявка»).
     if (const json* w = po.find("words")) {
       Obj wo(*w, po.at("words"));
-      for (std::string_view key : {"one", "accusative", "genitive", "many", "dative_plural", "genitive_plural", "to_review",
-                                     "decision"}) wo.opt_str(key);
+      Noun& n = a.words;
+      for (auto [key, form] : {std::pair<std::string_view, std::string*>{"one", &n.one}, {"accusative", &n.accusative},
+                               {"genitive", &n.genitive}, {"dative", &n.dative}, {"many", &n.many},
+                               {"dative_plural", &n.dative_plural}, {"genitive_plural", &n.genitive_plural}})
+        if (std::string v = wo.opt_str(key); !v.empty()) *form = std::move(v);
+      for (std::string_view key : {"to_review", "decision"}) wo.opt_str(key);  // the front end's only
       // The noun's gender, for the words that agree with it («Новая заявка», «Новый доклад»).
       if (wo.find("gender")) {
         const std::string gender = wo.str("gender");
-        if (gender != "feminine" && gender != "masculine" && gender != "neuter")
-          fail(wo.at("gender"), "must be feminine, masculine or neuter");
+        if (gender == "masculine") n.gender = Gender::masculine;
+        else if (gender == "neuter") n.gender = Gender::neuter;
+        else if (gender != "feminine") fail(wo.at("gender"), "must be feminine, masculine or neuter");
       }
       wo.finish();
     }

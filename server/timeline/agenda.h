@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
+#include "common/words.h"
 
 namespace praktika::timeline {
 
@@ -277,6 +278,7 @@ struct Agenda {
   std::map<std::string, FilePurpose> files;  // by purpose id
   std::optional<RegistrationForm> registration;
   std::optional<PracticeForm> practice;
+  Noun words;  // practice.words: how messages name a practice of this event
   std::map<std::string, nlohmann::json> modules;  // by kModuleParts key; only those present
 
   nlohmann::json raw;  // the whole document as loaded

@@ -296,12 +296,42 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
   ticket.offset = part.size;
   ticket.remaining = u->length - part.size;
   ticket.hold = std::move(part.hold);
+  if (auto event = find_event_(u->event_id))
+    if (const timeline::FilePurpose* rules = event->agenda->find_files(u->purpose))
+      ticket.header_refuses = header_watch(ticket.file, u->length, *rules, u->file_name);
   return ticket;
+}
+
+// Probes the part file as it grows, every 64 KB, until its header tells (or cannot tell) whether
+// the video is too long; after that, or past media::kEarlyHeaderBytes, a call costs nothing.
+std::function<bool()> UploadService::header_watch(const fs::path& file, std::uint64_t length,
+                                                  const timeline::FilePurpose& rules, const std::string& name) {
+  const bool limited = std::any_of(rules.kinds.begin(), rules.kinds.end(),
+                                   [](const timeline::FileKind& k) { return k.max_duration_seconds.has_value(); });
+  if (!limited) return nullptr;
+  struct Watch {
+    bool settled = false;
+    std::uint64_t next = 0;
+  };
+  return [file, length, rules, name, watch = std::make_shared<Watch>()]() {
+    if (watch->settled) return false;
+    std::error_code ec;
+    const std::uint64_t have = fs::file_size(file, ec);
+    if (ec || have < watch->next) return false;
+    watch->next = have + (64u << 10);
+    auto early = media::early_check(file, have, length, rules, name);
+    if (early.outcome == media::EarlyOutcome::undecided && have < media::kEarlyHeaderBytes) return false;
+    watch->settled = true;
+    return early.outcome == media::EarlyOutcome::too_long;
+  };
 }
 
 Result<Upload> UploadService::finish_patch(const accounts::User& who, std::string_view id) {
   auto u = find(who, id);
   if (!u) return u;
+  if (u->state == "receiving" && u->offset < u->length) {
+    if (auto refused = refuse_early(*u); !refused || refused->state == "rejected") return refused;
+  }
   if (u->state != "receiving" || u->offset < u->length) {
     auto touched = db_.transaction([&](store::Tx& tx) {
       return tx.prepare("UPDATE uploads SET updated_at = ?1 WHERE id = ?2")
@@ -340,6 +370,32 @@ Result<Upload> UploadService::finish_patch(const accounts::User& who, std::strin
   u->state = state;
   u->verdict = verdict_json;
   u->offset = verdict.ok ? u->length : 0;
+  return u;
+}
+
+// A video still arriving whose header already declares a length over the limit is rejected as
+// the full check would reject it: the verdict recorded, the bytes removed.
+Result<Upload> UploadService::refuse_early(Upload u) {
+  auto event = find_event_(u.event_id);
+  const timeline::FilePurpose* rules = event ? event->agenda->find_files(u.purpose) : nullptr;
+  if (!rules) return u;
+  fs::path part = part_path(u.id);
+  auto early = media::early_check(part, u.offset, u.length, *rules, u.file_name);
+  if (early.outcome != media::EarlyOutcome::too_long) return u;
+  json verdict_json = early.verdict.to_json();
+  auto s = db_.transaction([&](store::Tx& tx) {
+    return tx.prepare("UPDATE uploads SET state = 'rejected', verdict = ?1, updated_at = ?2 WHERE id = ?3")
+        .bind_text(1, verdict_json.dump())
+        .bind_int(2, to_ms(clock_.now()))
+        .bind_text(3, u.id)
+        .run();
+  });
+  if (!s) return s;
+  std::error_code ec;
+  fs::remove(part, ec);
+  u.state = "rejected";
+  u.verdict = std::move(verdict_json);
+  u.offset = 0;
   return u;
 }
 

@@ -64,6 +64,11 @@ struct PatchTicket {
   std::uint64_t offset = 0;
   std::uint64_t remaining = 0;
   std::shared_ptr<void> hold;
+  // For the transport to call on the connection's strand while the body arrives
+  // (BodyPolicy::stop_early): true once the bytes on disk already condemn the file (a video whose
+  // header declares a length over the limit), so the PATCH ends there and finish_patch rejects it.
+  // Null when the purpose limits no length.
+  std::function<bool()> header_refuses;
 };
 
 class UploadService {
@@ -82,7 +87,9 @@ class UploadService {
   // within the purpose's finish_within_hours (deadline_passed beyond).
   Result<PatchTicket> begin_patch(const accounts::User& who, std::string_view id, std::uint64_t offset);
   // After the body: the new offset from the disk; when the last byte is in, the file is checked
-  // against the agenda's rules for its purpose and kept (complete) or removed (rejected).
+  // against the agenda's rules for its purpose and kept (complete) or removed (rejected). Before
+  // that, a video whose header has arrived and declares a length over the limit is rejected at
+  // once (media::early_check); the check of the whole file decides everything else.
   Result<Upload> finish_patch(const accounts::User& who, std::string_view id);
   // Removes the bytes first (the part file, the checked file and what was derived from it), then
   // the row: on a full disk only the bytes can make room for the row's deletion. Should that still
@@ -117,6 +124,9 @@ class UploadService {
   // The row, unless a deletion removed its bytes and could not remove it (then not found).
   Result<Upload> load(std::string_view id);
   bool bytes_gone(const Upload& upload) const;
+  Result<Upload> refuse_early(Upload upload);
+  static std::function<bool()> header_watch(const std::filesystem::path& file, std::uint64_t length,
+                                            const timeline::FilePurpose& rules, const std::string& name);
   Status check_room(std::uint64_t bytes) const;
   void remove_bytes(const std::string& id) const;
   std::filesystem::path part_path(std::string_view id) const;

@@ -97,6 +97,7 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     // One byte more than what is missing would be refused by the parser: 0 would mean "default".
     policy.limit = std::max<std::uint64_t>(ticket->remaining, 1);
     policy.hold = ticket->hold;
+    policy.stop_early = ticket->header_refuses;
     return policy;
   };
   router.add(

@@ -192,6 +192,14 @@ test('the certificates job moves the progress bar to the end over the WebSocket 
   await waitUntil('the list', () => page.locator('[data-testid^="certificate-"]').count(), (n) => n === 2);
   assert.deepEqual(polls, [], 'the page follows the job without polling');
 
+  // The public check of one of them: its date ends the sentence once («… 2020 г.», not «г..»).
+  const number = (await page.locator('[data-testid^="certificate-"]').first().getAttribute('data-testid')).slice('certificate-'.length);
+  const check = await openPage(context, `${server.url}/verify/${number}`);
+  const verdict = await waitUntil('the verdict', () => textOf(check, 'verify-verdict'), (t) => t.includes('Документ подлинный'));
+  assert.match(verdict, /\d{4} г\.\s*$/);
+  assert.doesNotMatch(verdict, /г\.\./);
+  await check.close();
+
   const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'export-certificates-xlsx').click()]);
   assert.match(download.suggestedFilename(), /\.xlsx$/);
   const strings = execFileSync('unzip', ['-p', await download.path(), 'xl/sharedStrings.xml'], { encoding: 'utf8' });

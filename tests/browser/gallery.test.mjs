@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { attachDocument } from './people.mjs';
 import { binaryPath, startServer } from './server.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -106,6 +107,7 @@ test('a comment typed on a practice page appears on another without a reload, an
         await api.call('PUT', `${kApi}/registration`, { answers: registration(who.name, who.email) });
         if (who === anna) {
           practice = (await api.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: kAnswers })).id;
+          await attachDocument(server.url, api.cookie, practice);
           await api.call('POST', `${kApi}/practices/${practice}/submit`, {});
         }
       }

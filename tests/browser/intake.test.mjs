@@ -1,8 +1,8 @@
 // Stage 1 through the browser against the real server: register, fill the registration form,
 // create a practice and fill every field of it (the fields are read from the agenda, as the page
-// builds them) on a 360 px phone, watch autosave, submit, and attach a real .docx through the
-// resumable upload, seeing its clause 6.5 findings, then replace it with a compliant one. Then the same
-// practice after the intake's closing instant: read-only, with the notice.
+// builds them) on a 360 px phone, watch autosave, attach a real .docx through the resumable upload
+// (required before submission), seeing its clause 6.5 findings, replace it with a compliant one, and
+// submit. Then the same practice after the intake's closing instant: read-only, with the notice.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,7 +33,7 @@ function saveStatus(page) {
   return attributeOf(page, 'save-status', 'data-state');
 }
 
-test('fills the registration form and every field of a practice on a phone, submits, and attaches a .docx with its findings', async () => {
+test('fills the registration form and every field of a practice on a phone, attaches a .docx with its findings, and submits', async () => {
   const server = await startServer({ clock: kOpenClock });
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }); // a phone
   try {
@@ -136,10 +136,10 @@ test('fills the registration form and every field of a practice on a phone, subm
     }
     assert.equal(await testId(page, 'co-author').count(), 1);
 
-    await testId(page, 'submit-practice').click();
-    await waitUntil('the submitted state', () => textOf(page, 'practice-state'), (t) => t === 'отправлена');
-    assert.equal(await attributeOf(page, 'practice-state', 'data-state'), 'submitted');
-    assert.equal(await testId(page, 'submit-errors').count(), 0);
+    // The Word description is required (clause 5.3.1): the page says so before the button is pressed.
+    assert.equal(await attributeOf(page, 'missing-files', 'data-count'), '1');
+    assert.equal(await textOf(page, 'missing-files'), 'Не загружены обязательные файлы: «Описание практики».');
+    assert.match(await textOf(page, 'document-none'), /Обязательно: без него практика не отправляется\./);
 
     // The Word document of the description, attached through the resumable upload: one in Arial
     // first. The server checks clause 6.5 when the last byte is in and the page lists the findings.
@@ -187,6 +187,13 @@ test('fills the registration form and every field of a practice on a phone, subm
     assert.deepEqual(documents.map((f) => f.file_name), ['opisanie-praktiki-2.docx']);
     const old = await page.request.get(`${server.url}/api/uploads/${firstUpload}`);
     assert.equal(old.status(), 404, 'the replaced document is gone from the server');
+
+    // With its document the practice is sent.
+    assert.equal(await testId(page, 'missing-files').count(), 0);
+    await testId(page, 'submit-practice').click();
+    await waitUntil('the submitted state', () => textOf(page, 'practice-state'), (t) => t === 'отправлена');
+    assert.equal(await attributeOf(page, 'practice-state', 'data-state'), 'submitted');
+    assert.equal(await testId(page, 'submit-errors').count(), 0);
 
     // Back in the cabinet: the state and the fee.
     await page.getByText('← К моим практикам').click();

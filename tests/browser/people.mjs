@@ -3,6 +3,7 @@
 // agenda form (for seeding through the API), and a small API client holding one session cookie.
 import assert from 'node:assert/strict';
 import { testId, textOf, waitUntil } from './browser.mjs';
+import { practiceDocx, scanPdf } from './docx.mjs';
 
 export function person(tag) {
   return {
@@ -115,7 +116,7 @@ export function answersFor(fields, prefix = '') {
 // fetch() with one session cookie; JSON in and out unless the body is bytes.
 export function apiClient(base) {
   let cookie = '';
-  return async (method, path, body, headers = {}) => {
+  const call = async (method, path, body, headers = {}) => {
     const isJson = body !== undefined && !(body instanceof Uint8Array);
     const r = await fetch(base + path, {
       method,
@@ -133,6 +134,42 @@ export function apiClient(base) {
     }
     return { status: r.status, json, text, headers: r.headers };
   };
+  call.cookie = () => cookie;
+  return call;
+}
+
+// The author (session `cookie` on server `base`) sends `bytes` by tus as practice `practice`'s file of `purpose`.
+export async function attachFile(base, cookie, event, practice, purpose, name, bytes) {
+  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
+  const headers = { cookie, 'Tus-Resumable': '1.0.0', origin: new URL(base).origin };
+  const created = await fetch(`${base}/api/events/${event}/uploads?purpose=${purpose}`, {
+    method: 'POST',
+    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
+  });
+  const answer = await created.text();
+  assert.equal(created.status, 201, answer);
+  const sent = await fetch(base + created.headers.get('location'), {
+    method: 'PATCH',
+    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
+    body: bytes,
+  });
+  assert.equal(sent.status, 204, await sent.text());
+  return JSON.parse(answer).id;
+}
+
+// The files `agenda` requires before a practice is submitted: a compliant .docx for the Word
+// description (the conference's), a one-page PDF for a scan (the contest's letter and subscription).
+export async function attachRequiredFiles(base, cookie, agenda, practice) {
+  for (const [purpose, spec] of Object.entries(agenda.files ?? {})) {
+    if (!spec.required_at_submission) continue;
+    const word = purpose === 'document';
+    await attachFile(base, cookie, agenda.id, practice, purpose, word ? 'practice.docx' : `${purpose}.pdf`, word ? practiceDocx() : scanPdf());
+  }
+}
+
+// The conference's practice `practice` gets its Word description, without which it is not submitted.
+export async function attachDocument(base, cookie, practice, event = 'irkutsk-2020') {
+  return attachFile(base, cookie, event, practice, 'document', 'practice.docx', practiceDocx());
 }
 
 // A person with a complete registration and a submitted practice, made through the API.
@@ -144,6 +181,7 @@ export async function seedSubmittedPractice(base, event, agenda, who) {
   assert.equal(form.status, 200, form.text);
   const created = await call('POST', `/api/events/${event}/practices`, { section: 1, type: 'pilot', answers: answersFor(agenda.practice.fields) });
   assert.equal(created.status, 201, created.text);
+  await attachRequiredFiles(base, call.cookie(), { ...agenda, id: event }, created.json.id);
   const submitted = await call('POST', `/api/events/${event}/practices/${created.json.id}/submit`, {});
   assert.equal(submitted.status, 200, submitted.text);
   return { id: created.json.id, call };
@@ -251,6 +289,7 @@ export async function submitPractices(url, authors) {
     await author.call('POST', '/api/auth/register', { email, password: kPassword, full_name: `Автор ${who}` });
     await author.call('PUT', `${kApi}/registration`, { answers: registrationAnswers(`Автор ${who}`, email) });
     const practice = await author.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: practiceAnswers(title) });
+    await attachDocument(url, author.cookie(), practice.id);
     await author.call('POST', `${kApi}/practices/${practice.id}/submit`);
     practices.push({ id: practice.id, title, email });
   }

@@ -117,6 +117,9 @@ test('the seminar\'s staff, gallery and section day pages speak its own words', 
     const base = `${server.url}/events/${agenda.id}`;
     const pages = [
       ['/desk', 'desk'],
+      ['/intake', null],
+      ['/files', null],
+      ['/review-log', null],
       ['/documents', 'documents'],
       ['/review-board', null],
       [`/review/${report}`, null],

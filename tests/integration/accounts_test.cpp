@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "support/client.h"
+#include "support/redis_server.h"
 #include "support/server_process.h"
+#include "support/temp_dir.h"
 
 namespace praktika::test {
 namespace {
@@ -213,6 +215,25 @@ TEST_F(Accounts, OnlyTheOrganiserGrantsRoles) {
   EXPECT_EQ(me["roles"][0]["section"], 1);
   auto list = org.get("/api/events/irkutsk-2020/roles").json();
   EXPECT_EQ(list["roles"].size(), 2u);
+}
+
+TEST(AccountsCluster, FailedLoginsCountOnceForTwoServersSharingRedis) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  TempDir data;
+  auto one = ServerProcess::start({.data_dir = data.path(), .redis = (*redis)->url()});
+  auto two = ServerProcess::start({.data_dir = data.path(), .redis = (*redis)->url()});
+  ASSERT_TRUE(one && two);
+  ASSERT_EQ(HttpClient((*one)->port()).post("/api/auth/register", kAnna).status, 201);
+  // Five wrong guesses, shared between the two servers: neither alone has seen five.
+  HttpClient a((*one)->port()), b((*two)->port());
+  for (int i = 0; i < 5; ++i) {
+    auto r = (i % 2 ? b : a).post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "guess" + std::to_string(i)}});
+    ASSERT_EQ(r.status, 401) << i;
+  }
+  auto next = b.post("/api/auth/login", {{"email", "anna@dom.ru"}, {"password", "guess"}});
+  EXPECT_EQ(next.status, 429);
+  EXPECT_EQ(next.error_code(), "too_many_attempts");
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <poppler-document.h>
 #include <poppler-page.h>
-#include <sqlite3.h>
 
 #include <fstream>
 #include <map>
@@ -13,6 +12,7 @@
 
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/test_store.h"
 #include "support/smtp_server.h"
 
 namespace praktika::test {
@@ -199,6 +199,12 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
     EXPECT_EQ(v["valid"], true);
     EXPECT_EQ(v["full_name"], authors[i].name);
     EXPECT_EQ(v["institution"], authors[i].institution);
+    // What the number certifies, as issued: the role and the practice with its section.
+    EXPECT_EQ(v["role"], "автор практики");
+    ASSERT_EQ(v["practices"].size(), 1u) << v.dump();
+    EXPECT_EQ(v["practices"][0]["title"], authors[i].practice);
+    EXPECT_EQ(v["practices"][0]["section"], 1);
+    EXPECT_FALSE(v["practices"][0]["section_title"].get<std::string>().empty()) << v.dump();
     if (i == 0) {
       // The laureate: a diploma naming the institution and its head, not the person.
       EXPECT_EQ(v["template"], "diploma");
@@ -413,47 +419,29 @@ TEST_F(Certificates, ANameTypedWithABidiOverrideAppearsAsTypedInTheCertificateAn
 // 500 participants made straight in the database (registering 500 accounts through the API
 // would spend minutes on argon2id alone; the job reads the same tables either way).
 void add_participants(const std::filesystem::path& data_dir, int count) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((data_dir / "praktika.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_stmt* user = nullptr;
-  sqlite3_stmt* reg = nullptr;
-  sqlite3_stmt* practice = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO users (email, password_hash, full_name, created_at) VALUES (?1, 'none', ?2, 0)", -1,
-                     &user, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO registrations (event_id, user_id, answers, consents, created_at, updated_at) "
-                     "VALUES ('irkutsk-2020', ?1, ?2, '{}', 0, 0)",
-                     -1, &reg, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO practices (event_id, owner_id, section, type, answers, state, revision, created_at, "
-                     "updated_at, submitted_at) VALUES ('irkutsk-2020', ?1, ?2, 'pilot', ?3, 'submitted', 1, 0, 0, 0)",
-                     -1, &practice, nullptr);
-  for (int i = 0; i < count; ++i) {
-    std::string email = "p" + std::to_string(i) + "@dom.ru";
-    std::string name = "Участник Номер " + std::to_string(i);
-    sqlite3_bind_text(user, 1, email.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(user, 2, name.c_str(), -1, SQLITE_TRANSIENT);
-    ASSERT_EQ(sqlite3_step(user), SQLITE_DONE);
-    sqlite3_reset(user);
-    auto id = sqlite3_last_insert_rowid(db);
-    std::string answers = registration_answers(name, email, "Учреждение " + std::to_string(i % 40), 1).dump();
-    sqlite3_bind_int64(reg, 1, id);
-    sqlite3_bind_text(reg, 2, answers.c_str(), -1, SQLITE_TRANSIENT);
-    ASSERT_EQ(sqlite3_step(reg), SQLITE_DONE);
-    sqlite3_reset(reg);
-    std::string practice_json = practice_answers("Практика " + std::to_string(i), "Учреждение").dump();
-    sqlite3_bind_int64(practice, 1, id);
-    sqlite3_bind_int(practice, 2, 1 + i % 4);
-    sqlite3_bind_text(practice, 3, practice_json.c_str(), -1, SQLITE_TRANSIENT);
-    ASSERT_EQ(sqlite3_step(practice), SQLITE_DONE);
-    sqlite3_reset(practice);
-  }
-  sqlite3_finalize(user);
-  sqlite3_finalize(reg);
-  sqlite3_finalize(practice);
-  ASSERT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  auto db = open_data_dir_store(data_dir);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  Status s = (*db)->transaction([&](store::Tx& tx) -> Status {
+    for (int i = 0; i < count; ++i) {
+      std::string email = "p" + std::to_string(i) + "@dom.ru";
+      std::string name = "Участник Номер " + std::to_string(i);
+      auto user = tx.prepare("INSERT INTO users (email, password_hash, full_name, created_at) VALUES (?1, 'none', ?2, 0)");
+      if (Status e = user.bind_text(1, email).bind_text(2, name).run(); !e) return e;
+      const std::int64_t id = tx.last_insert_id();
+      std::string answers = registration_answers(name, email, "Учреждение " + std::to_string(i % 40), 1).dump();
+      auto reg = tx.prepare(
+          "INSERT INTO registrations (event_id, user_id, answers, consents, created_at, updated_at) "
+          "VALUES ('irkutsk-2020', ?1, ?2, '{}', 0, 0)");
+      if (Status e = reg.bind_int(1, id).bind_text(2, answers).run(); !e) return e;
+      std::string practice_json = practice_answers("Практика " + std::to_string(i), "Учреждение").dump();
+      auto practice = tx.prepare(
+          "INSERT INTO practices (event_id, owner_id, section, type, answers, state, revision, created_at, "
+          "updated_at, submitted_at) VALUES ('irkutsk-2020', ?1, ?2, 'pilot', ?3, 'submitted', 1, 0, 0, 0)");
+      if (Status e = practice.bind_int(1, id).bind_int(2, 1 + i % 4).bind_text(3, practice_json).run(); !e) return e;
+    }
+    return Status::ok();
+  });
+  ASSERT_TRUE(s.is_ok()) << s.message();
 }
 
 TEST_F(Certificates, FiveHundredParticipantsGetOneLetterEachWithProgressPushedAcrossARestart) {

@@ -228,7 +228,9 @@ TEST_F(Contest, ApplicationsAreCheckedJuryScoresLaureatesArePublishedFromTheirIn
   // The contest's decisions are the agenda's: the conference's are not among them.
   auto wrong = put(jury1, review_url + std::to_string(fresh) + "/review", {{"decision", "present"}});
   EXPECT_EQ(wrong.error_code(), "invalid_decision");
-  EXPECT_TRUE(contains(wrong.json()["error"]["message"], "laureate")) << wrong.body;
+  // Named as the agenda words them, never by their ids.
+  EXPECT_TRUE(contains(wrong.json()["error"]["message"], "Лауреат Третьего Всероссийского")) << wrong.body;
+  EXPECT_FALSE(contains(wrong.json()["error"]["message"], "laureate")) << wrong.body;
   auto scored = put(jury1, review_url + std::to_string(fresh) + "/review",
                     {{"decision", "laureate"}, {"scores", {{"innovation", 9}, {"own_developments", 8}}}});
   ASSERT_EQ(scored.status, 200) << scored.body;
@@ -636,6 +638,33 @@ TEST_F(Contest, OrganiserIsWarnedOnceBeforeThePostDeadline) {
   ASSERT_EQ(put(*chair_, post_url(laureate), {{"sent_on", "2025-02-24"}}).status, 200);
   EXPECT_EQ(chair_->get(kApi + "/reminders").json()["warnings"][0]["left"][0]["count"], 1);
   EXPECT_EQ((*smtp)->messages().size(), 1u);
+}
+
+}  // namespace
+}  // namespace praktika::test
+
+namespace praktika::test {
+namespace {
+
+// Each event names its own thing, in its gender, where one is not there: the conference a
+// practice, the contest an application, the seminar of tests/fixtures a (masculine) report.
+TEST(EventWords, ANumberThatIsNoneIsRefusedInEachEventsOwnWord) {
+  TempDir data;
+  ServerOptions options{.data_dir = data.path(), .clock = kDuringApplications};
+  options.agendas = {"agenda/irkutsk-2020.json", "agenda/contest-2025.json", "tests/fixtures/agenda/seminar-2021.json"};
+  auto started = ServerProcess::start(options);
+  ASSERT_TRUE(started) << started.status().message();
+  People people((*started)->port());
+  auto& reader = people.person("reader@words.ru", "Читатель Слов");
+  auto refusal = [&](const std::string& event) {
+    auto r = reader.get("/api/events/" + event + "/practices/999");
+    EXPECT_EQ(r.status, 404) << r.body;
+    return r.json()["error"]["message"].get<std::string>();
+  };
+  EXPECT_EQ(refusal("irkutsk-2020"), "Практика не найдена.");
+  EXPECT_EQ(refusal("contest-2025"), "Заявка не найдена.");
+  EXPECT_EQ(refusal("seminar-2021"), "Доклад не найден.");
+  EXPECT_EQ(reader.get("/api/events/seminar-2021/practices/x").json()["error"]["message"], "Под таким номером ничего не найдено.");
 }
 
 }  // namespace

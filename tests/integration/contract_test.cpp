@@ -166,6 +166,7 @@ TEST_F(Contract, APersonPaysWithTheirNameAndAddressAndNoCompanyRequisites) {
   auto created = vera.post(kEventApi + "/practices",
                            {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
   ASSERT_EQ(created.status, 201) << created.body;
+  attach_document(vera, created.json()["id"].get<int>());
   ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
                       json::object())
                 .status,
@@ -220,6 +221,7 @@ TEST_F(Contract, ALegalEntityContractNeedsTheOrganisationsNameInTheRegistration)
   auto created = vera.post(kEventApi + "/practices",
                            {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
   ASSERT_EQ(created.status, 201) << created.body;
+  attach_document(vera, created.json()["id"].get<int>());
   ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
                       json::object())
                 .status,

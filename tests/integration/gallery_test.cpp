@@ -56,12 +56,14 @@ class Gallery : public ::testing::Test {
     else people_ = std::make_unique<People>(server_->port());
   }
 
-  int practice(const std::string& email, int section, const std::string& type, const json& answers) {
+  int practice(const std::string& email, int section, const std::string& type, const json& answers,
+               const std::string& document = "") {
     int id = submit_practice(*people_, {.author_email = email,
                                         .section = section,
                                         .name = answers["name"].get<std::string>(),
                                         .type = type,
-                                        .started_year = answers["relevance"]["started_year"].get<int>()});
+                                        .started_year = answers["relevance"]["started_year"].get<int>(),
+                                        .document = document});
     auto r = people_->person(email).request("PATCH", kEventApi + "/practices/" + std::to_string(id),
                                             json{{"answers", answers}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
@@ -78,8 +80,16 @@ class Gallery : public ::testing::Test {
     std::string output;
     ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
     start(kDuringIntake);
+    // Its Word description, one paragraph set in Arial: a clause 6.5 finding for its author.
+    auto arial = docx::Docx::compliant();
+    arial.body[docx::kBody] = docx::para("Основной текст набран другим шрифтом.", "",
+                                         "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
+    const auto bytes = arial.bytes();
     family_ = practice("anna@dom.ru", 1, "pilot",
-                       neutral_answers("Школа наставников", "Каждая семья получает наставника", "Дети-сироты", 2020));
+                       neutral_answers("Школа наставников",
+                                       "Каждая семья получает наставника. Мать и дочь у огня: время сна, путь любви",
+                                       "Дети-сироты", 2020),
+                       std::string(bytes.begin(), bytes.end()));
     club_ = practice("boris@dom.ru", 2, "established",
                      neutral_answers("Клуб выходного дня", "Встречи по субботам", "Подростки группы риска", 2017));
     rejected_ = practice("vera@dom.ru", 1, "pilot",
@@ -103,25 +113,6 @@ class Gallery : public ::testing::Test {
                               {"Content-Type", "application/offset+octet-stream"},
                               {"Upload-Offset", "0"}});
     ASSERT_EQ(sent.status, 204) << sent.body;
-
-    // Its Word description, one paragraph set in Arial: a clause 6.5 finding for its author.
-    auto arial = docx::Docx::compliant();
-    arial.body[docx::kBody] = docx::para("Основной текст набран другим шрифтом.", "",
-                                         "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
-    const auto bytes = arial.bytes();
-    const std::string document(bytes.begin(), bytes.end());
-    auto described = anna.request("POST", kEventApi + "/uploads?purpose=document", "",
-                                  {{"Tus-Resumable", "1.0.0"},
-                                   {"Upload-Length", std::to_string(document.size())},
-                                   {"Upload-Metadata", "filename " + base64("practice.docx") + ",practice " +
-                                                           base64(std::to_string(family_))}});
-    ASSERT_EQ(described.status, 201) << described.body;
-    ASSERT_EQ(anna.request("PATCH", described.headers["location"], document,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}})
-                  .status,
-              204);
 
     start(kDuringReview);
     decide(family_, "present");
@@ -198,6 +189,17 @@ TEST_F(Gallery, EveryFormOfAWordWithAFleetingVowelFindsThePractice) {
   }
   // The family's text: «Школа наставников», «Каждая семья получает наставника».
   for (std::string form : {"наставник", "наставнику", "наставниками", "семьёй", "семей", "семьях"})
+    EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?q=" + encoded(form))), std::vector<int>{family_}) << form;
+}
+
+// Nouns whose stem changes inside the paradigm: the dictionary lists «сна», «огня», «матери» as
+// words of their own. The family's text: «Мать и дочь у огня: время сна, путь любви».
+TEST_F(Gallery, EveryFormOfANounWhoseStemChangesFindsThePractice) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  for (std::string form : {"сон", "сна", "сну", "сном", "огонь", "огня", "огнём", "мать", "матери", "матерью", "дочь",
+                           "дочери", "дочерьми", "время", "времени", "временем", "путь", "пути", "путём", "любовь",
+                           "любви", "любовью"})
     EXPECT_EQ(ids_of(boris.get(kEventApi + "/practices?q=" + encoded(form))), std::vector<int>{family_}) << form;
 }
 
@@ -450,6 +452,201 @@ TEST_F(Gallery, ViewersAreCountedAcrossTwoServersSharingRedis) {
             2);
   b.reset();
   EXPECT_TRUE(a->wait_presence(topic, 1));
+}
+
+// ---- Live events across instances, numbered and resumable -------------------------------------
+
+// The next "comment" push on `topic`, whichever comment it is.
+std::optional<json> next_comment_push(WsClient& ws, const std::string& topic) { return ws.next_event(topic, "comment"); }
+
+json subscribe(WsClient& ws, const std::string& topic, std::optional<std::int64_t> since = {}) {
+  json op = {{"op", "subscribe"}, {"topic", topic}};
+  if (since) op["since"] = *since;
+  return ws.call(op);
+}
+
+// Until /api/health says the live fan-out reaches Redis (or a minute passed).
+bool live_healthy(int port) {
+  HttpClient http(port);
+  for (int i = 0; i < 600; ++i) {
+    if (http.get("/api/health").json()["live"]["healthy"] == true) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
+TEST_F(Gallery, ACommentPostedThroughOneServerReachesASubscriberOfAnother) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  redis_url_ = (*redis)->url();
+  start(kDuringGallery);
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(second) << second.status().message();
+  ASSERT_TRUE(live_healthy(server_->port()) && live_healthy((*second)->port()));
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  WsClient::Options options;
+  options.cookie = people_->person("anna@dom.ru").cookie_header();
+  auto anna_ws = WsClient::connect((*second)->port(), options);
+  ASSERT_TRUE(anna_ws);
+  ASSERT_EQ(subscribe(*anna_ws, topic)["ok"], true);
+
+  auto posted = people_->person("boris@dom.ru").post(practice_url(family_) + "/comments", {{"text", "Спасибо!"}});
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  auto pushed = next_comment_push(*anna_ws, topic);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ((*pushed)["data"]["id"], posted.json()["id"]);
+  EXPECT_EQ((*pushed)["data"]["text"], "Спасибо!");
+  EXPECT_EQ((*pushed)["seq"], 1);
+}
+
+TEST_F(Gallery, AClientResubscribingToAnyServerWithItsSequenceGetsTheMissedCommentsOnce) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  redis_url_ = (*redis)->url();
+  start(kDuringGallery);
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(second) << second.status().message();
+  ASSERT_TRUE(live_healthy(server_->port()) && live_healthy((*second)->port()));
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  auto& boris = people_->person("boris@dom.ru");
+  auto comment = [&](const std::string& text) {
+    auto posted = boris.post(practice_url(family_) + "/comments", {{"text", text}});
+    EXPECT_EQ(posted.status, 201) << posted.body;
+    return posted.json()["id"].get<int>();
+  };
+  WsClient::Options options;
+  options.cookie = people_->person("anna@dom.ru").cookie_header();
+
+  // Anna follows the page through the second server and then loses her connection.
+  auto anna_ws = WsClient::connect((*second)->port(), options);
+  ASSERT_TRUE(anna_ws);
+  ASSERT_EQ(subscribe(*anna_ws, topic)["ok"], true);
+  comment("Первый");
+  auto first = next_comment_push(*anna_ws, topic);
+  ASSERT_TRUE(first);
+  const std::int64_t seen = (*first)["seq"];
+  anna_ws.reset();
+  std::vector<int> missed = {comment("Второй"), comment("Третий")};
+
+  // Back through the first server, which kept them: each once, in order, then the live ones.
+  auto again = WsClient::connect(server_->port(), options);
+  ASSERT_TRUE(again);
+  auto resumed = subscribe(*again, topic, seen);
+  ASSERT_EQ(resumed["ok"], true) << resumed;
+  EXPECT_EQ(resumed["data"]["resumed"], true);
+  for (std::size_t i = 0; i < missed.size(); ++i) {
+    auto pushed = next_comment_push(*again, topic);
+    ASSERT_TRUE(pushed) << i;
+    EXPECT_EQ((*pushed)["data"]["id"], missed[i]);
+    EXPECT_EQ((*pushed)["seq"], seen + 1 + static_cast<std::int64_t>(i));
+  }
+  int live = comment("Четвёртый");
+  missed.push_back(live);
+  auto next = next_comment_push(*again, topic);
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)["data"]["id"], live) << "a missed comment came twice";
+
+  // A server started after them has none of its own: they come from the topic's Redis Stream.
+  auto third = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(third) << third.status().message();
+  ASSERT_TRUE(live_healthy((*third)->port()));
+  auto late = WsClient::connect((*third)->port(), options);
+  ASSERT_TRUE(late);
+  ASSERT_EQ(subscribe(*late, topic, seen)["data"]["resumed"], true);
+  for (int id : missed) {
+    auto pushed = next_comment_push(*late, topic);
+    ASSERT_TRUE(pushed);
+    EXPECT_EQ((*pushed)["data"]["id"], id);
+  }
+  int after = comment("Пятый");
+  auto fifth = next_comment_push(*late, topic);
+  ASSERT_TRUE(fifth);
+  EXPECT_EQ((*fifth)["data"]["id"], after) << "a comment came twice";
+}
+
+TEST_F(Gallery, AResubscribeWhoseCommentsAreNoLongerKeptGetsAResyncWithThePageState) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  redis_url_ = (*redis)->url();
+  start(kDuringGallery);
+  ASSERT_TRUE(live_healthy(server_->port()));
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  auto& boris = people_->person("boris@dom.ru");
+  for (std::string text : {"Один", "Два", "Три"})
+    ASSERT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", text}}).status, 201);
+  // The Stream trimmed to nothing, and a server that never saw the comments.
+  ASSERT_TRUE((*redis)->query("XTRIM praktika:live:log:" + topic + " MAXLEN 0"));
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(second) << second.status().message();
+  ASSERT_TRUE(live_healthy((*second)->port()));
+  WsClient::Options options;
+  options.cookie = people_->person("anna@dom.ru").cookie_header();
+  auto anna_ws = WsClient::connect((*second)->port(), options);
+  ASSERT_TRUE(anna_ws);
+  ASSERT_EQ(subscribe(*anna_ws, topic, 1)["data"]["resumed"], true);
+  auto resync = anna_ws->next_event(topic, "resync");
+  ASSERT_TRUE(resync);
+  EXPECT_EQ((*resync)["seq"], 3);
+  EXPECT_EQ((*resync)["data"]["practice"], family_);
+  auto posted = boris.post(practice_url(family_) + "/comments", {{"text", "Четыре"}});
+  auto next = next_comment_push(*anna_ws, topic);
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)["seq"], 4);
+  EXPECT_EQ((*next)["data"]["id"], posted.json()["id"]);
+}
+
+TEST_F(Gallery, CommentsReachTheOtherServerAgainOnceRedisIsBack) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  redis_url_ = (*redis)->url();
+  start(kDuringGallery);
+  auto second = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringGallery, .redis = redis_url_});
+  ASSERT_TRUE(second) << second.status().message();
+  ASSERT_TRUE(live_healthy(server_->port()) && live_healthy((*second)->port()));
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  WsClient::Options options;
+  options.cookie = people_->person("anna@dom.ru").cookie_header();
+  auto anna_ws = WsClient::connect((*second)->port(), options);
+  ASSERT_TRUE(anna_ws);
+  ASSERT_EQ(subscribe(*anna_ws, topic)["ok"], true);
+
+  (*redis)->stop();
+  ASSERT_TRUE((*redis)->restart());
+  ASSERT_TRUE(live_healthy(server_->port()) && live_healthy((*second)->port()));
+  auto posted = people_->person("boris@dom.ru").post(practice_url(family_) + "/comments", {{"text", "Снова здесь"}});
+  ASSERT_EQ(posted.status, 201);
+  auto pushed = next_comment_push(*anna_ws, topic);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ((*pushed)["data"]["id"], posted.json()["id"]);
+}
+
+TEST_F(Gallery, WithoutRedisAResubscribeGetsTheMissedCommentsOnceOrAResync) {
+  start(kDuringGallery);
+  const std::string topic = "practice:irkutsk-2020:" + std::to_string(family_);
+  auto& boris = people_->person("boris@dom.ru");
+  auto anna_ws = connect("anna@dom.ru");
+  ASSERT_TRUE(anna_ws);
+  auto fresh = subscribe(*anna_ws, topic);
+  ASSERT_EQ(fresh["data"]["seq"], 0);
+  ASSERT_EQ(boris.post(practice_url(family_) + "/comments", {{"text", "Один"}}).status, 201);
+  ASSERT_TRUE(next_comment_push(*anna_ws, topic));
+  anna_ws.reset();
+  auto missed = boris.post(practice_url(family_) + "/comments", {{"text", "Два"}});
+
+  auto again = connect("anna@dom.ru");
+  ASSERT_EQ(subscribe(*again, topic, 1)["data"]["resumed"], true);
+  auto pushed = next_comment_push(*again, topic);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ((*pushed)["seq"], 2);
+  EXPECT_EQ((*pushed)["data"]["id"], missed.json()["id"]);
+
+  // A number past the topic's (the server restarted since) gets the page's state instead.
+  auto stale = connect("anna@dom.ru");
+  ASSERT_EQ(subscribe(*stale, topic, 40)["data"]["resumed"], true);
+  auto resync = stale->next_event(topic, "resync");
+  ASSERT_TRUE(resync);
+  EXPECT_EQ((*resync)["seq"], 2);
+  EXPECT_EQ((*resync)["data"]["practice"], family_);
 }
 
 }  // namespace

@@ -31,24 +31,6 @@ class IntakeLists : public ::testing::Test {
     people_ = std::make_unique<People>(server_->port());
   }
 
-  std::string send_document(const std::string& email, int practice, const docx::Docx& d) {
-    docx::Bytes bytes = d.bytes();
-    std::string body(bytes.begin(), bytes.end());
-    auto& author = people_->person(email);
-    auto created = author.request("POST", kEventApi + "/uploads?purpose=document", "",
-                                  {{"Tus-Resumable", "1.0.0"},
-                                   {"Upload-Length", std::to_string(body.size())},
-                                   {"Upload-Metadata", "filename " + base64("описание.docx") + ",practice " +
-                                                           base64(std::to_string(practice))}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    auto sent = author.request("PATCH", created.headers["location"], body,
-                               {{"Tus-Resumable", "1.0.0"},
-                                {"Content-Type", "application/offset+octet-stream"},
-                                {"Upload-Offset", "0"}});
-    EXPECT_EQ(sent.status, 204) << sent.body;
-    return created.json()["id"];
-  }
-
   TempDir data_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<People> people_;
@@ -56,14 +38,26 @@ class IntakeLists : public ::testing::Test {
 
 TEST_F(IntakeLists, PracticesAreFilteredByTheirDocumentsFindings) {
   int clean = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Чистый документ", .paid = false});
-  int arial = submit_practice(*people_, {.author_email = "boris@dom.ru", .name = "Документ с Arial", .paid = false});
-  int none = submit_practice(*people_, {.author_email = "vera@dom.ru", .name = "Без документа", .paid = false});
-  ASSERT_TRUE(clean && arial && none);
-  send_document("anna@dom.ru", clean, docx::Docx::compliant());
   auto bad = docx::Docx::compliant();
   bad.body[docx::kBody] = docx::para("Основной текст другим шрифтом.", "",
                                      "<w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\"/>");
-  std::string bad_upload = send_document("boris@dom.ru", arial, bad);
+  const auto bad_bytes = bad.bytes();
+  std::string bad_upload;
+  int arial = submit_practice(*people_,
+                              {.author_email = "boris@dom.ru", .name = "Документ с Arial", .paid = false,
+                               .document = std::string(bad_bytes.begin(), bad_bytes.end())},
+                              &bad_upload);
+  // Without its Word description a practice is not submitted: it stays a draft, listed all the same.
+  auto& vera = people_->person("vera@dom.ru");
+  ASSERT_EQ(vera.request("PUT", kEventApi + "/registration",
+                         json{{"answers", registration_answers("vera@dom.ru", "vera@dom.ru", "Центр", 1)}}.dump())
+                .status,
+            200);
+  auto drafted = vera.post(kEventApi + "/practices",
+                           {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Без документа", "Центр")}});
+  ASSERT_EQ(drafted.status, 201) << drafted.body;
+  int none = drafted.json()["id"].get<int>();
+  ASSERT_TRUE(clean && arial && none);
 
   auto& org = people_->organiser();
   auto all = org.get(kEventApi + "/intake/practices");
@@ -87,9 +81,9 @@ TEST_F(IntakeLists, PracticesAreFilteredByTheirDocumentsFindings) {
 }
 
 TEST_F(IntakeLists, EveryFileOfTheEventIsListedWithItsOwnerAndPractice) {
-  int practice = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Семейная гостиная"});
+  std::string document;
+  int practice = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Семейная гостиная"}, &document);
   ASSERT_NE(practice, 0);
-  std::string document = send_document("anna@dom.ru", practice, docx::Docx::compliant());
 
   auto& org = people_->organiser();
   auto all = org.get(kEventApi + "/intake/files");
@@ -99,7 +93,7 @@ TEST_F(IntakeLists, EveryFileOfTheEventIsListedWithItsOwnerAndPractice) {
   auto documents = org.get(kEventApi + "/intake/files?purpose=document").json()["files"];
   ASSERT_EQ(documents.size(), 1u);
   EXPECT_EQ(documents[0]["id"], document);
-  EXPECT_EQ(documents[0]["file_name"], "описание.docx");
+  EXPECT_EQ(documents[0]["file_name"], "practice.docx");
   EXPECT_EQ(documents[0]["state"], "complete");
   EXPECT_EQ(documents[0]["owner"]["email"], "anna@dom.ru");
   EXPECT_EQ(documents[0]["practice"], practice);
@@ -111,7 +105,7 @@ TEST_F(IntakeLists, EveryFileOfTheEventIsListedWithItsOwnerAndPractice) {
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
   auto csv = org.get(kEventApi + "/intake/files?purpose=document&format=csv");
-  EXPECT_NE(csv.body.find("\"описание.docx\";\"Описание практики\";\"получен\""), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("\"practice.docx\";\"Описание практики\";\"получен\""), std::string::npos) << csv.body;
   EXPECT_EQ(csv.body.find("\"document\""), std::string::npos) << "a purpose id in the table";
   EXPECT_NE(csv.body.find(".2020 "), std::string::npos) << "no date as «дд.мм.гггг чч:мм»: " << csv.body;
   EXPECT_EQ(people_->person("anna@dom.ru").get(kEventApi + "/intake/files").status, 403);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "support/client.h"
+#include "support/scenario.h"
 #include "support/server_process.h"
 
 namespace praktika::test {
@@ -158,6 +159,7 @@ TEST_F(Intake, APracticeIsDraftedSavedAsOneGoesAndSubmittedWhenComplete) {
   auto no_registration = anna->post(url + "/submit", json::object());
   EXPECT_EQ(no_registration.error_code(), "registration_missing");
   ASSERT_EQ(anna->request("PUT", kBase + "/registration", json{{"answers", full_registration()}}.dump()).status, 200);
+  attach_document(*anna, practice["id"].get<int>());
   auto submitted = anna->post(url + "/submit", json::object());
   ASSERT_EQ(submitted.status, 200) << submitted.body;
   EXPECT_EQ(submitted.json()["state"], "submitted");
@@ -169,6 +171,30 @@ TEST_F(Intake, APracticeIsDraftedSavedAsOneGoesAndSubmittedWhenComplete) {
   EXPECT_EQ(anna->get(url).json()["answers"]["goal_and_tasks"], "Цель и задачи");
 }
 
+// Clause 5.3.1: the practice is sent as a formatted document, so the agenda requires its Word
+// description at submission.
+TEST_F(Intake, APracticeIsSubmittedOnlyWithItsWordDescription) {
+  auto anna = user("anna@dom.ru");
+  ASSERT_EQ(anna->request("PUT", kBase + "/registration", json{{"answers", full_registration()}}.dump()).status, 200);
+  auto created = anna->post(kBase + "/practices", {{"section", 2}, {"type", "pilot"}, {"answers", complete_practice(2020)}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int id = created.json()["id"].get<int>();
+  const std::string url = kBase + "/practices/" + std::to_string(id);
+
+  auto refused = anna->post(url + "/submit", json::object());
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.error_code(), "required_file_missing");
+  EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("«Описание практики»"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"], json::array({{{"purpose", "document"}, {"title", "Описание практики"}}}));
+  EXPECT_EQ(anna->get(url).json()["state"], "draft");
+
+  attach_document(*anna, id);
+  auto submitted = anna->post(url + "/submit", json::object());
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(submitted.json()["state"], "submitted");
+}
+
 TEST_F(Intake, BeneficiaryReviewsAreRequiredOnlyForAPracticeOlderThanAYear) {
   auto anna = user("anna@dom.ru");
   ASSERT_EQ(anna->request("PUT", kBase + "/registration", json{{"answers", full_registration()}}.dump()).status, 200);
@@ -176,6 +202,7 @@ TEST_F(Intake, BeneficiaryReviewsAreRequiredOnlyForAPracticeOlderThanAYear) {
   auto old = anna->post(kBase + "/practices", {{"section", 1}, {"type", "established"}, {"answers", complete_practice(2015)}});
   ASSERT_EQ(young.status, 201);
   ASSERT_EQ(old.status, 201);
+  attach_document(*anna, young.json()["id"].get<int>());
   EXPECT_EQ(anna->post(kBase + "/practices/" + std::to_string(young.json()["id"].get<int>()) + "/submit", json::object()).status, 200);
   auto refused = anna->post(kBase + "/practices/" + std::to_string(old.json()["id"].get<int>()) + "/submit", json::object());
   EXPECT_EQ(refused.status, 422);
@@ -245,6 +272,7 @@ TEST_F(Intake, AnEstablishedPracticeHasRunAtLeastTwoYears) {
   EXPECT_EQ(later.json()["unsaved"][0]["path"], "relevance.started_year");
   EXPECT_EQ(later.json()["answers"]["relevance"]["started_year"], 2018);
   EXPECT_EQ(later.json()["answers"]["values"], "Уважение и доверие");
+  attach_document(*anna, created.json()["id"].get<int>());
   EXPECT_EQ(anna->post(url + "/submit", json::object()).status, 200);
 
   // Other types have no such rule; turning a young pilot practice into an established one is refused.

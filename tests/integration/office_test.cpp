@@ -111,21 +111,10 @@ TEST_F(Office, AnAdmittedPracticesDocumentIsPreviewedAsPageImages) {
   std::string document(bytes.begin(), bytes.end());
 
   start(kDuringIntake);
-  int id = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Школа и семья"});
+  std::string upload;
+  int id = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Школа и семья", .document = document},
+                           &upload);
   ASSERT_NE(id, 0);
-  auto& anna = people_->person("anna@dom.ru");
-  auto created = anna.request("POST", kEventApi + "/uploads?purpose=document", "",
-                              {{"Tus-Resumable", "1.0.0"},
-                               {"Upload-Length", std::to_string(document.size())},
-                               {"Upload-Metadata", "filename " + base64("practice.docx") + ",practice " +
-                                                       base64(std::to_string(id))}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  auto sent = anna.request("PATCH", created.headers["location"], document,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}});
-  ASSERT_EQ(sent.status, 204) << sent.body;
-  std::string upload = created.json()["id"];
   people_->person("stranger@dom.ru");
 
   start(kDuringReview);

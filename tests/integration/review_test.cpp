@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -56,10 +57,11 @@ class Review : public ::testing::Test {
     smtp_ = std::move(*smtp);
   }
 
-  void start(const std::string& clock, bool with_smtp = true) {
+  void start(const std::string& clock, bool with_smtp = true, std::vector<std::string> agendas = {}) {
     if (server_) server_->stop();
     server_.reset();
     ServerOptions options{.data_dir = data_.path(), .clock = clock};
+    if (!agendas.empty()) options.agendas = std::move(agendas);
     if (with_smtp) options.extra_args = {"--smtp", smtp_->url()};
     auto started = ServerProcess::start(options);
     ASSERT_TRUE(started) << started.status().message();
@@ -74,6 +76,132 @@ class Review : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<People> people_;
 };
+
+// The conference's agenda with every expert capped at `cap` practices unless the organiser says otherwise.
+std::string agenda_with_cap(const TempDir& dir, int cap) {
+  std::ifstream in(source_dir() / "agenda/irkutsk-2020.json");
+  json agenda = json::parse(in);
+  agenda["review"]["max_practices_per_expert"] = cap;
+  auto file = dir.path() / "capped.json";
+  std::ofstream(file) << agenda.dump(2);
+  return file.string();
+}
+
+std::int64_t user_id(People& people, const std::string& email) {
+  return people.person(email).get("/api/me").json()["user"]["id"];
+}
+
+json board_expert(People& people, const std::string& email) {
+  json board = people.organiser().get(kReview + "/board").json();
+  for (const auto& e : board["experts"])
+    if (e["user"]["email"] == email) return e;
+  return nullptr;
+}
+
+// Issue 21 item 8: the organiser's cap on one expert holds for the automatic assignment (which
+// passes them over and says which practices were left short) and for one made by hand (refused).
+TEST_F(Review, AnExpertAtTheirCapIsPassedOverByTheAutomaticAssignmentAndRefusedByHand) {
+  start(kDuringIntake);
+  People& people = *people_;
+  std::vector<int> ids;
+  for (const char* who : {"anna", "boris", "vera"})
+    ids.push_back(submit_practice(people, {.author_email = std::string(who) + "@dom.ru", .institution = kFamily,
+                                           .name = std::string("Практика ") + who}));
+  for (int id : ids) ASSERT_GT(id, 0);
+  make_expert(people, "e1@umc.ru", "ГАУ ДПО «УМЦ»");
+  make_expert(people, "e2@umc.ru", "Министерство социального развития");
+  std::int64_t e1 = user_id(people, "e1@umc.ru");
+
+  start(kDuringReview);
+  auto capped = put(people.organiser(), kReview + "/experts/" + std::to_string(e1) + "/cap", {{"max_practices", 1}});
+  ASSERT_EQ(capped.status, 200) << capped.body;
+  EXPECT_EQ(board_expert(people, "e1@umc.ru")["cap"], 1);
+  EXPECT_EQ(board_expert(people, "e1@umc.ru")["cap_set"], 1);
+
+  auto assigned = people.organiser().post(kReview + "/assign", json::object());
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  // Two experts per practice: e1 takes one, so two practices are left with e2 alone.
+  EXPECT_EQ(assigned.json()["assigned"].size(), 4u) << assigned.body;
+  ASSERT_EQ(assigned.json()["refused"].size(), 2u) << assigned.body;
+  const json refused = assigned.json()["refused"];  // kept: the loop must not walk a temporary's member
+  for (const auto& r : refused) {
+    EXPECT_EQ(r["code"], "expert_load_cap");
+    EXPECT_EQ(r["missing"], 1);
+  }
+  EXPECT_EQ(assigned.json()["warning"]["code"], "expert_load_cap");
+  EXPECT_EQ(board_expert(people, "e1@umc.ru")["load"], 1);
+
+  int short_practice = assigned.json()["refused"][0]["practice"];
+  auto by_hand = people.organiser().post(practice_url(short_practice) + "/experts", {{"expert", e1}});
+  EXPECT_EQ(by_hand.status, 409);
+  EXPECT_EQ(by_hand.error_code(), "expert_load_cap");
+  EXPECT_TRUE(contains(by_hand.body, "достигла предела (1)")) << by_hand.body;
+
+  // Lifted (back to the agenda's: no limit), the same assignment by hand goes through.
+  ASSERT_EQ(put(people.organiser(), kReview + "/experts/" + std::to_string(e1) + "/cap", {{"max_practices", nullptr}}).status, 200);
+  EXPECT_TRUE(board_expert(people, "e1@umc.ru")["cap"].is_null());
+  EXPECT_EQ(people.organiser().post(practice_url(short_practice) + "/experts", {{"expert", e1}}).status, 201);
+
+  // Only the organiser sets caps, only on an expert, only to a whole number.
+  EXPECT_EQ(put(people.person("e2@umc.ru"), kReview + "/experts/" + std::to_string(e1) + "/cap", {{"max_practices", 9}}).status, 403);
+  EXPECT_EQ(put(people.organiser(), kReview + "/experts/" + std::to_string(user_id(people, "anna@dom.ru")) + "/cap",
+                {{"max_practices", 1}})
+                .error_code(),
+            "not_an_expert");
+  EXPECT_EQ(put(people.organiser(), kReview + "/experts/" + std::to_string(e1) + "/cap", {{"max_practices", "два"}}).status, 422);
+}
+
+TEST_F(Review, TheAgendasCapHoldsForEveryExpertTheOrganiserDidNotSetOne) {
+  TempDir agenda_dir;
+  auto agenda = agenda_with_cap(agenda_dir, 1);
+  start(kDuringIntake, true, {agenda});
+  People& people = *people_;
+  int a = submit_practice(people, {.author_email = "anna@dom.ru", .institution = kFamily, .name = "Семейная гостиная"});
+  int b = submit_practice(people, {.author_email = "boris@dom.ru", .institution = kFamily, .name = "Школа приёмных родителей"});
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  make_expert(people, "e1@umc.ru", "ГАУ ДПО «УМЦ»");
+  std::int64_t e1 = user_id(people, "e1@umc.ru");
+
+  start(kDuringReview, true, {agenda});
+  EXPECT_EQ(people.organiser().get(kReview + "/board").json()["default_cap"], 1);
+  EXPECT_EQ(board_expert(people, "e1@umc.ru")["cap"], 1);
+  EXPECT_TRUE(board_expert(people, "e1@umc.ru")["cap_set"].is_null());
+  ASSERT_EQ(people.organiser().post(practice_url(a) + "/experts", {{"expert", e1}}).status, 201);
+  // Assigning the same expert again is no new load.
+  EXPECT_EQ(people.organiser().post(practice_url(a) + "/experts", {{"expert", e1}}).status, 201);
+  EXPECT_EQ(people.organiser().post(practice_url(b) + "/experts", {{"expert", e1}}).error_code(), "expert_load_cap");
+  // The organiser's own cap wins over the agenda's.
+  ASSERT_EQ(put(people.organiser(), kReview + "/experts/" + std::to_string(e1) + "/cap", {{"max_practices", 2}}).status, 200);
+  EXPECT_EQ(people.organiser().post(practice_url(b) + "/experts", {{"expert", e1}}).status, 201);
+}
+
+// «Проверить конфликты»: every conflict of interest on the board, assigned or not, and nothing assigned.
+TEST_F(Review, TheConflictCheckListsConflictsOfInterestWithoutAssigning) {
+  start(kDuringIntake);
+  People& people = *people_;
+  int a = submit_practice(people, {.author_email = "anna@dom.ru", .institution = kCentre, .name = "Семейная гостиная"});
+  int c = submit_practice(people, {.author_email = "vera@dom.ru", .institution = kFamily, .name = "Клуб выходного дня"});
+  ASSERT_GT(a, 0);
+  ASSERT_GT(c, 0);
+  make_expert(people, "e1@umc.ru", "огбусо \"Центр  помощи детям\"");
+  make_expert(people, "e2@umc.ru", "ГАУ ДПО «УМЦ»");
+
+  start(kDuringReview);
+  EXPECT_EQ(people.person("e2@umc.ru").get(kReview + "/conflicts").status, 403);
+  auto checked = people.organiser().get(kReview + "/conflicts");
+  ASSERT_EQ(checked.status, 200) << checked.body;
+  auto list = checked.json()["conflicts"];
+  ASSERT_EQ(list.size(), 1u) << checked.body;
+  EXPECT_EQ(list[0]["practice"]["id"], a);
+  EXPECT_EQ(list[0]["practice"]["title"], "Семейная гостиная");
+  EXPECT_EQ(list[0]["expert"]["email"], "e1@umc.ru");
+  EXPECT_EQ(list[0]["expert"]["institution"], "огбусо \"Центр  помощи детям\"");
+  EXPECT_EQ(list[0]["assigned"], false);
+  auto board = people.organiser().get(kReview + "/board").json();
+  EXPECT_TRUE(assigned_emails(board, a).empty());
+  EXPECT_TRUE(assigned_emails(board, c).empty());
+}
 
 // The whole stage through the API: assignment around a conflict of interest, expert decisions,
 // the organiser's outcomes, one e-mail per institution, nothing sent twice across a restart.
@@ -193,6 +321,12 @@ TEST_F(Review, ExpertsDecideTheOrganiserFixesOutcomesAndEachInstitutionGetsOneLe
   EXPECT_TRUE(contains(centre.body, "Технические требования к трансляции")) << centre.body;
   EXPECT_TRUE(contains(centre.body, "не менее 30 Мбит/с")) << centre.body;
   EXPECT_FALSE(contains(family.body, "Технические требования")) << family.body;
+  // When the sections run is the agenda's sections session, with its time zone in words, and only
+  // a practice admitted to present is told it: the gallery's one hears of no day.
+  EXPECT_TRUE(contains(centre.body, "выступают на тематических секциях 8 июля 2020 г. с 10:00 до 12:00 по иркутскому "
+                                    "времени (UTC+8)")) << centre.body;
+  EXPECT_FALSE(contains(family.body, "8 июля")) << family.body;
+  EXPECT_FALSE(contains(family.body, "выступают")) << family.body;
   EXPECT_EQ(sorted(family.rcpt_to), (std::set<std::string>{"center@dom.ru", "vera@dom.ru"}));
 
   // Told: the author sees the decision in the practice.
@@ -307,7 +441,8 @@ TEST_F(Review, AnAssignedExpertOpensThePracticeMaterialsButNotThePaymentScan) {
   json shown = view.json()["practice"];
   std::vector<std::string> purposes;
   for (const auto& f : shown["files"]) purposes.push_back(f["purpose"]);
-  EXPECT_EQ(purposes, std::vector<std::string>{"flashmob"});
+  // The material and the Word description sent before submission (newest first); not the scan.
+  EXPECT_EQ(purposes, (std::vector<std::string>{"flashmob", "document"}));
   EXPECT_FALSE(shown.contains("payment"));
 
   EXPECT_EQ(expert.get(material + "/file").status, 200);

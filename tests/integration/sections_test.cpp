@@ -9,6 +9,7 @@
 #include "common/time.h"
 #include "support/bytes.h"
 #include "support/media_fixtures.h"
+#include "support/redis_server.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 
@@ -737,6 +738,128 @@ TEST(Sections, APresentersMaterialsAreTheFilesItsAuthorSentForIt) {
   EXPECT_EQ(viewer.get(materials + own).status, 200);
   EXPECT_EQ(viewer.get(materials + foreign).status, 404);
   EXPECT_EQ(viewer.get(materials + scan).status, 404);
+}
+
+// ---- Two servers on one data directory and one Redis: the timer fires once for the cluster -----
+
+// The alarm's role /api/health reports ("owner", "standby"), once the live fan-out is healthy.
+std::string alarm_role(int port) {
+  auto health = HttpClient(port).get("/api/health").json();
+  if (health["live"]["healthy"] != true) return "";
+  return health["live"]["alarm"].get<std::string>();
+}
+
+// Waits (a minute at most) until exactly one of the two holds the alarm; returns its index.
+std::optional<int> alarm_owner(int one, int two) {
+  for (int i = 0; i < 600; ++i) {
+    auto a = alarm_role(one), b = alarm_role(two);
+    if (a == "owner" && b == "standby") return 0;
+    if (a == "standby" && b == "owner") return 1;
+    std::this_thread::sleep_for(100ms);
+  }
+  return std::nullopt;
+}
+
+// The slot's warnings and time_up reach every viewer, each once and in order: the moderator's next
+// change is the first push after them.
+void expect_warned_once(const std::vector<WsClient*>& viewers, WsClient& moderator, int presenter) {
+  for (auto* viewer : viewers) {
+    for (int minutes : {5, 1}) {
+      auto warning = next_push(*viewer, kSection1, 60s);
+      ASSERT_TRUE(warning);
+      EXPECT_EQ((*warning)["event"], "warning") << *warning;
+      EXPECT_EQ((*warning)["data"]["minutes_left"], minutes);
+    }
+    auto up = next_push(*viewer, kSection1, 60s);
+    ASSERT_TRUE(up);
+    EXPECT_EQ((*up)["event"], "time_up") << *up;
+    EXPECT_EQ((*up)["data"]["practice"], presenter);
+  }
+  ASSERT_EQ(op(moderator, "section.next")["ok"], true);
+  for (auto* viewer : viewers) {
+    auto after = next_push(*viewer, kSection1);
+    ASSERT_TRUE(after);
+    EXPECT_EQ((*after)["event"], "state") << *after;
+  }
+}
+
+// The two state pushes of section.start and section.next.
+void expect_started(const std::vector<WsClient*>& viewers) {
+  for (auto* viewer : viewers)
+    for (int i = 0; i < 2; ++i) {
+      auto state = next_push(*viewer, kSection1);
+      ASSERT_TRUE(state);
+      ASSERT_EQ((*state)["event"], "state");
+    }
+}
+
+struct Cluster {
+  std::unique_ptr<RedisServer> redis;
+  std::unique_ptr<ServerProcess> servers[2];
+  int owner = 0;
+};
+
+void start_cluster(Cluster& c, Day& day, double speed) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis);
+  c.redis = std::move(*redis);
+  for (auto& server : c.servers) {
+    auto started = ServerProcess::start(
+        {.data_dir = day.data.path(), .clock = kSectionDay, .clock_speed = speed, .redis = c.redis->url()});
+    ASSERT_TRUE(started) << started.status().message();
+    server = std::move(*started);
+  }
+  auto owner = alarm_owner(c.servers[0]->port(), c.servers[1]->port());
+  ASSERT_TRUE(owner) << "no server took the alarm";
+  c.owner = *owner;
+}
+
+TEST(Sections, TwoServersWarnTheAudienceOnceWhicheverRunsTheSection) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(start_cluster(cluster, day, kSpeed));
+  // The moderator works through the server that does not hold the alarm; viewers watch on both.
+  auto& standby = *cluster.servers[1 - cluster.owner];
+  auto& owner = *cluster.servers[cluster.owner];
+  People people(standby.port());
+  auto moderator = connect_as(standby.port(), &people.person(kModeratorEmail));
+  auto near = connect_as(standby.port(), nullptr);
+  auto far = connect_as(owner.port(), nullptr);
+  ASSERT_TRUE(moderator && near && far);
+  for (auto* ws : {moderator.get(), near.get(), far.get()})
+    ASSERT_EQ(ws->call({{"op", "subscribe"}, {"topic", kSection1}})["ok"], true);
+  ASSERT_EQ(op(*moderator, "section.start")["ok"], true);
+  ASSERT_EQ(op(*moderator, "section.next")["ok"], true);
+  ASSERT_NO_FATAL_FAILURE(expect_started({near.get(), far.get()}));
+  ASSERT_NO_FATAL_FAILURE(expect_warned_once({near.get(), far.get()}, *moderator, day.presenters[0]));
+}
+
+TEST(Sections, WhenTheServerHoldingTheAlarmIsKilledTheOtherWarnsOnce) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  Cluster cluster;
+  // At 30x a ten-minute slot is 20 real seconds: its first warning comes after the takeover.
+  ASSERT_NO_FATAL_FAILURE(start_cluster(cluster, day, 30));
+  auto& holder = *cluster.servers[cluster.owner];
+  auto& survivor = *cluster.servers[1 - cluster.owner];
+  // The section is started through the holder, so only the holder asked for its timer.
+  People at_holder(holder.port());
+  auto moderator = connect_as(holder.port(), &at_holder.person(kModeratorEmail));
+  auto viewer = connect_as(survivor.port(), nullptr);
+  ASSERT_TRUE(moderator && viewer);
+  for (auto* ws : {moderator.get(), viewer.get()})
+    ASSERT_EQ(ws->call({{"op", "subscribe"}, {"topic", kSection1}})["ok"], true);
+  ASSERT_EQ(op(*moderator, "section.start")["ok"], true);
+  ASSERT_EQ(op(*moderator, "section.next")["ok"], true);
+  ASSERT_NO_FATAL_FAILURE(expect_started({viewer.get()}));
+
+  holder.kill();
+  People at_survivor(survivor.port());
+  auto second_moderator = connect_as(survivor.port(), &at_survivor.person(kModeratorEmail));
+  ASSERT_TRUE(second_moderator);
+  ASSERT_NO_FATAL_FAILURE(expect_warned_once({viewer.get()}, *second_moderator, day.presenters[0]));
+  EXPECT_EQ(alarm_role(survivor.port()), "owner");
 }
 
 }  // namespace

@@ -37,6 +37,23 @@ TEST(Timeline, ListsTheLoadedEvent) {
   EXPECT_EQ(http.get("/api/events/nope/timeline").error_code(), "event_not_found");
 }
 
+// The site's demo banner reads this: a set clock is not today.
+TEST(Timeline, HealthSaysWhetherTheClockIsSetAndHowFastItRuns) {
+  TempDir data;
+  auto set = ServerProcess::start({.data_dir = data.path(), .clock = "2020-07-07T12:00:00+08:00", .clock_speed = 60});
+  ASSERT_TRUE(set);
+  auto health = HttpClient((*set)->port()).get("/api/health").json();
+  EXPECT_EQ(health["clock"]["set"], true);
+  EXPECT_EQ(health["clock"]["speed"], 60.0);
+  set->reset();
+  TempDir other;
+  auto real = ServerProcess::start({.data_dir = other.path()});
+  ASSERT_TRUE(real);
+  health = HttpClient((*real)->port()).get("/api/health").json();
+  EXPECT_EQ(health["clock"]["set"], false);
+  EXPECT_EQ(health["clock"]["speed"], 1.0);
+}
+
 TEST(Timeline, ThePublicEventCarriesAnETagAndAMatchingRequestGetsNotModified) {
   TempDir data;
   auto server = ServerProcess::start({.data_dir = data.path()});

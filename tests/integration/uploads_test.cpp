@@ -409,5 +409,64 @@ TEST_F(Uploads, APatchToAnotherInstanceWhileOneIsAppendingIsRefusedAndAppendsNot
   EXPECT_TRUE(stored == scan) << "the file must hold the body once";
 }
 
+// A video whose header comes first (MP4 with moov before the media data) declares its length in
+// its first kilobytes: one that runs too long is refused while its bytes are still arriving.
+TEST_F(Uploads, AVideoTooLongByItsHeaderIsRefusedBeforeHalfOfItArrives) {
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=size=320x240:rate=2 -t 301 -c:v mpeg4 -q:v 4 -movflags +faststart",
+                            work_ / "long.mp4"));
+  std::string video = read(work_ / "long.mp4");
+  ASSERT_GT(video.size(), 1u << 20);
+  ASSERT_EQ(video.substr(4, 4), "ftyp");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", video.size(), "Долгий танец.mp4");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string location = created.headers["location"];
+
+  HeldRequest held(server_->port(), "PATCH", location, video.size(),
+                   {{"Cookie", anna->cookie_header()},
+                    {"Tus-Resumable", "1.0.0"},
+                    {"Content-Type", "application/offset+octet-stream"},
+                    {"Upload-Offset", "0"}});
+  const std::size_t quarter = video.size() / 4;
+  ASSERT_TRUE(held.send(video.substr(0, quarter)));
+  auto refused = held.answer();
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "file_rejected") << refused.body;
+  auto findings = refused.json()["error"]["details"]["findings"];
+  ASSERT_EQ(findings.size(), 1u) << refused.body;
+  EXPECT_EQ(findings[0]["rule"], "duration");
+  EXPECT_EQ(findings[0]["found"], "5:01");
+  EXPECT_EQ(findings[0]["expected"], "не более 5:00");
+
+  auto upload = anna->get(location).json();
+  EXPECT_EQ(upload["state"], "rejected");
+  auto more = patch(*anna, location, quarter, video.substr(quarter));
+  EXPECT_EQ(more.error_code(), "upload_finished") << more.body;
+}
+
+TEST_F(Uploads, AVideoTooLongByItsHeaderIsRefusedAtTheEndOfAnEarlyPiece) {
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=size=160x120:rate=1 -t 301 -c:v mpeg4 -q:v 31 -movflags +faststart",
+                            work_ / "long.mp4"));
+  std::string video = read(work_ / "long.mp4");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", video.size(), "Долгий танец.mp4");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto first = patch(*anna, created.headers["location"], 0, video.substr(0, video.size() / 4));
+  EXPECT_EQ(first.status, 422) << first.body;
+  EXPECT_EQ(first.error_code(), "file_rejected") << first.body;
+}
+
+TEST_F(Uploads, AVideoWithinTheLimitWithItsHeaderFirstArrivesWhole) {
+  ASSERT_TRUE(files::ffmpeg("-f lavfi -i testsrc=size=320x240:rate=2 -t 299 -c:v mpeg4 -q:v 4 -movflags +faststart",
+                            work_ / "fits.mp4"));
+  std::string video = read(work_ / "fits.mp4");
+  auto anna = user("anna@dom.ru");
+  auto created = create(*anna, "flashmob", video.size(), "Танец.mp4");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto whole = patch(*anna, created.headers["location"], 0, video);
+  EXPECT_EQ(whole.status, 204) << whole.body;
+  EXPECT_EQ(anna->get(created.headers["location"]).json()["state"], "complete");
+}
+
 }  // namespace
 }  // namespace praktika::test

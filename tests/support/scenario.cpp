@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/bytes.h"
+#include "support/docx_builder.h"
 #include "support/media_fixtures.h"
 #include "support/server_process.h"
 
@@ -139,9 +141,31 @@ std::string upload_scan(HttpClient& http) {
   return created.json()["id"];
 }
 
+std::string compliant_docx() {
+  auto bytes = praktika::documents::testing::Docx::compliant().bytes();
+  return std::string(bytes.begin(), bytes.end());
+}
+
 }  // namespace
 
-int submit_practice(People& people, const PracticeSpec& spec) {
+std::string attach_document(HttpClient& author, int id, const std::string& given, const std::string& filename) {
+  const std::string docx = given.empty() ? compliant_docx() : given;
+  auto created = author.request("POST", kEventApi + "/uploads?purpose=document", "",
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(docx.size())},
+                                 {"Upload-Metadata", "filename " + base64(filename) + ",practice " +
+                                                         base64(std::to_string(id))}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  if (created.status != 201) return "";
+  auto sent = author.request("PATCH", created.headers["location"], docx,
+                             {{"Tus-Resumable", "1.0.0"},
+                              {"Content-Type", "application/offset+octet-stream"},
+                              {"Upload-Offset", "0"}});
+  EXPECT_EQ(sent.status, 204) << sent.body;
+  return created.json()["id"];
+}
+
+int submit_practice(People& people, const PracticeSpec& spec, std::string* document_upload) {
   auto& author = people.person(spec.author_email);
   auto reg = author.request(
       "PUT", kEventApi + "/registration",
@@ -155,6 +179,8 @@ int submit_practice(People& people, const PracticeSpec& spec) {
   if (created.status != 201) return 0;
   int id = created.json()["id"].get<int>();
   std::string url = kEventApi + "/practices/" + std::to_string(id);
+  std::string upload = attach_document(author, id, spec.document);
+  if (document_upload) *document_upload = upload;
   auto submitted = author.post(url + "/submit", json::object());
   EXPECT_EQ(submitted.status, 200) << submitted.body;
   if (spec.paid) {

@@ -73,10 +73,19 @@ struct PracticeSpec {
   std::string type = "pilot";
   int started_year = 2020;  // «устоявшаяся» needs two years behind it
   bool paid = true;  // proof uploaded by the author and confirmed by the organiser
+  // The Word description attached before submission (the agenda requires one): the .docx bytes;
+  // empty sends a document that meets every rule of clause 6.5.
+  std::string document;
 };
 
 // While the intake is open: the author's registration, the practice filled and submitted, and
 // (when spec.paid) its payment confirmed. Returns the practice id, or 0 (with a gtest failure).
-int submit_practice(People& people, const PracticeSpec& spec);
+// `document_upload`, when given, receives the id of the Word description's upload.
+int submit_practice(People& people, const PracticeSpec& spec, std::string* document_upload = nullptr);
+
+// The author attaches `docx` (bytes; empty: a document that meets every rule of clause 6.5) to
+// practice `id` as its Word description; returns the upload id.
+std::string attach_document(HttpClient& author, int id, const std::string& docx = "",
+                            const std::string& filename = "practice.docx");
 
 }  // namespace praktika::test

@@ -4,12 +4,15 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include "support/test_store.h"
 
 namespace praktika::test {
 
@@ -43,6 +46,18 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServerOptions&
   if (!options.redis.empty()) {
     p.argv.push_back("--redis");
     p.argv.push_back(options.redis);
+  }
+  // The access log would fill the pipe of a test that never reads it (the server then blocks on
+  // stderr): warnings and errors only, unless the test asks for more.
+  if (std::find(options.extra_args.begin(), options.extra_args.end(), "--log-level") == options.extra_args.end()) {
+    p.argv.push_back("--log-level");
+    p.argv.push_back("warn");
+  }
+  std::error_code ec;
+  if (testing_postgresql()) fs::create_directories(options.data_dir, ec);  // the database's name is kept inside
+  if (const std::string store = store_url_for(options.data_dir); !store.empty()) {
+    p.argv.push_back("--store");
+    p.argv.push_back(store);
   }
   for (const auto& a : options.extra_args) p.argv.push_back(a);
   p.stdout_to = Output::pipe();
@@ -95,6 +110,15 @@ RunResult run_binary(const std::vector<std::string>& args, const std::string& st
   };
   command += " " + quote(server_binary().string());
   for (const auto& a : args) command += " " + quote(a);
+  // A command that opens a data directory's store opens the test's PostgreSQL database instead.
+  if (testing_postgresql() && args.size() > 1 && args[0] == "admin" && args[1] == "create-user") {
+    for (std::size_t i = 2; i + 1 < args.size(); ++i)
+      if (args[i] == "--data") {
+        std::error_code ec;
+        fs::create_directories(args[i + 1], ec);
+        command += " --store " + quote(store_url_for(args[i + 1]));
+      }
+  }
   command += " < " + quote(in.string());
   ProcessOptions p;
   p.argv = {"/bin/sh", "-c", command};

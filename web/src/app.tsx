@@ -4,7 +4,8 @@ import type { FunctionComponent } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { AuthProvider } from './lib/auth';
 import { resolve, usePath, type Params, type Route } from './lib/router';
-import { Layout, Message } from './components/Layout';
+import { Layout } from './components/Layout';
+import { DemoClockBanner } from './components/DemoClock';
 import { EventPage } from './pages/EventPage';
 import { HomePage } from './pages/HomePage';
 import { CabinetPage } from './pages/CabinetPage';
@@ -38,6 +39,8 @@ import { PostPage } from './pages/PostPage';
 import { FilesPage } from './pages/FilesPage';
 import { ReviewLogPage } from './pages/ReviewLogPage';
 import { PastResultsPage } from './pages/PastResultsPage';
+import { Message } from './components/common/Message';
+import { OperationsPage } from './pages/OperationsPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -66,6 +69,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
     pattern: '/events/:id/sections/:n/console',
     component: ({ params }) => <SectionConsolePage id={params.id!} n={params.n!} />,
   },
+  { pattern: '/verify', component: () => <VerifyPage /> },
   { pattern: '/verify/:number', component: ({ params }) => <VerifyPage number={params.number!} /> },
   { pattern: '/events/:id/section-day', component: ({ params }) => <SectionDayAdminPage id={params.id!} /> },
   { pattern: '/events/:id/section-day/results', component: ({ params }) => <SectionResultsAdminPage id={params.id!} /> },
@@ -83,6 +87,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/files', component: ({ params }) => <FilesPage id={params.id!} /> },
   { pattern: '/events/:id/review-log', component: ({ params }) => <ReviewLogPage id={params.id!} /> },
   { pattern: '/events/:id/past-results', component: ({ params }) => <PastResultsPage id={params.id!} /> },
+  { pattern: '/events/:id/operations', component: ({ params }) => <OperationsPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.
@@ -110,6 +115,7 @@ export function App() {
   if (Component && isBare(path)) return <Component key={path} params={match.params} />;
   return (
     <AuthProvider>
+      <DemoClockBanner />
       <Layout>{Component ? <Component key={path} params={match.params} /> : <NotFound />}</Layout>
     </AuthProvider>
   );

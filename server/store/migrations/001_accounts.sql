@@ -30,5 +30,5 @@ CREATE TABLE event_roles (
   created_at INTEGER NOT NULL
 ) STRICT;
 -- NULLs are distinct in a UNIQUE constraint, so the section is folded to 0 for uniqueness.
-CREATE UNIQUE INDEX event_roles_unique ON event_roles(user_id, event_id, role, ifnull(section, 0));
+CREATE UNIQUE INDEX event_roles_unique ON event_roles(user_id, event_id, role, coalesce(section, 0));
 CREATE INDEX event_roles_by_event ON event_roles(event_id, role);

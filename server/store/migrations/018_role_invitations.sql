@@ -9,5 +9,5 @@ CREATE TABLE role_invitations (
   invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
   created_at INTEGER NOT NULL
 ) STRICT;
-CREATE UNIQUE INDEX role_invitations_unique ON role_invitations(email, event_id, role, ifnull(section, 0));
+CREATE UNIQUE INDEX role_invitations_unique ON role_invitations(email, event_id, role, coalesce(section, 0));
 CREATE INDEX role_invitations_by_event ON role_invitations(event_id);

@@ -8,6 +8,7 @@
 
 #include "accounts/accounts.h"
 #include "store/db.h"
+#include "support/test_store.h"
 
 namespace praktika::accounts {
 namespace {
@@ -19,7 +20,7 @@ class IdentityChanges : public ::testing::Test {
   IdentityChanges() {
     std::string pattern = (fs::temp_directory_path() / "praktika-identity-XXXXXX").string();
     dir_ = ::mkdtemp(pattern.data());
-    auto db = store::Db::open(dir_ / "praktika.db");
+    auto db = test::open_test_store(dir_ / "praktika.db");
     EXPECT_TRUE(db.ok());
     db_ = std::move(db).value();
     AccountsService::Options o;

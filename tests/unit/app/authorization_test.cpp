@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "store/db.h"
+#include "support/test_store.h"
 #include "timeline/agenda.h"
 
 namespace praktika::app {
@@ -34,6 +35,15 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/health"}, Audience::anyone},
     {{"GET", "/api/events"}, Audience::anyone},
     {{"GET", "/api/events/{id}"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/calendar.ics"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/sections/{n}/calendar.ics"}, Audience::anyone},
+    {{"GET", "/api/events/{id}/calendar/mine.ics"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/calendar/feed"}, Audience::signed_in},
+    {{"POST", "/api/events/{id}/calendar/feed"}, Audience::signed_in},
+    {{"DELETE", "/api/events/{id}/calendar/feed"}, Audience::signed_in},
+    {{"GET", "/api/calendar/{file}"}, Audience::anyone},  // the secret in the address is the key
+    {{"PUT", "/api/events/{id}/review/experts/{expert}/cap"}, Audience::organiser},
+    {{"GET", "/api/events/{id}/review/conflicts"}, Audience::organiser},
     {{"GET", "/api/events/{id}/timeline"}, Audience::anyone},
     {{"POST", "/api/auth/register"}, Audience::anyone},
     {{"POST", "/api/auth/login"}, Audience::anyone},
@@ -83,6 +93,8 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     // What the agenda still holds as placeholders, for the organiser's desk.
     {{"GET", "/api/events/{id}/placeholders"}, Audience::organiser},
     {{"POST", "/api/events/{id}/mail/{letter}/resend"}, Audience::organiser},
+    // The live view of the day (also the topic operations:{event}, organisers only).
+    {{"GET", "/api/events/{id}/operations"}, Audience::organiser},
     {{"GET", "/api/events/{id}/review/queue"}, Audience::expert_only},
     {{"GET", "/api/events/{id}/review/practices/{practice}"}, Audience::expert},
     {{"PUT", "/api/events/{id}/review/practices/{practice}/review"}, Audience::expert},
@@ -176,7 +188,7 @@ class Authorization : public ::testing::Test {
     ASSERT_TRUE(std::holds_alternative<timeline::Agenda>(agenda));
     std::vector<timeline::Agenda> agendas;
     agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
-    auto db = store::Db::open(dir_ / "praktika.sqlite3");
+    auto db = test::open_test_store(dir_ / "praktika.sqlite3");
     ASSERT_TRUE(db.ok());
     auto now = parse_instant("2020-06-20T10:00:00+08:00");
     app_ = std::make_unique<App>(config_, std::move(agendas), timeline::Clock::simulated(*now, 1.0), std::move(*db),
@@ -245,7 +257,7 @@ class Authorization : public ::testing::Test {
 
 bool Authorization::grant_directly(const std::string& email, const std::string& role, std::optional<int> section) {
   // A second connection to the same file, as `admin create-user` would use.
-  auto db = store::Db::open(dir_ / "praktika.sqlite3");
+  auto db = test::open_test_store(dir_ / "praktika.sqlite3");
   if (!db.ok()) return false;
   accounts::AccountsService accounts(**db, {});
   auto user = accounts.find_user_by_email(email);

@@ -113,6 +113,28 @@ TEST_F(ConfigTest, TrustedProxiesAreCanonicalAddressesAndTheCommandLineReplacesT
   EXPECT_EQ(std::get<ConfigError>(loaded).json_path, "--trusted-proxy");
 }
 
+TEST_F(ConfigTest, LogsAndTheMetricsAllowListComeFromTheFileOrTheFlags) {
+  auto file = write(R"({"agendas": ["a.json"], "log": {"format": "logfmt", "level": "warn"},
+                        "metrics": {"allow": ["10.0.0.0/8", "::1"]}})");
+  auto loaded = load_config({}, file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();
+  EXPECT_EQ(std::get<Config>(loaded).log_format, "logfmt");
+  EXPECT_EQ(std::get<Config>(loaded).log_level, "warn");
+  EXPECT_EQ(std::get<Config>(loaded).metrics_allow, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+  loaded = load_config({"--log-format", "json", "--log-level", "error", "--metrics-allow", "192.168.1.5"}, file);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded));
+  EXPECT_EQ(std::get<Config>(loaded).log_format, "json");
+  EXPECT_EQ(std::get<Config>(loaded).log_level, "error");
+  EXPECT_EQ(std::get<Config>(loaded).metrics_allow, (std::vector<std::string>{"192.168.1.5"}));
+
+  loaded = load_config({}, write(R"({"agendas": ["a.json"], "metrics": {"allow": ["prometheus.local"]}})"));
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
+  EXPECT_EQ(std::get<ConfigError>(loaded).json_path, "/metrics/allow");
+  loaded = load_config({"--log-level", "loud"}, write(R"({"agendas": ["a.json"]})"));
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
+  EXPECT_EQ(std::get<ConfigError>(loaded).json_path, "--log-level");
+}
+
 TEST_F(ConfigTest, TheShippedDefaultLoads) {
   auto loaded = load_config({}, fs::path(PRAKTIKA_SOURCE_DIR) / "config" / "default.json");
   ASSERT_TRUE(std::holds_alternative<Config>(loaded)) << std::get<ConfigError>(loaded).describe();

@@ -3,6 +3,8 @@
 // the literal after its code in a Status factory, so a new message is checked the day it is written.
 #include <gtest/gtest.h>
 
+#include "latin_words.h"
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -57,28 +59,6 @@ std::vector<Message> messages() {
       if (literal.empty()) continue;
       out.push_back({fs::relative(entry.path(), PRAKTIKA_SOURCE_DIR).string() + ":" + std::to_string(line), m[2], literal});
     }
-  }
-  return out;
-}
-
-// Latin words a Russian sentence may hold: names of formats, programs and protocols, written as
-// their makers write them. Anything else in Latin letters is an identifier or English.
-bool allowed(const std::string& word) {
-  static const std::set<std::string> kNames = {
-      "PDF", "ZIP", "JSON", "DOCX", "DOC", "PPTX", "ODP", "ODT", "JPEG", "PNG", "MP4", "CSV", "XLSX", "HTTP", "SMTP",
-      "UTF", "Word", "LibreOffice", "PowerPoint", "Redis", "tus", "WebSocket", "API", "URL", "ID", "H", "AAC", "MB",
-      "KB", "GB", "MOV", "WEBM", "TIFF", "HEIC", "SQLite", "Excel", "OpenDocument", "Impress", "QR"};
-  return kNames.count(word) > 0;
-}
-
-std::vector<std::string> latin_words(const std::string& text) {
-  static const std::regex word(R"([A-Za-z][A-Za-z0-9_]*)");
-  std::vector<std::string> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it) {
-    const auto at = static_cast<std::size_t>(it->position());
-    const bool extension = at > 0 && text[at - 1] == '.';             // «(.docx)», as Word's dialog says it
-    const bool scheme = text.compare(at + it->length(), 3, "://") == 0;  // «redis://хост:порт»
-    if (!allowed(it->str()) && !extension && !scheme) out.push_back(it->str());
   }
   return out;
 }

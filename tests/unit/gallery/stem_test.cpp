@@ -63,7 +63,7 @@ bool finds(std::string_view query, std::string_view text) {
   return true;
 }
 
-TEST(Stems, TheRussianDictionaryIsInstalledAndUsed) { EXPECT_EQ(term_scheme(), "lemma+snowball"); }
+TEST(Stems, TheRussianDictionaryIsInstalledAndUsed) { EXPECT_EQ(term_scheme(), "lemma+paradigms+snowball"); }
 
 // Snowball keeps the fleeting vowel («подросток» → «подросток», «подростка» → «подростк»), so
 // these forms found nothing before the lemma joined them.
@@ -87,6 +87,32 @@ TEST(Stems, EveryFormOfAWordWithAFleetingVowelFindsTheOthers) {
   for (const auto& forms : words)
     for (const auto& text : forms)
       for (const auto& query : forms) EXPECT_TRUE(finds(query, text)) << "«" << query << "» in «" << text << "»";
+}
+
+// The dictionary lists the oblique forms of these as words of their own («сна», «матери»,
+// «времени» are their own lemmas), and Snowball cuts them to another stem than the nominative's.
+TEST(Stems, EveryFormOfANounWhoseStemChangesFindsTheOthers) {
+  const std::vector<std::vector<std::string>> words = {
+      {"сон", "сна", "сну", "сном", "сне", "сны", "снов", "снам", "снами", "снах"},
+      {"огонь", "огня", "огню", "огнём", "огнем", "огне", "огни", "огней", "огням"},
+      {"мать", "матери", "матерью", "матерей", "матерям", "матерями", "матерях"},
+      {"дочь", "дочери", "дочерью", "дочерей", "дочерям", "дочерьми", "дочерях"},
+      {"церковь", "церкви", "церковью", "церквей", "церквям", "церквями"},
+      {"любовь", "любви", "любовью"},
+      {"путь", "пути", "путём", "путем", "путей", "путям"},
+      {"время", "времени", "временем", "времена", "времён", "временам", "временами"},
+      {"имя", "имени", "именем", "имена", "имён", "именам"},
+      {"лёд", "льда", "льду", "льдом"},
+      {"ветер", "ветра", "ветру", "ветром", "ветры", "ветров"},
+      {"семя", "семени", "семена", "семян"},
+  };
+  for (const auto& forms : words)
+    for (const auto& text : forms)
+      for (const auto& query : forms) EXPECT_TRUE(finds(query, text)) << "«" << query << "» in «" << text << "»";
+  // Only the table's forms join: other words with these letters keep to themselves.
+  EXPECT_FALSE(finds("сон", "снег"));
+  EXPECT_FALSE(finds("мать", "материал"));
+  EXPECT_FALSE(finds("время", "временный"));
 }
 
 TEST(Stems, AWordOfTwoLemmasHasBothAndKeepsItsOwnStem) {

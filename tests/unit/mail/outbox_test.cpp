@@ -9,6 +9,7 @@
 #include "mail/sender.h"
 #include "mail/template.h"
 #include "store/db.h"
+#include "support/test_store.h"
 #include "support/temp_dir.h"
 
 namespace praktika::mail {
@@ -28,7 +29,7 @@ Message letter(const std::string& key) {
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Db::open(dir_.path() / "db.sqlite3");
+    auto db = test::open_test_store(dir_.path() / "db.sqlite3");
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(db).value();
     outbox_ = std::make_unique<Outbox>(*db_, RetryPolicy{3, 30s, 60s});

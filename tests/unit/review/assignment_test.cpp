@@ -89,6 +89,14 @@ TEST(Balance, NeverGivesAPracticeToAConflictedExpertEvenWhenShort) {
   EXPECT_EQ(chosen[0].second, 11);
 }
 
+TEST(Balance, NeverTakesAnExpertBeyondTheirCapEvenWhenShort) {
+  std::vector<PracticeSlot> practices = {{1, 1, {}, {}}, {2, 1, {}, {}}, {3, 1, {}, {}}};
+  std::vector<ExpertLoad> experts = {{10, {1}, 1, 2}, {11, {1}, 0, std::nullopt}};
+  auto count = loads(balance(practices, experts, 2));
+  EXPECT_EQ(count[10], 1);  // one already, one more up to the cap of 2
+  EXPECT_EQ(count[11], 3);
+}
+
 TEST(Balance, AWholeEventExpertCoversEverySection) {
   std::vector<PracticeSlot> practices = {{1, 3, {}, {}}, {2, 4, {}, {}}};
   std::vector<ExpertLoad> experts = {{20, {}, 0}};

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "store/db.h"
+#include "support/test_store.h"
 
 namespace praktika::sections {
 namespace {
@@ -23,7 +24,7 @@ class RunStore : public ::testing::Test {
   void SetUp() override {
     std::string pattern = (fs::temp_directory_path() / "praktika-runs-XXXXXX").string();
     dir_ = ::mkdtemp(pattern.data());
-    auto db = store::Db::open(dir_ / "praktika.db");
+    auto db = test::open_test_store(dir_ / "praktika.db");
     ASSERT_TRUE(db.ok()) << db.status().code();
     db_ = std::move(db).value();
   }

@@ -5,11 +5,15 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
+#include "metrics/metrics.h"
 #include "support/temp_dir.h"
+#include "store/postgres.h"
+#include "support/test_store.h"
 
 namespace praktika::store {
 namespace {
@@ -19,8 +23,9 @@ namespace fs = std::filesystem;
 // A fresh directory per test, removed afterwards.
 using test::TempDir;
 
+// SQLite in `file`, or the test's PostgreSQL database for it (PRAKTIKA_TEST_STORE).
 std::unique_ptr<Db> open_ok(const fs::path& file) {
-  auto db = Db::open(file);
+  auto db = test::open_test_store(file);
   EXPECT_TRUE(db.ok()) << db.status().code() << ": " << db.status().message();
   return db.ok() ? std::move(db).value() : nullptr;
 }
@@ -46,10 +51,12 @@ std::int64_t count_users(Db& db) {
   return n;
 }
 
+// The schema version as stored: SQLite's user_version, PostgreSQL's praktika_schema.
 int user_version(Db& db) {
   int v = -1;
   EXPECT_TRUE(db.transaction([&](Tx& tx) -> Status {
-                  auto q = tx.prepare("PRAGMA user_version");
+                  auto q = tx.prepare(tx.dialect() == Dialect::sqlite ? "PRAGMA user_version"
+                                                                      : "SELECT version FROM praktika_schema");
                   auto row = q.step();
                   if (!row.ok()) return row.status();
                   v = static_cast<int>(q.int64(0));
@@ -58,10 +65,18 @@ int user_version(Db& db) {
   return v;
 }
 
+Status set_version(Tx& tx, int version) {
+  return tx.exec(tx.dialect() == Dialect::sqlite ? "PRAGMA user_version = " + std::to_string(version)
+                                                 : "UPDATE praktika_schema SET version = " + std::to_string(version));
+}
+
 std::vector<std::string> table_names(Db& db) {
   std::vector<std::string> names;
   EXPECT_TRUE(db.transaction([&](Tx& tx) -> Status {
-                  auto q = tx.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+                  auto q = tx.prepare(tx.dialect() == Dialect::sqlite
+                                          ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                                          : "SELECT table_name FROM information_schema.tables WHERE "
+                                            "table_schema = current_schema() ORDER BY table_name");
                   for (;;) {
                     auto row = q.step();
                     if (!row.ok()) return row.status();
@@ -92,9 +107,10 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
     ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
     ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
                     if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
-                                         "ALTER TABLE uploads DROP COLUMN field; PRAGMA user_version = 19");
+                                         "ALTER TABLE uploads DROP COLUMN field");
                         !s)
                       return s;
+                    if (auto s = set_version(tx, 19); !s) return s;
                     return tx.exec(
                         "INSERT INTO uploads (id, event_id, owner_id, purpose, length, file_name, metadata, state, "
                         "created_at, updated_at) VALUES "
@@ -122,6 +138,7 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
 }
 
 TEST(Db, OpenCreatesFileInWalModeWithAllMigrationsApplied) {
+  PRAKTIKA_SKIP_ON_POSTGRESQL("the file, WAL and SQLite's pragmas");
   TempDir dir;
   auto db = open_ok(dir.path() / "data" / "praktika.db");
   ASSERT_TRUE(db);
@@ -173,10 +190,9 @@ TEST(Db, RefusesDatabaseWithNewerSchemaVersion) {
   {
     auto db = open_ok(file);
     ASSERT_TRUE(db);
-    ASSERT_TRUE(db->transaction([&](Tx& tx) { return tx.exec("PRAGMA user_version = " + std::to_string(newer)); })
-                    .is_ok());
+    ASSERT_TRUE(db->transaction([&](Tx& tx) { return set_version(tx, newer); }).is_ok());
   }
-  auto db = Db::open(file);
+  auto db = test::open_test_store(file);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), kSchemaTooNew);
   EXPECT_NE(db.status().message().find(std::to_string(newer)), std::string::npos);
@@ -262,7 +278,10 @@ TEST(Db, BindsAndReadsEveryType) {
   ASSERT_TRUE(db);
   const std::vector<unsigned char> bytes = {0, 1, 2, 255};
   ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
-                  if (Status s = tx.exec("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n INTEGER, e BLOB)");
+                  if (Status s = tx.exec(tx.dialect() == Dialect::sqlite
+                                             ? "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n INTEGER, e BLOB)"
+                                             : "CREATE TABLE t (i BIGINT, r DOUBLE PRECISION, s TEXT, b BYTEA, "
+                                               "n BIGINT, e BYTEA)");
                       !s.is_ok())
                     return s;
                   return tx.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -275,7 +294,9 @@ TEST(Db, BindsAndReadsEveryType) {
                       .run();
                 }).is_ok());
   ASSERT_TRUE(db->read([&](Tx& tx) -> Status {
-                  auto q = tx.prepare("SELECT i, r, s, b, n, e, typeof(e) FROM t");
+                  auto q = tx.prepare(tx.dialect() == Dialect::sqlite
+                                          ? "SELECT i, r, s, b, n, e, typeof(e) FROM t"
+                                          : "SELECT i, r, s, b, n, e, CASE WHEN e IS NOT NULL THEN 'blob' END FROM t");
                   auto row = q.step();
                   if (!row.ok()) return row.status();
                   EXPECT_TRUE(*row);
@@ -299,7 +320,7 @@ TEST(Db, SameSqlPreparedTwiceWhileFirstIsOpenGivesIndependentStatements) {
   ASSERT_TRUE(db);
   std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
   ASSERT_TRUE(db->read([&](Tx& tx) -> Status {
-                  const char* sql = "SELECT value FROM json_each('[1,2]')";
+                  const char* sql = "SELECT 1 UNION ALL SELECT 2";
                   auto outer = tx.prepare(sql);
                   for (;;) {
                     auto r = outer.step();
@@ -357,6 +378,7 @@ TEST(Db, ConcurrentTransactionsFromSeveralThreadsAreSerialised) {
 }
 
 TEST(Db, BackupProducesAnOpenableCopyWithTheData) {
+  PRAKTIKA_SKIP_ON_POSTGRESQL("SQLite's online backup; PostgreSQL is backed up with pg_dump");
   TempDir dir;
   auto db = open_ok(dir.path() / "praktika.db");
   ASSERT_TRUE(db);
@@ -376,6 +398,7 @@ TEST(Db, BackupProducesAnOpenableCopyWithTheData) {
 }
 
 TEST(Db, BackupIntoUnwritablePlaceIsAnError) {
+  PRAKTIKA_SKIP_ON_POSTGRESQL("SQLite's online backup");
   TempDir dir;
   auto db = open_ok(dir.path() / "praktika.db");
   ASSERT_TRUE(db);
@@ -383,6 +406,168 @@ TEST(Db, BackupIntoUnwritablePlaceIsAnError) {
   fs::create_directories(dir.path() / "taken.db.tmp" / "x");
   Status s = db->backup_to(dir.path() / "taken.db");
   EXPECT_FALSE(s.is_ok());
+}
+
+// A writer that meets another connection's lock waits for it (and the wait is counted) rather
+// than failing at once.
+TEST(Db, AWriterWaitsForAnotherConnectionsLockAndTheWaitIsCounted) {
+  if (test::testing_postgresql()) GTEST_SKIP() << "SQLite only: the busy handler of a file's lock";
+  TempDir dir;
+  auto first = open_ok(dir.path() / "praktika.db");
+  auto second = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(first && second);
+  auto busy_retries = [] {
+    metrics::Writer out;
+    write_metrics(out);
+    const std::string& text = out.text();
+    const std::string name = "\npraktika_store_busy_retries_total ";
+    auto at = text.find(name);
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
+  };
+  const double before = busy_retries();
+  ASSERT_GE(before, 0);
+  std::thread holder([&] {
+    (void)first->transaction([&](Tx& tx) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      return tx.prepare("INSERT INTO users (email, password_hash, full_name, created_at) VALUES ('a@b.ru', 'h', 'И', 0)")
+          .run();
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(insert_user(*second, "two@example.org").is_ok());
+  holder.join();
+  EXPECT_EQ(count_users(*second), 2);
+  EXPECT_GT(busy_retries(), before);
+}
+
+// SQLite's last_insert_rowid has a twin on PostgreSQL: the identity column a migration's INTEGER
+// PRIMARY KEY becomes, returned by the INSERT itself.
+TEST(Db, LastInsertIdAndChangesNameTheRowsOfTheLastWrite) {
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db);
+  std::int64_t first = 0, second = 0;
+  int updated = -1;
+  ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
+                  const char* sql =
+                      "INSERT INTO users (email, password_hash, full_name, created_at) VALUES (?, 'h', 'Имя', 0);";
+                  if (auto s = tx.prepare(sql).bind_text(1, "a@example.org").run(); !s) return s;
+                  first = tx.last_insert_id();
+                  if (auto s = tx.prepare(sql).bind_text(1, "b@example.org").run(); !s) return s;
+                  second = tx.last_insert_id();
+                  if (auto s = tx.prepare("UPDATE users SET full_name = ?1").bind_text(1, "Новое").run(); !s) return s;
+                  updated = tx.changes();
+                  return Status::ok();
+                }).is_ok());
+  EXPECT_GT(first, 0);
+  EXPECT_EQ(second, first + 1);
+  EXPECT_EQ(updated, 2);
+  std::string email;
+  ASSERT_TRUE(db->read([&](Tx& tx) -> Status {
+                  auto q = tx.prepare("SELECT email FROM users WHERE id = ?1");
+                  q.bind_int(1, second);
+                  auto row = q.step();
+                  if (!row) return row.status();
+                  email = *row ? q.text(0) : "";
+                  return Status::ok();
+                }).is_ok());
+  EXPECT_EQ(email, "b@example.org");
+}
+
+// PostgreSQL refuses every statement after a failed one until ROLLBACK, and would answer COMMIT
+// with a silent rollback: work that drops an error must not be reported as stored.
+TEST(Db, WorkThatIgnoresAFailedStatementIsNotReportedAsStoredOnPostgreSQL) {
+  if (!test::testing_postgresql()) GTEST_SKIP() << "PostgreSQL only: SQLite goes on after a failed statement";
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(insert_user(*db, "dup@example.org").is_ok());
+  Status s = db->transaction([](Tx& tx) -> Status {
+    (void)tx.prepare("INSERT INTO users (email, password_hash, full_name, created_at) VALUES ('dup@example.org', "
+                     "'h', 'n', 0)")
+        .run();
+    return Status::ok();
+  });
+  EXPECT_EQ(s.code(), kConflict);
+  EXPECT_EQ(count_users(*db), 1);
+  EXPECT_TRUE(insert_user(*db, "next@example.org").is_ok());
+}
+
+// The database server restarted (here: every connection of ours cut from another session). The
+// next transaction is served on a new connection: the service comes back by itself.
+TEST(Db, ConnectionsCutWhileIdleAreOpenedAgainByTheNextTransaction) {
+  if (!test::testing_postgresql()) GTEST_SKIP() << "PostgreSQL only: a connection to a database server";
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  auto other = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db && other);
+  ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
+  ASSERT_EQ(count_users(*db), 1);
+  std::int64_t cut = 0;
+  ASSERT_TRUE(other->read([&](Tx& tx) -> Status {
+                  auto q = tx.prepare(
+                      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+                      "current_database() AND pid <> pg_backend_pid()");
+                  auto row = q.step();
+                  if (!row) return row.status();
+                  cut = q.int64(0);
+                  return Status::ok();
+                }).is_ok());
+  EXPECT_GE(cut, 1);
+  EXPECT_TRUE(insert_user(*db, "b@example.org").is_ok());
+  EXPECT_EQ(count_users(*db), 2);
+}
+
+// Cut in the middle of a transaction: that one is answered 503 storage_unavailable, in Russian,
+// and nothing of it is stored; the next is served.
+TEST(Db, AConnectionCutMidTransactionIsStorageUnavailableAndTheNextIsServed) {
+  if (!test::testing_postgresql()) GTEST_SKIP() << "PostgreSQL only: a connection to a database server";
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  auto other = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db && other);
+  Status s = db->transaction([&](Tx& tx) -> Status {
+    if (auto e = tx.prepare("INSERT INTO users (email, password_hash, full_name, created_at) VALUES ('x@y.ru', "
+                            "'h', 'n', 0)")
+                     .run();
+        !e)
+      return e;
+    auto me = tx.prepare("SELECT pg_backend_pid()");
+    if (auto row = me.step(); !row || !*row) return Status::internal("test", "no pid");
+    const std::int64_t pid = me.int64(0);
+    Status killed = other->read([&](Tx& t) {
+      auto q = t.prepare("SELECT pg_terminate_backend(CAST(?1 AS INTEGER))");
+      return q.bind_int(1, pid).run();
+    });
+    if (!killed) return killed;
+    return tx.prepare("SELECT 1").run();
+  });
+  EXPECT_EQ(s.code(), kStorageUnavailable);
+  EXPECT_EQ(s.http_status(), 503);
+  EXPECT_NE(s.message().find("недоступно"), std::string::npos);
+  EXPECT_EQ(count_users(*db), 0);
+  EXPECT_TRUE(insert_user(*db, "x@y.ru").is_ok());
+}
+
+TEST(Db, ADatabaseServerThatRefusesIsStorageUnavailable) {
+  // Nothing listens on port 1; no server is needed to show it.
+  auto db = Db::connect("postgresql://praktika@127.0.0.1:1/none?connect_timeout=2");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), kStorageUnavailable);
+}
+
+TEST(Db, SqlitePlaceholdersBecomePostgresqlsOutsideQuotesAndComments) {
+  int count = 0;
+  EXPECT_EQ(pg::dollar_placeholders("SELECT ?1, ?, '?', \"a?\" -- ?\n, ?3 /* ? */, ?", count),
+            "SELECT $1, $2, '?', \"a?\" -- ?\n, $3 /* ? */, $4");
+  EXPECT_EQ(count, 4);
+}
+
+TEST(Db, AMigrationsSqliteTypesBecomePostgresqls) {
+  EXPECT_EQ(pg::migration_sql("CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  p INTEGER PRIMARY KEY REFERENCES x(id),\n"
+                              "  r REAL, b BLOB, n INTEGER NOT NULL\n) STRICT, WITHOUT ROWID;"),
+            "CREATE TABLE t (\n  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+            "  p BIGINT PRIMARY KEY REFERENCES x(id),\n  r DOUBLE PRECISION, b BYTEA, n BIGINT NOT NULL\n);");
 }
 
 }  // namespace

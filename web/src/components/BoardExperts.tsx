@@ -3,24 +3,11 @@
 // the experts of its section (a conflict of interest and each expert's load shown before the
 // choice; the server's refusal shown here, beside the row).
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
-import { eventPath, outcomeTitle, type EventContext } from '../lib/intake';
+import { messageOf } from '../lib/api';
+import * as review from '../lib/endpoints/review';
+import type { AssignedExpert, BoardExpert } from '../lib/endpoints/review';
+import { outcomeTitle, type EventContext } from '../lib/intake';
 import type { User } from '../lib/types';
-import type { ExpertReview } from '../pages/ReviewPage';
-
-export interface BoardExpert {
-  user: User;
-  sections: number[];
-  institution: string;
-  load: number;
-}
-
-export interface AssignedExpert {
-  user: User;
-  conflict: boolean;
-  by_hand?: boolean;
-  review: ExpertReview | null;
-}
 
 export function BoardExperts(props: {
   ctx: EventContext;
@@ -53,17 +40,16 @@ export function BoardExperts(props: {
       setBusy(false);
     }
   };
-  const base = `/review/practices/${practice.id}/experts`;
   const add = () => {
     const expert = experts.find((e) => String(e.user.id) === chosen);
     if (!expert) return;
     void change(
-      () => api.post(eventPath(ctx.id, base), { expert: expert.user.id }),
+      () => review.addExpert(ctx.id, practice.id, expert.user.id),
       `${expert.user.full_name} назначен(а) экспертом.`,
     );
   };
   const remove = (e: AssignedExpert) =>
-    change(() => api.delete(eventPath(ctx.id, `${base}/${e.user.id}`)), `${e.user.full_name} больше не эксперт этой работы.`);
+    change(() => review.removeExpert(ctx.id, practice.id, e.user.id), `${e.user.full_name} больше не эксперт этой работы.`);
 
   return (
     <div data-testid={`${rowId}-experts`}>
@@ -105,7 +91,7 @@ export function BoardExperts(props: {
             <option value="">— назначить эксперта —</option>
             {candidates.map((e) => (
               <option key={e.user.id} value={String(e.user.id)}>
-                {e.user.full_name} (работ: {e.load}){conflicted.has(e.user.id) ? ' — конфликт интересов' : ''}
+                {e.user.full_name} (работ: {e.load}{e.cap != null ? ` из ${e.cap}` : ''}){conflicted.has(e.user.id) ? ' — конфликт интересов' : ''}
               </option>
             ))}
           </select>{' '}

@@ -1,15 +1,12 @@
 // The cabinet's block «Сертификаты и сборник»: the participant's own documents to download, and
 // the proceedings once the organiser has made them available. Shows nothing for an event
 // without certificates.
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import type { MyCertificates } from '../lib/certificates';
+import * as certificates from '../lib/endpoints/certificates';
+import { useLoad } from '../lib/hooks';
 
 export function CertificatesBlock({ eventId }: { eventId: string }) {
-  const [mine, setMine] = useState<MyCertificates | null>(null);
-  useEffect(() => {
-    api.get<MyCertificates>(`/api/events/${encodeURIComponent(eventId)}/certificates/mine`).then(setMine, () => setMine(null));
-  }, [eventId]);
+  const loaded = useLoad(`certificates-mine:${eventId}`, (signal) => certificates.mine(eventId, signal));
+  const mine = loaded.status === 'ok' ? loaded.data : null;
   if (!mine || (mine.certificates.length === 0 && !mine.proceedings)) return null;
   return (
     <section class="card" aria-labelledby="certificates-title" data-testid="cabinet-certificates">

@@ -2,10 +2,12 @@
 // and the media check of flashmob videos, presentations, photos and payment scans. The file is
 // uploaded as the request body with a progress bar; the server's findings are shown by rule.
 import { useRef, useState } from 'preact/hooks';
-import { upload, messageOf } from '../lib/api';
+import { messageOf, type UploadOptions } from '../lib/api';
+import { checkDocument, checkMedia } from '../lib/endpoints/intake';
 import { formattingInWords } from '../lib/forms';
-import { eventPath, type EventContext } from '../lib/intake';
+import type { EventContext } from '../lib/intake';
 import { textOf, type FileKind, type FilePurpose } from '../lib/types';
+import { formatBytes, formatDuration } from '../lib/format';
 
 interface Finding {
   rule?: string;
@@ -54,25 +56,6 @@ export const kRuleTitle: Record<string, string> = {
 
 const kMediaPurposes = ['flashmob', 'presentation', 'photo', 'payment'];
 
-export function formatBytes(n: number | undefined): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return '';
-  const units = ['байт', 'КБ', 'МБ', 'ГБ'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const text = u === 0 ? String(v) : v.toLocaleString('ru-RU', { maximumFractionDigits: v < 10 ? 1 : 0 });
-  return `${text} ${units[u]}`;
-}
-
-export function formatDuration(seconds: number | null | undefined): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
-  const total = Math.round(seconds);
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
-}
-
 function acceptOf(purpose: FilePurpose | undefined): string | undefined {
   const ext = (purpose?.kinds ?? []).flatMap((k) => k.extensions ?? []);
   return ext.length ? ext.map((e) => `.${e}`).join(',') : undefined;
@@ -89,7 +72,7 @@ function useUpload<T>() {
   const [fileName, setFileName] = useState('');
   const controller = useRef<AbortController | null>(null);
 
-  const start = async (path: string, file: File) => {
+  const start = async (send: (file: File, options: UploadOptions) => Promise<T>, file: File) => {
     controller.current?.abort();
     const c = new AbortController();
     controller.current = c;
@@ -99,7 +82,7 @@ function useUpload<T>() {
     setResult(null);
     setError('');
     try {
-      const r = await upload<T>(path, file, {
+      const r = await send(file, {
         signal: c.signal,
         onProgress: (sent, total) => {
           const p = total > 0 ? Math.min(100, Math.round((sent / total) * 100)) : 100;
@@ -198,7 +181,7 @@ export function DocumentCheck({ ctx }: { ctx: EventContext }) {
           accept={acceptOf(purpose)}
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
-            if (file) void u.start(eventPath(ctx.id, `/check/document?name=${encodeURIComponent(file.name)}`), file);
+            if (file) void u.start((f, options) => checkDocument(ctx.id, f, options), file);
           }}
         />
       </div>
@@ -272,8 +255,7 @@ export function MediaCheck({ ctx }: { ctx: EventContext }) {
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
             if (file) {
-              const q = `?purpose=${encodeURIComponent(purpose)}&name=${encodeURIComponent(file.name)}`;
-              void u.start(eventPath(ctx.id, `/check/media${q}`), file);
+              void u.start((f, options) => checkMedia(ctx.id, purpose, f, options), file);
             }
           }}
         />

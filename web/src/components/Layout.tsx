@@ -4,9 +4,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
-import { api } from '../lib/api';
+import * as eventsApi from '../lib/endpoints/events';
 import { useConnectionState, useLoad } from '../lib/hooks';
-import { listOf, textOf, type EventList, type EventSummary } from '../lib/types';
+import { listOf, textOf, type EventSummary } from '../lib/types';
 import { roleLinks, rolesIn, staffEvents } from '../lib/roles';
 import { AuthControl } from './AuthControl';
 
@@ -39,7 +39,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
 // The site's name is its events': the one event's title on a server that hosts one, «Мероприятия»
 // where it hosts several (no event's words on another's pages).
 function Brand() {
-  const events = useLoad('events', (signal) => api.get<EventList>('/api/events', { signal }));
+  const events = useLoad('events', (signal) => eventsApi.events(signal));
   if (events.status !== 'ok') return <>Мероприятия</>;
   const list = listOf<EventSummary>(events.data.events);
   return <>{list.length === 1 ? textOf(list[0]?.title) || 'Мероприятия' : 'Мероприятия'}</>;
@@ -86,22 +86,5 @@ function ConnectionNotice() {
     <div class="notice notice--warning" role="status" data-testid="connection-notice">
       Нет связи с сервером. Переподключаемся…
     </div>
-  );
-}
-
-export function Message({ title, children }: { title: string; children?: ComponentChildren }) {
-  return (
-    <section class="message">
-      <h1>{title}</h1>
-      {children}
-    </section>
-  );
-}
-
-export function Loading() {
-  return (
-    <p class="loading" role="status" aria-live="polite">
-      Загрузка…
-    </p>
   );
 }

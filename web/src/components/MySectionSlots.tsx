@@ -3,13 +3,12 @@
 // the latest notices, and what a presenter needs at home (the agenda's presenter requirements)
 // with the way to the pre-flight check. It follows author:{event}:{user}, so a schedule published or changed
 // while the cabinet is open shows at once. Renders nothing for someone who does not present.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { useTopic } from '../lib/hooks';
+import * as sections from '../lib/endpoints/sections';
+import { useLoad, useTopic } from '../lib/hooks';
 import { formatDateTime, formatTime } from '../lib/time';
 import { presenterRequirements } from '../lib/preflight';
-import { formatMinutes, sectionsPath, webLink, type MySlots } from '../lib/sections';
+import { formatMinutes, webLink, type MySlots } from '../lib/sections';
 import type { Agenda } from '../lib/types';
 import { RequirementsList } from './PreflightCheck';
 
@@ -17,27 +16,17 @@ const kNoticesShown = 3;
 
 export function MySectionSlots({ id, offset, agenda }: { id: string; offset?: string; agenda?: Agenda }) {
   const { me } = useAuth();
-  const [data, setData] = useState<MySlots | null>(null);
-  const [error, setError] = useState('');
-  const load = () =>
-    api.get<MySlots>(sectionsPath(id, '/mine')).then(
-      (d) => {
-        setData(d);
-        setError('');
-      },
-      (e) => setError(messageOf(e)),
-    );
-  useEffect(() => {
-    void load();
-  }, [id]);
+  const mine = useLoad(`my-slots:${id}`, (signal) => sections.mySlots(id, signal));
+  const data = mine.status === 'ok' ? mine.data : null;
+  const error = mine.status === 'error' ? mine.message : '';
   // The subscribe reply is the same as GET …/sections/mine; a notice means the slots changed.
   useTopic(me ? `author:${id}:${me.user.id}` : null, {
     onSubscribed: (d) => {
       const v = d as Partial<MySlots>;
-      if (Array.isArray(v.slots) && Array.isArray(v.notices)) setData(v as MySlots);
+      if (Array.isArray(v.slots) && Array.isArray(v.notices)) mine.set(v as MySlots);
     },
     onEvent: (event) => {
-      if (event === 'notice') void load();
+      if (event === 'notice') mine.reload();
     },
   });
 

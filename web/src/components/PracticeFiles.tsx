@@ -5,13 +5,17 @@
 // form (agenda `attachments`), and — where the agenda charges a fee — the payment: its state, the
 // contract for the chosen payment form, the scan of the payment document and sending it.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { messageOf } from '../lib/api';
 import { formattingInWords } from '../lib/forms';
-import { acceptsFiles, chargesFees, contractReady, eventPath, kContractNotReady, rub, wordsOf, type EventContext } from '../lib/intake';
+import { acceptsFiles, chargesFees, contractReady, kContractNotReady, rub, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { textOf, type FormField, type Practice, type Registration } from '../lib/types';
-import { deleteUpload, type PracticeFile, type UploadInfo } from '../lib/uploads';
-import { Findings, formatBytes } from './FileCheck';
+import { textOf, type FormField, type Practice } from '../lib/types';
+import type { PracticeFile, UploadInfo } from '../lib/uploads';
+import { deleteUpload } from '../lib/endpoints/uploads';
+import * as intake from '../lib/endpoints/intake';
+import { useLoad } from '../lib/hooks';
+import { formatBytes } from '../lib/format';
+import { Findings } from './FileCheck';
 import { FileUpload } from './Upload';
 
 function filesOf(practice: Practice, purpose: string): PracticeFile[] {
@@ -82,8 +86,9 @@ export function PracticeDocument(props: { ctx: EventContext; practice: Practice;
           )}
         </div>
       ) : (
-        <p class="muted" data-testid="document-none">
+        <p class={spec.required_at_submission ? 'callout' : 'muted'} data-testid="document-none">
           Файл описания ещё не прикреплён.
+          {spec.required_at_submission && ` Обязательно: без него ${wordsOf(ctx.agenda).one} не отправляется.`}
         </p>
       )}
       {!readOnly && (
@@ -313,15 +318,11 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
   const [error, setError] = useState('');
 
   // The form chosen in the registration form, when there is one.
+  const registration = useLoad(`registration:${ctx.id}`, (signal) => intake.registration(ctx.id, signal));
+  const chosen = registration.status === 'ok' ? registration.data?.answers?.payment_form : undefined;
   useEffect(() => {
-    api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')).then(
-      (r) => {
-        const chosen = r.registration?.answers?.payment_form;
-        if (typeof chosen === 'string' && forms.some((f) => f.id === chosen)) setForm(chosen);
-      },
-      () => undefined,
-    );
-  }, [ctx.id]);
+    if (typeof chosen === 'string' && forms.some((f) => f.id === chosen)) setForm(chosen);
+  }, [chosen]);
 
   if (practice.state !== 'submitted') {
     return (
@@ -341,7 +342,7 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
     setError('');
     setMessage('');
     try {
-      await api.post<Practice>(eventPath(ctx.id, `/practices/${practice.id}/payment`), { upload: scan.id });
+      await intake.sendPaymentProof(ctx.id, practice.id, scan.id);
       setScan(null);
       setMessage('Документ об оплате отправлен организатору.');
       await reload();
@@ -352,7 +353,7 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
     }
   };
 
-  const contract = eventPath(ctx.id, `/contract?payment_form=${encodeURIComponent(form)}`);
+  const contract = intake.contractUrl(ctx.id, form);
   const canSend = owner && state !== 'confirmed';
   return (
     <section class="card" aria-labelledby="payment-title" id="payment" data-testid="practice-payment" data-state={state}>

@@ -2,22 +2,12 @@
 // reason where the agenda asks for one (asked for at the reason before anything is sent), scores
 // by the agenda's criteria; «Решение сохранено» once the server has it, its refusal beside the button.
 import { useRef, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { messageOf } from '../lib/api';
+import * as review from '../lib/endpoints/review';
+import type { Criterion, ExpertReview } from '../lib/endpoints/review';
+import type { EventContext } from '../lib/intake';
 import { decisionsOf } from '../lib/review';
 import { formatDateTime } from '../lib/time';
-
-export interface Criterion {
-  id: string;
-  title: string;
-  max: number;
-}
-export interface ExpertReview {
-  decision: string;
-  reason: string;
-  scores?: Record<string, number>;
-  updated_at?: string;
-}
 
 export function ReviewForm(props: { ctx: EventContext; n: string; review: ExpertReview | null; criteria: Criterion[]; open: boolean }) {
   const decisions = decisionsOf(props.ctx.agenda);
@@ -43,11 +33,7 @@ export function ReviewForm(props: { ctx: EventContext; n: string; review: Expert
     }
     setBusy(true);
     try {
-      const saved = await api.put<ExpertReview>(eventPath(props.ctx.id, `/review/practices/${encodeURIComponent(props.n)}/review`), {
-        decision,
-        reason: reason.trim(),
-        scores,
-      });
+      const saved = await review.saveReview(props.ctx.id, props.n, { decision, reason: reason.trim(), scores });
       setSavedAt(saved?.updated_at ?? new Date().toISOString());
     } catch (err) {
       setError(messageOf(err));

@@ -1,24 +1,16 @@
 // Who was on a section's page and for how many minutes (within the section day's window), for the
 // organiser: the table and its CSV.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import * as sections from '../lib/endpoints/sections';
+import { useLoad } from '../lib/hooks';
 import { type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { sectionsPath, type AttendanceRow } from '../lib/sections';
-import { Loading } from './Layout';
+import { Loading } from './common/Message';
 
 export function SectionAttendance({ ctx, n }: { ctx: EventContext; n: number }) {
-  const [rows, setRows] = useState<AttendanceRow[] | null>(null);
-  const [error, setError] = useState('');
-  const query = `?section=${n}`;
-  const load = () =>
-    api.get<{ attendance: AttendanceRow[] }>(sectionsPath(ctx.id, `/attendance${query}`)).then(
-      (r) => setRows(r.attendance),
-      (e) => setError(messageOf(e)),
-    );
-  useEffect(() => {
-    void load();
-  }, [ctx.id, n]);
+  const attendance = useLoad(`attendance:${ctx.id}:${n}`, (signal) => sections.attendance(ctx.id, n, signal));
+  const rows = attendance.status === 'ok' ? attendance.data : null;
+  const error = attendance.status === 'error' ? attendance.message : '';
+  const load = () => attendance.reload();
   return (
     <section class="card" aria-labelledby="attendance-title">
       <h2 id="attendance-title">Посещаемость</h2>
@@ -26,7 +18,7 @@ export function SectionAttendance({ ctx, n }: { ctx: EventContext; n: number }) 
         Кто был на странице секции и сколько минут — в пределах времени работы секций, для сертификатов.
       </p>
       <p class="queue__controls">
-        <a href={sectionsPath(ctx.id, `/attendance${query}&format=csv`)} download data-testid="attendance-csv">
+        <a href={sections.attendanceTable(ctx.id, n)} download data-testid="attendance-csv">
           Скачать CSV
         </a>
         <button type="button" class="button button--quiet button--small" onClick={() => void load()}>

@@ -7,25 +7,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as tus from 'tus-js-client';
 import { ApiError, messageOf } from '../lib/api';
+import { deleteUpload, getUpload, uploadsEndpoint } from '../lib/endpoints/uploads';
 import {
   acceptOf,
-  deleteUpload,
+  durationPrecheck,
   fingerprintFor,
   forgetInterrupted,
   forgetUpload,
-  getUpload,
   interruptedUploads,
   loadTus,
   precheck,
   uploadIdOf,
-  uploadsEndpoint,
   type Finding,
   type Interrupted,
   type UploadInfo,
   type Verdict,
 } from '../lib/uploads';
 import type { FilePurpose } from '../lib/types';
-import { Findings, formatBytes, formatDuration } from './FileCheck';
+import { formatBytes, formatDuration } from '../lib/format';
+import { Findings } from './FileCheck';
 
 type Phase =
   | 'idle' // nothing chosen
@@ -91,6 +91,7 @@ export function FileUpload(props: FileUploadProps) {
   const [interrupted, setInterrupted] = useState<Array<Interrupted & { offset: number }>>([]);
   const upload = useRef<tus.Upload | null>(null);
   const finishing = useRef<tus.Upload | null>(null); // sent in full, the verdict not yet read
+  const chosen = useRef<File | null>(null); // the file start() last began with
   const phaseRef = useRef<Phase>('idle');
   const finishRef = useRef<(u: tus.Upload) => Promise<void>>(async () => undefined);
   const completed = useRef(onComplete);
@@ -206,9 +207,17 @@ export function FileUpload(props: FileUploadProps) {
     setResumedFrom(0);
     setResult(null);
     setError('');
+    chosen.current = file;
     const pre = precheck(file, spec);
     setFindings(pre);
     if (pre.length > 0) {
+      go('refused');
+      return;
+    }
+    const tooLong = await durationPrecheck(file, spec);
+    if (chosen.current !== file) return; // another file was chosen meanwhile
+    if (tooLong.length > 0) {
+      setFindings(tooLong);
       go('refused');
       return;
     }

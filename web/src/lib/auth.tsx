@@ -2,7 +2,8 @@
 // logout. The session itself is an HttpOnly cookie the page never sees.
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, api } from './api';
+import { ApiError } from './api';
+import * as accounts from './endpoints/accounts';
 import type { Me } from './types';
 import { ws } from './ws';
 
@@ -22,7 +23,7 @@ export function AuthProvider({ children }: { children: ComponentChildren }) {
 
   const refresh = useCallback(async () => {
     try {
-      setMe(await api.get<Me>('/api/me'));
+      setMe(await accounts.me());
     } catch (e) {
       // Not logged in, or the server is unreachable: either way the page shows the login control.
       if (!(e instanceof ApiError) || e.status !== 401) console.warn('GET /api/me:', e);
@@ -48,13 +49,13 @@ export function AuthProvider({ children }: { children: ComponentChildren }) {
       me,
       refresh,
       async login(email, password) {
-        signedIn(await api.post<Me>('/api/auth/login', { email, password }));
+        signedIn(await accounts.login(email, password));
       },
       async register(email, password, fullName) {
-        signedIn(await api.post<Me>('/api/auth/register', { email, password, full_name: fullName }));
+        signedIn(await accounts.register(email, password, fullName));
       },
       async logout() {
-        await api.post('/api/auth/logout');
+        await accounts.logout();
         setMe(null);
         ws.restart();
       },

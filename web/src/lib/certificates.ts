@@ -9,6 +9,8 @@ export interface Verification {
   full_name: string;
   institution: string;
   took_part: string[];
+  role?: string;
+  practices?: { title: string; section: number; section_title: string }[];
   issued_on: string;
 }
 

@@ -53,12 +53,3 @@ export function slideAt(item: FeedItem, position: number): number {
   const per = item.seconds_per_slide ?? 10;
   return Math.max(0, Math.min(item.slide_urls.length - 1, Math.floor(position / per)));
 }
-
-export function flashmobPath(id: string, rest = ''): string {
-  return `/api/events/${encodeURIComponent(id)}/flashmob${rest}`;
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}

@@ -1,5 +1,5 @@
 // Preact hooks over the shared clients.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isAbort, messageOf } from './api';
 import { ws, type ConnectionState, type TopicHandlers } from './ws';
 
@@ -32,14 +32,27 @@ export type Loadable<T> =
   | { status: 'ok'; data: T }
   | { status: 'error'; message: string; code?: string; httpStatus?: number };
 
-// Runs `load` when `key` changes and tracks its result; a newer key cancels the older request.
-export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Loadable<T> {
+// What useLoad hands a page: the state, and two ways to change it without a blank page between —
+// `reload` asks again and keeps the shown data until the answer arrives (after an action of the
+// page's own), `set` puts in data the page already holds (the answer to its own request).
+export type Loaded<T> = Loadable<T> & {
+  reload: () => void;
+  set: (data: T) => void;
+};
+
+// Runs `load` when `key` changes and tracks its result; a newer key, a reload and unmounting
+// cancel the older request, so no answer lands on a page that has moved on.
+export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Loaded<T> {
   const [state, setState] = useState<Loadable<T>>({ status: 'loading' });
   const loader = useRef(load);
   loader.current = load;
-  useEffect(() => {
+  const inFlight = useRef<AbortController | null>(null);
+
+  const start = useCallback((quiet: boolean) => {
+    inFlight.current?.abort();
     const controller = new AbortController();
-    setState({ status: 'loading' });
+    inFlight.current = controller;
+    if (!quiet) setState({ status: 'loading' });
     loader.current(controller.signal).then(
       (data) => {
         if (!controller.signal.aborted) setState({ status: 'ok', data });
@@ -50,7 +63,17 @@ export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T
         setState({ status: 'error', message: messageOf(e), code: err.code, httpStatus: err.status });
       },
     );
-    return () => controller.abort();
-  }, [key]);
-  return state;
+  }, []);
+
+  useEffect(() => {
+    start(false);
+  }, [key, start]);
+  useEffect(() => () => inFlight.current?.abort(), []);
+
+  const reload = useCallback(() => start(true), [start]);
+  const set = useCallback((data: T) => {
+    inFlight.current?.abort();
+    setState({ status: 'ok', data });
+  }, []);
+  return { ...state, reload, set };
 }

@@ -1,10 +1,10 @@
 // What every intake page loads first: the agenda (the forms, sections, fees, file rules) and the
 // timeline (is the intake open, and the server's "now" for the current year), in one Loadable.
-import { api } from './api';
+import * as events from './endpoints/events';
 import { parseInstant } from './time';
 import { kIntakeStage, yearAt } from './forms';
 import { useLoad, type Loadable } from './hooks';
-import type { Agenda, FormField, Timeline, TimelineStage } from './types';
+import { textOf, type Agenda, type FormField, type Timeline, type TimelineStage } from './types';
 
 export interface EventContext {
   id: string;
@@ -17,15 +17,11 @@ export interface EventContext {
   stages?: TimelineStage[];
 }
 
-export function eventPath(id: string, rest = ''): string {
-  return `/api/events/${encodeURIComponent(id)}${rest}`;
-}
-
 export function useEventContext(id: string): Loadable<EventContext> {
   return useLoad(`event-context:${id}`, async (signal) => {
     const [agenda, timeline] = await Promise.all([
-      api.get<Agenda>(eventPath(id), { signal }),
-      api.get<Timeline>(eventPath(id, '/timeline'), { signal }).catch(() => ({}) as Timeline),
+      events.agenda(id, signal),
+      events.timeline(id, signal).catch(() => ({}) as Timeline),
     ]);
     const intake = (timeline.stages ?? []).find((s) => s.id === kIntakeStage) ?? null;
     return {
@@ -39,6 +35,15 @@ export function useEventContext(id: string): Loadable<EventContext> {
       stages: timeline.stages ?? [],
     };
   });
+}
+
+// A practice's state in the participant's words.
+export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
+
+// The agenda's title of a practice type, or the type's id.
+export function typeTitle(ctx: EventContext, type: string | undefined): string {
+  const t = (ctx.agenda.practice?.types ?? []).find((x) => x.id === type);
+  return textOf(t?.title) || type || '';
 }
 
 export function rub(amount: number | undefined): string {

@@ -2,6 +2,7 @@
 // Appendix 2 of the conference's rules), the microphone's level, and the bandwidth to and from this
 // server measured through GET and POST /api/speedtest (docs/protocol.md).
 import type { Agenda } from './types';
+import { downloadProbe, uploadProbe } from './endpoints/preflight';
 
 export interface PresenterRequirements {
   title: string;
@@ -75,7 +76,7 @@ export async function measureDownload(onProgress?: (mbps: number) => void): Prom
   let result = 0;
   for (const size of kDownloadSizes) {
     const ms = await timed(async () => {
-      const response = await fetch(`/api/speedtest?bytes=${size}`, { cache: 'no-store' });
+      const response = await downloadProbe(size);
       if (!response.ok) throw await refusal(response);
       await response.arrayBuffer();
     });
@@ -91,12 +92,7 @@ export async function measureUpload(onProgress?: (mbps: number) => void): Promis
   for (const size of kUploadSizes) {
     const body = new Uint8Array(size);
     const ms = await timed(async () => {
-      const response = await fetch('/api/speedtest', {
-        method: 'POST',
-        body,
-        cache: 'no-store',
-        headers: { 'Content-Type': 'application/octet-stream' },
-      });
+      const response = await uploadProbe(body);
       if (!response.ok) throw await refusal(response);
       await response.json();
     });

@@ -24,6 +24,15 @@ export function rolesIn(me: Me | null | undefined, event: string): EventRoles {
   };
 }
 
+// The one check of each role that gates a page or a control; pages ask these, never me.roles.
+export function isOrganiser(me: Me | null | undefined, event: string): boolean {
+  return rolesIn(me, event).organiser;
+}
+
+export function isExpert(me: Me | null | undefined, event: string): boolean {
+  return rolesIn(me, event).expert;
+}
+
 // The events in which the person holds a staff role, in the order of their grants.
 export function staffEvents(me: Me | null | undefined): string[] {
   const out: string[] = [];

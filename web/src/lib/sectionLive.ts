@@ -7,10 +7,10 @@
 // taken unless older (it may have raced a push), and at an equal version it is the same state with
 // a later `now`.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from './api';
-import { useTopic } from './hooks';
+import { messageOf } from './api';
+import * as sections from './endpoints/sections';
+import { useLoad, useTopic } from './hooks';
 import { ws } from './ws';
-import { sectionsPath, type Overview } from './sections';
 
 export interface LivePractice {
   id: number;
@@ -170,18 +170,19 @@ function doneText(action: string, fields: Record<string, unknown>, after: Sectio
   return text;
 }
 
+const kNoWarnings: number[] = [];
+
 export function useSection(id: string, n: string) {
   const [state, setState] = useState<SectionState | null>(null);
   const [alert, setAlert] = useState('');
   const [pushed, setPushed] = useState<Pushed>(null);
   const [error, setError] = useState('');
   const [feedback, setFeedback] = useState<Feedback | null>(null);
-  const [warn, setWarn] = useState<number[]>([]);
+  // The minutes before the end at which the presenter is warned, from the overview.
+  const overview = useLoad(`section-overview:${id}`, (signal) => sections.overview(id, signal));
+  const warn = overview.status === 'ok' ? (overview.data.warn_before_minutes ?? kNoWarnings) : kNoWarnings;
   const keep = (incoming: SectionState | null, snapshot = false) =>
     incoming && setState((current) => newer(current, incoming, snapshot));
-  useEffect(() => {
-    api.get<Overview>(sectionsPath(id)).then((o) => setWarn(o.warn_before_minutes ?? []), () => undefined);
-  }, [id]);
   useTopic(`section:${id}:${n}`, {
     onSubscribed: (data) => keep(asState((data as { state?: unknown }).state), true),
     onEvent: (event, data) => {

@@ -1,6 +1,5 @@
 // The section day's data as the server sends it (docs/protocol.md, "The section day"): running
 // orders, the overview of sections and sessions with their video rooms, attendance, results.
-import { eventPath } from './intake';
 
 export interface PracticeInfo {
   id: number;
@@ -91,10 +90,6 @@ export interface SlotNotice {
 export interface MySlots {
   slots: MySlot[];
   notices: SlotNotice[];
-}
-
-export function sectionsPath(id: string, rest = ''): string {
-  return eventPath(id, `/sections${rest}`);
 }
 
 // Only links of the web (the data is the organiser's, but a link must not run script).

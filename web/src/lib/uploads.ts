@@ -2,9 +2,7 @@
 // upload's JSON, a check of a chosen file against the agenda's rules for its purpose before a byte
 // is sent, the fingerprint that lets tus-js-client find an interrupted upload of the same file
 // again (after a reload too), and the list of interrupted uploads a page left behind.
-import { formatBytes } from '../components/FileCheck';
-import { api } from './api';
-import { eventPath } from './intake';
+import { formatBytes } from './format';
 import type { FileKind, FilePurpose } from './types';
 
 // tus-js-client is a quarter of the bundle: it is fetched only by pages that send a file.
@@ -64,10 +62,6 @@ export interface PracticeFile {
   url?: string;
 }
 
-export function uploadPath(id: string): string {
-  return `/api/uploads/${encodeURIComponent(id)}`;
-}
-
 export function uploadIdOf(url: string | null | undefined): string | null {
   if (!url) return null;
   const m = /\/api\/uploads\/([0-9a-f]{32})(?:$|[?#])/.exec(url);
@@ -117,6 +111,53 @@ export function precheck(file: { name: string; size: number }, spec: FilePurpose
   const tooBig = typeof kind.max_bytes === 'number' && file.size > kind.max_bytes;
   if (tooSmall || tooBig) return [{ rule: 'size', where: 'файл', found: formatBytes(file.size), expected: sizeText(kind) }];
   return [];
+}
+
+// The length a video's container declares, read by the browser's own demuxer from the chosen file
+// through a <video> element (nothing is sent); null when the browser cannot read it (a codec it
+// does not play, a format it does not know) or has not within `timeoutMs`.
+export function videoDuration(file: Blob, timeoutMs = 4000): Promise<number | null> {
+  return new Promise((resolve) => {
+    const video = document.createElement('video');
+    const url = URL.createObjectURL(file);
+    const done = (seconds: number | null) => {
+      clearTimeout(timer);
+      video.onloadedmetadata = video.onerror = null;
+      video.removeAttribute('src');
+      video.load();
+      URL.revokeObjectURL(url);
+      resolve(seconds);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    video.onloadedmetadata = () => done(Number.isFinite(video.duration) && video.duration > 0 ? video.duration : null);
+    video.onerror = () => done(null);
+    video.preload = 'metadata';
+    video.muted = true;
+    video.src = url;
+  });
+}
+
+// "5:01" as the server writes a duration (media/check.cpp): tenths only when the whole minutes and
+// seconds alone would not show why it is too long.
+function minutesText(seconds: number, tenths: boolean): string {
+  const whole = Math.floor(seconds);
+  const text = `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+  return tenths ? `${text},${Math.floor((seconds - whole) * 10)}` : text;
+}
+
+// The agenda's length limit for a video, checked on the length the browser reads from the file
+// before a byte is sent: a 7-minute video is refused at once instead of after its upload. The
+// server's check of the whole file stays the one that decides; a file the browser cannot read
+// passes here. The finding is worded as the server's (same rule, same figures).
+export async function durationPrecheck(file: File, spec: FilePurpose | undefined): Promise<Finding[]> {
+  const ext = extensionOf(file.name);
+  const kind = (spec?.kinds ?? []).find((k) => (k.extensions ?? []).some((e) => e.toLowerCase() === ext));
+  const limit = kind?.max_duration_seconds;
+  if (typeof limit !== 'number') return [];
+  const seconds = await videoDuration(file);
+  // Containers of a video cut to exactly the limit report a little more (media.h's tolerance).
+  if (seconds === null || seconds <= limit + 0.5) return [];
+  return [{ rule: 'duration', where: 'файл', found: minutesText(seconds, Math.floor(seconds) <= limit), expected: `не более ${minutesText(limit, false)}` }];
 }
 
 // FNV-1a over the first and last 64 KiB: tells two files of one name and size apart without
@@ -181,17 +222,4 @@ export async function forgetUpload(uploadId: string): Promise<void> {
   const storage = tus.defaultOptions.urlStorage;
   if (!storage) return;
   for (const u of await storage.findAllUploads()) if (uploadIdOf(u.uploadUrl) === uploadId) await storage.removeUpload(u.urlStorageKey);
-}
-
-export async function deleteUpload(id: string): Promise<void> {
-  const r = await fetch(uploadPath(id), { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' }, credentials: 'same-origin' });
-  if (!r.ok && r.status !== 404) throw new Error('Не удалось удалить файл. Попробуйте ещё раз.');
-}
-
-export function getUpload(id: string): Promise<UploadInfo> {
-  return api.get<UploadInfo>(uploadPath(id));
-}
-
-export function uploadsEndpoint(event: string, purpose: string): string {
-  return eventPath(event, `/uploads?purpose=${encodeURIComponent(purpose)}`);
 }

@@ -1,7 +1,9 @@
 // The one WebSocket to the server (/ws), shared by every page. It reconnects with backoff,
 // re-subscribes every topic after a reconnect, and turns each op into a promise matched by id.
 // Wire format: client {"op","id",...}; reply {"re":id,"ok":true,"data"} or {"re":id,"error":{code,message}};
-// push {"topic","event","data"}.
+// push {"topic","seq","event","data"}. A re-subscribe sends the last seq seen on the topic ("since"):
+// the server then sends what was missed as ordinary pushes, or a "resync" push carrying the topic's
+// state, which listeners get as a fresh subscribe.
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -37,6 +39,10 @@ interface Topic {
   // Data of the last successful subscribe on this connection; handed to a listener that joins later.
   lastData: unknown;
   subscribed: boolean;
+  // The last sequence number seen on the topic, over connections; sent as "since" on re-subscribe.
+  lastSeq: number | undefined;
+  // The highest number pushed since the current subscribe was sent (pushes may beat its reply).
+  seenSeq: number | undefined;
 }
 
 export interface WsClientOptions {
@@ -138,7 +144,7 @@ export class WsClient {
     this.start();
     let topic = this.topics.get(topicName);
     if (!topic) {
-      topic = { listeners: new Set(), lastData: undefined, subscribed: false };
+      topic = { listeners: new Set(), lastData: undefined, subscribed: false, lastSeq: undefined, seenSeq: undefined };
       this.topics.set(topicName, topic);
       if (this.state === 'open') this.subscribeOnServer(topicName, topic);
     } else if (topic.subscribed) {
@@ -244,7 +250,9 @@ export class WsClient {
   }
 
   private subscribeOnServer(name: string, topic: Topic): void {
-    this.send('subscribe', { topic: name }).then(
+    topic.seenSeq = undefined;
+    const since = topic.lastSeq !== undefined ? { since: topic.lastSeq } : {};
+    this.send('subscribe', { topic: name, ...since }).then(
       (data) => {
         if (this.topics.get(name) !== topic) {
           // The last listener left while the reply was on its way: the server holds a subscription
@@ -253,6 +261,11 @@ export class WsClient {
           return;
         }
         topic.subscribed = true;
+        const reply = (data ?? {}) as { resumed?: unknown; seq?: unknown };
+        // Resumed: what was missed (or a resync) comes as pushes; the page keeps its state.
+        if (reply.resumed === true) return;
+        if (typeof reply.seq === 'number') topic.lastSeq = Math.max(reply.seq, topic.seenSeq ?? 0);
+        else topic.lastSeq = topic.seenSeq;
         topic.lastData = data;
         for (const l of topic.listeners) l.onSubscribed?.(data);
       },
@@ -314,6 +327,15 @@ export class WsClient {
     if (typeof message.topic === 'string' && typeof message.event === 'string') {
       const topic = this.topics.get(message.topic);
       if (!topic) return;
+      if (typeof message.seq === 'number') {
+        topic.lastSeq = message.seq;
+        topic.seenSeq = message.seq;
+      }
+      if (message.event === 'resync') {
+        topic.lastData = message.data;
+        for (const l of [...topic.listeners]) l.onSubscribed?.(message.data);
+        return;
+      }
       for (const l of [...topic.listeners]) l.onEvent?.(message.event, message.data);
     }
   }

@@ -3,58 +3,31 @@
 // payment, the decision (from the instant the server shows it) and their files, the fee, a small
 // form that starts a new practice, and the way to the gallery. Words, sections, types, fees and
 // decisions come from the agenda.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
+import * as intake from '../lib/endpoints/intake';
+import { useLoad } from '../lib/hooks';
 import {
   capitalise,
   chargesFees,
   contractReady,
-  creationFields,
-  eventPath,
   kContractNotReady,
-  outcomeTitle,
   registrationNoun,
   rub,
   useEventContext,
   wordsOf,
   type EventContext,
 } from '../lib/intake';
-import { navigate } from '../lib/router';
 import { formatDateTime } from '../lib/time';
-import { textOf, type Answers, type MyPractices, type Practice, type Registration } from '../lib/types';
-import { errorMap } from '../lib/forms';
-import { api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
-import { FormFields } from '../components/FormFields';
-import { Breadcrumbs, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading } from '../components/Layout';
+import { textOf } from '../lib/types';
 import { CertificatesBlock } from '../components/Certificates';
 import { MySectionSlots } from '../components/MySectionSlots';
-
-export const kStateTitle: Record<string, string> = { draft: 'черновик', submitted: 'отправлена' };
-
-export function typeTitle(ctx: EventContext, type: string | undefined): string {
-  const t = (ctx.agenda.practice?.types ?? []).find((x) => x.id === type);
-  return textOf(t?.title) || type || '';
-}
-
-// GET /api/events/{id}/cabinet: the intake's list, each practice with the decision on it.
-interface CabinetPractice extends Practice {
-  outcome?: { outcome?: string; reason?: string; decided_at?: string } | null;
-  in_gallery?: boolean;
-  payment?: { state?: string; reason?: string | null };
-  files?: Array<{ id: string; purpose?: string; file_name?: string; url?: string; state?: string }>;
-}
-interface CabinetData extends MyPractices {
-  practices?: CabinetPractice[];
-  gallery?: { readable?: boolean; open?: boolean; opens?: string | null };
-}
-
-const kPaymentTitle: Record<string, string> = {
-  awaiting_proof: 'ожидается документ об оплате',
-  proof_sent: 'документ об оплате на проверке',
-  confirmed: 'оплата подтверждена',
-  returned: 'документ об оплате возвращён',
-};
+import { MyCalendar } from '../components/calendar/Calendars';
+import { NewPractice } from '../components/intake/NewPractice';
+import { PracticeRow } from '../components/intake/PracticeRow';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { IntakeNotice } from '../components/IntakeNotice';
+import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
 
 export function CabinetPage({ id }: { id: string }) {
   const auth = useAuth();
@@ -70,29 +43,15 @@ export function CabinetPage({ id }: { id: string }) {
 }
 
 function Cabinet({ ctx }: { ctx: EventContext }) {
-  const [mine, setMine] = useState<CabinetData | null>(null);
-  const [registration, setRegistration] = useState<Registration | null | undefined>(undefined);
-  const [error, setError] = useState('');
+  const loaded = useLoad(`cabinet:${ctx.id}`, (signal) => Promise.all([intake.cabinet(ctx.id, signal), intake.registration(ctx.id, signal)]));
   const base = `/events/${encodeURIComponent(ctx.id)}`;
   const words = wordsOf(ctx.agenda);
   const regTitle = textOf(ctx.agenda.registration_form?.title) || 'Регистрационная заявка';
   const noun = registrationNoun(ctx.agenda);
 
-  useEffect(() => {
-    Promise.all([
-      api.get<CabinetData>(eventPath(ctx.id, '/cabinet')),
-      api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')),
-    ]).then(
-      ([m, r]) => {
-        setMine(m);
-        setRegistration(r.registration ?? null);
-      },
-      (e) => setError(messageOf(e)),
-    );
-  }, [ctx.id]);
-
-  if (error) return <LoadError title={`Не удалось загрузить ваши ${words.many}`} message={error} />;
-  if (!mine || registration === undefined) return <Loading />;
+  if (loaded.status === 'error') return <LoadError title={`Не удалось загрузить ваши ${words.many}`} message={loaded.message} />;
+  if (loaded.status === 'loading') return <Loading />;
+  const [mine, registration] = loaded.data;
 
   const practices = mine.practices ?? [];
   const editable = mine.editable !== false;
@@ -144,6 +103,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
       </section>
 
       <MySectionSlots id={ctx.id} offset={ctx.offset} agenda={ctx.agenda} />
+      <MyCalendar id={ctx.id} />
 
       {mine.gallery?.readable && (ctx.agenda.stages ?? []).some((s) => s.id === 'gallery') && (
         <section class="card" aria-labelledby="gallery-title">
@@ -191,189 +151,5 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
       </section>
       )}
     </article>
-  );
-}
-
-function PracticeRow({ ctx, practice: p }: { ctx: EventContext; practice: CabinetPractice }) {
-  const missing = p.missing?.length ?? 0;
-  const state = p.state ?? 'draft';
-  const words = wordsOf(ctx.agenda);
-  const hasSections = (ctx.agenda.sections ?? []).length > 0;
-  const hasTypes = (ctx.agenda.practice?.types ?? []).length > 0;
-  const meta = [
-    hasSections && p.section ? `Секция ${p.section}${p.section_title ? ` «${p.section_title}»` : ''}` : '',
-    hasTypes ? typeTitle(ctx, p.type) : '',
-    p.owner?.full_name ? `${ctx.agenda.registration_form?.per === 'applicant' ? 'заявитель' : 'автор'}: ${p.owner.full_name}` : '',
-  ].filter(Boolean);
-  return (
-    <li class="practice-item" data-testid={`practice-${p.id}`} data-state={state}>
-      <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`} class="practice-item__title">
-        {textOf(p.title) || textOf(p.answers?.name) || `${words.One} № ${p.id}`}
-      </a>
-      <span class={`badge badge--${state === 'submitted' ? 'open' : 'upcoming'}`} data-testid="practice-state">
-        {kStateTitle[state] ?? state}
-      </span>
-      {meta.length > 0 && <p class="practice-item__meta">{meta.join(' · ')}</p>}
-      <p class="practice-item__meta" data-testid="practice-missing" data-count={missing}>
-        {state === 'submitted' ? `${words.agree({ f: 'Отправлена', m: 'Отправлен', n: 'Отправлено' })} ${words.toReview}.` : missing === 0 ? 'Все обязательные поля заполнены.' : `Не заполнено обязательных полей: ${missing}.`}
-      </p>
-      {state === 'submitted' && chargesFees(ctx.agenda) && p.payment?.state && (
-        <p class="practice-item__meta" data-testid="practice-payment">
-          Оплата: {kPaymentTitle[p.payment.state] ?? p.payment.state}
-          {p.payment.reason ? ` (${p.payment.reason})` : ''}.
-        </p>
-      )}
-      {state === 'submitted' && chargesFees(ctx.agenda) && p.owner?.id !== undefined && (p.payment?.state === 'awaiting_proof' || p.payment?.state === 'returned') && (
-        <p class="practice-item__meta">
-          <a href={`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}#payment`} data-testid="practice-pay-link">
-            Договор и документ об оплате
-          </a>
-        </p>
-      )}
-      {p.outcome?.outcome && (
-        <p class="practice-item__meta" data-testid="practice-outcome" data-outcome={p.outcome.outcome}>
-          {words.decision}: <strong data-testid="practice-outcome-title">{outcomeTitle(ctx.agenda, p.outcome.outcome)}</strong>
-          {p.outcome.reason ? `. ${p.outcome.reason}` : ''}
-          {p.in_gallery ? (
-            <>
-              {' · '}
-              <a href={`/events/${encodeURIComponent(ctx.id)}/gallery/${p.id}`}>в галерее</a>
-            </>
-          ) : null}
-        </p>
-      )}
-      {(p.files ?? []).length > 0 && (
-        <p class="practice-item__meta" data-testid="practice-files">
-          Файлы:{' '}
-          {(p.files ?? []).map((f, i) => (
-            <span key={f.id}>
-              {i > 0 ? ', ' : ''}
-              {f.url && f.state === 'complete' ? <a href={f.url}>{f.file_name}</a> : f.file_name}
-            </span>
-          ))}
-        </p>
-      )}
-    </li>
-  );
-}
-
-// A new practice: its section and type where the agenda has them, and the fields the contest
-// checks at creation (the institution's name and INN), so a refusal comes before the whole form.
-function NewPractice({ ctx }: { ctx: EventContext }) {
-  const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
-  const types = ctx.agenda.practice?.types ?? [];
-  const fields = creationFields(ctx.agenda);
-  const words = wordsOf(ctx.agenda);
-  const [section, setSection] = useState('');
-  const [type, setType] = useState('');
-  const [answers, setAnswers] = useState<Answers>({});
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [open, setOpen] = useState(false);
-
-  if (!open) {
-    return (
-      <button type="button" class="button button--primary" data-testid="new-practice" onClick={() => setOpen(true)}>
-        {words.agree({ f: 'Новая', m: 'Новый', n: 'Новое' })} {words.one}
-      </button>
-    );
-  }
-
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    const wanted = [sections.length > 0 && !section ? 'секцию' : '', types.length > 0 && !type ? `вид ${words.genitive}` : ''].filter(Boolean);
-    if (wanted.length > 0) {
-      setError(`Выберите ${wanted.join(' и ')}.`);
-      return;
-    }
-    setBusy(true);
-    setError('');
-    setFieldErrors([]);
-    try {
-      const body: Record<string, unknown> = {};
-      if (sections.length > 0) body.section = Number(section);
-      if (types.length > 0) body.type = type;
-      const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
-      if (Object.keys(given).length > 0) body.answers = given;
-      const p = await api.post<Practice>(eventPath(ctx.id, '/practices'), body);
-      navigate(`/events/${encodeURIComponent(ctx.id)}/practices/${p.id}`);
-    } catch (err) {
-      setFieldErrors(fieldErrorsOf(err));
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form class="form new-practice" onSubmit={onSubmit} noValidate data-testid="new-practice-form">
-      <h3>
-        {words.agree({ f: 'Новая', m: 'Новый', n: 'Новое' })} {words.one}
-      </h3>
-      {sections.length > 0 && (
-        <div class="field">
-          <label class="field__label" for="new-section">
-            Секция
-          </label>
-          <select id="new-section" data-testid="new-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
-            <option value="">— выберите —</option>
-            {sections.map((s) => (
-              <option key={s.number} value={String(s.number)}>
-                {s.number}. {textOf(s.title)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      {types.length > 0 && (
-        <fieldset class="group">
-          <legend class="group__legend">Вид {words.genitive}</legend>
-          {types.map((t) => (
-            <div class="choice" key={t.id}>
-              <input
-                type="radio"
-                name="new-type"
-                id={`new-type-${t.id}`}
-                value={t.id}
-                data-testid={`new-type-${t.id}`}
-                checked={type === t.id}
-                onChange={() => setType(t.id)}
-              />
-              <label for={`new-type-${t.id}`}>
-                <strong>{textOf(t.title) || t.id}</strong>
-                {t.description && <span class="choice__hint">{t.description}</span>}
-              </label>
-            </div>
-          ))}
-        </fieldset>
-      )}
-      {fields.length > 0 && (
-        <>
-          <p class="muted">
-            Сначала укажите учреждение: по этим сведениям проверяются условия участия. Остальное заполняется на странице{' '}
-            {words.genitive}.
-          </p>
-          <FormFields
-            fields={fields}
-            values={answers}
-            onChange={(id, v) => setAnswers((a) => ({ ...a, [id]: v }))}
-            ctx={{ agenda: ctx.agenda, root: answers, currentYear: ctx.currentYear, errors: errorMap(fieldErrors), readOnly: false }}
-          />
-        </>
-      )}
-      {error && (
-        <p class="form__error" role="alert" data-testid="new-practice-error">
-          {error}
-        </p>
-      )}
-      <div class="form__row">
-        <button type="submit" class="button button--primary" data-testid="create-practice" disabled={busy}>
-          {busy ? 'Создаём…' : 'Создать и заполнить'}
-        </button>
-        <button type="button" class="button button--secondary" onClick={() => setOpen(false)}>
-          Отмена
-        </button>
-      </div>
-    </form>
   );
 }

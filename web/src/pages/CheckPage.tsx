@@ -3,9 +3,9 @@
 import { useEffect } from 'preact/hooks';
 import { useEventContext, wordsOf } from '../lib/intake';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
 import { DocumentCheck, MediaCheck } from '../components/FileCheck';
-import { Loading } from '../components/Layout';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 export function CheckPage({ id }: { id: string }) {
   const ctx = useEventContext(id);

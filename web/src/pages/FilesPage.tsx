@@ -2,29 +2,16 @@
 // its author, what it is for (the agenda's title of its purpose), its size and when it came, with
 // a link to open it; filtered by purpose, and downloadable as a table.
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import * as intake from '../lib/endpoints/intake';
 import { useLoad } from '../lib/hooks';
-import { eventPath, type EventContext } from '../lib/intake';
+import { wordsOf, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { formatBytes } from '../components/FileCheck';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
-
-interface SentFile {
-  id: string;
-  purpose: string;
-  file_name: string;
-  length: number;
-  state: string;
-  owner: { id: number; full_name?: string; email?: string };
-  practice: number | null;
-  practice_title: string | null;
-  created_at: string;
-  url: string;
-}
+import { formatBytes } from '../lib/format';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 const kFileState: Record<string, string> = { receiving: 'загружается', complete: 'получен', rejected: 'не принят' };
 
@@ -39,12 +26,9 @@ export function FilesPage({ id }: { id: string }) {
 function Files({ ctx }: { ctx: EventContext }) {
   const purposes = Object.entries(ctx.agenda.files ?? {});
   const [purpose, setPurpose] = useState('');
-  const query = purpose ? `?purpose=${encodeURIComponent(purpose)}` : '';
-  const files = useLoad(`files:${ctx.id}:${purpose}`, (signal) =>
-    api.get<{ files: SentFile[] }>(eventPath(ctx.id, `/intake/files${query}`), { signal }),
-  );
+  const files = useLoad(`files:${ctx.id}:${purpose}`, (signal) => intake.files(ctx.id, purpose, signal));
   const titleOf = (p: string) => textOf(ctx.agenda.files?.[p]?.title) || 'файл';
-  const table = (format: string) => eventPath(ctx.id, `/intake/files${query ? `${query}&` : '?'}format=${format}`);
+  const table = (format: intake.TableFormat) => intake.filesTable(ctx.id, purpose, format);
   const base = eventBase(ctx.id);
   return (
     <article class="intake" data-testid="files">
@@ -81,22 +65,22 @@ function Files({ ctx }: { ctx: EventContext }) {
           {files.message}
         </p>
       )}
-      {files.status === 'ok' && files.data.files.length === 0 && <p class="muted">Файлов нет.</p>}
-      {files.status === 'ok' && files.data.files.length > 0 && (
+      {files.status === 'ok' && files.data.length === 0 && <p class="muted">Файлов нет.</p>}
+      {files.status === 'ok' && files.data.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Файлы участников">
           <table class="table" data-testid="files-table">
             <thead>
               <tr>
                 <th scope="col">Файл</th>
                 <th scope="col">Назначение</th>
-                <th scope="col">Практика</th>
+                <th scope="col">{wordsOf(ctx.agenda).One}</th>
                 <th scope="col">Автор</th>
                 <th scope="col">Размер</th>
                 <th scope="col">Загружен</th>
               </tr>
             </thead>
             <tbody>
-              {files.data.files.map((f) => (
+              {files.data.map((f) => (
                 <tr key={f.id} data-testid="file-row">
                   <td>
                     {f.state === 'complete' ? (

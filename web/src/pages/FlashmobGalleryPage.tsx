@@ -1,23 +1,17 @@
 // After (and during) the feed: every approved work, to watch at one's own pace, by kind of work.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import * as flashmob from '../lib/endpoints/flashmob';
 import { useLoad } from '../lib/hooks';
-import { flashmobPath, formatDuration, type FeedItem } from '../lib/flashmob';
+import type { FeedItem } from '../lib/flashmob';
+import { formatDuration } from '../lib/format';
 import { formatDateTime } from '../lib/time';
-import { Loading } from '../components/Layout';
-
-interface Gallery {
-  open: boolean;
-  opens: string;
-  items: FeedItem[];
-  work_kinds: { id: string; title: string }[];
-}
+import { Loading } from '../components/common/Message';
 
 export function FlashmobGalleryPage({ id }: { id: string }) {
   useEffect(() => {
     document.title = 'Галерея творческих работ';
   }, []);
-  const gallery = useLoad(`flashmob-gallery:${id}`, (signal) => api.get<Gallery>(flashmobPath(id, '/gallery'), { signal }));
+  const gallery = useLoad(`flashmob-gallery:${id}`, (signal) => flashmob.gallery(id, signal));
   const [kind, setKind] = useState('');
   if (gallery.status === 'loading') return <Loading />;
   if (gallery.status === 'error') return <p class="form__error">{gallery.message}</p>;

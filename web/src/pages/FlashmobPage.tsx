@@ -4,9 +4,10 @@
 // site's frame, for an <iframe> on the partner site.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useTopic } from '../lib/hooks';
-import { announced, formatDuration, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
+import { formatDuration } from '../lib/format';
+import { announced, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
 import { formatDateTime } from '../lib/time';
-import { Loading } from '../components/Layout';
+import { Loading } from '../components/common/Message';
 
 // A player further than this from the feed's position seeks (seconds).
 const kDriftLimit = 0.25;

@@ -1,31 +1,16 @@
 // The organiser's flashmob queue: approve or reject submitted items (with a reason), put the
 // approved ones in order by dragging them (or with the arrow buttons), and pause, resume or skip
 // the feed. Every change reaches the viewers at once; the page follows the feed live.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as flashmob from '../lib/endpoints/flashmob';
+import type { QueueItem } from '../lib/endpoints/flashmob';
 import { useAuth } from '../lib/auth';
-import { useTopic } from '../lib/hooks';
-import { flashmobPath, formatDuration, type FeedState } from '../lib/flashmob';
-import { LoginNeeded } from '../components/Intake';
-import { Loading, Message } from '../components/Layout';
-import { rolesIn } from '../lib/roles';
-
-interface QueueItem {
-  id: number;
-  title: string;
-  institution: string;
-  work_kind_title: string;
-  media_kind: 'video' | 'presentation';
-  file_name: string;
-  duration_s: number | null;
-  slides: number | null;
-  measured: { duration_s?: number | null; slides?: number | null; video?: { video_codec?: string; audio_codec?: string; width?: number; height?: number } };
-  play: { state: string; progress: number | null; failure: string | null };
-  review: 'pending' | 'approved' | 'rejected';
-  reason: string;
-  owner: { full_name: string; email: string };
-  media_url: string | null;
-}
+import { useLoad, useTopic } from '../lib/hooks';
+import type { FeedState } from '../lib/flashmob';
+import { formatDuration } from '../lib/format';
+import { isOrganiser } from '../lib/roles';
+import { Loading, LoginNeeded, Message } from '../components/common/Message';
 
 const kPlayTitle: Record<string, string> = {
   ready: 'готов к показу',
@@ -42,7 +27,7 @@ export function FlashmobQueuePage({ id }: { id: string }) {
   }, []);
   if (auth.me === undefined) return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть очередь флешмоба" />;
-  const organiser = rolesIn(auth.me, id).organiser;
+  const organiser = isOrganiser(auth.me, id);
   if (!organiser)
     return (
       <Message title="Нет доступа">
@@ -53,22 +38,20 @@ export function FlashmobQueuePage({ id }: { id: string }) {
 }
 
 function Queue({ id }: { id: string }) {
-  const [items, setItems] = useState<QueueItem[] | null>(null);
+  const queue = useLoad(`flashmob-queue:${id}`, (signal) => flashmob.queue(id, signal));
   const [feed, setFeed] = useState<FeedState | null>(null);
-  const [error, setError] = useState('');
+  const [actionError, setError] = useState('');
   const [dragged, setDragged] = useState<number | null>(null);
-
-  const load = () =>
-    api.get<{ items: QueueItem[]; feed: FeedState }>(flashmobPath(id, '/queue')).then(
-      (r) => {
-        setItems(r.items);
-        setFeed(r.feed);
-      },
-      (e) => setError(messageOf(e)),
-    );
+  // The queue as last read stays on screen while a refresh fails; its feed is the newest known
+  // until the topic pushes another.
+  const shown = useRef<QueueItem[] | null>(null);
+  if (queue.status === 'ok') shown.current = queue.data.items;
+  const items = shown.current;
+  const error = actionError || (queue.status === 'error' ? queue.message : '');
+  const readFeed = queue.status === 'ok' ? queue.data.feed : null;
   useEffect(() => {
-    load();
-  }, [id]);
+    if (readFeed) setFeed(readFeed);
+  }, [readFeed]);
   useTopic(`flashmob:${id}`, {
     onSubscribed: (data) => setFeed(data as FeedState),
     onEvent: (event, data) => {
@@ -80,13 +63,13 @@ function Queue({ id }: { id: string }) {
     p.then(
       () => {
         setError('');
-        return load();
+        queue.reload();
       },
       (e) => setError(messageOf(e)),
     );
   const approved = (items ?? []).filter((i) => i.review === 'approved');
   const others = (items ?? []).filter((i) => i.review !== 'approved');
-  const saveOrder = (order: number[]) => act(api.put(flashmobPath(id, '/order'), { items: order }));
+  const saveOrder = (order: number[]) => act(flashmob.saveOrder(id, order));
   const move = (from: number, to: number) => {
     if (to < 0 || to >= approved.length || from === to) return;
     const order = approved.map((i) => i.id);
@@ -100,7 +83,7 @@ function Queue({ id }: { id: string }) {
       reason = window.prompt('Причина, по которой материал не допущен:') ?? '';
       if (!reason.trim()) return;
     }
-    act(api.post(flashmobPath(id, `/items/${item.id}/decision`), { decision, reason }));
+    act(flashmob.decide(id, item.id, decision, reason));
   };
 
   if (!items) return error ? <p class="form__error">{error}</p> : <Loading />;
@@ -121,13 +104,13 @@ function Queue({ id }: { id: string }) {
           {feed?.state === 'idle' && 'Показывать нечего'}
         </p>
         <div class="queue__controls">
-          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'pause' }))}>
+          <button type="button" class="button" onClick={() => act(flashmob.control(id, 'pause'))}>
             Пауза
           </button>
-          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'resume' }))}>
+          <button type="button" class="button" onClick={() => act(flashmob.control(id, 'resume'))}>
             Продолжить
           </button>
-          <button type="button" class="button" onClick={() => act(api.post(flashmobPath(id, '/control'), { action: 'skip' }))}>
+          <button type="button" class="button" onClick={() => act(flashmob.control(id, 'skip'))}>
             Пропустить текущий
           </button>
           <a class="button button--quiet" href={`/events/${encodeURIComponent(id)}/flashmob`}>

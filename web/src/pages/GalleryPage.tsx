@@ -1,16 +1,18 @@
 // «Галерея практик»: the admitted practices by section, with search across every field (Russian
 // word forms), filters by section, type, target group and year, paging, how many people are on a
 // section's list now, and for the organiser the busiest practices.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as gallery from '../lib/endpoints/gallery';
+import type { BusiestList } from '../lib/endpoints/gallery';
 import { useAuth } from '../lib/auth';
-import { usePresence, type GalleryList, type GallerySections } from '../lib/gallery';
+import { usePresence } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
-import { eventPath, useEventContext, wordsOf, type EventContext, type Words } from '../lib/intake';
+import { useEventContext, wordsOf, type EventContext, type Words } from '../lib/intake';
 import { navigate } from '../lib/router';
+import { isOrganiser } from '../lib/roles';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 interface Query {
   q: string;
@@ -62,10 +64,10 @@ function Gallery({ ctx }: { ctx: EventContext }) {
   const [draft, setDraft] = useState<Query>(query);
   const base = `/events/${encodeURIComponent(ctx.id)}`;
   const search = queryString(query);
-  const list = useLoad(`gallery:${ctx.id}:${search}`, (signal) => api.get<GalleryList>(eventPath(ctx.id, `/practices${search}`), { signal }));
-  const sections = useLoad(`gallery-sections:${ctx.id}`, (signal) => api.get<GallerySections>(eventPath(ctx.id, '/gallery/sections'), { signal }));
+  const list = useLoad(`gallery:${ctx.id}:${search}`, (signal) => gallery.practices(ctx.id, query, signal));
+  const sections = useLoad(`gallery-sections:${ctx.id}`, (signal) => gallery.sections(ctx.id, signal));
   const viewers = usePresence(query.section ? `gallery:${ctx.id}:${query.section}` : null);
-  const organiser = !!me && (me.roles ?? []).some((r) => r.role === 'organiser' && r.event === ctx.id);
+  const organiser = isOrganiser(me, ctx.id);
 
   const apply = (next: Query) => {
     setQuery(next);
@@ -208,33 +210,17 @@ function Gallery({ ctx }: { ctx: EventContext }) {
   );
 }
 
-interface BusiestList {
-  practices?: Array<{ id: number; title?: string; section?: number; viewers?: number }>;
-  viewers?: number;
-}
-
 // The organiser's view of where people are now, refreshed every few seconds.
 function Busiest({ id, words }: { id: string; words: Words }) {
-  const [data, setData] = useState<BusiestList | null>(null);
-  const [error, setError] = useState('');
+  const busiest = useLoad(`gallery-busiest:${id}`, (signal) => gallery.busiest(id, signal));
+  // The last answer stays on screen while a refresh fails.
+  const shown = useRef<BusiestList | null>(null);
+  if (busiest.status === 'ok') shown.current = busiest.data;
+  const data = shown.current;
+  const error = busiest.status === 'error' ? busiest.message : '';
   useEffect(() => {
-    let stopped = false;
-    const load = () =>
-      api.get<BusiestList>(eventPath(id, '/gallery/busiest')).then(
-        (d) => {
-          if (!stopped) {
-            setData(d);
-            setError('');
-          }
-        },
-        (e) => !stopped && setError(messageOf(e)),
-      );
-    void load();
-    const timer = setInterval(load, 5000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
+    const timer = setInterval(() => busiest.reload(), 5000);
+    return () => clearInterval(timer);
   }, [id]);
   return (
     <section class="card" aria-labelledby="busiest-title" data-testid="gallery-busiest">

@@ -2,23 +2,21 @@
 // videos streamed from the uploads' file route, the Word document as page images with its
 // formatting findings), how many
 // people are on the page now, and its discussion, updated live for everyone on the page.
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
-import { useAuth } from '../lib/auth';
-import { usePresence, type CommentList, type DocumentPages, type GalleryComment, type GalleryFile, type GalleryPractice } from '../lib/gallery';
+import { useEffect, useState } from 'preact/hooks';
+import * as gallery from '../lib/endpoints/gallery';
+import { usePresence, type CommentList, type GalleryComment, type GalleryPractice } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
-import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
-import { formatDateTime } from '../lib/time';
+import { outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
 import { PracticeAnswers } from '../components/PracticeAnswers';
-import { Loading } from '../components/Layout';
+import { CommentForm, Thread } from '../components/gallery/Comments';
+import { Material } from '../components/gallery/Material';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 export function GalleryPracticePage({ id, n }: { id: string; n: string }) {
   const ctx = useEventContext(id);
-  const practice = useLoad(`gallery-practice:${id}:${n}`, (signal) =>
-    api.get<GalleryPractice>(eventPath(id, `/gallery/practices/${encodeURIComponent(n)}`), { signal }),
-  );
+  const practice = useLoad(`gallery-practice:${id}:${n}`, (signal) => gallery.practice(id, n, signal));
   const title = practice.status === 'ok' ? practice.data.title ?? '' : '';
   const words = ctx.status === 'ok' ? wordsOf(ctx.data.agenda) : null;
   useEffect(() => {
@@ -35,17 +33,16 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
   const words = wordsOf(ctx.agenda);
   const [comments, setComments] = useState<GalleryComment[]>([]);
   const [meta, setMeta] = useState<CommentList>({});
-  const [error, setError] = useState('');
-
-  const reload = useCallback(() => {
-    api.get<CommentList>(eventPath(ctx.id, `/practices/${p.id}/comments`)).then(
-      (list) => {
-        setComments(list.comments ?? []);
-        setMeta(list);
-      },
-      (e) => setError(messageOf(e)),
-    );
-  }, [ctx.id, p.id]);
+  // The thread as read over HTTP; pushed comments are merged into `comments` between reads.
+  const thread = useLoad(`comments:${ctx.id}:${p.id}`, (signal) => gallery.comments(ctx.id, p.id, signal));
+  const read = thread.status === 'ok' ? thread.data : null;
+  useEffect(() => {
+    if (!read) return;
+    setComments(read.comments ?? []);
+    setMeta(read);
+  }, [read]);
+  const error = thread.status === 'error' ? thread.message : '';
+  const reload = thread.reload;
 
   // Every (re)subscription reloads the thread, so nothing said while disconnected is missed.
   const viewers = usePresence(
@@ -110,215 +107,5 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
         )}
       </section>
     </article>
-  );
-}
-
-function Material({ file: f }: { file: GalleryFile }) {
-  const name = f.file_name || 'файл';
-  if (f.kind === 'video') {
-    return (
-      <figure>
-        <video controls preload="metadata" src={f.url} data-testid={`video-${f.id}`} />
-        <figcaption>{name}</figcaption>
-      </figure>
-    );
-  }
-  if (f.purpose === 'photo' || f.kind === 'jpeg' || f.kind === 'image') {
-    return (
-      <figure>
-        <img src={f.url} alt={name} loading="lazy" />
-        <figcaption>{name}</figcaption>
-      </figure>
-    );
-  }
-  const findings = f.format?.findings ?? [];
-  return (
-    <div class="material">
-      <a class="button button--secondary" href={f.url} download={name}>
-        Скачать {name}
-      </a>
-      {f.purpose === 'document' && f.format && (
-        <p class="practice-item__meta">
-          {findings.length === 0 ? 'Оформление соответствует требованиям.' : `Замечаний к оформлению: ${findings.length}.`}
-        </p>
-      )}
-      {findings.length > 0 && (
-        <ul>
-          {findings.slice(0, 20).map((x, i) => (
-            <li key={i}>
-              {x.where ? `${x.where}: ` : ''}
-              {x.found} (нужно: {x.expected})
-            </li>
-          ))}
-        </ul>
-      )}
-      {f.preview && <DocumentPreview url={f.preview} name={name} />}
-    </div>
-  );
-}
-
-// The document's pages as images the server made once (LibreOffice, then poppler): readable on
-// a phone without a Word viewer. Pages load as they scroll into view.
-function DocumentPreview({ url, name }: { url: string; name: string }) {
-  const [state, setState] = useState<{ pages?: DocumentPages; error?: string }>({});
-  useEffect(() => {
-    const abort = new AbortController();
-    api.get<DocumentPages>(url, { signal: abort.signal }).then(
-      (pages) => setState({ pages }),
-      (e) => {
-        if (!abort.signal.aborted) setState({ error: messageOf(e) });
-      },
-    );
-    return () => abort.abort();
-  }, [url]);
-  if (state.error) return <p class="muted" data-testid="preview-error">{state.error}</p>;
-  if (!state.pages) return <p class="muted">Готовим просмотр документа…</p>;
-  const { pages, urls, width } = state.pages;
-  return (
-    <details class="doc-preview" open data-testid="document-preview">
-      <summary>
-        Просмотр документа ({pages} стр.)
-      </summary>
-      {urls.map((src, i) => (
-        <img
-          key={src}
-          src={src}
-          alt={`${name}, страница ${i + 1} из ${pages}`}
-          loading="lazy"
-          decoding="async"
-          width={width}
-          height={width ? Math.round(width * 1.414) : undefined}
-          data-testid="preview-page"
-        />
-      ))}
-    </details>
-  );
-}
-
-function Thread({ ctx, practice, comments, meta }: { ctx: EventContext; practice: number; comments: GalleryComment[]; meta: CommentList }) {
-  const top = comments.filter((c) => c.parent == null);
-  if (comments.length === 0) return <p class="muted">Комментариев пока нет.</p>;
-  return (
-    <ul class="comments" data-testid="comments">
-      {top.map((c) => (
-        <li key={c.id}>
-          <Comment ctx={ctx} practice={practice} comment={c} meta={meta} canReply />
-          <ul class="comments comments--replies">
-            {comments
-              .filter((r) => r.parent === c.id)
-              .map((r) => (
-                <li key={r.id}>
-                  <Comment ctx={ctx} practice={practice} comment={r} meta={meta} canReply={false} />
-                </li>
-              ))}
-          </ul>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Comment({ ctx, practice, comment: c, meta, canReply }: { ctx: EventContext; practice: number; comment: GalleryComment; meta: CommentList; canReply: boolean }) {
-  const { me } = useAuth();
-  const [mode, setMode] = useState<'view' | 'edit' | 'reply'>('view');
-  const [error, setError] = useState('');
-  const mine = !!me && me.user?.id === c.author?.id;
-  const url = eventPath(ctx.id, `/practices/${practice}/comments/${c.id}`);
-  const act = (work: Promise<unknown>) => work.then(() => setError(''), (e) => setError(messageOf(e)));
-
-  return (
-    <div class="comment" data-testid={`comment-${c.id}`} data-hidden={c.hidden ? 'yes' : 'no'}>
-      <p class="comment__meta">
-        <strong>{c.author?.full_name}</strong> · {formatDateTime(c.created_at, ctx.offset)}
-        {c.edited_at ? ' · изменён' : ''}
-        {c.hidden ? ' · скрыт модератором' : ''}
-      </p>
-      {mode === 'edit' ? (
-        <CommentForm ctx={ctx} practice={practice} max={meta.max_chars} initial={c.text ?? ''} editUrl={url} onDone={() => setMode('view')} testId="edit" />
-      ) : (
-        <p class="comment__text" data-testid="comment-text">
-          {c.deleted ? <em>Комментарий удалён автором.</em> : c.text == null ? <em>Комментарий скрыт модератором.</em> : c.text}
-        </p>
-      )}
-      {!c.deleted && mode === 'view' && (
-        <div class="form__row">
-          {canReply && meta.writable && (
-            <button type="button" class="button button--quiet button--small" onClick={() => setMode('reply')}>
-              Ответить
-            </button>
-          )}
-          {mine && meta.writable && (
-            <>
-              <button type="button" class="button button--quiet button--small" onClick={() => setMode('edit')}>
-                Изменить
-              </button>
-              <button type="button" class="button button--quiet button--small" onClick={() => act(api.delete(url))}>
-                Удалить
-              </button>
-            </>
-          )}
-          {meta.moderator && (
-            <button type="button" class="button button--quiet button--small" onClick={() => act(api.post(`${url}/hide`, { hidden: !c.hidden }))}>
-              {c.hidden ? 'Показать' : 'Скрыть'}
-            </button>
-          )}
-        </div>
-      )}
-      {mode === 'reply' && <CommentForm ctx={ctx} practice={practice} max={meta.max_chars} parent={c.id} onDone={() => setMode('view')} testId="reply" />}
-      {error && <p class="form__error" role="alert">{error}</p>}
-    </div>
-  );
-}
-
-function CommentForm(props: { ctx: EventContext; practice: number; max?: number | undefined; parent?: number; initial?: string; editUrl?: string; onDone?: () => void; testId: string }) {
-  const [text, setText] = useState(props.initial ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      if (props.editUrl) await api.patch(props.editUrl, { text });
-      else await api.post(eventPath(props.ctx.id, `/practices/${props.practice}/comments`), props.parent ? { text, parent: props.parent } : { text });
-      setText('');
-      props.onDone?.();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form class="form comment-form" onSubmit={onSubmit} noValidate data-testid={`${props.testId}-form`}>
-      <div class="field">
-        <label class="field__label" for={`${props.testId}-text-${props.parent ?? 0}`}>
-          {props.editUrl ? 'Текст комментария' : props.parent ? 'Ваш ответ' : 'Ваш комментарий'}
-        </label>
-        <textarea
-          id={`${props.testId}-text-${props.parent ?? 0}`}
-          data-testid={`${props.testId}-text`}
-          value={text}
-          rows={3}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-        {props.max ? <span class="field__hint">{`${[...text].length} из ${props.max} знаков`}</span> : null}
-      </div>
-      {error && (
-        <p class="form__error" role="alert" data-testid={`${props.testId}-error`}>
-          {error}
-        </p>
-      )}
-      <div class="form__row">
-        <button type="submit" class="button button--primary" disabled={busy} data-testid={`${props.testId}-submit`}>
-          {props.editUrl ? 'Сохранить' : 'Отправить'}
-        </button>
-        {props.onDone && (
-          <button type="button" class="button button--secondary" onClick={props.onDone}>
-            Отмена
-          </button>
-        )}
-      </div>
-    </form>
   );
 }

@@ -1,12 +1,12 @@
 // The front page: the event itself when the server hosts one, a list when it hosts several.
-import { api } from '../lib/api';
+import * as eventsApi from '../lib/endpoints/events';
 import { useLoad } from '../lib/hooks';
-import { listOf, textOf, type EventList, type EventSummary } from '../lib/types';
-import { Loading, Message } from '../components/Layout';
-import { EventPage } from './EventPage';
+import { listOf, textOf, type EventSummary } from '../lib/types';
+import { EventView } from '../components/event/EventView';
+import { Loading, Message } from '../components/common/Message';
 
 export function HomePage() {
-  const events = useLoad('events', (signal) => api.get<EventList>('/api/events', { signal }));
+  const events = useLoad('events', (signal) => eventsApi.events(signal));
 
   if (events.status === 'loading') return <Loading />;
   if (events.status === 'error') {
@@ -18,7 +18,7 @@ export function HomePage() {
   }
 
   const list = listOf<EventSummary>(events.data.events).filter((e) => typeof e.id === 'string');
-  if (list.length === 1) return <EventPage id={list[0]!.id} />;
+  if (list.length === 1) return <EventView id={list[0]!.id} />;
   if (list.length === 0) return <Message title="Мероприятий пока нет" />;
 
   return (

@@ -1,23 +1,15 @@
 // The organiser's view of the intake: participants (registration forms) and practices with
 // filters by section, type and state, and the CSV files of both for a spreadsheet.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import * as intake from '../lib/endpoints/intake';
+import { useLoad } from '../lib/hooks';
 import { useAuth } from '../lib/auth';
-import { eventPath, kPaymentStateForOrganiser, useEventContext, type EventContext } from '../lib/intake';
+import { kPaymentStateForOrganiser, kStateTitle, typeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { textOf, type Answers, type Practice, type User } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading, Message } from '../components/Layout';
-import { kStateTitle, typeTitle } from './CabinetPage';
-import { rolesIn } from '../lib/roles';
-
-interface Participant {
-  user: User;
-  answers?: Answers;
-  consents?: Record<string, string>;
-  practices_owned?: number;
-  practices_co_authored?: number;
-}
+import { textOf } from '../lib/types';
+import { isOrganiser } from '../lib/roles';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading, LoginNeeded, Message } from '../components/common/Message';
 
 export function IntakeAdminPage({ id }: { id: string }) {
   const auth = useAuth();
@@ -28,7 +20,7 @@ export function IntakeAdminPage({ id }: { id: string }) {
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть приём заявок" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  const organiser = rolesIn(auth.me, id).organiser;
+  const organiser = isOrganiser(auth.me, id);
   if (!organiser) {
     return (
       <Message title="Нет доступа">
@@ -43,37 +35,22 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
   const [section, setSection] = useState('');
   const [type, setType] = useState('');
   const [state, setState] = useState('');
-  const [practices, setPractices] = useState<Practice[] | null>(null);
-  const [participants, setParticipants] = useState<Participant[] | null>(null);
-  const [error, setError] = useState('');
   const base = `/events/${encodeURIComponent(ctx.id)}`;
 
-  const query = new URLSearchParams();
-  if (section) query.set('section', section);
-  if (type) query.set('type', type);
-  if (state) query.set('state', state);
-  const qs = query.toString();
-
-  useEffect(() => {
-    setPractices(null);
-    api.get<{ practices?: Practice[] }>(eventPath(ctx.id, `/intake/practices${qs ? `?${qs}` : ''}`)).then(
-      (r) => setPractices(r.practices ?? []),
-      (e) => setError(messageOf(e)),
-    );
-  }, [ctx.id, qs]);
-  useEffect(() => {
-    api.get<{ participants?: Participant[] }>(eventPath(ctx.id, '/intake/participants')).then(
-      (r) => setParticipants(r.participants ?? []),
-      (e) => setError(messageOf(e)),
-    );
-  }, [ctx.id]);
+  const filter = { section, type, state };
+  const practiceList = useLoad(`intake-practices:${ctx.id}:${section}:${type}:${state}`, (signal) => intake.adminPractices(ctx.id, filter, signal));
+  const participantList = useLoad(`intake-participants:${ctx.id}`, (signal) => intake.participants(ctx.id, signal));
+  const practices = practiceList.status === 'ok' ? practiceList.data : null;
+  const participants = participantList.status === 'ok' ? participantList.data : null;
+  const error = practiceList.status === 'error' ? practiceList.message : participantList.status === 'error' ? participantList.message : '';
 
   const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
   const types = ctx.agenda.practice?.types ?? [];
-  const csvPractices = eventPath(ctx.id, `/intake/practices?${qs ? `${qs}&` : ''}format=csv`);
-  const csvParticipants = eventPath(ctx.id, '/intake/participants?format=csv');
-  const xlsxPractices = eventPath(ctx.id, `/intake/practices?${qs ? `${qs}&` : ''}format=xlsx`);
-  const xlsxParticipants = eventPath(ctx.id, '/intake/participants?format=xlsx');
+  const words = wordsOf(ctx.agenda);
+  const csvPractices = intake.adminPracticesTable(ctx.id, filter, 'csv');
+  const csvParticipants = intake.participantsTable(ctx.id, 'csv');
+  const xlsxPractices = intake.adminPracticesTable(ctx.id, filter, 'xlsx');
+  const xlsxParticipants = intake.participantsTable(ctx.id, 'xlsx');
 
   return (
     <article class="intake intake--wide" data-testid="intake-admin">
@@ -92,7 +69,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
       )}
 
       <section class="card" aria-labelledby="admin-practices">
-        <h2 id="admin-practices">Практики</h2>
+        <h2 id="admin-practices">{words.Many}</h2>
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <label class="field">
             <span class="field__label">Секция</span>
@@ -143,9 +120,9 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
         {practices === null ? (
           <Loading />
         ) : practices.length === 0 ? (
-          <p class="muted">Практик нет.</p>
+          <p class="muted">{words.Many} ещё не поступали.</p>
         ) : (
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Таблица практик">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={`Таблица: ${words.many}`}>
             <table class="table" data-testid="admin-practices-table">
               <thead>
                 <tr>
@@ -157,7 +134,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
                   <th scope="col">Оплата</th>
                   <th scope="col">Автор</th>
                   <th scope="col">Соавторы</th>
-                  <th scope="col">Отправлена</th>
+                  <th scope="col">{words.agree({ f: 'Отправлена', m: 'Отправлен', n: 'Отправлено' })}</th>
                 </tr>
               </thead>
               <tbody>
@@ -218,7 +195,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
                         {textOf(f.label) || f.id}
                       </th>
                     ))}
-                  <th scope="col">Практик (автор / соавтор)</th>
+                  <th scope="col">{words.Many} (автор / соавтор)</th>
                 </tr>
               </thead>
               <tbody>

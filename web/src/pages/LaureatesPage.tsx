@@ -2,33 +2,12 @@
 // the instant the agenda names; before it, a notice with that date (the organiser sees a preview
 // and the link to the export by region for the regional authorities).
 import { useEffect } from 'preact/hooks';
-import { api } from '../lib/api';
+import * as contest from '../lib/endpoints/contest';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
 import { formatDateTime } from '../lib/time';
-import { Loading, Message } from '../components/Layout';
-import { rolesIn } from '../lib/roles';
-
-interface Column {
-  field: string;
-  label: string;
-}
-
-interface Laureate {
-  practice: number;
-  outcome: string;
-  outcome_title: string;
-  region: string;
-  values: Record<string, string>;
-}
-
-interface LaureateList {
-  published: boolean;
-  public_from: string;
-  title: string;
-  columns: Column[];
-  laureates: Laureate[];
-}
+import { isOrganiser } from '../lib/roles';
+import { Loading, Message } from '../components/common/Message';
 
 function offsetOf(instant: string): string {
   const m = /([+-]\d{2}:\d{2}|Z)$/.exec(instant);
@@ -37,9 +16,7 @@ function offsetOf(instant: string): string {
 
 export function LaureatesPage({ id }: { id: string }) {
   const auth = useAuth();
-  const list = useLoad(`laureates:${id}:${auth.me?.user?.id ?? ''}`, (signal) =>
-    api.get<LaureateList>(`/api/events/${encodeURIComponent(id)}/laureates`, { signal }),
-  );
+  const list = useLoad(`laureates:${id}:${auth.me?.user?.id ?? ''}`, (signal) => contest.laureates(id, signal));
   useEffect(() => {
     document.title = 'Лауреаты конкурса';
   }, []);
@@ -53,8 +30,8 @@ export function LaureatesPage({ id }: { id: string }) {
   }
   const data = list.data;
   const when = formatDateTime(data.public_from, offsetOf(data.public_from));
-  const organiser = rolesIn(auth.me, id).organiser;
-  const exportHref = (format: string) => `/api/events/${encodeURIComponent(id)}/laureates/export?format=${format}`;
+  const organiser = isOrganiser(auth.me, id);
+  const exportHref = (format: string) => contest.laureatesExportUrl(id, format);
   return (
     <article class="intake intake--wide" data-testid="laureates">
       <p>

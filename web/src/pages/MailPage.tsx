@@ -3,26 +3,19 @@
 // through, so «письма отправляются» is never said of letters that only wait. A failed or waiting
 // letter can be sent again at once («Отправить ещё раз»); while any letter waits, the list is read
 // again every few seconds so its state follows the sender.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, request } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as events from '../lib/endpoints/events';
+import * as review from '../lib/endpoints/review';
+import type { Letter } from '../lib/endpoints/review';
+import { useLoad } from '../lib/hooks';
+import type { EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
-
-interface Letter {
-  id: number;
-  recipients: string[];
-  subject: string;
-  state: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 const kLetterState: Record<string, string> = { pending: 'ждёт отправки', sent: 'отправлено', failed: 'не отправлено' };
 
@@ -37,15 +30,22 @@ export function MailPage({ id }: { id: string }) {
 const kRefreshMs = 3000;
 
 function Mail({ ctx }: { ctx: EventContext }) {
-  const [letters, setLetters] = useState<Letter[] | null>(null);
-  const [configured, setConfigured] = useState<boolean | null>(null);
-  const [error, setError] = useState('');
-  const [round, setRound] = useState(0);
+  const [actionError, setError] = useState('');
   const [resent, setResent] = useState('');
+  const outbox = useLoad(`mail:${ctx.id}`, async (signal) => {
+    const [mail, health] = await Promise.all([review.mail(ctx.id, signal), events.health(signal)]);
+    return { letters: mail.messages, configured: health.mail?.configured ?? false };
+  });
+  // The outbox as last read: a failed refresh leaves it on screen with the error above it.
+  const shown = useRef<{ letters: Letter[]; configured: boolean } | null>(null);
+  if (outbox.status === 'ok') shown.current = outbox.data;
+  const letters = shown.current?.letters ?? null;
+  const configured = shown.current?.configured ?? null;
+  const error = actionError || (outbox.status === 'error' ? outbox.message : '');
   const waiting = (letters ?? []).some((l) => l.state === 'pending');
   useEffect(() => {
     if (!waiting) return;
-    const timer = setTimeout(() => setRound((x) => x + 1), kRefreshMs);
+    const timer = setTimeout(() => outbox.reload(), kRefreshMs);
     return () => clearTimeout(timer);
   }, [waiting, letters]);
 
@@ -53,31 +53,13 @@ function Mail({ ctx }: { ctx: EventContext }) {
     setError('');
     setResent('');
     try {
-      await request('POST', eventPath(ctx.id, `/mail/${l.id}/resend`));
+      await review.resendMail(ctx.id, l.id);
       setResent(`Письмо «${l.subject}» поставлено в очередь на отправку.`);
-      setRound((x) => x + 1);
+      outbox.reload();
     } catch (e) {
       setError(messageOf(e));
     }
   };
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    Promise.all([
-      api.get<{ messages: Letter[] }>(eventPath(ctx.id, '/review/mail'), { signal }),
-      api.get<{ mail?: { configured?: boolean } }>('/api/health', { signal }),
-    ]).then(
-      ([mail, health]) => {
-        setLetters(mail.messages);
-        setConfigured(health.mail?.configured ?? false);
-      },
-      (e: unknown) => {
-        if (!signal.aborted) setError(messageOf(e));
-      },
-    );
-    return () => controller.abort();
-  }, [ctx.id, round]);
 
   const title = textOf(ctx.agenda.title) || ctx.id;
   return (

@@ -2,15 +2,17 @@
 // their payment, each with the author's scan shown inline (an image) or opened in a new tab (a
 // PDF), and the two decisions of POST /api/events/{id}/intake/practices/{n}/payment: confirm, or
 // return with a reason asked for before anything is sent.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
-import { eventPath, kPaymentStateForOrganiser, rub, wordsOf, type EventContext } from '../lib/intake';
+import { useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as intake from '../lib/endpoints/intake';
+import { useLoad } from '../lib/hooks';
+import { kPaymentStateForOrganiser, rub, wordsOf, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf, type Practice } from '../lib/types';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 const kBadge: Record<string, string> = { confirmed: 'open', not_required: 'open', returned: 'closed' };
 
@@ -26,22 +28,13 @@ export function PaymentsPage({ id }: { id: string }) {
 
 function Payments({ ctx }: { ctx: EventContext }) {
   const [filter, setFilter] = useState('proof_sent');
-  const [practices, setPractices] = useState<Practice[] | null>(null);
-  const [error, setError] = useState('');
   const base = eventBase(ctx.id);
 
-  useEffect(() => {
-    setPractices(null);
-    setError('');
-    const query = new URLSearchParams({ state: 'submitted' });
-    if (filter) query.set('payment', filter);
-    api.get<{ practices?: Practice[] }>(eventPath(ctx.id, `/intake/practices?${query.toString()}`)).then(
-      (r) => setPractices(r.practices ?? []),
-      (e) => setError(messageOf(e)),
-    );
-  }, [ctx.id, filter]);
+  const list = useLoad(`payments:${ctx.id}:${filter}`, (signal) => intake.adminPractices(ctx.id, { state: 'submitted', payment: filter }, signal));
+  const practices = list.status === 'ok' ? list.data : null;
+  const error = list.status === 'error' ? list.message : '';
 
-  const replace = (next: Practice) => setPractices((list) => (list ?? []).map((p) => (p.id === next.id ? next : p)));
+  const replace = (next: Practice) => list.set((practices ?? []).map((p) => (p.id === next.id ? next : p)));
 
   return (
     <article class="intake" data-testid="payments">
@@ -108,7 +101,7 @@ function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice:
   const [reasonError, setReasonError] = useState('');
   const scan = payment.upload ? (practice.files ?? []).find((f) => f.id === payment.upload) : undefined;
   const scanName = scan?.file_name ?? '';
-  const scanUrl = payment.upload ? `/api/uploads/${encodeURIComponent(payment.upload)}/file` : '';
+  const scanUrl = payment.upload ? intake.uploadFileUrl(payment.upload) : '';
   const title = textOf(practice.title) || textOf(practice.answers?.name) || 'Без названия';
 
   const decide = async (decision: 'confirm' | 'return') => {
@@ -120,10 +113,7 @@ function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice:
     setError('');
     setReasonError('');
     try {
-      const next = await api.post<Practice>(eventPath(ctx.id, `/intake/practices/${practice.id}/payment`), {
-        decision,
-        reason: decision === 'return' ? reason.trim() : '',
-      });
+      const next = await intake.decidePayment(ctx.id, practice.id, decision, decision === 'return' ? reason.trim() : '');
       setDone(decision === 'confirm' ? 'Оплата подтверждена.' : 'Документ возвращён автору с указанной причиной.');
       setReturning(false);
       onChange(next);

@@ -3,29 +3,20 @@
 // person's open pages at once (the server closes their sockets and they reconnect with the new rights).
 // A role given to an e-mail without an account waits for the person: the server sends an
 // invitation letter, and the page lists them as «приглашён, ещё не вошёл» until they sign up.
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf, request } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as accounts from '../lib/endpoints/accounts';
+import type { Assignment, Invitation } from '../lib/endpoints/accounts';
+import { useLoad } from '../lib/hooks';
+import type { EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { listOf, textOf, type AgendaSection } from '../lib/types';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
-
-interface Assignment {
-  user: { id: number; email: string; full_name: string };
-  role: string;
-  section?: number | null;
-}
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 // The roles an organiser hands out here, in the order the page offers them; a participant's role
 // comes with the registration, not from this page.
-interface Invitation {
-  email: string;
-  role: string;
-  section?: number | null;
-}
-
 const kRoles: ReadonlyArray<{ id: string; title: string; perSection: boolean }> = [
   { id: 'expert', title: 'Эксперт', perSection: true },
   { id: 'moderator', title: 'Модератор секции', perSection: true },
@@ -49,30 +40,17 @@ function sectionWords(sections: AgendaSection[], n: number | null | undefined): 
 
 function People({ ctx }: { ctx: EventContext }) {
   const sections = listOf<AgendaSection>(ctx.agenda.sections).filter((s) => typeof s.number === 'number');
-  const [list, setList] = useState<Assignment[] | null>(null);
-  const [invited, setInvited] = useState<Invitation[]>([]);
-  const [loadError, setLoadError] = useState('');
+  const roles = useLoad(`roles:${ctx.id}`, (signal) => accounts.roles(ctx.id, signal));
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('expert');
   const [section, setSection] = useState('');
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
-  const path = eventPath(ctx.id, '/roles');
-
-  const load = async () => {
-    try {
-      const r = await request<{ roles: Assignment[]; invitations?: Invitation[] }>('GET', path);
-      setList(r.roles.filter((a) => a.role !== 'participant'));
-      setInvited(r.invitations ?? []);
-      setLoadError('');
-    } catch (e) {
-      setLoadError(messageOf(e));
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, [path]);
+  const list = roles.status === 'ok' ? roles.data.roles.filter((a) => a.role !== 'participant') : null;
+  const invited = roles.status === 'ok' ? (roles.data.invitations ?? []) : [];
+  const loadError = roles.status === 'error' ? roles.message : '';
+  const load = () => roles.reload();
 
   const perSection = kRoles.find((r) => r.id === role)?.perSection ?? false;
 
@@ -87,9 +65,7 @@ function People({ ctx }: { ctx: EventContext }) {
     }
     setBusy(true);
     try {
-      const body: Record<string, unknown> = { email: address, role };
-      if (perSection && section) body.section = Number(section);
-      const r = await request<{ invitation?: Invitation }>('POST', path, body);
+      const r = await accounts.grantRole(ctx.id, perSection && section ? { email: address, role, section: Number(section) } : { email: address, role });
       const what = `${kRoleTitle[role]}${perSection ? `, ${sectionWords(sections, section ? Number(section) : null)}` : ''}`;
       setDone(
         r.invitation
@@ -97,7 +73,7 @@ function People({ ctx }: { ctx: EventContext }) {
           : `Роль назначена: ${address} — ${what}.`,
       );
       setEmail('');
-      await load();
+      load();
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -109,9 +85,9 @@ function People({ ctx }: { ctx: EventContext }) {
     setError('');
     setDone('');
     try {
-      await request('DELETE', path, { user_id: a.user.id, role: a.role, section: a.section ?? null });
+      await accounts.withdrawRole(ctx.id, a);
       setDone(`Роль снята: ${a.user.email} — ${kRoleTitle[a.role] ?? a.role}.`);
-      await load();
+      load();
     } catch (err) {
       setError(messageOf(err));
     }
@@ -121,9 +97,9 @@ function People({ ctx }: { ctx: EventContext }) {
     setError('');
     setDone('');
     try {
-      await request('DELETE', path, { email: i.email, role: i.role, section: i.section ?? null });
+      await accounts.withdrawInvitation(ctx.id, i);
       setDone(`Приглашение отозвано: ${i.email} — ${kRoleTitle[i.role] ?? i.role}.`);
-      await load();
+      load();
     } catch (err) {
       setError(messageOf(err));
     }

@@ -3,38 +3,18 @@
 // for its decision, a mark «отправлено» with its day (PUT, and DELETE to undo), the count still to
 // send and the deadline as the regulations say it («до 1 марта 2025 г.»), highlighted from the
 // milestone's warning window on. The list downloads as CSV for the post office's labels.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
-import { eventPath, type EventContext } from '../lib/intake';
+import { useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as desk from '../lib/endpoints/desk';
+import type { PostDeadline, Recipient } from '../lib/endpoints/desk';
+import { useLoad } from '../lib/hooks';
+import type { EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { parseInstant } from '../lib/time';
 import { textOf } from '../lib/types';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
-
-export interface PostDeadline {
-  title: string;
-  at: string;
-  text: string;
-  warn_from: string | null;
-}
-
-interface Recipient {
-  practice: number;
-  institution: string;
-  head: string;
-  address: string;
-  outcome: string;
-  document: string;
-  sent_on: string | null;
-}
-
-interface PostList {
-  deadline: PostDeadline;
-  to_send: number;
-  recipients: Recipient[];
-}
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 export function PostPage({ id }: { id: string }) {
   return (
@@ -45,7 +25,7 @@ export function PostPage({ id }: { id: string }) {
 }
 
 // 'near' from the warning window on, 'passed' from the deadline on, by the event's clock.
-export function deadlineState(deadline: PostDeadline, now: string | undefined): 'far' | 'near' | 'passed' {
+function deadlineState(deadline: PostDeadline, now: string | undefined): 'far' | 'near' | 'passed' {
   const at = parseInstant(deadline.at);
   const current = parseInstant(now);
   const warn = parseInstant(deadline.warn_from);
@@ -66,20 +46,16 @@ function formatDay(day: string): string {
 }
 
 function Post({ ctx }: { ctx: EventContext }) {
-  const [list, setList] = useState<PostList | null>(null);
-  const [error, setError] = useState('');
+  const loaded = useLoad(`post:${ctx.id}`, (signal) => desk.post(ctx.id, signal));
+  const list = loaded.status === 'ok' ? loaded.data : null;
+  const error = loaded.status === 'error' ? loaded.message : '';
   const base = eventBase(ctx.id);
 
-  useEffect(() => {
-    api.get<PostList>(eventPath(ctx.id, '/post')).then(setList, (e) => setError(messageOf(e)));
-  }, [ctx.id]);
-
-  const replace = (next: Recipient) =>
-    setList((l) => {
-      if (!l) return l;
-      const recipients = l.recipients.map((r) => (r.practice === next.practice ? next : r));
-      return { ...l, recipients, to_send: recipients.filter((r) => !r.sent_on).length };
-    });
+  const replace = (next: Recipient) => {
+    if (!list) return;
+    const recipients = list.recipients.map((r) => (r.practice === next.practice ? next : r));
+    loaded.set({ ...list, recipients, to_send: recipients.filter((r) => !r.sent_on).length });
+  };
 
   const state = list ? deadlineState(list.deadline, ctx.now) : 'far';
   return (
@@ -109,10 +85,10 @@ function Post({ ctx }: { ctx: EventContext }) {
             {list.to_send === 0 ? 'Все документы отправлены.' : `Осталось отправить: ${list.to_send} из ${list.recipients.length}.`}
           </p>
           <p>
-            <a class="button button--secondary" href={eventPath(ctx.id, '/post/export?format=csv')} data-testid="post-export">
+            <a class="button button--secondary" href={desk.postTable(ctx.id, 'csv')} data-testid="post-export">
               Список адресов (CSV)
             </a>{' '}
-            <a class="button button--secondary" href={eventPath(ctx.id, '/post/export?format=xlsx')}>
+            <a class="button button--secondary" href={desk.postTable(ctx.id, 'xlsx')}>
               XLSX
             </a>
           </p>
@@ -151,7 +127,6 @@ function PostRow({ ctx, recipient, onChange }: { ctx: EventContext; recipient: R
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const testId = `post-${recipient.practice}`;
-  const path = eventPath(ctx.id, `/post/${recipient.practice}`);
 
   const act = async (send: () => Promise<Recipient>) => {
     setBusy(true);
@@ -183,7 +158,7 @@ function PostRow({ ctx, recipient, onChange }: { ctx: EventContext; recipient: R
               class="button button--secondary"
               disabled={busy}
               data-testid={`${testId}-undo`}
-              onClick={() => act(() => api.delete<Recipient>(path))}
+              onClick={() => act(() => desk.unmarkSent(ctx.id, recipient.practice))}
             >
               Отменить отметку
             </button>
@@ -199,7 +174,7 @@ function PostRow({ ctx, recipient, onChange }: { ctx: EventContext; recipient: R
               class="button"
               disabled={busy}
               data-testid={`${testId}-mark`}
-              onClick={() => act(() => api.put<Recipient>(path, { sent_on: day }))}
+              onClick={() => act(() => desk.markSent(ctx.id, recipient.practice, day))}
             >
               Отправлен
             </button>

@@ -6,9 +6,9 @@ import { useEventContext } from '../lib/intake';
 import { presenterRequirements } from '../lib/preflight';
 import { eventBase } from '../lib/roles';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
 import { PreflightCheck, RequirementsList } from '../components/PreflightCheck';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 export function PreflightPage({ id }: { id: string }) {
   const ctx = useEventContext(id);

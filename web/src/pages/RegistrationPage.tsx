@@ -2,15 +2,19 @@
 // the agenda's registration_form. Saved as a whole (PUT); the server checks required fields and
 // consents, and its field errors are shown beside the fields and summarised at the top.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
+import { ApiError, fieldErrorsOf, messageOf, type FieldError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { errorMap } from '../lib/forms';
-import { eventPath, registrationNoun, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import * as intake from '../lib/endpoints/intake';
+import { useLoad } from '../lib/hooks';
+import { registrationNoun, useEventContext, wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
-import { textOf, type Answers, type Registration } from '../lib/types';
+import { textOf, type Answers } from '../lib/types';
 import { FormFields } from '../components/FormFields';
-import { Breadcrumbs, ErrorSummary, IntakeNotice, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading } from '../components/Layout';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { ErrorSummary } from '../components/common/ErrorSummary';
+import { IntakeNotice } from '../components/IntakeNotice';
+import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
 
 export function RegistrationPage({ id }: { id: string }) {
   const auth = useAuth();
@@ -27,9 +31,12 @@ export function RegistrationPage({ id }: { id: string }) {
 function RegistrationForm({ ctx }: { ctx: EventContext }) {
   const form = ctx.agenda.registration_form ?? {};
   const fields = form.fields ?? [];
-  const [loaded, setLoaded] = useState<Registration | null | undefined>(undefined);
-  const [loadError, setLoadError] = useState('');
   const [answers, setAnswers] = useState<Answers>({});
+  const reg = useLoad(`registration:${ctx.id}`, async (signal) => {
+    const r = await intake.registration(ctx.id, signal);
+    setAnswers(r?.answers ?? {});
+    return r;
+  });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState<{ kind: 'idle' | 'saving' | 'saved' | 'error'; text: string }>({ kind: 'idle', text: '' });
   const [dirty, setDirty] = useState(false);
@@ -38,29 +45,20 @@ function RegistrationForm({ ctx }: { ctx: EventContext }) {
   const words = wordsOf(ctx.agenda);
   const noun = registrationNoun(ctx.agenda);
 
-  useEffect(() => {
-    api.get<{ registration: Registration | null }>(eventPath(ctx.id, '/registration')).then(
-      (r) => {
-        setLoaded(r.registration ?? null);
-        setAnswers(r.registration?.answers ?? {});
-      },
-      (e) => setLoadError(messageOf(e)),
-    );
-  }, [ctx.id]);
-
-  if (loadError) return <LoadError title={`Не удалось загрузить ${noun.acc}`} message={loadError} />;
-  if (loaded === undefined) return <Loading />;
+  if (reg.status === 'error') return <LoadError title={`Не удалось загрузить ${noun.acc}`} message={reg.message} />;
+  if (reg.status === 'loading') return <Loading />;
+  const loaded = reg.data;
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     setStatus({ kind: 'saving', text: 'Сохраняется…' });
     try {
-      const r = await api.put<{ registration: Registration }>(eventPath(ctx.id, '/registration'), { answers });
-      setLoaded(r.registration);
-      setAnswers(r.registration.answers ?? answers);
+      const saved = await intake.saveRegistration(ctx.id, answers);
+      reg.set(saved);
+      setAnswers(saved.answers ?? answers);
       setErrors([]);
       setDirty(false);
-      setStatus({ kind: 'saved', text: `${noun.it} ${noun.saved} ${formatDateTime(r.registration.updated_at, ctx.offset)}.` });
+      setStatus({ kind: 'saved', text: `${noun.it} ${noun.saved} ${formatDateTime(saved.updated_at, ctx.offset)}.` });
     } catch (err) {
       setErrors(fieldErrorsOf(err));
       setStatus({ kind: 'error', text: `Не сохранено: ${messageOf(err)}` });

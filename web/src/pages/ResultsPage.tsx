@@ -7,8 +7,8 @@ import { useEventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { practiceTitle, webLink, type Results } from '../lib/sections';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 function resultsOf(data: unknown): Results | null | undefined {
   if (typeof data !== 'object' || data === null || !('results' in data)) return undefined;

@@ -4,35 +4,18 @@
 // reason asked for before a decision that needs one is sent, the server's refusal shown beside its
 // row, and the letters to institutions.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { messageOf } from '../lib/api';
+import * as review from '../lib/endpoints/review';
+import type { Board, BoardExpert, BoardPractice } from '../lib/endpoints/review';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
-import { textOf, type User } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading } from '../components/Layout';
-import { BoardExperts, type AssignedExpert, type BoardExpert } from '../components/BoardExperts';
-
-interface Outcome {
-  outcome: string;
-  reason: string;
-  notified_at: string | null;
-}
-interface BoardPractice {
-  id: number;
-  title: string;
-  section: number;
-  institution: string;
-  experts: AssignedExpert[];
-  conflicts: Array<User & { institution: string }>;
-  outcome: Outcome | null;
-}
-interface Board {
-  practices: BoardPractice[];
-  experts: BoardExpert[];
-  outcome_titles?: Record<string, string>;
-  review_opened: boolean;
-}
+import { outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { textOf } from '../lib/types';
+import { BoardExperts } from '../components/BoardExperts';
+import { ConflictCheck } from '../components/review/ConflictCheck';
+import { ExpertCaps } from '../components/review/ExpertCaps';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
 
 // The decisions of the event in the agenda's order, and those that need a reason (the server's
 // rule: reason_required_for, else "rejected" when there is such a decision).
@@ -53,7 +36,6 @@ function decisionsOf(ctx: EventContext, board: Board): Decisions {
 export function ReviewBoardPage({ id }: { id: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);
-  const [reload, setReload] = useState(0);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
   // The row whose decision was saved last, to confirm it beside that row.
@@ -61,9 +43,7 @@ export function ReviewBoardPage({ id }: { id: string }) {
   // The board as last loaded: kept on screen while it loads again after a change.
   const shown = useRef<Board | null>(null);
   // Loaded again when the person signs in on this page.
-  const board = useLoad(`board:${id}:${auth.me?.user.id ?? ''}:${reload}`, (signal) =>
-    api.get<Board>(eventPath(id, '/review/board'), { signal }),
-  );
+  const board = useLoad(`board:${id}:${auth.me?.user.id ?? ''}`, (signal) => review.board(id, signal));
   const reviewTitle = ctx.status === 'ok' ? textOf(ctx.data.agenda.stages?.find((s) => s.id === 'review')?.title) : '';
   useEffect(() => {
     document.title = reviewTitle || 'Итоговые решения';
@@ -87,15 +67,20 @@ export function ReviewBoardPage({ id }: { id: string }) {
     try {
       await what();
       setNotice(done);
-      setReload((x) => x + 1);
+      board.reload();
     } catch (e) {
       setError(messageOf(e));
     }
   };
-  const assign = () => act(() => api.post(eventPath(id, '/review/assign')), 'Распределение выполнено.');
+  const assign = () =>
+    act(async () => {
+      const r = await review.assign(id);
+      // Practices left short because the fitting experts reached their caps.
+      if (r.warning) setError(r.warning.message);
+    }, 'Распределение выполнено.');
   const notify = () =>
     act(async () => {
-      const r = await api.post<{ queued: number }>(eventPath(id, '/review/notifications'));
+      const r = await review.notify(id);
       setNotice(`Поставлено в очередь писем: ${r.queued}.`);
     }, 'Уведомления отправляются.');
 
@@ -117,6 +102,7 @@ export function ReviewBoardPage({ id }: { id: string }) {
             Отправить уведомления учреждениям
           </button>
         </div>
+        <ConflictCheck id={id} />
         {!data.review_opened && <p class="muted">Уведомления можно отправить, когда начнётся этап экспертизы.</p>}
         {error && (
           <p class="form__error" role="alert" data-testid="board-error">
@@ -129,6 +115,16 @@ export function ReviewBoardPage({ id }: { id: string }) {
           </p>
         )}
       </section>
+      <ExpertCaps
+        id={id}
+        experts={data.experts ?? []}
+        defaultCap={data.default_cap ?? null}
+        onChanged={(text) => {
+          setError('');
+          setNotice(text);
+          board.reload();
+        }}
+      />
       {data.practices.length === 0 ? (
         <p class="muted" data-testid="board-empty">
           Пока ничего не отправлено {words.toReview}.
@@ -158,13 +154,13 @@ export function ReviewBoardPage({ id }: { id: string }) {
                 onExpertsChanged={(text) => {
                   setError('');
                   setNotice(text);
-                  setReload((x) => x + 1);
+                  board.reload();
                 }}
                 onSaved={() => {
                   setError('');
                   setNotice('');
                   setSavedRow(p.id);
-                  setReload((x) => x + 1);
+                  board.reload();
                 }}
               />
             ))}
@@ -204,7 +200,7 @@ function BoardRow(props: {
     }
     setBusy(true);
     try {
-      await api.put(eventPath(ctx.id, `/review/practices/${practice.id}/outcome`), { outcome, reason: reason.trim() });
+      await review.decideOutcome(ctx.id, practice.id, outcome, reason.trim());
       onSaved();
     } catch (e) {
       // The choice stays as it was made: the refusal is read beside it.

@@ -1,42 +1,16 @@
 // The organiser's review log (/events/:id/review-log): every decision and change the review
 // recorded, oldest first — experts' decisions, the organiser's final ones with their reasons, the
 // assignments of experts (automatic or by hand) and the letters about the decisions.
-import { api } from '../lib/api';
+import * as review from '../lib/endpoints/review';
+import type { Entry, Person } from '../lib/endpoints/review';
 import { useLoad } from '../lib/hooks';
-import { eventPath, type EventContext } from '../lib/intake';
+import { wordsOf, type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { Breadcrumbs } from '../components/Intake';
-import { OrganiserOnly } from '../components/OrganiserOnly';
-import { Loading } from '../components/Layout';
-
-interface Person {
-  id: number;
-  email?: string;
-  full_name?: string;
-}
-
-interface Detail {
-  decision_title?: string;
-  outcome_title?: string;
-  reason?: string;
-  automatic?: boolean;
-  expert_user?: Person;
-  institutions?: number;
-  queued?: number;
-  previous?: { decision_title?: string; outcome_title?: string; reason?: string };
-}
-
-interface Entry {
-  id: number;
-  practice: number | null;
-  practice_title: string | null;
-  actor: Person;
-  action: string;
-  detail: Detail;
-  at: string;
-}
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
+import { Loading } from '../components/common/Message';
 
 const kAction: Record<string, string> = {
   review: 'Решение эксперта',
@@ -80,7 +54,7 @@ export function ReviewLogPage({ id }: { id: string }) {
 }
 
 function ReviewLog({ ctx }: { ctx: EventContext }) {
-  const log = useLoad(`review-log:${ctx.id}`, (signal) => api.get<{ entries: Entry[] }>(eventPath(ctx.id, '/review/log'), { signal }));
+  const log = useLoad(`review-log:${ctx.id}`, (signal) => review.log(ctx.id, signal));
   const base = eventBase(ctx.id);
   return (
     <article class="intake" data-testid="review-log">
@@ -88,7 +62,7 @@ function ReviewLog({ ctx }: { ctx: EventContext }) {
         items={[{ href: base, title: textOf(ctx.agenda.title) || ctx.id }, { href: `${base}/desk`, title: 'Кабинет организатора' }, { title: 'Журнал экспертизы' }]}
       />
       <h1>Журнал экспертизы</h1>
-      <p class="muted">Кто, что и когда решил по практикам, с причинами, и кого назначили экспертом.</p>
+      <p class="muted">Кто, что и когда решил по {wordsOf(ctx.agenda).dativePlural}, с причинами, и кого назначили экспертом.</p>
       {log.status === 'loading' && <Loading />}
       {log.status === 'error' && (
         <p class="form__error" role="alert">
@@ -104,7 +78,7 @@ function ReviewLog({ ctx }: { ctx: EventContext }) {
                 <th scope="col">Когда</th>
                 <th scope="col">Кто</th>
                 <th scope="col">Действие</th>
-                <th scope="col">Практика</th>
+                <th scope="col">{wordsOf(ctx.agenda).One}</th>
                 <th scope="col">Что</th>
                 <th scope="col">Причина</th>
               </tr>

@@ -3,26 +3,19 @@
 // and the review form (components/ReviewForm.tsx). The organiser opens the same page to read a practice and the experts'
 // decisions on it.
 import { useEffect } from 'preact/hooks';
-import { api } from '../lib/api';
+import * as reviewApi from '../lib/endpoints/review';
+import type { PracticeView, ReviewFile } from '../lib/endpoints/review';
 import { useAuth } from '../lib/auth';
 import { useLoad } from '../lib/hooks';
-import { eventPath, outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
-import { eventBase, rolesIn } from '../lib/roles';
-import { textOf, type Practice } from '../lib/types';
-import { Breadcrumbs, LoadError, LoginNeeded } from '../components/Intake';
-import { Loading } from '../components/Layout';
-import { ReviewForm, type Criterion, type ExpertReview } from '../components/ReviewForm';
+import { outcomeTitle, useEventContext, wordsOf, type EventContext } from '../lib/intake';
+import { eventBase, isExpert } from '../lib/roles';
+import { textOf } from '../lib/types';
+import { ReviewForm } from '../components/ReviewForm';
 import { PracticeAnswers } from '../components/PracticeAnswers';
-import { formatBytes, kRuleTitle } from '../components/FileCheck';
-
-export type { Criterion, ExpertReview } from '../components/ReviewForm';
-interface QueueItem {
-  id: number;
-  title: string;
-  section: number;
-  section_title: string;
-  review: ExpertReview | null;
-}
+import { formatBytes } from '../lib/format';
+import { kRuleTitle } from '../components/FileCheck';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
 
 export function ReviewQueuePage({ id }: { id: string }) {
   const auth = useAuth();
@@ -31,9 +24,7 @@ export function ReviewQueuePage({ id }: { id: string }) {
   useEffect(() => {
     document.title = genitivePlural ? `Экспертиза ${genitivePlural}` : 'Экспертиза';
   }, [genitivePlural]);
-  const queue = useLoad(`queue:${id}`, (signal) =>
-    api.get<{ practices: QueueItem[]; review_open: boolean }>(eventPath(id, '/review/queue'), { signal }),
-  );
+  const queue = useLoad(`queue:${id}`, (signal) => reviewApi.queue(id, signal));
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what="открыть экспертизу" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
@@ -79,30 +70,10 @@ export function ReviewQueuePage({ id }: { id: string }) {
   );
 }
 
-interface ReviewFile {
-  id: string;
-  purpose?: string;
-  file_name?: string;
-  length?: number;
-  state?: string;
-  url?: string;
-  verdict?: { formatting?: { findings?: Array<{ rule: string }> } } | null;
-}
-
-interface PracticeView {
-  practice: Practice & { files?: ReviewFile[] };
-  review: ExpertReview | null;
-  criteria: Criterion[];
-  review_open: boolean;
-  reviews?: Array<{ user: { id: number; email?: string; full_name?: string }; review: ExpertReview | null }>;
-}
-
 export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);
-  const view = useLoad(`review:${id}:${n}`, (signal) =>
-    api.get<PracticeView>(eventPath(id, `/review/practices/${encodeURIComponent(n)}`), { signal }),
-  );
+  const view = useLoad(`review:${id}:${n}`, (signal) => reviewApi.practice(id, n, signal));
   const thing = ctx.status === 'ok' ? wordsOf(ctx.data.agenda) : null;
   useEffect(() => {
     document.title = thing ? `Экспертиза ${thing.genitive}` : 'Экспертиза';
@@ -115,12 +86,12 @@ export function ReviewPracticePage({ id, n }: { id: string; n: string }) {
     return <LoadError title={`${thing!.One} ${thing!.agree({ f: 'недоступна', m: 'недоступен', n: 'недоступно' })}`} message={view.message} />;
   const { practice, review, criteria, review_open, reviews } = view.data;
   const agenda = ctx.data.agenda;
-  const roles = rolesIn(auth.me, id);
+  const expert = isExpert(auth.me, id);
   const base = eventBase(id);
   const words = wordsOf(agenda);
   const title = textOf(practice.title) || `${words.One} № ${practice.id}`;
   const type = (agenda.practice?.types ?? []).find((t) => t.id === practice.type);
-  const crumbs = roles.expert
+  const crumbs = expert
     ? [{ href: base, title: textOf(agenda.title) || id }, { href: `${base}/review`, title: 'Экспертиза' }, { title }]
     : [{ href: base, title: textOf(agenda.title) || id }, { href: `${base}/desk`, title: 'Кабинет организатора' }, { title }];
   return (

@@ -6,12 +6,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
 import { useTopic } from '../lib/hooks';
 import { useEventContext } from '../lib/intake';
-import { eventBase, rolesIn } from '../lib/roles';
+import { eventBase, isOrganiser } from '../lib/roles';
 import { newer, titleOf, useSection, type Question, type SectionLive } from '../lib/sectionLive';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
 import { FeedbackLine, Floor, Presenter, WindowNote } from '../components/SectionLive';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
 
 interface Moderation {
   version: number;
@@ -78,7 +78,7 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
 
 function RunControls({ id, live }: { id: string; live: SectionLive }) {
   const { me } = useAuth();
-  const organiser = rolesIn(me, id).organiser;
+  const organiser = isOrganiser(me, id);
   const state = live.state!;
   const { act, feedback } = live;
   const running = state.status === 'running';

@@ -1,16 +1,15 @@
 // The organiser's section day (/events/:id/section-day): the sessions with their video rooms and
 // the sections with their running orders, consoles and pages. One section's running order is
 // SectionScheduleAdminPage, the results SectionResultsAdminPage.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import * as sections from '../lib/endpoints/sections';
+import { useLoad } from '../lib/hooks';
 import { type EventContext } from '../lib/intake';
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { sectionsPath, type Overview } from '../lib/sections';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
-import { OrganiserOnly } from '../components/OrganiserOnly';
 import { RoomLink, sessionLine } from '../components/RoomLink';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
 
 export function SectionDayAdminPage({ id }: { id: string }) {
   return (
@@ -21,14 +20,11 @@ export function SectionDayAdminPage({ id }: { id: string }) {
 }
 
 function DayOverview({ ctx }: { ctx: EventContext }) {
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    api.get<Overview>(sectionsPath(ctx.id)).then(setOverview, (e) => setError(messageOf(e)));
-  }, [ctx.id]);
+  const loaded = useLoad(`section-overview:${ctx.id}`, (signal) => sections.overview(ctx.id, signal));
   const base = `/events/${encodeURIComponent(ctx.id)}`;
-  if (error) return <LoadError title="Не удалось загрузить секции" message={error} />;
-  if (!overview) return <Loading />;
+  if (loaded.status === 'error') return <LoadError title="Не удалось загрузить секции" message={loaded.message} />;
+  if (loaded.status === 'loading') return <Loading />;
+  const overview = loaded.data;
   const s = overview.sessions;
   return (
     <article class="intake intake--wide" data-testid="section-day-admin">

@@ -6,11 +6,10 @@ import { useEventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
 import { useSection } from '../lib/sectionLive';
 import { textOf } from '../lib/types';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
 import { Floor, Presenter } from '../components/SectionLive';
-
-export { SectionConsolePage } from './SectionConsolePage';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { SectionCalendarLink } from '../components/calendar/Calendars';
+import { LoadError, Loading } from '../components/common/Message';
 
 export function SectionPage({ id, n }: { id: string; n: string }) {
   const live = useSection(id, n);
@@ -27,6 +26,7 @@ export function SectionPage({ id, n }: { id: string; n: string }) {
       <h1>
         Секция {state.section}. {state.title}
       </h1>
+      <SectionCalendarLink id={id} n={state.section} />
       <Presenter live={live} />
       <Floor live={live} moderator={false} />
     </article>

@@ -1,15 +1,17 @@
 // The organiser's results of the conference (/events/:id/section-day/results): the common text,
 // the best practices of each section and a note per section, published in one PUT.
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { messageOf } from '../lib/api';
+import * as sections from '../lib/endpoints/sections';
+import { useLoad } from '../lib/hooks';
 import { wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime, formatTime, parseInstant } from '../lib/time';
 import { textOf } from '../lib/types';
-import { practiceTitle, sectionsPath, type Overview, type PracticeInfo, type Results, type Schedule, type SessionInfo } from '../lib/sections';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
-import { OrganiserOnly } from '../components/OrganiserOnly';
+import { practiceTitle, type PracticeInfo, type Results } from '../lib/sections';
 import { RoomLink } from '../components/RoomLink';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
 
 export function SectionResultsAdminPage({ id }: { id: string }) {
   return (
@@ -25,48 +27,47 @@ interface SectionChoice {
   presenters: PracticeInfo[];
 }
 
+// The sections with everyone admitted to present in each (the draft plus those left out of it),
+// the results session, and the results as published.
+async function loadChoices(id: string, signal: AbortSignal) {
+  const [overview, current] = await Promise.all([sections.overview(id, signal), sections.results(id, signal)]);
+  const choices: SectionChoice[] = await Promise.all(
+    overview.sections.map(async (s) => {
+      const sc = await sections.schedule(id, s.number, signal);
+      const presenters = [
+        ...(sc.draft ?? []).map((slot) => slot.info ?? { id: slot.practice, title: '', institution: '', authors: [] }),
+        ...(sc.unscheduled ?? []),
+      ];
+      return { number: s.number, title: s.title, presenters };
+    }),
+  );
+  return { choices, session: overview.sessions.results, current };
+}
+
 function ResultsEditor({ ctx }: { ctx: EventContext }) {
-  const [choices, setChoices] = useState<SectionChoice[] | null>(null);
-  const [session, setSession] = useState<SessionInfo | null>(null);
+  const loaded = useLoad(`results-editor:${ctx.id}`, (signal) => loadChoices(ctx.id, signal));
   const [published, setPublished] = useState<Results | null>(null);
   const [text, setText] = useState('');
   const [best, setBest] = useState<Record<number, number[]>>({});
   const [notes, setNotes] = useState<Record<number, string>>({});
-  const [error, setError] = useState('');
+  const [actionError, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const base = `/events/${encodeURIComponent(ctx.id)}`;
 
+  // The form starts from what is published.
+  const current = loaded.status === 'ok' ? loaded.data.current : null;
   useEffect(() => {
-    (async () => {
-      const [overview, current] = await Promise.all([
-        api.get<Overview>(sectionsPath(ctx.id)),
-        api.get<{ results: Results | null }>(`/api/events/${encodeURIComponent(ctx.id)}/results`),
-      ]);
-      // Everyone admitted to present in a section may be named: the draft plus those left out of it.
-      const list = await Promise.all(
-        overview.sections.map(async (s) => {
-          const sc = await api.get<Schedule>(sectionsPath(ctx.id, `/${s.number}/schedule`));
-          const presenters = [
-            ...(sc.draft ?? []).map((slot) => slot.info ?? { id: slot.practice, title: '', institution: '', authors: [] }),
-            ...(sc.unscheduled ?? []),
-          ];
-          return { number: s.number, title: s.title, presenters };
-        }),
-      );
-      setSession(overview.sessions.results);
-      setChoices(list);
-      const r = current.results;
-      setPublished(r);
-      if (r) {
-        setText(r.text);
-        setBest(Object.fromEntries(r.sections.map((s) => [s.section, s.best.map((b) => b.id)])));
-        setNotes(Object.fromEntries(r.sections.map((s) => [s.section, s.note])));
-      }
-    })().catch((e) => setError(messageOf(e)));
-  }, [ctx.id]);
+    if (!current) return;
+    setPublished(current);
+    setText(current.text);
+    setBest(Object.fromEntries(current.sections.map((s) => [s.section, s.best.map((b) => b.id)])));
+    setNotes(Object.fromEntries(current.sections.map((s) => [s.section, s.note])));
+  }, [current]);
 
-  if (!choices) return error ? <LoadError title="Не удалось загрузить итоги" message={error} /> : <Loading />;
+  const error = actionError || (loaded.status === 'error' ? loaded.message : '');
+  if (loaded.status !== 'ok') return loaded.status === 'error' ? <LoadError title="Не удалось загрузить итоги" message={loaded.message} /> : <Loading />;
+  const { choices, session } = loaded.data;
   const toggle = (section: number, practice: number, on: boolean) =>
     setBest((b) => {
       const set = new Set(b[section] ?? []);
@@ -84,8 +85,7 @@ function ResultsEditor({ ctx }: { ctx: EventContext }) {
         text,
         sections: choices.map((c) => ({ section: c.number, best: best[c.number] ?? [], note: notes[c.number] ?? '' })),
       };
-      const r = await api.put<{ results: Results | null }>(`/api/events/${encodeURIComponent(ctx.id)}/results`, body);
-      setPublished(r.results);
+      setPublished(await sections.publishResults(ctx.id, body));
       setDone('Итоги опубликованы: их видят все на странице итогов.');
     } catch (err) {
       setError(messageOf(err));

@@ -1,17 +1,19 @@
 // The organiser's running order of one section (/events/:id/section-day/:n): the draft, edited
 // by dragging or with the arrows and saved on every change (one PUT; the page shows the times the
 // server answers), its publication, and the section's attendance.
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../lib/api';
+import { useRef, useState } from 'preact/hooks';
+import { messageOf } from '../lib/api';
+import * as sections from '../lib/endpoints/sections';
+import { useLoad } from '../lib/hooks';
 import { wordsOf, type EventContext } from '../lib/intake';
 import { formatDateTime, formatTime } from '../lib/time';
 import { textOf } from '../lib/types';
-import { formatMinutes, practiceTitle, sectionsPath, type Overview, type PracticeInfo, type Schedule, type TimedSlot } from '../lib/sections';
-import { Breadcrumbs, LoadError } from '../components/Intake';
-import { Loading } from '../components/Layout';
-import { OrganiserOnly } from '../components/OrganiserOnly';
+import { formatMinutes, practiceTitle, type Overview, type PracticeInfo, type Schedule, type TimedSlot } from '../lib/sections';
 import { RoomLink } from '../components/RoomLink';
 import { SectionAttendance } from '../components/SectionAttendance';
+import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { LoadError, Loading } from '../components/common/Message';
+import { OrganiserOnly } from '../components/common/OrganiserOnly';
 
 export function SectionScheduleAdminPage({ id, n }: { id: string; n: string }) {
   return (
@@ -27,20 +29,20 @@ interface DraftSlot {
 }
 
 function ScheduleEditor({ ctx, n }: { ctx: EventContext; n: number }) {
-  const [schedule, setSchedule] = useState<Schedule | null>(null);
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [error, setError] = useState('');
+  const loaded = useLoad(`schedule:${ctx.id}:${n}`, (signal) => sections.schedule(ctx.id, n, signal));
+  const overviewLoad = useLoad(`section-overview:${ctx.id}`, (signal) => sections.overview(ctx.id, signal));
+  const [actionError, setError] = useState('');
+  // The schedule as last read or answered: a refused change keeps it on screen beside the reason.
+  const shown = useRef<Schedule | null>(null);
+  if (loaded.status === 'ok') shown.current = loaded.data;
+  const schedule = shown.current;
+  const overview: Overview | null = overviewLoad.status === 'ok' ? overviewLoad.data : null;
+  const error = actionError || (loaded.status === 'error' ? loaded.message : '');
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const [dragged, setDragged] = useState<number | null>(null);
-  const path = sectionsPath(ctx.id, `/${n}/schedule`);
   const base = `/events/${encodeURIComponent(ctx.id)}`;
 
-  const load = () => api.get<Schedule>(path).then(setSchedule, (e) => setError(messageOf(e)));
-  useEffect(() => {
-    void load();
-    api.get<Overview>(sectionsPath(ctx.id)).then(setOverview, () => undefined);
-  }, [ctx.id, n]);
 
   // Every change goes to the server, which answers the schedule with its times; on a refusal the
   // page shows why and reloads what is stored.
@@ -49,17 +51,17 @@ function ScheduleEditor({ ctx, n }: { ctx: EventContext; n: number }) {
     setError('');
     setNotice('');
     try {
-      setSchedule(await what);
+      loaded.set(await what);
       if (done) setNotice(done);
     } catch (e) {
       setError(messageOf(e));
-      await load();
+      loaded.reload();
     } finally {
       setBusy(false);
     }
   };
   const draft: DraftSlot[] = (schedule?.draft ?? []).map((s) => ({ practice: s.practice, seconds: s.seconds }));
-  const save = (slots: DraftSlot[]) => run(api.put<Schedule>(path, { slots }));
+  const save = (slots: DraftSlot[]) => run(sections.saveDraft(ctx.id, n, slots));
   const move = (from: number, to: number) => {
     if (to < 0 || to >= draft.length || from === to) return;
     const next = [...draft];
@@ -78,10 +80,10 @@ function ScheduleEditor({ ctx, n }: { ctx: EventContext; n: number }) {
   };
   const makeDraft = () => {
     if (draft.length > 0 && !window.confirm('Составить черновик заново? Правки черновика будут заменены.')) return;
-    void run(api.post<Schedule>(`${path}/draft`), 'Черновик составлен автоматически.');
+    void run(sections.makeDraft(ctx.id, n), 'Черновик составлен автоматически.');
   };
   const publish = () =>
-    void run(api.post<Schedule>(`${path}/publish`), 'Порядок опубликован; авторам, чьё время изменилось, отправлены уведомления.');
+    void run(sections.publish(ctx.id, n), 'Порядок опубликован; авторам, чьё время изменилось, отправлены уведомления.');
 
   const section = overview?.sections.find((s) => s.number === n);
   const window_ = overview?.sessions.sections;

@@ -3,11 +3,10 @@
 // the page with the event. One place, so every staff page refuses the same way.
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { useAuth } from '../lib/auth';
-import { useEventContext, type EventContext } from '../lib/intake';
-import { rolesIn } from '../lib/roles';
-import { LoadError, LoginNeeded } from './Intake';
-import { Loading, Message } from './Layout';
+import { useAuth } from '../../lib/auth';
+import { useEventContext, type EventContext } from '../../lib/intake';
+import { isOrganiser } from '../../lib/roles';
+import { Loading, LoadError, LoginNeeded, Message } from './Message';
 
 interface Props {
   id: string;
@@ -25,7 +24,7 @@ export function OrganiserOnly({ id, title, loginWhat, children }: Props) {
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
   if (auth.me === null) return <LoginNeeded what={loginWhat} />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
-  if (!rolesIn(auth.me, id).organiser) {
+  if (!isOrganiser(auth.me, id)) {
     return (
       <Message title="Нет доступа">
         <p data-testid="not-organiser">Эта страница — для организаторов мероприятия.</p>

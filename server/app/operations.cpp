@@ -1,0 +1,305 @@
+#include "app/operations.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "accounts/accounts_api.h"
+#include "api/http.h"
+#include "certificates/certificates.h"
+#include "common/errors.h"
+#include "flashmob/flashmob.h"
+#include "log/log.h"
+#include "store/db.h"
+
+namespace praktika::app {
+namespace {
+
+using nlohmann::json;
+namespace asio = boost::asio;
+
+// While an organiser watches, the view is pushed this often: a person reads it, no faster.
+constexpr auto kPushInterval = std::chrono::seconds(2);
+constexpr std::string_view kTopicFamily = "operations";
+
+std::string topic_of(std::string_view event_id) { return live::topic::operations(event_id); }
+
+// The pages of the site as the topics their viewers hold, in the organiser's words. Sections are
+// listed one by one beside these.
+struct PageFamily {
+  std::string_view family;
+  std::string_view title;
+};
+constexpr PageFamily kPages[] = {
+    {"timeline", "Страница мероприятия"},
+    {"gallery", "Галерея: списки секций"},
+    {"practice", "Галерея: страницы практик"},
+    {"flashmob", "Трансляция флешмоба"},
+    {"flashmob-item", "Работы флешмоба: авторы и организатор"},
+    {"section-moderation", "Пульты модераторов секций"},
+    {"author", "Уведомления авторам"},
+    {"results", "Итоги"},
+    {"certificates", "Выпуск сертификатов"},
+    {"operations", "Эта сводка"},
+};
+
+// What each problem means and what to do, for the organiser's technician. A code without a row
+// is an unexpected error: the generic advice.
+struct Advice {
+  std::string_view code;
+  std::string_view title;
+  std::string_view action;
+};
+constexpr Advice kAdvice[] = {
+    {"storage_full", "На диске сервера закончилось место.",
+     "Освободите место на диске с каталогом данных (старые резервные копии, журналы). Вход и удаление работают и "
+     "сейчас, запись возобновится сама."},
+    {"storage_busy", "База данных долго занята другой программой.",
+     "Проверьте, не идёт ли резервное копирование или другая программа на том же каталоге данных; при повторении "
+     "перезапустите сервер."},
+    {"storage_error", "Ошибка базы данных.",
+     "Найдите в журнале сервера строку store.error рядом по времени и передайте её разработчикам."},
+    {"constraint_failed", "Запись в базу данных отклонена.",
+     "Найдите в журнале сервера строку store.error рядом по времени и передайте её разработчикам."},
+    {"smtp_error", "Письма не уходят: почтовый сервер их не принимает.",
+     "Проверьте настройки почты (smtp) и доступность почтового сервера. Письма ждут в очереди и уйдут сами; "
+     "неотправленные можно отправить ещё раз на странице «Письма»."},
+    {"attachment_unreadable", "Письмо не отправлено: вложение не прочитано.",
+     "Проверьте, на месте ли файлы сертификатов в каталоге данных; затем отправьте письмо ещё раз на странице "
+     "«Письма»."},
+    {"slow_consumer", "Соединение зрителя отключено: он не успевал получать обновления.",
+     "Обычно это слабый интернет у зрителя: его страница переподключится сама. Если таких много — проверьте канал "
+     "и загрузку сервера."},
+    {"conversion_failed", "Не удалось подготовить работу флешмоба к показу.",
+     "Откройте «Работы флешмоба»: у работы указана причина. Попросите автора прислать файл заново или в другом "
+     "формате."},
+    {"certificate_failed", "Не удалось сделать сертификат.",
+     "Откройте «Сертификаты, сборник и выгрузки» и запустите выпуск ещё раз; если повторится — проверьте шаблоны "
+     "в программе мероприятия."},
+    {"server_busy", "Сервер отказывает в соединениях: не хватает дескрипторов.",
+     "Поднимите предел открытых файлов (LimitNOFILE) службы и перезапустите её в перерыве."},
+};
+constexpr Advice kUnexpected = {"", "Внутренняя ошибка сервера.",
+                                "Найдите в журнале сервера строку с этим кодом (уровень error) и передайте её "
+                                "разработчикам вместе со временем."};
+
+const Advice& advice_for(std::string_view code) {
+  for (const auto& a : kAdvice)
+    if (a.code == code) return a;
+  return kUnexpected;
+}
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  return format_instant(std::chrono::time_point_cast<TimePoint::duration>(t));
+}
+
+}  // namespace
+
+Operations::Operations(Sources sources, metrics::AddressList metrics_allow, asio::io_context& io,
+                       asio::thread_pool& workers)
+    : s_(std::move(sources)),
+      metrics_allow_(std::move(metrics_allow)),
+      workers_(workers),
+      strand_(asio::make_strand(io)),
+      timer_(strand_) {}
+
+Operations::~Operations() = default;
+
+void Operations::add_routes(net::Router& router, accounts::AccountsService& accounts) {
+  router.add("GET", "/api/events/{id}/operations",
+             accounts::organiser_only(accounts, [this](const accounts::Identity&, const net::Request&,
+                                                       const net::PathParams& p) {
+               auto view = snapshot(p.get("id"));
+               return view ? api::json_response(200, {{"operations", *view}}) : api::error_response(view.status());
+             }));
+}
+
+void Operations::add_live(live::Registry& registry) {
+  // One short read per subscribe, as other topics' policies: the snapshot's SQL is three small
+  // counting queries.
+  registry.add_topic(std::string(kTopicFamily),
+                     {[this](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
+                        if (parts.size() != 1) return errors::invalid_topic();
+                        if (!s_.find_event(parts[0])) return errors::event_not_found();
+                        if (!caller.identity) return errors::not_authenticated();
+                        if (!accounts::is_organiser(*caller.identity, parts[0])) return errors::organiser_only();
+                        auto view = snapshot(parts[0]);
+                        if (!view) return view.status();
+                        return json{{"operations", *view}};
+                      },
+                      {}});
+}
+
+void Operations::start() {
+  asio::post(strand_, [this] { arm(); });
+}
+
+void Operations::stop() {
+  stopping_ = true;
+  asio::post(strand_, [this] { timer_.cancel(); });
+}
+
+void Operations::arm() {
+  if (stopping_) return;
+  timer_.expires_after(kPushInterval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    push_all();
+    arm();
+  });
+}
+
+// On the timer's strand: only events someone watches, built on a worker (SQLite).
+void Operations::push_all() {
+  for (const auto& id : s_.event_ids) {
+    const std::string topic = topic_of(id);
+    if (s_.hub->subscriber_count(topic) == 0) continue;
+    asio::post(workers_, [this, id, topic] {
+      if (stopping_) return;
+      if (auto view = snapshot(id)) s_.publisher->notify(topic, "operations", {{"operations", *view}});
+    });
+  }
+}
+
+Result<json> Operations::snapshot(std::string_view event_id) {
+  const timeline::Agenda* agenda = s_.find_event(event_id);
+  if (!agenda) return errors::event_not_found();
+  const std::string prefix = std::string(event_id);
+  auto belongs = [&](const std::string& topic, std::string_view family) {  // family:event or family:event:…
+    const std::string head = std::string(family) + ":" + prefix;
+    return topic.compare(0, head.size(), head) == 0 && (topic.size() == head.size() || topic[head.size()] == ':');
+  };
+  const auto topics = s_.hub->topics();
+
+  json pages = json::array();
+  for (const auto& page : kPages) {
+    std::int64_t connections = 0, viewers = 0;
+    for (const auto& [topic, local] : topics) {
+      if (!belongs(topic, page.family)) continue;
+      connections += static_cast<std::int64_t>(local);
+      viewers += s_.presence->count(topic);
+    }
+    pages.push_back({{"page", page.family}, {"title", page.title}, {"connections", connections}, {"viewers", viewers}});
+  }
+  json sections = json::array();
+  for (const auto& section : agenda->sections) {
+    const std::string topic = "section:" + prefix + ":" + std::to_string(section.number);
+    sections.push_back({{"number", section.number},
+                        {"title", section.title},
+                        {"connections", s_.hub->subscriber_count(topic)},
+                        {"viewers", s_.presence->count(topic)}});
+  }
+
+  json mail = {{"configured", s_.sender->configured()}};
+  if (auto counts = s_.outbox->counts(event_id)) {
+    mail.update({{"pending", counts->pending}, {"failed", counts->failed}, {"sent", counts->sent}});
+    if (counts->oldest_pending) mail["oldest_pending_at"] = format_instant(*counts->oldest_pending);
+  }
+  json conversions = json::object();
+  if (auto c = s_.flashmob->conversions(event_id))
+    conversions = {{"queued", c->queued}, {"running", c->running}, {"failed", c->failed}};
+  json certificates = json::object();
+  if (auto c = s_.certificates->job_counts(event_id))
+    certificates = {{"queued", c->queued}, {"running", c->running}, {"failed", c->failed}};
+
+  json problems = json::array();
+  for (const auto& p : log::recent_problems()) {
+    if (!p.event_id.empty() && p.event_id != event_id) continue;
+    const Advice& a = advice_for(p.code);
+    problems.push_back({{"code", p.code},
+                        {"title", a.title},
+                        {"action", a.action},
+                        {"count", p.count},
+                        {"first", iso(p.first)},
+                        {"last", iso(p.last)}});
+  }
+  const auto stats = s_.server->connection_stats();
+  if (stats.out_of_descriptors) {
+    const Advice& a = advice_for("server_busy");
+    problems.insert(problems.begin(), json{{"code", "server_busy"}, {"title", a.title}, {"action", a.action},
+                                           {"count", stats.refused_descriptors}});
+  }
+  const bool presence_ok = s_.presence->healthy();
+  if (!presence_ok)
+    problems.insert(problems.begin(),
+                    json{{"code", "presence_unavailable"},
+                         {"title", "Нет связи с Redis: счётчики зрителей других экземпляров сервера не видны."},
+                         {"action", "Проверьте, запущен ли Redis и доступен ли он по адресу из настроек; сервер "
+                                    "переподключится сам."},
+                         {"count", 1}});
+
+  return json{{"at", format_instant(s_.clock->now())},
+              {"connections", {{"websockets", s_.server->websocket_count()}, {"open", stats.open}}},
+              {"presence", {{"backend", s_.presence->backend()}, {"healthy", presence_ok}}},
+              {"pages", pages},
+              {"sections", sections},
+              {"mail", mail},
+              {"conversions", conversions},
+              {"certificates", certificates},
+              {"problems", problems}};
+}
+
+net::Response Operations::metrics_response(const net::Request& request) {
+  if (!metrics_allow_.contains(request.client_address))
+    return api::error_response(
+        Status::forbidden("metrics_forbidden", "Метрики сервера доступны только с разрешённых адресов."));
+  metrics::Writer out;
+  write_metrics(out);
+  net::Response response;
+  response.status = 200;
+  response.body = out.text();
+  response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  response.set_header("Cache-Control", "no-store");
+  return response;
+}
+
+void Operations::write_metrics(metrics::Writer& out) {
+  s_.server->write_metrics(out);
+
+  std::map<std::string, std::int64_t> by_family;
+  for (const auto& [topic, count] : s_.hub->topics())
+    by_family[topic.substr(0, topic.find(':'))] += static_cast<std::int64_t>(count);
+  out.header("praktika_websocket_subscriptions", "gauge", "Subscriptions held on this instance, by topic family.");
+  for (const auto& [family, count] : by_family) out.sample("praktika_websocket_subscriptions", {{"family", family}}, count);
+  out.counter("praktika_hub_publishes_total", "Events published to a topic with subscribers.", hub::Hub::publishes());
+  out.counter("praktika_hub_deliveries_total", "Event frames handed to subscribers (one per subscriber per event).",
+              hub::Hub::deliveries());
+
+  out.header("praktika_presence_healthy", "gauge", "1 while the presence backend answers (Redis), 0 when it does not.");
+  out.sample("praktika_presence_healthy", {{"backend", s_.presence->backend()}},
+             std::int64_t{s_.presence->healthy() ? 1 : 0});
+
+  if (auto c = s_.outbox->counts()) {
+    out.header("praktika_outbox_messages", "gauge", "Letters in the outbox, by state.");
+    out.sample("praktika_outbox_messages", {{"state", "pending"}}, c->pending);
+    out.sample("praktika_outbox_messages", {{"state", "sent"}}, c->sent);
+    out.sample("praktika_outbox_messages", {{"state", "failed"}}, c->failed);
+    double age = c->oldest_pending
+                     ? std::max(0.0, std::chrono::duration<double>(s_.clock->now() - *c->oldest_pending).count())
+                     : 0.0;
+    out.gauge("praktika_outbox_oldest_pending_age_seconds",
+              "How long the oldest letter still waiting has waited (0: none waits).", age);
+  }
+  out.gauge("praktika_mail_configured", "1 when an SMTP server is configured.", s_.sender->configured() ? 1 : 0);
+  out.counter("praktika_mail_sent_total", "Letters the SMTP server accepted.", mail::Sender::sent_total());
+  out.counter("praktika_mail_failed_attempts_total", "Delivery attempts that failed (each is retried).",
+              mail::Sender::failed_attempts_total());
+
+  if (auto c = s_.flashmob->conversions()) {
+    out.header("praktika_conversion_jobs", "gauge", "Flashmob conversions (ffmpeg, slides), by state.");
+    out.sample("praktika_conversion_jobs", {{"state", "queued"}}, c->queued);
+    out.sample("praktika_conversion_jobs", {{"state", "running"}}, c->running);
+    out.sample("praktika_conversion_jobs", {{"state", "failed"}}, c->failed);
+  }
+  if (auto c = s_.certificates->job_counts()) {
+    out.header("praktika_certificate_jobs", "gauge",
+               "Certificates: documents queued and failed, and bulk jobs running.");
+    out.sample("praktika_certificate_jobs", {{"state", "queued"}}, c->queued);
+    out.sample("praktika_certificate_jobs", {{"state", "running"}}, c->running);
+    out.sample("praktika_certificate_jobs", {{"state", "failed"}}, c->failed);
+  }
+  store::write_metrics(out);
+  metrics::write_process(out);
+}
+
+}  // namespace praktika::app

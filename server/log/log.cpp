@@ -1,0 +1,254 @@
+#include "log/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+
+#include "common/mutex.h"
+
+namespace praktika::log {
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(Level::info)};
+Format g_format = Format::text;  // set before threads start, read-only afterwards
+Mutex g_write_mutex;
+
+constexpr std::size_t kProblemsKept = 50;
+Mutex g_problems_mutex;
+std::deque<Problem> g_problems GUARDED_BY(g_problems_mutex);
+
+thread_local RequestScope* t_scope = nullptr;
+
+void write_all(std::string_view text) {
+  MutexLock lock(g_write_mutex);
+  while (!text.empty()) {
+    ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // stderr closed or broken: nothing better to do than drop the line
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// 2026-12-04T22:50:00.123Z
+void append_now(std::string& out) {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+bool needs_quotes(std::string_view text) {
+  if (text.empty()) return true;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '=' || c == '"' || c == '\\' || u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+void append_logfmt_value(std::string& out, std::string_view text) {
+  if (!needs_quotes(text)) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view text) {
+  if (text == "debug") return Level::debug;
+  if (text == "info") return Level::info;
+  if (text == "warn" || text == "warning") return Level::warn;
+  if (text == "error") return Level::error;
+  return std::nullopt;
+}
+
+std::optional<Format> parse_format(std::string_view text) {
+  if (text == "text") return Format::text;
+  if (text == "json") return Format::json;
+  if (text == "logfmt") return Format::logfmt;
+  return std::nullopt;
+}
+
+std::string_view to_string(Level level) {
+  switch (level) {
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+  }
+  return "info";
+}
+
+void configure(Format format, Level level) {
+  g_format = format;
+  g_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+
+Record::Record(Level level, std::string_view event) : on_(enabled(level)) {
+  if (!on_) return;
+  line_.reserve(256);
+  switch (g_format) {
+    case Format::json:
+      line_ += R"({"ts":")";
+      append_now(line_);
+      line_ += R"(","level":")";
+      line_ += to_string(level);
+      line_ += R"(","event":)";
+      append_json_string(line_, event);
+      break;
+    case Format::logfmt:
+      line_ += "ts=";
+      append_now(line_);
+      line_ += " level=";
+      line_ += to_string(level);
+      line_ += " event=";
+      append_logfmt_value(line_, event);
+      break;
+    case Format::text: {
+      append_now(line_);
+      std::string_view word = level == Level::debug ? "DEBUG" : level == Level::info ? "INFO " : level == Level::warn ? "WARN " : "ERROR";
+      line_ += ' ';
+      line_ += word;
+      line_ += ' ';
+      line_ += event;
+      break;
+    }
+  }
+}
+
+Record::~Record() {
+  if (!on_) return;
+  if (g_format == Format::json) line_ += '}';
+  line_ += '\n';
+  write_all(line_);
+}
+
+void Record::key(std::string_view k) {
+  if (g_format == Format::json) {
+    line_ += ',';
+    append_json_string(line_, k);
+    line_ += ':';
+  } else {
+    line_ += ' ';
+    line_ += k;
+    line_ += '=';
+  }
+}
+
+Record& Record::str(std::string_view k, std::string_view value) {
+  if (!on_) return *this;
+  key(k);
+  if (g_format == Format::json)
+    append_json_string(line_, value);
+  else
+    append_logfmt_value(line_, value);
+  return *this;
+}
+
+void Record::raw(std::string_view k, std::string_view v) {
+  key(k);
+  line_ += v;
+}
+
+Record& Record::num(std::string_view k, std::int64_t value) {
+  if (!on_) return *this;
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  raw(k, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  return *this;
+}
+
+Record& Record::num(std::string_view k, std::uint64_t value) {
+  if (!on_) return *this;
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  raw(k, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  return *this;
+}
+
+Record& Record::seconds(std::string_view k, std::chrono::nanoseconds value) {
+  if (!on_) return *this;
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%.6f", std::chrono::duration<double>(value).count());
+  raw(k, std::string_view(buf, static_cast<std::size_t>(n)));
+  return *this;
+}
+
+void note_problem(std::string_view code, std::string_view event_id) {
+  const auto now = std::chrono::system_clock::now();
+  MutexLock lock(g_problems_mutex);
+  for (auto it = g_problems.begin(); it != g_problems.end(); ++it) {
+    if (it->code == code && it->event_id == event_id) {
+      Problem moved = std::move(*it);
+      g_problems.erase(it);
+      moved.last = now;
+      ++moved.count;
+      g_problems.push_front(std::move(moved));
+      return;
+    }
+  }
+  g_problems.push_front(Problem{std::string(code), std::string(event_id), now, now, 1});
+  if (g_problems.size() > kProblemsKept) g_problems.pop_back();
+}
+
+std::vector<Problem> recent_problems() {
+  MutexLock lock(g_problems_mutex);
+  return {g_problems.begin(), g_problems.end()};
+}
+
+RequestScope::RequestScope() { t_scope = this; }
+RequestScope::~RequestScope() { t_scope = nullptr; }
+
+void note_user(std::int64_t id) {
+  if (t_scope) t_scope->user_id_ = id;
+}
+
+}  // namespace praktika::log
