@@ -10,6 +10,7 @@
 #include "convert/child_process.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
+#include "flashmob/pipeline.h"
 #include "flashmob/schedule.h"
 #include "log/log.h"
 #include "media/media.h"
@@ -74,12 +75,17 @@ struct ItemRow {
   std::int64_t updated_at = 0;
   std::string owner_name;
   std::string owner_email;
+  std::string hls_state;  // empty: no HLS (a presentation)
+  std::int64_t hls_attempts = 0;
+  json hls_renditions;
+  std::optional<std::int64_t> captions_at;
 };
 
 constexpr const char* kColumns =
     "i.id, i.event_id, i.owner_id, i.upload_id, i.work_kind, i.title, i.institution, i.media_kind, i.measured, "
     "i.play_state, coalesce(i.job, ''), i.attempts, i.progress, coalesce(i.failure, ''), coalesce(i.media_file, ''), "
-    "i.duration_ms, i.slides, i.review, i.reason, i.position, i.created_at, i.updated_at, u.full_name, u.email "
+    "i.duration_ms, i.slides, i.review, i.reason, i.position, i.created_at, i.updated_at, u.full_name, u.email, "
+    "coalesce(i.hls_state, ''), i.hls_attempts, coalesce(i.hls_renditions, '[]'), i.captions_at "
     "FROM flashmob_items i JOIN users u ON u.id = i.owner_id ";
 
 ItemRow read_row(store::Stmt& q) {
@@ -108,6 +114,10 @@ ItemRow read_row(store::Stmt& q) {
   r.updated_at = q.int64(21);
   r.owner_name = q.text(22);
   r.owner_email = q.text(23);
+  r.hls_state = q.text(24);
+  r.hls_attempts = q.int64(25);
+  r.hls_renditions = json::parse(q.text(26), nullptr, false);
+  r.captions_at = q.optional_int64(27);
   return r;
 }
 
@@ -199,6 +209,24 @@ std::string media_url(const ItemRow& r) {
   return "/api/events/" + r.event_id + "/flashmob/items/" + std::to_string(r.id) + "/media";
 }
 
+std::string hls_base(const ItemRow& r) {
+  return "/api/events/" + r.event_id + "/flashmob/hls/" + std::to_string(r.id) + "/";
+}
+
+// The adaptive stream's addresses, once made; captions whenever attached (the MP4 plays them too).
+void add_stream(json& j, const ItemRow& r, const Settings& settings) {
+  bool hls = r.media_kind == "video" && r.hls_state == "ready";
+  j["hls_url"] = hls ? json(hls_base(r) + "master.m3u8") : json(nullptr);
+  j["poster_url"] = hls ? json(hls_base(r) + "poster.jpg") : json(nullptr);
+  if (r.captions_at)
+    j["captions"] = {{"url", "/api/events/" + r.event_id + "/flashmob/items/" + std::to_string(r.id) + "/captions?v=" +
+                                std::to_string(*r.captions_at)},
+                     {"label", settings.captions_label},
+                     {"language", settings.captions_language}};
+  else
+    j["captions"] = nullptr;
+}
+
 json slide_urls(const ItemRow& r) {
   json urls = json::array();
   if (r.media_kind != "presentation" || r.play_state != "ready") return urls;
@@ -229,8 +257,9 @@ struct FlashmobService::EventInfo {
 struct FlashmobService::Job {
   std::int64_t item = 0;
   std::string event_id;
-  std::string kind;  // video | slides | office
+  std::string kind;  // video | slides | office | hls
   std::string upload_id;
+  std::string media_file;  // hls: what plays now ('upload' or the MP4's name)
   json measured;
   std::int64_t attempt = 0;
 };
@@ -248,6 +277,14 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     s.conversion_timeout_seconds =
         o.opt_int("conversion_timeout_seconds", 10, 86400).value_or(s.conversion_timeout_seconds);
     s.slide_width_px = o.opt_int("slide_width_px", 320, 3840).value_or(s.slide_width_px);
+    if (const json* c = o.find("captions")) {
+      timeline::reader::Obj co(*c, o.at("captions"));
+      s.captions_max_bytes = co.opt_int64("max_bytes", 1024, 10 * 1024 * 1024).value_or(s.captions_max_bytes);
+      s.captions_max_cues = co.opt_int("max_cues", 1, 100'000).value_or(s.captions_max_cues);
+      if (std::string label = co.opt_str("label"); !label.empty()) s.captions_label = label;
+      if (std::string language = co.opt_str("language"); !language.empty()) s.captions_language = language;
+      co.finish();
+    }
     if (const auto* origins = o.opt_array("partner_origins")) {
       timeline::reader::each(*origins, o.at("partner_origins"), [&](const json& j, const std::string& path) {
         if (!j.is_string() || !valid_origin(j.get<std::string>()))
@@ -269,9 +306,13 @@ FlashmobService::FlashmobService(store::Db& db, const timeline::Clock& clock,
       publisher_(publisher),
       uploads_(uploads),
       options_(std::move(options)),
-      media_dir_(options_.data_dir / "flashmob") {
+      media_dir_(options_.data_dir / "flashmob"),
+      hls_dir_(media_dir_ / "hls"),
+      captions_dir_(media_dir_ / "captions") {
   std::error_code ec;
   fs::create_directories(media_dir_, ec);
+  fs::create_directories(hls_dir_, ec);
+  fs::create_directories(captions_dir_, ec);
   for (const auto& view : events) add_event(view);
 }
 
@@ -325,7 +366,7 @@ std::optional<std::string> FlashmobService::frame_ancestors(std::string_view pat
 
 namespace {
 
-json full_item(const ItemRow& r, const std::string& kind_title, int offset_minutes) {
+json full_item(const ItemRow& r, const std::string& kind_title, int offset_minutes, const Settings& settings) {
   json play = {{"state", r.play_state}, {"attempts", r.attempts}};
   play["progress"] = r.progress ? json(*r.progress) : json(nullptr);
   play["failure"] = r.failure.empty() ? json(nullptr) : json(r.failure);
@@ -350,11 +391,16 @@ json full_item(const ItemRow& r, const std::string& kind_title, int offset_minut
   j["slides"] = r.slides ? json(*r.slides) : json(nullptr);
   j["media_url"] = r.play_state == "ready" ? json(media_url(r)) : json(nullptr);
   j["slide_urls"] = slide_urls(r);
+  j["hls"] = {{"state", r.hls_state.empty() ? json(nullptr) : json(r.hls_state)},
+              {"attempts", r.hls_attempts},
+              {"renditions", r.hls_renditions}};
+  add_stream(j, r, settings);
   return j;
 }
 
 // What the public sees of an item: no owner, no file names.
-json public_item(const ItemRow& r, const std::string& kind_title, int seconds_per_slide) {
+json public_item(const ItemRow& r, const std::string& kind_title, const Settings& settings) {
+  const int seconds_per_slide = settings.seconds_per_slide;
   json j = {{"id", r.id},
             {"title", r.title},
             {"work_kind", r.work_kind},
@@ -365,6 +411,7 @@ json public_item(const ItemRow& r, const std::string& kind_title, int seconds_pe
             {"media_url", r.media_kind == "video" ? json(media_url(r)) : json(nullptr)},
             {"slide_urls", slide_urls(r)}};
   if (r.media_kind == "presentation") j["seconds_per_slide"] = seconds_per_slide;
+  add_stream(j, r, settings);
   return j;
 }
 
@@ -435,9 +482,10 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
     }
   } else {
     auto type = media::sniff(file);
-    if (type && *type == media::FileType::pdf) {
+    SlidesRoute route = plan_slides(type && *type == media::FileType::pdf, convert::on_path(options_.soffice));
+    if (route == SlidesRoute::render_pdf) {
       job = "slides";
-    } else if (convert::on_path(options_.soffice)) {
+    } else if (route == SlidesRoute::office_then_render) {
       job = "office";
     } else {
       play_state = "needs_pdf";
@@ -451,8 +499,8 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "INSERT INTO flashmob_items(event_id, owner_id, upload_id, work_kind, title, institution, media_kind, "
-        "measured, play_state, job, failure, media_file, duration_ms, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+        "measured, play_state, job, failure, media_file, duration_ms, created_at, updated_at, hls_state) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)");
     q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, work_kind);
     q.bind_text(5, title).bind_text(6, institution).bind_text(7, kind).bind_text(8, measured.dump());
     q.bind_text(9, play_state);
@@ -463,6 +511,9 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
     if (media_file.empty()) q.bind_null(12);
     else q.bind_text(12, media_file);
     q.bind_int(13, duration_ms).bind_int(14, now_ms);
+    // Every video also gets its adaptive stream, made once it plays (see claim()).
+    if (kind == "video") q.bind_text(15, "queued");
+    else q.bind_null(15);
     if (auto r = q.run(); !r) return r;
     id = tx.last_insert_id();
     return Status::ok();
@@ -472,7 +523,7 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
       return Status::conflict("upload_used", "Этот файл уже отправлен как материал флешмоба.");
     return s;
   }
-  if (!job.empty()) {
+  if (!job.empty() || kind == "video") {
     MutexLock lock(mutex_);
     wake_.notify_one();
   }
@@ -486,7 +537,7 @@ json FlashmobService::item_json(std::string_view event_id, std::int64_t id) {
   db_.read([&](store::Tx& tx) -> Status {
     auto row = select_item(tx, event_id, id);
     if (!row) return row.status();
-    if (*row) out = full_item(**row, (*e)->work_kind_title((*row)->work_kind), (*e)->offset_minutes);
+    if (*row) out = full_item(**row, (*e)->work_kind_title((*row)->work_kind), (*e)->offset_minutes, (*e)->settings);
     return Status::ok();
   });
   return out;
@@ -501,7 +552,7 @@ Result<json> FlashmobService::mine(const accounts::User& author, std::string_vie
       q.bind_text(1, event_id).bind_int(2, author.id);
     });
     if (!rows) return rows.status();
-    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes));
+    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes, (*e)->settings));
     return Status::ok();
   });
   if (!s) return s;
@@ -532,7 +583,7 @@ Result<json> FlashmobService::queue(std::string_view event_id) {
         "i.position, i.id",
         [&](store::Stmt& q) { q.bind_text(1, event_id); });
     if (!rows) return rows.status();
-    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes));
+    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes, (*e)->settings));
     return Status::ok();
   });
   if (!s) return s;
@@ -664,7 +715,7 @@ Result<json> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoin
               {"seconds_per_slide", e.settings.seconds_per_slide}};
   const ItemRow* current = n.item ? find(*n.item) : nullptr;
   if (current) {
-    out["item"] = public_item(*current, e.work_kind_title(current->work_kind), e.settings.seconds_per_slide);
+    out["item"] = public_item(*current, e.work_kind_title(current->work_kind), e.settings);
     out["started_at"] = e.format(n.started_at);
     out["position"] = static_cast<double>(n.position.count()) / 1000.0;
   } else {
@@ -675,7 +726,7 @@ Result<json> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoin
   json up_next = json::array();
   for (size_t i = 0; i < n.up_next.size() && i < kUpNext; ++i)
     if (const ItemRow* r = find(n.up_next[i]))
-      up_next.push_back(public_item(*r, e.work_kind_title(r->work_kind), e.settings.seconds_per_slide));
+      up_next.push_back(public_item(*r, e.work_kind_title(r->work_kind), e.settings));
   out["up_next"] = up_next;
   out["remaining"] = n.up_next.size();
   out["next_change"] = n.next_change ? json(e.format(*n.next_change)) : json(nullptr);
@@ -718,7 +769,7 @@ Result<json> FlashmobService::gallery(std::string_view event_id) {
       auto rows = playlist(tx, event_id);
       if (!rows) return rows.status();
       for (const auto& r : *rows)
-        list.push_back(public_item(r, (*e)->work_kind_title(r.work_kind), (*e)->settings.seconds_per_slide));
+        list.push_back(public_item(r, (*e)->work_kind_title(r.work_kind), (*e)->settings));
       return Status::ok();
     });
     if (!s) return s;
@@ -789,13 +840,18 @@ void FlashmobService::start() {
   }
   // A job that was running when the process died (or was stopped) runs again from the start.
   db_.transaction([](store::Tx& tx) {
-    return tx.exec("UPDATE flashmob_items SET play_state = 'queued', progress = NULL WHERE play_state = 'converting'");
+    if (auto s = tx.exec("UPDATE flashmob_items SET play_state = 'queued', progress = NULL WHERE play_state = 'converting'");
+        !s)
+      return s;
+    return tx.exec("UPDATE flashmob_items SET hls_state = 'queued', hls_progress = NULL WHERE hls_state = 'converting'");
   });
   // Partial outputs of conversions cut off by a crash are worthless (their ffmpeg, if it still
   // runs, writes on to the unlinked file and exits).
   std::error_code ec;
   for (auto it = fs::directory_iterator(media_dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
     if (it->path().filename().string().find(".converting.") != std::string::npos) fs::remove(it->path(), ec);
+  for (auto it = fs::directory_iterator(hls_dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename().string().find(".converting") != std::string::npos) fs::remove_all(it->path(), ec);
   int n = std::max(1, options_.workers);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
 }
@@ -831,6 +887,33 @@ void FlashmobService::work() {
   }
 }
 
+// The adaptive stream of a video that plays already (its MP4 made, or the upload itself): after
+// every conversion a viewer waits for, so the feed fills first.
+Status FlashmobService::claim_hls(store::Tx& tx, std::optional<Job>& job) {
+  auto q = tx.prepare(
+      "SELECT id, event_id, upload_id, media_file, measured, hls_attempts FROM flashmob_items "
+      "WHERE hls_state = 'queued' AND play_state = 'ready' ORDER BY id LIMIT 1");
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return Status::ok();
+  Job j;
+  j.item = q.int64(0);
+  j.event_id = q.text(1);
+  j.kind = "hls";
+  j.upload_id = q.text(2);
+  j.media_file = q.text(3);
+  j.measured = json::parse(q.text(4), nullptr, false);
+  j.attempt = q.int64(5) + 1;
+  auto s = tx.prepare(
+                 "UPDATE flashmob_items SET hls_state = 'converting', hls_attempts = hls_attempts + 1, "
+                 "hls_progress = 0 WHERE id = ?1")
+               .bind_int(1, j.item)
+               .run();
+  if (!s) return s;
+  job = std::move(j);
+  return Status::ok();
+}
+
 std::optional<FlashmobService::Job> FlashmobService::claim() {
   std::optional<Job> job;
   db_.transaction([&](store::Tx& tx) -> Status {
@@ -839,7 +922,7 @@ std::optional<FlashmobService::Job> FlashmobService::claim() {
         "ORDER BY id LIMIT 1");
     auto row = q.step();
     if (!row) return row.status();
-    if (!*row) return Status::ok();
+    if (!*row) return claim_hls(tx, job);
     Job j;
     j.item = q.int64(0);
     j.event_id = q.text(1);
@@ -923,6 +1006,7 @@ void FlashmobService::finish_job(const Job& job, const Status& outcome, const st
 }
 
 void FlashmobService::run(const Job& job) {
+  if (job.kind == "hls") return run_hls(job);
   auto e = event(job.event_id);
   const Settings settings = e ? (*e)->settings : Settings{};
   fs::path source = options_.upload_files_dir / job.upload_id;
@@ -989,17 +1073,15 @@ void FlashmobService::run(const Job& job) {
     return render(*pdf);
   }
 
-  // Video: H.264/AAC in MP4, the moov atom first so playback starts before the whole file arrives.
+  // Video: the MP4 (pipeline.h) that plays until the adaptive stream is made, and stays for download.
   double total = 0;
   if (auto d = job.measured.find("duration_s"); d != job.measured.end() && d->is_number()) total = d->get<double>();
   fs::path out = media_dir_ / (stem + ".mp4");
   // Per attempt: an ffmpeg orphaned by a crash of this process may still be writing the last one.
   fs::path partial = media_dir_ / (stem + "." + std::to_string(job.attempt) + ".converting.mp4");
   convert::ChildOptions o;
-  o.argv = {options_.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", source.string(),
-            "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-            "-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:a", "aac", "-b:a", "128k",
-            "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4", partial.string()};
+  VideoSource video{.path = source.string(), .playable = false};
+  o.argv = *plan_video(options_.ffmpeg, video, {}, {}, partial.string()).mp4;
   o.stderr_file = err;
   o.timeout = timeout;
   o.cancelled = cancelled;
@@ -1033,6 +1115,248 @@ void FlashmobService::run(const Job& job) {
   fs::remove(err, ec);
   finish_job(job, Status::ok(), out.filename().string(),
              static_cast<std::int64_t>(*probed->duration_s * 1000.0), std::nullopt);
+}
+
+}  // namespace praktika::flashmob
+
+namespace praktika::flashmob {
+
+void FlashmobService::run_hls(const Job& job) {
+  auto e = event(job.event_id);
+  const Settings settings = e ? (*e)->settings : Settings{};
+  fs::path input = job.media_file == "upload" ? options_.upload_files_dir / job.upload_id : media_dir_ / job.media_file;
+  auto probed = media::probe_video(input);
+  if (!probed || probed->width <= 0 || probed->height <= 0)
+    return finish_hls(job, Status::unprocessable("conversion_failed", "Видео не удалось прочитать для адаптивного показа."),
+                      {});
+  VideoSource source{.path = input.string(),
+                     .width = probed->width,
+                     .height = probed->height,
+                     .duration_s = probed->duration_s.value_or(0),
+                     .has_audio = !probed->audio_codec.empty(),
+                     .playable = true};
+  const std::string stem = std::to_string(job.item);
+  // Per attempt, like the MP4: an ffmpeg orphaned by a crash may still be writing the last one.
+  const fs::path partial = hls_dir_ / (stem + "." + std::to_string(job.attempt) + ".converting");
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  fs::create_directories(partial, ec);
+  VideoPlan plan = plan_video(options_.ffmpeg, source, partial.string(), (partial / "poster.jpg").string(), {});
+
+  auto last_sent = std::chrono::steady_clock::time_point{};
+  int last_percent = -1;
+  auto progress = [&](double fraction) {
+    int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
+    auto t = std::chrono::steady_clock::now();
+    if (percent == last_percent || t - last_sent < std::chrono::milliseconds(500)) return;
+    last_percent = percent;
+    last_sent = t;
+    db_.transaction([&](store::Tx& tx) {
+      return tx.prepare("UPDATE flashmob_items SET hls_progress = ?1 WHERE id = ?2")
+          .bind_real(1, percent / 100.0)
+          .bind_int(2, job.item)
+          .run();
+    });
+    publish_item(job.event_id, job.item, {{"item", job.item}, {"progress", percent / 100.0}, {"percent", percent}},
+                 "hls_progress");
+  };
+
+  auto run_step = [&](const std::vector<std::string>& argv, bool with_progress) -> Status {
+    convert::ChildOptions o;
+    o.argv = argv;
+    o.stderr_file = hls_dir_ / (stem + ".log");
+    o.timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
+    o.cancelled = [this] { return stopping(); };
+    if (with_progress)
+      o.on_line = [&](std::string_view line) {
+        if (auto seconds = convert::progress_seconds(line); seconds && source.duration_s > 0)
+          progress(*seconds / source.duration_s);
+      };
+    auto ran = convert::run_child(o);
+    if (!ran) return ran.status();
+    if (ran->timed_out || ran->exit_code != 0) {
+      std::string why = ran->timed_out ? "Подготовка адаптивного видео не уложилась в отведённое время."
+                                       : "Адаптивное видео не удалось подготовить.";
+      if (!ran->stderr_tail.empty()) why += " Сообщение ffmpeg: " + ran->stderr_tail;
+      return Status::unprocessable("conversion_failed", why);
+    }
+    return Status::ok();
+  };
+
+  Status made = run_step(plan.hls, true);
+  if (stopping()) return;
+  if (made) made = run_step(plan.poster, false);
+  if (stopping()) return;
+  if (made) {
+    std::ofstream master(partial / "master.m3u8", std::ios::binary | std::ios::trunc);
+    master << plan.master;
+    master.close();
+    for (size_t i = 0; made && i < plan.renditions.size(); ++i)
+      if (!fs::exists(partial / ("v" + std::to_string(i) + ".m3u8"), ec))
+        made = Status::unprocessable("conversion_failed", "Адаптивное видео не удалось подготовить.");
+    if (made && !master)
+      made = Status::unavailable("storage_unavailable", "Нет места для адаптивного видео.");
+  }
+  if (!made) {
+    fs::remove_all(partial, ec);
+    return finish_hls(job, made, {});
+  }
+  const fs::path done = hls_dir_ / stem;
+  fs::remove_all(done, ec);
+  fs::rename(partial, done, ec);
+  if (ec) return finish_hls(job, Status::unavailable("storage_unavailable", "Нет места для адаптивного видео."), {});
+  fs::remove(hls_dir_ / (stem + ".log"), ec);
+  json renditions = json::array();
+  for (const auto& r : plan.renditions)
+    renditions.push_back({{"name", r.name()}, {"width", r.width}, {"height", r.height}, {"bandwidth", r.bandwidth()}});
+  finish_hls(job, Status::ok(), renditions);
+}
+
+void FlashmobService::finish_hls(const Job& job, const Status& outcome, const json& renditions) {
+  if (stopping()) return;  // cut off by a stop: it runs again at the next start
+  db_.transaction([&](store::Tx& tx) -> Status {
+    return tx
+        .prepare("UPDATE flashmob_items SET hls_state = ?1, hls_progress = NULL, hls_renditions = ?2 WHERE id = ?3")
+        .bind_text(1, outcome ? "ready" : "failed")
+        .bind_text(2, renditions.dump())
+        .bind_int(3, job.item)
+        .run();
+  });
+  if (!outcome) {
+    // The MP4 still plays: a failed ladder costs viewers on slow links, not the feed.
+    log::note_problem("conversion_failed", job.event_id);
+    log::warn("conversion.hls_failed").num("item", job.item).str("event", job.event_id).str("error", outcome.message());
+  }
+  // Only the owner is told: viewers get the stream's address with the next now_playing (or when they
+  // join), so nobody's player changes its source mid-item.
+  publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+}
+
+// ---- Files of the adaptive stream, and subtitles ------------------------------------------------
+
+Result<MediaFile> FlashmobService::readable(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                                            std::int64_t id, std::string* hls_state,
+                                            std::optional<std::int64_t>* captions_at) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  std::optional<ItemRow> row;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = select_item(tx, event_id, id);
+    if (!r) return r.status();
+    row = std::move(*r);
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!row || row->media_kind != "video") return item_not_found();
+  MediaFile out;
+  out.is_public = row->review == "approved" && clock_.now() >= *(*e)->feed_start;
+  bool allowed = out.is_public ||
+                 (who && (who->user.id == row->owner_id || accounts::is_organiser(*who, event_id)));
+  if (!allowed) return item_not_found();
+  *hls_state = row->hls_state;
+  *captions_at = row->captions_at;
+  return out;
+}
+
+Result<MediaFile> FlashmobService::hls_file(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                                            std::int64_t id, std::string_view name) {
+  if (!is_hls_file_name(name)) return item_not_found();
+  std::string state;
+  std::optional<std::int64_t> captions_at;
+  auto out = readable(who, event_id, id, &state, &captions_at);
+  if (!out) return out;
+  if (state != "ready") return item_not_found();
+  out->path = hls_dir_ / std::to_string(id) / std::string(name);
+  bool playlist = name.size() > 5 && name.substr(name.size() - 5) == ".m3u8";
+  out->content_type = playlist ? "application/vnd.apple.mpegurl" : name.ends_with(".ts") ? "video/mp2t" : "image/jpeg";
+  out->immutable = !playlist;
+  return out;
+}
+
+Result<MediaFile> FlashmobService::captions(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                                            std::int64_t id) {
+  std::string state;
+  std::optional<std::int64_t> captions_at;
+  auto out = readable(who, event_id, id, &state, &captions_at);
+  if (!out) return out;
+  if (!captions_at) return Status::not_found("captions_not_found", "К этому видео нет субтитров.");
+  out->path = captions_dir_ / (std::to_string(id) + ".vtt");
+  out->content_type = "text/vtt; charset=utf-8";
+  return out;
+}
+
+std::int64_t FlashmobService::captions_body_limit() const {
+  std::int64_t limit = Settings{}.captions_max_bytes;
+  for (const auto& [id, e] : events_) limit = std::max(limit, e.settings.captions_max_bytes);
+  return limit;
+}
+
+Result<json> FlashmobService::attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
+                                              std::string_view bytes) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  const Settings& settings = (*e)->settings;
+  if (static_cast<std::int64_t>(bytes.size()) > settings.captions_max_bytes)
+    return Status::too_large("captions_too_large", "Файл субтитров слишком большой: не более " +
+                                                        std::to_string(settings.captions_max_bytes / 1024) + " КБ.");
+  std::optional<ItemRow> row;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto r = select_item(tx, event_id, id);
+    if (!r) return r.status();
+    row = std::move(*r);
+    return Status::ok();
+  });
+  if (!s) return s;
+  if (!row || row->owner_id != author.id) return item_not_found();
+  if (row->media_kind != "video")
+    return Status::unprocessable("captions_for_video_only", "Субтитры можно добавить только к видеоролику.");
+  double seconds = 24 * 3600.0;  // a video still converting: its measured length, else no bound to speak of
+  if (row->duration_ms) seconds = *row->duration_ms / 1000.0;
+  else if (auto d = row->measured.find("duration_s"); d != row->measured.end() && d->is_number()) seconds = d->get<double>();
+  auto vtt = to_webvtt(bytes, settings.captions_max_cues, seconds);
+  if (!vtt) return vtt.status();
+  const fs::path file = captions_dir_ / (std::to_string(id) + ".vtt");
+  const fs::path partial = captions_dir_ / (std::to_string(id) + ".vtt.partial");
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << *vtt;
+    if (!out.flush()) return Status::unavailable("storage_unavailable", "Нет места для субтитров.");
+  }
+  std::error_code ec;
+  fs::rename(partial, file, ec);
+  if (ec) return Status::unavailable("storage_unavailable", "Нет места для субтитров.");
+  std::int64_t now_ms = to_ms(clock_.now());
+  s = db_.transaction([&](store::Tx& tx) -> Status {
+    return tx.prepare("UPDATE flashmob_items SET captions_at = ?1, updated_at = ?1 WHERE id = ?2")
+        .bind_int(1, now_ms)
+        .bind_int(2, id)
+        .run();
+  });
+  if (!s) return s;
+  json item = item_json(event_id, id);
+  publish_item(std::string(event_id), id, item, "item");
+  return item;
+}
+
+Result<json> FlashmobService::remove_captions(const accounts::Identity& who, std::string_view event_id,
+                                              std::int64_t id) {
+  auto e = event(event_id);
+  if (!e) return e.status();
+  json item = item_json(event_id, id);
+  if (item.is_null()) return item_not_found();
+  if (item["owner"]["id"] != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    return tx.prepare("UPDATE flashmob_items SET captions_at = NULL, updated_at = ?1 WHERE id = ?2")
+        .bind_int(1, to_ms(clock_.now()))
+        .bind_int(2, id)
+        .run();
+  });
+  if (!s) return s;
+  std::error_code ec;
+  fs::remove(captions_dir_ / (std::to_string(id) + ".vtt"), ec);
+  item = item_json(event_id, id);
+  publish_item(std::string(event_id), id, item, "item");
+  return item;
 }
 
 }  // namespace praktika::flashmob

@@ -48,6 +48,11 @@ struct Settings {
   int conversions_at_once = 1;
   int conversion_timeout_seconds = 1800;
   int slide_width_px = 1280;
+  // Subtitles an author may attach to a video (the agenda's "captions" object).
+  std::int64_t captions_max_bytes = 256 * 1024;
+  int captions_max_cues = 5000;
+  std::string captions_label = "Субтитры";  // the track's name in the player
+  std::string captions_language = "ru";     // BCP 47
   // Sites that may show the widget page in an <iframe> ("https://partner.example.org").
   std::vector<std::string> partner_origins;
 };
@@ -66,6 +71,7 @@ struct MediaFile {
   std::filesystem::path path;
   std::string content_type;
   bool is_public = false;  // anyone may see it (an approved item once the feed has started)
+  bool immutable = false;  // never changes under this name (segments, posters): cacheable for long
 };
 
 class FlashmobService {
@@ -104,6 +110,20 @@ class FlashmobService {
   Result<MediaFile> media(const std::optional<accounts::Identity>& who, std::string_view event_id, std::int64_t id,
                           int slide);
 
+  // A file of an item's adaptive stream (`name`: master.m3u8, v<N>.m3u8, v<N>_<n>.ts, poster.jpg),
+  // by media()'s rule; item_not_found for anything else or before the stream is made.
+  Result<MediaFile> hls_file(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                             std::int64_t id, std::string_view name);
+  // Subtitles: attached by the video's owner (its bytes, SRT or WebVTT, kept as WebVTT, replacing any),
+  // removed by the owner or the organiser, read by media()'s rule.
+  Result<nlohmann::json> attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
+                                         std::string_view bytes);
+  Result<nlohmann::json> remove_captions(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+  Result<MediaFile> captions(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                             std::int64_t id);
+  // The largest subtitles file any event accepts (the route's body limit).
+  std::int64_t captions_body_limit() const;
+
   // The CSP frame-ancestors for a front-end path, when it is an event's widget page.
   std::optional<std::string> frame_ancestors(std::string_view path) const;
   // Told (event id) whenever the feed's schedule changed by someone's action, so its wake-up on the alarm is set again.
@@ -137,7 +157,12 @@ class FlashmobService {
 
   void work();
   std::optional<Job> claim();
+  Status claim_hls(store::Tx& tx, std::optional<Job>& job);
   void run(const Job& job);
+  void run_hls(const Job& job);
+  void finish_hls(const Job& job, const Status& outcome, const nlohmann::json& renditions);
+  Result<MediaFile> readable(const std::optional<accounts::Identity>& who, std::string_view event_id,
+                             std::int64_t id, std::string* hls_state, std::optional<std::int64_t>* captions_at);
   void finish_job(const Job& job, const Status& outcome, const std::string& media_file,
                   std::optional<std::int64_t> duration_ms, std::optional<int> slides);
   bool stopping() const;
@@ -149,6 +174,8 @@ class FlashmobService {
   uploads::UploadService& uploads_;
   const Options options_;
   const std::filesystem::path media_dir_;
+  const std::filesystem::path hls_dir_;       // <data>/flashmob/hls/<item>/
+  const std::filesystem::path captions_dir_;  // <data>/flashmob/captions/<item>.vtt
   std::map<std::string, EventInfo, std::less<>> events_;
   std::function<void(const std::string&)> feed_listener_;  // set before start()
 

@@ -68,6 +68,51 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                                          file->is_public ? "public, max-age=300" : "private, no-cache");
              });
 
+  // The adaptive stream: master and rendition playlists, segments and the poster, by the same rule.
+  // Files never change once made, so segments and posters are cached for a year and playlists
+  // briefly; nginx (deploy/nginx/flashmob.conf) may serve the same URLs from <data>/flashmob/hls and
+  // ask this route first with HEAD (auth_request), which answers from the store without the file.
+  router.add("GET", "/api/events/{id}/flashmob/hls/{item}/{file}",
+             [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               std::optional<accounts::Identity> who;
+               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto file = flashmob.hls_file(who, p.get("id"), *id, p.get("file"));
+               if (!file) return api::error_response(file.status());
+               std::string cache = !file->is_public ? "private, no-cache"
+                                   : file->immutable ? "public, max-age=31536000, immutable"
+                                                     : "public, max-age=60";
+               return net::file_response(req, file->path, file->content_type, cache);
+             });
+  // Subtitles: the owner sends the file's bytes (SRT or WebVTT); anyone who may see the video reads them as WebVTT.
+  router.add(
+      "PUT", "/api/events/{id}/flashmob/items/{item}/captions",
+      signed_in([&flashmob](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+        auto id = parse_id(p.get("item"));
+        if (!id) return api::error_response(not_found());
+        return reply(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
+      }),
+      net::BodyRule{.limit = static_cast<std::uint64_t>(flashmob.captions_body_limit())});
+  router.add("DELETE", "/api/events/{id}/flashmob/items/{item}/captions",
+             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               return reply(flashmob.remove_captions(who, p.get("id"), *id));
+             }));
+  router.add("GET", "/api/events/{id}/flashmob/items/{item}/captions",
+             [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
+               auto id = parse_id(p.get("item"));
+               if (!id) return api::error_response(not_found());
+               std::optional<accounts::Identity> who;
+               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto file = flashmob.captions(who, p.get("id"), *id);
+               if (!file) return api::error_response(file.status());
+               // The address carries ?v=<when attached>: a new file is a new address.
+               return net::file_response(req, file->path, file->content_type,
+                                         file->is_public ? "public, max-age=3600" : "private, no-cache");
+             });
+
   router.add("GET", "/api/events/{id}/flashmob/queue",
              organiser([&flashmob](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
                return reply(flashmob.queue(p.get("id")));

@@ -566,5 +566,190 @@ TEST_F(Flashmob, OnlyTheWidgetPageMayBeFramedAndOnlyByThePartnerSite) {
   EXPECT_NE(feed.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
 }
 
+// ---- The adaptive stream (HLS) and subtitles ---------------------------------------------------
+
+
+// A video of `seconds` at `size` ("1920x1080"), few frames and a low bitrate: its label (the
+// height) is what the ladder follows, and it costs little CPU to make and to convert.
+bool make_sized(const std::filesystem::path& out, const std::string& size, int seconds, int rate = 5) {
+  return files::ffmpeg("-f lavfi -i testsrc=duration=" + std::to_string(seconds) + ":size=" + size +
+                           ":rate=" + std::to_string(rate) + " -f lavfi -i sine=frequency=440:sample_rate=22050:duration=" +
+                           std::to_string(seconds) +
+                           " -c:v libx264 -preset ultrafast -b:v 150k -pix_fmt yuv420p -c:a aac -b:a 32k -shortest",
+                       out);
+}
+
+std::vector<std::string> names_of(const json& renditions) {
+  std::vector<std::string> out;
+  for (const auto& r : renditions) out.push_back(r.value("name", ""));
+  return out;
+}
+
+
+class FlashmobHls : public Flashmob {
+ protected:
+  // An item whose upload plays as it is, submitted by anna: its id.
+  std::int64_t sized_item(HttpClient& author, const std::string& size, int seconds, int rate = 5) {
+    auto file = work_ / (size + ".mp4");
+    EXPECT_TRUE(make_sized(file, size, seconds, rate));
+    auto [done, upload_id] = upload(author, file, size + ".mp4");
+    EXPECT_EQ(done.status, 204) << done.body;
+    auto item = submit(author, upload_id, "Видео " + size);
+    EXPECT_EQ(item["play"]["state"], "ready") << item.dump();
+    EXPECT_EQ(item["hls"]["state"], "queued") << item.dump();
+    return item["id"];
+  }
+
+  json wait_hls(HttpClient& http, std::int64_t id) {
+    json item;
+    for (int i = 0; i < 1200; ++i) {
+      item = http.get(kApi + "/items/" + std::to_string(id)).json();
+      std::string state = item["hls"]["state"].is_string() ? item["hls"]["state"].get<std::string>() : "";
+      if (state == "ready" || state == "failed") return item;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "the stream was not made: " << item.dump();
+    return item;
+  }
+};
+
+TEST_F(FlashmobHls, AFullHdSourceGetsTheWholeLadderWithPlaylistsSegmentsAndAPoster) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t id = sized_item(anna, "1920x1080", 2);
+  auto item = wait_hls(anna, id);
+  ASSERT_EQ(item["hls"]["state"], "ready") << item.dump();
+  EXPECT_EQ(names_of(item["hls"]["renditions"]), (std::vector<std::string>{"240p", "360p", "480p", "720p"}));
+  ASSERT_TRUE(item["hls_url"].is_string()) << item.dump();
+  EXPECT_EQ(item["media_url"], kApi + "/items/" + std::to_string(id) + "/media") << "the MP4 stays for download";
+
+  auto master = anna.get(item["hls_url"]);
+  ASSERT_EQ(master.status, 200) << master.body;
+  EXPECT_EQ(master.headers["content-type"], "application/vnd.apple.mpegurl");
+  EXPECT_EQ(master.headers["cache-control"], "private, no-cache") << "not public before the feed";
+  EXPECT_NE(master.body.find("RESOLUTION=1280x720"), std::string::npos) << master.body;
+  EXPECT_NE(master.body.find("RESOLUTION=426x240"), std::string::npos) << master.body;
+  std::string base = item["hls_url"].get<std::string>();
+  base = base.substr(0, base.rfind('/') + 1);
+  for (int level = 0; level < 4; ++level) {
+    auto playlist = anna.get(base + "v" + std::to_string(level) + ".m3u8");
+    ASSERT_EQ(playlist.status, 200);
+    EXPECT_NE(playlist.body.find("#EXT-X-ENDLIST"), std::string::npos) << playlist.body;
+    EXPECT_NE(playlist.body.find("#EXT-X-TARGETDURATION:"), std::string::npos);
+    auto segment = anna.get(base + "v" + std::to_string(level) + "_00000.ts");
+    ASSERT_EQ(segment.status, 200);
+    ASSERT_FALSE(segment.body.empty());
+    EXPECT_EQ(segment.body[0], 0x47) << "an MPEG-TS packet begins with its sync byte";
+    EXPECT_EQ(segment.headers["content-type"], "video/mp2t");
+  }
+  auto poster = anna.get(base + "poster.jpg");
+  ASSERT_EQ(poster.status, 200);
+  EXPECT_EQ(poster.body.substr(0, 2), "\xFF\xD8");
+  // Nothing else in the directory is let out, and nobody else sees the stream before the feed.
+  EXPECT_EQ(anna.get(base + "v9.m3u8").status, 404);
+  EXPECT_EQ(anna.get(base + "..%2F..%2Fpraktika.sqlite3").status, 404);
+  HttpClient stranger(server_->port());
+  EXPECT_EQ(stranger.get(item["hls_url"]).status, 404);
+
+  // Approved, the feed begun: public, segments cached for long and playlists briefly.
+  ASSERT_EQ(people_->organiser().post(kApi + "/items/" + std::to_string(id) + "/decision", {{"decision", "approve"}}).status, 200);
+  start("2020-07-07T10:00:01+08:00");
+  HttpClient viewer(server_->port());
+  auto now = viewer.get(kApi + "/now").json();
+  ASSERT_EQ(now["item"]["id"], id) << now.dump();
+  EXPECT_EQ(now["item"]["hls_url"], item["hls_url"]);
+  EXPECT_TRUE(now["item"]["poster_url"].is_string());
+  auto public_master = viewer.get(now["item"]["hls_url"]);
+  EXPECT_EQ(public_master.status, 200);
+  EXPECT_EQ(public_master.headers["cache-control"], "public, max-age=60");
+  auto public_segment = viewer.get(base + "v0_00000.ts");
+  EXPECT_EQ(public_segment.headers["cache-control"], "public, max-age=31536000, immutable");
+  // What nginx's auth_request asks: HEAD, no body.
+  auto head = viewer.request("HEAD", base + "v0_00000.ts");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(FlashmobHls, A360pSourceGetsFewerRenditions) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t id = sized_item(anna, "640x360", 2);
+  auto item = wait_hls(anna, id);
+  ASSERT_EQ(item["hls"]["state"], "ready") << item.dump();
+  EXPECT_EQ(names_of(item["hls"]["renditions"]), (std::vector<std::string>{"240p", "360p"}));
+  auto master = anna.get(item["hls_url"]);
+  EXPECT_EQ(master.body.find("v2.m3u8"), std::string::npos) << master.body;
+  EXPECT_NE(master.body.find("v1.m3u8"), std::string::npos) << master.body;
+}
+
+TEST_F(FlashmobHls, AStreamCutOffByACrashIsMadeAgainAfterTheRestart) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  // Long enough (10 s of 720p at 25 frames a second, four renditions) to be caught converting.
+  std::int64_t id = sized_item(anna, "1280x720", 10, 25);
+  json item;
+  bool converting = false;
+  for (int i = 0; i < 3000 && !converting; ++i) {
+    item = anna.get(kApi + "/items/" + std::to_string(id)).json();
+    converting = item["hls"]["state"] == "converting";
+    if (!converting) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(converting) << item.dump();
+  server_->kill();
+  bool partial = false;
+  for (const auto& entry : std::filesystem::directory_iterator(data_.path() / "flashmob" / "hls"))
+    partial = partial || entry.path().filename().string().find(".converting") != std::string::npos;
+  EXPECT_TRUE(partial) << "the cut-off attempt left its partial directory";
+
+  start(kDuringIntake);
+  auto& again = people_->person("anna@dom.ru");
+  item = wait_hls(again, id);
+  ASSERT_EQ(item["hls"]["state"], "ready") << item.dump();
+  EXPECT_EQ(item["hls"]["attempts"], 2);
+  EXPECT_EQ(names_of(item["hls"]["renditions"]), (std::vector<std::string>{"240p", "360p", "480p", "720p"}));
+  for (const auto& entry : std::filesystem::directory_iterator(data_.path() / "flashmob" / "hls"))
+    EXPECT_EQ(entry.path().filename().string().find(".converting"), std::string::npos) << entry.path();
+  EXPECT_EQ(again.get(item["hls_url"]).status, 200);
+}
+
+TEST_F(FlashmobHls, SubtitlesAreAcceptedOrRefusedByTheirBytesAndServedAsWebVtt) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  std::int64_t id = sized_item(anna, "320x240", 2);
+  const std::string path = kApi + "/items/" + std::to_string(id) + "/captions";
+  const std::map<std::string, std::string> bytes = {{"Content-Type", "application/octet-stream"}};
+
+  // Named anything: the bytes decide.
+  auto png = anna.request("PUT", path, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), bytes);
+  EXPECT_EQ(png.status, 422);
+  EXPECT_EQ(png.error_code(), "captions_not_text");
+  auto prose = anna.request("PUT", path, "Это просто текст,\nа не субтитры.\n", bytes);
+  EXPECT_EQ(prose.error_code(), "captions_unrecognised");
+  auto late = anna.request("PUT", path, "1\n00:00:30,000 --> 00:00:31,000\nПосле конца ролика\n", bytes);
+  EXPECT_EQ(late.error_code(), "captions_bad_time");
+  auto huge = anna.request("PUT", path, std::string(300 * 1024, 'a'), bytes);
+  EXPECT_EQ(huge.status, 413);
+  auto& boris = people_->person("boris@dom.ru");
+  EXPECT_EQ(boris.request("PUT", path, "1\n00:00:00,500 --> 00:00:01,500\nЧужие\n", bytes).status, 404);
+
+  auto srt = anna.request("PUT", path, "1\r\n00:00:00,500 --> 00:00:01,500\r\nЗдравствуйте!\r\n", bytes);
+  ASSERT_EQ(srt.status, 200) << srt.body;
+  auto captions = srt.json()["captions"];
+  ASSERT_TRUE(captions.is_object()) << srt.body;
+  EXPECT_EQ(captions["label"], "Субтитры (русский)") << "the agenda's words";
+  EXPECT_EQ(captions["language"], "ru");
+  auto vtt = anna.get(captions["url"]);
+  ASSERT_EQ(vtt.status, 200);
+  EXPECT_EQ(vtt.headers["content-type"], "text/vtt; charset=utf-8");
+  EXPECT_EQ(vtt.body, "WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nЗдравствуйте!\n");
+  HttpClient stranger(server_->port());
+  EXPECT_EQ(stranger.get(captions["url"]).status, 404) << "not public before the feed";
+
+  auto removed = anna.request("DELETE", path);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_TRUE(removed.json()["captions"].is_null());
+  EXPECT_EQ(anna.get(path).error_code(), "captions_not_found");
+}
+
 }  // namespace
 }  // namespace praktika::test

@@ -117,6 +117,10 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"GET", "/api/events/{id}/flashmob/items/mine"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/flashmob/items/{item}"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/flashmob/items/{item}/media"}, Audience::anyone},  // once the feed plays it
+    {{"GET", "/api/events/{id}/flashmob/hls/{item}/{file}"}, Audience::anyone},  // by the media's rule
+    {{"PUT", "/api/events/{id}/flashmob/items/{item}/captions"}, Audience::signed_in},  // the video's owner
+    {{"DELETE", "/api/events/{id}/flashmob/items/{item}/captions"}, Audience::signed_in},  // owner or organiser
+    {{"GET", "/api/events/{id}/flashmob/items/{item}/captions"}, Audience::anyone},  // by the media's rule
     {{"GET", "/api/events/{id}/flashmob/queue"}, Audience::organiser},
     {{"POST", "/api/events/{id}/flashmob/items/{item}/decision"}, Audience::organiser},
     {{"PUT", "/api/events/{id}/flashmob/order"}, Audience::organiser},

@@ -15,7 +15,7 @@ inline bool allowed(const std::string& word) {
   static const std::set<std::string> kNames = {
       "PDF", "ZIP", "JSON", "DOCX", "DOC", "PPTX", "ODP", "ODT", "JPEG", "PNG", "MP4", "CSV", "XLSX", "HTTP", "SMTP",
       "UTF", "Word", "LibreOffice", "PowerPoint", "Redis", "tus", "WebSocket", "API", "URL", "ID", "H", "AAC", "MB",
-      "KB", "GB", "MOV", "WEBM", "TIFF", "HEIC", "SQLite", "PostgreSQL", "pg_dump", "pg_restore", "Excel", "OpenDocument", "Impress", "QR", "E-mail"};
+      "KB", "GB", "MOV", "WEBM", "TIFF", "HEIC", "SQLite", "PostgreSQL", "pg_dump", "pg_restore", "Excel", "OpenDocument", "Impress", "QR", "E-mail", "SRT", "WebVTT"};
   return kNames.count(word) > 0;
 }
 

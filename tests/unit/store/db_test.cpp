@@ -106,6 +106,15 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
     ASSERT_TRUE(db);
     ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
     ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
+                    // And 022's columns, which it adds again.
+                    if (auto s = tx.exec("DROP INDEX flashmob_items_hls_jobs; "
+                                         "ALTER TABLE flashmob_items DROP COLUMN hls_state; "
+                                         "ALTER TABLE flashmob_items DROP COLUMN hls_attempts; "
+                                         "ALTER TABLE flashmob_items DROP COLUMN hls_progress; "
+                                         "ALTER TABLE flashmob_items DROP COLUMN hls_renditions; "
+                                         "ALTER TABLE flashmob_items DROP COLUMN captions_at");
+                        !s)
+                      return s;
                     if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
                                          "ALTER TABLE uploads DROP COLUMN field");
                         !s)
