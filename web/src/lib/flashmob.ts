@@ -11,6 +11,10 @@ export interface FeedItem {
   media_kind: 'video' | 'presentation';
   duration_s: number;
   media_url: string | null;
+  // The adaptive stream (HLS) and its poster, once made; subtitles when the author attached them.
+  hls_url?: string | null;
+  poster_url?: string | null;
+  captions?: { url: string; label: string; language: string } | null;
   slide_urls: string[];
   seconds_per_slide?: number;
 }

@@ -6,6 +6,7 @@ import type { FeedItem } from '../lib/flashmob';
 import { formatDuration } from '../lib/format';
 import { formatDateTime } from '../lib/time';
 import { Loading } from '../components/common/Message';
+import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/StreamVideo';
 
 export function FlashmobGalleryPage({ id }: { id: string }) {
   useEffect(() => {
@@ -13,6 +14,7 @@ export function FlashmobGalleryPage({ id }: { id: string }) {
   }, []);
   const gallery = useLoad(`flashmob-gallery:${id}`, (signal) => flashmob.gallery(id, signal));
   const [kind, setKind] = useState('');
+  const [saver, setSaver] = useSaver();
   if (gallery.status === 'loading') return <Loading />;
   if (gallery.status === 'error') return <p class="form__error">{gallery.message}</p>;
   const g = gallery.data;
@@ -34,11 +36,12 @@ export function FlashmobGalleryPage({ id }: { id: string }) {
               ))}
             </select>
           </label>
+          <SaverSwitch saver={saver} onChange={setSaver} />
           <ul class="gallery" data-testid="gallery">
             {shown.map((item) => (
               <li key={item.id} class="gallery__item">
                 {item.media_kind === 'video' ? (
-                  <video class="gallery__media" src={item.media_url ?? undefined} controls preload="metadata" />
+                  <GalleryVideo item={item} saver={saver} />
                 ) : (
                   <Slides item={item} />
                 )}
@@ -76,5 +79,23 @@ function Slides({ item }: { item: FeedItem }) {
         </button>
       </div>
     </div>
+  );
+}
+
+// A poster (or the MP4's first frame) until the viewer asks to watch: a phone loads no stream for
+// works it only scrolls past.
+function GalleryVideo({ item, saver }: { item: FeedItem; saver: boolean }) {
+  const [watching, setWatching] = useState(false);
+  if (watching)
+    return <StreamVideo item={item} saver={saver} class="gallery__media" data-testid="gallery-video" controls autoplay playsInline />;
+  return (
+    <button type="button" class="gallery__poster" data-testid="gallery-watch" onClick={() => setWatching(true)}>
+      {item.poster_url ? (
+        <img class="gallery__media" src={item.poster_url} alt={`${item.title}: смотреть`} loading="lazy" />
+      ) : (
+        <video class="gallery__media" src={item.media_url ?? undefined} preload="metadata" muted />
+      )}
+      <span class="gallery__play">▶ Смотреть</span>
+    </button>
   );
 }

@@ -8,6 +8,7 @@ import { formatDuration } from '../lib/format';
 import { announced, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
 import { formatDateTime } from '../lib/time';
 import { Loading } from '../components/common/Message';
+import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/StreamVideo';
 
 // A player further than this from the feed's position seeks (seconds).
 const kDriftLimit = 0.25;
@@ -111,6 +112,7 @@ function NowShowing({ feed, item }: { feed: Announced; item: FeedItem }) {
 function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true);
+  const [saver, setSaver] = useSaver();
   useEffect(() => {
     const v = video.current;
     if (!v) return;
@@ -134,21 +136,25 @@ function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
   return (
     <div class="feed__media">
       {/* Muted so that browsers let it start by itself; the viewer may turn the sound on. */}
-      <video
-        ref={video}
+      <StreamVideo
+        item={item}
+        saver={saver}
+        videoRef={video}
         class="feed__video"
         data-testid="feed-video"
-        src={item.media_url ?? undefined}
         muted={muted}
         autoplay
         playsInline
         preload="auto"
       />
-      {muted && (
-        <button type="button" class="button" onClick={() => setMuted(false)}>
-          Включить звук
-        </button>
-      )}
+      <div class="feed__controls">
+        {muted && (
+          <button type="button" class="button" onClick={() => setMuted(false)}>
+            Включить звук
+          </button>
+        )}
+        {item.hls_url && <SaverSwitch saver={saver} onChange={setSaver} />}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // One sent work followed live: what the server measured, the conversion with its progress, why a
 // conversion failed, and the organiser's decision.
 import { useState } from 'preact/hooks';
-import type { MyItem } from '../../lib/endpoints/flashmob';
+import { attachCaptions, removeCaptions, type MyItem } from '../../lib/endpoints/flashmob';
+import { messageOf } from '../../lib/api';
 import { useTopic } from '../../lib/hooks';
 import type { EventContext } from '../../lib/intake';
 import { formatDateTime } from '../../lib/time';
@@ -24,6 +25,9 @@ const kReviewText: Record<string, string> = {
 export function ItemCard({ ctx, initial }: { ctx: EventContext; initial: MyItem }) {
   const [item, setItem] = useState<MyItem>(initial);
   const [percent, setPercent] = useState<number | null>(null);
+  const [hlsPercent, setHlsPercent] = useState<number | null>(null);
+  const [captionsError, setCaptionsError] = useState('');
+  const [captionsBusy, setCaptionsBusy] = useState(false);
 
   useTopic(`flashmob-item:${ctx.id}:${initial.id}`, {
     onSubscribed: (data) => {
@@ -37,6 +41,9 @@ export function ItemCard({ ctx, initial }: { ctx: EventContext; initial: MyItem 
       } else if (event === 'progress') {
         const p = (data as { percent?: number; progress?: number }) ?? {};
         setPercent(typeof p.percent === 'number' ? p.percent : typeof p.progress === 'number' ? Math.round(p.progress * 100) : null);
+      } else if (event === 'hls_progress') {
+        const p = (data as { percent?: number }) ?? {};
+        setHlsPercent(typeof p.percent === 'number' ? p.percent : null);
       }
     },
   });
@@ -107,6 +114,77 @@ export function ItemCard({ ctx, initial }: { ctx: EventContext; initial: MyItem 
       )}
       {play === 'ready' && item.media_kind === 'video' && item.media_url && (
         <video class="item__video" controls preload="metadata" src={item.media_url} data-testid="item-video" />
+      )}
+      {item.media_kind === 'video' && item.hls?.state && (
+        <p class="muted" data-testid="item-hls" data-hls-state={item.hls.state}>
+          Видео для медленной связи:{' '}
+          {item.hls.state === 'ready'
+            ? `готово (${(item.hls.renditions ?? []).map((r) => r.name).join(', ')})`
+            : item.hls.state === 'failed'
+              ? 'не удалось подготовить; зрители увидят обычное видео'
+              : `готовится${hlsPercent !== null ? ` (${hlsPercent}%)` : ''}`}
+        </p>
+      )}
+      {item.media_kind === 'video' && (
+        <div class="upload-box" data-testid="item-captions">
+          <span>
+            Субтитры:{' '}
+            {item.captions ? (
+              <>
+                <a href={item.captions.url}>добавлены</a>{' '}
+                <button
+                  type="button"
+                  class="button button--quiet"
+                  disabled={captionsBusy}
+                  onClick={async () => {
+                    setCaptionsBusy(true);
+                    try {
+                      setItem(await removeCaptions(ctx.id, item.id));
+                      setCaptionsError('');
+                    } catch (e) {
+                      setCaptionsError(messageOf(e));
+                    } finally {
+                      setCaptionsBusy(false);
+                    }
+                  }}
+                >
+                  Убрать
+                </button>
+              </>
+            ) : (
+              'нет'
+            )}
+          </span>
+          <label>
+            {item.captions ? 'Заменить файлом' : 'Добавить файл'} субтитров (.srt или .vtt):{' '}
+            <input
+              type="file"
+              accept=".srt,.vtt,text/vtt"
+              data-testid="captions-file"
+              disabled={captionsBusy}
+              onChange={async (e) => {
+                const input = e.target as HTMLInputElement;
+                const file = input.files?.[0];
+                if (!file) return;
+                setCaptionsBusy(true);
+                try {
+                  setItem(await attachCaptions(ctx.id, item.id, file));
+                  setCaptionsError('');
+                } catch (err) {
+                  setCaptionsError(messageOf(err));
+                } finally {
+                  setCaptionsBusy(false);
+                  input.value = '';
+                }
+              }}
+            />
+          </label>
+          {captionsError && (
+            <p class="form__error" data-testid="captions-error">
+              {captionsError}
+            </p>
+          )}
+        </div>
       )}
       {play === 'ready' && item.media_kind === 'presentation' && (item.slide_urls ?? []).length > 0 && (
         <img class="item__video" src={item.slide_urls![0]} alt={`Первый слайд работы «${item.title}»`} />

@@ -1,6 +1,6 @@
 // The flashmob (docs/protocol.md, "Flashmob"): the author's works and sending one, the organiser's
 // queue with its decisions, order and feed control, and the gallery of approved works.
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import type { FeedItem, FeedState } from '../flashmob';
 import type { Verdict } from '../uploads';
 import { eventPath, segment, withSignal } from './paths';
@@ -22,6 +22,8 @@ export interface MyItem {
   media_url?: string | null;
   slide_urls?: string[];
   created_at?: string;
+  hls?: { state: 'queued' | 'converting' | 'ready' | 'failed' | null; renditions?: Array<{ name: string }> };
+  captions?: { url: string; label: string; language: string } | null;
 }
 
 export interface MyItems {
@@ -84,4 +86,27 @@ export function control(id: string, action: 'pause' | 'resume' | 'skip'): Promis
 
 export function gallery(id: string, signal?: AbortSignal): Promise<FlashmobGallery> {
   return api.get<FlashmobGallery>(flashmobPath(id, '/gallery'), withSignal(signal));
+}
+
+// The video's subtitles: the file's own bytes (SRT or WebVTT; the server recognises the format).
+export async function attachCaptions(id: string, item: number, file: Blob): Promise<MyItem> {
+  let response: Response;
+  try {
+    response = await fetch(flashmobPath(id, `/items/${segment(item)}/captions`), {
+      method: 'PUT',
+      body: file,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Нет связи с сервером. Проверьте подключение к интернету.');
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!response.ok)
+    throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? 'Субтитры не приняты.');
+  return body as MyItem;
+}
+
+export function removeCaptions(id: string, item: number): Promise<MyItem> {
+  return api.delete<MyItem>(flashmobPath(id, `/items/${segment(item)}/captions`));
 }

@@ -1,0 +1,208 @@
+// The flashmob feed as an adaptive stream in Chromium against the real server: a 720p-labelled
+// video (tiny: 2 frames a second, a low bitrate, so the CI's two cores make it in seconds) gets its
+// HLS ladder; on 7 July a viewer on a throttled link (about 1 Mbit/s, Chromium's own network
+// emulation) plays it through hls.js on the lowest rendition and climbs once the throttle is lifted,
+// a second viewer with «Экономия трафика» stays on the lowest however fast its link, both within
+// half a second of each other and of the server's position, and the author's subtitles are a track.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, testId, waitUntil } from './browser.mjs';
+import { binaryPath, startServer } from './server.mjs';
+
+const kEvent = 'irkutsk-2020';
+const kApi = `/api/events/${kEvent}`;
+const kIntakeClock = '2020-06-20T10:00:00+08:00';
+const kFeedClock = '2020-07-07T10:00:02+08:00';
+const kSeconds = 60;
+// About 1 Mbit/s down, as a weak mobile link: the 240p rendition (464 kbit/s declared) fits, 360p does not.
+const kThrottled = { offline: false, latency: 80, downloadThroughput: 125_000, uploadThroughput: 60_000 };
+const kOpen = { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
+
+let browser;
+let dataDir;
+let work;
+
+before(async () => {
+  browser = await launchBrowser();
+  dataDir = await mkdtemp(join(tmpdir(), 'praktika-browser-hls-'));
+  work = await mkdtemp(join(tmpdir(), 'praktika-browser-hls-media-'));
+});
+after(async () => {
+  await browser?.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+function client(base) {
+  let cookie = '';
+  return async (method, path, body, headers = {}) => {
+    const isJson = body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string';
+    const r = await fetch(base + path, {
+      method,
+      headers: { Origin: new URL(base).origin, ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      body: isJson ? JSON.stringify(body) : body,
+    });
+    const set = r.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0];
+    const text = await r.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: r.status, json, text };
+  };
+}
+
+// What a player shows now: its time, whether it plays, its engine, rendition height and subtitles.
+function player(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('[data-testid="feed-video"]');
+    if (!v) return null;
+    const track = v.textTracks[0];
+    return {
+      t: v.currentTime,
+      paused: v.paused,
+      engine: v.dataset.engine ?? null,
+      level: v.dataset.level === undefined ? null : Number(v.dataset.level),
+      height: v.videoHeight,
+      track: track ? { mode: track.mode, label: track.label, cues: track.cues ? track.cues.length : 0 } : null,
+    };
+  });
+}
+
+// The server's position and the player's time read at (nearly) one instant.
+function inStep(page) {
+  return page.evaluate(async (api) => {
+    const v = document.querySelector('[data-testid="feed-video"]');
+    const asked = performance.now();
+    const now = await (await fetch(`${api}/flashmob/now`)).json();
+    const half = (performance.now() - asked) / 2000;
+    return { server: now.position + half, t: v.currentTime };
+  }, kApi);
+}
+
+test('the feed plays its adaptive stream through hls.js: low on a slow link, up when it clears, held low by the saver, in step, with subtitles', async () => {
+  const organiser = { email: 'org-hls@umc.ru', password: 'пароль организатора потока' };
+  const made = spawnSync(
+    binaryPath,
+    ['admin', 'create-user', '--data', dataDir, '--email', organiser.email, '--role', 'organiser', '--event', kEvent],
+    { input: `${organiser.password}\n`, encoding: 'utf8' },
+  );
+  assert.equal(made.status, 0, made.stderr);
+
+  const video = join(work, 'dance.mp4');
+  const ff = spawnSync('/usr/bin/ffmpeg', [
+    '-nostdin', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc=duration=${kSeconds}:size=1280x720:rate=2`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=22050:duration=${kSeconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '100k', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '32k', '-shortest', video,
+  ]);
+  assert.equal(ff.status, 0, String(ff.stderr));
+  const bytes = new Uint8Array(await readFile(video));
+
+  let server = await startServer({ clock: kIntakeClock, dataDir });
+  const contexts = [];
+  try {
+    const author = client(server.url);
+    assert.equal((await author('POST', '/api/auth/register', { email: 'hls@dom.ru', password: 'пароль участника', full_name: 'Анна' })).status, 201);
+    const created = await author('POST', `${kApi}/uploads?purpose=flashmob`, undefined, {
+      'Tus-Resumable': '1.0.0',
+      'Upload-Length': String(bytes.length),
+      'Upload-Metadata': `filename ${Buffer.from('Танец.mp4').toString('base64')}`,
+    });
+    assert.equal(created.status, 201, created.text);
+    const patched = await author('PATCH', `/api/uploads/${created.json.id}`, bytes, {
+      'Tus-Resumable': '1.0.0',
+      'Content-Type': 'application/offset+octet-stream',
+      'Upload-Offset': '0',
+    });
+    assert.equal(patched.status, 204, patched.text);
+    const item = await author('POST', `${kApi}/flashmob/items`, {
+      upload: created.json.id, work_kind: 'dance', title: 'Вальс в четыре качества', institution: 'Центр помощи детям',
+    });
+    assert.equal(item.status, 201, item.text);
+    const id = item.json.id;
+    const ready = await waitUntil('the HLS ladder', async () => (await author('GET', `${kApi}/flashmob/items/${id}`)).json,
+      (j) => j?.hls?.state === 'ready' || j?.hls?.state === 'failed', 45000);
+    assert.equal(ready.hls.state, 'ready', JSON.stringify(ready));
+    assert.deepEqual(ready.hls.renditions.map((r) => r.name), ['240p', '360p', '480p', '720p']);
+    const captions = await author('PUT', `${kApi}/flashmob/items/${id}/captions`,
+      `1\r\n00:00:00,000 --> 00:01:00,000\r\nСубтитры вальса\r\n`, { 'Content-Type': 'application/octet-stream' });
+    assert.equal(captions.status, 200, captions.text);
+
+    const org = client(server.url);
+    assert.equal((await org('POST', '/api/auth/login', organiser)).status, 200);
+    assert.equal((await org('POST', `${kApi}/flashmob/items/${id}/decision`, { decision: 'approve' })).status, 200);
+    await server.stop();
+
+    server = await startServer({ clock: kFeedClock, dataDir });
+    const url = `${server.url}/events/${kEvent}/flashmob`;
+
+    // The slow viewer: throttled before the page loads anything.
+    const slowContext = await browser.newContext();
+    contexts.push(slowContext);
+    const slow = await slowContext.newPage();
+    slow.problems = [];
+    slow.on('pageerror', (e) => slow.problems.push(`page error: ${e.message}`));
+    const cdp = await slowContext.newCDPSession(slow);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', kThrottled);
+    await slow.goto(url, { waitUntil: 'load' });
+
+    // The saver's viewer on an open link: the switch turned on, remembered on the device.
+    const saverContext = await browser.newContext();
+    contexts.push(saverContext);
+    const saver = await openPage(saverContext, url);
+    await waitUntil('the saver switch', () => testId(saver, 'saver').count(), (n) => n > 0, 15000);
+    await testId(saver, 'saver').check();
+    assert.equal(await saver.evaluate(() => localStorage.getItem('praktika.flashmob.saver')), '1');
+
+    for (const page of [slow, saver]) {
+      const s = await waitUntil('playing through hls.js', () => player(page),
+        (p) => p && p.engine === 'hls.js' && !p.paused && p.t > 2 && p.height > 0, 25000);
+      assert.equal(s.engine, 'hls.js');
+    }
+    // On about 1 Mbit/s the slow viewer plays the lowest rendition without stalling.
+    const before = await player(slow);
+    assert.equal(before.height, 240, JSON.stringify(before));
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = await player(slow);
+    assert.ok(later.t - before.t > 2.4, `the throttled player stalled: ${before.t} → ${later.t}`);
+    assert.equal(later.height, 240, JSON.stringify(later));
+
+    // The saver holds the lowest however fast the link, and the subtitles are a showing track.
+    const held = await player(saver);
+    assert.equal(held.height, 240, JSON.stringify(held));
+    assert.equal(held.level, 0);
+    await waitUntil('subtitles', () => player(saver), (p) => p.track && p.track.mode === 'showing' && p.track.cues === 1, 10000);
+    assert.equal((await player(saver)).track.label, 'Субтитры (русский)');
+
+    // Both in step with the server and each other.
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = await Promise.all([player(slow), player(saver)]);
+      assert.ok(Math.abs(a.t - b.t) < 0.5, `the two viewers are ${Math.abs(a.t - b.t)} s apart`);
+      const step = await inStep(saver);
+      assert.ok(Math.abs(step.server - step.t) < 0.5, `the saver's viewer is ${step.t - step.server} s off the server`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    // The link clears: the slow viewer climbs to a higher rendition, still in step.
+    await cdp.send('Network.emulateNetworkConditions', kOpen);
+    const climbed = await waitUntil('a higher rendition', () => player(slow), (p) => p.height > 240, 25000);
+    assert.ok(climbed.height > 240);
+    const [a, b] = await Promise.all([player(slow), player(saver)]);
+    assert.ok(Math.abs(a.t - b.t) < 0.5, `after the switch the two viewers are ${Math.abs(a.t - b.t)} s apart`);
+    assert.equal(b.height, 240, 'the saver still holds the lowest');
+    assert.deepEqual(slow.problems, []);
+    assert.deepEqual(saver.problems, []);
+  } finally {
+    for (const c of contexts) await c.close();
+    await server.stop();
+  }
+});
