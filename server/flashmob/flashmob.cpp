@@ -1206,6 +1206,12 @@ void FlashmobService::run_hls(const Job& job) {
   fs::rename(partial, done, ec);
   if (ec) return finish_hls(job, Status::unavailable("storage_unavailable", "Нет места для адаптивного видео."), {});
   fs::remove(hls_dir_ / (stem + ".log"), ec);
+  // An earlier attempt's directory that an orphaned ffmpeg kept filling while start() removed it.
+  for (auto it = fs::directory_iterator(hls_dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(stem + ".", 0) == 0 && name.ends_with(".converting")) fs::remove_all(it->path(), ec);
+  }
+  ec.clear();
   json renditions = json::array();
   for (const auto& r : plan.renditions)
     renditions.push_back({{"name", r.name()}, {"width", r.width}, {"height", r.height}, {"bandwidth", r.bandwidth()}});
