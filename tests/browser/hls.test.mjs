@@ -70,6 +70,7 @@ function player(page) {
       paused: v.paused,
       engine: v.dataset.engine ?? null,
       level: v.dataset.level === undefined ? null : Number(v.dataset.level),
+      loading: v.dataset.loading === undefined ? null : Number(v.dataset.loading),
       height: v.videoHeight,
       track: track ? { mode: track.mode, label: track.label, cues: track.cues ? track.cues.length : 0 } : null,
     };
@@ -169,17 +170,18 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
       assert.equal(s.engine, 'hls.js');
     }
     // On about 1 Mbit/s the slow viewer plays the lowest rendition without stalling.
-    const before = await player(slow);
-    assert.equal(before.height, 240, JSON.stringify(before));
+    const before = await waitUntil('the slow viewer on the lowest', () => player(slow), (p) => p.height === 240, 10000);
     await new Promise((r) => setTimeout(r, 3000));
     const later = await player(slow);
     assert.ok(later.t - before.t > 2.4, `the throttled player stalled: ${before.t} → ${later.t}`);
     assert.equal(later.height, 240, JSON.stringify(later));
 
     // The saver holds the lowest however fast the link, and the subtitles are a showing track.
+    await waitUntil('the saver on the lowest', () => player(saver), (p) => p.height === 240 && p.level === 0, 10000);
+    await new Promise((r) => setTimeout(r, 2000));
     const held = await player(saver);
     assert.equal(held.height, 240, JSON.stringify(held));
-    assert.equal(held.level, 0);
+    assert.equal(held.loading, 0, 'nothing above the lowest is fetched');
     await waitUntil('subtitles', () => player(saver), (p) => p.track && p.track.mode === 'showing' && p.track.cues === 1, 10000);
     assert.equal((await player(saver)).track.label, 'Субтитры (русский)');
 
@@ -192,9 +194,10 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    // The link clears: the slow viewer climbs to a higher rendition, still in step.
+    // The link clears: the slow viewer fetches and then plays a higher rendition, still in step.
     await cdp.send('Network.emulateNetworkConditions', kOpen);
-    const climbed = await waitUntil('a higher rendition', () => player(slow), (p) => p.height > 240, 25000);
+    await waitUntil('fetching a higher rendition', () => player(slow), (p) => p.loading > 0, 15000);
+    const climbed = await waitUntil('playing a higher rendition', () => player(slow), (p) => p.height > 240, 25000);
     assert.ok(climbed.height > 240);
     const [a, b] = await Promise.all([player(slow), player(saver)]);
     assert.ok(Math.abs(a.t - b.t) < 0.5, `after the switch the two viewers are ${Math.abs(a.t - b.t)} s apart`);

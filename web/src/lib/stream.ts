@@ -78,17 +78,29 @@ export async function attachStream(v: HTMLVideoElement, item: FeedItem, saver: b
   const { default: HlsClass } = await import('hls.js/light');
   if (!HlsClass.isSupported()) return plain('mp4', item.media_url ?? '');
   // No worker: the page's Content-Security-Policy allows no blob: scripts, and the segments are small.
-  const hls: Hls = new HlsClass({ enableWorker: false, startLevel: saver ? 0 : -1, capLevelToPlayerSize: false });
+  // A buffer of four segments: enough to ride out a slow one, short enough that a cleared link is
+  // soon used (and a phone holds little).
+  const hls: Hls = new HlsClass({
+    enableWorker: false,
+    startLevel: saver ? 0 : -1,
+    capLevelToPlayerSize: false,
+    maxBufferLength: 16,
+  });
   const hold = (on: boolean) => {
-    // Capped and pinned at the lowest; else automatic again, by the measured bandwidth.
     hls.autoLevelCapping = on ? 0 : -1;
-    hls.nextLevel = on ? 0 : -1;
+    // On: the lowest at once (what is buffered above it is dropped, the position stays); off:
+    // automatic again, by the measured bandwidth, from the next segment.
+    if (on) hls.currentLevel = 0;
+    else hls.nextLevel = -1;
   };
   hls.on(HlsClass.Events.MANIFEST_PARSED, () => hold(saver));
   hls.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) => {
     v.dataset.level = String(data.level);
     const level = hls.levels[data.level];
     if (level) v.dataset.height = String(level.height);
+  });
+  hls.on(HlsClass.Events.FRAG_LOADED, (_e, data) => {
+    v.dataset.loading = String(data.frag.level);
   });
   hls.on(HlsClass.Events.ERROR, (_e, data) => {
     if (!data.fatal) return;
@@ -110,6 +122,7 @@ export async function attachStream(v: HTMLVideoElement, item: FeedItem, saver: b
       hls.destroy();
       delete v.dataset.level;
       delete v.dataset.height;
+      delete v.dataset.loading;
     },
   };
 }
