@@ -74,13 +74,14 @@ VideoPlan plan_video(const std::string& ffmpeg, const VideoSource& source, const
   const size_t n = plan.renditions.size();
 
   // One decode, split into every rendition; keyframes every kSegmentSeconds so segments align
-  // across renditions (a quality switch lands on the same instant).
+  // across renditions (a quality switch lands on the same instant). Square pixels: the rung's
+  // width is rounded, and the scaler would otherwise keep the aspect through the pixel shape.
   std::string graph = "[0:v:0]format=yuv420p,split=" + std::to_string(n);
   for (size_t i = 0; i < n; ++i) graph += "[s" + std::to_string(i) + "]";
   for (size_t i = 0; i < n; ++i) {
     const Rendition& r = plan.renditions[i];
     graph += ";[s" + std::to_string(i) + "]scale=" + std::to_string(r.width) + ":" + std::to_string(r.height) +
-             "[v" + std::to_string(i) + "]";
+             ",setsar=1[v" + std::to_string(i) + "]";
   }
   auto& h = plan.hls;
   h = ffmpeg_head(ffmpeg);

@@ -75,6 +75,10 @@ TEST(PlanVideo, APlayableSourceGoesStraightToTheLadderFromItself) {
   EXPECT_TRUE(has(p.hls, "-hls_segment_filename", "/out/hls/v%v_%05d.ts"));
   EXPECT_TRUE(has(p.hls, "-b:v:0", "400k"));
   EXPECT_TRUE(has(p.hls, "-force_key_frames", "expr:gte(t,n_forced*4)"));
+  auto graph = std::find(p.hls.begin(), p.hls.end(), "-filter_complex");
+  ASSERT_NE(graph, p.hls.end());
+  EXPECT_NE(graph[1].find("split=4"), std::string::npos) << graph[1];
+  EXPECT_NE(graph[1].find("scale=426:240,setsar=1[v0]"), std::string::npos) << graph[1];
   EXPECT_EQ(p.hls.back(), "/out/hls/v%v.m3u8");
   // The poster a third of the way in, at most 5 s, at the top rendition's size.
   EXPECT_TRUE(has(p.poster, "-ss", "5.000"));
