@@ -148,10 +148,6 @@ bool is_hls_file_name(std::string_view name) {
 
 namespace {
 
-Status captions_error(std::string code, std::string message) {
-  return Status::unprocessable(std::move(code), std::move(message));
-}
-
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
@@ -245,7 +241,7 @@ Result<std::string> to_webvtt(std::string_view bytes, int max_cues, double max_s
         auto u = static_cast<unsigned char>(c);
         return u < 0x20 && c != '\n' && c != '\r' && c != '\t';
       }))
-    return captions_error("captions_not_text",
+    return Status::unprocessable("captions_not_text",
                           "Файл субтитров должен быть текстом в кодировке UTF-8 (формат SRT или WebVTT).");
   auto lines = split_lines(bytes);
   size_t i = 0;
@@ -276,18 +272,18 @@ Result<std::string> to_webvtt(std::string_view bytes, int max_cues, double max_s
     }
     if (!timing) {
       if (!recognised_any)
-        return captions_error("captions_unrecognised",
+        return Status::unprocessable("captions_unrecognised",
                               "Файл не похож на субтитры: нужен формат SRT или WebVTT (строки времени вида "
                               "«00:00:01,000 --> 00:00:04,000»).");
-      return captions_error("captions_bad_time", "Субтитры: в строке " + std::to_string(block + 1) +
+      return Status::unprocessable("captions_bad_time", "Субтитры: в строке " + std::to_string(block + 1) +
                                                      " ожидалось время показа вида «00:00:01,000 --> 00:00:04,000».");
     }
     recognised_any = true;
     if (timing->to < timing->from || timing->to > max_seconds + 1.0)
-      return captions_error("captions_bad_time", "Субтитры: в строке " + std::to_string(i + 1) +
+      return Status::unprocessable("captions_bad_time", "Субтитры: в строке " + std::to_string(i + 1) +
                                                      " время показа заканчивается раньше начала или позже конца ролика.");
     if (++cues > max_cues)
-      return captions_error("captions_too_many",
+      return Status::unprocessable("captions_too_many",
                             "В файле субтитров слишком много реплик: не более " + std::to_string(max_cues) + ".");
     ++i;
     out += "\n" + format_time(timing->from) + " --> " + format_time(timing->to);
@@ -302,7 +298,7 @@ Result<std::string> to_webvtt(std::string_view bytes, int max_cues, double max_s
     }
   }
   if (cues == 0)
-    return captions_error("captions_empty", "В файле субтитров нет ни одной реплики.");
+    return Status::unprocessable("captions_empty", "В файле субтитров нет ни одной реплики.");
   return out;
 }
 
