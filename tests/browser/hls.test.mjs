@@ -17,7 +17,7 @@ const kEvent = 'irkutsk-2020';
 const kApi = `/api/events/${kEvent}`;
 const kIntakeClock = '2020-06-20T10:00:00+08:00';
 const kFeedClock = '2020-07-07T10:00:02+08:00';
-const kSeconds = 60;
+const kSeconds = 90;
 // About 1 Mbit/s down, as a weak mobile link: the 240p rendition (464 kbit/s declared) fits, 360p does not.
 const kThrottled = { offline: false, latency: 80, downloadThroughput: 125_000, uploadThroughput: 60_000 };
 const kOpen = { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
@@ -73,6 +73,7 @@ function player(page) {
       loading: v.dataset.loading === undefined ? null : Number(v.dataset.loading),
       height: v.videoHeight,
       track: track ? { mode: track.mode, label: track.label, cues: track.cues ? track.cues.length : 0 } : null,
+      buffered: Array.from({ length: v.buffered.length }, (_, i) => [v.buffered.start(i), v.buffered.end(i)]),
     };
   });
 }
@@ -134,7 +135,7 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
     assert.equal(ready.hls.state, 'ready', JSON.stringify(ready));
     assert.deepEqual(ready.hls.renditions.map((r) => r.name), ['240p', '360p', '480p']);
     const captions = await author('PUT', `${kApi}/flashmob/items/${id}/captions`,
-      `1\r\n00:00:00,000 --> 00:01:00,000\r\nСубтитры вальса\r\n`, { 'Content-Type': 'application/octet-stream' });
+      `1\r\n00:00:00,000 --> 00:01:30,000\r\nСубтитры вальса\r\n`, { 'Content-Type': 'application/octet-stream' });
     assert.equal(captions.status, 200, captions.text);
 
     const org = client(server.url);
@@ -196,8 +197,8 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
 
     // The link clears: the slow viewer fetches and then plays a higher rendition, still in step.
     await cdp.send('Network.emulateNetworkConditions', kOpen);
-    await waitUntil('fetching a higher rendition', () => player(slow), (p) => p.loading > 0, 15000);
-    const climbed = await waitUntil('playing a higher rendition', () => player(slow), (p) => p.height > 240, 25000);
+    await waitUntil('fetching a higher rendition', () => player(slow), (p) => p.loading > 0, 30000);
+    const climbed = await waitUntil('playing a higher rendition', () => player(slow), (p) => p.height > 240, 30000);
     assert.ok(climbed.height > 240);
     const [a, b] = await Promise.all([player(slow), player(saver)]);
     assert.ok(Math.abs(a.t - b.t) < 0.5, `after the switch the two viewers are ${Math.abs(a.t - b.t)} s apart`);

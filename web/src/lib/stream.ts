@@ -78,13 +78,19 @@ export async function attachStream(v: HTMLVideoElement, item: FeedItem, saver: b
   const { default: HlsClass } = await import('hls.js/light');
   if (!HlsClass.isSupported()) return plain('mp4', item.media_url ?? '');
   // No worker: the page's Content-Security-Policy allows no blob: scripts, and the segments are small.
-  // A buffer of four segments: enough to ride out a slow one, short enough that a cleared link is
-  // soon used (and a phone holds little).
+  // A buffer of three segments: enough to ride out a slow one, short enough that a cleared link is
+  // soon used (and a phone holds little). The bandwidth estimate follows a change within seconds
+  // (hls.js weighs its samples by load time, and small segments on a fast link weigh little).
   const hls: Hls = new HlsClass({
     enableWorker: false,
     startLevel: saver ? 0 : -1,
     capLevelToPlayerSize: false,
-    maxBufferLength: 16,
+    maxBufferLength: 12,
+    // hls.js otherwise buffers by bytes (60 MB), which at the lowest rendition is the whole video:
+    // a link that clears would never be used.
+    maxMaxBufferLength: 16,
+    abrEwmaFastVoD: 2,
+    abrEwmaSlowVoD: 5,
   });
   const hold = (on: boolean) => {
     hls.autoLevelCapping = on ? 0 : -1;
