@@ -94,6 +94,15 @@ export interface Agenda {
   certificates?: unknown;
   proceedings?: unknown;
   order?: unknown;
+  privacy?: PrivacySpec;
+}
+
+// The agenda's privacy part (152-ФЗ) as the pages read it: the words of the withdrawal.
+export interface PrivacySpec {
+  withdrawn_name?: string;
+  archive_name?: string;
+  withdraw_confirmation?: string;
+  withdrawn_notice?: string;
 }
 
 // The agenda's review part as the pages read it: the criteria experts score, the decisions
