@@ -595,15 +595,6 @@ void Db::disk_full() {
   if (reserve_) reserve_->release();
 }
 
-Status Db::checkpoint() {
-  if (pg_) return Status::ok();
-  MutexLock lock(mutex_);
-  int logged = 0, moved = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(handle_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &logged, &moved);
-  if (rc != SQLITE_OK) return error_from(handle_, rc, "wal_checkpoint(TRUNCATE)");
-  return Status::ok();
-}
-
 Status Db::backup_to(const std::filesystem::path& file) {
   if (pg_)
     return Status::unprocessable("backup_postgresql",

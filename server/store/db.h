@@ -171,11 +171,6 @@ class Db {
   // are refused with kStorageError.
   Status read(const std::function<Status(Tx&)>& work);
 
-  // Copies every committed page from the write-ahead log into the database file and empties the
-  // log (SQLite's TRUNCATE checkpoint), so what a commit replaced is gone from both files; waits
-  // for readers through the busy handler. A no-op on PostgreSQL.
-  Status checkpoint();
-
   // Copies the whole database, consistently, to `file` with SQLite's online backup API. Writes
   // to "<file>.tmp" and renames, so `file` is either the old content or a complete copy.
   // Blocks other users of this Db for the copy's duration. Refused on PostgreSQL (pg_dump's job).

@@ -1,5 +1,7 @@
 #include "store/rows.h"
 
+#include <sqlite3.h>
+
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,21 @@ Status rewrite_texts(Tx& tx, std::string_view select_sql, std::optional<std::int
   }
   for (const auto& [key, text] : changed)
     if (auto s = tx.prepare(update_sql).bind_int(1, key).bind_text(2, text).run(); !s) return s;
+  return Status::ok();
+}
+
+Status checkpoint(const Db& db) {
+  if (db.dialect() != Dialect::sqlite || db.file().empty()) return Status::ok();
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(db.file().c_str(), &handle, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(handle, 5000);
+    rc = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
+  std::string error = handle ? sqlite3_errmsg(handle) : "out of memory";
+  sqlite3_close_v2(handle);
+  if (rc != SQLITE_OK)
+    return Status::internal(std::string(kStorageError), "Не удалось перенести журнал базы данных в её файл: " + error);
   return Status::ok();
 }
 

@@ -28,4 +28,10 @@ Result<nlohmann::json> rows_json(Stmt& q, std::initializer_list<std::string_view
 Status rewrite_texts(Tx& tx, std::string_view select_sql, std::optional<std::int64_t> param, std::string_view update_sql,
                      const std::function<std::string(const std::string& text, bool own)>& rewrite);
 
+// Copies every committed page of SQLite's write-ahead log into the database file and empties the
+// log (a TRUNCATE checkpoint), so what a commit replaced is gone from both files. Runs on a short
+// connection of its own (the Db's is never in a transaction outside its calls) and waits up to a
+// few seconds for readers; call it outside a transaction. A no-op on PostgreSQL.
+Status checkpoint(const Db& db);
+
 }  // namespace praktika::store
