@@ -135,17 +135,20 @@ Status write_zip(const fs::path& path, const std::string& data, const std::strin
 
 std::variant<std::optional<Settings>, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
   using namespace timeline::reader;
-  if (!agenda.modules.count("privacy")) return std::optional<Settings>();
+  const json* form = agenda.raw.is_object() && agenda.raw.contains("registration_form") ? &agenda.raw["registration_form"] : nullptr;
+  if (!form || !form->is_object() || !form->contains("privacy")) return std::optional<Settings>();
+  const std::string at = child(child(std::string(), "registration_form"), "privacy");
   Settings settings;
-  auto error = read_part(agenda, "privacy", [&](Obj& o) {
+  try {
+    Obj o((*form)["privacy"], at);
     settings.withdrawn_name = o.str("withdrawn_name");
     auto fields = [&](std::string_view key, std::set<std::string>& into) {
       each(o.array(key, false), o.at(key), [&](const json& j, const std::string& path) {
         if (!j.is_string()) fail(path, "must be a string");
         std::string id = j.get<std::string>();
-        if (!agenda.registration) fail(path, "names a field, but the agenda has no registration form");
         bool known = false;
-        for (const auto& field : agenda.registration->fields) known |= field.id == id;
+        if (agenda.registration)
+          for (const auto& field : agenda.registration->fields) known |= field.id == id;
         if (!known) fail(path, "\"" + id + "\" is not a field of the registration form");
         into.insert(std::move(id));
       });
@@ -164,8 +167,9 @@ std::variant<std::optional<Settings>, timeline::AgendaError> read_settings(const
       settings.summary_titles[key] = value.get<std::string>();
     }
     o.finish();
-  });
-  if (error) return *error;
+  } catch (const Bad& bad) {
+    return timeline::AgendaError{agenda.source, bad.path, bad.problem};
+  }
   return std::optional<Settings>(std::move(settings));
 }
 
@@ -266,7 +270,7 @@ Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view 
   });
   if (!done) return done;
   // What the transaction replaced leaves the write-ahead log now, not at SQLite's next checkpoint.
-  if (auto st = db_.checkpoint(); !st) std::fprintf(stderr, "privacy: checkpoint: %s\n", st.message().c_str());
+  if (auto st = store::checkpoint(db_); !st) std::fprintf(stderr, "privacy: checkpoint: %s\n", st.message().c_str());
   if (on_withdrawn_) on_withdrawn_(who.user.id);
   return Status::ok();
 }

@@ -2,8 +2,8 @@
 // a ZIP, or withdraws consent and is anonymised; the organiser reads the log of such requests.
 // Owns the table privacy_requests (store/migrations/022_privacy_requests.sql) and nothing else:
 // every other module answers through its own personal_data.h (data_of, anonymise). Called by
-// privacy_api on worker threads; every call blocks on the store. The agenda's `privacy` part
-// gives the words.
+// privacy_api on worker threads; every call blocks on the store. The words are the agenda's:
+// `registration_form.privacy`, beside the fields and the consent it withdraws.
 #pragma once
 
 #include <filesystem>
@@ -28,7 +28,7 @@ class Db;
 
 namespace praktika::privacy {
 
-// The agenda's `privacy` part.
+// The agenda's `registration_form.privacy`.
 struct Settings {
   std::string withdrawn_name;
   std::set<std::string> name_fields;      // of the personal fields, those that hold the name

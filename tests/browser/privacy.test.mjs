@@ -46,7 +46,7 @@ test('a person downloads their data and withdraws consent; the organiser sees bo
 
   // The archive: a ZIP with the data and the readable summary, under the agenda's name.
   const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'personal-data-download').click()]);
-  assert.equal(download.suggestedFilename(), `${agenda.privacy.archive_name}.zip`);
+  assert.equal(download.suggestedFilename(), `${agenda.registration_form.privacy.archive_name}.zip`);
   const zip = await readFile(await download.path());
   assert.equal(zip.subarray(0, 4).toString('binary'), 'PK\x03\x04');
   assert.ok(zip.includes(Buffer.from('data.json')), 'data.json in the archive');
@@ -54,11 +54,11 @@ test('a person downloads their data and withdraws consent; the organiser sees bo
 
   // The withdrawal asks first, in the agenda's words, and goes only once confirmed.
   await testId(page, 'withdraw-start').click();
-  assert.equal(await textOf(page, 'withdraw-confirm').then((t) => t?.includes(agenda.privacy.withdraw_confirmation)), true);
+  assert.equal(await textOf(page, 'withdraw-confirm').then((t) => t?.includes(agenda.registration_form.privacy.withdraw_confirmation)), true);
   assert.equal(await testId(page, 'withdraw-submit').isDisabled(), true);
   await testId(page, 'withdraw-check').check();
   await testId(page, 'withdraw-submit').click();
-  await waitUntil('the notice of the withdrawal', () => textOf(page, 'withdrawn-notice'), (t) => t === agenda.privacy.withdrawn_notice, 10_000);
+  await waitUntil('the notice of the withdrawal', () => textOf(page, 'withdrawn-notice'), (t) => t === agenda.registration_form.privacy.withdrawn_notice, 10_000);
 
   // The old e-mail and password open nothing any more.
   const again = apiClient(server.url);

@@ -94,10 +94,9 @@ export interface Agenda {
   certificates?: unknown;
   proceedings?: unknown;
   order?: unknown;
-  privacy?: PrivacySpec;
 }
 
-// The agenda's privacy part (152-ФЗ) as the pages read it: the words of the withdrawal.
+// The registration form's privacy part (152-ФЗ) as the pages read it: the words of the withdrawal.
 export interface PrivacySpec {
   withdrawn_name?: string;
   archive_name?: string;
@@ -144,6 +143,7 @@ export interface FormSpec {
   title?: string;
   per?: string; // "author" (each author and co-author) | "applicant" (one for the institution)
   fields?: FormField[];
+  privacy?: PrivacySpec;
 }
 
 export interface PracticeType {

@@ -29,7 +29,7 @@ function forgetWithdrawnNotice() {
 
 export function PersonalData({ eventId, agenda }: { eventId: string; agenda: Agenda }) {
   const auth = useAuth();
-  const words = agenda.privacy;
+  const words = agenda.registration_form?.privacy;
   const [asking, setAsking] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
