@@ -40,15 +40,17 @@ export function PersonalData({ eventId, agenda }: { eventId: string; agenda: Age
   async function withdraw() {
     setBusy(true);
     setError('');
+    // Kept before asking: the socket closed by the withdrawal may sign this page out before the answer.
+    try {
+      sessionStorage.setItem(kNoticeKey, words?.withdrawn_notice || 'Согласие отозвано.');
+    } catch {
+      // Without storage the notice is lost; the withdrawal is not.
+    }
     try {
       await privacy.withdraw(eventId);
-      try {
-        sessionStorage.setItem(kNoticeKey, words?.withdrawn_notice || 'Согласие отозвано.');
-      } catch {
-        // Without storage the notice is lost; the withdrawal is not.
-      }
       await auth.logout().catch(() => undefined);
     } catch (e) {
+      forgetWithdrawnNotice();
       setError(messageOf(e));
       setBusy(false);
     }
