@@ -198,7 +198,7 @@ Status PrivacyService::log(std::string_view event_id, std::int64_t user_id, std:
 
 Result<Archive> PrivacyService::archive(const accounts::Identity& who, std::string_view event_id) {
   const Settings* s = settings(event_id);
-  if (!s) return event_not_found();
+  if (!s) return errors::event_not_found();
   HeldData held;
   auto read = db_.read([&](store::Tx& tx) {
     auto all = collect(tx, who.user, data_dir_);
@@ -226,14 +226,14 @@ Result<Archive> PrivacyService::archive(const accounts::Identity& who, std::stri
 
 Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view event_id) {
   const Settings* s = settings(event_id);
-  if (!s) return event_not_found();
+  if (!s) return errors::event_not_found();
   for (const auto& grant : who.roles)
     if (grant.role == accounts::Role::organiser) return organiser_cannot_withdraw();
   const std::int64_t now = to_ms(clock_.now());
   auto done = db_.transaction([&](store::Tx& tx) -> Status {
     auto user = accounts::user_by_id(tx, who.user.id);
     if (!user) return user.status();
-    if (!*user) return not_authenticated();
+    if (!*user) return errors::not_authenticated();
     Withdrawal w;
     w.user_id = (*user)->id;
     w.email = (*user)->email;
@@ -276,7 +276,7 @@ Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view 
 }
 
 Result<json> PrivacyService::requests(std::string_view event_id) {
-  if (!settings(event_id)) return event_not_found();
+  if (!settings(event_id)) return errors::event_not_found();
   json rows;
   auto read = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare("SELECT id, user_id, kind, at FROM privacy_requests WHERE event_id = ?1 ORDER BY id DESC");

@@ -54,14 +54,25 @@ Status checkpoint(const Db& db) {
   if (db.dialect() != Dialect::sqlite || db.file().empty()) return Status::ok();
   sqlite3* handle = nullptr;
   int rc = sqlite3_open_v2(db.file().c_str(), &handle, SQLITE_OPEN_READWRITE, nullptr);
+  bool busy = false;
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(handle, 5000);
-    rc = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    // The pragma, not sqlite3_wal_checkpoint_v2 at once: a fresh connection learns that the file
+    // is in WAL mode only once it reads the header, and before that the call checkpoints nothing.
+    sqlite3_stmt* stmt = nullptr;
+    rc = sqlite3_prepare_v2(handle, "PRAGMA main.wal_checkpoint(TRUNCATE)", -1, &stmt, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      busy = sqlite3_column_int(stmt, 0) != 0;  // (busy, log frames, checkpointed frames)
+      rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
   }
   std::string error = handle ? sqlite3_errmsg(handle) : "out of memory";
   sqlite3_close_v2(handle);
-  if (rc != SQLITE_OK)
-    return Status::internal(std::string(kStorageError), "Не удалось перенести журнал базы данных в её файл: " + error);
+  if (rc != SQLITE_OK || busy)
+    return Status::internal(std::string(kStorageError), "Не удалось перенести журнал базы данных в её файл: " +
+                                                            (busy ? std::string("его читают другие соединения") : error));
   return Status::ok();
 }
 
