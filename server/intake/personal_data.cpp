@@ -86,31 +86,27 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
       return s;
   }
 
-  // Descriptions: the person may be named in any practice (as its contact, an implementer).
-  // Their own (owned or co-authored) lose every trace; others' only the name and e-mail.
+  // Descriptions: the person may be named in any practice (as its contact, an implementer). Only
+  // the name and e-mail go: a phone or an address written there is the institution's, and the
+  // description must stay complete.
   struct Described {
     std::int64_t id = 0;
     std::string answers;
-    Withdrawal::Scope scope;
   };
   std::vector<Described> described;
   {
-    auto q = tx.prepare(
-        "SELECT p.id, p.answers, CASE WHEN p.owner_id = ?1 OR EXISTS (SELECT 1 FROM practice_coauthors c "
-        "WHERE c.practice_id = p.id AND c.email = ?2) THEN 1 ELSE 0 END FROM practices p ORDER BY p.id");
-    q.bind_int(1, w.user_id).bind_text(2, w.email);
+    auto q = tx.prepare("SELECT id, answers FROM practices ORDER BY id");
     for (;;) {
       auto row = q.step();
       if (!row.ok()) return row.status();
       if (!*row) break;
       std::string answers = q.text(1);
-      auto scope = q.int64(2) == 1 ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
-      if (w.traced(answers, scope)) described.push_back({q.int64(0), std::move(answers), scope});
+      if (w.traced(answers)) described.push_back({q.int64(0), std::move(answers)});
     }
   }
   for (const auto& d : described) {
     json answers = json::parse(d.answers, nullptr, false);
-    std::string scrubbed = answers.is_discarded() ? w.scrub(d.answers, d.scope) : w.scrub_json(answers, d.scope).dump();
+    std::string scrubbed = answers.is_discarded() ? w.scrub(d.answers) : w.scrub_json(answers).dump();
     if (auto s = tx.prepare("UPDATE practices SET answers = ?2, revision = revision + 1 WHERE id = ?1")
                      .bind_int(1, d.id)
                      .bind_text(2, scrubbed)

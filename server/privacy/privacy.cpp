@@ -208,6 +208,8 @@ Result<Archive> PrivacyService::archive(const accounts::Identity& who, std::stri
   });
   if (!read) return read;
   json data = {{"generated_at", format_instant(clock_.now())}, {"records", held.records}};
+  std::error_code made;
+  fs::create_directories(data_dir_ / "tmp", made);  // App::start makes it; a bare service may come first
   Archive out{data_dir_ / "tmp" / ("privacy-" + random_hex(12) + ".zip"), s->archive_name + ".zip"};
   if (auto st = write_zip(out.path, data.dump(2, ' ', false, json::error_handler_t::replace),
                           summary_text(held.records, *s), held.files);
