@@ -34,10 +34,12 @@ export function FlashmobWidgetPage({ id }: { id: string }) {
     document.body.classList.add('widget-body');
     return () => document.body.classList.remove('widget-body');
   }, []);
+  // Alone on the partner's page, the widget is a page of its own: a main landmark and a heading.
   return (
-    <div class="flashmob flashmob--widget">
+    <main class="flashmob flashmob--widget">
+      <h1 class="visually-hidden">Флешмоб</h1>
       <FeedPlayer id={id} compact />
-    </div>
+    </main>
   );
 }
 
