@@ -194,6 +194,15 @@ async function walk(server, event, role, email) {
       first = false;
       audited += 1;
       for (const v of await audit(page)) violations.push({ role, page: path, ...v });
+      if (!email && audited === 1) {
+        // The login and registration dialog, open over the event's page.
+        await testId(page, 'login-button').click();
+        await testId(page, 'register-tab').click();
+        await testId(page, 'auth-name').waitFor();
+        for (const v of await audit(page)) violations.push({ role, page: `${path} (вход и регистрация)`, ...v });
+        await page.keyboard.press('Escape');
+        await testId(page, 'auth-dialog').waitFor({ state: 'detached' });
+      }
       for (const link of await linksOf(page, event.id)) if (!seen.has(kindOf(link))) queue.push(link);
     }
     return { kinds: [...seen.keys()], audited, violations, errors };
