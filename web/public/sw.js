@@ -1,7 +1,8 @@
 // The offline programme: keeps the site's shell and what a person reads on the way to the event (the
 // event's page and timetable, their section's running order and their own slot, their cabinet) so
 // that, without a connection, the pages show what was last seen. Hand-written, no build step: the
-// shell's hashed files are read from index.html at install.
+// shell's hashed files are read from index.html at install, and dropped when a fresh index.html
+// names none of them (a new release).
 //
 // - the page itself (any navigation) and /api data on the list below: the network first; what it
 //   answers is kept; when it cannot be reached the kept answer is given, marked with the header
@@ -32,6 +33,11 @@ const kKept = [
 
 const kStatic = [/^\/assets\//, /^\/icons\//, /^\/favicon\.svg$/, /^\/manifest\.webmanifest$/];
 
+// The hashed files index.html names (its script and style).
+function assetsOf(html) {
+  return [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
@@ -40,9 +46,7 @@ self.addEventListener('install', (event) => {
       if (!response.ok) throw new Error(`the site's page answered ${response.status}`);
       const html = await response.clone().text();
       await cache.put('/', response);
-      const files = new Set(['/favicon.svg', '/manifest.webmanifest']);
-      for (const m of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) files.add(m[1]);
-      await cache.addAll([...files]);
+      await cache.addAll(['/favicon.svg', '/manifest.webmanifest', ...assetsOf(html)]);
       await self.skipWaiting();
     })(),
   );
@@ -100,16 +104,25 @@ function stamped(response) {
 async function page(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && (response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
-      const cache = await caches.open(kShell);
-      await cache.put('/', response.clone());
-    }
+    if (response.ok && (response.headers.get('Content-Type') ?? '').startsWith('text/html')) await keepShell(response.clone());
     return response;
   } catch (e) {
     const shell = await caches.match('/', { cacheName: kShell });
     if (shell) return shell;
     throw e;
   }
+}
+
+// Keeps a fresh index.html; when it names other hashed files (a new release), the old ones go.
+async function keepShell(response) {
+  const cache = await caches.open(kShell);
+  const html = await response.clone().text();
+  await cache.put('/', response);
+  const current = new Set(assetsOf(html));
+  const keys = await cache.keys();
+  const kept = keys.map((r) => new URL(r.url).pathname).filter((p) => p.startsWith('/assets/'));
+  if (kept.some((p) => current.has(p))) return;
+  for (const r of keys) if (new URL(r.url).pathname.startsWith('/assets/')) await cache.delete(r);
 }
 
 async function data(request) {
