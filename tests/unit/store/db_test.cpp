@@ -106,7 +106,7 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
     ASSERT_TRUE(db);
     ASSERT_TRUE(insert_user(*db, "a@example.org").is_ok());
     ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
-                    // And 022's columns, which it adds again.
+                    // And 023's columns, which it adds again.
                     if (auto s = tx.exec("DROP INDEX flashmob_items_hls_jobs; "
                                          "ALTER TABLE flashmob_items DROP COLUMN hls_state; "
                                          "ALTER TABLE flashmob_items DROP COLUMN hls_attempts; "
