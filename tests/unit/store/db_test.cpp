@@ -108,7 +108,7 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
     ASSERT_TRUE(db->transaction([&](Tx& tx) -> Status {
                     if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
                                          "ALTER TABLE uploads DROP COLUMN field; "
-                                         // and what 022 added, which it adds again
+                                         // and what 023 added, which it adds again
                                          "ALTER TABLE mail_outbox DROP COLUMN claimed_by; "
                                          "ALTER TABLE mail_outbox DROP COLUMN claimed_until; "
                                          "ALTER TABLE certificates DROP COLUMN claimed_by; "
