@@ -18,6 +18,7 @@ build_packages=(
 test_packages=(
   libgtest-dev redis-server redis-tools python3-aiosmtpd chromium
   postgresql-15  # the store's tests again on PostgreSQL (scripts/test_postgresql.sh), and scripts/postgres.sh
+  haproxy  # the cluster test and scripts/cluster.sh: three instances behind one load balancer
   libreoffice-writer-nogui libreoffice-impress-nogui
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh), the thread-safety analysis
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: unit and integration tests (ctest, which
 # start the real server binary and their own redis-server where they kill it), the tests that open
-# a store again on PostgreSQL (a cluster of their own, scripts/test_postgresql.sh), the demo's data set with its
+# a store again on PostgreSQL (a cluster of their own, scripts/test_postgresql.sh), three instances
+# behind HAProxy (scripts/cluster.sh, tests/cluster), the demo's data set with its
 # checks, then the browser
 # tests in Debian's Chromium, the load soak and the fuzz targets. A shared redis-server on a free
 # loopback port is started here for the tests that only need one (PRAKTIKA_TEST_REDIS_URL) and
@@ -64,6 +65,18 @@ fi
 # (scripts/postgres.sh), started and stopped by the script. PRAKTIKA_SKIP_POSTGRESQL=1 skips it.
 if [[ "${PRAKTIKA_SKIP_POSTGRESQL:-0}" != 1 ]]; then
   stage postgresql scripts/test_postgresql.sh
+fi
+# The cluster on one machine: scripts/cluster.sh (PostgreSQL, Redis, three instances, HAProxy)
+# started, asked for its health through HAProxy and stopped; then tests/cluster's test of three
+# instances behind HAProxy on one PostgreSQL and one Redis (about a minute and a half: live events
+# across instances, the alarm's holder killed, uploads moved, PostgreSQL and Redis restarted).
+cluster_tests() {
+  local url
+  url=$(scripts/cluster.sh) && curl -fsS "${url}api/health" >/dev/null && scripts/cluster.sh --stop &&
+    build/tests/cluster/cluster_test
+}
+if [[ "${PRAKTIKA_SKIP_POSTGRESQL:-0}" != 1 ]]; then
+  stage cluster cluster_tests
 fi
 # Clang's thread-safety analysis of the annotated locks (GUARDED_BY, REQUIRES: common/mutex.h).
 stage thread-safety scripts/check_thread_safety.sh

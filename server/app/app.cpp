@@ -432,23 +432,44 @@ const Event* App::find_event(std::string_view id) const {
 
 json App::health() const {
   bool presence_ok = presence_->healthy();
+  // The store answers a trivial read: on PostgreSQL this is the network and the server's state.
+  const Status store_status = db_->read([](store::Tx& tx) -> Status { return tx.prepare("SELECT 1").run(); });
+  json store = {{"dialect", db_->dialect() == store::Dialect::postgresql ? "postgresql" : "sqlite"},
+                {"healthy", store_status.is_ok()}};
+  if (!store_status) store["error"] = store_status.code();
   json mail = {{"configured", sender_.configured()}};
-  if (auto counts = outbox_.counts())
-    mail.update({{"pending", counts->pending}, {"sent", counts->sent}, {"failed", counts->failed}});
+  if (store_status)
+    if (auto counts = outbox_.counts())
+      mail.update({{"pending", counts->pending}, {"sent", counts->sent}, {"failed", counts->failed}});
   const auto c = server_->connection_stats();
   json connections = {{"open", c.open},
                        {"per_address_limit", c.per_address_limit},
                        {"descriptor_limit", c.descriptor_limit},
                        {"refused", {{"descriptors", c.refused_descriptors}, {"per_address", c.refused_per_address}}},
                        {"refusing", c.refusing}};
+  const bool redis = lease_ != nullptr;
+  const bool redis_ok = !redis || (presence_ok && publisher_->healthy());
+  // This instance's part in each job the cluster runs once. The alarm (stage pushes, the
+  // flashmob feed's boundaries, the section timers' warnings) fires on the lease's owner only;
+  // mail and certificates run on every instance, each row claimed by one ("claims").
+  json jobs = {{"alarm", !lease_ ? "alone" : lease_->held() ? "owner" : "standby"},
+               {"mail", sender_.configured() ? "claims" : "off"},
+               {"certificates", "claims"},
+               {"login_throttle", redis ? "redis" : "local"}};
   // Turning everyone away for want of descriptors is the server's trouble; one client over its
-  // share is not.
-  return {{"status", presence_ok && !c.out_of_descriptors ? "ok" : "degraded"},
+  // share is not. An unreachable store or Redis degrades the instance (it keeps answering: a
+  // load balancer's health check reads the status code, 200, and an operator reads the rest).
+  bool ok = presence_ok && !c.out_of_descriptors && store_status.is_ok() && redis_ok;
+  return {{"status", ok ? "ok" : "degraded"},
+          {"instance", store::claim_holder()},
+          {"store", store},
+          {"redis", {{"configured", redis}, {"healthy", redis_ok}}},
+          {"jobs", jobs},
           {"presence", {{"backend", presence_->backend()}, {"healthy", presence_ok}}},
           {"live",
            {{"backend", publisher_->backend()},
             {"healthy", publisher_->healthy()},
-            {"alarm", !lease_ ? "alone" : lease_->held() ? "owner" : "standby"}}},
+            {"alarm", jobs["alarm"]}}},
           {"connections", connections},
           {"mail", mail},
           {"events", events_.size()},

@@ -409,20 +409,63 @@ std::map<std::string, std::string> document_values(const timeline::Agenda& agend
 
 // ---------------------------------------------------------------- the bulk job
 
-void CertificateService::start() {
-  std::vector<Work> resumed;
-  Status s = db_.read([&](store::Tx& tx) -> Status {
+namespace {
+
+// How long a worker holds the certificate it makes (real time; typesetting one takes a second or
+// two), and how often idle workers look for certificates no one holds: another instance's job, or
+// one whose holder died.
+constexpr std::chrono::seconds kCertificateHold{120};
+constexpr std::chrono::seconds kUnclaimedScan{5};
+
+Millis hold_on(const timeline::Clock& clock) {
+  return Millis(static_cast<std::int64_t>(std::chrono::duration<double, std::milli>(kCertificateHold).count() *
+                                          clock.speed()));
+}
+
+}  // namespace
+
+Result<bool> claim_certificate(store::Db& db, std::int64_t job, std::int64_t certificate, TimePoint now, Millis hold) {
+  bool taken = false;
+  Status s = db.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.id FROM certificates c JOIN certificate_jobs j ON j.id = c.job_id WHERE c.id = ?1 AND c.job_id = ?2 "
+        "AND c.state = 'pending' AND j.state = 'running' AND coalesce(c.claimed_until, 0) <= ?3" +
+        store::skip_locked(tx.dialect(), "c"));
+    q.bind_int(1, certificate).bind_int(2, job).bind_int(3, to_ms(now));
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    taken = true;
+    return tx.prepare("UPDATE certificates SET claimed_by = ?2, claimed_until = ?3 WHERE id = ?1")
+        .bind_int(1, certificate)
+        .bind_text(2, store::claim_holder())
+        .bind_int(3, to_ms(now + hold))
+        .run();
+  });
+  if (!s) return s;
+  return taken;
+}
+
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> unclaimed_certificates(store::Db& db, TimePoint now) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  Status s = db.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT c.job_id, c.id FROM certificates c JOIN certificate_jobs j ON j.id = c.job_id "
-        "WHERE j.state = 'running' AND c.state = 'pending' ORDER BY c.job_id, c.id");
+        "WHERE j.state = 'running' AND c.state = 'pending' AND coalesce(c.claimed_until, 0) <= ?1 "
+        "ORDER BY c.job_id, c.id");
+    q.bind_int(1, to_ms(now));
     for (;;) {
       auto more = q.step();
       if (!more) return more.status();
       if (!*more) return Status::ok();
-      resumed.push_back({q.int64(0), q.int64(1)});
+      out.emplace_back(q.int64(0), q.int64(1));
     }
   });
-  (void)s;  // a failed read leaves the jobs running: the organiser sees them stuck and may start again
+  if (!s) return s;
+  return out;
+}
+
+void CertificateService::start() {
   // A job whose last document was made just before a stop has nothing left but its closing.
   (void)db_.transaction([&](store::Tx& tx) {
     return tx.prepare("UPDATE certificate_jobs SET state = 'done', finished_at = ?1 WHERE state = 'running' AND "
@@ -432,7 +475,8 @@ void CertificateService::start() {
   });
   MutexLock lock(mutex_);
   stopping_ = false;
-  for (const auto& w : resumed) queue_.push_back(w);
+  // The workers look for what a stop or a crash left pending (of any instance's jobs) at once.
+  next_scan_ = std::chrono::steady_clock::now();
   for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { run_worker(); });
 }
 
@@ -451,12 +495,31 @@ void CertificateService::stop() {
 void CertificateService::run_worker() {
   for (;;) {
     Work work;
+    bool scan = false;
     {
       MutexLock lock(mutex_);
-      while (!stopping_ && queue_.empty()) changed_.wait(mutex_);
+      while (!stopping_ && queue_.empty() && std::chrono::steady_clock::now() < next_scan_)
+        changed_.wait_until(mutex_, next_scan_);
       if (stopping_) return;
-      work = queue_.front();
-      queue_.pop_front();
+      if (queue_.empty()) {
+        // One idle worker looks; the others wait for what it queues.
+        scan = true;
+        next_scan_ = std::chrono::steady_clock::now() + kUnclaimedScan;
+      } else {
+        work = queue_.front();
+        queue_.pop_front();
+      }
+    }
+    if (scan) {
+      // A failed read (the store unreachable) is tried again at the next scan.
+      auto found = unclaimed_certificates(db_, clock_.now());
+      if (!found || found->empty()) continue;
+      {
+        MutexLock lock(mutex_);
+        for (const auto& [job, certificate] : *found) queue_.push_back({job, certificate});
+      }
+      changed_.notify_all();
+      continue;
     }
     make_one(work);
   }
@@ -467,6 +530,10 @@ void CertificateService::make_one(const Work& work) {
   std::int64_t user = 0;
   json data;
   bool send = false;
+  // Taken first, so that no worker of this or another instance makes it meanwhile; one already
+  // made, re-queued by a newer job, or held by another worker is left alone.
+  auto taken = claim_certificate(db_, work.job, work.certificate, clock_.now(), hold_on(clock_));
+  if (!taken || !*taken) return;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT c.number, c.event_id, c.user_id, c.template, c.data, c.email, c.created_at, j.send_mail "
@@ -506,7 +573,8 @@ void CertificateService::make_one(const Work& work) {
   auto now = clock_.now();
   (void)db_.transaction([&](store::Tx& tx) -> Status {
     auto u = tx.prepare(
-        "UPDATE certificates SET state = ?3, made_at = ?4, error = ?5 WHERE id = ?1 AND job_id = ?2 AND state = 'pending'");
+        "UPDATE certificates SET state = ?3, made_at = ?4, error = ?5, claimed_by = NULL, claimed_until = NULL "
+        "WHERE id = ?1 AND job_id = ?2 AND state = 'pending'");
     u.bind_int(1, work.certificate).bind_int(2, work.job).bind_text(3, made ? "made" : "failed").bind_int(4, to_ms(now));
     if (made) u.bind_null(5);
     else u.bind_text(5, made.message());
@@ -647,7 +715,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
       if (q.text(1) != content.tmpl->id || q.text(2) != data || q.text(3) != email || q.text(4) != "made") {
         auto upd = tx.prepare(
             "UPDATE certificates SET template = ?2, data = ?3, email = ?4, state = 'pending', job_id = ?5, "
-            "error = NULL WHERE id = ?1");
+            "error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?1");
         upd.bind_int(1, id).bind_text(2, content.tmpl->id).bind_text(3, data).bind_text(4, email).bind_int(5, job);
         if (auto st = upd.run(); !st) return st;
         work.push_back({job, id});

@@ -8,6 +8,8 @@
 // day for at least certificates.attendance_min_minutes ("attendee"). Organisers, experts and
 // moderators are not participants by their role alone.
 //
+// With several instances on one store, any instance's workers make any job's certificates: each
+// is claimed in the store before it is made (claim_certificate), so none is made twice.
 // Thread-safe: state lives in the store; the job queue is guarded by mutex_, the proceedings
 // build by build_mutex_. Methods block on SQLite and disk: worker threads only; the topic policy
 // (subscribe) is one short read. The bulk job runs on the service's own threads (start/stop).
@@ -80,6 +82,14 @@ struct Document {
 // A table for the organiser's exports (CSV now; XLSX through server/export once merged).
 // An export's title is also its download's file name (without extension).
 using Table = exporting::Table;
+
+// The bulk job's claims (used by the service's workers; public for the tests of two instances).
+// Takes certificate `certificate` of running job `job` for this instance when it is still pending
+// and no worker holds it, until `now + hold` (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED in the
+// claiming transaction). True when taken. Any thread; blocks on the store.
+Result<bool> claim_certificate(store::Db& db, std::int64_t job, std::int64_t certificate, TimePoint now, Millis hold);
+// (job, certificate) of every pending certificate of a running job that no worker holds.
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> unclaimed_certificates(store::Db& db, TimePoint now);
 
 class CertificateService {
  public:
@@ -176,6 +186,8 @@ class CertificateService {
   CondVar changed_;
   std::deque<Work> queue_ GUARDED_BY(mutex_);
   bool stopping_ GUARDED_BY(mutex_) = false;
+  // When an idle worker next looks in the store for certificates no worker holds.
+  std::chrono::steady_clock::time_point next_scan_ GUARDED_BY(mutex_);
 
   // Only on the thread that calls start() and stop().
   std::vector<std::thread> threads_;

@@ -130,10 +130,45 @@ Result<std::vector<StoredMessage>> Outbox::due(TimePoint now, int limit) {
   return out;
 }
 
+Result<std::vector<StoredMessage>> Outbox::claim(TimePoint now, Millis hold, int limit) {
+  std::vector<StoredMessage> out;
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelect) +
+                        "WHERE state = 'pending' AND next_attempt_at <= ?1 AND coalesce(claimed_until, 0) <= ?1 "
+                        "ORDER BY next_attempt_at, id LIMIT ?2" +
+                        store::skip_locked(tx.dialect()));
+    q.bind_int(1, to_ms(now)).bind_int(2, limit);
+    auto rows = read_all(q);
+    if (!rows) return rows.status();
+    for (const auto& m : *rows) {
+      auto held = tx.prepare("UPDATE mail_outbox SET claimed_by = ?2, claimed_until = ?3 WHERE id = ?1")
+                      .bind_int(1, m.id)
+                      .bind_text(2, store::claim_holder())
+                      .bind_int(3, to_ms(now + hold))
+                      .run();
+      if (!held) return held;
+    }
+    out = std::move(*rows);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Status Outbox::release(std::int64_t id) {
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    return tx.prepare("UPDATE mail_outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ?1")
+        .bind_int(1, id)
+        .run();
+  });
+}
+
 Result<std::optional<TimePoint>> Outbox::next_due() {
   std::optional<TimePoint> out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT min(next_attempt_at) FROM mail_outbox WHERE state = 'pending'");
+    auto q = tx.prepare(
+        "SELECT min(CASE WHEN claimed_until > next_attempt_at THEN claimed_until ELSE next_attempt_at END) "
+        "FROM mail_outbox WHERE state = 'pending'");
     auto more = q.step();
     if (!more) return more.status();
     if (*more && !q.is_null(0)) out = from_ms(q.int64(0));
@@ -146,8 +181,8 @@ Result<std::optional<TimePoint>> Outbox::next_due() {
 Status Outbox::mark_sent(std::int64_t id, TimePoint now) {
   return db_.transaction([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?2, last_error = NULL "
-        "WHERE id = ?1 AND state = 'pending'");
+        "UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?2, last_error = NULL, "
+        "claimed_by = NULL, claimed_until = NULL WHERE id = ?1 AND state = 'pending'");
     if (auto s = q.bind_int(1, id).bind_int(2, to_ms(now)).run(); !s) return s;
     return tx.prepare("INSERT INTO mail_attempts (message_id, at, ok) VALUES (?1, ?2, 1)")
         .bind_int(1, id)
@@ -168,7 +203,8 @@ Status Outbox::mark_failed(std::int64_t id, TimePoint now, std::string_view erro
     bool give_up = attempts >= policy_.max_attempts;
     auto next = now + std::chrono::duration_cast<Millis>(policy_.delay_after(attempts));
     auto u = tx.prepare(
-        "UPDATE mail_outbox SET attempts = ?2, last_error = ?3, next_attempt_at = ?4, state = ?5 WHERE id = ?1");
+        "UPDATE mail_outbox SET attempts = ?2, last_error = ?3, next_attempt_at = ?4, state = ?5, claimed_by = NULL, "
+        "claimed_until = NULL WHERE id = ?1");
     u.bind_int(1, id)
         .bind_int(2, attempts)
         .bind_text(3, error)

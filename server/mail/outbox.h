@@ -74,9 +74,18 @@ class Outbox {
   // (whatever that message's state): nothing is ever queued twice.
   static Result<bool> enqueue(store::Tx& tx, const Message& message, TimePoint now);
 
-  // Pending messages whose next attempt is due at `now`, oldest first.
+  // Pending messages whose next attempt is due at `now`, oldest first (held ones included).
   Result<std::vector<StoredMessage>> due(TimePoint now, int limit = 50);
-  // The earliest next attempt of a pending message, if any.
+  // The sender's: takes up to `limit` pending messages due at `now` that no sender holds, oldest
+  // first, and holds them until `now + hold` (claimed_by: store::claim_holder()), so that a sender
+  // of another instance claiming at the same moment passes them over (PostgreSQL: FOR UPDATE SKIP
+  // LOCKED). mark_sent, mark_failed and release end the hold; the messages of a sender that died
+  // are taken again when its hold lapses (sent at least once, with the same Message-ID).
+  Result<std::vector<StoredMessage>> claim(TimePoint now, Millis hold, int limit);
+  // Gives back a claimed message not attempted (the sender stopped): due again at once.
+  Status release(std::int64_t id);
+  // The earliest instant a pending message may be attempted (its next attempt, or the end of
+  // another sender's hold), if any.
   Result<std::optional<TimePoint>> next_due();
   Status mark_sent(std::int64_t id, TimePoint now);
   // Records the failure; schedules the retry by the policy or gives up ("failed").

@@ -150,12 +150,19 @@ void Sender::wake() {
 
 int Sender::run_once() {
   if (!transport_) return 0;
-  auto due = outbox_.due(clock_.now());
+  // A few at a time, held long enough for each to time out: no other instance's sender takes
+  // them meanwhile. The hold is in the event clock's time, which may run faster than real time.
+  constexpr int kBatch = 10;
+  const double hold_s = (kBatch * (options_.connect_timeout_s + options_.timeout_s) + 60) * clock_.speed();
+  auto due = outbox_.claim(clock_.now(), Millis(static_cast<std::int64_t>(hold_s * 1000)), kBatch);
   if (!due) return 0;
   int sent = 0;
   std::function<bool()> cancelled = [this] { return stopping_.load(); };
   for (const auto& m : *due) {
-    if (stopping_) break;
+    if (stopping_) {
+      (void)outbox_.release(m.id);  // not attempted: another instance (or the next start) sends it
+      continue;
+    }
     std::string id = "outbox-" + std::to_string(m.id) + "." + m.message.event_id + "@praktika";
     Message message = m.message;
     if (auto loaded = load_attachments(message); !loaded) {
@@ -174,6 +181,8 @@ int Sender::run_once() {
     } else if (!stopping_) {
       failed_attempt(m, delivered);
       (void)outbox_.mark_failed(m.id, clock_.now(), delivered.message());
+    } else {
+      (void)outbox_.release(m.id);
     }
   }
   return sent;

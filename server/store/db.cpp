@@ -10,6 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include <unistd.h>
+
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "store/migrations.h"
@@ -140,6 +142,22 @@ std::string json_array_values(Dialect dialect, int index, bool integers) {
   if (dialect == Dialect::sqlite) return "SELECT value FROM json_each(" + param + ")";
   return std::string("SELECT ") + (integers ? "CAST(value AS BIGINT)" : "value") +
          " FROM json_array_elements_text(CAST(" + param + " AS json)) AS value";
+}
+
+std::string skip_locked(Dialect dialect, std::string_view of) {
+  if (dialect == Dialect::sqlite) return {};
+  std::string out = " FOR UPDATE";
+  if (!of.empty()) out += " OF " + std::string(of);
+  return out + " SKIP LOCKED";
+}
+
+const std::string& claim_holder() {
+  static const std::string holder = [] {
+    char host[256] = {0};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = 0;
+    return std::string(host[0] ? host : "localhost") + ":" + std::to_string(::getpid());
+  }();
+  return holder;
 }
 
 // ---------------------------------------------------------------------------------------------

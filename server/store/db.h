@@ -58,6 +58,17 @@ enum class Dialect { sqlite, postgresql };
 // there when `integers`, as PostgreSQL compares no text with a number).
 std::string json_array_values(Dialect dialect, int index, bool integers);
 
+// The tail of a SELECT that claims rows for a background job another instance may be claiming at
+// the same moment (the mail outbox, the certificates): on PostgreSQL ` FOR UPDATE [OF alias] SKIP
+// LOCKED`, so a row another transaction holds is passed over rather than waited for or taken
+// twice; nothing on SQLite, whose one writer already keeps two claims apart. `of`: the alias of
+// the claimed table when the SELECT joins others (their rows stay unlocked). Run it in a write
+// transaction that marks the rows it got (claimed_until), so the claim outlives the transaction.
+std::string skip_locked(Dialect dialect, std::string_view of = {});
+
+// Who holds a claim: "host:pid", for the claimed_by columns an operator reads.
+const std::string& claim_holder();
+
 // Stable codes of the Status values this module returns.
 inline constexpr std::string_view kStorageError = "storage_error";    // 500: I/O, corruption, a bug in SQL
 inline constexpr std::string_view kStorageBusy = "storage_busy";      // 503: another process held the lock too long

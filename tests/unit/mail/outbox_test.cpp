@@ -4,7 +4,10 @@
 
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
+#include <set>
+#include <thread>
 
 #include "mail/sender.h"
 #include "mail/template.h"
@@ -132,6 +135,66 @@ TEST_F(OutboxTest, TheSenderRetriesWhenDueAndNeverResendsWhatWasAccepted) {
   EXPECT_EQ(stored.state, "sent");
   EXPECT_EQ(stored.attempts, 2);
   EXPECT_NE(accepting->last.find("Message-ID: <outbox-1.irkutsk-2020@praktika>"), std::string::npos);
+}
+
+TEST_F(OutboxTest, AClaimedLetterIsHeldFromOtherSendersUntilItsOutcomeOrItsHoldLapses) {
+  ASSERT_TRUE(enqueue(letter("a"), kStart));
+  ASSERT_TRUE(enqueue(letter("b"), kStart));
+  auto first = outbox_->claim(kStart, Millis(60s), 1);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(first->size(), 1u);
+  const auto a = (*first)[0].id;
+  auto second = outbox_->claim(kStart, Millis(60s), 5);
+  ASSERT_EQ(second->size(), 1u);  // only the other one
+  EXPECT_NE((*second)[0].id, a);
+  EXPECT_TRUE(outbox_->claim(kStart + 59s, Millis(60s), 5)->empty());
+
+  // The second's sender failed it: due again by the policy (30 s), no longer held.
+  ASSERT_TRUE(outbox_->mark_failed((*second)[0].id, kStart + 1s, "421").is_ok());
+  EXPECT_EQ(**outbox_->next_due(), kStart + 31s);
+  // The first's sender died: its hold lapses and another takes the letter.
+  auto again = outbox_->claim(kStart + 60s, Millis(60s), 1);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].id, a);
+  // Given back by a sender that stopped before trying it: due at once.
+  ASSERT_TRUE(outbox_->release(a).is_ok());
+  EXPECT_EQ(outbox_->claim(kStart + 61s, Millis(60s), 5)->size(), 2u);
+}
+
+// Two instances' senders on one store, claiming at the same moment: every letter is taken by
+// exactly one of them (on PostgreSQL through SELECT … FOR UPDATE SKIP LOCKED).
+TEST_F(OutboxTest, TwoSendersClaimingAtOnceNeverTakeTheSameLetter) {
+  constexpr int kLetters = 60;
+  for (int i = 0; i < kLetters; ++i) ASSERT_TRUE(enqueue(letter("k" + std::to_string(i)), kStart));
+  auto other_db = test::open_test_store(dir_.path() / "db.sqlite3");  // the second instance's connection
+  ASSERT_TRUE(other_db.ok()) << other_db.status().message();
+  Outbox other(**other_db, RetryPolicy{3, 30s, 60s});
+
+  std::vector<std::int64_t> taken[2];
+  std::atomic<int> errors{0};
+  auto run = [&](Outbox& outbox, std::vector<std::int64_t>& mine) {
+    for (;;) {
+      auto batch = outbox.claim(kStart, Millis(10min), 3);
+      if (!batch) {
+        if (batch.status().code() != store::kStorageBusy) ++errors;
+        continue;
+      }
+      if (batch->empty()) return;
+      for (const auto& m : *batch) {
+        mine.push_back(m.id);
+        if (!outbox.mark_sent(m.id, kStart)) ++errors;
+      }
+    }
+  };
+  std::thread a([&] { run(*outbox_, taken[0]); });
+  std::thread b([&] { run(other, taken[1]); });
+  a.join();
+  b.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::set<std::int64_t> all(taken[0].begin(), taken[0].end());
+  for (auto id : taken[1]) EXPECT_TRUE(all.insert(id).second) << "letter " << id << " taken twice";
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kLetters));
+  EXPECT_EQ(outbox_->counts()->sent, kLetters);
 }
 
 TEST(Rfc5322, HeadersAreAsciiWithUtf8WordsAndTheBodyIsBase64Utf8) {

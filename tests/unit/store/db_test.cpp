@@ -116,7 +116,12 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
                         !s)
                       return s;
                     if (auto s = tx.exec("DROP INDEX uploads_by_practice; ALTER TABLE uploads DROP COLUMN practice_id; "
-                                         "ALTER TABLE uploads DROP COLUMN field");
+                                         "ALTER TABLE uploads DROP COLUMN field; "
+                                         // and what 024 added, which it adds again
+                                         "ALTER TABLE mail_outbox DROP COLUMN claimed_by; "
+                                         "ALTER TABLE mail_outbox DROP COLUMN claimed_until; "
+                                         "ALTER TABLE certificates DROP COLUMN claimed_by; "
+                                         "ALTER TABLE certificates DROP COLUMN claimed_until");
                         !s)
                       return s;
                     if (auto s = set_version(tx, 19); !s) return s;
