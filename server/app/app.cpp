@@ -33,6 +33,7 @@
 #include "net/encoding.h"
 #include "net/static_files.h"
 #include "reminders/reminders.h"
+#include "reminders/participants_alarm.h"
 #include "reminders/reminders_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
@@ -308,6 +309,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       },
       [this] { sender_.wake(); });
   add_reminder_checks();
+  participant_reminders_ = reminders::wire_participants(*db_, clock_, views, *alarm_, workers_, *sections_,
+                                                       *certificates_, [this] { sender_.wake(); });
   for (const auto& [id, event] : events_)
     alarm_->add_source(live::push_stage_changes(*alarm_, *publisher_, event.timeline, clock_,
                                                 reminders_->warn_instants(id), [this, id = id] { send_reminders(id); }));
@@ -560,6 +563,7 @@ void App::add_routes() {
     return event ? &event->timeline : nullptr;
   });
   reminders::add_routes(router_, *reminders_, accounts_);
+  reminders::add_participant_routes(router_, *participant_reminders_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -163,6 +163,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
     // The desk's milestone reminders.
     {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
+    // The participants' reminders: what is scheduled, and the organiser's switch per kind.
+    {{"GET", "/api/events/{id}/reminders/participants"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/reminders/participants/{kind}"}, Audience::organiser},
     // The lists of earlier editions and the unsure matches with them.
     {{"GET", "/api/events/{id}/contest/past-results"}, Audience::organiser},
     {{"POST", "/api/events/{id}/contest/past-results/preview"}, Audience::organiser},
