@@ -223,15 +223,15 @@ void render_letters(const timeline::Agenda& agenda, std::vector<Rendered>& out) 
       cases.push_back(v);
     } else if (id.rfind("reminder_", 0) == 0) {
       // The participants' reminders (server/reminders/participants.cpp fills the same names).
-      auto reminders = std::get<reminders::Settings>(reminders::read_settings(agenda));
+      auto kinds = std::get<reminders::Settings>(reminders::read_settings(agenda));
       auto v = titles;
       v["full_name"] = kPerson;
       v["cabinet_url"] = "https://praktika.example.org/events/" + agenda.id + "/cabinet";
       v["items"] = mail::fill(snippet("reminder_item"), {{"number", "3"}, {"title", "Семейная гостиная"}}) +
                    mail::fill(snippet("reminder_item_untitled"), {{"number", "4"}});
-      if (const auto* k = reminders.find(reminders::Kind::draft); k && k->template_id == id)
+      if (const auto* k = kinds.find(reminders::Kind::draft); k && k->template_id == id)
         v["deadline"] = timeline::deadline_text(agenda.find_stage(k->stage)->closes, agenda.utc_offset_minutes);
-      if (const auto* k = reminders.find(reminders::Kind::payment); k && k->template_id == id)
+      if (const auto* k = kinds.find(reminders::Kind::payment); k && k->template_id == id)
         v["deadline"] = timeline::deadline_text(agenda.find_milestone(k->milestone)->at, agenda.utc_offset_minutes);
       if (const auto* session = agenda.find_session(sections.sections_session)) {
         const std::string date = timeline::russian_date(session->starts, agenda.utc_offset_minutes);
