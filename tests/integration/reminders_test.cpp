@@ -30,7 +30,8 @@ std::vector<ReceivedMail> with_subject(const std::vector<ReceivedMail>& mails, c
 json kind_row(HttpClient& organiser, const std::string& kind) {
   auto got = organiser.get(kParticipants);
   EXPECT_EQ(got.status, 200) << got.body;
-  for (const auto& k : got.json()["kinds"])
+  const json body = got.json();
+  for (const auto& k : body["kinds"])
     if (k["kind"] == kind) return k;
   return nullptr;
 }
