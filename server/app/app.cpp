@@ -32,6 +32,7 @@
 #include "log/log.h"
 #include "net/encoding.h"
 #include "net/static_files.h"
+#include "privacy/privacy_api.h"
 #include "reminders/reminders.h"
 #include "reminders/participants_alarm.h"
 #include "reminders/reminders_api.h"
@@ -311,6 +312,12 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
   add_reminder_checks();
   participant_reminders_ = reminders::wire_participants(*db_, clock_, views, *alarm_, workers_, *sections_,
                                                        *certificates_, [this] { sender_.wake(); });
+  std::map<std::string, privacy::Settings, std::less<>> privacy_events;
+  for (const auto& [id, event] : events_)  // main checked every agenda's part
+    if (auto read = privacy::read_settings(event.agenda); std::holds_alternative<std::optional<privacy::Settings>>(read))
+      if (auto& settings = std::get<std::optional<privacy::Settings>>(read)) privacy_events.emplace(id, std::move(*settings));
+  privacy_ = std::make_unique<privacy::PrivacyService>(*db_, clock_, std::move(privacy_events), config.data_dir,
+                                                       [this](std::int64_t user_id) { end_sockets_of(user_id); });
   for (const auto& [id, event] : events_)
     alarm_->add_source(live::push_stage_changes(*alarm_, *publisher_, event.timeline, clock_,
                                                 reminders_->warn_instants(id), [this, id = id] { send_reminders(id); }));
@@ -564,6 +571,7 @@ void App::add_routes() {
   });
   reminders::add_routes(router_, *reminders_, accounts_);
   reminders::add_participant_routes(router_, *participant_reminders_, accounts_);
+  privacy::add_routes(router_, *privacy_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -3,7 +3,7 @@
 // "reminder:{kind}:{event}:…:{person}…"), across restarts and instances too. Who is due is asked of
 // the modules that own the facts: the intake's catalogue (drafts, practices without a payment
 // document), the sections' published running orders, the certificates made. The organiser
-// switches a kind off per event (reminder_switches, 022); a kind switched off sends nothing,
+// switches a kind off per event (reminder_switches, 023); a kind switched off sends nothing,
 // and a letter whose window passed meanwhile is not sent late.
 // Thread-safe after construction (state lives in the store); every call blocks on SQLite:
 // worker threads only.

@@ -109,6 +109,9 @@ export function groupsOf(ctx: EventContext): Group[] {
       { href: `${base}/reminders`, title: 'Напоминания участникам: что и когда уйдёт', testId: 'desk-participant-reminders' },
       { href: `${base}/operations`, title: 'Сводка дня: кто на сайте, письма, неполадки', testId: 'desk-operations' },
       { href: `${base}/check`, title: 'Проверка файла', testId: 'desk-check' },
+      ...(a.registration_form?.privacy !== undefined
+        ? [{ href: `${base}/privacy-log`, title: 'Запросы о персональных данных: выгрузки и отзывы согласия', testId: 'desk-privacy-log' }]
+        : []),
     ],
   });
   return groups;
