@@ -22,6 +22,7 @@
 #include "app/config.h"
 #include "contest/contest.h"
 #include "mail/template.h"
+#include "reminders/settings.h"
 #include "review/review.h"
 #include "certificates/certificates.h"
 #include "gallery/gallery.h"
@@ -92,6 +93,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   if (auto e = first_error(sections::read_settings(agenda))) return e;
   if (auto e = certificates::check_agenda(agenda)) return e;
   if (auto e = first_error(contest::read_settings(agenda))) return e;
+  if (auto e = first_error(reminders::read_settings(agenda))) return e;
   if (auto e = first_error(privacy::read_settings(agenda))) return e;
   return gallery::check_agenda(agenda);
 }

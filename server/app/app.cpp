@@ -34,6 +34,7 @@
 #include "net/static_files.h"
 #include "privacy/privacy_api.h"
 #include "reminders/reminders.h"
+#include "reminders/participants_alarm.h"
 #include "reminders/reminders_api.h"
 #include "review/review_api.h"
 #include "uploads/uploads_api.h"
@@ -309,6 +310,8 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       },
       [this] { sender_.wake(); });
   add_reminder_checks();
+  participant_reminders_ = reminders::wire_participants(*db_, clock_, views, *alarm_, workers_, *sections_,
+                                                       *certificates_, [this] { sender_.wake(); });
   std::map<std::string, privacy::Settings, std::less<>> privacy_events;
   for (const auto& [id, event] : events_)  // main checked every agenda's part
     if (auto read = privacy::read_settings(event.agenda); std::holds_alternative<std::optional<privacy::Settings>>(read))
@@ -588,6 +591,7 @@ void App::add_routes() {
     return event ? &event->timeline : nullptr;
   });
   reminders::add_routes(router_, *reminders_, accounts_);
+  reminders::add_participant_routes(router_, *participant_reminders_, accounts_);
   privacy::add_routes(router_, *privacy_, accounts_);
 }
 

@@ -570,6 +570,7 @@ void CertificateService::make_one(const Work& work) {
   }
 
   bool queued_mail = false;
+  bool job_done = false;
   auto now = clock_.now();
   (void)db_.transaction([&](store::Tx& tx) -> Status {
     auto u = tx.prepare(
@@ -594,6 +595,7 @@ void CertificateService::make_one(const Work& work) {
                       .run();
         !st)
       return st;
+    job_done = tx.changes() == 1;
     if (!made || !send) return Status::ok();
     mail::MailPart part;
     const mail::Template* letter = mail_template(agenda, settings.mail_template, part);
@@ -612,6 +614,7 @@ void CertificateService::make_one(const Work& work) {
   });
   if (queued_mail && mail_queued_) mail_queued_();
   publish_job(work.job);
+  if (job_done && job_listener_) job_listener_(event_id);
 }
 
 Result<json> CertificateService::job_json(std::int64_t job) {
@@ -663,6 +666,7 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   std::int64_t job = 0;
   std::vector<Work> work;
   bool queued_mail = false;
+  bool job_done = false;
   auto now = clock_.now();
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
     work.clear();
@@ -821,6 +825,29 @@ Result<json> CertificateService::list(std::string_view event_id) {
   auto job = current_job(event_id);
   if (!job) return job.status();
   return json{{"certificates", out}, {"job", (*job)["job"]}};
+}
+
+Result<std::vector<CertificateService::Issued>> CertificateService::issued(std::string_view event_id) {
+  auto ev = find(event_id);
+  if (!ev) return ev.status();
+  std::vector<Issued> out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(
+        "SELECT c.user_id, u.full_name, c.email, c.number, c.data, m.id FROM certificates c JOIN users u ON u.id = c.user_id "
+        "LEFT JOIN mail_outbox m ON m.idempotency_key = 'certificate:' || c.event_id || ':' || c.user_id "
+        "WHERE c.event_id = ?1 AND c.state = 'made' ORDER BY c.id");
+    q.bind_text(1, event_id);
+    for (;;) {
+      auto more = q.step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      auto data = json::parse(q.text(4), nullptr, false);
+      out.push_back({q.int64(0), q.text(1), q.text(2), q.text(3),
+                     data.is_object() ? data.value("template_title", "") : "", !q.is_null(5)});
+    }
+  });
+  if (!s) return s;
+  return out;
 }
 
 Result<CertificateService::JobCounts> CertificateService::job_counts(std::string_view event_id) {

@@ -129,6 +129,20 @@ class CertificateService {
   // The organiser's: a letter with the proceedings' link to every participant, once each.
   Result<nlohmann::json> send_proceedings(const accounts::Identity& organiser, std::string_view event);
 
+  // A made certificate (for the reminders' «сертификат готов»): whose it is, where its letters go,
+  // and whether the certificate itself was queued to them by mail.
+  struct Issued {
+    std::int64_t user_id = 0;
+    std::string full_name;
+    std::string email;
+    std::string number;
+    std::string title;  // the document's, «Сертификат участника»
+    bool mailed = false;
+  };
+  Result<std::vector<Issued>> issued(std::string_view event);
+  // Before start(): told (on a job's thread, after the commit) when a job has made its last document.
+  void set_job_listener(std::function<void(const std::string& event)> listener) { job_listener_ = std::move(listener); }
+
   // Participants without a made certificate: what is left before certificates_by (for the
   // reminders, which read as the event's organiser would).
   Result<std::int64_t> not_issued(std::string_view event);
@@ -179,6 +193,7 @@ class CertificateService {
   live::Publisher& publish_;
   const Attendance attendance_;
   const std::function<void()> mail_queued_;
+  std::function<void(const std::string&)> job_listener_;  // set once before start()
   int workers_ = 1;
 
   // Guarded by mutex_.

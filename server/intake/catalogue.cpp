@@ -67,6 +67,9 @@ Result<std::vector<Practice>> practices(store::Tx& tx, std::string_view event_id
                     "AND (p.id != ?4 OR ?4 IS NULL)";
   if (query.paid_only)
     sql += " AND EXISTS (SELECT 1 FROM payments pay WHERE pay.practice_id = p.id AND pay.state = 'confirmed')";
+  if (query.without_payment_proof)
+    sql += " AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.practice_id = p.id AND pay.state IN ('proof_sent', "
+           "'confirmed'))";
   sql += " ORDER BY p.id";
   auto q = tx.prepare(sql);
   q.bind_text(1, event_id).bind_int(2, query.include_drafts ? 1 : 0).bind_int(3, query.only).bind_int(4, query.except);

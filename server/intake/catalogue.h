@@ -72,6 +72,7 @@ inline const std::vector<std::string> kPresentingOutcomes = {"present"};
 struct PracticeQuery {
   bool include_drafts = false;
   bool paid_only = false;                  // a confirmed payment (events with a fee)
+  bool without_payment_proof = false;      // no payment document sent, or the one sent returned
   std::optional<std::int64_t> only;         // this practice alone
   std::optional<std::int64_t> except;       // every practice but this one
 };

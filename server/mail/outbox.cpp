@@ -115,6 +115,19 @@ Result<bool> Outbox::enqueue(store::Tx& tx, const Message& message, TimePoint no
   return tx.changes() == 1;
 }
 
+Result<std::set<std::string>> Outbox::keys_with_prefix(store::Tx& tx, std::string_view prefix) {
+  // substr rather than LIKE: a prefix's '_' and '%' are no wildcards, in either dialect.
+  auto q = tx.prepare("SELECT idempotency_key FROM mail_outbox WHERE substr(idempotency_key, 1, length(CAST(?1 AS TEXT))) = CAST(?1 AS TEXT)");
+  q.bind_text(1, prefix);
+  std::set<std::string> out;
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return out;
+    out.insert(q.text(0));
+  }
+}
+
 Result<std::vector<StoredMessage>> Outbox::due(TimePoint now, int limit) {
   std::vector<StoredMessage> out;
   auto s = db_.read([&](store::Tx& tx) -> Status {

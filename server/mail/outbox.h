@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,10 @@ class Outbox {
   // Inside the caller's transaction. True when stored, false when the key was already there
   // (whatever that message's state): nothing is ever queued twice.
   static Result<bool> enqueue(store::Tx& tx, const Message& message, TimePoint now);
+
+  // Inside the caller's transaction: the keys of every message queued so far (any state) that
+  // begin with `prefix`, so a module can tell which of its letters it already wrote.
+  static Result<std::set<std::string>> keys_with_prefix(store::Tx& tx, std::string_view prefix);
 
   // Pending messages whose next attempt is due at `now`, oldest first (held ones included).
   Result<std::vector<StoredMessage>> due(TimePoint now, int limit = 50);

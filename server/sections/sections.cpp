@@ -785,7 +785,51 @@ Result<json> SectionService::publish_schedule(const accounts::Identity& who, std
   });
   if (!s) return s;
   for (const auto& p : pushes) publish_.publish(p.topic, "notice", p.data);
+  if (schedule_listener_) schedule_listener_(std::string(event));
   return schedule(&who, event, section);
+}
+
+Result<std::vector<SpeakerSlot>> SectionService::speaker_slots(std::string_view event) {
+  auto ref = find(event, std::nullopt);
+  if (!ref) return ref.status();
+  std::vector<SpeakerSlot> out;
+  const auto* window = window_of(**ref);
+  if (!window) return out;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    auto presenting = intake::admitted(tx, event, intake::kPresentingOutcomes);
+    if (!presenting) return presenting.status();
+    std::set<std::int64_t> admitted;
+    for (const auto& d : *presenting) admitted.insert(d.practice.id);
+    for (const auto& section : (*ref)->agenda->sections) {
+      auto row = load_schedule(tx, event, section.number);
+      if (!row) return row.status();
+      if (!*row || !(*row)->published) continue;
+      TimePoint at = window->starts;
+      for (const auto& slot : *(*row)->published) {
+        const TimePoint starts = at;
+        at += std::chrono::seconds(slot.seconds) + std::chrono::minutes((*ref)->settings.gap_minutes);
+        if (!admitted.count(slot.practice)) continue;
+        auto found = intake::practice_by_id(tx, event, slot.practice);
+        if (!found) return found.status();
+        if (!*found) continue;
+        SpeakerSlot item;
+        item.section = section.number;
+        item.section_title = section.title;
+        item.room_url = section.room_url;
+        item.practice = slot.practice;
+        item.title = (*found)->answers.value("name", "");
+        item.starts = starts;
+        item.ends = starts + std::chrono::seconds(slot.seconds);
+        auto authors = intake::authors_of(tx, slot.practice);
+        if (!authors) return authors.status();
+        for (const auto& a : *authors) item.speakers.push_back({a.user_id, a.full_name, a.email});
+        out.push_back(std::move(item));
+      }
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
 }
 
 Result<json> SectionService::my_slots(const accounts::Identity& who, std::string_view event) {

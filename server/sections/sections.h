@@ -113,6 +113,23 @@ struct EventRef {
   Settings settings;
 };
 
+// A slot of a published running order and who presents in it (for the speakers' reminders).
+struct SpeakerSlot {
+  struct Speaker {
+    std::int64_t user_id = 0;
+    std::string full_name;
+    std::string email;
+  };
+  int section = 0;
+  std::string section_title;
+  std::string room_url;  // the section's room, from the agenda
+  std::int64_t practice = 0;
+  std::string title;  // the practice's
+  TimePoint starts{};
+  TimePoint ends{};
+  std::vector<Speaker> speakers;  // the owner first, then registered co-authors
+};
+
 // Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
 std::vector<std::string_view> action_names();
 
@@ -138,6 +155,14 @@ class SectionService {
 
   // Before start(): where timer requests go.
   void set_arm(Arm arm) { arm_ = std::move(arm); }
+  // Before start(): told (on the publishing worker's thread, after the commit) that a section's
+  // running order was published, so its slots' times may have moved. Must not block long.
+  void set_schedule_listener(std::function<void(const std::string& event)> listener) {
+    schedule_listener_ = std::move(listener);
+  }
+  // Every slot of the event's published running orders, by section and position; practices no
+  // longer admitted to present are left out.
+  Result<std::vector<SpeakerSlot>> speaker_slots(std::string_view event);
   // Closes attendance left open by a stopped process and re-arms the timers of running sections.
   Status start();
   // Asks for the timers of every running section again, as the store has them: the alarm's
@@ -231,6 +256,7 @@ class SectionService {
   const std::map<std::string, EventRef, std::less<>> events_;
   live::Publisher& publish_;
   Arm arm_;  // set once before start()
+  std::function<void(const std::string&)> schedule_listener_;  // set once before start()
 
   // Held across a live change's transaction and its pushes, so subscribers see changes in commit order.
   std::mutex live_mutex_;

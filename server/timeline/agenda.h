@@ -34,7 +34,7 @@ struct Stage {
 // each is an object; the owning module reads it strictly with reader::read_part() at start-up.
 inline constexpr std::string_view kModuleParts[] = {"review",       "gallery",     "flashmob", "section_day",
                                                     "certificates", "proceedings", "contest",  "mail",
-                                                    "order"};
+                                                    "order",        "reminders"};
 
 // A named instant that is not a stage window: "decision_notice_by", "flashmob_feed_starts", ...
 struct Milestone {

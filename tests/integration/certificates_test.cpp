@@ -527,7 +527,21 @@ TEST_F(Certificates, OrganiserIsWarnedOfParticipantsWithoutCertificateBeforeCert
   ASSERT_EQ(people_->organiser().post(kEventApi + "/certificates/jobs", {{"send_mail", false}}).status, 202);
   EXPECT_EQ(wait_job_done()["state"], "done");
   EXPECT_TRUE(people_->organiser().get(kEventApi + "/reminders").json()["warnings"].empty());
-  EXPECT_EQ(smtp_->messages().size(), 1u);
+  // Issue 21, item 2: the certificate was not mailed, so its owner is told it is ready, once
+  // (the participants' reminder «certificate»), also after a restart.
+  mails = smtp_->wait_for(2);
+  ASSERT_EQ(mails.size(), 2u);
+  const auto& ready = mails[0].rcpt_to == std::vector<std::string>{kOrganiserEmail} ? mails[1] : mails[0];
+  EXPECT_EQ(ready.rcpt_to, std::vector<std::string>{"anna@dom.ru"});
+  EXPECT_EQ(ready.subject, "Ваш документ готов: «Сертификат участника»");
+  EXPECT_NE(ready.body.find("/events/irkutsk-2020/cabinet"), std::string::npos) << ready.body;
+  start("2020-08-03T10:00:00+08:00");
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(smtp_->messages().size(), 2u);
+  auto row = people_->organiser().get(kEventApi + "/reminders/participants").json()["kinds"][3];
+  EXPECT_EQ(row["kind"], "certificate");
+  EXPECT_EQ(row["sent"], 1);
+  EXPECT_EQ(row["people"], 0);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ import { SectionScheduleAdminPage } from './pages/SectionScheduleAdminPage';
 import { ResultsPage } from './pages/ResultsPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { MailPage } from './pages/MailPage';
+import { RemindersPage } from './pages/RemindersPage';
 import { DeskPage } from './pages/DeskPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
@@ -81,6 +82,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/results', component: ({ params }) => <ResultsPage id={params.id!} /> },
   { pattern: '/events/:id/people', component: ({ params }) => <PeoplePage id={params.id!} /> },
   { pattern: '/events/:id/mail', component: ({ params }) => <MailPage id={params.id!} /> },
+  { pattern: '/events/:id/reminders', component: ({ params }) => <RemindersPage id={params.id!} /> },
   { pattern: '/events/:id/desk', component: ({ params }) => <DeskPage id={params.id!} /> },
   { pattern: '/events/:id/payments', component: ({ params }) => <PaymentsPage id={params.id!} /> },
   { pattern: '/events/:id/documents', component: ({ params }) => <DocumentsPage id={params.id!} /> },

@@ -167,6 +167,9 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
     // The desk's milestone reminders.
     {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
+    // The participants' reminders: what is scheduled, and the organiser's switch per kind.
+    {{"GET", "/api/events/{id}/reminders/participants"}, Audience::organiser},
+    {{"PUT", "/api/events/{id}/reminders/participants/{kind}"}, Audience::organiser},
     // Personal data on request (152-ФЗ): a person's own archive and withdrawal (the body must
     // confirm it: the matrix's "{}" is refused 422), the organiser's log of requests.
     {{"GET", "/api/events/{id}/personal-data"}, Audience::signed_in},

@@ -18,6 +18,7 @@
 #include "certificates/certificates.h"
 #include "certificates/typeset.h"
 #include "mail/template.h"
+#include "reminders/settings.h"
 #include "review/review.h"
 #include "sections/sections.h"
 #include "timeline/russian_date.h"
@@ -219,6 +220,33 @@ void render_letters(const timeline::Agenda& agenda, std::vector<Rendered>& out) 
       v["email"] = "expert@umc.ru";
       v["site_url"] = "https://praktika.example.org";
       v["event_url"] = "https://praktika.example.org/events/" + agenda.id;
+      cases.push_back(v);
+    } else if (id.rfind("reminder_", 0) == 0) {
+      // The participants' reminders (server/reminders/participants.cpp fills the same names).
+      auto kinds = std::get<reminders::Settings>(reminders::read_settings(agenda));
+      auto v = titles;
+      v["full_name"] = kPerson;
+      v["cabinet_url"] = "https://praktika.example.org/events/" + agenda.id + "/cabinet";
+      v["items"] = mail::fill(snippet("reminder_item"), {{"number", "3"}, {"title", "Семейная гостиная"}}) +
+                   mail::fill(snippet("reminder_item_untitled"), {{"number", "4"}});
+      if (const auto* k = kinds.find(reminders::Kind::draft); k && k->template_id == id)
+        v["deadline"] = timeline::deadline_text(agenda.find_stage(k->stage)->closes, agenda.utc_offset_minutes);
+      if (const auto* k = kinds.find(reminders::Kind::payment); k && k->template_id == id)
+        v["deadline"] = timeline::deadline_text(agenda.find_milestone(k->milestone)->at, agenda.utc_offset_minutes);
+      if (const auto* session = agenda.find_session(sections.sections_session)) {
+        const std::string date = timeline::russian_date(session->starts, agenda.utc_offset_minutes);
+        v["date"] = date.substr(0, date.find(" г.") + std::string(" г.").size());
+        v["starts"] = format_instant(session->starts, agenda.utc_offset_minutes).substr(11, 5);
+        v["ends"] = format_instant(session->starts + std::chrono::minutes(10), agenda.utc_offset_minutes).substr(11, 5);
+      }
+      v["title"] = "Семейная гостиная";
+      v["section"] = std::to_string(section);
+      v["section_title"] = section_title(agenda, section);
+      v["room_url"] = "https://video-room.example.org/section-1";
+      v["presenter_requirements"] = sections::presenter_letter_block(agenda, sections);
+      v["number"] = "ABCD-EFGH-JKMN-PQRS";
+      v["template_title"] = "Сертификат участника";
+      v["verify_url"] = "https://praktika.example.org/verify/ABCD-EFGH-JKMN-PQRS";
       cases.push_back(v);
     } else {
       ADD_FAILURE() << agenda.id << ": the mail template «" << id << "» is not rendered by this test";

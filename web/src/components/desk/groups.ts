@@ -106,6 +106,7 @@ export function groupsOf(ctx: EventContext): Group[] {
       { href: base, title: 'Страница мероприятия', testId: 'desk-event' },
       { href: `${base}/people`, title: 'Люди и роли: эксперты, модераторы, организаторы', testId: 'desk-people' },
       { href: `${base}/mail`, title: 'Письма участникам', testId: 'desk-mail' },
+      { href: `${base}/reminders`, title: 'Напоминания участникам: что и когда уйдёт', testId: 'desk-participant-reminders' },
       { href: `${base}/operations`, title: 'Сводка дня: кто на сайте, письма, неполадки', testId: 'desk-operations' },
       { href: `${base}/check`, title: 'Проверка файла', testId: 'desk-check' },
       ...(a.registration_form?.privacy !== undefined
