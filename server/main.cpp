@@ -28,6 +28,7 @@
 #include "log/log.h"
 #include "store/db.h"
 #include "flashmob/flashmob.h"
+#include "privacy/privacy.h"
 #include "sections/sections.h"
 #include "timeline/agenda.h"
 
@@ -91,6 +92,7 @@ std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& 
   if (auto e = first_error(sections::read_settings(agenda))) return e;
   if (auto e = certificates::check_agenda(agenda)) return e;
   if (auto e = first_error(contest::read_settings(agenda))) return e;
+  if (auto e = first_error(privacy::read_settings(agenda))) return e;
   return gallery::check_agenda(agenda);
 }
 

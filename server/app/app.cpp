@@ -32,6 +32,7 @@
 #include "log/log.h"
 #include "net/encoding.h"
 #include "net/static_files.h"
+#include "privacy/privacy_api.h"
 #include "reminders/reminders.h"
 #include "reminders/reminders_api.h"
 #include "review/review_api.h"
@@ -308,6 +309,12 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
       },
       [this] { sender_.wake(); });
   add_reminder_checks();
+  std::map<std::string, privacy::Settings, std::less<>> privacy_events;
+  for (const auto& [id, event] : events_)  // main checked every agenda's part
+    if (auto read = privacy::read_settings(event.agenda); std::holds_alternative<std::optional<privacy::Settings>>(read))
+      if (auto& settings = std::get<std::optional<privacy::Settings>>(read)) privacy_events.emplace(id, std::move(*settings));
+  privacy_ = std::make_unique<privacy::PrivacyService>(*db_, clock_, std::move(privacy_events), config.data_dir,
+                                                       [this](std::int64_t user_id) { end_sockets_of(user_id); });
   for (const auto& [id, event] : events_)
     alarm_->add_source(live::push_stage_changes(*alarm_, *publisher_, event.timeline, clock_,
                                                 reminders_->warn_instants(id), [this, id = id] { send_reminders(id); }));
@@ -560,6 +567,7 @@ void App::add_routes() {
     return event ? &event->timeline : nullptr;
   });
   reminders::add_routes(router_, *reminders_, accounts_);
+  privacy::add_routes(router_, *privacy_, accounts_);
 }
 
 net::BodyPolicy App::body_policy(const net::Request& head) {

@@ -57,6 +57,10 @@ namespace praktika::reminders {
 class ReminderService;
 }
 
+namespace praktika::privacy {
+class PrivacyService;
+}
+
 namespace praktika::app {
 
 struct Event {
@@ -145,6 +149,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   std::unique_ptr<sections::SectionService> sections_;  // built once events_ is filled
   std::unique_ptr<certificates::CertificateService> certificates_;  // after sections_: it reads attendance there
   std::unique_ptr<reminders::ReminderService> reminders_;  // asks review_, certificates_ and contest_
+  std::unique_ptr<privacy::PrivacyService> privacy_;      // asks every module that holds personal data
   std::unique_ptr<net::Server> server_;
   std::unique_ptr<Operations> operations_;  // /metrics and the organiser's live view; uses server_
 };

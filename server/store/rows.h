@@ -1,9 +1,18 @@
-// Reading a statement's rows, written once: every row through a function, until the end or the
-// first error (the statement's or the function's). Header-only; on the Tx's thread.
+// Reading a statement's rows, written once: every row through a function (each_row, read_rows),
+// or as JSON for the modules' answers to a person's request for their data (rows_json,
+// common/personal_data.h). Any thread that holds the statement's Tx.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "store/db.h"
@@ -36,5 +45,22 @@ Result<std::vector<T>> read_rows(Stmt& q, Read&& read) {
   if (!s) return s;
   return out;
 }
+
+// Steps `q` to its end: one object per row, keyed by `columns` in order. A name ending in '#' is
+// an integer, in '$' JSON text parsed (kept as text when it does not parse), otherwise text; the
+// suffix is dropped from the key. NULL is null.
+Result<nlohmann::json> rows_json(Stmt& q, std::initializer_list<std::string_view> columns);
+
+// Rewrites a text column: `select_sql` names the rows (an integer key, the text, and 1 or 0: whether
+// the row is the person's own; `param`, when given, bound as ?1), `rewrite` gives the new text, and
+// `update_sql` (key ?1, text ?2) stores it where it changed. For anonymising what a person wrote.
+Status rewrite_texts(Tx& tx, std::string_view select_sql, std::optional<std::int64_t> param, std::string_view update_sql,
+                     const std::function<std::string(const std::string& text, bool own)>& rewrite);
+
+// Copies every committed page of SQLite's write-ahead log into the database file and empties the
+// log (a TRUNCATE checkpoint), so what a commit replaced is gone from both files. Runs on a short
+// connection of its own (the Db's is never in a transaction outside its calls) and waits up to a
+// few seconds for readers; call it outside a transaction. A no-op on PostgreSQL.
+Status checkpoint(const Db& db);
 
 }  // namespace praktika::store
