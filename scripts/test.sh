@@ -54,6 +54,9 @@ summary() {
 browser_log=$(mktemp)
 rm -f build*/Testing/Temporary/LastTestsFailed.log build/Testing/Temporary/LastTestsFailed-postgresql.log
 
+# No function in server/ over 80 lines (a brace-matching scan, a second; its exclusion list names
+# the folders being reworked on other branches for now).
+stage function-length python3 scripts/check_function_length.py
 # The unit and integration tests on SQLite run once: under AddressSanitizer + UndefinedBehaviorSanitizer
 # at the end (the same tests, with memory errors caught), or here in the plain build when the
 # sanitizers are skipped. Running them twice cost CI six minutes of its ninety and found nothing more.

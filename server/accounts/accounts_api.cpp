@@ -8,6 +8,8 @@
 namespace praktika::accounts {
 namespace {
 
+Status user_not_found() { return Status::not_found("user_not_found", "Пользователь не найден."); }
+
 using nlohmann::json;
 
 std::string session_cookie(const std::string& token, const CookiePolicy& policy, int max_age) {
@@ -106,8 +108,20 @@ net::RouteHandler organiser_only(AccountsService& accounts, CallerHandler handle
   });
 }
 
-void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
-                InvitationLetter letter, std::function<void()> letter_queued) {
+namespace {
+
+// The caller, when they organise that event; event_not_found for an unknown one.
+Result<Identity> event_organiser(AccountsService& accounts, const EventLookup& events, const net::Request& req,
+                                 const std::string& event) {
+  if (!events(event, std::nullopt)) return errors::event_not_found();
+  auto who = caller(accounts, req);
+  if (!who) return who.status();
+  if (!is_organiser(*who, event)) return errors::organiser_only();
+  return who;
+}
+
+// Registration, signing in and out, and who the caller is.
+void add_session_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie) {
   router.add("POST", "/api/auth/register", [&accounts, cookie](const net::Request& req, const net::PathParams&) {
     auto body = api::parse_json_object(req);
     if (!body) return api::error_response(body.status());
@@ -154,15 +168,13 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
     if (!who) return api::error_response(who.status());
     return api::json_response(200, to_json(*who));
   });
+}
 
-  auto organiser_only = [&accounts, events](const net::Request& req,
-                                             const std::string& event) -> Result<Identity> {
-    if (!events(event, std::nullopt)) return errors::event_not_found();
-    auto who = caller(accounts, req);
-    if (!who) return who.status();
-    if (!is_organiser(*who, event))
-      return errors::organiser_only();
-    return who;
+// The organiser's list of the event's roles and invitations, and granting a role or inviting to one.
+void add_grant_routes(net::Router& router, AccountsService& accounts, EventLookup events, InvitationLetter letter,
+                      std::function<void()> letter_queued) {
+  auto organiser_only = [&accounts, events](const net::Request& req, const std::string& event) {
+    return event_organiser(accounts, events, req, event);
   };
 
   router.add("GET", "/api/events/{id}/roles",
@@ -190,7 +202,7 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                  return api::error_response(
                      Status::unprocessable("invalid_section", "В программе мероприятия нет такой секции."));
                if (r->user_id == 0 && r->email.empty())
-                 return api::error_response(Status::not_found("user_not_found", "Пользователь не найден."));
+                 return api::error_response(user_not_found());
                if (r->user_id == 0) {
                  const RoleGrant grant{params.get("id"), r->role, r->section};
                  const std::string site = site_of(req);
@@ -209,6 +221,13 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                RoleAssignment assignment{*user, {params.get("id"), r->role, r->section}};
                return api::json_response(201, to_json(assignment));
              });
+}
+
+// The organiser's withdrawal of a role or an invitation.
+void add_revoke_routes(net::Router& router, AccountsService& accounts, EventLookup events) {
+  auto organiser_only = [&accounts, events](const net::Request& req, const std::string& event) {
+    return event_organiser(accounts, events, req, event);
+  };
 
   router.add("DELETE", "/api/events/{id}/roles",
              [&accounts, organiser_only](const net::Request& req, const net::PathParams& params) {
@@ -222,11 +241,20 @@ void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy coo
                  return api::json_response(200, json::object());
                }
                if (r->user_id == 0)
-                 return api::error_response(Status::not_found("user_not_found", "Пользователь не найден."));
+                 return api::error_response(user_not_found());
                if (auto s = accounts.revoke_role(r->user_id, params.get("id"), r->role, r->section); !s)
                  return api::error_response(s);
                return api::json_response(200, json::object());
              });
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, AccountsService& accounts, CookiePolicy cookie, EventLookup events,
+                InvitationLetter letter, std::function<void()> letter_queued) {
+  add_session_routes(router, accounts, cookie);
+  add_grant_routes(router, accounts, events, std::move(letter), std::move(letter_queued));
+  add_revoke_routes(router, accounts, std::move(events));
 }
 
 }  // namespace praktika::accounts

@@ -10,6 +10,7 @@
 #include "mail/template.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
+#include "store/rows.h"
 
 namespace praktika::announcements {
 namespace {
@@ -43,15 +44,13 @@ Result<json> AnnouncementService::list(std::string_view event_id) {
         "SELECT id, title, body, published_at FROM announcements WHERE event_id = ?1 "
         "ORDER BY published_at DESC, id DESC");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       list.push_back({{"id", q.int64(0)},
                       {"title", q.text(1)},
                       {"text", q.text(2)},
                       {"published_at", event->timeline->format(from_ms(q.int64(3)))}});
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   return json{{"announcements", list}};

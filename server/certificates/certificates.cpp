@@ -7,6 +7,7 @@
 #include <cstring>
 #include <set>
 
+#include "certificates/content.h"
 #include "certificates/typeset.h"
 #include "common/errors.h"
 #include "intake/catalogue.h"
@@ -15,6 +16,7 @@
 #include "mail/template.h"
 #include "review/review.h"
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::certificates {
 namespace fs = std::filesystem;
@@ -75,30 +77,6 @@ std::string hex_digest(std::string_view text) {
   return out;
 }
 
-// "organisation.name" in a form's answers; "" when absent or not a scalar.
-std::string at_path(const json& answers, std::string_view path) {
-  const json* at = &answers;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    std::string key(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (!at->is_object()) return {};
-    auto it = at->find(key);
-    if (it == at->end()) return {};
-    at = &*it;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (at->is_string()) return at->get<std::string>();
-  if (at->is_number_integer()) return std::to_string(at->get<std::int64_t>());
-  return {};
-}
-
-std::string practice_title(const Noun& words, std::int64_t id, const json& answers) {
-  std::string name = at_path(answers, "name");
-  return name.empty() ? capitalised(words.one) + " № " + std::to_string(id) : name;
-}
-
 const mail::Template* mail_template(const timeline::Agenda& agenda, const std::string& id, mail::MailPart& holder) {
   auto part = mail::read_mail_part(agenda);
   if (!std::holds_alternative<mail::MailPart>(part)) return nullptr;
@@ -107,24 +85,13 @@ const mail::Template* mail_template(const timeline::Agenda& agenda, const std::s
   return it == holder.templates.end() ? nullptr : &it->second;
 }
 
-// "8 августа 2020 г." from an instant formatted in the event's offset ("2020-08-08T…").
-std::string russian_date(const Settings& s, const std::string& iso) {
-  if (iso.size() < 10 || s.months.size() != 12) return iso;
-  int month = std::atoi(iso.substr(5, 2).c_str());
-  if (month < 1 || month > 12) return iso;
-  return mail::fill(s.date_format, {{"day", std::to_string(std::atoi(iso.substr(8, 2).c_str()))},
-                                    {"month", s.months[month - 1]},
-                                    {"year", iso.substr(0, 4)}});
-}
-
 Result<std::vector<std::pair<std::string, std::string>>> read_pairs(store::Stmt& q) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
+  if (auto s = store::each_row(q, [&]() -> Status {
     out.emplace_back(q.text(0), q.text(1));
-  }
+    return Status::ok();
+  }); !s) return s;
+  return out;
 }
 
 }  // namespace
@@ -157,28 +124,6 @@ std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda
     return timeline::AgendaError{agenda.source, "/proceedings", "needs the certificates part (its site_url and participants)"};
   return std::nullopt;
 }
-
-struct CertificateService::Person {
-  struct Practice {
-    std::int64_t id = 0;
-    int section = 0;
-    std::string outcome;  // "present", "gallery", "rejected", a contest's value, or "none"
-    json answers;
-  };
-  std::int64_t user_id = 0;
-  std::string full_name;
-  std::string account_email;
-  json registration;  // the answers of the person's registration, or null
-  std::set<std::string> roles;
-  std::vector<Practice> practices;
-  std::map<int, std::int64_t> attended;  // section -> minutes
-
-  // Where letters go: the e-mail given in the application, else the account's.
-  std::string email() const {
-    std::string e = at_path(registration, "email");
-    return e.empty() ? account_email : e;
-  }
-};
 
 // The event's names in the forms the proceedings and the order print, and how many practices they list.
 std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices) {
@@ -295,118 +240,6 @@ Result<std::vector<CertificateService::Person>> CertificateService::participants
   return out;
 }
 
-namespace {
-
-// What one person's document says: the template chosen by the first fitting rule and the
-// values it is filled with. Empty when no rule fits (no document for that person).
-struct Content {
-  const Template* tmpl = nullptr;
-  json data;  // {"template","template_title","values":{…},"took_part":[…],"practices":[ids],"sections":[n],
-              //  "roles":[…],"practice_titles":[{"title","section","outcome"}]}
-};
-
-}  // namespace
-
-static Content content_for(const Settings& settings, const timeline::Agenda& agenda,
-                           const std::string& full_name, const std::string& account_email, const json& registration,
-                           const std::set<std::string>& roles,
-                           const std::vector<std::tuple<std::int64_t, int, std::string, const json*>>& practices,
-                           const std::map<int, std::int64_t>& attended) {
-  Content c;
-  const json* chosen_practice = nullptr;
-  for (const auto& rule : settings.rules) {
-    bool role_fits = rule.roles.empty();
-    for (const auto& r : rule.roles) role_fits = role_fits || roles.count(r);
-    if (!role_fits) continue;
-    const json* matched = nullptr;
-    bool outcome_fits = rule.outcomes.empty();
-    for (const auto& [id, section, outcome, answers] : practices) {
-      if (rule.outcomes.empty() ||
-          std::find(rule.outcomes.begin(), rule.outcomes.end(), outcome) != rule.outcomes.end()) {
-        outcome_fits = true;
-        matched = answers;
-        break;
-      }
-    }
-    if (!outcome_fits) continue;
-    c.tmpl = settings.find_template(rule.template_id);
-    chosen_practice = matched ? matched : (practices.empty() ? nullptr : std::get<3>(practices.front()));
-    break;
-  }
-  if (!c.tmpl) return c;
-  json values = json::object();
-  static const json kEmpty = json::object();
-  const json& practice = chosen_practice ? *chosen_practice : kEmpty;
-  for (const auto& [name, sources] : settings.values) {
-    std::string v;
-    for (const auto& src : sources) {
-      if (src == "user.full_name") v = full_name;
-      else if (src == "user.email") v = account_email;
-      else if (src.rfind("registration.", 0) == 0) v = at_path(registration, src.substr(13));
-      else if (src.rfind("practice.", 0) == 0) v = at_path(practice, src.substr(9));
-      if (!v.empty()) break;
-    }
-    values[name] = v;
-  }
-  json took = json::array(), ids = json::array(), sections = json::array(), titles = json::array();
-  std::set<int> practice_sections;
-  auto section_title = [&](int n) {
-    const auto* s = agenda.find_section(n);
-    return s ? s->title : std::string();
-  };
-  for (const auto& [id, section, outcome, answers] : practices) {
-    auto it = settings.took_part.find(outcome);
-    const std::string& line = it != settings.took_part.end() ? it->second : settings.took_part.at("practice");
-    took.push_back(mail::fill(line, {{"title", practice_title(agenda.words, id, *answers)},
-                                     {"section", std::to_string(section)},
-                                     {"section_title", section_title(section)}}));
-    ids.push_back(id);
-    titles.push_back({{"title", practice_title(agenda.words, id, *answers)}, {"section", section}, {"outcome", outcome}});
-    practice_sections.insert(section);
-  }
-  for (const auto& [section, minutes] : attended) {
-    sections.push_back(section);
-    if (practice_sections.count(section)) continue;
-    took.push_back(mail::fill(settings.took_part.at("attendee"), {{"section", std::to_string(section)},
-                                                                  {"section_title", section_title(section)},
-                                                                  {"minutes", std::to_string(minutes)}}));
-  }
-  // The roles and practices' titles as issued: the verify page shows them, so a PDF edited
-  // afterwards disagrees with what the number certifies.
-  json held = json::array();
-  for (const auto& r : roles) held.push_back(r);
-  c.data = {{"template", c.tmpl->id}, {"template_title", c.tmpl->title}, {"values", values},
-            {"took_part", took},      {"practices", ids},                {"sections", sections},
-            {"roles", held},          {"practice_titles", titles}};
-  return c;
-}
-
-// The placeholders a document or letter may use.
-std::map<std::string, std::string> document_values(const timeline::Agenda& agenda, const Settings& settings,
-                                               const json& data, const std::string& number,
-                                               const std::string& issued_on) {
-  std::map<std::string, std::string> v;
-  const json named = data.value("values", json::object());  // items() must not outlive it
-  for (const auto& [name, value] : named.items())
-    if (value.is_string()) v[name] = value.get<std::string>();
-  std::string took;
-  for (const auto& line : data.value("took_part", json::array()))
-    if (line.is_string()) took += (took.empty() ? "" : "\n") + line.get<std::string>();
-  v["took_part"] = took;
-  v["template_title"] = data.value("template_title", "");
-  v["number"] = number;
-  v["verify_url"] = settings.site_url + "/verify/" + number;
-  v["cabinet_url"] = settings.site_url + "/events/" + agenda.id + "/cabinet";
-  v["date"] = issued_on;
-  v["event_title"] = agenda.title;
-  v["event_title_genitive"] = agenda.title_genitive;
-  v["event_title_prepositional"] = agenda.title_prepositional;
-  v["event_subtitle"] = agenda.subtitle;
-  v["forum"] = agenda.forum;
-  v["forum_genitive"] = agenda.forum_genitive;
-  return v;
-}
-
 // ---------------------------------------------------------------- the bulk job
 
 namespace {
@@ -454,12 +287,10 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> unclaimed_certificate
         "WHERE j.state = 'running' AND c.state = 'pending' AND coalesce(c.claimed_until, 0) <= ?1 "
         "ORDER BY c.job_id, c.id");
     q.bind_int(1, to_ms(now));
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       out.emplace_back(q.int64(0), q.int64(1));
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   return out;
@@ -525,89 +356,117 @@ void CertificateService::run_worker() {
   }
 }
 
-void CertificateService::make_one(const Work& work) {
-  std::string number, event_id, tmpl_id, email, created;
+namespace {
+
+// A pending certificate as its job left it.
+struct Pending {
+  std::string number;
+  std::string event_id;
   std::int64_t user = 0;
+  std::string tmpl_id;
   json data;
+  std::string email;
+  std::int64_t created_ms = 0;
   bool send = false;
-  // Taken first, so that no worker of this or another instance makes it meanwhile; one already
-  // made, re-queued by a newer job, or held by another worker is left alone.
-  auto taken = claim_certificate(db_, work.job, work.certificate, clock_.now(), hold_on(clock_));
-  if (!taken || !*taken) return;
-  Status s = db_.read([&](store::Tx& tx) -> Status {
+};
+
+// The certificate still pending in that job; not found when it was made meanwhile or re-queued
+// by a newer job.
+Result<Pending> read_pending(store::Db& db, std::int64_t certificate, std::int64_t job) {
+  Pending p;
+  Status s = db.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT c.number, c.event_id, c.user_id, c.template, c.data, c.email, c.created_at, j.send_mail "
         "FROM certificates c JOIN certificate_jobs j ON j.id = c.job_id "
         "WHERE c.id = ?1 AND c.job_id = ?2 AND c.state = 'pending'");
-    q.bind_int(1, work.certificate).bind_int(2, work.job);
+    q.bind_int(1, certificate).bind_int(2, job);
     auto more = q.step();
     if (!more) return more.status();
     if (!*more) return Status::not_found("gone", "");
-    number = q.text(0);
-    event_id = q.text(1);
-    user = q.int64(2);
-    tmpl_id = q.text(3);
-    data = json::parse(q.text(4), nullptr, false);
-    email = q.text(5);
-    created = std::to_string(q.int64(6));
-    send = q.int64(7) == 1;
+    p = {q.text(0), q.text(1), q.int64(2), q.text(3), json::parse(q.text(4), nullptr, false),
+         q.text(5), q.int64(6), q.int64(7) == 1};
     return Status::ok();
   });
-  if (!s) return;  // made meanwhile, or re-queued by a newer job
+  if (!s) return s;
+  return p;
+}
+
+// What recording one document's outcome did: counted into its job (false when the certificate
+// was no longer pending in that job), and whether that closed the job.
+struct Recorded {
+  bool counted = false;
+  bool job_closed = false;
+};
+
+// Records a document as made or failed, ends its claim and counts it into its job, closing the job
+// after its last one.
+Result<Recorded> record_outcome(store::Tx& tx, std::int64_t certificate, std::int64_t job, const Status& made,
+                                TimePoint now) {
+  auto u = tx.prepare(
+      "UPDATE certificates SET state = ?3, made_at = ?4, error = ?5, claimed_by = NULL, claimed_until = NULL "
+      "WHERE id = ?1 AND job_id = ?2 AND state = 'pending'");
+  u.bind_int(1, certificate).bind_int(2, job).bind_text(3, made ? "made" : "failed").bind_int(4, to_ms(now));
+  if (made) u.bind_null(5);
+  else u.bind_text(5, made.message());
+  if (auto st = u.run(); !st) return st;
+  if (tx.changes() != 1) return Recorded{};
+  auto j = tx.prepare(made ? "UPDATE certificate_jobs SET done = done + 1 WHERE id = ?1"
+                           : "UPDATE certificate_jobs SET failed = failed + 1 WHERE id = ?1");
+  if (auto st = j.bind_int(1, job).run(); !st) return st;
+  if (auto st = tx.prepare("UPDATE certificate_jobs SET state = 'done', finished_at = ?2 WHERE id = ?1 AND "
+                           "done + failed >= total")
+                    .bind_int(1, job)
+                    .bind_int(2, to_ms(now))
+                    .run();
+      !st)
+    return st;
+  return Recorded{true, tx.changes() == 1};
+}
+
+}  // namespace
+
+void CertificateService::make_one(const Work& work) {
+  // Taken first, so that no worker of this or another instance makes it meanwhile; one already
+  // made, re-queued by a newer job, or held by another worker is left alone.
+  auto taken = claim_certificate(db_, work.job, work.certificate, clock_.now(), hold_on(clock_));
+  if (!taken || !*taken) return;
+  auto pending = read_pending(db_, work.certificate, work.job);
+  if (!pending) return;  // made meanwhile, or re-queued by a newer job
+  const std::string& event_id = pending->event_id;
   auto ev = events_.find(event_id);
   if (ev == events_.end()) return;
   const auto& agenda = *ev->second.agenda;
   const auto& settings = settings_.find(event_id)->second;
-  const Template* t = settings.find_template(tmpl_id);
-  std::string issued = russian_date(settings, ev->second.timeline->format(from_ms(std::stoll(created))));
-  auto values = document_values(agenda, settings, data, number, issued);
-  fs::path file = event_dir(event_id) / (number + ".pdf");
+  const Template* t = settings.find_template(pending->tmpl_id);
+  std::string issued = russian_date(settings, ev->second.timeline->format(from_ms(pending->created_ms)));
+  auto values = document_values(agenda, settings, pending->data, pending->number, issued);
+  fs::path file = event_dir(event_id) / (pending->number + ".pdf");
   Status made = t ? Status::ok() : Status::internal("template_gone", "Шаблон документа больше не описан в программе.");
   if (made) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     made = typeset_certificate(*t, values, values["verify_url"], file);
   }
+  if (!made) {
+    log::note_problem("certificate_failed", event_id);
+    log::warn("certificate.failed").num("certificate", work.certificate).str("event", event_id).str("error", made.code());
+  }
 
   bool queued_mail = false;
   bool job_done = false;
   auto now = clock_.now();
   (void)db_.transaction([&](store::Tx& tx) -> Status {
-    auto u = tx.prepare(
-        "UPDATE certificates SET state = ?3, made_at = ?4, error = ?5, claimed_by = NULL, claimed_until = NULL "
-        "WHERE id = ?1 AND job_id = ?2 AND state = 'pending'");
-    u.bind_int(1, work.certificate).bind_int(2, work.job).bind_text(3, made ? "made" : "failed").bind_int(4, to_ms(now));
-    if (made) u.bind_null(5);
-    else u.bind_text(5, made.message());
-    if (!made) {
-      log::note_problem("certificate_failed", event_id);
-      log::warn("certificate.failed").num("certificate", work.certificate).str("event", event_id).str("error", made.code());
-    }
-    if (auto st = u.run(); !st) return st;
-    if (tx.changes() != 1) return Status::ok();
-    auto j = tx.prepare(made ? "UPDATE certificate_jobs SET done = done + 1 WHERE id = ?1"
-                             : "UPDATE certificate_jobs SET failed = failed + 1 WHERE id = ?1");
-    if (auto st = j.bind_int(1, work.job).run(); !st) return st;
-    if (auto st = tx.prepare("UPDATE certificate_jobs SET state = 'done', finished_at = ?2 WHERE id = ?1 AND "
-                             "done + failed >= total")
-                      .bind_int(1, work.job)
-                      .bind_int(2, to_ms(now))
-                      .run();
-        !st)
-      return st;
-    job_done = tx.changes() == 1;
-    if (!made || !send) return Status::ok();
+    queued_mail = false;
+    job_done = false;
+    auto counted = record_outcome(tx, work.certificate, work.job, made, now);
+    if (!counted) return counted.status();
+    job_done = counted->job_closed;
+    if (!counted->counted || !made || !pending->send) return Status::ok();
     mail::MailPart part;
     const mail::Template* letter = mail_template(agenda, settings.mail_template, part);
     if (!letter) return Status::ok();
-    mail::Message m;
-    m.idempotency_key = "certificate:" + event_id + ":" + std::to_string(user);
-    m.event_id = event_id;
-    m.recipients = {email};
-    m.subject = mail::fill(letter->subject, values);
-    m.body = mail::fill(letter->body, values);
-    m.attachments.push_back({fs::absolute(file).string(), mail::fill(t->file_name, values), "application/pdf", {}});
-    auto stored = mail::Outbox::enqueue(tx, m, now);
+    auto stored = mail::Outbox::enqueue(
+        tx, certificate_letter(*letter, *t, event_id, pending->user, pending->email, values, file), now);
     if (!stored) return stored.status();
     queued_mail = *stored;
     return Status::ok();
@@ -653,113 +512,132 @@ void CertificateService::publish_job(std::int64_t job) {
   publish_.publish(live::topic::certificates((*j)["event"].get<std::string>()), "progress", *j);
 }
 
+namespace {
+
+// A new running job of the event; 409 job_running while another runs.
+Result<std::int64_t> open_job(store::Tx& tx, std::string_view event_id, bool send_mail, std::int64_t started_by,
+                              TimePoint now) {
+  auto running = tx.prepare("SELECT 1 FROM certificate_jobs WHERE event_id = ?1 AND state = 'running'");
+  running.bind_text(1, event_id);
+  auto busy = running.step();
+  if (!busy) return busy.status();
+  if (*busy) return Status::conflict("job_running", "Выпуск сертификатов уже идёт; дождитесь его окончания.");
+  auto ins = tx.prepare(
+      "INSERT INTO certificate_jobs (event_id, state, total, send_mail, started_by, created_at) "
+      "VALUES (?1, 'running', 0, ?2, ?3, ?4)");
+  ins.bind_text(1, event_id).bind_int(2, send_mail ? 1 : 0).bind_int(3, started_by).bind_int(4, to_ms(now));
+  if (auto st = ins.run(); !st) return st;
+  return tx.last_insert_id();
+}
+
+// The job's count of documents to make; a job with none is done at once.
+Status set_job_total(store::Tx& tx, std::int64_t job, std::size_t total, TimePoint now) {
+  auto q = tx.prepare(
+      "UPDATE certificate_jobs SET total = ?2, state = CASE WHEN ?2 = 0 THEN 'done' ELSE 'running' END, "
+      "finished_at = CASE WHEN ?2 = 0 THEN ?3 END WHERE id = ?1");
+  return q.bind_int(1, job).bind_int(2, static_cast<std::int64_t>(total)).bind_int(3, to_ms(now)).run();
+}
+
+}  // namespace
+
+// What one start_job transaction works with and what it did.
+struct CertificateService::Issue {
+  std::string event_id;
+  const EventRef& event;
+  const Settings& settings;
+  bool send_mail = false;
+  TimePoint now{};
+  mail::MailPart mail_part;               // holds *letter
+  const mail::Template* letter = nullptr;  // the certificate letter, null when the mail part lacks it
+  std::int64_t job = 0;
+  std::vector<Work> work;  // the documents to make
+  bool queued_mail = false;
+};
+
+Status CertificateService::issue_one(store::Tx& tx, Issue& issue, const Person& person) {
+  Content content = content_for(issue.settings, *issue.event.agenda, person);
+  if (!content.tmpl) return Status::ok();
+  std::string data = content.data.dump();
+  std::string email = person.email();
+  auto q = tx.prepare(
+      "SELECT id, template, data, email, state, number, created_at FROM certificates WHERE event_id = ?1 AND "
+      "user_id = ?2");
+  q.bind_text(1, issue.event_id).bind_int(2, person.user_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) {
+    auto add = tx.prepare(
+        "INSERT INTO certificates (number, event_id, user_id, template, data, email, state, job_id, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
+    add.bind_text(1, new_number())
+        .bind_text(2, issue.event_id)
+        .bind_int(3, person.user_id)
+        .bind_text(4, content.tmpl->id)
+        .bind_text(5, data)
+        .bind_text(6, email)
+        .bind_int(7, issue.job)
+        .bind_int(8, to_ms(issue.now));
+    if (auto st = add.run(); !st) return st;
+    issue.work.push_back({issue.job, tx.last_insert_id()});
+    return Status::ok();
+  }
+  std::int64_t id = q.int64(0);
+  if (q.text(1) != content.tmpl->id || q.text(2) != data || q.text(3) != email || q.text(4) != "made") {
+    auto upd = tx.prepare(
+        "UPDATE certificates SET template = ?2, data = ?3, email = ?4, state = 'pending', job_id = ?5, "
+        "error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?1");
+    upd.bind_int(1, id).bind_text(2, content.tmpl->id).bind_text(3, data).bind_text(4, email).bind_int(5, issue.job);
+    if (auto st = upd.run(); !st) return st;
+    issue.work.push_back({issue.job, id});
+    return Status::ok();
+  }
+  // Unchanged and made before, perhaps by a job that did not mail: the letter is queued
+  // now, and never twice (the outbox refuses a known key).
+  if (!issue.send_mail || !issue.letter) return Status::ok();
+  std::string number = q.text(5);
+  auto values = document_values(*issue.event.agenda, issue.settings, content.data, number,
+                                russian_date(issue.settings, issue.event.timeline->format(from_ms(q.int64(6)))));
+  fs::path pdf = event_dir(issue.event_id) / (number + ".pdf");
+  auto stored = mail::Outbox::enqueue(
+      tx, certificate_letter(*issue.letter, *content.tmpl, issue.event_id, person.user_id, email, values, pdf),
+      issue.now);
+  if (!stored) return stored.status();
+  issue.queued_mail = issue.queued_mail || *stored;
+  return Status::ok();
+}
+
 Result<json> CertificateService::start_job(const accounts::Identity& organiser, std::string_view event_id,
                                            bool send_mail) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
   if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
-  const auto& agenda = *(*ev)->agenda;
-  const auto& settings = settings_.find(event_id)->second;
   auto people = participants(organiser, **ev);
   if (!people) return people.status();
 
-  std::int64_t job = 0;
-  std::vector<Work> work;
-  bool queued_mail = false;
-  bool job_done = false;
-  auto now = clock_.now();
+  Issue issue{std::string(event_id), **ev, settings_.find(event_id)->second, send_mail, clock_.now()};
+  issue.letter = mail_template(*(*ev)->agenda, issue.settings.mail_template, issue.mail_part);
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
-    work.clear();
-    queued_mail = false;
-    auto running = tx.prepare("SELECT 1 FROM certificate_jobs WHERE event_id = ?1 AND state = 'running'");
-    running.bind_text(1, event_id);
-    auto busy = running.step();
-    if (!busy) return busy.status();
-    if (*busy) return Status::conflict("job_running", "Выпуск сертификатов уже идёт; дождитесь его окончания.");
-    auto ins = tx.prepare(
-        "INSERT INTO certificate_jobs (event_id, state, total, send_mail, started_by, created_at) "
-        "VALUES (?1, 'running', 0, ?2, ?3, ?4)");
-    ins.bind_text(1, event_id).bind_int(2, send_mail ? 1 : 0).bind_int(3, organiser.user.id).bind_int(4, to_ms(now));
-    if (auto st = ins.run(); !st) return st;
-    job = tx.last_insert_id();
-
-    mail::MailPart part;
-    const mail::Template* letter = mail_template(agenda, settings.mail_template, part);
-    for (const auto& person : *people) {
-      std::vector<std::tuple<std::int64_t, int, std::string, const json*>> practices;
-      for (const auto& p : person.practices) practices.emplace_back(p.id, p.section, p.outcome, &p.answers);
-      Content content = content_for(settings, agenda, person.full_name, person.account_email, person.registration,
-                                    person.roles, practices, person.attended);
-      if (!content.tmpl) continue;
-      std::string data = content.data.dump();
-      std::string email = person.email();
-      auto q = tx.prepare(
-          "SELECT id, template, data, email, state, number, created_at FROM certificates WHERE event_id = ?1 AND "
-          "user_id = ?2");
-      q.bind_text(1, event_id).bind_int(2, person.user_id);
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) {
-        auto add = tx.prepare(
-            "INSERT INTO certificates (number, event_id, user_id, template, data, email, state, job_id, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
-        add.bind_text(1, new_number())
-            .bind_text(2, event_id)
-            .bind_int(3, person.user_id)
-            .bind_text(4, content.tmpl->id)
-            .bind_text(5, data)
-            .bind_text(6, email)
-            .bind_int(7, job)
-            .bind_int(8, to_ms(now));
-        if (auto st = add.run(); !st) return st;
-        work.push_back({job, tx.last_insert_id()});
-        continue;
-      }
-      std::int64_t id = q.int64(0);
-      if (q.text(1) != content.tmpl->id || q.text(2) != data || q.text(3) != email || q.text(4) != "made") {
-        auto upd = tx.prepare(
-            "UPDATE certificates SET template = ?2, data = ?3, email = ?4, state = 'pending', job_id = ?5, "
-            "error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?1");
-        upd.bind_int(1, id).bind_text(2, content.tmpl->id).bind_text(3, data).bind_text(4, email).bind_int(5, job);
-        if (auto st = upd.run(); !st) return st;
-        work.push_back({job, id});
-        continue;
-      }
-      // Unchanged and made before, perhaps by a job that did not mail: the letter is queued
-      // now, and never twice (the outbox refuses a known key).
-      if (!send_mail || !letter) continue;
-      std::string number = q.text(5);
-      auto values = document_values(agenda, settings, content.data, number,
-                                russian_date(settings, (*ev)->timeline->format(from_ms(q.int64(6)))));
-      mail::Message m;
-      m.idempotency_key = "certificate:" + std::string(event_id) + ":" + std::to_string(person.user_id);
-      m.event_id = std::string(event_id);
-      m.recipients = {email};
-      m.subject = mail::fill(letter->subject, values);
-      m.body = mail::fill(letter->body, values);
-      m.attachments.push_back({fs::absolute(event_dir(event_id) / (number + ".pdf")).string(),
-                               mail::fill(content.tmpl->file_name, values), "application/pdf", {}});
-      auto stored = mail::Outbox::enqueue(tx, m, now);
-      if (!stored) return stored.status();
-      queued_mail = queued_mail || *stored;
-    }
-    auto total = tx.prepare(
-        "UPDATE certificate_jobs SET total = ?2, state = CASE WHEN ?2 = 0 THEN 'done' ELSE 'running' END, "
-        "finished_at = CASE WHEN ?2 = 0 THEN ?3 END WHERE id = ?1");
-    return total.bind_int(1, job).bind_int(2, static_cast<std::int64_t>(work.size())).bind_int(3, to_ms(now)).run();
+    issue.work.clear();
+    issue.queued_mail = false;
+    auto job = open_job(tx, event_id, send_mail, organiser.user.id, issue.now);
+    if (!job) return job.status();
+    issue.job = *job;
+    for (const auto& person : *people)
+      if (auto st = issue_one(tx, issue, person); !st) return st;
+    return set_job_total(tx, issue.job, issue.work.size(), issue.now);
   });
   if (!s) return s;
-  if (queued_mail && mail_queued_) mail_queued_();
+  if (issue.queued_mail && mail_queued_) mail_queued_();
   // The job's first push goes out before any worker can push a later count.
   auto j = [&] {
     MutexLock lock(progress_mutex_);
-    auto read = job_json(job);
+    auto read = job_json(issue.job);
     if (read) publish_.publish(live::topic::certificates(event_id), "progress", *read);
     return read;
   }();
   {
     MutexLock lock(mutex_);
-    for (const auto& w : work) queue_.push_back(w);
+    for (const auto& w : issue.work) queue_.push_back(w);
   }
   changed_.notify_all();
   if (!j) return j.status();
@@ -804,10 +682,7 @@ Result<json> CertificateService::list(std::string_view event_id) {
         "LEFT JOIN mail_outbox m ON m.idempotency_key = 'certificate:' || c.event_id || ':' || c.user_id "
         "WHERE c.event_id = ?1 ORDER BY u.full_name, c.id");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       auto data = json::parse(q.text(5), nullptr, false);
       out.push_back({{"number", q.text(0)},
                      {"user", {{"id", q.int64(1)}, {"full_name", q.text(2)}}},
@@ -819,7 +694,8 @@ Result<json> CertificateService::list(std::string_view event_id) {
                      {"made_at", q.is_null(8) ? json(nullptr) : json((*ev)->timeline->format(from_ms(q.int64(8))))},
                      {"mail", q.is_null(9) ? json(nullptr) : json(q.text(9))},
                      {"url", "/api/certificates/" + q.text(0) + "/file"}});
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   auto job = current_job(event_id);
@@ -972,10 +848,7 @@ Result<json> CertificateService::mine(const accounts::Identity& who, std::string
         "SELECT number, data, created_at FROM certificates WHERE event_id = ?1 AND user_id = ?2 AND state = 'made' "
         "ORDER BY id");
     q.bind_text(1, event_id).bind_int(2, who.user.id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       auto data = json::parse(q.text(1), nullptr, false);
       out.push_back({{"number", q.text(0)},
                      {"title", data.is_object() ? data.value("template_title", "") : ""},
@@ -983,7 +856,8 @@ Result<json> CertificateService::mine(const accounts::Identity& who, std::string
                      {"issued_at", (*ev)->timeline->format(from_ms(q.int64(2)))},
                      {"url", "/api/certificates/" + q.text(0) + "/file"},
                      {"verify_url", "/verify/" + q.text(0)}});
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   auto readable = may_read_proceedings(who, event_id);
@@ -1188,7 +1062,7 @@ Result<File> CertificateService::proceedings(const accounts::Identity& who, std:
 
 Result<Document> CertificateService::order(std::string_view event_id) {
   auto ev = events_.find(event_id);
-  if (ev == events_.end()) return Status::not_found("event_not_found", "Мероприятие не найдено.");
+  if (ev == events_.end()) return errors::event_not_found();
   const auto& settings = orders_.find(event_id)->second;
   if (!settings.enabled)
     return Status::not_found("order_not_configured", "Распорядительный документ для этого мероприятия не предусмотрен.");

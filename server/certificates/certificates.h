@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "certificates/content.h"
 #include "certificates/settings.h"
 #include "common/status.h"
 #include "export/export.h"
@@ -43,6 +44,7 @@
 
 namespace praktika::store {
 class Db;
+class Tx;
 }
 
 namespace praktika::certificates {
@@ -50,13 +52,6 @@ namespace praktika::certificates {
 // Checks the agenda's certificates and proceedings parts, and that the mail templates they name
 // exist in the mail part. For main's start-up check.
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
-
-// The placeholders a document and its letter may use: `data`'s "values" (the settings' named
-// values), "took_part" (lines) and "template_title", the number and its verification and cabinet
-// links, the issue date as written, and the event's names in their forms.
-std::map<std::string, std::string> document_values(const timeline::Agenda& agenda, const Settings& settings,
-                                                   const nlohmann::json& data, const std::string& number,
-                                                   const std::string& issued_on);
 
 // The event's names in the forms the proceedings and the order print, and how many practices they list.
 std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices);
@@ -166,7 +161,7 @@ class CertificateService {
   Result<nlohmann::json> subscribe(const std::optional<accounts::Identity>& who, std::string_view event);
 
  private:
-  struct Person;
+  using Person = Recipient;
   struct Work {
     std::int64_t job = 0;
     std::int64_t certificate = 0;
@@ -178,6 +173,9 @@ class CertificateService {
   std::filesystem::path event_dir(std::string_view event) const;
   void run_worker();
   void make_one(const Work& work);
+  struct Issue;  // what one start_job transaction works with and what it did
+  // Issues (or re-issues, or mails again) one person's certificate in start_job's transaction.
+  Status issue_one(store::Tx& tx, Issue& issue, const Person& person);
   void publish_job(std::int64_t job);
   Result<nlohmann::json> job_json(std::int64_t job);
   Result<bool> may_read_proceedings(const accounts::Identity& who, std::string_view event);

@@ -78,6 +78,15 @@ pdf::Style style_of(const std::string& font, double size, bool bold, pdf::Align 
 // One pass over the whole proceedings. The table of contents shows `pages` (practice id -> page),
 // "…" where unknown yet; its height does not depend on the numbers, so a second pass with the
 // numbers of the first lays out every page the same.
+// The values with a section's number and title ({section}, {section_title}), for its heading.
+std::map<std::string, std::string> with_section(std::map<std::string, std::string> values,
+                                                const timeline::Agenda& agenda, int number) {
+  values["section"] = std::to_string(number);
+  const auto* section = agenda.find_section(number);
+  values["section_title"] = section ? section->title : "";
+  return values;
+}
+
 Result<ProceedingsResult> one_pass(const timeline::Agenda& agenda, const ProceedingsSettings& settings,
                                    const std::map<std::string, std::string>& values,
                                    const std::vector<ProceedingsPractice>& practices,
@@ -101,10 +110,7 @@ Result<ProceedingsResult> one_pass(const timeline::Agenda& agenda, const Proceed
   for (const auto& p : practices) {
     if (p.section != current_section) {
       current_section = p.section;
-      std::map<std::string, std::string> v = values;
-      v["section"] = std::to_string(p.section);
-      const auto* section = agenda.find_section(p.section);
-      v["section_title"] = section ? section->title : "";
+      auto v = with_section(values, agenda, p.section);
       auto heading = style_of(font, 12, true, pdf::Align::left, 4);
       heading.space_before_pt = 8;
       doc.paragraph(mail::fill(settings.section_heading, v), heading);
@@ -122,11 +128,8 @@ Result<ProceedingsResult> one_pass(const timeline::Agenda& agenda, const Proceed
     result.first_page[p.id] = doc.page();
     if (p.section != current_section) {
       current_section = p.section;
-      std::map<std::string, std::string> v = values;
-      v["section"] = std::to_string(p.section);
-      const auto* section = agenda.find_section(p.section);
-      v["section_title"] = section ? section->title : "";
-      doc.paragraph(mail::fill(settings.section_heading, v), style_of(font, 12, false, pdf::Align::centre, 10));
+      doc.paragraph(mail::fill(settings.section_heading, with_section(values, agenda, p.section)),
+                    style_of(font, 12, false, pdf::Align::centre, 10));
     }
     doc.paragraph(p.title, style_of(font, 16, true, pdf::Align::centre, 6));
     if (!p.institution.empty()) doc.paragraph(p.institution, style_of(font, 12, false, pdf::Align::centre, 2));
@@ -208,9 +211,7 @@ Result<std::string> typeset_order(const timeline::Agenda& agenda, const OrderSet
     bool any = std::any_of(practices.begin(), practices.end(), [&](const OrderPractice& p) { return p.section == number; });
     if (!any && settings.empty_section.empty()) continue;
     if (section) {
-      std::map<std::string, std::string> v = values;
-      v["section"] = std::to_string(number);
-      v["section_title"] = section->title;
+      auto v = with_section(values, agenda, number);
       auto heading = style_of(font, 13, true, pdf::Align::left, 4);
       heading.space_before_pt = 10;
       doc.paragraph(mail::fill(settings.section_heading, v), heading);

@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/russian_date.h"
+#include "store/rows.h"
 
 namespace praktika::contest {
 namespace {
@@ -112,91 +113,119 @@ std::optional<timeline::AgendaError> read_past_results(const std::filesystem::pa
 
 }  // namespace
 
+namespace {
+
+using ReviewPartRead = std::variant<review::ReviewPart, timeline::AgendaError>;
+
+Eligibility read_eligibility(const timeline::Agenda& agenda, timeline::reader::Obj& o) {
+  using namespace timeline::reader;
+  Obj eo(o.need("eligibility"), o.at("eligibility"));
+  Eligibility el;
+  // Relative to the agenda file, so the agenda folder moves as one piece.
+  if (auto file = eo.opt_str("past_results"); !file.empty())
+    el.past_results_file = std::filesystem::path(agenda.source).parent_path() / file;
+  el.institution_field = eo.str("institution_field");
+  need_practice_field(agenda, eo, "institution_field", el.institution_field);
+  el.inn_field = eo.opt_str("inn_field");
+  if (!el.inn_field.empty()) need_practice_field(agenda, eo, "inn_field", el.inn_field);
+  el.one_per_institution = eo.boolean("one_application_per_institution", false);
+  each(eo.array("rules", false), eo.at("rules"), [&](const json& j, const std::string& path) {
+    Obj r(j, path);
+    EligibilityRule rule;
+    rule.edition = static_cast<int>(r.int64("edition", 1900, 3000));
+    rule.outcome = r.id("outcome", "_");
+    rule.may_apply_from = r.opt_int("may_apply_from", 1900, 3000);
+    rule.message = r.opt_str("message");
+    r.finish();
+    el.rules.push_back(std::move(rule));
+  });
+  eo.finish();
+  return el;
+}
+
+// A list of names of practice fields, each checked against /practice/fields.
+void practice_fields(const timeline::Agenda& agenda, timeline::reader::Obj& o, std::string_view key,
+                     std::vector<std::string>& into) {
+  using namespace timeline::reader;
+  each(o.array(key, true), o.at(key), [&](const json& j, const std::string& path) {
+    if (!j.is_string() || !agenda.practice || !timeline::find_field(agenda.practice->fields, j.get<std::string>()))
+      fail(path, "must name a field of /practice/fields");
+    into.push_back(j.get<std::string>());
+  });
+}
+
+LaureateList read_laureates(const timeline::Agenda& agenda, timeline::reader::Obj& o, const ReviewPartRead& review_part) {
+  using namespace timeline::reader;
+  Obj lo(o.need("laureates"), o.at("laureates"));
+  LaureateList list;
+  each(lo.array("outcomes", true), lo.at("outcomes"), [&](const json& j, const std::string& path) {
+    const auto* part = std::get_if<review::ReviewPart>(&review_part);
+    if (!j.is_string() || (part && !part->valid(j.get<std::string>())))
+      fail(path, "must name a decision of /review/outcomes");
+    list.outcomes.push_back(j.get<std::string>());
+  });
+  list.public_from_milestone = lo.str("public_from");
+  const timeline::Milestone* m = agenda.find_milestone(list.public_from_milestone);
+  if (!m) fail(lo.at("public_from"), in_quotes(list.public_from_milestone) + " names no milestone of /milestones");
+  list.public_from = m->at;
+  practice_fields(agenda, lo, "fields", list.fields);
+  list.region_field = lo.str("region_field");
+  need_practice_field(agenda, lo, "region_field", list.region_field);
+  practice_fields(agenda, lo, "export_fields", list.export_fields);
+  lo.finish();
+  return list;
+}
+
+Post read_post(const timeline::Agenda& agenda, timeline::reader::Obj& o, const ReviewPartRead& review_part) {
+  using namespace timeline::reader;
+  Obj po(o.need("post"), o.at("post"));
+  Post post;
+  post.deadline_milestone = po.str("deadline");
+  const timeline::Milestone* m = agenda.find_milestone(post.deadline_milestone);
+  if (!m) fail(po.at("deadline"), in_quotes(post.deadline_milestone) + " names no milestone of /milestones");
+  post.deadline = m->at;
+  post.warn_days_before = m->warn_days_before;
+  const json& documents = po.need("documents");
+  if (!documents.is_object() || documents.empty()) fail(po.at("documents"), "must be an object naming at least one decision");
+  for (const auto& [decision, title] : documents.items()) {
+    const auto* part = std::get_if<review::ReviewPart>(&review_part);
+    std::string path = po.at("documents") + "/" + decision;
+    if (part && !part->valid(decision)) fail(path, "must name a decision of /review/outcomes");
+    if (!title.is_string() || title.get<std::string>().empty()) fail(path, "must be the document's name");
+    post.documents.emplace(decision, title.get<std::string>());
+  }
+  post.institution_field = po.str("institution_field");
+  need_practice_field(agenda, po, "institution_field", post.institution_field);
+  post.head_field = po.opt_str("head_field");
+  if (!post.head_field.empty()) need_practice_field(agenda, po, "head_field", post.head_field);
+  practice_fields(agenda, po, "address_fields", post.address_fields);
+  po.finish();
+  return post;
+}
+
+// A list names an outcome by its id or by the first word of the review's wording («Лауреат …»).
+void add_outcome_words(Eligibility& el, const ReviewPartRead& review_part) {
+  const auto* part = std::get_if<review::ReviewPart>(&review_part);
+  for (const auto& rule : el.rules) el.outcome_words[rule.outcome];
+  if (!part) return;
+  for (const auto& [id, title] : part->outcome_titles) {
+    auto& words = el.outcome_words[id];
+    std::string first = review::normalise_institution(title);
+    first = first.substr(0, first.find(' '));
+    if (!first.empty()) words.push_back(first);
+  }
+}
+
+}  // namespace
+
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
   using namespace timeline::reader;
   Settings settings;
   auto review_part = review::read_review_part(agenda);
   auto error = read_part(agenda, "contest", [&](Obj& o) {
-    if (const json* e = o.find("eligibility")) {
-      Obj eo(*e, o.at("eligibility"));
-      Eligibility el;
-      // Relative to the agenda file, so the agenda folder moves as one piece.
-      if (auto file = eo.opt_str("past_results"); !file.empty())
-        el.past_results_file = std::filesystem::path(agenda.source).parent_path() / file;
-      el.institution_field = eo.str("institution_field");
-      need_practice_field(agenda, eo, "institution_field", el.institution_field);
-      el.inn_field = eo.opt_str("inn_field");
-      if (!el.inn_field.empty()) need_practice_field(agenda, eo, "inn_field", el.inn_field);
-      el.one_per_institution = eo.boolean("one_application_per_institution", false);
-      each(eo.array("rules", false), eo.at("rules"), [&](const json& j, const std::string& path) {
-        Obj r(j, path);
-        EligibilityRule rule;
-        rule.edition = static_cast<int>(r.int64("edition", 1900, 3000));
-        rule.outcome = r.id("outcome", "_");
-        rule.may_apply_from = r.opt_int("may_apply_from", 1900, 3000);
-        rule.message = r.opt_str("message");
-        r.finish();
-        el.rules.push_back(std::move(rule));
-      });
-      eo.finish();
-      settings.eligibility = std::move(el);
-    }
-    if (const json* l = o.find("laureates")) {
-      Obj lo(*l, o.at("laureates"));
-      LaureateList list;
-      each(lo.array("outcomes", true), lo.at("outcomes"), [&](const json& j, const std::string& path) {
-        const auto* part = std::get_if<review::ReviewPart>(&review_part);
-        if (!j.is_string() || (part && !part->valid(j.get<std::string>())))
-          fail(path, "must name a decision of /review/outcomes");
-        list.outcomes.push_back(j.get<std::string>());
-      });
-      list.public_from_milestone = lo.str("public_from");
-      const timeline::Milestone* m = agenda.find_milestone(list.public_from_milestone);
-      if (!m) fail(lo.at("public_from"), in_quotes(list.public_from_milestone) + " names no milestone of /milestones");
-      list.public_from = m->at;
-      auto field_list = [&](std::string_view key, std::vector<std::string>& into) {
-        each(lo.array(key, true), lo.at(key), [&](const json& j, const std::string& path) {
-          if (!j.is_string() || !agenda.practice || !timeline::find_field(agenda.practice->fields, j.get<std::string>()))
-            fail(path, "must name a field of /practice/fields");
-          into.push_back(j.get<std::string>());
-        });
-      };
-      field_list("fields", list.fields);
-      list.region_field = lo.str("region_field");
-      need_practice_field(agenda, lo, "region_field", list.region_field);
-      field_list("export_fields", list.export_fields);
-      lo.finish();
-      settings.laureates = std::move(list);
-    }
-    if (const json* pj = o.find("post")) {
-      Obj po(*pj, o.at("post"));
-      Post post;
-      post.deadline_milestone = po.str("deadline");
-      const timeline::Milestone* m = agenda.find_milestone(post.deadline_milestone);
-      if (!m) fail(po.at("deadline"), in_quotes(post.deadline_milestone) + " names no milestone of /milestones");
-      post.deadline = m->at;
-      post.warn_days_before = m->warn_days_before;
-      const json& documents = po.need("documents");
-      if (!documents.is_object() || documents.empty()) fail(po.at("documents"), "must be an object naming at least one decision");
-      for (const auto& [decision, title] : documents.items()) {
-        const auto* part = std::get_if<review::ReviewPart>(&review_part);
-        std::string path = po.at("documents") + "/" + decision;
-        if (part && !part->valid(decision)) fail(path, "must name a decision of /review/outcomes");
-        if (!title.is_string() || title.get<std::string>().empty()) fail(path, "must be the document's name");
-        post.documents.emplace(decision, title.get<std::string>());
-      }
-      post.institution_field = po.str("institution_field");
-      need_practice_field(agenda, po, "institution_field", post.institution_field);
-      post.head_field = po.opt_str("head_field");
-      if (!post.head_field.empty()) need_practice_field(agenda, po, "head_field", post.head_field);
-      each(po.array("address_fields", true), po.at("address_fields"), [&](const json& j, const std::string& path) {
-        if (!j.is_string() || !agenda.practice || !timeline::find_field(agenda.practice->fields, j.get<std::string>()))
-          fail(path, "must name a field of /practice/fields");
-        post.address_fields.push_back(j.get<std::string>());
-      });
-      po.finish();
-      settings.post = std::move(post);
-    }
+    if (o.find("eligibility")) settings.eligibility = read_eligibility(agenda, o);
+    if (o.find("laureates")) settings.laureates = read_laureates(agenda, o, review_part);
+    if (o.find("post")) settings.post = read_post(agenda, o, review_part);
     o.finish();
   });
   if (error) return *error;
@@ -204,16 +233,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     auto& el = *settings.eligibility;
     if (!el.past_results_file.empty())
       if (auto e = read_past_results(el.past_results_file, el.past)) return *e;
-    // A list names an outcome by its id or by the first word of the review's wording («Лауреат …»).
-    const auto* part = std::get_if<review::ReviewPart>(&review_part);
-    for (const auto& rule : el.rules) el.outcome_words[rule.outcome];
-    if (part)
-      for (const auto& [id, title] : part->outcome_titles) {
-        auto& words = el.outcome_words[id];
-        std::string first = review::normalise_institution(title);
-        first = first.substr(0, first.find(' '));
-        if (!first.empty()) words.push_back(first);
-      }
+    add_outcome_words(el, review_part);
   }
   return settings;
 }
@@ -284,10 +304,7 @@ Result<std::vector<PastResult>> ContestService::past_for(store::Tx& tx, const Ev
   auto q = tx.prepare(
       "SELECT edition, outcome, institution, inn, region FROM contest_past_results WHERE event_id = ?1 ORDER BY id");
   q.bind_text(1, rules.view.agenda->id);
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
+  if (auto s = store::each_row(q, [&]() -> Status {
     PastResult p;
     p.edition = static_cast<int>(q.int64(0));
     p.outcome = q.text(1);
@@ -296,7 +313,8 @@ Result<std::vector<PastResult>> ContestService::past_for(store::Tx& tx, const Ev
     p.inn = q.text(3);
     p.region = q.text(4);
     out.push_back(std::move(p));
-  }
+    return Status::ok();
+  }); !s) return s;
   if (source) *source = out.empty() ? (rules.settings.eligibility->past.empty() ? "none" : "file") : "loaded";
   if (out.empty()) return rules.settings.eligibility->past;
   return out;

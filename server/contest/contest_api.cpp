@@ -56,10 +56,9 @@ json list_json(const PostList& list, const timeline::Timeline& timeline) {
           {"recipients", std::move(items)}};
 }
 
-}  // namespace
-
-void add_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts,
-                TimelineOf timeline_of) {
+// The laureates, and the printed documents sent by post.
+void add_laureate_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts,
+                         TimelineOf timeline_of) {
   // Public: anyone, signed in or not; the organiser also sees the list before it is published.
   router.add("GET", "/api/events/{id}/laureates", [&contest, &accounts](const net::Request& req, const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
@@ -112,7 +111,10 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                if (!item) return api::error_response(item.status());
                return api::json_response(200, item_json(*item));
              }));
+}
 
+// The lists of earlier editions and the matches the organiser decides.
+void add_past_result_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts) {
   // The lists of earlier editions: the organiser uploads a table (the body is the file's bytes),
   // sees what was read, then sends the same bytes again to save them.
   router.add("GET", "/api/events/{id}/contest/past-results",
@@ -154,6 +156,14 @@ void add_routes(net::Router& router, ContestService& contest, accounts::Accounts
                if (!decision) return api::error_response(decision.status());
                return api::reply(contest.decide_match(who, p.get("id"), *practice, *key, *decision));
              }));
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts,
+                TimelineOf timeline_of) {
+  add_laureate_routes(router, contest, accounts, std::move(timeline_of));
+  add_past_result_routes(router, contest, accounts);
 }
 
 }  // namespace praktika::contest

@@ -10,6 +10,7 @@
 
 #include "common/utf8.h"
 #include "documents/zip_reader.h"
+#include "common/trim.h"
 
 namespace praktika::exporting {
 namespace {
@@ -45,16 +46,9 @@ std::string from_cp1251(std::string_view bytes) {
   return out;
 }
 
-std::string trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // Adds a finished row unless every cell is empty. False when the table grows past its caps.
 bool add_row(TextRows& rows, std::vector<std::string>& row) {
-  for (auto& cell : row) cell = trim(cell);
+  for (auto& cell : row) cell = std::string(trim(cell, kWhiteSpace));
   bool any = std::any_of(row.begin(), row.end(), [](const std::string& c) { return !c.empty(); });
   if (any) {
     if (rows.size() >= kMaxTableRows) return false;
@@ -152,7 +146,7 @@ Result<TextRows> read_csv(std::string_view bytes) {
       continue;
     }
     if (c == '"') {
-      if (!trim(cell).empty() || was_quoted)
+      if (!trim(cell, kWhiteSpace).empty() || was_quoted)
         return Status::unprocessable("invalid_csv", "Строка " + std::to_string(line) +
                                                         ": кавычка посреди значения; значение с кавычками целиком "
                                                         "заключают в кавычки, а кавычки внутри удваивают.");

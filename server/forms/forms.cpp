@@ -208,53 +208,98 @@ class Checker {
     return s;
   }
 
+  json year(const FormField& field, const json& value, const std::string& path) {
+    int year = 0;
+    if (value.is_number_integer()) {
+      year = value.get<int>();
+    } else if (digits_only(value, 4)) {
+      year = std::stoi(value.get<std::string>());
+    } else {
+      fail(path, "invalid_year", "В поле «" + field.label + "» укажите год числом, например 2018.");
+      return nullptr;
+    }
+    if (year < 1900 || year > context_.current_year) {
+      fail(path, "invalid_year",
+           "Год в поле «" + field.label + "» должен быть от 1900 до " + std::to_string(context_.current_year) + ".");
+      return nullptr;
+    }
+    return year;
+  }
+
+  json consent(const FormField& field, const json& value, const std::string& path) {
+    if (!value.is_boolean()) {
+      fail(path, "wrong_type", "Согласие «" + field.label + "» отмечается флажком.");
+      return nullptr;
+    }
+    if (!value.get<bool>()) {
+      if (mode_ == Mode::complete && field.required) fail(path, "consent_required", required_message(field));
+      return nullptr;
+    }
+    return true;
+  }
+
+  json choice(const FormField& field, const json& value, const std::string& path) {
+    std::vector<json> allowed;
+    for (const auto& option : field.options) allowed.emplace_back(option.id);
+    if (!field.options_from.empty() && context_.options_from) allowed = context_.options_from(field.options_from);
+    json candidate = value;
+    // Numbers come as text from some forms: "2" chooses section 2.
+    if (digits_only(value, 5) && std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+      candidate = std::stoi(value.get<std::string>());
+    if (std::find(allowed.begin(), allowed.end(), candidate) == allowed.end()) {
+      fail(path, "not_an_option", "В поле «" + field.label + "» выберите один из предложенных вариантов.");
+      return nullptr;
+    }
+    return candidate;
+  }
+
+  json list_item(const FormField& field, const json& value, std::size_t i, const std::string& path, const json& root) {
+    std::string item_path = path + "[" + std::to_string(i + 1) + "]";
+    if (field.fields.empty()) {
+      FormField scalar = field;
+      scalar.type = field.item_type.empty() ? "textarea" : field.item_type;
+      scalar.max_length.reset();
+      return one(scalar, value, item_path, root);
+    }
+    if (!value.is_object()) {
+      fail(item_path, "wrong_type", "Пункт " + std::to_string(i + 1) + " поля «" + field.label + "» заполняется по частям.");
+      return nullptr;
+    }
+    return object(field.fields, value, item_path, root);
+  }
+
+  json list(const FormField& field, const json& value, const std::string& path, const json& root) {
+    if (!value.is_array()) {
+      fail(path, "wrong_type", "Поле «" + field.label + "» — это список.");
+      return nullptr;
+    }
+    std::size_t max = field.max_items ? static_cast<std::size_t>(*field.max_items) : kDefaultListLimit;
+    if (value.size() > max) {
+      fail(path, "too_many_items", "В поле «" + field.label + "» не больше " +
+                                       with_count(static_cast<std::int64_t>(max), {"пункта", "пунктов", "пунктов"}) + ".");
+      return nullptr;
+    }
+    json out = json::array();
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (is_empty(value[i])) continue;
+      json item = list_item(field, value[i], i, path, root);
+      if (!item.is_null() && !item.empty()) out.push_back(std::move(item));
+    }
+    if (mode_ == Mode::complete && field.min_items && out.size() < static_cast<std::size_t>(*field.min_items) &&
+        (field.required || !out.empty()))
+      fail(path, "too_few_items",
+           "В поле «" + field.label + "» нужно не меньше " + with_count(*field.min_items, {"пункта", "пунктов", "пунктов"}) + ".");
+    return out.empty() ? json() : out;
+  }
+
   json one(const FormField& field, const json& value, const std::string& path, const json& root) {
     const std::string& type = field.type;
     if (type == "text" || type == "textarea" || type == "phone" || type == "email" || type == "url" || type == "inn" ||
         type == "kpp")
       return text(field, value, path);
-    if (type == "year") {
-      int year = 0;
-      if (value.is_number_integer()) {
-        year = value.get<int>();
-      } else if (digits_only(value, 4)) {
-        year = std::stoi(value.get<std::string>());
-      } else {
-        fail(path, "invalid_year", "В поле «" + field.label + "» укажите год числом, например 2018.");
-        return nullptr;
-      }
-      if (year < 1900 || year > context_.current_year) {
-        fail(path, "invalid_year",
-             "Год в поле «" + field.label + "» должен быть от 1900 до " + std::to_string(context_.current_year) + ".");
-        return nullptr;
-      }
-      return year;
-    }
-    if (type == "consent") {
-      if (!value.is_boolean()) {
-        fail(path, "wrong_type", "Согласие «" + field.label + "» отмечается флажком.");
-        return nullptr;
-      }
-      if (!value.get<bool>()) {
-        if (mode_ == Mode::complete && field.required) fail(path, "consent_required", required_message(field));
-        return nullptr;
-      }
-      return true;
-    }
-    if (type == "choice") {
-      std::vector<json> allowed;
-      for (const auto& option : field.options) allowed.emplace_back(option.id);
-      if (!field.options_from.empty() && context_.options_from) allowed = context_.options_from(field.options_from);
-      json candidate = value;
-      // Numbers come as text from some forms: "2" chooses section 2.
-      if (digits_only(value, 5) && std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-        candidate = std::stoi(value.get<std::string>());
-      if (std::find(allowed.begin(), allowed.end(), candidate) == allowed.end()) {
-        fail(path, "not_an_option", "В поле «" + field.label + "» выберите один из предложенных вариантов.");
-        return nullptr;
-      }
-      return candidate;
-    }
+    if (type == "year") return year(field, value, path);
+    if (type == "consent") return consent(field, value, path);
+    if (type == "choice") return choice(field, value, path);
     if (type == "object") {
       if (!value.is_object()) {
         fail(path, "wrong_type", "Поле «" + field.label + "» заполняется по частям.");
@@ -263,42 +308,7 @@ class Checker {
       json out = object(field.fields, value, path, root);
       return out.empty() ? json() : out;
     }
-    if (type == "list") {
-      if (!value.is_array()) {
-        fail(path, "wrong_type", "Поле «" + field.label + "» — это список.");
-        return nullptr;
-      }
-      std::size_t max = field.max_items ? static_cast<std::size_t>(*field.max_items) : kDefaultListLimit;
-      if (value.size() > max) {
-        fail(path, "too_many_items", "В поле «" + field.label + "» не больше " +
-                                         with_count(static_cast<std::int64_t>(max), {"пункта", "пунктов", "пунктов"}) + ".");
-        return nullptr;
-      }
-      json out = json::array();
-      for (std::size_t i = 0; i < value.size(); ++i) {
-        std::string item_path = path + "[" + std::to_string(i + 1) + "]";
-        if (is_empty(value[i])) continue;
-        json item;
-        if (!field.fields.empty()) {
-          if (!value[i].is_object()) {
-            fail(item_path, "wrong_type", "Пункт " + std::to_string(i + 1) + " поля «" + field.label + "» заполняется по частям.");
-            continue;
-          }
-          item = object(field.fields, value[i], item_path, root);
-        } else {
-          FormField scalar = field;
-          scalar.type = field.item_type.empty() ? "textarea" : field.item_type;
-          scalar.max_length.reset();
-          item = one(scalar, value[i], item_path, root);
-        }
-        if (!item.is_null() && !item.empty()) out.push_back(std::move(item));
-      }
-      if (mode_ == Mode::complete && field.min_items && out.size() < static_cast<std::size_t>(*field.min_items) &&
-          (field.required || !out.empty()))
-        fail(path, "too_few_items",
-             "В поле «" + field.label + "» нужно не меньше " + with_count(*field.min_items, {"пункта", "пунктов", "пунктов"}) + ".");
-      return out.empty() ? json() : out;
-    }
+    if (type == "list") return list(field, value, path, root);
     fail(path, "wrong_type", "Поле «" + field.label + "» имеет неизвестный тип.");
     return nullptr;
   }

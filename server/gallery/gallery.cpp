@@ -19,6 +19,7 @@
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
 #include "uploads/stored.h"
+#include "store/rows.h"
 
 namespace praktika::gallery {
 namespace {
@@ -285,12 +286,10 @@ Status GalleryService::refresh_index(std::string_view event_id, const timeline::
     auto q = tx.prepare(
         "SELECT practice_id, revision, outcome, decided_at, term_scheme FROM gallery_index WHERE event_id = ?1");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
+    if (auto s = store::each_row(q, [&]() -> Status {
       indexed[q.int64(0)] = {q.int64(1), q.int64(3), q.text(2), q.text(4)};
-    }
+      return Status::ok();
+    }); !s) return s;
     for (const auto& a : *admitted) {
       auto g = indexed.find(a.id);
       if (g == indexed.end() || g->second.revision != a.revision || g->second.outcome != a.outcome ||
@@ -600,14 +599,12 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
                 (who && accounts::has_role(*who, event_id, accounts::Role::moderator, (*found)->section));
     auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.practice_id = ?1 ORDER BY c.id");
     q.bind_int(1, practice);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       CommentRow c = read_comment(q);
       bool reveal = moderator || (who && who->user.id == c.author_id);
       list.push_back(comment_json(c, *a->event.timeline, reveal));
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   bool open = a->event.timeline->is_open("gallery", clock_.now());

@@ -11,6 +11,8 @@
 namespace praktika::gallery {
 namespace {
 
+Status comment_not_found() { return Status::not_found("comment_not_found", "Комментарий не найден."); }
+
 using nlohmann::json;
 using api::parse_id;
 using api::reply;
@@ -60,10 +62,9 @@ Result<std::string> comment_text(const json& body) {
   return text->get<std::string>();
 }
 
-}  // namespace
-
-void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
-                const presence::Presence& presence) {
+// The gallery as anyone browses it, each practice and section with its viewers now.
+void add_browse_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts,
+                       const presence::Presence& presence) {
   auto viewers = [&presence](const std::string& topic) { return presence.count(topic); };
 
   router.add("GET", "/api/events/{id}/practices", [&, viewers](const net::Request& req, const net::PathParams& p) {
@@ -97,10 +98,13 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                (*found)["viewers"] = viewers(practice_topic(p.get("id"), *id));
                return api::json_response(200, *found);
              });
+}
 
-  // The organiser's view of where people are: every admitted practice by its viewers now. With
-  // Redis, a practice nobody on this instance watches is counted from the next report round on
-  // (presence counts a topic once it is asked for), so the first call may show it at 0.
+// A document's pages, the organiser's view of where people are, and the participant's cabinet.
+void add_page_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts,
+                     const presence::Presence& presence) {
+  auto viewers = [&presence](const std::string& topic) { return presence.count(topic); };
+
   // A practice document's pages as images (the same readers as the file itself).
   auto on_file = [&](const net::Request& req, const net::PathParams& p, auto&& then) -> net::Response {
     auto practice = parse_id(p.get("practice"));
@@ -127,6 +131,9 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                });
              });
 
+  // The organiser's view of where people are: every admitted practice by its viewers now. With
+  // Redis, a practice nobody on this instance watches is counted from the next report round on
+  // (presence counts a topic once it is asked for), so the first call may show it at 0.
   router.add("GET", "/api/events/{id}/gallery/busiest", [&, viewers](const net::Request& req,
                                                                      const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
@@ -154,36 +161,41 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
     if (!who) return api::error_response(who.status());
     return reply(gallery.cabinet(*who, p.get("id")));
   });
+}
 
-  // The discussion. Every change is pushed to the practice's topic as a "comment" event carrying
-  // the comment as anyone may see it; clients put it in place by its id.
-  using CommentHandler = std::function<Result<json>(const accounts::Identity&, const std::string& event,
-                                                    std::int64_t practice, std::int64_t comment, const json& body)>;
-  auto on_comment = [&](bool has_comment, bool reads_body, int status, CommentHandler handler) {
-    return [&, has_comment, reads_body, status, handler](const net::Request& req, const net::PathParams& p) {
-      auto who = accounts::caller(accounts, req);
-      if (!who) return api::error_response(who.status());
-      auto practice = parse_id(p.get("practice"));
-      if (!practice) return api::error_response(errors::practice_not_found());
-      std::int64_t comment = 0;
-      if (has_comment) {
-        auto c = parse_id(p.get("comment"));
-        if (!c) return api::error_response(Status::not_found("comment_not_found", "Комментарий не найден."));
-        comment = *c;
-      }
-      json body = json::object();
-      if (reads_body) {
-        auto parsed = api::parse_json_object(req);
-        if (!parsed) return api::error_response(parsed.status());
-        body = std::move(*parsed);
-      }
-      auto done = handler(*who, p.get("id"), *practice, comment, body);
-      if (!done) return api::error_response(done.status());
-      publisher.publish(live::topic::practice(p.get("id"), *practice), "comment", *done);
-      return api::json_response(status, *done);
-    };
+// The discussion. Every change is pushed to the practice's topic as a "comment" event carrying
+// the comment as anyone may see it; clients put it in place by its id.
+using CommentHandler = std::function<Result<json>(const accounts::Identity&, const std::string& event,
+                                                  std::int64_t practice, std::int64_t comment, const json& body)>;
+net::RouteHandler on_comment(accounts::AccountsService& accounts, live::Publisher& publisher, bool has_comment,
+                        bool reads_body, int status, CommentHandler handler) {
+  return [&accounts, &publisher, has_comment, reads_body, status, handler](const net::Request& req,
+                                                                          const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    auto practice = parse_id(p.get("practice"));
+    if (!practice) return api::error_response(errors::practice_not_found());
+    std::int64_t comment = 0;
+    if (has_comment) {
+      auto c = parse_id(p.get("comment"));
+      if (!c) return api::error_response(comment_not_found());
+      comment = *c;
+    }
+    json body = json::object();
+    if (reads_body) {
+      auto parsed = api::parse_json_object(req);
+      if (!parsed) return api::error_response(parsed.status());
+      body = std::move(*parsed);
+    }
+    auto done = handler(*who, p.get("id"), *practice, comment, body);
+    if (!done) return api::error_response(done.status());
+    publisher.publish(live::topic::practice(p.get("id"), *practice), "comment", *done);
+    return api::json_response(status, *done);
   };
+}
 
+void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts,
+                        live::Publisher& publisher) {
   router.add("GET", "/api/events/{id}/practices/{practice}/comments",
              [&](const net::Request& req, const net::PathParams& p) {
                auto practice = parse_id(p.get("practice"));
@@ -193,7 +205,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
              });
 
   router.add("POST", "/api/events/{id}/practices/{practice}/comments",
-             on_comment(false, true, 201,
+             on_comment(accounts, publisher, false, true, 201,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
                                    std::int64_t, const json& body) -> Result<json> {
                           auto text = comment_text(body);
@@ -201,14 +213,14 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                           std::optional<std::int64_t> parent;
                           if (auto it = body.find("parent"); it != body.end() && !it->is_null()) {
                             if (!it->is_number_integer())
-                              return Status::not_found("comment_not_found", "Комментарий не найден.");
+                              return comment_not_found();
                             parent = it->get<std::int64_t>();
                           }
                           return gallery.add_comment(who, event, practice, *text, parent);
                         }));
 
   router.add("PATCH", "/api/events/{id}/practices/{practice}/comments/{comment}",
-             on_comment(true, true, 200,
+             on_comment(accounts, publisher, true, true, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
                                    std::int64_t comment, const json& body) -> Result<json> {
                           auto text = comment_text(body);
@@ -217,14 +229,14 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                         }));
 
   router.add("DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}",
-             on_comment(true, false, 200,
+             on_comment(accounts, publisher, true, false, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
                                    std::int64_t comment, const json&) -> Result<json> {
                           return gallery.delete_comment(who, event, practice, comment);
                         }));
 
   router.add("POST", "/api/events/{id}/practices/{practice}/comments/{comment}/hide",
-             on_comment(true, true, 200,
+             on_comment(accounts, publisher, true, true, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
                                    std::int64_t comment, const json& body) -> Result<json> {
                           auto hidden = body.find("hidden");
@@ -233,6 +245,15 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
                           return gallery.hide_comment(who, event, practice, comment,
                                                       hidden == body.end() || hidden->get<bool>());
                         }));
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
+                const presence::Presence& presence) {
+  add_browse_routes(router, gallery, accounts, presence);
+  add_page_routes(router, gallery, accounts, presence);
+  add_comment_routes(router, gallery, accounts, publisher);
 }
 
 void add_live(live::Registry& registry, GalleryService& gallery) {

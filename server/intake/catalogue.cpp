@@ -1,6 +1,7 @@
 #include "intake/catalogue.h"
 
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::intake {
 namespace {
@@ -38,16 +39,7 @@ Outcome read_outcome(const store::Stmt& q, int first) {
                  q.optional_int64(first + 4)};
 }
 
-template <typename Row, typename Read>
-Result<std::vector<Row>> read_rows(store::Stmt& q, Read read) {
-  std::vector<Row> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
-    out.push_back(read(q));
-  }
-}
+using store::read_rows;
 
 Result<std::vector<Decided>> read_decided(store::Stmt& q) {
   return read_rows<Decided>(q, [](const store::Stmt& r) { return Decided{read_practice(r), read_outcome(r, 10)}; });

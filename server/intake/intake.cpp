@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "store/db.h"
 #include "uploads/stored.h"
+#include "store/rows.h"
 
 namespace praktika::intake {
 
@@ -44,6 +45,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxCoauthors = 10;
+
+Status invalid_section() {
+  return Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия.");
+}
 
 Status deadline_passed() {
   return Status::conflict("deadline_passed", "Приём заявок завершён: изменения больше не принимаются.");
@@ -141,12 +146,10 @@ PracticeRow read_practice(store::Stmt& q) {
 Status load_coauthors(store::Tx& tx, PracticeRow& row) {
   auto q = tx.prepare("SELECT email FROM practice_coauthors WHERE practice_id = ?1 ORDER BY email");
   q.bind_int(1, row.id);
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
+  return store::each_row(q, [&]() -> Status {
     row.coauthors.push_back(q.text(0));
-  }
+    return Status::ok();
+  });
 }
 
 Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view event_id, std::int64_t id) {
@@ -393,12 +396,10 @@ Status reload(store::Tx& tx, std::string_view event_id, std::int64_t id, const E
 // Every row of a practice query, with co-authors.
 Result<std::vector<PracticeRow>> read_practices(store::Tx& tx, store::Stmt& q) {
   std::vector<PracticeRow> rows;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
+  if (auto s = store::each_row(q, [&]() -> Status {
     rows.push_back(read_practice(q));
-  }
+    return Status::ok();
+  }); !s) return s;
   for (auto& row : rows)
     if (auto st = load_coauthors(tx, row); !st) return st;
   return rows;
@@ -512,7 +513,7 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
   auto event = open_event(event_id, true);
   if (!event) return event.status();
   if (!valid_section(*event->agenda, section))
-    return Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия.");
+    return invalid_section();
   if (!valid_type(*event->agenda, type))
     return invalid_type(*event->agenda);
   auto context = form_context(*event, current_year(*event));
@@ -575,7 +576,7 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
     }
     if (auto section = patch.find("section"); section != patch.end()) {
       if (!section->is_number_integer() || !valid_section(*event.agenda, section->get<int>()))
-        return Status::unprocessable("invalid_section", "Выберите одну из секций мероприятия.");
+        return invalid_section();
       row.section = section->get<int>();
     }
     if (auto type = patch.find("type"); type != patch.end()) {
@@ -957,13 +958,7 @@ Result<std::vector<std::string>> IntakeService::registered_emails(store::Tx& tx,
   auto q = tx.prepare(
       "SELECT u.email FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.id");
   q.bind_text(1, event_id);
-  std::vector<std::string> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
-    out.push_back(q.text(0));
-  }
+  return store::read_rows<std::string>(q, [&](store::Stmt&) { return q.text(0); });
 }
 
 Result<json> IntakeService::list_participants(std::string_view event_id) {
@@ -978,10 +973,7 @@ Result<json> IntakeService::list_participants(std::string_view event_id) {
         " WHERE p.event_id = r.event_id AND c.email = u.email) "
         "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.full_name");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       json consents = parse_stored(q.text(4));
       for (auto& [key, at] : consents.items())
         if (at.is_number_integer()) at = event->timeline->format(from_ms(at.get<std::int64_t>()));
@@ -991,7 +983,8 @@ Result<json> IntakeService::list_participants(std::string_view event_id) {
                       {"updated_at", event->timeline->format(from_ms(q.int64(5)))},
                       {"practices_owned", q.int64(6)},
                       {"practices_co_authored", q.int64(7)}});
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   return json{{"participants", list}};

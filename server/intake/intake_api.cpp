@@ -94,31 +94,74 @@ net::Response list_reply(const net::Request& req, const Result<json>& list,
   return std::move(*file);
 }
 
-}  // namespace
+// The organiser's list of practices as a table.
+exporting::Table practices_table(const timeline::Agenda* agenda, const json& list) {
+  const Noun words = agenda ? agenda->words : Noun{};
+  exporting::Table t{capitalised(words.many),
+                     {"№", "Секция", "Вид", "Состояние", "Оплата", "Название " + words.genitive, "Автор",
+                      "E-mail автора", "Соавторы", "Организация",
+                      capitalised(words.agree("отправлена", "отправлен", "отправлено")), "Документ",
+                      "Замечаний к оформлению"},
+                     {}};
+  for (const auto& pr : list["practices"]) {
+    std::string coauthors;
+    for (const auto& c : pr["co_authors"])
+      coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
+    t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(),
+                      title_of(practice_types(agenda), pr["type"]), word_for(kPracticeState, pr["state"]),
+                      word_for(kPaymentState, pr["payment"]["state"]),
+                      flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
+                      flatten(pr["owner"]["email"]), coauthors,
+                      flatten(pr["answers"].value("organisation", json())),
+                      exporting::date_time_text(flatten(pr["submitted_at"])),
+                      pr["document"].is_null() ? std::string("нет") : flatten(pr["document"]["file_name"]),
+                      pr["document"].is_null() ? exporting::Cell()
+                                               : exporting::Cell(pr["document"]["findings"].get<std::int64_t>())});
+  }
+  return t;
+}
 
-void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts,
-                std::uint64_t largest_file) {
-  // Every route here needs a signed-in caller; the organiser's ones also the role.
-  using Handler = accounts::CallerHandler;
-  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
-  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
-  // Routes on one practice: the {practice} segment parsed, and the body when there is one.
-  using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::Request&,
-                                                      const net::PathParams&, std::int64_t id, const json& body)>;
-  auto on_practice = [](bool reads_body, PracticeHandler handler) {
-    return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
-      auto id = parse_id(p.get("practice"));
-      if (!id) return api::error_response(errors::practice_not_found());
-      json body = json::object();
-      if (reads_body) {
-        auto parsed = api::parse_json_object(req);
-        if (!parsed) return api::error_response(parsed.status());
-        body = std::move(*parsed);
-      }
-      return handler(who, req, p, *id, body);
-    };
-  };
+// The organiser's list of files as a table.
+exporting::Table files_table(const timeline::Agenda* agenda, const json& list) {
+  const Noun words = agenda ? agenda->words : Noun{};
+  exporting::Table t{"Файлы",
+                     {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
+                      "E-mail", capitalised(words.one), "Название " + words.genitive, "Загружен"},
+                     {}};
+  for (const auto& f : list["files"]) {
+    std::string rules;
+    for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
+    t.rows.push_back({flatten(f["file_name"]), title_of(file_purposes(agenda), f["purpose"]),
+                      word_for(kFileState, f["state"]),
+                      f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
+                      flatten(f["owner"]["full_name"]), flatten(f["owner"]["email"]),
+                      f["practice"].is_null() ? exporting::Cell()
+                                              : exporting::Cell(f["practice"].get<std::int64_t>()),
+                      flatten(f["practice_title"]), exporting::date_time_text(flatten(f["created_at"]))});
+  }
+  return t;
+}
 
+// The organiser's list of participants as a table.
+exporting::Table participants_table(const timeline::Agenda* agenda, const json& list) {
+  exporting::Table t{"Участники",
+                     {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
+                      "Мобильный телефон", "Секция", "Форма оплаты",
+                      "Число " + (agenda ? agenda->words : Noun{}).genitive_plural},
+                     {}};
+  for (const auto& r : list["participants"]) {
+    const json& a = r["answers"];
+    t.rows.push_back({flatten(r["user"]["full_name"]), flatten(r["user"]["email"]),
+                      flatten(a.value("institution", json())), flatten(a.value("position", json())),
+                      flatten(a.value("work_phone", json())), flatten(a.value("mobile_phone", json())),
+                      flatten(a.value("section", json())), title_of(payment_forms(agenda), a.value("payment_form", json())),
+                      r["practices_owned"].get<std::int64_t>()});
+  }
+  return t;
+}
+
+// Checks of a file before it is uploaded: anyone may ask.
+void add_check_routes(net::Router& router, IntakeService& intake, std::uint64_t largest_file) {
   // The file is the body; its name (for the family of an old Office file) in ?name=.
   net::BodyRule file_body{largest_file, true};
   router.add(
@@ -136,6 +179,13 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
         return reply(intake.check_document(p.get("id"), req.body_file, req.query_param("name").value_or("")));
       },
       file_body);
+}
+
+// The participant's own registration and practices.
+void add_participant_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts) {
+  auto signed_in = [&accounts](accounts::CallerHandler handler) {
+    return accounts::signed_in(accounts, std::move(handler));
+  };
 
   router.add("GET", "/api/events/{id}/registration",
              signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
@@ -206,6 +256,16 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                auto s = intake.delete_practice(who.user, p.get("id"), id);
                return s ? api::json_response(200, json::object()) : api::error_response(s);
              })));
+}
+
+// The participant's payment document and contract, and the organiser's decisions on payments.
+void add_payment_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts) {
+  auto signed_in = [&accounts](accounts::CallerHandler handler) {
+    return accounts::signed_in(accounts, std::move(handler));
+  };
+  auto organiser = [&accounts](accounts::CallerHandler handler) {
+    return accounts::organiser_only(accounts, std::move(handler));
+  };
 
   router.add("POST", "/api/events/{id}/practices/{practice}/payment",
              signed_in(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
@@ -239,6 +299,13 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                if (!reason) return api::error_response(reason.status());
                return reply(intake.decide_payment(who.user, p.get("id"), id, *decision == "confirm", *reason));
              })));
+}
+
+// The organiser's lists, as JSON or as a table to download.
+void add_list_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts) {
+  auto organiser = [&accounts](accounts::CallerHandler handler) {
+    return accounts::organiser_only(accounts, std::move(handler));
+  };
 
   router.add("GET", "/api/events/{id}/intake/practices",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
@@ -257,31 +324,7 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                  return api::error_response(Status::bad_request(
                      "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_practices(p.get("id"), filter), [agenda](const json& list) {
-                 const Noun words = agenda ? agenda->words : Noun{};
-                 exporting::Table t{capitalised(words.many),
-                                    {"№", "Секция", "Вид", "Состояние", "Оплата", "Название " + words.genitive, "Автор",
-                                     "E-mail автора", "Соавторы", "Организация",
-                                     capitalised(words.agree("отправлена", "отправлен", "отправлено")), "Документ",
-                                     "Замечаний к оформлению"},
-                                    {}};
-                 for (const auto& pr : list["practices"]) {
-                   std::string coauthors;
-                   for (const auto& c : pr["co_authors"])
-                     coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
-                   t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(),
-                                     title_of(practice_types(agenda), pr["type"]), word_for(kPracticeState, pr["state"]),
-                                     word_for(kPaymentState, pr["payment"]["state"]),
-                                     flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
-                                     flatten(pr["owner"]["email"]), coauthors,
-                                     flatten(pr["answers"].value("organisation", json())),
-                                     exporting::date_time_text(flatten(pr["submitted_at"])),
-                                     pr["document"].is_null() ? std::string("нет") : flatten(pr["document"]["file_name"]),
-                                     pr["document"].is_null() ? exporting::Cell()
-                                                              : exporting::Cell(pr["document"]["findings"].get<std::int64_t>())});
-                 }
-                 return t;
-               }, "practices-" + p.get("id"));
+               return list_reply(req, intake.list_practices(p.get("id"), filter), [agenda](const json& list) { return practices_table(agenda, list); }, "practices-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/files",
@@ -295,47 +338,39 @@ void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsSe
                  filter.practice = *n;
                }
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_files(p.get("id"), filter), [agenda](const json& list) {
-                 const Noun words = agenda ? agenda->words : Noun{};
-                 exporting::Table t{"Файлы",
-                                    {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
-                                     "E-mail", capitalised(words.one), "Название " + words.genitive, "Загружен"},
-                                    {}};
-                 for (const auto& f : list["files"]) {
-                   std::string rules;
-                   for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
-                   t.rows.push_back({flatten(f["file_name"]), title_of(file_purposes(agenda), f["purpose"]),
-                                     word_for(kFileState, f["state"]),
-                                     f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
-                                     flatten(f["owner"]["full_name"]), flatten(f["owner"]["email"]),
-                                     f["practice"].is_null() ? exporting::Cell()
-                                                             : exporting::Cell(f["practice"].get<std::int64_t>()),
-                                     flatten(f["practice_title"]), exporting::date_time_text(flatten(f["created_at"]))});
-                 }
-                 return t;
-               }, "files-" + p.get("id"));
+               return list_reply(req, intake.list_files(p.get("id"), filter), [agenda](const json& list) { return files_table(agenda, list); }, "files-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/participants",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_participants(p.get("id")), [agenda](const json& list) {
-                 exporting::Table t{"Участники",
-                                    {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
-                                     "Мобильный телефон", "Секция", "Форма оплаты",
-                                     "Число " + (agenda ? agenda->words : Noun{}).genitive_plural},
-                                    {}};
-                 for (const auto& r : list["participants"]) {
-                   const json& a = r["answers"];
-                   t.rows.push_back({flatten(r["user"]["full_name"]), flatten(r["user"]["email"]),
-                                     flatten(a.value("institution", json())), flatten(a.value("position", json())),
-                                     flatten(a.value("work_phone", json())), flatten(a.value("mobile_phone", json())),
-                                     flatten(a.value("section", json())), title_of(payment_forms(agenda), a.value("payment_form", json())),
-                                     r["practices_owned"].get<std::int64_t>()});
-                 }
-                 return t;
-               }, "participants-" + p.get("id"));
+               return list_reply(req, intake.list_participants(p.get("id")), [agenda](const json& list) { return participants_table(agenda, list); }, "participants-" + p.get("id"));
              }));
+}
+
+}  // namespace
+
+accounts::CallerHandler on_practice(bool reads_body, PracticeHandler handler) {
+  return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+    auto id = parse_id(p.get("practice"));
+    if (!id) return api::error_response(errors::practice_not_found());
+    json body = json::object();
+    if (reads_body) {
+      auto parsed = api::parse_json_object(req);
+      if (!parsed) return api::error_response(parsed.status());
+      body = std::move(*parsed);
+    }
+    return handler(who, req, p, *id, body);
+  };
+}
+
+void add_routes(net::Router& router, IntakeService& intake, accounts::AccountsService& accounts,
+                std::uint64_t largest_file) {
+  // Every route but the checks needs a signed-in caller; the organiser's ones also the role.
+  add_check_routes(router, intake, largest_file);
+  add_participant_routes(router, intake, accounts);
+  add_payment_routes(router, intake, accounts);
+  add_list_routes(router, intake, accounts);
 }
 
 }  // namespace praktika::intake

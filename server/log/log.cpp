@@ -47,7 +47,9 @@ void append_now(std::string& out) {
   out.append(buf, static_cast<std::size_t>(n));
 }
 
-void append_json_string(std::string& out, std::string_view text) {
+// `text` in double quotes, with quotes, backslashes and line feeds escaped; the other control
+// characters as \u00XX (JSON) or as a space (logfmt, read by people).
+void append_quoted(std::string& out, std::string_view text, bool unicode_controls) {
   out += '"';
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
@@ -56,16 +58,20 @@ void append_json_string(std::string& out, std::string_view text) {
       out += c;
     } else if (c == '\n') {
       out += "\\n";
-    } else if (u < 0x20 || u == 0x7f) {
+    } else if ((u < 0x20 || u == 0x7f) && unicode_controls) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", u);
       out += buf;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += ' ';
     } else {
       out += c;
     }
   }
   out += '"';
 }
+
+void append_json_string(std::string& out, std::string_view text) { append_quoted(out, text, true); }
 
 bool needs_quotes(std::string_view text) {
   if (text.empty()) return true;
@@ -81,21 +87,7 @@ void append_logfmt_value(std::string& out, std::string_view text) {
     out += text;
     return;
   }
-  out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u == 0x7f) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
+  append_quoted(out, text, false);
 }
 
 }  // namespace

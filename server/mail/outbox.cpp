@@ -8,6 +8,7 @@
 
 #include "common/utf8.h"
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::mail {
 namespace {
@@ -45,13 +46,7 @@ StoredMessage read_row(store::Stmt& q) {
 }
 
 Result<std::vector<StoredMessage>> read_all(store::Stmt& q) {
-  std::vector<StoredMessage> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
-    out.push_back(read_row(q));
-  }
+  return store::read_rows<StoredMessage>(q, [&](store::Stmt&) { return read_row(q); });
 }
 
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -281,10 +276,7 @@ Result<Counts> Outbox::counts(std::string_view event_id) const {
     auto q = tx.prepare(
         "SELECT state, count(*), min(created_at) FROM mail_outbox WHERE coalesce(?1, '') = '' OR event_id = ?1 GROUP BY state");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
+    return store::each_row(q, [&]() -> Status {
       std::string state = q.text(0);
       if (state == "pending") {
         c.pending = q.int64(1);
@@ -294,7 +286,8 @@ Result<Counts> Outbox::counts(std::string_view event_id) const {
       } else {
         c.failed = q.int64(1);
       }
-    }
+      return Status::ok();
+    });
   });
   if (!s) return s;
   return c;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/trim.h"
 #include "common/utf8.h"
 
 namespace praktika::net {
@@ -15,12 +16,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // The comma-separated entries of every X-Forwarded-For header, left to right.

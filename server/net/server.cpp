@@ -929,12 +929,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       method_ = "-";
       request_id_.clear();
       if (header_ec) {
-        if (header_ec == http::error::header_limit)
-          co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
-        else if (header_ec != http::error::end_of_stream && header_ec != beast::error::timeout &&
-                 header_ec != asio::error::operation_aborted && header_ec != asio::error::connection_reset &&
-                 header_ec != asio::error::eof)
-          co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
+        co_await answer_bad_header(header_ec);
         break;
       }
       method_ = method_label(parser.get().method_string());
@@ -960,39 +955,13 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       }
       bool keep_alive = parser.get().keep_alive();
       unsigned version = parser.get().version();
-      Status read;
       BodyFile body_file;
-      if (policy.to_file) {
-        http::request_parser<http::file_body> file_parser(std::move(parser));
-        bool append = !policy.append_to.empty();
-        if (!append) body_file = BodyFile(o.body_dir, id_);
-        request.body_file = append ? policy.append_to : body_file.path();
-        auto& m = net_metrics();
-        m.uploads_receiving.add(1);
-        struct Received {
-          metrics::Gauge& gauge;
-          ~Received() { gauge.add(-1); }
-        } receiving{m.uploads_receiving};
-        read = co_await read_body(file_parser, policy.limit, request.body_file, append, policy.stop_early);
-        if (read && file_parser.content_length()) m.upload_bytes.inc(*file_parser.content_length());
-        // Cut short: what the client still sends is drained and dropped after the answer.
-        if (read && !file_parser.is_done()) refused_ = true, keep_alive = false;
-      } else {
-        parser.body_limit(policy.limit);
-        read = co_await read_body(parser, policy.limit, {}, false);
-        request.body = std::move(parser.get().body());
-      }
+      Status read = co_await read_request_body(parser, policy, request, body_file, keep_alive);
       if (!read) {
         if (read.code() != kConnectionLost) co_await write_error(read.http_status(), read.code(), read.message());
         break;
       }
-      Response response;
-      if (policy.from_memory)
-        response = handler.handle(request);
-      else
-        response = co_await asio::co_spawn(
-            server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
-            asio::use_awaitable);
+      Response response = co_await handle(handler, request, policy);
       // The handler is done with what the hold guards (the upload's file): release it before the
       // answer leaves, so the client's next request never finds it still held.
       policy.hold.reset();
@@ -1006,6 +975,52 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (refused_) co_await drain_before_close();
     stream_.close();
+  }
+
+  // A header that could not be read: 431 when too large, 400 when malformed, nothing when the
+  // client went away or the connection idled out.
+  asio::awaitable<void> answer_bad_header(beast::error_code header_ec) {
+    if (header_ec == http::error::header_limit)
+      co_await write_error(431, "headers_too_large", "Заголовки запроса слишком велики.");
+    else if (header_ec != http::error::end_of_stream && header_ec != beast::error::timeout &&
+             header_ec != asio::error::operation_aborted && header_ec != asio::error::connection_reset &&
+             header_ec != asio::error::eof)
+      co_await write_error(400, "bad_request", "Запрос не удалось разобрать.");
+  }
+
+  // The body as the route's policy says: into the request, or into a file (a new one, or the
+  // upload's, appended to). A body cut short by stop_early ends the connection after the answer.
+  asio::awaitable<Status> read_request_body(http::request_parser<http::string_body>& parser, const BodyPolicy& policy,
+                                            Request& request, BodyFile& body_file, bool& keep_alive) {
+    if (!policy.to_file) {
+      parser.body_limit(policy.limit);
+      Status read = co_await read_body(parser, policy.limit, {}, false);
+      request.body = std::move(parser.get().body());
+      co_return read;
+    }
+    http::request_parser<http::file_body> file_parser(std::move(parser));
+    bool append = !policy.append_to.empty();
+    if (!append) body_file = BodyFile(server_->options.body_dir, id_);
+    request.body_file = append ? policy.append_to : body_file.path();
+    auto& m = net_metrics();
+    m.uploads_receiving.add(1);
+    struct Received {
+      metrics::Gauge& gauge;
+      ~Received() { gauge.add(-1); }
+    } receiving{m.uploads_receiving};
+    Status read = co_await read_body(file_parser, policy.limit, request.body_file, append, policy.stop_early);
+    if (read && file_parser.content_length()) m.upload_bytes.inc(*file_parser.content_length());
+    // Cut short: what the client still sends is drained and dropped after the answer.
+    if (read && !file_parser.is_done()) refused_ = true, keep_alive = false;
+    co_return read;
+  }
+
+  // The handler's answer: on this strand when the route is served from memory, else on a worker.
+  asio::awaitable<Response> handle(HttpHandler& handler, const Request& request, const BodyPolicy& policy) {
+    if (policy.from_memory) co_return handler.handle(request);
+    co_return co_await asio::co_spawn(
+        server_->workers, [&]() -> asio::awaitable<Response> { co_return handler.handle(request); },
+        asio::use_awaitable);
   }
 
   void shutdown() override {

@@ -11,6 +11,7 @@
 #include "review/assignment.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
+#include "store/rows.h"
 
 namespace praktika::review {
 namespace {
@@ -45,17 +46,6 @@ Status conflict_of_interest(const Noun& words) {
   return Status::conflict("conflict_of_interest", "Эксперт работает в учреждении автора " + words.genitive +
                                                       " и не может " + std::string(words.agree("её", "его", "его")) +
                                                       " оценивать.");
-}
-
-// Iterates the rows of a statement.
-template <typename F>
-Status each_row(store::Stmt& q, F&& f) {
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
-    f(q);
-  }
 }
 
 json user_json(store::Tx& tx, std::int64_t id) {
@@ -215,7 +205,7 @@ Result<std::set<std::int64_t>> assigned_experts(store::Tx& tx, std::int64_t prac
   std::set<std::int64_t> out;
   auto q = tx.prepare("SELECT expert_id FROM review_assignments WHERE practice_id = ?1");
   q.bind_int(1, practice);
-  auto s = each_row(q, [&](store::Stmt& r) { out.insert(r.int64(0)); });
+  auto s = store::each_row(q, [&](store::Stmt& r) { out.insert(r.int64(0)); });
   if (!s) return s;
   return out;
 }
@@ -231,7 +221,7 @@ Result<std::map<std::int64_t, int>> expert_loads(store::Tx& tx, std::string_view
   auto q = tx.prepare("SELECT expert_id, count(*) FROM review_assignments WHERE practice_id IN (" +
                       store::json_array_values(tx.dialect(), 1, true) + ") GROUP BY expert_id");
   q.bind_text(1, ids.dump());
-  if (auto s = each_row(q, [&](store::Stmt& r) { load[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
+  if (auto s = store::each_row(q, [&](store::Stmt& r) { load[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
   return load;
 }
 
@@ -240,7 +230,7 @@ Result<std::map<std::int64_t, int>> set_caps(store::Tx& tx, std::string_view eve
   std::map<std::int64_t, int> out;
   auto q = tx.prepare("SELECT expert_id, max_practices FROM review_expert_caps WHERE event_id = ?1");
   q.bind_text(1, event_id);
-  if (auto s = each_row(q, [&](store::Stmt& r) { out[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
+  if (auto s = store::each_row(q, [&](store::Stmt& r) { out[r.int64(0)] = static_cast<int>(r.int64(1)); }); !s) return s;
   return out;
 }
 
@@ -666,7 +656,7 @@ Result<json> ReviewService::board(std::string_view event_id) {
       auto assigned = tx.prepare("SELECT expert_id, assigned_by FROM review_assignments WHERE practice_id = ?1 ORDER BY expert_id");
       assigned.bind_int(1, p.id);
       std::vector<std::pair<std::int64_t, bool>> ids;
-      if (auto st = each_row(assigned, [&](store::Stmt& r) { ids.emplace_back(r.int64(0), !r.is_null(1)); }); !st)
+      if (auto st = store::each_row(assigned, [&](store::Stmt& r) { ids.emplace_back(r.int64(0), !r.is_null(1)); }); !st)
         return st;
       for (const auto& [expert, by_hand] : ids) {
         ++load[expert];
@@ -743,7 +733,7 @@ Result<json> ReviewService::log(std::string_view event_id) {
       std::optional<std::string> title;
     };
     std::vector<Row> rows;
-    if (auto st = each_row(q, [&](store::Stmt& r) {
+    if (auto st = store::each_row(q, [&](store::Stmt& r) {
           rows.push_back({r.int64(0), r.optional_int64(1), r.int64(2), r.text(3), r.text(4), r.int64(5), {}});
         });
         !st)
@@ -792,6 +782,94 @@ void ReviewService::add_letter_block(std::string placeholder, LetterBlock block)
   letter_blocks_.emplace_back(std::move(placeholder), std::move(block));
 }
 
+namespace {
+
+// A decided practice of one institution, for its decision letter.
+struct Decided {
+  const PracticeInfo* practice;
+  std::string outcome, reason;
+  bool notified;
+};
+
+// The decisions as the letter lists them ({items}), one snippet each with its reason where the
+// outcome needs one or the experts gave one.
+std::string decision_items(const mail::MailPart& templates, const timeline::Agenda& agenda, const ReviewPart& part,
+                           const std::vector<Decided>& decided) {
+  auto snippet = [&](const std::string& id, const std::string& fallback) {
+    auto it = templates.snippets.find(id);
+    return it == templates.snippets.end() ? fallback : it->second;
+  };
+  std::string items;
+  for (const auto& d : decided) {
+    const auto* section = agenda.find_section(d.practice->section);
+    auto title = part.outcome_titles.find(d.outcome);
+    std::map<std::string, std::string> values = {
+        {"title", d.practice->title},
+        {"section", std::to_string(d.practice->section)},
+        {"section_title", section ? section->title : ""},
+        {"outcome", title == part.outcome_titles.end() ? std::string() : title->second},
+        {"reason", d.reason}};
+    items += mail::fill(snippet("decision_item", "— «{title}» (секция {section}): {outcome}."), values);
+    if (part.needs_reason(d.outcome) || !d.reason.empty())
+      items += mail::fill(snippet("decision_reason", "\n  Причина: {reason}"), values);
+    items += "\n";
+  }
+  return items;
+}
+
+// The institution's letter: to its organisation's address and every owner's, keyed by the
+// institution and the letter's text, so a repeated "send" queues nothing new.
+mail::Message decision_letter(const mail::Template& tmpl, std::string_view event_id, const std::string& key,
+                              const std::vector<Decided>& decided, const std::map<std::string, std::string>& values) {
+  std::set<std::string> recipients;
+  for (const auto& d : decided) {
+    if (d.practice->organisation_email.find('@') != std::string::npos)
+      recipients.insert(lower_ascii(d.practice->organisation_email));
+    recipients.insert(d.practice->owner_email);
+  }
+  mail::Message m;
+  m.event_id = std::string(event_id);
+  m.recipients.assign(recipients.begin(), recipients.end());
+  m.subject = mail::fill(tmpl.subject, values);
+  m.body = mail::fill(tmpl.body, values);
+  std::string recipient_list;
+  for (const auto& r : m.recipients) recipient_list += r + ",";
+  m.idempotency_key = "decision_notice:" + std::string(event_id) + ":" + digest(key) + ":" +
+                      digest(m.subject + "\n" + m.body + "\n" + recipient_list);
+  return m;
+}
+
+// The decided practices by institution (the owner's own key when none is known), and how many
+// are still undecided.
+Result<std::map<std::string, std::vector<Decided>>> decided_by_institution(store::Tx& tx,
+                                                                            const std::vector<PracticeInfo>& practices,
+                                                                            std::int64_t& undecided) {
+  std::map<std::string, std::vector<Decided>> by_institution;
+  for (const auto& p : practices) {
+    auto o = intake::outcome_of(tx, p.id);
+    if (!o) return o.status();
+    if (!*o) {
+      ++undecided;
+      continue;
+    }
+    std::string key = p.institution_key.empty() ? "author:" + std::to_string(p.owner_id) : p.institution_key;
+    by_institution[key].push_back({&p, (*o)->outcome, (*o)->reason, (*o)->notified_at.has_value()});
+  }
+  return by_institution;
+}
+
+// The letters would tell what the cabinet still holds back (the contest's publication instant).
+Status outcomes_public(const intake::EventView& ev, const ReviewPart& part, TimePoint now) {
+  if (part.outcomes_public_from.empty() || ev.timeline->reached(part.outcomes_public_from, now)) return Status::ok();
+  return Status::conflict("outcomes_not_public",
+                          "Решения ещё не объявлены: письма учреждениям отправляются с наступлением этапа «" +
+                              ev.agenda->find_milestone(part.outcomes_public_from)->title + "».")
+      .with_details({{"milestone", part.outcomes_public_from},
+                     {"at", ev.timeline->format(*ev.timeline->milestone_at(part.outcomes_public_from))}});
+}
+
+}  // namespace
+
 Result<json> ReviewService::send_notifications(const accounts::User& organiser, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
@@ -803,83 +881,34 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
   auto tmpl = templates.templates.find("decision_notice");
   if (tmpl == templates.templates.end())
     return Status::internal("mail_templates", "В программе мероприятия нет шаблона письма о решении экспертов.");
-  auto snippet = [&](const std::string& id, const std::string& fallback) {
-    auto it = templates.snippets.find(id);
-    return it == templates.snippets.end() ? fallback : it->second;
-  };
   ReviewPart part = review_part(*ev);
   auto now = clock_.now();
-  // The letters would tell what the cabinet still holds back (the contest's publication instant).
-  if (!part.outcomes_public_from.empty() && !ev->timeline->reached(part.outcomes_public_from, now))
-    return Status::conflict("outcomes_not_public",
-                            "Решения ещё не объявлены: письма учреждениям отправляются с наступлением этапа «" +
-                                ev->agenda->find_milestone(part.outcomes_public_from)->title + "».")
-        .with_details({{"milestone", part.outcomes_public_from},
-                       {"at", ev->timeline->format(*ev->timeline->milestone_at(part.outcomes_public_from))}});
+  if (auto s = outcomes_public(*ev, part, now); !s) return s;
   json institutions = json::array();
   int queued = 0;
   std::int64_t undecided = 0;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, false);
     if (!practices) return practices.status();
-    struct Decided {
-      const PracticeInfo* practice;
-      std::string outcome, reason;
-      bool notified;
-    };
-    std::map<std::string, std::vector<Decided>> by_institution;
-    for (const auto& p : *practices) {
-      auto o = intake::outcome_of(tx, p.id);
-      if (!o) return o.status();
-      if (!*o) {
-        ++undecided;
-        continue;
-      }
-      std::string key = p.institution_key.empty() ? "author:" + std::to_string(p.owner_id) : p.institution_key;
-      by_institution[key].push_back({&p, (*o)->outcome, (*o)->reason, (*o)->notified_at.has_value()});
-    }
-    for (const auto& [key, decided] : by_institution) {
+    auto by_institution = decided_by_institution(tx, *practices, undecided);
+    if (!by_institution) return by_institution.status();
+    for (const auto& [key, decided] : *by_institution) {
       // Only institutions with a decision not yet told; the letter lists all their decisions.
       if (std::all_of(decided.begin(), decided.end(), [](const Decided& d) { return d.notified; })) continue;
-      std::set<std::string> recipients;
-      std::string items;
-      json ids = json::array();
-      for (const auto& d : decided) {
-        const auto* section = ev->agenda->find_section(d.practice->section);
-        std::map<std::string, std::string> values = {
-            {"title", d.practice->title},
-            {"section", std::to_string(d.practice->section)},
-            {"section_title", section ? section->title : ""},
-            {"outcome", part.outcome_titles[d.outcome]},
-            {"reason", d.reason}};
-        items += mail::fill(snippet("decision_item", "— «{title}» (секция {section}): {outcome}."), values);
-        if (part.needs_reason(d.outcome) || !d.reason.empty())
-          items += mail::fill(snippet("decision_reason", "\n  Причина: {reason}"), values);
-        items += "\n";
-        ids.push_back(d.practice->id);
-        if (d.practice->organisation_email.find('@') != std::string::npos)
-          recipients.insert(lower_ascii(d.practice->organisation_email));
-        recipients.insert(d.practice->owner_email);
-      }
       const std::string institution = decided.front().practice->institution;
       std::map<std::string, std::string> values = {{"institution", institution},
-                                                   {"items", items},
+                                                   {"items", decision_items(templates, *ev->agenda, part, decided)},
                                                    {"event_title", ev->agenda->title},
                                                    {"event_title_genitive", ev->agenda->title_genitive},
                                                    {"event_title_prepositional", ev->agenda->title_prepositional}};
       std::vector<std::string> outcomes;
-      for (const auto& d : decided) outcomes.push_back(d.outcome);
+      json ids = json::array();
+      for (const auto& d : decided) {
+        outcomes.push_back(d.outcome);
+        ids.push_back(d.practice->id);
+      }
       for (const auto& [placeholder, block] : letter_blocks_) values[placeholder] = block(event_id, outcomes);
-      mail::Message m;
-      m.event_id = std::string(event_id);
-      m.recipients.assign(recipients.begin(), recipients.end());
-      m.subject = mail::fill(tmpl->second.subject, values);
-      m.body = mail::fill(tmpl->second.body, values);
-      std::string recipient_list;
-      for (const auto& r : m.recipients) recipient_list += r + ",";
-      // Same institution, same letter: the same key, so a repeated "send" queues nothing new.
-      m.idempotency_key = "decision_notice:" + std::string(event_id) + ":" + digest(key) + ":" +
-                          digest(m.subject + "\n" + m.body + "\n" + recipient_list);
+      mail::Message m = decision_letter(tmpl->second, event_id, key, decided, values);
       auto stored = mail::Outbox::enqueue(tx, m, now);
       if (!stored) return stored.status();
       if (*stored) ++queued;

@@ -5,6 +5,7 @@
 #include "accounts/accounts_api.h"
 #include "api/http.h"
 #include "common/errors.h"
+#include "intake/intake_api.h"
 
 namespace praktika::review {
 namespace {
@@ -20,36 +21,20 @@ using nlohmann::json;
 using api::parse_id;
 using api::reply;
 
-}  // namespace
+// Which decisions exist is the agenda's: the service checks the value.
+Result<std::string> decision_of(const json& body, const char* key) {
+  return api::string_field(body, key, "решение", 64, true);
+}
 
-void add_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts, mail::Outbox& outbox) {
-  using Handler = accounts::CallerHandler;
-  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
-  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
-  using PracticeHandler = std::function<net::Response(const accounts::Identity&, const net::PathParams&,
-                                                      std::int64_t practice, const json& body)>;
-  auto on_practice = [](bool reads_body, PracticeHandler handler) {
-    return [reads_body, handler](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
-      auto id = parse_id(p.get("practice"));
-      if (!id) return api::error_response(errors::practice_not_found());
-      json body = json::object();
-      if (reads_body) {
-        auto parsed = api::parse_json_object(req);
-        if (!parsed) return api::error_response(parsed.status());
-        body = std::move(*parsed);
-      }
-      return handler(who, p, *id, body);
-    };
-  };
-  auto decision_of = [](const json& body, const char* key) -> Result<std::string> {
-    // Which decisions exist is the agenda's: the service checks the value.
-    auto d = api::string_field(body, key, "решение", 64, true);
-    if (!d) return d.status();
-    return d;
+// The organiser's decisions, the board and the log.
+void add_decision_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts) {
+  auto organiser = [&accounts](accounts::CallerHandler handler) {
+    return accounts::organiser_only(accounts, std::move(handler));
   };
 
   router.add("PUT", "/api/events/{id}/review/practices/{practice}/outcome",
-             organiser(on_practice(true, [&review, decision_of](const accounts::Identity& who, const net::PathParams& p,
+             organiser(intake::on_practice(true, [&review](const accounts::Identity& who, const net::Request&,
+                                                           const net::PathParams& p,
                                                                 std::int64_t id, const json& body) {
                auto outcome = decision_of(body, "outcome");
                if (!outcome) return api::error_response(outcome.status());
@@ -72,6 +57,13 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
                return reply(review.log(p.get("id")));
              }));
+}
+
+// The organiser's assignment of experts.
+void add_assignment_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts) {
+  auto organiser = [&accounts](accounts::CallerHandler handler) {
+    return accounts::organiser_only(accounts, std::move(handler));
+  };
 
   router.add("POST", "/api/events/{id}/review/assign",
              organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
@@ -79,7 +71,8 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              }));
 
   router.add("POST", "/api/events/{id}/review/practices/{practice}/experts",
-             organiser(on_practice(true, [&review](const accounts::Identity& who, const net::PathParams& p,
+             organiser(intake::on_practice(true, [&review](const accounts::Identity& who, const net::Request&,
+                                                           const net::PathParams& p,
                                                    std::int64_t id, const json& body) {
                auto expert = body.find("expert");
                if (expert == body.end() || !expert->is_number_integer())
@@ -89,7 +82,8 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              })));
 
   router.add("DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}",
-             organiser(on_practice(false, [&review](const accounts::Identity& who, const net::PathParams& p,
+             organiser(intake::on_practice(false, [&review](const accounts::Identity& who, const net::Request&,
+                                                            const net::PathParams& p,
                                                     std::int64_t id, const json&) {
                auto expert = parse_id(p.get("expert"));
                if (!expert)
@@ -118,6 +112,14 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                }
                return reply(review.set_cap(who.user, p.get("id"), *expert, cap));
              }));
+}
+
+// Conflicts of interest and the letters to institutions.
+void add_notification_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts,
+                             mail::Outbox& outbox) {
+  auto organiser = [&accounts](accounts::CallerHandler handler) {
+    return accounts::organiser_only(accounts, std::move(handler));
+  };
 
   router.add("GET", "/api/events/{id}/review/conflicts",
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
@@ -148,6 +150,13 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                                 {"sent_at", m.sent_at ? json(timeline.format(*m.sent_at)) : json()}});
                return api::json_response(200, {{"messages", out}});
              }));
+}
+
+// The expert's queue and reviews.
+void add_expert_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts) {
+  auto signed_in = [&accounts](accounts::CallerHandler handler) {
+    return accounts::signed_in(accounts, std::move(handler));
+  };
 
   router.add("GET", "/api/events/{id}/review/queue",
              signed_in([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
@@ -155,14 +164,15 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
              }));
 
   router.add("GET", "/api/events/{id}/review/practices/{practice}",
-             signed_in(on_practice(false, [&review](const accounts::Identity& who, const net::PathParams& p,
+             signed_in(intake::on_practice(false, [&review](const accounts::Identity& who, const net::Request&,
+                                                            const net::PathParams& p,
                                                     std::int64_t id, const json&) {
                if (auto s = expert_or_organiser(who, p.get("id")); !s) return api::error_response(s);
                return reply(review.practice(who, p.get("id"), id));
              })));
 
   router.add("PUT", "/api/events/{id}/review/practices/{practice}/review",
-             signed_in(on_practice(true, [&review, decision_of](const accounts::Identity& who,
+             signed_in(intake::on_practice(true, [&review](const accounts::Identity& who, const net::Request&,
                                                                 const net::PathParams& p, std::int64_t id,
                                                                 const json& body) {
                if (auto s = expert_or_organiser(who, p.get("id")); !s) return api::error_response(s);
@@ -172,6 +182,15 @@ void add_routes(net::Router& router, ReviewService& review, accounts::AccountsSe
                if (!reason) return api::error_response(reason.status());
                return reply(review.save_review(who, p.get("id"), id, *decision, *reason, body.value("scores", json())));
              })));
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts, mail::Outbox& outbox) {
+  add_decision_routes(router, review, accounts);
+  add_assignment_routes(router, review, accounts);
+  add_notification_routes(router, review, accounts, outbox);
+  add_expert_routes(router, review, accounts);
 }
 
 }  // namespace praktika::review

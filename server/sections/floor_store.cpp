@@ -2,6 +2,7 @@
 
 #include "sections/stored.h"
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::sections {
 namespace {
@@ -168,26 +169,22 @@ Result<FloorRows> FloorStore::read(bool with_pending) {
       "SELECT h.id, h.user_id, u.full_name, h.status, h.raised_at FROM section_hands h JOIN users u ON u.id = h.user_id "
       "WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
   h.bind_text(1, event_).bind_int(2, section_);
-  for (;;) {
-    auto more = h.step();
-    if (!more) return more.status();
-    if (!*more) break;
+  if (auto s = store::each_row(h, [&]() -> Status {
     out.hands.push_back({h.int64(0), h.int64(1), h.text(2), hand_status_from(h.text(3)).value_or(HandStatus::raised),
                          from_ms(h.int64(4))});
-  }
+    return Status::ok();
+  }); !s) return s;
   auto q = tx_.prepare(
       std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at FROM section_questions q "
                   "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND q.status IN (") +
       (with_pending ? "'pending', 'approved'" : "'approved'") + ") ORDER BY q.votes DESC, q.asked_at, q.id");
   q.bind_text(1, event_).bind_int(2, section_);
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
+  if (auto s = store::each_row(q, [&]() -> Status {
     out.questions.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3),
                              question_status_from(q.text(4)).value_or(QuestionStatus::pending), q.int64(5),
                              from_ms(q.int64(6))});
-  }
+    return Status::ok();
+  }); !s) return s;
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "sections/stored.h"
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::sections {
 namespace {
@@ -87,12 +88,10 @@ Status save_run(store::Tx& tx, std::string_view event, int section, const Run& r
 Result<std::vector<std::pair<std::string, int>>> stored_runs(store::Tx& tx) {
   std::vector<std::pair<std::string, int>> out;
   auto q = tx.prepare("SELECT event_id, section FROM section_runs");
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) break;
+  if (auto s = store::each_row(q, [&]() -> Status {
     out.emplace_back(q.text(0), static_cast<int>(q.int64(1)));
-  }
+    return Status::ok();
+  }); !s) return s;
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/russian_date.h"
+#include "store/rows.h"
 
 namespace praktika::sections {
 namespace {
@@ -864,17 +865,15 @@ Result<json> SectionService::my_slots(const accounts::Identity& who, std::string
         "SELECT id, section, practice_id, text, slot, created_at FROM section_notices WHERE user_id = ?1 AND "
         "event_id = ?2 ORDER BY id DESC");
     q.bind_int(1, who.user.id).bind_text(2, event);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
+    if (auto s = store::each_row(q, [&]() -> Status {
       notices.push_back({{"id", q.int64(0)},
                          {"section", q.int64(1)},
                          {"practice", q.int64(2)},
                          {"text", q.text(3)},
                          {"slot", json::parse(q.text(4), nullptr, false)},
                          {"created_at", (*ref)->timeline->format(from_ms(q.int64(5)))}});
-    }
+      return Status::ok();
+    }); !s) return s;
     return Status::ok();
   });
   if (!s) return s;
@@ -1140,10 +1139,7 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
       (*entry)["seconds"] = total / 1000;
       (*entry)["minutes"] = total / 60000;
     };
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) break;
+    if (auto s = store::each_row(q, [&]() -> Status {
       int n = static_cast<int>(q.int64(0));
       std::int64_t user = q.int64(1), joined = q.int64(4), left = q.int64(5);
       if (!entry || (*entry)["section"] != n || (*entry)["user"]["id"] != user) {
@@ -1155,7 +1151,7 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
         total = 0;
         run_start = joined;
         run_end = left;
-        continue;
+        return Status::ok();
       }
       if (joined > run_end) {
         total += run_end - run_start;
@@ -1164,7 +1160,8 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
       } else {
         run_end = std::max(run_end, left);
       }
-    }
+      return Status::ok();
+    }); !s) return s;
     flush();
     return Status::ok();
   });

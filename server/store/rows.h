@@ -1,6 +1,6 @@
-// Rows of a statement as JSON, for the modules' answers to a person's request for their data
-// (common/personal_data.h): each column named, read as the name's suffix says. Any thread that
-// holds the statement's Tx.
+// Reading a statement's rows, written once: every row through a function (each_row, read_rows),
+// or as JSON for the modules' answers to a person's request for their data (rows_json,
+// common/personal_data.h). Any thread that holds the statement's Tx.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,33 @@
 #include "store/db.h"
 
 namespace praktika::store {
+
+// `row` is called as row(q) or row(), and returns nothing or a Status: an error stops the reading
+// and is returned.
+template <typename Row>
+Status each_row(Stmt& q, Row&& row) {
+  for (;;) {
+    auto more = q.step();
+    if (!more) return more.status();
+    if (!*more) return Status::ok();
+    if constexpr (std::is_invocable_v<Row&, Stmt&>) {
+      if constexpr (std::is_void_v<std::invoke_result_t<Row&, Stmt&>>) row(q);
+      else if (Status s = row(q); !s) return s;
+    } else {
+      if constexpr (std::is_void_v<std::invoke_result_t<Row&>>) row();
+      else if (Status s = row(); !s) return s;
+    }
+  }
+}
+
+// Every row, each made by `read(q)`.
+template <typename T, typename Read>
+Result<std::vector<T>> read_rows(Stmt& q, Read&& read) {
+  std::vector<T> out;
+  Status s = each_row(q, [&](Stmt& row) { out.push_back(read(row)); });
+  if (!s) return s;
+  return out;
+}
 
 // Steps `q` to its end: one object per row, keyed by `columns` in order. A name ending in '#' is
 // an integer, in '$' JSON text parsed (kept as text when it does not parse), otherwise text; the

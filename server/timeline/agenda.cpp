@@ -395,6 +395,96 @@ void check_references(const std::vector<FormField>& fields, const std::vector<Fo
   }
 }
 
+// How the site and the server's messages name a practice of this event (the contest: «заявка»).
+void read_words(Obj& po, Noun& n) {
+  Obj wo(po.need("words"), po.at("words"));
+  for (auto [key, form] : {std::pair<std::string_view, std::string*>{"one", &n.one}, {"accusative", &n.accusative},
+                           {"genitive", &n.genitive}, {"dative", &n.dative}, {"many", &n.many},
+                           {"dative_plural", &n.dative_plural}, {"genitive_plural", &n.genitive_plural}})
+    if (std::string v = wo.opt_str(key); !v.empty()) *form = std::move(v);
+  for (std::string_view key : {"to_review", "decision"}) wo.opt_str(key);  // the front end's only
+  // The noun's gender, for the words that agree with it («Новая заявка», «Новый доклад»).
+  if (wo.find("gender")) {
+    const std::string gender = wo.str("gender");
+    if (gender == "masculine") n.gender = Gender::masculine;
+    else if (gender == "neuter") n.gender = Gender::neuter;
+    else if (gender != "feminine") fail(wo.at("gender"), "must be feminine, masculine or neuter");
+  }
+  wo.finish();
+}
+
+RegistrationForm read_registration_form(Obj& o) {
+  Obj ro(o.need("registration_form"), o.at("registration_form"));
+  RegistrationForm form;
+  form.title = ro.opt_str("title");
+  form.per = ro.opt_str("per");
+  form.fields = read_fields(ro);
+  // The withdrawal of the consent given here (152-ФЗ): which of these fields describe the person
+  // and the words of the withdrawal. server/privacy reads it from `raw` at start-up.
+  if (const json* privacy = ro.find("privacy"); privacy && !privacy->is_object())
+    fail(ro.at("privacy"), "must be an object");
+  ro.finish();
+  return form;
+}
+
+PracticeForm read_practice_form(Obj& o, Noun& words) {
+  Obj po(o.need("practice"), o.at("practice"));
+  PracticeForm form;
+  form.types = read_choices(po, "types", false);
+  if (const json* rules = po.opt_array("type_rules"))
+    each(*rules, po.at("type_rules"), [&](const json& j, const std::string& rp) {
+      Obj ro(j, rp);
+      TypeRule r;
+      r.type = ro.str("type");
+      if (std::none_of(form.types.begin(), form.types.end(), [&](const Choice& c) { return c.id == r.type; }))
+        fail(ro.at("type"), in_quotes(r.type) + " is not one of practice.types");
+      r.min_running_years = static_cast<int>(ro.int64("min_running_years", 1, 1000));
+      r.year_field = ro.str("year_field");
+      ro.finish();
+      form.type_rules.push_back(std::move(r));
+    });
+  if (po.find("words")) read_words(po, words);
+  form.fields = read_fields(po);
+  for (size_t i = 0; i < form.fields.size(); ++i)
+    for (size_t k = 0; k < i && form.fields[i].number; ++k)
+      if (form.fields[k].number == form.fields[i].number)
+        fail(child(child(po.at("fields"), i), "number"), "repeats the number of item " + std::to_string(k));
+  po.finish();
+  return form;
+}
+
+// What one part names in another: form fields in their forms, the contract's payer in the
+// registration form.
+void check_cross_references(const Agenda& a, const Obj& o) {
+  if (a.registration)
+    check_references(a.registration->fields, a.registration->fields, child(o.at("registration_form"), "fields"), a);
+  if (a.practice) {
+    check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
+    for (size_t i = 0; i < a.practice->type_rules.size(); ++i) {
+      const FormField* y = find_field(a.practice->fields, a.practice->type_rules[i].year_field);
+      if (!y || y->type != "year")
+        fail(child(child(child(o.at("practice"), "type_rules"), i), "year_field"),
+             in_quotes(a.practice->type_rules[i].year_field) + " must name a field of type year in the practice form");
+    }
+  }
+  if (a.fees && a.fees->contract_document) {
+    // The payer is read from the registration form: every field the contract names must be one of it.
+    const ContractDocument& d = *a.fees->contract_document;
+    const std::string at = child(child(o.at("fees"), "contract_document"), "payer_rows");
+    auto known = [&](const std::string& id) {
+      return a.registration && std::any_of(a.registration->fields.begin(), a.registration->fields.end(),
+                                           [&](const FormField& f) { return f.id == id; });
+    };
+    for (const auto& [form, field] : d.payer_field)
+      if (!known(field))
+        fail(child(child(child(o.at("fees"), "contract_document"), "payer_field"), form),
+             in_quotes(field) + " is not a field of registration_form");
+    for (size_t i = 0; i < d.payer_rows.size(); ++i)
+      if (!known(d.payer_rows[i].key))
+        fail(child(child(at, i), "field"), in_quotes(d.payer_rows[i].key) + " is not a field of registration_form");
+  }
+}
+
 Agenda read_agenda(const json& doc) {
   Obj o(doc, "");
   Agenda a;
@@ -450,61 +540,8 @@ Agenda read_agenda(const json& doc) {
     for (auto it = files->begin(); it != files->end(); ++it)
       a.files.emplace(it.key(), read_file_purpose(*it, child(o.at("files"), it.key()), it.key()));
   }
-  if (const json* r = o.find("registration_form")) {
-    Obj ro(*r, o.at("registration_form"));
-    RegistrationForm form;
-    form.title = ro.opt_str("title");
-    form.per = ro.opt_str("per");
-    form.fields = read_fields(ro);
-    // The withdrawal of the consent given here (152-ФЗ): which of these fields describe the person
-    // and the words of the withdrawal. server/privacy reads it from `raw` at start-up.
-    if (const json* privacy = ro.find("privacy"); privacy && !privacy->is_object())
-      fail(ro.at("privacy"), "must be an object");
-    ro.finish();
-    a.registration = std::move(form);
-  }
-  if (const json* p = o.find("practice")) {
-    Obj po(*p, o.at("practice"));
-    PracticeForm form;
-    form.types = read_choices(po, "types", false);
-    if (const json* rules = po.opt_array("type_rules"))
-      each(*rules, po.at("type_rules"), [&](const json& j, const std::string& rp) {
-        Obj ro(j, rp);
-        TypeRule r;
-        r.type = ro.str("type");
-        if (std::none_of(form.types.begin(), form.types.end(), [&](const Choice& c) { return c.id == r.type; }))
-          fail(ro.at("type"), in_quotes(r.type) + " is not one of practice.types");
-        r.min_running_years = static_cast<int>(ro.int64("min_running_years", 1, 1000));
-        r.year_field = ro.str("year_field");
-        ro.finish();
-        form.type_rules.push_back(std::move(r));
-      });
-    // How the site and the server's messages name a practice of this event (the contest: «заявка»).
-    if (const json* w = po.find("words")) {
-      Obj wo(*w, po.at("words"));
-      Noun& n = a.words;
-      for (auto [key, form] : {std::pair<std::string_view, std::string*>{"one", &n.one}, {"accusative", &n.accusative},
-                               {"genitive", &n.genitive}, {"dative", &n.dative}, {"many", &n.many},
-                               {"dative_plural", &n.dative_plural}, {"genitive_plural", &n.genitive_plural}})
-        if (std::string v = wo.opt_str(key); !v.empty()) *form = std::move(v);
-      for (std::string_view key : {"to_review", "decision"}) wo.opt_str(key);  // the front end's only
-      // The noun's gender, for the words that agree with it («Новая заявка», «Новый доклад»).
-      if (wo.find("gender")) {
-        const std::string gender = wo.str("gender");
-        if (gender == "masculine") n.gender = Gender::masculine;
-        else if (gender == "neuter") n.gender = Gender::neuter;
-        else if (gender != "feminine") fail(wo.at("gender"), "must be feminine, masculine or neuter");
-      }
-      wo.finish();
-    }
-    form.fields = read_fields(po);
-    for (size_t i = 0; i < form.fields.size(); ++i)
-      for (size_t k = 0; k < i && form.fields[i].number; ++k)
-        if (form.fields[k].number == form.fields[i].number)
-          fail(child(child(po.at("fields"), i), "number"), "repeats the number of item " + std::to_string(k));
-    po.finish();
-    a.practice = std::move(form);
-  }
+  if (o.find("registration_form")) a.registration = read_registration_form(o);
+  if (o.find("practice")) a.practice = read_practice_form(o, a.words);
   for (std::string_view key : kModuleParts) {
     if (const json* part = o.find(key)) {
       if (!part->is_object()) fail(o.at(key), "must be an object");
@@ -513,33 +550,7 @@ Agenda read_agenda(const json& doc) {
   }
   o.finish();
 
-  if (a.registration)
-    check_references(a.registration->fields, a.registration->fields, child(o.at("registration_form"), "fields"), a);
-  if (a.practice) {
-    check_references(a.practice->fields, a.practice->fields, child(o.at("practice"), "fields"), a);
-    for (size_t i = 0; i < a.practice->type_rules.size(); ++i) {
-      const FormField* y = find_field(a.practice->fields, a.practice->type_rules[i].year_field);
-      if (!y || y->type != "year")
-        fail(child(child(child(o.at("practice"), "type_rules"), i), "year_field"),
-             in_quotes(a.practice->type_rules[i].year_field) + " must name a field of type year in the practice form");
-    }
-  }
-  if (a.fees && a.fees->contract_document) {
-    // The payer is read from the registration form: every field the contract names must be one of it.
-    const ContractDocument& d = *a.fees->contract_document;
-    const std::string at = child(child(o.at("fees"), "contract_document"), "payer_rows");
-    auto known = [&](const std::string& id) {
-      return a.registration && std::any_of(a.registration->fields.begin(), a.registration->fields.end(),
-                                           [&](const FormField& f) { return f.id == id; });
-    };
-    for (const auto& [form, field] : d.payer_field)
-      if (!known(field))
-        fail(child(child(child(o.at("fees"), "contract_document"), "payer_field"), form),
-             in_quotes(field) + " is not a field of registration_form");
-    for (size_t i = 0; i < d.payer_rows.size(); ++i)
-      if (!known(d.payer_rows[i].key))
-        fail(child(child(at, i), "field"), in_quotes(d.payer_rows[i].key) + " is not a field of registration_form");
-  }
+  check_cross_references(a, o);
   return a;
 }
 

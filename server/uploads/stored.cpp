@@ -1,6 +1,7 @@
 #include "uploads/stored.h"
 
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::uploads {
 namespace {
@@ -29,13 +30,7 @@ StoredFile read_row(const store::Stmt& q) {
 }
 
 Result<std::vector<StoredFile>> read_all(store::Stmt& q) {
-  std::vector<StoredFile> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
-    out.push_back(read_row(q));
-  }
+  return store::read_rows<StoredFile>(q, [&](store::Stmt&) { return read_row(q); });
 }
 
 }  // namespace

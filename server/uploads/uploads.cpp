@@ -24,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+Status upload_finished() { return Status::conflict("upload_finished", "Загрузка этого файла уже завершена."); }
 Status upload_busy() { return Status::conflict("upload_busy", "Этот файл уже загружается в другом окне."); }
 
 // The part file of an upload under an exclusive flock, held until `hold` is released. flock
@@ -271,7 +272,7 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
   auto u = find(who, id);
   if (!u) return u.status();
   if (u->state != "receiving")
-    return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+    return upload_finished();
   if (auto event = find_event_(u->event_id)) {
     if (const timeline::FilePurpose* rules = event->agenda->find_files(u->purpose))
       if (auto late = may_finish(*event, *rules, clock_.now()); !late) return late;
@@ -280,7 +281,7 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
   if (auto* error = std::get_if<Status>(&locked)) return *error;
   if (std::holds_alternative<PartGone>(locked)) {
     auto now = find(who, id);
-    if (now && now->state != "receiving") return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+    if (now && now->state != "receiving") return upload_finished();
     return errors::upload_not_found();
   }
   auto& part = std::get<LockedPart>(locked);
@@ -289,7 +290,7 @@ Result<PatchTicket> UploadService::begin_patch(const accounts::User& who, std::s
     return Status::conflict("offset_mismatch", "Сервер получил другое количество байт: продолжите с " +
                                                    std::to_string(part.size) + ".")
         .with_details({{"offset", part.size}});
-  if (part.size > u->length) return Status::conflict("upload_finished", "Загрузка этого файла уже завершена.");
+  if (part.size > u->length) return upload_finished();
   if (auto room = check_room(u->length - part.size); !room) return room;
   PatchTicket ticket;
   ticket.file = part_path(u->id);

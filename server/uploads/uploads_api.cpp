@@ -30,9 +30,36 @@ Status check_tus_version(const net::Request& req) {
   return Status::ok();
 }
 
-}  // namespace
+// A PATCH's body before it is read: refused at once (tus version, type, owner, offset), or
+// appended to the upload's file with what is still missing as its limit.
+net::BodyPolicy patch_policy(UploadService& uploads, accounts::AccountsService& accounts, const net::Request& head,
+                             const net::PathParams& p) {
+  net::BodyPolicy policy;
+  auto refuse = [&](const Status& s) {
+    policy.refuse = tus_error(s);
+    return policy;
+  };
+  if (auto s = check_tus_version(head); !s) return refuse(s);
+  if (head.header("content-type") != "application/offset+octet-stream")
+    return refuse(Status::unsupported("unsupported_media_type",
+                                      "Части файла отправляются как двоичные данные по протоколу tus."));
+  auto who = accounts::caller(accounts, head);
+  if (!who) return refuse(who.status());
+  auto offset = parse_tus_number(head.header("upload-offset"));
+  if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано, с какого байта продолжается файл."));
+  auto ticket = uploads.begin_patch(who->user, p.get("upload"), *offset);
+  if (!ticket) return refuse(ticket.status());
+  policy.to_file = true;
+  policy.append_to = ticket->file;
+  // One byte more than what is missing would be refused by the parser: 0 would mean "default".
+  policy.limit = std::max<std::uint64_t>(ticket->remaining, 1);
+  policy.hold = ticket->hold;
+  policy.stop_early = ticket->header_refuses;
+  return policy;
+}
 
-void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsService& accounts) {
+// tus: what the server supports, creation and the state of an upload.
+void add_tus_routes(net::Router& router, UploadService& uploads, accounts::AccountsService& accounts) {
   router.add("OPTIONS", "/api/uploads", [&uploads](const net::Request&, const net::PathParams&) {
     net::Response r;
     r.status = 204;
@@ -74,31 +101,13 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     r.set_header("Upload-Length", std::to_string(upload->length));
     return tus(r);
   });
+}
 
+// tus: the file's parts, and the stored file itself.
+void add_file_routes(net::Router& router, UploadService& uploads, accounts::AccountsService& accounts) {
   net::BodyRule append;
   append.prepare = [&uploads, &accounts](const net::Request& head, const net::PathParams& p) {
-    net::BodyPolicy policy;
-    auto refuse = [&](const Status& s) {
-      policy.refuse = tus_error(s);
-      return policy;
-    };
-    if (auto s = check_tus_version(head); !s) return refuse(s);
-    if (head.header("content-type") != "application/offset+octet-stream")
-      return refuse(Status::unsupported("unsupported_media_type",
-                                        "Части файла отправляются как двоичные данные по протоколу tus."));
-    auto who = accounts::caller(accounts, head);
-    if (!who) return refuse(who.status());
-    auto offset = parse_tus_number(head.header("upload-offset"));
-    if (!offset) return refuse(Status::bad_request("upload_offset", "Не указано, с какого байта продолжается файл."));
-    auto ticket = uploads.begin_patch(who->user, p.get("upload"), *offset);
-    if (!ticket) return refuse(ticket.status());
-    policy.to_file = true;
-    policy.append_to = ticket->file;
-    // One byte more than what is missing would be refused by the parser: 0 would mean "default".
-    policy.limit = std::max<std::uint64_t>(ticket->remaining, 1);
-    policy.hold = ticket->hold;
-    policy.stop_early = ticket->header_refuses;
-    return policy;
+    return patch_policy(uploads, accounts, head, p);
   };
   router.add(
       "PATCH", "/api/uploads/{upload}",
@@ -146,6 +155,13 @@ void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsS
     r.status = 204;
     return tus(r);
   });
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, UploadService& uploads, accounts::AccountsService& accounts) {
+  add_tus_routes(router, uploads, accounts);
+  add_file_routes(router, uploads, accounts);
 }
 
 }  // namespace praktika::uploads

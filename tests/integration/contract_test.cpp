@@ -6,6 +6,7 @@
 #include <poppler-page.h>
 
 #include "support/client.h"
+#include "support/intake_server.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 
@@ -54,20 +55,7 @@ class Contract : public ::testing::Test {
 };
 
 // The shipped agenda, whose requisites are still the template's placeholders.
-class ContractWithPlaceholders : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(create_organiser(data_.path()));
-    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringIntake});
-    ASSERT_TRUE(started);
-    server_ = std::move(*started);
-    people_ = std::make_unique<People>(server_->port());
-  }
-
-  TempDir data_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
-};
+class ContractWithPlaceholders : public IntakeServer {};
 
 TEST_F(ContractWithPlaceholders, IsRefusedUntilTheOrganiserGivesTheRequisites) {
   ASSERT_NE(submit_practice(*people_, {.author_email = "anna@dom.ru", .paid = false}), 0);

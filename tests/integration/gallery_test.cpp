@@ -13,6 +13,7 @@
 #include "support/redis_server.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/shared_redis.h"
 
 namespace praktika::test {
 namespace {
@@ -398,24 +399,6 @@ TEST_F(Gallery, WritingIsRefusedOutsideTheStageAndReadingGoesOn) {
   EXPECT_EQ(listed.json()["writable"], false);
   EXPECT_EQ(boris.get(kEventApi + "/practices").status, 200);
 }
-
-// The Redis that scripts/test.sh started for the whole run, or one of this test's own.
-class SharedRedis {
- public:
-  SharedRedis() {
-    if (const char* url = std::getenv("PRAKTIKA_TEST_REDIS_URL"); url && *url) {
-      url_ = url;
-    } else if (auto own = RedisServer::start()) {
-      own_ = std::move(*own);
-      url_ = own_->url();
-    }
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  std::unique_ptr<RedisServer> own_;
-  std::string url_;
-};
 
 TEST_F(Gallery, ViewersAreCountedAcrossTwoServersSharingRedis) {
   SharedRedis redis;

@@ -5,6 +5,7 @@
 #include "support/bytes.h"
 #include "support/client.h"
 #include "support/docx_builder.h"
+#include "support/intake_server.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 
@@ -21,20 +22,7 @@ std::vector<int> ids(const HttpResult& r) {
   return out;
 }
 
-class IntakeLists : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(create_organiser(data_.path()));
-    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringIntake});
-    ASSERT_TRUE(started);
-    server_ = std::move(*started);
-    people_ = std::make_unique<People>(server_->port());
-  }
-
-  TempDir data_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
-};
+class IntakeLists : public IntakeServer {};
 
 TEST_F(IntakeLists, PracticesAreFilteredByTheirDocumentsFindings) {
   int clean = submit_practice(*people_, {.author_email = "anna@dom.ru", .name = "Чистый документ", .paid = false});

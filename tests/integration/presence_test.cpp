@@ -5,6 +5,7 @@
 #include "support/client.h"
 #include "support/redis_server.h"
 #include "support/server_process.h"
+#include "support/shared_redis.h"
 
 namespace praktika::test {
 namespace {
@@ -25,24 +26,6 @@ TEST(Presence, CountsConnectionsOnATopicInMemory) {
   b.reset();
   EXPECT_TRUE(a->wait_presence(kTopic, 1));
 }
-
-// The Redis that scripts/test.sh started for the whole run, or one of this test's own.
-class SharedRedis {
- public:
-  SharedRedis() {
-    if (const char* url = std::getenv("PRAKTIKA_TEST_REDIS_URL"); url && *url) {
-      url_ = url;
-    } else if (auto own = RedisServer::start()) {
-      own_ = std::move(*own);
-      url_ = own_->url();
-    }
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  std::unique_ptr<RedisServer> own_;
-  std::string url_;
-};
 
 TEST(Presence, TwoServersSharingRedisShowTheSameCounts) {
   SharedRedis redis;

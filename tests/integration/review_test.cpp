@@ -7,6 +7,7 @@
 
 #include "support/bytes.h"
 #include "support/media_fixtures.h"
+#include "support/pdf_upload.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 #include "support/smtp_server.h"
@@ -392,25 +393,6 @@ TEST_F(Review, WithoutSmtpLettersStayQueuedAndHealthSaysSo) {
   auto outbox = people_->organiser().get(kReview + "/mail").json()["messages"];
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0]["state"], "pending");
-}
-
-// A PDF sent by `http` for practice `id` with `purpose`; returns the upload's file URL.
-std::string upload_pdf(HttpClient& http, const std::string& purpose, int id) {
-  media::testing::TempDir work;
-  media::testing::write_pdf(work.path() / "file.pdf", 1);
-  std::string bytes = read_file(work.path() / "file.pdf");
-  auto created = http.request("POST", kEventApi + "/uploads?purpose=" + purpose, "",
-                              {{"Tus-Resumable", "1.0.0"},
-                               {"Upload-Length", std::to_string(bytes.size())},
-                               {"Upload-Metadata", "filename " + base64(purpose + ".pdf") + ",practice " +
-                                                       base64(std::to_string(id))}});
-  EXPECT_EQ(created.status, 201) << created.body;
-  auto done = http.request("PATCH", created.headers["location"], bytes,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}});
-  EXPECT_EQ(done.status, 204) << done.body;
-  return created.headers["location"];
 }
 
 // The expert's page links the practice's materials: the assigned expert may open them, another

@@ -11,6 +11,7 @@
 #include "support/media_fixtures.h"
 #include "support/redis_server.h"
 #include "support/scenario.h"
+#include "support/pdf_upload.h"
 #include "support/server_process.h"
 
 namespace praktika::test {
@@ -696,22 +697,8 @@ TEST(Sections, ResultsArePublishedAtTheResultsSessionToEveryone) {
 }
 
 // A PDF sent by `http` for practice `id` with `purpose`; returns the upload's id.
-std::string upload_pdf(HttpClient& http, const std::string& purpose, int id) {
-  media::testing::TempDir work;
-  media::testing::write_pdf(work.path() / "file.pdf", 1);
-  std::string bytes = read_file(work.path() / "file.pdf");
-  auto created = http.request("POST", kEventApi + "/uploads?purpose=" + purpose, "",
-                              {{"Tus-Resumable", "1.0.0"},
-                               {"Upload-Length", std::to_string(bytes.size())},
-                               {"Upload-Metadata", "filename " + base64(purpose + ".pdf") + ",practice " +
-                                                       base64(std::to_string(id))}});
-  EXPECT_EQ(created.status, 201) << created.body;
-  auto done = http.request("PATCH", created.headers["location"], bytes,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}});
-  EXPECT_EQ(done.status, 204) << done.body;
-  const std::string& location = created.headers["location"];
+std::string upload_id(HttpClient& http, const std::string& purpose, int id) {
+  std::string location = upload_pdf(http, purpose, id);
   return location.substr(location.rfind('/') + 1);
 }
 
@@ -726,9 +713,9 @@ TEST(Sections, APresentersMaterialsAreTheFilesItsAuthorSentForIt) {
     auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kDuringIntake});
     ASSERT_TRUE(server);
     People people((*server)->port());
-    own = upload_pdf(people.person("anna@dom.ru"), "flashmob", a);
-    scan = upload_pdf(people.person("anna@dom.ru"), "payment", a);
-    foreign = upload_pdf(people.person("gleb@dom.ru"), "flashmob", a);
+    own = upload_id(people.person("anna@dom.ru"), "flashmob", a);
+    scan = upload_id(people.person("anna@dom.ru"), "payment", a);
+    foreign = upload_id(people.person("gleb@dom.ru"), "flashmob", a);
   }
   auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
   ASSERT_TRUE(server);
