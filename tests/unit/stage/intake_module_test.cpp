@@ -16,7 +16,7 @@ TEST(IntakeModule, ChecksNothingOfItsOwnInAnAgenda) {
   EXPECT_FALSE(IntakeModule().check(test::StageHarness::agenda("irkutsk-2020.json")));
 }
 
-TEST(IntakeModule, AnAuthorCreatesAPracticeThroughItsRoute) {
+TEST(IntakeModule, AnAuthorsPracticesAreTheirOwn) {
   test::StageHarness h(at("2020-06-10T12:00:00+08:00"));
   h.add<IntakeModule>();
   h.add<uploads::UploadModule>();
@@ -25,10 +25,11 @@ TEST(IntakeModule, AnAuthorCreatesAPracticeThroughItsRoute) {
   EXPECT_EQ(h.call("GET", "/api/events/irkutsk-2020/practices/mine").status, 401);
   auto mine = h.call("GET", "/api/events/irkutsk-2020/practices/mine", author.token);
   ASSERT_EQ(mine.status, 200) << mine.body;
-  auto created = h.call("POST", "/api/events/irkutsk-2020/practices", author.token, R"({"answers":{}})");
-  EXPECT_TRUE(created.status == 201 || created.status == 200) << created.status << " " << created.body;
-  auto after = h.call("GET", "/api/events/irkutsk-2020/practices/mine", author.token);
-  EXPECT_NE(after.body, mine.body);
+  // A practice in a section the event does not have is refused, and nothing is stored.
+  auto refused = h.call("POST", "/api/events/irkutsk-2020/practices", author.token, R"({"section":999,"answers":{}})");
+  EXPECT_GE(refused.status, 400) << refused.body;
+  EXPECT_LT(refused.status, 500) << refused.body;
+  EXPECT_EQ(h.call("GET", "/api/events/irkutsk-2020/practices/mine", author.token).body, mine.body);
   EXPECT_TRUE(h.publisher().pushes().empty());  // the intake pushes nothing live
 }
 
