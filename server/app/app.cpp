@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "accounts/accounts_api.h"
 #include "accounts/redis_throttle.h"
 #include "api/http.h"
 #include "api/ws_request.h"
