@@ -24,6 +24,12 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: kArgs });
 }
 
+// A browser with a profile on disk at `dir` (not incognito): what a test of installing the site as
+// a web app needs. Returns the one context.
+export async function launchPersistentBrowser(dir) {
+  return chromium.launchPersistentContext(dir, { executablePath: chromiumPath, headless: true, args: kArgs });
+}
+
 // Opens `url` in a new page of `context` and records what would mean a broken page: uncaught
 // errors and Content-Security-Policy refusals. `problems` is checked at the end of a test.
 export async function openPage(context, url) {

@@ -147,7 +147,10 @@ test('the organiser reads who decided what in the review log and finds every fil
   assert.match(await file.textContent(), /Семейная гостиная.*Автор anna/);
   assert.equal(await file.locator('[data-testid="file-open"]').getAttribute('href').then((h) => h?.startsWith('/api/uploads/')), true);
   await testId(page, 'files-purpose').selectOption('document');
-  await waitUntil('no documents', () => page.locator('[data-testid="file-row"]').count(), (n) => n === 0);
+  // Every submitted practice carries its Word document (required at submission): only those are left.
+  await waitUntil('only the documents', () => file.count(), (n) => n === 0);
+  const purposes = await page.locator('[data-testid="file-purpose"]').allTextContents();
+  assert.ok(purposes.length > 0 && purposes.every((t) => t === agenda.files.document.title), purposes.join(', '));
   await testId(page, 'files-purpose').selectOption('payment');
   await waitUntil('the scan again', () => file.count(), (n) => n === 1);
   assert.deepEqual(page.problems, []);

@@ -224,10 +224,11 @@ export function session(url) {
   return { call, cookie: () => cookie };
 }
 
-// Signs `email` in on `url` and gives the browser context the session cookie.
-export async function signInBrowser(context, url, email) {
+// Signs `email` in on `url` and gives the browser context the session cookie (`password` for
+// accounts made elsewhere: the demo's data set).
+export async function signInBrowser(context, url, email, password = kPassword) {
   const person = session(url);
-  await person.call('POST', '/api/auth/login', { email, password: kPassword });
+  await person.call('POST', '/api/auth/login', { email, password });
   const [name, value] = person.cookie().split('=');
   await context.addCookies([{ name, value, url }]);
   return person;

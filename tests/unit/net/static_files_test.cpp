@@ -64,6 +64,11 @@ TEST_F(StaticFiles, TheRootIsTheIndexPage) {
   EXPECT_EQ(header_of(*get("/assets/app-1a2b.js"), "Cache-Control"), "public, max-age=31536000, immutable");
 }
 
+TEST(ContentTypes, TheWebAppManifestAndTheServiceWorkerHaveTheTypesBrowsersAsk) {
+  EXPECT_EQ(content_type_for("manifest.webmanifest"), "application/manifest+json");
+  EXPECT_EQ(content_type_for("sw.js"), "text/javascript; charset=utf-8");
+}
+
 TEST_F(StaticFiles, NothingOutsideTheRootIsServedBeforeOrAfterTheRootWasRead) {
   for (int pass = 0; pass < 2; ++pass) {
     EXPECT_FALSE(get("/../secret.txt"));

@@ -49,9 +49,9 @@ export function DemoClockBanner() {
   const offset = offsetFor(clock);
   const now = new Date(clock.serverMs + (Date.now() - clock.readAt) * clock.speed).toISOString();
   return (
-    <div class="demo-clock" role="note" data-testid="demo-clock">
+    <aside class="demo-clock" aria-label="Часы мероприятия" data-testid="demo-clock">
       Демонстрационный режим: на часах мероприятия {formatDateTime(now, offset)} (UTC{offset})
       {clock.speed !== 1 ? `, время идёт в ${clock.speed} раз быстрее` : ''}
-    </div>
+    </aside>
   );
 }

@@ -1,11 +1,12 @@
 // The frame every page shares: a top bar with the site's name, the login control and the pages the
-// signed-in person's roles open, a notice when the live connection is down, the page's content, and
-// a footer.
+// signed-in person's roles open, a notice when the live connection is down or the page shows what was
+// kept for reading offline, the page's content, and a footer.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
 import * as eventsApi from '../lib/endpoints/events';
-import { useConnectionState, useLoad } from '../lib/hooks';
+import { useConnectionState, useLoad, useSavedSince } from '../lib/hooks';
+import { kSavedNotice } from '../lib/offline';
 import { listOf, textOf, type EventSummary } from '../lib/types';
 import { roleLinks, rolesIn, staffEvents } from '../lib/roles';
 import { AuthControl } from './AuthControl';
@@ -26,6 +27,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <RoleNav />
       </header>
       <ConnectionNotice />
+      <SavedNotice />
       <main id="main" class="page">
         {children}
       </main>
@@ -63,6 +65,17 @@ function RoleNav() {
         ))}
       </ul>
     </nav>
+  );
+}
+
+// Offline, the pages show what the service worker kept, and say so.
+function SavedNotice() {
+  const at = useSavedSince();
+  if (at === null) return null;
+  return (
+    <div class="notice notice--warning" role="status" data-testid="saved-notice" data-saved-at={at}>
+      {kSavedNotice}
+    </div>
   );
 }
 

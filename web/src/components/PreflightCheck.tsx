@@ -12,10 +12,12 @@ import {
   type PresenterRequirements,
 } from '../lib/preflight';
 
-export function RequirementsList({ requirements }: { requirements: PresenterRequirements }) {
+// `level`: the heading's level where the list stands (a card of the cabinet: 3, a page's section: 2).
+export function RequirementsList({ requirements, level = 3 }: { requirements: PresenterRequirements; level?: 2 | 3 }) {
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <div data-testid="presenter-requirements">
-      <h3>{requirements.title}</h3>
+      <Heading>{requirements.title}</Heading>
       <ul class="requirements">
         {requirements.items.map((item, i) => (
           <li key={i}>{item}</li>

@@ -1,6 +1,7 @@
 // The HTTP API client: every page asks the server through here, so errors have one shape.
 // The server answers errors as {"error":{"code","message"}}: `code` is stable English for the
 // program, `message` is Russian for the person and is what the page shows.
+import { kSavedHeader, noteAnswer } from './offline';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -41,7 +42,8 @@ export interface RequestOptions {
 }
 
 // Sends a request and returns the parsed JSON body; throws ApiError for any failure, including
-// a dropped connection (status 0, code "network"), so callers catch one kind of error.
+// a dropped connection (status 0, code "network"), so callers catch one kind of error. An answer the
+// service worker gave from what it kept (offline) is noted for the page's notice (lib/offline.ts).
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
@@ -59,6 +61,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     throw new ApiError(0, 'network', 'Нет связи с сервером. Проверьте подключение к интернету.');
   }
 
+  noteAnswer(response.headers.get(kSavedHeader));
   const text = await response.text();
   let parsed: unknown = undefined;
   if (text !== '') {

@@ -5,6 +5,7 @@ import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/ho
 import { ApiError } from './api';
 import * as accounts from './endpoints/accounts';
 import type { Me } from './types';
+import { forgetSaved } from './offline';
 import { ws } from './ws';
 
 export interface AuthState {
@@ -56,6 +57,7 @@ export function AuthProvider({ children }: { children: ComponentChildren }) {
       },
       async logout() {
         await accounts.logout();
+        forgetSaved();
         setMe(null);
         ws.restart();
       },

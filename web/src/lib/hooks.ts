@@ -1,6 +1,7 @@
 // Preact hooks over the shared clients.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isAbort, messageOf } from './api';
+import { onSavedChange, savedSince } from './offline';
 import { ws, type ConnectionState, type TopicHandlers } from './ws';
 
 export function useConnectionState(): ConnectionState {
@@ -10,6 +11,16 @@ export function useConnectionState(): ConnectionState {
     return ws.onStateChange(setState);
   }, []);
   return state;
+}
+
+// When the data shown was kept by the service worker (offline), or null while it is the server's.
+export function useSavedSince(): string | null {
+  const [at, setAt] = useState<string | null>(savedSince);
+  useEffect(() => {
+    setAt(savedSince());
+    return onSavedChange(setAt);
+  }, []);
+  return at;
 }
 
 // Subscribes while the component is mounted; the handlers may change between renders without

@@ -34,10 +34,12 @@ export function FlashmobWidgetPage({ id }: { id: string }) {
     document.body.classList.add('widget-body');
     return () => document.body.classList.remove('widget-body');
   }, []);
+  // Alone on the partner's page, the widget is a page of its own: a main landmark and a heading.
   return (
-    <div class="flashmob flashmob--widget">
+    <main class="flashmob flashmob--widget">
+      <h1 class="visually-hidden">Флешмоб</h1>
       <FeedPlayer id={id} compact />
-    </div>
+    </main>
   );
 }
 
@@ -133,22 +135,22 @@ function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
   }, [feed, item.id]);
   return (
     <div class="feed__media">
-      {/* Muted so that browsers let it start by itself; the viewer may turn the sound on. */}
+      {/* Muted so that browsers let it start by itself; the viewer may turn the sound on and off
+          again with one button that stays where it is (no seeking: the feed plays in step for all). */}
       <video
         ref={video}
         class="feed__video"
         data-testid="feed-video"
+        aria-label={`Флешмоб: ${item.title}`}
         src={item.media_url ?? undefined}
         muted={muted}
         autoplay
         playsInline
         preload="auto"
       />
-      {muted && (
-        <button type="button" class="button" onClick={() => setMuted(false)}>
-          Включить звук
-        </button>
-      )}
+      <button type="button" class="button" data-testid="feed-sound" onClick={() => setMuted((m) => !m)}>
+        {muted ? 'Включить звук' : 'Выключить звук'}
+      </button>
     </div>
   );
 }

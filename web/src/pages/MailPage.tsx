@@ -97,7 +97,9 @@ function Mail({ ctx }: { ctx: EventContext }) {
                 <th>Попыток</th>
                 <th>Создано</th>
                 <th>Отправлено</th>
-                <th />
+                <th>
+                  <span class="visually-hidden">Действия</span>
+                </th>
               </tr>
             </thead>
             <tbody>

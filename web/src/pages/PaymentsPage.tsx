@@ -180,10 +180,11 @@ function PaymentItem({ ctx, practice, onChange }: { ctx: EventContext; practice:
               data-testid="payment-reason"
               value={reason}
               aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? `payment-reason-error-${practice.id}` : undefined}
               onInput={(e) => setReason(e.currentTarget.value)}
             />
             {reasonError && (
-              <span class="field__error" role="alert" data-testid="payment-reason-error">
+              <span class="field__error" role="alert" id={`payment-reason-error-${practice.id}`} data-testid="payment-reason-error">
                 {reasonError}
               </span>
             )}

@@ -172,7 +172,9 @@ function People({ ctx }: { ctx: EventContext }) {
                 <th>Человек</th>
                 <th>Роль</th>
                 <th>Секция</th>
-                <th />
+                <th>
+                  <span class="visually-hidden">Действия</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -25,7 +25,7 @@ export function PreflightPage({ id }: { id: string }) {
       <h1>Проверка оборудования перед выступлением</h1>
       {requirements && (
         <section class="card">
-          <RequirementsList requirements={requirements} />
+          <RequirementsList requirements={requirements} level={2} />
         </section>
       )}
       <section class="card">

@@ -258,6 +258,7 @@ function BoardRow(props: {
           placeholder={needsReason ? 'Причина (обязательно)' : 'Причина или комментарий'}
           aria-required={needsReason ? 'true' : undefined}
           aria-invalid={error && needsReason && reason.trim() === '' ? 'true' : undefined}
+          aria-describedby={error ? `${rowId}-error` : undefined}
           value={reason}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
@@ -277,7 +278,7 @@ function BoardRow(props: {
           </p>
         )}
         {error && (
-          <p class="form__error" role="alert" data-testid={`${rowId}-error`}>
+          <p class="form__error" role="alert" id={`${rowId}-error`} data-testid={`${rowId}-error`}>
             {error}
           </p>
         )}

@@ -11,6 +11,7 @@ import { newer, titleOf, useSection, type Question, type SectionLive } from '../
 import { textOf } from '../lib/types';
 import { FeedbackLine, Floor, Presenter, WindowNote } from '../components/SectionLive';
 import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { useKeepFocus } from '../components/common/keepFocus';
 import { LoadError, Loading } from '../components/common/Message';
 
 interface Moderation {
@@ -41,6 +42,8 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
   const live = useSection(id, n);
   const ctx = useEventContext(id);
   const pending = useModeration(id, n);
+  // Worked from the keyboard: a control that gives way to the next keeps the focus in its card.
+  const keepFocus = useKeepFocus();
   useEffect(() => {
     document.title = `Пульт модератора — секция ${n}`;
   }, [n]);
@@ -48,7 +51,7 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
   if (!state) return error ? <LoadError title="Секция недоступна" message={error} /> : <Loading />;
   const base = eventBase(id);
   return (
-    <article class="intake intake--wide section-console" data-testid="section-console">
+    <article class="intake intake--wide section-console" data-testid="section-console" ref={keepFocus}>
       <Breadcrumbs
         items={[
           { href: base, title: (ctx.status === 'ok' && textOf(ctx.data.agenda.title)) || id },

@@ -56,6 +56,9 @@ export function NewItem({ ctx, kinds, onSent }: { ctx: EventContext; kinds: Arra
     }
   };
 
+  // A field's error is tied to its control: aria-invalid and aria-describedby name the message.
+  const invalid = (path: string) =>
+    errorOf(path) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `fm-${path}-error` } : {};
   const field = (path: string, label: string, input: JSX.Element) => (
     <div class={`field${errorOf(path) ? ' field--invalid' : ''}`}>
       <label class="field__label" for={`fm-${path}`}>
@@ -76,7 +79,7 @@ export function NewItem({ ctx, kinds, onSent }: { ctx: EventContext; kinds: Arra
       {field(
         'work_kind',
         'Вид творческой работы',
-        <select id="fm-work_kind" data-testid="flashmob-kind" value={kind} aria-required="true" onChange={(e) => setKind(e.currentTarget.value)}>
+        <select id="fm-work_kind" data-testid="flashmob-kind" value={kind} aria-required="true" {...invalid('work_kind')} onChange={(e) => setKind(e.currentTarget.value)}>
           <option value="">— выберите —</option>
           {kinds.map((k) => (
             <option key={k.id} value={k.id}>
@@ -88,7 +91,7 @@ export function NewItem({ ctx, kinds, onSent }: { ctx: EventContext; kinds: Arra
       {field(
         'title',
         'Название работы',
-        <input id="fm-title" data-testid="flashmob-title" value={title} aria-required="true" onInput={(e) => setTitle(e.currentTarget.value)} />,
+        <input id="fm-title" data-testid="flashmob-title" value={title} aria-required="true" {...invalid('title')} onInput={(e) => setTitle(e.currentTarget.value)} />,
       )}
       {field(
         'institution',
@@ -98,6 +101,7 @@ export function NewItem({ ctx, kinds, onSent }: { ctx: EventContext; kinds: Arra
           data-testid="flashmob-institution"
           value={institution}
           aria-required="true"
+          {...invalid('institution')}
           onInput={(e) => setInstitution(e.currentTarget.value)}
         />,
       )}

@@ -18,12 +18,35 @@ export interface Health {
   clock?: { set?: boolean; speed?: number };
 }
 
+// The list of events and an event's agenda do not change while the server runs: each is asked once
+// per visit and shared by every page and component that needs it (the next visit's request carries
+// If-None-Match, and the server's 304 lets the browser reuse what it holds). A failed request is
+// forgotten, so the next caller asks again.
+const once = new Map<string, Promise<unknown>>();
+
+function shared<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let answer = once.get(path) as Promise<T> | undefined;
+  if (!answer) {
+    answer = api.get<T>(path);
+    once.set(path, answer);
+    answer.catch(() => once.delete(path));
+  }
+  if (!signal) return answer;
+  // One caller giving up cancels its wait, not the request the others share.
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DOMException('Запрос отменён', 'AbortError'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export function events(signal?: AbortSignal): Promise<EventList> {
-  return api.get<EventList>('/api/events', withSignal(signal));
+  return shared<EventList>('/api/events', signal);
 }
 
 export function agenda(id: string, signal?: AbortSignal): Promise<Agenda> {
-  return api.get<Agenda>(eventPath(id), withSignal(signal));
+  return shared<Agenda>(eventPath(id), signal);
 }
 
 export function timeline(id: string, signal?: AbortSignal): Promise<Timeline> {
