@@ -28,7 +28,9 @@ TEST(GalleryModule, ListsItsSectionsAndTakesSubscribersToThem) {
   h.add<review::ReviewModule>();
   h.add<GalleryModule>();
   h.wire();
-  auto sections = h.call("GET", "/api/events/irkutsk-2020/gallery/sections");
+  EXPECT_EQ(h.call("GET", "/api/events/irkutsk-2020/gallery/sections").status, 401);
+  auto reader = h.sign_in("reader@example.org");
+  auto sections = h.call("GET", "/api/events/irkutsk-2020/gallery/sections", reader.token);
   ASSERT_EQ(sections.status, 200) << sections.body;
   EXPECT_TRUE(nlohmann::json::parse(sections.body)["sections"].is_array());
   ASSERT_TRUE(h.registry().topics.count("practice"));
