@@ -29,7 +29,7 @@ TEST(GalleryModule, ListsItsSectionsAndTakesSubscribersToThem) {
   h.add<GalleryModule>();
   h.wire();
   EXPECT_EQ(h.call("GET", "/api/events/irkutsk-2020/gallery/sections").status, 401);
-  auto reader = h.sign_in("reader@example.org");
+  auto reader = h.sign_in("reader@example.org", {{"irkutsk-2020", accounts::Role::participant, std::nullopt}});
   auto sections = h.call("GET", "/api/events/irkutsk-2020/gallery/sections", reader.token);
   ASSERT_EQ(sections.status, 200) << sections.body;
   EXPECT_TRUE(nlohmann::json::parse(sections.body)["sections"].is_array());

@@ -41,15 +41,16 @@ TEST_F(SectionModuleTest, ItsTopicsAndOpsAreRegistered) {
   EXPECT_TRUE(h_.registry().subscribe(live::topic::section("irkutsk-2020", 1), std::nullopt).ok());
 }
 
-TEST_F(SectionModuleTest, TheModeratorsResetIsPushedToTheSection) {
+TEST_F(SectionModuleTest, TheOrganisersResetIsPushedToTheSection) {
   auto moderator = h_.sign_in("moderator@example.org", {{"irkutsk-2020", accounts::Role::moderator, 1}});
   // No running order is published yet: the section cannot start, and nothing is pushed.
   auto started = h_.registry().op("section.start", {{"op", "section.start"}, {"event", "irkutsk-2020"}, {"section", 1}},
                                   moderator.identity);
   EXPECT_EQ(started.status().code(), "schedule_not_published");
   EXPECT_TRUE(h_.publisher().pushes().empty());
+  auto organiser = h_.sign_in("chair@example.org", {{"irkutsk-2020", accounts::Role::organiser, std::nullopt}});
   auto reset = h_.registry().op("section.reset", {{"op", "section.reset"}, {"event", "irkutsk-2020"}, {"section", 1}},
-                                moderator.identity);
+                                organiser.identity);
   ASSERT_TRUE(reset.ok()) << reset.status().code() << ": " << reset.status().message();
   auto pushes = h_.publisher().on(live::topic::section("irkutsk-2020", 1));
   ASSERT_FALSE(pushes.empty());
