@@ -35,7 +35,8 @@ TEST(GalleryModule, ListsItsSectionsAndTakesSubscribersToThem) {
   EXPECT_TRUE(nlohmann::json::parse(sections.body)["sections"].is_array());
   ASSERT_TRUE(h.registry().topics.count("practice"));
   ASSERT_TRUE(h.registry().topics.count("gallery"));
-  auto subscribed = h.registry().subscribe("gallery:irkutsk-2020:1", std::nullopt);
+  EXPECT_FALSE(h.registry().subscribe("gallery:irkutsk-2020:1", std::nullopt).ok());
+  auto subscribed = h.registry().subscribe("gallery:irkutsk-2020:1", reader.identity);
   EXPECT_TRUE(subscribed.ok()) << subscribed.status().message();
 }
 

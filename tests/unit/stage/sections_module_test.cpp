@@ -41,18 +41,26 @@ TEST_F(SectionModuleTest, ItsTopicsAndOpsAreRegistered) {
   EXPECT_TRUE(h_.registry().subscribe(live::topic::section("irkutsk-2020", 1), std::nullopt).ok());
 }
 
-TEST_F(SectionModuleTest, TheOrganisersResetIsPushedToTheSection) {
+TEST_F(SectionModuleTest, WithoutARunningOrderTheSectionDoesNotStart) {
   auto moderator = h_.sign_in("moderator@example.org", {{"irkutsk-2020", accounts::Role::moderator, 1}});
-  // No running order is published yet: the section cannot start, and nothing is pushed.
   auto started = h_.registry().op("section.start", {{"op", "section.start"}, {"event", "irkutsk-2020"}, {"section", 1}},
                                   moderator.identity);
   EXPECT_EQ(started.status().code(), "schedule_not_published");
   EXPECT_TRUE(h_.publisher().pushes().empty());
-  auto organiser = h_.sign_in("chair@example.org", {{"irkutsk-2020", accounts::Role::organiser, std::nullopt}});
-  auto reset = h_.registry().op("section.reset", {{"op", "section.reset"}, {"event", "irkutsk-2020"}, {"section", 1}},
-                                organiser.identity);
+}
+
+TEST(SectionModule, TheOrganisersRehearsalResetIsPushedToTheSection) {
+  test::StageHarness h(at("2020-07-07T12:00:00+08:00"));  // the day before: a rehearsal
+  h.add<intake::IntakeModule>();
+  h.add<uploads::UploadModule>();
+  h.add<review::ReviewModule>();
+  h.add<SectionModule>();
+  h.wire();
+  auto organiser = h.sign_in("chair@example.org", {{"irkutsk-2020", accounts::Role::organiser, std::nullopt}});
+  auto reset = h.registry().op("section.reset", {{"op", "section.reset"}, {"event", "irkutsk-2020"}, {"section", 1}},
+                               organiser.identity);
   ASSERT_TRUE(reset.ok()) << reset.status().code() << ": " << reset.status().message();
-  auto pushes = h_.publisher().on(live::topic::section("irkutsk-2020", 1));
+  auto pushes = h.publisher().on(live::topic::section("irkutsk-2020", 1));
   ASSERT_FALSE(pushes.empty());
   EXPECT_EQ(pushes.back().event, "state");
 }
