@@ -49,22 +49,6 @@ TEST_F(SectionModuleTest, WithoutARunningOrderTheSectionDoesNotStart) {
   EXPECT_TRUE(h_.publisher().pushes().empty());
 }
 
-TEST(SectionModule, TheOrganisersRehearsalResetIsPushedToTheSection) {
-  test::StageHarness h(at("2020-07-07T12:00:00+08:00"));  // the day before: a rehearsal
-  h.add<intake::IntakeModule>();
-  h.add<uploads::UploadModule>();
-  h.add<review::ReviewModule>();
-  h.add<SectionModule>();
-  h.wire();
-  auto organiser = h.sign_in("chair@example.org", {{"irkutsk-2020", accounts::Role::organiser, std::nullopt}});
-  auto reset = h.registry().op("section.reset", {{"op", "section.reset"}, {"event", "irkutsk-2020"}, {"section", 1}},
-                               organiser.identity);
-  ASSERT_TRUE(reset.ok()) << reset.status().code() << ": " << reset.status().message();
-  auto pushes = h.publisher().on(live::topic::section("irkutsk-2020", 1));
-  ASSERT_FALSE(pushes.empty());
-  EXPECT_EQ(pushes.back().event, "state");
-}
-
 TEST_F(SectionModuleTest, AParticipantMayNotStartASection) {
   auto participant = h_.sign_in("author@example.org");
   auto refused = h_.registry().op("section.start", {{"op", "section.start"}, {"event", "irkutsk-2020"}, {"section", 1}},
