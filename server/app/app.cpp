@@ -143,6 +143,7 @@ void App::build_stages() {
       .alarm = *alarm_,
       .outbox = outbox_,
       .letters_queued = [this] { sender_.wake(); },
+      .identity_changed = [this](std::int64_t user_id) { end_sockets_of(user_id); },
       .workers = workers_,
       .allow_framing = [this](std::string path, std::string ancestors) { allow_framing(std::move(path), std::move(ancestors)); },
       .modules = &stages_,

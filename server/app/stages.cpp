@@ -7,6 +7,7 @@
 #include "gallery/gallery_module.h"
 #include "intake/intake_module.h"
 #include "mail/template.h"
+#include "privacy/privacy_module.h"
 #include "reminders/reminders_module.h"
 #include "review/review_module.h"
 #include "sections/sections_module.h"
@@ -26,6 +27,7 @@ std::vector<std::unique_ptr<stage::StageModule>> stages() {
   list.push_back(std::make_unique<certificates::CertificateModule>());  // asks sections
   list.push_back(std::make_unique<contest::ContestModule>());
   list.push_back(std::make_unique<reminders::ReminderModule>());  // asks review, certificates, contest
+  list.push_back(std::make_unique<privacy::PrivacyModule>());
   return list;
 }
 

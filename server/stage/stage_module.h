@@ -69,6 +69,8 @@ struct Services {
   live::Alarm& alarm;  // the one alarm on the event clock
   mail::Outbox& outbox;
   std::function<void()> letters_queued;  // wakes the mail sender after a letter was committed
+  // Closes the open WebSockets of a user whose sessions or roles a stage just ended (any thread).
+  std::function<void(std::int64_t user_id)> identity_changed;
   boost::asio::thread_pool& workers;     // for work a wake-up on the alarm's strand must not do
   // Lets partner sites show `path` (a page of the web app) in an <iframe>: the Content-Security-
   // Policy's frame-ancestors for it. Registered once while the server is built.

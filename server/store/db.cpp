@@ -394,9 +394,12 @@ Status Db::configure() {
   // to a person (an application submitted, a payment confirmed, a verdict given), and the write
   // rate is tens a second at most, so one fsync per commit is a price worth paying.
   // foreign_keys: off by default in SQLite, and our schema relies on ON DELETE CASCADE.
+  // secure_delete: what a person's withdrawal of consent (server/privacy) replaces or deletes is
+  // overwritten with zeros in the file, not left in free space where a copy of the file keeps it.
   MutexLock lock(mutex_);
-  const int rc = sqlite3_exec(handle_, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return error_from(handle_, rc, "PRAGMA synchronous/foreign_keys");
+  const int rc = sqlite3_exec(handle_, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+                              nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return error_from(handle_, rc, "PRAGMA synchronous/foreign_keys/secure_delete");
   return Status::ok();
 }
 

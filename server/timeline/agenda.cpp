@@ -456,6 +456,10 @@ Agenda read_agenda(const json& doc) {
     form.title = ro.opt_str("title");
     form.per = ro.opt_str("per");
     form.fields = read_fields(ro);
+    // The withdrawal of the consent given here (152-ФЗ): which of these fields describe the person
+    // and the words of the withdrawal. server/privacy reads it from `raw` at start-up.
+    if (const json* privacy = ro.find("privacy"); privacy && !privacy->is_object())
+      fail(ro.at("privacy"), "must be an object");
     ro.finish();
     a.registration = std::move(form);
   }

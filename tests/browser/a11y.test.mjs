@@ -50,7 +50,7 @@ const kEvents = [
       'review-board', 'review-log', 'gallery', 'gallery/:n', 'flashmob', 'flashmob/widget', 'flashmob/queue',
       'flashmob/gallery', 'flashmob/mine', 'preflight', 'sections/:n', 'sections/:n/console', 'section-day',
       'section-day/results', 'section-day/:n', 'results', 'people', 'mail', 'desk', 'payments', 'documents', 'files',
-      'operations', '',
+      'operations', 'privacy-log', '',
     ],
   },
   {
@@ -74,7 +74,7 @@ const kEvents = [
     pages: [
       '/', '/verify', '/verify/:number', 'cabinet', 'registration', 'practices/:n', 'check', 'intake', 'review', 'review/:n',
       'review-board', 'review-log', 'laureates', 'people', 'mail', 'desk', 'documents', 'post', 'files', 'past-results',
-      'operations', '',
+      'operations', 'privacy-log', '',
     ],
   },
 ];

@@ -101,6 +101,7 @@ StageHarness::StageHarness(TimePoint now, std::vector<std::string> agendas, doub
           .alarm = alarm_,
           .outbox = outbox_,
           .letters_queued = [this] { ++letters_queued_; },
+          .identity_changed = [](std::int64_t) {},
           .workers = workers_,
           .allow_framing = [this](std::string path, std::string ancestors) { framed_[path] = ancestors; },
           .modules = &modules_,

@@ -41,6 +41,7 @@ import { ReviewLogPage } from './pages/ReviewLogPage';
 import { PastResultsPage } from './pages/PastResultsPage';
 import { Message } from './components/common/Message';
 import { OperationsPage } from './pages/OperationsPage';
+import { PrivacyLogPage } from './pages/PrivacyLogPage';
 
 type Page = FunctionComponent<{ params: Params }>;
 
@@ -88,6 +89,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/review-log', component: ({ params }) => <ReviewLogPage id={params.id!} /> },
   { pattern: '/events/:id/past-results', component: ({ params }) => <PastResultsPage id={params.id!} /> },
   { pattern: '/events/:id/operations', component: ({ params }) => <OperationsPage id={params.id!} /> },
+  { pattern: '/events/:id/privacy-log', component: ({ params }) => <PrivacyLogPage id={params.id!} /> },
 ];
 
 // Pages shown without the site's frame: the widget lives in an <iframe> on a partner site.

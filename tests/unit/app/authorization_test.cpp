@@ -163,6 +163,11 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"DELETE", "/api/events/{id}/post/{practice}"}, Audience::organiser},
     // The desk's milestone reminders.
     {{"GET", "/api/events/{id}/reminders"}, Audience::organiser},
+    // Personal data on request (152-ФЗ): a person's own archive and withdrawal (the body must
+    // confirm it: the matrix's "{}" is refused 422), the organiser's log of requests.
+    {{"GET", "/api/events/{id}/personal-data"}, Audience::signed_in},
+    {{"POST", "/api/events/{id}/personal-data/withdrawal"}, Audience::signed_in},
+    {{"GET", "/api/events/{id}/personal-data/requests"}, Audience::organiser},
     // The lists of earlier editions and the unsure matches with them.
     {{"GET", "/api/events/{id}/contest/past-results"}, Audience::organiser},
     {{"POST", "/api/events/{id}/contest/past-results/preview"}, Audience::organiser},

@@ -13,7 +13,7 @@ TEST(Stages, EveryStageIsListedOnceByName) {
   std::set<std::string> names;
   for (const auto& stage : stages()) EXPECT_TRUE(names.insert(std::string(stage->name())).second) << stage->name();
   EXPECT_EQ(names, (std::set<std::string>{"intake", "uploads", "review", "announcements", "gallery", "flashmob",
-                                          "sections", "certificates", "contest", "reminders"}));
+                                          "sections", "certificates", "contest", "reminders", "privacy"}));
 }
 
 TEST(Stages, TheShippedAgendasPassEveryStagesCheck) {

@@ -96,6 +96,14 @@ export interface Agenda {
   order?: unknown;
 }
 
+// The registration form's privacy part (152-ФЗ) as the pages read it: the words of the withdrawal.
+export interface PrivacySpec {
+  withdrawn_name?: string;
+  archive_name?: string;
+  withdraw_confirmation?: string;
+  withdrawn_notice?: string;
+}
+
 // The agenda's review part as the pages read it: the criteria experts score, the decisions
 // (id → Russian wording) and which of them need a reason.
 export interface ReviewSpec {
@@ -135,6 +143,7 @@ export interface FormSpec {
   title?: string;
   per?: string; // "author" (each author and co-author) | "applicant" (one for the institution)
   fields?: FormField[];
+  privacy?: PrivacySpec;
 }
 
 export interface PracticeType {

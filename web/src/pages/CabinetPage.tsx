@@ -21,13 +21,14 @@ import {
 import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { CertificatesBlock } from '../components/Certificates';
+import { PersonalData, withdrawnNotice } from '../components/privacy/PersonalData';
 import { MySectionSlots } from '../components/MySectionSlots';
 import { MyCalendar } from '../components/calendar/Calendars';
 import { NewPractice } from '../components/intake/NewPractice';
 import { PracticeRow } from '../components/intake/PracticeRow';
 import { Breadcrumbs } from '../components/common/Breadcrumbs';
 import { IntakeNotice } from '../components/IntakeNotice';
-import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
+import { LoadError, Loading, LoginNeeded, Message } from '../components/common/Message';
 
 export function CabinetPage({ id }: { id: string }) {
   const auth = useAuth();
@@ -37,7 +38,16 @@ export function CabinetPage({ id }: { id: string }) {
     if (words) document.title = `Мои ${words.many}`;
   }, [words?.many]);
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what={`подать ${words?.accusative ?? 'практику'}`} />;
+  if (auth.me === null) {
+    const withdrawn = withdrawnNotice();
+    if (withdrawn !== null)
+      return (
+        <Message title="Согласие отозвано">
+          <p data-testid="withdrawn-notice">{withdrawn}</p>
+        </Message>
+      );
+    return <LoginNeeded what={`подать ${words?.accusative ?? 'практику'}`} />;
+  }
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   return <Cabinet ctx={ctx.data} />;
 }
@@ -131,6 +141,7 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
         </section>
       )}
       <CertificatesBlock eventId={ctx.id} />
+      <PersonalData eventId={ctx.id} agenda={ctx.agenda} />
 
       {(ctx.agenda.files?.document || ctx.agenda.files?.flashmob) && (
       <section class="card" aria-labelledby="check-title">

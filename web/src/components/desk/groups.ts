@@ -108,6 +108,9 @@ export function groupsOf(ctx: EventContext): Group[] {
       { href: `${base}/mail`, title: 'Письма участникам', testId: 'desk-mail' },
       { href: `${base}/operations`, title: 'Сводка дня: кто на сайте, письма, неполадки', testId: 'desk-operations' },
       { href: `${base}/check`, title: 'Проверка файла', testId: 'desk-check' },
+      ...(a.registration_form?.privacy !== undefined
+        ? [{ href: `${base}/privacy-log`, title: 'Запросы о персональных данных: выгрузки и отзывы согласия', testId: 'desk-privacy-log' }]
+        : []),
     ],
   });
   return groups;

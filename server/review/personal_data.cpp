@@ -1,0 +1,60 @@
+// The review's part of a person's request for their data (personal_data.h).
+#include "review/personal_data.h"
+
+#include <tuple>
+#include <vector>
+
+#include "store/db.h"
+#include "store/rows.h"
+
+namespace praktika::review {
+
+Result<HeldData> data_of(store::Tx& tx, std::int64_t user_id) {
+  HeldData held;
+  auto assigned = tx.prepare(
+      "SELECT practice_id, assigned_at FROM review_assignments WHERE expert_id = ?1 ORDER BY practice_id");
+  assigned.bind_int(1, user_id);
+  auto a = store::rows_json(assigned, {"practice#", "assigned_at#"});
+  if (!a) return a.status();
+  held.records["assignments"] = std::move(*a);
+  auto reviews = tx.prepare(
+      "SELECT practice_id, decision, reason, scores, created_at, updated_at FROM reviews WHERE expert_id = ?1 "
+      "ORDER BY practice_id");
+  reviews.bind_int(1, user_id);
+  auto r = store::rows_json(reviews, {"practice#", "decision", "reason", "scores$", "created_at#", "updated_at#"});
+  if (!r) return r.status();
+  held.records["reviews"] = std::move(*r);
+  return held;
+}
+
+Status anonymise(store::Tx& tx, const Withdrawal& w) {
+  // reviews has no integer key of its own: a reason is rewritten by practice and its old text.
+  std::vector<std::tuple<std::int64_t, std::string, std::string>> reasons;  // practice, new, old
+  {
+    auto q = tx.prepare("SELECT practice_id, reason, expert_id FROM reviews");
+    for (;;) {
+      auto row = q.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      std::string reason = q.text(1);
+      const auto scope = q.int64(2) == w.user_id ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
+      if (w.traced(reason, scope)) reasons.emplace_back(q.int64(0), w.scrub(reason, scope), std::move(reason));
+    }
+  }
+  for (const auto& [practice, scrubbed, reason] : reasons)
+    if (auto s = tx.prepare("UPDATE reviews SET reason = ?2 WHERE practice_id = ?1 AND reason = ?3")
+                     .bind_int(1, practice)
+                     .bind_text(2, scrubbed)
+                     .bind_text(3, reason)
+                     .run();
+        !s)
+      return s;
+  return store::rewrite_texts(tx, "SELECT id, detail, CASE WHEN actor_id = ?1 THEN 1 ELSE 0 END FROM review_log", w.user_id,
+                              "UPDATE review_log SET detail = ?2 WHERE id = ?1", [&w](const std::string& text, bool own) {
+                                const auto scope = own ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
+                                auto detail = nlohmann::json::parse(text, nullptr, false);
+                                return detail.is_discarded() ? w.scrub(text, scope) : w.scrub_json(detail, scope).dump();
+                              });
+}
+
+}  // namespace praktika::review
