@@ -10,7 +10,9 @@
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -20,17 +22,9 @@
 #include "admin/backup.h"
 #include "app/app.h"
 #include "app/config.h"
-#include "contest/contest.h"
-#include "mail/template.h"
-#include "reminders/settings.h"
-#include "review/review.h"
-#include "certificates/certificates.h"
-#include "gallery/gallery.h"
+#include "app/stages.h"
 #include "log/log.h"
 #include "store/db.h"
-#include "flashmob/flashmob.h"
-#include "privacy/privacy.h"
-#include "sections/sections.h"
 #include "timeline/agenda.h"
 
 namespace {
@@ -80,24 +74,6 @@ int usage() {
   return kExitBadInput;
 }
 
-// Each stage module reads its own part of the agenda strictly at start-up, so a mistake there
-// stops the start (exit code 2, naming the JSON path) rather than failing a later request.
-std::optional<timeline::AgendaError> check_module_parts(const timeline::Agenda& agenda) {
-  auto first_error = [](auto read) -> std::optional<timeline::AgendaError> {
-    if (auto* error = std::get_if<timeline::AgendaError>(&read)) return *error;
-    return std::nullopt;
-  };
-  if (auto e = first_error(review::read_review_part(agenda))) return e;
-  if (auto e = first_error(mail::read_mail_part(agenda))) return e;
-  if (auto e = first_error(flashmob::read_settings(agenda))) return e;
-  if (auto e = first_error(sections::read_settings(agenda))) return e;
-  if (auto e = certificates::check_agenda(agenda)) return e;
-  if (auto e = first_error(contest::read_settings(agenda))) return e;
-  if (auto e = first_error(reminders::read_settings(agenda))) return e;
-  if (auto e = first_error(privacy::read_settings(agenda))) return e;
-  return gallery::check_agenda(agenda);
-}
-
 // SQLite in the data directory, unless a PostgreSQL database is named.
 Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir, const std::optional<std::string>& url,
                                               int connections = 8) {
@@ -106,6 +82,77 @@ Result<std::unique_ptr<store::Db>> open_store(const fs::path& data_dir, const st
   fs::create_directories(data_dir, ec);
   if (ec) return Status::internal("data_dir", "Не удалось создать каталог данных " + data_dir.string() + ": " + ec.message());
   return store::Db::open(data_dir / "praktika.sqlite3");
+}
+
+// The configuration's agendas, each read strictly by every stage (app::check_agenda), so a
+// mistake stops the start (exit code 2, naming the JSON path) rather than failing a later request.
+// nullopt after saying why.
+std::optional<std::vector<timeline::Agenda>> load_agendas(const app::Config& config) {
+  std::vector<timeline::Agenda> agendas;
+  for (const auto& file : config.agendas) {
+    auto loaded = timeline::load_agenda(file);
+    if (auto* error = std::get_if<timeline::AgendaError>(&loaded)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return std::nullopt;
+    }
+    auto& agenda = std::get<timeline::Agenda>(loaded);
+    for (const auto& other : agendas) {
+      if (other.id == agenda.id) {
+        std::cerr << "praktika: " << file.string() << ": /id: event id \"" << other.id << "\" is already used by "
+                  << other.source << "\n";
+        return std::nullopt;
+      }
+    }
+    if (auto error = app::check_agenda(agenda)) {
+      std::cerr << "praktika: " << error->describe() << "\n";
+      return std::nullopt;
+    }
+    // Values still to be filled in start the server (the organiser fills them while it runs) but
+    // are named: nothing built from them reaches the public.
+    for (const auto& p : timeline::placeholders(agenda)) {
+      std::string fields;
+      for (const auto& f : p.fields) fields += (fields.empty() ? "" : ", ") + f;
+      std::cerr << "praktika: warning: " << file.string() << ": " << p.path << ": placeholder values to fill in ("
+                << p.title << ": " << fields << ")\n";
+    }
+    agendas.push_back(std::move(agenda));
+  }
+  return agendas;
+}
+
+// Runs `io` on `threads` threads (this one included) until SIGINT or SIGTERM has stopped the
+// server; `ready` is called once the signals are caught (a test may send one as soon as it reads
+// the listening line). Connections get a close frame and requests in flight finish; whatever still hangs after
+// the grace period is cut. A thread, not a timer, so a clean stop does not wait for it.
+void run_until_signalled(app::App& server, asio::io_context& io, int threads, const std::function<void()>& ready) {
+  auto work = asio::make_work_guard(io);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::mutex stop_mutex;
+  std::condition_variable stopped;
+  bool finished = false;
+  std::thread watchdog;
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    std::cout << "praktika: shutting down" << std::endl;
+    log::info("server.stopping");
+    server.stop();
+    work.reset();
+    watchdog = std::thread([&] {
+      std::unique_lock lock(stop_mutex);
+      if (!stopped.wait_for(lock, std::chrono::seconds(5), [&] { return finished; })) io.stop();
+    });
+  });
+  ready();
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  {
+    std::lock_guard lock(stop_mutex);
+    finished = true;
+  }
+  stopped.notify_all();
+  if (watchdog.joinable()) watchdog.join();
 }
 
 int serve(const std::vector<std::string>& args) {
@@ -119,35 +166,8 @@ int serve(const std::vector<std::string>& args) {
   log::configure(config.log_format.empty() ? (::isatty(STDERR_FILENO) ? log::Format::text : log::Format::json)
                                            : *log::parse_format(config.log_format),
                  *log::parse_level(config.log_level));
-
-  std::vector<timeline::Agenda> agendas;
-  for (const auto& file : config.agendas) {
-    auto agenda = timeline::load_agenda(file);
-    if (auto* error = std::get_if<timeline::AgendaError>(&agenda)) {
-      std::cerr << "praktika: " << error->describe() << "\n";
-      return kExitBadInput;
-    }
-    for (const auto& other : agendas) {
-      if (other.id == std::get<timeline::Agenda>(agenda).id) {
-        std::cerr << "praktika: " << file.string() << ": /id: event id \"" << other.id
-                  << "\" is already used by " << other.source << "\n";
-        return kExitBadInput;
-      }
-    }
-    if (auto error = check_module_parts(std::get<timeline::Agenda>(agenda))) {
-      std::cerr << "praktika: " << error->describe() << "\n";
-      return kExitBadInput;
-    }
-    // Values still to be filled in start the server (the organiser fills them while it runs) but
-    // are named: nothing built from them reaches the public.
-    for (const auto& p : timeline::placeholders(std::get<timeline::Agenda>(agenda))) {
-      std::string fields;
-      for (const auto& f : p.fields) fields += (fields.empty() ? "" : ", ") + f;
-      std::cerr << "praktika: warning: " << file.string() << ": " << p.path << ": placeholder values to fill in ("
-                << p.title << ": " << fields << ")\n";
-    }
-    agendas.push_back(std::move(std::get<timeline::Agenda>(agenda)));
-  }
+  auto agendas = load_agendas(config);
+  if (!agendas) return kExitBadInput;
 
   auto lock = admin::DataDirLock::acquire(config.data_dir, admin::DataDirLock::Mode::shared);
   if (!lock) {
@@ -170,43 +190,15 @@ int serve(const std::vector<std::string>& args) {
   // Workers run request handlers that may block (SQLite, argon2id): a few more than cores.
   asio::thread_pool workers(static_cast<std::size_t>(threads) + 2);
 
-  app::App server(config, std::move(agendas), clock, std::move(*db), io, workers);
+  app::App server(config, std::move(*agendas), clock, std::move(*db), io, workers);
   if (auto s = server.start(); !s) {
     std::cerr << "praktika: " << s.message() << "\n";
     return kExitFailure;
   }
-  auto work = asio::make_work_guard(io);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  // Connections get a close frame and requests in flight finish; whatever still hangs after the
-  // grace period is cut. A thread, not a timer, so a clean stop does not wait for it.
-  std::mutex stop_mutex;
-  std::condition_variable stopped;
-  bool finished = false;
-  std::thread watchdog;
-  signals.async_wait([&](boost::system::error_code ec, int) {
-    if (ec) return;
-    std::cout << "praktika: shutting down" << std::endl;
-    log::info("server.stopping");
-    server.stop();
-    work.reset();
-    watchdog = std::thread([&] {
-      std::unique_lock lock(stop_mutex);
-      if (!stopped.wait_for(lock, std::chrono::seconds(5), [&] { return finished; })) io.stop();
-    });
+  run_until_signalled(server, io, threads, [&] {
+    std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
+    log::info("server.listening").str("address", config.address).num("port", server.port()).num("threads", threads);
   });
-  std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
-  log::info("server.listening").str("address", config.address).num("port", server.port()).num("threads", threads);
-
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
-  io.run();
-  for (auto& t : pool) t.join();
-  {
-    std::lock_guard lock(stop_mutex);
-    finished = true;
-  }
-  stopped.notify_all();
-  if (watchdog.joinable()) watchdog.join();
   workers.join();
   std::cout << "praktika: stopped" << std::endl;
   log::info("server.stopped");

@@ -31,7 +31,7 @@ std::optional<mail::Template> letter_template(const timeline::Agenda& agenda) {
 
 }  // namespace
 
-AnnouncementService::AnnouncementService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+AnnouncementService::AnnouncementService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                                          std::function<void()> wake_sender)
     : db_(db), clock_(clock), find_event_(std::move(find_event)), wake_sender_(std::move(wake_sender)) {}
 

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "intake/intake.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 
 namespace praktika::store {
 class Db;
@@ -25,7 +26,7 @@ namespace praktika::announcements {
 class AnnouncementService {
  public:
   // `wake_sender` is called after letters were enqueued, so they leave without waiting for a poll.
-  AnnouncementService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+  AnnouncementService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                       std::function<void()> wake_sender);
 
   // {"announcements":[{"id","title","text","published_at"}]}, newest first. Public.
@@ -40,7 +41,7 @@ class AnnouncementService {
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  const intake::FindEvent find_event_;
+  const timeline::FindEvent find_event_;
   const std::function<void()> wake_sender_;
 };
 

@@ -137,7 +137,7 @@ std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, 
 }
 
 CertificateService::CertificateService(store::Db& db, const timeline::Clock& clock,
-                                       std::map<std::string, EventRef, std::less<>> events, fs::path data_dir,
+                                       std::map<std::string, timeline::EventView, std::less<>> events, fs::path data_dir,
                                        live::Publisher& publisher, Attendance attendance, std::function<void()> mail_queued)
     : db_(db),
       clock_(clock),
@@ -162,7 +162,7 @@ CertificateService::CertificateService(store::Db& db, const timeline::Clock& clo
 
 CertificateService::~CertificateService() { stop(); }
 
-Result<const EventRef*> CertificateService::find(std::string_view event) const {
+Result<const timeline::EventView*> CertificateService::find(std::string_view event) const {
   auto it = events_.find(event);
   if (it == events_.end()) return errors::event_not_found();
   if (!settings_.find(event)->second.enabled)
@@ -174,7 +174,7 @@ fs::path CertificateService::event_dir(std::string_view event) const { return di
 
 // ---------------------------------------------------------------- participants
 
-Result<std::vector<CertificateService::Person>> CertificateService::authors(const EventRef& event) {
+Result<std::vector<CertificateService::Person>> CertificateService::authors(const timeline::EventView& event) {
   std::map<std::int64_t, Person> people;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     // Owners and registered co-authors of submitted practices, with each practice's outcome.
@@ -201,7 +201,7 @@ Result<std::vector<CertificateService::Person>> CertificateService::authors(cons
 }
 
 Result<std::vector<CertificateService::Person>> CertificateService::participants(const accounts::Identity& organiser,
-                                                                               const EventRef& event) {
+                                                                               const timeline::EventView& event) {
   auto found = authors(event);
   if (!found) return found.status();
   std::map<std::int64_t, Person> people;

@@ -39,6 +39,7 @@
 #include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 #include "timeline/timeline.h"
 #include "common/mutex.h"
 
@@ -55,11 +56,6 @@ std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda
 
 // The event's names in the forms the proceedings and the order print, and how many practices they list.
 std::map<std::string, std::string> title_values(const timeline::Agenda& agenda, std::size_t practices);
-
-struct EventRef {
-  const timeline::Agenda* agenda = nullptr;
-  const timeline::Timeline* timeline = nullptr;
-};
 
 // A file to send and its name for the recipient.
 struct File {
@@ -91,7 +87,7 @@ class CertificateService {
   // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
   using Attendance = std::function<Result<nlohmann::json>(const accounts::Identity&, std::string_view event)>;
 
-  CertificateService(store::Db& db, const timeline::Clock& clock, std::map<std::string, EventRef, std::less<>> events,
+  CertificateService(store::Db& db, const timeline::Clock& clock, std::map<std::string, timeline::EventView, std::less<>> events,
                      std::filesystem::path data_dir, live::Publisher& publisher, Attendance attendance,
                      std::function<void()> mail_queued);
   ~CertificateService();
@@ -167,9 +163,9 @@ class CertificateService {
     std::int64_t certificate = 0;
   };
 
-  Result<const EventRef*> find(std::string_view event) const;
-  Result<std::vector<Person>> participants(const accounts::Identity& organiser, const EventRef& event);
-  Result<std::vector<Person>> authors(const EventRef& event);
+  Result<const timeline::EventView*> find(std::string_view event) const;
+  Result<std::vector<Person>> participants(const accounts::Identity& organiser, const timeline::EventView& event);
+  Result<std::vector<Person>> authors(const timeline::EventView& event);
   std::filesystem::path event_dir(std::string_view event) const;
   void run_worker();
   void make_one(const Work& work);
@@ -183,7 +179,7 @@ class CertificateService {
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  const std::map<std::string, EventRef, std::less<>> events_;
+  const std::map<std::string, timeline::EventView, std::less<>> events_;
   std::map<std::string, Settings, std::less<>> settings_;
   std::map<std::string, ProceedingsSettings, std::less<>> proceedings_;
   std::map<std::string, OrderSettings, std::less<>> orders_;

@@ -239,7 +239,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
 }
 
 ContestService::ContestService(store::Db& db, const timeline::Clock& clock,
-                               const std::vector<intake::EventView>& events, intake::IntakeService& intake)
+                               const std::vector<timeline::EventView>& events, intake::IntakeService& intake)
     : db_(db), clock_(clock) {
   for (const auto& view : events) {
     auto read = read_settings(*view.agenda);
@@ -249,17 +249,17 @@ ContestService::ContestService(store::Db& db, const timeline::Clock& clock,
   }
   // Checked when the application is created (the applicant learns it before filling in 14 items)
   // and again at submission (the name or the INN may have changed since).
-  intake.add_creation_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
+  intake.add_creation_check([this](store::Tx& tx, const timeline::EventView& event, const intake::Submission& practice) {
     if (auto s = check_eligibility(tx, event, practice.answers, practice.at, 0); !s) return s;
     return check_one_per_institution(tx, event, practice, true);
   });
-  intake.add_submission_check([this](store::Tx& tx, const intake::EventView& event, const intake::Submission& practice) {
+  intake.add_submission_check([this](store::Tx& tx, const timeline::EventView& event, const intake::Submission& practice) {
     if (auto s = check_eligibility(tx, event, practice.answers, practice.at, practice.practice_id); !s) return s;
     return check_one_per_institution(tx, event, practice, false);
   });
 }
 
-Status ContestService::check_one_per_institution(store::Tx& tx, const intake::EventView& event,
+Status ContestService::check_one_per_institution(store::Tx& tx, const timeline::EventView& event,
                                                  const intake::Submission& practice, bool creating) const {
   auto found = events_.find(event.agenda->id);
   if (found == events_.end() || !found->second.settings.eligibility) return Status::ok();
@@ -333,7 +333,7 @@ Result<std::optional<std::string>> decision_on(store::Tx& tx, std::int64_t pract
 
 }  // namespace
 
-Status ContestService::check_eligibility(store::Tx& tx, const intake::EventView& event, const json& answers,
+Status ContestService::check_eligibility(store::Tx& tx, const timeline::EventView& event, const json& answers,
                                          TimePoint at, std::int64_t practice) const {
   auto found = events_.find(event.agenda->id);
   if (found == events_.end() || !found->second.settings.eligibility) return Status::ok();

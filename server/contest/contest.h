@@ -26,6 +26,7 @@
 #include "intake/intake.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 
 namespace praktika::store {
 class Db;
@@ -111,7 +112,7 @@ class ContestService {
  public:
   // Reads every event's settings (main checked them at start-up) and adds the eligibility rules
   // to the intake's creation and submission. Call while the server is built.
-  ContestService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
+  ContestService(store::Db& db, const timeline::Clock& clock, const std::vector<timeline::EventView>& events,
                  intake::IntakeService& intake);
 
   // Eligibility of the institution named by `answers` at `at` (a creation and submission check,
@@ -119,7 +120,7 @@ class ContestService {
   // past result whose rule bars it, or an unsure one the organiser confirmed, is refused: 422
   // "not_eligible" naming the past edition and the year from which it may apply. An unsure match
   // not yet decided lets it through and waits on the organiser's list (unsure_matches).
-  Status check_eligibility(store::Tx& tx, const intake::EventView& event, const nlohmann::json& answers, TimePoint at,
+  Status check_eligibility(store::Tx& tx, const timeline::EventView& event, const nlohmann::json& answers, TimePoint at,
                            std::int64_t practice) const;
 
   // The organiser's lists of earlier editions (the caller checks the role). `bytes` a CSV or XLSX
@@ -146,7 +147,7 @@ class ContestService {
   // One application per institution: refused (409 "already_applied", naming the other one) when
   // another practice of the event is the same institution's — any at creation, a submitted one at
   // submission. Run inside the intake's transaction.
-  Status check_one_per_institution(store::Tx& tx, const intake::EventView& event,
+  Status check_one_per_institution(store::Tx& tx, const timeline::EventView& event,
                                    const intake::Submission& practice, bool creating) const;
 
   // The laureate list: everyone from its public instant on; the organiser also before (a preview).
@@ -173,7 +174,7 @@ class ContestService {
 
  private:
   struct EventRules {
-    intake::EventView view;
+    timeline::EventView view;
     Settings settings;
   };
   Result<const EventRules*> laureate_event(std::string_view event_id) const;

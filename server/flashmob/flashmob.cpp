@@ -236,9 +236,8 @@ json slide_urls(const ItemRow& r) {
 
 }  // namespace
 
-struct FlashmobService::EventInfo {
-  const timeline::Agenda* agenda = nullptr;
-  const timeline::Timeline* timeline = nullptr;
+// The event as every module sees it, with what the flashmob read from its agenda.
+struct FlashmobService::EventInfo : timeline::EventView {
   Settings settings;
   const timeline::FilePurpose* purpose = nullptr;  // files.flashmob
   std::optional<TimePoint> feed_start;
@@ -299,7 +298,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
 }
 
 FlashmobService::FlashmobService(store::Db& db, const timeline::Clock& clock,
-                                 const std::vector<intake::EventView>& events, live::Publisher& publisher,
+                                 const std::vector<timeline::EventView>& events, live::Publisher& publisher,
                                  uploads::UploadService& uploads, Options options)
     : db_(db),
       clock_(clock),
@@ -318,8 +317,8 @@ FlashmobService::FlashmobService(store::Db& db, const timeline::Clock& clock,
 
 FlashmobService::~FlashmobService() { stop(); }
 
-void FlashmobService::add_event(const intake::EventView& v) {
-  const intake::EventView* view = &v;
+void FlashmobService::add_event(const timeline::EventView& v) {
+  const timeline::EventView* view = &v;
   EventInfo e;
   e.agenda = view->agenda;
   e.timeline = view->timeline;

@@ -28,6 +28,7 @@
 #include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 #include "common/mutex.h"
 
 namespace praktika::store {
@@ -77,7 +78,7 @@ struct MediaFile {
 class FlashmobService {
  public:
   // `events`: every loaded event; they outlive the service.
-  FlashmobService(store::Db& db, const timeline::Clock& clock, const std::vector<intake::EventView>& events,
+  FlashmobService(store::Db& db, const timeline::Clock& clock, const std::vector<timeline::EventView>& events,
                   live::Publisher& publisher, uploads::UploadService& uploads, Options options);
   ~FlashmobService();
   FlashmobService(const FlashmobService&) = delete;
@@ -145,7 +146,7 @@ class FlashmobService {
  private:
   struct EventInfo;
   struct Job;
-  void add_event(const intake::EventView& view);
+  void add_event(const timeline::EventView& view);
   Result<const EventInfo*> event(std::string_view event_id) const;
   Result<nlohmann::json> now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next);
   Result<nlohmann::json> change_feed(std::string_view event_id,

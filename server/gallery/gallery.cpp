@@ -227,13 +227,13 @@ std::string section_topic(std::string_view event_id, int section) {
 }
 
 struct GalleryService::Access {
-  intake::EventView event;
+  timeline::EventView event;
   Rules rules;
   bool organiser = false;
   bool participant = false;  // may write while the stage is open
 };
 
-GalleryService::GalleryService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+GalleryService::GalleryService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                                intake::IntakeService& intake, std::filesystem::path files_dir)
     : db_(db), clock_(clock), find_event_(std::move(find_event)), intake_(intake), files_dir_(std::move(files_dir)) {}
 
@@ -625,7 +625,7 @@ Status GalleryService::check_text(const Rules& rules, std::string_view text) con
 namespace {
 
 // Writing is open while the gallery stage is.
-Status stage_open_for_writing(const intake::EventView& event, TimePoint now) {
+Status stage_open_for_writing(const timeline::EventView& event, TimePoint now) {
   const std::string& many = event.agenda->words.genitive_plural;
   switch (event.timeline->state_at("gallery", now)) {
     case timeline::StageState::upcoming:

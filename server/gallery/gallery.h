@@ -22,6 +22,7 @@
 #include "intake/intake.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 #include "common/mutex.h"
 
 namespace praktika::store {
@@ -64,7 +65,7 @@ using Who = const accounts::Identity*;
 
 class GalleryService {
  public:
-  GalleryService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+  GalleryService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                  intake::IntakeService& intake, std::filesystem::path files_dir);
 
   // Reading: the event's organiser always; its participants (any role in the event, a
@@ -139,7 +140,7 @@ class GalleryService {
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  const intake::FindEvent find_event_;
+  const timeline::FindEvent find_event_;
   intake::IntakeService& intake_;
   const std::filesystem::path files_dir_;
 

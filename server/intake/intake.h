@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 #include "timeline/timeline.h"
 
 namespace praktika::store {
@@ -35,12 +36,9 @@ namespace detail {
 struct PracticeRow;  // one stored practice, as intake.cpp reads it
 }
 
-struct EventView {
-  const timeline::Agenda* agenda = nullptr;
-  const timeline::Timeline* timeline = nullptr;
-};
-// The loaded event with that id, if any. Constant after start-up.
-using FindEvent = std::function<std::optional<EventView>(std::string_view event_id)>;
+// The event as every module sees it (timeline/event.h), by its short name inside the intake.
+using timeline::EventView;
+using timeline::FindEvent;
 
 // Whether practices of this event carry a fee (and so wait for a confirmed payment before review).
 bool charges_fees(const timeline::Agenda& agenda);

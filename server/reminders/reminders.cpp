@@ -28,7 +28,7 @@ std::optional<mail::Template> letter_template(const timeline::Agenda& agenda) {
 
 }  // namespace
 
-ReminderService::ReminderService(store::Db& db, const timeline::Clock& clock, std::vector<intake::EventView> events,
+ReminderService::ReminderService(store::Db& db, const timeline::Clock& clock, std::vector<timeline::EventView> events,
                                  Organisers organisers, std::function<void()> mail_queued)
     : db_(db),
       clock_(clock),
@@ -38,7 +38,7 @@ ReminderService::ReminderService(store::Db& db, const timeline::Clock& clock, st
 
 void ReminderService::add_check(std::string milestone, Check check) { checks_.emplace(std::move(milestone), std::move(check)); }
 
-const intake::EventView* ReminderService::find(std::string_view event_id) const {
+const timeline::EventView* ReminderService::find(std::string_view event_id) const {
   for (const auto& e : events_)
     if (e.agenda->id == event_id) return &e;
   return nullptr;

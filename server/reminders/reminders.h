@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "intake/intake.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 
 namespace praktika::store {
 class Db;
@@ -47,7 +48,7 @@ class ReminderService {
   using Organisers = std::function<Result<std::vector<std::string>>(std::string_view event_id)>;
 
   // `mail_queued` is called after a letter was committed to the outbox.
-  ReminderService(store::Db& db, const timeline::Clock& clock, std::vector<intake::EventView> events,
+  ReminderService(store::Db& db, const timeline::Clock& clock, std::vector<timeline::EventView> events,
                   Organisers organisers, std::function<void()> mail_queued);
 
   // While the server is built, before any other call: `check` tells what is left before
@@ -65,12 +66,12 @@ class ReminderService {
   Result<int> send_due(std::string_view event_id);
 
  private:
-  const intake::EventView* find(std::string_view event_id) const;
+  const timeline::EventView* find(std::string_view event_id) const;
 
   // Constant after construction (add_check only while the server is built).
   store::Db& db_;
   const timeline::Clock& clock_;
-  std::vector<intake::EventView> events_;
+  std::vector<timeline::EventView> events_;
   Organisers organisers_;
   std::function<void()> mail_queued_;
   std::multimap<std::string, Check, std::less<>> checks_;

@@ -90,7 +90,7 @@ std::string registered_institution(store::Tx& tx, std::string_view event_id, std
 
 // Submitted practices of the event; `paid_only`: only those whose payment is confirmed (the
 // ones experts review). `only`: one practice.
-Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, const intake::EventView& event, bool paid_only,
+Result<std::vector<PracticeInfo>> load_practices(store::Tx& tx, const timeline::EventView& event, bool paid_only,
                                                  std::optional<std::int64_t> only = {}) {
   const std::string& event_id = event.agenda->id;
   // An event without a fee (the contest) reviews every submitted practice.
@@ -173,7 +173,7 @@ Status write_log(store::Tx& tx, std::string_view event_id, std::optional<std::in
       .run();
 }
 
-Result<json> outcome_json(store::Tx& tx, std::int64_t practice, const intake::EventView& event) {
+Result<json> outcome_json(store::Tx& tx, std::int64_t practice, const timeline::EventView& event) {
   auto found = intake::outcome_of(tx, practice);
   if (!found) return found.status();
   if (!*found) return json();
@@ -187,7 +187,7 @@ Result<json> outcome_json(store::Tx& tx, std::int64_t practice, const intake::Ev
   return out;
 }
 
-Result<json> review_json(store::Tx& tx, std::int64_t practice, std::int64_t expert, const intake::EventView& event) {
+Result<json> review_json(store::Tx& tx, std::int64_t practice, std::int64_t expert, const timeline::EventView& event) {
   auto q = tx.prepare(
       "SELECT decision, reason, scores, created_at, updated_at FROM reviews WHERE practice_id = ?1 AND expert_id = ?2");
   q.bind_int(1, practice).bind_int(2, expert);
@@ -246,7 +246,7 @@ json criteria_json(const ReviewPart& part) {
   return out;
 }
 
-ReviewPart review_part(const intake::EventView& event) {
+ReviewPart review_part(const timeline::EventView& event) {
   auto part = read_review_part(*event.agenda);
   // main checked every agenda's part at start-up, so this cannot fail here.
   return std::holds_alternative<ReviewPart>(part) ? std::get<ReviewPart>(part) : ReviewPart{};
@@ -325,7 +325,7 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
   return part;
 }
 
-bool outcomes_public(const intake::EventView& event, TimePoint now) {
+bool outcomes_public(const timeline::EventView& event, TimePoint now) {
   auto part = read_review_part(*event.agenda);
   const auto* read = std::get_if<ReviewPart>(&part);
   std::string milestone = read && !read->outcomes_public_from.empty() ? read->outcomes_public_from : "decision_notice_by";
@@ -335,17 +335,17 @@ bool outcomes_public(const intake::EventView& event, TimePoint now) {
 bool ReviewPart::valid(std::string_view decision) const { return outcome_titles.count(std::string(decision)) > 0; }
 bool ReviewPart::needs_reason(std::string_view decision) const { return reason_required.count(std::string(decision)) > 0; }
 
-ReviewService::ReviewService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+ReviewService::ReviewService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                              intake::IntakeService& intake, std::function<void()> mail_queued)
     : db_(db), clock_(clock), find_event_(std::move(find_event)), intake_(intake), mail_queued_(std::move(mail_queued)) {}
 
-Result<intake::EventView> ReviewService::event(std::string_view event_id) const {
+Result<timeline::EventView> ReviewService::event(std::string_view event_id) const {
   auto e = find_event_(event_id);
   if (!e) return errors::event_not_found();
   return *e;
 }
 
-Status ReviewService::review_has_opened(const intake::EventView& event) const {
+Status ReviewService::review_has_opened(const timeline::EventView& event) const {
   auto opens = event.timeline->opens_at("review");
   if (!opens || clock_.now() < *opens) return review_not_open();
   return Status::ok();

@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "intake/intake.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 
 namespace praktika::review {
 
@@ -51,13 +52,13 @@ struct ReviewPart {
 std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline::Agenda& agenda);
 
 // Whether the applicants of `event` may see the organiser's decisions at `now` (their cabinet).
-bool outcomes_public(const intake::EventView& event, TimePoint now);
+bool outcomes_public(const timeline::EventView& event, TimePoint now);
 
 
 class ReviewService {
  public:
   // `mail_queued` is called (on the caller's thread) after messages were committed to the outbox.
-  ReviewService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+  ReviewService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                 intake::IntakeService& intake, std::function<void()> mail_queued);
 
   // Organiser. The caller has checked the organiser role.
@@ -101,15 +102,15 @@ class ReviewService {
 
   // The event as the review sees it (its timeline writes instants with the event's offset);
   // event_not_found for an unknown id.
-  Result<intake::EventView> event(std::string_view event_id) const;
+  Result<timeline::EventView> event(std::string_view event_id) const;
 
  private:
-  Status review_has_opened(const intake::EventView& event) const;
+  Status review_has_opened(const timeline::EventView& event) const;
 
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  const intake::FindEvent find_event_;
+  const timeline::FindEvent find_event_;
   intake::IntakeService& intake_;
   const std::function<void()> mail_queued_;
   // Constant once App is built.

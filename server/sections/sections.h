@@ -23,6 +23,7 @@
 #include "live/publisher.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 #include "timeline/timeline.h"
 
 namespace praktika::store {
@@ -107,9 +108,8 @@ struct TimerEvent {
 };
 std::vector<TimerEvent> timer_events(TimePoint started_at, TimePoint ends_at, const Settings& settings);
 
-struct EventRef {
-  const timeline::Agenda* agenda = nullptr;
-  const timeline::Timeline* timeline = nullptr;
+// The event as every module sees it, with the section day's settings read from its agenda.
+struct EventRef : timeline::EventView {
   Settings settings;
 };
 

@@ -86,7 +86,7 @@ std::string clean_name(const std::string& name) {
 
 // Files of a purpose may be started while the timeline takes them; one started in time may be
 // finished until the purpose's grace after they stop being taken (without a grace: any time).
-Status may_finish(const intake::EventView& event, const timeline::FilePurpose& rules, TimePoint now) {
+Status may_finish(const timeline::EventView& event, const timeline::FilePurpose& rules, TimePoint now) {
   if (!rules.finish_within_hours) return Status::ok();
   if (event.timeline->accepts_files(rules, now)) return Status::ok();
   auto last_close = event.timeline->files_close_at(rules);
@@ -127,7 +127,7 @@ json Upload::to_json() const {
           {"verdict", verdict}};
 }
 
-UploadService::UploadService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event,
+UploadService::UploadService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                              Options options)
     : db_(db),
       clock_(clock),

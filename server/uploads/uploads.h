@@ -23,6 +23,7 @@
 #include "common/status.h"
 #include "intake/intake.h"
 #include "timeline/clock.h"
+#include "timeline/event.h"
 
 namespace praktika::store {
 class Db;
@@ -73,7 +74,7 @@ struct PatchTicket {
 
 class UploadService {
  public:
-  UploadService(store::Db& db, const timeline::Clock& clock, intake::FindEvent find_event, Options options);
+  UploadService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event, Options options);
 
   // Creation: refuses an unknown purpose, a length over the purpose's largest kind, a length the
   // disk has no room for (storage_full), a full quota, and uploads for the intake after its
@@ -134,7 +135,7 @@ class UploadService {
   // Constant after construction.
   store::Db& db_;
   const timeline::Clock& clock_;
-  const intake::FindEvent find_event_;
+  const timeline::FindEvent find_event_;
   const Options options_;
   const std::filesystem::path uploads_dir_;
   const std::filesystem::path files_dir_;
