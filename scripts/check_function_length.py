@@ -17,12 +17,11 @@ import re
 import sys
 
 # Paths (relative to the checkout, a folder ending in '/' or one file) left out of the check for
-# now: they are being reworked on other branches (the stage-module contract: server/app/ and
-# server/main.cpp; the flashmob's pipeline: server/flashmob/). Empty this list once those land.
+# now: functions written on branches that landed last, being split. Empty this list once they are.
 EXCLUDED = [
-    'server/app/',
-    'server/main.cpp',
-    'server/flashmob/',
+    'server/flashmob/flashmob.cpp',
+    'server/flashmob/flashmob_api.cpp',
+    'server/reminders/participants.cpp',
 ]
 
 SOURCE_ENDINGS = ('.cpp', '.h', '.hpp', '.cc')

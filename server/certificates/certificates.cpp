@@ -543,7 +543,7 @@ Status set_job_total(store::Tx& tx, std::int64_t job, std::size_t total, TimePoi
 // What one start_job transaction works with and what it did.
 struct CertificateService::Issue {
   std::string event_id;
-  const EventRef& event;
+  const timeline::EventView& event;
   const Settings& settings;
   bool send_mail = false;
   TimePoint now{};
