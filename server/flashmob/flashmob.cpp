@@ -414,6 +414,95 @@ json public_item(const ItemRow& r, const std::string& kind_title, const Settings
   return j;
 }
 
+// The form's fields of a new item, trimmed.
+struct Submission {
+  std::string work_kind;
+  std::string title;
+  std::string institution;
+  std::string upload_id;
+};
+
+// Reads and checks the form; every problem is listed at once.
+Result<Submission> read_submission(const json& body, const timeline::FilePurpose& purpose) {
+  json problems = json::array();
+  auto problem = [&](const char* path, const char* code, std::string message) {
+    problems.push_back({{"path", path}, {"code", code}, {"message", std::move(message)}});
+  };
+  Submission f{.work_kind = cleaned(body, "work_kind"),
+               .title = cleaned(body, "title"),
+               .institution = cleaned(body, "institution"),
+               .upload_id = cleaned(body, "upload")};
+  if (f.upload_id.empty()) problem("upload", "required", "Загрузите видеоролик или презентацию.");
+  if (f.work_kind.empty()) {
+    problem("work_kind", "required", "Выберите вид творческой работы.");
+  } else if (std::none_of(purpose.work_kinds.begin(), purpose.work_kinds.end(),
+                          [&](const timeline::Choice& c) { return c.id == f.work_kind; })) {
+    problem("work_kind", "not_an_option", "Такого вида творческой работы нет в списке.");
+  }
+  if (f.title.empty()) problem("title", "required", "Укажите название творческой работы.");
+  else if (f.title.size() > kMaxTitle) problem("title", "too_long", "Название слишком длинное.");
+  if (f.institution.empty()) problem("institution", "required", "Укажите учреждение.");
+  else if (f.institution.size() > kMaxInstitution) problem("institution", "too_long", "Название учреждения слишком длинное.");
+  if (!problems.empty())
+    return Status::unprocessable("invalid_fields", "Заполните обязательные поля.").with_details(problems);
+  return f;
+}
+
+// The kind of the uploaded file ("video" or "presentation") once the upload is a finished,
+// accepted flashmob file of this event.
+Result<std::string> submitted_kind(const uploads::Upload& upload, std::string_view event_id) {
+  if (upload.event_id != event_id) return errors::upload_not_found();
+  if (upload.purpose != "flashmob")
+    return Status::unprocessable("wrong_purpose", "Этот файл загружен не как материал для флешмоба.");
+  if (upload.state != "complete")
+    return errors::upload_incomplete();
+  // The upload's own check (media::check_file at its last byte) decided kind and limits.
+  const json& verdict = upload.verdict;
+  if (!verdict.is_object() || !verdict.value("ok", false))
+    return Status::unprocessable("file_rejected", "Файл не прошёл проверку.").with_details(verdict);
+  std::string kind = verdict.value("kind", std::string());
+  if (kind != "video" && kind != "presentation")
+    return Status::unprocessable("file_rejected", "Нужен видеоролик или презентация.").with_details(verdict);
+  return kind;
+}
+
+// Where a new item starts: ready to play, queued for a job, or waiting for a PDF.
+struct FirstState {
+  std::string play_state = "queued";
+  std::string job;
+  std::string failure;
+  std::string media_file;
+  std::optional<std::int64_t> duration_ms;
+};
+
+FirstState first_state(const std::string& kind, const json& verdict, const fs::path& file, const std::string& soffice) {
+  FirstState st;
+  if (kind == "video") {
+    bool playable = verdict.contains("video") && verdict["video"].value("playable", false);
+    auto seconds = verdict.find("duration_s");
+    if (playable && seconds != verdict.end() && seconds->is_number() && seconds->get<double>() > 0) {
+      st.play_state = "ready";
+      st.media_file = "upload";
+      st.duration_ms = static_cast<std::int64_t>(seconds->get<double>() * 1000.0);
+    } else {
+      st.job = "video";
+    }
+  } else {
+    auto type = media::sniff(file);
+    SlidesRoute route = plan_slides(type && *type == media::FileType::pdf, convert::on_path(soffice));
+    if (route == SlidesRoute::render_pdf) {
+      st.job = "slides";
+    } else if (route == SlidesRoute::office_then_render) {
+      st.job = "office";
+    } else {
+      st.play_state = "needs_pdf";
+      st.failure = "Сервер не может показать презентацию в этом формате. Сохраните её как PDF (в PowerPoint: "
+                   "«Файл» → «Сохранить как» → PDF) и отправьте PDF-файл.";
+    }
+  }
+  return st;
+}
+
 }  // namespace
 
 Result<json> FlashmobService::submit(const accounts::User& author, std::string_view event_id, const json& body) {
@@ -424,74 +513,17 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
   if (!info.timeline->accepts_files(*info.purpose, now))
     return Status::conflict("deadline_passed", "Сейчас материалы для флешмоба не принимаются.");
 
-  json problems = json::array();
-  auto problem = [&](const char* path, const char* code, std::string message) {
-    problems.push_back({{"path", path}, {"code", code}, {"message", std::move(message)}});
-  };
-  std::string work_kind = cleaned(body, "work_kind");
-  std::string title = cleaned(body, "title");
-  std::string institution = cleaned(body, "institution");
-  std::string upload_id = cleaned(body, "upload");
-  if (upload_id.empty()) problem("upload", "required", "Загрузите видеоролик или презентацию.");
-  if (work_kind.empty()) {
-    problem("work_kind", "required", "Выберите вид творческой работы.");
-  } else if (std::none_of(info.purpose->work_kinds.begin(), info.purpose->work_kinds.end(),
-                          [&](const timeline::Choice& c) { return c.id == work_kind; })) {
-    problem("work_kind", "not_an_option", "Такого вида творческой работы нет в списке.");
-  }
-  if (title.empty()) problem("title", "required", "Укажите название творческой работы.");
-  else if (title.size() > kMaxTitle) problem("title", "too_long", "Название слишком длинное.");
-  if (institution.empty()) problem("institution", "required", "Укажите учреждение.");
-  else if (institution.size() > kMaxInstitution) problem("institution", "too_long", "Название учреждения слишком длинное.");
-  if (!problems.empty())
-    return Status::unprocessable("invalid_fields", "Заполните обязательные поля.").with_details(problems);
-
-  auto upload = uploads_.find(author, upload_id);
+  auto form = read_submission(body, *info.purpose);
+  if (!form) return form.status();
+  auto upload = uploads_.find(author, form->upload_id);
   if (!upload) return upload.status();
-  if (upload->event_id != event_id) return errors::upload_not_found();
-  if (upload->purpose != "flashmob")
-    return Status::unprocessable("wrong_purpose", "Этот файл загружен не как материал для флешмоба.");
-  if (upload->state != "complete")
-    return errors::upload_incomplete();
-  // The upload's own check (media::check_file at its last byte) decided kind and limits.
-  const json& verdict = upload->verdict;
-  if (!verdict.is_object() || !verdict.value("ok", false))
-    return Status::unprocessable("file_rejected", "Файл не прошёл проверку.").with_details(verdict);
-  std::string kind = verdict.value("kind", std::string());
-  if (kind != "video" && kind != "presentation")
-    return Status::unprocessable("file_rejected", "Нужен видеоролик или презентация.").with_details(verdict);
+  auto kind_result = submitted_kind(*upload, event_id);
+  if (!kind_result) return kind_result.status();
+  const std::string& kind = *kind_result;
 
-  json measured = verdict;
+  json measured = upload->verdict;
   measured["file_name"] = upload->file_name;
-  fs::path file = options_.upload_files_dir / upload->id;
-  std::string play_state = "queued";
-  std::string job;
-  std::string failure;
-  std::string media_file;
-  std::optional<std::int64_t> duration_ms;
-  if (kind == "video") {
-    bool playable = verdict.contains("video") && verdict["video"].value("playable", false);
-    auto seconds = verdict.find("duration_s");
-    if (playable && seconds != verdict.end() && seconds->is_number() && seconds->get<double>() > 0) {
-      play_state = "ready";
-      media_file = "upload";
-      duration_ms = static_cast<std::int64_t>(seconds->get<double>() * 1000.0);
-    } else {
-      job = "video";
-    }
-  } else {
-    auto type = media::sniff(file);
-    SlidesRoute route = plan_slides(type && *type == media::FileType::pdf, convert::on_path(options_.soffice));
-    if (route == SlidesRoute::render_pdf) {
-      job = "slides";
-    } else if (route == SlidesRoute::office_then_render) {
-      job = "office";
-    } else {
-      play_state = "needs_pdf";
-      failure = "Сервер не может показать презентацию в этом формате. Сохраните её как PDF (в PowerPoint: "
-                "«Файл» → «Сохранить как» → PDF) и отправьте PDF-файл.";
-    }
-  }
+  FirstState st = first_state(kind, upload->verdict, options_.upload_files_dir / upload->id, options_.soffice);
 
   std::int64_t id = 0;
   std::int64_t now_ms = to_ms(now);
@@ -500,16 +532,16 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
         "INSERT INTO flashmob_items(event_id, owner_id, upload_id, work_kind, title, institution, media_kind, "
         "measured, play_state, job, failure, media_file, duration_ms, created_at, updated_at, hls_state) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)");
-    q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, work_kind);
-    q.bind_text(5, title).bind_text(6, institution).bind_text(7, kind).bind_text(8, measured.dump());
-    q.bind_text(9, play_state);
-    if (job.empty()) q.bind_null(10);
-    else q.bind_text(10, job);
-    if (failure.empty()) q.bind_null(11);
-    else q.bind_text(11, failure);
-    if (media_file.empty()) q.bind_null(12);
-    else q.bind_text(12, media_file);
-    q.bind_int(13, duration_ms).bind_int(14, now_ms);
+    q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, form->work_kind);
+    q.bind_text(5, form->title).bind_text(6, form->institution).bind_text(7, kind).bind_text(8, measured.dump());
+    q.bind_text(9, st.play_state);
+    if (st.job.empty()) q.bind_null(10);
+    else q.bind_text(10, st.job);
+    if (st.failure.empty()) q.bind_null(11);
+    else q.bind_text(11, st.failure);
+    if (st.media_file.empty()) q.bind_null(12);
+    else q.bind_text(12, st.media_file);
+    q.bind_int(13, st.duration_ms).bind_int(14, now_ms);
     // Every video also gets its adaptive stream, made once it plays (see claim()).
     if (kind == "video") q.bind_text(15, "queued");
     else q.bind_null(15);
@@ -522,7 +554,7 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
       return Status::conflict("upload_used", "Этот файл уже отправлен как материал флешмоба.");
     return s;
   }
-  if (!job.empty() || kind == "video") {
+  if (!st.job.empty() || kind == "video") {
     MutexLock lock(mutex_);
     wake_.notify_one();
   }
@@ -1004,75 +1036,84 @@ void FlashmobService::finish_job(const Job& job, const Status& outcome, const st
   }
 }
 
-void FlashmobService::run(const Job& job) {
-  if (job.kind == "hls") return run_hls(job);
-  auto e = event(job.event_id);
-  const Settings settings = e ? (*e)->settings : Settings{};
-  fs::path source = options_.upload_files_dir / job.upload_id;
-  std::string stem = std::to_string(job.item);
-  fs::path err = media_dir_ / (stem + ".log");
-  auto cancelled = [this] { return stopping(); };
-  auto timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
-
-  // Progress to the author at most once a second of conversion and each whole percent.
+// Reports a job's progress (a fraction) to the column and to the author at most once half a
+// second and each whole percent.
+FlashmobService::Progress FlashmobService::progress_reporter(const Job& job, const char* column, const char* name) {
   auto last_sent = std::chrono::steady_clock::time_point{};
   int last_percent = -1;
-  auto progress = [&](double fraction) {
+  std::string sql = std::string("UPDATE flashmob_items SET ") + column + " = ?1 WHERE id = ?2";
+  return [this, &job, name, sql, last_sent, last_percent](double fraction) mutable {
     int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
     auto t = std::chrono::steady_clock::now();
     if (percent == last_percent || t - last_sent < std::chrono::milliseconds(500)) return;
     last_percent = percent;
     last_sent = t;
     db_.transaction([&](store::Tx& tx) {
-      return tx.prepare("UPDATE flashmob_items SET progress = ?1 WHERE id = ?2")
-          .bind_real(1, percent / 100.0)
-          .bind_int(2, job.item)
-          .run();
+      return tx.prepare(sql).bind_real(1, percent / 100.0).bind_int(2, job.item).run();
     });
     publish_item(job.event_id, job.item, {{"item", job.item}, {"progress", percent / 100.0}, {"percent", percent}},
-                 "progress");
+                 name);
   };
+}
 
-  auto render = [&](const fs::path& pdf) {
-    fs::path dir = media_dir_ / (stem + "-slides");
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    auto pages = convert::render_pdf_pages(pdf, dir, settings.slide_width_px, 10'000,
-                                   [&](int done, int total) { progress(static_cast<double>(done) / total); });
-    if (!pages) return finish_job(job, pages.status(), {}, {}, {});
-    if (*pages == 0)
-      return finish_job(job, Status::unprocessable("empty", "В презентации нет ни одного слайда."), {}, {}, {});
-    finish_job(job, Status::ok(), stem + "-slides", std::int64_t{*pages} * settings.seconds_per_slide * 1000, *pages);
-  };
+void FlashmobService::run(const Job& job) {
+  if (job.kind == "hls") return run_hls(job);
+  auto e = event(job.event_id);
+  const Settings settings = e ? (*e)->settings : Settings{};
+  fs::path source = options_.upload_files_dir / job.upload_id;
+  Progress progress = progress_reporter(job, "progress", "progress");
+  if (job.kind == "slides") return render_slides(job, source, settings, progress);
+  if (job.kind == "office") return convert_office(job, source, settings, progress);
+  convert_video(job, source, settings, progress);
+}
 
-  if (job.kind == "slides") return render(source);
+// A PDF's pages become the item's slides.
+void FlashmobService::render_slides(const Job& job, const fs::path& pdf, const Settings& settings,
+                                    const Progress& progress) {
+  std::string stem = std::to_string(job.item);
+  fs::path dir = media_dir_ / (stem + "-slides");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  auto pages = convert::render_pdf_pages(pdf, dir, settings.slide_width_px, 10'000,
+                                         [&](int done, int total) { progress(static_cast<double>(done) / total); });
+  if (!pages) return finish_job(job, pages.status(), {}, {}, {});
+  if (*pages == 0)
+    return finish_job(job, Status::unprocessable("empty", "В презентации нет ни одного слайда."), {}, {}, {});
+  finish_job(job, Status::ok(), stem + "-slides", std::int64_t{*pages} * settings.seconds_per_slide * 1000, *pages);
+}
 
-  if (job.kind == "office") {
-    fs::path dir = media_dir_ / (stem + "-office");
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    fs::create_directories(dir, ec);
-    // soffice names its output after the input: give it a name with the right extension.
-    auto type = media::sniff(source);
-    std::string ext = type && *type == media::FileType::odp ? "odp" : type && *type == media::FileType::pptx ? "pptx" : "ppt";
-    fs::path input = dir / ("presentation." + ext);
-    fs::copy_file(source, input, fs::copy_options::overwrite_existing, ec);
-    convert::OfficeOptions office;
-    office.soffice = options_.soffice;
-    office.timeout = timeout;
-    office.cancelled = cancelled;
-    auto pdf = convert::convert_office(input, "pdf", dir, office);
-    if (stopping()) return;
-    if (!pdf)
-      return finish_job(job,
-                        Status::unprocessable("needs_pdf",
-                                              "Презентацию не удалось преобразовать. Сохраните её как PDF и "
-                                              "отправьте PDF-файл."),
-                        {}, {}, {});
-    return render(*pdf);
-  }
+// An office presentation: soffice makes a PDF, whose pages become the slides.
+void FlashmobService::convert_office(const Job& job, const fs::path& source, const Settings& settings,
+                                     const Progress& progress) {
+  fs::path dir = media_dir_ / (std::to_string(job.item) + "-office");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  // soffice names its output after the input: give it a name with the right extension.
+  auto type = media::sniff(source);
+  std::string ext = type && *type == media::FileType::odp ? "odp" : type && *type == media::FileType::pptx ? "pptx" : "ppt";
+  fs::path input = dir / ("presentation." + ext);
+  fs::copy_file(source, input, fs::copy_options::overwrite_existing, ec);
+  convert::OfficeOptions office;
+  office.soffice = options_.soffice;
+  office.timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
+  office.cancelled = [this] { return stopping(); };
+  auto pdf = convert::convert_office(input, "pdf", dir, office);
+  if (stopping()) return;
+  if (!pdf)
+    return finish_job(job,
+                      Status::unprocessable("needs_pdf",
+                                            "Презентацию не удалось преобразовать. Сохраните её как PDF и "
+                                            "отправьте PDF-файл."),
+                      {}, {}, {});
+  render_slides(job, *pdf, settings, progress);
+}
 
-  // Video: the MP4 (pipeline.h) that plays until the adaptive stream is made, and stays for download.
+// Video: the MP4 (pipeline.h) that plays until the adaptive stream is made, and stays for download.
+void FlashmobService::convert_video(const Job& job, const fs::path& source, const Settings& settings,
+                                    const Progress& progress) {
+  std::string stem = std::to_string(job.item);
+  fs::path err = media_dir_ / (stem + ".log");
   double total = 0;
   if (auto d = job.measured.find("duration_s"); d != job.measured.end() && d->is_number()) total = d->get<double>();
   fs::path out = media_dir_ / (stem + ".mp4");
@@ -1082,8 +1123,8 @@ void FlashmobService::run(const Job& job) {
   VideoSource video{.path = source.string(), .playable = false};
   o.argv = *plan_video(options_.ffmpeg, video, {}, {}, partial.string()).mp4;
   o.stderr_file = err;
-  o.timeout = timeout;
-  o.cancelled = cancelled;
+  o.timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
+  o.cancelled = [this] { return stopping(); };
   o.on_line = [&](std::string_view line) {
     if (auto seconds = convert::progress_seconds(line); seconds && total > 0) progress(*seconds / total);
   };
@@ -1119,6 +1160,44 @@ void FlashmobService::run(const Job& job) {
 }  // namespace praktika::flashmob
 
 namespace praktika::flashmob {
+namespace {
+
+// The master playlist, then a check that ffmpeg wrote every rendition's playlist.
+Status write_master(const fs::path& partial, const VideoPlan& plan) {
+  std::error_code ec;
+  Status made = Status::ok();
+  std::ofstream master(partial / "master.m3u8", std::ios::binary | std::ios::trunc);
+  master << plan.master;
+  master.close();
+  for (size_t i = 0; made && i < plan.renditions.size(); ++i)
+    if (!fs::exists(partial / ("v" + std::to_string(i) + ".m3u8"), ec))
+      made = Status::unprocessable("conversion_failed", "Адаптивное видео не удалось подготовить.");
+  if (made && !master)
+    made = Status::unavailable("storage_unavailable", "Нет места для адаптивного видео.");
+  return made;
+}
+
+}  // namespace
+
+// One ffmpeg run of the adaptive stream (segments or poster); on_line, if set, reads its progress.
+Status FlashmobService::run_hls_step(const std::string& stem, const std::vector<std::string>& argv,
+                                     const Settings& settings, std::function<void(std::string_view)> on_line) {
+  convert::ChildOptions o;
+  o.argv = argv;
+  o.stderr_file = hls_dir_ / (stem + ".log");
+  o.timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
+  o.cancelled = [this] { return stopping(); };
+  if (on_line) o.on_line = std::move(on_line);
+  auto ran = convert::run_child(o);
+  if (!ran) return ran.status();
+  if (ran->timed_out || ran->exit_code != 0) {
+    std::string why = ran->timed_out ? "Подготовка адаптивного видео не уложилась в отведённое время."
+                                     : "Адаптивное видео не удалось подготовить.";
+    if (!ran->stderr_tail.empty()) why += " Сообщение ffmpeg: " + ran->stderr_tail;
+    return Status::unprocessable("conversion_failed", why);
+  }
+  return Status::ok();
+}
 
 void FlashmobService::run_hls(const Job& job) {
   auto e = event(job.event_id);
@@ -1142,60 +1221,15 @@ void FlashmobService::run_hls(const Job& job) {
   fs::create_directories(partial, ec);
   VideoPlan plan = plan_video(options_.ffmpeg, source, partial.string(), (partial / "poster.jpg").string(), {});
 
-  auto last_sent = std::chrono::steady_clock::time_point{};
-  int last_percent = -1;
-  auto progress = [&](double fraction) {
-    int percent = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100);
-    auto t = std::chrono::steady_clock::now();
-    if (percent == last_percent || t - last_sent < std::chrono::milliseconds(500)) return;
-    last_percent = percent;
-    last_sent = t;
-    db_.transaction([&](store::Tx& tx) {
-      return tx.prepare("UPDATE flashmob_items SET hls_progress = ?1 WHERE id = ?2")
-          .bind_real(1, percent / 100.0)
-          .bind_int(2, job.item)
-          .run();
-    });
-    publish_item(job.event_id, job.item, {{"item", job.item}, {"progress", percent / 100.0}, {"percent", percent}},
-                 "hls_progress");
-  };
-
-  auto run_step = [&](const std::vector<std::string>& argv, bool with_progress) -> Status {
-    convert::ChildOptions o;
-    o.argv = argv;
-    o.stderr_file = hls_dir_ / (stem + ".log");
-    o.timeout = std::chrono::seconds(settings.conversion_timeout_seconds);
-    o.cancelled = [this] { return stopping(); };
-    if (with_progress)
-      o.on_line = [&](std::string_view line) {
-        if (auto seconds = convert::progress_seconds(line); seconds && source.duration_s > 0)
-          progress(*seconds / source.duration_s);
-      };
-    auto ran = convert::run_child(o);
-    if (!ran) return ran.status();
-    if (ran->timed_out || ran->exit_code != 0) {
-      std::string why = ran->timed_out ? "Подготовка адаптивного видео не уложилась в отведённое время."
-                                       : "Адаптивное видео не удалось подготовить.";
-      if (!ran->stderr_tail.empty()) why += " Сообщение ffmpeg: " + ran->stderr_tail;
-      return Status::unprocessable("conversion_failed", why);
-    }
-    return Status::ok();
-  };
-
-  Status made = run_step(plan.hls, true);
+  Progress progress = progress_reporter(job, "hls_progress", "hls_progress");
+  Status made = run_hls_step(stem, plan.hls, settings, [&](std::string_view line) {
+    if (auto seconds = convert::progress_seconds(line); seconds && source.duration_s > 0)
+      progress(*seconds / source.duration_s);
+  });
   if (stopping()) return;
-  if (made) made = run_step(plan.poster, false);
+  if (made) made = run_hls_step(stem, plan.poster, settings, {});
   if (stopping()) return;
-  if (made) {
-    std::ofstream master(partial / "master.m3u8", std::ios::binary | std::ios::trunc);
-    master << plan.master;
-    master.close();
-    for (size_t i = 0; made && i < plan.renditions.size(); ++i)
-      if (!fs::exists(partial / ("v" + std::to_string(i) + ".m3u8"), ec))
-        made = Status::unprocessable("conversion_failed", "Адаптивное видео не удалось подготовить.");
-    if (made && !master)
-      made = Status::unavailable("storage_unavailable", "Нет места для адаптивного видео.");
-  }
+  if (made) made = write_master(partial, plan);
   if (!made) {
     fs::remove_all(partial, ec);
     return finish_hls(job, made, {});

@@ -162,6 +162,17 @@ class FlashmobService {
   void run(const Job& job);
   void run_hls(const Job& job);
   void finish_hls(const Job& job, const Status& outcome, const nlohmann::json& renditions);
+  // Parts of run() and run_hls(); a Progress takes the fraction of the job done.
+  using Progress = std::function<void(double fraction)>;
+  Progress progress_reporter(const Job& job, const char* column, const char* name);
+  void render_slides(const Job& job, const std::filesystem::path& pdf, const Settings& settings,
+                     const Progress& progress);
+  void convert_office(const Job& job, const std::filesystem::path& source, const Settings& settings,
+                      const Progress& progress);
+  void convert_video(const Job& job, const std::filesystem::path& source, const Settings& settings,
+                     const Progress& progress);
+  Status run_hls_step(const std::string& stem, const std::vector<std::string>& argv, const Settings& settings,
+                      std::function<void(std::string_view)> on_line);
   Result<MediaFile> readable(const std::optional<accounts::Identity>& who, std::string_view event_id,
                              std::int64_t id, std::string* hls_state, std::optional<std::int64_t>* captions_at);
   void finish_job(const Job& job, const Status& outcome, const std::string& media_file,

@@ -20,34 +20,42 @@ std::string text(const json& body, const char* key) {
 
 Status not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
 
-}  // namespace
+net::Response with_body(const net::Request& req, const std::function<net::Response(const json&)>& f) {
+  auto body = api::parse_json_object(req);
+  if (!body) return api::error_response(body.status());
+  return f(*body);
+}
 
-void add_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
-  using Handler = accounts::CallerHandler;
-  auto signed_in = [&accounts](Handler handler) { return accounts::signed_in(accounts, std::move(handler)); };
-  auto organiser = [&accounts](Handler handler) { return accounts::organiser_only(accounts, std::move(handler)); };
-  auto with_body = [](const net::Request& req, const std::function<net::Response(const json&)>& f) {
-    auto body = api::parse_json_object(req);
-    if (!body) return api::error_response(body.status());
-    return f(*body);
-  };
+// The signed-in caller, if any: the routes that also answer anonymous viewers.
+std::optional<accounts::Identity> optional_caller(accounts::AccountsService& accounts, const net::Request& req) {
+  std::optional<accounts::Identity> who;
+  if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+  return who;
+}
 
+// The author's own items: sending one, listing them, reading one.
+void add_author_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
   router.add("POST", "/api/events/{id}/flashmob/items",
-             signed_in([&flashmob, with_body](const accounts::Identity& who, const net::Request& req,
-                                              const net::PathParams& p) {
+             accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who, const net::Request& req,
+                                                       const net::PathParams& p) {
                return with_body(req, [&](const json& body) { return reply(flashmob.submit(who.user, p.get("id"), body), 201); });
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/mine",
-             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+             accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
+                                                       const net::Request&, const net::PathParams& p) {
                return reply(flashmob.mine(who.user, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}",
-             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+             accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
+                                                       const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
                return reply(flashmob.item(who, p.get("id"), *id));
              }));
+}
 
+// The video itself: the playable file and the adaptive stream.
+void add_media_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
   // The playable file: public for an approved item once the feed has started, else for its owner
   // and the organiser. Range requests let a late viewer start mid-video.
   router.add("GET", "/api/events/{id}/flashmob/items/{item}/media",
@@ -60,8 +68,7 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                  if (!n || *n > 10'000) return api::error_response(Status::not_found("slide_not_found", "Слайда нет."));
                  slide = static_cast<int>(*n);
                }
-               std::optional<accounts::Identity> who;
-               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto who = optional_caller(accounts, req);
                auto file = flashmob.media(who, p.get("id"), *id, slide);
                if (!file) return api::error_response(file.status());
                return net::file_response(req, file->path, file->content_type,
@@ -76,8 +83,7 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               std::optional<accounts::Identity> who;
-               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto who = optional_caller(accounts, req);
                auto file = flashmob.hls_file(who, p.get("id"), *id, p.get("file"));
                if (!file) return api::error_response(file.status());
                std::string cache = !file->is_public ? "private, no-cache"
@@ -85,17 +91,23 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                                                      : "public, max-age=60";
                return net::file_response(req, file->path, file->content_type, cache);
              });
+}
+
+// Subtitles of an item.
+void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
   // Subtitles: the owner sends the file's bytes (SRT or WebVTT); anyone who may see the video reads them as WebVTT.
   router.add(
       "PUT", "/api/events/{id}/flashmob/items/{item}/captions",
-      signed_in([&flashmob](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
+      accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
+                                                const net::Request& req, const net::PathParams& p) {
         auto id = parse_id(p.get("item"));
         if (!id) return api::error_response(not_found());
         return reply(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
       }),
       net::BodyRule{.limit = static_cast<std::uint64_t>(flashmob.captions_body_limit())});
   router.add("DELETE", "/api/events/{id}/flashmob/items/{item}/captions",
-             signed_in([&flashmob](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
+             accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
+                                                       const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
                return reply(flashmob.remove_captions(who, p.get("id"), *id));
@@ -104,22 +116,25 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               std::optional<accounts::Identity> who;
-               if (auto c = accounts::caller(accounts, req)) who = std::move(*c);
+               auto who = optional_caller(accounts, req);
                auto file = flashmob.captions(who, p.get("id"), *id);
                if (!file) return api::error_response(file.status());
                // The address carries ?v=<when attached>: a new file is a new address.
                return net::file_response(req, file->path, file->content_type,
                                          file->is_public ? "public, max-age=3600" : "private, no-cache");
              });
+}
 
+// The organiser's side: the queue, decisions, the order and the feed's controls.
+void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
   router.add("GET", "/api/events/{id}/flashmob/queue",
-             organiser([&flashmob](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
+             accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&,
+                                                            const net::Request&, const net::PathParams& p) {
                return reply(flashmob.queue(p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/flashmob/items/{item}/decision",
-             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
-                                              const net::PathParams& p) {
+             accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
+                                                            const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
                return with_body(req, [&](const json& body) {
@@ -133,8 +148,8 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                });
              }));
   router.add("PUT", "/api/events/{id}/flashmob/order",
-             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
-                                              const net::PathParams& p) {
+             accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
+                                                            const net::PathParams& p) {
                return with_body(req, [&](const json& body) {
                  auto items = body.find("items");
                  std::vector<std::int64_t> order;
@@ -151,13 +166,16 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
                });
              }));
   router.add("POST", "/api/events/{id}/flashmob/control",
-             organiser([&flashmob, with_body](const accounts::Identity&, const net::Request& req,
-                                              const net::PathParams& p) {
+             accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
+                                                            const net::PathParams& p) {
                return with_body(req, [&](const json& body) {
                  return reply(flashmob.control(p.get("id"), text(body, "action")));
                });
              }));
+}
 
+// The public feed: what plays now and the gallery.
+void add_feed_routes(net::Router& router, FlashmobService& flashmob) {
   router.add("GET", "/api/events/{id}/flashmob/now", [&flashmob](const net::Request&, const net::PathParams& p) {
     auto r = reply(flashmob.now(p.get("id")));
     r.set_header("Cache-Control", "no-store");
@@ -166,6 +184,16 @@ void add_routes(net::Router& router, FlashmobService& flashmob, accounts::Accoun
   router.add("GET", "/api/events/{id}/flashmob/gallery", [&flashmob](const net::Request&, const net::PathParams& p) {
     return reply(flashmob.gallery(p.get("id")));
   });
+}
+
+}  // namespace
+
+void add_routes(net::Router& router, FlashmobService& flashmob, accounts::AccountsService& accounts) {
+  add_author_routes(router, flashmob, accounts);
+  add_media_routes(router, flashmob, accounts);
+  add_caption_routes(router, flashmob, accounts);
+  add_organiser_routes(router, flashmob, accounts);
+  add_feed_routes(router, flashmob);
 }
 
 }  // namespace praktika::flashmob

@@ -85,23 +85,25 @@ Result<std::map<Kind, bool>> ParticipantReminders::switches(std::string_view eve
   return out;
 }
 
-Result<std::vector<ParticipantReminders::Planned>> ParticipantReminders::planned(const EventRef& ref,
-                                                                                   const KindSettings& kind) {
-  const timeline::Agenda& agenda = *ref.view.agenda;
-  const int offset = ref.view.timeline->utc_offset_minutes();
-  const std::string& event = agenda.id;
-  auto part = mail::read_mail_part(agenda);
-  const auto* mail_part = std::get_if<mail::MailPart>(&part);
-  if (!mail_part) return Status::internal("reminder_template", "Шаблон письма не читается.");
-  const mail::Template& tmpl = mail_part->templates.at(kind.template_id);
-  auto snippet = [&](const std::string& id) {
-    auto it = mail_part->snippets.find(id);
-    return it == mail_part->snippets.end() ? std::string() : it->second;
-  };
-  const std::string cabinet_url = ref.settings.site_url + "/events/" + event + "/cabinet";
+// The letters of one kind being planned: each is filled from the kind's template, with the
+// event's own values added to the ones given.
+struct ParticipantReminders::Letters {
+  const timeline::Agenda& agenda;
+  const std::string& event;
+  int offset = 0;
+  Kind kind;
+  const mail::Template& tmpl;
+  const mail::MailPart& mail_part;
+  std::string cabinet_url;
   std::vector<Planned> out;
-  auto add = [&](const Occasion& o, std::int64_t user, const std::string& email, const std::string& key_tail,
-                 std::map<std::string, std::string> values) {
+
+  std::string snippet(const std::string& id) const {
+    auto it = mail_part.snippets.find(id);
+    return it == mail_part.snippets.end() ? std::string() : it->second;
+  }
+
+  void add(const Occasion& o, std::int64_t user, const std::string& email, const std::string& key_tail,
+           std::map<std::string, std::string> values) {
     values.emplace("event_title", agenda.title);
     values.emplace("event_title_genitive", agenda.title_genitive.empty() ? agenda.title : agenda.title_genitive);
     values.emplace("cabinet_url", cabinet_url);
@@ -109,95 +111,125 @@ Result<std::vector<ParticipantReminders::Planned>> ParticipantReminders::planned
     p.at = o.at;
     p.until = o.until;
     p.user_id = user;
-    p.message.idempotency_key = prefix(kind.kind, event) + key_tail;
+    p.message.idempotency_key = prefix(kind, event) + key_tail;
     p.message.event_id = event;
     p.message.recipients = {email};
     p.message.subject = mail::fill(tmpl.subject, values);
     p.message.body = mail::fill(tmpl.body, values);
     out.push_back(std::move(p));
-  };
+  }
+
   // One line per practice: «— № 3 «Семейная гостиная»».
-  auto item = [&](const intake::Practice& p) {
+  std::string item(const intake::Practice& p) const {
     std::string title = p.answers.value("name", "");
     return mail::fill(snippet(title.empty() ? "reminder_item_untitled" : "reminder_item"),
                       {{"number", std::to_string(p.id)}, {"title", title}});
+  }
+};
+
+Result<std::vector<ParticipantReminders::Planned>> ParticipantReminders::planned(const EventRef& ref,
+                                                                                   const KindSettings& kind) {
+  const timeline::Agenda& agenda = *ref.view.agenda;
+  auto part = mail::read_mail_part(agenda);
+  const auto* mail_part = std::get_if<mail::MailPart>(&part);
+  if (!mail_part) return Status::internal("reminder_template", "Шаблон письма не читается.");
+  Letters letters{.agenda = agenda,
+                  .event = agenda.id,
+                  .offset = ref.view.timeline->utc_offset_minutes(),
+                  .kind = kind.kind,
+                  .tmpl = mail_part->templates.at(kind.template_id),
+                  .mail_part = *mail_part,
+                  .cabinet_url = ref.settings.site_url + "/events/" + agenda.id + "/cabinet",
+                  .out = {}};
+  Status s = kind.kind == Kind::draft || kind.kind == Kind::payment ? plan_unfinished(letters, kind)
+             : kind.kind == Kind::speaker                            ? plan_speakers(letters, kind)
+                                                                     : plan_certificates(letters, ref);
+  if (!s) return s;
+  return std::move(letters.out);
+}
+
+// Drafts not submitted by the stage's close, or fees without a proof of payment by the
+// milestone: one letter per person, listing their practices.
+Status ParticipantReminders::plan_unfinished(Letters& letters, const KindSettings& kind) {
+  const timeline::Agenda& agenda = letters.agenda;
+  TimePoint deadline{};
+  if (kind.kind == Kind::draft) deadline = agenda.find_stage(kind.stage)->closes;
+  else deadline = agenda.find_milestone(kind.milestone)->at;
+  if (kind.kind == Kind::payment && !intake::charges_fees(agenda)) return Status::ok();
+  struct Person {
+    std::string name, email, items;
   };
+  std::map<std::int64_t, Person> people;
+  Status s = db_.read([&](store::Tx& tx) -> Status {
+    intake::PracticeQuery query;
+    if (kind.kind == Kind::draft) query.include_drafts = true;
+    else query.without_payment_proof = true;
+    auto found = intake::practices(tx, letters.event, query);
+    if (!found) return found.status();
+    for (const auto& p : *found) {
+      if (kind.kind == Kind::draft && p.submitted()) continue;
+      auto& person = people[p.owner_id];
+      person.name = p.owner_name;
+      person.email = p.owner_email;
+      person.items += letters.item(p);
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  for (const auto& o : occasions(kind.hours_before, deadline))
+    for (const auto& [user, person] : people)
+      letters.add(o, user, person.email, std::to_string(o.hours) + "h:" + std::to_string(user),
+                  {{"full_name", person.name},
+                   {"items", person.items},
+                   {"deadline", timeline::deadline_text(deadline, letters.offset)}});
+  return Status::ok();
+}
 
-  if (kind.kind == Kind::draft || kind.kind == Kind::payment) {
-    TimePoint deadline{};
-    if (kind.kind == Kind::draft) deadline = agenda.find_stage(kind.stage)->closes;
-    else deadline = agenda.find_milestone(kind.milestone)->at;
-    if (kind.kind == Kind::payment && !intake::charges_fees(agenda)) return out;
-    struct Person {
-      std::string name, email, items;
-    };
-    std::map<std::int64_t, Person> people;
-    Status s = db_.read([&](store::Tx& tx) -> Status {
-      intake::PracticeQuery query;
-      if (kind.kind == Kind::draft) query.include_drafts = true;
-      else query.without_payment_proof = true;
-      auto found = intake::practices(tx, event, query);
-      if (!found) return found.status();
-      for (const auto& p : *found) {
-        if (kind.kind == Kind::draft && p.submitted()) continue;
-        auto& person = people[p.owner_id];
-        person.name = p.owner_name;
-        person.email = p.owner_email;
-        person.items += item(p);
-      }
-      return Status::ok();
-    });
-    if (!s) return s;
-    for (const auto& o : occasions(kind.hours_before, deadline))
-      for (const auto& [user, person] : people)
-        add(o, user, person.email, std::to_string(o.hours) + "h:" + std::to_string(user),
-            {{"full_name", person.name},
-             {"items", person.items},
-             {"deadline", timeline::deadline_text(deadline, offset)}});
-    return out;
-  }
+// Speakers before their slot in the running order.
+Status ParticipantReminders::plan_speakers(Letters& letters, const KindSettings& kind) {
+  if (!sources_.speaker_slots) return Status::ok();
+  const std::string& event = letters.event;
+  const int offset = letters.offset;
+  auto slots = sources_.speaker_slots(event);
+  if (!slots) return slots.status();
+  const std::string requirements = sources_.presenter_requirements ? sources_.presenter_requirements(event) : "";
+  for (const auto& slot : *slots)
+    for (const auto& o : occasions(kind.hours_before, slot.starts))
+      for (const auto& speaker : slot.speakers)
+        // The slot's start is in the key: a slot moved by a new running order is a new occasion.
+        letters.add(o, speaker.user_id, speaker.email,
+                    std::to_string(o.hours) + "h:" + std::to_string(slot.practice) + "@" +
+                        std::to_string(to_ms(slot.starts)) + ":" + std::to_string(speaker.user_id),
+                    {{"full_name", speaker.full_name},
+                     {"title", slot.title},
+                     {"section", std::to_string(slot.section)},
+                     {"section_title", slot.section_title},
+                     {"room_url", slot.room_url},
+                     {"date", day_text(slot.starts, offset)},
+                     {"starts", time_text(slot.starts, offset)},
+                     {"ends", time_text(slot.ends, offset)},
+                     {"presenter_requirements", requirements}});
+  return Status::ok();
+}
 
-  if (kind.kind == Kind::speaker) {
-    if (!sources_.speaker_slots) return out;
-    auto slots = sources_.speaker_slots(event);
-    if (!slots) return slots.status();
-    const std::string requirements = sources_.presenter_requirements ? sources_.presenter_requirements(event) : "";
-    for (const auto& slot : *slots)
-      for (const auto& o : occasions(kind.hours_before, slot.starts))
-        for (const auto& speaker : slot.speakers)
-          // The slot's start is in the key: a slot moved by a new running order is a new occasion.
-          add(o, speaker.user_id, speaker.email,
-              std::to_string(o.hours) + "h:" + std::to_string(slot.practice) + "@" + std::to_string(to_ms(slot.starts)) +
-                  ":" + std::to_string(speaker.user_id),
-              {{"full_name", speaker.full_name},
-               {"title", slot.title},
-               {"section", std::to_string(slot.section)},
-               {"section_title", slot.section_title},
-               {"room_url", slot.room_url},
-               {"date", day_text(slot.starts, offset)},
-               {"starts", time_text(slot.starts, offset)},
-               {"ends", time_text(slot.ends, offset)},
-               {"presenter_requirements", requirements}});
-    return out;
-  }
-
-  // Certificates: due from the moment one is made, for as long as it stays made; a person whose
-  // certificate was itself mailed has been told.
-  if (!sources_.certificates) return out;
-  auto issued = sources_.certificates(event);
+// Certificates: due from the moment one is made, for as long as it stays made; a person whose
+// certificate was itself mailed has been told.
+Status ParticipantReminders::plan_certificates(Letters& letters, const EventRef& ref) {
+  if (!sources_.certificates) return Status::ok();
+  auto issued = sources_.certificates(letters.event);
   if (!issued) {
-    if (issued.status().http_status() == 404) return out;  // no certificates in this event
+    if (issued.status().http_status() == 404) return Status::ok();  // no certificates in this event
     return issued.status();
   }
   for (const auto& c : *issued) {
     if (c.mailed) continue;
-    add(Occasion{0, TimePoint{}, TimePoint::max()}, c.user_id, c.email, std::to_string(c.user_id),
-        {{"full_name", c.full_name},
-         {"number", c.number},
-         {"template_title", c.title},
-         {"verify_url", ref.settings.site_url + "/verify/" + c.number}});
+    letters.add(Occasion{0, TimePoint{}, TimePoint::max()}, c.user_id, c.email, std::to_string(c.user_id),
+                {{"full_name", c.full_name},
+                 {"number", c.number},
+                 {"template_title", c.title},
+                 {"verify_url", ref.settings.site_url + "/verify/" + c.number}});
   }
-  return out;
+  return Status::ok();
 }
 
 Result<int> ParticipantReminders::send_due(std::string_view event) {

@@ -87,6 +87,11 @@ class ParticipantReminders {
   };
   const EventRef* find(std::string_view event) const;
   Result<std::vector<Planned>> planned(const EventRef& ref, const KindSettings& kind);
+  // Parts of planned(), one per kind of reminder.
+  struct Letters;
+  Status plan_unfinished(Letters& letters, const KindSettings& kind);
+  Status plan_speakers(Letters& letters, const KindSettings& kind);
+  Status plan_certificates(Letters& letters, const EventRef& ref);
   Result<std::map<Kind, bool>> switches(std::string_view event);
 
   // Constant after construction.
