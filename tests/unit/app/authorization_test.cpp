@@ -322,8 +322,11 @@ TEST_F(Authorization, EachRoleReachesOnlyItsRoutes) {
       std::string where = person.email + " " + route.first + " " + route.second + ": " + r.body;
       EXPECT_LT(r.status, 500) << where;
       bool allowed = std::find(person.reaches.begin(), person.reaches.end(), audience) != person.reaches.end();
-      if (!allowed) EXPECT_EQ(r.status, 403) << where;
-      else if (audience != Audience::signed_in) EXPECT_FALSE(r.status == 401 || r.status == 403) << where;
+      if (!allowed) {
+        EXPECT_EQ(r.status, 403) << where;
+      } else if (audience != Audience::signed_in) {
+        EXPECT_FALSE(r.status == 401 || r.status == 403) << where;
+      }
     }
   }
 }

@@ -307,8 +307,9 @@ TEST(RenderedTemplates, AfterВРамкахComesTheGenitive) {
   for (const auto& r : rendered()) EXPECT_FALSE(std::regex_search(r.text, nominative)) << r.what << ": " << r.text;
   for (const auto& agenda : agendas())
     for (const auto& r : rendered())
-      if (!agenda.forum.empty() && r.what.rfind(agenda.id, 0) == 0)
+      if (!agenda.forum.empty() && r.what.rfind(agenda.id, 0) == 0) {
         EXPECT_EQ(r.text.find("в рамках " + agenda.forum), std::string::npos) << r.what;
+      }
 }
 
 TEST(RenderedTemplates, TheEventsKindIsNotSaidTwiceAroundItsTitle) {

@@ -31,7 +31,9 @@ TEST(Calendar, LongLinesAreFoldedAt75OctetsWithoutSplittingALetter) {
   for (const auto& line : physical_lines(ics)) {
     EXPECT_LE(line.size(), 75u) << line;
     // A continuation never begins inside a UTF-8 sequence.
-    if (line.size() > 1 && line[0] == ' ') EXPECT_NE(static_cast<unsigned char>(line[1]) & 0xC0, 0x80) << line;
+    if (line.size() > 1 && line[0] == ' ') {
+      EXPECT_NE(static_cast<unsigned char>(line[1]) & 0xC0, 0x80) << line;
+    }
     if (!line.empty() && line[0] == ' ') unfolded += line.substr(1);
     else unfolded += "\n" + line;
   }
