@@ -1,5 +1,7 @@
 #include "intake/catalogue.h"
 
+#include "intake/practice_row.h"
+#include "store/columns.h"
 #include "store/db.h"
 #include "store/rows.h"
 
@@ -8,41 +10,23 @@ namespace {
 
 using nlohmann::json;
 
-json object_of(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_object() ? j : json::object();
-}
-
-// Columns 0–9 of a practice; outcome columns follow from 10 where a query joins them.
-constexpr std::string_view kPracticeColumns =
-    "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision";
+using detail::kPracticeColumns;
+using detail::kPracticeFrom;
+using detail::read_practice;
 constexpr std::string_view kOutcomeColumns = ", o.outcome, o.reason, o.decided_by, o.decided_at, o.notified_at";
-constexpr std::string_view kFrom = " FROM practices p JOIN users u ON u.id = p.owner_id ";
-
-Practice read_practice(const store::Stmt& q) {
-  Practice p;
-  p.id = q.int64(0);
-  p.event_id = q.text(1);
-  p.owner_id = q.int64(2);
-  p.owner_name = q.text(3);
-  p.owner_email = q.text(4);
-  p.section = static_cast<int>(q.int64(5));
-  p.type = q.text(6);
-  p.answers = object_of(q.text(7));
-  p.state = q.text(8);
-  p.revision = q.int64(9);
-  return p;
-}
 
 Outcome read_outcome(const store::Stmt& q, int first) {
-  return Outcome{q.text(first), q.text(first + 1), q.int64(first + 2), q.int64(first + 3),
-                 q.optional_int64(first + 4)};
+  Outcome o;
+  store::read_columns(q, first, o.outcome, o.reason, o.decided_by, o.decided_at, o.notified_at);
+  return o;
 }
 
 using store::read_rows;
 
 Result<std::vector<Decided>> read_decided(store::Stmt& q) {
-  return read_rows<Decided>(q, [](const store::Stmt& r) { return Decided{read_practice(r), read_outcome(r, 10)}; });
+  return read_rows<Decided>(q, [](const store::Stmt& r) {
+    return Decided{read_practice(r), read_outcome(r, detail::kPracticeColumnCount)};
+  });
 }
 
 Result<bool> exists(store::Stmt& q) {
@@ -53,8 +37,19 @@ Result<bool> exists(store::Stmt& q) {
 
 }  // namespace
 
+namespace detail {
+
+Practice read_practice(const store::Stmt& q) {
+  Practice p;
+  store::read_columns(q, 0, p.id, p.event_id, p.owner_id, p.owner_name, p.owner_email, p.section, p.type,
+                      store::json_object(p.answers), p.state, p.revision, p.created_at, p.updated_at, p.submitted_at);
+  return p;
+}
+
+}  // namespace detail
+
 Result<std::vector<Practice>> practices(store::Tx& tx, std::string_view event_id, const PracticeQuery& query) {
-  std::string sql = std::string(kPracticeColumns) + std::string(kFrom) +
+  std::string sql = std::string(kPracticeColumns) + std::string(kPracticeFrom) +
                     "WHERE p.event_id = ?1 AND (?2 = 1 OR p.state = 'submitted') AND (p.id = ?3 OR ?3 IS NULL) "
                     "AND (p.id != ?4 OR ?4 IS NULL)";
   if (query.paid_only)
@@ -89,7 +84,7 @@ Result<std::set<std::int64_t>> practices_of_person(store::Tx& tx, std::string_vi
 Result<std::vector<Decided>> admitted(store::Tx& tx, std::string_view event_id, const std::vector<std::string>& outcomes,
                                       std::optional<int> section, std::optional<std::int64_t> only) {
   // The outcomes come from the agenda or the constants above: bound as a JSON array, never spliced into SQL.
-  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kFrom) +
+  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kPracticeFrom) +
                       "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 AND p.state = 'submitted' "
                       "AND o.outcome IN (" + store::json_array_values(tx.dialect(), 2, false) +
                       ") AND (p.section = ?3 OR ?3 IS NULL) "
@@ -101,7 +96,7 @@ Result<std::vector<Decided>> admitted(store::Tx& tx, std::string_view event_id, 
 }
 
 Result<std::vector<Decided>> decided(store::Tx& tx, std::string_view event_id) {
-  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kFrom) +
+  auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kPracticeFrom) +
                       "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 ORDER BY p.section, p.id");
   q.bind_text(1, event_id);
   return read_decided(q);
@@ -130,7 +125,9 @@ Result<std::optional<Registration>> registration_of(store::Tx& tx, std::string_v
   auto more = q.step();
   if (!more) return more.status();
   if (!*more) return std::optional<Registration>();
-  return std::optional<Registration>(Registration{user_id, object_of(q.text(0))});
+  Registration r{user_id, {}};
+  store::read_columns(q, 0, store::json_object(r.answers));
+  return std::optional<Registration>(std::move(r));
 }
 
 Result<std::string> registered_institution(store::Tx& tx, std::string_view event_id, std::int64_t user_id) {

@@ -35,6 +35,9 @@ struct Practice {
   nlohmann::json answers;  // the description, always an object
   std::string state;       // draft | submitted
   std::int64_t revision = 0;
+  std::int64_t created_at = 0;  // ms since the epoch
+  std::int64_t updated_at = 0;
+  std::optional<std::int64_t> submitted_at;
   bool submitted() const { return state == "submitted"; }
 };
 

@@ -16,6 +16,7 @@
 #include "forms/forms.h"
 #include "intake/catalogue.h"
 #include "intake/contract.h"
+#include "intake/practice_row.h"
 #include "media/media.h"
 #include "store/db.h"
 #include "uploads/stored.h"
@@ -24,18 +25,8 @@
 namespace praktika::intake {
 
 namespace detail {
-struct PracticeRow {
-  std::int64_t id = 0;
-  std::string event_id;
-  std::int64_t owner_id = 0;
-  std::string owner_name, owner_email;
-  int section = 0;
-  std::string type;
-  nlohmann::json answers;
-  std::string state;
-  std::int64_t revision = 0;
-  std::int64_t created_at = 0, updated_at = 0;
-  std::optional<std::int64_t> submitted_at;
+// A practice as the service works on it: the catalogue's, with its co-authors' e-mails.
+struct PracticeRow : Practice {
   std::vector<std::string> coauthors;
 };
 }  // namespace detail
@@ -121,27 +112,9 @@ std::optional<json> check_converted_doc(const std::filesystem::path& file, const
   return out;
 }
 
-constexpr const char* kSelectPractice =
-    "SELECT p.id, p.event_id, p.owner_id, u.full_name, u.email, p.section, p.type, p.answers, p.state, p.revision, "
-    "p.created_at, p.updated_at, p.submitted_at FROM practices p JOIN users u ON u.id = p.owner_id ";
+const std::string kSelectPractice = std::string(detail::kPracticeColumns) + std::string(detail::kPracticeFrom);
 
-PracticeRow read_practice(store::Stmt& q) {
-  PracticeRow r;
-  r.id = q.int64(0);
-  r.event_id = q.text(1);
-  r.owner_id = q.int64(2);
-  r.owner_name = q.text(3);
-  r.owner_email = q.text(4);
-  r.section = static_cast<int>(q.int64(5));
-  r.type = q.text(6);
-  r.answers = parse_stored(q.text(7));
-  r.state = q.text(8);
-  r.revision = q.int64(9);
-  r.created_at = q.int64(10);
-  r.updated_at = q.int64(11);
-  r.submitted_at = q.optional_int64(12);
-  return r;
-}
+PracticeRow read_practice(store::Stmt& q) { return PracticeRow{detail::read_practice(q), {}}; }
 
 Status load_coauthors(store::Tx& tx, PracticeRow& row) {
   auto q = tx.prepare("SELECT email FROM practice_coauthors WHERE practice_id = ?1 ORDER BY email");
@@ -153,7 +126,7 @@ Status load_coauthors(store::Tx& tx, PracticeRow& row) {
 }
 
 Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view event_id, std::int64_t id) {
-  auto q = tx.prepare(std::string(kSelectPractice) + "WHERE p.id = ?1 AND p.event_id = ?2");
+  auto q = tx.prepare(kSelectPractice + "WHERE p.id = ?1 AND p.event_id = ?2");
   q.bind_int(1, id).bind_text(2, event_id);
   auto more = q.step();
   if (!more) return more.status();
@@ -720,7 +693,7 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
   json list = json::array();
   std::int64_t owned = 0;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelectPractice) +
+    auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND (p.owner_id = ?2 OR p.id IN "
                         "(SELECT practice_id FROM practice_coauthors WHERE email = ?3)) ORDER BY p.id");
     q.bind_text(1, event_id).bind_int(2, who.user.id).bind_text(3, who.user.email);
@@ -763,7 +736,7 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
     if (!*more) return Status::ok();
     has_registration = true;
     input.registration = parse_stored(r.text(0));
-    auto q = tx.prepare(std::string(kSelectPractice) +
+    auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND p.owner_id = ?2 AND p.state = 'submitted' ORDER BY p.id");
     q.bind_text(1, event_id).bind_int(2, user.id);
     auto rows = read_practices(tx, q);
@@ -904,7 +877,7 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
   auto context = form_context(*event, current_year(*event));
   json list = json::array();
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelectPractice) +
+    auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND (p.section = ?2 OR ?2 IS NULL) AND (?3 = '' OR p.type = ?3) "
                         "AND (?4 = '' OR p.state = ?4) ORDER BY p.section, p.id");
     q.bind_text(1, event_id)

@@ -1,12 +1,11 @@
 #include "uploads/stored.h"
 
+#include "store/columns.h"
 #include "store/db.h"
 #include "store/rows.h"
 
 namespace praktika::uploads {
 namespace {
-
-using nlohmann::json;
 
 constexpr std::string_view kColumns =
     "SELECT id, event_id, owner_id, purpose, file_name, length, state, verdict, practice_id, field, created_at, "
@@ -14,18 +13,8 @@ constexpr std::string_view kColumns =
 
 StoredFile read_row(const store::Stmt& q) {
   StoredFile f;
-  f.id = q.text(0);
-  f.event_id = q.text(1);
-  f.owner_id = q.int64(2);
-  f.purpose = q.text(3);
-  f.file_name = q.text(4);
-  f.length = q.int64(5);
-  f.state = q.text(6);
-  f.verdict = q.is_null(7) ? json() : json::parse(q.text(7), nullptr, false);
-  f.practice_id = q.optional_int64(8);
-  if (!q.is_null(9)) f.field = q.text(9);
-  f.created_at = q.int64(10);
-  f.updated_at = q.int64(11);
+  store::read_columns(q, 0, f.id, f.event_id, f.owner_id, f.purpose, f.file_name, f.length, f.state,
+                      store::json_text(f.verdict), f.practice_id, f.field, f.created_at, f.updated_at);
   return f;
 }
 
