@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "log/log.h"
 #include "store/db.h"
+#include "store/rows.h"
 
 namespace praktika::accounts {
 namespace {
@@ -156,19 +157,20 @@ User read_user(const Stmt& q, int first = 0) {
   return User{q.int64(first), q.text(first + 1), q.text(first + 2), from_ms(q.int64(first + 3))};
 }
 
+std::optional<int> section_of(const Stmt& q, int column) {
+  auto section = q.optional_int64(column);
+  return section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt;
+}
+
 Status read_grants(Tx& tx, std::int64_t user_id, std::vector<RoleGrant>& out) {
   auto q = tx.prepare(
       "SELECT event_id, role, section FROM event_roles WHERE user_id = ?1 ORDER BY event_id, role, coalesce(section, 0)");
   q.bind_int(1, user_id);
-  for (;;) {
-    auto row = q.step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::ok();
+  return store::each_row(q, [&] {
     auto role = parse_role(q.text(1));
-    if (!role) continue;  // the CHECK constraint makes this unreachable; skip rather than crash
-    auto section = q.optional_int64(2);
-    out.push_back(RoleGrant{q.text(0), *role, section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt});
-  }
+    if (!role) return;  // the CHECK constraint makes this unreachable; skip rather than crash
+    out.push_back(RoleGrant{q.text(0), *role, section_of(q, 2)});
+  });
 }
 
 Status insert_grant(Tx& tx, std::int64_t user_id, const RoleGrant& g, TimePoint now) {
@@ -196,11 +198,6 @@ Status apply_invitations(Tx& tx, std::int64_t user_id, const std::string& email,
                      .run();
   if (!moved.is_ok()) return moved;
   return tx.prepare("DELETE FROM role_invitations WHERE email = ?1").bind_text(1, email).run();
-}
-
-std::optional<int> section_of(const Stmt& q, int column) {
-  auto section = q.optional_int64(column);
-  return section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt;
 }
 
 Result<User> select_user(store::Db& db, std::string_view where, const std::function<void(Stmt&)>& bind) {
@@ -566,14 +563,8 @@ Result<std::vector<std::pair<std::int64_t, std::optional<int>>>> role_holders(Tx
                                                                               Role role) {
   auto q = tx.prepare("SELECT user_id, section FROM event_roles WHERE event_id = ?1 AND role = ?2 ORDER BY user_id");
   q.bind_text(1, event_id).bind_text(2, to_string(role));
-  std::vector<std::pair<std::int64_t, std::optional<int>>> out;
-  for (;;) {
-    auto row = q.step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    auto section = q.optional_int64(1);
-    out.emplace_back(q.int64(0), section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt);
-  }
+  return store::read_rows<std::pair<std::int64_t, std::optional<int>>>(
+      q, [](const Stmt& r) { return std::make_pair(r.int64(0), section_of(r, 1)); });
 }
 
 Result<std::vector<RoleAssignment>> AccountsService::list_roles(std::string_view event_id) {
@@ -585,18 +576,10 @@ Result<std::vector<RoleAssignment>> AccountsService::list_roles(std::string_view
         "ORDER BY CASE r.role WHEN 'organiser' THEN 0 WHEN 'expert' THEN 1 WHEN 'moderator' THEN 2 ELSE 3 END, "
         "coalesce(r.section, 0), u.email");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) return Status::ok();
-      auto role = parse_role(q.text(4));
-      if (!role) continue;
-      auto section = q.optional_int64(5);
-      out.push_back(RoleAssignment{
-          read_user(q),
-          RoleGrant{std::string(event_id), *role,
-                    section ? std::optional<int>(static_cast<int>(*section)) : std::nullopt}});
-    }
+    return store::each_row(q, [&] {
+      if (auto role = parse_role(q.text(4)))
+        out.push_back(RoleAssignment{read_user(q), RoleGrant{std::string(event_id), *role, section_of(q, 5)}});
+    });
   });
   if (!s.is_ok()) return s;
   return out;
@@ -660,14 +643,10 @@ Result<std::vector<Invitation>> AccountsService::list_invitations(std::string_vi
         "SELECT email, role, section, created_at FROM role_invitations WHERE event_id = ?1 "
         "ORDER BY email, role, coalesce(section, 0)");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) return Status::ok();
-      auto role = parse_role(q.text(1));
-      if (!role) continue;
-      out.push_back(Invitation{q.text(0), RoleGrant{std::string(event_id), *role, section_of(q, 2)}, from_ms(q.int64(3))});
-    }
+    return store::each_row(q, [&] {
+      if (auto role = parse_role(q.text(1)))
+        out.push_back(Invitation{q.text(0), RoleGrant{std::string(event_id), *role, section_of(q, 2)}, from_ms(q.int64(3))});
+    });
   });
   if (!s.is_ok()) return s;
   return out;

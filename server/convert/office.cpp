@@ -10,6 +10,18 @@ namespace fs = std::filesystem;
 
 bool office_available(const OfficeOptions& options) { return on_path(options.soffice); }
 
+std::optional<ScratchDir> ScratchDir::make(const fs::path& parent, std::string_view prefix) {
+  std::string pattern = (parent / (std::string(prefix) + "XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) return std::nullopt;
+  return ScratchDir(fs::path(pattern));
+}
+
+ScratchDir::~ScratchDir() {
+  if (path_.empty()) return;  // moved from
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
 Result<fs::path> convert_office(const fs::path& input, std::string_view format, const fs::path& out_dir,
                                 const OfficeOptions& options) {
   if (!office_available(options))
@@ -18,17 +30,10 @@ Result<fs::path> convert_office(const fs::path& input, std::string_view format, 
   fs::create_directories(out_dir, ec);
   // A fresh profile per run: LibreOffice locks its profile, so parallel conversions sharing one
   // would wait for each other or fail; and nothing a document does persists to the next one.
-  std::string pattern = (out_dir / "soffice-profile-XXXXXX").string();
-  if (ec || !::mkdtemp(pattern.data()))
+  auto scratch = ec ? std::nullopt : ScratchDir::make(out_dir, "soffice-profile-");
+  if (!scratch)
     return Status::unavailable("storage_unavailable", "Сервер не может создать временную папку для преобразования.");
-  const fs::path profile = pattern;
-  struct Remove {
-    fs::path path;
-    ~Remove() {
-      std::error_code e;
-      fs::remove_all(path, e);
-    }
-  } remove_profile{profile};
+  const fs::path& profile = scratch->path();
 
   const fs::path output = out_dir / (input.stem().string() + "." + std::string(format));
   fs::remove(output, ec);

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/status.h"
 
@@ -31,5 +33,22 @@ bool office_available(const OfficeOptions& options = {});
 // "conversion_failed" (with soffice's last words in the message).
 Result<std::filesystem::path> convert_office(const std::filesystem::path& input, std::string_view format,
                                              const std::filesystem::path& out_dir, const OfficeOptions& options = {});
+
+// A scratch folder made fresh under `parent` (named "<prefix>XXXXXX") and removed with all it holds
+// when this goes out of scope: a conversion's profile or work folder. Move-only.
+class ScratchDir {
+ public:
+  // nullopt when the folder cannot be made.
+  static std::optional<ScratchDir> make(const std::filesystem::path& parent, std::string_view prefix);
+  ScratchDir(ScratchDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ScratchDir(const ScratchDir&) = delete;
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
 
 }  // namespace praktika::convert

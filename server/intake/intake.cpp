@@ -5,8 +5,6 @@
 #include <memory>
 #include <set>
 
-#include <stdlib.h>
-
 #include "common/errors.h"
 #include "common/json_guard.h"
 #include "common/plural.h"
@@ -82,16 +80,9 @@ using detail::PracticeRow;
 std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules) {
   namespace fs = std::filesystem;
   if (!convert::office_available()) return std::nullopt;
-  std::string pattern = (file.parent_path() / "doc-convert-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) return std::nullopt;
-  const fs::path work = pattern;
-  struct Remove {
-    fs::path path;
-    ~Remove() {
-      std::error_code e;
-      fs::remove_all(path, e);
-    }
-  } remove_work{work};
+  auto scratch = convert::ScratchDir::make(file.parent_path(), "doc-convert-");
+  if (!scratch) return std::nullopt;
+  const fs::path& work = scratch->path();
   std::error_code ec;
   fs::copy_file(file, work / "document.doc", ec);
   if (ec) return std::nullopt;
@@ -729,13 +720,11 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
   input.event_title = event->agenda->title;
   bool has_registration = false;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto r = tx.prepare("SELECT answers FROM registrations WHERE event_id = ?1 AND user_id = ?2");
-    r.bind_text(1, event_id).bind_int(2, user.id);
-    auto more = r.step();
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
+    auto registration = registration_of(tx, event_id, user.id);
+    if (!registration) return registration.status();
+    if (!*registration) return Status::ok();
     has_registration = true;
-    input.registration = parse_stored(r.text(0));
+    input.registration = std::move((*registration)->answers);
     auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND p.owner_id = ?2 AND p.state = 'submitted' ORDER BY p.id");
     q.bind_text(1, event_id).bind_int(2, user.id);
