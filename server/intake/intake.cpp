@@ -16,6 +16,7 @@
 #include "intake/contract.h"
 #include "intake/practice_row.h"
 #include "media/media.h"
+#include "store/columns.h"
 #include "store/db.h"
 #include "uploads/stored.h"
 #include "store/rows.h"
@@ -150,6 +151,28 @@ bool registered(store::Tx& tx, std::string_view event_id, const std::string& ema
   return more && *more;
 }
 
+// The registration's answers, consents and last change, from columns first…first+2 of `q`.
+RegistrationView read_registration(const store::Stmt& q, int first, const timeline::Timeline& timeline) {
+  RegistrationView out;
+  json consents;
+  std::int64_t updated_at = 0;
+  store::read_columns(q, first, store::json_object(out.answers), store::json_object(consents), updated_at);
+  for (const auto& [id, at] : consents.items())
+    if (at.is_number_integer()) out.consents[id] = timeline.format(from_ms(at.get<std::int64_t>()));
+  out.updated_at = timeline.format(from_ms(updated_at));
+  return out;
+}
+
+Result<std::optional<RegistrationView>> find_registration(store::Tx& tx, std::string_view event_id,
+                                                          std::int64_t user_id, const timeline::Timeline& timeline) {
+  auto q = tx.prepare("SELECT answers, consents, updated_at FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+  q.bind_text(1, event_id).bind_int(2, user_id);
+  auto more = q.step();
+  if (!more) return more.status();
+  if (!*more) return std::optional<RegistrationView>();
+  return std::optional<RegistrationView>(read_registration(q, 0, timeline));
+}
+
 }  // namespace
 
 bool charges_fees(const timeline::Agenda& agenda) { return agenda.fees && agenda.fees->per_practice > 0; }
@@ -182,38 +205,30 @@ int IntakeService::current_year(const EventView& event) const {
   return static_cast<int>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local)).year());
 }
 
-Result<json> IntakeService::registration(const accounts::User& user, std::string_view event_id) {
+Result<std::optional<RegistrationView>> IntakeService::registration(const accounts::User& user,
+                                                                    std::string_view event_id) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
-  json out = nullptr;
+  std::optional<RegistrationView> out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare("SELECT answers, consents, updated_at FROM registrations WHERE event_id = ?1 AND user_id = ?2");
-    q.bind_text(1, event_id).bind_int(2, user.id);
-    auto more = q.step();
-    if (!more) return more.status();
-    if (*more) {
-      json consents = parse_stored(q.text(1));
-      for (auto& [id, at] : consents.items())
-        if (at.is_number_integer()) at = event->timeline->format(from_ms(at.get<std::int64_t>()));
-      out = {{"answers", parse_stored(q.text(0))},
-             {"consents", consents},
-             {"complete", true},
-             {"updated_at", event->timeline->format(from_ms(q.int64(2)))}};
-    }
+    auto found = find_registration(tx, event_id, user.id, *event->timeline);
+    if (!found) return found.status();
+    out = std::move(*found);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> IntakeService::save_registration(const accounts::User& user, std::string_view event_id,
-                                              const json& answers) {
+Result<RegistrationView> IntakeService::save_registration(const accounts::User& user, std::string_view event_id,
+                                                          const json& answers) {
   auto event = open_event(event_id, true);
   if (!event) return event.status();
   const auto& form = *event->agenda->registration;
   auto checked = forms::check(form.fields, answers, forms::Mode::complete, form_context(*event, current_year(*event)));
   if (!checked.ok()) return forms::to_status(checked.errors);
   std::int64_t now = to_ms(clock_.now());
+  RegistrationView out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     json consents = json::object();
     auto q = tx.prepare("SELECT consents FROM registrations WHERE event_id = ?1 AND user_id = ?2");
@@ -227,20 +242,19 @@ Result<json> IntakeService::save_registration(const accounts::User& user, std::s
       if (field.type != "consent") continue;
       if (checked.values.value(field.id, false)) kept[field.id] = consents.value(field.id, now);
     }
-    return tx
-        .prepare(
-            "INSERT INTO registrations(event_id, user_id, answers, consents, created_at, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(event_id, user_id) DO UPDATE SET "
-            "answers = excluded.answers, consents = excluded.consents, updated_at = excluded.updated_at")
-        .bind_text(1, event_id)
-        .bind_int(2, user.id)
-        .bind_text(3, checked.values.dump())
-        .bind_text(4, kept.dump())
-        .bind_int(5, now)
-        .run();
+    auto upsert = tx.prepare(
+        "INSERT INTO registrations(event_id, user_id, answers, consents, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(event_id, user_id) DO UPDATE SET "
+        "answers = excluded.answers, consents = excluded.consents, updated_at = excluded.updated_at");
+    upsert.bind_text(1, event_id).bind_int(2, user.id).bind_text(3, checked.values.dump()).bind_text(4, kept.dump());
+    if (auto st = upsert.bind_int(5, now).run(); !st) return st;
+    auto saved = find_registration(tx, event_id, user.id, *event->timeline);
+    if (!saved) return saved.status();
+    out = std::move(**saved);  // just written in this transaction
+    return Status::ok();
   });
   if (!s) return s;
-  return registration(user, event_id);
+  return out;
 }
 
 namespace {
@@ -822,15 +836,15 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
   return out;
 }
 
-Result<json> IntakeService::check_media(std::string_view event_id, std::string_view purpose,
-                                        const std::filesystem::path& file, std::string_view declared_name) {
+Result<media::Verdict> IntakeService::check_media(std::string_view event_id, std::string_view purpose,
+                                                  const std::filesystem::path& file, std::string_view declared_name) {
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
   const timeline::FilePurpose* rules = event->agenda->find_files(purpose);
   if (!rules)
     return Status::bad_request("unknown_purpose",
                                "Неизвестное назначение файла.");
-  return media::check_file(file, *rules, declared_name).to_json();
+  return media::check_file(file, *rules, declared_name);
 }
 
 Result<json> IntakeService::check_document(std::string_view event_id, const std::filesystem::path& file,
@@ -923,33 +937,26 @@ Result<std::vector<std::string>> IntakeService::registered_emails(store::Tx& tx,
   return store::read_rows<std::string>(q, [&](store::Stmt&) { return q.text(0); });
 }
 
-Result<json> IntakeService::list_participants(std::string_view event_id) {
+Result<std::vector<Participant>> IntakeService::list_participants(std::string_view event_id) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
-  json list = json::array();
+  std::vector<Participant> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT u.id, u.full_name, u.email, r.answers, r.consents, r.updated_at, "
-        "(SELECT count(*) FROM practices p WHERE p.event_id = r.event_id AND p.owner_id = u.id), "
-        "(SELECT count(*) FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
-        " WHERE p.event_id = r.event_id AND c.email = u.email) "
+        "SELECT u.id, u.full_name, u.email, (SELECT count(*) FROM practices p WHERE p.event_id = r.event_id AND "
+        "p.owner_id = u.id), (SELECT count(*) FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
+        " WHERE p.event_id = r.event_id AND c.email = u.email), r.answers, r.consents, r.updated_at "
         "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.full_name");
     q.bind_text(1, event_id);
-    return store::each_row(q, [&]() -> Status {
-      json consents = parse_stored(q.text(4));
-      for (auto& [key, at] : consents.items())
-        if (at.is_number_integer()) at = event->timeline->format(from_ms(at.get<std::int64_t>()));
-      list.push_back({{"user", {{"id", q.int64(0)}, {"full_name", q.text(1)}, {"email", q.text(2)}}},
-                      {"answers", parse_stored(q.text(3))},
-                      {"consents", consents},
-                      {"updated_at", event->timeline->format(from_ms(q.int64(5)))},
-                      {"practices_owned", q.int64(6)},
-                      {"practices_co_authored", q.int64(7)}});
-      return Status::ok();
+    return store::each_row(q, [&] {
+      Participant p;
+      store::read_columns(q, 0, p.user_id, p.full_name, p.email, p.practices_owned, p.practices_co_authored);
+      p.registration = read_registration(q, 5, *event->timeline);
+      list.push_back(std::move(p));
     });
   });
   if (!s) return s;
-  return json{{"participants", list}};
+  return list;
 }
 
 Result<json> IntakeService::stored_document_check(std::string_view event_id, std::string_view upload_id,
@@ -979,14 +986,14 @@ Result<json> IntakeService::stored_document_check(std::string_view event_id, std
   return checked;
 }
 
-Result<json> IntakeService::list_files(std::string_view event_id, const FileFilter& filter) {
+Result<std::vector<FileEntry>> IntakeService::list_files(std::string_view event_id, const FileFilter& filter) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
-  json list = json::array();
+  std::vector<FileEntry> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto files = uploads::files_of_event(tx, event_id, filter.purpose, filter.state);
     if (!files) return files.status();
-    for (const auto& f : *files) {
+    for (auto& f : *files) {
       auto owner = accounts::user_by_id(tx, f.owner_id);
       if (!owner) return owner.status();
       if (!*owner) continue;
@@ -998,30 +1005,21 @@ Result<json> IntakeService::list_files(std::string_view event_id, const FileFilt
         if (*found && (*found)->owner_id == f.owner_id) practice = std::move(**found);
       }
       if (filter.practice && (!practice || practice->id != *filter.practice)) continue;
-      const json& verdict = f.verdict;
-      json rules = json::array();
-      if (verdict.is_object())
-        for (const auto& finding : verdict.value("findings", json::array())) rules.push_back(finding.value("rule", ""));
-      json file = {{"id", f.id},
-                   {"purpose", f.purpose},
-                   {"file_name", f.file_name},
-                   {"length", f.length},
-                   {"state", f.state},
-                   {"kind", verdict.is_object() ? verdict.value("kind", json()) : json()},
-                   {"ok", verdict.is_object() ? verdict.value("ok", json()) : json()},
-                   {"findings", rules},
-                   {"owner", {{"id", (*owner)->id}, {"full_name", (*owner)->full_name}, {"email", (*owner)->email}}},
-                   {"practice", practice ? json(practice->id) : json()},
-                   {"practice_title", practice ? practice->answers.value("name", json()) : json()},
-                   {"created_at", event->timeline->format(from_ms(f.created_at))},
-                   {"updated_at", event->timeline->format(from_ms(f.updated_at))},
-                   {"url", "/api/uploads/" + f.id + "/file"}};
-      list.push_back(std::move(file));
+      FileEntry entry{.owner_id = (*owner)->id, .owner_name = (*owner)->full_name, .owner_email = (*owner)->email};
+      if (practice) {
+        entry.practice = practice->id;
+        if (auto name = practice->answers.find("name"); name != practice->answers.end() && name->is_string())
+          entry.practice_title = name->get<std::string>();
+      }
+      entry.created_at = event->timeline->format(from_ms(f.created_at));
+      entry.updated_at = event->timeline->format(from_ms(f.updated_at));
+      entry.file = std::move(f);
+      list.push_back(std::move(entry));
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"files", list}};
+  return list;
 }
 
 }  // namespace praktika::intake

@@ -16,6 +16,8 @@
 
 #include "accounts/accounts.h"
 #include "common/status.h"
+#include "intake/types.h"
+#include "media/media.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/event.h"
@@ -79,11 +81,11 @@ class IntakeService {
     return event ? event->agenda : nullptr;
   }
 
-  // {"answers":{…},"consents":{id: instant},"complete":bool,"updated_at"} or null when none.
-  Result<nlohmann::json> registration(const accounts::User& user, std::string_view event_id);
+  // The user's registration, or nullopt when none.
+  Result<std::optional<RegistrationView>> registration(const accounts::User& user, std::string_view event_id);
   // The whole form, every required field and consent enforced. Refused after the intake closes.
-  Result<nlohmann::json> save_registration(const accounts::User& user, std::string_view event_id,
-                                           const nlohmann::json& answers);
+  Result<RegistrationView> save_registration(const accounts::User& user, std::string_view event_id,
+                                            const nlohmann::json& answers);
 
   Result<nlohmann::json> create_practice(const accounts::User& user, std::string_view event_id, int section,
                                          std::string_view type, const nlohmann::json& answers);
@@ -124,7 +126,7 @@ class IntakeService {
   // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.
   // Media: {"ok","kind","bytes","duration_s","slides","findings"}; the practice document also gets
   // the clause 6.5 formatting findings: {"ok","findings":[{"rule","where","found","expected"}],…}.
-  Result<nlohmann::json> check_media(std::string_view event_id, std::string_view purpose,
+  Result<media::Verdict> check_media(std::string_view event_id, std::string_view purpose,
                                      const std::filesystem::path& file, std::string_view declared_name);
   Result<nlohmann::json> check_document(std::string_view event_id, const std::filesystem::path& file,
                                         std::string_view declared_name);
@@ -149,10 +151,10 @@ class IntakeService {
 
   // Organiser's views (the caller checks the role).
   Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
-  Result<nlohmann::json> list_participants(std::string_view event_id);
-  // Every upload of the event: {"files":[{"id","purpose","file_name","length","offset"?,"state","kind",
-  // "ok","findings":[rules],"owner":{…},"practice","practice_title","created_at","updated_at","url"}]}.
-  Result<nlohmann::json> list_files(std::string_view event_id, const FileFilter& filter);
+  // Everyone registered for the event, by name.
+  Result<std::vector<Participant>> list_participants(std::string_view event_id);
+  // Every upload of the event, oldest first.
+  Result<std::vector<FileEntry>> list_files(std::string_view event_id, const FileFilter& filter);
 
  private:
   using PracticeChange = std::function<Status(store::Tx& tx, detail::PracticeRow& row, const EventView& event,

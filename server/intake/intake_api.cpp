@@ -82,13 +82,73 @@ std::vector<timeline::Choice> file_purposes(const timeline::Agenda* agenda) {
   return out;
 }
 
-// A list route's answer: JSON as it is, or the table built from it as CSV or XLSX (?format=).
-net::Response list_reply(const net::Request& req, const Result<json>& list,
-                         const std::function<exporting::Table(const json&)>& table, const std::string& base_name) {
+// The wire JSON of the service's answers (docs/protocol.md).
+json wire(const RegistrationView& r) {
+  return {{"answers", r.answers}, {"consents", r.consents}, {"complete", true}, {"updated_at", r.updated_at}};
+}
+json wire(const std::optional<RegistrationView>& r) { return r ? wire(*r) : json(nullptr); }
+
+json wire(const Participant& p) {
+  return {{"user", {{"id", p.user_id}, {"full_name", p.full_name}, {"email", p.email}}},
+          {"answers", p.registration.answers},
+          {"consents", p.registration.consents},
+          {"updated_at", p.registration.updated_at},
+          {"practices_owned", p.practices_owned},
+          {"practices_co_authored", p.practices_co_authored}};
+}
+
+// What the uploads' check found in a file: the ids of its rules, in order (a file not checked yet has none).
+json finding_rules(const json& verdict) {
+  json rules = json::array();
+  if (verdict.is_object())
+    for (const auto& finding : verdict.value("findings", json::array())) rules.push_back(finding.value("rule", ""));
+  return rules;
+}
+json verdict_value(const json& verdict, const char* key) {
+  return verdict.is_object() ? verdict.value(key, json()) : json();
+}
+
+json wire(const FileEntry& e) {
+  const uploads::StoredFile& f = e.file;
+  return {{"id", f.id},
+          {"purpose", f.purpose},
+          {"file_name", f.file_name},
+          {"length", f.length},
+          {"state", f.state},
+          {"kind", verdict_value(f.verdict, "kind")},
+          {"ok", verdict_value(f.verdict, "ok")},
+          {"findings", finding_rules(f.verdict)},
+          {"owner", {{"id", e.owner_id}, {"full_name", e.owner_name}, {"email", e.owner_email}}},
+          {"practice", e.practice ? json(*e.practice) : json()},
+          {"practice_title", e.practice_title ? json(*e.practice_title) : json()},
+          {"created_at", e.created_at},
+          {"updated_at", e.updated_at},
+          {"url", "/api/uploads/" + f.id + "/file"}};
+}
+
+// A list under its name: {"<key>": [wire(item)…]}.
+template <typename Item>
+json wire_list(const char* key, const std::vector<Item>& items) {
+  json list = json::array();
+  for (const auto& item : items) list.push_back(wire(item));
+  return {{key, std::move(list)}};
+}
+
+template <typename T, typename Wire>
+net::Response reply_as(const Result<T>& result, Wire&& to_wire, int status = 200) {
+  if (!result) return api::error_response(result.status());
+  return api::json_response(status, to_wire(*result));
+}
+
+// A list route's answer: its JSON, or the table built from it as CSV or XLSX (?format=).
+template <typename List>
+net::Response list_reply(const net::Request& req, const Result<List>& list,
+                         const std::function<json(const List&)>& to_wire,
+                         const std::function<exporting::Table(const List&)>& table, const std::string& base_name) {
   auto format = exporting::format_from_query(req.query_param("format"));
   if (!format) return api::error_response(format.status());
   if (!list) return api::error_response(list.status());
-  if (*format == exporting::Format::json) return api::json_response(200, *list);
+  if (*format == exporting::Format::json) return api::json_response(200, to_wire(*list));
   auto file = exporting::download(table(*list), *format, base_name);
   if (!file) return api::error_response(file.status());
   return std::move(*file);
@@ -122,40 +182,37 @@ exporting::Table practices_table(const timeline::Agenda* agenda, const json& lis
 }
 
 // The organiser's list of files as a table.
-exporting::Table files_table(const timeline::Agenda* agenda, const json& list) {
+exporting::Table files_table(const timeline::Agenda* agenda, const std::vector<FileEntry>& list) {
   const Noun words = agenda ? agenda->words : Noun{};
   exporting::Table t{"Файлы",
                      {"Файл", "Назначение", "Состояние", "Байт", "Тип", "Замечания", "Участник",
                       "E-mail", capitalised(words.one), "Название " + words.genitive, "Загружен"},
                      {}};
-  for (const auto& f : list["files"]) {
+  for (const auto& e : list) {
+    const uploads::StoredFile& f = e.file;
     std::string rules;
-    for (const auto& r : f["findings"]) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
-    t.rows.push_back({flatten(f["file_name"]), title_of(file_purposes(agenda), f["purpose"]),
-                      word_for(kFileState, f["state"]),
-                      f["length"].get<std::int64_t>(), flatten(f["kind"]), rules,
-                      flatten(f["owner"]["full_name"]), flatten(f["owner"]["email"]),
-                      f["practice"].is_null() ? exporting::Cell()
-                                              : exporting::Cell(f["practice"].get<std::int64_t>()),
-                      flatten(f["practice_title"]), exporting::date_time_text(flatten(f["created_at"]))});
+    for (const auto& r : finding_rules(f.verdict)) rules += (rules.empty() ? "" : ", ") + word_for(kRuleWords, r);
+    t.rows.push_back({f.file_name, title_of(file_purposes(agenda), f.purpose), word_for(kFileState, f.state), f.length,
+                      flatten(verdict_value(f.verdict, "kind")), rules, e.owner_name, e.owner_email,
+                      e.practice ? exporting::Cell(*e.practice) : exporting::Cell(), e.practice_title.value_or(""),
+                      exporting::date_time_text(e.created_at)});
   }
   return t;
 }
 
 // The organiser's list of participants as a table.
-exporting::Table participants_table(const timeline::Agenda* agenda, const json& list) {
+exporting::Table participants_table(const timeline::Agenda* agenda, const std::vector<Participant>& list) {
   exporting::Table t{"Участники",
                      {"ФИО", "E-mail", "Учреждение", "Должность", "Рабочий телефон",
                       "Мобильный телефон", "Секция", "Форма оплаты",
                       "Число " + (agenda ? agenda->words : Noun{}).genitive_plural},
                      {}};
-  for (const auto& r : list["participants"]) {
-    const json& a = r["answers"];
-    t.rows.push_back({flatten(r["user"]["full_name"]), flatten(r["user"]["email"]),
-                      flatten(a.value("institution", json())), flatten(a.value("position", json())),
+  for (const auto& p : list) {
+    const json& a = p.registration.answers;
+    t.rows.push_back({p.full_name, p.email, flatten(a.value("institution", json())), flatten(a.value("position", json())),
                       flatten(a.value("work_phone", json())), flatten(a.value("mobile_phone", json())),
                       flatten(a.value("section", json())), title_of(payment_forms(agenda), a.value("payment_form", json())),
-                      r["practices_owned"].get<std::int64_t>()});
+                      p.practices_owned});
   }
   return t;
 }
@@ -170,7 +227,8 @@ void add_check_routes(net::Router& router, IntakeService& intake, std::uint64_t 
         auto purpose = req.query_param("purpose");
         if (!purpose)
           return api::error_response(Status::bad_request("unknown_purpose", "Укажите, для чего этот файл."));
-        return reply(intake.check_media(p.get("id"), *purpose, req.body_file, req.query_param("name").value_or("")));
+        return reply_as(intake.check_media(p.get("id"), *purpose, req.body_file, req.query_param("name").value_or("")),
+                        [](const media::Verdict& v) { return v.to_json(); });
       },
       file_body);
   router.add(
@@ -189,9 +247,8 @@ void add_participant_routes(net::Router& router, IntakeService& intake, accounts
 
   router.add("GET", "/api/events/{id}/registration",
              signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               auto r = intake.registration(who.user, p.get("id"));
-               if (!r) return api::error_response(r.status());
-               return api::json_response(200, {{"registration", *r}});
+               return reply_as(intake.registration(who.user, p.get("id")),
+                               [](const auto& r) { return json{{"registration", wire(r)}}; });
              }));
 
   router.add("PUT", "/api/events/{id}/registration",
@@ -201,9 +258,8 @@ void add_participant_routes(net::Router& router, IntakeService& intake, accounts
                auto answers = body->find("answers");
                if (answers == body->end())
                  return api::error_response(Status::bad_request("invalid_json", "Нет ответов на вопросы формы."));
-               auto r = intake.save_registration(who.user, p.get("id"), *answers);
-               if (!r) return api::error_response(r.status());
-               return api::json_response(200, {{"registration", *r}});
+               return reply_as(intake.save_registration(who.user, p.get("id"), *answers),
+                               [](const auto& r) { return json{{"registration", wire(r)}}; });
              }));
 
   router.add("GET", "/api/events/{id}/practices/mine",
@@ -324,7 +380,9 @@ void add_list_routes(net::Router& router, IntakeService& intake, accounts::Accou
                  return api::error_response(Status::bad_request(
                      "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_practices(p.get("id"), filter), [agenda](const json& list) { return practices_table(agenda, list); }, "practices-" + p.get("id"));
+               return list_reply<json>(
+                   req, intake.list_practices(p.get("id"), filter), [](const json& list) { return list; },
+                   [agenda](const json& list) { return practices_table(agenda, list); }, "practices-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/files",
@@ -338,13 +396,21 @@ void add_list_routes(net::Router& router, IntakeService& intake, accounts::Accou
                  filter.practice = *n;
                }
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_files(p.get("id"), filter), [agenda](const json& list) { return files_table(agenda, list); }, "files-" + p.get("id"));
+               return list_reply<std::vector<FileEntry>>(
+                   req, intake.list_files(p.get("id"), filter),
+                   [](const std::vector<FileEntry>& list) { return wire_list("files", list); },
+                   [agenda](const std::vector<FileEntry>& list) { return files_table(agenda, list); },
+                   "files-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/participants",
              organiser([&intake](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply(req, intake.list_participants(p.get("id")), [agenda](const json& list) { return participants_table(agenda, list); }, "participants-" + p.get("id"));
+               return list_reply<std::vector<Participant>>(
+                   req, intake.list_participants(p.get("id")),
+                   [](const std::vector<Participant>& list) { return wire_list("participants", list); },
+                   [agenda](const std::vector<Participant>& list) { return participants_table(agenda, list); },
+                   "participants-" + p.get("id"));
              }));
 }
 
