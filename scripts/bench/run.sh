@@ -247,8 +247,8 @@ view_scenario() {  # round
         --header "Cookie: $cookie" --connections "$viewers" --duration $view_seconds
     else
       prefix=$(mktemp -d "$work/nginx.XXXX")
-      sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$nginx_port|g" -e "s|@PRAKTIKA@|$port|g" -e "s|@DATA@|$data|g" \
-        -e "s|@FLASHMOB_HTTP@|$root/deploy/nginx/flashmob-http.conf|g" -e "s|@FLASHMOB@|$root/deploy/nginx/flashmob.conf|g" \
+      sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$nginx_port|g" -e "s|@PRAKTIKA@|$port|g" -e "s|@DATA@|$data|g" -e "s|@USER@|$(id -un)|g" \
+        -e "s|@FLASHMOB@|$root/deploy/nginx/flashmob.conf|g" \
         "$peers/nginx-flashmob.conf.in" >"$prefix/nginx.conf"
       taskset -c $server_cpu nginx -p "$prefix" -c "$prefix/nginx.conf" >>"$work/nginx.log" 2>&1 &
       local nginx_master=$!
