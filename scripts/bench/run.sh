@@ -470,5 +470,6 @@ command=scripts/bench/run.sh
 [[ $only != "$all_scenarios" ]] && command+=" --only $only"
 /usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
   --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
-  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb"
+  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb" \
+  --only "$only"
 log "wrote $out"
