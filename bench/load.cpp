@@ -1234,6 +1234,15 @@ void http_load(asio::io_context& io, const Options& options, Json& result) {
   if (!totals.first_error.empty()) result.field("first_error", totals.first_error);
 }
 
+// Runs one mode's coroutine to its end; an exception it throws reaches main's catch.
+void run_to_end(asio::io_context& io, asio::awaitable<void> work) {
+  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+    io.stop();
+  });
+  io.run();
+}
+
 int usage() {
   std::cerr << "usage:\n"
                "  praktika_load ws-fanout --url ws://H:P/PATH [--publish-url ws://H:P/PATH] [--protocol praktika|raw]\n"
@@ -1263,25 +1272,13 @@ int main(int argc, char** argv) {
     result.field("mode", mode);
     if (mode == "ws-fanout") {
       Fanout fanout(io, options, result);
-      asio::co_spawn(io, fanout.run(), [&](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-        io.stop();
-      });
-      io.run();
+      run_to_end(io, fanout.run());
       std::cout << result.str() << std::endl;
     } else if (mode == "ws-connect") {
-      asio::co_spawn(io, ws_connect(io, options, result), [&](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-        io.stop();
-      });
-      io.run();
+      run_to_end(io, ws_connect(io, options, result));
       std::cout << result.str() << std::endl;
     } else if (mode == "ws-reconnect") {
-      asio::co_spawn(io, ws_reconnect(io, options, result), [&](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-        io.stop();
-      });
-      io.run();
+      run_to_end(io, ws_reconnect(io, options, result));
       std::cout << result.str() << std::endl;
     } else if (mode == "http") {
       http_load(io, options, result);

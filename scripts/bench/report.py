@@ -300,14 +300,11 @@ def cluster(page, runs):
              "instance 1 and publishes with `\"fanout\": true`, the path a module's event takes: numbered in Redis, "
              "kept in the topic's Stream, sent to every instance on one PUB/SUB channel. The rate rises as in the "
              "fan-out scenario. CPU is the whole cluster's: instances, HAProxy and Redis; nothing is pinned.", "")
-    rows = []
-    for s in ["praktika-x1", "praktika-x3"]:
-        r = runs.get(s)
+    def row(name, r):
         if not r:
-            rows.append([PEER_NAMES[s], "not run", "", "", "", "", "", ""])
-            continue
-        rows.append([
-            PEER_NAMES[s],
+            return [PEER_NAMES[name], "not run"] + [""] * 6
+        return [
+            PEER_NAMES[name],
             fmt(median(r, "best_sustained.deliveries_per_second")),
             fmt(median(r, "best_sustained.rate"), digits=1),
             late(median(r, "best_sustained.last_p99_us")),
@@ -315,7 +312,9 @@ def cluster(page, runs):
             fmt(median(r, "best_sustained.server_cpu_percent"), " %"),
             fmt(median(r, "best_sustained.deliveries_per_cpu_second")),
             (r[0].get("stopped_because") or errors(r) or "").replace("|", "/"),
-        ])
+        ]
+
+    rows = [row(name, runs.get(name)) for name in ("praktika-x1", "praktika-x3")]
     page.table(["cluster", "deliveries/s (sustained)", "events/s sustained", "p99 to the last subscriber there",
                 "events/s with p99 ≤ 100 ms", "cluster CPU", "deliveries per CPU-second", "stopped because"], rows)
     a = median(runs.get("praktika-x3", []), "best_sustained.deliveries_per_second")
