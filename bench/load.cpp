@@ -1046,12 +1046,18 @@ asio::awaitable<void> ws_reconnect(asio::io_context& io, const Options& options,
   storm.errors.clear();
   std::size_t attempts_before = storm.attempts;
   { std::ofstream(options.str("ready-file", "/dev/null")) << "ready\n"; }
-  // The runner restarts the server; wait for the storm to begin and then to end.
+  // The runner restarts the server; wait for the storm to begin and then to end. The runner
+  // creates --restarted-file once the new server listens: the time from then is the server's part.
+  std::string restarted_file = options.str("restarted-file");
+  std::int64_t listening_ns = 0;
+  double cpu_before = self_cpu_seconds();
   auto deadline = now_ns() + static_cast<std::int64_t>(options.num("deadline-seconds", 120) * 1e9);
-  while (storm.first_loss_ns == 0 && now_ns() < deadline) co_await sleep_for(std::chrono::milliseconds(5));
-  while ((storm.subscribed_now < clients || storm.losses < clients) && now_ns() < deadline) {
+  auto wait_a_little = [&]() -> asio::awaitable<void> {
     co_await sleep_for(std::chrono::milliseconds(5));
-  }
+    if (listening_ns == 0 && !restarted_file.empty() && access(restarted_file.c_str(), F_OK) == 0) listening_ns = now_ns();
+  };
+  while (storm.first_loss_ns == 0 && now_ns() < deadline) co_await wait_a_little();
+  while ((storm.subscribed_now < clients || storm.losses < clients) && now_ns() < deadline) co_await wait_a_little();
   bool all_back = storm.subscribed_now == clients && storm.losses >= clients;
   std::vector<std::string> errors;
   for (const auto& [why, n] : storm.errors) errors.push_back(Json().field("error", why).field("count", static_cast<double>(n)).str());
@@ -1062,6 +1068,9 @@ asio::awaitable<void> ws_reconnect(asio::io_context& io, const Options& options,
       .field("seconds_to_all_back", all_back ? seconds(storm.first_loss_ns, storm.last_back_ns) : -1.0)
       .field("seconds_first_back_to_all_back", all_back ? seconds(storm.first_back_ns, storm.last_back_ns) : -1.0)
       .field("seconds_down", seconds(storm.first_loss_ns, storm.first_back_ns))
+      .field("seconds_listening_to_all_back", all_back ? seconds(listening_ns, storm.last_back_ns) : -1.0)
+      .field("seconds_listening_to_first_back", seconds(listening_ns, storm.first_back_ns))
+      .field("client_cpu_seconds", self_cpu_seconds() - cpu_before)
       .field("attempts", static_cast<double>(storm.attempts - attempts_before))
       .field("failed_attempts", static_cast<double>(storm.failed_attempts))
       .raw("reconnect", latency_json(storm.reconnect_us));

@@ -369,12 +369,14 @@ def reconnect(page, runs):
              "250 ms + random × min(15 s, 500 ms × 2^attempt), the attempt reset when a socket opens) and "
              "subscribes again (praktika: `timeline:irkutsk-2020`, same data folder across the restart; Bun: a "
              "bench topic; nchan: the URL). \"All back\" counts from the first client's loss; \"down\" is until "
-             "the first is back; a client's reconnect is from its loss to its new subscription.", "")
+             "the first is back; \"listening → all back\" from the moment the restarted server accepts "
+             "connections (the runner tells the client); a client's reconnect is from its loss to its new "
+             "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")
     rows = []
     for s in ["praktika", "bun", "nchan"]:
         r = runs.get(s)
         if not r:
-            rows.append([PEER_NAMES[s], "not run", "", "", "", "", ""])
+            rows.append([PEER_NAMES[s], "not run", "", "", "", "", "", "", ""])
             continue
         kinds = sorted({f"{e['error']} ×{e['count']}" for x in r for e in x.get("errors", [])})
         back = median(r, "seconds_to_all_back")
@@ -382,13 +384,15 @@ def reconnect(page, runs):
             PEER_NAMES[s],
             fmt(back, " s", 2) if back is not None and back >= 0 else "**not all back**",
             fmt(median(r, "seconds_down"), " s", 2),
+            fmt(median(r, "seconds_listening_to_all_back"), " s", 2),
             fmt(ms(median(r, "reconnect.p50_us")), " ms"),
             fmt(ms(median(r, "reconnect.p99_us")), " ms"),
             fmt(median(r, "attempts")) + " / " + fmt(median(r, "failed_attempts")),
             ("; ".join(kinds) or errors(r) or "—").replace("|", "/"),
+            fmt(median(r, "client_cpu_seconds"), " s", 1),
         ])
-    page.table(["server", "all back after", "down", "reconnect p50", "reconnect p99", "attempts / failed",
-                "errors"], rows)
+    page.table(["server", "all back after", "down", "listening → all back", "reconnect p50", "reconnect p99",
+                "attempts / failed", "errors", "load client CPU"], rows)
 
 
 def main():

@@ -275,16 +275,17 @@ storm() {  # server round
   esac
   storm_start() { if [[ $s == praktika ]]; then praktika_data=$data start_praktika; else start_ws_server "$s"; fi; }
   storm_start
-  rm -f "$ready"
+  rm -f "$ready" "$work/storm.restarted"
   mkdir -p "$results/reconnect"
   # shellcheck disable=SC2086
-  taskset -c $load_cpu "$load" ws-reconnect $args --connections "$storm_n" --ready-file "$ready" \
+  taskset -c $load_cpu "$load" ws-reconnect $args --connections "$storm_n" --ready-file "$ready" --restarted-file "$work/storm.restarted" \
     --deadline-seconds 120 >"$results/reconnect/$s.$round.json" 2>>"$work/load.log" &
   probe=$!
   while [[ ! -f $ready ]] && kill -0 "$probe" 2>/dev/null; do sleep 0.1; done
   sleep 1
   stop_server
   storm_start
+  touch "$work/storm.restarted"
   wait "$probe" || echo '{"error":"praktika_load failed: see the load log"}' >"$results/reconnect/$s.$round.json"
   log "  reconnect/$s round $round: $(head -c 300 "$results/reconnect/$s.$round.json")"
   stop_server
