@@ -890,7 +890,7 @@ asio::awaitable<void> ws_connect(asio::io_context& io, const Options& options, J
 // for --ready-file, written once all are subscribed); every client reconnects as the front end
 // does (web/src/lib/ws.ts): after a close it waits minBackoff/2 + random × min(maxBackoff,
 // minBackoff × 2^attempt), the attempt counting up to 16 and starting again at 0 once a socket
-// opens, then connects and subscribes again. Measured: the time from the first loss until every
+// opens, then connects and subscribes again, with `since` the number its last reply gave. Measured: the time from the first loss until every
 // client is subscribed again, each client's own time from its loss to its new subscription, and
 // the attempts that failed meanwhile.
 
@@ -916,6 +916,7 @@ class Reconnector : public WsListener {
     int attempt = 0;
     bool subscribed = false;
     std::int64_t lost_ns = 0;  // 0: not lost since it last subscribed
+    std::int64_t last_seq = -1;  // the topic's number from the last full subscribe reply (-1: none)
   };
 
   // First connections: `concurrency` handshakes at a time, no backoff.
@@ -935,13 +936,20 @@ class Reconnector : public WsListener {
     if (c.conn.get() != &conn) return;
     c.attempt = 0;  // as ws.ts: an open socket starts the backoff again
     if (protocol_ == Protocol::raw) return subscribed(c);
-    conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + R"("})");
+    // As ws.ts: a topic subscribed before is asked again from the last number its reply gave.
+    std::string since = c.last_seq >= 0 ? R"(,"since":)" + std::to_string(c.last_seq) : "";
+    conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + "\"" + since + "}");
   }
 
   void on_text(WsConn& conn, std::string_view text) override {
     Client& c = clients_[conn.tag];
     if (c.conn.get() != &conn || c.subscribed || text.find("\"re\":") == std::string_view::npos) return;
-    if (text.find("\"ok\":true") != std::string_view::npos) return subscribed(c);
+    if (text.find("\"ok\":true") != std::string_view::npos) {
+      // A resumed reply carries no state; the number stays the one the page already had.
+      std::int64_t seq = 0;
+      if (text.find("\"resumed\":true") == std::string_view::npos && find_number(text, "\"seq\":", seq)) c.last_seq = seq;
+      return subscribed(c);
+    }
     note_error("subscribe refused: " + std::string(text.substr(0, 200)));
     conn.close();
   }
