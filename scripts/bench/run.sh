@@ -118,7 +118,8 @@ stop_pid=""
 stop_server() {
   if [[ -n $stop_pid ]]; then
     kill "$stop_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$stop_pid" 2>/dev/null || break; sleep 0.05; done
+    # ${stop_grace:-5} s for a clean stop, then SIGKILL.
+    for _ in $(seq 1 $((${stop_grace:-5} * 20))); do kill -0 "$stop_pid" 2>/dev/null || break; sleep 0.05; done
     kill -9 "$stop_pid" 2>/dev/null || true
     wait "$stop_pid" 2>/dev/null || true
   fi
@@ -283,7 +284,9 @@ storm() {  # server round
   probe=$!
   while [[ ! -f $ready ]] && kill -0 "$probe" 2>/dev/null; do sleep 0.1; done
   sleep 1
-  stop_server
+  # The stop as a service manager gives it (30 s), not the 5 s between scenarios: praktika closes
+  # each connection with a close frame, and a SIGKILL would measure another restart.
+  stop_grace=30 stop_server
   storm_start
   touch "$work/storm.restarted"
   wait "$probe" || echo '{"error":"praktika_load failed: see the load log"}' >"$results/reconnect/$s.$round.json"
