@@ -72,6 +72,11 @@ struct Settings {
   int gap_minutes = 2;
   std::vector<int> warn_before_minutes{5, 1};  // descending
   int question_max_chars = 1000;
+  // section_day.questions: whether a section's questions wait for a moderator until its moderator
+  // switches that (default yes), and after how many flags a shown question is hidden until a
+  // moderator decides (0: never, the moderator always decides).
+  bool questions_premoderated = true;
+  int hide_after_flags = 0;
   std::optional<LiveWindow> window;  // absent only when the timetable has no sections session
   std::optional<PresenterRequirements> presenter_requirements;  // absent: nothing is shown
 };
@@ -85,7 +90,8 @@ std::string presenter_letter_block(const timeline::Agenda& agenda, const Setting
 
 // Whether `action` (an act() name) may happen at `now`: 409 section_not_open_yet before the window
 // (unless an organiser rehearses), 409 section_day_over after it. Closing a section and resetting a
-// rehearsal are always allowed, so nothing stays stuck outside the window.
+// rehearsal are always allowed, so nothing stays stuck outside the window; so are switching pre-approval
+// of questions and hiding one.
 Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
                      int utc_offset_minutes);
 

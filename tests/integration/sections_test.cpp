@@ -482,6 +482,73 @@ TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) 
   EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
 }
 
+TEST(Sections, AModeratorSwitchesPreApprovalHidesAQuestionAndSeesTheAudiencesFlagsFirst) {
+  Day day;
+  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
+  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
+  ASSERT_TRUE(server);
+  People people((*server)->port());
+  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
+  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
+  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+  auto moderation = [&] { return people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json(); };
+  auto audience = [&] { return people.person("petr@dom.ru").get(kEventApi + "/sections/1/state").json(); };
+
+  // The agenda's default: a question waits, and the asker is told so.
+  EXPECT_EQ(audience()["premoderation"], true);
+  auto waiting = op(*zoya, "section.ask", {{"text", "Ждёт одобрения"}});
+  ASSERT_EQ(waiting["ok"], true) << waiting;
+  EXPECT_EQ(waiting["data"]["status"], "pending");
+  EXPECT_EQ(op(*zoya, "section.premoderation", {{"on", false}})["error"]["code"], "not_moderator");
+  EXPECT_EQ(op(*moderator, "section.premoderation", {{"on", "нет"}})["error"]["code"], "invalid_switch");
+  auto off = op(*moderator, "section.premoderation", {{"on", false}});
+  ASSERT_EQ(off["ok"], true) << off;
+  EXPECT_EQ(off["data"]["premoderation"], false);
+  EXPECT_EQ(moderation()["premoderation"], false);
+
+  // Off: shown at once; the one asked before still waits.
+  auto shown = op(*zoya, "section.ask", {{"text", "Сразу виден"}});
+  ASSERT_EQ(shown["ok"], true) << shown;
+  EXPECT_EQ(shown["data"]["status"], "approved");
+  auto id = shown["data"]["question"].get<std::int64_t>();
+  ASSERT_EQ(audience()["questions"].size(), 1u);
+  EXPECT_EQ(audience()["questions"][0]["id"], id);
+  EXPECT_FALSE(audience()["questions"][0].contains("flags"));
+
+  // A flag once per person; the moderators see flagged questions first, with the count.
+  ASSERT_EQ(op(*petr, "section.flag", {{"question", id}})["ok"], true);
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", id}})["error"]["code"], "already_flagged");
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", waiting["data"]["question"]}})["error"]["code"],
+            "question_not_found");
+  auto flagged = moderation()["questions"];
+  ASSERT_EQ(flagged.size(), 2u);
+  EXPECT_EQ(flagged[0]["id"], id);
+  EXPECT_EQ(flagged[0]["flags"], 1);
+  EXPECT_EQ(flagged[0]["hidden"], false);
+  EXPECT_EQ(flagged[1]["flags"], 0);
+  EXPECT_EQ(audience()["questions"].size(), 1u);  // still shown until the moderator decides
+
+  // Hidden: gone for the audience (and takes no votes or flags), marked for the moderators.
+  EXPECT_EQ(op(*zoya, "section.hide", {{"question", id}})["error"]["code"], "not_moderator");
+  auto hidden = op(*moderator, "section.hide", {{"question", id}});
+  ASSERT_EQ(hidden["ok"], true) << hidden;
+  EXPECT_TRUE(hidden["data"]["questions"].empty());
+  EXPECT_TRUE(audience()["questions"].empty());
+  EXPECT_EQ(op(*moderator, "section.hide", {{"question", id}})["error"]["code"], "question_hidden");
+  EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");
+  auto marked = moderation()["questions"];
+  ASSERT_EQ(marked.size(), 2u);
+  EXPECT_EQ(marked[0]["hidden"], true);
+
+  // Shown again, its flags cleared; nobody flags it twice.
+  auto again = people.person(kModeratorEmail).post(kEventApi + "/sections/1/actions/show", {{"question", id}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(audience()["questions"][0]["id"], id);
+  EXPECT_EQ(moderation()["questions"][1]["flags"], 0);
+  EXPECT_EQ(op(*moderator, "section.show", {{"question", id}})["error"]["code"], "question_not_hidden");
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", id}})["error"]["code"], "already_flagged");
+}
+
 // Every op of the section day (sections_api.cpp's kActions) and the timer's events, in a rehearsal
 // from a section nobody has touched yet and on the day after a restart.
 TEST(Sections, EveryPushedChangeCarriesAHigherVersionThanTheLastAcrossARestart) {
