@@ -417,16 +417,29 @@ TEST(Sections, TheLiveStateSurvivesARestart) {
   EXPECT_EQ(after["next"]["practice"], day.presenters[2]);
 }
 
-TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) {
-  Day day;
-  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
-  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
-  ASSERT_TRUE(server);
-  People people((*server)->port());
-  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
-  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
-  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
-  auto anonymous = connect_as(people.port(), nullptr);
+// Section 1 on its morning, its order published, with its moderator and two of the audience
+// (zoya, petr) connected: the floor's tests.
+class SectionFloor : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(prepare(day_, true));
+    auto started = ServerProcess::start({.data_dir = day_.data.path(), .clock = kSectionDay});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+    people.emplace(server_->port());
+    moderator = connect_as(people->port(), &people->person(kModeratorEmail));
+    zoya = connect_as(people->port(), &people->person("zoya@dom.ru"));
+    petr = connect_as(people->port(), &people->person("petr@dom.ru"));
+  }
+
+  Day day_;
+  std::unique_ptr<ServerProcess> server_;
+  std::optional<People> people;
+  std::unique_ptr<WsClient> moderator, zoya, petr;
+};
+
+TEST_F(SectionFloor, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) {
+  auto anonymous = connect_as(people->port(), nullptr);
   ASSERT_EQ(moderator->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["ok"], true);
   EXPECT_EQ(zoya->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["error"]["code"],
             "not_moderator");
@@ -482,17 +495,9 @@ TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) 
   EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
 }
 
-TEST(Sections, AModeratorSwitchesPreApprovalHidesAQuestionAndSeesTheAudiencesFlagsFirst) {
-  Day day;
-  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
-  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
-  ASSERT_TRUE(server);
-  People people((*server)->port());
-  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
-  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
-  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
-  auto moderation = [&] { return people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json(); };
-  auto audience = [&] { return people.person("petr@dom.ru").get(kEventApi + "/sections/1/state").json(); };
+TEST_F(SectionFloor, AModeratorSwitchesPreApprovalHidesAQuestionAndSeesTheAudiencesFlagsFirst) {
+  auto moderation = [&] { return people->person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json(); };
+  auto audience = [&] { return people->person("petr@dom.ru").get(kEventApi + "/sections/1/state").json(); };
 
   // The agenda's default: a question waits, and the asker is told so.
   EXPECT_EQ(audience()["premoderation"], true);
@@ -541,7 +546,7 @@ TEST(Sections, AModeratorSwitchesPreApprovalHidesAQuestionAndSeesTheAudiencesFla
   EXPECT_EQ(marked[0]["hidden"], true);
 
   // Shown again, its flags cleared; nobody flags it twice.
-  auto again = people.person(kModeratorEmail).post(kEventApi + "/sections/1/actions/show", {{"question", id}});
+  auto again = people->person(kModeratorEmail).post(kEventApi + "/sections/1/actions/show", {{"question", id}});
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(audience()["questions"][0]["id"], id);
   EXPECT_EQ(moderation()["questions"][1]["flags"], 0);
@@ -615,20 +620,12 @@ TEST(Sections, EveryPushedChangeCarriesAHigherVersionThanTheLastAcrossARestart) 
   watch.change(*mod, "section.close");
 }
 
-TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
-  Day day;
-  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
-  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
-  ASSERT_TRUE(server);
-  People people((*server)->port());
-  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
-  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
-  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+TEST_F(SectionFloor, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
   auto asked = op(*zoya, "section.ask", {{"text", "Вопрос, которого ещё никто не видел"}});
   ASSERT_EQ(asked["ok"], true) << asked;
   auto id = asked["data"]["question"].get<std::int64_t>();
   auto votes = [&] {
-    auto moderation = people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
+    auto moderation = people->person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
     for (const auto& q : moderation["questions"])
       if (q["id"] == id) return q["votes"].get<int>();
     return -1;
@@ -638,7 +635,7 @@ TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
   auto refused = op(*petr, "section.vote", {{"question", id}});
   EXPECT_EQ(refused["error"]["code"], "question_not_found");
   EXPECT_EQ(refused["error"], op(*petr, "section.vote", {{"question", id + 1000}})["error"]);
-  auto over_http = people.person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
+  auto over_http = people->person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
   EXPECT_EQ(over_http.status, 404);
   EXPECT_EQ(over_http.json()["error"]["message"], "Вопрос не найден.");
   EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");
