@@ -136,6 +136,11 @@ struct SpeakerSlot {
   std::vector<Speaker> speakers;  // the owner first, then registered co-authors
 };
 
+// A person's calendar subscription: the address holding its secret, empty when there is none.
+struct CalendarFeed {
+  std::optional<std::string> url;
+};
+
 // Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
 std::vector<std::string_view> action_names();
 
@@ -198,10 +203,10 @@ class SectionService {
   Result<std::string> section_calendar(std::string_view event, int section);
   // The person's own items: their slots with the room link, the welcome and the results, the deadlines.
   Result<std::string> my_calendar(const accounts::User& who, std::string_view event);
-  // The person's subscription address {"url" or null}; renewing makes a new secret (the old one
-  // stops working), revoking removes it.
-  Result<nlohmann::json> calendar_feed(const accounts::User& who, std::string_view event);
-  Result<nlohmann::json> renew_calendar_feed(const accounts::User& who, std::string_view event);
+  // The person's subscription address, if any; renewing makes a new secret (the old one stops
+  // working), revoking removes it.
+  Result<CalendarFeed> calendar_feed(const accounts::User& who, std::string_view event);
+  Result<CalendarFeed> renew_calendar_feed(const accounts::User& who, std::string_view event);
   Status revoke_calendar_feed(const accounts::User& who, std::string_view event);
   // Anyone holding the secret: that person's calendar as it is now; 404 once revoked.
   Result<std::string> feed_calendar(std::string_view token);
