@@ -170,15 +170,19 @@ struct FloorStore::Writer {
     q.bind_int(7, c.status == QuestionStatus::pending ? std::nullopt : std::optional<std::int64_t>(at));
     return made(q.run());
   }
+  // A person's vote or flag: its row (?1 question, ?2 user, ?3 instant), then the count kept beside.
+  Out mark(const char* insert, const char* count, std::int64_t question, std::int64_t user) const {
+    if (auto st = store.tx_.prepare(insert).bind_int(1, question).bind_int(2, user).bind_int(3, at).run(); !st)
+      return done(st);
+    return done(store.tx_.prepare(count).bind_int(1, question).run());
+  }
   Out operator()(const floor_change::AddVote& c) const {
-    auto vote = store.tx_.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
-    if (auto st = vote.bind_int(1, c.question).bind_int(2, c.user).bind_int(3, at).run(); !st) return done(st);
-    return done(store.tx_.prepare("UPDATE section_questions SET votes = votes + 1 WHERE id = ?1").bind_int(1, c.question).run());
+    return mark("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)",
+                "UPDATE section_questions SET votes = votes + 1 WHERE id = ?1", c.question, c.user);
   }
   Out operator()(const floor_change::AddFlag& c) const {
-    auto flag = store.tx_.prepare("INSERT INTO section_question_flags (question_id, user_id, flagged_at) VALUES (?1, ?2, ?3)");
-    if (auto st = flag.bind_int(1, c.question).bind_int(2, c.user).bind_int(3, at).run(); !st) return done(st);
-    return done(store.tx_.prepare("UPDATE section_questions SET flags = flags + 1 WHERE id = ?1").bind_int(1, c.question).run());
+    return mark("INSERT INTO section_question_flags (question_id, user_id, flagged_at) VALUES (?1, ?2, ?3)",
+                "UPDATE section_questions SET flags = flags + 1 WHERE id = ?1", c.question, c.user);
   }
   Out operator()(const floor_change::SetQuestion& c) const {
     return done(store.tx_.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
