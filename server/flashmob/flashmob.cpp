@@ -1266,9 +1266,11 @@ void FlashmobService::finish_hls(const Job& job, const Status& outcome, const js
     log::note_problem("conversion_failed", job.event_id);
     log::warn("conversion.hls_failed").num("item", job.item).str("event", job.event_id).str("error", outcome.message());
   }
-  // Only the owner is told: viewers get the stream's address with the next now_playing (or when they
-  // join), so nobody's player changes its source mid-item.
   publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+  // Viewers are told too: a player still on the MP4 of the item now playing moves to the stream at
+  // the feed's position (the position is the server's, so the switch keeps everyone in step).
+  if (!outcome) return;
+  if (auto feed = now(job.event_id)) publish_feed(job.event_id, *feed);
 }
 
 // ---- Files of the adaptive stream, and subtitles ------------------------------------------------
