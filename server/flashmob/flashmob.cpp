@@ -14,6 +14,7 @@
 #include "flashmob/schedule.h"
 #include "log/log.h"
 #include "media/media.h"
+#include "store/columns.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
@@ -90,34 +91,11 @@ constexpr const char* kColumns =
 
 ItemRow read_row(store::Stmt& q) {
   ItemRow r;
-  r.id = q.int64(0);
-  r.event_id = q.text(1);
-  r.owner_id = q.int64(2);
-  r.upload_id = q.text(3);
-  r.work_kind = q.text(4);
-  r.title = q.text(5);
-  r.institution = q.text(6);
-  r.media_kind = q.text(7);
-  r.measured = json::parse(q.text(8), nullptr, false);
-  r.play_state = q.text(9);
-  r.job = q.text(10);
-  r.attempts = q.int64(11);
-  if (!q.is_null(12)) r.progress = q.real(12);
-  r.failure = q.text(13);
-  r.media_file = q.text(14);
-  r.duration_ms = q.optional_int64(15);
-  r.slides = q.optional_int64(16);
-  r.review = q.text(17);
-  r.reason = q.text(18);
-  r.position = q.optional_int64(19);
-  r.created_at = q.int64(20);
-  r.updated_at = q.int64(21);
-  r.owner_name = q.text(22);
-  r.owner_email = q.text(23);
-  r.hls_state = q.text(24);
-  r.hls_attempts = q.int64(25);
-  r.hls_renditions = json::parse(q.text(26), nullptr, false);
-  r.captions_at = q.optional_int64(27);
+  store::read_columns(q, 0, r.id, r.event_id, r.owner_id, r.upload_id, r.work_kind, r.title, r.institution,
+                      r.media_kind, store::json_text(r.measured), r.play_state, r.job, r.attempts, r.progress,
+                      r.failure, r.media_file, r.duration_ms, r.slides, r.review, r.reason, r.position,
+                      r.created_at, r.updated_at, r.owner_name, r.owner_email, r.hls_state, r.hls_attempts,
+                      store::json_text(r.hls_renditions), r.captions_at);
   return r;
 }
 
