@@ -39,6 +39,8 @@ struct Rules {
   int page_size = 20;                    // practices per page of the list
   int preview_width_px = 1000;           // a document's pages as images this wide
   int preview_max_pages = 60;            // pages of a document shown at most
+  // The reasons a participant may give when flagging a comment as abusive (none: no reason asked).
+  std::vector<timeline::Choice> flag_reasons;
 };
 // Reads the part strictly (unknown keys, bad instants): main calls it at start-up.
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
@@ -90,7 +92,8 @@ class GalleryService {
   // The caller's practices as the intake shows them, each with its "outcome" (or null).
   Result<nlohmann::json> cabinet(const accounts::Identity& who, std::string_view event_id);
 
-  // Discussion. Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
+  // Discussion; the list also says whether the caller may flag comments ("may_flag") and which
+  // of them the caller has flagged ("flagged": [id…]). Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
   // "created_at","edited_at","hidden","deleted"}; a hidden or deleted one has "text": null except
   // for its author, moderators and organisers (in `comments` only: a pushed event never reveals).
   Result<nlohmann::json> comments(Who who, std::string_view event_id, std::int64_t practice);
@@ -106,6 +109,21 @@ class GalleryService {
   // A moderator or the organiser hides (or shows again) a comment, at any time.
   Result<nlohmann::json> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                       std::int64_t comment, bool hidden);
+
+  // Flagging abuse. A reader who is a participant flags someone else's comment once, with one of
+  // the agenda's gallery.flag_reasons or none; its author is never told, nothing is pushed.
+  // 403 not_a_participant, 404 comment_not_found, 409 already_flagged, 422 own_comment, invalid_reason.
+  Status flag_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                      std::int64_t comment, std::string_view reason);
+  // A moderator of the practice's section or the organiser resolves a comment's open flags
+  // without hiding it (hiding resolves them too). 403 forbidden.
+  Status clear_flags(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                     std::int64_t comment);
+  // The moderation view: every comment of the practices the caller moderates (the organiser: all),
+  // the ones with open flags first by their count, then the newest. Each comment as its moderators
+  // read it, with "practice_title", "section", "flags" (open), "reasons" {id: count} and "flagged_at".
+  // {"comments": [...]}; 403 forbidden for anyone but moderators and the organiser.
+  Result<nlohmann::json> moderation(const accounts::Identity& who, std::string_view event_id);
 
   // A Word document of an admitted practice previewed as page images: converted to PDF by
   // LibreOffice and rendered by poppler once, then kept beside the stored file

@@ -247,6 +247,55 @@ void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::
                         }));
 }
 
+// Flagging abuse and the moderators' view of it. Nothing here is pushed: the author of a flagged
+// comment is not told, and the comment itself does not change until a moderator hides it.
+void add_flag_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts) {
+  // The caller and the comment the path names, or the error response to send.
+  struct Target {
+    accounts::Identity who;
+    std::int64_t practice = 0, comment = 0;
+  };
+  auto target = [&accounts](const net::Request& req, const net::PathParams& p) -> Result<Target> {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return who.status();
+    auto practice = parse_id(p.get("practice"));
+    if (!practice) return errors::practice_not_found();
+    auto comment = parse_id(p.get("comment"));
+    if (!comment) return comment_not_found();
+    return Target{std::move(*who), *practice, *comment};
+  };
+
+  router.add("POST", "/api/events/{id}/practices/{practice}/comments/{comment}/flag",
+             [&, target](const net::Request& req, const net::PathParams& p) {
+               auto t = target(req, p);
+               if (!t) return api::error_response(t.status());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto reason = body->find("reason");
+               if (reason != body->end() && !reason->is_null() && !reason->is_string())
+                 return api::error_response(Status::unprocessable("invalid_reason", "Выберите причину жалобы из списка."));
+               std::string why = reason != body->end() && reason->is_string() ? reason->get<std::string>() : "";
+               if (auto s = gallery.flag_comment(t->who, p.get("id"), t->practice, t->comment, why); !s)
+                 return api::error_response(s);
+               return api::json_response(200, {{"id", t->comment}, {"flagged", true}});
+             });
+
+  router.add("DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}/flags",
+             [&, target](const net::Request& req, const net::PathParams& p) {
+               auto t = target(req, p);
+               if (!t) return api::error_response(t.status());
+               if (auto s = gallery.clear_flags(t->who, p.get("id"), t->practice, t->comment); !s)
+                 return api::error_response(s);
+               return api::json_response(200, {{"id", t->comment}, {"flags", 0}});
+             });
+
+  router.add("GET", "/api/events/{id}/gallery/moderation", [&](const net::Request& req, const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    return reply(gallery.moderation(*who, p.get("id")));
+  });
+}
+
 }  // namespace
 
 void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
@@ -254,6 +303,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   add_browse_routes(router, gallery, accounts, presence);
   add_page_routes(router, gallery, accounts, presence);
   add_comment_routes(router, gallery, accounts, publisher);
+  add_flag_routes(router, gallery, accounts);
 }
 
 void add_live(live::Registry& registry, GalleryService& gallery) {
