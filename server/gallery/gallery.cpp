@@ -188,6 +188,22 @@ Result<std::optional<CommentRow>> find_comment(store::Tx& tx, std::int64_t pract
   return std::optional<CommentRow>(read_comment(q));
 }
 
+// A comment still standing (not deleted) under an admitted practice, with that practice.
+struct Located {
+  Admitted practice;
+  CommentRow comment;
+};
+
+Result<Located> locate_comment(store::Tx& tx, std::string_view event_id, std::int64_t practice, std::int64_t id) {
+  auto found = find_admitted(tx, event_id, practice);
+  if (!found) return found.status();
+  if (!*found) return practice_not_found();
+  auto c = find_comment(tx, practice, id);
+  if (!c) return c.status();
+  if (!*c || (*c)->deleted_at) return comment_not_found();
+  return Located{std::move(**found), std::move(**c)};
+}
+
 // `reveal`: the text of a hidden comment is shown (to its author, moderators and organisers).
 json comment_json(const CommentRow& c, const timeline::Timeline& timeline, bool reveal) {
   auto instant = [&](std::optional<std::int64_t> ms) { return ms ? json(timeline.format(from_ms(*ms))) : json(); };
@@ -726,16 +742,12 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
     if (auto s = check_text(a->rules, text); !s) return s;
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_admitted(tx, event_id, practice);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    auto c = find_comment(tx, practice, comment);
-    if (!c) return c.status();
-    if (!*c || (*c)->deleted_at) return comment_not_found();
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
     if (moderating) {
-      if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, (*found)->section))
+      if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, located->practice.section))
         return Status::forbidden("forbidden", "Скрывать комментарии может модератор или организатор.");
-    } else if ((*c)->author_id != who.user.id) {
+    } else if (located->comment.author_id != who.user.id) {
       return Status::forbidden("not_author", "Изменять комментарий может только его автор.");
     }
     Status st;
@@ -833,13 +845,9 @@ Status GalleryService::flag_comment(const accounts::Identity& who, std::string_v
   if (!reason.empty() && !known_reason(a->rules, reason))
     return Status::unprocessable("invalid_reason", "Выберите причину жалобы из списка.");
   return db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_admitted(tx, event_id, practice);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    auto c = find_comment(tx, practice, comment);
-    if (!c) return c.status();
-    if (!*c || (*c)->deleted_at) return comment_not_found();
-    if ((*c)->author_id == who.user.id)
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
+    if (located->comment.author_id == who.user.id)
       return Status::unprocessable("own_comment", "Пожаловаться на свой комментарий нельзя.");
     auto insert = tx.prepare(
         "INSERT INTO gallery_comment_flags(comment_id, user_id, reason, flagged_at) VALUES (?1, ?2, ?3, ?4) "
@@ -861,14 +869,10 @@ Status GalleryService::clear_flags(const accounts::Identity& who, std::string_vi
   auto a = access(&who, event_id);
   if (!a) return a.status();
   return db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_admitted(tx, event_id, practice);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, (*found)->section))
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
+    if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, located->practice.section))
       return forbidden_to_moderate();
-    auto c = find_comment(tx, practice, comment);
-    if (!c) return c.status();
-    if (!*c) return comment_not_found();
     return resolve_flags(tx, comment, clock_.now());
   });
 }

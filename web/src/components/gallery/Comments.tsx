@@ -142,11 +142,7 @@ function FlagForm({ ctx, practice, comment, onDone }: { ctx: EventContext; pract
         </div>
       )}
       <p class="field__hint">Жалобу увидят только модераторы и организатор; автор комментария не узнает, кто пожаловался.</p>
-      {error && (
-        <p class="form__error" role="alert" data-testid="flag-error">
-          {error}
-        </p>
-      )}
+      {error && <p class="form__error" role="alert" data-testid="flag-error">{error}</p>}
       <div class="form__row">
         <button type="submit" class="button button--primary" disabled={busy} data-testid="flag-submit">
           Отправить жалобу
