@@ -13,6 +13,7 @@
 #include "live/publisher.h"
 #include "intake/catalogue.h"
 #include "gallery/stem.h"
+#include "gallery/wire.h"
 #include "media/media.h"
 #include "review/review.h"
 #include "store/db.h"
@@ -136,19 +137,18 @@ Result<std::optional<Admitted>> find_admitted(store::Tx& tx, std::string_view ev
   return std::optional<Admitted>(std::move(found->front()));
 }
 
-json summary_json(const Admitted& a, const timeline::Agenda& agenda) {
-  json year = started_year(a.answers) ? json(*started_year(a.answers)) : json();
-  return {{"id", a.id},
-          {"title", a.answers.value("name", "")},
-          {"section", a.section},
-          {"section_title", section_title(agenda, a.section)},
-          {"type", a.type},
-          {"type_title", type_title(agenda, a.type)},
-          {"institution", institution(a.answers)},
-          {"year", year},
-          {"outcome", a.outcome},
-          {"target_groups", excerpt(a.answers.value("target_groups", ""), 300)},
-          {"excerpt", excerpt(a.answers.value("content", ""), 300)}};
+PracticeSummary summary_of(const Admitted& a, const timeline::Agenda& agenda) {
+  return {.id = a.id,
+          .title = a.answers.value("name", ""),
+          .section = a.section,
+          .section_title = section_title(agenda, a.section),
+          .type = a.type,
+          .type_title = type_title(agenda, a.type),
+          .institution = institution(a.answers),
+          .year = started_year(a.answers),
+          .outcome = a.outcome,
+          .target_groups = excerpt(a.answers.value("target_groups", ""), 300),
+          .excerpt = excerpt(a.answers.value("content", ""), 300)};
 }
 
 struct CommentRow {
@@ -414,7 +414,7 @@ std::string tsquery_terms(std::string_view words, bool target_groups) {
 
 }  // namespace
 
-Result<json> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
+Result<SearchPage> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
   auto a = access(who, event_id);
   if (!a) return a.status();
   const timeline::Agenda& agenda = *a->event.agenda;
@@ -436,8 +436,7 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
   const int page_size = a->rules.page_size;
   const int page = std::max(1, filter.page);
 
-  std::int64_t total = 0;
-  json list = json::array();
+  SearchPage out{.page = page, .page_size = page_size};
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto bind = [&](store::Stmt& q) {
       q.bind_text(1, event_id)
@@ -450,7 +449,7 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
     bind(count);
     auto more = count.step();
     if (!more) return more.status();
-    total = *more ? count.int64(0) : 0;
+    out.total = *more ? count.int64(0) : 0;
 
     auto q = tx.prepare("SELECT g.practice_id" + from + order + " LIMIT ?6 OFFSET ?7");
     bind(q);
@@ -465,19 +464,16 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
     for (std::int64_t id : ids) {
       auto found = find_admitted(tx, event_id, id);
       if (!found) return found.status();
-      if (*found) list.push_back(summary_json(**found, agenda));
+      if (*found) out.practices.push_back(summary_of(**found, agenda));
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"practices", list},
-              {"total", total},
-              {"page", page},
-              {"page_size", page_size},
-              {"pages", (total + page_size - 1) / page_size}};
+  out.pages = (out.total + page_size - 1) / page_size;
+  return out;
 }
 
-Result<json> GalleryService::sections(Who who, std::string_view event_id) {
+Result<std::vector<SectionCount>> GalleryService::sections(Who who, std::string_view event_id) {
   auto a = access(who, event_id);
   if (!a) return a.status();
   const timeline::Agenda& agenda = *a->event.agenda;
@@ -489,19 +485,17 @@ Result<json> GalleryService::sections(Who who, std::string_view event_id) {
     return Status::ok();
   });
   if (!s) return s;
-  json list = json::array();
-  for (const auto& section : agenda.sections)
-    list.push_back({{"number", section.number}, {"title", section.title}, {"practices", counts[section.number]}});
-  return json{{"sections", list}};
+  std::vector<SectionCount> list;
+  for (const auto& section : agenda.sections) list.push_back({section.number, section.title, counts[section.number]});
+  return list;
 }
 
-Result<json> GalleryService::admitted(std::string_view event_id) {
-  json list = json::array();
+Result<std::vector<AdmittedTitle>> GalleryService::admitted(std::string_view event_id) {
+  std::vector<AdmittedTitle> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto admitted = all_admitted(tx, event_id);
     if (!admitted) return admitted.status();
-    for (const auto& a : *admitted)
-      list.push_back({{"id", a.id}, {"title", a.answers.value("name", "")}, {"section", a.section}});
+    for (const auto& a : *admitted) list.push_back({a.id, a.answers.value("name", ""), a.section});
     return Status::ok();
   });
   if (!s) return s;
@@ -543,7 +537,7 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     if (!*found) return practice_not_found();
     const Admitted& p = **found;
     owner_id = p.owner_id;
-    out = summary_json(p, agenda);
+    out = wire(summary_of(p, agenda));
     out["event"] = event_id;
     out["answers"] = p.answers;
     out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
@@ -1050,15 +1044,15 @@ Result<int> GalleryService::build_preview(const PreviewSource& source) {
   return *pages;
 }
 
-Result<json> GalleryService::preview(Who who, std::string_view event_id, std::int64_t practice,
-                                     std::string_view upload) {
+Result<PreviewPages> GalleryService::preview(Who who, std::string_view event_id, std::int64_t practice,
+                                             std::string_view upload) {
   auto source = preview_source(who, event_id, practice, upload);
   if (!source) return source.status();
   auto pages = build_preview(*source);
   if (!pages) return pages.status();
-  json urls = json::array();
-  for (int i = 1; i <= *pages; ++i) urls.push_back(source->base_url + "/" + std::to_string(i));
-  return json{{"pages", *pages}, {"width", source->rules.preview_width_px}, {"urls", urls}};
+  PreviewPages out{.pages = *pages, .width = source->rules.preview_width_px, .urls = {}};
+  for (int i = 1; i <= *pages; ++i) out.urls.push_back(source->base_url + "/" + std::to_string(i));
+  return out;
 }
 
 Result<std::filesystem::path> GalleryService::preview_page(Who who, std::string_view event_id, std::int64_t practice,
