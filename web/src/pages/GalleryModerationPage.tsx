@@ -98,7 +98,7 @@ function Moderated({ ctx, comment: c, onChanged }: { ctx: EventContext; comment:
   const practice = c.practice ?? 0;
   const flags = c.flags ?? 0;
   return (
-    <div class="comment" data-testid={`moderated-${c.id}`} data-flags={String(flags)} data-hidden={c.hidden ? 'yes' : 'no'}>
+    <div class="comment" data-testid={`moderated-${c.id}`} data-flags={String(flags)} data-state={c.hidden ? 'hidden' : 'shown'}>
       <p class="comment__meta">
         <a href={`/events/${encodeURIComponent(ctx.id)}/gallery/${practice}`}>{c.practice_title || `№ ${practice}`}</a> · секция {c.section} ·{' '}
         <strong>{c.author?.full_name}</strong> · {formatDateTime(c.created_at, ctx.offset)}
