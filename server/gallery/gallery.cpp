@@ -13,6 +13,7 @@
 #include "live/publisher.h"
 #include "intake/catalogue.h"
 #include "gallery/stem.h"
+#include "gallery/wire.h"
 #include "media/media.h"
 #include "review/review.h"
 #include "store/db.h"
@@ -37,6 +38,7 @@ std::optional<timeline::AgendaError> read_rules(const timeline::Agenda& agenda, 
     if (auto n = o.opt_int("page_size", 1, 200)) rules.page_size = *n;
     if (auto n = o.opt_int("preview_width_px", 200, 3000)) rules.preview_width_px = *n;
     if (auto n = o.opt_int("preview_max_pages", 1, 1000)) rules.preview_max_pages = *n;
+    rules.flag_reasons = timeline::reader::read_choices(o, "flag_reasons", false);
     o.finish();
     out = rules;
   });
@@ -135,19 +137,18 @@ Result<std::optional<Admitted>> find_admitted(store::Tx& tx, std::string_view ev
   return std::optional<Admitted>(std::move(found->front()));
 }
 
-json summary_json(const Admitted& a, const timeline::Agenda& agenda) {
-  json year = started_year(a.answers) ? json(*started_year(a.answers)) : json();
-  return {{"id", a.id},
-          {"title", a.answers.value("name", "")},
-          {"section", a.section},
-          {"section_title", section_title(agenda, a.section)},
-          {"type", a.type},
-          {"type_title", type_title(agenda, a.type)},
-          {"institution", institution(a.answers)},
-          {"year", year},
-          {"outcome", a.outcome},
-          {"target_groups", excerpt(a.answers.value("target_groups", ""), 300)},
-          {"excerpt", excerpt(a.answers.value("content", ""), 300)}};
+PracticeSummary summary_of(const Admitted& a, const timeline::Agenda& agenda) {
+  return {.id = a.id,
+          .title = a.answers.value("name", ""),
+          .section = a.section,
+          .section_title = section_title(agenda, a.section),
+          .type = a.type,
+          .type_title = type_title(agenda, a.type),
+          .institution = institution(a.answers),
+          .year = started_year(a.answers),
+          .outcome = a.outcome,
+          .target_groups = excerpt(a.answers.value("target_groups", ""), 300),
+          .excerpt = excerpt(a.answers.value("content", ""), 300)};
 }
 
 struct CommentRow {
@@ -187,6 +188,22 @@ Result<std::optional<CommentRow>> find_comment(store::Tx& tx, std::int64_t pract
   return std::optional<CommentRow>(read_comment(q));
 }
 
+// A comment still standing (not deleted) under an admitted practice, with that practice.
+struct Located {
+  Admitted practice;
+  CommentRow comment;
+};
+
+Result<Located> locate_comment(store::Tx& tx, std::string_view event_id, std::int64_t practice, std::int64_t id) {
+  auto found = find_admitted(tx, event_id, practice);
+  if (!found) return found.status();
+  if (!*found) return practice_not_found();
+  auto c = find_comment(tx, practice, id);
+  if (!c) return c.status();
+  if (!*c || (*c)->deleted_at) return comment_not_found();
+  return Located{std::move(**found), std::move(**c)};
+}
+
 // `reveal`: the text of a hidden comment is shown (to its author, moderators and organisers).
 json comment_json(const CommentRow& c, const timeline::Timeline& timeline, bool reveal) {
   auto instant = [&](std::optional<std::int64_t> ms) { return ms ? json(timeline.format(from_ms(*ms))) : json(); };
@@ -204,6 +221,23 @@ json comment_json(const CommentRow& c, const timeline::Timeline& timeline, bool 
 }
 
 enum CommentChange { kEdit, kDelete, kHide, kShow };
+
+// A moderator's answer to the open flags of a comment: they stay (each person flags a comment
+// once) but no longer count.
+Status resolve_flags(store::Tx& tx, std::int64_t comment, TimePoint now) {
+  return tx.prepare("UPDATE gallery_comment_flags SET cleared_at = ?1 WHERE comment_id = ?2 AND cleared_at IS NULL")
+      .bind_int(1, to_ms(now))
+      .bind_int(2, comment)
+      .run();
+}
+
+Status forbidden_to_moderate() {
+  return Status::forbidden("forbidden", "Скрывать комментарии и разбирать жалобы может модератор или организатор.");
+}
+
+bool moderates_gallery(const accounts::Identity& who, std::string_view event_id) {
+  return accounts::is_organiser(who, event_id) || accounts::has_role(who, event_id, accounts::Role::moderator);
+}
 
 }  // namespace
 
@@ -380,7 +414,7 @@ std::string tsquery_terms(std::string_view words, bool target_groups) {
 
 }  // namespace
 
-Result<json> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
+Result<SearchPage> GalleryService::search(Who who, std::string_view event_id, const Filter& filter) {
   auto a = access(who, event_id);
   if (!a) return a.status();
   const timeline::Agenda& agenda = *a->event.agenda;
@@ -402,8 +436,7 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
   const int page_size = a->rules.page_size;
   const int page = std::max(1, filter.page);
 
-  std::int64_t total = 0;
-  json list = json::array();
+  SearchPage out{.page = page, .page_size = page_size};
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto bind = [&](store::Stmt& q) {
       q.bind_text(1, event_id)
@@ -416,7 +449,7 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
     bind(count);
     auto more = count.step();
     if (!more) return more.status();
-    total = *more ? count.int64(0) : 0;
+    out.total = *more ? count.int64(0) : 0;
 
     auto q = tx.prepare("SELECT g.practice_id" + from + order + " LIMIT ?6 OFFSET ?7");
     bind(q);
@@ -431,19 +464,16 @@ Result<json> GalleryService::search(Who who, std::string_view event_id, const Fi
     for (std::int64_t id : ids) {
       auto found = find_admitted(tx, event_id, id);
       if (!found) return found.status();
-      if (*found) list.push_back(summary_json(**found, agenda));
+      if (*found) out.practices.push_back(summary_of(**found, agenda));
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"practices", list},
-              {"total", total},
-              {"page", page},
-              {"page_size", page_size},
-              {"pages", (total + page_size - 1) / page_size}};
+  out.pages = (out.total + page_size - 1) / page_size;
+  return out;
 }
 
-Result<json> GalleryService::sections(Who who, std::string_view event_id) {
+Result<std::vector<SectionCount>> GalleryService::sections(Who who, std::string_view event_id) {
   auto a = access(who, event_id);
   if (!a) return a.status();
   const timeline::Agenda& agenda = *a->event.agenda;
@@ -455,19 +485,17 @@ Result<json> GalleryService::sections(Who who, std::string_view event_id) {
     return Status::ok();
   });
   if (!s) return s;
-  json list = json::array();
-  for (const auto& section : agenda.sections)
-    list.push_back({{"number", section.number}, {"title", section.title}, {"practices", counts[section.number]}});
-  return json{{"sections", list}};
+  std::vector<SectionCount> list;
+  for (const auto& section : agenda.sections) list.push_back({section.number, section.title, counts[section.number]});
+  return list;
 }
 
-Result<json> GalleryService::admitted(std::string_view event_id) {
-  json list = json::array();
+Result<std::vector<AdmittedTitle>> GalleryService::admitted(std::string_view event_id) {
+  std::vector<AdmittedTitle> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto admitted = all_admitted(tx, event_id);
     if (!admitted) return admitted.status();
-    for (const auto& a : *admitted)
-      list.push_back({{"id", a.id}, {"title", a.answers.value("name", "")}, {"section", a.section}});
+    for (const auto& a : *admitted) list.push_back({a.id, a.answers.value("name", ""), a.section});
     return Status::ok();
   });
   if (!s) return s;
@@ -509,7 +537,7 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     if (!*found) return practice_not_found();
     const Admitted& p = **found;
     owner_id = p.owner_id;
-    out = summary_json(p, agenda);
+    out = wire(summary_of(p, agenda));
     out["event"] = event_id;
     out["answers"] = p.answers;
     out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
@@ -590,6 +618,7 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
   auto a = access(who, event_id);
   if (!a) return a.status();
   json list = json::array();
+  json flagged = json::array();
   bool moderator = false;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_admitted(tx, event_id, practice);
@@ -599,10 +628,21 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
                 (who && accounts::has_role(*who, event_id, accounts::Role::moderator, (*found)->section));
     auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.practice_id = ?1 ORDER BY c.id");
     q.bind_int(1, practice);
-    return store::each_row(q, [&]() -> Status {
-      CommentRow c = read_comment(q);
-      bool reveal = moderator || (who && who->user.id == c.author_id);
-      list.push_back(comment_json(c, *a->event.timeline, reveal));
+    if (auto st = store::each_row(q, [&]() -> Status {
+          CommentRow c = read_comment(q);
+          bool reveal = moderator || (who && who->user.id == c.author_id);
+          list.push_back(comment_json(c, *a->event.timeline, reveal));
+          return Status::ok();
+        });
+        !st)
+      return st;
+    if (!who) return Status::ok();
+    auto mine = tx.prepare(
+        "SELECT f.comment_id FROM gallery_comment_flags f JOIN gallery_comments c ON c.id = f.comment_id "
+        "WHERE c.practice_id = ?1 AND f.user_id = ?2 ORDER BY f.comment_id");
+    mine.bind_int(1, practice).bind_int(2, who->user.id);
+    return store::each_row(mine, [&]() -> Status {
+      flagged.push_back(mine.int64(0));
       return Status::ok();
     });
   });
@@ -611,7 +651,9 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
   return json{{"comments", list},
               {"writable", open && (a->organiser || a->participant)},
               {"moderator", moderator},
-              {"max_chars", a->rules.comment_max_chars}};
+              {"max_chars", a->rules.comment_max_chars},
+              {"may_flag", a->participant},
+              {"flagged", flagged}};
 }
 
 Status GalleryService::check_text(const Rules& rules, std::string_view text) const {
@@ -694,16 +736,12 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
     if (auto s = check_text(a->rules, text); !s) return s;
   json out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
-    auto found = find_admitted(tx, event_id, practice);
-    if (!found) return found.status();
-    if (!*found) return practice_not_found();
-    auto c = find_comment(tx, practice, comment);
-    if (!c) return c.status();
-    if (!*c || (*c)->deleted_at) return comment_not_found();
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
     if (moderating) {
-      if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, (*found)->section))
+      if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, located->practice.section))
         return Status::forbidden("forbidden", "Скрывать комментарии может модератор или организатор.");
-    } else if ((*c)->author_id != who.user.id) {
+    } else if (located->comment.author_id != who.user.id) {
       return Status::forbidden("not_author", "Изменять комментарий может только его автор.");
     }
     Status st;
@@ -727,6 +765,7 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
                  .bind_int(2, to_ms(now))
                  .bind_int(3, comment)
                  .run();
+        if (st) st = resolve_flags(tx, comment, now);  // hiding answers the flags raised on it
         break;
       default:
         st = tx.prepare("UPDATE gallery_comments SET hidden_by = NULL, hidden_at = NULL WHERE id = ?1")
@@ -757,6 +796,131 @@ Result<json> GalleryService::delete_comment(const accounts::Identity& who, std::
 Result<json> GalleryService::hide_comment(const accounts::Identity& who, std::string_view event_id,
                                           std::int64_t practice, std::int64_t comment, bool hidden) {
   return change_comment(who, event_id, practice, comment, hidden ? kHide : kShow, {});
+}
+
+namespace {
+
+bool known_reason(const Rules& rules, std::string_view reason) {
+  return std::any_of(rules.flag_reasons.begin(), rules.flag_reasons.end(),
+                     [&](const timeline::Choice& c) { return c.id == reason; });
+}
+
+// The open flags of the event's comments: their number, the latest and the count per reason ("" none).
+struct OpenFlags {
+  std::int64_t count = 0;
+  std::int64_t latest = 0;
+  std::map<std::string, std::int64_t> reasons;
+};
+
+Result<std::map<std::int64_t, OpenFlags>> open_flags(store::Tx& tx) {
+  std::map<std::int64_t, OpenFlags> out;
+  auto q = tx.prepare(
+      "SELECT comment_id, coalesce(reason, ''), count(*), max(flagged_at) FROM gallery_comment_flags "
+      "WHERE cleared_at IS NULL GROUP BY comment_id, coalesce(reason, '')");
+  auto s = store::each_row(q, [&]() -> Status {
+    OpenFlags& f = out[q.int64(0)];
+    f.count += q.int64(2);
+    f.latest = std::max(f.latest, q.int64(3));
+    f.reasons[q.text(1)] = q.int64(2);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+}  // namespace
+
+Status GalleryService::flag_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                    std::int64_t comment, std::string_view reason) {
+  auto a = access(&who, event_id);
+  if (!a) return a.status();
+  if (!a->participant)
+    return Status::forbidden("not_a_participant", "Пожаловаться на комментарий могут только участники мероприятия.");
+  if (!reason.empty() && !known_reason(a->rules, reason))
+    return Status::unprocessable("invalid_reason", "Выберите причину жалобы из списка.");
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
+    if (located->comment.author_id == who.user.id)
+      return Status::unprocessable("own_comment", "Пожаловаться на свой комментарий нельзя.");
+    auto insert = tx.prepare(
+        "INSERT INTO gallery_comment_flags(comment_id, user_id, reason, flagged_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(comment_id, user_id) DO NOTHING");
+    insert.bind_int(1, comment).bind_int(2, who.user.id);
+    if (reason.empty()) insert.bind_null(3);
+    else insert.bind_text(3, reason);
+    insert.bind_int(4, to_ms(clock_.now()));
+    if (auto st = insert.run(); !st) return st;
+    if (tx.changes() == 0) return Status::conflict("already_flagged", "Вы уже пожаловались на этот комментарий.");
+    return Status::ok();
+  });
+}
+
+Status GalleryService::clear_flags(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                   std::int64_t comment) {
+  // Who may moderate at all is answered first, whatever the state of the gallery (as for hiding).
+  if (!moderates_gallery(who, event_id)) return forbidden_to_moderate();
+  auto a = access(&who, event_id);
+  if (!a) return a.status();
+  return db_.transaction([&](store::Tx& tx) -> Status {
+    auto located = locate_comment(tx, event_id, practice, comment);
+    if (!located) return located.status();
+    if (!a->organiser && !accounts::has_role(who, event_id, accounts::Role::moderator, located->practice.section))
+      return forbidden_to_moderate();
+    return resolve_flags(tx, comment, clock_.now());
+  });
+}
+
+Result<json> GalleryService::moderation(const accounts::Identity& who, std::string_view event_id) {
+  if (!moderates_gallery(who, event_id)) return forbidden_to_moderate();
+  auto a = access(&who, event_id);
+  if (!a) return a.status();
+  struct Entry {
+    CommentRow comment;
+    OpenFlags flags;
+    const Admitted* practice;
+  };
+  std::vector<Admitted> practices;
+  std::vector<Entry> entries;
+  auto s = db_.read([&](store::Tx& tx) -> Status {
+    auto admitted = all_admitted(tx, event_id);
+    if (!admitted) return admitted.status();
+    practices = std::move(*admitted);
+    std::map<std::int64_t, const Admitted*> moderated;  // by practice id
+    for (const auto& p : practices)
+      if (a->organiser || accounts::has_role(who, event_id, accounts::Role::moderator, p.section))
+        moderated[p.id] = &p;
+    auto flags = open_flags(tx);
+    if (!flags) return flags.status();
+    // Comments are few (one conference's discussion): read them all and keep the moderated ones.
+    auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.deleted_at IS NULL ORDER BY c.id DESC");
+    return store::each_row(q, [&]() -> Status {
+      CommentRow c = read_comment(q);
+      auto practice = moderated.find(c.practice_id);
+      if (practice == moderated.end()) return Status::ok();
+      auto f = flags->find(c.id);
+      entries.push_back({std::move(c), f == flags->end() ? OpenFlags{} : f->second, practice->second});
+      return Status::ok();
+    });
+  });
+  if (!s) return s;
+  // Open flags first, the most flagged on top; the rest newest first (as read).
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
+    if (x.flags.count != y.flags.count) return x.flags.count > y.flags.count;
+    return x.flags.latest > y.flags.latest;
+  });
+  const timeline::Timeline& timeline = *a->event.timeline;
+  json list = json::array();
+  for (const auto& e : entries) {
+    json item = comment_json(e.comment, timeline, true);
+    item["practice_title"] = e.practice->answers.value("name", "");
+    item["section"] = e.practice->section;
+    item["flags"] = e.flags.count;
+    item["reasons"] = e.flags.reasons;
+    item["flagged_at"] = e.flags.count ? json(timeline.format(from_ms(e.flags.latest))) : json();
+    list.push_back(std::move(item));
+  }
+  return json{{"comments", list}};
 }
 
 bool GalleryService::may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id,
@@ -880,15 +1044,15 @@ Result<int> GalleryService::build_preview(const PreviewSource& source) {
   return *pages;
 }
 
-Result<json> GalleryService::preview(Who who, std::string_view event_id, std::int64_t practice,
-                                     std::string_view upload) {
+Result<PreviewPages> GalleryService::preview(Who who, std::string_view event_id, std::int64_t practice,
+                                             std::string_view upload) {
   auto source = preview_source(who, event_id, practice, upload);
   if (!source) return source.status();
   auto pages = build_preview(*source);
   if (!pages) return pages.status();
-  json urls = json::array();
-  for (int i = 1; i <= *pages; ++i) urls.push_back(source->base_url + "/" + std::to_string(i));
-  return json{{"pages", *pages}, {"width", source->rules.preview_width_px}, {"urls", urls}};
+  PreviewPages out{.pages = *pages, .width = source->rules.preview_width_px, .urls = {}};
+  for (int i = 1; i <= *pages; ++i) out.urls.push_back(source->base_url + "/" + std::to_string(i));
+  return out;
 }
 
 Result<std::filesystem::path> GalleryService::preview_page(Who who, std::string_view event_id, std::int64_t practice,

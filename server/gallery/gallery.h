@@ -39,6 +39,8 @@ struct Rules {
   int page_size = 20;                    // practices per page of the list
   int preview_width_px = 1000;           // a document's pages as images this wide
   int preview_max_pages = 60;            // pages of a document shown at most
+  // The reasons a participant may give when flagging a comment as abusive (none: no reason asked).
+  std::vector<timeline::Choice> flag_reasons;
 };
 // Reads the part strictly (unknown keys, bad instants): main calls it at start-up.
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda);
@@ -53,6 +55,49 @@ struct Filter {
   std::string target;  // words of field 7 (target groups)
   std::optional<int> year;  // the year the practice started
   int page = 1;
+};
+
+// A practice as the gallery's list shows it (wire.h makes its JSON).
+struct PracticeSummary {
+  std::int64_t id = 0;
+  std::string title;
+  int section = 0;
+  std::string section_title;
+  std::string type, type_title;
+  std::string institution;
+  std::optional<int> year;  // the year the practice started, when given
+  std::string outcome;      // present | gallery
+  std::string target_groups, excerpt;  // the first 300 characters of fields 7 and 8
+};
+
+// One page of the list: the practices found and where the page is.
+struct SearchPage {
+  std::vector<PracticeSummary> practices;
+  std::int64_t total = 0;
+  int page = 1;
+  int page_size = 0;
+  std::int64_t pages = 0;
+};
+
+// A section of the agenda with the number of its admitted practices.
+struct SectionCount {
+  int number = 0;
+  std::string title;
+  std::int64_t practices = 0;
+};
+
+// An admitted practice by name, for listings of them.
+struct AdmittedTitle {
+  std::int64_t id = 0;
+  std::string title;
+  int section = 0;
+};
+
+// A Word document of a practice as page images.
+struct PreviewPages {
+  int pages = 0;
+  int width = 0;                  // px
+  std::vector<std::string> urls;  // one per page, in order
 };
 
 // The topic of a practice's page: its comments and its viewers.
@@ -74,23 +119,24 @@ class GalleryService {
   // 409 gallery_not_open.
   Status may_read(Who who, std::string_view event_id);
 
-  // {"practices":[summary…],"total","page","page_size","pages"}. Rebuilds the index entries of
-  // practices changed since they were indexed before it searches.
-  Result<nlohmann::json> search(Who who, std::string_view event_id, const Filter& filter);
-  // {"sections":[{"number","title","practices"}]}: how many admitted practices each section has.
-  Result<nlohmann::json> sections(Who who, std::string_view event_id);
+  // One page of the practices the filter finds. Rebuilds the index entries of practices changed
+  // since they were indexed before it searches.
+  Result<SearchPage> search(Who who, std::string_view event_id, const Filter& filter);
+  // Every section of the agenda with how many admitted practices it has.
+  Result<std::vector<SectionCount>> sections(Who who, std::string_view event_id);
   // One admitted practice: all its fields, type, institution, materials, "comments_open".
   Result<nlohmann::json> practice(Who who, std::string_view event_id, std::int64_t id);
-  // [{"id","title","section"}] of the event's admitted practices, without access checks (for
-  // presence listings the caller has checked).
-  Result<nlohmann::json> admitted(std::string_view event_id);
+  // The event's admitted practices by id, without access checks (for presence listings the
+  // caller has checked).
+  Result<std::vector<AdmittedTitle>> admitted(std::string_view event_id);
   // may_read, and the practice is admitted: the subscribe policy of its topic.
   Status may_read_practice(Who who, std::string_view event_id, std::int64_t id);
 
   // The caller's practices as the intake shows them, each with its "outcome" (or null).
   Result<nlohmann::json> cabinet(const accounts::Identity& who, std::string_view event_id);
 
-  // Discussion. Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
+  // Discussion; the list also says whether the caller may flag comments ("may_flag") and which
+  // of them the caller has flagged ("flagged": [id…]). Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
   // "created_at","edited_at","hidden","deleted"}; a hidden or deleted one has "text": null except
   // for its author, moderators and organisers (in `comments` only: a pushed event never reveals).
   Result<nlohmann::json> comments(Who who, std::string_view event_id, std::int64_t practice);
@@ -107,13 +153,28 @@ class GalleryService {
   Result<nlohmann::json> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                       std::int64_t comment, bool hidden);
 
+  // Flagging abuse. A reader who is a participant flags someone else's comment once, with one of
+  // the agenda's gallery.flag_reasons or none; its author is never told, nothing is pushed.
+  // 403 not_a_participant, 404 comment_not_found, 409 already_flagged, 422 own_comment, invalid_reason.
+  Status flag_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                      std::int64_t comment, std::string_view reason);
+  // A moderator of the practice's section or the organiser resolves a comment's open flags
+  // without hiding it (hiding resolves them too). 403 forbidden.
+  Status clear_flags(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                     std::int64_t comment);
+  // The moderation view: every comment of the practices the caller moderates (the organiser: all),
+  // the ones with open flags first by their count, then the newest. Each comment as its moderators
+  // read it, with "practice_title", "section", "flags" (open), "reasons" {id: count} and "flagged_at".
+  // {"comments": [...]}; 403 forbidden for anyone but moderators and the organiser.
+  Result<nlohmann::json> moderation(const accounts::Identity& who, std::string_view event_id);
+
   // A Word document of an admitted practice previewed as page images: converted to PDF by
   // LibreOffice and rendered by poppler once, then kept beside the stored file
   // (<files>/<upload>.preview/). Readable by whoever may fetch the file itself. Converting takes
   // seconds; requests for the same document wait for one conversion.
-  // {"pages": N, "width": px, "urls": [...]}. Errors: 404 file_not_found (not a document of this
-  // practice), 503 preview_unavailable (no LibreOffice), 422 preview_failed (the conversion failed).
-  Result<nlohmann::json> preview(Who who, std::string_view event_id, std::int64_t practice, std::string_view upload);
+  // Errors: 404 file_not_found (not a document of this practice), 503 preview_unavailable (no
+  // LibreOffice), 422 preview_failed (the conversion failed).
+  Result<PreviewPages> preview(Who who, std::string_view event_id, std::int64_t practice, std::string_view upload);
   // One page's PNG (1-based), after preview() made them. 404 page_not_found beyond the last.
   Result<std::filesystem::path> preview_page(Who who, std::string_view event_id, std::int64_t practice,
                                              std::string_view upload, int page);

@@ -6,6 +6,7 @@
 #include "accounts/accounts_api.h"
 #include "api/http.h"
 #include "common/errors.h"
+#include "gallery/wire.h"
 #include "net/static_files.h"
 
 namespace praktika::gallery {
@@ -54,6 +55,10 @@ Result<Filter> read_filter(const net::Request& req) {
   return f;
 }
 
+json wire(const SectionCount& s) { return {{"number", s.number}, {"title", s.title}, {"practices", s.practices}}; }
+
+json wire(const PreviewPages& p) { return {{"pages", p.pages}, {"width", p.width}, {"urls", p.urls}}; }
+
 // A comment's text from the body: any string (the service trims and measures it).
 Result<std::string> comment_text(const json& body) {
   auto text = body.find("text");
@@ -73,9 +78,16 @@ void add_browse_routes(net::Router& router, GalleryService& gallery, accounts::A
     if (!filter) return api::error_response(filter.status());
     auto found = gallery.search(who ? &*who : nullptr, p.get("id"), *filter);
     if (!found) return api::error_response(found.status());
-    for (auto& practice : (*found)["practices"])
-      practice["viewers"] = viewers(practice_topic(p.get("id"), practice["id"].get<std::int64_t>()));
-    return api::json_response(200, *found);
+    json practices = json::array();
+    for (const auto& practice : found->practices) {
+      practices.push_back(wire(practice));
+      practices.back()["viewers"] = viewers(practice_topic(p.get("id"), practice.id));
+    }
+    return api::json_response(200, {{"practices", practices},
+                                    {"total", found->total},
+                                    {"page", found->page},
+                                    {"page_size", found->page_size},
+                                    {"pages", found->pages}});
   });
 
   router.add("GET", "/api/events/{id}/gallery/sections", [&, viewers](const net::Request& req,
@@ -83,9 +95,12 @@ void add_browse_routes(net::Router& router, GalleryService& gallery, accounts::A
     auto who = optional_caller(accounts, req);
     auto found = gallery.sections(who ? &*who : nullptr, p.get("id"));
     if (!found) return api::error_response(found.status());
-    for (auto& section : (*found)["sections"])
-      section["viewers"] = viewers(section_topic(p.get("id"), section["number"].get<int>()));
-    return api::json_response(200, *found);
+    json sections = json::array();
+    for (const auto& section : *found) {
+      sections.push_back(wire(section));
+      sections.back()["viewers"] = viewers(section_topic(p.get("id"), section.number));
+    }
+    return api::json_response(200, {{"sections", sections}});
   });
 
   router.add("GET", "/api/events/{id}/gallery/practices/{practice}",
@@ -115,7 +130,9 @@ void add_page_routes(net::Router& router, GalleryService& gallery, accounts::Acc
   router.add("GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages",
              [&, on_file](const net::Request& req, const net::PathParams& p) {
                return on_file(req, p, [&](Who who, std::int64_t practice) {
-                 return reply(gallery.preview(who, p.get("id"), practice, p.get("upload")));
+                 auto pages = gallery.preview(who, p.get("id"), practice, p.get("upload"));
+                 if (!pages) return api::error_response(pages.status());
+                 return api::json_response(200, wire(*pages));
                });
              });
   router.add("GET", "/api/events/{id}/gallery/practices/{practice}/files/{upload}/pages/{page}",
@@ -142,18 +159,29 @@ void add_page_routes(net::Router& router, GalleryService& gallery, accounts::Acc
       return api::error_response(Status::forbidden("forbidden", "Этот раздел доступен только организатору."));
     auto list = gallery.admitted(p.get("id"));
     if (!list) return api::error_response(list.status());
-    std::vector<json> rows(list->begin(), list->end());
-    for (auto& row : rows) {
-      row["topic"] = practice_topic(p.get("id"), row["id"].get<std::int64_t>());
-      row["viewers"] = viewers(row["topic"].get<std::string>());
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
-      return a["viewers"].get<std::int64_t>() > b["viewers"].get<std::int64_t>();
-    });
+    struct Watched {
+      const AdmittedTitle* practice;
+      std::string topic;
+      std::int64_t viewers;
+    };
+    std::vector<Watched> rows;
     std::int64_t total = 0;
-    for (const auto& row : rows) total += row["viewers"].get<std::int64_t>();
+    for (const auto& practice : *list) {
+      std::string topic = practice_topic(p.get("id"), practice.id);
+      std::int64_t n = viewers(topic);
+      total += n;
+      rows.push_back({&practice, std::move(topic), n});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Watched& a, const Watched& b) { return a.viewers > b.viewers; });
     if (rows.size() > kBusiestShown) rows.resize(kBusiestShown);
-    return api::json_response(200, {{"practices", rows}, {"viewers", total}});
+    json practices = json::array();
+    for (const auto& row : rows)
+      practices.push_back({{"id", row.practice->id},
+                           {"title", row.practice->title},
+                           {"section", row.practice->section},
+                           {"topic", row.topic},
+                           {"viewers", row.viewers}});
+    return api::json_response(200, {{"practices", practices}, {"viewers", total}});
   });
 
   router.add("GET", "/api/events/{id}/cabinet", [&](const net::Request& req, const net::PathParams& p) {
@@ -247,6 +275,55 @@ void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::
                         }));
 }
 
+// Flagging abuse and the moderators' view of it. Nothing here is pushed: the author of a flagged
+// comment is not told, and the comment itself does not change until a moderator hides it.
+void add_flag_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts) {
+  // The caller and the comment the path names, or the error response to send.
+  struct Target {
+    accounts::Identity who;
+    std::int64_t practice = 0, comment = 0;
+  };
+  auto target = [&accounts](const net::Request& req, const net::PathParams& p) -> Result<Target> {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return who.status();
+    auto practice = parse_id(p.get("practice"));
+    if (!practice) return errors::practice_not_found();
+    auto comment = parse_id(p.get("comment"));
+    if (!comment) return comment_not_found();
+    return Target{std::move(*who), *practice, *comment};
+  };
+
+  router.add("POST", "/api/events/{id}/practices/{practice}/comments/{comment}/flag",
+             [&, target](const net::Request& req, const net::PathParams& p) {
+               auto t = target(req, p);
+               if (!t) return api::error_response(t.status());
+               auto body = api::parse_json_object(req);
+               if (!body) return api::error_response(body.status());
+               auto reason = body->find("reason");
+               if (reason != body->end() && !reason->is_null() && !reason->is_string())
+                 return api::error_response(Status::unprocessable("invalid_reason", "Выберите причину жалобы из списка."));
+               std::string why = reason != body->end() && reason->is_string() ? reason->get<std::string>() : "";
+               if (auto s = gallery.flag_comment(t->who, p.get("id"), t->practice, t->comment, why); !s)
+                 return api::error_response(s);
+               return api::json_response(200, {{"id", t->comment}, {"flagged", true}});
+             });
+
+  router.add("DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}/flags",
+             [&, target](const net::Request& req, const net::PathParams& p) {
+               auto t = target(req, p);
+               if (!t) return api::error_response(t.status());
+               if (auto s = gallery.clear_flags(t->who, p.get("id"), t->practice, t->comment); !s)
+                 return api::error_response(s);
+               return api::json_response(200, {{"id", t->comment}, {"flags", 0}});
+             });
+
+  router.add("GET", "/api/events/{id}/gallery/moderation", [&](const net::Request& req, const net::PathParams& p) {
+    auto who = accounts::caller(accounts, req);
+    if (!who) return api::error_response(who.status());
+    return reply(gallery.moderation(*who, p.get("id")));
+  });
+}
+
 }  // namespace
 
 void add_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts, live::Publisher& publisher,
@@ -254,6 +331,7 @@ void add_routes(net::Router& router, GalleryService& gallery, accounts::Accounts
   add_browse_routes(router, gallery, accounts, presence);
   add_page_routes(router, gallery, accounts, presence);
   add_comment_routes(router, gallery, accounts, publisher);
+  add_flag_routes(router, gallery, accounts);
 }
 
 void add_live(live::Registry& registry, GalleryService& gallery) {

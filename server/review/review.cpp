@@ -567,15 +567,15 @@ Result<std::int64_t> ReviewService::undecided(std::string_view event_id) {
   return count;
 }
 
-Result<json> ReviewService::set_cap(const accounts::User& organiser, std::string_view event_id, std::int64_t expert,
-                                    std::optional<int> max_practices) {
+Result<ExpertCap> ReviewService::set_cap(const accounts::User& organiser, std::string_view event_id,
+                                         std::int64_t expert, std::optional<int> max_practices) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   if (max_practices && (*max_practices < 0 || *max_practices > 1000))
     return Status::unprocessable("invalid_field", "Предел нагрузки — целое число от 0 до 1000.");
   auto now = clock_.now();
   ReviewPart part = review_part(*ev);
-  json out;
+  ExpertCap out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto experts = load_experts(tx, event_id);
     if (!experts) return experts.status();
@@ -595,19 +595,17 @@ Result<json> ReviewService::set_cap(const accounts::User& organiser, std::string
                           .bind_int(2, expert)
                           .run();
     if (!st) return st;
-    auto cap = max_practices ? max_practices : part.max_practices_per_expert;
-    out = {{"expert", expert}, {"cap", cap ? json(*cap) : json()},
-           {"cap_set", max_practices ? json(*max_practices) : json()}};
+    out = {expert, max_practices ? max_practices : part.max_practices_per_expert, max_practices};
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> ReviewService::conflicts(std::string_view event_id) {
+Result<std::vector<Conflict>> ReviewService::conflicts(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  json out = json::array();
+  std::vector<Conflict> out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
@@ -618,17 +616,19 @@ Result<json> ReviewService::conflicts(std::string_view event_id) {
       if (!assigned) return assigned.status();
       for (const auto& [id, e] : *experts) {
         if (!e.covers(p.section) || !conflicted(e, p)) continue;
-        json expert = user_json(tx, id);
-        expert["institution"] = e.institution;
-        out.push_back({{"practice", {{"id", p.id}, {"title", p.title}, {"section", p.section}, {"institution", p.institution}}},
-                       {"expert", std::move(expert)},
-                       {"assigned", assigned->count(id) > 0}});
+        Conflict c{{p.id, p.title, p.section, p.institution}, {id, std::nullopt, std::nullopt, e.institution},
+                   assigned->count(id) > 0};
+        if (auto user = accounts::user_by_id(tx, id); user && *user) {
+          c.expert.email = (*user)->email;
+          c.expert.full_name = (*user)->full_name;
+        }
+        out.push_back(std::move(c));
       }
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"conflicts", out}};
+  return out;
 }
 
 Result<json> ReviewService::board(std::string_view event_id) {

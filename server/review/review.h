@@ -55,6 +55,29 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
 bool outcomes_public(const timeline::EventView& event, TimePoint now);
 
 
+// An expert's load cap as the organiser left it.
+struct ExpertCap {
+  std::int64_t expert = 0;
+  std::optional<int> cap;      // the cap in force: the organiser's, else the agenda's; none: no limit
+  std::optional<int> cap_set;  // the organiser's own, when set
+};
+
+// A conflict of interest: an expert of a practice's section works where the practice was made.
+struct Conflict {
+  struct Practice {
+    std::int64_t id = 0;
+    std::string title;
+    int section = 0;
+    std::string institution;
+  } practice;
+  struct Expert {
+    std::int64_t id = 0;
+    std::optional<std::string> email, full_name;  // absent when the account is gone
+    std::string institution;
+  } expert;
+  bool assigned = false;  // already assigned to the practice
+};
+
 class ReviewService {
  public:
   // `mail_queued` is called (on the caller's thread) after messages were committed to the outbox.
@@ -72,11 +95,11 @@ class ReviewService {
                        std::int64_t expert);
   // The most practices `expert` may review in the event (their load cap); nullopt: back to the
   // agenda's default.
-  Result<nlohmann::json> set_cap(const accounts::User& organiser, std::string_view event_id, std::int64_t expert,
-                                 std::optional<int> max_practices);
+  Result<ExpertCap> set_cap(const accounts::User& organiser, std::string_view event_id, std::int64_t expert,
+                            std::optional<int> max_practices);
   // Every conflict of interest between the event's practices and the experts of their sections,
   // assigned or not; assigns nothing.
-  Result<nlohmann::json> conflicts(std::string_view event_id);
+  Result<std::vector<Conflict>> conflicts(std::string_view event_id);
   Result<nlohmann::json> board(std::string_view event_id);
   Result<nlohmann::json> log(std::string_view event_id);
   Result<nlohmann::json> send_notifications(const accounts::User& organiser, std::string_view event_id);

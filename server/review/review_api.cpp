@@ -10,6 +10,22 @@
 namespace praktika::review {
 namespace {
 
+nlohmann::json wire(const ExpertCap& c) {
+  auto optional = [](std::optional<int> n) { return n ? nlohmann::json(*n) : nlohmann::json(); };
+  return {{"expert", c.expert}, {"cap", optional(c.cap)}, {"cap_set", optional(c.cap_set)}};
+}
+
+nlohmann::json wire(const Conflict& c) {
+  nlohmann::json expert = {{"id", c.expert.id}, {"institution", c.expert.institution}};
+  if (c.expert.email) expert["email"] = *c.expert.email;
+  if (c.expert.full_name) expert["full_name"] = *c.expert.full_name;
+  return {{"practice",
+           {{"id", c.practice.id}, {"title", c.practice.title}, {"section", c.practice.section},
+            {"institution", c.practice.institution}}},
+          {"expert", std::move(expert)},
+          {"assigned", c.assigned}};
+}
+
 // Checked before a body is read, so a stranger learns nothing from validation errors.
 Status expert_or_organiser(const accounts::Identity& who, std::string_view event_id) {
   if (accounts::has_role(who, event_id, accounts::Role::expert) || accounts::is_organiser(who, event_id))
@@ -110,7 +126,9 @@ void add_assignment_routes(net::Router& router, ReviewService& review, accounts:
                        Status::unprocessable("invalid_field", "Предел нагрузки — целое число от 0 до 1000."));
                  cap = static_cast<int>(n);
                }
-               return reply(review.set_cap(who.user, p.get("id"), *expert, cap));
+               auto set = review.set_cap(who.user, p.get("id"), *expert, cap);
+               if (!set) return api::error_response(set.status());
+               return api::json_response(200, wire(*set));
              }));
 }
 
@@ -123,7 +141,11 @@ void add_notification_routes(net::Router& router, ReviewService& review, account
 
   router.add("GET", "/api/events/{id}/review/conflicts",
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply(review.conflicts(p.get("id")));
+               auto found = review.conflicts(p.get("id"));
+               if (!found) return api::error_response(found.status());
+               nlohmann::json list = nlohmann::json::array();
+               for (const auto& c : *found) list.push_back(wire(c));
+               return api::json_response(200, {{"conflicts", list}});
              }));
 
   router.add("POST", "/api/events/{id}/review/notifications",

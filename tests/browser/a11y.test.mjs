@@ -47,7 +47,7 @@ const kEvents = [
     // laureates; the conference's the flashmob, gallery and section day).
     pages: [
       '/', '/verify', '/verify/:number', 'cabinet', 'registration', 'practices/:n', 'check', 'intake', 'review', 'review/:n',
-      'review-board', 'review-log', 'gallery', 'gallery/:n', 'flashmob', 'flashmob/widget', 'flashmob/queue',
+      'review-board', 'review-log', 'gallery', 'gallery/:n', 'gallery/moderation', 'flashmob', 'flashmob/widget', 'flashmob/queue',
       'flashmob/gallery', 'flashmob/mine', 'preflight', 'sections/:n', 'sections/:n/console', 'section-day',
       'section-day/results', 'section-day/:n', 'results', 'people', 'mail', 'desk', 'payments', 'documents', 'files',
       'operations', 'privacy-log', '',

@@ -1,6 +1,7 @@
 // Stage 3 through the browser against the real server: two participants open one practice of
 // the gallery in two browsers; both see that two people are on the page, and a comment typed in
-// one appears in the other without a reload. The practice is submitted during the intake and
+// one appears in the other without a reload. A participant flags an abusive comment and the
+// organiser hides it from the moderation page. The practice is submitted during the intake and
 // admitted during the review through the API, as the earlier stages leave it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { attachDocument } from './people.mjs';
 import { binaryPath, startServer } from './server.mjs';
 
@@ -85,7 +86,9 @@ const kAnswers = {
   recommendations: 'Начинать с малого',
 };
 
-test('a comment typed on a practice page appears on another without a reload, and both count two viewers', async (t) => {
+// An organiser, and Anna's practice submitted during the intake (Boris registers too) and
+// admitted during the review through the API, as the earlier stages leave it.
+async function admittedPractice(t) {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-gallery-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
   const organiser = { email: `org.${Date.now()}@umc.ru`, name: 'Организатор' };
@@ -124,17 +127,24 @@ test('a comment typed on a practice page appears on another without a reload, an
       await server.stop();
     }
   }
+  return { dataDir, organiser, anna, boris, practice };
+}
 
+// A signed-in browser page at `path`, its context closed when the test ends.
+async function pageOf(t, server, who, path) {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: who.email, password: kPassword } });
+  assert.ok(login.ok(), `login ${who.email}: ${login.status()}`);
+  return openPage(context, `${server.url}${path}`);
+}
+
+test('a comment typed on a practice page appears on another without a reload, and both count two viewers', async (t) => {
+  const { dataDir, anna, boris, practice } = await admittedPractice(t);
   const server = await startServer({ clock: kGallery, dataDir });
   t.after(() => server.stop());
   const pages = [];
-  for (const who of [anna, boris]) {
-    const context = await browser.newContext();
-    t.after(() => context.close());
-    const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: who.email, password: kPassword } });
-    assert.ok(login.ok(), `login ${who.email}: ${login.status()}`);
-    pages.push(await openPage(context, `${server.url}/events/${kEvent}/gallery/${practice}`));
-  }
+  for (const who of [anna, boris]) pages.push(await pageOf(t, server, who, `/events/${kEvent}/gallery/${practice}`));
   const [annaPage, borisPage] = pages;
 
   for (const page of pages) {
@@ -163,4 +173,49 @@ test('a comment typed on a practice page appears on another without a reload, an
   assert.equal(await testId(borisPage, `gallery-practice-${practice}`).count(), 1);
 
   for (const page of pages) assert.deepEqual(page.problems, []);
+});
+
+test('a participant flags an abusive comment; the organiser sees it on the moderation page and hides it, and it leaves every page live', async (t) => {
+  const { dataDir, organiser, anna, boris, practice } = await admittedPractice(t);
+  const server = await startServer({ clock: kGallery, dataDir });
+  t.after(() => server.stop());
+  const practicePath = `/events/${kEvent}/gallery/${practice}`;
+  const borisPage = await pageOf(t, server, boris, practicePath);
+  const annaPage = await pageOf(t, server, anna, practicePath);
+  await waitUntil('the practice on both pages', () => textOf(annaPage, 'gallery-practice-title'), (x) => x === 'Школа наставников');
+
+  const rude = 'Всё это никому не нужно, бездельники';
+  await testId(borisPage, 'comment-text').fill(rude);
+  await testId(borisPage, 'comment-submit').click();
+  await waitUntil('the comment on Anna\'s page', () => textOf(annaPage, 'comments'), (x) => (x ?? '').includes(rude));
+  const comment = annaPage.locator('[data-testid^="comment-"][data-hidden]').filter({ hasText: rude });
+  const id = (await comment.getAttribute('data-testid')).replace('comment-', '');
+  // Boris may not flag his own comment; Anna flags it with a reason from the agenda.
+  assert.equal(await testId(borisPage, 'comment-flag').count(), 0);
+  await comment.getByTestId('comment-flag').click();
+  await testId(annaPage, 'flag-reason').selectOption({ label: 'Оскорбление или грубость' });
+  await testId(annaPage, 'flag-submit').click();
+  await waitUntil('the flag taken', () => textOf(annaPage, 'comment-flagged'), (x) => (x ?? '').includes('Вы пожаловались'));
+  // Nothing tells Boris.
+  assert.equal(await testId(borisPage, 'comment-flagged').count(), 0);
+
+  // The organiser goes from the desk to the moderation page: the flagged comment is on top.
+  const orgPage = await pageOf(t, server, organiser, `/events/${kEvent}/desk`);
+  await testId(orgPage, 'desk-gallery-moderation').click();
+  const moderated = testId(orgPage, `moderated-${id}`);
+  await waitUntil('the flagged comment', () => attributeOf(orgPage, `moderated-${id}`, 'data-flags'), (x) => x === '1');
+  const flags = await moderated.getByTestId('moderated-flags').textContent();
+  assert.ok(flags.includes('Жалоб: 1') && flags.includes('Оскорбление или грубость'), flags);
+  assert.equal(await orgPage.locator('[data-testid^="moderated-"][data-flags]').first().getAttribute('data-testid'), `moderated-${id}`);
+  await moderated.getByTestId('moderated-hide').click();
+
+  // The text leaves the reader's page without a reload; the flag is answered.
+  await waitUntil('hidden on Anna\'s page', () => attributeOf(annaPage, `comment-${id}`, 'data-hidden'), (x) => x === 'yes');
+  assert.ok(!(await textOf(annaPage, 'comments')).includes(rude));
+  assert.ok((await textOf(annaPage, 'comments')).includes('Комментарий скрыт модератором'));
+  await waitUntil('hidden on Boris\'s page', () => attributeOf(borisPage, `comment-${id}`, 'data-hidden'), (x) => x === 'yes');
+  await waitUntil('no flags left', () => attributeOf(orgPage, `moderated-${id}`, 'data-flags'), (x) => x === '0');
+  assert.equal(await attributeOf(orgPage, `moderated-${id}`, 'data-state'), 'hidden');
+
+  for (const page of [annaPage, borisPage, orgPage]) assert.deepEqual(page.problems, []);
 });

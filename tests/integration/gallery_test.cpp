@@ -370,6 +370,92 @@ TEST_F(Gallery, CommentsArePushedLiveToEveryoneOnThePage) {
   EXPECT_EQ((*deleted)["data"]["deleted"], true);
 }
 
+TEST_F(Gallery, ParticipantsFlagAnAbusiveCommentOnceAndItsModeratorsSeeItFirst) {
+  start(kDuringGallery);
+  auto& boris = people_->person("boris@dom.ru");
+  auto& anna = people_->person("anna@dom.ru");
+  auto& vera = people_->person("vera@dom.ru");
+  auto rude = boris.post(practice_url(family_) + "/comments", {{"text", "Грубый комментарий"}});
+  auto kind = boris.post(practice_url(family_) + "/comments", {{"text", "Добрый комментарий"}});
+  auto elsewhere = anna.post(practice_url(club_) + "/comments", {{"text", "О клубе"}});
+  ASSERT_EQ(rude.status, 201);
+  ASSERT_EQ(kind.status, 201);
+  ASSERT_EQ(elsewhere.status, 201);
+  const int rude_id = rude.json()["id"], kind_id = kind.json()["id"], elsewhere_id = elsewhere.json()["id"];
+  const std::string rude_url = practice_url(family_) + "/comments/" + std::to_string(rude_id);
+
+  // Anna flags with a reason of the agenda, Vera with none; each only once; nobody flags their own.
+  EXPECT_EQ(anna.post(rude_url + "/flag", {{"reason", "insult"}}).status, 200);
+  EXPECT_EQ(anna.post(rude_url + "/flag", {{"reason", "spam"}}).error_code(), "already_flagged");
+  EXPECT_EQ(vera.post(rude_url + "/flag", json::object()).status, 200);
+  EXPECT_EQ(boris.post(rude_url + "/flag", json::object()).error_code(), "own_comment");
+  EXPECT_EQ(anna.post(practice_url(family_) + "/comments/" + std::to_string(kind_id) + "/flag",
+                      {{"reason", "no_such_reason"}})
+                .error_code(),
+            "invalid_reason");
+  EXPECT_EQ(people_->person("stranger@dom.ru").post(rude_url + "/flag", json::object()).error_code(),
+            "not_a_participant");
+  EXPECT_EQ(anna.post(practice_url(family_) + "/comments/999999/flag", json::object()).error_code(),
+            "comment_not_found");
+  ASSERT_EQ(boris.post(practice_url(club_) + "/comments/" + std::to_string(elsewhere_id) + "/flag",
+                       {{"reason", "off_topic"}})
+                .status,
+            200);
+
+  // Anna's page knows what she flagged; the author's never says who, nor that anyone did.
+  auto annas = anna.get(practice_url(family_) + "/comments").json();
+  EXPECT_EQ(annas["flagged"], json::array({rude_id}));
+  EXPECT_EQ(annas["may_flag"], true);
+  auto boris_view = boris.get(practice_url(family_) + "/comments");
+  EXPECT_EQ(boris_view.json()["flagged"], json::array());
+  EXPECT_EQ(boris_view.body.find("insult"), std::string::npos);
+
+  // The organiser sees every comment, the flagged first with their counts.
+  auto& organiser = people_->organiser();
+  const std::string view = kEventApi + "/gallery/moderation";
+  auto all = organiser.get(view);
+  ASSERT_EQ(all.status, 200) << all.body;
+  auto list = all.json()["comments"];
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0]["id"], rude_id);
+  EXPECT_EQ(list[0]["flags"], 2);
+  EXPECT_EQ(list[0]["reasons"], json({{"", 1}, {"insult", 1}}));
+  EXPECT_EQ(list[0]["practice_title"], "Школа наставников");
+  EXPECT_FALSE(list[0]["flagged_at"].is_null());
+  EXPECT_EQ(list[1]["id"], elsewhere_id);
+  EXPECT_EQ(list[1]["flags"], 1);
+  EXPECT_EQ(list[2]["id"], kind_id);
+  EXPECT_EQ(list[2]["flags"], 0);
+  EXPECT_TRUE(list[2]["flagged_at"].is_null());
+
+  // Section 1's moderator sees section 1's discussion only; a participant sees none of it.
+  auto& moderator = people_->person("moderator@minsoc.ru");
+  auto theirs = moderator.get(view).json()["comments"];
+  ASSERT_EQ(theirs.size(), 2u);
+  EXPECT_EQ(theirs[0]["id"], rude_id);
+  EXPECT_EQ(theirs[1]["id"], kind_id);
+  EXPECT_EQ(anna.get(view).error_code(), "forbidden");
+  EXPECT_EQ(anna.request("DELETE", rude_url + "/flags").error_code(), "forbidden");
+  EXPECT_EQ(moderator.request("DELETE", practice_url(club_) + "/comments/" + std::to_string(elsewhere_id) + "/flags")
+                .error_code(),
+            "forbidden");
+
+  // Clearing keeps the comment; hiding resolves the flags too. A resolved flag is not raised again.
+  ASSERT_EQ(organiser.request("DELETE", practice_url(club_) + "/comments/" + std::to_string(elsewhere_id) + "/flags")
+                .status,
+            200);
+  ASSERT_EQ(moderator.post(rude_url + "/hide", json::object()).status, 200);
+  auto after = organiser.get(view).json()["comments"];
+  ASSERT_EQ(after.size(), 3u);
+  for (const auto& c : after) EXPECT_EQ(c["flags"], 0) << c;
+  EXPECT_EQ(after[0]["id"], elsewhere_id);  // the newest first once nothing is flagged
+  EXPECT_EQ(after[2]["text"], "Грубый комментарий");  // moderators read a hidden comment
+  EXPECT_EQ(after[2]["hidden"], true);
+  EXPECT_EQ(anna.post(rude_url + "/flag", json::object()).error_code(), "already_flagged");
+  EXPECT_EQ(people_->person("gleb@dom.ru").post(rude_url + "/flag", json::object()).status, 200);
+  EXPECT_EQ(organiser.get(view).json()["comments"][0]["flags"], 1);
+}
+
 TEST_F(Gallery, CommentsMustHaveTextWithinTheLimit) {
   start(kDuringGallery);
   auto& boris = people_->person("boris@dom.ru");

@@ -11,6 +11,7 @@ import { HomePage } from './pages/HomePage';
 import { CabinetPage } from './pages/CabinetPage';
 import { CheckPage } from './pages/CheckPage';
 import { GalleryPage } from './pages/GalleryPage';
+import { GalleryModerationPage } from './pages/GalleryModerationPage';
 import { GalleryPracticePage } from './pages/GalleryPracticePage';
 import { IntakeAdminPage } from './pages/IntakeAdminPage';
 import { PracticePage } from './pages/PracticePage';
@@ -58,6 +59,7 @@ const kRoutes: ReadonlyArray<Route<Page>> = [
   { pattern: '/events/:id/review/:n', component: ({ params }) => <ReviewPracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/review-board', component: ({ params }) => <ReviewBoardPage id={params.id!} /> },
   { pattern: '/events/:id/gallery', component: ({ params }) => <GalleryPage id={params.id!} /> },
+  { pattern: '/events/:id/gallery/moderation', component: ({ params }) => <GalleryModerationPage id={params.id!} /> },
   { pattern: '/events/:id/gallery/:n', component: ({ params }) => <GalleryPracticePage id={params.id!} n={params.n!} /> },
   { pattern: '/events/:id/flashmob', component: ({ params }) => <FlashmobPage id={params.id!} /> },
   { pattern: '/events/:id/flashmob/widget', component: ({ params }) => <FlashmobWidgetPage id={params.id!} /> },

@@ -112,6 +112,10 @@ const std::map<std::pair<std::string, std::string>, Audience> kMatrix = {
     {{"PATCH", "/api/events/{id}/practices/{practice}/comments/{comment}"}, Audience::signed_in},
     {{"DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}"}, Audience::signed_in},
     {{"POST", "/api/events/{id}/practices/{practice}/comments/{comment}/hide"}, Audience::moderator},
+    // Flagging abuse: any participant; the flags are read and cleared by the comment's moderators.
+    {{"POST", "/api/events/{id}/practices/{practice}/comments/{comment}/flag"}, Audience::signed_in},
+    {{"DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}/flags"}, Audience::moderator},
+    {{"GET", "/api/events/{id}/gallery/moderation"}, Audience::moderator},
     // Flashmob (stage 4): the feed is public; items are their authors'; the queue the organiser's.
     {{"POST", "/api/events/{id}/flashmob/items"}, Audience::signed_in},
     {{"GET", "/api/events/{id}/flashmob/items/mine"}, Audience::signed_in},

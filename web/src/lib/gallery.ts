@@ -1,7 +1,7 @@
 // The gallery's wire shapes (docs/protocol.md, "Gallery") and the live viewer count of a topic.
 import { useState } from 'preact/hooks';
 import { useTopic } from './hooks';
-import type { Answers } from './types';
+import { listOf, type Agenda, type Answers } from './types';
 
 export interface GallerySummary {
   id: number;
@@ -68,6 +68,33 @@ export interface CommentList {
   writable?: boolean;
   moderator?: boolean;
   max_chars?: number;
+  may_flag?: boolean; // a participant may flag others' comments as abusive
+  flagged?: number[]; // the comments this reader has flagged
+}
+
+// A comment in the gallery's moderation view: as its moderators read it, with its open flags.
+export interface ModeratedComment extends GalleryComment {
+  practice_title?: string;
+  section?: number;
+  flags?: number;
+  reasons?: Record<string, number>; // by reason id; "" for a flag without a reason
+  flagged_at?: string | null;
+}
+
+export interface ModerationList {
+  comments?: ModeratedComment[];
+}
+
+export interface FlagReason {
+  id: string;
+  title: string;
+}
+
+// The reasons the agenda offers for flagging a comment (gallery.flag_reasons); none: none asked.
+export function flagReasons(agenda: Agenda): FlagReason[] {
+  const part = agenda.gallery as { flag_reasons?: unknown } | undefined;
+  return listOf<Partial<FlagReason>>(part?.flag_reasons)
+    .filter((r): r is FlagReason => typeof r.id === 'string' && typeof r.title === 'string');
 }
 
 export interface GallerySections {

@@ -2,7 +2,8 @@
 // videos streamed from the uploads' file route, the Word document as page images with its
 // formatting findings), how many
 // people are on the page now, and its discussion, updated live for everyone on the page.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useAuth } from '../lib/auth';
 import * as gallery from '../lib/endpoints/gallery';
 import { usePresence, type CommentList, type GalleryComment, type GalleryPractice } from '../lib/gallery';
 import { useLoad } from '../lib/hooks';
@@ -43,6 +44,11 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
   }, [read]);
   const error = thread.status === 'error' ? thread.message : '';
   const reload = thread.reload;
+  // Who still reads a comment once it is hidden: its author, the moderators and the organiser
+  // (read when a push arrives, so it follows the latest thread and sign-in).
+  const { me } = useAuth();
+  const readsHidden = useRef<(c: GalleryComment) => boolean>(() => false);
+  readsHidden.current = (c) => !!meta.moderator || (!!me?.user && me.user.id === c.author?.id);
 
   // Every (re)subscription reloads the thread, so nothing said while disconnected is missed.
   const viewers = usePresence(
@@ -54,8 +60,9 @@ function PracticeView({ ctx, practice: p }: { ctx: EventContext; practice: Galle
         const at = list.findIndex((x) => x.id === c.id);
         if (at < 0) return [...list, c];
         const next = list.slice();
-        // A pushed hidden comment carries no text; the author's or moderator's copy keeps it.
-        next[at] = c.hidden && !c.deleted && c.text == null ? { ...c, text: list[at]!.text } : c;
+        // A pushed hidden comment carries no text: the author's or moderator's copy keeps it,
+        // every other reader's loses it at once.
+        next[at] = c.hidden && !c.deleted && c.text == null && readsHidden.current(c) ? { ...c, text: list[at]!.text } : c;
         return next;
       });
     },

@@ -51,7 +51,10 @@ export function groupsOf(ctx: EventContext): Group[] {
       key: 'gallery',
       stage: kStageOf.gallery,
       fallback: `Галерея ${words.genitivePlural}`,
-      links: [{ href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'desk-gallery' }],
+      links: [
+        { href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'desk-gallery' },
+        { href: `${base}/gallery/moderation`, title: 'Модерация обсуждений и жалобы', testId: 'desk-gallery-moderation' },
+      ],
     });
   }
   if (a.section_day !== undefined) {

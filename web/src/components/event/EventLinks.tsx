@@ -109,7 +109,12 @@ export function StaffWork({ id, agenda, stages }: { id: string; agenda: Agenda; 
   if (roles.moderator) {
     items.push({
       role: 'moderator',
-      links: consoleLinks(id, roles, agenda),
+      links: [
+        ...consoleLinks(id, roles, agenda),
+        ...(agenda.gallery !== undefined
+          ? [{ href: `${eventBase(id)}/gallery/moderation`, title: 'Модерация обсуждений галереи', testId: 'gallery-moderation-link' }]
+          : []),
+      ],
       note: stageNote(stageById(stages, kStageOf.sections), agenda.utc_offset),
     });
   }

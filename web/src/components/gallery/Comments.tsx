@@ -1,10 +1,11 @@
 // The discussion of a gallery practice: the thread with one level of replies, each comment with
-// its author's and the moderator's hands, and the form that writes, answers or edits one.
+// its author's and the moderator's hands, a participant's flag on an abusive one, and the form
+// that writes, answers or edits one.
 import { useState } from 'preact/hooks';
 import { messageOf } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import * as gallery from '../../lib/endpoints/gallery';
-import type { CommentList, GalleryComment } from '../../lib/gallery';
+import { flagReasons, type CommentList, type GalleryComment } from '../../lib/gallery';
 import type { EventContext } from '../../lib/intake';
 import { formatDateTime } from '../../lib/time';
 
@@ -33,10 +34,13 @@ export function Thread({ ctx, practice, comments, meta }: { ctx: EventContext; p
 
 function Comment({ ctx, practice, comment: c, meta, canReply }: { ctx: EventContext; practice: number; comment: GalleryComment; meta: CommentList; canReply: boolean }) {
   const { me } = useAuth();
-  const [mode, setMode] = useState<'view' | 'edit' | 'reply'>('view');
+  const [mode, setMode] = useState<'view' | 'edit' | 'reply' | 'flag'>('view');
+  const [flagged, setFlagged] = useState(false);
   const [error, setError] = useState('');
   const mine = !!me && me.user?.id === c.author?.id;
   const act = (work: Promise<unknown>) => work.then(() => setError(''), (e) => setError(messageOf(e)));
+  const wasFlagged = flagged || (meta.flagged ?? []).includes(c.id);
+  const mayFlag = !!meta.may_flag && !mine && !c.hidden && !wasFlagged;
 
   return (
     <div class="comment" data-testid={`comment-${c.id}`} data-hidden={c.hidden ? 'yes' : 'no'}>
@@ -74,11 +78,80 @@ function Comment({ ctx, practice, comment: c, meta, canReply }: { ctx: EventCont
               {c.hidden ? 'Показать' : 'Скрыть'}
             </button>
           )}
+          {mayFlag && (
+            <button type="button" class="button button--quiet button--small" onClick={() => setMode('flag')} data-testid="comment-flag">
+              Пожаловаться
+            </button>
+          )}
+          {wasFlagged && !c.hidden && (
+            <span class="muted" data-testid="comment-flagged">
+              Вы пожаловались на этот комментарий
+            </span>
+          )}
         </div>
+      )}
+      {mode === 'flag' && (
+        <FlagForm
+          ctx={ctx}
+          practice={practice}
+          comment={c.id}
+          onDone={(sent) => {
+            if (sent) setFlagged(true);
+            setMode('view');
+          }}
+        />
       )}
       {mode === 'reply' && <CommentForm ctx={ctx} practice={practice} max={meta.max_chars} parent={c.id} onDone={() => setMode('view')} testId="reply" />}
       {error && <p class="form__error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+// Why a comment is abusive: one of the agenda's reasons, or none. Only the moderators read it.
+function FlagForm({ ctx, practice, comment, onDone }: { ctx: EventContext; practice: number; comment: number; onDone: (sent: boolean) => void }) {
+  const reasons = flagReasons(ctx.agenda);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await gallery.flagComment(ctx.id, practice, comment, reason);
+      onDone(true);
+    } catch (err) {
+      setError(messageOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form comment-form" onSubmit={onSubmit} noValidate data-testid="flag-form">
+      {reasons.length > 0 && (
+        <div class="field">
+          <label class="field__label" for={`flag-reason-${comment}`}>
+            Причина жалобы
+          </label>
+          <select id={`flag-reason-${comment}`} data-testid="flag-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+            <option value="">Не указывать</option>
+            {reasons.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.title}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <p class="field__hint">Жалобу увидят только модераторы и организатор; автор комментария не узнает, кто пожаловался.</p>
+      {error && <p class="form__error" role="alert" data-testid="flag-error">{error}</p>}
+      <div class="form__row">
+        <button type="submit" class="button button--primary" disabled={busy} data-testid="flag-submit">
+          Отправить жалобу
+        </button>
+        <button type="button" class="button button--secondary" onClick={() => onDone(false)}>
+          Отмена
+        </button>
+      </div>
+    </form>
   );
 }
 

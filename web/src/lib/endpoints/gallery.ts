@@ -1,7 +1,7 @@
 // The gallery (docs/protocol.md, "Gallery"): the admitted practices with search and filters, the
 // sections' counts, one practice with its materials, its discussion, and where people are now.
 import { api } from '../api';
-import type { CommentList, DocumentPages, GalleryList, GalleryPractice, GallerySections } from '../gallery';
+import type { CommentList, DocumentPages, GalleryList, GalleryPractice, GallerySections, ModerationList } from '../gallery';
 import { eventPath, query, segment, withSignal } from './paths';
 
 export interface BusiestList {
@@ -64,4 +64,20 @@ export function deleteComment(id: string, practice: number, comment: number): Pr
 // The moderator's hand: a hidden comment keeps its place in the thread without its text.
 export function hideComment(id: string, practice: number, comment: number, hidden: boolean): Promise<unknown> {
   return api.post(commentsPath(id, practice, `/${segment(comment)}/hide`), { hidden });
+}
+
+// A participant's flag on an abusive comment: once, with a reason of the agenda or none. The
+// author is not told; only the moderators see it.
+export function flagComment(id: string, practice: number, comment: number, reason: string): Promise<unknown> {
+  return api.post(commentsPath(id, practice, `/${segment(comment)}/flag`), reason ? { reason } : {});
+}
+
+// The moderator's answer to the flags without hiding the comment.
+export function clearFlags(id: string, practice: number, comment: number): Promise<unknown> {
+  return api.delete(commentsPath(id, practice, `/${segment(comment)}/flags`));
+}
+
+// Every comment the caller moderates, the flagged first.
+export function moderation(id: string, signal?: AbortSignal): Promise<ModerationList> {
+  return api.get<ModerationList>(eventPath(id, '/gallery/moderation'), withSignal(signal));
 }
