@@ -16,6 +16,7 @@
 #include "gallery/wire.h"
 #include "media/media.h"
 #include "review/review.h"
+#include "store/columns.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/timeline.h"
@@ -166,16 +167,8 @@ constexpr const char* kSelectComment =
 
 CommentRow read_comment(store::Stmt& q) {
   CommentRow c;
-  c.id = q.int64(0);
-  c.practice_id = q.int64(1);
-  c.parent_id = q.optional_int64(2);
-  c.author_id = q.int64(3);
-  c.author_name = q.text(4);
-  c.text = q.text(5);
-  c.created_at = q.int64(6);
-  c.edited_at = q.optional_int64(7);
-  c.deleted_at = q.optional_int64(8);
-  c.hidden_at = q.optional_int64(9);
+  store::read_columns(q, 0, c.id, c.practice_id, c.parent_id, c.author_id, c.author_name, c.text, c.created_at,
+                      c.edited_at, c.deleted_at, c.hidden_at);
   return c;
 }
 
