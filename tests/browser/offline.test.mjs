@@ -6,13 +6,12 @@
 // agenda once, however many pages need it. The site installs as a web app: Chromium finds its
 // manifest and icons and reports no installability error.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, launchPersistentBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { demoData, kDemoPassword, startDemoServer } from './demo_data.mjs';
+import { test } from 'node:test';
+import { launchPersistentBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { kDemoPassword, startDemoServer } from './demo_data.mjs';
 import { signInBrowser } from './people.mjs';
+import { useBrowser } from './setup.mjs';
 import { formatInstant } from './server.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -23,21 +22,7 @@ const kSaved = 'Нет связи — показано сохранённое';
 const kOffset = '+08:00'; // the agenda's utc_offset
 const kMonthsGenitive = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
 
-let browser;
-let work;
-let dataDir;
-
-before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'praktika-browser-offline-'));
-  dataDir = join(work, 'data');
-  await demoData(dataDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+const env = useBrowser({ tag: 'offline', demo: true });
 
 // «8 июля 2020, 09:30» for the instant `iso` in the event's time zone, written out here rather than
 // taken from the front end, so a wrong zone or format there fails.
@@ -65,8 +50,8 @@ async function follow(page, id) {
 }
 
 test('after one visit the event page, the timetable, the own slot and the cabinet are readable offline', async () => {
-  const server = await startDemoServer(dataDir, kClock);
-  const context = await browser.newContext();
+  const server = await startDemoServer(env.dataDir, kClock);
+  const context = await env.browser.newContext();
   const visit = { from: Date.now() };
   try {
     await signInBrowser(context, server.url, kAuthor, kDemoPassword);
@@ -136,9 +121,9 @@ test('after one visit the event page, the timetable, the own slot and the cabine
 });
 
 test('the site installs as a web app: a manifest with icons and no installability error', async () => {
-  const server = await startDemoServer(dataDir, kClock);
+  const server = await startDemoServer(env.dataDir, kClock);
   // Chromium does not install from an incognito profile, which is what a new context is.
-  const context = await launchPersistentBrowser(join(work, 'profile'));
+  const context = await launchPersistentBrowser(join(env.work, 'profile'));
   try {
     const page = await openPage(context, `${server.url}/`);
     await waitUntil('the service worker in control', () => page.evaluate(() => navigator.serviceWorker.controller !== null), Boolean, 10000);

@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { crc32, practiceDocx } from './docx.mjs';
-import { assertNoSidewaysScroll, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { crc32, practiceDocx, scanPdf } from './docx.mjs';
+import { assertNoSidewaysScroll, attachFile, createUser, kApi, kEvent, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
 import { loadAgenda, startServer } from './server.mjs';
+import { openDesk } from './setup.mjs';
 
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
 const kExpert = { email: 'expert@umc.ru', name: 'Эксперт Евгений', password: kPassword };
@@ -48,28 +49,6 @@ function tinyPng() {
   ]);
 }
 
-const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-
-// The author's tus upload of `bytes` for practice `practice`; returns the upload id.
-async function upload(url, author, purpose, practice, name, bytes) {
-  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
-  // A browser names its page on every state change (Origin); the server refuses a cookie without it.
-  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
-  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
-    method: 'POST',
-    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
-  });
-  assert.equal(created.status, 201, await created.text());
-  const location = created.headers.get('location');
-  const sent = await fetch(url + location, {
-    method: 'PATCH',
-    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
-    body: bytes,
-  });
-  assert.equal(sent.status, 204, await sent.text());
-  return location.split('/').pop();
-}
-
 async function signIn(url, email) {
   const who = session(url);
   await who.call('POST', '/api/auth/login', { email, password: kPassword });
@@ -97,10 +76,10 @@ before(async () => {
     ['boris', 'Школа приёмных родителей'],
   ]);
   const annaSession = await signIn(server.url, anna.email);
-  const annaScan = await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.png', tinyPng());
+  const annaScan = await attachFile(server.url, annaSession.cookie(), kEvent, anna.id, 'payment', 'Платёжка.png', tinyPng());
   await annaSession.call('POST', `${kApi}/practices/${anna.id}/payment`, { upload: annaScan });
   const borisSession = await signIn(server.url, boris.email);
-  const borisScan = await upload(server.url, borisSession, 'payment', boris.id, 'Платёжка.pdf', kPdf);
+  const borisScan = await attachFile(server.url, borisSession.cookie(), kEvent, boris.id, 'payment', 'Платёжка.pdf', scanPdf());
   await borisSession.call('POST', `${kApi}/practices/${boris.id}/payment`, { upload: borisScan });
 });
 
@@ -269,10 +248,7 @@ test('the moderator on a phone reaches the console of the section from the event
 test('the organiser reaches the certificates, the proceedings and the exports from the desk', async () => {
   await reviewServer();
   const context = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-documents').click();
+  const page = await openDesk(context, server.url, kOrganiser, 'documents');
   await waitUntil('no certificates yet', () => textOf(page, 'certificates-none'), (t) => t === 'Сертификаты ещё не выпущены.');
 
   const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'export-decisions').click()]);
@@ -294,10 +270,7 @@ test('the organiser reaches the certificates, the proceedings and the exports fr
 test('the organiser grants and withdraws a role on the people page and sees the outbox warn that no mail server is set', async () => {
   await reviewServer();
   const context = await browser.newContext();
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-people').click();
+  const page = await openDesk(context, server.url, kOrganiser, 'people');
   await waitUntil('the roles', () => page.locator('[data-testid="role-row"]').count(), (n) => n >= 3);
 
   // Someone without an account yet is invited: the role waits for them, a letter is queued.
@@ -338,10 +311,7 @@ test('the organiser grants and withdraws a role on the people page and sees the 
 test('the organiser makes a second expert on the people page and gives the practice to her by hand on the board, then takes her off', async () => {
   await reviewServer();
   const context = await browser.newContext();
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-people').click();
+  const page = await openDesk(context, server.url, kOrganiser, 'people');
   await testId(page, 'grant-email').fill(kSecondExpert.email);
   await testId(page, 'grant-role').selectOption('expert');
   await testId(page, 'grant-section').selectOption('1');
