@@ -16,11 +16,12 @@ import { startServer } from './server.mjs';
  * Registers the file's before and after hooks; the returned object is filled in by `before`.
  * `users`: [email, role, name, section?] made with `admin create-user`; `demo`: the demo's data set
  * instead; `clock`: start the server at this instant (without it the test starts its own, on
- * `dataDir`).
- * @param {{tag: string, demo?: boolean, users?: Array<[string, string, string, number?]>, clock?: string}} options
+ * `dataDir`); `seed(env)`: what the file's tests start from, made once the server runs (here rather
+ * than in a `before` of the file's own, whose order against this one node does not promise).
+ * @param {{tag: string, demo?: boolean, users?: Array<[string, string, string, number?]>, clock?: string, seed?: (env: object) => Promise<void>}} options
  * @returns {{browser: import('playwright-core').Browser, server: Awaited<ReturnType<typeof startServer>> | null, work: string, dataDir: string}}
  */
-export function useBrowser({ tag, demo = false, users = [], clock }) {
+export function useBrowser({ tag, demo = false, users = [], clock, seed }) {
   const env = { browser: null, server: null, work: '', dataDir: '' };
   before(async () => {
     env.work = await mkdtemp(join(tmpdir(), `praktika-browser-${tag}-`));
@@ -30,6 +31,7 @@ export function useBrowser({ tag, demo = false, users = [], clock }) {
     for (const [email, role, name, section] of users) createUser(env.dataDir, email, role, name, section);
     env.browser = await launchBrowser();
     if (clock) env.server = await startServer({ dataDir: env.dataDir, clock });
+    if (seed) await seed(env);
   });
   after(async () => {
     await env.server?.stop();

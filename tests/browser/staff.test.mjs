@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { crc32, practiceDocx, scanPdf } from './docx.mjs';
 import { assertNoSidewaysScroll, attachFile, kApi, kEvent, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
@@ -68,9 +68,11 @@ const env = useBrowser({
     [kSecondExpert.email, 'participant', kSecondExpert.name],
   ],
   clock: kDuringIntake,
+  seed: seedPaidPractices,
 });
 
-before(async () => {
+// Anna's and Boris's practices submitted, each with a payment scan sent.
+async function seedPaidPractices() {
   [anna, boris] = await submitPractices(env.server.url, [
     ['anna', 'Семейная гостиная'],
     ['boris', 'Школа приёмных родителей'],
@@ -81,7 +83,7 @@ before(async () => {
   const borisSession = await signIn(env.server.url, boris.email);
   const borisScan = await attachFile(env.server.url, borisSession.cookie(), kEvent, boris.id, 'payment', 'Платёжка.pdf', scanPdf());
   await borisSession.call('POST', `${kApi}/practices/${boris.id}/payment`, { upload: borisScan });
-});
+}
 
 // The same data during the review, with Anna's practice paid and assigned to the expert.
 async function reviewServer() {
