@@ -11,13 +11,12 @@
 // console and the flashmob's player are worked with Tab, Enter and Space alone, and a form's errors
 // are tied to their fields.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, testId, waitUntil } from './browser.mjs';
-import { demoData, kDemoPassword, startDemoServer } from './demo_data.mjs';
+import { test } from 'node:test';
+import { testId, waitUntil } from './browser.mjs';
+import { kDemoPassword, startDemoServer } from './demo_data.mjs';
 import { signInBrowser } from './people.mjs';
+import { useBrowser } from './setup.mjs';
 import { repoRoot } from './server.mjs';
 
 const kAxe = join(repoRoot, 'web', 'node_modules', 'axe-core', 'axe.min.js');
@@ -90,21 +89,7 @@ for (const event of kEvents) {
   event.pages = event.pages.map((p) => (p.startsWith('/') ? p : `/events/${event.id}${p ? `/${p}` : ''}`));
 }
 
-let browser;
-let work;
-let dataDir;
-
-before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'praktika-browser-a11y-'));
-  dataDir = join(work, 'data');
-  await demoData(dataDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+const env = useBrowser({ tag: 'a11y', demo: true });
 
 // One kind of page: numbers (a practice, a section) and certificate numbers stand for all.
 function kindOf(path) {
@@ -168,7 +153,7 @@ async function linksOf(page, event) {
 // One person's walk over `event`: every kind of page reachable from the event's page, each audited
 // once. Returns the kinds seen and the violations found.
 async function walk(server, event, role, email) {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const context = await env.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   try {
     if (email) await signInBrowser(context, server.url, email, kDemoPassword);
     const page = await context.newPage();
@@ -237,7 +222,7 @@ async function pool(jobs, limit) {
 }
 
 test('every page of both events passes axe for each of their people', async () => {
-  const servers = await Promise.all(kEvents.map((event) => startDemoServer(dataDir, event.clock)));
+  const servers = await Promise.all(kEvents.map((event) => startDemoServer(env.dataDir, event.clock)));
   try {
     const started = Date.now();
     const jobs = kEvents.flatMap((event, i) =>
@@ -288,8 +273,8 @@ async function tabTo(page, id, limit = 80) {
 }
 
 test("the moderator's console and the feed's sound are worked with the keyboard alone", async () => {
-  const server = await startDemoServer(dataDir, kEvents[0].clock);
-  const moderator = await browser.newContext();
+  const server = await startDemoServer(env.dataDir, kEvents[0].clock);
+  const moderator = await env.browser.newContext();
   try {
     await signInBrowser(moderator, server.url, 'moderator1@demo.praktika', kDemoPassword);
     const page = await moderator.newPage();
@@ -317,8 +302,8 @@ test("the moderator's console and the feed's sound are worked with the keyboard 
   }
 
   // The flashmob's feed on 7 July at noon plays a video; its sound goes on and off from the keyboard.
-  const feedServer = await startDemoServer(dataDir, '2020-07-07T12:00:00+08:00');
-  const viewer = await browser.newContext();
+  const feedServer = await startDemoServer(env.dataDir, '2020-07-07T12:00:00+08:00');
+  const viewer = await env.browser.newContext();
   try {
     const page = await viewer.newPage();
     await page.goto(`${feedServer.url}/events/irkutsk-2020/flashmob`, { waitUntil: 'load' });
@@ -338,8 +323,8 @@ test("the moderator's console and the feed's sound are worked with the keyboard 
 });
 
 test("a form's errors are tied to their fields and pass the audit", async () => {
-  const server = await startDemoServer(dataDir, '2020-06-20T10:00:00+08:00');
-  const context = await browser.newContext({ bypassCSP: true });
+  const server = await startDemoServer(env.dataDir, '2020-06-20T10:00:00+08:00');
+  const context = await env.browser.newContext({ bypassCSP: true });
   try {
     await signInBrowser(context, server.url, 'author@demo.praktika', kDemoPassword);
     const page = await context.newPage();

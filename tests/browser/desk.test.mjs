@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { admitToPresent, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
-import { loadAgenda } from './server.mjs';
-import { startServer } from './server.mjs';
+import { admitToPresent, attachFile, createUser, kApi, kEvent, kDuringIntake, kDuringReview, kPassword, session, submitPractices } from './people.mjs';
+import { loadAgenda, startServer } from './server.mjs';
+import { openDesk } from './setup.mjs';
+import { scanPdf } from './docx.mjs';
 
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
 
@@ -70,25 +71,6 @@ function freePort() {
   });
 }
 
-const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-
-// The author's tus upload of `bytes` for practice `practice` (their own work, through the API).
-async function upload(url, author, purpose, practice, name, bytes) {
-  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
-  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
-  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
-    method: 'POST',
-    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
-  });
-  assert.equal(created.status, 201, await created.text());
-  const sent = await fetch(url + created.headers.get('location'), {
-    method: 'PATCH',
-    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
-    body: bytes,
-  });
-  assert.equal(sent.status, 204, await sent.text());
-}
-
 let browser;
 let dataDir;
 let anna;
@@ -107,7 +89,7 @@ before(async () => {
   ]);
   const annaSession = session(server.url);
   await annaSession.call('POST', '/api/auth/login', { email: anna.email, password: kPassword });
-  await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.pdf', kPdf);
+  await attachFile(server.url, annaSession.cookie(), kEvent, anna.id, 'payment', 'Платёжка.pdf', scanPdf());
   await server.stop();
   // The mail server is down; an hour of the outbox's back-off passes in a second.
   server = await startServer({ dataDir, clock: kDuringReview, clockSpeed: 3600, args: ['--smtp', `smtp://127.0.0.1:${smtpPort}`] });
@@ -120,11 +102,8 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function organiserPage(context) {
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  return page;
+function organiserPage(context) {
+  return openDesk(context, server.url, kOrganiser);
 }
 
 test('the organiser reads who decided what in the review log and finds every file sent, by purpose, from the desk', async () => {

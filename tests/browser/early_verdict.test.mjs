@@ -4,38 +4,22 @@
 // whole file stays the one that decides (uploads.test.mjs sends a video the browser cannot read).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { attributeOf, launchBrowser, openPage, testId, waitUntil } from './browser.mjs';
-import { loginThroughDialog, person, seedSubmittedPractice } from './people.mjs';
-import { loadAgenda, startServer } from './server.mjs';
+import { test } from 'node:test';
+import { attributeOf, testId, waitUntil } from './browser.mjs';
+import { loadAgenda } from './server.mjs';
+import { openOwnFlashmob, useBrowser } from './setup.mjs';
 
-const kEvent = 'irkutsk-2020';
 const kOpenClock = '2020-06-20T10:00:00+08:00';
 const kPhone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
-let browser;
-let server;
-let agenda;
-let work;
-
-before(async () => {
-  agenda = await loadAgenda();
-  work = await mkdtemp(join(tmpdir(), 'praktika-browser-early-'));
-  browser = await launchBrowser();
-  server = await startServer({ clock: kOpenClock });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+const agenda = await loadAgenda();
+const env = useBrowser({ tag: 'early', clock: kOpenClock });
 
 // A video of `seconds` at 64x48, one frame a second: a few hundred kilobytes however long.
 function tinyVideo(name, seconds, codec) {
-  const out = join(work, name);
+  const out = join(env.work, name);
   const ff = spawnSync('/usr/bin/ffmpeg', [
     '-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=64x48:rate=1`,
     ...codec, out,
@@ -51,15 +35,9 @@ test('a 7-minute video is refused by the page at once, in the agenda terms, with
     { name: 'sem-minut.webm', mimeType: 'video/webm', path: tinyVideo('sem-minut.webm', 420, ['-c:v', 'libvpx', '-b:v', '20k']) },
     { name: 'sem-minut.mp4', mimeType: 'video/mp4', path: tinyVideo('sem-minut.mp4', 420, ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart']) },
   ];
-  const context = await browser.newContext(kPhone);
+  const context = await env.browser.newContext(kPhone);
   try {
-    const who = person('early');
-    await seedSubmittedPractice(server.url, kEvent, agenda, who);
-    const page = await openPage(context, `${server.url}/events/${kEvent}`);
-    await loginThroughDialog(page, who);
-    await page.goto(`${server.url}/events/${kEvent}/cabinet`);
-    await testId(page, 'cabinet-flashmob-link').click();
-    await testId(page, 'flashmob-mine').waitFor();
+    const page = await openOwnFlashmob(context, env.server.url, agenda, 'early');
 
     const uploads = [];
     page.on('request', (r) => {
@@ -84,15 +62,9 @@ test('a 7-minute video is refused by the page at once, in the agenda terms, with
 
 test('a video within the limit passes the early check and is sent', async () => {
   const short = tinyVideo('minuta.webm', 60, ['-c:v', 'libvpx', '-b:v', '20k']);
-  const context = await browser.newContext(kPhone);
+  const context = await env.browser.newContext(kPhone);
   try {
-    const who = person('early-ok');
-    await seedSubmittedPractice(server.url, kEvent, agenda, who);
-    const page = await openPage(context, `${server.url}/events/${kEvent}`);
-    await loginThroughDialog(page, who);
-    await page.goto(`${server.url}/events/${kEvent}/cabinet`);
-    await testId(page, 'cabinet-flashmob-link').click();
-    await testId(page, 'flashmob-mine').waitFor();
+    const page = await openOwnFlashmob(context, env.server.url, agenda, 'early-ok');
     await testId(page, 'flashmob-upload-file').setInputFiles({ name: 'minuta.webm', mimeType: 'video/webm', buffer: await readFile(short) });
     await waitUntil('the video uploaded', () => attributeOf(page, 'flashmob-upload', 'data-phase'), (p) => p === 'done', 30_000);
     assert.deepEqual(page.problems, []);

@@ -113,11 +113,11 @@ export function answersFor(fields, prefix = '') {
   return out;
 }
 
-// fetch() with one session cookie; JSON in and out unless the body is bytes.
+// fetch() with one session cookie; JSON in and out unless the body is bytes or a string (sent as it is).
 export function apiClient(base) {
   let cookie = '';
   const call = async (method, path, body, headers = {}) => {
-    const isJson = body !== undefined && !(body instanceof Uint8Array);
+    const isJson = body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string';
     const r = await fetch(base + path, {
       method,
       headers: { Accept: 'application/json', Origin: new URL(base).origin, ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },

@@ -2,46 +2,30 @@
 // site holds about them, then withdraws consent behind the agenda's confirmation text and is
 // signed out for good; the organiser finds both requests in the log linked from the desk.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { apiClient, createUser, kApi, kDuringIntake, kPassword, registrationAnswers, signInBrowser } from './people.mjs';
-import { loadAgenda, startServer } from './server.mjs';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { apiClient, kApi, kDuringIntake, kPassword, registrationAnswers, signInBrowser } from './people.mjs';
+import { useBrowser } from './setup.mjs';
+import { loadAgenda } from './server.mjs';
 
 const kOrganiser = 'org@umc.ru';
 const kName = 'Иванова Мария Петровна';
 const kEmail = 'maria.ivanova@dom.ru';
 
-let browser;
-let dataDir;
-let server;
-
-before(async () => {
-  browser = await launchBrowser();
-  dataDir = await mkdtemp(join(tmpdir(), 'praktika-privacy-'));
-  createUser(dataDir, kOrganiser, 'organiser', 'Организатор Ольга');
-  server = await startServer({ dataDir, clock: kDuringIntake });
-});
-
-after(async () => {
-  await server?.stop();
-  await browser?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = useBrowser({ tag: 'privacy', users: [[kOrganiser, 'organiser', 'Организатор Ольга']], clock: kDuringIntake });
 
 test('a person downloads their data and withdraws consent; the organiser sees both in the log', async () => {
   const agenda = await loadAgenda();
-  const maria = apiClient(server.url);
+  const maria = apiClient(env.server.url);
   assert.equal((await maria('POST', '/api/auth/register', { email: kEmail, password: kPassword, full_name: kName })).status, 201);
   assert.equal((await maria('PUT', `${kApi}/registration`, { answers: registrationAnswers(kName, kEmail) })).status, 200);
   assert.equal((await maria('POST', `${kApi}/practices`, { section: 1, type: 'pilot' })).status, 201);
 
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const [name, value] = maria.cookie().split('=');
-  await context.addCookies([{ name, value, url: server.url }]);
-  const page = await openPage(context, `${server.url}/events/irkutsk-2020/cabinet`);
+  await context.addCookies([{ name, value, url: env.server.url }]);
+  const page = await openPage(context, `${env.server.url}/events/irkutsk-2020/cabinet`);
   await testId(page, 'personal-data').waitFor();
 
   // The archive: a ZIP with the data and the readable summary, under the agenda's name.
@@ -61,16 +45,16 @@ test('a person downloads their data and withdraws consent; the organiser sees bo
   await waitUntil('the notice of the withdrawal', () => textOf(page, 'withdrawn-notice'), (t) => t === agenda.registration_form.privacy.withdrawn_notice, 10_000);
 
   // The old e-mail and password open nothing any more.
-  const again = apiClient(server.url);
+  const again = apiClient(env.server.url);
   const login = await again('POST', '/api/auth/login', { email: kEmail, password: kPassword });
   assert.equal(login.status, 401, login.text);
   assert.deepEqual(page.problems, []);
   await context.close();
 
   // The organiser: from the desk to the log, both requests, the person by number only.
-  const desk = await browser.newContext();
-  await signInBrowser(desk, server.url, kOrganiser);
-  const organiser = await openPage(desk, `${server.url}/events/irkutsk-2020/desk`);
+  const desk = await env.browser.newContext();
+  await signInBrowser(desk, env.server.url, kOrganiser);
+  const organiser = await openPage(desk, `${env.server.url}/events/irkutsk-2020/desk`);
   await testId(organiser, 'desk-privacy-log').click();
   await testId(organiser, 'privacy-log-table').waitFor();
   const kinds = await testId(organiser, 'privacy-log-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));

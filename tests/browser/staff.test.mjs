@@ -7,15 +7,14 @@
 // apply while the intake is open. The authors' practices and files, and the experts'
 // assignment, are made through the HTTP API beforehand (they are other people's work).
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { crc32, practiceDocx } from './docx.mjs';
-import { assertNoSidewaysScroll, createUser, kApi, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
+import { test } from 'node:test';
+import { openPage, testId, textOf, waitUntil } from './browser.mjs';
+import { crc32, practiceDocx, scanPdf } from './docx.mjs';
+import { assertNoSidewaysScroll, attachFile, kApi, kEvent, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, session, submitPractices } from './people.mjs';
 import { loadAgenda, startServer } from './server.mjs';
+import { openDesk, useBrowser } from './setup.mjs';
 
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
 const kExpert = { email: 'expert@umc.ru', name: 'Эксперт Евгений', password: kPassword };
@@ -48,86 +47,62 @@ function tinyPng() {
   ]);
 }
 
-const kPdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-
-// The author's tus upload of `bytes` for practice `practice`; returns the upload id.
-async function upload(url, author, purpose, practice, name, bytes) {
-  const meta = `filename ${Buffer.from(name).toString('base64')},practice ${Buffer.from(String(practice)).toString('base64')}`;
-  // A browser names its page on every state change (Origin); the server refuses a cookie without it.
-  const headers = { cookie: author.cookie(), 'Tus-Resumable': '1.0.0', origin: new URL(url).origin };
-  const created = await fetch(`${url}${kApi}/uploads?purpose=${purpose}`, {
-    method: 'POST',
-    headers: { ...headers, 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta },
-  });
-  assert.equal(created.status, 201, await created.text());
-  const location = created.headers.get('location');
-  const sent = await fetch(url + location, {
-    method: 'PATCH',
-    headers: { ...headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
-    body: bytes,
-  });
-  assert.equal(sent.status, 204, await sent.text());
-  return location.split('/').pop();
-}
-
 async function signIn(url, email) {
   const who = session(url);
   await who.call('POST', '/api/auth/login', { email, password: kPassword });
   return who;
 }
 
-let browser;
-let dataDir;
-let server; // the intake's server until a test needs the review's (reviewServer)
 let phase = 'intake';
 let anna;
 let boris;
 const agenda = await loadAgenda();
 
-before(async () => {
-  browser = await launchBrowser();
-  dataDir = await mkdtemp(join(tmpdir(), 'praktika-staff-'));
-  createUser(dataDir, kOrganiser.email, 'organiser', kOrganiser.name);
-  createUser(dataDir, kExpert.email, 'expert', kExpert.name, 1);
-  createUser(dataDir, kModerator.email, 'moderator', kModerator.name, 1);
-  createUser(dataDir, kSecondExpert.email, 'participant', kSecondExpert.name);
-  server = await startServer({ dataDir, clock: kDuringIntake });
-  [anna, boris] = await submitPractices(server.url, [
+// The intake's server until a test needs the review's (reviewServer).
+const env = useBrowser({
+  tag: 'staff',
+  users: [
+    [kOrganiser.email, 'organiser', kOrganiser.name],
+    [kExpert.email, 'expert', kExpert.name, 1],
+    [kModerator.email, 'moderator', kModerator.name, 1],
+    [kSecondExpert.email, 'participant', kSecondExpert.name],
+  ],
+  clock: kDuringIntake,
+  seed: seedPaidPractices,
+});
+
+// Anna's and Boris's practices submitted, each with a payment scan sent.
+async function seedPaidPractices() {
+  [anna, boris] = await submitPractices(env.server.url, [
     ['anna', 'Семейная гостиная'],
     ['boris', 'Школа приёмных родителей'],
   ]);
-  const annaSession = await signIn(server.url, anna.email);
-  const annaScan = await upload(server.url, annaSession, 'payment', anna.id, 'Платёжка.png', tinyPng());
+  const annaSession = await signIn(env.server.url, anna.email);
+  const annaScan = await attachFile(env.server.url, annaSession.cookie(), kEvent, anna.id, 'payment', 'Платёжка.png', tinyPng());
   await annaSession.call('POST', `${kApi}/practices/${anna.id}/payment`, { upload: annaScan });
-  const borisSession = await signIn(server.url, boris.email);
-  const borisScan = await upload(server.url, borisSession, 'payment', boris.id, 'Платёжка.pdf', kPdf);
+  const borisSession = await signIn(env.server.url, boris.email);
+  const borisScan = await attachFile(env.server.url, borisSession.cookie(), kEvent, boris.id, 'payment', 'Платёжка.pdf', scanPdf());
   await borisSession.call('POST', `${kApi}/practices/${boris.id}/payment`, { upload: borisScan });
-});
-
-after(async () => {
-  await server?.stop();
-  await browser?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+}
 
 // The same data during the review, with Anna's practice paid and assigned to the expert.
 async function reviewServer() {
-  if (phase === 'review') return server;
-  await server.stop();
-  server = await startServer({ dataDir, clock: kDuringReview });
+  if (phase === 'review') return env.server;
+  await env.server.stop();
+  env.server = await startServer({ dataDir: env.dataDir, clock: kDuringReview });
   phase = 'review';
-  const organiser = await signIn(server.url, kOrganiser.email);
+  const organiser = await signIn(env.server.url, kOrganiser.email);
   const practice = await organiser.call('GET', `${kApi}/review/practices/${anna.id}`);
   if (practice.practice.payment.state !== 'confirmed') {
     await organiser.call('POST', `${kApi}/intake/practices/${anna.id}/payment`, { decision: 'confirm' });
   }
   await organiser.call('POST', `${kApi}/review/assign`, {});
-  return server;
+  return env.server;
 }
 
 test('an anonymous visitor on a phone sees the event and a call to apply while the intake is open', async () => {
-  const context = await browser.newContext(kPhone);
-  const visitor = await openPage(context, `${server.url}/`);
+  const context = await env.browser.newContext(kPhone);
+  const visitor = await openPage(context, `${env.server.url}/`);
   await waitUntil('the call to apply', () => textOf(visitor, 'apply-call'), (t) => /Идёт приём заявок/.test(t ?? ''));
   assert.equal(await textOf(visitor, 'event-title'), agenda.title);
   const zone = await textOf(visitor, 'time-zone-note');
@@ -143,12 +118,12 @@ test('an anonymous visitor on a phone sees the event and a call to apply while t
 test('a co-author opens the practice from the cabinet and is told only its author may change it', async () => {
   assert.equal(phase, 'intake');
   // Boris names Anna his co-author (his own work, through the API).
-  const borisSession = await signIn(server.url, boris.email);
+  const borisSession = await signIn(env.server.url, boris.email);
   const drafted = await borisSession.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: { name: 'Совместная практика' } });
   await borisSession.call('PATCH', `${kApi}/practices/${drafted.id}`, { co_authors: [anna.email] });
 
-  const context = await browser.newContext(kPhone);
-  const page = await openPage(context, `${server.url}/`);
+  const context = await env.browser.newContext(kPhone);
+  const page = await openPage(context, `${env.server.url}/`);
   await loginThroughDialog(page, { email: anna.email, password: kPassword, name: 'Автор anna' });
   await testId(page, 'cabinet-link').click();
   await testId(page, `practice-${drafted.id}`).locator('a.practice-item__title').click();
@@ -160,8 +135,8 @@ test('a co-author opens the practice from the cabinet and is told only its autho
 
 test('the organiser reaches the payments from the event page, confirms one seeing its scan and returns another with a reason', async () => {
   assert.equal(phase, 'intake');
-  const context = await browser.newContext();
-  const page = await openPage(context, `${server.url}/`);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.server.url}/`);
   await loginThroughDialog(page, kOrganiser);
   assert.equal(await textOf(page, 'header-desk-link'), 'Кабинет организатора');
   await testId(page, 'desk-link').click();
@@ -184,7 +159,7 @@ test('the organiser reaches the payments from the event page, confirms one seein
 
   // Boris's PDF opens from its link; returning it asks for the reason first.
   const pdfLink = borisItem.locator('[data-testid="payment-scan-link"]');
-  const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), server.url).href);
+  const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), env.server.url).href);
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   await borisItem.locator('[data-testid="payment-return"]').click();
@@ -208,8 +183,8 @@ test('the organiser reaches the payments from the event page, confirms one seein
 
 test('the expert reaches the queue from the event page, reads the practice by the form, downloads its Word document and decides', async () => {
   await reviewServer();
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(context, `${server.url}/`);
+  const context = await env.browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context, `${env.server.url}/`);
   await loginThroughDialog(page, kExpert);
   await waitUntil('the review stage note', () => textOf(page, 'staff-expert'), (t) => /идёт сейчас/.test(t ?? ''));
   await testId(page, 'review-link').click();
@@ -256,8 +231,8 @@ test('the expert reaches the queue from the event page, reads the practice by th
 
 test('the moderator on a phone reaches the console of the section from the event page', async () => {
   await reviewServer();
-  const context = await browser.newContext(kPhone);
-  const phone = await openPage(context, `${server.url}/`);
+  const context = await env.browser.newContext(kPhone);
+  const phone = await openPage(context, `${env.server.url}/`);
   await loginThroughDialog(phone, kModerator);
   await assertNoSidewaysScroll(phone);
   await testId(phone, 'console-link-1').click();
@@ -268,11 +243,8 @@ test('the moderator on a phone reaches the console of the section from the event
 
 test('the organiser reaches the certificates, the proceedings and the exports from the desk', async () => {
   await reviewServer();
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-documents').click();
+  const context = await env.browser.newContext({ acceptDownloads: true });
+  const page = await openDesk(context, env.server.url, kOrganiser, 'documents');
   await waitUntil('no certificates yet', () => textOf(page, 'certificates-none'), (t) => t === 'Сертификаты ещё не выпущены.');
 
   const [download] = await Promise.all([page.waitForEvent('download'), testId(page, 'export-decisions').click()]);
@@ -293,11 +265,8 @@ test('the organiser reaches the certificates, the proceedings and the exports fr
 
 test('the organiser grants and withdraws a role on the people page and sees the outbox warn that no mail server is set', async () => {
   await reviewServer();
-  const context = await browser.newContext();
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-people').click();
+  const context = await env.browser.newContext();
+  const page = await openDesk(context, env.server.url, kOrganiser, 'people');
   await waitUntil('the roles', () => page.locator('[data-testid="role-row"]').count(), (n) => n >= 3);
 
   // Someone without an account yet is invited: the role waits for them, a letter is queued.
@@ -317,7 +286,7 @@ test('the organiser grants and withdraws a role on the people page and sees the 
   const annaRow = page.locator('[data-testid="role-row"]', { hasText: anna.email });
   await waitUntil('her row', () => annaRow.count(), (n) => n === 1);
   assert.match(await annaRow.textContent(), /эксперт.*секция 2/);
-  const organiser = await signIn(server.url, kOrganiser.email);
+  const organiser = await signIn(env.server.url, kOrganiser.email);
   const held = (await organiser.call('GET', `${kApi}/roles`)).roles.filter((r) => r.user.email === anna.email && r.role === 'expert');
   assert.deepEqual(held.map((r) => r.section), [2]);
 
@@ -337,11 +306,8 @@ test('the organiser grants and withdraws a role on the people page and sees the 
 
 test('the organiser makes a second expert on the people page and gives the practice to her by hand on the board, then takes her off', async () => {
   await reviewServer();
-  const context = await browser.newContext();
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-people').click();
+  const context = await env.browser.newContext();
+  const page = await openDesk(context, env.server.url, kOrganiser, 'people');
   await testId(page, 'grant-email').fill(kSecondExpert.email);
   await testId(page, 'grant-role').selectOption('expert');
   await testId(page, 'grant-section').selectOption('1');

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { apiClient, assertNoSidewaysScroll, loginThroughDialog, person, seedSubmittedPractice } from './people.mjs';
 import { agendaWithRequisites, binaryPath, loadAgenda, startServer } from './server.mjs';
+import { openOwnFlashmob } from './setup.mjs';
 import { scanPdf } from './docx.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -221,13 +222,7 @@ test('an author sends a flashmob video from the page and sees it measured, conve
   const server = await startServer({ clock: kOpenClock });
   const context = await browser.newContext(kPhone);
   try {
-    const who = person('flashmob');
-    await seedSubmittedPractice(server.url, kEvent, agenda, who);
-    const page = await openPage(context, `${server.url}/events/${kEvent}`);
-    await loginThroughDialog(page, who);
-    await page.goto(`${server.url}/events/${kEvent}/cabinet`);
-    await testId(page, 'cabinet-flashmob-link').click();
-    await testId(page, 'flashmob-mine').waitFor();
+    const page = await openOwnFlashmob(context, server.url, agenda, 'flashmob');
     // The kinds of file and their limits are the agenda's words, not the page's.
     const flashmobFiles = agenda.files.flashmob;
     const kindsText = flashmobFiles.kinds.map((k) => k.title.charAt(0).toLocaleLowerCase('ru-RU') + k.title.slice(1)).join(' или ');

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { admitToPresent, createUser, kDuringIntake, kDuringReview, kPassword, loginThroughDialog, submitPractices } from './people.mjs';
+import { admitToPresent, createUser, kDuringIntake, kDuringReview, kPassword, submitPractices } from './people.mjs';
 import { loadAgenda, startServer } from './server.mjs';
+import { openDesk } from './setup.mjs';
 
 const kOrganiser = { email: 'org@umc.ru', name: 'Организатор Ольга', password: kPassword };
 
@@ -37,10 +38,7 @@ after(async () => {
 
 // The organiser issues the certificates from the desk's documents page; returns the one number.
 async function issueCertificate(context) {
-  const page = await openPage(context, `${server.url}/`);
-  await loginThroughDialog(page, kOrganiser);
-  await testId(page, 'desk-link').click();
-  await testId(page, 'desk-documents').click();
+  const page = await openDesk(context, server.url, kOrganiser, 'documents');
   await waitUntil('no certificates yet', () => textOf(page, 'certificates-none'), (t) => t === 'Сертификаты ещё не выпущены.');
   await testId(page, 'certificates-send-mail').uncheck();
   await testId(page, 'certificates-start').click();

@@ -12,6 +12,7 @@
 
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/stage_server.h"
 #include "support/test_store.h"
 #include "support/smtp_server.h"
 
@@ -65,27 +66,11 @@ std::filesystem::path laureate_agenda(const TempDir& dir) {
   return file;
 }
 
-class Certificates : public ::testing::Test {
+class Certificates : public StageServerTest {
  protected:
-  void SetUp() override {
-    std::string output;
-    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
-    auto smtp = SmtpServer::start(mail_dir_.path());
-    ASSERT_TRUE(smtp) << smtp.status().message();
-    smtp_ = std::move(*smtp);
-  }
-
   void start(const std::string& clock, std::vector<std::string> agendas = {"agenda/irkutsk-2020.json"},
              bool with_smtp = true) {
-    if (server_) server_->stop();
-    server_.reset();
-    ServerOptions options{.data_dir = data_.path(), .clock = clock, .agendas = agendas};
-    if (with_smtp) options.extra_args = {"--smtp", smtp_->url()};
-    auto started = ServerProcess::start(options);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-    if (people_) people_->reconnect(server_->port());
-    else people_ = std::make_unique<People>(server_->port());
+    start_server({.clock = clock, .agendas = std::move(agendas)}, with_smtp);
   }
 
   // Polls the organiser's view of the job until it is done.
@@ -100,18 +85,25 @@ class Certificates : public ::testing::Test {
     return job;
   }
 
+  // The organiser's outcomes for three practices, in order: present, gallery, rejected.
+  void decide_present_gallery_rejected(const std::vector<int>& ids) {
+    const std::vector<std::string> outcomes = {"present", "gallery", "rejected"};
+    for (size_t i = 0; i < ids.size() && i < outcomes.size(); ++i) {
+      json body = {{"outcome", outcomes[i]}};
+      if (outcomes[i] == "rejected") body["reason"] = "Не по теме секции";
+      auto r = people_->organiser().request(
+          "PUT", kEventApi + "/review/practices/" + std::to_string(ids[i]) + "/outcome", body.dump());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
+  }
+
   std::unique_ptr<WsClient> organiser_socket() {
     WsClient::Options o;
     o.cookie = people_->organiser().cookie_header();
     return WsClient::connect(server_->port(), o);
   }
 
-  TempDir data_;
-  TempDir mail_dir_;
   TempDir agenda_dir_;
-  std::unique_ptr<SmtpServer> smtp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
 };
 
 // Three authors: one whose outcome the test agenda treats as a laureate's (a named diploma with
@@ -143,14 +135,7 @@ TEST_F(Certificates, DocumentsFollowTheAgendasRulesVerifyAndTheProceedingsListTh
   people.person("nobody@dom.ru", "Посторонний Человек");
 
   start(kDuringReview, {agenda});
-  const std::vector<std::string> outcomes = {"present", "gallery", "rejected"};
-  for (size_t i = 0; i < ids.size(); ++i) {
-    json body = {{"outcome", outcomes[i]}};
-    if (outcomes[i] == "rejected") body["reason"] = "Не по теме секции";
-    auto r = people.organiser().request("PUT", kEventApi + "/review/practices/" + std::to_string(ids[i]) + "/outcome",
-                                        body.dump());
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
+  ASSERT_NO_FATAL_FAILURE(decide_present_gallery_rejected(ids));
 
   start(kAfterEvent, {agenda});
   // Only the organiser may follow the job.
@@ -348,14 +333,7 @@ TEST_F(Certificates, TheOrderListsTheAdmittedPracticesBySectionWithTheirAuthors)
   people.person("nobody@dom.ru", "Посторонний Человек");
 
   start(kDuringReview);
-  const std::vector<std::string> outcomes = {"present", "gallery", "rejected"};
-  for (size_t i = 0; i < ids.size(); ++i) {
-    json body = {{"outcome", outcomes[i]}};
-    if (outcomes[i] == "rejected") body["reason"] = "Не по теме секции";
-    auto r = people.organiser().request("PUT", kEventApi + "/review/practices/" + std::to_string(ids[i]) + "/outcome",
-                                        body.dump());
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
+  ASSERT_NO_FATAL_FAILURE(decide_present_gallery_rejected(ids));
 
   start(kAfterEvent);
   EXPECT_EQ(HttpClient(server_->port()).get(kEventApi + "/order").status, 401);

@@ -5,6 +5,7 @@
 
 #include "support/bytes.h"
 #include "support/media_fixtures.h"
+#include "support/pdf_upload.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 #include "support/smtp_server.h"
@@ -122,16 +123,8 @@ class Contest : public ::testing::Test {
     std::string metadata = "filename " + base64(purpose + ".pdf") + ",practice " + base64(std::to_string(practice));
     if (!field.empty()) metadata += ",field " + base64(field);
     auto& http = people_->person(email);
-    auto created = http.request("POST", kApi + "/uploads?purpose=" + purpose, "",
-                                {{"Tus-Resumable", "1.0.0"},
-                                 {"Upload-Length", std::to_string(pdf.size())},
-                                 {"Upload-Metadata", metadata}});
+    auto created = send_by_tus(http, kApi + "/uploads?purpose=" + purpose, pdf, metadata);
     ASSERT_EQ(created.status, 201) << created.body;
-    auto done = http.request("PATCH", created.headers["location"], pdf,
-                             {{"Tus-Resumable", "1.0.0"},
-                              {"Content-Type", "application/offset+octet-stream"},
-                              {"Upload-Offset", "0"}});
-    ASSERT_EQ(done.status, 204) << done.body;
   }
 
   HttpResult submit(const std::string& email, int practice) {

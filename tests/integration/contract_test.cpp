@@ -37,6 +37,20 @@ std::string squeezed(std::string s) {
 }
 
 // The agenda with the organiser's real requisites: the contract is issued.
+// `author`'s practice «Вторая жизнь» with its Word description, submitted; its id, or 0 (with a
+// failure recorded).
+int submitted_practice(HttpClient& author) {
+  auto created = author.post(kEventApi + "/practices",
+                             {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  if (created.status != 201) return 0;
+  const int id = created.json()["id"].get<int>();
+  attach_document(author, id);
+  auto submitted = author.post(kEventApi + "/practices/" + std::to_string(id) + "/submit", json::object());
+  EXPECT_EQ(submitted.status, 200) << submitted.body;
+  return submitted.status == 200 ? id : 0;
+}
+
 class Contract : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -151,14 +165,7 @@ TEST_F(Contract, APersonPaysWithTheirNameAndAddressAndNoCompanyRequisites) {
   auto saved = vera.request("PUT", kEventApi + "/registration", json{{"answers", answers}}.dump());
   ASSERT_EQ(saved.status, 200) << saved.body;
   EXPECT_FALSE(saved.json()["registration"]["answers"].contains("payer_inn")) << saved.body;
-  auto created = vera.post(kEventApi + "/practices",
-                           {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  attach_document(vera, created.json()["id"].get<int>());
-  ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
-                      json::object())
-                .status,
-            200);
+  ASSERT_NE(submitted_practice(vera), 0);
 
   auto r = vera.get(kEventApi + "/contract?payment_form=individual");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -206,14 +213,7 @@ TEST_F(Contract, ALegalEntityContractNeedsTheOrganisationsNameInTheRegistration)
   answers["payer_person"] = "Смирнова Вера Павловна";
   answers["payer_address"] = "664007, г. Иркутск, ул. Карла Маркса, д. 5, кв. 3";
   ASSERT_EQ(vera.request("PUT", kEventApi + "/registration", json{{"answers", answers}}.dump()).status, 200);
-  auto created = vera.post(kEventApi + "/practices",
-                           {{"section", 1}, {"type", "pilot"}, {"answers", practice_answers("Вторая жизнь", "Центр")}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  attach_document(vera, created.json()["id"].get<int>());
-  ASSERT_EQ(vera.post(kEventApi + "/practices/" + std::to_string(created.json()["id"].get<int>()) + "/submit",
-                      json::object())
-                .status,
-            200);
+  ASSERT_NE(submitted_practice(vera), 0);
   auto r = vera.get(kEventApi + "/contract?payment_form=legal_entity");
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.error_code(), "payer_missing");

@@ -1,17 +1,14 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "support/client.h"
-#include "support/media_fixtures.h"
+#include "support/scenario.h"
 #include "support/server_process.h"
 
 namespace praktika::test {
 namespace {
 
 using nlohmann::json;
-namespace files = praktika::media::testing;
 
 const std::string kBase = "/api/events/irkutsk-2020";
 
@@ -32,28 +29,10 @@ class Payments : public ::testing::Test {
     practice_ = author_->post(kBase + "/practices", {{"section", 1}, {"type", "pilot"}}).json()["id"].get<int>();
   }
 
-  // A payment scan uploaded in one piece; returns the upload id.
-  std::string upload_scan(HttpClient& http) {
-    files::write_pdf(work_ / "scan.pdf", 1);
-    std::ifstream in(work_ / "scan.pdf", std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    std::string scan = bytes.str();
-    auto created = http.request("POST", kBase + "/uploads?purpose=payment", "",
-                                {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", std::to_string(scan.size())}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    auto done = http.request("PATCH", created.headers["location"], scan,
-                             {{"Tus-Resumable", "1.0.0"},
-                              {"Content-Type", "application/offset+octet-stream"},
-                              {"Upload-Offset", "0"}});
-    EXPECT_EQ(done.status, 204) << done.body;
-    return created.json()["id"];
-  }
   std::string practice_url() const { return kBase + "/practices/" + std::to_string(practice_); }
   std::string decide_url() const { return kBase + "/intake/practices/" + std::to_string(practice_) + "/payment"; }
 
   TempDir data_;
-  files::TempDir work_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> author_, organiser_;
   int practice_ = 0;
@@ -62,7 +41,7 @@ class Payments : public ::testing::Test {
 TEST_F(Payments, TheProofIsSentReturnedWithAReasonSentAgainAndConfirmed) {
   EXPECT_EQ(author_->get(practice_url()).json()["payment"]["state"], "awaiting_proof");
   EXPECT_EQ(author_->get(practice_url()).json()["payment"]["amount"], 2000);
-  auto sent = author_->post(practice_url() + "/payment", {{"upload", upload_scan(*author_)}});
+  auto sent = author_->post(practice_url() + "/payment", {{"upload", upload_payment_scan(*author_)}});
   ASSERT_EQ(sent.status, 200) << sent.body;
   EXPECT_EQ(sent.json()["payment"]["state"], "proof_sent");
 
@@ -73,10 +52,10 @@ TEST_F(Payments, TheProofIsSentReturnedWithAReasonSentAgainAndConfirmed) {
   EXPECT_EQ(seen["state"], "returned");
   EXPECT_EQ(seen["reason"], "Не видна сумма платежа");
 
-  ASSERT_EQ(author_->post(practice_url() + "/payment", {{"upload", upload_scan(*author_)}}).status, 200);
+  ASSERT_EQ(author_->post(practice_url() + "/payment", {{"upload", upload_payment_scan(*author_)}}).status, 200);
   ASSERT_EQ(organiser_->post(decide_url(), {{"decision", "confirm"}}).status, 200);
   EXPECT_EQ(author_->get(practice_url()).json()["payment"]["state"], "confirmed");
-  EXPECT_EQ(author_->post(practice_url() + "/payment", {{"upload", upload_scan(*author_)}}).error_code(),
+  EXPECT_EQ(author_->post(practice_url() + "/payment", {{"upload", upload_payment_scan(*author_)}}).error_code(),
             "payment_confirmed");
   EXPECT_EQ(organiser_->post(decide_url(), {{"decision", "confirm"}}).error_code(), "no_payment_to_decide");
   auto confirmed = organiser_->get(kBase + "/intake/practices?payment=confirmed").json()["practices"];
@@ -87,7 +66,7 @@ TEST_F(Payments, TheProofIsSentReturnedWithAReasonSentAgainAndConfirmed) {
 TEST_F(Payments, OnlyTheOwnersOwnCompleteUploadCountsAndOnlyTheOrganiserDecides) {
   HttpClient eve(server_->port());
   eve.post("/api/auth/register", {{"email", "eve@dom.ru"}, {"password", "пароль участника"}, {"full_name", "Ева"}});
-  std::string eves = upload_scan(eve);
+  std::string eves = upload_payment_scan(eve);
   EXPECT_EQ(author_->post(practice_url() + "/payment", {{"upload", eves}}).error_code(), "upload_not_found");
   EXPECT_EQ(eve.post(practice_url() + "/payment", {{"upload", eves}}).status, 404);
   auto unfinished = author_->request("POST", kBase + "/uploads?purpose=payment", "",

@@ -12,7 +12,9 @@
 #include "support/bytes.h"
 #include "support/client.h"
 #include "support/docx_builder.h"
+#include "support/intake_server.h"
 #include "support/media_fixtures.h"
+#include "support/pdf_upload.h"
 #include "support/scenario.h"
 #include "support/server_process.h"
 
@@ -66,27 +68,15 @@ std::string upload(HttpClient& http, const std::string& purpose, const std::stri
                    int practice) {
   std::string metadata = "filename " + base64(name);
   if (practice) metadata += ",practice " + base64(std::to_string(practice));
-  auto created = http.request("POST", kEventApi + "/uploads?purpose=" + purpose, "",
-                              {{"Tus-Resumable", "1.0.0"},
-                               {"Upload-Length", std::to_string(bytes.size())},
-                               {"Upload-Metadata", metadata}});
-  EXPECT_EQ(created.status, 201) << created.body;
-  auto sent = http.request("PATCH", created.headers["location"], bytes,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}});
-  EXPECT_EQ(sent.status, 204) << sent.body;
+  auto created = send_by_tus(http, kEventApi + "/uploads?purpose=" + purpose, bytes, metadata);
   return created.json()["id"];
 }
 
-class Privacy : public ::testing::Test {
+class Privacy : public IntakeServer {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(create_organiser(data_.path()));
-    auto started = ServerProcess::start({.data_dir = data_.path(), .clock = kDuringIntake});
-    ASSERT_TRUE(started);
-    server_ = std::move(*started);
-    people_ = std::make_unique<People>(server_->port());
+    IntakeServer::SetUp();
+    if (HasFatalFailure()) return;
     auto& maria = people_->person(kEmail, kName);
 
     json answers = registration_answers(kName, kEmail, "ОГБУСО «Центр помощи детям»", 1);
@@ -149,10 +139,7 @@ class Privacy : public ::testing::Test {
     return out;
   }
 
-  TempDir data_;
   files::TempDir work_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
   int practice_ = 0;
   std::string document_, document_bytes_, scan_, scan_bytes_;
 };

@@ -9,6 +9,7 @@
 
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/stage_server.h"
 #include "support/smtp_server.h"
 
 namespace praktika::test {
@@ -36,27 +37,9 @@ json kind_row(HttpClient& organiser, const std::string& kind) {
   return nullptr;
 }
 
-class Reminders : public ::testing::Test {
+class Reminders : public StageServerTest {
  protected:
-  void SetUp() override {
-    std::string output;
-    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
-    auto smtp = SmtpServer::start(mail_dir_.path());
-    ASSERT_TRUE(smtp) << smtp.status().message();
-    smtp_ = std::move(*smtp);
-  }
-
-  void start(const std::string& clock, double speed = 0) {
-    if (server_) server_->stop();
-    server_.reset();
-    ServerOptions options{.data_dir = data_.path(), .clock = clock, .clock_speed = speed};
-    options.extra_args = {"--smtp", smtp_->url()};
-    auto started = ServerProcess::start(options);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-    if (people_) people_->reconnect(server_->port());
-    else people_ = std::make_unique<People>(server_->port());
-  }
+  void start(const std::string& clock, double speed = 0) { start_server({.clock = clock, .clock_speed = speed}); }
 
   // A registered author with one practice saved as a draft, never submitted.
   int draft(const std::string& email, const std::string& name) {
@@ -76,11 +59,6 @@ class Reminders : public ::testing::Test {
     return smtp_->messages();
   }
 
-  TempDir data_;
-  TempDir mail_dir_;
-  std::unique_ptr<SmtpServer> smtp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
 };
 
 // Intake closes 29 June 00:00 (+08:00): the letters are due 26 June 00:00 and 28 June 00:00.

@@ -7,6 +7,7 @@
 
 #include "support/scenario.h"
 #include "support/server_process.h"
+#include "support/stage_server.h"
 #include "support/smtp_server.h"
 
 namespace praktika::test {
@@ -20,25 +21,10 @@ const std::string kMail = kEventApi + "/review/mail";
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class StaffDesk : public ::testing::Test {
+class StaffDesk : public StageServerTest {
  protected:
-  void SetUp() override {
-    std::string output;
-    ASSERT_TRUE(create_organiser(data_.path(), &output)) << output;
-    auto smtp = SmtpServer::start(mail_dir_.path());
-    ASSERT_TRUE(smtp) << smtp.status().message();
-    smtp_ = std::move(*smtp);
-  }
-
   // `clock_speed` > 1 makes the outbox's back-off (timed on the event's clock) pass quickly.
-  void start(double clock_speed = 0) {
-    ServerOptions options{.data_dir = data_.path(), .clock = kDuringIntake, .clock_speed = clock_speed};
-    options.extra_args = {"--smtp", smtp_->url()};
-    auto started = ServerProcess::start(options);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-    people_ = std::make_unique<People>(server_->port());
-  }
+  void start(double clock_speed = 0) { start_server({.clock = kDuringIntake, .clock_speed = clock_speed}); }
 
   json letters() { return people_->organiser().get(kMail).json()["messages"]; }
 
@@ -53,11 +39,6 @@ class StaffDesk : public ::testing::Test {
     return json();
   }
 
-  TempDir data_;
-  TempDir mail_dir_;
-  std::unique_ptr<SmtpServer> smtp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<People> people_;
 };
 
 TEST_F(StaffDesk, ARoleGrantedToANewEmailWaitsAndIsAppliedWhenThePersonSignsUp) {

@@ -68,6 +68,15 @@ class Uploads : public ::testing::Test {
                          {"Upload-Length", std::to_string(length)},
                          {"Upload-Metadata", "filename " + base64(name) + ",filetype " + base64("video/mp4")}});
   }
+  // The upload of a payment scan `scan` made (nothing sent yet); its location, or empty on a failure.
+  std::string created_scan(HttpClient& http, const std::string& scan) {
+    auto created = http.request("POST", kCreate + "?purpose=payment", "",
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(scan.size())},
+                                 {"Upload-Metadata", "filename " + base64("scan.jpg")}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.status == 201 ? created.headers["location"] : "";
+  }
   HttpResult patch(HttpClient& http, const std::string& location, std::uint64_t offset, const std::string& bytes) {
     return http.request("PATCH", location, bytes,
                         {{"Tus-Resumable", "1.0.0"},
@@ -326,12 +335,8 @@ TEST_F(Uploads, OptionsAdvertiseTheProtocol) {
 TEST_F(Uploads, AnUploadWhoseBytesAreGoneIsAbsentUntilADeletionRemovesItsRow) {
   auto anna = user("anna@dom.ru");
   const std::string scan = docx::jpeg(100 << 10);
-  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
-                               {{"Tus-Resumable", "1.0.0"},
-                                {"Upload-Length", std::to_string(scan.size())},
-                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string location = created.headers["location"];
+  const std::string location = created_scan(*anna, scan);
+  ASSERT_FALSE(location.empty());
   ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
   const std::string id = anna->get(location).json()["id"];
 
@@ -348,12 +353,8 @@ TEST_F(Uploads, AnUploadWhoseBytesAreGoneIsAbsentUntilADeletionRemovesItsRow) {
 TEST_F(Uploads, DeletingAnUploadRemovesTheFilesMadeFromIt) {
   auto anna = user("anna@dom.ru");
   const std::string scan = docx::jpeg(100 << 10);
-  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
-                               {{"Tus-Resumable", "1.0.0"},
-                                {"Upload-Length", std::to_string(scan.size())},
-                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string location = created.headers["location"];
+  const std::string location = created_scan(*anna, scan);
+  ASSERT_FALSE(location.empty());
   ASSERT_EQ(patch(*anna, location, 0, scan).status, 204);
   const std::string id = anna->get(location).json()["id"];
   const auto files = data_.path() / "files";
@@ -373,12 +374,8 @@ TEST_F(Uploads, APatchToAnotherInstanceWhileOneIsAppendingIsRefusedAndAppendsNot
   ASSERT_TRUE(second) << second.status().message();
   auto anna = user("anna@dom.ru");
   const std::string scan = docx::jpeg(600 << 10);
-  auto created = anna->request("POST", kCreate + "?purpose=payment", "",
-                               {{"Tus-Resumable", "1.0.0"},
-                                {"Upload-Length", std::to_string(scan.size())},
-                                {"Upload-Metadata", "filename " + base64("scan.jpg")}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string location = created.headers["location"];
+  const std::string location = created_scan(*anna, scan);
+  ASSERT_FALSE(location.empty());
   auto headers = [&](std::uint64_t offset) {
     return std::map<std::string, std::string>{{"Cookie", anna->cookie_header()},
                                               {"Tus-Resumable", "1.0.0"},

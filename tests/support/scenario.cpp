@@ -8,6 +8,7 @@
 #include "support/bytes.h"
 #include "support/docx_builder.h"
 #include "support/media_fixtures.h"
+#include "support/pdf_upload.h"
 #include "support/server_process.h"
 
 namespace praktika::test {
@@ -123,30 +124,23 @@ void People::reconnect(int port) {
 
 namespace {
 
-std::string upload_scan(HttpClient& http) {
-  media::testing::TempDir work;
-  media::testing::write_pdf(work.path() / "scan.pdf", 1);
-  std::ifstream in(work.path() / "scan.pdf", std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  std::string scan = bytes.str();
-  auto created = http.request("POST", kEventApi + "/uploads?purpose=payment", "",
-                              {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", std::to_string(scan.size())}});
-  EXPECT_EQ(created.status, 201) << created.body;
-  auto done = http.request("PATCH", created.headers["location"], scan,
-                           {{"Tus-Resumable", "1.0.0"},
-                            {"Content-Type", "application/offset+octet-stream"},
-                            {"Upload-Offset", "0"}});
-  EXPECT_EQ(done.status, 204) << done.body;
-  return created.json()["id"];
-}
-
 std::string compliant_docx() {
   auto bytes = praktika::documents::testing::Docx::compliant().bytes();
   return std::string(bytes.begin(), bytes.end());
 }
 
 }  // namespace
+
+std::string upload_payment_scan(HttpClient& http) {
+  media::testing::TempDir work;
+  media::testing::write_pdf(work.path() / "scan.pdf", 1);
+  std::ifstream in(work.path() / "scan.pdf", std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::string scan = bytes.str();
+  auto created = send_by_tus(http, kEventApi + "/uploads?purpose=payment", scan);
+  return created.json()["id"];
+}
 
 std::string attach_document(HttpClient& author, int id, const std::string& given, const std::string& filename) {
   const std::string docx = given.empty() ? compliant_docx() : given;
@@ -184,7 +178,7 @@ int submit_practice(People& people, const PracticeSpec& spec, std::string* docum
   auto submitted = author.post(url + "/submit", json::object());
   EXPECT_EQ(submitted.status, 200) << submitted.body;
   if (spec.paid) {
-    auto sent = author.post(url + "/payment", {{"upload", upload_scan(author)}});
+    auto sent = author.post(url + "/payment", {{"upload", upload_payment_scan(author)}});
     EXPECT_EQ(sent.status, 200) << sent.body;
     auto confirmed = people.organiser().post(kEventApi + "/intake/practices/" + std::to_string(id) + "/payment",
                                              {{"decision", "confirm"}});

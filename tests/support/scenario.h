@@ -83,6 +83,9 @@ struct PracticeSpec {
 // `document_upload`, when given, receives the id of the Word description's upload.
 int submit_practice(People& people, const PracticeSpec& spec, std::string* document_upload = nullptr);
 
+// A payment scan (a one-page PDF) uploaded by `http` in one piece; returns the upload id.
+std::string upload_payment_scan(HttpClient& http);
+
 // The author attaches `docx` (bytes; empty: a document that meets every rule of clause 6.5) to
 // practice `id` as its Word description; returns the upload id.
 std::string attach_document(HttpClient& author, int id, const std::string& docx = "",

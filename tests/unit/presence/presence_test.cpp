@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/async_test.h"
 #include "support/redis_server.h"
 
 namespace praktika::presence {
@@ -20,37 +21,9 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using test::RedisServer;
 
-class IoThread {
- public:
-  IoThread() : work_(io.get_executor()), thread_([this] { io.run(); }) {}
-  ~IoThread() {
-    work_.reset();
-    thread_.join();
-  }
-  boost::asio::io_context io;
-
- private:
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::thread thread_;
-};
-
-// As the server runs it: one io_context, two threads, so the client's and the presence's
-// strands really run in parallel.
-class IoThreads {
- public:
-  IoThreads() : work_(io.get_executor()) {
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io.run(); });
-  }
-  ~IoThreads() {
-    work_.reset();
-    for (auto& t : threads_) t.join();
-  }
-  boost::asio::io_context io{2};
-
- private:
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::vector<std::thread> threads_;
-};
+using IoThread = test::IoThreads;
+using test::eventually;
+using test::start_redis;
 
 // Everything the sink was told, with when.
 class Reports {
@@ -85,16 +58,6 @@ class Reports {
   std::vector<Entry> all_;
 };
 
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
 Options fast(std::string instance_id) {
   Options o;
   o.report_interval_ms = 100;
@@ -112,13 +75,22 @@ std::unique_ptr<Presence> redis_presence(IoThread& t, const RedisServer& redis, 
   return std::move(*p);
 }
 
-std::unique_ptr<RedisServer> start_redis() {
-  auto server = RedisServer::start();
-  EXPECT_TRUE(server.ok()) << (server.ok() ? "" : server.status().message());
-  return server.ok() ? std::move(*server) : nullptr;
-}
-
 // ---- memory ----
+
+// Two instances' presence on one redis-server of the test's own, each reporting to its own sink.
+class TwoInstances : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis);
+    a = redis_presence(t, *redis, fast("a"), ra);
+    b = redis_presence(t, *redis, fast("b"), rb);
+    ASSERT_TRUE(a && b);
+  }
+  std::unique_ptr<RedisServer> redis = start_redis();
+  IoThread t;
+  Reports ra, rb;
+  std::unique_ptr<Presence> a, b;
+};
 
 TEST(MemoryPresence, CountsLocalMembersAndIgnoresDuplicateJoins) {
   IoThread t;
@@ -241,14 +213,7 @@ TEST(RedisPresence, RefusesAMalformedUrl) {
   EXPECT_EQ(p.status().code(), "bad_redis_url");
 }
 
-TEST(RedisPresence, TwoInstancesSeeTheSameCountAndLeavesLowerIt) {
-  auto redis = start_redis();
-  ASSERT_TRUE(redis);
-  IoThread t;
-  Reports ra, rb;
-  auto a = redis_presence(t, *redis, fast("a"), ra);
-  auto b = redis_presence(t, *redis, fast("b"), rb);
-  ASSERT_TRUE(a && b);
+TEST_F(TwoInstances, SeeTheSameCountAndLeavesLowerIt) {
   EXPECT_STREQ(a->backend(), "redis");
   ASSERT_TRUE(eventually([&] { return a->healthy() && b->healthy(); }));
 
@@ -278,14 +243,7 @@ TEST(RedisPresence, TwoInstancesSeeTheSameCountAndLeavesLowerIt) {
   b->stop();
 }
 
-TEST(RedisPresence, HeartbeatsKeepMembersCountedPastTheirExpiry) {
-  auto redis = start_redis();
-  ASSERT_TRUE(redis);
-  IoThread t;
-  Reports ra, rb;
-  auto a = redis_presence(t, *redis, fast("a"), ra);
-  auto b = redis_presence(t, *redis, fast("b"), rb);
-  ASSERT_TRUE(a && b);
+TEST_F(TwoInstances, HeartbeatsKeepMembersCountedPastTheirExpiry) {
   a->join("t", "c1");
   a->join("t", "c2");
   ASSERT_TRUE(eventually([&] { return b->count("t") == 2; }));
@@ -297,14 +255,7 @@ TEST(RedisPresence, HeartbeatsKeepMembersCountedPastTheirExpiry) {
   b->stop();
 }
 
-TEST(RedisPresence, AnInstanceThatDiesStopsBeingCountedAfterExpiry) {
-  auto redis = start_redis();
-  ASSERT_TRUE(redis);
-  IoThread t;
-  Reports ra, rb;
-  auto a = redis_presence(t, *redis, fast("a"), ra);
-  auto b = redis_presence(t, *redis, fast("b"), rb);
-  ASSERT_TRUE(a && b);
+TEST_F(TwoInstances, OneThatDiesStopsBeingCountedAfterExpiry) {
   a->join("t", "c1");
   a->join("t", "c2");
   b->join("t", "c1");
@@ -340,14 +291,7 @@ TEST(RedisPresence, StopRemovesThisInstancesMembersAtOnce) {
   b->stop();
 }
 
-TEST(RedisPresence, KeepsCountingLocallyWhileRedisIsDownAndRecoversWhenItReturns) {
-  auto redis = start_redis();
-  ASSERT_TRUE(redis);
-  IoThread t;
-  Reports ra, rb;
-  auto a = redis_presence(t, *redis, fast("a"), ra);
-  auto b = redis_presence(t, *redis, fast("b"), rb);
-  ASSERT_TRUE(a && b);
+TEST_F(TwoInstances, KeepCountingLocallyWhileRedisIsDownAndRecoverWhenItReturns) {
   a->join("t", "c1");
   a->join("t", "gone");
   b->join("t", "c1");
@@ -379,7 +323,7 @@ TEST(RedisPresence, KeepsCountingLocallyWhileRedisIsDownAndRecoversWhenItReturns
 TEST(RedisPresence, ReportsTheLocalCountWhileRedisIsDownAndTheGlobalOneAfterItsRestart) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
-  IoThreads t;
+  IoThread t{2};
   Reports ra, rb;
   auto make = [&](const char* id, Reports& r) {
     auto p = make_redis_presence(t.io, redis->url(), fast(id), r.sink());
@@ -410,7 +354,7 @@ TEST(RedisPresence, ReportsTheLocalCountWhileRedisIsDownAndTheGlobalOneAfterItsR
 TEST(RedisPresence, ARoundCaughtByAFrozenRedisEndsWithTheLocalCountAndRoundsResume) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
-  IoThreads t;
+  IoThread t{2};
   Reports ra, rb;
   auto a = make_redis_presence(t.io, redis->url(), fast("a"), ra.sink());
   auto b = make_redis_presence(t.io, redis->url(), fast("b"), rb.sink());

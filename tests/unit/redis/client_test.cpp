@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/ports.h"
+#include "support/async_test.h"
 #include "support/redis_server.h"
 
 namespace praktika::redis {
@@ -17,30 +18,9 @@ namespace {
 using namespace std::chrono_literals;
 using test::RedisServer;
 
-// One io_context run by one thread for the whole test; joined in the destructor.
-class IoThread {
- public:
-  IoThread() : work_(io.get_executor()), thread_([this] { io.run(); }) {}
-  ~IoThread() {
-    work_.reset();
-    thread_.join();
-  }
-  boost::asio::io_context io;
-
- private:
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::thread thread_;
-};
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
+using IoThread = test::IoThreads;
+using test::eventually;
+using test::start_redis;
 
 Result<Reply> run(Client& client, std::vector<std::string> argv) {
   auto promise = std::make_shared<std::promise<Result<Reply>>>();
@@ -51,10 +31,13 @@ Result<Reply> run(Client& client, std::vector<std::string> argv) {
   return future.get();
 }
 
-std::unique_ptr<RedisServer> start_redis() {
-  auto server = RedisServer::start();
-  EXPECT_TRUE(server.ok()) << (server.ok() ? "" : server.status().message());
-  return server.ok() ? std::move(*server) : nullptr;
+// A client of `redis` on `t`, once it has connected; null, with the failure recorded, otherwise.
+std::unique_ptr<Client> connected_client(IoThread& t, const RedisServer& redis, ClientOptions options = {}) {
+  auto client = Client::create(t.io, redis.url(), std::move(options));
+  EXPECT_TRUE(client.ok());
+  if (!client.ok()) return nullptr;
+  EXPECT_TRUE(eventually([&] { return (*client)->connected(); }));
+  return (*client)->connected() ? std::move(*client) : nullptr;
 }
 
 TEST(ParseUrl, AcceptsHostPortAndDefaults) {
@@ -95,23 +78,22 @@ TEST(Client, SetThenGetRoundTripsABinaryValue) {
   std::atomic<int> ups{0};
   ClientOptions options;
   options.on_state = [&](bool up) { ups += up ? 1 : 0; };
-  auto client = Client::create(t.io, redis->url(), options);
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
+  auto client = connected_client(t, *redis, options);
+  ASSERT_TRUE(client);
   EXPECT_EQ(ups.load(), 1);
 
   const std::string value("a\0b\r\n$3\xff", 8);
-  auto set = run(**client, {"SET", std::string("k\0ey", 4), value});
+  auto set = run(*client, {"SET", std::string("k\0ey", 4), value});
   ASSERT_TRUE(set.ok());
   EXPECT_EQ(set->kind, Reply::Kind::status);
   EXPECT_EQ(set->str, "OK");
 
-  auto get = run(**client, {"GET", std::string("k\0ey", 4)});
+  auto get = run(*client, {"GET", std::string("k\0ey", 4)});
   ASSERT_TRUE(get.ok());
   EXPECT_EQ(get->kind, Reply::Kind::string);
   EXPECT_EQ(get->str, value);
 
-  auto missing = run(**client, {"GET", "absent"});
+  auto missing = run(*client, {"GET", "absent"});
   ASSERT_TRUE(missing.ok());
   EXPECT_TRUE(missing->is_nil());
 }
@@ -120,15 +102,14 @@ TEST(Client, IntegerAndArrayRepliesAreCopied) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
   IoThread t;
-  auto client = Client::create(t.io, redis->url());
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
+  auto client = connected_client(t, *redis);
+  ASSERT_TRUE(client);
 
-  auto added = run(**client, {"ZADD", "z", "1", "one", "2", "two"});
+  auto added = run(*client, {"ZADD", "z", "1", "one", "2", "two"});
   ASSERT_TRUE(added.ok());
   EXPECT_EQ(added->kind, Reply::Kind::integer);
   EXPECT_EQ(added->integer, 2);
-  auto range = run(**client, {"ZRANGE", "z", "0", "-1"});
+  auto range = run(*client, {"ZRANGE", "z", "0", "-1"});
   ASSERT_TRUE(range.ok());
   ASSERT_EQ(range->kind, Reply::Kind::array);
   ASSERT_EQ(range->elements.size(), 2u);
@@ -140,32 +121,30 @@ TEST(Client, ErrorReplyIsAReplyNotAConnectionFailure) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
   IoThread t;
-  auto client = Client::create(t.io, redis->url());
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
+  auto client = connected_client(t, *redis);
+  ASSERT_TRUE(client);
 
-  ASSERT_TRUE(run(**client, {"SET", "s", "text"}).ok());
-  auto wrong = run(**client, {"ZCARD", "s"});
+  ASSERT_TRUE(run(*client, {"SET", "s", "text"}).ok());
+  auto wrong = run(*client, {"ZCARD", "s"});
   ASSERT_TRUE(wrong.ok());
   EXPECT_TRUE(wrong->is_error());
   EXPECT_NE(wrong->str.find("WRONGTYPE"), std::string::npos) << wrong->str;
-  EXPECT_TRUE((*client)->connected());
+  EXPECT_TRUE(client->connected());
 }
 
 TEST(Client, ManyCommandsIssuedAtOnceAllCompleteInOrder) {
   auto redis = start_redis();
   ASSERT_TRUE(redis);
   IoThread t;
-  auto client = Client::create(t.io, redis->url());
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
+  auto client = connected_client(t, *redis);
+  ASSERT_TRUE(client);
 
   constexpr int kCount = 2000;
   std::vector<std::int64_t> seen;
   std::mutex m;
   std::promise<void> done;
   for (int i = 0; i < kCount; ++i) {
-    (*client)->command({"INCR", "counter"}, [&, i](Result<Reply> r) {
+    client->command({"INCR", "counter"}, [&, i](Result<Reply> r) {
       std::lock_guard lock(m);
       seen.push_back(r.ok() ? r->integer : -1);
       if (i == kCount - 1) done.set_value();
@@ -198,21 +177,20 @@ TEST(Client, ReconnectsAfterRedisRestartsOnTheSamePort) {
   ClientOptions options;
   options.reconnect_max = 200ms;
   options.on_state = [&](bool up) { (up ? ups : downs)++; };
-  auto client = Client::create(t.io, redis->url(), options);
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
-  ASSERT_TRUE(run(**client, {"SET", "before", "1"}).ok());
+  auto client = connected_client(t, *redis, options);
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(run(*client, {"SET", "before", "1"}).ok());
 
   redis->stop();
   // Idle: the drop is noticed without a command being sent.
   // connected() turns false just before on_state(false) runs on the I/O thread: wait for both.
-  ASSERT_TRUE(eventually([&] { return !(*client)->connected() && downs.load() == 1; }));
-  auto during = run(**client, {"PING"});
+  ASSERT_TRUE(eventually([&] { return !client->connected() && downs.load() == 1; }));
+  auto during = run(*client, {"PING"});
   EXPECT_FALSE(during.ok());
 
   ASSERT_TRUE(redis->restart().is_ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected() && ups.load() == 2; }));
-  auto after = run(**client, {"PING"});
+  ASSERT_TRUE(eventually([&] { return client->connected() && ups.load() == 2; }));
+  auto after = run(*client, {"PING"});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->str, "PONG");
 }
@@ -224,20 +202,19 @@ TEST(Client, PendingCommandsFailWhenRedisStopsAnsweringAndTheClientReconnects) {
   ClientOptions options;
   options.command_timeout = 300ms;
   options.reconnect_max = 200ms;
-  auto client = Client::create(t.io, redis->url(), options);
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
+  auto client = connected_client(t, *redis, options);
+  ASSERT_TRUE(client);
 
   redis->pause();
   auto start = std::chrono::steady_clock::now();
-  auto r = run(**client, {"PING"});
+  auto r = run(*client, {"PING"});
   EXPECT_FALSE(r.ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-  EXPECT_FALSE((*client)->connected());
+  EXPECT_FALSE(client->connected());
 
   redis->resume();
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
-  EXPECT_TRUE(run(**client, {"PING"}).ok());
+  ASSERT_TRUE(eventually([&] { return client->connected(); }));
+  EXPECT_TRUE(run(*client, {"PING"}).ok());
 }
 
 TEST(Client, CloseFailsPendingWorkAndStopsReconnecting) {
@@ -247,14 +224,13 @@ TEST(Client, CloseFailsPendingWorkAndStopsReconnecting) {
   std::atomic<int> ups{0};
   ClientOptions options;
   options.on_state = [&](bool up) { ups += up ? 1 : 0; };
-  auto client = Client::create(t.io, redis->url(), options);
-  ASSERT_TRUE(client.ok());
-  ASSERT_TRUE(eventually([&] { return (*client)->connected(); }));
-  (*client)->close();
-  ASSERT_TRUE(eventually([&] { return !(*client)->connected(); }));
-  EXPECT_FALSE(run(**client, {"PING"}).ok());
+  auto client = connected_client(t, *redis, options);
+  ASSERT_TRUE(client);
+  client->close();
+  ASSERT_TRUE(eventually([&] { return !client->connected(); }));
+  EXPECT_FALSE(run(*client, {"PING"}).ok());
   std::this_thread::sleep_for(300ms);
-  EXPECT_FALSE((*client)->connected());
+  EXPECT_FALSE(client->connected());
   EXPECT_EQ(ups.load(), 1);
 }
 

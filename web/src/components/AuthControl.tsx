@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../lib/api';
 import { useAuth } from '../lib/auth';
+import type { JSX } from 'preact';
 
 type Mode = 'login' | 'register';
 
@@ -123,44 +124,27 @@ function AuthDialog({ onDone }: { onDone: () => void }) {
         </div>
 
         {mode === 'register' && (
-          <label class="field">
-            <span class="field__label">Фамилия, имя, отчество</span>
-            <input
-              type="text"
-              name="full_name"
-              autocomplete="name"
-              required
-              data-testid="auth-name"
-              value={fullName}
-              onInput={(e) => setFullName(e.currentTarget.value)}
-            />
-          </label>
+          <DialogInput label="Фамилия, имя, отчество" type="text" name="full_name" autocomplete="name" data-testid="auth-name" value={fullName} set={setFullName} />
         )}
-        <label class="field">
-          <span class="field__label">Электронная почта</span>
-          <input
-            type="email"
-            name="email"
-            autocomplete="email"
-            inputMode="email"
-            required
-            data-testid="auth-email"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </label>
-        <label class="field">
-          <span class="field__label">Пароль</span>
-          <input
-            type="password"
-            name="password"
-            autocomplete={mode === 'login' ? 'current-password' : 'new-password'}
-            required
-            data-testid="auth-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <DialogInput
+          label="Электронная почта"
+          type="email"
+          name="email"
+          autocomplete="email"
+          inputMode="email"
+          data-testid="auth-email"
+          value={email}
+          set={setEmail}
+        />
+        <DialogInput
+          label="Пароль"
+          type="password"
+          name="password"
+          autocomplete={mode === 'login' ? 'current-password' : 'new-password'}
+          data-testid="auth-password"
+          value={password}
+          set={setPassword}
+        />
 
         {error && (
           <p class="form__error" role="alert" data-testid="auth-error">
@@ -173,5 +157,15 @@ function AuthDialog({ onDone }: { onDone: () => void }) {
         </button>
       </form>
     </dialog>
+  );
+}
+
+// One of the dialog's required inputs under its label; `set` takes what is typed.
+function DialogInput({ label, set, ...input }: { label: string; set: (value: string) => void } & JSX.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label class="field">
+      <span class="field__label">{label}</span>
+      <input required {...input} onInput={(e) => set(e.currentTarget.value)} />
+    </label>
   );
 }

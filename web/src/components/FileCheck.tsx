@@ -8,32 +8,12 @@ import { formattingInWords } from '../lib/forms';
 import type { EventContext } from '../lib/intake';
 import { textOf, type FileKind, type FilePurpose } from '../lib/types';
 import { formatBytes, formatDuration } from '../lib/format';
+import type { Finding, Formatting, Verdict } from '../lib/uploads';
 
-interface Finding {
-  rule?: string;
-  where?: string;
-  found?: string;
-  expected?: string;
-}
-
-interface DocumentResult {
-  ok?: boolean;
-  kind?: string | null;
-  findings?: Finding[];
-  paragraphs?: number;
-  tables?: number;
-  images?: number;
-  bytes?: number;
-}
-
-interface MediaResult {
-  ok?: boolean;
-  kind?: string | null;
-  bytes?: number;
-  duration_s?: number | null;
-  slides?: number | null;
-  findings?: Finding[];
-}
+// What the checks answer: the document's is a verdict's clause 6.5 part with the file's kind and
+// size, the media check's a verdict (lib/uploads.ts) without it.
+type DocumentResult = Omit<Formatting, 'error'> & { kind?: string | null; bytes?: number };
+type MediaResult = Omit<Verdict, 'formatting'>;
 
 export const kRuleTitle: Record<string, string> = {
   format: 'Формат файла',

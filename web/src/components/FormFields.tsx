@@ -273,11 +273,12 @@ function asObject(v: unknown): Answers {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Answers) : {};
 }
 
-function ObjectField({ field, path, value, onChange, ctx, label }: FieldProps) {
+// A field made of fields (an object, a list): a fieldset whose legend is the field's label, then
+// its hint, what `note` says of it, its error and the fields.
+function FieldGroup({ field, path, ctx, label, note, children }: Omit<FieldProps, 'value' | 'onChange'> & { note?: ComponentChildren; children: ComponentChildren }) {
   const id = fieldDomId(path);
   const error = ctx.errors.get(path);
   const hint = textOf(field.hint);
-  const obj = asObject(value);
   return (
     <fieldset class={`group${error ? ' group--invalid' : ''}`} id={id} data-testid={`fieldset-${path}`} data-field={path}>
       <legend class="group__legend">
@@ -285,9 +286,19 @@ function ObjectField({ field, path, value, onChange, ctx, label }: FieldProps) {
         {isRequired(field, ctx.root, ctx.currentYear) && <RequiredMark />}
       </legend>
       {hint && <p class="field__hint">{hint}</p>}
+      {note}
       <FieldError id={id} message={error} />
-      <FormFields fields={field.fields ?? []} values={obj} prefix={path} ctx={ctx} onChange={(sub, v) => onChange({ ...obj, [sub]: v })} />
+      {children}
     </fieldset>
+  );
+}
+
+function ObjectField({ field, path, value, onChange, ctx, label }: FieldProps) {
+  const obj = asObject(value);
+  return (
+    <FieldGroup field={field} path={path} ctx={ctx} label={label}>
+      <FormFields fields={field.fields ?? []} values={obj} prefix={path} ctx={ctx} onChange={(sub, v) => onChange({ ...obj, [sub]: v })} />
+    </FieldGroup>
   );
 }
 
@@ -296,9 +307,6 @@ function emptyItem(field: FormField): unknown {
 }
 
 function ListField({ field, path, value, onChange, ctx, label }: FieldProps) {
-  const id = fieldDomId(path);
-  const error = ctx.errors.get(path);
-  const hint = textOf(field.hint);
   const min = Math.max(0, field.min_items ?? 0);
   const max = Math.max(1, field.max_items ?? kDefaultMaxItems);
   const stored = Array.isArray(value) ? value : [];
@@ -316,19 +324,13 @@ function ListField({ field, path, value, onChange, ctx, label }: FieldProps) {
   const add = () => onChange([...items, emptyItem(field)]);
 
   const scalar: FormField = { id: '', type: field.item_type ?? 'textarea' };
+  const note = (min > 0 || field.max_items) && (
+    <p class="field__note">
+      {min > 0 && field.max_items ? `От ${min} до ${max}.` : min > 0 ? `Не меньше ${min}.` : `Не больше ${max}.`}
+    </p>
+  );
   return (
-    <fieldset class={`group${error ? ' group--invalid' : ''}`} id={id} data-testid={`fieldset-${path}`} data-field={path}>
-      <legend class="group__legend">
-        {label ?? fieldLabel(field)}
-        {isRequired(field, ctx.root, ctx.currentYear) && <RequiredMark />}
-      </legend>
-      {hint && <p class="field__hint">{hint}</p>}
-      {(min > 0 || field.max_items) && (
-        <p class="field__note">
-          {min > 0 && field.max_items ? `От ${min} до ${max}.` : min > 0 ? `Не меньше ${min}.` : `Не больше ${max}.`}
-        </p>
-      )}
-      <FieldError id={id} message={error} />
+    <FieldGroup field={field} path={path} ctx={ctx} label={label} note={note}>
       {items.length === 0 && <p class="muted">Пока ни одного.</p>}
       <ol class="items">
         {items.map((item, i) => {
@@ -362,6 +364,6 @@ function ListField({ field, path, value, onChange, ctx, label }: FieldProps) {
           Добавить{items.length > 0 ? ' ещё' : ''}
         </button>
       )}
-    </fieldset>
+    </FieldGroup>
   );
 }

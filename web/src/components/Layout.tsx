@@ -7,6 +7,8 @@ import { useAuth } from '../lib/auth';
 import * as eventsApi from '../lib/endpoints/events';
 import { useConnectionState, useLoad, useSavedSince } from '../lib/hooks';
 import { kSavedNotice } from '../lib/offline';
+import { usePath } from '../lib/router';
+import { formatDateTime, isoOrUndefined } from '../lib/time';
 import { listOf, textOf, type EventSummary } from '../lib/types';
 import { roleLinks, rolesIn, staffEvents } from '../lib/roles';
 import { AuthControl } from './AuthControl';
@@ -68,15 +70,37 @@ function RoleNav() {
   );
 }
 
-// Offline, the pages show what the service worker kept, and say so.
+// Offline, the pages show what the service worker kept, and say so, with the time it was kept in
+// the event's own time zone (the agenda's offset), as every other date of the event reads.
 function SavedNotice() {
   const at = useSavedSince();
+  const offset = useEventOffset();
   if (at === null) return null;
+  const when = formatDateTime(at, offset);
   return (
     <div class="notice notice--warning" role="status" data-testid="saved-notice" data-saved-at={at}>
       {kSavedNotice}
+      {when && (
+        <>
+          : данные на{' '}
+          <time datetime={isoOrUndefined(at)} data-testid="saved-at">
+            {when}
+          </time>
+        </>
+      )}
     </div>
   );
+}
+
+// The UTC offset of the event the page belongs to (/events/{id}/…), or of the server's one event;
+// undefined elsewhere, where a time reads in the offset written in it.
+function useEventOffset(): string | undefined {
+  const path = usePath();
+  const events = useLoad('events', (signal) => eventsApi.events(signal));
+  if (events.status !== 'ok') return undefined;
+  const list = listOf<EventSummary>(events.data.events);
+  const id = /^\/events\/([^/]+)/.exec(path)?.[1] ?? (list.length === 1 ? list[0]?.id : undefined);
+  return list.find((e) => e.id === id)?.utc_offset;
 }
 
 // Says so only after the connection had worked and then dropped, and not for a short blip.

@@ -9,6 +9,7 @@ import { formatDateTime } from '../lib/time';
 import { textOf } from '../lib/types';
 import { isOrganiser } from '../lib/roles';
 import { Breadcrumbs } from '../components/common/Breadcrumbs';
+import { TableDownloads } from '../components/common/TableDownloads';
 import { LoadError, Loading, LoginNeeded, Message } from '../components/common/Message';
 
 export function IntakeAdminPage({ id }: { id: string }) {
@@ -47,10 +48,6 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
   const sections = (ctx.agenda.sections ?? []).filter((s) => typeof s.number === 'number');
   const types = ctx.agenda.practice?.types ?? [];
   const words = wordsOf(ctx.agenda);
-  const csvPractices = intake.adminPracticesTable(ctx.id, filter, 'csv');
-  const csvParticipants = intake.participantsTable(ctx.id, 'csv');
-  const xlsxPractices = intake.adminPracticesTable(ctx.id, filter, 'xlsx');
-  const xlsxParticipants = intake.participantsTable(ctx.id, 'xlsx');
 
   return (
     <article class="intake intake--wide" data-testid="intake-admin">
@@ -110,12 +107,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
               </a>{' '}
             </>
           )}
-          <a href={csvPractices} download data-testid="csv-practices">
-            Скачать CSV
-          </a>{' '}
-          <a href={xlsxPractices} download data-testid="xlsx-practices">
-            Скачать XLSX
-          </a>
+          <TableDownloads name="practices" url={(format) => intake.adminPracticesTable(ctx.id, filter, format)} />
         </p>
         {practices === null ? (
           <Loading />
@@ -170,12 +162,7 @@ function IntakeAdmin({ ctx }: { ctx: EventContext }) {
       <section class="card" aria-labelledby="admin-participants">
         <h2 id="admin-participants">Участники</h2>
         <p>
-          <a href={csvParticipants} download data-testid="csv-participants">
-            Скачать CSV
-          </a>{' '}
-          <a href={xlsxParticipants} download data-testid="xlsx-participants">
-            Скачать XLSX
-          </a>
+          <TableDownloads name="participants" url={(format) => intake.participantsTable(ctx.id, format)} />
         </p>
         {participants === null ? (
           <Loading />

@@ -4,7 +4,6 @@
 // send and the deadline as the regulations say it («до 1 марта 2025 г.»), highlighted from the
 // milestone's warning window on. The list downloads as CSV for the post office's labels.
 import { useState } from 'preact/hooks';
-import { messageOf } from '../lib/api';
 import * as desk from '../lib/endpoints/desk';
 import type { PostDeadline, Recipient } from '../lib/endpoints/desk';
 import { useLoad } from '../lib/hooks';
@@ -15,6 +14,7 @@ import { textOf } from '../lib/types';
 import { Breadcrumbs } from '../components/common/Breadcrumbs';
 import { OrganiserOnly } from '../components/common/OrganiserOnly';
 import { Loading } from '../components/common/Message';
+import { useAction } from '../components/common/useAction';
 
 export function PostPage({ id }: { id: string }) {
   return (
@@ -124,21 +124,14 @@ function Post({ ctx }: { ctx: EventContext }) {
 
 function PostRow({ ctx, recipient, onChange }: { ctx: EventContext; recipient: Recipient; onChange: (r: Recipient) => void }) {
   const [day, setDay] = useState(todayOf(ctx.now));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useAction();
   const testId = `post-${recipient.practice}`;
 
-  const act = async (send: () => Promise<Recipient>) => {
-    setBusy(true);
-    setError('');
-    try {
+  const act = (send: () => Promise<Recipient>) =>
+    run(async () => {
       onChange(await send());
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return '';
+    });
 
   return (
     <tr data-testid={testId} data-sent={recipient.sent_on ?? ''}>

@@ -1,31 +1,21 @@
 // The desk's form for an announcement.
 import { useState } from 'preact/hooks';
-import { messageOf } from '../../lib/api';
 import * as events from '../../lib/endpoints/events';
 import type { EventContext } from '../../lib/intake';
+import { useAction } from '../common/useAction';
 
 // An announcement of changed conditions: on the event page at once, and a letter to everyone registered.
 export function Announce({ ctx }: { ctx: EventContext }) {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState('');
-  const [error, setError] = useState('');
-  const send = async () => {
-    setBusy(true);
-    setError('');
-    setDone('');
-    try {
+  const { busy, done, error, run } = useAction();
+  const send = () =>
+    run(async () => {
       const r = await events.announce(ctx.id, title, text);
       setTitle('');
       setText('');
-      setDone(`Объявление опубликовано на странице мероприятия; писем участникам в очереди: ${r.letters ?? 0}.`);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Объявление опубликовано на странице мероприятия; писем участникам в очереди: ${r.letters ?? 0}.`;
+    });
   return (
     <section class="card" aria-labelledby="desk-announce" data-testid="desk-announce">
       <h2 id="desk-announce">Объявление об изменении условий</h2>

@@ -1,26 +1,15 @@
 // The proceedings: the document made from the admitted practices, and the letter with its link.
-import { useState } from 'preact/hooks';
-import { messageOf } from '../../lib/api';
 import * as certificates from '../../lib/endpoints/certificates';
 import { wordsOf, type EventContext } from '../../lib/intake';
+import { useAction } from '../common/useAction';
 
 export function Proceedings({ ctx }: { ctx: EventContext }) {
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState('');
-  const [error, setError] = useState('');
-  const send = async () => {
-    setBusy(true);
-    setError('');
-    setDone('');
-    try {
+  const { busy, done, error, run } = useAction();
+  const send = () =>
+    run(async () => {
       const r = await certificates.mailProceedings(ctx.id);
-      setDone(`Писем со ссылкой на сборник поставлено в очередь: ${r.queued} (участников всего: ${r.participants}).`);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Писем со ссылкой на сборник поставлено в очередь: ${r.queued} (участников всего: ${r.participants}).`;
+    });
   return (
     <section class="card" aria-labelledby="proceedings-title" data-testid="proceedings-admin">
       <h2 id="proceedings-title">Сборник материалов</h2>

@@ -7,6 +7,7 @@ import { creationFields, wordsOf, type EventContext } from '../../lib/intake';
 import { navigate } from '../../lib/router';
 import { textOf, type Answers } from '../../lib/types';
 import { FormFields } from '../FormFields';
+import { SectionOptions } from '../common/SectionOptions';
 
 // A new practice: its section and type where the agenda has them, and the fields the contest
 // checks at creation (the institution's name and INN), so a refusal comes before the whole form.
@@ -68,11 +69,7 @@ export function NewPractice({ ctx }: { ctx: EventContext }) {
           </label>
           <select id="new-section" data-testid="new-section" value={section} onChange={(e) => setSection(e.currentTarget.value)}>
             <option value="">— выберите —</option>
-            {sections.map((s) => (
-              <option key={s.number} value={String(s.number)}>
-                {s.number}. {textOf(s.title)}
-              </option>
-            ))}
+            <SectionOptions sections={sections} />
           </select>
         </div>
       )}

@@ -2,6 +2,7 @@
 import type { EventContext } from '../../lib/intake';
 import { typeTitle, wordsOf } from '../../lib/intake';
 import { textOf } from '../../lib/types';
+import { SectionOptions } from '../common/SectionOptions';
 
 export function SectionAndType(props: {
   ctx: EventContext;
@@ -29,11 +30,7 @@ export function SectionAndType(props: {
                   value={section === undefined ? '' : String(section)}
                   onChange={(e) => onSection(Number(e.currentTarget.value))}
                 >
-                  {sections.map((s) => (
-                    <option key={s.number} value={String(s.number)}>
-                      {s.number}. {textOf(s.title)}
-                    </option>
-                  ))}
+                  <SectionOptions sections={sections} />
                 </select>
               </div>
               <div class="field">
