@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, testId, waitUntil } from './browser.mjs';
 import { binaryPath, startServer } from './server.mjs';
+import { sendFlashmobItem } from './flashmob_items.mjs';
+import { apiClient as client } from './people.mjs';
 
 const kEvent = 'irkutsk-2020';
 const kApi = `/api/events/${kEvent}`;
@@ -39,28 +41,6 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function client(base) {
-  let cookie = '';
-  return async (method, path, body, headers = {}) => {
-    const isJson = body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string';
-    const r = await fetch(base + path, {
-      method,
-      headers: { Origin: new URL(base).origin, ...(isJson ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}), ...headers },
-      body: isJson ? JSON.stringify(body) : body,
-    });
-    const set = r.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0];
-    const text = await r.text();
-    let json = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: r.status, json, text };
-  };
-}
-
 // A tiny 480p-labelled video of `seconds` (2 frames a second, a low bitrate): the CI's two cores make
 // its ladder in seconds.
 function makeVideo(path, seconds) {
@@ -84,25 +64,10 @@ function createOrganiser(dir, organiser) {
 
 // Uploads `bytes` as a new author's flashmob video and submits it; returns the author's client and the item's id.
 async function submitVideo(base, email, bytes) {
-  const author = client(base);
-  assert.equal((await author('POST', '/api/auth/register', { email, password: 'пароль участника', full_name: 'Анна' })).status, 201);
-  const created = await author('POST', `${kApi}/uploads?purpose=flashmob`, undefined, {
-    'Tus-Resumable': '1.0.0',
-    'Upload-Length': String(bytes.length),
-    'Upload-Metadata': `filename ${Buffer.from('Танец.mp4').toString('base64')}`,
+  const { item, author } = await sendFlashmobItem(base, email, 'Танец.mp4', bytes, {
+    work_kind: 'dance', title: 'Вальс в четыре качества', institution: 'Центр помощи детям',
   });
-  assert.equal(created.status, 201, created.text);
-  const patched = await author('PATCH', `/api/uploads/${created.json.id}`, bytes, {
-    'Tus-Resumable': '1.0.0',
-    'Content-Type': 'application/offset+octet-stream',
-    'Upload-Offset': '0',
-  });
-  assert.equal(patched.status, 204, patched.text);
-  const item = await author('POST', `${kApi}/flashmob/items`, {
-    upload: created.json.id, work_kind: 'dance', title: 'Вальс в четыре качества', institution: 'Центр помощи детям',
-  });
-  assert.equal(item.status, 201, item.text);
-  return { author, id: item.json.id };
+  return { author, id: item.id };
 }
 
 async function approve(base, organiser, id) {
