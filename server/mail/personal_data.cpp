@@ -7,18 +7,16 @@
 #include "store/rows.h"
 
 namespace praktika::mail {
+namespace {
 
-Result<HeldData> data_of(store::Tx& tx, std::int64_t, std::string_view email) {
-  HeldData held;
+Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
   // recipients is a JSON array of addresses: the quoted address inside it.
-  auto q = tx.prepare(
-      "SELECT event_id, recipients, subject, body, state, created_at, sent_at FROM mail_outbox "
-      "WHERE recipients LIKE ?1 ORDER BY id");
-  q.bind_text(1, "%\"" + std::string(email) + "\"%");
-  auto rows = store::rows_json(q, {"event", "recipients$", "subject", "body", "state", "created_at#", "sent_at#"});
-  if (!rows) return rows.status();
-  held.records["letters"] = std::move(*rows);
-  return held;
+  return store::HeldRows(tx, who.user_id)
+      .add("letters",
+           "SELECT event_id, recipients, subject, body, state, created_at, sent_at FROM mail_outbox "
+           "WHERE recipients LIKE ?1 ORDER BY id",
+           "%\"" + who.email + "\"%", {"event", "recipients$", "subject", "body", "state", "created_at#", "sent_at#"})
+      .done();
 }
 
 Status anonymise(store::Tx& tx, const Withdrawal& w) {
@@ -60,5 +58,9 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
       .bind_text(1, "%\"" + w.anonymous_email + "\"%")
       .run();
 }
+
+}  // namespace
+
+const PersonalDataPart kPersonalData{&data_of, &anonymise};
 
 }  // namespace praktika::mail
