@@ -54,12 +54,10 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   {
     auto q = tx.prepare("SELECT event_id, answers FROM registrations WHERE user_id = ?1");
     q.bind_int(1, w.user_id);
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       registrations.push_back({q.text(0), q.text(1)});
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& r : registrations) {
     json answers = json::parse(r.answers, nullptr, false);
@@ -86,13 +84,11 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<Described> described;
   {
     auto q = tx.prepare("SELECT id, answers FROM practices ORDER BY id");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       std::string answers = q.text(1);
       if (w.traced(answers)) described.push_back({q.int64(0), std::move(answers)});
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& d : described) {
     std::string scrubbed = w.scrub_json_text(d.answers);

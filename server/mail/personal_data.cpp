@@ -27,10 +27,7 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<Letter> changed;
   {
     auto q = tx.prepare("SELECT id, idempotency_key, recipients, subject, body FROM mail_outbox ORDER BY id");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       Letter old{q.int64(0), q.text(1), q.text(2), q.text(3), q.text(4)};
       // Letters to the person are theirs; others' only lose the name and e-mail.
       const auto scope = old.recipients.find("\"" + w.email + "\"") != std::string::npos ? Withdrawal::Scope::own
@@ -39,7 +36,8 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
                  w.scrub(old.body, scope)};
       if (now.key != old.key || now.recipients != old.recipients || now.subject != old.subject || now.body != old.body)
         changed.push_back(std::move(now));
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& l : changed)
     if (auto s = tx.prepare("UPDATE mail_outbox SET idempotency_key = ?2, recipients = ?3, subject = ?4, body = ?5 "

@@ -27,14 +27,12 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<std::tuple<std::int64_t, std::string, std::string>> reasons;  // practice, new, old
   {
     auto q = tx.prepare("SELECT practice_id, reason, expert_id FROM reviews");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       std::string reason = q.text(1);
       const auto scope = q.int64(2) == w.user_id ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
       if (w.traced(reason, scope)) reasons.emplace_back(q.int64(0), w.scrub(reason, scope), std::move(reason));
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& [practice, scrubbed, reason] : reasons)
     if (auto s = tx.prepare("UPDATE reviews SET reason = ?2 WHERE practice_id = ?1 AND reason = ?3")

@@ -37,12 +37,10 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   {
     auto q = tx.prepare("SELECT id, file_name, metadata FROM uploads WHERE owner_id = ?1");
     q.bind_int(1, w.user_id);
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       rows.push_back({q.text(0), q.text(1), q.text(2)});
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& r : rows) {
     constexpr auto kOwn = Withdrawal::Scope::own;
