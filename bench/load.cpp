@@ -7,7 +7,8 @@
 //
 //   praktika_load ws-fanout  --url ws://H:P/ws --connections N --topic T [--rate-start R] ...
 //   praktika_load ws-connect --url ws://H:P/ws --connections N --topic T [--server-pid PID]
-//   praktika_load http       --url http://H:P/path --connections C --duration S
+//   praktika_load ws-reconnect --url ws://H:P/ws --connections N --topic T --ready-file F
+//   praktika_load http       --url http://H:P/path --connections C --duration S [--paths-file F]
 //
 // Results are one JSON object on stdout; progress goes to stderr. Latencies are microseconds,
 // measured against a send timestamp the publisher (this process, steady clock) puts in each event.
@@ -34,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -125,6 +127,23 @@ std::optional<ProcSample> sample_process(int pid) {
     if (line.rfind("VmRSS:", 0) == 0) sample.rss_kb = std::stoll(line.substr(6));
   }
   return sample;
+}
+
+// The same for a comma-separated list of processes, summed: a cluster's instances, or nginx's
+// worker and the praktika behind its auth_request.
+std::optional<ProcSample> sample_processes(const std::string& pids) {
+  std::optional<ProcSample> total;
+  std::istringstream list(pids);
+  std::string pid;
+  while (std::getline(list, pid, ',')) {
+    if (pid.empty()) continue;
+    auto one = sample_process(std::stoi(pid));
+    if (!one) continue;
+    if (!total) total = ProcSample{};
+    total->cpu_seconds += one->cpu_seconds;
+    total->rss_kb += one->rss_kb;
+  }
+  return total;
 }
 
 double self_cpu_seconds() {
@@ -560,7 +579,8 @@ class Fanout {
         protocol_(parse_protocol(options.str("protocol", "praktika"))),
         topic_(options.str("topic", "bench:fanout")),
         subscribers_(io, url_, resolve(io, url_), protocol_, topic_),
-        churners_(io, url_, resolve(io, url_), protocol_, topic_) {
+        churners_(io, url_, resolve(io, url_), protocol_, topic_),
+        publish_fanout_(options.num("publish-fanout", 0) != 0) {
     subscribers_.on_event = [this](WsConn&, std::string_view text) { on_event(text); };
   }
 
@@ -575,7 +595,7 @@ class Fanout {
     double limit_us = options_.num("p99-limit-ms", 100) * 1000;
     double churn = options_.num("churn", 0);
     int payload = static_cast<int>(options_.num("payload", 100));
-    int server_pid = static_cast<int>(options_.num("server-pid", 0));
+    std::string server_pid = options_.str("server-pid");
 
     auto t0 = now_ns();
     co_await subscribers_.open(connections, concurrency);
@@ -677,6 +697,8 @@ class Fanout {
   void on_event(std::string_view text) {
     std::int64_t seq = 0;
     std::int64_t sent = 0;
+    // A numbered event carries the topic's own "seq" before "data": ours is the one inside it.
+    if (auto data = text.find("\"data\":"); data != std::string_view::npos) text.remove_prefix(data);
     if (!find_number(text, "\"seq\":", seq) || !find_number(text, "\"t\":", sent)) return;  // presence etc.
     std::int64_t now = now_ns();
     ++deliveries_;
@@ -696,14 +718,15 @@ class Fanout {
     return head + std::string(static_cast<std::size_t>(pad), 'x') + "\"}";
   }
 
-  asio::awaitable<StepResult> run_step(WsConn& publisher, double rate, double seconds, int payload, int server_pid) {
+  asio::awaitable<StepResult> run_step(WsConn& publisher, double rate, double seconds, int payload,
+                                      const std::string& server_pid) {
     delivery_us_.clear();
     last_us_.clear();
     deliveries_ = 0;
     std::size_t lost_before = subscribers_.lost;
     std::size_t first = tracks_.size();
     auto events = static_cast<std::size_t>(std::llround(rate * seconds));
-    auto server_before = sample_process(server_pid);
+    auto server_before = sample_processes(server_pid);
     double client_before = self_cpu_seconds();
     std::int64_t start = now_ns();
     std::uint32_t expected = static_cast<std::uint32_t>(subscribers_.ready - subscribers_.lost);
@@ -717,7 +740,7 @@ class Fanout {
         std::string data = event_data(seq, t, payload);
         if (protocol_ == Protocol::praktika) {
           publisher.send_text(R"({"op":"publish","id":)" + std::to_string(seq) + R"(,"topic":")" + topic_ +
-                              R"(","data":)" + data + "}");
+                              (publish_fanout_ ? R"(","fanout":true,"data":)" : R"(","data":)") + data + "}");
         } else {
           publisher.send_text(R"({"topic":")" + topic_ + R"(","event":"bench","data":)" + data + "}");
         }
@@ -737,7 +760,7 @@ class Fanout {
     };
     while (!complete() && now_ns() < drain_deadline) co_await sleep_for(std::chrono::milliseconds(2));
     std::int64_t end = std::max(last_delivery_ns_, published_end);
-    auto server_after = sample_process(server_pid);
+    auto server_after = sample_processes(server_pid);
     double client_cpu_s = self_cpu_seconds() - client_before;
 
     StepResult r;
@@ -814,6 +837,7 @@ class Fanout {
   std::uint64_t deliveries_ = 0;
   std::int64_t last_delivery_ns_ = 0;
   bool churning_ = false;
+  bool publish_fanout_;  // through the instance's fan-out (numbered; with --redis to every instance)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -824,19 +848,19 @@ asio::awaitable<void> ws_connect(asio::io_context& io, const Options& options, J
   Url url = parse_url(options.str("url"));
   auto connections = static_cast<std::size_t>(options.num("connections", 1000));
   auto concurrency = static_cast<std::size_t>(options.num("concurrency", 200));
-  int server_pid = static_cast<int>(options.num("server-pid", 0));
+  std::string server_pid = options.str("server-pid");
   Subscribers subscribers(io, url, resolve(io, url), parse_protocol(options.str("protocol", "praktika")),
                           options.str("topic", "bench:connect"));
   std::int64_t client_rss_before = self_rss_kb();
-  auto server_before = sample_process(server_pid);
+  auto server_before = sample_processes(server_pid);
   auto t0 = now_ns();
   co_await subscribers.open(connections, concurrency);
   double seconds = static_cast<double>(now_ns() - t0) / 1e9;
-  auto server_busy = sample_process(server_pid);
+  auto server_busy = sample_processes(server_pid);
   std::cerr << "ws-connect: " << subscribers.ready << " of " << connections << " subscribed in " << seconds << " s\n";
   // Idle: let the server's allocator and any lazily grown buffers settle before measuring.
   co_await sleep_for(std::chrono::milliseconds(static_cast<int>(options.num("settle-ms", 3000))));
-  auto server_after = sample_process(server_pid);
+  auto server_after = sample_processes(server_pid);
   std::size_t still_open = 0;
   for (auto& conn : subscribers.conns) still_open += conn->is_open() ? 1 : 0;
 
@@ -862,6 +886,206 @@ asio::awaitable<void> ws_connect(asio::io_context& io, const Options& options, J
 }
 
 // ---------------------------------------------------------------------------------------------
+// ws-reconnect: N clients subscribed; the runner stops the server and starts it again (it waits
+// for --ready-file, written once all are subscribed); every client reconnects as the front end
+// does (web/src/lib/ws.ts): after a close it waits minBackoff/2 + random × min(maxBackoff,
+// minBackoff × 2^attempt), the attempt counting up to 16 and starting again at 0 once a socket
+// opens, then connects and subscribes again, with `since` the number its last reply gave. Measured: the time from the first loss until every
+// client is subscribed again, each client's own time from its loss to its new subscription, and
+// the attempts that failed meanwhile.
+
+struct Backoff {
+  // The constants of web/src/lib/ws.ts (minBackoffMs, maxBackoffMs, the attempt's cap).
+  static constexpr double kMinMs = 500;
+  static constexpr double kMaxMs = 15'000;
+  static constexpr int kMaxAttempt = 16;
+  static double delay_ms(int attempt, double random01) {
+    double ceiling = std::min(kMaxMs, kMinMs * std::pow(2.0, attempt));
+    return kMinMs / 2 + random01 * ceiling;
+  }
+};
+
+class Reconnector : public WsListener {
+ public:
+  Reconnector(asio::io_context& io, Url url, Protocol protocol, std::string topic, std::size_t clients)
+      : io_(io), url_(std::move(url)), endpoint_(resolve(io, url_)), protocol_(protocol), topic_(std::move(topic)),
+        clients_(clients), random_(0x5eed) {}
+
+  struct Client {
+    std::shared_ptr<WsConn> conn;
+    int attempt = 0;
+    bool subscribed = false;
+    std::int64_t lost_ns = 0;  // 0: not lost since it last subscribed
+    std::int64_t last_seq = -1;  // the topic's number from the last full subscribe reply (-1: none)
+  };
+
+  // First connections: `concurrency` handshakes at a time, no backoff.
+  asio::awaitable<void> open_all(std::size_t concurrency) {
+    std::size_t next = 0;
+    while (next < clients_.size() || pending_first_ > 0) {
+      while (next < clients_.size() && pending_first_ < concurrency) {
+        ++pending_first_;
+        connect(next++);
+      }
+      co_await sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  void on_open(WsConn& conn) override {
+    Client& c = clients_[conn.tag];
+    if (c.conn.get() != &conn) return;
+    c.attempt = 0;  // as ws.ts: an open socket starts the backoff again
+    if (protocol_ == Protocol::raw) return subscribed(c);
+    // As ws.ts: a topic subscribed before is asked again from the last number its reply gave.
+    std::string since = c.last_seq >= 0 ? R"(,"since":)" + std::to_string(c.last_seq) : "";
+    conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + "\"" + since + "}");
+  }
+
+  void on_text(WsConn& conn, std::string_view text) override {
+    Client& c = clients_[conn.tag];
+    if (c.conn.get() != &conn || c.subscribed || text.find("\"re\":") == std::string_view::npos) return;
+    if (text.find("\"ok\":true") != std::string_view::npos) {
+      // A resumed reply carries no state; the number stays the one the page already had.
+      std::int64_t seq = 0;
+      if (text.find("\"resumed\":true") == std::string_view::npos && find_number(text, "\"seq\":", seq)) c.last_seq = seq;
+      return subscribed(c);
+    }
+    note_error("subscribe refused: " + std::string(text.substr(0, 200)));
+    conn.close();
+  }
+
+  void on_closed(WsConn& conn, std::string_view why) override {
+    Client& c = clients_[conn.tag];
+    if (c.conn.get() != &conn) return;
+    c.conn.reset();
+    if (!storm_) {  // a first connection that failed: counted, not retried
+      --pending_first_;
+      note_error(std::string(why));
+      return;
+    }
+    if (c.subscribed) {
+      c.subscribed = false;
+      c.lost_ns = now_ns();
+      if (first_loss_ns == 0) first_loss_ns = c.lost_ns;
+      --subscribed_now;
+      ++losses;
+    } else {
+      ++failed_attempts;
+      note_error(std::string(why));
+    }
+    schedule(conn.tag);
+  }
+
+  void start_storm() { storm_ = true; }
+  std::size_t size() const { return clients_.size(); }
+
+  std::size_t subscribed_now = 0;
+  std::size_t losses = 0;
+  std::size_t failed_attempts = 0;
+  std::size_t attempts = 0;
+  std::int64_t first_loss_ns = 0;
+  std::int64_t first_back_ns = 0;
+  std::int64_t last_back_ns = 0;
+  Histogram reconnect_us;  // one client's loss to its new subscription
+  std::map<std::string, std::size_t> errors;
+
+ private:
+  void connect(std::size_t index) {
+    ++attempts;
+    auto conn = std::make_shared<WsConn>(io_, url_, *this, static_cast<std::uint32_t>(index));
+    clients_[index].conn = conn;
+    conn->start(endpoint_);
+  }
+
+  void schedule(std::size_t index) {
+    Client& c = clients_[index];
+    double ms = Backoff::delay_ms(c.attempt, std::uniform_real_distribution<double>(0, 1)(random_));
+    c.attempt = std::min(c.attempt + 1, Backoff::kMaxAttempt);
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000)));
+    timer->async_wait([this, index, timer](boost::system::error_code ec) {
+      if (!ec) connect(index);
+    });
+  }
+
+  void subscribed(Client& c) {
+    c.subscribed = true;
+    ++subscribed_now;
+    if (!storm_) {
+      --pending_first_;
+      return;
+    }
+    std::int64_t now = now_ns();
+    if (first_back_ns == 0) first_back_ns = now;
+    last_back_ns = now;
+    if (c.lost_ns != 0) reconnect_us.record(static_cast<std::uint64_t>((now - c.lost_ns) / 1000));
+    c.lost_ns = 0;
+  }
+
+  void note_error(std::string why) {
+    // Messages carry no addresses or numbers worth keeping apart: a count per kind.
+    ++errors[why.substr(0, 80)];
+  }
+
+  asio::io_context& io_;
+  Url url_;
+  tcp::endpoint endpoint_;
+  Protocol protocol_;
+  std::string topic_;
+  std::vector<Client> clients_;
+  std::mt19937_64 random_;
+  std::size_t pending_first_ = 0;
+  bool storm_ = false;
+};
+
+asio::awaitable<void> ws_reconnect(asio::io_context& io, const Options& options, Json& result) {
+  auto clients = static_cast<std::size_t>(options.num("connections", 1000));
+  Reconnector storm(io, parse_url(options.str("url")), parse_protocol(options.str("protocol", "praktika")),
+                    options.str("topic", "bench:reconnect"), clients);
+  auto t0 = now_ns();
+  co_await storm.open_all(static_cast<std::size_t>(options.num("concurrency", 200)));
+  std::cerr << "ws-reconnect: " << storm.subscribed_now << " of " << clients << " subscribed in "
+            << static_cast<double>(now_ns() - t0) / 1e9 << " s\n";
+  result.field("connections", static_cast<double>(clients)).field("subscribed_before", static_cast<double>(storm.subscribed_now));
+  if (storm.subscribed_now < clients) {
+    result.field("error", "only " + std::to_string(storm.subscribed_now) + " of " + std::to_string(clients) + " subscribed");
+    co_return;
+  }
+  storm.start_storm();
+  storm.errors.clear();
+  std::size_t attempts_before = storm.attempts;
+  { std::ofstream(options.str("ready-file", "/dev/null")) << "ready\n"; }
+  // The runner restarts the server; wait for the storm to begin and then to end. The runner
+  // creates --restarted-file once the new server listens: the time from then is the server's part.
+  std::string restarted_file = options.str("restarted-file");
+  std::int64_t listening_ns = 0;
+  double cpu_before = self_cpu_seconds();
+  auto deadline = now_ns() + static_cast<std::int64_t>(options.num("deadline-seconds", 120) * 1e9);
+  auto wait_a_little = [&]() -> asio::awaitable<void> {
+    co_await sleep_for(std::chrono::milliseconds(5));
+    if (listening_ns == 0 && !restarted_file.empty() && access(restarted_file.c_str(), F_OK) == 0) listening_ns = now_ns();
+  };
+  while (storm.first_loss_ns == 0 && now_ns() < deadline) co_await wait_a_little();
+  while ((storm.subscribed_now < clients || storm.losses < clients) && now_ns() < deadline) co_await wait_a_little();
+  bool all_back = storm.subscribed_now == clients && storm.losses >= clients;
+  std::vector<std::string> errors;
+  for (const auto& [why, n] : storm.errors) errors.push_back(Json().field("error", why).field("count", static_cast<double>(n)).str());
+  auto seconds = [](std::int64_t from, std::int64_t to) { return from && to ? static_cast<double>(to - from) / 1e9 : -1.0; };
+  result.field("lost", static_cast<double>(storm.losses))
+      .field("subscribed_after", static_cast<double>(storm.subscribed_now))
+      .field("all_back", all_back)
+      .field("seconds_to_all_back", all_back ? seconds(storm.first_loss_ns, storm.last_back_ns) : -1.0)
+      .field("seconds_first_back_to_all_back", all_back ? seconds(storm.first_back_ns, storm.last_back_ns) : -1.0)
+      .field("seconds_down", seconds(storm.first_loss_ns, storm.first_back_ns))
+      .field("seconds_listening_to_all_back", all_back ? seconds(listening_ns, storm.last_back_ns) : -1.0)
+      .field("seconds_listening_to_first_back", seconds(listening_ns, storm.first_back_ns))
+      .field("client_cpu_seconds", self_cpu_seconds() - cpu_before)
+      .field("attempts", static_cast<double>(storm.attempts - attempts_before))
+      .field("failed_attempts", static_cast<double>(storm.failed_attempts))
+      .raw("reconnect", latency_json(storm.reconnect_us));
+  result.raw("errors", join(errors));
+}
+
+// ---------------------------------------------------------------------------------------------
 // http: C keep-alive connections, each sending the next GET as soon as the previous answer is in.
 
 class HttpConn : public std::enable_shared_from_this<HttpConn> {
@@ -875,10 +1099,10 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
     std::string first_error;
   };
 
-  HttpConn(asio::io_context& io, const Url& url, Totals& totals, std::int64_t deadline_ns)
-      : socket_(io), totals_(totals), deadline_ns_(deadline_ns) {
-    request_ = "GET " + url.target + " HTTP/1.1\r\nHost: " + url.host + ":" + std::to_string(url.port) +
-               "\r\nAccept: */*\r\n\r\n";
+  // `requests` are sent in turn from `first` on (a viewer walking through a video's segments).
+  HttpConn(asio::io_context& io, const std::vector<std::string>& requests, std::size_t first, Totals& totals,
+           std::int64_t deadline_ns)
+      : socket_(io), totals_(totals), deadline_ns_(deadline_ns), requests_(requests), next_(first) {
     buffer_ = std::make_unique<char[]>(kBuffer);
   }
 
@@ -902,7 +1126,8 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
     }
     sent_ns_ = now_ns();
     header_done_ = false;
-    asio::async_write(socket_, asio::buffer(request_), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+    const std::string& request = requests_[next_++ % requests_.size()];
+    asio::async_write(socket_, asio::buffer(request), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
       if (ec) return self->fail("write: " + ec.message());
       self->read();
     });
@@ -960,7 +1185,8 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
   tcp::socket socket_;
   Totals& totals_;
   std::int64_t deadline_ns_;
-  std::string request_;
+  const std::vector<std::string>& requests_;
+  std::size_t next_;
   std::unique_ptr<char[]> buffer_;
   std::size_t have_ = 0;
   bool header_done_ = false;
@@ -972,23 +1198,44 @@ void http_load(asio::io_context& io, const Options& options, Json& result) {
   Url url = parse_url(options.str("url"));
   auto connections = static_cast<std::size_t>(options.num("connections", 100));
   double duration = options.num("duration", 10);
-  int server_pid = static_cast<int>(options.num("server-pid", 0));
+  std::string server_pid = options.str("server-pid");
   auto endpoint = resolve(io, url);
+  // --paths-file: one path a line, each connection walking through them from its own place;
+  // --header: one more request header (a viewer's session cookie).
+  std::vector<std::string> paths;
+  if (options.has("paths-file")) {
+    std::ifstream file(options.str("paths-file"));
+    for (std::string line; std::getline(file, line);) {
+      if (!line.empty()) paths.push_back(line);
+    }
+    if (paths.empty()) throw std::runtime_error("--paths-file holds no paths");
+  } else {
+    paths.push_back(url.target);
+  }
+  std::string extra = options.has("header") ? options.str("header") + "\r\n" : "";
+  std::vector<std::string> requests;
+  for (const auto& path : paths) {
+    requests.push_back("GET " + path + " HTTP/1.1\r\nHost: " + url.host + ":" + std::to_string(url.port) +
+                       "\r\nAccept: */*\r\n" + extra + "\r\n");
+  }
   HttpConn::Totals totals;
-  auto server_before = sample_process(server_pid);
+  auto server_before = sample_processes(server_pid);
   double client_before = self_cpu_seconds();
   std::int64_t start = now_ns();
   std::int64_t deadline = start + static_cast<std::int64_t>(duration * 1e9);
-  for (std::size_t i = 0; i < connections; ++i) std::make_shared<HttpConn>(io, url, totals, deadline)->start(endpoint);
+  for (std::size_t i = 0; i < connections; ++i) {
+    std::make_shared<HttpConn>(io, requests, i * 7919 % requests.size(), totals, deadline)->start(endpoint);
+  }
   io.run();
   double wall = static_cast<double>(now_ns() - start) / 1e9;
-  auto server_after = sample_process(server_pid);
+  auto server_after = sample_processes(server_pid);
   result.field("url", options.str("url"))
       .field("connections", static_cast<double>(connections))
       .field("seconds", wall)
       .field("responses", static_cast<double>(totals.responses))
       .field("requests_per_second", static_cast<double>(totals.responses) / wall)
       .field("body_bytes_per_second", static_cast<double>(totals.body_bytes) / wall)
+      .field("gbit_per_second", static_cast<double>(totals.body_bytes) * 8 / 1e9 / wall)
       .field("non_2xx", static_cast<double>(totals.bad_status))
       .field("errors", static_cast<double>(totals.errors))
       .field("client_cpu_percent", (self_cpu_seconds() - client_before) / wall * 100)
@@ -997,9 +1244,20 @@ void http_load(asio::io_context& io, const Options& options, Json& result) {
     double cpu = server_after->cpu_seconds - server_before->cpu_seconds;
     result.field("server_cpu_percent", cpu / wall * 100)
         .field("requests_per_cpu_second", cpu > 0 ? static_cast<double>(totals.responses) / cpu : 0)
+        // CPU-seconds a second the server spends per Gbit/s of body sent: 1.0 is one core per Gbit/s.
+        .field("server_cores_per_gbit", totals.body_bytes > 0 ? cpu / (static_cast<double>(totals.body_bytes) * 8 / 1e9) : 0)
         .field("server_rss_kb", static_cast<double>(server_after->rss_kb));
   }
   if (!totals.first_error.empty()) result.field("first_error", totals.first_error);
+}
+
+// Runs one mode's coroutine to its end; an exception it throws reaches main's catch.
+void run_to_end(asio::io_context& io, asio::awaitable<void> work) {
+  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+    io.stop();
+  });
+  io.run();
 }
 
 int usage() {
@@ -1010,7 +1268,10 @@ int usage() {
                "        [--server-pid PID]\n"
                "  praktika_load ws-connect --url ws://H:P/PATH [--protocol praktika|raw] --connections N --topic T\n"
                "        [--concurrency C] [--settle-ms MS] [--server-pid PID]\n"
-               "  praktika_load http --url http://H:P/PATH --connections C --duration S [--server-pid PID]\n";
+               "  praktika_load ws-reconnect --url ws://H:P/PATH [--protocol praktika|raw] --connections N --topic T\n"
+               "        --ready-file FILE [--deadline-seconds S]   (the runner restarts the server once FILE exists)\n"
+               "  praktika_load http --url http://H:P/PATH --connections C --duration S [--paths-file F] [--header H]\n"
+               "        [--server-pid PID[,PID…]]\n";
   return 2;
 }
 
@@ -1028,18 +1289,13 @@ int main(int argc, char** argv) {
     result.field("mode", mode);
     if (mode == "ws-fanout") {
       Fanout fanout(io, options, result);
-      asio::co_spawn(io, fanout.run(), [&](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-        io.stop();
-      });
-      io.run();
+      run_to_end(io, fanout.run());
       std::cout << result.str() << std::endl;
     } else if (mode == "ws-connect") {
-      asio::co_spawn(io, ws_connect(io, options, result), [&](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-        io.stop();
-      });
-      io.run();
+      run_to_end(io, ws_connect(io, options, result));
+      std::cout << result.str() << std::endl;
+    } else if (mode == "ws-reconnect") {
+      run_to_end(io, ws_reconnect(io, options, result));
       std::cout << result.str() << std::endl;
     } else if (mode == "http") {
       http_load(io, options, result);

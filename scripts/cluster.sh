@@ -5,8 +5,10 @@
 # temporary directory. Prints the site's URL and an organiser's sign-in. For demos and the cluster
 # test; a real deployment is deploy/README.md. Needs build/praktika (scripts/build.sh) and
 # scripts/deps.sh --test's haproxy, postgresql-15 and redis-server.
-#   scripts/cluster.sh [--instances N] [-- SERVE_FLAGS…]   start (extra flags go to every instance:
-#                                                        --clock, --clock-speed, --agenda…)
+#   scripts/cluster.sh [--instances N] [--binary PATH] [-- SERVE_FLAGS…]
+#                                                        start (extra flags go to every instance:
+#                                                        --clock, --clock-speed, --agenda…; --binary:
+#                                                        another build's praktika, as the benchmark's)
 #   scripts/cluster.sh --stop [DIR]                      stop the last one started (or DIR's)
 #   scripts/cluster.sh haproxy-config LISTEN_PORT PORT…  the shipped HAProxy configuration for
 #                                                        instances on these loopback ports
@@ -62,9 +64,16 @@ case "${1:-}" in
 esac
 
 instances=3
-if [[ "${1:-}" == "--instances" ]]; then instances=$2; shift 2; fi
+praktika=build/praktika
+while [[ "${1:-}" == --instances || "${1:-}" == --binary ]]; do
+  case $1 in
+    --instances) instances=$2 ;;
+    --binary) praktika=$2 ;;
+  esac
+  shift 2
+done
 [[ "${1:-}" == "--" ]] && shift
-[[ -x build/praktika ]] || { echo "cluster.sh: build/praktika is missing (scripts/build.sh)" >&2; exit 1; }
+[[ -x $praktika ]] || { echo "cluster.sh: $praktika is missing (scripts/build.sh)" >&2; exit 1; }
 command -v haproxy >/dev/null || { echo "cluster.sh: no haproxy (apt-get install haproxy)" >&2; exit 1; }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/praktika-cluster.XXXXXX")
@@ -76,7 +85,7 @@ pg_port=$(free_port)
 server=$(scripts/postgres.sh start "$dir/pg" "$pg_port")
 psql --quiet "$server/postgres" -c "CREATE DATABASE praktika" >/dev/null
 store="$server/praktika"
-build/praktika admin migrate --store "$store" >/dev/null
+"$praktika" admin migrate --store "$store" >/dev/null
 
 redis_port=$(free_port)
 echo "$redis_port" >"$dir/redis.port"
@@ -89,14 +98,14 @@ redis="redis://127.0.0.1:$redis_port"
 # An organiser to sign in with.
 mkdir -p "$dir/data"
 password=${PRAKTIKA_CLUSTER_PASSWORD:-cluster-demo-password}
-echo "$password" | build/praktika admin create-user --data "$dir/data" --store "$store" --email organiser@cluster.local \
+echo "$password" | "$praktika" admin create-user --data "$dir/data" --store "$store" --email organiser@cluster.local \
   --role organiser --event irkutsk-2020 --name "Организатор Кластерный" >/dev/null
 
 ports=()
 for i in $(seq "$instances"); do
   port=$(free_port)
   ports+=("$port")
-  build/praktika serve --address 127.0.0.1 --port "$port" --data "$dir/data" --store "$store" --redis "$redis" \
+  "$praktika" serve --address 127.0.0.1 --port "$port" --data "$dir/data" --store "$store" --redis "$redis" \
     --trusted-proxy 127.0.0.1 --log-format logfmt "$@" >"$dir/instance$i.log" 2>&1 &
   echo $! >"$dir/instance$i.pid"
   echo "$port" >"$dir/instance$i.port"

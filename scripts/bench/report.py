@@ -23,6 +23,9 @@ PEER_NAMES = {
     "praktika-quiet": "praktika, no churn",
     "praktika-churn": "praktika, 100 connects + 100 disconnects/s",
     "tus": "@tus/server (file store)",
+    "praktika-x1": "one instance",
+    "praktika-x3": "three instances",
+    "nginx-flashmob": "nginx (deploy/nginx/flashmob.conf, 1 worker, sendfile) + praktika's access answers",
 }
 
 
@@ -289,11 +292,117 @@ def upload(page, runs, ws, upload_mb):
                 for k, label in (("praktika-idle", "idle"), ("praktika-upload", "during the upload"))])
 
 
+def cluster(page, runs):
+    n = median(runs.get("praktika-x3", runs.get("praktika-x1", [])), "steps.0.subscribers")
+    page.add(f"### Cluster: {fmt(n)} subscribers through HAProxy, events published on one instance", "")
+    page.add("`scripts/cluster.sh` with one instance and with three (PostgreSQL, Redis, HAProxy as shipped, round "
+             "robin), each started fresh; every subscriber connects through HAProxy; the publisher connects to "
+             "instance 1 and publishes with `\"fanout\": true`, the path a module's event takes: numbered in Redis, "
+             "kept in the topic's Stream, sent to every instance on one PUB/SUB channel. The rate rises as in the "
+             "fan-out scenario. CPU is the whole cluster's: instances, HAProxy and Redis; nothing is pinned.", "")
+    def row(name, r):
+        if not r:
+            return [PEER_NAMES[name], "not run"] + [""] * 6
+        return [
+            PEER_NAMES[name],
+            fmt(median(r, "best_sustained.deliveries_per_second")),
+            fmt(median(r, "best_sustained.rate"), digits=1),
+            late(median(r, "best_sustained.last_p99_us")),
+            fmt(median(r, "best.rate"), digits=1) if median(r, "best.rate") is not None else "none",
+            fmt(median(r, "best_sustained.server_cpu_percent"), " %"),
+            fmt(median(r, "best_sustained.deliveries_per_cpu_second")),
+            (r[0].get("stopped_because") or errors(r) or "").replace("|", "/"),
+        ]
+
+    rows = [row(name, runs.get(name)) for name in ("praktika-x1", "praktika-x3")]
+    page.table(["cluster", "deliveries/s (sustained)", "events/s sustained", "p99 to the last subscriber there",
+                "events/s with p99 ≤ 100 ms", "cluster CPU", "deliveries per CPU-second", "stopped because"], rows)
+    a = median(runs.get("praktika-x3", []), "best_sustained.deliveries_per_second")
+    b = median(runs.get("praktika-x1", []), "best_sustained.deliveries_per_second")
+    page.add(f"Three instances against one: {fmt(ratio(a, b), '×', 2)} the deliveries a second.", "")
+
+
+def viewers(page, runs, items):
+    item = items.get("praktika", [{}])[0]
+    n = median(runs.get("praktika", []) or runs.get("nginx", []), "connections")
+    seconds = median(runs.get("praktika", []) or runs.get("nginx", []), "seconds")
+    page.add(f"### Viewers: {fmt(n)} viewers fetching HLS segments for {fmt(seconds)} s", "")
+    ladder = ", ".join(f"{r['playlist']} {r['bandwidth'] / 1e6:.2f} Mbit/s" for r in item.get("renditions", []))
+    page.add("A flashmob item converted by praktika's own job (its ffmpeg ladder: " + (ladder or "—") +
+             f"; segments of {fmt((item.get('segment_bytes_mean') or 0) / 1024)} KB on average, made in "
+             f"{fmt(item.get('convert_seconds'), ' s', 1)}). Each viewer is one keep-alive connection fetching "
+             "the segments of every rendition back to back with the author's cookie (the item is not yet public, "
+             "so every answer is a private one). praktika serves `/api/events/{id}/flashmob/hls/{item}/{file}` "
+             "itself; nginx serves the same URLs from the same folder with `deploy/nginx/flashmob.conf`, asking "
+             "praktika by `auth_request` (a HEAD, cached a minute per item and cookie). nginx's CPU includes "
+             "praktika's for those answers. \"Viewers one core holds\" divides the Gbit/s one core would send at "
+             "the measured cost by the top rendition's bitrate.", "")
+    top = max((r["bandwidth"] for r in item.get("renditions", [])), default=None)
+    rows = []
+    for s in ["praktika", "nginx"]:
+        r = runs.get(s)
+        if not r:
+            rows.append([s, "not run", "", "", "", "", "", ""])
+            continue
+        gbit = median(r, "gbit_per_second")
+        cores = median(r, "server_cores_per_gbit")
+        per_core = 1e9 / (cores * top) if cores and top else None
+        bad = [x for x in r if x.get("non_2xx") or x.get("errors") or x.get("error")]
+        rows.append([
+            PEER_NAMES["nginx-flashmob"] if s == "nginx" else s,
+            fmt(gbit, digits=2) + (" (**errors**)" if bad else ""),
+            fmt(median(r, "requests_per_second")),
+            fmt(ms(median(r, "latency.p99_us")), " ms", 1),
+            fmt(median(r, "server_cpu_percent"), " %"),
+            fmt(cores, digits=3),
+            fmt(gbit * 1e9 / top) if gbit and top else "—",
+            fmt(per_core),
+        ])
+    page.table(["server", "Gbit/s", "segments/s", "p99 per segment", "server CPU", "cores per Gbit/s",
+                "viewers at the top bitrate, as measured", "viewers one core holds"], rows)
+
+
+def reconnect(page, runs):
+    n = median(runs.get("praktika", []) or runs.get("bun", []) or runs.get("nchan", []), "connections")
+    page.add(f"### Reconnect storm: {fmt(n)} subscribers, the server stopped and started again", "")
+    page.add("Every client reconnects as the front end does (`web/src/lib/ws.ts`: after a close it waits "
+             "250 ms + random × min(15 s, 500 ms × 2^attempt), the attempt reset when a socket opens) and "
+             "subscribes again (praktika: `timeline:irkutsk-2020`, same data folder across the restart; Bun: a "
+             "bench topic; nchan: the URL). \"All back\" counts from the first client's loss; \"down\" is until "
+             "the first is back; \"listening → all back\" from the moment the restarted server accepts "
+             "connections (the runner tells the client); a client's reconnect is from its loss to its new "
+             "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")
+    rows = []
+    for s in ["praktika", "bun", "nchan"]:
+        r = runs.get(s)
+        if not r:
+            rows.append([PEER_NAMES[s], "not run", "", "", "", "", "", "", ""])
+            continue
+        kinds = sorted({f"{e['error']} ×{e['count']}" for x in r for e in x.get("errors", [])})
+        back = median(r, "seconds_to_all_back")
+        rows.append([
+            PEER_NAMES[s],
+            fmt(back, " s", 2) if back is not None and back >= 0 else "**not all back**",
+            fmt(median(r, "seconds_down"), " s", 2),
+            fmt(median(r, "seconds_listening_to_all_back"), " s", 2),
+            fmt(ms(median(r, "reconnect.p50_us")), " ms"),
+            fmt(ms(median(r, "reconnect.p99_us")), " ms"),
+            fmt(median(r, "attempts")) + " / " + fmt(median(r, "failed_attempts")),
+            ("; ".join(kinds) or errors(r) or "—").replace("|", "/"),
+            fmt(median(r, "client_cpu_seconds"), " s", 1),
+        ])
+    page.table(["server", "all back after", "down", "listening → all back", "reconnect p50", "reconnect p99",
+                "attempts / failed", "errors", "load client CPU"], rows)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for flag in ("results", "out", "rounds", "quick", "machine", "versions", "command", "praktika-bench", "upload-mb"):
         ap.add_argument("--" + flag, required=True)
+    ap.add_argument("--only", default="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect",
+                    help="the scenarios run: the others get no section")
     a = ap.parse_args()
+    wanted = set(a.only.split(","))
     runs = load(a.results)
     page = Page()
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -303,18 +412,27 @@ def main():
              f"Reproduce: `{a.command}`" + (" (quick mode: one round and short steps, figures indicative only; "
                                             "the full run is `scripts/bench/run.sh`)" if a.quick == "1" else "") + ".", "")
     body = Page()
-    if "fanout" in runs or a.praktika_bench != "1":
+    if "fanout" in wanted and ("fanout" in runs or a.praktika_bench != "1"):
         fanout(body, runs.get("fanout", {}), a.praktika_bench)
-    if "latency" in runs or a.praktika_bench != "1":
+    if "latency" in wanted and ("latency" in runs or a.praktika_bench != "1"):
         latency(body, runs.get("latency", {}), a.praktika_bench)
-    churn(body, runs.get("churn", {}), a.praktika_bench)
+    if "churn" in wanted:
+        churn(body, runs.get("churn", {}), a.praktika_bench)
     if "connections" in runs:
         connections(body, runs["connections"])
     if any(k.startswith("http-") for k in runs):
         http(body, {k: v for k, v in runs.items() if k.startswith("http-")})
-    upload(body, runs.get("upload", {}), runs.get("upload-ws", {}), a.upload_mb)
-    page.add("### Targets", "")
-    page.table(["target", "praktika", "peer", "ratio", "verdict"], [list(t) for t in body.targets])
+    if "upload" in wanted:
+        upload(body, runs.get("upload", {}), runs.get("upload-ws", {}), a.upload_mb)
+    if "cluster" in wanted:
+        cluster(body, runs.get("cluster", {}))
+    if "viewers" in wanted:
+        viewers(body, runs.get("viewers", {}), runs.get("viewers-item", {}))
+    if "reconnect" in wanted:
+        reconnect(body, runs.get("reconnect", {}))
+    if body.targets:
+        page.add("### Targets", "")
+        page.table(["target", "praktika", "peer", "ratio", "verdict"], [list(t) for t in body.targets])
     page.lines.extend(body.lines)
     generated = "\n".join([BEGIN, ""] + page.lines + [END])
 

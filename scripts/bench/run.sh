@@ -4,12 +4,13 @@
 # scenario against every server with the server pinned to core 0 and the load to core 1, several
 # rounds alternating the servers' order, and writes the medians to docs/performance.md.
 #
-# Usage: scripts/bench/run.sh [--quick] [--rounds N] [--only fanout,latency,churn,connections,http,upload]
-#                             [--out FILE] [--keep]
+# Usage: scripts/bench/run.sh [--quick] [--rounds N] [--out FILE] [--keep]
+#         [--only fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect]
 #   --quick   one round, shorter steps: under five minutes. The figures are indicative only.
 #   --keep    keep the work folder (logs, raw JSON per run) and print where it is.
 # Environment: BENCH_BUILD (build folder, default build-bench), BENCH_SKIP_INSTALL=1, BENCH_NO_BUILD=1
-# (use the binaries already in BENCH_BUILD).
+# (use the binaries already in BENCH_BUILD); BENCH_CLUSTER_SUBSCRIBERS, BENCH_VIEWERS, BENCH_STORM_CLIENTS
+# (a scenario's size instead of the default below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -17,7 +18,8 @@ export CCACHE_BASEDIR="$root"
 
 quick=0
 rounds=""
-only="fanout,latency,churn,connections,http,upload"
+all_scenarios="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect"
+only=$all_scenarios
 out=docs/performance.md
 keep=0
 while [[ $# -gt 0 ]]; do
@@ -41,7 +43,7 @@ trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
 peers=scripts/bench/peers
 if [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then
   missing=()
-  for p in nginx libnginx-mod-nchan redis-server; do
+  for p in nginx libnginx-mod-nchan redis-server haproxy ffmpeg; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -83,6 +85,7 @@ server_pid=""
 redis_port=""
 cleanup() {
   stop_server
+  [[ -f $work/praktika-cluster.current ]] && stop_cluster
   [[ -n $redis_port ]] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   if ((keep)); then log "work folder kept: $work"; else rm -rf "$work"; fi
 }
@@ -115,7 +118,8 @@ stop_pid=""
 stop_server() {
   if [[ -n $stop_pid ]]; then
     kill "$stop_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$stop_pid" 2>/dev/null || break; sleep 0.05; done
+    # ${stop_grace:-5} s for a clean stop, then SIGKILL.
+    for _ in $(seq 1 $((${stop_grace:-5} * 20))); do kill -0 "$stop_pid" 2>/dev/null || break; sleep 0.05; done
     kill -9 "$stop_pid" 2>/dev/null || true
     wait "$stop_pid" 2>/dev/null || true
   fi
@@ -124,9 +128,9 @@ stop_server() {
 }
 
 praktika_has_bench=""
-start_praktika() {  # extra serve flags follow
-  local data
-  data=$(mktemp -d "$work/data.XXXX")
+start_praktika() {  # extra serve flags follow; $praktika_data: a data folder to reuse (a restart)
+  local data=${praktika_data:-}
+  [[ -n $data ]] || data=$(mktemp -d "$work/data.XXXX")
   taskset -c $server_cpu "$praktika" serve --port $port --data "$data" --agenda agenda/irkutsk-2020.json \
     --web "$work/web" --threads 1 --connections-per-address 0 "$@" >>"$work/praktika.log" 2>&1 &
   stop_pid=$!
@@ -199,11 +203,113 @@ probe_bench_flag() {
   log "praktika --bench (publishing path for fan-out): $([[ $praktika_has_bench == 1 ]] && echo yes || echo 'not yet')"
 }
 
+# A cluster by scripts/cluster.sh (PostgreSQL, Redis, instances, HAProxy) inside the work folder.
+cluster_port=""
+cluster_first=""
+start_cluster() {  # instances
+  TMPDIR=$work scripts/cluster.sh --instances "$1" --binary "$praktika" -- --bench >/dev/null 2>>"$work/cluster.log"
+  local dir
+  dir=$(cat "$work/praktika-cluster.current")
+  cluster_port=$(cat "$dir/haproxy.port")
+  cluster_first=$(cat "$dir/instance1.port")
+  server_pid=$(cat "$dir"/instance*.pid "$dir/haproxy.pid" "$dir/redis/redis.pid" | paste -sd,)
+}
+stop_cluster() {
+  TMPDIR=$work scripts/cluster.sh --stop >/dev/null 2>>"$work/cluster.log" || true
+  server_pid=""
+}
+
+# Viewers: a flashmob item converted by praktika's own job (a real ladder, made by ffmpeg), its
+# segments fetched back to back by keep-alive viewers with the author's cookie, from praktika and
+# from nginx (deploy/nginx/flashmob.conf: the files straight from praktika's data folder, access
+# asked of praktika by auth_request). praktika keeps running under nginx: it answers those asks.
+view_scenario() {  # round
+  local round=$1 data item_json cookie paths nginx_port=$((port + 1)) prefix pk_pid
+  data=$(mktemp -d "$work/viewers.XXXX")
+  praktika_data=$data start_praktika --clock 2020-06-20T10:00:00+08:00
+  pk_pid=$server_pid
+  item_json=$work/viewers-item.$round.json
+  if ! /usr/bin/python3 scripts/bench/hls_item.py --port $port --work "$work" >"$item_json" 2>>"$work/load.log"; then
+    log "  viewers: no HLS item: $(tail -3 "$work/load.log")"
+    mkdir -p "$results/viewers"
+    echo '{"error":"hls_item.py failed: see the load log"}' >"$results/viewers/praktika.$round.json"
+    stop_server
+    return 0
+  fi
+  cookie=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cookie"])' "$item_json")
+  paths=$work/viewers-paths.txt
+  python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["segments"]))' "$item_json" >"$paths"
+  mkdir -p "$results/viewers-item"
+  cp "$item_json" "$results/viewers-item/praktika.$round.json"
+  for s in $(order "$round" praktika nginx); do
+    if [[ $s == praktika ]]; then
+      server_pid=$pk_pid
+      run_load viewers praktika "$round" http --url "http://127.0.0.1:$port/" --paths-file "$paths" \
+        --header "Cookie: $cookie" --connections "$viewers" --duration $view_seconds
+    else
+      prefix=$(mktemp -d "$work/nginx.XXXX")
+      sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$nginx_port|g" -e "s|@PRAKTIKA@|$port|g" -e "s|@DATA@|$data|g" -e "s|@USER@|$(id -un)|g" \
+        -e "s|@FLASHMOB@|$root/deploy/nginx/flashmob.conf|g" \
+        "$peers/nginx-flashmob.conf.in" >"$prefix/nginx.conf"
+      taskset -c $server_cpu nginx -p "$prefix" -c "$prefix/nginx.conf" >>"$work/nginx.log" 2>&1 &
+      local nginx_master=$!
+      wait_port $nginx_port $nginx_master
+      server_pid="$(pgrep -P "$nginx_master" | paste -sd,),$pk_pid"
+      run_load viewers nginx "$round" http --url "http://127.0.0.1:$nginx_port/" --paths-file "$paths" \
+        --header "Cookie: $cookie" --connections "$viewers" --duration $view_seconds
+      kill "$nginx_master" 2>/dev/null || true
+      wait "$nginx_master" 2>/dev/null || true
+    fi
+  done
+  server_pid=$pk_pid
+  stop_server
+}
+
+# Reconnect storm: clients subscribed, the server stopped and started again (same data), every
+# client back as the front end comes back (ws.ts's backoff, in praktika_load ws-reconnect).
+storm() {  # server round
+  local s=$1 round=$2 args ready=$work/storm.ready data="" probe
+  case $s in
+    praktika) args="--url ws://127.0.0.1:$port/ws --topic timeline:irkutsk-2020"; data=$(mktemp -d "$work/data.XXXX") ;;
+    bun) args="--url ws://127.0.0.1:$port/ws --topic bench:reconnect" ;;
+    nchan) args="--url ws://127.0.0.1:$port/sub/bench_reconnect --protocol raw" ;;
+  esac
+  storm_start() { if [[ $s == praktika ]]; then praktika_data=$data start_praktika; else start_ws_server "$s"; fi; }
+  storm_start
+  rm -f "$ready" "$work/storm.restarted"
+  mkdir -p "$results/reconnect"
+  # shellcheck disable=SC2086
+  taskset -c $load_cpu "$load" ws-reconnect $args --connections "$storm_n" --ready-file "$ready" --restarted-file "$work/storm.restarted" \
+    --deadline-seconds 120 >"$results/reconnect/$s.$round.json" 2>>"$work/load.log" &
+  probe=$!
+  while [[ ! -f $ready ]] && kill -0 "$probe" 2>/dev/null; do sleep 0.1; done
+  sleep 1
+  # The stop as a service manager gives it (30 s), not the 5 s between scenarios: praktika closes
+  # each connection with a close frame, and a SIGKILL would measure another restart.
+  stop_grace=30 stop_server
+  storm_start
+  touch "$work/storm.restarted"
+  wait "$probe" || echo '{"error":"praktika_load failed: see the load log"}' >"$results/reconnect/$s.$round.json"
+  log "  reconnect/$s round $round: $(head -c 300 "$results/reconnect/$s.$round.json")"
+  stop_server
+}
+
 # --- scenarios --------------------------------------------------------------------------------
 if ((quick)); then
   fan_subs=10000; fan_step=2; fan_factor=1.6; lat_seconds=5; conn_n=15000; http_seconds=3; upload_mb=300
+  view_seconds=10
 else
   fan_subs=10000; fan_step=4; fan_factor=1.3; lat_seconds=20; conn_n=15000; http_seconds=10; upload_mb=1000
+  view_seconds=60
+fi
+cluster_subs=${BENCH_CLUSTER_SUBSCRIBERS:-15000}
+viewers=${BENCH_VIEWERS:-1000}
+storm_n=${BENCH_STORM_CLIENTS:-15000}
+# HAProxy holds two descriptors per subscriber and cannot raise its limit past the hard one.
+fd_limit=$(ulimit -Hn)
+if [[ $fd_limit != unlimited ]] && ((cluster_subs * 2 + 1000 > fd_limit)); then
+  cluster_subs=$(( (fd_limit - 1000) / 2 / 1000 * 1000 ))
+  log "cluster: $cluster_subs subscribers, not 15000: the open-file limit is $fd_limit (HAProxy needs two a subscriber)"
 fi
 
 ws_args() {  # server topic-suffix → the URL, protocol and topic flags for that server
@@ -298,6 +404,27 @@ for round in $(seq 1 "$rounds"); do
       stop_server
     done
   fi
+  if wants cluster; then
+    # One topic, subscribers through HAProxy (round robin over the instances), events published on
+    # instance 1 through its fan-out (numbered in Redis, sent to every instance); one instance and
+    # three, each a fresh cluster. CPU is the whole cluster's: instances, HAProxy and Redis.
+    for n in $(order "$round" 1 3); do
+      start_cluster "$n"
+      run_load cluster "praktika-x$n" "$round" ws-fanout --url "ws://127.0.0.1:$cluster_port/ws" \
+        --publish-url "ws://127.0.0.1:$cluster_first/ws" --publish-fanout 1 --protocol praktika --topic bench:cluster \
+        --connections "$cluster_subs" --rate-start 1 --rate-factor $fan_factor --step-seconds $fan_step --max-steps 30 \
+        --p99-limit-ms 100 --sustain-limit-ms 1000 --settle-ms 2000
+      stop_cluster
+    done
+  fi
+  if wants viewers; then
+    view_scenario "$round"
+  fi
+  if wants reconnect; then
+    for s in $(order "$round" praktika bun nchan); do
+      storm "$s" "$round"
+    done
+  fi
   if wants upload; then
     # The file, then the disk's own speed in this run (written and flushed, as an upload's end is).
     [[ -f $work/upload.bin ]] || head -c $((upload_mb << 20)) /dev/urandom >"$work/upload.bin"
@@ -344,8 +471,9 @@ bun $("$bun" --version); $(nginx -v 2>&1 | sed 's|nginx version: ||'); \
 nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan); redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
 command=scripts/bench/run.sh
 ((quick)) && command+=" --quick"
-[[ $only != fanout,latency,churn,connections,http,upload ]] && command+=" --only $only"
+[[ $only != "$all_scenarios" ]] && command+=" --only $only"
 /usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
   --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
-  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb"
+  --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb" \
+  --only "$only"
 log "wrote $out"

@@ -294,7 +294,14 @@ Result<json> App::publish_bench(const json& message) {
   auto event = message.find("event");
   std::string name = event != message.end() && event->is_string() ? event->get<std::string>() : "bench";
   auto data = message.find("data");
-  auto delivered = hub_.publish(topic->get<std::string>(), name, data == message.end() ? json() : *data);
+  const json& payload = data == message.end() ? json() : *data;
+  // "fanout": the path a module's event takes (numbered, and with --redis sent to every
+  // instance): what the cluster benchmark measures. Without it, this instance's hub alone.
+  if (auto fanout = message.find("fanout"); fanout != message.end() && fanout->is_boolean() && fanout->get<bool>()) {
+    publisher_->publish(topic->get<std::string>(), name, payload);
+    return json{{"published", true}};
+  }
+  auto delivered = hub_.publish(topic->get<std::string>(), name, payload);
   return json{{"delivered", delivered}};
 }
 

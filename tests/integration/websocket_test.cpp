@@ -105,6 +105,34 @@ bool wait_subscribers(WsClient& publisher, const std::string& topic, int subscri
   return false;
 }
 
+TEST(WebSocket, ABenchPublishThroughTheFanoutIsNumberedAsAModulesEvent) {
+  // The cluster benchmark publishes with "fanout": the event takes the path of a module's event
+  // (numbered; with --redis through Redis to every instance), where the plain publish is this
+  // instance's hub alone and unnumbered.
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path() / "db", .extra_args = {"--bench"}});
+  ASSERT_TRUE(server) << server.status().message();
+  int port = (*server)->port();
+  auto subscriber = WsClient::connect(port);
+  auto publisher = WsClient::connect(port);
+  ASSERT_TRUE(subscriber && publisher);
+  ASSERT_EQ(subscriber->call({{"op", "subscribe"}, {"topic", "bench:numbered"}})["ok"], true);
+  for (int i = 1; i <= 2; ++i) {
+    auto reply = publisher->call({{"op", "publish"}, {"topic", "bench:numbered"}, {"event", "tick"},
+                                  {"fanout", true}, {"data", {{"n", i}}}});
+    ASSERT_EQ(reply["data"], nlohmann::json({{"published", true}})) << reply.dump();
+    auto e = subscriber->next_event("bench:numbered", "tick");
+    ASSERT_TRUE(e) << "event " << i << " missing";
+    EXPECT_EQ((*e)["data"]["n"], i);
+    EXPECT_EQ((*e)["seq"], i);
+  }
+  auto plain = publisher->call({{"op", "publish"}, {"topic", "bench:numbered"}, {"event", "tick"}});
+  EXPECT_EQ(plain["data"]["delivered"], 1);
+  auto e = subscriber->next_event("bench:numbered", "tick");
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->contains("seq"));
+}
+
 TEST(WebSocket, ASlowReaderGetsEveryBroadcastInOrder) {
   // Events pile up in the server's queue for a reader that is not reading; they then leave in
   // gathered writes of many frames each, and must arrive whole, each once, in order.
