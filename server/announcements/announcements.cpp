@@ -15,8 +15,6 @@
 namespace praktika::announcements {
 namespace {
 
-using nlohmann::json;
-
 constexpr std::size_t kMaxTitleChars = 200;
 constexpr std::size_t kMaxTextChars = 10000;
 
@@ -35,28 +33,25 @@ AnnouncementService::AnnouncementService(store::Db& db, const timeline::Clock& c
                                          std::function<void()> wake_sender)
     : db_(db), clock_(clock), find_event_(std::move(find_event)), wake_sender_(std::move(wake_sender)) {}
 
-Result<json> AnnouncementService::list(std::string_view event_id) {
+Result<std::vector<Announcement>> AnnouncementService::list(std::string_view event_id) {
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
-  json list = json::array();
+  std::vector<Announcement> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT id, title, body, published_at FROM announcements WHERE event_id = ?1 "
         "ORDER BY published_at DESC, id DESC");
     q.bind_text(1, event_id);
     return store::each_row(q, [&]() -> Status {
-      list.push_back({{"id", q.int64(0)},
-                      {"title", q.text(1)},
-                      {"text", q.text(2)},
-                      {"published_at", event->timeline->format(from_ms(q.int64(3)))}});
+      list.push_back({q.int64(0), q.text(1), q.text(2), event->timeline->format(from_ms(q.int64(3)))});
       return Status::ok();
     });
   });
   if (!s) return s;
-  return json{{"announcements", list}};
+  return list;
 }
 
-Result<json> AnnouncementService::publish(const accounts::User& organiser, std::string_view event_id,
+Result<Published> AnnouncementService::publish(const accounts::User& organiser, std::string_view event_id,
                                           std::string_view title_in, std::string_view text_in) {
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
@@ -113,9 +108,7 @@ Result<json> AnnouncementService::publish(const accounts::User& organiser, std::
   });
   if (!s) return s;
   if (letters > 0 && wake_sender_) wake_sender_();
-  return json{{"announcement",
-               {{"id", id}, {"title", title}, {"text", text}, {"published_at", event->timeline->format(now)}}},
-              {"letters", letters}};
+  return Published{{id, title, text, event->timeline->format(now)}, letters};
 }
 
 }  // namespace praktika::announcements

@@ -5,11 +5,11 @@
 // Thread-safe (state lives in the store); every call blocks on SQLite: call it from the worker pool.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "accounts/accounts.h"
 #include "common/status.h"
@@ -23,18 +23,30 @@ class Db;
 
 namespace praktika::announcements {
 
+struct Announcement {
+  std::int64_t id = 0;
+  std::string title;
+  std::string text;
+  std::string published_at;  // ISO 8601 at the event's offset
+};
+
+struct Published {
+  Announcement announcement;
+  std::int64_t letters = 0;  // letters enqueued now (one per registered person)
+};
+
 class AnnouncementService {
  public:
   // `wake_sender` is called after letters were enqueued, so they leave without waiting for a poll.
   AnnouncementService(store::Db& db, const timeline::Clock& clock, timeline::FindEvent find_event,
                       std::function<void()> wake_sender);
 
-  // {"announcements":[{"id","title","text","published_at"}]}, newest first. Public.
-  Result<nlohmann::json> list(std::string_view event_id);
+  // Newest first. Public.
+  Result<std::vector<Announcement>> list(std::string_view event_id);
   // Stores the announcement and enqueues one letter per registered person (the agenda's mail
   // template "announcement"). The caller checks that `organiser` is the event's organiser.
-  // {"announcement":{…},"letters":n}. Errors: event_not_found, invalid_field (empty or too long).
-  Result<nlohmann::json> publish(const accounts::User& organiser, std::string_view event_id, std::string_view title,
+  // Errors: event_not_found, invalid_field (empty or too long).
+  Result<Published> publish(const accounts::User& organiser, std::string_view event_id, std::string_view title,
                                  std::string_view text);
 
  private:

@@ -1,4 +1,5 @@
 #include "certificates/certificates.h"
+#include "certificates/wire.h"
 
 #include <sodium.h>
 #include <zip.h>
@@ -476,8 +477,8 @@ void CertificateService::make_one(const Work& work) {
   if (job_done && job_listener_) job_listener_(event_id);
 }
 
-Result<json> CertificateService::job_json(std::int64_t job) {
-  json out;
+Result<CertificateJob> CertificateService::read_job(std::int64_t job) {
+  CertificateJob out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT id, event_id, state, total, done, failed, send_mail, created_at, finished_at FROM certificate_jobs "
@@ -488,17 +489,8 @@ Result<json> CertificateService::job_json(std::int64_t job) {
     if (!*more) return Status::not_found("job_not_found", "Задание не найдено.");
     auto ev = events_.find(q.text(1));
     auto fmt = [&](std::int64_t ms) { return ev == events_.end() ? format_instant(from_ms(ms)) : ev->second.timeline->format(from_ms(ms)); };
-    std::int64_t total = q.int64(3), done = q.int64(4), failed = q.int64(5);
-    out = {{"id", q.int64(0)},
-           {"event", q.text(1)},
-           {"state", q.text(2)},
-           {"total", total},
-           {"done", done},
-           {"failed", failed},
-           {"percent", total ? (done + failed) * 100 / total : 100},
-           {"send_mail", q.int64(6) == 1},
-           {"created_at", fmt(q.int64(7))},
-           {"finished_at", q.is_null(8) ? json(nullptr) : json(fmt(q.int64(8)))}};
+    out = {q.int64(0), q.text(1), q.text(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6) == 1, fmt(q.int64(7)),
+           q.is_null(8) ? std::nullopt : std::optional<std::string>(fmt(q.int64(8)))};
     return Status::ok();
   });
   if (!s) return s;
@@ -507,9 +499,9 @@ Result<json> CertificateService::job_json(std::int64_t job) {
 
 void CertificateService::publish_job(std::int64_t job) {
   MutexLock lock(progress_mutex_);
-  auto j = job_json(job);
+  auto j = read_job(job);
   if (!j) return;
-  publish_.publish(live::topic::certificates((*j)["event"].get<std::string>()), "progress", *j);
+  publish_.publish(live::topic::certificates(j->event), "progress", to_json(*j));
 }
 
 namespace {
@@ -606,8 +598,8 @@ Status CertificateService::issue_one(store::Tx& tx, Issue& issue, const Person& 
   return Status::ok();
 }
 
-Result<json> CertificateService::start_job(const accounts::Identity& organiser, std::string_view event_id,
-                                           bool send_mail) {
+Result<CertificateJob> CertificateService::start_job(const accounts::Identity& organiser, std::string_view event_id,
+                                                     bool send_mail) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
   if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
@@ -631,8 +623,8 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
   // The job's first push goes out before any worker can push a later count.
   auto j = [&] {
     MutexLock lock(progress_mutex_);
-    auto read = job_json(issue.job);
-    if (read) publish_.publish(live::topic::certificates(event_id), "progress", *read);
+    auto read = read_job(issue.job);
+    if (read) publish_.publish(live::topic::certificates(event_id), "progress", to_json(*read));
     return read;
   }();
   {
@@ -640,11 +632,10 @@ Result<json> CertificateService::start_job(const accounts::Identity& organiser, 
     for (const auto& w : issue.work) queue_.push_back(w);
   }
   changed_.notify_all();
-  if (!j) return j.status();
-  return json{{"job", *j}};
+  return j;
 }
 
-Result<json> CertificateService::current_job(std::string_view event_id) {
+Result<std::optional<CertificateJob>> CertificateService::current_job(std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
   std::optional<std::int64_t> job;
@@ -657,13 +648,13 @@ Result<json> CertificateService::current_job(std::string_view event_id) {
     return Status::ok();
   });
   if (!s) return s;
-  if (!job) return json{{"job", nullptr}};
-  auto j = job_json(*job);
+  if (!job) return std::optional<CertificateJob>();
+  auto j = read_job(*job);
   if (!j) return j.status();
-  return json{{"job", *j}};
+  return std::optional<CertificateJob>(std::move(*j));
 }
 
-Result<json> CertificateService::subscribe(const std::optional<accounts::Identity>& who, std::string_view event) {
+Result<std::optional<CertificateJob>> CertificateService::subscribe(const std::optional<accounts::Identity>& who, std::string_view event) {
   if (!who) return errors::not_authenticated();
   if (!accounts::is_organiser(*who, event)) return not_organiser();
   return current_job(event);
@@ -700,7 +691,7 @@ Result<json> CertificateService::list(std::string_view event_id) {
   if (!s) return s;
   auto job = current_job(event_id);
   if (!job) return job.status();
-  return json{{"certificates", out}, {"job", (*job)["job"]}};
+  return json{{"certificates", out}, {"job", *job ? to_json(**job) : json(nullptr)}};
 }
 
 Result<std::vector<CertificateService::Issued>> CertificateService::issued(std::string_view event_id) {

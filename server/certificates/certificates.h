@@ -82,6 +82,19 @@ Result<bool> claim_certificate(store::Db& db, std::int64_t job, std::int64_t cer
 // (job, certificate) of every pending certificate of a running job that no worker holds.
 Result<std::vector<std::pair<std::int64_t, std::int64_t>>> unclaimed_certificates(store::Db& db, TimePoint now);
 
+// A bulk job: how far it is; instants ISO 8601 at the event's offset.
+struct CertificateJob {
+  std::int64_t id = 0;
+  std::string event;
+  std::string state;  // running | done
+  std::int64_t total = 0;
+  std::int64_t done = 0;
+  std::int64_t failed = 0;
+  bool send_mail = false;
+  std::string created_at;
+  std::optional<std::string> finished_at;
+};
+
 class CertificateService {
  public:
   // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
@@ -102,8 +115,9 @@ class CertificateService {
   // The organiser's. Works out the participants, (re)issues the certificates whose content
   // changed, and queues them; with send_mail each recipient gets one letter with the PDF,
   // ever (idempotency key per recipient). 409 job_running while one runs for the event.
-  Result<nlohmann::json> start_job(const accounts::Identity& organiser, std::string_view event, bool send_mail);
-  Result<nlohmann::json> current_job(std::string_view event);
+  Result<CertificateJob> start_job(const accounts::Identity& organiser, std::string_view event, bool send_mail);
+  // The event's latest job; none before the first.
+  Result<std::optional<CertificateJob>> current_job(std::string_view event);
   Result<nlohmann::json> list(std::string_view event);
   Result<File> archive(std::string_view event);  // a ZIP of every made certificate
 
@@ -154,7 +168,7 @@ class CertificateService {
   Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
 
   // Topic certificates:{event}, the organiser only: the job now; `progress` pushed as it goes.
-  Result<nlohmann::json> subscribe(const std::optional<accounts::Identity>& who, std::string_view event);
+  Result<std::optional<CertificateJob>> subscribe(const std::optional<accounts::Identity>& who, std::string_view event);
 
  private:
   using Person = Recipient;
@@ -173,7 +187,7 @@ class CertificateService {
   // Issues (or re-issues, or mails again) one person's certificate in start_job's transaction.
   Status issue_one(store::Tx& tx, Issue& issue, const Person& person);
   void publish_job(std::int64_t job);
-  Result<nlohmann::json> job_json(std::int64_t job);
+  Result<CertificateJob> read_job(std::int64_t job);
   Result<bool> may_read_proceedings(const accounts::Identity& who, std::string_view event);
 
   // Constant after construction.

@@ -2,6 +2,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "certificates/wire.h"
 #include "common/errors.h"
 #include "net/static_files.h"
 
@@ -35,6 +36,14 @@ net::Response table_response(const net::Request& req, const Result<Table>& table
   auto file = exporting::download(*table, *format, table->title);
   if (!file) return api::error_response(file.status());
   return std::move(*file);
+}
+
+// {"job": …} or {"job": null} before the first.
+json job_reply(const std::optional<CertificateJob>& job) { return {{"job", job ? to_json(*job) : json(nullptr)}}; }
+
+net::Response reply_job(const Result<std::optional<CertificateJob>>& job, int status = 200) {
+  if (!job) return api::error_response(job.status());
+  return api::json_response(status, job_reply(*job));
 }
 
 }  // namespace
@@ -72,11 +81,13 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
                if (send != body.end() && !send->is_boolean())
                  return api::error_response(
                      Status::unprocessable("invalid_field", "Укажите, отправлять ли письма: да или нет."));
-               return reply(certificates.start_job(who, p.get("id"), send == body.end() || send->get<bool>()), 202);
+               auto job = certificates.start_job(who, p.get("id"), send == body.end() || send->get<bool>());
+               if (!job) return api::error_response(job.status());
+               return reply_job(std::optional<CertificateJob>(std::move(*job)), 202);
              }));
   router.add("GET", "/api/events/{id}/certificates/jobs/current",
              organiser([&certificates](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply(certificates.current_job(p.get("id")));
+               return reply_job(certificates.current_job(p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/certificates/archive",
              organiser([&certificates](const accounts::Identity&, const net::Request& req, const net::PathParams& p) {
@@ -111,7 +122,9 @@ void add_live(live::Registry& registry, CertificateService& certificates) {
   registry.add_topic("certificates",
                      {[&certificates](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
                         if (parts.size() != 1) return errors::invalid_topic();
-                        return certificates.subscribe(caller.identity, parts[0]);
+                        auto job = certificates.subscribe(caller.identity, parts[0]);
+                        if (!job) return job.status();
+                        return job_reply(*job);
                       },
                       {}});
 }

@@ -26,8 +26,6 @@ namespace {
 using nlohmann::json;
 namespace reader = timeline::reader;
 
-std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
-
 std::string digits_of(std::string_view text) {
   std::string out;
   for (char c : text)
@@ -391,28 +389,27 @@ std::string outcome_title(const timeline::Agenda& agenda, const std::string& out
   return outcome;
 }
 
-json past_json(const timeline::Agenda& agenda, const PastResult& p) {
-  return {{"institution", p.institution}, {"inn", p.inn},         {"region", p.region},
-          {"edition", p.edition},         {"outcome", p.outcome}, {"outcome_title", outcome_title(agenda, p.outcome)}};
+PastEntry past_entry(const timeline::Agenda& agenda, const PastResult& p) {
+  return {p.institution, p.inn, p.region, p.edition, p.outcome, outcome_title(agenda, p.outcome)};
 }
 
 }  // namespace
 
-Result<json> ContestService::preview_past_results(std::string_view event_id, std::string_view bytes,
-                                                  exporting::TableFormat format) {
+Result<PastPreview> ContestService::preview_past_results(std::string_view event_id, std::string_view bytes,
+                                                         exporting::TableFormat format) {
   auto rules = eligibility_event(event_id);
   if (!rules) return rules.status();
   auto rows = exporting::read_table(bytes, format);
   if (!rows) return rows.status();
   auto read = read_past_results(*rows, (*rules)->settings.eligibility->outcome_words);
-  json out = {{"rows", json::array()}, {"errors", json::array()}, {"editions", read.editions}};
-  for (const auto& p : read.results) out["rows"].push_back(past_json(*(*rules)->view.agenda, p));
-  for (const auto& e : read.errors) out["errors"].push_back({{"row", e.row}, {"message", e.message}});
+  PastPreview out{{}, std::move(read.errors), std::move(read.editions)};
+  for (const auto& p : read.results) out.rows.push_back(past_entry(*(*rules)->view.agenda, p));
   return out;
 }
 
-Result<json> ContestService::save_past_results(const accounts::Identity& organiser, std::string_view event_id,
-                                               std::string_view bytes, exporting::TableFormat format) {
+Result<SavedPastResults> ContestService::save_past_results(const accounts::Identity& organiser,
+                                                          std::string_view event_id, std::string_view bytes,
+                                                          exporting::TableFormat format) {
   auto rules = eligibility_event(event_id);
   if (!rules) return rules.status();
   auto rows = exporting::read_table(bytes, format);
@@ -450,14 +447,10 @@ Result<json> ContestService::save_past_results(const accounts::Identity& organis
   if (!s) return s;
   auto stored = past_results(event_id);
   if (!stored) return stored.status();
-  json out = std::move(*stored);
-  out["saved"] = read.results.size();
-  out["skipped"] = read.errors.size();
-  out["replaced_editions"] = read.editions;
-  return out;
+  return SavedPastResults{std::move(*stored), read.results.size(), read.errors.size(), read.editions};
 }
 
-Result<json> ContestService::past_results(std::string_view event_id) {
+Result<PastResults> ContestService::past_results(std::string_view event_id) {
   auto rules = eligibility_event(event_id);
   if (!rules) return rules.status();
   std::string source;
@@ -470,23 +463,22 @@ Result<json> ContestService::past_results(std::string_view event_id) {
   });
   if (!s) return s;
   std::map<int, int> counts;
-  json results = json::array();
+  PastResults out{source, {}, {}};
   for (const auto& p : past) {
     ++counts[p.edition];
-    results.push_back(past_json(*(*rules)->view.agenda, p));
+    out.results.push_back(past_entry(*(*rules)->view.agenda, p));
   }
-  json editions = json::array();
-  for (const auto& [edition, count] : counts) editions.push_back({{"edition", edition}, {"count", count}});
-  return json{{"source", source}, {"editions", editions}, {"results", results}};
+  for (const auto& [edition, count] : counts) out.editions.push_back({edition, count});
+  return out;
 }
 
-Result<json> ContestService::unsure_matches(std::string_view event_id) {
+Result<std::vector<UnsureMatch>> ContestService::unsure_matches(std::string_view event_id) {
   auto rules = eligibility_event(event_id);
   if (!rules) return rules.status();
   const Eligibility& el = *(*rules)->settings.eligibility;
   const auto& view = (*rules)->view;
   const int year = year_at(clock_.now(), view.timeline->utc_offset_minutes());
-  json matches = json::array();
+  std::vector<UnsureMatch> matches;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto past = past_for(tx, **rules);
     if (!past) return past.status();
@@ -505,33 +497,27 @@ Result<json> ContestService::unsure_matches(std::string_view event_id) {
         if (!rule) continue;
         auto decided = decision_on(tx, id, p.key());
         if (!decided) return decided.status();
-        matches.push_back({{"practice", id},
-                           {"state", state},
-                           {"institution", name},
-                           {"inn", applicant.inn},
-                           {"kind", std::string(to_string(kind))},
-                           {"past", past_json(*view.agenda, p)},
-                           {"past_key", p.key()},
-                           {"may_apply_from", *rule->may_apply_from},
-                           {"decision", *decided ? json(**decided) : json()}});
+        matches.push_back({id, state, name, applicant.inn, std::string(to_string(kind)), past_entry(*view.agenda, p),
+                           p.key(), *rule->may_apply_from, *decided});
       }
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"matches", matches}};
+  return matches;
 }
 
-Result<json> ContestService::decide_match(const accounts::Identity& organiser, std::string_view event_id,
-                                          std::int64_t practice, std::string_view past_key, std::string_view decision) {
+Result<UnsureMatch> ContestService::decide_match(const accounts::Identity& organiser, std::string_view event_id,
+                                                 std::int64_t practice, std::string_view past_key,
+                                                 std::string_view decision) {
   if (decision != "confirmed" && decision != "dismissed")
     return Status::unprocessable("invalid_decision", "Совпадение можно подтвердить или отклонить.");
   auto listed = unsure_matches(event_id);
   if (!listed) return listed.status();
-  json found;
-  for (const auto& m : (*listed)["matches"])
-    if (m["practice"] == practice && m["past_key"] == past_key) found = m;
-  if (found.is_null())
+  std::optional<UnsureMatch> found;
+  for (auto& m : *listed)
+    if (m.practice == practice && m.past_key == past_key) found = std::move(m);
+  if (!found)
     return Status::not_found("match_not_found", "Такого неточного совпадения с прошлыми итогами нет.");
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     return tx
@@ -548,8 +534,8 @@ Result<json> ContestService::decide_match(const accounts::Identity& organiser, s
         .run();
   });
   if (!s) return s;
-  found["decision"] = std::string(decision);
-  return found;
+  found->decision = std::string(decision);
+  return std::move(*found);
 }
 
 Result<const ContestService::EventRules*> ContestService::laureate_event(std::string_view event_id) const {
@@ -587,42 +573,33 @@ std::string label_of(const timeline::Agenda& agenda, const std::string& path) {
 
 }  // namespace
 
-Result<json> ContestService::laureates(const accounts::Identity* who, std::string_view event_id) {
+Result<Laureates> ContestService::laureates(const accounts::Identity* who, std::string_view event_id) {
   auto rules = laureate_event(event_id);
   if (!rules) return rules.status();
   const auto& view = (*rules)->view;
   const LaureateList& list = *(*rules)->settings.laureates;
   const timeline::Agenda& agenda = *view.agenda;
-  bool published = clock_.now() >= list.public_from;
-  json out = {{"published", published},
-              {"public_from", view.timeline->format(list.public_from)},
-              {"title", agenda.title},
-              {"columns", json::array()},
-              {"laureates", json::array()}};
-  for (const auto& f : list.fields) out["columns"].push_back({{"field", f}, {"label", label_of(agenda, f)}});
-  if (!published && !(who && accounts::is_organiser(*who, event_id))) return out;
+  Laureates out{clock_.now() >= list.public_from, view.timeline->format(list.public_from), agenda.title, {}, {}};
+  for (const auto& f : list.fields) out.columns.push_back({f, label_of(agenda, f)});
+  if (!out.published && !(who && accounts::is_organiser(*who, event_id))) return out;
   auto loaded = load_laureates(db_, event_id, list);
   if (!loaded) return loaded.status();
   auto review_part = review::read_review_part(agenda);
   const auto* titles = std::get_if<review::ReviewPart>(&review_part);
   const auto* region_field = timeline::find_field(agenda.practice->fields, list.region_field);
   for (const auto& l : *loaded) {
-    json values = json::object();
-    for (const auto& f : list.fields)
-      values[f] = display(timeline::find_field(agenda.practice->fields, f), value_at(l.answers, f));
     auto title = titles ? titles->outcome_titles.find(l.outcome) : std::map<std::string, std::string>::const_iterator{};
-    out["laureates"].push_back({{"practice", l.practice},
-                                {"outcome", l.outcome},
-                                {"outcome_title", titles && title != titles->outcome_titles.end() ? title->second : l.outcome},
-                                {"values", std::move(values)},
-                                {"region", display(region_field, value_at(l.answers, list.region_field))}});
+    LaureateRow row{l.practice, l.outcome,
+                    titles && title != titles->outcome_titles.end() ? title->second : l.outcome, {}, {}};
+    for (const auto& f : list.fields)
+      row.values[f] = display(timeline::find_field(agenda.practice->fields, f), value_at(l.answers, f));
+    row.region = display(region_field, value_at(l.answers, list.region_field));
+    out.laureates.push_back(std::move(row));
   }
   // By region, then by the first shown field (the institution's name).
-  auto& rows = out["laureates"];
-  std::stable_sort(rows.begin(), rows.end(), [&](const json& a, const json& b) {
-    std::string first = list.fields.front();
-    return std::tie(a["region"].get_ref<const std::string&>(), a["values"][first].get_ref<const std::string&>()) <
-           std::tie(b["region"].get_ref<const std::string&>(), b["values"][first].get_ref<const std::string&>());
+  const std::string& first = list.fields.front();
+  std::stable_sort(out.laureates.begin(), out.laureates.end(), [&](const LaureateRow& a, const LaureateRow& b) {
+    return std::tie(a.region, a.values.at(first)) < std::tie(b.region, b.values.at(first));
   });
   return out;
 }

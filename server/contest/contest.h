@@ -103,6 +103,75 @@ struct PostList {
   std::int64_t to_send = 0;
 };
 
+// A past result as the organiser sees it: with the agenda's title of its outcome.
+struct PastEntry {
+  std::string institution;
+  std::string inn;
+  std::string region;
+  int edition = 0;
+  std::string outcome;
+  std::string outcome_title;
+};
+
+// A loaded table read but not stored: its valid rows, its rows' problems, the years it names.
+struct PastPreview {
+  std::vector<PastEntry> rows;
+  std::vector<RowError> errors;
+  std::vector<int> editions;
+};
+
+struct EditionCount {
+  int edition = 0;
+  int count = 0;
+};
+
+// The lists that decide now: "loaded" (the organiser's), "file" (the agenda's example) or "none".
+struct PastResults {
+  std::string source;
+  std::vector<EditionCount> editions;  // ascending
+  std::vector<PastEntry> results;
+};
+
+struct SavedPastResults {
+  PastResults stored;  // everything now stored, as past_results gives it
+  std::size_t saved = 0;
+  std::size_t skipped = 0;  // rows with a problem
+  std::vector<int> replaced_editions;
+};
+
+// A practice whose institution matches a barring past result only unsurely, and the organiser's word.
+struct UnsureMatch {
+  std::int64_t practice = 0;
+  std::string state;  // the practice's
+  std::string institution;
+  std::string inn;
+  std::string kind;  // matching.h's MatchKind as text
+  PastEntry past;
+  std::string past_key;
+  int may_apply_from = 0;
+  std::optional<std::string> decision;  // "confirmed" | "dismissed"; none yet
+};
+
+struct LaureateColumn {
+  std::string field;
+  std::string label;
+};
+
+struct LaureateRow {
+  std::int64_t practice = 0;
+  std::string outcome;
+  std::string outcome_title;
+  std::map<std::string, std::string> values;  // shown field -> its text
+  std::string region;
+};
+
+struct Laureates {
+  bool published = false;
+  std::string public_from;  // ISO 8601 at the event's offset
+  std::string title;        // the event's
+  std::vector<LaureateColumn> columns;
+  std::vector<LaureateRow> laureates;  // by region, then by the first column
+};
 
 // The agenda's "contest" part (absent: no rules), with the past results file it names (relative
 // to the agenda file). Errors name the file and the JSON path, like the agenda loader's.
@@ -124,26 +193,23 @@ class ContestService {
                            std::int64_t practice) const;
 
   // The organiser's lists of earlier editions (the caller checks the role). `bytes` a CSV or XLSX
-  // table. Preview: {"rows":[{row, institution, inn, region, edition, outcome, outcome_title}],
-  // "errors":[{row, message}], "editions":[year]}; nothing stored. Errors: the table reader's.
-  Result<nlohmann::json> preview_past_results(std::string_view event_id, std::string_view bytes,
-                                              exporting::TableFormat format);
+  // table. Preview: nothing stored. Errors: the table reader's.
+  Result<PastPreview> preview_past_results(std::string_view event_id, std::string_view bytes,
+                                           exporting::TableFormat format);
   // Stores the valid rows, replacing what was loaded before for the editions the table names
   // (the other editions stay). From then on these lists, not the agenda's example file, decide.
-  // 422 "no_valid_rows" when no row reads. {"saved", "skipped", "editions", ...the stored summary}.
-  Result<nlohmann::json> save_past_results(const accounts::Identity& organiser, std::string_view event_id,
-                                           std::string_view bytes, exporting::TableFormat format);
-  // {"source": "loaded" | "file" | "none", "editions":[{edition, count}], "results":[…]}.
-  Result<nlohmann::json> past_results(std::string_view event_id);
+  // 422 "no_valid_rows" when no row reads.
+  Result<SavedPastResults> save_past_results(const accounts::Identity& organiser, std::string_view event_id,
+                                             std::string_view bytes, exporting::TableFormat format);
+  Result<PastResults> past_results(std::string_view event_id);
   // Practices of the event (drafts and submitted) whose institution matches a past result barred
-  // by a rule now only unsurely: {"matches":[{practice, state, institution, inn, kind, past:{…},
-  // past_key, decision: null | "confirmed" | "dismissed", may_apply_from}]}.
-  Result<nlohmann::json> unsure_matches(std::string_view event_id);
+  // by a rule now only unsurely.
+  Result<std::vector<UnsureMatch>> unsure_matches(std::string_view event_id);
   // The organiser's word on one unsure match: "confirmed" (the practice is that institution: the
   // rule applies) or "dismissed" (another institution). 404 "match_not_found" when the pair is no
-  // unsure match now.
-  Result<nlohmann::json> decide_match(const accounts::Identity& organiser, std::string_view event_id,
-                                      std::int64_t practice, std::string_view past_key, std::string_view decision);
+  // unsure match now. The match with its new decision.
+  Result<UnsureMatch> decide_match(const accounts::Identity& organiser, std::string_view event_id,
+                                   std::int64_t practice, std::string_view past_key, std::string_view decision);
   // One application per institution: refused (409 "already_applied", naming the other one) when
   // another practice of the event is the same institution's — any at creation, a submitted one at
   // submission. Run inside the intake's transaction.
@@ -151,9 +217,8 @@ class ContestService {
                                    const intake::Submission& practice, bool creating) const;
 
   // The laureate list: everyone from its public instant on; the organiser also before (a preview).
-  // {"published", "public_from", "columns":[{field,label}], "laureates":[{practice, outcome,
-  //  outcome_title, values:{field: text}, region}]}; before publication others get an empty list.
-  Result<nlohmann::json> laureates(const accounts::Identity* who, std::string_view event_id);
+  // Before publication others get the columns and no laureates.
+  Result<Laureates> laureates(const accounts::Identity* who, std::string_view event_id);
   // For the regional authorities: laureates grouped (sorted) by region. The caller checks the role.
   Result<exporting::Table> laureates_by_region(std::string_view event_id);
 

@@ -56,13 +56,78 @@ json list_json(const PostList& list, const timeline::Timeline& timeline) {
           {"recipients", std::move(items)}};
 }
 
+json to_json(const PastEntry& p) {
+  return {{"institution", p.institution}, {"inn", p.inn},         {"region", p.region},
+          {"edition", p.edition},         {"outcome", p.outcome}, {"outcome_title", p.outcome_title}};
+}
+
+json to_json(const PastResults& r) {
+  json editions = json::array();
+  for (const auto& e : r.editions) editions.push_back({{"edition", e.edition}, {"count", e.count}});
+  json results = json::array();
+  for (const auto& p : r.results) results.push_back(to_json(p));
+  return {{"source", r.source}, {"editions", editions}, {"results", results}};
+}
+
+json to_json(const PastPreview& p) {
+  json rows = json::array();
+  for (const auto& r : p.rows) rows.push_back(to_json(r));
+  json errors = json::array();
+  for (const auto& e : p.errors) errors.push_back({{"row", e.row}, {"message", e.message}});
+  return {{"rows", rows}, {"errors", errors}, {"editions", p.editions}};
+}
+
+json to_json(const SavedPastResults& s) {
+  json out = to_json(s.stored);
+  out["saved"] = s.saved;
+  out["skipped"] = s.skipped;
+  out["replaced_editions"] = s.replaced_editions;
+  return out;
+}
+
+json to_json(const UnsureMatch& m) {
+  return {{"practice", m.practice},
+          {"state", m.state},
+          {"institution", m.institution},
+          {"inn", m.inn},
+          {"kind", m.kind},
+          {"past", to_json(m.past)},
+          {"past_key", m.past_key},
+          {"may_apply_from", m.may_apply_from},
+          {"decision", m.decision ? json(*m.decision) : json()}};
+}
+
+json to_json(const Laureates& l) {
+  json columns = json::array();
+  for (const auto& c : l.columns) columns.push_back({{"field", c.field}, {"label", c.label}});
+  json rows = json::array();
+  for (const auto& r : l.laureates)
+    rows.push_back({{"practice", r.practice},
+                    {"outcome", r.outcome},
+                    {"outcome_title", r.outcome_title},
+                    {"values", r.values},
+                    {"region", r.region}});
+  return {{"published", l.published},
+          {"public_from", l.public_from},
+          {"title", l.title},
+          {"columns", columns},
+          {"laureates", rows}};
+}
+
+// A service's typed answer as 200 with its JSON, or the error.
+template <typename T>
+net::Response reply(const Result<T>& r) {
+  if (!r) return api::error_response(r.status());
+  return api::json_response(200, to_json(*r));
+}
+
 // The laureates, and the printed documents sent by post.
 void add_laureate_routes(net::Router& router, ContestService& contest, accounts::AccountsService& accounts,
                          TimelineOf timeline_of) {
   // Public: anyone, signed in or not; the organiser also sees the list before it is published.
   router.add("GET", "/api/events/{id}/laureates", [&contest, &accounts](const net::Request& req, const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
-    return api::reply(contest.laureates(who ? &*who : nullptr, p.get("id")));
+    return reply(contest.laureates(who ? &*who : nullptr, p.get("id")));
   });
 
   // For the regional authorities: CSV (default) or XLSX, grouped by region.
@@ -120,14 +185,14 @@ void add_past_result_routes(net::Router& router, ContestService& contest, accoun
   router.add("GET", "/api/events/{id}/contest/past-results",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
                                                            const net::PathParams& p) {
-               return api::reply(contest.past_results(p.get("id")));
+               return reply(contest.past_results(p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/contest/past-results/preview",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request& req,
                                                            const net::PathParams& p) {
                auto format = table_format(req);
                if (!format) return api::error_response(format.status());
-               return api::reply(contest.preview_past_results(p.get("id"), req.body, *format));
+               return reply(contest.preview_past_results(p.get("id"), req.body, *format));
              }),
              net::BodyRule{.limit = kMaxTableUpload});
   router.add("POST", "/api/events/{id}/contest/past-results",
@@ -135,13 +200,17 @@ void add_past_result_routes(net::Router& router, ContestService& contest, accoun
                                                            const net::PathParams& p) {
                auto format = table_format(req);
                if (!format) return api::error_response(format.status());
-               return api::reply(contest.save_past_results(who, p.get("id"), req.body, *format));
+               return reply(contest.save_past_results(who, p.get("id"), req.body, *format));
              }),
              net::BodyRule{.limit = kMaxTableUpload});
   router.add("GET", "/api/events/{id}/contest/matches",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity&, const net::Request&,
                                                            const net::PathParams& p) {
-               return api::reply(contest.unsure_matches(p.get("id")));
+               auto matches = contest.unsure_matches(p.get("id"));
+               if (!matches) return api::error_response(matches.status());
+               json out = json::array();
+               for (const auto& m : *matches) out.push_back(to_json(m));
+               return api::json_response(200, {{"matches", out}});
              }));
   router.add("PUT", "/api/events/{id}/contest/matches/{practice}",
              accounts::organiser_only(accounts, [&contest](const accounts::Identity& who, const net::Request& req,
@@ -154,7 +223,7 @@ void add_past_result_routes(net::Router& router, ContestService& contest, accoun
                if (!key) return api::error_response(key.status());
                auto decision = api::string_field(*body, "decision", "решение", 16, true);
                if (!decision) return api::error_response(decision.status());
-               return api::reply(contest.decide_match(who, p.get("id"), *practice, *key, *decision));
+               return reply(contest.decide_match(who, p.get("id"), *practice, *key, *decision));
              }));
 }
 

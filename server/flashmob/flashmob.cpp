@@ -918,29 +918,23 @@ void FlashmobService::work() {
   }
 }
 
-// The adaptive stream of a video that plays already (its MP4 made, or the upload itself): after
-// every conversion a viewer waits for, so the feed fills first.
-Status FlashmobService::claim_hls(store::Tx& tx, std::optional<Job>& job) {
-  auto q = tx.prepare(
-      "SELECT id, event_id, upload_id, media_file, measured, hls_attempts FROM flashmob_items "
-      "WHERE hls_state = 'queued' AND play_state = 'ready' ORDER BY id LIMIT 1");
+// Takes the first row `select` finds (columns: id, event_id, kind, upload_id, media_file, measured,
+// attempts so far) and marks it taken with `mark` (?1 the id), in one transaction with the caller.
+Status FlashmobService::claim_row(store::Tx& tx, std::string_view select, std::string_view mark,
+                                  std::optional<Job>& job) {
+  auto q = tx.prepare(select);
   auto row = q.step();
   if (!row) return row.status();
   if (!*row) return Status::ok();
   Job j;
   j.item = q.int64(0);
   j.event_id = q.text(1);
-  j.kind = "hls";
-  j.upload_id = q.text(2);
-  j.media_file = q.text(3);
-  j.measured = json::parse(q.text(4), nullptr, false);
-  j.attempt = q.int64(5) + 1;
-  auto s = tx.prepare(
-                 "UPDATE flashmob_items SET hls_state = 'converting', hls_attempts = hls_attempts + 1, "
-                 "hls_progress = 0 WHERE id = ?1")
-               .bind_int(1, j.item)
-               .run();
-  if (!s) return s;
+  j.kind = q.text(2);
+  j.upload_id = q.text(3);
+  j.media_file = q.text(4);
+  j.measured = json::parse(q.text(5), nullptr, false);
+  j.attempt = q.int64(6) + 1;
+  if (auto s = tx.prepare(mark).bind_int(1, j.item).run(); !s) return s;
   job = std::move(j);
   return Status::ok();
 }
@@ -948,27 +942,21 @@ Status FlashmobService::claim_hls(store::Tx& tx, std::optional<Job>& job) {
 std::optional<FlashmobService::Job> FlashmobService::claim() {
   std::optional<Job> job;
   db_.transaction([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT id, event_id, job, upload_id, measured, attempts FROM flashmob_items WHERE play_state = 'queued' "
-        "ORDER BY id LIMIT 1");
-    auto row = q.step();
-    if (!row) return row.status();
-    if (!*row) return claim_hls(tx, job);
-    Job j;
-    j.item = q.int64(0);
-    j.event_id = q.text(1);
-    j.kind = q.text(2);
-    j.upload_id = q.text(3);
-    j.measured = json::parse(q.text(4), nullptr, false);
-    j.attempt = q.int64(5) + 1;
-    auto s = tx.prepare(
-                   "UPDATE flashmob_items SET play_state = 'converting', attempts = attempts + 1, progress = 0, "
-                   "failure = NULL WHERE id = ?1")
-                 .bind_int(1, j.item)
-                 .run();
-    if (!s) return s;
-    job = std::move(j);
-    return Status::ok();
+    auto s = claim_row(tx,
+                       "SELECT id, event_id, job, upload_id, '', measured, attempts FROM flashmob_items "
+                       "WHERE play_state = 'queued' ORDER BY id LIMIT 1",
+                       "UPDATE flashmob_items SET play_state = 'converting', attempts = attempts + 1, progress = 0, "
+                       "failure = NULL WHERE id = ?1",
+                       job);
+    if (!s || job) return s;
+    // The adaptive stream of a video that plays already (its MP4 made, or the upload itself): after
+    // every conversion a viewer waits for, so the feed fills first.
+    return claim_row(tx,
+                     "SELECT id, event_id, 'hls', upload_id, media_file, measured, hls_attempts FROM flashmob_items "
+                     "WHERE hls_state = 'queued' AND play_state = 'ready' ORDER BY id LIMIT 1",
+                     "UPDATE flashmob_items SET hls_state = 'converting', hls_attempts = hls_attempts + 1, "
+                     "hls_progress = 0 WHERE id = ?1",
+                     job);
   });
   if (job) publish_item(job->event_id, job->item, item_json(job->event_id, job->item), "item");
   return job;
@@ -1266,9 +1254,11 @@ void FlashmobService::finish_hls(const Job& job, const Status& outcome, const js
     log::note_problem("conversion_failed", job.event_id);
     log::warn("conversion.hls_failed").num("item", job.item).str("event", job.event_id).str("error", outcome.message());
   }
-  // Only the owner is told: viewers get the stream's address with the next now_playing (or when they
-  // join), so nobody's player changes its source mid-item.
   publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+  // Viewers are told too: a player still on the MP4 of the item now playing moves to the stream at
+  // the feed's position (the position is the server's, so the switch keeps everyone in step).
+  if (!outcome) return;
+  if (auto feed = now(job.event_id)) publish_feed(job.event_id, *feed);
 }
 
 // ---- Files of the adaptive stream, and subtitles ------------------------------------------------

@@ -158,7 +158,7 @@ class FlashmobService {
 
   void work();
   std::optional<Job> claim();
-  Status claim_hls(store::Tx& tx, std::optional<Job>& job);
+  Status claim_row(store::Tx& tx, std::string_view select, std::string_view mark, std::optional<Job>& job);
   void run(const Job& job);
   void run_hls(const Job& job);
   void finish_hls(const Job& job, const Status& outcome, const nlohmann::json& renditions);

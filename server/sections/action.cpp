@@ -26,6 +26,12 @@ std::string text_arg(const json& args, std::string_view key) {
   return it != args.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::optional<bool> bool_arg(const json& args, std::string_view key) {
+  auto it = args.find(std::string(key));
+  if (it == args.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
 Parse decide(QuestionStatus to) {
   return [to](const json& a) -> Action { return FloorAction{floor_action::Decide{int_arg(a, "question"), to}}; };
 }
@@ -52,6 +58,10 @@ const std::map<std::string, Parse, std::less<>>& parsers() {
       {"approve", decide(QuestionStatus::approved)},
       {"answer", decide(QuestionStatus::answered)},
       {"dismiss", decide(QuestionStatus::dismissed)},
+      {"flag", [](const json& a) -> Action { return FloorAction{Flag{int_arg(a, "question")}}; }},
+      {"hide", [](const json& a) -> Action { return FloorAction{Hide{int_arg(a, "question")}}; }},
+      {"show", [](const json& a) -> Action { return FloorAction{Show{int_arg(a, "question")}}; }},
+      {"premoderation", [](const json& a) -> Action { return FloorAction{Premoderate{bool_arg(a, "on")}}; }},
   };
   return kParsers;
 }

@@ -143,23 +143,23 @@ Result<std::string> SectionService::my_calendar(const accounts::User& who, std::
   return write_calendar(agenda.title + ": мой календарь", zone_of(agenda), items, calendar_stamp());
 }
 
-Result<json> SectionService::calendar_feed(const accounts::User& who, std::string_view event) {
+Result<CalendarFeed> SectionService::calendar_feed(const accounts::User& who, std::string_view event) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
-  json out = {{"url", nullptr}};
+  CalendarFeed out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare("SELECT token FROM calendar_feeds WHERE user_id = ?1 AND event_id = ?2");
     q.bind_int(1, who.id).bind_text(2, event);
     auto more = q.step();
     if (!more) return more.status();
-    if (*more) out["url"] = feed_url(q.text(0));
+    if (*more) out.url = feed_url(q.text(0));
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> SectionService::renew_calendar_feed(const accounts::User& who, std::string_view event) {
+Result<CalendarFeed> SectionService::renew_calendar_feed(const accounts::User& who, std::string_view event) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
   std::string token = new_token();
@@ -174,7 +174,7 @@ Result<json> SectionService::renew_calendar_feed(const accounts::User& who, std:
         .run();
   });
   if (!s) return s;
-  return json{{"url", feed_url(token)}};
+  return CalendarFeed{feed_url(token)};
 }
 
 Status SectionService::revoke_calendar_feed(const accounts::User& who, std::string_view event) {

@@ -34,12 +34,27 @@ Result<bool> FloorStore::any(const char* sql, std::initializer_list<std::int64_t
   return *row;
 }
 
-Result<std::optional<QuestionStatus>> FloorStore::question_status(std::int64_t id) {
-  auto q = prepare("SELECT status FROM section_questions WHERE event_id = ?1 AND section = ?2 AND id = ?3", {id});
+// The named question's status, whether it is hidden, and its flags, when it is in this section.
+Status FloorStore::question_facts(std::optional<std::int64_t> id, FloorFacts& f) {
+  if (!id) return Status::ok();
+  auto q = prepare("SELECT status, hidden_at IS NOT NULL, flags FROM section_questions WHERE event_id = ?1 AND "
+                   "section = ?2 AND id = ?3",
+                   {*id});
   auto row = q.step();
   if (!row) return row.status();
-  if (!*row) return std::optional<QuestionStatus>();
-  return question_status_from(q.text(0));
+  if (!*row) return Status::ok();
+  f.question = question_status_from(q.text(0));
+  f.hidden = q.int64(1) != 0;
+  f.flags = q.int64(2);
+  return Status::ok();
+}
+
+Result<std::optional<bool>> FloorStore::premoderation() {
+  auto q = prepare("SELECT premoderation FROM section_floor_settings WHERE event_id = ?1 AND section = ?2", {});
+  auto row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<bool>();
+  return std::optional<bool>(q.int64(0) != 0);
 }
 
 Result<std::optional<std::int64_t>> FloorStore::raised_hand(std::optional<std::int64_t> named) {
@@ -67,29 +82,42 @@ Result<FloorFacts> FloorStore::facts(const FloorAction& action, std::int64_t use
     if (*row) f.own_hand = hand_status_from(q.text(0));
     return Status::ok();
   };
-  auto question = [&](std::optional<std::int64_t> id) -> Status {
-    if (!id) return Status::ok();
-    auto status = question_status(*id);
-    if (!status) return status.status();
-    f.question = *status;
+  // The question's facts, and whether the caller already has a row in `table` for it (a vote, a flag).
+  auto question_and_own = [&](std::optional<std::int64_t> id, const char* sql, bool& own) -> Status {
+    if (auto st = question_facts(id, f); !st || !id || !f.question) return st;
+    auto found = any(sql, {*id, user});
+    if (!found) return found.status();
+    own = *found;
     return Status::ok();
   };
   Status s = std::visit(
       Overloaded{
           [&](const floor_action::Hand&) { return own_hand(); },
           [&](const floor_action::Lower&) { return own_hand(); },
-          [&](const floor_action::Ask&) { return Status::ok(); },
-          [&](const floor_action::Vote& a) -> Status {
-            if (auto st = question(a.question); !st || !a.question) return st;
-            auto voted = any(
-                "SELECT 1 FROM section_question_votes v JOIN section_questions q ON q.id = v.question_id WHERE "
-                "q.event_id = ?1 AND q.section = ?2 AND v.question_id = ?3 AND v.user_id = ?4",
-                {*a.question, user});
-            if (!voted) return voted.status();
-            f.voted = *voted;
+          [&](const floor_action::Ask&) -> Status {
+            auto switched = premoderation();
+            if (!switched) return switched.status();
+            f.premoderation = *switched;
             return Status::ok();
           },
-          [&](const floor_action::Decide& a) { return question(a.question); },
+          [&](const floor_action::Vote& a) {
+            return question_and_own(a.question,
+                                    "SELECT 1 FROM section_question_votes v JOIN section_questions q ON q.id = "
+                                    "v.question_id WHERE q.event_id = ?1 AND q.section = ?2 AND v.question_id = ?3 "
+                                    "AND v.user_id = ?4",
+                                    f.voted);
+          },
+          [&](const floor_action::Flag& a) {
+            return question_and_own(a.question,
+                                    "SELECT 1 FROM section_question_flags v JOIN section_questions q ON q.id = "
+                                    "v.question_id WHERE q.event_id = ?1 AND q.section = ?2 AND v.question_id = ?3 "
+                                    "AND v.user_id = ?4",
+                                    f.flagged);
+          },
+          [&](const floor_action::Decide& a) { return question_facts(a.question, f); },
+          [&](const floor_action::Hide& a) { return question_facts(a.question, f); },
+          [&](const floor_action::Show& a) { return question_facts(a.question, f); },
+          [&](const floor_action::Premoderate&) { return Status::ok(); },
           [&](const floor_action::Give& a) -> Status {
             auto hand = raised_hand(a.hand);
             if (!hand) return hand.status();
@@ -108,89 +136,137 @@ Result<FloorFacts> FloorStore::facts(const FloorAction& action, std::int64_t use
   return f;
 }
 
-Result<std::int64_t> FloorStore::write(const FloorChange& change, TimePoint now) {
-  const std::int64_t at = to_ms(now);
-  auto made = [&](Status st) -> Result<std::int64_t> {
+// One change each; the id made (or given the floor), else 0.
+struct FloorStore::Writer {
+  FloorStore& store;
+  std::int64_t at;
+  using Out = Result<std::int64_t>;
+
+  Out made(Status st) const {
     if (!st) return st;
-    return tx_.last_insert_id();
-  };
-  auto done = [](Status st) -> Result<std::int64_t> {
+    return store.tx_.last_insert_id();
+  }
+  static Out done(Status st) {
     if (!st) return st;
     return std::int64_t{0};
-  };
-  return std::visit(
-      Overloaded{
-          [&](const floor_change::RaiseHand& c) {
-            return made(run("INSERT INTO section_hands (event_id, section, user_id, status, raised_at) "
-                            "VALUES (?1, ?2, ?3, 'raised', ?4)",
-                            {c.user, at}));
-          },
-          [&](const floor_change::LowerHand& c) {
-            return done(run("UPDATE section_hands SET status = 'lowered', ended_at = ?4 WHERE event_id = ?1 AND "
-                            "section = ?2 AND user_id = ?3 AND status = 'raised'",
-                            {c.user, at}));
-          },
-          [&](const floor_change::AddQuestion& c) {
-            auto q = tx_.prepare(
-                "INSERT INTO section_questions (event_id, section, user_id, text, status, asked_at) "
-                "VALUES (?1, ?2, ?3, ?4, 'pending', ?5)");
-            q.bind_text(1, event_).bind_int(2, section_).bind_int(3, c.user).bind_text(4, c.text).bind_int(5, at);
-            return made(q.run());
-          },
-          [&](const floor_change::AddVote& c) {
-            auto vote = tx_.prepare("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)");
-            if (auto st = vote.bind_int(1, c.question).bind_int(2, c.user).bind_int(3, at).run(); !st) return done(st);
-            return done(tx_.prepare("UPDATE section_questions SET votes = votes + 1 WHERE id = ?1").bind_int(1, c.question).run());
-          },
-          [&](const floor_change::SetQuestion& c) {
-            return done(tx_.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
-                            .bind_int(1, c.question)
-                            .bind_text(2, to_string(c.to))
-                            .bind_int(3, at)
-                            .run());
-          },
-          [&](const floor_change::EndSpeaking&) {
-            return done(run("UPDATE section_hands SET status = 'spoken', ended_at = ?3 WHERE event_id = ?1 AND "
-                            "section = ?2 AND status = 'speaking'",
-                            {at}));
-          },
-          [&](const floor_change::Speak& c) -> Result<std::int64_t> {
-            auto st = tx_.prepare("UPDATE section_hands SET status = 'speaking' WHERE id = ?1").bind_int(1, c.hand).run();
-            if (!st) return st;
-            return c.hand;
-          },
-      },
-      change);
+  }
+  Out operator()(const floor_change::RaiseHand& c) const {
+    return made(store.run("INSERT INTO section_hands (event_id, section, user_id, status, raised_at) "
+                          "VALUES (?1, ?2, ?3, 'raised', ?4)",
+                          {c.user, at}));
+  }
+  Out operator()(const floor_change::LowerHand& c) const {
+    return done(store.run("UPDATE section_hands SET status = 'lowered', ended_at = ?4 WHERE event_id = ?1 AND "
+                          "section = ?2 AND user_id = ?3 AND status = 'raised'",
+                          {c.user, at}));
+  }
+  Out operator()(const floor_change::AddQuestion& c) const {
+    // A question shown at once (pre-approval off) counts as decided when asked.
+    auto q = store.tx_.prepare(
+        "INSERT INTO section_questions (event_id, section, user_id, text, status, asked_at, decided_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    q.bind_text(1, store.event_).bind_int(2, store.section_).bind_int(3, c.user).bind_text(4, c.text);
+    q.bind_text(5, to_string(c.status)).bind_int(6, at);
+    q.bind_int(7, c.status == QuestionStatus::pending ? std::nullopt : std::optional<std::int64_t>(at));
+    return made(q.run());
+  }
+  // A person's vote or flag: its row (?1 question, ?2 user, ?3 instant), then the count kept beside.
+  Out mark(const char* insert, const char* count, std::int64_t question, std::int64_t user) const {
+    if (auto st = store.tx_.prepare(insert).bind_int(1, question).bind_int(2, user).bind_int(3, at).run(); !st)
+      return done(st);
+    return done(store.tx_.prepare(count).bind_int(1, question).run());
+  }
+  Out operator()(const floor_change::AddVote& c) const {
+    return mark("INSERT INTO section_question_votes (question_id, user_id, voted_at) VALUES (?1, ?2, ?3)",
+                "UPDATE section_questions SET votes = votes + 1 WHERE id = ?1", c.question, c.user);
+  }
+  Out operator()(const floor_change::AddFlag& c) const {
+    return mark("INSERT INTO section_question_flags (question_id, user_id, flagged_at) VALUES (?1, ?2, ?3)",
+                "UPDATE section_questions SET flags = flags + 1 WHERE id = ?1", c.question, c.user);
+  }
+  Out operator()(const floor_change::SetQuestion& c) const {
+    return done(store.tx_.prepare("UPDATE section_questions SET status = ?2, decided_at = ?3 WHERE id = ?1")
+                    .bind_int(1, c.question)
+                    .bind_text(2, to_string(c.to))
+                    .bind_int(3, at)
+                    .run());
+  }
+  Out operator()(const floor_change::HideQuestion& c) const {
+    return done(
+        store.tx_.prepare("UPDATE section_questions SET hidden_at = ?2 WHERE id = ?1").bind_int(1, c.question).bind_int(2, at).run());
+  }
+  Out operator()(const floor_change::ShowQuestion& c) const {
+    // The flag count is cleared, not the flag rows: nobody flags the same question twice.
+    return done(
+        store.tx_.prepare("UPDATE section_questions SET hidden_at = NULL, flags = 0 WHERE id = ?1").bind_int(1, c.question).run());
+  }
+  Out operator()(const floor_change::SetPremoderation& c) const {
+    return done(store.run("INSERT INTO section_floor_settings (event_id, section, premoderation, changed_by, changed_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_id, section) DO UPDATE SET "
+                          "premoderation = excluded.premoderation, changed_by = excluded.changed_by, "
+                          "changed_at = excluded.changed_at",
+                          {c.on ? 1 : 0, c.user, at}));
+  }
+  Out operator()(const floor_change::EndSpeaking&) const {
+    return done(store.run("UPDATE section_hands SET status = 'spoken', ended_at = ?3 WHERE event_id = ?1 AND "
+                          "section = ?2 AND status = 'speaking'",
+                          {at}));
+  }
+  Out operator()(const floor_change::Speak& c) const {
+    auto st = store.tx_.prepare("UPDATE section_hands SET status = 'speaking' WHERE id = ?1").bind_int(1, c.hand).run();
+    if (!st) return st;
+    return c.hand;
+  }
+};
+
+Result<std::int64_t> FloorStore::write(const FloorChange& change, TimePoint now) {
+  return std::visit(Writer{*this, to_ms(now)}, change);
 }
 
-Result<FloorRows> FloorStore::read(bool with_pending) {
-  FloorRows out;
+Status FloorStore::read_hands(FloorRows& out) {
   auto h = tx_.prepare(
       "SELECT h.id, h.user_id, u.full_name, h.status, h.raised_at FROM section_hands h JOIN users u ON u.id = h.user_id "
       "WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
   h.bind_text(1, event_).bind_int(2, section_);
-  if (auto s = store::each_row(h, [&]() -> Status {
+  return store::each_row(h, [&]() -> Status {
     out.hands.push_back({h.int64(0), h.int64(1), h.text(2), hand_status_from(h.text(3)).value_or(HandStatus::raised),
                          from_ms(h.int64(4))});
     return Status::ok();
-  }); !s) return s;
+  });
+}
+
+Status FloorStore::read_questions(bool for_moderators, FloorRows& out) {
   auto q = tx_.prepare(
-      std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at FROM section_questions q "
-                  "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND q.status IN (") +
-      (with_pending ? "'pending', 'approved'" : "'approved'") + ") ORDER BY q.votes DESC, q.asked_at, q.id");
+      std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at, "
+                  "q.hidden_at IS NOT NULL, q.flags FROM section_questions q "
+                  "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND ") +
+      (for_moderators ? "q.status IN ('pending', 'approved') ORDER BY q.flags > 0 DESC, q.flags DESC, "
+                      : "q.status = 'approved' AND q.hidden_at IS NULL ORDER BY ") +
+      "q.votes DESC, q.asked_at, q.id");
   q.bind_text(1, event_).bind_int(2, section_);
-  if (auto s = store::each_row(q, [&]() -> Status {
+  return store::each_row(q, [&]() -> Status {
     out.questions.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3),
                              question_status_from(q.text(4)).value_or(QuestionStatus::pending), q.int64(5),
-                             from_ms(q.int64(6))});
+                             from_ms(q.int64(6)), q.int64(7) != 0, q.int64(8)});
     return Status::ok();
-  }); !s) return s;
+  });
+}
+
+Result<FloorRows> FloorStore::read(bool for_moderators) {
+  FloorRows out;
+  if (auto s = read_hands(out); !s) return s;
+  if (auto s = read_questions(for_moderators, out); !s) return s;
+  auto switched = premoderation();
+  if (!switched) return switched.status();
+  out.premoderation = *switched;
   return out;
 }
 
 Status FloorStore::drop_before(TimePoint t) {
   for (const char* sql :
-       {"DELETE FROM section_question_votes WHERE question_id IN (SELECT id FROM section_questions WHERE "
+       {"DELETE FROM section_question_flags WHERE question_id IN (SELECT id FROM section_questions WHERE "
+        "event_id = ?1 AND section = ?2 AND asked_at < ?3)",
+        "DELETE FROM section_question_votes WHERE question_id IN (SELECT id FROM section_questions WHERE "
         "event_id = ?1 AND section = ?2 AND asked_at < ?3)",
         "DELETE FROM section_questions WHERE event_id = ?1 AND section = ?2 AND asked_at < ?3",
         "DELETE FROM section_hands WHERE event_id = ?1 AND section = ?2 AND raised_at < ?3"})

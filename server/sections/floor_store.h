@@ -1,5 +1,5 @@
-// The rows of the floor: section_hands, section_questions and section_question_votes
-// (store/migrations/010_sections.sql). Reads the facts an action depends on (floor.h), writes the
+// The rows of the floor: section_hands, section_questions, section_question_votes
+// (store/migrations/010_sections.sql), section_question_flags and section_floor_settings (026). Reads the facts an action depends on (floor.h), writes the
 // changes it makes, lists the floor to show. One store per section, inside the caller's transaction.
 #pragma once
 
@@ -37,11 +37,14 @@ struct QuestionRow {
   QuestionStatus status = QuestionStatus::pending;
   std::int64_t votes = 0;
   TimePoint asked_at{};
+  bool hidden = false;     // hidden from the audience (only moderators read hidden ones)
+  std::int64_t flags = 0;  // flags not yet decided on by a moderator
 };
 
 struct FloorRows {
   std::vector<HandRow> hands;          // raised or speaking, in raise order
-  std::vector<QuestionRow> questions;  // by votes, then asking order
+  std::vector<QuestionRow> questions;  // by votes, then asking order (moderators: flagged ones first)
+  std::optional<bool> premoderation;   // the section's switch, empty when never switched
 };
 
 class FloorStore {
@@ -52,13 +55,18 @@ class FloorStore {
   Result<FloorFacts> facts(const FloorAction& action, std::int64_t user);
   // Writes one change stamped `now`: the id of the hand or question it made or gave the floor to, else 0.
   Result<std::int64_t> write(const FloorChange& change, TimePoint now);
-  // The open hands and the questions shown: approved ones, and pending ones too for moderators.
-  Result<FloorRows> read(bool with_pending);
-  // Removes the hands and questions (with their votes) raised or asked before `t`.
+  // The open hands and the questions shown: approved ones not hidden; for moderators also the
+  // pending and the hidden ones, flagged ones first.
+  Result<FloorRows> read(bool for_moderators);
+  // Removes the hands and questions (with their votes and flags) raised or asked before `t`.
   Status drop_before(TimePoint t);
 
  private:
-  Result<std::optional<QuestionStatus>> question_status(std::int64_t id);
+  struct Writer;  // one write per kind of change (floor_store.cpp)
+  Status question_facts(std::optional<std::int64_t> id, FloorFacts& f);
+  Result<std::optional<bool>> premoderation();
+  Status read_hands(FloorRows& out);
+  Status read_questions(bool for_moderators, FloorRows& out);
   Result<std::optional<std::int64_t>> raised_hand(std::optional<std::int64_t> named);
   store::Stmt prepare(const char* sql, std::initializer_list<std::int64_t> args);
   Status run(const char* sql, std::initializer_list<std::int64_t> args);

@@ -221,6 +221,22 @@ std::variant<LiveWindow, timeline::AgendaError> live_window(const timeline::Agen
 
 // ---- Settings, drafts and timers (pure) ---------------------------------------------------------
 
+namespace {
+
+// section_day.questions: the default of the pre-approval switch and the flags that hide a question.
+// Its "sent_to_moderator" words are the front end's.
+void read_question_settings(timeline::reader::Obj& o, Settings& s) {
+  const auto* q = o.find("questions");
+  if (!q) return;
+  timeline::reader::Obj qo(*q, o.at("questions"));
+  s.questions_premoderated = qo.boolean("premoderated", s.questions_premoderated);
+  s.hide_after_flags = qo.opt_int("hide_after_flags", 0, 1000).value_or(s.hide_after_flags);
+  qo.str("sent_to_moderator");
+  qo.finish();
+}
+
+}  // namespace
+
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
   namespace reader = timeline::reader;
   Settings s;
@@ -267,6 +283,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       std::sort(s.warn_before_minutes.rbegin(), s.warn_before_minutes.rend());
     }
     s.question_max_chars = o.opt_int("question_max_chars", 10, 100000).value_or(s.question_max_chars);
+    read_question_settings(o, s);
     if (const auto* r = o.find("presenter_requirements")) {
       reader::Obj ro(*r, o.at("presenter_requirements"));
       PresenterRequirements req;
@@ -320,7 +337,9 @@ std::string presenter_letter_block(const timeline::Agenda& agenda, const Setting
 
 Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
                      int utc_offset_minutes) {
-  if (action == "close" || action == "reset") return Status::ok();
+  // Nothing stays stuck outside the window, and a moderator may prepare the questions' switch
+  // beforehand and hide an abusive question at any time.
+  if (action == "close" || action == "reset" || action == "premoderation" || action == "hide") return Status::ok();
   // "08.07.2020 в 09:30" in the event's time.
   auto when = [&](TimePoint t) {
     std::string iso = format_instant(t, utc_offset_minutes);
@@ -411,10 +430,11 @@ Result<json> slot_json(store::Tx& tx, const EventRef& ref, std::string_view even
   return out;
 }
 
-// Hands raised or speaking, in raise order, and the questions shown (pending ones too for the
-// moderators) by votes then time.
-Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, bool with_pending) {
-  auto rows = FloorStore(tx, event, section).read(with_pending);
+// Hands raised or speaking, in raise order, the questions shown (for the moderators also the
+// pending and the hidden ones, with their flags, flagged ones first) by votes then time, and
+// whether questions wait for approval.
+Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, bool for_moderators) {
+  auto rows = FloorStore(tx, event, section).read(for_moderators);
   if (!rows) return rows.status();
   json hands = json::array();
   json speaking = nullptr;
@@ -428,15 +448,24 @@ Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view eve
     else hands.push_back(std::move(hand));
   }
   json questions = json::array();
-  for (const auto& q : rows->questions)
-    questions.push_back({{"id", q.id},
-                         {"user", q.user},
-                         {"name", q.name},
-                         {"text", q.text},
-                         {"status", to_string(q.status)},
-                         {"votes", q.votes},
-                         {"asked_at", ref.timeline->format(q.asked_at)}});
-  return json{{"hands", hands}, {"speaking", speaking}, {"questions", questions}};
+  for (const auto& q : rows->questions) {
+    json question = {{"id", q.id},
+                     {"user", q.user},
+                     {"name", q.name},
+                     {"text", q.text},
+                     {"status", to_string(q.status)},
+                     {"votes", q.votes},
+                     {"asked_at", ref.timeline->format(q.asked_at)}};
+    if (for_moderators) {
+      question["hidden"] = q.hidden;
+      question["flags"] = q.flags;
+    }
+    questions.push_back(std::move(question));
+  }
+  return json{{"hands", hands},
+              {"speaking", speaking},
+              {"questions", questions},
+              {"premoderation", premoderated(rows->premoderation, ref.settings)}};
 }
 
 // The presenter speaking now, with the materials, the times and the seconds left.
@@ -504,10 +533,12 @@ Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view e
   out["hands"] = (*floor)["hands"];
   out["speaking"] = (*floor)["speaking"];
   out["questions"] = (*floor)["questions"];
+  out["premoderation"] = (*floor)["premoderation"];
   return out;
 }
 
-// What the moderators' topic carries: pending and approved questions, the hands, and the version
+// What the moderators' topic carries: pending, approved and hidden questions, the hands, the
+// pre-approval switch, and the version
 // of the change that made it (the same counter as the public state's).
 Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
                              std::int64_t version) {
@@ -517,7 +548,8 @@ Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_vie
               {"section", section},
               {"version", version},
               {"questions", (*floor)["questions"]},
-              {"hands", (*floor)["hands"]}};
+              {"hands", (*floor)["hands"]},
+              {"premoderation", (*floor)["premoderation"]}};
 }
 
 // What a live change pushes: the public state, and the moderators' when it changed.
@@ -562,13 +594,14 @@ json timer_json(const EventRef& ref, const Run& run, const DueEvent& due) {
   return data;
 }
 
-// The reply to a floor action: the new state, with the hand or question it made.
-json floor_reply(const FloorAction& action, std::int64_t made, json state) {
+// The reply to a floor action: the new state, with the hand or question it made (and whether the
+// question waits for a moderator: "pending", or is shown: "approved").
+json floor_reply(const FloorAction& action, std::int64_t made, QuestionStatus asked, json state) {
   json reply;
   if (std::holds_alternative<floor_action::Hand>(action) || std::holds_alternative<floor_action::Give>(action))
     reply = {{"hand", made}};
   else if (std::holds_alternative<floor_action::Ask>(action))
-    reply = {{"question", made}, {"status", to_string(QuestionStatus::pending)}};
+    reply = {{"question", made}, {"status", to_string(asked)}};
   else
     return state;
   reply["state"] = std::move(state);
@@ -961,6 +994,7 @@ Result<json> SectionService::change_floor(const accounts::Identity& who, const E
   TimePoint now = clock_.now();
   Pushes pushes;
   std::int64_t made = 0;
+  QuestionStatus asked = QuestionStatus::pending;
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
     FloorStore floor(tx, event, section);
     auto facts = floor.facts(action, who.user.id);
@@ -971,6 +1005,7 @@ Result<json> SectionService::change_floor(const accounts::Identity& who, const E
       auto id = floor.write(change, now);
       if (!id) return id.status();
       if (*id) made = *id;
+      if (const auto* add = std::get_if<floor_change::AddQuestion>(&change)) asked = add->status;
     }
     // The floor lives in its own tables, but its changes are pushed like the run's: each takes the
     // section's next version (a section not started yet gets its waiting run stored for it).
@@ -985,7 +1020,7 @@ Result<json> SectionService::change_floor(const accounts::Identity& who, const E
   if (!s) return s;
   publish_.publish(section_topic(event, section), "state", pushes.state);
   publish_.publish(moderation_topic(event, section), "moderation", pushes.moderation);
-  return floor_reply(action, made, pushes.state);
+  return floor_reply(action, made, asked, pushes.state);
 }
 
 void SectionService::arm_for(const EventRef& ref, const std::string& event, int section, const Run& run) {

@@ -72,6 +72,11 @@ struct Settings {
   int gap_minutes = 2;
   std::vector<int> warn_before_minutes{5, 1};  // descending
   int question_max_chars = 1000;
+  // section_day.questions: whether a section's questions wait for a moderator until its moderator
+  // switches that (default yes), and after how many flags a shown question is hidden until a
+  // moderator decides (0: never, the moderator always decides).
+  bool questions_premoderated = true;
+  int hide_after_flags = 0;
   std::optional<LiveWindow> window;  // absent only when the timetable has no sections session
   std::optional<PresenterRequirements> presenter_requirements;  // absent: nothing is shown
 };
@@ -85,7 +90,8 @@ std::string presenter_letter_block(const timeline::Agenda& agenda, const Setting
 
 // Whether `action` (an act() name) may happen at `now`: 409 section_not_open_yet before the window
 // (unless an organiser rehearses), 409 section_day_over after it. Closing a section and resetting a
-// rehearsal are always allowed, so nothing stays stuck outside the window.
+// rehearsal are always allowed, so nothing stays stuck outside the window; so are switching pre-approval
+// of questions and hiding one.
 Status window_allows(const LiveWindow& window, TimePoint now, bool organiser, std::string_view action,
                      int utc_offset_minutes);
 
@@ -128,6 +134,11 @@ struct SpeakerSlot {
   TimePoint starts{};
   TimePoint ends{};
   std::vector<Speaker> speakers;  // the owner first, then registered co-authors
+};
+
+// A person's calendar subscription: the address holding its secret, empty when there is none.
+struct CalendarFeed {
+  std::optional<std::string> url;
 };
 
 // Every name act() takes, as a WebSocket op "section.<name>" or POST …/actions/<name> gives it.
@@ -192,10 +203,10 @@ class SectionService {
   Result<std::string> section_calendar(std::string_view event, int section);
   // The person's own items: their slots with the room link, the welcome and the results, the deadlines.
   Result<std::string> my_calendar(const accounts::User& who, std::string_view event);
-  // The person's subscription address {"url" or null}; renewing makes a new secret (the old one
-  // stops working), revoking removes it.
-  Result<nlohmann::json> calendar_feed(const accounts::User& who, std::string_view event);
-  Result<nlohmann::json> renew_calendar_feed(const accounts::User& who, std::string_view event);
+  // The person's subscription address, if any; renewing makes a new secret (the old one stops
+  // working), revoking removes it.
+  Result<CalendarFeed> calendar_feed(const accounts::User& who, std::string_view event);
+  Result<CalendarFeed> renew_calendar_feed(const accounts::User& who, std::string_view event);
   Status revoke_calendar_feed(const accounts::User& who, std::string_view event);
   // Anyone holding the secret: that person's calendar as it is now; 404 once revoked.
   Result<std::string> feed_calendar(std::string_view token);

@@ -27,6 +27,15 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   return n;
 }
 
+// {"url": the subscription address, or null}
+json wire(const CalendarFeed& feed) { return {{"url", feed.url ? json(*feed.url) : json(nullptr)}}; }
+
+template <typename T>
+net::Response reply_typed(const Result<T>& result) {
+  if (!result) return api::error_response(result.status());
+  return api::json_response(200, wire(*result));
+}
+
 Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
 
 using Handler = std::function<net::Response(const accounts::Identity*, const net::Request&, const net::PathParams&)>;
@@ -82,16 +91,16 @@ void add_calendar_routes(net::Router& router, SectionService& sections, accounts
              }));
   router.add("GET", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply(sections.calendar_feed(who->user, p.get("id")));
+               return reply_typed(sections.calendar_feed(who->user, p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply(sections.renew_calendar_feed(who->user, p.get("id")));
+               return reply_typed(sections.renew_calendar_feed(who->user, p.get("id")));
              }));
   router.add("DELETE", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
                auto s = sections.revoke_calendar_feed(who->user, p.get("id"));
-               return s ? api::json_response(200, {{"url", nullptr}}) : api::error_response(s);
+               return s ? api::json_response(200, wire(CalendarFeed{})) : api::error_response(s);
              }));
   // The subscription: no cookie (a calendar application polls it), the secret is the address.
   router.add("GET", "/api/calendar/{file}", [&sections](const net::Request&, const net::PathParams& p) {

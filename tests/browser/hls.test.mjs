@@ -4,9 +4,11 @@
 // emulation) plays it through hls.js on the lowest rendition and climbs once the throttle is lifted,
 // a second viewer with «Экономия трафика» stays on the lowest however fast its link, both within
 // half a second of each other and of the server's position, and the author's subtitles are a track.
+// And a viewer who was watching the MP4 when the item's ladder was made moves to the stream at once,
+// still within half a second of the server.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -59,6 +61,56 @@ function client(base) {
   };
 }
 
+// A tiny 480p-labelled video of `seconds` (2 frames a second, a low bitrate): the CI's two cores make
+// its ladder in seconds.
+function makeVideo(path, seconds) {
+  const ff = spawnSync('/usr/bin/ffmpeg', [
+    '-nostdin', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=854x480:rate=2`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=22050:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '100k', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '32k', '-shortest', path,
+  ]);
+  assert.equal(ff.status, 0, String(ff.stderr));
+}
+
+function createOrganiser(dir, organiser) {
+  const made = spawnSync(
+    binaryPath,
+    ['admin', 'create-user', '--data', dir, '--email', organiser.email, '--role', 'organiser', '--event', kEvent],
+    { input: `${organiser.password}\n`, encoding: 'utf8' },
+  );
+  assert.equal(made.status, 0, made.stderr);
+}
+
+// Uploads `bytes` as a new author's flashmob video and submits it; returns the author's client and the item's id.
+async function submitVideo(base, email, bytes) {
+  const author = client(base);
+  assert.equal((await author('POST', '/api/auth/register', { email, password: 'пароль участника', full_name: 'Анна' })).status, 201);
+  const created = await author('POST', `${kApi}/uploads?purpose=flashmob`, undefined, {
+    'Tus-Resumable': '1.0.0',
+    'Upload-Length': String(bytes.length),
+    'Upload-Metadata': `filename ${Buffer.from('Танец.mp4').toString('base64')}`,
+  });
+  assert.equal(created.status, 201, created.text);
+  const patched = await author('PATCH', `/api/uploads/${created.json.id}`, bytes, {
+    'Tus-Resumable': '1.0.0',
+    'Content-Type': 'application/offset+octet-stream',
+    'Upload-Offset': '0',
+  });
+  assert.equal(patched.status, 204, patched.text);
+  const item = await author('POST', `${kApi}/flashmob/items`, {
+    upload: created.json.id, work_kind: 'dance', title: 'Вальс в четыре качества', institution: 'Центр помощи детям',
+  });
+  assert.equal(item.status, 201, item.text);
+  return { author, id: item.json.id };
+}
+
+async function approve(base, organiser, id) {
+  const org = client(base);
+  assert.equal((await org('POST', '/api/auth/login', organiser)).status, 200);
+  assert.equal((await org('POST', `${kApi}/flashmob/items/${id}/decision`, { decision: 'approve' })).status, 200);
+}
+
 // What a player shows now: its time, whether it plays, its engine, rendition height and subtitles.
 function player(page) {
   return page.evaluate(() => {
@@ -91,45 +143,15 @@ function inStep(page) {
 
 test('the feed plays its adaptive stream through hls.js: low on a slow link, up when it clears, held low by the saver, in step, with subtitles', async () => {
   const organiser = { email: 'org-hls@umc.ru', password: 'пароль организатора потока' };
-  const made = spawnSync(
-    binaryPath,
-    ['admin', 'create-user', '--data', dataDir, '--email', organiser.email, '--role', 'organiser', '--event', kEvent],
-    { input: `${organiser.password}\n`, encoding: 'utf8' },
-  );
-  assert.equal(made.status, 0, made.stderr);
-
+  createOrganiser(dataDir, organiser);
   const video = join(work, 'dance.mp4');
-  const ff = spawnSync('/usr/bin/ffmpeg', [
-    '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc=duration=${kSeconds}:size=854x480:rate=2`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=22050:duration=${kSeconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '100k', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '32k', '-shortest', video,
-  ]);
-  assert.equal(ff.status, 0, String(ff.stderr));
+  makeVideo(video, kSeconds);
   const bytes = new Uint8Array(await readFile(video));
 
   let server = await startServer({ clock: kIntakeClock, dataDir });
   const contexts = [];
   try {
-    const author = client(server.url);
-    assert.equal((await author('POST', '/api/auth/register', { email: 'hls@dom.ru', password: 'пароль участника', full_name: 'Анна' })).status, 201);
-    const created = await author('POST', `${kApi}/uploads?purpose=flashmob`, undefined, {
-      'Tus-Resumable': '1.0.0',
-      'Upload-Length': String(bytes.length),
-      'Upload-Metadata': `filename ${Buffer.from('Танец.mp4').toString('base64')}`,
-    });
-    assert.equal(created.status, 201, created.text);
-    const patched = await author('PATCH', `/api/uploads/${created.json.id}`, bytes, {
-      'Tus-Resumable': '1.0.0',
-      'Content-Type': 'application/offset+octet-stream',
-      'Upload-Offset': '0',
-    });
-    assert.equal(patched.status, 204, patched.text);
-    const item = await author('POST', `${kApi}/flashmob/items`, {
-      upload: created.json.id, work_kind: 'dance', title: 'Вальс в четыре качества', institution: 'Центр помощи детям',
-    });
-    assert.equal(item.status, 201, item.text);
-    const id = item.json.id;
+    const { author, id } = await submitVideo(server.url, 'hls@dom.ru', bytes);
     const ready = await waitUntil('the HLS ladder', async () => (await author('GET', `${kApi}/flashmob/items/${id}`)).json,
       (j) => j?.hls?.state === 'ready' || j?.hls?.state === 'failed', 90000);
     assert.equal(ready.hls.state, 'ready', JSON.stringify(ready));
@@ -138,9 +160,7 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
       `1\r\n00:00:00,000 --> 00:01:30,000\r\nСубтитры вальса\r\n`, { 'Content-Type': 'application/octet-stream' });
     assert.equal(captions.status, 200, captions.text);
 
-    const org = client(server.url);
-    assert.equal((await org('POST', '/api/auth/login', organiser)).status, 200);
-    assert.equal((await org('POST', `${kApi}/flashmob/items/${id}/decision`, { decision: 'approve' })).status, 200);
+    await approve(server.url, organiser, id);
     await server.stop();
 
     server = await startServer({ clock: kFeedClock, dataDir });
@@ -208,5 +228,76 @@ test('the feed plays its adaptive stream through hls.js: low on a slow link, up 
   } finally {
     for (const c of contexts) await c.close();
     await server.stop();
+  }
+});
+
+// ffmpeg as the server finds it on its PATH: the real one, except that the HLS ladder waits until the
+// test opens the gate (a file), so the ladder is made while a viewer watches the MP4.
+async function gatedFfmpeg(dir) {
+  const gate = join(dir, 'gate');
+  const script = join(dir, 'ffmpeg');
+  await writeFile(script, `#!/bin/sh
+case " $* " in *" hls "*) while [ ! -e '${gate}' ]; do sleep 0.1; done ;; esac
+exec /usr/bin/ffmpeg "$@"
+`);
+  await chmod(script, 0o755);
+  return { path: `${dir}:${process.env.PATH}`, open: () => writeFile(gate, '') };
+}
+
+// Starts the server with `path` as its PATH (the child inherits this process's environment).
+async function startWithPath(path, options) {
+  const saved = process.env.PATH;
+  process.env.PATH = path;
+  try {
+    return await startServer(options);
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+test('a viewer watching the MP4 when the ladder is made moves to the stream mid-item, in step with the server', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'praktika-browser-hls-late-'));
+  const organiser = { email: 'org-hls-late@umc.ru', password: 'пароль организатора потока' };
+  createOrganiser(dir, organiser);
+  const video = join(work, 'late.mp4');
+  makeVideo(video, 60);
+  const ffmpeg = await gatedFfmpeg(work);
+
+  let server = await startWithPath(ffmpeg.path, { clock: kIntakeClock, dataDir: dir });
+  let context;
+  try {
+    const { author, id } = await submitVideo(server.url, 'hls-late@dom.ru', new Uint8Array(await readFile(video)));
+    // The MP4 plays; the ladder waits at the gate (and starts again after the restart).
+    const waiting = await waitUntil('the MP4 ready, the ladder under way', async () => (await author('GET', `${kApi}/flashmob/items/${id}`)).json,
+      (j) => j?.play?.state === 'ready' && j?.hls?.state === 'converting', 60000);
+    assert.equal(waiting.hls.state, 'converting');
+    await approve(server.url, organiser, id);
+    await server.stop();
+
+    server = await startWithPath(ffmpeg.path, { clock: kFeedClock, dataDir: dir });
+    context = await browser.newContext();
+    const page = await openPage(context, `${server.url}/events/${kEvent}/flashmob`);
+    const mp4 = await waitUntil('playing the MP4', () => player(page), (p) => p && p.engine === 'mp4' && !p.paused && p.t > 1, 25000);
+    assert.equal(mp4.level, null);
+    const before = await inStep(page);
+    assert.ok(Math.abs(before.server - before.t) < 0.5, `on the MP4 the viewer is ${before.t - before.server} s off the server`);
+
+    // The ladder is made: the same viewer, without reloading, plays the stream from where the feed is.
+    await ffmpeg.open();
+    const moved = await waitUntil('playing through hls.js', () => player(page),
+      (p) => p && p.engine === 'hls.js' && p.level !== null && !p.paused && p.height > 0, 60000);
+    assert.ok(moved.t > mp4.t, `the stream started at ${moved.t} s, before the MP4's ${mp4.t} s`);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (let i = 0; i < 3; i++) {
+      const step = await inStep(page);
+      assert.ok(Math.abs(step.server - step.t) < 0.5, `on the stream the viewer is ${step.t - step.server} s off the server`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal((await player(page)).paused, false);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context?.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

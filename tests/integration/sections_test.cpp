@@ -417,16 +417,29 @@ TEST(Sections, TheLiveStateSurvivesARestart) {
   EXPECT_EQ(after["next"]["practice"], day.presenters[2]);
 }
 
-TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) {
-  Day day;
-  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
-  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
-  ASSERT_TRUE(server);
-  People people((*server)->port());
-  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
-  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
-  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
-  auto anonymous = connect_as(people.port(), nullptr);
+// Section 1 on its morning, its order published, with its moderator and two of the audience
+// (zoya, petr) connected: the floor's tests.
+class SectionFloor : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(prepare(day_, true));
+    auto started = ServerProcess::start({.data_dir = day_.data.path(), .clock = kSectionDay});
+    ASSERT_TRUE(started);
+    server_ = std::move(*started);
+    people.emplace(server_->port());
+    moderator = connect_as(people->port(), &people->person(kModeratorEmail));
+    zoya = connect_as(people->port(), &people->person("zoya@dom.ru"));
+    petr = connect_as(people->port(), &people->person("petr@dom.ru"));
+  }
+
+  Day day_;
+  std::unique_ptr<ServerProcess> server_;
+  std::optional<People> people;
+  std::unique_ptr<WsClient> moderator, zoya, petr;
+};
+
+TEST_F(SectionFloor, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) {
+  auto anonymous = connect_as(people->port(), nullptr);
   ASSERT_EQ(moderator->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["ok"], true);
   EXPECT_EQ(zoya->call({{"op", "subscribe"}, {"topic", "section-moderation:irkutsk-2020:1"}})["error"]["code"],
             "not_moderator");
@@ -480,6 +493,65 @@ TEST(Sections, QuestionsAreUpvotedOncePerPersonAndHandsGetTheFloorInRaiseOrder) 
   EXPECT_EQ(op(*moderator, "section.floor")["error"]["code"], "no_hand");
   // Petr has spoken and may raise his hand again.
   EXPECT_EQ(op(*petr, "section.hand")["ok"], true);
+}
+
+TEST_F(SectionFloor, AModeratorSwitchesPreApprovalHidesAQuestionAndSeesTheAudiencesFlagsFirst) {
+  auto moderation = [&] { return people->person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json(); };
+  auto audience = [&] { return people->person("petr@dom.ru").get(kEventApi + "/sections/1/state").json(); };
+
+  // The agenda's default: a question waits, and the asker is told so.
+  EXPECT_EQ(audience()["premoderation"], true);
+  auto waiting = op(*zoya, "section.ask", {{"text", "Ждёт одобрения"}});
+  ASSERT_EQ(waiting["ok"], true) << waiting;
+  EXPECT_EQ(waiting["data"]["status"], "pending");
+  EXPECT_EQ(op(*zoya, "section.premoderation", {{"on", false}})["error"]["code"], "not_moderator");
+  EXPECT_EQ(op(*moderator, "section.premoderation", {{"on", "нет"}})["error"]["code"], "invalid_switch");
+  auto off = op(*moderator, "section.premoderation", {{"on", false}});
+  ASSERT_EQ(off["ok"], true) << off;
+  EXPECT_EQ(off["data"]["premoderation"], false);
+  EXPECT_EQ(moderation()["premoderation"], false);
+
+  // Off: shown at once; the one asked before still waits.
+  auto shown = op(*zoya, "section.ask", {{"text", "Сразу виден"}});
+  ASSERT_EQ(shown["ok"], true) << shown;
+  EXPECT_EQ(shown["data"]["status"], "approved");
+  auto id = shown["data"]["question"].get<std::int64_t>();
+  ASSERT_EQ(audience()["questions"].size(), 1u);
+  EXPECT_EQ(audience()["questions"][0]["id"], id);
+  EXPECT_FALSE(audience()["questions"][0].contains("flags"));
+
+  // A flag once per person; the moderators see flagged questions first, with the count.
+  ASSERT_EQ(op(*petr, "section.flag", {{"question", id}})["ok"], true);
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", id}})["error"]["code"], "already_flagged");
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", waiting["data"]["question"]}})["error"]["code"],
+            "question_not_found");
+  auto flagged = moderation()["questions"];
+  ASSERT_EQ(flagged.size(), 2u);
+  EXPECT_EQ(flagged[0]["id"], id);
+  EXPECT_EQ(flagged[0]["flags"], 1);
+  EXPECT_EQ(flagged[0]["hidden"], false);
+  EXPECT_EQ(flagged[1]["flags"], 0);
+  EXPECT_EQ(audience()["questions"].size(), 1u);  // still shown until the moderator decides
+
+  // Hidden: gone for the audience (and takes no votes or flags), marked for the moderators.
+  EXPECT_EQ(op(*zoya, "section.hide", {{"question", id}})["error"]["code"], "not_moderator");
+  auto hidden = op(*moderator, "section.hide", {{"question", id}});
+  ASSERT_EQ(hidden["ok"], true) << hidden;
+  EXPECT_TRUE(hidden["data"]["questions"].empty());
+  EXPECT_TRUE(audience()["questions"].empty());
+  EXPECT_EQ(op(*moderator, "section.hide", {{"question", id}})["error"]["code"], "question_hidden");
+  EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");
+  auto marked = moderation()["questions"];
+  ASSERT_EQ(marked.size(), 2u);
+  EXPECT_EQ(marked[0]["hidden"], true);
+
+  // Shown again, its flags cleared; nobody flags it twice.
+  auto again = people->person(kModeratorEmail).post(kEventApi + "/sections/1/actions/show", {{"question", id}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(audience()["questions"][0]["id"], id);
+  EXPECT_EQ(moderation()["questions"][1]["flags"], 0);
+  EXPECT_EQ(op(*moderator, "section.show", {{"question", id}})["error"]["code"], "question_not_hidden");
+  EXPECT_EQ(op(*petr, "section.flag", {{"question", id}})["error"]["code"], "already_flagged");
 }
 
 // Every op of the section day (sections_api.cpp's kActions) and the timer's events, in a rehearsal
@@ -548,20 +620,12 @@ TEST(Sections, EveryPushedChangeCarriesAHigherVersionThanTheLastAcrossARestart) 
   watch.change(*mod, "section.close");
 }
 
-TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
-  Day day;
-  ASSERT_NO_FATAL_FAILURE(prepare(day, true));
-  auto server = ServerProcess::start({.data_dir = day.data.path(), .clock = kSectionDay});
-  ASSERT_TRUE(server);
-  People people((*server)->port());
-  auto moderator = connect_as(people.port(), &people.person(kModeratorEmail));
-  auto zoya = connect_as(people.port(), &people.person("zoya@dom.ru"));
-  auto petr = connect_as(people.port(), &people.person("petr@dom.ru"));
+TEST_F(SectionFloor, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
   auto asked = op(*zoya, "section.ask", {{"text", "Вопрос, которого ещё никто не видел"}});
   ASSERT_EQ(asked["ok"], true) << asked;
   auto id = asked["data"]["question"].get<std::int64_t>();
   auto votes = [&] {
-    auto moderation = people.person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
+    auto moderation = people->person(kModeratorEmail).get(kEventApi + "/sections/1/moderation").json();
     for (const auto& q : moderation["questions"])
       if (q["id"] == id) return q["votes"].get<int>();
     return -1;
@@ -571,7 +635,7 @@ TEST(Sections, AQuestionTakesVotesOnlyOnceTheModeratorHasApprovedIt) {
   auto refused = op(*petr, "section.vote", {{"question", id}});
   EXPECT_EQ(refused["error"]["code"], "question_not_found");
   EXPECT_EQ(refused["error"], op(*petr, "section.vote", {{"question", id + 1000}})["error"]);
-  auto over_http = people.person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
+  auto over_http = people->person("petr@dom.ru").post(kEventApi + "/sections/1/actions/vote", {{"question", id}});
   EXPECT_EQ(over_http.status, 404);
   EXPECT_EQ(over_http.json()["error"]["message"], "Вопрос не найден.");
   EXPECT_EQ(op(*zoya, "section.vote", {{"question", id}})["error"]["code"], "question_not_found");

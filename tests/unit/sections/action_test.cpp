@@ -36,7 +36,7 @@ TEST(SectionAction, EachNameReadsAsItsAction) {
 
 TEST(SectionAction, TheOpsRegisteredAreExactlyTheNamesThatParse) {
   auto names = action_names();
-  EXPECT_EQ(names.size(), 18u);
+  EXPECT_EQ(names.size(), 22u);
   for (auto name : names) EXPECT_TRUE(parse_action(name, json::object())) << name;
 }
 
@@ -56,6 +56,9 @@ TEST(SectionAction, MistypedArgumentsReadAsAbsent) {
             (std::vector<std::int64_t>{2, 1}));
   EXPECT_EQ(floor_as<floor_action::Ask>(parsed("ask", {{"text", 5}}))->text, "");
   EXPECT_FALSE(floor_as<floor_action::Give>(parsed("floor", json(nullptr)))->hand);
+  EXPECT_FALSE(floor_as<floor_action::Premoderate>(parsed("premoderation", {{"on", 1}}))->on);
+  EXPECT_EQ(floor_as<floor_action::Premoderate>(parsed("premoderation", {{"on", false}}))->on, false);
+  EXPECT_EQ(floor_as<floor_action::Flag>(parsed("flag", {{"question", 4}}))->question, 4);
 }
 
 const Actor kAudience{1, false, false};
@@ -80,8 +83,8 @@ TEST(SectionAdmit, OnlyAnOrganiserResetsARehearsal) {
 TEST(SectionAdmit, TheFloorWantsSomeoneSignedInAndItsModerationAModerator) {
   EXPECT_EQ(admit(kNobody, parsed("hand")).code(), "not_authenticated");
   EXPECT_EQ(admit(kNobody, parsed("approve")).code(), "not_authenticated");
-  for (auto name : {"hand", "lower", "ask", "vote"}) EXPECT_TRUE(admit(kAudience, parsed(name))) << name;
-  for (auto name : {"floor", "floor_done", "approve", "answer", "dismiss"}) {
+  for (auto name : {"hand", "lower", "ask", "vote", "flag"}) EXPECT_TRUE(admit(kAudience, parsed(name))) << name;
+  for (auto name : {"floor", "floor_done", "approve", "answer", "dismiss", "hide", "show", "premoderation"}) {
     EXPECT_EQ(admit(kAudience, parsed(name)).code(), "not_moderator") << name;
     EXPECT_TRUE(admit(kModerator, parsed(name))) << name;
   }

@@ -164,6 +164,95 @@ TEST(FloorDecide, IsRefusedWithoutAQuestionOrForOneNotInTheSection) {
   EXPECT_EQ(missing.http_status(), 404);
 }
 
+// ---- moderated questions -------------------------------------------------------------------------
+
+TEST(FloorAsk, WaitsForApprovalByTheAgendasDefaultUntilTheSectionIsSwitched) {
+  EXPECT_EQ(std::get<AddQuestion>(changes({}, Ask{"Как?"})[0]).status, QuestionStatus::pending);
+  FloorFacts off;
+  off.premoderation = false;
+  EXPECT_EQ(std::get<AddQuestion>(changes(off, Ask{"Как?"})[0]).status, QuestionStatus::approved);
+  Settings shown_at_once = settings();
+  shown_at_once.questions_premoderated = false;
+  EXPECT_EQ(std::get<AddQuestion>((*apply({}, Ask{"Как?"}, kUser, shown_at_once))[0]).status, QuestionStatus::approved);
+  FloorFacts on;
+  on.premoderation = true;
+  EXPECT_EQ(std::get<AddQuestion>((*apply(on, Ask{"Как?"}, kUser, shown_at_once))[0]).status, QuestionStatus::pending);
+}
+
+TEST(FloorPremoderate, SwitchesEitherWayButWantsABoolean) {
+  auto c = changes({}, Premoderate{false});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_FALSE(std::get<SetPremoderation>(c[0]).on);
+  EXPECT_EQ(std::get<SetPremoderation>(c[0]).user, kUser);
+  EXPECT_EQ(refusal({}, Premoderate{std::nullopt}).code(), "invalid_switch");
+}
+
+TEST(FloorFlag, FlagsAShownQuestionOncePerPerson) {
+  auto c = changes(with_question(QuestionStatus::approved), Flag{5});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(std::get<AddFlag>(c[0]).question, 5);
+  EXPECT_EQ(std::get<AddFlag>(c[0]).user, kUser);
+  auto again = with_question(QuestionStatus::approved);
+  again.flagged = true;
+  EXPECT_EQ(refusal(again, Flag{5}).code(), "already_flagged");
+  EXPECT_EQ(refusal(again, Flag{std::nullopt}).code(), "invalid_question");
+}
+
+TEST(FloorFlag, WhatTheAudienceDoesNotSeeIsAnsweredAsAbsent) {
+  auto hidden = with_question(QuestionStatus::approved);
+  hidden.hidden = true;
+  for (const auto& f : {FloorFacts{}, with_question(QuestionStatus::pending), hidden}) {
+    EXPECT_EQ(refusal(f, Flag{5}).code(), "question_not_found");
+    EXPECT_EQ(refusal(f, Vote{5}).code(), "question_not_found");
+  }
+  EXPECT_EQ(refusal(with_question(QuestionStatus::answered), Flag{5}).code(), "question_closed");
+}
+
+TEST(FloorFlag, TheFlagThatReachesTheAgendasThresholdHidesTheQuestion) {
+  Settings held = settings();
+  held.hide_after_flags = 3;
+  auto f = with_question(QuestionStatus::approved);
+  f.flags = 1;
+  EXPECT_EQ(apply(f, Flag{5}, kUser, held)->size(), 1u);
+  f.flags = 2;
+  auto c = *apply(f, Flag{5}, kUser, held);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(std::get<HideQuestion>(c[1]).question, 5);
+  f.flags = 40;  // without a threshold flags never hide
+  EXPECT_EQ(changes(f, Flag{5}).size(), 1u);
+}
+
+TEST(FloorHide, HidesAShownQuestionOnce) {
+  auto c = changes(with_question(QuestionStatus::approved), Hide{5});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(std::get<HideQuestion>(c[0]).question, 5);
+  auto hidden = with_question(QuestionStatus::approved);
+  hidden.hidden = true;
+  EXPECT_EQ(refusal(hidden, Hide{5}).code(), "question_hidden");
+  EXPECT_EQ(refusal(with_question(QuestionStatus::pending), Hide{5}).code(), "question_not_shown");
+  EXPECT_EQ(refusal({}, Hide{5}).code(), "question_not_found");
+}
+
+TEST(FloorShow, ShowsAHiddenQuestionAgainOrKeepsAFlaggedOne) {
+  auto hidden = with_question(QuestionStatus::approved);
+  hidden.hidden = true;
+  EXPECT_EQ(std::get<ShowQuestion>(changes(hidden, Show{5})[0]).question, 5);
+  auto flagged = with_question(QuestionStatus::approved);
+  flagged.flags = 2;
+  EXPECT_EQ(std::get<ShowQuestion>(changes(flagged, Show{5})[0]).question, 5);
+  EXPECT_EQ(refusal(with_question(QuestionStatus::approved), Show{5}).code(), "question_not_hidden");
+  auto dismissed = with_question(QuestionStatus::dismissed);
+  dismissed.hidden = true;
+  EXPECT_EQ(refusal(dismissed, Show{5}).code(), "question_closed");
+}
+
+TEST(FloorModerating, HidingShowingAndTheSwitchAreTheModerators) {
+  EXPECT_TRUE(moderating(Hide{1}));
+  EXPECT_TRUE(moderating(Show{1}));
+  EXPECT_TRUE(moderating(Premoderate{true}));
+  EXPECT_FALSE(moderating(Flag{1}));
+}
+
 TEST(FloorStatusText, ReadsWhatItWrites) {
   for (auto s : {HandStatus::raised, HandStatus::speaking, HandStatus::spoken, HandStatus::lowered})
     EXPECT_EQ(hand_status_from(to_string(s)), s);

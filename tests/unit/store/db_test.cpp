@@ -122,7 +122,10 @@ TEST(Db, UploadsOfAnOlderDatabaseGetTheirPracticeAndFieldFromTheMetadata) {
                                          "ALTER TABLE mail_outbox DROP COLUMN claimed_by; "
                                          "ALTER TABLE mail_outbox DROP COLUMN claimed_until; "
                                          "ALTER TABLE certificates DROP COLUMN claimed_by; "
-                                         "ALTER TABLE certificates DROP COLUMN claimed_until");
+                                         "ALTER TABLE certificates DROP COLUMN claimed_until; "
+                                         // and 026's
+                                         "ALTER TABLE section_questions DROP COLUMN hidden_at; "
+                                         "ALTER TABLE section_questions DROP COLUMN flags");
                         !s)
                       return s;
                     if (auto s = set_version(tx, 19); !s) return s;

@@ -124,9 +124,14 @@ export function Floor({ live, moderator }: { live: SectionLive; moderator: boole
         </div>
       )}
       <FeedbackLine feedback={feedback} at="hand" />
+      {audience && state.premoderation && (
+        <p class="muted" data-testid="premoderation-note">
+          Вопросы появляются здесь после одобрения модератора.
+        </p>
+      )}
       <ol class="queue" data-testid="questions">
         {state.questions.map((q) => (
-          <li key={q.id} class="queue__item">
+          <li key={q.id} class="queue__item" data-testid={`question-${q.id}`}>
             <span class="queue__text">
               {q.text}
               <br />
@@ -137,14 +142,28 @@ export function Floor({ live, moderator }: { live: SectionLive; moderator: boole
             </span>
             <span class="queue__buttons">
               {audience && (
-                <button type="button" class="button button--secondary button--small" onClick={() => act('vote', { question: q.id }, `question-${q.id}`)}>
-                  +1
-                </button>
+                <>
+                  <button type="button" class="button button--secondary button--small" onClick={() => act('vote', { question: q.id }, `question-${q.id}`)}>
+                    +1
+                  </button>
+                  <button
+                    type="button"
+                    class="button button--quiet button--small"
+                    onClick={() => act('flag', { question: q.id }, `question-${q.id}`)}
+                    aria-label={`Пожаловаться на вопрос: ${q.text}`}
+                    data-testid="flag-question"
+                  >
+                    Пожаловаться
+                  </button>
+                </>
               )}
               {moderator && (
                 <>
                   <button type="button" class="button button--secondary button--small" onClick={() => act('answer', { question: q.id }, `question-${q.id}`)}>
                     Отвечен
+                  </button>
+                  <button type="button" class="button button--quiet button--small" onClick={() => act('hide', { question: q.id }, `question-${q.id}`)} data-testid="hide-question">
+                    Скрыть
                   </button>
                   <button type="button" class="button button--danger button--small" onClick={() => act('dismiss', { question: q.id }, `question-${q.id}`)}>
                     Отклонить

@@ -10,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from './api';
 import * as sections from './endpoints/sections';
 import { useLoad, useTopic } from './hooks';
+import { useEventContext } from './intake';
 import { ws } from './ws';
 
 export interface LivePractice {
@@ -44,6 +45,9 @@ export interface Question {
   text: string;
   votes: number;
   status: string;
+  // The moderators' list only: hidden from the audience, and the flags not yet decided on.
+  hidden?: boolean;
+  flags?: number;
 }
 export interface SectionState {
   section: number;
@@ -62,6 +66,8 @@ export interface SectionState {
   hands: Hand[];
   speaking: Hand | null;
   questions: Question[];
+  // Whether a new question waits for a moderator's approval (the section's switch).
+  premoderation?: boolean;
 }
 
 export const kStatus: Record<SectionState['status'], string> = {
@@ -155,11 +161,23 @@ const kDone: Record<string, string | ((fields: Record<string, unknown>) => strin
   floor_done: 'Выступление с места завершено.',
   hand: 'Вы подняли руку: модератор видит вас в очереди.',
   lower: 'Рука опущена.',
-  ask: 'Вопрос отправлен: он появится после одобрения модератора.',
+  ask: 'Вопрос отправлен и показан участникам.',
   vote: 'Ваш голос учтён.',
+  flag: 'Жалоба отправлена модератору. Спасибо.',
+  hide: 'Вопрос скрыт от участников.',
+  show: 'Вопрос снова виден участникам, жалобы сняты.',
+  premoderation: (f) =>
+    f.on ? 'Предварительное одобрение включено: новые вопросы ждут модератора.' : 'Предварительное одобрение выключено: новые вопросы сразу видны участникам.',
 };
 
-function doneText(action: string, fields: Record<string, unknown>, after: SectionState | null): string {
+// The agenda's words for the asker of a question that waits (section_day.questions.sent_to_moderator).
+export function sentToModerator(agenda: { section_day?: unknown } | undefined): string {
+  const words = (agenda?.section_day as { questions?: { sent_to_moderator?: unknown } } | undefined)?.questions?.sent_to_moderator;
+  return typeof words === 'string' && words ? words : 'Вопрос отправлен.';
+}
+
+function doneText(action: string, fields: Record<string, unknown>, after: SectionState | null, reply: unknown, waiting: string): string {
+  if (action === 'ask' && (reply as { status?: unknown } | null)?.status === 'pending') return waiting;
   const done = kDone[action];
   const text = typeof done === 'function' ? done(fields) : (done ?? 'Готово.');
   // «Выступление начато» names who speaks now; after the last one there is nobody to name.
@@ -181,6 +199,8 @@ export function useSection(id: string, n: string) {
   // The minutes before the end at which the presenter is warned, from the overview.
   const overview = useLoad(`section-overview:${id}`, (signal) => sections.overview(id, signal));
   const warn = overview.status === 'ok' ? (overview.data.warn_before_minutes ?? kNoWarnings) : kNoWarnings;
+  const ctx = useEventContext(id);
+  const waiting = sentToModerator(ctx.status === 'ok' ? ctx.data.agenda : undefined);
   const keep = (incoming: SectionState | null, snapshot = false) =>
     incoming && setState((current) => newer(current, incoming, snapshot));
   useTopic(`section:${id}:${n}`, {
@@ -209,7 +229,7 @@ export function useSection(id: string, n: string) {
       const data = await ws.request(`section.${action}`, { event: id, section: Number(n), ...fields });
       const after = asState(data) ?? asState((data as { state?: unknown }).state);
       keep(after);
-      setFeedback({ at, kind: 'done', text: doneText(action, fields, after) });
+      setFeedback({ at, kind: 'done', text: doneText(action, fields, after, data, waiting) });
       return true;
     } catch (e) {
       setFeedback({ at, kind: 'error', text: messageOf(e) });

@@ -54,8 +54,15 @@ function mark(v: HTMLVideoElement, engine: Engine) {
 }
 
 // Starts `item` in `v`. Resolves once the source is set; the returned handle changes the saver and
-// tears the player down (call it before the element goes or the item changes).
-export async function attachStream(v: HTMLVideoElement, item: FeedItem, saver: boolean): Promise<Attached> {
+// tears the player down (call it before the element goes or the item changes). `startAt` (seconds)
+// is where the stream starts loading: the feed's position when a viewer moves from the MP4 to the
+// stream mid-item, so the first segments fetched are the ones that play.
+export async function attachStream(
+  v: HTMLVideoElement,
+  item: FeedItem,
+  saver: boolean,
+  startAt?: () => number,
+): Promise<Attached> {
   const master = item.hls_url;
   const plain = (engine: Engine, src: string): Attached => {
     v.src = src;
@@ -84,6 +91,7 @@ export async function attachStream(v: HTMLVideoElement, item: FeedItem, saver: b
   const hls: Hls = new HlsClass({
     enableWorker: false,
     startLevel: saver ? 0 : -1,
+    startPosition: startAt ? startAt() : -1,
     capLevelToPlayerSize: false,
     maxBufferLength: 12,
     // hls.js otherwise buffers by bytes (60 MB), which at the lowest rendition is the whole video:

@@ -143,6 +143,7 @@ function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
         item={item}
         saver={saver}
         videoRef={video}
+        position={() => positionNow(feed)}
         class="feed__video"
         data-testid="feed-video"
         aria-label={`Флешмоб: ${item.title}`}

@@ -1,7 +1,8 @@
 // The moderator's console of one section (/events/:id/sections/:n/console): running the section
 // (start, call the next presenter, extend, pause, close), the queue, questions waiting for approval
 // and the floor. Each action is confirmed on the page, and a refusal of the server is shown beside
-// the controls that caused it. Pending questions come on section-moderation:{id}:{n}.
+// the controls that caused it. Pending, flagged and hidden questions come on
+// section-moderation:{id}:{n}; the pre-approval switch is the section's, pushed to everyone.
 import { useEffect, useState } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
 import { useTopic } from '../lib/hooks';
@@ -35,13 +36,18 @@ function useModeration(id: string, n: string) {
     onSubscribed: (data) => take((data as { moderation?: unknown }).moderation, true),
     onEvent: (event, data) => event === 'moderation' && take(data),
   });
-  return (moderation?.questions ?? []).filter((q) => q.status === 'pending');
+  const questions = moderation?.questions ?? [];
+  return {
+    pending: questions.filter((q) => q.status === 'pending'),
+    // The server sends flagged ones first, by their count.
+    disputed: questions.filter((q) => q.status === 'approved' && (q.hidden || (q.flags ?? 0) > 0)),
+  };
 }
 
 export function SectionConsolePage({ id, n }: { id: string; n: string }) {
   const live = useSection(id, n);
   const ctx = useEventContext(id);
-  const pending = useModeration(id, n);
+  const { pending, disputed } = useModeration(id, n);
   // Worked from the keyboard: a control that gives way to the next keeps the focus in its card.
   const keepFocus = useKeepFocus();
   useEffect(() => {
@@ -71,6 +77,7 @@ export function SectionConsolePage({ id, n }: { id: string; n: string }) {
         </div>
         <div>
           <PendingQuestions live={live} pending={pending} />
+          <DisputedQuestions live={live} disputed={disputed} />
           <FloorControls live={live} />
           <Floor live={live} moderator />
         </div>
@@ -192,6 +199,18 @@ function PendingQuestions({ live, pending }: { live: SectionLive; pending: Quest
   return (
     <section class="card" aria-labelledby="pending-title">
       <h2 id="pending-title">Ждут одобрения</h2>
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            checked={live.state?.premoderation ?? true}
+            onChange={(e) => act('premoderation', { on: e.currentTarget.checked }, 'premoderation')}
+            data-testid="premoderation"
+          />{' '}
+          Предварительное одобрение: новые вопросы ждут модератора
+        </label>
+      </p>
+      <FeedbackLine feedback={feedback} at="premoderation" />
       {pending.length === 0 ? (
         <p class="muted">Новых вопросов нет.</p>
       ) : (
@@ -210,6 +229,47 @@ function PendingQuestions({ live, pending }: { live: SectionLive; pending: Quest
                 </button>
                 <button type="button" class="button button--danger button--small" onClick={() => act('dismiss', { question: q.id }, `pending-${q.id}`)}>
                   Отклонить
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// Questions the audience flagged (first, with the count) and the ones hidden from it: the
+// moderator hides a flagged one, or keeps it shown; a hidden one may be shown again.
+function DisputedQuestions({ live, disputed }: { live: SectionLive; disputed: Question[] }) {
+  const { act, feedback } = live;
+  return (
+    <section class="card" aria-labelledby="disputed-title">
+      <h2 id="disputed-title">Жалобы и скрытые вопросы</h2>
+      {disputed.length === 0 ? (
+        <p class="muted">Жалоб нет, скрытых вопросов нет.</p>
+      ) : (
+        <ul class="queue" data-testid="disputed-questions">
+          {disputed.map((q) => (
+            <li key={q.id} class="queue__item" data-testid={`disputed-${q.id}`}>
+              <span class="queue__text">
+                {q.text}
+                <br />
+                <span class="muted">
+                  {q.name}
+                  {(q.flags ?? 0) > 0 && <span data-testid="flag-count"> · жалоб: {q.flags}</span>}
+                  {q.hidden && <span data-testid="hidden-mark"> · скрыт от участников</span>}
+                </span>
+                <FeedbackLine feedback={feedback} at={`disputed-${q.id}`} />
+              </span>
+              <span class="queue__buttons">
+                {!q.hidden && (
+                  <button type="button" class="button button--danger button--small" onClick={() => act('hide', { question: q.id }, `disputed-${q.id}`)} data-testid="hide-disputed">
+                    Скрыть
+                  </button>
+                )}
+                <button type="button" class="button button--secondary button--small" onClick={() => act('show', { question: q.id }, `disputed-${q.id}`)} data-testid="show-disputed">
+                  {q.hidden ? 'Показать снова' : 'Оставить'}
                 </button>
               </span>
             </li>

@@ -11,20 +11,31 @@ export function StreamVideo({
   item,
   saver,
   videoRef,
+  position,
   ...props
-}: { item: FeedItem; saver: boolean; videoRef?: RefObject<HTMLVideoElement> } & VideoProps) {
+}: {
+  item: FeedItem;
+  saver: boolean;
+  videoRef?: RefObject<HTMLVideoElement>;
+  // Where the item is now (seconds), for a player that follows a feed: the stream starts there.
+  position?: () => number;
+} & VideoProps) {
   const own = useRef<HTMLVideoElement>(null);
   const ref = videoRef ?? own;
   const attached = useRef<Attached | null>(null);
   const saverNow = useRef(saver);
   saverNow.current = saver;
+  const positionNow = useRef(position);
+  positionNow.current = position;
   useEffect(() => {
     const v = ref.current;
     if (!v) return;
     let gone = false;
     let handle: Attached | null = null;
     const started = saverNow.current;
-    attachStream(v, item, started).then((a) => {
+    // The same item's stream arriving mid-play (its ladder just made) replaces the MP4 in place.
+    const at = positionNow.current;
+    attachStream(v, item, started, at && (() => at())).then((a) => {
       if (gone) return a.destroy();
       handle = a;
       attached.current = a;
