@@ -134,6 +134,20 @@ def classify(head):
     return 'other'
 
 
+def matching_brace(code, i):
+    """The index of the '}' that closes the '{' at `i`, or len(code) when none does."""
+    depth = 0
+    while i < len(code):
+        if code[i] == '{':
+            depth += 1
+        elif code[i] == '}':
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return i
+
+
 def functions(path):
     """Yields (start line, end line, signature) for each function defined in the file."""
     with open(path, encoding='utf-8', errors='replace') as f:
@@ -173,16 +187,7 @@ def functions(path):
             prev = code[head_start:i].rstrip()[-1:] if code[head_start:i].strip() else ''
             if in_init and (prev.isalnum() or prev in '_>'):
                 # A member initialiser in braces (x_{a}): skip to its match, stay in the head.
-                depth = 0
-                while i < n:
-                    if code[i] == '{':
-                        depth += 1
-                    elif code[i] == '}':
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    i += 1
-                i += 1
+                i = matching_brace(code, i) + 1
                 continue
             kind = classify(head)
             if kind == 'function':
@@ -199,15 +204,7 @@ def functions(path):
                 head_start = i + 1
             else:
                 # Data or something else at this level: skip to its match as one unit.
-                depth = 0
-                while i < n:
-                    if code[i] == '{':
-                        depth += 1
-                    elif code[i] == '}':
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    i += 1
+                i = matching_brace(code, i)
         elif ch == '}':
             if stack:
                 stack.pop()

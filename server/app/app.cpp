@@ -100,13 +100,7 @@ App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::
 App::~App() = default;
 
 void App::build_live(boost::asio::io_context& io) {
-  presence::Options presence_options;
-  presence_options.report_interval_ms = config_.presence_report_interval_ms;
-  presence_options.heartbeat_interval_ms = config_.presence_heartbeat_interval_ms;
-  presence_options.expiry_ms = config_.presence_expiry_ms;
-  presence_options.large_topic_members = config_.presence_large_topic_members;
-  presence_options.large_topic_interval_ms = config_.presence_large_topic_interval_ms;
-  presence_options.large_topic_step_percent = config_.presence_large_topic_step_percent;
+  presence::Options presence_options = config_.presence;
   presence_options.instance_id = instance_id();
   alarm_ = std::make_unique<live::Alarm>(io, clock_);
   auto sink = [this](const std::string& topic, std::int64_t count) {

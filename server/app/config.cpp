@@ -165,12 +165,12 @@ void read_limits(Reader& r, Config& config) {
   r.integer("/limits/upload_quota_bytes", config.upload_quota_bytes, 0, 1LL << 42);
   r.integer("/storage/reserve_bytes", config.storage_reserve_bytes, 0, 1LL << 34);
   r.integer("/storage/upload_free_space_margin_bytes", config.upload_free_space_margin_bytes, 0, 1LL << 40);
-  r.integer("/presence/report_interval_ms", config.presence_report_interval_ms, 50, 60000);
-  r.integer("/presence/heartbeat_interval_ms", config.presence_heartbeat_interval_ms, 100, 600000);
-  r.integer("/presence/expiry_ms", config.presence_expiry_ms, 200, 3600000);
-  r.integer("/presence/large_topic_members", config.presence_large_topic_members, 1, 1LL << 31);
-  r.integer("/presence/large_topic_interval_ms", config.presence_large_topic_interval_ms, 50, 600000);
-  r.integer("/presence/large_topic_step_percent", config.presence_large_topic_step_percent, 1, 100);
+  r.integer("/presence/report_interval_ms", config.presence.report_interval_ms, 50, 60000);
+  r.integer("/presence/heartbeat_interval_ms", config.presence.heartbeat_interval_ms, 100, 600000);
+  r.integer("/presence/expiry_ms", config.presence.expiry_ms, 200, 3600000);
+  r.integer("/presence/large_topic_members", config.presence.large_topic_members, 1, 1LL << 31);
+  r.integer("/presence/large_topic_interval_ms", config.presence.large_topic_interval_ms, 50, 600000);
+  r.integer("/presence/large_topic_step_percent", config.presence.large_topic_step_percent, 1, 100);
   r.string("/log/format", config.log_format);
   if (!config.log_format.empty() && !log::parse_format(config.log_format))
     r.fail("/log/format", "must be \"text\", \"json\" or \"logfmt\"");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "presence/presence.h"
 
 namespace praktika::app {
 
@@ -54,13 +55,8 @@ struct Config {
   std::uint64_t storage_reserve_bytes = 8ULL << 20;
   // An upload is refused up front when the disk has less free than its missing bytes plus this.
   std::uint64_t upload_free_space_margin_bytes = 64ULL << 20;
-  int presence_report_interval_ms = 1000;
-  int presence_heartbeat_interval_ms = 5000;
-  int presence_expiry_ms = 15000;
-  // Topics this large get their count pushed when it moved by the step, or else every interval.
-  std::int64_t presence_large_topic_members = 1000;
-  int presence_large_topic_interval_ms = 5000;
-  int presence_large_topic_step_percent = 1;
+  // The file's "presence" section as the presence module takes it (its instance_id is App's).
+  presence::Options presence;
   // Logs on stderr (server/log): "text", "json" or "logfmt"; empty: text on a terminal, JSON
   // otherwise. The level: "debug", "info", "warn" or "error".
   std::string log_format;

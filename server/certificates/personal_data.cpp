@@ -5,23 +5,23 @@
 #include "store/rows.h"
 
 namespace praktika::certificates {
+namespace {
 
-Result<HeldData> data_of(store::Tx& tx, std::int64_t user_id, const std::filesystem::path& data_dir) {
-  HeldData held;
-  auto q = tx.prepare(
-      "SELECT number, event_id, template, data, email, state, created_at, made_at FROM certificates WHERE user_id = ?1 "
-      "ORDER BY event_id");
-  q.bind_int(1, user_id);
-  auto rows = store::rows_json(q, {"number", "event", "template", "data$", "email", "state", "created_at#", "made_at#"});
-  if (!rows) return rows.status();
-  for (const auto& row : *rows) {
+Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
+  auto held = store::HeldRows(tx, who.user_id)
+                  .add("certificates",
+                       "SELECT number, event_id, template, data, email, state, created_at, made_at "
+                       "FROM certificates WHERE user_id = ?1 ORDER BY event_id",
+                       {"number", "event", "template", "data$", "email", "state", "created_at#", "made_at#"})
+                  .done();
+  if (!held) return held;
+  for (const auto& row : held->records["certificates"]) {
     if (row["state"] != "made") continue;
     // Where CertificateService keeps a made document: <data>/certificates/<event>/<number>.pdf.
     const std::string number = row["number"].get<std::string>();
-    held.files.push_back({"certificates/" + number + ".pdf",
-                          data_dir / "certificates" / row["event"].get<std::string>() / (number + ".pdf")});
+    held->files.push_back({"certificates/" + number + ".pdf",
+                           who.data_dir / "certificates" / row["event"].get<std::string>() / (number + ".pdf")});
   }
-  held.records["certificates"] = std::move(*rows);
   return held;
 }
 
@@ -34,11 +34,11 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
     return s;
   // A co-author's certificate may name the person among a practice's authors.
   return store::rewrite_texts(tx, "SELECT id, data, CASE WHEN user_id = ?1 THEN 1 ELSE 0 END FROM certificates", w.user_id,
-                              "UPDATE certificates SET data = ?2 WHERE id = ?1", [&w](const std::string& text, bool own) {
-                                const auto scope = own ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
-                                auto data = nlohmann::json::parse(text, nullptr, false);
-                                return data.is_discarded() ? w.scrub(text, scope) : w.scrub_json(data, scope).dump();
-                              });
+                              "UPDATE certificates SET data = ?2 WHERE id = ?1", w.rewrite_json());
 }
+
+}  // namespace
+
+const PersonalDataPart kPersonalData{&data_of, &anonymise};
 
 }  // namespace praktika::certificates

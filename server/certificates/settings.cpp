@@ -34,60 +34,77 @@ pdf::Align align(Obj& o) {
   fail(o.at("align"), "must be one of 'left', 'centre', 'right', 'justify'");
 }
 
+// A text that replaces the default in `into` when the agenda gives one.
+void replace_if_given(Obj& o, std::string_view key, std::string& into) {
+  if (auto v = o.opt_str(key); !v.empty()) into = std::move(v);
+}
+
+// The module's part `key`, read by `read(o, out)` into an `out` whose `enabled` says whether the
+// agenda has the part at all (an absent part is read as empty and keeps the defaults).
+template <typename T, typename Read>
+std::variant<T, timeline::AgendaError> read_module_part(const timeline::Agenda& agenda, std::string_view key,
+                                                        Read&& read) {
+  T out;
+  out.enabled = agenda.modules.count(std::string(key)) > 0;
+  auto error = read_part(agenda, key, [&](Obj& o) {
+    if (out.enabled) read(o, out);
+    o.finish();
+  });
+  if (error) return *error;
+  return out;
+}
+
 double opt_number(Obj& o, std::string_view key, double min, double max, double fallback) {
   return o.find(key) ? o.number(key, min, max) : fallback;
 }
 
 Block read_block(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Block b;
-  b.qr = o.boolean("qr", false);
-  if (b.qr) {
-    b.qr_size_mm = opt_number(o, "size_mm", 10, 100, b.qr_size_mm);
-  } else {
-    b.text = o.str("text");
-    b.size_pt = opt_number(o, "size_pt", 5, 96, b.size_pt);
-    b.bold = o.boolean("bold", false);
-    b.italic = o.boolean("italic", false);
-  }
-  b.align = align(o);
-  b.space_before_mm = opt_number(o, "space_before_mm", 0, 200, 0);
-  b.space_after_mm = opt_number(o, "space_after_mm", 0, 200, b.space_after_mm);
-  o.finish();
-  return b;
+  return read_object(j, path, [](Obj& o) {
+    Block b;
+    b.qr = o.boolean("qr", false);
+    if (b.qr) {
+      b.qr_size_mm = opt_number(o, "size_mm", 10, 100, b.qr_size_mm);
+    } else {
+      b.text = o.str("text");
+      b.size_pt = opt_number(o, "size_pt", 5, 96, b.size_pt);
+      b.bold = o.boolean("bold", false);
+      b.italic = o.boolean("italic", false);
+    }
+    b.align = align(o);
+    b.space_before_mm = opt_number(o, "space_before_mm", 0, 200, 0);
+    b.space_after_mm = opt_number(o, "space_after_mm", 0, 200, b.space_after_mm);
+    return b;
+  });
 }
 
 Template read_template(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Template t;
-  t.id = o.id("id", "_-");
-  t.title = o.str("title");
-  t.file_name = o.str("file_name");
-  std::string orientation = o.opt_str("orientation");
-  if (!orientation.empty() && orientation != "portrait" && orientation != "landscape")
-    fail(o.at("orientation"), "must be 'portrait' or 'landscape'");
-  t.landscape = orientation == "landscape";
-  if (auto f = o.opt_str("font"); !f.empty()) t.font = f;
-  t.margin_mm = opt_number(o, "margin_mm", 5, 60, t.margin_mm);
-  each(o.array("blocks", true), o.at("blocks"),
-       [&](const json& b, const std::string& p) { t.blocks.push_back(read_block(b, p)); });
-  o.finish();
-  return t;
+  return read_object(j, path, [](Obj& o) {
+    Template t;
+    t.id = o.id("id", "_-");
+    t.title = o.str("title");
+    t.file_name = o.str("file_name");
+    std::string orientation = o.opt_str("orientation");
+    if (!orientation.empty() && orientation != "portrait" && orientation != "landscape")
+      fail(o.at("orientation"), "must be 'portrait' or 'landscape'");
+    t.landscape = orientation == "landscape";
+    replace_if_given(o, "font", t.font);
+    t.margin_mm = opt_number(o, "margin_mm", 5, 60, t.margin_mm);
+    each(o.array("blocks", true), o.at("blocks"),
+         [&](const json& b, const std::string& p) { t.blocks.push_back(read_block(b, p)); });
+    return t;
+  });
 }
 
 }  // namespace
 
 std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agenda& agenda) {
-  Settings s;
-  s.enabled = agenda.modules.count("certificates") > 0;
-  auto error = read_part(agenda, "certificates", [&](Obj& o) {
-    if (!s.enabled) return o.finish();
+  return read_module_part<Settings>(agenda, "certificates", [](Obj& o, Settings& s) {
     s.site_url = o.str("site_url");
     while (!s.site_url.empty() && s.site_url.back() == '/') s.site_url.pop_back();
     s.attendance_min_minutes =
         static_cast<int>(o.opt_int64("attendance_min_minutes", 0, 24 * 60).value_or(s.attendance_min_minutes));
     s.workers = static_cast<int>(o.opt_int64("workers", 1, 8).value_or(s.workers));
-    if (auto m = o.opt_str("mail_template"); !m.empty()) s.mail_template = m;
+    replace_if_given(o, "mail_template", s.mail_template);
     {
       Obj values(o.need("values"), o.at("values"));
       for (const auto& [name, sources] : o.need("values").items()) {
@@ -115,7 +132,7 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
     }
     s.months = strings(o, "months", true);
     if (s.months.size() != 12) fail(o.at("months"), "must name the 12 months");
-    if (auto f = o.opt_str("date_format"); !f.empty()) s.date_format = f;
+    replace_if_given(o, "date_format", s.date_format);
     each(o.array("templates", true), o.at("templates"),
          [&](const json& j, const std::string& p) { s.templates.push_back(read_template(j, p)); });
     unique(s.templates, o.at("templates"), "id", [](const Template& t) { return t.id; });
@@ -132,55 +149,40 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       r.finish();
       s.rules.push_back(std::move(rule));
     });
-    o.finish();
   });
-  if (error) return *error;
-  return s;
 }
 
 std::variant<ProceedingsSettings, timeline::AgendaError> read_proceedings(const timeline::Agenda& agenda) {
-  ProceedingsSettings p;
-  p.enabled = agenda.modules.count("proceedings") > 0;
-  auto error = read_part(agenda, "proceedings", [&](Obj& o) {
-    if (!p.enabled) return o.finish();
+  return read_module_part<ProceedingsSettings>(agenda, "proceedings", [](Obj& o, ProceedingsSettings& p) {
     p.title = o.str("title");
     p.title_lines = strings(o, "title_lines", false);
-    if (auto v = o.opt_str("contents_title"); !v.empty()) p.contents_title = v;
-    if (auto v = o.opt_str("section_heading"); !v.empty()) p.section_heading = v;
-    if (auto v = o.opt_str("file_name"); !v.empty()) p.file_name = v;
+    replace_if_given(o, "contents_title", p.contents_title);
+    replace_if_given(o, "section_heading", p.section_heading);
+    replace_if_given(o, "file_name", p.file_name);
     if (o.find("outcomes")) p.outcomes = strings(o, "outcomes", true);
-    if (auto v = o.opt_str("mail_template"); !v.empty()) p.mail_template = v;
-    if (auto v = o.opt_str("font"); !v.empty()) p.font = v;
-    o.finish();
+    replace_if_given(o, "mail_template", p.mail_template);
+    replace_if_given(o, "font", p.font);
   });
-  if (error) return *error;
-  return p;
 }
 
 std::variant<OrderSettings, timeline::AgendaError> read_order(const timeline::Agenda& agenda) {
-  OrderSettings out;
-  out.enabled = agenda.modules.count("order") > 0;
-  auto error = read_part(agenda, "order", [&](Obj& o) {
-    if (!out.enabled) return o.finish();
+  return read_module_part<OrderSettings>(agenda, "order", [](Obj& o, OrderSettings& out) {
     out.header_lines = strings(o, "header_lines", false);
     out.title = o.str("title");
     out.subject = o.opt_str("subject");
     out.preamble = strings(o, "preamble", false);
-    if (auto v = o.opt_str("section_heading"); !v.empty()) out.section_heading = v;
-    if (auto v = o.opt_str("item"); !v.empty()) out.item = v;
-    if (auto v = o.opt_str("author"); !v.empty()) out.author = v;
+    replace_if_given(o, "section_heading", out.section_heading);
+    replace_if_given(o, "item", out.item);
+    replace_if_given(o, "author", out.author);
     out.empty_section = o.opt_str("empty_section");
     out.closing_lines = strings(o, "closing_lines", false);
-    if (auto v = o.opt_str("file_name"); !v.empty()) out.file_name = v;
+    replace_if_given(o, "file_name", out.file_name);
     if (o.find("outcomes")) out.outcomes = strings(o, "outcomes", true);
-    if (auto v = o.opt_str("font"); !v.empty()) out.font = v;
+    replace_if_given(o, "font", out.font);
     out.author_name_field = o.opt_str("author_name_field");
-    if (auto v = o.opt_str("author_institution_field"); !v.empty()) out.author_institution_field = v;
-    if (auto v = o.opt_str("institution_field"); !v.empty()) out.institution_field = v;
-    o.finish();
+    replace_if_given(o, "author_institution_field", out.author_institution_field);
+    replace_if_given(o, "institution_field", out.institution_field);
   });
-  if (error) return *error;
-  return out;
 }
 
 }  // namespace praktika::certificates

@@ -51,4 +51,17 @@ nlohmann::json Withdrawal::scrub_json(const nlohmann::json& value, Scope scope) 
 
 bool Withdrawal::traced(std::string_view text, Scope scope) const { return scrub(text, scope) != text; }
 
+std::string Withdrawal::scrub_json_text(std::string_view text, Scope scope) const {
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  return value.is_discarded() ? scrub(text, scope) : scrub_json(value, scope).dump();
+}
+
+Withdrawal::Rewrite Withdrawal::rewrite() const {
+  return [this](const std::string& text, bool own) { return scrub(text, own ? Scope::own : Scope::anyone); };
+}
+
+Withdrawal::Rewrite Withdrawal::rewrite_json() const {
+  return [this](const std::string& text, bool own) { return scrub_json_text(text, own ? Scope::own : Scope::anyone); };
+}
+
 }  // namespace praktika

@@ -1,11 +1,13 @@
 // Personal data on request (152-ФЗ), as each module that holds some answers it: its part of a
 // person's data (`data_of`) and the anonymisation of that part when consent is withdrawn
-// (`anonymise`). server/privacy asks every such module through these shapes, so the tables stay
-// their owners'. Pure values; any thread.
+// (`anonymise`), one PersonalDataPart a module. server/privacy asks every part in turn inside its
+// transaction, so the tables stay their owners'. Pure values; any thread (a part's functions: the
+// thread holding the store::Tx).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -13,6 +15,12 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace praktika::store {
+class Tx;
+}
 
 namespace praktika {
 
@@ -55,6 +63,29 @@ struct Withdrawal {
   nlohmann::json scrub_json(const nlohmann::json& value, Scope scope = Scope::anyone) const;
   // True when scrub would change `text`.
   bool traced(std::string_view text, Scope scope = Scope::anyone) const;
+  // A text that may hold JSON (a column of JSON text): its strings scrubbed when it parses, the
+  // whole text when it does not.
+  std::string scrub_json_text(std::string_view text, Scope scope = Scope::anyone) const;
+
+  // The rewrite store::rewrite_texts takes: a row's text scrubbed in Scope::own where the row is
+  // the person's own, Scope::anyone elsewhere; the JSON one reads the text as scrub_json_text does.
+  using Rewrite = std::function<std::string(const std::string& text, bool own)>;
+  Rewrite rewrite() const;
+  Rewrite rewrite_json() const;
+};
+
+// Whose data a part is asked for.
+struct DataSubject {
+  std::int64_t user_id = 0;
+  std::string email;               // the account's e-mail (trimmed, lower-case)
+  std::filesystem::path data_dir;  // <data>, holding files/ and certificates/
+};
+
+// One module's part, defined once in its personal_data.cpp and declared in its personal_data.h;
+// the module's header says what the part holds and what anonymising leaves.
+struct PersonalDataPart {
+  Result<HeldData> (*data_of)(store::Tx& tx, const DataSubject& who);
+  Status (*anonymise)(store::Tx& tx, const Withdrawal& withdrawal);
 };
 
 }  // namespace praktika

@@ -7,50 +7,40 @@
 #include "store/rows.h"
 
 namespace praktika::intake {
+namespace {
 
 using nlohmann::json;
 
-Result<HeldData> data_of(store::Tx& tx, std::int64_t user_id, std::string_view email) {
-  HeldData held;
-  auto registrations = tx.prepare(
-      "SELECT event_id, answers, consents, created_at, updated_at FROM registrations WHERE user_id = ?1 ORDER BY event_id");
-  registrations.bind_int(1, user_id);
-  auto r = store::rows_json(registrations, {"event", "answers$", "consents$", "created_at#", "updated_at#"});
-  if (!r) return r.status();
-  held.records["registrations"] = std::move(*r);
-
-  auto practices = tx.prepare(
-      "SELECT p.id, p.event_id, p.section, p.type, p.answers, p.state, p.revision, p.created_at, p.updated_at, "
-      "p.submitted_at, o.outcome, o.reason, o.decided_at FROM practices p "
-      "LEFT JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.owner_id = ?1 ORDER BY p.event_id, p.id");
-  practices.bind_int(1, user_id);
-  auto p = store::rows_json(practices, {"id#", "event", "section#", "type", "answers$", "state", "revision#",
-                                        "created_at#", "updated_at#", "submitted_at#", "outcome", "outcome_reason",
-                                        "decided_at#"});
-  if (!p) return p.status();
-  held.records["practices"] = std::move(*p);
-
-  auto payments = tx.prepare(
-      "SELECT pay.practice_id, pay.upload_id, pay.state, pay.reason, pay.sent_at, pay.decided_at FROM payments pay "
-      "JOIN practices p ON p.id = pay.practice_id WHERE p.owner_id = ?1 ORDER BY pay.practice_id");
-  payments.bind_int(1, user_id);
-  auto pay = store::rows_json(payments, {"practice#", "upload", "state", "reason", "sent_at#", "decided_at#"});
-  if (!pay) return pay.status();
-  held.records["payments"] = std::move(*pay);
-
-  auto coauthored = tx.prepare(
-      "SELECT p.id, p.event_id, p.answers, p.state FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
-      "WHERE c.email = ?1 ORDER BY p.event_id, p.id");
-  coauthored.bind_text(1, email);
-  auto c = store::rows_json(coauthored, {"practice#", "event", "answers$", "state"});
-  if (!c) return c.status();
+Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
+  auto held =
+      store::HeldRows(tx, who.user_id)
+          .add("registrations",
+               "SELECT event_id, answers, consents, created_at, updated_at FROM registrations WHERE user_id = ?1 "
+               "ORDER BY event_id",
+               {"event", "answers$", "consents$", "created_at#", "updated_at#"})
+          .add("practices",
+               "SELECT p.id, p.event_id, p.section, p.type, p.answers, p.state, p.revision, p.created_at, "
+               "p.updated_at, p.submitted_at, o.outcome, o.reason, o.decided_at FROM practices p "
+               "LEFT JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.owner_id = ?1 ORDER BY p.event_id, p.id",
+               {"id#", "event", "section#", "type", "answers$", "state", "revision#", "created_at#", "updated_at#",
+                "submitted_at#", "outcome", "outcome_reason", "decided_at#"})
+          .add("payments",
+               "SELECT pay.practice_id, pay.upload_id, pay.state, pay.reason, pay.sent_at, pay.decided_at "
+               "FROM payments pay JOIN practices p ON p.id = pay.practice_id WHERE p.owner_id = ?1 "
+               "ORDER BY pay.practice_id",
+               {"practice#", "upload", "state", "reason", "sent_at#", "decided_at#"})
+          .add("coauthorships",
+               "SELECT p.id, p.event_id, p.answers, p.state FROM practice_coauthors c "
+               "JOIN practices p ON p.id = c.practice_id WHERE c.email = ?1 ORDER BY p.event_id, p.id",
+               who.email, {"practice#", "event", "answers$", "state"})
+          .done();
+  if (!held) return held;
   // A co-author is shown the practice's title, not the owner's whole description.
-  for (auto& row : *c) {
+  for (auto& row : held->records["coauthorships"]) {
     json title = row["answers"].is_object() ? row["answers"].value("name", json()) : json();
     row.erase("answers");
     row["title"] = title;
   }
-  held.records["coauthorships"] = std::move(*c);
   return held;
 }
 
@@ -64,12 +54,10 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   {
     auto q = tx.prepare("SELECT event_id, answers FROM registrations WHERE user_id = ?1");
     q.bind_int(1, w.user_id);
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       registrations.push_back({q.text(0), q.text(1)});
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& r : registrations) {
     json answers = json::parse(r.answers, nullptr, false);
@@ -96,17 +84,14 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<Described> described;
   {
     auto q = tx.prepare("SELECT id, answers FROM practices ORDER BY id");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       std::string answers = q.text(1);
       if (w.traced(answers)) described.push_back({q.int64(0), std::move(answers)});
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& d : described) {
-    json answers = json::parse(d.answers, nullptr, false);
-    std::string scrubbed = answers.is_discarded() ? w.scrub(d.answers) : w.scrub_json(answers).dump();
+    std::string scrubbed = w.scrub_json_text(d.answers);
     if (auto s = tx.prepare("UPDATE practices SET answers = ?2, revision = revision + 1 WHERE id = ?1")
                      .bind_int(1, d.id)
                      .bind_text(2, scrubbed)
@@ -123,5 +108,9 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
       .bind_text(2, w.anonymous_email)
       .run();
 }
+
+}  // namespace
+
+const PersonalDataPart kPersonalData{&data_of, &anonymise};
 
 }  // namespace praktika::intake

@@ -49,6 +49,22 @@ Result<std::vector<StoredMessage>> read_all(store::Stmt& q) {
   return store::read_rows<StoredMessage>(q, [&](store::Stmt&) { return read_row(q); });
 }
 
+// The letters `where` (what follows kSelect) picks, its parameters bound by `bind(q)`, in a read of their own.
+template <typename Bind>
+Result<std::vector<StoredMessage>> select_letters(store::Db& db, std::string_view where, Bind&& bind) {
+  std::vector<StoredMessage> out;
+  auto s = db.read([&](store::Tx& tx) -> Status {
+    auto q = tx.prepare(std::string(kSelect) + std::string(where));
+    bind(q);
+    auto rows = read_all(q);
+    if (!rows) return rows.status();
+    out = std::move(*rows);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 bool is_plain_ascii(std::string_view s) {
@@ -124,18 +140,8 @@ Result<std::set<std::string>> Outbox::keys_with_prefix(store::Tx& tx, std::strin
 }
 
 Result<std::vector<StoredMessage>> Outbox::due(TimePoint now, int limit) {
-  std::vector<StoredMessage> out;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelect) +
-                        "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2");
-    q.bind_int(1, to_ms(now)).bind_int(2, limit);
-    auto rows = read_all(q);
-    if (!rows) return rows.status();
-    out = std::move(*rows);
-    return Status::ok();
-  });
-  if (!s) return s;
-  return out;
+  return select_letters(db_, "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+                [&](store::Stmt& q) { q.bind_int(1, to_ms(now)).bind_int(2, limit); });
 }
 
 Result<std::vector<StoredMessage>> Outbox::claim(TimePoint now, Millis hold, int limit) {
@@ -228,17 +234,10 @@ Status Outbox::mark_failed(std::int64_t id, TimePoint now, std::string_view erro
 }
 
 Result<std::optional<StoredMessage>> Outbox::find(std::int64_t id) {
-  std::optional<StoredMessage> out;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelect) + "WHERE id = ?1");
-    q.bind_int(1, id);
-    auto rows = read_all(q);
-    if (!rows) return rows.status();
-    if (!rows->empty()) out = std::move(rows->front());
-    return Status::ok();
-  });
-  if (!s) return s;
-  return out;
+  auto rows = select_letters(db_, "WHERE id = ?1", [&](store::Stmt& q) { q.bind_int(1, id); });
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<StoredMessage>();
+  return std::optional<StoredMessage>(std::move(rows->front()));
 }
 
 Status Outbox::resend(std::string_view event_id, std::int64_t id, TimePoint now) {
@@ -257,17 +256,7 @@ Status Outbox::resend(std::string_view event_id, std::int64_t id, TimePoint now)
 }
 
 Result<std::vector<StoredMessage>> Outbox::list(std::string_view event_id) {
-  std::vector<StoredMessage> out;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(std::string(kSelect) + "WHERE event_id = ?1 ORDER BY id");
-    q.bind_text(1, event_id);
-    auto rows = read_all(q);
-    if (!rows) return rows.status();
-    out = std::move(*rows);
-    return Status::ok();
-  });
-  if (!s) return s;
-  return out;
+  return select_letters(db_, "WHERE event_id = ?1 ORDER BY id", [&](store::Stmt& q) { q.bind_text(1, event_id); });
 }
 
 Result<Counts> Outbox::counts(std::string_view event_id) const {

@@ -7,18 +7,16 @@
 #include "store/rows.h"
 
 namespace praktika::mail {
+namespace {
 
-Result<HeldData> data_of(store::Tx& tx, std::int64_t, std::string_view email) {
-  HeldData held;
+Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
   // recipients is a JSON array of addresses: the quoted address inside it.
-  auto q = tx.prepare(
-      "SELECT event_id, recipients, subject, body, state, created_at, sent_at FROM mail_outbox "
-      "WHERE recipients LIKE ?1 ORDER BY id");
-  q.bind_text(1, "%\"" + std::string(email) + "\"%");
-  auto rows = store::rows_json(q, {"event", "recipients$", "subject", "body", "state", "created_at#", "sent_at#"});
-  if (!rows) return rows.status();
-  held.records["letters"] = std::move(*rows);
-  return held;
+  return store::HeldRows(tx, who.user_id)
+      .add("letters",
+           "SELECT event_id, recipients, subject, body, state, created_at, sent_at FROM mail_outbox "
+           "WHERE recipients LIKE ?1 ORDER BY id",
+           "%\"" + who.email + "\"%", {"event", "recipients$", "subject", "body", "state", "created_at#", "sent_at#"})
+      .done();
 }
 
 Status anonymise(store::Tx& tx, const Withdrawal& w) {
@@ -29,10 +27,7 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<Letter> changed;
   {
     auto q = tx.prepare("SELECT id, idempotency_key, recipients, subject, body FROM mail_outbox ORDER BY id");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       Letter old{q.int64(0), q.text(1), q.text(2), q.text(3), q.text(4)};
       // Letters to the person are theirs; others' only lose the name and e-mail.
       const auto scope = old.recipients.find("\"" + w.email + "\"") != std::string::npos ? Withdrawal::Scope::own
@@ -41,7 +36,8 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
                  w.scrub(old.body, scope)};
       if (now.key != old.key || now.recipients != old.recipients || now.subject != old.subject || now.body != old.body)
         changed.push_back(std::move(now));
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& l : changed)
     if (auto s = tx.prepare("UPDATE mail_outbox SET idempotency_key = ?2, recipients = ?3, subject = ?4, body = ?5 "
@@ -60,5 +56,9 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
       .bind_text(1, "%\"" + w.anonymous_email + "\"%")
       .run();
 }
+
+}  // namespace
+
+const PersonalDataPart kPersonalData{&data_of, &anonymise};
 
 }  // namespace praktika::mail

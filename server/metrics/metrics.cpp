@@ -105,28 +105,26 @@ void Writer::labels(const Labels& labels, std::string_view extra_name, std::stri
   out_ += '}';
 }
 
-void Writer::sample(std::string_view name, const Labels& l, double value) {
+void Writer::line(std::string_view name, const Labels& l, std::string_view value) {
   out_ += name;
   labels(l);
   out_ += ' ';
-  append_number(out_, value);
+  out_ += value;
   out_ += '\n';
+}
+
+void Writer::sample(std::string_view name, const Labels& l, double value) {
+  std::string text;
+  append_number(text, value);
+  line(name, l, text);
 }
 
 void Writer::sample(std::string_view name, const Labels& l, std::uint64_t value) {
-  out_ += name;
-  labels(l);
-  out_ += ' ';
-  out_ += std::to_string(value);
-  out_ += '\n';
+  line(name, l, std::to_string(value));
 }
 
 void Writer::sample(std::string_view name, const Labels& l, std::int64_t value) {
-  out_ += name;
-  labels(l);
-  out_ += ' ';
-  out_ += std::to_string(value);
-  out_ += '\n';
+  line(name, l, std::to_string(value));
 }
 
 void Writer::histogram(std::string_view name, const Labels& l, const Histogram& h) {

@@ -87,6 +87,8 @@ class Writer {
 
  private:
   void labels(const Labels& labels, std::string_view extra_name = {}, std::string_view extra_value = {});
+  // One sample's line, its value already written as text.
+  void line(std::string_view name, const Labels& labels, std::string_view value);
   std::string out_;
 };
 

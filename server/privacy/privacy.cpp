@@ -38,21 +38,23 @@ Status archive_failed() {
   return Status::internal("archive_failed", "Не удалось собрать архив с вашими данными. Попробуйте ещё раз позже.");
 }
 
+// Every module's part; a withdrawal anonymises them in this order, the account last.
+const PersonalDataPart* const kParts[] = {
+    &intake::kPersonalData, &uploads::kPersonalData,      &gallery::kPersonalData,
+    &sections::kPersonalData, &review::kPersonalData,     &certificates::kPersonalData,
+    &mail::kPersonalData,   &flashmob::kPersonalData,     &accounts::kPersonalData,
+};
+
 // Everything held, module by module, in one read: the records merged under their names, the files listed.
 Result<HeldData> collect(store::Tx& tx, const accounts::User& user, const fs::path& data_dir) {
+  const DataSubject who{user.id, user.email, data_dir};
   HeldData all;
-  auto merge = [&all](Result<HeldData> part) -> Status {
-    if (!part) return part.status();
-    for (auto& [name, rows] : part->records.items()) all.records[name] = std::move(rows);
-    for (auto& file : part->files) all.files.push_back(std::move(file));
-    return Status::ok();
-  };
-  for (auto* s : {&accounts::data_of, &gallery::data_of, &sections::data_of, &review::data_of, &flashmob::data_of})
-    if (auto st = merge((*s)(tx, user.id)); !st) return st;
-  if (auto st = merge(intake::data_of(tx, user.id, user.email)); !st) return st;
-  if (auto st = merge(uploads::data_of(tx, user.id, data_dir / "files")); !st) return st;
-  if (auto st = merge(certificates::data_of(tx, user.id, data_dir)); !st) return st;
-  if (auto st = merge(mail::data_of(tx, user.id, user.email)); !st) return st;
+  for (const PersonalDataPart* part : kParts) {
+    auto held = part->data_of(tx, who);
+    if (!held) return held.status();
+    for (auto& [name, rows] : held->records.items()) all.records[name] = std::move(rows);
+    for (auto& file : held->files) all.files.push_back(std::move(file));
+  }
   return all;
 }
 
@@ -244,7 +246,7 @@ Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view 
     w.at_ms = now;
     w.traces.push_back((*user)->full_name);
     // What the registrations say of the person, by each event's own list of personal fields.
-    auto intake_part = intake::data_of(tx, w.user_id, w.email);
+    auto intake_part = intake::kPersonalData.data_of(tx, {w.user_id, w.email, data_dir_});
     if (!intake_part) return intake_part.status();
     for (const auto& registration : intake_part->records["registrations"]) {
       const std::string event = registration.value("event", "");
@@ -260,10 +262,8 @@ Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view 
         into.push_back(value->get<std::string>());
       }
     }
-    for (auto* anonymise : {&intake::anonymise, &uploads::anonymise, &gallery::anonymise, &sections::anonymise,
-                            &review::anonymise, &certificates::anonymise, &mail::anonymise, &flashmob::anonymise,
-                            &accounts::anonymise})
-      if (auto st = (*anonymise)(tx, w); !st) return st;
+    for (const PersonalDataPart* part : kParts)
+      if (auto st = part->anonymise(tx, w); !st) return st;
     return tx.prepare("INSERT INTO privacy_requests (event_id, user_id, kind, at) VALUES (?1, ?2, 'withdrawal', ?3)")
         .bind_text(1, event_id)
         .bind_int(2, w.user_id)

@@ -1,7 +1,7 @@
 // Personal data on request (152-ФЗ): a person downloads everything praktika holds about them as
 // a ZIP, or withdraws consent and is anonymised; the organiser reads the log of such requests.
 // Owns the table privacy_requests (store/migrations/022_privacy_requests.sql) and nothing else:
-// every other module answers through its own personal_data.h (data_of, anonymise). Called by
+// every other module answers through the PersonalDataPart its personal_data.h declares. Called by
 // privacy_api on worker threads; every call blocks on the store. The words are the agenda's:
 // `registration_form.privacy`, beside the fields and the consent it withdraws.
 #pragma once

@@ -8,23 +8,18 @@
 #include "store/rows.h"
 
 namespace praktika::review {
+namespace {
 
-Result<HeldData> data_of(store::Tx& tx, std::int64_t user_id) {
-  HeldData held;
-  auto assigned = tx.prepare(
-      "SELECT practice_id, assigned_at FROM review_assignments WHERE expert_id = ?1 ORDER BY practice_id");
-  assigned.bind_int(1, user_id);
-  auto a = store::rows_json(assigned, {"practice#", "assigned_at#"});
-  if (!a) return a.status();
-  held.records["assignments"] = std::move(*a);
-  auto reviews = tx.prepare(
-      "SELECT practice_id, decision, reason, scores, created_at, updated_at FROM reviews WHERE expert_id = ?1 "
-      "ORDER BY practice_id");
-  reviews.bind_int(1, user_id);
-  auto r = store::rows_json(reviews, {"practice#", "decision", "reason", "scores$", "created_at#", "updated_at#"});
-  if (!r) return r.status();
-  held.records["reviews"] = std::move(*r);
-  return held;
+Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
+  return store::HeldRows(tx, who.user_id)
+      .add("assignments",
+           "SELECT practice_id, assigned_at FROM review_assignments WHERE expert_id = ?1 ORDER BY practice_id",
+           {"practice#", "assigned_at#"})
+      .add("reviews",
+           "SELECT practice_id, decision, reason, scores, created_at, updated_at FROM reviews WHERE expert_id = ?1 "
+           "ORDER BY practice_id",
+           {"practice#", "decision", "reason", "scores$", "created_at#", "updated_at#"})
+      .done();
 }
 
 Status anonymise(store::Tx& tx, const Withdrawal& w) {
@@ -32,14 +27,12 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
   std::vector<std::tuple<std::int64_t, std::string, std::string>> reasons;  // practice, new, old
   {
     auto q = tx.prepare("SELECT practice_id, reason, expert_id FROM reviews");
-    for (;;) {
-      auto row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status read = store::each_row(q, [&] {
       std::string reason = q.text(1);
       const auto scope = q.int64(2) == w.user_id ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
       if (w.traced(reason, scope)) reasons.emplace_back(q.int64(0), w.scrub(reason, scope), std::move(reason));
-    }
+    });
+    if (!read) return read;
   }
   for (const auto& [practice, scrubbed, reason] : reasons)
     if (auto s = tx.prepare("UPDATE reviews SET reason = ?2 WHERE practice_id = ?1 AND reason = ?3")
@@ -50,11 +43,11 @@ Status anonymise(store::Tx& tx, const Withdrawal& w) {
         !s)
       return s;
   return store::rewrite_texts(tx, "SELECT id, detail, CASE WHEN actor_id = ?1 THEN 1 ELSE 0 END FROM review_log", w.user_id,
-                              "UPDATE review_log SET detail = ?2 WHERE id = ?1", [&w](const std::string& text, bool own) {
-                                const auto scope = own ? Withdrawal::Scope::own : Withdrawal::Scope::anyone;
-                                auto detail = nlohmann::json::parse(text, nullptr, false);
-                                return detail.is_discarded() ? w.scrub(text, scope) : w.scrub_json(detail, scope).dump();
-                              });
+                              "UPDATE review_log SET detail = ?2 WHERE id = ?1", w.rewrite_json());
 }
+
+}  // namespace
+
+const PersonalDataPart kPersonalData{&data_of, &anonymise};
 
 }  // namespace praktika::review

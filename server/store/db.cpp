@@ -470,6 +470,19 @@ Status Db::migrate() {
   }
 }
 
+namespace {
+// `work` on `tx`; when it throws, the transaction is rolled back before the exception goes on.
+template <typename Rollback>
+Status run_work(const std::function<Status(Tx&)>& work, Tx& tx, Rollback& rollback) {
+  try {
+    return work(tx);
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+}  // namespace
+
 Status Db::run_in_transaction(const char* begin, bool read_only, const std::function<Status(Tx&)>& work) {
   MutexLock lock(mutex_);
   int rc = sqlite3_exec(handle_, begin, nullptr, nullptr, nullptr);
@@ -480,13 +493,7 @@ Status Db::run_in_transaction(const char* begin, bool read_only, const std::func
     if (!sqlite3_get_autocommit(handle_)) sqlite3_exec(handle_, "ROLLBACK", nullptr, nullptr, nullptr);
   };
   Tx tx(*this, read_only);
-  Status result;
-  try {
-    result = work(tx);
-  } catch (...) {
-    rollback();
-    throw;
-  }
+  Status result = run_work(work, tx, rollback);
   if (!result.is_ok()) {
     rollback();
     return result;
@@ -548,13 +555,7 @@ Status Db::run_in_pg_transaction(bool read_only, const std::function<Status(Tx&)
       return begun;
     }
     Tx tx(*this, read_only, &c);
-    Status result;
-    try {
-      result = work(tx);
-    } catch (...) {
-      rollback();
-      throw;
-    }
+    Status result = run_work(work, tx, rollback);
     if (result.is_ok() && !c.failed.is_ok()) {
       // PostgreSQL would answer COMMIT with a silent ROLLBACK: the caller must not think it stored.
       std::fprintf(stderr, "store: a statement failed and the transaction went on; rolled back\n");

@@ -30,6 +30,34 @@ Result<nlohmann::json> rows_json(Stmt& q, std::initializer_list<std::string_view
   }
 }
 
+HeldRows& HeldRows::add(const std::string& name, std::string_view sql,
+                        std::initializer_list<std::string_view> columns) {
+  if (!status_) return *this;
+  auto q = tx_.prepare(sql);
+  q.bind_int(1, user_id_);
+  return read(name, q, columns);
+}
+
+HeldRows& HeldRows::add(const std::string& name, std::string_view sql, std::string_view param,
+                        std::initializer_list<std::string_view> columns) {
+  if (!status_) return *this;
+  auto q = tx_.prepare(sql);
+  q.bind_text(1, param);
+  return read(name, q, columns);
+}
+
+HeldRows& HeldRows::read(const std::string& name, Stmt& q, std::initializer_list<std::string_view> columns) {
+  auto rows = rows_json(q, columns);
+  if (rows) held_.records[name] = std::move(*rows);
+  else status_ = rows.status();
+  return *this;
+}
+
+Result<HeldData> HeldRows::done() {
+  if (!status_) return status_;
+  return std::move(held_);
+}
+
 Status rewrite_texts(Tx& tx, std::string_view select_sql, std::optional<std::int64_t> param, std::string_view update_sql,
                      const std::function<std::string(const std::string& text, bool own)>& rewrite) {
   std::vector<std::pair<std::int64_t, std::string>> changed;

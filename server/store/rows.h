@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/personal_data.h"
 #include "common/status.h"
 #include "store/db.h"
 
@@ -50,6 +51,26 @@ Result<std::vector<T>> read_rows(Stmt& q, Read&& read) {
 // an integer, in '$' JSON text parsed (kept as text when it does not parse), otherwise text; the
 // suffix is dropped from the key. NULL is null.
 Result<nlohmann::json> rows_json(Stmt& q, std::initializer_list<std::string_view> columns);
+
+// A module's part of a person's data, read table by table: each `add` reads the rows of `sql`
+// (?1 bound to the person's id, or to `param` where given) as rows_json does into records[name].
+// After the first error the rest are skipped, and `done` returns that error.
+class HeldRows {
+ public:
+  HeldRows(Tx& tx, std::int64_t user_id) : tx_(tx), user_id_(user_id) {}
+  HeldRows& add(const std::string& name, std::string_view sql, std::initializer_list<std::string_view> columns);
+  HeldRows& add(const std::string& name, std::string_view sql, std::string_view param,
+                std::initializer_list<std::string_view> columns);
+  Result<HeldData> done();
+
+ private:
+  HeldRows& read(const std::string& name, Stmt& q, std::initializer_list<std::string_view> columns);
+
+  Tx& tx_;
+  const std::int64_t user_id_;
+  HeldData held_;
+  Status status_ = Status::ok();
+};
 
 // Rewrites a text column: `select_sql` names the rows (an integer key, the text, and 1 or 0: whether
 // the row is the person's own; `param`, when given, bound as ?1), `rewrite` gives the new text, and

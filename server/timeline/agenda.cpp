@@ -21,33 +21,30 @@ bool known_stage(std::string_view id) {
   return std::find(std::begin(kStageIds), std::end(kStageIds), id) != std::end(kStageIds);
 }
 
-Stage read_stage(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Stage s;
-  s.id = o.str("id");
-  if (!known_stage(s.id)) {
+std::string stage_id(Obj& o) {
+  std::string id = o.str("id");
+  if (!known_stage(id)) {
     std::string known;
     for (auto k : kStageIds) known += (known.empty() ? "" : ", ") + std::string(k);
-    fail(o.at("id"), in_quotes(s.id) + " is not a known stage id (" + known + ")");
+    fail(o.at("id"), in_quotes(id) + " is not a known stage id (" + known + ")");
   }
-  s.title = o.str("title");
-  s.description = o.opt_str("description");
-  s.opens = o.instant("opens");
-  s.closes = o.instant("closes");
-  if (s.opens >= s.closes) fail(o.at("closes"), "must be later than opens");
-  o.finish();
-  return s;
+  return id;
+}
+
+Stage read_stage(const json& j, const std::string& path) {
+  return read_object(j, path, [](Obj& o) {
+    Stage s{.id = stage_id(o), .title = o.str("title"), .description = o.opt_str("description"),
+            .opens = o.instant("opens"), .closes = o.instant("closes")};
+    if (s.opens >= s.closes) fail(o.at("closes"), "must be later than opens");
+    return s;
+  });
 }
 
 Milestone read_milestone(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Milestone m;
-  m.id = o.id("id", "_");
-  m.title = o.str("title");
-  m.at = o.instant("at");
-  m.warn_days_before = o.opt_int("warn_days_before", 1, 365);
-  o.finish();
-  return m;
+  return read_object(j, path, [](Obj& o) {
+    return Milestone{.id = o.id("id", "_"), .title = o.str("title"), .at = o.instant("at"),
+                     .warn_days_before = o.opt_int("warn_days_before", 1, 365)};
+  });
 }
 
 // "placeholder": true (every value of the object) or a list of its keys.
@@ -79,56 +76,44 @@ Contact read_contact(const json& j, const std::string& path, bool name_required)
   return c;
 }
 
+// The object's "contact", or none when it has none.
+Contact opt_contact(Obj& o, bool name_required) {
+  const json* c = o.find("contact");
+  return c ? read_contact(*c, o.at("contact"), name_required) : Contact{};
+}
+
 Organiser read_organiser(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Organiser g;
-  g.id = o.id("id", "_-");
-  g.title = o.str("title");
-  g.description = o.opt_str("description");
-  if (const json* c = o.find("contact")) g.contact = read_contact(*c, o.at("contact"), false);
-  o.finish();
-  return g;
+  return read_object(j, path, [](Obj& o) {
+    return Organiser{.id = o.id("id", "_-"), .title = o.str("title"), .description = o.opt_str("description"),
+                     .contact = opt_contact(o, false)};
+  });
 }
 
 Section read_section(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Section s;
-  s.number = static_cast<int>(o.int64("number", 1, 99));
-  s.title = o.str("title");
-  s.description = o.opt_str("description");
-  if (const json* c = o.find("contact")) s.contact = read_contact(*c, o.at("contact"), true);
-  s.room_url = o.opt_str("room_url");
-  o.finish();
-  return s;
+  return read_object(j, path, [](Obj& o) {
+    return Section{.number = static_cast<int>(o.int64("number", 1, 99)), .title = o.str("title"),
+                   .description = o.opt_str("description"), .contact = opt_contact(o, true),
+                   .room_url = o.opt_str("room_url")};
+  });
 }
 
 Session read_session(const json& j, const std::string& path, const std::vector<Stage>& stages) {
-  Obj o(j, path);
-  Session s;
-  s.id = o.id("id", "_-");
-  s.title = o.str("title");
-  s.starts = o.instant("starts");
-  s.ends = o.instant("ends");
-  if (s.starts >= s.ends) fail(o.at("ends"), "must be later than starts");
-  s.stage = o.opt_str("stage");
-  if (!s.stage.empty() &&
-      std::none_of(stages.begin(), stages.end(), [&](const Stage& st) { return st.id == s.stage; }))
-    fail(o.at("stage"), in_quotes(s.stage) + " is not a stage of this agenda");
-  s.room_url = o.opt_str("room_url");
-  s.moderator = o.opt_str("moderator");
-  s.access_by = o.opt_str("access_by");
-  o.finish();
-  return s;
+  return read_object(j, path, [&](Obj& o) {
+    Session s{.id = o.id("id", "_-"), .title = o.str("title"), .starts = o.instant("starts"), .ends = o.instant("ends"),
+              .stage = o.opt_str("stage"), .room_url = o.opt_str("room_url"), .moderator = o.opt_str("moderator"),
+              .access_by = o.opt_str("access_by")};
+    if (s.starts >= s.ends) fail(o.at("ends"), "must be later than starts");
+    if (!s.stage.empty() &&
+        std::none_of(stages.begin(), stages.end(), [&](const Stage& st) { return st.id == s.stage; }))
+      fail(o.at("stage"), in_quotes(s.stage) + " is not a stage of this agenda");
+    return s;
+  });
 }
 
 Venue read_venue(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Venue v;
-  v.id = o.id("id", "_-");
-  v.title = o.str("title");
-  v.url = o.opt_str("url");
-  o.finish();
-  return v;
+  return read_object(j, path, [](Obj& o) {
+    return Venue{.id = o.id("id", "_-"), .title = o.str("title"), .url = o.opt_str("url")};
+  });
 }
 
 std::vector<ContractLabel> read_labels(Obj& parent, std::string_view key, std::string_view key_field) {
@@ -581,29 +566,22 @@ const FileKind* FilePurpose::find_kind_for_extension(std::string_view extension)
   return nullptr;
 }
 
-const Stage* Agenda::find_stage(std::string_view id) const {
-  for (const auto& s : stages)
-    if (s.id == id) return &s;
-  return nullptr;
+namespace {
+// The first of `items` whose `key` is `value`, or nullptr.
+template <typename T, typename Key, typename Value>
+const T* find_by(const std::vector<T>& items, Key T::*key, const Value& value) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.*key == value; });
+  return it == items.end() ? nullptr : &*it;
 }
+}  // namespace
 
-const Milestone* Agenda::find_milestone(std::string_view id) const {
-  for (const auto& m : milestones)
-    if (m.id == id) return &m;
-  return nullptr;
-}
+const Stage* Agenda::find_stage(std::string_view id) const { return find_by(stages, &Stage::id, id); }
 
-const Section* Agenda::find_section(int number) const {
-  for (const auto& s : sections)
-    if (s.number == number) return &s;
-  return nullptr;
-}
+const Milestone* Agenda::find_milestone(std::string_view id) const { return find_by(milestones, &Milestone::id, id); }
 
-const Session* Agenda::find_session(std::string_view id) const {
-  for (const auto& s : timetable)
-    if (s.id == id) return &s;
-  return nullptr;
-}
+const Section* Agenda::find_section(int number) const { return find_by(sections, &Section::number, number); }
+
+const Session* Agenda::find_session(std::string_view id) const { return find_by(timetable, &Session::id, id); }
 
 const FilePurpose* Agenda::find_files(std::string_view purpose) const {
   auto it = files.find(std::string(purpose));

@@ -170,6 +170,16 @@ class Obj {
 inline constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 inline constexpr std::int64_t kMaxBytes = std::int64_t{1} << 50;
 
+// The object at `path`, as `read(o)` makes it from an Obj over it; a key `read` did not take is
+// reported (finish), so a reader names only its fields.
+template <typename Read>
+auto read_object(const json& j, const std::string& path, Read&& read) {
+  Obj o(j, path);
+  auto out = read(o);
+  o.finish();
+  return out;
+}
+
 template <typename F>
 void each(const json& array, const std::string& path, F&& f) {
   for (size_t i = 0; i < array.size(); ++i) f(array[i], child(path, i));
@@ -184,13 +194,9 @@ void unique(const std::vector<T>& items, const std::string& array_path, std::str
 }
 
 inline Choice read_choice(const json& j, const std::string& path) {
-  Obj o(j, path);
-  Choice c;
-  c.id = o.id("id", "_-");
-  c.title = o.str("title");
-  c.description = o.opt_str("description");
-  o.finish();
-  return c;
+  return read_object(j, path, [](Obj& o) {
+    return Choice{.id = o.id("id", "_-"), .title = o.str("title"), .description = o.opt_str("description")};
+  });
 }
 
 inline std::vector<Choice> read_choices(Obj& parent, std::string_view key, bool required) {

@@ -46,5 +46,21 @@ TEST(Withdrawal, ScrubsEveryStringInsideJsonAndKeepsKeysAndNumbers) {
   EXPECT_EQ(out["list"][1], "Участник удалил свои данные");
 }
 
+TEST(Withdrawal, JsonTextIsScrubbedAsJsonWhenItParsesAndAsTextWhenNot) {
+  auto w = maria();
+  EXPECT_EQ(w.scrub_json_text(R"({"name":"Иванова Мария","n":1})"), R"({"n":1,"name":"Участник удалил свои данные"})");
+  EXPECT_EQ(w.scrub_json_text("{Иванова Мария"), "{Участник удалил свои данные");
+}
+
+TEST(Withdrawal, RewriteUsesTheOwnScopeOnlyForThePersonsOwnRows) {
+  auto w = maria();
+  const auto rewrite = w.rewrite();
+  EXPECT_EQ(rewrite("тел. +7 902 111-22-33", false), "тел. +7 902 111-22-33");
+  EXPECT_EQ(rewrite("тел. +7 902 111-22-33", true), "тел. Участник удалил свои данные");
+  const auto rewrite_json = w.rewrite_json();
+  EXPECT_EQ(rewrite_json(R"(["+7 902 111-22-33"])", false), R"(["+7 902 111-22-33"])");
+  EXPECT_EQ(rewrite_json(R"(["+7 902 111-22-33"])", true), R"(["Участник удалил свои данные"])");
+}
+
 }  // namespace
 }  // namespace praktika

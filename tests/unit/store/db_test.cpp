@@ -13,6 +13,7 @@
 #include "metrics/metrics.h"
 #include "support/temp_dir.h"
 #include "store/postgres.h"
+#include "store/rows.h"
 #include "support/test_store.h"
 
 namespace praktika::store {
@@ -275,6 +276,38 @@ TEST(Db, BadSqlIsStorageErrorNotCrash) {
   EXPECT_EQ(s.code(), kStorageError);
   Status two = db->transaction([](Tx& tx) { return tx.prepare("SELECT 1; SELECT 2").run(); });
   EXPECT_EQ(two.code(), kStorageError);
+}
+
+TEST(HeldRows, ReadsEachTableUnderItsNameAndStopsAtTheFirstError) {
+  TempDir dir;
+  auto db = open_ok(dir.path() / "praktika.db");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(insert_user(*db, "held@y.ru"));
+  Status s = db->read([](Tx& tx) -> Status {
+    auto id = tx.prepare("SELECT id FROM users WHERE email = 'held@y.ru'");
+    auto found = id.step();
+    if (!found || !*found) return Status::internal("test", "no user");
+    const std::int64_t user_id = id.int64(0);
+    auto held = HeldRows(tx, user_id)
+                    .add("by_id", "SELECT email FROM users WHERE id = ?1", {"email"})
+                    .add("by_email", "SELECT id, full_name FROM users WHERE email = ?1", "held@y.ru", {"id#", "full_name"})
+                    .done();
+    EXPECT_TRUE(held.ok());
+    if (!held) return held.status();
+    EXPECT_EQ(held->records["by_id"], nlohmann::json::parse(R"([{"email":"held@y.ru"}])"));
+    EXPECT_EQ(held->records["by_email"], (nlohmann::json::array({{{"id", user_id}, {"full_name", "Имя"}}})));
+    return Status::ok();
+  });
+  EXPECT_TRUE(s) << s.message();
+  // The first error is the answer, whatever follows it (PostgreSQL fails the whole transaction too).
+  Status broken = db->read([](Tx& tx) -> Status {
+    auto held = HeldRows(tx, 1)
+                    .add("bad", "SELEKT 1", {"x"})
+                    .add("after", "SELECT email FROM users WHERE id = ?1", {"email"})
+                    .done();
+    return held ? Status::ok() : held.status();
+  });
+  EXPECT_EQ(broken.code(), kStorageError);
 }
 
 TEST(Db, ReadTransactionRefusesWrites) {
