@@ -13,6 +13,10 @@ Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
            "SELECT id, practice_id, parent_id, text, created_at, edited_at, deleted_at, hidden_at "
            "FROM gallery_comments WHERE author_id = ?1 ORDER BY id",
            {"id#", "practice#", "parent#", "text", "created_at#", "edited_at#", "deleted_at#", "hidden_at#"})
+      .add("comment_flags",
+           "SELECT comment_id, reason, flagged_at, cleared_at FROM gallery_comment_flags WHERE user_id = ?1 "
+           "ORDER BY flagged_at",
+           {"comment#", "reason", "flagged_at#", "cleared_at#"})
       .done();
 }
 

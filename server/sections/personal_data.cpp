@@ -25,6 +25,9 @@ Result<HeldData> data_of(store::Tx& tx, const DataSubject& who) {
            "SELECT event_id, section, practice_id, text, slot, created_at FROM section_notices WHERE user_id = ?1 "
            "ORDER BY id",
            {"event", "section#", "practice#", "text", "slot$", "created_at#"})
+      .add("question_flags",
+           "SELECT question_id, flagged_at FROM section_question_flags WHERE user_id = ?1 ORDER BY flagged_at",
+           {"question#", "flagged_at#"})
       .done();
 }
 
