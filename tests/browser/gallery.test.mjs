@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { attributeOf, launchBrowser, openPage, testId, textOf, waitUntil } from './browser.mjs';
-import { attachDocument } from './people.mjs';
+import { attachDocument, registrationAnswers } from './people.mjs';
 import { binaryPath, startServer } from './server.mjs';
 
 const kEvent = 'irkutsk-2020';
@@ -48,25 +48,6 @@ async function signIn(base, email, name, register) {
     return text ? JSON.parse(text) : {};
   };
   return { call, cookie };
-}
-
-function registration(name, email) {
-  return {
-    institution: 'ОГБУСО «Центр помощи детям»',
-    author: name,
-    position: 'Специалист по социальной работе',
-    work_phone: '(3952) 24-00-00',
-    mobile_phone: '+7 914 000-00-00',
-    email,
-    section: 1,
-    payment_form: 'legal_entity',
-    payer_organisation: 'ОГБУСО «Центр помощи детям»',
-    payer_inn: '7707083893',
-    payer_kpp: '773601001',
-    payer_address: '664003, г. Иркутск, ул. Ленина, д. 1',
-    consent_regulations: true,
-    consent_personal_data: true,
-  };
 }
 
 const kAnswers = {
@@ -107,7 +88,7 @@ async function admittedPractice(t) {
     try {
       for (const who of [anna, boris]) {
         const api = await signIn(server.url, who.email, who.name, true);
-        await api.call('PUT', `${kApi}/registration`, { answers: registration(who.name, who.email) });
+        await api.call('PUT', `${kApi}/registration`, { answers: registrationAnswers(who.name, who.email) });
         if (who === anna) {
           practice = (await api.call('POST', `${kApi}/practices`, { section: 1, type: 'pilot', answers: kAnswers })).id;
           await attachDocument(server.url, api.cookie, practice);
