@@ -540,8 +540,9 @@ TEST_F(Flashmob, TheFeedMovesToTheNextItemByItselfUnderASpedUpClock) {
   start(kDuringIntake);
   auto& anna = people_->person("anna@dom.ru");
   std::int64_t one = approved_video(anna, 30, "Короткий");
-  std::int64_t two = approved_video(anna, 30, "Следующий");
-  // 20× faster: the first item's 30 s end 1.5 s after the start.
+  // The second item long enough to still be playing when a slow (sanitized, loaded) server answers.
+  std::int64_t two = approved_video(anna, 240, "Следующий");
+  // 20× faster: the first item's 30 s end 1.5 s after the start, the second's 240 s 12 s after that.
   start("2020-07-07T10:00:00+08:00", 20);
   auto ws = WsClient::connect(server_->port());
   auto sub = ws->call({{"op", "subscribe"}, {"topic", kTopic}});
