@@ -16,6 +16,7 @@
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/review.h"
+#include "store/columns.h"
 #include "store/db.h"
 #include "store/rows.h"
 
@@ -662,10 +663,11 @@ Result<std::optional<CertificateJob>> CertificateService::subscribe(const std::o
 
 // ---------------------------------------------------------------- reading
 
-Result<json> CertificateService::list(std::string_view event_id) {
+Result<CertificateList> CertificateService::list(std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
-  json out = json::array();
+  CertificateList out;
+  const auto& timeline = *(*ev)->timeline;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT c.number, c.user_id, u.full_name, c.email, c.template, c.data, c.state, c.error, c.made_at, m.state "
@@ -674,24 +676,22 @@ Result<json> CertificateService::list(std::string_view event_id) {
         "WHERE c.event_id = ?1 ORDER BY u.full_name, c.id");
     q.bind_text(1, event_id);
     return store::each_row(q, [&]() -> Status {
-      auto data = json::parse(q.text(5), nullptr, false);
-      out.push_back({{"number", q.text(0)},
-                     {"user", {{"id", q.int64(1)}, {"full_name", q.text(2)}}},
-                     {"email", q.text(3)},
-                     {"template", q.text(4)},
-                     {"title", data.is_object() ? data.value("template_title", "") : ""},
-                     {"state", q.text(6)},
-                     {"error", q.is_null(7) ? json(nullptr) : json(q.text(7))},
-                     {"made_at", q.is_null(8) ? json(nullptr) : json((*ev)->timeline->format(from_ms(q.int64(8))))},
-                     {"mail", q.is_null(9) ? json(nullptr) : json(q.text(9))},
-                     {"url", "/api/certificates/" + q.text(0) + "/file"}});
+      ListedCertificate c;
+      json data;
+      std::optional<std::int64_t> made_at;
+      store::read_columns(q, 0, c.number, c.user_id, c.full_name, c.email, c.template_id, store::json_object(data),
+                          c.state, c.error, made_at, c.mail);
+      c.title = data.value("template_title", "");
+      if (made_at) c.made_at = timeline.format(from_ms(*made_at));
+      out.certificates.push_back(std::move(c));
       return Status::ok();
     });
   });
   if (!s) return s;
   auto job = current_job(event_id);
   if (!job) return job.status();
-  return json{{"certificates", out}, {"job", *job ? to_json(**job) : json(nullptr)}};
+  out.job = std::move(*job);
+  return out;
 }
 
 Result<std::vector<CertificateService::Issued>> CertificateService::issued(std::string_view event_id) {
@@ -779,25 +779,23 @@ std::string role_label(const json& data) {
   return out;
 }
 
-json certified_practices(const timeline::Agenda& agenda, const json& data) {
-  json out = json::array();
+std::vector<CertifiedPractice> certified_practices(const timeline::Agenda& agenda, const json& data) {
+  std::vector<CertifiedPractice> out;
   for (const auto& p : data.value("practice_titles", json::array())) {
     if (!p.is_object()) continue;
     int section = p.value("section", 0);
     const auto* s = agenda.find_section(section);
-    out.push_back({{"title", p.value("title", "")},
-                   {"section", section},
-                   {"section_title", s ? s->title : std::string()}});
+    out.push_back({p.value("title", ""), section, s ? s->title : std::string()});
   }
   return out;
 }
 
 }  // namespace
 
-Result<json> CertificateService::verify(std::string_view text) {
+Result<Verification> CertificateService::verify(std::string_view text) {
   std::string number = normalise_number(text);
   if (number.empty()) return not_found();
-  json out;
+  Verification out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT event_id, data, created_at FROM certificates WHERE number = ?1 AND state = 'made'");
@@ -810,30 +808,30 @@ Result<json> CertificateService::verify(std::string_view text) {
     auto data = json::parse(q.text(1), nullptr, false);
     if (!data.is_object()) return not_found();
     const auto& settings = settings_.find(ev->first)->second;
-    auto values = data.value("values", json::object());
-    out = {{"number", number},
-           {"valid", true},
-           {"event", {{"id", ev->first}, {"title", ev->second.agenda->title}}},
-           {"document", data.value("template_title", "")},
-           {"template", data.value("template", "")},
-           {"full_name", values.value("full_name", "")},
-           {"institution", values.value("institution", "")},
-           {"values", values},
-           {"took_part", data.value("took_part", json::array())},
-           {"role", role_label(data)},
-           {"practices", certified_practices(*ev->second.agenda, data)},
-           {"issued_on", russian_date(settings, ev->second.timeline->format(from_ms(q.int64(2))))},
-           {"issued_at", ev->second.timeline->format(from_ms(q.int64(2)))}};
+    const auto issued = ev->second.timeline->format(from_ms(q.int64(2)));
+    out.number = number;
+    out.event_id = ev->first;
+    out.event_title = ev->second.agenda->title;
+    out.document = data.value("template_title", "");
+    out.template_id = data.value("template", "");
+    out.values = data.value("values", json::object());
+    out.full_name = out.values.value("full_name", "");
+    out.institution = out.values.value("institution", "");
+    out.took_part = data.value("took_part", json::array());
+    out.role = role_label(data);
+    out.practices = certified_practices(*ev->second.agenda, data);
+    out.issued_on = russian_date(settings, issued);
+    out.issued_at = issued;
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> CertificateService::mine(const accounts::Identity& who, std::string_view event_id) {
+Result<OwnCertificates> CertificateService::mine(const accounts::Identity& who, std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
-  json out = json::array();
+  OwnCertificates out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT number, data, created_at FROM certificates WHERE event_id = ?1 AND user_id = ?2 AND state = 'made' "
@@ -841,22 +839,17 @@ Result<json> CertificateService::mine(const accounts::Identity& who, std::string
     q.bind_text(1, event_id).bind_int(2, who.user.id);
     return store::each_row(q, [&]() -> Status {
       auto data = json::parse(q.text(1), nullptr, false);
-      out.push_back({{"number", q.text(0)},
-                     {"title", data.is_object() ? data.value("template_title", "") : ""},
-                     {"took_part", data.is_object() ? data.value("took_part", json::array()) : json::array()},
-                     {"issued_at", (*ev)->timeline->format(from_ms(q.int64(2)))},
-                     {"url", "/api/certificates/" + q.text(0) + "/file"},
-                     {"verify_url", "/verify/" + q.text(0)}});
+      out.certificates.push_back({q.text(0), data.is_object() ? data.value("template_title", "") : "",
+                                  data.is_object() ? data.value("took_part", json::array()) : json::array(),
+                                  (*ev)->timeline->format(from_ms(q.int64(2)))});
       return Status::ok();
     });
   });
   if (!s) return s;
   auto readable = may_read_proceedings(who, event_id);
   if (!readable) return readable.status();
-  json proceedings = nullptr;
-  if (proceedings_.find(event_id)->second.enabled && *readable)
-    proceedings = {{"url", "/api/events/" + std::string(event_id) + "/proceedings"}};
-  return json{{"certificates", out}, {"proceedings", proceedings}};
+  out.proceedings = proceedings_.find(event_id)->second.enabled && *readable;
+  return out;
 }
 
 Result<File> CertificateService::file(const accounts::Identity& who, std::string_view text) {
@@ -1103,7 +1096,7 @@ Result<Document> CertificateService::order(std::string_view event_id) {
   return Document{std::move(*made), settings.file_name};
 }
 
-Result<json> CertificateService::send_proceedings(const accounts::Identity& organiser, std::string_view event_id) {
+Result<ProceedingsLetters> CertificateService::send_proceedings(const accounts::Identity& organiser, std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
   if (!accounts::is_organiser(organiser, event_id)) return not_organiser();
@@ -1143,7 +1136,7 @@ Result<json> CertificateService::send_proceedings(const accounts::Identity& orga
   });
   if (!s) return s;
   if (queued && mail_queued_) mail_queued_();
-  return json{{"participants", people->size()}, {"queued", queued}};
+  return ProceedingsLetters{people->size(), queued};
 }
 
 // ---------------------------------------------------------------- exports
@@ -1204,15 +1197,13 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
     if (!listed) return listed.status();
     const std::map<std::string, std::string> made = {{"pending", "готовится"}, {"made", "готов"}, {"failed", "не удалось сделать"}};
     const std::map<std::string, std::string> mailed = {{"pending", "в очереди"}, {"sent", "отправлено"}, {"failed", "не отправлено"}};
-    auto words = [](const std::map<std::string, std::string>& of, const json& v, const char* none) {
-      auto it = v.is_string() ? of.find(v.get<std::string>()) : of.end();
+    auto words = [](const std::map<std::string, std::string>& of, const std::optional<std::string>& v, const char* none) {
+      auto it = v ? of.find(*v) : of.end();
       return it == of.end() ? std::string(none) : it->second;
     };
-    for (const auto& c : (*listed)["certificates"])
-      t.rows.push_back({c["number"].get<std::string>(), c["user"]["full_name"].get<std::string>(),
-                        c["email"].get<std::string>(), c["title"].get<std::string>(), words(made, c["state"], ""),
-                        c["made_at"].is_string() ? exporting::date_time_text(c["made_at"].get<std::string>()) : "",
-                        words(mailed, c["mail"], "не отправлялось")});
+    for (const auto& c : listed->certificates)
+      t.rows.push_back({c.number, c.full_name, c.email, c.title, words(made, c.state, ""),
+                        c.made_at ? exporting::date_time_text(*c.made_at) : "", words(mailed, c.mail, "не отправлялось")});
   } else {
     return Status::not_found("unknown_export", "Такой выгрузки нет: есть выгрузки решений, посещаемости и сертификатов.");
   }

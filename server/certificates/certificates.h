@@ -95,6 +95,70 @@ struct CertificateJob {
   std::optional<std::string> finished_at;
 };
 
+// One row of the organiser's list of certificates; instants ISO 8601 at the event's offset.
+struct ListedCertificate {
+  std::string number;
+  std::int64_t user_id = 0;
+  std::string full_name;
+  std::string email;
+  std::string template_id;
+  std::string title;  // the template's title
+  std::string state;  // pending | made | failed
+  std::optional<std::string> error;
+  std::optional<std::string> made_at;
+  std::optional<std::string> mail;  // the letter's state in the outbox, once one was queued
+};
+
+struct CertificateList {
+  std::vector<ListedCertificate> certificates;
+  std::optional<CertificateJob> job;  // the event's latest job; none before the first
+};
+
+// A practice a certificate names, with its section.
+struct CertifiedPractice {
+  std::string title;
+  int section = 0;
+  std::string section_title;
+};
+
+// What a verification number certifies: whose it is, for what, and when it was issued.
+struct Verification {
+  std::string number;
+  std::string event_id;
+  std::string event_title;
+  std::string document;     // the template's title
+  std::string template_id;
+  std::string full_name;
+  std::string institution;
+  // The template's fields as they were filled when the certificate was made: their names are the
+  // agenda's, so they stay JSON.
+  nlohmann::json values;
+  nlohmann::json took_part;  // what the certificate lists the person took part in, as stored with it
+  std::string role;
+  std::vector<CertifiedPractice> practices;
+  std::string issued_on;  // in the agenda's words for a date
+  std::string issued_at;  // ISO 8601 at the event's offset
+};
+
+// One of the signed-in person's own certificates.
+struct OwnCertificate {
+  std::string number;
+  std::string title;
+  nlohmann::json took_part;  // as stored with the certificate
+  std::string issued_at;
+};
+
+struct OwnCertificates {
+  std::vector<OwnCertificate> certificates;
+  bool proceedings = false;  // the event's collection exists and the person may read it
+};
+
+// What the proceedings' letter did: participants named, letters newly queued (a repeat queues none).
+struct ProceedingsLetters {
+  std::size_t participants = 0;
+  int queued = 0;
+};
+
 class CertificateService {
  public:
   // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
@@ -118,13 +182,13 @@ class CertificateService {
   Result<CertificateJob> start_job(const accounts::Identity& organiser, std::string_view event, bool send_mail);
   // The event's latest job; none before the first.
   Result<std::optional<CertificateJob>> current_job(std::string_view event);
-  Result<nlohmann::json> list(std::string_view event);
+  Result<CertificateList> list(std::string_view event);
   Result<File> archive(std::string_view event);  // a ZIP of every made certificate
 
   // Anyone: what a verification number certifies; 404 certificate_not_found.
-  Result<nlohmann::json> verify(std::string_view number);
+  Result<Verification> verify(std::string_view number);
   // The signed-in person's own certificates in the event.
-  Result<nlohmann::json> mine(const accounts::Identity& who, std::string_view event);
+  Result<OwnCertificates> mine(const accounts::Identity& who, std::string_view event);
   // The PDF: its recipient and the event's organiser.
   Result<File> file(const accounts::Identity& who, std::string_view number);
 
@@ -132,7 +196,7 @@ class CertificateService {
   // built again first when an admitted practice or an outcome changed since.
   Result<File> proceedings(const accounts::Identity& who, std::string_view event);
   // The organiser's: a letter with the proceedings' link to every participant, once each.
-  Result<nlohmann::json> send_proceedings(const accounts::Identity& organiser, std::string_view event);
+  Result<ProceedingsLetters> send_proceedings(const accounts::Identity& organiser, std::string_view event);
 
   // A made certificate (for the reminders' «сертификат готов»): whose it is, where its letters go,
   // and whether the certificate itself was queued to them by mail.
