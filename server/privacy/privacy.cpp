@@ -277,20 +277,19 @@ Status PrivacyService::withdraw(const accounts::Identity& who, std::string_view 
   return Status::ok();
 }
 
-Result<json> PrivacyService::requests(std::string_view event_id) {
+Result<std::vector<LoggedRequest>> PrivacyService::requests(std::string_view event_id) {
   if (!settings(event_id)) return errors::event_not_found();
-  json rows;
+  std::vector<LoggedRequest> out;
   auto read = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare("SELECT id, user_id, kind, at FROM privacy_requests WHERE event_id = ?1 ORDER BY id DESC");
     q.bind_text(1, event_id);
-    auto r = store::rows_json(q, {"id#", "user#", "kind", "at#"});
-    if (!r) return r.status();
-    rows = std::move(*r);
-    return Status::ok();
+    return store::each_row(q, [&]() -> Status {
+      out.push_back({q.int64(0), q.int64(1), q.text(2), from_ms(q.int64(3))});
+      return Status::ok();
+    });
   });
   if (!read) return read;
-  for (auto& row : rows) row["at"] = format_instant(from_ms(row["at"].get<std::int64_t>()));
-  return json{{"requests", rows}};
+  return out;
 }
 
 }  // namespace praktika::privacy

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "common/time.h"
 #include "common/status.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
@@ -46,6 +47,14 @@ struct Archive {
   std::string name;  // the file name offered for download
 };
 
+// One logged request: who asked for their data (kind "export") or withdrew consent ("withdrawal"), and when.
+struct LoggedRequest {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string kind;
+  TimePoint at;
+};
+
 class PrivacyService {
  public:
   // `on_withdrawn` is told, after the commit, the user whose account was anonymised (their open
@@ -59,8 +68,8 @@ class PrivacyService {
   // Anonymises `who` in every module in one transaction, logs the request, ends their sessions.
   // Errors: event_not_found; organiser_cannot_withdraw (409) for an organiser of any event.
   Status withdraw(const accounts::Identity& who, std::string_view event_id);
-  // {"requests":[{"id","user","kind","at"}]} for the organiser of `event_id`, newest first.
-  Result<nlohmann::json> requests(std::string_view event_id);
+  // The log of `event_id`'s requests, newest first, for its organiser.
+  Result<std::vector<LoggedRequest>> requests(std::string_view event_id);
 
  private:
   const Settings* settings(std::string_view event_id) const;

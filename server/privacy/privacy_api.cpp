@@ -5,6 +5,7 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/time.h"
 #include "net/http_types.h"
 
 namespace praktika::privacy {
@@ -47,7 +48,12 @@ void add_routes(net::Router& router, PrivacyService& privacy, accounts::Accounts
   router.add("GET", "/api/events/{id}/personal-data/requests",
              accounts::organiser_only(accounts, [&privacy](const accounts::Identity&, const net::Request&,
                                                            const net::PathParams& p) {
-               return api::reply(privacy.requests(p.get("id")));
+               auto requests = privacy.requests(p.get("id"));
+               if (!requests) return api::error_response(requests.status());
+               json rows = json::array();
+               for (const auto& r : *requests)
+                 rows.push_back({{"id", r.id}, {"user", r.user_id}, {"kind", r.kind}, {"at", format_instant(r.at)}});
+               return api::json_response(200, {{"requests", rows}});
              }));
 }
 
