@@ -115,6 +115,20 @@ class Flashmob : public ::testing::Test {
     return item;
   }
 
+  // Waits until item `id`'s adaptive stream is made (or failed): its completion pushes now_playing
+  // again, so a test that counts the feed's pushes waits for it first.
+  json wait_hls(HttpClient& http, std::int64_t id) {
+    json item;
+    for (int i = 0; i < 1200; ++i) {
+      item = http.get(kApi + "/items/" + std::to_string(id)).json();
+      std::string state = item["hls"]["state"].is_string() ? item["hls"]["state"].get<std::string>() : "";
+      if (state == "ready" || state == "failed") return item;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "the stream was not made: " << item.dump();
+    return item;
+  }
+
   // An approved, ready item made from an H.264 video of `seconds`.
   std::int64_t approved_video(HttpClient& author, int seconds, const std::string& title) {
     auto file = work_ / (title + ".mp4");
@@ -487,6 +501,7 @@ TEST_F(Flashmob, PauseReorderAndSkipReachEverySubscriberAtOnce) {
   std::int64_t one = approved_video(anna, 60, "Первый");
   std::int64_t two = approved_video(anna, 60, "Второй");
   std::int64_t three = approved_video(anna, 60, "Третий");
+  for (auto id : {one, two, three}) wait_hls(anna, id);
 
   start("2020-07-07T10:00:10+08:00");
   auto x = WsClient::connect(server_->port());
@@ -604,18 +619,6 @@ class FlashmobHls : public Flashmob {
     // Its stream is queued (or already being made: the worker is woken by the submission).
     EXPECT_TRUE(item["hls"]["state"] == "queued" || item["hls"]["state"] == "converting") << item.dump();
     return item["id"];
-  }
-
-  json wait_hls(HttpClient& http, std::int64_t id) {
-    json item;
-    for (int i = 0; i < 1200; ++i) {
-      item = http.get(kApi + "/items/" + std::to_string(id)).json();
-      std::string state = item["hls"]["state"].is_string() ? item["hls"]["state"].get<std::string>() : "";
-      if (state == "ready" || state == "failed") return item;
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "the stream was not made: " << item.dump();
-    return item;
   }
 };
 
