@@ -212,14 +212,12 @@ Result<std::vector<CertificateService::Person>> CertificateService::participants
   if (attendance_) {
     auto attended = attendance_(organiser, event.agenda->id);
     if (!attended) return attended.status();
-    for (const auto& row : attended->value("attendance", json::array())) {
-      std::int64_t minutes = row.value("minutes", std::int64_t{0});
-      if (minutes < settings.attendance_min_minutes) continue;
-      std::int64_t user = row["user"].value("id", std::int64_t{0});
-      auto& person = people[user];
-      person.user_id = user;
+    for (const auto& row : *attended) {
+      if (row.minutes < settings.attendance_min_minutes) continue;
+      auto& person = people[row.user_id];
+      person.user_id = row.user_id;
       person.roles.insert("attendee");
-      person.attended[row.value("section", 0)] += minutes;
+      person.attended[row.section] += row.minutes;
     }
   }
   Status s = db_.read([&](store::Tx& tx) -> Status {
@@ -1155,12 +1153,10 @@ Result<Table> CertificateService::export_table(const accounts::Identity& organis
     if (!attendance_) return t;
     auto rows = attendance_(organiser, event_id);
     if (!rows) return rows.status();
-    for (const auto& r : rows->value("attendance", json::array())) {
-      int section = r.value("section", 0);
-      const auto* sec = agenda.find_section(section);
-      t.rows.push_back({std::to_string(section), sec ? sec->title : "", r["user"].value("full_name", ""),
-                        r["user"].value("email", ""), exporting::date_time_text(r.value("first_joined", "")),
-                        r.value("minutes", std::int64_t{0})});
+    for (const auto& r : *rows) {
+      const auto* sec = agenda.find_section(r.section);
+      t.rows.push_back({std::to_string(r.section), sec ? sec->title : "", r.full_name, r.email,
+                        exporting::date_time_text(r.first_joined), r.minutes});
     }
     return t;
   }

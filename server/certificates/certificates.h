@@ -37,6 +37,7 @@
 #include "common/status.h"
 #include "export/export.h"
 #include "live/publisher.h"
+#include "sections/types.h"  // the section day's attendance, which certificates count
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/event.h"
@@ -162,7 +163,8 @@ struct ProceedingsLetters {
 class CertificateService {
  public:
   // The section day's attendance as the organiser sees it (sections::SectionService::attendance).
-  using Attendance = std::function<Result<nlohmann::json>(const accounts::Identity&, std::string_view event)>;
+  using Attendance =
+      std::function<Result<std::vector<sections::AttendanceRow>>(const accounts::Identity&, std::string_view event)>;
 
   CertificateService(store::Db& db, const timeline::Clock& clock, std::map<std::string, timeline::EventView, std::less<>> events,
                      std::filesystem::path data_dir, live::Publisher& publisher, Attendance attendance,

@@ -10,8 +10,6 @@
 namespace praktika::sections {
 namespace {
 
-using nlohmann::json;
-
 Status feed_not_found() { return Status::not_found("calendar_not_found", "Календарь по этой ссылке не найден: ссылку отозвали или она неверна."); }
 
 CalendarZone zone_of(const timeline::Agenda& agenda) {
@@ -24,19 +22,14 @@ CalendarZone zone_of(const timeline::Agenda& agenda) {
 
 std::string uid(std::string_view event, const std::string& what) { return what + "." + std::string(event) + "@praktika"; }
 
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The practice's title, empty when it is gone.
+std::string title_of(const TimedSlot& slot) { return slot.info ? slot.info->title : std::string(); }
 
-std::string authors_of(const json& info) {
-  auto a = info.find("authors");
-  if (a == info.end()) return {};
-  if (a->is_string()) return a->get<std::string>();
+// "Иванов И. И., Петров П. П.", empty when the practice is gone.
+std::string authors_of(const TimedSlot& slot) {
   std::string out;
-  if (a->is_array())
-    for (const auto& one : *a)
-      if (one.is_string()) out += (out.empty() ? "" : ", ") + one.get<std::string>();
+  if (slot.info)
+    for (const auto& one : slot.info->authors) out += (out.empty() ? "" : ", ") + one;
   return out;
 }
 
@@ -96,8 +89,8 @@ Result<std::string> SectionService::event_calendar(std::string_view event) {
 Result<std::string> SectionService::section_calendar(std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
-  auto overview_json = overview(event);
-  if (!overview_json) return overview_json.status();
+  auto all = overview(event);
+  if (!all) return all.status();
   const auto& agenda = *(*ref)->agenda;
   const auto* info = agenda.find_section(section);
   std::string name = "Секция " + std::to_string(section) + " «" + info->title + "»";
@@ -105,16 +98,14 @@ Result<std::string> SectionService::section_calendar(std::string_view event, int
   if (const auto* sitting = agenda.find_session((*ref)->settings.sections_session))
     items.push_back({uid(event, "section-" + std::to_string(section)), name, sitting->title, info->room_url,
                      (*ref)->timeline->format(sitting->starts), (*ref)->timeline->format(sitting->ends)});
-  for (const auto& s : (*overview_json)["sections"]) {
-    if (s.value("number", 0) != section || !s["schedule"].is_object()) continue;
-    for (const auto& slot : s["schedule"]["slots"]) {
-      const json info_json = slot.value("info", json::object());
-      std::string title = text(info_json, "title");
-      std::string summary = std::to_string(slot.value("position", 0)) + ". «" + title + "»";
-      std::string who = authors_of(info_json);
-      items.push_back({uid(event, "slot-" + std::to_string(slot.value("practice", 0))), summary,
-                       (who.empty() ? "" : who + "\n") + name, info->room_url, text(slot, "starts_at"),
-                       text(slot, "ends_at")});
+  for (const auto& s : all->sections) {
+    if (s.number != section || !s.schedule) continue;
+    for (const auto& slot : s.schedule->slots) {
+      std::string summary = std::to_string(slot.position) + ". «" + title_of(slot) + "»";
+      std::string who = authors_of(slot);
+      items.push_back({uid(event, "slot-" + std::to_string(slot.practice)), summary,
+                       (who.empty() ? "" : who + "\n") + name, info->room_url, slot.starts_at.value_or(""),
+                       slot.ends_at.value_or("")});
     }
   }
   return write_calendar(name, zone_of(agenda), items, calendar_stamp());
@@ -128,14 +119,11 @@ Result<std::string> SectionService::my_calendar(const accounts::User& who, std::
   auto mine = my_slots(accounts::Identity{who, {}}, event);
   if (!mine) return mine.status();
   std::vector<CalendarItem> items;
-  for (const auto& s : (*mine)["slots"]) {
-    if (!s["slot"].is_object()) continue;
-    const json& slot = s["slot"];
-    std::string title = text(slot.value("info", json::object()), "title");
-    items.push_back({uid(event, "slot-" + std::to_string(s.value("practice", 0))),
-                     "Моё выступление: «" + title + "»",
-                     "Секция " + std::to_string(s.value("section", 0)) + " «" + text(s, "section_title") + "»",
-                     text(s, "room_url"), text(slot, "starts_at"), text(slot, "ends_at")});
+  for (const auto& s : mine->slots) {
+    if (!s.slot) continue;
+    items.push_back({uid(event, "slot-" + std::to_string(s.practice)), "Моё выступление: «" + title_of(*s.slot) + "»",
+                     "Секция " + std::to_string(s.section) + " «" + s.section_title + "»", s.room_url,
+                     s.slot->starts_at.value_or(""), s.slot->ends_at.value_or("")});
   }
   for (const auto& id : {(*ref)->settings.welcome_session, (*ref)->settings.results_session})
     if (!id.empty() && agenda.find_session(id)) items.push_back(session_item(event, agenda, timeline, id));

@@ -11,6 +11,7 @@
 #include "sections/floor_store.h"
 #include "sections/run_store.h"
 #include "sections/stored.h"
+#include "sections/wire.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "timeline/russian_date.h"
@@ -37,13 +38,9 @@ Status not_organiser() {
 Status not_moderator() {
   return Status::forbidden("not_moderator", "Это действие доступно только модератору секции.");
 }
-// Practice facts the schedules and the live state show.
-struct PracticeInfo {
-  std::int64_t id = 0;
+// Practice facts the schedules and the live state show (the card), and whom a notice goes to.
+struct PracticeInfo : PracticeCard {
   int section = 0;
-  std::string title;
-  std::string institution;
-  std::vector<std::string> authors;
   std::vector<std::int64_t> author_ids;  // owner first, then registered co-authors
 };
 
@@ -113,32 +110,28 @@ const timeline::Session* window_of(const EventRef& ref) {
 }
 
 // When the section may run, for clients to say so before they are refused.
-json window_json(const EventRef& ref) {
-  if (!ref.settings.window) return nullptr;
+std::optional<WindowTimes> window_times(const EventRef& ref) {
+  if (!ref.settings.window) return std::nullopt;
   const auto& w = *ref.settings.window;
-  return {{"opens", ref.timeline->format(w.opens)},
-          {"closes", ref.timeline->format(w.closes)},
-          {"rehearsal_from", w.rehearsal_from ? json(ref.timeline->format(*w.rehearsal_from)) : json()}};
-}
-
-json practice_json(const PracticeInfo& p) {
-  return {{"id", p.id}, {"title", p.title}, {"institution", p.institution}, {"authors", p.authors}};
+  WindowTimes out{ref.timeline->format(w.opens), ref.timeline->format(w.closes), std::nullopt};
+  if (w.rehearsal_from) out.rehearsal_from = ref.timeline->format(*w.rehearsal_from);
+  return out;
 }
 
 // Planned times of each slot from the window's start, with the gap between slots.
-json timed_slots(store::Tx& tx, const EventRef& ref, std::string_view event, const std::vector<Slot>& slots) {
-  json out = json::array();
+std::vector<TimedSlot> timed_slots(store::Tx& tx, const EventRef& ref, std::string_view event,
+                                   const std::vector<Slot>& slots) {
+  std::vector<TimedSlot> out;
   const auto* window = window_of(ref);
   TimePoint at = window ? window->starts : TimePoint{};
   int position = 1;
   for (const auto& slot : slots) {
     auto info = load_practice(tx, event, slot.practice);
-    json item = {{"position", position++}, {"practice", slot.practice}, {"seconds", slot.seconds},
-                 {"minutes", slot.seconds / 60.0}};
-    if (info && *info) item["info"] = practice_json(**info);
+    TimedSlot item{position++, slot.practice, slot.seconds, std::nullopt, std::nullopt, std::nullopt};
+    if (info && *info) item.info = PracticeCard(**info);
     if (window) {
-      item["starts_at"] = ref.timeline->format(at);
-      item["ends_at"] = ref.timeline->format(at + std::chrono::seconds(slot.seconds));
+      item.starts_at = ref.timeline->format(at);
+      item.ends_at = ref.timeline->format(at + std::chrono::seconds(slot.seconds));
     }
     at += std::chrono::seconds(slot.seconds) + std::chrono::minutes(ref.settings.gap_minutes);
     out.push_back(std::move(item));
@@ -156,32 +149,26 @@ bool fits(const EventRef& ref, const std::vector<Slot>& slots) {
   return std::chrono::seconds(total) <= window->ends - window->starts;
 }
 
-json session_json(const EventRef& ref, const std::string& id) {
-  if (id.empty()) return nullptr;
+std::optional<SessionInfo> session_info(const EventRef& ref, const std::string& id) {
+  if (id.empty()) return std::nullopt;
   const auto* s = ref.agenda->find_session(id);
-  if (!s) return nullptr;
-  return {{"id", s->id},
-          {"title", s->title},
-          {"starts", ref.timeline->format(s->starts)},
-          {"ends", ref.timeline->format(s->ends)},
-          {"room_url", s->room_url},
-          {"moderator", s->moderator}};
+  if (!s) return std::nullopt;
+  return SessionInfo{s->id, s->title, ref.timeline->format(s->starts), ref.timeline->format(s->ends), s->room_url,
+                     s->moderator};
 }
 
-Result<std::vector<json>> materials_of(store::Tx& tx, std::string_view event, int section, std::int64_t practice) {
-  std::vector<json> out;
+Result<std::vector<MaterialLink>> materials_of(store::Tx& tx, std::string_view event, int section,
+                                               std::int64_t practice) {
+  std::vector<MaterialLink> out;
   auto found = intake::practice_by_id(tx, event, practice);
   if (!found) return found.status();
   if (!*found) return out;
   auto files = intake::files_of(tx, **found, intake::Audience::readers);
   if (!files) return files.status();
   for (const auto& f : *files)
-    out.push_back({{"id", f.id},
-                   {"purpose", f.purpose},
-                   {"file_name", f.file_name},
-                   {"length", f.length},
-                   {"url", "/api/events/" + std::string(event) + "/sections/" + std::to_string(section) +
-                               "/materials/" + f.id}});
+    out.push_back({f.id, f.purpose, f.file_name, f.length,
+                   "/api/events/" + std::string(event) + "/sections/" + std::to_string(section) + "/materials/" +
+                       f.id});
   return out;
 }
 
@@ -415,147 +402,126 @@ bool SectionService::is_moderator(const accounts::Identity* who, std::string_vie
 
 namespace {
 
-Result<json> slot_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, std::int64_t practice,
-                       bool with_materials) {
+// The practice's card, if it still exists.
+Result<std::optional<PracticeCard>> card_of(store::Tx& tx, std::string_view event, std::int64_t practice) {
   auto info = load_practice(tx, event, practice);
   if (!info) return info.status();
-  json out = {{"practice", practice}};
-  if (*info) out["info"] = practice_json(**info);
-  if (with_materials) {
-    auto files = materials_of(tx, event, section, practice);
-    if (!files) return files.status();
-    out["materials"] = *files;
-  }
-  (void)ref;
+  if (!*info) return std::optional<PracticeCard>();
+  return std::optional<PracticeCard>(PracticeCard(**info));
+}
+
+RaisedHand hand_of(const EventRef& ref, const HandRow& h) {
+  return {h.id, h.user, h.name, std::string(to_string(h.status)), ref.timeline->format(h.raised_at)};
+}
+
+AskedQuestion question_of(const EventRef& ref, const QuestionRow& q, bool for_moderators) {
+  AskedQuestion out{q.id, q.user, q.name, q.text, std::string(to_string(q.status)), q.votes,
+               ref.timeline->format(q.asked_at), std::nullopt};
+  if (for_moderators) out.moderation = AskedQuestion::Moderation{q.hidden, q.flags};
   return out;
 }
 
 // Hands raised or speaking, in raise order, the questions shown (for the moderators also the
 // pending and the hidden ones, with their flags, flagged ones first) by votes then time, and
 // whether questions wait for approval.
-Result<json> floor_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, bool for_moderators) {
+Result<Floor> floor_of(store::Tx& tx, const EventRef& ref, std::string_view event, int section, bool for_moderators) {
   auto rows = FloorStore(tx, event, section).read(for_moderators);
   if (!rows) return rows.status();
-  json hands = json::array();
-  json speaking = nullptr;
+  Floor out;
   for (const auto& h : rows->hands) {
-    json hand = {{"id", h.id},
-                 {"user", h.user},
-                 {"name", h.name},
-                 {"status", to_string(h.status)},
-                 {"raised_at", ref.timeline->format(h.raised_at)}};
-    if (h.status == HandStatus::speaking) speaking = hand;
-    else hands.push_back(std::move(hand));
+    if (h.status == HandStatus::speaking) out.speaking = hand_of(ref, h);
+    else out.hands.push_back(hand_of(ref, h));
   }
-  json questions = json::array();
-  for (const auto& q : rows->questions) {
-    json question = {{"id", q.id},
-                     {"user", q.user},
-                     {"name", q.name},
-                     {"text", q.text},
-                     {"status", to_string(q.status)},
-                     {"votes", q.votes},
-                     {"asked_at", ref.timeline->format(q.asked_at)}};
-    if (for_moderators) {
-      question["hidden"] = q.hidden;
-      question["flags"] = q.flags;
-    }
-    questions.push_back(std::move(question));
-  }
-  return json{{"hands", hands},
-              {"speaking", speaking},
-              {"questions", questions},
-              {"premoderation", premoderated(rows->premoderation, ref.settings)}};
+  for (const auto& q : rows->questions) out.questions.push_back(question_of(ref, q, for_moderators));
+  out.premoderation = premoderated(rows->premoderation, ref.settings);
+  return out;
 }
 
 // The presenter speaking now, with the materials, the times and the seconds left.
-Result<json> current_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section, const Run& run,
-                          TimePoint now) {
+Result<CurrentSlot> current_of(store::Tx& tx, const EventRef& ref, std::string_view event, int section, const Run& run,
+                               TimePoint now) {
   using std::chrono::duration_cast;
   using std::chrono::seconds;
-  auto slot = slot_json(tx, ref, event, section, run.current->practice, true);
-  if (!slot) return slot.status();
-  (*slot)["seconds"] = run.current->seconds;
-  (*slot)["started_at"] = ref.timeline->format(run.current->started_at);
+  CurrentSlot out;
+  out.practice = run.current->practice;
+  auto card = card_of(tx, event, out.practice);
+  if (!card) return card.status();
+  out.info = std::move(*card);
+  auto files = materials_of(tx, event, section, out.practice);
+  if (!files) return files.status();
+  out.materials = std::move(*files);
+  out.seconds = run.current->seconds;
+  out.started_at = ref.timeline->format(run.current->started_at);
   if (run.status == RunStatus::paused) {
-    (*slot)["ends_at"] = nullptr;
-    (*slot)["remaining_seconds"] = duration_cast<seconds>(run.remaining).count();
+    out.remaining_seconds = duration_cast<seconds>(run.remaining).count();
   } else {
-    (*slot)["ends_at"] = ref.timeline->format(run.current->ends_at);
-    (*slot)["remaining_seconds"] = duration_cast<seconds>(run.current->ends_at - now).count();
+    out.ends_at = ref.timeline->format(run.current->ends_at);
+    out.remaining_seconds = duration_cast<seconds>(run.current->ends_at - now).count();
   }
-  return slot;
+  return out;
 }
 
-Result<json> public_state(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
-                          const Run& run, TimePoint now) {
-  const auto* info = ref.agenda->find_section(section);
-  auto fmt = [&](const std::optional<TimePoint>& t) { return t ? json(ref.timeline->format(*t)) : json(); };
-  json out = {{"event", event},
-              {"section", section},
-              {"title", info ? info->title : ""},
-              {"room_url", info ? info->room_url : ""},
-              {"status", to_string(run.status)},
-              {"rehearsal", run.rehearsal},
-              {"window", window_json(ref)},
-              {"version", run.version},
-              {"now", ref.timeline->format(now)},
-              {"current", nullptr},
-              {"next", nullptr}};
-  if (run.current) {
-    auto current = current_json(tx, ref, event, section, run, now);
-    if (!current) return current.status();
-    out["current"] = std::move(*current);
-  }
-  json queue = json::array();
+// The run's waiting and finished slots, with their practices' cards.
+Status fill_slots(store::Tx& tx, const EventRef& ref, std::string_view event, const Run& run, SectionState& out) {
+  auto fmt = [&](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::string>(ref.timeline->format(*t)) : std::nullopt;
+  };
   for (const auto& s : run.queue) {
-    auto slot = slot_json(tx, ref, event, section, s.practice, false);
-    if (!slot) return slot.status();
-    (*slot)["seconds"] = s.seconds;
-    queue.push_back(std::move(*slot));
+    auto card = card_of(tx, event, s.practice);
+    if (!card) return card.status();
+    out.queue.push_back({s.practice, std::move(*card), s.seconds});
   }
-  if (!queue.empty() && run.status != RunStatus::closed) out["next"] = queue.front();
-  out["queue"] = std::move(queue);
-  json done = json::array();
+  if (!out.queue.empty() && run.status != RunStatus::closed) out.next = out.queue.front();
   for (const auto& d : run.done) {
-    auto slot = slot_json(tx, ref, event, section, d.practice, false);
-    if (!slot) return slot.status();
-    (*slot)["outcome"] = to_string(d.outcome);
-    (*slot)["started_at"] = fmt(d.started_at);
-    (*slot)["ended_at"] = fmt(d.ended_at);
-    done.push_back(std::move(*slot));
+    auto card = card_of(tx, event, d.practice);
+    if (!card) return card.status();
+    out.done.push_back({d.practice, std::move(*card), std::string(to_string(d.outcome)), fmt(d.started_at),
+                        ref.timeline->format(d.ended_at)});
   }
-  out["done"] = std::move(done);
-  out["started_at"] = fmt(run.started_at);
-  out["closed_at"] = fmt(run.closed_at);
-  auto floor = floor_json(tx, ref, event, section, false);
+  out.started_at = fmt(run.started_at);
+  out.closed_at = fmt(run.closed_at);
+  return Status::ok();
+}
+
+Result<SectionState> public_state(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                                  const Run& run, TimePoint now) {
+  const auto* info = ref.agenda->find_section(section);
+  SectionState out;
+  out.event = std::string(event);
+  out.section = section;
+  out.title = info ? info->title : "";
+  out.room_url = info ? info->room_url : "";
+  out.status = std::string(to_string(run.status));
+  out.rehearsal = run.rehearsal;
+  out.window = window_times(ref);
+  out.version = run.version;
+  out.now = ref.timeline->format(now);
+  if (run.current) {
+    auto current = current_of(tx, ref, event, section, run, now);
+    if (!current) return current.status();
+    out.current = std::move(*current);
+  }
+  if (auto st = fill_slots(tx, ref, event, run, out); !st) return st;
+  auto floor = floor_of(tx, ref, event, section, false);
   if (!floor) return floor.status();
-  out["hands"] = (*floor)["hands"];
-  out["speaking"] = (*floor)["speaking"];
-  out["questions"] = (*floor)["questions"];
-  out["premoderation"] = (*floor)["premoderation"];
+  out.floor = std::move(*floor);
   return out;
 }
 
 // What the moderators' topic carries: pending, approved and hidden questions, the hands, the
 // pre-approval switch, and the version
 // of the change that made it (the same counter as the public state's).
-Result<json> moderation_json(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
-                             std::int64_t version) {
-  auto floor = floor_json(tx, ref, event, section, true);
+Result<Moderation> moderation_of(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                                 std::int64_t version) {
+  auto floor = floor_of(tx, ref, event, section, true);
   if (!floor) return floor.status();
-  return json{{"event", event},
-              {"section", section},
-              {"version", version},
-              {"questions", (*floor)["questions"]},
-              {"hands", (*floor)["hands"]},
-              {"premoderation", (*floor)["premoderation"]}};
+  return Moderation{std::string(event), section, version, std::move(*floor)};
 }
 
 // What a live change pushes: the public state, and the moderators' when it changed.
 struct Pushes {
-  json state;
-  json moderation;  // null: not pushed
+  SectionState state;
+  std::optional<Moderation> moderation;  // empty: not pushed
 };
 
 Result<Pushes> save_and_show(store::Tx& tx, const EventRef& ref, std::string_view event, int section, const Run& run,
@@ -566,7 +532,7 @@ Result<Pushes> save_and_show(store::Tx& tx, const EventRef& ref, std::string_vie
   if (!state) return state.status();
   out.state = std::move(*state);
   if (!with_moderation) return out;
-  auto mod = moderation_json(tx, ref, event, section, run.version);
+  auto mod = moderation_of(tx, ref, event, section, run.version);
   if (!mod) return mod.status();
   out.moderation = std::move(*mod);
   return out;
@@ -585,26 +551,21 @@ Result<Transition> transit(store::Tx& tx, const EventRef& ref, std::string_view 
   return apply(*run, action, now, ref.settings);
 }
 
-json timer_json(const EventRef& ref, const Run& run, const DueEvent& due) {
-  json data = {{"practice", run.current->practice},
-               {"at", ref.timeline->format(due.event.at)},
-               {"ends_at", ref.timeline->format(run.current->ends_at)},
-               {"version", due.version}};
-  if (due.event.key != "time_up") data["minutes_left"] = due.event.minutes_left;
-  return data;
+TimerNotice timer_notice(const EventRef& ref, const Run& run, const DueEvent& due) {
+  TimerNotice out{run.current->practice, ref.timeline->format(due.event.at), ref.timeline->format(run.current->ends_at),
+                  due.version, std::nullopt};
+  if (due.event.key != "time_up") out.minutes_left = due.event.minutes_left;
+  return out;
 }
 
 // The reply to a floor action: the new state, with the hand or question it made (and whether the
 // question waits for a moderator: "pending", or is shown: "approved").
-json floor_reply(const FloorAction& action, std::int64_t made, QuestionStatus asked, json state) {
-  json reply;
+ActReply floor_reply(const FloorAction& action, std::int64_t made, QuestionStatus asked, SectionState state) {
+  ActReply reply{std::move(state), std::nullopt, std::nullopt};
   if (std::holds_alternative<floor_action::Hand>(action) || std::holds_alternative<floor_action::Give>(action))
-    reply = {{"hand", made}};
+    reply.hand = made;
   else if (std::holds_alternative<floor_action::Ask>(action))
-    reply = {{"question", made}, {"status", to_string(asked)}};
-  else
-    return state;
-  reply["state"] = std::move(state);
+    reply.question = ActReply::Asked{made, std::string(to_string(asked))};
   return reply;
 }
 
@@ -612,78 +573,86 @@ json floor_reply(const FloorAction& action, std::int64_t made, QuestionStatus as
 
 // ---- Schedules ----------------------------------------------------------------------------------
 
-Result<json> SectionService::overview(std::string_view event) {
+Result<Overview> SectionService::overview(std::string_view event) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
-  json sections = json::array();
+  const EventRef& r = **ref;
+  Overview out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    for (const auto& section : (*ref)->agenda->sections) {
-      json item = {{"number", section.number},
-                   {"title", section.title},
-                   {"room_url", section.room_url},
-                   // A value still marked as a placeholder in the agenda is never shown.
-                   {"contact",
-                    {{"name", section.contact.is_placeholder("name") ? "" : section.contact.name},
-                     {"phone", section.contact.is_placeholder("phone") ? "" : section.contact.phone}}},
-                   {"schedule", nullptr}};
+    for (const auto& section : r.agenda->sections) {
+      // A value still marked as a placeholder in the agenda is never shown.
+      SectionSummary item{section.number,
+                          section.title,
+                          section.room_url,
+                          section.contact.is_placeholder("name") ? "" : section.contact.name,
+                          section.contact.is_placeholder("phone") ? "" : section.contact.phone,
+                          std::nullopt};
       auto row = load_schedule(tx, event, section.number);
       if (!row) return row.status();
-      if (*row && (*row)->published) {
-        item["schedule"] = {{"published_at", (*ref)->timeline->format(*(*row)->published_at)},
-                            {"slots", timed_slots(tx, **ref, event, *(*row)->published)}};
-      }
-      sections.push_back(std::move(item));
+      if (*row && (*row)->published)
+        item.schedule = PublishedOrder{r.timeline->format(*(*row)->published_at),
+                                       timed_slots(tx, r, event, *(*row)->published)};
+      out.sections.push_back(std::move(item));
     }
     return Status::ok();
   });
   if (!s) return s;
-  const EventRef& r = **ref;
-  return json{{"sections", sections},
-              {"sessions",
-               {{"sections", session_json(r, r.settings.sections_session)},
-                {"welcome", session_json(r, r.settings.welcome_session)},
-                {"results", session_json(r, r.settings.results_session)}}},
-              {"warn_before_minutes", r.settings.warn_before_minutes},
-              {"slot_minutes", {{"min", r.settings.min_slot_minutes}, {"max", r.settings.max_slot_minutes}}},
-              {"gap_minutes", r.settings.gap_minutes}};
+  out.sections_session = session_info(r, r.settings.sections_session);
+  out.welcome_session = session_info(r, r.settings.welcome_session);
+  out.results_session = session_info(r, r.settings.results_session);
+  out.warn_before_minutes = r.settings.warn_before_minutes;
+  out.min_slot_minutes = r.settings.min_slot_minutes;
+  out.max_slot_minutes = r.settings.max_slot_minutes;
+  out.gap_minutes = r.settings.gap_minutes;
+  return out;
 }
 
-Result<json> SectionService::schedule(const accounts::Identity* who, std::string_view event, int section) {
+namespace {
+
+// What the organiser sees of a section's running order beside the published one.
+Result<Draft> draft_of(store::Tx& tx, const EventRef& ref, std::string_view event, int section,
+                       const std::optional<ScheduleRow>& row) {
+  std::vector<Slot> draft = row ? row->draft : std::vector<Slot>{};
+  Draft out;
+  out.slots = timed_slots(tx, ref, event, draft);
+  out.fits = fits(ref, draft);
+  auto admitted = presenters(tx, event, section);
+  if (!admitted) return admitted.status();
+  for (auto id : *admitted)
+    if (std::none_of(draft.begin(), draft.end(), [&](const Slot& slot) { return slot.practice == id; })) {
+      auto info = load_practice(tx, event, id);
+      if (!info) return info.status();
+      if (*info) out.unscheduled.push_back(PracticeCard(**info));
+    }
+  out.differs = !row || !row->published || *row->published != draft;
+  return out;
+}
+
+}  // namespace
+
+Result<Schedule> SectionService::schedule(const accounts::Identity* who, std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   bool organiser = who && accounts::is_organiser(*who, event);
-  json out;
+  Schedule out{std::string(event), section, std::nullopt, std::nullopt, std::nullopt};
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto row = load_schedule(tx, event, section);
     if (!row) return row.status();
-    out = {{"event", event}, {"section", section}, {"published", nullptr}, {"published_at", nullptr}};
     if (*row && (*row)->published) {
-      out["published"] = timed_slots(tx, **ref, event, *(*row)->published);
-      out["published_at"] = (*ref)->timeline->format(*(*row)->published_at);
+      out.published = timed_slots(tx, **ref, event, *(*row)->published);
+      out.published_at = (*ref)->timeline->format(*(*row)->published_at);
     }
-    if (organiser) {
-      std::vector<Slot> draft = *row ? (*row)->draft : std::vector<Slot>{};
-      out["draft"] = timed_slots(tx, **ref, event, draft);
-      out["fits"] = fits(**ref, draft);
-      auto admitted = presenters(tx, event, section);
-      if (!admitted) return admitted.status();
-      json unscheduled = json::array();
-      for (auto id : *admitted)
-        if (std::none_of(draft.begin(), draft.end(), [&](const Slot& slot) { return slot.practice == id; })) {
-          auto info = load_practice(tx, event, id);
-          if (!info) return info.status();
-          if (*info) unscheduled.push_back(practice_json(**info));
-        }
-      out["unscheduled"] = unscheduled;
-      out["draft_differs"] = !*row || !(*row)->published || *(*row)->published != draft;
-    }
+    if (!organiser) return Status::ok();
+    auto draft = draft_of(tx, **ref, event, section, *row);
+    if (!draft) return draft.status();
+    out.draft = std::move(*draft);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> SectionService::make_draft(const accounts::Identity& who, std::string_view event, int section) {
+Result<Schedule> SectionService::make_draft(const accounts::Identity& who, std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
@@ -700,8 +669,8 @@ Result<json> SectionService::make_draft(const accounts::Identity& who, std::stri
   return schedule(&who, event, section);
 }
 
-Result<json> SectionService::edit_draft(const accounts::Identity& who, std::string_view event, int section,
-                                        const json& slots) {
+Result<Schedule> SectionService::edit_draft(const accounts::Identity& who, std::string_view event, int section,
+                                            const json& slots) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
@@ -744,24 +713,82 @@ Result<json> SectionService::edit_draft(const accounts::Identity& who, std::stri
   return schedule(&who, event, section);
 }
 
-Result<json> SectionService::publish_schedule(const accounts::Identity& who, std::string_view event, int section) {
+namespace {
+
+// "10:20" of an instant the wire writes as "2020-07-08T10:20:00+03:00"; empty without one.
+std::string clock_time(const std::optional<std::string>& iso) {
+  return iso && iso->size() >= 16 ? iso->substr(11, 5) : std::string();
+}
+
+// The authors' notices of a newly published order, stored in the caller's transaction and kept
+// to be pushed once it commits.
+struct NoticeWriter {
+  store::Tx& tx;
+  const EventRef& ref;
+  std::string_view event;
+  int section;
+  TimePoint now;
+  std::vector<std::pair<std::int64_t, Notice>> made;  // by user
+
+  Status notify(std::int64_t practice, const json& slot, const std::string& text) {
+    auto p = load_practice(tx, event, practice);
+    if (!p) return p.status();
+    if (!*p) return Status::ok();
+    for (auto user : (*p)->author_ids) {
+      auto ins = tx.prepare(
+          "INSERT INTO section_notices (event_id, user_id, section, practice_id, text, slot, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      ins.bind_text(1, event).bind_int(2, user).bind_int(3, section).bind_int(4, practice).bind_text(5, text);
+      ins.bind_text(6, slot.dump()).bind_int(7, to_ms(now));
+      if (auto st = ins.run(); !st) return st;
+      made.push_back({user, Notice{tx.last_insert_id(), section, practice, text, slot, ref.timeline->format(now)}});
+    }
+    return Status::ok();
+  }
+
+  // A notice for each slot new or moved in `after`, and for each practice of `before` left out.
+  Status changes(const std::vector<TimedSlot>& before, const std::vector<TimedSlot>& after) {
+    auto find_in = [](const std::vector<TimedSlot>& slots, std::int64_t practice) -> const TimedSlot* {
+      for (const auto& s : slots)
+        if (s.practice == practice) return &s;
+      return nullptr;
+    };
+    const auto* info = ref.agenda->find_section(section);
+    std::string where = "Секция " + std::to_string(section) + (info ? " «" + info->title + "»" : "");
+    for (const auto& slot : after) {
+      const TimedSlot* old = find_in(before, slot.practice);
+      if (old && old->starts_at == slot.starts_at && old->ends_at == slot.ends_at && old->position == slot.position)
+        continue;
+      std::string when = clock_time(slot.starts_at) + "–" + clock_time(slot.ends_at);
+      std::string text = (old ? "Время вашего выступления изменилось. " : "Опубликован порядок выступлений. ") + where +
+                         ": вы выступаете " + std::to_string(slot.position) + "-м, " + when + ".";
+      if (auto st = notify(slot.practice, to_json(slot), text); !st) return st;
+    }
+    for (const auto& old : before)
+      if (!find_in(after, old.practice))
+        if (auto st = notify(old.practice, json{{"removed", true}},
+                             "Ваше выступление исключено из порядка выступлений. " + where + ".");
+            !st)
+          return st;
+    return Status::ok();
+  }
+};
+
+}  // namespace
+
+Result<Schedule> SectionService::publish_schedule(const accounts::Identity& who, std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
-  struct Push {
-    std::string topic;
-    json data;
-  };
-  std::vector<Push> pushes;
+  std::vector<std::pair<std::int64_t, Notice>> notices;
   TimePoint now = clock_.now();
   Status s = db_.transaction([&](store::Tx& tx) -> Status {
     auto row = load_schedule(tx, event, section);
     if (!row) return row.status();
     if (!*row || (*row)->draft.empty())
       return Status::conflict("empty_schedule", "Порядок выступлений пуст: сначала составьте черновик.");
-    const auto& draft = (*row)->draft;
-    auto before = (*row)->published ? timed_slots(tx, **ref, event, *(*row)->published) : json::array();
-    auto after = timed_slots(tx, **ref, event, draft);
+    auto before = (*row)->published ? timed_slots(tx, **ref, event, *(*row)->published) : std::vector<TimedSlot>{};
+    auto after = timed_slots(tx, **ref, event, (*row)->draft);
     if (auto st = tx.prepare(
                       "UPDATE section_schedules SET published = draft, published_at = ?3, updated_at = ?3 "
                       "WHERE event_id = ?1 AND section = ?2")
@@ -771,54 +798,13 @@ Result<json> SectionService::publish_schedule(const accounts::Identity& who, std
                       .run();
         !st)
       return st;
-    const auto* info = (*ref)->agenda->find_section(section);
-    auto find_in = [](const json& slots, std::int64_t practice) -> const json* {
-      for (const auto& s : slots)
-        if (s["practice"] == practice) return &s;
-      return nullptr;
-    };
-    auto notify = [&](std::int64_t practice, const json& slot, const std::string& text) -> Status {
-      auto p = load_practice(tx, event, practice);
-      if (!p) return p.status();
-      if (!*p) return Status::ok();
-      for (auto user : (*p)->author_ids) {
-        auto ins = tx.prepare(
-            "INSERT INTO section_notices (event_id, user_id, section, practice_id, text, slot, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        ins.bind_text(1, event).bind_int(2, user).bind_int(3, section).bind_int(4, practice).bind_text(5, text);
-        ins.bind_text(6, slot.dump()).bind_int(7, to_ms(now));
-        if (auto st = ins.run(); !st) return st;
-        pushes.push_back({author_topic(event, user),
-                          {{"id", tx.last_insert_id()},
-                           {"section", section},
-                           {"practice", practice},
-                           {"text", text},
-                           {"slot", slot},
-                           {"created_at", (*ref)->timeline->format(now)}}});
-      }
-      return Status::ok();
-    };
-    std::string where = "Секция " + std::to_string(section) + (info ? " «" + info->title + "»" : "");
-    for (const auto& slot : after) {
-      const json* old = find_in(before, slot["practice"].get<std::int64_t>());
-      if (old && (*old)["starts_at"] == slot["starts_at"] && (*old)["ends_at"] == slot["ends_at"] &&
-          (*old)["position"] == slot["position"])
-        continue;
-      std::string when = slot.value("starts_at", "").substr(11, 5) + "–" + slot.value("ends_at", "").substr(11, 5);
-      std::string text = (old ? "Время вашего выступления изменилось. " : "Опубликован порядок выступлений. ") + where +
-                         ": вы выступаете " + std::to_string(slot["position"].get<int>()) + "-м, " + when + ".";
-      if (auto st = notify(slot["practice"].get<std::int64_t>(), slot, text); !st) return st;
-    }
-    for (const auto& old : before)
-      if (!find_in(after, old["practice"].get<std::int64_t>()))
-        if (auto st = notify(old["practice"].get<std::int64_t>(), json{{"removed", true}},
-                             "Ваше выступление исключено из порядка выступлений. " + where + ".");
-            !st)
-          return st;
+    NoticeWriter writer{tx, **ref, event, section, now, {}};
+    if (auto st = writer.changes(before, after); !st) return st;
+    notices = std::move(writer.made);
     return Status::ok();
   });
   if (!s) return s;
-  for (const auto& p : pushes) publish_.publish(p.topic, "notice", p.data);
+  for (const auto& [user, notice] : notices) publish_.publish(author_topic(event, user), "notice", to_json(notice));
   if (schedule_listener_) schedule_listener_(std::string(event));
   return schedule(&who, event, section);
 }
@@ -866,11 +852,10 @@ Result<std::vector<SpeakerSlot>> SectionService::speaker_slots(std::string_view 
   return out;
 }
 
-Result<json> SectionService::my_slots(const accounts::Identity& who, std::string_view event) {
+Result<MySlots> SectionService::my_slots(const accounts::Identity& who, std::string_view event) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
-  json slots = json::array();
-  json notices = json::array();
+  MySlots out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto mine = intake::practices_of_person(tx, event, who.user.id, who.user.email);
     if (!mine) return mine.status();
@@ -884,41 +869,33 @@ Result<json> SectionService::my_slots(const accounts::Identity& who, std::string
       auto row = load_schedule(tx, event, section);
       if (!row) return row.status();
       const auto* info = (*ref)->agenda->find_section(section);
-      json item = {{"practice", practice},
-                   {"section", section},
-                   {"section_title", info ? info->title : ""},
-                   {"room_url", info ? info->room_url : ""},
-                   {"slot", nullptr}};
+      MySlot item{practice, section, info ? info->title : "", info ? info->room_url : "", std::nullopt};
       if (*row && (*row)->published)
         for (auto& slot : timed_slots(tx, **ref, event, *(*row)->published))
-          if (slot["practice"] == practice) item["slot"] = slot;
-      slots.push_back(std::move(item));
+          if (slot.practice == practice) item.slot = std::move(slot);
+      out.slots.push_back(std::move(item));
     }
     auto q = tx.prepare(
         "SELECT id, section, practice_id, text, slot, created_at FROM section_notices WHERE user_id = ?1 AND "
         "event_id = ?2 ORDER BY id DESC");
     q.bind_int(1, who.user.id).bind_text(2, event);
     if (auto s = store::each_row(q, [&]() -> Status {
-      notices.push_back({{"id", q.int64(0)},
-                         {"section", q.int64(1)},
-                         {"practice", q.int64(2)},
-                         {"text", q.text(3)},
-                         {"slot", json::parse(q.text(4), nullptr, false)},
-                         {"created_at", (*ref)->timeline->format(from_ms(q.int64(5)))}});
+      out.notices.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), json::parse(q.text(4), nullptr, false),
+                             (*ref)->timeline->format(from_ms(q.int64(5)))});
       return Status::ok();
     }); !s) return s;
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"slots", slots}, {"notices", notices}};
+  return out;
 }
 
 // ---- Live ---------------------------------------------------------------------------------------
 
-Result<json> SectionService::state(std::string_view event, int section) {
+Result<SectionState> SectionService::state(std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
-  json out;
+  SectionState out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto run = load_run(tx, event, section);
     if (!run) return run.status();
@@ -931,15 +908,15 @@ Result<json> SectionService::state(std::string_view event, int section) {
   return out;
 }
 
-Result<json> SectionService::moderation(const accounts::Identity* who, std::string_view event, int section) {
+Result<Moderation> SectionService::moderation(const accounts::Identity* who, std::string_view event, int section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!is_moderator(who, event, section)) return not_moderator();
-  json out;
+  Moderation out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto run = load_run(tx, event, section);
     if (!run) return run.status();
-    auto mod = moderation_json(tx, **ref, event, section, run->version);
+    auto mod = moderation_of(tx, **ref, event, section, run->version);
     if (!mod) return mod.status();
     out = std::move(*mod);
     return Status::ok();
@@ -948,8 +925,8 @@ Result<json> SectionService::moderation(const accounts::Identity* who, std::stri
   return out;
 }
 
-Result<json> SectionService::act(const accounts::Identity* who, std::string_view event, int section,
-                                 std::string_view name, const json& args) {
+Result<ActReply> SectionService::act(const accounts::Identity* who, std::string_view event, int section,
+                                     std::string_view name, const json& args) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   auto action = parse_action(name, args);
@@ -961,8 +938,8 @@ Result<json> SectionService::act(const accounts::Identity* who, std::string_view
   return change_floor(*who, **ref, event, section, std::get<FloorAction>(*action));
 }
 
-Result<json> SectionService::change_run(const EventRef& ref, std::string_view event, int section,
-                                        const RunAction& action) {
+Result<ActReply> SectionService::change_run(const EventRef& ref, std::string_view event, int section,
+                                            const RunAction& action) {
   std::lock_guard lock(live_mutex_);
   TimePoint now = clock_.now();
   Pushes pushes;
@@ -982,14 +959,15 @@ Result<json> SectionService::change_run(const EventRef& ref, std::string_view ev
     return Status::ok();
   });
   if (!s) return s;
-  publish_.publish(section_topic(event, section), "state", pushes.state);
-  if (!pushes.moderation.is_null()) publish_.publish(moderation_topic(event, section), "moderation", pushes.moderation);
+  publish_.publish(section_topic(event, section), "state", to_json(pushes.state));
+  if (pushes.moderation)
+    publish_.publish(moderation_topic(event, section), "moderation", to_json(*pushes.moderation));
   arm_for(ref, std::string(event), section, run);
-  return pushes.state;
+  return ActReply{std::move(pushes.state), std::nullopt, std::nullopt};
 }
 
-Result<json> SectionService::change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
-                                          int section, const FloorAction& action) {
+Result<ActReply> SectionService::change_floor(const accounts::Identity& who, const EventRef& ref,
+                                              std::string_view event, int section, const FloorAction& action) {
   std::lock_guard lock(live_mutex_);
   TimePoint now = clock_.now();
   Pushes pushes;
@@ -1018,9 +996,9 @@ Result<json> SectionService::change_floor(const accounts::Identity& who, const E
     return Status::ok();
   });
   if (!s) return s;
-  publish_.publish(section_topic(event, section), "state", pushes.state);
-  publish_.publish(moderation_topic(event, section), "moderation", pushes.moderation);
-  return floor_reply(action, made, asked, pushes.state);
+  publish_.publish(section_topic(event, section), "state", to_json(pushes.state));
+  publish_.publish(moderation_topic(event, section), "moderation", to_json(*pushes.moderation));
+  return floor_reply(action, made, asked, std::move(pushes.state));
 }
 
 void SectionService::arm_for(const EventRef& ref, const std::string& event, int section, const Run& run) {
@@ -1048,7 +1026,7 @@ void SectionService::on_timer(const std::string& event, int section) {
   }
   for (const auto& due : fired.due)
     publish_.publish(section_topic(event, section), due.event.key == "time_up" ? "time_up" : "warning",
-             timer_json(**ref, fired.run, due));
+             to_json(timer_notice(**ref, fired.run, due)));
   arm_for(**ref, event, section, fired.run);
 }
 
@@ -1141,8 +1119,8 @@ void SectionService::left(std::string_view event, int section, std::string_view 
   });
 }
 
-Result<json> SectionService::attendance(const accounts::Identity& who, std::string_view event,
-                                        std::optional<int> section) {
+Result<std::vector<AttendanceRow>> SectionService::attendance(const accounts::Identity& who, std::string_view event,
+                                                              std::optional<int> section) {
   auto ref = find(event, section);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
@@ -1154,7 +1132,7 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
     from = to_ms(w->opens);
     until = std::min(now, to_ms(w->closes));
   }
-  json out = json::array();
+  std::vector<AttendanceRow> out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         // CASE, not the two-argument MAX and MIN SQLite has and PostgreSQL lacks (its GREATEST
@@ -1166,23 +1144,19 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
         "ORDER BY a.section, u.full_name, a.user_id, 5");
     q.bind_text(1, event).bind_int(2, from).bind_int(3, until).bind_int(4, section.value_or(0));
     // Intervals of one person's several connections overlap: merge them before summing.
-    json* entry = nullptr;
     std::int64_t run_start = 0, run_end = -1, total = 0;
     auto flush = [&] {
-      if (!entry) return;
+      if (out.empty()) return;
       if (run_end > run_start) total += run_end - run_start;
-      (*entry)["seconds"] = total / 1000;
-      (*entry)["minutes"] = total / 60000;
+      out.back().seconds = total / 1000;
+      out.back().minutes = total / 60000;
     };
     if (auto s = store::each_row(q, [&]() -> Status {
       int n = static_cast<int>(q.int64(0));
       std::int64_t user = q.int64(1), joined = q.int64(4), left = q.int64(5);
-      if (!entry || (*entry)["section"] != n || (*entry)["user"]["id"] != user) {
+      if (out.empty() || out.back().section != n || out.back().user_id != user) {
         flush();
-        out.push_back({{"section", n},
-                       {"user", {{"id", user}, {"full_name", q.text(2)}, {"email", q.text(3)}}},
-                       {"first_joined", (*ref)->timeline->format(from_ms(joined))}});
-        entry = &out.back();
+        out.push_back({n, user, q.text(2), q.text(3), (*ref)->timeline->format(from_ms(joined)), 0, 0});
         total = 0;
         run_start = joined;
         run_end = left;
@@ -1201,45 +1175,47 @@ Result<json> SectionService::attendance(const accounts::Identity& who, std::stri
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"attendance", out}};
+  return out;
 }
 
 // ---- Results ------------------------------------------------------------------------------------
 
-Result<json> SectionService::results(std::string_view event) {
+Result<Results> SectionService::results(std::string_view event) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
-  json out = nullptr;
+  Results out;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare("SELECT body, published_at FROM section_results WHERE event_id = ?1");
     q.bind_text(1, event);
     auto row = q.step();
     if (!row) return row.status();
     if (!*row) return Status::ok();
+    // The body as publish_results stored it: {"text", "sections": [{"section", "best": [ids], "note"}]}.
     json body = json::parse(q.text(0), nullptr, false);
-    json sections = json::array();
+    PublishedResults published;
     for (const auto& item : body.value("sections", json::array())) {
       int n = item.value("section", 0);
       const auto* info = (*ref)->agenda->find_section(n);
-      json best = json::array();
+      SectionResult result{n, info ? info->title : "", {}, item.value("note", "")};
       for (const auto& id : item.value("best", json::array())) {
         auto p = load_practice(tx, event, id.get<std::int64_t>());
         if (!p) return p.status();
-        if (*p) best.push_back(practice_json(**p));
+        if (*p) result.best.push_back(PracticeCard(**p));
       }
-      sections.push_back({{"section", n}, {"title", info ? info->title : ""}, {"best", best}, {"note", item.value("note", "")}});
+      published.sections.push_back(std::move(result));
     }
-    out = {{"text", body.value("text", "")},
-           {"sections", sections},
-           {"published_at", (*ref)->timeline->format(from_ms(q.int64(1)))},
-           {"session", session_json(**ref, (*ref)->settings.results_session)}};
+    published.text = body.value("text", "");
+    published.published_at = (*ref)->timeline->format(from_ms(q.int64(1)));
+    published.session = session_info(**ref, (*ref)->settings.results_session);
+    out.results = std::move(published);
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"results", out}};
+  return out;
 }
 
-Result<json> SectionService::publish_results(const accounts::Identity& who, std::string_view event, const json& body) {
+Result<Results> SectionService::publish_results(const accounts::Identity& who, std::string_view event,
+                                                const json& body) {
   auto ref = find(event, std::nullopt);
   if (!ref) return ref.status();
   if (!accounts::is_organiser(who, event)) return not_organiser();
@@ -1296,7 +1272,7 @@ Result<json> SectionService::publish_results(const accounts::Identity& who, std:
   if (!s) return s;
   auto out = results(event);
   if (!out) return out.status();
-  publish_.publish(results_topic(event), "results_published", *out);
+  publish_.publish(results_topic(event), "results_published", to_json(*out));
   return out;
 }
 

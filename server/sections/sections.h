@@ -21,6 +21,7 @@
 #include "accounts/accounts.h"
 #include "common/status.h"
 #include "live/publisher.h"
+#include "sections/types.h"
 #include "timeline/agenda.h"
 #include "timeline/clock.h"
 #include "timeline/event.h"
@@ -183,18 +184,18 @@ class SectionService {
 
   // --- Schedules -------------------------------------------------------------------------------
   // Anyone: the sections with their rooms and published running orders, the welcome and results rooms.
-  Result<nlohmann::json> overview(std::string_view event);
+  Result<Overview> overview(std::string_view event);
   // Anyone sees the published order; the organiser also the draft and the unscheduled presenters.
-  Result<nlohmann::json> schedule(const accounts::Identity* who, std::string_view event, int section);
+  Result<Schedule> schedule(const accounts::Identity* who, std::string_view event, int section);
   // Organiser: a fresh automatic draft of every admitted presenter of the section.
-  Result<nlohmann::json> make_draft(const accounts::Identity& who, std::string_view event, int section);
+  Result<Schedule> make_draft(const accounts::Identity& who, std::string_view event, int section);
   // Organiser: the draft edited by hand: `slots` [{"practice", "minutes" or "seconds"}] in order.
-  Result<nlohmann::json> edit_draft(const accounts::Identity& who, std::string_view event, int section,
-                                    const nlohmann::json& slots);
+  Result<Schedule> edit_draft(const accounts::Identity& who, std::string_view event, int section,
+                              const nlohmann::json& slots);
   // Organiser: the draft becomes the published order; authors whose slot is new or moved get a notice.
-  Result<nlohmann::json> publish_schedule(const accounts::Identity& who, std::string_view event, int section);
+  Result<Schedule> publish_schedule(const accounts::Identity& who, std::string_view event, int section);
   // Signed in: the caller's slots (owner or co-author) and notices.
-  Result<nlohmann::json> my_slots(const accounts::Identity& who, std::string_view event);
+  Result<MySlots> my_slots(const accounts::Identity& who, std::string_view event);
 
   // --- Calendars (.ics, calendars.cpp) ------------------------------------------------------------
   // Anyone: the event's timetable (stages, sessions with their rooms, milestones).
@@ -212,17 +213,18 @@ class SectionService {
   Result<std::string> feed_calendar(std::string_view token);
 
   // --- Live ------------------------------------------------------------------------------------
-  // The public state of a section, the same JSON as pushed on its topic as "state".
-  Result<nlohmann::json> state(std::string_view event, int section);
+  // The public state of a section, the same as pushed on its topic as "state".
+  Result<SectionState> state(std::string_view event, int section);
   // Moderators only: pending questions and the raised hands.
-  Result<nlohmann::json> moderation(const accounts::Identity* who, std::string_view event, int section);
+  Result<Moderation> moderation(const accounts::Identity* who, std::string_view event, int section);
   // One action, from a WebSocket op ("section.next" → "next") or an HTTP POST. Moderator actions:
   // start, next, extend {seconds}, absent {practice?}, reorder {order}, pause, resume, close,
   // floor {hand?}, floor_done, approve/answer/dismiss {question}; reset (organisers, a rehearsal only). Anyone signed in: hand, lower,
   // ask {text}, vote {question} (approved ones only). Every change takes the section's next version.
-  // Replies with the new public state (or the question/hand made).
-  Result<nlohmann::json> act(const accounts::Identity* who, std::string_view event, int section,
-                             std::string_view action, const nlohmann::json& args);
+  // Replies with the new public state (and the question or hand made). `args` are the client's,
+  // read by parse_action (action.h).
+  Result<ActReply> act(const accounts::Identity* who, std::string_view event, int section, std::string_view action,
+                       const nlohmann::json& args);
   bool is_moderator(const accounts::Identity* who, std::string_view event, int section) const;
   // The ticker's call at an armed instant: publishes what is due and arms the next.
   void on_timer(const std::string& event, int section);
@@ -240,21 +242,21 @@ class SectionService {
   void left(std::string_view event, int section, std::string_view connection);
   // Organiser: per section (all, or the one given) and user, the merged time subscribed inside the
   // sections' window.
-  Result<nlohmann::json> attendance(const accounts::Identity& who, std::string_view event,
-                                    std::optional<int> section = std::nullopt);
+  Result<std::vector<AttendanceRow>> attendance(const accounts::Identity& who, std::string_view event,
+                                                std::optional<int> section = std::nullopt);
 
   // --- Results ---------------------------------------------------------------------------------
-  Result<nlohmann::json> results(std::string_view event);  // {"results": {…} or null}
-  // Organiser, from the results session's start: {"text", "sections":[{"section","best":[ids],"note"}]}.
-  Result<nlohmann::json> publish_results(const accounts::Identity& who, std::string_view event,
-                                         const nlohmann::json& body);
+  Result<Results> results(std::string_view event);  // empty until published
+  // Organiser, from the results session's start: `body` is the client's
+  // {"text", "sections":[{"section","best":[ids],"note"}]}.
+  Result<Results> publish_results(const accounts::Identity& who, std::string_view event, const nlohmann::json& body);
 
  private:
   Result<const EventRef*> find(std::string_view event, std::optional<int> section) const;
   std::string calendar_stamp() const;  // DTSTAMP: now, in UTC
   // Load, apply (run.h, floor.h), save, publish; the caller has admitted the action.
-  Result<nlohmann::json> change_run(const EventRef& ref, std::string_view event, int section, const RunAction& action);
-  Result<nlohmann::json> change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
+  Result<ActReply> change_run(const EventRef& ref, std::string_view event, int section, const RunAction& action);
+  Result<ActReply> change_floor(const accounts::Identity& who, const EventRef& ref, std::string_view event,
                                       int section, const FloorAction& action);
   void arm_for(const EventRef& ref, const std::string& event, int section, const Run& run);
   // window_allows() for the caller at the clock's now.

@@ -11,6 +11,7 @@
 #include "export/export.h"
 #include "media/media.h"
 #include "net/static_files.h"
+#include "sections/wire.h"
 #include "uploads/stored.h"
 
 namespace praktika::sections {
@@ -27,13 +28,18 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   return n;
 }
 
-// {"url": the subscription address, or null}
-json wire(const CalendarFeed& feed) { return {{"url", feed.url ? json(*feed.url) : json(nullptr)}}; }
-
+// 200 with the value's JSON (wire.h), or the error.
 template <typename T>
 net::Response reply_typed(const Result<T>& result) {
   if (!result) return api::error_response(result.status());
-  return api::json_response(200, wire(*result));
+  return api::json_response(200, to_json(*result));
+}
+
+// A topic's snapshot: the value's JSON under `key`, or the error.
+template <typename T>
+Result<json> snapshot(const Result<T>& result, const char* key) {
+  if (!result) return result.status();
+  return json{{key, to_json(*result)}};
 }
 
 Status bad_section() { return Status::not_found("section_not_found", "Такой секции нет."); }
@@ -100,7 +106,7 @@ void add_calendar_routes(net::Router& router, SectionService& sections, accounts
   router.add("DELETE", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
                auto s = sections.revoke_calendar_feed(who->user, p.get("id"));
-               return s ? api::json_response(200, wire(CalendarFeed{})) : api::error_response(s);
+               return s ? api::json_response(200, to_json(CalendarFeed{})) : api::error_response(s);
              }));
   // The subscription: no cookie (a calendar application polls it), the secret is the address.
   router.add("GET", "/api/calendar/{file}", [&sections](const net::Request&, const net::PathParams& p) {
@@ -119,34 +125,34 @@ void add_schedule_routes(net::Router& router, SectionService& sections, accounts
   router.add("GET", "/api/events/{id}/sections/{n}/schedule",
              with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                        const net::PathParams& p, int n) {
-               return reply(sections.schedule(who, p.get("id"), n));
+               return reply_typed(sections.schedule(who, p.get("id"), n));
              })));
   router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply(sections.make_draft(*who, p.get("id"), n));
+               return reply_typed(sections.make_draft(*who, p.get("id"), n));
              })));
   router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
                                                       const net::PathParams& p, int n) {
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
-               return reply(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+               return reply_typed(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
              })));
   router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply(sections.publish_schedule(*who, p.get("id"), n));
+               return reply_typed(sections.publish_schedule(*who, p.get("id"), n));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/state",
              with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
                                                        const net::PathParams& p, int n) {
-               return reply(sections.state(p.get("id"), n));
+               return reply_typed(sections.state(p.get("id"), n));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/moderation",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply(sections.moderation(who, p.get("id"), n));
+               return reply_typed(sections.moderation(who, p.get("id"), n));
              })));
 }
 
@@ -158,12 +164,12 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
 
   router.add("GET", "/api/events/{id}/sections",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
-               return reply(sections.overview(p.get("id")));
+               return reply_typed(sections.overview(p.get("id")));
              }));
   // Literal segments before {n}: the router takes the first pattern that fits.
   router.add("GET", "/api/events/{id}/sections/mine",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply(sections.my_slots(*who, p.get("id")));
+               return reply_typed(sections.my_slots(*who, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/sections/attendance",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
@@ -177,13 +183,11 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                auto format = exporting::format_from_query(req.query_param("format"));
                if (!format) return api::error_response(format.status());
                auto list = sections.attendance(*who, p.get("id"), section);
-               if (!list || *format == exporting::Format::json) return reply(std::move(list));
+               if (!list || *format == exporting::Format::json) return reply_typed(list);
                exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
-               for (const auto& row : (*list)["attendance"])
-                 table.rows.push_back({row["section"].get<int>(), row["user"]["full_name"].get<std::string>(),
-                                       row["user"]["email"].get<std::string>(),
-                                       exporting::date_time_text(row["first_joined"].get<std::string>()),
-                                       row["minutes"].get<int>()});
+               for (const auto& row : *list)
+                 table.rows.push_back({row.section, row.full_name, row.email,
+                                       exporting::date_time_text(row.first_joined), static_cast<int>(row.minutes)});
                std::string name = "attendance-" + p.get("id") +
                                   (section ? "-section-" + std::to_string(*section) : std::string());
                auto file = exporting::download(table, *format, name);
@@ -201,7 +205,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                  if (!body) return api::error_response(body.status());
                  args = std::move(*body);
                }
-               return reply(sections.act(who, p.get("id"), n, p.get("action"), args));
+               return reply_typed(sections.act(who, p.get("id"), n, p.get("action"), args));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
              with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
@@ -217,13 +221,13 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
              })));
   router.add("GET", "/api/events/{id}/results",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
-               return reply(sections.results(p.get("id")));
+               return reply_typed(sections.results(p.get("id")));
              }));
   router.add("PUT", "/api/events/{id}/results",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
-               return reply(sections.publish_results(*who, p.get("id"), *body));
+               return reply_typed(sections.publish_results(*who, p.get("id"), *body));
              }));
 }
 
@@ -246,7 +250,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
          if (!state) return state.status();
          // Attendance counts people, so only signed-in viewers are recorded.
          if (caller.identity) sections.joined(*caller.identity, parts[0], *n, caller.member);
-         return json{{"state", *state}};
+         return snapshot(state, "state");
        },
        [&sections, section_of](const live::Caller& caller, const std::vector<std::string>& parts) {
          if (auto n = section_of(parts); n && caller.identity) sections.left(parts[0], *n, caller.member);
@@ -258,9 +262,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
                                          const std::vector<std::string>& parts) -> Result<json> {
          auto n = section_of(parts);
          if (!n) return Status::bad_request("invalid_topic", "Неверное имя темы модератора: нужны мероприятие и номер секции.");
-         auto data = sections.moderation(identity(caller), parts[0], *n);
-         if (!data) return data.status();
-         return json{{"moderation", *data}};
+         return snapshot(sections.moderation(identity(caller), parts[0], *n), "moderation");
        },
        {}});
 
@@ -271,13 +273,17 @@ void add_live(live::Registry& registry, SectionService& sections) {
                                     return Status::unauthorized("not_authenticated", "Войдите, чтобы видеть свои уведомления.");
                                   if (parts[1] != std::to_string(caller.identity->user.id))
                                     return Status::forbidden("forbidden", "Это чужие уведомления.");
-                                  return sections.my_slots(*caller.identity, parts[0]);
+                                  auto mine = sections.my_slots(*caller.identity, parts[0]);
+                                  if (!mine) return mine.status();
+                                  return to_json(*mine);
                                 },
                                 {}});
 
   registry.add_topic("results", {[&sections](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
                                    if (parts.size() != 1) return Status::bad_request("invalid_topic", "Неверное имя темы итогов: нужно мероприятие.");
-                                   return sections.results(parts[0]);
+                                   auto results = sections.results(parts[0]);
+                                   if (!results) return results.status();
+                                   return to_json(*results);
                                  },
                                  {}});
 
@@ -289,8 +295,10 @@ void add_live(live::Registry& registry, SectionService& sections) {
                       if (event == message.end() || !event->is_string() || section == message.end() ||
                           !section->is_number_integer())
                         return Status::bad_request("invalid_op", "Укажите мероприятие и номер секции.");
-                      return sections.act(identity(caller), event->get<std::string>(), section->get<int>(), action,
-                                          message);
+                      auto reply = sections.act(identity(caller), event->get<std::string>(), section->get<int>(),
+                                                action, message);
+                      if (!reply) return reply.status();
+                      return to_json(*reply);
                     });
   }
 }
