@@ -411,12 +411,12 @@ Result<std::optional<PracticeCard>> card_of(store::Tx& tx, std::string_view even
 }
 
 RaisedHand hand_of(const EventRef& ref, const HandRow& h) {
-  return {h.id, h.user, h.name, std::string(to_string(h.status)), ref.timeline->format(h.raised_at)};
+  return {{h.id, h.user, h.name, std::string(to_string(h.status))}, ref.timeline->format(h.raised_at)};
 }
 
 AskedQuestion question_of(const EventRef& ref, const QuestionRow& q, bool for_moderators) {
-  AskedQuestion out{q.id, q.user, q.name, q.text, std::string(to_string(q.status)), q.votes,
-               ref.timeline->format(q.asked_at), std::nullopt};
+  AskedQuestion out{{q.id, q.user, q.name, std::string(to_string(q.status))}, q.text, q.votes,
+                    ref.timeline->format(q.asked_at), std::nullopt};
   if (for_moderators) out.moderation = AskedQuestion::Moderation{q.hidden, q.flags};
   return out;
 }

@@ -143,20 +143,20 @@ struct DoneSlot {
   std::string ended_at;
 };
 
-struct RaisedHand {
+// Who raised a hand or asked a question, and where it stands ("raised", "speaking"; "pending", "approved"…).
+struct FloorItem {
   std::int64_t id = 0;
   std::int64_t user = 0;
   std::string name;
   std::string status;
+};
+
+struct RaisedHand : FloorItem {
   std::string raised_at;
 };
 
-struct AskedQuestion {
-  std::int64_t id = 0;
-  std::int64_t user = 0;
-  std::string name;
+struct AskedQuestion : FloorItem {
   std::string text;
-  std::string status;
   std::int64_t votes = 0;
   std::string asked_at;
   struct Moderation {
@@ -168,10 +168,10 @@ struct AskedQuestion {
 
 // The hands and questions of a section; for the moderators also the pending and hidden questions.
 struct Floor {
-  std::vector<RaisedHand> hands;          // raised, in raise order
+  std::vector<RaisedHand> hands;  // raised, in raise order
   std::optional<RaisedHand> speaking;
   std::vector<AskedQuestion> questions;  // by votes, then time
-  bool premoderation = false;       // whether questions wait for approval
+  bool premoderation = false;            // whether questions wait for approval
 };
 
 // The public state of a section: pushed as "state" on its topic and answered by GET …/state.

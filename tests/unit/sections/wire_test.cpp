@@ -68,10 +68,10 @@ TEST(SectionWireTest, PausedCurrentSlotHasNoEnd) {
 }
 
 TEST(SectionWireTest, QuestionsShowFlagsToModeratorsOnlyAndModerationHasNoSpeaker) {
-  AskedQuestion q{3, 5, "Анна", "Вопрос?", "approved", 2, "2020-07-08T10:01:00+08:00", std::nullopt};
+  AskedQuestion q{{3, 5, "Анна", "approved"}, "Вопрос?", 2, "2020-07-08T10:01:00+08:00", std::nullopt};
   Floor floor;
   floor.questions.push_back(q);
-  floor.speaking = RaisedHand{4, 5, "Анна", "speaking", "2020-07-08T10:00:00+08:00"};
+  floor.speaking = RaisedHand{{4, 5, "Анна", "speaking"}, "2020-07-08T10:00:00+08:00"};
   SectionState s = waiting_state();
   s.floor = floor;
   EXPECT_FALSE(to_json(s)["questions"][0].contains("flags"));
