@@ -47,7 +47,7 @@ SectionState waiting_state() {
 TEST(SectionWireTest, WaitingStateHasEveryKeyWithNullsAndEmptyLists) {
   EXPECT_EQ(to_json(waiting_state()).dump(),
             R"({"closed_at":null,"current":null,"done":[],"event":"ev","hands":[],"next":null,)"
-            R"("now":"2020-07-08T10:00:00+08:00","premoderation":false,"queue":[],"rehearsal":false,)"
+            R"("now":"2020-07-08T10:00:00+08:00","premoderation":false,"questions":[],"queue":[],"rehearsal":false,)"
             R"("room_url":"","section":1,"speaking":null,"started_at":null,"status":"waiting","title":"",)"
             R"("version":0,"window":null})");
 }
@@ -99,7 +99,7 @@ TEST(SectionWireTest, TimeUpHasNoMinutesLeft) {
 
 TEST(SectionWireTest, AttendanceAndResultsAreWrapped) {
   EXPECT_EQ(to_json(std::vector<AttendanceRow>{{2, 5, "Анна", "a@b.c", "2020-07-08T10:00:00+08:00", 90, 1}}).dump(),
-            R"({"attendance":[{"first_joined":"2020-07-08T10:00:00+08:00","minutes":1,"section":2,"seconds":90,)"
+            R"({"attendance":[{"first_joined":"2020-07-08T10:00:00+08:00","minutes":1,"seconds":90,"section":2,)"
             R"("user":{"email":"a@b.c","full_name":"Анна","id":5}}]})");
   EXPECT_EQ(to_json(Results{}).dump(), R"({"results":null})");
   Results r{PublishedResults{"Итоги", {{1, "Секция", {card()}, ""}}, "2020-07-09T10:00:00+08:00", std::nullopt}};
