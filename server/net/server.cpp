@@ -1109,8 +1109,15 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   asio::awaitable<void> upgrade(http::request_parser<http::string_body>& parser, const tcp::endpoint& remote) {
     Request request = to_request(parser.get(), remote, server_->options.trusted_proxies);
     name_request(request);
-    if (auto refusal = handshake_refusal(request)) {
-      co_await write_error(refusal->status, "bad_upgrade", refusal->message, refusal->headers);
+    // RFC 6455 §4.2.1 beyond what websocket::is_upgrade checked (GET, HTTP/1.1, the Upgrade and
+    // Connection fields), as Beast's accept checked it.
+    if (request.header("sec-websocket-version") != "13") {
+      co_await write_error(426, "bad_upgrade", "Поддерживается только версия 13 протокола WebSocket.",
+                           {{"Sec-WebSocket-Version", "13"}});
+      co_return;
+    }
+    if (request.header("host").empty() || request.header("sec-websocket-key").size() != 24) {
+      co_await write_error(400, "bad_upgrade", "Запрос на WebSocket без поля Host или с неверным Sec-WebSocket-Key.");
       co_return;
     }
     auto decision = server_->ws_handler.accept(request);
@@ -1129,24 +1136,6 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
                                                std::move(context), server_->next_id.fetch_add(1));
     slot_.reset();
     session->start(switching_protocols(request.header("sec-websocket-key")), std::move(early), request_id_);
-  }
-
-  struct HandshakeRefusal {
-    int status;
-    std::string_view message;
-    Headers headers;
-  };
-
-  // RFC 6455 §4.2.1 beyond what websocket::is_upgrade checked (GET, HTTP/1.1, the Upgrade and
-  // Connection fields), as Beast's accept checked it.
-  static std::optional<HandshakeRefusal> handshake_refusal(const Request& request) {
-    if (request.header("host").empty()) return HandshakeRefusal{400, "В запросе нет поля Host.", {}};
-    std::string_view key = request.header("sec-websocket-key");
-    if (key.size() != 24) return HandshakeRefusal{400, "Неверное поле Sec-WebSocket-Key.", {}};
-    if (request.header("sec-websocket-version") != "13")
-      return HandshakeRefusal{426, "Поддерживается только версия 13 протокола WebSocket.",
-                              {{"Sec-WebSocket-Version", "13"}}};
-    return std::nullopt;
   }
 
   // The 101 answer to an accepted upgrade, as Beast wrote it; the session sends it as its first bytes.
