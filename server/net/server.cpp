@@ -653,8 +653,8 @@ class WsSession final : public WsConnection,
       MutexLock lock(queue_mutex_);
       sealed_ = true;
     }
-    close_frame_ = code == ws::close_code::no_status ? ws::encode_control(ws::Opcode::close, {})
-                                                    : ws::encode_close(code, reason);
+    ending().close_frame = code == ws::close_code::no_status ? ws::encode_control(ws::Opcode::close, {})
+                                                            : ws::encode_close(code, reason);
     kick_writer();
   }
 
@@ -662,7 +662,7 @@ class WsSession final : public WsConnection,
 
   // Asio's own receive, not a wait and a recv() of ours: its reactor remembers a readiness that
   // came while nothing waited (epoll is edge-triggered), so no message is ever left unnoticed.
-  // What lands in landing_ first is most messages whole (a subscribe is under 100 bytes): then
+  // What lands in landing_ first is most messages whole (a subscribe is 60–90 bytes): then
   // one recv() per message and no second one to find the socket empty.
   void receive() {
     socket_.async_receive(asio::buffer(landing_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -770,7 +770,7 @@ class WsSession final : public WsConnection,
   }
 
   // On the strand: starts the writer unless it runs, is posted or is due at the next flush tick
-  // (then it takes control_next_ and close_frame_ on its way).
+  // (then it takes control_next_ and the close frame on its way).
   void kick_writer() {
     {
       MutexLock lock(queue_mutex_);
@@ -795,7 +795,7 @@ class WsSession final : public WsConnection,
   // queue is sealed and empty, the close frame. False (and the writer stops) when nothing is left.
   bool take_batch() {
     MutexLock lock(queue_mutex_);
-    const bool closing_now = sealed_ && queue_.empty() && !close_frame_.empty();
+    const bool closing_now = sealed_ && queue_.empty() && ending_ && !ending_->close_frame.empty();
     if (dead_ || (queue_.empty() && control_next_.empty() && !closing_now)) {
       writing_ = false;
       return false;
@@ -803,8 +803,8 @@ class WsSession final : public WsConnection,
     control_in_flight_.swap(control_next_);
     control_next_.clear();
     if (closing_now) {
-      control_in_flight_ += close_frame_;
-      std::string().swap(close_frame_);
+      control_in_flight_ += ending_->close_frame;
+      std::string().swap(ending_->close_frame);
       close_in_flight_ = true;
     }
     std::size_t n = 0, bytes = 0;
@@ -931,7 +931,7 @@ class WsSession final : public WsConnection,
     if (!end_why_.empty()) return;
     end_why_ = why;
     end_code_ = code;
-    end_detail_ = std::move(detail);
+    if (!detail.empty()) ending().detail = std::move(detail);
   }
 
   void log_close() {
@@ -940,7 +940,7 @@ class WsSession final : public WsConnection,
     if (why == "slow_consumer") log::note_problem("slow_consumer");
     log::Record line(log::Level::info, "ws.close");
     line.num("connection", id_).str("why", why).num("code", end_code_);
-    if (!end_detail_.empty()) line.str("reason", end_detail_);
+    if (ending_ && !ending_->detail.empty()) line.str("reason", ending_->detail);
     line.seconds("duration", std::chrono::steady_clock::now() - opened_).num("frames", frames_sent_);
     if (context_->log_user_id) line.num("user", context_->log_user_id);
   }
@@ -948,11 +948,10 @@ class WsSession final : public WsConnection,
   // Only on the strand.
   tcp::socket socket_;
   ws::Parser parser_;
-  std::array<char, 128> landing_;  // what the pending receive reads into; see receive()
+  std::array<char, 96> landing_;  // what the pending receive reads into; see receive()
   std::vector<hub::Frame> in_flight_;  // the batch being written, after control_in_flight_
   std::string control_in_flight_;      // pings, pongs, the close frame: the batch's first bytes
   std::size_t sent_ = 0;               // bytes of the batch already on the wire
-  std::string close_frame_;            // the close frame, until the queue has drained
   bool accepted_ = false;
   bool watched_ = false;               // in the idle sweep's list
   bool closing_ = false;               // our close frame is due or sent
@@ -966,7 +965,16 @@ class WsSession final : public WsConnection,
   std::uint64_t frames_sent_ = 0;
   std::string_view end_why_;  // a constant
   int end_code_ = 0;
-  std::string end_detail_;
+  // What only an ending connection needs, made when the end begins: an idle one holds a pointer.
+  struct Ending {
+    std::string close_frame;  // ours, until the queue has drained
+    std::string detail;       // for the close's log line
+  };
+  std::unique_ptr<Ending> ending_;
+  Ending& ending() {
+    if (!ending_) ending_ = std::make_unique<Ending>();
+    return *ending_;
+  }
 
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;
