@@ -21,7 +21,6 @@
 #include <variant>
 #include <vector>
 
-
 #include "accounts/accounts.h"
 #include "common/status.h"
 #include "flashmob/types.h"
