@@ -47,6 +47,9 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   Status start();
   std::uint16_t port() const { return server_->port(); }
   void stop();
+  // After stop(): see net::Server::only_close_handshakes_left.
+  bool only_close_handshakes_left() const { return server_->only_close_handshakes_left(); }
+  std::size_t websocket_count() const { return server_->websocket_count(); }
 
   net::BodyPolicy body_policy(const net::Request& head) override;
   net::Response handle(const net::Request& request) override;
