@@ -271,6 +271,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::uint16_t bound_port = 0;
 
   std::atomic<bool> stopping{false};
+  // Set by a handler stop() posts behind the closes it posted: by then (on one thread; within a
+  // handler's time on several) every WebSocket has written its close frame or waits to.
+  std::atomic<bool> closes_posted{false};
   std::atomic<std::size_t> websockets{0};
   std::atomic<std::uint64_t> next_id{1};
 
@@ -1464,6 +1467,13 @@ void Server::stop() {
       if (auto c = weak.lock()) live.push_back(std::move(c));
   }
   for (auto& c : live) c->shutdown();
+  asio::post(impl_->io, [impl = impl_] { impl->closes_posted = true; });
+}
+
+bool Server::only_close_handshakes_left() const {
+  if (!impl_->closes_posted) return false;
+  MutexLock lock(impl_->slots_mutex);
+  return impl_->open_connections <= impl_->websockets.load();
 }
 
 std::size_t Server::websocket_count() const { return impl_->websockets.load(); }
