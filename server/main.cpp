@@ -120,10 +120,39 @@ std::optional<std::vector<timeline::Agenda>> load_agendas(const app::Config& con
   return agendas;
 }
 
+// After a stop, how long WebSocket clients get to answer their close frames once nothing else is
+// left. A browser answers at once; one that does not (a phone gone to sleep, a client that is
+// itself overloaded) must not hold the restart: 15 000 of them took seconds to answer one by one,
+// and every second the server is down the clients' backoff grows. The frame reached each of them.
+constexpr auto kCloseHandshakeGrace = std::chrono::milliseconds(100);
+// Requests in flight get this long to finish before the rest is cut.
+constexpr auto kStopGrace = std::chrono::seconds(5);
+
+// The watchdog's wait: until the io_context ran dry (`finished`), or until only close
+// handshakes were left for kCloseHandshakeGrace, or kStopGrace. True when it ran dry.
+bool wait_for_stop(app::App& server, std::unique_lock<std::mutex>& lock, std::condition_variable& stopped,
+                   const bool& finished) {
+  const auto give_up = std::chrono::steady_clock::now() + kStopGrace;
+  constexpr auto kNotSettled = std::chrono::steady_clock::time_point::max();
+  auto settled_since = kNotSettled;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (stopped.wait_for(lock, std::chrono::milliseconds(10), [&] { return finished; })) return true;
+    if (!server.only_close_handshakes_left()) {
+      settled_since = kNotSettled;
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (settled_since == kNotSettled) settled_since = now;
+    if (now - settled_since >= kCloseHandshakeGrace) return false;
+  }
+  return finished;
+}
+
 // Runs `io` on `threads` threads (this one included) until SIGINT or SIGTERM has stopped the
 // server; `ready` is called once the signals are caught (a test may send one as soon as it reads
-// the listening line). Connections get a close frame and requests in flight finish; whatever still hangs after
-// the grace period is cut. A thread, not a timer, so a clean stop does not wait for it.
+// the listening line). Connections get a close frame and requests in flight finish; WebSocket
+// close handshakes get kCloseHandshakeGrace, whatever still hangs after kStopGrace is cut. A
+// thread, not a timer, so a clean stop does not wait for it.
 void run_until_signalled(app::App& server, asio::io_context& io, int threads, const std::function<void()>& ready) {
   auto work = asio::make_work_guard(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -134,12 +163,15 @@ void run_until_signalled(app::App& server, asio::io_context& io, int threads, co
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
     std::cout << "praktika: shutting down" << std::endl;
-    log::info("server.stopping");
+    log::info("server.stopping").num("websockets", server.websocket_count());
     server.stop();
     work.reset();
     watchdog = std::thread([&] {
       std::unique_lock lock(stop_mutex);
-      if (!stopped.wait_for(lock, std::chrono::seconds(5), [&] { return finished; })) io.stop();
+      if (wait_for_stop(server, lock, stopped, finished)) return;
+      // Their sockets close as the process ends: each client has its close frame, then the FIN.
+      log::info("server.cut").num("websockets", server.websocket_count());
+      io.stop();
     });
   });
   ready();

@@ -2,7 +2,9 @@
 """Turns the raw JSON of one run of scripts/bench/run.sh into the tables of docs/performance.md.
 
 Each run of praktika_load left results/<scenario>/<server>.<round>.json. Every figure shown is the
-median over the rounds. Only the part of the page between the markers below is rewritten: the
+median over the rounds, with its spread (min–max over the rounds) beside it when there were several;
+a ratio of two such figures says whether their spreads overlap ("within spread": the rounds cannot
+tell the two apart) or not. Only the part of the page between the markers below is rewritten: the
 hand-written analysis around it stays.
 """
 import argparse
@@ -26,6 +28,7 @@ PEER_NAMES = {
     "praktika-x1": "one instance",
     "praktika-x3": "three instances",
     "nginx-flashmob": "nginx (deploy/nginx/flashmob.conf, 1 worker, sendfile) + praktika's access answers",
+    "floor": "kernel floor (bench/floor.cpp: epoll, accept4, one 101 write, one reply frame)",
 }
 
 
@@ -52,23 +55,63 @@ def dig(data, path):
     return data
 
 
+class Measured(float):
+    """A median over the rounds that remembers the rounds' lowest and highest value. Scaling by a
+    plain number (a unit change) scales the spread with it."""
+
+    def __new__(cls, values):
+        m = super().__new__(cls, statistics.median(values))
+        m.lo, m.hi, m.n = min(values), max(values), len(values)
+        return m
+
+    def scaled(self, factor):
+        m = Measured([self.lo * factor, float(self) * factor, self.hi * factor])
+        m.n = self.n
+        return m
+
+    def __truediv__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, Measured):
+            return self.scaled(1 / other)
+        return float(self) / float(other)
+
+
+class Ratio(float):
+    """a / b of two measured figures; `overlap` when the spreads of a and b overlap."""
+
+    def __new__(cls, a, b):
+        r = super().__new__(cls, float(a) / float(b))
+        r.overlap = None
+        if isinstance(a, Measured) and isinstance(b, Measured) and min(a.n, b.n) > 1:
+            r.overlap = a.lo <= b.hi and b.lo <= a.hi
+        return r
+
+
 def median(runs, path):
     values = [v for v in (dig(r, path) for r in runs) if isinstance(v, (int, float))]
-    return statistics.median(values) if values else None
+    return Measured(values) if values else None
+
+
+def number(value, digits):
+    if digits == 0:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:,.{digits}f}".replace(",", " ")
 
 
 def fmt(value, unit="", digits=0):
     if value is None:
         return "—"
-    if digits == 0:
-        return f"{value:,.0f}{unit}".replace(",", " ")
-    return f"{value:,.{digits}f}{unit}".replace(",", " ")
+    text = number(value, digits) + unit
+    if isinstance(value, Measured) and value.n > 1 and value.lo != value.hi:
+        text += f" ({number(value.lo, digits)}–{number(value.hi, digits)})"
+    if isinstance(value, Ratio) and value.overlap is not None:
+        text += " (within spread)" if value.overlap else " (beyond spread)"
+    return text
 
 
 def ratio(a, b):
     if a is None or b in (None, 0):
         return None
-    return a / b
+    return Ratio(a, b)
 
 
 def verdict(value, target, higher_is_better=True):
@@ -196,12 +239,13 @@ def churn(page, runs, bench):
 
 
 def connections(page, runs):
-    page.add("### Connections: 15 000 upgrade and subscribe", "")
+    n = median(runs.get("praktika", []) or runs.get("floor", []), "connections")
+    page.add(f"### Connections: {fmt(n)} upgrade and subscribe", "")
     page.add("praktika subscribes to `timeline:irkutsk-2020` (its reply carries the timeline); the peers to a "
              "bench topic (nchan: the URL is the subscription). Memory is the server's VmRSS after the "
              "connections went idle minus before, divided by the connections still open.", "")
     rows = []
-    for s in ["praktika", "node-ws", "bun", "nchan"]:
+    for s in ["praktika", "node-ws", "bun", "nchan", "floor"]:
         r = runs.get(s)
         if not r:
             rows.append([PEER_NAMES[s], "not run", "", "", ""])
@@ -222,6 +266,34 @@ def connections(page, runs):
     page.targets.append(("upgrades/s ≥ 3× Node ws", fmt(a), fmt(b), fmt(rt, "×", 2), verdict(rt, 3)))
     m = median(p or [], "server_bytes_per_connection")
     page.targets.append(("memory per idle connection ≤ 8 KB", fmt(m, " B"), "", "", verdict(m, 8192, False)))
+    best = best_peer(runs, "upgrades_per_second", True)
+    if best:
+        b = median(runs[best], "upgrades_per_second")
+        rt = ratio(a, b)
+        page.targets.append((f"upgrades/s ≥ 1.0× the best peer ({PEER_NAMES[best]})", fmt(a), fmt(b), fmt(rt, "×", 2),
+                             verdict(rt, 1.0)))
+        mb = best_peer(runs, "server_bytes_per_connection", False)
+        page.targets.append((f"memory per idle connection ≤ the best peer's ({PEER_NAMES[mb]})", fmt(m, " B"),
+                             fmt(median(runs[mb], "server_bytes_per_connection"), " B"),
+                             fmt(ratio(m, median(runs[mb], "server_bytes_per_connection")), "×", 2),
+                             verdict(ratio(m, median(runs[mb], "server_bytes_per_connection")), 1.0, False)))
+    f = median(runs.get("floor", []), "upgrades_per_second")
+    if f is not None:
+        # praktika within 1.2× of the floor: its rate at least 1/1.2 of the floor's.
+        rt = ratio(a, f)
+        page.targets.append(("upgrades/s within 1.2× of the kernel floor (≥ 0.83× its rate)", fmt(a), fmt(f) + " (floor)",
+                             fmt(rt, "×", 2), verdict(rt, 1 / 1.2)))
+
+
+PEERS = ("node-ws", "bun", "nchan")
+
+
+def best_peer(runs, path, higher_is_better):
+    """The peer with the best median of `path` in this run, or None when no peer ran."""
+    found = [(median(runs[s], path), s) for s in PEERS if median(runs.get(s, []), path) is not None]
+    if not found:
+        return None
+    return (max if higher_is_better else min)(found)[1]
 
 
 def http(page, runs):
@@ -395,11 +467,54 @@ def reconnect(page, runs):
                 "attempts / failed", "errors", "load client CPU"], rows)
 
 
+def busy(page, fan, lat, peer):
+    page.add("### Busy neighbour: fan-out and latency while ffmpeg transcodes on the server's core", "")
+    page.add(f"praktika and {PEER_NAMES.get(peer, peer)} (the best peer of the fan-out and latency tables), each "
+             "measured quiet and while `ffmpeg` transcodes a generated 720p clip with libx264 (`-preset veryfast`, "
+             "looped) pinned to the server's core at the same priority, as a late flashmob item's conversion "
+             "would run on 7 July. Fan-out as in its own scenario (sustained deliveries/s), latency as in its own "
+             "(p99 to the last subscriber at 10 events/s).", "")
+    rows = []
+    for s in ("praktika", peer):
+        q, b = fan.get(s + "-quiet", []), fan.get(s + "-busy", [])
+        lq, lb = lat.get(s + "-quiet", []), lat.get(s + "-busy", [])
+        fq, fb = median(q, "best_sustained.deliveries_per_second"), median(b, "best_sustained.deliveries_per_second")
+        pq = median(lq, "steps.0.last_subscriber_latency.p99_us")
+        pb = median(lb, "steps.0.last_subscriber_latency.p99_us")
+        rows.append([PEER_NAMES.get(s, s), fmt(fq), fmt(fb), fmt(ratio(fb, fq), "×", 2), late(pq), late(pb),
+                     fmt(median(b, "best_sustained.server_cpu_percent"), " %"),
+                     (errors(q + b + lq + lb) or "—").replace("|", "/")])
+    page.table(["server", "deliveries/s quiet", "deliveries/s busy", "busy / quiet", "p99 to the last quiet",
+                "p99 to the last busy", "server CPU busy", "errors"], rows)
+    pf = lambda s, c: median(fan.get(f"{s}-{c}", []), "best_sustained.deliveries_per_second")
+    pl = lambda s, c: finite(median(lat.get(f"{s}-{c}", []), "steps.0.last_subscriber_latency.p99_us"))
+    rt = ratio(pf("praktika", "busy"), pf("praktika", "quiet"))
+    page.targets.append(("busy neighbour: fan-out ≥ 0.8× praktika's quiet figure", fmt(pf("praktika", "busy")),
+                         fmt(pf("praktika", "quiet")) + " (quiet)", fmt(rt, "×", 2), verdict(rt, 0.8)))
+    rt = ratio(pl("praktika", "quiet"), pl("praktika", "busy"))
+    page.targets.append(("busy neighbour: latency p99 keeps ≥ 0.8× (quiet p99 / busy p99)",
+                         late(pl("praktika", "busy")), late(pl("praktika", "quiet")) + " (quiet)", fmt(rt, "×", 2),
+                         verdict(rt, 0.8)))
+    rt = ratio(pf("praktika", "busy"), pf(peer, "busy"))
+    page.targets.append((f"busy neighbour: fan-out ≥ 1.0× {PEER_NAMES.get(peer, peer)} under the same load",
+                         fmt(pf("praktika", "busy")), fmt(pf(peer, "busy")), fmt(rt, "×", 2), verdict(rt, 1.0)))
+    rt = ratio(pl(peer, "busy"), pl("praktika", "busy"))
+    page.targets.append((f"busy neighbour: latency p99 ahead of {PEER_NAMES.get(peer, peer)} under the same load "
+                         "(its p99 / praktika's)", late(pl("praktika", "busy")), late(pl(peer, "busy")),
+                         fmt(rt, "×", 2), verdict(rt, 1.0)))
+
+
+def finite(us):
+    """A latency, or None when events went missing (∞): no ratio is made of an infinite one."""
+    return None if us is None or us >= 1e12 else us
+
+
 def main():
     ap = argparse.ArgumentParser()
     for flag in ("results", "out", "rounds", "quick", "machine", "versions", "command", "praktika-bench", "upload-mb"):
         ap.add_argument("--" + flag, required=True)
-    ap.add_argument("--only", default="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect",
+    ap.add_argument("--busy-peer", default="bun", help="the peer the busy scenario ran beside praktika")
+    ap.add_argument("--only", default="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect,busy",
                     help="the scenarios run: the others get no section")
     a = ap.parse_args()
     wanted = set(a.only.split(","))
@@ -407,9 +522,12 @@ def main():
     page = Page()
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     page.add(f"Measured {now} on {a.machine}; server pinned to core 0, load (`praktika_load`) to core 1; "
-             f"{a.rounds} round(s), servers in alternating order, medians shown.", "",
+             f"{a.rounds} round(s), servers in alternating order. Each figure is the median over the rounds, "
+             f"followed by its spread (the rounds' min–max) when the rounds differed; a ratio of two figures "
+             f"says \"within spread\" when their spreads overlap (the rounds cannot tell them apart) and "
+             f"\"beyond spread\" when they do not.", "",
              f"Versions: {a.versions}.", "",
-             f"Reproduce: `{a.command}`" + (" (quick mode: one round and short steps, figures indicative only; "
+             f"Reproduce: `{a.command}`" + (" (quick mode: short steps, figures indicative only; "
                                             "the full run is `scripts/bench/run.sh`)" if a.quick == "1" else "") + ".", "")
     body = Page()
     if "fanout" in wanted and ("fanout" in runs or a.praktika_bench != "1"):
@@ -430,6 +548,8 @@ def main():
         viewers(body, runs.get("viewers", {}), runs.get("viewers-item", {}))
     if "reconnect" in wanted:
         reconnect(body, runs.get("reconnect", {}))
+    if "busy" in wanted:
+        busy(body, runs.get("busy-fanout", {}), runs.get("busy-latency", {}), a.busy_peer)
     if body.targets:
         page.add("### Targets", "")
         page.table(["target", "praktika", "peer", "ratio", "verdict"], [list(t) for t in body.targets])

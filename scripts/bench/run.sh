@@ -2,15 +2,19 @@
 # The benchmark suite: praktika against its peers, on this machine, in one run. Installs what it
 # needs (nginx, nchan, the npm peers), builds praktika and praktika_load in Release, runs every
 # scenario against every server with the server pinned to core 0 and the load to core 1, several
-# rounds alternating the servers' order, and writes the medians to docs/performance.md.
+# rounds alternating the servers' order, and writes each figure's median and spread (min–max over
+# the rounds) to docs/performance.md.
 #
 # Usage: scripts/bench/run.sh [--quick] [--rounds N] [--out FILE] [--keep]
-#         [--only fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect]
-#   --quick   one round, shorter steps: under five minutes. The figures are indicative only.
+#         [--only fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect,busy]
+#   --rounds  rounds of every scenario (default 5; 2 with --quick): a figure is the median, its
+#             spread the rounds' min–max, and a ratio whose two spreads overlap is "within spread".
+#   --quick   shorter steps: the figures are indicative only.
 #   --keep    keep the work folder (logs, raw JSON per run) and print where it is.
 # Environment: BENCH_BUILD (build folder, default build-bench), BENCH_SKIP_INSTALL=1, BENCH_NO_BUILD=1
-# (use the binaries already in BENCH_BUILD); BENCH_CLUSTER_SUBSCRIBERS, BENCH_VIEWERS, BENCH_STORM_CLIENTS
-# (a scenario's size instead of the default below).
+# (use the binaries already in BENCH_BUILD); BENCH_CLUSTER_SUBSCRIBERS, BENCH_VIEWERS, BENCH_STORM_CLIENTS,
+# BENCH_FAN_SUBSCRIBERS (fan-out, latency, churn, busy), BENCH_CONNECTIONS (connections) (a scenario's size
+# instead of the default below); BENCH_BUSY_PEER (the peer of the busy scenario, default bun).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -18,7 +22,7 @@ export CCACHE_BASEDIR="$root"
 
 quick=0
 rounds=""
-all_scenarios="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect"
+all_scenarios="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect,busy"
 only=$all_scenarios
 out=docs/performance.md
 keep=0
@@ -33,7 +37,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-[[ -z $rounds ]] && rounds=$(( quick ? 1 : 3 ))
+[[ -z $rounds ]] && rounds=$(( quick ? 2 : 5 ))
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 log() { echo "bench: $*" >&2; }
@@ -69,12 +73,13 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   if [[ ! -f $build/build.ninja ]]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
-  log "building praktika and praktika_load (Release) in $build"
-  ninja -C "$build" praktika praktika_load >/dev/null
+  log "building praktika, praktika_load and praktika_floor (Release) in $build"
+  ninja -C "$build" praktika praktika_load praktika_floor >/dev/null
 fi
 [[ $build == /* ]] || build=$root/$build
 praktika=$build/praktika
 load=$build/praktika_load
+floor=$build/praktika_floor
 
 # --- the run's folder and its files -----------------------------------------------------------
 work=$(mktemp -d /tmp/praktika-bench.XXXXXX)
@@ -85,6 +90,7 @@ server_pid=""
 redis_port=""
 cleanup() {
   stop_server
+  declare -F stop_neighbour >/dev/null && stop_neighbour
   [[ -f $work/praktika-cluster.current ]] && stop_cluster
   [[ -n $redis_port ]] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   if ((keep)); then log "work folder kept: $work"; else rm -rf "$work"; fi
@@ -143,6 +149,14 @@ start_node_ws() {
   stop_pid=$!
   server_pid=$stop_pid
   wait_port $port
+}
+
+# The kernel's floor for an upgrade: accept, 101, one reply frame, nothing else (bench/floor.cpp).
+start_floor() {
+  taskset -c $server_cpu "$floor" $port >>"$work/floor.log" 2>&1 &
+  stop_pid=$!
+  server_pid=$stop_pid
+  wait_port $port $stop_pid
 }
 
 start_bun() {
@@ -294,14 +308,59 @@ storm() {  # server round
   stop_server
 }
 
+# The busy neighbour: the fan-out and the latency of praktika and of the best peer, each once quiet
+# and once while ffmpeg transcodes on the server's own core (libx264 of a generated 720p test
+# clip, looped, as praktika's flashmob job converts a late item on 7 July: same priority).
+neighbour_pid=""
+start_neighbour() {
+  if [[ ! -f $work/neighbour.mp4 ]]; then
+    taskset -c $load_cpu ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 4 \
+      -c:v libx264 -preset ultrafast "$work/neighbour.mp4"
+  fi
+  taskset -c $server_cpu ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$work/neighbour.mp4" \
+    -c:v libx264 -preset veryfast -f null - >>"$work/ffmpeg.log" 2>&1 &
+  neighbour_pid=$!
+  sleep 1  # the encoder's start-up, so the load meets it at full work
+}
+stop_neighbour() {
+  [[ -n $neighbour_pid ]] || return 0
+  kill "$neighbour_pid" 2>/dev/null || true
+  wait "$neighbour_pid" 2>/dev/null || true
+  neighbour_pid=""
+}
+
+busy_scenario() {  # round
+  local round=$1 s condition
+  for s in $(order "$round" praktika "$busy_peer"); do
+    for condition in $(order "$round" quiet busy); do
+      start_ws_server "$s"
+      [[ $condition == busy ]] && start_neighbour
+      # shellcheck disable=SC2046
+      run_load busy-fanout "$s-$condition" "$round" ws-fanout $(ws_args "$s" busyfan) --connections $fan_subs \
+        --rate-start 1 --rate-factor $fan_factor --step-seconds $fan_step --max-steps 30 --p99-limit-ms 100 \
+        --sustain-limit-ms 1000
+      stop_server
+      start_ws_server "$s"
+      # shellcheck disable=SC2046
+      run_load busy-latency "$s-$condition" "$round" ws-fanout $(ws_args "$s" busylat) --connections $fan_subs \
+        --rate-start 10 --max-steps 1 --step-seconds $lat_seconds --p99-limit-ms 50
+      stop_server
+      stop_neighbour
+    done
+  done
+}
+
 # --- scenarios --------------------------------------------------------------------------------
 if ((quick)); then
-  fan_subs=10000; fan_step=2; fan_factor=1.6; lat_seconds=5; conn_n=15000; http_seconds=3; upload_mb=300
+  fan_step=2; fan_factor=1.6; lat_seconds=5; http_seconds=3; upload_mb=300
   view_seconds=10
 else
-  fan_subs=10000; fan_step=4; fan_factor=1.3; lat_seconds=20; conn_n=15000; http_seconds=10; upload_mb=1000
+  fan_step=4; fan_factor=1.3; lat_seconds=20; http_seconds=10; upload_mb=1000
   view_seconds=60
 fi
+fan_subs=${BENCH_FAN_SUBSCRIBERS:-10000}
+conn_n=${BENCH_CONNECTIONS:-15000}
+busy_peer=${BENCH_BUSY_PEER:-bun}
 cluster_subs=${BENCH_CLUSTER_SUBSCRIBERS:-15000}
 viewers=${BENCH_VIEWERS:-1000}
 storm_n=${BENCH_STORM_CLIENTS:-15000}
@@ -329,7 +388,7 @@ start_ws_server() {
 }
 
 fanout_servers="praktika node-ws bun nchan"
-wants fanout || wants latency || wants churn && probe_bench_flag
+wants fanout || wants latency || wants churn || wants busy && probe_bench_flag
 ws_fanout_servers() {
   local s
   for s in $fanout_servers; do
@@ -374,10 +433,11 @@ for round in $(seq 1 "$rounds"); do
     done
   fi
   if wants connections; then
-    for s in $(order "$round" praktika node-ws bun nchan); do
+    for s in $(order "$round" praktika node-ws bun nchan floor); do
       case $s in
         praktika) start_praktika; args="--url ws://127.0.0.1:$port/ws --topic timeline:irkutsk-2020" ;;
         nchan) start_ws_server nchan; args="--url ws://127.0.0.1:$port/sub/bench_connect --protocol raw" ;;
+        floor) start_floor; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
         *) start_ws_server "$s"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
       esac
       # Let the server finish starting (JIT, allocator) before its memory is the baseline.
@@ -419,6 +479,9 @@ for round in $(seq 1 "$rounds"); do
   fi
   if wants viewers; then
     view_scenario "$round"
+  fi
+  if wants busy && [[ $praktika_has_bench == 1 ]]; then
+    busy_scenario "$round"
   fi
   if wants reconnect; then
     for s in $(order "$round" praktika bun nchan); do
@@ -475,5 +538,5 @@ command=scripts/bench/run.sh
 /usr/bin/python3 scripts/bench/report.py --results "$results" --out "$out" --rounds "$rounds" --quick "$quick" \
   --machine "$machine_cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)" \
   --versions "$versions" --command "$command" --praktika-bench "${praktika_has_bench:-?}" --upload-mb "$upload_mb" \
-  --only "$only"
+  --only "$only" --busy-peer "$busy_peer"
 log "wrote $out"

@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <set>
@@ -48,6 +49,29 @@ constexpr std::uint16_t kSessionChangedClose = 4001;
 Status session_changed() {
   return Status::unauthorized("session_changed",
                               "Вы вышли из учётной записи или ваши права изменились. Соединение восстанавливается.");
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The ok reply to a fresh subscribe whose state is text already: byte for byte what dumping
+// {"re":…,"ok":true,"data":{<key>:…,"presence":…,"seq":…}} gives, members in nlohmann's order.
+std::string subscribe_reply_text(const json& re, const live::TopicFamily::StateText& state, std::int64_t presence,
+                                 std::optional<std::uint64_t> seq) {
+  std::vector<std::pair<std::string_view, std::string>> data = {{state.key, state.value},
+                                                                {"presence", std::to_string(presence)}};
+  if (seq) data.emplace_back("seq", std::to_string(*seq));
+  std::sort(data.begin(), data.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out = "{\"data\":{";
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (i) out += ',';
+    out += dump(data[i].first);
+    out += ':';
+    out += data[i].second;
+  }
+  out += "},\"ok\":true,\"re\":";
+  out += dump(re);
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -276,13 +300,24 @@ void App::add_topics() {
                           return json::object();
                         },
                         {}});
-  add_topic("timeline", {[this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
-                           if (parts.size() != 1) return errors::invalid_topic();
-                           auto event = find_event(parts[0]);
-                           if (!event) return errors::event_not_found();
-                           return json{{"timeline", event->timeline->to_json(clock_.now())}};
-                         },
-                         {}});
+  for (const auto& id : events_.ids())
+    timeline_texts_.emplace(id, std::make_unique<TimelineText>(*events_.find(id)->timeline));
+  live::TopicFamily timeline;
+  timeline.subscribe = [this](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
+    if (parts.size() != 1) return errors::invalid_topic();
+    auto event = find_event(parts[0]);
+    if (!event) return errors::event_not_found();
+    return json{{"timeline", event->timeline->to_json(clock_.now())}};
+  };
+  // The same, as text made once per change: every page subscribes to it, a crowd at once.
+  timeline.state_text = [this](const live::Caller&,
+                               const std::vector<std::string>& parts) -> Result<live::TopicFamily::StateText> {
+    if (parts.size() != 1) return errors::invalid_topic();
+    auto text = timeline_texts_.find(parts[0]);
+    if (text == timeline_texts_.end()) return errors::event_not_found();
+    return live::TopicFamily::StateText{"timeline", text->second->at(clock_.now())};
+  };
+  add_topic("timeline", std::move(timeline));
   for (const auto& stage : stages_) stage->add_live(*this);
 }
 
@@ -334,8 +369,10 @@ void App::on_message(net::WsConnection& connection, net::WsContext& context, std
     connection.close(kSessionChangedClose, "session_changed");
     return;
   }
-  json reply = request.problem.is_ok() ? do_op(connection, who, request) : api::ws_error(request.problem, request.re);
-  connection.send_text(reply.dump(-1, ' ', false, json::error_handler_t::replace));
+  WsReply reply =
+      request.problem.is_ok() ? do_op(connection, who, request) : WsReply(api::ws_error(request.problem, request.re));
+  if (auto* text = std::get_if<std::string>(&reply)) return connection.send_text(std::move(*text));
+  connection.send_text(dump(std::get<json>(reply)));
 }
 
 bool App::identity_still_holds(Subscriber& who) {
@@ -351,7 +388,7 @@ void App::end_sockets_of(std::int64_t user_id) {
   for (auto& socket : sockets_by_user_.take(user_id)) socket->close(kSessionChangedClose, "session_changed");
 }
 
-json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
+App::WsReply App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
   const json& re = request.re;
   auto fail = [&](const Status& s) { return api::ws_error(s, re); };
   auto ok = [&](json data) { return json{{"re", re}, {"ok", true}, {"data", std::move(data)}}; };
@@ -370,7 +407,7 @@ json App::do_op(net::WsConnection& connection, Subscriber& who, const api::WsReq
 }
 
 // "subscribe" and "unsubscribe": the topic's state in the reply, its events pushed from then on.
-json App::subscribe(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
+App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
   const json& re = request.re;
   const json& message = request.message;
   auto fail = [&](const Status& s) { return api::ws_error(s, re); };
@@ -386,23 +423,38 @@ json App::subscribe(net::WsConnection& connection, Subscriber& who, const api::W
   auto family = topics_.find(parts.front());
   if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
   parts.erase(parts.begin());
-  auto data = family->second.subscribe(live::Caller{who.identity, connection.id(), who.member}, parts);
+  const live::Caller caller{who.identity, connection.id(), who.member};
+  const auto too_many = [] { return Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."); };
+  const auto since = resubscribed_since(message);
+  // A fresh subscription to a family that keeps its state as text: nothing is built for it.
+  if (family->second.state_text && !since && !who.topics.count(topic)) {
+    auto state = family->second.state_text(caller, parts);
+    if (!state) return fail(state.status());
+    if (who.topics.size() >= config_.ws_topics_per_connection) return fail(too_many());
+    auto seq = join_topic(connection, who, topic, since, json());
+    return subscribe_reply_text(re, *state, presence_->count(topic), seq);
+  }
+  auto data = family->second.subscribe(caller, parts);
   if (!data) return fail(data.status());
   if (who.topics.count(topic)) {
     (*data)["presence"] = presence_->count(topic);
     return ok(std::move(*data));
   }
-  if (who.topics.size() >= config_.ws_topics_per_connection)
-    return fail(Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."));
-  who.topics.insert(topic);
-  auto since = resubscribed_since(message);
-  auto seq = publisher_->subscribe(topic, connection.shared(), since, *data);
-  presence_->join(topic, who.member);
+  if (who.topics.size() >= config_.ws_topics_per_connection) return fail(too_many());
+  auto seq = join_topic(connection, who, topic, since, *data);
   // A resubscribe gets what it missed (or a resync event with this state) as events instead.
   json reply = since ? json{{"resumed", true}} : std::move(*data);
   reply["presence"] = presence_->count(topic);
   if (seq) reply["seq"] = *seq;
   return ok(std::move(reply));
+}
+
+std::optional<std::uint64_t> App::join_topic(net::WsConnection& connection, Subscriber& who, const std::string& topic,
+                                             std::optional<std::uint64_t> since, const json& state) {
+  who.topics.insert(topic);
+  auto seq = publisher_->subscribe(topic, connection.shared(), since, state);
+  presence_->join(topic, who.member);
+  return seq;
 }
 
 void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic) {

@@ -8,8 +8,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "accounts/accounts.h"
@@ -17,6 +19,7 @@
 #include "app/config.h"
 #include "app/operations.h"
 #include "app/sockets_by_user.h"
+#include "app/timeline_text.h"
 #include "hub/hub.h"
 #include "live/alarm.h"
 #include "live/live.h"
@@ -47,6 +50,9 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   Status start();
   std::uint16_t port() const { return server_->port(); }
   void stop();
+  // After stop(): see net::Server::only_close_handshakes_left.
+  bool only_close_handshakes_left() const { return server_->only_close_handshakes_left(); }
+  std::size_t websocket_count() const { return server_->websocket_count(); }
 
   net::BodyPolicy body_policy(const net::Request& head) override;
   net::Response handle(const net::Request& request) override;
@@ -89,8 +95,14 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   net::Response dispatch(const net::Request& request, std::string_view& route);
   // The Content-Security-Policy and its companions, on every response App gives.
   net::Response with_security_headers(const net::Request& request, net::Response response) const;
-  nlohmann::json do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
-  nlohmann::json subscribe(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
+  // A WebSocket reply: JSON to serialise, or text already serialised (a subscribe reply made
+  // from a family's cached state).
+  using WsReply = std::variant<nlohmann::json, std::string>;
+  WsReply do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
+  WsReply subscribe(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
+  // Subscribes the connection and counts it present; the topic's last number, if known.
+  std::optional<std::uint64_t> join_topic(net::WsConnection& connection, Subscriber& who, const std::string& topic,
+                                          std::optional<std::uint64_t> since, const nlohmann::json& state);
   // False when the session behind `who` has ended or its roles are no longer the ones it was
   // given at the upgrade (another instance on the same store may have changed them).
   bool identity_still_holds(Subscriber& who);
@@ -113,6 +125,8 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   boost::asio::io_context& io_;
   boost::asio::thread_pool& workers_;  // lent to the stages for work off the alarm's strand
   std::map<std::string, live::TopicFamily, std::less<>> topics_;  // by family: "timeline", ...
+  // Each event's timeline as its subscribers get it (by event id; filled by add_topics).
+  std::map<std::string, std::unique_ptr<TimelineText>, std::less<>> timeline_texts_;
   std::map<std::string, live::Op, std::less<>> ops_;              // by name: "section.next", ...
   net::Router router_;  // filled before start(), read-only afterwards
 

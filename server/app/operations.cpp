@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "accounts/accounts_api.h"
 #include "api/http.h"
 #include "certificates/certificates.h"
 #include "common/errors.h"
@@ -20,7 +19,6 @@ namespace asio = boost::asio;
 
 // While an organiser watches, the view is pushed this often: a person reads it, no faster.
 constexpr auto kPushInterval = std::chrono::seconds(2);
-constexpr std::string_view kTopicFamily = "operations";
 
 std::string topic_of(std::string_view event_id) { return live::topic::operations(event_id); }
 
@@ -105,31 +103,6 @@ Operations::Operations(Sources sources, metrics::AddressList metrics_allow, asio
 
 Operations::~Operations() = default;
 
-void Operations::add_routes(net::Router& router, accounts::AccountsService& accounts) {
-  router.add("GET", "/api/events/{id}/operations",
-             accounts::organiser_only(accounts, [this](const accounts::Identity&, const net::Request&,
-                                                       const net::PathParams& p) {
-               auto view = snapshot(p.get("id"));
-               return view ? api::json_response(200, {{"operations", *view}}) : api::error_response(view.status());
-             }));
-}
-
-void Operations::add_live(live::Registry& registry) {
-  // One short read per subscribe, as other topics' policies: the snapshot's SQL is three small
-  // counting queries.
-  registry.add_topic(std::string(kTopicFamily),
-                     {[this](const live::Caller& caller, const std::vector<std::string>& parts) -> Result<json> {
-                        if (parts.size() != 1) return errors::invalid_topic();
-                        if (!s_.find_event(parts[0])) return errors::event_not_found();
-                        if (!caller.identity) return errors::not_authenticated();
-                        if (!accounts::is_organiser(*caller.identity, parts[0])) return errors::organiser_only();
-                        auto view = snapshot(parts[0]);
-                        if (!view) return view.status();
-                        return json{{"operations", *view}};
-                      },
-                      {}});
-}
-
 void Operations::start() {
   asio::post(strand_, [this] { arm(); });
 }
@@ -156,12 +129,12 @@ void Operations::push_all() {
     if (s_.hub->subscriber_count(topic) == 0) continue;
     asio::post(workers_, [this, id, topic] {
       if (stopping_) return;
-      if (auto view = snapshot(id)) s_.publisher->notify(topic, "operations", {{"operations", *view}});
+      if (auto view = snapshot(id)) s_.publisher->notify(topic, "operations", {{"operations", to_json(*view)}});
     });
   }
 }
 
-Result<json> Operations::snapshot(std::string_view event_id) {
+Result<OperationsView> Operations::snapshot(std::string_view event_id) {
   const timeline::Agenda* agenda = s_.find_event(event_id);
   if (!agenda) return errors::event_not_found();
   const std::string prefix = std::string(event_id);
@@ -170,73 +143,56 @@ Result<json> Operations::snapshot(std::string_view event_id) {
     return topic.compare(0, head.size(), head) == 0 && (topic.size() == head.size() || topic[head.size()] == ':');
   };
   const auto topics = s_.hub->topics();
+  const auto stats = s_.server->connection_stats();
+  OperationsView view;
+  view.at = format_instant(s_.clock->now());
+  view.websockets = s_.server->websocket_count();
+  view.open_connections = stats.open;
+  view.presence_backend = s_.presence->backend();
+  view.presence_healthy = s_.presence->healthy();
 
-  json pages = json::array();
   for (const auto& page : kPages) {
-    std::int64_t connections = 0, viewers = 0;
+    OperationsView::Watched& watched = view.pages.emplace_back();
+    watched.page = page.family;
+    watched.title = page.title;
     for (const auto& [topic, local] : topics) {
       if (!belongs(topic, page.family)) continue;
-      connections += static_cast<std::int64_t>(local);
-      viewers += s_.presence->count(topic);
+      watched.connections += static_cast<std::int64_t>(local);
+      watched.viewers += s_.presence->count(topic);
     }
-    pages.push_back({{"page", page.family}, {"title", page.title}, {"connections", connections}, {"viewers", viewers}});
   }
-  json sections = json::array();
   for (const auto& section : agenda->sections) {
     const std::string topic = "section:" + prefix + ":" + std::to_string(section.number);
-    sections.push_back({{"number", section.number},
-                        {"title", section.title},
-                        {"connections", s_.hub->subscriber_count(topic)},
-                        {"viewers", s_.presence->count(topic)}});
+    view.sections.push_back({section.number, section.title, static_cast<std::int64_t>(s_.hub->subscriber_count(topic)),
+                             s_.presence->count(topic)});
   }
 
-  json mail = {{"configured", s_.sender->configured()}};
+  view.mail.configured = s_.sender->configured();
   if (auto counts = s_.outbox->counts(event_id)) {
-    mail.update({{"pending", counts->pending}, {"failed", counts->failed}, {"sent", counts->sent}});
-    if (counts->oldest_pending) mail["oldest_pending_at"] = format_instant(*counts->oldest_pending);
+    view.mail = {view.mail.configured, true, counts->pending, counts->failed, counts->sent, std::nullopt};
+    if (counts->oldest_pending) view.mail.oldest_pending_at = format_instant(*counts->oldest_pending);
   }
-  json conversions = json::object();
-  if (auto c = s_.flashmob->conversions(event_id))
-    conversions = {{"queued", c->queued}, {"running", c->running}, {"failed", c->failed}};
-  json certificates = json::object();
+  if (auto c = s_.flashmob->conversions(event_id)) view.conversions = OperationsView::Jobs{c->queued, c->running, c->failed};
   if (auto c = s_.certificates->job_counts(event_id))
-    certificates = {{"queued", c->queued}, {"running", c->running}, {"failed", c->failed}};
+    view.certificates = OperationsView::Jobs{c->queued, c->running, c->failed};
 
-  json problems = json::array();
+  if (!view.presence_healthy)
+    view.problems.push_back({"presence_unavailable",
+                             "Нет связи с Redis: счётчики зрителей других экземпляров сервера не видны.",
+                             "Проверьте, запущен ли Redis и доступен ли он по адресу из настроек; сервер "
+                             "переподключится сам.",
+                             1, std::nullopt, std::nullopt});
+  if (stats.out_of_descriptors) {
+    const Advice& a = advice_for("server_busy");
+    view.problems.push_back({"server_busy", std::string(a.title), std::string(a.action), stats.refused_descriptors,
+                             std::nullopt, std::nullopt});
+  }
   for (const auto& p : log::recent_problems()) {
     if (!p.event_id.empty() && p.event_id != event_id) continue;
     const Advice& a = advice_for(p.code);
-    problems.push_back({{"code", p.code},
-                        {"title", a.title},
-                        {"action", a.action},
-                        {"count", p.count},
-                        {"first", iso(p.first)},
-                        {"last", iso(p.last)}});
+    view.problems.push_back({p.code, std::string(a.title), std::string(a.action), p.count, iso(p.first), iso(p.last)});
   }
-  const auto stats = s_.server->connection_stats();
-  if (stats.out_of_descriptors) {
-    const Advice& a = advice_for("server_busy");
-    problems.insert(problems.begin(), json{{"code", "server_busy"}, {"title", a.title}, {"action", a.action},
-                                           {"count", stats.refused_descriptors}});
-  }
-  const bool presence_ok = s_.presence->healthy();
-  if (!presence_ok)
-    problems.insert(problems.begin(),
-                    json{{"code", "presence_unavailable"},
-                         {"title", "Нет связи с Redis: счётчики зрителей других экземпляров сервера не видны."},
-                         {"action", "Проверьте, запущен ли Redis и доступен ли он по адресу из настроек; сервер "
-                                    "переподключится сам."},
-                         {"count", 1}});
-
-  return json{{"at", format_instant(s_.clock->now())},
-              {"connections", {{"websockets", s_.server->websocket_count()}, {"open", stats.open}}},
-              {"presence", {{"backend", s_.presence->backend()}, {"healthy", presence_ok}}},
-              {"pages", pages},
-              {"sections", sections},
-              {"mail", mail},
-              {"conversions", conversions},
-              {"certificates", certificates},
-              {"problems", problems}};
+  return view;
 }
 
 net::Response Operations::metrics_response(const net::Request& request) {

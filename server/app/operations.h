@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,49 @@ class CertificateService;
 
 namespace praktika::app {
 
+// The live view of one event at one instant; operations_api.cpp makes its JSON (the route's answer,
+// the topic's first frame and every push).
+struct OperationsView {
+  std::string at;  // UTC
+  std::size_t websockets = 0;
+  std::size_t open_connections = 0;  // TCP, HTTP and WebSocket
+  std::string presence_backend;
+  bool presence_healthy = false;
+  // Connections on this instance and viewers on every instance, of a kind of page or of a section.
+  struct Watched {
+    std::string page;  // the page's topic family
+    std::string title;
+    std::int64_t connections = 0;
+    std::int64_t viewers = 0;
+  };
+  std::vector<Watched> pages;
+  struct SectionWatched {
+    int number = 0;
+    std::string title;
+    std::int64_t connections = 0;
+    std::int64_t viewers = 0;
+  };
+  std::vector<SectionWatched> sections;
+  struct Mail {
+    bool configured = false;
+    bool counted = false;  // the counts below were read
+    std::int64_t pending = 0, failed = 0, sent = 0;
+    std::optional<std::string> oldest_pending_at;
+  } mail;
+  struct Jobs {
+    std::int64_t queued = 0, running = 0, failed = 0;
+  };
+  std::optional<Jobs> conversions, certificates;  // none: not read
+  // A recent problem in the organiser's words, newest first.
+  struct Problem {
+    std::string code, title, action;
+    std::uint64_t count = 0;
+    std::optional<std::string> first, last;  // UTC; none for a state rather than an error
+  };
+  std::vector<Problem> problems;
+};
+nlohmann::json to_json(const OperationsView& view);
+
 class Operations {
  public:
   // Everything is owned by App and outlives this object.
@@ -78,7 +122,7 @@ class Operations {
   // GET /metrics: 403 metrics_forbidden unless the client's address is allowed.
   net::Response metrics_response(const net::Request& request);
   // The live view of one event.
-  Result<nlohmann::json> snapshot(std::string_view event_id);
+  Result<OperationsView> snapshot(std::string_view event_id);
 
  private:
   void arm();

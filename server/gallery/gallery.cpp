@@ -198,19 +198,14 @@ Result<Located> locate_comment(store::Tx& tx, std::string_view event_id, std::in
 }
 
 // `reveal`: the text of a hidden comment is shown (to its author, moderators and organisers).
-json comment_json(const CommentRow& c, const timeline::Timeline& timeline, bool reveal) {
-  auto instant = [&](std::optional<std::int64_t> ms) { return ms ? json(timeline.format(from_ms(*ms))) : json(); };
+Comment comment_of(const CommentRow& c, const timeline::Timeline& timeline, bool reveal) {
   bool hidden = c.hidden_at.has_value();
   bool deleted = c.deleted_at.has_value();
-  return {{"id", c.id},
-          {"practice", c.practice_id},
-          {"parent", c.parent_id ? json(*c.parent_id) : json()},
-          {"author", {{"id", c.author_id}, {"full_name", c.author_name}}},
-          {"text", deleted || (hidden && !reveal) ? json() : json(c.text)},
-          {"created_at", timeline.format(from_ms(c.created_at))},
-          {"edited_at", instant(c.edited_at)},
-          {"hidden", hidden},
-          {"deleted", deleted}};
+  Comment out{c.id, c.practice_id, c.parent_id, {c.author_id, c.author_name}, std::nullopt,
+              timeline.format(from_ms(c.created_at)), std::nullopt, hidden, deleted};
+  if (!deleted && (!hidden || reveal)) out.text = c.text;
+  if (c.edited_at) out.edited_at = timeline.format(from_ms(*c.edited_at));
+  return out;
 }
 
 enum CommentChange { kEdit, kDelete, kHide, kShow };
@@ -607,12 +602,11 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
   return out;
 }
 
-Result<json> GalleryService::comments(Who who, std::string_view event_id, std::int64_t practice) {
+Result<Discussion> GalleryService::comments(Who who, std::string_view event_id, std::int64_t practice) {
   auto a = access(who, event_id);
   if (!a) return a.status();
-  json list = json::array();
-  json flagged = json::array();
-  bool moderator = false;
+  Discussion out;
+  bool& moderator = out.moderator;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_admitted(tx, event_id, practice);
     if (!found) return found.status();
@@ -624,7 +618,7 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
     if (auto st = store::each_row(q, [&]() -> Status {
           CommentRow c = read_comment(q);
           bool reveal = moderator || (who && who->user.id == c.author_id);
-          list.push_back(comment_json(c, *a->event.timeline, reveal));
+          out.comments.push_back(comment_of(c, *a->event.timeline, reveal));
           return Status::ok();
         });
         !st)
@@ -635,18 +629,16 @@ Result<json> GalleryService::comments(Who who, std::string_view event_id, std::i
         "WHERE c.practice_id = ?1 AND f.user_id = ?2 ORDER BY f.comment_id");
     mine.bind_int(1, practice).bind_int(2, who->user.id);
     return store::each_row(mine, [&]() -> Status {
-      flagged.push_back(mine.int64(0));
+      out.flagged.push_back(mine.int64(0));
       return Status::ok();
     });
   });
   if (!s) return s;
   bool open = a->event.timeline->is_open("gallery", clock_.now());
-  return json{{"comments", list},
-              {"writable", open && (a->organiser || a->participant)},
-              {"moderator", moderator},
-              {"max_chars", a->rules.comment_max_chars},
-              {"may_flag", a->participant},
-              {"flagged", flagged}};
+  out.writable = open && (a->organiser || a->participant);
+  out.max_chars = a->rules.comment_max_chars;
+  out.may_flag = a->participant;
+  return out;
 }
 
 Status GalleryService::check_text(const Rules& rules, std::string_view text) const {
@@ -675,7 +667,7 @@ Status stage_open_for_writing(const timeline::EventView& event, TimePoint now) {
 
 }  // namespace
 
-Result<json> GalleryService::add_comment(const accounts::Identity& who, std::string_view event_id,
+Result<Comment> GalleryService::add_comment(const accounts::Identity& who, std::string_view event_id,
                                          std::int64_t practice, std::string_view raw_text,
                                          std::optional<std::int64_t> parent) {
   auto a = access(&who, event_id);
@@ -686,7 +678,7 @@ Result<json> GalleryService::add_comment(const accounts::Identity& who, std::str
   if (auto s = stage_open_for_writing(a->event, now); !s) return s;
   std::string text = clean_text(raw_text, TextLines::many);
   if (auto s = check_text(a->rules, text); !s) return s;
-  json out;
+  Comment out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = find_admitted(tx, event_id, practice);
     if (!found) return found.status();
@@ -704,14 +696,14 @@ Result<json> GalleryService::add_comment(const accounts::Identity& who, std::str
     if (auto st = insert.run(); !st) return st;
     auto fresh = find_comment(tx, practice, tx.last_insert_id());
     if (!fresh) return fresh.status();
-    out = comment_json(**fresh, *a->event.timeline, false);
+    out = comment_of(**fresh, *a->event.timeline, false);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> GalleryService::change_comment(const accounts::Identity& who, std::string_view event_id,
+Result<Comment> GalleryService::change_comment(const accounts::Identity& who, std::string_view event_id,
                                             std::int64_t practice, std::int64_t comment, int what,
                                             std::string_view raw_text) {
   bool moderating = what == kHide || what == kShow;
@@ -727,7 +719,7 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
   std::string text = clean_text(raw_text, TextLines::many);
   if (what == kEdit)
     if (auto s = check_text(a->rules, text); !s) return s;
-  json out;
+  Comment out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto located = locate_comment(tx, event_id, practice, comment);
     if (!located) return located.status();
@@ -769,24 +761,24 @@ Result<json> GalleryService::change_comment(const accounts::Identity& who, std::
     if (!st) return st;
     auto fresh = find_comment(tx, practice, comment);
     if (!fresh) return fresh.status();
-    out = comment_json(**fresh, *a->event.timeline, false);
+    out = comment_of(**fresh, *a->event.timeline, false);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> GalleryService::edit_comment(const accounts::Identity& who, std::string_view event_id,
+Result<Comment> GalleryService::edit_comment(const accounts::Identity& who, std::string_view event_id,
                                           std::int64_t practice, std::int64_t comment, std::string_view text) {
   return change_comment(who, event_id, practice, comment, kEdit, text);
 }
 
-Result<json> GalleryService::delete_comment(const accounts::Identity& who, std::string_view event_id,
+Result<Comment> GalleryService::delete_comment(const accounts::Identity& who, std::string_view event_id,
                                             std::int64_t practice, std::int64_t comment) {
   return change_comment(who, event_id, practice, comment, kDelete, {});
 }
 
-Result<json> GalleryService::hide_comment(const accounts::Identity& who, std::string_view event_id,
+Result<Comment> GalleryService::hide_comment(const accounts::Identity& who, std::string_view event_id,
                                           std::int64_t practice, std::int64_t comment, bool hidden) {
   return change_comment(who, event_id, practice, comment, hidden ? kHide : kShow, {});
 }
@@ -864,7 +856,7 @@ Status GalleryService::clear_flags(const accounts::Identity& who, std::string_vi
   });
 }
 
-Result<json> GalleryService::moderation(const accounts::Identity& who, std::string_view event_id) {
+Result<std::vector<FlaggedComment>> GalleryService::moderation(const accounts::Identity& who, std::string_view event_id) {
   if (!moderates_gallery(who, event_id)) return forbidden_to_moderate();
   auto a = access(&who, event_id);
   if (!a) return a.status();
@@ -903,17 +895,13 @@ Result<json> GalleryService::moderation(const accounts::Identity& who, std::stri
     return x.flags.latest > y.flags.latest;
   });
   const timeline::Timeline& timeline = *a->event.timeline;
-  json list = json::array();
+  std::vector<FlaggedComment> list;
   for (const auto& e : entries) {
-    json item = comment_json(e.comment, timeline, true);
-    item["practice_title"] = e.practice->answers.value("name", "");
-    item["section"] = e.practice->section;
-    item["flags"] = e.flags.count;
-    item["reasons"] = e.flags.reasons;
-    item["flagged_at"] = e.flags.count ? json(timeline.format(from_ms(e.flags.latest))) : json();
-    list.push_back(std::move(item));
+    list.push_back({comment_of(e.comment, timeline, true), e.practice->answers.value("name", ""), e.practice->section,
+                    e.flags.count, e.flags.reasons, std::nullopt});
+    if (e.flags.count) list.back().flagged_at = timeline.format(from_ms(e.flags.latest));
   }
-  return json{{"comments", list}};
+  return list;
 }
 
 bool GalleryService::may_read_upload(Who who, std::string_view event_id, std::int64_t owner_id,

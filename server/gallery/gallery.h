@@ -100,6 +100,45 @@ struct PreviewPages {
   std::vector<std::string> urls;  // one per page, in order
 };
 
+// A comment of a practice's discussion (wire.h makes its JSON, the same in answers and pushes).
+// Instants are written in the event's offset.
+struct Comment {
+  std::int64_t id = 0;
+  std::int64_t practice = 0;
+  std::optional<std::int64_t> parent;  // the comment it answers
+  struct Author {
+    std::int64_t id = 0;
+    std::string full_name;
+  } author;
+  // None when deleted, or hidden from this reader (everyone but its author, moderators and
+  // organisers; a pushed comment never reveals).
+  std::optional<std::string> text;
+  std::string created_at;
+  std::optional<std::string> edited_at;
+  bool hidden = false;
+  bool deleted = false;
+};
+
+// A practice's discussion as one reader sees it.
+struct Discussion {
+  std::vector<Comment> comments;
+  bool writable = false;   // the reader may write now
+  bool moderator = false;  // the reader moderates the practice's section (or is the organiser)
+  std::size_t max_chars = 0;
+  bool may_flag = false;              // the reader is a participant
+  std::vector<std::int64_t> flagged;  // the comments the reader has flagged
+};
+
+// A comment as its moderators read it, with its practice and its open flags.
+struct FlaggedComment {
+  Comment comment;
+  std::string practice_title;
+  int section = 0;
+  std::int64_t flags = 0;                         // open flags
+  std::map<std::string, std::int64_t> reasons;    // open flags by reason id ("" none given)
+  std::optional<std::string> flagged_at;          // the latest open flag
+};
+
 // The topic of a practice's page: its comments and its viewers.
 std::string practice_topic(std::string_view event_id, std::int64_t practice_id);
 // The topic of a section's list: its viewers.
@@ -135,23 +174,22 @@ class GalleryService {
   // The caller's practices as the intake shows them, each with its "outcome" (or null).
   Result<nlohmann::json> cabinet(const accounts::Identity& who, std::string_view event_id);
 
-  // Discussion; the list also says whether the caller may flag comments ("may_flag") and which
-  // of them the caller has flagged ("flagged": [id…]). Comments travel as {"id","practice","parent","author":{"id","full_name"},"text",
-  // "created_at","edited_at","hidden","deleted"}; a hidden or deleted one has "text": null except
-  // for its author, moderators and organisers (in `comments` only: a pushed event never reveals).
-  Result<nlohmann::json> comments(Who who, std::string_view event_id, std::int64_t practice);
+  // Discussion; the list also says whether the caller may flag comments and which of them the
+  // caller has flagged. A hidden or deleted comment has no text except for its author, moderators
+  // and organisers (in `comments` only: a pushed event never reveals).
+  Result<Discussion> comments(Who who, std::string_view event_id, std::int64_t practice);
   // Writing is open to participants while the gallery stage is open: 409 not_open_yet /
   // gallery_closed outside it; 422 empty_comment, comment_too_long, reply_too_deep.
   // Each answers the comment as pushed to everyone on the practice's topic.
-  Result<nlohmann::json> add_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
-                                     std::string_view text, std::optional<std::int64_t> parent);
-  Result<nlohmann::json> edit_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
-                                      std::int64_t comment, std::string_view text);
-  Result<nlohmann::json> delete_comment(const accounts::Identity& who, std::string_view event_id,
-                                        std::int64_t practice, std::int64_t comment);
+  Result<Comment> add_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                              std::string_view text, std::optional<std::int64_t> parent);
+  Result<Comment> edit_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                               std::int64_t comment, std::string_view text);
+  Result<Comment> delete_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                 std::int64_t comment);
   // A moderator or the organiser hides (or shows again) a comment, at any time.
-  Result<nlohmann::json> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
-                                      std::int64_t comment, bool hidden);
+  Result<Comment> hide_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                               std::int64_t comment, bool hidden);
 
   // Flagging abuse. A reader who is a participant flags someone else's comment once, with one of
   // the agenda's gallery.flag_reasons or none; its author is never told, nothing is pushed.
@@ -164,9 +202,9 @@ class GalleryService {
                      std::int64_t comment);
   // The moderation view: every comment of the practices the caller moderates (the organiser: all),
   // the ones with open flags first by their count, then the newest. Each comment as its moderators
-  // read it, with "practice_title", "section", "flags" (open), "reasons" {id: count} and "flagged_at".
-  // {"comments": [...]}; 403 forbidden for anyone but moderators and the organiser.
-  Result<nlohmann::json> moderation(const accounts::Identity& who, std::string_view event_id);
+  // read it, with its practice and its open flags. 403 forbidden for anyone but moderators and the
+  // organiser.
+  Result<std::vector<FlaggedComment>> moderation(const accounts::Identity& who, std::string_view event_id);
 
   // A Word document of an admitted practice previewed as page images: converted to PDF by
   // LibreOffice and rendered by poppler once, then kept beside the stored file
@@ -188,8 +226,8 @@ class GalleryService {
   struct Access;
   Result<Access> access(Who who, std::string_view event_id);
   Status refresh_index(std::string_view event_id, const timeline::Agenda& agenda);
-  Result<nlohmann::json> change_comment(const accounts::Identity& who, std::string_view event_id,
-                                        std::int64_t practice, std::int64_t comment, int what, std::string_view text);
+  Result<Comment> change_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                 std::int64_t comment, int what, std::string_view text);
   Status check_text(const Rules& rules, std::string_view text) const;
   nlohmann::json document_check(const std::string& upload_id, const std::string& event_id,
                                 const std::string& file_name);

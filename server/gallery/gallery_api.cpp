@@ -59,6 +59,40 @@ json wire(const SectionCount& s) { return {{"number", s.number}, {"title", s.tit
 
 json wire(const PreviewPages& p) { return {{"pages", p.pages}, {"width", p.width}, {"urls", p.urls}}; }
 
+json wire(const Discussion& d) {
+  json comments = json::array();
+  for (const auto& c : d.comments) comments.push_back(wire(c));
+  return {{"comments", comments},
+          {"writable", d.writable},
+          {"moderator", d.moderator},
+          {"max_chars", d.max_chars},
+          {"may_flag", d.may_flag},
+          {"flagged", d.flagged}};
+}
+
+// Each comment as its moderators read it, with "practice_title", "section", "flags" (open),
+// "reasons" {id: count} and "flagged_at".
+json wire(const std::vector<FlaggedComment>& list) {
+  json comments = json::array();
+  for (const auto& f : list) {
+    json item = wire(f.comment);
+    item["practice_title"] = f.practice_title;
+    item["section"] = f.section;
+    item["flags"] = f.flags;
+    item["reasons"] = f.reasons;
+    item["flagged_at"] = f.flagged_at ? json(*f.flagged_at) : json();
+    comments.push_back(std::move(item));
+  }
+  return {{"comments", comments}};
+}
+
+// A service's answer as a response: 200 with its JSON, or the error.
+template <typename T>
+net::Response reply_as(const Result<T>& result) {
+  if (!result) return api::error_response(result.status());
+  return api::json_response(200, wire(*result));
+}
+
 // A comment's text from the body: any string (the service trims and measures it).
 Result<std::string> comment_text(const json& body) {
   auto text = body.find("text");
@@ -193,8 +227,8 @@ void add_page_routes(net::Router& router, GalleryService& gallery, accounts::Acc
 
 // The discussion. Every change is pushed to the practice's topic as a "comment" event carrying
 // the comment as anyone may see it; clients put it in place by its id.
-using CommentHandler = std::function<Result<json>(const accounts::Identity&, const std::string& event,
-                                                  std::int64_t practice, std::int64_t comment, const json& body)>;
+using CommentHandler = std::function<Result<Comment>(const accounts::Identity&, const std::string& event,
+                                                     std::int64_t practice, std::int64_t comment, const json& body)>;
 net::RouteHandler on_comment(accounts::AccountsService& accounts, live::Publisher& publisher, bool has_comment,
                         bool reads_body, int status, CommentHandler handler) {
   return [&accounts, &publisher, has_comment, reads_body, status, handler](const net::Request& req,
@@ -217,8 +251,9 @@ net::RouteHandler on_comment(accounts::AccountsService& accounts, live::Publishe
     }
     auto done = handler(*who, p.get("id"), *practice, comment, body);
     if (!done) return api::error_response(done.status());
-    publisher.publish(live::topic::practice(p.get("id"), *practice), "comment", *done);
-    return api::json_response(status, *done);
+    json pushed = wire(*done);
+    publisher.publish(live::topic::practice(p.get("id"), *practice), "comment", pushed);
+    return api::json_response(status, pushed);
   };
 }
 
@@ -229,13 +264,13 @@ void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::
                auto practice = parse_id(p.get("practice"));
                if (!practice) return api::error_response(errors::practice_not_found());
                auto who = optional_caller(accounts, req);
-               return reply(gallery.comments(who ? &*who : nullptr, p.get("id"), *practice));
+               return reply_as(gallery.comments(who ? &*who : nullptr, p.get("id"), *practice));
              });
 
   router.add("POST", "/api/events/{id}/practices/{practice}/comments",
              on_comment(accounts, publisher, false, true, 201,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
-                                   std::int64_t, const json& body) -> Result<json> {
+                                   std::int64_t, const json& body) -> Result<Comment> {
                           auto text = comment_text(body);
                           if (!text) return text.status();
                           std::optional<std::int64_t> parent;
@@ -250,7 +285,7 @@ void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::
   router.add("PATCH", "/api/events/{id}/practices/{practice}/comments/{comment}",
              on_comment(accounts, publisher, true, true, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
-                                   std::int64_t comment, const json& body) -> Result<json> {
+                                   std::int64_t comment, const json& body) -> Result<Comment> {
                           auto text = comment_text(body);
                           if (!text) return text.status();
                           return gallery.edit_comment(who, event, practice, comment, *text);
@@ -259,14 +294,14 @@ void add_comment_routes(net::Router& router, GalleryService& gallery, accounts::
   router.add("DELETE", "/api/events/{id}/practices/{practice}/comments/{comment}",
              on_comment(accounts, publisher, true, false, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
-                                   std::int64_t comment, const json&) -> Result<json> {
+                                   std::int64_t comment, const json&) -> Result<Comment> {
                           return gallery.delete_comment(who, event, practice, comment);
                         }));
 
   router.add("POST", "/api/events/{id}/practices/{practice}/comments/{comment}/hide",
              on_comment(accounts, publisher, true, true, 200,
                         [&gallery](const accounts::Identity& who, const std::string& event, std::int64_t practice,
-                                   std::int64_t comment, const json& body) -> Result<json> {
+                                   std::int64_t comment, const json& body) -> Result<Comment> {
                           auto hidden = body.find("hidden");
                           if (hidden != body.end() && !hidden->is_boolean())
                             return Status::unprocessable("invalid_field", "Укажите, скрыть комментарий или показать.");
@@ -320,7 +355,7 @@ void add_flag_routes(net::Router& router, GalleryService& gallery, accounts::Acc
   router.add("GET", "/api/events/{id}/gallery/moderation", [&](const net::Request& req, const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
     if (!who) return api::error_response(who.status());
-    return reply(gallery.moderation(*who, p.get("id")));
+    return reply_as(gallery.moderation(*who, p.get("id")));
   });
 }
 

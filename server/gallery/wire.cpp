@@ -1,6 +1,14 @@
 #include "gallery/wire.h"
 
 namespace praktika::gallery {
+namespace {
+
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+}  // namespace
 
 nlohmann::json wire(const PracticeSummary& p) {
   return {{"id", p.id},
@@ -10,10 +18,22 @@ nlohmann::json wire(const PracticeSummary& p) {
           {"type", p.type},
           {"type_title", p.type_title},
           {"institution", p.institution},
-          {"year", p.year ? nlohmann::json(*p.year) : nlohmann::json()},
+          {"year", or_null(p.year)},
           {"outcome", p.outcome},
           {"target_groups", p.target_groups},
           {"excerpt", p.excerpt}};
+}
+
+nlohmann::json wire(const Comment& c) {
+  return {{"id", c.id},
+          {"practice", c.practice},
+          {"parent", or_null(c.parent)},
+          {"author", {{"id", c.author.id}, {"full_name", c.author.full_name}}},
+          {"text", or_null(c.text)},
+          {"created_at", c.created_at},
+          {"edited_at", or_null(c.edited_at)},
+          {"hidden", c.hidden},
+          {"deleted", c.deleted}};
 }
 
 }  // namespace praktika::gallery

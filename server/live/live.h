@@ -34,6 +34,15 @@ struct TopicFamily {
   std::function<Result<nlohmann::json>(const Caller&, const std::vector<std::string>& parts)> subscribe;
   // Optional: told when a subscriber leaves (unsubscribe or disconnect), e.g. to record attendance.
   std::function<void(const Caller&, const std::vector<std::string>& parts)> left;
+  // Optional: the same data as `subscribe`, already serialised, for a family whose reply is one
+  // member (`key`) that many subscribers share: it is served from text made once per change
+  // instead of being built and serialised for every subscriber of a connection storm. Admits and
+  // refuses exactly as `subscribe` does.
+  struct StateText {
+    std::string key;    // the data's one member, "timeline"
+    std::string value;  // its JSON, byte for byte what `subscribe` would serialise
+  };
+  std::function<Result<StateText>(const Caller&, const std::vector<std::string>& parts)> state_text;
 };
 
 // An operation's reply data, or the Status that refuses it. `message` is the whole object the

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 namespace praktika::net {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -37,11 +39,26 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// A descriptor open for reading, closed with its last owner: the web root keeps the files it
+// serves open, so that a request for one opens nothing.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile() { ::close(fd_); }
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 // A file (or a byte range of one) sent as the body without reading it into memory.
 struct FileBody {
   std::filesystem::path path;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
+  std::shared_ptr<const OpenFile> open;  // the path already open, or null: the transport opens it
 };
 
 // What the access log says of a response beyond what the transport sees: filled by the

@@ -11,13 +11,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cassert>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <random>
+#include <span>
 #include <unordered_map>
 
 #include <boost/asio/co_spawn.hpp>
@@ -33,10 +36,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/detail/hybi13.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "common/errors.h"
 #include "net/file_range_body.h"
+#include "net/ws_codec.h"
 #include "common/mutex.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -138,6 +143,24 @@ class Flushable {
   virtual ~Flushable() = default;
   // Any thread: starts the session's writer on its strand.
   virtual void flush() = 0;
+};
+
+// A WebSocket as the idle sweep sees it (Server::Impl::sweep_idle): when its client was last
+// heard, and a way to prod it. One sweep for the server instead of a timer per connection: an
+// idle connection then holds no timer, and the sweep costs a pass over a list once a period.
+// The atomics are written on the session's strand and read by the sweep; the links are guarded
+// by Server::Impl::idle_mutex.
+class IdleWatched {
+ public:
+  virtual ~IdleWatched() = default;
+  // Called by the sweep with idle_mutex held: must only post onto the session's strand.
+  virtual void on_quiet(bool overdue) = 0;
+
+  std::atomic<std::int64_t> heard_ns{0};          // steady clock: the client's latest bytes
+  std::atomic<std::int64_t> closing_since_ns{0};  // a close began (either side); 0: none
+  std::atomic<bool> pinged{false};                // a keep-alive ping went out since heard_ns
+  IdleWatched* idle_prev = nullptr;
+  IdleWatched* idle_next = nullptr;
 };
 
 std::string transport_error(std::string_view code, std::string_view message) {
@@ -248,6 +271,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::uint16_t bound_port = 0;
 
   std::atomic<bool> stopping{false};
+  // Set by a handler stop() posts behind the closes it posted: by then (on one thread; within a
+  // handler's time on several) every WebSocket has written its close frame or waits to.
+  std::atomic<bool> closes_posted{false};
   std::atomic<std::size_t> websockets{0};
   std::atomic<std::uint64_t> next_id{1};
 
@@ -386,6 +412,75 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     if (more) arm_flush_timer();
   }
 
+  // The idle sweep over every WebSocket (IdleWatched): a connection quiet for half the idle
+  // timeout gets a ping, one quiet for all of it is dropped, and one whose close handshake has
+  // not ended in kCloseTimeout is dropped too. Armed while any WebSocket lives, so a stopped
+  // server's io_context still runs out of work.
+  static constexpr auto kCloseTimeout = std::chrono::seconds(5);
+  Mutex idle_mutex;
+  IdleWatched* idle_head GUARDED_BY(idle_mutex) = nullptr;
+  bool idle_armed GUARDED_BY(idle_mutex) = false;
+  asio::steady_timer idle_timer{flush_strand};  // only on flush_strand
+
+  void watch(IdleWatched* w) {
+    bool arm;
+    {
+      MutexLock lock(idle_mutex);
+      w->idle_next = idle_head;
+      if (idle_head) idle_head->idle_prev = w;
+      idle_head = w;
+      arm = !idle_armed;
+      idle_armed = true;
+    }
+    if (arm) asio::post(flush_strand, [self = shared_from_this()] { self->arm_idle_sweep(); });
+  }
+  void unwatch(IdleWatched* w) {
+    bool last;
+    {
+      MutexLock lock(idle_mutex);
+      if (w->idle_prev) w->idle_prev->idle_next = w->idle_next;
+      else if (idle_head == w) idle_head = w->idle_next;
+      if (w->idle_next) w->idle_next->idle_prev = w->idle_prev;
+      w->idle_prev = w->idle_next = nullptr;
+      last = idle_head == nullptr;
+    }
+    // Stopping, the last WebSocket gone: the sweep ends now rather than at its next tick, so the
+    // io_context runs out of work as soon as the connections are closed.
+    if (last && stopping)
+      asio::post(flush_strand, [self = shared_from_this()] { self->idle_timer.cancel(); });
+  }
+
+  // A quarter of the idle timeout, within 100 ms – 1 s: a ping or a drop comes at most that late.
+  std::chrono::milliseconds idle_sweep_period() const {
+    return std::chrono::milliseconds(std::clamp<std::int64_t>(options.ws_idle_timeout_s * 250, 100, 1000));
+  }
+  // Only on flush_strand.
+  void arm_idle_sweep() {
+    idle_timer.expires_after(idle_sweep_period());
+    idle_timer.async_wait([self = shared_from_this()](beast::error_code) { self->sweep_idle(); });
+  }
+  void sweep_idle() {
+    const std::int64_t now = now_ns();
+    const std::int64_t idle = std::chrono::nanoseconds(std::chrono::seconds(options.ws_idle_timeout_s)).count();
+    const std::int64_t close_limit = std::chrono::nanoseconds(kCloseTimeout).count();
+    {
+      MutexLock lock(idle_mutex);
+      if (!idle_head) {
+        idle_armed = false;
+        return;
+      }
+      for (IdleWatched* w = idle_head; w; w = w->idle_next) {
+        const std::int64_t closing = w->closing_since_ns.load(std::memory_order_relaxed);
+        const std::int64_t quiet = now - w->heard_ns.load(std::memory_order_relaxed);
+        if (quiet >= idle || (closing != 0 && now - closing >= close_limit))
+          w->on_quiet(true);
+        else if (quiet >= idle / 2 && !w->pinged.exchange(true, std::memory_order_relaxed))
+          w->on_quiet(false);
+      }
+    }
+    arm_idle_sweep();
+  }
+
   // Every live connection, so stop() can reach it. Guarded by live_mutex.
   Mutex live_mutex;
   std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> live GUARDED_BY(live_mutex);
@@ -421,96 +516,21 @@ class ConnectionSlot {
   asio::ip::address address_;
 };
 
-class WsSession;
-
-// The socket under a WebSocket, shared by two writers: Beast (the handshake response, pings,
-// pongs and the close frame, through async_write_some) and the session, which writes its
-// pre-encoded frames straight to the socket. Bytes of the two must never interleave, so while
-// the session has a batch partly on the wire Beast's write waits ("parked") and goes out as
-// soon as the batch is complete; while Beast's write is in flight the session waits for it.
-// Beast never has two writes in flight (its own write lock). Only on the connection's strand.
-class WireSocket {
- public:
-  using executor_type = tcp::socket::executor_type;
-  using next_layer_type = tcp::socket;
-
-  WireSocket(tcp::socket socket, WsSession& owner) : socket_(std::move(socket)), owner_(owner) {}
-
-  executor_type get_executor() noexcept { return socket_.get_executor(); }
-  tcp::socket& next_layer() { return socket_; }
-  const tcp::socket& next_layer() const { return socket_; }
-
-  template <class Buffers, class Token>
-  auto async_read_some(const Buffers& buffers, Token&& token) {
-    return socket_.async_read_some(buffers, std::forward<Token>(token));
-  }
-
-  // Beast's writes are small and rare: copying them keeps one simple path for all of them.
-  template <class Buffers, class Token>
-  auto async_write_some(const Buffers& buffers, Token&& token) {
-    return asio::async_initiate<Token, void(beast::error_code, std::size_t)>(
-        [this](auto handler, const Buffers& buffers) {
-          auto write = std::make_unique<ParkedOf<decltype(handler)>>(std::move(handler));
-          write->bytes.resize(asio::buffer_size(buffers));
-          asio::buffer_copy(asio::buffer(write->bytes), buffers);
-          assert(!parked_ && !stream_write_);
-          parked_ = std::move(write);
-          if (!own_batch_) start_parked();
-        },
-        token, buffers);
-  }
-
-  // The session's side.
-  bool stream_writing() const { return stream_write_ != nullptr; }
-  // Set while the session has a batch that is not completely on the wire.
-  void set_own_batch(bool on) { own_batch_ = on; }
-  // Starts Beast's parked write, if any; true when one started.
-  bool start_parked();
-  // The session is waiting for Beast's write to end: pump it again then.
-  void wake_when_idle() { wake_ = true; }
-  // The connection is over: a write still parked completes with an error (posted, as Beast
-  // expects), which releases the operation and the session it holds.
-  void fail_parked() {
-    if (!parked_) return;
-    asio::post(socket_.get_executor(), [write = std::move(parked_)]() mutable {
-      write->complete(asio::error::operation_aborted, 0);
-    });
-  }
-
- private:
-  struct Parked {
-    virtual ~Parked() = default;
-    virtual void complete(beast::error_code ec, std::size_t n) = 0;
-    std::string bytes;
-  };
-  template <class Handler>
-  struct ParkedOf final : Parked {
-    explicit ParkedOf(Handler h) : handler(std::move(h)) {}
-    void complete(beast::error_code ec, std::size_t n) override { std::move(handler)(ec, n); }
-    Handler handler;
-  };
-
-  tcp::socket socket_;
-  WsSession& owner_;
-  std::unique_ptr<Parked> parked_;        // Beast's write, waiting for the session's batch
-  std::unique_ptr<Parked> stream_write_;  // Beast's write, on the wire
-  bool own_batch_ = false;
-  bool wake_ = false;
-};
-
-// websocket::stream closes its next layer through these (found by argument-dependent lookup).
-[[maybe_unused]] void teardown(beast::role_type role, WireSocket& socket, beast::error_code& ec) {
-  websocket::teardown(role, socket.next_layer(), ec);
+// Where recv() puts a WebSocket's bytes for the parser: one buffer per I/O thread, shared by
+// every connection on it, so an idle connection owns no read buffer. Frames are parsed straight
+// out of it; only a message split across reads is copied out (ws::Parser).
+std::span<char> read_scratch() {
+  thread_local std::array<char, 16 * 1024> scratch;
+  return scratch;
 }
 
-template <class Handler>
-void async_teardown(beast::role_type role, WireSocket& socket, Handler&& handler) {
-  websocket::async_teardown(role, socket.next_layer(), std::forward<Handler>(handler));
-}
-
+// One WebSocket after its handshake (HttpSession::upgrade answers it): the socket, the frame
+// parser and the send queue. RFC 6455 framing is net/ws_codec's; the session reads, writes and
+// runs the close handshake. Everything but the queue runs on the socket's strand.
 class WsSession final : public WsConnection,
                         public Closable,
                         public Flushable,
+                        public IdleWatched,
                         public std::enable_shared_from_this<WsSession> {
  public:
   // A batch is what one sendmsg() carries: bounded so one connection's backlog cannot hold the
@@ -521,29 +541,39 @@ class WsSession final : public WsConnection,
   static constexpr int kBatchesPerTurn = 8;
 
   WsSession(tcp::socket&& socket, ConnectionSlot slot, std::shared_ptr<Server::Impl> server,
-            std::unique_ptr<WsContext> context, std::uint64_t id, std::string request_id)
-      : ws_(std::move(socket), *this),
+            std::unique_ptr<WsContext> context, std::uint64_t id)
+      : socket_(std::move(socket)),
+        parser_(server->options.ws_message_limit),
         server_(std::move(server)),
         context_(std::move(context)),
         id_(id),
-        slot_(std::move(slot)),
-        request_id_(std::move(request_id)) {}
+        slot_(std::move(slot)) {}
 
-  // The request is read by async_accept before it returns (Beast builds the response from it
-  // at once), so it is not kept: a session holds no HTTP state once upgraded.
-  void start(const http::request<http::string_body>& upgrade) {
-    const auto& o = server_->options;
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = std::chrono::seconds(10);
-    timeouts.idle_timeout = std::chrono::seconds(o.ws_idle_timeout_s);
-    timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "praktika"); }));
-    // The message limit is enforced in read_next(), not by Beast: see there.
-    ws_.read_message_max(0);
-    ws_.text(true);
-    ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  ~WsSession() override {
+    if (watched_) server_->unwatch(this);
+  }
+
+  // On the strand, right after the upgrade was accepted. `handshake`: the 101 response, the first
+  // bytes the writer sends; `early`: bytes the client sent after its request, read with it.
+  void start(std::string handshake, std::string early, std::string_view request_id) {
+    opened_ = std::chrono::steady_clock::now();
+    net_metrics().ws_accepted.inc();
+    {
+      log::Record line(log::Level::info, "ws.open");
+      line.num("connection", id_).str("request_id", request_id);
+      if (context_->log_user_id) line.num("user", context_->log_user_id);
+    }
+    accepted_ = true;
+    server_->websockets.fetch_add(1);
+    server_->add_live(id_, weak_from_this());
+    heard();
+    server_->watch(this);
+    watched_ = true;
+    control_next_ = std::move(handshake);
+    kick_writer();
+    if (server_->stopping) shutdown();
+    if (!early.empty() && !consume(std::span<char>(early.data(), early.size()))) return;
+    receive();
   }
 
   std::uint64_t id() const override { return id_; }
@@ -557,18 +587,22 @@ class WsSession final : public WsConnection,
   void send_text(std::string text) override { enqueue(hub::encode_text_frame(text), /*at_once=*/true); }
 
   void flush() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->pump(); });
   }
 
-  void close(std::uint16_t code, std::string reason) override {
-    close_with(static_cast<websocket::close_code>(code), std::move(reason));
-  }
+  void close(std::uint16_t code, std::string reason) override { close_with(code, std::move(reason)); }
 
-  void shutdown() override { close_with(websocket::close_code::going_away, "server shutting down"); }
+  void shutdown() override { close_with(ws::close_code::going_away, "server shutting down"); }
 
-  // Called by the WireSocket once Beast's write the writer waited for is done.
-  void wake() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+  void on_quiet(bool overdue) override {
+    auto self = weak_from_this().lock();
+    if (!self) return;  // being destroyed: it leaves the sweep's list in its destructor
+    asio::post(socket_.get_executor(), [self = std::move(self), overdue] {
+      if (overdue)
+        self->time_out();
+      else
+        self->send_control(ws::encode_control(ws::Opcode::ping, {}));
+    });
   }
 
  private:
@@ -583,7 +617,7 @@ class WsSession final : public WsConnection,
         queue_.clear();
         queued_bytes_ = 0;
         net_metrics().ws_slow_consumers.inc();
-        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] {
           self->ended_as("slow_consumer", 0, "send queue full");
           self->abort();
         });
@@ -600,143 +634,191 @@ class WsSession final : public WsConnection,
       server_->schedule_flush(shared_from_this());
   }
 
-  void close_with(websocket::close_code code, std::string reason) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+  void close_with(std::uint16_t code, std::string reason) {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
       self->close_now(code, reason);
     });
   }
 
-  // Only on the strand of ws_. Frames queued before the close still go out first (a reply
-  // explaining the close, say); nothing queued after it does.
-  void close_now(websocket::close_code code, const std::string& reason) {
+  // Only on the strand. Frames queued before the close still go out first (a reply explaining
+  // the close, say); nothing queued after it does. Reading goes on until the client's close.
+  void close_now(std::uint16_t code, std::string_view reason) {
     if (closing_ || finished_) return;
+    ended_as("server_closed", code, std::string(reason));
+    begin_close(code, reason);
+  }
+
+  // Seals the queue and has the writer send the close frame once the queue has drained.
+  void begin_close(std::uint16_t code, std::string_view reason) {
     closing_ = true;
-    ended_as("server_closed", static_cast<int>(code), reason);
-    bool idle;
+    closing_since_ns.store(Server::Impl::now_ns(), std::memory_order_relaxed);
     {
       MutexLock lock(queue_mutex_);
       sealed_ = true;
-      idle = !writing_;
     }
-    if (idle && in_flight_.empty()) {
-      begin_close(code, reason);
-    } else {
-      pending_close_ = std::make_unique<websocket::close_reason>(code, reason);
-    }
+    ending().close_frame = code == ws::close_code::no_status ? ws::encode_control(ws::Opcode::close, {})
+                                                            : ws::encode_close(code, reason);
+    kick_writer();
   }
 
-  void begin_close(const websocket::close_reason& reason) {
-    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->finish(); });
-  }
-  void begin_close(websocket::close_code code, const std::string& reason) {
-    begin_close(websocket::close_reason(code, reason));
+  // --- reading ---------------------------------------------------------------------------------
+
+  // Asio's own receive, not a wait and a recv() of ours: its reactor remembers a readiness that
+  // came while nothing waited (epoll is edge-triggered), so no message is ever left unnoticed.
+  // What lands in landing_ first is most messages whole (a subscribe is 60–90 bytes): then
+  // one recv() per message and no second one to find the socket empty.
+  void receive() {
+    socket_.async_receive(asio::buffer(landing_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->on_received(ec, n);
+    });
   }
 
-  void on_accept(beast::error_code ec) {
-    if (ec) {
-      finish();
-      return;
-    }
-    accepted_ = true;
-    opened_ = std::chrono::steady_clock::now();
-    net_metrics().ws_accepted.inc();
-    {
-      log::Record line(log::Level::info, "ws.open");
-      line.num("connection", id_).str("request_id", request_id_);
-      if (context_->log_user_id) line.num("user", context_->log_user_id);
-    }
-    server_->websockets.fetch_add(1);
-    server_->add_live(id_, weak_from_this());
-    if (server_->stopping) {
-      shutdown();
-      return;
-    }
-    read_next();
-  }
-
-  // Reads a message piece by piece so that one over the limit is refused with a close handshake
-  // (1009) that reads and drops the rest of it. Beast's own limit tears the socket down with the
-  // peer's data still unread, which resets the connection before the peer learns why.
-  void read_next() {
-    const std::size_t limit = server_->options.ws_message_limit;
-    const std::size_t room = limit + 1 - std::min(read_buffer_.size(), limit);
-    ws_.async_read_some(read_buffer_, std::min<std::size_t>(room, 16 * 1024),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
-  }
-
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) {
-      if (ec == websocket::error::closed)
-        ended_as("client_closed", ws_.reason().code, std::string(ws_.reason().reason.c_str()));
-      else if (ec == beast::error::timeout)
-        ended_as("idle_timeout", 0, "no pong in time");
-      else
-        ended_as("connection_lost", 0, ec.message());
-      finish();
-      return;
-    }
-    // Cut off meanwhile (a slow consumer): on_close has run, and a message Beast still had
-    // buffered must not subscribe the dead connection again (the hub would keep it for good).
+  void on_received(beast::error_code ec, std::size_t n) {
     if (finished_) return;
-    if (read_buffer_.size() > server_->options.ws_message_limit) {
-      read_buffer_.clear();
-      read_buffer_.shrink_to_fit();
-      close_now(websocket::close_code::too_big, "message too big");
+    if (ec) {
+      ended_as("connection_lost", 0, ec == asio::error::eof ? "the client went away" : ec.message());
+      abort();
       return;
     }
-    if (!ws_.is_message_done()) {
-      read_next();
+    heard();
+    std::span<char> scratch = read_scratch();
+    std::memcpy(scratch.data(), landing_.data(), n);
+    if (n == landing_.size()) {
+      ssize_t more = ::recv(socket_.native_handle(), scratch.data() + n, scratch.size() - n, MSG_DONTWAIT);
+      if (more > 0) n += static_cast<std::size_t>(more);
+      // An end or an error shows again at the next receive, after these bytes are handled.
+    }
+    if (consume(scratch.first(n))) receive();
+  }
+
+  // Records that the client spoke: the idle sweep counts quiet time from here.
+  void heard() {
+    heard_ns.store(Server::Impl::now_ns(), std::memory_order_relaxed);
+    pinged.store(false, std::memory_order_relaxed);
+  }
+
+  // Acts on the events in `input`. False when reading is over (the connection ended or closes).
+  bool consume(std::span<char> input) {
+    for (;;) {
+      if (finished_) return false;
+      ws::Event event = parser_.next(input);
+      switch (event.kind) {
+        case ws::Event::Kind::none:
+          return true;
+        case ws::Event::Kind::message:
+          if (!closing_) server_->ws_handler.on_message(*this, *context_, event.payload);
+          break;
+        case ws::Event::Kind::ping:
+          send_control(ws::encode_control(ws::Opcode::pong, event.payload));
+          break;
+        case ws::Event::Kind::pong:
+          break;
+        case ws::Event::Kind::close:
+          on_client_close(event.code, event.payload);
+          return false;
+        case ws::Event::Kind::too_big:
+          // The rest of the message is read and dropped while the close handshake runs, so the
+          // client learns why instead of meeting a reset.
+          close_now(ws::close_code::too_big, "message too big");
+          break;
+        case ws::Event::Kind::protocol_error:
+        case ws::Event::Kind::bad_payload:
+          fail_protocol(event.kind == ws::Event::Kind::bad_payload ? ws::close_code::bad_payload
+                                                                   : ws::close_code::protocol_error);
+          return false;
+      }
+    }
+  }
+
+  // The client's close frame: answered (echoing its code) unless ours went first; then the TCP
+  // connection ends once the answer is out.
+  void on_client_close(std::uint16_t code, std::string_view reason) {
+    ended_as("client_closed", code == ws::close_code::no_status ? 0 : code, std::string(reason));
+    teardown_after_close_ = true;
+    if (close_sent_) {
+      teardown();
       return;
     }
-    std::string text = beast::buffers_to_string(read_buffer_.data());
-    read_buffer_.consume(read_buffer_.size());
-    // An idle connection keeps what its largest message needed; give back what a rare large
-    // one took (most messages are a subscribe of under a hundred bytes).
-    if (read_buffer_.capacity() > kKeptReadBuffer) read_buffer_.shrink_to_fit();
-    if (!closing_) server_->ws_handler.on_message(*this, *context_, text);
-    read_next();
+    if (!closing_) begin_close(code, {});
+  }
+
+  // A frame no client may send: close with `code` and end without waiting for an answer.
+  void fail_protocol(std::uint16_t code) {
+    ended_as("connection_lost", code, code == ws::close_code::bad_payload ? "text that is not UTF-8" : "protocol error");
+    teardown_after_close_ = true;
+    if (close_sent_) {
+      teardown();
+      return;
+    }
+    if (!closing_) begin_close(code, {});
+  }
+
+  // From the sweep: quiet past the idle timeout, or a close handshake that did not end in time.
+  void time_out() {
+    if (finished_) return;
+    const auto quiet = Server::Impl::now_ns() - heard_ns.load(std::memory_order_relaxed);
+    if (!closing_ && quiet < std::chrono::nanoseconds(std::chrono::seconds(server_->options.ws_idle_timeout_s)).count())
+      return;  // heard from since the sweep looked
+    ended_as("idle_timeout", 0, closing_ ? "no close in time" : "no pong in time");
+    abort();
+  }
+
+  // --- writing ---------------------------------------------------------------------------------
+
+  // A ping or a pong: goes out between two batches of frames, never after our close frame.
+  void send_control(std::string frame) {
+    if (finished_ || closing_) return;
+    control_next_ += frame;
+    kick_writer();
+  }
+
+  // On the strand: starts the writer unless it runs, is posted or is due at the next flush tick
+  // (then it takes control_next_ and the close frame on its way).
+  void kick_writer() {
+    {
+      MutexLock lock(queue_mutex_);
+      if (writing_) return;
+      writing_ = true;
+    }
+    pump();
   }
 
   // The writer. Runs on the strand while writing_ is set; takes what deliver() queued in
   // batches and writes each batch with one sendmsg() straight to the socket.
   void pump() {
-    if (finished_) return;
-    if (ws_.next_layer().stream_writing()) {
-      ws_.next_layer().wake_when_idle();
-      return;
-    }
+    if (finished_ || awaiting_socket_) return;
     for (int turn = 0; turn < kBatchesPerTurn; ++turn) {
-      if (in_flight_.empty() && !take_batch()) {
-        if (pending_close_) {
-          auto reason = std::move(pending_close_);
-          begin_close(*reason);
-        }
-        return;
-      }
-      if (!write_batch()) return;  // waits for the socket, or the connection failed
-      // A batch is complete: Beast's write goes now if one waited for it.
-      if (ws_.next_layer().start_parked()) {
-        ws_.next_layer().wake_when_idle();
-        return;
-      }
+      if (!take_batch()) return;
+      if (!write_batch()) return;  // waits for the socket, or the connection ended
     }
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->pump(); });
   }
 
-  // Moves up to one batch from queue_ to in_flight_. False (and the writer stops) when empty.
+  // Moves up to one batch from queue_ (after any control frame waiting) to in_flight_; once the
+  // queue is sealed and empty, the close frame. False (and the writer stops) when nothing is left.
   bool take_batch() {
     MutexLock lock(queue_mutex_);
-    if (queue_.empty() || dead_ || !ws_.is_open()) {
+    const bool closing_now = sealed_ && queue_.empty() && ending_ && !ending_->close_frame.empty();
+    if (dead_ || (queue_.empty() && control_next_.empty() && !closing_now)) {
       writing_ = false;
       return false;
+    }
+    control_in_flight_.swap(control_next_);
+    control_next_.clear();
+    if (closing_now) {
+      control_in_flight_ += ending_->close_frame;
+      std::string().swap(ending_->close_frame);
+      close_in_flight_ = true;
     }
     std::size_t n = 0, bytes = 0;
     while (n < queue_.size() && n < kBatchFrames && (n == 0 || bytes + queue_[n]->size() <= kBatchBytes))
       bytes += queue_[n++]->size();
-    // Per write, not per frame: how many frames one sendmsg() carried.
-    net_metrics().ws_frames_sent.inc(n);
-    net_metrics().ws_frames_per_write.observe(static_cast<double>(n));
-    frames_sent_ += n;
+    if (n > 0) {
+      // Per write, not per frame: how many frames one sendmsg() carried.
+      net_metrics().ws_frames_sent.inc(n);
+      net_metrics().ws_frames_per_write.observe(static_cast<double>(n));
+      frames_sent_ += n;
+    }
     if (n == queue_.size()) {
       in_flight_.swap(queue_);  // in_flight_ was empty: the two vectors trade their capacity
     } else {
@@ -745,71 +827,87 @@ class WsSession final : public WsConnection,
     }
     queued_bytes_ -= bytes;
     sent_ = 0;
-    ws_.next_layer().set_own_batch(true);
     return true;
   }
 
-  // Writes what is left of in_flight_ without blocking. True when all of it is on the wire.
+  // Writes what is left of the batch (control bytes, then in_flight_) without blocking. True when
+  // all of it is on the wire.
   bool write_batch() {
-    const int fd = ws_.next_layer().next_layer().native_handle();
     for (;;) {
-      iovec iov[kBatchFrames];
+      iovec iov[kBatchFrames + 1];
       std::size_t count = 0, skip = sent_;
-      for (const auto& frame : in_flight_) {
-        std::string_view wire = frame->wire();
+      const auto add = [&](std::string_view wire) {
         if (skip >= wire.size()) {
           skip -= wire.size();
-          continue;
+          return;
         }
         iov[count++] = {const_cast<char*>(wire.data() + skip), wire.size() - skip};
         skip = 0;
-      }
-      if (count == 0) {
-        in_flight_.clear();
-        // A burst grew the vectors; an idle connection should not keep that.
-        if (in_flight_.capacity() > kBatchFrames) in_flight_.shrink_to_fit();
-        ws_.next_layer().set_own_batch(false);
-        return true;
-      }
+      };
+      add(control_in_flight_);
+      for (const auto& frame : in_flight_) add(frame->wire());
+      if (count == 0) return end_batch();
       msghdr message{};
       message.msg_iov = iov;
       message.msg_iovlen = count;
-      ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+      ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n >= 0) {
         sent_ += static_cast<std::size_t>(n);
         continue;
       }
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        ws_.next_layer().next_layer().async_wait(tcp::socket::wait_write,
-                                                 [self = shared_from_this()](beast::error_code ec) {
-                                                   if (ec || self->finished_) {
-                                                     self->abort();
-                                                     return;
-                                                   }
-                                                   if (self->write_batch()) self->after_batch();
-                                                 });
+        await_writable();
         return false;
       }
+      ended_as("connection_lost", 0, std::strerror(errno));
       abort();
       return false;
     }
   }
 
-  void after_batch() {
-    if (ws_.next_layer().start_parked()) {
-      ws_.next_layer().wake_when_idle();
-      return;
+  void await_writable() {
+    awaiting_socket_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
+      self->awaiting_socket_ = false;
+      if (self->finished_) return;
+      if (ec) {
+        self->abort();
+        return;
+      }
+      if (self->write_batch()) self->pump();
+    });
+  }
+
+  // The batch is on the wire. True unless that was the close frame that ends the connection.
+  bool end_batch() {
+    in_flight_.clear();
+    // A burst grew the vectors; an idle connection should not keep that.
+    if (in_flight_.capacity() > kBatchFrames) in_flight_.shrink_to_fit();
+    std::string().swap(control_in_flight_);
+    if (!close_in_flight_) return true;
+    close_in_flight_ = false;
+    close_sent_ = true;
+    if (teardown_after_close_) {
+      teardown();
+      return false;
     }
-    pump();
+    return true;  // the client's close frame is still to come (on_client_close)
+  }
+
+  // The close handshake is complete (or was cut short): the server ends the TCP connection.
+  void teardown() {
+    beast::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
+    finish();
   }
 
   // A connection that cannot keep up, or whose socket failed: drop it without a handshake.
   void abort() {
     beast::error_code ignored;
-    auto& socket = ws_.next_layer().next_layer();
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
     finish();
   }
 
@@ -817,8 +915,6 @@ class WsSession final : public WsConnection,
     if (finished_) return;
     finished_ = true;
     in_flight_.clear();
-    pending_close_.reset();
-    ws_.next_layer().fail_parked();
     {
       MutexLock lock(queue_mutex_);
       dead_ = true;
@@ -838,44 +934,56 @@ class WsSession final : public WsConnection,
     if (!end_why_.empty()) return;
     end_why_ = why;
     end_code_ = code;
-    end_detail_ = std::move(detail);
+    if (!detail.empty()) ending().detail = std::move(detail);
   }
 
   void log_close() {
-    std::string_view why = end_why_.empty() ? std::string_view("connection_lost") : std::string_view(end_why_);
+    std::string_view why = end_why_.empty() ? std::string_view("connection_lost") : end_why_;
     net_metrics().ws_closes.at({why}).inc();
     if (why == "slow_consumer") log::note_problem("slow_consumer");
     log::Record line(log::Level::info, "ws.close");
     line.num("connection", id_).str("why", why).num("code", end_code_);
-    if (!end_detail_.empty()) line.str("reason", end_detail_);
+    if (ending_ && !ending_->detail.empty()) line.str("reason", ending_->detail);
     line.seconds("duration", std::chrono::steady_clock::now() - opened_).num("frames", frames_sent_);
     if (context_->log_user_id) line.num("user", context_->log_user_id);
   }
 
-  static constexpr std::size_t kKeptReadBuffer = 4096;
-
-  // Only on the strand of ws_.
-  websocket::stream<WireSocket> ws_;
-  beast::flat_buffer read_buffer_;
-  std::vector<hub::Frame> in_flight_;  // the batch being written
-  std::size_t sent_ = 0;               // bytes of in_flight_ already on the wire
-  std::unique_ptr<websocket::close_reason> pending_close_;  // a close waiting for the queue to drain
+  // Only on the strand.
+  tcp::socket socket_;
+  ws::Parser parser_;
+  std::array<char, 96> landing_;  // what the pending receive reads into; see receive()
+  std::vector<hub::Frame> in_flight_;  // the batch being written, after control_in_flight_
+  std::string control_in_flight_;      // pings, pongs, the close frame: the batch's first bytes
+  std::size_t sent_ = 0;               // bytes of the batch already on the wire
   bool accepted_ = false;
-  bool closing_ = false;
+  bool watched_ = false;               // in the idle sweep's list
+  bool closing_ = false;               // our close frame is due or sent
+  bool close_in_flight_ = false;
+  bool close_sent_ = false;
+  bool teardown_after_close_ = false;  // the client closed (or broke the protocol): no answer to wait for
+  bool awaiting_socket_ = false;       // a batch waits for the socket to take more
   bool finished_ = false;
   // For the close's log line.
   std::chrono::steady_clock::time_point opened_;
   std::uint64_t frames_sent_ = 0;
-  std::string end_why_;
+  std::string_view end_why_;  // a constant
   int end_code_ = 0;
-  std::string end_detail_;
+  // What only an ending connection needs, made when the end begins: an idle one holds a pointer.
+  struct Ending {
+    std::string close_frame;  // ours, until the queue has drained
+    std::string detail;       // for the close's log line
+  };
+  std::unique_ptr<Ending> ending_;
+  Ending& ending() {
+    if (!ending_) ending_ = std::make_unique<Ending>();
+    return *ending_;
+  }
 
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;
   const std::unique_ptr<WsContext> context_;
   const std::uint64_t id_;
   const ConnectionSlot slot_;
-  const std::string request_id_;  // of the upgrade request
 
   // Guarded by queue_mutex_: filled from any thread by deliver(), drained on the strand.
   Mutex queue_mutex_;
@@ -884,22 +992,9 @@ class WsSession final : public WsConnection,
   bool writing_ GUARDED_BY(queue_mutex_) = false;  // the writer runs, is posted or is due at the next flush tick
   bool sealed_ GUARDED_BY(queue_mutex_) = false;   // closing: nothing new is queued
   bool dead_ GUARDED_BY(queue_mutex_) = false;     // cut off: nothing is queued or written
+  // Written on the strand; read by take_batch under queue_mutex_ on the strand.
+  std::string control_next_;  // pings and pongs waiting for the next batch
 };
-
-bool WireSocket::start_parked() {
-  if (!parked_) return false;
-  stream_write_ = std::move(parked_);
-  asio::async_write(socket_, asio::buffer(stream_write_->bytes), [this](beast::error_code ec, std::size_t) {
-    auto done = std::move(stream_write_);
-    if (wake_) {
-      wake_ = false;
-      owner_.wake();
-    }
-    // Last: completing Beast's operation may release the session, and this socket with it.
-    done->complete(ec, ec ? 0 : done->bytes.size());
-  });
-  return true;
-}
 
 class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
@@ -1033,6 +1128,17 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   asio::awaitable<void> upgrade(http::request_parser<http::string_body>& parser, const tcp::endpoint& remote) {
     Request request = to_request(parser.get(), remote, server_->options.trusted_proxies);
     name_request(request);
+    // RFC 6455 §4.2.1 beyond what websocket::is_upgrade checked (GET, HTTP/1.1, the Upgrade and
+    // Connection fields), as Beast's accept checked it.
+    if (request.header("sec-websocket-version") != "13") {
+      static const Headers supported{{"Sec-WebSocket-Version", "13"}};
+      co_await write_error(426, "bad_upgrade", "Поддерживается только версия 13 протокола WebSocket.", supported);
+      co_return;
+    }
+    if (request.header("host").empty() || request.header("sec-websocket-key").size() != 24) {
+      co_await write_error(400, "bad_upgrade", "Запрос на WebSocket без поля Host или с неверным Sec-WebSocket-Key.");
+      co_return;
+    }
     auto decision = server_->ws_handler.accept(request);
     if (auto* refusal = std::get_if<Response>(&decision)) {
       if (refusal->log.route.empty()) refusal->log.route = "websocket";
@@ -1044,10 +1150,22 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       co_return;
     }
     auto context = std::move(std::get<std::unique_ptr<WsContext>>(decision));
+    std::string early = beast::buffers_to_string(buffer_.data());
     auto session = std::make_shared<WsSession>(stream_.release_socket(), std::move(*slot_), server_,
-                                               std::move(context), server_->next_id.fetch_add(1), request_id_);
+                                               std::move(context), server_->next_id.fetch_add(1));
     slot_.reset();
-    session->start(parser.get());
+    session->start(switching_protocols(request.header("sec-websocket-key")), std::move(early), request_id_);
+  }
+
+  // The 101 answer to an accepted upgrade, as Beast wrote it; the session sends it as its first bytes.
+  static std::string switching_protocols(std::string_view key) {
+    websocket::detail::sec_ws_accept_type accept;
+    websocket::detail::make_sec_ws_accept(accept, key);
+    std::string out =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Accept: ";
+    out.append(accept.data(), accept.size());
+    out += "\r\nServer: praktika\r\n\r\n";
+    return out;
   }
 
   // Reads the rest of the request, resetting the idle timeout after each chunk so a slow but
@@ -1110,11 +1228,13 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     }
   }
 
-  asio::awaitable<void> write_error(int status, std::string_view code, std::string_view message) {
+  asio::awaitable<void> write_error(int status, std::string_view code, std::string_view message,
+                                    const Headers& extra = {}) {
     refused_ = true;
     Response r;
     r.status = status;
     r.body = transport_error(code, message);
+    for (const auto& [name, value] : extra) r.set_header(name, value);
     r.set_header("Content-Type", "application/json; charset=utf-8");
     if (request_id_.empty()) request_id_ = new_request_id();
     r.set_header("X-Request-Id", request_id_);
@@ -1157,6 +1277,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
     auto status = static_cast<http::status>(from.status);
     if (from.file && !from.head_only && from.file->length >= kSendfileFrom) {
+      if (from.file->open) co_return co_await write_with_sendfile(from, from.file->open->fd(), version, keep_alive);
       int fd = ::open(from.file->path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0) {
         bool ok = co_await write_with_sendfile(from, fd, version, keep_alive);
@@ -1203,22 +1324,23 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // through user space; smaller ones are not worth the extra system calls.
   static constexpr std::uint64_t kSendfileFrom = 32 * 1024;
 
-  // The header through Beast, then the file's range with sendfile(). TCP_CORK holds the header
-  // back so that it leaves in one packet with the start of the body.
+  // The head rendered as for a body from memory and sent with MSG_MORE, so that it leaves in
+  // one packet with the start of the body (no TCP_CORK on and off: two system calls fewer per
+  // file), then the file's range with sendfile().
   asio::awaitable<bool> write_with_sendfile(const Response& from, int fd, unsigned version, bool keep_alive) {
-    http::response<http::empty_body> res{static_cast<http::status>(from.status), version};
-    copy_headers(res, from);
-    res.content_length(from.file->length);
-    res.keep_alive(keep_alive);
+    render_head(from.status, from.headers, version, keep_alive, from.file->length, head_);
     auto& socket = stream_.socket();
     const int sock = socket.native_handle();
     beast::error_code ignored;
-    socket.non_blocking(true, ignored);  // sendfile() must return EAGAIN, not block the thread
-    int on = 1, off = 0;
-    ::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
-    http::response_serializer<http::empty_body> serializer{res};
-    auto [hec, hn] = co_await http::async_write_header(stream_, serializer, kUseTuple);
-    if (hec) co_return false;
+    socket.non_blocking(true, ignored);  // send() and sendfile() must return EAGAIN, not block the thread
+    ssize_t sent = ::send(sock, head_.data(), head_.size(), MSG_MORE | MSG_NOSIGNAL);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+    const auto head_sent = static_cast<std::size_t>(std::max<ssize_t>(sent, 0));
+    if (head_sent < head_.size()) {  // a full socket buffer: the rest of the head as any write waits
+      auto [hec, hn] = co_await asio::async_write(stream_, asio::buffer(head_.data() + head_sent, head_.size() - head_sent),
+                                                  kUseTuple);
+      if (hec) co_return false;
+    }
     // The stream's timeout covers Beast's operations only: a timer of our own bounds the waits
     // for a reader that stopped reading.
     asio::steady_timer deadline(stream_.get_executor());
@@ -1244,7 +1366,6 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       break;
     }
     deadline.cancel();
-    ::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
     co_return ok;
   }
 
@@ -1347,6 +1468,13 @@ void Server::stop() {
       if (auto c = weak.lock()) live.push_back(std::move(c));
   }
   for (auto& c : live) c->shutdown();
+  asio::post(impl_->io, [impl = impl_] { impl->closes_posted = true; });
+}
+
+bool Server::only_close_handshakes_left() const {
+  if (!impl_->closes_posted) return false;
+  MutexLock lock(impl_->slots_mutex);
+  return impl_->open_connections <= impl_->websockets.load();
 }
 
 std::size_t Server::websocket_count() const { return impl_->websockets.load(); }

@@ -122,6 +122,10 @@ class Server {
   // Stops accepting, closes WebSockets with a going-away close frame and idle HTTP
   // connections; requests in flight finish. The io_context runs out of work afterwards.
   void stop();
+  // Any thread, after stop(): every connection has been told to close (each WebSocket's close
+  // frame is written, or waits for its full socket) and no HTTP connection is left. What remains
+  // are WebSocket close handshakes waiting for their peers, which the owner need not wait for.
+  bool only_close_handshakes_left() const;
 
   std::size_t websocket_count() const;
   // Any thread.

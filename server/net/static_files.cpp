@@ -1,5 +1,6 @@
 #include "net/static_files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -169,6 +170,7 @@ struct Stored {
   timespec modified{};
   std::string etag;
   std::shared_ptr<const std::string> bytes;  // the whole file when it is small, else null
+  std::shared_ptr<const OpenFile> descriptor;  // the file open when it is larger (and could be opened)
 
   bool still_current() const {
     struct stat now {};
@@ -181,7 +183,21 @@ bool later_or_same(const timespec& a, const timespec& b) {
   return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec >= b.tv_nsec);
 }
 
-// Reads `file`'s identity and, when it is small, its bytes; nullopt when it is no regular file.
+// The stored file opened, when the descriptor names the same file its identity was taken from
+// (not one put in its place since): null otherwise, and the transport opens the path per request.
+std::shared_ptr<const OpenFile> open_same(const Stored& stored) {
+  const int fd = ::open(stored.file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  auto opened = std::make_shared<const OpenFile>(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_ino != stored.inode || st.st_size != stored.size ||
+      st.st_mtim.tv_sec != stored.modified.tv_sec || st.st_mtim.tv_nsec != stored.modified.tv_nsec)
+    return nullptr;
+  return opened;
+}
+
+// Reads `file`'s identity and, when it is small, its bytes (larger: opens it); nullopt when it is
+// no regular file.
 std::optional<Stored> store(const fs::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
@@ -198,6 +214,8 @@ std::optional<Stored> store(const fs::path& file) {
     // A file written while we read it is not kept: the next request reads it again.
     if (in.read(bytes.data(), st.st_size) && in.peek() == std::char_traits<char>::eof() && stored.still_current())
       stored.bytes = std::make_shared<const std::string>(std::move(bytes));
+  } else {
+    stored.descriptor = open_same(stored);
   }
   return stored;
 }
@@ -230,6 +248,12 @@ struct WebRoot::Entry {
     std::size_t n = 0;
     for (const Stored* s : {&identity, gzip ? &*gzip : nullptr, br ? &*br : nullptr})
       if (s && s->bytes) n += s->bytes->size();
+    return n;
+  }
+  std::size_t kept_descriptors() const {
+    std::size_t n = 0;
+    for (const Stored* s : {&identity, gzip ? &*gzip : nullptr, br ? &*br : nullptr})
+      if (s && s->descriptor) ++n;
     return n;
   }
 };
@@ -269,6 +293,7 @@ std::optional<Response> WebRoot::serve(const Request& request) {
     auto found = entries_.find(request.path);
     if (found != entries_.end() && found->second == entry) {
       kept_bytes_ -= entry->kept_bytes();
+      kept_descriptors_ -= entry->kept_descriptors();
       entries_.erase(found);
     }
     entry.reset();
@@ -277,10 +302,12 @@ std::optional<Response> WebRoot::serve(const Request& request) {
     entry = load(request.path);
     if (!entry) return std::nullopt;
     WriterLock lock(mutex_);
-    const std::size_t kept = entry->kept_bytes();
+    const std::size_t kept = entry->kept_bytes(), descriptors = entry->kept_descriptors();
     if (entries_.size() < kMaxEntries && kept_bytes_ + kept <= kMaxKeptBytes &&
-        entries_.emplace(request.path, entry).second)
+        kept_descriptors_ + descriptors <= kMaxKeptDescriptors && entries_.emplace(request.path, entry).second) {
       kept_bytes_ += kept;
+      kept_descriptors_ += descriptors;
+    }
   }
   const bool negotiated = entry->gzip || entry->br;
   // A range is of the identity bytes: resuming a download of a coded copy is not worth it here.
@@ -303,7 +330,7 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   if (sent.bytes)
     r.shared_body = sent.bytes;
   else
-    r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size)};
+    r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size), sent.descriptor};
   return r;
 }
 

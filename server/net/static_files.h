@@ -38,8 +38,11 @@ class WebRoot {
 
   std::optional<Response> serve(const Request& request);
 
-  // Files up to this size are kept in memory; larger ones are sent from the page cache.
-  static constexpr std::uint64_t kKeptFileBytes = 128 * 1024;
+  // Files up to this size are kept in memory and written with their head in one write; larger
+  // ones are kept open and sent from the page cache with sendfile(). Measured for the gallery's
+  // 100 KB photo (docs/performance.md, "The 100 KB file"): sendfile() from the kept descriptor
+  // against the copy from memory.
+  static constexpr std::uint64_t kKeptFileBytes = 32 * 1024;
 
  private:
   struct Entry;
@@ -51,8 +54,11 @@ class WebRoot {
   // bounded by the web root's content; the limits below guard against a root full of files.
   std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_ GUARDED_BY(mutex_);
   std::size_t kept_bytes_ GUARDED_BY(mutex_) = 0;
+  std::size_t kept_descriptors_ GUARDED_BY(mutex_) = 0;
   static constexpr std::size_t kMaxEntries = 4096;
   static constexpr std::size_t kMaxKeptBytes = 32u << 20;
+  // Descriptors are the connections' budget too: a root of many large files keeps a few open.
+  static constexpr std::size_t kMaxKeptDescriptors = 256;
 };
 
 }  // namespace praktika::net

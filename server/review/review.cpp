@@ -9,6 +9,7 @@
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/assignment.h"
+#include "review/wire.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "store/rows.h"
@@ -48,11 +49,14 @@ Status conflict_of_interest(const Noun& words) {
                                                       " оценивать.");
 }
 
-json user_json(store::Tx& tx, std::int64_t id) {
+Person person(store::Tx& tx, std::int64_t id) {
   auto user = accounts::user_by_id(tx, id);
-  if (!user || !*user) return {{"id", id}};
-  return {{"id", (*user)->id}, {"email", (*user)->email}, {"full_name", (*user)->full_name}};
+  if (!user || !*user) return {id, std::nullopt, std::nullopt};
+  return {(*user)->id, (*user)->email, (*user)->full_name};
 }
+
+// For the practice view, still built as JSON here.
+json user_json(store::Tx& tx, std::int64_t id) { return to_json(person(tx, id)); }
 
 // What an expert is shown of a practice: its materials, not the author's payment scan.
 void without_payment(json& practice) {
@@ -173,32 +177,35 @@ Status write_log(store::Tx& tx, std::string_view event_id, std::optional<std::in
       .run();
 }
 
-Result<json> outcome_json(store::Tx& tx, std::int64_t practice, const timeline::EventView& event) {
+Result<std::optional<Decision>> decision_of(store::Tx& tx, std::int64_t practice, const timeline::EventView& event) {
   auto found = intake::outcome_of(tx, practice);
   if (!found) return found.status();
-  if (!*found) return json();
+  if (!*found) return std::optional<Decision>();
   const intake::Outcome& o = **found;
-  json out = {{"practice", practice},
-              {"outcome", o.outcome},
-              {"reason", o.reason},
-              {"decided_at", event.timeline->format(from_ms(o.decided_at))},
-              {"notified_at", o.notified_at ? json(event.timeline->format(from_ms(*o.notified_at))) : json()}};
-  out["decided_by"] = user_json(tx, o.decided_by);
-  return out;
+  std::optional<std::string> notified;
+  if (o.notified_at) notified = event.timeline->format(from_ms(*o.notified_at));
+  return std::optional<Decision>(Decision{practice, o.outcome, o.reason, event.timeline->format(from_ms(o.decided_at)),
+                                          std::move(notified), person(tx, o.decided_by)});
 }
 
-Result<json> review_json(store::Tx& tx, std::int64_t practice, std::int64_t expert, const timeline::EventView& event) {
+Result<std::optional<ExpertReview>> review_of(store::Tx& tx, std::int64_t practice, std::int64_t expert,
+                                              const timeline::EventView& event) {
   auto q = tx.prepare(
       "SELECT decision, reason, scores, created_at, updated_at FROM reviews WHERE practice_id = ?1 AND expert_id = ?2");
   q.bind_int(1, practice).bind_int(2, expert);
   auto more = q.step();
   if (!more) return more.status();
-  if (!*more) return json();
-  return json{{"decision", q.text(0)},
-              {"reason", q.text(1)},
-              {"scores", json::parse(q.text(2), nullptr, false)},
-              {"created_at", event.timeline->format(from_ms(q.int64(3)))},
-              {"updated_at", event.timeline->format(from_ms(q.int64(4)))}};
+  if (!*more) return std::optional<ExpertReview>();
+  return std::optional<ExpertReview>(ExpertReview{q.text(0), q.text(1), json::parse(q.text(2), nullptr, false),
+                                                  event.timeline->format(from_ms(q.int64(3))),
+                                                  event.timeline->format(from_ms(q.int64(4)))});
+}
+
+// For the practice view, still built as JSON here.
+Result<json> review_json(store::Tx& tx, std::int64_t practice, std::int64_t expert, const timeline::EventView& event) {
+  auto r = review_of(tx, practice, expert, event);
+  if (!r) return r.status();
+  return to_json(*r);
 }
 
 Result<std::set<std::int64_t>> assigned_experts(store::Tx& tx, std::int64_t practice) {
@@ -240,11 +247,8 @@ std::optional<int> cap_of(const std::map<std::int64_t, int>& set, const ReviewPa
   return part.max_practices_per_expert;
 }
 
-json criteria_json(const ReviewPart& part) {
-  json out = json::array();
-  for (const auto& c : part.criteria) out.push_back({{"id", c.id}, {"title", c.title}, {"max", c.max}});
-  return out;
-}
+// For the practice view, still built as JSON here.
+json criteria_json(const ReviewPart& part) { return to_json(part.criteria); }
 
 ReviewPart review_part(const timeline::EventView& event) {
   auto part = read_review_part(*event.agenda);
@@ -351,8 +355,8 @@ Status ReviewService::review_has_opened(const timeline::EventView& event) const 
   return Status::ok();
 }
 
-Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::string_view event_id,
-                                        std::int64_t practice, std::string_view outcome, std::string_view reason) {
+Result<Decision> ReviewService::set_outcome(const accounts::User& organiser, std::string_view event_id,
+                                            std::int64_t practice, std::string_view outcome, std::string_view reason) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   ReviewPart part = review_part(*ev);
@@ -360,7 +364,7 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
   if (part.needs_reason(outcome) && reason.empty()) return reason_required(part, outcome);
   if (auto s = review_has_opened(*ev); !s) return s;
   auto now = clock_.now();
-  json out;
+  Decision out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = intake::practice_by_id(tx, event_id, practice);
     if (!found) return found.status();
@@ -369,30 +373,31 @@ Result<json> ReviewService::set_outcome(const accounts::User& organiser, std::st
       return Status::conflict("practice_not_submitted", capitalised(ev->agenda->words.one) + " не " +
                                                             std::string(ev->agenda->words.agree("отправлена", "отправлен", "отправлено")) +
                                                             " на рассмотрение.");
-    auto previous = outcome_json(tx, practice, *ev);
+    auto previous = decision_of(tx, practice, *ev);
     if (!previous) return previous.status();
-    bool same = !previous->is_null() && (*previous)["outcome"] == outcome && (*previous)["reason"] == reason;
+    const auto& was = *previous;
+    bool same = was && was->outcome == outcome && was->reason == reason;
     if (!same) {
       // A changed decision must be told again: notified_at goes back to NULL.
       if (auto st = intake::record_outcome(tx, practice, outcome, reason, organiser.id, to_ms(now)); !st) return st;
       json detail = {{"outcome", outcome}, {"reason", reason}};
-      if (!previous->is_null())
-        detail["previous"] = {{"outcome", (*previous)["outcome"]}, {"reason", (*previous)["reason"]}};
+      if (was) detail["previous"] = {{"outcome", was->outcome}, {"reason", was->reason}};
       if (auto st = write_log(tx, event_id, practice, organiser.id, "outcome", detail, now); !st) return st;
     }
-    auto fresh = outcome_json(tx, practice, *ev);
+    auto fresh = decision_of(tx, practice, *ev);
     if (!fresh) return fresh.status();
-    out = std::move(*fresh);
+    if (!*fresh) return errors::practice_not_found(ev->agenda->words);  // just written: cannot happen
+    out = std::move(**fresh);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> ReviewService::outcomes(std::string_view event_id) {
+Result<std::vector<Decision>> ReviewService::outcomes(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  json list = json::array();
+  std::vector<Decision> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto decided = intake::decided(tx, event_id);
     if (!decided) return decided.status();
@@ -400,26 +405,28 @@ Result<json> ReviewService::outcomes(std::string_view event_id) {
     for (const auto& d : *decided) ids.push_back(d.practice.id);
     std::sort(ids.begin(), ids.end());
     for (auto id : ids) {
-      auto o = outcome_json(tx, id, *ev);
+      auto o = decision_of(tx, id, *ev);
       if (!o) return o.status();
-      list.push_back(std::move(*o));
+      if (*o) list.push_back(std::move(**o));
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"outcomes", list}};
+  return list;
 }
 
 namespace {
 
 // The practices still short of experts after `chosen` where an eligible expert was passed over
 // only because they reached their cap: what the automatic assignment refused, for the organiser.
-json short_of_experts_by_caps(const std::vector<PracticeSlot>& slots, const std::vector<ExpertLoad>& before,
-                              const std::vector<std::pair<std::int64_t, std::int64_t>>& chosen, int per_practice) {
+std::vector<ShortOfExperts> short_of_experts_by_caps(const std::vector<PracticeSlot>& slots,
+                                                     const std::vector<ExpertLoad>& before,
+                                                     const std::vector<std::pair<std::int64_t, std::int64_t>>& chosen,
+                                                     int per_practice) {
   std::map<std::int64_t, int> load;
   for (const auto& e : before) load[e.expert] = e.load;
   for (const auto& [practice, expert] : chosen) ++load[expert];
-  json out = json::array();
+  std::vector<ShortOfExperts> out;
   for (const auto& slot : slots) {
     std::set<std::int64_t> on = slot.assigned;
     for (const auto& [practice, expert] : chosen)
@@ -430,21 +437,20 @@ json short_of_experts_by_caps(const std::vector<PracticeSlot>& slots, const std:
       bool covers = e.sections.empty() || e.sections.count(slot.section);
       return covers && !on.count(e.expert) && !slot.conflicted.count(e.expert) && e.cap && load[e.expert] >= *e.cap;
     });
-    if (capped) out.push_back({{"practice", slot.practice}, {"missing", missing}, {"code", "expert_load_cap"}});
+    if (capped) out.push_back({slot.practice, missing});
   }
   return out;
 }
 
 }  // namespace
 
-Result<json> ReviewService::assign(const accounts::User& organiser, std::string_view event_id) {
+Result<AssignmentRound> ReviewService::assign(const accounts::User& organiser, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   ReviewPart part = review_part(*ev);
   int per_practice = part.experts_per_practice;
   auto now = clock_.now();
-  json added = json::array();
-  json refused = json::array();
+  AssignmentRound out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
@@ -468,7 +474,7 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
     std::vector<ExpertLoad> loads;
     for (const auto& [id, e] : *experts) loads.push_back({id, e.sections, load[id], cap_of(*caps, part, id)});
     auto chosen = balance(slots, loads, per_practice);
-    refused = short_of_experts_by_caps(slots, loads, chosen, per_practice);
+    out.refused = short_of_experts_by_caps(slots, loads, chosen, per_practice);
     for (const auto& [practice, expert] : chosen) {
       auto q = tx.prepare(
           "INSERT INTO review_assignments (practice_id, expert_id, assigned_by, assigned_at) VALUES (?1, ?2, NULL, ?3)");
@@ -476,21 +482,16 @@ Result<json> ReviewService::assign(const accounts::User& organiser, std::string_
       if (auto st = write_log(tx, event_id, practice, organiser.id, "assign", {{"expert", expert}, {"automatic", true}}, now);
           !st)
         return st;
-      added.push_back({{"practice", practice}, {"expert", expert}});
+      out.assigned.push_back({practice, expert});
     }
     return Status::ok();
   });
   if (!s) return s;
-  json out = {{"assigned", added}, {"refused", refused}};
-  if (!refused.empty())
-    out["warning"] = {{"code", "expert_load_cap"},
-                      {"message", "Не всем работам хватило экспертов: у подходящих экспертов достигнут предел нагрузки (работ без экспертов: " +
-                                      std::to_string(refused.size()) + "). Увеличьте предел на доске или назначьте вручную."}};
   return out;
 }
 
-Result<json> ReviewService::add_expert(const accounts::User& organiser, std::string_view event_id,
-                                       std::int64_t practice, std::int64_t expert) {
+Result<Assignment> ReviewService::add_expert(const accounts::User& organiser, std::string_view event_id,
+                                             std::int64_t practice, std::int64_t expert) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   auto now = clock_.now();
@@ -527,7 +528,7 @@ Result<json> ReviewService::add_expert(const accounts::User& organiser, std::str
     return write_log(tx, event_id, practice, organiser.id, "assign", {{"expert", expert}, {"automatic", false}}, now);
   });
   if (!s) return s;
-  return json{{"practice", practice}, {"expert", expert}};
+  return Assignment{practice, expert};
 }
 
 Status ReviewService::remove_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
@@ -616,13 +617,7 @@ Result<std::vector<Conflict>> ReviewService::conflicts(std::string_view event_id
       if (!assigned) return assigned.status();
       for (const auto& [id, e] : *experts) {
         if (!e.covers(p.section) || !conflicted(e, p)) continue;
-        Conflict c{{p.id, p.title, p.section, p.institution}, {id, std::nullopt, std::nullopt, e.institution},
-                   assigned->count(id) > 0};
-        if (auto user = accounts::user_by_id(tx, id); user && *user) {
-          c.expert.email = (*user)->email;
-          c.expert.full_name = (*user)->full_name;
-        }
-        out.push_back(std::move(c));
+        out.push_back({{p.id, p.title, p.section, p.institution}, {person(tx, id), e.institution}, assigned->count(id) > 0});
       }
     }
     return Status::ok();
@@ -631,12 +626,43 @@ Result<std::vector<Conflict>> ReviewService::conflicts(std::string_view event_id
   return out;
 }
 
-Result<json> ReviewService::board(std::string_view event_id) {
+namespace {
+
+// One row of the board: the practice, its experts with their reviews, who may not review it, its
+// decision. Counts each assigned expert into `load`.
+Result<BoardPractice> board_row(store::Tx& tx, const timeline::EventView& ev, const PracticeInfo& p,
+                                const std::map<std::int64_t, Expert>& experts, std::map<std::int64_t, int>& load) {
+  const auto* section = ev.agenda->find_section(p.section);
+  BoardPractice row;
+  static_cast<PracticeHeading&>(row) = {p.id, p.title, p.section, section ? section->title : ""};
+  row.institution = p.institution;
+  auto assigned = tx.prepare("SELECT expert_id, assigned_by FROM review_assignments WHERE practice_id = ?1 ORDER BY expert_id");
+  assigned.bind_int(1, p.id);
+  std::vector<std::pair<std::int64_t, bool>> ids;
+  if (auto st = store::each_row(assigned, [&](store::Stmt& r) { ids.emplace_back(r.int64(0), !r.is_null(1)); }); !st)
+    return st;
+  for (const auto& [expert, by_hand] : ids) {
+    ++load[expert];
+    auto r = review_of(tx, p.id, expert, ev);
+    if (!r) return r.status();
+    auto e = experts.find(expert);
+    row.experts.push_back({person(tx, expert), by_hand, e != experts.end() && conflicted(e->second, p), std::move(*r)});
+  }
+  for (const auto& [id, e] : experts)
+    if (e.covers(p.section) && conflicted(e, p)) row.conflicts.push_back({person(tx, id), e.institution});
+  auto o = decision_of(tx, p.id, ev);
+  if (!o) return o.status();
+  row.outcome = std::move(*o);
+  return row;
+}
+
+}  // namespace
+
+Result<Board> ReviewService::board(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   ReviewPart part = review_part(*ev);
-  json practices_out = json::array();
-  json experts_out = json::array();
+  Board out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
@@ -646,79 +672,32 @@ Result<json> ReviewService::board(std::string_view event_id) {
     if (!caps) return caps.status();
     std::map<std::int64_t, int> load;
     for (const auto& p : *practices) {
-      const auto* section = ev->agenda->find_section(p.section);
-      json row = {{"id", p.id},
-                  {"title", p.title},
-                  {"section", p.section},
-                  {"section_title", section ? section->title : ""},
-                  {"institution", p.institution}};
-      json reviewers = json::array();
-      auto assigned = tx.prepare("SELECT expert_id, assigned_by FROM review_assignments WHERE practice_id = ?1 ORDER BY expert_id");
-      assigned.bind_int(1, p.id);
-      std::vector<std::pair<std::int64_t, bool>> ids;
-      if (auto st = store::each_row(assigned, [&](store::Stmt& r) { ids.emplace_back(r.int64(0), !r.is_null(1)); }); !st)
-        return st;
-      for (const auto& [expert, by_hand] : ids) {
-        ++load[expert];
-        auto r = review_json(tx, p.id, expert, *ev);
-        if (!r) return r.status();
-        auto e = experts->find(expert);
-        reviewers.push_back({{"user", user_json(tx, expert)},
-                             {"by_hand", by_hand},
-                             {"conflict", e != experts->end() && conflicted(e->second, p)},
-                             {"review", std::move(*r)}});
-      }
-      row["experts"] = std::move(reviewers);
-      json conflicts = json::array();
-      for (const auto& [id, e] : *experts)
-        if (e.covers(p.section) && conflicted(e, p)) {
-          json u = user_json(tx, id);
-          u["institution"] = e.institution;
-          conflicts.push_back(std::move(u));
-        }
-      row["conflicts"] = std::move(conflicts);
-      auto o = outcome_json(tx, p.id, *ev);
-      if (!o) return o.status();
-      row["outcome"] = std::move(*o);
-      practices_out.push_back(std::move(row));
+      auto row = board_row(tx, *ev, p, *experts, load);
+      if (!row) return row.status();
+      out.practices.push_back(std::move(*row));
     }
     for (const auto& [id, e] : *experts) {
-      json sections = json::array();
-      for (int n : e.sections) sections.push_back(n);
-      auto cap = cap_of(*caps, part, id);
       auto own = caps->find(id);
-      experts_out.push_back({{"user", user_json(tx, id)},
-                             {"sections", sections},
-                             {"institution", e.institution},
-                             {"load", load[id]},
-                             {"cap", cap ? json(*cap) : json()},
-                             {"cap_set", own != caps->end() ? json(own->second) : json()}});
+      out.experts.push_back({person(tx, id), std::vector<int>(e.sections.begin(), e.sections.end()), e.institution,
+                             load[id], cap_of(*caps, part, id),
+                             own != caps->end() ? std::optional<int>(own->second) : std::nullopt});
     }
     return Status::ok();
   });
   if (!s) return s;
-  auto now = clock_.now();
-  return json{{"practices", practices_out},
-              {"experts", experts_out},
-              {"criteria", criteria_json(part)},
-              {"outcome_titles", part.outcome_titles},
-              {"default_cap", part.max_practices_per_expert ? json(*part.max_practices_per_expert) : json()},
-              {"review_open", ev->timeline->is_open("review", now)},
-              {"review_opened", review_has_opened(*ev).is_ok()}};
+  out.criteria = part.criteria;
+  out.outcome_titles = part.outcome_titles;
+  out.default_cap = part.max_practices_per_expert;
+  out.review_open = ev->timeline->is_open("review", clock_.now());
+  out.review_opened = review_has_opened(*ev).is_ok();
+  return out;
 }
 
-Result<json> ReviewService::log(std::string_view event_id) {
+Result<ReviewLog> ReviewService::log(std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
-  const ReviewPart part = review_part(*ev);
-  // The agenda's words for a decision, so the log page shows no decision id.
-  auto titled = [&](json& detail, const char* key) {
-    auto it = detail.find(key);
-    if (it == detail.end() || !it->is_string()) return;
-    auto title = part.outcome_titles.find(it->get<std::string>());
-    if (title != part.outcome_titles.end()) detail[std::string(key) + "_title"] = title->second;
-  };
-  json entries = json::array();
+  ReviewLog out;
+  out.outcome_titles = review_part(*ev).outcome_titles;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
         "SELECT l.id, l.practice_id, l.actor_id, l.action, l.detail, l.at FROM review_log l WHERE l.event_id = ?1 "
@@ -752,30 +731,18 @@ Result<json> ReviewService::log(std::string_view event_id) {
       }
       r.title = it->second;
     }
-    for (const auto& r : rows) {
-      json detail = json::parse(r.detail, nullptr, false);
-      if (detail.is_object()) {
-        titled(detail, "decision");
-        titled(detail, "outcome");
-        if (auto previous = detail.find("previous"); previous != detail.end() && previous->is_object()) {
-          titled(*previous, "decision");
-          titled(*previous, "outcome");
-        }
-        if (auto expert = detail.find("expert"); expert != detail.end() && expert->is_number_integer())
-          detail["expert_user"] = user_json(tx, expert->get<std::int64_t>());
-      }
-      entries.push_back({{"id", r.id},
-                         {"practice", r.practice ? json(*r.practice) : json()},
-                         {"practice_title", r.title ? json(*r.title) : json()},
-                         {"actor", user_json(tx, r.actor)},
-                         {"action", r.action},
-                         {"detail", detail},
-                         {"at", ev->timeline->format(from_ms(r.at))}});
+    for (auto& r : rows) {
+      LogEntry entry{r.id, r.practice, std::move(r.title), person(tx, r.actor), std::move(r.action),
+                     json::parse(r.detail, nullptr, false), std::nullopt, ev->timeline->format(from_ms(r.at))};
+      if (entry.detail.is_object())
+        if (auto expert = entry.detail.find("expert"); expert != entry.detail.end() && expert->is_number_integer())
+          entry.expert = person(tx, expert->get<std::int64_t>());
+      out.entries.push_back(std::move(entry));
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"entries", entries}};
+  return out;
 }
 
 void ReviewService::add_letter_block(std::string placeholder, LetterBlock block) {
@@ -870,7 +837,7 @@ Status outcomes_public(const intake::EventView& ev, const ReviewPart& part, Time
 
 }  // namespace
 
-Result<json> ReviewService::send_notifications(const accounts::User& organiser, std::string_view event_id) {
+Result<Notifications> ReviewService::send_notifications(const accounts::User& organiser, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   if (auto s = review_has_opened(*ev); !s) return s;
@@ -884,13 +851,11 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
   ReviewPart part = review_part(*ev);
   auto now = clock_.now();
   if (auto s = outcomes_public(*ev, part, now); !s) return s;
-  json institutions = json::array();
-  int queued = 0;
-  std::int64_t undecided = 0;
+  Notifications out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, false);
     if (!practices) return practices.status();
-    auto by_institution = decided_by_institution(tx, *practices, undecided);
+    auto by_institution = decided_by_institution(tx, *practices, out.undecided);
     if (!by_institution) return by_institution.status();
     for (const auto& [key, decided] : *by_institution) {
       // Only institutions with a decision not yet told; the letter lists all their decisions.
@@ -902,7 +867,7 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
                                                    {"event_title_genitive", ev->agenda->title_genitive},
                                                    {"event_title_prepositional", ev->agenda->title_prepositional}};
       std::vector<std::string> outcomes;
-      json ids = json::array();
+      std::vector<std::int64_t> ids;
       for (const auto& d : decided) {
         outcomes.push_back(d.outcome);
         ids.push_back(d.practice->id);
@@ -911,29 +876,26 @@ Result<json> ReviewService::send_notifications(const accounts::User& organiser, 
       mail::Message m = decision_letter(tmpl->second, event_id, key, decided, values);
       auto stored = mail::Outbox::enqueue(tx, m, now);
       if (!stored) return stored.status();
-      if (*stored) ++queued;
+      if (*stored) ++out.queued;
       for (const auto& d : decided) {
         if (auto st = intake::mark_notified(tx, d.practice->id, to_ms(now)); !st) return st;
       }
-      institutions.push_back({{"institution", institution},
-                              {"recipients", m.recipients},
-                              {"practices", ids},
-                              {"queued", *stored}});
+      out.institutions.push_back({institution, m.recipients, std::move(ids), *stored});
     }
     return write_log(tx, event_id, std::nullopt, organiser.id, "notify",
-                     {{"institutions", institutions.size()}, {"queued", queued}}, now);
+                     {{"institutions", out.institutions.size()}, {"queued", out.queued}}, now);
   });
   if (!s) return s;
-  if (queued > 0 && mail_queued_) mail_queued_();
-  return json{{"queued", queued}, {"institutions", institutions}, {"undecided", undecided}};
+  if (out.queued > 0 && mail_queued_) mail_queued_();
+  return out;
 }
 
-Result<json> ReviewService::queue(const accounts::Identity& who, std::string_view event_id) {
+Result<ExpertQueue> ReviewService::queue(const accounts::Identity& who, std::string_view event_id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   if (!accounts::has_role(who, event_id, accounts::Role::expert))
     return Status::forbidden("forbidden", "Этот раздел доступен только экспертам мероприятия.");
-  json list = json::array();
+  ExpertQueue out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true);
     if (!practices) return practices.status();
@@ -946,21 +908,17 @@ Result<json> ReviewService::queue(const accounts::Identity& who, std::string_vie
       if (!assigned) return assigned.status();
       // A conflict found after the assignment (an edited registration) still hides the practice.
       if (!assigned->count(who.user.id) || conflicted(me->second, p)) continue;
-      auto r = review_json(tx, p.id, who.user.id, *ev);
+      auto r = review_of(tx, p.id, who.user.id, *ev);
       if (!r) return r.status();
       const auto* section = ev->agenda->find_section(p.section);
-      list.push_back({{"id", p.id},
-                      {"title", p.title},
-                      {"section", p.section},
-                      {"section_title", section ? section->title : ""},
-                      {"review", std::move(*r)}});
+      out.practices.push_back({{p.id, p.title, p.section, section ? section->title : ""}, std::move(*r)});
     }
     return Status::ok();
   });
   if (!s) return s;
-  return json{{"practices", list},
-              {"review_open", ev->timeline->is_open("review", clock_.now())},
-              {"criteria", criteria_json(review_part(*ev))}};
+  out.review_open = ev->timeline->is_open("review", clock_.now());
+  out.criteria = review_part(*ev).criteria;
+  return out;
 }
 
 bool ReviewService::may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,
@@ -1028,8 +986,9 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   return out;
 }
 
-Result<json> ReviewService::save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t id,
-                                        std::string_view decision, std::string_view reason, const json& scores) {
+Result<ExpertReview> ReviewService::save_review(const accounts::Identity& who, std::string_view event_id,
+                                                std::int64_t id, std::string_view decision, std::string_view reason,
+                                                const json& scores) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   ReviewPart part = review_part(*ev);
@@ -1055,7 +1014,7 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
       checked_scores[it.key()] = *it;
     }
   }
-  json out;
+  ExpertReview out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, true, id);
     if (!practices) return practices.status();
@@ -1067,7 +1026,7 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
     if (!assigned) return assigned.status();
     if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
       return errors::practice_not_found(ev->agenda->words);
-    auto previous = review_json(tx, id, who.user.id, *ev);
+    auto previous = review_of(tx, id, who.user.id, *ev);
     if (!previous) return previous.status();
     auto q = tx.prepare(
         "INSERT INTO reviews (practice_id, expert_id, decision, reason, scores, created_at, updated_at) "
@@ -1077,13 +1036,13 @@ Result<json> ReviewService::save_review(const accounts::Identity& who, std::stri
     q.bind_text(5, checked_scores.dump()).bind_int(6, to_ms(now));
     if (auto st = q.run(); !st) return st;
     json detail = {{"decision", decision}, {"reason", reason}, {"scores", checked_scores}};
-    if (!previous->is_null())
-      detail["previous"] = {{"decision", (*previous)["decision"]}, {"reason", (*previous)["reason"]},
-                            {"scores", (*previous)["scores"]}};
+    if (const auto& was = *previous)
+      detail["previous"] = {{"decision", was->decision}, {"reason", was->reason}, {"scores", was->scores}};
     if (auto st = write_log(tx, event_id, id, who.user.id, "review", detail, now); !st) return st;
-    auto fresh = review_json(tx, id, who.user.id, *ev);
+    auto fresh = review_of(tx, id, who.user.id, *ev);
     if (!fresh) return fresh.status();
-    out = std::move(*fresh);
+    if (!*fresh) return errors::practice_not_found(ev->agenda->words);  // just written: cannot happen
+    out = std::move(**fresh);
     return Status::ok();
   });
   if (!s) return s;

@@ -55,6 +55,69 @@ std::variant<ReviewPart, timeline::AgendaError> read_review_part(const timeline:
 bool outcomes_public(const timeline::EventView& event, TimePoint now);
 
 
+// What ReviewService answers, as types; review_api.cpp (with wire.h) makes the wire JSON of
+// docs/protocol.md from them. Instants are already written in the event's offset (Timeline::format).
+
+// An account as the review names it.
+struct Person {
+  std::int64_t id = 0;
+  std::optional<std::string> email, full_name;  // absent when the account is gone
+};
+
+// An expert's review of one practice.
+struct ExpertReview {
+  std::string decision, reason;
+  // Free-form on purpose: {criterion id: score or null}, the criteria being the agenda's.
+  nlohmann::json scores;
+  std::string created_at, updated_at;
+};
+
+// The organiser's decision on a practice (practice_outcomes).
+struct Decision {
+  std::int64_t practice = 0;
+  std::string outcome, reason;
+  std::string decided_at;
+  std::optional<std::string> notified_at;  // none: the institution has not been told yet
+  Person decided_by;
+};
+
+// An expert assigned to a practice.
+struct Assignment {
+  std::int64_t practice = 0;
+  std::int64_t expert = 0;
+};
+
+// A practice the automatic assignment left short of experts because the eligible ones reached
+// their load cap.
+struct ShortOfExperts {
+  std::int64_t practice = 0;
+  int missing = 0;  // experts still wanted
+};
+
+// What one automatic assignment did.
+struct AssignmentRound {
+  std::vector<Assignment> assigned;
+  std::vector<ShortOfExperts> refused;
+};
+
+// A practice as the review lists it.
+struct PracticeHeading {
+  std::int64_t id = 0;
+  std::string title;
+  int section = 0;
+  std::string section_title;
+};
+
+// The expert's queue: their practices, each with their review when they wrote one.
+struct QueuedPractice : PracticeHeading {
+  std::optional<ExpertReview> review;
+};
+struct ExpertQueue {
+  std::vector<QueuedPractice> practices;
+  bool review_open = false;
+  std::vector<Criterion> criteria;
+};
+
 // An expert's load cap as the organiser left it.
 struct ExpertCap {
   std::int64_t expert = 0;
@@ -70,12 +133,71 @@ struct Conflict {
     int section = 0;
     std::string institution;
   } practice;
-  struct Expert {
-    std::int64_t id = 0;
-    std::optional<std::string> email, full_name;  // absent when the account is gone
+  struct Expert : Person {
     std::string institution;
   } expert;
   bool assigned = false;  // already assigned to the practice
+};
+
+// The organiser's board: every practice the review decides with its experts, conflicts and
+// decision, and every expert with their load.
+struct BoardPractice : PracticeHeading {
+  std::string institution;
+  struct Reviewer {
+    Person user;
+    bool by_hand = false;   // assigned by the organiser, not by the automatic round
+    bool conflict = false;  // a conflict of interest found after the assignment
+    std::optional<ExpertReview> review;
+  };
+  std::vector<Reviewer> experts;
+  std::vector<Conflict::Expert> conflicts;  // experts of its section who may not review it
+  std::optional<Decision> outcome;
+};
+struct BoardExpert {
+  Person user;
+  std::vector<int> sections;  // empty: the whole event
+  std::string institution;
+  int load = 0;               // practices assigned
+  std::optional<int> cap, cap_set;  // as in ExpertCap
+};
+struct Board {
+  std::vector<BoardPractice> practices;
+  std::vector<BoardExpert> experts;
+  std::vector<Criterion> criteria;
+  std::map<std::string, std::string> outcome_titles;
+  std::optional<int> default_cap;
+  bool review_open = false;    // experts decide now
+  bool review_opened = false;  // the review stage has begun (it may be over)
+};
+
+// One line of the review's log.
+struct LogEntry {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> practice;
+  std::optional<std::string> practice_title;  // none: the practice is gone or has no name
+  Person actor;
+  std::string action;  // outcome | assign | unassign | review | notify
+  // Free-form on purpose: each action writes its own detail (review_log.detail), kept as written.
+  nlohmann::json detail;
+  std::optional<Person> expert;  // the account the detail's "expert" names
+  std::string at;
+};
+struct ReviewLog {
+  std::vector<LogEntry> entries;
+  std::map<std::string, std::string> outcome_titles;  // the agenda's words for the decisions named
+};
+
+// The decision letter to one institution.
+struct Letter {
+  std::string institution;
+  std::vector<std::string> recipients;
+  std::vector<std::int64_t> practices;
+  bool queued = false;  // false: the same letter was queued before
+};
+struct Notifications {
+  int queued = 0;
+  std::vector<Letter> institutions;
+  std::int64_t undecided = 0;  // practices still without a decision (not told)
 };
 
 class ReviewService {
@@ -85,12 +207,13 @@ class ReviewService {
                 intake::IntakeService& intake, std::function<void()> mail_queued);
 
   // Organiser. The caller has checked the organiser role.
-  Result<nlohmann::json> set_outcome(const accounts::User& organiser, std::string_view event_id,
-                                     std::int64_t practice, std::string_view outcome, std::string_view reason);
-  Result<nlohmann::json> outcomes(std::string_view event_id);
-  Result<nlohmann::json> assign(const accounts::User& organiser, std::string_view event_id);
-  Result<nlohmann::json> add_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
-                                    std::int64_t expert);
+  Result<Decision> set_outcome(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
+                               std::string_view outcome, std::string_view reason);
+  // Every decision of the event, by practice id.
+  Result<std::vector<Decision>> outcomes(std::string_view event_id);
+  Result<AssignmentRound> assign(const accounts::User& organiser, std::string_view event_id);
+  Result<Assignment> add_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
+                                std::int64_t expert);
   Status remove_expert(const accounts::User& organiser, std::string_view event_id, std::int64_t practice,
                        std::int64_t expert);
   // The most practices `expert` may review in the event (their load cap); nullopt: back to the
@@ -100,18 +223,18 @@ class ReviewService {
   // Every conflict of interest between the event's practices and the experts of their sections,
   // assigned or not; assigns nothing.
   Result<std::vector<Conflict>> conflicts(std::string_view event_id);
-  Result<nlohmann::json> board(std::string_view event_id);
-  Result<nlohmann::json> log(std::string_view event_id);
-  Result<nlohmann::json> send_notifications(const accounts::User& organiser, std::string_view event_id);
+  Result<Board> board(std::string_view event_id);
+  Result<ReviewLog> log(std::string_view event_id);
+  Result<Notifications> send_notifications(const accounts::User& organiser, std::string_view event_id);
   // Practices the review decides (submitted; paid where the event charges a fee) that have no
   // decision yet: what is left before the decision notices (for the reminders).
   Result<std::int64_t> undecided(std::string_view event_id);
 
   // Expert: their queue, one practice (also for the organiser), their decision.
-  Result<nlohmann::json> queue(const accounts::Identity& who, std::string_view event_id);
+  Result<ExpertQueue> queue(const accounts::Identity& who, std::string_view event_id);
   Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
-  Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
-                                     std::string_view decision, std::string_view reason, const nlohmann::json& scores);
+  Result<ExpertReview> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
+                                   std::string_view decision, std::string_view reason, const nlohmann::json& scores);
   // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent
   // for (the upload's practice) reads its materials, never its payment scan.
   bool may_read_upload(const accounts::Identity* who, std::string_view event_id, std::int64_t owner_id,

@@ -6,24 +6,166 @@
 #include "api/http.h"
 #include "common/errors.h"
 #include "intake/intake_api.h"
+#include "review/wire.h"
 
 namespace praktika::review {
 namespace {
 
-nlohmann::json wire(const ExpertCap& c) {
-  auto optional = [](std::optional<int> n) { return n ? nlohmann::json(*n) : nlohmann::json(); };
-  return {{"expert", c.expert}, {"cap", optional(c.cap)}, {"cap_set", optional(c.cap_set)}};
+using nlohmann::json;
+
+template <typename T>
+json or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json();
 }
 
-nlohmann::json wire(const Conflict& c) {
-  nlohmann::json expert = {{"id", c.expert.id}, {"institution", c.expert.institution}};
-  if (c.expert.email) expert["email"] = *c.expert.email;
-  if (c.expert.full_name) expert["full_name"] = *c.expert.full_name;
+json wire(const ExpertCap& c) { return {{"expert", c.expert}, {"cap", or_null(c.cap)}, {"cap_set", or_null(c.cap_set)}}; }
+
+// The person with their institution.
+json wire(const Conflict::Expert& e) {
+  json out = to_json(static_cast<const Person&>(e));
+  out["institution"] = e.institution;
+  return out;
+}
+
+json wire(const Conflict& c) {
   return {{"practice",
            {{"id", c.practice.id}, {"title", c.practice.title}, {"section", c.practice.section},
             {"institution", c.practice.institution}}},
-          {"expert", std::move(expert)},
+          {"expert", wire(c.expert)},
           {"assigned", c.assigned}};
+}
+
+json wire(const std::optional<Decision>& d) {
+  if (!d) return json();
+  return {{"practice", d->practice},
+          {"outcome", d->outcome},
+          {"reason", d->reason},
+          {"decided_at", d->decided_at},
+          {"notified_at", or_null(d->notified_at)},
+          {"decided_by", to_json(d->decided_by)}};
+}
+
+json wire(const std::vector<Decision>& decisions) {
+  json list = json::array();
+  for (const auto& d : decisions) list.push_back(wire(std::optional<Decision>(d)));
+  return {{"outcomes", list}};
+}
+
+json wire(const Assignment& a) { return {{"practice", a.practice}, {"expert", a.expert}}; }
+
+json wire(const AssignmentRound& round) {
+  json assigned = json::array();
+  for (const auto& a : round.assigned) assigned.push_back(wire(a));
+  json refused = json::array();
+  for (const auto& r : round.refused)
+    refused.push_back({{"practice", r.practice}, {"missing", r.missing}, {"code", "expert_load_cap"}});
+  json out = {{"assigned", assigned}, {"refused", refused}};
+  if (!round.refused.empty())
+    out["warning"] = {{"code", "expert_load_cap"},
+                      {"message", "Не всем работам хватило экспертов: у подходящих экспертов достигнут предел нагрузки (работ без экспертов: " +
+                                      std::to_string(round.refused.size()) + "). Увеличьте предел на доске или назначьте вручную."}};
+  return out;
+}
+
+json wire(const PracticeHeading& p) {
+  return {{"id", p.id}, {"title", p.title}, {"section", p.section}, {"section_title", p.section_title}};
+}
+
+json wire(const BoardPractice& p) {
+  json row = wire(static_cast<const PracticeHeading&>(p));
+  row["institution"] = p.institution;
+  json experts = json::array();
+  for (const auto& r : p.experts)
+    experts.push_back({{"user", to_json(r.user)}, {"by_hand", r.by_hand}, {"conflict", r.conflict}, {"review", to_json(r.review)}});
+  row["experts"] = std::move(experts);
+  json conflicts = json::array();
+  for (const auto& e : p.conflicts) conflicts.push_back(wire(e));
+  row["conflicts"] = std::move(conflicts);
+  row["outcome"] = wire(p.outcome);
+  return row;
+}
+
+json wire(const BoardExpert& e) {
+  return {{"user", to_json(e.user)},
+          {"sections", e.sections},
+          {"institution", e.institution},
+          {"load", e.load},
+          {"cap", or_null(e.cap)},
+          {"cap_set", or_null(e.cap_set)}};
+}
+
+json wire(const Board& board) {
+  json practices = json::array();
+  for (const auto& p : board.practices) practices.push_back(wire(p));
+  json experts = json::array();
+  for (const auto& e : board.experts) experts.push_back(wire(e));
+  return {{"practices", practices},
+          {"experts", experts},
+          {"criteria", to_json(board.criteria)},
+          {"outcome_titles", board.outcome_titles},
+          {"default_cap", or_null(board.default_cap)},
+          {"review_open", board.review_open},
+          {"review_opened", board.review_opened}};
+}
+
+// A log line's detail as written, with the agenda's words beside each decision id (the log page
+// shows no id) and the account its "expert" names.
+json wire(const LogEntry& e, const std::map<std::string, std::string>& outcome_titles) {
+  auto titled = [&](json& detail, const char* key) {
+    auto it = detail.find(key);
+    if (it == detail.end() || !it->is_string()) return;
+    auto title = outcome_titles.find(it->get<std::string>());
+    if (title != outcome_titles.end()) detail[std::string(key) + "_title"] = title->second;
+  };
+  json detail = e.detail;
+  if (detail.is_object()) {
+    titled(detail, "decision");
+    titled(detail, "outcome");
+    if (auto previous = detail.find("previous"); previous != detail.end() && previous->is_object()) {
+      titled(*previous, "decision");
+      titled(*previous, "outcome");
+    }
+    if (e.expert) detail["expert_user"] = to_json(*e.expert);
+  }
+  return {{"id", e.id},
+          {"practice", or_null(e.practice)},
+          {"practice_title", or_null(e.practice_title)},
+          {"actor", to_json(e.actor)},
+          {"action", e.action},
+          {"detail", detail},
+          {"at", e.at}};
+}
+
+json wire(const ReviewLog& log) {
+  json entries = json::array();
+  for (const auto& e : log.entries) entries.push_back(wire(e, log.outcome_titles));
+  return {{"entries", entries}};
+}
+
+json wire(const Notifications& n) {
+  json institutions = json::array();
+  for (const auto& l : n.institutions)
+    institutions.push_back(
+        {{"institution", l.institution}, {"recipients", l.recipients}, {"practices", l.practices}, {"queued", l.queued}});
+  return {{"queued", n.queued}, {"institutions", institutions}, {"undecided", n.undecided}};
+}
+
+json wire(const ExpertQueue& q) {
+  json practices = json::array();
+  for (const auto& p : q.practices) {
+    practices.push_back(wire(static_cast<const PracticeHeading&>(p)));
+    practices.back()["review"] = to_json(p.review);
+  }
+  return {{"practices", practices}, {"review_open", q.review_open}, {"criteria", to_json(q.criteria)}};
+}
+
+json wire(const ExpertReview& r) { return to_json(std::optional<ExpertReview>(r)); }
+
+// A service's answer as a response: `status` with its JSON, or the error.
+template <typename T>
+net::Response reply_as(const Result<T>& result, int status = 200) {
+  if (!result) return api::error_response(result.status());
+  return api::json_response(status, wire(*result));
 }
 
 // Checked before a body is read, so a stranger learns nothing from validation errors.
@@ -33,7 +175,6 @@ Status expert_or_organiser(const accounts::Identity& who, std::string_view event
   return Status::forbidden("forbidden", "Этот раздел доступен только экспертам мероприятия.");
 }
 
-using nlohmann::json;
 using api::parse_id;
 using api::reply;
 
@@ -56,22 +197,22 @@ void add_decision_routes(net::Router& router, ReviewService& review, accounts::A
                if (!outcome) return api::error_response(outcome.status());
                auto reason = api::string_field(body, "reason", "причина", 4000, false);
                if (!reason) return api::error_response(reason.status());
-               return reply(review.set_outcome(who.user, p.get("id"), id, *outcome, *reason));
+               return reply_as(review.set_outcome(who.user, p.get("id"), id, *outcome, *reason));
              })));
 
   router.add("GET", "/api/events/{id}/review/outcomes",
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply(review.outcomes(p.get("id")));
+               return reply_as(review.outcomes(p.get("id")));
              }));
 
   router.add("GET", "/api/events/{id}/review/board",
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply(review.board(p.get("id")));
+               return reply_as(review.board(p.get("id")));
              }));
 
   router.add("GET", "/api/events/{id}/review/log",
              organiser([&review](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply(review.log(p.get("id")));
+               return reply_as(review.log(p.get("id")));
              }));
 }
 
@@ -83,7 +224,7 @@ void add_assignment_routes(net::Router& router, ReviewService& review, accounts:
 
   router.add("POST", "/api/events/{id}/review/assign",
              organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               return reply(review.assign(who.user, p.get("id")));
+               return reply_as(review.assign(who.user, p.get("id")));
              }));
 
   router.add("POST", "/api/events/{id}/review/practices/{practice}/experts",
@@ -94,7 +235,7 @@ void add_assignment_routes(net::Router& router, ReviewService& review, accounts:
                if (expert == body.end() || !expert->is_number_integer())
                  return api::error_response(
                      Status::unprocessable("invalid_field", "Укажите эксперта."));
-               return reply(review.add_expert(who.user, p.get("id"), id, expert->get<std::int64_t>()), 201);
+               return reply_as(review.add_expert(who.user, p.get("id"), id, expert->get<std::int64_t>()), 201);
              })));
 
   router.add("DELETE", "/api/events/{id}/review/practices/{practice}/experts/{expert}",
@@ -150,7 +291,7 @@ void add_notification_routes(net::Router& router, ReviewService& review, account
 
   router.add("POST", "/api/events/{id}/review/notifications",
              organiser([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               return reply(review.send_notifications(who.user, p.get("id")));
+               return reply_as(review.send_notifications(who.user, p.get("id")));
              }));
 
   router.add("GET", "/api/events/{id}/review/mail",
@@ -182,7 +323,7 @@ void add_expert_routes(net::Router& router, ReviewService& review, accounts::Acc
 
   router.add("GET", "/api/events/{id}/review/queue",
              signed_in([&review](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               return reply(review.queue(who, p.get("id")));
+               return reply_as(review.queue(who, p.get("id")));
              }));
 
   router.add("GET", "/api/events/{id}/review/practices/{practice}",
@@ -202,7 +343,7 @@ void add_expert_routes(net::Router& router, ReviewService& review, accounts::Acc
                if (!decision) return api::error_response(decision.status());
                auto reason = api::string_field(body, "reason", "причина", 4000, false);
                if (!reason) return api::error_response(reason.status());
-               return reply(review.save_review(who, p.get("id"), id, *decision, *reason, body.value("scores", json())));
+               return reply_as(review.save_review(who, p.get("id"), id, *decision, *reason, body.value("scores", json())));
              })));
 }
 

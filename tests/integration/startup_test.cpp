@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 #include "support/client.h"
 #include "support/server_process.h"
@@ -65,6 +68,34 @@ TEST(Startup, SigtermClosesWebSocketsWithACloseFrameAndExitsZero) {
   EXPECT_EQ(status.code, 0);
   EXPECT_TRUE(ws->closed(5s));
   EXPECT_EQ(ws->close_code(), 1001);  // going away
+}
+
+// A restart must not wait for clients to answer their close frames: a crowd of phones after a
+// deploy answers slowly or not at all, and while the old process lingers the new one cannot
+// listen. These clients never read, so none answers; each still finds its 1001 once it reads.
+TEST(Startup, ShutdownDoesNotWaitForClientsToAnswerTheirCloseFrames) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path()});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<WsClient>> silent;
+  for (int i = 0; i < 20; ++i) {
+    silent.push_back(WsClient::connect((*server)->port(), {.read = false}));
+    ASSERT_TRUE(silent.back());
+  }
+  auto probe = WsClient::connect((*server)->port());
+  ASSERT_TRUE(probe);
+  ASSERT_EQ(probe->call({{"op", "ping"}})["ok"], true);
+  const auto started = std::chrono::steady_clock::now();
+  auto status = (*server)->stop();
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(status.code, 0);
+  // Before, the stop waited for the answers until its 5-s grace cut them off.
+  EXPECT_LT(took, 2s);
+  for (auto& ws : silent) {
+    ws->start_reading();
+    EXPECT_TRUE(ws->closed(5s));
+    EXPECT_EQ(ws->close_code(), 1001);
+  }
 }
 
 TEST(Startup, AdminCreatesTheFirstOrganiserWhoCanThenLogIn) {

@@ -1,7 +1,9 @@
 #include "net/static_files.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -131,6 +133,27 @@ TEST_F(StaticFiles, ALargeFileIsSentFromDisk) {
     EXPECT_FALSE(r->shared_body);
     EXPECT_EQ(r->file->length, big.size());
   }
+}
+
+// A large file is kept open: the response carries the descriptor, whose bytes are the file's;
+// a file put in its place (same size, another inode) is opened anew, never sent from the old one.
+TEST_F(StaticFiles, ALargeFileIsKeptOpenAndAReplacedOneIsOpenedAnew) {
+  const auto first_bytes = [](const Response& r) {
+    std::string bytes(16, '\0');
+    const ssize_t n = ::pread(r.file->open->fd(), bytes.data(), bytes.size(), 0);
+    bytes.resize(static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    return bytes;
+  };
+  std::ofstream(root_ / "web" / "photo.jpg", std::ios::binary) << std::string(WebRoot::kKeptFileBytes + 1, 'x');
+  auto before = get("/photo.jpg");
+  ASSERT_TRUE(before && before->file && before->file->open);
+  EXPECT_EQ(first_bytes(*before), std::string(16, 'x'));
+  EXPECT_EQ(get("/photo.jpg")->file->open, before->file->open);  // kept, not opened per request
+  replace(root_ / "web" / "photo.jpg", std::string(WebRoot::kKeptFileBytes + 1, 'y'));
+  auto after = get("/photo.jpg");
+  ASSERT_TRUE(after && after->file && after->file->open);
+  EXPECT_NE(after->file->open, before->file->open);
+  EXPECT_EQ(first_bytes(*after), std::string(16, 'y'));
 }
 
 }  // namespace
