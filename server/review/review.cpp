@@ -55,14 +55,9 @@ json user_json(store::Tx& tx, std::int64_t id) {
 }
 
 // What an expert is shown of a practice: its materials, not the author's payment scan.
-void without_payment(json& practice) {
-  practice.erase("payment");
-  auto files = practice.find("files");
-  if (files == practice.end() || !files->is_array()) return;
-  json kept = json::array();
-  for (auto& f : *files)
-    if (intake::shown_to_readers(f.value("purpose", ""))) kept.push_back(std::move(f));
-  *files = std::move(kept);
+void without_payment(intake::PracticeView& practice) {
+  practice.payment.reset();
+  std::erase_if(practice.files, [](const uploads::StoredFile& f) { return !intake::shown_to_readers(f.purpose); });
 }
 
 std::string json_text(const json& object, std::string_view key) {
@@ -985,7 +980,8 @@ bool ReviewService::may_read_upload(const accounts::Identity* who, std::string_v
   return allowed;
 }
 
-Result<json> ReviewService::practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+Result<ReviewedPractice> ReviewService::practice(const accounts::Identity& who, std::string_view event_id,
+                                                 std::int64_t id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   bool organiser = accounts::is_organiser(who, event_id);
@@ -1020,11 +1016,11 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   auto view = intake_.practice_for_review(event_id, id);
   if (!view) return view.status();
   if (!organiser) without_payment(*view);
-  json out = {{"practice", std::move(*view)},
-              {"review", mine},
-              {"criteria", criteria_json(review_part(*ev))},
-              {"review_open", ev->timeline->is_open("review", clock_.now())}};
-  if (organiser) out["reviews"] = std::move(reviews);
+  ReviewedPractice out{.practice = std::move(*view),
+                       .review = std::move(mine),
+                       .criteria = criteria_json(review_part(*ev)),
+                       .review_open = ev->timeline->is_open("review", clock_.now())};
+  if (organiser) out.reviews = std::move(reviews);
   return out;
 }
 

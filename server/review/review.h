@@ -78,6 +78,18 @@ struct Conflict {
   bool assigned = false;  // already assigned to the practice
 };
 
+// One practice on the review's page of it: the expert assigned to it, or the organiser.
+struct ReviewedPractice {
+  intake::PracticeView practice;  // for an expert without the payment, and only the files readers see
+  // The review's own JSON (its scores are the agenda's criteria, free-form here): the expert's
+  // own review (null before one is saved, and for the organiser)…
+  nlohmann::json review;
+  // …and, for the organiser only, every assigned expert's: [{"user","review"}].
+  std::optional<nlohmann::json> reviews;
+  nlohmann::json criteria;
+  bool review_open = false;
+};
+
 class ReviewService {
  public:
   // `mail_queued` is called (on the caller's thread) after messages were committed to the outbox.
@@ -109,7 +121,7 @@ class ReviewService {
 
   // Expert: their queue, one practice (also for the organiser), their decision.
   Result<nlohmann::json> queue(const accounts::Identity& who, std::string_view event_id);
-  Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
+  Result<ReviewedPractice> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
   Result<nlohmann::json> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                      std::string_view decision, std::string_view reason, const nlohmann::json& scores);
   // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent
