@@ -764,7 +764,7 @@ namespace {
 
 // The person's part in the event as the verify page names it; data issued before roles were
 // kept says it through its practices and sections.
-std::string role_label(const json& data) {
+std::string role_label(const Settings& settings, const json& data) {
   std::set<std::string> roles;
   for (const auto& r : data.value("roles", json::array()))
     if (r.is_string()) roles.insert(r.get<std::string>());
@@ -774,8 +774,11 @@ std::string role_label(const json& data) {
       roles.insert("attendee");
   }
   std::string out;
-  if (roles.count("author")) out = "автор практики";
-  if (roles.count("attendee")) out += out.empty() ? "слушатель секции" : ", слушатель секции";
+  for (const char* role : {"author", "attendee"}) {
+    if (!roles.count(role)) continue;
+    if (!out.empty()) out += ", ";
+    out += settings.roles.at(role);
+  }
   return out;
 }
 
@@ -818,7 +821,7 @@ Result<Verification> CertificateService::verify(std::string_view text) {
     out.full_name = out.values.value("full_name", "");
     out.institution = out.values.value("institution", "");
     out.took_part = data.value("took_part", json::array());
-    out.role = role_label(data);
+    out.role = role_label(settings, data);
     out.practices = certified_practices(*ev->second.agenda, data);
     out.issued_on = russian_date(settings, issued);
     out.issued_at = issued;

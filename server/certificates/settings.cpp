@@ -130,6 +130,11 @@ std::variant<Settings, timeline::AgendaError> read_settings(const timeline::Agen
       if (!s.took_part.count("practice")) fail(o.at("took_part"), "needs a 'practice' line");
       if (!s.took_part.count("attendee")) fail(o.at("took_part"), "needs an 'attendee' line");
     }
+    {
+      Obj roles(o.need("roles"), o.at("roles"));
+      for (const char* role : {"author", "attendee"}) s.roles[role] = roles.str(role);
+      roles.finish();
+    }
     s.months = strings(o, "months", true);
     if (s.months.size() != 12) fail(o.at("months"), "must name the 12 months");
     replace_if_given(o, "date_format", s.date_format);

@@ -57,6 +57,8 @@ struct Settings {
   // The line each practice or attended section adds to {took_part}, by the practice's outcome
   // ("present", "gallery", "none", …) or "attendee"; "practice" when no outcome's line is given.
   std::map<std::string, std::string> took_part;
+  // How the verify page names a person's part: "author", "attendee" → «автор практики», ….
+  std::map<std::string, std::string> roles;
   std::vector<std::string> months;  // 12 month names as in a date ("января", …)
   std::string date_format = "{day} {month} {year} г.";
   std::vector<Template> templates;
