@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +86,9 @@ bool is_organiser(const Identity& identity, std::string_view event_id);
 // accounts' tables). A user that does not exist is an empty optional.
 Result<std::optional<User>> user_by_id(store::Tx& tx, std::int64_t id);
 Result<std::optional<User>> user_by_email(store::Tx& tx, std::string_view email);  // as stored: trimmed, lower-case
+// The full names of the given users, for lists that show a name beside another module's row; a
+// user that does not exist has no entry.
+Result<std::map<std::int64_t, std::string>> full_names(store::Tx& tx, const std::set<std::int64_t>& ids);
 // Who holds `role` in the event, each grant once: the user and the section (empty: the whole event).
 Result<std::vector<std::pair<std::int64_t, std::optional<int>>>> role_holders(store::Tx& tx, std::string_view event_id,
                                                                               Role role);

@@ -87,15 +87,6 @@ const mail::Template* mail_template(const timeline::Agenda& agenda, const std::s
   return it == holder.templates.end() ? nullptr : &it->second;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> read_pairs(store::Stmt& q) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (auto s = store::each_row(q, [&]() -> Status {
-    out.emplace_back(q.text(0), q.text(1));
-    return Status::ok();
-  }); !s) return s;
-  return out;
-}
-
 }  // namespace
 
 std::optional<timeline::AgendaError> check_agenda(const timeline::Agenda& agenda) {
@@ -663,31 +654,60 @@ Result<std::optional<CertificateJob>> CertificateService::subscribe(const std::o
 
 // ---------------------------------------------------------------- reading
 
+namespace {
+
+// The recipients' names and (when asked) their certificate letters' states: the accounts and mail
+// modules' answers for this event's rows.
+Status fill_names_and_mail(store::Tx& tx, std::string_view event_id, const std::set<std::int64_t>& users,
+                           std::map<std::int64_t, std::string>& names,
+                           std::map<std::int64_t, std::string>* mail_states) {
+  auto found = accounts::full_names(tx, users);
+  if (!found) return found.status();
+  names = std::move(*found);
+  if (!mail_states) return Status::ok();
+  auto letters = mail::Outbox::states_with_prefix(tx, letter_key_prefix(event_id));
+  if (!letters) return letters.status();
+  for (auto user : users)
+    if (auto it = letters->find(letter_key(event_id, user)); it != letters->end()) (*mail_states)[user] = it->second;
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<CertificateList> CertificateService::list(std::string_view event_id) {
   auto ev = find(event_id);
   if (!ev) return ev.status();
   CertificateList out;
   const auto& timeline = *(*ev)->timeline;
+  std::map<std::int64_t, std::string> names, mail_states;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT c.number, c.user_id, u.full_name, c.email, c.template, c.data, c.state, c.error, c.made_at, m.state "
-        "FROM certificates c JOIN users u ON u.id = c.user_id "
-        "LEFT JOIN mail_outbox m ON m.idempotency_key = 'certificate:' || c.event_id || ':' || c.user_id "
-        "WHERE c.event_id = ?1 ORDER BY u.full_name, c.id");
+        "SELECT number, user_id, email, template, data, state, error, made_at FROM certificates "
+        "WHERE event_id = ?1 ORDER BY id");
     q.bind_text(1, event_id);
-    return store::each_row(q, [&]() -> Status {
+    std::set<std::int64_t> users;
+    auto rows = store::each_row(q, [&]() -> Status {
       ListedCertificate c;
       json data;
       std::optional<std::int64_t> made_at;
-      store::read_columns(q, 0, c.number, c.user_id, c.full_name, c.email, c.template_id, store::json_object(data),
-                          c.state, c.error, made_at, c.mail);
+      store::read_columns(q, 0, c.number, c.user_id, c.email, c.template_id, store::json_object(data), c.state,
+                          c.error, made_at);
       c.title = data.value("template_title", "");
       if (made_at) c.made_at = timeline.format(from_ms(*made_at));
+      users.insert(c.user_id);
       out.certificates.push_back(std::move(c));
       return Status::ok();
     });
+    if (!rows) return rows;
+    return fill_names_and_mail(tx, event_id, users, names, &mail_states);
   });
   if (!s) return s;
+  for (auto& c : out.certificates) {
+    c.full_name = names[c.user_id];
+    if (auto it = mail_states.find(c.user_id); it != mail_states.end()) c.mail = it->second;
+  }
+  std::stable_sort(out.certificates.begin(), out.certificates.end(),
+                   [](const ListedCertificate& a, const ListedCertificate& b) { return a.full_name < b.full_name; });
   auto job = current_job(event_id);
   if (!job) return job.status();
   out.job = std::move(*job);
@@ -698,22 +718,27 @@ Result<std::vector<CertificateService::Issued>> CertificateService::issued(std::
   auto ev = find(event_id);
   if (!ev) return ev.status();
   std::vector<Issued> out;
+  std::map<std::int64_t, std::string> names, mail_states;
   Status s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT c.user_id, u.full_name, c.email, c.number, c.data, m.id FROM certificates c JOIN users u ON u.id = c.user_id "
-        "LEFT JOIN mail_outbox m ON m.idempotency_key = 'certificate:' || c.event_id || ':' || c.user_id "
-        "WHERE c.event_id = ?1 AND c.state = 'made' ORDER BY c.id");
+        "SELECT user_id, email, number, data FROM certificates WHERE event_id = ?1 AND state = 'made' ORDER BY id");
     q.bind_text(1, event_id);
-    for (;;) {
-      auto more = q.step();
-      if (!more) return more.status();
-      if (!*more) return Status::ok();
-      auto data = json::parse(q.text(4), nullptr, false);
-      out.push_back({q.int64(0), q.text(1), q.text(2), q.text(3),
-                     data.is_object() ? data.value("template_title", "") : "", !q.is_null(5)});
-    }
+    std::set<std::int64_t> users;
+    auto rows = store::each_row(q, [&]() -> Status {
+      auto data = json::parse(q.text(3), nullptr, false);
+      out.push_back({q.int64(0), {}, q.text(1), q.text(2), data.is_object() ? data.value("template_title", "") : "",
+                     false});
+      users.insert(q.int64(0));
+      return Status::ok();
+    });
+    if (!rows) return rows;
+    return fill_names_and_mail(tx, event_id, users, names, &mail_states);
   });
   if (!s) return s;
+  for (auto& i : out) {
+    i.full_name = names[i.user_id];
+    i.mailed = mail_states.count(i.user_id) > 0;
+  }
   return out;
 }
 
@@ -889,16 +914,23 @@ Result<File> CertificateService::archive(std::string_view event_id) {
   if (!ev) return ev.status();
   std::vector<std::pair<std::string, std::string>> made;  // number, full name
   Status s = db_.read([&](store::Tx& tx) -> Status {
-    auto q = tx.prepare(
-        "SELECT c.number, u.full_name FROM certificates c JOIN users u ON u.id = c.user_id "
-        "WHERE c.event_id = ?1 AND c.state = 'made' ORDER BY u.full_name, c.id");
+    auto q = tx.prepare("SELECT number, user_id FROM certificates WHERE event_id = ?1 AND state = 'made' ORDER BY id");
     q.bind_text(1, event_id);
-    auto rows = read_pairs(q);
-    if (!rows) return rows.status();
-    made = std::move(*rows);
+    std::vector<std::pair<std::string, std::int64_t>> rows;
+    std::set<std::int64_t> users;
+    auto read = store::each_row(q, [&]() -> Status {
+      rows.emplace_back(q.text(0), q.int64(1));
+      users.insert(q.int64(1));
+      return Status::ok();
+    });
+    if (!read) return read;
+    std::map<std::int64_t, std::string> names;
+    if (auto filled = fill_names_and_mail(tx, event_id, users, names, nullptr); !filled) return filled;
+    for (auto& [number, user] : rows) made.emplace_back(std::move(number), names[user]);
     return Status::ok();
   });
   if (!s) return s;
+  std::stable_sort(made.begin(), made.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   if (made.empty()) return Status::not_found("no_certificates", "Сертификаты ещё не выпущены.");
   // Named by what it holds, so an unchanged set is served from the file built before.
   std::string list;

@@ -127,11 +127,17 @@ std::map<std::string, std::string> document_values(const timeline::Agenda& agend
   return v;
 }
 
+std::string letter_key_prefix(std::string_view event_id) { return "certificate:" + std::string(event_id) + ":"; }
+
+std::string letter_key(std::string_view event_id, std::int64_t user_id) {
+  return letter_key_prefix(event_id) + std::to_string(user_id);
+}
+
 mail::Message certificate_letter(const mail::Template& letter, const Template& tmpl, std::string_view event_id,
                                  std::int64_t user_id, const std::string& email,
                                  const std::map<std::string, std::string>& values, const std::filesystem::path& pdf) {
   mail::Message m;
-  m.idempotency_key = "certificate:" + std::string(event_id) + ":" + std::to_string(user_id);
+  m.idempotency_key = letter_key(event_id, user_id);
   m.event_id = std::string(event_id);
   m.recipients = {email};
   m.subject = mail::fill(letter.subject, values);

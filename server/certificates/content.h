@@ -60,6 +60,10 @@ std::map<std::string, std::string> document_values(const timeline::Agenda& agend
 
 // The letter that sends a made document to its recipient: one per recipient and event, ever
 // (the idempotency key), the PDF attached under the template's file name.
+// The outbox key of a person's certificate letter: one letter per person and event.
+std::string letter_key_prefix(std::string_view event_id);
+std::string letter_key(std::string_view event_id, std::int64_t user_id);
+
 mail::Message certificate_letter(const mail::Template& letter, const Template& tmpl, std::string_view event_id,
                                  std::int64_t user_id, const std::string& email,
                                  const std::map<std::string, std::string>& values, const std::filesystem::path& pdf);

@@ -6,12 +6,12 @@
 #include <set>
 
 #include "common/errors.h"
-#include "common/utf8.h"
 #include "convert/child_process.h"
 #include "convert/office.h"
 #include "convert/pdf_pages.h"
 #include "flashmob/pipeline.h"
 #include "flashmob/schedule.h"
+#include "flashmob/wire.h"
 #include "log/log.h"
 #include "media/media.h"
 #include "store/columns.h"
@@ -43,12 +43,6 @@ bool valid_origin(const std::string& s) {
   return std::all_of(rest.begin(), rest.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
   });
-}
-
-std::string cleaned(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_string()) return {};
-  return clean_text(it->get_ref<const std::string&>(), TextLines::one);
 }
 
 struct ItemRow {
@@ -173,43 +167,24 @@ Status save_cursor(store::Tx& tx, std::string_view event_id, const Cursor& c, Ti
       .run();
 }
 
-std::string_view state_name(FeedState s) {
-  switch (s) {
-    case FeedState::waiting: return "waiting";
-    case FeedState::playing: return "playing";
-    case FeedState::paused: return "paused";
-    case FeedState::idle: return "idle";
+// The made renditions as the store keeps them (wire.h's shape); anything else reads as none.
+std::vector<StreamRendition> renditions_of(const json& stored) {
+  std::vector<StreamRendition> out;
+  if (!stored.is_array()) return out;
+  for (const auto& r : stored) {
+    if (!r.is_object()) continue;
+    out.push_back({.name = r.value("name", std::string()),
+                   .width = r.value("width", 0),
+                   .height = r.value("height", 0),
+                   .bandwidth = r.value("bandwidth", std::int64_t{0})});
   }
-  return "idle";
+  return out;
 }
 
-std::string media_url(const ItemRow& r) {
-  return "/api/events/" + r.event_id + "/flashmob/items/" + std::to_string(r.id) + "/media";
-}
-
-std::string hls_base(const ItemRow& r) {
-  return "/api/events/" + r.event_id + "/flashmob/hls/" + std::to_string(r.id) + "/";
-}
-
-// The adaptive stream's addresses, once made; captions whenever attached (the MP4 plays them too).
-void add_stream(json& j, const ItemRow& r, const Settings& settings) {
-  bool hls = r.media_kind == "video" && r.hls_state == "ready";
-  j["hls_url"] = hls ? json(hls_base(r) + "master.m3u8") : json(nullptr);
-  j["poster_url"] = hls ? json(hls_base(r) + "poster.jpg") : json(nullptr);
-  if (r.captions_at)
-    j["captions"] = {{"url", "/api/events/" + r.event_id + "/flashmob/items/" + std::to_string(r.id) + "/captions?v=" +
-                                std::to_string(*r.captions_at)},
-                     {"label", settings.captions_label},
-                     {"language", settings.captions_language}};
-  else
-    j["captions"] = nullptr;
-}
-
-json slide_urls(const ItemRow& r) {
-  json urls = json::array();
-  if (r.media_kind != "presentation" || r.play_state != "ready") return urls;
-  for (std::int64_t n = 1; n <= r.slides.value_or(0); ++n) urls.push_back(media_url(r) + "?slide=" + std::to_string(n));
-  return urls;
+std::optional<Captions> captions_of(const ItemRow& r, const Settings& settings) {
+  if (!r.captions_at) return std::nullopt;
+  return Captions{
+      .attached_at_ms = *r.captions_at, .label = settings.captions_label, .language = settings.captions_language};
 }
 
 }  // namespace
@@ -229,6 +204,9 @@ struct FlashmobService::EventInfo : timeline::EventView {
         if (k.id == id) return k.title;
     return id;
   }
+  // The item as its owner and the organiser see it, and as the public does.
+  Item item_of(const ItemRow& r) const;
+  PublicItem public_of(const ItemRow& r) const;
 };
 
 struct FlashmobService::Job {
@@ -343,73 +321,56 @@ std::optional<std::string> FlashmobService::frame_ancestors(std::string_view pat
 
 namespace {
 
-json full_item(const ItemRow& r, const std::string& kind_title, int offset_minutes, const Settings& settings) {
-  json play = {{"state", r.play_state}, {"attempts", r.attempts}};
-  play["progress"] = r.progress ? json(*r.progress) : json(nullptr);
-  play["failure"] = r.failure.empty() ? json(nullptr) : json(r.failure);
-  json j = {{"id", r.id},
-            {"event", r.event_id},
-            {"upload", r.upload_id},
-            {"file_name", r.measured.value("file_name", std::string())},
-            {"work_kind", r.work_kind},
-            {"work_kind_title", kind_title},
-            {"title", r.title},
-            {"institution", r.institution},
-            {"media_kind", r.media_kind},
-            {"measured", r.measured},
-            {"play", play},
-            {"review", r.review},
-            {"reason", r.reason},
-            {"owner", {{"id", r.owner_id}, {"full_name", r.owner_name}, {"email", r.owner_email}}},
-            {"created_at", format_instant(from_ms(r.created_at), offset_minutes)},
-            {"updated_at", format_instant(from_ms(r.updated_at), offset_minutes)}};
-  j["position"] = r.position ? json(*r.position) : json(nullptr);
-  j["duration_s"] = r.duration_ms ? json(static_cast<double>(*r.duration_ms) / 1000.0) : json(nullptr);
-  j["slides"] = r.slides ? json(*r.slides) : json(nullptr);
-  j["media_url"] = r.play_state == "ready" ? json(media_url(r)) : json(nullptr);
-  j["slide_urls"] = slide_urls(r);
-  j["hls"] = {{"state", r.hls_state.empty() ? json(nullptr) : json(r.hls_state)},
-              {"attempts", r.hls_attempts},
-              {"renditions", r.hls_renditions}};
-  add_stream(j, r, settings);
-  return j;
+Item item_from(const ItemRow& r, const std::string& kind_title, int offset_minutes, const Settings& settings) {
+  Item item{.id = r.id,
+            .event = r.event_id,
+            .upload = r.upload_id,
+            .file_name = r.measured.value("file_name", std::string()),
+            .work_kind = r.work_kind,
+            .work_kind_title = kind_title,
+            .title = r.title,
+            .institution = r.institution,
+            .media_kind = r.media_kind,
+            .measured = r.measured,
+            .play = {.state = r.play_state, .attempts = r.attempts, .progress = r.progress},
+            .review = r.review,
+            .reason = r.reason,
+            .position = r.position,
+            .slides = r.slides,
+            .hls = {.attempts = r.hls_attempts, .renditions = renditions_of(r.hls_renditions)},
+            .captions = captions_of(r, settings),
+            .owner = {.id = r.owner_id, .full_name = r.owner_name, .email = r.owner_email},
+            .created_at = format_instant(from_ms(r.created_at), offset_minutes),
+            .updated_at = format_instant(from_ms(r.updated_at), offset_minutes)};
+  if (!r.failure.empty()) item.play.failure = r.failure;
+  if (r.duration_ms) item.duration_s = static_cast<double>(*r.duration_ms) / 1000.0;
+  if (!r.hls_state.empty()) item.hls.state = r.hls_state;
+  return item;
 }
 
-// What the public sees of an item: no owner, no file names.
-json public_item(const ItemRow& r, const std::string& kind_title, const Settings& settings) {
-  const int seconds_per_slide = settings.seconds_per_slide;
-  json j = {{"id", r.id},
-            {"title", r.title},
-            {"work_kind", r.work_kind},
-            {"work_kind_title", kind_title},
-            {"institution", r.institution},
-            {"media_kind", r.media_kind},
-            {"duration_s", static_cast<double>(r.duration_ms.value_or(0)) / 1000.0},
-            {"media_url", r.media_kind == "video" ? json(media_url(r)) : json(nullptr)},
-            {"slide_urls", slide_urls(r)}};
-  if (r.media_kind == "presentation") j["seconds_per_slide"] = seconds_per_slide;
-  add_stream(j, r, settings);
-  return j;
+// What the public sees of an item of the playlist (approved and ready).
+PublicItem public_item_from(const ItemRow& r, const std::string& kind_title, const Settings& settings) {
+  const bool rendered = r.media_kind == "presentation" && r.play_state == "ready";
+  return {.id = r.id,
+          .event = r.event_id,
+          .title = r.title,
+          .work_kind = r.work_kind,
+          .work_kind_title = kind_title,
+          .institution = r.institution,
+          .media_kind = r.media_kind,
+          .duration_s = static_cast<double>(r.duration_ms.value_or(0)) / 1000.0,
+          .slides = rendered ? r.slides.value_or(0) : 0,
+          .seconds_per_slide = settings.seconds_per_slide,
+          .stream_ready = r.media_kind == "video" && r.hls_state == "ready",
+          .captions = captions_of(r, settings)};
 }
 
-// The form's fields of a new item, trimmed.
-struct Submission {
-  std::string work_kind;
-  std::string title;
-  std::string institution;
-  std::string upload_id;
-};
-
-// Reads and checks the form; every problem is listed at once.
-Result<Submission> read_submission(const json& body, const timeline::FilePurpose& purpose) {
+// Checks the form; every problem is listed at once.
+Status check_submission(const Submission& f, const timeline::FilePurpose& purpose) {
   json problems = json::array();
   auto problem = [&](const char* path, const char* code, std::string message) {
     problems.push_back({{"path", path}, {"code", code}, {"message", std::move(message)}});
   };
-  Submission f{.work_kind = cleaned(body, "work_kind"),
-               .title = cleaned(body, "title"),
-               .institution = cleaned(body, "institution"),
-               .upload_id = cleaned(body, "upload")};
   if (f.upload_id.empty()) problem("upload", "required", "Загрузите видеоролик или презентацию.");
   if (f.work_kind.empty()) {
     problem("work_kind", "required", "Выберите вид творческой работы.");
@@ -423,7 +384,7 @@ Result<Submission> read_submission(const json& body, const timeline::FilePurpose
   else if (f.institution.size() > kMaxInstitution) problem("institution", "too_long", "Название учреждения слишком длинное.");
   if (!problems.empty())
     return Status::unprocessable("invalid_fields", "Заполните обязательные поля.").with_details(problems);
-  return f;
+  return Status::ok();
 }
 
 // The kind of the uploaded file ("video" or "presentation") once the upload is a finished,
@@ -442,6 +403,12 @@ Result<std::string> submitted_kind(const uploads::Upload& upload, std::string_vi
   if (kind != "video" && kind != "presentation")
     return Status::unprocessable("file_rejected", "Нужен видеоролик или презентация.").with_details(verdict);
   return kind;
+}
+
+std::vector<WorkKind> work_kinds_of(const timeline::FilePurpose& purpose) {
+  std::vector<WorkKind> kinds;
+  for (const auto& k : purpose.work_kinds) kinds.push_back({.id = k.id, .title = k.title});
+  return kinds;
 }
 
 // Where a new item starts: ready to play, queued for a job, or waiting for a PDF.
@@ -483,7 +450,15 @@ FirstState first_state(const std::string& kind, const json& verdict, const fs::p
 
 }  // namespace
 
-Result<json> FlashmobService::submit(const accounts::User& author, std::string_view event_id, const json& body) {
+Item FlashmobService::EventInfo::item_of(const ItemRow& r) const {
+  return item_from(r, work_kind_title(r.work_kind), offset_minutes, settings);
+}
+
+PublicItem FlashmobService::EventInfo::public_of(const ItemRow& r) const {
+  return public_item_from(r, work_kind_title(r.work_kind), settings);
+}
+
+Result<Item> FlashmobService::submit(const accounts::User& author, std::string_view event_id, const Submission& form) {
   auto e = event(event_id);
   if (!e) return e.status();
   const EventInfo& info = **e;
@@ -491,9 +466,8 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
   if (!info.timeline->accepts_files(*info.purpose, now))
     return Status::conflict("deadline_passed", "Сейчас материалы для флешмоба не принимаются.");
 
-  auto form = read_submission(body, *info.purpose);
-  if (!form) return form.status();
-  auto upload = uploads_.find(author, form->upload_id);
+  if (auto checked = check_submission(form, *info.purpose); !checked) return checked;
+  auto upload = uploads_.find(author, form.upload_id);
   if (!upload) return upload.status();
   auto kind_result = submitted_kind(*upload, event_id);
   if (!kind_result) return kind_result.status();
@@ -510,8 +484,8 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
         "INSERT INTO flashmob_items(event_id, owner_id, upload_id, work_kind, title, institution, media_kind, "
         "measured, play_state, job, failure, media_file, duration_ms, created_at, updated_at, hls_state) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)");
-    q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, form->work_kind);
-    q.bind_text(5, form->title).bind_text(6, form->institution).bind_text(7, kind).bind_text(8, measured.dump());
+    q.bind_text(1, event_id).bind_int(2, author.id).bind_text(3, upload->id).bind_text(4, form.work_kind);
+    q.bind_text(5, form.title).bind_text(6, form.institution).bind_text(7, kind).bind_text(8, measured.dump());
     q.bind_text(9, st.play_state);
     if (st.job.empty()) q.bind_null(10);
     else q.bind_text(10, st.job);
@@ -536,55 +510,55 @@ Result<json> FlashmobService::submit(const accounts::User& author, std::string_v
     MutexLock lock(mutex_);
     wake_.notify_one();
   }
-  return item_json(event_id, id);
+  auto item = load_item(event_id, id);
+  if (!item) return item_not_found();
+  return std::move(*item);
 }
 
-json FlashmobService::item_json(std::string_view event_id, std::int64_t id) {
-  json out;
+std::optional<Item> FlashmobService::load_item(std::string_view event_id, std::int64_t id) {
+  std::optional<Item> out;
   auto e = event(event_id);
   if (!e) return out;
   db_.read([&](store::Tx& tx) -> Status {
     auto row = select_item(tx, event_id, id);
     if (!row) return row.status();
-    if (*row) out = full_item(**row, (*e)->work_kind_title((*row)->work_kind), (*e)->offset_minutes, (*e)->settings);
+    if (*row) out = (*e)->item_of(**row);
     return Status::ok();
   });
   return out;
 }
 
-Result<json> FlashmobService::mine(const accounts::User& author, std::string_view event_id) {
+Result<OwnItems> FlashmobService::mine(const accounts::User& author, std::string_view event_id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  json list = json::array();
+  OwnItems own{.work_kinds = work_kinds_of(*(*e)->purpose)};
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto rows = select_items(tx, "WHERE i.event_id = ?1 AND i.owner_id = ?2 ORDER BY i.id", [&](store::Stmt& q) {
       q.bind_text(1, event_id).bind_int(2, author.id);
     });
     if (!rows) return rows.status();
-    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes, (*e)->settings));
+    for (const auto& r : *rows) own.items.push_back((*e)->item_of(r));
     return Status::ok();
   });
   if (!s) return s;
-  json kinds = json::array();
-  for (const auto& k : (*e)->purpose->work_kinds) kinds.push_back({{"id", k.id}, {"title", k.title}});
-  return json{{"items", list}, {"work_kinds", kinds}};
+  return own;
 }
 
-Result<json> FlashmobService::item(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+Result<Item> FlashmobService::item(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  json out = item_json(event_id, id);
-  if (out.is_null()) return item_not_found();
-  if (out["owner"]["id"] != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
-  return out;
+  auto out = load_item(event_id, id);
+  if (!out) return item_not_found();
+  if (out->owner.id != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
+  return std::move(*out);
 }
 
 // ---- The organiser's queue ----------------------------------------------------------------------
 
-Result<json> FlashmobService::queue(std::string_view event_id) {
+Result<Queue> FlashmobService::queue(std::string_view event_id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  json list = json::array();
+  Queue out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto rows = select_items(
         tx,
@@ -592,21 +566,22 @@ Result<json> FlashmobService::queue(std::string_view event_id) {
         "i.position, i.id",
         [&](store::Stmt& q) { q.bind_text(1, event_id); });
     if (!rows) return rows.status();
-    for (const auto& r : *rows) list.push_back(full_item(r, (*e)->work_kind_title(r.work_kind), (*e)->offset_minutes, (*e)->settings));
+    for (const auto& r : *rows) out.items.push_back((*e)->item_of(r));
     return Status::ok();
   });
   if (!s) return s;
   auto feed = now(event_id);
   if (!feed) return feed.status();
-  return json{{"items", list}, {"feed", *feed}};
+  out.feed = std::move(*feed);
+  return out;
 }
 
-Result<json> FlashmobService::change_feed(
+Result<Feed> FlashmobService::change_feed(
     std::string_view event_id, const std::function<Status(store::Tx&, const EventInfo&, TimePoint)>& change) {
   auto e = event(event_id);
   if (!e) return e.status();
   TimePoint now = clock_.now();
-  json state;
+  Feed state;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     if (auto r = change(tx, **e, now); !r) return r;
     auto feed = now_in(tx, **e, now, nullptr);
@@ -634,7 +609,7 @@ Status settle_feed(store::Tx& tx, std::string_view event_id, TimePoint feed_star
 
 }  // namespace
 
-Result<json> FlashmobService::decide(std::string_view event_id, std::int64_t id, bool approve,
+Result<Item> FlashmobService::decide(std::string_view event_id, std::int64_t id, bool approve,
                                      std::string_view reason) {
   if (!approve && reason.empty())
     return Status::unprocessable("reason_required", "Укажите причину, по которой материал не допущен.");
@@ -656,12 +631,10 @@ Result<json> FlashmobService::decide(std::string_view event_id, std::int64_t id,
         .run();
   });
   if (!changed) return changed.status();
-  json item = item_json(event_id, id);
-  publish_item(std::string(event_id), id, item, "item");
-  return item;
+  return publish_item(std::string(event_id), id);
 }
 
-Result<json> FlashmobService::reorder(std::string_view event_id, const std::vector<std::int64_t>& order) {
+Result<Feed> FlashmobService::reorder(std::string_view event_id, const std::vector<std::int64_t>& order) {
   return change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
     auto approved = select_items(tx, "WHERE i.event_id = ?1 AND i.review = 'approved'",
                                  [&](store::Stmt& q) { q.bind_text(1, event_id); });
@@ -686,7 +659,7 @@ Result<json> FlashmobService::reorder(std::string_view event_id, const std::vect
   });
 }
 
-Result<json> FlashmobService::control(std::string_view event_id, std::string_view action) {
+Result<Feed> FlashmobService::control(std::string_view event_id, std::string_view action) {
   if (action != "pause" && action != "resume" && action != "skip")
     return Status::unprocessable("invalid_action", "Ленту можно приостановить, продолжить или перейти к следующему материалу.");
   return change_feed(event_id, [&](store::Tx& tx, const EventInfo& e, TimePoint now) -> Status {
@@ -704,7 +677,7 @@ Result<json> FlashmobService::control(std::string_view event_id, std::string_vie
 
 // ---- The feed -----------------------------------------------------------------------------------
 
-Result<json> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next) {
+Result<Feed> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next) {
   const std::string& event_id = e.agenda->id;
   auto cursor = load_cursor(tx, event_id);
   if (!cursor) return cursor.status();
@@ -717,35 +690,26 @@ Result<json> FlashmobService::now_in(store::Tx& tx, const EventInfo& e, TimePoin
       if (r.id == id) return &r;
     return nullptr;
   };
-  json out = {{"event", event_id},
-              {"state", state_name(n.state)},
-              {"now", e.format(now)},
-              {"feed_starts", e.format(*e.feed_start)},
-              {"seconds_per_slide", e.settings.seconds_per_slide}};
-  const ItemRow* current = n.item ? find(*n.item) : nullptr;
-  if (current) {
-    out["item"] = public_item(*current, e.work_kind_title(current->work_kind), e.settings);
-    out["started_at"] = e.format(n.started_at);
-    out["position"] = static_cast<double>(n.position.count()) / 1000.0;
-  } else {
-    out["item"] = nullptr;
-    out["started_at"] = nullptr;
-    out["position"] = nullptr;
-  }
-  json up_next = json::array();
+  Feed out{.event = event_id,
+           .state = n.state,
+           .now = e.format(now),
+           .feed_starts = e.format(*e.feed_start),
+           .seconds_per_slide = e.settings.seconds_per_slide,
+           .remaining = n.up_next.size()};
+  if (const ItemRow* current = n.item ? find(*n.item) : nullptr)
+    out.playing = Playing{.item = e.public_of(*current),
+                          .started_at = e.format(n.started_at),
+                          .position_s = static_cast<double>(n.position.count()) / 1000.0};
   for (size_t i = 0; i < n.up_next.size() && i < kUpNext; ++i)
-    if (const ItemRow* r = find(n.up_next[i]))
-      up_next.push_back(public_item(*r, e.work_kind_title(r->work_kind), e.settings));
-  out["up_next"] = up_next;
-  out["remaining"] = n.up_next.size();
-  out["next_change"] = n.next_change ? json(e.format(*n.next_change)) : json(nullptr);
+    if (const ItemRow* r = find(n.up_next[i])) out.up_next.push_back(e.public_of(*r));
+  if (n.next_change) out.next_change = e.format(*n.next_change);
   return out;
 }
 
-Result<json> FlashmobService::now(std::string_view event_id) {
+Result<Feed> FlashmobService::now(std::string_view event_id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  json out;
+  Feed out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto r = now_in(tx, **e, clock_.now(), nullptr);
     if (!r) return r.status();
@@ -767,25 +731,22 @@ std::optional<TimePoint> FlashmobService::next_change(std::string_view event_id)
   return next;
 }
 
-Result<json> FlashmobService::gallery(std::string_view event_id) {
+Result<Gallery> FlashmobService::gallery(std::string_view event_id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  TimePoint now = clock_.now();
-  json list = json::array();
-  bool open = now >= *(*e)->feed_start;
-  if (open) {
+  Gallery out{.open = clock_.now() >= *(*e)->feed_start,
+              .opens = (*e)->format(*(*e)->feed_start),
+              .work_kinds = work_kinds_of(*(*e)->purpose)};
+  if (out.open) {
     auto s = db_.read([&](store::Tx& tx) -> Status {
       auto rows = playlist(tx, event_id);
       if (!rows) return rows.status();
-      for (const auto& r : *rows)
-        list.push_back(public_item(r, (*e)->work_kind_title(r.work_kind), (*e)->settings));
+      for (const auto& r : *rows) out.items.push_back((*e)->public_of(r));
       return Status::ok();
     });
     if (!s) return s;
   }
-  json kinds = json::array();
-  for (const auto& k : (*e)->purpose->work_kinds) kinds.push_back({{"id", k.id}, {"title", k.title}});
-  return json{{"open", open}, {"opens", (*e)->format(*(*e)->feed_start)}, {"items", list}, {"work_kinds", kinds}};
+  return out;
 }
 
 Result<MediaFile> FlashmobService::media(const std::optional<accounts::Identity>& who, std::string_view event_id,
@@ -824,13 +785,20 @@ Result<MediaFile> FlashmobService::media(const std::optional<accounts::Identity>
   return out;
 }
 
-void FlashmobService::publish_feed(const std::string& event_id, const json& now) {
-  publisher_.publish(live::topic::flashmob(event_id), "now_playing", now);
+void FlashmobService::publish_feed(const std::string& event_id, const Feed& now) {
+  publisher_.publish(live::topic::flashmob(event_id), "now_playing", to_json(now));
 }
 
-void FlashmobService::publish_item(const std::string& event_id, std::int64_t item, const json& data,
-                                   const std::string& name) {
-  publisher_.publish(live::topic::flashmob_item(event_id, item), name, data);
+Result<Item> FlashmobService::publish_item(const std::string& event_id, std::int64_t id) {
+  auto item = load_item(event_id, id);
+  if (!item) return item_not_found();
+  publisher_.publish(live::topic::flashmob_item(event_id, id), "item", to_json(*item));
+  return std::move(*item);
+}
+
+void FlashmobService::publish_progress(const std::string& event_id, const ConversionProgress& progress,
+                                       const std::string& name) {
+  publisher_.publish(live::topic::flashmob_item(event_id, progress.item), name, to_json(progress));
 }
 
 // ---- Conversion jobs ----------------------------------------------------------------------------
@@ -936,7 +904,7 @@ std::optional<FlashmobService::Job> FlashmobService::claim() {
                      "hls_progress = 0 WHERE id = ?1",
                      job);
   });
-  if (job) publish_item(job->event_id, job->item, item_json(job->event_id, job->item), "item");
+  if (job) publish_item(job->event_id, job->item);
   return job;
 }
 
@@ -990,7 +958,7 @@ void FlashmobService::finish_job(const Job& job, const Status& outcome, const st
     log::note_problem("conversion_failed", job.event_id);
     log::warn("conversion.failed").num("item", job.item).str("event", job.event_id).str("error", outcome.code());
   }
-  publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+  publish_item(job.event_id, job.item);
   // A newly ready item that is approved joins the feed: viewers get the new up_next.
   if (outcome) {
     auto e = event(job.event_id);
@@ -1017,8 +985,7 @@ FlashmobService::Progress FlashmobService::progress_reporter(const Job& job, con
     db_.transaction([&](store::Tx& tx) {
       return tx.prepare(sql).bind_real(1, percent / 100.0).bind_int(2, job.item).run();
     });
-    publish_item(job.event_id, job.item, {{"item", job.item}, {"progress", percent / 100.0}, {"percent", percent}},
-                 name);
+    publish_progress(job.event_id, {.item = job.item, .percent = percent}, name);
   };
 }
 
@@ -1211,19 +1178,20 @@ void FlashmobService::run_hls(const Job& job) {
     if (name.rfind(stem + ".", 0) == 0 && name.ends_with(".converting")) fs::remove_all(it->path(), ec);
   }
   ec.clear();
-  json renditions = json::array();
+  std::vector<StreamRendition> renditions;
   for (const auto& r : plan.renditions)
-    renditions.push_back({{"name", r.name()}, {"width", r.width}, {"height", r.height}, {"bandwidth", r.bandwidth()}});
+    renditions.push_back({.name = r.name(), .width = r.width, .height = r.height, .bandwidth = r.bandwidth()});
   finish_hls(job, Status::ok(), renditions);
 }
 
-void FlashmobService::finish_hls(const Job& job, const Status& outcome, const json& renditions) {
+void FlashmobService::finish_hls(const Job& job, const Status& outcome,
+                                 const std::vector<StreamRendition>& renditions) {
   if (stopping()) return;  // cut off by a stop: it runs again at the next start
   db_.transaction([&](store::Tx& tx) -> Status {
     return tx
         .prepare("UPDATE flashmob_items SET hls_state = ?1, hls_progress = NULL, hls_renditions = ?2 WHERE id = ?3")
         .bind_text(1, outcome ? "ready" : "failed")
-        .bind_text(2, renditions.dump())
+        .bind_text(2, to_json(renditions).dump())
         .bind_int(3, job.item)
         .run();
   });
@@ -1232,7 +1200,7 @@ void FlashmobService::finish_hls(const Job& job, const Status& outcome, const js
     log::note_problem("conversion_failed", job.event_id);
     log::warn("conversion.hls_failed").num("item", job.item).str("event", job.event_id).str("error", outcome.message());
   }
-  publish_item(job.event_id, job.item, item_json(job.event_id, job.item), "item");
+  publish_item(job.event_id, job.item);
   // Viewers are told too: a player still on the MP4 of the item now playing moves to the stream at
   // the feed's position (the position is the server's, so the switch keeps everyone in step).
   if (!outcome) return;
@@ -1298,7 +1266,7 @@ std::int64_t FlashmobService::captions_body_limit() const {
   return limit;
 }
 
-Result<json> FlashmobService::attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
+Result<Item> FlashmobService::attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
                                               std::string_view bytes) {
   auto e = event(event_id);
   if (!e) return e.status();
@@ -1340,18 +1308,16 @@ Result<json> FlashmobService::attach_captions(const accounts::User& author, std:
         .run();
   });
   if (!s) return s;
-  json item = item_json(event_id, id);
-  publish_item(std::string(event_id), id, item, "item");
-  return item;
+  return publish_item(std::string(event_id), id);
 }
 
-Result<json> FlashmobService::remove_captions(const accounts::Identity& who, std::string_view event_id,
+Result<Item> FlashmobService::remove_captions(const accounts::Identity& who, std::string_view event_id,
                                               std::int64_t id) {
   auto e = event(event_id);
   if (!e) return e.status();
-  json item = item_json(event_id, id);
-  if (item.is_null()) return item_not_found();
-  if (item["owner"]["id"] != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
+  auto before = load_item(event_id, id);
+  if (!before) return item_not_found();
+  if (before->owner.id != who.user.id && !accounts::is_organiser(who, event_id)) return item_not_found();
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     return tx.prepare("UPDATE flashmob_items SET captions_at = NULL, updated_at = ?1 WHERE id = ?2")
         .bind_int(1, to_ms(clock_.now()))
@@ -1361,9 +1327,7 @@ Result<json> FlashmobService::remove_captions(const accounts::Identity& who, std
   if (!s) return s;
   std::error_code ec;
   fs::remove(captions_dir_ / (std::to_string(id) + ".vtt"), ec);
-  item = item_json(event_id, id);
-  publish_item(std::string(event_id), id, item, "item");
-  return item;
+  return publish_item(std::string(event_id), id);
 }
 
 }  // namespace praktika::flashmob

@@ -5,6 +5,7 @@
 // (schedule.h). Owns store/migrations/008_flashmob.sql and <data>/flashmob. Thread-safe: state
 // lives in the store; the job queue's wake-ups and the running children are guarded by mutex_.
 // Methods block on SQLite: call them from worker threads (live callbacks: one short read each).
+// Answers are the types of types.h; wire.h makes their JSON, for the routes and for the pushes.
 #pragma once
 
 #include <condition_variable>
@@ -20,10 +21,9 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "accounts/accounts.h"
 #include "common/status.h"
+#include "flashmob/types.h"
 #include "intake/intake.h"
 #include "live/publisher.h"
 #include "timeline/agenda.h"
@@ -89,24 +89,23 @@ class FlashmobService {
   void start();
   void stop();
 
-  // Authors. body: {"upload","work_kind","title","institution"}; while the flashmob purpose's
-  // uploads are accepted.
-  Result<nlohmann::json> submit(const accounts::User& author, std::string_view event_id, const nlohmann::json& body);
-  Result<nlohmann::json> mine(const accounts::User& author, std::string_view event_id);
+  // Authors: a new item, while the flashmob purpose's uploads are accepted.
+  Result<Item> submit(const accounts::User& author, std::string_view event_id, const Submission& form);
+  Result<OwnItems> mine(const accounts::User& author, std::string_view event_id);
   // The owner and the organiser; others get item_not_found.
-  Result<nlohmann::json> item(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+  Result<Item> item(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
 
   // The organiser's (the caller checks the role).
-  Result<nlohmann::json> queue(std::string_view event_id);
-  Result<nlohmann::json> decide(std::string_view event_id, std::int64_t id, bool approve, std::string_view reason);
+  Result<Queue> queue(std::string_view event_id);
+  Result<Item> decide(std::string_view event_id, std::int64_t id, bool approve, std::string_view reason);
   // `order`: every approved item exactly once, in the new order.
-  Result<nlohmann::json> reorder(std::string_view event_id, const std::vector<std::int64_t>& order);
+  Result<Feed> reorder(std::string_view event_id, const std::vector<std::int64_t>& order);
   // "pause" | "resume" | "skip"
-  Result<nlohmann::json> control(std::string_view event_id, std::string_view action);
+  Result<Feed> control(std::string_view event_id, std::string_view action);
 
   // Anyone: the feed now (the same data as the pushed now_playing), and the works after it.
-  Result<nlohmann::json> now(std::string_view event_id);
-  Result<nlohmann::json> gallery(std::string_view event_id);
+  Result<Feed> now(std::string_view event_id);
+  Result<Gallery> gallery(std::string_view event_id);
   // The playable media of an item (slide: 1-based image of a presentation, 0 for the video).
   Result<MediaFile> media(const std::optional<accounts::Identity>& who, std::string_view event_id, std::int64_t id,
                           int slide);
@@ -117,9 +116,9 @@ class FlashmobService {
                              std::int64_t id, std::string_view name);
   // Subtitles: attached by the video's owner (its bytes, SRT or WebVTT, kept as WebVTT, replacing any),
   // removed by the owner or the organiser, read by media()'s rule.
-  Result<nlohmann::json> attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
-                                         std::string_view bytes);
-  Result<nlohmann::json> remove_captions(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+  Result<Item> attach_captions(const accounts::User& author, std::string_view event_id, std::int64_t id,
+                               std::string_view bytes);
+  Result<Item> remove_captions(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
   Result<MediaFile> captions(const std::optional<accounts::Identity>& who, std::string_view event_id,
                              std::int64_t id);
   // The largest subtitles file any event accepts (the route's body limit).
@@ -141,27 +140,29 @@ class FlashmobService {
   Result<Conversions> conversions(std::string_view event_id = {}) const;
   std::vector<std::string> event_ids() const;
   // Pushes now_playing (the data of now()) to every viewer of the event's feed.
-  void publish_now(const std::string& event_id, const nlohmann::json& now) { publish_feed(event_id, now); }
+  void publish_now(const std::string& event_id, const Feed& now) { publish_feed(event_id, now); }
 
  private:
   struct EventInfo;
   struct Job;
   void add_event(const timeline::EventView& view);
   Result<const EventInfo*> event(std::string_view event_id) const;
-  Result<nlohmann::json> now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next);
-  Result<nlohmann::json> change_feed(std::string_view event_id,
-                                     const std::function<Status(store::Tx&, const EventInfo&, TimePoint)>& change);
-  void publish_feed(const std::string& event_id, const nlohmann::json& now);
-  void publish_item(const std::string& event_id, std::int64_t item, const nlohmann::json& data,
-                    const std::string& name);
-  nlohmann::json item_json(std::string_view event_id, std::int64_t id);
+  Result<Feed> now_in(store::Tx& tx, const EventInfo& e, TimePoint now, std::optional<TimePoint>* next);
+  Result<Feed> change_feed(std::string_view event_id,
+                           const std::function<Status(store::Tx&, const EventInfo&, TimePoint)>& change);
+  void publish_feed(const std::string& event_id, const Feed& now);
+  // Pushes the item as it is now to its owner and the organiser ("item"), and answers it.
+  Result<Item> publish_item(const std::string& event_id, std::int64_t id);
+  // Pushes how far the item's conversion is (`name`: "progress", or "hls_progress" for the stream).
+  void publish_progress(const std::string& event_id, const ConversionProgress& progress, const std::string& name);
+  std::optional<Item> load_item(std::string_view event_id, std::int64_t id);
 
   void work();
   std::optional<Job> claim();
   Status claim_row(store::Tx& tx, std::string_view select, std::string_view mark, std::optional<Job>& job);
   void run(const Job& job);
   void run_hls(const Job& job);
-  void finish_hls(const Job& job, const Status& outcome, const nlohmann::json& renditions);
+  void finish_hls(const Job& job, const Status& outcome, const std::vector<StreamRendition>& renditions);
   // Parts of run() and run_hls(); a Progress takes the fraction of the job done.
   using Progress = std::function<void(double fraction)>;
   Progress progress_reporter(const Job& job, const char* column, const char* name);

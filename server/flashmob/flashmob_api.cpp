@@ -4,6 +4,8 @@
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
+#include "common/utf8.h"
+#include "flashmob/wire.h"
 #include "net/static_files.h"
 
 namespace praktika::flashmob {
@@ -11,11 +13,31 @@ namespace {
 
 using nlohmann::json;
 using api::parse_id;
-using api::reply;
 
 std::string text(const json& body, const char* key) {
   auto it = body.find(key);
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The form's strings, trimmed; anything but a string reads as empty (the service says it is required).
+std::string cleaned(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) return {};
+  return clean_text(it->get_ref<const std::string&>(), TextLines::one);
+}
+
+Submission submission_from(const json& body) {
+  return {.upload_id = cleaned(body, "upload"),
+          .work_kind = cleaned(body, "work_kind"),
+          .title = cleaned(body, "title"),
+          .institution = cleaned(body, "institution")};
+}
+
+// A service's typed answer as its JSON (wire.h), or the error.
+template <typename T>
+net::Response reply_typed(const Result<T>& result, int status = 200) {
+  if (!result) return api::error_response(result.status());
+  return api::json_response(status, to_json(*result));
 }
 
 Status not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
@@ -38,19 +60,21 @@ void add_author_routes(net::Router& router, FlashmobService& flashmob, accounts:
   router.add("POST", "/api/events/{id}/flashmob/items",
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who, const net::Request& req,
                                                        const net::PathParams& p) {
-               return with_body(req, [&](const json& body) { return reply(flashmob.submit(who.user, p.get("id"), body), 201); });
+               return with_body(req, [&](const json& body) {
+                 return reply_typed(flashmob.submit(who.user, p.get("id"), submission_from(body)), 201);
+               });
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/mine",
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
-               return reply(flashmob.mine(who.user, p.get("id")));
+               return reply_typed(flashmob.mine(who.user, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}",
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               return reply(flashmob.item(who, p.get("id"), *id));
+               return reply_typed(flashmob.item(who, p.get("id"), *id));
              }));
 }
 
@@ -102,7 +126,7 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
                                                 const net::Request& req, const net::PathParams& p) {
         auto id = parse_id(p.get("item"));
         if (!id) return api::error_response(not_found());
-        return reply(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
+        return reply_typed(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
       }),
       net::BodyRule{.limit = static_cast<std::uint64_t>(flashmob.captions_body_limit())});
   router.add("DELETE", "/api/events/{id}/flashmob/items/{item}/captions",
@@ -110,7 +134,7 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               return reply(flashmob.remove_captions(who, p.get("id"), *id));
+               return reply_typed(flashmob.remove_captions(who, p.get("id"), *id));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}/captions",
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
@@ -130,7 +154,7 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
   router.add("GET", "/api/events/{id}/flashmob/queue",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&,
                                                             const net::Request&, const net::PathParams& p) {
-               return reply(flashmob.queue(p.get("id")));
+               return reply_typed(flashmob.queue(p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/flashmob/items/{item}/decision",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
@@ -144,7 +168,7 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
                        Status::unprocessable("invalid_decision", "Решение: допустить к показу или отклонить."));
                  auto reason = api::string_field(body, "reason", "причина", 2000, false);
                  if (!reason) return api::error_response(reason.status());
-                 return reply(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
+                 return reply_typed(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
                });
              }));
   router.add("PUT", "/api/events/{id}/flashmob/order",
@@ -162,14 +186,14 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
                  if (!ok)
                    return api::error_response(Status::unprocessable(
                        "invalid_field", "Укажите номера допущенных материалов в новом порядке."));
-                 return reply(flashmob.reorder(p.get("id"), order));
+                 return reply_typed(flashmob.reorder(p.get("id"), order));
                });
              }));
   router.add("POST", "/api/events/{id}/flashmob/control",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
                                                             const net::PathParams& p) {
                return with_body(req, [&](const json& body) {
-                 return reply(flashmob.control(p.get("id"), text(body, "action")));
+                 return reply_typed(flashmob.control(p.get("id"), text(body, "action")));
                });
              }));
 }
@@ -177,12 +201,12 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
 // The public feed: what plays now and the gallery.
 void add_feed_routes(net::Router& router, FlashmobService& flashmob) {
   router.add("GET", "/api/events/{id}/flashmob/now", [&flashmob](const net::Request&, const net::PathParams& p) {
-    auto r = reply(flashmob.now(p.get("id")));
+    auto r = reply_typed(flashmob.now(p.get("id")));
     r.set_header("Cache-Control", "no-store");
     return r;
   });
   router.add("GET", "/api/events/{id}/flashmob/gallery", [&flashmob](const net::Request&, const net::PathParams& p) {
-    return reply(flashmob.gallery(p.get("id")));
+    return reply_typed(flashmob.gallery(p.get("id")));
   });
 }
 

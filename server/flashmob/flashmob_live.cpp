@@ -1,9 +1,11 @@
 #include "flashmob/flashmob_live.h"
-#include "common/errors.h"
 
 #include <charconv>
 
 #include <nlohmann/json.hpp>
+
+#include "common/errors.h"
+#include "flashmob/wire.h"
 
 namespace praktika::flashmob {
 
@@ -12,7 +14,9 @@ using nlohmann::json;
 void add_live(live::Registry& registry, FlashmobService& flashmob) {
   registry.add_topic("flashmob", {[&flashmob](const live::Caller&, const std::vector<std::string>& parts) -> Result<json> {
                                     if (parts.size() != 1) return errors::invalid_topic();
-                                    return flashmob.now(parts[0]);
+                                    auto feed = flashmob.now(parts[0]);
+                                    if (!feed) return feed.status();
+                                    return to_json(*feed);
                                   },
                                   {}});
   registry.add_topic(
@@ -25,7 +29,7 @@ void add_live(live::Registry& registry, FlashmobService& flashmob) {
                             return Status::not_found("item_not_found", "Материал флешмоба не найден.");
                           auto item = flashmob.item(*caller.identity, parts[0], id);
                           if (!item) return item.status();
-                          return json{{"item", *item}};
+                          return json{{"item", to_json(*item)}};
                         },
                         {}});
 }

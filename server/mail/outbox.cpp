@@ -126,17 +126,27 @@ Result<bool> Outbox::enqueue(store::Tx& tx, const Message& message, TimePoint no
   return tx.changes() == 1;
 }
 
-Result<std::set<std::string>> Outbox::keys_with_prefix(store::Tx& tx, std::string_view prefix) {
+Result<std::map<std::string, std::string>> Outbox::states_with_prefix(store::Tx& tx, std::string_view prefix) {
   // substr rather than LIKE: a prefix's '_' and '%' are no wildcards, in either dialect.
-  auto q = tx.prepare("SELECT idempotency_key FROM mail_outbox WHERE substr(idempotency_key, 1, length(CAST(?1 AS TEXT))) = CAST(?1 AS TEXT)");
+  auto q = tx.prepare(
+      "SELECT idempotency_key, state FROM mail_outbox "
+      "WHERE substr(idempotency_key, 1, length(CAST(?1 AS TEXT))) = CAST(?1 AS TEXT)");
   q.bind_text(1, prefix);
+  std::map<std::string, std::string> out;
+  auto s = store::each_row(q, [&]() -> Status {
+    out[q.text(0)] = q.text(1);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+Result<std::set<std::string>> Outbox::keys_with_prefix(store::Tx& tx, std::string_view prefix) {
+  auto states = states_with_prefix(tx, prefix);
+  if (!states) return states.status();
   std::set<std::string> out;
-  for (;;) {
-    auto more = q.step();
-    if (!more) return more.status();
-    if (!*more) return out;
-    out.insert(q.text(0));
-  }
+  for (const auto& [key, state] : *states) out.insert(key);
+  return out;
 }
 
 Result<std::vector<StoredMessage>> Outbox::due(TimePoint now, int limit) {

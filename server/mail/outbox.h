@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -78,6 +79,8 @@ class Outbox {
   // Inside the caller's transaction: the keys of every message queued so far (any state) that
   // begin with `prefix`, so a module can tell which of its letters it already wrote.
   static Result<std::set<std::string>> keys_with_prefix(store::Tx& tx, std::string_view prefix);
+  // The same keys with each letter's state ("pending", "sent", "failed").
+  static Result<std::map<std::string, std::string>> states_with_prefix(store::Tx& tx, std::string_view prefix);
 
   // Pending messages whose next attempt is due at `now`, oldest first (held ones included).
   Result<std::vector<StoredMessage>> due(TimePoint now, int limit = 50);

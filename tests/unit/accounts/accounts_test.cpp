@@ -440,5 +440,26 @@ TEST_F(Accounts, BackupHoldsUsersWhoCanLogIn) {
   EXPECT_TRUE(service.login("u@example.org", "password123", "k").ok());
 }
 
+TEST_F(Accounts, FullNamesAnswerEveryKnownUserAcrossBatches) {
+  std::set<std::int64_t> ids;
+  for (int i = 0; i < 205; ++i)
+    ids.insert(register_ok("person" + std::to_string(i) + "@example.org", "password123",
+                           "Участник " + std::to_string(i))
+                   .id);
+  const std::int64_t first = *ids.begin(), last = *ids.rbegin();
+  ids.insert(last + 1000);  // nobody
+  std::map<std::int64_t, std::string> names;
+  ASSERT_TRUE(db_->read([&](store::Tx& tx) -> Status {
+                   auto found = full_names(tx, ids);
+                   if (!found) return found.status();
+                   names = std::move(*found);
+                   return Status::ok();
+                 }).is_ok());
+  EXPECT_EQ(names.size(), 205u);
+  EXPECT_EQ(names[first], "Участник 0");
+  EXPECT_EQ(names[last], "Участник 204");
+  EXPECT_FALSE(names.count(last + 1000));
+}
+
 }  // namespace
 }  // namespace praktika::accounts
