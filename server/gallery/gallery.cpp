@@ -500,35 +500,21 @@ Status GalleryService::may_read_practice(Who who, std::string_view event_id, std
   });
 }
 
-json GalleryService::document_check(const std::string& upload_id, const std::string& event_id,
-                                    const std::string& file_name) {
-  auto checked = intake_.stored_document_check(event_id, upload_id, file_name);
-  if (!checked) return json{{"ok", false}, {"findings", json::array()}, {"error", checked.status().code()}};
-  return *checked;
-}
-
-Result<json> GalleryService::practice(Who who, std::string_view event_id, std::int64_t id) {
+Result<GalleryPractice> GalleryService::practice(Who who, std::string_view event_id, std::int64_t id) {
   auto a = access(who, event_id);
   if (!a) return a.status();
   const timeline::Agenda& agenda = *a->event.agenda;
-  json out;
-  struct File {
-    std::string id, purpose, name;
-    std::int64_t length;
-    json verdict;
-  };
-  std::vector<File> files;
-  std::int64_t owner_id = 0;
+  GalleryPractice out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_admitted(tx, event_id, id);
     if (!found) return found.status();
     if (!*found) return practice_not_found();
     const Admitted& p = **found;
-    owner_id = p.owner_id;
-    out = wire(summary_of(p, agenda));
-    out["event"] = event_id;
-    out["answers"] = p.answers;
-    out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
+    out.summary = summary_of(p, agenda);
+    out.event_id = std::string(event_id);
+    out.answers = p.answers;
+    out.owner_id = p.owner_id;
+    out.owner_name = p.owner_name;
     intake::Practice practice;
     practice.id = p.id;
     practice.event_id = std::string(event_id);
@@ -537,36 +523,23 @@ Result<json> GalleryService::practice(Who who, std::string_view event_id, std::i
     if (!shown) return shown.status();
     std::stable_sort(shown->begin(), shown->end(),
                      [](const uploads::StoredFile& x, const uploads::StoredFile& y) { return x.purpose < y.purpose; });
-    for (auto& f : *shown)
-      files.push_back({std::move(f.id), std::move(f.purpose), std::move(f.file_name), f.length,
-                       f.verdict.is_discarded() || f.verdict.is_null() ? json::object() : std::move(f.verdict)});
+    for (auto& f : *shown) out.files.push_back({.file = std::move(f)});
     return Status::ok();
   });
   if (!s) return s;
   // The clause 6.5 findings are the author's and the organiser's, not every reader's.
-  const bool sees_findings = a->organiser || (who && who->user.id == owner_id);
-  json list = json::array();
-  for (const auto& f : files) {
-    json entry = {{"id", f.id},
-                  {"purpose", f.purpose},
-                  {"kind", f.verdict.value("kind", json())},
-                  {"file_name", f.name},
-                  {"length", f.length},
-                  {"url", "/api/uploads/" + f.id + "/file"}};
-    if (f.purpose == "document") {
-      if (sees_findings) entry["format"] = document_check(f.id, std::string(event_id), f.name);
-      entry["preview"] = "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(id) +
-                         "/files/" + f.id + "/pages";
-    }
-    list.push_back(std::move(entry));
+  const bool sees_findings = a->organiser || (who && who->user.id == out.owner_id);
+  for (auto& f : out.files) {
+    if (f.file.purpose != "document") continue;
+    f.document = true;
+    if (sees_findings) f.format = intake_.stored_document_check(event_id, f.file.id, f.file.file_name);
   }
-  out["files"] = list;
-  out["comments_open"] = a->event.timeline->is_open("gallery", clock_.now());
-  out["topic"] = practice_topic(event_id, id);
+  out.comments_open = a->event.timeline->is_open("gallery", clock_.now());
+  out.topic = practice_topic(event_id, id);
   return out;
 }
 
-Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_view event_id) {
+Result<Cabinet> GalleryService::cabinet(const accounts::Identity& who, std::string_view event_id) {
   auto mine = intake_.my_practices(who, event_id);
   if (!mine) return mine.status();
   auto event = find_event_(event_id);
@@ -575,30 +548,25 @@ Result<json> GalleryService::cabinet(const accounts::Identity& who, std::string_
   // Authors learn the decision when the agenda says they are notified (clause 5.7; the contest's
   // publication instant), not while the organiser may still change it.
   bool decided_visible = review::outcomes_public(*event, now);
-  bool gallery_readable = may_read(&who, event_id).is_ok();
-  json out = std::move(*mine);
+  Cabinet out{.mine = std::move(*mine), .gallery_readable = may_read(&who, event_id).is_ok()};
+  out.decisions.resize(out.mine.practices.size());
   auto s = db_.read([&](store::Tx& tx) -> Status {
-    for (auto& p : out["practices"]) {
-      p["outcome"] = nullptr;
-      p["in_gallery"] = false;
-      if (!decided_visible) continue;
-      auto decided = intake::outcome_of(tx, p["id"].get<std::int64_t>());
+    if (!decided_visible) return Status::ok();
+    for (std::size_t i = 0; i < out.decisions.size(); ++i) {
+      const intake::Practice& p = out.mine.practices[i].practice;
+      auto decided = intake::outcome_of(tx, p.id);
       if (!decided) return decided.status();
       if (!*decided) continue;
       const std::string& outcome = (*decided)->outcome;
-      p["outcome"] = {{"outcome", outcome},
-                      {"reason", (*decided)->reason},
-                      {"decided_at", event->timeline->format(from_ms((*decided)->decided_at))}};
-      p["in_gallery"] = p["state"] == "submitted" && (outcome == "present" || outcome == "gallery");
+      out.decisions[i].decision = CabinetDecision{outcome, (*decided)->reason,
+                                                  event->timeline->format(from_ms((*decided)->decided_at))};
+      out.decisions[i].in_gallery = p.submitted() && (outcome == "present" || outcome == "gallery");
     }
     return Status::ok();
   });
   if (!s) return s;
-  out["gallery"] = {{"readable", gallery_readable},
-                    {"open", event->timeline->is_open("gallery", now)},
-                    {"opens", event->timeline->opens_at("gallery")
-                                  ? json(event->timeline->format(*event->timeline->opens_at("gallery")))
-                                  : json()}};
+  out.gallery_open = event->timeline->is_open("gallery", now);
+  if (auto opens = event->timeline->opens_at("gallery")) out.gallery_opens = event->timeline->format(*opens);
   return out;
 }
 

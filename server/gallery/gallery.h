@@ -86,6 +86,48 @@ struct SectionCount {
   std::int64_t practices = 0;
 };
 
+// A file of an admitted practice, on its page.
+struct GalleryFile {
+  uploads::StoredFile file;
+  // A document's clause 6.5 check, for its author and the organiser (not every reader); the
+  // check's error when it could not be made.
+  std::optional<Result<intake::DocumentCheck>> format;
+  bool document = false;  // a practice document: its pages are previewed as images
+};
+
+// An admitted practice's page: all its fields, its materials, whether comments are open.
+struct GalleryPractice {
+  PracticeSummary summary;
+  std::string event_id;
+  nlohmann::json answers;  // the agenda's practice form: free-form here, as the form defines it
+  std::int64_t owner_id = 0;
+  std::string owner_name;
+  std::vector<GalleryFile> files;  // by purpose
+  bool comments_open = false;
+  std::string topic;
+};
+
+// The organiser's decision on one of the caller's practices, once the agenda makes it public.
+struct CabinetDecision {
+  std::string outcome;
+  std::string reason;
+  std::string decided_at;
+};
+
+// The participant's cabinet: their practices as the intake shows them (mine), each with the
+// decision in `decisions` at the same index.
+struct Cabinet {
+  intake::MyPractices mine;
+  struct Entry {
+    std::optional<CabinetDecision> decision;  // none, or not public yet
+    bool in_gallery = false;
+  };
+  std::vector<Entry> decisions;
+  bool gallery_readable = false;
+  bool gallery_open = false;
+  std::optional<std::string> gallery_opens;
+};
+
 // An admitted practice by name, for listings of them.
 struct AdmittedTitle {
   std::int64_t id = 0;
@@ -164,15 +206,15 @@ class GalleryService {
   // Every section of the agenda with how many admitted practices it has.
   Result<std::vector<SectionCount>> sections(Who who, std::string_view event_id);
   // One admitted practice: all its fields, type, institution, materials, "comments_open".
-  Result<nlohmann::json> practice(Who who, std::string_view event_id, std::int64_t id);
+  Result<GalleryPractice> practice(Who who, std::string_view event_id, std::int64_t id);
   // The event's admitted practices by id, without access checks (for presence listings the
   // caller has checked).
   Result<std::vector<AdmittedTitle>> admitted(std::string_view event_id);
   // may_read, and the practice is admitted: the subscribe policy of its topic.
   Status may_read_practice(Who who, std::string_view event_id, std::int64_t id);
 
-  // The caller's practices as the intake shows them, each with its "outcome" (or null).
-  Result<nlohmann::json> cabinet(const accounts::Identity& who, std::string_view event_id);
+  // The caller's practices as the intake shows them, each with its decision when public.
+  Result<Cabinet> cabinet(const accounts::Identity& who, std::string_view event_id);
 
   // Discussion; the list also says whether the caller may flag comments and which of them the
   // caller has flagged. A hidden or deleted comment has no text except for its author, moderators
@@ -229,8 +271,6 @@ class GalleryService {
   Result<Comment> change_comment(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                  std::int64_t comment, int what, std::string_view text);
   Status check_text(const Rules& rules, std::string_view text) const;
-  nlohmann::json document_check(const std::string& upload_id, const std::string& event_id,
-                                const std::string& file_name);
   struct PreviewSource;
   Result<PreviewSource> preview_source(Who who, std::string_view event_id, std::int64_t practice,
                                        std::string_view upload);

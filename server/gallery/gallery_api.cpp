@@ -7,6 +7,7 @@
 #include "api/http.h"
 #include "common/errors.h"
 #include "gallery/wire.h"
+#include "intake/wire.h"
 #include "net/static_files.h"
 
 namespace praktika::gallery {
@@ -101,6 +102,55 @@ Result<std::string> comment_text(const json& body) {
   return text->get<std::string>();
 }
 
+// A practice page's file: {"id","purpose","kind","file_name","length","url"}, a document's "preview"
+// and, for its author and the organiser, "format" (the check, or {"ok":false,"findings":[],"error"}).
+json wire(const GalleryFile& f, std::string_view event_id, std::int64_t practice) {
+  const uploads::StoredFile& file = f.file;
+  json out = {{"id", file.id},
+              {"purpose", file.purpose},
+              {"kind", file.verdict.is_object() ? file.verdict.value("kind", json()) : json()},
+              {"file_name", file.file_name},
+              {"length", file.length},
+              {"url", "/api/uploads/" + file.id + "/file"}};
+  if (f.format)
+    out["format"] = *f.format ? intake::to_json(**f.format)
+                              : json{{"ok", false}, {"findings", json::array()}, {"error", f.format->status().code()}};
+  if (f.document)
+    out["preview"] = "/api/events/" + std::string(event_id) + "/gallery/practices/" + std::to_string(practice) +
+                     "/files/" + file.id + "/pages";
+  return out;
+}
+
+// The summary's fields with "event", "answers", "owner", "files", "comments_open" and "topic".
+json wire(const GalleryPractice& p) {
+  json out = wire(p.summary);
+  out["event"] = p.event_id;
+  out["answers"] = p.answers;
+  out["owner"] = {{"id", p.owner_id}, {"full_name", p.owner_name}};
+  json files = json::array();
+  for (const auto& f : p.files) files.push_back(wire(f, p.event_id, p.summary.id));
+  out["files"] = std::move(files);
+  out["comments_open"] = p.comments_open;
+  out["topic"] = p.topic;
+  return out;
+}
+
+// The intake's answer for the caller's practices, each with "outcome" (the decision, or null) and
+// "in_gallery", and "gallery": {"readable","open","opens"}.
+json wire(const Cabinet& c) {
+  json out = intake::to_json(c.mine);
+  for (std::size_t i = 0; i < c.decisions.size(); ++i) {
+    json& p = out["practices"][i];
+    const auto& d = c.decisions[i].decision;
+    p["outcome"] = d ? json{{"outcome", d->outcome}, {"reason", d->reason}, {"decided_at", d->decided_at}} : json();
+    p["in_gallery"] = c.decisions[i].in_gallery;
+  }
+  out["gallery"] = {{"readable", c.gallery_readable},
+                    {"open", c.gallery_open},
+                    {"opens", c.gallery_opens ? json(*c.gallery_opens) : json()}};
+  return out;
+}
+
 // The gallery as anyone browses it, each practice and section with its viewers now.
 void add_browse_routes(net::Router& router, GalleryService& gallery, accounts::AccountsService& accounts,
                        const presence::Presence& presence) {
@@ -144,8 +194,9 @@ void add_browse_routes(net::Router& router, GalleryService& gallery, accounts::A
                auto who = optional_caller(accounts, req);
                auto found = gallery.practice(who ? &*who : nullptr, p.get("id"), *id);
                if (!found) return api::error_response(found.status());
-               (*found)["viewers"] = viewers(practice_topic(p.get("id"), *id));
-               return api::json_response(200, *found);
+               json out = wire(*found);
+               out["viewers"] = viewers(practice_topic(p.get("id"), *id));
+               return api::json_response(200, out);
              });
 }
 
@@ -221,7 +272,8 @@ void add_page_routes(net::Router& router, GalleryService& gallery, accounts::Acc
   router.add("GET", "/api/events/{id}/cabinet", [&](const net::Request& req, const net::PathParams& p) {
     auto who = accounts::caller(accounts, req);
     if (!who) return api::error_response(who.status());
-    return reply(gallery.cabinet(*who, p.get("id")));
+    auto cabinet = gallery.cabinet(*who, p.get("id"));
+    return cabinet ? api::json_response(200, wire(*cabinet)) : api::error_response(cabinet.status());
   });
 }
 

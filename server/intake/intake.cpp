@@ -15,6 +15,7 @@
 #include "intake/catalogue.h"
 #include "intake/contract.h"
 #include "intake/practice_row.h"
+#include "intake/wire.h"
 #include "media/media.h"
 #include "store/columns.h"
 #include "store/db.h"
@@ -78,7 +79,8 @@ using detail::PracticeRow;
 // The clause 6.5 check of a .doc converted to .docx by LibreOffice, in a scratch folder beside
 // the file (removed after). nullopt when there is no LibreOffice; a failed conversion keeps the
 // "format" finding, with LibreOffice's reason in what was found.
-std::optional<json> check_converted_doc(const std::filesystem::path& file, const timeline::DocumentFormat& rules) {
+std::optional<DocumentCheck> check_converted_doc(const std::filesystem::path& file,
+                                                 const timeline::DocumentFormat& rules) {
   namespace fs = std::filesystem;
   if (!convert::office_available()) return std::nullopt;
   auto scratch = convert::ScratchDir::make(file.parent_path(), "doc-convert-");
@@ -91,17 +93,14 @@ std::optional<json> check_converted_doc(const std::filesystem::path& file, const
   if (!docx) {
     auto failed = documents::check_document_file(file, rules);
     if (!failed) return std::nullopt;
-    json out = failed->to_json();
-    for (auto& f : out["findings"])
-      if (f["rule"] == "format") f["found"] = "файл Word 97–2003 (.doc), который сервер не смог преобразовать: " +
-                                             docx.status().message();
-    return out;
+    for (auto& f : failed->findings)
+      if (f.rule == "format")
+        f.found = "файл Word 97–2003 (.doc), который сервер не смог преобразовать: " + docx.status().message();
+    return DocumentCheck{.document = std::move(*failed)};
   }
   auto checked = documents::check_document_file(*docx, rules);
   if (!checked) return std::nullopt;
-  json out = checked->to_json();
-  out["converted_from"] = "doc";
-  return out;
+  return DocumentCheck{.document = std::move(*checked), .converted_from = "doc"};
 }
 
 const std::string kSelectPractice = std::string(detail::kPracticeColumns) + std::string(detail::kPracticeFrom);
@@ -259,39 +258,30 @@ Result<RegistrationView> IntakeService::save_registration(const accounts::User& 
 
 namespace {
 
-json payment_json(store::Tx& tx, const PracticeRow& row, const EventView& event) {
-  if (!charges_fees(*event.agenda)) return {{"state", "not_required"}, {"amount", 0}};
-  json out = {{"state", "awaiting_proof"},
-              {"amount", event.agenda->fees ? event.agenda->fees->per_practice : 0},
-              {"currency", event.agenda->fees ? event.agenda->fees->currency : ""}};
+PaymentView payment_view(store::Tx& tx, const PracticeRow& row, const EventView& event) {
+  if (!charges_fees(*event.agenda)) return {.state = "not_required", .amount = 0};
+  const auto& fees = *event.agenda->fees;  // charges_fees: there are fees
+  PaymentView out{.state = "awaiting_proof", .amount = fees.per_practice, .currency = fees.currency};
   auto q = tx.prepare("SELECT state, reason, upload_id, sent_at, decided_at FROM payments WHERE practice_id = ?1");
   q.bind_int(1, row.id);
   auto more = q.step();
   if (more && *more) {
-    out["state"] = q.text(0);
-    out["reason"] = q.is_null(1) ? json() : json(q.text(1));
-    out["upload"] = q.text(2);
-    out["sent_at"] = event.timeline->format(from_ms(q.int64(3)));
-    out["decided_at"] = q.is_null(4) ? json() : json(event.timeline->format(from_ms(q.int64(4))));
+    out.state = q.text(0);
+    out.proof = PaymentView::Proof{
+        .upload = q.text(2),
+        .reason = q.is_null(1) ? std::nullopt : std::optional<std::string>(q.text(1)),
+        .sent_at = event.timeline->format(from_ms(q.int64(3))),
+        .decided_at = q.is_null(4) ? std::nullopt
+                                   : std::optional<std::string>(event.timeline->format(from_ms(q.int64(4))))};
   }
   return out;
 }
 
 // The owner's uploads sent for this practice (tus metadata "practice"), newest first.
-json files_json(store::Tx& tx, const PracticeRow& row) {
-  json out = json::array();
+std::vector<uploads::StoredFile> files_newest_first(store::Tx& tx, const PracticeRow& row) {
   auto files = uploads::files_of_practice(tx, row.event_id, row.owner_id, row.id);
-  if (!files) return out;
-  for (auto f = files->rbegin(); f != files->rend(); ++f)
-    out.push_back({{"id", f->id},
-                   {"purpose", f->purpose},
-                   {"file_name", f->file_name},
-                   {"length", f->length},
-                   {"state", f->state},
-                   {"verdict", f->verdict},
-                   {"field", f->field ? json(*f->field) : json()},
-                   {"url", "/api/uploads/" + f->id + "/file"}});
-  return out;
+  if (!files) return {};
+  return {std::make_move_iterator(files->rbegin()), std::make_move_iterator(files->rend())};
 }
 
 // The complete files attached to the practice, as "purpose" and "purpose:field" (the field a
@@ -319,55 +309,41 @@ forms::Context with_files(const forms::Context& base, store::Tx& tx, const Pract
 }
 
 // The organiser's final decision (written by the review module), once the institution was told.
-json outcome_json(store::Tx& tx, const PracticeRow& row, const EventView& event) {
+std::optional<OutcomeNotice> told_outcome(store::Tx& tx, const PracticeRow& row, const EventView& event) {
   auto q = tx.prepare(
       "SELECT outcome, reason, notified_at FROM practice_outcomes WHERE practice_id = ?1 AND notified_at IS NOT NULL");
   q.bind_int(1, row.id);
   auto more = q.step();
-  if (!more || !*more) return nullptr;
-  return {{"outcome", q.text(0)}, {"reason", q.text(1)}, {"notified_at", event.timeline->format(from_ms(q.int64(2)))}};
+  if (!more || !*more) return std::nullopt;
+  return OutcomeNotice{q.text(0), q.text(1), event.timeline->format(from_ms(q.int64(2)))};
 }
 
-json practice_json(store::Tx& tx, const PracticeRow& row, const EventView& event, const forms::Context& context,
-                   bool editable) {
-  json coauthors = json::array();
-  for (const auto& email : row.coauthors)
-    coauthors.push_back({{"email", email}, {"registered", registered(tx, row.event_id, email)}});
-  auto complete = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete,
-                               with_files(context, tx, row));
-  json missing = json::array();
-  for (const auto& e : complete.errors) missing.push_back({{"path", e.path}, {"code", e.code}, {"message", e.message}});
+PracticeView practice_view(store::Tx& tx, const PracticeRow& row, const EventView& event,
+                           const forms::Context& context, bool editable) {
+  PracticeView out{.practice = row, .editable = editable};
+  for (const auto& email : row.coauthors) out.co_authors.push_back({email, registered(tx, row.event_id, email)});
+  out.missing = forms::check(event.agenda->practice->fields, row.answers, forms::Mode::complete,
+                             with_files(context, tx, row))
+                    .errors;
   const auto* section = event.agenda->find_section(row.section);
-  json out = {{"id", row.id},
-              {"event", row.event_id},
-              {"section", row.section},
-              {"section_title", section ? section->title : ""},
-              {"type", row.type},
-              {"state", row.state},
-              {"revision", row.revision},
-              {"answers", row.answers},
-              {"title", row.answers.value("name", "")},
-              {"owner", {{"id", row.owner_id}, {"full_name", row.owner_name}, {"email", row.owner_email}}},
-              {"co_authors", coauthors},
-              {"missing", missing},
-              {"editable", editable},
-              {"fee", event.agenda->fees ? event.agenda->fees->per_practice : 0},
-              {"payment", payment_json(tx, row, event)},
-              {"files", files_json(tx, row)},
-              {"created_at", event.timeline->format(from_ms(row.created_at))},
-              {"updated_at", event.timeline->format(from_ms(row.updated_at))},
-              {"submitted_at", row.submitted_at ? json(event.timeline->format(from_ms(*row.submitted_at))) : json()}};
-  out["outcome"] = outcome_json(tx, row, event);
+  out.section_title = section ? section->title : "";
+  out.fee = event.agenda->fees ? event.agenda->fees->per_practice : 0;
+  out.payment = payment_view(tx, row, event);
+  out.files = files_newest_first(tx, row);
+  out.created_at = event.timeline->format(from_ms(row.created_at));
+  out.updated_at = event.timeline->format(from_ms(row.updated_at));
+  if (row.submitted_at) out.submitted_at = event.timeline->format(from_ms(*row.submitted_at));
+  out.outcome = told_outcome(tx, row, event);
   return out;
 }
 
 // The practice as its owner sees it right after a change, in the same transaction.
 Status reload(store::Tx& tx, std::string_view event_id, std::int64_t id, const EventView& event,
-              const forms::Context& context, json& out) {
+              const forms::Context& context, PracticeView& out) {
   auto fresh = find_practice(tx, event_id, id);
   if (!fresh) return fresh.status();
   if (!*fresh) return errors::practice_not_found(event.agenda->words);
-  out = practice_json(tx, **fresh, event, context, true);
+  out = practice_view(tx, **fresh, event, context, true);
   return Status::ok();
 }
 
@@ -486,7 +462,7 @@ json missing_required_files(store::Tx& tx, const PracticeRow& row, const timelin
 
 }  // namespace
 
-Result<json> IntakeService::create_practice(const accounts::User& user, std::string_view event_id, int section,
+Result<PracticeView> IntakeService::create_practice(const accounts::User& user, std::string_view event_id, int section,
                                             std::string_view type, const json& answers) {
   auto event = open_event(event_id, true);
   if (!event) return event.status();
@@ -499,7 +475,7 @@ Result<json> IntakeService::create_practice(const accounts::User& user, std::str
                                 forms::Mode::draft, context);
   if (!checked.ok()) return forms::to_status(checked.errors);
   std::int64_t now = to_ms(clock_.now());
-  json out;
+  PracticeView out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     for (const auto& check : creation_checks_)
       if (auto st = check(tx, *event, Submission{0, user.id, checked.values, from_ms(now)}); !st) return st;
@@ -532,7 +508,7 @@ void restore_top_level(json& answers, const json& stored, const std::string& pat
 
 }  // namespace
 
-Result<json> IntakeService::update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+Result<PracticeView> IntakeService::update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                             const json& patch) {
   if (!patch.is_object()) return Status::bad_request("invalid_json", "Изменения должны быть объектом JSON.");
   std::vector<forms::FieldError> unsaved;
@@ -591,11 +567,11 @@ Result<json> IntakeService::update_practice(const accounts::User& user, std::str
         .bind_int(5, row.id)
         .run();
   });
-  if (changed && !unsaved.empty()) (*changed)["unsaved"] = *forms::to_status(unsaved).details();
+  if (changed) changed->unsaved = std::move(unsaved);
   return changed;
 }
 
-Result<json> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
+Result<PracticeView> IntakeService::submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id) {
   return change_own_practice(user, event_id, id, true, [&](store::Tx& tx, PracticeRow& row, const EventView& event,
                                                             const forms::Context& context) -> Status {
     auto checked = check_practice(*event.agenda, row.type, row.answers, forms::Mode::complete,
@@ -626,12 +602,13 @@ Result<json> IntakeService::submit_practice(const accounts::User& user, std::str
 
 // Runs `change` on the caller's own practice in one transaction and answers the practice as it is
 // afterwards; `needs_open_intake` refuses it outside the intake.
-Result<json> IntakeService::change_own_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
-                                                bool needs_open_intake, const PracticeChange& change) {
+Result<PracticeView> IntakeService::change_own_practice(const accounts::User& user, std::string_view event_id,
+                                                        std::int64_t id, bool needs_open_intake,
+                                                        const PracticeChange& change) {
   auto event = open_event(event_id, needs_open_intake);
   if (!event) return event.status();
   auto context = form_context(*event, current_year(*event));
-  json out;
+  PracticeView out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto owned = owned_practice(tx, *event->agenda, id, user);
     if (!owned) return owned.status();
@@ -652,12 +629,13 @@ Status IntakeService::delete_practice(const accounts::User& user, std::string_vi
   });
 }
 
-Result<json> IntakeService::practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+Result<PracticeView> IntakeService::practice(const accounts::Identity& who, std::string_view event_id,
+                                             std::int64_t id) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
   bool editable = event->timeline->is_open("intake", clock_.now());
   auto context = form_context(*event, current_year(*event));
-  json out;
+  PracticeView out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
@@ -667,36 +645,37 @@ Result<json> IntakeService::practice(const accounts::Identity& who, std::string_
     // Others learn nothing, not even that the practice exists.
     if (row.owner_id != who.user.id && !is_coauthor && !accounts::is_organiser(who, event_id))
       return errors::practice_not_found(event->agenda->words);
-    out = practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id);
+    out = practice_view(tx, row, *event, context, editable && row.owner_id == who.user.id);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> IntakeService::practice_for_review(std::string_view event_id, std::int64_t id) {
+Result<PracticeView> IntakeService::practice_for_review(std::string_view event_id, std::int64_t id) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
   auto context = form_context(*event, current_year(*event));
-  json out;
+  PracticeView out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
     if (!*found) return errors::practice_not_found(event->agenda->words);
-    out = practice_json(tx, **found, *event, context, false);
+    out = practice_view(tx, **found, *event, context, false);
     return Status::ok();
   });
   if (!s) return s;
   return out;
 }
 
-Result<json> IntakeService::my_practices(const accounts::Identity& who, std::string_view event_id) {
+Result<MyPractices> IntakeService::my_practices(const accounts::Identity& who, std::string_view event_id) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
-  bool editable = event->timeline->is_open("intake", clock_.now());
+  const auto& fees = event->agenda->fees;
+  MyPractices out{.per_practice = fees ? fees->per_practice : 0,
+                  .currency = fees ? fees->currency : "",
+                  .editable = event->timeline->is_open("intake", clock_.now())};
   auto context = form_context(*event, current_year(*event));
-  json list = json::array();
-  std::int64_t owned = 0;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND (p.owner_id = ?2 OR p.id IN "
@@ -705,19 +684,14 @@ Result<json> IntakeService::my_practices(const accounts::Identity& who, std::str
     auto rows = read_practices(tx, q);
     if (!rows) return rows.status();
     for (const auto& row : *rows) {
-      if (row.owner_id == who.user.id) ++owned;
-      list.push_back(practice_json(tx, row, *event, context, editable && row.owner_id == who.user.id));
+      const bool own = row.owner_id == who.user.id;
+      if (own) ++out.owned;
+      out.practices.push_back(practice_view(tx, row, *event, context, out.editable && own));
     }
     return Status::ok();
   });
   if (!s) return s;
-  std::int64_t fee = event->agenda->fees ? event->agenda->fees->per_practice : 0;
-  return json{{"practices", list},
-              {"fee", {{"per_practice", fee},
-                       {"practices", owned},
-                       {"total", fee * owned},
-                       {"currency", event->agenda->fees ? event->agenda->fees->currency : ""}}},
-              {"editable", editable}};
+  return out;
 }
 
 Result<std::string> IntakeService::contract(const accounts::User& user, std::string_view event_id,
@@ -772,7 +746,7 @@ Result<std::string> IntakeService::contract(const accounts::User& user, std::str
   return render_contract(*fees, *fees->contract_document, input);
 }
 
-Result<json> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
+Result<PracticeView> IntakeService::attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
                                            std::string_view upload_id) {
   return change_own_practice(user, event_id, id, false, [&](store::Tx& tx, PracticeRow& row, const EventView&,
                                                              const forms::Context&) -> Status {
@@ -801,14 +775,14 @@ Result<json> IntakeService::attach_payment(const accounts::User& user, std::stri
   });
 }
 
-Result<json> IntakeService::decide_payment(const accounts::User& organiser, std::string_view event_id,
-                                           std::int64_t id, bool confirm, std::string_view reason) {
+Result<PracticeView> IntakeService::decide_payment(const accounts::User& organiser, std::string_view event_id,
+                                                   std::int64_t id, bool confirm, std::string_view reason) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
   if (!confirm && reason.empty())
     return Status::unprocessable("reason_required", "Укажите причину, по которой платёжный документ возвращён.");
   auto context = form_context(*event, current_year(*event));
-  json out;
+  PracticeView out;
   auto s = db_.transaction([&](store::Tx& tx) -> Status {
     auto found = find_practice(tx, event_id, id);
     if (!found) return found.status();
@@ -829,7 +803,7 @@ Result<json> IntakeService::decide_payment(const accounts::User& organiser, std:
                                                           event->agenda->words.dative + " не ожидает решения.");
     auto fresh = find_practice(tx, event_id, id);
     if (!fresh) return fresh.status();
-    out = practice_json(tx, **fresh, *event, context, false);
+    out = practice_view(tx, **fresh, *event, context, false);
     return Status::ok();
   });
   if (!s) return s;
@@ -847,38 +821,48 @@ Result<media::Verdict> IntakeService::check_media(std::string_view event_id, std
   return media::check_file(file, *rules, declared_name);
 }
 
-Result<json> IntakeService::check_document(std::string_view event_id, const std::filesystem::path& file,
-                                           std::string_view declared_name) {
+Result<DocumentCheck> IntakeService::check_document(std::string_view event_id, const std::filesystem::path& file,
+                                                    std::string_view declared_name) {
   auto event = find_event_(event_id);
   if (!event) return errors::event_not_found();
   const timeline::FilePurpose* rules = event->agenda->find_files("document");
   if (!rules || !rules->formatting)
     return Status::not_found("no_document_rules", "У этого мероприятия нет требований к оформлению документа.");
   // The file must first be a file of the purpose (type, size); then its formatting is read.
-  json verdict = media::check_file(file, *rules, declared_name).to_json();
-  if (!verdict.value("ok", false) && verdict.value("kind", json()).is_null()) return verdict;
+  media::Verdict verdict = media::check_file(file, *rules, declared_name);
+  if (!verdict.ok && verdict.kind.empty()) return DocumentCheck{.refused = std::move(verdict)};
   auto formatting = documents::check_document_file(file, *rules->formatting);
   if (!formatting) return formatting.status();
-  json out = formatting->to_json();
-  if (formatting->kind == "doc") {
+  DocumentCheck out{.document = std::move(*formatting)};
+  if (out.document.kind == "doc") {
     // A Word 97–2003 file: converted to .docx when LibreOffice is here, then checked like any other;
     // otherwise the finding "format" asks the author to re-save it as .docx.
-    if (auto converted = check_converted_doc(file, *rules->formatting)) {
-      out = std::move(*converted);
-    }
+    if (auto converted = check_converted_doc(file, *rules->formatting)) out = std::move(*converted);
   }
-  for (const auto& f : verdict["findings"])
-    out["findings"].push_back({{"rule", f["rule"]}, {"where", "файл"}, {"found", f["found"]}, {"expected", f["expected"]}});
-  out["ok"] = out["findings"].empty();
-  out["bytes"] = verdict["bytes"];
+  for (const auto& f : verdict.findings) out.document.findings.push_back({f.rule, "файл", f.found, f.expected});
+  out.document.ok = out.document.findings.empty();
+  out.bytes = verdict.bytes;
   return out;
 }
 
-Result<json> IntakeService::list_practices(std::string_view event_id, const PracticeFilter& filter) {
+std::vector<std::string> DocumentCheck::rules() const {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& rule) {
+    if (std::find(out.begin(), out.end(), rule) == out.end()) out.push_back(rule);
+  };
+  if (refused)
+    for (const auto& f : refused->findings) add(f.rule);
+  else
+    for (const auto& f : document.findings) add(f.rule);
+  return out;
+}
+
+Result<std::vector<ListedPractice>> IntakeService::list_practices(std::string_view event_id,
+                                                                 const PracticeFilter& filter) {
   auto event = open_event(event_id, false);
   if (!event) return event.status();
   auto context = form_context(*event, current_year(*event));
-  json list = json::array();
+  std::vector<PracticeView> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(kSelectPractice +
                         "WHERE p.event_id = ?1 AND (p.section = ?2 OR ?2 IS NULL) AND (?3 = '' OR p.type = ?3) "
@@ -890,8 +874,8 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
     auto rows = read_practices(tx, q);
     if (!rows) return rows.status();
     for (const auto& row : *rows) {
-      json practice = practice_json(tx, row, *event, context, false);
-      if (!filter.payment.empty() && practice["payment"]["state"] != filter.payment) continue;
+      PracticeView practice = practice_view(tx, row, *event, context, false);
+      if (!filter.payment.empty() && practice.payment->state != filter.payment) continue;
       list.push_back(std::move(practice));
     }
     return Status::ok();
@@ -899,35 +883,34 @@ Result<json> IntakeService::list_practices(std::string_view event_id, const Prac
   if (!s) return s;
   // The latest complete document of each practice with its clause 6.5 findings; checked outside
   // the read above (a check reads the whole file) and kept, so only new documents cost anything.
-  json shown = json::array();
+  std::vector<ListedPractice> shown;
   for (auto& practice : list) {
-    json document = nullptr;
-    for (const auto& f : practice["files"]) {
-      if (f["purpose"] != "document" || f["state"] != "complete") continue;
-      auto checked = stored_document_check(event_id, f["id"].get<std::string>(), f["file_name"].get<std::string>());
-      json rules = json::array();
-      std::size_t findings = 0;
-      if (checked)
-        for (const auto& x : (*checked)["findings"]) {
-          ++findings;
-          if (std::find(rules.begin(), rules.end(), x["rule"]) == rules.end()) rules.push_back(x["rule"]);
-        }
-      document = {{"upload", f["id"]},
-                  {"file_name", f["file_name"]},
-                  {"ok", checked && checked->value("ok", false)},
-                  {"findings", findings},
-                  {"rules", rules}};
-      if (!checked) document["error"] = checked.status().code();
-      break;  // files are listed newest first
-    }
-    practice["document"] = document;
+    auto document = latest_document(event_id, practice);
     const std::string& want = filter.document;
-    if (want == "missing" && !document.is_null()) continue;
-    if (want == "ok" && (document.is_null() || !document["ok"].get<bool>())) continue;
-    if (want == "findings" && (document.is_null() || document["ok"].get<bool>())) continue;
-    shown.push_back(std::move(practice));
+    if (want == "missing" && document) continue;
+    if (want == "ok" && (!document || !document->ok)) continue;
+    if (want == "findings" && (!document || document->ok)) continue;
+    shown.push_back({std::move(practice), std::move(document)});
   }
-  return json{{"practices", shown}};
+  return shown;
+}
+
+std::optional<DocumentSummary> IntakeService::latest_document(std::string_view event_id,
+                                                              const PracticeView& practice) {
+  for (const auto& f : practice.files) {  // newest first
+    if (f.purpose != "document" || f.state != "complete") continue;
+    auto checked = stored_document_check(event_id, f.id, f.file_name);
+    DocumentSummary out{.upload = f.id, .file_name = f.file_name};
+    if (!checked) {
+      out.error = checked.status().code();
+      return out;
+    }
+    out.ok = checked->ok();
+    out.findings = checked->finding_count();
+    out.rules = checked->rules();
+    return out;
+  }
+  return std::nullopt;
 }
 
 Result<std::vector<std::string>> IntakeService::registered_emails(store::Tx& tx, std::string_view event_id) {
@@ -959,26 +942,26 @@ Result<std::vector<Participant>> IntakeService::list_participants(std::string_vi
   return list;
 }
 
-Result<json> IntakeService::stored_document_check(std::string_view event_id, std::string_view upload_id,
-                                                  std::string_view file_name) {
-  json cached;
+Result<DocumentCheck> IntakeService::stored_document_check(std::string_view event_id, std::string_view upload_id,
+                                                           std::string_view file_name) {
+  std::optional<DocumentCheck> cached;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare("SELECT result FROM document_checks WHERE upload_id = ?1");
     q.bind_text(1, upload_id);
     auto more = q.step();
     if (!more) return more.status();
-    if (*more) cached = parse_stored(q.text(0));
+    if (*more) cached = document_check_from(parse_stored(q.text(0)));
     return Status::ok();
   });
   if (!s) return s;
-  if (!cached.is_null()) return cached;
+  if (cached) return std::move(*cached);
   auto checked = check_document(event_id, files_dir_ / std::string(upload_id), file_name);
   if (!checked) return checked;
   auto kept = db_.transaction([&](store::Tx& tx) {
     return tx.prepare("INSERT INTO document_checks(upload_id, result, checked_at) VALUES (?1, ?2, ?3) "
                       "ON CONFLICT (upload_id) DO UPDATE SET result = excluded.result, checked_at = excluded.checked_at")
         .bind_text(1, upload_id)
-        .bind_text(2, checked->dump())
+        .bind_text(2, to_json(*checked).dump())
         .bind_int(3, to_ms(clock_.now()))
         .run();
   });

@@ -69,7 +69,7 @@ struct FileFilter {
   std::optional<std::int64_t> practice;
 };
 
-// Practices and registrations travel as JSON in the wire shape documented in docs/protocol.md.
+// Answers are the types of intake/types.h; intake/wire.h writes them in the shape of docs/protocol.md.
 class IntakeService {
  public:
   // `files_dir`: where the uploads keep complete files (<data>/files), for the document checks.
@@ -87,32 +87,32 @@ class IntakeService {
   Result<RegistrationView> save_registration(const accounts::User& user, std::string_view event_id,
                                             const nlohmann::json& answers);
 
-  Result<nlohmann::json> create_practice(const accounts::User& user, std::string_view event_id, int section,
+  Result<PracticeView> create_practice(const accounts::User& user, std::string_view event_id, int section,
                                          std::string_view type, const nlohmann::json& answers);
   // `patch`: {"answers": {field: value|null…}, "section"?, "type"?, "co_authors"?: [emails], "revision"?}.
   // Fields named in answers replace the stored ones (null removes). A stale revision is a conflict.
   // A draft keeps every valid answer: a field with an error keeps its stored value, and the
-  // answer's "unsaved" lists those errors ({"path","code","message"}); a submitted practice takes
+  // answer's `unsaved` lists those errors; a submitted practice takes
   // the whole edit or nothing.
-  Result<nlohmann::json> update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
-                                         const nlohmann::json& patch);
-  Result<nlohmann::json> submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);
+  Result<PracticeView> update_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                       const nlohmann::json& patch);
+  Result<PracticeView> submit_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);
   Status delete_practice(const accounts::User& user, std::string_view event_id, std::int64_t id);
 
   // The owner, a co-author and the event's organiser may read a practice; others get not_found.
-  Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
+  Result<PracticeView> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id);
   // Practices the user owns or co-authors, with the fee due for them.
-  Result<nlohmann::json> my_practices(const accounts::Identity& who, std::string_view event_id);
+  Result<MyPractices> my_practices(const accounts::Identity& who, std::string_view event_id);
   // The practice as the organiser sees it, for a module that has checked its own access rule
-  // (the review: an expert assigned to it). Read-only.
-  Result<nlohmann::json> practice_for_review(std::string_view event_id, std::int64_t id);
+  // (the review: an expert assigned to it), who leaves out what that reader may not see. Read-only.
+  Result<PracticeView> practice_for_review(std::string_view event_id, std::int64_t id);
 
   // Fees: the owner attaches the scan of the payment document (a complete upload of purpose
   // "payment"); the organiser confirms it or returns it with a required reason.
-  Result<nlohmann::json> attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
-                                        std::string_view upload_id);
-  Result<nlohmann::json> decide_payment(const accounts::User& organiser, std::string_view event_id, std::int64_t id,
-                                        bool confirm, std::string_view reason);
+  Result<PracticeView> attach_payment(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                      std::string_view upload_id);
+  Result<PracticeView> decide_payment(const accounts::User& organiser, std::string_view event_id, std::int64_t id,
+                                      bool confirm, std::string_view reason);
 
   // The payment contract (PDF bytes) for the practices the user owns and has submitted — what they
   // pay for; drafts are left out (they may never be sent) and co-authored practices too (their
@@ -124,20 +124,17 @@ class IntakeService {
 
   // The checks an author may run before uploading, and the uploads run on every file: a file
   // (already on disk) against the event's rules for `purpose`. Open to anyone, at any stage.
-  // Media: {"ok","kind","bytes","duration_s","slides","findings"}; the practice document also gets
-  // the clause 6.5 formatting findings: {"ok","findings":[{"rule","where","found","expected"}],…}.
+  // Media: the file check's verdict; the practice document also gets the clause 6.5 formatting findings.
   Result<media::Verdict> check_media(std::string_view event_id, std::string_view purpose,
                                      const std::filesystem::path& file, std::string_view declared_name);
-  Result<nlohmann::json> check_document(std::string_view event_id, const std::filesystem::path& file,
-                                        std::string_view declared_name);
+  Result<DocumentCheck> check_document(std::string_view event_id, const std::filesystem::path& file,
+                                       std::string_view declared_name);
 
   // The check_document answer for a complete, stored document upload: made once (a .doc may take
   // LibreOffice seconds), then read from document_checks. The caller checks who may see it.
-  Result<nlohmann::json> stored_document_check(std::string_view event_id, std::string_view upload_id,
-                                               std::string_view file_name);
+  Result<DocumentCheck> stored_document_check(std::string_view event_id, std::string_view upload_id,
+                                              std::string_view file_name);
 
-  // Organiser's views (the caller checks the role). Each practice of the list carries
-  // "document": {"upload","file_name","ok","findings","rules"} of its latest document, or null.
   // Adds a rule checked at every submission, after the form, the registration and the required
   // files. Only while the server is built (before requests run).
   void add_submission_check(SubmissionCheck check) { submission_checks_.push_back(std::move(check)); }
@@ -149,8 +146,9 @@ class IntakeService {
   // (a module writing to all participants enqueues its letters there).
   static Result<std::vector<std::string>> registered_emails(store::Tx& tx, std::string_view event_id);
 
-  // Organiser's views (the caller checks the role).
-  Result<nlohmann::json> list_practices(std::string_view event_id, const PracticeFilter& filter);
+  // Organiser's views (the caller checks the role). Each practice of the list carries the summary
+  // of its latest document's check, or none.
+  Result<std::vector<ListedPractice>> list_practices(std::string_view event_id, const PracticeFilter& filter);
   // Everyone registered for the event, by name.
   Result<std::vector<Participant>> list_participants(std::string_view event_id);
   // Every upload of the event, oldest first.
@@ -159,8 +157,10 @@ class IntakeService {
  private:
   using PracticeChange = std::function<Status(store::Tx& tx, detail::PracticeRow& row, const EventView& event,
                                               const forms::Context& context)>;
-  Result<nlohmann::json> change_own_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
-                                             bool needs_open_intake, const PracticeChange& change);
+  Result<PracticeView> change_own_practice(const accounts::User& user, std::string_view event_id, std::int64_t id,
+                                          bool needs_open_intake, const PracticeChange& change);
+  // The check of the practice's latest complete document, made once and kept; nullopt when it has none.
+  std::optional<DocumentSummary> latest_document(std::string_view event_id, const PracticeView& practice);
   Result<EventView> open_event(std::string_view event_id, bool for_writing) const;
   int current_year(const EventView& event) const;
 

@@ -6,13 +6,13 @@
 #include "api/http.h"
 #include "common/errors.h"
 #include "export/export.h"
+#include "intake/wire.h"
 
 namespace praktika::intake {
 namespace {
 
 using nlohmann::json;
 using api::parse_id;
-using api::reply;
 
 std::string flatten(const json& value) {
   if (value.is_null()) return "";
@@ -126,6 +126,9 @@ json wire(const FileEntry& e) {
           {"url", "/api/uploads/" + f.id + "/file"}};
 }
 
+json wire(const ListedPractice& p) { return to_json(p); }
+json practice_wire(const PracticeView& p) { return to_json(p); }
+
 // A list under its name: {"<key>": [wire(item)…]}.
 template <typename Item>
 json wire_list(const char* key, const std::vector<Item>& items) {
@@ -155,7 +158,7 @@ net::Response list_reply(const net::Request& req, const Result<List>& list,
 }
 
 // The organiser's list of practices as a table.
-exporting::Table practices_table(const timeline::Agenda* agenda, const json& list) {
+exporting::Table practices_table(const timeline::Agenda* agenda, const std::vector<ListedPractice>& list) {
   const Noun words = agenda ? agenda->words : Noun{};
   exporting::Table t{capitalised(words.many),
                      {"№", "Секция", "Вид", "Состояние", "Оплата", "Название " + words.genitive, "Автор",
@@ -163,20 +166,19 @@ exporting::Table practices_table(const timeline::Agenda* agenda, const json& lis
                       capitalised(words.agree("отправлена", "отправлен", "отправлено")), "Документ",
                       "Замечаний к оформлению"},
                      {}};
-  for (const auto& pr : list["practices"]) {
+  for (const auto& listed : list) {
+    const PracticeView& view = listed.view;
+    const Practice& pr = view.practice;
     std::string coauthors;
-    for (const auto& c : pr["co_authors"])
-      coauthors += (coauthors.empty() ? "" : ", ") + c["email"].get<std::string>();
-    t.rows.push_back({pr["id"].get<std::int64_t>(), pr["section"].get<int>(),
-                      title_of(practice_types(agenda), pr["type"]), word_for(kPracticeState, pr["state"]),
-                      word_for(kPaymentState, pr["payment"]["state"]),
-                      flatten(pr["answers"].value("name", json())), flatten(pr["owner"]["full_name"]),
-                      flatten(pr["owner"]["email"]), coauthors,
-                      flatten(pr["answers"].value("organisation", json())),
-                      exporting::date_time_text(flatten(pr["submitted_at"])),
-                      pr["document"].is_null() ? std::string("нет") : flatten(pr["document"]["file_name"]),
-                      pr["document"].is_null() ? exporting::Cell()
-                                               : exporting::Cell(pr["document"]["findings"].get<std::int64_t>())});
+    for (const auto& c : view.co_authors) coauthors += (coauthors.empty() ? "" : ", ") + c.email;
+    const auto& document = listed.document;
+    t.rows.push_back({pr.id, pr.section, title_of(practice_types(agenda), pr.type), word_for(kPracticeState, pr.state),
+                      word_for(kPaymentState, view.payment ? view.payment->state : ""),
+                      flatten(pr.answers.value("name", json())), pr.owner_name, pr.owner_email, coauthors,
+                      flatten(pr.answers.value("organisation", json())),
+                      exporting::date_time_text(view.submitted_at.value_or("")),
+                      document ? document->file_name : std::string("нет"),
+                      document ? exporting::Cell(static_cast<std::int64_t>(document->findings)) : exporting::Cell()});
   }
   return t;
 }
@@ -234,7 +236,8 @@ void add_check_routes(net::Router& router, IntakeService& intake, std::uint64_t 
   router.add(
       "POST", "/api/events/{id}/check/document",
       [&intake](const net::Request& req, const net::PathParams& p) {
-        return reply(intake.check_document(p.get("id"), req.body_file, req.query_param("name").value_or("")));
+        return reply_as(intake.check_document(p.get("id"), req.body_file, req.query_param("name").value_or("")),
+                        [](const DocumentCheck& c) { return to_json(c); });
       },
       file_body);
 }
@@ -264,7 +267,7 @@ void add_participant_routes(net::Router& router, IntakeService& intake, accounts
 
   router.add("GET", "/api/events/{id}/practices/mine",
              signed_in([&intake](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               return reply(intake.my_practices(who, p.get("id")));
+               return reply_as(intake.my_practices(who, p.get("id")), [](const MyPractices& m) { return to_json(m); });
              }));
 
   router.add("POST", "/api/events/{id}/practices",
@@ -281,29 +284,29 @@ void add_participant_routes(net::Router& router, IntakeService& intake, accounts
                  return api::error_response(
                      Status::unprocessable("invalid_type", "Выберите вид из списка."));
                json answers = body->value("answers", json::object());
-               return reply(intake.create_practice(who.user, p.get("id"),
-                                                   section == body->end() ? 0 : section->get<int>(),
-                                                   type == body->end() ? std::string() : type->get<std::string>(),
-                                                   answers),
-                            201);
+               return reply_as(intake.create_practice(who.user, p.get("id"),
+                                                      section == body->end() ? 0 : section->get<int>(),
+                                                      type == body->end() ? std::string() : type->get<std::string>(),
+                                                      answers),
+                               practice_wire, 201);
              }));
 
   router.add("GET", "/api/events/{id}/practices/{practice}",
              signed_in(on_practice(false, [&intake](const accounts::Identity& who, const net::Request&,
                                                     const net::PathParams& p, std::int64_t id, const json&) {
-               return reply(intake.practice(who, p.get("id"), id));
+               return reply_as(intake.practice(who, p.get("id"), id), practice_wire);
              })));
 
   router.add("PATCH", "/api/events/{id}/practices/{practice}",
              signed_in(on_practice(true, [&intake](const accounts::Identity& who, const net::Request&,
                                                    const net::PathParams& p, std::int64_t id, const json& body) {
-               return reply(intake.update_practice(who.user, p.get("id"), id, body));
+               return reply_as(intake.update_practice(who.user, p.get("id"), id, body), practice_wire);
              })));
 
   router.add("POST", "/api/events/{id}/practices/{practice}/submit",
              signed_in(on_practice(false, [&intake](const accounts::Identity& who, const net::Request&,
                                                     const net::PathParams& p, std::int64_t id, const json&) {
-               return reply(intake.submit_practice(who.user, p.get("id"), id));
+               return reply_as(intake.submit_practice(who.user, p.get("id"), id), practice_wire);
              })));
 
   router.add("DELETE", "/api/events/{id}/practices/{practice}",
@@ -328,7 +331,7 @@ void add_payment_routes(net::Router& router, IntakeService& intake, accounts::Ac
                                                    const net::PathParams& p, std::int64_t id, const json& body) {
                auto upload = api::string_field(body, "upload", "загрузка", 64, true);
                if (!upload) return api::error_response(upload.status());
-               return reply(intake.attach_payment(who.user, p.get("id"), id, *upload));
+               return reply_as(intake.attach_payment(who.user, p.get("id"), id, *upload), practice_wire);
              })));
 
   router.add("GET", "/api/events/{id}/contract",
@@ -353,7 +356,8 @@ void add_payment_routes(net::Router& router, IntakeService& intake, accounts::Ac
                      Status::unprocessable("invalid_decision", "Оплату можно подтвердить или вернуть участнику."));
                auto reason = api::string_field(body, "reason", "причина", 2000, false);
                if (!reason) return api::error_response(reason.status());
-               return reply(intake.decide_payment(who.user, p.get("id"), id, *decision == "confirm", *reason));
+               return reply_as(intake.decide_payment(who.user, p.get("id"), id, *decision == "confirm", *reason),
+                               practice_wire);
              })));
 }
 
@@ -380,9 +384,11 @@ void add_list_routes(net::Router& router, IntakeService& intake, accounts::Accou
                  return api::error_response(Status::bad_request(
                      "invalid_filter", "Документы можно отобрать: без замечаний, с замечаниями или не загруженные."));
                const timeline::Agenda* agenda = intake.agenda_of(p.get("id"));
-               return list_reply<json>(
-                   req, intake.list_practices(p.get("id"), filter), [](const json& list) { return list; },
-                   [agenda](const json& list) { return practices_table(agenda, list); }, "practices-" + p.get("id"));
+               return list_reply<std::vector<ListedPractice>>(
+                   req, intake.list_practices(p.get("id"), filter),
+                   [](const std::vector<ListedPractice>& list) { return wire_list("practices", list); },
+                   [agenda](const std::vector<ListedPractice>& list) { return practices_table(agenda, list); },
+                   "practices-" + p.get("id"));
              }));
 
   router.add("GET", "/api/events/{id}/intake/files",

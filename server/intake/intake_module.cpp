@@ -1,6 +1,7 @@
 #include "intake/intake_module.h"
 
 #include "intake/intake_api.h"
+#include "intake/wire.h"
 #include "uploads/uploads_module.h"
 
 namespace praktika::intake {
@@ -18,7 +19,7 @@ void IntakeModule::add_routes(net::Router& router, const stage::Services& servic
   // author sees the findings beside the upload without sending the file twice.
   uploads.add_inspector("document", "formatting", [this](const uploads::Upload& u, const std::filesystem::path& file) {
     auto checked = service_->check_document(u.event_id, file, u.file_name);
-    if (checked) return *checked;
+    if (checked) return to_json(*checked);
     return nlohmann::json{{"ok", false},
                           {"findings", nlohmann::json::array()},
                           {"error", {{"code", checked.status().code()}, {"message", checked.status().message()}}}};

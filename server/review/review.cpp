@@ -9,7 +9,6 @@
 #include "mail/outbox.h"
 #include "mail/template.h"
 #include "review/assignment.h"
-#include "review/wire.h"
 #include "store/db.h"
 #include "timeline/agenda_reader.h"
 #include "store/rows.h"
@@ -55,18 +54,10 @@ Person person(store::Tx& tx, std::int64_t id) {
   return {(*user)->id, (*user)->email, (*user)->full_name};
 }
 
-// For the practice view, still built as JSON here.
-json user_json(store::Tx& tx, std::int64_t id) { return to_json(person(tx, id)); }
-
 // What an expert is shown of a practice: its materials, not the author's payment scan.
-void without_payment(json& practice) {
-  practice.erase("payment");
-  auto files = practice.find("files");
-  if (files == practice.end() || !files->is_array()) return;
-  json kept = json::array();
-  for (auto& f : *files)
-    if (intake::shown_to_readers(f.value("purpose", ""))) kept.push_back(std::move(f));
-  *files = std::move(kept);
+void without_payment(intake::PracticeView& practice) {
+  practice.payment.reset();
+  std::erase_if(practice.files, [](const uploads::StoredFile& f) { return !intake::shown_to_readers(f.purpose); });
 }
 
 std::string json_text(const json& object, std::string_view key) {
@@ -201,13 +192,6 @@ Result<std::optional<ExpertReview>> review_of(store::Tx& tx, std::int64_t practi
                                                   event.timeline->format(from_ms(q.int64(4)))});
 }
 
-// For the practice view, still built as JSON here.
-Result<json> review_json(store::Tx& tx, std::int64_t practice, std::int64_t expert, const timeline::EventView& event) {
-  auto r = review_of(tx, practice, expert, event);
-  if (!r) return r.status();
-  return to_json(*r);
-}
-
 Result<std::set<std::int64_t>> assigned_experts(store::Tx& tx, std::int64_t practice) {
   std::set<std::int64_t> out;
   auto q = tx.prepare("SELECT expert_id FROM review_assignments WHERE practice_id = ?1");
@@ -247,8 +231,6 @@ std::optional<int> cap_of(const std::map<std::int64_t, int>& set, const ReviewPa
   return part.max_practices_per_expert;
 }
 
-// For the practice view, still built as JSON here.
-json criteria_json(const ReviewPart& part) { return to_json(part.criteria); }
 
 ReviewPart review_part(const timeline::EventView& event) {
   auto part = read_review_part(*event.agenda);
@@ -943,12 +925,12 @@ bool ReviewService::may_read_upload(const accounts::Identity* who, std::string_v
   return allowed;
 }
 
-Result<json> ReviewService::practice(const accounts::Identity& who, std::string_view event_id, std::int64_t id) {
+Result<ReviewedPractice> ReviewService::practice(const accounts::Identity& who, std::string_view event_id,
+                                                 std::int64_t id) {
   auto ev = event(event_id);
   if (!ev) return ev.status();
   bool organiser = accounts::is_organiser(who, event_id);
-  json reviews = json::array();
-  json mine;
+  ReviewedPractice out;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto practices = load_practices(tx, *ev, !organiser, id);
     if (!practices) return practices.status();
@@ -962,15 +944,16 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
       // Others learn nothing, not even that the practice exists.
       if (me == experts->end() || !assigned->count(who.user.id) || conflicted(me->second, practices->front()))
         return errors::practice_not_found(ev->agenda->words);
-      auto r = review_json(tx, id, who.user.id, *ev);
+      auto r = review_of(tx, id, who.user.id, *ev);
       if (!r) return r.status();
-      mine = std::move(*r);
+      out.review = std::move(*r);
       return Status::ok();
     }
+    out.reviews.emplace();
     for (auto expert : *assigned) {
-      auto r = review_json(tx, id, expert, *ev);
+      auto r = review_of(tx, id, expert, *ev);
       if (!r) return r.status();
-      reviews.push_back({{"user", user_json(tx, expert)}, {"review", std::move(*r)}});
+      out.reviews->push_back({person(tx, expert), std::move(*r)});
     }
     return Status::ok();
   });
@@ -978,11 +961,9 @@ Result<json> ReviewService::practice(const accounts::Identity& who, std::string_
   auto view = intake_.practice_for_review(event_id, id);
   if (!view) return view.status();
   if (!organiser) without_payment(*view);
-  json out = {{"practice", std::move(*view)},
-              {"review", mine},
-              {"criteria", criteria_json(review_part(*ev))},
-              {"review_open", ev->timeline->is_open("review", clock_.now())}};
-  if (organiser) out["reviews"] = std::move(reviews);
+  out.practice = std::move(*view);
+  out.criteria = review_part(*ev).criteria;
+  out.review_open = ev->timeline->is_open("review", clock_.now());
   return out;
 }
 

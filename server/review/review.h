@@ -200,6 +200,19 @@ struct Notifications {
   std::int64_t undecided = 0;  // practices still without a decision (not told)
 };
 
+// One practice on the review's page of it: the expert assigned to it, or the organiser.
+struct ReviewedPractice {
+  intake::PracticeView practice;  // for an expert without the payment, and only the files readers see
+  std::optional<ExpertReview> review;  // the expert's own (none before one is saved, and for the organiser)
+  struct ExpertsReview {
+    Person user;
+    std::optional<ExpertReview> review;
+  };
+  std::optional<std::vector<ExpertsReview>> reviews;  // the organiser's only: every assigned expert's
+  std::vector<Criterion> criteria;
+  bool review_open = false;
+};
+
 class ReviewService {
  public:
   // `mail_queued` is called (on the caller's thread) after messages were committed to the outbox.
@@ -232,7 +245,7 @@ class ReviewService {
 
   // Expert: their queue, one practice (also for the organiser), their decision.
   Result<ExpertQueue> queue(const accounts::Identity& who, std::string_view event_id);
-  Result<nlohmann::json> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
+  Result<ReviewedPractice> practice(const accounts::Identity& who, std::string_view event_id, std::int64_t practice);
   Result<ExpertReview> save_review(const accounts::Identity& who, std::string_view event_id, std::int64_t practice,
                                    std::string_view decision, std::string_view reason, const nlohmann::json& scores);
   // A read grant of the uploads' file route: an expert assigned to the practice an upload was sent

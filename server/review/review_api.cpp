@@ -6,6 +6,7 @@
 #include "api/http.h"
 #include "common/errors.h"
 #include "intake/intake_api.h"
+#include "intake/wire.h"
 #include "review/wire.h"
 
 namespace praktika::review {
@@ -315,6 +316,19 @@ void add_notification_routes(net::Router& router, ReviewService& review, account
              }));
 }
 
+// {"practice","review","criteria","review_open"}, and "reviews" for the organiser.
+json wire(const ReviewedPractice& r) {
+  json out = {{"practice", intake::to_json(r.practice)},
+              {"review", to_json(r.review)},
+              {"criteria", to_json(r.criteria)},
+              {"review_open", r.review_open}};
+  if (!r.reviews) return out;
+  json reviews = json::array();
+  for (const auto& e : *r.reviews) reviews.push_back({{"user", to_json(e.user)}, {"review", to_json(e.review)}});
+  out["reviews"] = std::move(reviews);
+  return out;
+}
+
 // The expert's queue and reviews.
 void add_expert_routes(net::Router& router, ReviewService& review, accounts::AccountsService& accounts) {
   auto signed_in = [&accounts](accounts::CallerHandler handler) {
@@ -331,7 +345,8 @@ void add_expert_routes(net::Router& router, ReviewService& review, accounts::Acc
                                                             const net::PathParams& p,
                                                     std::int64_t id, const json&) {
                if (auto s = expert_or_organiser(who, p.get("id")); !s) return api::error_response(s);
-               return reply(review.practice(who, p.get("id"), id));
+               auto practice = review.practice(who, p.get("id"), id);
+               return practice ? api::json_response(200, wire(*practice)) : api::error_response(practice.status());
              })));
 
   router.add("PUT", "/api/events/{id}/review/practices/{practice}/review",
