@@ -23,6 +23,17 @@ net::Response error_response(const Status& status);
 nlohmann::json error_json(const Status& status);
 // A service's answer as a response: `status` with the JSON, or the error.
 net::Response reply(const Result<nlohmann::json>& result, int status = 200);
+// A service's typed answer as a response: `status` with the JSON its to_json makes (the module's
+// wire.h, found by argument-dependent lookup, given `context` when it needs more), or the error.
+template <typename T, typename... Context>
+net::Response reply_typed_as(int status, const Result<T>& result, const Context&... context) {
+  if (!result) return error_response(result.status());
+  return json_response(status, to_json(*result, context...));
+}
+template <typename T, typename... Context>
+net::Response reply_typed(const Result<T>& result, const Context&... context) {
+  return reply_typed_as(200, result, context...);
+}
 
 // A positive decimal id from a path segment ("42"); nullopt for anything else ("0", "4x", "-1").
 std::optional<std::int64_t> parse_id(std::string_view text);

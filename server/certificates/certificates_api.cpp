@@ -45,65 +45,6 @@ net::Response reply_job(const Result<std::optional<CertificateJob>>& job, int st
   return api::json_response(status, job_reply(*job));
 }
 
-json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-
-std::string file_url(const std::string& number) { return "/api/certificates/" + number + "/file"; }
-
-json to_json(const CertificateList& list) {
-  json rows = json::array();
-  for (const auto& c : list.certificates)
-    rows.push_back({{"number", c.number},
-                    {"user", {{"id", c.user_id}, {"full_name", c.full_name}}},
-                    {"email", c.email},
-                    {"template", c.template_id},
-                    {"title", c.title},
-                    {"state", c.state},
-                    {"error", optional_text(c.error)},
-                    {"made_at", optional_text(c.made_at)},
-                    {"mail", optional_text(c.mail)},
-                    {"url", file_url(c.number)}});
-  return {{"certificates", rows}, {"job", list.job ? to_json(*list.job) : json(nullptr)}};
-}
-
-json to_json(const Verification& v) {
-  json practices = json::array();
-  for (const auto& p : v.practices)
-    practices.push_back({{"title", p.title}, {"section", p.section}, {"section_title", p.section_title}});
-  return {{"number", v.number},
-          {"valid", true},
-          {"event", {{"id", v.event_id}, {"title", v.event_title}}},
-          {"document", v.document},
-          {"template", v.template_id},
-          {"full_name", v.full_name},
-          {"institution", v.institution},
-          {"values", v.values},
-          {"took_part", v.took_part},
-          {"role", v.role},
-          {"practices", practices},
-          {"issued_on", v.issued_on},
-          {"issued_at", v.issued_at}};
-}
-
-json to_json(const OwnCertificates& own, std::string_view event_id) {
-  json rows = json::array();
-  for (const auto& c : own.certificates)
-    rows.push_back({{"number", c.number},
-                    {"title", c.title},
-                    {"took_part", c.took_part},
-                    {"issued_at", c.issued_at},
-                    {"url", file_url(c.number)},
-                    {"verify_url", "/verify/" + c.number}});
-  json proceedings = nullptr;
-  if (own.proceedings) proceedings = {{"url", "/api/events/" + std::string(event_id) + "/proceedings"}};
-  return {{"certificates", rows}, {"proceedings", proceedings}};
-}
-
-template <typename T, typename... Context>
-net::Response reply_typed(const Result<T>& result, const Context&... context) {
-  if (!result) return api::error_response(result.status());
-  return api::json_response(200, to_json(*result, context...));
-}
-
 }  // namespace
 
 void add_routes(net::Router& router, CertificateService& certificates, accounts::AccountsService& accounts) {
@@ -113,7 +54,7 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
 
   // Public: what a verification number certifies (the QR code's page asks this).
   router.add("GET", "/api/certificates/{number}", [&certificates](const net::Request&, const net::PathParams& p) {
-    return reply_typed(certificates.verify(p.get("number")));
+    return api::reply_typed(certificates.verify(p.get("number")));
   });
   router.add("GET", "/api/certificates/{number}/file",
              signed_in([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {
@@ -121,11 +62,11 @@ void add_routes(net::Router& router, CertificateService& certificates, accounts:
              }));
   router.add("GET", "/api/events/{id}/certificates/mine",
              signed_in([&certificates](const accounts::Identity& who, const net::Request&, const net::PathParams& p) {
-               return reply_typed(certificates.mine(who, p.get("id")), p.get("id"));
+               return api::reply_typed(certificates.mine(who, p.get("id")), p.get("id"));
              }));
   router.add("GET", "/api/events/{id}/certificates",
              organiser([&certificates](const accounts::Identity&, const net::Request&, const net::PathParams& p) {
-               return reply_typed(certificates.list(p.get("id")));
+               return api::reply_typed(certificates.list(p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/certificates/jobs",
              organiser([&certificates](const accounts::Identity& who, const net::Request& req, const net::PathParams& p) {

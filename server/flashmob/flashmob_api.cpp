@@ -33,13 +33,6 @@ Submission submission_from(const json& body) {
           .institution = cleaned(body, "institution")};
 }
 
-// A service's typed answer as its JSON (wire.h), or the error.
-template <typename T>
-net::Response reply_typed(const Result<T>& result, int status = 200) {
-  if (!result) return api::error_response(result.status());
-  return api::json_response(status, to_json(*result));
-}
-
 Status not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
 
 net::Response with_body(const net::Request& req, const std::function<net::Response(const json&)>& f) {
@@ -61,20 +54,20 @@ void add_author_routes(net::Router& router, FlashmobService& flashmob, accounts:
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who, const net::Request& req,
                                                        const net::PathParams& p) {
                return with_body(req, [&](const json& body) {
-                 return reply_typed(flashmob.submit(who.user, p.get("id"), submission_from(body)), 201);
+                 return api::reply_typed_as(201, flashmob.submit(who.user, p.get("id"), submission_from(body)));
                });
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/mine",
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
-               return reply_typed(flashmob.mine(who.user, p.get("id")));
+               return api::reply_typed(flashmob.mine(who.user, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}",
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               return reply_typed(flashmob.item(who, p.get("id"), *id));
+               return api::reply_typed(flashmob.item(who, p.get("id"), *id));
              }));
 }
 
@@ -126,7 +119,7 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
                                                 const net::Request& req, const net::PathParams& p) {
         auto id = parse_id(p.get("item"));
         if (!id) return api::error_response(not_found());
-        return reply_typed(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
+        return api::reply_typed(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
       }),
       net::BodyRule{.limit = static_cast<std::uint64_t>(flashmob.captions_body_limit())});
   router.add("DELETE", "/api/events/{id}/flashmob/items/{item}/captions",
@@ -134,7 +127,7 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
                if (!id) return api::error_response(not_found());
-               return reply_typed(flashmob.remove_captions(who, p.get("id"), *id));
+               return api::reply_typed(flashmob.remove_captions(who, p.get("id"), *id));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}/captions",
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
@@ -154,7 +147,7 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
   router.add("GET", "/api/events/{id}/flashmob/queue",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&,
                                                             const net::Request&, const net::PathParams& p) {
-               return reply_typed(flashmob.queue(p.get("id")));
+               return api::reply_typed(flashmob.queue(p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/flashmob/items/{item}/decision",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
@@ -168,7 +161,7 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
                        Status::unprocessable("invalid_decision", "Решение: допустить к показу или отклонить."));
                  auto reason = api::string_field(body, "reason", "причина", 2000, false);
                  if (!reason) return api::error_response(reason.status());
-                 return reply_typed(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
+                 return api::reply_typed(flashmob.decide(p.get("id"), *id, decision == "approve", *reason));
                });
              }));
   router.add("PUT", "/api/events/{id}/flashmob/order",
@@ -186,14 +179,14 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
                  if (!ok)
                    return api::error_response(Status::unprocessable(
                        "invalid_field", "Укажите номера допущенных материалов в новом порядке."));
-                 return reply_typed(flashmob.reorder(p.get("id"), order));
+                 return api::reply_typed(flashmob.reorder(p.get("id"), order));
                });
              }));
   router.add("POST", "/api/events/{id}/flashmob/control",
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
                                                             const net::PathParams& p) {
                return with_body(req, [&](const json& body) {
-                 return reply_typed(flashmob.control(p.get("id"), text(body, "action")));
+                 return api::reply_typed(flashmob.control(p.get("id"), text(body, "action")));
                });
              }));
 }
@@ -201,12 +194,12 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
 // The public feed: what plays now and the gallery.
 void add_feed_routes(net::Router& router, FlashmobService& flashmob) {
   router.add("GET", "/api/events/{id}/flashmob/now", [&flashmob](const net::Request&, const net::PathParams& p) {
-    auto r = reply_typed(flashmob.now(p.get("id")));
+    auto r = api::reply_typed(flashmob.now(p.get("id")));
     r.set_header("Cache-Control", "no-store");
     return r;
   });
   router.add("GET", "/api/events/{id}/flashmob/gallery", [&flashmob](const net::Request&, const net::PathParams& p) {
-    return reply_typed(flashmob.gallery(p.get("id")));
+    return api::reply_typed(flashmob.gallery(p.get("id")));
   });
 }
 

@@ -28,13 +28,6 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   return n;
 }
 
-// 200 with the value's JSON (wire.h), or the error.
-template <typename T>
-net::Response reply_typed(const Result<T>& result) {
-  if (!result) return api::error_response(result.status());
-  return api::json_response(200, to_json(*result));
-}
-
 // A topic's snapshot: the value's JSON under `key`, or the error.
 template <typename T>
 Result<json> snapshot(const Result<T>& result, const char* key) {
@@ -97,11 +90,11 @@ void add_calendar_routes(net::Router& router, SectionService& sections, accounts
              }));
   router.add("GET", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply_typed(sections.calendar_feed(who->user, p.get("id")));
+               return api::reply_typed(sections.calendar_feed(who->user, p.get("id")));
              }));
   router.add("POST", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply_typed(sections.renew_calendar_feed(who->user, p.get("id")));
+               return api::reply_typed(sections.renew_calendar_feed(who->user, p.get("id")));
              }));
   router.add("DELETE", "/api/events/{id}/calendar/feed",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
@@ -125,34 +118,34 @@ void add_schedule_routes(net::Router& router, SectionService& sections, accounts
   router.add("GET", "/api/events/{id}/sections/{n}/schedule",
              with_caller(false, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                        const net::PathParams& p, int n) {
-               return reply_typed(sections.schedule(who, p.get("id"), n));
+               return api::reply_typed(sections.schedule(who, p.get("id"), n));
              })));
   router.add("POST", "/api/events/{id}/sections/{n}/schedule/draft",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply_typed(sections.make_draft(*who, p.get("id"), n));
+               return api::reply_typed(sections.make_draft(*who, p.get("id"), n));
              })));
   router.add("PUT", "/api/events/{id}/sections/{n}/schedule",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request& req,
                                                       const net::PathParams& p, int n) {
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
-               return reply_typed(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
+               return api::reply_typed(sections.edit_draft(*who, p.get("id"), n, body->value("slots", json())));
              })));
   router.add("POST", "/api/events/{id}/sections/{n}/schedule/publish",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply_typed(sections.publish_schedule(*who, p.get("id"), n));
+               return api::reply_typed(sections.publish_schedule(*who, p.get("id"), n));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/state",
              with_caller(false, on_section([&sections](const accounts::Identity*, const net::Request&,
                                                        const net::PathParams& p, int n) {
-               return reply_typed(sections.state(p.get("id"), n));
+               return api::reply_typed(sections.state(p.get("id"), n));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/moderation",
              with_caller(true, on_section([&sections](const accounts::Identity* who, const net::Request&,
                                                       const net::PathParams& p, int n) {
-               return reply_typed(sections.moderation(who, p.get("id"), n));
+               return api::reply_typed(sections.moderation(who, p.get("id"), n));
              })));
 }
 
@@ -164,12 +157,12 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
 
   router.add("GET", "/api/events/{id}/sections",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
-               return reply_typed(sections.overview(p.get("id")));
+               return api::reply_typed(sections.overview(p.get("id")));
              }));
   // Literal segments before {n}: the router takes the first pattern that fits.
   router.add("GET", "/api/events/{id}/sections/mine",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request&, const net::PathParams& p) {
-               return reply_typed(sections.my_slots(*who, p.get("id")));
+               return api::reply_typed(sections.my_slots(*who, p.get("id")));
              }));
   router.add("GET", "/api/events/{id}/sections/attendance",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req,
@@ -183,7 +176,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                auto format = exporting::format_from_query(req.query_param("format"));
                if (!format) return api::error_response(format.status());
                auto list = sections.attendance(*who, p.get("id"), section);
-               if (!list || *format == exporting::Format::json) return reply_typed(list);
+               if (!list || *format == exporting::Format::json) return api::reply_typed(list);
                exporting::Table table{"Посещаемость", {"Секция", "ФИО", "E-mail", "Вошёл", "Минут"}, {}};
                for (const auto& row : *list)
                  table.rows.push_back({row.section, row.full_name, row.email,
@@ -205,7 +198,7 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
                  if (!body) return api::error_response(body.status());
                  args = std::move(*body);
                }
-               return reply_typed(sections.act(who, p.get("id"), n, p.get("action"), args));
+               return api::reply_typed(sections.act(who, p.get("id"), n, p.get("action"), args));
              })));
   router.add("GET", "/api/events/{id}/sections/{n}/materials/{upload}",
              with_caller(false, on_section([&sections, files_dir](const accounts::Identity*, const net::Request& req,
@@ -221,13 +214,13 @@ void add_routes(net::Router& router, SectionService& sections, accounts::Account
              })));
   router.add("GET", "/api/events/{id}/results",
              with_caller(false, [&sections](const accounts::Identity*, const net::Request&, const net::PathParams& p) {
-               return reply_typed(sections.results(p.get("id")));
+               return api::reply_typed(sections.results(p.get("id")));
              }));
   router.add("PUT", "/api/events/{id}/results",
              with_caller(true, [&sections](const accounts::Identity* who, const net::Request& req, const net::PathParams& p) {
                auto body = api::parse_json_object(req);
                if (!body) return api::error_response(body.status());
-               return reply_typed(sections.publish_results(*who, p.get("id"), *body));
+               return api::reply_typed(sections.publish_results(*who, p.get("id"), *body));
              }));
 }
 
