@@ -559,19 +559,19 @@ Result<std::optional<User>> user_by_email(Tx& tx, std::string_view email) {
   return one_user(q);
 }
 
-Result<std::map<std::int64_t, std::string>> full_names(Tx& tx, const std::set<std::int64_t>& ids) {
+Result<std::map<std::int64_t, User>> users_by_id(Tx& tx, const std::set<std::int64_t>& ids) {
   // In batches, so a statement never binds more parameters than either store allows.
   constexpr std::size_t kBatch = 200;
-  std::map<std::int64_t, std::string> out;
+  std::map<std::int64_t, User> out;
   std::vector<std::int64_t> batch;
   auto read_batch = [&]() -> Status {
-    std::string sql = "SELECT id, full_name FROM users WHERE id IN (";
+    std::string sql = std::string(kSelectUser) + " WHERE id IN (";
     for (std::size_t i = 0; i < batch.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
     auto q = tx.prepare(sql + ")");
     for (std::size_t i = 0; i < batch.size(); ++i) q.bind_int(static_cast<int>(i + 1), batch[i]);
     batch.clear();
     return store::each_row(q, [&]() -> Status {
-      out[q.int64(0)] = q.text(1);
+      out[q.int64(0)] = read_user(q);
       return Status::ok();
     });
   };

@@ -86,9 +86,22 @@ bool is_organiser(const Identity& identity, std::string_view event_id);
 // accounts' tables). A user that does not exist is an empty optional.
 Result<std::optional<User>> user_by_id(store::Tx& tx, std::int64_t id);
 Result<std::optional<User>> user_by_email(store::Tx& tx, std::string_view email);  // as stored: trimmed, lower-case
-// The full names of the given users, for lists that show a name beside another module's row; a
-// user that does not exist has no entry.
-Result<std::map<std::int64_t, std::string>> full_names(store::Tx& tx, const std::set<std::int64_t>& ids);
+// The given users, for lists that show a name or address beside another module's row (read in a few
+// statements, not one per row); a user that does not exist has no entry.
+Result<std::map<std::int64_t, User>> users_by_id(store::Tx& tx, const std::set<std::int64_t>& ids);
+// Fills each of another module's rows from its user (a name beside a comment, say): `user_of(row)`
+// is the row's user id, `fill(row, user)` copies what the row shows. Rows whose user is gone keep
+// what they had.
+template <typename Rows, typename UserOf, typename Fill>
+Status fill_from_users(store::Tx& tx, Rows& rows, UserOf user_of, Fill fill) {
+  std::set<std::int64_t> ids;
+  for (const auto& row : rows) ids.insert(user_of(row));
+  auto users = users_by_id(tx, ids);
+  if (!users) return users.status();
+  for (auto& row : rows)
+    if (auto it = users->find(user_of(row)); it != users->end()) fill(row, it->second);
+  return Status::ok();
+}
 // Who holds `role` in the event, each grant once: the user and the section (empty: the whole event).
 Result<std::vector<std::pair<std::int64_t, std::optional<int>>>> role_holders(store::Tx& tx, std::string_view event_id,
                                                                               Role role);

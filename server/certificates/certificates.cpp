@@ -659,9 +659,9 @@ namespace {
 Status fill_names_and_mail(store::Tx& tx, std::string_view event_id, const std::set<std::int64_t>& users,
                            std::map<std::int64_t, std::string>& names,
                            std::map<std::int64_t, std::string>* mail_states) {
-  auto found = accounts::full_names(tx, users);
+  auto found = accounts::users_by_id(tx, users);
   if (!found) return found.status();
-  names = std::move(*found);
+  for (auto& [id, user] : *found) names[id] = std::move(user.full_name);
   if (!mail_states) return Status::ok();
   auto letters = mail::Outbox::states_with_prefix(tx, letter_key_prefix(event_id));
   if (!letters) return letters.status();

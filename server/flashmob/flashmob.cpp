@@ -79,16 +79,16 @@ struct ItemRow {
 constexpr const char* kColumns =
     "i.id, i.event_id, i.owner_id, i.upload_id, i.work_kind, i.title, i.institution, i.media_kind, i.measured, "
     "i.play_state, coalesce(i.job, ''), i.attempts, i.progress, coalesce(i.failure, ''), coalesce(i.media_file, ''), "
-    "i.duration_ms, i.slides, i.review, i.reason, i.position, i.created_at, i.updated_at, u.full_name, u.email, "
+    "i.duration_ms, i.slides, i.review, i.reason, i.position, i.created_at, i.updated_at, "
     "coalesce(i.hls_state, ''), i.hls_attempts, coalesce(i.hls_renditions, '[]'), i.captions_at "
-    "FROM flashmob_items i JOIN users u ON u.id = i.owner_id ";
+    "FROM flashmob_items i ";
 
 ItemRow read_row(store::Stmt& q) {
   ItemRow r;
   store::read_columns(q, 0, r.id, r.event_id, r.owner_id, r.upload_id, r.work_kind, r.title, r.institution,
                       r.media_kind, store::json_text(r.measured), r.play_state, r.job, r.attempts, r.progress,
                       r.failure, r.media_file, r.duration_ms, r.slides, r.review, r.reason, r.position,
-                      r.created_at, r.updated_at, r.owner_name, r.owner_email, r.hls_state, r.hls_attempts,
+                      r.created_at, r.updated_at, r.hls_state, r.hls_attempts,
                       store::json_text(r.hls_renditions), r.captions_at);
   return r;
 }
@@ -104,6 +104,12 @@ Result<std::vector<ItemRow>> select_items(store::Tx& tx, const std::string& wher
     if (!*more) break;
     rows.push_back(read_row(q));
   }
+  auto named = accounts::fill_from_users(tx, rows, [](const ItemRow& r) { return r.owner_id; },
+                                         [](ItemRow& r, const accounts::User& owner) {
+                                           r.owner_name = owner.full_name;
+                                           r.owner_email = owner.email;
+                                         });
+  if (!named) return named;
   return rows;
 }
 

@@ -162,23 +162,34 @@ struct CommentRow {
 };
 
 constexpr const char* kSelectComment =
-    "SELECT c.id, c.practice_id, c.parent_id, c.author_id, u.full_name, c.text, c.created_at, c.edited_at, "
-    "c.deleted_at, c.hidden_at FROM gallery_comments c JOIN users u ON u.id = c.author_id ";
+    "SELECT c.id, c.practice_id, c.parent_id, c.author_id, c.text, c.created_at, c.edited_at, c.deleted_at, "
+    "c.hidden_at FROM gallery_comments c ";
 
-CommentRow read_comment(store::Stmt& q) {
-  CommentRow c;
-  store::read_columns(q, 0, c.id, c.practice_id, c.parent_id, c.author_id, c.author_name, c.text, c.created_at,
-                      c.edited_at, c.deleted_at, c.hidden_at);
-  return c;
+// The comments `where` selects, with their authors' names.
+Result<std::vector<CommentRow>> read_comments(store::Tx& tx, const std::string& where,
+                                              const std::function<void(store::Stmt&)>& bind) {
+  auto q = tx.prepare(kSelectComment + where);
+  bind(q);
+  std::vector<CommentRow> rows;
+  auto s = store::each_row(q, [&]() -> Status {
+    CommentRow& c = rows.emplace_back();
+    store::read_columns(q, 0, c.id, c.practice_id, c.parent_id, c.author_id, c.text, c.created_at, c.edited_at,
+                        c.deleted_at, c.hidden_at);
+    return Status::ok();
+  });
+  if (!s) return s;
+  auto named = accounts::fill_from_users(tx, rows, [](const CommentRow& c) { return c.author_id; },
+                                         [](CommentRow& c, const accounts::User& u) { c.author_name = u.full_name; });
+  if (!named) return named;
+  return rows;
 }
 
 Result<std::optional<CommentRow>> find_comment(store::Tx& tx, std::int64_t practice, std::int64_t id) {
-  auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.id = ?1 AND c.practice_id = ?2");
-  q.bind_int(1, id).bind_int(2, practice);
-  auto more = q.step();
-  if (!more) return more.status();
-  if (!*more) return std::optional<CommentRow>{};
-  return std::optional<CommentRow>(read_comment(q));
+  auto rows = read_comments(tx, "WHERE c.id = ?1 AND c.practice_id = ?2",
+                            [&](store::Stmt& q) { q.bind_int(1, id).bind_int(2, practice); });
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<CommentRow>{};
+  return std::optional<CommentRow>(std::move(rows->front()));
 }
 
 // A comment still standing (not deleted) under an admitted practice, with that practice.
@@ -581,16 +592,13 @@ Result<Discussion> GalleryService::comments(Who who, std::string_view event_id, 
     if (!*found) return practice_not_found();
     moderator = a->organiser ||
                 (who && accounts::has_role(*who, event_id, accounts::Role::moderator, (*found)->section));
-    auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.practice_id = ?1 ORDER BY c.id");
-    q.bind_int(1, practice);
-    if (auto st = store::each_row(q, [&]() -> Status {
-          CommentRow c = read_comment(q);
-          bool reveal = moderator || (who && who->user.id == c.author_id);
-          out.comments.push_back(comment_of(c, *a->event.timeline, reveal));
-          return Status::ok();
-        });
-        !st)
-      return st;
+    auto comments = read_comments(tx, "WHERE c.practice_id = ?1 ORDER BY c.id",
+                                  [&](store::Stmt& q) { q.bind_int(1, practice); });
+    if (!comments) return comments.status();
+    for (const auto& c : *comments) {
+      bool reveal = moderator || (who && who->user.id == c.author_id);
+      out.comments.push_back(comment_of(c, *a->event.timeline, reveal));
+    }
     if (!who) return Status::ok();
     auto mine = tx.prepare(
         "SELECT f.comment_id FROM gallery_comment_flags f JOIN gallery_comments c ON c.id = f.comment_id "
@@ -846,15 +854,15 @@ Result<std::vector<FlaggedComment>> GalleryService::moderation(const accounts::I
     auto flags = open_flags(tx);
     if (!flags) return flags.status();
     // Comments are few (one conference's discussion): read them all and keep the moderated ones.
-    auto q = tx.prepare(std::string(kSelectComment) + "WHERE c.deleted_at IS NULL ORDER BY c.id DESC");
-    return store::each_row(q, [&]() -> Status {
-      CommentRow c = read_comment(q);
+    auto comments = read_comments(tx, "WHERE c.deleted_at IS NULL ORDER BY c.id DESC", [](store::Stmt&) {});
+    if (!comments) return comments.status();
+    for (auto& c : *comments) {
       auto practice = moderated.find(c.practice_id);
-      if (practice == moderated.end()) return Status::ok();
+      if (practice == moderated.end()) continue;
       auto f = flags->find(c.id);
       entries.push_back({std::move(c), f == flags->end() ? OpenFlags{} : f->second, practice->second});
-      return Status::ok();
-    });
+    }
+    return Status::ok();
   });
   if (!s) return s;
   // Open flags first, the most flagged on top; the rest newest first (as read).

@@ -1,5 +1,6 @@
 #include "sections/floor_store.h"
 
+#include "accounts/accounts.h"
 #include "sections/stored.h"
 #include "store/db.h"
 #include "store/rows.h"
@@ -225,31 +226,35 @@ Result<std::int64_t> FloorStore::write(const FloorChange& change, TimePoint now)
 
 Status FloorStore::read_hands(FloorRows& out) {
   auto h = tx_.prepare(
-      "SELECT h.id, h.user_id, u.full_name, h.status, h.raised_at FROM section_hands h JOIN users u ON u.id = h.user_id "
-      "WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
+      "SELECT h.id, h.user_id, h.status, h.raised_at FROM section_hands h WHERE h.event_id = ?1 AND h.section = ?2 AND h.status IN ('raised', 'speaking') ORDER BY h.id");
   h.bind_text(1, event_).bind_int(2, section_);
-  return store::each_row(h, [&]() -> Status {
-    out.hands.push_back({h.int64(0), h.int64(1), h.text(2), hand_status_from(h.text(3)).value_or(HandStatus::raised),
-                         from_ms(h.int64(4))});
+  auto s = store::each_row(h, [&]() -> Status {
+    out.hands.push_back({h.int64(0), h.int64(1), {}, hand_status_from(h.text(2)).value_or(HandStatus::raised),
+                         from_ms(h.int64(3))});
     return Status::ok();
   });
+  if (!s) return s;
+  return accounts::fill_from_users(tx_, out.hands, [](const HandRow& r) { return r.user; },
+                                   [](HandRow& r, const accounts::User& u) { r.name = u.full_name; });
 }
 
 Status FloorStore::read_questions(bool for_moderators, FloorRows& out) {
   auto q = tx_.prepare(
-      std::string("SELECT q.id, q.user_id, u.full_name, q.text, q.status, q.votes, q.asked_at, "
-                  "q.hidden_at IS NOT NULL, q.flags FROM section_questions q "
-                  "JOIN users u ON u.id = q.user_id WHERE q.event_id = ?1 AND q.section = ?2 AND ") +
+      std::string("SELECT q.id, q.user_id, q.text, q.status, q.votes, q.asked_at, "
+                  "q.hidden_at IS NOT NULL, q.flags FROM section_questions q WHERE q.event_id = ?1 AND q.section = ?2 AND ") +
       (for_moderators ? "q.status IN ('pending', 'approved') ORDER BY q.flags > 0 DESC, q.flags DESC, "
                       : "q.status = 'approved' AND q.hidden_at IS NULL ORDER BY ") +
       "q.votes DESC, q.asked_at, q.id");
   q.bind_text(1, event_).bind_int(2, section_);
-  return store::each_row(q, [&]() -> Status {
-    out.questions.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3),
-                             question_status_from(q.text(4)).value_or(QuestionStatus::pending), q.int64(5),
-                             from_ms(q.int64(6)), q.int64(7) != 0, q.int64(8)});
+  auto s = store::each_row(q, [&]() -> Status {
+    out.questions.push_back({q.int64(0), q.int64(1), {}, q.text(2),
+                             question_status_from(q.text(3)).value_or(QuestionStatus::pending), q.int64(4),
+                             from_ms(q.int64(5)), q.int64(6) != 0, q.int64(7)});
     return Status::ok();
   });
+  if (!s) return s;
+  return accounts::fill_from_users(tx_, out.questions, [](const QuestionRow& r) { return r.user; },
+                                   [](QuestionRow& r, const accounts::User& u) { r.name = u.full_name; });
 }
 
 Result<FloorRows> FloorStore::read(bool for_moderators) {

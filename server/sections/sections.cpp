@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "common/errors.h"
 #include "common/plural.h"
@@ -1137,11 +1138,11 @@ Result<std::vector<AttendanceRow>> SectionService::attendance(const accounts::Id
     auto q = tx.prepare(
         // CASE, not the two-argument MAX and MIN SQLite has and PostgreSQL lacks (its GREATEST
         // and LEAST, SQLite's lacks).
-        "SELECT a.section, a.user_id, u.full_name, u.email, CASE WHEN a.joined_at > ?2 THEN a.joined_at ELSE ?2 END, "
+        "SELECT a.section, a.user_id, CASE WHEN a.joined_at > ?2 THEN a.joined_at ELSE ?2 END, "
         "CASE WHEN a.left_at < ?3 THEN a.left_at ELSE ?3 END "
-        "FROM section_attendance a JOIN users u ON u.id = a.user_id WHERE a.event_id = ?1 AND (?4 = 0 OR a.section = ?4) "
+        "FROM section_attendance a WHERE a.event_id = ?1 AND (?4 = 0 OR a.section = ?4) "
         "AND COALESCE(a.left_at, ?3) > ?2 AND a.joined_at < ?3 "
-        "ORDER BY a.section, u.full_name, a.user_id, 5");
+        "ORDER BY a.section, a.user_id, 3");
     q.bind_text(1, event).bind_int(2, from).bind_int(3, until).bind_int(4, section.value_or(0));
     // Intervals of one person's several connections overlap: merge them before summing.
     std::int64_t run_start = 0, run_end = -1, total = 0;
@@ -1153,10 +1154,10 @@ Result<std::vector<AttendanceRow>> SectionService::attendance(const accounts::Id
     };
     if (auto s = store::each_row(q, [&]() -> Status {
       int n = static_cast<int>(q.int64(0));
-      std::int64_t user = q.int64(1), joined = q.int64(4), left = q.int64(5);
+      std::int64_t user = q.int64(1), joined = q.int64(2), left = q.int64(3);
       if (out.empty() || out.back().section != n || out.back().user_id != user) {
         flush();
-        out.push_back({n, user, q.text(2), q.text(3), (*ref)->timeline->format(from_ms(joined)), 0, 0});
+        out.push_back({n, user, {}, {}, (*ref)->timeline->format(from_ms(joined)), 0, 0});
         total = 0;
         run_start = joined;
         run_end = left;
@@ -1172,9 +1173,16 @@ Result<std::vector<AttendanceRow>> SectionService::attendance(const accounts::Id
       return Status::ok();
     }); !s) return s;
     flush();
-    return Status::ok();
+    return accounts::fill_from_users(tx, out, [](const AttendanceRow& r) { return r.user_id; },
+                                     [](AttendanceRow& r, const accounts::User& u) {
+                                       r.full_name = u.full_name;
+                                       r.email = u.email;
+                                     });
   });
   if (!s) return s;
+  std::stable_sort(out.begin(), out.end(), [](const AttendanceRow& a, const AttendanceRow& b) {
+    return std::tie(a.section, a.full_name, a.user_id) < std::tie(b.section, b.full_name, b.user_id);
+  });
   return out;
 }
 

@@ -440,7 +440,7 @@ TEST_F(Accounts, BackupHoldsUsersWhoCanLogIn) {
   EXPECT_TRUE(service.login("u@example.org", "password123", "k").ok());
 }
 
-TEST_F(Accounts, FullNamesAnswerEveryKnownUserAcrossBatches) {
+TEST_F(Accounts, UsersByIdAnswerEveryKnownUserAcrossBatches) {
   std::set<std::int64_t> ids;
   for (int i = 0; i < 205; ++i)
     ids.insert(register_ok("person" + std::to_string(i) + "@example.org", "password123",
@@ -448,17 +448,18 @@ TEST_F(Accounts, FullNamesAnswerEveryKnownUserAcrossBatches) {
                    .id);
   const std::int64_t first = *ids.begin(), last = *ids.rbegin();
   ids.insert(last + 1000);  // nobody
-  std::map<std::int64_t, std::string> names;
+  std::map<std::int64_t, User> users;
   ASSERT_TRUE(db_->read([&](store::Tx& tx) -> Status {
-                   auto found = full_names(tx, ids);
+                   auto found = users_by_id(tx, ids);
                    if (!found) return found.status();
-                   names = std::move(*found);
+                   users = std::move(*found);
                    return Status::ok();
                  }).is_ok());
-  EXPECT_EQ(names.size(), 205u);
-  EXPECT_EQ(names[first], "Участник 0");
-  EXPECT_EQ(names[last], "Участник 204");
-  EXPECT_FALSE(names.count(last + 1000));
+  EXPECT_EQ(users.size(), 205u);
+  EXPECT_EQ(users[first].full_name, "Участник 0");
+  EXPECT_EQ(users[first].email, "person0@example.org");
+  EXPECT_EQ(users[last].full_name, "Участник 204");
+  EXPECT_FALSE(users.count(last + 1000));
 }
 
 }  // namespace

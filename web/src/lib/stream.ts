@@ -100,14 +100,18 @@ export async function attachStream(
     abrEwmaFastVoD: 2,
     abrEwmaSlowVoD: 5,
   });
+  // What the viewer chose last: the switch may change before the manifest is parsed, and the
+  // parse must apply that choice, not the one the stream was started with.
+  let saving = saver;
   const hold = (on: boolean) => {
+    saving = on;
     hls.autoLevelCapping = on ? 0 : -1;
     // On: the lowest at once (what is buffered above it is dropped, the position stays); off:
     // automatic again, by the measured bandwidth, from the next segment.
     if (on) hls.currentLevel = 0;
     else hls.nextLevel = -1;
   };
-  hls.on(HlsClass.Events.MANIFEST_PARSED, () => hold(saver));
+  hls.on(HlsClass.Events.MANIFEST_PARSED, () => hold(saving));
   hls.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) => {
     v.dataset.level = String(data.level);
     const level = hls.levels[data.level];
