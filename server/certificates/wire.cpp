@@ -1,12 +1,12 @@
 #include "certificates/wire.h"
 
+#include "common/or_null.h"
+
 namespace praktika::certificates {
 
 using nlohmann::json;
 
 namespace {
-
-json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
 
 std::string file_url(const std::string& number) { return "/api/certificates/" + number + "/file"; }
 
@@ -34,9 +34,9 @@ json to_json(const CertificateList& list) {
                     {"template", c.template_id},
                     {"title", c.title},
                     {"state", c.state},
-                    {"error", optional_text(c.error)},
-                    {"made_at", optional_text(c.made_at)},
-                    {"mail", optional_text(c.mail)},
+                    {"error", or_null(c.error)},
+                    {"made_at", or_null(c.made_at)},
+                    {"mail", or_null(c.mail)},
                     {"url", file_url(c.number)}});
   return {{"certificates", rows}, {"job", list.job ? to_json(*list.job) : json(nullptr)}};
 }

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/or_null.h"
+
 namespace praktika::flashmob {
 namespace {
 
@@ -31,10 +33,6 @@ std::string_view state_name(FeedState s) {
   return "idle";
 }
 
-template <typename T>
-json optional_json(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 // The adaptive stream's addresses, once made; subtitles whenever attached (the MP4 plays them too).
 void add_stream(json& j, const std::string& event, std::int64_t id, bool stream_ready,
@@ -53,12 +51,12 @@ void add_stream(json& j, const std::string& event, std::int64_t id, bool stream_
 json to_json(const Conversion& play) {
   return {{"state", play.state},
           {"attempts", play.attempts},
-          {"progress", optional_json(play.progress)},
-          {"failure", optional_json(play.failure)}};
+          {"progress", or_null(play.progress)},
+          {"failure", or_null(play.failure)}};
 }
 
 json to_json(const Stream& hls) {
-  return {{"state", optional_json(hls.state)}, {"attempts", hls.attempts}, {"renditions", to_json(hls.renditions)}};
+  return {{"state", or_null(hls.state)}, {"attempts", hls.attempts}, {"renditions", to_json(hls.renditions)}};
 }
 
 json to_json(const std::vector<WorkKind>& kinds) {
@@ -94,9 +92,9 @@ json to_json(const Item& item) {
             {"owner", {{"id", item.owner.id}, {"full_name", item.owner.full_name}, {"email", item.owner.email}}},
             {"created_at", item.created_at},
             {"updated_at", item.updated_at},
-            {"position", optional_json(item.position)},
-            {"duration_s", optional_json(item.duration_s)},
-            {"slides", optional_json(item.slides)},
+            {"position", or_null(item.position)},
+            {"duration_s", or_null(item.duration_s)},
+            {"slides", or_null(item.slides)},
             {"media_url", ready ? json(media_url(item.event, item.id)) : json(nullptr)},
             {"hls", to_json(item.hls)}};
   const bool rendered = item.media_kind == "presentation" && ready;
@@ -130,7 +128,7 @@ json to_json(const Feed& feed) {
             {"seconds_per_slide", feed.seconds_per_slide},
             {"up_next", list_json(feed.up_next)},
             {"remaining", feed.remaining},
-            {"next_change", optional_json(feed.next_change)}};
+            {"next_change", or_null(feed.next_change)}};
   j["item"] = feed.playing ? to_json(feed.playing->item) : json(nullptr);
   j["started_at"] = feed.playing ? json(feed.playing->started_at) : json(nullptr);
   j["position"] = feed.playing ? json(feed.playing->position_s) : json(nullptr);

@@ -1,14 +1,8 @@
 #include "gallery/wire.h"
 
+#include "common/or_null.h"
+
 namespace praktika::gallery {
-namespace {
-
-template <typename T>
-nlohmann::json or_null(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
-
-}  // namespace
 
 nlohmann::json wire(const PracticeSummary& p) {
   return {{"id", p.id},

@@ -1,11 +1,11 @@
 #include "intake/wire.h"
 
+#include "common/or_null.h"
+
 namespace praktika::intake {
 namespace {
 
 using nlohmann::json;
-
-json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(); }
 
 json errors_json(const std::vector<forms::FieldError>& errors) {
   json out = json::array();
@@ -20,7 +20,7 @@ json file_json(const uploads::StoredFile& f) {
           {"length", f.length},
           {"state", f.state},
           {"verdict", f.verdict},
-          {"field", optional_text(f.field)},
+          {"field", or_null(f.field)},
           {"url", "/api/uploads/" + f.id + "/file"}};
 }
 
@@ -28,10 +28,10 @@ json payment_json(const PaymentView& p) {
   json out = {{"state", p.state}, {"amount", p.amount}};
   if (p.currency) out["currency"] = *p.currency;
   if (p.proof) {
-    out["reason"] = optional_text(p.proof->reason);
+    out["reason"] = or_null(p.proof->reason);
     out["upload"] = p.proof->upload;
     out["sent_at"] = p.proof->sent_at;
-    out["decided_at"] = optional_text(p.proof->decided_at);
+    out["decided_at"] = or_null(p.proof->decided_at);
   }
   return out;
 }
@@ -97,7 +97,7 @@ json to_json(const PracticeView& p) {
               {"files", std::move(files)},
               {"created_at", p.created_at},
               {"updated_at", p.updated_at},
-              {"submitted_at", optional_text(p.submitted_at)},
+              {"submitted_at", or_null(p.submitted_at)},
               {"outcome", outcome_json(p.outcome)}};
   if (p.payment) out["payment"] = payment_json(*p.payment);
   if (!p.unsaved.empty()) out["unsaved"] = errors_json(p.unsaved);

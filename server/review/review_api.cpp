@@ -1,10 +1,12 @@
 #include "review/review_api.h"
 
+
 #include <charconv>
 
 #include "accounts/accounts_api.h"
 #include "api/http.h"
 #include "common/errors.h"
+#include "common/or_null.h"
 #include "intake/intake_api.h"
 #include "intake/wire.h"
 #include "review/wire.h"
@@ -14,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-template <typename T>
-json or_null(const std::optional<T>& value) {
-  return value ? json(*value) : json();
-}
 
 json wire(const ExpertCap& c) { return {{"expert", c.expert}, {"cap", or_null(c.cap)}, {"cap_set", or_null(c.cap_set)}}; }
 
