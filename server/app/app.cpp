@@ -322,7 +322,7 @@ void App::add_topics() {
 }
 
 // Benchmark-only topics (--bench): anyone may subscribe and publish. Off in production.
-Result<json> App::publish_bench(const json& message) {
+Result<App::BenchPublished> App::publish_bench(const json& message) {
   auto topic = message.find("topic");
   if (topic == message.end() || !topic->is_string() || topic->get_ref<const std::string&>().rfind("bench:", 0) != 0)
     return Status::forbidden("forbidden", "Публиковать можно только в темы нагрузочных испытаний.");
@@ -334,10 +334,9 @@ Result<json> App::publish_bench(const json& message) {
   // instance): what the cluster benchmark measures. Without it, this instance's hub alone.
   if (auto fanout = message.find("fanout"); fanout != message.end() && fanout->is_boolean() && fanout->get<bool>()) {
     publisher_->publish(topic->get<std::string>(), name, payload);
-    return json{{"published", true}};
+    return BenchPublished{.fanout = true};
   }
-  auto delivered = hub_.publish(topic->get<std::string>(), name, payload);
-  return json{{"delivered", delivered}};
+  return BenchPublished{.delivered = hub_.publish(topic->get<std::string>(), name, payload)};
 }
 
 std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const net::Request& upgrade) {
@@ -397,7 +396,8 @@ App::WsReply App::do_op(net::WsConnection& connection, Subscriber& who, const ap
   if (op == "subscribe" || op == "unsubscribe") return subscribe(connection, who, request);
   if (op == "publish" && config_.bench_topics) {
     auto published = publish_bench(request.message);
-    return published ? ok(std::move(*published)) : fail(published.status());
+    if (!published) return fail(published.status());
+    return ok(published->fanout ? json{{"published", true}} : json{{"delivered", published->delivered}});
   }
   if (auto registered = ops_.find(op); registered != ops_.end()) {
     auto done = registered->second(live::Caller{who.identity, connection.id(), who.member}, request.message);

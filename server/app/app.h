@@ -108,7 +108,13 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   bool identity_still_holds(Subscriber& who);
   // Closes every open WebSocket of `user_id` with kSessionChanged (from AccountsService, any thread).
   void end_sockets_of(std::int64_t user_id);
-  Result<nlohmann::json> publish_bench(const nlohmann::json& message);
+  // What a benchmark publish did: sent on the fan-out path (to every instance), or delivered by
+  // this instance's hub to `delivered` subscribers.
+  struct BenchPublished {
+    bool fanout = false;
+    std::size_t delivered = 0;
+  };
+  Result<BenchPublished> publish_bench(const nlohmann::json& message);
   template <class M>
   M& stage() const {
     return services_->stage<M>();

@@ -1,5 +1,7 @@
 #include "intake/catalogue.h"
 
+#include <algorithm>
+
 #include "intake/practice_row.h"
 #include "store/columns.h"
 #include "store/db.h"
@@ -23,10 +25,13 @@ Outcome read_outcome(const store::Stmt& q, int first) {
 
 using store::read_rows;
 
-Result<std::vector<Decided>> read_decided(store::Stmt& q) {
-  return read_rows<Decided>(q, [](const store::Stmt& r) {
+Result<std::vector<Decided>> read_decided(store::Tx& tx, store::Stmt& q) {
+  auto rows = read_rows<Decided>(q, [](const store::Stmt& r) {
     return Decided{read_practice(r), read_outcome(r, detail::kPracticeColumnCount)};
   });
+  if (!rows) return rows;
+  if (auto s = detail::fill_owners(tx, *rows, [](auto& row) -> auto& { return row.practice; }); !s) return s;
+  return rows;
 }
 
 Result<bool> exists(store::Stmt& q) {
@@ -41,8 +46,7 @@ namespace detail {
 
 Practice read_practice(const store::Stmt& q) {
   Practice p;
-  store::read_columns(q, 0, p.id, p.event_id, p.owner_id, p.owner_name, p.owner_email, p.section, p.type,
-                      store::json_object(p.answers), p.state, p.revision, p.created_at, p.updated_at, p.submitted_at);
+  store::read_columns(q, 0, p.id, p.event_id, p.owner_id, p.section, p.type, store::json_object(p.answers), p.state, p.revision, p.created_at, p.updated_at, p.submitted_at);
   return p;
 }
 
@@ -60,7 +64,10 @@ Result<std::vector<Practice>> practices(store::Tx& tx, std::string_view event_id
   sql += " ORDER BY p.id";
   auto q = tx.prepare(sql);
   q.bind_text(1, event_id).bind_int(2, query.include_drafts ? 1 : 0).bind_int(3, query.only).bind_int(4, query.except);
-  return read_rows<Practice>(q, read_practice);
+  auto rows = read_rows<Practice>(q, read_practice);
+  if (!rows) return rows;
+  if (auto s = detail::fill_owners(tx, *rows, [](auto& row) -> auto& { return row; }); !s) return s;
+  return rows;
 }
 
 Result<std::optional<Practice>> practice_by_id(store::Tx& tx, std::string_view event_id, std::int64_t id) {
@@ -92,24 +99,41 @@ Result<std::vector<Decided>> admitted(store::Tx& tx, std::string_view event_id, 
   std::optional<std::int64_t> section_bound;
   if (section) section_bound = *section;
   q.bind_text(1, event_id).bind_text(2, json(outcomes).dump()).bind_int(3, section_bound).bind_int(4, only);
-  return read_decided(q);
+  return read_decided(tx, q);
 }
 
 Result<std::vector<Decided>> decided(store::Tx& tx, std::string_view event_id) {
   auto q = tx.prepare(std::string(kPracticeColumns) + std::string(kOutcomeColumns) + std::string(kPracticeFrom) +
                       "JOIN practice_outcomes o ON o.practice_id = p.id WHERE p.event_id = ?1 ORDER BY p.section, p.id");
   q.bind_text(1, event_id);
-  return read_decided(q);
+  return read_decided(tx, q);
 }
 
 Result<std::vector<Author>> authors_of(store::Tx& tx, std::int64_t practice_id) {
-  auto q = tx.prepare(
-      "SELECT u.id, u.full_name, u.email, 1 FROM practices p JOIN users u ON u.id = p.owner_id WHERE p.id = ?1 "
-      "UNION ALL SELECT u.id, u.full_name, u.email, 0 FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
-      "JOIN users u ON u.email = c.email WHERE c.practice_id = ?1 AND u.id <> p.owner_id ORDER BY 4 DESC, 2");
+  auto q = tx.prepare("SELECT owner_id FROM practices WHERE id = ?1");
   q.bind_int(1, practice_id);
-  return read_rows<Author>(
-      q, [](const store::Stmt& r) { return Author{r.int64(0), r.text(1), r.text(2), r.int64(3) != 0}; });
+  auto found = q.step();
+  if (!found) return found.status();
+  if (!*found) return std::vector<Author>();
+  const std::int64_t owner_id = q.int64(0);
+  std::vector<Author> out;
+  auto owner = accounts::user_by_id(tx, owner_id);
+  if (!owner) return owner.status();
+  if (*owner) out.push_back(Author{owner_id, (*owner)->full_name, (*owner)->email, true});
+  // A co-author is an e-mail the owner typed; it names an author once someone registered with it.
+  auto emails = tx.prepare("SELECT email FROM practice_coauthors WHERE practice_id = ?1");
+  emails.bind_int(1, practice_id);
+  auto coauthors = read_rows<std::string>(emails, [](const store::Stmt& r) { return r.text(0); });
+  if (!coauthors) return coauthors.status();
+  for (const auto& email : *coauthors) {
+    auto user = accounts::user_by_email(tx, email);
+    if (!user) return user.status();
+    if (*user && (*user)->id != owner_id) out.push_back(Author{(*user)->id, (*user)->full_name, (*user)->email, false});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Author& a, const Author& b) {
+    return a.owner != b.owner ? a.owner : a.full_name < b.full_name;
+  });
+  return out;
 }
 
 std::string institution_of(const Practice& practice) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -122,9 +123,10 @@ Result<std::optional<PracticeRow>> find_practice(store::Tx& tx, std::string_view
   auto more = q.step();
   if (!more) return more.status();
   if (!*more) return std::optional<PracticeRow>{};
-  PracticeRow row = read_practice(q);
-  if (auto s = load_coauthors(tx, row); !s) return s;
-  return std::optional<PracticeRow>(std::move(row));
+  std::vector<PracticeRow> rows{read_practice(q)};
+  if (auto s = detail::fill_owners(tx, rows, [](auto& r) -> auto& { return r; }); !s) return s;
+  if (auto s = load_coauthors(tx, rows.front()); !s) return s;
+  return std::optional<PracticeRow>(std::move(rows.front()));
 }
 
 // The practice if `user` owns it.
@@ -143,9 +145,10 @@ Result<PracticeRow> owned_practice(store::Tx& tx, const timeline::Agenda& agenda
 }
 
 bool registered(store::Tx& tx, std::string_view event_id, const std::string& email) {
-  auto q = tx.prepare(
-      "SELECT 1 FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 AND u.email = ?2");
-  q.bind_text(1, event_id).bind_text(2, email);
+  auto user = accounts::user_by_email(tx, email);
+  if (!user || !*user) return false;
+  auto q = tx.prepare("SELECT 1 FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+  q.bind_text(1, event_id).bind_int(2, (*user)->id);
   auto more = q.step();
   return more && *more;
 }
@@ -354,6 +357,7 @@ Result<std::vector<PracticeRow>> read_practices(store::Tx& tx, store::Stmt& q) {
     rows.push_back(read_practice(q));
     return Status::ok();
   }); !s) return s;
+  if (auto s = detail::fill_owners(tx, rows, [](auto& r) -> auto& { return r; }); !s) return s;
   for (auto& row : rows)
     if (auto st = load_coauthors(tx, row); !st) return st;
   return rows;
@@ -914,11 +918,32 @@ std::optional<DocumentSummary> IntakeService::latest_document(std::string_view e
 }
 
 Result<std::vector<std::string>> IntakeService::registered_emails(store::Tx& tx, std::string_view event_id) {
-  auto q = tx.prepare(
-      "SELECT u.email FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.id");
+  auto q = tx.prepare("SELECT user_id FROM registrations WHERE event_id = ?1");
   q.bind_text(1, event_id);
-  return store::read_rows<std::string>(q, [&](store::Stmt&) { return q.text(0); });
+  auto ids = store::read_rows<std::int64_t>(q, [](const store::Stmt& r) { return r.int64(0); });
+  if (!ids) return ids.status();
+  auto users = accounts::users_by_id(tx, std::set<std::int64_t>(ids->begin(), ids->end()));
+  if (!users) return users.status();
+  std::vector<std::string> emails;
+  for (const auto& [id, user] : *users) emails.push_back(user.email);  // by account, as the map is ordered
+  return emails;
 }
+
+namespace {
+
+// How many practices of the event name each e-mail as a co-author.
+Result<std::map<std::string, std::int64_t>> coauthorships(store::Tx& tx, std::string_view event_id) {
+  auto q = tx.prepare(
+      "SELECT c.email, count(*) FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
+      "WHERE p.event_id = ?1 GROUP BY c.email");
+  q.bind_text(1, event_id);
+  std::map<std::string, std::int64_t> out;
+  auto s = store::each_row(q, [&] { out[q.text(0)] = q.int64(1); });
+  if (!s) return s;
+  return out;
+}
+
+}  // namespace
 
 Result<std::vector<Participant>> IntakeService::list_participants(std::string_view event_id) {
   auto event = open_event(event_id, false);
@@ -926,19 +951,32 @@ Result<std::vector<Participant>> IntakeService::list_participants(std::string_vi
   std::vector<Participant> list;
   auto s = db_.read([&](store::Tx& tx) -> Status {
     auto q = tx.prepare(
-        "SELECT u.id, u.full_name, u.email, (SELECT count(*) FROM practices p WHERE p.event_id = r.event_id AND "
-        "p.owner_id = u.id), (SELECT count(*) FROM practice_coauthors c JOIN practices p ON p.id = c.practice_id "
-        " WHERE p.event_id = r.event_id AND c.email = u.email), r.answers, r.consents, r.updated_at "
-        "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1 ORDER BY u.full_name");
+        "SELECT r.user_id, (SELECT count(*) FROM practices p WHERE p.event_id = r.event_id AND p.owner_id = r.user_id), "
+        "r.answers, r.consents, r.updated_at FROM registrations r WHERE r.event_id = ?1 ORDER BY r.user_id");
     q.bind_text(1, event_id);
-    return store::each_row(q, [&] {
-      Participant p;
-      store::read_columns(q, 0, p.user_id, p.full_name, p.email, p.practices_owned, p.practices_co_authored);
-      p.registration = read_registration(q, 5, *event->timeline);
-      list.push_back(std::move(p));
-    });
+    if (auto read = store::each_row(q, [&] {
+          Participant p;
+          store::read_columns(q, 0, p.user_id, p.practices_owned);
+          p.registration = read_registration(q, 2, *event->timeline);
+          list.push_back(std::move(p));
+        }); !read)
+      return read;
+    if (auto filled = accounts::fill_from_users(tx, list, [](const Participant& p) { return p.user_id; },
+                                                [](Participant& p, const accounts::User& user) {
+                                                  p.full_name = user.full_name;
+                                                  p.email = user.email;
+                                                });
+        !filled)
+      return filled;
+    auto coauthored = coauthorships(tx, event_id);
+    if (!coauthored) return coauthored.status();
+    for (auto& p : list)
+      if (auto it = coauthored->find(p.email); it != coauthored->end()) p.practices_co_authored = it->second;
+    return Status::ok();
   });
   if (!s) return s;
+  std::stable_sort(list.begin(), list.end(),
+                   [](const Participant& a, const Participant& b) { return a.full_name < b.full_name; });
   return list;
 }
 
