@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -227,11 +227,14 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "praktika: " << s.message() << "\n";
     return kExitFailure;
   }
+  std::optional<log::Batching> batched_log;  // from listening until every thread has stopped
   run_until_signalled(server, io, threads, [&] {
     std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
     log::info("server.listening").str("address", config.address).num("port", server.port()).num("threads", threads);
+    batched_log.emplace();
   });
   workers.join();
+  batched_log.reset();
   std::cout << "praktika: stopped" << std::endl;
   log::info("server.stopped");
   return 0;

@@ -482,8 +482,9 @@ def busy(page, fan, lat, peer):
     page.add("### Busy neighbour: fan-out and latency while ffmpeg transcodes on the server's core", "")
     page.add(f"praktika and {PEER_NAMES.get(peer, peer)} (the best peer of the fan-out and latency tables), each "
              "measured quiet and while `ffmpeg` transcodes a generated 720p clip with libx264 (`-preset veryfast`, "
-             "looped) pinned to the server's core at the same priority, as a late flashmob item's conversion "
-             "would run on 7 July. Fan-out as in its own scenario (sustained deliveries/s), latency as in its own "
+             "looped) pinned to the server's core, as a late flashmob item's conversion would run on 7 July: "
+             "at the niceness praktika gives its converters (`convert::kConverterNice`, 10 nicer than the "
+             "server; Bun's neighbour the same). Fan-out as in its own scenario (sustained deliveries/s), latency as in its own "
              "(p99 to the last subscriber at 10 events/s).", "")
     rows = []
     for s in ("praktika", peer):

@@ -310,14 +310,18 @@ storm() {  # server round
 
 # The busy neighbour: the fan-out and the latency of praktika and of the best peer, each once quiet
 # and once while ffmpeg transcodes on the server's own core (libx264 of a generated 720p test
-# clip, looped, as praktika's flashmob job converts a late item on 7 July: same priority).
+# clip, looped, as praktika's flashmob job converts a late item on 7 July: at the niceness praktika
+# gives its converters, convert::kConverterNice).
 neighbour_pid=""
 start_neighbour() {
   if [[ ! -f $work/neighbour.mp4 ]]; then
     taskset -c $load_cpu ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 4 \
       -c:v libx264 -preset ultrafast "$work/neighbour.mp4"
   fi
-  taskset -c $server_cpu ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$work/neighbour.mp4" \
+  local converter_nice
+  converter_nice=$(sed -n 's/.*kConverterNice = \([0-9]*\);.*/\1/p' server/convert/child_process.h)
+  taskset -c $server_cpu nice -n "${converter_nice:?kConverterNice not found}" \
+    ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$work/neighbour.mp4" \
     -c:v libx264 -preset veryfast -f null - >>"$work/ffmpeg.log" 2>&1 &
   neighbour_pid=$!
   sleep 1  # the encoder's start-up, so the load meets it at full work

@@ -16,6 +16,10 @@
 
 namespace praktika::convert {
 
+// How much nicer than the server a converter and whatever it starts run (at most 19): when both
+// want the core, the server gets about nine tenths of it.
+inline constexpr int kConverterNice = 10;
+
 struct ChildOptions {
   std::vector<std::string> argv;    // argv[0] is looked up on PATH
   std::filesystem::path stderr_file;  // truncated; the child's stderr goes here

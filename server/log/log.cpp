@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <deque>
+#include <thread>
 
 #include "common/mutex.h"
 
@@ -24,8 +25,18 @@ std::deque<Problem> g_problems GUARDED_BY(g_problems_mutex);
 
 thread_local RequestScope* t_scope = nullptr;
 
-void write_all(std::string_view text) {
-  MutexLock lock(g_write_mutex);
+// Lines waiting for the batch's writer thread, while a Batching lives.
+struct Waiting {
+  bool batching GUARDED_BY(g_write_mutex) = false;
+  bool stopping GUARDED_BY(g_write_mutex) = false;
+  std::string lines GUARDED_BY(g_write_mutex);
+  CondVar wake;  // a first line waits, or the waiting lines reached kBatchBytes, or stopping
+};
+Waiting g_waiting;
+std::atomic<std::uint64_t> g_writes{0};
+
+void write_fd(std::string_view text) REQUIRES(g_write_mutex) {
+  if (!text.empty()) g_writes.fetch_add(1, std::memory_order_relaxed);
   while (!text.empty()) {
     ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
@@ -34,17 +45,79 @@ void write_all(std::string_view text) {
   }
 }
 
-// 2026-12-04T22:50:00.123Z
+void write_waiting() REQUIRES(g_write_mutex) {
+  write_fd(g_waiting.lines);
+  g_waiting.lines.clear();
+}
+
+void write_line(std::string_view line, Level level) {
+  MutexLock lock(g_write_mutex);
+  if (!g_waiting.batching) return write_fd(line);
+  if (level >= Level::warn) {
+    write_waiting();
+    return write_fd(line);
+  }
+  const bool first = g_waiting.lines.empty();
+  g_waiting.lines.append(line);
+  if (first || g_waiting.lines.size() >= Batching::kBatchBytes) g_waiting.wake.notify_one();
+}
+
+// The batch's writer: waits for a first line, gives the others kBatchInterval to join it, and
+// writes them together; or writes at once when kBatchBytes wait.
+void write_batches() {
+  MutexLock lock(g_write_mutex);
+  while (!g_waiting.stopping) {
+    if (g_waiting.lines.empty()) {
+      g_waiting.wake.wait(g_write_mutex);
+      continue;
+    }
+    const auto due = std::chrono::steady_clock::now() + Batching::kBatchInterval;
+    while (!g_waiting.stopping && g_waiting.lines.size() < Batching::kBatchBytes &&
+           std::chrono::steady_clock::now() < due)
+      g_waiting.wake.wait_until(g_write_mutex, due);
+    write_waiting();
+  }
+  write_waiting();
+}
+
+std::thread g_batch_writer;  // only Batching's constructor and destructor touch it
+
+void append_digits(std::string& out, std::int64_t value, int width) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  for (auto n = end - buf; n < width; ++n) out += '0';
+  out.append(buf, end);
+}
+
+// 2026-12-04T22:50:00.123Z. The part up to the seconds is made once a second per thread: gmtime
+// and a formatted print for every access line were a few per cent of a keep-alive request.
 void append_now(std::string& out) {
+  thread_local std::int64_t t_second = -1;
+  thread_local std::string t_prefix;  // "2026-12-04T22:50:00."
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  out.append(buf, static_cast<std::size_t>(n));
+  if (ms / 1000 != t_second) {
+    t_second = ms / 1000;
+    std::time_t secs = static_cast<std::time_t>(t_second);
+    std::tm tm{};
+    ::gmtime_r(&secs, &tm);
+    t_prefix.clear();
+    append_digits(t_prefix, tm.tm_year + 1900, 4);
+    t_prefix += '-';
+    append_digits(t_prefix, tm.tm_mon + 1, 2);
+    t_prefix += '-';
+    append_digits(t_prefix, tm.tm_mday, 2);
+    t_prefix += 'T';
+    append_digits(t_prefix, tm.tm_hour, 2);
+    t_prefix += ':';
+    append_digits(t_prefix, tm.tm_min, 2);
+    t_prefix += ':';
+    append_digits(t_prefix, tm.tm_sec, 2);
+    t_prefix += '.';
+  }
+  out += t_prefix;
+  append_digits(out, ms % 1000, 3);
+  out += 'Z';
 }
 
 // `text` in double quotes, with quotes, backslashes and line feeds escaped; the other control
@@ -124,7 +197,7 @@ void configure(Format format, Level level) {
 
 bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
 
-Record::Record(Level level, std::string_view event) : on_(enabled(level)) {
+Record::Record(Level level, std::string_view event) : level_(level), on_(enabled(level)) {
   if (!on_) return;
   line_.reserve(256);
   switch (g_format) {
@@ -160,7 +233,30 @@ Record::~Record() {
   if (!on_) return;
   if (g_format == Format::json) line_ += '}';
   line_ += '\n';
-  write_all(line_);
+  write_line(line_, level_);
+}
+
+std::uint64_t Batching::writes() { return g_writes.load(std::memory_order_relaxed); }
+
+Batching::Batching() {
+  {
+    MutexLock lock(g_write_mutex);
+    g_waiting.batching = true;
+    g_waiting.stopping = false;
+  }
+  g_batch_writer = std::thread(write_batches);
+}
+
+Batching::~Batching() {
+  {
+    MutexLock lock(g_write_mutex);
+    g_waiting.stopping = true;
+    g_waiting.wake.notify_one();
+  }
+  g_batch_writer.join();
+  MutexLock lock(g_write_mutex);
+  write_waiting();
+  g_waiting.batching = false;
 }
 
 void Record::key(std::string_view k) {
@@ -208,9 +304,15 @@ Record& Record::num(std::string_view k, std::uint64_t value) {
 
 Record& Record::seconds(std::string_view k, std::chrono::nanoseconds value) {
   if (!on_) return *this;
-  char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "%.6f", std::chrono::duration<double>(value).count());
-  raw(k, std::string_view(buf, static_cast<std::size_t>(n)));
+  // Seconds with six decimals (0.001234), from whole microseconds: no floating-point print.
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(value).count();
+  std::string text;
+  if (us < 0) text += '-';
+  const std::int64_t magnitude = us < 0 ? -us : us;
+  append_digits(text, magnitude / 1000000, 1);
+  text += '.';
+  append_digits(text, magnitude % 1000000, 6);
+  raw(k, text);
   return *this;
 }
 

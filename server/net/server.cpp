@@ -998,16 +998,16 @@ class WsSession final : public WsConnection,
 
 class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, ConnectionSlot slot, std::shared_ptr<Server::Impl> server, std::uint64_t id)
-      : stream_(std::move(socket)), slot_(std::move(slot)), server_(std::move(server)), id_(id) {}
+  HttpSession(tcp::socket&& socket, tcp::endpoint remote, ConnectionSlot slot, std::shared_ptr<Server::Impl> server,
+              std::uint64_t id)
+      : stream_(std::move(socket)), slot_(std::move(slot)), server_(std::move(server)), id_(id), remote_(remote) {}
 
   ~HttpSession() override { server_->remove_live(id_); }
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
     const auto& o = server_->options;
-    beast::error_code ec;
-    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    const tcp::endpoint remote = remote_;
     bool first = true;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -1067,6 +1067,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       record(response);
       if (!ok || !keep_alive) break;
     }
+    beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (refused_) co_await drain_before_close();
     stream_.close();
@@ -1390,14 +1391,16 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // Constant after construction.
   const std::shared_ptr<Server::Impl> server_;
   const std::uint64_t id_;
+  const tcp::endpoint remote_;  // as accept() gave it
 };
 
 }  // namespace
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
+  tcp::endpoint remote;  // filled by accept() itself: no getpeername() per connection
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), remote, kUseTuple);
     if (stopping || !acceptor.is_open()) co_return;
     if (ec == asio::error::operation_aborted) co_return;
     if (ec == asio::error::no_descriptors || ec == beast::errc::too_many_files_open_in_system ||
@@ -1409,8 +1412,6 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     if (ec) continue;  // this one connection failed (reset before it was accepted): on to the next
-    auto remote = socket.remote_endpoint(ec);
-    if (ec) continue;  // gone already
     if (!admit(remote.address())) {
       static const std::string too_many = refusal_response(
           429, "too_many_connections",
@@ -1422,7 +1423,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     socket.set_option(tcp::no_delay(true), ec);
     auto id = next_id.fetch_add(1);
     auto strand = socket.get_executor();
-    auto session = std::make_shared<HttpSession>(std::move(socket), std::move(slot), self, id);
+    auto session = std::make_shared<HttpSession>(std::move(socket), remote, std::move(slot), self, id);
     add_live(id, session);
     asio::co_spawn(strand, session->run(), asio::detached);
   }

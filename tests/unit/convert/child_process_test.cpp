@@ -1,8 +1,12 @@
 #include "convert/child_process.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <string>
 
 #include "support/server_process.h"
 
@@ -29,6 +33,23 @@ TEST(RunChild, ReadsStdoutLinesAndKeepsTheTailOfStderr) {
   EXPECT_EQ(r->exit_code, 3);
   EXPECT_EQ(lines, (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(r->stderr_tail, "broken");
+}
+
+TEST(RunChild, AConverterRunsNicerThanTheServer) {
+  test::TempDir dir;
+  std::vector<std::string> lines;
+  ChildOptions o;
+  // `nice` prints the niceness it runs at; the pause lets the parent's setpriority land first.
+  o.argv = {"sh", "-c", "sleep 0.5; nice"};
+  o.stderr_file = dir / "err.log";
+  o.on_line = [&](std::string_view l) { lines.emplace_back(l); };
+  auto r = run_child(o);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(lines.size(), 1u);
+  errno = 0;
+  const int own = ::getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  EXPECT_EQ(std::stoi(lines[0]), std::min(own + kConverterNice, 19));
 }
 
 TEST(RunChild, ACancelledChildIsKilled) {

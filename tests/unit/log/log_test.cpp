@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +52,42 @@ TEST(Log, AJsonRecordIsOneObjectOnOneLineWithItsFieldsEscaped) {
   EXPECT_EQ(record["status"], 200);
   EXPECT_EQ(record["detail"], "a \"quoted\"\nline");
   EXPECT_TRUE(record["ts"].get<std::string>().ends_with("Z"));
+}
+
+TEST(Log, WhileBatchingInfoRecordsLeaveTogetherAndAWarningTakesThemAlongInOrder) {
+  configure(Format::json, Level::info);
+  CapturedStderr captured;
+  std::uint64_t writes = 0;
+  {
+    Batching batching;
+    const std::uint64_t before = Batching::writes();
+    for (int i = 0; i < 100; ++i) info("http.request").num("n", i);
+    warn("mail.failed").num("n", 100);
+    writes = Batching::writes() - before;
+    const std::string text = captured.text();
+    ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 101) << "a warning writes what waits before it";
+    std::size_t at = 0;
+    for (int i = 0; i <= 100; ++i) {
+      at = text.find("\"n\":" + std::to_string(i) + "}", at);
+      ASSERT_NE(at, std::string::npos) << "record " << i << " missing or out of order";
+    }
+    info("http.request").num("n", 101);
+  }
+  // One write per line would be 101; a batch leaves every kBatchInterval (100 ms), so only a test
+  // thread held off the CPU for seconds could need many.
+  EXPECT_LT(writes, 20u);
+  EXPECT_NE(captured.text().find("\"n\":101}"), std::string::npos) << "the end of batching writes what waits";
+}
+
+TEST(Log, WhileBatchingALoneInfoRecordIsWrittenWithoutWaitingForAnother) {
+  configure(Format::json, Level::info);
+  CapturedStderr captured;
+  Batching batching;
+  info("ws.open").num("connection", 7);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (captured.text().find("\"connection\":7") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_NE(captured.text().find("\"connection\":7"), std::string::npos);
 }
 
 TEST(Log, LogfmtQuotesAValueWithSpacesAndLeavesAWordBare) {
