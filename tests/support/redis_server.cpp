@@ -22,9 +22,16 @@ Status failure(std::string what) { return Status::internal("redis_server", "redi
 }  // namespace
 
 Result<std::unique_ptr<RedisServer>> RedisServer::start() {
-  std::unique_ptr<RedisServer> server(new RedisServer(free_port()));
-  if (auto s = server->launch(); !s) return s;
-  return server;
+  // Another test running at the same time may bind the free port before redis-server does: then
+  // it exits at start, and another free port is tried.
+  constexpr int kAttempts = 5;
+  Status last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::unique_ptr<RedisServer> server(new RedisServer(free_port()));
+    last = server->launch();
+    if (last) return server;
+  }
+  return last;
 }
 
 RedisServer::~RedisServer() = default;  // ~Process kills it
