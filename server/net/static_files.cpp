@@ -288,7 +288,11 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   };
   // A rebuilt front end replaces the source and its compressed copies: the one about to be sent
   // is checked along with the source.
-  if (entry && (!entry->identity.still_current() || !entry->coded(coding_for(*entry)).still_current())) {
+  const auto current = [&coding_for](const Entry& e) {
+    const Stored& sent = e.coded(coding_for(e));
+    return e.identity.still_current() && (&sent == &e.identity || sent.still_current());
+  };
+  if (entry && !current(*entry)) {
     WriterLock lock(mutex_);
     auto found = entries_.find(request.path);
     if (found != entries_.end() && found->second == entry) {
@@ -319,6 +323,7 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   const Coding coding = coding_for(*entry);
   const Stored& sent = entry->coded(coding);
   Response r;
+  r.headers.reserve(12);  // these, the application's security headers and the request id
   set_validators(r, sent.etag, entry->last_modified, entry->cache_control);
   if (negotiated) r.set_header("Vary", "Accept-Encoding");
   if (request.header("if-none-match") == sent.etag) {
