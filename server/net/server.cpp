@@ -22,6 +22,7 @@
 #include <random>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -163,6 +164,21 @@ class IdleWatched {
   std::atomic<bool> pinged{false};                // a keep-alive ping went out since heard_ns
   IdleWatched* idle_prev = nullptr;
   IdleWatched* idle_next = nullptr;
+};
+
+// An HTTP connection as the deadline sweep sees it (Server::Impl::sweep_deadlines): the moment
+// the read or write it waits on must have ended by. One sweep for the server instead of a timer
+// armed and cancelled around every read and every write of every request (Beast's tcp_stream did
+// that: two timer waits started and cancelled per keep-alive request). The atomic is written on
+// the connection's strand and read by the sweep.
+class Timed {
+ public:
+  virtual ~Timed() = default;
+  // Called by the sweep with timed_mutex held, `deadline` the value it found passed: must only
+  // post onto the connection's strand.
+  virtual void on_deadline(std::int64_t deadline) = 0;
+
+  std::atomic<std::int64_t> deadline_ns{0};  // steady clock; 0: nothing is timed now
 };
 
 std::string transport_error(std::string_view code, std::string_view message) {
@@ -499,6 +515,56 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
     }
     arm_idle_sweep();
+  }
+
+  // The deadline sweep over every HTTP connection (Timed), every kDeadlineSweep: a read or a
+  // write ends at most that much after its deadline. Armed while any HTTP connection lives.
+  static constexpr auto kDeadlineSweep = std::chrono::milliseconds(250);
+  Mutex timed_mutex;
+  std::unordered_set<Timed*> timed GUARDED_BY(timed_mutex);
+  bool timed_armed GUARDED_BY(timed_mutex) = false;
+  asio::steady_timer deadline_timer{flush_strand};  // only on flush_strand
+
+  void time(Timed* t) {
+    bool arm;
+    {
+      MutexLock lock(timed_mutex);
+      timed.insert(t);
+      arm = !timed_armed;
+      timed_armed = true;
+    }
+    if (arm) asio::post(flush_strand, [self = shared_from_this()] { self->arm_deadline_sweep(); });
+  }
+  void untime(Timed* t) {
+    bool last;
+    {
+      MutexLock lock(timed_mutex);
+      timed.erase(t);
+      last = timed.empty();
+    }
+    // As for the idle sweep: a stopping server's io_context runs out of work without waiting a tick.
+    if (last && stopping)
+      asio::post(flush_strand, [self = shared_from_this()] { self->deadline_timer.cancel(); });
+  }
+  // Only on flush_strand.
+  void arm_deadline_sweep() {
+    deadline_timer.expires_after(kDeadlineSweep);
+    deadline_timer.async_wait([self = shared_from_this()](beast::error_code) { self->sweep_deadlines(); });
+  }
+  void sweep_deadlines() {
+    const std::int64_t now = now_ns();
+    {
+      MutexLock lock(timed_mutex);
+      if (timed.empty()) {
+        timed_armed = false;
+        return;
+      }
+      for (Timed* t : timed) {
+        const std::int64_t deadline = t->deadline_ns.load(std::memory_order_relaxed);
+        if (deadline != 0 && now >= deadline) t->on_deadline(deadline);
+      }
+    }
+    arm_deadline_sweep();
   }
 
   // Every live connection, so stop() can reach it. Guarded by live_mutex.
@@ -1020,22 +1086,37 @@ class WsSession final : public WsConnection,
 // costs a copy and a virtual call at every step of every operation, on every request.
 using Strand = asio::strand<asio::io_context::executor_type>;
 using StrandSocket = asio::basic_stream_socket<tcp, Strand>;
-using Stream = beast::basic_stream<tcp, Strand>;
 template <class T>
 using Task = asio::awaitable<T, Strand>;
 constexpr auto kOnStrand = asio::as_tuple(asio::use_awaitable_t<Strand>{});
 
-class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
+class HttpSession final : public Closable, public Timed, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(StrandSocket&& socket, tcp::endpoint remote, ConnectionSlot slot, std::shared_ptr<Server::Impl> server,
               std::uint64_t id)
-      : stream_(std::move(socket)),
+      : socket_(std::move(socket)),
         slot_(std::move(slot)),
         server_(std::move(server)),
         id_(id),
-        peer_(peer_of(remote, server_->options.trusted_proxies)) {}
+        peer_(peer_of(remote, server_->options.trusted_proxies)) {
+    server_->time(this);
+  }
 
-  ~HttpSession() override { server_->remove_live(id_); }
+  ~HttpSession() override {
+    server_->untime(this);
+    server_->remove_live(id_);
+  }
+
+  void on_deadline(std::int64_t deadline) override {
+    auto self = weak_from_this().lock();
+    if (!self) return;  // ending: its destructor waits for the sweep to leave it
+    asio::post(socket_.get_executor(), [self = std::move(self), deadline] {
+      // Still the same wait: a later one has a later deadline, and none is pending at 0.
+      if (self->deadline_ns.load(std::memory_order_relaxed) != deadline) return;
+      beast::error_code ignored;
+      self->socket_.cancel(ignored);
+    });
+  }
 
   Task<void> run() {
     auto self = shared_from_this();
@@ -1048,8 +1129,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       parser.body_limit(boost::none);
       idle_ = true;
       if (server_->stopping) break;
-      stream_.expires_after(std::chrono::seconds(first ? o.header_timeout_s : o.keep_alive_timeout_s));
-      auto [header_ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kOnStrand);
+      auto [header_ec, header_bytes] = co_await read_header(parser, first ? o.header_timeout_s : o.keep_alive_timeout_s);
       idle_ = false;
       first = false;
       started_ = std::chrono::steady_clock::now();
@@ -1100,9 +1180,30 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       if (!ok || !keep_alive) break;
     }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     if (refused_) co_await drain_before_close();
-    stream_.close();
+    socket_.close(ec);
+  }
+
+  // What ends a timed wait: the deadline set for the wait and cleared once it is over (whichever
+  // way it ends), so a handler's own time is never cut. Only on the strand.
+  class [[nodiscard]] Deadline {
+   public:
+    Deadline(Timed& timed, std::chrono::nanoseconds limit) : timed_(timed) {
+      timed_.deadline_ns.store(Server::Impl::now_ns() + limit.count(), std::memory_order_relaxed);
+    }
+    ~Deadline() { timed_.deadline_ns.store(0, std::memory_order_relaxed); }
+    Deadline(const Deadline&) = delete;
+    Deadline& operator=(const Deadline&) = delete;
+
+   private:
+    Timed& timed_;
+  };
+
+  Task<std::tuple<beast::error_code, std::size_t>> read_header(http::request_parser<http::string_body>& parser,
+                                                               int limit_s) {
+    Deadline deadline(*this, std::chrono::seconds(limit_s));
+    co_return co_await http::async_read_header(socket_, buffer_, parser, kOnStrand);
   }
 
   // A header that could not be read: 431 when too large, 400 when malformed, nothing when the
@@ -1152,8 +1253,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   }
 
   void shutdown() override {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) self->stream_.cancel();
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      if (self->idle_) self->socket_.cancel(ignored);
     });
   }
 
@@ -1179,12 +1281,12 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       co_await write_response(*refusal, parser.get().version(), false);
       record(*refusal);
       beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      socket_.shutdown(tcp::socket::shutdown_send, ec);
       co_return;
     }
     auto context = std::move(std::get<std::unique_ptr<WsContext>>(decision));
     std::string early = beast::buffers_to_string(buffer_.data());
-    auto session = std::make_shared<WsSession>(stream_.release_socket(), std::move(*slot_), server_,
+    auto session = std::make_shared<WsSession>(std::move(socket_), std::move(*slot_), server_,
                                                std::move(context), server_->next_id.fetch_add(1));
     slot_.reset();
     session->start(switching_protocols(request.header("sec-websocket-key")), std::move(early), request_id_);
@@ -1228,8 +1330,8 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       }
     } give_back{buffer_};
     while (!parser.is_done()) {
-      stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
-      auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser, kOnStrand);
+      Deadline deadline(*this, std::chrono::seconds(server_->options.request_timeout_s));
+      auto [ec, n] = co_await http::async_read_some(socket_, buffer_, parser, kOnStrand);
       if (!ec) {
         if (stop_early && !parser.is_done() && stop_early()) break;
         continue;
@@ -1251,11 +1353,11 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   // A client still sending a body we refused would get a reset instead of our answer if we
   // closed at once: read and drop what it sends for a short while (bounded in time and bytes).
   Task<void> drain_before_close() {
-    stream_.expires_after(std::chrono::seconds(2));
+    Deadline deadline(*this, std::chrono::seconds(2));
     std::size_t dropped = 0;
     char sink[16 * 1024];
     while (dropped < (std::size_t{64} << 20)) {
-      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kOnStrand);
+      auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kOnStrand);
       if (ec) break;
       dropped += n;
     }
@@ -1308,7 +1410,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   }
 
   Task<bool> write_response(const Response& from, unsigned version, bool keep_alive) {
-    stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
+    Deadline deadline(*this, std::chrono::seconds(server_->options.request_timeout_s));
     auto status = static_cast<http::status>(from.status);
     if (from.file && !from.head_only && from.file->length >= kSendfileFrom) {
       const FileBody& file = *from.file;
@@ -1337,13 +1439,13 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
         err.body() = transport_error("file_unreadable", "Файл не удалось прочитать.");
         err.keep_alive(false);
         err.prepare_payload();
-        co_await http::async_write(stream_, err, kOnStrand);
+        co_await http::async_write(socket_, err, kOnStrand);
         co_return false;
       }
       res.body().remaining = from.file->length;
       res.content_length(from.file->length);
       res.keep_alive(keep_alive);
-      auto [wec, n] = co_await http::async_write(stream_, res, kOnStrand);
+      auto [wec, n] = co_await http::async_write(socket_, res, kOnStrand);
       co_return !wec;
     }
     // A body from memory: the head is rendered by hand into a buffer the session keeps, and head
@@ -1355,7 +1457,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     render_head(from.status, from.headers, version, keep_alive, length, head_);
     std::array<asio::const_buffer, 2> wire{asio::buffer(head_),
                                            asio::buffer(body.data(), from.head_only ? 0 : body.size())};
-    auto [wec, n] = co_await asio::async_write(stream_, wire, kOnStrand);
+    auto [wec, n] = co_await asio::async_write(socket_, wire, kOnStrand);
     if (head_.capacity() > kKeptRequestBuffer) head_ = std::string();
     co_return !wec;
   }
@@ -1371,7 +1473,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   Task<bool> write_with_sendfile(const Response& from, int fd, std::uint64_t from_byte, std::uint64_t length,
                                  unsigned version, bool keep_alive) {
     render_head(from.status, from.headers, version, keep_alive, length, head_);
-    auto& socket = stream_.socket();
+    auto& socket = socket_;
     const int sock = socket.native_handle();
     if (!socket.non_blocking()) {  // send() and sendfile() must return EAGAIN, not block the thread
       beast::error_code ignored;
@@ -1381,17 +1483,11 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
     const auto head_sent = static_cast<std::size_t>(std::max<ssize_t>(sent, 0));
     if (head_sent < head_.size()) {  // a full socket buffer: the rest of the head as any write waits
-      auto [hec, hn] = co_await asio::async_write(stream_, asio::buffer(head_.data() + head_sent, head_.size() - head_sent),
+      auto [hec, hn] = co_await asio::async_write(socket_, asio::buffer(head_.data() + head_sent, head_.size() - head_sent),
                                                   kOnStrand);
       if (hec) co_return false;
     }
-    // The stream's timeout covers Beast's operations only: a timer of our own bounds the waits
-    // for a reader that stopped reading.
-    asio::steady_timer deadline(stream_.get_executor());
-    deadline.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
-    deadline.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec) self->stream_.socket().cancel();
-    });
+    // The caller's deadline (write_response) covers the waits for a reader that stopped reading.
     off_t offset = static_cast<off_t>(from_byte);
     std::uint64_t left = length;
     bool ok = true;
@@ -1409,7 +1505,6 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
       ok = false;  // an error, or the file shrank under us (n == 0): the length sent is wrong now
       break;
     }
-    deadline.cancel();
     co_return ok;
   }
 
@@ -1420,7 +1515,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   static constexpr std::size_t kKeptRequestBuffer = 8 * 1024;
 
   // Only on the stream's strand.
-  Stream stream_;
+  StrandSocket socket_;
   std::optional<ConnectionSlot> slot_;  // handed to the WebSocket at an upgrade
   beast::flat_buffer buffer_;
   std::string head_;  // the response head being written
