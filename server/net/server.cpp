@@ -101,7 +101,8 @@ bool usable_request_id(std::string_view id) {
 std::string new_request_id() {
   static const std::uint32_t prefix = std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
-  const std::uint64_t value = (std::uint64_t{prefix} << 32) | ((counter.fetch_add(1, std::memory_order_relaxed) + 1) & 0xffffffffULL);
+  const std::uint64_t count = (counter.fetch_add(1, std::memory_order_relaxed) + 1) & 0xffffffffULL;
+  const std::uint64_t value = (std::uint64_t{prefix} << 32) | count;
   constexpr char kHex[] = "0123456789abcdef";
   std::string id(16, '0');
   for (int i = 15, shift = 0; i >= 0; --i, shift += 4) id[static_cast<std::size_t>(i)] = kHex[(value >> shift) & 0xf];
@@ -1129,7 +1130,8 @@ class HttpSession final : public Closable, public Timed, public std::enable_shar
       parser.body_limit(boost::none);
       idle_ = true;
       if (server_->stopping) break;
-      auto [header_ec, header_bytes] = co_await read_header(parser, first ? o.header_timeout_s : o.keep_alive_timeout_s);
+      const int wait_s = first ? o.header_timeout_s : o.keep_alive_timeout_s;
+      auto [header_ec, header_bytes] = co_await read_header(parser, wait_s);
       idle_ = false;
       first = false;
       started_ = std::chrono::steady_clock::now();
@@ -1483,8 +1485,8 @@ class HttpSession final : public Closable, public Timed, public std::enable_shar
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
     const auto head_sent = static_cast<std::size_t>(std::max<ssize_t>(sent, 0));
     if (head_sent < head_.size()) {  // a full socket buffer: the rest of the head as any write waits
-      auto [hec, hn] = co_await asio::async_write(socket_, asio::buffer(head_.data() + head_sent, head_.size() - head_sent),
-                                                  kOnStrand);
+      const auto rest = asio::buffer(head_.data() + head_sent, head_.size() - head_sent);
+      auto [hec, hn] = co_await asio::async_write(socket_, rest, kOnStrand);
       if (hec) co_return false;
     }
     // The caller's deadline (write_response) covers the waits for a reader that stopped reading.
