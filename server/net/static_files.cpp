@@ -1,6 +1,7 @@
 #include "net/static_files.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -288,7 +289,11 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   };
   // A rebuilt front end replaces the source and its compressed copies: the one about to be sent
   // is checked along with the source.
-  if (entry && (!entry->identity.still_current() || !entry->coded(coding_for(*entry)).still_current())) {
+  const auto current = [&coding_for](const Entry& e) {
+    const Stored& sent = e.coded(coding_for(e));
+    return e.identity.still_current() && (&sent == &e.identity || sent.still_current());
+  };
+  if (entry && !current(*entry)) {
     WriterLock lock(mutex_);
     auto found = entries_.find(request.path);
     if (found != entries_.end() && found->second == entry) {
@@ -319,6 +324,7 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   const Coding coding = coding_for(*entry);
   const Stored& sent = entry->coded(coding);
   Response r;
+  r.headers.reserve(12);  // these, the application's security headers and the request id
   set_validators(r, sent.etag, entry->last_modified, entry->cache_control);
   if (negotiated) r.set_header("Vary", "Accept-Encoding");
   if (request.header("if-none-match") == sent.etag) {
@@ -332,6 +338,43 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   else
     r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size), sent.descriptor};
   return r;
+}
+
+namespace {
+
+// An anonymous file holding `bytes`, or null.
+std::shared_ptr<const OpenFile> memory_file(std::string_view bytes) {
+  const int fd = ::memfd_create("praktika-body", MFD_CLOEXEC);
+  if (fd < 0) return nullptr;
+  auto file = std::make_shared<const OpenFile>(fd);
+  for (std::size_t written = 0; written < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return nullptr;
+    written += static_cast<std::size_t>(n);
+  }
+  return file;
+}
+
+}  // namespace
+
+std::shared_ptr<const OpenFile> BodyFiles::file_of(const std::shared_ptr<const std::string>& body) {
+  {
+    MutexLock lock(mutex_);
+    auto found = kept_.find(body.get());
+    if (found != kept_.end() && found->second.body.lock() == body) return found->second.file;
+  }
+  auto file = memory_file(*body);
+  if (!file) return nullptr;
+  MutexLock lock(mutex_);
+  kept_.insert_or_assign(body.get(), Kept{body, file});
+  if (kept_.size() >= swept_at_) forget_expired();
+  return file;
+}
+
+void BodyFiles::forget_expired() {
+  std::erase_if(kept_, [](const auto& entry) { return entry.second.body.expired(); });
+  swept_at_ = std::max<std::size_t>(16, kept_.size() * 2);
 }
 
 }  // namespace praktika::net

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <string>
 
 namespace praktika::net {
@@ -154,6 +155,54 @@ TEST_F(StaticFiles, ALargeFileIsKeptOpenAndAReplacedOneIsOpenedAnew) {
   ASSERT_TRUE(after && after->file && after->file->open);
   EXPECT_NE(after->file->open, before->file->open);
   EXPECT_EQ(first_bytes(*after), std::string(16, 'y'));
+}
+
+std::string contents_of(const OpenFile& file) {
+  std::string out;
+  char buf[4096];
+  for (off_t at = 0;;) {
+    const ssize_t n = ::pread(file.fd(), buf, sizeof buf, at);
+    if (n <= 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+    at += n;
+  }
+}
+
+TEST(BodyFiles, ABodyIsKeptInAFileOfTheSameBytesMadeOnceWhileTheBodyLives) {
+  BodyFiles files;
+  std::string bytes(100'000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 251);
+  auto body = std::make_shared<const std::string>(bytes);
+  auto file = files.file_of(body);
+  ASSERT_TRUE(file);
+  EXPECT_EQ(contents_of(*file), bytes);
+  EXPECT_EQ(files.file_of(body), file);
+  auto other = std::make_shared<const std::string>("another body");
+  auto other_file = files.file_of(other);
+  ASSERT_TRUE(other_file);
+  EXPECT_NE(other_file, file);
+  EXPECT_EQ(contents_of(*other_file), "another body");
+}
+
+TEST(BodyFiles, ABodyMadeWhereAnEndedOneLivedGetsAFileOfItsOwnBytes) {
+  BodyFiles files;
+  std::weak_ptr<const OpenFile> first_file;
+  const std::string* first_address = nullptr;
+  {
+    auto first = std::make_shared<const std::string>(std::string(40'000, 'a'));
+    first_address = first.get();
+    first_file = files.file_of(first);
+  }
+  // The allocator often hands the same block to the next body of that size: whether or not it
+  // does here, the file must hold the new bytes, never the ended body's.
+  auto second = std::make_shared<const std::string>(std::string(40'000, 'b'));
+  auto file = files.file_of(second);
+  ASSERT_TRUE(file);
+  EXPECT_EQ(contents_of(*file), std::string(40'000, 'b'));
+  if (second.get() == first_address) EXPECT_NE(file, first_file.lock());
+  // Ended bodies' files are let go once enough entries are made.
+  for (int i = 0; i < 40; ++i) files.file_of(std::make_shared<const std::string>(std::to_string(i)));
+  EXPECT_FALSE(first_file.lock());
 }
 
 }  // namespace
