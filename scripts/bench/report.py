@@ -225,7 +225,7 @@ def late(us):
 
 
 def churn(page, runs, bench):
-    page.add("### Presence churn through Redis: 10 000 subscribers, 2 events/s", "")
+    page.add("### Presence churn through Redis: 10 000 subscribers, 10 events/s", "")
     quiet, busy = runs.get("praktika-quiet"), runs.get("praktika-churn")
     if not quiet or not busy:
         page.add("Not run" + (": needs `serve --bench`." if bench != "1" else "."), "")
