@@ -194,6 +194,12 @@ int serve(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   auto& config = std::get<app::Config>(loaded);
+  auto listener = net::inherited_listener();
+  if (!listener) {
+    std::cerr << "praktika: " << listener.status().code() << ": " << listener.status().message() << "\n";
+    return kExitBadInput;
+  }
+  config.listener_fd = listener->value_or(-1);
   // Text for a person at a terminal; JSON for whatever collects the output of a service.
   log::configure(config.log_format.empty() ? (::isatty(STDERR_FILENO) ? log::Format::text : log::Format::json)
                                            : *log::parse_format(config.log_format),
@@ -229,7 +235,8 @@ int serve(const std::vector<std::string>& args) {
   }
   std::optional<log::Batching> batched_log;  // from listening until every thread has stopped
   run_until_signalled(server, io, threads, [&] {
-    std::cout << "praktika: listening on http://" << config.address << ":" << server.port() << std::endl;
+    std::cout << "praktika: listening on http://" << config.address << ":" << server.port()
+              << (config.listener_fd >= 0 ? " (the service manager's socket)" : "") << std::endl;
     log::info("server.listening").str("address", config.address).num("port", server.port()).num("threads", threads);
     batched_log.emplace();
   });

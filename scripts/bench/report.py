@@ -22,6 +22,7 @@ PEER_NAMES = {
     "bun": "Bun pub/sub",
     "nchan": "nginx + nchan",
     "nginx": "nginx (1 worker, sendfile)",
+    "praktika-held": "praktika, its port held across the restart (systemd socket activation, `deploy/systemd/praktika.socket`)",
     "praktika-quiet": "praktika, no churn",
     "praktika-churn": "praktika, 100 connects + 100 disconnects/s",
     "tus": "@tus/server (file store)",
@@ -456,7 +457,7 @@ def reconnect(page, runs):
              "connections (the runner tells the client); a client's reconnect is from its loss to its new "
              "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")
     rows = []
-    for s in ["praktika", "bun", "nchan"]:
+    for s in ["praktika", "praktika-held", "bun", "nchan"]:
         r = runs.get(s)
         if not r:
             rows.append([PEER_NAMES[s], "not run", "", "", "", "", "", "", ""])

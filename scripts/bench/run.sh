@@ -284,12 +284,12 @@ view_scenario() {  # round
 storm() {  # server round
   local s=$1 round=$2 args ready=$work/storm.ready data="" probe
   case $s in
-    praktika) args="--url ws://127.0.0.1:$port/ws --topic timeline:irkutsk-2020"; data=$(mktemp -d "$work/data.XXXX") ;;
+    praktika|praktika-held) args="--url ws://127.0.0.1:$port/ws --topic timeline:irkutsk-2020"; data=$(mktemp -d "$work/data.XXXX") ;;
     bun) args="--url ws://127.0.0.1:$port/ws --topic bench:reconnect" ;;
     nchan) args="--url ws://127.0.0.1:$port/sub/bench_reconnect --protocol raw" ;;
   esac
   storm_start() { if [[ $s == praktika ]]; then praktika_data=$data start_praktika; else start_ws_server "$s"; fi; }
-  storm_start
+  if [[ $s == praktika-held ]]; then start_held_praktika "$data"; else storm_start; fi
   rm -f "$ready" "$work/storm.restarted"
   mkdir -p "$results/reconnect"
   # shellcheck disable=SC2086
@@ -298,14 +298,47 @@ storm() {  # server round
   probe=$!
   while [[ ! -f $ready ]] && kill -0 "$probe" 2>/dev/null; do sleep 0.1; done
   sleep 1
-  # The stop as a service manager gives it (30 s), not the 5 s between scenarios: praktika closes
-  # each connection with a close frame, and a SIGKILL would measure another restart.
-  stop_grace=30 stop_server
-  storm_start
+  if [[ $s == praktika-held ]]; then
+    restart_held_praktika
+  else
+    # The stop as a service manager gives it (30 s), not the 5 s between scenarios: praktika closes
+    # each connection with a close frame, and a SIGKILL would measure another restart.
+    stop_grace=30 stop_server
+    storm_start
+  fi
   touch "$work/storm.restarted"
   wait "$probe" || echo '{"error":"praktika_load failed: see the load log"}' >"$results/reconnect/$s.$round.json"
   log "  reconnect/$s round $round: $(head -c 300 "$results/reconnect/$s.$round.json")"
   stop_server
+  # A holder cut off by SIGKILL would leave its child serving the port.
+  if [[ $s == praktika-held ]]; then kill -9 "$(cat "$work/held.pid")" 2>/dev/null || true; fi
+}
+
+# praktika under a holder of its port, as systemd holds a .socket unit's (hold_port.py): a restart
+# refuses nothing, the clients wait in the socket's queue. "Listening" is the new process's line.
+listening_lines() { grep -c "praktika: listening on" "$work/praktika.log" || true; }
+wait_listening_lines() {  # count: until the log has more "listening" lines than that
+  for _ in $(seq 1 400); do (( $(listening_lines) > $1 )) && return 0; sleep 0.025; done
+  log "praktika under hold_port.py did not listen"
+  return 1
+}
+start_held_praktika() {  # data folder
+  local before
+  before=$(listening_lines)
+  python3 scripts/bench/hold_port.py $port "$work/held.pid" -- taskset -c $server_cpu "$praktika" serve --port $port \
+    --data "$1" --agenda agenda/irkutsk-2020.json --web "$work/web" --threads 1 --connections-per-address 0 \
+    >>"$work/praktika.log" 2>&1 &
+  stop_pid=$!
+  wait_listening_lines "$before"
+  server_pid=$(cat "$work/held.pid")
+}
+restart_held_praktika() {
+  local before old
+  before=$(listening_lines)
+  old=$(cat "$work/held.pid")
+  kill "$old" 2>/dev/null || true
+  wait_listening_lines "$before"
+  server_pid=$(cat "$work/held.pid")
 }
 
 # The busy neighbour: the fan-out and the latency of praktika and of the best peer, each once quiet
@@ -489,7 +522,7 @@ for round in $(seq 1 "$rounds"); do
     busy_scenario "$round"
   fi
   if wants reconnect; then
-    for s in $(order "$round" praktika bun nchan); do
+    for s in $(order "$round" praktika praktika-held bun nchan); do
       storm "$s" "$round"
     done
   fi

@@ -177,6 +177,7 @@ void App::build_server(boost::asio::io_context& io, boost::asio::thread_pool& wo
   net::ServerOptions server_options;
   server_options.address = config_.address;
   server_options.port = config_.port;
+  server_options.listener_fd = config_.listener_fd;
   server_options.body_limit = config_.body_bytes;
   server_options.header_timeout_s = config_.header_timeout_s;
   server_options.max_connections_per_address = config_.connections_per_address;

@@ -19,6 +19,9 @@ struct Config {
   std::filesystem::path file;  // where it was read from
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
+  // A listening socket handed over by the service manager (net::inherited_listener()), used
+  // instead of address and port; -1: none. Not a setting: main fills it in.
+  int listener_fd = -1;
   std::filesystem::path data_dir;
   std::vector<std::filesystem::path> agendas;
   std::filesystem::path web_root;

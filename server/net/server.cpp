@@ -1586,6 +1586,18 @@ Server::Server(asio::io_context& io, asio::thread_pool& workers, ServerOptions o
 Server::~Server() = default;
 
 Status Server::start() {
+  auto& acceptor = impl_->acceptor;
+  if (auto s = impl_->options.listener_fd >= 0 ? adopt_listener() : listen(); !s) return s;
+  beast::error_code ec;
+  impl_->bound_port = acceptor.local_endpoint(ec).port();
+  impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);
+  return Status::ok();
+}
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+Status Server::listen() {
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return Status::bad_request("bad_address", "Неверный адрес для прослушивания: " + impl_->options.address);
@@ -1598,13 +1610,23 @@ Status Server::start() {
   if (ec)
     return Status::unavailable("listen_failed", "Не удалось открыть порт " + std::to_string(impl_->options.port) +
                                                     ": " + ec.message());
-  impl_->bound_port = acceptor.local_endpoint().port();
-  impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);
   return Status::ok();
 }
 
-std::uint16_t Server::port() const { return impl_->bound_port; }
+// The service manager's socket: it listens already, with the queue length the manager gave it.
+Status Server::adopt_listener() {
+  const auto refused = [](const std::string& why) {
+    return Status::unavailable("listen_failed", "Не удалось принять сокет от системы запуска служб: " + why);
+  };
+  const int fd = impl_->options.listener_fd;
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return refused(std::strerror(errno));
+  beast::error_code ec;
+  impl_->acceptor.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (ec) return refused(ec.message());
+  return Status::ok();
+}
 
 void Server::stop() {
   impl_->stopping = true;

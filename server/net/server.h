@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -28,9 +29,20 @@ class Writer;
 
 namespace praktika::net {
 
+// The listening socket handed over by a service manager under systemd's socket-activation
+// protocol (sd_listen_fds(3): LISTEN_PID is this process, LISTEN_FDS=1, the socket is
+// descriptor 3): nullopt when none was handed over. Takes the variables out of the environment
+// and marks the descriptor close-on-exec, so converters started later inherit neither. An error
+// when the hand-over is not one listening TCP socket. For main, once, before any thread starts.
+Result<std::optional<int>> inherited_listener();
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;           // 0: any free port; Server::port() tells which
+  // A listening socket the service manager holds across restarts (inherited_listener()); when
+  // set, address and port are not used: connections made while the server restarts wait in its
+  // queue instead of being refused.
+  int listener_fd = -1;
   std::uint64_t body_limit = 1 << 20;  // bytes of a request body the HTTP layer will buffer
   std::filesystem::path body_dir;      // where bodies streamed to files land (same disk as uploads)
   std::uint32_t header_limit = 16 * 1024;
@@ -116,7 +128,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts accepting. Fails with a Status when the address cannot be bound.
+  // Binds (or takes options.listener_fd) and starts accepting. Fails with a Status when the
+  // address cannot be bound or the handed-over socket cannot be used.
   Status start();
   std::uint16_t port() const;
   // Stops accepting, closes WebSockets with a going-away close frame and idle HTTP
@@ -137,6 +150,9 @@ class Server {
   struct Impl;  // shared with the sessions, which outlive a stop()
 
  private:
+  Status listen();
+  Status adopt_listener();
+
   std::shared_ptr<Impl> impl_;
 };
 

@@ -1,9 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <fstream>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/client.h"
@@ -96,6 +105,114 @@ TEST(Startup, ShutdownDoesNotWaitForClientsToAnswerTheirCloseFrames) {
     EXPECT_TRUE(ws->closed(5s));
     EXPECT_EQ(ws->close_code(), 1001);
   }
+}
+
+// A listening socket on 127.0.0.1 as a service manager makes one (systemd's .socket unit): its
+// descriptor and port. Closed by the owner.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  ~Listener() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::unique_ptr<Listener> listening_socket(bool listen = true) {
+  auto l = std::make_unique<Listener>();
+  l->fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(l->fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return nullptr;
+  if (listen && ::listen(l->fd, 64) != 0) return nullptr;
+  ::getsockname(l->fd, reinterpret_cast<sockaddr*>(&address), &length);
+  l->port = ntohs(address.sin_port);
+  return l;
+}
+
+// A plain TCP client: connects, sends `request` and reads until the server closes or `timeout`.
+class RawClient {
+ public:
+  explicit RawClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(std::string_view bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  std::string read_all(std::chrono::milliseconds timeout) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return got;
+      char buffer[4096];
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return got;
+      got.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+// A restart under a service manager that holds the port (systemd socket activation): a phone
+// that connects while the server is down waits in the socket's queue and is answered by the
+// next process, instead of being refused and backing off.
+TEST(Startup, TheServiceManagersSocketIsServedAndHoldsConnectionsAcrossARestart) {
+  TempDir data;
+  auto socket = listening_socket();
+  ASSERT_TRUE(socket);
+  auto first = ServerProcess::start({.data_dir = data.path(), .listener_fd = socket->fd});
+  ASSERT_TRUE(first) << first.status().message();
+  ASSERT_EQ((*first)->port(), socket->port);
+  EXPECT_NE((*first)->startup_output().find("service manager"), std::string::npos) << (*first)->startup_output();
+  EXPECT_EQ(HttpClient(socket->port).get("/api/health").status, 200);
+  EXPECT_EQ((*first)->stop().code, 0);
+
+  RawClient waiting(socket->port);
+  ASSERT_TRUE(waiting.connected()) << "the port refused a connection while the server restarted";
+  ASSERT_TRUE(waiting.send("GET /api/health HTTP/1.1\r\nHost: praktika\r\nConnection: close\r\n\r\n"));
+  auto second = ServerProcess::start({.data_dir = data.path(), .listener_fd = socket->fd});
+  ASSERT_TRUE(second) << second.status().message();
+  const std::string answer = waiting.read_all(10s);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+}
+
+// LISTEN_PID names the process the variables are for: one started by it (this server, started by
+// a process that was itself socket-activated) binds its own port.
+TEST(Startup, AHandOverMeantForAnotherProcessIsIgnored) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path(), .env = {"LISTEN_PID=1", "LISTEN_FDS=1"}});
+  ASSERT_TRUE(server) << server.status().message();
+  EXPECT_EQ((*server)->startup_output().find("service manager"), std::string::npos);
+  EXPECT_EQ(HttpClient((*server)->port()).get("/api/health").status, 200);
+}
+
+TEST(Startup, AHandOverThatIsNotAListeningSocketStopsStartUp) {
+  TempDir data;
+  auto not_listening = listening_socket(/*listen=*/false);
+  ASSERT_TRUE(not_listening);
+  auto refused = ServerProcess::start({.data_dir = data.path(), .listener_fd = not_listening->fd});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.status().message().find("bad_inherited_listener"), std::string::npos) << refused.status().message();
+
+  const int file = ::open((data.path() / "not-a-socket").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  ASSERT_GE(file, 0);
+  auto also_refused = ServerProcess::start({.data_dir = data.path(), .listener_fd = file});
+  ::close(file);
+  ASSERT_FALSE(also_refused);
+  EXPECT_NE(also_refused.status().message().find("bad_inherited_listener"), std::string::npos)
+      << also_refused.status().message();
 }
 
 TEST(Startup, AdminCreatesTheFirstOrganiserWhoCanThenLogIn) {

@@ -67,6 +67,22 @@ void close_from(int first, int except) {
   }
 }
 
+// In the child (async-signal-safe): `listener` becomes descriptor 3, kept across exec, and this
+// process's pid is written into `pid_digits` (room for 20). Returns where the exec-error pipe is
+// now (moved off descriptor 3 if it was there).
+int hand_over_listener(int listener, int exec_error, char* pid_digits) {
+  if (exec_error == 3) exec_error = ::fcntl(3, F_DUPFD_CLOEXEC, 4);
+  if (listener != 3) ::dup2(listener, 3);
+  ::fcntl(3, F_SETFD, 0);
+  char reversed[20];
+  int n = 0;
+  for (auto pid = static_cast<unsigned long>(::getpid()); pid > 0 || n == 0; pid /= 10)
+    reversed[n++] = static_cast<char>('0' + pid % 10);
+  for (int i = 0; i < n; ++i) pid_digits[i] = reversed[n - 1 - i];
+  pid_digits[n] = '\0';
+  return exec_error;
+}
+
 ExitStatus decode(int wstatus) {
   ExitStatus s;
   if (WIFEXITED(wstatus)) s.code = WEXITSTATUS(wstatus);
@@ -83,12 +99,21 @@ Result<std::unique_ptr<Process>> Process::spawn(const ProcessOptions& options) {
 
   std::string program = resolve(options.argv[0]);
   std::vector<std::string> env_strings = build_env(options);
+  // The child's pid is known only in the child: it writes it over these digits.
+  constexpr std::string_view kListenPid = "LISTEN_PID=";
+  char* listen_pid_digits = nullptr;
+  if (options.listener_fd >= 0) {
+    std::erase_if(env_strings, [](const std::string& e) { return e.starts_with("LISTEN_"); });
+    env_strings.push_back("LISTEN_FDS=1");
+    env_strings.push_back(std::string(kListenPid) + std::string(20, '0'));
+  }
   std::vector<char*> argv;
   for (const auto& a : options.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
   for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  if (options.listener_fd >= 0) listen_pid_digits = env_strings.back().data() + kListenPid.size();
 
   // Every descriptor opened here is close-on-exec; the child dup2()s what it keeps.
   int stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -158,10 +183,16 @@ Result<std::unique_ptr<Process>> Process::spawn(const ProcessOptions& options) {
       [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
       ::_exit(127);
     }
-    close_from(3, exec_pipe[1]);
+    int exec_error = exec_pipe[1];
+    if (options.listener_fd >= 0) {
+      exec_error = hand_over_listener(options.listener_fd, exec_error, listen_pid_digits);
+      close_from(4, exec_error);
+    } else {
+      close_from(3, exec_error);
+    }
     ::execve(program.c_str(), argv.data(), envp.data());
     int e = errno;
-    [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
+    [[maybe_unused]] auto n = ::write(exec_error, &e, sizeof e);
     ::_exit(127);
   }
 

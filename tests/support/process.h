@@ -50,6 +50,9 @@ struct ProcessOptions {
   std::uint64_t max_file_bytes = 0;
   // When > 0: RLIMIT_NOFILE of the child, soft and hard, so it cannot raise it either.
   std::uint64_t max_open_files = 0;
+  // When >= 0: a listening socket handed to the child as a service manager hands it over
+  // (systemd's socket activation: descriptor 3, LISTEN_FDS=1, LISTEN_PID the child's pid).
+  int listener_fd = -1;
 };
 
 struct ExitStatus {

@@ -64,6 +64,8 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServerOptions&
   p.stderr_to = Output::to_stdout();
   p.max_file_bytes = options.max_file_bytes;
   p.max_open_files = options.max_open_files;
+  p.listener_fd = options.listener_fd;
+  p.env = options.env;
   auto spawned = Process::spawn(p);
   if (!spawned) return spawned.status();
   std::unique_ptr<ServerProcess> server(new ServerProcess());

@@ -27,6 +27,8 @@ struct ServerOptions {
   std::vector<std::string> extra_args;
   std::uint64_t max_file_bytes = 0;  // > 0: no file of the server may grow past it (EFBIG), see Process
   std::uint64_t max_open_files = 0;  // > 0: the server's descriptor limit, which it cannot raise
+  int listener_fd = -1;              // >= 0: handed over as a service manager would, see Process
+  std::vector<std::string> env;      // "KEY=VALUE" on top of this process's environment
 };
 
 class ServerProcess {
