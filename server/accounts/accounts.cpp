@@ -295,8 +295,14 @@ AccountsService::AccountsService(store::Db& db, Options options)
       options_(with_default_clocks(std::move(options))),
       throttle_(options_.throttle, options_.steady_now) {
   if (!init_sodium()) throw std::runtime_error("libsodium failed to initialise");
-  auto dummy = hash_password(new_token(), options_.password_cost);
-  if (dummy.ok()) dummy_hash_ = std::move(dummy).value();
+}
+
+const std::string& AccountsService::dummy_hash() {
+  std::call_once(dummy_once_, [this] {
+    auto dummy = hash_password(new_token(), options_.password_cost);
+    if (dummy.ok()) dummy_hash_ = std::move(dummy).value();
+  });
+  return dummy_hash_;
 }
 
 Result<User> AccountsService::register_user(std::string_view email, std::string_view password,
@@ -381,7 +387,7 @@ Result<Session> AccountsService::login(std::string_view email_in, std::string_vi
     if (!s.is_ok()) return s;
   }
   // Verify even for an unknown e-mail, so its answer takes as long as a wrong password's.
-  const bool ok = verify_password(user ? stored_hash : dummy_hash_, password) && user.has_value();
+  const bool ok = verify_password(user ? stored_hash : dummy_hash(), password) && user.has_value();
   if (!ok) {
     throttle_.record_failure(email, client_address);
     if (options_.shared_throttle) options_.shared_throttle->record_failure(email, client_address);

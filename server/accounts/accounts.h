@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -195,10 +196,17 @@ class AccountsService {
   Result<User> insert_user(std::string_view email, std::string_view password, std::string_view full_name,
                            const std::vector<RoleGrant>& grants);
 
+  // Verified against when the e-mail is unknown, so that answer takes as long as a wrong password.
+  // Made at the first such login rather than at start-up: a hash costs as much as a login, and
+  // every millisecond of a restart is a millisecond the crowd of viewers waits to reconnect.
+  const std::string& dummy_hash();
+
   // Constant after construction.
   store::Db& db_;
   const Options options_;
-  // Verified against when the e-mail is unknown, so that answer takes as long as a wrong password.
+
+  // Written once, under dummy_once_.
+  std::once_flag dummy_once_;
   std::string dummy_hash_;
 
   // Internally synchronised.
