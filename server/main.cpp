@@ -24,6 +24,7 @@
 #include "app/config.h"
 #include "app/stages.h"
 #include "log/log.h"
+#include "net/server.h"
 #include "store/db.h"
 #include "timeline/agenda.h"
 
