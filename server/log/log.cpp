@@ -120,27 +120,37 @@ void append_now(std::string& out) {
   out += 'Z';
 }
 
+// One character that cannot stand as it is inside quotes: escaped, or a space for a control
+// character in logfmt.
+void append_escaped(std::string& out, unsigned char u, bool unicode_controls) {
+  if (u == '"' || u == '\\') {
+    out += '\\';
+    out += static_cast<char>(u);
+  } else if (u == '\n') {
+    out += "\\n";
+  } else if (unicode_controls) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", u);
+    out += buf;
+  } else {
+    out += ' ';
+  }
+}
+
 // `text` in double quotes, with quotes, backslashes and line feeds escaped; the other control
 // characters as \u00XX (JSON) or as a space (logfmt, read by people).
+// Runs of plain characters are appended whole (a line is written for every request).
 void append_quoted(std::string& out, std::string_view text, bool unicode_controls) {
   out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if ((u < 0x20 || u == 0x7f) && unicode_controls) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += ' ';
-    } else {
-      out += c;
-    }
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != 0x7f && u != '"' && u != '\\') continue;
+    out.append(text.substr(plain_from, i - plain_from));
+    append_escaped(out, u, unicode_controls);
+    plain_from = i + 1;
   }
+  out.append(text.substr(plain_from));
   out += '"';
 }
 

@@ -1464,11 +1464,6 @@ class HttpSession final : public Closable, public Timed, public std::enable_shar
     co_return !wec;
   }
 
-  // Larger files (and shared bodies, through their memfd copy) go from the page cache to the
-  // socket with sendfile(), without passing through user space; smaller ones are not worth the
-  // extra system call (measured: the 10 KB file was slower by sendfile()).
-  static constexpr std::uint64_t kSendfileFrom = 32 * 1024;
-
   // The head rendered as for a body from memory and sent with MSG_MORE, so that it leaves in
   // one packet with the start of the body (no TCP_CORK on and off: two system calls fewer per
   // file), then the file's range with sendfile().

@@ -209,7 +209,8 @@ std::optional<Stored> store(const fs::path& file) {
   stored.modified = st.st_mtim;
   stored.etag = etag_for(static_cast<std::uint64_t>(st.st_size),
                          std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec);
-  if (static_cast<std::uint64_t>(st.st_size) <= WebRoot::kKeptFileBytes) {
+  // Smaller than what leaves by sendfile(): kept in memory, written with its head in one write.
+  if (static_cast<std::uint64_t>(st.st_size) < kSendfileFrom) {
     std::ifstream in(file, std::ios::binary);
     std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
     // A file written while we read it is not kept: the next request reads it again.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -16,6 +17,12 @@
 
 namespace praktika::net {
 
+// Bodies of this size or more (a file, a shared body) leave by sendfile() from the page cache,
+// without passing through user space; smaller ones are copied into the socket with their head in
+// one write. Measured for files of 2, 4, 10 and 100 KB (docs/performance.md, "sendfile() from
+// 4 KB"): at 4 KB the copy and the second system call cost the same, above it sendfile() wins.
+inline constexpr std::uint64_t kSendfileFrom = 4 * 1024;
+
 // Answers GET/HEAD for a regular file: 200, 206 for a single satisfiable Range, 304 when the
 // validators match, 416 for an unsatisfiable Range. The caller has checked access.
 Response file_response(const Request& request, const std::filesystem::path& file, const std::string& content_type,
@@ -26,23 +33,17 @@ std::string content_type_for(const std::filesystem::path& file);
 // The built web front end: GET/HEAD for a file under the root ("/" → index.html); nullopt when
 // the path leaves the root, names no regular file, or the method is another. What each file needs
 // is remembered: where the request path leads (resolving it costs a readlink or stat per path
-// component), its validators, and for small files the bytes themselves. A file the build also
-// left compressed beside it (name.gz, name.br) is sent in the coding the client prefers
-// (Accept-Encoding, with Vary and an ETag per coding). A hit costs one stat()
-// to confirm the file is the one remembered (same inode, size and modification time), so a
-// rebuilt front end is picked up at once. Range requests are answered from disk.
+// component), its validators, and for a file smaller than kSendfileFrom its bytes (a larger one
+// is kept open). A file the build also left compressed beside it (name.gz, name.br) is sent in
+// the coding the client prefers (Accept-Encoding, with Vary and an ETag per coding). A hit costs
+// one stat() to confirm the file is the one remembered (same inode, size and modification time),
+// so a rebuilt front end is picked up at once. Range requests are answered from disk.
 // Thread-safe; owns its cache (guarded by mutex_).
 class WebRoot {
  public:
   explicit WebRoot(std::filesystem::path root);
 
   std::optional<Response> serve(const Request& request);
-
-  // Files up to this size are kept in memory and written with their head in one write; larger
-  // ones are kept open and sent from the page cache with sendfile(). Measured for the gallery's
-  // 100 KB photo (docs/performance.md, "The 100 KB file"): sendfile() from the kept descriptor
-  // against the copy from memory.
-  static constexpr std::uint64_t kKeptFileBytes = 32 * 1024;
 
  private:
   struct Entry;

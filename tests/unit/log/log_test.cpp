@@ -99,6 +99,21 @@ TEST(Log, LogfmtQuotesAValueWithSpacesAndLeavesAWordBare) {
       << text;
 }
 
+TEST(Log, ControlCharactersAreEscapedInJsonAndBlankedInLogfmt) {
+  const std::string value = std::string("plain a\x01") + "b\tc\x7f" + "d\\e\"f\ng end";
+  {
+    configure(Format::json, Level::info);
+    CapturedStderr captured;
+    info("http.request").str("detail", value);
+    EXPECT_EQ(nlohmann::json::parse(captured.text())["detail"], value);
+  }
+  configure(Format::logfmt, Level::info);
+  CapturedStderr captured;
+  info("http.request").str("detail", value);
+  EXPECT_NE(captured.text().find(" detail=\"plain a b c d\\\\e\\\"f\\ng end\"\n"), std::string::npos)
+      << captured.text();
+}
+
 TEST(Log, ARecordBelowTheLevelIsNotWritten) {
   configure(Format::text, Level::warn);
   CapturedStderr captured;

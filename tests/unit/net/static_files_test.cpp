@@ -126,7 +126,7 @@ TEST_F(StaticFiles, AFileReplacedOnDiskIsServedAnewAndAVanishedOneIsNotFound) {
 }
 
 TEST_F(StaticFiles, ALargeFileIsSentFromDisk) {
-  std::string big(WebRoot::kKeptFileBytes + 1, 'x');
+  std::string big(kSendfileFrom, 'x');
   std::ofstream(root_ / "web" / "big.bin", std::ios::binary) << big;
   for (int i = 0; i < 2; ++i) {
     auto r = get("/big.bin");
@@ -145,12 +145,12 @@ TEST_F(StaticFiles, ALargeFileIsKeptOpenAndAReplacedOneIsOpenedAnew) {
     bytes.resize(static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     return bytes;
   };
-  std::ofstream(root_ / "web" / "photo.jpg", std::ios::binary) << std::string(WebRoot::kKeptFileBytes + 1, 'x');
+  std::ofstream(root_ / "web" / "photo.jpg", std::ios::binary) << std::string(kSendfileFrom, 'x');
   auto before = get("/photo.jpg");
   ASSERT_TRUE(before && before->file && before->file->open);
   EXPECT_EQ(first_bytes(*before), std::string(16, 'x'));
   EXPECT_EQ(get("/photo.jpg")->file->open, before->file->open);  // kept, not opened per request
-  replace(root_ / "web" / "photo.jpg", std::string(WebRoot::kKeptFileBytes + 1, 'y'));
+  replace(root_ / "web" / "photo.jpg", std::string(kSendfileFrom, 'y'));
   auto after = get("/photo.jpg");
   ASSERT_TRUE(after && after->file && after->file->open);
   EXPECT_NE(after->file->open, before->file->open);
