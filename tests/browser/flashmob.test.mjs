@@ -2,6 +2,7 @@
 // ffmpeg here) approved by the organiser during the intake, then on 7 July two viewers open the
 // feed a few seconds apart and play it in step, because the server is the clock.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { openPage, testId, textOf, waitUntil } from './browser.mjs';
 import { approveFlashmobItem, kFlashmobIntake, sendFlashmobItem, testVideo } from './flashmob_items.mjs';
@@ -10,6 +11,7 @@ import { startServer } from './server.mjs';
 import { useBrowser } from './setup.mjs';
 
 const kFeedClock = '2020-07-07T10:00:20+08:00';
+const kAgenda = JSON.parse(await readFile(new URL('../../agenda/irkutsk-2020.json', import.meta.url), 'utf8'));
 const kOrganiser = 'org-flashmob@umc.ru';
 
 const env = useBrowser({ tag: 'flashmob', users: [[kOrganiser, 'organiser', 'Организатор флешмоба']] });
@@ -51,6 +53,14 @@ test('two viewers of the public feed play the same video at the same position', 
     const url = `${server.url}/events/${kEvent}/flashmob`;
     const first = await openPage(context, url);
     await waitUntil('first viewer playing', () => player(first), (s) => s && !s.paused && s.t > 0, 20000);
+    // The page speaks the agenda's words: the flashmob stage's title and description, the kinds of work.
+    const stage = kAgenda.stages.find((s) => s.id === 'flashmob');
+    assert.equal(await first.locator('h1').innerText(), stage.title);
+    assert.equal(await first.title(), stage.title);
+    const about = await textOf(first, 'feed-about');
+    assert.ok(about.startsWith(stage.description), about);
+    for (const kind of kAgenda.files.flashmob.work_kinds)
+      assert.ok(about.toLowerCase().includes(kind.title.toLowerCase()), `«${kind.title}» in «${about}»`);
     // The second viewer joins later: it must start where the feed is, not at 0.
     await new Promise((r) => setTimeout(r, 2000));
     const second = await openPage(context, url);

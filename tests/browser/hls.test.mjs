@@ -95,6 +95,31 @@ function player(page) {
   });
 }
 
+// Watches the player in front from now on: its time and engine every 20 ms, and every time the
+// element shown is loaded anew ("emptied": what it showed is gone, the poster or nothing is seen).
+function watchTheShownPlayer(page) {
+  return page.evaluate(() => {
+    const samples = [];
+    const reloaded = [];
+    const shown = () => document.querySelector('[data-testid="feed-video"]');
+    const onEmptied = (e) => {
+      if (e.target === shown()) reloaded.push({ engine: e.target.dataset.engine ?? null, at: performance.now() });
+    };
+    document.addEventListener('emptied', onEmptied, true);
+    const timer = setInterval(() => {
+      const v = shown();
+      if (v) samples.push({ t: v.currentTime, engine: v.dataset.engine ?? null });
+    }, 20);
+    window.shownPlayer = {
+      stop() {
+        clearInterval(timer);
+        document.removeEventListener('emptied', onEmptied, true);
+        return { samples, reloaded };
+      },
+    };
+  });
+}
+
 // The server's position and the player's time read at (nearly) one instant.
 function inStep(page) {
   return page.evaluate(async (api) => {
@@ -247,11 +272,21 @@ test('a viewer watching the MP4 when the ladder is made moves to the stream mid-
     const before = await inStep(page);
     assert.ok(Math.abs(before.server - before.t) < 0.5, `on the MP4 the viewer is ${before.t - before.server} s off the server`);
 
-    // The ladder is made: the same viewer, without reloading, plays the stream from where the feed is.
+    // The ladder is made: the same viewer, without reloading, plays the stream from where the feed is,
+    // and the picture in front never starts again from the poster on the way (no new load of the
+    // element shown, no jump back in time).
+    await watchTheShownPlayer(page);
     await ffmpeg.open();
     const moved = await waitUntil('playing through hls.js', () => player(page),
       (p) => p && p.engine === 'hls.js' && p.level !== null && !p.paused && p.height > 0, 60000);
     assert.ok(moved.t > mp4.t, `the stream started at ${moved.t} s, before the MP4's ${mp4.t} s`);
+    const shown = await page.evaluate(() => window.shownPlayer.stop());
+    assert.deepEqual(shown.reloaded, [], 'the element shown was loaded anew (the poster for a moment)');
+    assert.ok(shown.samples.some((p) => p.engine === 'mp4') && shown.samples.some((p) => p.engine === 'hls.js'));
+    for (let i = 1; i < shown.samples.length; i++) {
+      const [before, after] = [shown.samples[i - 1], shown.samples[i]];
+      assert.ok(after.t > before.t - 0.5, `the picture went back from ${before.t} s (${before.engine}) to ${after.t} s (${after.engine})`);
+    }
     await new Promise((r) => setTimeout(r, 1500));
     for (let i = 0; i < 3; i++) {
       const step = await inStep(page);

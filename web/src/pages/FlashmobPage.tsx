@@ -3,7 +3,10 @@
 // reconnected viewer seeks to where the feed is now. The widget is the same player without the
 // site's frame, for an <iframe> on the partner site.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useTopic } from '../lib/hooks';
+import { useLoad, useTopic } from '../lib/hooks';
+import * as events from '../lib/endpoints/events';
+import { kStageOf } from '../lib/roles';
+import { textOf, type Agenda } from '../lib/types';
 import { formatDuration } from '../lib/format';
 import { announced, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
 import { formatDateTime } from '../lib/time';
@@ -14,37 +17,56 @@ import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/Strea
 const kDriftLimit = 0.25;
 
 export function FlashmobPage({ id }: { id: string }) {
-  useEffect(() => {
-    document.title = 'Флешмоб творческих работ';
-  }, []);
+  const words = useFeedWords(id);
   return (
     <section class="flashmob">
-      <h1>Флешмоб творческих работ</h1>
-      <p class="muted">
-        Видеоролики и презентации учреждений: изобразительное и декоративно-прикладное искусство, художественное
-        слово, танцевальные и музыкальные номера. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
-      </p>
-      <FeedPlayer id={id} />
+      {words && <h1>{words.title}</h1>}
+      {words?.about && (
+        <p class="muted" data-testid="feed-about">
+          {words.about} <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
+        </p>
+      )}
+      <FeedPlayer id={id} title={words?.title ?? ''} />
     </section>
   );
 }
 
 export function FlashmobWidgetPage({ id }: { id: string }) {
+  const words = useFeedWords(id);
   useEffect(() => {
-    document.title = 'Флешмоб';
     document.body.classList.add('widget-body');
     return () => document.body.classList.remove('widget-body');
   }, []);
   // Alone on the partner's page, the widget is a page of its own: a main landmark and a heading.
   return (
     <main class="flashmob flashmob--widget">
-      <h1 class="visually-hidden">Флешмоб</h1>
-      <FeedPlayer id={id} compact />
+      {words && <h1 class="visually-hidden">{words.title}</h1>}
+      <FeedPlayer id={id} title={words?.title ?? ''} compact />
     </main>
   );
 }
 
-function FeedPlayer({ id, compact = false }: { id: string; compact?: boolean }) {
+// The page's words, from the agenda: the flashmob stage's title and description, and the kinds of
+// work it shows; null until the agenda is in. The document takes the title.
+function useFeedWords(id: string): { title: string; about: string } | null {
+  const loaded = useLoad(`flashmob-words:${id}`, (signal) => events.agenda(id, signal).then(feedWords));
+  const words = loaded.status === 'ok' ? loaded.data : null;
+  useEffect(() => {
+    if (words?.title) document.title = words.title;
+  }, [words?.title]);
+  return words;
+}
+
+function feedWords(agenda: Agenda): { title: string; about: string } {
+  const stage = agenda.stages?.find((s) => s.id === kStageOf.flashmob);
+  const kinds = (agenda.files?.flashmob?.work_kinds ?? []).map((k) => textOf(k.title)).filter(Boolean);
+  const list = kinds.map((k) => k.charAt(0).toLowerCase() + k.slice(1)).join(', ');
+  const description = textOf(stage?.description);
+  const about = [description && `${description.replace(/\.$/, '')}.`, list && `Работы: ${list}.`].filter(Boolean);
+  return { title: textOf(stage?.title) || textOf(agenda.title), about: about.join(' ') };
+}
+
+function FeedPlayer({ id, title, compact = false }: { id: string; title: string; compact?: boolean }) {
   const [feed, setFeed] = useState<Announced | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const [error, setError] = useState('');
@@ -82,7 +104,7 @@ function FeedPlayer({ id, compact = false }: { id: string; compact?: boolean }) 
           Сейчас ничего не показывается. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Галерея работ</a>
         </p>
       )}
-      {f.item && <NowShowing feed={feed} item={f.item} />}
+      {f.item && <NowShowing feed={feed} item={f.item} title={title} />}
       {f.state === 'paused' && <p class="feed__status">Трансляция приостановлена организатором.</p>}
       {!compact && f.up_next.length > 0 && (
         <div class="feed__next">
@@ -100,10 +122,10 @@ function FeedPlayer({ id, compact = false }: { id: string; compact?: boolean }) 
   );
 }
 
-function NowShowing({ feed, item }: { feed: Announced; item: FeedItem }) {
+function NowShowing({ feed, item, title }: { feed: Announced; item: FeedItem; title: string }) {
   return (
     <div class="feed__now">
-      {item.media_kind === 'video' ? <VideoInStep feed={feed} item={item} /> : <SlidesInStep feed={feed} item={item} />}
+      {item.media_kind === 'video' ? <VideoInStep feed={feed} item={item} title={title} /> : <SlidesInStep feed={feed} item={item} />}
       <p class="feed__title" data-testid="now-title">
         <strong>{item.title}</strong> — {item.institution} <span class="muted">({item.work_kind_title})</span>
       </p>
@@ -111,14 +133,17 @@ function NowShowing({ feed, item }: { feed: Announced; item: FeedItem }) {
   );
 }
 
-function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
+function VideoInStep({ feed, item, title }: { feed: Announced; item: FeedItem; title: string }) {
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true);
   const [saver, setSaver] = useSaver();
   useEffect(() => {
-    const v = video.current;
-    if (!v) return;
+    const first = video.current;
+    if (!first) return;
+    // The element in front may change (a stream taking over from the MP4): each tick asks anew.
     const sync = () => {
+      const v = video.current;
+      if (!v) return;
       const target = positionNow(feed);
       if (Math.abs(v.currentTime - target) > kDriftLimit) v.currentTime = target;
       if (feed.feed.state === 'playing') {
@@ -127,12 +152,12 @@ function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
         v.pause();
       }
     };
-    v.addEventListener('loadedmetadata', sync);
-    if (v.readyState >= 1) sync();
+    first.addEventListener('loadedmetadata', sync);
+    if (first.readyState >= 1) sync();
     const timer = setInterval(sync, 1000);
     return () => {
       clearInterval(timer);
-      v.removeEventListener('loadedmetadata', sync);
+      first.removeEventListener('loadedmetadata', sync);
     };
   }, [feed, item.id]);
   return (
@@ -146,7 +171,7 @@ function VideoInStep({ feed, item }: { feed: Announced; item: FeedItem }) {
         position={() => positionNow(feed)}
         class="feed__video"
         data-testid="feed-video"
-        aria-label={`Флешмоб: ${item.title}`}
+        aria-label={title ? `${title}: ${item.title}` : item.title}
         muted={muted}
         autoplay
         playsInline

@@ -24,7 +24,8 @@ export function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; ag
     links.push({ href: `${base}/cabinet`, title: intakeOpen ? `Подать ${words.accusative}` : `Мои ${words.many}`, testId: 'cabinet-link' });
   }
   if (agenda.flashmob !== undefined) {
-    links.push({ href: `${base}/flashmob`, title: 'Флешмоб', testId: 'flashmob-link' });
+    const title = stageById(stages, kStageOf.flashmob)?.title || 'Флешмоб';
+    links.push({ href: `${base}/flashmob`, title, testId: 'flashmob-link' });
     if (me) links.push({ href: `${base}/flashmob/mine`, title: 'Мои работы для флешмоба', testId: 'flashmob-mine-link' });
   }
   if (agenda.gallery !== undefined && me) links.push({ href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'gallery-link' });
