@@ -1565,7 +1565,6 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     ConnectionSlot slot(self, remote.address());
-    socket.set_option(tcp::no_delay(true), ec);
     auto id = next_id.fetch_add(1);
     auto strand = socket.get_executor();
     auto session = std::make_shared<HttpSession>(std::move(socket), remote, std::move(slot), self, id);
@@ -1584,6 +1583,11 @@ Status Server::start() {
   auto& acceptor = impl_->acceptor;
   if (auto s = impl_->options.listener_fd >= 0 ? adopt_listener() : listen(); !s) return s;
   beast::error_code ec;
+  // Linux gives an accepted socket the listener's TCP_NODELAY: set once here instead of by a
+  // system call per connection. Small answers and frames leave at once, never held for an ACK.
+  acceptor.set_option(tcp::no_delay(true), ec);
+  if (ec)
+    return Status::unavailable("listen_failed", "Не удалось настроить прослушиваемый порт: " + ec.message());
   impl_->bound_port = acceptor.local_endpoint(ec).port();
   impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);

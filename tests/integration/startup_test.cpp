@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -186,6 +187,23 @@ TEST(Startup, TheServiceManagersSocketIsServedAndHoldsConnectionsAcrossARestart)
   ASSERT_TRUE(second) << second.status().message();
   const std::string answer = waiting.read_all(10s);
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+}
+
+// Accepted sockets take TCP_NODELAY from the listening one (the server sets it there once, not
+// per connection): the handed-over socket, which this test shares with the server, has it.
+TEST(Startup, TheListeningSocketSendsWithoutDelaySoEveryAcceptedOneDoes) {
+  TempDir data;
+  auto socket = listening_socket();
+  ASSERT_TRUE(socket);
+  int no_delay = 0;
+  socklen_t length = sizeof no_delay;
+  ASSERT_EQ(::getsockopt(socket->fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, &length), 0);
+  ASSERT_EQ(no_delay, 0);
+  auto server = ServerProcess::start({.data_dir = data.path(), .listener_fd = socket->fd});
+  ASSERT_TRUE(server) << server.status().message();
+  ASSERT_EQ(::getsockopt(socket->fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, &length), 0);
+  EXPECT_EQ(no_delay, 1);
+  EXPECT_EQ(HttpClient(socket->port).get("/api/health").status, 200);
 }
 
 // LISTEN_PID names the process the variables are for: one started by it (this server, started by
