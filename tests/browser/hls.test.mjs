@@ -285,7 +285,8 @@ test('a viewer watching the MP4 when the ladder is made moves to the stream mid-
     assert.ok(shown.samples.some((p) => p.engine === 'mp4') && shown.samples.some((p) => p.engine === 'hls.js'));
     for (let i = 1; i < shown.samples.length; i++) {
       const [before, after] = [shown.samples[i - 1], shown.samples[i]];
-      assert.ok(after.t > before.t - 0.5, `the picture went back from ${before.t} s (${before.engine}) to ${after.t} s (${after.engine})`);
+      assert.ok(after.t > before.t - 0.5,
+        `the picture went back from ${before.t} s (${before.engine}) to ${after.t} s (${after.engine})`);
     }
     await new Promise((r) => setTimeout(r, 1500));
     for (let i = 0; i < 3; i++) {

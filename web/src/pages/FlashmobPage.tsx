@@ -125,7 +125,11 @@ function FeedPlayer({ id, title, compact = false }: { id: string; title: string;
 function NowShowing({ feed, item, title }: { feed: Announced; item: FeedItem; title: string }) {
   return (
     <div class="feed__now">
-      {item.media_kind === 'video' ? <VideoInStep feed={feed} item={item} title={title} /> : <SlidesInStep feed={feed} item={item} />}
+      {item.media_kind === 'video' ? (
+        <VideoInStep feed={feed} item={item} title={title} />
+      ) : (
+        <SlidesInStep feed={feed} item={item} />
+      )}
       <p class="feed__title" data-testid="now-title">
         <strong>{item.title}</strong> — {item.institution} <span class="muted">({item.work_kind_title})</span>
       </p>
