@@ -528,7 +528,7 @@ for round in $(seq 1 "$rounds"); do
   fi
   if wants upload; then
     # The file, then the disk's own speed in this run (written and flushed, as an upload's end is).
-    [[ -f $work/upload.bin ]] || head -c $((upload_mb << 20)) /dev/urandom >"$work/upload.bin"
+    [[ -f $work/upload.mp4 ]] || /usr/bin/python3 scripts/bench/upload.py --make "$work/upload.mp4" --mb "$upload_mb"
     mkdir -p "$results/upload" "$results/upload-ws"
     dd if=/dev/zero of="$work/dd.bin" bs=1M count=$upload_mb conv=fdatasync 2>&1 |
       sed -n 's/.* s, \([0-9.]*\) \([MG]B\)\/s$/\1 \2/p' |
@@ -555,7 +555,7 @@ for round in $(seq 1 "$rounds"); do
       fi
       file="$results/upload/$s.$round.json"
       taskset -c $load_cpu /usr/bin/python3 scripts/bench/upload.py --server "$s" --port $port \
-        --file "$work/upload.bin" --server-pid "$server_pid" >"$file" 2>>"$work/load.log" ||
+        --file "$work/upload.mp4" --server-pid "$server_pid" >"$file" 2>>"$work/load.log" ||
         echo '{"error":"upload.py failed: see the load log"}' >"$file"
       log "  upload/$s round $round: $(head -c 300 "$file")"
       [[ -n $probe ]] && { wait "$probe" || true; log "  upload-ws/praktika-upload round $round: $(head -c 200 "$results/upload-ws/praktika-upload.$round.json")"; }
