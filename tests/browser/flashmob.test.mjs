@@ -81,6 +81,20 @@ test('two viewers of the public feed play the same video at the same position', 
     assert.deepEqual(first.problems, []);
     assert.deepEqual(second.problems, []);
     assert.ok((await testId(first, 'feed').getAttribute('data-state')) === 'playing');
+
+    // From the feed, every work at one's own pace: the page with all works, titled from the agenda.
+    await first.getByRole('link', { name: 'Все работы' }).click();
+    const galleryTitle = `${stage.title}: все работы`;
+    await waitUntil('the works page', () => first.locator('h1').innerText().catch(() => ''), (t) => t === galleryTitle);
+    assert.equal(await first.title(), galleryTitle);
+    const work = testId(first, 'gallery').locator('li', { hasText: 'Весенний вальс' });
+    assert.ok((await work.innerText()).includes('Центр помощи детям'));
+    await work.getByTestId('gallery-watch').click();
+    await waitUntil('the work playing', () => first.evaluate(() => {
+      const v = document.querySelector('[data-testid="gallery-video"]');
+      return v ? { t: v.currentTime, paused: v.paused } : null;
+    }), (v) => v && !v.paused && v.t > 0, 20000);
+    assert.deepEqual(first.problems, []);
   } finally {
     await context?.close();
     await server.stop();

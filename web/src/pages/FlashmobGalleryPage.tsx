@@ -1,5 +1,6 @@
 // After (and during) the feed: every approved work, to watch at one's own pace, by kind of work.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useFlashmobWords } from '../lib/flashmobWords';
 import * as flashmob from '../lib/endpoints/flashmob';
 import { useLoad } from '../lib/hooks';
 import type { FeedItem } from '../lib/flashmob';
@@ -9,9 +10,7 @@ import { Loading } from '../components/common/Message';
 import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/StreamVideo';
 
 export function FlashmobGalleryPage({ id }: { id: string }) {
-  useEffect(() => {
-    document.title = 'Галерея творческих работ';
-  }, []);
+  const words = useFlashmobWords(id, (w) => w.galleryTitle);
   const gallery = useLoad(`flashmob-gallery:${id}`, (signal) => flashmob.gallery(id, signal));
   const [kind, setKind] = useState('');
   const [saver, setSaver] = useSaver();
@@ -21,7 +20,7 @@ export function FlashmobGalleryPage({ id }: { id: string }) {
   const shown = g.items.filter((i) => !kind || i.work_kind === kind);
   return (
     <section class="flashmob-gallery">
-      <h1>Галерея творческих работ</h1>
+      {words && <h1>{words.galleryTitle}</h1>}
       {!g.open && <p>Работы появятся здесь с началом флешмоба: {formatDateTime(g.opens, g.opens.slice(-6))}.</p>}
       {g.open && (
         <>

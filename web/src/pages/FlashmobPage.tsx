@@ -3,10 +3,8 @@
 // reconnected viewer seeks to where the feed is now. The widget is the same player without the
 // site's frame, for an <iframe> on the partner site.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useLoad, useTopic } from '../lib/hooks';
-import * as events from '../lib/endpoints/events';
-import { kStageOf } from '../lib/roles';
-import { textOf, type Agenda } from '../lib/types';
+import { useTopic } from '../lib/hooks';
+import { useFlashmobWords } from '../lib/flashmobWords';
 import { formatDuration } from '../lib/format';
 import { announced, positionNow, slideAt, type Announced, type FeedItem } from '../lib/flashmob';
 import { formatDateTime } from '../lib/time';
@@ -17,7 +15,7 @@ import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/Strea
 const kDriftLimit = 0.25;
 
 export function FlashmobPage({ id }: { id: string }) {
-  const words = useFeedWords(id);
+  const words = useFlashmobWords(id, (w) => w.title);
   return (
     <section class="flashmob">
       {words && <h1>{words.title}</h1>}
@@ -32,7 +30,7 @@ export function FlashmobPage({ id }: { id: string }) {
 }
 
 export function FlashmobWidgetPage({ id }: { id: string }) {
-  const words = useFeedWords(id);
+  const words = useFlashmobWords(id, (w) => w.title);
   useEffect(() => {
     document.body.classList.add('widget-body');
     return () => document.body.classList.remove('widget-body');
@@ -44,26 +42,6 @@ export function FlashmobWidgetPage({ id }: { id: string }) {
       <FeedPlayer id={id} title={words?.title ?? ''} compact />
     </main>
   );
-}
-
-// The page's words, from the agenda: the flashmob stage's title and description, and the kinds of
-// work it shows; null until the agenda is in. The document takes the title.
-function useFeedWords(id: string): { title: string; about: string } | null {
-  const loaded = useLoad(`flashmob-words:${id}`, (signal) => events.agenda(id, signal).then(feedWords));
-  const words = loaded.status === 'ok' ? loaded.data : null;
-  useEffect(() => {
-    if (words?.title) document.title = words.title;
-  }, [words?.title]);
-  return words;
-}
-
-function feedWords(agenda: Agenda): { title: string; about: string } {
-  const stage = agenda.stages?.find((s) => s.id === kStageOf.flashmob);
-  const kinds = (agenda.files?.flashmob?.work_kinds ?? []).map((k) => textOf(k.title)).filter(Boolean);
-  const list = kinds.map((k) => k.charAt(0).toLowerCase() + k.slice(1)).join(', ');
-  const description = textOf(stage?.description);
-  const about = [description && `${description.replace(/\.$/, '')}.`, list && `Работы: ${list}.`].filter(Boolean);
-  return { title: textOf(stage?.title) || textOf(agenda.title), about: about.join(' ') };
 }
 
 function FeedPlayer({ id, title, compact = false }: { id: string; title: string; compact?: boolean }) {
@@ -101,7 +79,7 @@ function FeedPlayer({ id, title, compact = false }: { id: string; title: string;
       )}
       {f.state === 'idle' && (
         <p class="feed__status" data-testid="feed-idle">
-          Сейчас ничего не показывается. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Галерея работ</a>
+          Сейчас ничего не показывается. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
         </p>
       )}
       {f.item && <NowShowing feed={feed} item={f.item} title={title} />}

@@ -1,0 +1,35 @@
+// The flashmob pages' words, from the agenda: the flashmob stage's title and description and the
+// kinds of work it shows, so another event's feed and gallery speak its own words.
+import { useEffect } from 'preact/hooks';
+import { useLoad } from './hooks';
+import * as events from './endpoints/events';
+import { kStageOf } from './roles';
+import { textOf, type Agenda } from './types';
+
+export interface FlashmobWords {
+  title: string; // the stage's title (the feed's heading)
+  about: string; // its description and the kinds of work, for the feed page
+  galleryTitle: string; // the heading of the page with every work
+}
+
+export function flashmobWords(agenda: Agenda): FlashmobWords {
+  const stage = agenda.stages?.find((s) => s.id === kStageOf.flashmob);
+  const kinds = (agenda.files?.flashmob?.work_kinds ?? []).map((k) => textOf(k.title)).filter(Boolean);
+  const list = kinds.map((k) => k.charAt(0).toLowerCase() + k.slice(1)).join(', ');
+  const description = textOf(stage?.description);
+  const about = [description && `${description.replace(/\.$/, '')}.`, list && `Работы: ${list}.`].filter(Boolean);
+  const title = textOf(stage?.title) || textOf(agenda.title);
+  return { title, about: about.join(' '), galleryTitle: `${title}: все работы` };
+}
+
+// The words once the agenda is in (null before, or if it cannot be loaded); the document takes
+// the title the caller picks from them.
+export function useFlashmobWords(id: string, pick: (w: FlashmobWords) => string): FlashmobWords | null {
+  const loaded = useLoad(`flashmob-words:${id}`, (signal) => events.agenda(id, signal).then(flashmobWords));
+  const words = loaded.status === 'ok' ? loaded.data : null;
+  const documentTitle = words ? pick(words) : '';
+  useEffect(() => {
+    if (documentTitle) document.title = documentTitle;
+  }, [documentTitle]);
+  return words;
+}
