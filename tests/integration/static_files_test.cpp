@@ -173,6 +173,29 @@ TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewAtOnce) {
   EXPECT_EQ(http.get("/").body, "<!doctype html><title>one</title>");
 }
 
+// A file over one 64 KB segment leaves corked (head and file held until the last byte): on a kept
+// connection the answers after it, a range of it and a small file from memory, come whole, in order.
+TEST_F(WebRootFromMemory, AFileOverOneSegmentAndTheAnswersAfterItArriveWholeInOrder) {
+  std::string big(200 * 1024, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 24);
+  write("big.bin", big);
+  std::string got = exchange_raw(server_->port(),
+                                 "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 "GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=70000-139999\r\n\r\n"
+                                 "GET /photo.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto first = got.find("\r\n\r\n");
+  ASSERT_NE(first, std::string::npos) << got.substr(0, 200);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\n")) << got.substr(0, 200);
+  EXPECT_EQ(got.substr(first + 4, big.size()), big);
+  const std::string rest = got.substr(first + 4 + big.size());
+  ASSERT_TRUE(rest.starts_with("HTTP/1.1 206 Partial Content\r\n")) << rest.substr(0, 200);
+  const auto second = rest.find("\r\n\r\n");
+  EXPECT_EQ(rest.substr(second + 4, 70000), big.substr(70000, 70000));
+  const std::string last = rest.substr(second + 4 + 70000);
+  EXPECT_TRUE(last.starts_with("HTTP/1.1 200 OK\r\n")) << last.substr(0, 200);
+  EXPECT_TRUE(last.ends_with(photo_));
+}
+
 TEST_F(WebRootFromMemory, KeepAliveFollowsTheHttpVersionAndTheConnectionHeader) {
   // HTTP/1.0 keeps the connection only when asked, and says so; the second request did not ask.
   std::string one_zero = exchange_raw(server_->port(),
