@@ -79,7 +79,8 @@ function FeedPlayer({ id, title, compact = false }: { id: string; title: string;
       )}
       {f.state === 'idle' && (
         <p class="feed__status" data-testid="feed-idle">
-          Сейчас ничего не показывается. <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
+          Сейчас ничего не показывается.{' '}
+          <a href={`/events/${encodeURIComponent(id)}/flashmob/gallery`}>Все работы</a>
         </p>
       )}
       {f.item && <NowShowing feed={feed} item={f.item} title={title} />}
