@@ -9,6 +9,7 @@
 #include <ctime>
 #include <deque>
 #include <thread>
+#include <utility>
 
 #include "common/mutex.h"
 
@@ -17,7 +18,15 @@ namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 Format g_format = Format::text;  // set before threads start, read-only afterwards
+// The lines waiting to be written; taken before g_fd_mutex when both are held.
 Mutex g_write_mutex;
+// One write to stderr at a time, in the order the lines were taken from g_waiting (each take gets
+// a turn under g_write_mutex and waits for it under this lock alone), so no thread waits for
+// stderr while it holds the lines' lock: a record's maker never waits for a batch being written.
+Mutex g_fd_mutex;
+std::uint64_t g_turns_given GUARDED_BY(g_write_mutex) = 0;
+std::uint64_t g_turns_done GUARDED_BY(g_fd_mutex) = 0;
+CondVar g_next_turn;  // with g_fd_mutex: g_turns_done grew
 
 constexpr std::size_t kProblemsKept = 50;
 Mutex g_problems_mutex;
@@ -30,12 +39,13 @@ struct Waiting {
   bool batching GUARDED_BY(g_write_mutex) = false;
   bool stopping GUARDED_BY(g_write_mutex) = false;
   std::string lines GUARDED_BY(g_write_mutex);
+  std::uint64_t dropped GUARDED_BY(g_write_mutex) = 0;  // info lines not kept: kMostWaiting waited
   CondVar wake;  // a first line waits, or the waiting lines reached kBatchBytes, or stopping
 };
 Waiting g_waiting;
 std::atomic<std::uint64_t> g_writes{0};
 
-void write_fd(std::string_view text) REQUIRES(g_write_mutex) {
+void write_fd(std::string_view text) REQUIRES(g_fd_mutex) {
   if (!text.empty()) g_writes.fetch_add(1, std::memory_order_relaxed);
   while (!text.empty()) {
     ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
@@ -45,26 +55,54 @@ void write_fd(std::string_view text) REQUIRES(g_write_mutex) {
   }
 }
 
-void write_waiting() REQUIRES(g_write_mutex) {
-  write_fd(g_waiting.lines);
-  g_waiting.lines.clear();
+// Writes what waits (and `then`, after it), taking the lines out under g_write_mutex and writing
+// them without it. Returns with g_write_mutex held again, and the count of lines dropped since the
+// last batch, for the caller to report once it holds no lock.
+std::uint64_t write_waiting(std::string& batch, std::string_view then = {}) REQUIRES(g_write_mutex) {
+  batch.clear();
+  batch.swap(g_waiting.lines);  // the lines keep the emptied buffer's capacity
+  const std::uint64_t dropped = std::exchange(g_waiting.dropped, 0);
+  const std::uint64_t turn = g_turns_given++;
+  g_write_mutex.unlock();
+  {
+    MutexLock out(g_fd_mutex);
+    while (g_turns_done != turn) g_next_turn.wait(g_fd_mutex);
+    write_fd(batch);
+    write_fd(then);
+    ++g_turns_done;
+    g_next_turn.notify_all();
+  }
+  g_write_mutex.lock();
+  return dropped;
+}
+
+void report_dropped(std::uint64_t dropped) {
+  if (dropped > 0) warn("log.lines_dropped").num("lines", static_cast<std::int64_t>(dropped));
 }
 
 void write_line(std::string_view line, Level level) {
-  MutexLock lock(g_write_mutex);
-  if (!g_waiting.batching) return write_fd(line);
-  if (level >= Level::warn) {
-    write_waiting();
-    return write_fd(line);
+  std::uint64_t dropped = 0;
+  {
+    MutexLock lock(g_write_mutex);
+    if (!g_waiting.batching || level >= Level::warn) {
+      std::string batch;
+      dropped = write_waiting(batch, line);
+    } else if (g_waiting.lines.size() >= Batching::kMostWaiting) {
+      ++g_waiting.dropped;  // stderr does not keep up: an access line is worth less than the server's pace
+    } else {
+      const std::size_t before = g_waiting.lines.size();
+      g_waiting.lines.append(line);
+      if (before == 0 || (before < Batching::kBatchBytes && g_waiting.lines.size() >= Batching::kBatchBytes))
+        g_waiting.wake.notify_one();
+    }
   }
-  const bool first = g_waiting.lines.empty();
-  g_waiting.lines.append(line);
-  if (first || g_waiting.lines.size() >= Batching::kBatchBytes) g_waiting.wake.notify_one();
+  report_dropped(dropped);
 }
 
 // The batch's writer: waits for a first line, gives the others kBatchInterval to join it, and
 // writes them together; or writes at once when kBatchBytes wait.
 void write_batches() {
+  std::string batch;
   MutexLock lock(g_write_mutex);
   while (!g_waiting.stopping) {
     if (g_waiting.lines.empty()) {
@@ -75,9 +113,12 @@ void write_batches() {
     while (!g_waiting.stopping && g_waiting.lines.size() < Batching::kBatchBytes &&
            std::chrono::steady_clock::now() < due)
       g_waiting.wake.wait_until(g_write_mutex, due);
-    write_waiting();
+    if (const std::uint64_t dropped = write_waiting(batch)) {
+      lock.unlock();
+      report_dropped(dropped);
+      lock.lock();
+    }
   }
-  write_waiting();
 }
 
 std::thread g_batch_writer;  // only Batching's constructor and destructor touch it
@@ -264,9 +305,14 @@ Batching::~Batching() {
     g_waiting.wake.notify_one();
   }
   g_batch_writer.join();
-  MutexLock lock(g_write_mutex);
-  write_waiting();
-  g_waiting.batching = false;
+  std::uint64_t dropped = 0;
+  {
+    MutexLock lock(g_write_mutex);
+    std::string batch;
+    dropped = write_waiting(batch);
+    g_waiting.batching = false;
+  }
+  report_dropped(dropped);
 }
 
 void Record::key(std::string_view k) {

@@ -62,13 +62,18 @@ class Record {
 // an error writes what waits and itself at once, so a problem is never held back and the order of
 // the lines stays the order of the records. One write per access line was one of every three
 // system calls of a keep-alive request. The destructor writes what waits; lines a crash catches
-// waiting are lost, as with Envoy's or nginx's buffered access logs.
+// waiting are lost, as with Envoy's or nginx's buffered access logs. A batch is written without
+// the lock its lines were taken under, so making a record never waits for stderr; should stderr
+// stop taking lines (a stalled pipe), info lines beyond kMostWaiting are dropped and counted, and
+// the count is written as a warning `log.lines_dropped` once stderr takes lines again. A warning
+// or an error waits for stderr: those are the lines not to lose.
 class Batching {
  public:
   // The write(2) calls made for records since the process started: what batching saves.
   static std::uint64_t writes();
   static constexpr std::chrono::milliseconds kBatchInterval{100};
   static constexpr std::size_t kBatchBytes = 32 * 1024;
+  static constexpr std::size_t kMostWaiting = 8 << 20;
   Batching();
   ~Batching();
   Batching(const Batching&) = delete;

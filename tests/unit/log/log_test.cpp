@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <future>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -88,6 +90,55 @@ TEST(Log, WhileBatchingALoneInfoRecordIsWrittenWithoutWaitingForAnother) {
   while (captured.text().find("\"connection\":7") == std::string::npos && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_NE(captured.text().find("\"connection\":7"), std::string::npos);
+}
+
+// A stderr that stops taking lines (a pipe nobody reads, as a stalled journal) must not stop the
+// threads that make records: while batching, info lines wait up to kMostWaiting and are dropped
+// beyond it, counted, and the count is written once stderr takes lines again.
+TEST(Log, AStderrThatStopsTakingLinesNeverStopsTheRecordsMakers) {
+  configure(Format::json, Level::info);
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  int pipe_ends[2];
+  ASSERT_EQ(::pipe(pipe_ends), 0);
+  ::dup2(pipe_ends[1], STDERR_FILENO);
+  ::close(pipe_ends[1]);
+  const std::string padding(200, 'x');
+  const int records = static_cast<int>(Batching::kMostWaiting / padding.size()) * 2;
+  std::optional<Batching> batching;
+  batching.emplace();
+  auto made = std::async(std::launch::async, [&] {
+    for (int i = 0; i < records; ++i) info("http.request").num("n", i).str("padding", padding);
+  });
+  // Twice what may wait, into a pipe of 64 KB that nobody reads: the maker finishes, or the
+  // test reports it stuck (the old writer held the lines' lock while its write(2) waited).
+  const bool finished = made.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  std::string text;
+  auto drained = std::async(std::launch::async, [&] {
+    char buf[65536];
+    for (ssize_t n; (n = ::read(pipe_ends[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  });
+  made.wait();
+  batching.reset();
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  drained.wait();
+  ::close(pipe_ends[0]);
+  EXPECT_TRUE(finished) << "making records waited for a stderr that takes nothing";
+  std::int64_t kept = 0;
+  std::int64_t dropped = 0;
+  std::size_t at = 0;
+  for (std::size_t end; (end = text.find('\n', at)) != std::string::npos; at = end + 1) {
+    const auto record = nlohmann::json::parse(text.substr(at, end - at));
+    if (record["event"] == "log.lines_dropped") {
+      EXPECT_EQ(record["level"], "warn");
+      dropped += record["lines"].get<std::int64_t>();
+    } else {
+      ++kept;
+    }
+  }
+  EXPECT_GT(dropped, 0) << "twice what may wait was made while nothing was taken";
+  EXPECT_EQ(kept + dropped, records) << "every record is written or counted";
 }
 
 TEST(Log, LogfmtQuotesAValueWithSpacesAndLeavesAWordBare) {
