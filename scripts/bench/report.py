@@ -252,21 +252,26 @@ def connections(page, runs):
     page.add(f"### Connections: {fmt(n)} upgrade and subscribe", "")
     page.add("praktika subscribes to `timeline:irkutsk-2020` (its reply carries the timeline); the peers to a "
              "bench topic (nchan: the URL is the subscription). Memory is the server's VmRSS after the "
-             "connections went idle minus before, divided by the connections still open.", "")
+             "connections went idle minus before, divided by the connections still open. The load "
+             "client spreads its connections over 64 loopback source addresses (from one, its own "
+             "`connect()` was the limit). CPU per upgrade is the server's CPU time (user and system) "
+             "while the connections were made, divided by them: where the load client sets the pace, "
+             "it still tells the servers apart.", "")
     rows = []
     for s in ["praktika", "node-ws", "bun", "nchan", "floor"]:
         r = runs.get(s)
         if not r:
-            rows.append([PEER_NAMES[s], "not run", "", "", ""])
+            rows.append([PEER_NAMES[s], "not run", "", "", "", ""])
             continue
         rows.append([
             PEER_NAMES[s],
             fmt(median(r, "upgrades_per_second")),
+            fmt(median(r, "server_cpu_us_per_upgrade"), " µs", 1),
             fmt(ms(median(r, "handshake.p99_us")), " ms", 1),
             fmt(median(r, "server_bytes_per_connection"), " B"),
             fmt(median(r, "subscribed")) + " / " + fmt(median(r, "connections")),
         ])
-    page.table(["server", "upgrades/s", "p99 upgrade + subscribe", "memory per idle connection",
+    page.table(["server", "upgrades/s", "server CPU per upgrade", "p99 upgrade + subscribe", "memory per idle connection",
                 "subscribed"], rows)
     p = runs.get("praktika")
     a = median(p or [], "upgrades_per_second")
