@@ -291,7 +291,7 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
       boost::system::error_code ignored;
       self->socket_.set_option(tcp::no_delay(true), ignored);
       // Any key will do: the server only echoes its hash, and this client does not check it.
-      self->pending_ = "GET " + self->url_.target + " HTTP/1.1\r\nHost: " + self->url_.host + ":" +
+      self->pending_ = "GET " + self->url_.target + self->query_ + " HTTP/1.1\r\nHost: " + self->url_.host + ":" +
                        std::to_string(self->url_.port) +
                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -305,6 +305,9 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
     append_frame(0x1, payload);
     if (!writing_now_) flush();
   }
+
+  // Appended to the URL's target in the upgrade request; set before start().
+  void set_query(std::string query) { query_ = std::move(query); }
 
   // Ends the connection without a closing handshake (as a client that goes away does).
   void close() { fail("closed by client"); }
@@ -465,6 +468,7 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
 
   tcp::socket socket_;
   const Url& url_;
+  std::string query_;
   WsListener& listener_;
   std::unique_ptr<char[]> in_;
   std::size_t in_cap_ = 0;
@@ -480,13 +484,21 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
 // How a server is asked for a topic and given an event:
 //   praktika: {"op":"subscribe","topic":T} on the socket, events published with {"op":"publish",...}
 //             (the Node ws and Bun peers speak the same);
+//   praktika-url: as praktika's front end subscribes: `?subscribe=1,T[,since]` in the upgrade's
+//             URL, the reply coming with the 101 (web/src/lib/ws.ts); events as praktika;
 //   raw:      the URL is the subscription (nchan), and the publisher's frames are broadcast as sent.
-enum class Protocol { praktika, raw };
+enum class Protocol { praktika, praktika_url, raw };
 
 Protocol parse_protocol(const std::string& name) {
   if (name == "praktika") return Protocol::praktika;
+  if (name == "praktika-url") return Protocol::praktika_url;
   if (name == "raw") return Protocol::raw;
-  throw std::runtime_error("--protocol is praktika or raw");
+  throw std::runtime_error("--protocol is praktika, praktika-url or raw");
+}
+
+// The query of an upgrade that subscribes in its URL (Protocol::praktika_url), as ws.ts writes it.
+std::string subscribe_query(const std::string& topic, std::int64_t since = -1) {
+  return "?subscribe=1," + topic + (since >= 0 ? "," + std::to_string(since) : "");
 }
 
 // Opens subscriber connections, `concurrency` handshakes at a time, and counts them ready when
@@ -509,6 +521,7 @@ class Subscribers : public WsListener {
   std::shared_ptr<WsConn> open_one(std::uint32_t tag) {
     auto conn = std::make_shared<WsConn>(io_, url_, *this, tag);
     conns.push_back(conn);
+    if (protocol_ == Protocol::praktika_url) conn->set_query(subscribe_query(topic_));
     conn->start(endpoint_);
     return conn;
   }
@@ -527,6 +540,7 @@ class Subscribers : public WsListener {
 
   void on_open(WsConn& conn) override {
     if (protocol_ == Protocol::raw) return mark_ready(conn);
+    if (protocol_ == Protocol::praktika_url) return;  // its reply is on its way
     conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + R"("})");
   }
 
@@ -962,6 +976,7 @@ class Reconnector : public WsListener {
     if (c.conn.get() != &conn) return;
     c.attempt = 0;  // as ws.ts: an open socket starts the backoff again
     if (protocol_ == Protocol::raw) return subscribed(c);
+    if (protocol_ == Protocol::praktika_url) return;  // its reply is on its way
     // As ws.ts: a topic subscribed before is asked again from the last number its reply gave.
     std::string since = c.last_seq >= 0 ? R"(,"since":)" + std::to_string(c.last_seq) : "";
     conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + "\"" + since + "}");
@@ -1020,6 +1035,7 @@ class Reconnector : public WsListener {
     ++attempts;
     auto conn = std::make_shared<WsConn>(io_, url_, *this, static_cast<std::uint32_t>(index));
     clients_[index].conn = conn;
+    if (protocol_ == Protocol::praktika_url) conn->set_query(subscribe_query(topic_, clients_[index].last_seq));
     conn->start(endpoint_);
   }
 
@@ -1288,13 +1304,13 @@ void run_to_end(asio::io_context& io, asio::awaitable<void> work) {
 
 int usage() {
   std::cerr << "usage:\n"
-               "  praktika_load ws-fanout --url ws://H:P/PATH [--publish-url ws://H:P/PATH] [--protocol praktika|raw]\n"
+               "  praktika_load ws-fanout --url ws://H:P/PATH [--publish-url ws://H:P/PATH] [--protocol praktika|praktika-url|raw]\n"
                "        --connections N --topic T [--payload BYTES] [--rate-start R] [--rate-factor F] [--rate-step R]\n"
                "        [--step-seconds S] [--max-steps K] [--p99-limit-ms MS] [--sustain-limit-ms MS] [--churn PER_SECOND]\n"
                "        [--server-pid PID]\n"
-               "  praktika_load ws-connect --url ws://H:P/PATH [--protocol praktika|raw] --connections N --topic T\n"
+               "  praktika_load ws-connect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw] --connections N --topic T\n"
                "        [--concurrency C] [--settle-ms MS] [--server-pid PID]\n"
-               "  praktika_load ws-reconnect --url ws://H:P/PATH [--protocol praktika|raw] --connections N --topic T\n"
+               "  praktika_load ws-reconnect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw] --connections N --topic T\n"
                "        --ready-file FILE [--deadline-seconds S]   (the runner restarts the server once FILE exists)\n"
                "  praktika_load http --url http://H:P/PATH --connections C --duration S [--paths-file F] [--header H]\n"
                "        [--server-pid PID[,PID…]]\n"

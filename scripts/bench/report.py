@@ -250,8 +250,9 @@ def churn(page, runs, bench):
 def connections(page, runs):
     n = median(runs.get("praktika", []) or runs.get("floor", []), "connections")
     page.add(f"### Connections: {fmt(n)} upgrade and subscribe", "")
-    page.add("praktika subscribes to `timeline:irkutsk-2020` (its reply carries the timeline); the peers to a "
-             "bench topic (nchan: the URL is the subscription). Memory is the server's VmRSS after the "
+    page.add("praktika subscribes to `timeline:irkutsk-2020` as its front end does, in the upgrade's URL "
+             "(the reply, carrying the timeline, comes with the 101); the peers to a bench topic in a message "
+             "after the 101 (nchan: the URL is the subscription; the floor reads one frame and answers it). Memory is the server's VmRSS after the "
              "connections went idle minus before, divided by the connections still open. The load "
              "client spreads its connections over 64 loopback source addresses (from one, its own "
              "`connect()` was the limit). CPU per upgrade is the server's CPU time (user and system) "
@@ -459,8 +460,8 @@ def reconnect(page, runs):
     page.add(f"### Reconnect storm: {fmt(n)} subscribers, the server stopped and started again", "")
     page.add("Every client reconnects as the front end does (`web/src/lib/ws.ts`: after a close it waits "
              "250 ms + random × min(15 s, 500 ms × 2^attempt), the attempt reset when a socket opens) and "
-             "subscribes again (praktika: `timeline:irkutsk-2020`, same data folder across the restart; Bun: a "
-             "bench topic; nchan: the URL). \"All back\" counts from the first client's loss; \"down\" is until "
+             "subscribes again (praktika: `timeline:irkutsk-2020` in the upgrade's URL with the last number seen, "
+             "as ws.ts does, same data folder across the restart; Bun: a bench topic in a message; nchan: the URL). \"All back\" counts from the first client's loss; \"down\" is until "
              "the first is back; \"listening → all back\" from the moment the restarted server accepts "
              "connections (the runner tells the client); a client's reconnect is from its loss to its new "
              "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")

@@ -1,7 +1,11 @@
 #include "api/ws_request.h"
 
+#include <charconv>
+#include <optional>
+
 #include "api/http.h"
 #include "common/json_guard.h"
+#include "net/http_types.h"
 
 namespace praktika::api {
 
@@ -41,6 +45,61 @@ std::vector<std::string> split_topic(std::string_view topic) {
     start = at + 1;
   }
   return parts;
+}
+
+namespace {
+
+std::optional<std::uint64_t> decimal(std::string_view text) {
+  std::uint64_t value = 0;
+  if (text.empty() || text.size() > 15) return std::nullopt;  // below 2^53: exact in any client's JSON
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// One `subscribe` parameter's value, already percent-decoded.
+WsRequest subscribe_from_query(std::string_view value) {
+  WsRequest request;
+  const auto malformed = [&] {
+    request.problem = Status::bad_request("invalid_subscribe", "Подписка в адресе соединения записана неверно.");
+    return request;
+  };
+  std::size_t comma = value.find(',');
+  auto id = decimal(value.substr(0, comma));
+  if (!id || comma == std::string_view::npos) return malformed();
+  request.re = *id;
+  std::string_view rest = value.substr(comma + 1);
+  std::size_t second = rest.find(',');
+  std::string_view topic = rest.substr(0, second);
+  std::optional<std::uint64_t> since;
+  if (second != std::string_view::npos && !(since = decimal(rest.substr(second + 1)))) return malformed();
+  if (topic.empty()) return malformed();
+  request.op = "subscribe";
+  request.message = {{"op", "subscribe"}, {"id", *id}, {"topic", std::string(topic)}};
+  if (since) request.message["since"] = *since;
+  return request;
+}
+
+}  // namespace
+
+std::vector<WsRequest> subscribes_in_query(std::string_view query) {
+  std::vector<WsRequest> out;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || net::percent_decode(pair.substr(0, eq), true) != "subscribe") continue;
+    if (out.size() == kMaxQuerySubscribes) {
+      WsRequest refused;
+      refused.problem = Status::too_many("too_many_topics", "Слишком много подписок в одном соединении.");
+      out.push_back(std::move(refused));
+      break;
+    }
+    auto value = net::percent_decode(pair.substr(eq + 1), true);
+    out.push_back(value ? subscribe_from_query(*value) : subscribe_from_query(""));
+  }
+  return out;
 }
 
 nlohmann::json ws_error(const Status& status, const nlohmann::json& re) {

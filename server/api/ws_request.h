@@ -27,6 +27,15 @@ struct WsRequest {
 // Never throws, whatever the bytes.
 WsRequest parse_ws_request(std::string_view text);
 
+// The subscribes a client puts in the upgrade's query, so their replies go out with the 101
+// instead of a round trip later: each `subscribe` parameter is `id,topic` or `id,topic,since`
+// (`/ws?subscribe=1,timeline:irkutsk-2020&subscribe=2,section:irkutsk-2020:3,41`), the id a
+// decimal number. Each becomes the subscribe op it stands for, in order; a malformed one an
+// invalid_subscribe problem (with its id when that much was readable), those past
+// kMaxQuerySubscribes a too_many_topics one. Never throws, whatever the bytes.
+constexpr std::size_t kMaxQuerySubscribes = 16;
+std::vector<WsRequest> subscribes_in_query(std::string_view query);
+
 // The "topic" of a subscribe/unsubscribe message: a string of at most kMaxTopicBytes, else
 // 400 invalid_topic.
 Result<std::string> topic_of(const nlohmann::json& message);

@@ -80,9 +80,10 @@ std::string subscribe_reply_text(const json& re, const live::TopicFamily::StateT
 struct App::Subscriber : net::WsContext {
   std::optional<accounts::Identity> identity;
   std::string session_token;  // the cookie the identity came from; empty when anonymous
-  bool tracked = false;       // in sockets_by_user_ (from the first message on)
+  bool tracked = false;       // in sockets_by_user_ (from the first op on)
   std::set<std::string> topics;
   std::string member;  // presence member id: the connection
+  std::vector<api::WsRequest> opening_subscribes;  // from the upgrade's query, answered at the open
 };
 
 App::App(const Config& config, std::vector<timeline::Agenda> agendas, timeline::Clock clock,
@@ -352,16 +353,22 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
       context->session_token = std::string(*token);
     }
   }
+  context->opening_subscribes = api::subscribes_in_query(upgrade.query);
   return context;
+}
+
+// The identity was read a moment ago, at the upgrade: these replies go out with the 101.
+void App::on_open(net::WsConnection& connection, net::WsContext& context) {
+  auto& who = static_cast<Subscriber&>(context);
+  auto requests = std::move(who.opening_subscribes);
+  if (requests.empty()) return;
+  adopt(connection, who);
+  for (const auto& request : requests) answer(connection, who, request);
 }
 
 void App::on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) {
   auto& who = static_cast<Subscriber&>(context);
-  if (who.member.empty()) who.member = std::to_string(connection.id());
-  if (who.identity && !who.tracked) {
-    sockets_by_user_.add(who.identity->user.id, connection.shared());
-    who.tracked = true;
-  }
+  adopt(connection, who);
   auto request = api::parse_ws_request(text);
   if (request.problem.is_ok() && request.op != "ping" && !identity_still_holds(who)) {
     // The reply says why before the close frame does, for a client that reads replies only.
@@ -369,6 +376,20 @@ void App::on_message(net::WsConnection& connection, net::WsContext& context, std
     connection.close(kSessionChangedClose, "session_changed");
     return;
   }
+  answer(connection, who, request);
+}
+
+// From the connection's first op on: its presence member id, and its place among its person's
+// sockets (closed when the session ends).
+void App::adopt(net::WsConnection& connection, Subscriber& who) {
+  if (who.member.empty()) who.member = std::to_string(connection.id());
+  if (who.identity && !who.tracked) {
+    sockets_by_user_.add(who.identity->user.id, connection.shared());
+    who.tracked = true;
+  }
+}
+
+void App::answer(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request) {
   WsReply reply =
       request.problem.is_ok() ? do_op(connection, who, request) : WsReply(api::ws_error(request.problem, request.re));
   if (auto* text = std::get_if<std::string>(&reply)) return connection.send_text(std::move(*text));

@@ -57,6 +57,7 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   net::BodyPolicy body_policy(const net::Request& head) override;
   net::Response handle(const net::Request& request) override;
   std::variant<std::unique_ptr<net::WsContext>, net::Response> accept(const net::Request& upgrade) override;
+  void on_open(net::WsConnection& connection, net::WsContext& context) override;
   void on_message(net::WsConnection& connection, net::WsContext& context, std::string_view text) override;
   void on_close(net::WsConnection& connection, net::WsContext& context) override;
 
@@ -98,6 +99,8 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   // A WebSocket reply: JSON to serialise, or text already serialised (a subscribe reply made
   // from a family's cached state).
   using WsReply = std::variant<nlohmann::json, std::string>;
+  void adopt(net::WsConnection& connection, Subscriber& who);
+  void answer(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
   WsReply do_op(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
   WsReply subscribe(net::WsConnection& connection, Subscriber& who, const api::WsRequest& request);
   // Subscribes the connection and counts it present; the topic's last number, if known.

@@ -657,6 +657,7 @@ class WsSession final : public WsConnection,
     server_->watch(this);
     watched_ = true;
     control_next_ = std::move(handshake);
+    server_->ws_handler.on_open(*this, *context_);
     kick_writer();
     if (server_->stopping) shutdown();
     if (!early.empty() && !consume(std::span<char>(early.data(), early.size()))) return;

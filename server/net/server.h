@@ -101,6 +101,9 @@ class WsHandler {
   virtual ~WsHandler() = default;
   // On the connection's strand, before the handshake: a context to accept, a response to refuse.
   virtual std::variant<std::unique_ptr<WsContext>, Response> accept(const Request& upgrade) = 0;
+  // Once, on the strand, right after accept() took it: what it sends here goes out in the same
+  // write as the 101 (the replies to subscribes asked for in the upgrade's URL).
+  virtual void on_open(WsConnection& connection, WsContext& context) {}
   // Each text message in order, on the connection's strand.
   virtual void on_message(WsConnection& connection, WsContext& context, std::string_view text) = 0;
   // Once, on the strand, when the connection has ended for any reason.

@@ -54,7 +54,7 @@ test('the audience page follows the moderator console live and ignores a state t
       const topic = `section:${kEvent}:1`;
       let toAudience = null;
       let lastState = null;
-      await audienceContext.routeWebSocket(/\/ws$/, (page) => {
+      await audienceContext.routeWebSocket(/\/ws(\?|$)/, (page) => {
         const server = page.connectToServer();
         page.onMessage((m) => server.send(m));
         server.onMessage((m) => {

@@ -41,6 +41,48 @@ TEST(WebSocket, BadMessagesGetErrorsAndTheConnectionStays) {
   EXPECT_EQ(ws->call({{"op", "ping"}})["ok"], true);
 }
 
+// The front end names its topics in the upgrade's URL: their replies come with the 101, a round
+// trip sooner than a subscribe sent after it, and the subscriptions are the same as an op's.
+TEST(WebSocket, SubscribesInTheUpgradesUrlAreAnsweredWithoutAMessage) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path(), .clock = "2020-07-06T12:00:00+08:00"});
+  ASSERT_TRUE(server);
+  auto ws = WsClient::connect((*server)->port(),
+                              {.target = "/ws?subscribe=1,timeline:irkutsk-2020&subscribe=2,secrets:x&subscribe=x,y"});
+  ASSERT_TRUE(ws);
+  auto first = ws->reply(1);
+  EXPECT_EQ(first["ok"], true) << first.dump();
+  EXPECT_EQ(first["data"]["timeline"]["open"], nlohmann::json::array({"gallery"}));
+  EXPECT_EQ(first["data"]["presence"], 1);
+  EXPECT_EQ(ws->reply(2)["error"]["code"], "unknown_topic");
+  EXPECT_EQ(ws->reply(nullptr)["error"]["code"], "invalid_subscribe");
+  EXPECT_EQ(ws->call({{"op", "ping"}})["ok"], true);
+  // Subscribed as by an op: a second viewer's arrival is pushed to it, and it can leave.
+  auto other = WsClient::connect((*server)->port(), {.target = "/ws?subscribe=1,timeline:irkutsk-2020"});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->reply(1)["data"]["presence"], 2);
+  EXPECT_TRUE(ws->wait_presence(kTopic, 2));
+  EXPECT_EQ(ws->call({{"op", "unsubscribe"}, {"topic", kTopic}})["ok"], true);
+  EXPECT_TRUE(other->wait_presence(kTopic, 1));
+}
+
+TEST(WebSocket, AResubscribeInTheUrlResumesFromTheNumberGiven) {
+  TempDir data;
+  auto server = ServerProcess::start({.data_dir = data.path(), .clock = "2020-07-06T12:00:00+08:00"});
+  ASSERT_TRUE(server);
+  auto ws = WsClient::connect((*server)->port());
+  ASSERT_TRUE(ws);
+  auto sub = ws->call({{"op", "subscribe"}, {"topic", kTopic}});
+  ASSERT_TRUE(sub["data"].contains("seq")) << sub.dump();
+  auto seq = sub["data"]["seq"].get<std::uint64_t>();
+  auto back = WsClient::connect((*server)->port(),
+                                {.target = "/ws?subscribe=4,timeline%3Airkutsk-2020," + std::to_string(seq)});
+  ASSERT_TRUE(back);
+  auto resumed = back->reply(4);
+  EXPECT_EQ(resumed["data"]["resumed"], true) << resumed.dump();
+  EXPECT_FALSE(resumed["data"].contains("timeline"));
+}
+
 TEST(WebSocket, AMessageOverTheLimitClosesTheConnection) {
   TempDir data;
   auto server = ServerProcess::start({.data_dir = data.path()});

@@ -208,7 +208,7 @@ std::unique_ptr<WsClient> WsClient::connect(int port, Options options, int* stat
     }));
     websocket::response_type res;
     beast::error_code ec;
-    impl->ws.handshake(res, "127.0.0.1:" + std::to_string(port), "/ws", ec);
+    impl->ws.handshake(res, "127.0.0.1:" + std::to_string(port), options.target, ec);
     if (status) *status = static_cast<int>(res.result_int());
     if (ec) return nullptr;
     layer.expires_never();
@@ -246,6 +246,10 @@ json WsClient::call(json op, std::chrono::milliseconds timeout) {
   int id = next_id_++;
   op["id"] = id;
   send(op);
+  return reply(id, timeout);
+}
+
+json WsClient::reply(const json& id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mutex);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

@@ -73,6 +73,7 @@ class WsClient {
     // Not reading at all: the server's send queue for us fills up (slow-consumer tests).
     bool read = true;
     int receive_buffer_bytes = 0;  // SO_RCVBUF when > 0
+    std::string target = "/ws";    // the upgrade's path and query
   };
   // nullptr when the upgrade is refused; `status` (if given) receives the HTTP status then.
   static std::unique_ptr<WsClient> connect(int port, Options options, int* status = nullptr);
@@ -84,6 +85,8 @@ class WsClient {
   // Sends {"op":…, "id":n, …} and waits for the reply with re == n; events arriving meanwhile
   // stay queued for next_event().
   nlohmann::json call(nlohmann::json op, std::chrono::milliseconds timeout = 5s);
+  // Waits for the reply with re == `re` without sending anything (a subscribe in the upgrade's URL).
+  nlohmann::json reply(const nlohmann::json& re, std::chrono::milliseconds timeout = 5s);
   // The next pushed event (a message with "topic") matching topic/event (empty matches any).
   std::optional<nlohmann::json> next_event(const std::string& topic = "", const std::string& event = "",
                                            std::chrono::milliseconds timeout = 5s);

@@ -51,5 +51,42 @@ TEST(WsRequest, TopicsAreStringsOfBoundedLengthSplitAtEveryColon) {
   EXPECT_EQ(split_topic("a::b:"), (std::vector<std::string>{"a", "", "b", ""}));
 }
 
+TEST(WsRequest, SubscribesInTheUpgradesQueryBecomeTheOpsTheyStandFor) {
+  auto subs = subscribes_in_query("x=1&subscribe=1,timeline:irkutsk-2020&subscribe=2%2Csection%3Airkutsk-2020%3A3%2C41");
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_TRUE(subs[0].problem.is_ok());
+  EXPECT_EQ(subs[0].op, "subscribe");
+  EXPECT_EQ(subs[0].re, 1);
+  EXPECT_EQ(subs[0].message, (nlohmann::json{{"op", "subscribe"}, {"id", 1}, {"topic", "timeline:irkutsk-2020"}}));
+  EXPECT_EQ(topic_of(subs[1].message).value(), "section:irkutsk-2020:3");
+  EXPECT_EQ(subs[1].message["since"], 41);
+  EXPECT_EQ(subs[1].re, 2);
+  EXPECT_TRUE(subscribes_in_query("").empty());
+  EXPECT_TRUE(subscribes_in_query("subscribed=1,a&subscribe").empty());
+}
+
+TEST(WsRequest, AMalformedSubscribeInTheQueryIsRefusedWithItsIdWhenReadable) {
+  for (const char* query : {"subscribe=", "subscribe=1", "subscribe=1,", "subscribe=x,a", "subscribe=-1,a",
+                            "subscribe=1,a,", "subscribe=1,a,b", "subscribe=1,a,-2", "subscribe=%zz",
+                            "subscribe=1234567890123456,a"}) {
+    auto subs = subscribes_in_query(query);
+    ASSERT_EQ(subs.size(), 1u) << query;
+    EXPECT_EQ(subs[0].problem.code(), "invalid_subscribe") << query;
+    EXPECT_TRUE(subs[0].op.empty()) << query;
+  }
+  EXPECT_EQ(subscribes_in_query("subscribe=7,").front().re, 7);
+  EXPECT_EQ(subscribes_in_query("subscribe=7,a,b").front().re, 7);
+  EXPECT_TRUE(subscribes_in_query("subscribe=x,a").front().re.is_null());
+}
+
+TEST(WsRequest, SubscribesInTheQueryAreBounded) {
+  std::string query;
+  for (std::size_t i = 0; i < kMaxQuerySubscribes + 5; ++i) query += "&subscribe=" + std::to_string(i) + ",t:" + std::to_string(i);
+  auto subs = subscribes_in_query(query);
+  ASSERT_EQ(subs.size(), kMaxQuerySubscribes + 1);
+  EXPECT_TRUE(subs[kMaxQuerySubscribes - 1].problem.is_ok());
+  EXPECT_EQ(subs.back().problem.code(), "too_many_topics");
+}
+
 }  // namespace
 }  // namespace praktika::api

@@ -3,9 +3,14 @@
 // Wire format: client {"op","id",...}; reply {"re":id,"ok":true,"data"} or {"re":id,"error":{code,message}};
 // push {"topic","seq","event","data"}. A re-subscribe sends the last seq seen on the topic ("since"):
 // the server then sends what was missed as ordinary pushes, or a "resync" push carrying the topic's
-// state, which listeners get as a fresh subscribe.
+// state, which listeners get as a fresh subscribe. The topics wanted when a socket opens are named
+// in its URL (?subscribe=id,topic[,since]): the server answers them with its handshake, a round trip
+// sooner than subscribes sent once it is open.
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+// As many subscribes as the server takes in one URL (docs/protocol.md); any more are sent after the open.
+const kMostSubscribesInUrl = 16;
 
 // The close code the server uses when the session behind a socket ended (a logout in another tab)
 // or its roles changed: reconnect at once, and let the page read who it is now.
@@ -101,11 +106,14 @@ export class WsClient {
     return () => this.identityListeners.delete(listener);
   }
 
-  // Connects lazily: the first subscribe or request starts the socket.
+  // Connects lazily: the first subscribe or request starts the socket, once the current task is
+  // done, so the topics a page subscribes to as it renders all go in the socket's URL.
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.connect();
+    queueMicrotask(() => {
+      if (this.socket === null && this.state === 'closed' && this.reconnectTimer === null) this.connect();
+    });
   }
 
   // Drops the socket and connects again at once: after login or logout, because the server reads
@@ -141,7 +149,6 @@ export class WsClient {
   // Subscribes to a topic; several listeners of one topic share one server subscription.
   // Returns the function that removes this listener (and unsubscribes when it was the last).
   subscribe(topicName: string, handlers: TopicHandlers): () => void {
-    this.start();
     let topic = this.topics.get(topicName);
     if (!topic) {
       topic = { listeners: new Set(), lastData: undefined, subscribed: false, lastSeq: undefined, seenSeq: undefined };
@@ -152,6 +159,7 @@ export class WsClient {
       queueMicrotask(() => handlers.onSubscribed?.(data));
     }
     topic.listeners.add(handlers);
+    this.start();
 
     return () => {
       const current = this.topics.get(topicName);
@@ -167,9 +175,14 @@ export class WsClient {
 
   private connect(): void {
     this.setState('connecting');
+    const inUrl = new Map<string, { topic: Topic; id: number }>();
+    for (const [name, topic] of this.topics) {
+      if (inUrl.size === kMostSubscribesInUrl) break;
+      inUrl.set(name, { topic, id: this.nextId++ });
+    }
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.url);
+      socket = new WebSocket(this.urlAsking(inUrl));
     } catch {
       this.scheduleReconnect();
       return;
@@ -180,7 +193,11 @@ export class WsClient {
       this.attempt = 0;
       this.setState('open');
       this.startPing();
-      for (const [name, topic] of this.topics) this.subscribeOnServer(name, topic);
+      // A topic asked for in the URL and dropped since still gets its reply, which unsubscribes it.
+      for (const [name, asked] of inUrl) this.subscribeOnServer(name, asked.topic, asked.id);
+      for (const [name, topic] of this.topics) {
+        if (inUrl.get(name)?.topic !== topic) this.subscribeOnServer(name, topic);
+      }
       const waiting = this.waitingForOpen.splice(0);
       for (const send of waiting) send();
     });
@@ -249,10 +266,22 @@ export class WsClient {
     this.pingTimer = null;
   }
 
-  private subscribeOnServer(name: string, topic: Topic): void {
+  // The socket's URL with a subscribe for each topic in `asked`, from the last number seen on it.
+  private urlAsking(asked: Map<string, { topic: Topic; id: number }>): string {
+    if (asked.size === 0) return this.url;
+    const params = [...asked].map(([name, { topic, id }]) => {
+      const fields = topic.lastSeq !== undefined ? [id, name, topic.lastSeq] : [id, name];
+      return `subscribe=${encodeURIComponent(fields.join(','))}`;
+    });
+    return `${this.url}${this.url.includes('?') ? '&' : '?'}${params.join('&')}`;
+  }
+
+  // Sends a subscribe, or with `askedId` waits for the reply to the one asked in the socket's URL.
+  private subscribeOnServer(name: string, topic: Topic, askedId?: number): void {
     topic.seenSeq = undefined;
     const since = topic.lastSeq !== undefined ? { since: topic.lastSeq } : {};
-    this.send('subscribe', { topic: name, ...since }).then(
+    const reply = askedId === undefined ? this.send('subscribe', { topic: name, ...since }) : this.expect(askedId);
+    reply.then(
       (data) => {
         if (this.topics.get(name) !== topic) {
           // The last listener left while the reply was on its way: the server holds a subscription
@@ -284,13 +313,19 @@ export class WsClient {
       return Promise.reject(new WsError('disconnected', 'Нет соединения с сервером.'));
     }
     const id = this.nextId++;
+    const reply = this.expect(id);
+    socket.send(JSON.stringify({ ...fields, op, id }));
+    return reply;
+  }
+
+  // The reply with "re": id, to an op sent or a subscribe asked in the socket's URL.
+  private expect(id: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new WsError('timeout', 'Сервер не ответил вовремя.'));
       }, this.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ ...fields, op, id }));
     });
   }
 
