@@ -46,6 +46,15 @@ test('two viewers of the public feed play the same video at the same position', 
     await waitUntil('the stream made', async () => (await author('GET', `${kApi}/flashmob/items/${item.id}`)).json,
       (j) => j?.hls?.state === 'ready', 90000);
     await approveFlashmobItem(server.url, kOrganiser, item.id);
+    // Before the feed, the works page says when the works appear, in words that need no stage name.
+    const early = await env.browser.newContext();
+    try {
+      const works = await openPage(early, `${server.url}/events/${kEvent}/flashmob/gallery`);
+      await waitUntil('the works page before the feed', () => works.locator('.flashmob-gallery p').first().innerText().catch(() => ''),
+        (t) => /^Работы появятся здесь \d{1,2} [а-я]+ 2020 в \d\d:\d\d\.$/.test(t));
+    } finally {
+      await early.close();
+    }
     await server.stop();
 
     server = await startServer({ clock: kFeedClock, dataDir: env.dataDir });

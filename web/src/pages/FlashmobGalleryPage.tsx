@@ -5,7 +5,7 @@ import * as flashmob from '../lib/endpoints/flashmob';
 import { useLoad } from '../lib/hooks';
 import type { FeedItem } from '../lib/flashmob';
 import { formatDuration } from '../lib/format';
-import { formatDateTime } from '../lib/time';
+import { formatDate, formatTime } from '../lib/time';
 import { Loading } from '../components/common/Message';
 import { SaverSwitch, StreamVideo, useSaver } from '../components/flashmob/StreamVideo';
 
@@ -21,7 +21,11 @@ export function FlashmobGalleryPage({ id }: { id: string }) {
   return (
     <section class="flashmob-gallery">
       {words && <h1>{words.galleryTitle}</h1>}
-      {!g.open && <p>Работы появятся здесь с началом флешмоба: {formatDateTime(g.opens, g.opens.slice(-6))}.</p>}
+      {!g.open && (
+        <p>
+          Работы появятся здесь {formatDate(g.opens, g.opens.slice(-6))} в {formatTime(g.opens, g.opens.slice(-6))}.
+        </p>
+      )}
       {g.open && (
         <>
           <label class="field">
