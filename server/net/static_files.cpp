@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <ctime>
 #include <chrono>
@@ -180,6 +181,11 @@ struct Stored {
   }
 };
 
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 bool later_or_same(const timespec& a, const timespec& b) {
   return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec >= b.tv_nsec);
 }
@@ -240,6 +246,13 @@ struct WebRoot::Entry {
   std::string last_modified;
   std::string content_type;
   std::string cache_control;
+  // steady_clock nanoseconds of the last stat() that found every copy as remembered. Threads that
+  // find it stale at once each stat; any of them may store its time.
+  mutable std::atomic<std::int64_t> confirmed_at{0};
+
+  bool all_current() const {
+    return identity.still_current() && (!gzip || gzip->still_current()) && (!br || br->still_current());
+  }
 
   const Stored& coded(Coding coding) const {
     if (coding == Coding::br && br) return *br;
@@ -260,9 +273,11 @@ struct WebRoot::Entry {
   }
 };
 
-WebRoot::WebRoot(fs::path root) : root_(std::move(root)) {}
+WebRoot::WebRoot(fs::path root, std::chrono::milliseconds confirm_every)
+    : root_(std::move(root)), confirm_every_(confirm_every) {}
 
 std::shared_ptr<const WebRoot::Entry> WebRoot::load(const std::string& request_path) {
+  const std::int64_t looked_at = steady_now_ns();
   auto full = resolve(request_path, root_);
   if (!full) return nullptr;
   auto identity = store(*full);
@@ -274,6 +289,7 @@ std::shared_ptr<const WebRoot::Entry> WebRoot::load(const std::string& request_p
   entry->last_modified = http_date(entry->identity.modified.tv_sec);
   entry->content_type = content_type_for(*full);
   entry->cache_control = cache_control_for(request_path);
+  entry->confirmed_at.store(looked_at, std::memory_order_relaxed);
   return entry;
 }
 
@@ -288,11 +304,13 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   const auto coding_for = [&request](const Entry& e) {
     return preferred_coding(request.header("accept-encoding"), e.gzip.has_value(), e.br.has_value());
   };
-  // A rebuilt front end replaces the source and its compressed copies: the one about to be sent
-  // is checked along with the source.
-  const auto current = [&coding_for](const Entry& e) {
-    const Stored& sent = e.coded(coding_for(e));
-    return e.identity.still_current() && (&sent == &e.identity || sent.still_current());
+  // A rebuilt front end replaces the source and its compressed copies: all are checked together.
+  const auto current = [this](const Entry& e) {
+    const std::int64_t now = steady_now_ns();
+    if (now - e.confirmed_at.load(std::memory_order_relaxed) < confirm_every_.count()) return true;
+    if (!e.all_current()) return false;
+    e.confirmed_at.store(now, std::memory_order_relaxed);
+    return true;
   };
   if (entry && !current(*entry)) {
     WriterLock lock(mutex_);

@@ -3,6 +3,7 @@
 // end's files and is callable from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -35,13 +36,16 @@ std::string content_type_for(const std::filesystem::path& file);
 // is remembered: where the request path leads (resolving it costs a readlink or stat per path
 // component), its validators, and for a file smaller than kSendfileFrom its bytes (a larger one
 // is kept open). A file the build also left compressed beside it (name.gz, name.br) is sent in
-// the coding the client prefers (Accept-Encoding, with Vary and an ETag per coding). A hit costs
-// one stat() to confirm the file is the one remembered (same inode, size and modification time),
-// so a rebuilt front end is picked up at once. Range requests are answered from disk.
-// Thread-safe; owns its cache (guarded by mutex_).
+// the coding the client prefers (Accept-Encoding, with Vary and an ETag per coding). A file is
+// confirmed to be the one remembered (same inode, size and modification time: a stat() of it and
+// its compressed copies) on the first hit after `confirm_every` has passed since the last
+// confirmation, so a rebuilt front end is picked up within that time (nginx's
+// open_file_cache_valid, 60 s by default), and a hit in between costs no system call.
+// Range requests are answered from disk. Thread-safe; owns its cache (guarded by mutex_).
 class WebRoot {
  public:
-  explicit WebRoot(std::filesystem::path root);
+  static constexpr std::chrono::milliseconds kConfirmEvery{1000};
+  explicit WebRoot(std::filesystem::path root, std::chrono::milliseconds confirm_every = kConfirmEvery);
 
   std::optional<Response> serve(const Request& request);
 
@@ -50,6 +54,7 @@ class WebRoot {
   std::shared_ptr<const Entry> load(const std::string& request_path);
 
   const std::filesystem::path root_;
+  const std::chrono::nanoseconds confirm_every_;
   SharedMutex mutex_;
   // Keyed by the decoded request path. Only files that exist get an entry, so the number is
   // bounded by the web root's content; the limits below guard against a root full of files.

@@ -7,7 +7,9 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "net/static_files.h"
 #include "support/bytes.h"
 #include "support/client.h"
 #include "support/server_process.h"
@@ -150,7 +152,7 @@ class WebRootFromMemory : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
 };
 
-TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewAtOnce) {
+TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewOnceConfirmed) {
   HttpClient http(server_->port());
   for (int i = 0; i < 3; ++i) {
     auto r = http.get("/photo.jpg");
@@ -162,6 +164,7 @@ TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewAtOnce) {
   std::string etag = http.get("/photo.jpg").headers["etag"];
   EXPECT_EQ(http.request("GET", "/photo.jpg", "", {{"If-None-Match", etag}}).status, 304);
   write("photo.jpg", std::string(10 * 1024, 'b'));
+  std::this_thread::sleep_for(net::WebRoot::kConfirmEvery + 100ms);  // until the server looks again
   auto after = http.get("/photo.jpg");
   EXPECT_EQ(after.body, std::string(10 * 1024, 'b'));
   EXPECT_NE(after.headers["etag"], etag);
@@ -169,6 +172,7 @@ TEST_F(WebRootFromMemory, AFileReplacedOnDiskIsServedAnewAtOnce) {
   EXPECT_EQ(head.headers["content-length"], std::to_string(10 * 1024));
   EXPECT_TRUE(head.body.empty());
   std::filesystem::remove(web_.path() / "photo.jpg");
+  std::this_thread::sleep_for(net::WebRoot::kConfirmEvery + 100ms);
   EXPECT_EQ(http.get("/photo.jpg").status, 404);
   EXPECT_EQ(http.get("/").body, "<!doctype html><title>one</title>");
 }

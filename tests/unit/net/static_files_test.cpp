@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -54,7 +55,8 @@ class StaticFiles : public ::testing::Test {
   }
 
   const fs::path root_ = test_root();
-  WebRoot web_{test_root() / "web"};
+  // Confirms every hit, so each test sees a change at once; the window has its own test.
+  WebRoot web_{test_root() / "web", std::chrono::milliseconds(0)};
 };
 
 TEST_F(StaticFiles, TheRootIsTheIndexPage) {
@@ -123,6 +125,25 @@ TEST_F(StaticFiles, AFileReplacedOnDiskIsServedAnewAndAVanishedOneIsNotFound) {
   fs::remove(root_ / "web" / "index.html");
   EXPECT_FALSE(get("/index.html"));
   EXPECT_FALSE(get("/"));
+}
+
+// Between confirmations a hit is answered from what was remembered, without a stat(); the first
+// hit after the window sees the file rebuilt, and one removed.
+TEST_F(StaticFiles, AReplacedFileIsSeenOnTheFirstHitAfterTheConfirmationWindow) {
+  WebRoot web(root_ / "web", std::chrono::milliseconds(400));
+  const auto body = [&web](const std::string& path) {
+    auto r = web.serve(get_request(path));
+    return r && r->shared_body ? *r->shared_body : std::string("(none)");
+  };
+  ASSERT_EQ(body("/index.html"), "<!doctype html>");
+  replace(root_ / "web" / "index.html", "<!doctype html><p>rebuilt");
+  EXPECT_EQ(body("/index.html"), "<!doctype html>");
+  ::usleep(450'000);
+  EXPECT_EQ(body("/index.html"), "<!doctype html><p>rebuilt");
+  fs::remove(root_ / "web" / "index.html");
+  EXPECT_EQ(body("/index.html"), "<!doctype html><p>rebuilt");
+  ::usleep(450'000);
+  EXPECT_EQ(body("/index.html"), "(none)");
 }
 
 TEST_F(StaticFiles, ALargeFileIsSentFromDisk) {
