@@ -252,8 +252,9 @@ def connections(page, runs):
     page.add(f"### Connections: {fmt(n)} upgrade and subscribe", "")
     page.add("praktika subscribes to `timeline:irkutsk-2020` as its front end does, in the upgrade's URL "
              "(the reply, carrying the timeline, comes with the 101); the peers to a bench topic in a message "
-             "after the 101 (nchan: the URL is the subscription; the floor reads one frame and answers it). Memory is the server's VmRSS after the "
-             "connections went idle minus before, divided by the connections still open. The load "
+             "after the 101 (nchan: the URL is the subscription; the floor reads one frame and answers it). "
+             "Memory is the server's VmRSS after the connections went idle minus before, divided by the "
+             "connections still open. The load "
              "client spreads its connections over 64 loopback source addresses (from one, its own "
              "`connect()` was the limit). CPU per upgrade is the server's CPU time (user and system) "
              "while the connections were made, divided by them: where the load client sets the pace, "
@@ -272,7 +273,8 @@ def connections(page, runs):
             fmt(median(r, "server_bytes_per_connection"), " B"),
             fmt(median(r, "subscribed")) + " / " + fmt(median(r, "connections")),
         ])
-    page.table(["server", "upgrades/s", "server CPU per upgrade", "p99 upgrade + subscribe", "memory per idle connection",
+    page.table(["server", "upgrades/s", "server CPU per upgrade", "p99 upgrade + subscribe",
+                "memory per idle connection",
                 "subscribed"], rows)
     p = runs.get("praktika")
     a = median(p or [], "upgrades_per_second")
@@ -461,7 +463,8 @@ def reconnect(page, runs):
     page.add("Every client reconnects as the front end does (`web/src/lib/ws.ts`: after a close it waits "
              "250 ms + random × min(15 s, 500 ms × 2^attempt), the attempt reset when a socket opens) and "
              "subscribes again (praktika: `timeline:irkutsk-2020` in the upgrade's URL with the last number seen, "
-             "as ws.ts does, same data folder across the restart; Bun: a bench topic in a message; nchan: the URL). \"All back\" counts from the first client's loss; \"down\" is until "
+             "as ws.ts does, same data folder across the restart; Bun: a bench topic in a message; nchan: the "
+             "URL). \"All back\" counts from the first client's loss; \"down\" is until "
              "the first is back; \"listening → all back\" from the moment the restarted server accepts "
              "connections (the runner tells the client); a client's reconnect is from its loss to its new "
              "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")

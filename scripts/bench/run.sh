@@ -475,7 +475,9 @@ for round in $(seq 1 "$rounds"); do
   if wants connections; then
     for s in $(order "$round" praktika node-ws bun nchan floor); do
       case $s in
-        praktika) start_praktika; args="--url ws://127.0.0.1:$port/ws --protocol praktika-url --topic timeline:irkutsk-2020" ;;
+        praktika)
+          start_praktika
+          args="--url ws://127.0.0.1:$port/ws --protocol praktika-url --topic timeline:irkutsk-2020" ;;
         nchan) start_ws_server nchan; args="--url ws://127.0.0.1:$port/sub/bench_connect --protocol raw" ;;
         floor) start_floor; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
         *) start_ws_server "$s"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;

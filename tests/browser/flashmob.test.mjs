@@ -50,7 +50,8 @@ test('two viewers of the public feed play the same video at the same position', 
     const early = await env.browser.newContext();
     try {
       const works = await openPage(early, `${server.url}/events/${kEvent}/flashmob/gallery`);
-      await waitUntil('the works page before the feed', () => works.locator('.flashmob-gallery p').first().innerText().catch(() => ''),
+      const notice = () => works.locator('.flashmob-gallery p').first().innerText().catch(() => '');
+      await waitUntil('the works page before the feed', notice,
         (t) => /^Работы появятся здесь \d{1,2} [а-я]+ 2020 в \d\d:\d\d\.$/.test(t));
     } finally {
       await early.close();

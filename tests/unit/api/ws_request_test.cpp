@@ -52,7 +52,8 @@ TEST(WsRequest, TopicsAreStringsOfBoundedLengthSplitAtEveryColon) {
 }
 
 TEST(WsRequest, SubscribesInTheUpgradesQueryBecomeTheOpsTheyStandFor) {
-  auto subs = subscribes_in_query("x=1&subscribe=1,timeline:irkutsk-2020&subscribe=2%2Csection%3Airkutsk-2020%3A3%2C41");
+  auto subs =
+      subscribes_in_query("x=1&subscribe=1,timeline:irkutsk-2020&subscribe=2%2Csection%3Airkutsk-2020%3A3%2C41");
   ASSERT_EQ(subs.size(), 2u);
   EXPECT_TRUE(subs[0].problem.is_ok());
   EXPECT_EQ(subs[0].op, "subscribe");
@@ -81,7 +82,8 @@ TEST(WsRequest, AMalformedSubscribeInTheQueryIsRefusedWithItsIdWhenReadable) {
 
 TEST(WsRequest, SubscribesInTheQueryAreBounded) {
   std::string query;
-  for (std::size_t i = 0; i < kMaxQuerySubscribes + 5; ++i) query += "&subscribe=" + std::to_string(i) + ",t:" + std::to_string(i);
+  for (std::size_t i = 0; i < kMaxQuerySubscribes + 5; ++i)
+    query += "&subscribe=" + std::to_string(i) + ",t:" + std::to_string(i);
   auto subs = subscribes_in_query(query);
   ASSERT_EQ(subs.size(), kMaxQuerySubscribes + 1);
   EXPECT_TRUE(subs[kMaxQuerySubscribes - 1].problem.is_ok());
