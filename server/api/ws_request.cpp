@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "api/http.h"
+#include "common/errors.h"
 #include "common/json_guard.h"
 #include "net/http_types.h"
 
@@ -92,7 +93,7 @@ std::vector<WsRequest> subscribes_in_query(std::string_view query) {
     if (eq == std::string_view::npos || net::percent_decode(pair.substr(0, eq), true) != "subscribe") continue;
     if (out.size() == kMaxQuerySubscribes) {
       WsRequest refused;
-      refused.problem = Status::too_many("too_many_topics", "Слишком много подписок в одном соединении.");
+      refused.problem = errors::too_many_topics();
       out.push_back(std::move(refused));
       break;
     }

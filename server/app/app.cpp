@@ -446,13 +446,12 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
   if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
   parts.erase(parts.begin());
   const live::Caller caller{who.identity, connection.id(), who.member};
-  const auto too_many = [] { return Status::too_many("too_many_topics", "Слишком много подписок в одном соединении."); };
   const auto since = resubscribed_since(message);
   // A fresh subscription to a family that keeps its state as text: nothing is built for it.
   if (family->second.state_text && !since && !who.topics.count(topic)) {
     auto state = family->second.state_text(caller, parts);
     if (!state) return fail(state.status());
-    if (who.topics.size() >= config_.ws_topics_per_connection) return fail(too_many());
+    if (who.topics.size() >= config_.ws_topics_per_connection) return fail(errors::too_many_topics());
     auto seq = join_topic(connection, who, topic, since, json());
     return subscribe_reply_text(re, *state, presence_->count(topic), seq);
   }
@@ -462,7 +461,7 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
     (*data)["presence"] = presence_->count(topic);
     return ok(std::move(*data));
   }
-  if (who.topics.size() >= config_.ws_topics_per_connection) return fail(too_many());
+  if (who.topics.size() >= config_.ws_topics_per_connection) return fail(errors::too_many_topics());
   auto seq = join_topic(connection, who, topic, since, *data);
   // A resubscribe gets what it missed (or a resync event with this state) as events instead.
   json reply = since ? json{{"resumed", true}} : std::move(*data);

@@ -18,6 +18,9 @@ inline Status practice_not_found(const Noun& words) {
 inline Status practice_not_found() { return Status::not_found("practice_not_found", "Под таким номером ничего не найдено."); }
 inline Status not_authenticated() { return Status::unauthorized("not_authenticated", "Войдите в систему."); }
 inline Status invalid_topic() { return Status::bad_request("invalid_topic", "Неверное имя темы."); }
+inline Status too_many_topics() {
+  return Status::too_many("too_many_topics", "Слишком много подписок в одном соединении.");
+}
 inline Status upload_not_found() { return Status::not_found("upload_not_found", "Загрузка не найдена."); }
 inline Status upload_incomplete() { return Status::conflict("upload_incomplete", "Файл ещё не загружен полностью."); }
 inline Status unknown_purpose() { return Status::bad_request("unknown_purpose", "Неизвестное назначение файла."); }
