@@ -32,7 +32,7 @@ WsRequest parse_ws_request(std::string_view text) {
 Result<std::string> topic_of(const nlohmann::json& message) {
   auto topic = message.find("topic");
   if (topic == message.end() || !topic->is_string() || topic->get_ref<const std::string&>().size() > kMaxTopicBytes)
-    return Status::bad_request("invalid_topic", "Не указана тема подписки.");
+    return errors::invalid_topic();
   return topic->get<std::string>();
 }
 

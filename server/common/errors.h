@@ -17,7 +17,7 @@ inline Status practice_not_found(const Noun& words) {
 // Where no event is at hand (a number that is not one): words that fit any event.
 inline Status practice_not_found() { return Status::not_found("practice_not_found", "Под таким номером ничего не найдено."); }
 inline Status not_authenticated() { return Status::unauthorized("not_authenticated", "Войдите в систему."); }
-inline Status invalid_topic() { return Status::bad_request("invalid_topic", "Неверное имя темы."); }
+inline Status invalid_topic() { return Status::bad_request("invalid_topic", "Неверное имя темы подписки."); }
 inline Status too_many_topics() {
   return Status::too_many("too_many_topics", "Слишком много подписок в одном соединении.");
 }

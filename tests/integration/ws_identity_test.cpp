@@ -67,6 +67,26 @@ TEST(WsIdentity, LogoutClosesTheSocketAndItsPrivateTopicIsRefusedAfterTheReconne
   EXPECT_EQ(subscribe(*again, topic)["error"]["code"], "not_authenticated");
 }
 
+// The front end names its topics in the upgrade's URL: a socket whose only subscribe came that way
+// is the person's as much as one that subscribed by a message, and a logout closes it too.
+TEST(WsIdentity, ASocketSubscribedInItsUrlIsClosedAtLogout) {
+  Started s;
+  ASSERT_NO_FATAL_FAILURE(start(s));
+  People people(s.server->port());
+  HttpClient& anna = people.person("anna@dom.ru", "Анна");
+  WsClient::Options options;
+  options.cookie = anna.cookie_header();
+  options.target = "/ws?subscribe=1," + author_topic(anna);
+  auto socket = WsClient::connect(people.port(), options);
+  ASSERT_TRUE(socket);
+  ASSERT_EQ(socket->reply(1)["ok"], true);
+
+  ASSERT_EQ(anna.post("/api/auth/logout", json::object()).status, 200);
+
+  ASSERT_TRUE(socket->closed(5s));
+  EXPECT_EQ(socket->close_code(), kSessionChanged);
+}
+
 TEST(WsIdentity, AWithdrawnModeratorLosesTheModerationTopicAndItsOperationsAtOnce) {
   Started s;
   ASSERT_NO_FATAL_FAILURE(start(s));
