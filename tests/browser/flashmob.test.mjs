@@ -16,10 +16,10 @@ const kOrganiser = 'org-flashmob@umc.ru';
 
 const env = useBrowser({ tag: 'flashmob', users: [[kOrganiser, 'organiser', 'Организатор флешмоба']] });
 
-// The works page's sentence before the feed, from the flashmob stage's opening as the agenda writes
-// it (its own offset): «Работы появятся здесь 7 июля 2020 в 00:00.»
+// The works page's sentence before the feed, from the feed's start as the agenda writes it (the
+// milestone its flashmob part names, in the agenda's own offset): «Работы появятся здесь 7 июля 2020 в 10:00.»
 function worksAppear(agenda) {
-  const opens = agenda.stages.find((s) => s.id === 'flashmob').opens;
+  const opens = agenda.milestones.find((m) => m.id === agenda.flashmob.feed_starts).at;
   const dayMonth = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'long', timeZone: 'UTC' })
     .format(new Date(`${opens.slice(0, 10)}T00:00Z`));
   return `Работы появятся здесь ${dayMonth} ${opens.slice(0, 4)} в ${opens.slice(11, 16)}.`;
