@@ -1,12 +1,14 @@
-// praktika_floor: the kernel's floor for a WebSocket upgrade on this machine, the reference the
-// connections scenario of scripts/bench/run.sh measures praktika against (issue #23). One thread,
-// one epoll, no Beast and no allocation per connection beyond its read buffer: accept4, read the
-// upgrade request, write a fixed 101 with the computed accept key in one write, read one frame,
-// write one fixed reply frame, then hold the connection idle until the client closes it. What
-// this costs is what any server must pay the kernel; the rest of praktika's cost is its own.
+// praktika_floor: the kernel's floor on this machine, the reference scripts/bench/run.sh measures
+// praktika against (issue #23). One thread, one epoll, no Beast and no allocation per connection
+// beyond its read buffer. What it costs is what any server must pay the kernel; the rest of
+// praktika's cost is its own. By the upgrade's path:
+//   /sub…  a subscriber: the 101 in one write, then idle until the client closes it;
+//   /pub…  the publisher: each text frame it sends is written, unmasked, to every subscriber, one
+//          write() each in the order they came (the latency scenario's floor);
+//   other  the connections scenario's floor: the 101 in one write, one frame read and answered with
+//          {"re":1,"ok":true} (which praktika_load's ws-connect counts as a subscription), then idle.
 //
 // Usage: praktika_floor PORT
-// The reply is {"re":1,"ok":true}: praktika_load's ws-connect counts it as a confirmed subscription.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -105,23 +107,101 @@ std::size_t frame_length(std::string_view b) {
   return b.size() >= head + length ? head + length : 0;
 }
 
-enum class Stage : std::uint8_t { handshake, subscribe, idle };
+enum class Stage : std::uint8_t { handshake, subscribe, idle, publisher };
 
 struct Connection {
   Stage stage = Stage::handshake;
   std::string in;  // the bytes read and not yet answered; empty once idle
 };
 
-void close_connection(int epoll, int fd, std::vector<Connection>& connections) {
+// Every connection by descriptor, and the subscribers of the /pub broadcast in arrival order.
+struct Floor {
+  std::vector<Connection> connections = std::vector<Connection>(1024);
+  std::vector<int> subscribers;
+  std::vector<std::size_t> subscriber_at = std::vector<std::size_t>(1024, kNone);  // by descriptor
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  void add_subscriber(int fd) {
+    subscriber_at[static_cast<std::size_t>(fd)] = subscribers.size();
+    subscribers.push_back(fd);
+  }
+  void remove_subscriber(int fd) {
+    const std::size_t at = subscriber_at[static_cast<std::size_t>(fd)];
+    if (at == kNone) return;
+    subscribers[at] = subscribers.back();
+    subscriber_at[static_cast<std::size_t>(subscribers[at])] = at;
+    subscribers.pop_back();
+    subscriber_at[static_cast<std::size_t>(fd)] = kNone;
+  }
+  void make_room(int fd) {
+    const auto n = static_cast<std::size_t>(fd);
+    if (n < connections.size()) return;
+    connections.resize(n * 2 + 1);
+    subscriber_at.resize(n * 2 + 1, kNone);
+  }
+};
+
+void close_connection(int epoll, int fd, Floor& floor) {
   epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
   close(fd);
-  connections[static_cast<std::size_t>(fd)] = Connection{};
+  floor.remove_subscriber(fd);
+  floor.connections[static_cast<std::size_t>(fd)] = Connection{};
+}
+
+// The stage after the 101, by the upgrade's path.
+Stage stage_after_upgrade(std::string_view request) {
+  if (request.starts_with("GET /sub")) return Stage::idle;
+  if (request.starts_with("GET /pub")) return Stage::publisher;
+  return Stage::subscribe;
+}
+
+// A client's text frame, unmasked, framed again as a server sends it (no mask).
+std::string server_frame(std::string_view client_frame) {
+  const auto* b = reinterpret_cast<const unsigned char*>(client_frame.data());
+  std::size_t length = b[1] & 0x7F, head = 2;
+  if (length == 126) length = (std::size_t{b[2]} << 8) | b[3], head = 4;
+  const bool masked = (b[1] & 0x80) != 0;
+  const unsigned char* mask = b + head;
+  head += masked ? 4 : 0;
+  std::string out{static_cast<char>(0x81)};
+  if (length < 126) {
+    out.push_back(static_cast<char>(length));
+  } else {
+    out.push_back(static_cast<char>(126));
+    out.push_back(static_cast<char>(length >> 8));
+    out.push_back(static_cast<char>(length & 0xFF));
+  }
+  for (std::size_t i = 0; i < length; ++i)
+    out.push_back(static_cast<char>(b[head + i] ^ (masked ? mask[i % 4] : 0)));
+  return out;
+}
+
+// One write per subscriber: a subscriber whose socket is full loses the frame (at the latency
+// scenario's 10 events/s none is).
+void broadcast(const Floor& floor, std::string_view frame) {
+  for (const int fd : floor.subscribers) (void)!write(fd, frame.data(), frame.size());
+}
+
+// The publisher's whole frames: text is broadcast, a close answered; false: close it.
+bool on_published(const Floor& floor, int fd, Connection& c) {
+  static constexpr std::string_view kClose = "\x88\x00";
+  while (const std::size_t n = frame_length(c.in)) {
+    const auto opcode = static_cast<unsigned char>(c.in[0]) & 0x0F;
+    if (opcode == 0x8) {
+      (void)!write(fd, kClose.data(), kClose.size());
+      return false;
+    }
+    if (opcode == 0x1) broadcast(floor, server_frame(std::string_view(c.in).substr(0, n)));
+    c.in.erase(0, n);
+  }
+  return true;
 }
 
 // Everything a connection's readiness calls for; false: close it.
-bool on_readable(int fd, Connection& c) {
+bool on_readable(Floor& floor, int fd) {
   static constexpr std::string_view kReply = "\x81\x12{\"re\":1,\"ok\":true}";
   static constexpr std::string_view kClose = "\x88\x00";
+  Connection& c = floor.connections[static_cast<std::size_t>(fd)];
   char buf[4096];
   for (;;) {
     const ssize_t n = read(fd, buf, sizeof buf);
@@ -136,12 +216,18 @@ bool on_readable(int fd, Connection& c) {
     if (c.stage == Stage::handshake) {
       const auto end = c.in.find("\r\n\r\n");
       if (end == std::string::npos) continue;
-      const std::string response = upgrade_response(std::string_view(c.in).substr(0, end + 4));
+      const std::string_view request = std::string_view(c.in).substr(0, end + 4);
+      const std::string response = upgrade_response(request);
       if (response.empty() || write(fd, response.data(), response.size()) != static_cast<ssize_t>(response.size()))
         return false;
+      c.stage = stage_after_upgrade(request);
       c.in.erase(0, end + 4);
-      c.stage = Stage::subscribe;
+      if (c.stage == Stage::idle) {
+        floor.add_subscriber(fd);
+        std::string().swap(c.in);
+      }
     }
+    if (c.stage == Stage::publisher && !on_published(floor, fd, c)) return false;
     if (c.stage == Stage::subscribe && frame_length(c.in) > 0) {
       if (write(fd, kReply.data(), kReply.size()) != static_cast<ssize_t>(kReply.size())) return false;
       c.stage = Stage::idle;
@@ -165,13 +251,13 @@ int listen_on(int port) {
   return fd;
 }
 
-void accept_all(int epoll, int listener, std::vector<Connection>& connections) {
+void accept_all(int epoll, int listener, Floor& floor) {
   for (;;) {
     const int fd = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     const int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    if (static_cast<std::size_t>(fd) >= connections.size()) connections.resize(static_cast<std::size_t>(fd) * 2 + 1);
+    floor.make_room(fd);
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.fd = fd;
@@ -192,16 +278,16 @@ int main(int argc, char** argv) {
   ev.events = EPOLLIN;
   ev.data.fd = listener;
   epoll_ctl(epoll, EPOLL_CTL_ADD, listener, &ev);
-  std::vector<Connection> connections(1024);
+  Floor floor;
   std::array<epoll_event, 256> ready{};
   for (;;) {
     const int n = epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), -1);
     for (int i = 0; i < n; ++i) {
       const int fd = ready[static_cast<std::size_t>(i)].data.fd;
       if (fd == listener) {
-        accept_all(epoll, listener, connections);
-      } else if (!on_readable(fd, connections[static_cast<std::size_t>(fd)])) {
-        close_connection(epoll, fd, connections);
+        accept_all(epoll, listener, floor);
+      } else if (!on_readable(floor, fd)) {
+        close_connection(epoll, fd, floor);
       }
     }
   }

@@ -151,7 +151,8 @@ start_node_ws() {
   wait_port $port
 }
 
-# The kernel's floor for an upgrade: accept, 101, one reply frame, nothing else (bench/floor.cpp).
+# The kernel's floor (bench/floor.cpp): for an upgrade accept, 101, one reply frame, nothing else;
+# for the latency scenario one write() per subscriber per event.
 start_floor() {
   taskset -c $server_cpu "$floor" $port >>"$work/floor.log" 2>&1 &
   stop_pid=$!
@@ -412,7 +413,7 @@ fi
 
 ws_args() {  # server topic-suffix → the URL, protocol and topic flags for that server
   case $1 in
-    nchan) echo "--url ws://127.0.0.1:$port/sub/bench_$2 --publish-url ws://127.0.0.1:$port/pub/bench_$2 --protocol raw --topic bench:$2" ;;
+    nchan | floor) echo "--url ws://127.0.0.1:$port/sub/bench_$2 --publish-url ws://127.0.0.1:$port/pub/bench_$2 --protocol raw --topic bench:$2" ;;
     *) echo "--url ws://127.0.0.1:$port/ws --protocol praktika --topic bench:$2" ;;
   esac
 }
@@ -423,6 +424,7 @@ start_ws_server() {
     node-ws) start_node_ws ;;
     bun) start_bun ;;
     nchan) start_nginx nginx-nchan.conf.in ;;
+    floor) start_floor ;;
   esac
 }
 
@@ -449,7 +451,7 @@ for round in $(seq 1 "$rounds"); do
     done
   fi
   if wants latency; then
-    for s in $(order "$round" $(ws_fanout_servers)); do
+    for s in $(order "$round" $(ws_fanout_servers) floor); do
       start_ws_server "$s"
       # shellcheck disable=SC2046
       run_load latency "$s" "$round" ws-fanout $(ws_args "$s" latency) --connections $fan_subs \
