@@ -145,7 +145,8 @@ class Closable {
 class Flushable {
  public:
   virtual ~Flushable() = default;
-  // Any thread: starts the session's writer on its strand.
+  // Any thread: the session's writer is the caller's (it became due in enqueue); sends what is
+  // queued, on this thread when it can and on the session's strand when it cannot.
   virtual void flush() = 0;
 };
 
@@ -656,7 +657,10 @@ class WsSession final : public WsConnection,
     heard();
     server_->watch(this);
     watched_ = true;
-    control_next_ = std::move(handshake);
+    {
+      MutexLock lock(queue_mutex_);
+      control_next_ = std::move(handshake);
+    }
     server_->ws_handler.on_open(*this, *context_);
     kick_writer();
     if (server_->stopping) shutdown();
@@ -674,7 +678,10 @@ class WsSession final : public WsConnection,
   // A reply to this connection's own request goes out at once.
   void send_text(std::string text) override { enqueue(hub::encode_text_frame(text), /*at_once=*/true); }
 
+  // The flush sweep's or a reply's: most often the queue is a few frames and the socket takes them
+  // whole, so they go out from this thread with no post and no turn on the strand.
   void flush() override {
+    if (write_queue_here()) return;
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->pump(); });
   }
 
@@ -856,8 +863,48 @@ class WsSession final : public WsConnection,
   // A ping or a pong: goes out between two batches of frames, never after our close frame.
   void send_control(std::string frame) {
     if (finished_ || closing_) return;
-    control_next_ += frame;
+    {
+      MutexLock lock(queue_mutex_);
+      control_next_ += frame;
+    }
     kick_writer();
+  }
+
+  // The writer from the thread that was given it (flush()): writes the queue with one sendmsg()
+  // when the queue is the whole of what is due and fits one batch. True when all of it went out
+  // and the writer is free again; false hands the writer to the strand, which goes on after the
+  // bytes this wrote (queue_sent_). The socket is written under queue_mutex_, which the strand
+  // takes before it closes the socket (cut_off), so its descriptor cannot be closed meanwhile.
+  bool write_queue_here() {
+    MutexLock lock(queue_mutex_);
+    if (dead_ || sealed_ || !control_next_.empty() || queue_.empty() || queue_.size() > kBatchFrames ||
+        queued_bytes_ > kBatchBytes)
+      return false;
+    iovec iov[kBatchFrames];
+    for (std::size_t i = 0; i < queue_.size(); ++i) {
+      const std::string_view wire = queue_[i]->wire();
+      iov[i] = {const_cast<char*>(wire.data()), wire.size()};
+    }
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = queue_.size();
+    const ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n != static_cast<ssize_t>(queued_bytes_)) {
+      if (n > 0) queue_sent_ = static_cast<std::size_t>(n);
+      return false;  // the strand's writer finds the socket full, or the error, and acts on it
+    }
+    count_sent(queue_.size());
+    queue_.clear();
+    queued_bytes_ = 0;
+    writing_ = false;
+    return true;
+  }
+
+  void count_sent(std::size_t frames) REQUIRES(queue_mutex_) {
+    // Per write, not per frame: how many frames one sendmsg() carried.
+    net_metrics().ws_frames_sent.inc(frames);
+    net_metrics().ws_frames_per_write.observe(static_cast<double>(frames));
+    frames_sent_ += frames;
   }
 
   // On the strand: starts the writer unless it runs, is posted or is due at the next flush tick
@@ -891,8 +938,12 @@ class WsSession final : public WsConnection,
       writing_ = false;
       return false;
     }
-    control_in_flight_.swap(control_next_);
-    control_next_.clear();
+    // Bytes of the queue's first frames already sent (write_queue_here) go on first: a ping waits.
+    sent_ = std::exchange(queue_sent_, 0);
+    if (sent_ == 0) {
+      control_in_flight_.swap(control_next_);
+      control_next_.clear();
+    }
     if (closing_now) {
       control_in_flight_ += ending_->close_frame;
       std::string().swap(ending_->close_frame);
@@ -901,12 +952,7 @@ class WsSession final : public WsConnection,
     std::size_t n = 0, bytes = 0;
     while (n < queue_.size() && n < kBatchFrames && (n == 0 || bytes + queue_[n]->size() <= kBatchBytes))
       bytes += queue_[n++]->size();
-    if (n > 0) {
-      // Per write, not per frame: how many frames one sendmsg() carried.
-      net_metrics().ws_frames_sent.inc(n);
-      net_metrics().ws_frames_per_write.observe(static_cast<double>(n));
-      frames_sent_ += n;
-    }
+    if (n > 0) count_sent(n);
     if (n == queue_.size()) {
       in_flight_.swap(queue_);  // in_flight_ was empty: the two vectors trade their capacity
     } else {
@@ -914,7 +960,6 @@ class WsSession final : public WsConnection,
       queue_.erase(queue_.begin(), queue_.begin() + n);
     }
     queued_bytes_ -= bytes;
-    sent_ = 0;
     return true;
   }
 
@@ -985,6 +1030,7 @@ class WsSession final : public WsConnection,
 
   // The close handshake is complete (or was cut short): the server ends the TCP connection.
   void teardown() {
+    cut_off();
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     socket_.close(ignored);
@@ -993,22 +1039,27 @@ class WsSession final : public WsConnection,
 
   // A connection that cannot keep up, or whose socket failed: drop it without a handshake.
   void abort() {
+    cut_off();
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     finish();
   }
 
+  // Nothing more is queued or written, from any thread: taken before the socket is closed, so a
+  // write_queue_here() in progress ends before its descriptor does.
+  void cut_off() {
+    MutexLock lock(queue_mutex_);
+    dead_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
+
   void finish() {
     if (finished_) return;
     finished_ = true;
     in_flight_.clear();
-    {
-      MutexLock lock(queue_mutex_);
-      dead_ = true;
-      queue_.clear();
-      queued_bytes_ = 0;
-    }
+    cut_off();
     if (accepted_) {
       server_->websockets.fetch_sub(1);
       server_->remove_live(id_);
@@ -1032,7 +1083,12 @@ class WsSession final : public WsConnection,
     log::Record line(log::Level::info, "ws.close");
     line.num("connection", id_).str("why", why).num("code", end_code_);
     if (ending_ && !ending_->detail.empty()) line.str("reason", ending_->detail);
-    line.seconds("duration", std::chrono::steady_clock::now() - opened_).num("frames", frames_sent_);
+    std::uint64_t frames;
+    {
+      MutexLock lock(queue_mutex_);
+      frames = frames_sent_;
+    }
+    line.seconds("duration", std::chrono::steady_clock::now() - opened_).num("frames", frames);
     if (context_->log_user_id) line.num("user", context_->log_user_id);
   }
 
@@ -1053,7 +1109,6 @@ class WsSession final : public WsConnection,
   bool finished_ = false;
   // For the close's log line.
   std::chrono::steady_clock::time_point opened_;
-  std::uint64_t frames_sent_ = 0;
   std::string_view end_why_;  // a constant
   int end_code_ = 0;
   // What only an ending connection needs, made when the end begins: an idle one holds a pointer.
@@ -1080,8 +1135,9 @@ class WsSession final : public WsConnection,
   bool writing_ GUARDED_BY(queue_mutex_) = false;  // the writer runs, is posted or is due at the next flush tick
   bool sealed_ GUARDED_BY(queue_mutex_) = false;   // closing: nothing new is queued
   bool dead_ GUARDED_BY(queue_mutex_) = false;     // cut off: nothing is queued or written
-  // Written on the strand; read by take_batch under queue_mutex_ on the strand.
-  std::string control_next_;  // pings and pongs waiting for the next batch
+  std::size_t queue_sent_ GUARDED_BY(queue_mutex_) = 0;  // bytes of queue_'s first frames on the wire
+  std::string control_next_ GUARDED_BY(queue_mutex_);    // the 101, pings and pongs: the next batch's first
+  std::uint64_t frames_sent_ GUARDED_BY(queue_mutex_) = 0;  // for the close's log line
 };
 
 // An HTTP connection's executor, named by its type: Asio's type-erased executor (any_io_executor)
