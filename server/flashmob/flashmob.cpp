@@ -31,8 +31,6 @@ constexpr int kUpNext = 3;
 constexpr size_t kMaxTitle = 300;
 constexpr size_t kMaxInstitution = 500;
 
-Status item_not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
-
 // An origin for CSP: scheme://host[:port], nothing a policy could be broken with.
 bool valid_origin(const std::string& s) {
   std::string_view rest;
@@ -195,6 +193,8 @@ std::optional<Captions> captions_of(const ItemRow& r, const Settings& settings) 
 
 }  // namespace
 
+Status item_not_found() { return Status::not_found("item_not_found", "Работа не найдена."); }
+
 // The event as every module sees it, with what the flashmob read from its agenda.
 struct FlashmobService::EventInfo : timeline::EventView {
   Settings settings;
@@ -306,7 +306,7 @@ Result<const FlashmobService::EventInfo*> FlashmobService::event(std::string_vie
   auto it = events_.find(event_id);
   if (it == events_.end()) return errors::event_not_found();
   if (!it->second.purpose || !it->second.feed_start)
-    return Status::not_found("no_flashmob", "У этого мероприятия нет флешмоба.");
+    return Status::not_found("no_flashmob", "У этого мероприятия нет показа работ.");
   return &it->second;
 }
 
@@ -395,10 +395,11 @@ Status check_submission(const Submission& f, const timeline::FilePurpose& purpos
 
 // The kind of the uploaded file ("video" or "presentation") once the upload is a finished,
 // accepted flashmob file of this event.
-Result<std::string> submitted_kind(const uploads::Upload& upload, std::string_view event_id) {
+Result<std::string> submitted_kind(const uploads::Upload& upload, std::string_view event_id,
+                                   const timeline::FilePurpose& purpose) {
   if (upload.event_id != event_id) return errors::upload_not_found();
-  if (upload.purpose != "flashmob")
-    return Status::unprocessable("wrong_purpose", "Этот файл загружен не как материал для флешмоба.");
+  if (upload.purpose != purpose.id)
+    return Status::unprocessable("wrong_purpose", "Этот файл загружен не в раздел «" + purpose.title + "».");
   if (upload.state != "complete")
     return errors::upload_incomplete();
   // The upload's own check (media::check_file at its last byte) decided kind and limits.
@@ -470,12 +471,12 @@ Result<Item> FlashmobService::submit(const accounts::User& author, std::string_v
   const EventInfo& info = **e;
   TimePoint now = clock_.now();
   if (!info.timeline->accepts_files(*info.purpose, now))
-    return Status::conflict("deadline_passed", "Сейчас материалы для флешмоба не принимаются.");
+    return Status::conflict("deadline_passed", "Сейчас файлы «" + info.purpose->title + "» не принимаются.");
 
   if (auto checked = check_submission(form, *info.purpose); !checked) return checked;
   auto upload = uploads_.find(author, form.upload_id);
   if (!upload) return upload.status();
-  auto kind_result = submitted_kind(*upload, event_id);
+  auto kind_result = submitted_kind(*upload, event_id, *info.purpose);
   if (!kind_result) return kind_result.status();
   const std::string& kind = *kind_result;
 
@@ -509,7 +510,7 @@ Result<Item> FlashmobService::submit(const accounts::User& author, std::string_v
   });
   if (!s) {
     if (store::is_conflict(s))
-      return Status::conflict("upload_used", "Этот файл уже отправлен как материал флешмоба.");
+      return Status::conflict("upload_used", "Этот файл уже отправлен.");
     return s;
   }
   if (!st.job.empty() || kind == "video") {

@@ -42,6 +42,9 @@ class UploadService;
 
 namespace praktika::flashmob {
 
+// The one answer for a work that is not there, or not the caller's to see (404 item_not_found).
+Status item_not_found();
+
 // The agenda's "flashmob" part (agenda/schema.json documents it).
 struct Settings {
   std::string feed_starts = "flashmob_feed_starts";  // a milestone id

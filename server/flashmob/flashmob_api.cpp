@@ -33,7 +33,6 @@ Submission submission_from(const json& body) {
           .institution = cleaned(body, "institution")};
 }
 
-Status not_found() { return Status::not_found("item_not_found", "Материал флешмоба не найден."); }
 
 net::Response with_body(const net::Request& req, const std::function<net::Response(const json&)>& f) {
   auto body = api::parse_json_object(req);
@@ -66,7 +65,7 @@ void add_author_routes(net::Router& router, FlashmobService& flashmob, accounts:
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                return api::reply_typed(flashmob.item(who, p.get("id"), *id));
              }));
 }
@@ -78,7 +77,7 @@ void add_media_routes(net::Router& router, FlashmobService& flashmob, accounts::
   router.add("GET", "/api/events/{id}/flashmob/items/{item}/media",
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                int slide = 0;
                if (auto s = req.query_param("slide")) {
                  auto n = parse_id(*s);
@@ -99,7 +98,7 @@ void add_media_routes(net::Router& router, FlashmobService& flashmob, accounts::
   router.add("GET", "/api/events/{id}/flashmob/hls/{item}/{file}",
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                auto who = optional_caller(accounts, req);
                auto file = flashmob.hls_file(who, p.get("id"), *id, p.get("file"));
                if (!file) return api::error_response(file.status());
@@ -118,7 +117,7 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
       accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                 const net::Request& req, const net::PathParams& p) {
         auto id = parse_id(p.get("item"));
-        if (!id) return api::error_response(not_found());
+        if (!id) return api::error_response(item_not_found());
         return api::reply_typed(flashmob.attach_captions(who.user, p.get("id"), *id, req.body));
       }),
       net::BodyRule{.limit = static_cast<std::uint64_t>(flashmob.captions_body_limit())});
@@ -126,13 +125,13 @@ void add_caption_routes(net::Router& router, FlashmobService& flashmob, accounts
              accounts::signed_in(accounts, [&flashmob](const accounts::Identity& who,
                                                        const net::Request&, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                return api::reply_typed(flashmob.remove_captions(who, p.get("id"), *id));
              }));
   router.add("GET", "/api/events/{id}/flashmob/items/{item}/captions",
              [&flashmob, &accounts](const net::Request& req, const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                auto who = optional_caller(accounts, req);
                auto file = flashmob.captions(who, p.get("id"), *id);
                if (!file) return api::error_response(file.status());
@@ -153,7 +152,7 @@ void add_organiser_routes(net::Router& router, FlashmobService& flashmob, accoun
              accounts::organiser_only(accounts, [&flashmob](const accounts::Identity&, const net::Request& req,
                                                             const net::PathParams& p) {
                auto id = parse_id(p.get("item"));
-               if (!id) return api::error_response(not_found());
+               if (!id) return api::error_response(item_not_found());
                return with_body(req, [&](const json& body) {
                  std::string decision = text(body, "decision");
                  if (decision != "approve" && decision != "reject")

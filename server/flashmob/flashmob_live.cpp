@@ -26,7 +26,7 @@ void add_live(live::Registry& registry, FlashmobService& flashmob) {
                           std::int64_t id = 0;
                           auto [p, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), id);
                           if (ec != std::errc{} || p != parts[1].data() + parts[1].size())
-                            return Status::not_found("item_not_found", "Материал флешмоба не найден.");
+                            return item_not_found();
                           auto item = flashmob.item(*caller.identity, parts[0], id);
                           if (!item) return item.status();
                           return json{{"item", to_json(*item)}};

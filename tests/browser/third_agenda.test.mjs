@@ -67,6 +67,16 @@ test('the seminar speaks its own words from the event page to a new «докла
     await assertOwnWords(page, 'the cabinet');
     assert.equal(await testId(page, 'practice-payment').count(), 0, 'no fee where the agenda has none');
 
+    // The seminar's video show, under its own name: the author's page of works sent.
+    const show = agenda.stages.find((s) => s.id === 'flashmob');
+    await testId(page, 'cabinet-flashmob-link').click();
+    await testId(page, 'flashmob-mine').waitFor();
+    assert.equal(await page.locator('h1').innerText(), `${show.title}: мои работы`);
+    assert.equal(await page.title(), `${show.title}: мои работы`);
+    await assertOwnWords(page, 'the author\'s works for the video show');
+    await page.goBack();
+    await testId(page, 'cabinet').waitFor();
+
     await testId(page, 'new-practice').click();
     const sections = await testId(page, 'new-section').locator('option').allTextContents();
     for (const section of agenda.sections) assert.ok(sections.some((o) => o.includes(section.title)), `«${section.title}» offered`);
@@ -109,7 +119,7 @@ async function submitReport() {
 
 // The organiser's pages, the gallery's and the section day's: headings, empty states and
 // fallbacks name the event's «доклады», never the conference's «практики».
-test('the seminar\'s staff, gallery and section day pages speak its own words', async () => {
+test('the seminar\'s staff, gallery, section day and video show pages speak its own words', async () => {
   const report = await submitReport();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
@@ -130,6 +140,10 @@ test('the seminar\'s staff, gallery and section day pages speak its own words', 
       ['/section-day/results', null],
       [`/section-day/${agenda.sections[0].number}`, null],
       [`/sections/${agenda.sections[0].number}`, null],
+      ['/flashmob/queue', null],
+      ['/flashmob', null],
+      ['/flashmob/gallery', null],
+      ['/operations', null],
     ];
     const page = await openPage(context, `${base}/desk`);
     for (const [path, id] of pages) {
@@ -141,6 +155,7 @@ test('the seminar\'s staff, gallery and section day pages speak its own words', 
     }
     await page.goto(`${base}/desk`, { waitUntil: 'load' });
     await waitUntil('the desk\'s intake link', () => textOf(page, 'desk-intake'), (t) => t === 'Заявки и доклады');
+    assert.equal(await textOf(page, 'desk-flashmob-queue'), 'Проверка работ и порядок показа');
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();

@@ -10,6 +10,8 @@ export interface FlashmobWords {
   title: string; // the stage's title (the feed's heading)
   about: string; // its description and the kinds of work, for the feed page
   galleryTitle: string; // the heading of the page with every work
+  mineTitle: string; // the author's page of works sent
+  queueTitle: string; // the organiser's page: checking the works and the order they are shown in
 }
 
 export function flashmobWords(agenda: Agenda): FlashmobWords {
@@ -19,7 +21,13 @@ export function flashmobWords(agenda: Agenda): FlashmobWords {
   const description = textOf(stage?.description);
   const about = [description && `${description.replace(/\.$/, '')}.`, list && `Работы: ${list}.`].filter(Boolean);
   const title = textOf(stage?.title) || textOf(agenda.title);
-  return { title, about: about.join(' '), galleryTitle: `${title}: все работы` };
+  return {
+    title,
+    about: about.join(' '),
+    galleryTitle: `${title}: все работы`,
+    mineTitle: `${title}: мои работы`,
+    queueTitle: `${title}: проверка работ и порядок показа`,
+  };
 }
 
 // The words once the agenda is in (null before, or if it cannot be loaded); the document takes

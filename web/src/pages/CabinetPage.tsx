@@ -5,6 +5,7 @@
 // decisions come from the agenda.
 import { useEffect } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
+import { flashmobWords } from '../lib/flashmobWords';
 import * as intake from '../lib/endpoints/intake';
 import { useLoad } from '../lib/hooks';
 import {
@@ -130,9 +131,9 @@ function Cabinet({ ctx }: { ctx: EventContext }) {
 
       {ctx.agenda.files?.flashmob && (
         <section class="card" aria-labelledby="flashmob-title">
-          <h2 id="flashmob-title">Флешмоб</h2>
+          <h2 id="flashmob-title">{flashmobWords(ctx.agenda).title}</h2>
           <p>
-            Творческие работы детей и семей для трансляции флешмоба:{' '}
+            {textOf(ctx.agenda.files.flashmob.title) || 'Работы к показу'}:{' '}
             <a href={`${base}/flashmob/mine`} data-testid="cabinet-flashmob-link">
               отправить работу и следить за ней
             </a>

@@ -29,7 +29,7 @@ export function FlashmobGalleryPage({ id }: { id: string }) {
       {g.open && (
         <>
           <label class="field">
-            <span class="field__label">Вид творческой работы</span>
+            <span class="field__label">Вид работы</span>
             <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
               <option value="">Все</option>
               {g.work_kinds.map((k) => (

@@ -4,6 +4,7 @@
 // its progress over the WebSocket, why a conversion failed, and the organiser's decision.
 import { useEffect } from 'preact/hooks';
 import { useAuth } from '../lib/auth';
+import { flashmobWords } from '../lib/flashmobWords';
 import * as flashmob from '../lib/endpoints/flashmob';
 import { useLoad } from '../lib/hooks';
 import { useEventContext, wordsOf, type EventContext } from '../lib/intake';
@@ -16,11 +17,12 @@ import { LoadError, Loading, LoginNeeded } from '../components/common/Message';
 export function FlashmobMinePage({ id }: { id: string }) {
   const auth = useAuth();
   const ctx = useEventContext(id);
+  const mineTitle = ctx.status === 'ok' ? flashmobWords(ctx.data.agenda).mineTitle : '';
   useEffect(() => {
-    document.title = 'Мои работы для флешмоба';
-  }, []);
+    if (mineTitle) document.title = mineTitle;
+  }, [mineTitle]);
   if (auth.me === undefined || ctx.status === 'loading') return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="отправить работу на флешмоб" />;
+  if (auth.me === null) return <LoginNeeded what="отправить работу и следить за ней" />;
   if (ctx.status === 'error') return <LoadError title="Не удалось загрузить мероприятие" message={ctx.message} />;
   return <Mine ctx={ctx.data} />;
 }
@@ -28,6 +30,7 @@ export function FlashmobMinePage({ id }: { id: string }) {
 function Mine({ ctx }: { ctx: EventContext }) {
   const loaded = useLoad(`flashmob-mine:${ctx.id}`, (signal) => flashmob.mine(ctx.id, signal));
   const base = `/events/${encodeURIComponent(ctx.id)}`;
+  const words = flashmobWords(ctx.agenda);
 
   if (loaded.status === 'error') return <LoadError title="Не удалось загрузить ваши работы" message={loaded.message} />;
   if (loaded.status === 'loading') return <Loading />;
@@ -49,10 +52,10 @@ function Mine({ ctx }: { ctx: EventContext }) {
         items={[
           { href: base, title: textOf(ctx.agenda.title) || ctx.id },
           { href: `${base}/cabinet`, title: `Мои ${wordsOf(ctx.agenda).many}` },
-          { title: 'Флешмоб' },
+          { title: words.title },
         ]}
       />
-      <h1>Мои работы для флешмоба</h1>
+      <h1>{words.mineTitle}</h1>
       {fileKinds && (
         <p class="muted" data-testid="flashmob-kinds">
           {textOf(purpose?.title) || 'Материалы'}: {fileKinds}.

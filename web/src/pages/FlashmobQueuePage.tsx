@@ -6,6 +6,7 @@ import { messageOf } from '../lib/api';
 import * as flashmob from '../lib/endpoints/flashmob';
 import type { QueueItem } from '../lib/endpoints/flashmob';
 import { useAuth } from '../lib/auth';
+import { useFlashmobWords } from '../lib/flashmobWords';
 import { useLoad, useTopic } from '../lib/hooks';
 import type { FeedState } from '../lib/flashmob';
 import { formatDuration } from '../lib/format';
@@ -22,11 +23,9 @@ const kPlayTitle: Record<string, string> = {
 
 export function FlashmobQueuePage({ id }: { id: string }) {
   const auth = useAuth();
-  useEffect(() => {
-    document.title = 'Очередь флешмоба — организатору';
-  }, []);
+  const words = useFlashmobWords(id, (w) => w.queueTitle);
   if (auth.me === undefined) return <Loading />;
-  if (auth.me === null) return <LoginNeeded what="открыть очередь флешмоба" />;
+  if (auth.me === null) return <LoginNeeded what="проверить работы и задать порядок показа" />;
   const organiser = isOrganiser(auth.me, id);
   if (!organiser)
     return (
@@ -34,10 +33,10 @@ export function FlashmobQueuePage({ id }: { id: string }) {
         <p>Эта страница — для организаторов мероприятия.</p>
       </Message>
     );
-  return <Queue id={id} />;
+  return <Queue id={id} title={words?.queueTitle ?? ''} />;
 }
 
-function Queue({ id }: { id: string }) {
+function Queue({ id, title }: { id: string; title: string }) {
   const queue = useLoad(`flashmob-queue:${id}`, (signal) => flashmob.queue(id, signal));
   const [feed, setFeed] = useState<FeedState | null>(null);
   const [actionError, setError] = useState('');
@@ -89,7 +88,7 @@ function Queue({ id }: { id: string }) {
   if (!items) return error ? <p class="form__error">{error}</p> : <Loading />;
   return (
     <section class="flashmob-queue">
-      <h1>Очередь флешмоба</h1>
+      {title && <h1>{title}</h1>}
       {error && (
         <p class="form__error" role="alert">
           {error}

@@ -4,6 +4,7 @@
 // The topic operations:{id} (organisers only) gives the view on subscribing and pushes it again
 // every two seconds while the page is open.
 import { useState } from 'preact/hooks';
+import { flashmobWords } from '../lib/flashmobWords';
 import { useTopic } from '../lib/hooks';
 import { type EventContext } from '../lib/intake';
 import { eventBase } from '../lib/roles';
@@ -171,10 +172,12 @@ function Body({ view, ctx }: { view: View; ctx: EventContext }) {
             {m.oldest_pending_at && `, самое давнее ждёт с ${formatDateTime(m.oldest_pending_at, ctx.offset)}`}.
             {!m.configured && ' Почтовый сервер не настроен: письма не уходят.'} <a href={`${eventBase(ctx.id)}/mail`}>Все письма</a>
           </li>
-          <li data-testid="operations-conversions">
-            Работы флешмоба готовятся к показу: в очереди — {view.conversions.queued ?? 0}, идёт — {view.conversions.running ?? 0}, не
-            удалось — {view.conversions.failed ?? 0}.
-          </li>
+          {ctx.agenda.files?.flashmob && (
+            <li data-testid="operations-conversions">
+              Подготовка работ к показу ({flashmobWords(ctx.agenda).title}): в очереди — {view.conversions.queued ?? 0}, идёт —{' '}
+              {view.conversions.running ?? 0}, не удалось — {view.conversions.failed ?? 0}.
+            </li>
+          )}
           <li data-testid="operations-certificates">
             Сертификаты: ждут — {view.certificates.queued ?? 0}, не удалось сделать — {view.certificates.failed ?? 0}
             {(view.certificates.running ?? 0) > 0 && ', выпуск идёт'}.

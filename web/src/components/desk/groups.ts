@@ -39,10 +39,10 @@ export function groupsOf(ctx: EventContext): Group[] {
     groups.push({
       key: 'flashmob',
       stage: kStageOf.flashmob,
-      fallback: 'Флешмоб',
+      fallback: 'Трансляция работ',
       links: [
-        { href: `${base}/flashmob/queue`, title: 'Работы флешмоба: проверка и порядок показа', testId: 'desk-flashmob-queue' },
-        { href: `${base}/flashmob`, title: 'Трансляция флешмоба', testId: 'desk-flashmob' },
+        { href: `${base}/flashmob/queue`, title: 'Проверка работ и порядок показа', testId: 'desk-flashmob-queue' },
+        { href: `${base}/flashmob`, title: 'Трансляция', testId: 'desk-flashmob' },
       ],
     });
   }

@@ -1,6 +1,7 @@
 // The ways from the event's page into its work: the participant's pages for the stage open now,
 // and the staff's (the organiser's desk, the expert's queue, the moderator's consoles).
 import { useAuth } from '../../lib/auth';
+import { flashmobWords } from '../../lib/flashmobWords';
 import { wordsOf } from '../../lib/intake';
 import { consoleLinks, eventBase, kStageOf, rolesIn, type StaffLink } from '../../lib/roles';
 import { formatDateTime, formatUntil } from '../../lib/time';
@@ -24,9 +25,9 @@ export function EventLinks({ id, agenda, stages, hasTimeline }: { id: string; ag
     links.push({ href: `${base}/cabinet`, title: intakeOpen ? `Подать ${words.accusative}` : `Мои ${words.many}`, testId: 'cabinet-link' });
   }
   if (agenda.flashmob !== undefined) {
-    const title = stageById(stages, kStageOf.flashmob)?.title || 'Флешмоб';
-    links.push({ href: `${base}/flashmob`, title, testId: 'flashmob-link' });
-    if (me) links.push({ href: `${base}/flashmob/mine`, title: 'Мои работы для флешмоба', testId: 'flashmob-mine-link' });
+    const flashmob = flashmobWords(agenda);
+    links.push({ href: `${base}/flashmob`, title: flashmob.title, testId: 'flashmob-link' });
+    if (me) links.push({ href: `${base}/flashmob/mine`, title: flashmob.mineTitle, testId: 'flashmob-mine-link' });
   }
   if (agenda.gallery !== undefined && me) links.push({ href: `${base}/gallery`, title: `Галерея ${words.genitivePlural}`, testId: 'gallery-link' });
   if (agenda.section_day !== undefined && after(kStageOf.sections)) {

@@ -78,7 +78,7 @@ export function NewItem({ ctx, kinds, onSent }: { ctx: EventContext; kinds: Arra
       <h2 id="new-item-title">Отправить работу</h2>
       {field(
         'work_kind',
-        'Вид творческой работы',
+        'Вид работы',
         <select id="fm-work_kind" data-testid="flashmob-kind" value={kind} aria-required="true" {...invalid('work_kind')} onChange={(e) => setKind(e.currentTarget.value)}>
           <option value="">— выберите —</option>
           {kinds.map((k) => (
