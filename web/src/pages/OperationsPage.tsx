@@ -174,8 +174,9 @@ function Body({ view, ctx }: { view: View; ctx: EventContext }) {
           </li>
           {ctx.agenda.files?.flashmob && (
             <li data-testid="operations-conversions">
-              Подготовка работ к показу ({flashmobWords(ctx.agenda).title}): в очереди — {view.conversions.queued ?? 0}, идёт —{' '}
-              {view.conversions.running ?? 0}, не удалось — {view.conversions.failed ?? 0}.
+              Подготовка работ к показу ({flashmobWords(ctx.agenda).title}): в очереди —{' '}
+              {view.conversions.queued ?? 0}, идёт — {view.conversions.running ?? 0}, не удалось —{' '}
+              {view.conversions.failed ?? 0}.
             </li>
           )}
           <li data-testid="operations-certificates">
