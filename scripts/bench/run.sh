@@ -413,7 +413,9 @@ fi
 
 ws_args() {  # server topic-suffix → the URL, protocol and topic flags for that server
   case $1 in
-    nchan | floor) echo "--url ws://127.0.0.1:$port/sub/bench_$2 --publish-url ws://127.0.0.1:$port/pub/bench_$2 --protocol raw --topic bench:$2" ;;
+    nchan | floor)
+      echo "--url ws://127.0.0.1:$port/sub/bench_$2 --publish-url ws://127.0.0.1:$port/pub/bench_$2" \
+        "--protocol raw --topic bench:$2" ;;
     *) echo "--url ws://127.0.0.1:$port/ws --protocol praktika --topic bench:$2" ;;
   esac
 }
