@@ -188,14 +188,20 @@ TEST_F(Flashmob, AVideoOfFiveMinutesAndOneSecondIsRefusedAndOneOfFourFiftyNineIs
   EXPECT_EQ(item["measured"]["video"]["video_codec"], "mpeg4");
   EXPECT_EQ(item["review"], "pending");
   // The same file twice is one item.
-  EXPECT_EQ(anna.post(kApi + "/items", {{"upload", id}, {"work_kind", "dance"}, {"title", "Т"},
-                                        {"institution", "Центр"}}).error_code(),
-            "upload_used");
+  auto again = anna.post(kApi + "/items", {{"upload", id}, {"work_kind", "dance"}, {"title", "Т"},
+                                           {"institution", "Центр"}});
+  EXPECT_EQ(again.error_code(), "upload_used");
+  // Its words need no stage name: another event's show is not a «флешмоб».
+  EXPECT_EQ(again.json()["error"]["message"], "Этот файл уже отправлен.");
   auto mine = anna.get(kApi + "/items/mine").json();
   ASSERT_EQ(mine["items"].size(), 1u);
   // Someone else's item does not exist for them.
   auto& boris = people_->person("boris@dom.ru");
-  EXPECT_EQ(boris.get(kApi + "/items/" + std::to_string(item["id"].get<int>())).status, 404);
+  auto hidden = boris.get(kApi + "/items/" + std::to_string(item["id"].get<int>()));
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.json()["error"]["message"], "Работа не найдена.");
+  // The same answer for a number that is no number at all.
+  EXPECT_EQ(boris.get(kApi + "/items/x").json()["error"]["message"], "Работа не найдена.");
 }
 
 TEST_F(Flashmob, AnElevenSlidePresentationIsRefusedAndAPdfBecomesSlideImages) {
