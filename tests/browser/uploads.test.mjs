@@ -158,10 +158,21 @@ test('a payment scan is uploaded and sent, and the organiser’s return with a r
     const page = await openPage(context, `${server.url}/events/${kEvent}`);
     await loginThroughDialog(page, who);
 
-    // From the cabinet's link to the practice's payment block.
+    // From the cabinet's link to the practice's payment block. The registration's answer is held back at
+    // first, as on a slow phone: the form of payment is not offered until the one chosen there is known.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route(`**/api/events/${kEvent}/registration`, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(`${server.url}/events/${kEvent}/cabinet`);
     await testId(page, 'practice-pay-link').click();
     await testId(page, 'practice-payment').waitFor();
+    await testId(page, 'payment-amount').waitFor();
+    assert.equal(await testId(page, 'payment-form').count(), 0, 'no form of payment before the registration is in');
+    release();
+    await page.unroute(`**/api/events/${kEvent}/registration`);
     assert.equal(await attributeOf(page, 'practice-payment', 'data-state'), 'awaiting_proof');
     assert.equal(await textOf(page, 'payment-state'), 'ожидается документ об оплате');
     assert.match(await textOf(page, 'payment-amount'), /^2\s000 ₽$/);

@@ -4,7 +4,7 @@
 // subscription scan, marked when required at submission), the files answering one item of the
 // form (agenda `attachments`), and — where the agenda charges a fee — the payment: its state, the
 // contract for the chosen payment form, the scan of the payment document and sending it.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { messageOf } from '../lib/api';
 import { formattingInWords } from '../lib/forms';
 import { acceptsFiles, chargesFees, contractReady, kContractNotReady, rub, wordsOf, type EventContext } from '../lib/intake';
@@ -311,18 +311,18 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
   const spec = ctx.agenda.files?.payment;
   const payment = practice.payment ?? {};
   const state = payment.state ?? 'awaiting_proof';
-  const [form, setForm] = useState(forms[0]?.id ?? '');
+  const [picked, setPicked] = useState<string | null>(null);
   const [scan, setScan] = useState<UploadInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
 
-  // The form chosen in the registration form, when there is one.
+  // The form chosen in the registration form, when there is one; the choice is shown only once that answer
+  // is in, so a slow phone never shows the first form and then another.
   const registration = useLoad(`registration:${ctx.id}`, (signal) => intake.registration(ctx.id, signal));
   const chosen = registration.status === 'ok' ? registration.data?.answers?.payment_form : undefined;
-  useEffect(() => {
-    if (typeof chosen === 'string' && forms.some((f) => f.id === chosen)) setForm(chosen);
-  }, [chosen]);
+  const registered = typeof chosen === 'string' && forms.some((f) => f.id === chosen) ? chosen : undefined;
+  const form = picked ?? registered ?? forms[0]?.id ?? '';
 
   if (practice.state !== 'submitted') {
     return (
@@ -375,13 +375,13 @@ function Payment(props: { ctx: EventContext; practice: Practice; owner: boolean;
       )}
       {state === 'proof_sent' && <p class="muted">Организатор проверит документ и подтвердит оплату. Можно отправить другой документ вместо этого.</p>}
 
-      {forms.length > 0 && state !== 'confirmed' && (
+      {forms.length > 0 && state !== 'confirmed' && registration.status !== 'loading' && (
         <div class="form__row">
           <div class="field">
             <label class="field__label" for={`payment-form-${practice.id}`}>
               Форма оплаты
             </label>
-            <select id={`payment-form-${practice.id}`} data-testid="payment-form" value={form} onChange={(e) => setForm(e.currentTarget.value)}>
+            <select id={`payment-form-${practice.id}`} data-testid="payment-form" value={form} onChange={(e) => setPicked(e.currentTarget.value)}>
               {forms.map((f) => (
                 <option key={f.id} value={f.id}>
                   {textOf(f.title) || f.id}
