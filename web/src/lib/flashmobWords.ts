@@ -30,11 +30,21 @@ export function flashmobWords(agenda: Agenda): FlashmobWords {
   };
 }
 
-// The words once the agenda is in (null before, or if it cannot be loaded); the document takes
-// the title the caller picks from them.
+// Words that name no event, for pages whose agenda cannot be loaded: the feed still plays there and
+// keeps a heading.
+export const kPlainFlashmobWords: FlashmobWords = {
+  title: 'Трансляция работ',
+  about: '',
+  galleryTitle: 'Все работы',
+  mineTitle: 'Мои работы',
+  queueTitle: 'Проверка работ и порядок показа',
+};
+
+// The words once the agenda is in (null while it loads, the plain words if it cannot be loaded);
+// the document takes the title the caller picks from them.
 export function useFlashmobWords(id: string, pick: (w: FlashmobWords) => string): FlashmobWords | null {
   const loaded = useLoad(`flashmob-words:${id}`, (signal) => events.agenda(id, signal).then(flashmobWords));
-  const words = loaded.status === 'ok' ? loaded.data : null;
+  const words = loaded.status === 'ok' ? loaded.data : loaded.status === 'error' ? kPlainFlashmobWords : null;
   const documentTitle = words ? pick(words) : '';
   useEffect(() => {
     if (documentTitle) document.title = documentTitle;

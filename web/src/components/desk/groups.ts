@@ -1,6 +1,7 @@
 // Every organiser page of the event, grouped by the stage whose work it serves; the groups follow
 // the parts the agenda has (fees, review, flashmob, gallery, section day, contest, certificates).
 import { wordsOf, type EventContext } from '../../lib/intake';
+import { kPlainFlashmobWords } from '../../lib/flashmobWords';
 import { eventBase, kStageOf, type StaffLink } from '../../lib/roles';
 import { listOf } from '../../lib/types';
 
@@ -39,9 +40,9 @@ export function groupsOf(ctx: EventContext): Group[] {
     groups.push({
       key: 'flashmob',
       stage: kStageOf.flashmob,
-      fallback: 'Трансляция работ',
+      fallback: kPlainFlashmobWords.title,
       links: [
-        { href: `${base}/flashmob/queue`, title: 'Проверка работ и порядок показа', testId: 'desk-flashmob-queue' },
+        { href: `${base}/flashmob/queue`, title: kPlainFlashmobWords.queueTitle, testId: 'desk-flashmob-queue' },
         { href: `${base}/flashmob`, title: 'Трансляция', testId: 'desk-flashmob' },
       ],
     });
