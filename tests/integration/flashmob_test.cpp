@@ -204,6 +204,25 @@ TEST_F(Flashmob, AVideoOfFiveMinutesAndOneSecondIsRefusedAndOneOfFourFiftyNineIs
   EXPECT_EQ(boris.get(kApi + "/items/x").json()["error"]["message"], "Работа не найдена.");
 }
 
+// A file uploaded in time but sent as a work after the intake closed: refused in the agenda's words for
+// the files, and nothing is stored.
+TEST_F(Flashmob, AWorkSentAfterTheIntakeClosedIsRefusedInTheFilesOwnWords) {
+  start(kDuringIntake);
+  auto& anna = people_->person("anna@dom.ru");
+  ASSERT_TRUE(files::make_cheap_video(work_ / "late.mp4", 20));
+  auto [done, id] = upload(anna, work_ / "late.mp4", "late.mp4");
+  ASSERT_EQ(done.status, 204) << done.body;
+
+  start(kDuringReview);
+  auto& again = people_->person("anna@dom.ru");
+  auto late = again.post(kApi + "/items", {{"upload", id}, {"work_kind", "dance"}, {"title", "Поздний вальс"},
+                                          {"institution", "Центр"}});
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(late.error_code(), "deadline_passed");
+  EXPECT_EQ(late.json()["error"]["message"], "Сейчас файлы «Материалы для флешмоба» не принимаются.");
+  EXPECT_TRUE(again.get(kApi + "/items/mine").json()["items"].empty());
+}
+
 TEST_F(Flashmob, AnElevenSlidePresentationIsRefusedAndAPdfBecomesSlideImages) {
   start(kDuringIntake);
   auto& anna = people_->person("anna@dom.ru");
