@@ -6,9 +6,11 @@
 //   /pub…  the publisher: each text frame it sends is written, unmasked, to every subscriber, one
 //          write() each in the order they came (the latency scenario's floor);
 //   other  the connections scenario's floor: the 101 in one write, one frame read and answered with
-//          {"re":1,"ok":true} (which praktika_load's ws-connect counts as a subscription), then idle.
+//          {"re":1,"ok":true,"data":{"state":STATE}} (which praktika_load's ws-connect counts as a
+//          subscription) in one write, then idle. STATE is the file's JSON, `null` without one: the
+//          state of the topic a subscriber gets, the same bytes for every server measured.
 //
-// Usage: praktika_floor PORT
+// Usage: praktika_floor PORT [STATE_FILE]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -116,6 +118,7 @@ struct Connection {
 
 // Every connection by descriptor, and the subscribers of the /pub broadcast in arrival order.
 struct Floor {
+  std::string reply;  // the subscribe reply, framed: one text frame, unmasked
   std::vector<Connection> connections = std::vector<Connection>(1024);
   std::vector<int> subscribers;
   std::vector<std::size_t> subscriber_at = std::vector<std::size_t>(1024, kNone);  // by descriptor
@@ -199,7 +202,6 @@ bool on_published(const Floor& floor, int fd, Connection& c) {
 
 // Everything a connection's readiness calls for; false: close it.
 bool on_readable(Floor& floor, int fd) {
-  static constexpr std::string_view kReply = "\x81\x12{\"re\":1,\"ok\":true}";
   static constexpr std::string_view kClose = "\x88\x00";
   Connection& c = floor.connections[static_cast<std::size_t>(fd)];
   char buf[4096];
@@ -229,11 +231,42 @@ bool on_readable(Floor& floor, int fd) {
     }
     if (c.stage == Stage::publisher && !on_published(floor, fd, c)) return false;
     if (c.stage == Stage::subscribe && frame_length(c.in) > 0) {
-      if (write(fd, kReply.data(), kReply.size()) != static_cast<ssize_t>(kReply.size())) return false;
+      if (write(fd, floor.reply.data(), floor.reply.size()) != static_cast<ssize_t>(floor.reply.size())) return false;
       c.stage = Stage::idle;
       std::string().swap(c.in);
     }
   }
+}
+
+// {"re":1,"ok":true,"data":{"state":STATE}} as one server text frame.
+std::string subscribe_reply(const std::string& state) {
+  const std::string text = R"({"re":1,"ok":true,"data":{"state":)" + state + "}}";
+  std::string frame = "\x81";
+  if (text.size() < 126) {
+    frame.push_back(static_cast<char>(text.size()));
+  } else {
+    frame.push_back(static_cast<char>(126));
+    frame.push_back(static_cast<char>(text.size() >> 8));
+    frame.push_back(static_cast<char>(text.size() & 0xFF));
+  }
+  return frame + text;
+}
+
+// The file's bytes without the trailing newline; `null` when there is no file.
+std::string read_state(const char* path) {
+  if (path == nullptr) return "null";
+  std::string state;
+  if (std::FILE* f = std::fopen(path, "rb")) {
+    char buf[4096];
+    while (const std::size_t n = std::fread(buf, 1, sizeof buf, f)) state.append(buf, n);
+    std::fclose(f);
+  }
+  while (!state.empty() && (state.back() == '\n' || state.back() == '\r')) state.pop_back();
+  if (state.empty() || state.size() > 60000) {
+    std::fprintf(stderr, "praktika_floor: %s: no state, or more than 60 000 bytes\n", path);
+    std::exit(2);
+  }
+  return state;
 }
 
 int listen_on(int port) {
@@ -268,8 +301,8 @@ void accept_all(int epoll, int listener, Floor& floor) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: praktika_floor PORT\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: praktika_floor PORT [STATE_FILE]\n");
     return 2;
   }
   const int listener = listen_on(std::atoi(argv[1]));
@@ -279,6 +312,7 @@ int main(int argc, char** argv) {
   ev.data.fd = listener;
   epoll_ctl(epoll, EPOLL_CTL_ADD, listener, &ev);
   Floor floor;
+  floor.reply = subscribe_reply(read_state(argc == 3 ? argv[2] : nullptr));
   std::array<epoll_event, 256> ready{};
   for (;;) {
     const int n = epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), -1);

@@ -486,14 +486,17 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
 //             (the Node ws and Bun peers speak the same);
 //   praktika-url: as praktika's front end subscribes: `?subscribe=1,T[,since]` in the upgrade's
 //             URL, the reply coming with the 101 (web/src/lib/ws.ts); events as praktika;
-//   raw:      the URL is the subscription (nchan), and the publisher's frames are broadcast as sent.
-enum class Protocol { praktika, praktika_url, raw };
+//   raw:      the URL is the subscription (nchan), and the publisher's frames are broadcast as sent;
+//   raw-state: as raw, with the topic's state as the first frame after the 101 (nchan sending the
+//             channel's newest message): a subscription counts when that frame is in.
+enum class Protocol { praktika, praktika_url, raw, raw_state };
 
 Protocol parse_protocol(const std::string& name) {
   if (name == "praktika") return Protocol::praktika;
   if (name == "praktika-url") return Protocol::praktika_url;
   if (name == "raw") return Protocol::raw;
-  throw std::runtime_error("--protocol is praktika, praktika-url or raw");
+  if (name == "raw-state") return Protocol::raw_state;
+  throw std::runtime_error("--protocol is praktika, praktika-url, raw or raw-state");
 }
 
 // The query of an upgrade that subscribes in its URL (Protocol::praktika_url), as ws.ts writes it.
@@ -502,7 +505,7 @@ std::string subscribe_query(const std::string& topic, std::int64_t since = -1) {
 }
 
 // Opens subscriber connections, `concurrency` handshakes at a time, and counts them ready when
-// the server has confirmed the subscription (or, for `raw`, at the 101).
+// the server has confirmed the subscription (for `raw` at the 101, for `raw-state` at the first frame).
 class Subscribers : public WsListener {
  public:
   using EventSink = std::function<void(WsConn&, std::string_view)>;
@@ -540,7 +543,7 @@ class Subscribers : public WsListener {
 
   void on_open(WsConn& conn) override {
     if (protocol_ == Protocol::raw) return mark_ready(conn);
-    if (protocol_ == Protocol::praktika_url) return;  // its reply is on its way
+    if (protocol_ == Protocol::praktika_url || protocol_ == Protocol::raw_state) return;  // its reply is on its way
     conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + R"("})");
   }
 
@@ -549,6 +552,7 @@ class Subscribers : public WsListener {
       if (on_event) on_event(conn, text);
       return;
     }
+    if (protocol_ == Protocol::raw_state) return mark_ready(conn);
     if (text.find("\"re\":") == std::string_view::npos) return;  // a push before the reply
     if (text.find("\"ok\":true") != std::string_view::npos) return mark_ready(conn);
     if (first_error.empty()) first_error = "subscribe refused: " + std::string(text.substr(0, 200));
@@ -976,7 +980,7 @@ class Reconnector : public WsListener {
     if (c.conn.get() != &conn) return;
     c.attempt = 0;  // as ws.ts: an open socket starts the backoff again
     if (protocol_ == Protocol::raw) return subscribed(c);
-    if (protocol_ == Protocol::praktika_url) return;  // its reply is on its way
+    if (protocol_ == Protocol::praktika_url || protocol_ == Protocol::raw_state) return;  // its reply is on its way
     // As ws.ts: a topic subscribed before is asked again from the last number its reply gave.
     std::string since = c.last_seq >= 0 ? R"(,"since":)" + std::to_string(c.last_seq) : "";
     conn.send_text(R"({"op":"subscribe","id":1,"topic":")" + topic_ + "\"" + since + "}");
@@ -984,7 +988,9 @@ class Reconnector : public WsListener {
 
   void on_text(WsConn& conn, std::string_view text) override {
     Client& c = clients_[conn.tag];
-    if (c.conn.get() != &conn || c.subscribed || text.find("\"re\":") == std::string_view::npos) return;
+    if (c.conn.get() != &conn || c.subscribed) return;
+    if (protocol_ == Protocol::raw_state) return subscribed(c);
+    if (text.find("\"re\":") == std::string_view::npos) return;
     if (text.find("\"ok\":true") != std::string_view::npos) {
       // A resumed reply carries no state; the number stays the one the page already had.
       std::int64_t seq = 0;
@@ -1305,14 +1311,14 @@ void run_to_end(asio::io_context& io, asio::awaitable<void> work) {
 int usage() {
   std::cerr << "usage:\n"
                "  praktika_load ws-fanout --url ws://H:P/PATH [--publish-url ws://H:P/PATH]\n"
-               "        [--protocol praktika|praktika-url|raw]\n"
+               "        [--protocol praktika|praktika-url|raw|raw-state]\n"
                "        --connections N --topic T [--payload BYTES] [--rate-start R] [--rate-factor F] [--rate-step R]\n"
                "        [--step-seconds S] [--max-steps K] [--p99-limit-ms MS] [--sustain-limit-ms MS] [--churn PER_SECOND]\n"
                "        [--server-pid PID]\n"
-               "  praktika_load ws-connect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw]\n"
+               "  praktika_load ws-connect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw|raw-state]\n"
                "        --connections N --topic T\n"
                "        [--concurrency C] [--settle-ms MS] [--server-pid PID]\n"
-               "  praktika_load ws-reconnect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw]\n"
+               "  praktika_load ws-reconnect --url ws://H:P/PATH [--protocol praktika|praktika-url|raw|raw-state]\n"
                "        --connections N --topic T\n"
                "        --ready-file FILE [--deadline-seconds S]   (the runner restarts the server once FILE exists)\n"
                "  praktika_load http --url http://H:P/PATH --connections C --duration S [--paths-file F] [--header H]\n"

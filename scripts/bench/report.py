@@ -29,7 +29,8 @@ PEER_NAMES = {
     "praktika-x1": "one instance",
     "praktika-x3": "three instances",
     "nginx-flashmob": "nginx (deploy/nginx/flashmob.conf, 1 worker, sendfile) + praktika's access answers",
-    "floor": "kernel floor (bench/floor.cpp: epoll, accept4, one 101 write, one reply frame)",
+    "floor": "kernel floor (bench/floor.cpp: epoll, accept4, one 101 write, one reply frame with the state)",
+    "nchan-bare": "nginx + nchan, nothing sent after the 101 (not the same work: no state)",
 }
 
 
@@ -271,6 +272,11 @@ def connections(page, runs):
     page.add("praktika subscribes to `timeline:irkutsk-2020` as its front end does, in the upgrade's URL "
              "(the reply, carrying the timeline, comes with the 101); the peers to a bench topic in a message "
              "after the 101 (nchan: the URL is the subscription; the floor reads one frame and answers it). "
+             "Every server answers a subscription with the same state, the event's timeline as praktika's "
+             "reply carries it (`{\"timeline\": …}`, saved from `GET /api/events/irkutsk-2020/timeline`): "
+             "Node ws, Bun and the floor in their reply, nchan as the channel's one stored message, which a "
+             "subscriber on `/sub-state/` gets first. The row \"nothing sent after the 101\" is nchan as the "
+             "runs before 2026-12-07 measured it: a subscription with no state, less work than the scenario's. "
              "Memory is the server's VmRSS after the connections went idle minus before, divided by the "
              "connections still open. The load "
              "client spreads its connections over 64 loopback source addresses (from one, its own "
@@ -278,7 +284,7 @@ def connections(page, runs):
              "while the connections were made, divided by them: where the load client sets the pace, "
              "it still tells the servers apart.", "")
     rows = []
-    for s in ["praktika", "node-ws", "bun", "nchan", "floor"]:
+    for s in ["praktika", "node-ws", "bun", "nchan", "nchan-bare", "floor"]:
         r = runs.get(s)
         if not r:
             rows.append([PEER_NAMES[s], "not run", "", "", "", ""])
@@ -312,6 +318,11 @@ def connections(page, runs):
                              fmt(median(runs[mb], "server_bytes_per_connection"), " B"),
                              fmt(ratio(m, median(runs[mb], "server_bytes_per_connection")), "×", 2),
                              verdict(ratio(m, median(runs[mb], "server_bytes_per_connection")), 1.0, False)))
+    bare = median(runs.get("nchan-bare", []), "upgrades_per_second")
+    if bare is not None:
+        rt = ratio(a, bare)
+        page.targets.append(("upgrades/s ≥ 1.0× nginx + nchan sending nothing after the 101 (no state: less work)",
+                             fmt(a), fmt(bare), fmt(rt, "×", 2), verdict(rt, 1.0)))
     f = median(runs.get("floor", []), "upgrades_per_second")
     if f is not None:
         # praktika within 1.2× of the floor: its rate at least 1/1.2 of the floor's.

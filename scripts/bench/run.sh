@@ -144,8 +144,8 @@ start_praktika() {  # extra serve flags follow; $praktika_data: a data folder to
   wait_port $port $stop_pid
 }
 
-start_node_ws() {
-  taskset -c $server_cpu node "$peers/ws-server.mjs" $port >>"$work/node-ws.log" 2>&1 &
+start_node_ws() {  # [STATE_FILE]: what a subscribe is answered with
+  taskset -c $server_cpu node "$peers/ws-server.mjs" $port "$@" >>"$work/node-ws.log" 2>&1 &
   stop_pid=$!
   server_pid=$stop_pid
   wait_port $port
@@ -153,15 +153,15 @@ start_node_ws() {
 
 # The kernel's floor (bench/floor.cpp): for an upgrade accept, 101, one reply frame, nothing else;
 # for the latency scenario one write() per subscriber per event.
-start_floor() {
-  taskset -c $server_cpu "$floor" $port >>"$work/floor.log" 2>&1 &
+start_floor() {  # [STATE_FILE]
+  taskset -c $server_cpu "$floor" $port "$@" >>"$work/floor.log" 2>&1 &
   stop_pid=$!
   server_pid=$stop_pid
   wait_port $port $stop_pid
 }
 
-start_bun() {
-  taskset -c $server_cpu "$bun" "$peers/bun-server.js" $port >>"$work/bun.log" 2>&1 &
+start_bun() {  # [STATE_FILE]
+  taskset -c $server_cpu "$bun" "$peers/bun-server.js" $port "$@" >>"$work/bun.log" 2>&1 &
   stop_pid=$!
   server_pid=$stop_pid
   wait_port $port
@@ -216,6 +216,15 @@ probe_bench_flag() {
   if start_praktika --bench; then praktika_has_bench=1; else praktika_has_bench=0; fi
   stop_server
   log "praktika --bench (publishing path for fan-out): $([[ $praktika_has_bench == 1 ]] && echo yes || echo 'not yet')"
+}
+
+# What every server answers a subscribe in the connections scenario with: the event's timeline as
+# praktika's own reply carries it ({"timeline": …}), so each server writes the same state bytes.
+topic_state="$work/topic-state.json"
+save_topic_state() {
+  start_praktika
+  { printf '{"timeline":'; curl -fsS "http://127.0.0.1:$port/api/events/irkutsk-2020/timeline"; printf '}'; } >"$topic_state"
+  stop_server
 }
 
 # A cluster by scripts/cluster.sh (PostgreSQL, Redis, instances, HAProxy) inside the work folder.
@@ -477,14 +486,22 @@ for round in $(seq 1 "$rounds"); do
     done
   fi
   if wants connections; then
-    for s in $(order "$round" praktika node-ws bun nchan floor); do
+    [[ -s $topic_state ]] || save_topic_state
+    for s in $(order "$round" praktika node-ws bun nchan nchan-bare floor); do
       case $s in
         praktika)
           start_praktika
           args="--url ws://127.0.0.1:$port/ws --protocol praktika-url --topic timeline:irkutsk-2020" ;;
-        nchan) start_ws_server nchan; args="--url ws://127.0.0.1:$port/sub/bench_connect --protocol raw" ;;
-        floor) start_floor; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
-        *) start_ws_server "$s"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
+        nchan-bare)  # nothing after the 101: the comparison of the runs before every server sent the state
+          start_ws_server nchan
+          args="--url ws://127.0.0.1:$port/sub/bench_connect --protocol raw" ;;
+        nchan)
+          start_ws_server nchan
+          curl -fsS -o /dev/null --data-binary "@$topic_state" "http://127.0.0.1:$port/state/bench_connect"
+          args="--url ws://127.0.0.1:$port/sub-state/bench_connect --protocol raw-state" ;;
+        floor) start_floor "$topic_state"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
+        node-ws) start_node_ws "$topic_state"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
+        bun) start_bun "$topic_state"; args="--url ws://127.0.0.1:$port/ws --topic bench:connect" ;;
       esac
       # Let the server finish starting (JIT, allocator) before its memory is the baseline.
       sleep 1

@@ -2,10 +2,13 @@
 // process, speaking praktika's WebSocket shape (subscribe, then receive; a publisher connection
 // sends {"op":"publish","topic","data"} and every subscriber of the topic gets
 // {"topic","event":"bench","data"}). Written the way ws's own docs broadcast, with the frame
-// encoded once per publish. Usage: node ws-server.mjs PORT
+// encoded once per publish. A subscribe is answered with the topic's state: STATE_FILE's JSON,
+// the same bytes for every server measured (null without one). Usage: node ws-server.mjs PORT [STATE_FILE]
+import { readFileSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 
 const port = Number(process.argv[2] ?? 9001);
+const state = process.argv[3] ? readFileSync(process.argv[3], 'utf8').trim() : 'null';
 const topics = new Map(); // topic -> Set of sockets
 
 const wss = new WebSocketServer({
@@ -32,7 +35,7 @@ wss.on('connection', (ws) => {
       if (!set) topics.set(msg.topic, (set = new Set()));
       set.add(ws);
       mine.add(msg.topic);
-      ws.send(JSON.stringify({ re: msg.id, ok: true, data: { presence: set.size } }));
+      ws.send(`{"re":${JSON.stringify(msg.id ?? null)},"ok":true,"data":{"presence":${set.size},"state":${state}}}`);
     } else if (msg.op === 'publish' && typeof msg.topic === 'string') {
       const set = topics.get(msg.topic);
       const frame = Buffer.from(JSON.stringify({ topic: msg.topic, event: 'bench', data: msg.data }));
