@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
-#include <set>
+#include <memory>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -77,11 +79,14 @@ std::string subscribe_reply_text(const json& re, const live::TopicFamily::StateT
 }  // namespace
 
 // The application's state of one WebSocket. Only touched on that connection's strand.
+// Most connections are anonymous viewers: an identity is held only when there is one, and the
+// few topics of a connection in a vector, both to keep what an idle viewer costs small.
 struct App::Subscriber : net::WsContext {
-  std::optional<accounts::Identity> identity;
+  std::unique_ptr<const accounts::Identity> identity;
   std::string session_token;  // the cookie the identity came from; empty when anonymous
   bool tracked = false;       // in sockets_by_user_ (from the first op on)
-  std::set<std::string> topics;
+  std::vector<std::string> topics;  // at most config.ws_topics_per_connection
+  bool holds(std::string_view topic) const { return std::find(topics.begin(), topics.end(), topic) != topics.end(); }
   std::string member;  // presence member id: the connection
   std::vector<api::WsRequest> opening_subscribes;  // from the upgrade's query, answered at the open
 };
@@ -349,7 +354,7 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
     auto who = accounts_.authenticate(*token);
     if (who) {
       context->log_user_id = who->user.id;
-      context->identity = std::move(*who);
+      context->identity = std::make_unique<const accounts::Identity>(std::move(*who));
       context->session_token = std::string(*token);
     }
   }
@@ -422,7 +427,7 @@ App::WsReply App::do_op(net::WsConnection& connection, Subscriber& who, const ap
     return ok(published->fanout ? json{{"published", true}} : json{{"delivered", published->delivered}});
   }
   if (auto registered = ops_.find(op); registered != ops_.end()) {
-    auto done = registered->second(live::Caller{who.identity, connection.id(), who.member}, request.message);
+    auto done = registered->second(live::Caller{who.identity.get(), connection.id(), who.member}, request.message);
     return done ? ok(std::move(*done)) : fail(done.status());
   }
   return fail(Status::bad_request("unknown_op", "Неизвестная операция."));
@@ -438,17 +443,17 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
   if (!named) return fail(named.status());
   const std::string& topic = *named;
   if (request.op == "unsubscribe") {
-    if (who.topics.count(topic)) leave_topic(connection, who, topic);
+    if (who.holds(topic)) leave_topic(connection, who, topic);
     return ok(json::object());
   }
   auto parts = api::split_topic(topic);
   auto family = topics_.find(parts.front());
   if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
   parts.erase(parts.begin());
-  const live::Caller caller{who.identity, connection.id(), who.member};
+  const live::Caller caller{who.identity.get(), connection.id(), who.member};
   const auto since = resubscribed_since(message);
   // A fresh subscription to a family that keeps its state as text: nothing is built for it.
-  if (family->second.state_text && !since && !who.topics.count(topic)) {
+  if (family->second.state_text && !since && !who.holds(topic)) {
     auto state = family->second.state_text(caller, parts);
     if (!state) return fail(state.status());
     if (who.topics.size() >= config_.ws_topics_per_connection) return fail(errors::too_many_topics());
@@ -457,7 +462,7 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
   }
   auto data = family->second.subscribe(caller, parts);
   if (!data) return fail(data.status());
-  if (who.topics.count(topic)) {
+  if (who.holds(topic)) {
     (*data)["presence"] = presence_->count(topic);
     return ok(std::move(*data));
   }
@@ -472,28 +477,28 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
 
 std::optional<std::uint64_t> App::join_topic(net::WsConnection& connection, Subscriber& who, const std::string& topic,
                                              std::optional<std::uint64_t> since, const json& state) {
-  who.topics.insert(topic);
+  who.topics.push_back(topic);
   auto seq = publisher_->subscribe(topic, connection.shared(), since, state);
   presence_->join(topic, who.member);
   return seq;
 }
 
 void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::string topic) {
-  who.topics.erase(topic);
+  std::erase(who.topics, topic);
   publisher_->unsubscribe(topic, &connection);
   presence_->leave(topic, who.member);
   auto parts = api::split_topic(topic);
   auto family = topics_.find(parts.front());
   if (family != topics_.end() && family->second.left) {
     parts.erase(parts.begin());
-    family->second.left(live::Caller{who.identity, connection.id(), who.member}, parts);
+    family->second.left(live::Caller{who.identity.get(), connection.id(), who.member}, parts);
   }
 }
 
 void App::on_close(net::WsConnection& connection, net::WsContext& context) {
   auto& who = static_cast<Subscriber&>(context);
   if (who.tracked) sockets_by_user_.remove(who.identity->user.id, connection.id());
-  while (!who.topics.empty()) leave_topic(connection, who, *who.topics.begin());
+  while (!who.topics.empty()) leave_topic(connection, who, who.topics.back());
 }
 
 }  // namespace praktika::app

@@ -234,7 +234,7 @@ class CertificateService {
   Result<Table> export_table(const accounts::Identity& organiser, std::string_view event, std::string_view which);
 
   // Topic certificates:{event}, the organiser only: the job now; `progress` pushed as it goes.
-  Result<std::optional<CertificateJob>> subscribe(const std::optional<accounts::Identity>& who, std::string_view event);
+  Result<std::optional<CertificateJob>> subscribe(const accounts::Identity* who, std::string_view event);
 
  private:
   using Person = Recipient;

@@ -427,7 +427,7 @@ void add_live(live::Registry& registry, GalleryService& gallery) {
                      if (parts.size() != 2) return errors::invalid_topic();
                      auto id = parse_id(parts[1]);
                      if (!id) return errors::practice_not_found();
-                     const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;
+                     const accounts::Identity* who = caller.identity;
                      if (auto s = gallery.may_read_practice(who, parts[0], *id); !s) return s;
                      return json{{"practice", *id}};
                    },
@@ -437,7 +437,7 @@ void add_live(live::Registry& registry, GalleryService& gallery) {
                     if (parts.size() != 2) return errors::invalid_topic();
                     auto section = parse_id(parts[1]);
                     if (!section) return Status::not_found("section_not_found", "Секция не найдена.");
-                    const accounts::Identity* who = caller.identity ? &*caller.identity : nullptr;
+                    const accounts::Identity* who = caller.identity;
                     if (auto s = gallery.may_read(who, parts[0]); !s) return s;
                     return json{{"section", *section}};
                   },

@@ -23,7 +23,7 @@ namespace praktika::live {
 
 // Who sent a WebSocket message: the session behind the connection, if any.
 struct Caller {
-  const std::optional<accounts::Identity>& identity;
+  const accounts::Identity* identity;  // null: nobody signed in
   std::uint64_t connection;  // unique per connection while the process lives
   std::string_view member;   // this connection's id in presence
 };

@@ -232,7 +232,7 @@ void add_live(live::Registry& registry, SectionService& sections) {
     if (!n) return std::nullopt;
     return static_cast<int>(*n);
   };
-  auto identity = [](const live::Caller& c) { return c.identity ? &*c.identity : nullptr; };
+  auto identity = [](const live::Caller& c) { return c.identity; };
 
   registry.add_topic(
       "section",

@@ -43,14 +43,14 @@ Result<nlohmann::json> RecordingRegistry::subscribe(std::string_view topic,
   auto family = topics.find(parts.front());
   if (family == topics.end()) return Status::not_found("unknown_topic", "no such topic family");
   parts.erase(parts.begin());
-  return family->second.subscribe(live::Caller{who, 1, "1"}, parts);
+  return family->second.subscribe(live::Caller{who ? &*who : nullptr, 1, "1"}, parts);
 }
 
 Result<nlohmann::json> RecordingRegistry::op(const std::string& name, const nlohmann::json& message,
                                              const std::optional<accounts::Identity>& who) {
   auto found = ops.find(name);
   if (found == ops.end()) return Status::bad_request("unknown_op", "no such op");
-  return found->second(live::Caller{who, 1, "1"}, message);
+  return found->second(live::Caller{who ? &*who : nullptr, 1, "1"}, message);
 }
 
 timeline::Agenda StageHarness::agenda(const std::string& file) {
