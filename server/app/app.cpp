@@ -79,12 +79,16 @@ std::string subscribe_reply_text(const json& re, const live::TopicFamily::StateT
 }  // namespace
 
 // The application's state of one WebSocket. Only touched on that connection's strand.
-// Most connections are anonymous viewers: an identity is held only when there is one, and the
+// Most connections are anonymous viewers: who signed in is held only when someone did, and the
 // few topics of a connection in a vector, both to keep what an idle viewer costs small.
 struct App::Subscriber : net::WsContext {
-  std::unique_ptr<const accounts::Identity> identity;
-  std::string session_token;  // the cookie the identity came from; empty when anonymous
-  bool tracked = false;       // in sockets_by_user_ (from the first op on)
+  struct SignedIn {
+    accounts::Identity identity;
+    std::string session_token;  // the cookie the identity came from
+  };
+  std::unique_ptr<const SignedIn> signed_in;  // null: anonymous
+  const accounts::Identity* identity() const { return signed_in ? &signed_in->identity : nullptr; }
+  bool tracked = false;  // in sockets_by_user_ (from the first op on)
   std::vector<std::string> topics;  // at most config.ws_topics_per_connection
   bool holds(std::string_view topic) const { return std::find(topics.begin(), topics.end(), topic) != topics.end(); }
   std::string member;  // presence member id: the connection
@@ -354,8 +358,8 @@ std::variant<std::unique_ptr<net::WsContext>, net::Response> App::accept(const n
     auto who = accounts_.authenticate(*token);
     if (who) {
       context->log_user_id = who->user.id;
-      context->identity = std::make_unique<const accounts::Identity>(std::move(*who));
-      context->session_token = std::string(*token);
+      context->signed_in = std::make_unique<const Subscriber::SignedIn>(
+          Subscriber::SignedIn{.identity = std::move(*who), .session_token = std::string(*token)});
     }
   }
   context->opening_subscribes = api::subscribes_in_query(upgrade.query);
@@ -388,8 +392,8 @@ void App::on_message(net::WsConnection& connection, net::WsContext& context, std
 // sockets (closed when the session ends).
 void App::adopt(net::WsConnection& connection, Subscriber& who) {
   if (who.member.empty()) who.member = std::to_string(connection.id());
-  if (who.identity && !who.tracked) {
-    sockets_by_user_.add(who.identity->user.id, connection.shared());
+  if (who.signed_in && !who.tracked) {
+    sockets_by_user_.add(who.signed_in->identity.user.id, connection.shared());
     who.tracked = true;
   }
 }
@@ -402,12 +406,12 @@ void App::answer(net::WsConnection& connection, Subscriber& who, const api::WsRe
 }
 
 bool App::identity_still_holds(Subscriber& who) {
-  if (who.session_token.empty()) return true;
-  auto now = accounts_.recheck(who.session_token);
+  if (!who.signed_in) return true;
+  auto now = accounts_.recheck(who.signed_in->session_token);
   // A store that cannot answer says nothing about the session; the operation will meet the same
   // store and fail on its own.
   if (!now) return now.status().code() != "not_authenticated";
-  return now->roles == who.identity->roles;
+  return now->roles == who.signed_in->identity.roles;
 }
 
 void App::end_sockets_of(std::int64_t user_id) {
@@ -427,7 +431,7 @@ App::WsReply App::do_op(net::WsConnection& connection, Subscriber& who, const ap
     return ok(published->fanout ? json{{"published", true}} : json{{"delivered", published->delivered}});
   }
   if (auto registered = ops_.find(op); registered != ops_.end()) {
-    auto done = registered->second(live::Caller{who.identity.get(), connection.id(), who.member}, request.message);
+    auto done = registered->second(live::Caller{who.identity(), connection.id(), who.member}, request.message);
     return done ? ok(std::move(*done)) : fail(done.status());
   }
   return fail(Status::bad_request("unknown_op", "Неизвестная операция."));
@@ -450,7 +454,7 @@ App::WsReply App::subscribe(net::WsConnection& connection, Subscriber& who, cons
   auto family = topics_.find(parts.front());
   if (family == topics_.end()) return fail(Status::not_found("unknown_topic", "Такой темы нет."));
   parts.erase(parts.begin());
-  const live::Caller caller{who.identity.get(), connection.id(), who.member};
+  const live::Caller caller{who.identity(), connection.id(), who.member};
   const auto since = resubscribed_since(message);
   // A fresh subscription to a family that keeps its state as text: nothing is built for it.
   if (family->second.state_text && !since && !who.holds(topic)) {
@@ -491,13 +495,13 @@ void App::leave_topic(net::WsConnection& connection, Subscriber& who, std::strin
   auto family = topics_.find(parts.front());
   if (family != topics_.end() && family->second.left) {
     parts.erase(parts.begin());
-    family->second.left(live::Caller{who.identity.get(), connection.id(), who.member}, parts);
+    family->second.left(live::Caller{who.identity(), connection.id(), who.member}, parts);
   }
 }
 
 void App::on_close(net::WsConnection& connection, net::WsContext& context) {
   auto& who = static_cast<Subscriber&>(context);
-  if (who.tracked) sockets_by_user_.remove(who.identity->user.id, connection.id());
+  if (who.tracked) sockets_by_user_.remove(who.signed_in->identity.user.id, connection.id());
   while (!who.topics.empty()) leave_topic(connection, who, who.topics.back());
 }
 
