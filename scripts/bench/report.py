@@ -567,6 +567,8 @@ def main():
     ap = argparse.ArgumentParser()
     for flag in ("results", "out", "rounds", "quick", "machine", "versions", "command", "praktika-bench", "upload-mb"):
         ap.add_argument("--" + flag, required=True)
+    ap.add_argument("--when", help="when the results were measured, for results merged from several runs "
+                                    "(default: now)")
     ap.add_argument("--busy-peer", default="bun", help="the peer the busy scenario ran beside praktika")
     ap.add_argument("--only", default="fanout,latency,churn,connections,http,upload,cluster,viewers,reconnect,busy",
                     help="the scenarios run: the others get no section")
@@ -574,7 +576,7 @@ def main():
     wanted = set(a.only.split(","))
     runs = load(a.results)
     page = Page()
-    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    now = a.when or datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     page.add(f"Measured {now} on {a.machine}; server pinned to core 0, load (`praktika_load`) to core 1; "
              f"{a.rounds} round(s), servers in alternating order. Each figure is the median over the rounds, "
              f"followed by its spread (the rounds' min–max) when the rounds differed; a ratio of two figures "
