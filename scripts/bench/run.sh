@@ -223,7 +223,11 @@ probe_bench_flag() {
 topic_state="$work/topic-state.json"
 save_topic_state() {
   start_praktika
-  { printf '{"timeline":'; curl -fsS "http://127.0.0.1:$port/api/events/irkutsk-2020/timeline"; printf '}'; } >"$topic_state"
+  {
+    printf '{"timeline":'
+    curl -fsS "http://127.0.0.1:$port/api/events/irkutsk-2020/timeline"
+    printf '}'
+  } >"$topic_state"
   stop_server
 }
 

@@ -644,7 +644,8 @@ Result<std::optional<CertificateJob>> CertificateService::current_job(std::strin
   return std::optional<CertificateJob>(std::move(*j));
 }
 
-Result<std::optional<CertificateJob>> CertificateService::subscribe(const accounts::Identity* who, std::string_view event) {
+Result<std::optional<CertificateJob>> CertificateService::subscribe(const accounts::Identity* who,
+                                                                    std::string_view event) {
   if (!who) return errors::not_authenticated();
   if (!accounts::is_organiser(*who, event)) return not_organiser();
   return current_job(event);
