@@ -488,7 +488,7 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
 //             URL, the reply coming with the 101 (web/src/lib/ws.ts); events as praktika;
 //   raw:      the URL is the subscription (nchan), and the publisher's frames are broadcast as sent;
 //   raw-state: as raw, with the topic's state as the first frame after the 101 (nchan sending the
-//             channel's newest message): a subscription counts when that frame is in.
+//             one message stored in the channel): a subscription counts when that frame is in.
 enum class Protocol { praktika, praktika_url, raw, raw_state };
 
 Protocol parse_protocol(const std::string& name) {
