@@ -68,10 +68,21 @@ const kAnswers = {
 };
 
 // An organiser, and Anna's practice submitted during the intake (Boris registers too) and
-// admitted during the review through the API, as the earlier stages leave it.
+// admitted during the review through the API, as the earlier stages leave it. `serve` starts the
+// gallery's server on that data; when the test ends the servers stop before the folder goes (the
+// hooks run in the order they were added, and a preview still being built writes into it).
 async function admittedPractice(t) {
   const dataDir = await mkdtemp(join(tmpdir(), 'praktika-gallery-'));
-  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const servers = [];
+  t.after(async () => {
+    for (const server of servers) await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const serve = async (clock) => {
+    const server = await startServer({ clock, dataDir });
+    servers.push(server);
+    return server;
+  };
   const organiser = { email: `org.${Date.now()}@umc.ru`, name: 'Организатор' };
   const made = spawnSync(
     binaryPath,
@@ -108,7 +119,7 @@ async function admittedPractice(t) {
       await server.stop();
     }
   }
-  return { dataDir, organiser, anna, boris, practice };
+  return { serve, organiser, anna, boris, practice };
 }
 
 // A signed-in browser page at `path`, its context closed when the test ends.
@@ -121,9 +132,8 @@ async function pageOf(t, server, who, path) {
 }
 
 test('a comment typed on a practice page appears on another without a reload, and both count two viewers', async (t) => {
-  const { dataDir, anna, boris, practice } = await admittedPractice(t);
-  const server = await startServer({ clock: kGallery, dataDir });
-  t.after(() => server.stop());
+  const { serve, anna, boris, practice } = await admittedPractice(t);
+  const server = await serve(kGallery);
   const pages = [];
   for (const who of [anna, boris]) pages.push(await pageOf(t, server, who, `/events/${kEvent}/gallery/${practice}`));
   const [annaPage, borisPage] = pages;
@@ -157,9 +167,8 @@ test('a comment typed on a practice page appears on another without a reload, an
 });
 
 test('a participant flags an abusive comment; the organiser sees it on the moderation page and hides it, and it leaves every page live', async (t) => {
-  const { dataDir, organiser, anna, boris, practice } = await admittedPractice(t);
-  const server = await startServer({ clock: kGallery, dataDir });
-  t.after(() => server.stop());
+  const { serve, organiser, anna, boris, practice } = await admittedPractice(t);
+  const server = await serve(kGallery);
   const practicePath = `/events/${kEvent}/gallery/${practice}`;
   const borisPage = await pageOf(t, server, boris, practicePath);
   const annaPage = await pageOf(t, server, anna, practicePath);
