@@ -63,10 +63,23 @@ std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
     if (!t.snapshot) t.snapshot = std::make_shared<const std::vector<std::shared_ptr<Subscriber>>>(t.members);
     snapshot = t.snapshot;
   }
-  for (const auto& subscriber : *snapshot) subscriber->deliver(frame);
+  const Pace pace = begin_publish();
+  for (const auto& subscriber : *snapshot) subscriber->deliver(frame, pace);
+  end_publish();
   g_publishes.fetch_add(1, std::memory_order_relaxed);
   g_deliveries.fetch_add(snapshot->size(), std::memory_order_relaxed);
   return snapshot->size();
+}
+
+Pace Hub::begin_publish() {
+  if (publishing_.fetch_add(1, std::memory_order_acq_rel) > 0) return Pace::burst;
+  const auto since_last = clock_().time_since_epoch().count() - last_end_.load(std::memory_order_acquire);
+  return since_last < std::chrono::steady_clock::duration(kQuietGap).count() ? Pace::burst : Pace::quiet;
+}
+
+void Hub::end_publish() {
+  last_end_.store(clock_().time_since_epoch().count(), std::memory_order_release);
+  publishing_.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 std::vector<std::pair<std::string, std::size_t>> Hub::topics() const {

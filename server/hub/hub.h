@@ -2,11 +2,15 @@
 // the hub serialises it once, encodes it as a WebSocket frame once (hub/frame.h), and hands
 // the same immutable bytes to every subscriber.
 // Thread-safe: called from any thread. Owns the topic table (guarded by mutex_); it never
-// waits on a subscriber — Subscriber::deliver must not block (connections queue and cut
-// off slow readers themselves).
+// waits on a subscriber — Subscriber::deliver must not block (connections write without
+// blocking, queue the rest and cut off slow readers themselves).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,11 +26,17 @@
 
 namespace praktika::hub {
 
+// How a publish stands to the others, as the hub sees them go by. A quiet one came after a pause:
+// nothing is likely to follow at once, so a subscriber may write it straight away. One of a
+// burst started while another ran or right after one ended: more are coming, and a subscriber
+// may hold it for a moment to write it together with them.
+enum class Pace : std::uint8_t { quiet, burst };
+
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
   // Called from any thread, possibly concurrently; must return quickly.
-  virtual void deliver(const Frame& frame) = 0;
+  virtual void deliver(const Frame& frame, Pace pace) = 0;
 };
 
 // {"topic":…,"event":…,"data":…} serialised and framed once.
@@ -34,7 +44,13 @@ Frame make_event_frame(std::string_view topic, std::string_view event, const nlo
 
 class Hub {
  public:
-  Hub() = default;
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  // A publish that starts less than this after the previous one ended is part of a burst.
+  static constexpr std::chrono::milliseconds kQuietGap{1};
+
+  // `clock` tells the pace of publishes (tests set it).
+  explicit Hub(Clock clock = std::chrono::steady_clock::now)
+      : clock_(std::move(clock)), last_end_((clock_() - kQuietGap).time_since_epoch().count()) {}
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -66,6 +82,16 @@ class Hub {
     // publish holds the lock only to take the pointer.
     Snapshot snapshot;
   };
+
+  // Called around the deliveries of a publish that has subscribers.
+  Pace begin_publish();
+  void end_publish();
+
+  const Clock clock_;
+
+  // The pace, read and written without mutex_: publishes under way, and when the last one ended.
+  std::atomic<int> publishing_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_end_;
 
   // State below is guarded by mutex_.
   mutable Mutex mutex_;

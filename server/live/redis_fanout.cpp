@@ -57,32 +57,32 @@ class CatchUp final : public hub::Subscriber {
  public:
   CatchUp(std::shared_ptr<hub::Subscriber> target, std::uint64_t since) : target_(std::move(target)), last_(since) {}
 
-  void deliver(const hub::Frame& frame) override {
+  void deliver(const hub::Frame& frame, hub::Pace pace) override {
     MutexLock lock(mutex_);
     if (!ready_) {
       held_.push_back(frame);
       return;
     }
-    pass(frame);
+    pass(frame, pace);
   }
 
   // The missed events (or one resync), then what was held.
   void finish(const std::vector<hub::Frame>& first) {
     MutexLock lock(mutex_);
-    for (const auto& frame : first) pass(frame);
-    for (const auto& frame : held_) pass(frame);
+    for (const auto& frame : first) pass(frame, hub::Pace::burst);
+    for (const auto& frame : held_) pass(frame, hub::Pace::burst);
     held_.clear();
     ready_ = true;
   }
   const hub::Subscriber* target() const { return target_.get(); }
 
  private:
-  void pass(const hub::Frame& frame) REQUIRES(mutex_) {
+  void pass(const hub::Frame& frame, hub::Pace pace) REQUIRES(mutex_) {
     if (frame->seq() != 0) {
       if (frame->seq() <= last_) return;
       last_ = frame->seq();
     }
-    target_->deliver(frame);
+    target_->deliver(frame, pace);
   }
 
   const std::shared_ptr<hub::Subscriber> target_;

@@ -61,14 +61,14 @@ TopicLog::Joined TopicLog::subscribe(const std::string& topic, const std::shared
     if (kept) {
       hub_.subscribe(topic, subscriber);
       for (const auto& [seq, frame] : found->second.kept)
-        if (seq > *since) subscriber->deliver(frame);
+        if (seq > *since) subscriber->deliver(frame, hub::Pace::burst);
       return joined;
     }
     if (!resync) {
       joined.caught_up = false;
       return joined;
     }
-    subscriber->deliver(frame_of(topic, joined.last, event_fragment("resync", *resync)));
+    subscriber->deliver(frame_of(topic, joined.last, event_fragment("resync", *resync)), hub::Pace::quiet);
   }
   hub_.subscribe(topic, subscriber);
   return joined;

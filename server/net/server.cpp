@@ -398,7 +398,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   static constexpr std::size_t kFlushSlice = 64;
   Mutex flush_mutex;
   std::vector<std::shared_ptr<Flushable>> flush_due GUARDED_BY(flush_mutex);
-  bool flush_armed GUARDED_BY(flush_mutex) = false;  // a tick is pending or a sweep runs
+  // A tick is pending or a sweep runs. Written under flush_mutex; read without it by deliver(),
+  // which then queues a quiet publish's frames too, to be written with the sweep's.
+  std::atomic<bool> flush_armed{false};
   asio::strand<asio::io_context::executor_type> flush_strand{asio::make_strand(io)};
   asio::steady_timer flush_timer{flush_strand};                // only on flush_strand
   std::vector<std::shared_ptr<Flushable>> sweeping;            // only on flush_strand
@@ -671,12 +673,21 @@ class WsSession final : public WsConnection,
   std::uint64_t id() const override { return id_; }
   std::shared_ptr<WsConnection> shared() override { return shared_from_this(); }
 
-  // The hot path of a broadcast: one shared_ptr copy appended under the lock; when the writer is
-  // not already running or due, the session joins the next flush tick (Server::Impl::kFlushTick).
-  void deliver(const hub::Frame& frame) override { enqueue(frame, /*at_once=*/false); }
+  // The hot path of a broadcast. A quiet publish (hub::Pace) while no sweep is due is written
+  // straight away, as a loop of send() would: nothing is coming to write it with, and the tick
+  // would only add its wait. Otherwise one shared_ptr copy is appended under the lock, and when the
+  // writer is not already running or due, the session joins the next flush tick.
+  void deliver(const hub::Frame& frame, hub::Pace pace) override {
+    if (pace == hub::Pace::quiet && !server_->flush_armed.load(std::memory_order_relaxed) && write_at_once(frame))
+      return;
+    enqueue(frame, /*at_once=*/false);
+  }
 
   // A reply to this connection's own request goes out at once.
-  void send_text(std::string text) override { enqueue(hub::encode_text_frame(text), /*at_once=*/true); }
+  void send_text(std::string text) override {
+    const hub::Frame frame = hub::encode_text_frame(text);
+    if (!write_at_once(frame)) enqueue(frame, /*at_once=*/true);
+  }
 
   // The flush sweep's or a reply's: most often the queue is a few frames and the socket takes them
   // whole, so they go out from this thread with no post and no turn on the strand.
@@ -868,6 +879,28 @@ class WsSession final : public WsConnection,
       control_next_ += frame;
     }
     kick_writer();
+  }
+
+  // From any thread: writes `frame` to the socket when nothing waits before it (no queue, no
+  // writer running or due), without touching the queue unless the socket takes only part of it;
+  // then the rest is queued and the strand's writer goes on after the bytes sent. False when
+  // something waits before it: the caller queues it behind. As in write_queue_here(), the socket
+  // is written under queue_mutex_, so its descriptor cannot be closed meanwhile.
+  bool write_at_once(const hub::Frame& frame) {
+    MutexLock lock(queue_mutex_);
+    if (dead_ || sealed_ || writing_ || !queue_.empty() || !control_next_.empty()) return false;
+    const std::string_view wire = frame->wire();
+    const ssize_t n = ::send(socket_.native_handle(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n == static_cast<ssize_t>(wire.size())) {
+      count_sent(1);
+      return true;
+    }
+    queue_.push_back(frame);
+    queued_bytes_ += wire.size();
+    if (n > 0) queue_sent_ = static_cast<std::size_t>(n);
+    writing_ = true;  // the writer finds the socket full, or the error, and acts on it
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->pump(); });
+    return true;
   }
 
   // The writer from the thread that was given it (flush()): writes the queue with one sendmsg()

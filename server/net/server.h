@@ -68,8 +68,9 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;
 };
 
-// One live WebSocket as the application sees it. deliver() (from hub::Subscriber) queues a
-// frame from any thread; send_text() is the same for one-off replies.
+// One live WebSocket as the application sees it. deliver() (from hub::Subscriber) takes a frame
+// from any thread: one of a quiet publish goes out at once when nothing waits before it, the rest
+// joins the next flush tick; send_text() is for one-off replies and goes out at once.
 class WsConnection : public hub::Subscriber {
  public:
   virtual std::uint64_t id() const = 0;

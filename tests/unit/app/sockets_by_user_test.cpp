@@ -9,7 +9,7 @@ class Socket final : public net::WsConnection, public std::enable_shared_from_th
  public:
   explicit Socket(std::uint64_t id) : id_(id) {}
   std::uint64_t id() const override { return id_; }
-  void deliver(const hub::Frame&) override {}
+  void deliver(const hub::Frame&, hub::Pace) override {}
   void send_text(std::string) override {}
   void close(std::uint16_t, std::string) override {}
   std::shared_ptr<WsConnection> shared() override { return shared_from_this(); }

@@ -11,7 +11,11 @@ namespace {
 
 struct Recorder : Subscriber {
   std::vector<Frame> frames;
-  void deliver(const Frame& frame) override { frames.push_back(frame); }
+  std::vector<Pace> paces;
+  void deliver(const Frame& frame, Pace pace) override {
+    frames.push_back(frame);
+    paces.push_back(pace);
+  }
 };
 
 TEST(Hub, SerialisesOnceAndSharesTheFrameWithEverySubscriber) {
@@ -78,7 +82,7 @@ TEST(Hub, ForgetsATopicWhenItsLastSubscriberLeaves) {
 
 struct Counter : Subscriber {
   std::atomic<int> n{0};
-  void deliver(const Frame&) override { n.fetch_add(1, std::memory_order_relaxed); }
+  void deliver(const Frame&, Pace) override { n.fetch_add(1, std::memory_order_relaxed); }
 };
 
 TEST(Hub, PublishingWhileOthersSubscribeFromOtherThreadsLosesNothingForStableSubscribers) {
@@ -97,6 +101,54 @@ TEST(Hub, PublishingWhileOthersSubscribeFromOtherThreadsLosesNothingForStableSub
   stop = true;
   churn.join();
   EXPECT_EQ(stable->n.load(), 20000);
+}
+
+TEST(Hub, APublishAfterAPauseIsQuietAndOneRightAfterAnotherIsOfABurst) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub([&] { return now; });
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("t", a);
+  hub.publish("t", "first", nullptr);
+  hub.publish("t", "right_after", nullptr);
+  now += Hub::kQuietGap - std::chrono::microseconds(1);
+  hub.publish("t", "within_the_gap", nullptr);
+  now += Hub::kQuietGap;
+  hub.publish("t", "after_a_pause", nullptr);
+  EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::burst, Pace::burst, Pace::quiet}));
+}
+
+TEST(Hub, APublishWithoutSubscribersLeavesThePaceAlone) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub([&] { return now; });
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("t", a);
+  hub.publish("t", "first", nullptr);
+  now += 2 * Hub::kQuietGap;
+  EXPECT_EQ(hub.publish("nobody", "e", nullptr), 0u);
+  hub.publish("t", "second", nullptr);
+  EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::quiet}));
+}
+
+// A publish that starts while another is still handing its frame out (here from inside a
+// delivery, as from another thread) is of a burst however long ago the last one ended.
+struct Republisher : Subscriber {
+  Hub* hub = nullptr;
+  void deliver(const Frame&, Pace) override { hub->publish("inner", "e", nullptr); }
+};
+
+TEST(Hub, APublishWhileAnotherIsUnderWayIsOfABurst) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub([&] { return now; });
+  auto outer = std::make_shared<Republisher>();
+  outer->hub = &hub;
+  auto inner = std::make_shared<Recorder>();
+  hub.subscribe("outer", outer);
+  hub.subscribe("inner", inner);
+  hub.publish("outer", "e", nullptr);
+  EXPECT_EQ(inner->paces, std::vector<Pace>{Pace::burst});
+  now += 2 * Hub::kQuietGap;
+  hub.publish("inner", "e", nullptr);
+  EXPECT_EQ(inner->paces, (std::vector<Pace>{Pace::burst, Pace::quiet}));
 }
 
 }  // namespace

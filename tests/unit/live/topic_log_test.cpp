@@ -15,7 +15,7 @@ using nlohmann::json;
 // Keeps what it was given, as parsed messages.
 class Recorder : public hub::Subscriber {
  public:
-  void deliver(const hub::Frame& frame) override { got.push_back(json::parse(frame->payload())); }
+  void deliver(const hub::Frame& frame, hub::Pace) override { got.push_back(json::parse(frame->payload())); }
   std::vector<json> got;
 };
 
