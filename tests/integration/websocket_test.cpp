@@ -175,9 +175,13 @@ TEST(WebSocket, ABenchPublishThroughTheFanoutIsNumberedAsAModulesEvent) {
   EXPECT_FALSE(e->contains("seq"));
 }
 
-TEST(WebSocket, ASlowReaderGetsEveryBroadcastInOrder) {
-  // Events pile up in the server's queue for a reader that is not reading; they then leave in
-  // gathered writes of many frames each, and must arrive whole, each once, in order.
+// Events pile up in the server's queue for a reader that is not reading, and must then arrive
+// whole, each once, in order. `pause` between publishes: none, and they come as a burst that
+// leaves in gathered writes of many frames each; a few milliseconds, and each is a quiet publish
+// that the server writes at once until the reader's socket is full, the rest queued behind the
+// part of a frame the socket took. `events` × `padding`: far more than the reader's socket takes,
+// under the queue's bounds.
+void slow_reader_gets_every_broadcast_in_order(std::chrono::milliseconds pause, int events, std::size_t padding) {
   TempDir data;
   auto server = ServerProcess::start({.data_dir = data.path() / "db", .extra_args = {"--bench"}});
   ASSERT_TRUE(server) << server.status().message();
@@ -187,20 +191,29 @@ TEST(WebSocket, ASlowReaderGetsEveryBroadcastInOrder) {
   ASSERT_TRUE(slow && publisher);
   slow->send({{"op", "subscribe"}, {"topic", "bench:slow"}, {"id", 1}});
   ASSERT_TRUE(wait_subscribers(*publisher, "bench:slow", 1));
-  const int kEvents = 600;  // ~600 KB: far more than the reader's socket takes, under the queue's bounds
-  std::string padding(1000, 'x');
-  for (int i = 0; i < kEvents; ++i) {
+  const std::string pad(padding, 'x');
+  for (int i = 0; i < events; ++i) {
+    std::this_thread::sleep_for(pause);
     auto reply = publisher->call(
-        {{"op", "publish"}, {"topic", "bench:slow"}, {"event", "tick"}, {"data", {{"n", i}, {"pad", padding}}}});
+        {{"op", "publish"}, {"topic", "bench:slow"}, {"event", "tick"}, {"data", {{"n", i}, {"pad", pad}}}});
     ASSERT_EQ(reply["data"]["delivered"], 1) << i;
   }
   slow->start_reading();
-  for (int i = 0; i < kEvents; ++i) {
+  for (int i = 0; i < events; ++i) {
     auto e = slow->next_event("bench:slow", "tick");
     ASSERT_TRUE(e) << "event " << i << " missing";
     ASSERT_EQ((*e)["data"]["n"], i);
   }
   EXPECT_FALSE(slow->closed());
+}
+
+TEST(WebSocket, ASlowReaderGetsEveryBroadcastOfABurstInOrder) {
+  slow_reader_gets_every_broadcast_in_order(0ms, 600, 1000);
+}
+
+// Frames of 50 KB, so the socket takes part of one when it fills.
+TEST(WebSocket, ASlowReaderGetsEveryQuietBroadcastInOrder) {
+  slow_reader_gets_every_broadcast_in_order(3ms, 60, 50'000);
 }
 
 TEST(WebSocket, AStuckSubscriberIsCutOffAndBroadcastsGoOnForTheOthers) {
