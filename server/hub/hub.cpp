@@ -1,5 +1,6 @@
 #include "hub/hub.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include <nlohmann/json.hpp>
@@ -72,9 +73,14 @@ std::size_t Hub::publish_frame(const std::string& topic, const Frame& frame) {
 }
 
 Pace Hub::begin_publish() {
+  using Duration = std::chrono::steady_clock::duration;
+  const auto now = clock_().time_since_epoch().count();
+  const auto interval = now - last_start_.exchange(now, std::memory_order_relaxed);
+  const auto before = last_interval_.exchange(interval, std::memory_order_relaxed);
   if (publishing_.fetch_add(1, std::memory_order_acq_rel) > 0) return Pace::burst;
-  const auto since_last = clock_().time_since_epoch().count() - last_end_.load(std::memory_order_acquire);
-  return since_last < std::chrono::steady_clock::duration(kQuietGap).count() ? Pace::burst : Pace::quiet;
+  const auto idle = now - last_end_.load(std::memory_order_acquire);
+  const bool stream = std::min(interval, before) < Duration(kStreamInterval).count();
+  return idle >= Duration(kQuietGap).count() && !stream ? Pace::quiet : Pace::burst;
 }
 
 void Hub::end_publish() {

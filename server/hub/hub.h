@@ -26,10 +26,11 @@
 
 namespace praktika::hub {
 
-// How a publish stands to the others, as the hub sees them go by. A quiet one came after a pause:
-// nothing is likely to follow at once, so a subscriber may write it straight away. One of a
-// burst started while another ran or right after one ended: more are coming, and a subscriber
-// may hold it for a moment to write it together with them.
+// How a publish stands to the others, as the hub sees them go by. A quiet one came after a pause,
+// and so did the one before it: nothing is likely to follow at once, so a subscriber may write it
+// straight away. One of a burst started while another ran, right after one ended, or amid a
+// stream (publishes less than kStreamInterval apart, whose publisher may stall and then catch
+// up): more are coming, and a subscriber may hold it for a moment to write it together with them.
 enum class Pace : std::uint8_t { quiet, burst };
 
 class Subscriber {
@@ -45,12 +46,16 @@ Frame make_event_frame(std::string_view topic, std::string_view event, const nlo
 class Hub {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
-  // A publish that starts less than this after the previous one ended is part of a burst.
+  // A publish that starts less than this after the previous one ended is of a burst.
   static constexpr std::chrono::milliseconds kQuietGap{1};
+  // Publishes that start less than this apart are a stream (see Pace).
+  static constexpr std::chrono::milliseconds kStreamInterval{10};
 
   // `clock` tells the pace of publishes (tests set it).
   explicit Hub(Clock clock = std::chrono::steady_clock::now)
-      : clock_(std::move(clock)), last_end_((clock_() - kQuietGap).time_since_epoch().count()) {}
+      : clock_(std::move(clock)),
+        last_start_((clock_() - kStreamInterval).time_since_epoch().count()),
+        last_end_((clock_() - kQuietGap).time_since_epoch().count()) {}
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -89,9 +94,13 @@ class Hub {
 
   const Clock clock_;
 
-  // The pace, read and written without mutex_: publishes under way, and when the last one ended.
+  // The pace, read and written without mutex_: publishes under way, when the last one started
+  // and ended, and the time between the last two starts.
   std::atomic<int> publishing_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_start_;
   std::atomic<std::chrono::steady_clock::rep> last_end_;
+  std::atomic<std::chrono::steady_clock::rep> last_interval_{
+      std::chrono::steady_clock::duration(kStreamInterval).count()};
 
   // State below is guarded by mutex_.
   mutable Mutex mutex_;

@@ -110,11 +110,52 @@ TEST(Hub, APublishAfterAPauseIsQuietAndOneRightAfterAnotherIsOfABurst) {
   hub.subscribe("t", a);
   hub.publish("t", "first", nullptr);
   hub.publish("t", "right_after", nullptr);
+  now += Hub::kStreamInterval;
+  hub.publish("t", "after_a_pause_but_the_one_before_came_right_after", nullptr);
+  now += Hub::kStreamInterval;
+  hub.publish("t", "after_two_pauses", nullptr);
+  EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::burst, Pace::burst, Pace::quiet}));
+}
+
+// Takes as long as a stream's interval to hand each frame on, as a large topic may.
+struct Slow : Recorder {
+  std::chrono::steady_clock::time_point* now = nullptr;
+  void deliver(const Frame& frame, Pace pace) override {
+    Recorder::deliver(frame, pace);
+    *now += Hub::kStreamInterval;
+  }
+};
+
+TEST(Hub, APublishThatStartsSoonAfterALongOneEndedIsOfABurst) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub([&] { return now; });
+  auto a = std::make_shared<Slow>();
+  a->now = &now;
+  hub.subscribe("t", a);
+  hub.publish("t", "long", nullptr);
   now += Hub::kQuietGap - std::chrono::microseconds(1);
   hub.publish("t", "within_the_gap", nullptr);
   now += Hub::kQuietGap;
-  hub.publish("t", "after_a_pause", nullptr);
-  EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::burst, Pace::burst, Pace::quiet}));
+  hub.publish("t", "after_the_gap", nullptr);
+  EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::burst, Pace::quiet}));
+}
+
+TEST(Hub, AStreamsPublishesAreOfABurstAfterTheirPublisherStalls) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub([&] { return now; });
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("t", a);
+  for (int i = 0; i < 5; ++i) {
+    now += std::chrono::milliseconds(2);
+    hub.publish("t", "streamed", nullptr);
+  }
+  now += std::chrono::milliseconds(50);
+  hub.publish("t", "after_the_stall", nullptr);
+  now += std::chrono::milliseconds(50);
+  hub.publish("t", "after_the_next_pause", nullptr);
+  EXPECT_EQ(a->paces[4], Pace::burst);
+  EXPECT_EQ(a->paces[5], Pace::burst);
+  EXPECT_EQ(a->paces[6], Pace::quiet);
 }
 
 TEST(Hub, APublishWithoutSubscribersLeavesThePaceAlone) {
@@ -123,7 +164,7 @@ TEST(Hub, APublishWithoutSubscribersLeavesThePaceAlone) {
   auto a = std::make_shared<Recorder>();
   hub.subscribe("t", a);
   hub.publish("t", "first", nullptr);
-  now += 2 * Hub::kQuietGap;
+  now += Hub::kStreamInterval;
   EXPECT_EQ(hub.publish("nobody", "e", nullptr), 0u);
   hub.publish("t", "second", nullptr);
   EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::quiet}));
@@ -133,7 +174,11 @@ TEST(Hub, APublishWithoutSubscribersLeavesThePaceAlone) {
 // delivery, as from another thread) is of a burst however long ago the last one ended.
 struct Republisher : Subscriber {
   Hub* hub = nullptr;
-  void deliver(const Frame&, Pace) override { hub->publish("inner", "e", nullptr); }
+  std::chrono::steady_clock::time_point* now = nullptr;
+  void deliver(const Frame&, Pace) override {
+    *now += Hub::kStreamInterval;
+    hub->publish("inner", "e", nullptr);
+  }
 };
 
 TEST(Hub, APublishWhileAnotherIsUnderWayIsOfABurst) {
@@ -141,12 +186,12 @@ TEST(Hub, APublishWhileAnotherIsUnderWayIsOfABurst) {
   Hub hub([&] { return now; });
   auto outer = std::make_shared<Republisher>();
   outer->hub = &hub;
+  outer->now = &now;
   auto inner = std::make_shared<Recorder>();
   hub.subscribe("outer", outer);
   hub.subscribe("inner", inner);
   hub.publish("outer", "e", nullptr);
-  EXPECT_EQ(inner->paces, std::vector<Pace>{Pace::burst});
-  now += 2 * Hub::kQuietGap;
+  now += Hub::kStreamInterval;
   hub.publish("inner", "e", nullptr);
   EXPECT_EQ(inner->paces, (std::vector<Pace>{Pace::burst, Pace::quiet}));
 }
