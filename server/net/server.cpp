@@ -384,7 +384,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
-  // Broadcast frames wait up to one flush tick before their sessions write them. A burst of
+  // The frames of a burst (hub::Pace; a quiet publish is written at once, WsSession::deliver)
+  // wait up to one flush tick before their sessions write them. A burst of
   // events to a large topic then leaves several frames in each connection's queue, and they go
   // out in one gathered sendmsg() instead of one per event: without the tick, the writes of one
   // event were all posted before the next event was even read, so nothing ever piled up and the

@@ -103,9 +103,14 @@ TEST(Hub, PublishingWhileOthersSubscribeFromOtherThreadsLosesNothingForStableSub
   EXPECT_EQ(stable->n.load(), 20000);
 }
 
-TEST(Hub, APublishAfterAPauseIsQuietAndOneRightAfterAnotherIsOfABurst) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  Hub hub([&] { return now; });
+// A hub on a clock the test sets.
+class HubPace : public ::testing::Test {
+ protected:
+  std::chrono::steady_clock::time_point now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Hub hub{[this] { return now; }};
+};
+
+TEST_F(HubPace, APublishAfterAPauseIsQuietAndOneRightAfterAnotherIsOfABurst) {
   auto a = std::make_shared<Recorder>();
   hub.subscribe("t", a);
   hub.publish("t", "first", nullptr);
@@ -126,9 +131,7 @@ struct Slow : Recorder {
   }
 };
 
-TEST(Hub, APublishThatStartsSoonAfterALongOneEndedIsOfABurst) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  Hub hub([&] { return now; });
+TEST_F(HubPace, APublishThatStartsSoonAfterALongOneEndedIsOfABurst) {
   auto a = std::make_shared<Slow>();
   a->now = &now;
   hub.subscribe("t", a);
@@ -140,9 +143,7 @@ TEST(Hub, APublishThatStartsSoonAfterALongOneEndedIsOfABurst) {
   EXPECT_EQ(a->paces, (std::vector<Pace>{Pace::quiet, Pace::burst, Pace::quiet}));
 }
 
-TEST(Hub, AStreamsPublishesAreOfABurstAfterTheirPublisherStalls) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  Hub hub([&] { return now; });
+TEST_F(HubPace, AStreamsPublishesAreOfABurstAfterTheirPublisherStalls) {
   auto a = std::make_shared<Recorder>();
   hub.subscribe("t", a);
   for (int i = 0; i < 5; ++i) {
@@ -158,9 +159,7 @@ TEST(Hub, AStreamsPublishesAreOfABurstAfterTheirPublisherStalls) {
   EXPECT_EQ(a->paces[6], Pace::quiet);
 }
 
-TEST(Hub, APublishWithoutSubscribersLeavesThePaceAlone) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  Hub hub([&] { return now; });
+TEST_F(HubPace, APublishWithoutSubscribersLeavesThePaceAlone) {
   auto a = std::make_shared<Recorder>();
   hub.subscribe("t", a);
   hub.publish("t", "first", nullptr);
@@ -181,9 +180,7 @@ struct Republisher : Subscriber {
   }
 };
 
-TEST(Hub, APublishWhileAnotherIsUnderWayIsOfABurst) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  Hub hub([&] { return now; });
+TEST_F(HubPace, APublishWhileAnotherIsUnderWayIsOfABurst) {
   auto outer = std::make_shared<Republisher>();
   outer->hub = &hub;
   outer->now = &now;
