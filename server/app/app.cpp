@@ -196,6 +196,7 @@ void App::build_server(boost::asio::io_context& io, boost::asio::thread_pool& wo
   server_options.ws_message_limit = config_.ws_message_bytes;
   server_options.ws_queue_messages = config_.ws_queue_messages;
   server_options.ws_queue_bytes = config_.ws_queue_bytes;
+  server_options.ws_idle_timeout_s = config_.ws_idle_timeout_s;
   server_options.trusted_proxies = config_.trusted_proxies;
   server_ = std::make_unique<net::Server>(io, workers, server_options, *this, *this);
 }

@@ -162,6 +162,7 @@ void read_limits(Reader& r, Config& config) {
   r.integer("/limits/ws_queue_messages", config.ws_queue_messages, 1, 1 << 20);
   r.integer("/limits/ws_queue_bytes", config.ws_queue_bytes, 1024, 1LL << 31);
   r.integer("/limits/ws_topics_per_connection", config.ws_topics_per_connection, 1, 4096);
+  r.integer("/limits/ws_idle_timeout_s", config.ws_idle_timeout_s, 3, 3600);
   r.integer("/limits/upload_quota_bytes", config.upload_quota_bytes, 0, 1LL << 42);
   r.integer("/storage/reserve_bytes", config.storage_reserve_bytes, 0, 1LL << 34);
   r.integer("/storage/upload_free_space_margin_bytes", config.upload_free_space_margin_bytes, 0, 1LL << 40);

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cassert>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -164,6 +165,7 @@ class IdleWatched {
   std::atomic<std::int64_t> heard_ns{0};          // steady clock: the client's latest bytes
   std::atomic<std::int64_t> closing_since_ns{0};  // a close began (either side); 0: none
   std::atomic<bool> pinged{false};                // a keep-alive ping went out since heard_ns
+  std::int64_t ping_after_ns = 0;                 // quiet this long earns a ping; set by watch()
   IdleWatched* idle_prev = nullptr;
   IdleWatched* idle_next = nullptr;
 };
@@ -453,20 +455,34 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     if (more) arm_flush_timer();
   }
 
-  // The idle sweep over every WebSocket (IdleWatched): a connection quiet for half the idle
-  // timeout gets a ping, one quiet for all of it is dropped, and one whose close handshake has
-  // not ended in kCloseTimeout is dropped too. Armed while any WebSocket lives, so a stopped
-  // server's io_context still runs out of work.
+  // The idle sweep over every WebSocket (IdleWatched): a connection quiet for a third to a half
+  // of the idle timeout gets a ping, one quiet for all of it is dropped, and one whose close
+  // handshake has not ended in kCloseTimeout is dropped too. Armed while any WebSocket lives, so
+  // a stopped server's io_context still runs out of work.
   static constexpr auto kCloseTimeout = std::chrono::seconds(5);
   Mutex idle_mutex;
   IdleWatched* idle_head GUARDED_BY(idle_mutex) = nullptr;
   bool idle_armed GUARDED_BY(idle_mutex) = false;
+  std::uint64_t watched_count GUARDED_BY(idle_mutex) = 0;  // WebSockets ever watched
   asio::steady_timer idle_timer{flush_strand};  // only on flush_strand
+
+  // When the n-th watched connection is pinged: at a quiet of half the idle timeout less a share
+  // of its sixth, the share n × the golden ratio's fraction, mod 1. Connections made together (a
+  // storm of reconnects after a restart, a shared link) would otherwise all be pinged by one sweep
+  // and answer at once; with this sequence any run of consecutive ones lands evenly over the
+  // window, as HAProxy's spread-checks does for its health checks. The pong still has at least
+  // half the timeout to come back.
+  std::int64_t ping_after_ns(std::uint64_t n) const {
+    const std::int64_t idle = std::chrono::nanoseconds(std::chrono::seconds(options.ws_idle_timeout_s)).count();
+    const double share = std::fmod(static_cast<double>(n) * 0.6180339887498949, 1.0);
+    return idle / 2 - static_cast<std::int64_t>(share * static_cast<double>(idle / 6));
+  }
 
   void watch(IdleWatched* w) {
     bool arm;
     {
       MutexLock lock(idle_mutex);
+      w->ping_after_ns = ping_after_ns(watched_count++);
       w->idle_next = idle_head;
       if (idle_head) idle_head->idle_prev = w;
       idle_head = w;
@@ -515,7 +531,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         const std::int64_t quiet = now - w->heard_ns.load(std::memory_order_relaxed);
         if (quiet >= idle || (closing != 0 && now - closing >= close_limit))
           w->on_quiet(true);
-        else if (quiet >= idle / 2 && !w->pinged.exchange(true, std::memory_order_relaxed))
+        else if (quiet >= w->ping_after_ns && !w->pinged.exchange(true, std::memory_order_relaxed))
           w->on_quiet(false);
       }
     }

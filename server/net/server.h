@@ -59,7 +59,7 @@ struct ServerOptions {
   // holding more for it would only cost memory the others need.
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
-  int ws_idle_timeout_s = 30;          // pings at half of it; no pong in time closes
+  int ws_idle_timeout_s = 30;          // pings within a third to a half of it; no pong in time closes
   // Called on a connection's strand when a request body could not be written for lack of space
   // (ENOSPC, EFBIG); must be quick. The application gives back the space it set aside.
   std::function<void()> on_disk_full;

@@ -1,7 +1,8 @@
 // The transport under connection pressure, against the real binary: a process out of descriptors
 // keeps answering and recovers, a connection that never sends a request head is cut long before the
 // keep-alive wait, one client address cannot hold more than its share, and /api/health says when
-// connections are being turned away.
+// connections are being turned away; WebSockets made together are kept alive by pings spread over
+// several sweeps, and one that does not answer them is dropped.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -253,6 +254,41 @@ TEST_F(Connections, OneAddressOverItsShareIsAnswered429WhileOthersAreServed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(health(port(), std::chrono::milliseconds(2000)).first, 200);
+}
+
+TEST_F(Connections, WebSocketsMadeTogetherArePingedOverSeveralSweepsAndOneThatDoesNotAnswerIsDropped) {
+  // Pings within 2.7–4 s of quiet, a sweep every second, dropped after 8 s.
+  start({{"ws_idle_timeout_s", 8}});
+  // The first WebSocket starts the sweep; the others come half a sweep later, all at once.
+  auto first = WsClient::connect(port());
+  ASSERT_TRUE(first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<std::unique_ptr<WsClient>> answering;
+  for (int i = 0; i < 24; ++i) {
+    answering.push_back(WsClient::connect(port()));
+    ASSERT_TRUE(answering.back());
+  }
+  auto silent = WsClient::connect(port(), {.read = false});
+  ASSERT_TRUE(silent);
+  const auto made = Clock::now();
+
+  std::vector<Clock::time_point> first_pings;
+  const auto pinged_by = made + std::chrono::seconds(9);
+  for (auto& client : answering) {
+    while (client->pings().empty() && Clock::now() < pinged_by)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_FALSE(client->pings().empty()) << "not pinged before the drop";
+    first_pings.push_back(client->pings().front());
+  }
+  const auto [earliest, latest] = std::minmax_element(first_pings.begin(), first_pings.end());
+  EXPECT_GE(*earliest - made, std::chrono::milliseconds(2000)) << "pinged long before a third of the timeout";
+  EXPECT_GE(*latest - *earliest, std::chrono::milliseconds(500)) << "all pinged by one sweep";
+
+  // Past the timeout those that answer are still open; the one that never read is gone.
+  std::this_thread::sleep_until(made + std::chrono::seconds(11));
+  for (auto& client : answering) EXPECT_FALSE(client->closed()) << "dropped though it answered";
+  silent->start_reading();
+  EXPECT_TRUE(silent->closed(std::chrono::milliseconds(5000)));
 }
 
 }  // namespace

@@ -163,6 +163,7 @@ struct WsClient::Impl {
   bool is_closed = false;
   std::optional<int> code;
   std::size_t count = 0;
+  std::vector<std::chrono::steady_clock::time_point> ping_times;
 
   void read_loop() {
     ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
@@ -215,8 +216,13 @@ std::unique_ptr<WsClient> WsClient::connect(int port, Options options, int* stat
   } catch (const std::exception&) {
     return nullptr;
   }
-  if (options.read) impl->read_loop();
   auto raw = impl.get();
+  raw->ws.control_callback([raw](websocket::frame_type kind, beast::string_view) {
+    if (kind != websocket::frame_type::ping) return;
+    std::lock_guard lock(raw->mutex);
+    raw->ping_times.push_back(std::chrono::steady_clock::now());
+  });
+  if (options.read) impl->read_loop();
   raw->thread = std::thread([raw] {
     auto guard = asio::make_work_guard(raw->io);
     raw->io.run();
@@ -308,6 +314,11 @@ std::optional<int> WsClient::close_code() const {
 std::size_t WsClient::received() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->count;
+}
+
+std::vector<std::chrono::steady_clock::time_point> WsClient::pings() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->ping_times;
 }
 
 void WsClient::start_reading() {

@@ -96,6 +96,8 @@ class WsClient {
   bool closed(std::chrono::milliseconds wait = 0ms);
   std::optional<int> close_code() const;
   std::size_t received() const;
+  // When the server's pings arrived (answered by the client as they came, while it reads).
+  std::vector<std::chrono::steady_clock::time_point> pings() const;
   // Starts reading for a client connected with read = false.
   void start_reading();
   void close();

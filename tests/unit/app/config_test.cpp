@@ -74,9 +74,11 @@ TEST_F(ConfigTest, BrokenJsonAndBadFlagsAreRefused) {
 }
 
 TEST_F(ConfigTest, ConnectionLimitsComeFromTheFileTheFlagOrBenchmarkMode) {
-  auto file = write(R"({"agendas": ["a.json"], "limits": {"header_timeout_s": 3, "connections_per_address": 50}})");
+  auto file = write(R"({"agendas": ["a.json"],
+                        "limits": {"header_timeout_s": 3, "connections_per_address": 50, "ws_idle_timeout_s": 55}})");
   auto from_file = std::get<Config>(load_config({}, file));
   EXPECT_EQ(from_file.header_timeout_s, 3);
+  EXPECT_EQ(from_file.ws_idle_timeout_s, 55);
   EXPECT_EQ(from_file.connections_per_address, 50u);
   EXPECT_EQ(std::get<Config>(load_config({"--connections-per-address", "0"}, file)).connections_per_address, 0u);
   // A benchmark's clients all come from one address; an explicit flag still wins.
@@ -92,6 +94,10 @@ TEST_F(ConfigTest, ConnectionLimitsComeFromTheFileTheFlagOrBenchmarkMode) {
   auto zero_timeout = load_config({}, write(R"({"agendas": ["a.json"], "limits": {"header_timeout_s": 0}})"));
   ASSERT_TRUE(std::holds_alternative<ConfigError>(zero_timeout));
   EXPECT_EQ(std::get<ConfigError>(zero_timeout).json_path, "/limits/header_timeout_s");
+  // Under three seconds a pong could not come back before the drop.
+  auto short_idle = load_config({}, write(R"({"agendas": ["a.json"], "limits": {"ws_idle_timeout_s": 2}})"));
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(short_idle));
+  EXPECT_EQ(std::get<ConfigError>(short_idle).json_path, "/limits/ws_idle_timeout_s");
 }
 
 TEST_F(ConfigTest, TrustedProxiesAreCanonicalAddressesAndTheCommandLineReplacesThem) {
