@@ -383,7 +383,8 @@ def upload(page, runs, ws, upload_mb):
              "`dd bs=1M conv=fdatasync` of the same size in the same run. praktika's last PATCH checks the file by "
              "its bytes, flushes it to the disk (`fdatasync`, the writes started along the way by "
              "`sync_file_range`) and records it before it answers 204; `@tus/server` answers once its writes "
-             "are in the page cache. RSS is the server's resident memory sampled every 50 ms during the PATCH. "
+             "are in the page cache. Each measurement (the disk's, each server's) starts after a `sync`, so the "
+             "writeback of an earlier one does not land on it. RSS is the server's resident memory sampled every 50 ms during the PATCH. "
              "The WebSocket probe is 1000 subscribers at 10 events/s on praktika, once idle and once during "
              "its upload.", "")
     rows = []
@@ -486,14 +487,26 @@ def viewers(page, runs, items):
                 "viewers at the top bitrate, as measured", "viewers one core holds"], rows)
 
 
+def listening_to_all_back(runs):
+    """The client reports -1 when every client was back before the runner saw the new process
+    listen (a held port: the restarted server takes the waiting connections at once)."""
+    seen = [r for r in runs if isinstance(v := dig(r, "seconds_listening_to_all_back"), (int, float)) and v >= 0]
+    text = fmt(median(seen, "seconds_listening_to_all_back"), " s", 2) if seen else "—"
+    if len(seen) < len(runs):
+        text += f" ({len(runs) - len(seen)} of {len(runs)} rounds back before it was seen listening)"
+    return text
+
+
 def reconnect(page, runs):
     n = median(runs.get("praktika", []) or runs.get("bun", []) or runs.get("nchan", []), "connections")
     page.add(f"### Reconnect storm: {fmt(n)} subscribers, the server stopped and started again", "")
     page.add("Every client reconnects as the front end does (`web/src/lib/ws.ts`: after a close it waits "
              "250 ms + random × min(15 s, 500 ms × 2^attempt), the attempt reset when a socket opens) and "
              "subscribes again (praktika: `timeline:irkutsk-2020` in the upgrade's URL with the last number seen, "
-             "as ws.ts does, same data folder across the restart; Bun: a bench topic in a message; nchan: the "
-             "URL). \"All back\" counts from the first client's loss; \"down\" is until "
+             "as ws.ts does, same data folder across the restart, its reply carrying only what was missed; Bun: a "
+             "bench topic in a message; nchan: the URL). The peers have no resume: they answer every subscription "
+             "with the event's timeline, as in the connections scenario (nchan's stored message posted again as soon "
+             "as the restarted server listens). \"All back\" counts from the first client's loss; \"down\" is until "
              "the first is back; \"listening → all back\" from the moment the restarted server accepts "
              "connections (the runner tells the client); a client's reconnect is from its loss to its new "
              "subscription. A load client CPU near the storm's length means the client, not the server, set the pace.", "")
@@ -503,13 +516,17 @@ def reconnect(page, runs):
         if not r:
             rows.append([PEER_NAMES[s], "not run", "", "", "", "", "", "", ""])
             continue
-        kinds = sorted({f"{e['error']} ×{e['count']}" for x in r for e in x.get("errors", [])})
+        counts = {}
+        for x in r:
+            for e in x.get("errors", []):
+                counts.setdefault(e["error"], []).append(e["count"])
+        kinds = [f"{kind} ×{fmt(Measured(c))} in {len(c)} of {len(r)} rounds" for kind, c in sorted(counts.items())]
         back = median(r, "seconds_to_all_back")
         rows.append([
             PEER_NAMES[s],
             fmt(back, " s", 2) if back is not None and back >= 0 else "**not all back**",
             fmt(median(r, "seconds_down"), " s", 2),
-            fmt(median(r, "seconds_listening_to_all_back"), " s", 2),
+            listening_to_all_back(r),
             fmt(ms(median(r, "reconnect.p50_us")), " ms"),
             fmt(ms(median(r, "reconnect.p99_us")), " ms"),
             fmt(median(r, "attempts")) + " / " + fmt(median(r, "failed_attempts")),

@@ -295,6 +295,9 @@ view_scenario() {  # round
 
 # Reconnect storm: clients subscribed, the server stopped and started again (same data), every
 # client back as the front end comes back (ws.ts's backoff, in praktika_load ws-reconnect).
+# praktika's clients resume from the last number they saw (its reply carries what they missed);
+# the peers have no resume, so they answer every subscription with the state, as in the
+# connections scenario (nchan: the state posted again as soon as the restarted server listens).
 storm() {  # server round
   local s=$1 round=$2 args ready=$work/storm.ready data="" probe
   case $s in
@@ -302,9 +305,17 @@ storm() {  # server round
       args="--url ws://127.0.0.1:$port/ws --protocol praktika-url --topic timeline:irkutsk-2020"
       data=$(mktemp -d "$work/data.XXXX") ;;
     bun) args="--url ws://127.0.0.1:$port/ws --topic bench:reconnect" ;;
-    nchan) args="--url ws://127.0.0.1:$port/sub/bench_reconnect --protocol raw" ;;
+    nchan) args="--url ws://127.0.0.1:$port/sub-state/bench_reconnect --protocol raw-state" ;;
   esac
-  storm_start() { if [[ $s == praktika ]]; then praktika_data=$data start_praktika; else start_ws_server "$s"; fi; }
+  storm_start() {
+    case $s in
+      praktika) praktika_data=$data start_praktika ;;
+      bun) start_bun "$topic_state" ;;
+      nchan)
+        start_ws_server nchan
+        curl -fsS -o /dev/null --data-binary "@$topic_state" "http://127.0.0.1:$port/state/bench_reconnect" ;;
+    esac
+  }
   if [[ $s == praktika-held ]]; then start_held_praktika "$data"; else storm_start; fi
   rm -f "$ready" "$work/storm.restarted"
   mkdir -p "$results/reconnect"
@@ -551,6 +562,7 @@ for round in $(seq 1 "$rounds"); do
     busy_scenario "$round"
   fi
   if wants reconnect; then
+    [[ -s $topic_state ]] || save_topic_state
     for s in $(order "$round" praktika praktika-held bun nchan); do
       storm "$s" "$round"
     done
@@ -559,12 +571,16 @@ for round in $(seq 1 "$rounds"); do
     # The file, then the disk's own speed in this run (written and flushed, as an upload's end is).
     [[ -f $work/upload.mp4 ]] || /usr/bin/python3 scripts/bench/upload.py --make "$work/upload.mp4" --mb "$upload_mb"
     mkdir -p "$results/upload" "$results/upload-ws"
+    # Every measurement starts with no dirty pages: @tus/server answers before its writes reach the
+    # disk, and the writeback of its 1000 MB would otherwise land on whatever is measured next.
+    sync
     dd if=/dev/zero of="$work/dd.bin" bs=1M count=$upload_mb conv=fdatasync 2>&1 |
       sed -n 's/.* s, \([0-9.]*\) \([MG]B\)\/s$/\1 \2/p' |
       awk '{v=$1; if ($2=="GB") v*=1000; printf "{\"mb_per_s\": %s}\n", v}' >"$results/upload/disk.$round.json"
     rm -f "$work/dd.bin"
     log "  upload/disk round $round: $(cat "$results/upload/disk.$round.json")"
     for s in $(order "$round" praktika tus); do
+      sync
       if [[ $s == praktika ]]; then
         # Inside the intake stage (the flashmob purpose is accepted then), with the bench topics
         # for the WebSocket probe below.

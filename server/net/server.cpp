@@ -154,8 +154,8 @@ class Flushable {
 // A WebSocket as the idle sweep sees it (Server::Impl::sweep_idle): when its client was last
 // heard, and a way to prod it. One sweep for the server instead of a timer per connection: an
 // idle connection then holds no timer, and the sweep costs a pass over a list once a period.
-// The atomics are written on the session's strand and read by the sweep; the links are guarded
-// by Server::Impl::idle_mutex.
+// The atomics are written on the session's strand and read by the sweep; the links and
+// ping_after_ns are guarded by Server::Impl::idle_mutex.
 class IdleWatched {
  public:
   virtual ~IdleWatched() = default;
