@@ -384,9 +384,9 @@ def upload(page, runs, ws, upload_mb):
              "its bytes, flushes it to the disk (`fdatasync`, the writes started along the way by "
              "`sync_file_range`) and records it before it answers 204; `@tus/server` answers once its writes "
              "are in the page cache. Each measurement (the disk's, each server's) starts after a `sync`, so the "
-             "writeback of an earlier one does not land on it. RSS is the server's resident memory sampled every 50 ms during the PATCH. "
-             "The WebSocket probe is 1000 subscribers at 10 events/s on praktika, once idle and once during "
-             "its upload.", "")
+             "writeback of an earlier one does not land on it. RSS is the server's resident memory sampled "
+             "every 50 ms during the PATCH. The WebSocket probe is 1000 subscribers at 10 events/s on praktika, "
+             "once idle and once during its upload.", "")
     rows = []
     for name, r in (("praktika", p), ("tus", t)):
         if not r:
