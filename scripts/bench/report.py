@@ -37,11 +37,13 @@ PEER_NAMES = {
 def load(results):
     runs = {}
     for f in sorted(pathlib.Path(results).glob("*/*.json")):
-        server, _, _ = f.stem.rpartition(".")
+        server, _, round_number = f.stem.rpartition(".")
         try:
             data = json.loads(f.read_text() or "{}")
         except json.JSONDecodeError:
             data = {"error": "unreadable result"}
+        if isinstance(data, dict) and round_number.isdigit():
+            data["_round"] = int(round_number)
         runs.setdefault(f.parent.name, {}).setdefault(server, []).append(data)
     return runs
 
@@ -371,6 +373,22 @@ def http(page, runs):
                 "server CPU (praktika / nginx)"], rows)
 
 
+def paired_upload_ratios(p, t, disk):
+    """The disk's speed changes from minute to minute on a shared machine; within a round the disk
+    and the two servers are measured a minute apart, so a round's own ratios say more than the
+    ratio of medians taken from different rounds."""
+    def by_round(runs):
+        return {r["_round"]: r["mb_per_s"] for r in runs
+                if isinstance(r.get("mb_per_s"), (int, float)) and "_round" in r}
+    mine, peer, floor = by_round(p), by_round(t), by_round(disk)
+
+    def paired(other):
+        values = [mine[k] / other[k] for k in mine if other.get(k)]
+        return fmt(Measured(values), "×", 2) if values else "—"
+    return (f"Round by round, praktika against the disk of the same round: {paired(floor)}; against "
+            f"`@tus/server` of the same round: {paired(peer)} (median and spread of the rounds' own ratios).")
+
+
 def upload(page, runs, ws, upload_mb):
     page.add(f"### Upload: {upload_mb} MB resumable (tus 1.0, one PATCH)", "")
     p, t, disk = runs.get("praktika"), runs.get("tus"), runs.get("disk")
@@ -396,6 +414,7 @@ def upload(page, runs, ws, upload_mb):
                      fmt((median(r, "peak_rss_kb") or 0) / 1024, " MB", 1), errors(r) or "—"])
     rows.append(["disk (dd, fdatasync)", fmt(median(disk or [], "mb_per_s"), " MB/s"), "", "", ""])
     page.table(["server", "throughput", "time", "peak RSS", "errors"], rows)
+    page.add(paired_upload_ratios(p, t or [], disk or []), "")
     a, d = median(p, "mb_per_s"), median(disk or [], "mb_per_s")
     page.targets.append((f"upload {upload_mb} MB ≥ 80 % of the disk's write speed", fmt(a, " MB/s"),
                          fmt(d, " MB/s") + " (disk)", fmt(ratio(a, d), "×", 2), verdict(ratio(a, d), 0.8)))
