@@ -52,8 +52,8 @@ struct Config {
   std::size_t ws_queue_messages = 1024;
   std::size_t ws_queue_bytes = 8 << 20;
   std::size_t ws_topics_per_connection = 64;
-  // A WebSocket quiet this long is dropped; it is pinged within a third to a half of it. Under the
-  // idle timeout of any proxy in front (nginx's proxy_read_timeout, HAProxy's timeout tunnel).
+  // A WebSocket quiet this long is dropped; it is pinged within a third to a half of it. Keep it
+  // under the idle timeout of any proxy in front (nginx's proxy_read_timeout, HAProxy's timeout tunnel).
   int ws_idle_timeout_s = 30;
   std::uint64_t upload_quota_bytes = 3ULL << 30;  // per participant and event
   // Set aside on the data directory's disk and given back when it fills, so people can still

@@ -94,7 +94,7 @@ TEST_F(ConfigTest, ConnectionLimitsComeFromTheFileTheFlagOrBenchmarkMode) {
   auto zero_timeout = load_config({}, write(R"({"agendas": ["a.json"], "limits": {"header_timeout_s": 0}})"));
   ASSERT_TRUE(std::holds_alternative<ConfigError>(zero_timeout));
   EXPECT_EQ(std::get<ConfigError>(zero_timeout).json_path, "/limits/header_timeout_s");
-  // Under three seconds a pong could not come back before the drop.
+  // Under three seconds a phone on a slow link would be dropped before its pong arrived.
   auto short_idle = load_config({}, write(R"({"agendas": ["a.json"], "limits": {"ws_idle_timeout_s": 2}})"));
   ASSERT_TRUE(std::holds_alternative<ConfigError>(short_idle));
   EXPECT_EQ(std::get<ConfigError>(short_idle).json_path, "/limits/ws_idle_timeout_s");
