@@ -120,6 +120,26 @@ Result<std::optional<ItemRow>> select_item(store::Tx& tx, std::string_view event
   return std::optional<ItemRow>(std::move(rows->front()));
 }
 
+// The item's row read on its own, for a question about one item outside any other transaction.
+Result<std::optional<ItemRow>> read_item(store::Db& db, std::string_view event_id, std::int64_t id) {
+  std::optional<ItemRow> row;
+  auto s = db.read([&](store::Tx& tx) -> Status {
+    auto r = select_item(tx, event_id, id);
+    if (!r) return r.status();
+    row = std::move(*r);
+    return Status::ok();
+  });
+  if (!s) return s;
+  return row;
+}
+
+// Who may see an item's media: anyone once it is public (approved, and the feed has started),
+// before that only its author and the event's organisers.
+bool may_see(const ItemRow& row, bool is_public, const std::optional<accounts::Identity>& who,
+             std::string_view event_id) {
+  return is_public || (who && (who->user.id == row.owner_id || accounts::is_organiser(*who, event_id)));
+}
+
 // Approved and ready items in the feed's order: what the schedule plays.
 Result<std::vector<ItemRow>> playlist(store::Tx& tx, std::string_view event_id) {
   return select_items(tx,
@@ -760,33 +780,26 @@ Result<MediaFile> FlashmobService::media(const std::optional<accounts::Identity>
                                          std::int64_t id, int slide) {
   auto e = event(event_id);
   if (!e) return e.status();
-  std::optional<ItemRow> row;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto r = select_item(tx, event_id, id);
-    if (!r) return r.status();
-    row = std::move(*r);
-    return Status::ok();
-  });
-  if (!s) return s;
-  if (!row) return item_not_found();
+  auto found = read_item(db_, event_id, id);
+  if (!found) return found.status();
+  if (!*found) return item_not_found();
+  const ItemRow& row = **found;
   MediaFile out;
-  out.is_public = row->review == "approved" && clock_.now() >= *(*e)->feed_start;
-  bool allowed = out.is_public ||
-                 (who && (who->user.id == row->owner_id || accounts::is_organiser(*who, event_id)));
-  if (!allowed) return item_not_found();
-  if (row->play_state != "ready")
+  out.is_public = row.review == "approved" && clock_.now() >= *(*e)->feed_start;
+  if (!may_see(row, out.is_public, who, event_id)) return item_not_found();
+  if (row.play_state != "ready")
     return Status::conflict("not_playable_yet", "Материал ещё не готов к показу.");
-  if (row->media_kind == "video") {
+  if (row.media_kind == "video") {
     if (slide != 0) return item_not_found();
-    out.path = row->media_file == "upload" ? options_.upload_files_dir / row->upload_id : media_dir_ / row->media_file;
+    out.path = row.media_file == "upload" ? options_.upload_files_dir / row.upload_id : media_dir_ / row.media_file;
     out.content_type = "video/mp4";
-    if (row->media_file == "upload") {
+    if (row.media_file == "upload") {
       auto type = media::sniff(out.path);
       if (type) out.content_type = std::string(media::mime_type(*type));
     }
   } else {
-    if (slide < 1 || slide > row->slides.value_or(0)) return Status::not_found("slide_not_found", "Слайда нет.");
-    out.path = media_dir_ / row->media_file / (std::to_string(slide) + ".png");
+    if (slide < 1 || slide > row.slides.value_or(0)) return Status::not_found("slide_not_found", "Слайда нет.");
+    out.path = media_dir_ / row.media_file / (std::to_string(slide) + ".png");
     out.content_type = "image/png";
   }
   return out;
@@ -1221,22 +1234,15 @@ Result<MediaFile> FlashmobService::readable(const std::optional<accounts::Identi
                                             std::optional<std::int64_t>* captions_at) {
   auto e = event(event_id);
   if (!e) return e.status();
-  std::optional<ItemRow> row;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto r = select_item(tx, event_id, id);
-    if (!r) return r.status();
-    row = std::move(*r);
-    return Status::ok();
-  });
-  if (!s) return s;
-  if (!row || row->media_kind != "video") return item_not_found();
+  auto found = read_item(db_, event_id, id);
+  if (!found) return found.status();
+  if (!*found || (*found)->media_kind != "video") return item_not_found();
+  const ItemRow& row = **found;
   MediaFile out;
-  out.is_public = row->review == "approved" && clock_.now() >= *(*e)->feed_start;
-  bool allowed = out.is_public ||
-                 (who && (who->user.id == row->owner_id || accounts::is_organiser(*who, event_id)));
-  if (!allowed) return item_not_found();
-  *hls_state = row->hls_state;
-  *captions_at = row->captions_at;
+  out.is_public = row.review == "approved" && clock_.now() >= *(*e)->feed_start;
+  if (!may_see(row, out.is_public, who, event_id)) return item_not_found();
+  *hls_state = row.hls_state;
+  *captions_at = row.captions_at;
   return out;
 }
 
@@ -1281,20 +1287,15 @@ Result<Item> FlashmobService::attach_captions(const accounts::User& author, std:
   if (static_cast<std::int64_t>(bytes.size()) > settings.captions_max_bytes)
     return Status::too_large("captions_too_large", "Файл субтитров слишком большой: не более " +
                                                         std::to_string(settings.captions_max_bytes / 1024) + " КБ.");
-  std::optional<ItemRow> row;
-  auto s = db_.read([&](store::Tx& tx) -> Status {
-    auto r = select_item(tx, event_id, id);
-    if (!r) return r.status();
-    row = std::move(*r);
-    return Status::ok();
-  });
-  if (!s) return s;
-  if (!row || row->owner_id != author.id) return item_not_found();
-  if (row->media_kind != "video")
+  auto found = read_item(db_, event_id, id);
+  if (!found) return found.status();
+  if (!*found || (*found)->owner_id != author.id) return item_not_found();
+  const ItemRow& row = **found;
+  if (row.media_kind != "video")
     return Status::unprocessable("captions_for_video_only", "Субтитры можно добавить только к видеоролику.");
   double seconds = 24 * 3600.0;  // a video still converting: its measured length, else no bound to speak of
-  if (row->duration_ms) seconds = *row->duration_ms / 1000.0;
-  else if (auto d = row->measured.find("duration_s"); d != row->measured.end() && d->is_number()) seconds = d->get<double>();
+  if (row.duration_ms) seconds = *row.duration_ms / 1000.0;
+  else if (auto d = row.measured.find("duration_s"); d != row.measured.end() && d->is_number()) seconds = d->get<double>();
   auto vtt = to_webvtt(bytes, settings.captions_max_cues, seconds);
   if (!vtt) return vtt.status();
   const fs::path file = captions_dir_ / (std::to_string(id) + ".vtt");
@@ -1308,7 +1309,7 @@ Result<Item> FlashmobService::attach_captions(const accounts::User& author, std:
   fs::rename(partial, file, ec);
   if (ec) return Status::unavailable("storage_unavailable", "Нет места для субтитров.");
   std::int64_t now_ms = to_ms(clock_.now());
-  s = db_.transaction([&](store::Tx& tx) -> Status {
+  auto s = db_.transaction([&](store::Tx& tx) -> Status {
     return tx.prepare("UPDATE flashmob_items SET captions_at = ?1, updated_at = ?1 WHERE id = ?2")
         .bind_int(1, now_ms)
         .bind_int(2, id)
