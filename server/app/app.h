@@ -128,8 +128,9 @@ class App final : public net::HttpHandler, public net::WsHandler, private live::
   const timeline::Clock clock_;
   const timeline::Events events_;
   std::map<std::string, PublicEvent, std::less<>> public_events_;
-  // Pages partner sites may show in an <iframe> (the flashmob widget): path -> the whole policy.
-  std::map<std::string, std::string, std::less<>> framed_;
+  // Pages partner sites may show in an <iframe> (the flashmob widget): path -> the security
+  // headers with the policy that lets them.
+  std::map<std::string, std::shared_ptr<const net::Headers>, std::less<>> framed_;
   std::unique_ptr<store::Db> db_;
   boost::asio::io_context& io_;
   boost::asio::thread_pool& workers_;  // lent to the stages for work off the alarm's strand

@@ -31,6 +31,13 @@ std::string policy_framed_by(const std::string& ancestors) {
   return policy;
 }
 
+// The Content-Security-Policy and its companions, made once for all the answers that carry them.
+std::shared_ptr<const net::Headers> security_headers(std::string policy) {
+  return std::make_shared<const net::Headers>(net::Headers{{"Content-Security-Policy", std::move(policy)},
+                                                           {"X-Content-Type-Options", "nosniff"},
+                                                           {"Referrer-Policy", "same-origin"}});
+}
+
 // Letters, digits, '-' and '_' in '/'-separated segments: what the front end's router uses.
 bool is_client_route(const std::string& path) {
   if (path.size() < 2 || path.size() > 200 || path[0] != '/') return false;
@@ -287,15 +294,13 @@ net::Response App::dispatch(const net::Request& request, std::string_view& route
 }
 
 void App::allow_framing(std::string path, std::string ancestors) {
-  framed_.insert_or_assign(std::move(path), policy_framed_by(ancestors));
+  framed_.insert_or_assign(std::move(path), security_headers(policy_framed_by(ancestors)));
 }
 
 net::Response App::with_security_headers(const net::Request& request, net::Response response) const {
+  static const auto kEverywhere = security_headers(std::string(kContentSecurityPolicy));
   auto framed = framed_.find(request.path);
-  response.set_header("Content-Security-Policy",
-                      framed != framed_.end() ? framed->second : std::string(kContentSecurityPolicy));
-  response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_header("Referrer-Policy", "same-origin");
+  response.shared_headers = framed != framed_.end() ? framed->second : kEverywhere;
   return response;
 }
 

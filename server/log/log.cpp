@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -33,6 +34,10 @@ Mutex g_problems_mutex;
 std::deque<Problem> g_problems GUARDED_BY(g_problems_mutex);
 
 thread_local RequestScope* t_scope = nullptr;
+// A line's buffer kept between this thread's records: an access line per request would otherwise
+// allocate and free one. A record made while another lives on the thread starts with an empty one.
+thread_local std::string t_spare_line;
+constexpr std::size_t kSpareLineMost = 4096;  // a longer line's buffer is not kept
 
 // Lines waiting for the batch's writer thread, while a Batching lives.
 struct Waiting {
@@ -181,12 +186,19 @@ void append_escaped(std::string& out, unsigned char u, bool unicode_controls) {
 // `text` in double quotes, with quotes, backslashes and line feeds escaped; the other control
 // characters as \u00XX (JSON) or as a space (logfmt, read by people).
 // Runs of plain characters are appended whole (a line is written for every request).
+// The bytes a quoted string carries as they are: all but controls, DEL, the quote and the backslash.
+constexpr std::array<bool, 256> kPlainInQuotes = [] {
+  std::array<bool, 256> plain{};
+  for (int u = 0x20; u < 256; ++u) plain[u] = u != 0x7f && u != '"' && u != '\\';
+  return plain;
+}();
+
 void append_quoted(std::string& out, std::string_view text, bool unicode_controls) {
   out += '"';
   std::size_t plain_from = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto u = static_cast<unsigned char>(text[i]);
-    if (u >= 0x20 && u != 0x7f && u != '"' && u != '\\') continue;
+    if (kPlainInQuotes[u]) continue;
     out.append(text.substr(plain_from, i - plain_from));
     append_escaped(out, u, unicode_controls);
     plain_from = i + 1;
@@ -250,6 +262,8 @@ bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::
 
 Record::Record(Level level, std::string_view event) : level_(level), on_(enabled(level)) {
   if (!on_) return;
+  line_.swap(t_spare_line);
+  line_.clear();
   line_.reserve(256);
   switch (g_format) {
     case Format::json:
@@ -285,6 +299,7 @@ Record::~Record() {
   if (g_format == Format::json) line_ += '}';
   line_ += '\n';
   write_line(line_, level_);
+  if (line_.capacity() <= kSpareLineMost) t_spare_line.swap(line_);
 }
 
 std::uint64_t Batching::writes() { return g_writes.load(std::memory_order_relaxed); }
@@ -315,11 +330,12 @@ Batching::~Batching() {
   report_dropped(dropped);
 }
 
+// A key is a name written in the code ("route", "status"), never anyone's text: it needs no escaping.
 void Record::key(std::string_view k) {
   if (g_format == Format::json) {
-    line_ += ',';
-    append_json_string(line_, k);
-    line_ += ':';
+    line_ += ",\"";
+    line_ += k;
+    line_ += "\":";
   } else {
     line_ += ' ';
     line_ += k;

@@ -70,23 +70,27 @@ std::string resolve_client_address(const Request& request, const std::vector<std
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0') return std::nullopt;
-      out += decoded;
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
+  const std::string_view escapes = plus_as_space ? "%+" : "%";
+  std::size_t i = 0;
+  for (;;) {
+    // The text between escapes in one append: most paths have none at all.
+    const std::size_t escape = text.find_first_of(escapes, i);
+    out.append(text.substr(i, escape == std::string_view::npos ? std::string_view::npos : escape - i));
+    if (escape == std::string_view::npos) return out;
+    i = escape;
+    if (text[i] == '+') {
       out += ' ';
-    } else {
-      out += c;
+      ++i;
+      continue;
     }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    const char decoded = static_cast<char>(hi * 16 + lo);
+    if (decoded == '\0') return std::nullopt;
+    out += decoded;
+    i += 3;
   }
-  return out;
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -55,10 +55,10 @@ class OpenFile {
 
 // A file (or a byte range of one) sent as the body without reading it into memory.
 struct FileBody {
-  std::filesystem::path path;
+  std::filesystem::path path;  // may be left empty when `open` is given: the answer is sent from it
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
-  std::shared_ptr<const OpenFile> open;  // the path already open, or null: the transport opens it
+  std::shared_ptr<const OpenFile> open;  // the file already open, or null: the transport opens `path`
 };
 
 // What the access log says of a response beyond what the transport sees: filled by the
@@ -78,6 +78,9 @@ struct Response {
   // When set, replaces body: bytes kept elsewhere (the web root's small files, the event JSON),
   // sent without a copy.
   std::shared_ptr<const std::string> shared_body;
+  // Fields the same on many answers, made once and kept by whoever set them (the application's
+  // security headers): sent after `headers`, never copied per answer.
+  std::shared_ptr<const Headers> shared_headers;
   bool head_only = false;        // HEAD: headers with the body's length, no body
   LogNote log;
 

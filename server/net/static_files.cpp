@@ -354,8 +354,10 @@ std::optional<Response> WebRoot::serve(const Request& request) {
   if (coding != Coding::identity) r.set_header("Content-Encoding", std::string(coding_name(coding)));
   if (sent.bytes)
     r.shared_body = sent.bytes;
+  else if (sent.descriptor)  // no copy of the path (a path copies each of its components)
+    r.file = FileBody{{}, 0, static_cast<std::uint64_t>(sent.size), sent.descriptor};
   else
-    r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size), sent.descriptor};
+    r.file = FileBody{sent.file, 0, static_cast<std::uint64_t>(sent.size), nullptr};
   return r;
 }
 
