@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cassert>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -194,32 +195,42 @@ std::string transport_error(std::string_view code, std::string_view message) {
 // An HTTP/1.x response head as Beast would write it for these fields: the status line, the
 // fields, Content-Length (none for 1xx, 204 and 304), and the Connection field keep-alive needs
 // for this version.
+void append_decimal(std::string& out, std::uint64_t value) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+// Every piece is appended with its length known (a string_view, not a C string to measure): the
+// head is rendered for every answer.
 void render_head(int status, const Headers& fields, const Headers* shared_fields, unsigned version, bool keep_alive,
                  std::uint64_t length, std::string& out) {
+  using namespace std::string_view_literals;
   out.clear();
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(status);
+  out += version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv;
+  append_decimal(out, static_cast<std::uint64_t>(status));
   out += ' ';
-  out += http::obsolete_reason(static_cast<http::status>(status));
-  out += "\r\n";
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  out.append(reason.data(), reason.size());
+  out += "\r\n"sv;
   const auto append = [&out](const Headers& list) {
     for (const auto& [name, value] : list) {
       out += name;
-      out += ": ";
+      out += ": "sv;
       out += value;
-      out += "\r\n";
+      out += "\r\n"sv;
     }
   };
   append(fields);
   if (shared_fields) append(*shared_fields);
   if (status >= 200 && status != 204 && status != 304) {
-    out += "Content-Length: ";
-    out += std::to_string(length);
-    out += "\r\n";
+    out += "Content-Length: "sv;
+    append_decimal(out, length);
+    out += "\r\n"sv;
   }
-  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
-  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
-  out += "\r\n";
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n"sv;
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n"sv;
+  out += "\r\n"sv;
 }
 
 // A whole response for a connection refused as soon as it is accepted, before its request is read.

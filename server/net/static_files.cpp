@@ -33,13 +33,14 @@ std::string etag_for(std::uint64_t size, std::int64_t modified_ns) {
   return "\"" + std::to_string(size) + "-" + std::to_string(modified_ns) + "\"";
 }
 
-// The headers every answer about a file carries, 304 included.
+// The headers every answer about a file carries, 304 included: the response's first fields,
+// appended with none to look through for one to replace.
 void set_validators(Response& r, const std::string& etag, const std::string& last_modified,
                     const std::string& cache_control) {
-  r.set_header("ETag", etag);
-  r.set_header("Last-Modified", last_modified);
-  r.set_header("Cache-Control", cache_control);
-  r.set_header("Accept-Ranges", "bytes");
+  r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Last-Modified", last_modified);
+  r.headers.emplace_back("Cache-Control", cache_control);
+  r.headers.emplace_back("Accept-Ranges", "bytes");
 }
 
 // The file a request path names inside `root` ("/" → index.html), or nullopt when the path
