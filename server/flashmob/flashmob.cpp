@@ -1295,7 +1295,8 @@ Result<Item> FlashmobService::attach_captions(const accounts::User& author, std:
     return Status::unprocessable("captions_for_video_only", "Субтитры можно добавить только к видеоролику.");
   double seconds = 24 * 3600.0;  // a video still converting: its measured length, else no bound to speak of
   if (row.duration_ms) seconds = *row.duration_ms / 1000.0;
-  else if (auto d = row.measured.find("duration_s"); d != row.measured.end() && d->is_number()) seconds = d->get<double>();
+  else if (auto d = row.measured.find("duration_s"); d != row.measured.end() && d->is_number())
+    seconds = d->get<double>();
   auto vtt = to_webvtt(bytes, settings.captions_max_cues, seconds);
   if (!vtt) return vtt.status();
   const fs::path file = captions_dir_ / (std::to_string(id) + ".vtt");
